@@ -1,0 +1,77 @@
+namespace Mpc.Core;
+
+/// <summary>
+/// Every user-facing error message of the framework, in one place, so wording stays consistent
+/// and tests can assert on it.
+/// </summary>
+public static class ErrorMessages
+{
+    public static string LengthMismatch(int a, int b, int destination) =>
+        $"Operand lengths differ: {a}, {b} and destination {destination}.";
+
+    public static string MatrixShapeMismatch(int rowsA, int colsA, int rowsB, int colsB) =>
+        $"Matrix shapes do not fit: {rowsA}x{colsA} and {rowsB}x{colsB}.";
+
+    public static string ShapeMismatch(string operation, int rowsA, int colsA, int rowsB, int colsB) =>
+        $"{operation}: shapes differ ({rowsA}x{colsA} and {rowsB}x{colsB}).";
+
+    public static string FractionalBitsOutOfRange(int ringBits, int fractionalBits) =>
+        $"Fractional bits {fractionalBits} do not fit a {ringBits}-bit ring: use 0 < f <= {(ringBits - 8) / 3}.";
+
+    public static string UnsupportedRing(string type) =>
+        $"Type {type} is not a supported ring: use ulong (Z_2^64) or UInt128 (Z_2^128).";
+
+    public static string ValueOutOfRange(double value, int index, double bound) =>
+        $"Value {value} at index {index} is outside the representable range (|x| < {bound}).";
+
+    public static string NotFinite(double value, int index) =>
+        $"Value {value} at index {index} is not a finite number.";
+
+    public static string PartyCountOutOfRange(int count) =>
+        $"Party count {count} is not supported: need at least 2 parties.";
+
+    public static string PartyIndexOutOfRange(int index, int count) =>
+        $"Party index {index} is out of range for {count} parties.";
+
+    public static string SeedLength(int length) =>
+        $"A PRG seed must be 16 bytes, got {length}.";
+
+    public static string InputOnlyAtOwner(int owner, int self) =>
+        $"Party {self} passed values for an input owned by party {owner}; only the owner provides values.";
+
+    public static string InputMissingAtOwner(int owner) =>
+        $"Party {owner} owns this input but passed no values.";
+
+    public static string InputShapeInvalid(int rows, int columns, int length) =>
+        $"Input shape {rows}x{columns} does not match {length} values.";
+
+    public static string ScaleTooLarge(int scale, int ringBits) =>
+        $"Scale of {scale} fractional bits exceeds what a {ringBits}-bit ring can hold.";
+
+    public static string TruncationShiftOutOfRange(int shift, int ringBits) =>
+        $"Truncation by {shift} bits is not possible in a {ringBits}-bit ring: use 0 < shift <= {ringBits - 2}.";
+
+    public static string PreprocessingShortfall(string kind, int requested, int delivered) =>
+        $"Preprocessing delivered {delivered} {kind} where {requested} were requested.";
+
+    public static string DuplicateMessage(int from, long tag) =>
+        $"Party {from} sent two messages with tag {tag}.";
+
+    public static string PayloadSize(int from, long tag, int expected, int actual) =>
+        $"Party {from} sent {actual} bytes for tag {tag} where {expected} were expected.";
+
+    public static string PartyFailed(string party, string reason) =>
+        $"Session aborted: party {party} failed: {reason}";
+
+    public static string PartyTimedOut(string party, TimeSpan timeout) =>
+        $"Session aborted: party {party} sent nothing for {timeout.TotalSeconds:0.#} s.";
+
+    public static string WrongRuntime() =>
+        "The secret value belongs to another runtime (another party or session).";
+
+    public static string NotABit(string operation) =>
+        $"{operation} needs a secret bit (an integer with scale 0).";
+
+    public static string RevealRefused(string name, string reason) =>
+        $"Opening of '{name}' refused: {reason}";
+}

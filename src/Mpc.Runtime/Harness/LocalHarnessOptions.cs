@@ -1,0 +1,17 @@
+using Mpc.Core;
+
+namespace Mpc.Runtime.Harness;
+
+/// <summary>Settings of an in-process run.</summary>
+public sealed record LocalHarnessOptions
+{
+    public FixedPointFormat? Format { get; init; }
+
+    /// <summary>How long a party waits for a peer's message before aborting the session.</summary>
+    public TimeSpan ReceiveTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    public IRevealPolicy RevealPolicy { get; init; } = OpenRevealPolicy.Instance;
+
+    /// <summary>The dealer's secret; fresh from the OS RNG when null.</summary>
+    public byte[]? DealerSecret { get; init; }
+}

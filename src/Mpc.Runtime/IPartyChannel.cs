@@ -1,0 +1,23 @@
+namespace Mpc.Runtime;
+
+/// <summary>
+/// Point-to-point messaging between the parties of one session. A message is addressed by the
+/// sending round's tag (the program counter), so a message that arrives early waits for its
+/// receiver. Implementations: the in-memory network of the local harness; TLS connections between
+/// party daemons.
+/// </summary>
+public interface IPartyChannel
+{
+    int PartyIndex { get; }
+
+    int PartyCount { get; }
+
+    /// <summary>The roster name of a party, for error messages and logs.</summary>
+    string GetPartyName(int index);
+
+    /// <summary>Sends a payload to a peer; the channel may keep a reference until it is sent, so callers must not reuse it.</summary>
+    ValueTask SendAsync(int peer, long tag, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);
+
+    /// <summary>Receives the payload a peer sent with this tag; aborts with <see cref="ProtocolAbortedException"/> when the peer fails or times out.</summary>
+    ValueTask<byte[]> ReceiveAsync(int peer, long tag, CancellationToken cancellationToken);
+}

@@ -1,0 +1,113 @@
+using System.Numerics;
+using Mpc.Core;
+using Mpc.Runtime.Preprocessing;
+
+namespace Mpc.Runtime;
+
+/// <summary>
+/// One party's state in one session: who it is, how it talks to the others, where its
+/// preprocessing comes from, its fixed-point format, its pairwise PRGs and the reveal policy.
+/// Protocols take it explicitly; there is no global state.
+/// </summary>
+/// <remarks>
+/// Security model: additive secret sharing over Z_2^k among N &gt;= 2 parties, semi-honest
+/// (passive) adversary corrupting up to N-1 parties (dishonest majority). Every party must run the
+/// same program on the same public shapes (SPMD): message tags are a program counter.
+/// </remarks>
+public sealed class MpcRuntime<T> : IDisposable where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+{
+    private readonly ZeroSharing<T> _zeroSharing;
+    private long _tag;
+
+    public MpcRuntime(IPartyChannel channel, IPreprocessing<T> preprocessing, FixedPointFormat format, PairwiseSeeds seeds,
+        IRevealPolicy revealPolicy, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        ArgumentNullException.ThrowIfNull(preprocessing);
+        ArgumentNullException.ThrowIfNull(format);
+        ArgumentNullException.ThrowIfNull(seeds);
+        ArgumentNullException.ThrowIfNull(revealPolicy);
+        format.CheckRing<T>();
+        if (channel.PartyCount < 2) throw new ArgumentException(ErrorMessages.PartyCountOutOfRange(channel.PartyCount), nameof(channel));
+        if (seeds.PartyIndex != channel.PartyIndex || seeds.PartyCount != channel.PartyCount)
+            throw new ArgumentException("Pairwise seeds belong to another party or roster.", nameof(seeds));
+        Channel = channel;
+        Preprocessing = preprocessing;
+        Format = format;
+        RevealPolicy = revealPolicy;
+        Cancellation = cancellation;
+        _zeroSharing = new ZeroSharing<T>(seeds);
+        LocalRandom = AesCtrRandom.CreateFromSystem();
+    }
+
+    public IPartyChannel Channel { get; }
+
+    public IPreprocessing<T> Preprocessing { get; }
+
+    public FixedPointFormat Format { get; }
+
+    public IRevealPolicy RevealPolicy { get; }
+
+    public CancellationToken Cancellation { get; }
+
+    public int PartyIndex => Channel.PartyIndex;
+
+    public int PartyCount => Channel.PartyCount;
+
+    /// <summary>Party 0 adds public constants to its share; the others add nothing.</summary>
+    public bool IsLeader => Channel.PartyIndex == 0;
+
+    public string PartyName => Channel.GetPartyName(Channel.PartyIndex);
+
+    /// <summary>This party's private CSPRNG (AES-CTR keyed from the OS RNG).</summary>
+    public AesCtrRandom LocalRandom { get; }
+
+    public RuntimeStatistics Statistics { get; } = new();
+
+    /// <summary>Ring width k.</summary>
+    public static int RingBits => RingArithmetic<T>.Bits;
+
+    /// <summary>The next program-counter tag; every party draws tags in the same order.</summary>
+    public long NextTag()
+    {
+        Statistics.RecordRound();
+        return ++_tag;
+    }
+
+    /// <summary>This party's share of a fresh pseudo-random sharing of zeros.</summary>
+    public T[] NextZeroShares(int count) => _zeroSharing.Next(count);
+
+    /// <summary>Throws when the secret belongs to another runtime.</summary>
+    public void CheckOwns(Secret<T> value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (!ReferenceEquals(value.Runtime, this)) throw new ArgumentException(ErrorMessages.WrongRuntime(), nameof(value));
+    }
+
+    internal async Task SendAllAsync(long tag, byte[] payload)
+    {
+        var sends = new List<Task>(PartyCount - 1);
+        for (int peer = 0; peer < PartyCount; peer++)
+        {
+            if (peer == PartyIndex) continue;
+            Statistics.RecordSend(payload.Length);
+            sends.Add(Channel.SendAsync(peer, tag, payload, Cancellation).AsTask());
+        }
+        await Task.WhenAll(sends).ConfigureAwait(false);
+    }
+
+    internal async Task SendAsync(int peer, long tag, byte[] payload)
+    {
+        Statistics.RecordSend(payload.Length);
+        await Channel.SendAsync(peer, tag, payload, Cancellation).ConfigureAwait(false);
+    }
+
+    internal ValueTask<byte[]> ReceiveAsync(int peer, long tag) => Channel.ReceiveAsync(peer, tag, Cancellation);
+
+    public void Dispose()
+    {
+        _zeroSharing.Dispose();
+        LocalRandom.Dispose();
+        (Preprocessing as IDisposable)?.Dispose();
+    }
+}

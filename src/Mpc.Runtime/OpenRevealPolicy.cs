@@ -1,0 +1,17 @@
+using Mpc.Core;
+
+namespace Mpc.Runtime;
+
+/// <summary>
+/// Allows every reveal with a non-empty name. For unit tests and trusted local runs; sessions
+/// started from protocol scripts use the script's declared outputs instead.
+/// </summary>
+public sealed class OpenRevealPolicy : IRevealPolicy
+{
+    public static OpenRevealPolicy Instance { get; } = new();
+
+    public void CheckReveal(string outputName, int elementCount, int? recipient)
+    {
+        if (string.IsNullOrWhiteSpace(outputName)) throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, "an output needs a name."));
+    }
+}

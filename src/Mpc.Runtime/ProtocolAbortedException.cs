@@ -1,0 +1,14 @@
+namespace Mpc.Runtime;
+
+/// <summary>A session was aborted: a party failed, timed out, or broke the protocol. Nothing is revealed after it.</summary>
+public class ProtocolAbortedException : Exception
+{
+    public ProtocolAbortedException(string message, string? partyName = null, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        PartyName = partyName;
+    }
+
+    /// <summary>The party that caused the abort, when known.</summary>
+    public string? PartyName { get; }
+}

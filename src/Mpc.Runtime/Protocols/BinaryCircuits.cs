@@ -1,0 +1,48 @@
+using System.Numerics;
+using Mpc.Core;
+
+namespace Mpc.Runtime.Protocols;
+
+/// <summary>
+/// Gates on XOR-shared, bit-sliced words: XOR and NOT are local, AND uses one binary Beaver
+/// triple per word (64 gates) and one round.
+/// </summary>
+public static class BinaryCircuits
+{
+    /// <summary>Word-wise AND of two XOR-shared bit vectors of equal length.</summary>
+    public static async Task<ulong[]> AndAsync<T>(MpcRuntime<T> runtime, ulong[] x, ulong[] y)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        if (x.Length != y.Length) throw new ArgumentException(ErrorMessages.LengthMismatch(x.Length, y.Length, x.Length));
+        int w = x.Length;
+        var triple = await runtime.Preprocessing.GetBinaryTriplesAsync(w, runtime.Cancellation).ConfigureAwait(false);
+        Multiplication.CheckDelivered("binary triples", w, triple.A.Length);
+        var masked = new ulong[2 * w];
+        BitSlicing.Xor(x, triple.A, masked.AsSpan(0, w));
+        BitSlicing.Xor(y, triple.B, masked.AsSpan(w, w));
+        var opened = await Opening.OpenBitsAsync(runtime, masked).ConfigureAwait(false);
+        var z = triple.C;
+        bool leader = runtime.IsLeader;
+        for (int i = 0; i < w; i++)
+        {
+            ulong d = opened[i], e = opened[w + i];
+            ulong zi = z[i] ^ (d & triple.B[i]) ^ (e & triple.A[i]);
+            if (leader) zi ^= d & e;
+            z[i] = zi;
+        }
+        return z;
+    }
+
+    /// <summary>XOR with a public word vector: only party 0 applies it.</summary>
+    public static ulong[] XorPublic<T>(MpcRuntime<T> runtime, ReadOnlySpan<ulong> shares, ReadOnlySpan<ulong> constants)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        var result = shares.ToArray();
+        if (runtime.IsLeader) BitSlicing.Xor(result, constants, result);
+        return result;
+    }
+}

@@ -1,0 +1,121 @@
+using System.Numerics;
+using Mpc.Core;
+
+namespace Mpc.Runtime.Protocols;
+
+/// <summary>
+/// Secure exponential e^x.
+/// </summary>
+/// <remarks>
+/// Method: e^x = 2^z with z = x log2(e), split into integer and fractional parts by comparisons
+/// (as in Aly and Smart, "Benchmarking Privacy Preserving Scientific Operations", ACNS 2019, who
+/// use bit decomposition instead): step bits [z &gt;= j] for the integers j in range give
+/// i = floor(z) exactly and 2^i as a linear combination, fr = z - i lies in [0, 1), and 2^fr is a
+/// Taylor polynomial of degree d chosen so its error is below 2^-(f+1) (d = 9 for f = 16, 16 for
+/// f = 40), evaluated by Horner's rule. e^x = 2^i * 2^fr.
+/// Input range: x in [-(f+1) ln 2, (k-2f-3) ln 2), i.e. [-11.8, 20.1) for Z_2^64 with f = 16 and
+/// [-28.4, 31.2) for Z_2^128 with f = 40. Below the range the result is 0 (the true value is
+/// under one unit 2^-f); above it the result is undefined.
+/// Accuracy: relative error below 2^-(f-4) for results &gt;= 1, absolute error below 2^-(f-3) else.
+/// </remarks>
+public static class Exponential
+{
+    public static async Task<Secret<T>> ComputeAsync<T>(MpcRuntime<T> runtime, Secret<T> x)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        runtime.CheckOwns(x);
+        var share = await ComputeRawAsync(runtime, x.Upscale(runtime.Format.FractionalBits).Share, MaximumExponent(runtime.Format)).ConfigureAwait(false);
+        return x.With(share, runtime.Format.FractionalBits);
+    }
+
+    /// <summary>The documented input range [low, high).</summary>
+    public static (double Low, double High) InputRange(FixedPointFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(format);
+        return (-(format.FractionalBits + 1) * Math.Log(2), (MaximumExponent(format) + 1) * Math.Log(2));
+    }
+
+    internal static int MaximumExponent(FixedPointFormat format) => format.RingBits - 2 * format.FractionalBits - 4;
+
+    /// <summary>e^x for x at scale f, supporting integer parts of x log2(e) up to maxExponent.</summary>
+    internal static async Task<T[]> ComputeRawAsync<T>(MpcRuntime<T> runtime, T[] x, int maxExponent)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        int f = runtime.Format.FractionalBits, n = x.Length;
+        int minExponent = -(f + 1);
+        var log2e = RingArithmetic<T>.FromInt128((Int128)Math.Round(Math.Pow(2, f) / Math.Log(2)));
+        var scaled = new T[n];
+        RingArithmetic<T>.Scale(x, log2e, scaled);
+        var z = await Truncation.TruncateRawAsync(runtime, scaled, f).ConfigureAwait(false);
+
+        // Thresholds j = minExponent+1 .. maxExponent; position q means floor(z) = minExponent + q.
+        int positions = maxExponent - minExponent + 1;
+        var thresholds = new T[positions - 1];
+        for (int q = 1; q < positions; q++) thresholds[q - 1] = RingArithmetic<T>.FromInt64(minExponent + q) << f;
+        var steps = await Comparison.AtLeastRawAsync(runtime, z, thresholds).ConfigureAwait(false);
+        var integerPart = new T[positions];
+        var power = new T[positions];
+        for (int q = 0; q < positions; q++)
+        {
+            int e = minExponent + q;
+            integerPart[q] = RingArithmetic<T>.FromInt64(e) << f;
+            power[q] = e + f >= 0 ? RingArithmetic<T>.PowerOfTwo(e + f) : T.Zero;
+        }
+        var fraction = new T[n];
+        RingArithmetic<T>.Subtract(z, Comparison.StepSum(runtime, steps, n, integerPart), fraction);
+        var pow2Integer = Comparison.StepSum(runtime, steps, n, power);
+        var pow2Fraction = await PowerOfTwoFractionAsync(runtime, fraction).ConfigureAwait(false);
+        return await FixedPointKernels.MultiplyTruncateAsync(runtime, pow2Integer, pow2Fraction, f).ConfigureAwait(false);
+    }
+
+    // Horner's rule on the Taylor series of 2^t = e^(t ln 2) for t in [0, 1).
+    private static async Task<T[]> PowerOfTwoFractionAsync<T>(MpcRuntime<T> runtime, T[] t)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        int f = runtime.Format.FractionalBits;
+        int degree = TaylorDegree(f);
+        var coefficients = new double[degree + 1];
+        double term = 1;
+        for (int i = 0; i <= degree; i++)
+        {
+            coefficients[i] = term;
+            term *= Math.Log(2) / (i + 1);
+        }
+        T top = FixedPointFormat.EncodeConstant<T>(coefficients[degree], f);
+        var accumulator = new T[t.Length];
+        RingArithmetic<T>.Scale(t, top, accumulator);
+        accumulator = await Truncation.TruncateRawAsync(runtime, accumulator, f).ConfigureAwait(false);
+        for (int i = degree - 1; i >= 0; i--)
+        {
+            AddConstant(runtime, accumulator, coefficients[i]);
+            if (i > 0) accumulator = await FixedPointKernels.MultiplyTruncateAsync(runtime, accumulator, t, f).ConfigureAwait(false);
+        }
+        return accumulator;
+    }
+
+    private static void AddConstant<T>(MpcRuntime<T> runtime, T[] shares, double constant)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        if (!runtime.IsLeader) return;
+        T c = FixedPointFormat.EncodeConstant<T>(constant, runtime.Format.FractionalBits);
+        unchecked
+        {
+            for (int i = 0; i < shares.Length; i++) shares[i] += c;
+        }
+    }
+
+    // Smallest d with the Lagrange remainder 2 (ln 2)^(d+1) / (d+1)! below 2^-(f+1).
+    private static int TaylorDegree(int fractionalBits)
+    {
+        double target = Math.Pow(2, -(fractionalBits + 1));
+        double remainder = 2 * Math.Log(2);
+        int d = 0;
+        while (remainder >= target)
+        {
+            d++;
+            remainder *= Math.Log(2) / (d + 1);
+        }
+        return d;
+    }
+}

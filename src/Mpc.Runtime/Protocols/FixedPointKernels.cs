@@ -1,0 +1,60 @@
+using System.Numerics;
+using Mpc.Core;
+
+namespace Mpc.Runtime.Protocols;
+
+/// <summary>Raw-share building blocks shared by the non-linear functions; scales are tracked by the callers.</summary>
+internal static class FixedPointKernels
+{
+    /// <summary>Shares of (x * y) / 2^shift.</summary>
+    public static async Task<T[]> MultiplyTruncateAsync<T>(MpcRuntime<T> runtime, T[] x, T[] y, int shift)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        var product = await Multiplication.MultiplyRawAsync(runtime, x, y).ConfigureAwait(false);
+        return shift == 0 ? product : await Truncation.TruncateRawAsync(runtime, product, shift).ConfigureAwait(false);
+    }
+
+    /// <summary>Shares of constant - factor * x, with constant encoded at scale f; factor is a small integer.</summary>
+    public static T[] AffinePublic<T>(MpcRuntime<T> runtime, T[] x, double constant, long factor)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        T c = FixedPointFormat.EncodeConstant<T>(constant, runtime.Format.FractionalBits);
+        T m = RingArithmetic<T>.FromInt64(factor);
+        var result = new T[x.Length];
+        unchecked
+        {
+            for (int i = 0; i < x.Length; i++) result[i] = (runtime.IsLeader ? c : T.Zero) - m * x[i];
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Newton-Raphson for 1/y, y in [0.5, 1] at scale f: w0 = 2.9142 - 2y (relative error at most
+    /// 0.0858, Catrina and Saxena, FC 2010), then w = w (2 - y w), squaring the error each step.
+    /// </summary>
+    public static async Task<T[]> ReciprocalNewtonAsync<T>(MpcRuntime<T> runtime, T[] y, T[] w, long yFactor)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        int f = runtime.Format.FractionalBits;
+        int iterations = NewtonIterations(f, 0.0858);
+        for (int it = 0; it < iterations; it++)
+        {
+            var yw = await MultiplyTruncateAsync(runtime, y, w, f).ConfigureAwait(false);
+            var correction = AffinePublic(runtime, yw, 2.0, yFactor);
+            w = await MultiplyTruncateAsync(runtime, w, correction, f).ConfigureAwait(false);
+        }
+        return w;
+    }
+
+    /// <summary>Steps of a quadratically converging iteration from relative error e0 until below 2^-(f+2).</summary>
+    public static int NewtonIterations(int fractionalBits, double initialError)
+    {
+        int iterations = 0;
+        for (double e = initialError; e > Math.Pow(2, -(fractionalBits + 2)); e = 1.5 * e * e) iterations++;
+        return iterations;
+    }
+
+    /// <summary>The public thresholds 2^0 .. 2^(count-1) as ring elements.</summary>
+    public static T[] PowersOfTwo<T>(int count) where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> =>
+        Enumerable.Range(0, count).Select(RingArithmetic<T>.PowerOfTwo).ToArray();
+}

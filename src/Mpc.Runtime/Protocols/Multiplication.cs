@@ -1,0 +1,121 @@
+using System.Numerics;
+using Mpc.Core;
+
+namespace Mpc.Runtime.Protocols;
+
+/// <summary>
+/// The Multiplication role: products of secrets with Beaver triples (Beaver, CRYPTO 1991) and
+/// matrix products with matrix triples (as in SecureML, Mohassel and Zhang 2017). Results with more
+/// fractional bits than the format's are truncated back to it, so fixed x fixed stays fixed and
+/// integer x integer stays integer.
+/// </summary>
+public static class Multiplication
+{
+    /// <summary>Element-wise product of two secrets of the same shape (one round, plus one for truncation when needed).</summary>
+    public static async Task<Secret<T>> MultiplyAsync<T>(MpcRuntime<T> runtime, Secret<T> x, Secret<T> y)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        runtime.CheckOwns(x);
+        runtime.CheckOwns(y);
+        if (x.Rows != y.Rows || x.Columns != y.Columns) throw new ArgumentException(ErrorMessages.ShapeMismatch("Multiply", x.Rows, x.Columns, y.Rows, y.Columns));
+        var raw = await MultiplyRawAsync(runtime, x.Share, y.Share).ConfigureAwait(false);
+        return await Truncation.NormalizeAsync(runtime, raw, x.Scale + y.Scale, x.Rows, x.Columns).ConfigureAwait(false);
+    }
+
+    /// <summary>Matrix product X (n x m) * Y (m x p) with one matrix triple: opens n*m + m*p elements.</summary>
+    public static async Task<Secret<T>> MatrixMultiplyAsync<T>(MpcRuntime<T> runtime, Secret<T> x, Secret<T> y)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        runtime.CheckOwns(x);
+        runtime.CheckOwns(y);
+        if (x.Columns != y.Rows) throw new ArgumentException(ErrorMessages.MatrixShapeMismatch(x.Rows, x.Columns, y.Rows, y.Columns));
+        var raw = await MatrixMultiplyRawAsync(runtime, x.Share, y.Share, x.Rows, x.Columns, y.Columns).ConfigureAwait(false);
+        return await Truncation.NormalizeAsync(runtime, raw, x.Scale + y.Scale, x.Rows, y.Columns).ConfigureAwait(false);
+    }
+
+    /// <summary>Inner product of two secrets of equal length, as a 1x1 secret.</summary>
+    public static Task<Secret<T>> DotAsync<T>(MpcRuntime<T> runtime, Secret<T> x, Secret<T> y)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        if (x.Length != y.Length) throw new ArgumentException(ErrorMessages.LengthMismatch(x.Length, y.Length, 1));
+        return MatrixMultiplyAsync(runtime, x.Reshape(1, x.Length), y.Reshape(y.Length, 1));
+    }
+
+    /// <summary>Multiplies element-wise by public reals (local product, then truncation back to the format's scale).</summary>
+    public static async Task<Secret<T>> MultiplyPublicAsync<T>(MpcRuntime<T> runtime, Secret<T> x, ReadOnlyMemory<double> constants)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        runtime.CheckOwns(x);
+        if (constants.Length != x.Length && constants.Length != 1) throw new ArgumentException(ErrorMessages.LengthMismatch(x.Length, constants.Length, x.Length));
+        int f = runtime.Format.FractionalBits;
+        var encoded = runtime.Format.Encode<T>(constants.Span, f);
+        var raw = new T[x.Length];
+        if (encoded.Length == 1) RingArithmetic<T>.Scale(x.Share, encoded[0], raw);
+        else RingArithmetic<T>.Multiply(x.Share, encoded, raw);
+        return await Truncation.NormalizeAsync(runtime, raw, x.Scale + f, x.Rows, x.Columns).ConfigureAwait(false);
+    }
+
+    /// <summary>Element-wise product of shares with no truncation: z = c + d*b + e*a (+ d*e at party 0).</summary>
+    internal static async Task<T[]> MultiplyRawAsync<T>(MpcRuntime<T> runtime, T[] x, T[] y)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        int n = x.Length;
+        var triple = await runtime.Preprocessing.GetTriplesAsync(n, runtime.Cancellation).ConfigureAwait(false);
+        CheckDelivered("triples", n, triple.A.Length);
+        // d = x - a and e = y - b travel in one block of 2n elements.
+        var masked = new T[2 * n];
+        RingArithmetic<T>.Subtract(x, triple.A, masked.AsSpan(0, n));
+        RingArithmetic<T>.Subtract(y, triple.B, masked.AsSpan(n, n));
+        var opened = await Opening.OpenAsync(runtime, masked).ConfigureAwait(false);
+        var z = triple.C;
+        bool leader = runtime.IsLeader;
+        unchecked
+        {
+            for (int i = 0; i < n; i++)
+            {
+                T d = opened[i], e = opened[n + i];
+                T zi = z[i] + d * triple.B[i] + e * triple.A[i];
+                if (leader) zi += d * e;
+                z[i] = zi;
+            }
+        }
+        return z;
+    }
+
+    /// <summary>Matrix product of shares with no truncation: Z = C + D*B + A*E (+ D*E at party 0).</summary>
+    internal static async Task<T[]> MatrixMultiplyRawAsync<T>(MpcRuntime<T> runtime, T[] x, T[] y, int n, int m, int p)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        var triple = await runtime.Preprocessing.GetMatrixTripleAsync(n, m, p, runtime.Cancellation).ConfigureAwait(false);
+        CheckDelivered("matrix triple elements", n * p, triple.C.Length);
+        int nx = n * m, ny = m * p;
+        var masked = new T[nx + ny];
+        RingArithmetic<T>.Subtract(x, triple.A, masked.AsSpan(0, nx));
+        RingArithmetic<T>.Subtract(y, triple.B, masked.AsSpan(nx, ny));
+        var opened = await Opening.OpenAsync(runtime, masked).ConfigureAwait(false);
+        var d = opened.AsSpan(0, nx);
+        var e = opened.AsSpan(nx, ny);
+        var z = triple.C;
+        var term = new T[n * p];
+        RingArithmetic<T>.MatrixMultiply(d, triple.B, term, n, m, p);
+        RingArithmetic<T>.AddInPlace(z, term);
+        RingArithmetic<T>.MatrixMultiply(triple.A, e, term, n, m, p);
+        RingArithmetic<T>.AddInPlace(z, term);
+        if (runtime.IsLeader)
+        {
+            RingArithmetic<T>.MatrixMultiply(d, e, term, n, m, p);
+            RingArithmetic<T>.AddInPlace(z, term);
+        }
+        return z;
+    }
+
+    internal static void CheckDelivered(string kind, int requested, int delivered)
+    {
+        if (requested != delivered) throw new ProtocolAbortedException(ErrorMessages.PreprocessingShortfall(kind, requested, delivered));
+    }
+}

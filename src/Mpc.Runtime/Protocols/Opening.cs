@@ -1,0 +1,87 @@
+using System.Numerics;
+using Mpc.Core;
+
+namespace Mpc.Runtime.Protocols;
+
+/// <summary>
+/// The Opening role: turns shares into a public value. Reveals of named outputs go through the
+/// runtime's reveal policy; internal openings of masked values (x - a in Beaver, x + r in
+/// truncation and comparison) are uniformly random and skip it.
+/// </summary>
+/// <remarks>
+/// Wire format of one opening round: each party sends its share block to the others, tagged with
+/// the round's program counter; a block is n ring elements as raw little-endian words
+/// (<see cref="RingCodec"/>) or, for binary openings, n/64 little-endian 64-bit words.
+/// </remarks>
+public static class Opening
+{
+    /// <summary>Reveals a secret to every party as the named output.</summary>
+    public static async Task<T[]> RevealAsync<T>(MpcRuntime<T> runtime, Secret<T> value, string outputName)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        runtime.CheckOwns(value);
+        runtime.RevealPolicy.CheckReveal(outputName, value.Length, recipient: null);
+        return await OpenAsync(runtime, value.Share).ConfigureAwait(false);
+    }
+
+    /// <summary>Reveals a secret to every party and decodes it at its scale.</summary>
+    public static async Task<double[]> RevealRealAsync<T>(MpcRuntime<T> runtime, Secret<T> value, string outputName)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> =>
+        FixedPointFormat.Decode<T>(await RevealAsync(runtime, value, outputName).ConfigureAwait(false), value.Scale);
+
+    /// <summary>Reveals a secret to one party only; the others get null and learn nothing.</summary>
+    public static async Task<T[]?> RevealToAsync<T>(MpcRuntime<T> runtime, Secret<T> value, int recipient, string outputName)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        runtime.CheckOwns(value);
+        if (recipient < 0 || recipient >= runtime.PartyCount) throw new ArgumentOutOfRangeException(nameof(recipient), ErrorMessages.PartyIndexOutOfRange(recipient, runtime.PartyCount));
+        runtime.RevealPolicy.CheckReveal(outputName, value.Length, recipient);
+        long tag = runtime.NextTag();
+        if (runtime.PartyIndex != recipient)
+        {
+            await runtime.SendAsync(recipient, tag, RingCodec.Encode<T>(value.Share)).ConfigureAwait(false);
+            return null;
+        }
+        var sum = (T[])value.Share.Clone();
+        for (int peer = 0; peer < runtime.PartyCount; peer++)
+        {
+            if (peer == recipient) continue;
+            RingCodec.AddInto<T>(await runtime.ReceiveAsync(peer, tag).ConfigureAwait(false), sum);
+        }
+        return sum;
+    }
+
+    /// <summary>Opens shares of a masked (uniformly random) value to every party, in one round.</summary>
+    internal static async Task<T[]> OpenAsync<T>(MpcRuntime<T> runtime, T[] shares)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        long tag = runtime.NextTag();
+        var send = runtime.SendAllAsync(tag, RingCodec.Encode<T>(shares));
+        var sum = (T[])shares.Clone();
+        for (int peer = 0; peer < runtime.PartyCount; peer++)
+        {
+            if (peer == runtime.PartyIndex) continue;
+            RingCodec.AddInto<T>(await runtime.ReceiveAsync(peer, tag).ConfigureAwait(false), sum);
+        }
+        await send.ConfigureAwait(false);
+        return sum;
+    }
+
+    /// <summary>Opens XOR shares of masked bit words to every party, in one round.</summary>
+    internal static async Task<ulong[]> OpenBitsAsync<T>(MpcRuntime<T> runtime, ulong[] shares)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        long tag = runtime.NextTag();
+        var send = runtime.SendAllAsync(tag, RingCodec.Encode<ulong>(shares));
+        var sum = (ulong[])shares.Clone();
+        for (int peer = 0; peer < runtime.PartyCount; peer++)
+        {
+            if (peer == runtime.PartyIndex) continue;
+            RingCodec.XorInto(await runtime.ReceiveAsync(peer, tag).ConfigureAwait(false), sum);
+        }
+        await send.ConfigureAwait(false);
+        return sum;
+    }
+}

@@ -1,0 +1,79 @@
+using System.Numerics;
+using Mpc.Core;
+
+namespace Mpc.Runtime.Protocols;
+
+/// <summary>
+/// Fixed-point truncation: divides a secret by 2^m with probabilistic rounding.
+/// </summary>
+/// <remarks>
+/// Method: probabilistic truncation in Z_2^k with a known-MSB correction (Escudero, Ghosh, Keller,
+/// Rachuri, Scholl, "Improved Primitives for MPC over Mixed Arithmetic-Binary Circuits", CRYPTO
+/// 2020, section 5). With z = x + 2^(k-2) &lt; 2^(k-1) and a preprocessed r uniform in Z_2^k (with
+/// shares of r &gt;&gt; m and of its top bit), the parties open c = z + r, which is uniform and so
+/// leaks nothing. Then z = c - r + 2^k w where the wrap bit w = msb(r) * (1 - msb(c)) is linear in
+/// the shares, and (c &gt;&gt; m) - (r &gt;&gt; m) + 2^(k-m) w - 2^(k-2-m) = floor(x / 2^m) + e, where
+/// e in {0, 1} is 1 with probability (x mod 2^m) / 2^m.
+/// Error bound: at most one unit in the last place (2^-f), unbiased (stochastic rounding).
+/// Failure probability: zero for |x| &lt; 2^(k-2); outside that range the result is wrong, so the
+/// fixed-point format keeps every product below 2^(k-2) (see <see cref="FixedPointFormat"/>).
+/// Cost: one round, n ring elements sent to each peer.
+/// </remarks>
+public static class Truncation
+{
+    /// <summary>Rescales a secret down to the given number of fractional bits (value / 2^(Scale - scale)).</summary>
+    public static async Task<Secret<T>> RescaleAsync<T>(MpcRuntime<T> runtime, Secret<T> x, int scale)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        runtime.CheckOwns(x);
+        if (scale < 0 || scale > x.Scale) throw new ArgumentOutOfRangeException(nameof(scale));
+        if (scale == x.Scale) return x;
+        var share = await TruncateRawAsync(runtime, x.Share, x.Scale - scale).ConfigureAwait(false);
+        return new Secret<T>(runtime, share, x.Rows, x.Columns, scale);
+    }
+
+    /// <summary>Wraps raw product shares at the given scale, truncating down to the format's scale when above it.</summary>
+    internal static async Task<Secret<T>> NormalizeAsync<T>(MpcRuntime<T> runtime, T[] raw, int scale, int rows, int columns)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        int f = runtime.Format.FractionalBits;
+        if (scale <= f) return new Secret<T>(runtime, raw, rows, columns, scale);
+        var share = await TruncateRawAsync(runtime, raw, scale - f).ConfigureAwait(false);
+        return new Secret<T>(runtime, share, rows, columns, f);
+    }
+
+    /// <summary>Shares of floor(x / 2^shift) + e, e in {0, 1}, for |x| &lt; 2^(k-2).</summary>
+    internal static async Task<T[]> TruncateRawAsync<T>(MpcRuntime<T> runtime, T[] x, int shift)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        int k = RingArithmetic<T>.Bits;
+        if (shift <= 0 || shift > k - 2) throw new ArgumentOutOfRangeException(nameof(shift), ErrorMessages.TruncationShiftOutOfRange(shift, k));
+        int n = x.Length;
+        var pairs = await runtime.Preprocessing.GetTruncationPairsAsync(n, shift, runtime.Cancellation).ConfigureAwait(false);
+        Multiplication.CheckDelivered("truncation pairs", n, pairs.R.Length);
+        bool leader = runtime.IsLeader;
+        T bias = RingArithmetic<T>.PowerOfTwo(k - 2);
+        T wrapWeight = RingArithmetic<T>.PowerOfTwo(k - shift);
+        T biasShifted = RingArithmetic<T>.PowerOfTwo(k - 2 - shift);
+        var masked = new T[n];
+        unchecked
+        {
+            for (int i = 0; i < n; i++) masked[i] = x[i] + pairs.R[i] + (leader ? bias : T.Zero);
+        }
+        var c = await Opening.OpenAsync(runtime, masked).ConfigureAwait(false);
+        var result = new T[n];
+        unchecked
+        {
+            for (int i = 0; i < n; i++)
+            {
+                bool cTop = RingArithmetic<T>.IsNegative(c[i]);
+                T value = T.Zero - pairs.RShifted[i];
+                if (!cTop) value += pairs.RTopBit[i] * wrapWeight;
+                if (leader) value += (c[i] >>> shift) - biasShifted;
+                result[i] = value;
+            }
+        }
+        return result;
+    }
+}
