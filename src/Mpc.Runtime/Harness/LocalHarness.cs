@@ -68,7 +68,8 @@ public static class LocalHarness
         {
             var error = tasks[i].Exception?.InnerException;
             if (error is null or OperationCanceledException) continue;
-            if (error is ProtocolAbortedException aborted && aborted.PartyName is not null) return aborted;
+            // A refused reveal is the same decision on every party; other aborts already name their cause.
+            if (error is RevealRefusedException || error is ProtocolAbortedException { PartyName: not null }) return error;
             return new ProtocolAbortedException(ErrorMessages.PartyFailed($"party{i}", error.Message), $"party{i}", error);
         }
         return new ProtocolAbortedException("Session aborted: cancelled.");

@@ -3,8 +3,10 @@ using System.Numerics;
 namespace Mpc.Runtime.Protocols;
 
 /// <summary>
-/// Secure division a / b as a * (1 / b), with the reciprocal's input range for b (b &gt; 0) and an
-/// error of |a| times the reciprocal's error plus one truncation (2^-f).
+/// Secure division a / b as a * (1 / b), with the reciprocal's input range for b (b &gt; 0).
+/// Error: |a| 2^-f (the reciprocal's absolute error, scaled by a) + |a/b| 2^-(f-3) + 2^-f; so a
+/// numerator of magnitude A needs about log2(A) more fractional bits than the result's precision
+/// (use Z_2^128 with f = 40 for statistics).
 /// </summary>
 public static class Division
 {

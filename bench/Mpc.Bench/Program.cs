@@ -1,0 +1,120 @@
+using Mpc.Bench;
+using Mpc.Core;
+using Mpc.Runtime;
+using Mpc.Runtime.Harness;
+using Mpc.Runtime.Protocols;
+
+// Usage: dotnet run -c Release --project bench/Mpc.Bench [-- --repetitions N]
+int repetitions = args.Length >= 2 && args[0] == "--repetitions" ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5;
+var runner = new BenchmarkRunner(repetitions);
+runner.PrintHeader();
+var random = new Random(1);
+
+const int million = 1_000_000;
+var xs = Enumerable.Range(0, million).Select(_ => random.NextDouble() * 200 - 100).ToArray();
+var ys = Enumerable.Range(0, million).Select(_ => random.NextDouble() * 200 - 100).ToArray();
+var clearProduct = new double[million];
+
+foreach (int parties in new[] { 2, 3 })
+{
+    await runner.RunAsync($"input sharing of 10^6 values, {parties} parties", async () =>
+    {
+        var stats = await LocalHarness.RunAsync<ulong, long>(parties, rt =>
+        {
+            var s = Input.Share(rt, 0, rt.PartyIndex == 0 ? xs : null, million, 1, 16);
+            return Task.FromResult(rt.Statistics.BytesSent + s.Length * 0);
+        });
+        return $"bytes sent by party 0: {stats[0]}";
+    }, () => FixedPointFormat.Ring64.Encode<ulong>(xs));
+
+    await runner.RunAsync($"10^6 integer multiplications (dealer), {parties} parties", async () =>
+    {
+        var stats = await LocalHarness.RunAsync<ulong, long>(parties, async rt =>
+        {
+            var a = Input.Share(rt, 0, rt.PartyIndex == 0 ? xs : null, million, 1, 0);
+            var b = Input.Share(rt, 1, rt.PartyIndex == 1 ? ys : null, million, 1, 0);
+            await Multiplication.MultiplyAsync(rt, a, b);
+            return rt.Statistics.BytesSent;
+        });
+        return $"bytes sent by party 0: {stats[0]}";
+    }, () => { for (int i = 0; i < million; i++) clearProduct[i] = xs[i] * ys[i]; });
+
+    await runner.RunAsync($"10^6 fixed-point multiplications (dealer), {parties} parties", async () =>
+    {
+        var rounds = await LocalHarness.RunAsync<ulong, long>(parties, async rt =>
+        {
+            var a = Input.Share(rt, 0, rt.PartyIndex == 0 ? xs : null, million, 1, 16);
+            var b = Input.Share(rt, 1, rt.PartyIndex == 1 ? ys : null, million, 1, 16);
+            await Multiplication.MultiplyAsync(rt, a, b);
+            return rt.Statistics.Rounds;
+        });
+        return $"rounds: {rounds[0]} (Beaver + truncation)";
+    }, () => { for (int i = 0; i < million; i++) clearProduct[i] = xs[i] * ys[i]; });
+}
+
+var matrix = xs.AsSpan(0, 30_000).ToArray();
+var vector = ys.AsSpan(0, 30).ToArray();
+var clearMv = new double[1000];
+await runner.RunAsync("1000x30 by 30x1 matrix product, 3 parties", async () =>
+{
+    var bytes = await LocalHarness.RunAsync<ulong, long>(3, async rt =>
+    {
+        var a = Input.Share(rt, 0, rt.PartyIndex == 0 ? matrix : null, 1000, 30, 16);
+        var b = Input.Share(rt, 1, rt.PartyIndex == 1 ? vector : null, 30, 1, 16);
+        await Multiplication.MatrixMultiplyAsync(rt, a, b);
+        return rt.Statistics.BytesSent;
+    });
+    return $"bytes sent by party 0: {bytes[0]} (O(nm + mk))";
+}, () =>
+{
+    for (int i = 0; i < 1000; i++)
+    {
+        double sum = 0;
+        for (int j = 0; j < 30; j++) sum += matrix[i * 30 + j] * vector[j];
+        clearMv[i] = sum;
+    }
+});
+
+var denominators = Enumerable.Range(0, 10_000).Select(_ => Math.Exp(random.NextDouble() * Math.Log(1e6))).ToArray();
+var clearReciprocal = new double[denominators.Length];
+foreach (var (label, bits) in new[] { ("Z_2^64, f=16", 64), ("Z_2^128, f=40", 128) })
+{
+    await runner.RunAsync($"reciprocal of 10^4 values in [1, 1e6], {label}, 3 parties", async () =>
+    {
+        long[] rounds = bits == 64
+            ? await LocalHarness.RunAsync<ulong, long>(3, async rt =>
+            {
+                var d = Input.Share(rt, 0, rt.PartyIndex == 0 ? denominators : null, denominators.Length, 1, 16);
+                await Reciprocal.ComputeAsync(rt, d);
+                return rt.Statistics.Rounds;
+            })
+            : await LocalHarness.RunAsync<UInt128, long>(3, async rt =>
+            {
+                var d = Input.Share(rt, 0, rt.PartyIndex == 0 ? denominators : null, denominators.Length, 1, 40);
+                await Reciprocal.ComputeAsync(rt, d);
+                return rt.Statistics.Rounds;
+            });
+        return $"rounds: {rounds[0]}";
+    }, () => { for (int i = 0; i < denominators.Length; i++) clearReciprocal[i] = 1 / denominators[i]; });
+}
+
+// Rounds of each non-linear function on one element, for the README's table.
+Console.WriteLine();
+Console.WriteLine("Rounds per operation (Z_2^64, f=16 / Z_2^128, f=40):");
+var operations = new (string Name, Func<MpcRuntime<ulong>, Secret<ulong>, Task<Secret<ulong>>> Small, Func<MpcRuntime<UInt128>, Secret<UInt128>, Task<Secret<UInt128>>> Large)[]
+{
+    ("multiply (fixed point)", (rt, x) => Multiplication.MultiplyAsync(rt, x, x), (rt, x) => Multiplication.MultiplyAsync(rt, x, x)),
+    ("less than zero", Comparison.LessThanZeroAsync, Comparison.LessThanZeroAsync),
+    ("equals zero", Comparison.EqualsZeroAsync, Comparison.EqualsZeroAsync),
+    ("reciprocal", Reciprocal.ComputeAsync, Reciprocal.ComputeAsync),
+    ("division", (rt, x) => Division.DivideAsync(rt, x, x), (rt, x) => Division.DivideAsync(rt, x, x)),
+    ("exp", Exponential.ComputeAsync, Exponential.ComputeAsync),
+    ("sigmoid", Sigmoid.ComputeAsync, Sigmoid.ComputeAsync),
+    ("square root", SquareRoot.ComputeAsync, SquareRoot.ComputeAsync),
+};
+foreach (var (name, small, large) in operations)
+{
+    var r64 = await LocalHarness.RunAsync<ulong, long>(2, async rt => { var x = Input.Share(rt, 0, rt.PartyIndex == 0 ? [2.0] : null, 1, 1, 16); await small(rt, x); return rt.Statistics.Rounds; });
+    var r128 = await LocalHarness.RunAsync<UInt128, long>(2, async rt => { var x = Input.Share(rt, 0, rt.PartyIndex == 0 ? [2.0] : null, 1, 1, 40); await large(rt, x); return rt.Statistics.Rounds; });
+    Console.WriteLine($"  {name,-24} {r64[0],4} / {r128[0],4}");
+}

@@ -1,0 +1,40 @@
+using Mpc.Core;
+
+namespace Mpc.Core.Tests;
+
+public class BitSlicingTests
+{
+    [Fact]
+    public void SlicedBitsMatchTheValuesBits()
+    {
+        var random = new Random(3);
+        var values = Enumerable.Range(0, 130).Select(_ => (ulong)random.NextInt64()).ToArray();
+        var sliced = BitSlicing.Slice<ulong>(values, 64);
+        int words = BitSlicing.WordsFor(130);
+        Assert.Equal(3, words);
+        for (int i = 0; i < values.Length; i++)
+            for (int j = 0; j < 64; j++)
+                Assert.Equal(((values[i] >> j) & 1) == 1, BitSlicing.Get(sliced.AsSpan(j * words, words), i));
+    }
+
+    [Fact]
+    public void PackAndLastWordMaskAgree()
+    {
+        var bits = Enumerable.Range(0, 70).Select(i => i % 3 == 0).ToArray();
+        var packed = BitSlicing.Pack(bits);
+        Assert.Equal(2, packed.Length);
+        Assert.Equal(0UL, packed[1] & ~BitSlicing.LastWordMask(70));
+        for (int i = 0; i < 70; i++) Assert.Equal(bits[i], BitSlicing.Get(packed, i));
+    }
+
+    [Fact]
+    public void RingCodecRoundTripsAndRejectsWrongLengths()
+    {
+        var values = new UInt128[] { 1, UInt128.MaxValue, new(5, 7) };
+        var bytes = RingCodec.Encode<UInt128>(values);
+        Assert.Equal(48, bytes.Length);
+        Assert.Equal(1, bytes[0]);
+        Assert.Equal(values, RingCodec.Decode<UInt128>(bytes, 3));
+        Assert.Throws<FormatException>(() => RingCodec.Decode<UInt128>(bytes, 2));
+    }
+}

@@ -1,0 +1,45 @@
+namespace Mpc.Data.Tests;
+
+public class CsvTableTests
+{
+    [Fact]
+    public void QuotedHeadersNumbersAndMissingValuesAreRead()
+    {
+        var table = CsvTable.Parse(new StringReader("\"time\",\"status\",\"ph.ecog\"\n306,1,1\n455,1,\n1010,0,NA\n"), "lung.csv");
+        Assert.Equal(["time", "status", "ph.ecog"], table.ColumnNames);
+        Assert.Equal(3, table.RowCount);
+        Assert.Equal([306.0, 455, 1010], table.Column("time"));
+        Assert.True(double.IsNaN(table.Column("ph.ecog")[1]));
+        Assert.True(double.IsNaN(table.Column("ph.ecog")[2]));
+    }
+
+    [Fact]
+    public void ANonNumberIsReportedWithFileRowAndColumn()
+    {
+        var error = Assert.Throws<DataFormatException>(() => CsvTable.Parse(new StringReader("time,status\n5,1\n7,yes\n"), "site-a.csv"));
+        Assert.Equal("site-a.csv, row 3, column 'status': 'yes' is not a number.", error.Message);
+    }
+
+    [Fact]
+    public void AShortRowIsReported()
+    {
+        var error = Assert.Throws<DataFormatException>(() => CsvTable.Parse(new StringReader("a,b\n1,2\n3\n"), "x.csv"));
+        Assert.Equal("x.csv, row 3: 1 fields where the header has 2.", error.Message);
+    }
+
+    [Fact]
+    public void AnUnknownColumnListsTheColumns()
+    {
+        var table = CsvTable.Parse(new StringReader("a,b\n1,2\n"), "x.csv");
+        var error = Assert.Throws<DataFormatException>(() => table.Column("c"));
+        Assert.Equal("x.csv: no column 'c'; the columns are 'a', 'b'.", error.Message);
+    }
+
+    [Fact]
+    public void EmptyFilesAndDuplicateColumnsAreRejected()
+    {
+        Assert.Equal("e.csv: the file is empty; a header row is needed.", Assert.Throws<DataFormatException>(() => CsvTable.Parse(new StringReader(""), "e.csv")).Message);
+        Assert.Equal("d.csv: column 'a' appears twice in the header.", Assert.Throws<DataFormatException>(() => CsvTable.Parse(new StringReader("a,a\n1,2\n"), "d.csv")).Message);
+        Assert.Equal("Data file /nonexistent/file.csv does not exist.", Assert.Throws<DataFormatException>(() => CsvTable.Load("/nonexistent/file.csv")).Message);
+    }
+}

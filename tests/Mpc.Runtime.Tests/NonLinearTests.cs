@@ -1,0 +1,113 @@
+using Mpc.Core;
+using Mpc.Runtime.Protocols;
+
+namespace Mpc.Runtime.Tests;
+
+public class NonLinearTests
+{
+    private static readonly FixedPointFormat F64 = FixedPointFormat.Ring64;
+    private static readonly FixedPointFormat F128 = FixedPointFormat.Ring128;
+
+    [Theory]
+    [MemberData(nameof(Parties.CountData), MemberType = typeof(Parties))]
+    public async Task ReciprocalIsAccurateForDenominatorsFromOneToAMillion(int parties) =>
+        await Property.CheckAsync(nameof(ReciprocalIsAccurateForDenominatorsFromOneToAMillion), 2, async (random, _) =>
+        {
+            var x = Property.LogUniform(random, 60, 1, 1e6).Concat([1.0, 2.0, 3.0, 1e6, 999_999, 0.5]).ToArray();
+            var r = await Parties.EvaluateAsync<ulong>(parties, x, Reciprocal.ComputeAsync);
+            // Documented: relative 2^-(f-3) plus absolute 2^-f.
+            Parties.AssertWithin(x.Select(v => 1 / v).ToArray(), r, e => e * Math.Pow(2, -13) + Math.Pow(2, -16), "reciprocal Z_2^64");
+        });
+
+    [Theory]
+    [MemberData(nameof(Parties.CountData), MemberType = typeof(Parties))]
+    public async Task ReciprocalInRing128HasRelativeErrorBelowOneInAMillionUpToAMillion(int parties)
+    {
+        var x = Property.LogUniform(new Random(Property.BaseSeed), 40, 1, 1e6).Concat([1.0, 7.0, 1e6]).ToArray();
+        var r = await Parties.EvaluateAsync<UInt128>(parties, x, Reciprocal.ComputeAsync, F128);
+        Parties.AssertWithin(x.Select(v => 1 / v).ToArray(), r, e => e * Math.Pow(2, -37) + Math.Pow(2, -40), "reciprocal Z_2^128");
+        Parties.AssertWithin(x.Select(v => 1 / v).ToArray(), r, e => e * 1e-6, "reciprocal relative 1e-6");
+    }
+
+    [Fact]
+    public async Task ReciprocalWorksAtTheEndsOfItsRange()
+    {
+        double max = Reciprocal.MaximumInput(F64);
+        var x = new[] { F64.Resolution, 2 * F64.Resolution, max * 0.999, max / 2 };
+        var r = await Parties.EvaluateAsync<ulong>(3, x, Reciprocal.ComputeAsync);
+        Parties.AssertWithin(x.Select(v => 1 / v).ToArray(), r, e => e * Math.Pow(2, -13) + Math.Pow(2, -16), "reciprocal range ends");
+    }
+
+    [Fact]
+    public async Task ReciprocalOfIntegerCountsUpscalesThem()
+    {
+        var counts = new double[] { 1, 10, 228, 1_000_000 };
+        var r = await Parties.EvaluateAsync<UInt128>(3, counts, Reciprocal.ComputeAsync, F128, scale: 0);
+        Parties.AssertWithin(counts.Select(v => 1 / v).ToArray(), r, e => e * Math.Pow(2, -37) + Math.Pow(2, -40), "reciprocal of integers");
+    }
+
+    [Theory]
+    [MemberData(nameof(Parties.CountData), MemberType = typeof(Parties))]
+    public async Task DivisionMatchesClearText(int parties)
+    {
+        var random = new Random(Property.BaseSeed + parties);
+        var a = Property.Uniform(random, 30, -100, 100);
+        var b = Property.LogUniform(random, 30, 1, 1e4);
+        var results = await Harness.LocalHarness.RunAsync<ulong, double[]>(parties, async rt =>
+        {
+            var sa = Input.Share(rt, 0, rt.PartyIndex == 0 ? a : null, 30, 1, 16);
+            var sb = Input.Share(rt, 1, rt.PartyIndex == 1 ? b : null, 30, 1, 16);
+            return await Opening.RevealRealAsync(rt, await Division.DivideAsync(rt, sa, sb), "quotient");
+        });
+        // Documented: |a| 2^-f (the reciprocal's absolute error, scaled by a) + |a/b| 2^-(f-3) + 2^-f.
+        for (int i = 0; i < a.Length; i++)
+        {
+            double q = a[i] / b[i];
+            double bound = Math.Abs(a[i]) * Math.Pow(2, -16) + Math.Abs(q) * Math.Pow(2, -13) + Math.Pow(2, -16);
+            Assert.True(Math.Abs(results[0][i] - q) <= bound, $"division element {i}: {a[i]}/{b[i]} = {q}, got {results[0][i]}, bound {bound:E3}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Parties.CountData), MemberType = typeof(Parties))]
+    public async Task ExponentialIsAccurateOverItsRange(int parties)
+    {
+        var (low, high) = Exponential.InputRange(F64);
+        var random = new Random(Property.BaseSeed + parties);
+        var x = Property.Uniform(random, 60, low, high).Concat([low, low + 1e-3, 0, 1, -1, high - 1e-3, 10.5]).ToArray();
+        var r = await Parties.EvaluateAsync<ulong>(parties, x, Exponential.ComputeAsync);
+        Parties.AssertWithin(x.Select(Math.Exp).ToArray(), r, e => e >= 1 ? e * Math.Pow(2, -12) : Math.Pow(2, -13), "exp Z_2^64");
+    }
+
+    [Fact]
+    public async Task ExponentialInRing128IsAccurateOverItsRange()
+    {
+        var (low, high) = Exponential.InputRange(F128);
+        var x = Property.Uniform(new Random(Property.BaseSeed), 30, low, high).Concat([low, 0, high - 1e-6, -5]).ToArray();
+        var r = await Parties.EvaluateAsync<UInt128>(3, x, Exponential.ComputeAsync, F128);
+        Parties.AssertWithin(x.Select(Math.Exp).ToArray(), r, e => e >= 1 ? e * Math.Pow(2, -36) : Math.Pow(2, -37), "exp Z_2^128");
+    }
+
+    [Theory]
+    [MemberData(nameof(Parties.CountData), MemberType = typeof(Parties))]
+    public async Task SigmoidIsAccurateEverywhere(int parties)
+    {
+        var random = new Random(Property.BaseSeed + parties);
+        var x = Property.Uniform(random, 60, -30, 30).Concat([0, 1e-4, -1e-4, 50, -50, 1000, -1000, 1e5, -1e5]).ToArray();
+        var r = await Parties.EvaluateAsync<ulong>(parties, x, Sigmoid.ComputeAsync);
+        Parties.AssertWithin(x.Select(v => 1 / (1 + Math.Exp(-v))).ToArray(), r, _ => Math.Pow(2, -12), "sigmoid");
+    }
+
+    [Theory]
+    [MemberData(nameof(Parties.CountData), MemberType = typeof(Parties))]
+    public async Task SquareRootIsAccurateOverItsRange(int parties)
+    {
+        double max = Reciprocal.MaximumInput(F64);
+        var random = new Random(Property.BaseSeed + parties);
+        var x = Property.LogUniform(random, 60, 1e-4, 1e8).Concat([0, F64.Resolution, 0.25, 1, 2, 1e6, max * 0.999]).ToArray();
+        var r = await Parties.EvaluateAsync<ulong>(parties, x, SquareRoot.ComputeAsync);
+        // Compare with the root of the encoded input: below 1e-3 the input's own rounding (2^-17) dominates.
+        var encoded = FixedPointFormat.Decode<ulong>(F64.Encode<ulong>(x), 16);
+        Parties.AssertWithin(encoded.Select(Math.Sqrt).ToArray(), r, e => e * Math.Pow(2, -12) + Math.Pow(2, -15), "sqrt");
+    }
+}
