@@ -54,8 +54,8 @@ public static class ErrorMessages
     public static string PreprocessingShortfall(string kind, int requested, int delivered) =>
         $"Preprocessing delivered {delivered} {kind} where {requested} were requested.";
 
-    public static string DuplicateMessage(int from, long tag) =>
-        $"Party {from} sent two messages with tag {tag}.";
+    public static string DuplicateMessage(string from, long tag) =>
+        $"{from} sent two messages with tag {tag}.";
 
     public static string PayloadSize(int from, long tag, int expected, int actual) =>
         $"Party {from} sent {actual} bytes for tag {tag} where {expected} were expected.";
@@ -71,6 +71,9 @@ public static class ErrorMessages
 
     public static string NotABit(string operation) =>
         $"{operation} needs a secret bit (an integer with scale 0).";
+
+    public static string NoOutputSink(string name) =>
+        $"Output '{name}' has no recipient: this runtime was created without an output sink.";
 
     public static string RevealRefused(string name, string reason) =>
         $"Opening of '{name}' refused: {reason}";

@@ -7,6 +7,9 @@ namespace Mpc.Runtime;
 /// </summary>
 public interface IRevealPolicy
 {
-    /// <summary>Throws <see cref="RevealRefusedException"/> when the output may not be opened.</summary>
+    /// <summary>
+    /// Throws <see cref="RevealRefusedException"/> when the output may not be opened. The recipient
+    /// is null for all parties, a party index for one party, and -1 for the analyst.
+    /// </summary>
     void CheckReveal(string outputName, int elementCount, int? recipient);
 }

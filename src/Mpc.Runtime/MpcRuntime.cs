@@ -20,7 +20,7 @@ public sealed class MpcRuntime<T> : IDisposable where T : unmanaged, IBinaryInte
     private long _tag;
 
     public MpcRuntime(IPartyChannel channel, IPreprocessing<T> preprocessing, FixedPointFormat format, PairwiseSeeds seeds,
-        IRevealPolicy revealPolicy, CancellationToken cancellation = default)
+        IRevealPolicy revealPolicy, CancellationToken cancellation = default, IOutputSink? outputs = null)
     {
         ArgumentNullException.ThrowIfNull(channel);
         ArgumentNullException.ThrowIfNull(preprocessing);
@@ -36,6 +36,7 @@ public sealed class MpcRuntime<T> : IDisposable where T : unmanaged, IBinaryInte
         Format = format;
         RevealPolicy = revealPolicy;
         Cancellation = cancellation;
+        Outputs = outputs;
         _zeroSharing = new ZeroSharing<T>(seeds);
         LocalRandom = AesCtrRandom.CreateFromSystem();
     }
@@ -49,6 +50,9 @@ public sealed class MpcRuntime<T> : IDisposable where T : unmanaged, IBinaryInte
     public IRevealPolicy RevealPolicy { get; }
 
     public CancellationToken Cancellation { get; }
+
+    /// <summary>Where declared outputs go (the analyst); null when the runtime has no analyst.</summary>
+    public IOutputSink? Outputs { get; }
 
     public int PartyIndex => Channel.PartyIndex;
 

@@ -51,7 +51,7 @@ public sealed class InMemoryNetwork
             cancellationToken.ThrowIfCancellationRequested();
             // Copy so the receiver owns its bytes, as it would after a real network hop.
             if (!network.Slot(peer, self, tag).TrySetResult(payload.ToArray()))
-                throw new ProtocolAbortedException(ErrorMessages.DuplicateMessage(self, tag), GetPartyName(self));
+                throw new ProtocolAbortedException(ErrorMessages.DuplicateMessage(GetPartyName(self), tag), GetPartyName(self));
             return ValueTask.CompletedTask;
         }
 

@@ -35,17 +35,20 @@ public sealed class DealerPreprocessing<T> : IPreprocessing<T>, IDisposable wher
         if (partyCount < 2) throw new ArgumentOutOfRangeException(nameof(partyCount), ErrorMessages.PartyCountOutOfRange(partyCount));
         var master = new AesCtrRandom(AesCtrRandom.DeriveSeed(dealerSecret, "mpc/dealer/master"));
         var streams = new AesCtrRandom[partyCount - 1];
-        for (int i = 1; i < partyCount; i++) streams[i - 1] = new AesCtrRandom(PartySeed(dealerSecret, i));
+        for (int i = 1; i < partyCount; i++) streams[i - 1] = PartyStream(PartySeed(dealerSecret, i));
         return new DealerPreprocessing<T>(master, streams, isDealer: true);
     }
 
     /// <summary>Party i's instance (i &gt;= 1), from the seed the dealer handed it.</summary>
     public static DealerPreprocessing<T> ForParty(ReadOnlySpan<byte> partySeed) =>
-        new(null, [new AesCtrRandom(partySeed)], isDealer: false);
+        new(null, [PartyStream(partySeed)], isDealer: false);
 
-    /// <summary>The seed that the dealer hands to party i &gt;= 1.</summary>
+    /// <summary>The seed that the dealer hands to party i &gt;= 1 (the same for every ring).</summary>
     public static byte[] PartySeed(ReadOnlySpan<byte> dealerSecret, int partyIndex) =>
-        AesCtrRandom.DeriveSeed(dealerSecret, $"mpc/dealer/party/{partyIndex}/{typeof(T).Name}");
+        AesCtrRandom.DeriveSeed(dealerSecret, $"mpc/dealer/party/{partyIndex}");
+
+    private static AesCtrRandom PartyStream(ReadOnlySpan<byte> partySeed) =>
+        new(AesCtrRandom.DeriveSeed(partySeed, "mpc/dealer/stream/" + typeof(T).Name));
 
     public ValueTask<BeaverTriples<T>> GetTriplesAsync(int count, CancellationToken cancellationToken)
     {

@@ -53,6 +53,24 @@ public static class Opening
         return sum;
     }
 
+    /// <summary>
+    /// Sends this party's shares of a declared output to the analyst, who alone reconstructs it;
+    /// no party learns the value.
+    /// </summary>
+    public static async Task OutputAsync<T>(MpcRuntime<T> runtime, Secret<T> value, string outputName)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        runtime.CheckOwns(value);
+        runtime.RevealPolicy.CheckReveal(outputName, value.Length, recipient: -1);
+        var sink = runtime.Outputs ?? throw new InvalidOperationException(ErrorMessages.NoOutputSink(outputName));
+        // Re-randomise with a fresh zero sharing so the analyst's view is the output and nothing else.
+        var shares = runtime.NextZeroShares(value.Length);
+        RingArithmetic<T>.AddInPlace(shares, value.Share);
+        var message = new OutputShares(outputName, value.Rows, value.Columns, value.Scale, RingArithmetic<T>.Bits, RingCodec.Encode<T>(shares));
+        await sink.DeliverAsync(message, runtime.Cancellation).ConfigureAwait(false);
+    }
+
     /// <summary>Opens shares of a masked (uniformly random) value to every party, in one round.</summary>
     internal static async Task<T[]> OpenAsync<T>(MpcRuntime<T> runtime, T[] shares)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>

@@ -1,0 +1,57 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+
+namespace Mpc.Cli.Commands;
+
+/// <summary>Options and helpers shared by several commands.</summary>
+internal static class CliOptions
+{
+    public static Option<string[]> Parameters() => new("--param", "-p")
+    {
+        Description = "A protocol parameter as name=value; repeat for several.",
+        AllowMultipleArgumentsPerToken = false,
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    public static Option<string?> Json() => new("--json") { Description = "Write the outputs and session details as JSON to this file." };
+
+    public static Option<bool> Verbose() => new("--verbose", "-v") { Description = "Log the parties' and analyst's activity (to standard error)." };
+
+    public static Option<double> Timeout() => new("--timeout") { Description = "Seconds a party waits for a peer before aborting the session.", DefaultValueFactory = _ => 30 };
+
+    /// <summary>Parses name=value pairs; a malformed one is an error naming it.</summary>
+    public static Dictionary<string, string> ParseParameters(IEnumerable<string>? pairs)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in pairs ?? [])
+        {
+            int equals = pair.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0) throw new CliException($"--param '{pair}' must have the form name=value.");
+            string name = pair[..equals].Trim();
+            if (!result.TryAdd(name, pair[(equals + 1)..].Trim())) throw new CliException($"--param {name} is given twice.");
+        }
+        return result;
+    }
+
+    public static ILoggerFactory Loggers(bool verbose) => LoggerFactory.Create(builder =>
+    {
+        builder.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        });
+        builder.AddFilter(level => level >= (verbose ? LogLevel.Information : LogLevel.Error));
+        builder.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+    });
+
+    public static IProgress<string> Progress(TextWriter error)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        return new SynchronousProgress(message => error.WriteLine($"[{watch.Elapsed.TotalSeconds,7:F2} s] {message}"));
+    }
+
+    private sealed class SynchronousProgress(Action<string> report) : IProgress<string>
+    {
+        public void Report(string value) => report(value);
+    }
+}

@@ -1,0 +1,28 @@
+using System.CommandLine;
+using Mpc.Federation;
+using Mpc.Federation.Protocols;
+
+namespace Mpc.Cli.Commands;
+
+internal static class LocalCommand
+{
+    public static Command Create()
+    {
+        var protocol = new Argument<string>("protocol") { Description = "The protocol to run (see 'mpc protocols')." };
+        var data = new Option<string[]>("--data", "-d") { Description = "One CSV file per party; repeat (at least twice).", Required = true, Arity = ArgumentArity.OneOrMore };
+        var parameters = CliOptions.Parameters();
+        var json = CliOptions.Json();
+        var verbose = CliOptions.Verbose();
+        var timeout = CliOptions.Timeout();
+        var command = new Command("local", "Run a protocol with one local party per data file: loopback, fresh keys, real TLS, plus the analyst.") { protocol, data, parameters, json, verbose, timeout };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            using var loggers = CliOptions.Loggers(parse.GetValue(verbose));
+            var result = await LocalFederation.RunAsync(parse.GetValue(protocol)!, parse.GetValue(data)!, CliOptions.ParseParameters(parse.GetValue(parameters)),
+                ProtocolCatalog.BuiltIn, loggers, CliOptions.Progress(Console.Error), TimeSpan.FromSeconds(parse.GetValue(timeout)), cancellationToken).ConfigureAwait(false);
+            await ResultPrinter.WriteAsync(result, parse.GetValue(json), Console.Out, cancellationToken).ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,30 @@
+using System.Globalization;
+using Mpc.Federation;
+
+namespace Mpc.Cli.Commands;
+
+/// <summary>Prints a session's outputs as a table and writes the JSON file when asked.</summary>
+internal static class ResultPrinter
+{
+    public static async Task WriteAsync(SessionResult result, string? jsonPath, TextWriter output, CancellationToken cancellationToken)
+    {
+        output.WriteLine($"{result.Protocol} on {result.Parties.Count} parties ({string.Join(", ", result.Parties)}), preprocessing: {Describe(result.Preprocessing)}");
+        foreach (var (name, value) in result.Outputs)
+        {
+            string text = value.Values.Length <= 12
+                ? string.Join(", ", value.Values.Select(v => v.ToString("G10", CultureInfo.InvariantCulture)))
+                : string.Join(", ", value.Values.Take(10).Select(v => v.ToString("G10", CultureInfo.InvariantCulture))) + $", ... ({value.Values.Length} values)";
+            output.WriteLine($"  {name,-22} {text}");
+        }
+        output.WriteLine($"session {result.SessionId}: {result.Seconds:F2} s, {result.Rounds} rounds, {result.BytesSent:N0} bytes sent by the parties");
+        if (jsonPath is not null)
+        {
+            var directory = Path.GetDirectoryName(Path.GetFullPath(jsonPath));
+            if (directory is not null) Directory.CreateDirectory(directory);
+            await File.WriteAllTextAsync(jsonPath, result.ToJson(), cancellationToken).ConfigureAwait(false);
+            output.WriteLine($"wrote {jsonPath}");
+        }
+    }
+
+    public static string Describe(string preprocessing) => preprocessing == "dealer" ? "trusted dealer (party 1 sees the masks)" : preprocessing;
+}

@@ -1,0 +1,30 @@
+using System.CommandLine;
+using Mpc.Federation;
+using Mpc.Federation.Protocols;
+using Mpc.Net;
+
+namespace Mpc.Cli.Commands;
+
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var protocol = new Argument<string>("protocol") { Description = "The protocol to run (see 'mpc protocols')." };
+        var roster = new Option<string>("--roster") { Description = "The federation's roster (parties.json).", Required = true };
+        var key = new Option<string>("--key") { Description = "The analyst's private key (NAME.key, with NAME.crt beside it).", Required = true };
+        var parameters = CliOptions.Parameters();
+        var json = CliOptions.Json();
+        var verbose = CliOptions.Verbose();
+        var command = new Command("run", "As the analyst, run a session on every party of a roster and receive its outputs.") { protocol, roster, key, parameters, json, verbose };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            using var loggers = CliOptions.Loggers(parse.GetValue(verbose));
+            using var credentials = PartyCredentials.Load(parse.GetValue(key)!);
+            var client = new AnalystClient(Roster.Load(parse.GetValue(roster)!), credentials, ProtocolCatalog.BuiltIn, loggers.CreateLogger("Mpc.Analyst"));
+            var result = await client.RunAsync(parse.GetValue(protocol)!, CliOptions.ParseParameters(parse.GetValue(parameters)), CliOptions.Progress(Console.Error), cancellationToken).ConfigureAwait(false);
+            await ResultPrinter.WriteAsync(result, parse.GetValue(json), Console.Out, cancellationToken).ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
+}

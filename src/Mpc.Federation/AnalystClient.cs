@@ -1,0 +1,168 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Mpc.Federation.Protocols;
+using Mpc.Net;
+using Mpc.Runtime;
+
+namespace Mpc.Federation;
+
+/// <summary>
+/// The analyst's side of a session: checks the parameters, proposes the session to every party,
+/// starts it when all accept, collects every party's output shares and reconstructs the outputs,
+/// which only the analyst ever sees.
+/// </summary>
+public sealed class AnalystClient(Roster roster, PartyCredentials credentials, ProtocolCatalog catalog, ILogger logger)
+{
+    /// <summary>Time to connect, hand-shake and hear back from every party.</summary>
+    public TimeSpan SetupTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>After one party reports a failure, how long to wait for the others' reports.</summary>
+    public TimeSpan AbortGrace { get; init; } = TimeSpan.FromSeconds(10);
+
+    public async Task<SessionResult> RunAsync(string protocolName, IReadOnlyDictionary<string, string> parameters, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var protocol = catalog.Get(protocolName);
+        var bound = ProtocolParameters.Bind(protocol.Parameters, parameters);
+        if (roster.Analysts.All(a => a.PublicKey != credentials.Fingerprint))
+            throw new PeerAuthenticationException($"The analyst key {credentials.Fingerprint} is not in {roster.Source}; the parties would refuse it.");
+        var sessionId = Guid.NewGuid();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var parties = roster.Parties;
+        var connections = new FramedConnection?[parties.Count];
+        try
+        {
+            await ProposeAsync(sessionId, protocol, bound, connections, progress, cancellationToken).ConfigureAwait(false);
+            var start = ControlCodec.Encode(new SessionStart());
+            await Task.WhenAll(connections.Select(c => c!.SendAsync(sessionId, 0, FrameKind.Control, start, cancellationToken).AsTask())).ConfigureAwait(false);
+            progress?.Report($"session {sessionId} started on {parties.Count} parties");
+            var (shares, ends) = await CollectAsync(sessionId, connections, progress, cancellationToken).ConfigureAwait(false);
+            var outputs = new Dictionary<string, SessionOutput>(StringComparer.Ordinal);
+            foreach (var definition in protocol.Outputs.Where(o => o.Kind != OutputKind.Derived))
+            {
+                if (!shares.TryGetValue(definition.Name, out var parts) || parts.Count != parties.Count)
+                    throw new ProtocolAbortedException($"Output '{definition.Name}' arrived from {parts?.Count ?? 0} of {parties.Count} parties.");
+                var ordered = parts.OrderBy(p => p.Key).Select(p => p.Value).ToList();
+                outputs[definition.Name] = new SessionOutput(OutputReconstruction.Reconstruct(ordered), ordered[0].Rows, ordered[0].Columns);
+            }
+            foreach (var (name, values) in protocol.Derive(outputs.ToDictionary(o => o.Key, o => o.Value.Values), bound))
+                outputs[name] = new SessionOutput(values, values.Length, 1);
+            return new SessionResult(sessionId, protocol.Name, protocol.Id, bound.Values, parties.Select(p => p.Name).ToList(), ends[0].Preprocessing,
+                outputs, watch.Elapsed.TotalSeconds, ends.Max(e => e.Rounds), ends.Sum(e => e.BytesSent));
+        }
+        finally
+        {
+            foreach (var connection in connections)
+                if (connection is not null) await connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task ProposeAsync(Guid sessionId, IProtocolDefinition protocol, ProtocolParameters bound, FramedConnection?[] connections, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var parties = roster.Parties;
+        var request = ControlCodec.Encode(new SessionRequest
+        {
+            Protocol = protocol.Name, Parameters = bound.Values.ToDictionary(p => p.Key, p => p.Value), RosterHash = roster.Hash, Preprocessing = "dealer", RingBits = protocol.Format.RingBits,
+        });
+        var refusals = new ConcurrentBag<(int Index, string Party, string Reason)>();
+        await Task.WhenAll(parties.Select(party => Task.Run(async () =>
+        {
+            try
+            {
+                var stream = await TlsConnector.ConnectAsync(party, credentials, logger, SetupTimeout, cancellationToken).ConfigureAwait(false);
+                var connection = new FramedConnection(stream, party.Name);
+                connections[party.Index] = connection;
+                await connection.SendAsync(sessionId, 0, FrameKind.Control, request, cancellationToken).ConfigureAwait(false);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(SetupTimeout);
+                var reply = ControlCodec.Expect<SessionReply>(await connection.ReadAsync(timeout.Token).ConfigureAwait(false), party.Name);
+                if (!reply.Accepted) refusals.Add((party.Index, party.Name, reply.Reason ?? "no reason given"));
+                else if (reply.ProtocolId != protocol.Id) refusals.Add((party.Index, party.Name, $"it would run {reply.ProtocolId}, not {protocol.Id}"));
+                else progress?.Report($"{party.Name} accepted");
+            }
+            catch (Exception e) when (e is IOException or PeerAuthenticationException or FrameFormatException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                refusals.Add((party.Index, party.Name, e is OperationCanceledException ? $"no answer within {SetupTimeout.TotalSeconds:0} s" : e.Message));
+            }
+        }, cancellationToken))).ConfigureAwait(false);
+        if (refusals.IsEmpty) return;
+        var cancel = ControlCodec.Encode(new SessionCancel { Reason = "refused by " + string.Join(", ", refusals.Select(r => r.Party)) });
+        foreach (var connection in connections)
+        {
+            try
+            {
+                if (connection is not null) await connection.SendAsync(sessionId, 0, FrameKind.Control, cancel, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+            }
+        }
+        throw new SessionRefusedException(refusals.OrderBy(r => r.Index).Select(r => (r.Party, r.Reason)).ToList());
+    }
+
+    private async Task<(Dictionary<string, Dictionary<int, OutputShares>> Shares, SessionEnd[] Ends)> CollectAsync(
+        Guid sessionId, FramedConnection?[] connections, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var parties = roster.Parties;
+        var shares = new Dictionary<string, Dictionary<int, OutputShares>>(StringComparer.Ordinal);
+        var ends = new SessionEnd?[parties.Count];
+        var failures = new ConcurrentQueue<(string Party, string Reason, string? Blamed)>();
+        using var grace = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var loops = parties.Select(party => Task.Run(async () =>
+        {
+            var connection = connections[party.Index]!;
+            try
+            {
+                while (true)
+                {
+                    var frame = await connection.ReadAsync(grace.Token).ConfigureAwait(false)
+                        ?? throw new IOException($"{party.Name} closed the connection before the session ended.");
+                    if (frame.SessionId != sessionId) throw new FrameFormatException($"{party.Name} sent a frame of another session.");
+                    switch (ControlCodec.Decode(frame.Payload, party.Name))
+                    {
+                        case OutputMessage output:
+                            lock (shares)
+                            {
+                                if (!shares.TryGetValue(output.Name, out var parts)) shares[output.Name] = parts = [];
+                                if (!parts.TryAdd(party.Index, new OutputShares(output.Name, output.Rows, output.Columns, output.Scale, output.RingBits, output.Shares)))
+                                    throw new FrameFormatException($"{party.Name} sent output '{output.Name}' twice.");
+                            }
+                            break;
+                        case ProgressMessage p when party.Index == 0:
+                            progress?.Report($"{p.Stage} {p.Fraction:P0}");
+                            break;
+                        case ProgressMessage:
+                            break;
+                        case SessionEnd end:
+                            ends[party.Index] = end;
+                            if (!end.Completed)
+                            {
+                                failures.Enqueue((party.Name, end.Reason ?? "no reason given", end.FailedParty));
+                                grace.CancelAfter(AbortGrace);
+                            }
+                            return;
+                        case var other:
+                            throw new FrameFormatException($"{party.Name} sent an unexpected {other.GetType().Name}.");
+                    }
+                }
+            }
+            catch (Exception e) when (e is IOException or FrameFormatException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                failures.Enqueue((party.Name, e is OperationCanceledException ? "did not report within the grace period after the abort" : e.Message, party.Name));
+                grace.CancelAfter(AbortGrace);
+            }
+        }, CancellationToken.None)).ToArray();
+        await Task.WhenAll(loops).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!failures.IsEmpty)
+        {
+            // The party most reports blame is the cause; a report from a party about another party outranks a dropped connection.
+            var list = failures.ToList();
+            var blamed = list.Where(f => f.Blamed is not null).GroupBy(f => f.Blamed).OrderByDescending(g => g.Count(f => f.Party != g.Key)).ThenByDescending(g => g.Count()).FirstOrDefault()?.Key;
+            var explanation = list.FirstOrDefault(f => f.Blamed == blamed && f.Party != blamed);
+            string reason = explanation.Reason ?? list.First().Reason;
+            throw new ProtocolAbortedException($"Session {sessionId} aborted{(blamed is null ? "" : $", caused by {blamed}")}: {reason}", blamed);
+        }
+        return (shares, ends.Select(e => e!).ToArray());
+    }
+}

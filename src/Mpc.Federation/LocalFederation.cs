@@ -1,0 +1,54 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Mpc.Federation.Protocols;
+using Mpc.Net;
+
+namespace Mpc.Federation;
+
+/// <summary>
+/// A whole federation in one process for `mpc local`: one party daemon per data file on
+/// loopback, each with fresh keys, real TLS and the real session protocol, plus the analyst.
+/// The local parties approve exactly the protocol being run.
+/// </summary>
+public static class LocalFederation
+{
+    public static async Task<SessionResult> RunAsync(string protocolName, IReadOnlyList<string> dataFiles, IReadOnlyDictionary<string, string> parameters,
+        ProtocolCatalog catalog, ILoggerFactory loggers, IProgress<string>? progress, TimeSpan peerTimeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(dataFiles);
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(loggers);
+        if (dataFiles.Count < 2) throw new ArgumentException($"A federation needs at least 2 parties; got {dataFiles.Count} --data file(s).", nameof(dataFiles));
+        foreach (var file in dataFiles.Where(f => !File.Exists(f))) throw new FileNotFoundException($"Data file {file} does not exist.", file);
+        var protocol = catalog.Get(protocolName);
+        ProtocolParameters.Bind(protocol.Parameters, parameters);
+
+        var names = dataFiles.Select((_, i) => $"party{i + 1}").ToList();
+        var credentials = names.Select(PartyCredentials.Generate).ToList();
+        using var analyst = PartyCredentials.Generate("analyst");
+        var listeners = names.Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        var daemons = new List<PartyDaemon>();
+        try
+        {
+            foreach (var listener in listeners) listener.Start();
+            var roster = Roster.Create("local",
+                names.Select((n, i) => (n, $"127.0.0.1:{((IPEndPoint)listeners[i].LocalEndpoint).Port}", credentials[i].Fingerprint)),
+                [("analyst", analyst.Fingerprint)]);
+            for (int i = 0; i < names.Count; i++)
+            {
+                var configuration = new PartyConfiguration(names[i], new Dictionary<string, string> { ["data"] = Path.GetFullPath(dataFiles[i]) }, [protocol.Id], peerTimeout);
+                var daemon = new PartyDaemon(roster, credentials[i], configuration, catalog, loggers.CreateLogger($"Mpc.Party.{names[i]}"), listeners[i]);
+                daemon.Start();
+                daemons.Add(daemon);
+            }
+            var client = new AnalystClient(roster, analyst, catalog, loggers.CreateLogger("Mpc.Analyst"));
+            return await client.RunAsync(protocolName, parameters, progress, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var daemon in daemons) await daemon.DisposeAsync().ConfigureAwait(false);
+            foreach (var c in credentials) c.Dispose();
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Mpc.Federation;
+
+/// <summary>
+/// A party's local configuration (never shared): its roster name, its datasets and its policy.
+/// </summary>
+/// <remarks>
+/// Format (paths relative to the file):
+/// { "name": "hospital-a",
+///   "datasets": { "lung": "data/lung-a.csv" },
+///   "protocols": [ "builtin:pooled-statistics", "sha256:&lt;script hash&gt;" ],
+///   "peerTimeoutSeconds": 30 }
+/// </remarks>
+public sealed class PartyConfiguration
+{
+    public PartyConfiguration(string name, IReadOnlyDictionary<string, string> datasets, IReadOnlyCollection<string> approvedProtocols, TimeSpan peerTimeout)
+    {
+        Name = name;
+        Datasets = datasets;
+        ApprovedProtocols = approvedProtocols;
+        PeerTimeout = peerTimeout;
+    }
+
+    public string Name { get; }
+
+    /// <summary>Dataset name to absolute CSV path.</summary>
+    public IReadOnlyDictionary<string, string> Datasets { get; }
+
+    /// <summary>Protocol ids this party runs.</summary>
+    public IReadOnlyCollection<string> ApprovedProtocols { get; }
+
+    /// <summary>How long to wait for a peer's message before aborting the session.</summary>
+    public TimeSpan PeerTimeout { get; }
+
+    public static PartyConfiguration Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (!File.Exists(path)) throw new InvalidDataException($"Party configuration {path} does not exist.");
+        string baseDirectory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        JsonObject root;
+        try
+        {
+            root = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InvalidDataException($"{path}: the top level must be a JSON object.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not valid JSON ({e.Message})", e);
+        }
+        var problems = new List<string>();
+        string name = root["name"]?.GetValue<string>() ?? "";
+        if (name.Length == 0) problems.Add("name: missing.");
+        var datasets = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (root["datasets"] is JsonObject sets)
+        {
+            foreach (var (key, value) in sets)
+            {
+                string? file = value is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+                if (file is null) problems.Add($"datasets.{key}: must be a file path.");
+                else
+                {
+                    string full = Path.GetFullPath(Path.Combine(baseDirectory, file));
+                    if (!File.Exists(full)) problems.Add($"datasets.{key}: {full} does not exist.");
+                    datasets[key] = full;
+                }
+            }
+        }
+        else problems.Add("datasets: missing, or not an object of name: path.");
+        var protocols = (root["protocols"] as JsonArray)?.Select(p => p?.GetValue<string>() ?? "").ToList();
+        if (protocols is null) problems.Add("protocols: missing; list the protocol ids this party runs ('mpc approve' prints them).");
+        double timeout = root["peerTimeoutSeconds"]?.GetValue<double>() ?? 30;
+        if (timeout is <= 0 or > 3600) problems.Add("peerTimeoutSeconds: must be between 0 and 3600.");
+        foreach (var key in root.Select(p => p.Key).Where(k => k is not ("name" or "datasets" or "protocols" or "peerTimeoutSeconds")))
+            problems.Add($"{key}: unknown field.");
+        if (problems.Count > 0) throw new InvalidDataException($"{path} is not a valid party configuration:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", problems));
+        return new PartyConfiguration(name, datasets, protocols!.ToHashSet(StringComparer.Ordinal), TimeSpan.FromSeconds(timeout));
+    }
+
+    /// <summary>The path of the named dataset, or of the only one when the name is empty.</summary>
+    public string ResolveDataset(string name)
+    {
+        if (name.Length == 0)
+        {
+            if (Datasets.Count == 1) return Datasets.Values.Single();
+            throw new InvalidDataException($"{Name} has {Datasets.Count} datasets ({string.Join(", ", Datasets.Keys)}); pass --param dataset=NAME.");
+        }
+        return Datasets.TryGetValue(name, out var path) ? path : throw new InvalidDataException($"{Name} has no dataset '{name}'; it has {string.Join(", ", Datasets.Keys)}.");
+    }
+}

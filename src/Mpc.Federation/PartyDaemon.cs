@@ -1,0 +1,174 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Mpc.Federation.Protocols;
+using Mpc.Net;
+
+namespace Mpc.Federation;
+
+/// <summary>
+/// A party's long-running service: listens on its roster endpoint, authenticates every connection
+/// by key, and runs the sessions analysts start. A bad connection (unknown key, garbage, a frame
+/// over the cap) is closed and logged; the daemon keeps serving.
+/// </summary>
+public sealed class PartyDaemon : IAsyncDisposable
+{
+    private readonly TcpListener _listener;
+    private readonly ConcurrentDictionary<Guid, PartySession> _sessions = new();
+    private readonly ConcurrentDictionary<Task, byte> _handlers = new();
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _acceptLoop;
+
+    public PartyDaemon(Roster roster, PartyCredentials credentials, PartyConfiguration configuration, ProtocolCatalog catalog, ILogger logger, TcpListener? listener = null)
+    {
+        ArgumentNullException.ThrowIfNull(roster);
+        ArgumentNullException.ThrowIfNull(credentials);
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(logger);
+        Roster = roster;
+        Credentials = credentials;
+        Configuration = configuration;
+        Catalog = catalog;
+        Logger = logger;
+        Self = roster.GetParty(configuration.Name);
+        if (credentials.Fingerprint != Self.PublicKey)
+            throw new PeerAuthenticationException($"This party's key has fingerprint {credentials.Fingerprint}, but {roster.Source} lists {Self.PublicKey} for {Self.Name}; use the key that belongs to {Self.Name}, or update the roster ('mpc keygen --roster').");
+        _listener = listener ?? new TcpListener(IPAddress.Parse(Self.Host is "localhost" ? "127.0.0.1" : Self.Host!), Self.Port);
+    }
+
+    public Roster Roster { get; }
+
+    public PartyCredentials Credentials { get; }
+
+    public PartyConfiguration Configuration { get; }
+
+    public ProtocolCatalog Catalog { get; }
+
+    public ILogger Logger { get; }
+
+    public RosterMember Self { get; }
+
+    /// <summary>Time allowed for a TLS handshake and a connection's first frame.</summary>
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    internal CancellationToken Stopping => _stop.Token;
+
+    /// <summary>Sessions currently running.</summary>
+    public int ActiveSessions => _sessions.Count;
+
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    public void Start()
+    {
+        _listener.Start();
+        Logger.LogInformation("Party {Party} listening on {Endpoint} (roster {RosterHash}, {Protocols} approved protocols)",
+            Self.Name, _listener.LocalEndpoint, Roster.Hash[..16], Configuration.ApprovedProtocols.Count);
+        _acceptLoop = Task.Run(AcceptLoopAsync);
+    }
+
+    internal bool Register(PartySession session) => _sessions.TryAdd(session.Id, session);
+
+    internal void Unregister(PartySession session) => _sessions.TryRemove(session.Id, out _);
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await _listener.AcceptTcpClientAsync(_stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (SocketException e)
+            {
+                Logger.LogWarning("Accept failed: {Reason}", e.Message);
+                continue;
+            }
+            client.NoDelay = true;
+            var handler = Task.Run(() => HandleConnectionAsync(client));
+            _handlers.TryAdd(handler, 0);
+            _ = handler.ContinueWith(t => _handlers.TryRemove(t, out _), TaskScheduler.Default);
+        }
+    }
+
+    private async Task HandleConnectionAsync(TcpClient client)
+    {
+        string remote = client.Client.RemoteEndPoint?.ToString() ?? "unknown";
+        FramedConnection? connection = null;
+        bool handedOver = false;
+        try
+        {
+            var (stream, peer) = await TlsConnector.AcceptAsync(client, Roster, Credentials, Logger, HandshakeTimeout, _stop.Token).ConfigureAwait(false);
+            connection = new FramedConnection(stream, peer.Name);
+            Frame? first;
+            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
+            {
+                timeout.CancelAfter(HandshakeTimeout);
+                first = await connection.ReadAsync(timeout.Token).ConfigureAwait(false);
+            }
+            if (first is null) return;
+            if (peer.IsParty)
+            {
+                var hello = ControlCodec.Expect<PeerHello>(first, peer.Name);
+                if (_sessions.TryGetValue(first.SessionId, out var session))
+                {
+                    handedOver = await session.AttachPeerAsync(peer, connection, hello).ConfigureAwait(false);
+                }
+                else
+                {
+                    Logger.LogWarning("Refused {Peer}: unknown session {Session}", peer.Name, first.SessionId);
+                    await connection.SendAsync(first.SessionId, 0, FrameKind.Control, ControlCodec.Encode(new PeerReply { Accepted = false, Reason = $"{Self.Name} has no session {first.SessionId}." }), _stop.Token).ConfigureAwait(false);
+                }
+            }
+            else
+            {
+                var request = ControlCodec.Expect<SessionRequest>(first, peer.Name);
+                handedOver = true;
+                await using var session = new PartySession(this, first.SessionId, peer, connection, request);
+                await session.RunAsync().ConfigureAwait(false);
+            }
+        }
+        catch (PeerAuthenticationException)
+        {
+            // TlsConnector logged who was refused and why.
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+        }
+        catch (Exception e) when (e is FrameFormatException or IOException or OperationCanceledException or ObjectDisposedException or Mpc.Runtime.ProtocolAbortedException)
+        {
+            Logger.LogWarning("Closed connection from {Remote}: {Reason}", remote, e is OperationCanceledException ? "no frame within the handshake timeout" : e.Message);
+        }
+        finally
+        {
+            if (!handedOver)
+            {
+                if (connection is not null) await connection.DisposeAsync().ConfigureAwait(false);
+                else client.Dispose();
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _listener.Stop();
+        if (_acceptLoop is not null) await _acceptLoop.ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_handlers.Keys).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            Logger.LogWarning("Stopped with sessions still winding down: {Reason}", e.Message);
+        }
+        _stop.Dispose();
+        Logger.LogInformation("Party {Party} stopped", Self.Name);
+    }
+}

@@ -1,0 +1,315 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Mpc.Core;
+using Mpc.Data;
+using Mpc.Federation.Protocols;
+using Mpc.Net;
+using Mpc.Runtime;
+using Mpc.Runtime.Preprocessing;
+
+namespace Mpc.Federation;
+
+/// <summary>
+/// One session at one party: check the analyst's request against this party's policy and data,
+/// agree with every peer on roster, protocol and parameters, run the protocol, deliver output
+/// shares to the analyst, and on any failure tell the peers and the analyst why.
+/// </summary>
+/// <remarks>
+/// Set-up, in order: analyst sends SessionRequest; each party answers SessionReply; the analyst
+/// sends SessionStart once every party accepted. Party i then dials every party j &lt; i (so each
+/// pair has exactly one connection) and sends PeerHello with its name, the roster hash, protocol
+/// id, parameter hash and the pair's fresh zero-sharing seed; j checks all of it against its own
+/// session and the TLS identity, and answers PeerReply. In dealer mode party 0 then sends each
+/// party its dealer seed. Protocol data frames follow, tagged by program counter.
+/// </remarks>
+internal sealed class PartySession : IAsyncDisposable
+{
+    private readonly PartyDaemon _daemon;
+    private readonly RosterMember _analyst;
+    private readonly FramedConnection _analystConnection;
+    private readonly SessionRequest _request;
+    private readonly Dictionary<int, TaskCompletionSource<(FramedConnection Connection, PeerHello Hello)>> _incoming = [];
+    private readonly CancellationTokenSource _cancel;
+    private IProtocolDefinition? _protocol;
+    private ProtocolParameters? _parameters;
+    private string _parametersHash = "";
+    private TlsPartyChannel? _channel;
+    private readonly List<FramedConnection> _orphans = [];
+    private volatile bool _finished;
+
+    public PartySession(PartyDaemon daemon, Guid id, RosterMember analyst, FramedConnection analystConnection, SessionRequest request)
+    {
+        _daemon = daemon;
+        Id = id;
+        _analyst = analyst;
+        _analystConnection = analystConnection;
+        _request = request;
+        _cancel = CancellationTokenSource.CreateLinkedTokenSource(daemon.Stopping);
+    }
+
+    public Guid Id { get; }
+
+    private ILogger Logger => _daemon.Logger;
+
+    private RosterMember Self => _daemon.Self;
+
+    private int SelfIndex => Self.Index;
+
+    public async Task RunAsync()
+    {
+        string? refusal = Check(out var datasetPath);
+        if (refusal is not null)
+        {
+            Logger.LogWarning("Session {Session}: refused {Protocol} from {Analyst}: {Reason}", Id, _request.Protocol, _analyst.Name, refusal);
+            await ReplyAsync(new SessionReply { Accepted = false, Reason = $"{Self.Name} refused: {refusal}" }).ConfigureAwait(false);
+            return;
+        }
+        for (int j = SelfIndex + 1; j < _daemon.Roster.Parties.Count; j++)
+            _incoming[j] = new TaskCompletionSource<(FramedConnection, PeerHello)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_daemon.Register(this)) return;
+        try
+        {
+            await ReplyAsync(new SessionReply { Accepted = true, ProtocolId = _protocol!.Id }).ConfigureAwait(false);
+            var start = await WaitForStartAsync().ConfigureAwait(false);
+            if (start is null) return;
+            Logger.LogInformation("Session {Session}: running {Protocol} for {Analyst}", Id, _protocol.Id, _analyst.Name);
+            _ = WatchAnalystAsync();
+            await RunProtocolAsync(datasetPath!).ConfigureAwait(false);
+        }
+        finally
+        {
+            _daemon.Unregister(this);
+        }
+    }
+
+    /// <summary>A peer dialed in for this session; returns whether the connection now belongs to the session.</summary>
+    public async Task<bool> AttachPeerAsync(RosterMember peer, FramedConnection connection, PeerHello hello)
+    {
+        string? problem = null;
+        if (hello.PartyName != peer.Name) problem = $"party name mismatch: the key of {peer.Name} introduced itself as '{hello.PartyName}'";
+        else if (!_incoming.ContainsKey(peer.Index)) problem = $"{peer.Name} is not expected to dial {Self.Name} (parties dial those before them in the roster)";
+        else if (hello.RosterHash != _daemon.Roster.Hash) problem = $"{peer.Name} has a different roster ({hello.RosterHash[..Math.Min(16, hello.RosterHash.Length)]} vs {_daemon.Roster.Hash[..16]})";
+        else if (hello.ProtocolId != _protocol!.Id) problem = $"{peer.Name} runs protocol {hello.ProtocolId}, {Self.Name} runs {_protocol.Id}";
+        else if (hello.ParametersHash != _parametersHash) problem = $"{peer.Name} runs with different parameters";
+        else if (hello.PairSeed.Length != AesCtrRandom.SeedLength) problem = $"{peer.Name} sent a pair seed of {hello.PairSeed.Length} bytes";
+        await connection.SendAsync(Id, 0, FrameKind.Control, ControlCodec.Encode(new PeerReply { Accepted = problem is null, Reason = problem }), _cancel.Token).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            Logger.LogWarning("Session {Session}: refused peer {Peer}: {Reason}", Id, peer.Name, problem);
+            if (_incoming.TryGetValue(peer.Index, out var pending))
+                pending.TrySetException(new ProtocolAbortedException($"Session aborted: {problem}.", peer.Name));
+            return false;
+        }
+        if (!_incoming[peer.Index].TrySetResult((connection, hello))) return false;
+        return true;
+    }
+
+    private string? Check(out string? datasetPath)
+    {
+        datasetPath = null;
+        if (_request.RosterHash != _daemon.Roster.Hash) return $"the analyst's roster differs from {Self.Name}'s (hash {Short(_request.RosterHash)} vs {Short(_daemon.Roster.Hash)})";
+        _protocol = _daemon.Catalog.Find(_request.Protocol);
+        if (_protocol is null) return $"unknown protocol '{_request.Protocol}'";
+        if (!_daemon.Configuration.ApprovedProtocols.Contains(_protocol.Id)) return $"protocol {_protocol.Id} is not approved by {Self.Name}'s policy";
+        if (_request.Preprocessing != "dealer") return $"preprocessing '{_request.Preprocessing}' is not available (this version offers 'dealer')";
+        try
+        {
+            _parameters = ProtocolParameters.Bind(_protocol.Parameters, _request.Parameters);
+            _parametersHash = _parameters.Hash();
+            if (_protocol.Parameters.Any(p => p.Type is ParameterType.Column or ParameterType.ColumnList))
+            {
+                datasetPath = _daemon.Configuration.ResolveDataset(_parameters.Values.GetValueOrDefault("dataset", ""));
+                var problems = _protocol.Validate(_parameters, CsvTable.Load(datasetPath));
+                if (problems.Count > 0) return string.Join("; ", problems);
+            }
+            else
+            {
+                datasetPath = "";
+                var problems = _protocol.Validate(_parameters, CsvTable.Parse(new StringReader("none\n"), "(no dataset)"));
+                if (problems.Count > 0) return string.Join("; ", problems);
+            }
+        }
+        catch (Exception e) when (e is ProtocolParameterException or InvalidDataException or DataFormatException)
+        {
+            return e.Message;
+        }
+        return null;
+    }
+
+    private async Task<SessionStart?> WaitForStartAsync()
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_cancel.Token);
+        timeout.CancelAfter(_daemon.HandshakeTimeout * 3);
+        var frame = await _analystConnection.ReadAsync(timeout.Token).ConfigureAwait(false);
+        if (frame is null) return null;
+        var message = ControlCodec.Decode(frame.Payload, _analyst.Name);
+        if (message is SessionCancel cancel)
+        {
+            Logger.LogInformation("Session {Session}: cancelled by {Analyst}: {Reason}", Id, _analyst.Name, cancel.Reason);
+            return null;
+        }
+        return message as SessionStart ?? throw new FrameFormatException($"{_analyst.Name} sent {message.GetType().Name} where SessionStart was expected.");
+    }
+
+    // The analyst must stay connected: without it outputs have nowhere to go, so the session stops.
+    private async Task WatchAnalystAsync()
+    {
+        try
+        {
+            while (await _analystConnection.ReadAsync(_cancel.Token).ConfigureAwait(false) is not null)
+            {
+            }
+        }
+        catch (Exception e) when (e is IOException or FrameFormatException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+        {
+        }
+        if (!_cancel.IsCancellationRequested && !_finished)
+        {
+            Logger.LogWarning("Session {Session}: the analyst {Analyst} disconnected", Id, _analyst.Name);
+            await _cancel.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunProtocolAsync(string datasetPath)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var timeout = _daemon.Configuration.PeerTimeout;
+        try
+        {
+            var (connections, seeds) = await ConnectPeersAsync().ConfigureAwait(false);
+            var dealerMaterial = await ExchangeDealerSeedsAsync(connections).ConfigureAwait(false);
+            _channel = new TlsPartyChannel(Id, SelfIndex, _daemon.Roster.Parties.Select(p => p.Name).ToList(), connections, timeout);
+            var sink = new AnalystOutputSink(_analystConnection, Id);
+            CsvTable? table = null;
+            var context = new ProtocolContext(_channel, _parameters!, () => table ??= CsvTable.Load(datasetPath), seeds, dealerMaterial,
+                new DeclaredOutputsPolicy(_protocol!.Outputs), sink, sink.ReportProgress, _cancel.Token);
+            await _protocol.RunAsync(context).ConfigureAwait(false);
+            _finished = true;
+            Logger.LogInformation("Session {Session}: completed in {Seconds:F2} s, {Rounds} rounds, {Bytes} bytes sent", Id, watch.Elapsed.TotalSeconds, context.Statistics?.Rounds, context.Statistics?.BytesSent);
+            await ReplyAsync(new SessionEnd { Completed = true, Rounds = context.Statistics?.Rounds ?? 0, BytesSent = context.Statistics?.BytesSent ?? 0, Preprocessing = "dealer" }).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _finished = true;
+            var (reason, failedParty) = Describe(e);
+            Logger.LogWarning("Session {Session}: aborted: {Reason}", Id, reason);
+            if (_channel is not null) await _channel.NotifyAbortAsync(reason, failedParty).ConfigureAwait(false);
+            await ReplyAsync(new SessionEnd { Completed = false, Reason = reason, FailedParty = failedParty, Preprocessing = "dealer" }).ConfigureAwait(false);
+        }
+    }
+
+    private (string Reason, string? FailedParty) Describe(Exception e)
+    {
+        var root = _channel?.Failure ?? e;
+        return root switch
+        {
+            RevealRefusedException refused => (refused.Message, null),
+            ProtocolAbortedException aborted => (aborted.Message, aborted.PartyName),
+            OperationCanceledException when _daemon.Stopping.IsCancellationRequested => ($"{Self.Name} is shutting down.", Self.Name),
+            OperationCanceledException => ("the analyst disconnected.", null),
+            PeerAuthenticationException auth => (auth.Message, null),
+            _ => ($"{Self.Name} failed: {root.Message}", Self.Name),
+        };
+    }
+
+    private async Task<(FramedConnection?[] Connections, PairwiseSeeds Seeds)> ConnectPeersAsync()
+    {
+        var parties = _daemon.Roster.Parties;
+        var connections = new FramedConnection?[parties.Count];
+        var seeds = new byte[]?[parties.Count];
+        var dials = new List<Task>();
+        for (int j = 0; j < SelfIndex; j++)
+        {
+            int peer = j;
+            dials.Add(Task.Run(async () =>
+            {
+                var target = parties[peer];
+                var stream = await TlsConnector.ConnectAsync(target, _daemon.Credentials, Logger, _daemon.HandshakeTimeout, _cancel.Token).ConfigureAwait(false);
+                var connection = new FramedConnection(stream, target.Name);
+                lock (_orphans) _orphans.Add(connection);
+                var seed = AesCtrRandom.NewSeed();
+                var hello = new PeerHello { PartyName = Self.Name, RosterHash = _daemon.Roster.Hash, ProtocolId = _protocol!.Id, ParametersHash = _parametersHash, PairSeed = seed };
+                await connection.SendAsync(Id, 0, FrameKind.Control, ControlCodec.Encode(hello), _cancel.Token).ConfigureAwait(false);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_cancel.Token);
+                timeout.CancelAfter(_daemon.HandshakeTimeout);
+                var reply = ControlCodec.Expect<PeerReply>(await connection.ReadAsync(timeout.Token).ConfigureAwait(false), target.Name);
+                if (!reply.Accepted) throw new ProtocolAbortedException($"Session aborted: {target.Name} refused {Self.Name}: {reply.Reason}", target.Name);
+                connections[peer] = connection;
+                seeds[peer] = seed;
+            }));
+        }
+        foreach (var (peer, pending) in _incoming)
+        {
+            dials.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    var (connection, hello) = await pending.Task.WaitAsync(_daemon.HandshakeTimeout, _cancel.Token).ConfigureAwait(false);
+                    lock (_orphans) _orphans.Add(connection);
+                    connections[peer] = connection;
+                    seeds[peer] = hello.PairSeed;
+                }
+                catch (TimeoutException)
+                {
+                    throw new ProtocolAbortedException(ErrorMessages.PartyTimedOut(parties[peer].Name, _daemon.HandshakeTimeout), parties[peer].Name);
+                }
+            }));
+        }
+        try
+        {
+            await Task.WhenAll(dials).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Report the most telling failure: a named party beats a generic one.
+            var failures = dials.Where(d => d.IsFaulted).Select(d => d.Exception!.InnerException!).ToList();
+            throw failures.OfType<ProtocolAbortedException>().FirstOrDefault(f => f.PartyName is not null) ?? failures.First();
+        }
+        lock (_orphans) _orphans.Clear();
+        return (connections, new PairwiseSeeds(SelfIndex, seeds));
+    }
+
+    // Trusted-dealer mode: party 0 draws the dealer secret and sends party i the seed of i's share stream.
+    private async Task<byte[]> ExchangeDealerSeedsAsync(FramedConnection?[] connections)
+    {
+        if (SelfIndex == 0)
+        {
+            var secret = RandomNumberGenerator.GetBytes(AesCtrRandom.SeedLength);
+            for (int j = 1; j < connections.Length; j++)
+            {
+                var seed = DealerPreprocessing<ulong>.PartySeed(secret, j);
+                await connections[j]!.SendAsync(Id, 0, FrameKind.Control, ControlCodec.Encode(new DealerSeedMessage { Seed = seed }), _cancel.Token).ConfigureAwait(false);
+            }
+            return secret;
+        }
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_cancel.Token);
+        timeout.CancelAfter(_daemon.HandshakeTimeout);
+        string dealer = _daemon.Roster.Parties[0].Name;
+        var message = ControlCodec.Expect<DealerSeedMessage>(await connections[0]!.ReadAsync(timeout.Token).ConfigureAwait(false), dealer);
+        if (message.Seed.Length != AesCtrRandom.SeedLength) throw new ProtocolAbortedException($"Session aborted: {dealer} sent a dealer seed of {message.Seed.Length} bytes.", dealer);
+        return message.Seed;
+    }
+
+    private async Task ReplyAsync(ControlMessage message)
+    {
+        try
+        {
+            await _analystConnection.SendAsync(Id, 0, FrameKind.Control, ControlCodec.Encode(message), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            Logger.LogWarning("Session {Session}: could not reach the analyst: {Reason}", Id, e.Message);
+        }
+    }
+
+    private static string Short(string hash) => hash.Length > 16 ? hash[..16] : hash;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _cancel.CancelAsync().ConfigureAwait(false);
+        if (_channel is not null) await _channel.DisposeAsync().ConfigureAwait(false);
+        foreach (var orphan in _orphans) await orphan.DisposeAsync().ConfigureAwait(false);
+        await _analystConnection.DisposeAsync().ConfigureAwait(false);
+        _cancel.Dispose();
+    }
+}

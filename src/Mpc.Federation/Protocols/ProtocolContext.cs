@@ -1,0 +1,69 @@
+using System.Numerics;
+using Mpc.Data;
+using Mpc.Runtime;
+using Mpc.Runtime.Preprocessing;
+
+namespace Mpc.Federation.Protocols;
+
+/// <summary>
+/// What a party's protocol code gets: its dataset, the bound parameters, and the means to create
+/// its runtime (channel, pairwise seeds, preprocessing, reveal policy, output sink).
+/// </summary>
+public sealed class ProtocolContext
+{
+    private readonly Func<CsvTable> _dataset;
+    private readonly PairwiseSeeds _seeds;
+    private readonly byte[] _dealerMaterial;
+    private readonly IRevealPolicy _revealPolicy;
+    private readonly IOutputSink _outputs;
+    private readonly Action<string, double>? _progress;
+    private RuntimeStatistics? _statistics;
+
+    public ProtocolContext(IPartyChannel channel, ProtocolParameters parameters, Func<CsvTable> dataset, PairwiseSeeds seeds, byte[] dealerMaterial,
+        IRevealPolicy revealPolicy, IOutputSink outputs, Action<string, double>? progress, CancellationToken cancellation)
+    {
+        Channel = channel;
+        Parameters = parameters;
+        _dataset = dataset;
+        _seeds = seeds;
+        _dealerMaterial = dealerMaterial;
+        _revealPolicy = revealPolicy;
+        _outputs = outputs;
+        _progress = progress;
+        Cancellation = cancellation;
+    }
+
+    public IPartyChannel Channel { get; }
+
+    public ProtocolParameters Parameters { get; }
+
+    public CancellationToken Cancellation { get; }
+
+    public int PartyIndex => Channel.PartyIndex;
+
+    public int PartyCount => Channel.PartyCount;
+
+    public string PartyName => Channel.GetPartyName(Channel.PartyIndex);
+
+    /// <summary>This party's dataset (loaded on first use).</summary>
+    public CsvTable Dataset => _dataset();
+
+    /// <summary>Communication counters of the runtime, once created.</summary>
+    public RuntimeStatistics? Statistics => _statistics;
+
+    /// <summary>
+    /// The runtime for this session, over ring T. Preprocessing is the trusted dealer: party 0 holds the
+    /// dealer secret, every other party the seed the dealer sent it.
+    /// </summary>
+    public MpcRuntime<T> CreateRuntime<T>(Mpc.Core.FixedPointFormat format) where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        IPreprocessing<T> preprocessing = PartyIndex == 0
+            ? DealerPreprocessing<T>.ForDealer(PartyCount, _dealerMaterial)
+            : DealerPreprocessing<T>.ForParty(_dealerMaterial);
+        var runtime = new MpcRuntime<T>(Channel, preprocessing, format, _seeds, _revealPolicy, Cancellation, _outputs);
+        _statistics = runtime.Statistics;
+        return runtime;
+    }
+
+    public void ReportProgress(string stage, double fraction) => _progress?.Invoke(stage, fraction);
+}

@@ -1,0 +1,37 @@
+using Mpc.Core;
+using Mpc.Runtime;
+using Mpc.Runtime.Protocols;
+
+namespace Mpc.Federation.Protocols;
+
+/// <summary>Column totals over the rows of all parties, and the pooled row count.</summary>
+public sealed class SecureSumProtocol : BuiltInProtocol<ulong>
+{
+    public override string Name => "secure-sum";
+
+    public override string Description => "Pooled column totals and row count; each party's own totals stay secret.";
+
+    public override IReadOnlyList<ParameterDefinition> Parameters { get; } =
+    [
+        new("columns", ParameterType.ColumnList, null, "Comma-separated numeric columns to total."),
+        DatasetParameter,
+    ];
+
+    public override IReadOnlyList<OutputDefinition> Outputs { get; } =
+    [
+        new("sum", OutputKind.Exact, "Column totals over all parties, in the order given."),
+        new("count", OutputKind.Exact, "Number of rows over all parties."),
+    ];
+
+    public override FixedPointFormat Format => FixedPointFormat.Ring64;
+
+    protected override async Task RunAsync(MpcRuntime<ulong> runtime, ProtocolContext context)
+    {
+        var table = context.Dataset;
+        var columns = context.Parameters.List("columns");
+        var local = columns.Select(c => table.Column(c).Sum()).Append(table.RowCount).ToArray();
+        var totals = await Input.SumAcrossPartiesAsync(runtime, local, 1, runtime.Format.FractionalBits).ConfigureAwait(false);
+        await Opening.OutputAsync(runtime, totals.Slice(0, columns.Count), "sum").ConfigureAwait(false);
+        await Opening.OutputAsync(runtime, totals.Slice(columns.Count, 1), "count").ConfigureAwait(false);
+    }
+}

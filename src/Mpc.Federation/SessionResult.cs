@@ -1,0 +1,35 @@
+using System.Text.Json;
+
+namespace Mpc.Federation;
+
+/// <summary>What the analyst gets from a completed session.</summary>
+public sealed record SessionResult(
+    Guid SessionId,
+    string Protocol,
+    string ProtocolId,
+    IReadOnlyDictionary<string, string> Parameters,
+    IReadOnlyList<string> Parties,
+    string Preprocessing,
+    IReadOnlyDictionary<string, SessionOutput> Outputs,
+    double Seconds,
+    long Rounds,
+    long BytesSent)
+{
+    /// <summary>{"outputs": {"name": value, ...}, "session": {...}}.</summary>
+    public string ToJson() => JsonSerializer.Serialize(new Dictionary<string, object>
+    {
+        ["outputs"] = Outputs.ToDictionary(o => o.Key, o => o.Value.ToJsonValue()),
+        ["session"] = new Dictionary<string, object>
+        {
+            ["id"] = SessionId.ToString(),
+            ["protocol"] = Protocol,
+            ["protocolId"] = ProtocolId,
+            ["parameters"] = Parameters,
+            ["parties"] = Parties,
+            ["preprocessing"] = Preprocessing,
+            ["seconds"] = Seconds,
+            ["rounds"] = Rounds,
+            ["bytesSent"] = BytesSent,
+        },
+    }, new JsonSerializerOptions { WriteIndented = true });
+}

@@ -1,0 +1,123 @@
+using MessagePack;
+
+namespace Mpc.Net;
+
+/// <summary>
+/// Control messages, MessagePack-encoded (a union: [type key, fields]) in control frames and read
+/// with untrusted-data settings and a nesting cap (<see cref="ControlCodec"/>).
+/// </summary>
+[Union(0, typeof(SessionRequest))]
+[Union(1, typeof(SessionReply))]
+[Union(2, typeof(SessionStart))]
+[Union(3, typeof(SessionCancel))]
+[Union(4, typeof(PeerHello))]
+[Union(5, typeof(PeerReply))]
+[Union(6, typeof(OutputMessage))]
+[Union(7, typeof(SessionEnd))]
+[Union(8, typeof(AbortNotice))]
+[Union(9, typeof(ProgressMessage))]
+[Union(10, typeof(DealerSeedMessage))]
+public abstract class ControlMessage;
+
+/// <summary>Analyst to party: propose a session.</summary>
+[MessagePackObject]
+public sealed class SessionRequest : ControlMessage
+{
+    [Key(0)] public string Protocol { get; set; } = "";
+    [Key(1)] public Dictionary<string, string> Parameters { get; set; } = [];
+    [Key(2)] public string RosterHash { get; set; } = "";
+    [Key(3)] public string Preprocessing { get; set; } = "";
+    [Key(4)] public int RingBits { get; set; }
+}
+
+/// <summary>Party to analyst: accept or refuse a proposed session.</summary>
+[MessagePackObject]
+public sealed class SessionReply : ControlMessage
+{
+    [Key(0)] public bool Accepted { get; set; }
+    [Key(1)] public string? Reason { get; set; }
+    [Key(2)] public string ProtocolId { get; set; } = "";
+}
+
+/// <summary>Analyst to party: every party accepted; connect to the peers and run.</summary>
+[MessagePackObject]
+public sealed class SessionStart : ControlMessage
+{
+    [Key(0)] public long TimeoutMilliseconds { get; set; }
+}
+
+/// <summary>Analyst to party: the session will not run.</summary>
+[MessagePackObject]
+public sealed class SessionCancel : ControlMessage
+{
+    [Key(0)] public string Reason { get; set; } = "";
+}
+
+/// <summary>Party to party, first frame on a session's pair connection: who I am and what I run.</summary>
+[MessagePackObject]
+public sealed class PeerHello : ControlMessage
+{
+    [Key(0)] public string PartyName { get; set; } = "";
+    [Key(1)] public string RosterHash { get; set; } = "";
+    [Key(2)] public string ProtocolId { get; set; } = "";
+    [Key(3)] public string ParametersHash { get; set; } = "";
+    /// <summary>The pair's 16-byte PRG seed for zero sharing, chosen by the dialing party.</summary>
+    [Key(4)] public byte[] PairSeed { get; set; } = [];
+}
+
+/// <summary>Party to party: the hello matched (or why not).</summary>
+[MessagePackObject]
+public sealed class PeerReply : ControlMessage
+{
+    [Key(0)] public bool Accepted { get; set; }
+    [Key(1)] public string? Reason { get; set; }
+}
+
+/// <summary>Party to analyst: this party's shares of a declared output.</summary>
+[MessagePackObject]
+public sealed class OutputMessage : ControlMessage
+{
+    [Key(0)] public string Name { get; set; } = "";
+    [Key(1)] public int Rows { get; set; }
+    [Key(2)] public int Columns { get; set; }
+    [Key(3)] public int Scale { get; set; }
+    [Key(4)] public int RingBits { get; set; }
+    [Key(5)] public byte[] Shares { get; set; } = [];
+    /// <summary>A public value every party computed in the clear (for example a p-value), sent by party 0 only.</summary>
+    [Key(6)] public double[]? PublicValues { get; set; }
+}
+
+/// <summary>Party to analyst: the session ended.</summary>
+[MessagePackObject]
+public sealed class SessionEnd : ControlMessage
+{
+    [Key(0)] public bool Completed { get; set; }
+    [Key(1)] public string? Reason { get; set; }
+    [Key(2)] public string? FailedParty { get; set; }
+    [Key(3)] public long Rounds { get; set; }
+    [Key(4)] public long BytesSent { get; set; }
+    [Key(5)] public string Preprocessing { get; set; } = "";
+}
+
+/// <summary>Party to party: I am aborting the session, and why.</summary>
+[MessagePackObject]
+public sealed class AbortNotice : ControlMessage
+{
+    [Key(0)] public string Reason { get; set; } = "";
+    [Key(1)] public string? FailedParty { get; set; }
+}
+
+/// <summary>Party to analyst: how far the protocol is.</summary>
+[MessagePackObject]
+public sealed class ProgressMessage : ControlMessage
+{
+    [Key(0)] public string Stage { get; set; } = "";
+    [Key(1)] public double Fraction { get; set; }
+}
+
+/// <summary>Party 0 (the trusted dealer) to party i: the seed of i's preprocessing stream.</summary>
+[MessagePackObject]
+public sealed class DealerSeedMessage : ControlMessage
+{
+    [Key(0)] public byte[] Seed { get; set; } = [];
+}

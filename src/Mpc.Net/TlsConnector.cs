@@ -1,0 +1,112 @@
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Logging;
+
+namespace Mpc.Net;
+
+/// <summary>
+/// TLS 1.3 with mutual authentication and key pinning: no certificate authority is involved; each
+/// side accepts the other only if its public-key fingerprint is the one the roster lists.
+/// </summary>
+public static class TlsConnector
+{
+    /// <summary>Dials a roster member and checks that the server holds that member's key.</summary>
+    public static async Task<SslStream> ConnectAsync(RosterMember target, PartyCredentials self, ILogger logger, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(self);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        var client = new TcpClient { NoDelay = true };
+        try
+        {
+            await client.ConnectAsync(target.Host!, target.Port, deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SocketException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            client.Dispose();
+            throw new IOException($"Cannot reach {target.Name} at {target.Endpoint}: {e.Message}", e);
+        }
+        string? refusal = null;
+        var ssl = new SslStream(client.GetStream(), leaveInnerStreamOpen: false);
+        var options = new SslClientAuthenticationOptions
+        {
+            TargetHost = target.Name,
+            ClientCertificates = [self.Certificate],
+            EnabledSslProtocols = SslProtocols.Tls13,
+            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+            {
+                refusal = CheckPinned(certificate, target);
+                return refusal is null;
+            },
+        };
+        try
+        {
+            await ssl.AuthenticateAsClientAsync(options, deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            string reason = refusal ?? $"TLS handshake with {target.Name} at {target.Endpoint} failed: {e.Message}";
+            logger.LogWarning("Refused {Peer} at {Endpoint}: {Reason}", target.Name, target.Endpoint, reason);
+            throw new PeerAuthenticationException(reason, e);
+        }
+        return ssl;
+    }
+
+    /// <summary>Completes the server side of a handshake; the client must hold a key listed in the roster.</summary>
+    public static async Task<(SslStream Stream, RosterMember Peer)> AcceptAsync(TcpClient client, Roster roster, PartyCredentials self, ILogger logger, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(roster);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        string remote = client.Client.RemoteEndPoint?.ToString() ?? "unknown address";
+        RosterMember? peer = null;
+        string? refusal = null;
+        var ssl = new SslStream(client.GetStream(), leaveInnerStreamOpen: false);
+        var options = new SslServerAuthenticationOptions
+        {
+            ServerCertificate = self.Certificate,
+            ClientCertificateRequired = true,
+            EnabledSslProtocols = SslProtocols.Tls13,
+            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+            {
+                if (certificate is null)
+                {
+                    refusal = "it presented no certificate";
+                    return false;
+                }
+                using var x509 = new X509Certificate2(certificate);
+                string fingerprint = KeyFingerprint.Of(x509);
+                peer = roster.FindByKey(fingerprint);
+                if (peer is null) refusal = $"its key {fingerprint} is not in the roster";
+                return peer is not null;
+            },
+        };
+        try
+        {
+            await ssl.AuthenticateAsServerAsync(options, deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            string reason = $"refused connection from {remote}: {refusal ?? e.Message}";
+            logger.LogWarning("Refused connection from {Remote}: {Reason}", remote, refusal ?? e.Message);
+            throw new PeerAuthenticationException(reason, e);
+        }
+        return (ssl, peer!);
+    }
+
+    private static string? CheckPinned(X509Certificate? certificate, RosterMember expected)
+    {
+        if (certificate is null) return $"{expected.Name} presented no certificate";
+        using var x509 = new X509Certificate2(certificate);
+        string fingerprint = KeyFingerprint.Of(x509);
+        return fingerprint == expected.PublicKey ? null : $"{expected.Name} at {expected.Endpoint} presented key {fingerprint}, but the roster lists {expected.PublicKey}";
+    }
+}
