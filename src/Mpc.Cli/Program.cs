@@ -13,7 +13,7 @@ var root = new RootCommand("mpc: secure multi-party computation for federated he
 
 try
 {
-    return await root.Parse(args).InvokeAsync();
+    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
 catch (Exception e) when (e is CliException or Mpc.Federation.Protocols.ProtocolParameterException or Mpc.Net.RosterException or Mpc.Data.DataFormatException
     or InvalidDataException or FileNotFoundException or UnauthorizedAccessException or Mpc.Net.PeerAuthenticationException or ArgumentException)

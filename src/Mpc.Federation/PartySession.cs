@@ -61,7 +61,7 @@ internal sealed class PartySession : IAsyncDisposable
         if (refusal is not null)
         {
             Logger.LogWarning("Session {Session}: refused {Protocol} from {Analyst}: {Reason}", Id, _request.Protocol, _analyst.Name, refusal);
-            await ReplyAsync(new SessionReply { Accepted = false, Reason = $"{Self.Name} refused: {refusal}" }).ConfigureAwait(false);
+            await ReplyAsync(new SessionReply { Accepted = false, Reason = refusal }).ConfigureAwait(false);
             return;
         }
         for (int j = SelfIndex + 1; j < _daemon.Roster.Parties.Count; j++)

@@ -104,9 +104,21 @@ public sealed class FramedConnection : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _reader.CompleteAsync().ConfigureAwait(false);
-        await _writer.CompleteAsync().ConfigureAwait(false);
-        await _stream.DisposeAsync().ConfigureAwait(false);
-        _writeLock.Dispose();
+        // Closing a connection the peer already dropped must not throw: flush what can be flushed, then let go.
+        try
+        {
+            await _reader.CompleteAsync().ConfigureAwait(false);
+            await _writer.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+        }
+        try
+        {
+            await _stream.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+        }
     }
 }

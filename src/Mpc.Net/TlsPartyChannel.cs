@@ -6,9 +6,10 @@ namespace Mpc.Net;
 
 /// <summary>
 /// The runtime's channel over one TLS connection per peer. A read loop per connection files data
-/// frames by tag (so a message that arrives early waits for its receiver); a closed connection,
-/// an abort notice, a frame of another session or a repeated tag aborts every pending and future
-/// receive with the peer's name.
+/// frames by tag (so a message that arrives early waits for its receiver). A closed connection
+/// fails only the receives from that peer that are still waiting (a peer that finished first
+/// closes normally); an abort notice, a frame of another session or a repeated tag aborts every
+/// pending and future receive, naming the peer.
 /// </summary>
 public sealed class TlsPartyChannel : IPartyChannel, IAsyncDisposable
 {
@@ -20,6 +21,7 @@ public sealed class TlsPartyChannel : IPartyChannel, IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task[] _readLoops;
     private volatile ProtocolAbortedException? _failure;
+    private readonly ProtocolAbortedException?[] _closed;
 
     public TlsPartyChannel(Guid sessionId, int partyIndex, IReadOnlyList<string> partyNames, FramedConnection?[] connections, TimeSpan receiveTimeout)
     {
@@ -30,6 +32,7 @@ public sealed class TlsPartyChannel : IPartyChannel, IAsyncDisposable
         _names = partyNames;
         _connections = connections;
         _receiveTimeout = receiveTimeout;
+        _closed = new ProtocolAbortedException?[partyNames.Count];
         _mailboxes = Enumerable.Range(0, partyNames.Count).Select(_ => new ConcurrentDictionary<long, TaskCompletionSource<byte[]>>()).ToArray();
         _readLoops = Enumerable.Range(0, partyNames.Count).Where(p => p != partyIndex).Select(p => Task.Run(() => ReadLoopAsync(p))).ToArray();
     }
@@ -59,7 +62,7 @@ public sealed class TlsPartyChannel : IPartyChannel, IAsyncDisposable
     public async ValueTask<byte[]> ReceiveAsync(int peer, long tag, CancellationToken cancellationToken)
     {
         var slot = _mailboxes[peer].GetOrAdd(tag, NewSlot);
-        if (_failure is not null && !slot.Task.IsCompleted) throw _failure;
+        if (!slot.Task.IsCompleted && (_failure ?? Volatile.Read(ref _closed[peer])) is { } failure) throw failure;
         try
         {
             var payload = await slot.Task.WaitAsync(_receiveTimeout, cancellationToken).ConfigureAwait(false);
@@ -104,7 +107,7 @@ public sealed class TlsPartyChannel : IPartyChannel, IAsyncDisposable
                 var frame = await connection.ReadAsync(_stop.Token).ConfigureAwait(false);
                 if (frame is null)
                 {
-                    Fail(new ProtocolAbortedException(ErrorMessages.PartyFailed(name, "it closed the connection."), name));
+                    ClosePeer(peer, new ProtocolAbortedException(ErrorMessages.PartyFailed(name, "it closed the connection."), name));
                     return;
                 }
                 if (frame.SessionId != _sessionId) throw new FrameFormatException($"{name} sent a frame of session {frame.SessionId} on the connection of session {_sessionId}.");
@@ -125,10 +128,21 @@ public sealed class TlsPartyChannel : IPartyChannel, IAsyncDisposable
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
         }
-        catch (Exception e) when (e is IOException or FrameFormatException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            ClosePeer(peer, new ProtocolAbortedException(ErrorMessages.PartyFailed(name, $"the connection broke ({e.Message})"), name, e));
+        }
+        catch (FrameFormatException e)
         {
             Fail(new ProtocolAbortedException(ErrorMessages.PartyFailed(name, e.Message), name, e));
         }
+    }
+
+    // A closed peer sends nothing more: what it sent stays readable, what is still awaited from it fails.
+    private void ClosePeer(int peer, ProtocolAbortedException reason)
+    {
+        Volatile.Write(ref _closed[peer], reason);
+        foreach (var slot in _mailboxes[peer].Values) slot.TrySetException(reason);
     }
 
     private ProtocolAbortedException Fail(ProtocolAbortedException failure)

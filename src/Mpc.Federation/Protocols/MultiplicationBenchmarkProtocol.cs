@@ -42,14 +42,14 @@ public sealed class MultiplicationBenchmarkProtocol : BuiltInProtocol<ulong>
         int size = context.Parameters.Integer("size");
         int rounds = context.Parameters.Integer("rounds");
         double[]? Values(int owner) => runtime.PartyIndex == owner
-            ? Enumerable.Range(0, size).Select(_ => (double)(runtime.LocalRandom.NextBelow(2001) - 1000)).ToArray()
+            ? Enumerable.Range(0, size).Select(_ => (double)(long)runtime.LocalRandom.NextBelow(2001) - 1000).ToArray()
             : null;
         var x = Input.Share(runtime, 0, Values(0), size, 1, 0);
         var y = Input.Share(runtime, 1, Values(1), size, 1, 0);
         for (int r = 0; r < rounds; r++)
         {
             x = await Multiplication.MultiplyAsync(runtime, x, y).ConfigureAwait(false);
-            context.ReportProgress("multiplying", (r + 1.0) / rounds);
+            if ((r + 1) % Math.Max(1, rounds / 20) == 0) context.ReportProgress("multiplying", (r + 1.0) / rounds);
         }
         await Opening.OutputAsync(runtime, x.Sum(), "total").ConfigureAwait(false);
     }

@@ -1,0 +1,66 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Mpc.Federation.Tests;
+
+/// <summary>The real 'mpc' program in a process of its own, with its output captured.</summary>
+public sealed class MpcProcess : IDisposable
+{
+    private readonly Process _process;
+
+    private MpcProcess(Process process) => _process = process;
+
+    public ConcurrentQueue<string> Output { get; } = new();
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    public static MpcProcess Start(params string[] arguments)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mpc.dll"));
+        foreach (var argument in arguments) info.ArgumentList.Add(argument);
+        var process = new Process { StartInfo = info };
+        var wrapper = new MpcProcess(process);
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) wrapper.Output.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) wrapper.Output.Enqueue(e.Data); };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return wrapper;
+    }
+
+    public async Task WaitForOutputAsync(string fragment, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (Output.Any(l => l.Contains(fragment, StringComparison.Ordinal))) return;
+            if (_process.HasExited) break;
+            await Task.Delay(25);
+        }
+        throw new Xunit.Sdk.XunitException($"No output line contains '{fragment}' (exited: {_process.HasExited}). Output:\n{string.Join("\n", Output)}");
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancel.Token);
+        return _process.ExitCode;
+    }
+
+    /// <summary>SIGTERM: the daemon should stop cleanly.</summary>
+    public void Terminate() => Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+
+    /// <summary>SIGKILL: the process dies at once, as in a crash.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.Dispose();
+    }
+}

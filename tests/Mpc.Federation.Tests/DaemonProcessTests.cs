@@ -1,0 +1,92 @@
+using System.Text.Json;
+using Mpc.Data;
+using Mpc.Runtime;
+
+namespace Mpc.Federation.Tests;
+
+/// <summary>Three 'mpc party' daemons as separate processes on loopback.</summary>
+public class DaemonProcessTests
+{
+    private static readonly TimeSpan Startup = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task ThreeDaemonProcessesRunSessionsEndToEndAndStopCleanlyOnSigterm()
+    {
+        await using var federation = TestFederation.Create(3);
+        var (roster, configs, keys, analystKey) = federation.WriteFiles(TimeSpan.FromSeconds(10));
+        var daemons = Enumerable.Range(0, 3).Select(i => MpcProcess.Start("party", "--roster", roster, "--config", configs[i], "--key", keys[i])).ToList();
+        try
+        {
+            foreach (var daemon in daemons) await daemon.WaitForOutputAsync("listening on", Startup);
+
+            // The analyst as a process too: 'mpc run' with --json.
+            string json = Path.Combine(federation.Directory, "out", "sum.json");
+            using (var run = MpcProcess.Start("run", "secure-sum", "--roster", roster, "--key", analystKey, "--param", "columns=time,age", "--json", json))
+            {
+                Assert.Equal(0, await run.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+            }
+            using var document = JsonDocument.Parse(File.ReadAllText(json));
+            var lung = CsvTable.Load(Path.Combine(AppContext.BaseDirectory, "data", "lung.csv"));
+            var sums = document.RootElement.GetProperty("outputs").GetProperty("sum").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+            Assert.Equal(lung.Column("time").Sum(), sums[0], 1e-3);
+            Assert.Equal(lung.Column("age").Sum(), sums[1], 1e-3);
+            Assert.Equal(228, document.RootElement.GetProperty("outputs").GetProperty("count").GetDouble());
+            Assert.Equal("dealer", document.RootElement.GetProperty("session").GetProperty("preprocessing").GetString());
+
+            // A second session on the same daemons, from an in-process analyst.
+            var stats = await federation.Client().RunAsync("pooled-statistics", new Dictionary<string, string>(), null, default);
+            Assert.Equal(165, stats.Outputs["events"].Values[0]);
+
+            foreach (var daemon in daemons) daemon.Terminate();
+            foreach (var daemon in daemons)
+            {
+                Assert.Equal(0, await daemon.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+                await daemon.WaitForOutputAsync("stopped", TimeSpan.FromSeconds(1));
+            }
+        }
+        finally
+        {
+            foreach (var daemon in daemons) daemon.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task APartyKilledMidSessionMakesTheOthersAbortNamingItAndTheyServeTheNextSession()
+    {
+        await using var federation = TestFederation.Create(3);
+        var timeout = TimeSpan.FromSeconds(5);
+        var (roster, configs, keys, _) = federation.WriteFiles(timeout);
+        var daemons = Enumerable.Range(0, 3).Select(i => MpcProcess.Start("party", "--roster", roster, "--config", configs[i], "--key", keys[i])).ToList();
+        try
+        {
+            foreach (var daemon in daemons) await daemon.WaitForOutputAsync("listening on", Startup);
+            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var progress = new Progress(message => { if (message.StartsWith("multiplying", StringComparison.Ordinal)) started.TrySetResult(); });
+            var session = federation.Client().RunAsync("multiplication-benchmark", new Dictionary<string, string> { ["size"] = "2000", ["rounds"] = "100000" }, progress, default);
+            await started.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            var killedAt = DateTime.UtcNow;
+            daemons[2].Kill();
+            var error = await Assert.ThrowsAsync<ProtocolAbortedException>(() => session.WaitAsync(TimeSpan.FromSeconds(60)));
+            Assert.Equal("hospital-c", error.PartyName);
+            Assert.Contains("hospital-c", error.Message, StringComparison.Ordinal);
+            Assert.True(DateTime.UtcNow - killedAt < timeout + TimeSpan.FromSeconds(5), $"The abort took {(DateTime.UtcNow - killedAt).TotalSeconds:F1} s.");
+            await daemons[0].WaitForOutputAsync("aborted", TimeSpan.FromSeconds(10));
+
+            // The survivors stay up; with hospital-c restarted, the next session runs.
+            daemons[2] = MpcProcess.Start("party", "--roster", roster, "--config", configs[2], "--key", keys[2]);
+            await daemons[2].WaitForOutputAsync("listening on", Startup);
+            var result = await federation.Client().RunAsync("secure-sum", new Dictionary<string, string> { ["columns"] = "age" }, null, default);
+            Assert.Equal(228, result.Outputs["count"].Values[0]);
+            Assert.False(daemons[0].HasExited);
+        }
+        finally
+        {
+            foreach (var daemon in daemons) daemon.Dispose();
+        }
+    }
+
+    private sealed class Progress(Action<string> report) : IProgress<string>
+    {
+        public void Report(string value) => report(value);
+    }
+}

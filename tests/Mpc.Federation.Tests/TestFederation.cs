@@ -1,0 +1,122 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging.Abstractions;
+using Mpc.Federation.Protocols;
+using Mpc.Net;
+
+namespace Mpc.Federation.Tests;
+
+/// <summary>
+/// A federation of in-process daemons on loopback with real TLS, over the lung data split into
+/// one file per party; tests adjust keys, rosters and policies to provoke refusals.
+/// </summary>
+public sealed class TestFederation : IAsyncDisposable
+{
+    public const string AllBuiltIns = "*";
+
+    private TestFederation(string directory, List<string> names, List<PartyCredentials> credentials, PartyCredentials analyst, Roster roster, List<string> dataFiles)
+    {
+        Directory = directory;
+        Names = names;
+        Credentials = credentials;
+        Analyst = analyst;
+        Roster = roster;
+        DataFiles = dataFiles;
+    }
+
+    public string Directory { get; }
+
+    public List<string> Names { get; }
+
+    public List<PartyCredentials> Credentials { get; }
+
+    public PartyCredentials Analyst { get; }
+
+    public Roster Roster { get; }
+
+    public List<string> DataFiles { get; }
+
+    public List<PartyDaemon> Daemons { get; } = [];
+
+    /// <summary>Builds keys, a roster on free loopback ports, and split data files; starts no daemon yet.</summary>
+    public static TestFederation Create(int parties, string dataFile = "lung.csv")
+    {
+        string directory = Path.Combine(Path.GetTempPath(), "mpc-test-" + Guid.NewGuid().ToString("N")[..12]);
+        System.IO.Directory.CreateDirectory(directory);
+        var names = Enumerable.Range(1, parties).Select(i => $"hospital-{(char)('a' + i - 1)}").ToList();
+        var credentials = names.Select(PartyCredentials.Generate).ToList();
+        var analyst = PartyCredentials.Generate("analyst");
+        var ports = names.Select(_ => FreePort()).ToList();
+        var roster = Roster.Create("test", names.Select((n, i) => (n, $"127.0.0.1:{ports[i]}", credentials[i].Fingerprint)), [("analyst", analyst.Fingerprint)]);
+        var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "data", dataFile));
+        var files = new List<string>();
+        for (int p = 0; p < parties; p++)
+        {
+            int start = 1 + p * (lines.Length - 1) / parties, end = 1 + (p + 1) * (lines.Length - 1) / parties;
+            string path = Path.Combine(directory, $"{names[p]}.csv");
+            File.WriteAllLines(path, lines[start..end].Prepend(lines[0]));
+            files.Add(path);
+        }
+        return new TestFederation(directory, names, credentials, analyst, roster, files);
+    }
+
+    /// <summary>Starts in-process daemons; each approves the listed protocol ids (all built-ins by default).</summary>
+    public void StartAll(Func<int, IReadOnlyCollection<string>>? approved = null, TimeSpan? peerTimeout = null)
+    {
+        for (int i = 0; i < Names.Count; i++)
+        {
+            var ids = approved?.Invoke(i) ?? ProtocolCatalog.BuiltIn.All.Select(p => p.Id).ToList();
+            var configuration = new PartyConfiguration(Names[i], new Dictionary<string, string> { ["lung"] = DataFiles[i] }, ids, peerTimeout ?? TimeSpan.FromSeconds(10));
+            var daemon = new PartyDaemon(Roster, Credentials[i], configuration, ProtocolCatalog.BuiltIn, NullLogger.Instance);
+            daemon.Start();
+            Daemons.Add(daemon);
+        }
+    }
+
+    public AnalystClient Client(Roster? roster = null, PartyCredentials? analyst = null) =>
+        new(roster ?? Roster, analyst ?? Analyst, ProtocolCatalog.BuiltIn, NullLogger.Instance) { SetupTimeout = TimeSpan.FromSeconds(10) };
+
+    /// <summary>Writes the roster, each party's configuration and keys to disk, for daemon processes.</summary>
+    public (string Roster, List<string> Configs, List<string> Keys, string AnalystKey) WriteFiles(TimeSpan peerTimeout)
+    {
+        string rosterPath = Path.Combine(Directory, "parties.json");
+        File.WriteAllText(rosterPath, Net.Roster.ToJson(Roster.Federation,
+            Roster.Parties.Select(p => (p.Name, p.Endpoint, p.PublicKey)), Roster.Analysts.Select(a => (a.Name, a.PublicKey))));
+        var configs = new List<string>();
+        var keys = new List<string>();
+        string ids = string.Join(", ", ProtocolCatalog.BuiltIn.All.Select(p => $"\"{p.Id}\""));
+        for (int i = 0; i < Names.Count; i++)
+        {
+            string config = Path.Combine(Directory, $"{Names[i]}.party.json");
+            File.WriteAllText(config, $$"""
+                { "name": "{{Names[i]}}", "datasets": { "lung": "{{Path.GetFileName(DataFiles[i])}}" }, "protocols": [ {{ids}} ], "peerTimeoutSeconds": {{peerTimeout.TotalSeconds}} }
+                """);
+            configs.Add(config);
+            keys.Add(Credentials[i].Save(Path.Combine(Directory, "keys")).KeyPath);
+        }
+        return (rosterPath, configs, keys, Analyst.Save(Path.Combine(Directory, "keys")).KeyPath);
+    }
+
+    public static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var daemon in Daemons) await daemon.DisposeAsync();
+        foreach (var c in Credentials) c.Dispose();
+        Analyst.Dispose();
+        try
+        {
+            System.IO.Directory.Delete(Directory, true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using System.Buffers.Binary;
+using System.IO.Pipes;
+
+namespace Mpc.Net.Tests;
+
+public class FramedConnectionTests
+{
+    [Fact]
+    public async Task FramesRoundTripWithTheirHeader()
+    {
+        var (a, b) = await PipePairAsync();
+        await using var sender = new FramedConnection(a, "a");
+        await using var receiver = new FramedConnection(b, "b");
+        var session = Guid.NewGuid();
+        var payload = Enumerable.Range(0, 200_000).Select(i => unchecked((byte)i)).ToArray();
+        // The pipe holds less than the payload: send while the receiver reads.
+        var sending = Task.Run(async () =>
+        {
+            await sender.SendAsync(session, -3, FrameKind.Control, payload, default);
+            await sender.SendAsync(session, 42, FrameKind.Data, Array.Empty<byte>(), default);
+        });
+        var first = await receiver.ReadAsync(default);
+        var second = await receiver.ReadAsync(default);
+        await sending;
+        Assert.Equal((session, -3L, FrameKind.Control), (first!.SessionId, first.Tag, first.Kind));
+        Assert.Equal(payload, first.Payload);
+        Assert.Equal((42L, 0), (second!.Tag, second.Payload.Length));
+    }
+
+    [Fact]
+    public async Task AFrameOverTheCapIsRejectedBeforeItIsBuffered()
+    {
+        var (a, b) = await PipePairAsync();
+        await using var receiver = new FramedConnection(b, "mallory", maxPayloadBytes: 1024);
+        var header = new byte[Frame.HeaderSize];
+        BinaryPrimitives.WriteUInt32LittleEndian(header, 1025);
+        header[28] = (byte)FrameKind.Data;
+        await a.WriteAsync(header);
+        var error = await Assert.ThrowsAsync<FrameFormatException>(async () => await receiver.ReadAsync(default));
+        Assert.Equal("mallory announced a frame of 1025 bytes, over the cap of 1024 bytes.", error.Message);
+    }
+
+    [Fact]
+    public async Task AnUnknownKindAndATruncatedFrameAreRejected()
+    {
+        var (a, b) = await PipePairAsync();
+        await using (var receiver = new FramedConnection(b, "mallory"))
+        {
+            var header = new byte[Frame.HeaderSize];
+            header[28] = 9;
+            await a.WriteAsync(header);
+            Assert.Equal("mallory sent a frame of unknown kind 9.", (await Assert.ThrowsAsync<FrameFormatException>(async () => await receiver.ReadAsync(default))).Message);
+        }
+        var (c, d) = await PipePairAsync();
+        await using var truncated = new FramedConnection(d, "mallory");
+        var partial = new byte[Frame.HeaderSize + 3];
+        BinaryPrimitives.WriteUInt32LittleEndian(partial, 10);
+        partial[28] = (byte)FrameKind.Data;
+        await c.WriteAsync(partial);
+        await c.DisposeAsync();
+        var error = await Assert.ThrowsAsync<FrameFormatException>(async () => await truncated.ReadAsync(default));
+        Assert.Equal("mallory closed the connection in the middle of a frame (32 bytes of it received).", error.Message);
+    }
+
+    [Fact]
+    public void ControlMessagesRoundTripAndGarbageIsAFormatError()
+    {
+        var message = new SessionRequest { Protocol = "secure-sum", Parameters = new() { ["columns"] = "age" }, RosterHash = "abc", Preprocessing = "dealer", RingBits = 64 };
+        var decoded = Assert.IsType<SessionRequest>(ControlCodec.Decode(ControlCodec.Encode(message), "p"));
+        Assert.Equal("age", decoded.Parameters["columns"]);
+        Assert.Throws<FrameFormatException>(() => ControlCodec.Decode([0x92, 0x63, 0xc1], "mallory"));
+        // 20 nested arrays: beyond the depth cap.
+        var nested = Enumerable.Repeat((byte)0x91, 20).Append((byte)0x01).ToArray();
+        Assert.Throws<FrameFormatException>(() => ControlCodec.Decode([0x92, 0x00, .. nested], "mallory"));
+    }
+
+    private static async Task<(Stream, Stream)> PipePairAsync()
+    {
+        var server = new AnonymousPipeServerStream(PipeDirection.Out);
+        var client = new AnonymousPipeClientStream(PipeDirection.In, server.ClientSafePipeHandle);
+        await Task.CompletedTask;
+        return (server, client);
+    }
+}
