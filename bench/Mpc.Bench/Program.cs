@@ -4,10 +4,18 @@ using Mpc.Runtime;
 using Mpc.Runtime.Harness;
 using Mpc.Runtime.Protocols;
 
-// Usage: dotnet run -c Release --project bench/Mpc.Bench [-- --repetitions N]
-int repetitions = args.Length >= 2 && args[0] == "--repetitions" ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5;
+// Usage: dotnet run -c Release --project bench/Mpc.Bench [-- [--repetitions N] [--suite runtime|tls|all]]
+int repetitions = 5;
+string suite = "all";
+for (int a = 0; a + 1 < args.Length; a += 2)
+{
+    if (args[a] == "--repetitions") repetitions = int.Parse(args[a + 1], System.Globalization.CultureInfo.InvariantCulture);
+    else if (args[a] == "--suite") suite = args[a + 1];
+}
 var runner = new BenchmarkRunner(repetitions);
 runner.PrintHeader();
+if (suite is "tls" or "all") await TlsBenchmarks.RunAsync(repetitions);
+if (suite is "tls") return;
 var random = new Random(1);
 
 const int million = 1_000_000;

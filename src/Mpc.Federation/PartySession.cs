@@ -34,6 +34,7 @@ internal sealed class PartySession : IAsyncDisposable
     private ProtocolParameters? _parameters;
     private string _parametersHash = "";
     private TlsPartyChannel? _channel;
+    private CsvTable? _dataset;
     private readonly List<FramedConnection> _orphans = [];
     private volatile bool _finished;
 
@@ -119,7 +120,8 @@ internal sealed class PartySession : IAsyncDisposable
             if (_protocol.Parameters.Any(p => p.Type is ParameterType.Column or ParameterType.ColumnList))
             {
                 datasetPath = _daemon.Configuration.ResolveDataset(_parameters.Values.GetValueOrDefault("dataset", ""));
-                var problems = _protocol.Validate(_parameters, CsvTable.Load(datasetPath));
+                _dataset = CsvTable.Load(datasetPath);
+                var problems = _protocol.Validate(_parameters, _dataset);
                 if (problems.Count > 0) return string.Join("; ", problems);
             }
             else
@@ -180,13 +182,12 @@ internal sealed class PartySession : IAsyncDisposable
             var dealerMaterial = await ExchangeDealerSeedsAsync(connections).ConfigureAwait(false);
             _channel = new TlsPartyChannel(Id, SelfIndex, _daemon.Roster.Parties.Select(p => p.Name).ToList(), connections, timeout);
             var sink = new AnalystOutputSink(_analystConnection, Id);
-            CsvTable? table = null;
-            var context = new ProtocolContext(_channel, _parameters!, () => table ??= CsvTable.Load(datasetPath), seeds, dealerMaterial,
+            var context = new ProtocolContext(_channel, _parameters!, () => _dataset ??= CsvTable.Load(datasetPath), seeds, dealerMaterial,
                 new DeclaredOutputsPolicy(_protocol!.Outputs), sink, sink.ReportProgress, _cancel.Token);
             await _protocol.RunAsync(context).ConfigureAwait(false);
             _finished = true;
             Logger.LogInformation("Session {Session}: completed in {Seconds:F2} s, {Rounds} rounds, {Bytes} bytes sent", Id, watch.Elapsed.TotalSeconds, context.Statistics?.Rounds, context.Statistics?.BytesSent);
-            await ReplyAsync(new SessionEnd { Completed = true, Rounds = context.Statistics?.Rounds ?? 0, BytesSent = context.Statistics?.BytesSent ?? 0, Preprocessing = "dealer" }).ConfigureAwait(false);
+            await ReplyAsync(new SessionEnd { Completed = true, Rounds = context.Statistics?.Rounds ?? 0, BytesSent = context.Statistics?.BytesSent ?? 0, Preprocessing = "dealer", ProtocolSeconds = watch.Elapsed.TotalSeconds }).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -2,7 +2,11 @@ using System.Text.Json;
 
 namespace Mpc.Federation;
 
-/// <summary>What the analyst gets from a completed session.</summary>
+/// <summary>
+/// What the analyst gets from a completed session. Seconds is the analyst's wall time from
+/// proposal to result (parties load and check their data in it); ProtocolSeconds is the slowest
+/// party's time from connecting to its peers to finishing the protocol.
+/// </summary>
 public sealed record SessionResult(
     Guid SessionId,
     string Protocol,
@@ -12,6 +16,7 @@ public sealed record SessionResult(
     string Preprocessing,
     IReadOnlyDictionary<string, SessionOutput> Outputs,
     double Seconds,
+    double ProtocolSeconds,
     long Rounds,
     long BytesSent)
 {
@@ -28,6 +33,7 @@ public sealed record SessionResult(
             ["parties"] = Parties,
             ["preprocessing"] = Preprocessing,
             ["seconds"] = Seconds,
+            ["protocolSeconds"] = ProtocolSeconds,
             ["rounds"] = Rounds,
             ["bytesSent"] = BytesSent,
         },

@@ -97,6 +97,8 @@ public sealed class SessionEnd : ControlMessage
     [Key(3)] public long Rounds { get; set; }
     [Key(4)] public long BytesSent { get; set; }
     [Key(5)] public string Preprocessing { get; set; } = "";
+    /// <summary>Seconds from connecting to the peers until the protocol finished at this party.</summary>
+    [Key(6)] public double ProtocolSeconds { get; set; }
 }
 
 /// <summary>Party to party: I am aborting the session, and why.</summary>

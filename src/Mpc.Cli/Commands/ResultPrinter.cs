@@ -16,7 +16,7 @@ internal static class ResultPrinter
                 : string.Join(", ", value.Values.Take(10).Select(v => v.ToString("G10", CultureInfo.InvariantCulture))) + $", ... ({value.Values.Length} values)";
             output.WriteLine($"  {name,-22} {text}");
         }
-        output.WriteLine($"session {result.SessionId}: {result.Seconds:F2} s, {result.Rounds} rounds, {result.BytesSent:N0} bytes sent by the parties");
+        output.WriteLine($"session {result.SessionId}: {result.Seconds:F2} s ({result.ProtocolSeconds:F2} s protocol), {result.Rounds} rounds, {result.BytesSent:N0} bytes sent by the parties");
         if (jsonPath is not null)
         {
             var directory = Path.GetDirectoryName(Path.GetFullPath(jsonPath));
