@@ -19,10 +19,15 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
     /// <summary>After one party reports a failure, how long to wait for the others' reports.</summary>
     public TimeSpan AbortGrace { get; init; } = TimeSpan.FromSeconds(10);
 
-    public async Task<SessionResult> RunAsync(string protocolName, IReadOnlyDictionary<string, string> parameters, IProgress<string>? progress, CancellationToken cancellationToken)
+    /// <summary>Runs a built-in protocol by name.</summary>
+    public Task<SessionResult> RunAsync(string protocolName, IReadOnlyDictionary<string, string> parameters, IProgress<string>? progress, CancellationToken cancellationToken) =>
+        RunAsync(catalog.Get(protocolName), null, parameters, progress, cancellationToken);
+
+    /// <summary>Runs a protocol; for a script, its text goes to the parties, which check its hash against their policy.</summary>
+    public async Task<SessionResult> RunAsync(IProtocolDefinition protocol, string? scriptSource, IReadOnlyDictionary<string, string> parameters, IProgress<string>? progress, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(protocol);
         ArgumentNullException.ThrowIfNull(parameters);
-        var protocol = catalog.Get(protocolName);
         var bound = ProtocolParameters.Bind(protocol.Parameters, parameters);
         if (roster.Analysts.All(a => a.PublicKey != credentials.Fingerprint))
             throw new PeerAuthenticationException($"The analyst key {credentials.Fingerprint} is not in {roster.Source}; the parties would refuse it.");
@@ -32,7 +37,7 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
         var connections = new FramedConnection?[parties.Count];
         try
         {
-            await ProposeAsync(sessionId, protocol, bound, connections, progress, cancellationToken).ConfigureAwait(false);
+            await ProposeAsync(sessionId, protocol, scriptSource, bound, connections, progress, cancellationToken).ConfigureAwait(false);
             var start = ControlCodec.Encode(new SessionStart());
             await Task.WhenAll(connections.Select(c => c!.SendAsync(sessionId, 0, FrameKind.Control, start, cancellationToken).AsTask())).ConfigureAwait(false);
             progress?.Report($"session {sessionId} started on {parties.Count} parties");
@@ -57,12 +62,13 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
         }
     }
 
-    private async Task ProposeAsync(Guid sessionId, IProtocolDefinition protocol, ProtocolParameters bound, FramedConnection?[] connections, IProgress<string>? progress, CancellationToken cancellationToken)
+    private async Task ProposeAsync(Guid sessionId, IProtocolDefinition protocol, string? scriptSource, ProtocolParameters bound, FramedConnection?[] connections, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         var parties = roster.Parties;
         var request = ControlCodec.Encode(new SessionRequest
         {
             Protocol = protocol.Name, Parameters = bound.Values.ToDictionary(p => p.Key, p => p.Value), RosterHash = roster.Hash, Preprocessing = "dealer", RingBits = protocol.Format.RingBits,
+            ScriptSource = scriptSource,
         });
         var refusals = new ConcurrentBag<(int Index, string Party, string Reason)>();
         await Task.WhenAll(parties.Select(party => Task.Run(async () =>

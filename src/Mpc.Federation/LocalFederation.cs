@@ -13,15 +13,23 @@ namespace Mpc.Federation;
 /// </summary>
 public static class LocalFederation
 {
-    public static async Task<SessionResult> RunAsync(string protocolName, IReadOnlyList<string> dataFiles, IReadOnlyDictionary<string, string> parameters,
+    public static Task<SessionResult> RunAsync(string protocolName, IReadOnlyList<string> dataFiles, IReadOnlyDictionary<string, string> parameters,
         ProtocolCatalog catalog, ILoggerFactory loggers, IProgress<string>? progress, TimeSpan peerTimeout, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return RunAsync(catalog.Get(protocolName), null, dataFiles, parameters, catalog, loggers, progress, peerTimeout, cancellationToken);
+    }
+
+    /// <summary>Runs a protocol (a script when <paramref name="scriptSource"/> is given; the local parties approve its hash).</summary>
+    public static async Task<SessionResult> RunAsync(IProtocolDefinition protocol, string? scriptSource, IReadOnlyList<string> dataFiles, IReadOnlyDictionary<string, string> parameters,
+        ProtocolCatalog catalog, ILoggerFactory loggers, IProgress<string>? progress, TimeSpan peerTimeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(protocol);
         ArgumentNullException.ThrowIfNull(dataFiles);
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(loggers);
         if (dataFiles.Count < 2) throw new ArgumentException($"A federation needs at least 2 parties; got {dataFiles.Count} --data file(s).", nameof(dataFiles));
         foreach (var file in dataFiles.Where(f => !File.Exists(f))) throw new FileNotFoundException($"Data file {file} does not exist.", file);
-        var protocol = catalog.Get(protocolName);
         ProtocolParameters.Bind(protocol.Parameters, parameters);
 
         var names = dataFiles.Select((_, i) => $"party{i + 1}").ToList();
@@ -43,7 +51,7 @@ public static class LocalFederation
                 daemons.Add(daemon);
             }
             var client = new AnalystClient(roster, analyst, catalog, loggers.CreateLogger("Mpc.Analyst"));
-            return await client.RunAsync(protocolName, parameters, progress, cancellationToken).ConfigureAwait(false);
+            return await client.RunAsync(protocol, scriptSource, parameters, progress, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -11,16 +11,18 @@ namespace Mpc.Federation;
 /// { "name": "hospital-a",
 ///   "datasets": { "lung": "data/lung-a.csv" },
 ///   "protocols": [ "builtin:pooled-statistics", "sha256:&lt;script hash&gt;" ],
-///   "peerTimeoutSeconds": 30 }
+///   "peerTimeoutSeconds": 30,
+///   "scriptTimeLimitSeconds": 1800 }
 /// </remarks>
 public sealed class PartyConfiguration
 {
-    public PartyConfiguration(string name, IReadOnlyDictionary<string, string> datasets, IReadOnlyCollection<string> approvedProtocols, TimeSpan peerTimeout)
+    public PartyConfiguration(string name, IReadOnlyDictionary<string, string> datasets, IReadOnlyCollection<string> approvedProtocols, TimeSpan peerTimeout, TimeSpan? scriptTimeLimit = null)
     {
         Name = name;
         Datasets = datasets;
         ApprovedProtocols = approvedProtocols;
         PeerTimeout = peerTimeout;
+        ScriptTimeLimit = scriptTimeLimit ?? TimeSpan.FromMinutes(30);
     }
 
     public string Name { get; }
@@ -33,6 +35,9 @@ public sealed class PartyConfiguration
 
     /// <summary>How long to wait for a peer's message before aborting the session.</summary>
     public TimeSpan PeerTimeout { get; }
+
+    /// <summary>How long a protocol script may run in one session before the session aborts.</summary>
+    public TimeSpan ScriptTimeLimit { get; }
 
     public static PartyConfiguration Load(string path)
     {
@@ -71,10 +76,12 @@ public sealed class PartyConfiguration
         if (protocols is null) problems.Add("protocols: missing; list the protocol ids this party runs ('mpc approve' prints them).");
         double timeout = root["peerTimeoutSeconds"]?.GetValue<double>() ?? 30;
         if (timeout is <= 0 or > 3600) problems.Add("peerTimeoutSeconds: must be between 0 and 3600.");
-        foreach (var key in root.Select(p => p.Key).Where(k => k is not ("name" or "datasets" or "protocols" or "peerTimeoutSeconds")))
+        double scriptLimit = root["scriptTimeLimitSeconds"]?.GetValue<double>() ?? 1800;
+        if (scriptLimit is <= 0 or > 86400) problems.Add("scriptTimeLimitSeconds: must be between 0 and 86400.");
+        foreach (var key in root.Select(p => p.Key).Where(k => k is not ("name" or "datasets" or "protocols" or "peerTimeoutSeconds" or "scriptTimeLimitSeconds")))
             problems.Add($"{key}: unknown field.");
         if (problems.Count > 0) throw new InvalidDataException($"{path} is not a valid party configuration:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", problems));
-        return new PartyConfiguration(name, datasets, protocols!.ToHashSet(StringComparer.Ordinal), TimeSpan.FromSeconds(timeout));
+        return new PartyConfiguration(name, datasets, protocols!.ToHashSet(StringComparer.Ordinal), TimeSpan.FromSeconds(timeout), TimeSpan.FromSeconds(scriptLimit));
     }
 
     /// <summary>The path of the named dataset, or of the only one when the name is empty.</summary>

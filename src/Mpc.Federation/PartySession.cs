@@ -109,8 +109,25 @@ internal sealed class PartySession : IAsyncDisposable
     {
         datasetPath = null;
         if (_request.RosterHash != _daemon.Roster.Hash) return $"the analyst's roster differs from {Self.Name}'s (hash {Short(_request.RosterHash)} vs {Short(_daemon.Roster.Hash)})";
-        _protocol = _daemon.Catalog.Find(_request.Protocol);
-        if (_protocol is null) return $"unknown protocol '{_request.Protocol}'";
+        if (_request.ScriptSource is { } script)
+        {
+            // The policy is checked on the hash before a single line of the script is compiled.
+            string hash = ScriptIdentity.Hash(script);
+            if (!_daemon.Configuration.ApprovedProtocols.Contains(hash)) return $"script {_request.Protocol} ({hash}) is not approved by {Self.Name}'s policy";
+            try
+            {
+                _protocol = _daemon.Catalog.CompileScript(script, _request.Protocol);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                return $"script {_request.Protocol} does not compile: {e.Message}";
+            }
+        }
+        else
+        {
+            _protocol = _daemon.Catalog.Find(_request.Protocol);
+            if (_protocol is null) return $"unknown protocol '{_request.Protocol}'";
+        }
         if (!_daemon.Configuration.ApprovedProtocols.Contains(_protocol.Id)) return $"protocol {_protocol.Id} is not approved by {Self.Name}'s policy";
         if (_request.Preprocessing != "dealer") return $"preprocessing '{_request.Preprocessing}' is not available (this version offers 'dealer')";
         try
@@ -183,7 +200,7 @@ internal sealed class PartySession : IAsyncDisposable
             _channel = new TlsPartyChannel(Id, SelfIndex, _daemon.Roster.Parties.Select(p => p.Name).ToList(), connections, timeout);
             var sink = new AnalystOutputSink(_analystConnection, Id);
             var context = new ProtocolContext(_channel, _parameters!, () => _dataset ??= CsvTable.Load(datasetPath), seeds, dealerMaterial,
-                new DeclaredOutputsPolicy(_protocol!.Outputs), sink, sink.ReportProgress, _cancel.Token);
+                new DeclaredOutputsPolicy(_protocol!.Outputs), sink, sink.ReportProgress, _cancel.Token, _daemon.Configuration.ScriptTimeLimit);
             await _protocol.RunAsync(context).ConfigureAwait(false);
             _finished = true;
             Logger.LogInformation("Session {Session}: completed in {Seconds:F2} s, {Rounds} rounds, {Bytes} bytes sent", Id, watch.Elapsed.TotalSeconds, context.Statistics?.Rounds, context.Statistics?.BytesSent);

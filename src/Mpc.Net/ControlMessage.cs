@@ -28,6 +28,8 @@ public sealed class SessionRequest : ControlMessage
     [Key(2)] public string RosterHash { get; set; } = "";
     [Key(3)] public string Preprocessing { get; set; } = "";
     [Key(4)] public int RingBits { get; set; }
+    /// <summary>The protocol script's text, when the protocol is a script; parties check its hash against their policy before compiling it.</summary>
+    [Key(5)] public string? ScriptSource { get; set; }
 }
 
 /// <summary>Party to analyst: accept or refuse a proposed session.</summary>

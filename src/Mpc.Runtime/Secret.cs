@@ -34,6 +34,9 @@ public sealed class Secret<T> where T : unmanaged, IBinaryInteger<T>, IUnsignedN
 
     public int Length => Share.Length;
 
+    /// <summary>Element i of the row-major data, as a 1x1 secret (local).</summary>
+    public Secret<T> this[int index] => Slice(index, 1);
+
     public static Secret<T> operator +(Secret<T> x, Secret<T> y) => Combine(x, y, subtract: false);
 
     public static Secret<T> operator -(Secret<T> x, Secret<T> y) => Combine(x, y, subtract: true);

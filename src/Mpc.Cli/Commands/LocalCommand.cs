@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Mpc.Federation;
-using Mpc.Federation.Protocols;
 
 namespace Mpc.Cli.Commands;
 
@@ -8,7 +7,7 @@ internal static class LocalCommand
 {
     public static Command Create()
     {
-        var protocol = new Argument<string>("protocol") { Description = "The protocol to run (see 'mpc protocols')." };
+        var protocol = new Argument<string>("protocol") { Description = "A protocol script (.csx) or built-in protocol name (see 'mpc protocols')." };
         var data = new Option<string[]>("--data", "-d") { Description = "One CSV file per party; repeat (at least twice).", Required = true, Arity = ArgumentArity.OneOrMore };
         var parameters = CliOptions.Parameters();
         var json = CliOptions.Json();
@@ -18,8 +17,9 @@ internal static class LocalCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             using var loggers = CliOptions.Loggers(parse.GetValue(verbose));
-            var result = await LocalFederation.RunAsync(parse.GetValue(protocol)!, parse.GetValue(data)!, CliOptions.ParseParameters(parse.GetValue(parameters)),
-                ProtocolCatalog.BuiltIn, loggers, CliOptions.Progress(Console.Error), TimeSpan.FromSeconds(parse.GetValue(timeout)), cancellationToken).ConfigureAwait(false);
+            var reference = ProtocolReference.Resolve(parse.GetValue(protocol)!);
+            var result = await LocalFederation.RunAsync(reference.Protocol, reference.ScriptSource, parse.GetValue(data)!, CliOptions.ParseParameters(parse.GetValue(parameters)),
+                ProtocolReference.Catalog, loggers, CliOptions.Progress(Console.Error), TimeSpan.FromSeconds(parse.GetValue(timeout)), cancellationToken).ConfigureAwait(false);
             await ResultPrinter.WriteAsync(result, parse.GetValue(json), Console.Out, cancellationToken).ConfigureAwait(false);
             return 0;
         });

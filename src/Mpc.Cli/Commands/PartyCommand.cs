@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Mpc.Federation;
-using Mpc.Federation.Protocols;
 using Mpc.Net;
 
 namespace Mpc.Cli.Commands;
@@ -28,7 +27,7 @@ internal static class PartyCommand
             var credentials = PartyCredentials.Load(parse.GetValue(key)!);
             builder.Services.AddSingleton(credentials);
             builder.Services.AddHostedService(services => new DaemonService(
-                new PartyDaemon(federation, credentials, configuration, ProtocolCatalog.BuiltIn, services.GetRequiredService<ILoggerFactory>().CreateLogger("Mpc.Party"))));
+                new PartyDaemon(federation, credentials, configuration, ProtocolReference.Catalog, services.GetRequiredService<ILoggerFactory>().CreateLogger("Mpc.Party"))));
             using var host = builder.Build();
             await host.RunAsync(cancellationToken).ConfigureAwait(false);
             return 0;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Mpc.Federation;
-using Mpc.Federation.Protocols;
 using Mpc.Net;
 
 namespace Mpc.Cli.Commands;
@@ -9,7 +8,7 @@ internal static class RunCommand
 {
     public static Command Create()
     {
-        var protocol = new Argument<string>("protocol") { Description = "The protocol to run (see 'mpc protocols')." };
+        var protocol = new Argument<string>("protocol") { Description = "A protocol script (.csx) or built-in protocol name (see 'mpc protocols')." };
         var roster = new Option<string>("--roster") { Description = "The federation's roster (parties.json).", Required = true };
         var key = new Option<string>("--key") { Description = "The analyst's private key (NAME.key, with NAME.crt beside it).", Required = true };
         var parameters = CliOptions.Parameters();
@@ -20,8 +19,9 @@ internal static class RunCommand
         {
             using var loggers = CliOptions.Loggers(parse.GetValue(verbose));
             using var credentials = PartyCredentials.Load(parse.GetValue(key)!);
-            var client = new AnalystClient(Roster.Load(parse.GetValue(roster)!), credentials, ProtocolCatalog.BuiltIn, loggers.CreateLogger("Mpc.Analyst"));
-            var result = await client.RunAsync(parse.GetValue(protocol)!, CliOptions.ParseParameters(parse.GetValue(parameters)), CliOptions.Progress(Console.Error), cancellationToken).ConfigureAwait(false);
+            var reference = ProtocolReference.Resolve(parse.GetValue(protocol)!);
+            var client = new AnalystClient(Roster.Load(parse.GetValue(roster)!), credentials, ProtocolReference.Catalog, loggers.CreateLogger("Mpc.Analyst"));
+            var result = await client.RunAsync(reference.Protocol, reference.ScriptSource, CliOptions.ParseParameters(parse.GetValue(parameters)), CliOptions.Progress(Console.Error), cancellationToken).ConfigureAwait(false);
             await ResultPrinter.WriteAsync(result, parse.GetValue(json), Console.Out, cancellationToken).ConfigureAwait(false);
             return 0;
         });

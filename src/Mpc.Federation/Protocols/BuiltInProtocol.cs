@@ -9,7 +9,7 @@ namespace Mpc.Federation.Protocols;
 public abstract class BuiltInProtocol<T> : IProtocolDefinition where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
 {
     /// <summary>The dataset parameter every protocol takes: empty picks the party's only dataset.</summary>
-    protected static readonly ParameterDefinition DatasetParameter = new("dataset", ParameterType.Text, "", "Name of the party's dataset; may be left out when a party has one dataset.");
+    protected static ParameterDefinition DatasetParameter => ProtocolValidation.DatasetParameter;
 
     public abstract string Name { get; }
 
@@ -24,27 +24,8 @@ public abstract class BuiltInProtocol<T> : IProtocolDefinition where T : unmanag
     public abstract FixedPointFormat Format { get; }
 
     /// <summary>Checks that every column parameter names a column of the dataset, with no missing values.</summary>
-    public virtual IReadOnlyList<string> Validate(ProtocolParameters parameters, CsvTable dataset)
-    {
-        ArgumentNullException.ThrowIfNull(parameters);
-        ArgumentNullException.ThrowIfNull(dataset);
-        var problems = new List<string>();
-        foreach (var definition in Parameters.Where(p => p.Type is ParameterType.Column or ParameterType.ColumnList))
-        {
-            var columns = definition.Type == ParameterType.Column ? [parameters.Text(definition.Name)] : parameters.List(definition.Name);
-            foreach (var column in columns.Where(c => c.Length > 0))
-            {
-                if (!dataset.HasColumn(column))
-                {
-                    problems.Add($"{dataset.Source}: no column '{column}' (parameter '{definition.Name}'); the columns are {string.Join(", ", dataset.ColumnNames)}");
-                    continue;
-                }
-                int missing = Array.FindIndex(dataset.Column(column), double.IsNaN);
-                if (missing >= 0 && !AllowsMissingValues) problems.Add($"{dataset.Source}, row {missing + 2}, column '{column}': missing value");
-            }
-        }
-        return problems;
-    }
+    public virtual IReadOnlyList<string> Validate(ProtocolParameters parameters, CsvTable dataset) =>
+        ProtocolValidation.CheckColumns(Parameters, parameters, dataset, AllowsMissingValues);
 
     /// <summary>Whether rows with missing values are the protocol's business (dropped and counted) rather than an error.</summary>
     protected virtual bool AllowsMissingValues => false;

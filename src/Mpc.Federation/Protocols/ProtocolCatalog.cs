@@ -4,12 +4,21 @@ namespace Mpc.Federation.Protocols;
 public sealed class ProtocolCatalog
 {
     private readonly Dictionary<string, IProtocolDefinition> _byName = new(StringComparer.Ordinal);
+    private readonly Func<string, string, IProtocolDefinition>? _scriptCompiler;
 
-    public ProtocolCatalog(IEnumerable<IProtocolDefinition> protocols)
+    public ProtocolCatalog(IEnumerable<IProtocolDefinition> protocols, Func<string, string, IProtocolDefinition>? scriptCompiler = null)
     {
         ArgumentNullException.ThrowIfNull(protocols);
         foreach (var protocol in protocols) _byName.Add(protocol.Name, protocol);
+        _scriptCompiler = scriptCompiler;
     }
+
+    /// <summary>The same protocols, plus scripts compiled by the given function (source, name) on demand.</summary>
+    public ProtocolCatalog WithScriptCompiler(Func<string, string, IProtocolDefinition> compiler) => new(_byName.Values, compiler);
+
+    /// <summary>Compiles a script sent with a session request; throws when this catalog takes no scripts.</summary>
+    public IProtocolDefinition CompileScript(string source, string name) =>
+        (_scriptCompiler ?? throw new ProtocolParameterException(["this party does not run protocol scripts"]))(source, name);
 
     /// <summary>The protocols that ship with Mpc.</summary>
     public static ProtocolCatalog BuiltIn { get; } = new(

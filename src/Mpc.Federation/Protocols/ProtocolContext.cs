@@ -20,8 +20,9 @@ public sealed class ProtocolContext
     private RuntimeStatistics? _statistics;
 
     public ProtocolContext(IPartyChannel channel, ProtocolParameters parameters, Func<CsvTable> dataset, PairwiseSeeds seeds, byte[] dealerMaterial,
-        IRevealPolicy revealPolicy, IOutputSink outputs, Action<string, double>? progress, CancellationToken cancellation)
+        IRevealPolicy revealPolicy, IOutputSink outputs, Action<string, double>? progress, CancellationToken cancellation, TimeSpan? timeLimit = null)
     {
+        TimeLimit = timeLimit ?? TimeSpan.FromMinutes(30);
         Channel = channel;
         Parameters = parameters;
         _dataset = dataset;
@@ -38,6 +39,9 @@ public sealed class ProtocolContext
     public ProtocolParameters Parameters { get; }
 
     public CancellationToken Cancellation { get; }
+
+    /// <summary>How long protocol code written by analysts (scripts) may run at this party.</summary>
+    public TimeSpan TimeLimit { get; }
 
     public int PartyIndex => Channel.PartyIndex;
 

@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Scripting;
+using Microsoft.CodeAnalysis.Scripting;
+using Mpc.Federation;
+
+namespace Mpc.Scripting;
+
+/// <summary>
+/// Compiles protocol scripts (C# script, .csx) against the script API, checks them against the
+/// sandbox, and caches the result by content hash.
+/// </summary>
+public static class ScriptCompiler
+{
+    private static readonly ConcurrentDictionary<string, Lazy<ScriptProtocol>> Cache = new();
+
+    private static readonly string[] Imports =
+        ["System", "System.Linq", "System.Collections.Generic", "System.Threading.Tasks", "Mpc.Scripting", "Mpc.Runtime", "Mpc.Federation.Protocols"];
+
+    private static readonly List<System.Reflection.Assembly> References =
+    [
+        typeof(ScriptGlobals).Assembly, typeof(Mpc.Runtime.Secret<>).Assembly, typeof(Mpc.Federation.Protocols.ParameterType).Assembly,
+        typeof(Enumerable).Assembly, typeof(List<>).Assembly, typeof(object).Assembly,
+    ];
+
+    /// <summary>Makes a protocol library's assembly visible to scripts (its namespace must also be allowed in the sandbox).</summary>
+    public static void AddLibrary(System.Reflection.Assembly assembly, string @namespace)
+    {
+        ArgumentNullException.ThrowIfNull(assembly);
+        lock (References)
+        {
+            if (!References.Contains(assembly)) References.Add(assembly);
+        }
+        ScriptSandbox.AllowNamespace(@namespace);
+    }
+
+    /// <summary>Loads and compiles a script file; the protocol's name is the file name without extension.</summary>
+    public static ScriptProtocol Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"Protocol script {path} does not exist.", path);
+        return Compile(File.ReadAllText(path), Path.GetFileNameWithoutExtension(path), path);
+    }
+
+    /// <summary>Compiles script source (cached by hash); throws <see cref="ScriptCompilationException"/> with every error.</summary>
+    public static ScriptProtocol Compile(string source, string name, string file)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        string hash = ScriptIdentity.Hash(source);
+        var lazy = Cache.GetOrAdd(hash + "\n" + name, _ => new Lazy<ScriptProtocol>(() => CompileUncached(source, name, file, hash)));
+        try
+        {
+            return lazy.Value;
+        }
+        catch
+        {
+            // A failed compilation is not cached, so a fixed dependency or a retry sees fresh results.
+            Cache.TryRemove(hash + "\n" + name, out _);
+            throw;
+        }
+    }
+
+    private static ScriptProtocol CompileUncached(string source, string name, string file, string hash)
+    {
+        var options = ScriptOptions.Default
+            .WithReferences(References.ToArray())
+            .WithImports(Imports)
+            .WithFilePath(file)
+            .WithAllowUnsafe(false)
+            .WithOptimizationLevel(OptimizationLevel.Release)
+            .WithLanguageVersion(LanguageVersion.Latest);
+        var checkedScript = CSharpScript.Create(source, options, typeof(ScriptGlobals));
+        var compilation = checkedScript.GetCompilation();
+        var tree = compilation.SyntaxTrees.Last();
+        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => ToDiagnostic(d, file)).ToList();
+        if (errors.Count == 0) errors.AddRange(ScriptSandbox.Check(compilation, tree, file));
+        if (errors.Count > 0) throw new ScriptCompilationException(errors);
+
+        // The code that runs has time-limit checks in every loop and lambda; lines are unchanged.
+        var guarded = new LoopGuardRewriter().Visit(CSharpSyntaxTree.ParseText(source, CSharpParseOptions.Default.WithKind(SourceCodeKind.Script).WithLanguageVersion(LanguageVersion.Latest)).GetRoot())!.ToFullString();
+        var script = CSharpScript.Create(guarded, options, typeof(ScriptGlobals));
+        var runErrors = script.Compile().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => ToDiagnostic(d, file)).ToList();
+        if (runErrors.Count > 0) throw new ScriptCompilationException(runErrors);
+        return new ScriptProtocol(name, hash, source, script.CreateDelegate());
+    }
+
+    private static ScriptDiagnostic ToDiagnostic(Diagnostic diagnostic, string file)
+    {
+        var position = diagnostic.Location.GetLineSpan().StartLinePosition;
+        return new ScriptDiagnostic(file, position.Line + 1, position.Character + 1, diagnostic.Id, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+}

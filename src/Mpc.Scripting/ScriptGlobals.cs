@@ -1,0 +1,64 @@
+using Mpc.Federation.Protocols;
+
+namespace Mpc.Scripting;
+
+/// <summary>
+/// What a protocol script's top level sees: declarations only. A script declares its parameters
+/// and outputs, then hands its body to <see cref="Run"/>; the body receives the session API when a
+/// session runs it. Running the top level touches no data, which is what lets `mpc describe` and
+/// `mpc approve` read the declarations safely.
+/// </summary>
+public sealed class ScriptGlobals
+{
+    internal List<ParameterDefinition> DeclaredParameters { get; } = [];
+
+    internal List<OutputDefinition> DeclaredOutputs { get; } = [];
+
+    internal string DeclaredDescription { get; private set; } = "";
+
+    internal int DeclaredFractionalBits { get; private set; } = 40;
+
+    internal Func<ScriptSession, Task>? Body { get; private set; }
+
+    internal bool MissingValuesAllowed { get; private set; }
+
+    internal Func<IReadOnlyDictionary<string, double[]>, ScriptParameters, IReadOnlyDictionary<string, double[]>>? Derivation { get; private set; }
+
+    /// <summary>Time-limit checks inserted by the compiler.</summary>
+    public ScriptGuard Guard { get; } = new();
+
+    /// <summary>One sentence on what the protocol computes.</summary>
+    public void Describe(string description) => DeclaredDescription = description ?? "";
+
+    /// <summary>Declares a parameter; a null default makes it required.</summary>
+    public void Parameter(string name, ParameterType type, string? defaultValue, string description)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (DeclaredParameters.Any(p => p.Name == name)) throw new InvalidOperationException($"Parameter '{name}' is declared twice.");
+        DeclaredParameters.Add(new ParameterDefinition(name, type, defaultValue, description ?? ""));
+    }
+
+    /// <summary>Declares an exact output, revealed to the analyst only.</summary>
+    public void Output(string name, string description) => Output(name, OutputKind.Exact, description);
+
+    /// <summary>Declares an output of the given kind.</summary>
+    public void Output(string name, OutputKind kind, string description)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (DeclaredOutputs.Any(o => o.Name == name)) throw new InvalidOperationException($"Output '{name}' is declared twice.");
+        DeclaredOutputs.Add(new OutputDefinition(name, kind, description ?? ""));
+    }
+
+    /// <summary>Fixed-point precision of the script's secrets in Z_2^128 (default 40 fractional bits).</summary>
+    public void Precision(int fractionalBits) => DeclaredFractionalBits = fractionalBits;
+
+    /// <summary>The script handles missing values (NaN) itself, for example by dropping and counting rows; otherwise they are refused up front.</summary>
+    public void AllowMissingValues() => MissingValuesAllowed = true;
+
+    /// <summary>The protocol body, which every party runs on its own data.</summary>
+    public void Run(Func<ScriptSession, Task> body) => Body = body ?? throw new ArgumentNullException(nameof(body));
+
+    /// <summary>Clear-text post-processing of the revealed outputs at the analyst (for Derived outputs such as p-values).</summary>
+    public void Derive(Func<IReadOnlyDictionary<string, double[]>, ScriptParameters, IReadOnlyDictionary<string, double[]>> derivation) =>
+        Derivation = derivation ?? throw new ArgumentNullException(nameof(derivation));
+}

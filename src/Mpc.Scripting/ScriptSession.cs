@@ -1,0 +1,138 @@
+using Mpc.Core;
+using Mpc.Federation.Protocols;
+using Mpc.Runtime;
+using Mpc.Runtime.Protocols;
+
+namespace Mpc.Scripting;
+
+/// <summary>
+/// The API a protocol script's body uses: this party's data and parameters, turning values into
+/// secrets, arithmetic, comparisons and functions on secrets, and declared outputs. Secrets are
+/// Z_2^128 fixed-point values (<see cref="Secret{T}"/> of UInt128); + and - are local operators,
+/// everything that communicates is awaited.
+/// </summary>
+public sealed class ScriptSession
+{
+    private readonly ProtocolContext _context;
+
+    internal ScriptSession(MpcRuntime<UInt128> runtime, ProtocolContext context)
+    {
+        Runtime = runtime;
+        _context = context;
+        Parameters = new ScriptParameters(context.Parameters);
+    }
+
+    /// <summary>The runtime, for library code that implements heavier protocols.</summary>
+    public MpcRuntime<UInt128> Runtime { get; }
+
+    public ScriptParameters Parameters { get; }
+
+    public int PartyIndex => Runtime.PartyIndex;
+
+    public int PartyCount => Runtime.PartyCount;
+
+    public string PartyName => Runtime.PartyName;
+
+    public int FractionalBits => Runtime.Format.FractionalBits;
+
+    // Parameters.
+
+    public string Text(string name) => Parameters.Text(name);
+
+    public double Number(string name) => Parameters.Number(name);
+
+    public int Integer(string name) => Parameters.Integer(name);
+
+    public bool Flag(string name) => Parameters.Flag(name);
+
+    public IReadOnlyList<string> List(string name) => Parameters.List(name);
+
+    public double[] Numbers(string name) => Parameters.Numbers(name);
+
+    // This party's data (never leaves the party).
+
+    /// <summary>The columns of this party's dataset.</summary>
+    public IReadOnlyList<string> ColumnNames => _context.Dataset.ColumnNames;
+
+    /// <summary>Rows of this party's dataset.</summary>
+    public int Rows => _context.Dataset.RowCount;
+
+    /// <summary>A column of this party's dataset (NaN where missing).</summary>
+    public double[] Column(string name) => _context.Dataset.Column(name);
+
+    // Making secrets.
+
+    /// <summary>Element-wise sum of every party's vector (equal lengths), secret-shared; no communication but a length check.</summary>
+    public Task<Secret<UInt128>> SumAcrossParties(double[] local, bool integer = false) =>
+        Input.SumAcrossPartiesAsync(Runtime, local, 1, integer ? 0 : FractionalBits);
+
+    /// <summary>Every party's rows stacked in party order, secret-shared (row counts become public).</summary>
+    public async Task<Secret<UInt128>> Stack(double[] local, bool integer = false)
+    {
+        var parts = new List<Secret<UInt128>>();
+        for (int owner = 0; owner < PartyCount; owner++)
+            parts.Add(await Input.ShareAsync(Runtime, owner, owner == PartyIndex ? local : null, 1, integer ? 0 : FractionalBits).ConfigureAwait(false));
+        return Secret<UInt128>.Concatenate(parts);
+    }
+
+    /// <summary>Public values as a secret (every party knows them).</summary>
+    public Secret<UInt128> Public(params double[] values) => Input.Public(Runtime, values, values.Length, 1, FractionalBits);
+
+    /// <summary>Stacks secrets into one vector (local).</summary>
+    public Secret<UInt128> Concat(params Secret<UInt128>[] parts) => Secret<UInt128>.Concatenate(parts);
+
+    // Arithmetic.
+
+    public Task<Secret<UInt128>> Mul(Secret<UInt128> a, Secret<UInt128> b) => Multiplication.MultiplyAsync(Runtime, a, b);
+
+    public Task<Secret<UInt128>> Mul(Secret<UInt128> a, double constant) => Multiplication.MultiplyPublicAsync(Runtime, a, new[] { constant });
+
+    public Task<Secret<UInt128>> Dot(Secret<UInt128> a, Secret<UInt128> b) => Multiplication.DotAsync(Runtime, a, b);
+
+    public Task<Secret<UInt128>> MatMul(Secret<UInt128> a, Secret<UInt128> b) => Multiplication.MatrixMultiplyAsync(Runtime, a, b);
+
+    public Task<Secret<UInt128>> Div(Secret<UInt128> a, Secret<UInt128> b) => Division.DivideAsync(Runtime, a, b);
+
+    public Task<Secret<UInt128>> Reciprocal(Secret<UInt128> a) => Mpc.Runtime.Protocols.Reciprocal.ComputeAsync(Runtime, a);
+
+    public Task<Secret<UInt128>> Sqrt(Secret<UInt128> a) => SquareRoot.ComputeAsync(Runtime, a);
+
+    public Task<Secret<UInt128>> Exp(Secret<UInt128> a) => Exponential.ComputeAsync(Runtime, a);
+
+    public Task<Secret<UInt128>> Sigmoid(Secret<UInt128> a) => Mpc.Runtime.Protocols.Sigmoid.ComputeAsync(Runtime, a);
+
+    // Comparisons: results are secret bits (0 or 1).
+
+    public Task<Secret<UInt128>> LessThan(Secret<UInt128> a, Secret<UInt128> b) => Comparison.LessThanAsync(Runtime, a, b);
+
+    public Task<Secret<UInt128>> LessThan(Secret<UInt128> a, double b) => Comparison.LessThanZeroAsync(Runtime, a - b);
+
+    public Task<Secret<UInt128>> GreaterOrEqual(Secret<UInt128> a, Secret<UInt128> b) => Comparison.GreaterThanOrEqualAsync(Runtime, a, b);
+
+    public Task<Secret<UInt128>> Equal(Secret<UInt128> a, Secret<UInt128> b) => Comparison.EqualsAsync(Runtime, a, b);
+
+    public Task<Secret<UInt128>> Select(Secret<UInt128> bit, Secret<UInt128> ifOne, Secret<UInt128> ifZero) => Comparison.SelectAsync(Runtime, bit, ifOne, ifZero);
+
+    public Task<Secret<UInt128>> Max(Secret<UInt128> a, Secret<UInt128> b) => Comparison.MaximumAsync(Runtime, a, b);
+
+    public Task<Secret<UInt128>> Abs(Secret<UInt128> a) => Comparison.AbsoluteAsync(Runtime, a);
+
+    /// <summary>For each public threshold t_j, how many elements are &gt;= t_j: one batch of comparisons, a vector of counts.</summary>
+    public async Task<Secret<UInt128>> CountAtLeast(Secret<UInt128> values, double[] thresholds)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(thresholds);
+        var shifted = Secret<UInt128>.Concatenate(thresholds.Select(t => values - t).ToList());
+        var below = await Comparison.LessThanZeroAsync(Runtime, shifted).ConfigureAwait(false);
+        int n = values.Length;
+        var counts = thresholds.Select((_, j) => (below.Slice(j * n, n).Sum() * -1) + n).ToList();
+        return Secret<UInt128>.Concatenate(counts);
+    }
+
+    // Outputs.
+
+    /// <summary>Releases a declared output to the analyst (only the analyst learns it).</summary>
+    public Task Output(string name, Secret<UInt128> value) => Opening.OutputAsync(Runtime, value, name);
+
+    public void Progress(string stage, double fraction) => _context.ReportProgress(stage, fraction);
+}
