@@ -19,6 +19,9 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
     /// <summary>After one party reports a failure, how long to wait for the others' reports.</summary>
     public TimeSpan AbortGrace { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Tests only: a dishonest analyst that sends party i another script than the others (and skips its own consistency check).</summary>
+    internal Func<int, string?, string?>? ScriptForParty { get; init; }
+
     /// <summary>Runs a built-in protocol by name.</summary>
     public Task<SessionResult> RunAsync(string protocolName, IReadOnlyDictionary<string, string> parameters, IProgress<string>? progress, CancellationToken cancellationToken) =>
         RunAsync(catalog.Get(protocolName), null, parameters, progress, cancellationToken);
@@ -65,10 +68,10 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
     private async Task ProposeAsync(Guid sessionId, IProtocolDefinition protocol, string? scriptSource, ProtocolParameters bound, FramedConnection?[] connections, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         var parties = roster.Parties;
-        var request = ControlCodec.Encode(new SessionRequest
+        byte[] Request(int party) => ControlCodec.Encode(new SessionRequest
         {
             Protocol = protocol.Name, Parameters = bound.Values.ToDictionary(p => p.Key, p => p.Value), RosterHash = roster.Hash, Preprocessing = "dealer", RingBits = protocol.Format.RingBits,
-            ScriptSource = scriptSource,
+            ScriptSource = ScriptForParty is null ? scriptSource : ScriptForParty(party, scriptSource),
         });
         var refusals = new ConcurrentBag<(int Index, string Party, string Reason)>();
         await Task.WhenAll(parties.Select(party => Task.Run(async () =>
@@ -78,12 +81,12 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
                 var stream = await TlsConnector.ConnectAsync(party, credentials, logger, SetupTimeout, cancellationToken).ConfigureAwait(false);
                 var connection = new FramedConnection(stream, party.Name);
                 connections[party.Index] = connection;
-                await connection.SendAsync(sessionId, 0, FrameKind.Control, request, cancellationToken).ConfigureAwait(false);
+                await connection.SendAsync(sessionId, 0, FrameKind.Control, Request(party.Index), cancellationToken).ConfigureAwait(false);
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 timeout.CancelAfter(SetupTimeout);
                 var reply = ControlCodec.Expect<SessionReply>(await connection.ReadAsync(timeout.Token).ConfigureAwait(false), party.Name);
                 if (!reply.Accepted) refusals.Add((party.Index, party.Name, reply.Reason ?? "no reason given"));
-                else if (reply.ProtocolId != protocol.Id) refusals.Add((party.Index, party.Name, $"it would run {reply.ProtocolId}, not {protocol.Id}"));
+                else if (reply.ProtocolId != protocol.Id && ScriptForParty is null) refusals.Add((party.Index, party.Name, $"it would run {reply.ProtocolId}, not {protocol.Id}"));
                 else progress?.Report($"{party.Name} accepted");
             }
             catch (Exception e) when (e is IOException or PeerAuthenticationException or FrameFormatException or OperationCanceledException && !cancellationToken.IsCancellationRequested)

@@ -74,7 +74,8 @@ public static class ScriptCompiler
         var compilation = checkedScript.GetCompilation();
         var tree = compilation.SyntaxTrees.Last();
         var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => ToDiagnostic(d, file)).ToList();
-        if (errors.Count == 0) errors.AddRange(ScriptSandbox.Check(compilation, tree, file));
+        // The sandbox explains what it rejects even when the compiler rejected it as well (unsafe code, for one).
+        errors.AddRange(ScriptSandbox.Check(compilation, tree, file));
         if (errors.Count > 0) throw new ScriptCompilationException(errors);
 
         // The code that runs has time-limit checks in every loop and lambda; lines are unchanged.

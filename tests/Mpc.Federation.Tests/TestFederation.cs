@@ -61,20 +61,28 @@ public sealed class TestFederation : IAsyncDisposable
     }
 
     /// <summary>Starts in-process daemons; each approves the listed protocol ids (all built-ins by default).</summary>
-    public void StartAll(Func<int, IReadOnlyCollection<string>>? approved = null, TimeSpan? peerTimeout = null)
+    public void StartAll(Func<int, IReadOnlyCollection<string>>? approved = null, TimeSpan? peerTimeout = null, ProtocolCatalog? catalog = null, TimeSpan? scriptTimeLimit = null)
     {
         for (int i = 0; i < Names.Count; i++)
         {
             var ids = approved?.Invoke(i) ?? ProtocolCatalog.BuiltIn.All.Select(p => p.Id).ToList();
-            var configuration = new PartyConfiguration(Names[i], new Dictionary<string, string> { ["lung"] = DataFiles[i] }, ids, peerTimeout ?? TimeSpan.FromSeconds(10));
-            var daemon = new PartyDaemon(Roster, Credentials[i], configuration, ProtocolCatalog.BuiltIn, NullLogger.Instance);
+            var configuration = new PartyConfiguration(Names[i], new Dictionary<string, string> { ["lung"] = DataFiles[i] }, ids, peerTimeout ?? TimeSpan.FromSeconds(10), scriptTimeLimit);
+            var daemon = new PartyDaemon(Roster, Credentials[i], configuration, catalog ?? ProtocolCatalog.BuiltIn, NullLogger.Instance);
             daemon.Start();
             Daemons.Add(daemon);
         }
     }
 
-    public AnalystClient Client(Roster? roster = null, PartyCredentials? analyst = null) =>
-        new(roster ?? Roster, analyst ?? Analyst, ProtocolCatalog.BuiltIn, NullLogger.Instance) { SetupTimeout = TimeSpan.FromSeconds(10) };
+    public AnalystClient Client(Roster? roster = null, PartyCredentials? analyst = null, Func<int, string?, string?>? scriptForParty = null) =>
+        new(roster ?? Roster, analyst ?? Analyst, ProtocolCatalog.BuiltIn, NullLogger.Instance) { SetupTimeout = TimeSpan.FromSeconds(10), ScriptForParty = scriptForParty };
+
+    /// <summary>The repository's root (where Mpc.sln is), for the examples and protocols folders.</summary>
+    public static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+            if (File.Exists(Path.Combine(directory.FullName, "Mpc.sln"))) return directory.FullName;
+        throw new DirectoryNotFoundException("Mpc.sln not found above " + AppContext.BaseDirectory);
+    }
 
     /// <summary>Writes the roster, each party's configuration and keys to disk, for daemon processes.</summary>
     public (string Roster, List<string> Configs, List<string> Keys, string AnalystKey) WriteFiles(TimeSpan peerTimeout)

@@ -56,6 +56,27 @@ internal static class DemoCommand
         worst = Math.Max(worst, Compare(sum, clearSum));
         summary["secure-sum"] = Summarise(sum, clearSum);
 
+        // The example protocol scripts, compiled and sandboxed, on the same sites.
+        string scripts = Path.Combine(AppContext.BaseDirectory, "examples");
+        var age = table.Column("age");
+        double ageMean = age.Average();
+        double ageVariance = age.Sum(v => (v - ageMean) * (v - ageMean)) / (age.Length - 1);
+        var ageCounts = new double[6];
+        foreach (var a in age) ageCounts[new[] { 40.0, 50, 60, 70, 80 }.Count(e => a >= e)]++;
+        var scriptRuns = new (string Script, Dictionary<string, string> Parameters, Dictionary<string, double[]> Clear)[]
+        {
+            ("sum.csx", new() { ["columns"] = "time,age" }, new() { ["totals"] = [table.Column("time").Sum(), age.Sum()], ["rows"] = [table.RowCount] }),
+            ("mean-variance.csx", new() { ["column"] = "age" }, new() { ["n"] = [age.Length], ["mean"] = [ageMean], ["variance"] = [ageVariance], ["sd"] = [Math.Sqrt(ageVariance)] }),
+            ("histogram.csx", new() { ["column"] = "age" }, new() { ["counts"] = ageCounts }),
+        };
+        foreach (var (script, scriptParameters, scriptClear) in scriptRuns)
+        {
+            var reference = ProtocolReference.Resolve(Path.Combine(scripts, Path.GetFileNameWithoutExtension(script), script));
+            var scriptResult = await LocalFederation.RunAsync(reference.Protocol, reference.ScriptSource, siteFiles, scriptParameters, ProtocolReference.Catalog, loggers, progress, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+            worst = Math.Max(worst, Compare(scriptResult, scriptClear));
+            summary[script] = Summarise(scriptResult, scriptClear);
+        }
+
         var edges = new[] { 40, 50, 60, 70, 80 };
         var labels = new List<string> { "<40" };
         for (int b = 0; b < edges.Length; b++) labels.Add(b + 1 < edges.Length ? $"{edges[b]}-{edges[b + 1] - 1}" : $">={edges[b]}");

@@ -1,0 +1,133 @@
+using System.Text.Json;
+using Mpc.Data;
+using Mpc.Federation.Protocols;
+using Mpc.Runtime;
+using Mpc.Scripting;
+
+namespace Mpc.Federation.Tests;
+
+/// <summary>Protocol scripts in real sessions: approval by hash, agreement between parties, the reveal policy, the time limit.</summary>
+public class ScriptSessionTests
+{
+    private static readonly ProtocolCatalog Catalog = ProtocolCatalog.BuiltIn.WithScriptCompiler((source, name) => ScriptCompiler.Compile(source, name, name + ".csx"));
+
+    private const string Total = """
+        Describe("Total of a column.");
+        Parameter("column", ParameterType.Column, "age", "A column.");
+        Output("total", "The pooled total.");
+        Run(async mpc => await mpc.Output("total", await mpc.SumAcrossParties(new[] { mpc.Column(mpc.Text("column")).Sum() })));
+        """;
+
+    private static ScriptProtocol Compile(string source, string name = "total") => ScriptCompiler.Compile(source, name, name + ".csx");
+
+    [Theory]
+    [InlineData("sum", "columns=cost,visits")]
+    [InlineData("mean-variance", "column=systolic_bp")]
+    [InlineData("histogram", "column=age")]
+    public async Task EachExampleRunsEndToEndWithMpcLocalAndMatchesTheClearText(string example, string parameter)
+    {
+        string folder = Path.Combine(TestFederation.RepositoryRoot(), "examples", example);
+        string json = Path.Combine(Path.GetTempPath(), $"mpc-{example}-{Guid.NewGuid():N}.json");
+        var sites = new[] { "a", "b", "c" }.Select(s => Path.Combine(folder, $"site-{s}.csv")).ToArray();
+        using (var run = MpcProcess.Start("local", Path.Combine(folder, example + ".csx"), "-d", sites[0], "-d", sites[1], "-d", sites[2], "-p", parameter, "--json", json))
+        {
+            Assert.Equal(0, await run.WaitForExitAsync(TimeSpan.FromSeconds(120)));
+        }
+        using var document = JsonDocument.Parse(File.ReadAllText(json));
+        var outputs = document.RootElement.GetProperty("outputs");
+        var rows = sites.Select(CsvTable.Load).ToList();
+        double[] Column(string name) => rows.SelectMany(t => t.Column(name)).ToArray();
+        switch (example)
+        {
+            case "sum":
+                Assert.Equal(Column("cost").Sum(), outputs.GetProperty("totals")[0].GetDouble(), 1e-6);
+                Assert.Equal(Column("visits").Sum(), outputs.GetProperty("totals")[1].GetDouble(), 1e-6);
+                Assert.Equal(42, outputs.GetProperty("rows").GetDouble());
+                break;
+            case "mean-variance":
+                var bp = Column("systolic_bp");
+                double mean = bp.Average();
+                double variance = bp.Sum(v => (v - mean) * (v - mean)) / (bp.Length - 1);
+                Assert.Equal(mean, outputs.GetProperty("mean").GetDouble(), 1e-6);
+                Assert.Equal(variance, outputs.GetProperty("variance").GetDouble(), 1e-6);
+                Assert.Equal(Math.Sqrt(variance), outputs.GetProperty("sd").GetDouble(), 1e-6);
+                break;
+            case "histogram":
+                var edges = new[] { 40.0, 50, 60, 70, 80 };
+                var counts = new double[6];
+                foreach (var age in Column("age")) counts[edges.Count(e => age >= e)]++;
+                Assert.Equal(counts, outputs.GetProperty("counts").EnumerateArray().Select(e => e.GetDouble()).ToArray());
+                break;
+        }
+        File.Delete(json);
+    }
+
+    [Fact]
+    public async Task AScriptRunsWhenEveryPartyApprovedItsHash()
+    {
+        var script = Compile(Total);
+        await using var federation = TestFederation.Create(3);
+        federation.StartAll(approved: _ => [script.Id], catalog: Catalog);
+        var result = await federation.Client().RunAsync(script, script.Source, new Dictionary<string, string>(), null, default);
+        Assert.Equal(14238, result.Outputs["total"].Values[0], 1e-6);
+        Assert.Equal(script.Id, result.ProtocolId);
+    }
+
+    [Fact]
+    public async Task AnUnapprovedScriptIsRefusedBeforeAnyDataIsTouched()
+    {
+        var script = Compile(Total);
+        await using var federation = TestFederation.Create(3);
+        federation.StartAll(approved: i => i == 2 ? ["builtin:secure-sum"] : [script.Id], catalog: Catalog);
+        var error = await Assert.ThrowsAsync<SessionRefusedException>(() => federation.Client().RunAsync(script, script.Source, new Dictionary<string, string>(), null, default));
+        Assert.Equal($"Session refused: hospital-c: script total ({script.Id}) is not approved by hospital-c's policy", error.Message);
+    }
+
+    [Fact]
+    public async Task AMismatchedScriptBetweenPartiesIsRefused()
+    {
+        var honest = Compile(Total);
+        var other = Compile(Total.Replace("Total of a column.", "Total of a column, variant.", StringComparison.Ordinal));
+        await using var federation = TestFederation.Create(3);
+        federation.StartAll(approved: _ => [honest.Id, other.Id], catalog: Catalog);
+        // A dishonest analyst sends hospital-c another (also approved) script than the others.
+        var client = federation.Client(scriptForParty: (party, source) => party == 2 ? other.Source : source);
+        var error = await Assert.ThrowsAsync<ProtocolAbortedException>(() => client.RunAsync(honest, honest.Source, new Dictionary<string, string>(), null, default));
+        Assert.Contains($"hospital-c runs protocol {other.Id}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnUndeclaredOpenAbortsTheSessionOnEveryPartyAndRevealsNothing()
+    {
+        var script = Compile(Total.Replace("await mpc.Output(\"total\"", "await mpc.Output(\"ages\"", StringComparison.Ordinal), "leaky");
+        await using var federation = TestFederation.Create(3);
+        federation.StartAll(approved: _ => [script.Id], catalog: Catalog);
+        var error = await Assert.ThrowsAsync<ProtocolAbortedException>(() => federation.Client().RunAsync(script, script.Source, new Dictionary<string, string>(), null, default));
+        Assert.Contains("Opening of 'ages' refused: it is not a declared output (declared: total).", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AScriptPastItsTimeLimitAbortsTheSession()
+    {
+        var script = Compile("""
+            Output("total", "Never.");
+            Run(async mpc => { double x = 0; while (true) { x += 1; } });
+            """, "spin");
+        await using var federation = TestFederation.Create(2);
+        federation.StartAll(approved: _ => [script.Id], catalog: Catalog, scriptTimeLimit: TimeSpan.FromSeconds(1));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<ProtocolAbortedException>(() => federation.Client().RunAsync(script, script.Source, new Dictionary<string, string>(), null, default));
+        Assert.Contains("The protocol script exceeded its time limit of 1 s.", error.Message, StringComparison.Ordinal);
+        Assert.InRange(watch.Elapsed.TotalSeconds, 0, 20);
+    }
+
+    [Fact]
+    public async Task ScriptParametersAreCheckedBeforeAnyPartyIsContacted()
+    {
+        var script = Compile(Total);
+        await using var federation = TestFederation.Create(2);
+        var error = await Assert.ThrowsAsync<ProtocolParameterException>(() =>
+            federation.Client().RunAsync(script, script.Source, new Dictionary<string, string> { ["colum"] = "age" }, null, default));
+        Assert.Equal("unknown parameter 'colum' (the protocol takes column, dataset)", error.Message);
+    }
+}
