@@ -48,8 +48,10 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
             var outputs = new Dictionary<string, SessionOutput>(StringComparer.Ordinal);
             foreach (var definition in protocol.Outputs.Where(o => o.Kind != OutputKind.Derived))
             {
-                if (!shares.TryGetValue(definition.Name, out var parts) || parts.Count != parties.Count)
-                    throw new ProtocolAbortedException($"Output '{definition.Name}' arrived from {parts?.Count ?? 0} of {parties.Count} parties.");
+                // A protocol may leave an optional output out; one that some parties sent and others did not is an error.
+                if (!shares.TryGetValue(definition.Name, out var parts)) continue;
+                if (parts.Count != parties.Count)
+                    throw new ProtocolAbortedException($"Output '{definition.Name}' arrived from {parts.Count} of {parties.Count} parties.");
                 var ordered = parts.OrderBy(p => p.Key).Select(p => p.Value).ToList();
                 outputs[definition.Name] = new SessionOutput(OutputReconstruction.Reconstruct(ordered), ordered[0].Rows, ordered[0].Columns);
             }

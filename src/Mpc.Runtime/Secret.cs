@@ -124,6 +124,14 @@ public sealed class Secret<T> where T : unmanaged, IBinaryInteger<T>, IUnsignedN
     /// <summary>Elements [start, start + count) of the row-major data, as a column vector.</summary>
     public Secret<T> Slice(int start, int count) => new(Runtime, Share.AsSpan(start, count).ToArray(), count, 1, Scale);
 
+    /// <summary>The elements at the given row-major indices, as a column vector (local; indices may repeat).</summary>
+    public Secret<T> Gather(ReadOnlySpan<int> indices)
+    {
+        var result = new T[indices.Length];
+        for (int i = 0; i < indices.Length; i++) result[i] = Share[indices[i]];
+        return new Secret<T>(Runtime, result, indices.Length, 1, Scale);
+    }
+
     /// <summary>Stacks secrets of equal scale into one column vector (local).</summary>
     public static Secret<T> Concatenate(IReadOnlyList<Secret<T>> parts)
     {

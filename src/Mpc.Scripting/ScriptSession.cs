@@ -20,7 +20,11 @@ public sealed class ScriptSession
         Runtime = runtime;
         _context = context;
         Parameters = new ScriptParameters(context.Parameters);
+        Survival = new SurvivalApi(this, context);
     }
+
+    /// <summary>Survival analysis: the logrank test on the pooled rows.</summary>
+    public SurvivalApi Survival { get; }
 
     /// <summary>The runtime, for library code that implements heavier protocols.</summary>
     public MpcRuntime<UInt128> Runtime { get; }

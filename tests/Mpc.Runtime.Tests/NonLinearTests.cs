@@ -110,4 +110,14 @@ public class NonLinearTests
         var encoded = FixedPointFormat.Decode<ulong>(F64.Encode<ulong>(x), 16);
         Parties.AssertWithin(encoded.Select(Math.Sqrt).ToArray(), r, e => e * Math.Pow(2, -12) + Math.Pow(2, -15), "sqrt");
     }
+
+    [Theory]
+    [MemberData(nameof(Parties.CountData), MemberType = typeof(Parties))]
+    public async Task ReciprocalOfCountsInAKnownRangeIsAsAccurateWithFewerComparisons(int parties)
+    {
+        var counts = new double[] { 0, 1, 2, 3, 227, 228, 1000, 65535, 65536, 999_999, 1_000_000 };
+        var ranged = await Parties.EvaluateAsync<UInt128>(parties, counts, (rt, x) => Reciprocal.ComputeAsync(rt, x, 1, 1e6), F128, scale: 0);
+        var expected = counts.Select(c => c == 0 ? 0 : 1 / c).ToArray();
+        Parties.AssertWithin(expected, ranged, e => e * Math.Pow(2, -37) + Math.Pow(2, -40), "reciprocal of counts in [1, 1e6]");
+    }
 }

@@ -71,7 +71,7 @@ public sealed class ProtocolParameters
         ParameterType.Integer when !int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _) => $"'{value}' is not an integer",
         ParameterType.Number when !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) || !double.IsFinite(d) => $"'{value}' is not a number",
         ParameterType.Boolean when !bool.TryParse(value, out _) => $"'{value}' is not true or false",
-        ParameterType.NumberList when value.Split(',', StringSplitOptions.TrimEntries).Any(v => !double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out _)) => $"'{value}' is not a comma-separated list of numbers",
+        ParameterType.NumberList when value.Length > 0 && value.Split(',', StringSplitOptions.TrimEntries).Any(v => !double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out _)) => $"'{value}' is not a comma-separated list of numbers",
         ParameterType.Column or ParameterType.ColumnList when string.IsNullOrWhiteSpace(value) && definition.Default is null => "a column name is needed",
         _ => null,
     };

@@ -31,6 +31,24 @@ public static class Reciprocal
         return x.With(share, f);
     }
 
+    /// <summary>
+    /// 1/x for x known to lie in [minimum, maximum] or to be 0 (which yields 0): the normalisation
+    /// only compares against the powers of two in that range, so counts from 1 to 10^6 need 21
+    /// comparisons instead of k - f - 3. Inputs outside the range give wrong results.
+    /// </summary>
+    public static async Task<Secret<T>> ComputeAsync<T>(MpcRuntime<T> runtime, Secret<T> x, double minimum, double maximum)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        runtime.CheckOwns(x);
+        if (!(minimum > 0) || maximum < minimum || maximum >= MaximumInput(runtime.Format)) throw new ArgumentOutOfRangeException(nameof(maximum), $"The range [{minimum}, {maximum}] must lie in [2^-f, {MaximumInput(runtime.Format)}).");
+        int f = runtime.Format.FractionalBits;
+        int low = Math.Max(0, (int)Math.Floor(Math.Log2(minimum)) + f);
+        int high = Math.Min(RingArithmetic<T>.Bits - f - 3, (int)Math.Floor(Math.Log2(maximum)) + f + 1);
+        var share = await ComputeRawAsync(runtime, x.Upscale(f).Share, low, high).ConfigureAwait(false);
+        return x.With(share, f);
+    }
+
     /// <summary>Largest input (exclusive) that the method normalises correctly.</summary>
     public static double MaximumInput(FixedPointFormat format)
     {
@@ -38,15 +56,21 @@ public static class Reciprocal
         return Math.Pow(2, format.RingBits - 2 * format.FractionalBits - 3);
     }
 
-    internal static async Task<T[]> ComputeRawAsync<T>(MpcRuntime<T> runtime, T[] x)
+    internal static Task<T[]> ComputeRawAsync<T>(MpcRuntime<T> runtime, T[] x)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> =>
+        ComputeRawAsync(runtime, x, 0, RingArithmetic<T>.Bits - runtime.Format.FractionalBits - 3);
+
+    /// <summary>1/x at scale f for X = x 2^f with leading bit in [low, high); X below 2^low yields 0.</summary>
+    internal static async Task<T[]> ComputeRawAsync<T>(MpcRuntime<T> runtime, T[] x, int low, int high)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         int k = RingArithmetic<T>.Bits, f = runtime.Format.FractionalBits, n = x.Length;
         int m = k - f - 3;
-        var steps = await Comparison.AtLeastRawAsync(runtime, x, FixedPointKernels.PowersOfTwo<T>(m)).ConfigureAwait(false);
-        // Position 0 is X < 1 (V = 0); position j+1 is X in [2^j, 2^(j+1)) with V = 2^(M-1-j).
-        var coefficients = new T[m + 1];
-        for (int j = 0; j < m; j++) coefficients[j + 1] = RingArithmetic<T>.PowerOfTwo(m - 1 - j);
+        var thresholds = Enumerable.Range(low, high - low).Select(RingArithmetic<T>.PowerOfTwo).ToArray();
+        var steps = await Comparison.AtLeastRawAsync(runtime, x, thresholds).ConfigureAwait(false);
+        // Position 0 is X < 2^low (V = 0); position q+1 is X in [2^(low+q), 2^(low+q+1)) with V = 2^(M-1-low-q).
+        var coefficients = new T[thresholds.Length + 1];
+        for (int q = 0; q < thresholds.Length; q++) coefficients[q + 1] = RingArithmetic<T>.PowerOfTwo(m - 1 - low - q);
         var v = Comparison.StepSum(runtime, steps, n, coefficients);
         var y = await FixedPointKernels.MultiplyTruncateAsync(runtime, x, v, m - f).ConfigureAwait(false);
         var w = FixedPointKernels.AffinePublic(runtime, y, 2.9142, 2);

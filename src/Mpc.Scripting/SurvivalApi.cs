@@ -1,0 +1,41 @@
+using Mpc.Federation.Protocols;
+using Mpc.Runtime;
+using Mpc.Statistics;
+
+namespace Mpc.Scripting;
+
+/// <summary>Survival analysis for scripts: each party bins its own rows, and the test runs on the pooled counts under MPC.</summary>
+public sealed class SurvivalApi
+{
+    private readonly ScriptSession _session;
+    private readonly ProtocolContext _context;
+
+    internal SurvivalApi(ScriptSession session, ProtocolContext context)
+    {
+        _session = session;
+        _context = context;
+    }
+
+    /// <summary>
+    /// The logrank test (as survdiff) of the groups in column <paramref name="group"/> (values
+    /// <paramref name="levels"/>), stratified by <paramref name="strata"/> when it is not empty, on
+    /// time bins of width <paramref name="resolution"/> up to <paramref name="horizon"/>. Rows with a
+    /// missing value are dropped and counted; invalid values stop the session with file, row and column.
+    /// </summary>
+    public async Task<SecureLogrankResult<UInt128>> Logrank(string time, string @event, string group, double[] levels,
+        string strata, double[] strataLevels, double resolution, double horizon)
+    {
+        ArgumentNullException.ThrowIfNull(levels);
+        ArgumentNullException.ThrowIfNull(strataLevels);
+        bool stratified = !string.IsNullOrEmpty(strata);
+        if (stratified && strataLevels.Length == 0) throw new ArgumentException($"strata '{strata}' needs its levels (strata_levels).");
+        var design = new SurvivalDesign(levels, stratified ? strataLevels : [], resolution, horizon);
+        var table = _context.Dataset;
+        var counts = SurvivalCounts.Compute(design, table.Source, table.Column(time), table.Column(@event), table.Column(group), stratified ? table.Column(strata) : null,
+            (time, @event, group, stratified ? strata : null));
+        _session.Progress("binned", 0.1);
+        var result = await SecureLogrank.TestAsync(_session.Runtime, counts).ConfigureAwait(false);
+        _session.Progress("logrank", 0.9);
+        return result;
+    }
+}
