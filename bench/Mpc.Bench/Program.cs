@@ -4,7 +4,7 @@ using Mpc.Runtime;
 using Mpc.Runtime.Harness;
 using Mpc.Runtime.Protocols;
 
-// Usage: dotnet run -c Release --project bench/Mpc.Bench [-- [--repetitions N] [--suite runtime|tls|all]]
+// Usage: dotnet run -c Release --project bench/Mpc.Bench [-- [--repetitions N] [--suite runtime|tls|km|all]]
 int repetitions = 5;
 string suite = "all";
 for (int a = 0; a + 1 < args.Length; a += 2)
@@ -15,7 +15,8 @@ for (int a = 0; a + 1 < args.Length; a += 2)
 var runner = new BenchmarkRunner(repetitions);
 runner.PrintHeader();
 if (suite is "tls" or "all") await TlsBenchmarks.RunAsync(repetitions);
-if (suite is "tls") return;
+if (suite is "km" or "all") await KaplanMeierBenchmarks.RunAsync(repetitions);
+if (suite is "tls" or "km") return;
 var random = new Random(1);
 
 const int million = 1_000_000;

@@ -130,4 +130,39 @@ public class ScriptSessionTests
             federation.Client().RunAsync(script, script.Source, new Dictionary<string, string> { ["colum"] = "age" }, null, default));
         Assert.Equal("unknown parameter 'colum' (the protocol takes column, dataset)", error.Message);
     }
+
+    [Fact]
+    public async Task TheKaplanMeierScriptReproducesSurvdiffOverTls()
+    {
+        var script = ScriptCompiler.Load(Path.Combine(TestFederation.RepositoryRoot(), "protocols", "kaplan-meier.csx"));
+        await using var federation = TestFederation.Create(3);
+        federation.StartAll(approved: _ => [script.Id], catalog: Catalog);
+        var parameters = new Dictionary<string, string> { ["group"] = "sex", ["levels"] = "1,2", ["horizon"] = "1022", ["reveal_groups"] = "true" };
+        var result = await federation.Client().RunAsync(script, script.Source, parameters, null, default);
+        Assert.True(Math.Abs(result.Outputs["chi2"].Values[0] - 10.32674) <= 1e-6 * 10.32674, $"chi2 {result.Outputs["chi2"].Values[0]:R}");
+        Assert.Equal(0.001311165, result.Outputs["p_value"].Values[0], 1e-9);
+        Assert.Equal(1, result.Outputs["df"].Values[0]);
+        Assert.Equal([138.0, 90.0], result.Outputs["n"].Values);
+        Assert.Equal(0, result.Outputs["dropped"].Values[0]);
+
+        // Without reveal_groups, only the test is revealed.
+        parameters.Remove("reveal_groups");
+        var testOnly = await federation.Client().RunAsync(script, script.Source, parameters, null, default);
+        Assert.Equal(["chi2", "dropped", "df", "p_value"], testOnly.Outputs.Keys);
+    }
+
+    [Fact]
+    public async Task KaplanMeierRefusesBadDataNamingThePartyFileRowAndColumn()
+    {
+        var script = ScriptCompiler.Load(Path.Combine(TestFederation.RepositoryRoot(), "protocols", "kaplan-meier.csx"));
+        await using var federation = TestFederation.Create(2);
+        federation.StartAll(approved: _ => [script.Id], catalog: Catalog);
+        var missing = await Assert.ThrowsAsync<SessionRefusedException>(() => federation.Client().RunAsync(script, script.Source,
+            new Dictionary<string, string> { ["group"] = "arm", ["levels"] = "1,2", ["horizon"] = "1022" }, null, default));
+        Assert.Contains("no column 'arm' (parameter 'group')", missing.Message, StringComparison.Ordinal);
+        var wrongLevels = await Assert.ThrowsAsync<ProtocolAbortedException>(() => federation.Client().RunAsync(script, script.Source,
+            new Dictionary<string, string> { ["group"] = "sex", ["levels"] = "1,3", ["horizon"] = "1022" }, null, default));
+        Assert.Contains($"hospital-a failed: {federation.DataFiles[0]}, row 8, column 'sex': 2 is not one of the levels 1,3.", wrongLevels.Message, StringComparison.Ordinal);
+        Assert.Equal("hospital-a", wrongLevels.PartyName);
+    }
 }

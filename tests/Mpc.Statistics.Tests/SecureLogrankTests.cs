@@ -1,0 +1,86 @@
+using Mpc.Core;
+using Mpc.Runtime.Harness;
+using Mpc.Runtime.Protocols;
+
+namespace Mpc.Statistics.Tests;
+
+/// <summary>The secure logrank against R's survdiff values and the clear-text reference.</summary>
+public class SecureLogrankTests
+{
+    public static IEnumerable<object[]> Cases() =>
+        from parties in new[] { 2, 3, 5 }
+        from data in new[] { ("aml", "maintained", false, 3.396389), ("lung", "sex", false, 10.32674), ("lung", "sex", true, 10.79506) }
+        select new object[] { parties, data.Item1, data.Item2, data.Item3, data.Item4 };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task TheSecureTestMatchesSurvdiffWithinOnePartInAMillion(int parties, string data, string group, bool stratified, double reference)
+    {
+        var design = data == "aml" ? LogrankReferenceTests.AmlByMaintained : stratified ? LogrankReferenceTests.LungBySexByEcog : LogrankReferenceTests.LungBySex;
+        var table = SurvivalData.Load(data);
+        var sites = SurvivalData.Split(table, design, group, stratified ? "ph.ecog" : null, parties);
+        var (chiSquare, observed, expected) = await RunAsync(parties, sites);
+        Assert.True(Math.Abs(chiSquare - reference) <= 1e-6 * reference, $"chi2 {chiSquare:R} vs survdiff {reference}");
+        var clear = LogrankReference.Compute(SurvivalCounts.Pool(sites));
+        Assert.Equal(clear.Observed, observed);
+        for (int g = 0; g < expected.Length; g++) Assert.Equal(clear.Expected[g], expected[g], 1e-6);
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task KGroupsMatchTheClearTextReference(int groups)
+    {
+        // Synthetic survival data with k groups of different hazards, seeded.
+        var random = new Random(Property(groups));
+        int rows = 300;
+        var time = new double[rows];
+        var status = new double[rows];
+        var group = new double[rows];
+        for (int i = 0; i < rows; i++)
+        {
+            group[i] = i % groups;
+            double hazard = 0.01 * (1 + 0.4 * group[i]);
+            time[i] = Math.Ceiling(-Math.Log(1 - random.NextDouble()) / hazard);
+            double censor = Math.Ceiling(random.NextDouble() * 400);
+            status[i] = time[i] <= censor ? 1 : 0;
+            time[i] = Math.Min(time[i], censor);
+        }
+        var design = new SurvivalDesign(Enumerable.Range(0, groups).Select(g => (double)g).ToArray(), [], 1, 400);
+        var sites = Enumerable.Range(0, 3).Select(p => SurvivalCounts.Compute(design, $"site{p}", time[(p * 100)..((p + 1) * 100)], status[(p * 100)..((p + 1) * 100)],
+            group[(p * 100)..((p + 1) * 100)], null, ("time", "status", "group", null))).ToList();
+        var clear = LogrankReference.Compute(SurvivalCounts.Pool(sites));
+        var (chiSquare, _, _) = await RunAsync(3, sites);
+        Assert.Equal(groups - 1, clear.DegreesOfFreedom);
+        Assert.True(Math.Abs(chiSquare - clear.ChiSquare) <= 1e-6 * clear.ChiSquare, $"chi2 {chiSquare:R} vs clear {clear.ChiSquare:R}");
+    }
+
+    [Fact]
+    public async Task EmptyRiskSetsAndASinglePersonAtRiskAreHandledAsSurvdiffDoes()
+    {
+        // The last event happens with one person at risk, and most bins have nobody at risk.
+        double[] time = [2, 3, 3, 8, 40, 90];
+        double[] status = [1, 1, 0, 1, 1, 1];
+        double[] group = [1, 2, 1, 2, 1, 2];
+        var design = new SurvivalDesign([1, 2], [], 1, 100);
+        var sites = new[] { (0, 3), (3, 6) }.Select(r => SurvivalCounts.Compute(design, "s", time[r.Item1..r.Item2], status[r.Item1..r.Item2], group[r.Item1..r.Item2], null, ("t", "s", "g", null))).ToList();
+        var clear = LogrankReference.Compute(SurvivalCounts.Pool(sites));
+        var (chiSquare, _, _) = await RunAsync(2, sites);
+        Assert.True(Math.Abs(chiSquare - clear.ChiSquare) <= 1e-6 * clear.ChiSquare, $"chi2 {chiSquare:R} vs clear {clear.ChiSquare:R}");
+    }
+
+    private static int Property(int seed) => 20261123 + seed;
+
+    private static async Task<(double ChiSquare, double[] Observed, double[] Expected)> RunAsync(int parties, List<SurvivalCounts> sites)
+    {
+        var results = await LocalHarness.RunAsync<UInt128, (double, double[], double[])>(parties, async rt =>
+        {
+            var test = await SecureLogrank.TestAsync(rt, sites[rt.PartyIndex]);
+            var chi = await Opening.RevealRealAsync(rt, test.ChiSquare, "chi2");
+            var observed = await Opening.RevealRealAsync(rt, test.Observed, "observed");
+            var expected = await Opening.RevealRealAsync(rt, test.Expected, "expected");
+            return (chi[0], observed, expected);
+        }, new LocalHarnessOptions { Format = FixedPointFormat.Ring128 });
+        return results[0];
+    }
+}
