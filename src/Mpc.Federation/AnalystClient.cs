@@ -53,7 +53,7 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
                 if (parts.Count != parties.Count)
                     throw new ProtocolAbortedException($"Output '{definition.Name}' arrived from {parts.Count} of {parties.Count} parties.");
                 var ordered = parts.OrderBy(p => p.Key).Select(p => p.Value).ToList();
-                outputs[definition.Name] = new SessionOutput(OutputReconstruction.Reconstruct(ordered), ordered[0].Rows, ordered[0].Columns);
+                outputs[definition.Name] = new SessionOutput(OutputReconstruction.Reconstruct(ordered), ordered[0].Rows, ordered[0].Columns, protocol.Labels(definition.Name, bound));
             }
             foreach (var (name, values) in protocol.Derive(outputs.ToDictionary(o => o.Key, o => o.Value.Values), bound))
                 outputs[name] = new SessionOutput(values, values.Length, 1);

@@ -24,6 +24,11 @@ public sealed class ScriptGlobals
 
     internal Func<IReadOnlyDictionary<string, double[]>, ScriptParameters, IReadOnlyDictionary<string, double[]>>? Derivation { get; private set; }
 
+    internal Dictionary<string, Func<ScriptParameters, IReadOnlyList<string>>> OutputLabels { get; } = [];
+
+    /// <summary>Names for the elements of an output (such as coefficient names), from the parameters; shown as an object in results.</summary>
+    public void Label(string output, Func<ScriptParameters, IReadOnlyList<string>> labels) => OutputLabels[output] = labels ?? throw new ArgumentNullException(nameof(labels));
+
     /// <summary>Time-limit checks inserted by the compiler.</summary>
     public ScriptGuard Guard { get; } = new();
 

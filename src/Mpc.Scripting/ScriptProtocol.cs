@@ -66,6 +66,9 @@ public sealed class ScriptProtocol : IProtocolDefinition
         }
     }
 
+    public IReadOnlyList<string>? Labels(string output, ProtocolParameters parameters) =>
+        _declarations.OutputLabels.TryGetValue(output, out var labels) ? labels(new ScriptParameters(parameters)) : null;
+
     public IReadOnlyDictionary<string, double[]> Derive(IReadOnlyDictionary<string, double[]> outputs, ProtocolParameters parameters) =>
         _declarations.Derivation?.Invoke(outputs, new ScriptParameters(parameters)) ?? new Dictionary<string, double[]>();
 

@@ -21,7 +21,11 @@ public sealed class ScriptSession
         _context = context;
         Parameters = new ScriptParameters(context.Parameters);
         Survival = new SurvivalApi(this, context);
+        Regression = new RegressionApi(this, context);
     }
+
+    /// <summary>Regression models fitted on the pooled rows.</summary>
+    public RegressionApi Regression { get; }
 
     /// <summary>Survival analysis: the logrank test on the pooled rows.</summary>
     public SurvivalApi Survival { get; }

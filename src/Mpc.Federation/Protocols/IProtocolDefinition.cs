@@ -28,6 +28,9 @@ public interface IProtocolDefinition
     /// <summary>The party's part of the protocol.</summary>
     Task RunAsync(ProtocolContext context);
 
+    /// <summary>Names of an output's elements (for example coefficient names), or null; the JSON result then shows the output as an object.</summary>
+    IReadOnlyList<string>? Labels(string output, ProtocolParameters parameters) => null;
+
     /// <summary>The analyst's clear-text post-processing of the revealed outputs (derived outputs such as p-values).</summary>
     IReadOnlyDictionary<string, double[]> Derive(IReadOnlyDictionary<string, double[]> outputs, ProtocolParameters parameters);
 }
