@@ -4,7 +4,7 @@ using Mpc.Runtime;
 using Mpc.Runtime.Harness;
 using Mpc.Runtime.Protocols;
 
-// Usage: dotnet run -c Release --project bench/Mpc.Bench [-- [--repetitions N] [--suite runtime|tls|km|all]]
+// Usage: dotnet run -c Release --project bench/Mpc.Bench [-- [--repetitions N] [--suite runtime|tls|km|lr|all]]
 int repetitions = 5;
 string suite = "all";
 for (int a = 0; a + 1 < args.Length; a += 2)
@@ -16,7 +16,8 @@ var runner = new BenchmarkRunner(repetitions);
 runner.PrintHeader();
 if (suite is "tls" or "all") await TlsBenchmarks.RunAsync(repetitions);
 if (suite is "km" or "all") await KaplanMeierBenchmarks.RunAsync(repetitions);
-if (suite is "tls" or "km") return;
+if (suite is "lr" or "all") await LogisticRegressionBenchmarks.RunAsync(repetitions);
+if (suite is "tls" or "km" or "lr") return;
 var random = new Random(1);
 
 const int million = 1_000_000;

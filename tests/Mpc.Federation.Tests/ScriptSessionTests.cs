@@ -165,4 +165,34 @@ public class ScriptSessionTests
         Assert.Contains($"hospital-a failed: {federation.DataFiles[0]}, row 8, column 'sex': 2 is not one of the levels 1,3.", wrongLevels.Message, StringComparison.Ordinal);
         Assert.Equal("hospital-a", wrongLevels.PartyName);
     }
+
+    [Fact]
+    public async Task LogisticRegressionOverTlsMatchesGlmAndNamesItsCoefficients()
+    {
+        var script = ScriptCompiler.Load(Path.Combine(TestFederation.RepositoryRoot(), "protocols", "logistic-regression.csx"));
+        await using var federation = TestFederation.Create(3, "mtcars.csv");
+        federation.StartAll(approved: _ => [script.Id], catalog: Catalog);
+        var result = await federation.Client().RunAsync(script, script.Source, new Dictionary<string, string> { ["outcome"] = "am", ["features"] = "hp,wt" }, null, default);
+        var coefficients = result.Outputs["coefficients"];
+        Assert.Equal(["(Intercept)", "hp", "wt"], coefficients.Labels);
+        double[] glm = [18.8663, 0.0362556, -8.083475];
+        for (int j = 0; j < 3; j++) Assert.True(Math.Abs(coefficients.Values[j] - glm[j]) <= 1e-3, $"{coefficients.Labels![j]}: {coefficients.Values[j]:R} vs glm {glm[j]}");
+        Assert.Equal(1, result.Outputs["converged"].Values[0]);
+        Assert.False(result.Outputs.ContainsKey("standard_errors"));
+        Assert.Contains("\"(Intercept)\": 18.86", result.ToJson(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LogisticRegressionRefusesANonBinaryOutcomeNamingThePartyAndRow()
+    {
+        var script = ScriptCompiler.Load(Path.Combine(TestFederation.RepositoryRoot(), "protocols", "logistic-regression.csx"));
+        await using var federation = TestFederation.Create(2, "mtcars.csv");
+        federation.StartAll(approved: _ => [script.Id], catalog: Catalog);
+        var error = await Assert.ThrowsAsync<ProtocolAbortedException>(() => federation.Client().RunAsync(script, script.Source,
+            new Dictionary<string, string> { ["outcome"] = "hp", ["features"] = "wt" }, null, default));
+        Assert.Contains($"{federation.DataFiles[0]}, row 2, column 'hp': the outcome must be 0 or 1, got 110.", error.Message, StringComparison.Ordinal);
+        var missingColumn = await Assert.ThrowsAsync<SessionRefusedException>(() => federation.Client().RunAsync(script, script.Source,
+            new Dictionary<string, string> { ["outcome"] = "am", ["features"] = "hp,cyl" }, null, default));
+        Assert.Contains("no column 'cyl' (parameter 'features')", missingColumn.Message, StringComparison.Ordinal);
+    }
 }
