@@ -11,6 +11,7 @@ var root = new RootCommand("mpc: secure multi-party computation for federated he
     ProtocolsCommand.Create(),
     DescribeCommand.CreateDescribe(),
     DescribeCommand.CreateApprove(),
+    AuditCommand.Create(),
 };
 
 try
@@ -18,7 +19,7 @@ try
     return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
 catch (Exception e) when (e is CliException or Mpc.Federation.Protocols.ProtocolParameterException or Mpc.Net.RosterException or Mpc.Data.DataFormatException
-    or InvalidDataException or FileNotFoundException or Mpc.Scripting.ScriptCompilationException or UnauthorizedAccessException or Mpc.Net.PeerAuthenticationException or ArgumentException)
+    or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or Mpc.Scripting.ScriptCompilationException or UnauthorizedAccessException or Mpc.Net.PeerAuthenticationException or ArgumentException)
 {
     Console.Error.WriteLine($"error: {e.Message}");
     return 2;

@@ -4,10 +4,11 @@ using Mpc.Runtime;
 namespace Mpc.Federation;
 
 /// <summary>Sends a party's output shares and progress to the analyst over the session's analyst connection.</summary>
-internal sealed class AnalystOutputSink(FramedConnection analyst, Guid sessionId) : IOutputSink
+internal sealed class AnalystOutputSink(FramedConnection analyst, Guid sessionId, Mpc.Audit.TranscriptWriter? transcript) : IOutputSink
 {
     public async ValueTask DeliverAsync(OutputShares shares, CancellationToken cancellationToken)
     {
+        transcript?.Output(shares.Name, checked(shares.Rows * shares.Columns), shares.Shares);
         var message = new OutputMessage
         {
             Name = shares.Name, Rows = shares.Rows, Columns = shares.Columns, Scale = shares.Scale, RingBits = shares.RingBits, Shares = shares.Shares,

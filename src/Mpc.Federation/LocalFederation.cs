@@ -22,7 +22,7 @@ public static class LocalFederation
 
     /// <summary>Runs a protocol (a script when <paramref name="scriptSource"/> is given; the local parties approve its hash).</summary>
     public static async Task<SessionResult> RunAsync(IProtocolDefinition protocol, string? scriptSource, IReadOnlyList<string> dataFiles, IReadOnlyDictionary<string, string> parameters,
-        ProtocolCatalog catalog, ILoggerFactory loggers, IProgress<string>? progress, TimeSpan peerTimeout, CancellationToken cancellationToken)
+        ProtocolCatalog catalog, ILoggerFactory loggers, IProgress<string>? progress, TimeSpan peerTimeout, CancellationToken cancellationToken, string? outputDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(protocol);
         ArgumentNullException.ThrowIfNull(dataFiles);
@@ -40,12 +40,18 @@ public static class LocalFederation
         try
         {
             foreach (var listener in listeners) listener.Start();
-            var roster = Roster.Create("local",
-                names.Select((n, i) => (n, $"127.0.0.1:{((IPEndPoint)listeners[i].LocalEndpoint).Port}", credentials[i].Fingerprint)),
-                [("analyst", analyst.Fingerprint)]);
+            var members = names.Select((n, i) => (n, $"127.0.0.1:{((IPEndPoint)listeners[i].LocalEndpoint).Port}", credentials[i].Fingerprint)).ToList();
+            var roster = Roster.Create("local", members, [("analyst", analyst.Fingerprint)]);
+            string? transcripts = outputDirectory is null ? null : Path.Combine(outputDirectory, "transcripts");
+            if (outputDirectory is not null)
+            {
+                // The run's roster goes beside the transcripts, so 'mpc audit' can check them.
+                Directory.CreateDirectory(outputDirectory);
+                await File.WriteAllTextAsync(Path.Combine(outputDirectory, "parties.json"), Roster.ToJson("local", members, [("analyst", analyst.Fingerprint)]), cancellationToken).ConfigureAwait(false);
+            }
             for (int i = 0; i < names.Count; i++)
             {
-                var configuration = new PartyConfiguration(names[i], new Dictionary<string, string> { ["data"] = Path.GetFullPath(dataFiles[i]) }, [protocol.Id], peerTimeout);
+                var configuration = new PartyConfiguration(names[i], new Dictionary<string, string> { ["data"] = Path.GetFullPath(dataFiles[i]) }, [protocol.Id], peerTimeout, transcriptDirectory: transcripts);
                 var daemon = new PartyDaemon(roster, credentials[i], configuration, catalog, loggers.CreateLogger($"Mpc.Party.{names[i]}"), listeners[i]);
                 daemon.Start();
                 daemons.Add(daemon);

@@ -12,12 +12,14 @@ namespace Mpc.Federation;
 ///   "datasets": { "lung": "data/lung-a.csv" },
 ///   "protocols": [ "builtin:pooled-statistics", "sha256:&lt;script hash&gt;" ],
 ///   "peerTimeoutSeconds": 30,
-///   "scriptTimeLimitSeconds": 1800 }
+///   "scriptTimeLimitSeconds": 1800,
+///   "transcripts": "transcripts" }   (default: a "transcripts" folder beside this file)
 /// </remarks>
 public sealed class PartyConfiguration
 {
-    public PartyConfiguration(string name, IReadOnlyDictionary<string, string> datasets, IReadOnlyCollection<string> approvedProtocols, TimeSpan peerTimeout, TimeSpan? scriptTimeLimit = null)
+    public PartyConfiguration(string name, IReadOnlyDictionary<string, string> datasets, IReadOnlyCollection<string> approvedProtocols, TimeSpan peerTimeout, TimeSpan? scriptTimeLimit = null, string? transcriptDirectory = null)
     {
+        TranscriptDirectory = transcriptDirectory;
         Name = name;
         Datasets = datasets;
         ApprovedProtocols = approvedProtocols;
@@ -35,6 +37,9 @@ public sealed class PartyConfiguration
 
     /// <summary>How long to wait for a peer's message before aborting the session.</summary>
     public TimeSpan PeerTimeout { get; }
+
+    /// <summary>Where this party writes its signed session transcripts (null: none).</summary>
+    public string? TranscriptDirectory { get; }
 
     /// <summary>How long a protocol script may run in one session before the session aborts.</summary>
     public TimeSpan ScriptTimeLimit { get; }
@@ -78,10 +83,11 @@ public sealed class PartyConfiguration
         if (timeout is <= 0 or > 3600) problems.Add("peerTimeoutSeconds: must be between 0 and 3600.");
         double scriptLimit = root["scriptTimeLimitSeconds"]?.GetValue<double>() ?? 1800;
         if (scriptLimit is <= 0 or > 86400) problems.Add("scriptTimeLimitSeconds: must be between 0 and 86400.");
-        foreach (var key in root.Select(p => p.Key).Where(k => k is not ("name" or "datasets" or "protocols" or "peerTimeoutSeconds" or "scriptTimeLimitSeconds")))
+        string transcripts = Path.GetFullPath(Path.Combine(baseDirectory, root["transcripts"]?.GetValue<string>() ?? "transcripts"));
+        foreach (var key in root.Select(p => p.Key).Where(k => k is not ("name" or "datasets" or "protocols" or "peerTimeoutSeconds" or "scriptTimeLimitSeconds" or "transcripts")))
             problems.Add($"{key}: unknown field.");
         if (problems.Count > 0) throw new InvalidDataException($"{path} is not a valid party configuration:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", problems));
-        return new PartyConfiguration(name, datasets, protocols!.ToHashSet(StringComparer.Ordinal), TimeSpan.FromSeconds(timeout), TimeSpan.FromSeconds(scriptLimit));
+        return new PartyConfiguration(name, datasets, protocols!.ToHashSet(StringComparer.Ordinal), TimeSpan.FromSeconds(timeout), TimeSpan.FromSeconds(scriptLimit), transcripts);
     }
 
     /// <summary>The path of the named dataset, or of the only one when the name is empty.</summary>

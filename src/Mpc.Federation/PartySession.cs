@@ -34,6 +34,7 @@ internal sealed class PartySession : IAsyncDisposable
     private ProtocolParameters? _parameters;
     private string _parametersHash = "";
     private TlsPartyChannel? _channel;
+    private Mpc.Audit.TranscriptWriter? _transcript;
     private CsvTable? _dataset;
     private readonly List<FramedConnection> _orphans = [];
     private volatile bool _finished;
@@ -197,12 +198,15 @@ internal sealed class PartySession : IAsyncDisposable
         {
             var (connections, seeds) = await ConnectPeersAsync().ConfigureAwait(false);
             var dealerMaterial = await ExchangeDealerSeedsAsync(connections).ConfigureAwait(false);
-            _channel = new TlsPartyChannel(Id, SelfIndex, _daemon.Roster.Parties.Select(p => p.Name).ToList(), connections, timeout);
-            var sink = new AnalystOutputSink(_analystConnection, Id);
+            _transcript = OpenTranscript();
+            var names = _daemon.Roster.Parties.Select(p => p.Name).ToList();
+            _channel = new TlsPartyChannel(Id, SelfIndex, names, connections, timeout, _transcript is null ? null : new TranscriptObserver(_transcript, names));
+            var sink = new AnalystOutputSink(_analystConnection, Id, _transcript);
             var context = new ProtocolContext(_channel, _parameters!, () => _dataset ??= CsvTable.Load(datasetPath), seeds, dealerMaterial,
                 new DeclaredOutputsPolicy(_protocol!.Outputs), sink, sink.ReportProgress, _cancel.Token, _daemon.Configuration.ScriptTimeLimit);
             await _protocol.RunAsync(context).ConfigureAwait(false);
             _finished = true;
+            _transcript?.Close(completed: true, null, _daemon.Credentials.Certificate);
             Logger.LogInformation("Session {Session}: completed in {Seconds:F2} s, {Rounds} rounds, {Bytes} bytes sent", Id, watch.Elapsed.TotalSeconds, context.Statistics?.Rounds, context.Statistics?.BytesSent);
             await ReplyAsync(new SessionEnd { Completed = true, Rounds = context.Statistics?.Rounds ?? 0, BytesSent = context.Statistics?.BytesSent ?? 0, Preprocessing = "dealer", ProtocolSeconds = watch.Elapsed.TotalSeconds }).ConfigureAwait(false);
         }
@@ -210,10 +214,27 @@ internal sealed class PartySession : IAsyncDisposable
         {
             _finished = true;
             var (reason, failedParty) = Describe(e);
+            _transcript?.Close(completed: false, reason, _daemon.Credentials.Certificate);
             Logger.LogWarning("Session {Session}: aborted: {Reason}", Id, reason);
             if (_channel is not null) await _channel.NotifyAbortAsync(reason, failedParty).ConfigureAwait(false);
             await ReplyAsync(new SessionEnd { Completed = false, Reason = reason, FailedParty = failedParty, Preprocessing = "dealer" }).ConfigureAwait(false);
         }
+    }
+
+    private Mpc.Audit.TranscriptWriter? OpenTranscript()
+    {
+        if (_daemon.Configuration.TranscriptDirectory is not { } directory) return null;
+        var header = new Mpc.Audit.TranscriptHeader(Id, Self.Name, _daemon.Roster.Hash, _protocol!.Name, _protocol.Id, _parameters!.Values, _parametersHash,
+            _protocol.Outputs.Where(o => o.Kind != OutputKind.Derived).Select(o => o.Name).ToList(), "dealer", _protocol.Format.RingBits, _protocol.Format.FractionalBits,
+            "mpc " + typeof(PartySession).Assembly.GetName().Version, _daemon.Credentials.Certificate.ExportCertificatePem());
+        return new Mpc.Audit.TranscriptWriter(Path.Combine(directory, $"{Id}.{Self.Name}.transcript.jsonl"), header);
+    }
+
+    private sealed class TranscriptObserver(Mpc.Audit.TranscriptWriter transcript, IReadOnlyList<string> names) : IFrameObserver
+    {
+        public void OnSent(int peer, long tag, ReadOnlySpan<byte> payload) => transcript.Sent(names[peer], tag, payload);
+
+        public void OnReceived(int peer, long tag, ReadOnlySpan<byte> payload) => transcript.Received(names[peer], tag, payload);
     }
 
     private (string Reason, string? FailedParty) Describe(Exception e)
@@ -326,6 +347,7 @@ internal sealed class PartySession : IAsyncDisposable
     {
         await _cancel.CancelAsync().ConfigureAwait(false);
         if (_channel is not null) await _channel.DisposeAsync().ConfigureAwait(false);
+        _transcript?.Dispose();
         foreach (var orphan in _orphans) await orphan.DisposeAsync().ConfigureAwait(false);
         await _analystConnection.DisposeAsync().ConfigureAwait(false);
         _cancel.Dispose();

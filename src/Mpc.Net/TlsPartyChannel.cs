@@ -23,8 +23,11 @@ public sealed class TlsPartyChannel : IPartyChannel, IAsyncDisposable
     private volatile ProtocolAbortedException? _failure;
     private readonly ProtocolAbortedException?[] _closed;
 
-    public TlsPartyChannel(Guid sessionId, int partyIndex, IReadOnlyList<string> partyNames, FramedConnection?[] connections, TimeSpan receiveTimeout)
+    private readonly IFrameObserver? _observer;
+
+    public TlsPartyChannel(Guid sessionId, int partyIndex, IReadOnlyList<string> partyNames, FramedConnection?[] connections, TimeSpan receiveTimeout, IFrameObserver? observer = null)
     {
+        _observer = observer;
         ArgumentNullException.ThrowIfNull(partyNames);
         ArgumentNullException.ThrowIfNull(connections);
         _sessionId = sessionId;
@@ -51,6 +54,7 @@ public sealed class TlsPartyChannel : IPartyChannel, IAsyncDisposable
         if (_failure is not null) throw _failure;
         try
         {
+            _observer?.OnSent(peer, tag, payload.Span);
             await _connections[peer]!.SendAsync(_sessionId, tag, FrameKind.Data, payload, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
@@ -121,6 +125,7 @@ public sealed class TlsPartyChannel : IPartyChannel, IAsyncDisposable
                     }
                     throw new FrameFormatException($"{name} sent an unexpected {message.GetType().Name} during the protocol.");
                 }
+                _observer?.OnReceived(peer, frame.Tag, frame.Payload);
                 if (!_mailboxes[peer].GetOrAdd(frame.Tag, NewSlot).TrySetResult(frame.Payload))
                     throw new FrameFormatException(ErrorMessages.DuplicateMessage(name, frame.Tag));
             }

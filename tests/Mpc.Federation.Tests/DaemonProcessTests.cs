@@ -43,6 +43,12 @@ public class DaemonProcessTests
                 Assert.Equal(0, await daemon.WaitForExitAsync(TimeSpan.FromSeconds(20)));
                 await daemon.WaitForOutputAsync("stopped", TimeSpan.FromSeconds(1));
             }
+
+            // Every daemon kept a signed transcript of both sessions; the auditor checks them alone, from the roster.
+            using var audit = MpcProcess.Start("audit", Path.Combine(federation.Directory, "transcripts"), "--roster", roster);
+            Assert.Equal(0, await audit.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+            await audit.WaitForOutputAsync("audit passed", TimeSpan.FromSeconds(1));
+            Assert.Equal(6, Directory.GetFiles(Path.Combine(federation.Directory, "transcripts"), "*.transcript.jsonl").Length);
         }
         finally
         {

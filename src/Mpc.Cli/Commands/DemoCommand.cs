@@ -46,12 +46,13 @@ internal static class DemoCommand
         var summary = new Dictionary<string, object>();
         double worst = 0;
 
-        var statistics = await LocalFederation.RunAsync("pooled-statistics", siteFiles, new Dictionary<string, string>(), ProtocolCatalog.BuiltIn, loggers, progress, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+        string sessions = Path.Combine(outputDirectory, "sessions");
+        var statistics = await LocalFederation.RunAsync(ProtocolCatalog.BuiltIn.Get("pooled-statistics"), null, siteFiles, new Dictionary<string, string>(), ProtocolCatalog.BuiltIn, loggers, progress, TimeSpan.FromSeconds(30), cancellationToken, Path.Combine(sessions, "pooled-statistics")).ConfigureAwait(false);
         var clear = PooledStatisticsProtocol.ComputeInTheClear(sites);
         worst = Math.Max(worst, Compare(statistics, clear));
         summary["pooled-statistics"] = Summarise(statistics, clear);
 
-        var sum = await LocalFederation.RunAsync("secure-sum", siteFiles, new Dictionary<string, string> { ["columns"] = "time,age" }, ProtocolCatalog.BuiltIn, loggers, progress, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+        var sum = await LocalFederation.RunAsync(ProtocolCatalog.BuiltIn.Get("secure-sum"), null, siteFiles, new Dictionary<string, string> { ["columns"] = "time,age" }, ProtocolCatalog.BuiltIn, loggers, progress, TimeSpan.FromSeconds(30), cancellationToken, Path.Combine(sessions, "secure-sum")).ConfigureAwait(false);
         var clearSum = new Dictionary<string, double[]> { ["sum"] = [table.Column("time").Sum(), table.Column("age").Sum()], ["count"] = [table.RowCount] };
         worst = Math.Max(worst, Compare(sum, clearSum));
         summary["secure-sum"] = Summarise(sum, clearSum);
@@ -72,7 +73,8 @@ internal static class DemoCommand
         foreach (var (script, scriptParameters, scriptClear) in scriptRuns)
         {
             var reference = ProtocolReference.Resolve(Path.Combine(scripts, Path.GetFileNameWithoutExtension(script), script));
-            var scriptResult = await LocalFederation.RunAsync(reference.Protocol, reference.ScriptSource, siteFiles, scriptParameters, ProtocolReference.Catalog, loggers, progress, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+            var scriptResult = await LocalFederation.RunAsync(reference.Protocol, reference.ScriptSource, siteFiles, scriptParameters, ProtocolReference.Catalog, loggers, progress, TimeSpan.FromSeconds(30), cancellationToken,
+                Path.Combine(sessions, reference.Protocol.Name)).ConfigureAwait(false);
             worst = Math.Max(worst, Compare(scriptResult, scriptClear));
             summary[script] = Summarise(scriptResult, scriptClear);
         }
@@ -81,7 +83,8 @@ internal static class DemoCommand
         var kaplanMeier = ProtocolReference.Resolve(Path.Combine(AppContext.BaseDirectory, "protocols", "kaplan-meier.csx"));
         double horizon = table.Column("time").Max();
         var kmParameters = new Dictionary<string, string> { ["group"] = "sex", ["levels"] = "1,2", ["horizon"] = horizon.ToString(System.Globalization.CultureInfo.InvariantCulture), ["reveal_groups"] = "true" };
-        var logrank = await LocalFederation.RunAsync(kaplanMeier.Protocol, kaplanMeier.ScriptSource, siteFiles, kmParameters, ProtocolReference.Catalog, loggers, progress, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+        var logrank = await LocalFederation.RunAsync(kaplanMeier.Protocol, kaplanMeier.ScriptSource, siteFiles, kmParameters, ProtocolReference.Catalog, loggers, progress, TimeSpan.FromSeconds(60), cancellationToken,
+            Path.Combine(sessions, "kaplan-meier")).ConfigureAwait(false);
         var design = new Mpc.Statistics.SurvivalDesign([1, 2], [], 1, horizon);
         var survdiff = Mpc.Statistics.LogrankReference.Compute(Mpc.Statistics.SurvivalCounts.Pool(sites.Select(t =>
             Mpc.Statistics.SurvivalCounts.Compute(design, t.Source, t.Column("time"), t.Column("status"), t.Column("sex"), null, ("time", "status", "sex", null))).ToList()));
@@ -101,7 +104,20 @@ internal static class DemoCommand
         ComparisonChart.Write(chart, $"Age of {table.RowCount} patients pooled from {parties} parties", labels, statistics.Outputs["histogram"].Values, clear["histogram"], "patients");
         string json = Path.Combine(outputDirectory, "results.json");
         await File.WriteAllTextAsync(json, JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }), cancellationToken).ConfigureAwait(false);
+        // Every session left signed transcripts; audit each one against the roster it ran with.
+        int audited = 0;
+        foreach (var folder in Directory.GetDirectories(sessions).Order(StringComparer.Ordinal))
+        {
+            var report = Mpc.Audit.TranscriptAuditor.Audit(folder, Mpc.Net.Roster.Load(Path.Combine(folder, "parties.json")));
+            if (!report.Passed)
+            {
+                Console.Write(report.ToText());
+                return 1;
+            }
+            audited += report.Sessions.Count;
+        }
         Console.WriteLine();
+        Console.WriteLine($"Audit: the signed transcripts of all {audited} sessions verify (chains, signatures, frames, declared outputs); see {sessions}.");
         Console.WriteLine($"Largest absolute error against the clear text: {worst:E2}. Preprocessing: {ResultPrinter.Describe(statistics.Preprocessing)}.");
         Console.WriteLine($"Wrote {json} and {chart}.");
         return worst < 1e-6 ? 0 : 1;

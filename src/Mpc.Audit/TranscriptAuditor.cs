@@ -1,0 +1,211 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Mpc.Net;
+
+namespace Mpc.Audit;
+
+/// <summary>
+/// Checks the transcripts of sessions against the roster on its own: each chain's integrity and
+/// signature (the signer's key must be the roster's key for that party), agreement between parties
+/// on roster, protocol, parameters and preprocessing, that what each party logged as sent to a peer
+/// is what that peer logged as received (in order), and that only declared outputs were opened.
+/// </summary>
+public static class TranscriptAuditor
+{
+    public static AuditReport Audit(string directory, Roster roster)
+    {
+        ArgumentNullException.ThrowIfNull(roster);
+        if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"Transcript folder {directory} does not exist.");
+        var findings = new List<AuditFinding>();
+        var transcripts = Directory.EnumerateFiles(directory, "*.transcript.jsonl", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+            .Select(path => Read(path, roster, findings)).Where(t => t is not null).Select(t => t!).ToList();
+        var sessions = new List<SessionAudit>();
+        foreach (var group in transcripts.GroupBy(t => t.Session))
+            sessions.Add(CheckSession(group.Key, group.ToList(), roster, findings));
+        return new AuditReport(sessions, findings);
+    }
+
+    private sealed record Entry(long Seq, string Type, JsonObject Fields);
+
+    private sealed record Transcript(string Path, string Session, string Party, JsonObject Header, List<Entry> Entries, string Status);
+
+    private static Transcript? Read(string path, Roster roster, List<AuditFinding> findings)
+    {
+        var lines = File.ReadAllLines(path, Encoding.UTF8);
+        string session = "?", party = System.IO.Path.GetFileName(path);
+        void Fail(long? entry, string problem) => findings.Add(new AuditFinding(session, party, entry, problem));
+        if (lines.Length == 0)
+        {
+            Fail(null, $"{path} is empty.");
+            return null;
+        }
+        var entries = new List<Entry>();
+        string previous = new('0', 64);
+        JsonObject? header = null;
+        JsonObject? signature = null;
+        // After the first break every later line disagrees too; the first one is the finding.
+        bool broken = false;
+        void Break(long entry, string problem)
+        {
+            if (!broken) Fail(entry, problem);
+            broken = true;
+        }
+
+        for (int i = 0; i < lines.Length; i++)
+        {
+            JsonObject? line;
+            try
+            {
+                line = JsonNode.Parse(lines[i]) as JsonObject;
+            }
+            catch (JsonException)
+            {
+                line = null;
+            }
+            if (line is null)
+            {
+                Break(i, "is not a valid JSON object (changed bytes?).");
+
+                previous = Hash(lines[i]);
+                continue;
+            }
+            string type = line["type"]?.GetValue<string>() ?? "";
+            long seq = line["seq"]?.GetValue<long>() ?? -1;
+            if (i == 0)
+            {
+                header = line;
+                session = line["session"]?.GetValue<string>() ?? "?";
+                party = line["party"]?.GetValue<string>() ?? party;
+                if (type != "header") Fail(0, "the first entry is not the header.");
+            }
+            if (seq != i)
+            {
+                Break(i, $"has sequence number {seq} at position {i}: an entry was removed, inserted or moved.");
+
+            }
+            if (type == "signature")
+            {
+                if (i != lines.Length - 1) Fail(i, "a signature entry that is not the last line.");
+                signature = line;
+                if (line["head"]?.GetValue<string>() != previous)
+                {
+                    Fail(i, "the signed head is not the hash of the last entry: the transcript was changed after signing, or the signature belongs to another transcript.");
+    
+                }
+                break;
+            }
+            if (line["prev"]?.GetValue<string>() != previous)
+            {
+                Break(i, $"its prev does not match the hash of entry {i - 1}: entry {i - 1} was changed, or an entry was removed, inserted or moved.");
+
+            }
+            previous = Hash(lines[i]);
+            entries.Add(new Entry(seq, type, line));
+        }
+        if (header is null) return null;
+        // The signer must be the roster's key for this party.
+        var member = roster.Parties.FirstOrDefault(p => p.Name == party);
+        if (member is null) Fail(null, $"party '{party}' is not in the roster.");
+        X509Certificate2? certificate = null;
+        try
+        {
+            certificate = X509Certificate2.CreateFromPem(header["certificate"]?.GetValue<string>() ?? "");
+        }
+        catch (CryptographicException)
+        {
+            Fail(0, "the header's certificate cannot be read.");
+        }
+        using (certificate)
+        {
+            if (certificate is not null && member is not null && KeyFingerprint.Of(certificate) != member.PublicKey)
+                Fail(0, $"the transcript is signed with key {KeyFingerprint.Of(certificate)}, not {party}'s roster key {member.PublicKey}.");
+            if (signature is null) Fail(null, "has no signature: the party crashed, or the transcript was cut short.");
+            else if (certificate is not null)
+            {
+                using var key = certificate.GetECDsaPublicKey();
+                byte[] signed;
+                try
+                {
+                    signed = Convert.FromBase64String(signature["signature"]?.GetValue<string>() ?? "");
+                }
+                catch (FormatException)
+                {
+                    signed = [];
+                }
+                if (key is null || !key.VerifyData(Encoding.UTF8.GetBytes(signature["head"]?.GetValue<string>() ?? ""), signed, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
+                    Fail(signature["seq"]?.GetValue<long>(), "the signature does not verify with the party's key.");
+            }
+        }
+        string status = entries.LastOrDefault(e => e.Type == "end")?.Fields["status"]?.GetValue<string>() ?? "unfinished";
+        return new Transcript(path, session, party, header, entries, status);
+    }
+
+    private static SessionAudit CheckSession(string session, List<Transcript> transcripts, Roster roster, List<AuditFinding> findings)
+    {
+        void Fail(string? party, long? entry, string problem) => findings.Add(new AuditFinding(session, party, entry, problem));
+        var first = transcripts[0].Header;
+        foreach (var duplicate in transcripts.GroupBy(t => t.Party).Where(g => g.Count() > 1)) Fail(duplicate.Key, null, "has more than one transcript of this session.");
+        foreach (var missing in roster.Parties.Where(p => transcripts.All(t => t.Party != p.Name))) Fail(missing.Name, null, "has no transcript of this session.");
+        foreach (var t in transcripts)
+        {
+            if (t.Header["rosterHash"]?.GetValue<string>() != roster.Hash) Fail(t.Party, 0, "ran with another roster than the one audited against.");
+            foreach (var field in new[] { "protocolId", "parametersHash", "preprocessing" })
+                if (t.Header[field]?.ToJsonString() != first[field]?.ToJsonString()) Fail(t.Party, 0, $"disagrees with {transcripts[0].Party} on {field}.");
+            if (t.Header["outputs"]?.ToJsonString() != first["outputs"]?.ToJsonString()) Fail(t.Party, 0, $"disagrees with {transcripts[0].Party} on the declared outputs.");
+        }
+
+        // What A logged as sent to B must be what B logged as received from A, in order.
+        long matched = 0;
+        bool completed = transcripts.All(t => t.Status == "completed") && transcripts.Count == roster.Parties.Count;
+        foreach (var sender in transcripts)
+            foreach (var receiver in transcripts.Where(r => r.Party != sender.Party))
+            {
+                var sent = sender.Entries.Where(e => e.Type == "send" && e.Fields["peer"]?.GetValue<string>() == receiver.Party).ToList();
+                var received = receiver.Entries.Where(e => e.Type == "receive" && e.Fields["peer"]?.GetValue<string>() == sender.Party).ToList();
+                for (int i = 0; i < received.Count; i++)
+                {
+                    if (i >= sent.Count)
+                    {
+                        Fail(receiver.Party, received[i].Seq, $"logs a frame from {sender.Party} that {sender.Party} never logged as sent.");
+                        break;
+                    }
+                    if (Frame(sent[i]) != Frame(received[i]))
+                    {
+                        Fail(receiver.Party, received[i].Seq, $"logs frame {Frame(received[i])} from {sender.Party}, whose entry {sent[i].Seq} says it sent {Frame(sent[i])}.");
+                        break;
+                    }
+                    matched++;
+                }
+                // In a completed session every frame sent was received; an aborted one may lose frames in flight.
+                if (completed && sent.Count > received.Count)
+                    Fail(sender.Party, sent[received.Count].Seq, $"logs a frame sent to {receiver.Party} that {receiver.Party} never logged as received.");
+            }
+
+        // Only declared outputs, each at most once, the same at every party.
+        var declared = (first["outputs"] as JsonArray)?.Select(n => n?.GetValue<string>() ?? "").ToHashSet(StringComparer.Ordinal) ?? [];
+        List<string>? outputs = null;
+        foreach (var t in transcripts)
+        {
+            var names = new List<string>();
+            foreach (var output in t.Entries.Where(e => e.Type == "output"))
+            {
+                string name = output.Fields["name"]?.GetValue<string>() ?? "";
+                if (!declared.Contains(name)) Fail(t.Party, output.Seq, $"opened '{name}', which is not a declared output.");
+                if (names.Contains(name)) Fail(t.Party, output.Seq, $"opened '{name}' twice.");
+                names.Add(name);
+            }
+            if (outputs is null) outputs = names;
+            else if (!names.SequenceEqual(outputs)) Fail(t.Party, null, $"opened {string.Join(", ", names)}, where {transcripts[0].Party} opened {string.Join(", ", outputs)}.");
+        }
+        string status = completed ? "completed" : string.Join(", ", transcripts.Select(t => $"{t.Party} {t.Status}"));
+        return new SessionAudit(session, first["protocol"]?.GetValue<string>() ?? "?", first["protocolId"]?.GetValue<string>() ?? "?",
+            transcripts.Select(t => t.Party).ToList(), status, outputs ?? [], transcripts.Sum(t => (long)t.Entries.Count), matched);
+    }
+
+    private static string Frame(Entry e) => $"(tag {e.Fields["tag"]}, {e.Fields["length"]} bytes, sha256 {e.Fields["sha256"]?.GetValue<string>()?[..12]}...)";
+
+    private static string Hash(string line) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(line)));
+}

@@ -1,0 +1,27 @@
+using System.Text.Json.Nodes;
+
+namespace Mpc.Audit;
+
+/// <summary>What a transcript's header records about the session and the party.</summary>
+public sealed record TranscriptHeader(
+    Guid Session, string Party, string RosterHash, string Protocol, string ProtocolId,
+    IReadOnlyDictionary<string, string> Parameters, string ParametersHash, IReadOnlyList<string> DeclaredOutputs,
+    string Preprocessing, int RingBits, int FractionalBits, string Software, string CertificatePem)
+{
+    public JsonObject ToJson() => new()
+    {
+        ["session"] = Session.ToString(),
+        ["party"] = Party,
+        ["rosterHash"] = RosterHash,
+        ["protocol"] = Protocol,
+        ["protocolId"] = ProtocolId,
+        ["parameters"] = new JsonObject(Parameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
+        ["parametersHash"] = ParametersHash,
+        ["outputs"] = new JsonArray(DeclaredOutputs.Select(o => (JsonNode?)o).ToArray()),
+        ["preprocessing"] = Preprocessing,
+        ["ringBits"] = RingBits,
+        ["fractionalBits"] = FractionalBits,
+        ["software"] = Software,
+        ["certificate"] = CertificatePem,
+    };
+}

@@ -1,0 +1,93 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Mpc.Audit;
+
+/// <summary>
+/// Writes one party's transcript of one session as it runs: JSON lines forming a hash chain,
+/// closed by a signature over the chain head with the party's key.
+/// </summary>
+/// <remarks>
+/// Format (UTF-8, one JSON object per line, documented for independent checkers):
+///   line 0, "type": "header": session, party, rosterHash, protocol, protocolId, parameters,
+///     parametersHash, outputs (the declared output names), preprocessing, ringBits,
+///     fractionalBits, software, certificate (the party's PEM certificate).
+///   then entries, "type" one of:
+///     "send" / "receive": peer, tag, length, sha256 (of the payload; the payload itself is never stored);
+///     "output": name, elements, sha256 (of the share block sent to the analyst);
+///     "end": status ("completed" or "aborted"), reason.
+///   every line has "seq" (0, 1, 2, ...) and "prev": the hex SHA-256 of the previous line's bytes
+///   (64 zeros for the header). The last line, "type": "signature", holds "head" (the SHA-256 of
+///   the line before it), "algorithm" ("ECDSA-P256-SHA256") and "signature" (base64, IEEE P1363)
+///   over the UTF-8 bytes of "head".
+/// Lines are flushed as they are written, so a crash keeps every entry up to the last; such a
+/// transcript has no signature line, which the auditor reports.
+/// </remarks>
+public sealed class TranscriptWriter : IDisposable
+{
+    public const string Algorithm = "ECDSA-P256-SHA256";
+    private readonly StreamWriter _writer;
+    private readonly Lock _gate = new();
+    private string _previous = new('0', 64);
+    private long _sequence;
+    private bool _closed;
+
+    public TranscriptWriter(string path, TranscriptHeader header)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        FilePath = path;
+        _writer = new StreamWriter(new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read), new UTF8Encoding(false)) { AutoFlush = true, NewLine = "\n" };
+        Append("header", header.ToJson());
+    }
+
+    public string FilePath { get; }
+
+    public void Sent(string peer, long tag, ReadOnlySpan<byte> payload) => Frame("send", peer, tag, payload);
+
+    public void Received(string peer, long tag, ReadOnlySpan<byte> payload) => Frame("receive", peer, tag, payload);
+
+    public void Output(string name, int elements, ReadOnlySpan<byte> shares) =>
+        Append("output", new JsonObject { ["name"] = name, ["elements"] = elements, ["sha256"] = Convert.ToHexStringLower(SHA256.HashData(shares)) });
+
+    /// <summary>Ends the transcript and signs its head; later calls do nothing.</summary>
+    public void Close(bool completed, string? reason, X509Certificate2 signer)
+    {
+        ArgumentNullException.ThrowIfNull(signer);
+        lock (_gate)
+        {
+            if (_closed) return;
+            Append("end", new JsonObject { ["status"] = completed ? "completed" : "aborted", ["reason"] = reason });
+            using var key = signer.GetECDsaPrivateKey() ?? throw new CryptographicException("The signing certificate has no ECDSA private key.");
+            var signature = key.SignData(Encoding.UTF8.GetBytes(_previous), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+            var line = new JsonObject { ["seq"] = _sequence, ["type"] = "signature", ["head"] = _previous, ["algorithm"] = Algorithm, ["signature"] = Convert.ToBase64String(signature) };
+            _writer.WriteLine(line.ToJsonString());
+            _closed = true;
+        }
+    }
+
+    private void Frame(string type, string peer, long tag, ReadOnlySpan<byte> payload) =>
+        Append(type, new JsonObject { ["peer"] = peer, ["tag"] = tag, ["length"] = payload.Length, ["sha256"] = Convert.ToHexStringLower(SHA256.HashData(payload)) });
+
+    private void Append(string type, JsonObject fields)
+    {
+        lock (_gate)
+        {
+            if (_closed) return;
+            var line = new JsonObject { ["seq"] = _sequence++, ["type"] = type, ["prev"] = _previous };
+            foreach (var (key, value) in fields.ToList())
+            {
+                fields.Remove(key);
+                line[key] = value;
+            }
+            string text = line.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
+            _writer.WriteLine(text);
+            _previous = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+        }
+    }
+
+    public void Dispose() => _writer.Dispose();
+}
