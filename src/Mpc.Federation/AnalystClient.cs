@@ -167,8 +167,12 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
         cancellationToken.ThrowIfCancellationRequested();
         if (!failures.IsEmpty)
         {
-            // The party most reports blame is the cause; a report from a party about another party outranks a dropped connection.
+            // Parties that failed on their own account (bad data, a refused reveal) are each a cause: report them all.
             var list = failures.ToList();
+            var own = list.Where(f => f.Blamed == f.Party && !f.Reason.Contains("closed the connection", StringComparison.Ordinal)).GroupBy(f => f.Party).Select(g => g.First()).OrderBy(f => f.Party, StringComparer.Ordinal).ToList();
+            if (own.Count > 1)
+                throw new ProtocolAbortedException($"Session {sessionId} aborted, caused by {string.Join(", ", own.Select(f => f.Party))}: {string.Join("; ", own.Select(f => f.Reason))}", own[0].Party);
+            // Otherwise the party most reports blame is the cause; a report from a party about another party outranks a dropped connection.
             var blamed = list.Where(f => f.Blamed is not null).GroupBy(f => f.Blamed).OrderByDescending(g => g.Count(f => f.Party != g.Key)).ThenByDescending(g => g.Count()).FirstOrDefault()?.Key;
             var explanation = list.FirstOrDefault(f => f.Blamed == blamed && f.Party != blamed);
             string reason = explanation.Reason ?? list.First().Reason;

@@ -37,7 +37,7 @@ public sealed class TlsPartyChannel : IPartyChannel, IAsyncDisposable
         _receiveTimeout = receiveTimeout;
         _closed = new ProtocolAbortedException?[partyNames.Count];
         _mailboxes = Enumerable.Range(0, partyNames.Count).Select(_ => new ConcurrentDictionary<long, TaskCompletionSource<byte[]>>()).ToArray();
-        _readLoops = Enumerable.Range(0, partyNames.Count).Where(p => p != partyIndex).Select(p => Task.Run(() => ReadLoopAsync(p))).ToArray();
+        _readLoops = Enumerable.Range(0, partyNames.Count).Select(p => p == partyIndex ? Task.CompletedTask : Task.Run(() => ReadLoopAsync(p))).ToArray();
     }
 
     public int PartyIndex { get; }
@@ -59,7 +59,15 @@ public sealed class TlsPartyChannel : IPartyChannel, IAsyncDisposable
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
         {
-            throw Fail(new ProtocolAbortedException(ErrorMessages.PartyFailed(_names[peer], $"the connection closed ({e.Message})"), _names[peer], e));
+            // A peer that aborts sends its reason before closing: let the read loop take it in, and report that rather than the closed socket.
+            try
+            {
+                await _readLoops[peer].WaitAsync(TimeSpan.FromMilliseconds(500), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+            }
+            throw _failure ?? Fail(new ProtocolAbortedException(ErrorMessages.PartyFailed(_names[peer], $"the connection closed ({e.Message})"), _names[peer], e));
         }
     }
 
