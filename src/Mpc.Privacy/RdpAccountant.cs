@@ -1,0 +1,141 @@
+using MathNet.Numerics;
+
+namespace Mpc.Privacy;
+
+/// <summary>
+/// Renyi differential privacy accounting: RDP curves of the Gaussian, the Poisson-subsampled
+/// Gaussian (Mironov, Talwar, Zhang 2019, computed as Opacus and TF Privacy do) and the Skellam
+/// mechanism (Agarwal, Kairouz, Liu 2021), composed by adding curves, and converted to
+/// (epsilon, delta).
+/// </summary>
+/// <remarks>
+/// Order convention: curves are evaluated on <see cref="DefaultOrders"/>, Opacus's grid
+/// (1.1, 1.2, ..., 10.9 and 12, 13, ..., 63), and epsilon is the minimum over those orders.
+/// Conversion: Balle et al. 2020 (Hypothesis testing interpretations and Renyi DP, theorem 21),
+/// eps = rdp + log((a-1)/a) - (log(delta) + log(a)) / (a - 1), as Opacus does.
+/// </remarks>
+public static class RdpAccountant
+{
+    public static IReadOnlyList<double> DefaultOrders { get; } =
+        [.. Enumerable.Range(1, 99).Select(x => 1 + x / 10.0), .. Enumerable.Range(12, 52).Select(x => (double)x)];
+
+    /// <summary>RDP of the Gaussian mechanism with noise multiplier sigma (L2 sensitivity 1), one release.</summary>
+    public static double[] Gaussian(double noiseMultiplier, IReadOnlyList<double> orders) =>
+        orders.Select(a => a / (2 * noiseMultiplier * noiseMultiplier)).ToArray();
+
+    /// <summary>RDP of the Poisson-subsampled Gaussian (sampling rate q) per step, times the number of steps.</summary>
+    public static double[] SubsampledGaussian(double samplingRate, double noiseMultiplier, int steps, IReadOnlyList<double> orders)
+    {
+        ArgumentNullException.ThrowIfNull(orders);
+        return orders.Select(a => SubsampledGaussianOrder(samplingRate, noiseMultiplier, a) * steps).ToArray();
+    }
+
+    /// <summary>
+    /// RDP of the Skellam mechanism with total parameter mu (noise Sk(mu, mu), variance 2 mu) and
+    /// sensitivities Delta1, Delta2 (AKL21, theorem 3.5):
+    /// eps(a) = a Delta2^2 / (4 mu) + min(((2a - 1) Delta2^2 + 6 Delta1) / (16 mu^2), 3 Delta1 / (4 mu)).
+    /// </summary>
+    public static double[] Skellam(double mu, double l1Sensitivity, double l2Sensitivity, IReadOnlyList<double> orders)
+    {
+        ArgumentNullException.ThrowIfNull(orders);
+        if (!(mu > 0)) throw new ArgumentOutOfRangeException(nameof(mu), "The Skellam parameter must be positive.");
+        double d2 = l2Sensitivity * l2Sensitivity;
+        return orders.Select(a => a * d2 / (4 * mu) + Math.Min(((2 * a - 1) * d2 + 6 * l1Sensitivity) / (16 * mu * mu), 3 * l1Sensitivity / (4 * mu))).ToArray();
+    }
+
+    /// <summary>(epsilon, best order) for a composed RDP curve and delta.</summary>
+    public static (double Epsilon, double Order) ToEpsilon(IReadOnlyList<double> rdp, IReadOnlyList<double> orders, double delta)
+    {
+        ArgumentNullException.ThrowIfNull(rdp);
+        ArgumentNullException.ThrowIfNull(orders);
+        if (!(delta > 0 && delta < 1)) throw new ArgumentOutOfRangeException(nameof(delta));
+        double best = double.PositiveInfinity, order = double.NaN;
+        for (int i = 0; i < orders.Count; i++)
+        {
+            double a = orders[i];
+            double epsilon = rdp[i] + Math.Log((a - 1) / a) - (Math.Log(delta) + Math.Log(a)) / (a - 1);
+            if (epsilon < best)
+            {
+                best = epsilon;
+                order = a;
+            }
+        }
+        return (Math.Max(best, 0), order);
+    }
+
+    /// <summary>Adds RDP curves (composition).</summary>
+    public static double[] Compose(params double[][] curves) =>
+        Enumerable.Range(0, curves[0].Length).Select(i => curves.Sum(c => c[i])).ToArray();
+
+    private static double SubsampledGaussianOrder(double q, double sigma, double alpha)
+    {
+        if (q == 0) return 0;
+        if (q == 1) return alpha / (2 * sigma * sigma);
+        return (Math.Abs(alpha - Math.Round(alpha)) < 1e-12 ? LogAInteger(q, sigma, (int)Math.Round(alpha)) : LogAFraction(q, sigma, alpha)) / (alpha - 1);
+    }
+
+    // log A_alpha for integer alpha: log sum_i C(a,i) q^i (1-q)^(a-i) exp((i^2 - i) / (2 sigma^2)).
+    private static double LogAInteger(double q, double sigma, int alpha)
+    {
+        double logA = double.NegativeInfinity;
+        for (int i = 0; i <= alpha; i++)
+        {
+            double logCoefficient = SpecialFunctions.BinomialLn(alpha, i) + i * Math.Log(q) + (alpha - i) * Math.Log(1 - q);
+            logA = LogAdd(logA, logCoefficient + (i * (double)i - i) / (2 * sigma * sigma));
+        }
+        return logA;
+    }
+
+    // log A_alpha for fractional alpha, by the two-sided series of Mironov et al. 2019 (as TF Privacy's _compute_log_a_frac).
+    private static double LogAFraction(double q, double sigma, double alpha)
+    {
+        double logA0 = double.NegativeInfinity, logA1 = double.NegativeInfinity;
+        double z0 = sigma * sigma * Math.Log(1 / q - 1) + 0.5;
+        double coefficient = 1;
+        for (int i = 0; ; i++)
+        {
+            if (i > 0) coefficient *= (alpha - i + 1) / i;
+            double logCoefficient = Math.Log(Math.Abs(coefficient));
+            double j = alpha - i;
+            double logT0 = logCoefficient + i * Math.Log(q) + j * Math.Log(1 - q);
+            double logT1 = logCoefficient + j * Math.Log(q) + i * Math.Log(1 - q);
+            double logE0 = Math.Log(0.5) + LogErfc((i - z0) / (Math.Sqrt(2) * sigma));
+            double logE1 = Math.Log(0.5) + LogErfc((z0 - j) / (Math.Sqrt(2) * sigma));
+            double logS0 = logT0 + (i * (double)i - i) / (2 * sigma * sigma) + logE0;
+            double logS1 = logT1 + (j * j - j) / (2 * sigma * sigma) + logE1;
+            if (coefficient > 0)
+            {
+                logA0 = LogAdd(logA0, logS0);
+                logA1 = LogAdd(logA1, logS1);
+            }
+            else
+            {
+                logA0 = LogSubtract(logA0, logS0);
+                logA1 = LogSubtract(logA1, logS1);
+            }
+            if (Math.Max(logS0, logS1) < -30) break;
+        }
+        return LogAdd(logA0, logA1);
+    }
+
+    private static double LogAdd(double x, double y)
+    {
+        double a = Math.Min(x, y), b = Math.Max(x, y);
+        return a == double.NegativeInfinity ? b : Math.Log(Math.Exp(a - b) + 1) + b;
+    }
+
+    private static double LogSubtract(double x, double y)
+    {
+        if (y == double.NegativeInfinity) return x;
+        if (x == y) return double.NegativeInfinity;
+        return Math.Log(Math.Exp(x - y) - 1) + y;
+    }
+
+    // log(erfc(x)), with the asymptotic series where erfc underflows.
+    private static double LogErfc(double x)
+    {
+        double r = SpecialFunctions.Erfc(x);
+        if (r > 0) return Math.Log(r);
+        return -Math.Log(Math.PI) / 2 - Math.Log(x) - x * x - 0.5 * Math.Pow(x, -2) + 0.625 * Math.Pow(x, -4) - 37.0 / 24.0 * Math.Pow(x, -6) + 353.0 / 64.0 * Math.Pow(x, -8);
+    }
+}
