@@ -200,6 +200,22 @@ public static class TranscriptAuditor
             if (outputs is null) outputs = names;
             else if (!names.SequenceEqual(outputs)) Fail(t.Party, null, $"opened {string.Join(", ", names)}, where {transcripts[0].Party} opened {string.Join(", ", outputs)}.");
         }
+        // Differential privacy: the releases' epsilons stay within the session's budget (its "epsilon" parameter).
+        foreach (var t in transcripts)
+        {
+            double spent = t.Entries.Where(e => e.Type == "dp").Sum(e => e.Fields["epsilon"]?.GetValue<double>() ?? double.PositiveInfinity);
+            string? budgetText = (t.Header["parameters"] as JsonObject)?["epsilon"]?.GetValue<string>();
+            double budget = budgetText is null ? double.PositiveInfinity : double.Parse(budgetText, System.Globalization.CultureInfo.InvariantCulture);
+            if (spent > budget + 1e-12) Fail(t.Party, null, $"spent epsilon {spent:G6}, over the session's budget of {budget:G6}.");
+            foreach (var release in t.Entries.Where(e => e.Type == "dp"))
+            {
+                if (!(release.Fields["l1"]?.GetValue<double>() > 0) || !(release.Fields["l2"]?.GetValue<double>() > 0))
+                    Fail(t.Party, release.Seq, "a DP release without positive sensitivities.");
+                string name = release.Fields["name"]?.GetValue<string>() ?? "";
+                if (!t.Entries.Any(e => e.Type == "output" && e.Seq > release.Seq && e.Fields["name"]?.GetValue<string>() == name))
+                    Fail(t.Party, release.Seq, $"a DP release of '{name}' that was never output.");
+            }
+        }
         string status = completed ? "completed" : string.Join(", ", transcripts.Select(t => $"{t.Party} {t.Status}"));
         return new SessionAudit(session, first["protocol"]?.GetValue<string>() ?? "?", first["protocolId"]?.GetValue<string>() ?? "?",
             transcripts.Select(t => t.Party).ToList(), status, outputs ?? [], transcripts.Sum(t => (long)t.Entries.Count), matched);

@@ -58,7 +58,7 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
             foreach (var (name, values) in protocol.Derive(outputs.ToDictionary(o => o.Key, o => o.Value.Values), bound))
                 outputs[name] = new SessionOutput(values, values.Length, 1);
             return new SessionResult(sessionId, protocol.Name, protocol.Id, bound.Values, parties.Select(p => p.Name).ToList(), ends[0].Preprocessing,
-                outputs, watch.Elapsed.TotalSeconds, ends.Max(e => e.ProtocolSeconds), ends.Max(e => e.Rounds), ends.Sum(e => e.BytesSent));
+                outputs, watch.Elapsed.TotalSeconds, ends.Max(e => e.ProtocolSeconds), ends.Max(e => e.Rounds), ends.Sum(e => e.BytesSent), ends[0].PrivateReleases);
         }
         finally
         {

@@ -135,16 +135,24 @@ internal sealed class PartySession : IAsyncDisposable
         {
             _parameters = ProtocolParameters.Bind(_protocol.Parameters, _request.Parameters);
             _parametersHash = _parameters.Hash();
-            if (_protocol.Parameters.Any(p => p.Type is ParameterType.Column or ParameterType.ColumnList))
+            bool usesColumns = _protocol.Parameters.Any(p => p.Type is ParameterType.Column or ParameterType.ColumnList);
+            try
             {
                 datasetPath = _daemon.Configuration.ResolveDataset(_parameters.Values.GetValueOrDefault("dataset", ""));
+            }
+            catch (InvalidDataException) when (!usesColumns)
+            {
+                // A protocol without column parameters may need no dataset at all.
+                datasetPath = "";
+            }
+            if (usesColumns)
+            {
                 _dataset = CsvTable.Load(datasetPath);
                 var problems = _protocol.Validate(_parameters, _dataset);
                 if (problems.Count > 0) return string.Join("; ", problems);
             }
             else
             {
-                datasetPath = "";
                 var problems = _protocol.Validate(_parameters, CsvTable.Parse(new StringReader("none\n"), "(no dataset)"));
                 if (problems.Count > 0) return string.Join("; ", problems);
             }
@@ -202,13 +210,16 @@ internal sealed class PartySession : IAsyncDisposable
             var names = _daemon.Roster.Parties.Select(p => p.Name).ToList();
             _channel = new TlsPartyChannel(Id, SelfIndex, names, connections, timeout, _transcript is null ? null : new TranscriptObserver(_transcript, names));
             var sink = new AnalystOutputSink(_analystConnection, Id, _transcript);
-            var context = new ProtocolContext(_channel, _parameters!, () => _dataset ??= CsvTable.Load(datasetPath), seeds, dealerMaterial,
-                new DeclaredOutputsPolicy(_protocol!.Outputs), sink, sink.ReportProgress, _cancel.Token, _daemon.Configuration.ScriptTimeLimit);
+            var policy = new DeclaredOutputsPolicy(_protocol!.Outputs, EpsilonBudget(), (name, r) => _transcript?.PrivateRelease(name, r.Mechanism, r.L1Sensitivity, r.L2Sensitivity, r.Mu, r.Epsilon, r.Delta, r.HonestParties));
+            var context = new ProtocolContext(_channel, _parameters!,
+                () => _dataset ??= datasetPath.Length > 0 ? CsvTable.Load(datasetPath) : throw new InvalidDataException($"{Self.Name} has no dataset for this protocol; configure one or pass --param dataset=NAME."), seeds, dealerMaterial,
+                policy, sink, sink.ReportProgress, _cancel.Token, _daemon.Configuration.ScriptTimeLimit);
             await _protocol.RunAsync(context).ConfigureAwait(false);
             _finished = true;
             _transcript?.Close(completed: true, null, _daemon.Credentials.Certificate);
             Logger.LogInformation("Session {Session}: completed in {Seconds:F2} s, {Rounds} rounds, {Bytes} bytes sent", Id, watch.Elapsed.TotalSeconds, context.Statistics?.Rounds, context.Statistics?.BytesSent);
-            await ReplyAsync(new SessionEnd { Completed = true, Rounds = context.Statistics?.Rounds ?? 0, BytesSent = context.Statistics?.BytesSent ?? 0, Preprocessing = "dealer", ProtocolSeconds = watch.Elapsed.TotalSeconds }).ConfigureAwait(false);
+            await ReplyAsync(new SessionEnd { Completed = true, Rounds = context.Statistics?.Rounds ?? 0, BytesSent = context.Statistics?.BytesSent ?? 0, Preprocessing = "dealer", ProtocolSeconds = watch.Elapsed.TotalSeconds,
+                PrivateReleases = policy.Releases.Select(r => FormattableString.Invariant($"{r.Mechanism}: mu {r.Mu:G6}, L1 {r.L1Sensitivity}, L2 {r.L2Sensitivity}, epsilon {r.Epsilon}, delta {r.Delta}, honest parties {r.HonestParties}")).ToList() }).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -220,6 +231,10 @@ internal sealed class PartySession : IAsyncDisposable
             await ReplyAsync(new SessionEnd { Completed = false, Reason = reason, FailedParty = failedParty, Preprocessing = "dealer" }).ConfigureAwait(false);
         }
     }
+
+    // A protocol that declares an "epsilon" parameter gives the session that privacy budget.
+    private double EpsilonBudget() =>
+        _protocol!.Parameters.Any(p => p.Name == "epsilon") ? _parameters!.Number("epsilon") : double.PositiveInfinity;
 
     private Mpc.Audit.TranscriptWriter? OpenTranscript()
     {

@@ -18,7 +18,8 @@ public sealed record SessionResult(
     double Seconds,
     double ProtocolSeconds,
     long Rounds,
-    long BytesSent)
+    long BytesSent,
+    IReadOnlyList<string> PrivateReleases)
 {
     /// <summary>{"outputs": {"name": value, ...}, "session": {...}}.</summary>
     public string ToJson() => JsonSerializer.Serialize(new Dictionary<string, object>
@@ -36,6 +37,7 @@ public sealed record SessionResult(
             ["protocolSeconds"] = ProtocolSeconds,
             ["rounds"] = Rounds,
             ["bytesSent"] = BytesSent,
+            ["privacy"] = PrivateReleases,
         },
     }, new JsonSerializerOptions { WriteIndented = true });
 }

@@ -101,6 +101,8 @@ public sealed class SessionEnd : ControlMessage
     [Key(5)] public string Preprocessing { get; set; } = "";
     /// <summary>Seconds from connecting to the peers until the protocol finished at this party.</summary>
     [Key(6)] public double ProtocolSeconds { get; set; }
+    /// <summary>The differentially private releases of the session: name, mechanism, mu, epsilon, delta, as text.</summary>
+    [Key(7)] public List<string> PrivateReleases { get; set; } = [];
 }
 
 /// <summary>Party to party: I am aborting the session, and why.</summary>

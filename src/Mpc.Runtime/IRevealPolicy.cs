@@ -12,4 +12,12 @@ public interface IRevealPolicy
     /// is null for all parties, a party index for one party, and -1 for the analyst.
     /// </summary>
     void CheckReveal(string outputName, int elementCount, int? recipient);
+
+    /// <summary>
+    /// Called before a differentially private release adds its noise; throws
+    /// <see cref="RevealRefusedException"/> when the output may not be released this way (not
+    /// declared as DP, no sensitivity, or over the session's budget). Once allowed, the noised
+    /// value may be opened to the analyst once.
+    /// </summary>
+    void CheckNoisedRelease(string outputName, NoisedRelease release);
 }

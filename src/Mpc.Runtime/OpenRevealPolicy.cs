@@ -14,4 +14,6 @@ public sealed class OpenRevealPolicy : IRevealPolicy
     {
         if (string.IsNullOrWhiteSpace(outputName)) throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, "an output needs a name."));
     }
+
+    public void CheckNoisedRelease(string outputName, NoisedRelease release) => CheckReveal(outputName, 0, -1);
 }

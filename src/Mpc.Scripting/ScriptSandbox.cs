@@ -26,7 +26,7 @@ public static class ScriptSandbox
         "System.Exception", "System.ArgumentException", "System.ArgumentOutOfRangeException", "System.InvalidOperationException",
         "System.Threading.Tasks.Task", "System.Threading.Tasks.Task`1", "System.Threading.Tasks.ValueTask", "System.Threading.Tasks.ValueTask`1",
         "System.Runtime.CompilerServices.DefaultInterpolatedStringHandler",
-        "Mpc.Runtime.Secret`1", "Mpc.Federation.Protocols.ParameterType", "Mpc.Federation.Protocols.OutputKind",
+        "Mpc.Runtime.Secret`1", "Mpc.Runtime.NoisedRelease", "Mpc.Federation.Protocols.ParameterType", "Mpc.Federation.Protocols.OutputKind",
     ];
 
     private static readonly HashSet<string> DeniedMembers =

@@ -24,6 +24,10 @@ public sealed class ScriptSession
         Regression = new RegressionApi(this, context);
     }
 
+    /// <summary>Releases with differential privacy: distributed Skellam noise on pooled integer counts.</summary>
+    public Task<Mpc.Runtime.NoisedRelease> ReleaseCounts(string name, double[] localCounts, double epsilon, double delta, int honestParties, double l1Sensitivity = 1, double l2Sensitivity = 1) =>
+        Mpc.Privacy.DistributedSkellam.ReleaseSumAsync(Runtime, localCounts, name, epsilon, delta, l1Sensitivity, l2Sensitivity, honestParties);
+
     /// <summary>Regression models fitted on the pooled rows.</summary>
     public RegressionApi Regression { get; }
 

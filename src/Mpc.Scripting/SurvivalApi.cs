@@ -17,6 +17,20 @@ public sealed class SurvivalApi
     }
 
     /// <summary>
+    /// This party's event and censoring counts per group on the curve grid (bins of width
+    /// <paramref name="resolution"/> up to <paramref name="horizon"/>), pooled over strata, for a
+    /// DP release of the survival curves. Invalid rows stop the session as for the test.
+    /// </summary>
+    public double[] CurveCounts(string time, string @event, string group, double[] levels, double resolution, double horizon)
+    {
+        ArgumentNullException.ThrowIfNull(levels);
+        var design = new SurvivalDesign(levels, [], resolution, horizon);
+        var table = _context.Dataset;
+        var counts = SurvivalCounts.Compute(design, table.Source, table.Column(time), table.Column(@event), table.Column(group), null, (time, @event, group, null));
+        return KaplanMeierCurve.LocalCounts(counts);
+    }
+
+    /// <summary>
     /// The logrank test (as survdiff) of the groups in column <paramref name="group"/> (values
     /// <paramref name="levels"/>), stratified by <paramref name="strata"/> when it is not empty, on
     /// time bins of width <paramref name="resolution"/> up to <paramref name="horizon"/>. Rows with a

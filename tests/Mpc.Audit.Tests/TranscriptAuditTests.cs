@@ -143,4 +143,26 @@ public class TranscriptAuditTests(RecordedSessions sessions) : IClassFixture<Rec
         var report = Audit(folder);
         Assert.Contains(report.Findings, f => f.Party == "party3" && f.Problem == "has no signature: the party crashed, or the transcript was cut short.");
     }
+
+    [Fact]
+    public void ADpReleaseOverTheSessionBudgetIsFound()
+    {
+        string folder = Path.Combine(sessions.Root, "dp-" + Guid.NewGuid().ToString("N")[..8]);
+        using var a = PartyCredentials.Generate("hospital-a");
+        using var b = PartyCredentials.Generate("hospital-b");
+        var roster = Roster.Create("t", [("hospital-a", "127.0.0.1:1", a.Fingerprint), ("hospital-b", "127.0.0.1:2", b.Fingerprint)], [("analyst", "sha256:" + new string('0', 64))]);
+        Directory.CreateDirectory(folder);
+        var session = Guid.NewGuid();
+        foreach (var credentials in new[] { a, b })
+        {
+            var header = new TranscriptHeader(session, credentials.Name, roster.Hash, "p", "builtin:p", new Dictionary<string, string> { ["epsilon"] = "1" }, "h", ["counts"], "dealer", 64, 16, "test", credentials.Certificate.ExportCertificatePem());
+            using var writer = new TranscriptWriter(Path.Combine(folder, $"{session}.{credentials.Name}.transcript.jsonl"), header);
+            writer.PrivateRelease("counts", "distributed-skellam", 1, 1, 10, credentials == b ? 1.5 : 1, 1e-5, 1);
+            writer.Output("counts", 2, [1, 2]);
+            writer.Close(true, null, credentials.Certificate);
+        }
+        var report = TranscriptAuditor.Audit(folder, roster);
+        var finding = Assert.Single(report.Findings);
+        Assert.Equal(("hospital-b", "spent epsilon 1.5, over the session's budget of 1."), (finding.Party, finding.Problem));
+    }
 }

@@ -145,8 +145,13 @@ public class ScriptSessionTests
         Assert.Equal([138.0, 90.0], result.Outputs["n"].Values);
         Assert.Equal(0, result.Outputs["dropped"].Values[0]);
 
-        // Without reveal_groups, only the test is revealed.
+        // The curves come only as DP-noised counts, turned into curves by the analyst.
+        Assert.Equal(2 * 2 * 36, result.Outputs["curve_counts"].Values.Length);
+        Assert.InRange(result.Outputs["survival"].Values[35], 0.0, 0.3);
+
+        // Without reveal_groups and the curve, only the test is revealed.
         parameters.Remove("reveal_groups");
+        parameters["curve"] = "false";
         var testOnly = await federation.Client().RunAsync(script, script.Source, parameters, null, default);
         Assert.Equal(["chi2", "dropped", "df", "p_value"], testOnly.Outputs.Keys);
     }
@@ -197,5 +202,43 @@ public class ScriptSessionTests
         var missingColumn = await Assert.ThrowsAsync<SessionRefusedException>(() => federation.Client().RunAsync(script, script.Source,
             new Dictionary<string, string> { ["outcome"] = "am", ["features"] = "hp,cyl" }, null, default));
         Assert.Contains("no column 'cyl' (parameter 'features')", missingColumn.Message, StringComparison.Ordinal);
+    }
+
+    private const string CountsScript = """
+        Parameter("epsilon", ParameterType.Number, "1", "Budget.");
+        Output("counts", OutputKind.DifferentiallyPrivate, "Noised counts.");
+        Output("more", OutputKind.DifferentiallyPrivate, "More noised counts.");
+        Run(async mpc =>
+        {
+            var local = new double[] { mpc.Rows, 1 };
+            MODE
+        });
+        """;
+
+    [Theory]
+    [InlineData("await mpc.Output(\"counts\", await mpc.SumAcrossParties(local));", "Opening of 'counts' refused: it is declared differentially private and must be released with its noise.")]
+    [InlineData("await mpc.ReleaseCounts(\"counts\", local, 0.7, 1e-5, 1); await mpc.ReleaseCounts(\"more\", local, 0.7, 1e-5, 1);", "Opening of 'more' refused: it would spend epsilon 0.7 where 0.3 of the session's 1 is left.")]
+    [InlineData("await mpc.ReleaseCounts(\"counts\", local, 1, 1e-5, 1, 0, 0);", "Opening of 'counts' refused: a DP release must declare positive L1 and L2 sensitivities.")]
+    public async Task DifferentiallyPrivateOutputsNeedTheirNoiseASensitivityAndBudget(string body, string message)
+    {
+        var script = Compile(CountsScript.Replace("MODE", body, StringComparison.Ordinal), "dp-" + Math.Abs(body.GetHashCode(StringComparison.Ordinal)));
+        await using var federation = TestFederation.Create(2);
+        federation.StartAll(approved: _ => [script.Id], catalog: Catalog);
+        var error = await Assert.ThrowsAsync<ProtocolAbortedException>(() => federation.Client().RunAsync(script, script.Source, new Dictionary<string, string>(), null, default));
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ADpReleaseWithinTheBudgetReachesTheAnalystNoised()
+    {
+        var script = Compile(CountsScript.Replace("MODE", "await mpc.ReleaseCounts(\"counts\", local, 1, 1e-5, 2);", StringComparison.Ordinal), "dp-ok");
+        await using var federation = TestFederation.Create(2);
+        federation.StartAll(approved: _ => [script.Id], catalog: Catalog);
+        var result = await federation.Client().RunAsync(script, script.Source, new Dictionary<string, string>(), null, default);
+        var counts = result.Outputs["counts"].Values;
+        // 228 rows and 2 ones, plus Skellam noise of variance about 2 mu (mu ~ 12 at epsilon 1): far within 60.
+        Assert.InRange(counts[0], 228 - 60, 228 + 60);
+        Assert.InRange(counts[1], 2 - 60, 2 + 60);
+        Assert.Equal(Math.Round(counts[0]), counts[0]);
     }
 }

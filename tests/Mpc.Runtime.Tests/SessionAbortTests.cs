@@ -70,5 +70,8 @@ public class SessionAbortTests
         {
             if (!allowed.Contains(outputName)) throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, "not a declared output."));
         }
+
+        public void CheckNoisedRelease(string outputName, NoisedRelease release) =>
+            throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, "no DP outputs in this test."));
     }
 }

@@ -96,6 +96,10 @@ internal static class DemoCommand
         worst = Math.Max(worst, Compare(logrank, kmClear));
         summary["kaplan-meier"] = Summarise(logrank, kmClear);
         Console.WriteLine("  (R's survdiff on lung by sex: chi-square 10.32674 on 1 df, p = 0.001311165)");
+        string curveCsv = Path.Combine(outputDirectory, "km-curve.csv");
+        string curvePng = Path.Combine(outputDirectory, "km-curve.png");
+        CurveFiles.TryWrite(logrank, outputDirectory, ["male (sex = 1)", "female (sex = 2)"]);
+        Console.WriteLine($"  survival curves released with distributed Skellam noise (epsilon 1, delta 1e-5): {curveCsv}, {curvePng}");
 
         var edges = new[] { 40, 50, 60, 70, 80 };
         var labels = new List<string> { "<40" };
@@ -129,7 +133,8 @@ internal static class DemoCommand
         Console.WriteLine($"{result.Protocol}: {result.Seconds:F2} s ({result.ProtocolSeconds:F2} s protocol), {result.Rounds} rounds");
         Console.WriteLine($"  {"output",-24} {"secure",16} {"clear text",16} {"abs. error",11}");
         double worst = 0;
-        foreach (var (name, output) in result.Outputs)
+        // DP-noised outputs and what is derived from them have no exact clear-text counterpart.
+        foreach (var (name, output) in result.Outputs.Where(o => clear.ContainsKey(o.Key)))
         {
             for (int i = 0; i < output.Values.Length; i++)
             {

@@ -13,7 +13,7 @@ internal static class LocalCommand
         var json = CliOptions.Json();
         var verbose = CliOptions.Verbose();
         var timeout = CliOptions.Timeout();
-        var output = new Option<string?>("--out") { Description = "Folder for the parties' signed transcripts (transcripts/) and the run's roster (parties.json), for 'mpc audit'." };
+        var output = new Option<string?>("--out") { Description = "Folder for the parties' signed transcripts (transcripts/), the run's roster (parties.json, for 'mpc audit') and plots such as km-curve.png." };
         var command = new Command("local", "Run a protocol with one local party per data file: loopback, fresh keys, real TLS, plus the analyst.") { protocol, data, parameters, json, verbose, timeout, output };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -21,7 +21,7 @@ internal static class LocalCommand
             var reference = ProtocolReference.Resolve(parse.GetValue(protocol)!);
             var result = await LocalFederation.RunAsync(reference.Protocol, reference.ScriptSource, parse.GetValue(data)!, CliOptions.ParseParameters(parse.GetValue(parameters)),
                 ProtocolReference.Catalog, loggers, CliOptions.Progress(Console.Error), TimeSpan.FromSeconds(parse.GetValue(timeout)), cancellationToken, parse.GetValue(output)).ConfigureAwait(false);
-            await ResultPrinter.WriteAsync(result, parse.GetValue(json), Console.Out, cancellationToken).ConfigureAwait(false);
+            await ResultPrinter.WriteAsync(result, parse.GetValue(json), Console.Out, cancellationToken, parse.GetValue(output)).ConfigureAwait(false);
             return 0;
         });
         return command;

@@ -6,8 +6,10 @@ namespace Mpc.Cli.Commands;
 /// <summary>Prints a session's outputs as a table and writes the JSON file when asked.</summary>
 internal static class ResultPrinter
 {
-    public static async Task WriteAsync(SessionResult result, string? jsonPath, TextWriter output, CancellationToken cancellationToken)
+    public static async Task WriteAsync(SessionResult result, string? jsonPath, TextWriter output, CancellationToken cancellationToken, string? outputDirectory = null)
     {
+        if (outputDirectory is not null && CurveFiles.TryWrite(result, outputDirectory))
+            output.WriteLine($"wrote {Path.Combine(outputDirectory, "km-curve.csv")} and {Path.Combine(outputDirectory, "km-curve.png")}");
         output.WriteLine($"{result.Protocol} on {result.Parties.Count} parties ({string.Join(", ", result.Parties)}), preprocessing: {Describe(result.Preprocessing)}");
         foreach (var (name, value) in result.Outputs)
         {
@@ -16,6 +18,7 @@ internal static class ResultPrinter
                 : string.Join(", ", value.Values.Take(10).Select(v => v.ToString("G10", CultureInfo.InvariantCulture))) + $", ... ({value.Values.Length} values)";
             output.WriteLine($"  {name,-22} {text}");
         }
+        foreach (var release in result.PrivateReleases) output.WriteLine($"  DP release: {release}");
         output.WriteLine($"session {result.SessionId}: {result.Seconds:F2} s ({result.ProtocolSeconds:F2} s protocol), {result.Rounds} rounds, {result.BytesSent:N0} bytes sent by the parties");
         if (jsonPath is not null)
         {

@@ -1,0 +1,62 @@
+namespace Mpc.Statistics;
+
+/// <summary>
+/// Kaplan-Meier survival curves with Greenwood 95% bands from per-interval event and censoring
+/// counts per group: the clear-text post-processing of a DP release (or of exact counts). Noisy
+/// negative counts are clamped to 0 first, which is post-processing and costs no privacy.
+/// </summary>
+public static class KaplanMeierCurve
+{
+    /// <summary>One party's contribution: [events for group g, bin b | censored for group g, bin b], pooled over strata.</summary>
+    public static double[] LocalCounts(SurvivalCounts counts)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        var design = counts.Design;
+        int K = design.Groups, B = design.Bins;
+        var result = new double[2 * K * B];
+        for (int s = 0; s < design.Strata; s++)
+            for (int g = 0; g < K; g++)
+                for (int b = 0; b < B; b++)
+                {
+                    double atRisk = counts.AtRisk[design.Index(s, g, b)];
+                    double next = b + 1 < B ? counts.AtRisk[design.Index(s, g, b + 1)] : 0;
+                    double events = counts.Events[design.Index(s, g, b)];
+                    result[g * B + b] += events;
+                    result[K * B + g * B + b] += atRisk - next - events;
+                }
+        return result;
+    }
+
+    /// <summary>Survival, lower and upper band per group and bin (row-major [group, bin]) from pooled (possibly noisy) counts.</summary>
+    public static (double[] Survival, double[] Lower, double[] Upper) Estimate(double[] counts, int groups, int bins)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        if (counts.Length != 2 * groups * bins) throw new ArgumentException($"{counts.Length} counts do not fit {groups} groups and {bins} bins.", nameof(counts));
+        var survival = new double[groups * bins];
+        var lower = new double[groups * bins];
+        var upper = new double[groups * bins];
+        for (int g = 0; g < groups; g++)
+        {
+            double total = 0;
+            for (int b = 0; b < bins; b++) total += Math.Max(0, counts[g * bins + b]) + Math.Max(0, counts[groups * bins + g * bins + b]);
+            double atRisk = total, s = 1, greenwood = 0;
+            for (int b = 0; b < bins; b++)
+            {
+                double d = Math.Max(0, counts[g * bins + b]);
+                double c = Math.Max(0, counts[groups * bins + g * bins + b]);
+                d = Math.Min(d, atRisk);
+                if (atRisk > 0 && d > 0)
+                {
+                    s *= 1 - d / atRisk;
+                    if (atRisk > d) greenwood += d / (atRisk * (atRisk - d));
+                }
+                double halfWidth = 1.959964 * s * Math.Sqrt(greenwood);
+                survival[g * bins + b] = s;
+                lower[g * bins + b] = Math.Max(0, s - halfWidth);
+                upper[g * bins + b] = Math.Min(1, s + halfWidth);
+                atRisk = Math.Max(0, atRisk - d - c);
+            }
+        }
+        return (survival, lower, upper);
+    }
+}
