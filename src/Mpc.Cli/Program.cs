@@ -12,6 +12,7 @@ var root = new RootCommand("mpc: secure multi-party computation for federated he
     DescribeCommand.CreateDescribe(),
     DescribeCommand.CreateApprove(),
     AuditCommand.Create(),
+    BudgetCommand.Create(),
 };
 
 try

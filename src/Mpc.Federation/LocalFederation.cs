@@ -37,6 +37,7 @@ public static class LocalFederation
         using var analyst = PartyCredentials.Generate("analyst");
         var listeners = names.Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
         var daemons = new List<PartyDaemon>();
+        string scratch = Directory.CreateTempSubdirectory("mpc-local-").FullName;
         try
         {
             foreach (var listener in listeners) listener.Start();
@@ -51,7 +52,10 @@ public static class LocalFederation
             }
             for (int i = 0; i < names.Count; i++)
             {
-                var configuration = new PartyConfiguration(names[i], new Dictionary<string, string> { ["data"] = Path.GetFullPath(dataFiles[i]) }, [protocol.Id], peerTimeout, transcriptDirectory: transcripts);
+                // A local run's ledger lives with its outputs, or in a temporary folder that goes with the run.
+                string ledger = Path.Combine(outputDirectory ?? scratch, $"{names[i]}.privacy-ledger.db");
+                var configuration = new PartyConfiguration(names[i], new Dictionary<string, string> { ["data"] = Path.GetFullPath(dataFiles[i]) }, [protocol.Id], peerTimeout,
+                    transcriptDirectory: transcripts, ledgerPath: ledger);
                 var daemon = new PartyDaemon(roster, credentials[i], configuration, catalog, loggers.CreateLogger($"Mpc.Party.{names[i]}"), listeners[i]);
                 daemon.Start();
                 daemons.Add(daemon);
@@ -63,6 +67,14 @@ public static class LocalFederation
         {
             foreach (var daemon in daemons) await daemon.DisposeAsync().ConfigureAwait(false);
             foreach (var c in credentials) c.Dispose();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(scratch, true);
+            }
+            catch (IOException)
+            {
+            }
         }
     }
 }

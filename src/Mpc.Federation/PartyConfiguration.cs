@@ -13,12 +13,17 @@ namespace Mpc.Federation;
 ///   "protocols": [ "builtin:pooled-statistics", "sha256:&lt;script hash&gt;" ],
 ///   "peerTimeoutSeconds": 30,
 ///   "scriptTimeLimitSeconds": 1800,
-///   "transcripts": "transcripts" }   (default: a "transcripts" folder beside this file)
+///   "transcripts": "transcripts",    (default: a "transcripts" folder beside this file)
+///   "ledger": "privacy-ledger.db",   (default: beside this file)
+///   "budgets": { "lung": { "epsilon": 5, "delta": 1e-5 } } }   (default per dataset: epsilon 10, delta 1e-5)
 /// </remarks>
 public sealed class PartyConfiguration
 {
-    public PartyConfiguration(string name, IReadOnlyDictionary<string, string> datasets, IReadOnlyCollection<string> approvedProtocols, TimeSpan peerTimeout, TimeSpan? scriptTimeLimit = null, string? transcriptDirectory = null)
+    public PartyConfiguration(string name, IReadOnlyDictionary<string, string> datasets, IReadOnlyCollection<string> approvedProtocols, TimeSpan peerTimeout, TimeSpan? scriptTimeLimit = null, string? transcriptDirectory = null,
+        string? ledgerPath = null, IReadOnlyDictionary<string, (double Epsilon, double Delta)>? budgets = null)
     {
+        LedgerPath = ledgerPath;
+        Budgets = budgets ?? new Dictionary<string, (double, double)>();
         TranscriptDirectory = transcriptDirectory;
         Name = name;
         Datasets = datasets;
@@ -37,6 +42,21 @@ public sealed class PartyConfiguration
 
     /// <summary>How long to wait for a peer's message before aborting the session.</summary>
     public TimeSpan PeerTimeout { get; }
+
+    /// <summary>The SQLite privacy-budget ledger (null: DP releases are not allowed).</summary>
+    public string? LedgerPath { get; }
+
+    /// <summary>Privacy budget per dataset name; a dataset without one gets <see cref="DefaultBudget"/>.</summary>
+    public IReadOnlyDictionary<string, (double Epsilon, double Delta)> Budgets { get; }
+
+    /// <summary>The budget of a dataset that has none configured: epsilon 10 at delta 1e-5.</summary>
+    public static (double Epsilon, double Delta) DefaultBudget => (10, 1e-5);
+
+    public (double Epsilon, double Delta) BudgetOf(string dataset) => Budgets.TryGetValue(dataset, out var budget) ? budget : DefaultBudget;
+
+    /// <summary>The name of the dataset a session uses (the only one when the name is empty).</summary>
+    public string ResolveDatasetName(string name) =>
+        name.Length > 0 ? name : Datasets.Count == 1 ? Datasets.Keys.Single() : throw new InvalidDataException($"{Name} has {Datasets.Count} datasets ({string.Join(", ", Datasets.Keys)}); pass --param dataset=NAME.");
 
     /// <summary>Where this party writes its signed session transcripts (null: none).</summary>
     public string? TranscriptDirectory { get; }
@@ -84,10 +104,23 @@ public sealed class PartyConfiguration
         double scriptLimit = root["scriptTimeLimitSeconds"]?.GetValue<double>() ?? 1800;
         if (scriptLimit is <= 0 or > 86400) problems.Add("scriptTimeLimitSeconds: must be between 0 and 86400.");
         string transcripts = Path.GetFullPath(Path.Combine(baseDirectory, root["transcripts"]?.GetValue<string>() ?? "transcripts"));
-        foreach (var key in root.Select(p => p.Key).Where(k => k is not ("name" or "datasets" or "protocols" or "peerTimeoutSeconds" or "scriptTimeLimitSeconds" or "transcripts")))
+        string ledger = Path.GetFullPath(Path.Combine(baseDirectory, root["ledger"]?.GetValue<string>() ?? "privacy-ledger.db"));
+        var budgets = new Dictionary<string, (double, double)>(StringComparer.Ordinal);
+        if (root["budgets"] is JsonObject budgetObject)
+        {
+            foreach (var (key, value) in budgetObject)
+            {
+                double? epsilon = value?["epsilon"]?.GetValue<double>();
+                double delta = value?["delta"]?.GetValue<double>() ?? 1e-5;
+                if (epsilon is not > 0) problems.Add($"budgets.{key}.epsilon: must be a positive number.");
+                else if (!datasets.ContainsKey(key)) problems.Add($"budgets.{key}: no dataset of that name.");
+                else budgets[key] = (epsilon.Value, delta);
+            }
+        }
+        foreach (var key in root.Select(p => p.Key).Where(k => k is not ("name" or "datasets" or "protocols" or "peerTimeoutSeconds" or "scriptTimeLimitSeconds" or "transcripts" or "ledger" or "budgets")))
             problems.Add($"{key}: unknown field.");
         if (problems.Count > 0) throw new InvalidDataException($"{path} is not a valid party configuration:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", problems));
-        return new PartyConfiguration(name, datasets, protocols!.ToHashSet(StringComparer.Ordinal), TimeSpan.FromSeconds(timeout), TimeSpan.FromSeconds(scriptLimit), transcripts);
+        return new PartyConfiguration(name, datasets, protocols!.ToHashSet(StringComparer.Ordinal), TimeSpan.FromSeconds(timeout), TimeSpan.FromSeconds(scriptLimit), transcripts, ledger, budgets);
     }
 
     /// <summary>The path of the named dataset, or of the only one when the name is empty.</summary>

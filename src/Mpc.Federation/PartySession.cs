@@ -145,6 +145,8 @@ internal sealed class PartySession : IAsyncDisposable
                 // A protocol without column parameters may need no dataset at all.
                 datasetPath = "";
             }
+            string? budgetProblem = CheckBudget();
+            if (budgetProblem is not null) return budgetProblem;
             if (usesColumns)
             {
                 _dataset = CsvTable.Load(datasetPath);
@@ -210,7 +212,7 @@ internal sealed class PartySession : IAsyncDisposable
             var names = _daemon.Roster.Parties.Select(p => p.Name).ToList();
             _channel = new TlsPartyChannel(Id, SelfIndex, names, connections, timeout, _transcript is null ? null : new TranscriptObserver(_transcript, names));
             var sink = new AnalystOutputSink(_analystConnection, Id, _transcript);
-            var policy = new DeclaredOutputsPolicy(_protocol!.Outputs, EpsilonBudget(), (name, r) => _transcript?.PrivateRelease(name, r.Mechanism, r.L1Sensitivity, r.L2Sensitivity, r.Mu, r.Epsilon, r.Delta, r.HonestParties));
+            var policy = new DeclaredOutputsPolicy(_protocol!.Outputs, EpsilonBudget(), RecordRelease);
             var context = new ProtocolContext(_channel, _parameters!,
                 () => _dataset ??= datasetPath.Length > 0 ? CsvTable.Load(datasetPath) : throw new InvalidDataException($"{Self.Name} has no dataset for this protocol; configure one or pass --param dataset=NAME."), seeds, dealerMaterial,
                 policy, sink, sink.ReportProgress, _cancel.Token, _daemon.Configuration.ScriptTimeLimit);
@@ -230,6 +232,33 @@ internal sealed class PartySession : IAsyncDisposable
             if (_channel is not null) await _channel.NotifyAbortAsync(reason, failedParty).ConfigureAwait(false);
             await ReplyAsync(new SessionEnd { Completed = false, Reason = reason, FailedParty = failedParty, Preprocessing = "dealer" }).ConfigureAwait(false);
         }
+    }
+
+    private bool ReleasesPrivately => _protocol!.Outputs.Any(o => o.Kind == OutputKind.DifferentiallyPrivate);
+
+    private string DatasetName => _daemon.Configuration.Datasets.Count == 0 ? "(none)" : _daemon.Configuration.ResolveDatasetName(_parameters!.Values.GetValueOrDefault("dataset", ""));
+
+    // A session that may release with DP must fit the dataset's remaining budget, checked in RDP against the ledger.
+    private string? CheckBudget()
+    {
+        if (!ReleasesPrivately) return null;
+        if (_daemon.Configuration.LedgerPath is not { } path) return $"{Self.Name} keeps no privacy ledger, so it makes no DP releases";
+        var (budget, delta) = _daemon.Configuration.BudgetOf(DatasetName);
+        double epsilon = EpsilonBudget();
+        if (double.IsInfinity(epsilon)) return "a protocol with DP outputs must declare an epsilon parameter";
+        var ledger = new Mpc.Privacy.PrivacyLedger(path);
+        double after = ledger.EpsilonAfter(DatasetName, epsilon, delta);
+        if (after > budget + 1e-9)
+            return FormattableString.Invariant($"the session's epsilon {epsilon} would bring dataset {DatasetName} to {after:G4} of its budget {budget} (delta {delta}); {Math.Max(0, budget - ledger.SpentEpsilon(DatasetName, delta)):G4} is left");
+        return null;
+    }
+
+    private void RecordRelease(string output, NoisedRelease release)
+    {
+        // Spend is committed to the ledger before the noised value can leave this party.
+        if (_daemon.Configuration.LedgerPath is { } path)
+            new Mpc.Privacy.PrivacyLedger(path).Record(DatasetName, Id.ToString(), output, release.Mu, release.L1Sensitivity, release.L2Sensitivity, release.Epsilon, release.Delta);
+        _transcript?.PrivateRelease(output, release.Mechanism, release.L1Sensitivity, release.L2Sensitivity, release.Mu, release.Epsilon, release.Delta, release.HonestParties);
     }
 
     // A protocol that declares an "epsilon" parameter gives the session that privacy budget.

@@ -95,4 +95,57 @@ public class DaemonProcessTests
     {
         public void Report(string value) => report(value);
     }
+
+    [Fact]
+    public async Task APartyKilledAfterADpReleaseHasTheSpendInItsLedger()
+    {
+        // The script releases, then keeps computing; the party is killed while it does.
+        var script = Mpc.Scripting.ScriptCompiler.Compile("""
+            Parameter("epsilon", ParameterType.Number, "1", "Budget.");
+            Output("counts", OutputKind.DifferentiallyPrivate, "Noised counts.");
+            Run(async mpc =>
+            {
+                await mpc.ReleaseCounts("counts", new double[] { mpc.Rows }, 1, 1e-5, 1);
+                var x = mpc.Public(1);
+                for (int i = 0; i < 1000000; i++) x = await mpc.Mul(x, x);
+            });
+            """, "release-then-work", "release-then-work.csx");
+        await using var federation = TestFederation.Create(3);
+        var (roster, configs, keys, _) = federation.WriteFiles(TimeSpan.FromSeconds(5), script.Id);
+        var daemons = Enumerable.Range(0, 3).Select(i => MpcProcess.Start("party", "--roster", roster, "--config", configs[i], "--key", keys[i])).ToList();
+        try
+        {
+            foreach (var daemon in daemons) await daemon.WaitForOutputAsync("listening on", Startup);
+            var catalog = Mpc.Federation.Protocols.ProtocolCatalog.BuiltIn.WithScriptCompiler((source, name) => Mpc.Scripting.ScriptCompiler.Compile(source, name, name + ".csx"));
+            var client = new AnalystClient(federation.Roster, federation.Analyst, catalog, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+            var session = client.RunAsync(script, script.Source, new Dictionary<string, string>(), null, default);
+            string ledger = Path.Combine(federation.Directory, "hospital-c.privacy-ledger.db");
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (ReleasesIn(ledger) == 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
+            daemons[2].Kill();
+            await Assert.ThrowsAsync<ProtocolAbortedException>(() => session.WaitAsync(TimeSpan.FromSeconds(60)));
+            // The spend was committed before the release left hospital-c, so the crash did not lose it.
+            Assert.Equal(1, ReleasesIn(ledger));
+            using var budget = MpcProcess.Start("budget", "--config", configs[2]);
+            Assert.Equal(0, await budget.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+            await budget.WaitForOutputAsync("lung: spent epsilon 0.9999 of 10", TimeSpan.FromSeconds(1));
+        }
+        finally
+        {
+            foreach (var daemon in daemons) daemon.Dispose();
+        }
+    }
+
+    private static int ReleasesIn(string path)
+    {
+        if (!File.Exists(path)) return 0;
+        try
+        {
+            return new Mpc.Privacy.PrivacyLedger(path).Releases().Count;
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            return 0;
+        }
+    }
 }

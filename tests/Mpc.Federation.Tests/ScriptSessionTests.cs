@@ -241,4 +241,20 @@ public class ScriptSessionTests
         Assert.InRange(counts[1], 2 - 60, 2 + 60);
         Assert.Equal(Math.Round(counts[0]), counts[0]);
     }
+
+    [Fact]
+    public async Task ASessionThatWouldExceedTheDatasetsBudgetIsRefusedSayingWhatIsLeft()
+    {
+        var script = Compile(CountsScript.Replace("MODE", "await mpc.ReleaseCounts(\"counts\", local, mpc.Number(\"epsilon\"), 1e-5, 1);", StringComparison.Ordinal), "dp-budget");
+        await using var federation = TestFederation.Create(2);
+        federation.StartAll(approved: _ => [script.Id], catalog: Catalog, budget: 1.2);
+        await federation.Client().RunAsync(script, script.Source, new Dictionary<string, string>(), null, default);
+        var error = await Assert.ThrowsAsync<SessionRefusedException>(() => federation.Client().RunAsync(script, script.Source, new Dictionary<string, string>(), null, default));
+        Assert.Equal(2, error.Refusals.Count);
+        Assert.Matches(@"^the session's epsilon 1 would bring dataset lung to 1\.\d+ of its budget 1\.2 \(delta 1E-05\); 0\.\d+ is left$", error.Refusals[0].Reason);
+        // A smaller session still fits.
+        var small = await federation.Client().RunAsync(script, script.Source, new Dictionary<string, string> { ["epsilon"] = "0.2" }, null, default);
+        Assert.Equal(2, small.Outputs["counts"].Values.Length);
+        Assert.Equal(2, new Mpc.Privacy.PrivacyLedger(federation.LedgerOf(0)).Releases().Count);
+    }
 }

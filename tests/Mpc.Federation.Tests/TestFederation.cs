@@ -61,17 +61,22 @@ public sealed class TestFederation : IAsyncDisposable
     }
 
     /// <summary>Starts in-process daemons; each approves the listed protocol ids (all built-ins by default).</summary>
-    public void StartAll(Func<int, IReadOnlyCollection<string>>? approved = null, TimeSpan? peerTimeout = null, ProtocolCatalog? catalog = null, TimeSpan? scriptTimeLimit = null)
+    public void StartAll(Func<int, IReadOnlyCollection<string>>? approved = null, TimeSpan? peerTimeout = null, ProtocolCatalog? catalog = null, TimeSpan? scriptTimeLimit = null,
+        double budget = 10)
     {
         for (int i = 0; i < Names.Count; i++)
         {
             var ids = approved?.Invoke(i) ?? ProtocolCatalog.BuiltIn.All.Select(p => p.Id).ToList();
-            var configuration = new PartyConfiguration(Names[i], new Dictionary<string, string> { ["lung"] = DataFiles[i] }, ids, peerTimeout ?? TimeSpan.FromSeconds(10), scriptTimeLimit);
+            var configuration = new PartyConfiguration(Names[i], new Dictionary<string, string> { ["lung"] = DataFiles[i] }, ids, peerTimeout ?? TimeSpan.FromSeconds(10), scriptTimeLimit,
+                ledgerPath: LedgerOf(i), budgets: new Dictionary<string, (double, double)> { ["lung"] = (budget, 1e-5) });
             var daemon = new PartyDaemon(Roster, Credentials[i], configuration, catalog ?? ProtocolCatalog.BuiltIn, NullLogger.Instance);
             daemon.Start();
             Daemons.Add(daemon);
         }
     }
+
+    /// <summary>Party i's SQLite privacy ledger.</summary>
+    public string LedgerOf(int party) => Path.Combine(Directory, $"{Names[party]}.privacy-ledger.db");
 
     public AnalystClient Client(Roster? roster = null, PartyCredentials? analyst = null, Func<int, string?, string?>? scriptForParty = null) =>
         new(roster ?? Roster, analyst ?? Analyst, ProtocolCatalog.BuiltIn, NullLogger.Instance) { SetupTimeout = TimeSpan.FromSeconds(10), ScriptForParty = scriptForParty };
@@ -85,19 +90,20 @@ public sealed class TestFederation : IAsyncDisposable
     }
 
     /// <summary>Writes the roster, each party's configuration and keys to disk, for daemon processes.</summary>
-    public (string Roster, List<string> Configs, List<string> Keys, string AnalystKey) WriteFiles(TimeSpan peerTimeout)
+    public (string Roster, List<string> Configs, List<string> Keys, string AnalystKey) WriteFiles(TimeSpan peerTimeout, params string[] extraApproved)
     {
         string rosterPath = Path.Combine(Directory, "parties.json");
         File.WriteAllText(rosterPath, Net.Roster.ToJson(Roster.Federation,
             Roster.Parties.Select(p => (p.Name, p.Endpoint, p.PublicKey)), Roster.Analysts.Select(a => (a.Name, a.PublicKey))));
         var configs = new List<string>();
         var keys = new List<string>();
-        string ids = string.Join(", ", ProtocolCatalog.BuiltIn.All.Select(p => $"\"{p.Id}\""));
+        string ids = string.Join(", ", ProtocolCatalog.BuiltIn.All.Select(p => p.Id).Concat(extraApproved).Select(id => $"\"{id}\""));
         for (int i = 0; i < Names.Count; i++)
         {
             string config = Path.Combine(Directory, $"{Names[i]}.party.json");
             File.WriteAllText(config, $$"""
-                { "name": "{{Names[i]}}", "datasets": { "lung": "{{Path.GetFileName(DataFiles[i])}}" }, "protocols": [ {{ids}} ], "peerTimeoutSeconds": {{peerTimeout.TotalSeconds}} }
+                { "name": "{{Names[i]}}", "datasets": { "lung": "{{Path.GetFileName(DataFiles[i])}}" }, "protocols": [ {{ids}} ], "peerTimeoutSeconds": {{peerTimeout.TotalSeconds}},
+                  "ledger": "{{Names[i]}}.privacy-ledger.db", "budgets": { "lung": { "epsilon": 10, "delta": 1e-5 } } }
                 """);
             configs.Add(config);
             keys.Add(Credentials[i].Save(Path.Combine(Directory, "keys")).KeyPath);
@@ -119,6 +125,7 @@ public sealed class TestFederation : IAsyncDisposable
         foreach (var daemon in Daemons) await daemon.DisposeAsync();
         foreach (var c in Credentials) c.Dispose();
         Analyst.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {
             System.IO.Directory.Delete(Directory, true);
