@@ -22,7 +22,7 @@ Derive((outputs, p) => new Dictionary<string, double[]> { ["iterations"] = new d
 Run(async mpc =>
 {
     if (mpc.Text("reveal") != "final")
-        throw new ArgumentException($"reveal={mpc.Text("reveal")} is not available: this version offers reveal=final (DP-noised intermediates need the differential-privacy mechanism).");
+        throw new ArgumentException($"reveal={mpc.Text("reveal")} is not available: this version offers reveal=final (DP-noised intermediate gradients are not implemented yet).");
     var fit = await mpc.Regression.Logistic(mpc.Text("outcome"), mpc.List("features"), mpc.Flag("intercept"), mpc.Number("lambda"),
         mpc.Integer("iterations"), mpc.Number("tolerance"), mpc.Flag("standard_errors"));
     await mpc.Output("coefficients", fit.Coefficients);

@@ -26,7 +26,7 @@ public sealed class BenchmarkRunner(int repetitions)
             baseline();
             baselineTimes.Add(watch.Elapsed.TotalMilliseconds);
         }
-        var row = (name, Median(secureTimes), Median(baselineTimes), note);
+        var row = (name, BenchData.Median(secureTimes), BenchData.Median(baselineTimes), note);
         _rows.Add(row);
         Console.WriteLine($"{row.name,-52} {row.Item2,10:F1} ms   clear {row.Item3,9:F3} ms   ratio {row.Item2 / Math.Max(row.Item3, 1e-6),10:F0}x   {note}");
     }
@@ -37,9 +37,4 @@ public sealed class BenchmarkRunner(int repetitions)
         Console.WriteLine(new string('-', 120));
     }
 
-    private static double Median(List<double> values)
-    {
-        values.Sort();
-        return values[values.Count / 2];
-    }
 }

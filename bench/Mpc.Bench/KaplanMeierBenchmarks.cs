@@ -23,7 +23,8 @@ internal static class KaplanMeierBenchmarks
         {
             var table = CsvTable.Load(Path.Combine(AppContext.BaseDirectory, "data", data + ".csv"));
             double horizon = table.Column("time").Max();
-            var files = Split(table, data, 3);
+            var lines = File.ReadAllLines(table.Source);
+            var files = BenchData.Split(lines[0], lines[1..], data, 3);
             var parameters = new Dictionary<string, string> { ["group"] = group, ["levels"] = levels, ["horizon"] = horizon.ToString(CultureInfo.InvariantCulture) };
             if (strata.Length > 0)
             {
@@ -53,29 +54,11 @@ internal static class KaplanMeierBenchmarks
                 if (r > 0) clearTimes.Add(watch.Elapsed.TotalSeconds);
             }
             string label = $"{data} by {group}{(strata.Length > 0 ? $", strata {strata}" : "")}";
-            Console.WriteLine($"logrank {label,-30} 3 parties: protocol {Median(protocol):F3} s, wall {Median(wall):F3} s (mpc local incl. daemons, TLS, data); clear {Median(clearTimes) * 1000:F2} ms; chi2 {chi2:F6} (clear {clear!.ChiSquare:F6})");
+            Console.WriteLine($"logrank {label,-30} 3 parties: protocol {BenchData.Median(protocol):F3} s, wall {BenchData.Median(wall):F3} s (mpc local incl. daemons, TLS, data); clear {BenchData.Median(clearTimes) * 1000:F2} ms; chi2 {chi2:F6} (clear {clear!.ChiSquare:F6})");
             foreach (var file in files) File.Delete(file);
         }
         Console.WriteLine();
     }
 
-    private static List<string> Split(CsvTable table, string name, int parties)
-    {
-        var lines = File.ReadAllLines(table.Source);
-        var files = new List<string>();
-        for (int p = 0; p < parties; p++)
-        {
-            string path = Path.Combine(Path.GetTempPath(), $"mpc-bench-{name}-{p}-{Guid.NewGuid():N}.csv");
-            int start = 1 + p * (lines.Length - 1) / parties, end = 1 + (p + 1) * (lines.Length - 1) / parties;
-            File.WriteAllLines(path, lines[start..end].Prepend(lines[0]));
-            files.Add(path);
-        }
-        return files;
-    }
 
-    private static double Median(List<double> values)
-    {
-        values.Sort();
-        return values[values.Count / 2];
-    }
 }

@@ -24,13 +24,7 @@ internal static class LogisticRegressionBenchmarks
         var rows = lines.Skip(1).Where(l => l.Length > 0).ToList();
         var train = rows.Where((_, i) => i % 5 != 4).ToList();
         var test = rows.Where((_, i) => i % 5 == 4).ToList();
-        var files = new List<string>();
-        for (int p = 0; p < 3; p++)
-        {
-            string path = Path.Combine(Path.GetTempPath(), $"mpc-bench-bc-{p}-{Guid.NewGuid():N}.csv");
-            File.WriteAllLines(path, train.Skip(p * train.Count / 3).Take((p + 1) * train.Count / 3 - p * train.Count / 3).Prepend(lines[0]));
-            files.Add(path);
-        }
+        var files = BenchData.Split(lines[0], train, "breast-cancer", 3);
         var features = table.ColumnNames.Where(c => c != "malignant").ToArray();
         var parameters = new Dictionary<string, string> { ["outcome"] = "malignant", ["features"] = string.Join(",", features), ["lambda"] = "1", ["iterations"] = "10" };
         var protocolTimes = new List<double>();
@@ -56,7 +50,7 @@ internal static class LogisticRegressionBenchmarks
         var secure = last!.Outputs["coefficients"].Values;
         double maxDifference = secure.Zip(clear, (a, b) => Math.Abs(a - b)).Max();
         var (tx, ty) = Matrix(test, features.Length);
-        Console.WriteLine($"logistic regression, breast cancer, 30 features, lambda 1, 10 Newton steps, 3 parties: protocol {Median(protocolTimes):F2} s, wall {Median(wallTimes):F2} s; clear {Median(clearTimes) * 1000:F1} ms");
+        Console.WriteLine($"logistic regression, breast cancer, 30 features, lambda 1, 10 Newton steps, 3 parties: protocol {BenchData.Median(protocolTimes):F2} s, wall {BenchData.Median(wallTimes):F2} s; clear {BenchData.Median(clearTimes) * 1000:F1} ms");
         Console.WriteLine($"  test accuracy ({test.Count} held-out rows): secure {Accuracy(secure, tx, ty):F4}, clear {Accuracy(clear, tx, ty):F4}; largest coefficient difference {maxDifference:E2}; {last.Rounds} rounds");
         Console.WriteLine();
         foreach (var file in files) File.Delete(file);
@@ -87,9 +81,4 @@ internal static class LogisticRegressionBenchmarks
         return (double)correct / y.Length;
     }
 
-    private static double Median(List<double> values)
-    {
-        values.Sort();
-        return values[values.Count / 2];
-    }
 }

@@ -49,11 +49,11 @@ internal static class TlsBenchmarks
         }
         // Each party sends its 10^6 output shares (8 bytes each) to the analyst over its own TLS connection.
         long bytesPerConnection = rows * 8L;
-        double session = Median(sessionTimes);
+        double session = BenchData.Median(sessionTimes);
         double rawMegabytesPerSecond = await RawTlsThroughputAsync(bytesPerConnection, repetitions);
         double rawSeconds = bytesPerConnection / (rawMegabytesPerSecond * 1e6);
-        double protocol = Median(protocolTimes);
-        Console.WriteLine($"secure sum of a 10^6 vector, 3 parties, TLS: protocol {protocol:F3} s; session {session:F3} s incl. parsing 3x10^6 CSV rows; wall {Median(wallTimes):F3} s incl. daemon start ({last!.Outputs["sum"].Values.Length} sums, median of {repetitions})");
+        double protocol = BenchData.Median(protocolTimes);
+        Console.WriteLine($"secure sum of a 10^6 vector, 3 parties, TLS: protocol {protocol:F3} s; session {session:F3} s incl. parsing 3x10^6 CSV rows; wall {BenchData.Median(wallTimes):F3} s incl. daemon start ({last!.Outputs["sum"].Values.Length} sums, median of {repetitions})");
         Console.WriteLine($"raw TLS, one framed connection, {bytesPerConnection / 1e6:F0} MB (one party's output shares): {rawSeconds:F3} s ({rawMegabytesPerSecond:F0} MB/s)");
         Console.WriteLine($"ratio protocol / raw transfer: {protocol / rawSeconds:F1}x; session / raw transfer: {session / rawSeconds:F1}x");
         Console.WriteLine();
@@ -87,12 +87,7 @@ internal static class TlsBenchmarks
             if (frame!.Payload.Length != payload.Length) throw new InvalidOperationException("Short frame.");
             if (r > 0) times.Add(watch.Elapsed.TotalSeconds);
         }
-        return bytes / Median(times) / 1e6;
+        return bytes / BenchData.Median(times) / 1e6;
     }
 
-    private static double Median(List<double> values)
-    {
-        values.Sort();
-        return values[values.Count / 2];
-    }
 }
