@@ -13,7 +13,8 @@ namespace Mpc.Scripting;
 /// </summary>
 public sealed class ScriptProtocol : IProtocolDefinition
 {
-    private static readonly TimeSpan DeclarationLimit = TimeSpan.FromSeconds(10);
+    // Runaway top-level code is stopped by the loop guard; the declarations themselves take milliseconds.
+    private static readonly TimeSpan DeclarationLimit = TimeSpan.FromSeconds(60);
     private readonly ScriptRunner<object> _runner;
     private readonly ScriptGlobals _declarations;
 
@@ -53,7 +54,7 @@ public sealed class ScriptProtocol : IProtocolDefinition
     {
         ArgumentNullException.ThrowIfNull(context);
         var limit = context.TimeLimit;
-        var globals = await RunTopLevelAsync(limit).ConfigureAwait(false);
+        var globals = await RunTopLevelAsync(limit, wallClock: true).ConfigureAwait(false);
         using var runtime = context.CreateRuntime<UInt128>(Format);
         var session = new ScriptSession(runtime, context);
         try
@@ -74,7 +75,7 @@ public sealed class ScriptProtocol : IProtocolDefinition
 
     private ScriptGlobals Declare()
     {
-        var globals = RunTopLevelAsync(DeclarationLimit).GetAwaiter().GetResult();
+        var globals = RunTopLevelAsync(DeclarationLimit, wallClock: false).GetAwaiter().GetResult();
         if (globals.Body is null)
             throw new ScriptCompilationException([new ScriptDiagnostic(Name, 1, 1, "MPC002", "the script never calls Run(async mpc => { ... }) with its protocol body.")]);
         var undeclaredDerived = globals.DeclaredOutputs.Where(o => o.Kind == OutputKind.Derived).ToList();
@@ -83,13 +84,14 @@ public sealed class ScriptProtocol : IProtocolDefinition
         return globals;
     }
 
-    private async Task<ScriptGlobals> RunTopLevelAsync(TimeSpan limit)
+    private async Task<ScriptGlobals> RunTopLevelAsync(TimeSpan limit, bool wallClock)
     {
         var globals = new ScriptGlobals();
         globals.Guard.Arm(limit);
         try
         {
-            await _runner(globals).WaitAsync(limit).ConfigureAwait(false);
+            var run = _runner(globals);
+            await (wallClock ? run.WaitAsync(limit) : run).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
