@@ -14,7 +14,7 @@ namespace Mpc.Federation;
 public sealed class AnalystClient(Roster roster, PartyCredentials credentials, ProtocolCatalog catalog, ILogger logger)
 {
     /// <summary>Time to connect, hand-shake and hear back from every party.</summary>
-    public TimeSpan SetupTimeout { get; init; } = TimeSpan.FromSeconds(15);
+    public TimeSpan SetupTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>After one party reports a failure, how long to wait for the others' reports.</summary>
     public TimeSpan AbortGrace { get; init; } = TimeSpan.FromSeconds(10);

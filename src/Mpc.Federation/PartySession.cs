@@ -169,7 +169,8 @@ internal sealed class PartySession : IAsyncDisposable
     private async Task<SessionStart?> WaitForStartAsync()
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_cancel.Token);
-        timeout.CancelAfter(_daemon.HandshakeTimeout * 3);
+        // Other parties may be compiling a script before they answer the analyst.
+        timeout.CancelAfter(TimeSpan.FromSeconds(90));
         var frame = await _analystConnection.ReadAsync(timeout.Token).ConfigureAwait(false);
         if (frame is null) return null;
         var message = ControlCodec.Decode(frame.Payload, _analyst.Name);

@@ -79,7 +79,7 @@ public sealed class TestFederation : IAsyncDisposable
     public string LedgerOf(int party) => Path.Combine(Directory, $"{Names[party]}.privacy-ledger.db");
 
     public AnalystClient Client(Roster? roster = null, PartyCredentials? analyst = null, Func<int, string?, string?>? scriptForParty = null) =>
-        new(roster ?? Roster, analyst ?? Analyst, ProtocolCatalog.BuiltIn, NullLogger.Instance) { SetupTimeout = TimeSpan.FromSeconds(10), ScriptForParty = scriptForParty };
+        new(roster ?? Roster, analyst ?? Analyst, ProtocolCatalog.BuiltIn, NullLogger.Instance) { SetupTimeout = TimeSpan.FromSeconds(60), ScriptForParty = scriptForParty };
 
     /// <summary>The repository's root (where Mpc.sln is), for the examples and protocols folders.</summary>
     public static string RepositoryRoot()
