@@ -84,7 +84,6 @@ public static class TranscriptAuditor
             if (seq != i)
             {
                 Break(i, $"has sequence number {seq} at position {i}: an entry was removed, inserted or moved.");
-
             }
             if (type == "signature")
             {
@@ -93,14 +92,12 @@ public static class TranscriptAuditor
                 if (line["head"]?.GetValue<string>() != previous)
                 {
                     Fail(i, "the signed head is not the hash of the last entry: the transcript was changed after signing, or the signature belongs to another transcript.");
-    
                 }
                 break;
             }
             if (line["prev"]?.GetValue<string>() != previous)
             {
                 Break(i, $"its prev does not match the hash of entry {i - 1}: entry {i - 1} was changed, or an entry was removed, inserted or moved.");
-
             }
             previous = Hash(lines[i]);
             entries.Add(new Entry(seq, type, line));
