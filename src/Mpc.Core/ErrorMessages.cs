@@ -54,6 +54,9 @@ public static class ErrorMessages
     public static string PreprocessingShortfall(string kind, int requested, int delivered) =>
         $"Preprocessing delivered {delivered} {kind} where {requested} were requested.";
 
+    public static string UnknownPreprocessing(string mode) =>
+        $"Preprocessing '{mode}' is not available: use 'ot' (dealer-free oblivious transfer) or 'dealer' (trusted dealer, for tests).";
+
     public static string DuplicateMessage(string from, long tag) =>
         $"{from} sent two messages with tag {tag}.";
 

@@ -6,7 +6,7 @@ namespace Mpc.Runtime.Harness;
 
 /// <summary>
 /// Runs N parties of one protocol in this process over an <see cref="InMemoryNetwork"/>, with
-/// trusted-dealer preprocessing. The protocol code is the real code; only the transport differs.
+/// dealer-free OT preprocessing (or the trusted dealer when asked). The protocol code is the real code; only the transport differs.
 /// When a party fails, the others are cancelled and the run throws
 /// <see cref="ProtocolAbortedException"/> naming it.
 /// </summary>
@@ -21,14 +21,17 @@ public static class LocalHarness
         var format = options.Format ?? (RingArithmetic<T>.Bits == 64 ? FixedPointFormat.Ring64 : FixedPointFormat.Ring128);
         var network = new InMemoryNetwork(partyCount, options.ReceiveTimeout);
         var seeds = PairwiseSeeds.CreateForLocalParties(partyCount);
+        if (options.Preprocessing is not ("ot" or "dealer")) throw new ArgumentException(ErrorMessages.UnknownPreprocessing(options.Preprocessing), nameof(options));
         var dealerSecret = options.DealerSecret ?? AesCtrRandom.NewSeed();
         using var abort = new CancellationTokenSource();
         var runtimes = new MpcRuntime<T>[partyCount];
         for (int i = 0; i < partyCount; i++)
         {
-            IPreprocessing<T> preprocessing = i == 0
-                ? DealerPreprocessing<T>.ForDealer(partyCount, dealerSecret)
-                : DealerPreprocessing<T>.ForParty(DealerPreprocessing<T>.PartySeed(dealerSecret, i));
+            IPreprocessing<T> preprocessing = options.Preprocessing == "ot"
+                ? new OtPreprocessing<T>(network.GetChannel(i), abort.Token)
+                : i == 0
+                    ? DealerPreprocessing<T>.ForDealer(partyCount, dealerSecret)
+                    : DealerPreprocessing<T>.ForParty(DealerPreprocessing<T>.PartySeed(dealerSecret, i));
             runtimes[i] = new MpcRuntime<T>(network.GetChannel(i), preprocessing, format, seeds[i], options.RevealPolicy, abort.Token);
         }
         try

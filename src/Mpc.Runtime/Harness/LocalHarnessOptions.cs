@@ -12,6 +12,9 @@ public sealed record LocalHarnessOptions
 
     public IRevealPolicy RevealPolicy { get; init; } = OpenRevealPolicy.Instance;
 
-    /// <summary>The dealer's secret; fresh from the OS RNG when null.</summary>
+    /// <summary>"ot" (dealer-free, the default) or "dealer" (trusted dealer, for tests that isolate the online phase).</summary>
+    public string Preprocessing { get; init; } = "ot";
+
+    /// <summary>The dealer's secret in dealer mode; fresh from the OS RNG when null.</summary>
     public byte[]? DealerSecret { get; init; }
 }

@@ -1,0 +1,96 @@
+namespace Mpc.Runtime.Preprocessing.Ot;
+
+/// <summary>
+/// A stream of preprocessing batches of one kind, produced ahead of demand. Batch i has a size
+/// that depends on i only, and a batch starts when the items started but not yet taken fall below
+/// the next batch's size, so every party starts the same batches at the same point of its program
+/// (tags stay in step) however fast it runs. At most two batches are produced at once.
+/// </summary>
+internal sealed class BatchPool<TBatch> where TBatch : class
+{
+    private readonly Func<long, int, Task<TBatch>> _produce;
+    private readonly int _first;
+    private readonly int _max;
+    private readonly int _granularity;
+    private readonly List<(Task<TBatch> Task, int Size)> _batches = [];
+    private readonly List<Task> _started = [];
+    private int _cursorBatch;
+    private int _cursorOffset;
+    private long _available;
+    private long _next;
+    private Task? _previous;
+    private Task? _beforePrevious;
+
+    public BatchPool(Func<long, int, Task<TBatch>> produce, int first, int max, int granularity)
+    {
+        _produce = produce;
+        _first = first;
+        _max = max;
+        _granularity = granularity;
+    }
+
+    /// <summary>Every batch started so far, to wait for at the end of the session.</summary>
+    public IReadOnlyList<Task> Started => _started;
+
+    /// <summary>
+    /// Reserves <paramref name="count"/> items now (the order of calls is the order of reservation)
+    /// and returns the pieces, each to be awaited.
+    /// </summary>
+    public List<(Task<TBatch> Batch, int Offset, int Count)> Reserve(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        lock (_batches)
+        {
+            while (_available < count) Start();
+            var pieces = new List<(Task<TBatch>, int, int)>();
+            int need = count;
+            while (need > 0)
+            {
+                var (task, size) = _batches[_cursorBatch];
+                int take = Math.Min(need, size - _cursorOffset);
+                pieces.Add((task, _cursorOffset, take));
+                need -= take;
+                _cursorOffset += take;
+                if (_cursorOffset == size)
+                {
+                    _cursorBatch++;
+                    _cursorOffset = 0;
+                }
+            }
+            _available -= count;
+            // Drop fully reserved batches so their memory goes once the caller has copied them.
+            if (_cursorBatch > 0)
+            {
+                _batches.RemoveRange(0, _cursorBatch);
+                _cursorBatch = 0;
+            }
+            if (_available < NextSize()) Start();
+            return pieces;
+        }
+    }
+
+    private int NextSize()
+    {
+        long size = (long)_first << (int)Math.Min(_next, 24);
+        return (int)Math.Min(_max, size) / _granularity * _granularity;
+    }
+
+    private void Start()
+    {
+        int size = NextSize();
+        long index = _next++;
+        var gate = _beforePrevious;
+        var task = Task.Run(async () =>
+        {
+            // Two batches at a time: one computing while the other waits on the network.
+            if (gate is not null) await gate.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            return await _produce(index, size).ConfigureAwait(false);
+        });
+        _beforePrevious = _previous;
+        _previous = task;
+        _batches.Add((task, size));
+        _started.RemoveAll(t => t.IsCompleted);
+        _started.Add(task);
+        _available += size;
+    }
+}

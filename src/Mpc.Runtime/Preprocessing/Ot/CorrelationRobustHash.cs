@@ -1,0 +1,66 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+
+namespace Mpc.Runtime.Preprocessing.Ot;
+
+/// <summary>
+/// The circular correlation-robust hash of Guo, Katz, Wang and Yu, "Efficient and Secure
+/// Multiparty Computation from Fixed-Key Block Ciphers" (IEEE S&amp;P 2020):
+/// H(x) = AES_K(sigma(x)) XOR sigma(x) with a fixed public key K and the linear orthomorphism
+/// sigma(hi, lo) = (hi XOR lo, hi). It breaks the correlation q XOR t = c * Delta that OT extension
+/// leaves, so the unchosen message is pseudo-random to the receiver. Blocks are 128 bits, stored as
+/// two ulongs (low word first).
+/// </summary>
+public sealed class CorrelationRobustHash : IDisposable
+{
+    // Fixed and public by design: security rests on AES behaving as a random permutation, not on a secret key.
+    private static readonly byte[] FixedKey = SHA256.HashData("mpc/ccr-hash/fixed-key/v1"u8)[..16];
+    private readonly Aes _aes;
+
+    public CorrelationRobustHash()
+    {
+        _aes = Aes.Create();
+        _aes.Key = FixedKey;
+    }
+
+    /// <summary>output[j] = H(input[j] XOR offset) for each 128-bit block (offset is zero or Delta).</summary>
+    public void Hash(ReadOnlySpan<ulong> input, ReadOnlySpan<ulong> offset, Span<ulong> output)
+    {
+        if (input.Length != output.Length || (input.Length & 1) != 0 || offset.Length != 2)
+            throw new ArgumentException("Hash blocks must be whole 128-bit blocks of equal count.");
+        ulong offLo = offset[0], offHi = offset[1];
+        var sigma = new ulong[input.Length];
+        for (int i = 0; i < input.Length; i += 2)
+        {
+            ulong lo = input[i] ^ offLo, hi = input[i + 1] ^ offHi;
+            sigma[i] = hi;
+            sigma[i + 1] = hi ^ lo;
+        }
+        _aes.EncryptEcb(MemoryMarshal.AsBytes(sigma.AsSpan()), MemoryMarshal.AsBytes(output), PaddingMode.None);
+        for (int i = 0; i < output.Length; i++) output[i] ^= sigma[i];
+    }
+
+    /// <summary>
+    /// Stretches each 128-bit hash h_j into <paramref name="blocksPerSeed"/> blocks
+    /// AES_K(h_j XOR u) XOR h_j XOR u for u = 0, 1, ... (the same fixed-key construction with a counter).
+    /// </summary>
+    public void Expand(ReadOnlySpan<ulong> seeds, int blocksPerSeed, Span<ulong> output)
+    {
+        int count = seeds.Length / 2;
+        if (output.Length != checked(count * blocksPerSeed * 2)) throw new ArgumentException("Expansion output has the wrong size.");
+        var input = new ulong[output.Length];
+        for (int j = 0; j < count; j++)
+        {
+            for (int u = 0; u < blocksPerSeed; u++)
+            {
+                int at = (j * blocksPerSeed + u) * 2;
+                input[at] = seeds[2 * j] ^ (ulong)u;
+                input[at + 1] = seeds[2 * j + 1];
+            }
+        }
+        _aes.EncryptEcb(MemoryMarshal.AsBytes(input.AsSpan()), MemoryMarshal.AsBytes(output), PaddingMode.None);
+        for (int i = 0; i < output.Length; i++) output[i] ^= input[i];
+    }
+
+    public void Dispose() => _aes.Dispose();
+}

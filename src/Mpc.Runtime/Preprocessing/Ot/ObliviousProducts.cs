@@ -1,0 +1,198 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using Mpc.Core;
+
+namespace Mpc.Runtime.Preprocessing.Ot;
+
+/// <summary>
+/// Secret-shared products from correlated OT, as in Gilboa (CRYPTO 1999) and MP-SPDZ's semi2k:
+/// the receiver holds a value b (its bits are the OT choices), the sender a vector x; afterwards
+/// receiver and sender hold additive shares of b * x in Z_2^k. For bit l of b the sender's two
+/// messages are m0 * 2^l and (m0 + x) * 2^l, so only the low k - l bits of each correction travel.
+/// The bit variant does the same over GF(2) (x AND b, for AND triples).
+/// </summary>
+/// <remarks>
+/// Wire format, after the extension's u (tag): at tag + 1 the sender sends for each entry e, each
+/// bit l &lt; bits and each vector element the correction d = H(q) - H(q XOR Delta) + x mod
+/// 2^(k-l), little-endian in ceil((k-l)/8) bytes; the bit variant sends one packed bit per OT.
+/// </remarks>
+public static class ObliviousProducts
+{
+    private static readonly ulong[] NoOffset = new ulong[2];
+
+    /// <summary>Bytes of the correction message for these shapes.</summary>
+    public static int CorrectionBytes(int ringBits, int entries, int bits, int length)
+    {
+        int perEntry = 0;
+        for (int l = 0; l < bits; l++) perEntry += (ringBits - l + 7) / 8;
+        return checked(entries * length * perEntry);
+    }
+
+    /// <summary>OT count rounded up to the extension's granularity of 128.</summary>
+    public static int PaddedCount(int count) => checked((count + 127) & ~127);
+
+    /// <summary>
+    /// Receiver: choice bit e * bits + l is bit l of this party's value for entry e (padded to a
+    /// multiple of 128 bits). Returns shares of value_e * x_e (entries * length ring elements).
+    /// </summary>
+    public static async Task<T[]> ReceiveAsync<T>(OtSession session, int peer, long tag, ulong[] choices, int entries, int bits, int length, CancellationToken cancellationToken)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(choices);
+        int k = RingArithmetic<T>.Bits;
+        int m = checked(entries * bits);
+        if (choices.Length * 64 != PaddedCount(m)) throw new ArgumentException("Choice bits must be padded to a multiple of 128.", nameof(choices));
+        var rows = await session.ReceiverFrom(peer).ExtendAsync(session.Channel, peer, tag, choices, cancellationToken).ConfigureAwait(false);
+        var (hashes, stride) = HashRows<T>(session, rows, m, length, delta: false);
+        var payload = await session.Channel.ReceiveAsync(peer, tag + 1, cancellationToken).ConfigureAwait(false);
+        int expected = CorrectionBytes(k, entries, bits, length);
+        if (payload.Length != expected) throw new ProtocolAbortedException(ErrorMessages.PayloadSize(peer, tag + 1, expected, payload.Length), session.Channel.GetPartyName(peer));
+        // Reads take a whole T at each offset, so the buffer carries slack past the last field.
+        var corrections = new byte[payload.Length + 16];
+        payload.CopyTo(corrections, 0);
+        var result = new T[checked(entries * length)];
+        Combine(hashes, stride, corrections, choices, result, entries, bits, length);
+        return result;
+    }
+
+    /// <summary>Sender: x holds entries * length ring elements. Returns shares of value_e * x_e.</summary>
+    public static async Task<T[]> SendAsync<T>(OtSession session, int peer, long tag, T[] x, int entries, int bits, int length, CancellationToken cancellationToken)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(x);
+        int k = RingArithmetic<T>.Bits;
+        int m = checked(entries * bits);
+        if (x.Length != checked(entries * length)) throw new ArgumentException("Correlation vector has the wrong length.", nameof(x));
+        var rows = await session.SenderTo(peer).ExtendAsync(session.Channel, peer, tag, PaddedCount(m), cancellationToken).ConfigureAwait(false);
+        var (h0, stride) = HashRows<T>(session, rows, m, length, delta: false);
+        var (h1, _) = HashRows<T>(session, rows, m, length, delta: true, peer);
+        var message = new byte[CorrectionBytes(k, entries, bits, length) + 16];
+        var result = new T[x.Length];
+        Correct(h0, h1, stride, x, message, result, entries, bits, length);
+        await session.Channel.SendAsync(peer, tag + 1, message.AsMemory(0, message.Length - 16), cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>Receiver over GF(2): returns XOR shares of choice_j AND x_j for the m = 64 * choices.Length OTs.</summary>
+    public static async Task<ulong[]> ReceiveBitsAsync(OtSession session, int peer, long tag, ulong[] choices, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(choices);
+        var rows = await session.ReceiverFrom(peer).ExtendAsync(session.Channel, peer, tag, choices, cancellationToken).ConfigureAwait(false);
+        var h = new ulong[rows.Length];
+        session.Hash.Hash(rows, NoOffset, h);
+        var payload = await session.Channel.ReceiveAsync(peer, tag + 1, cancellationToken).ConfigureAwait(false);
+        if (payload.Length != choices.Length * 8) throw new ProtocolAbortedException(ErrorMessages.PayloadSize(peer, tag + 1, choices.Length * 8, payload.Length), session.Channel.GetPartyName(peer));
+        var d = MemoryMarshal.Cast<byte, ulong>(payload.AsSpan());
+        var result = LowBits(h);
+        for (int w = 0; w < result.Length; w++) result[w] ^= d[w] & choices[w];
+        return result;
+    }
+
+    /// <summary>Sender over GF(2): x holds one bit per OT; returns XOR shares of choice_j AND x_j.</summary>
+    public static async Task<ulong[]> SendBitsAsync(OtSession session, int peer, long tag, ulong[] x, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(x);
+        var sender = session.SenderTo(peer);
+        var rows = await sender.ExtendAsync(session.Channel, peer, tag, 64 * x.Length, cancellationToken).ConfigureAwait(false);
+        var h0 = new ulong[rows.Length];
+        var h1 = new ulong[rows.Length];
+        session.Hash.Hash(rows, NoOffset, h0);
+        session.Hash.Hash(rows, sender.Delta, h1);
+        var s0 = LowBits(h0);
+        var s1 = LowBits(h1);
+        var message = new byte[x.Length * 8];
+        var d = MemoryMarshal.Cast<byte, ulong>(message.AsSpan());
+        for (int w = 0; w < x.Length; w++) d[w] = s0[w] ^ s1[w] ^ x[w];
+        await session.Channel.SendAsync(peer, tag + 1, message, cancellationToken).ConfigureAwait(false);
+        return s0;
+    }
+
+    // Bit 0 of each hash block, packed.
+    private static ulong[] LowBits(ReadOnlySpan<ulong> blocks)
+    {
+        int m = blocks.Length / 2;
+        var result = new ulong[(m + 63) / 64];
+        for (int j = 0; j < m; j++) result[j >> 6] |= (blocks[2 * j] & 1UL) << (j & 63);
+        return result;
+    }
+
+    // Hashes of the first m rows (XOR Delta when asked), stretched to `length` ring elements per OT when length > 1.
+    private static (ulong[] Blocks, int Stride) HashRows<T>(OtSession session, ulong[] rows, int m, int length, bool delta, int peer = -1)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        int k = RingArithmetic<T>.Bits;
+        var input = rows.AsSpan(0, 2 * m);
+        var hashed = new ulong[2 * m];
+        session.Hash.Hash(input, delta ? session.SenderTo(peer).Delta : NoOffset, hashed);
+        if (length == 1) return (hashed, 128 / k);
+        int blocks = (length * k + 127) / 128;
+        var expanded = new ulong[checked(2 * m * blocks)];
+        session.Hash.Expand(hashed, blocks, expanded);
+        return (expanded, blocks * 128 / k);
+    }
+
+    private static void Combine<T>(ulong[] hashBlocks, int stride, byte[] corrections, ulong[] choices, T[] result, int entries, int bits, int length)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        int k = RingArithmetic<T>.Bits;
+        var h = MemoryMarshal.Cast<ulong, T>(hashBlocks.AsSpan());
+        var buffer = corrections.AsSpan();
+        int position = 0;
+        unchecked
+        {
+            for (int e = 0; e < entries; e++)
+            {
+                var output = result.AsSpan(e * length, length);
+                for (int l = 0; l < bits; l++)
+                {
+                    int j = e * bits + l;
+                    T mask = ((choices[j >> 6] >> (j & 63)) & 1) != 0 ? T.AllBitsSet : T.Zero;
+                    int width = (k - l + 7) / 8;
+                    var hj = h.Slice(j * stride, length);
+                    for (int u = 0; u < length; u++)
+                    {
+                        T d = MemoryMarshal.Read<T>(buffer[position..]);
+                        position += width;
+                        output[u] += (hj[u] + (d & mask)) << l;
+                    }
+                }
+            }
+        }
+    }
+
+    private static void Correct<T>(ulong[] h0Blocks, ulong[] h1Blocks, int stride, T[] x, byte[] message, T[] result, int entries, int bits, int length)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        int k = RingArithmetic<T>.Bits;
+        var h0 = MemoryMarshal.Cast<ulong, T>(h0Blocks.AsSpan());
+        var h1 = MemoryMarshal.Cast<ulong, T>(h1Blocks.AsSpan());
+        var buffer = message.AsSpan();
+        int position = 0;
+        unchecked
+        {
+            for (int e = 0; e < entries; e++)
+            {
+                var xe = x.AsSpan(e * length, length);
+                var output = result.AsSpan(e * length, length);
+                for (int l = 0; l < bits; l++)
+                {
+                    int j = e * bits + l;
+                    int width = (k - l + 7) / 8;
+                    var m0 = h0.Slice(j * stride, length);
+                    var m1 = h1.Slice(j * stride, length);
+                    for (int u = 0; u < length; u++)
+                    {
+                        T d = m0[u] - m1[u] + xe[u];
+                        MemoryMarshal.Write(buffer[position..], in d);
+                        position += width;
+                        output[u] -= m0[u] << l;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+namespace Mpc.Runtime.Preprocessing.Ot;
+
+/// <summary>
+/// Message tags of dealer-free preprocessing. They live apart from the online program counter
+/// (bit 62 set), so preprocessing can run ahead of the online phase: tag = 2^62 | kind &lt;&lt; 54 |
+/// batch &lt;&lt; 16 | step, where every party numbers the batches of a kind in the same order.
+/// </summary>
+public static class PreprocessingTags
+{
+    public const int Triples = 2;
+    public const int BinaryTriples = 3;
+    public const int DaBits = 4;
+    public const int MatrixTriples = 5;
+    private const int SetupKind = 1;
+
+    /// <summary>Tag of a batch step; the ring width is part of the kind so two rings never collide.</summary>
+    public static long Of(int kind, int ringBits, long batch, int step)
+    {
+        if (batch < 0 || batch >= 1L << 38) throw new ArgumentOutOfRangeException(nameof(batch));
+        if (step < 0 || step >= 1 << 16) throw new ArgumentOutOfRangeException(nameof(step));
+        long k = kind | (ringBits == 128 ? 32 : 0);
+        return (1L << 62) | (k << 54) | (batch << 16) | (long)step;
+    }
+
+    /// <summary>Tag of the base OTs of the extension instance where <paramref name="sender"/> sends to <paramref name="receiver"/>.</summary>
+    public static long Setup(int ringBits, int sender, int receiver) => Of(SetupKind, ringBits, sender * 4096L + receiver, 0);
+}

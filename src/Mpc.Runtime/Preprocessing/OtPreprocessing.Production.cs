@@ -1,0 +1,151 @@
+using System.Runtime.InteropServices;
+using Mpc.Core;
+using Mpc.Runtime.Preprocessing.Ot;
+
+namespace Mpc.Runtime.Preprocessing;
+
+// How each kind of item is made from pairwise oblivious products.
+public sealed partial class OtPreprocessing<T>
+{
+    private async Task<TripleBatch> ProduceTriplesAsync(long batch, int count)
+    {
+        var session = await SessionAsync().ConfigureAwait(false);
+        var a = RandomRing(count);
+        var b = RandomRing(count);
+        var c = new T[count];
+        RingArithmetic<T>.Multiply(a, b, c);
+        long tag = PreprocessingTags.Of(PreprocessingTags.Triples, K, batch, 0);
+        var choices = MemoryMarshal.Cast<T, ulong>(b.AsSpan()).ToArray();
+        var parts = new List<Task<T[]>>();
+        foreach (int peer in Peers())
+        {
+            // Shares of a_peer * b_self (this party chooses with b's bits) and of a_self * b_peer.
+            parts.Add(Task.Run(() => ObliviousProducts.ReceiveAsync<T>(session, peer, tag, choices, count, K, 1, _cancellation)));
+            parts.Add(Task.Run(() => ObliviousProducts.SendAsync(session, peer, tag, a, count, K, 1, _cancellation)));
+        }
+        foreach (var part in await Task.WhenAll(parts).ConfigureAwait(false)) RingArithmetic<T>.AddInPlace(c, part);
+        return new TripleBatch(a, b, c);
+    }
+
+    private async Task<BinaryBatch> ProduceBinaryAsync(long batch, int words)
+    {
+        var session = await SessionAsync().ConfigureAwait(false);
+        var a = RandomWords(words);
+        var b = RandomWords(words);
+        var c = new ulong[words];
+        BitSlicing.And(a, b, c);
+        long tag = PreprocessingTags.Of(PreprocessingTags.BinaryTriples, K, batch, 0);
+        var parts = new List<Task<ulong[]>>();
+        foreach (int peer in Peers())
+        {
+            parts.Add(Task.Run(() => ObliviousProducts.ReceiveBitsAsync(session, peer, tag, b, _cancellation)));
+            parts.Add(Task.Run(() => ObliviousProducts.SendBitsAsync(session, peer, tag, a, _cancellation)));
+        }
+        foreach (var part in await Task.WhenAll(parts).ConfigureAwait(false)) BitSlicing.Xor(c, part, c);
+        return new BinaryBatch(a, b, c);
+    }
+
+    // Party m folds its bit s_m into the arithmetic sharing of s_0 XOR ... XOR s_(m-1): x XOR s = x + s - 2 x s.
+    private async Task<DaBitBatch> ProduceDaBitsAsync(long batch, int count)
+    {
+        var session = await SessionAsync().ConfigureAwait(false);
+        var bits = RandomWords(count / 64);
+        var share = new T[count];
+        if (Self == 0)
+        {
+            for (int i = 0; i < count; i++) share[i] = BitSlicing.Get(bits, i) ? T.One : T.Zero;
+        }
+        for (int m = 1; m < Parties; m++)
+        {
+            long tag = PreprocessingTags.Of(PreprocessingTags.DaBits, K, batch, 2 * m);
+            if (Self == m)
+            {
+                var products = await Task.WhenAll(Enumerable.Range(0, m).Select(j =>
+                    Task.Run(() => ObliviousProducts.ReceiveAsync<T>(session, j, tag, bits, count, 1, 1, _cancellation)))).ConfigureAwait(false);
+                unchecked
+                {
+                    for (int i = 0; i < count; i++)
+                    {
+                        T xs = T.Zero;
+                        foreach (var p in products) xs += p[i];
+                        share[i] = (BitSlicing.Get(bits, i) ? T.One : T.Zero) - (xs << 1);
+                    }
+                }
+            }
+            else if (Self < m)
+            {
+                var product = await ObliviousProducts.SendAsync(session, m, tag, share, count, 1, 1, _cancellation).ConfigureAwait(false);
+                unchecked
+                {
+                    for (int i = 0; i < count; i++) share[i] -= product[i] << 1;
+                }
+            }
+        }
+        return new DaBitBatch(share, bits);
+    }
+
+    public async ValueTask<MatrixTriple<T>> GetMatrixTripleAsync(int rows, int inner, int columns, CancellationToken cancellationToken)
+    {
+        long index;
+        lock (_matrixTasks)
+        {
+            index = _matrixCount++;
+        }
+        var task = Task.Run(() => ProduceMatrixTripleAsync(index, rows, inner, columns));
+        lock (_matrixTasks)
+        {
+            _matrixTasks.RemoveAll(t => t.IsCompleted);
+            _matrixTasks.Add(task);
+        }
+        return await task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // C = A B with A (rows x inner), B (inner x columns). The chooser's matrix is the one with fewer OTs:
+    // B's entries (vectors are A's columns) when columns <= rows, else A's entries (vectors are B's rows).
+    private async Task<MatrixTriple<T>> ProduceMatrixTripleAsync(long batch, int rows, int inner, int columns)
+    {
+        var session = await SessionAsync().ConfigureAwait(false);
+        var a = RandomRing(checked(rows * inner));
+        var b = RandomRing(checked(inner * columns));
+        var c = new T[checked(rows * columns)];
+        RingArithmetic<T>.MatrixMultiply(a, b, c, rows, inner, columns);
+        long tag = PreprocessingTags.Of(PreprocessingTags.MatrixTriples, K, batch, 0);
+        bool chooseB = columns <= rows;
+        int entries = chooseB ? inner * columns : rows * inner;
+        int length = chooseB ? rows : columns;
+        var chooser = chooseB ? b : a;
+        var choices = new ulong[ObliviousProducts.PaddedCount(checked(entries * K)) / 64];
+        MemoryMarshal.Cast<T, ulong>(chooser.AsSpan()).CopyTo(choices);
+        // The vector sent against entry e: column l of A for B's entry (l, q); row l of B for A's entry (i, l).
+        var vectors = new T[checked(entries * length)];
+        for (int e = 0; e < entries; e++)
+        {
+            int l = chooseB ? e / columns : e % inner;
+            for (int u = 0; u < length; u++) vectors[e * length + u] = chooseB ? a[u * inner + l] : b[l * columns + u];
+        }
+        var parts = new List<Task<T[]>>();
+        foreach (int peer in Peers())
+        {
+            parts.Add(Task.Run(() => ObliviousProducts.ReceiveAsync<T>(session, peer, tag, choices, entries, K, length, _cancellation)));
+            parts.Add(Task.Run(() => ObliviousProducts.SendAsync(session, peer, tag, vectors, entries, K, length, _cancellation)));
+        }
+        unchecked
+        {
+            foreach (var part in await Task.WhenAll(parts).ConfigureAwait(false))
+            {
+                for (int e = 0; e < entries; e++)
+                {
+                    for (int u = 0; u < length; u++)
+                    {
+                        // Entry (l, q) of B contributes to C[u, q]; entry (i, l) of A contributes to C[i, u].
+                        int target = chooseB ? u * columns + e % columns : (e / inner) * columns + u;
+                        c[target] += part[e * length + u];
+                    }
+                }
+            }
+        }
+        return new MatrixTriple<T>(a, b, c, rows, inner, columns);
+    }
+
+    private IEnumerable<int> Peers() => Enumerable.Range(0, Parties).Where(p => p != Self);
+}

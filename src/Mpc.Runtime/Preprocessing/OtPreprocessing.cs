@@ -1,0 +1,196 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using Mpc.Core;
+using Mpc.Runtime.Preprocessing.Ot;
+
+namespace Mpc.Runtime.Preprocessing;
+
+/// <summary>
+/// Dealer-free preprocessing from oblivious transfer between every pair of parties, in the style
+/// of MP-SPDZ's semi2k (Keller, CCS 2020): base OTs (Chou-Orlandi), IKNP OT extension, and
+/// Gilboa products. Secure against a semi-honest adversary corrupting up to N-1 parties, like the
+/// rest of the runtime: each party's contributions are fresh local randomness, and each pairwise
+/// product reveals nothing to either side beyond its own share.
+/// </summary>
+/// <remarks>
+/// What each item costs, per ordered pair of parties (k = ring bits):
+/// Beaver triple: this party draws a_i, b_i; c_i = a_i b_i + shares of a_j b_i and a_i b_j, k OTs
+/// each way. AND triple: the same over GF(2), one OT per bit each way. daBit: each party draws a
+/// bit s_i; the binary sharing is (s_i); the arithmetic sharing folds x XOR s = x + s - 2xs party
+/// by party, one OT per pair (N-1 rounds). edaBit and truncation pair: k daBits, r = sum 2^t b_t,
+/// with r &gt;&gt; shift and the top bit taken from the same bits. Matrix triple (n x m by m x p):
+/// m * min(n, p) * k OTs with vector corrections of max(n, p) elements.
+/// Triples, AND triples and daBits are made in batches ahead of demand (<see cref="BatchPool{TBatch}"/>).
+/// </remarks>
+public sealed partial class OtPreprocessing<T> : IPreprocessing<T>, IDisposable where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+{
+    private static readonly int K = RingArithmetic<T>.Bits;
+    private readonly IPartyChannel _channel;
+    private readonly CancellationToken _cancellation;
+    private readonly AesCtrRandom _random = AesCtrRandom.CreateFromSystem();
+    private readonly object _randomLock = new();
+    private readonly BatchPool<TripleBatch> _triples;
+    private readonly BatchPool<BinaryBatch> _binary;
+    private readonly BatchPool<DaBitBatch> _daBits;
+    private readonly List<Task> _matrixTasks = [];
+    private Task<OtSession>? _session;
+    private long _matrixCount;
+
+    public OtPreprocessing(IPartyChannel channel, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        if (channel.PartyCount < 2) throw new ArgumentException(ErrorMessages.PartyCountOutOfRange(channel.PartyCount), nameof(channel));
+        _channel = channel;
+        _cancellation = cancellation;
+        // Batch sizes grow from small (a short session pays little) to a cap that bounds memory.
+        int tripleCap = K == 64 ? 1 << 13 : 1 << 12;
+        _triples = new BatchPool<TripleBatch>(ProduceTriplesAsync, 1024, tripleCap, 2);
+        _binary = new BatchPool<BinaryBatch>(ProduceBinaryAsync, 256, 1 << 13, 2);
+        _daBits = new BatchPool<DaBitBatch>(ProduceDaBitsAsync, 8192, 1 << 18, 128);
+    }
+
+    public string Mode => "ot";
+
+    private int Self => _channel.PartyIndex;
+
+    private int Parties => _channel.PartyCount;
+
+    public async ValueTask<BeaverTriples<T>> GetTriplesAsync(int count, CancellationToken cancellationToken)
+    {
+        var pieces = _triples.Reserve(count);
+        var result = new BeaverTriples<T>(new T[count], new T[count], new T[count]);
+        int at = 0;
+        foreach (var (task, offset, n) in pieces)
+        {
+            var batch = await task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            batch.A.AsSpan(offset, n).CopyTo(result.A.AsSpan(at));
+            batch.B.AsSpan(offset, n).CopyTo(result.B.AsSpan(at));
+            batch.C.AsSpan(offset, n).CopyTo(result.C.AsSpan(at));
+            at += n;
+        }
+        return result;
+    }
+
+    public async ValueTask<BinaryTriples> GetBinaryTriplesAsync(int words, CancellationToken cancellationToken)
+    {
+        var pieces = _binary.Reserve(words);
+        var result = new BinaryTriples(new ulong[words], new ulong[words], new ulong[words]);
+        int at = 0;
+        foreach (var (task, offset, n) in pieces)
+        {
+            var batch = await task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            batch.A.AsSpan(offset, n).CopyTo(result.A.AsSpan(at));
+            batch.B.AsSpan(offset, n).CopyTo(result.B.AsSpan(at));
+            batch.C.AsSpan(offset, n).CopyTo(result.C.AsSpan(at));
+            at += n;
+        }
+        return result;
+    }
+
+    public async ValueTask<DaBits<T>> GetDaBitsAsync(int count, CancellationToken cancellationToken)
+    {
+        var (arithmetic, bits) = await TakeDaBitsAsync(count, cancellationToken).ConfigureAwait(false);
+        return new DaBits<T>(arithmetic, bits, count);
+    }
+
+    public async ValueTask<MaskedBits<T>> GetMaskedBitsAsync(int count, CancellationToken cancellationToken)
+    {
+        var (arithmetic, bits) = await TakeDaBitsAsync(checked(K * count), cancellationToken).ConfigureAwait(false);
+        var r = ComposeBits(arithmetic, count, 0);
+        // Re-slice: daBit t * count + i is bit t of element i; slices are word-aligned per bit.
+        int words = BitSlicing.WordsFor(count);
+        var sliced = new ulong[checked(K * words)];
+        for (int t = 0; t < K; t++) CopyBits(bits, t * count, sliced.AsSpan(t * words, words), count);
+        return new MaskedBits<T>(r, sliced, count);
+    }
+
+    public async ValueTask<TruncationPairs<T>> GetTruncationPairsAsync(int count, int shift, CancellationToken cancellationToken)
+    {
+        if (shift <= 0 || shift > K - 2) throw new ArgumentOutOfRangeException(nameof(shift), ErrorMessages.TruncationShiftOutOfRange(shift, K));
+        var (arithmetic, _) = await TakeDaBitsAsync(checked(K * count), cancellationToken).ConfigureAwait(false);
+        var r = ComposeBits(arithmetic, count, 0);
+        var high = ComposeBits(arithmetic, count, shift);
+        var top = arithmetic.AsSpan((K - 1) * count, count).ToArray();
+        return new TruncationPairs<T>(r, high, top, shift);
+    }
+
+    // Arithmetic shares of sum over t >= from of 2^(t - from) * bit t, where bit t of element i is daBit t * count + i.
+    private static T[] ComposeBits(T[] arithmetic, int count, int from)
+    {
+        var result = new T[count];
+        unchecked
+        {
+            for (int t = from; t < K; t++)
+            {
+                var bitShares = arithmetic.AsSpan(t * count, count);
+                for (int i = 0; i < count; i++) result[i] += bitShares[i] << (t - from);
+            }
+        }
+        return result;
+    }
+
+    private async Task<(T[] Arithmetic, ulong[] Bits)> TakeDaBitsAsync(int count, CancellationToken cancellationToken)
+    {
+        var pieces = _daBits.Reserve(count);
+        var arithmetic = new T[count];
+        var bits = new ulong[BitSlicing.WordsFor(count)];
+        int at = 0;
+        foreach (var (task, offset, n) in pieces)
+        {
+            var batch = await task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            batch.Arithmetic.AsSpan(offset, n).CopyTo(arithmetic.AsSpan(at));
+            for (int i = 0; i < n; i++)
+            {
+                int source = offset + i, target = at + i;
+                bits[target >> 6] |= ((batch.Bits[source >> 6] >> (source & 63)) & 1UL) << (target & 63);
+            }
+            at += n;
+        }
+        return (arithmetic, bits);
+    }
+
+    private static void CopyBits(ulong[] source, int from, Span<ulong> destination, int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            int s = from + i;
+            destination[i >> 6] |= ((source[s >> 6] >> (s & 63)) & 1UL) << (i & 63);
+        }
+    }
+
+    private Task<OtSession> SessionAsync()
+    {
+        lock (_randomLock) return _session ??= OtSession.SetupAsync(_channel, K, _cancellation);
+    }
+
+    private T[] RandomRing(int count)
+    {
+        lock (_randomLock) return _random.NextRing<T>(count);
+    }
+
+    private ulong[] RandomWords(int count)
+    {
+        lock (_randomLock) return _random.NextRing<ulong>(count);
+    }
+
+    private sealed record TripleBatch(T[] A, T[] B, T[] C);
+
+    private sealed record BinaryBatch(ulong[] A, ulong[] B, ulong[] C);
+
+    private sealed record DaBitBatch(T[] Arithmetic, ulong[] Bits);
+
+    public void Dispose()
+    {
+        // Batches started ahead are finished, not abandoned: the peers run the same batches and expect these messages.
+        var pending = _triples.Started.Concat(_binary.Started).Concat(_daBits.Started).Concat(_matrixTasks).ToArray();
+        try
+        {
+            Task.WaitAll(pending, TimeSpan.FromSeconds(60));
+        }
+        catch (AggregateException)
+        {
+        }
+        if (_session is { IsCompletedSuccessfully: true }) _session.Result.Dispose();
+        _random.Dispose();
+    }
+}

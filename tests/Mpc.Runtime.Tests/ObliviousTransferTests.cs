@@ -1,0 +1,188 @@
+using System.Runtime.InteropServices;
+using Mpc.Core;
+using Mpc.Runtime.Harness;
+using Mpc.Runtime.Preprocessing;
+using Mpc.Runtime.Preprocessing.Ot;
+
+namespace Mpc.Runtime.Tests;
+
+public class ObliviousTransferTests
+{
+    [Fact]
+    public void BitTransposeMatchesTheDefinition()
+    {
+        int seed = Property.BaseSeed;
+        var random = new Random(seed);
+        int words = 6;
+        var columns = new ulong[128 * words];
+        for (int i = 0; i < columns.Length; i++) columns[i] = (ulong)random.NextInt64() ^ ((ulong)random.Next() << 40);
+        var rows = new ulong[128 * words];
+        BitTranspose.ColumnsToRows(columns, words, rows);
+        for (int j = 0; j < 64 * words; j++)
+            for (int i = 0; i < 128; i++)
+            {
+                bool expected = BitSlicing.Get(columns.AsSpan(i * words, words), j);
+                bool actual = ((rows[2 * j + (i >> 6)] >> (i & 63)) & 1) != 0;
+                Assert.True(expected == actual, $"seed {seed}: row {j} column {i}");
+            }
+    }
+
+    [Fact]
+    public async Task BaseTransferGivesTheReceiverExactlyTheChosenKeys()
+    {
+        var network = new InMemoryNetwork(2, TimeSpan.FromSeconds(30));
+        var choices = Enumerable.Range(0, 128).Select(i => (i * 7 % 3) == 0).ToArray();
+        var send = BaseObliviousTransfer.SendAsync(network.GetChannel(0), 1, 100, 128, default);
+        var receive = BaseObliviousTransfer.ReceiveAsync(network.GetChannel(1), 0, 100, choices, default);
+        var (keys0, keys1) = await send;
+        var keys = await receive;
+        for (int i = 0; i < 128; i++)
+        {
+            Assert.Equal(choices[i] ? keys1[i] : keys0[i], keys[i]);
+            Assert.NotEqual(choices[i] ? keys0[i] : keys1[i], keys[i]);
+        }
+    }
+
+    [Fact]
+    public async Task BaseTransferRejectsAnInvalidPoint()
+    {
+        var network = new InMemoryNetwork(2, TimeSpan.FromSeconds(30));
+        var bogus = new byte[33];
+        bogus[0] = 7;
+        bogus[32] = 5;
+        await network.GetChannel(0).SendAsync(1, 100, bogus, default);
+        var error = await Assert.ThrowsAsync<ProtocolAbortedException>(() => BaseObliviousTransfer.ReceiveAsync(network.GetChannel(1), 0, 100, new bool[128], default));
+        Assert.Contains("invalid curve point", error.Message);
+    }
+
+    [Fact]
+    public async Task ExtensionRowsDifferByDeltaExactlyWhereTheReceiverChose()
+    {
+        var network = new InMemoryNetwork(2, TimeSpan.FromSeconds(30));
+        var senderTask = IknpSender.SetupAsync(network.GetChannel(0), 1, 200, default);
+        var receiverTask = IknpReceiver.SetupAsync(network.GetChannel(1), 0, 200, default);
+        using var sender = await senderTask;
+        using var receiver = await receiverTask;
+        using var random = AesCtrRandom.CreateFromSystem();
+        for (int round = 0; round < 2; round++)
+        {
+            var choices = random.NextRing<ulong>(8);
+            var q = sender.ExtendAsync(network.GetChannel(0), 1, 300 + round, 512, default);
+            var t = await receiver.ExtendAsync(network.GetChannel(1), 0, 300 + round, choices, default);
+            var rows = await q;
+            for (int j = 0; j < 512; j++)
+            {
+                bool c = BitSlicing.Get(choices, j);
+                Assert.Equal(rows[2 * j] ^ (c ? sender.Delta[0] : 0), t[2 * j]);
+                Assert.Equal(rows[2 * j + 1] ^ (c ? sender.Delta[1] : 0), t[2 * j + 1]);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task ReceiverOutputsForUnchosenBitsDoNotDependOnTheSendersInput()
+    {
+        // Replay the same extension (same base keys, Delta and choices) with two different sender inputs.
+        var keys0 = Enumerable.Range(0, 128).Select(_ => AesCtrRandom.NewSeed()).ToArray();
+        var keys1 = Enumerable.Range(0, 128).Select(_ => AesCtrRandom.NewSeed()).ToArray();
+        var delta = MemoryMarshal.Cast<byte, ulong>(AesCtrRandom.NewSeed()).ToArray();
+        var chosen = Enumerable.Range(0, 128).Select(i => BitSlicing.Get(delta, i) ? keys1[i] : keys0[i]).ToArray();
+        using var random = AesCtrRandom.CreateFromSystem();
+        var choices = random.NextRing<ulong>(4);
+        var choiceValues = MemoryMarshal.Cast<ulong, ulong>(choices).ToArray();
+
+        async Task<(ulong[] Receiver, ulong[] Sender, byte[] Corrections)> RunAsync(ulong[] x)
+        {
+            var network = new InMemoryNetwork(2, TimeSpan.FromSeconds(30));
+            using var senderSession = OtSession.FromInstances(network.GetChannel(0), [null, IknpSender.FromBaseKeys(delta, chosen, "party1")], [null, null]);
+            using var receiverSession = OtSession.FromInstances(network.GetChannel(1), [null, null], [IknpReceiver.FromBaseKeys(keys0, keys1), null]);
+            var send = ObliviousProducts.SendAsync(senderSession, 1, 10, x, 4, 64, 1, default);
+            var receive = ObliviousProducts.ReceiveAsync<ulong>(receiverSession, 0, 10, choices, 4, 64, 1, default);
+            var s = await send;
+            var r = await receive;
+            return (r, s, []);
+        }
+
+        var x1 = random.NextRing<ulong>(4);
+        var x2 = random.NextRing<ulong>(4);
+        var (r1, s1, _) = await RunAsync(x1);
+        var (r2, s2, _) = await RunAsync(x2);
+        for (int e = 0; e < 4; e++)
+        {
+            Assert.Equal(unchecked(x1[e] * choiceValues[e]), unchecked(r1[e] + s1[e]));
+            Assert.Equal(unchecked(x2[e] * choiceValues[e]), unchecked(r2[e] + s2[e]));
+            // The sender's pads are the same in both runs; the receiver's share moves by exactly b * (x2 - x1).
+            Assert.Equal(s1[e], s2[e]);
+            Assert.Equal(unchecked(r1[e] + choiceValues[e] * (x2[e] - x1[e])), r2[e]);
+        }
+
+        // A product with b = 0 (no bit chosen) gives the receiver the same output whatever the sender's input.
+        var zeroChoice = new ulong[2];
+        async Task<ulong[]> ZeroAsync(ulong[] x)
+        {
+            var network = new InMemoryNetwork(2, TimeSpan.FromSeconds(30));
+            using var senderSession = OtSession.FromInstances(network.GetChannel(0), [null, IknpSender.FromBaseKeys(delta, chosen, "party1")], [null, null]);
+            using var receiverSession = OtSession.FromInstances(network.GetChannel(1), [null, null], [IknpReceiver.FromBaseKeys(keys0, keys1), null]);
+            var send = ObliviousProducts.SendAsync(senderSession, 1, 10, x, 2, 64, 1, default);
+            var r = await ObliviousProducts.ReceiveAsync<ulong>(receiverSession, 0, 10, zeroChoice, 2, 64, 1, default);
+            await send;
+            return r;
+        }
+        Assert.Equal(await ZeroAsync(x1[..2]), await ZeroAsync(x2[..2]));
+    }
+
+    [Fact]
+    public async Task CorrectionsLookUniformEvenWhenTheSendersInputIsConstant()
+    {
+        var network = new InMemoryNetwork(2, TimeSpan.FromSeconds(30));
+        var senderSession = OtSession.SetupAsync(network.GetChannel(0), 64, default);
+        var receiverSession = OtSession.SetupAsync(network.GetChannel(1), 64, default);
+        using var s = await senderSession;
+        using var r = await receiverSession;
+        using var random = AesCtrRandom.CreateFromSystem();
+        int entries = 4096;
+        var choices = random.NextRing<ulong>(entries);
+        var x = new ulong[entries];
+        var send = ObliviousProducts.SendAsync(s, 1, 10, x, entries, 1, 1, default);
+        // Read the raw correction message as the receiver sees it: with x = 0 it is H(q) - H(q XOR Delta).
+        var rows = await r.ReceiverFrom(0).ExtendAsync(network.GetChannel(1), 0, 10, choices[..(entries / 64)], default);
+        Assert.Equal(2 * entries, rows.Length);
+        await send;
+        var corrections = await network.GetChannel(1).ReceiveAsync(0, 11, default);
+        var histogram = new long[256];
+        foreach (var b in corrections) histogram[b]++;
+        double expected = corrections.Length / 256.0;
+        double chi = histogram.Sum(h => (h - expected) * (h - expected) / expected);
+        // 255 degrees of freedom: the 0.9999 quantile is about 340.
+        Assert.True(chi < 340, $"chi-square {chi:F1} over {corrections.Length} correction bytes");
+    }
+
+    [Theory]
+    [MemberData(nameof(Parties.CountData), MemberType = typeof(Parties))]
+    public async Task OtMaterialIsCorrectWhenRecombined(int parties)
+    {
+        var network = new InMemoryNetwork(parties, TimeSpan.FromSeconds(60));
+        var sources = Enumerable.Range(0, parties).Select(i => new OtPreprocessing<ulong>(network.GetChannel(i))).ToArray();
+        await PreprocessingChecks.CheckAllAsync(sources);
+        foreach (var source in sources) source.Dispose();
+        var wide = Enumerable.Range(0, parties).Select(i => new OtPreprocessing<UInt128>(network.GetChannel(i))).ToArray();
+        await PreprocessingChecks.CheckTriplesAsync(wide, 1000);
+        var matrices = await Task.WhenAll(wide.Select(s => s.GetMatrixTripleAsync(3, 4, 5, default).AsTask()));
+        var product = new UInt128[15];
+        RingArithmetic<UInt128>.MatrixMultiply(PreprocessingChecks.Sum(matrices.Select(t => t.A)), PreprocessingChecks.Sum(matrices.Select(t => t.B)), product, 3, 4, 5);
+        Assert.Equal(product, PreprocessingChecks.Sum(matrices.Select(t => t.C)));
+        foreach (var source in wide) source.Dispose();
+    }
+
+    [Theory]
+    [InlineData(2, 1 << 21)]
+    [InlineData(3, 1 << 20)]
+    [InlineData(5, 1 << 18)]
+    public async Task MillionsOfOtTriplesAreAllCorrect(int parties, int count)
+    {
+        var network = new InMemoryNetwork(parties, TimeSpan.FromSeconds(120));
+        var sources = Enumerable.Range(0, parties).Select(i => new OtPreprocessing<ulong>(network.GetChannel(i))).ToArray();
+        await PreprocessingChecks.CheckTriplesAsync(sources, count);
+        foreach (var source in sources) source.Dispose();
+    }
+}
