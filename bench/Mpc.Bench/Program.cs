@@ -4,20 +4,25 @@ using Mpc.Runtime;
 using Mpc.Runtime.Harness;
 using Mpc.Runtime.Protocols;
 
-// Usage: dotnet run -c Release --project bench/Mpc.Bench [-- [--repetitions N] [--suite runtime|tls|km|lr|all]]
+// Usage: dotnet run -c Release --project bench/Mpc.Bench [-- [--repetitions N] [--suite runtime|ot|tls|km|lr|all] [--count N]]
 int repetitions = 5;
 string suite = "all";
+int count = 1_000_000;
 for (int a = 0; a + 1 < args.Length; a += 2)
 {
     if (args[a] == "--repetitions") repetitions = int.Parse(args[a + 1], System.Globalization.CultureInfo.InvariantCulture);
     else if (args[a] == "--suite") suite = args[a + 1];
+    else if (args[a] == "--count") count = int.Parse(args[a + 1], System.Globalization.CultureInfo.InvariantCulture);
 }
 var runner = new BenchmarkRunner(repetitions);
 runner.PrintHeader();
+if (suite is "ot" or "all") await OtBenchmarks.RunAsync(repetitions, count);
 if (suite is "tls" or "all") await TlsBenchmarks.RunAsync(repetitions);
 if (suite is "km" or "all") await KaplanMeierBenchmarks.RunAsync(repetitions);
 if (suite is "lr" or "all") await LogisticRegressionBenchmarks.RunAsync(repetitions);
-if (suite is "tls" or "km" or "lr") return;
+if (suite is "ot" or "tls" or "km" or "lr") return;
+// The runtime suite isolates the online phase: the dealer's material costs almost nothing to make.
+var dealer = new LocalHarnessOptions { Preprocessing = "dealer" };
 var random = new Random(1);
 
 const int million = 1_000_000;
@@ -45,7 +50,7 @@ foreach (int parties in new[] { 2, 3 })
             var b = Input.Share(rt, 1, rt.PartyIndex == 1 ? ys : null, million, 1, 0);
             await Multiplication.MultiplyAsync(rt, a, b);
             return rt.Statistics.BytesSent;
-        });
+        }, dealer);
         return $"bytes sent by party 0: {stats[0]}";
     }, () => { for (int i = 0; i < million; i++) clearProduct[i] = xs[i] * ys[i]; });
 
@@ -57,7 +62,7 @@ foreach (int parties in new[] { 2, 3 })
             var b = Input.Share(rt, 1, rt.PartyIndex == 1 ? ys : null, million, 1, 16);
             await Multiplication.MultiplyAsync(rt, a, b);
             return rt.Statistics.Rounds;
-        });
+        }, dealer);
         return $"rounds: {rounds[0]} (Beaver + truncation)";
     }, () => { for (int i = 0; i < million; i++) clearProduct[i] = xs[i] * ys[i]; });
 }
@@ -73,7 +78,7 @@ await runner.RunAsync("1000x30 by 30x1 matrix product, 3 parties", async () =>
         var b = Input.Share(rt, 1, rt.PartyIndex == 1 ? vector : null, 30, 1, 16);
         await Multiplication.MatrixMultiplyAsync(rt, a, b);
         return rt.Statistics.BytesSent;
-    });
+    }, dealer);
     return $"bytes sent by party 0: {bytes[0]} (O(nm + mk))";
 }, () =>
 {
@@ -97,13 +102,13 @@ foreach (var (label, bits) in new[] { ("Z_2^64, f=16", 64), ("Z_2^128, f=40", 12
                 var d = Input.Share(rt, 0, rt.PartyIndex == 0 ? denominators : null, denominators.Length, 1, 16);
                 await Reciprocal.ComputeAsync(rt, d);
                 return rt.Statistics.Rounds;
-            })
+            }, dealer)
             : await LocalHarness.RunAsync<UInt128, long>(3, async rt =>
             {
                 var d = Input.Share(rt, 0, rt.PartyIndex == 0 ? denominators : null, denominators.Length, 1, 40);
                 await Reciprocal.ComputeAsync(rt, d);
                 return rt.Statistics.Rounds;
-            });
+            }, dealer);
         return $"rounds: {rounds[0]}";
     }, () => { for (int i = 0; i < denominators.Length; i++) clearReciprocal[i] = 1 / denominators[i]; });
 }

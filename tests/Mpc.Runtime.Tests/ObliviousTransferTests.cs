@@ -145,8 +145,7 @@ public class ObliviousTransferTests
         var x = new ulong[entries];
         var send = ObliviousProducts.SendAsync(s, 1, 10, x, entries, 1, 1, default);
         // Read the raw correction message as the receiver sees it: with x = 0 it is H(q) - H(q XOR Delta).
-        var rows = await r.ReceiverFrom(0).ExtendAsync(network.GetChannel(1), 0, 10, choices[..(entries / 64)], default);
-        Assert.Equal(2 * entries, rows.Length);
+        await r.ReceiverFrom(0).ExtendAsync(network.GetChannel(1), 0, 10, choices[..(entries / 64)], default);
         await send;
         var corrections = await network.GetChannel(1).ReceiveAsync(0, 11, default);
         var histogram = new long[256];

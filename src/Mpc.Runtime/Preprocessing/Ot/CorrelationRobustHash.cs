@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 
 namespace Mpc.Runtime.Preprocessing.Ot;
@@ -16,6 +17,7 @@ public sealed class CorrelationRobustHash : IDisposable
     // Fixed and public by design: security rests on AES behaving as a random permutation, not on a secret key.
     private static readonly byte[] FixedKey = SHA256.HashData("mpc/ccr-hash/fixed-key/v1"u8)[..16];
     private readonly Aes _aes;
+    private ulong[] _scratch = [];
 
     public CorrelationRobustHash()
     {
@@ -28,16 +30,28 @@ public sealed class CorrelationRobustHash : IDisposable
     {
         if (input.Length != output.Length || (input.Length & 1) != 0 || offset.Length != 2)
             throw new ArgumentException("Hash blocks must be whole 128-bit blocks of equal count.");
-        ulong offLo = offset[0], offHi = offset[1];
-        var sigma = new ulong[input.Length];
-        for (int i = 0; i < input.Length; i += 2)
+        var off = Vector128.Create(offset[0], offset[1]);
+        var sigma = Scratch(input.Length);
+        var source = MemoryMarshal.Cast<ulong, Vector128<ulong>>(input);
+        var target = MemoryMarshal.Cast<ulong, Vector128<ulong>>(sigma);
+        for (int i = 0; i < source.Length; i++)
         {
-            ulong lo = input[i] ^ offLo, hi = input[i + 1] ^ offHi;
-            sigma[i] = hi;
-            sigma[i + 1] = hi ^ lo;
+            var x = source[i] ^ off;
+            // (lo, hi) -> (hi, hi XOR lo)
+            var high = Vector128.Shuffle(x, Vector128.Create(1UL, 1UL));
+            var low = Vector128.Shuffle(x, Vector128.Create(0UL, 0UL)) & Vector128.Create(0UL, ulong.MaxValue);
+            target[i] = high ^ low;
         }
-        _aes.EncryptEcb(MemoryMarshal.AsBytes(sigma.AsSpan()), MemoryMarshal.AsBytes(output), PaddingMode.None);
-        for (int i = 0; i < output.Length; i++) output[i] ^= sigma[i];
+        _aes.EncryptEcb(MemoryMarshal.AsBytes(sigma), MemoryMarshal.AsBytes(output), PaddingMode.None);
+        var result = MemoryMarshal.Cast<ulong, Vector128<ulong>>(output);
+        for (int i = 0; i < result.Length; i++) result[i] ^= target[i];
+    }
+
+    // A buffer owned by this (thread-local) instance, so hashing allocates nothing per call.
+    private Span<ulong> Scratch(int length)
+    {
+        if (_scratch.Length < length) _scratch = new ulong[length];
+        return _scratch.AsSpan(0, length);
     }
 
     /// <summary>

@@ -31,14 +31,14 @@ public sealed class IknpReceiver : IDisposable
     internal static IknpReceiver FromBaseKeys(byte[][] keys0, byte[][] keys1) =>
         new(keys0.Select(k => (byte[])k.Clone()).ToArray(), keys1.Select(k => (byte[])k.Clone()).ToArray());
 
-    /// <summary>Sends u for the choice bits (m = 64 * choices.Length, a multiple of 128) and returns the rows t_j.</summary>
+    /// <summary>Sends u for the choice bits (m = 64 * choices.Length, a multiple of 128) and returns the rows t_j in a pooled array of at least 2m ulongs; return it to <see cref="OtBuffers"/>.</summary>
     public async Task<ulong[]> ExtendAsync(IPartyChannel channel, int peer, long tag, ulong[] choices, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channel);
         ArgumentNullException.ThrowIfNull(choices);
         int words = choices.Length;
         if (words == 0 || (words & 1) != 0) throw new ArgumentException("OT extension runs in multiples of 128.", nameof(choices));
-        var t = new ulong[128 * words];
+        var t = OtBuffers.Rent(128 * words);
         var message = new byte[128 * words * 8];
         var u = MemoryMarshal.Cast<byte, ulong>(message.AsSpan());
         for (int i = 0; i < 128; i++)
@@ -51,8 +51,9 @@ public sealed class IknpReceiver : IDisposable
             BitSlicing.Xor(uColumn, choices, uColumn);
         }
         var send = channel.SendAsync(peer, tag, message, cancellationToken);
-        var rows = new ulong[2 * 64 * words];
-        BitTranspose.ColumnsToRows(t, words, rows);
+        var rows = OtBuffers.Rent(2 * 64 * words);
+        BitTranspose.ColumnsToRows(t.AsSpan(0, 128 * words), words, rows.AsSpan(0, 128 * words));
+        OtBuffers.Return(t);
         await send.ConfigureAwait(false);
         return rows;
     }

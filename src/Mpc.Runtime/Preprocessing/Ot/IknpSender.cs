@@ -48,7 +48,7 @@ public sealed class IknpSender : IDisposable
     internal static IknpSender FromBaseKeys(ulong[] delta, byte[][] keys, string peerName) =>
         new((ulong[])delta.Clone(), keys.Select(k => (byte[])k.Clone()).ToArray(), peerName);
 
-    /// <summary>Receives u for m OTs and returns the rows q_j (two ulongs each).</summary>
+    /// <summary>Receives u for m OTs and returns the rows q_j (two ulongs each) in a pooled array of at least 2m ulongs; return it to <see cref="OtBuffers"/>.</summary>
     public async Task<ulong[]> ExtendAsync(IPartyChannel channel, int peer, long tag, int m, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channel);
@@ -58,15 +58,16 @@ public sealed class IknpSender : IDisposable
         if (payload.Length != expected) throw new ProtocolAbortedException(ErrorMessages.PayloadSize(peer, tag, expected, payload.Length), _peerName);
         int words = m / 64;
         var u = MemoryMarshal.Cast<byte, ulong>(payload.AsSpan());
-        var q = new ulong[128 * words];
+        var q = OtBuffers.Rent(128 * words);
         for (int i = 0; i < 128; i++)
         {
             var column = q.AsSpan(i * words, words);
             TaggedPrg.Fill(_keys[i], tag, column);
             if (((_delta[i >> 6] >> (i & 63)) & 1) != 0) BitSlicing.Xor(column, u.Slice(i * words, words), column);
         }
-        var rows = new ulong[2 * m];
-        BitTranspose.ColumnsToRows(q, words, rows);
+        var rows = OtBuffers.Rent(2 * m);
+        BitTranspose.ColumnsToRows(q.AsSpan(0, 128 * words), words, rows.AsSpan(0, 2 * m));
+        OtBuffers.Return(q);
         return rows;
     }
 

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Mpc.Core;
 
@@ -45,6 +46,7 @@ public static class ObliviousProducts
         if (choices.Length * 64 != PaddedCount(m)) throw new ArgumentException("Choice bits must be padded to a multiple of 128.", nameof(choices));
         var rows = await session.ReceiverFrom(peer).ExtendAsync(session.Channel, peer, tag, choices, cancellationToken).ConfigureAwait(false);
         var (hashes, stride) = HashRows<T>(session, rows, m, length, delta: false);
+        OtBuffers.Return(rows);
         var payload = await session.Channel.ReceiveAsync(peer, tag + 1, cancellationToken).ConfigureAwait(false);
         int expected = CorrectionBytes(k, entries, bits, length);
         if (payload.Length != expected) throw new ProtocolAbortedException(ErrorMessages.PayloadSize(peer, tag + 1, expected, payload.Length), session.Channel.GetPartyName(peer));
@@ -53,6 +55,7 @@ public static class ObliviousProducts
         payload.CopyTo(corrections, 0);
         var result = new T[checked(entries * length)];
         Combine(hashes, stride, corrections, choices, result, entries, bits, length);
+        OtBuffers.Return(hashes);
         return result;
     }
 
@@ -68,9 +71,12 @@ public static class ObliviousProducts
         var rows = await session.SenderTo(peer).ExtendAsync(session.Channel, peer, tag, PaddedCount(m), cancellationToken).ConfigureAwait(false);
         var (h0, stride) = HashRows<T>(session, rows, m, length, delta: false);
         var (h1, _) = HashRows<T>(session, rows, m, length, delta: true, peer);
+        OtBuffers.Return(rows);
         var message = new byte[CorrectionBytes(k, entries, bits, length) + 16];
         var result = new T[x.Length];
         Correct(h0, h1, stride, x, message, result, entries, bits, length);
+        OtBuffers.Return(h0);
+        OtBuffers.Return(h1);
         await session.Channel.SendAsync(peer, tag + 1, message.AsMemory(0, message.Length - 16), cancellationToken).ConfigureAwait(false);
         return result;
     }
@@ -80,13 +86,16 @@ public static class ObliviousProducts
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(choices);
+        int m = 64 * choices.Length;
         var rows = await session.ReceiverFrom(peer).ExtendAsync(session.Channel, peer, tag, choices, cancellationToken).ConfigureAwait(false);
-        var h = new ulong[rows.Length];
-        session.Hash.Hash(rows, NoOffset, h);
+        var h = OtBuffers.Rent(2 * m);
+        session.Hash.Hash(rows.AsSpan(0, 2 * m), NoOffset, h.AsSpan(0, 2 * m));
+        OtBuffers.Return(rows);
         var payload = await session.Channel.ReceiveAsync(peer, tag + 1, cancellationToken).ConfigureAwait(false);
         if (payload.Length != choices.Length * 8) throw new ProtocolAbortedException(ErrorMessages.PayloadSize(peer, tag + 1, choices.Length * 8, payload.Length), session.Channel.GetPartyName(peer));
         var d = MemoryMarshal.Cast<byte, ulong>(payload.AsSpan());
-        var result = LowBits(h);
+        var result = LowBits(h.AsSpan(0, 2 * m));
+        OtBuffers.Return(h);
         for (int w = 0; w < result.Length; w++) result[w] ^= d[w] & choices[w];
         return result;
     }
@@ -97,13 +106,15 @@ public static class ObliviousProducts
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(x);
         var sender = session.SenderTo(peer);
-        var rows = await sender.ExtendAsync(session.Channel, peer, tag, 64 * x.Length, cancellationToken).ConfigureAwait(false);
-        var h0 = new ulong[rows.Length];
-        var h1 = new ulong[rows.Length];
-        session.Hash.Hash(rows, NoOffset, h0);
-        session.Hash.Hash(rows, sender.Delta, h1);
-        var s0 = LowBits(h0);
-        var s1 = LowBits(h1);
+        int m = 64 * x.Length;
+        var rows = await sender.ExtendAsync(session.Channel, peer, tag, m, cancellationToken).ConfigureAwait(false);
+        var h = OtBuffers.Rent(2 * m);
+        session.Hash.Hash(rows.AsSpan(0, 2 * m), NoOffset, h.AsSpan(0, 2 * m));
+        var s0 = LowBits(h.AsSpan(0, 2 * m));
+        session.Hash.Hash(rows.AsSpan(0, 2 * m), sender.Delta, h.AsSpan(0, 2 * m));
+        var s1 = LowBits(h.AsSpan(0, 2 * m));
+        OtBuffers.Return(h);
+        OtBuffers.Return(rows);
         var message = new byte[x.Length * 8];
         var d = MemoryMarshal.Cast<byte, ulong>(message.AsSpan());
         for (int w = 0; w < x.Length; w++) d[w] = s0[w] ^ s1[w] ^ x[w];
@@ -120,18 +131,19 @@ public static class ObliviousProducts
         return result;
     }
 
-    // Hashes of the first m rows (XOR Delta when asked), stretched to `length` ring elements per OT when length > 1.
+    // Hashes of the first m rows (XOR Delta when asked), stretched to `length` ring elements per OT when length > 1; pooled.
     private static (ulong[] Blocks, int Stride) HashRows<T>(OtSession session, ulong[] rows, int m, int length, bool delta, int peer = -1)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         int k = RingArithmetic<T>.Bits;
         var input = rows.AsSpan(0, 2 * m);
-        var hashed = new ulong[2 * m];
-        session.Hash.Hash(input, delta ? session.SenderTo(peer).Delta : NoOffset, hashed);
+        var hashed = OtBuffers.Rent(2 * m);
+        session.Hash.Hash(input, delta ? session.SenderTo(peer).Delta : NoOffset, hashed.AsSpan(0, 2 * m));
         if (length == 1) return (hashed, 128 / k);
         int blocks = (length * k + 127) / 128;
-        var expanded = new ulong[checked(2 * m * blocks)];
-        session.Hash.Expand(hashed, blocks, expanded);
+        var expanded = OtBuffers.Rent(checked(2 * m * blocks));
+        session.Hash.Expand(hashed.AsSpan(0, 2 * m), blocks, expanded.AsSpan(0, 2 * m * blocks));
+        OtBuffers.Return(hashed);
         return (expanded, blocks * 128 / k);
     }
 
@@ -139,6 +151,11 @@ public static class ObliviousProducts
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         int k = RingArithmetic<T>.Bits;
+        if (length == 1)
+        {
+            CombineScalars(hashBlocks, stride, corrections, choices, result, entries, bits);
+            return;
+        }
         var h = MemoryMarshal.Cast<ulong, T>(hashBlocks.AsSpan());
         var buffer = corrections.AsSpan();
         int position = 0;
@@ -168,6 +185,11 @@ public static class ObliviousProducts
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         int k = RingArithmetic<T>.Bits;
+        if (length == 1)
+        {
+            CorrectScalars(h0Blocks, h1Blocks, stride, x, message, result, entries, bits);
+            return;
+        }
         var h0 = MemoryMarshal.Cast<ulong, T>(h0Blocks.AsSpan());
         var h1 = MemoryMarshal.Cast<ulong, T>(h1Blocks.AsSpan());
         var buffer = message.AsSpan();
@@ -192,6 +214,60 @@ public static class ObliviousProducts
                         output[u] -= m0[u] << l;
                     }
                 }
+            }
+        }
+    }
+
+    // The hot path (one ring element per OT), with bounds checks hoisted: the sizes were checked by the callers.
+    private static void CombineScalars<T>(ulong[] hashBlocks, int stride, byte[] corrections, ulong[] choices, T[] result, int entries, int bits)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        int k = RingArithmetic<T>.Bits;
+        ref T h = ref Unsafe.As<ulong, T>(ref MemoryMarshal.GetArrayDataReference(hashBlocks));
+        ref byte buffer = ref MemoryMarshal.GetArrayDataReference(corrections);
+        ref ulong choice = ref MemoryMarshal.GetArrayDataReference(choices);
+        int position = 0;
+        unchecked
+        {
+            for (int e = 0; e < entries; e++)
+            {
+                T sum = T.Zero;
+                for (int l = 0; l < bits; l++)
+                {
+                    int j = e * bits + l;
+                    T mask = T.Zero - T.CreateTruncating((Unsafe.Add(ref choice, j >> 6) >> (j & 63)) & 1UL);
+                    T d = Unsafe.ReadUnaligned<T>(ref Unsafe.Add(ref buffer, position));
+                    position += (k - l + 7) >> 3;
+                    sum += (Unsafe.Add(ref h, j * stride) + (d & mask)) << l;
+                }
+                result[e] += sum;
+            }
+        }
+    }
+
+    private static void CorrectScalars<T>(ulong[] h0Blocks, ulong[] h1Blocks, int stride, T[] x, byte[] message, T[] result, int entries, int bits)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        int k = RingArithmetic<T>.Bits;
+        ref T h0 = ref Unsafe.As<ulong, T>(ref MemoryMarshal.GetArrayDataReference(h0Blocks));
+        ref T h1 = ref Unsafe.As<ulong, T>(ref MemoryMarshal.GetArrayDataReference(h1Blocks));
+        ref byte buffer = ref MemoryMarshal.GetArrayDataReference(message);
+        int position = 0;
+        unchecked
+        {
+            for (int e = 0; e < entries; e++)
+            {
+                T xe = x[e];
+                T sum = T.Zero;
+                for (int l = 0; l < bits; l++)
+                {
+                    int j = (e * bits + l) * stride;
+                    T m0 = Unsafe.Add(ref h0, j);
+                    Unsafe.WriteUnaligned(ref Unsafe.Add(ref buffer, position), m0 - Unsafe.Add(ref h1, j) + xe);
+                    position += (k - l + 7) >> 3;
+                    sum += m0 << l;
+                }
+                result[e] -= sum;
             }
         }
     }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 
 namespace Mpc.Runtime.Preprocessing.Ot;
@@ -13,11 +14,10 @@ public static class TaggedPrg
     public static void Fill(byte[] key, long tag, Span<ulong> destination)
     {
         if ((destination.Length & 1) != 0) throw new ArgumentException("The PRG fills whole 128-bit blocks.", nameof(destination));
-        for (int i = 0; i < destination.Length; i += 2)
-        {
-            destination[i] = (ulong)(i >> 1);
-            destination[i + 1] = (ulong)tag;
-        }
+        var blocks = MemoryMarshal.Cast<ulong, Vector128<ulong>>(destination);
+        var counter = Vector128.Create(0UL, (ulong)tag);
+        var one = Vector128.Create(1UL, 0UL);
+        for (int i = 0; i < blocks.Length; i++, counter += one) blocks[i] = counter;
         using var aes = Aes.Create();
         aes.Key = key;
         var bytes = MemoryMarshal.AsBytes(destination);

@@ -1,0 +1,17 @@
+using System.Buffers;
+
+namespace Mpc.Runtime.Preprocessing.Ot;
+
+/// <summary>
+/// Pooled scratch arrays for OT extension: a batch needs several multi-megabyte arrays, and
+/// allocating them fresh each time churns the large-object heap into full collections.
+/// Rented arrays may be longer than asked and hold stale data; users write before they read.
+/// </summary>
+internal static class OtBuffers
+{
+    private static readonly ArrayPool<ulong> Pool = ArrayPool<ulong>.Create(1 << 23, 16);
+
+    public static ulong[] Rent(int length) => Pool.Rent(length);
+
+    public static void Return(ulong[] array) => Pool.Return(array);
+}
