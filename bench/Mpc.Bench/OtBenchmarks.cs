@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging.Abstractions;
+using Mpc.Federation;
+using Mpc.Federation.Protocols;
 using Mpc.Runtime.Harness;
 using Mpc.Runtime.Protocols;
 
@@ -7,7 +10,8 @@ namespace Mpc.Bench;
 /// <summary>
 /// Dealer-free preprocessing: 10^6 integer multiplications including making their triples by OT,
 /// beside the same multiplications with the trusted dealer, in-process (no TLS) in the same run.
-/// The TLS figures come from the federation benchmark (<see cref="TlsBenchmarks"/>).
+/// Then the same over loopback TLS between party daemons (`mpc local multiplication-benchmark`),
+/// where the protocol time includes the base OTs and every triple.
 /// </summary>
 internal static class OtBenchmarks
 {
@@ -38,6 +42,39 @@ internal static class OtBenchmarks
                 Console.WriteLine($"{count:N0} multiplications incl. preprocessing, {parties} parties, in-process, {mode,-6}: {BenchData.Median(times):F3} s (median of {repetitions}); online bytes sent by party 0: {bytes:N0}");
             }
         }
+        await OverTlsAsync(repetitions, count);
         Console.WriteLine();
+    }
+
+    private static async Task OverTlsAsync(int repetitions, int count)
+    {
+        string directory = Directory.CreateTempSubdirectory("mpc-bench-ot-").FullName;
+        using var loggers = new NullLoggerFactory();
+        var parameters = new Dictionary<string, string> { ["size"] = count.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        foreach (int parties in new[] { 2, 3 })
+        {
+            // The load protocol reads no data; each party still names a (placeholder) dataset.
+            var files = Enumerable.Range(0, parties).Select(p =>
+            {
+                string path = Path.Combine(directory, $"party{p}.csv");
+                File.WriteAllText(path, "x\n1\n");
+                return path;
+            }).ToList();
+            foreach (var mode in new[] { "dealer", "ot" })
+            {
+                var protocol = new List<double>();
+                var session = new List<double>();
+                for (int r = 0; r <= repetitions; r++)
+                {
+                    var result = await LocalFederation.RunAsync(ProtocolCatalog.BuiltIn.Get("multiplication-benchmark"), null, files, parameters, ProtocolCatalog.BuiltIn, loggers, null,
+                        TimeSpan.FromSeconds(120), default, null, mode);
+                    if (r == 0) continue;
+                    protocol.Add(result.ProtocolSeconds);
+                    session.Add(result.Seconds);
+                }
+                Console.WriteLine($"{count:N0} multiplications incl. preprocessing, {parties} parties, loopback TLS, {mode,-6}: protocol {BenchData.Median(protocol):F3} s, session {BenchData.Median(session):F3} s (median of {repetitions})");
+            }
+        }
+        Directory.Delete(directory, true);
     }
 }

@@ -19,6 +19,9 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
     /// <summary>After one party reports a failure, how long to wait for the others' reports.</summary>
     public TimeSpan AbortGrace { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>"ot" (dealer-free, the default) or "dealer" (trusted dealer; parties refuse it unless configured for tests).</summary>
+    public string Preprocessing { get; init; } = "ot";
+
     /// <summary>Tests only: a dishonest analyst that sends party i another script than the others (and skips its own consistency check).</summary>
     internal Func<int, string?, string?>? ScriptForParty { get; init; }
 
@@ -72,7 +75,7 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
         var parties = roster.Parties;
         byte[] Request(int party) => ControlCodec.Encode(new SessionRequest
         {
-            Protocol = protocol.Name, Parameters = bound.Values.ToDictionary(p => p.Key, p => p.Value), RosterHash = roster.Hash, Preprocessing = "dealer", RingBits = protocol.Format.RingBits,
+            Protocol = protocol.Name, Parameters = bound.Values.ToDictionary(p => p.Key, p => p.Value), RosterHash = roster.Hash, Preprocessing = Preprocessing, RingBits = protocol.Format.RingBits,
             ScriptSource = ScriptForParty is null ? scriptSource : ScriptForParty(party, scriptSource),
         });
         var refusals = new ConcurrentBag<(int Index, string Party, string Reason)>();

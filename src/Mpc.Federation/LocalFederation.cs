@@ -22,7 +22,8 @@ public static class LocalFederation
 
     /// <summary>Runs a protocol (a script when <paramref name="scriptSource"/> is given; the local parties approve its hash).</summary>
     public static async Task<SessionResult> RunAsync(IProtocolDefinition protocol, string? scriptSource, IReadOnlyList<string> dataFiles, IReadOnlyDictionary<string, string> parameters,
-        ProtocolCatalog catalog, ILoggerFactory loggers, IProgress<string>? progress, TimeSpan peerTimeout, CancellationToken cancellationToken, string? outputDirectory = null)
+        ProtocolCatalog catalog, ILoggerFactory loggers, IProgress<string>? progress, TimeSpan peerTimeout, CancellationToken cancellationToken, string? outputDirectory = null,
+        string preprocessing = "ot")
     {
         ArgumentNullException.ThrowIfNull(protocol);
         ArgumentNullException.ThrowIfNull(dataFiles);
@@ -55,12 +56,12 @@ public static class LocalFederation
                 // A local run's ledger lives with its outputs, or in a temporary folder that goes with the run.
                 string ledger = Path.Combine(outputDirectory ?? scratch, $"{names[i]}.privacy-ledger.db");
                 var configuration = new PartyConfiguration(names[i], new Dictionary<string, string> { ["data"] = Path.GetFullPath(dataFiles[i]) }, [protocol.Id], peerTimeout,
-                    transcriptDirectory: transcripts, ledgerPath: ledger);
+                    transcriptDirectory: transcripts, ledgerPath: ledger, allowTrustedDealer: preprocessing == "dealer");
                 var daemon = new PartyDaemon(roster, credentials[i], configuration, catalog, loggers.CreateLogger($"Mpc.Party.{names[i]}"), listeners[i]);
                 daemon.Start();
                 daemons.Add(daemon);
             }
-            var client = new AnalystClient(roster, analyst, catalog, loggers.CreateLogger("Mpc.Analyst"));
+            var client = new AnalystClient(roster, analyst, catalog, loggers.CreateLogger("Mpc.Analyst")) { Preprocessing = preprocessing };
             return await client.RunAsync(protocol, scriptSource, parameters, progress, cancellationToken).ConfigureAwait(false);
         }
         finally

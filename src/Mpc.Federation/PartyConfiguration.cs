@@ -20,8 +20,9 @@ namespace Mpc.Federation;
 public sealed class PartyConfiguration
 {
     public PartyConfiguration(string name, IReadOnlyDictionary<string, string> datasets, IReadOnlyCollection<string> approvedProtocols, TimeSpan peerTimeout, TimeSpan? scriptTimeLimit = null, string? transcriptDirectory = null,
-        string? ledgerPath = null, IReadOnlyDictionary<string, (double Epsilon, double Delta)>? budgets = null)
+        string? ledgerPath = null, IReadOnlyDictionary<string, (double Epsilon, double Delta)>? budgets = null, bool allowTrustedDealer = false)
     {
+        AllowTrustedDealer = allowTrustedDealer;
         LedgerPath = ledgerPath;
         Budgets = budgets ?? new Dictionary<string, (double, double)>();
         TranscriptDirectory = transcriptDirectory;
@@ -33,6 +34,12 @@ public sealed class PartyConfiguration
     }
 
     public string Name { get; }
+
+    /// <summary>
+    /// Whether this party joins sessions with trusted-dealer preprocessing, where party 1 sees every
+    /// mask. Off by default: a real federation runs the dealer-free "ot" mode; the dealer is for tests.
+    /// </summary>
+    public bool AllowTrustedDealer { get; }
 
     /// <summary>Dataset name to absolute CSV path.</summary>
     public IReadOnlyDictionary<string, string> Datasets { get; }
@@ -117,10 +124,11 @@ public sealed class PartyConfiguration
                 else budgets[key] = (epsilon.Value, delta);
             }
         }
-        foreach (var key in root.Select(p => p.Key).Where(k => k is not ("name" or "datasets" or "protocols" or "peerTimeoutSeconds" or "scriptTimeLimitSeconds" or "transcripts" or "ledger" or "budgets")))
+        bool allowDealer = root["allowTrustedDealer"]?.GetValue<bool>() ?? false;
+        foreach (var key in root.Select(p => p.Key).Where(k => k is not ("name" or "datasets" or "protocols" or "peerTimeoutSeconds" or "scriptTimeLimitSeconds" or "transcripts" or "ledger" or "budgets" or "allowTrustedDealer")))
             problems.Add($"{key}: unknown field.");
         if (problems.Count > 0) throw new InvalidDataException($"{path} is not a valid party configuration:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", problems));
-        return new PartyConfiguration(name, datasets, protocols!.ToHashSet(StringComparer.Ordinal), TimeSpan.FromSeconds(timeout), TimeSpan.FromSeconds(scriptLimit), transcripts, ledger, budgets);
+        return new PartyConfiguration(name, datasets, protocols!.ToHashSet(StringComparer.Ordinal), TimeSpan.FromSeconds(timeout), TimeSpan.FromSeconds(scriptLimit), transcripts, ledger, budgets, allowDealer);
     }
 
     /// <summary>The path of the named dataset, or of the only one when the name is empty.</summary>

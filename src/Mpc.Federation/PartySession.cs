@@ -130,7 +130,9 @@ internal sealed class PartySession : IAsyncDisposable
             if (_protocol is null) return $"unknown protocol '{_request.Protocol}'";
         }
         if (!_daemon.Configuration.ApprovedProtocols.Contains(_protocol.Id)) return $"protocol {_protocol.Id} is not approved by {Self.Name}'s policy";
-        if (_request.Preprocessing != "dealer") return $"preprocessing '{_request.Preprocessing}' is not available (this version offers 'dealer')";
+        if (_request.Preprocessing is not ("ot" or "dealer")) return $"preprocessing '{_request.Preprocessing}' is not available (this version offers 'ot', and 'dealer' for tests)";
+        if (_request.Preprocessing == "dealer" && !_daemon.Configuration.AllowTrustedDealer)
+            return $"{Self.Name} does not accept trusted-dealer preprocessing (party 1 would see every mask); use 'ot', or set allowTrustedDealer in a test configuration";
         try
         {
             _parameters = ProtocolParameters.Bind(_protocol.Parameters, _request.Parameters);
@@ -208,20 +210,20 @@ internal sealed class PartySession : IAsyncDisposable
         try
         {
             var (connections, seeds) = await ConnectPeersAsync().ConfigureAwait(false);
-            var dealerMaterial = await ExchangeDealerSeedsAsync(connections).ConfigureAwait(false);
+            var dealerMaterial = Mode == "dealer" ? await ExchangeDealerSeedsAsync(connections).ConfigureAwait(false) : [];
             _transcript = OpenTranscript();
             var names = _daemon.Roster.Parties.Select(p => p.Name).ToList();
             _channel = new TlsPartyChannel(Id, SelfIndex, names, connections, timeout, _transcript is null ? null : new TranscriptObserver(_transcript, names));
             var sink = new AnalystOutputSink(_analystConnection, Id, _transcript);
             var policy = new DeclaredOutputsPolicy(_protocol!.Outputs, EpsilonBudget(), RecordRelease);
             var context = new ProtocolContext(_channel, _parameters!,
-                () => _dataset ??= datasetPath.Length > 0 ? CsvTable.Load(datasetPath) : throw new InvalidDataException($"{Self.Name} has no dataset for this protocol; configure one or pass --param dataset=NAME."), seeds, dealerMaterial,
+                () => _dataset ??= datasetPath.Length > 0 ? CsvTable.Load(datasetPath) : throw new InvalidDataException($"{Self.Name} has no dataset for this protocol; configure one or pass --param dataset=NAME."), seeds, Mode, dealerMaterial,
                 policy, sink, sink.ReportProgress, _cancel.Token, _daemon.Configuration.ScriptTimeLimit);
             await _protocol.RunAsync(context).ConfigureAwait(false);
             _finished = true;
             _transcript?.Close(completed: true, null, _daemon.Credentials.Certificate);
-            Logger.LogInformation("Session {Session}: completed in {Seconds:F2} s, {Rounds} rounds, {Bytes} bytes sent", Id, watch.Elapsed.TotalSeconds, context.Statistics?.Rounds, context.Statistics?.BytesSent);
-            await ReplyAsync(new SessionEnd { Completed = true, Rounds = context.Statistics?.Rounds ?? 0, BytesSent = context.Statistics?.BytesSent ?? 0, Preprocessing = "dealer", ProtocolSeconds = watch.Elapsed.TotalSeconds,
+            Logger.LogInformation("Session {Session}: completed in {Seconds:F2} s, {Rounds} rounds, {Bytes} bytes sent", Id, watch.Elapsed.TotalSeconds, context.Statistics?.Rounds, context.BytesSent);
+            await ReplyAsync(new SessionEnd { Completed = true, Rounds = context.Statistics?.Rounds ?? 0, BytesSent = context.BytesSent, Preprocessing = Mode, ProtocolSeconds = watch.Elapsed.TotalSeconds,
                 PrivateReleases = policy.Releases.Select(r => FormattableString.Invariant($"{r.Mechanism}: mu {r.Mu:G6}, L1 {r.L1Sensitivity}, L2 {r.L2Sensitivity}, epsilon {r.Epsilon}, delta {r.Delta}, honest parties {r.HonestParties}")).ToList() }).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -231,9 +233,12 @@ internal sealed class PartySession : IAsyncDisposable
             _transcript?.Close(completed: false, reason, _daemon.Credentials.Certificate);
             Logger.LogWarning("Session {Session}: aborted: {Reason}", Id, reason);
             if (_channel is not null) await _channel.NotifyAbortAsync(reason, failedParty).ConfigureAwait(false);
-            await ReplyAsync(new SessionEnd { Completed = false, Reason = reason, FailedParty = failedParty, Preprocessing = "dealer" }).ConfigureAwait(false);
+            await ReplyAsync(new SessionEnd { Completed = false, Reason = reason, FailedParty = failedParty, Preprocessing = Mode }).ConfigureAwait(false);
         }
     }
+
+    // The preprocessing mode the analyst asked for, checked against this party's policy before the session starts.
+    private string Mode => _request.Preprocessing;
 
     private bool ReleasesPrivately => _protocol!.Outputs.Any(o => o.Kind == OutputKind.DifferentiallyPrivate);
 
@@ -270,7 +275,7 @@ internal sealed class PartySession : IAsyncDisposable
     {
         if (_daemon.Configuration.TranscriptDirectory is not { } directory) return null;
         var header = new Mpc.Audit.TranscriptHeader(Id, Self.Name, _daemon.Roster.Hash, _protocol!.Name, _protocol.Id, _parameters!.Values, _parametersHash,
-            _protocol.Outputs.Where(o => o.Kind != OutputKind.Derived).Select(o => o.Name).ToList(), "dealer", _protocol.Format.RingBits, _protocol.Format.FractionalBits,
+            _protocol.Outputs.Where(o => o.Kind != OutputKind.Derived).Select(o => o.Name).ToList(), Mode, _protocol.Format.RingBits, _protocol.Format.FractionalBits,
             "mpc " + typeof(PartySession).Assembly.GetName().Version, _daemon.Credentials.Certificate.ExportCertificatePem());
         return new Mpc.Audit.TranscriptWriter(Path.Combine(directory, $"{Id}.{Self.Name}.transcript.jsonl"), header);
     }

@@ -31,7 +31,7 @@ public class DaemonProcessTests
             Assert.Equal(lung.Column("time").Sum(), sums[0], 1e-3);
             Assert.Equal(lung.Column("age").Sum(), sums[1], 1e-3);
             Assert.Equal(228, document.RootElement.GetProperty("outputs").GetProperty("count").GetDouble());
-            Assert.Equal("dealer", document.RootElement.GetProperty("session").GetProperty("preprocessing").GetString());
+            Assert.Equal("ot", document.RootElement.GetProperty("session").GetProperty("preprocessing").GetString());
 
             // A second session on the same daemons, from an in-process analyst.
             var stats = await federation.Client().RunAsync("pooled-statistics", new Dictionary<string, string>(), null, default);

@@ -19,9 +19,40 @@ public class SessionTests
         Assert.Equal(lung.Column("time").Sum(), result.Outputs["sum"].Values[0], 1e-3);
         Assert.Equal(lung.Column("age").Sum(), result.Outputs["sum"].Values[1], 1e-3);
         Assert.Equal(228, result.Outputs["count"].Values[0]);
-        Assert.Equal("dealer", result.Preprocessing);
+        Assert.Equal("ot", result.Preprocessing);
         Assert.Equal(["hospital-a", "hospital-b", "hospital-c"], result.Parties);
-        Assert.Contains("\"preprocessing\": \"dealer\"", result.ToJson(), StringComparison.Ordinal);
+        Assert.Contains("\"preprocessing\": \"ot\"", result.ToJson(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MultiplicationsWithOtPreprocessingOverTlsMatchTheDealersResult()
+    {
+        // Same protocol twice: dealer-free triples made by OT between the daemons, then the test-only dealer.
+        await using var federation = TestFederation.Create(3);
+        federation.StartAll(allowDealer: _ => true);
+        var parameters = new Dictionary<string, string> { ["size"] = "3000", ["rounds"] = "3" };
+        var ot = await federation.Client().RunAsync("pooled-statistics", new Dictionary<string, string>(), null, default);
+        var dealer = await federation.Client(preprocessing: "dealer").RunAsync("pooled-statistics", new Dictionary<string, string>(), null, default);
+        Assert.Equal("ot", ot.Preprocessing);
+        Assert.Equal("dealer", dealer.Preprocessing);
+        foreach (var (name, output) in ot.Outputs)
+            for (int i = 0; i < output.Values.Length; i++) Assert.Equal(dealer.Outputs[name].Values[i], output.Values[i], 1e-6);
+        var load = await federation.Client().RunAsync("multiplication-benchmark", parameters, null, default);
+        Assert.Equal("ot", load.Preprocessing);
+        Assert.True(load.BytesSent > 3 * 3000 * 64 * 16, $"OT preprocessing should dominate the traffic; {load.BytesSent} bytes were sent.");
+    }
+
+    [Fact]
+    public async Task APartyRefusesTheTrustedDealerUnlessItsConfigurationAllowsIt()
+    {
+        await using var federation = TestFederation.Create(3);
+        federation.StartAll(allowDealer: i => i != 2);
+        var error = await Assert.ThrowsAsync<SessionRefusedException>(() => federation.Client(preprocessing: "dealer").RunAsync("secure-sum", SumOfTimeAndAge, null, default));
+        Assert.Single(error.Refusals);
+        Assert.Equal("hospital-c", error.Refusals[0].Party);
+        Assert.Contains("does not accept trusted-dealer preprocessing", error.Refusals[0].Reason, StringComparison.Ordinal);
+        var unknown = await Assert.ThrowsAsync<SessionRefusedException>(() => federation.Client(preprocessing: "magic").RunAsync("secure-sum", SumOfTimeAndAge, null, default));
+        Assert.Contains("preprocessing 'magic' is not available", unknown.Refusals[0].Reason, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -62,13 +62,14 @@ public sealed class TestFederation : IAsyncDisposable
 
     /// <summary>Starts in-process daemons; each approves the listed protocol ids (all built-ins by default).</summary>
     public void StartAll(Func<int, IReadOnlyCollection<string>>? approved = null, TimeSpan? peerTimeout = null, ProtocolCatalog? catalog = null, TimeSpan? scriptTimeLimit = null,
-        double budget = 10)
+        double budget = 10, Func<int, bool>? allowDealer = null)
     {
         for (int i = 0; i < Names.Count; i++)
         {
             var ids = approved?.Invoke(i) ?? ProtocolCatalog.BuiltIn.All.Select(p => p.Id).ToList();
             var configuration = new PartyConfiguration(Names[i], new Dictionary<string, string> { ["lung"] = DataFiles[i] }, ids, peerTimeout ?? TimeSpan.FromSeconds(10), scriptTimeLimit,
-                ledgerPath: LedgerOf(i), budgets: new Dictionary<string, (double, double)> { ["lung"] = (budget, 1e-5) });
+                ledgerPath: LedgerOf(i), budgets: new Dictionary<string, (double, double)> { ["lung"] = (budget, 1e-5) },
+                allowTrustedDealer: allowDealer?.Invoke(i) ?? false);
             var daemon = new PartyDaemon(Roster, Credentials[i], configuration, catalog ?? ProtocolCatalog.BuiltIn, NullLogger.Instance);
             daemon.Start();
             Daemons.Add(daemon);
@@ -78,8 +79,8 @@ public sealed class TestFederation : IAsyncDisposable
     /// <summary>Party i's SQLite privacy ledger.</summary>
     public string LedgerOf(int party) => Path.Combine(Directory, $"{Names[party]}.privacy-ledger.db");
 
-    public AnalystClient Client(Roster? roster = null, PartyCredentials? analyst = null, Func<int, string?, string?>? scriptForParty = null) =>
-        new(roster ?? Roster, analyst ?? Analyst, ProtocolCatalog.BuiltIn, NullLogger.Instance) { SetupTimeout = TimeSpan.FromSeconds(60), ScriptForParty = scriptForParty };
+    public AnalystClient Client(Roster? roster = null, PartyCredentials? analyst = null, Func<int, string?, string?>? scriptForParty = null, string preprocessing = "ot") =>
+        new(roster ?? Roster, analyst ?? Analyst, ProtocolCatalog.BuiltIn, NullLogger.Instance) { SetupTimeout = TimeSpan.FromSeconds(60), ScriptForParty = scriptForParty, Preprocessing = preprocessing };
 
     /// <summary>The repository's root (where Mpc.sln is), for the examples and protocols folders.</summary>
     public static string RepositoryRoot()

@@ -46,10 +46,16 @@ public sealed class MultiplicationBenchmarkProtocol : BuiltInProtocol<ulong>
             : null;
         var x = Input.Share(runtime, 0, Values(0), size, 1, 0);
         var y = Input.Share(runtime, 1, Values(1), size, 1, 0);
+        // Progress at most twice a second, and at the end, whatever the size of a round.
+        var sinceReport = System.Diagnostics.Stopwatch.StartNew();
         for (int r = 0; r < rounds; r++)
         {
             x = await Multiplication.MultiplyAsync(runtime, x, y).ConfigureAwait(false);
-            if ((r + 1) % Math.Max(1, rounds / 20) == 0) context.ReportProgress("multiplying", (r + 1.0) / rounds);
+            if (r + 1 == rounds || sinceReport.Elapsed.TotalSeconds >= 0.5)
+            {
+                context.ReportProgress("multiplying", (r + 1.0) / rounds);
+                sinceReport.Restart();
+            }
         }
         await Opening.OutputAsync(runtime, x.Sum(), "total").ConfigureAwait(false);
     }

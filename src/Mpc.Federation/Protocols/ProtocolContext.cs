@@ -18,8 +18,9 @@ public sealed class ProtocolContext
     private readonly IOutputSink _outputs;
     private readonly Action<string, double>? _progress;
     private RuntimeStatistics? _statistics;
+    private object? _preprocessing;
 
-    public ProtocolContext(IPartyChannel channel, ProtocolParameters parameters, Func<CsvTable> dataset, PairwiseSeeds seeds, byte[] dealerMaterial,
+    public ProtocolContext(IPartyChannel channel, ProtocolParameters parameters, Func<CsvTable> dataset, PairwiseSeeds seeds, string preprocessing, byte[] dealerMaterial,
         IRevealPolicy revealPolicy, IOutputSink outputs, Action<string, double>? progress, CancellationToken cancellation, TimeSpan? timeLimit = null)
     {
         TimeLimit = timeLimit ?? TimeSpan.FromMinutes(30);
@@ -28,6 +29,7 @@ public sealed class ProtocolContext
         _dataset = dataset;
         _seeds = seeds;
         _dealerMaterial = dealerMaterial;
+        Preprocessing = preprocessing is "ot" or "dealer" ? preprocessing : throw new ArgumentException(Mpc.Core.ErrorMessages.UnknownPreprocessing(preprocessing), nameof(preprocessing));
         _revealPolicy = revealPolicy;
         _outputs = outputs;
         _progress = progress;
@@ -39,6 +41,9 @@ public sealed class ProtocolContext
     public ProtocolParameters Parameters { get; }
 
     public CancellationToken Cancellation { get; }
+
+    /// <summary>"ot" (dealer-free) or "dealer".</summary>
+    public string Preprocessing { get; }
 
     /// <summary>How long protocol code written by analysts (scripts) may run at this party.</summary>
     public TimeSpan TimeLimit { get; }
@@ -52,18 +57,30 @@ public sealed class ProtocolContext
     /// <summary>This party's dataset (loaded on first use).</summary>
     public CsvTable Dataset => _dataset();
 
-    /// <summary>Communication counters of the runtime, once created.</summary>
+    /// <summary>Communication counters of the runtime's online phase, once created.</summary>
     public RuntimeStatistics? Statistics => _statistics;
 
+    /// <summary>Bytes sent by the online phase and by dealer-free preprocessing together.</summary>
+    public long BytesSent => (_statistics?.BytesSent ?? 0) + _preprocessing switch
+    {
+        OtPreprocessing<ulong> p => p.BytesSent,
+        OtPreprocessing<UInt128> p => p.BytesSent,
+        _ => 0,
+    };
+
     /// <summary>
-    /// The runtime for this session, over ring T. Preprocessing is the trusted dealer: party 0 holds the
-    /// dealer secret, every other party the seed the dealer sent it.
+    /// The runtime for this session, over ring T. Preprocessing is made by OT between the parties, or
+    /// (dealer mode) comes from the trusted dealer: party 0 holds the dealer secret, every other party
+    /// the seed the dealer sent it.
     /// </summary>
     public MpcRuntime<T> CreateRuntime<T>(Mpc.Core.FixedPointFormat format) where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
-        IPreprocessing<T> preprocessing = PartyIndex == 0
-            ? DealerPreprocessing<T>.ForDealer(PartyCount, _dealerMaterial)
-            : DealerPreprocessing<T>.ForParty(_dealerMaterial);
+        IPreprocessing<T> preprocessing = Preprocessing == "ot"
+            ? new OtPreprocessing<T>(Channel, Cancellation)
+            : PartyIndex == 0
+                ? DealerPreprocessing<T>.ForDealer(PartyCount, _dealerMaterial)
+                : DealerPreprocessing<T>.ForParty(_dealerMaterial);
+        _preprocessing = preprocessing;
         var runtime = new MpcRuntime<T>(Channel, preprocessing, format, _seeds, _revealPolicy, Cancellation, _outputs);
         _statistics = runtime.Statistics;
         return runtime;

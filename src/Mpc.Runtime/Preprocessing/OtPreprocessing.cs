@@ -25,7 +25,7 @@ namespace Mpc.Runtime.Preprocessing;
 public sealed partial class OtPreprocessing<T> : IPreprocessing<T>, IDisposable where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
 {
     private static readonly int K = RingArithmetic<T>.Bits;
-    private readonly IPartyChannel _channel;
+    private readonly CountingChannel _channel;
     private readonly CancellationToken _cancellation;
     private readonly AesCtrRandom _random = AesCtrRandom.CreateFromSystem();
     private readonly object _randomLock = new();
@@ -40,7 +40,7 @@ public sealed partial class OtPreprocessing<T> : IPreprocessing<T>, IDisposable 
     {
         ArgumentNullException.ThrowIfNull(channel);
         if (channel.PartyCount < 2) throw new ArgumentException(ErrorMessages.PartyCountOutOfRange(channel.PartyCount), nameof(channel));
-        _channel = channel;
+        _channel = new CountingChannel(channel);
         _cancellation = cancellation;
         // Batch sizes grow from small (a short session pays little) to a cap that bounds memory.
         int tripleCap = K == 64 ? 1 << 13 : 1 << 12;
@@ -50,6 +50,9 @@ public sealed partial class OtPreprocessing<T> : IPreprocessing<T>, IDisposable 
     }
 
     public string Mode => "ot";
+
+    /// <summary>Bytes this party has sent for preprocessing (base OTs, extensions, corrections).</summary>
+    public long BytesSent => _channel.BytesSent;
 
     private int Self => _channel.PartyIndex;
 
@@ -174,6 +177,28 @@ public sealed partial class OtPreprocessing<T> : IPreprocessing<T>, IDisposable 
     }
 
     private sealed record TripleBatch(T[] A, T[] B, T[] C);
+
+    // Counts preprocessing traffic apart from the online phase's.
+    private sealed class CountingChannel(IPartyChannel inner) : IPartyChannel
+    {
+        private long _bytes;
+
+        public long BytesSent => Interlocked.Read(ref _bytes);
+
+        public int PartyIndex => inner.PartyIndex;
+
+        public int PartyCount => inner.PartyCount;
+
+        public string GetPartyName(int index) => inner.GetPartyName(index);
+
+        public ValueTask SendAsync(int peer, long tag, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+        {
+            Interlocked.Add(ref _bytes, payload.Length);
+            return inner.SendAsync(peer, tag, payload, cancellationToken);
+        }
+
+        public ValueTask<byte[]> ReceiveAsync(int peer, long tag, CancellationToken cancellationToken) => inner.ReceiveAsync(peer, tag, cancellationToken);
+    }
 
     private sealed record BinaryBatch(ulong[] A, ulong[] B, ulong[] C);
 
