@@ -23,7 +23,8 @@ public class SessionAbortTests
     [Fact]
     public async Task ASilentPartyTimesOutWithItsName()
     {
-        var options = new LocalHarnessOptions { ReceiveTimeout = TimeSpan.FromMilliseconds(300) };
+        // The dealer keeps this about the online phase: with a 300 ms timeout, base OTs under load could time out first.
+        var options = new LocalHarnessOptions { ReceiveTimeout = TimeSpan.FromMilliseconds(300), Preprocessing = "dealer" };
         using var release = new SemaphoreSlim(0);
         var error = await Assert.ThrowsAsync<ProtocolAbortedException>(() => LocalHarness.RunAsync<ulong, int>(3, async rt =>
         {

@@ -29,5 +29,10 @@ internal static class ResultPrinter
         }
     }
 
-    public static string Describe(string preprocessing) => preprocessing == "dealer" ? "trusted dealer (party 1 sees the masks)" : preprocessing;
+    public static string Describe(string preprocessing) => preprocessing switch
+    {
+        "dealer" => "trusted dealer (party 1 sees the masks; tests only)",
+        "ot" => "dealer-free (oblivious transfer between the parties)",
+        _ => preprocessing,
+    };
 }
