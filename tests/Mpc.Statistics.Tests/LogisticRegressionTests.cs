@@ -41,7 +41,8 @@ public class LogisticRegressionTests
         var options = new LogisticRegressionOptions(true, 1.0, 10, 1e-6, StandardErrors: false);
         var clear = LogisticRegressionReference.Fit(x, y, true, 1.0);
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var result = await FitAsync(3, x, y, options);
+        // The dealer: with OT preprocessing the exact Hessian's 31x569x31 matrix triples take minutes (see the issue note).
+        var result = await FitAsync(3, x, y, options, "dealer");
         for (int j = 0; j < clear.Coefficients.Length; j++)
             Assert.True(Math.Abs(result.Coefficients[j] - clear.Coefficients[j]) <= 1e-3, $"coefficient {j} ({(j == 0 ? "(Intercept)" : features[j - 1])}): {result.Coefficients[j]:R} vs clear {clear.Coefficients[j]:R}; {watch.Elapsed.TotalSeconds:F1} s");
     }
@@ -58,7 +59,7 @@ public class LogisticRegressionTests
         return (x, table.Column(outcome));
     }
 
-    private static async Task<(double[] Coefficients, double[]? StandardErrors, double Converged)> FitAsync(int parties, double[,] x, double[] y, LogisticRegressionOptions options)
+    private static async Task<(double[] Coefficients, double[]? StandardErrors, double Converged)> FitAsync(int parties, double[,] x, double[] y, LogisticRegressionOptions options, string preprocessing = "ot")
     {
         int n = y.Length, f = x.GetLength(1);
         var results = await LocalHarness.RunAsync<UInt128, (double[], double[]?, double)>(parties, async rt =>
@@ -73,7 +74,7 @@ public class LogisticRegressionTests
             var errors = fit.StandardErrors is null ? null : await Opening.RevealRealAsync(rt, fit.StandardErrors, "standard_errors");
             var converged = await Opening.RevealRealAsync(rt, fit.Converged, "converged");
             return (coefficients, errors, converged[0]);
-        }, new LocalHarnessOptions { Format = FixedPointFormat.Ring128 });
+        }, new LocalHarnessOptions { Format = FixedPointFormat.Ring128, Preprocessing = preprocessing });
         return results[0];
     }
 }

@@ -114,8 +114,6 @@ public sealed partial class OtPreprocessing<T>
         int entries = chooseB ? inner * columns : rows * inner;
         int length = chooseB ? rows : columns;
         var chooser = chooseB ? b : a;
-        var choices = new ulong[ObliviousProducts.PaddedCount(checked(entries * K)) / 64];
-        MemoryMarshal.Cast<T, ulong>(chooser.AsSpan()).CopyTo(choices);
         // The vector sent against entry e: column l of A for B's entry (l, q); row l of B for A's entry (i, l).
         var vectors = new T[checked(entries * length)];
         for (int e = 0; e < entries; e++)
@@ -123,23 +121,38 @@ public sealed partial class OtPreprocessing<T>
             int l = chooseB ? e / columns : e % inner;
             for (int u = 0; u < length; u++) vectors[e * length + u] = chooseB ? a[u * inner + l] : b[l * columns + u];
         }
-        var parts = new List<Task<T[]>>();
-        foreach (int peer in Peers())
+        // Entries go in chunks of about 16 MB of hashes each, so a large product (X'WX) never holds gigabytes at once.
+        int blocks = (length * K + 127) / 128;
+        int chunk = Math.Max(1, (16 << 20) / (K * blocks * 16));
+        int chunks = (entries + chunk - 1) / chunk;
+        if (2 * chunks >= 1 << 16) throw new ArgumentOutOfRangeException(nameof(rows), $"A {rows}x{inner} by {inner}x{columns} matrix triple is too large for one batch.");
+        var chooserWords = MemoryMarshal.Cast<T, ulong>(chooser.AsSpan()).ToArray();
+        for (int chunkIndex = 0; chunkIndex < chunks; chunkIndex++)
         {
-            parts.Add(Task.Run(() => ObliviousProducts.ReceiveAsync<T>(session, peer, tag, choices, entries, K, length, _cancellation)));
-            parts.Add(Task.Run(() => ObliviousProducts.SendAsync(session, peer, tag, vectors, entries, K, length, _cancellation)));
-        }
-        unchecked
-        {
-            foreach (var part in await Task.WhenAll(parts).ConfigureAwait(false))
+            int first = chunkIndex * chunk, count = Math.Min(chunk, entries - first);
+            long chunkTag = tag + 2 * chunkIndex;
+            var choices = new ulong[ObliviousProducts.PaddedCount(checked(count * K)) / 64];
+            Array.Copy(chooserWords, first * (K / 64), choices, 0, count * (K / 64));
+            var slice = vectors.AsSpan(first * length, count * length).ToArray();
+            var parts = new List<Task<T[]>>();
+            foreach (int peer in Peers())
             {
-                for (int e = 0; e < entries; e++)
+                parts.Add(Task.Run(() => ObliviousProducts.ReceiveAsync<T>(session, peer, chunkTag, choices, count, K, length, _cancellation)));
+                parts.Add(Task.Run(() => ObliviousProducts.SendAsync(session, peer, chunkTag, slice, count, K, length, _cancellation)));
+            }
+            unchecked
+            {
+                foreach (var part in await Task.WhenAll(parts).ConfigureAwait(false))
                 {
-                    for (int u = 0; u < length; u++)
+                    for (int i = 0; i < count; i++)
                     {
-                        // Entry (l, q) of B contributes to C[u, q]; entry (i, l) of A contributes to C[i, u].
-                        int target = chooseB ? u * columns + e % columns : (e / inner) * columns + u;
-                        c[target] += part[e * length + u];
+                        int e = first + i;
+                        for (int u = 0; u < length; u++)
+                        {
+                            // Entry (l, q) of B contributes to C[u, q]; entry (i, l) of A contributes to C[i, u].
+                            int target = chooseB ? u * columns + e % columns : (e / inner) * columns + u;
+                            c[target] += part[i * length + u];
+                        }
                     }
                 }
             }
