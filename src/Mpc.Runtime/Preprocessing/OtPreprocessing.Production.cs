@@ -7,7 +7,7 @@ namespace Mpc.Runtime.Preprocessing;
 // How each kind of item is made from pairwise oblivious products.
 public sealed partial class OtPreprocessing<T>
 {
-    private async Task<TripleBatch> ProduceTriplesAsync(long batch, int count)
+    private async Task<TripleBatch<T>> ProduceTriplesAsync(long batch, int count)
     {
         var session = await SessionAsync().ConfigureAwait(false);
         var a = RandomRing(count);
@@ -24,10 +24,10 @@ public sealed partial class OtPreprocessing<T>
             parts.Add(Task.Run(() => ObliviousProducts.SendAsync(session, peer, tag, a, count, K, 1, _cancellation)));
         }
         foreach (var part in await Task.WhenAll(parts).ConfigureAwait(false)) RingArithmetic<T>.AddInPlace(c, part);
-        return new TripleBatch(a, b, c);
+        return new TripleBatch<T>(a, b, c);
     }
 
-    private async Task<BinaryBatch> ProduceBinaryAsync(long batch, int words)
+    private async Task<TripleBatch<ulong>> ProduceBinaryAsync(long batch, int words)
     {
         var session = await SessionAsync().ConfigureAwait(false);
         var a = RandomWords(words);
@@ -42,7 +42,7 @@ public sealed partial class OtPreprocessing<T>
             parts.Add(Task.Run(() => ObliviousProducts.SendBitsAsync(session, peer, tag, a, _cancellation)));
         }
         foreach (var part in await Task.WhenAll(parts).ConfigureAwait(false)) BitSlicing.Xor(c, part, c);
-        return new BinaryBatch(a, b, c);
+        return new TripleBatch<ulong>(a, b, c);
     }
 
     // Party m folds its bit s_m into the arithmetic sharing of s_0 XOR ... XOR s_(m-1): x XOR s = x + s - 2 x s.

@@ -29,8 +29,8 @@ public sealed partial class OtPreprocessing<T> : IPreprocessing<T>, IDisposable 
     private readonly CancellationToken _cancellation;
     private readonly AesCtrRandom _random = AesCtrRandom.CreateFromSystem();
     private readonly object _randomLock = new();
-    private readonly BatchPool<TripleBatch> _triples;
-    private readonly BatchPool<BinaryBatch> _binary;
+    private readonly BatchPool<TripleBatch<T>> _triples;
+    private readonly BatchPool<TripleBatch<ulong>> _binary;
     private readonly BatchPool<DaBitBatch> _daBits;
     private readonly List<Task> _matrixTasks = [];
     private Task<OtSession>? _session;
@@ -44,8 +44,8 @@ public sealed partial class OtPreprocessing<T> : IPreprocessing<T>, IDisposable 
         _cancellation = cancellation;
         // Batch sizes grow from small (a short session pays little) to a cap that bounds memory.
         int tripleCap = K == 64 ? 1 << 13 : 1 << 12;
-        _triples = new BatchPool<TripleBatch>(ProduceTriplesAsync, 1024, tripleCap, 2);
-        _binary = new BatchPool<BinaryBatch>(ProduceBinaryAsync, 256, 1 << 13, 2);
+        _triples = new BatchPool<TripleBatch<T>>(ProduceTriplesAsync, 1024, tripleCap, 2);
+        _binary = new BatchPool<TripleBatch<ulong>>(ProduceBinaryAsync, 256, 1 << 13, 2);
         _daBits = new BatchPool<DaBitBatch>(ProduceDaBitsAsync, 8192, 1 << 18, 128);
     }
 
@@ -60,34 +60,31 @@ public sealed partial class OtPreprocessing<T> : IPreprocessing<T>, IDisposable 
 
     public async ValueTask<BeaverTriples<T>> GetTriplesAsync(int count, CancellationToken cancellationToken)
     {
-        var pieces = _triples.Reserve(count);
-        var result = new BeaverTriples<T>(new T[count], new T[count], new T[count]);
-        int at = 0;
-        foreach (var (task, offset, n) in pieces)
-        {
-            var batch = await task.WaitAsync(cancellationToken).ConfigureAwait(false);
-            batch.A.AsSpan(offset, n).CopyTo(result.A.AsSpan(at));
-            batch.B.AsSpan(offset, n).CopyTo(result.B.AsSpan(at));
-            batch.C.AsSpan(offset, n).CopyTo(result.C.AsSpan(at));
-            at += n;
-        }
-        return result;
+        var (a, b, c) = await GatherAsync(_triples, count, cancellationToken).ConfigureAwait(false);
+        return new BeaverTriples<T>(a, b, c);
     }
 
     public async ValueTask<BinaryTriples> GetBinaryTriplesAsync(int words, CancellationToken cancellationToken)
     {
-        var pieces = _binary.Reserve(words);
-        var result = new BinaryTriples(new ulong[words], new ulong[words], new ulong[words]);
+        var (a, b, c) = await GatherAsync(_binary, words, cancellationToken).ConfigureAwait(false);
+        return new BinaryTriples(a, b, c);
+    }
+
+    // Copies the reserved pieces of (ring or word) triples into one contiguous triple.
+    private static async Task<(TItem[] A, TItem[] B, TItem[] C)> GatherAsync<TItem>(BatchPool<TripleBatch<TItem>> pool, int count, CancellationToken cancellationToken)
+    {
+        var pieces = pool.Reserve(count);
+        var (a, b, c) = (new TItem[count], new TItem[count], new TItem[count]);
         int at = 0;
         foreach (var (task, offset, n) in pieces)
         {
             var batch = await task.WaitAsync(cancellationToken).ConfigureAwait(false);
-            batch.A.AsSpan(offset, n).CopyTo(result.A.AsSpan(at));
-            batch.B.AsSpan(offset, n).CopyTo(result.B.AsSpan(at));
-            batch.C.AsSpan(offset, n).CopyTo(result.C.AsSpan(at));
+            batch.A.AsSpan(offset, n).CopyTo(a.AsSpan(at));
+            batch.B.AsSpan(offset, n).CopyTo(b.AsSpan(at));
+            batch.C.AsSpan(offset, n).CopyTo(c.AsSpan(at));
             at += n;
         }
-        return result;
+        return (a, b, c);
     }
 
     public async ValueTask<DaBits<T>> GetDaBitsAsync(int count, CancellationToken cancellationToken)
@@ -176,7 +173,7 @@ public sealed partial class OtPreprocessing<T> : IPreprocessing<T>, IDisposable 
         lock (_randomLock) return _random.NextRing<ulong>(count);
     }
 
-    private sealed record TripleBatch(T[] A, T[] B, T[] C);
+    private sealed record TripleBatch<TItem>(TItem[] A, TItem[] B, TItem[] C);
 
     // Counts preprocessing traffic apart from the online phase's.
     private sealed class CountingChannel(IPartyChannel inner) : IPartyChannel
@@ -199,8 +196,6 @@ public sealed partial class OtPreprocessing<T> : IPreprocessing<T>, IDisposable 
 
         public ValueTask<byte[]> ReceiveAsync(int peer, long tag, CancellationToken cancellationToken) => inner.ReceiveAsync(peer, tag, cancellationToken);
     }
-
-    private sealed record BinaryBatch(ulong[] A, ulong[] B, ulong[] C);
 
     private sealed record DaBitBatch(T[] Arithmetic, ulong[] Bits);
 

@@ -28,7 +28,7 @@ public static class BaseObliviousTransfer
 {
     public const int KeyLength = 16;
     private const int PointLength = 33;
-    private static readonly X9ECParametersHolder Curve = new();
+    private static readonly Org.BouncyCastle.Asn1.X9.X9ECParameters Curve = CustomNamedCurves.GetByName("secp256r1");
 
     /// <summary>Sender side: returns both keys of each of the <paramref name="count"/> transfers.</summary>
     public static async Task<(byte[][] Keys0, byte[][] Keys1)> SendAsync(IPartyChannel channel, int receiver, long tag, int count, CancellationToken cancellationToken)
@@ -117,16 +117,5 @@ public static class BaseObliviousTransfer
         hash.AppendData(encodedB);
         hash.AppendData(encodedP);
         return hash.GetHashAndReset()[..KeyLength];
-    }
-
-    private sealed class X9ECParametersHolder
-    {
-        private readonly Org.BouncyCastle.Asn1.X9.X9ECParameters _parameters = CustomNamedCurves.GetByName("secp256r1");
-
-        public ECCurve Curve => _parameters.Curve;
-
-        public ECPoint G => _parameters.G;
-
-        public BigInteger N => _parameters.N;
     }
 }
