@@ -37,12 +37,14 @@ public sealed class FramedConnection : IAsyncDisposable
 
     public long BytesReceived { get; private set; }
 
-    public async ValueTask SendAsync(Guid sessionId, long tag, FrameKind kind, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    /// <summary>Writes one frame; <paramref name="onWrite"/> runs under the write lock, so what it logs is in wire order even when sends are concurrent.</summary>
+    public async ValueTask SendAsync(Guid sessionId, long tag, FrameKind kind, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken, Action? onWrite = null)
     {
         if (payload.Length > MaxPayloadBytes) throw new FrameFormatException($"A frame of {payload.Length} bytes exceeds the cap of {MaxPayloadBytes} bytes.");
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            onWrite?.Invoke();
             var header = _writer.GetSpan(Frame.HeaderSize);
             BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)payload.Length);
             sessionId.TryWriteBytes(header.Slice(4, 16));

@@ -54,8 +54,9 @@ public sealed class TlsPartyChannel : IPartyChannel, IAsyncDisposable
         if (_failure is not null) throw _failure;
         try
         {
-            _observer?.OnSent(peer, tag, payload.Span);
-            await _connections[peer]!.SendAsync(_sessionId, tag, FrameKind.Data, payload, cancellationToken).ConfigureAwait(false);
+            // Preprocessing sends concurrently: the transcript logs each frame in the order it goes on the wire.
+            Action? log = _observer is null ? null : () => _observer.OnSent(peer, tag, payload.Span);
+            await _connections[peer]!.SendAsync(_sessionId, tag, FrameKind.Data, payload, cancellationToken, log).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
         {

@@ -46,7 +46,8 @@ public class DaemonProcessTests
 
             // Every daemon kept a signed transcript of both sessions; the auditor checks them alone, from the roster.
             using var audit = MpcProcess.Start("audit", Path.Combine(federation.Directory, "transcripts"), "--roster", roster);
-            Assert.Equal(0, await audit.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+            int auditExit = await audit.WaitForExitAsync(TimeSpan.FromSeconds(60));
+            Assert.True(auditExit == 0, $"mpc audit exited with {auditExit}:{Environment.NewLine}{string.Join(Environment.NewLine, audit.Output)}");
             await audit.WaitForOutputAsync("audit passed", TimeSpan.FromSeconds(1));
             Assert.Equal(6, Directory.GetFiles(Path.Combine(federation.Directory, "transcripts"), "*.transcript.jsonl").Length);
         }

@@ -28,6 +28,23 @@ public class FramedConnectionTests
     }
 
     [Fact]
+    public async Task ConcurrentSendsAreLoggedInTheOrderTheyGoOnTheWire()
+    {
+        var (a, b) = await PipePairAsync();
+        await using var sender = new FramedConnection(a, "a");
+        await using var receiver = new FramedConnection(b, "b");
+        var session = Guid.NewGuid();
+        var logged = new System.Collections.Concurrent.ConcurrentQueue<long>();
+        var payload = new byte[20_000];
+        var sends = Enumerable.Range(0, 64).Select(i => Task.Run(async () =>
+            await sender.SendAsync(session, i, FrameKind.Data, payload, default, () => logged.Enqueue(i)))).ToArray();
+        var wire = new List<long>();
+        for (int i = 0; i < 64; i++) wire.Add((await receiver.ReadAsync(default))!.Tag);
+        await Task.WhenAll(sends);
+        Assert.Equal(wire, logged.ToList());
+    }
+
+    [Fact]
     public async Task AFrameOverTheCapIsRejectedBeforeItIsBuffered()
     {
         var (a, b) = await PipePairAsync();
