@@ -1,31 +1,60 @@
 // Logistic regression on the pooled rows of all parties (rows split across hospitals, same columns
-// everywhere). With reveal=final the model stays secret-shared during training: Newton's method runs
-// under MPC and only the final coefficients (and, when asked, their standard errors) are revealed.
-Describe("Logistic regression of a 0/1 outcome on features, over the rows of all parties; only the final model is revealed.");
+// everywhere), in one of two modes:
+// - reveal=final: the model stays secret-shared during training; Newton's method runs under MPC and
+//   only the final coefficients (and, when asked, their standard errors) are revealed.
+// - reveal=dp-intermediates: the model is public at each step; each party's clipped gradient is
+//   summed with distributed Skellam noise and the noised sum is opened to every party, which all
+//   take the same step. Epsilon (composed in RDP over all steps) is reported with the model.
+Describe("Logistic regression of a 0/1 outcome on features, over the rows of all parties; only the final model (reveal=final) or DP-noised gradients (reveal=dp-intermediates) are revealed.");
 Parameter("outcome", ParameterType.Column, null, "The 0/1 outcome column.");
 Parameter("features", ParameterType.ColumnList, null, "Comma-separated feature columns.");
 Parameter("intercept", ParameterType.Boolean, "true", "Fit an intercept.");
 Parameter("lambda", ParameterType.Number, "0", "L2 penalty lambda/2 |beta|^2 on the original scale (the intercept is not penalised).");
-Parameter("iterations", ParameterType.Integer, "15", "Newton iterations (public).");
-Parameter("tolerance", ParameterType.Number, "1e-6", "The fit counts as converged when the last Newton step is shorter than this.");
-Parameter("standard_errors", ParameterType.Boolean, "false", "Also reveal the coefficients' standard errors (from the secure Hessian at the optimum).");
-Parameter("reveal", ParameterType.Text, "final", "What is revealed: final (the model only).");
+Parameter("reveal", ParameterType.Text, "final", "What is revealed: final (the model only) or dp-intermediates (DP-noised gradient sums at every step).");
+Parameter("iterations", ParameterType.Integer, "15", "reveal=final: Newton iterations (public).");
+Parameter("tolerance", ParameterType.Number, "1e-6", "reveal=final: the fit counts as converged when the last Newton step is shorter than this.");
+Parameter("standard_errors", ParameterType.Boolean, "false", "reveal=final: also reveal the coefficients' standard errors (from the secure Hessian at the optimum).");
+Parameter("bounds", ParameterType.Text, "", "reveal=dp-intermediates: public range of every feature, name=lo:hi,... (domain knowledge, not the data); values outside are clipped.");
+Parameter("steps", ParameterType.Integer, "40", "reveal=dp-intermediates: gradient steps (each one a DP release).");
+Parameter("learning_rate", ParameterType.Number, "8", "reveal=dp-intermediates: step size on the mean gradient of features scaled to [-1, 1].");
+Parameter("clip", ParameterType.Number, "0.5", "reveal=dp-intermediates: per-record L2 clipping norm of the gradient (the sensitivity).");
+Parameter("epsilon", ParameterType.Number, "1", "reveal=dp-intermediates: the session's privacy budget over all steps.");
+Parameter("delta", ParameterType.Number, "1e-5", "reveal=dp-intermediates: delta of the guarantee.");
+Parameter("honest_parties", ParameterType.Integer, "1", "reveal=dp-intermediates: dp.honest_parties, the guarantee holds if at least this many parties are honest (more noise for fewer).");
 Output("coefficients", "Coefficients on the original scale of the features, (Intercept) first.");
-Output("standard_errors", "Standard errors of the coefficients (with standard_errors=true).");
-Output("converged", "1 when the last Newton step was below the tolerance, else 0.");
-Output("iterations", OutputKind.Derived, "Newton iterations run.");
+Output("standard_errors", "reveal=final: standard errors of the coefficients (with standard_errors=true).");
+Output("converged", "reveal=final: 1 when the last Newton step was below the tolerance, else 0.");
+Output("gradients", OutputKind.DifferentiallyPrivateIntermediate, "reveal=dp-intermediates: the noised gradient sum of every step, in the scaled space, (Intercept) first.");
+Output("rows", OutputKind.DifferentiallyPrivateIntermediate, "reveal=dp-intermediates: the noised number of rows over all parties.");
+Output("privacy_spent", "reveal=dp-intermediates: epsilon and delta of the whole fit, composed in RDP.");
+Output("iterations", OutputKind.Derived, "Newton iterations or gradient steps run.");
 
 Label("coefficients", p => (p.Flag("intercept") ? new[] { "(Intercept)" } : new string[0]).Concat(p.List("features")).ToList());
 Label("standard_errors", p => (p.Flag("intercept") ? new[] { "(Intercept)" } : new string[0]).Concat(p.List("features")).ToList());
-Derive((outputs, p) => new Dictionary<string, double[]> { ["iterations"] = new double[] { p.Integer("iterations") } });
+Label("privacy_spent", p => new[] { "epsilon", "delta" });
+Derive((outputs, p) => new Dictionary<string, double[]> { ["iterations"] = new double[] { p.Text("reveal") == "final" ? p.Integer("iterations") : p.Integer("steps") } });
 
 Run(async mpc =>
 {
-    if (mpc.Text("reveal") != "final")
-        throw new ArgumentException($"reveal={mpc.Text("reveal")} is not available: this version offers reveal=final (DP-noised intermediate gradients are not implemented yet).");
-    var fit = await mpc.Regression.Logistic(mpc.Text("outcome"), mpc.List("features"), mpc.Flag("intercept"), mpc.Number("lambda"),
-        mpc.Integer("iterations"), mpc.Number("tolerance"), mpc.Flag("standard_errors"));
-    await mpc.Output("coefficients", fit.Coefficients);
-    if (fit.StandardErrors is not null) await mpc.Output("standard_errors", fit.StandardErrors);
-    await mpc.Output("converged", fit.Converged);
+    switch (mpc.Text("reveal"))
+    {
+        case "final":
+            var fit = await mpc.Regression.Logistic(mpc.Text("outcome"), mpc.List("features"), mpc.Flag("intercept"), mpc.Number("lambda"),
+                mpc.Integer("iterations"), mpc.Number("tolerance"), mpc.Flag("standard_errors"));
+            await mpc.Output("coefficients", fit.Coefficients);
+            if (fit.StandardErrors is not null) await mpc.Output("standard_errors", fit.StandardErrors);
+            await mpc.Output("converged", fit.Converged);
+            break;
+        case "dp-intermediates":
+            var dp = await mpc.Regression.LogisticPrivate(mpc.Text("outcome"), mpc.List("features"), mpc.Flag("intercept"), mpc.Number("lambda"), mpc.Text("bounds"),
+                mpc.Integer("steps"), mpc.Number("learning_rate"), mpc.Number("clip"), mpc.Number("epsilon"), mpc.Number("delta"), mpc.Integer("honest_parties"));
+            // Everything below is public already (computed from the noised releases); the analyst gets the same values.
+            await mpc.Output("coefficients", mpc.Public(dp.Coefficients));
+            await mpc.Output("gradients", mpc.Public(dp.NoisedGradients.SelectMany(g => g).ToArray()));
+            await mpc.Output("rows", mpc.Public(dp.NoisedRows));
+            await mpc.Output("privacy_spent", mpc.Public(dp.Epsilon, dp.Delta));
+            break;
+        default:
+            throw new ArgumentException($"reveal={mpc.Text("reveal")} is not a mode: use final or dp-intermediates.");
+    }
 });

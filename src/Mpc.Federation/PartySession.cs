@@ -240,7 +240,7 @@ internal sealed class PartySession : IAsyncDisposable
     // The preprocessing mode the analyst asked for, checked against this party's policy before the session starts.
     private string Mode => _request.Preprocessing;
 
-    private bool ReleasesPrivately => _protocol!.Outputs.Any(o => o.Kind == OutputKind.DifferentiallyPrivate);
+    private bool ReleasesPrivately => _protocol!.Outputs.Any(o => o.Kind is OutputKind.DifferentiallyPrivate or OutputKind.DifferentiallyPrivateIntermediate);
 
     private string DatasetName => _daemon.Configuration.Datasets.Count == 0 ? "(none)" : _daemon.Configuration.ResolveDatasetName(_parameters!.Values.GetValueOrDefault("dataset", ""));
 

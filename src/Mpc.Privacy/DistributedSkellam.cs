@@ -1,4 +1,5 @@
 using System.Numerics;
+using Mpc.Core;
 using Mpc.Runtime;
 using Mpc.Runtime.Protocols;
 
@@ -34,6 +35,30 @@ public static class DistributedSkellam
     }
 
     /// <summary>
+    /// Skellam parameters for a planned series of releases that together give (epsilon, delta)-DP,
+    /// composed in RDP: release r gets mu_r = kappa * L2_r^2, so each release pays the same
+    /// leading RDP term, and kappa is the smallest (to 0.1%) that keeps the composition within epsilon.
+    /// </summary>
+    public static double[] CalibrateSeries(double epsilon, double delta, IReadOnlyList<(double L1, double L2)> releases)
+    {
+        ArgumentNullException.ThrowIfNull(releases);
+        if (!(epsilon > 0)) throw new ArgumentOutOfRangeException(nameof(epsilon), "epsilon must be positive.");
+        if (releases.Count == 0 || releases.Any(r => !(r.L1 > 0) || !(r.L2 > 0))) throw new ArgumentException("Every planned release needs positive L1 and L2 sensitivities.", nameof(releases));
+        var orders = RdpAccountant.DefaultOrders;
+        double Epsilon(double kappa) => RdpAccountant.ToEpsilon(
+            RdpAccountant.Compose(releases.Select(r => RdpAccountant.Skellam(kappa * r.L2 * r.L2, r.L1, r.L2, orders)).ToArray()), orders, delta).Epsilon;
+        double low = 1e-9, high = 1;
+        while (Epsilon(high) > epsilon) high *= 2;
+        while (high - low > 1e-3 * high)
+        {
+            double middle = (low + high) / 2;
+            if (Epsilon(middle) > epsilon) low = middle;
+            else high = middle;
+        }
+        return releases.Select(r => high * r.L2 * r.L2).ToArray();
+    }
+
+    /// <summary>
     /// Releases the element-wise sum over parties of integer contributions with distributed
     /// Skellam noise, as the declared DP output <paramref name="outputName"/>. The reveal policy
     /// checks the declaration, sensitivities and budget before any noise is drawn.
@@ -43,16 +68,40 @@ public static class DistributedSkellam
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         ArgumentNullException.ThrowIfNull(runtime);
-        ArgumentNullException.ThrowIfNull(contribution);
-        if (honestParties < 1 || honestParties > runtime.PartyCount) throw new ArgumentOutOfRangeException(nameof(honestParties), $"dp.honest_parties must be between 1 and {runtime.PartyCount}.");
-        if (contribution.Any(v => v != Math.Round(v))) throw new ArgumentException("Skellam noise is added to integer contributions; scale and round them first.", nameof(contribution));
         double mu = Calibrate(epsilon, delta, l1Sensitivity, l2Sensitivity);
-        var release = new NoisedRelease("distributed-skellam", l1Sensitivity, l2Sensitivity, mu, epsilon, delta, honestParties);
-        runtime.RevealPolicy.CheckNoisedRelease(outputName, release);
-        var sampler = new ExactNoiseSampler(runtime.LocalRandom);
-        var noised = contribution.Select(v => v + sampler.Skellam(mu / honestParties)).ToArray();
-        var sum = await Input.SumAcrossPartiesAsync(runtime, noised, 1, 0).ConfigureAwait(false);
+        var (sum, release) = await NoisedSumAsync(runtime, contribution, outputName, new NoisedRelease("distributed-skellam", l1Sensitivity, l2Sensitivity, mu, epsilon, delta, honestParties)).ConfigureAwait(false);
         await Opening.OutputAsync(runtime, sum, outputName).ConfigureAwait(false);
         return release;
+    }
+
+    /// <summary>
+    /// Releases the noised element-wise sum to every party (a DP intermediate, for example a
+    /// gradient the next iteration needs), with Skellam parameter <paramref name="mu"/> from
+    /// <see cref="CalibrateSeries"/>; the release records its own (epsilon, delta) and the session's
+    /// policy composes it with the others in RDP.
+    /// </summary>
+    public static async Task<(double[] Sum, NoisedRelease Release)> ReleaseSumToPartiesAsync<T>(MpcRuntime<T> runtime, double[] contribution, string outputName,
+        double mu, double delta, double l1Sensitivity, double l2Sensitivity, int honestParties)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        if (!(mu > 0)) throw new ArgumentOutOfRangeException(nameof(mu), "The Skellam parameter must be positive.");
+        var orders = RdpAccountant.DefaultOrders;
+        double epsilon = RdpAccountant.ToEpsilon(RdpAccountant.Skellam(mu, l1Sensitivity, l2Sensitivity, orders), orders, delta).Epsilon;
+        var (sum, release) = await NoisedSumAsync(runtime, contribution, outputName, new NoisedRelease("distributed-skellam", l1Sensitivity, l2Sensitivity, mu, epsilon, delta, honestParties)).ConfigureAwait(false);
+        return (FixedPointFormat.Decode<T>(await Opening.RevealAsync(runtime, sum, outputName).ConfigureAwait(false), 0), release);
+    }
+
+    // Checks the release with the policy, then each party adds its share of the noise and the noised contributions are summed (still secret).
+    private static async Task<(Secret<T> Sum, NoisedRelease Release)> NoisedSumAsync<T>(MpcRuntime<T> runtime, double[] contribution, string outputName, NoisedRelease release)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        ArgumentNullException.ThrowIfNull(contribution);
+        if (release.HonestParties < 1 || release.HonestParties > runtime.PartyCount) throw new ArgumentOutOfRangeException(nameof(release), $"dp.honest_parties must be between 1 and {runtime.PartyCount}.");
+        if (contribution.Any(v => v != Math.Round(v))) throw new ArgumentException("Skellam noise is added to integer contributions; scale and round them first.", nameof(contribution));
+        runtime.RevealPolicy.CheckNoisedRelease(outputName, release);
+        var sampler = new ExactNoiseSampler(runtime.LocalRandom);
+        var noised = contribution.Select(v => v + sampler.Skellam(release.Mu / release.HonestParties)).ToArray();
+        return (await Input.SumAcrossPartiesAsync(runtime, noised, 1, 0).ConfigureAwait(false), release);
     }
 }

@@ -17,7 +17,7 @@ public interface IRevealPolicy
     /// Called before a differentially private release adds its noise; throws
     /// <see cref="RevealRefusedException"/> when the output may not be released this way (not
     /// declared as DP, no sensitivity, or over the session's budget). Once allowed, the noised
-    /// value may be opened to the analyst once.
+    /// value may be opened to the analyst once (a DP intermediate: to the parties once per release).
     /// </summary>
     void CheckNoisedRelease(string outputName, NoisedRelease release);
 }

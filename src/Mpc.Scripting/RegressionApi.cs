@@ -22,6 +22,56 @@ public sealed class RegressionApi
     /// </summary>
     public Task<SecureLogisticRegressionResult<UInt128>> Logistic(string outcome, IReadOnlyList<string> features, bool intercept, double lambda, int iterations, double tolerance, bool standardErrors)
     {
+        if (lambda < 0 || iterations < 1 || iterations > 1000) throw new ArgumentException("lambda must be >= 0 and iterations between 1 and 1000.");
+        var (x, y) = Rows(outcome, features);
+        return SecureLogisticRegression.FitAsync(_session.Runtime, x, y, features.Count,
+            new LogisticRegressionOptions(intercept, lambda, iterations, tolerance, standardErrors), _session.Progress);
+    }
+
+    /// <summary>
+    /// Logistic regression with DP-noised intermediates (reveal = dp-intermediates): the model is
+    /// public at each step and only the parties' clipped gradient sums, with distributed Skellam
+    /// noise, are opened (as <paramref name="gradientOutput"/>, and the noised row count as
+    /// <paramref name="rowsOutput"/>). <paramref name="bounds"/> gives every feature's public range
+    /// as "name=lo:hi,..."; values outside are clipped to it.
+    /// </summary>
+    public Task<PrivateLogisticRegressionResult> LogisticPrivate(string outcome, IReadOnlyList<string> features, bool intercept, double lambda, string bounds,
+        int steps, double learningRate, double clip, double epsilon, double delta, int honestParties, string gradientOutput = "gradients", string rowsOutput = "rows")
+    {
+        if (lambda < 0 || steps < 1 || steps > 1000 || !(learningRate > 0) || !(clip > 0)) throw new ArgumentException("lambda must be >= 0, steps between 1 and 1000, and learning_rate and clip positive.");
+        var (x, y) = Rows(outcome, features);
+        var (lower, upper) = ParseBounds(bounds, features);
+        return PrivateLogisticRegression.FitAsync(_session.Runtime, x, y, features.Count,
+            new PrivateLogisticRegressionOptions(intercept, lambda, lower, upper, steps, learningRate, clip, epsilon, delta, honestParties), gradientOutput, rowsOutput, _session.Progress);
+    }
+
+    /// <summary>Parses "name=lo:hi,..." into bounds in feature order; a feature without bounds, or a malformed or empty range, is an error naming it.</summary>
+    public static (double[] Lower, double[] Upper) ParseBounds(string bounds, IReadOnlyList<string> features)
+    {
+        ArgumentNullException.ThrowIfNull(bounds);
+        ArgumentNullException.ThrowIfNull(features);
+        var ranges = new Dictionary<string, (double, double)>(StringComparer.Ordinal);
+        foreach (var item in bounds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            int equals = item.IndexOf('=');
+            var parts = equals < 0 ? [] : item[(equals + 1)..].Split(':');
+            if (parts.Length != 2 || !double.TryParse(parts[0], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double lo)
+                || !double.TryParse(parts[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double hi))
+                throw new ArgumentException($"bounds: '{item}' is not of the form name=lo:hi.");
+            string name = item[..equals].Trim();
+            if (!features.Contains(name)) throw new ArgumentException($"bounds: '{name}' is not one of the features ({string.Join(", ", features)}).");
+            if (!(lo < hi)) throw new ArgumentException($"bounds: the range of '{name}' is empty ({lo} is not below {hi}).");
+            if (!ranges.TryAdd(name, (lo, hi))) throw new ArgumentException($"bounds: '{name}' is given twice.");
+        }
+        var missing = features.Where(f => !ranges.ContainsKey(f)).ToList();
+        if (missing.Count > 0)
+            throw new ArgumentException($"bounds: reveal=dp-intermediates needs a public range for every feature, from domain knowledge and not from the data; missing: {string.Join(", ", missing)}.");
+        return (features.Select(f => ranges[f].Item1).ToArray(), features.Select(f => ranges[f].Item2).ToArray());
+    }
+
+    // This party's rows as a row-major feature matrix and 0/1 outcome; bad input stops the session naming file, row and column.
+    private (double[] X, double[] Y) Rows(string outcome, IReadOnlyList<string> features)
+    {
         ArgumentNullException.ThrowIfNull(features);
         var table = _context.Dataset;
         var y = table.Column(outcome);
@@ -29,13 +79,11 @@ public sealed class RegressionApi
             if (y[i] is not (0 or 1)) throw new InvalidDataException($"{table.Source}, row {i + 2}, column '{outcome}': the outcome must be 0 or 1, got {y[i]}.");
         if (features.Count == 0) throw new InvalidDataException("Logistic regression needs at least one feature.");
         if (features.Contains(outcome)) throw new InvalidDataException($"The outcome '{outcome}' is also listed as a feature.");
-        if (lambda < 0 || iterations < 1 || iterations > 1000) throw new ArgumentException("lambda must be >= 0 and iterations between 1 and 1000.");
         var columns = features.Select(table.Column).ToArray();
         var x = new double[y.Length * features.Count];
         for (int i = 0; i < y.Length; i++)
             for (int j = 0; j < features.Count; j++)
                 x[i * features.Count + j] = columns[j][i];
-        return SecureLogisticRegression.FitAsync(_session.Runtime, x, y, features.Count,
-            new LogisticRegressionOptions(intercept, lambda, iterations, tolerance, standardErrors), _session.Progress);
+        return (x, y);
     }
 }

@@ -204,6 +204,30 @@ public class ScriptSessionTests
         Assert.Contains("no column 'cyl' (parameter 'features')", missingColumn.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task LogisticRegressionWithDpIntermediatesOpensOnlyNoisedGradientsAndReportsItsEpsilon()
+    {
+        var script = ScriptCompiler.Load(Path.Combine(TestFederation.RepositoryRoot(), "protocols", "logistic-regression.csx"));
+        await using var federation = TestFederation.Create(2, "mtcars.csv");
+        federation.StartAll(approved: _ => [script.Id], catalog: Catalog);
+        var parameters = new Dictionary<string, string>
+        {
+            ["outcome"] = "am", ["features"] = "hp,wt", ["reveal"] = "dp-intermediates", ["bounds"] = "hp=50:340,wt=1.5:5.5",
+            ["steps"] = "6", ["epsilon"] = "2", ["lambda"] = "1",
+        };
+        var result = await federation.Client().RunAsync(script, script.Source, parameters, null, default);
+        Assert.Equal(["(Intercept)", "hp", "wt"], result.Outputs["coefficients"].Labels);
+        Assert.Equal(6 * 3, result.Outputs["gradients"].Values.Length);
+        Assert.InRange(result.Outputs["privacy_spent"].Values[0], 1.9, 2.0);
+        // One noised row count and six gradient sums, each recorded with its mechanism and sensitivities.
+        Assert.Equal(7, result.PrivateReleases.Count);
+        Assert.All(result.PrivateReleases, r => Assert.StartsWith("distributed-skellam", r, StringComparison.Ordinal));
+
+        var missing = await Assert.ThrowsAsync<ProtocolAbortedException>(() => federation.Client().RunAsync(script, script.Source,
+            new Dictionary<string, string>(parameters) { ["bounds"] = "hp=50:340" }, null, default));
+        Assert.Contains("needs a public range for every feature, from domain knowledge and not from the data; missing: wt.", missing.Message, StringComparison.Ordinal);
+    }
+
     private const string CountsScript = """
         Parameter("epsilon", ParameterType.Number, "1", "Budget.");
         Output("counts", OutputKind.DifferentiallyPrivate, "Noised counts.");
@@ -217,7 +241,7 @@ public class ScriptSessionTests
 
     [Theory]
     [InlineData("await mpc.Output(\"counts\", await mpc.SumAcrossParties(local));", "Opening of 'counts' refused: it is declared differentially private and must be released with its noise.")]
-    [InlineData("await mpc.ReleaseCounts(\"counts\", local, 0.7, 1e-5, 1); await mpc.ReleaseCounts(\"more\", local, 0.7, 1e-5, 1);", "Opening of 'more' refused: it would spend epsilon 0.7 where 0.3 of the session's 1 is left.")]
+    [InlineData("await mpc.ReleaseCounts(\"counts\", local, 0.7, 1e-5, 1); await mpc.ReleaseCounts(\"more\", local, 0.7, 1e-5, 1);", "Opening of 'more' refused: it would bring the session's epsilon to 1.02 (delta 1E-05, composed in RDP) where its budget is 1 and 0.6997 is spent.")]
     [InlineData("await mpc.ReleaseCounts(\"counts\", local, 1, 1e-5, 1, 0, 0);", "Opening of 'counts' refused: a DP release must declare positive L1 and L2 sensitivities.")]
     public async Task DifferentiallyPrivateOutputsNeedTheirNoiseASensitivityAndBudget(string body, string message)
     {

@@ -59,6 +59,7 @@ internal static class DescribeCommand
     {
         OutputKind.Exact => "exact",
         OutputKind.DifferentiallyPrivate => "differentially private",
+        OutputKind.DifferentiallyPrivateIntermediate => "differentially private, released to the parties as computed",
         _ => "derived in the clear",
     };
 }

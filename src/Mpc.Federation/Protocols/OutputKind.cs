@@ -6,9 +6,16 @@ public enum OutputKind
     /// <summary>The exact value, revealed to the analyst only.</summary>
     Exact,
 
-    /// <summary>Noised for differential privacy before release.</summary>
+    /// <summary>Noised for differential privacy before release, to the analyst only.</summary>
     DifferentiallyPrivate,
 
     /// <summary>Computed by the analyst in the clear from other outputs (for example a p-value from a chi-square).</summary>
     Derived,
+
+    /// <summary>
+    /// Noised for differential privacy and released to every party each time it is computed (for
+    /// example a noisy gradient per iteration that the next iteration needs); the whole series
+    /// goes to the analyst at the end.
+    /// </summary>
+    DifferentiallyPrivateIntermediate,
 }
