@@ -15,9 +15,10 @@ namespace Mpc.Privacy;
 /// Poisson(mu / ceil(2 mu)) draws, and Skellam(mu) is the difference of two Poisson(mu) draws.
 /// Every Bernoulli(p/q) is one uniform integer below q (rejection sampling, unbiased) compared with p.
 /// For large mu the pieces are floor(2 mu) of exactly nu = 1/2 plus one remainder below 1/2, and the
-/// nu = 1/2 runs of the same chain are counted by population: how many continue past each step is
-/// a popcount of fair random words (Bernoulli(1/2), Bernoulli(1/4), and Bernoulli(2/3) by rejection
-/// from two bits), so mu of 10^5 to 10^6, as DP gradients need, costs a few random words per 64 units.
+/// nu = 1/2 runs of the same chain are counted by population for the first steps: each rational
+/// Bernoulli(p/q) of a step is a uniform value of ceil(log2 q) fair bits (redrawn at q or above)
+/// compared with p, 64 trials per word, bit-sliced and counted by popcount; so mu of 10^5 to 10^6,
+/// as DP gradients need, costs a few random words per 64 units.
 /// </remarks>
 public sealed class ExactNoiseSampler(AesCtrRandom random)
 {
@@ -60,21 +61,26 @@ public sealed class ExactNoiseSampler(AesCtrRandom random)
     }
 
     // The sum of `count` independent runs of the PoissonAtMostHalf chain for nu = 1/2, counted by population:
-    // every run continues past k = 0 with Bernoulli(1/2) and past k = 1 with Bernoulli(1/4) (otherwise it
-    // stops there: accepted with 2/3, else restarted as a fresh run); the few runs past k = 1 go one by one.
+    // at step k a run continues with Bernoulli(1 / (2(k+1))), otherwise it stops at k and is accepted with
+    // (k+1) / (2k+1) or restarted as a fresh run. Steps k = 0, 1, 2 go by population; the rare runs past k = 2 one by one.
     private long SumOfPoissonHalves(ulong count)
     {
         long total = 0;
         ulong fresh = count;
         while (fresh > 0)
         {
-            ulong continuing = CountSuccesses(fresh, 1);
-            ulong deep = CountSuccesses(continuing, 2);
-            var (accepted, restarted) = CountTwoThirds(continuing - deep);
-            total += (long)accepted;
-            for (ulong i = 0; i < deep; i++)
+            ulong restarted = 0, running = fresh;
+            for (ulong k = 0; k <= 2 && running > 0; k++)
             {
-                ulong k = 2;
+                var (continuing, stopped) = CountUniformBelow(running, 2 * (k + 1), 1);
+                var (accepted, rejected) = CountUniformBelow(stopped, 2 * k + 1, k + 1);
+                total += (long)(accepted * k);
+                restarted += rejected;
+                running = continuing;
+            }
+            for (ulong i = 0; i < running; i++)
+            {
+                ulong k = 3;
                 while (Bernoulli(1, checked(2 * (k + 1)))) k++;
                 if (Bernoulli(k + 1, 2 * k + 1)) total += (long)k;
                 else restarted++;
@@ -84,25 +90,13 @@ public sealed class ExactNoiseSampler(AesCtrRandom random)
         return total;
     }
 
-    // Successes among n trials that each succeed with probability 2^-bits (all of `bits` fair bits zero), 64 trials per word.
-    private ulong CountSuccesses(ulong n, int bits)
+    // n Bernoulli(threshold / range) trials at once, 64 per word: each trial is a uniform value of ceil(log2 range)
+    // fair bits, redrawn when at least range, a success below threshold (compared bit-sliced). (successes, failures).
+    private (ulong Successes, ulong Failures) CountUniformBelow(ulong n, ulong range, ulong threshold)
     {
-        ulong successes = 0;
-        while (n > 0)
-        {
-            int take = (int)Math.Min(n, 64);
-            ulong word = ~0UL;
-            for (int b = 0; b < bits; b++) word &= ~NextWord();
-            if (take < 64) word &= (1UL << take) - 1;
-            successes += (ulong)System.Numerics.BitOperations.PopCount(word);
-            n -= (ulong)take;
-        }
-        return successes;
-    }
-
-    // n Bernoulli(2/3) trials, each a uniform value of two fair bits, 3 rejected and redrawn, below 2 a success: (successes, failures).
-    private (ulong Successes, ulong Failures) CountTwoThirds(ulong n)
-    {
+        if (threshold >= range) return (n, 0);
+        int bits = 64 - System.Numerics.BitOperations.LeadingZeroCount(range - 1);
+        Span<ulong> slices = stackalloc ulong[bits];
         ulong successes = 0, failures = 0;
         while (n > 0)
         {
@@ -111,15 +105,34 @@ public sealed class ExactNoiseSampler(AesCtrRandom random)
             {
                 int take = (int)Math.Min(n, 64);
                 ulong mask = take < 64 ? (1UL << take) - 1 : ~0UL;
-                ulong high = NextWord() & mask, low = NextWord() & mask;
-                successes += (ulong)System.Numerics.BitOperations.PopCount(~high & mask);
-                failures += (ulong)System.Numerics.BitOperations.PopCount(high & ~low);
-                redraw += (ulong)System.Numerics.BitOperations.PopCount(high & low);
+                for (int b = 0; b < bits; b++) slices[b] = NextWord();
+                ulong below = BelowConstant(slices, threshold) & mask, valid = BelowConstant(slices, range) & mask;
+                successes += (ulong)System.Numerics.BitOperations.PopCount(below);
+                failures += (ulong)System.Numerics.BitOperations.PopCount(valid & ~below);
+                redraw += (ulong)System.Numerics.BitOperations.PopCount(mask & ~valid);
                 n -= (ulong)take;
             }
             n = redraw;
         }
         return (successes, failures);
+    }
+
+    // Lanes whose value (bit b of every lane in slices[b]) is below the constant c (c < 2^bits, or all lanes when c = 2^bits).
+    private static ulong BelowConstant(ReadOnlySpan<ulong> slices, ulong c)
+    {
+        if (c >> slices.Length != 0) return ~0UL;
+        ulong less = 0, equal = ~0UL;
+        for (int b = slices.Length - 1; b >= 0; b--)
+        {
+            bool one = ((c >> b) & 1) != 0;
+            if (one)
+            {
+                less |= equal & ~slices[b];
+                equal &= slices[b];
+            }
+            else equal &= ~slices[b];
+        }
+        return less;
     }
 
     private readonly ulong[] _words = new ulong[256];

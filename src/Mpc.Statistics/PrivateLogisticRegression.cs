@@ -26,9 +26,9 @@ namespace Mpc.Statistics;
 /// </remarks>
 public static class PrivateLogisticRegression
 {
-    /// <summary>The gradient sums are released in units of 2^-s, s the smallest with 2^s C &gt;= 4 sqrt(d) (at least 3).</summary>
+    /// <summary>The gradient sums are released in units of 2^-s, s the smallest with 2^s C &gt;= 4 sqrt(d) (at least 5).</summary>
     public static int ResolutionBits(int coefficients, double clipNorm) =>
-        Math.Max(3, (int)Math.Ceiling(Math.Log2(4 * Math.Sqrt(coefficients) / clipNorm)));
+        Math.Max(5, (int)Math.Ceiling(Math.Log2(4 * Math.Sqrt(coefficients) / clipNorm)));
 
     public static async Task<PrivateLogisticRegressionResult> FitAsync<T>(MpcRuntime<T> runtime, double[] features, double[] outcome, int featureCount,
         PrivateLogisticRegressionOptions options, string gradientOutput, string rowsOutput, Action<string, double>? progress = null)

@@ -10,6 +10,8 @@ public class SecureLogrankTests
     public static IEnumerable<object[]> Cases() =>
         from parties in new[] { 2, 3, 5 }
         from data in new[] { ("aml", "maintained", false, 3.396389), ("lung", "sex", false, 10.32674), ("lung", "sex", true, 10.79506) }
+        // Five parties stratified on lung takes minutes of dealer-free preprocessing on two cores; five parties are covered unstratified.
+        where !(parties == 5 && data.Item3)
         select new object[] { parties, data.Item1, data.Item2, data.Item3, data.Item4 };
 
     [Theory]
