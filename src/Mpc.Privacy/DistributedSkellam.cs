@@ -22,16 +22,7 @@ public static class DistributedSkellam
     public static double Calibrate(double epsilon, double delta, double l1Sensitivity, double l2Sensitivity)
     {
         if (!(epsilon > 0)) throw new ArgumentOutOfRangeException(nameof(epsilon), "epsilon must be positive.");
-        double Epsilon(double mu) => RdpAccountant.ToEpsilon(RdpAccountant.Skellam(mu, l1Sensitivity, l2Sensitivity, RdpAccountant.DefaultOrders), RdpAccountant.DefaultOrders, delta).Epsilon;
-        double low = 1e-6, high = 1;
-        while (Epsilon(high) > epsilon) high *= 2;
-        while (high - low > 1e-3 * high)
-        {
-            double middle = (low + high) / 2;
-            if (Epsilon(middle) > epsilon) low = middle;
-            else high = middle;
-        }
-        return high;
+        return SmallestWithin(epsilon, 1e-6, mu => RdpAccountant.ToEpsilon(RdpAccountant.Skellam(mu, l1Sensitivity, l2Sensitivity, RdpAccountant.DefaultOrders), RdpAccountant.DefaultOrders, delta).Epsilon);
     }
 
     /// <summary>
@@ -45,17 +36,23 @@ public static class DistributedSkellam
         if (!(epsilon > 0)) throw new ArgumentOutOfRangeException(nameof(epsilon), "epsilon must be positive.");
         if (releases.Count == 0 || releases.Any(r => !(r.L1 > 0) || !(r.L2 > 0))) throw new ArgumentException("Every planned release needs positive L1 and L2 sensitivities.", nameof(releases));
         var orders = RdpAccountant.DefaultOrders;
-        double Epsilon(double kappa) => RdpAccountant.ToEpsilon(
-            RdpAccountant.Compose(releases.Select(r => RdpAccountant.Skellam(kappa * r.L2 * r.L2, r.L1, r.L2, orders)).ToArray()), orders, delta).Epsilon;
-        double low = 1e-9, high = 1;
-        while (Epsilon(high) > epsilon) high *= 2;
+        double kappa = SmallestWithin(epsilon, 1e-9, k => RdpAccountant.ToEpsilon(
+            RdpAccountant.Compose(releases.Select(r => RdpAccountant.Skellam(k * r.L2 * r.L2, r.L1, r.L2, orders)).ToArray()), orders, delta).Epsilon);
+        return releases.Select(r => kappa * r.L2 * r.L2).ToArray();
+    }
+
+    // The smallest noise scale (to 0.1%, by bisection above `low`) whose epsilon, decreasing in the scale, is within the budget.
+    private static double SmallestWithin(double epsilon, double low, Func<double, double> epsilonOf)
+    {
+        double high = 1;
+        while (epsilonOf(high) > epsilon) high *= 2;
         while (high - low > 1e-3 * high)
         {
             double middle = (low + high) / 2;
-            if (Epsilon(middle) > epsilon) low = middle;
+            if (epsilonOf(middle) > epsilon) low = middle;
             else high = middle;
         }
-        return releases.Select(r => high * r.L2 * r.L2).ToArray();
+        return high;
     }
 
     /// <summary>
