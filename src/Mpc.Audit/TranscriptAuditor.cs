@@ -207,11 +207,13 @@ public static class TranscriptAuditor
             {
                 double l1 = release.Fields["l1"]?.GetValue<double>() ?? 0, l2 = release.Fields["l2"]?.GetValue<double>() ?? 0, mu = release.Fields["mu"]?.GetValue<double>() ?? 0;
                 delta = release.Fields["delta"]?.GetValue<double>() ?? 0;
+                double rate = release.Fields["samplingRate"]?.GetValue<double>() ?? 1;
                 if (!(l1 > 0) || !(l2 > 0)) Fail(t.Party, release.Seq, "a DP release without positive sensitivities.");
+                else if (!(rate > 0 && rate <= 1)) Fail(t.Party, release.Seq, $"a DP release with sampling rate {rate}, outside (0, 1].");
                 else if (!(mu > 0) || !(delta > 0 && delta < 1)) Fail(t.Party, release.Seq, "a DP release without a positive noise parameter and a delta in (0, 1).");
                 else
                 {
-                    var curve = Mpc.Privacy.RdpAccountant.Skellam(mu, l1, l2, orders);
+                    var curve = Mpc.Privacy.RdpAccountant.SkellamRelease(mu, l1, l2, rate, orders);
                     double claimed = release.Fields["epsilon"]?.GetValue<double>() ?? 0, actual = Mpc.Privacy.RdpAccountant.ToEpsilon(curve, orders, delta).Epsilon;
                     if (claimed < actual * (1 - 1e-9)) Fail(t.Party, release.Seq, $"claims epsilon {claimed:G6}, but its mu {mu:G6} and sensitivities give {actual:G6}.");
                     spent = Mpc.Privacy.RdpAccountant.Compose(spent, curve);

@@ -18,7 +18,7 @@ namespace Mpc.Audit;
 ///   then entries, "type" one of:
 ///     "send" / "receive": peer, tag, length, sha256 (of the payload; the payload itself is never stored);
 ///     "output": name, elements, sha256 (of the share block sent to the analyst);
-///     "dp": name, mechanism, l1, l2, mu, epsilon, delta, honestParties (before the noised output);
+///     "dp": name, mechanism, l1, l2, mu, epsilon, delta, honestParties, samplingRate (before the noised output);
 ///     "end": status ("completed" or "aborted"), reason.
 ///   every line has "seq" (0, 1, 2, ...) and "prev": the hex SHA-256 of the previous line's bytes
 ///   (64 zeros for the header). The last line, "type": "signature", holds "head" (the SHA-256 of
@@ -55,8 +55,8 @@ public sealed class TranscriptWriter : IDisposable
         Append("output", new JsonObject { ["name"] = name, ["elements"] = elements, ["sha256"] = Convert.ToHexStringLower(SHA256.HashData(shares)) });
 
     /// <summary>A differentially private release: mechanism, sensitivities, noise parameter and the (epsilon, delta) it spends.</summary>
-    public void PrivateRelease(string name, string mechanism, double l1, double l2, double mu, double epsilon, double delta, int honestParties) =>
-        Append("dp", new JsonObject { ["name"] = name, ["mechanism"] = mechanism, ["l1"] = l1, ["l2"] = l2, ["mu"] = mu, ["epsilon"] = epsilon, ["delta"] = delta, ["honestParties"] = honestParties });
+    public void PrivateRelease(string name, string mechanism, double l1, double l2, double mu, double epsilon, double delta, int honestParties, double samplingRate = 1) =>
+        Append("dp", new JsonObject { ["name"] = name, ["mechanism"] = mechanism, ["l1"] = l1, ["l2"] = l2, ["mu"] = mu, ["epsilon"] = epsilon, ["delta"] = delta, ["honestParties"] = honestParties, ["samplingRate"] = samplingRate });
 
     /// <summary>Ends the transcript and signs its head; later calls do nothing.</summary>
     public void Close(bool completed, string? reason, X509Certificate2 signer)

@@ -224,7 +224,7 @@ internal sealed class PartySession : IAsyncDisposable
             _transcript?.Close(completed: true, null, _daemon.Credentials.Certificate);
             Logger.LogInformation("Session {Session}: completed in {Seconds:F2} s, {Rounds} rounds, {Bytes} bytes sent", Id, watch.Elapsed.TotalSeconds, context.Statistics?.Rounds, context.BytesSent);
             await ReplyAsync(new SessionEnd { Completed = true, Rounds = context.Statistics?.Rounds ?? 0, BytesSent = context.BytesSent, Preprocessing = Mode, ProtocolSeconds = watch.Elapsed.TotalSeconds,
-                PrivateReleases = policy.Releases.Select(r => FormattableString.Invariant($"{r.Mechanism}: mu {r.Mu:G6}, L1 {r.L1Sensitivity}, L2 {r.L2Sensitivity}, epsilon {r.Epsilon}, delta {r.Delta}, honest parties {r.HonestParties}")).ToList() }).ConfigureAwait(false);
+                PrivateReleases = policy.Releases.Select(r => FormattableString.Invariant($"{r.Mechanism}: mu {r.Mu:G6}, L1 {r.L1Sensitivity}, L2 {r.L2Sensitivity}, epsilon {r.Epsilon}, delta {r.Delta}, honest parties {r.HonestParties}{(r.SamplingRate < 1 ? $", sampling rate {r.SamplingRate}" : "")}")).ToList() }).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -263,8 +263,8 @@ internal sealed class PartySession : IAsyncDisposable
     {
         // Spend is committed to the ledger before the noised value can leave this party.
         if (_daemon.Configuration.LedgerPath is { } path)
-            new Mpc.Privacy.PrivacyLedger(path).Record(DatasetName, Id.ToString(), output, release.Mu, release.L1Sensitivity, release.L2Sensitivity, release.Epsilon, release.Delta);
-        _transcript?.PrivateRelease(output, release.Mechanism, release.L1Sensitivity, release.L2Sensitivity, release.Mu, release.Epsilon, release.Delta, release.HonestParties);
+            new Mpc.Privacy.PrivacyLedger(path).Record(DatasetName, Id.ToString(), output, release.Mu, release.L1Sensitivity, release.L2Sensitivity, release.Epsilon, release.Delta, release.SamplingRate);
+        _transcript?.PrivateRelease(output, release.Mechanism, release.L1Sensitivity, release.L2Sensitivity, release.Mu, release.Epsilon, release.Delta, release.HonestParties, release.SamplingRate);
     }
 
     // A protocol that declares an "epsilon" parameter gives the session that privacy budget.

@@ -33,11 +33,34 @@ public static class DistributedSkellam
     public static double[] CalibrateSeries(double epsilon, double delta, IReadOnlyList<(double L1, double L2)> releases)
     {
         ArgumentNullException.ThrowIfNull(releases);
+        return CalibrateSeries(epsilon, delta, releases.Select(r => (r.L1, r.L2, 1.0)).ToList(), null);
+    }
+
+    /// <summary>
+    /// As <see cref="CalibrateSeries(double, double, IReadOnlyList{ValueTuple{double, double}})"/>, for releases on Poisson
+    /// subsamples (rate q, RDP amplified by <see cref="RdpAccountant.SkellamRelease"/>) and after releases already made
+    /// (<paramref name="spent"/>, an RDP curve on <see cref="RdpAccountant.DefaultOrders"/>), which count against epsilon.
+    /// </summary>
+    public static double[] CalibrateSeries(double epsilon, double delta, IReadOnlyList<(double L1, double L2, double SamplingRate)> releases, double[]? spent)
+    {
+        ArgumentNullException.ThrowIfNull(releases);
         if (!(epsilon > 0)) throw new ArgumentOutOfRangeException(nameof(epsilon), "epsilon must be positive.");
         if (releases.Count == 0 || releases.Any(r => !(r.L1 > 0) || !(r.L2 > 0))) throw new ArgumentException("Every planned release needs positive L1 and L2 sensitivities.", nameof(releases));
         var orders = RdpAccountant.DefaultOrders;
-        double kappa = SmallestWithin(epsilon, 1e-9, k => RdpAccountant.ToEpsilon(
-            RdpAccountant.Compose(releases.Select(r => RdpAccountant.Skellam(k * r.L2 * r.L2, r.L1, r.L2, orders)).ToArray()), orders, delta).Epsilon);
+        var before = spent ?? new double[orders.Count];
+        if (RdpAccountant.ToEpsilon(before, orders, delta).Epsilon >= epsilon) throw new ArgumentException($"The releases already made spend the whole budget of epsilon {epsilon}.", nameof(spent));
+        // Releases with the same sensitivities and rate share one curve (a training run plans thousands of identical steps).
+        var groups = releases.GroupBy(r => r).Select(g => (Release: g.Key, Count: g.Count())).ToList();
+        double kappa = SmallestWithin(epsilon, 1e-9, k =>
+        {
+            var total = (double[])before.Clone();
+            foreach (var (r, count) in groups)
+            {
+                var curve = RdpAccountant.SkellamRelease(k * r.L2 * r.L2, r.L1, r.L2, r.SamplingRate, orders);
+                for (int i = 0; i < total.Length; i++) total[i] += count * curve[i];
+            }
+            return RdpAccountant.ToEpsilon(total, orders, delta).Epsilon;
+        });
         return releases.Select(r => kappa * r.L2 * r.L2).ToArray();
     }
 
@@ -78,14 +101,14 @@ public static class DistributedSkellam
     /// policy composes it with the others in RDP.
     /// </summary>
     public static async Task<(double[] Sum, NoisedRelease Release)> ReleaseSumToPartiesAsync<T>(MpcRuntime<T> runtime, double[] contribution, string outputName,
-        double mu, double delta, double l1Sensitivity, double l2Sensitivity, int honestParties)
+        double mu, double delta, double l1Sensitivity, double l2Sensitivity, int honestParties, double samplingRate = 1)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         ArgumentNullException.ThrowIfNull(runtime);
         if (!(mu > 0)) throw new ArgumentOutOfRangeException(nameof(mu), "The Skellam parameter must be positive.");
         var orders = RdpAccountant.DefaultOrders;
-        double epsilon = RdpAccountant.ToEpsilon(RdpAccountant.Skellam(mu, l1Sensitivity, l2Sensitivity, orders), orders, delta).Epsilon;
-        var (sum, release) = await NoisedSumAsync(runtime, contribution, outputName, new NoisedRelease("distributed-skellam", l1Sensitivity, l2Sensitivity, mu, epsilon, delta, honestParties)).ConfigureAwait(false);
+        double epsilon = RdpAccountant.ToEpsilon(RdpAccountant.SkellamRelease(mu, l1Sensitivity, l2Sensitivity, samplingRate, orders), orders, delta).Epsilon;
+        var (sum, release) = await NoisedSumAsync(runtime, contribution, outputName, new NoisedRelease("distributed-skellam", l1Sensitivity, l2Sensitivity, mu, epsilon, delta, honestParties, samplingRate)).ConfigureAwait(false);
         return (FixedPointFormat.Decode<T>(await Opening.RevealAsync(runtime, sum, outputName).ConfigureAwait(false), 0), release);
     }
 

@@ -39,9 +39,9 @@ public sealed class PrivacyLedger
     public string Path { get; }
 
     /// <summary>Records a Skellam release durably (the transaction is committed when this returns).</summary>
-    public void Record(string dataset, string session, string output, double mu, double l1, double l2, double epsilon, double delta)
+    public void Record(string dataset, string session, string output, double mu, double l1, double l2, double epsilon, double delta, double samplingRate = 1)
     {
-        var curve = RdpAccountant.Skellam(mu, l1, l2, RdpAccountant.DefaultOrders);
+        var curve = RdpAccountant.SkellamRelease(mu, l1, l2, samplingRate, RdpAccountant.DefaultOrders);
         using var connection = Open();
         using var transaction = connection.BeginTransaction();
         using var command = connection.CreateCommand();

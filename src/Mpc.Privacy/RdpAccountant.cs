@@ -43,6 +43,39 @@ public static class RdpAccountant
         return orders.Select(a => a * d2 / (4 * mu) + Math.Min(((2 * a - 1) * d2 + 6 * l1Sensitivity) / (16 * mu * mu), 3 * l1Sensitivity / (4 * mu))).ToArray();
     }
 
+    /// <summary>
+    /// RDP of one Skellam release on a Poisson subsample with rate q: the plain Skellam curve when
+    /// q = 1, else the general bound for Poisson-subsampled mechanisms of Zhu and Wang 2019
+    /// (theorem 6), valid at integer orders a &gt;= 2 (infinite, so never the minimiser, at the others):
+    /// eps'(a) &lt;= log((1-q)^(a-1) (a q - q + 1) + C(a,2) q^2 (1-q)^(a-2) e^eps(2)
+    ///               + 3 sum_{l=3..a} C(a,l) q^l (1-q)^(a-l) e^((l-1) eps(l))) / (a - 1).
+    /// </summary>
+    public static double[] SkellamRelease(double mu, double l1Sensitivity, double l2Sensitivity, double samplingRate, IReadOnlyList<double> orders)
+    {
+        ArgumentNullException.ThrowIfNull(orders);
+        if (!(samplingRate > 0 && samplingRate <= 1)) throw new ArgumentOutOfRangeException(nameof(samplingRate), "The sampling rate must be in (0, 1].");
+        if (samplingRate == 1) return Skellam(mu, l1Sensitivity, l2Sensitivity, orders);
+        return PoissonSubsampled(samplingRate, order => Skellam(mu, l1Sensitivity, l2Sensitivity, [order])[0], orders);
+    }
+
+    /// <summary>Zhu and Wang's general upper bound (see <see cref="SkellamRelease"/>) for any mechanism with RDP curve <paramref name="rdp"/> at integer orders.</summary>
+    public static double[] PoissonSubsampled(double q, Func<double, double> rdp, IReadOnlyList<double> orders)
+    {
+        ArgumentNullException.ThrowIfNull(rdp);
+        ArgumentNullException.ThrowIfNull(orders);
+        return orders.Select(a =>
+        {
+            if (a < 2 || Math.Abs(a - Math.Round(a)) > 1e-12) return double.PositiveInfinity;
+            int alpha = (int)Math.Round(a);
+            double logQ = Math.Log(q), log1Q = Math.Log(1 - q);
+            double sum = (alpha - 1) * log1Q + Math.Log(alpha * q - q + 1);
+            sum = LogAdd(sum, SpecialFunctions.BinomialLn(alpha, 2) + 2 * logQ + (alpha - 2) * log1Q + rdp(2));
+            for (int l = 3; l <= alpha; l++)
+                sum = LogAdd(sum, Math.Log(3) + SpecialFunctions.BinomialLn(alpha, l) + l * logQ + (alpha - l) * log1Q + (l - 1) * rdp(l));
+            return Math.Min(sum / (alpha - 1), rdp(a));
+        }).ToArray();
+    }
+
     /// <summary>(epsilon, best order) for a composed RDP curve and delta.</summary>
     public static (double Epsilon, double Order) ToEpsilon(IReadOnlyList<double> rdp, IReadOnlyList<double> orders, double delta)
     {

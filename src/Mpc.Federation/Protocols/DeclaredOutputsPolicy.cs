@@ -61,7 +61,7 @@ public sealed class DeclaredOutputsPolicy : IRevealPolicy
         lock (_gate)
         {
             var orders = Mpc.Privacy.RdpAccountant.DefaultOrders;
-            var after = Mpc.Privacy.RdpAccountant.Compose(_spent, Mpc.Privacy.RdpAccountant.Skellam(release.Mu, release.L1Sensitivity, release.L2Sensitivity, orders));
+            var after = Mpc.Privacy.RdpAccountant.Compose(_spent, Mpc.Privacy.RdpAccountant.SkellamRelease(release.Mu, release.L1Sensitivity, release.L2Sensitivity, release.SamplingRate, orders));
             double spent = _releases.Count == 0 ? 0 : Mpc.Privacy.RdpAccountant.ToEpsilon(_spent, orders, release.Delta).Epsilon;
             double total = Mpc.Privacy.RdpAccountant.ToEpsilon(after, orders, release.Delta).Epsilon;
             if (total > EpsilonBudget + 1e-9)

@@ -1,0 +1,252 @@
+namespace Mpc.Boltzmann;
+
+/// <summary>
+/// A deep Boltzmann machine with Bernoulli units in every layer: layer 0 is visible, layers 1..L
+/// hidden, weights W_l between layers l-1 and l (row-major, n_{l-1} x n_l) and a bias per unit.
+/// Energy E = -sum_l b_l'h_l - sum_l h_{l-1}' W_l h_l (Salakhutdinov and Hinton 2009).
+/// </summary>
+public sealed class Dbm
+{
+    public Dbm(IReadOnlyList<int> layerSizes)
+    {
+        ArgumentNullException.ThrowIfNull(layerSizes);
+        if (layerSizes.Count < 2 || layerSizes.Any(n => n < 1)) throw new ArgumentException("A DBM needs a visible and at least one hidden layer, each with at least one unit.", nameof(layerSizes));
+        LayerSizes = [.. layerSizes];
+        Weights = Enumerable.Range(1, LayerSizes.Length - 1).Select(l => new double[LayerSizes[l - 1] * LayerSizes[l]]).ToArray();
+        Biases = LayerSizes.Select(n => new double[n]).ToArray();
+    }
+
+    public int[] LayerSizes { get; }
+
+    /// <summary>Weights[l - 1] connects layer l - 1 (rows) to layer l (columns).</summary>
+    public double[][] Weights { get; }
+
+    public double[][] Biases { get; }
+
+    public int LayerCount => LayerSizes.Length;
+
+    /// <summary>Parameters in the order of gradients and statistics: W_1..W_L, then b_0..b_L.</summary>
+    public int ParameterCount => Weights.Sum(w => w.Length) + LayerSizes.Sum();
+
+    /// <summary>Builds the DBM from pre-trained RBMs (bottom first): weights as trained with doubled inputs; a layer shared by two RBMs gets the mean of their biases (as BoltzmannMachines.jl).</summary>
+    public static Dbm FromPretrained(IReadOnlyList<Rbm> layers)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        var dbm = new Dbm([layers[0].Visible, .. layers.Select(r => r.Hidden)]);
+        for (int l = 0; l < layers.Count; l++)
+        {
+            if (layers[l].Kind != VisibleKind.Bernoulli) throw new ArgumentException("DBM layers are Bernoulli.", nameof(layers));
+            if (l > 0 && layers[l].Visible != layers[l - 1].Hidden) throw new ArgumentException($"RBM {l + 1} has {layers[l].Visible} visible units where RBM {l} has {layers[l - 1].Hidden} hidden units.", nameof(layers));
+            layers[l].Weights.CopyTo(dbm.Weights[l], 0);
+        }
+        layers[0].VisibleBias.CopyTo(dbm.Biases[0], 0);
+        for (int l = 1; l <= layers.Count; l++)
+            for (int j = 0; j < dbm.LayerSizes[l]; j++)
+                dbm.Biases[l][j] = l < layers.Count ? (layers[l - 1].HiddenBias[j] + layers[l].VisibleBias[j]) / 2 : layers[l - 1].HiddenBias[j];
+        return dbm;
+    }
+
+    public Dbm Clone()
+    {
+        var copy = new Dbm(LayerSizes);
+        for (int l = 0; l < Weights.Length; l++) Weights[l].CopyTo(copy.Weights[l], 0);
+        for (int l = 0; l < Biases.Length; l++) Biases[l].CopyTo(copy.Biases[l], 0);
+        return copy;
+    }
+
+    /// <summary>A fresh state (one array per layer).</summary>
+    public double[][] NewState() => LayerSizes.Select(n => new double[n]).ToArray();
+
+    /// <summary>Total input to layer l from its neighbours in <paramref name="state"/>, with weights and hidden biases scaled by beta (AIS temperature).</summary>
+    internal void LayerInput(double[][] state, int l, Span<double> input, double beta = 1)
+    {
+        int n = LayerSizes[l];
+        for (int j = 0; j < n; j++) input[j] = l == 0 ? Biases[0][j] : beta * Biases[l][j];
+        if (l > 0)
+        {
+            // From below: sum_i h_{l-1,i} W_l[i, j].
+            var below = state[l - 1];
+            var w = Weights[l - 1];
+            for (int i = 0; i < below.Length; i++)
+            {
+                double x = below[i] * beta;
+                if (x == 0) continue;
+                var row = w.AsSpan(i * n, n);
+                for (int j = 0; j < n; j++) input[j] += x * row[j];
+            }
+        }
+        if (l < LayerCount - 1)
+        {
+            // From above: sum_k W_{l+1}[j, k] h_{l+1,k}.
+            var above = state[l + 1];
+            var w = Weights[l];
+            int m = LayerSizes[l + 1];
+            for (int j = 0; j < n; j++)
+            {
+                var row = w.AsSpan(j * m, m);
+                double s = 0;
+                for (int k = 0; k < m; k++) s += row[k] * above[k];
+                input[j] += beta * s;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Mean-field posterior q(h | v) = prod sigmoid(...) (Salakhutdinov and Hinton): initialised by
+    /// an up-pass with doubled inputs below the top layer, then <paramref name="iterations"/> fixed-point sweeps.
+    /// </summary>
+    public double[][] MeanField(ReadOnlySpan<double> v, int iterations = 10)
+    {
+        var state = NewState();
+        v.CopyTo(state[0]);
+        Span<double> input = stackalloc double[LayerSizes.Max()];
+        for (int l = 1; l < LayerCount; l++)
+        {
+            int n = LayerSizes[l];
+            var w = Weights[l - 1];
+            for (int j = 0; j < n; j++) input[j] = Biases[l][j];
+            for (int i = 0; i < LayerSizes[l - 1]; i++)
+            {
+                double x = state[l - 1][i];
+                if (x == 0) continue;
+                for (int j = 0; j < n; j++) input[j] += x * w[i * n + j];
+            }
+            double factor = l < LayerCount - 1 ? 2 : 1;
+            for (int j = 0; j < n; j++) state[l][j] = Activation.Sigmoid(factor * input[j]);
+        }
+        for (int sweep = 0; sweep < iterations; sweep++)
+        {
+            for (int l = 1; l < LayerCount; l++)
+            {
+                LayerInput(state, l, input[..LayerSizes[l]]);
+                for (int j = 0; j < LayerSizes[l]; j++) state[l][j] = Activation.Sigmoid(input[j]);
+            }
+        }
+        return state;
+    }
+
+    /// <summary>
+    /// One Gibbs sweep at temperature beta: odd layers given even, then even layers (the visible
+    /// layer included) given odd. Visible units with a non-NaN entry in <paramref name="clamp"/> keep that value.
+    /// </summary>
+    public void GibbsSweep(double[][] state, Random random, double beta = 1, ReadOnlySpan<double> clamp = default)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(random);
+        Span<double> input = stackalloc double[LayerSizes.Max()];
+        for (int parity = 1; parity >= 0; parity--)
+        {
+            for (int l = parity; l < LayerCount; l += 2)
+            {
+                int n = LayerSizes[l];
+                LayerInput(state, l, input[..n], beta);
+                for (int j = 0; j < n; j++)
+                    state[l][j] = l == 0 && !clamp.IsEmpty && !double.IsNaN(clamp[j]) ? clamp[j] : random.NextDouble() < Activation.Sigmoid(input[j]) ? 1 : 0;
+            }
+        }
+    }
+
+    /// <summary>
+    /// log p*_beta of the even layers with the odd layers summed out: sum over even layers of their
+    /// (scaled) bias terms plus, per odd unit, softplus of its scaled input.
+    /// </summary>
+    internal double LogUnnormalisedEven(double[][] state, double beta = 1)
+    {
+        double value = 0;
+        for (int i = 0; i < LayerSizes[0]; i++) value += Biases[0][i] * state[0][i];
+        for (int l = 2; l < LayerCount; l += 2)
+            for (int j = 0; j < LayerSizes[l]; j++) value += beta * Biases[l][j] * state[l][j];
+        Span<double> input = stackalloc double[LayerSizes.Max()];
+        for (int l = 1; l < LayerCount; l += 2)
+        {
+            LayerInput(state, l, input[..LayerSizes[l]], beta);
+            for (int j = 0; j < LayerSizes[l]; j++) value += Activation.Softplus(input[j]);
+        }
+        return value;
+    }
+
+    /// <summary>Exact log Z by enumerating the even layers (the visible layer included) with the odd layers summed out; up to 24 even units.</summary>
+    public double ExactLogPartition()
+    {
+        var even = Enumerable.Range(0, LayerCount).Where(l => l % 2 == 0).ToArray();
+        int bits = even.Sum(l => LayerSizes[l]);
+        if (bits > 24) throw new InvalidOperationException($"Exact log Z enumerates 2^{bits} states of the even layers; use annealed importance sampling.");
+        var state = NewState();
+        double logZ = double.NegativeInfinity;
+        for (long s = 0; s < 1L << bits; s++)
+        {
+            int bit = 0;
+            foreach (int l in even)
+                for (int j = 0; j < LayerSizes[l]; j++) state[l][j] = (s >> bit++) & 1;
+            logZ = Activation.LogAdd(logZ, LogUnnormalisedEven(state));
+        }
+        return logZ;
+    }
+
+    /// <summary>
+    /// The variational lower bound on log p(v) without log Z: E_q[-E(v, h)] + H(q) for the
+    /// mean-field q (subtract log Z for the bound on the log-likelihood).
+    /// </summary>
+    public double LowerBoundTerm(ReadOnlySpan<double> v, int meanFieldIterations = 10)
+    {
+        var q = MeanField(v, meanFieldIterations);
+        double value = 0;
+        for (int l = 0; l < LayerCount; l++)
+            for (int j = 0; j < LayerSizes[l]; j++)
+            {
+                value += Biases[l][j] * q[l][j];
+                if (l > 0)
+                {
+                    double p = q[l][j];
+                    if (p > 0 && p < 1) value -= p * Math.Log(p) + (1 - p) * Math.Log(1 - p);
+                }
+            }
+        for (int l = 1; l < LayerCount; l++)
+        {
+            int n = LayerSizes[l];
+            var w = Weights[l - 1];
+            for (int i = 0; i < LayerSizes[l - 1]; i++)
+            {
+                double x = q[l - 1][i];
+                if (x == 0) continue;
+                double s = 0;
+                for (int j = 0; j < n; j++) s += w[i * n + j] * q[l][j];
+                value += x * s;
+            }
+        }
+        return value;
+    }
+
+    /// <summary>Adds one state's sufficient statistics (h_{l-1} h_l' per layer, then every layer's units) into <paramref name="into"/>.</summary>
+    public void AccumulateStatistics(double[][] state, Span<double> into, double weight = 1)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        int offset = 0;
+        for (int l = 1; l < LayerCount; l++)
+        {
+            int n = LayerSizes[l];
+            for (int i = 0; i < LayerSizes[l - 1]; i++)
+            {
+                double x = state[l - 1][i] * weight;
+                if (x != 0)
+                {
+                    var row = into.Slice(offset + i * n, n);
+                    for (int j = 0; j < n; j++) row[j] += x * state[l][j];
+                }
+            }
+            offset += LayerSizes[l - 1] * n;
+        }
+        for (int l = 0; l < LayerCount; l++)
+            for (int j = 0; j < LayerSizes[l]; j++) into[offset++] += weight * state[l][j];
+    }
+
+    /// <summary>Adds <paramref name="step"/> (layout of <see cref="AccumulateStatistics"/>) to the parameters.</summary>
+    public void AddToParameters(ReadOnlySpan<double> step)
+    {
+        int offset = 0;
+        foreach (var w in Weights)
+            for (int k = 0; k < w.Length; k++) w[k] += step[offset++];
+        foreach (var b in Biases)
+            for (int k = 0; k < b.Length; k++) b[k] += step[offset++];
+    }
+}

@@ -1,0 +1,111 @@
+namespace Mpc.Boltzmann;
+
+/// <summary>
+/// Draws synthetic rows from a trained model by Gibbs sampling, one independent chain per row after
+/// <c>burnIn</c> sweeps; optionally conditional on fixed visible values (a NaN in the clamp vector
+/// leaves that unit free; the others are held at their value throughout, so samples keep them exactly).
+/// </summary>
+/// <remarks>
+/// DBN: Gibbs sampling in the top RBM, then one sampled down-pass. With a clamp, each sweep is an
+/// up-pass from the clamped visibles, a Gibbs step at the top and a down-pass (an approximation: a
+/// DBN's visible conditional is not available in closed form).
+/// </remarks>
+public static class GibbsSampling
+{
+    public static double[][] Sample(TrainedModel model, int count, int burnIn, Random random, double[]? clamp = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(random);
+        if (count < 0 || burnIn < 1) throw new ArgumentOutOfRangeException(nameof(count), "The count must be non-negative and the burn-in positive.");
+        int visible = model.Layers[0].Visible;
+        if (clamp is not null && clamp.Length != visible) throw new ArgumentException($"The clamp has {clamp.Length} values where the model has {visible} visible units.", nameof(clamp));
+        return Enumerable.Range(0, count).Select(_ => model.Kind switch
+        {
+            ModelKind.Dbm when model.Dbm is not null => SampleDbm(model.Dbm, burnIn, random, clamp),
+            ModelKind.Rbm => SampleRbm(model.Layers[0], burnIn, random, clamp),
+            _ => SampleStack(model.Layers, burnIn, random, clamp),
+        }).ToArray();
+    }
+
+    private static void Clamp(Span<double> v, double[]? clamp)
+    {
+        if (clamp is null) return;
+        for (int i = 0; i < v.Length; i++)
+            if (!double.IsNaN(clamp[i])) v[i] = clamp[i];
+    }
+
+    private static double[] SampleRbm(Rbm rbm, int burnIn, Random random, double[]? clamp)
+    {
+        var v = new double[rbm.Visible];
+        var means = new double[rbm.Visible];
+        var p = new double[rbm.Hidden];
+        var h = new double[rbm.Hidden];
+        rbm.VisibleMeans(h, means);
+        rbm.SampleVisible(means, v, random);
+        Clamp(v, clamp);
+        for (int sweep = 0; sweep < burnIn; sweep++)
+        {
+            rbm.HiddenProbabilities(v, p);
+            Rbm.SampleBernoulli(p, h, random);
+            rbm.VisibleMeans(h, means);
+            rbm.SampleVisible(means, v, random);
+            Clamp(v, clamp);
+        }
+        return v;
+    }
+
+    private static double[] SampleDbm(Dbm dbm, int burnIn, Random random, double[]? clamp)
+    {
+        var state = dbm.NewState();
+        foreach (var layer in state)
+            for (int j = 0; j < layer.Length; j++) layer[j] = random.Next(2);
+        Clamp(state[0], clamp);
+        for (int sweep = 0; sweep < burnIn; sweep++) dbm.GibbsSweep(state, random, 1, clamp);
+        return state[0];
+    }
+
+    private static double[] SampleStack(IReadOnlyList<Rbm> layers, int burnIn, Random random, double[]? clamp)
+    {
+        var top = layers[^1];
+        var v = SampleRbm(top, burnIn, random, null);
+        if (clamp is null) return Down(layers, v, random);
+        var x = Down(layers, v, random);
+        Clamp(x, clamp);
+        for (int sweep = 0; sweep < burnIn; sweep++)
+        {
+            // Up-pass (sampled) from the clamped visibles to the top RBM's visible layer, one Gibbs step there, down again.
+            var state = x;
+            for (int l = 0; l < layers.Count - 1; l++)
+            {
+                var p = new double[layers[l].Hidden];
+                layers[l].HiddenProbabilities(state, p);
+                state = new double[p.Length];
+                Rbm.SampleBernoulli(p, state, random);
+            }
+            var ph = new double[top.Hidden];
+            var h = new double[top.Hidden];
+            top.HiddenProbabilities(state, ph);
+            Rbm.SampleBernoulli(ph, h, random);
+            var means = new double[top.Visible];
+            top.VisibleMeans(h, means);
+            top.SampleVisible(means, state, random);
+            x = Down(layers, state, random);
+            Clamp(x, clamp);
+        }
+        return x;
+    }
+
+    // Samples each lower layer's visibles given the layer above, from the top RBM's visible layer down to the data.
+    private static double[] Down(IReadOnlyList<Rbm> layers, double[] topVisible, Random random)
+    {
+        var state = topVisible;
+        for (int l = layers.Count - 2; l >= 0; l--)
+        {
+            var means = new double[layers[l].Visible];
+            layers[l].VisibleMeans(state, means);
+            state = new double[layers[l].Visible];
+            layers[l].SampleVisible(means, state, random);
+        }
+        return state;
+    }
+}

@@ -1,0 +1,65 @@
+namespace Mpc.Boltzmann;
+
+public static partial class PooledTraining
+{
+    // Mean-field fine-tuning of the DBM (Salakhutdinov and Hinton 2009): data term from the mean-field posterior of each record, model term from persistent Gibbs chains.
+    private static async Task FineTuneAsync(Dbm dbm, IReadOnlyList<double[]> rows, IReadOnlyList<LayerSettings> layers, TrainingSettings settings, IStatisticsPool pool,
+        double total, List<MonitoringRecord> monitoring, Random publicRandom)
+    {
+        int parameters = dbm.ParameterCount, steps = StepsPerEpoch(total, settings.FineTuningBatchSize);
+        double rate = SamplingRate(total, settings.FineTuningBatchSize);
+        int chainCount = layers.Max(l => l.Chains);
+        var chains = Enumerable.Range(0, chainCount).Select(_ =>
+        {
+            var state = dbm.NewState();
+            foreach (var layer in state)
+                for (int j = 0; j < layer.Length; j++) layer[j] = publicRandom.Next(2);
+            return state;
+        }).ToList();
+        var step = new double[parameters];
+        for (int epoch = 1; epoch <= settings.FineTuningEpochs; epoch++)
+        {
+            var order = pool.IsPrivate ? null : Shuffle(rows.Count, settings.Seed, 1000 + epoch);
+            for (int k = 0; k < steps; k++)
+            {
+                var batch = Batch(pool, rows.Count, order, k, steps, rate);
+                var records = batch.Select(i =>
+                {
+                    var record = new double[parameters + (pool.IsPrivate ? 0 : 1)];
+                    dbm.AccumulateStatistics(dbm.MeanField(rows[i], settings.MeanFieldIterations), record);
+                    if (!pool.IsPrivate) record[^1] = 1;
+                    return record;
+                }).ToList();
+                var sum = await pool.SumAsync("dbm", records, pool.IsPrivate ? parameters : parameters + 1).ConfigureAwait(false);
+                double denominator = pool.IsPrivate ? rate * total : Math.Max(1, sum[parameters]);
+                var model = new double[parameters];
+                foreach (var chain in chains)
+                {
+                    dbm.GibbsSweep(chain, publicRandom);
+                    dbm.AccumulateStatistics(chain, model, 1.0 / chains.Count);
+                }
+                for (int p = 0; p < parameters; p++) step[p] = settings.FineTuningLearningRate * (sum[p] / denominator - model[p]);
+                dbm.AddToParameters(step);
+            }
+            if (IsMonitored(epoch, settings.FineTuningEpochs, settings.MonitorEvery))
+                await MonitorAsync("dbm", epoch, rows, pool, total, rate, monitoring, v => ReconstructionError(dbm, v, settings.MeanFieldIterations),
+                    v => dbm.LowerBoundTerm(v, settings.MeanFieldIterations), () => LogPartition(dbm, settings, publicRandom), "log-likelihood lower bound").ConfigureAwait(false);
+        }
+    }
+
+    // sum_i |v_i - p(v_i = 1 | mu_1)| with mu the mean-field posterior.
+    private static double ReconstructionError(Dbm dbm, double[] v, int iterations)
+    {
+        var state = dbm.MeanField(v, iterations);
+        var input = new double[v.Length];
+        Array.Clear(state[0]);
+        dbm.LayerInput(state, 0, input);
+        double error = 0;
+        for (int i = 0; i < v.Length; i++) error += Math.Abs(v[i] - Activation.Sigmoid(input[i]));
+        return error;
+    }
+
+    private static double LogPartition(Dbm dbm, TrainingSettings settings, Random publicRandom) =>
+        Enumerable.Range(0, dbm.LayerCount).Where(l => l % 2 == 0).Sum(l => dbm.LayerSizes[l]) <= 20 ? dbm.ExactLogPartition()
+        : settings.AisRuns >= 2 ? AnnealedImportanceSampling.LogPartition(dbm, settings.AisRuns, settings.AisTemperatures, publicRandom).LogPartition : double.NaN;
+}

@@ -1,0 +1,68 @@
+namespace Mpc.Boltzmann.Tests;
+
+public class DbmTests
+{
+    private static Dbm RandomDbm(int[] sizes, int seed, double scale)
+    {
+        var random = new Random(seed);
+        var dbm = new Dbm(sizes);
+        foreach (var w in dbm.Weights)
+            for (int k = 0; k < w.Length; k++) w[k] = scale * (2 * random.NextDouble() - 1);
+        foreach (var b in dbm.Biases)
+            for (int k = 0; k < b.Length; k++) b[k] = scale * (2 * random.NextDouble() - 1) / 2;
+        return dbm;
+    }
+
+    [Fact]
+    public void ExactLogPartitionEqualsEnumerationOfEveryLayer()
+    {
+        var dbm = RandomDbm([4, 3, 2], seed: 2, scale: 1.2);
+        double z = 0;
+        for (long s = 0; s < 1 << 9; s++)
+        {
+            var state = dbm.NewState();
+            int bit = 0;
+            foreach (var layer in state)
+                for (int j = 0; j < layer.Length; j++) layer[j] = (s >> bit++) & 1;
+            double negativeEnergy = 0;
+            for (int l = 0; l < 3; l++)
+                for (int j = 0; j < dbm.LayerSizes[l]; j++) negativeEnergy += dbm.Biases[l][j] * state[l][j];
+            for (int l = 1; l < 3; l++)
+                for (int i = 0; i < dbm.LayerSizes[l - 1]; i++)
+                    for (int j = 0; j < dbm.LayerSizes[l]; j++) negativeEnergy += state[l - 1][i] * dbm.Weights[l - 1][i * dbm.LayerSizes[l] + j] * state[l][j];
+            z += Math.Exp(negativeEnergy);
+        }
+        Assert.Equal(Math.Log(z), dbm.ExactLogPartition(), 10);
+    }
+
+    [Fact]
+    public void AisLogPartitionIsWithinTwoPercentOfExactOnASmallDbm()
+    {
+        var dbm = RandomDbm([12, 8, 6], seed: 4, scale: 0.8);
+        double exact = dbm.ExactLogPartition();
+        var (estimate, error) = AnnealedImportanceSampling.LogPartition(dbm, 100, 1000, new Random(3));
+        Assert.True(Math.Abs(estimate - exact) <= 0.02 * Math.Abs(exact), $"AIS {estimate} (se {error}) vs exact {exact}");
+    }
+
+    [Fact]
+    public void TheMeanFieldLowerBoundIsBelowTheExactLogLikelihood()
+    {
+        var dbm = RandomDbm([6, 4, 3], seed: 8, scale: 1);
+        double logZ = dbm.ExactLogPartition();
+        var v = new double[] { 1, 0, 1, 1, 0, 0 };
+        // Exact log p(v): enumerate h2 with h1 summed out.
+        var state = dbm.NewState();
+        v.CopyTo(state[0], 0);
+        double logP = double.NegativeInfinity;
+        for (long h2 = 0; h2 < 8; h2++)
+        {
+            for (int j = 0; j < 3; j++) state[2][j] = (h2 >> j) & 1;
+            double term = dbm.LogUnnormalisedEven(state);
+            logP = logP == double.NegativeInfinity ? term : Math.Max(logP, term) + Math.Log(1 + Math.Exp(-Math.Abs(logP - term)));
+        }
+        logP -= logZ;
+        double bound = dbm.LowerBoundTerm(v, 50) - logZ;
+        Assert.True(bound <= logP + 1e-9, $"bound {bound} above log p {logP}");
+        Assert.True(bound > logP - 1, $"bound {bound} far below log p {logP}");
+    }
+}

@@ -1,0 +1,72 @@
+using Mpc.Runtime.Harness;
+
+namespace Mpc.Boltzmann.Tests;
+
+public class PooledTrainingTests
+{
+    private static readonly double[][] Data = BlocksInNoise.Generate(120, 16, new Random(5), blockLength: 3, blocks: 4).Rows;
+
+    private static IReadOnlyList<double[]> Part(int party, int parties) => Data[(party * Data.Length / parties)..((party + 1) * Data.Length / parties)];
+
+    [Theory]
+    [InlineData(ModelKind.Rbm, 2)]
+    [InlineData(ModelKind.Dbn, 3)]
+    [InlineData(ModelKind.Dbm, 3)]
+    public async Task PooledTrainingWithoutDpGivesTheModelOfTrainingOnThePooledDataInOnePlace(ModelKind kind, int parties)
+    {
+        // Full batches, so step k pools the same rows whichever way they are split; the chains use the same public seed.
+        var layers = kind == ModelKind.Rbm ? new[] { new LayerSettings(6, Epochs: 8, BatchSize: 1000, Chains: 20) }
+            : new[] { new LayerSettings(6, Epochs: 6, BatchSize: 1000, Chains: 20), new LayerSettings(4, Epochs: 6, BatchSize: 1000, Chains: 20) };
+        var settings = new TrainingSettings { Seed = 9, MonitorEvery = 3, FineTuningEpochs = 4, FineTuningBatchSize = 1000 };
+        var reference = await PooledTraining.TrainAsync(kind, Data, VisibleKind.Bernoulli, null, layers, settings, new LocalStatisticsPool());
+        var pooled = await LocalHarness.RunAsync<UInt128, TrainedModel>(parties, rt =>
+            PooledTraining.TrainAsync(kind, Part(rt.PartyIndex, parties), VisibleKind.Bernoulli, null, layers, settings, new MpcStatisticsPool<UInt128>(rt, "statistics")),
+            new LocalHarnessOptions { Preprocessing = "dealer" });
+        var expected = reference.Parameters();
+        foreach (var model in pooled)
+        {
+            var actual = model.Parameters();
+            Assert.Equal(expected.Length, actual.Length);
+            double worst = expected.Zip(actual, (a, b) => Math.Abs(a - b)).Max();
+            Assert.True(worst < 1e-6, $"largest parameter difference {worst}");
+            Assert.Equal(Data.Length, model.PooledRows);
+        }
+        // Monitoring is pooled too: the same reconstruction errors as in one place.
+        var rec = reference.Monitoring.Where(m => m.Metric == "reconstruction error").Select(m => m.Value).ToArray();
+        Assert.NotEmpty(rec);
+        var pooledRec = pooled[0].Monitoring.Where(m => m.Metric == "reconstruction error").Select(m => m.Value).ToArray();
+        Assert.Equal(rec.Length, pooledRec.Length);
+        Assert.All(rec.Zip(pooledRec), pair => Assert.True(Math.Abs(pair.First - pair.Second) < 1e-6, $"{pair.First} vs {pair.Second}"));
+    }
+
+    [Fact]
+    public async Task TrainingLowersTheReconstructionErrorAndRaisesTheLogLikelihood()
+    {
+        var layers = new[] { new LayerSettings(8, Epochs: 30, LearningRate: 0.1, BatchSize: 10, Chains: 30) };
+        var model = await PooledTraining.TrainAsync(ModelKind.Rbm, Data, VisibleKind.Bernoulli, null, layers, new TrainingSettings { MonitorEvery = 5 }, new LocalStatisticsPool());
+        var likelihood = model.Monitoring.Where(m => m.Metric == "log-likelihood").Select(m => m.Value).ToArray();
+        var initial = Rbm.CreateRandom(16, 8, new Random(1));
+        double baseline = initial.LogLikelihood(Data, initial.ExactLogPartition());
+        Assert.True(likelihood[^1] > baseline + 1, $"log-likelihood {likelihood[^1]} vs untrained {baseline}");
+        var rec = model.Monitoring.Where(m => m.Metric == "reconstruction error").Select(m => m.Value).ToArray();
+        Assert.True(rec[^1] < rec[0], $"reconstruction error went from {rec[0]} to {rec[^1]}");
+    }
+
+    [Theory]
+    [InlineData(ModelKind.Rbm)]
+    [InlineData(ModelKind.Dbn)]
+    [InlineData(ModelKind.Dbm)]
+    public async Task ConditionalSamplingKeepsFixedValuesExactly(ModelKind kind)
+    {
+        var layers = kind == ModelKind.Rbm ? new[] { new LayerSettings(6, Epochs: 5) } : new[] { new LayerSettings(6, Epochs: 5), new LayerSettings(4, Epochs: 5) };
+        var model = await PooledTraining.TrainAsync(kind, Data, VisibleKind.Bernoulli, null, layers, new TrainingSettings { MonitorEvery = 0, FineTuningEpochs = 3 }, new LocalStatisticsPool());
+        var clamp = Enumerable.Repeat(double.NaN, 16).ToArray();
+        clamp[0] = 1;
+        clamp[5] = 0;
+        clamp[15] = 1;
+        var samples = GibbsSampling.Sample(model, 200, 20, new Random(2), clamp);
+        Assert.All(samples, s => Assert.True(s[0] == 1 && s[5] == 0 && s[15] == 1));
+        // The free units still vary.
+        Assert.True(samples.Select(s => s[1]).Distinct().Count() == 2);
+    }
+}
