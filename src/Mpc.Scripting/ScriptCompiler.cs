@@ -16,12 +16,12 @@ public static class ScriptCompiler
     private static readonly ConcurrentDictionary<string, Lazy<ScriptProtocol>> Cache = new();
 
     private static readonly string[] Imports =
-        ["System", "System.Linq", "System.Collections.Generic", "System.Threading.Tasks", "Mpc.Scripting", "Mpc.Runtime", "Mpc.Federation.Protocols", "Mpc.Statistics"];
+        ["System", "System.Linq", "System.Collections.Generic", "System.Threading.Tasks", "Mpc.Scripting", "Mpc.Runtime", "Mpc.Federation.Protocols", "Mpc.Statistics", "Mpc.Boltzmann"];
 
     private static readonly List<System.Reflection.Assembly> References =
     [
         typeof(ScriptGlobals).Assembly, typeof(Mpc.Runtime.Secret<>).Assembly, typeof(Mpc.Federation.Protocols.ParameterType).Assembly,
-        typeof(Enumerable).Assembly, typeof(List<>).Assembly, typeof(object).Assembly, typeof(Mpc.Statistics.SecureLogrank).Assembly,
+        typeof(Enumerable).Assembly, typeof(List<>).Assembly, typeof(object).Assembly, typeof(Mpc.Statistics.SecureLogrank).Assembly, typeof(Mpc.Boltzmann.Rbm).Assembly,
     ];
 
     /// <summary>Makes a protocol library's assembly visible to scripts (its namespace must also be allowed in the sandbox).</summary>

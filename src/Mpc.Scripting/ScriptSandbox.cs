@@ -15,7 +15,7 @@ public static class ScriptSandbox
     private const string Code = "MPC001";
     private const string Explanation = "protocol scripts may use the script API, System.Math, primitive types, strings, collections, LINQ and tasks; file, network, process, reflection, environment, threads, unsafe code and P/Invoke are not available";
 
-    private static readonly HashSet<string> AllowedNamespaces = ["Mpc.Scripting", "Mpc.Statistics", "System.Collections.Generic", "System.Linq"];
+    private static readonly HashSet<string> AllowedNamespaces = ["Mpc.Scripting", "Mpc.Statistics", "Mpc.Boltzmann", "System.Collections.Generic", "System.Linq"];
 
     private static readonly HashSet<string> AllowedTypes =
     [

@@ -22,6 +22,7 @@ public sealed class ScriptSession
         Parameters = new ScriptParameters(context.Parameters);
         Survival = new SurvivalApi(this, context);
         Regression = new RegressionApi(this, context);
+        Boltzmann = new BoltzmannApi(this, context);
     }
 
     /// <summary>Releases with differential privacy: distributed Skellam noise on pooled integer counts.</summary>
@@ -30,6 +31,9 @@ public sealed class ScriptSession
 
     /// <summary>Regression models fitted on the pooled rows.</summary>
     public RegressionApi Regression { get; }
+
+    /// <summary>Boltzmann machines (RBM, DBN, DBM) trained on the pooled rows, and synthetic data from them.</summary>
+    public BoltzmannApi Boltzmann { get; }
 
     /// <summary>Survival analysis: the logrank test on the pooled rows.</summary>
     public SurvivalApi Survival { get; }

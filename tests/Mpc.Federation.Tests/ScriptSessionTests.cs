@@ -229,6 +229,42 @@ public class ScriptSessionTests
         Assert.Contains("needs a public range for every feature, from domain knowledge and not from the data; missing: wt.", missing.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task APooledBoltzmannMachineRevealsOnlyItsModelMonitoringAndSyntheticRowsToTheAnalyst()
+    {
+        var script = ScriptCompiler.Load(Path.Combine(TestFederation.RepositoryRoot(), "protocols", "boltzmann-machine.csx"));
+        await using var federation = TestFederation.Create(3, "blocks-in-noise.csv");
+        federation.StartAll(approved: _ => [script.Id], catalog: Catalog);
+        var columns = string.Join(",", Enumerable.Range(1, 12).Select(j => $"x{j}"));
+        var parameters = new Dictionary<string, string>
+        {
+            ["columns"] = columns, ["model"] = "dbm", ["hidden"] = "6,4", ["epochs"] = "2", ["fine_tuning_epochs"] = "2", ["batch_size"] = "100",
+            ["monitor_every"] = "1", ["samples"] = "20", ["burn_in"] = "5",
+        };
+        var result = await federation.Client().RunAsync(script, script.Source, parameters, null, default);
+        // W1 12x6, W2 6x4, biases 12 + 6 + 4.
+        Assert.Equal(12 * 6 + 6 * 4 + 22, result.Outputs["model"].Values.Length);
+        Assert.Equal(20 * 12, result.Outputs["synthetic"].Values.Length);
+        Assert.All(result.Outputs["synthetic"].Values, v => Assert.True(v is 0 or 1));
+        Assert.DoesNotContain("pooled_sums", result.Outputs.Keys);
+        var monitoring = result.Outputs["monitoring"].Values;
+        Assert.Equal(0, monitoring.Length % 4);
+        Assert.Contains(Enumerable.Range(0, monitoring.Length / 4), k => monitoring[4 * k] == 0 && monitoring[4 * k + 2] == 3);
+        Assert.Empty(result.PrivateReleases);
+
+        var dp = await federation.Client().RunAsync(script, script.Source,
+            new Dictionary<string, string>(parameters) { ["reveal"] = "dp-intermediates", ["epsilon"] = "3", ["model"] = "rbm", ["hidden"] = "6" }, null, default);
+        Assert.InRange(dp.Outputs["privacy_spent"].Values[0], 2.8, 3.0);
+        // A noised row count, then per epoch 5 gradient steps (batch 100 of 500 rows) and one monitoring release.
+        // (the noised count may move the number of steps per epoch, round(count / 100), off 5.)
+        Assert.InRange(dp.PrivateReleases.Count, 1 + 2 * 4 + 2, 1 + 2 * 6 + 2);
+        Assert.Contains(dp.PrivateReleases, r => r.Contains("sampling rate 0.", StringComparison.Ordinal));
+
+        var bad = await Assert.ThrowsAsync<ProtocolAbortedException>(() => federation.Client().RunAsync(script, script.Source,
+            new Dictionary<string, string>(parameters) { ["model"] = "rbm", ["hidden"] = "0" }, null, default));
+        Assert.Contains("hidden: '0' is not a positive number of hidden units.", bad.Message, StringComparison.Ordinal);
+    }
+
     private const string CountsScript = """
         Parameter("epsilon", ParameterType.Number, "1", "Budget.");
         Output("counts", OutputKind.DifferentiallyPrivate, "Noised counts.");

@@ -60,6 +60,7 @@ internal static class DescribeCommand
         OutputKind.Exact => "exact",
         OutputKind.DifferentiallyPrivate => "differentially private",
         OutputKind.DifferentiallyPrivateIntermediate => "differentially private, released to the parties as computed",
+        OutputKind.ExactIntermediate => "EXACT, opened to every party as computed (trusted settings only)",
         _ => "derived in the clear",
     };
 }

@@ -6,8 +6,9 @@ namespace Mpc.Federation.Protocols;
 /// <summary>
 /// The reveal policy of a session: a secret may be opened only into one of the protocol's declared
 /// outputs, each once, and only to the analyst. Anything else aborts the session on every party.
-/// The one exception is a DP intermediate: each of its noised releases may be opened once to every
-/// party, and the series once to the analyst.
+/// The exceptions: a DP intermediate (each of its noised releases may be opened once to every
+/// party, and the series once to the analyst) and an exact intermediate (opened to every party as
+/// often as the protocol computes it, never to the analyst; declared, so `mpc describe` shows it).
 /// </summary>
 /// <remarks>
 /// The session's DP releases compose in RDP (Skellam bound on each release's mu and sensitivities),
@@ -19,6 +20,7 @@ public sealed class DeclaredOutputsPolicy : IRevealPolicy
     private readonly HashSet<string> _declared;
     private readonly HashSet<string> _private;
     private readonly HashSet<string> _intermediate;
+    private readonly HashSet<string> _exactIntermediate;
     private readonly Dictionary<string, int> _unopened = new(StringComparer.Ordinal);
     private double[] _spent = new double[Mpc.Privacy.RdpAccountant.DefaultOrders.Count];
     private readonly HashSet<string> _noised = [];
@@ -36,6 +38,7 @@ public sealed class DeclaredOutputsPolicy : IRevealPolicy
         _declared = list.Where(o => o.Kind != OutputKind.Derived).Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
         _private = list.Where(o => o.Kind is OutputKind.DifferentiallyPrivate or OutputKind.DifferentiallyPrivateIntermediate).Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
         _intermediate = list.Where(o => o.Kind == OutputKind.DifferentiallyPrivateIntermediate).Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
+        _exactIntermediate = list.Where(o => o.Kind == OutputKind.ExactIntermediate).Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
         EpsilonBudget = epsilonBudget;
     }
 
@@ -78,6 +81,12 @@ public sealed class DeclaredOutputsPolicy : IRevealPolicy
     {
         if (!_declared.Contains(outputName))
             throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, $"it is not a declared output (declared: {string.Join(", ", _declared.Order(StringComparer.Ordinal))})."));
+        if (_exactIntermediate.Contains(outputName))
+        {
+            if (recipient is not null)
+                throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, "an exact intermediate opens to every party together, never to one party or the analyst."));
+            return;
+        }
         if (_private.Contains(outputName))
         {
             lock (_gate)
@@ -97,7 +106,7 @@ public sealed class DeclaredOutputsPolicy : IRevealPolicy
             return;
         }
         if (recipient != -1)
-            throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, "declared outputs go to the analyst only, not to the parties (only DP intermediates go to the parties)."));
+            throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, "declared outputs go to the analyst only, not to the parties (only DP and exact intermediates go to the parties)."));
         lock (_gate)
         {
             if (!_released.Add(outputName)) throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, "it was released already."));

@@ -18,4 +18,10 @@ public enum OutputKind
     /// goes to the analyst at the end.
     /// </summary>
     DifferentiallyPrivateIntermediate,
+
+    /// <summary>
+    /// Exact and opened to every party each time it is computed, never to the analyst: for trusted
+    /// settings only (for example pooled gradient sums without DP); every party learns every value.
+    /// </summary>
+    ExactIntermediate,
 }

@@ -1,0 +1,64 @@
+// One Boltzmann machine (RBM, DBN or DBM) trained on the pooled rows of all parties, then synthetic
+// rows sampled from it. Each gradient's data term is a secure sum over the parties; its model term
+// comes from persistent Gibbs chains on the public model, which need no data.
+// - reveal=final (trusted settings): the pooled sums are exact and opened to every party at every
+//   step (so each party learns the others' aggregate statistics; with two parties, the other's);
+//   the analyst gets only the final model, the monitoring and the synthetic rows.
+// - reveal=dp-intermediates: each step pools a Poisson subsample, clipped per record and noised with
+//   distributed Skellam; the run stays within (epsilon, delta), composed in RDP.
+Describe("A Boltzmann machine (rbm, dbn or dbm) trained on the pooled rows of all parties, with its monitoring and synthetic rows sampled from it.");
+Parameter("columns", ParameterType.ColumnList, null, "Comma-separated visible columns (0/1 for bernoulli visibles).");
+Parameter("model", ParameterType.Text, "dbm", "rbm, dbn or dbm.");
+Parameter("visible", ParameterType.Text, "bernoulli", "bernoulli (0/1 columns) or gaussian (standardised columns; rbm and dbn only).");
+Parameter("hidden", ParameterType.Text, "25,15", "Hidden layer sizes, comma-separated (one for an rbm).");
+Parameter("epochs", ParameterType.Integer, "30", "Epochs of each layer's (pre-)training.");
+Parameter("learning_rate", ParameterType.Number, "0.05", "Learning rate of every layer and of fine-tuning.");
+Parameter("batch_size", ParameterType.Integer, "10", "Pooled (expected) batch size.");
+Parameter("fine_tuning_epochs", ParameterType.Integer, "30", "dbm: epochs of mean-field fine-tuning.");
+Parameter("monitor_every", ParameterType.Integer, "5", "Monitor every this many epochs (0: never).");
+Parameter("reveal", ParameterType.Text, "final", "final (exact pooled sums to the parties; trusted settings) or dp-intermediates (Skellam-noised sums).");
+Parameter("epsilon", ParameterType.Number, "5", "reveal=dp-intermediates: privacy budget of the whole run.");
+Parameter("delta", ParameterType.Number, "1e-5", "reveal=dp-intermediates: delta.");
+Parameter("clip", ParameterType.Number, "4", "reveal=dp-intermediates: per-record L2 clipping norm of a gradient's data term.");
+Parameter("honest_parties", ParameterType.Integer, "1", "reveal=dp-intermediates: the guarantee holds if at least this many parties are honest.");
+Parameter("samples", ParameterType.Integer, "500", "Synthetic rows to draw from the final model.");
+Parameter("burn_in", ParameterType.Integer, "200", "Gibbs sweeps before each synthetic row.");
+Parameter("ais_runs", ParameterType.Integer, "32", "Annealed importance sampling runs per log Z estimate, for models too large for the exact sum (0: no estimate).");
+Parameter("seed", ParameterType.Integer, "1", "Public seed of the model-side chains and of the sampling.");
+Output("model", "The model's parameters (per layer W row-major, visible bias, hidden bias; dbm: W_1..W_L, then biases b_0..b_L).");
+Output("monitoring", "Training curves as (part, epoch, metric, value) quadruples: part 1..L per layer, 0 for dbm fine-tuning; metric 0 reconstruction error, 1 log Z, 2 log-likelihood, 3 log-likelihood lower bound.");
+Output("synthetic", "Synthetic rows sampled from the final model, row by row in the order of columns.");
+Output("pooled_sums", OutputKind.ExactIntermediate, "reveal=final: the exact pooled data terms, opened to every party at every step (trusted settings).");
+Output("noised_sums", OutputKind.DifferentiallyPrivateIntermediate, "reveal=dp-intermediates: the Skellam-noised pooled data terms of every step.");
+Output("privacy_spent", "reveal=dp-intermediates: epsilon and delta of the run, composed in RDP.");
+Label("privacy_spent", p => new[] { "epsilon", "delta" });
+
+Run(async mpc =>
+{
+    bool dp = mpc.Text("reveal") == "dp-intermediates";
+    var settings = new TrainingSettings
+    {
+        Seed = mpc.Integer("seed"),
+        MonitorEvery = mpc.Integer("monitor_every"),
+        AisRuns = mpc.Integer("ais_runs"),
+        AisTemperatures = 300,
+        FineTuningEpochs = mpc.Integer("fine_tuning_epochs"),
+        FineTuningLearningRate = mpc.Number("learning_rate"),
+        FineTuningBatchSize = mpc.Integer("batch_size"),
+        Epsilon = dp ? mpc.Number("epsilon") : null,
+        Delta = mpc.Number("delta"),
+        ClipNorm = mpc.Number("clip"),
+        HonestParties = mpc.Integer("honest_parties"),
+    };
+    var fit = await mpc.Boltzmann.Train(mpc.Text("model"), mpc.List("columns"), mpc.Text("visible"), mpc.Text("hidden"), mpc.Integer("epochs"),
+        mpc.Number("learning_rate"), mpc.Integer("batch_size"), mpc.Text("reveal"), settings);
+    // The model is public to the parties already (they computed it from the pooled sums); the analyst gets it here.
+    await mpc.Output("model", mpc.Public(fit.Model.Parameters()));
+    await mpc.Output("monitoring", mpc.Public(BoltzmannApi.MonitoringSeries(fit.Model)));
+    await mpc.Output("synthetic", mpc.Public(mpc.Boltzmann.Sample(fit.Model, mpc.Integer("samples"), mpc.Integer("burn_in"), mpc.Integer("seed"))));
+    if (dp)
+    {
+        await mpc.Output("noised_sums", mpc.Public(fit.NoisedSeries.ToArray()));
+        await mpc.Output("privacy_spent", mpc.Public(fit.Epsilon, fit.Delta));
+    }
+});
