@@ -106,6 +106,10 @@ internal static class DemoCommand
         for (int b = 0; b < edges.Length; b++) labels.Add(b + 1 < edges.Length ? $"{edges[b]}-{edges[b + 1] - 1}" : $">={edges[b]}");
         string chart = Path.Combine(outputDirectory, "age-histogram.png");
         ComparisonChart.Write(chart, $"Age of {table.RowCount} patients pooled from {parties} parties", labels, statistics.Outputs["histogram"].Values, clear["histogram"], "patients");
+        // Boltzmann machines: a small version of the DataSHIELD experiment (pooled DBM under MPC, with and without DP, against a DBM per party).
+        Console.WriteLine();
+        Console.WriteLine("Boltzmann machines (small version of 'mpc boltzmann-experiment'):");
+        await BoltzmannExperimentCommand.RunAsync(Path.Combine(outputDirectory, "boltzmann"), quick: true, [1, 2, 5], [2], 5, Console.Out, cancellationToken).ConfigureAwait(false);
         string json = Path.Combine(outputDirectory, "results.json");
         await File.WriteAllTextAsync(json, JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }), cancellationToken).ConfigureAwait(false);
         // Every session left signed transcripts; audit each one against the roster it ran with.

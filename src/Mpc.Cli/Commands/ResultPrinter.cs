@@ -10,6 +10,8 @@ internal static class ResultPrinter
     {
         if (outputDirectory is not null && CurveFiles.TryWrite(result, outputDirectory))
             output.WriteLine($"wrote {Path.Combine(outputDirectory, "km-curve.csv")} and {Path.Combine(outputDirectory, "km-curve.png")}");
+        if (outputDirectory is not null && BoltzmannFiles.TryWrite(result, outputDirectory))
+            output.WriteLine($"wrote {Path.Combine(outputDirectory, "synthetic.csv")}, monitoring.csv and monitoring.png");
         output.WriteLine($"{result.Protocol} on {result.Parties.Count} parties ({string.Join(", ", result.Parties)}), preprocessing: {Describe(result.Preprocessing)}");
         foreach (var (name, value) in result.Outputs)
         {

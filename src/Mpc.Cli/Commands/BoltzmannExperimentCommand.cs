@@ -1,0 +1,157 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Mpc.Boltzmann;
+using Mpc.Federation;
+using Mpc.Reporting;
+
+namespace Mpc.Cli.Commands;
+
+/// <summary>
+/// The DataSHIELD Boltzmann machine experiment, reproduced: blocks-in-noise data split over 1, 2, 5
+/// and 20 parties; one pooled DBM trained under MPC (protocols/boltzmann-machine.csx over loopback
+/// TLS, with and without DP) against the DataSHIELD way (a DBM per party, each sampling as many rows
+/// as it has, pooled); marginal and log-odds-ratio utility of each, heatmaps, results.json.
+/// </summary>
+internal static class BoltzmannExperimentCommand
+{
+    public static Command Create()
+    {
+        var output = new Option<string>("--out") { Description = "Folder for results.json, heatmaps and monitoring plots.", DefaultValueFactory = _ => Path.Combine("results", "boltzmann") };
+        var quick = new Option<bool>("--quick") { Description = "A small version (12 variables, few epochs) that runs in under a minute." };
+        var parties = new Option<string>("--parties") { Description = "Party counts to compare.", DefaultValueFactory = _ => "1,2,5,20" };
+        var dpParties = new Option<string>("--dp-parties") { Description = "Party counts that also train with DP (the Skellam noise of every party dominates the time).", DefaultValueFactory = _ => "2" };
+        var epsilon = new Option<double>("--epsilon") { Description = "Privacy budget of each DP run.", DefaultValueFactory = _ => 5 };
+        var command = new Command("boltzmann-experiment", "Pooled DBM under MPC (with and without DP) against per-party DBMs (DataSHIELD), on blocks-in-noise data over 1, 2, 5 and 20 parties.")
+            { output, quick, parties, dpParties, epsilon };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            await RunAsync(parse.GetValue(output)!, parse.GetValue(quick), Counts(parse.GetValue(parties)!), Counts(parse.GetValue(dpParties)!), parse.GetValue(epsilon), Console.Out, cancellationToken).ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
+
+    private static int[] Counts(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Select(t => int.TryParse(t, out int n) && n >= 1 ? n : throw new ArgumentException($"'{t}' is not a party count.")).ToArray();
+
+    private sealed record Setup(int Variables, string Hidden, int Epochs, int FineTuning, int Batch, int DpEpochs, int DpBatch, int BurnIn);
+
+    public static async Task RunAsync(string directory, bool quick, int[] partyCounts, int[] dpCounts, double epsilon, TextWriter log, CancellationToken cancellationToken)
+    {
+        var setup = quick ? new Setup(12, "8,4", 6, 6, 20, 4, 100, 50) : new Setup(50, "50,25,15", 30, 30, 10, 5, 100, 200);
+        Directory.CreateDirectory(directory);
+        var all = ReadCsv(Path.Combine(AppContext.BaseDirectory, "examples", "data", "blocks-in-noise.csv"), setup.Variables);
+        var columns = Enumerable.Range(1, setup.Variables).Select(j => $"x{j}").ToList();
+        var layers = setup.Hidden.Split(',').Select(h => new LayerSettings(int.Parse(h, CultureInfo.InvariantCulture), setup.Epochs, 0.05, setup.Batch)).ToList();
+        var settings = new TrainingSettings { MonitorEvery = 10, AisRuns = 0, FineTuningEpochs = setup.FineTuning, FineTuningBatchSize = setup.Batch };
+        var results = new JsonArray();
+        var heatmaps = new List<(string, IReadOnlyList<double[]>)> { ("original", Order(all)) };
+
+        // Clear-text reference: one DBM on all rows in one place (also the 1-party case), timed for the benchmark.
+        var watch = Stopwatch.StartNew();
+        var clear = await PooledTraining.TrainAsync(ModelKind.Dbm, all, VisibleKind.Bernoulli, null, layers, settings, new LocalStatisticsPool()).ConfigureAwait(false);
+        double clearSeconds = watch.Elapsed.TotalSeconds;
+        var clearSynthetic = GibbsSampling.Sample(clear, all.Count, setup.BurnIn, new Random(1));
+        results.Add(Metrics(all, clearSynthetic, 1, "pooled (clear text, one place)", null, clearSeconds));
+        log.WriteLine($"clear text, one place: {clearSeconds:F1} s");
+
+        foreach (int n in partyCounts.Where(n => n > 1))
+        {
+            var files = Split(all, columns, n, Path.Combine(directory, "data", $"{n}-parties"));
+            var parameters = new Dictionary<string, string>
+            {
+                ["columns"] = string.Join(",", columns), ["model"] = "dbm", ["hidden"] = setup.Hidden, ["epochs"] = $"{setup.Epochs}", ["fine_tuning_epochs"] = $"{setup.FineTuning}",
+                ["batch_size"] = $"{setup.Batch}", ["monitor_every"] = "10", ["ais_runs"] = "0", ["samples"] = $"{all.Count}", ["burn_in"] = $"{setup.BurnIn}",
+            };
+            var (synthetic, seconds) = await RunScriptAsync(files, parameters, Path.Combine(directory, $"pooled-{n}"), cancellationToken).ConfigureAwait(false);
+            results.Add(Metrics(all, synthetic, n, "pooled (MPC)", null, seconds));
+            log.WriteLine($"{n} parties, pooled under MPC: {seconds:F1} s");
+            if (n == partyCounts.Max()) heatmaps.Add(($"pooled MPC, {n} parties", Order(synthetic)));
+
+            if (dpCounts.Contains(n))
+            {
+                var dp = new Dictionary<string, string>(parameters)
+                {
+                    ["reveal"] = "dp-intermediates", ["epsilon"] = epsilon.ToString(CultureInfo.InvariantCulture), ["epochs"] = $"{setup.DpEpochs}",
+                    ["fine_tuning_epochs"] = $"{setup.DpEpochs}", ["batch_size"] = $"{setup.DpBatch}",
+                };
+                var (dpSynthetic, dpSeconds) = await RunScriptAsync(files, dp, Path.Combine(directory, $"pooled-dp-{n}"), cancellationToken).ConfigureAwait(false);
+                results.Add(Metrics(all, dpSynthetic, n, "pooled (MPC, DP)", epsilon, dpSeconds));
+                log.WriteLine($"{n} parties, pooled under MPC with DP (epsilon {epsilon}): {dpSeconds:F1} s");
+                if (n == dpCounts.Max()) heatmaps.Add(($"pooled MPC + DP, {n} parties", Order(dpSynthetic)));
+            }
+
+            // The DataSHIELD way: one DBM per party on its own rows, each sampling as many rows as it has; the samples pooled.
+            watch.Restart();
+            var separate = new List<double[]>();
+            for (int p = 0; p < n; p++)
+            {
+                var part = all[(p * all.Count / n)..((p + 1) * all.Count / n)];
+                var local = layers.Select(l => l with { BatchSize = Math.Min(l.BatchSize, part.Count) }).ToList();
+                var model = await PooledTraining.TrainAsync(ModelKind.Dbm, part, VisibleKind.Bernoulli, null, local,
+                    settings with { Seed = p + 1, FineTuningBatchSize = Math.Min(setup.Batch, part.Count) }, new LocalStatisticsPool()).ConfigureAwait(false);
+                separate.AddRange(GibbsSampling.Sample(model, part.Count, setup.BurnIn, new Random(p + 1)));
+            }
+            results.Add(Metrics(all, separate, n, "per party (DataSHIELD)", null, watch.Elapsed.TotalSeconds));
+            log.WriteLine($"{n} parties, a DBM per party: {watch.Elapsed.TotalSeconds:F1} s");
+            if (n == partyCounts.Max()) heatmaps.Add(($"per-party DBMs, {n} parties", Order(separate)));
+        }
+        BinaryHeatmap.Write(Path.Combine(directory, "heatmaps.png"), heatmaps);
+        var document = new JsonObject { ["data"] = $"blocksinnoise({all.Count}, {setup.Variables}; noise 0.1, blocklen 5, nblocks 5)", ["hidden"] = setup.Hidden, ["configurations"] = results };
+        await File.WriteAllTextAsync(Path.Combine(directory, "results.json"), document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), cancellationToken).ConfigureAwait(false);
+        log.WriteLine($"wrote {Path.Combine(directory, "results.json")} and heatmaps.png");
+    }
+
+    private static async Task<(List<double[]> Synthetic, double Seconds)> RunScriptAsync(IReadOnlyList<string> files, Dictionary<string, string> parameters, string directory, CancellationToken cancellationToken)
+    {
+        var reference = ProtocolReference.Resolve(Path.Combine(AppContext.BaseDirectory, "protocols", "boltzmann-machine.csx"));
+        using var loggers = CliOptions.Loggers(false);
+        var watch = Stopwatch.StartNew();
+        var result = await LocalFederation.RunAsync(reference.Protocol, reference.ScriptSource, files, parameters, ProtocolReference.Catalog, loggers, null,
+            TimeSpan.FromMinutes(10), cancellationToken, directory).ConfigureAwait(false);
+        double seconds = watch.Elapsed.TotalSeconds;
+        BoltzmannFiles.TryWrite(result, directory);
+        int width = parameters["columns"].Split(',').Length;
+        var values = result.Outputs["synthetic"].Values;
+        return (Enumerable.Range(0, values.Length / width).Select(r => values.Skip(r * width).Take(width).Select(v => Math.Round(v)).ToArray()).ToList(), seconds);
+    }
+
+    private static JsonObject Metrics(IReadOnlyList<double[]> real, IReadOnlyList<double[]> synthetic, int parties, string method, double? epsilon, double seconds)
+    {
+        var entry = new JsonObject { ["parties"] = parties, ["method"] = method, ["dp"] = epsilon is not null, ["epsilon"] = epsilon, ["seconds"] = Math.Round(seconds, 2) };
+        for (int k = 1; k <= 4; k++)
+        {
+            var (l1, max) = SyntheticDataEvaluation.Marginals(real, synthetic, k);
+            entry[$"l1_{k}way"] = Math.Round(l1, 5);
+            entry[$"max_deviation_{k}way"] = Math.Round(max, 5);
+        }
+        entry["log_odds_ratio_mse"] = Math.Round(SyntheticDataEvaluation.LogOddsRatioError(real, synthetic), 5);
+        return entry;
+    }
+
+    // Rows grouped by their dominant block (the block of 5 with most ones, if at least 4), then by how many ones they have: the clusters of the data.
+    private static List<double[]> Order(IReadOnlyList<double[]> rows) =>
+        rows.OrderBy(r => Enumerable.Range(0, 5).Select(b => (Block: b, Ones: r.Skip(5 * b).Take(5).Sum())).Where(x => x.Ones >= 4).Select(x => x.Block + 1).DefaultIfEmpty(99).Min())
+            .ThenByDescending(r => r.Sum()).ToList();
+
+    private static List<double[]> ReadCsv(string path, int variables) =>
+        File.ReadAllLines(path).Skip(1).Select(line => line.Split(',').Take(variables).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToList();
+
+    private static List<string> Split(IReadOnlyList<double[]> rows, IReadOnlyList<string> columns, int parties, string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var files = new List<string>();
+        for (int p = 0; p < parties; p++)
+        {
+            string path = Path.Combine(directory, $"party{p + 1}.csv");
+            var lines = rows.Skip(p * rows.Count / parties).Take((p + 1) * rows.Count / parties - p * rows.Count / parties)
+                .Select(r => string.Join(",", r.Select(v => v.ToString(CultureInfo.InvariantCulture)))).Prepend(string.Join(",", columns));
+            File.WriteAllLines(path, lines);
+            files.Add(path);
+        }
+        return files;
+    }
+}
