@@ -82,7 +82,7 @@ public sealed class BoltzmannApi
         return [.. model.Monitoring.Where(m => double.IsFinite(m.Value)).SelectMany(m => new double[] { m.Part == "dbm" ? 0 : int.Parse(m.Part["layer ".Length..], System.Globalization.CultureInfo.InvariantCulture), m.Epoch, Metrics.ToList().IndexOf(m.Metric), m.Value })];
     }
 
-    // This party's rows over the columns; a Bernoulli visible that is not 0/1 stops the session naming file, row and column.
+    // This party's rows over the columns; a missing value, or a Bernoulli visible that is not 0/1, stops the session naming file, row and column.
     private List<double[]> Rows(IReadOnlyList<string> columns, VisibleKind kind)
     {
         if (columns.Count == 0) throw new InvalidDataException("Give at least one column.");
@@ -95,6 +95,8 @@ public sealed class BoltzmannApi
             for (int j = 0; j < columns.Count; j++)
             {
                 row[j] = data[j][i];
+                if (!double.IsFinite(row[j]))
+                    throw new InvalidDataException($"{table.Source}, row {i + 2}, column '{columns[j]}': a visible unit needs a value, got {row[j]}.");
                 if (kind == VisibleKind.Bernoulli && row[j] is not (0 or 1))
                     throw new InvalidDataException($"{table.Source}, row {i + 2}, column '{columns[j]}': a Bernoulli visible unit must be 0 or 1, got {row[j]}.");
             }
