@@ -6,15 +6,20 @@
 //   the analyst gets only the final model, the monitoring and the synthetic rows.
 // - reveal=dp-intermediates: each step pools a Poisson subsample, clipped per record and noised with
 //   distributed Skellam; the run stays within (epsilon, delta), composed in RDP.
+// - evaluate (reveal=final, bernoulli): the synthetic rows are scored against the real rows under MPC
+//   (marginal utility; distance-to-closest-record quantiles); only the scores come out. A DP run
+//   skips it: exact scores of the real rows would fall outside its (epsilon, delta).
 Describe("A Boltzmann machine (rbm, dbn or dbm) trained on the pooled rows of all parties, with its monitoring and synthetic rows sampled from it.");
 Parameter("columns", ParameterType.ColumnList, null, "Comma-separated visible columns (0/1 for bernoulli visibles).");
 Parameter("model", ParameterType.Text, "dbm", "rbm, dbn or dbm.");
 Parameter("visible", ParameterType.Text, "bernoulli", "bernoulli (0/1 columns) or gaussian (standardised columns; rbm and dbn only).");
 Parameter("hidden", ParameterType.Text, "25,15", "Hidden layer sizes, comma-separated (one for an rbm).");
-Parameter("epochs", ParameterType.Integer, "30", "Epochs of each layer's (pre-)training.");
-Parameter("learning_rate", ParameterType.Number, "0.05", "Learning rate of every layer and of fine-tuning.");
-Parameter("batch_size", ParameterType.Integer, "10", "Pooled (expected) batch size.");
-Parameter("fine_tuning_epochs", ParameterType.Integer, "30", "dbm: epochs of mean-field fine-tuning.");
+Parameter("epochs", ParameterType.Integer, "100", "Epochs of each layer's (pre-)training.");
+Parameter("learning_rate", ParameterType.Number, "0.4", "Learning rate of every layer's (pre-)training (of the mean gradient over a batch).");
+Parameter("fine_tuning_learning_rate", ParameterType.Number, "0.02", "dbm: learning rate of mean-field fine-tuning.");
+Parameter("learning_rate_decay", ParameterType.Number, "0.1", "Last epoch's learning rate as a share of the first (hyperbolic decay; 1: constant).");
+Parameter("batch_size", ParameterType.Integer, "50", "Pooled (expected) batch size.");
+Parameter("fine_tuning_epochs", ParameterType.Integer, "50", "dbm: epochs of mean-field fine-tuning.");
 Parameter("monitor_every", ParameterType.Integer, "5", "Monitor every this many epochs (0: never).");
 Parameter("reveal", ParameterType.Text, "final", "final (exact pooled sums to the parties; trusted settings) or dp-intermediates (Skellam-noised sums).");
 Parameter("epsilon", ParameterType.Number, "5", "reveal=dp-intermediates: privacy budget of the whole run.");
@@ -24,14 +29,22 @@ Parameter("honest_parties", ParameterType.Integer, "1", "reveal=dp-intermediates
 Parameter("samples", ParameterType.Integer, "500", "Synthetic rows to draw from the final model.");
 Parameter("burn_in", ParameterType.Integer, "200", "Gibbs sweeps before each synthetic row.");
 Parameter("ais_runs", ParameterType.Integer, "32", "Annealed importance sampling runs per log Z estimate, for models too large for the exact sum (0: no estimate).");
-Parameter("seed", ParameterType.Integer, "1", "Public seed of the model-side chains and of the sampling.");
+Parameter("seed", ParameterType.Integer, "1", "Public seed of the model-side chains, the holdout split and the sampling.");
+Parameter("holdout", ParameterType.Number, "0", "Share of each party's rows kept out of training, for the privacy evaluation against unseen rows.");
+Parameter("evaluate", ParameterType.Boolean, "true", "reveal=final, bernoulli visibles: score the synthetic rows securely against the pooled real rows; only the scores come out.");
 Output("model", "The model's parameters (per layer W row-major, visible bias, hidden bias; dbm: W_1..W_L, then biases b_0..b_L).");
 Output("monitoring", "Training curves as (part, epoch, metric, value) quadruples: part 1..L per layer, 0 for dbm fine-tuning; metric 0 reconstruction error, 1 log Z, 2 log-likelihood, 3 log-likelihood lower bound.");
 Output("synthetic", "Synthetic rows sampled from the final model, row by row in the order of columns.");
+Output("utility", "Secure utility against the pooled training rows: mean L1 and maximum deviation of the 1- to 4-way marginals (at most 200 variable sets per order).");
+Output("privacy", "Secure privacy check: quantiles (1%, 5%, 50%) of the distance to the closest training record, then of the nearest/second-nearest ratio, each party against its own rows, pooled.");
+Output("privacy_holdout", "As privacy, against each party's holdout rows (holdout > 0): synthetic rows much closer to training than to holdout rows suggest memorisation.");
 Output("pooled_sums", OutputKind.ExactIntermediate, "reveal=final: the exact pooled data terms, opened to every party at every step (trusted settings).");
 Output("noised_sums", OutputKind.DifferentiallyPrivateIntermediate, "reveal=dp-intermediates: the Skellam-noised pooled data terms of every step.");
 Output("privacy_spent", "reveal=dp-intermediates: epsilon and delta of the run, composed in RDP.");
 Label("privacy_spent", p => new[] { "epsilon", "delta" });
+Label("utility", p => Enumerable.Range(1, 4).SelectMany(k => new[] { $"L1 {k}-way", $"max deviation {k}-way" }).ToList());
+Label("privacy", p => new[] { "DCR", "NNDR" }.SelectMany(m => BoltzmannApi.PrivacyProbabilities.Select(q => $"{m} q{q}")).ToList());
+Label("privacy_holdout", p => new[] { "DCR", "NNDR" }.SelectMany(m => BoltzmannApi.PrivacyProbabilities.Select(q => $"{m} q{q}")).ToList());
 
 Run(async mpc =>
 {
@@ -43,7 +56,8 @@ Run(async mpc =>
         AisRuns = mpc.Integer("ais_runs"),
         AisTemperatures = 300,
         FineTuningEpochs = mpc.Integer("fine_tuning_epochs"),
-        FineTuningLearningRate = mpc.Number("learning_rate"),
+        FineTuningLearningRate = mpc.Number("fine_tuning_learning_rate"),
+        LearningRateDecay = mpc.Number("learning_rate_decay"),
         FineTuningBatchSize = mpc.Integer("batch_size"),
         Epsilon = dp ? mpc.Number("epsilon") : null,
         Delta = mpc.Number("delta"),
@@ -51,11 +65,19 @@ Run(async mpc =>
         HonestParties = mpc.Integer("honest_parties"),
     };
     var fit = await mpc.Boltzmann.Train(mpc.Text("model"), mpc.List("columns"), mpc.Text("visible"), mpc.Text("hidden"), mpc.Integer("epochs"),
-        mpc.Number("learning_rate"), mpc.Integer("batch_size"), mpc.Text("reveal"), settings);
+        mpc.Number("learning_rate"), mpc.Integer("batch_size"), mpc.Text("reveal"), settings, holdout: mpc.Number("holdout"));
     // The model is public to the parties already (they computed it from the pooled sums); the analyst gets it here.
     await mpc.Output("model", mpc.Public(fit.Model.Parameters()));
     await mpc.Output("monitoring", mpc.Public(BoltzmannApi.MonitoringSeries(fit.Model)));
-    await mpc.Output("synthetic", mpc.Public(mpc.Boltzmann.Sample(fit.Model, mpc.Integer("samples"), mpc.Integer("burn_in"), mpc.Integer("seed"))));
+    var synthetic = mpc.Boltzmann.Sample(fit.Model, mpc.Integer("samples"), mpc.Integer("burn_in"), mpc.Integer("seed"));
+    await mpc.Output("synthetic", mpc.Public(synthetic));
+    if (mpc.Flag("evaluate") && !dp && mpc.Text("visible") == "bernoulli")
+    {
+        mpc.Progress("secure evaluation", 0);
+        await mpc.Output("utility", await mpc.Boltzmann.Utility(fit, synthetic));
+        await mpc.Output("privacy", await mpc.Boltzmann.Privacy(fit, synthetic));
+        if (mpc.Number("holdout") > 0) await mpc.Output("privacy_holdout", await mpc.Boltzmann.Privacy(fit, synthetic, holdout: true));
+    }
     if (dp)
     {
         await mpc.Output("noised_sums", mpc.Public(fit.NoisedSeries.ToArray()));

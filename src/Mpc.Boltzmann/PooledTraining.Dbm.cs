@@ -38,7 +38,7 @@ public static partial class PooledTraining
                     dbm.GibbsSweep(chain, publicRandom);
                     dbm.AccumulateStatistics(chain, model, 1.0 / chains.Count);
                 }
-                for (int p = 0; p < parameters; p++) step[p] = settings.FineTuningLearningRate * (sum[p] / denominator - model[p]);
+                for (int p = 0; p < parameters; p++) step[p] = settings.FineTuningLearningRate * Decay(epoch, settings.FineTuningEpochs, settings.LearningRateDecay) * (sum[p] / denominator - model[p]);
                 dbm.AddToParameters(step);
             }
             if (IsMonitored(epoch, settings.FineTuningEpochs, settings.MonitorEvery))

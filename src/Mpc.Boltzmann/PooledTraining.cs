@@ -30,6 +30,7 @@ public static partial class PooledTraining
         for (int i = 0; i < rows.Count; i++)
             if (rows[i].Length != visible) throw new ArgumentException($"Row {i + 1} has {rows[i].Length} values where the first has {visible}.", nameof(rows));
         for (int l = 0; l < layers.Count; l++) layers[l].Check($"Layer {l + 1}");
+        if (!(settings.LearningRateDecay is > 0 and <= 1)) throw new ArgumentException($"The learning rate decay is the last epoch's rate as a fraction of the first, in (0, 1]; {settings.LearningRateDecay} was given.", nameof(settings));
         if (settings.IsPrivate && layers.Any(l => !l.Persistent)) throw new ArgumentException("DP training uses persistent chains (PCD): the model term of CD-k starts from the data and would need its own noise.", nameof(layers));
         return await TrainCoreAsync(kind, rows, visibleKind, categories, layers, settings, pool).ConfigureAwait(false);
     }
@@ -86,6 +87,10 @@ public static partial class PooledTraining
         }
         return plan;
     }
+
+    // Hyperbolic decay to `fraction` of the first rate at the last epoch: damps the PCD chains' mode hopping late in training.
+    internal static double Decay(int epoch, int epochs, double fraction) =>
+        epochs <= 1 ? 1 : 1 / (1 + (1 / fraction - 1) * (epoch - 1) / (epochs - 1));
 
     internal static int StepsPerEpoch(double total, int batchSize) => Math.Max(1, (int)Math.Round(total / batchSize));
 
@@ -144,7 +149,8 @@ public static partial class PooledTraining
                 var records = batch.Select(i => RbmRecord(rbm, data[i], s, up, down, pool)).ToList();
                 var sum = await pool.SumAsync(name, records, pool.IsPrivate ? parameters : parameters + 1).ConfigureAwait(false);
                 double denominator = pool.IsPrivate ? rate * total : Math.Max(1, sum[parameters]);
-                for (int p = 0; p < parameters; p++) step[p] = s.LearningRate * sum[p] / denominator;
+                double lr = s.LearningRate * Decay(epoch, s.Epochs, settings.LearningRateDecay);
+                for (int p = 0; p < parameters; p++) step[p] = lr * sum[p] / denominator;
                 if (s.Persistent)
                 {
                     // Model term: Gibbs steps on the persistent chains, then the chains' mean statistics.
@@ -161,7 +167,7 @@ public static partial class PooledTraining
                         rbm.HiddenProbabilities(chain, hidden, up);
                         rbm.AccumulateStatistics(chain, hidden, model, 1.0 / chains.Count);
                     }
-                    for (int p = 0; p < parameters; p++) step[p] -= s.LearningRate * model[p];
+                    for (int p = 0; p < parameters; p++) step[p] -= lr * model[p];
                 }
                 rbm.AddToParameters(step);
             }

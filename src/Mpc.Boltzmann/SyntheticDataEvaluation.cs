@@ -107,7 +107,7 @@ public static class SyntheticDataEvaluation
         }).ToArray();
     }
 
-    private static List<int[]> Subsets(int p, int k, int maxSets, int seed)
+    internal static List<int[]> Subsets(int p, int k, int maxSets, int seed)
     {
         double total = 1;
         for (int i = 0; i < k; i++) total = total * (p - i) / (i + 1);
@@ -137,9 +137,11 @@ public static class SyntheticDataEvaluation
     }
 
     // Rows as bit masks over variables (values above 0.5 are ones), for fast cell counting.
-    private static ulong[][] Pack(IReadOnlyList<double[]> rows)
+    internal static ulong[][] Pack(IReadOnlyList<double[]> rows) => Pack(rows, rows[0].Length);
+
+    internal static ulong[][] Pack(IReadOnlyList<double[]> rows, int width)
     {
-        int words = (rows[0].Length + 63) / 64;
+        int words = (width + 63) / 64;
         return rows.Select(r =>
         {
             var bits = new ulong[words];
@@ -149,7 +151,7 @@ public static class SyntheticDataEvaluation
         }).ToArray();
     }
 
-    private static void Count(ulong[][] rows, int[] set, double[] counts)
+    internal static void Count(ulong[][] rows, int[] set, double[] counts)
     {
         Array.Clear(counts);
         foreach (var bits in rows)

@@ -18,6 +18,11 @@ public sealed record TrainingSettings
 
     public int AisTemperatures { get; init; } = 500;
 
+    /// <summary>
+    /// The learning rate of the last epoch as a fraction of the first, falling hyperbolically in between (every layer and
+    /// fine-tuning); 1 keeps it constant. Late small steps stop the model's mode weights swinging with the persistent chains.
+    /// </summary>
+    public double LearningRateDecay { get; init; } = 0.1;
     /// <summary>DBM fine-tuning (mean-field data term, persistent chains); 0 epochs keeps the pre-trained DBM.</summary>
     public int FineTuningEpochs { get; init; } = 30;
 

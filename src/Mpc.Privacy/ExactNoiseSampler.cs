@@ -12,7 +12,7 @@ namespace Mpc.Privacy;
 /// probability (1 - nu)(k+1) / (k+1 - nu), which is rational. Then P(accept and S = k) is
 /// (1 - nu) nu^k / k!, so the accepted S is exactly Poisson(nu); each attempt succeeds with
 /// probability (1 - nu) e^nu &gt;= 0.82. Poisson(mu) for larger rational mu is the sum of ceil(2 mu)
-/// Poisson(mu / ceil(2 mu)) draws, and Skellam(mu) is the difference of two Poisson(mu) draws.
+/// Poisson(mu / ceil(2 mu)) draws, and Skellam(mu) is Poisson(2 mu) events with fair signs.
 /// Every Bernoulli(p/q) is one uniform integer below q (rejection sampling, unbiased) compared with p.
 /// For large mu the pieces are floor(2 mu) of exactly nu = 1/2 plus one remainder below 1/2, and the
 /// nu = 1/2 runs of the same chain are counted by population for the first steps: each rational
@@ -38,8 +38,16 @@ public sealed class ExactNoiseSampler(AesCtrRandom random)
         return total;
     }
 
-    /// <summary>Skellam(mu, mu) = Poisson(mu) - Poisson(mu), with mu = numerator / denominator: symmetric, variance 2 mu.</summary>
-    public long Skellam(ulong numerator, ulong denominator) => Poisson(numerator, denominator) - Poisson(numerator, denominator);
+    /// <summary>
+    /// Skellam(mu, mu), the difference of two independent Poisson(mu), with mu = numerator / denominator: symmetric,
+    /// variance 2 mu. Drawn as N ~ Poisson(2 mu) events each given a fair sign: by Poisson splitting the plus and
+    /// minus counts are independent Poisson(mu), so 2 plus - N is exactly Skellam(mu) (one chain instead of two).
+    /// </summary>
+    public long Skellam(ulong numerator, ulong denominator)
+    {
+        long events = Poisson(checked(2 * numerator), denominator);
+        return 2 * FairCoinSuccesses(events) - events;
+    }
 
     /// <summary>Skellam with a real parameter rounded up to a multiple of 2^-20 (rounding up only adds noise).</summary>
     public long Skellam(double mu)
@@ -62,7 +70,10 @@ public sealed class ExactNoiseSampler(AesCtrRandom random)
 
     // The sum of `count` independent runs of the PoissonAtMostHalf chain for nu = 1/2, counted by population:
     // at step k a run continues with Bernoulli(1 / (2(k+1))), otherwise it stops at k and is accepted with
-    // (k+1) / (2k+1) or restarted as a fresh run. Steps k = 0, 1, 2 go by population; the rare runs past k = 2 one by one.
+    // (k+1) / (2k+1) or restarted as a fresh run. Steps k = 0 .. PopulationSteps go by population; the rare runs
+    // past them (probability 2^-7 / 7! each) one by one.
+    private const ulong PopulationSteps = 6;
+
     private long SumOfPoissonHalves(ulong count)
     {
         long total = 0;
@@ -70,7 +81,7 @@ public sealed class ExactNoiseSampler(AesCtrRandom random)
         while (fresh > 0)
         {
             ulong restarted = 0, running = fresh;
-            for (ulong k = 0; k <= 2 && running > 0; k++)
+            for (ulong k = 0; k <= PopulationSteps && running > 0; k++)
             {
                 var (continuing, stopped) = CountUniformBelow(running, 2 * (k + 1), 1);
                 var (accepted, rejected) = CountUniformBelow(stopped, 2 * k + 1, k + 1);
@@ -80,7 +91,7 @@ public sealed class ExactNoiseSampler(AesCtrRandom random)
             }
             for (ulong i = 0; i < running; i++)
             {
-                ulong k = 3;
+                ulong k = PopulationSteps + 1;
                 while (Bernoulli(1, checked(2 * (k + 1)))) k++;
                 if (Bernoulli(k + 1, 2 * k + 1)) total += (long)k;
                 else restarted++;
@@ -146,6 +157,15 @@ public sealed class ExactNoiseSampler(AesCtrRandom random)
             _word = 0;
         }
         return _words[_word++];
+    }
+
+    // Binomial(n, 1/2): the ones among n fair bits, 64 per word.
+    private long FairCoinSuccesses(long n)
+    {
+        long ones = 0;
+        for (; n >= 64; n -= 64) ones += System.Numerics.BitOperations.PopCount(NextWord());
+        if (n > 0) ones += System.Numerics.BitOperations.PopCount(NextWord() & ((1UL << (int)n) - 1));
+        return ones;
     }
 
     private bool Bernoulli(ulong numerator, ulong denominator) => random.NextBelow(denominator) < numerator;

@@ -66,6 +66,17 @@ public sealed class Secret<T> where T : unmanaged, IBinaryInteger<T>, IUnsignedN
 
     public static Secret<T> operator *(long factor, Secret<T> x) => x * factor;
 
+    /// <summary>Multiplies element-wise by public integers: local, exact, no change of scale.</summary>
+    public Secret<T> MultiplyPublic(ReadOnlySpan<long> factors)
+    {
+        if (factors.Length != Length) throw new ArgumentException(ErrorMessages.LengthMismatch(Length, factors.Length, Length));
+        var encoded = new T[Length];
+        for (int i = 0; i < encoded.Length; i++) encoded[i] = RingArithmetic<T>.FromInt64(factors[i]);
+        var result = new T[Length];
+        RingArithmetic<T>.Multiply(Share, encoded, result);
+        return With(result);
+    }
+
     /// <summary>Adds public reals element-wise, encoded at this value's scale.</summary>
     public Secret<T> AddPublic(ReadOnlySpan<double> constants)
     {

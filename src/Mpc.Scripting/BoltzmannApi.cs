@@ -28,7 +28,7 @@ public sealed class BoltzmannApi
     /// stops the session naming file, row and column); Gaussian visibles should be standardised.
     /// </summary>
     public async Task<BoltzmannFit> Train(string model, IReadOnlyList<string> columns, string visible, string hidden, int epochs, double learningRate, int batchSize,
-        string reveal, TrainingSettings settings, string exactOutput = "pooled_sums", string privateOutput = "noised_sums")
+        string reveal, TrainingSettings settings, string exactOutput = "pooled_sums", string privateOutput = "noised_sums", double holdout = 0)
     {
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentNullException.ThrowIfNull(settings);
@@ -49,19 +49,21 @@ public sealed class BoltzmannApi
             .Select(h => int.TryParse(h, out int n) && n > 0 ? n : throw new ArgumentException($"hidden: '{h}' is not a positive number of hidden units.")).ToList();
         if (sizes.Count == 0) throw new ArgumentException("hidden: give at least one layer size.");
         if (epochs < 0 || epochs > 10000 || !(learningRate > 0) || batchSize < 1) throw new ArgumentException("epochs must be between 0 and 10000, learning_rate positive and batch_size at least 1.");
+        if (!(holdout is >= 0 and < 1)) throw new ArgumentException($"holdout={holdout}: the share of each party's rows kept out of training must lie in [0, 1).");
         var layers = sizes.Select(n => new LayerSettings(n, epochs, learningRate, batchSize)).ToList();
-        var rows = Rows(columns, visibleKind);
+        var (rows, held) = Split(Rows(columns, visibleKind), holdout, settings.Seed);
+        if (rows.Count == 0) throw new ArgumentException($"holdout={holdout} leaves no rows to train on at {_context.Dataset.Source}.");
         switch (reveal)
         {
             case "final":
                 if (settings.IsPrivate) throw new ArgumentException("reveal=final trains without DP; leave epsilon out or use reveal=dp-intermediates.");
                 var exact = await PooledTraining.TrainAsync(kind, rows, visibleKind, null, layers, settings, new MpcStatisticsPool<UInt128>(_session.Runtime, exactOutput)).ConfigureAwait(false);
-                return new BoltzmannFit(exact, 0, 0, []);
+                return new BoltzmannFit(exact, 0, 0, [], rows, held);
             case "dp-intermediates":
                 if (!settings.IsPrivate) throw new ArgumentException("reveal=dp-intermediates needs an epsilon.");
                 var pool = new PrivateStatisticsPool<UInt128>(_session.Runtime, privateOutput, settings.Epsilon!.Value, settings.Delta, settings.HonestParties);
                 var noised = await PooledTraining.TrainAsync(kind, rows, visibleKind, null, layers, settings, pool).ConfigureAwait(false);
-                return new BoltzmannFit(noised, pool.SpentEpsilon, pool.Delta, pool.Series);
+                return new BoltzmannFit(noised, pool.SpentEpsilon, pool.Delta, pool.Series, rows, held);
             default:
                 throw new ArgumentException($"reveal={reveal} is not a mode: use final or dp-intermediates.");
         }
@@ -73,6 +75,51 @@ public sealed class BoltzmannApi
         ArgumentNullException.ThrowIfNull(model);
         if (count < 1 || count > 1_000_000 || burnIn < 1) throw new ArgumentException("samples must be between 1 and 10^6 and burn_in at least 1.");
         return [.. GibbsSampling.Sample(model, count, burnIn, new Random(seed)).SelectMany(r => r)];
+    }
+
+    /// <summary>Quantile probabilities of the privacy evaluation (<see cref="Privacy"/>).</summary>
+    public static IReadOnlyList<double> PrivacyProbabilities { get; } = [0.01, 0.05, 0.5];
+
+    /// <summary>
+    /// Secure utility of synthetic rows (flattened, as from <see cref="Sample"/>) against the training rows of all parties:
+    /// [mean L1, maximum deviation] of the 1- to 4-way marginals over at most <paramref name="maxSets"/> variable sets per
+    /// order; only these 8 numbers can be output. Binary (Bernoulli) data only.
+    /// </summary>
+    public Task<Mpc.Runtime.Secret<UInt128>> Utility(BoltzmannFit fit, double[] synthetic, int maxSets = 200)
+    {
+        ArgumentNullException.ThrowIfNull(fit);
+        ArgumentNullException.ThrowIfNull(synthetic);
+        if (maxSets < 1 || maxSets > 100_000) throw new ArgumentException("The number of variable sets per order must be between 1 and 100000.");
+        return SecureSyntheticEvaluation.MarginalsAsync(_session.Runtime, fit.TrainingRows, Unflatten(fit, synthetic), Math.Min(4, fit.Model.Layers[0].Visible), maxSets);
+    }
+
+    /// <summary>
+    /// Secure privacy evaluation: quantiles (<see cref="PrivacyProbabilities"/>) of every synthetic row's distance to the
+    /// closest record, then of its nearest / second-nearest distance ratio, each party against its own training rows (or
+    /// its holdout rows), pooled over the parties; only these quantiles can be output. Binary data only.
+    /// </summary>
+    public Task<Mpc.Runtime.Secret<UInt128>> Privacy(BoltzmannFit fit, double[] synthetic, bool holdout = false)
+    {
+        ArgumentNullException.ThrowIfNull(fit);
+        ArgumentNullException.ThrowIfNull(synthetic);
+        return SecureSyntheticEvaluation.DistanceQuantilesAsync(_session.Runtime, holdout ? fit.HoldoutRows : fit.TrainingRows, Unflatten(fit, synthetic), PrivacyProbabilities);
+    }
+
+    private static List<double[]> Unflatten(BoltzmannFit fit, double[] synthetic)
+    {
+        int width = fit.Model.Layers[0].Visible;
+        if (synthetic.Length == 0 || synthetic.Length % width != 0) throw new ArgumentException($"The synthetic values ({synthetic.Length}) are not whole rows of {width}.");
+        return Enumerable.Range(0, synthetic.Length / width).Select(r => synthetic.AsSpan(r * width, width).ToArray()).ToList();
+    }
+
+    // This party's rows split by a public seed: a share `holdout` kept out of training for the privacy evaluation.
+    private static (List<double[]> Training, List<double[]> Holdout) Split(List<double[]> rows, double holdout, int seed)
+    {
+        if (holdout == 0) return (rows, []);
+        var order = Enumerable.Range(0, rows.Count).ToArray();
+        new Random(seed).Shuffle(order);
+        int held = (int)Math.Round(holdout * rows.Count);
+        return (order[held..].Order().Select(i => rows[i]).ToList(), order[..held].Order().Select(i => rows[i]).ToList());
     }
 
     /// <summary>The monitoring as (part, epoch, metric, value) quadruples: part 1..L for the pre-trained layers, 0 for DBM fine-tuning; metric an index into <see cref="Metrics"/>.</summary>

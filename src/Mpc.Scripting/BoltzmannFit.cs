@@ -2,5 +2,10 @@ using Mpc.Boltzmann;
 
 namespace Mpc.Scripting;
 
-/// <summary>A pooled Boltzmann machine and what its training released: the epsilon spent (0 without DP) and the series of noised sums the parties saw.</summary>
-public sealed record BoltzmannFit(TrainedModel Model, double Epsilon, double Delta, IReadOnlyList<double> NoisedSeries);
+/// <summary>
+/// A pooled Boltzmann machine and what its training released: the epsilon spent (0 without DP) and the series of noised
+/// sums the parties saw. <see cref="TrainingRows"/> and <see cref="HoldoutRows"/> are this party's own rows (never sent),
+/// split by a public seed, for the secure evaluation.
+/// </summary>
+public sealed record BoltzmannFit(TrainedModel Model, double Epsilon, double Delta, IReadOnlyList<double> NoisedSeries,
+    IReadOnlyList<double[]> TrainingRows, IReadOnlyList<double[]> HoldoutRows);

@@ -69,4 +69,24 @@ public class PooledTrainingTests
         // The free units still vary.
         Assert.True(samples.Select(s => s[1]).Distinct().Count() == 2);
     }
+
+    [Fact]
+    public async Task ADbmWithTheDefaultScheduleKeepsEveryBlockOfTheDataShieldExperiment()
+    {
+        // The paper's data (500 x 50, five blocks of five ones in half the rows); seed fixed, so the test is reproducible.
+        var (rows, _) = BlocksInNoise.Generate(500, 50, new Random(1));
+        var layers = new[] { new LayerSettings(25, Epochs: 100, LearningRate: 0.4, BatchSize: 50), new LayerSettings(15, Epochs: 100, LearningRate: 0.4, BatchSize: 50) };
+        var settings = new TrainingSettings { MonitorEvery = 0, FineTuningEpochs = 50, FineTuningLearningRate = 0.02, FineTuningBatchSize = 50 };
+        var model = await PooledTraining.TrainAsync(ModelKind.Dbm, rows, VisibleKind.Bernoulli, null, layers, settings, new LocalStatisticsPool());
+        var synthetic = GibbsSampling.Sample(model, 500, 200, new Random(2));
+        // Each block is in 50 real rows; a model that lost one (or collapsed onto one) fails here.
+        var perBlock = Enumerable.Range(0, 5).Select(b => synthetic.Count(r => r.Skip(5 * b).Take(5).All(v => v == 1))).ToArray();
+        Assert.All(perBlock, n => Assert.InRange(n, 12, 120));
+        // Better pairwise structure than independent columns with the right means.
+        var random = new Random(3);
+        var means = Enumerable.Range(0, 50).Select(j => rows.Average(r => r[j])).ToArray();
+        var independent = Enumerable.Range(0, 500).Select(_ => means.Select(m => random.NextDouble() < m ? 1.0 : 0).ToArray()).ToArray();
+        Assert.True(SyntheticDataEvaluation.LogOddsRatioError(rows, synthetic) < 0.6 * SyntheticDataEvaluation.LogOddsRatioError(rows, independent),
+            $"blocks {string.Join(",", perBlock)}");
+    }
 }

@@ -242,6 +242,23 @@ public class ScriptSessionTests
             ["monitor_every"] = "1", ["samples"] = "20", ["burn_in"] = "5",
         };
         var result = await federation.Client().RunAsync(script, script.Source, parameters, null, default);
+        // The secure scores equal the clear-text scores of the synthetic rows against all parties' rows together.
+        var real = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "data", "blocks-in-noise.csv")).Skip(1)
+            .Select(line => line.Split(',').Take(12).Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToList();
+        var synthetic = result.Outputs["synthetic"].Values.Chunk(12).ToList();
+        var utility = result.Outputs["utility"].Values;
+        Assert.Equal(8, utility.Length);
+        for (int k = 1; k <= 4; k++)
+        {
+            var (l1, max) = Mpc.Boltzmann.SyntheticDataEvaluation.Marginals(real, synthetic, k, maxSets: 200);
+            Assert.Equal(l1, utility[2 * k - 2], 6);
+            Assert.Equal(max, utility[2 * k - 1], 6);
+        }
+        var privacy = result.Outputs["privacy"].Values;
+        Assert.Equal(6, privacy.Length);
+        Assert.All(privacy[..3], d => Assert.InRange(d, -1e-6, Math.Sqrt(12) + 1e-6));
+        Assert.All(privacy[3..], r => Assert.InRange(r, -1e-6, 1 + 1e-6));
+        Assert.DoesNotContain("privacy_holdout", result.Outputs.Keys);
         // W1 12x6, W2 6x4, biases 12 + 6 + 4.
         Assert.Equal(12 * 6 + 6 * 4 + 22, result.Outputs["model"].Values.Length);
         Assert.Equal(20 * 12, result.Outputs["synthetic"].Values.Length);
@@ -259,6 +276,13 @@ public class ScriptSessionTests
         // (the noised count may move the number of steps per epoch, round(count / 100), off 5.)
         Assert.InRange(dp.PrivateReleases.Count, 1 + 2 * 4 + 2, 1 + 2 * 6 + 2);
         Assert.Contains(dp.PrivateReleases, r => r.Contains("sampling rate 0.", StringComparison.Ordinal));
+        // Exact scores of the real rows would fall outside the DP guarantee: a DP run has none.
+        Assert.DoesNotContain("utility", dp.Outputs.Keys);
+        Assert.DoesNotContain("privacy", dp.Outputs.Keys);
+
+        var held = await federation.Client().RunAsync(script, script.Source,
+            new Dictionary<string, string>(parameters) { ["model"] = "rbm", ["hidden"] = "6", ["holdout"] = "0.2" }, null, default);
+        Assert.Equal(6, held.Outputs["privacy_holdout"].Values.Length);
 
         var bad = await Assert.ThrowsAsync<ProtocolAbortedException>(() => federation.Client().RunAsync(script, script.Source,
             new Dictionary<string, string>(parameters) { ["model"] = "rbm", ["hidden"] = "0" }, null, default));

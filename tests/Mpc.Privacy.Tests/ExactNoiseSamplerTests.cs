@@ -50,4 +50,36 @@ public class ExactNoiseSamplerTests
         Assert.InRange(mean, -0.1, 0.1);
         Assert.InRange(variance, 2 * mu * 0.97, 2 * mu * 1.03);
     }
+
+    [Theory]
+    [InlineData(3.7)]
+    [InlineData(40)]
+    public void SkellamFrequenciesMatchThePmfOfTheDifferenceOfTwoPoissons(double mu)
+    {
+        // Fixed seed; the pmf is the exact convolution sum_j Pois(j + k) Pois(j), so the splitting of Poisson(2 mu) events is checked as a whole.
+        var sampler = new ExactNoiseSampler(new AesCtrRandom(new byte[16]));
+        int samples = 100_000;
+        var counts = new Dictionary<long, int>();
+        for (int i = 0; i < samples; i++)
+        {
+            long x = sampler.Skellam(mu);
+            counts[x] = counts.GetValueOrDefault(x) + 1;
+        }
+        double exactMu = Math.Ceiling(mu * ExactNoiseSampler.Denominator) / ExactNoiseSampler.Denominator;
+        double Pmf(long k) => Enumerable.Range(0, 400).Sum(j => MathNet.Numerics.Distributions.Poisson.PMF(exactMu, j + Math.Abs((int)k)) * MathNet.Numerics.Distributions.Poisson.PMF(exactMu, j));
+        double chiSquare = 0, covered = 0;
+        int cells = 0;
+        foreach (long k in Enumerable.Range(-200, 401))
+        {
+            double expected = samples * Pmf(k);
+            if (expected < 20) continue;
+            double observed = counts.GetValueOrDefault(k);
+            chiSquare += (observed - expected) * (observed - expected) / expected;
+            covered += expected;
+            cells++;
+        }
+        double rest = samples - covered, restObserved = samples - counts.Where(c => samples * Pmf(c.Key) >= 20).Sum(c => c.Value);
+        chiSquare += (restObserved - rest) * (restObserved - rest) / Math.Max(rest, 1);
+        Assert.True(chiSquare < 3 * cells + 20, $"chi-square {chiSquare:F1} on {cells} cells for Skellam({mu})");
+    }
 }

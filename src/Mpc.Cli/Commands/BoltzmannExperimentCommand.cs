@@ -37,16 +37,20 @@ internal static class BoltzmannExperimentCommand
     private static int[] Counts(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
         .Select(t => int.TryParse(t, out int n) && n >= 1 ? n : throw new ArgumentException($"'{t}' is not a party count.")).ToArray();
 
-    private sealed record Setup(int Variables, string Hidden, int Epochs, int FineTuning, int Batch, int DpEpochs, int DpBatch, int BurnIn);
+    // Settings of the pooled runs: (pre-)training epochs, learning rate and batch; fine-tuning epochs and learning rate. The DP runs train a
+    // smaller model on full batches for few steps: the noise of a release grows with its dimension and the number of releases.
+    private sealed record Setup(int Variables, string Hidden, int Epochs, double LearningRate, int Batch, int FineTuning, double FineTuningRate,
+        string DpHidden, int DpEpochs, double DpLearningRate, double DpFineTuningRate, int BurnIn);
 
     public static async Task RunAsync(string directory, bool quick, int[] partyCounts, int[] dpCounts, double epsilon, TextWriter log, CancellationToken cancellationToken)
     {
-        var setup = quick ? new Setup(12, "8,4", 6, 6, 20, 4, 100, 50) : new Setup(50, "50,25,15", 30, 30, 10, 5, 100, 200);
+        var setup = quick ? new Setup(12, "8,4", 10, 0.4, 50, 10, 0.02, "6,3", 5, 1.0, 0.1, 50)
+            : new Setup(50, "50,25,15", 100, 0.4, 50, 50, 0.02, "10,5", 20, 1.0, 0.1, 200);
         Directory.CreateDirectory(directory);
         var all = ReadCsv(Path.Combine(AppContext.BaseDirectory, "examples", "data", "blocks-in-noise.csv"), setup.Variables);
         var columns = Enumerable.Range(1, setup.Variables).Select(j => $"x{j}").ToList();
-        var layers = setup.Hidden.Split(',').Select(h => new LayerSettings(int.Parse(h, CultureInfo.InvariantCulture), setup.Epochs, 0.05, setup.Batch)).ToList();
-        var settings = new TrainingSettings { MonitorEvery = 10, AisRuns = 0, FineTuningEpochs = setup.FineTuning, FineTuningBatchSize = setup.Batch };
+        var layers = setup.Hidden.Split(',').Select(h => new LayerSettings(int.Parse(h, CultureInfo.InvariantCulture), setup.Epochs, setup.LearningRate, setup.Batch)).ToList();
+        var settings = new TrainingSettings { MonitorEvery = 10, AisRuns = 0, FineTuningEpochs = setup.FineTuning, FineTuningBatchSize = setup.Batch, FineTuningLearningRate = setup.FineTuningRate };
         var results = new JsonArray();
         var heatmaps = new List<(string, IReadOnlyList<double[]>)> { ("original", Order(all)) };
 
@@ -64,10 +68,20 @@ internal static class BoltzmannExperimentCommand
             var parameters = new Dictionary<string, string>
             {
                 ["columns"] = string.Join(",", columns), ["model"] = "dbm", ["hidden"] = setup.Hidden, ["epochs"] = $"{setup.Epochs}", ["fine_tuning_epochs"] = $"{setup.FineTuning}",
+                ["learning_rate"] = Text(setup.LearningRate), ["fine_tuning_learning_rate"] = Text(setup.FineTuningRate),
                 ["batch_size"] = $"{setup.Batch}", ["monitor_every"] = "10", ["ais_runs"] = "0", ["samples"] = $"{all.Count}", ["burn_in"] = $"{setup.BurnIn}",
+                // All parties share this one process here: the secure evaluation's OT state for 20 x 19 party pairs exceeds this machine's memory.
+                ["evaluate"] = n <= SecureEvaluationParties ? "true" : "false",
             };
-            var (synthetic, seconds) = await RunScriptAsync(files, parameters, Path.Combine(directory, $"pooled-{n}"), cancellationToken).ConfigureAwait(false);
-            results.Add(Metrics(all, synthetic, n, "pooled (MPC)", null, seconds));
+            var (synthetic, outputs, seconds) = await RunScriptAsync(files, parameters, Path.Combine(directory, $"pooled-{n}"), cancellationToken).ConfigureAwait(false);
+            var entry = Metrics(all, synthetic, n, "pooled (MPC)", null, seconds);
+            // What the analyst got from the secure evaluation (equal to the clear-text metrics above, which the simulation can compute).
+            if (outputs.TryGetValue("utility", out var utility) && outputs.TryGetValue("privacy", out var privacy))
+            {
+                entry["secure_utility"] = new JsonArray(utility.Select(v => (JsonNode)Math.Round(v, 5)).ToArray());
+                entry["secure_privacy_dcr_nndr_q01_q05_q50"] = new JsonArray(privacy.Select(v => (JsonNode)Math.Round(v, 4)).ToArray());
+            }
+            results.Add(entry);
             log.WriteLine($"{n} parties, pooled under MPC: {seconds:F1} s");
             if (n == partyCounts.Max()) heatmaps.Add(($"pooled MPC, {n} parties", Order(synthetic)));
 
@@ -75,10 +89,11 @@ internal static class BoltzmannExperimentCommand
             {
                 var dp = new Dictionary<string, string>(parameters)
                 {
-                    ["reveal"] = "dp-intermediates", ["epsilon"] = epsilon.ToString(CultureInfo.InvariantCulture), ["epochs"] = $"{setup.DpEpochs}",
-                    ["fine_tuning_epochs"] = $"{setup.DpEpochs}", ["batch_size"] = $"{setup.DpBatch}",
+                    ["reveal"] = "dp-intermediates", ["epsilon"] = epsilon.ToString(CultureInfo.InvariantCulture), ["hidden"] = setup.DpHidden, ["epochs"] = $"{setup.DpEpochs}",
+                    ["fine_tuning_epochs"] = $"{setup.DpEpochs}", ["batch_size"] = $"{all.Count}", ["learning_rate"] = Text(setup.DpLearningRate),
+                    ["fine_tuning_learning_rate"] = Text(setup.DpFineTuningRate),
                 };
-                var (dpSynthetic, dpSeconds) = await RunScriptAsync(files, dp, Path.Combine(directory, $"pooled-dp-{n}"), cancellationToken).ConfigureAwait(false);
+                var (dpSynthetic, _, dpSeconds) = await RunScriptAsync(files, dp, Path.Combine(directory, $"pooled-dp-{n}"), cancellationToken).ConfigureAwait(false);
                 results.Add(Metrics(all, dpSynthetic, n, "pooled (MPC, DP)", epsilon, dpSeconds));
                 log.WriteLine($"{n} parties, pooled under MPC with DP (epsilon {epsilon}): {dpSeconds:F1} s");
                 if (n == dpCounts.Max()) heatmaps.Add(($"pooled MPC + DP, {n} parties", Order(dpSynthetic)));
@@ -100,12 +115,20 @@ internal static class BoltzmannExperimentCommand
             if (n == partyCounts.Max()) heatmaps.Add(($"per-party DBMs, {n} parties", Order(separate)));
         }
         BinaryHeatmap.Write(Path.Combine(directory, "heatmaps.png"), heatmaps);
-        var document = new JsonObject { ["data"] = $"blocksinnoise({all.Count}, {setup.Variables}; noise 0.1, blocklen 5, nblocks 5)", ["hidden"] = setup.Hidden, ["configurations"] = results };
+        var document = new JsonObject
+        {
+            ["data"] = $"blocksinnoise({all.Count}, {setup.Variables}; noise 0.1, blocklen 5, nblocks 5)", ["hidden"] = setup.Hidden, ["dp_hidden"] = setup.DpHidden,
+            ["real_rows_per_block"] = RowsPerBlock(all), ["configurations"] = results,
+        };
         await File.WriteAllTextAsync(Path.Combine(directory, "results.json"), document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), cancellationToken).ConfigureAwait(false);
         log.WriteLine($"wrote {Path.Combine(directory, "results.json")} and heatmaps.png");
     }
 
-    private static async Task<(List<double[]> Synthetic, double Seconds)> RunScriptAsync(IReadOnlyList<string> files, Dictionary<string, string> parameters, string directory, CancellationToken cancellationToken)
+    private const int SecureEvaluationParties = 5;
+
+    private static string Text(double value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static async Task<(List<double[]> Synthetic, Dictionary<string, double[]> Outputs, double Seconds)> RunScriptAsync(IReadOnlyList<string> files, Dictionary<string, string> parameters, string directory, CancellationToken cancellationToken)
     {
         var reference = ProtocolReference.Resolve(Path.Combine(AppContext.BaseDirectory, "protocols", "boltzmann-machine.csx"));
         using var loggers = CliOptions.Loggers(false);
@@ -116,7 +139,8 @@ internal static class BoltzmannExperimentCommand
         BoltzmannFiles.TryWrite(result, directory);
         int width = parameters["columns"].Split(',').Length;
         var values = result.Outputs["synthetic"].Values;
-        return (Enumerable.Range(0, values.Length / width).Select(r => values.Skip(r * width).Take(width).Select(v => Math.Round(v)).ToArray()).ToList(), seconds);
+        return (Enumerable.Range(0, values.Length / width).Select(r => values.Skip(r * width).Take(width).Select(v => Math.Round(v)).ToArray()).ToList(),
+            result.Outputs.ToDictionary(o => o.Key, o => o.Value.Values), seconds);
     }
 
     private static JsonObject Metrics(IReadOnlyList<double[]> real, IReadOnlyList<double[]> synthetic, int parties, string method, double? epsilon, double seconds)
@@ -124,13 +148,18 @@ internal static class BoltzmannExperimentCommand
         var entry = new JsonObject { ["parties"] = parties, ["method"] = method, ["dp"] = epsilon is not null, ["epsilon"] = epsilon, ["seconds"] = Math.Round(seconds, 2) };
         for (int k = 1; k <= 4; k++)
         {
-            var (l1, max) = SyntheticDataEvaluation.Marginals(real, synthetic, k);
+            var (l1, max) = SyntheticDataEvaluation.Marginals(real, synthetic, k, maxSets: 200);
             entry[$"l1_{k}way"] = Math.Round(l1, 5);
             entry[$"max_deviation_{k}way"] = Math.Round(max, 5);
         }
         entry["log_odds_ratio_mse"] = Math.Round(SyntheticDataEvaluation.LogOddsRatioError(real, synthetic), 5);
+        entry["rows_per_block"] = RowsPerBlock(synthetic);
         return entry;
     }
+
+    // How many rows carry each complete block of 5 ones (blocksinnoise puts 1/10 of the rows on each block): whether the blocks survive.
+    private static JsonArray RowsPerBlock(IReadOnlyList<double[]> rows) =>
+        new(Enumerable.Range(0, Math.Min(5, rows[0].Length / 5)).Select(b => (JsonNode)rows.Count(r => r.Skip(5 * b).Take(5).All(v => v == 1))).ToArray());
 
     // Rows grouped by their dominant block (the block of 5 with most ones, if at least 4), then by how many ones they have: the clusters of the data.
     private static List<double[]> Order(IReadOnlyList<double[]> rows) =>

@@ -1,0 +1,217 @@
+using System.Numerics;
+using Mpc.Runtime;
+using Mpc.Runtime.Protocols;
+
+namespace Mpc.Boltzmann;
+
+/// <summary>
+/// The metrics of <see cref="SyntheticDataEvaluation"/> for public synthetic rows against the real rows
+/// of all parties, computed under MPC so that only the metrics come out (binary data).
+/// </summary>
+/// <remarks>
+/// Marginals: every party counts its rows in each cell of the chosen variable sets; the counts and the
+/// row count N are summed as secrets. With M synthetic rows of which c fall in a cell, the cell's deviation
+/// is |count M - c N| / (N M): absolute values and the maximum by comparisons, 1/N by the reciprocal
+/// protocol; only the mean L1 and the maximum deviation of each order k are left as secrets to output.
+/// Distances: each party computes, for every synthetic row, the distance to its closest own record (DCR)
+/// and the nearest / second-nearest ratio (NNDR), as DataSHIELD would, and adds them to histograms on a
+/// public grid (DCR: the exact values sqrt(0..p); NNDR: steps of 1 / <c>NndrBins</c>, rounded up). The
+/// histograms are summed as secrets and each quantile is the grid value below which fewer than a share p
+/// of all values lie, found by comparisons on the secret cumulative counts: the lower (type 1) quantile
+/// of the pooled values, with nothing else opened.
+/// </remarks>
+public static class SecureSyntheticEvaluation
+{
+    /// <summary>NNDR histogram bins on [0, 1]; NNDR quantiles are rounded up to a multiple of 1 / NndrBins.</summary>
+    public const int NndrBins = 100;
+
+    // A quantile's share p as the fraction P / Resolution, so the test count D < p N stays integer.
+    private const long Resolution = 1_000_000;
+
+    /// <summary>
+    /// [mean L1, maximum deviation] of the 1- to <paramref name="maxOrder"/>-way marginals (2 maxOrder secrets, at the
+    /// runtime's fixed-point scale), over the same variable sets as <see cref="SyntheticDataEvaluation.Marginals"/> with
+    /// <paramref name="maxSets"/> and <paramref name="seed"/>. Every party passes its own rows and the same synthetic rows.
+    /// </summary>
+    public static async Task<Secret<T>> MarginalsAsync<T>(MpcRuntime<T> runtime, IReadOnlyList<double[]> localRows, IReadOnlyList<double[]> synthetic,
+        int maxOrder = 4, int maxSets = 200, int seed = 1, int maxRows = 10_000_000)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        int width = CheckBinary(localRows, synthetic);
+        if (maxOrder < 1 || maxOrder > Math.Min(width, 8)) throw new ArgumentOutOfRangeException(nameof(maxOrder), $"The marginal order must be between 1 and {Math.Min(width, 8)}.");
+        if (maxSets < 1) throw new ArgumentOutOfRangeException(nameof(maxSets), "Use at least one variable set.");
+        return await MarginalsCoreAsync(runtime, localRows, synthetic, width, maxOrder, maxSets, seed, maxRows).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Lower quantiles of the pooled DCR values, then of the pooled NNDR values, at <paramref name="probabilities"/>
+    /// (2 q secrets at the runtime's fixed-point scale). A party with fewer than two rows adds no values.
+    /// </summary>
+    public static async Task<Secret<T>> DistanceQuantilesAsync<T>(MpcRuntime<T> runtime, IReadOnlyList<double[]> localRows, IReadOnlyList<double[]> synthetic,
+        IReadOnlyList<double> probabilities)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        ArgumentNullException.ThrowIfNull(probabilities);
+        int width = CheckBinary(localRows, synthetic);
+        if (probabilities.Count == 0 || probabilities.Any(p => !(p > 0 && p <= 1))) throw new ArgumentOutOfRangeException(nameof(probabilities), "Quantile probabilities must lie in (0, 1].");
+        return await DistanceQuantilesCoreAsync(runtime, localRows, synthetic, width, probabilities).ConfigureAwait(false);
+    }
+
+    /// <summary>The clear-text value of <see cref="DistanceQuantilesAsync"/> for the rows of every party (for checks and simulations).</summary>
+    public static double[] DistanceQuantiles(IReadOnlyList<IReadOnlyList<double[]>> parties, IReadOnlyList<double[]> synthetic, IReadOnlyList<double> probabilities)
+    {
+        ArgumentNullException.ThrowIfNull(parties);
+        ArgumentNullException.ThrowIfNull(probabilities);
+        int width = synthetic[0].Length;
+        var histogram = new long[width + 1 + NndrBins + 1];
+        foreach (var rows in parties) AddHistogram(rows, synthetic, width, histogram);
+        var result = new List<double>();
+        foreach (var (offset, count, grid) in Grids(width))
+        {
+            var cumulative = new long[count];
+            long running = 0;
+            for (int t = 0; t < count; t++) cumulative[t] = running += histogram[offset + t];
+            foreach (double p in probabilities)
+            {
+                long share = Share(p);
+                int below = cumulative.Count(c => (BigInteger)c * Resolution < (BigInteger)share * running);
+                result.Add(grid[Math.Min(below, count - 1)]);
+            }
+        }
+        return [.. result];
+    }
+
+    private static async Task<Secret<T>> MarginalsCoreAsync<T>(MpcRuntime<T> runtime, IReadOnlyList<double[]> localRows, IReadOnlyList<double[]> synthetic,
+        int width, int maxOrder, int maxSets, int seed, int maxRows)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        var realBits = SyntheticDataEvaluation.Pack(localRows, width);
+        var syntheticBits = SyntheticDataEvaluation.Pack(synthetic, width);
+        var local = new List<double>();
+        var syntheticCounts = new List<long>();
+        var groups = new List<(int Start, int Cells, int Sets)>();
+        for (int k = 1; k <= maxOrder; k++)
+        {
+            var sets = SyntheticDataEvaluation.Subsets(width, k, maxSets, seed);
+            var realCell = new double[1 << k];
+            var syntheticCell = new double[1 << k];
+            groups.Add((local.Count, sets.Count << k, sets.Count));
+            foreach (var set in sets)
+            {
+                SyntheticDataEvaluation.Count(realBits, set, realCell);
+                SyntheticDataEvaluation.Count(syntheticBits, set, syntheticCell);
+                local.AddRange(realCell);
+                syntheticCounts.AddRange(syntheticCell.Select(c => (long)c));
+            }
+        }
+        int cells = local.Count;
+        local.Add(localRows.Count);
+        var pooled = await Input.SumAcrossPartiesAsync(runtime, [.. local], 1, 0).ConfigureAwait(false);
+        var rows = pooled[cells];
+        // count M - c N for every cell: integers, exact in the ring.
+        var deviation = pooled.Slice(0, cells) * synthetic.Count - Repeat(rows, cells).MultiplyPublic([.. syntheticCounts]);
+        var absolute = await Comparison.AbsoluteAsync(runtime, deviation).ConfigureAwait(false);
+        var maxima = await GroupMaximaAsync(runtime, absolute, groups.Select(g => (g.Start, g.Cells)).ToList()).ConfigureAwait(false);
+        var numerators = Secret<T>.Concatenate(groups.SelectMany((g, k) => new[] { absolute.Slice(g.Start, g.Cells).Sum(), maxima[k] }).ToList());
+        var reciprocal = await Reciprocal.ComputeAsync(runtime, rows, 1, maxRows).ConfigureAwait(false);
+        var perRow = await Multiplication.MultiplyAsync(runtime, numerators, Repeat(reciprocal, numerators.Length)).ConfigureAwait(false);
+        var factors = groups.SelectMany(g => new[] { 1.0 / ((double)synthetic.Count * g.Sets), 1.0 / synthetic.Count }).ToArray();
+        return await Multiplication.MultiplyPublicAsync(runtime, perRow, factors).ConfigureAwait(false);
+    }
+
+    private static async Task<Secret<T>> DistanceQuantilesCoreAsync<T>(MpcRuntime<T> runtime, IReadOnlyList<double[]> localRows, IReadOnlyList<double[]> synthetic,
+        int width, IReadOnlyList<double> probabilities)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        var histogram = new long[width + 1 + NndrBins + 1];
+        AddHistogram(localRows, synthetic, width, histogram);
+        var pooled = await Input.SumAcrossPartiesAsync(runtime, histogram.Select(h => (double)h).ToArray(), 1, 0).ConfigureAwait(false);
+        // Per grid and probability p: below(t) = [Resolution cumulative(t) - share(p) total < 0], all in one batch of comparisons.
+        var tests = new List<Secret<T>>();
+        var layout = new List<(int Count, double[] Grid)>();
+        foreach (var (offset, count, grid) in Grids(width))
+        {
+            var cumulative = Secret<T>.Concatenate(Enumerable.Range(0, count).Select(t => pooled.Slice(offset, t + 1).Sum()).ToList());
+            var total = cumulative[count - 1];
+            foreach (double p in probabilities)
+            {
+                tests.Add(cumulative * Resolution - Repeat(total, count) * Share(p));
+                layout.Add((count, grid));
+            }
+        }
+        var below = await Comparison.LessThanZeroAsync(runtime, Secret<T>.Concatenate(tests)).ConfigureAwait(false);
+        // quantile = grid[0] + sum over t of below(t) (grid[t + 1] - grid[t]): the grid value at the first t not below.
+        var steps = layout.SelectMany(l => Enumerable.Range(0, l.Count).Select(t => t + 1 < l.Count ? l.Grid[t + 1] - l.Grid[t] : 0)).ToArray();
+        var weighted = await Multiplication.MultiplyPublicAsync(runtime, below, steps).ConfigureAwait(false);
+        var quantiles = new List<Secret<T>>();
+        int start = 0;
+        foreach (var (count, grid) in layout)
+        {
+            quantiles.Add(weighted.Slice(start, count).Sum() + grid[0]);
+            start += count;
+        }
+        return Secret<T>.Concatenate(quantiles);
+    }
+
+    // DCR counts at squared distance 0..width, then NNDR counts in bins 0..NndrBins (bin j holds ratios in ((j-1)/B, j/B]).
+    private static void AddHistogram(IReadOnlyList<double[]> rows, IReadOnlyList<double[]> synthetic, int width, long[] histogram)
+    {
+        if (rows.Count < 2) return;
+        var (dcr, nndr) = SyntheticDataEvaluation.DistancesToClosestRecords(synthetic, rows);
+        foreach (double d in dcr) histogram[(int)Math.Round(d * d)]++;
+        foreach (double r in nndr) histogram[width + 1 + (int)Math.Ceiling(Math.Round(r * NndrBins, 9))]++;
+    }
+
+    private static IEnumerable<(int Offset, int Count, double[] Grid)> Grids(int width)
+    {
+        yield return (0, width + 1, Enumerable.Range(0, width + 1).Select(t => Math.Sqrt(t)).ToArray());
+        yield return (width + 1, NndrBins + 1, Enumerable.Range(0, NndrBins + 1).Select(j => (double)j / NndrBins).ToArray());
+    }
+
+    private static long Share(double p) => (long)Math.Round(p * Resolution);
+
+    private static Secret<T> Repeat<T>(Secret<T> value, int count)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> => Secret<T>.Concatenate(Enumerable.Repeat(value, count).ToList());
+
+    // The maximum of each group, all groups halved together per round (ceil(log2 size) comparison batches).
+    private static async Task<List<Secret<T>>> GroupMaximaAsync<T>(MpcRuntime<T> runtime, Secret<T> values, IReadOnlyList<(int Start, int Count)> groups)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        var current = groups.Select(g => values.Slice(g.Start, g.Count)).ToList();
+        while (current.Any(c => c.Length > 1))
+        {
+            var halves = current.Select(c => c.Length / 2).ToList();
+            var left = Secret<T>.Concatenate(current.Where(c => c.Length > 1).Select(c => c.Slice(0, c.Length / 2)).ToList());
+            var right = Secret<T>.Concatenate(current.Where(c => c.Length > 1).Select(c => c.Slice(c.Length / 2, c.Length / 2)).ToList());
+            var maxima = await Comparison.MaximumAsync(runtime, left, right).ConfigureAwait(false);
+            int offset = 0;
+            for (int g = 0; g < current.Count; g++)
+            {
+                var c = current[g];
+                if (c.Length <= 1) continue;
+                int h = halves[g];
+                var merged = maxima.Slice(offset, h);
+                offset += h;
+                current[g] = c.Length % 2 == 1 ? Secret<T>.Concatenate([merged, c.Slice(c.Length - 1, 1)]) : merged;
+            }
+        }
+        return current;
+    }
+
+    private static int CheckBinary(IReadOnlyList<double[]> localRows, IReadOnlyList<double[]> synthetic)
+    {
+        ArgumentNullException.ThrowIfNull(localRows);
+        ArgumentNullException.ThrowIfNull(synthetic);
+        if (synthetic.Count == 0) throw new ArgumentException("Give at least one synthetic row.", nameof(synthetic));
+        int width = synthetic[0].Length;
+        foreach (var (rows, name) in new[] { (localRows, "real"), (synthetic, "synthetic") })
+            for (int i = 0; i < rows.Count; i++)
+            {
+                if (rows[i].Length != width) throw new ArgumentException($"The {name} row {i + 1} has {rows[i].Length} values where the synthetic rows have {width}.");
+                if (rows[i].Any(v => v is not (0 or 1))) throw new ArgumentException($"The {name} row {i + 1} is not binary: the secure evaluation needs 0/1 values.");
+            }
+        return width;
+    }
+}
