@@ -46,7 +46,8 @@ public static class SecureSyntheticEvaluation
 
     /// <summary>
     /// Lower quantiles of the pooled DCR values, then of the pooled NNDR values, at <paramref name="probabilities"/>
-    /// (2 q secrets at the runtime's fixed-point scale). A party with fewer than two rows adds no values.
+    /// (2 q secrets at the runtime's fixed-point scale). Every party needs at least two rows (NNDR needs a second-nearest):
+    /// a party with fewer would add no values, and with none anywhere the quantiles would read 0, as if rows were copied.
     /// </summary>
     public static async Task<Secret<T>> DistanceQuantilesAsync<T>(MpcRuntime<T> runtime, IReadOnlyList<double[]> localRows, IReadOnlyList<double[]> synthetic,
         IReadOnlyList<double> probabilities)
@@ -55,6 +56,7 @@ public static class SecureSyntheticEvaluation
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(probabilities);
         int width = CheckBinary(localRows, synthetic);
+        if (localRows.Count < 2) throw new ArgumentException($"The distance check needs at least two real rows at every party; this party has {localRows.Count}.", nameof(localRows));
         if (probabilities.Count == 0 || probabilities.Any(p => !(p > 0 && p <= 1))) throw new ArgumentOutOfRangeException(nameof(probabilities), "Quantile probabilities must lie in (0, 1].");
         return await DistanceQuantilesCoreAsync(runtime, localRows, synthetic, width, probabilities).ConfigureAwait(false);
     }
@@ -64,6 +66,8 @@ public static class SecureSyntheticEvaluation
     {
         ArgumentNullException.ThrowIfNull(parties);
         ArgumentNullException.ThrowIfNull(probabilities);
+        ArgumentNullException.ThrowIfNull(synthetic);
+        if (synthetic.Count == 0) throw new ArgumentException("Give at least one synthetic row.", nameof(synthetic));
         int width = synthetic[0].Length;
         var histogram = new long[width + 1 + NndrBins + 1];
         foreach (var rows in parties) AddHistogram(rows, synthetic, width, histogram);

@@ -102,7 +102,10 @@ public sealed class BoltzmannApi
     {
         ArgumentNullException.ThrowIfNull(fit);
         ArgumentNullException.ThrowIfNull(synthetic);
-        return SecureSyntheticEvaluation.DistanceQuantilesAsync(_session.Runtime, holdout ? fit.HoldoutRows : fit.TrainingRows, Unflatten(fit, synthetic), PrivacyProbabilities);
+        var reference = holdout ? fit.HoldoutRows : fit.TrainingRows;
+        if (reference.Count < 2)
+            throw new ArgumentException($"The distance check needs at least two {(holdout ? "holdout" : "training")} rows at every party; {_context.Dataset.Source} has {reference.Count}.");
+        return SecureSyntheticEvaluation.DistanceQuantilesAsync(_session.Runtime, reference, Unflatten(fit, synthetic), PrivacyProbabilities);
     }
 
     private static List<double[]> Unflatten(BoltzmannFit fit, double[] synthetic)

@@ -69,4 +69,15 @@ public class SecureSyntheticEvaluationTests
         // The harness reports the party's failure; its message names the row.
         Assert.Contains("real row 5 is not binary", error.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task TheDistanceCheckRefusesAPartyWithFewerThanTwoRowsRatherThanReportingZeroDistances()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => LocalHarness.RunAsync<UInt128, int>(2, async rt =>
+        {
+            await SecureSyntheticEvaluation.DistanceQuantilesAsync(rt, Real[..1], Synthetic, [0.5]);
+            return 0;
+        }));
+        Assert.Contains("needs at least two real rows at every party; this party has 1", error.ToString(), StringComparison.Ordinal);
+    }
 }
