@@ -6,13 +6,16 @@
 //   the analyst gets only the final model, the monitoring and the synthetic rows.
 // - reveal=dp-intermediates: each step pools a Poisson subsample, clipped per record and noised with
 //   distributed Skellam; the run stays within (epsilon, delta), composed in RDP.
+// - visible=categorical: each column is one-hot over its public levels; synthetic rows come back as level
+//   indices, and `mpc local --out` writes them as the levels (synthetic.csv).
 // - evaluate (reveal=final, bernoulli): the synthetic rows are scored against the real rows under MPC
 //   (marginal utility; distance-to-closest-record quantiles); only the scores come out. A DP run
 //   skips it: exact scores of the real rows would fall outside its (epsilon, delta).
 Describe("A Boltzmann machine (rbm, dbn or dbm) trained on the pooled rows of all parties, with its monitoring and synthetic rows sampled from it.");
-Parameter("columns", ParameterType.ColumnList, null, "Comma-separated visible columns (0/1 for bernoulli visibles).");
+Parameter("columns", ParameterType.ColumnList, null, "Comma-separated visible columns (0/1 for bernoulli visibles; any text for categorical ones).");
 Parameter("model", ParameterType.Text, "dbm", "rbm, dbn or dbm.");
-Parameter("visible", ParameterType.Text, "bernoulli", "bernoulli (0/1 columns) or gaussian (standardised columns; rbm and dbn only).");
+Parameter("visible", ParameterType.Text, "bernoulli", "bernoulli (0/1 columns), categorical (one-hot groups over the levels) or gaussian (standardised columns; rbm and dbn only).");
+Parameter("levels", ParameterType.Text, "", "visible=categorical: public levels per column, 'column=level|level|...' separated by ';' (a column left out has levels 0|1).");
 Parameter("hidden", ParameterType.Text, "25,15", "Hidden layer sizes, comma-separated (one for an rbm).");
 Parameter("epochs", ParameterType.Integer, "100", "Epochs of each layer's (pre-)training.");
 Parameter("learning_rate", ParameterType.Number, "0.4", "Learning rate of every layer's (pre-)training (of the mean gradient over a batch).");
@@ -28,13 +31,14 @@ Parameter("clip", ParameterType.Number, "4", "reveal=dp-intermediates: per-recor
 Parameter("honest_parties", ParameterType.Integer, "1", "reveal=dp-intermediates: the guarantee holds if at least this many parties are honest.");
 Parameter("samples", ParameterType.Integer, "500", "Synthetic rows to draw from the final model.");
 Parameter("burn_in", ParameterType.Integer, "200", "Gibbs sweeps before each synthetic row.");
+Parameter("condition", ParameterType.Text, "", "Sample conditionally on fixed values, 'column=value' separated by ';' (categorical: a level); every synthetic row has them.");
 Parameter("ais_runs", ParameterType.Integer, "32", "Annealed importance sampling runs per log Z estimate, for models too large for the exact sum (0: no estimate).");
 Parameter("seed", ParameterType.Integer, "1", "Public seed of the model-side chains, the holdout split and the sampling.");
 Parameter("holdout", ParameterType.Number, "0", "Share of each party's rows kept out of training, for the privacy evaluation against unseen rows.");
 Parameter("evaluate", ParameterType.Boolean, "true", "reveal=final, bernoulli visibles: score the synthetic rows securely against the pooled real rows; only the scores come out.");
 Output("model", "The model's parameters (per layer W row-major, visible bias, hidden bias; dbm: W_1..W_L, then biases b_0..b_L).");
 Output("monitoring", "Training curves as (part, epoch, metric, value) quadruples: part 1..L per layer, 0 for dbm fine-tuning; metric 0 reconstruction error, 1 log Z, 2 log-likelihood, 3 log-likelihood lower bound.");
-Output("synthetic", "Synthetic rows sampled from the final model, row by row in the order of columns.");
+Output("synthetic", "Synthetic rows sampled from the final model, row by row in the order of columns (categorical: the level's index in levels, from 0).");
 Output("utility", "Secure utility against the pooled training rows: mean L1 and maximum deviation of the 1- to 4-way marginals (at most 200 variable sets per order).");
 Output("privacy", "Secure privacy check: quantiles (1%, 5%, 50%) of the distance to the closest training record, then of the nearest/second-nearest ratio, each party against its own rows, pooled.");
 Output("privacy_holdout", "As privacy, against each party's holdout rows (holdout > 0): synthetic rows much closer to training than to holdout rows suggest memorisation.");
@@ -65,11 +69,11 @@ Run(async mpc =>
         HonestParties = mpc.Integer("honest_parties"),
     };
     var fit = await mpc.Boltzmann.Train(mpc.Text("model"), mpc.List("columns"), mpc.Text("visible"), mpc.Text("hidden"), mpc.Integer("epochs"),
-        mpc.Number("learning_rate"), mpc.Integer("batch_size"), mpc.Text("reveal"), settings, holdout: mpc.Number("holdout"));
+        mpc.Number("learning_rate"), mpc.Integer("batch_size"), mpc.Text("reveal"), settings, holdout: mpc.Number("holdout"), levels: mpc.Text("levels"));
     // The model is public to the parties already (they computed it from the pooled sums); the analyst gets it here.
     await mpc.Output("model", mpc.Public(fit.Model.Parameters()));
     await mpc.Output("monitoring", mpc.Public(BoltzmannApi.MonitoringSeries(fit.Model)));
-    var synthetic = mpc.Boltzmann.Sample(fit.Model, mpc.Integer("samples"), mpc.Integer("burn_in"), mpc.Integer("seed"));
+    var synthetic = mpc.Boltzmann.Sample(fit, mpc.Integer("samples"), mpc.Integer("burn_in"), mpc.Integer("seed"), mpc.Text("condition"));
     await mpc.Output("synthetic", mpc.Public(synthetic));
     if (mpc.Flag("evaluate") && !dp && mpc.Text("visible") == "bernoulli")
     {

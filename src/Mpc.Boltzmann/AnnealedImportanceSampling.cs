@@ -51,12 +51,17 @@ public static class AnnealedImportanceSampling
         ArgumentNullException.ThrowIfNull(dbm);
         ArgumentNullException.ThrowIfNull(random);
         CheckSettings(runs, temperatures);
-        double logZ0 = dbm.Biases[0].Sum(Activation.Softplus) + dbm.LayerSizes.Skip(1).Sum() * Math.Log(2);
+        double logZ0 = dbm.LogVisibleBiasNormaliser() + dbm.LayerSizes.Skip(1).Sum() * Math.Log(2);
         var logWeights = new double[runs];
+        var means = new double[dbm.LayerSizes[0]];
         for (int run = 0; run < runs; run++)
         {
             var state = dbm.NewState();
-            for (int i = 0; i < dbm.LayerSizes[0]; i++) state[0][i] = random.NextDouble() < Activation.Sigmoid(dbm.Biases[0][i]) ? 1 : 0;
+            dbm.Biases[0].CopyTo(means, 0);
+            dbm.VisibleMeans(means);
+            if (dbm.Categories.Length > 0) Rbm.SampleGroups(means, state[0], dbm.Categories, random);
+            else
+                for (int i = 0; i < means.Length; i++) state[0][i] = random.NextDouble() < means[i] ? 1 : 0;
             for (int l = 2; l < dbm.LayerCount; l += 2)
                 for (int j = 0; j < dbm.LayerSizes[l]; j++) state[l][j] = random.Next(2);
             double logWeight = 0;

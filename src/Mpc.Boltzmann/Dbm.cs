@@ -1,22 +1,30 @@
 namespace Mpc.Boltzmann;
 
 /// <summary>
-/// A deep Boltzmann machine with Bernoulli units in every layer: layer 0 is visible, layers 1..L
-/// hidden, weights W_l between layers l-1 and l (row-major, n_{l-1} x n_l) and a bias per unit.
-/// Energy E = -sum_l b_l'h_l - sum_l h_{l-1}' W_l h_l (Salakhutdinov and Hinton 2009).
+/// A deep Boltzmann machine: layer 0 is visible, layers 1..L hidden, weights W_l between layers
+/// l-1 and l (row-major, n_{l-1} x n_l) and a bias per unit. Energy E = -sum_l b_l'h_l -
+/// sum_l h_{l-1}' W_l h_l (Salakhutdinov and Hinton 2009). Hidden units are Bernoulli; visible
+/// units are Bernoulli, or one-hot groups (one per categorical variable, softmax within a group,
+/// as BoltzmannMachines.jl's categorical first layer) when <see cref="Categories"/> is not empty.
 /// </summary>
 public sealed class Dbm
 {
-    public Dbm(IReadOnlyList<int> layerSizes)
+    public Dbm(IReadOnlyList<int> layerSizes, IReadOnlyList<int>? categories = null)
     {
         ArgumentNullException.ThrowIfNull(layerSizes);
         if (layerSizes.Count < 2 || layerSizes.Any(n => n < 1)) throw new ArgumentException("A DBM needs a visible and at least one hidden layer, each with at least one unit.", nameof(layerSizes));
+        if (categories is { Count: > 0 } && (categories.Any(c => c < 2) || categories.Sum() != layerSizes[0]))
+            throw new ArgumentException($"Categorical visibles need group sizes (each at least 2) that add up to the {layerSizes[0]} visible units.", nameof(categories));
         LayerSizes = [.. layerSizes];
+        Categories = categories is null ? [] : [.. categories];
         Weights = Enumerable.Range(1, LayerSizes.Length - 1).Select(l => new double[LayerSizes[l - 1] * LayerSizes[l]]).ToArray();
         Biases = LayerSizes.Select(n => new double[n]).ToArray();
     }
 
     public int[] LayerSizes { get; }
+
+    /// <summary>Sizes of the visible one-hot groups, in visible order (empty: Bernoulli visibles).</summary>
+    public int[] Categories { get; }
 
     /// <summary>Weights[l - 1] connects layer l - 1 (rows) to layer l (columns).</summary>
     public double[][] Weights { get; }
@@ -32,10 +40,11 @@ public sealed class Dbm
     public static Dbm FromPretrained(IReadOnlyList<Rbm> layers)
     {
         ArgumentNullException.ThrowIfNull(layers);
-        var dbm = new Dbm([layers[0].Visible, .. layers.Select(r => r.Hidden)]);
+        var dbm = new Dbm([layers[0].Visible, .. layers.Select(r => r.Hidden)], layers[0].Categories);
         for (int l = 0; l < layers.Count; l++)
         {
-            if (layers[l].Kind != VisibleKind.Bernoulli) throw new ArgumentException("DBM layers are Bernoulli.", nameof(layers));
+            if (layers[l].Kind != VisibleKind.Bernoulli && !(l == 0 && layers[l].Kind == VisibleKind.Categorical))
+                throw new ArgumentException("DBM layers are Bernoulli; only the visible layer may be categorical.", nameof(layers));
             if (l > 0 && layers[l].Visible != layers[l - 1].Hidden) throw new ArgumentException($"RBM {l + 1} has {layers[l].Visible} visible units where RBM {l} has {layers[l - 1].Hidden} hidden units.", nameof(layers));
             layers[l].Weights.CopyTo(dbm.Weights[l], 0);
         }
@@ -48,7 +57,7 @@ public sealed class Dbm
 
     public Dbm Clone()
     {
-        var copy = new Dbm(LayerSizes);
+        var copy = new Dbm(LayerSizes, Categories);
         for (int l = 0; l < Weights.Length; l++) Weights[l].CopyTo(copy.Weights[l], 0);
         for (int l = 0; l < Biases.Length; l++) Biases[l].CopyTo(copy.Biases[l], 0);
         return copy;
@@ -57,6 +66,49 @@ public sealed class Dbm
     /// <summary>A fresh state (one array per layer).</summary>
     public double[][] NewState() => LayerSizes.Select(n => new double[n]).ToArray();
 
+    /// <summary>A uniformly random state: every unit a fair bit, every visible group a uniform category.</summary>
+    public double[][] RandomState(Random random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        var state = NewState();
+        for (int l = 0; l < LayerCount; l++)
+        {
+            if (l == 0 && Categories.Length > 0)
+            {
+                int start = 0;
+                foreach (int size in Categories)
+                {
+                    state[0][start + random.Next(size)] = 1;
+                    start += size;
+                }
+                continue;
+            }
+            for (int j = 0; j < state[l].Length; j++) state[l][j] = random.Next(2);
+        }
+        return state;
+    }
+
+    /// <summary>p(v | input) in place: sigmoid per unit, or softmax within each categorical group.</summary>
+    internal void VisibleMeans(Span<double> input)
+    {
+        if (Categories.Length > 0) Rbm.GroupSoftmax(input, Categories);
+        else
+            for (int i = 0; i < input.Length; i++) input[i] = Activation.Sigmoid(input[i]);
+    }
+
+    /// <summary>log sum_v exp(b_0'v): the visible layer's normaliser on its own (the beta = 0 model of AIS).</summary>
+    internal double LogVisibleBiasNormaliser()
+    {
+        if (Categories.Length == 0) return Biases[0].Sum(Activation.Softplus);
+        double value = 0;
+        int start = 0;
+        foreach (int size in Categories)
+        {
+            value += Activation.LogSumExp(Biases[0].AsSpan(start, size));
+            start += size;
+        }
+        return value;
+    }
     /// <summary>Total input to layer l from its neighbours in <paramref name="state"/>, with weights and hidden biases scaled by beta (AIS temperature).</summary>
     internal void LayerInput(double[][] state, int l, Span<double> input, double beta = 1)
     {
@@ -140,6 +192,15 @@ public sealed class Dbm
             {
                 int n = LayerSizes[l];
                 LayerInput(state, l, input[..n], beta);
+                if (l == 0 && Categories.Length > 0)
+                {
+                    VisibleMeans(input[..n]);
+                    Rbm.SampleGroups(input[..n], state[0], Categories, random);
+                    if (!clamp.IsEmpty)
+                        for (int j = 0; j < n; j++)
+                            if (!double.IsNaN(clamp[j])) state[0][j] = clamp[j];
+                    continue;
+                }
                 for (int j = 0; j < n; j++)
                     state[l][j] = l == 0 && !clamp.IsEmpty && !double.IsNaN(clamp[j]) ? clamp[j] : random.NextDouble() < Activation.Sigmoid(input[j]) ? 1 : 0;
             }
@@ -165,19 +226,39 @@ public sealed class Dbm
         return value;
     }
 
-    /// <summary>Exact log Z by enumerating the even layers (the visible layer included) with the odd layers summed out; up to 24 even units.</summary>
+    /// <summary>States of the even layers (the visible layer included) that <see cref="ExactLogPartition"/> enumerates, at most 2^24.</summary>
+    public double EvenStateCount =>
+        Enumerable.Range(0, LayerCount).Where(l => l % 2 == 0).Aggregate(1.0, (count, l) => count * (l == 0 && Categories.Length > 0 ? Categories.Aggregate(1.0, (c, k) => c * k) : Math.Pow(2, LayerSizes[l])));
+
+    /// <summary>Exact log Z by enumerating the even layers (the visible layer included; each categorical group by its categories) with the odd layers summed out.</summary>
     public double ExactLogPartition()
     {
-        var even = Enumerable.Range(0, LayerCount).Where(l => l % 2 == 0).ToArray();
-        int bits = even.Sum(l => LayerSizes[l]);
-        if (bits > 24) throw new InvalidOperationException($"Exact log Z enumerates 2^{bits} states of the even layers; use annealed importance sampling.");
+        if (EvenStateCount > 1 << 24) throw new InvalidOperationException($"Exact log Z enumerates {EvenStateCount:G3} states of the even layers; use annealed importance sampling.");
+        // Mixed-radix digits: one per visible group (its category) or per even-layer unit (a bit).
+        var digits = new List<(int Layer, int Start, int Radix)>();
+        for (int l = 0; l < LayerCount; l += 2)
+        {
+            if (l == 0 && Categories.Length > 0)
+            {
+                int start = 0;
+                foreach (int size in Categories) { digits.Add((0, start, size)); start += size; }
+            }
+            else
+                for (int j = 0; j < LayerSizes[l]; j++) digits.Add((l, j, 2));
+        }
         var state = NewState();
         double logZ = double.NegativeInfinity;
-        for (long s = 0; s < 1L << bits; s++)
+        for (long s = 0, count = (long)EvenStateCount; s < count; s++)
         {
-            int bit = 0;
-            foreach (int l in even)
-                for (int j = 0; j < LayerSizes[l]; j++) state[l][j] = (s >> bit++) & 1;
+            long rest = s;
+            foreach (var (layer, start, radix) in digits)
+            {
+                int digit = (int)(rest % radix);
+                rest /= radix;
+                if (radix == 2 && !(layer == 0 && Categories.Length > 0)) state[layer][start] = digit;
+                else
+                    for (int c = 0; c < radix; c++) state[0][start + c] = c == digit ? 1 : 0;
+            }
             logZ = Activation.LogAdd(logZ, LogUnnormalisedEven(state));
         }
         return logZ;

@@ -19,12 +19,33 @@ public static class GibbsSampling
         if (count < 0 || burnIn < 1) throw new ArgumentOutOfRangeException(nameof(count), "The count must be non-negative and the burn-in positive.");
         int visible = model.Layers[0].Visible;
         if (clamp is not null && clamp.Length != visible) throw new ArgumentException($"The clamp has {clamp.Length} values where the model has {visible} visible units.", nameof(clamp));
+        if (clamp is not null) CheckGroups(clamp, model.Layers[0].Categories);
         return Enumerable.Range(0, count).Select(_ => model.Kind switch
         {
             ModelKind.Dbm when model.Dbm is not null => SampleDbm(model.Dbm, burnIn, random, clamp),
             ModelKind.Rbm => SampleRbm(model.Layers[0], burnIn, random, clamp),
             _ => SampleStack(model.Layers, burnIn, random, clamp),
         }).ToArray();
+    }
+
+    // A categorical variable is fixed as a whole: its group is all free (NaN) or one-hot.
+    private static void CheckGroups(double[] clamp, int[] groups)
+    {
+        int start = 0;
+        for (int g = 0; g < groups.Length; g++)
+        {
+            var group = clamp.AsSpan(start, groups[g]);
+            int free = 0, ones = 0, zeros = 0;
+            foreach (double x in group)
+            {
+                if (double.IsNaN(x)) free++;
+                else if (x == 1) ones++;
+                else if (x == 0) zeros++;
+            }
+            if (free != group.Length && (ones != 1 || zeros != group.Length - 1))
+                throw new ArgumentException($"The clamp of categorical variable {g + 1} (visible units {start + 1}..{start + group.Length}) must be all NaN or one-hot.", nameof(clamp));
+            start += group.Length;
+        }
     }
 
     private static void Clamp(Span<double> v, double[]? clamp)
@@ -56,9 +77,7 @@ public static class GibbsSampling
 
     private static double[] SampleDbm(Dbm dbm, int burnIn, Random random, double[]? clamp)
     {
-        var state = dbm.NewState();
-        foreach (var layer in state)
-            for (int j = 0; j < layer.Length; j++) layer[j] = random.Next(2);
+        var state = dbm.RandomState(random);
         Clamp(state[0], clamp);
         for (int sweep = 0; sweep < burnIn; sweep++) dbm.GibbsSweep(state, random, 1, clamp);
         return state[0];

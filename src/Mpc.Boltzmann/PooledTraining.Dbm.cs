@@ -9,13 +9,7 @@ public static partial class PooledTraining
         int parameters = dbm.ParameterCount, steps = StepsPerEpoch(total, settings.FineTuningBatchSize);
         double rate = SamplingRate(total, settings.FineTuningBatchSize);
         int chainCount = layers.Max(l => l.Chains);
-        var chains = Enumerable.Range(0, chainCount).Select(_ =>
-        {
-            var state = dbm.NewState();
-            foreach (var layer in state)
-                for (int j = 0; j < layer.Length; j++) layer[j] = publicRandom.Next(2);
-            return state;
-        }).ToList();
+        var chains = Enumerable.Range(0, chainCount).Select(_ => dbm.RandomState(publicRandom)).ToList();
         var step = new double[parameters];
         for (int epoch = 1; epoch <= settings.FineTuningEpochs; epoch++)
         {
@@ -54,12 +48,13 @@ public static partial class PooledTraining
         var input = new double[v.Length];
         Array.Clear(state[0]);
         dbm.LayerInput(state, 0, input);
+        dbm.VisibleMeans(input);
         double error = 0;
-        for (int i = 0; i < v.Length; i++) error += Math.Abs(v[i] - Activation.Sigmoid(input[i]));
+        for (int i = 0; i < v.Length; i++) error += Math.Abs(v[i] - input[i]);
         return error;
     }
 
     private static double LogPartition(Dbm dbm, TrainingSettings settings, Random publicRandom) =>
-        Enumerable.Range(0, dbm.LayerCount).Where(l => l % 2 == 0).Sum(l => dbm.LayerSizes[l]) <= 20 ? dbm.ExactLogPartition()
+        dbm.EvenStateCount <= 1 << 20 ? dbm.ExactLogPartition()
         : settings.AisRuns >= 2 ? AnnealedImportanceSampling.LogPartition(dbm, settings.AisRuns, settings.AisTemperatures, publicRandom).LogPartition : double.NaN;
 }

@@ -24,7 +24,7 @@ public static partial class PooledTraining
         ArgumentNullException.ThrowIfNull(pool);
         if (layers.Count == 0) throw new ArgumentException("Give at least one layer.", nameof(layers));
         if (kind == ModelKind.Rbm && layers.Count != 1) throw new ArgumentException($"An RBM has one layer of hidden units; {layers.Count} were given.", nameof(layers));
-        if (kind == ModelKind.Dbm && visibleKind != VisibleKind.Bernoulli) throw new ArgumentException("The DBM has Bernoulli visible units; encode the data as 0/1 (or use an RBM or DBN).", nameof(visibleKind));
+        if (kind == ModelKind.Dbm && visibleKind == VisibleKind.Gaussian) throw new ArgumentException("The DBM has Bernoulli or categorical visible units; for continuous columns use an RBM or DBN.", nameof(visibleKind));
         if (rows.Count == 0) throw new ArgumentException("This party has no rows.", nameof(rows));
         int visible = rows[0].Length;
         for (int i = 0; i < rows.Count; i++)

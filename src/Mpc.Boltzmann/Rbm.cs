@@ -90,14 +90,7 @@ public sealed class Rbm
                 for (int i = 0; i < Visible; i++) means[i] = Activation.Sigmoid(means[i]);
                 break;
             case VisibleKind.Categorical:
-                int start = 0;
-                foreach (int size in Categories)
-                {
-                    var group = means.Slice(start, size);
-                    double normaliser = Activation.LogSumExp(group);
-                    for (int c = 0; c < size; c++) group[c] = Math.Exp(group[c] - normaliser);
-                    start += size;
-                }
+                GroupSoftmax(means, Categories);
                 break;
         }
     }
@@ -115,20 +108,39 @@ public sealed class Rbm
                 for (int i = 0; i < Visible; i++) v[i] = means[i] + Activation.Gaussian(random);
                 break;
             default:
-                int start = 0;
-                foreach (int size in Categories)
-                {
-                    double u = random.NextDouble(), cumulative = 0;
-                    int chosen = size - 1;
-                    for (int c = 0; c < size; c++)
-                    {
-                        cumulative += means[start + c];
-                        if (u < cumulative) { chosen = c; break; }
-                    }
-                    for (int c = 0; c < size; c++) v[start + c] = c == chosen ? 1 : 0;
-                    start += size;
-                }
+                SampleGroups(means, v, Categories, random);
                 break;
+        }
+    }
+
+    // Softmax within each one-hot group, in place.
+    internal static void GroupSoftmax(Span<double> x, ReadOnlySpan<int> groups)
+    {
+        int start = 0;
+        foreach (int size in groups)
+        {
+            var group = x.Slice(start, size);
+            double normaliser = Activation.LogSumExp(group);
+            for (int c = 0; c < size; c++) group[c] = Math.Exp(group[c] - normaliser);
+            start += size;
+        }
+    }
+
+    // One category per group from the group's probabilities, written one-hot.
+    internal static void SampleGroups(ReadOnlySpan<double> probabilities, Span<double> v, ReadOnlySpan<int> groups, Random random)
+    {
+        int start = 0;
+        foreach (int size in groups)
+        {
+            double u = random.NextDouble(), cumulative = 0;
+            int chosen = size - 1;
+            for (int c = 0; c < size; c++)
+            {
+                cumulative += probabilities[start + c];
+                if (u < cumulative) { chosen = c; break; }
+            }
+            for (int c = 0; c < size; c++) v[start + c] = c == chosen ? 1 : 0;
+            start += size;
         }
     }
 

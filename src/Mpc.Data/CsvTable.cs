@@ -4,20 +4,27 @@ using CsvHelper;
 namespace Mpc.Data;
 
 /// <summary>
-/// A party's dataset: a CSV file with a header row, read into numeric columns. Empty cells and
-/// "NA" are missing values (NaN). Anything else that is not a number is an error naming the file,
-/// row (1-based, counting the header as row 1) and column.
+/// A party's dataset: a CSV file with a header row. Empty cells and "NA" are missing values. A
+/// column is read as numbers (<see cref="Column"/>, missing as NaN) or as text (<see cref="Text"/>,
+/// for categorical columns); a cell that is not a number, in a column read as numbers, is an error
+/// naming the file, row (1-based, counting the header as row 1) and column.
 /// </summary>
 public sealed class CsvTable
 {
-    private readonly Dictionary<string, double[]> _columns;
+    private readonly Dictionary<string, (string?[] Cells, Lazy<double[]> Numbers)> _columns;
 
-    private CsvTable(string source, IReadOnlyList<string> names, Dictionary<string, double[]> columns, int rows)
+    private CsvTable(string source, IReadOnlyList<string> names, List<List<string?>> cells, int[] lines)
     {
         Source = source;
         ColumnNames = names;
-        _columns = columns;
-        RowCount = rows;
+        RowCount = lines.Length;
+        _columns = new Dictionary<string, (string?[], Lazy<double[]>)>(StringComparer.Ordinal);
+        for (int c = 0; c < names.Count; c++)
+        {
+            var column = cells[c].ToArray();
+            string name = names[c];
+            _columns[name] = (column, new Lazy<double[]>(() => Parse(column, lines, source, name)));
+        }
     }
 
     /// <summary>Where the table came from (a file path), for error messages.</summary>
@@ -49,7 +56,8 @@ public sealed class CsvTable
             TrackLineNumbers = true,
         };
         using var csv = CsvReader.Create(text, options, false);
-        var values = new List<List<double>>();
+        var values = new List<List<string?>>();
+        var lines = new List<int>();
         string[]? names = null;
         int row = 1;
         try
@@ -58,9 +66,10 @@ public sealed class CsvTable
             {
                 names ??= CheckHeader(csv.Headers.ToArray(), source, values);
                 row = (int)csv.LineNumber;
+                lines.Add(row);
                 if (csv.FieldCount != names.Length)
                     throw new DataFormatException($"{source}, row {row}: {csv.FieldCount} fields where the header has {names.Length}.");
-                for (int c = 0; c < names.Length; c++) values[c].Add(ParseCell(csv.GetString(c), source, row, names[c]));
+                for (int c = 0; c < names.Length; c++) values[c].Add(Cell(csv.GetString(c)));
             }
             names ??= csv.Headers.Count > 0 ? CheckHeader(csv.Headers.ToArray(), source, values) : null;
         }
@@ -69,12 +78,10 @@ public sealed class CsvTable
             throw new DataFormatException($"{source}, after row {row}: malformed CSV ({e.Message.Split('\n')[0]}).");
         }
         if (names is null) throw new DataFormatException($"{source}: the file is empty; a header row is needed.");
-        var columns = new Dictionary<string, double[]>(StringComparer.Ordinal);
-        for (int c = 0; c < names.Length; c++) columns[names[c]] = values[c].ToArray();
-        return new CsvTable(source, names, columns, values.Count == 0 ? 0 : values[0].Count);
+        return new CsvTable(source, names, values, [.. lines]);
     }
 
-    private static string[] CheckHeader(string[] names, string source, List<List<double>> values)
+    private static string[] CheckHeader(string[] names, string source, List<List<string?>> values)
     {
         var duplicate = names.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new DataFormatException($"{source}: column '{duplicate.Key}' appears twice in the header.");
@@ -85,17 +92,30 @@ public sealed class CsvTable
 
     public bool HasColumn(string name) => _columns.ContainsKey(name);
 
-    /// <summary>A column's values (NaN where missing); an unknown name is an error listing the columns.</summary>
-    public double[] Column(string name)
+    /// <summary>A column's values (NaN where missing); an unknown name, or a cell that is not a number, is an error naming it.</summary>
+    public double[] Column(string name) => Find(name).Numbers.Value;
+
+    /// <summary>A column's cells as text (trimmed; null where missing), for categorical columns.</summary>
+    public IReadOnlyList<string?> Text(string name) => Find(name).Cells;
+
+    private (string?[] Cells, Lazy<double[]> Numbers) Find(string name)
     {
         if (_columns.TryGetValue(name, out var column)) return column;
         throw new DataFormatException($"{Source}: no column '{name}'; the columns are {string.Join(", ", ColumnNames.Select(n => $"'{n}'"))}.");
     }
 
-    private static double ParseCell(string? cell, string source, int row, string column)
+    private static string? Cell(string? cell) => string.IsNullOrEmpty(cell) || cell is "NA" or "NaN" ? null : cell;
+
+    // Rows are named by their line in the file (the header is line 1; skipped empty lines count).
+    private static double[] Parse(string?[] cells, int[] lines, string source, string column)
     {
-        if (string.IsNullOrEmpty(cell) || cell is "NA" or "NaN") return double.NaN;
-        if (double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)) return value;
-        throw new DataFormatException($"{source}, row {row}, column '{column}': '{cell}' is not a number.");
+        var values = new double[cells.Length];
+        for (int i = 0; i < cells.Length; i++)
+        {
+            if (cells[i] is not { } cell) values[i] = double.NaN;
+            else if (double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)) values[i] = value;
+            else throw new DataFormatException($"{source}, row {lines[i]}, column '{column}': '{cell}' is not a number.");
+        }
+        return values;
     }
 }

@@ -24,11 +24,12 @@ public sealed class BoltzmannApi
 
     /// <summary>
     /// Trains a model ("rbm", "dbn" or "dbm") on <paramref name="columns"/>; <paramref name="hidden"/>
-    /// lists the hidden layer sizes ("25,15"). Bernoulli visibles must be 0/1 (a value that is not
-    /// stops the session naming file, row and column); Gaussian visibles should be standardised.
+    /// lists the hidden layer sizes ("25,15"). Bernoulli visibles must be 0/1; Gaussian visibles
+    /// should be standardised; categorical columns take their public <paramref name="levels"/> (see
+    /// <see cref="VisibleEncoding"/>). A cell that does not fit stops the session naming file, row and column.
     /// </summary>
     public async Task<BoltzmannFit> Train(string model, IReadOnlyList<string> columns, string visible, string hidden, int epochs, double learningRate, int batchSize,
-        string reveal, TrainingSettings settings, string exactOutput = "pooled_sums", string privateOutput = "noised_sums", double holdout = 0)
+        string reveal, TrainingSettings settings, string exactOutput = "pooled_sums", string privateOutput = "noised_sums", double holdout = 0, string levels = "")
     {
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentNullException.ThrowIfNull(settings);
@@ -39,42 +40,43 @@ public sealed class BoltzmannApi
             "dbm" => ModelKind.Dbm,
             _ => throw new ArgumentException($"model={model} is not a model: use rbm, dbn or dbm."),
         };
-        var visibleKind = visible switch
-        {
-            "bernoulli" => VisibleKind.Bernoulli,
-            "gaussian" => VisibleKind.Gaussian,
-            _ => throw new ArgumentException($"visible={visible} is not a visible type: use bernoulli or gaussian."),
-        };
+        var encoding = VisibleEncoding.Create(columns, visible, levels);
+        if (kind == ModelKind.Dbm && encoding.Kind == VisibleKind.Gaussian) throw new ArgumentException("visible=gaussian needs model=rbm or dbn; the DBM's visibles are bernoulli or categorical.");
         var sizes = hidden.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(h => int.TryParse(h, out int n) && n > 0 ? n : throw new ArgumentException($"hidden: '{h}' is not a positive number of hidden units.")).ToList();
         if (sizes.Count == 0) throw new ArgumentException("hidden: give at least one layer size.");
         if (epochs < 0 || epochs > 10000 || !(learningRate > 0) || batchSize < 1) throw new ArgumentException("epochs must be between 0 and 10000, learning_rate positive and batch_size at least 1.");
         if (!(holdout is >= 0 and < 1)) throw new ArgumentException($"holdout={holdout}: the share of each party's rows kept out of training must lie in [0, 1).");
         var layers = sizes.Select(n => new LayerSettings(n, epochs, learningRate, batchSize)).ToList();
-        var (rows, held) = Split(Rows(columns, visibleKind), holdout, settings.Seed);
+        var (rows, held) = Split(encoding.Rows(_context.Dataset), holdout, settings.Seed);
         if (rows.Count == 0) throw new ArgumentException($"holdout={holdout} leaves no rows to train on at {_context.Dataset.Source}.");
         switch (reveal)
         {
             case "final":
                 if (settings.IsPrivate) throw new ArgumentException("reveal=final trains without DP; leave epsilon out or use reveal=dp-intermediates.");
-                var exact = await PooledTraining.TrainAsync(kind, rows, visibleKind, null, layers, settings, new MpcStatisticsPool<UInt128>(_session.Runtime, exactOutput)).ConfigureAwait(false);
-                return new BoltzmannFit(exact, 0, 0, [], rows, held);
+                var exact = await PooledTraining.TrainAsync(kind, rows, encoding.Kind, encoding.Groups, layers, settings, new MpcStatisticsPool<UInt128>(_session.Runtime, exactOutput)).ConfigureAwait(false);
+                return new BoltzmannFit(exact, encoding, 0, 0, [], rows, held);
             case "dp-intermediates":
                 if (!settings.IsPrivate) throw new ArgumentException("reveal=dp-intermediates needs an epsilon.");
                 var pool = new PrivateStatisticsPool<UInt128>(_session.Runtime, privateOutput, settings.Epsilon!.Value, settings.Delta, settings.HonestParties);
-                var noised = await PooledTraining.TrainAsync(kind, rows, visibleKind, null, layers, settings, pool).ConfigureAwait(false);
-                return new BoltzmannFit(noised, pool.SpentEpsilon, pool.Delta, pool.Series, rows, held);
+                var noised = await PooledTraining.TrainAsync(kind, rows, encoding.Kind, encoding.Groups, layers, settings, pool).ConfigureAwait(false);
+                return new BoltzmannFit(noised, encoding, pool.SpentEpsilon, pool.Delta, pool.Series, rows, held);
             default:
                 throw new ArgumentException($"reveal={reveal} is not a mode: use final or dp-intermediates.");
         }
     }
 
-    /// <summary>Synthetic rows from the (public) model, flattened row by row; the same at every party for the same seed.</summary>
-    public double[] Sample(TrainedModel model, int count, int burnIn, int seed)
+    /// <summary>
+    /// Synthetic rows from the (public) model, one value per column (categorical: the level's index), flattened row by row;
+    /// the same at every party for the same seed. <paramref name="condition"/> ("column=value; ...") fixes columns, which
+    /// every sample then has exactly (Gibbs sampling with those visible units clamped).
+    /// </summary>
+    public double[] Sample(BoltzmannFit fit, int count, int burnIn, int seed, string condition = "")
     {
-        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(fit);
         if (count < 1 || count > 1_000_000 || burnIn < 1) throw new ArgumentException("samples must be between 1 and 10^6 and burn_in at least 1.");
-        return [.. GibbsSampling.Sample(model, count, burnIn, new Random(seed)).SelectMany(r => r)];
+        var clamp = fit.Encoding.Clamp(condition);
+        return [.. GibbsSampling.Sample(fit.Model, count, burnIn, new Random(seed), clamp.Any(c => !double.IsNaN(c)) ? clamp : null).SelectMany(r => fit.Encoding.Decode(r))];
     }
 
     /// <summary>Quantile probabilities of the privacy evaluation (<see cref="Privacy"/>).</summary>
@@ -89,6 +91,7 @@ public sealed class BoltzmannApi
     {
         ArgumentNullException.ThrowIfNull(fit);
         ArgumentNullException.ThrowIfNull(synthetic);
+        CheckBinary(fit);
         if (maxSets < 1 || maxSets > 100_000) throw new ArgumentException("The number of variable sets per order must be between 1 and 100000.");
         return SecureSyntheticEvaluation.MarginalsAsync(_session.Runtime, fit.TrainingRows, Unflatten(fit, synthetic), Math.Min(4, fit.Model.Layers[0].Visible), maxSets);
     }
@@ -102,10 +105,16 @@ public sealed class BoltzmannApi
     {
         ArgumentNullException.ThrowIfNull(fit);
         ArgumentNullException.ThrowIfNull(synthetic);
+        CheckBinary(fit);
         var reference = holdout ? fit.HoldoutRows : fit.TrainingRows;
         if (reference.Count < 2)
             throw new ArgumentException($"The distance check needs at least two {(holdout ? "holdout" : "training")} rows at every party; {_context.Dataset.Source} has {reference.Count}.");
         return SecureSyntheticEvaluation.DistanceQuantilesAsync(_session.Runtime, reference, Unflatten(fit, synthetic), PrivacyProbabilities);
+    }
+
+    private static void CheckBinary(BoltzmannFit fit)
+    {
+        if (fit.Encoding.Kind != VisibleKind.Bernoulli) throw new ArgumentException($"The secure evaluation scores 0/1 columns; this model's visibles are {fit.Encoding.Kind.ToString().ToLowerInvariant()}.");
     }
 
     private static List<double[]> Unflatten(BoltzmannFit fit, double[] synthetic)
@@ -130,28 +139,5 @@ public sealed class BoltzmannApi
     {
         ArgumentNullException.ThrowIfNull(model);
         return [.. model.Monitoring.Where(m => double.IsFinite(m.Value)).SelectMany(m => new double[] { m.Part == "dbm" ? 0 : int.Parse(m.Part["layer ".Length..], System.Globalization.CultureInfo.InvariantCulture), m.Epoch, Metrics.ToList().IndexOf(m.Metric), m.Value })];
-    }
-
-    // This party's rows over the columns; a missing value, or a Bernoulli visible that is not 0/1, stops the session naming file, row and column.
-    private List<double[]> Rows(IReadOnlyList<string> columns, VisibleKind kind)
-    {
-        if (columns.Count == 0) throw new InvalidDataException("Give at least one column.");
-        var table = _context.Dataset;
-        var data = columns.Select(table.Column).ToArray();
-        var rows = new List<double[]>(table.RowCount);
-        for (int i = 0; i < table.RowCount; i++)
-        {
-            var row = new double[columns.Count];
-            for (int j = 0; j < columns.Count; j++)
-            {
-                row[j] = data[j][i];
-                if (!double.IsFinite(row[j]))
-                    throw new InvalidDataException($"{table.Source}, row {i + 2}, column '{columns[j]}': a visible unit needs a value, got {row[j]}.");
-                if (kind == VisibleKind.Bernoulli && row[j] is not (0 or 1))
-                    throw new InvalidDataException($"{table.Source}, row {i + 2}, column '{columns[j]}': a Bernoulli visible unit must be 0 or 1, got {row[j]}.");
-            }
-            rows.Add(row);
-        }
-        return rows;
     }
 }

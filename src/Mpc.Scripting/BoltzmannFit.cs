@@ -3,9 +3,9 @@ using Mpc.Boltzmann;
 namespace Mpc.Scripting;
 
 /// <summary>
-/// A pooled Boltzmann machine and what its training released: the epsilon spent (0 without DP) and the series of noised
-/// sums the parties saw. <see cref="TrainingRows"/> and <see cref="HoldoutRows"/> are this party's own rows (never sent),
+/// A pooled Boltzmann machine, how its visible units encode the columns, and what its training released: the epsilon spent
+/// (0 without DP) and the series of noised sums the parties saw. <see cref="TrainingRows"/> and <see cref="HoldoutRows"/> are this party's own rows (never sent),
 /// split by a public seed, for the secure evaluation.
 /// </summary>
-public sealed record BoltzmannFit(TrainedModel Model, double Epsilon, double Delta, IReadOnlyList<double> NoisedSeries,
+public sealed record BoltzmannFit(TrainedModel Model, VisibleEncoding Encoding, double Epsilon, double Delta, IReadOnlyList<double> NoisedSeries,
     IReadOnlyList<double[]> TrainingRows, IReadOnlyList<double[]> HoldoutRows);

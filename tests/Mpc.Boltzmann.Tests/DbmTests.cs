@@ -2,10 +2,10 @@ namespace Mpc.Boltzmann.Tests;
 
 public class DbmTests
 {
-    private static Dbm RandomDbm(int[] sizes, int seed, double scale)
+    private static Dbm RandomDbm(int[] sizes, int seed, double scale, int[]? categories = null)
     {
         var random = new Random(seed);
-        var dbm = new Dbm(sizes);
+        var dbm = new Dbm(sizes, categories);
         foreach (var w in dbm.Weights)
             for (int k = 0; k < w.Length; k++) w[k] = scale * (2 * random.NextDouble() - 1);
         foreach (var b in dbm.Biases)
@@ -33,6 +33,60 @@ public class DbmTests
             z += Math.Exp(negativeEnergy);
         }
         Assert.Equal(Math.Log(z), dbm.ExactLogPartition(), 10);
+    }
+
+    [Fact]
+    public void CategoricalExactLogPartitionSumsOverOneHotVisibleStatesOnly()
+    {
+        // Visible groups of 3 and 2 categories (5 units), hidden layers of 3 and 2.
+        var dbm = RandomDbm([5, 3, 2], seed: 6, scale: 1.5, categories: [3, 2]);
+        double z = 0;
+        for (int a = 0; a < 3; a++)
+            for (int b = 0; b < 2; b++)
+                for (long h = 0; h < 1 << 5; h++)
+                {
+                    var state = dbm.NewState();
+                    state[0][a] = 1;
+                    state[0][3 + b] = 1;
+                    for (int j = 0; j < 3; j++) state[1][j] = (h >> j) & 1;
+                    for (int j = 0; j < 2; j++) state[2][j] = (h >> (3 + j)) & 1;
+                    double negativeEnergy = 0;
+                    for (int l = 0; l < 3; l++)
+                        for (int j = 0; j < dbm.LayerSizes[l]; j++) negativeEnergy += dbm.Biases[l][j] * state[l][j];
+                    for (int l = 1; l < 3; l++)
+                        for (int i = 0; i < dbm.LayerSizes[l - 1]; i++)
+                            for (int j = 0; j < dbm.LayerSizes[l]; j++) negativeEnergy += state[l - 1][i] * dbm.Weights[l - 1][i * dbm.LayerSizes[l] + j] * state[l][j];
+                    z += Math.Exp(negativeEnergy);
+                }
+        Assert.Equal(6 * 4, dbm.EvenStateCount);
+        Assert.Equal(Math.Log(z), dbm.ExactLogPartition(), 10);
+    }
+
+    [Fact]
+    public void AisLogPartitionIsWithinTwoPercentOfExactOnACategoricalDbm()
+    {
+        var dbm = RandomDbm([12, 8, 6], seed: 5, scale: 0.8, categories: [3, 4, 2, 3]);
+        double exact = dbm.ExactLogPartition();
+        var (estimate, error) = AnnealedImportanceSampling.LogPartition(dbm, 100, 1000, new Random(3));
+        Assert.True(Math.Abs(estimate - exact) <= 0.02 * Math.Abs(exact), $"AIS {estimate} (se {error}) vs exact {exact}");
+    }
+
+    [Fact]
+    public void GibbsSweepsOfACategoricalDbmKeepEveryGroupOneHot()
+    {
+        var dbm = RandomDbm([7, 4, 3], seed: 1, scale: 1, categories: [3, 4]);
+        var random = new Random(4);
+        var state = dbm.RandomState(random);
+        var seen = new HashSet<int>();
+        for (int sweep = 0; sweep < 200; sweep++)
+        {
+            dbm.GibbsSweep(state, random);
+            Assert.Equal(1, state[0][..3].Sum());
+            Assert.Equal(1, state[0][3..].Sum());
+            seen.Add(Array.IndexOf(state[0], 1.0));
+        }
+        // The first variable visits all its categories.
+        Assert.Equal(3, seen.Count);
     }
 
     [Fact]

@@ -71,6 +71,45 @@ public class PooledTrainingTests
     }
 
     [Fact]
+    public async Task APooledCategoricalDbmLearnsTheDependenceBetweenCategoriesAndSamplesOneHotRows()
+    {
+        // Three categorical variables (3, 4 and 2 levels); the second copies the first (level 3 never occurs) 90% of the time.
+        var random = new Random(11);
+        var rows = Enumerable.Range(0, 300).Select(_ =>
+        {
+            int a = random.Next(3), b = random.NextDouble() < 0.9 ? a : random.Next(4), c = random.Next(2);
+            var row = new double[9];
+            row[a] = 1;
+            row[3 + b] = 1;
+            row[7 + c] = 1;
+            return row;
+        }).ToArray();
+        int[] groups = [3, 4, 2];
+        var layers = new[] { new LayerSettings(8, Epochs: 100, LearningRate: 0.4, BatchSize: 30), new LayerSettings(4, Epochs: 100, LearningRate: 0.4, BatchSize: 30) };
+        var settings = new TrainingSettings { Seed = 3, MonitorEvery = 20, FineTuningEpochs = 50, FineTuningBatchSize = 30, FineTuningLearningRate = 0.02 };
+        var pooled = await LocalHarness.RunAsync<UInt128, TrainedModel>(2, rt =>
+            PooledTraining.TrainAsync(ModelKind.Dbm, rows[(rt.PartyIndex * 150)..((rt.PartyIndex + 1) * 150)], VisibleKind.Categorical, groups, layers, settings, new MpcStatisticsPool<UInt128>(rt, "statistics")),
+            new LocalHarnessOptions { Preprocessing = "dealer" });
+        var model = pooled[0];
+        Assert.Equal(groups, model.Dbm!.Categories);
+        Assert.Contains(model.Monitoring, m => m.Metric == "log-likelihood lower bound" && double.IsFinite(m.Value));
+        var samples = GibbsSampling.Sample(model, 400, 50, new Random(5));
+        Assert.All(samples, s => Assert.True(s[..3].Sum() == 1 && s[3..7].Sum() == 1 && s[7..].Sum() == 1, "every group one-hot"));
+        // Independent variables would agree 1/4 of the time; the data agree about 0.9 + 0.1/4.
+        double agree = samples.Average(s => Array.IndexOf(s[..3], 1.0) == Array.IndexOf(s[3..7], 1.0) ? 1.0 : 0.0);
+        Assert.True(agree > 0.6, $"first and second variables agree in {agree:P0} of the synthetic rows");
+        // Conditional sampling fixes a whole variable; half a group is refused.
+        var clamp = Enumerable.Repeat(double.NaN, 9).ToArray();
+        clamp[3] = 0; clamp[4] = 0; clamp[5] = 1; clamp[6] = 0;
+        var conditional = GibbsSampling.Sample(model, 200, 30, new Random(6), clamp);
+        Assert.All(conditional, s => Assert.Equal([0.0, 0, 1, 0], s[3..7]));
+        Assert.True(conditional.Average(s => s[2]) > 0.6, "given the second variable's level 3, the first mostly has level 3 too");
+        clamp[6] = double.NaN;
+        var error = Assert.Throws<ArgumentException>(() => GibbsSampling.Sample(model, 1, 1, new Random(6), clamp));
+        Assert.Contains("categorical variable 2 (visible units 4..7) must be all NaN or one-hot", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ADbmWithTheDefaultScheduleKeepsEveryBlockOfTheDataShieldExperiment()
     {
         // The paper's data (500 x 50, five blocks of five ones in half the rows); seed fixed, so the test is reproducible.

@@ -14,10 +14,21 @@ public class CsvTableTests
     }
 
     [Fact]
-    public void ANonNumberIsReportedWithFileRowAndColumn()
+    public void ANonNumberIsReportedWithFileRowAndColumnWhenTheColumnIsReadAsNumbers()
     {
-        var error = Assert.Throws<DataFormatException>(() => CsvTable.Parse(new StringReader("time,status\n5,1\n7,yes\n"), "site-a.csv"));
-        Assert.Equal("site-a.csv, row 3, column 'status': 'yes' is not a number.", error.Message);
+        var table = CsvTable.Parse(new StringReader("time,status\n5,1\n\n7,yes\n"), "site-a.csv");
+        Assert.Equal([5.0, 7], table.Column("time"));
+        var error = Assert.Throws<DataFormatException>(() => table.Column("status"));
+        Assert.Equal("site-a.csv, row 4, column 'status': 'yes' is not a number.", error.Message);
+    }
+
+    [Fact]
+    public void ATextColumnKeepsItsCellsWithMissingOnesAsNull()
+    {
+        var table = CsvTable.Parse(new StringReader("stage,age\n II ,50\nNA,61\nIV,\n"), "site-a.csv");
+        Assert.Equal(["II", null, "IV"], table.Text("stage"));
+        Assert.Equal(["50", "61", null], table.Text("age"));
+        Assert.True(double.IsNaN(table.Column("age")[2]));
     }
 
     [Fact]

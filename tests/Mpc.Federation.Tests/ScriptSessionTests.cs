@@ -289,6 +289,60 @@ public class ScriptSessionTests
         Assert.Contains("hidden: '0' is not a positive number of hidden units.", bad.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ACategoricalBoltzmannMachineUnderMpcLocalWritesSyntheticRowsInTheirLevelsAndKeepsItsCondition()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"mpc-categorical-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "data", "lung-categorical.csv"));
+        int half = lines.Length / 2;
+        var sites = new[] { lines[1..half], lines[half..] }.Select((part, i) =>
+        {
+            string path = Path.Combine(folder, $"site-{i}.csv");
+            File.WriteAllLines(path, part.Prepend(lines[0]));
+            return path;
+        }).ToArray();
+        string script = Path.Combine(TestFederation.RepositoryRoot(), "protocols", "boltzmann-machine.csx");
+        const string Levels = "sex=female|male; age_group=<60|60-69|70+; ecog=0|1|2|3; one_year=alive|dead|censored";
+        string[] Arguments(string levels, string output) =>
+        [
+            "local", script, "-d", sites[0], "-d", sites[1], "-p", "columns=sex,age_group,ecog,one_year", "-p", "visible=categorical", "-p", $"levels={levels}",
+            "-p", "hidden=8,4", "-p", "epochs=5", "-p", "fine_tuning_epochs=3", "-p", "samples=40", "-p", "burn_in=10", "-p", "condition=sex=female", "-p", "monitor_every=0",
+            "--json", Path.Combine(folder, "result.json"), "--out", output,
+        ];
+        using (var run = MpcProcess.Start(Arguments(Levels, Path.Combine(folder, "out"))))
+        {
+            Assert.True(await run.WaitForExitAsync(TimeSpan.FromSeconds(180)) == 0, string.Join("\n", run.Output));
+        }
+        var csv = File.ReadAllLines(Path.Combine(folder, "out", "synthetic.csv"));
+        Assert.Equal("sex,age_group,ecog,one_year", csv[0]);
+        Assert.Equal(41, csv.Length);
+        var real = CsvTable.Load(Path.Combine(AppContext.BaseDirectory, "data", "lung-categorical.csv"));
+        foreach (var row in csv[1..].Select(l => l.Split(',')))
+        {
+            Assert.Equal("female", row[0]);
+            Assert.Contains(row[1], new[] { "<60", "60-69", "70+" });
+            Assert.Contains(row[2], new[] { "0", "1", "2", "3" });
+            Assert.Contains(row[3], new[] { "alive", "dead", "censored" });
+        }
+        using (var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "result.json"))))
+        {
+            var outputs = document.RootElement.GetProperty("outputs");
+            // The visible layer: 2 + 3 + 4 + 3 one-hot units; the secure scores are for 0/1 columns and are not computed.
+            Assert.Equal(12 * 8 + 8 * 4 + 12 + 8 + 4, outputs.GetProperty("model").GetArrayLength());
+            Assert.False(outputs.TryGetProperty("utility", out _));
+        }
+
+        // A level the parameters do not list stops the session naming the party's file, row and column.
+        using var bad = MpcProcess.Start(Arguments(Levels.Replace("|3", "", StringComparison.Ordinal), Path.Combine(folder, "bad")));
+        Assert.NotEqual(0, await bad.WaitForExitAsync(TimeSpan.FromSeconds(180)));
+        int index = Array.FindIndex(real.Text("ecog").ToArray(), e => e == "3");
+        string site = index + 1 < half ? sites[0] : sites[1];
+        int line = index + 1 < half ? index + 2 : index + 2 - (half - 1);
+        Assert.Contains(bad.Output, l => l.Contains($"{site}, row {line}, column 'ecog': '3' is not one of the levels 0, 1, 2 (parameter levels).", StringComparison.Ordinal));
+        Directory.Delete(folder, recursive: true);
+    }
+
     private const string CountsScript = """
         Parameter("epsilon", ParameterType.Number, "1", "Budget.");
         Output("counts", OutputKind.DifferentiallyPrivate, "Noised counts.");

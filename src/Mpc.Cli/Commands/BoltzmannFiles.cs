@@ -1,4 +1,3 @@
-using System.Globalization;
 using Mpc.Federation;
 using Mpc.Reporting;
 using Mpc.Scripting;
@@ -13,10 +12,12 @@ internal static class BoltzmannFiles
         if (!result.Outputs.TryGetValue("synthetic", out var synthetic) || !result.Outputs.TryGetValue("monitoring", out var monitoring)) return false;
         var columns = result.Parameters.GetValueOrDefault("columns", "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         if (columns.Length == 0 || synthetic.Values.Length % columns.Length != 0) return false;
+        // The session ran with these parameters, so they parse; categorical values go back to their levels.
+        var encoding = VisibleEncoding.Create(columns, result.Parameters.GetValueOrDefault("visible", "bernoulli"), result.Parameters.GetValueOrDefault("levels", ""));
         Directory.CreateDirectory(directory);
-        var lines = new List<string> { string.Join(",", columns) };
+        var lines = new List<string> { string.Join(",", columns.Select(Quote)) };
         for (int r = 0; r < synthetic.Values.Length / columns.Length; r++)
-            lines.Add(string.Join(",", synthetic.Values.Skip(r * columns.Length).Take(columns.Length).Select(v => v.ToString("G6", CultureInfo.InvariantCulture))));
+            lines.Add(string.Join(",", Enumerable.Range(0, columns.Length).Select(c => Quote(encoding.Format(c, synthetic.Values[r * columns.Length + c])))));
         File.WriteAllLines(Path.Combine(directory, "synthetic.csv"), lines);
         var points = Points(monitoring.Values);
         File.WriteAllLines(Path.Combine(directory, "monitoring.csv"),
@@ -24,6 +25,8 @@ internal static class BoltzmannFiles
         if (points.Count > 0) MonitoringChart.Write(Path.Combine(directory, "monitoring.png"), $"{result.Parameters.GetValueOrDefault("model", "model")} pooled over {result.Parties.Count} parties", points);
         return true;
     }
+
+    private static string Quote(string field) => field.IndexOfAny([',', '"', '\n', '\r']) < 0 ? field : $"\"{field.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
 
     /// <summary>Decodes the script's (part, epoch, metric, value) quadruples.</summary>
     public static List<(string Part, int Epoch, string Metric, double Value)> Points(IReadOnlyList<double> values) =>

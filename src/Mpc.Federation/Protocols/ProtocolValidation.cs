@@ -25,7 +25,7 @@ public static class ProtocolValidation
                     problems.Add($"{dataset.Source}: no column '{column}' (parameter '{definition.Name}'); the columns are {string.Join(", ", dataset.ColumnNames)}");
                     continue;
                 }
-                int missing = Array.FindIndex(dataset.Column(column), double.IsNaN);
+                int missing = dataset.Text(column).ToList().FindIndex(c => c is null);
                 if (missing >= 0 && !allowMissingValues) problems.Add($"{dataset.Source}, row {missing + 2}, column '{column}': missing value");
             }
         }
