@@ -90,6 +90,30 @@ public class NonLinearTests
 
     [Theory]
     [MemberData(nameof(Parties.CountData), MemberType = typeof(Parties))]
+    public async Task LogarithmIsAccurateOverItsRange(int parties)
+    {
+        double high = Reciprocal.MaximumInput(F64);
+        var random = new Random(Property.BaseSeed + parties);
+        // Log-uniform over the whole range, and the ends and powers of two (where the normalisation switches).
+        var x = Enumerable.Range(0, 60).Select(_ => Math.Pow(2, -16 + random.NextDouble() * (Math.Log2(high) + 16))).Concat([Math.Pow(2, -16), 0.5, 1, 2, 3, 1024, high * 0.999]).ToArray();
+        var r = await Parties.EvaluateAsync<ulong>(parties, x, Logarithm.ComputeAsync);
+        // Documented: (degree + 2) 2^-f with degree 6 for f = 16, for the input as encoded (small inputs keep few bits).
+        Parties.AssertWithin(x.Select(v => Math.Log(Math.Round(v * 65536) / 65536)).ToArray(), r, _ => 8 * Math.Pow(2, -16), "ln Z_2^64");
+    }
+
+    [Fact]
+    public async Task LogarithmInRing128OfCountsInAKnownRangeIsAccurateToTenDigits()
+    {
+        // Cell counts plus 0.5, as log odds ratios take them, compared only against the powers of two up to 2^20.
+        var random = new Random(Property.BaseSeed);
+        var x = Enumerable.Range(0, 40).Select(_ => random.Next(0, 1_000_000) + 0.5).Concat([0.5, 1.5, 2, 1_000_000.5]).ToArray();
+        var r = await Parties.EvaluateAsync<UInt128>(3, x, (rt, s) => Logarithm.ComputeAsync(rt, s, 0.5, 1_000_000.5), F128);
+        Parties.AssertWithin(x.Select(v => Math.Log(v)).ToArray(), r, _ => 1e-10, "ln Z_2^128");
+        Assert.Equal((15, 6), (Logarithm.MantissaPolynomial(40).Length - 1, Logarithm.MantissaPolynomial(16).Length - 1));
+    }
+
+    [Theory]
+    [MemberData(nameof(Parties.CountData), MemberType = typeof(Parties))]
     public async Task SigmoidIsAccurateEverywhere(int parties)
     {
         var random = new Random(Property.BaseSeed + parties);

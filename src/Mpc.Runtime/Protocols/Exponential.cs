@@ -82,27 +82,7 @@ public static class Exponential
             coefficients[i] = term;
             term *= Math.Log(2) / (i + 1);
         }
-        T top = FixedPointFormat.EncodeConstant<T>(coefficients[degree], f);
-        var accumulator = new T[t.Length];
-        RingArithmetic<T>.Scale(t, top, accumulator);
-        accumulator = await Truncation.TruncateRawAsync(runtime, accumulator, f).ConfigureAwait(false);
-        for (int i = degree - 1; i >= 0; i--)
-        {
-            AddConstant(runtime, accumulator, coefficients[i]);
-            if (i > 0) accumulator = await FixedPointKernels.MultiplyTruncateAsync(runtime, accumulator, t, f).ConfigureAwait(false);
-        }
-        return accumulator;
-    }
-
-    private static void AddConstant<T>(MpcRuntime<T> runtime, T[] shares, double constant)
-        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
-    {
-        if (!runtime.IsLeader) return;
-        T c = FixedPointFormat.EncodeConstant<T>(constant, runtime.Format.FractionalBits);
-        unchecked
-        {
-            for (int i = 0; i < shares.Length; i++) shares[i] += c;
-        }
+        return await FixedPointKernels.PolynomialAsync(runtime, t, coefficients).ConfigureAwait(false);
     }
 
     // Smallest d with the Lagrange remainder 2 (ln 2)^(d+1) / (d+1)! below 2^-(f+1).

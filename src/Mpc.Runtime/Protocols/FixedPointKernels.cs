@@ -46,6 +46,29 @@ internal static class FixedPointKernels
         return w;
     }
 
+    /// <summary>Shares of sum_i c_i x^i at scale f for x at scale f, by Horner's rule (one multiplication per degree, in sequence).</summary>
+    public static async Task<T[]> PolynomialAsync<T>(MpcRuntime<T> runtime, T[] x, IReadOnlyList<double> coefficients)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        int f = runtime.Format.FractionalBits, degree = coefficients.Count - 1;
+        var accumulator = new T[x.Length];
+        RingArithmetic<T>.Scale(x, FixedPointFormat.EncodeConstant<T>(coefficients[degree], f), accumulator);
+        accumulator = await Truncation.TruncateRawAsync(runtime, accumulator, f).ConfigureAwait(false);
+        for (int i = degree - 1; i >= 0; i--)
+        {
+            if (runtime.IsLeader)
+            {
+                T c = FixedPointFormat.EncodeConstant<T>(coefficients[i], f);
+                unchecked
+                {
+                    for (int j = 0; j < accumulator.Length; j++) accumulator[j] += c;
+                }
+            }
+            if (i > 0) accumulator = await MultiplyTruncateAsync(runtime, accumulator, x, f).ConfigureAwait(false);
+        }
+        return accumulator;
+    }
+
     /// <summary>Steps of a quadratically converging iteration from relative error e0 until below 2^-(f+2).</summary>
     public static int NewtonIterations(int fractionalBits, double initialError)
     {
