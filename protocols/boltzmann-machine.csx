@@ -39,14 +39,14 @@ Parameter("evaluate", ParameterType.Boolean, "true", "reveal=final, bernoulli vi
 Output("model", "The model's parameters (per layer W row-major, visible bias, hidden bias; dbm: W_1..W_L, then biases b_0..b_L).");
 Output("monitoring", "Training curves as (part, epoch, metric, value) quadruples: part 1..L per layer, 0 for dbm fine-tuning; metric 0 reconstruction error, 1 log Z, 2 log-likelihood, 3 log-likelihood lower bound.");
 Output("synthetic", "Synthetic rows sampled from the final model, row by row in the order of columns (categorical: the level's index in levels, from 0).");
-Output("utility", "Secure utility against the pooled training rows: mean L1 and maximum deviation of the 1- to 4-way marginals (at most 200 variable sets per order).");
+Output("utility", "Secure utility against the pooled training rows: mean L1 and maximum deviation of the 1- to 4-way marginals (at most 200 variable sets per order), then the mean squared difference of the pairwise log odds ratios.");
 Output("privacy", "Secure privacy check: quantiles (1%, 5%, 50%) of the distance to the closest training record, then of the nearest/second-nearest ratio, each party against its own rows, pooled.");
 Output("privacy_holdout", "As privacy, against each party's holdout rows (holdout > 0): synthetic rows much closer to training than to holdout rows suggest memorisation.");
 Output("pooled_sums", OutputKind.ExactIntermediate, "reveal=final: the exact pooled data terms, opened to every party at every step (trusted settings).");
 Output("noised_sums", OutputKind.DifferentiallyPrivateIntermediate, "reveal=dp-intermediates: the Skellam-noised pooled data terms of every step.");
 Output("privacy_spent", "reveal=dp-intermediates: epsilon and delta of the run, composed in RDP.");
 Label("privacy_spent", p => new[] { "epsilon", "delta" });
-Label("utility", p => Enumerable.Range(1, 4).SelectMany(k => new[] { $"L1 {k}-way", $"max deviation {k}-way" }).ToList());
+Label("utility", p => BoltzmannApi.UtilityLabels(p.List("columns").Count));
 Label("privacy", p => new[] { "DCR", "NNDR" }.SelectMany(m => BoltzmannApi.PrivacyProbabilities.Select(q => $"{m} q{q}")).ToList());
 Label("privacy_holdout", p => new[] { "DCR", "NNDR" }.SelectMany(m => BoltzmannApi.PrivacyProbabilities.Select(q => $"{m} q{q}")).ToList());
 

@@ -61,6 +61,22 @@ public static class SecureSyntheticEvaluation
         return await DistanceQuantilesCoreAsync(runtime, localRows, synthetic, width, probabilities).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Mean squared difference of the pairwise log odds ratios of the synthetic rows and of the real rows of all parties
+    /// (0.5 added to every cell of every 2x2 table), as <see cref="SyntheticDataEvaluation.LogOddsRatioError"/>: one secret at
+    /// the runtime's fixed-point scale. Every party passes its own rows (at most <paramref name="maxRows"/> in all) and the same synthetic rows.
+    /// </summary>
+    public static async Task<Secret<T>> LogOddsRatioErrorAsync<T>(MpcRuntime<T> runtime, IReadOnlyList<double[]> localRows, IReadOnlyList<double[]> synthetic,
+        int maxRows = 1_000_000)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        int width = CheckBinary(localRows, synthetic);
+        if (width < 2) throw new ArgumentException("Log odds ratios need at least two variables.", nameof(synthetic));
+        if (maxRows < 1 || 2.0 * maxRows + 1 >= Reciprocal.MaximumInput(runtime.Format)) throw new ArgumentOutOfRangeException(nameof(maxRows), $"The row bound must be between 1 and {(Reciprocal.MaximumInput(runtime.Format) - 1) / 2}.");
+        return await LogOddsRatioErrorCoreAsync(runtime, localRows, synthetic, width, maxRows).ConfigureAwait(false);
+    }
+
     /// <summary>The clear-text value of <see cref="DistanceQuantilesAsync"/> for the rows of every party (for checks and simulations).</summary>
     public static double[] DistanceQuantiles(IReadOnlyList<IReadOnlyList<double[]>> parties, IReadOnlyList<double[]> synthetic, IReadOnlyList<double> probabilities)
     {
@@ -123,6 +139,31 @@ public static class SecureSyntheticEvaluation
         var perRow = await Multiplication.MultiplyAsync(runtime, numerators, Repeat(reciprocal, numerators.Length)).ConfigureAwait(false);
         var factors = groups.SelectMany(g => new[] { 1.0 / ((double)synthetic.Count * g.Sets), 1.0 / synthetic.Count }).ToArray();
         return await Multiplication.MultiplyPublicAsync(runtime, perRow, factors).ConfigureAwait(false);
+    }
+
+    private static async Task<Secret<T>> LogOddsRatioErrorCoreAsync<T>(MpcRuntime<T> runtime, IReadOnlyList<double[]> localRows, IReadOnlyList<double[]> synthetic,
+        int width, int maxRows)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        // Every party counts the four cells (11, 10, 01, 00) of each pair's 2x2 table in its rows; the counts are summed as secrets.
+        int pairs = width * (width - 1) / 2;
+        var local = new double[4 * pairs];
+        var syntheticLor = new double[pairs];
+        int p = 0;
+        for (int a = 0; a < width; a++)
+            for (int b = a + 1; b < width; b++, p++)
+            {
+                foreach (var row in localRows) local[4 * p + (row[a] == 1 ? 0 : 2) + (row[b] == 1 ? 0 : 1)]++;
+                syntheticLor[p] = SyntheticDataEvaluation.LogOddsRatio(synthetic, a, b);
+            }
+        var pooled = await Input.SumAcrossPartiesAsync(runtime, local, 1, 0).ConfigureAwait(false);
+        // ln(n + 0.5) - ln(m + 0.5) = ln(2n + 1) - ln(2m + 1): odd integers, exact in the ring, with the logarithm's range known.
+        var logs = await Logarithm.ComputeAsync(runtime, pooled * 2 + 1, 1, 2.0 * maxRows + 1).ConfigureAwait(false);
+        int[] Cell(int offset) => [.. Enumerable.Range(0, pairs).Select(q => 4 * q + offset)];
+        var realLor = logs.Gather(Cell(0)) + logs.Gather(Cell(3)) - logs.Gather(Cell(1)) - logs.Gather(Cell(2));
+        var difference = realLor.AddPublic(syntheticLor.Select(v => -v).ToArray());
+        var squares = await Multiplication.DotAsync(runtime, difference, difference).ConfigureAwait(false);
+        return await Multiplication.MultiplyPublicAsync(runtime, squares, new[] { 1.0 / pairs }).ConfigureAwait(false);
     }
 
     private static async Task<Secret<T>> DistanceQuantilesCoreAsync<T>(MpcRuntime<T> runtime, IReadOnlyList<double[]> localRows, IReadOnlyList<double[]> synthetic,

@@ -58,7 +58,8 @@ public static class SyntheticDataEvaluation
         return pairs == 0 ? 0 : sum / pairs;
     }
 
-    private static double LogOddsRatio(IReadOnlyList<double[]> rows, int a, int b)
+    /// <summary>The log odds ratio of variables a and b in the rows, with 0.5 added to each cell of the 2x2 table.</summary>
+    public static double LogOddsRatio(IReadOnlyList<double[]> rows, int a, int b)
     {
         double n11 = 0.5, n10 = 0.5, n01 = 0.5, n00 = 0.5;
         foreach (var r in rows)

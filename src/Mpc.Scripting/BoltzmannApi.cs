@@ -85,16 +85,26 @@ public sealed class BoltzmannApi
     /// <summary>
     /// Secure utility of synthetic rows (flattened, as from <see cref="Sample"/>) against the training rows of all parties:
     /// [mean L1, maximum deviation] of the 1- to 4-way marginals over at most <paramref name="maxSets"/> variable sets per
-    /// order; only these 8 numbers can be output. Binary (Bernoulli) data only.
+    /// order, then the mean squared difference of the pairwise log odds ratios; only these 9 numbers can be output (see
+    /// <see cref="UtilityLabels"/>). Binary (Bernoulli) data only.
     /// </summary>
-    public Task<Mpc.Runtime.Secret<UInt128>> Utility(BoltzmannFit fit, double[] synthetic, int maxSets = 200)
+    public async Task<Mpc.Runtime.Secret<UInt128>> Utility(BoltzmannFit fit, double[] synthetic, int maxSets = 200)
     {
         ArgumentNullException.ThrowIfNull(fit);
         ArgumentNullException.ThrowIfNull(synthetic);
         CheckBinary(fit);
         if (maxSets < 1 || maxSets > 100_000) throw new ArgumentException("The number of variable sets per order must be between 1 and 100000.");
-        return SecureSyntheticEvaluation.MarginalsAsync(_session.Runtime, fit.TrainingRows, Unflatten(fit, synthetic), Math.Min(4, fit.Model.Layers[0].Visible), maxSets);
+        var rows = Unflatten(fit, synthetic);
+        var marginals = await SecureSyntheticEvaluation.MarginalsAsync(_session.Runtime, fit.TrainingRows, rows, Math.Min(4, fit.Model.Layers[0].Visible), maxSets).ConfigureAwait(false);
+        if (rows[0].Length < 2) return marginals;
+        // Without DP the pooled row count is public and exact: it bounds every cell count, so the logarithms compare against fewer powers of two.
+        var logOddsRatios = await SecureSyntheticEvaluation.LogOddsRatioErrorAsync(_session.Runtime, fit.TrainingRows, rows, (int)fit.Model.PooledRows).ConfigureAwait(false);
+        return Mpc.Runtime.Secret<UInt128>.Concatenate([marginals, logOddsRatios]);
     }
+
+    /// <summary>Names of the values of <see cref="Utility"/> for <paramref name="columns"/> visible columns.</summary>
+    public static IReadOnlyList<string> UtilityLabels(int columns) =>
+        [.. Enumerable.Range(1, Math.Min(4, columns)).SelectMany(k => new[] { $"L1 {k}-way", $"max deviation {k}-way" }), .. columns >= 2 ? new[] { "log odds ratio MSE" } : []];
 
     /// <summary>
     /// Secure privacy evaluation: quantiles (<see cref="PrivacyProbabilities"/>) of every synthetic row's distance to the
@@ -114,6 +124,7 @@ public sealed class BoltzmannApi
 
     private static void CheckBinary(BoltzmannFit fit)
     {
+        if (fit.Epsilon > 0) throw new ArgumentException("The secure evaluation is for reveal=final runs: exact scores of the real rows would fall outside the DP run's (epsilon, delta).");
         if (fit.Encoding.Kind != VisibleKind.Bernoulli) throw new ArgumentException($"The secure evaluation scores 0/1 columns; this model's visibles are {fit.Encoding.Kind.ToString().ToLowerInvariant()}.");
     }
 

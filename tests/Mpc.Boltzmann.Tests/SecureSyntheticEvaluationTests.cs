@@ -33,6 +33,21 @@ public class SecureSyntheticEvaluationTests
         }
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task SecureLogOddsRatioErrorEqualsTheClearTextErrorOnThePooledRows(int parties)
+    {
+        var opened = await LocalHarness.RunAsync<UInt128, double[]>(parties, async rt =>
+        {
+            var error = await SecureSyntheticEvaluation.LogOddsRatioErrorAsync(rt, Part(rt.PartyIndex, parties), Synthetic);
+            return await Opening.RevealRealAsync(rt, error, "log_odds_ratio_error");
+        }, new LocalHarnessOptions { Preprocessing = "dealer" });
+        double expected = SyntheticDataEvaluation.LogOddsRatioError(Real, Synthetic);
+        Assert.True(expected > 0.05, $"the check needs a clearly non-zero error, got {expected}");
+        Assert.All(opened, party => Assert.Equal(expected, party[0], 8));
+    }
+
     [Fact]
     public async Task SecureDistanceQuantilesEqualTheQuantilesOfEveryPartysDistancesPooled()
     {

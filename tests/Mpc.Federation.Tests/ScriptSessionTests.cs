@@ -247,13 +247,14 @@ public class ScriptSessionTests
             .Select(line => line.Split(',').Take(12).Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToList();
         var synthetic = result.Outputs["synthetic"].Values.Chunk(12).ToList();
         var utility = result.Outputs["utility"].Values;
-        Assert.Equal(8, utility.Length);
+        Assert.Equal(9, utility.Length);
         for (int k = 1; k <= 4; k++)
         {
             var (l1, max) = Mpc.Boltzmann.SyntheticDataEvaluation.Marginals(real, synthetic, k, maxSets: 200);
             Assert.Equal(l1, utility[2 * k - 2], 6);
             Assert.Equal(max, utility[2 * k - 1], 6);
         }
+        Assert.Equal(Mpc.Boltzmann.SyntheticDataEvaluation.LogOddsRatioError(real, synthetic), utility[8], 6);
         var privacy = result.Outputs["privacy"].Values;
         Assert.Equal(6, privacy.Length);
         Assert.All(privacy[..3], d => Assert.InRange(d, -1e-6, Math.Sqrt(12) + 1e-6));
