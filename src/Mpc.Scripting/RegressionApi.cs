@@ -18,14 +18,21 @@ public sealed class RegressionApi
     /// <summary>
     /// Logistic regression of <paramref name="outcome"/> (0/1) on <paramref name="features"/>, fitted by
     /// Newton's method under MPC with the model secret throughout (reveal = final).
-    /// An outcome other than 0/1 stops the session with file, row and column.
+    /// An outcome other than 0/1 stops the session with file, row and column. Before fitting, one bit per
+    /// feature, whether it takes a single value over all parties' rows, is opened to the parties as
+    /// <paramref name="constantOutput"/> (an exact intermediate); a constant feature stops the session naming it.
     /// </summary>
-    public Task<SecureLogisticRegressionResult<UInt128>> Logistic(string outcome, IReadOnlyList<string> features, bool intercept, double lambda, int iterations, double tolerance, bool standardErrors)
+    public async Task<SecureLogisticRegressionResult<UInt128>> Logistic(string outcome, IReadOnlyList<string> features, bool intercept, double lambda, int iterations, double tolerance,
+        bool standardErrors, string constantOutput = "constant_features")
     {
         if (lambda < 0 || iterations < 1 || iterations > 1000) throw new ArgumentException("lambda must be >= 0 and iterations between 1 and 1000.");
         var (x, y) = Rows(outcome, features);
-        return SecureLogisticRegression.FitAsync(_session.Runtime, x, y, features.Count,
-            new LogisticRegressionOptions(intercept, lambda, iterations, tolerance, standardErrors), _session.Progress);
+        var constant = await SecureLogisticRegression.ConstantFeaturesAsync(_session.Runtime, x, y.Length, features.Count, constantOutput).ConfigureAwait(false);
+        var names = features.Where((_, j) => constant[j]).ToList();
+        if (names.Count > 0)
+            throw new InvalidDataException($"Feature{(names.Count > 1 ? "s" : "")} {string.Join(", ", names.Select(n => $"'{n}'"))} take{(names.Count > 1 ? "" : "s")} one value over all parties' rows: a constant feature cannot be estimated; leave it out.");
+        return await SecureLogisticRegression.FitAsync(_session.Runtime, x, y, features.Count,
+            new LogisticRegressionOptions(intercept, lambda, iterations, tolerance, standardErrors), _session.Progress).ConfigureAwait(false);
     }
 
     /// <summary>

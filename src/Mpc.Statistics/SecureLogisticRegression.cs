@@ -20,6 +20,53 @@ namespace Mpc.Statistics;
 /// </remarks>
 public static class SecureLogisticRegression
 {
+    /// <summary>
+    /// Which features take a single value over the rows of all parties (they cannot be estimated; the pooled
+    /// variance is 0), opened to every party as <paramref name="outputName"/> (one bit per feature) and nothing
+    /// else: every party shares its local minimum and maximum per feature, and the pooled range max - min is
+    /// compared with 0 under MPC. A party with no rows adds nothing.
+    /// </summary>
+    public static async Task<bool[]> ConstantFeaturesAsync<T>(MpcRuntime<T> runtime, double[] features, int rows, int featureCount, string outputName)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        ArgumentNullException.ThrowIfNull(features);
+        int f = featureCount;
+        if (features.Length != rows * f) throw new ArgumentException($"{features.Length} feature values do not fill {rows} rows of {f} features.", nameof(features));
+        // [max_j, -min_j] per feature; an empty party sends the lowest value the check uses, which never wins a maximum.
+        const double Empty = -1e12;
+        var local = new double[2 * f];
+        for (int j = 0; j < f; j++)
+        {
+            local[j] = rows == 0 ? Empty : double.NegativeInfinity;
+            local[f + j] = rows == 0 ? Empty : double.NegativeInfinity;
+            for (int i = 0; i < rows; i++)
+            {
+                local[j] = Math.Max(local[j], features[i * f + j]);
+                local[f + j] = Math.Max(local[f + j], -features[i * f + j]);
+            }
+        }
+        var parts = new List<Secret<T>>();
+        for (int owner = 0; owner < runtime.PartyCount; owner++)
+            parts.Add(await Input.ShareAsync(runtime, owner, owner == runtime.PartyIndex ? local : null, 1, runtime.Format.FractionalBits).ConfigureAwait(false));
+        // Pairwise maxima, all pairs of a level in one batch.
+        while (parts.Count > 1)
+        {
+            int pairs = parts.Count / 2;
+            var left = Secret<T>.Concatenate(parts.Take(pairs).ToList());
+            var right = Secret<T>.Concatenate(parts.Skip(pairs).Take(pairs).ToList());
+            var maxima = await Comparison.MaximumAsync(runtime, left, right).ConfigureAwait(false);
+            var next = Enumerable.Range(0, pairs).Select(p => maxima.Slice(p * 2 * f, 2 * f)).ToList();
+            if (parts.Count % 2 == 1) next.Add(parts[^1]);
+            parts = next;
+        }
+        // range = max - min is a whole number of units 2^-f: constant exactly when it is below one unit.
+        var range = parts[0].Slice(0, f) + parts[0].Slice(f, f);
+        var constant = await Comparison.LessThanZeroAsync(runtime, range - Math.Pow(2, -runtime.Format.FractionalBits)).ConfigureAwait(false);
+        var bits = await Opening.RevealRealAsync(runtime, constant, outputName).ConfigureAwait(false);
+        return [.. bits.Select(b => b > 0.5)];
+    }
+
     public static async Task<SecureLogisticRegressionResult<T>> FitAsync<T>(MpcRuntime<T> runtime, double[] features, double[] outcome, int featureCount,
         LogisticRegressionOptions options, Action<string, double>? progress = null)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>

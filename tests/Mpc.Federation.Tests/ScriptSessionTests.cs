@@ -191,6 +191,22 @@ public class ScriptSessionTests
     }
 
     [Fact]
+    public async Task LogisticRegressionStopsOnAFeatureThatIsConstantOverAllPartiesNamingIt()
+    {
+        // mtcars with a column 'cyl_code' that is 4 at every party: no party sees a problem alone.
+        string data = Path.Combine(Path.GetTempPath(), $"mtcars-constant-{Guid.NewGuid():N}.csv");
+        var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "data", "mtcars.csv"));
+        File.WriteAllLines(data, lines.Select((l, i) => l + (i == 0 ? ",cyl_code" : ",4")));
+        var script = ScriptCompiler.Load(Path.Combine(TestFederation.RepositoryRoot(), "protocols", "logistic-regression.csx"));
+        await using var federation = TestFederation.Create(3, data);
+        File.Delete(data);
+        federation.StartAll(approved: _ => [script.Id], catalog: Catalog);
+        var error = await Assert.ThrowsAsync<ProtocolAbortedException>(() =>
+            federation.Client().RunAsync(script, script.Source, new Dictionary<string, string> { ["outcome"] = "am", ["features"] = "hp,cyl_code,wt" }, null, default));
+        Assert.Contains("Feature 'cyl_code' takes one value over all parties' rows: a constant feature cannot be estimated; leave it out.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task LogisticRegressionRefusesANonBinaryOutcomeNamingThePartyAndRow()
     {
         var script = ScriptCompiler.Load(Path.Combine(TestFederation.RepositoryRoot(), "protocols", "logistic-regression.csx"));

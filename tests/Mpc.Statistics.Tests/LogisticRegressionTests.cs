@@ -48,6 +48,33 @@ public class LogisticRegressionTests
     }
 
     [Fact]
+    public async Task OnlyAFeatureWithOneValueOverAllPartiesIsReportedConstant()
+    {
+        // Per party, rows of four features: constant everywhere (7); constant at each party but not the same (1 vs 2);
+        // varying only at the third party; constant except one row of the second party, by one unit 2^-40.
+        double unit = Math.Pow(2, -40);
+        double[][] parties =
+        [
+            [7, 1, 5, 3, 7, 1, 5, 3],
+            [7, 2, 5, 3, 7, 2, 5, 3 + unit],
+            [7, 2, 5, 3, 7, 2, 6, 3],
+        ];
+        var results = await LocalHarness.RunAsync<UInt128, bool[]>(3, rt =>
+            SecureLogisticRegression.ConstantFeaturesAsync(rt, parties[rt.PartyIndex], 2, 4, "constant_features"),
+            new LocalHarnessOptions { Format = FixedPointFormat.Ring128, Preprocessing = "dealer" });
+        Assert.All(results, r => Assert.Equal([true, false, false, false], r));
+        // A party without rows changes nothing, with 2 and with 5 parties.
+        var withEmpty = await LocalHarness.RunAsync<UInt128, bool[]>(2, rt =>
+            SecureLogisticRegression.ConstantFeaturesAsync(rt, rt.PartyIndex == 0 ? [4.5, -1, 4.5, 0] : [], rt.PartyIndex == 0 ? 2 : 0, 2, "constant_features"),
+            new LocalHarnessOptions { Format = FixedPointFormat.Ring128, Preprocessing = "dealer" });
+        Assert.All(withEmpty, r => Assert.Equal([true, false], r));
+        var five = await LocalHarness.RunAsync<UInt128, bool[]>(5, rt =>
+            SecureLogisticRegression.ConstantFeaturesAsync(rt, [-3, rt.PartyIndex == 4 ? 1 : 0], 1, 2, "constant_features"),
+            new LocalHarnessOptions { Format = FixedPointFormat.Ring128, Preprocessing = "dealer" });
+        Assert.All(five, r => Assert.Equal([true, false], r));
+    }
+
+    [Fact]
     public async Task TheTypicalDpFitOnBreastCancerAtEpsilonOneIsWithinFiveHundredthsOfTheNonPrivateTestAccuracy()
     {
         var table = CsvTable.Load(Path.Combine(AppContext.BaseDirectory, "data", "breast_cancer_wisconsin.csv"));
