@@ -14,7 +14,7 @@
 Describe("A Boltzmann machine (rbm, dbn or dbm) trained on the pooled rows of all parties, with its monitoring and synthetic rows sampled from it.");
 Parameter("columns", ParameterType.ColumnList, null, "Comma-separated visible columns (0/1 for bernoulli visibles; any text for categorical ones).");
 Parameter("model", ParameterType.Text, "dbm", "rbm, dbn or dbm.");
-Parameter("visible", ParameterType.Text, "bernoulli", "bernoulli (0/1 columns), categorical (one-hot groups over the levels) or gaussian (standardised columns; rbm and dbn only).");
+Parameter("visible", ParameterType.Text, "bernoulli", "bernoulli (0/1 columns), categorical (one-hot groups over the levels) or gaussian (standardised columns, unit variance).");
 Parameter("levels", ParameterType.Text, "", "visible=categorical: public levels per column, 'column=level|level|...' separated by ';' (a column left out has levels 0|1).");
 Parameter("hidden", ParameterType.Text, "25,15", "Hidden layer sizes, comma-separated (one for an rbm).");
 Parameter("epochs", ParameterType.Integer, "100", "Epochs of each layer's (pre-)training.");

@@ -58,10 +58,7 @@ public static class AnnealedImportanceSampling
         {
             var state = dbm.NewState();
             dbm.Biases[0].CopyTo(means, 0);
-            dbm.VisibleMeans(means);
-            if (dbm.Categories.Length > 0) Rbm.SampleGroups(means, state[0], dbm.Categories, random);
-            else
-                for (int i = 0; i < means.Length; i++) state[0][i] = random.NextDouble() < means[i] ? 1 : 0;
+            dbm.SampleVisible(means, state[0], random);
             for (int l = 2; l < dbm.LayerCount; l += 2)
                 for (int j = 0; j < dbm.LayerSizes[l]; j++) state[l][j] = random.Next(2);
             double logWeight = 0;

@@ -4,26 +4,31 @@ namespace Mpc.Boltzmann;
 /// A deep Boltzmann machine: layer 0 is visible, layers 1..L hidden, weights W_l between layers
 /// l-1 and l (row-major, n_{l-1} x n_l) and a bias per unit. Energy E = -sum_l b_l'h_l -
 /// sum_l h_{l-1}' W_l h_l (Salakhutdinov and Hinton 2009). Hidden units are Bernoulli; visible
-/// units are Bernoulli, or one-hot groups (one per categorical variable, softmax within a group,
-/// as BoltzmannMachines.jl's categorical first layer) when <see cref="Categories"/> is not empty.
+/// units (<see cref="Visible"/>) are Bernoulli, one-hot groups (one per categorical variable, softmax
+/// within a group, as BoltzmannMachines.jl's categorical first layer), or Gaussian with unit variance
+/// (the bias term -b_0'v becomes |v - b_0|^2 / 2, as its Gaussian-Bernoulli first layer).
 /// </summary>
 public sealed class Dbm
 {
-    public Dbm(IReadOnlyList<int> layerSizes, IReadOnlyList<int>? categories = null)
+    public Dbm(IReadOnlyList<int> layerSizes, VisibleKind visible = VisibleKind.Bernoulli, IReadOnlyList<int>? categories = null)
     {
         ArgumentNullException.ThrowIfNull(layerSizes);
         if (layerSizes.Count < 2 || layerSizes.Any(n => n < 1)) throw new ArgumentException("A DBM needs a visible and at least one hidden layer, each with at least one unit.", nameof(layerSizes));
-        if (categories is { Count: > 0 } && (categories.Any(c => c < 2) || categories.Sum() != layerSizes[0]))
+        if (visible == VisibleKind.Categorical && (categories is null || categories.Any(c => c < 2) || categories.Sum() != layerSizes[0]))
             throw new ArgumentException($"Categorical visibles need group sizes (each at least 2) that add up to the {layerSizes[0]} visible units.", nameof(categories));
         LayerSizes = [.. layerSizes];
-        Categories = categories is null ? [] : [.. categories];
+        Visible = visible;
+        Categories = visible == VisibleKind.Categorical ? [.. categories!] : [];
         Weights = Enumerable.Range(1, LayerSizes.Length - 1).Select(l => new double[LayerSizes[l - 1] * LayerSizes[l]]).ToArray();
         Biases = LayerSizes.Select(n => new double[n]).ToArray();
     }
 
     public int[] LayerSizes { get; }
 
-    /// <summary>Sizes of the visible one-hot groups, in visible order (empty: Bernoulli visibles).</summary>
+    /// <summary>The distribution of the visible units given the first hidden layer.</summary>
+    public VisibleKind Visible { get; }
+
+    /// <summary>Sizes of the visible one-hot groups, in visible order (empty unless categorical).</summary>
     public int[] Categories { get; }
 
     /// <summary>Weights[l - 1] connects layer l - 1 (rows) to layer l (columns).</summary>
@@ -40,11 +45,11 @@ public sealed class Dbm
     public static Dbm FromPretrained(IReadOnlyList<Rbm> layers)
     {
         ArgumentNullException.ThrowIfNull(layers);
-        var dbm = new Dbm([layers[0].Visible, .. layers.Select(r => r.Hidden)], layers[0].Categories);
+        var dbm = new Dbm([layers[0].Visible, .. layers.Select(r => r.Hidden)], layers[0].Kind, layers[0].Categories);
         for (int l = 0; l < layers.Count; l++)
         {
-            if (layers[l].Kind != VisibleKind.Bernoulli && !(l == 0 && layers[l].Kind == VisibleKind.Categorical))
-                throw new ArgumentException("DBM layers are Bernoulli; only the visible layer may be categorical.", nameof(layers));
+            if (l > 0 && layers[l].Kind != VisibleKind.Bernoulli)
+                throw new ArgumentException("DBM hidden layers are Bernoulli; only the visible layer may be categorical or Gaussian.", nameof(layers));
             if (l > 0 && layers[l].Visible != layers[l - 1].Hidden) throw new ArgumentException($"RBM {l + 1} has {layers[l].Visible} visible units where RBM {l} has {layers[l - 1].Hidden} hidden units.", nameof(layers));
             layers[l].Weights.CopyTo(dbm.Weights[l], 0);
         }
@@ -57,7 +62,7 @@ public sealed class Dbm
 
     public Dbm Clone()
     {
-        var copy = new Dbm(LayerSizes, Categories);
+        var copy = new Dbm(LayerSizes, Visible, Categories);
         for (int l = 0; l < Weights.Length; l++) Weights[l].CopyTo(copy.Weights[l], 0);
         for (int l = 0; l < Biases.Length; l++) Biases[l].CopyTo(copy.Biases[l], 0);
         return copy;
@@ -66,13 +71,18 @@ public sealed class Dbm
     /// <summary>A fresh state (one array per layer).</summary>
     public double[][] NewState() => LayerSizes.Select(n => new double[n]).ToArray();
 
-    /// <summary>A uniformly random state: every unit a fair bit, every visible group a uniform category.</summary>
+    /// <summary>A random state: every unit a fair bit, every visible group a uniform category, Gaussian visibles standard normal.</summary>
     public double[][] RandomState(Random random)
     {
         ArgumentNullException.ThrowIfNull(random);
         var state = NewState();
         for (int l = 0; l < LayerCount; l++)
         {
+            if (l == 0 && Visible == VisibleKind.Gaussian)
+            {
+                for (int i = 0; i < state[0].Length; i++) state[0][i] = Activation.Gaussian(random);
+                continue;
+            }
             if (l == 0 && Categories.Length > 0)
             {
                 int start = 0;
@@ -88,17 +98,54 @@ public sealed class Dbm
         return state;
     }
 
-    /// <summary>p(v | input) in place: sigmoid per unit, or softmax within each categorical group.</summary>
+    /// <summary>E[v | input] in place: sigmoid per unit, softmax within each categorical group, or the input itself (Gaussian).</summary>
     internal void VisibleMeans(Span<double> input)
     {
-        if (Categories.Length > 0) Rbm.GroupSoftmax(input, Categories);
-        else
-            for (int i = 0; i < input.Length; i++) input[i] = Activation.Sigmoid(input[i]);
+        switch (Visible)
+        {
+            case VisibleKind.Categorical:
+                Rbm.GroupSoftmax(input, Categories);
+                break;
+            case VisibleKind.Bernoulli:
+                for (int i = 0; i < input.Length; i++) input[i] = Activation.Sigmoid(input[i]);
+                break;
+        }
     }
 
-    /// <summary>log sum_v exp(b_0'v): the visible layer's normaliser on its own (the beta = 0 model of AIS).</summary>
+    /// <summary>Draws v given its total input (overwritten with the means); units with a non-NaN clamp keep that value.</summary>
+    internal void SampleVisible(Span<double> input, Span<double> v, Random random, ReadOnlySpan<double> clamp = default)
+    {
+        VisibleMeans(input);
+        switch (Visible)
+        {
+            case VisibleKind.Categorical:
+                Rbm.SampleGroups(input, v, Categories, random);
+                break;
+            case VisibleKind.Gaussian:
+                for (int i = 0; i < v.Length; i++) v[i] = input[i] + Activation.Gaussian(random);
+                break;
+            default:
+                for (int i = 0; i < v.Length; i++) v[i] = random.NextDouble() < input[i] ? 1 : 0;
+                break;
+        }
+        if (clamp.IsEmpty) return;
+        for (int i = 0; i < v.Length; i++)
+            if (!double.IsNaN(clamp[i])) v[i] = clamp[i];
+    }
+
+    // The visible units' own energy term: b_0'v, or -|v - b_0|^2 / 2 for Gaussian visibles.
+    private double VisibleBiasTerm(ReadOnlySpan<double> v)
+    {
+        double value = 0;
+        for (int i = 0; i < LayerSizes[0]; i++)
+            value += Visible == VisibleKind.Gaussian ? -0.5 * (v[i] - Biases[0][i]) * (v[i] - Biases[0][i]) : Biases[0][i] * v[i];
+        return value;
+    }
+
+    /// <summary>log sum_v exp(b_0'v) (Gaussian: the integral of exp(-|v - b_0|^2 / 2)): the visible layer's normaliser on its own (the beta = 0 model of AIS).</summary>
     internal double LogVisibleBiasNormaliser()
     {
+        if (Visible == VisibleKind.Gaussian) return 0.5 * LayerSizes[0] * Math.Log(2 * Math.PI);
         if (Categories.Length == 0) return Biases[0].Sum(Activation.Softplus);
         double value = 0;
         int start = 0;
@@ -192,17 +239,12 @@ public sealed class Dbm
             {
                 int n = LayerSizes[l];
                 LayerInput(state, l, input[..n], beta);
-                if (l == 0 && Categories.Length > 0)
+                if (l == 0)
                 {
-                    VisibleMeans(input[..n]);
-                    Rbm.SampleGroups(input[..n], state[0], Categories, random);
-                    if (!clamp.IsEmpty)
-                        for (int j = 0; j < n; j++)
-                            if (!double.IsNaN(clamp[j])) state[0][j] = clamp[j];
+                    SampleVisible(input[..n], state[0], random, clamp);
                     continue;
                 }
-                for (int j = 0; j < n; j++)
-                    state[l][j] = l == 0 && !clamp.IsEmpty && !double.IsNaN(clamp[j]) ? clamp[j] : random.NextDouble() < Activation.Sigmoid(input[j]) ? 1 : 0;
+                for (int j = 0; j < n; j++) state[l][j] = random.NextDouble() < Activation.Sigmoid(input[j]) ? 1 : 0;
             }
         }
     }
@@ -213,8 +255,7 @@ public sealed class Dbm
     /// </summary>
     internal double LogUnnormalisedEven(double[][] state, double beta = 1)
     {
-        double value = 0;
-        for (int i = 0; i < LayerSizes[0]; i++) value += Biases[0][i] * state[0][i];
+        double value = VisibleBiasTerm(state[0]);
         for (int l = 2; l < LayerCount; l += 2)
             for (int j = 0; j < LayerSizes[l]; j++) value += beta * Biases[l][j] * state[l][j];
         Span<double> input = stackalloc double[LayerSizes.Max()];
@@ -226,14 +267,23 @@ public sealed class Dbm
         return value;
     }
 
-    /// <summary>States of the even layers (the visible layer included) that <see cref="ExactLogPartition"/> enumerates, at most 2^24.</summary>
-    public double EvenStateCount =>
-        Enumerable.Range(0, LayerCount).Where(l => l % 2 == 0).Aggregate(1.0, (count, l) => count * (l == 0 && Categories.Length > 0 ? Categories.Aggregate(1.0, (c, k) => c * k) : Math.Pow(2, LayerSizes[l])));
+    /// <summary>
+    /// States that <see cref="ExactLogPartition"/> enumerates (at most 2^24): those of the even layers, the visible layer
+    /// included (each categorical group by its categories); with Gaussian visibles, those of the odd layers.
+    /// </summary>
+    public double ExactStateCount => Visible == VisibleKind.Gaussian
+        ? Math.Pow(2, Enumerable.Range(0, LayerCount).Where(l => l % 2 == 1).Sum(l => LayerSizes[l]))
+        : Enumerable.Range(0, LayerCount).Where(l => l % 2 == 0).Aggregate(1.0, (count, l) => count * (l == 0 && Categories.Length > 0 ? Categories.Aggregate(1.0, (c, k) => c * k) : Math.Pow(2, LayerSizes[l])));
 
-    /// <summary>Exact log Z by enumerating the even layers (the visible layer included; each categorical group by its categories) with the odd layers summed out.</summary>
+    /// <summary>
+    /// Exact log Z: enumerating the even layers (the visible layer included; each categorical group by its categories)
+    /// with the odd layers summed out; with Gaussian visibles, enumerating the odd layers with the visibles integrated
+    /// and the even hidden layers summed out.
+    /// </summary>
     public double ExactLogPartition()
     {
-        if (EvenStateCount > 1 << 24) throw new InvalidOperationException($"Exact log Z enumerates {EvenStateCount:G3} states of the even layers; use annealed importance sampling.");
+        if (ExactStateCount > 1 << 24) throw new InvalidOperationException($"Exact log Z enumerates {ExactStateCount:G3} states; use annealed importance sampling.");
+        if (Visible == VisibleKind.Gaussian) return ExactLogPartitionGaussian();
         // Mixed-radix digits: one per visible group (its category) or per even-layer unit (a bit).
         var digits = new List<(int Layer, int Start, int Radix)>();
         for (int l = 0; l < LayerCount; l += 2)
@@ -248,7 +298,7 @@ public sealed class Dbm
         }
         var state = NewState();
         double logZ = double.NegativeInfinity;
-        for (long s = 0, count = (long)EvenStateCount; s < count; s++)
+        for (long s = 0, count = (long)ExactStateCount; s < count; s++)
         {
             long rest = s;
             foreach (var (layer, start, radix) in digits)
@@ -264,6 +314,40 @@ public sealed class Dbm
         return logZ;
     }
 
+    // Sum over the odd layers' states of exp(their bias terms) * integral over v of exp(-|v - b_0|^2 / 2 + v'x), x = W_1 h_1,
+    // which is (2 pi)^(n/2) exp(b_0'x + |x|^2 / 2), times prod over even hidden units of (1 + exp(input)).
+    private double ExactLogPartitionGaussian()
+    {
+        var odd = Enumerable.Range(0, LayerCount).Where(l => l % 2 == 1).ToArray();
+        int bits = odd.Sum(l => LayerSizes[l]);
+        var state = NewState();
+        Span<double> input = stackalloc double[LayerSizes.Max()];
+        double logZ = double.NegativeInfinity;
+        for (long s = 0; s < 1L << bits; s++)
+        {
+            int bit = 0;
+            foreach (int l in odd)
+                for (int j = 0; j < LayerSizes[l]; j++) state[l][j] = (s >> bit++) & 1;
+            double term = LogVisibleBiasNormaliser();
+            foreach (int l in odd)
+                for (int j = 0; j < LayerSizes[l]; j++) term += Biases[l][j] * state[l][j];
+            // x_i = input to v_i without its bias.
+            LayerInput(state, 0, input[..LayerSizes[0]]);
+            for (int i = 0; i < LayerSizes[0]; i++)
+            {
+                double x = input[i] - Biases[0][i];
+                term += Biases[0][i] * x + 0.5 * x * x;
+            }
+            for (int l = 2; l < LayerCount; l += 2)
+            {
+                LayerInput(state, l, input[..LayerSizes[l]]);
+                for (int j = 0; j < LayerSizes[l]; j++) term += Activation.Softplus(input[j]);
+            }
+            logZ = Activation.LogAdd(logZ, term);
+        }
+        return logZ;
+    }
+
     /// <summary>
     /// The variational lower bound on log p(v) without log Z: E_q[-E(v, h)] + H(q) for the
     /// mean-field q (subtract log Z for the bound on the log-likelihood).
@@ -271,8 +355,8 @@ public sealed class Dbm
     public double LowerBoundTerm(ReadOnlySpan<double> v, int meanFieldIterations = 10)
     {
         var q = MeanField(v, meanFieldIterations);
-        double value = 0;
-        for (int l = 0; l < LayerCount; l++)
+        double value = VisibleBiasTerm(q[0]);
+        for (int l = 1; l < LayerCount; l++)
             for (int j = 0; j < LayerSizes[l]; j++)
             {
                 value += Biases[l][j] * q[l][j];

@@ -55,6 +55,6 @@ public static partial class PooledTraining
     }
 
     private static double LogPartition(Dbm dbm, TrainingSettings settings, Random publicRandom) =>
-        dbm.EvenStateCount <= 1 << 20 ? dbm.ExactLogPartition()
+        dbm.ExactStateCount <= 1 << 20 ? dbm.ExactLogPartition()
         : settings.AisRuns >= 2 ? AnnealedImportanceSampling.LogPartition(dbm, settings.AisRuns, settings.AisTemperatures, publicRandom).LogPartition : double.NaN;
 }

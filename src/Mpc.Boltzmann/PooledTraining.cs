@@ -24,7 +24,6 @@ public static partial class PooledTraining
         ArgumentNullException.ThrowIfNull(pool);
         if (layers.Count == 0) throw new ArgumentException("Give at least one layer.", nameof(layers));
         if (kind == ModelKind.Rbm && layers.Count != 1) throw new ArgumentException($"An RBM has one layer of hidden units; {layers.Count} were given.", nameof(layers));
-        if (kind == ModelKind.Dbm && visibleKind == VisibleKind.Gaussian) throw new ArgumentException("The DBM has Bernoulli or categorical visible units; for continuous columns use an RBM or DBN.", nameof(visibleKind));
         if (rows.Count == 0) throw new ArgumentException("This party has no rows.", nameof(rows));
         int visible = rows[0].Length;
         for (int i = 0; i < rows.Count; i++)
@@ -117,10 +116,11 @@ public static partial class PooledTraining
         return order![start..end].ToList();
     }
 
+    // The same at every party and in every run: HashCode.Combine would not do, as it is seeded per process.
     private static int[] Shuffle(int rows, int seed, int epoch)
     {
         var order = Enumerable.Range(0, rows).ToArray();
-        new Random(HashCode.Combine(seed, epoch)).Shuffle(order);
+        new Random(unchecked(seed * 1_000_003 + epoch)).Shuffle(order);
         return order;
     }
 

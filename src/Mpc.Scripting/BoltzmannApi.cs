@@ -41,7 +41,6 @@ public sealed class BoltzmannApi
             _ => throw new ArgumentException($"model={model} is not a model: use rbm, dbn or dbm."),
         };
         var encoding = VisibleEncoding.Create(columns, visible, levels);
-        if (kind == ModelKind.Dbm && encoding.Kind == VisibleKind.Gaussian) throw new ArgumentException("visible=gaussian needs model=rbm or dbn; the DBM's visibles are bernoulli or categorical.");
         var sizes = hidden.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(h => int.TryParse(h, out int n) && n > 0 ? n : throw new ArgumentException($"hidden: '{h}' is not a positive number of hidden units.")).ToList();
         if (sizes.Count == 0) throw new ArgumentException("hidden: give at least one layer size.");

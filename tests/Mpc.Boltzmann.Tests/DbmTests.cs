@@ -2,10 +2,10 @@ namespace Mpc.Boltzmann.Tests;
 
 public class DbmTests
 {
-    private static Dbm RandomDbm(int[] sizes, int seed, double scale, int[]? categories = null)
+    private static Dbm RandomDbm(int[] sizes, int seed, double scale, int[]? categories = null, VisibleKind? visible = null)
     {
         var random = new Random(seed);
-        var dbm = new Dbm(sizes, categories);
+        var dbm = new Dbm(sizes, visible ?? (categories is null ? VisibleKind.Bernoulli : VisibleKind.Categorical), categories);
         foreach (var w in dbm.Weights)
             for (int k = 0; k < w.Length; k++) w[k] = scale * (2 * random.NextDouble() - 1);
         foreach (var b in dbm.Biases)
@@ -58,8 +58,48 @@ public class DbmTests
                             for (int j = 0; j < dbm.LayerSizes[l]; j++) negativeEnergy += state[l - 1][i] * dbm.Weights[l - 1][i * dbm.LayerSizes[l] + j] * state[l][j];
                     z += Math.Exp(negativeEnergy);
                 }
-        Assert.Equal(6 * 4, dbm.EvenStateCount);
+        Assert.Equal(6 * 4, dbm.ExactStateCount);
         Assert.Equal(Math.Log(z), dbm.ExactLogPartition(), 10);
+    }
+
+    [Fact]
+    public void GaussianExactLogPartitionEqualsNumericalIntegrationOverTheVisiblesAndEnumerationOfTheHiddens()
+    {
+        var dbm = RandomDbm([2, 3, 2], seed: 7, scale: 0.8, visible: VisibleKind.Gaussian);
+        // Midpoint rule on [-12, 12]^2 (the integrand is a Gaussian bump of unit width: the error is far below the tolerance).
+        const double Step = 0.05;
+        double z = 0;
+        for (long h = 0; h < 1 << 5; h++)
+        {
+            var state = dbm.NewState();
+            for (int j = 0; j < 3; j++) state[1][j] = (h >> j) & 1;
+            for (int j = 0; j < 2; j++) state[2][j] = (h >> (3 + j)) & 1;
+            double hidden = 0;
+            for (int j = 0; j < 3; j++) hidden += dbm.Biases[1][j] * state[1][j];
+            for (int j = 0; j < 2; j++) hidden += dbm.Biases[2][j] * state[2][j];
+            for (int i = 0; i < 3; i++)
+                for (int j = 0; j < 2; j++) hidden += state[1][i] * dbm.Weights[1][i * 2 + j] * state[2][j];
+            var x = new double[2];
+            for (int i = 0; i < 2; i++)
+                for (int j = 0; j < 3; j++) x[i] += dbm.Weights[0][i * 3 + j] * state[1][j];
+            for (double v0 = -12 + Step / 2; v0 < 12; v0 += Step)
+                for (double v1 = -12 + Step / 2; v1 < 12; v1 += Step)
+                {
+                    double e = -0.5 * ((v0 - dbm.Biases[0][0]) * (v0 - dbm.Biases[0][0]) + (v1 - dbm.Biases[0][1]) * (v1 - dbm.Biases[0][1])) + v0 * x[0] + v1 * x[1] + hidden;
+                    z += Math.Exp(e) * Step * Step;
+                }
+        }
+        Assert.Equal(8, dbm.ExactStateCount);
+        Assert.Equal(Math.Log(z), dbm.ExactLogPartition(), 6);
+    }
+
+    [Fact]
+    public void AisLogPartitionIsWithinTwoPercentOfExactOnAGaussianDbm()
+    {
+        var dbm = RandomDbm([6, 8, 5], seed: 9, scale: 0.6, visible: VisibleKind.Gaussian);
+        double exact = dbm.ExactLogPartition();
+        var (estimate, error) = AnnealedImportanceSampling.LogPartition(dbm, 100, 1000, new Random(3));
+        Assert.True(Math.Abs(estimate - exact) <= 0.02 * Math.Abs(exact), $"AIS {estimate} (se {error}) vs exact {exact}");
     }
 
     [Fact]

@@ -71,6 +71,37 @@ public class PooledTrainingTests
     }
 
     [Fact]
+    public async Task APooledGaussianDbmIsTheModelOfTrainingInOnePlaceAndSamplesNearTheDataMeans()
+    {
+        // Standardised-scale data: two clusters in four dimensions, centred at +-1 on the first two columns.
+        var random = new Random(21);
+        var rows = Enumerable.Range(0, 200).Select(i =>
+        {
+            double sign = i % 2 == 0 ? 1 : -1;
+            return new[] { sign + 0.4 * Activation.Gaussian(random), sign + 0.4 * Activation.Gaussian(random), 0.5 + Activation.Gaussian(random) * 0.5, -0.5 + Activation.Gaussian(random) * 0.5 };
+        }).ToArray();
+        var layers = new[] { new LayerSettings(6, Epochs: 30, LearningRate: 0.05, BatchSize: 1000, Chains: 30), new LayerSettings(4, Epochs: 30, LearningRate: 0.05, BatchSize: 1000, Chains: 30) };
+        var settings = new TrainingSettings { Seed = 4, MonitorEvery = 10, FineTuningEpochs = 20, FineTuningBatchSize = 1000, FineTuningLearningRate = 0.02 };
+        var reference = await PooledTraining.TrainAsync(ModelKind.Dbm, rows, VisibleKind.Gaussian, null, layers, settings, new LocalStatisticsPool());
+        var pooled = await LocalHarness.RunAsync<UInt128, TrainedModel>(2, rt =>
+            PooledTraining.TrainAsync(ModelKind.Dbm, rows[(rt.PartyIndex * 100)..((rt.PartyIndex + 1) * 100)], VisibleKind.Gaussian, null, layers, settings, new MpcStatisticsPool<UInt128>(rt, "statistics")),
+            new LocalHarnessOptions { Preprocessing = "dealer" });
+        double worst = reference.Parameters().Zip(pooled[0].Parameters(), (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(worst < 1e-6, $"largest parameter difference {worst}");
+        Assert.Equal(VisibleKind.Gaussian, pooled[0].Dbm!.Visible);
+        Assert.Contains(pooled[0].Monitoring, m => m.Metric == "log-likelihood lower bound" && double.IsFinite(m.Value));
+        var samples = GibbsSampling.Sample(pooled[0], 300, 50, new Random(5));
+        for (int c = 0; c < 4; c++)
+        {
+            double dataMean = rows.Average(r => r[c]), sampleMean = samples.Average(r => r[c]);
+            Assert.True(Math.Abs(dataMean - sampleMean) < 0.3, $"column {c}: data mean {dataMean:F3}, synthetic mean {sampleMean:F3}");
+        }
+        // Conditional sampling keeps a continuous value exactly.
+        var clamp = new[] { 1.25, double.NaN, double.NaN, double.NaN };
+        Assert.All(GibbsSampling.Sample(pooled[0], 20, 10, new Random(6), clamp), s => Assert.Equal(1.25, s[0]));
+    }
+
+    [Fact]
     public async Task APooledCategoricalDbmLearnsTheDependenceBetweenCategoriesAndSamplesOneHotRows()
     {
         // Three categorical variables (3, 4 and 2 levels); the second copies the first (level 3 never occurs) 90% of the time.
