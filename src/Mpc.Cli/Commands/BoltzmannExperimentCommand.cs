@@ -70,7 +70,7 @@ internal static class BoltzmannExperimentCommand
                 ["columns"] = string.Join(",", columns), ["model"] = "dbm", ["hidden"] = setup.Hidden, ["epochs"] = $"{setup.Epochs}", ["fine_tuning_epochs"] = $"{setup.FineTuning}",
                 ["learning_rate"] = Text(setup.LearningRate), ["fine_tuning_learning_rate"] = Text(setup.FineTuningRate),
                 ["batch_size"] = $"{setup.Batch}", ["monitor_every"] = "10", ["ais_runs"] = "0", ["samples"] = $"{all.Count}", ["burn_in"] = $"{setup.BurnIn}",
-                // All parties share this one process here: the secure evaluation's OT state for 20 x 19 party pairs exceeds this machine's memory.
+                // All parties share this one process here: for 20 x 19 party pairs on 2 cores the secure evaluation would take many minutes.
                 ["evaluate"] = n <= SecureEvaluationParties ? "true" : "false",
             };
             var (synthetic, outputs, seconds) = await RunScriptAsync(files, parameters, Path.Combine(directory, $"pooled-{n}"), cancellationToken).ConfigureAwait(false);

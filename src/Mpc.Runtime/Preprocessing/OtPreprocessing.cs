@@ -42,11 +42,13 @@ public sealed partial class OtPreprocessing<T> : IPreprocessing<T>, IDisposable 
         if (channel.PartyCount < 2) throw new ArgumentException(ErrorMessages.PartyCountOutOfRange(channel.PartyCount), nameof(channel));
         _channel = new CountingChannel(channel);
         _cancellation = cancellation;
-        // Batch sizes grow from small (a short session pays little) to a cap that bounds memory.
-        int tripleCap = K == 64 ? 1 << 13 : 1 << 12;
-        _triples = new BatchPool<TripleBatch<T>>(ProduceTriplesAsync, 1024, tripleCap, 2);
-        _binary = new BatchPool<TripleBatch<ulong>>(ProduceBinaryAsync, 256, 1 << 13, 2);
-        _daBits = new BatchPool<DaBitBatch>(ProduceDaBitsAsync, 8192, 1 << 18, 128);
+        // Batch sizes grow from small (a short session pays little) to a cap that bounds memory. A batch runs OT with every
+        // peer at once, so beyond 5 parties the caps shrink with the peers: a party's batch memory stays that of 5 parties.
+        int peers = channel.PartyCount - 1;
+        int Cap(int cap, int granularity) => Math.Max(granularity, (int)((long)cap * Math.Min(peers, 4) / peers) / granularity * granularity);
+        _triples = new BatchPool<TripleBatch<T>>(ProduceTriplesAsync, 1024, Cap(K == 64 ? 1 << 13 : 1 << 12, 2), 2);
+        _binary = new BatchPool<TripleBatch<ulong>>(ProduceBinaryAsync, 256, Cap(1 << 13, 2), 2);
+        _daBits = new BatchPool<DaBitBatch>(ProduceDaBitsAsync, 8192, Cap(1 << 18, 128), 128);
     }
 
     public string Mode => "ot";
