@@ -17,11 +17,11 @@ Parameter("model", ParameterType.Text, "dbm", "rbm, dbn or dbm.");
 Parameter("visible", ParameterType.Text, "bernoulli", "bernoulli (0/1 columns), categorical (one-hot groups over the levels) or gaussian (standardised columns, unit variance).");
 Parameter("levels", ParameterType.Text, "", "visible=categorical: public levels per column, 'column=level|level|...' separated by ';' (a column left out has levels 0|1).");
 Parameter("hidden", ParameterType.Text, "25,15", "Hidden layer sizes, comma-separated (one for an rbm).");
-Parameter("epochs", ParameterType.Integer, "100", "Epochs of each layer's (pre-)training.");
-Parameter("learning_rate", ParameterType.Number, "0.4", "Learning rate of every layer's (pre-)training (of the mean gradient over a batch).");
+Parameter("epochs", ParameterType.NumberList, "100", "Epochs of each layer's (pre-)training: one for all layers, or one per hidden layer.");
+Parameter("learning_rate", ParameterType.NumberList, "0.4", "Learning rate of each layer's (pre-)training (of the mean gradient over a batch): one for all layers, or one per hidden layer.");
 Parameter("fine_tuning_learning_rate", ParameterType.Number, "0.02", "dbm: learning rate of mean-field fine-tuning.");
 Parameter("learning_rate_decay", ParameterType.Number, "0.1", "Last epoch's learning rate as a share of the first (hyperbolic decay; 1: constant).");
-Parameter("batch_size", ParameterType.Integer, "50", "Pooled (expected) batch size.");
+Parameter("batch_size", ParameterType.NumberList, "50", "Pooled (expected) batch size: one for all layers, or one per hidden layer; dbm fine-tuning uses the first.");
 Parameter("fine_tuning_epochs", ParameterType.Integer, "50", "dbm: epochs of mean-field fine-tuning.");
 Parameter("monitor_every", ParameterType.Integer, "5", "Monitor every this many epochs (0: never).");
 Parameter("reveal", ParameterType.Text, "final", "final (exact pooled sums to the parties; trusted settings) or dp-intermediates (Skellam-noised sums).");
@@ -62,14 +62,14 @@ Run(async mpc =>
         FineTuningEpochs = mpc.Integer("fine_tuning_epochs"),
         FineTuningLearningRate = mpc.Number("fine_tuning_learning_rate"),
         LearningRateDecay = mpc.Number("learning_rate_decay"),
-        FineTuningBatchSize = mpc.Integer("batch_size"),
+        FineTuningBatchSize = (int)mpc.Numbers("batch_size")[0],
         Epsilon = dp ? mpc.Number("epsilon") : null,
         Delta = mpc.Number("delta"),
         ClipNorm = mpc.Number("clip"),
         HonestParties = mpc.Integer("honest_parties"),
     };
-    var fit = await mpc.Boltzmann.Train(mpc.Text("model"), mpc.List("columns"), mpc.Text("visible"), mpc.Text("hidden"), mpc.Integer("epochs"),
-        mpc.Number("learning_rate"), mpc.Integer("batch_size"), mpc.Text("reveal"), settings, holdout: mpc.Number("holdout"), levels: mpc.Text("levels"));
+    var fit = await mpc.Boltzmann.Train(mpc.Text("model"), mpc.List("columns"), mpc.Text("visible"), mpc.Text("hidden"), mpc.Numbers("epochs"),
+        mpc.Numbers("learning_rate"), mpc.Numbers("batch_size"), mpc.Text("reveal"), settings, holdout: mpc.Number("holdout"), levels: mpc.Text("levels"));
     // The model is public to the parties already (they computed it from the pooled sums); the analyst gets it here.
     await mpc.Output("model", mpc.Public(fit.Model.Parameters()));
     await mpc.Output("monitoring", mpc.Public(BoltzmannApi.MonitoringSeries(fit.Model)));

@@ -28,11 +28,24 @@ public sealed class BoltzmannApi
     /// should be standardised; categorical columns take their public <paramref name="levels"/> (see
     /// <see cref="VisibleEncoding"/>). A cell that does not fit stops the session naming file, row and column.
     /// </summary>
-    public async Task<BoltzmannFit> Train(string model, IReadOnlyList<string> columns, string visible, string hidden, int epochs, double learningRate, int batchSize,
-        string reveal, TrainingSettings settings, string exactOutput = "pooled_sums", string privateOutput = "noised_sums", double holdout = 0, string levels = "")
+    public Task<BoltzmannFit> Train(string model, IReadOnlyList<string> columns, string visible, string hidden, int epochs, double learningRate, int batchSize,
+        string reveal, TrainingSettings settings, string exactOutput = "pooled_sums", string privateOutput = "noised_sums", double holdout = 0, string levels = "") =>
+        Train(model, columns, visible, hidden, [epochs], [learningRate], [batchSize], reveal, settings, exactOutput, privateOutput, holdout, levels);
+
+    /// <summary>
+    /// As the other overload, with per-layer settings as DataSHIELD's <c>ds.bm.defineLayer</c>: <paramref name="epochs"/>,
+    /// <paramref name="learningRates"/> and <paramref name="batchSizes"/> each give one value for every layer or one per
+    /// hidden layer, in the order of <paramref name="hidden"/>.
+    /// </summary>
+    public async Task<BoltzmannFit> Train(string model, IReadOnlyList<string> columns, string visible, string hidden, IReadOnlyList<double> epochs,
+        IReadOnlyList<double> learningRates, IReadOnlyList<double> batchSizes, string reveal, TrainingSettings settings, string exactOutput = "pooled_sums",
+        string privateOutput = "noised_sums", double holdout = 0, string levels = "")
     {
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(epochs);
+        ArgumentNullException.ThrowIfNull(learningRates);
+        ArgumentNullException.ThrowIfNull(batchSizes);
         var kind = model switch
         {
             "rbm" => ModelKind.Rbm,
@@ -44,9 +57,19 @@ public sealed class BoltzmannApi
         var sizes = hidden.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(h => int.TryParse(h, out int n) && n > 0 ? n : throw new ArgumentException($"hidden: '{h}' is not a positive number of hidden units.")).ToList();
         if (sizes.Count == 0) throw new ArgumentException("hidden: give at least one layer size.");
-        if (epochs < 0 || epochs > 10000 || !(learningRate > 0) || batchSize < 1) throw new ArgumentException("epochs must be between 0 and 10000, learning_rate positive and batch_size at least 1.");
+        double PerLayer(IReadOnlyList<double> values, string name, int layer) =>
+            values.Count == 1 ? values[0] : values.Count == sizes.Count ? values[layer]
+            : throw new ArgumentException($"{name}: give one value, or one per hidden layer ({sizes.Count}); {values.Count} were given.");
+        var layers = new List<LayerSettings>();
+        for (int l = 0; l < sizes.Count; l++)
+        {
+            double epochCount = PerLayer(epochs, "epochs", l), rate = PerLayer(learningRates, "learning_rate", l), batch = PerLayer(batchSizes, "batch_size", l);
+            if (!(epochCount is >= 0 and <= 10000) || epochCount != Math.Floor(epochCount)) throw new ArgumentException($"epochs of layer {l + 1}: {epochCount} is not a whole number between 0 and 10000.");
+            if (!(rate > 0)) throw new ArgumentException($"learning_rate of layer {l + 1}: {rate} is not positive.");
+            if (!(batch is >= 1 and <= int.MaxValue) || batch != Math.Floor(batch)) throw new ArgumentException($"batch_size of layer {l + 1}: {batch} is not a whole number of at least 1.");
+            layers.Add(new LayerSettings(sizes[l], (int)epochCount, rate, (int)batch));
+        }
         if (!(holdout is >= 0 and < 1)) throw new ArgumentException($"holdout={holdout}: the share of each party's rows kept out of training must lie in [0, 1).");
-        var layers = sizes.Select(n => new LayerSettings(n, epochs, learningRate, batchSize)).ToList();
         var (rows, held) = Split(encoding.Rows(_context.Dataset), holdout, settings.Seed);
         if (rows.Count == 0) throw new ArgumentException($"holdout={holdout} leaves no rows to train on at {_context.Dataset.Source}.");
         switch (reveal)

@@ -304,6 +304,9 @@ public class ScriptSessionTests
         var bad = await Assert.ThrowsAsync<ProtocolAbortedException>(() => federation.Client().RunAsync(script, script.Source,
             new Dictionary<string, string>(parameters) { ["model"] = "rbm", ["hidden"] = "0" }, null, default));
         Assert.Contains("hidden: '0' is not a positive number of hidden units.", bad.Message, StringComparison.Ordinal);
+        var layers = await Assert.ThrowsAsync<ProtocolAbortedException>(() => federation.Client().RunAsync(script, script.Source,
+            new Dictionary<string, string>(parameters) { ["epochs"] = "1,2,3" }, null, default));
+        Assert.Contains("epochs: give one value, or one per hidden layer (2); 3 were given.", layers.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -324,7 +327,7 @@ public class ScriptSessionTests
         string[] Arguments(string levels, string output) =>
         [
             "local", script, "-d", sites[0], "-d", sites[1], "-p", "columns=sex,age_group,ecog,one_year", "-p", "visible=categorical", "-p", $"levels={levels}",
-            "-p", "hidden=8,4", "-p", "epochs=5", "-p", "fine_tuning_epochs=3", "-p", "samples=40", "-p", "burn_in=10", "-p", "condition=sex=female", "-p", "monitor_every=0",
+            "-p", "hidden=8,4", "-p", "epochs=5,3", "-p", "learning_rate=0.4,0.2", "-p", "fine_tuning_epochs=3", "-p", "samples=40", "-p", "burn_in=10", "-p", "condition=sex=female", "-p", "monitor_every=0",
             "--json", Path.Combine(folder, "result.json"), "--out", output,
         ];
         using (var run = MpcProcess.Start(Arguments(Levels, Path.Combine(folder, "out"))))
