@@ -110,6 +110,20 @@ internal static class DemoCommand
         Console.WriteLine();
         Console.WriteLine("Boltzmann machines (small version of 'mpc boltzmann-experiment'):");
         await BoltzmannExperimentCommand.RunAsync(Path.Combine(outputDirectory, "boltzmann"), quick: true, [1, 2, 5], [2], 5, Console.Out, cancellationToken).ConfigureAwait(false);
+        // Synthetic patients with categorical columns: one DBM pooled over the parties, sampled conditionally on sex.
+        var categorical = ProtocolReference.Resolve(Path.Combine(AppContext.BaseDirectory, "protocols", "boltzmann-machine.csx"));
+        string patients = Path.Combine(outputDirectory, "synthetic-patients");
+        var patientFiles = Split(Path.Combine(AppContext.BaseDirectory, "examples", "data", "lung-categorical.csv"), parties, Path.Combine(patients, "sites"));
+        var patientParameters = new Dictionary<string, string>
+        {
+            ["columns"] = "sex,age_group,ecog,one_year", ["visible"] = "categorical", ["levels"] = "sex=female|male; age_group=<60|60-69|70+; ecog=0|1|2|3; one_year=alive|dead|censored",
+            ["model"] = "dbm", ["hidden"] = "12,6", ["epochs"] = "40", ["fine_tuning_epochs"] = "20", ["batch_size"] = "25", ["samples"] = "200", ["burn_in"] = "50", ["condition"] = "sex=female",
+        };
+        var synthetic = await LocalFederation.RunAsync(categorical.Protocol, categorical.ScriptSource, patientFiles, patientParameters, ProtocolReference.Catalog, loggers, progress, TimeSpan.FromSeconds(120), cancellationToken,
+            Path.Combine(sessions, "boltzmann-categorical")).ConfigureAwait(false);
+        BoltzmannFiles.TryWrite(synthetic, patients);
+        Console.WriteLine();
+        Console.WriteLine($"Synthetic patients (categorical DBM pooled over {parties} parties, sampled given sex=female): {synthetic.Seconds:F1} s; {Path.Combine(patients, "synthetic.csv")}, monitoring.png");
         string json = Path.Combine(outputDirectory, "results.json");
         await File.WriteAllTextAsync(json, JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }), cancellationToken).ConfigureAwait(false);
         // Every session left signed transcripts; audit each one against the roster it ran with.
