@@ -67,11 +67,23 @@ public sealed class ScriptProtocol : IProtocolDefinition
         }
     }
 
-    public IReadOnlyList<string>? Labels(string output, ProtocolParameters parameters) =>
-        _declarations.OutputLabels.TryGetValue(output, out var labels) ? labels(new ScriptParameters(parameters)) : null;
+    // The declarations' lambdas tick the guard armed when the script was compiled; a cached script may run them much later, so each call gets its own limit.
+    public IReadOnlyList<string>? Labels(string output, ProtocolParameters parameters)
+    {
+        if (!_declarations.OutputLabels.TryGetValue(output, out var labels)) return null;
+        _declarations.Guard.Arm(DeclarationLimit);
+        return labels(new ScriptParameters(parameters));
+    }
 
-    public IReadOnlyDictionary<string, double[]> Derive(IReadOnlyDictionary<string, double[]> outputs, ProtocolParameters parameters) =>
-        _declarations.Derivation?.Invoke(outputs, new ScriptParameters(parameters)) ?? new Dictionary<string, double[]>();
+    public IReadOnlyDictionary<string, double[]> Derive(IReadOnlyDictionary<string, double[]> outputs, ProtocolParameters parameters)
+    {
+        if (_declarations.Derivation is null) return new Dictionary<string, double[]>();
+        _declarations.Guard.Arm(DeclarationLimit);
+        return _declarations.Derivation(outputs, new ScriptParameters(parameters));
+    }
+
+    /// <summary>The guard of the declarations' lambdas (labels, derivations), for tests.</summary>
+    internal ScriptGuard DeclarationGuard => _declarations.Guard;
 
     private ScriptGlobals Declare()
     {

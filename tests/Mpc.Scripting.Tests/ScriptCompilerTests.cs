@@ -140,4 +140,21 @@ public class ScriptCompilerTests
         }
         Assert.InRange(watch.Elapsed.TotalSeconds, 0, 5);
     }
+
+    [Fact]
+    public void LabelsAndDerivationsOfACachedScriptStillRunLongAfterItWasCompiled()
+    {
+        // A daemon compiles a script once and caches it; its label and derivation lambdas (block bodies tick the guard) must not inherit the compile-time deadline.
+        var script = ScriptCompiler.Compile(Header + """
+            Output("twice", OutputKind.Derived, "Twice the total.");
+            Label("total", p => { return new[] { p.Text("column") }; });
+            Derive((outputs, p) => { return new Dictionary<string, double[]> { ["twice"] = outputs["total"].Select(v => 2 * v).ToArray() }; });
+            Run(async mpc => await mpc.Output("total", mpc.Public(1)));
+            """, "cached", "cached.csx");
+        script.DeclarationGuard.Arm(TimeSpan.Zero);
+        Thread.Sleep(20);
+        var parameters = ProtocolParameters.Bind(script.Parameters, new Dictionary<string, string> { ["column"] = "age" });
+        Assert.Equal(["age"], script.Labels("total", parameters));
+        Assert.Equal([6.0], script.Derive(new Dictionary<string, double[]> { ["total"] = [3] }, parameters)["twice"]);
+    }
 }
