@@ -62,7 +62,8 @@ Run(async mpc =>
         FineTuningEpochs = mpc.Integer("fine_tuning_epochs"),
         FineTuningLearningRate = mpc.Number("fine_tuning_learning_rate"),
         LearningRateDecay = mpc.Number("learning_rate_decay"),
-        FineTuningBatchSize = (int)mpc.Numbers("batch_size")[0],
+        // An empty list is refused by Train, naming batch_size.
+        FineTuningBatchSize = (int)mpc.Numbers("batch_size").DefaultIfEmpty(1).First(),
         Epsilon = dp ? mpc.Number("epsilon") : null,
         Delta = mpc.Number("delta"),
         ClipNorm = mpc.Number("clip"),

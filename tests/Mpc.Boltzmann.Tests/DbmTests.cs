@@ -13,6 +13,18 @@ public class DbmTests
         return dbm;
     }
 
+    // -E = sum_l b_l'h_l + sum_l h_{l-1}' W_l h_l, written out from the definition (the reference the enumerations use).
+    private static double NegativeEnergy(Dbm dbm, double[][] state)
+    {
+        double value = 0;
+        for (int l = 0; l < dbm.LayerCount; l++)
+            for (int j = 0; j < dbm.LayerSizes[l]; j++) value += dbm.Biases[l][j] * state[l][j];
+        for (int l = 1; l < dbm.LayerCount; l++)
+            for (int i = 0; i < dbm.LayerSizes[l - 1]; i++)
+                for (int j = 0; j < dbm.LayerSizes[l]; j++) value += state[l - 1][i] * dbm.Weights[l - 1][i * dbm.LayerSizes[l] + j] * state[l][j];
+        return value;
+    }
+
     [Fact]
     public void ExactLogPartitionEqualsEnumerationOfEveryLayer()
     {
@@ -24,13 +36,7 @@ public class DbmTests
             int bit = 0;
             foreach (var layer in state)
                 for (int j = 0; j < layer.Length; j++) layer[j] = (s >> bit++) & 1;
-            double negativeEnergy = 0;
-            for (int l = 0; l < 3; l++)
-                for (int j = 0; j < dbm.LayerSizes[l]; j++) negativeEnergy += dbm.Biases[l][j] * state[l][j];
-            for (int l = 1; l < 3; l++)
-                for (int i = 0; i < dbm.LayerSizes[l - 1]; i++)
-                    for (int j = 0; j < dbm.LayerSizes[l]; j++) negativeEnergy += state[l - 1][i] * dbm.Weights[l - 1][i * dbm.LayerSizes[l] + j] * state[l][j];
-            z += Math.Exp(negativeEnergy);
+            z += Math.Exp(NegativeEnergy(dbm, state));
         }
         Assert.Equal(Math.Log(z), dbm.ExactLogPartition(), 10);
     }
@@ -50,13 +56,7 @@ public class DbmTests
                     state[0][3 + b] = 1;
                     for (int j = 0; j < 3; j++) state[1][j] = (h >> j) & 1;
                     for (int j = 0; j < 2; j++) state[2][j] = (h >> (3 + j)) & 1;
-                    double negativeEnergy = 0;
-                    for (int l = 0; l < 3; l++)
-                        for (int j = 0; j < dbm.LayerSizes[l]; j++) negativeEnergy += dbm.Biases[l][j] * state[l][j];
-                    for (int l = 1; l < 3; l++)
-                        for (int i = 0; i < dbm.LayerSizes[l - 1]; i++)
-                            for (int j = 0; j < dbm.LayerSizes[l]; j++) negativeEnergy += state[l - 1][i] * dbm.Weights[l - 1][i * dbm.LayerSizes[l] + j] * state[l][j];
-                    z += Math.Exp(negativeEnergy);
+                    z += Math.Exp(NegativeEnergy(dbm, state));
                 }
         Assert.Equal(6 * 4, dbm.ExactStateCount);
         Assert.Equal(Math.Log(z), dbm.ExactLogPartition(), 10);
