@@ -79,31 +79,8 @@ public static class Comparison
     }
 
     /// <summary>
-    /// Step bits t[i * J + j] = [x_i &gt;= thresholds_j] for J public thresholds, all in one batch
-    /// (the rounds of one comparison).
-    /// </summary>
-    internal static async Task<T[]> AtLeastRawAsync<T>(MpcRuntime<T> runtime, T[] x, T[] thresholds)
-        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
-    {
-        int n = x.Length, J = thresholds.Length;
-        var differences = new T[checked(n * J)];
-        unchecked
-        {
-            for (int i = 0; i < n; i++)
-                for (int j = 0; j < J; j++)
-                    differences[i * J + j] = runtime.IsLeader ? x[i] - thresholds[j] : x[i];
-        }
-        var below = await LessThanZeroRawAsync(runtime, differences).ConfigureAwait(false);
-        unchecked
-        {
-            for (int i = 0; i < below.Length; i++) below[i] = (runtime.IsLeader ? T.One : T.Zero) - below[i];
-        }
-        return below;
-    }
-
-    /// <summary>
     /// Sum over positions q of onehot_q * c_q, where position q (0..J) holds x in
-    /// [threshold_(q-1), threshold_q) given step bits t from <see cref="AtLeastRawAsync"/>:
+    /// [threshold_(q-1), threshold_q) given step bits t from <see cref="BitDecomposition"/>:
     /// c_0 + sum_j t_j (c_(j+1) - c_j). Local.
     /// </summary>
     internal static T[] StepSum<T>(MpcRuntime<T> runtime, T[] steps, int n, ReadOnlySpan<T> coefficients)
@@ -224,7 +201,7 @@ public static class Comparison
         return result;
     }
 
-    private static async Task<(T[] Opened, Preprocessing.MaskedBits<T> Mask)> MaskAndOpenAsync<T>(MpcRuntime<T> runtime, T[] x)
+    internal static async Task<(T[] Opened, Preprocessing.MaskedBits<T> Mask)> MaskAndOpenAsync<T>(MpcRuntime<T> runtime, T[] x)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         var mask = await runtime.Preprocessing.GetMaskedBitsAsync(x.Length, runtime.Cancellation).ConfigureAwait(false);

@@ -7,12 +7,13 @@ namespace Mpc.Runtime.Protocols;
 /// Secure exponential e^x.
 /// </summary>
 /// <remarks>
-/// Method: e^x = 2^z with z = x log2(e), split into integer and fractional parts by comparisons
-/// (as in Aly and Smart, "Benchmarking Privacy Preserving Scientific Operations", ACNS 2019, who
-/// use bit decomposition instead): step bits [z &gt;= j] for the integers j in range give
+/// Method: e^x = 2^z with z = x log2(e), split into integer and fractional parts by bit
+/// decomposition (as in Aly and Smart, "Benchmarking Privacy Preserving Scientific Operations",
+/// ACNS 2019): the step bits [z &gt;= j] for the integers j in range come from the integer bits of
+/// z (<see cref="BitDecomposition"/>, one masked opening instead of one comparison per j) and give
 /// i = floor(z) exactly and 2^i as a linear combination, fr = z - i lies in [0, 1), and 2^fr is a
-/// Taylor polynomial of degree d chosen so its error is below 2^-(f+1) (d = 9 for f = 16, 16 for
-/// f = 40), evaluated by Horner's rule. e^x = 2^i * 2^fr.
+/// polynomial of degree d chosen so its error is below 2^-(f+1) (the Chebyshev interpolant in
+/// u = 1 - 2 fr: d = 4 for f = 16, 9 for f = 40), evaluated by Horner's rule. e^x = 2^i * 2^fr.
 /// Input range: x in [-(f+1) ln 2, (k-2f-3) ln 2), i.e. [-11.8, 20.1) for Z_2^64 with f = 16 and
 /// [-28.4, 31.2) for Z_2^128 with f = 40. Below the range the result is 0 (the true value is
 /// under one unit 2^-f); above it the result is undefined.
@@ -51,9 +52,17 @@ public static class Exponential
 
         // Thresholds j = minExponent+1 .. maxExponent; position q means floor(z) = minExponent + q.
         int positions = maxExponent - minExponent + 1;
-        var thresholds = new T[positions - 1];
-        for (int q = 1; q < positions; q++) thresholds[q - 1] = RingArithmetic<T>.FromInt64(minExponent + q) << f;
-        var steps = await Comparison.AtLeastRawAsync(runtime, z, thresholds).ConfigureAwait(false);
+        // [z >= (minExponent + q) 2^f] = [z - minExponent 2^f >= q 2^f]: step bits from the integer bits of the shifted z.
+        var shifted = (T[])z.Clone();
+        if (runtime.IsLeader)
+        {
+            T offset = RingArithmetic<T>.FromInt64(minExponent) << f;
+            unchecked
+            {
+                for (int i = 0; i < n; i++) shifted[i] -= offset;
+            }
+        }
+        var steps = await BitDecomposition.AtLeastMultiplesRawAsync(runtime, shifted, f, positions).ConfigureAwait(false);
         var integerPart = new T[positions];
         var power = new T[positions];
         for (int q = 0; q < positions; q++)
@@ -69,33 +78,16 @@ public static class Exponential
         return await FixedPointKernels.MultiplyTruncateAsync(runtime, pow2Integer, pow2Fraction, f).ConfigureAwait(false);
     }
 
-    // Horner's rule on the Taylor series of 2^t = e^(t ln 2) for t in [0, 1).
+    // 2^t for t in [0, 1) as a polynomial in u = 1 - 2t in (-1, 1]: the Chebyshev interpolant of 2^((1 - u) / 2), by Horner's rule.
     private static async Task<T[]> PowerOfTwoFractionAsync<T>(MpcRuntime<T> runtime, T[] t)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         int f = runtime.Format.FractionalBits;
-        int degree = TaylorDegree(f);
-        var coefficients = new double[degree + 1];
-        double term = 1;
-        for (int i = 0; i <= degree; i++)
-        {
-            coefficients[i] = term;
-            term *= Math.Log(2) / (i + 1);
-        }
-        return await FixedPointKernels.PolynomialAsync(runtime, t, coefficients).ConfigureAwait(false);
+        var u = FixedPointKernels.AffinePublic(runtime, t, 1.0, 2);
+        return await FixedPointKernels.PolynomialAsync(runtime, u, FractionPolynomial(f)).ConfigureAwait(false);
     }
 
-    // Smallest d with the Lagrange remainder 2 (ln 2)^(d+1) / (d+1)! below 2^-(f+1).
-    private static int TaylorDegree(int fractionalBits)
-    {
-        double target = Math.Pow(2, -(fractionalBits + 1));
-        double remainder = 2 * Math.Log(2);
-        int d = 0;
-        while (remainder >= target)
-        {
-            d++;
-            remainder *= Math.Log(2) / (d + 1);
-        }
-        return d;
-    }
+    /// <summary>Monomial coefficients in u of the interpolant of 2^((1 - u) / 2) on [-1, 1] within 2^-(f+1).</summary>
+    internal static double[] FractionPolynomial(int fractionalBits) =>
+        FixedPointKernels.ChebyshevPolynomial(u => Math.Pow(2, (1 - u) / 2), Math.Pow(2, -(fractionalBits + 1)));
 }

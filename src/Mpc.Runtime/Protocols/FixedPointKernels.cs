@@ -77,7 +77,62 @@ internal static class FixedPointKernels
         return iterations;
     }
 
-    /// <summary>The public thresholds 2^0 .. 2^(count-1) as ring elements.</summary>
-    public static T[] PowersOfTwo<T>(int count) where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> =>
-        Enumerable.Range(0, count).Select(RingArithmetic<T>.PowerOfTwo).ToArray();
+    /// <summary>
+    /// Monomial coefficients of the Chebyshev interpolant of a smooth function on [-1, 1] of the lowest degree (up to 40)
+    /// whose error on a fine grid is below target.
+    /// </summary>
+    internal static double[] ChebyshevPolynomial(Func<double, double> function, double target)
+    {
+        for (int degree = 1; ; degree++)
+        {
+            var coefficients = ChebyshevInterpolant(function, degree);
+            double worst = 0;
+            for (int g = 0; g <= 4000; g++)
+            {
+                double s = -1 + g / 2000.0;
+                double value = 0;
+                for (int i = degree; i >= 0; i--) value = value * s + coefficients[i];
+                worst = Math.Max(worst, Math.Abs(value - function(s)));
+            }
+            if (worst < target || degree == 40) return coefficients;
+        }
+    }
+
+    // Interpolation at the Chebyshev nodes of the first kind, converted to monomial coefficients (well conditioned for the functions used here: the coefficients fall quickly).
+    private static double[] ChebyshevInterpolant(Func<double, double> function, int degree)
+    {
+        int nodes = degree + 1;
+        var c = new double[nodes];
+        for (int j = 0; j < nodes; j++)
+        {
+            double sum = 0;
+            for (int i = 0; i < nodes; i++)
+            {
+                double theta = Math.PI * (i + 0.5) / nodes;
+                sum += function(Math.Cos(theta)) * Math.Cos(j * theta);
+            }
+            c[j] = 2.0 * sum / nodes;
+        }
+        c[0] /= 2;
+        // T_0 = 1, T_1 = s, T_{j+1} = 2 s T_j - T_{j-1}, as monomial coefficient vectors.
+        var monomial = new double[nodes];
+        var previous = new double[nodes];
+        var current = new double[nodes];
+        previous[0] = 1;
+        if (nodes > 1) current[1] = 1;
+        for (int j = 0; j < nodes; j++)
+        {
+            var basis = j == 0 ? previous : current;
+            for (int i = 0; i < nodes; i++) monomial[i] += c[j] * basis[i];
+            if (j >= 1 && j + 1 < nodes)
+            {
+                var next = new double[nodes];
+                for (int i = 0; i + 1 < nodes; i++) next[i + 1] = 2 * current[i];
+                for (int i = 0; i < nodes; i++) next[i] -= previous[i];
+                previous = current;
+                current = next;
+            }
+        }
+        return monomial;
+    }
 }

@@ -8,7 +8,7 @@ namespace Mpc.Runtime.Protocols;
 /// </summary>
 /// <remarks>
 /// Method: the normalisation of <see cref="Reciprocal"/> (Catrina and Saxena, FC 2010) gives, from one
-/// batch of comparisons [X &gt;= 2^j] on X = x 2^f, the leading-bit position j* as a linear combination of
+/// batch of step bits [X &gt;= 2^j] (one bit decomposition) on X = x 2^f, the leading-bit position j* as a linear combination of
 /// the step bits and Y = X / 2^(j*+1) in [0.5, 1). Then ln x = ln Y + (j* + 1 - f) ln 2, with ln Y a
 /// polynomial in s = 4Y - 3 in [-1, 1): the Chebyshev interpolant of ln(0.75 (1 + s/3)), of the lowest
 /// degree whose error is below 2^-(f+1) (6 for f = 16, 15 for f = 40), evaluated by Horner's rule (as
@@ -16,7 +16,7 @@ namespace Mpc.Runtime.Protocols;
 /// Input range: 2^-f &lt;= x &lt; 2^(k-2f-3), as the reciprocal; the overload with a range compares only
 /// against the powers of two in it. Inputs outside the range (0 and negatives included) give wrong results.
 /// Accuracy: absolute error below (degree + 2) 2^-f.
-/// Cost: one batch of comparisons (one per power of two in range), then 1 + degree multiplications in sequence.
+/// Cost: one bit decomposition, then 1 + degree multiplications in sequence.
 /// </remarks>
 public static class Logarithm
 {
@@ -53,12 +53,12 @@ public static class Logarithm
         int k = RingArithmetic<T>.Bits, f = runtime.Format.FractionalBits, n = x.Length;
         int m = k - f - 3;
         // Threshold 2^low is passed by every input in range; comparing from low + 1 leaves position 0 for [2^low, 2^(low+1)).
-        var thresholds = Enumerable.Range(low + 1, high - low - 1).Select(RingArithmetic<T>.PowerOfTwo).ToArray();
-        var steps = await Comparison.AtLeastRawAsync(runtime, x, thresholds).ConfigureAwait(false);
+        int count = Math.Max(0, high - low - 1);
+        var steps = await BitDecomposition.AtLeastPowersOfTwoRawAsync(runtime, x, low + 1, high).ConfigureAwait(false);
         // Position q: X in [2^(low+q), 2^(low+q+1)), so V = 2^(M-1-low-q) and the exponent is low + q + 1 - f.
-        var scales = new T[thresholds.Length + 1];
-        var exponents = new T[thresholds.Length + 1];
-        for (int q = 0; q <= thresholds.Length; q++)
+        var scales = new T[count + 1];
+        var exponents = new T[count + 1];
+        for (int q = 0; q <= count; q++)
         {
             scales[q] = RingArithmetic<T>.PowerOfTwo(m - 1 - low - q);
             exponents[q] = FixedPointFormat.EncodeConstant<T>((low + q + 1 - f) * Math.Log(2), f);
@@ -78,60 +78,6 @@ public static class Logarithm
     }
 
     /// <summary>Monomial coefficients in s of the Chebyshev interpolant of ln(0.75 (1 + s/3)) on [-1, 1], of the lowest degree within 2^-(f+1).</summary>
-    internal static double[] MantissaPolynomial(int fractionalBits)
-    {
-        double target = Math.Pow(2, -(fractionalBits + 1));
-        static double Function(double s) => Math.Log(0.75 * (1 + s / 3));
-        for (int degree = 1; ; degree++)
-        {
-            var coefficients = ChebyshevInterpolant(Function, degree);
-            double worst = 0;
-            for (int g = 0; g <= 4000; g++)
-            {
-                double s = -1 + g / 2000.0;
-                double value = 0;
-                for (int i = degree; i >= 0; i--) value = value * s + coefficients[i];
-                worst = Math.Max(worst, Math.Abs(value - Function(s)));
-            }
-            if (worst < target || degree == 40) return coefficients;
-        }
-    }
-
-    // Interpolation at the Chebyshev nodes of the first kind, converted to monomial coefficients (well conditioned here: they fall like 3^-i).
-    private static double[] ChebyshevInterpolant(Func<double, double> function, int degree)
-    {
-        int nodes = degree + 1;
-        var c = new double[nodes];
-        for (int j = 0; j < nodes; j++)
-        {
-            double sum = 0;
-            for (int i = 0; i < nodes; i++)
-            {
-                double theta = Math.PI * (i + 0.5) / nodes;
-                sum += function(Math.Cos(theta)) * Math.Cos(j * theta);
-            }
-            c[j] = 2.0 * sum / nodes;
-        }
-        c[0] /= 2;
-        // T_0 = 1, T_1 = s, T_{j+1} = 2 s T_j - T_{j-1}, as monomial coefficient vectors.
-        var monomial = new double[nodes];
-        var previous = new double[nodes];
-        var current = new double[nodes];
-        previous[0] = 1;
-        if (nodes > 1) current[1] = 1;
-        for (int j = 0; j < nodes; j++)
-        {
-            var basis = j == 0 ? previous : current;
-            for (int i = 0; i < nodes; i++) monomial[i] += c[j] * basis[i];
-            if (j >= 1 && j + 1 < nodes)
-            {
-                var next = new double[nodes];
-                for (int i = 0; i + 1 < nodes; i++) next[i + 1] = 2 * current[i];
-                for (int i = 0; i < nodes; i++) next[i] -= previous[i];
-                previous = current;
-                current = next;
-            }
-        }
-        return monomial;
-    }
+    internal static double[] MantissaPolynomial(int fractionalBits) =>
+        FixedPointKernels.ChebyshevPolynomial(s => Math.Log(0.75 * (1 + s / 3)), Math.Pow(2, -(fractionalBits + 1)));
 }

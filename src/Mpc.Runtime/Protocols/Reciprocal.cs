@@ -9,7 +9,7 @@ namespace Mpc.Runtime.Protocols;
 /// <remarks>
 /// Method: normalisation then Newton-Raphson (Catrina and Saxena, "Secure Computation with
 /// Fixed-Point Numbers", FC 2010). With X = x * 2^f and M = k - f - 3, the parties compute the
-/// step bits [X &gt;= 2^j] for j &lt; M in one batch of comparisons; these give the one-hot position of
+/// step bits [X &gt;= 2^j] for j &lt; M from one bit decomposition (<see cref="BitDecomposition"/>); these give the one-hot position of
 /// X's leading bit and hence V = 2^(M-1-j*) as a linear combination, so Y = X V / 2^M lies in
 /// [0.5, 1). Newton's iteration for 1/Y starts at 2.9142 - 2Y and runs until the relative error is
 /// below 2^-(f+2) (3 steps for f = 16, 4 for f = 40); finally 1/x = W V 2^(f-M).
@@ -17,7 +17,8 @@ namespace Mpc.Runtime.Protocols;
 /// for Z_2^128 with f = 40, which covers at-risk counts from 1 to 10^6 with room to spare.
 /// Accuracy: relative error below 2^-(f-3) plus an absolute error of at most 2^-f (from the last
 /// truncation). Non-positive inputs yield 0.
-/// Cost: M comparisons an element (one batch, 8-9 rounds), then 2 + 2*iterations multiplications.
+/// Cost: one bit decomposition an element (one masked opening, about 1,000 AND gates for k = 128,
+/// about 17 rounds), then 2 + 2*iterations multiplications.
 /// </remarks>
 public static class Reciprocal
 {
@@ -33,8 +34,8 @@ public static class Reciprocal
 
     /// <summary>
     /// 1/x for x known to lie in [minimum, maximum] or to be 0 (which yields 0): the normalisation
-    /// only compares against the powers of two in that range, so counts from 1 to 10^6 need 21
-    /// comparisons instead of k - f - 3. Inputs outside the range give wrong results.
+    /// only tests the powers of two in that range (counts from 1 to 10^6: 21 step bits instead of
+    /// k - f - 3). Inputs outside the range give wrong results.
     /// </summary>
     public static async Task<Secret<T>> ComputeAsync<T>(MpcRuntime<T> runtime, Secret<T> x, double minimum, double maximum)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
@@ -66,11 +67,11 @@ public static class Reciprocal
     {
         int k = RingArithmetic<T>.Bits, f = runtime.Format.FractionalBits, n = x.Length;
         int m = k - f - 3;
-        var thresholds = Enumerable.Range(low, high - low).Select(RingArithmetic<T>.PowerOfTwo).ToArray();
-        var steps = await Comparison.AtLeastRawAsync(runtime, x, thresholds).ConfigureAwait(false);
+        int count = Math.Max(0, high - low);
+        var steps = await BitDecomposition.AtLeastPowersOfTwoRawAsync(runtime, x, low, high).ConfigureAwait(false);
         // Position 0 is X < 2^low (V = 0); position q+1 is X in [2^(low+q), 2^(low+q+1)) with V = 2^(M-1-low-q).
-        var coefficients = new T[thresholds.Length + 1];
-        for (int q = 0; q < thresholds.Length; q++) coefficients[q + 1] = RingArithmetic<T>.PowerOfTwo(m - 1 - low - q);
+        var coefficients = new T[count + 1];
+        for (int q = 0; q < count; q++) coefficients[q + 1] = RingArithmetic<T>.PowerOfTwo(m - 1 - low - q);
         var v = Comparison.StepSum(runtime, steps, n, coefficients);
         var y = await FixedPointKernels.MultiplyTruncateAsync(runtime, x, v, m - f).ConfigureAwait(false);
         var w = FixedPointKernels.AffinePublic(runtime, y, 2.9142, 2);

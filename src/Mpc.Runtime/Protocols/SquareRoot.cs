@@ -28,7 +28,7 @@ public static class SquareRoot
         int n = value.Length;
         int m = k - f - 3;
         int mEven = m + (m & 1);
-        var steps = await Comparison.AtLeastRawAsync(runtime, value, FixedPointKernels.PowersOfTwo<T>(m)).ConfigureAwait(false);
+        var steps = await BitDecomposition.AtLeastPowersOfTwoRawAsync(runtime, value, 0, m).ConfigureAwait(false);
         var normaliser = new T[m + 1];
         var rescale = new T[m + 1];
         for (int j = 0; j < m; j++)

@@ -1,0 +1,254 @@
+using System.Numerics;
+using Mpc.Core;
+
+namespace Mpc.Runtime.Protocols;
+
+/// <summary>
+/// The bits of secrets from one masked opening, and the step bits that normalisations need from them.
+/// </summary>
+/// <remarks>
+/// Method: open c = x + r with r from masked bits (edaBits), then x = c - r bit by bit: bit j is
+/// c_j XOR r_j XOR borrow_j, and the borrows are the prefixes of (generate, propagate) pairs
+/// g_j = r_j AND NOT c_j, e_j = NOT(c_j XOR r_j), combined by a Sklansky prefix circuit
+/// (ceil(log2(k-1)) AND rounds, about (k/2) log2 k combines of at most 2 ANDs). This is the
+/// comparison circuit of <see cref="Comparison"/> keeping every prefix instead of only the last
+/// (Catrina and de Hoogh, ESORICS 2010; Damgard, Fitzi, Kiltz, Nielsen, Toft, TCC 2006 for bit decomposition).
+/// Step bits against J public thresholds then cost one decomposition instead of J comparisons:
+/// [x &gt;= 2^j] is NOT sign AND (OR of bits j..k-2) (a suffix scan), and [x &gt;= q 2^s] for q &lt; 2^B
+/// comes from the one-hot code of bits s..s+B-1. Exact for every x in Z_2^k.
+/// </remarks>
+internal static class BitDecomposition
+{
+    /// <summary>XOR-shared bits of every x, bit-sliced: bit j of the n elements in words [j w, (j + 1) w), w = ceil(n / 64).</summary>
+    internal static async Task<ulong[]> DecomposeRawAsync<T>(MpcRuntime<T> runtime, T[] x)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        int k = RingArithmetic<T>.Bits, n = x.Length, w = BitSlicing.WordsFor(n);
+        var (c, mask) = await Comparison.MaskAndOpenAsync(runtime, x).ConfigureAwait(false);
+        var cBits = BitSlicing.Slice<T>(c, k);
+        bool leader = runtime.IsLeader;
+        // Position j < k-1: borrow out of j is g over [0..j] after the scan.
+        int positions = k - 1;
+        var g = new ulong[positions][];
+        var e = new ulong[positions][];
+        for (int j = 0; j < positions; j++)
+        {
+            g[j] = new ulong[w];
+            e[j] = new ulong[w];
+            for (int i = 0; i < w; i++)
+            {
+                ulong r = mask.Bits[j * w + i], cb = cBits[j * w + i];
+                g[j][i] = r & ~cb;
+                e[j][i] = leader ? r ^ ~cb : r;
+            }
+        }
+        await PrefixAsync(runtime, g, e, w).ConfigureAwait(false);
+        var bits = new ulong[k * w];
+        for (int j = 0; j < k; j++)
+            for (int i = 0; i < w; i++)
+            {
+                ulong value = mask.Bits[j * w + i];
+                if (leader) value ^= cBits[j * w + i];
+                if (j > 0) value ^= g[j - 1][i];
+                bits[j * w + i] = value;
+            }
+        return bits;
+    }
+
+    /// <summary>
+    /// Step bits t[i * J + (j - low)] = [x_i &gt;= 2^j] for j in [low, high), reading x in two's complement
+    /// (a negative x passes no threshold), as arithmetic 0/1 shares.
+    /// </summary>
+    internal static async Task<T[]> AtLeastPowersOfTwoRawAsync<T>(MpcRuntime<T> runtime, T[] x, int low, int high)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        int k = RingArithmetic<T>.Bits, n = x.Length, w = BitSlicing.WordsFor(n);
+        if (low < 0 || high > k - 1) throw new ArgumentOutOfRangeException(nameof(high), $"Powers of two 2^{low}..2^{high - 1} do not fit a {k}-bit ring.");
+        int count = Math.Max(0, high - low);
+        if (n == 0 || count == 0) return new T[n * count];
+        var bits = await DecomposeRawAsync(runtime, x).ConfigureAwait(false);
+        bool leader = runtime.IsLeader;
+        // Suffix AND of NOT bit over [j, k-2] for j >= low: scanned as a prefix from the top down.
+        int length = k - 1 - low;
+        var zero = new ulong[length][];
+        for (int p = 0; p < length; p++) zero[p] = Not(bits.AsSpan((k - 2 - p) * w, w), leader);
+        await PrefixAndAsync(runtime, zero, w).ConfigureAwait(false);
+        // step_j = NOT sign AND NOT (all of bits j..k-2 zero), for every j in one batch.
+        var notSign = Not(bits.AsSpan((k - 1) * w, w), leader);
+        var left = new ulong[count * w];
+        var right = new ulong[count * w];
+        for (int q = 0; q < count; q++)
+        {
+            int j = low + q;
+            notSign.CopyTo(left, q * w);
+            Not(zero[k - 2 - j], leader).CopyTo(right, q * w);
+        }
+        var steps = await BinaryCircuits.AndAsync(runtime, left, right).ConfigureAwait(false);
+        return await ToArithmeticAsync(runtime, steps, n, count).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Step bits t[i * (count - 1) + (q - 1)] = [x_i &gt;= q 2^shift] for q = 1 .. count - 1, reading x in two's
+    /// complement (a negative x passes none, one at or above (count - 1) 2^shift passes all), as arithmetic 0/1 shares.
+    /// </summary>
+    internal static async Task<T[]> AtLeastMultiplesRawAsync<T>(MpcRuntime<T> runtime, T[] x, int shift, int count)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        int k = RingArithmetic<T>.Bits, n = x.Length, w = BitSlicing.WordsFor(n);
+        int levels = count <= 1 ? 0 : 64 - BitOperations.LeadingZeroCount((ulong)(count - 1));
+        if (shift < 0 || shift + levels > k - 1) throw new ArgumentOutOfRangeException(nameof(count), $"Multiples up to {count - 1} * 2^{shift} do not fit a {k}-bit ring.");
+        int steps = Math.Max(0, count - 1);
+        if (n == 0 || steps == 0) return new T[n * steps];
+        var bits = await DecomposeRawAsync(runtime, x).ConfigureAwait(false);
+        bool leader = runtime.IsLeader;
+        // high = OR of the bits above the B counted ones (x >= 2^(shift + B)), as NOT of an AND tree of their negations.
+        var above = new List<ulong[]>();
+        for (int j = shift + levels; j < k - 1; j++) above.Add(Not(bits.AsSpan(j * w, w), leader));
+        var noneAbove = above.Count == 0 ? Not(new ulong[w], leader) : await AndTreeAsync(runtime, above, w).ConfigureAwait(false);
+        // saturated = NOT sign AND high passes every step; inRange = NOT sign AND NOT high keeps the one-hot code.
+        var notSign = Not(bits.AsSpan((k - 1) * w, w), leader);
+        var flags = await BinaryCircuits.AndAsync(runtime, [.. notSign, .. notSign], [.. Not(noneAbove, leader), .. noneAbove]).ConfigureAwait(false);
+        var saturated = flags.AsSpan(0, w).ToArray();
+        // One-hot code of the B bits, gated by inRange: doubled one bit at a time.
+        var oneHot = new List<ulong[]> { flags.AsSpan(w, w).ToArray() };
+        for (int b = 0; b < levels; b++)
+        {
+            var bit = bits.AsSpan((shift + b) * w, w).ToArray();
+            var notBit = Not(bit, leader);
+            int size = oneHot.Count;
+            var left = new ulong[2 * size * w];
+            var right = new ulong[2 * size * w];
+            for (int v = 0; v < size; v++)
+            {
+                oneHot[v].CopyTo(left, v * w);
+                notBit.CopyTo(right, v * w);
+                oneHot[v].CopyTo(left, (size + v) * w);
+                bit.CopyTo(right, (size + v) * w);
+            }
+            var products = await BinaryCircuits.AndAsync(runtime, left, right).ConfigureAwait(false);
+            oneHot = Enumerable.Range(0, 2 * size).Select(v => products.AsSpan(v * w, w).ToArray()).ToList();
+        }
+        // [x >= q 2^shift] = saturated XOR (sum over values v >= q of the one-hot): the terms are exclusive.
+        var result = new ulong[steps * w];
+        var suffix = new ulong[w];
+        for (int v = oneHot.Count - 1; v >= 1; v--)
+        {
+            BitSlicing.Xor(suffix, oneHot[v], suffix);
+            if (v <= steps) BitSlicing.Xor(suffix, saturated, result.AsSpan((v - 1) * w, w));
+        }
+        return await ToArithmeticAsync(runtime, result, n, steps).ConfigureAwait(false);
+    }
+
+    // Sklansky prefix over (g, e) pairs in place: afterwards g[p] covers [0..p]. Rounds: ceil(log2 positions).
+    private static async Task PrefixAsync<T>(MpcRuntime<T> runtime, ulong[][] g, ulong[]?[] e, int w)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        int positions = g.Length;
+        for (int span = 1; span < positions; span <<= 1)
+        {
+            var combines = new List<(int P, int Anchor, bool NeedE)>();
+            for (int p = 0; p < positions; p++)
+                if (((p / span) & 1) == 1) combines.Add((p, (p / span) * span - 1, (p / (2 * span)) * 2 * span > 0));
+            int words = combines.Sum(c => c.NeedE ? 2 : 1) * w;
+            var left = new ulong[words];
+            var right = new ulong[words];
+            int at = 0;
+            foreach (var (p, anchor, needE) in combines)
+            {
+                e[p]!.CopyTo(left, at);
+                g[anchor].CopyTo(right, at);
+                at += w;
+                if (!needE) continue;
+                e[p]!.CopyTo(left, at);
+                e[anchor]!.CopyTo(right, at);
+                at += w;
+            }
+            var products = await BinaryCircuits.AndAsync(runtime, left, right).ConfigureAwait(false);
+            at = 0;
+            foreach (var (p, _, needE) in combines)
+            {
+                BitSlicing.Xor(g[p], products.AsSpan(at, w), g[p]);
+                at += w;
+                if (needE)
+                {
+                    e[p] = products.AsSpan(at, w).ToArray();
+                    at += w;
+                }
+                else
+                {
+                    // A prefix from position 0 is final: its propagate bit is never read again.
+                    e[p] = null;
+                }
+            }
+        }
+    }
+
+    // Sklansky prefix AND in place: afterwards a[p] is the AND of a[0..p].
+    private static async Task PrefixAndAsync<T>(MpcRuntime<T> runtime, ulong[][] a, int w)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        int positions = a.Length;
+        for (int span = 1; span < positions; span <<= 1)
+        {
+            var combines = new List<(int P, int Anchor)>();
+            for (int p = 0; p < positions; p++)
+                if (((p / span) & 1) == 1) combines.Add((p, (p / span) * span - 1));
+            var left = new ulong[combines.Count * w];
+            var right = new ulong[combines.Count * w];
+            for (int c = 0; c < combines.Count; c++)
+            {
+                a[combines[c].P].CopyTo(left, c * w);
+                a[combines[c].Anchor].CopyTo(right, c * w);
+            }
+            var products = await BinaryCircuits.AndAsync(runtime, left, right).ConfigureAwait(false);
+            for (int c = 0; c < combines.Count; c++) a[combines[c].P] = products.AsSpan(c * w, w).ToArray();
+        }
+    }
+
+    // AND of all inputs by a balanced tree, one round a level.
+    private static async Task<ulong[]> AndTreeAsync<T>(MpcRuntime<T> runtime, List<ulong[]> nodes, int w)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        while (nodes.Count > 1)
+        {
+            int pairs = nodes.Count / 2;
+            var left = new ulong[pairs * w];
+            var right = new ulong[pairs * w];
+            for (int p = 0; p < pairs; p++)
+            {
+                nodes[2 * p].CopyTo(left, p * w);
+                nodes[2 * p + 1].CopyTo(right, p * w);
+            }
+            var product = await BinaryCircuits.AndAsync(runtime, left, right).ConfigureAwait(false);
+            var next = Enumerable.Range(0, pairs).Select(p => product.AsSpan(p * w, w).ToArray()).ToList();
+            if (nodes.Count % 2 == 1) next.Add(nodes[^1]);
+            nodes = next;
+        }
+        return nodes[0];
+    }
+
+    // XOR-shared NOT: only the leader flips its share.
+    private static ulong[] Not(ReadOnlySpan<ulong> shares, bool leader)
+    {
+        var result = shares.ToArray();
+        if (leader)
+            for (int i = 0; i < result.Length; i++) result[i] = ~result[i];
+        return result;
+    }
+
+    // Bit-sliced step vectors (J blocks of w words) to arithmetic shares in the order i * J + j.
+    private static async Task<T[]> ToArithmeticAsync<T>(MpcRuntime<T> runtime, ulong[] sliced, int n, int count)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        int w = BitSlicing.WordsFor(n);
+        var packed = new ulong[BitSlicing.WordsFor(checked(n * count))];
+        for (int j = 0; j < count; j++)
+            for (int i = 0; i < n; i++)
+                if (BitSlicing.Get(sliced.AsSpan(j * w, w), i))
+                {
+                    int target = i * count + j;
+                    packed[target >> 6] |= 1UL << (target & 63);
+                }
+        return await Comparison.BitsToArithmeticAsync(runtime, packed, n * count).ConfigureAwait(false);
+    }
+}

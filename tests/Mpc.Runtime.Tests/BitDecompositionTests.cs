@@ -1,0 +1,95 @@
+using System.Numerics;
+using Mpc.Core;
+using Mpc.Runtime.Harness;
+using Mpc.Runtime.Protocols;
+
+namespace Mpc.Runtime.Tests;
+
+public class BitDecompositionTests
+{
+    [Theory]
+    [MemberData(nameof(Parties.CountData), MemberType = typeof(Parties))]
+    public async Task DecompositionRecoversEveryBitOfRandomElementsInBothRings(int parties) =>
+        await Property.CheckAsync(nameof(DecompositionRecoversEveryBitOfRandomElementsInBothRings), 2, async (random, _) =>
+        {
+            var small = Enumerable.Range(0, 150).Select(_ => (ulong)random.NextInt64() ^ ((ulong)random.Next(2) << 63)).Concat([0UL, 1UL, ulong.MaxValue, 1UL << 63, (1UL << 63) - 1]).ToArray();
+            await AssertBitsAsync(parties, small);
+            var large = small.Select(v => ((UInt128)(ulong)random.NextInt64() << 64) | v).Concat([UInt128.MaxValue, UInt128.One << 127]).ToArray();
+            await AssertBitsAsync(parties, large);
+        });
+
+    [Theory]
+    [MemberData(nameof(Parties.CountData), MemberType = typeof(Parties))]
+    public async Task PowerOfTwoStepsEqualSignedComparisonsWithEveryThreshold(int parties)
+    {
+        // Around every power of two, zero, negatives and the ends of the signed range.
+        var values = new List<long> { 0, -1, -2, long.MinValue, long.MaxValue, 3, -(1L << 40) };
+        for (int j = 0; j < 63; j++) values.AddRange([(1L << j) - 1, 1L << j, (1L << j) + 1]);
+        var raw = values.Select(v => unchecked((ulong)v)).ToArray();
+        var ranges = new[] { (0, 63), (5, 21), (40, 41), (7, 7) };
+        var results = await LocalHarness.RunAsync<ulong, ulong[][]>(parties, async rt =>
+        {
+            var x = Shared(rt, raw);
+            var opened = new ulong[ranges.Length][];
+            for (int r = 0; r < ranges.Length; r++) opened[r] = await Opening.OpenAsync(rt, await BitDecomposition.AtLeastPowersOfTwoRawAsync(rt, x, ranges[r].Item1, ranges[r].Item2));
+            return opened;
+        });
+        for (int r = 0; r < ranges.Length; r++)
+        {
+            var (low, high) = ranges[r];
+            int count = high - low;
+            Assert.Equal(values.Count * count, results[0][r].Length);
+            for (int i = 0; i < values.Count; i++)
+                for (int q = 0; q < count; q++)
+                    Assert.True((values[i] >= 1L << (low + q) ? 1UL : 0UL) == results[0][r][i * count + q], $"x = {values[i]}, threshold 2^{low + q}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Parties.CountData), MemberType = typeof(Parties))]
+    public async Task MultipleStepsEqualSignedComparisonsBelowInsideAndAboveTheRange(int parties)
+    {
+        const int shift = 16;
+        var values = new List<long> { long.MinValue, -1, 0, 1, long.MaxValue, 1L << 50 };
+        for (int q = -2; q <= 70; q++) values.AddRange([(long)q << shift, ((long)q << shift) - 1, ((long)q << shift) + 12345]);
+        var raw = values.Select(v => unchecked((UInt128)(Int128)v)).ToArray();
+        var counts = new[] { 42, 64, 65, 2, 1 };
+        var results = await LocalHarness.RunAsync<UInt128, UInt128[][]>(parties, async rt =>
+        {
+            var x = Shared(rt, raw);
+            var opened = new UInt128[counts.Length][];
+            for (int c = 0; c < counts.Length; c++) opened[c] = await Opening.OpenAsync(rt, await BitDecomposition.AtLeastMultiplesRawAsync(rt, x, shift, counts[c]));
+            return opened;
+        });
+        for (int c = 0; c < counts.Length; c++)
+        {
+            int steps = counts[c] - 1;
+            Assert.Equal(values.Count * steps, results[0][c].Length);
+            for (int i = 0; i < values.Count; i++)
+                for (int q = 1; q <= steps; q++)
+                    Assert.True((values[i] >= (long)q << shift ? UInt128.One : UInt128.Zero) == results[0][c][i * steps + q - 1], $"x = {values[i]}, threshold {q} * 2^{shift}, {counts[c]} positions");
+        }
+    }
+
+    // Shares of raw ring elements: a zero sharing from party 0 plus the public values.
+    private static T[] Shared<T>(MpcRuntime<T> rt, T[] values)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> =>
+        Input.Share(rt, 0, rt.PartyIndex == 0 ? new double[values.Length] : null, values.Length, 1, 0).AddPublic(values.AsSpan()).Share;
+
+    private static async Task AssertBitsAsync<T>(int parties, T[] values)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        int k = RingArithmetic<T>.Bits, w = BitSlicing.WordsFor(values.Length);
+        var results = await LocalHarness.RunAsync<T, ulong[]>(parties, async rt =>
+        {
+            var bits = await BitDecomposition.DecomposeRawAsync(rt, Shared(rt, values));
+            return await Opening.OpenBitsAsync(rt, bits);
+        });
+        for (int i = 0; i < values.Length; i++)
+            for (int j = 0; j < k; j++)
+            {
+                bool expected = !T.IsZero((values[i] >> j) & T.One);
+                Assert.True(expected == BitSlicing.Get(results[0].AsSpan(j * w, w), i), $"element {i} ({values[i]}), bit {j}");
+            }
+    }
+}
