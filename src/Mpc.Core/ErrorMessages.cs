@@ -9,6 +9,9 @@ public static class ErrorMessages
     public static string LengthMismatch(int a, int b, int destination) =>
         $"Operand lengths differ: {a}, {b} and destination {destination}.";
 
+    public static string PrivateMatrixOwner(int owner, int self) =>
+        owner == self ? $"Party {self} owns the private matrix and must give it." : $"Only the owner (party {owner}) gives the private matrix; party {self} gave one.";
+
     public static string MatrixShapeMismatch(int rowsA, int colsA, int rowsB, int colsB) =>
         $"Matrix shapes do not fit: {rowsA}x{colsA} and {rowsB}x{colsB}.";
 

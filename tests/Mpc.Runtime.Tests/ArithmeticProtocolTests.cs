@@ -94,6 +94,54 @@ public class ArithmeticProtocolTests
             Parties.AssertWithin(expected, results[0], _ => 1e-3, "matrix product");
         });
 
+    public static IEnumerable<object[]> PrivateProductCases() =>
+        from parties in Parties.Counts from mode in new[] { "ot", "dealer" } select new object[] { parties, mode };
+
+    [Theory]
+    [MemberData(nameof(PrivateProductCases))]
+    public async Task PrivateMatrixProductMatchesClearTextInBothRings(int parties, string mode) =>
+        await Property.CheckAsync(nameof(PrivateMatrixProductMatchesClearTextInBothRings), 1, async (random, _) =>
+        {
+            // The last party owns L (n x m); y (m x p) is a secret input of party 0; one owner has an empty matrix.
+            int n = 9, m = 4, p = 2, owner = parties - 1;
+            var l = Property.Uniform(random, n * m, -50, 50);
+            var y = Property.Uniform(random, m * p, -3, 3);
+            var expected = new double[n * p];
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < p; j++)
+                    for (int k = 0; k < m; k++)
+                        expected[i * p + j] += l[i * m + k] * y[k * p + j];
+            var options = new LocalHarnessOptions { Preprocessing = mode };
+            var small = await LocalHarness.RunAsync<ulong, double[]>(parties, async rt =>
+            {
+                var secret = Input.Share(rt, 0, rt.PartyIndex == 0 ? y : null, m, p, 16);
+                var product = await Multiplication.PrivateMatrixMultiplyAsync(rt, owner, rt.PartyIndex == owner ? l : null, n, secret);
+                var empty = await Multiplication.PrivateMatrixMultiplyAsync(rt, 0, rt.PartyIndex == 0 ? [] : null, 0, secret);
+                Assert.Equal((n, p, 0), (product.Rows, product.Columns, empty.Length));
+                return await Opening.RevealRealAsync(rt, product, "product");
+            }, options);
+            Parties.AssertWithin(expected, small[0], _ => 1e-2, "Z_2^64 private product");
+            var large = await LocalHarness.RunAsync<UInt128, double[]>(parties, async rt =>
+            {
+                var secret = Input.Share(rt, 0, rt.PartyIndex == 0 ? y : null, m, p, 40);
+                var product = await Multiplication.PrivateMatrixMultiplyAsync(rt, owner, rt.PartyIndex == owner ? l : null, n, secret);
+                return await Opening.RevealRealAsync(rt, product, "product");
+            }, options);
+            Parties.AssertWithin(expected, large[0], _ => 1e-9, "Z_2^128 private product");
+        });
+
+    [Fact]
+    public async Task PrivateMatrixProductRefusesAMatrixFromAPartyThatDoesNotOwnIt()
+    {
+        var error = await Assert.ThrowsAsync<ProtocolAbortedException>(() => LocalHarness.RunAsync<ulong, int>(2, async rt =>
+        {
+            var secret = Input.Share(rt, 0, rt.PartyIndex == 0 ? new[] { 1.0 } : null, 1, 1, 16);
+            await Multiplication.PrivateMatrixMultiplyAsync(rt, 0, new[] { 2.0 }, 1, secret);
+            return 0;
+        }));
+        Assert.Contains("Only the owner (party 0)", error.Message);
+    }
+
     [Theory]
     [MemberData(nameof(Parties.CountData), MemberType = typeof(Parties))]
     public async Task DotProductOfLongVectorsMatchesClearText(int parties)

@@ -121,44 +121,108 @@ public sealed partial class OtPreprocessing<T>
             int l = chooseB ? e / columns : e % inner;
             for (int u = 0; u < length; u++) vectors[e * length + u] = chooseB ? a[u * inner + l] : b[l * columns + u];
         }
-        // Entries go in chunks of about 16 MB of hashes each, so a large product (X'WX) never holds gigabytes at once.
-        int blocks = (length * K + 127) / 128;
-        int chunk = Math.Max(1, (16 << 20) / (K * blocks * 16));
-        int chunks = (entries + chunk - 1) / chunk;
-        if (2 * chunks >= 1 << 16) throw new ArgumentOutOfRangeException(nameof(rows), $"A {rows}x{inner} by {inner}x{columns} matrix triple is too large for one batch.");
         var chooserWords = MemoryMarshal.Cast<T, ulong>(chooser.AsSpan()).ToArray();
-        for (int chunkIndex = 0; chunkIndex < chunks; chunkIndex++)
+        var products = await ChunkedProductsAsync(session, tag, chooserWords, vectors, entries, length, Peers(), Peers()).ConfigureAwait(false);
+        unchecked
         {
-            int first = chunkIndex * chunk, count = Math.Min(chunk, entries - first);
-            long chunkTag = tag + 2 * chunkIndex;
-            var choices = new ulong[ObliviousProducts.PaddedCount(checked(count * K)) / 64];
-            Array.Copy(chooserWords, first * (K / 64), choices, 0, count * (K / 64));
-            var slice = vectors.AsSpan(first * length, count * length).ToArray();
-            var parts = new List<Task<T[]>>();
-            foreach (int peer in Peers())
-            {
-                parts.Add(Task.Run(() => ObliviousProducts.ReceiveAsync<T>(session, peer, chunkTag, choices, count, K, length, _cancellation)));
-                parts.Add(Task.Run(() => ObliviousProducts.SendAsync(session, peer, chunkTag, slice, count, K, length, _cancellation)));
-            }
-            unchecked
-            {
-                foreach (var part in await Task.WhenAll(parts).ConfigureAwait(false))
+            for (int e = 0; e < entries; e++)
+                for (int u = 0; u < length; u++)
                 {
-                    for (int i = 0; i < count; i++)
-                    {
-                        int e = first + i;
-                        for (int u = 0; u < length; u++)
-                        {
-                            // Entry (l, q) of B contributes to C[u, q]; entry (i, l) of A contributes to C[i, u].
-                            int target = chooseB ? u * columns + e % columns : (e / inner) * columns + u;
-                            c[target] += part[i * length + u];
-                        }
-                    }
+                    // Entry (l, q) of B contributes to C[u, q]; entry (i, l) of A contributes to C[i, u].
+                    int target = chooseB ? u * columns + e % columns : (e / inner) * columns + u;
+                    c[target] += products[e * length + u];
                 }
-            }
         }
         return new MatrixTriple<T>(a, b, c, rows, inner, columns);
     }
 
-    private IEnumerable<int> Peers() => Enumerable.Range(0, Parties).Where(p => p != Self);
+    public async ValueTask<T[]> PrivateProductAsync(int owner, T[]? matrix, T[] share, int rows, int inner, int columns, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(share);
+        if (owner < 0 || owner >= Parties) throw new ArgumentOutOfRangeException(nameof(owner), ErrorMessages.PartyIndexOutOfRange(owner, Parties));
+        if ((matrix is null) == (owner == Self)) throw new ArgumentException(ErrorMessages.PrivateMatrixOwner(owner, Self), nameof(matrix));
+        if (share.Length != checked(inner * columns) || (matrix is not null && matrix.Length != checked(rows * inner)))
+            throw new ArgumentException(ErrorMessages.MatrixShapeMismatch(rows, inner, inner, columns));
+        // Shapes are public, so every party skips an empty product alike.
+        if (rows == 0 || inner == 0 || columns == 0) return new T[checked(rows * columns)];
+        long index;
+        lock (_matrixTasks)
+        {
+            index = _privateCount++;
+        }
+        var task = Task.Run(() => ProducePrivateProductAsync(index, owner, matrix, share, rows, inner, columns));
+        lock (_matrixTasks)
+        {
+            _matrixTasks.RemoveAll(t => t.IsCompleted);
+            _matrixTasks.Add(task);
+        }
+        return await task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // L U = L U_owner (local at the owner) + sum over the others i of L U_i, each a Gilboa product where i chooses with the
+    // bits of its entry U_i[l, q] and the owner's vector is column l of L: i gets shares of U_i[l, q] L[:, l].
+    private async Task<T[]> ProducePrivateProductAsync(long batch, int owner, T[]? matrix, T[] share, int rows, int inner, int columns)
+    {
+        var session = await SessionAsync().ConfigureAwait(false);
+        long tag = PreprocessingTags.Of(PreprocessingTags.PrivateProducts, K, batch, 0);
+        int entries = checked(inner * columns);
+        var result = new T[checked(rows * columns)];
+        T[] products;
+        if (Self == owner)
+        {
+            RingArithmetic<T>.MatrixMultiply(matrix!, share, result, rows, inner, columns);
+            var vectors = new T[checked(entries * rows)];
+            for (int e = 0; e < entries; e++)
+            {
+                int l = e / columns;
+                for (int u = 0; u < rows; u++) vectors[e * rows + u] = matrix![u * inner + l];
+            }
+            products = await ChunkedProductsAsync(session, tag, null, vectors, entries, rows, [], Peers()).ConfigureAwait(false);
+        }
+        else
+        {
+            var words = MemoryMarshal.Cast<T, ulong>(share.AsSpan()).ToArray();
+            products = await ChunkedProductsAsync(session, tag, words, null, entries, rows, [owner], []).ConfigureAwait(false);
+        }
+        unchecked
+        {
+            for (int e = 0; e < entries; e++)
+                for (int u = 0; u < rows; u++) result[u * columns + e % columns] += products[e * rows + u];
+        }
+        return result;
+    }
+
+    // Gilboa products of every entry's k bits (chooserWords, as receiver from receiveFrom) and vectors of `length` elements
+    // (as sender to sendTo), summed over the peers: entries * length elements. Entries go in chunks of about 16 MB of
+    // hashes each, so a large product (X'WX) never holds gigabytes at once; chunk c uses tags tag + 2c and tag + 2c + 1.
+    private async Task<T[]> ChunkedProductsAsync(OtSession session, long tag, ulong[]? chooserWords, T[]? vectors, int entries, int length,
+        IReadOnlyCollection<int> receiveFrom, IReadOnlyCollection<int> sendTo)
+    {
+        int blocks = (length * K + 127) / 128;
+        int chunk = Math.Max(1, (16 << 20) / (K * blocks * 16));
+        int chunks = (entries + chunk - 1) / chunk;
+        if (2 * chunks >= 1 << 16) throw new ArgumentOutOfRangeException(nameof(entries), $"A product of {entries} entries by vectors of {length} elements is too large for one batch.");
+        var sums = new T[checked(entries * length)];
+        for (int chunkIndex = 0; chunkIndex < chunks; chunkIndex++)
+        {
+            int first = chunkIndex * chunk, count = Math.Min(chunk, entries - first);
+            long chunkTag = tag + 2 * chunkIndex;
+            var parts = new List<Task<T[]>>();
+            if (receiveFrom.Count > 0)
+            {
+                var choices = new ulong[ObliviousProducts.PaddedCount(checked(count * K)) / 64];
+                Array.Copy(chooserWords!, first * (K / 64), choices, 0, count * (K / 64));
+                foreach (int peer in receiveFrom) parts.Add(Task.Run(() => ObliviousProducts.ReceiveAsync<T>(session, peer, chunkTag, choices, count, K, length, _cancellation)));
+            }
+            if (sendTo.Count > 0)
+            {
+                var slice = vectors.AsSpan(first * length, count * length).ToArray();
+                foreach (int peer in sendTo) parts.Add(Task.Run(() => ObliviousProducts.SendAsync(session, peer, chunkTag, slice, count, K, length, _cancellation)));
+            }
+            foreach (var part in await Task.WhenAll(parts).ConfigureAwait(false)) RingArithmetic<T>.AddInPlace(sums.AsSpan(first * length, count * length), part);
+        }
+        return sums;
+    }
+
+    private int[] Peers() => [.. Enumerable.Range(0, Parties).Where(p => p != Self)];
 }

@@ -19,10 +19,12 @@ namespace Mpc.Runtime.Preprocessing;
 /// bit s_i; the binary sharing is (s_i); the arithmetic sharing folds x XOR s = x + s - 2xs party
 /// by party, one OT per pair (N-1 rounds). edaBit and truncation pair: k daBits, r = sum 2^t b_t,
 /// with r &gt;&gt; shift and the top bit taken from the same bits. Matrix triple (n x m by m x p):
-/// m * min(n, p) * k OTs with vector corrections of max(n, p) elements.
+/// m * min(n, p) * k OTs with vector corrections of max(n, p) elements. Private product L U with L (n x m) known to
+/// one party: with every other party, m * p * k OTs chosen by that party's share of U, with vector corrections of n
+/// elements (the columns of L); no triple and no sharing of L.
 /// Triples, AND triples and daBits are made in batches ahead of demand (<see cref="BatchPool{TBatch}"/>).
 /// </remarks>
-public sealed partial class OtPreprocessing<T> : IPreprocessing<T>, IDisposable where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+public sealed partial class OtPreprocessing<T> : IPreprocessing<T>, IPrivateProducts<T>, IDisposable where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
 {
     private static readonly int K = RingArithmetic<T>.Bits;
     private readonly CountingChannel _channel;
@@ -35,6 +37,7 @@ public sealed partial class OtPreprocessing<T> : IPreprocessing<T>, IDisposable 
     private readonly List<Task> _matrixTasks = [];
     private Task<OtSession>? _session;
     private long _matrixCount;
+    private long _privateCount;
 
     public OtPreprocessing(IPartyChannel channel, CancellationToken cancellation = default)
     {

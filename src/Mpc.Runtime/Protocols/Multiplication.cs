@@ -1,5 +1,6 @@
 using System.Numerics;
 using Mpc.Core;
+using Mpc.Runtime.Preprocessing;
 
 namespace Mpc.Runtime.Protocols;
 
@@ -33,6 +34,31 @@ public static class Multiplication
         if (x.Columns != y.Rows) throw new ArgumentException(ErrorMessages.MatrixShapeMismatch(x.Rows, x.Columns, y.Rows, y.Columns));
         var raw = await MatrixMultiplyRawAsync(runtime, x.Share, y.Share, x.Rows, x.Columns, y.Columns).ConfigureAwait(false);
         return await Truncation.NormalizeAsync(runtime, raw, x.Scale + y.Scale, x.Rows, y.Columns).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// L * y for a matrix L (rows x y.Rows) that one party, <paramref name="owner"/>, holds in the clear (null at the others),
+    /// encoded at the format's scale: its rows stay private to the owner and are never secret-shared. With OT preprocessing
+    /// every other party runs one oblivious product with the owner, chosen by the bits of its share of y
+    /// (<see cref="IPrivateProducts{T}"/>); otherwise the owner shares L and a matrix triple is used.
+    /// </summary>
+    public static async Task<Secret<T>> PrivateMatrixMultiplyAsync<T>(MpcRuntime<T> runtime, int owner, double[]? matrix, int rows, Secret<T> y)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        runtime.CheckOwns(y);
+        if (owner < 0 || owner >= runtime.PartyCount) throw new ArgumentOutOfRangeException(nameof(owner), ErrorMessages.PartyIndexOutOfRange(owner, runtime.PartyCount));
+        if ((matrix is null) == (owner == runtime.PartyIndex)) throw new ArgumentException(ErrorMessages.PrivateMatrixOwner(owner, runtime.PartyIndex), nameof(matrix));
+        if (rows < 0 || (matrix is not null && matrix.Length != checked(rows * y.Rows))) throw new ArgumentException(ErrorMessages.MatrixShapeMismatch(rows, y.Rows, y.Rows, y.Columns), nameof(matrix));
+        int f = runtime.Format.FractionalBits;
+        if (runtime.Preprocessing is not IPrivateProducts<T> products)
+        {
+            var shared = Input.Share(runtime, owner, matrix, rows, y.Rows, f);
+            return await MatrixMultiplyAsync(runtime, shared, y).ConfigureAwait(false);
+        }
+        var encoded = matrix is null ? null : runtime.Format.Encode<T>(matrix, f);
+        var raw = await products.PrivateProductAsync(owner, encoded, y.Share, rows, y.Rows, y.Columns, runtime.Cancellation).ConfigureAwait(false);
+        return await Truncation.NormalizeAsync(runtime, raw, f + y.Scale, rows, y.Columns).ConfigureAwait(false);
     }
 
     /// <summary>Inner product of two secrets of equal length, as a 1x1 secret.</summary>

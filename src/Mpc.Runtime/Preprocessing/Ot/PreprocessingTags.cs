@@ -11,6 +11,7 @@ public static class PreprocessingTags
     public const int BinaryTriples = 3;
     public const int DaBits = 4;
     public const int MatrixTriples = 5;
+    public const int PrivateProducts = 6;
     private const int SetupKind = 1;
 
     /// <summary>Tag of a batch step; the ring width is part of the kind so two rings never collide.</summary>
