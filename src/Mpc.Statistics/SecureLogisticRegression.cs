@@ -10,12 +10,15 @@ namespace Mpc.Statistics;
 /// the computation.
 /// </summary>
 /// <remarks>
-/// Every party secret-shares its rows (row counts become public). The features are standardised
-/// under MPC with the pooled means and standard deviations (secret), which keeps fixed-point values
-/// well scaled. Newton's method runs in the standardised space with the exact Hessian
-/// Z' diag(p(1-p)) Z + Lambda, inverted under MPC by Gauss-Jordan with secure reciprocals, where
-/// Lambda_j = lambda / s_j^2 makes the penalty the original-scale lambda/2 |beta|^2 (intercept
-/// unpenalised). The coefficients are mapped back to the original scale under MPC; standard errors
+/// Every party secret-shares its outcomes (row counts become public); its features never leave it, not even as
+/// shares: every product of its rows with a secret (eta = A beta, the gradient A'r, the Hessian's A'WA) is a private
+/// matrix product (<see cref="Multiplication.PrivateMatrixMultiplyEachAsync"/>), which with OT preprocessing costs
+/// one oblivious product per pair instead of triples for every cell. Newton's method runs in the space standardised
+/// with the pooled means and standard deviations (secret), which keeps fixed-point values well scaled, with the exact
+/// Hessian Z' diag(p(1-p)) Z + Lambda obtained from A'WA by the standardisation's d x d transform, factorised under MPC
+/// as L D L' (one secure reciprocal per pivot) and solved by substitution, where Lambda_j = lambda / s_j^2 makes the penalty the original-scale
+/// lambda/2 |beta|^2 (intercept unpenalised). Without an intercept the features are scaled, not centred.
+/// The coefficients are mapped back to the original scale under MPC; standard errors
 /// come from the inverse Hessian at the last iterate, transformed the same way.
 /// </remarks>
 public static class SecureLogisticRegression
@@ -96,83 +99,88 @@ public static class SecureLogisticRegression
         var inverseSd = await Reciprocal.ComputeAsync(runtime, await SquareRoot.ComputeAsync(runtime, variance).ConfigureAwait(false)).ConfigureAwait(false);
         progress?.Invoke("standardised", 0.05);
 
-        // Every party's rows, secret-shared and stacked; then Z = [1 | (X - mean) / sd].
-        var xParts = new List<Secret<T>>();
+        // The outcomes are shared (row counts become public); the features never are: they enter only private products.
         var yParts = new List<Secret<T>>();
         for (int owner = 0; owner < runtime.PartyCount; owner++)
-        {
-            bool mine = owner == runtime.PartyIndex;
-            xParts.Add(await Input.ShareAsync(runtime, owner, mine ? features : null, f, scale).ConfigureAwait(false));
-            yParts.Add(await Input.ShareAsync(runtime, owner, mine ? outcome : null, 1, scale).ConfigureAwait(false));
-        }
-        var x = Secret<T>.Concatenate(xParts);
+            yParts.Add(await Input.ShareAsync(runtime, owner, owner == runtime.PartyIndex ? outcome : null, 1, scale).ConfigureAwait(false));
+        var rowCounts = yParts.Select(part => part.Rows).ToArray();
         var y = Secret<T>.Concatenate(yParts);
-        int n = y.Length, d = f + (options.Intercept ? 1 : 0);
+        int n = y.Length, columns = f + 1, d = f + (options.Intercept ? 1 : 0);
         if (n <= d) throw new ProtocolAbortedException($"Logistic regression needs more rows than coefficients: {n} rows over all parties for {d} coefficients.");
-        var rowIndex = Enumerable.Range(0, n * f).Select(k => k % f).ToArray();
-        var standardised = await Multiplication.MultiplyAsync(runtime, x - mean.Gather(rowIndex), inverseSd.Gather(rowIndex)).ConfigureAwait(false);
-        var z = Design(runtime, standardised, n, f, options.Intercept);
+        var design = LocalDesign(features, rows, f);
 
+        // Z = (A - 1 mu') S with A = [1 | X], S = diag(1, 1/s), mu = (0, m) with an intercept and 0 without (centring
+        // would add one). Then Z'r = S (A'r - mu (1'r)) and Z'WZ = S (M - mu q' - q mu') S with M = A'WA, q = M e_0 - M_00 mu / 2.
+        var zero = Input.Public(runtime, [0.0], 1, 1, scale);
+        var mu = options.Intercept ? Secret<T>.Concatenate([zero, mean]) : Input.Public(runtime, new double[columns], columns, 1, scale);
+        var halfMu = await Multiplication.MultiplyPublicAsync(runtime, mu, new[] { 0.5 }).ConfigureAwait(false);
+        var standardScale = Secret<T>.Concatenate([Input.Public(runtime, [1.0], 1, 1, scale), inverseSd]);
+        var rowOf = Enumerable.Range(0, columns * columns).Select(c => c / columns).ToArray();
+        var columnOf = Enumerable.Range(0, columns * columns).Select(c => c % columns).ToArray();
+        var transposeOf = Enumerable.Range(0, columns * columns).Select(c => (c % columns) * columns + c / columns).ToArray();
+        var scaleOuter = await Multiplication.MultiplyAsync(runtime, standardScale.Gather(rowOf), standardScale.Gather(columnOf)).ConfigureAwait(false);
+        var fitted = Enumerable.Range(options.Intercept ? 0 : 1, d).ToArray();
+        var fittedCells = fitted.SelectMany(r => fitted.Select(c => r * columns + c)).ToArray();
         // Penalty in the standardised space: lambda / s_j^2, none on the intercept.
-        var penalty = await Multiplication.MultiplyPublicAsync(runtime, await Multiplication.MultiplyAsync(runtime, inverseSd, inverseSd).ConfigureAwait(false), new[] { options.Lambda }).ConfigureAwait(false);
-        if (options.Intercept) penalty = Secret<T>.Concatenate([Input.Public(runtime, [0.0], 1, 1, scale), penalty]);
-        var diagonal = Enumerable.Range(0, d).Select(j => j * d + j).ToArray();
+        var squares = await Multiplication.MultiplyAsync(runtime, inverseSd, inverseSd).ConfigureAwait(false);
+        var penalty = await Multiplication.MultiplyPublicAsync(runtime, squares, new[] { options.Lambda }).ConfigureAwait(false);
+        if (options.Intercept) penalty = Secret<T>.Concatenate([zero, penalty]);
+        var (unique, full) = SymmetricIndex(columns);
+        var everyParty = Enumerable.Range(0, runtime.PartyCount).ToArray();
 
-        var beta = Input.Public(runtime, new double[d], d, 1, scale);
-        var zTransposed = z.Transpose();
-        var augmentedIndex = new int[n * (d + 1)];
-        for (int i = 0; i < n; i++)
-        {
-            for (int c = 0; c < d; c++) augmentedIndex[i * (d + 1) + c] = i * d + c;
-            augmentedIndex[i * (d + 1) + d] = n * d + i;
-        }
-        var rowOfCell = Enumerable.Range(0, n * d).Select(k => k / d).ToArray();
-        Secret<T> inverseHessian = null!;
-        Secret<T> step = beta;
+        var b = Input.Public(runtime, new double[d], d, 1, scale);
+        Secret<T> lowerFactor = null!, inverseDiagonal = null!;
+        Secret<T> step = b;
         for (int iteration = 0; iteration < options.Iterations; iteration++)
         {
-            var eta = await Multiplication.MatrixMultiplyAsync(runtime, z, beta).ConfigureAwait(false);
+            var beta = await OriginalScaleAsync(runtime, b, inverseSd, mean, options.Intercept).ConfigureAwait(false);
+            var fullBeta = (options.Intercept ? beta : Secret<T>.Concatenate([zero, beta])).Reshape(columns, 1);
+            var eta = await Multiplication.PrivateMatrixMultiplyEachAsync(runtime, design.Rows, rowCounts, [.. everyParty.Select(_ => fullBeta)]).ConfigureAwait(false);
             var p = await Sigmoid.ComputeAsync(runtime, eta).ConfigureAwait(false);
             var residual = y - p;
             var weights = await Multiplication.MultiplyAsync(runtime, p, 1.0 - p).ConfigureAwait(false);
-            var weightedZ = await Multiplication.MultiplyAsync(runtime, z.Reshape(n * d, 1), weights.Gather(rowOfCell)).ConfigureAwait(false);
-            // Z' [W Z | y - p]: the Hessian's data part and the gradient, in one matrix product.
-            var augmented = Secret<T>.Concatenate([weightedZ.Reshape(n * d, 1), residual]).Gather(augmentedIndex).Reshape(n, d + 1);
-            var products = await Multiplication.MatrixMultiplyAsync(runtime, zTransposed, augmented).ConfigureAwait(false);
-            var hessian = Secret<T>.Concatenate(Enumerable.Range(0, d).Select(r => products.Slice(r * (d + 1), d)).ToList()).Reshape(d, d);
-            var gradient = Secret<T>.Concatenate(Enumerable.Range(0, d).Select(r => products[r * (d + 1) + d]).ToList());
+            // Every party's A'r and upper triangle of A'WA, summed over the parties.
+            var gradientParts = await Multiplication.PrivateMatrixMultiplyEachAsync(runtime, design.Transposed, Repeat(columns, everyParty), Slices(residual, rowCounts)).ConfigureAwait(false);
+            var hessianParts = await Multiplication.PrivateMatrixMultiplyEachAsync(runtime, design.OuterProducts, Repeat(unique, everyParty), Slices(weights, rowCounts)).ConfigureAwait(false);
+            var g = SumOfParts(gradientParts, columns);
+            var m = SumOfParts(hessianParts, unique).Gather(full);
+            var q = m.Gather(Enumerable.Range(0, columns).Select(r => r * columns).ToArray())
+                - await Multiplication.MultiplyAsync(runtime, m.Gather(new int[columns]), halfMu).ConfigureAwait(false);
+            var muQ = await Multiplication.MultiplyAsync(runtime, mu.Gather(rowOf), q.Gather(columnOf)).ConfigureAwait(false);
+            var centred = m - muQ - muQ.Gather(transposeOf);
+            var hessian = (await Multiplication.MultiplyAsync(runtime, scaleOuter, centred).ConfigureAwait(false)).Gather(fittedCells).Reshape(d, d);
+            var centredGradient = g - await Multiplication.MultiplyAsync(runtime, mu, g.Gather(new int[columns])).ConfigureAwait(false);
+            var gradient = (await Multiplication.MultiplyAsync(runtime, standardScale, centredGradient).ConfigureAwait(false)).Gather(fitted);
             hessian = hessian + ScatterDiagonal(runtime, penalty, d);
-            gradient = gradient - await Multiplication.MultiplyAsync(runtime, penalty, beta).ConfigureAwait(false);
-            inverseHessian = await SecureLinearAlgebra.InvertSymmetricPositiveDefiniteAsync(runtime, hessian).ConfigureAwait(false);
-            step = await Multiplication.MatrixMultiplyAsync(runtime, inverseHessian, gradient).ConfigureAwait(false);
-            beta = beta + step;
+            gradient = gradient - await Multiplication.MultiplyAsync(runtime, penalty, b).ConfigureAwait(false);
+            (lowerFactor, inverseDiagonal) = await SecureLinearAlgebra.FactorAsync(runtime, hessian).ConfigureAwait(false);
+            step = await SecureLinearAlgebra.SolveAsync(runtime, lowerFactor, inverseDiagonal, gradient.Reshape(d, 1)).ConfigureAwait(false);
+            b = b + step;
             progress?.Invoke("newton", 0.1 + 0.8 * (iteration + 1) / options.Iterations);
         }
         var stepSize = await Multiplication.DotAsync(runtime, step, step).ConfigureAwait(false);
         var converged = await Comparison.LessThanZeroAsync(runtime, stepSize - options.Tolerance * options.Tolerance).ConfigureAwait(false);
+        var coefficients = await OriginalScaleAsync(runtime, b, inverseSd, mean, options.Intercept).ConfigureAwait(false);
 
-        // Back to the original scale: beta_j = b_j / s_j, intercept b_0 - sum_j b_j m_j / s_j.
-        var slopes = await Multiplication.MultiplyAsync(runtime, options.Intercept ? beta.Slice(1, f) : beta, inverseSd).ConfigureAwait(false);
-        Secret<T> coefficients = slopes;
-        Secret<T>? shift = null;
-        if (options.Intercept)
-        {
-            shift = await Multiplication.MultiplyAsync(runtime, mean, inverseSd).ConfigureAwait(false);
-            var offset = await Multiplication.DotAsync(runtime, beta.Slice(1, f), shift).ConfigureAwait(false);
-            coefficients = Secret<T>.Concatenate([beta[0] - offset, slopes]);
-        }
         Secret<T>? errors = null;
         if (options.StandardErrors)
         {
-            // Cov(beta) = A Cov(b) A' with A = [[1, -m/s], [0, diag(1/s)]]; only the diagonal is needed.
-            var scaleVector = options.Intercept ? Secret<T>.Concatenate([Input.Public(runtime, [1.0], 1, 1, scale), inverseSd]) : inverseSd;
-            var featureVariances = await Multiplication.MultiplyAsync(runtime, inverseHessian.Gather(diagonal), await Multiplication.MultiplyAsync(runtime, scaleVector, scaleVector).ConfigureAwait(false)).ConfigureAwait(false);
+            // Cov(beta) = A Cov(b) A' with A = [[1, -m/s], [0, diag(1/s)]]; only the diagonal is needed. With H = L D L'
+            // and W = L^-1, (H^-1)_ii = sum_k W_ki^2 / D_k and c'H^-1 c = sum_k (W c)_k^2 / D_k.
+            var identity = Input.Public(runtime, Enumerable.Range(0, d * d).Select(i => i / d == i % d ? 1.0 : 0.0).ToArray(), d, d, scale);
+            var w = await SecureLinearAlgebra.SolveLowerAsync(runtime, lowerFactor, identity).ConfigureAwait(false);
+            var wSquared = await Multiplication.MultiplyAsync(runtime, w, w).ConfigureAwait(false);
+            var inverseHessianDiagonal = await Multiplication.MatrixMultiplyAsync(runtime, wSquared.Reshape(d, d).Transpose(), inverseDiagonal).ConfigureAwait(false);
+            var scaleVector = options.Intercept ? standardScale : inverseSd;
+            var featureVariances = await Multiplication.MultiplyAsync(runtime, inverseHessianDiagonal, await Multiplication.MultiplyAsync(runtime, scaleVector, scaleVector).ConfigureAwait(false)).ConfigureAwait(false);
             var variances = featureVariances;
             if (options.Intercept)
             {
-                var c = Secret<T>.Concatenate([Input.Public(runtime, [1.0], 1, 1, scale), -shift!]);
-                var u = await Multiplication.MatrixMultiplyAsync(runtime, inverseHessian, c).ConfigureAwait(false);
-                var interceptVariance = await Multiplication.DotAsync(runtime, c, u).ConfigureAwait(false);
+                var shift = await Multiplication.MultiplyAsync(runtime, mean, inverseSd).ConfigureAwait(false);
+                var c = Secret<T>.Concatenate([Input.Public(runtime, [1.0], 1, 1, scale), -shift]);
+                var v = await Multiplication.MatrixMultiplyAsync(runtime, w.Reshape(d, d), c.Reshape(d, 1)).ConfigureAwait(false);
+                var vSquared = await Multiplication.MultiplyAsync(runtime, v, v).ConfigureAwait(false);
+                var interceptVariance = await Multiplication.DotAsync(runtime, vSquared, inverseDiagonal).ConfigureAwait(false);
                 variances = Secret<T>.Concatenate([interceptVariance, featureVariances.Slice(1, f)]);
             }
             errors = await SquareRoot.ComputeAsync(runtime, variances).ConfigureAwait(false);
@@ -180,20 +188,76 @@ public static class SecureLogisticRegression
         return new SecureLogisticRegressionResult<T>(coefficients, errors, converged);
     }
 
-    // [1 | X] row by row (local): the intercept column is public.
-    private static Secret<T> Design<T>(MpcRuntime<T> runtime, Secret<T> standardised, int n, int f, bool intercept)
+    // Coefficients on the original scale from the standardised b: beta_j = b_j / s_j, intercept b_0 - sum_j beta_j m_j.
+    private static async Task<Secret<T>> OriginalScaleAsync<T>(MpcRuntime<T> runtime, Secret<T> b, Secret<T> inverseSd, Secret<T> mean, bool intercept)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
-        if (!intercept) return standardised.Reshape(n, f);
-        var ones = Input.Public(runtime, Enumerable.Repeat(1.0, n).ToArray(), n, 1, runtime.Format.FractionalBits);
-        var combined = Secret<T>.Concatenate([standardised, ones]);
-        var index = new int[n * (f + 1)];
-        for (int i = 0; i < n; i++)
+        int f = inverseSd.Length;
+        var slopes = await Multiplication.MultiplyAsync(runtime, (intercept ? b.Slice(1, f) : b).Reshape(f, 1), inverseSd.Reshape(f, 1)).ConfigureAwait(false);
+        if (!intercept) return slopes;
+        var offset = await Multiplication.DotAsync(runtime, slopes, mean).ConfigureAwait(false);
+        return Secret<T>.Concatenate([b[0] - offset, slopes]);
+    }
+
+    // This party's rows as A = [1 | X] (rows x (f+1)), A' ((f+1) x rows), and per row the upper triangle of its outer product
+    // (a row of the matrix per (k, l) with k <= l, a column per data row): the private maps of eta = A beta, A'r and A'WA.
+    private static (double[] Rows, double[] Transposed, double[] OuterProducts) LocalDesign(double[] features, int rows, int f)
+    {
+        int columns = f + 1;
+        var design = new double[rows * columns];
+        for (int i = 0; i < rows; i++)
         {
-            index[i * (f + 1)] = n * f + i;
-            for (int j = 0; j < f; j++) index[i * (f + 1) + 1 + j] = i * f + j;
+            design[i * columns] = 1;
+            Array.Copy(features, i * f, design, i * columns + 1, f);
         }
-        return combined.Gather(index).Reshape(n, f + 1);
+        var transposed = new double[columns * rows];
+        for (int i = 0; i < rows; i++)
+            for (int c = 0; c < columns; c++) transposed[c * rows + i] = design[i * columns + c];
+        var outer = new double[columns * (columns + 1) / 2 * rows];
+        int t = 0;
+        for (int k = 0; k < columns; k++)
+            for (int l = k; l < columns; l++, t++)
+                for (int i = 0; i < rows; i++) outer[t * rows + i] = design[i * columns + k] * design[i * columns + l];
+        return (design, transposed, outer);
+    }
+
+    // Upper-triangle storage of a symmetric matrix: the number of entries, and for each cell of the full matrix its entry.
+    private static (int Unique, int[] Full) SymmetricIndex(int columns)
+    {
+        var full = new int[columns * columns];
+        int t = 0;
+        for (int k = 0; k < columns; k++)
+            for (int l = k; l < columns; l++, t++)
+            {
+                full[k * columns + l] = t;
+                full[l * columns + k] = t;
+            }
+        return (t, full);
+    }
+
+    private static int[] Repeat(int value, int[] parties) => [.. parties.Select(_ => value)];
+
+    // The rows of a stacked secret that belong to each party, as column vectors.
+    private static Secret<T>[] Slices<T>(Secret<T> stacked, int[] rowCounts)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        var slices = new Secret<T>[rowCounts.Length];
+        int at = 0;
+        for (int p = 0; p < rowCounts.Length; p++)
+        {
+            slices[p] = stacked.Slice(at, rowCounts[p]).Reshape(rowCounts[p], 1);
+            at += rowCounts[p];
+        }
+        return slices;
+    }
+
+    // Sum of the parties' stacked parts of equal length (local).
+    private static Secret<T> SumOfParts<T>(Secret<T> stacked, int length)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        var sum = stacked.Slice(0, length);
+        for (int at = length; at < stacked.Length; at += length) sum = sum + stacked.Slice(at, length);
+        return sum;
     }
 
     // A d x d matrix with the vector on its diagonal (local).

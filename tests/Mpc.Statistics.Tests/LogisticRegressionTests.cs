@@ -33,6 +33,21 @@ public class LogisticRegressionTests
     }
 
     [Fact]
+    public async Task WithoutAnInterceptTheSecureFitMatchesTheClearFitWithoutOne()
+    {
+        // Centring would add an intercept back: without one the features are only scaled.
+        var (x, y) = Load("mtcars", "am", ["hp", "wt"]);
+        var clear = LogisticRegressionReference.Fit(x, y, intercept: false, lambda: 0.5);
+        var result = await FitAsync(3, x, y, new LogisticRegressionOptions(false, 0.5, 12, 1e-6, StandardErrors: true));
+        Assert.Equal(2, result.Coefficients.Length);
+        for (int j = 0; j < 2; j++)
+        {
+            Assert.True(Math.Abs(result.Coefficients[j] - clear.Coefficients[j]) <= 1e-4, $"coefficient {j}: {result.Coefficients[j]:R} vs clear {clear.Coefficients[j]:R}");
+            Assert.Equal(clear.StandardErrors[j], result.StandardErrors![j], Math.Abs(clear.StandardErrors[j]) * 1e-3);
+        }
+    }
+
+    [Fact]
     public async Task TheSecurePenalisedFitOnAllThirtyBreastCancerFeaturesMatchesTheClearOptimum()
     {
         var table = CsvTable.Load(Path.Combine(AppContext.BaseDirectory, "data", "breast_cancer_wisconsin.csv"));

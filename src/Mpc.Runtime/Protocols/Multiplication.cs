@@ -37,28 +37,63 @@ public static class Multiplication
     }
 
     /// <summary>
-    /// L * y for a matrix L (rows x y.Rows) that one party, <paramref name="owner"/>, holds in the clear (null at the others),
-    /// encoded at the format's scale: its rows stay private to the owner and are never secret-shared. With OT preprocessing
-    /// every other party runs one oblivious product with the owner, chosen by the bits of its share of y
-    /// (<see cref="IPrivateProducts{T}"/>); otherwise the owner shares L and a matrix triple is used.
+    /// L * y for a matrix L (rows x y.Rows) that one party, <paramref name="owner"/>, holds in the clear (null at the others):
+    /// see <see cref="PrivateMatrixMultiplyEachAsync"/>.
     /// </summary>
-    public static async Task<Secret<T>> PrivateMatrixMultiplyAsync<T>(MpcRuntime<T> runtime, int owner, double[]? matrix, int rows, Secret<T> y)
+    public static Task<Secret<T>> PrivateMatrixMultiplyAsync<T>(MpcRuntime<T> runtime, int owner, double[]? matrix, int rows, Secret<T> y)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         ArgumentNullException.ThrowIfNull(runtime);
-        runtime.CheckOwns(y);
+        ArgumentNullException.ThrowIfNull(y);
         if (owner < 0 || owner >= runtime.PartyCount) throw new ArgumentOutOfRangeException(nameof(owner), ErrorMessages.PartyIndexOutOfRange(owner, runtime.PartyCount));
         if ((matrix is null) == (owner == runtime.PartyIndex)) throw new ArgumentException(ErrorMessages.PrivateMatrixOwner(owner, runtime.PartyIndex), nameof(matrix));
-        if (rows < 0 || (matrix is not null && matrix.Length != checked(rows * y.Rows))) throw new ArgumentException(ErrorMessages.MatrixShapeMismatch(rows, y.Rows, y.Rows, y.Columns), nameof(matrix));
-        int f = runtime.Format.FractionalBits;
-        if (runtime.Preprocessing is not IPrivateProducts<T> products)
+        var rowCounts = Enumerable.Range(0, runtime.PartyCount).Select(p => p == owner ? rows : 0).ToArray();
+        return PrivateMatrixMultiplyEachAsync(runtime, matrix ?? [], rowCounts, Enumerable.Repeat(y, runtime.PartyCount).ToArray());
+    }
+
+    /// <summary>
+    /// Every party's private matrix times a secret, stacked in party order: party p holds L_p (rows[p] x y[p].Rows) in
+    /// the clear (this party gives its own as <paramref name="ownMatrix"/>), encoded at the format's scale, and the result
+    /// is [L_0 y_0; L_1 y_1; ...]. The matrices stay private to their owners and are never secret-shared: with OT
+    /// preprocessing every other party runs one oblivious product with each owner, chosen by the bits of its share of
+    /// y_p (<see cref="IPrivateProducts{T}"/>), all owners at once; otherwise each owner shares L_p and a matrix triple is used.
+    /// </summary>
+    public static async Task<Secret<T>> PrivateMatrixMultiplyEachAsync<T>(MpcRuntime<T> runtime, double[] ownMatrix, IReadOnlyList<int> rows, IReadOnlyList<Secret<T>> y)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        ArgumentNullException.ThrowIfNull(ownMatrix);
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(y);
+        int parties = runtime.PartyCount, self = runtime.PartyIndex;
+        if (rows.Count != parties || y.Count != parties) throw new ArgumentException(ErrorMessages.LengthMismatch(rows.Count, y.Count, parties), nameof(rows));
+        foreach (var secret in y) runtime.CheckOwns(secret);
+        int columns = y[0].Columns, scale = y[0].Scale;
+        for (int p = 0; p < parties; p++)
         {
-            var shared = Input.Share(runtime, owner, matrix, rows, y.Rows, f);
-            return await MatrixMultiplyAsync(runtime, shared, y).ConfigureAwait(false);
+            if (rows[p] < 0 || y[p].Columns != columns || y[p].Scale != scale) throw new ArgumentException(ErrorMessages.MatrixShapeMismatch(rows[p], y[p].Rows, y[p].Rows, y[p].Columns), nameof(y));
         }
-        var encoded = matrix is null ? null : runtime.Format.Encode<T>(matrix, f);
-        var raw = await products.PrivateProductAsync(owner, encoded, y.Share, rows, y.Rows, y.Columns, runtime.Cancellation).ConfigureAwait(false);
-        return await Truncation.NormalizeAsync(runtime, raw, f + y.Scale, rows, y.Columns).ConfigureAwait(false);
+        if (ownMatrix.Length != checked(rows[self] * y[self].Rows)) throw new ArgumentException(ErrorMessages.MatrixShapeMismatch(rows[self], y[self].Rows, y[self].Rows, columns), nameof(ownMatrix));
+        int f = runtime.Format.FractionalBits;
+        var parts = new T[parties][];
+        if (runtime.Preprocessing is IPrivateProducts<T> products)
+        {
+            var encoded = runtime.Format.Encode<T>(ownMatrix, f);
+            // Every product is numbered when it is asked for, so they can all run at once.
+            var tasks = Enumerable.Range(0, parties).Select(p =>
+                products.PrivateProductAsync(p, p == self ? encoded : null, y[p].Share, rows[p], y[p].Rows, columns, runtime.Cancellation).AsTask()).ToArray();
+            parts = await Task.WhenAll(tasks).ConfigureAwait(false);
+        }
+        else
+        {
+            for (int p = 0; p < parties; p++)
+            {
+                var shared = Input.Share(runtime, p, p == self ? ownMatrix : null, rows[p], y[p].Rows, f);
+                parts[p] = await MatrixMultiplyRawAsync(runtime, shared.Share, y[p].Share, rows[p], y[p].Rows, columns).ConfigureAwait(false);
+            }
+        }
+        var raw = parts.SelectMany(part => part).ToArray();
+        return await Truncation.NormalizeAsync(runtime, raw, f + scale, rows.Sum(), columns).ConfigureAwait(false);
     }
 
     /// <summary>Inner product of two secrets of equal length, as a 1x1 secret.</summary>

@@ -1,0 +1,40 @@
+using MathNet.Numerics.LinearAlgebra;
+using Mpc.Runtime.Harness;
+using Mpc.Runtime.Protocols;
+
+namespace Mpc.Statistics.Tests;
+
+public class SecureLinearAlgebraTests
+{
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task TheFactorsRebuildTheMatrixAndTheSolveEqualsTheClearSolution(int parties)
+    {
+        // A random SPD matrix with a wide spread of pivots, and two right-hand sides.
+        var random = new Random(20261123);
+        int d = 7;
+        var g = Matrix<double>.Build.Dense(d, d, (_, _) => random.NextDouble() - 0.5);
+        var h = g * g.Transpose() + Matrix<double>.Build.DenseDiagonal(d, d, i => Math.Pow(10, i % 4 - 1));
+        var b = Matrix<double>.Build.Dense(d, 2, (_, _) => 10 * random.NextDouble() - 5);
+        var hValues = Enumerable.Range(0, d * d).Select(c => h[c / d, c % d]).ToArray();
+        var bValues = Enumerable.Range(0, d * 2).Select(c => b[c / 2, c % 2]).ToArray();
+        var results = await LocalHarness.RunAsync<UInt128, (double[] L, double[] InverseD, double[] X)>(parties, async rt =>
+        {
+            var secretH = Input.Share(rt, 0, rt.PartyIndex == 0 ? hValues : null, d, d, 40);
+            var secretB = Input.Share(rt, 1, rt.PartyIndex == 1 ? bValues : null, d, 2, 40);
+            var (lower, inverseDiagonal) = await SecureLinearAlgebra.FactorAsync(rt, secretH);
+            var x = await SecureLinearAlgebra.SolveAsync(rt, lower, inverseDiagonal, secretB);
+            return (await Opening.RevealRealAsync(rt, lower, "l"), await Opening.RevealRealAsync(rt, inverseDiagonal, "d"), await Opening.RevealRealAsync(rt, x, "x"));
+        });
+        var (l, inverseD, solution) = results[0];
+        var lMatrix = Matrix<double>.Build.Dense(d, d, (i, k) => l[i * d + k]);
+        var dMatrix = Matrix<double>.Build.DenseDiagonal(d, d, i => 1 / inverseD[i]);
+        for (int i = 0; i < d; i++)
+            for (int k = i + 1; k < d; k++) Assert.Equal(0.0, l[i * d + k]);
+        var rebuilt = lMatrix * dMatrix * lMatrix.Transpose();
+        Assert.True((rebuilt - h).Enumerate().Max(Math.Abs) < 1e-8, $"L D L' differs from H by {(rebuilt - h).Enumerate().Max(Math.Abs):E2}");
+        var expected = h.Solve(b);
+        for (int c = 0; c < d * 2; c++) Assert.True(Math.Abs(expected[c / 2, c % 2] - solution[c]) < 1e-7, $"x[{c / 2},{c % 2}] = {solution[c]:R}, expected {expected[c / 2, c % 2]:R}");
+    }
+}
