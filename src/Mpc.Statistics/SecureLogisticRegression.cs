@@ -126,24 +126,16 @@ public static class SecureLogisticRegression
         var penalty = await Multiplication.MultiplyPublicAsync(runtime, squares, new[] { options.Lambda }).ConfigureAwait(false);
         if (options.Intercept) penalty = Secret<T>.Concatenate([zero, penalty]);
         var (unique, full) = SymmetricIndex(columns);
-        var everyParty = Enumerable.Range(0, runtime.PartyCount).ToArray();
 
         var b = Input.Public(runtime, new double[d], d, 1, scale);
         Secret<T> lowerFactor = null!, inverseDiagonal = null!;
         Secret<T> step = b;
         for (int iteration = 0; iteration < options.Iterations; iteration++)
         {
-            var beta = await OriginalScaleAsync(runtime, b, inverseSd, mean, options.Intercept).ConfigureAwait(false);
-            var fullBeta = (options.Intercept ? beta : Secret<T>.Concatenate([zero, beta])).Reshape(columns, 1);
-            var eta = await Multiplication.PrivateMatrixMultiplyEachAsync(runtime, design.Rows, rowCounts, [.. everyParty.Select(_ => fullBeta)]).ConfigureAwait(false);
-            var p = await Sigmoid.ComputeAsync(runtime, eta).ConfigureAwait(false);
-            var residual = y - p;
-            var weights = await Multiplication.MultiplyAsync(runtime, p, 1.0 - p).ConfigureAwait(false);
-            // Every party's A'r and upper triangle of A'WA, summed over the parties.
-            var gradientParts = await Multiplication.PrivateMatrixMultiplyEachAsync(runtime, design.Transposed, Repeat(columns, everyParty), Slices(residual, rowCounts)).ConfigureAwait(false);
-            var hessianParts = await Multiplication.PrivateMatrixMultiplyEachAsync(runtime, design.OuterProducts, Repeat(unique, everyParty), Slices(weights, rowCounts)).ConfigureAwait(false);
-            var g = SumOfParts(gradientParts, columns);
-            var m = SumOfParts(hessianParts, unique).Gather(full);
+            var (g, m) = iteration == 0
+                ? await StartingDataTermsAsync(runtime, design, outcome, rows, columns, unique, scale).ConfigureAwait(false)
+                : await DataTermsAsync(runtime, b, inverseSd, mean, options.Intercept, design, y, rowCounts, columns, unique, zero).ConfigureAwait(false);
+            m = m.Gather(full);
             var q = m.Gather(Enumerable.Range(0, columns).Select(r => r * columns).ToArray())
                 - await Multiplication.MultiplyAsync(runtime, m.Gather(new int[columns]), halfMu).ConfigureAwait(false);
             var muQ = await Multiplication.MultiplyAsync(runtime, mu.Gather(rowOf), q.Gather(columnOf)).ConfigureAwait(false);
@@ -186,6 +178,39 @@ public static class SecureLogisticRegression
             errors = await SquareRoot.ComputeAsync(runtime, variances).ConfigureAwait(false);
         }
         return new SecureLogisticRegressionResult<T>(coefficients, errors, converged);
+    }
+
+    // A'r and the upper triangle of A'WA summed over the parties at b = 0, where p = 1/2 and w = 1/4 are public: every party
+    // adds its own A'(y - 1/2) and A'A / 4, computed in the clear, so the first Newton step needs no sigmoid and no private product.
+    private static async Task<(Secret<T> Gradient, Secret<T> Hessian)> StartingDataTermsAsync<T>(MpcRuntime<T> runtime, (double[] Rows, double[] Transposed, double[] OuterProducts) design,
+        double[] outcome, int rows, int columns, int unique, int scale)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        var local = new double[columns + unique];
+        for (int c = 0; c < columns; c++)
+            for (int i = 0; i < rows; i++) local[c] += design.Transposed[c * rows + i] * (outcome[i] - 0.5);
+        for (int t = 0; t < unique; t++)
+            for (int i = 0; i < rows; i++) local[columns + t] += design.OuterProducts[t * rows + i] * 0.25;
+        var sums = await Input.SumAcrossPartiesAsync(runtime, local, 1, scale).ConfigureAwait(false);
+        return (sums.Slice(0, columns), sums.Slice(columns, unique));
+    }
+
+    // A'r and the upper triangle of A'WA summed over the parties at the current b: eta = A beta, p = sigmoid(eta), r = y - p,
+    // w = p (1 - p), each party's part a private product of its rows.
+    private static async Task<(Secret<T> Gradient, Secret<T> Hessian)> DataTermsAsync<T>(MpcRuntime<T> runtime, Secret<T> b, Secret<T> inverseSd, Secret<T> mean, bool intercept,
+        (double[] Rows, double[] Transposed, double[] OuterProducts) design, Secret<T> y, int[] rowCounts, int columns, int unique, Secret<T> zero)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        var everyParty = Enumerable.Range(0, runtime.PartyCount).ToArray();
+        var beta = await OriginalScaleAsync(runtime, b, inverseSd, mean, intercept).ConfigureAwait(false);
+        var fullBeta = (intercept ? beta : Secret<T>.Concatenate([zero, beta])).Reshape(columns, 1);
+        var eta = await Multiplication.PrivateMatrixMultiplyEachAsync(runtime, design.Rows, rowCounts, [.. everyParty.Select(_ => fullBeta)]).ConfigureAwait(false);
+        var p = await Sigmoid.ComputeAsync(runtime, eta).ConfigureAwait(false);
+        var residual = y - p;
+        var weights = await Multiplication.MultiplyAsync(runtime, p, 1.0 - p).ConfigureAwait(false);
+        var gradientParts = await Multiplication.PrivateMatrixMultiplyEachAsync(runtime, design.Transposed, Repeat(columns, everyParty), Slices(residual, rowCounts)).ConfigureAwait(false);
+        var hessianParts = await Multiplication.PrivateMatrixMultiplyEachAsync(runtime, design.OuterProducts, Repeat(unique, everyParty), Slices(weights, rowCounts)).ConfigureAwait(false);
+        return (SumOfParts(gradientParts, columns), SumOfParts(hessianParts, unique));
     }
 
     // Coefficients on the original scale from the standardised b: beta_j = b_j / s_j, intercept b_0 - sum_j beta_j m_j.
