@@ -23,6 +23,9 @@ namespace Mpc.Statistics;
 /// </remarks>
 public static class SecureLogisticRegression
 {
+    // Fractional bits of the weights p (1 - p) in the Hessian's data part.
+    private const int WeightBits = 16;
+
     /// <summary>
     /// Which features take a single value over the rows of all parties (they cannot be estimated; the pooled
     /// variance is 0), opened to every party as <paramref name="outputName"/> (one bit per feature) and nothing
@@ -209,7 +212,10 @@ public static class SecureLogisticRegression
         var residual = y - p;
         var weights = await Multiplication.MultiplyAsync(runtime, p, 1.0 - p).ConfigureAwait(false);
         var gradientParts = await Multiplication.PrivateMatrixMultiplyEachAsync(runtime, design.Transposed, Repeat(columns, everyParty), Slices(residual, rowCounts)).ConfigureAwait(false);
-        var hessianParts = await Multiplication.PrivateMatrixMultiplyEachAsync(runtime, design.OuterProducts, Repeat(unique, everyParty), Slices(weights, rowCounts)).ConfigureAwait(false);
+        // The Hessian only steers the steps (the gradient fixes the optimum), so w in [0, 1/4] enters with 16 fractional bits:
+        // below 2^15 as integers, which lets the private product choose with 55 bits instead of k.
+        var coarseWeights = await Truncation.RescaleAsync(runtime, weights, WeightBits).ConfigureAwait(false);
+        var hessianParts = await Multiplication.PrivateMatrixMultiplySmallEachAsync(runtime, design.OuterProducts, Repeat(unique, everyParty), Slices(coarseWeights, rowCounts), WeightBits - 1).ConfigureAwait(false);
         return (SumOfParts(gradientParts, columns), SumOfParts(hessianParts, unique));
     }
 

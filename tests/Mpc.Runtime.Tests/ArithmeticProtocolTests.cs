@@ -130,6 +130,30 @@ public class ArithmeticProtocolTests
             Parties.AssertWithin(expected, large[0], _ => 1e-9, "Z_2^128 private product");
         });
 
+    [Theory]
+    [MemberData(nameof(PrivateProductCases))]
+    public async Task PrivateMatrixProductOfSmallValuesMatchesClearText(int parties, string mode) =>
+        await Property.CheckAsync(nameof(PrivateMatrixProductOfSmallValuesMatchesClearText), 1, async (random, _) =>
+        {
+            // Weights in [0, 1/4] at 16 fractional bits (below 2^15 as integers), as the regression's Hessian uses them; the
+            // negative one shows the product stays right even outside the bound (only the masking's margin shrinks).
+            int n = 6, m = 5, owner = parties - 1;
+            var l = Property.Uniform(random, n * m, -50, 50);
+            var w = Property.Uniform(random, m, 0, 0.25);
+            w[2] = -0.001;
+            var expected = new double[n];
+            for (int i = 0; i < n; i++)
+                for (int k = 0; k < m; k++) expected[i] += l[i * m + k] * w[k];
+            var results = await LocalHarness.RunAsync<UInt128, double[]>(parties, async rt =>
+            {
+                var secret = await Truncation.RescaleAsync(rt, Input.Share(rt, 0, rt.PartyIndex == 0 ? w : null, m, 1, 40), 16);
+                var rows = Enumerable.Range(0, parties).Select(p => p == owner ? n : 0).ToArray();
+                var product = await Multiplication.PrivateMatrixMultiplySmallEachAsync(rt, rt.PartyIndex == owner ? l : [], rows, [.. Enumerable.Repeat(secret, parties)], 15);
+                return await Opening.RevealRealAsync(rt, product, "product");
+            }, new LocalHarnessOptions { Preprocessing = mode });
+            Parties.AssertWithin(expected, results[0], _ => 5e-3, "product of small values");
+        });
+
     [Fact]
     public async Task PrivateMatrixProductRefusesAMatrixFromAPartyThatDoesNotOwnIt()
     {

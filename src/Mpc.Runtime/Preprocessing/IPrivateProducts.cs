@@ -12,7 +12,8 @@ public interface IPrivateProducts<T> where T : unmanaged, IBinaryInteger<T>, IUn
     /// <summary>
     /// This party's shares (rows x columns, row-major, unscaled) of L * U, where L (rows x inner) is given by
     /// <paramref name="owner"/> only (null elsewhere) and <paramref name="share"/> is this party's share of U (inner x columns).
-    /// Every party calls it with the same shapes in the same order.
+    /// Only the low <paramref name="choiceBits"/> bits of the other parties' entries count (all k for shares of a secret; fewer
+    /// for small private values). Every party calls it with the same shapes in the same order.
     /// </summary>
-    ValueTask<T[]> PrivateProductAsync(int owner, T[]? matrix, T[] share, int rows, int inner, int columns, CancellationToken cancellationToken);
+    ValueTask<T[]> PrivateProductAsync(int owner, T[]? matrix, T[] share, int rows, int inner, int columns, int choiceBits, CancellationToken cancellationToken);
 }

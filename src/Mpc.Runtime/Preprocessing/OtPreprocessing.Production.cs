@@ -122,7 +122,7 @@ public sealed partial class OtPreprocessing<T>
             for (int u = 0; u < length; u++) vectors[e * length + u] = chooseB ? a[u * inner + l] : b[l * columns + u];
         }
         var chooserWords = MemoryMarshal.Cast<T, ulong>(chooser.AsSpan()).ToArray();
-        var products = await ChunkedProductsAsync(session, tag, chooserWords, vectors, entries, length, Peers(), Peers()).ConfigureAwait(false);
+        var products = await ChunkedProductsAsync(session, tag, chooserWords, K, vectors, entries, length, Peers(), Peers()).ConfigureAwait(false);
         unchecked
         {
             for (int e = 0; e < entries; e++)
@@ -136,13 +136,14 @@ public sealed partial class OtPreprocessing<T>
         return new MatrixTriple<T>(a, b, c, rows, inner, columns);
     }
 
-    public async ValueTask<T[]> PrivateProductAsync(int owner, T[]? matrix, T[] share, int rows, int inner, int columns, CancellationToken cancellationToken)
+    public async ValueTask<T[]> PrivateProductAsync(int owner, T[]? matrix, T[] share, int rows, int inner, int columns, int choiceBits, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(share);
         if (owner < 0 || owner >= Parties) throw new ArgumentOutOfRangeException(nameof(owner), ErrorMessages.PartyIndexOutOfRange(owner, Parties));
         if ((matrix is null) == (owner == Self)) throw new ArgumentException(ErrorMessages.PrivateMatrixOwner(owner, Self), nameof(matrix));
         if (share.Length != checked(inner * columns) || (matrix is not null && matrix.Length != checked(rows * inner)))
             throw new ArgumentException(ErrorMessages.MatrixShapeMismatch(rows, inner, inner, columns));
+        if (choiceBits < 1 || choiceBits > K) throw new ArgumentOutOfRangeException(nameof(choiceBits), $"Choice bits must be in 1..{K}.");
         // Shapes are public, so every party skips an empty product alike.
         if (rows == 0 || inner == 0 || columns == 0) return new T[checked(rows * columns)];
         long index;
@@ -150,7 +151,7 @@ public sealed partial class OtPreprocessing<T>
         {
             index = _privateCount++;
         }
-        var task = Task.Run(() => ProducePrivateProductAsync(index, owner, matrix, share, rows, inner, columns));
+        var task = Task.Run(() => ProducePrivateProductAsync(index, owner, matrix, share, rows, inner, columns, choiceBits));
         lock (_matrixTasks)
         {
             _matrixTasks.RemoveAll(t => t.IsCompleted);
@@ -160,8 +161,8 @@ public sealed partial class OtPreprocessing<T>
     }
 
     // L U = L U_owner (local at the owner) + sum over the others i of L U_i, each a Gilboa product where i chooses with the
-    // bits of its entry U_i[l, q] and the owner's vector is column l of L: i gets shares of U_i[l, q] L[:, l].
-    private async Task<T[]> ProducePrivateProductAsync(long batch, int owner, T[]? matrix, T[] share, int rows, int inner, int columns)
+    // low choiceBits bits of its entry U_i[l, q] and the owner's vector is column l of L: i gets shares of U_i[l, q] L[:, l].
+    private async Task<T[]> ProducePrivateProductAsync(long batch, int owner, T[]? matrix, T[] share, int rows, int inner, int columns, int choiceBits)
     {
         var session = await SessionAsync().ConfigureAwait(false);
         long tag = PreprocessingTags.Of(PreprocessingTags.PrivateProducts, K, batch, 0);
@@ -177,12 +178,11 @@ public sealed partial class OtPreprocessing<T>
                 int l = e / columns;
                 for (int u = 0; u < rows; u++) vectors[e * rows + u] = matrix![u * inner + l];
             }
-            products = await ChunkedProductsAsync(session, tag, null, vectors, entries, rows, [], Peers()).ConfigureAwait(false);
+            products = await ChunkedProductsAsync(session, tag, null, choiceBits, vectors, entries, rows, [], Peers()).ConfigureAwait(false);
         }
         else
         {
-            var words = MemoryMarshal.Cast<T, ulong>(share.AsSpan()).ToArray();
-            products = await ChunkedProductsAsync(session, tag, words, null, entries, rows, [owner], []).ConfigureAwait(false);
+            products = await ChunkedProductsAsync(session, tag, LowBits(share, choiceBits), choiceBits, null, entries, rows, [owner], []).ConfigureAwait(false);
         }
         unchecked
         {
@@ -192,14 +192,31 @@ public sealed partial class OtPreprocessing<T>
         return result;
     }
 
-    // Gilboa products of every entry's k bits (chooserWords, as receiver from receiveFrom) and vectors of `length` elements
+    // The low `bits` bits of every value, packed: bit l of value e at position e * bits + l.
+    private static ulong[] LowBits(T[] values, int bits)
+    {
+        if (bits == K) return MemoryMarshal.Cast<T, ulong>(values.AsSpan()).ToArray();
+        var packed = new ulong[BitSlicing.WordsFor(checked(values.Length * bits))];
+        var words = MemoryMarshal.Cast<T, ulong>(values.AsSpan());
+        int perValue = K / 64;
+        for (int e = 0; e < values.Length; e++)
+            for (int l = 0; l < bits; l++)
+                if (((words[e * perValue + (l >> 6)] >> (l & 63)) & 1) != 0)
+                {
+                    int target = e * bits + l;
+                    packed[target >> 6] |= 1UL << (target & 63);
+                }
+        return packed;
+    }
+
+    // Gilboa products of every entry's `bits` choice bits (chooserBits, as receiver from receiveFrom) and vectors of `length` elements
     // (as sender to sendTo), summed over the peers: entries * length elements. Entries go in chunks of about 16 MB of
     // hashes each, so a large product (X'WX) never holds gigabytes at once; chunk c uses tags tag + 2c and tag + 2c + 1.
-    private async Task<T[]> ChunkedProductsAsync(OtSession session, long tag, ulong[]? chooserWords, T[]? vectors, int entries, int length,
+    private async Task<T[]> ChunkedProductsAsync(OtSession session, long tag, ulong[]? chooserBits, int bits, T[]? vectors, int entries, int length,
         IReadOnlyCollection<int> receiveFrom, IReadOnlyCollection<int> sendTo)
     {
         int blocks = (length * K + 127) / 128;
-        int chunk = Math.Max(1, (16 << 20) / (K * blocks * 16));
+        int chunk = Math.Max(1, (16 << 20) / (bits * blocks * 16));
         int chunks = (entries + chunk - 1) / chunk;
         if (2 * chunks >= 1 << 16) throw new ArgumentOutOfRangeException(nameof(entries), $"A product of {entries} entries by vectors of {length} elements is too large for one batch.");
         var sums = new T[checked(entries * length)];
@@ -210,14 +227,15 @@ public sealed partial class OtPreprocessing<T>
             var parts = new List<Task<T[]>>();
             if (receiveFrom.Count > 0)
             {
-                var choices = new ulong[ObliviousProducts.PaddedCount(checked(count * K)) / 64];
-                Array.Copy(chooserWords!, first * (K / 64), choices, 0, count * (K / 64));
-                foreach (int peer in receiveFrom) parts.Add(Task.Run(() => ObliviousProducts.ReceiveAsync<T>(session, peer, chunkTag, choices, count, K, length, _cancellation)));
+                var choices = new ulong[ObliviousProducts.PaddedCount(checked(count * bits)) / 64];
+                if (bits % 64 == 0) Array.Copy(chooserBits!, first * (bits / 64), choices, 0, count * (bits / 64));
+                else CopyBits(chooserBits!, first * bits, choices, count * bits);
+                foreach (int peer in receiveFrom) parts.Add(Task.Run(() => ObliviousProducts.ReceiveAsync<T>(session, peer, chunkTag, choices, count, bits, length, _cancellation)));
             }
             if (sendTo.Count > 0)
             {
                 var slice = vectors.AsSpan(first * length, count * length).ToArray();
-                foreach (int peer in sendTo) parts.Add(Task.Run(() => ObliviousProducts.SendAsync(session, peer, chunkTag, slice, count, K, length, _cancellation)));
+                foreach (int peer in sendTo) parts.Add(Task.Run(() => ObliviousProducts.SendAsync(session, peer, chunkTag, slice, count, bits, length, _cancellation)));
             }
             foreach (var part in await Task.WhenAll(parts).ConfigureAwait(false)) RingArithmetic<T>.AddInPlace(sums.AsSpan(first * length, count * length), part);
         }

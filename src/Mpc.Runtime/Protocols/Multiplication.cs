@@ -61,6 +61,83 @@ public static class Multiplication
     public static async Task<Secret<T>> PrivateMatrixMultiplyEachAsync<T>(MpcRuntime<T> runtime, double[] ownMatrix, IReadOnlyList<int> rows, IReadOnlyList<Secret<T>> y)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
+        CheckPrivateProduct(runtime, ownMatrix, rows, y);
+        int parties = runtime.PartyCount, self = runtime.PartyIndex, columns = y[0].Columns, f = runtime.Format.FractionalBits;
+        var parts = new T[parties][];
+        if (runtime.Preprocessing is IPrivateProducts<T> products)
+        {
+            var encoded = runtime.Format.Encode<T>(ownMatrix, f);
+            // Every product is numbered when it is asked for, so they can all run at once.
+            var tasks = Enumerable.Range(0, parties).Select(p =>
+                products.PrivateProductAsync(p, p == self ? encoded : null, y[p].Share, rows[p], y[p].Rows, columns, RingArithmetic<T>.Bits, runtime.Cancellation).AsTask()).ToArray();
+            parts = await Task.WhenAll(tasks).ConfigureAwait(false);
+        }
+        else
+        {
+            for (int p = 0; p < parties; p++)
+            {
+                var shared = Input.Share(runtime, p, p == self ? ownMatrix : null, rows[p], y[p].Rows, f);
+                parts[p] = await MatrixMultiplyRawAsync(runtime, shared.Share, y[p].Share, rows[p], y[p].Rows, columns).ConfigureAwait(false);
+            }
+        }
+        var raw = parts.SelectMany(part => part).ToArray();
+        return await Truncation.NormalizeAsync(runtime, raw, f + y[0].Scale, rows.Sum(), columns).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <see cref="PrivateMatrixMultiplyEachAsync"/> for secrets known to be small, |y| &lt; 2^valueBits as ring integers (at
+    /// their scale), such as weights truncated to a few fractional bits: every party masks y with its own uniform R_i below
+    /// 2^(valueBits + 40) and y + sum R_i is opened (statistically hiding y, to 2^-40); then L y = L (y + R) - sum_i L R_i,
+    /// where L (y + R) is the owner's alone and each L R_i a Gilboa product over only valueBits + 40 choice bits instead
+    /// of k. Falls back to the general product where that would not be fewer bits, or without OT preprocessing.
+    /// </summary>
+    public static async Task<Secret<T>> PrivateMatrixMultiplySmallEachAsync<T>(MpcRuntime<T> runtime, double[] ownMatrix, IReadOnlyList<int> rows, IReadOnlyList<Secret<T>> y, int valueBits)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        CheckPrivateProduct(runtime, ownMatrix, rows, y);
+        const int StatisticalSecurity = 40;
+        int k = RingArithmetic<T>.Bits, maskBits = valueBits + StatisticalSecurity;
+        if (valueBits < 1) throw new ArgumentOutOfRangeException(nameof(valueBits), "The values' bound must be at least one bit.");
+        if (runtime.Preprocessing is not IPrivateProducts<T> products || maskBits >= k - 1) return await PrivateMatrixMultiplyEachAsync(runtime, ownMatrix, rows, y).ConfigureAwait(false);
+        int parties = runtime.PartyCount, self = runtime.PartyIndex, columns = y[0].Columns, f = runtime.Format.FractionalBits;
+        T low = (T.One << maskBits) - T.One;
+        var masks = new T[parties][];
+        var masked = new List<T>();
+        for (int p = 0; p < parties; p++)
+        {
+            masks[p] = runtime.LocalRandom.NextRing<T>(y[p].Length);
+            for (int i = 0; i < masks[p].Length; i++) masks[p][i] &= low;
+            var sum = new T[y[p].Length];
+            RingArithmetic<T>.Add(y[p].Share, masks[p], sum);
+            masked.AddRange(sum);
+        }
+        var opened = await Opening.OpenAsync(runtime, masked.ToArray()).ConfigureAwait(false);
+        var encoded = runtime.Format.Encode<T>(ownMatrix, f);
+        var tasks = Enumerable.Range(0, parties).Select(p =>
+            products.PrivateProductAsync(p, p == self ? encoded : null, masks[p], rows[p], y[p].Rows, columns, maskBits, runtime.Cancellation).AsTask()).ToArray();
+        var parts = await Task.WhenAll(tasks).ConfigureAwait(false);
+        int at = 0;
+        for (int p = 0; p < parties; p++)
+        {
+            // This party's share of -L_p R is -part; the owner adds L_p (y_p + R) in the clear.
+            var share = new T[parts[p].Length];
+            RingArithmetic<T>.Subtract(share, parts[p], share);
+            if (p == self)
+            {
+                var known = new T[share.Length];
+                RingArithmetic<T>.MatrixMultiply(encoded, opened.AsSpan(at, y[p].Length), known, rows[p], y[p].Rows, columns);
+                RingArithmetic<T>.AddInPlace(share, known);
+            }
+            parts[p] = share;
+            at += y[p].Length;
+        }
+        var raw = parts.SelectMany(part => part).ToArray();
+        return await Truncation.NormalizeAsync(runtime, raw, f + y[0].Scale, rows.Sum(), columns).ConfigureAwait(false);
+    }
+
+    private static void CheckPrivateProduct<T>(MpcRuntime<T> runtime, double[] ownMatrix, IReadOnlyList<int> rows, IReadOnlyList<Secret<T>> y)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(ownMatrix);
         ArgumentNullException.ThrowIfNull(rows);
@@ -74,26 +151,6 @@ public static class Multiplication
             if (rows[p] < 0 || y[p].Columns != columns || y[p].Scale != scale) throw new ArgumentException(ErrorMessages.MatrixShapeMismatch(rows[p], y[p].Rows, y[p].Rows, y[p].Columns), nameof(y));
         }
         if (ownMatrix.Length != checked(rows[self] * y[self].Rows)) throw new ArgumentException(ErrorMessages.MatrixShapeMismatch(rows[self], y[self].Rows, y[self].Rows, columns), nameof(ownMatrix));
-        int f = runtime.Format.FractionalBits;
-        var parts = new T[parties][];
-        if (runtime.Preprocessing is IPrivateProducts<T> products)
-        {
-            var encoded = runtime.Format.Encode<T>(ownMatrix, f);
-            // Every product is numbered when it is asked for, so they can all run at once.
-            var tasks = Enumerable.Range(0, parties).Select(p =>
-                products.PrivateProductAsync(p, p == self ? encoded : null, y[p].Share, rows[p], y[p].Rows, columns, runtime.Cancellation).AsTask()).ToArray();
-            parts = await Task.WhenAll(tasks).ConfigureAwait(false);
-        }
-        else
-        {
-            for (int p = 0; p < parties; p++)
-            {
-                var shared = Input.Share(runtime, p, p == self ? ownMatrix : null, rows[p], y[p].Rows, f);
-                parts[p] = await MatrixMultiplyRawAsync(runtime, shared.Share, y[p].Share, rows[p], y[p].Rows, columns).ConfigureAwait(false);
-            }
-        }
-        var raw = parts.SelectMany(part => part).ToArray();
-        return await Truncation.NormalizeAsync(runtime, raw, f + scale, rows.Sum(), columns).ConfigureAwait(false);
     }
 
     /// <summary>Inner product of two secrets of equal length, as a 1x1 secret.</summary>
