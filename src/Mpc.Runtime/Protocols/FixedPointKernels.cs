@@ -29,19 +29,34 @@ internal static class FixedPointKernels
     }
 
     /// <summary>
-    /// Newton-Raphson for 1/y, y in [0.5, 1] at scale f: w0 = 2.9142 - 2y (relative error at most
-    /// 0.0858, Catrina and Saxena, FC 2010), then w = w (2 - y w), squaring the error each step.
+    /// 1/y for y (times the public yFactor) in [0.5, 1] at scale f from the start w0 = 2.9142 - 2y (relative error at most
+    /// 0.0858, Catrina and Saxena, FC 2010), by Goldschmidt's iteration: e = 1 - y w0, then w = w (1 + e) and e = e^2
+    /// together, one round of products a step where Newton's w (2 - y w) needs two; the error squares each step as in
+    /// Newton's. Not self-correcting: each step's truncation adds at most about 2^-f, so the relative error stays below
+    /// (steps + 1) 2^-f beyond the iteration's own.
     /// </summary>
-    public static async Task<T[]> ReciprocalNewtonAsync<T>(MpcRuntime<T> runtime, T[] y, T[] w, long yFactor)
+    public static async Task<T[]> ReciprocalGoldschmidtAsync<T>(MpcRuntime<T> runtime, T[] y, T[] w, long yFactor)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
-        int f = runtime.Format.FractionalBits;
+        int f = runtime.Format.FractionalBits, n = w.Length;
         int iterations = NewtonIterations(f, 0.0858);
+        var yw = await MultiplyTruncateAsync(runtime, y, w, f).ConfigureAwait(false);
+        var e = AffinePublic(runtime, yw, 1.0, yFactor);
+        T one = FixedPointFormat.EncodeConstant<T>(1.0, f);
         for (int it = 0; it < iterations; it++)
         {
-            var yw = await MultiplyTruncateAsync(runtime, y, w, f).ConfigureAwait(false);
-            var correction = AffinePublic(runtime, yw, 2.0, yFactor);
-            w = await MultiplyTruncateAsync(runtime, w, correction, f).ConfigureAwait(false);
+            var onePlusE = (T[])e.Clone();
+            if (runtime.IsLeader)
+            {
+                unchecked
+                {
+                    for (int i = 0; i < n; i++) onePlusE[i] += one;
+                }
+            }
+            if (it == iterations - 1) return await MultiplyTruncateAsync(runtime, w, onePlusE, f).ConfigureAwait(false);
+            var products = await MultiplyTruncateAsync(runtime, [.. w, .. e], [.. onePlusE, .. e], f).ConfigureAwait(false);
+            w = products.AsSpan(0, n).ToArray();
+            e = products.AsSpan(n, n).ToArray();
         }
         return w;
     }

@@ -8,7 +8,7 @@ namespace Mpc.Runtime.Protocols;
 /// </summary>
 /// <remarks>
 /// Method: by symmetry, s = [x &lt; 0], a = |x|, u = 1 / (1 + e^-a) with e^-a in (0, 1] so the
-/// denominator lies in (1, 2] and Newton's iteration needs no normalisation (start 1.4571 - d/2,
+/// denominator lies in (1, 2] and the reciprocal's iteration needs no normalisation (start 1.4571 - d/2,
 /// the scaled Catrina-Saxena start); then sigma(x) = u + s (1 - 2u). Uses the exponential on
 /// non-positive inputs only, so it never overflows.
 /// Input range: every x the format can hold (|x| &lt; 2^(k-2-2f) so that |x| log2(e) fits).
@@ -44,7 +44,7 @@ public static class Sigmoid
         }
         var half = await Truncation.TruncateRawAsync(runtime, denominator, 1).ConfigureAwait(false);
         var u = FixedPointKernels.AffinePublic(runtime, half, 1.4571, 1);
-        u = await FixedPointKernels.ReciprocalNewtonAsync(runtime, denominator, u, 1).ConfigureAwait(false);
+        u = await FixedPointKernels.ReciprocalGoldschmidtAsync(runtime, denominator, u, 1).ConfigureAwait(false);
         // sigma = u + s (1 - 2u)
         var flip = FixedPointKernels.AffinePublic(runtime, u, 1.0, 2);
         var correction = await Multiplication.MultiplyRawAsync(runtime, negative, flip).ConfigureAwait(false);
