@@ -9,12 +9,13 @@ namespace Mpc.Statistics;
 public static class SecureLinearAlgebra
 {
     /// <summary>
-    /// H = L D L' for a secret symmetric positive definite d x d matrix (L unit lower triangular, D diagonal), by the
-    /// column-wise Cholesky recurrence without square roots: per column one matrix-vector product (a matrix triple),
-    /// one secure reciprocal of the pivot and d - j products, so about d^2 / 2 multiplications in all instead of the
-    /// 2 d^3 of Gauss-Jordan, and d reciprocal depths of rounds. Returns L (row-major) and 1 / D.
+    /// H = L D L' for a secret symmetric positive definite d x d matrix, with L unit lower triangular and D block diagonal
+    /// with 2 x 2 blocks (the last one 1 x 1 when d is odd), by the block-column Cholesky recurrence without square roots.
+    /// Per block one matrix product (a matrix triple), one secure reciprocal (of the block's determinant, whose inverse is
+    /// then the adjugate over it) and the block's column of L, so d / 2 reciprocals in sequence instead of d, and about
+    /// d^2 / 2 multiplications in all instead of the 2 d^3 of Gauss-Jordan. Returns L and D^-1 (both d x d, row-major).
     /// </summary>
-    public static async Task<(Secret<T> Lower, Secret<T> InverseDiagonal)> FactorAsync<T>(MpcRuntime<T> runtime, Secret<T> matrix)
+    public static async Task<(Secret<T> Lower, Secret<T> InverseBlocks)> FactorAsync<T>(MpcRuntime<T> runtime, Secret<T> matrix)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         ArgumentNullException.ThrowIfNull(runtime);
@@ -25,35 +26,62 @@ public static class SecureLinearAlgebra
         var h = matrix.Upscale(scale);
         var zero = Input.Public(runtime, [0.0], 1, 1, scale);
         var one = Input.Public(runtime, [1.0], 1, 1, scale);
-        // lower[i][k] = L_ik and scaled[i][k] = L_ik D_k for k < i, filled column by column.
+        // lower[i][k] = L_ik and scaled[i][k] = (L D)_ik for k < i, filled block by block; inverse[(r, c)] = (D^-1)_rc.
         var lower = Enumerable.Range(0, d).Select(_ => new List<Secret<T>>()).ToArray();
         var scaled = Enumerable.Range(0, d).Select(_ => new List<Secret<T>>()).ToArray();
-        var inverses = new List<Secret<T>>();
-        for (int j = 0; j < d; j++)
+        var inverse = new Dictionary<(int, int), Secret<T>>();
+        for (int j = 0; j < d; j += 2)
         {
-            // Column j from row j down: H[i, j] - sum_{k<j} L_ik (L_jk D_k).
-            var column = h.Gather(Enumerable.Range(j, d - j).Select(i => i * d + j).ToArray());
+            int b = Math.Min(2, d - j), below = d - j;
+            // E = H[j.., J] - L[j.., :j] (L D)[J, :j]': rows j.., the block's b columns, row-major (below x b).
+            var e = h.Gather(Enumerable.Range(j, below).SelectMany(i => Enumerable.Range(j, b).Select(c => i * d + c)).ToArray()).Reshape(below, b);
             if (j > 0)
             {
-                var left = Secret<T>.Concatenate(Enumerable.Range(j, d - j).SelectMany(i => lower[i]).ToList()).Reshape(d - j, j);
-                var right = Secret<T>.Concatenate(scaled[j]).Reshape(j, 1);
-                column = column - await Multiplication.MatrixMultiplyAsync(runtime, left, right).ConfigureAwait(false);
+                var left = Secret<T>.Concatenate(Enumerable.Range(j, below).SelectMany(i => lower[i]).ToList()).Reshape(below, j);
+                var right = Secret<T>.Concatenate(Enumerable.Range(0, j).SelectMany(k => Enumerable.Range(j, b).Select(c => scaled[c][k])).ToList()).Reshape(j, b);
+                e = e - await Multiplication.MatrixMultiplyAsync(runtime, left, right).ConfigureAwait(false);
             }
-            var inverse = await Reciprocal.ComputeAsync(runtime, column[0]).ConfigureAwait(false);
-            inverses.Add(inverse);
-            if (j == d - 1) break;
-            var below = column.Slice(1, d - j - 1);
-            var factors = await Multiplication.MultiplyAsync(runtime, below, Secret<T>.Concatenate(Enumerable.Repeat(inverse, d - j - 1).ToList())).ConfigureAwait(false);
-            for (int i = j + 1; i < d; i++)
+            Secret<T> blockInverse;
+            if (b == 1)
             {
-                scaled[i].Add(below[i - j - 1]);
-                lower[i].Add(factors[i - j - 1]);
+                blockInverse = (await Reciprocal.ComputeAsync(runtime, e[0]).ConfigureAwait(false)).Reshape(1, 1);
             }
+            else
+            {
+                // [[p, q], [q, r]]^-1 = [[r, -q], [-q, p]] / (p r - q^2).
+                var (pivot, off, last) = (e[0], e[1], e[3]);
+                var products = await Multiplication.MultiplyAsync(runtime, Secret<T>.Concatenate([pivot, off]), Secret<T>.Concatenate([last, off])).ConfigureAwait(false);
+                var reciprocal = await Reciprocal.ComputeAsync(runtime, products[0] - products[1]).ConfigureAwait(false);
+                var adjugate = Secret<T>.Concatenate([last, -off, -off, pivot]);
+                blockInverse = (await Multiplication.MultiplyAsync(runtime, adjugate, Secret<T>.Concatenate([reciprocal, reciprocal, reciprocal, reciprocal])).ConfigureAwait(false)).Reshape(2, 2);
+            }
+            for (int r = 0; r < b; r++)
+                for (int c = 0; c < b; c++) inverse[(j + r, j + c)] = blockInverse[r * b + c];
+            // Within the block L is the identity, and (L D)[j+1, j] is D's off-diagonal entry.
+            if (b == 2)
+            {
+                scaled[j + 1].Add(e[2]);
+                lower[j + 1].Add(zero);
+            }
+            if (below == b) continue;
+            var rest = e.Slice(b * b, (below - b) * b).Reshape(below - b, b);
+            var factors = await Multiplication.MatrixMultiplyAsync(runtime, rest, blockInverse).ConfigureAwait(false);
+            for (int i = j + b; i < d; i++)
+                for (int c = 0; c < b; c++)
+                {
+                    scaled[i].Add(rest[(i - j - b) * b + c]);
+                    lower[i].Add(factors[(i - j - b) * b + c]);
+                }
         }
         var cells = new List<Secret<T>>(d * d);
+        var inverseCells = new List<Secret<T>>(d * d);
         for (int i = 0; i < d; i++)
-            for (int k = 0; k < d; k++) cells.Add(k < i ? lower[i][k] : k == i ? one : zero);
-        return (Secret<T>.Concatenate(cells).Reshape(d, d), Secret<T>.Concatenate(inverses).Reshape(d, 1));
+            for (int k = 0; k < d; k++)
+            {
+                cells.Add(k < i ? lower[i][k] : k == i ? one : zero);
+                inverseCells.Add(inverse.TryGetValue((i, k), out var value) ? value : zero);
+            }
+        return (Secret<T>.Concatenate(cells).Reshape(d, d), Secret<T>.Concatenate(inverseCells).Reshape(d, d));
     }
 
     /// <summary>X with L X = B for a secret unit lower triangular L (d x d) and secret B (d x c), row by row (d - 1 rounds of products).</summary>
@@ -64,16 +92,15 @@ public static class SecureLinearAlgebra
     public static Task<Secret<T>> SolveUpperTransposedAsync<T>(MpcRuntime<T> runtime, Secret<T> lower, Secret<T> right)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> => SubstituteAsync(runtime, lower, right, transposed: true);
 
-    /// <summary>H^-1 B from the factors of H = L D L': forward substitution, 1 / D, back substitution.</summary>
-    public static async Task<Secret<T>> SolveAsync<T>(MpcRuntime<T> runtime, Secret<T> lower, Secret<T> inverseDiagonal, Secret<T> right)
+    /// <summary>H^-1 B from the factors of H = L D L': forward substitution, D^-1, back substitution.</summary>
+    public static async Task<Secret<T>> SolveAsync<T>(MpcRuntime<T> runtime, Secret<T> lower, Secret<T> inverseBlocks, Secret<T> right)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
-        ArgumentNullException.ThrowIfNull(inverseDiagonal);
+        ArgumentNullException.ThrowIfNull(inverseBlocks);
         ArgumentNullException.ThrowIfNull(right);
-        int d = lower.Rows, c = right.Columns;
         var z = await SolveLowerAsync(runtime, lower, right).ConfigureAwait(false);
-        var scaledZ = await Multiplication.MultiplyAsync(runtime, z, inverseDiagonal.Gather(Enumerable.Range(0, d * c).Select(i => i / c).ToArray()).Reshape(d, c)).ConfigureAwait(false);
-        return await SolveUpperTransposedAsync(runtime, lower, scaledZ.Reshape(d, c)).ConfigureAwait(false);
+        var scaledZ = await Multiplication.MatrixMultiplyAsync(runtime, inverseBlocks, z).ConfigureAwait(false);
+        return await SolveUpperTransposedAsync(runtime, lower, scaledZ).ConfigureAwait(false);
     }
 
     private static async Task<Secret<T>> SubstituteAsync<T>(MpcRuntime<T> runtime, Secret<T> lower, Secret<T> right, bool transposed)

@@ -16,7 +16,7 @@ namespace Mpc.Statistics;
 /// one oblivious product per pair instead of triples for every cell. Newton's method runs in the space standardised
 /// with the pooled means and standard deviations (secret), which keeps fixed-point values well scaled, with the exact
 /// Hessian Z' diag(p(1-p)) Z + Lambda obtained from A'WA by the standardisation's d x d transform, factorised under MPC
-/// as L D L' (one secure reciprocal per pivot) and solved by substitution, where Lambda_j = lambda / s_j^2 makes the penalty the original-scale
+/// as L D L' with 2 x 2 pivot blocks (one secure reciprocal per block) and solved by substitution, where Lambda_j = lambda / s_j^2 makes the penalty the original-scale
 /// lambda/2 |beta|^2 (intercept unpenalised). Without an intercept the features are scaled, not centred.
 /// The coefficients are mapped back to the original scale under MPC; standard errors
 /// come from the inverse Hessian at the last iterate, transformed the same way.
@@ -131,7 +131,7 @@ public static class SecureLogisticRegression
         var (unique, full) = SymmetricIndex(columns);
 
         var b = Input.Public(runtime, new double[d], d, 1, scale);
-        Secret<T> lowerFactor = null!, inverseDiagonal = null!;
+        Secret<T> lowerFactor = null!, inverseBlocks = null!;
         Secret<T> step = b;
         for (int iteration = 0; iteration < options.Iterations; iteration++)
         {
@@ -148,8 +148,8 @@ public static class SecureLogisticRegression
             var gradient = (await Multiplication.MultiplyAsync(runtime, standardScale, centredGradient).ConfigureAwait(false)).Gather(fitted);
             hessian = hessian + ScatterDiagonal(runtime, penalty, d);
             gradient = gradient - await Multiplication.MultiplyAsync(runtime, penalty, b).ConfigureAwait(false);
-            (lowerFactor, inverseDiagonal) = await SecureLinearAlgebra.FactorAsync(runtime, hessian).ConfigureAwait(false);
-            step = await SecureLinearAlgebra.SolveAsync(runtime, lowerFactor, inverseDiagonal, gradient.Reshape(d, 1)).ConfigureAwait(false);
+            (lowerFactor, inverseBlocks) = await SecureLinearAlgebra.FactorAsync(runtime, hessian).ConfigureAwait(false);
+            step = await SecureLinearAlgebra.SolveAsync(runtime, lowerFactor, inverseBlocks, gradient.Reshape(d, 1)).ConfigureAwait(false);
             b = b + step;
             progress?.Invoke("newton", 0.1 + 0.8 * (iteration + 1) / options.Iterations);
         }
@@ -161,11 +161,13 @@ public static class SecureLogisticRegression
         if (options.StandardErrors)
         {
             // Cov(beta) = A Cov(b) A' with A = [[1, -m/s], [0, diag(1/s)]]; only the diagonal is needed. With H = L D L'
-            // and W = L^-1, (H^-1)_ii = sum_k W_ki^2 / D_k and c'H^-1 c = sum_k (W c)_k^2 / D_k.
+            // and W = L^-1, H^-1 = W' D^-1 W: (H^-1)_ii = sum_k W_ki (D^-1 W)_ki and c'H^-1 c = (W c)' D^-1 (W c).
             var identity = Input.Public(runtime, Enumerable.Range(0, d * d).Select(i => i / d == i % d ? 1.0 : 0.0).ToArray(), d, d, scale);
             var w = await SecureLinearAlgebra.SolveLowerAsync(runtime, lowerFactor, identity).ConfigureAwait(false);
-            var wSquared = await Multiplication.MultiplyAsync(runtime, w, w).ConfigureAwait(false);
-            var inverseHessianDiagonal = await Multiplication.MatrixMultiplyAsync(runtime, wSquared.Reshape(d, d).Transpose(), inverseDiagonal).ConfigureAwait(false);
+            var dw = await Multiplication.MatrixMultiplyAsync(runtime, inverseBlocks, w).ConfigureAwait(false);
+            var cellProducts = await Multiplication.MultiplyAsync(runtime, w, dw).ConfigureAwait(false);
+            var ones = Input.Public(runtime, Enumerable.Repeat(1.0, d).ToArray(), d, 1, scale);
+            var inverseHessianDiagonal = await Multiplication.MatrixMultiplyAsync(runtime, cellProducts.Reshape(d, d).Transpose(), ones).ConfigureAwait(false);
             var scaleVector = options.Intercept ? standardScale : inverseSd;
             var featureVariances = await Multiplication.MultiplyAsync(runtime, inverseHessianDiagonal, await Multiplication.MultiplyAsync(runtime, scaleVector, scaleVector).ConfigureAwait(false)).ConfigureAwait(false);
             var variances = featureVariances;
@@ -174,8 +176,8 @@ public static class SecureLogisticRegression
                 var shift = await Multiplication.MultiplyAsync(runtime, mean, inverseSd).ConfigureAwait(false);
                 var c = Secret<T>.Concatenate([Input.Public(runtime, [1.0], 1, 1, scale), -shift]);
                 var v = await Multiplication.MatrixMultiplyAsync(runtime, w.Reshape(d, d), c.Reshape(d, 1)).ConfigureAwait(false);
-                var vSquared = await Multiplication.MultiplyAsync(runtime, v, v).ConfigureAwait(false);
-                var interceptVariance = await Multiplication.DotAsync(runtime, vSquared, inverseDiagonal).ConfigureAwait(false);
+                var dv = await Multiplication.MatrixMultiplyAsync(runtime, inverseBlocks, v).ConfigureAwait(false);
+                var interceptVariance = await Multiplication.DotAsync(runtime, v, dv).ConfigureAwait(false);
                 variances = Secret<T>.Concatenate([interceptVariance, featureVariances.Slice(1, f)]);
             }
             errors = await SquareRoot.ComputeAsync(runtime, variances).ConfigureAwait(false);
