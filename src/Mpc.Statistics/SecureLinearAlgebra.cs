@@ -84,47 +84,54 @@ public static class SecureLinearAlgebra
         return (Secret<T>.Concatenate(cells).Reshape(d, d), Secret<T>.Concatenate(inverseCells).Reshape(d, d));
     }
 
-    /// <summary>X with L X = B for a secret unit lower triangular L (d x d) and secret B (d x c), row by row (d - 1 rounds of products).</summary>
-    public static Task<Secret<T>> SolveLowerAsync<T>(MpcRuntime<T> runtime, Secret<T> lower, Secret<T> right)
-        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> => SubstituteAsync(runtime, lower, right, transposed: false);
+    /// <summary>
+    /// X with L X = B for a secret unit lower triangular L (d x d) and secret B (d x c), a block of rows at a time:
+    /// <paramref name="blockSize"/> 2 for the factors of <see cref="FactorAsync"/>, whose 2 x 2 diagonal blocks are the
+    /// identity, so the two rows of a block need only the rows before it (d / 2 rounds of products); 1 for any L.
+    /// </summary>
+    public static Task<Secret<T>> SolveLowerAsync<T>(MpcRuntime<T> runtime, Secret<T> lower, Secret<T> right, int blockSize = 1)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> => SubstituteAsync(runtime, lower, right, transposed: false, blockSize);
 
-    /// <summary>X with L' X = B for a secret unit lower triangular L (d x d) and secret B (d x c), from the last row up.</summary>
-    public static Task<Secret<T>> SolveUpperTransposedAsync<T>(MpcRuntime<T> runtime, Secret<T> lower, Secret<T> right)
-        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> => SubstituteAsync(runtime, lower, right, transposed: true);
+    /// <summary>X with L' X = B, from the last block of rows up (see <see cref="SolveLowerAsync"/> for the blocks).</summary>
+    public static Task<Secret<T>> SolveUpperTransposedAsync<T>(MpcRuntime<T> runtime, Secret<T> lower, Secret<T> right, int blockSize = 1)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> => SubstituteAsync(runtime, lower, right, transposed: true, blockSize);
 
-    /// <summary>H^-1 B from the factors of H = L D L': forward substitution, D^-1, back substitution.</summary>
+    /// <summary>H^-1 B from the factors of H = L D L' (<see cref="FactorAsync"/>): forward substitution, D^-1, back substitution.</summary>
     public static async Task<Secret<T>> SolveAsync<T>(MpcRuntime<T> runtime, Secret<T> lower, Secret<T> inverseBlocks, Secret<T> right)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         ArgumentNullException.ThrowIfNull(inverseBlocks);
         ArgumentNullException.ThrowIfNull(right);
-        var z = await SolveLowerAsync(runtime, lower, right).ConfigureAwait(false);
+        var z = await SolveLowerAsync(runtime, lower, right, 2).ConfigureAwait(false);
         var scaledZ = await Multiplication.MatrixMultiplyAsync(runtime, inverseBlocks, z).ConfigureAwait(false);
-        return await SolveUpperTransposedAsync(runtime, lower, scaledZ).ConfigureAwait(false);
+        return await SolveUpperTransposedAsync(runtime, lower, scaledZ, 2).ConfigureAwait(false);
     }
 
-    private static async Task<Secret<T>> SubstituteAsync<T>(MpcRuntime<T> runtime, Secret<T> lower, Secret<T> right, bool transposed)
+    private static async Task<Secret<T>> SubstituteAsync<T>(MpcRuntime<T> runtime, Secret<T> lower, Secret<T> right, bool transposed, int blockSize)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(lower);
         ArgumentNullException.ThrowIfNull(right);
+        if (blockSize is not (1 or 2)) throw new ArgumentOutOfRangeException(nameof(blockSize), "Blocks of rows are 1 or 2 rows.");
         int d = lower.Rows, c = right.Columns;
         if (lower.Columns != d || right.Rows != d) throw new ArgumentException(ErrorMessages.MatrixShapeMismatch(d, lower.Columns, right.Rows, c));
         var solved = new Secret<T>[d];
-        for (int step = 0; step < d; step++)
+        int blocks = (d + blockSize - 1) / blockSize;
+        for (int step = 0; step < blocks; step++)
         {
-            // Forward: row i = step needs L[i, k] for k < i; backward: row i = d-1-step needs L[k, i] for k > i.
-            int i = transposed ? d - 1 - step : step;
-            var row = right.Slice(i * c, c).Reshape(1, c);
-            var known = transposed ? Enumerable.Range(i + 1, d - 1 - i).ToArray() : Enumerable.Range(0, i).ToArray();
+            // Forward: block rows need L[i, k] for k before the block; backward: L[k, i] for k after it.
+            int block = transposed ? blocks - 1 - step : step;
+            var rows = Enumerable.Range(block * blockSize, Math.Min(blockSize, d - block * blockSize)).ToArray();
+            var known = transposed ? Enumerable.Range(rows[^1] + 1, d - 1 - rows[^1]).ToArray() : Enumerable.Range(0, rows[0]).ToArray();
+            var values = right.Gather(rows.SelectMany(i => Enumerable.Range(i * c, c)).ToArray()).Reshape(rows.Length, c);
             if (known.Length > 0)
             {
-                var coefficients = lower.Gather(known.Select(k => transposed ? k * d + i : i * d + k).ToArray()).Reshape(1, known.Length);
-                var values = Secret<T>.Concatenate(known.Select(k => solved[k]).ToList()).Reshape(known.Length, c);
-                row = row - await Multiplication.MatrixMultiplyAsync(runtime, coefficients, values).ConfigureAwait(false);
+                var coefficients = lower.Gather(rows.SelectMany(i => known.Select(k => transposed ? k * d + i : i * d + k)).ToArray()).Reshape(rows.Length, known.Length);
+                var previous = Secret<T>.Concatenate(known.Select(k => solved[k]).ToList()).Reshape(known.Length, c);
+                values = values - await Multiplication.MatrixMultiplyAsync(runtime, coefficients, previous).ConfigureAwait(false);
             }
-            solved[i] = row;
+            for (int r = 0; r < rows.Length; r++) solved[rows[r]] = values.Slice(r * c, c).Reshape(1, c);
         }
         return Secret<T>.Concatenate(solved).Reshape(d, c);
     }

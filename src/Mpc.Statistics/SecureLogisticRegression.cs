@@ -163,7 +163,7 @@ public static class SecureLogisticRegression
             // Cov(beta) = A Cov(b) A' with A = [[1, -m/s], [0, diag(1/s)]]; only the diagonal is needed. With H = L D L'
             // and W = L^-1, H^-1 = W' D^-1 W: (H^-1)_ii = sum_k W_ki (D^-1 W)_ki and c'H^-1 c = (W c)' D^-1 (W c).
             var identity = Input.Public(runtime, Enumerable.Range(0, d * d).Select(i => i / d == i % d ? 1.0 : 0.0).ToArray(), d, d, scale);
-            var w = await SecureLinearAlgebra.SolveLowerAsync(runtime, lowerFactor, identity).ConfigureAwait(false);
+            var w = await SecureLinearAlgebra.SolveLowerAsync(runtime, lowerFactor, identity, 2).ConfigureAwait(false);
             var dw = await Multiplication.MatrixMultiplyAsync(runtime, inverseBlocks, w).ConfigureAwait(false);
             var cellProducts = await Multiplication.MultiplyAsync(runtime, w, dw).ConfigureAwait(false);
             var ones = Input.Public(runtime, Enumerable.Repeat(1.0, d).ToArray(), d, 1, scale);

@@ -19,15 +19,17 @@ public class SecureLinearAlgebraTests
         var b = Matrix<double>.Build.Dense(d, 2, (_, _) => 10 * random.NextDouble() - 5);
         var hValues = Enumerable.Range(0, d * d).Select(c => h[c / d, c % d]).ToArray();
         var bValues = Enumerable.Range(0, d * 2).Select(c => b[c / 2, c % 2]).ToArray();
-        var results = await LocalHarness.RunAsync<UInt128, (double[] L, double[] InverseBlocks, double[] X)>(parties, async rt =>
+        var results = await LocalHarness.RunAsync<UInt128, (double[] L, double[] InverseBlocks, double[] X, double[] Z)>(parties, async rt =>
         {
             var secretH = Input.Share(rt, 0, rt.PartyIndex == 0 ? hValues : null, d, d, 40);
             var secretB = Input.Share(rt, 1, rt.PartyIndex == 1 ? bValues : null, d, 2, 40);
             var (lower, inverseBlocks) = await SecureLinearAlgebra.FactorAsync(rt, secretH);
             var x = await SecureLinearAlgebra.SolveAsync(rt, lower, inverseBlocks, secretB);
-            return (await Opening.RevealRealAsync(rt, lower, "l"), await Opening.RevealRealAsync(rt, inverseBlocks, "d"), await Opening.RevealRealAsync(rt, x, "x"));
+            // Row by row, as for any unit lower triangular matrix.
+            var z = await SecureLinearAlgebra.SolveLowerAsync(rt, lower, secretB);
+            return (await Opening.RevealRealAsync(rt, lower, "l"), await Opening.RevealRealAsync(rt, inverseBlocks, "d"), await Opening.RevealRealAsync(rt, x, "x"), await Opening.RevealRealAsync(rt, z, "z"));
         });
-        var (l, inverseBlocks, solution) = results[0];
+        var (l, inverseBlocks, solution, forward) = results[0];
         var lMatrix = Matrix<double>.Build.Dense(d, d, (i, k) => l[i * d + k]);
         var dMatrix = Matrix<double>.Build.Dense(d, d, (i, k) => inverseBlocks[i * d + k]).Inverse();
         // L is unit lower triangular with identity 2 x 2 blocks on its diagonal; D is block diagonal (2 x 2, then 1 x 1 as d is odd).
@@ -43,5 +45,7 @@ public class SecureLinearAlgebraTests
         Assert.True((rebuilt - h).Enumerate().Max(Math.Abs) < 1e-9 * largest, $"L D L' differs from H by {(rebuilt - h).Enumerate().Max(Math.Abs):E2} (largest entry {largest:G4})");
         var expected = h.Solve(b);
         for (int c = 0; c < d * 2; c++) Assert.True(Math.Abs(expected[c / 2, c % 2] - solution[c]) < 1e-7, $"x[{c / 2},{c % 2}] = {solution[c]:R}, expected {expected[c / 2, c % 2]:R}");
+            var expectedForward = lMatrix.Solve(b);
+        for (int c = 0; c < d * 2; c++) Assert.True(Math.Abs(expectedForward[c / 2, c % 2] - forward[c]) < 1e-7, $"z[{c / 2},{c % 2}] = {forward[c]:R}, expected {expectedForward[c / 2, c % 2]:R}");
     }
 }
