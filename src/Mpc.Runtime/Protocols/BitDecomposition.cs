@@ -206,7 +206,7 @@ internal static class BitDecomposition
     }
 
     // AND of all inputs by a balanced tree, one round a level.
-    private static async Task<ulong[]> AndTreeAsync<T>(MpcRuntime<T> runtime, List<ulong[]> nodes, int w)
+    internal static async Task<ulong[]> AndTreeAsync<T>(MpcRuntime<T> runtime, List<ulong[]> nodes, int w)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         while (nodes.Count > 1)

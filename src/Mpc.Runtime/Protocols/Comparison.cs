@@ -160,23 +160,7 @@ public static class Comparison
             }
             nodes.Add(equal);
         }
-        while (nodes.Count > 1)
-        {
-            int pairs = nodes.Count / 2;
-            var left = new ulong[pairs * w];
-            var right = new ulong[pairs * w];
-            for (int p = 0; p < pairs; p++)
-            {
-                nodes[2 * p].CopyTo(left, p * w);
-                nodes[2 * p + 1].CopyTo(right, p * w);
-            }
-            var product = await BinaryCircuits.AndAsync(runtime, left, right).ConfigureAwait(false);
-            var next = new List<ulong[]>(pairs + 1);
-            for (int p = 0; p < pairs; p++) next.Add(product.AsSpan(p * w, w).ToArray());
-            if (nodes.Count % 2 == 1) next.Add(nodes[^1]);
-            nodes = next;
-        }
-        return await BitsToArithmeticAsync(runtime, nodes[0], n).ConfigureAwait(false);
+        return await BitsToArithmeticAsync(runtime, await BitDecomposition.AndTreeAsync(runtime, nodes, w).ConfigureAwait(false), n).ConfigureAwait(false);
     }
 
     /// <summary>Converts XOR-shared packed bits to arithmetic shares of 0/1 with daBits: open d = b XOR r, then b = d + r - 2dr.</summary>
