@@ -6,7 +6,8 @@ namespace Mpc.Boltzmann;
 
 /// <summary>
 /// The metrics of <see cref="SyntheticDataEvaluation"/> for public synthetic rows against the real rows
-/// of all parties, computed under MPC so that only the metrics come out (binary data).
+/// of all parties, computed under MPC so that only the metrics come out: 0/1 data, or one-hot rows whose groups are
+/// categorical variables (marginals over their levels, log odds ratios of their dummies, distances on the one-hot units).
 /// </summary>
 /// <remarks>
 /// Marginals: every party counts its rows in each cell of the chosen variable sets; the counts and the
@@ -25,23 +26,28 @@ public static class SecureSyntheticEvaluation
     /// <summary>NNDR histogram bins on [0, 1]; NNDR quantiles are rounded up to a multiple of 1 / NndrBins.</summary>
     public const int NndrBins = 100;
 
+    // Cells of all orders' marginals together: each costs a comparison (its absolute deviation) and a share of the maxima.
+    private const int MaximumCells = 1 << 20;
+
     // A quantile's share p as the fraction P / Resolution, so the test count D < p N stays integer.
     private const long Resolution = 1_000_000;
 
     /// <summary>
     /// [mean L1, maximum deviation] of the 1- to <paramref name="maxOrder"/>-way marginals (2 maxOrder secrets, at the
     /// runtime's fixed-point scale), over the same variable sets as <see cref="SyntheticDataEvaluation.Marginals"/> with
-    /// <paramref name="maxSets"/> and <paramref name="seed"/>. Every party passes its own rows and the same synthetic rows.
+    /// <paramref name="maxSets"/>, <paramref name="seed"/> and one-hot <paramref name="groups"/> (null: every unit a 0/1 variable).
+    /// Every party passes its own rows and the same synthetic rows.
     /// </summary>
     public static async Task<Secret<T>> MarginalsAsync<T>(MpcRuntime<T> runtime, IReadOnlyList<double[]> localRows, IReadOnlyList<double[]> synthetic,
-        int maxOrder = 4, int maxSets = 200, int seed = 1, int maxRows = 10_000_000)
+        int maxOrder = 4, int maxSets = 200, int seed = 1, int maxRows = 10_000_000, IReadOnlyList<int>? groups = null)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         ArgumentNullException.ThrowIfNull(runtime);
-        int width = CheckBinary(localRows, synthetic);
-        if (maxOrder < 1 || maxOrder > Math.Min(width, 8)) throw new ArgumentOutOfRangeException(nameof(maxOrder), $"The marginal order must be between 1 and {Math.Min(width, 8)}.");
+        int width = CheckRows(localRows, synthetic, groups);
+        int variables = groups?.Count ?? width;
+        if (maxOrder < 1 || maxOrder > Math.Min(variables, 8)) throw new ArgumentOutOfRangeException(nameof(maxOrder), $"The marginal order must be between 1 and {Math.Min(variables, 8)}.");
         if (maxSets < 1) throw new ArgumentOutOfRangeException(nameof(maxSets), "Use at least one variable set.");
-        return await MarginalsCoreAsync(runtime, localRows, synthetic, width, maxOrder, maxSets, seed, maxRows).ConfigureAwait(false);
+        return await MarginalsCoreAsync(runtime, localRows, synthetic, width, maxOrder, maxSets, seed, maxRows, groups).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -55,7 +61,7 @@ public static class SecureSyntheticEvaluation
     {
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(probabilities);
-        int width = CheckBinary(localRows, synthetic);
+        int width = CheckRows(localRows, synthetic, null);
         if (localRows.Count < 2) throw new ArgumentException($"The distance check needs at least two real rows at every party; this party has {localRows.Count}.", nameof(localRows));
         if (probabilities.Count == 0 || probabilities.Any(p => !(p > 0 && p <= 1))) throw new ArgumentOutOfRangeException(nameof(probabilities), "Quantile probabilities must lie in (0, 1].");
         return await DistanceQuantilesCoreAsync(runtime, localRows, synthetic, width, probabilities).ConfigureAwait(false);
@@ -63,18 +69,20 @@ public static class SecureSyntheticEvaluation
 
     /// <summary>
     /// Mean squared difference of the pairwise log odds ratios of the synthetic rows and of the real rows of all parties
-    /// (0.5 added to every cell of every 2x2 table), as <see cref="SyntheticDataEvaluation.LogOddsRatioError"/>: one secret at
-    /// the runtime's fixed-point scale. Every party passes its own rows (at most <paramref name="maxRows"/> in all) and the same synthetic rows.
+    /// (0.5 added to every cell of every 2x2 table), as <see cref="SyntheticDataEvaluation.LogOddsRatioError"/> with the same
+    /// <paramref name="groups"/>: one secret at the runtime's fixed-point scale. Every party passes its own rows (at most
+    /// <paramref name="maxRows"/> in all) and the same synthetic rows.
     /// </summary>
     public static async Task<Secret<T>> LogOddsRatioErrorAsync<T>(MpcRuntime<T> runtime, IReadOnlyList<double[]> localRows, IReadOnlyList<double[]> synthetic,
-        int maxRows = 1_000_000)
+        int maxRows = 1_000_000, IReadOnlyList<int>? groups = null)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         ArgumentNullException.ThrowIfNull(runtime);
-        int width = CheckBinary(localRows, synthetic);
-        if (width < 2) throw new ArgumentException("Log odds ratios need at least two variables.", nameof(synthetic));
+        int width = CheckRows(localRows, synthetic, groups);
+        var pairs = SyntheticDataEvaluation.DummyPairs(width, groups);
+        if (pairs.Count == 0) throw new ArgumentException("Log odds ratios need at least two variables.", nameof(synthetic));
         if (maxRows < 1 || 2.0 * maxRows + 1 >= Reciprocal.MaximumInput(runtime.Format)) throw new ArgumentOutOfRangeException(nameof(maxRows), $"The row bound must be between 1 and {(Reciprocal.MaximumInput(runtime.Format) - 1) / 2}.");
-        return await LogOddsRatioErrorCoreAsync(runtime, localRows, synthetic, width, maxRows).ConfigureAwait(false);
+        return await LogOddsRatioErrorCoreAsync(runtime, localRows, synthetic, pairs, maxRows).ConfigureAwait(false);
     }
 
     /// <summary>The clear-text value of <see cref="DistanceQuantilesAsync"/> for the rows of every party (for checks and simulations).</summary>
@@ -104,26 +112,26 @@ public static class SecureSyntheticEvaluation
     }
 
     private static async Task<Secret<T>> MarginalsCoreAsync<T>(MpcRuntime<T> runtime, IReadOnlyList<double[]> localRows, IReadOnlyList<double[]> synthetic,
-        int width, int maxOrder, int maxSets, int seed, int maxRows)
+        int width, int maxOrder, int maxSets, int seed, int maxRows, IReadOnlyList<int>? variables)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
-        var realBits = SyntheticDataEvaluation.Pack(localRows, width);
-        var syntheticBits = SyntheticDataEvaluation.Pack(synthetic, width);
+        var levels = SyntheticDataEvaluation.Levels(width, variables);
+        var realCodes = SyntheticDataEvaluation.Codes(localRows, variables);
+        var syntheticCodes = SyntheticDataEvaluation.Codes(synthetic, variables);
         var local = new List<double>();
         var syntheticCounts = new List<long>();
         var groups = new List<(int Start, int Cells, int Sets)>();
         for (int k = 1; k <= maxOrder; k++)
         {
-            var sets = SyntheticDataEvaluation.Subsets(width, k, maxSets, seed);
-            var realCell = new double[1 << k];
-            var syntheticCell = new double[1 << k];
-            groups.Add((local.Count, sets.Count << k, sets.Count));
+            var sets = SyntheticDataEvaluation.Subsets(levels.Length, k, maxSets, seed);
+            long cellsOfOrder = sets.Sum(set => (long)SyntheticDataEvaluation.Cells(set, levels));
+            if (local.Count + cellsOfOrder > MaximumCells)
+                throw new ArgumentException($"The {k}-way marginals of {sets.Count} variable sets have {cellsOfOrder} cells, more than the {MaximumCells} the secure evaluation compares; lower the order or the number of sets.");
+            groups.Add((local.Count, (int)cellsOfOrder, sets.Count));
             foreach (var set in sets)
             {
-                SyntheticDataEvaluation.Count(realBits, set, realCell);
-                SyntheticDataEvaluation.Count(syntheticBits, set, syntheticCell);
-                local.AddRange(realCell);
-                syntheticCounts.AddRange(syntheticCell.Select(c => (long)c));
+                local.AddRange(SyntheticDataEvaluation.Count(realCodes, set, levels));
+                syntheticCounts.AddRange(SyntheticDataEvaluation.Count(syntheticCodes, set, levels).Select(c => (long)c));
             }
         }
         int cells = local.Count;
@@ -142,20 +150,19 @@ public static class SecureSyntheticEvaluation
     }
 
     private static async Task<Secret<T>> LogOddsRatioErrorCoreAsync<T>(MpcRuntime<T> runtime, IReadOnlyList<double[]> localRows, IReadOnlyList<double[]> synthetic,
-        int width, int maxRows)
+        IReadOnlyList<(int A, int B)> unitPairs, int maxRows)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         // Every party counts the four cells (11, 10, 01, 00) of each pair's 2x2 table in its rows; the counts are summed as secrets.
-        int pairs = width * (width - 1) / 2;
+        int pairs = unitPairs.Count;
         var local = new double[4 * pairs];
         var syntheticLor = new double[pairs];
-        int p = 0;
-        for (int a = 0; a < width; a++)
-            for (int b = a + 1; b < width; b++, p++)
-            {
-                foreach (var row in localRows) local[4 * p + (row[a] == 1 ? 0 : 2) + (row[b] == 1 ? 0 : 1)]++;
-                syntheticLor[p] = SyntheticDataEvaluation.LogOddsRatio(synthetic, a, b);
-            }
+        for (int p = 0; p < pairs; p++)
+        {
+            var (a, b) = unitPairs[p];
+            foreach (var row in localRows) local[4 * p + (row[a] == 1 ? 0 : 2) + (row[b] == 1 ? 0 : 1)]++;
+            syntheticLor[p] = SyntheticDataEvaluation.LogOddsRatio(synthetic, a, b);
+        }
         var pooled = await Input.SumAcrossPartiesAsync(runtime, local, 1, 0).ConfigureAwait(false);
         // ln(n + 0.5) - ln(m + 0.5) = ln(2n + 1) - ln(2m + 1): odd integers, exact in the ring, with the logarithm's range known.
         var logs = await Logarithm.ComputeAsync(runtime, pooled * 2 + 1, 1, 2.0 * maxRows + 1).ConfigureAwait(false);
@@ -245,7 +252,8 @@ public static class SecureSyntheticEvaluation
         return current;
     }
 
-    private static int CheckBinary(IReadOnlyList<double[]> localRows, IReadOnlyList<double[]> synthetic)
+    // 0/1 rows of the synthetic rows' width; with one-hot groups, exactly one unit of every group set.
+    private static int CheckRows(IReadOnlyList<double[]> localRows, IReadOnlyList<double[]> synthetic, IReadOnlyList<int>? groups)
     {
         ArgumentNullException.ThrowIfNull(localRows);
         ArgumentNullException.ThrowIfNull(synthetic);
@@ -256,6 +264,11 @@ public static class SecureSyntheticEvaluation
             {
                 if (rows[i].Length != width) throw new ArgumentException($"The {name} row {i + 1} has {rows[i].Length} values where the synthetic rows have {width}.");
                 if (rows[i].Any(v => v is not (0 or 1))) throw new ArgumentException($"The {name} row {i + 1} is not binary: the secure evaluation needs 0/1 values.");
+                if (groups is null) continue;
+                SyntheticDataEvaluation.Levels(width, groups);
+                for (int g = 0, start = 0; g < groups.Count; start += groups[g], g++)
+                    if (rows[i].AsSpan(start, groups[g]).Count(1.0) != 1)
+                        throw new ArgumentException($"The {name} row {i + 1} does not set exactly one unit of one-hot group {g + 1} (units {start + 1} to {start + groups[g]}).");
             }
         return width;
     }

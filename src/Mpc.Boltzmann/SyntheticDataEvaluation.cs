@@ -11,23 +11,27 @@ namespace Mpc.Boltzmann;
 /// </summary>
 public static class SyntheticDataEvaluation
 {
-    /// <summary>(mean L1 over all k-sets, maximum cell deviation); above <paramref name="maxSets"/> sets, a seeded random sample of them.</summary>
-    public static (double MeanL1, double MaxDeviation) Marginals(IReadOnlyList<double[]> real, IReadOnlyList<double[]> synthetic, int k, int maxSets = 20000, int seed = 1)
+    /// <summary>
+    /// (mean L1 over all k-sets, maximum cell deviation); above <paramref name="maxSets"/> sets, a seeded random sample of them.
+    /// Without <paramref name="groups"/> every value is a 0/1 variable; with them the rows are one-hot and each group of
+    /// units (sizes in order) is one categorical variable whose level is the unit set to 1, so a k-set's cells are its level combinations.
+    /// </summary>
+    public static (double MeanL1, double MaxDeviation) Marginals(IReadOnlyList<double[]> real, IReadOnlyList<double[]> synthetic, int k, int maxSets = 20000, int seed = 1,
+        IReadOnlyList<int>? groups = null)
     {
         ArgumentNullException.ThrowIfNull(real);
         ArgumentNullException.ThrowIfNull(synthetic);
-        int p = real[0].Length;
+        var levels = Levels(real[0].Length, groups);
+        int p = levels.Length;
         if (k < 1 || k > Math.Min(p, 8)) throw new ArgumentOutOfRangeException(nameof(k), $"k must be between 1 and {Math.Min(p, 8)}.");
         var sets = Subsets(p, k, maxSets, seed);
-        var realBits = Pack(real);
-        var syntheticBits = Pack(synthetic);
+        var realCodes = Codes(real, groups);
+        var syntheticCodes = Codes(synthetic, groups);
         double sumL1 = 0, max = 0;
-        var realCounts = new double[1 << k];
-        var syntheticCounts = new double[1 << k];
         foreach (var set in sets)
         {
-            Count(realBits, set, realCounts);
-            Count(syntheticBits, set, syntheticCounts);
+            var realCounts = Count(realCodes, set, levels);
+            var syntheticCounts = Count(syntheticCodes, set, levels);
             double l1 = 0;
             for (int c = 0; c < realCounts.Length; c++)
             {
@@ -40,22 +44,41 @@ public static class SyntheticDataEvaluation
         return (sumL1 / sets.Count, max);
     }
 
-    /// <summary>Mean squared difference of the pairwise log odds ratios (0.5 added to each cell of every 2x2 table).</summary>
-    public static double LogOddsRatioError(IReadOnlyList<double[]> real, IReadOnlyList<double[]> synthetic)
+    /// <summary>
+    /// Mean squared difference of the pairwise log odds ratios (0.5 added to each cell of every 2x2 table). With one-hot
+    /// <paramref name="groups"/>, the pairs are those of the dummy variables (every unit but its group's first, the
+    /// reference level) from different groups; without, every pair of 0/1 variables.
+    /// </summary>
+    public static double LogOddsRatioError(IReadOnlyList<double[]> real, IReadOnlyList<double[]> synthetic, IReadOnlyList<int>? groups = null)
     {
         ArgumentNullException.ThrowIfNull(real);
         ArgumentNullException.ThrowIfNull(synthetic);
-        int p = real[0].Length;
+        var pairs = DummyPairs(real[0].Length, groups);
         double sum = 0;
-        int pairs = 0;
-        for (int a = 0; a < p; a++)
-            for (int b = a + 1; b < p; b++)
-            {
-                double d = LogOddsRatio(real, a, b) - LogOddsRatio(synthetic, a, b);
-                sum += d * d;
-                pairs++;
-            }
-        return pairs == 0 ? 0 : sum / pairs;
+        foreach (var (a, b) in pairs)
+        {
+            double d = LogOddsRatio(real, a, b) - LogOddsRatio(synthetic, a, b);
+            sum += d * d;
+        }
+        return pairs.Count == 0 ? 0 : sum / pairs.Count;
+    }
+
+    /// <summary>The unit pairs whose log odds ratios <see cref="LogOddsRatioError"/> compares, in order.</summary>
+    internal static List<(int A, int B)> DummyPairs(int width, IReadOnlyList<int>? groups)
+    {
+        var group = new List<(int Unit, int Group)>();
+        if (groups is null) group.AddRange(Enumerable.Range(0, width).Select(u => (u, u)));
+        else
+        {
+            CheckGroups(width, groups);
+            for (int g = 0, start = 0; g < groups.Count; start += groups[g], g++)
+                for (int u = start + 1; u < start + groups[g]; u++) group.Add((u, g));
+        }
+        var pairs = new List<(int, int)>();
+        for (int i = 0; i < group.Count; i++)
+            for (int j = i + 1; j < group.Count; j++)
+                if (group[i].Group != group[j].Group) pairs.Add((group[i].Unit, group[j].Unit));
+        return pairs;
     }
 
     /// <summary>The log odds ratio of variables a and b in the rows, with 0.5 added to each cell of the 2x2 table.</summary>
@@ -137,29 +160,42 @@ public static class SyntheticDataEvaluation
         return sets;
     }
 
-    // Rows as bit masks over variables (values above 0.5 are ones), for fast cell counting.
-    internal static ulong[][] Pack(IReadOnlyList<double[]> rows) => Pack(rows, rows[0].Length);
-
-    internal static ulong[][] Pack(IReadOnlyList<double[]> rows, int width)
+    // Each variable's number of levels: 2 for every 0/1 unit, or the one-hot groups' sizes.
+    internal static int[] Levels(int width, IReadOnlyList<int>? groups)
     {
-        int words = (width + 63) / 64;
-        return rows.Select(r =>
-        {
-            var bits = new ulong[words];
-            for (int j = 0; j < r.Length; j++)
-                if (r[j] > 0.5) bits[j >> 6] |= 1UL << (j & 63);
-            return bits;
-        }).ToArray();
+        if (groups is null) return [.. Enumerable.Repeat(2, width)];
+        CheckGroups(width, groups);
+        return [.. groups];
     }
 
-    internal static void Count(ulong[][] rows, int[] set, double[] counts)
+    private static void CheckGroups(int width, IReadOnlyList<int> groups)
     {
-        Array.Clear(counts);
-        foreach (var bits in rows)
+        if (groups.Any(g => g < 2) || groups.Sum() != width)
+            throw new ArgumentException($"One-hot groups ({string.Join(", ", groups)}) must have at least 2 units each and cover the {width} units of a row.", nameof(groups));
+    }
+
+    // Each row's level of every variable: the 0/1 value (above 0.5 is 1), or the index of the unit set within its one-hot group.
+    internal static byte[][] Codes(IReadOnlyList<double[]> rows, IReadOnlyList<int>? groups) => rows.Select(r =>
+    {
+        if (groups is null) return r.Select(v => v > 0.5 ? (byte)1 : (byte)0).ToArray();
+        var codes = new byte[groups.Count];
+        for (int g = 0, start = 0; g < groups.Count; start += groups[g], g++)
+            codes[g] = (byte)Math.Max(0, r.AsSpan(start, groups[g]).IndexOf(1.0));
+        return codes;
+    }).ToArray();
+
+    // Cell counts of a variable set: cell = sum over i of level(set[i]) times the product of the levels of set[..i].
+    internal static double[] Count(byte[][] codes, int[] set, int[] levels)
+    {
+        var counts = new double[Cells(set, levels)];
+        foreach (var row in codes)
         {
             int cell = 0;
-            for (int i = 0; i < set.Length; i++) cell |= (int)((bits[set[i] >> 6] >> (set[i] & 63)) & 1) << i;
+            for (int i = set.Length - 1; i >= 0; i--) cell = cell * levels[set[i]] + row[set[i]];
             counts[cell]++;
         }
+        return counts;
     }
+
+    internal static int Cells(int[] set, int[] levels) => set.Aggregate(1, (product, v) => checked(product * levels[v]));
 }

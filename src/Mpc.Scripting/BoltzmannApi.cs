@@ -108,19 +108,22 @@ public sealed class BoltzmannApi
     /// Secure utility of synthetic rows (flattened, as from <see cref="Sample"/>) against the training rows of all parties:
     /// [mean L1, maximum deviation] of the 1- to 4-way marginals over at most <paramref name="maxSets"/> variable sets per
     /// order, then the mean squared difference of the pairwise log odds ratios; only these 9 numbers can be output (see
-    /// <see cref="UtilityLabels"/>). Binary (Bernoulli) data only.
+    /// <see cref="UtilityLabels"/>). Bernoulli columns, or categorical ones: marginals over their levels, log odds ratios of
+    /// their dummies (every level against the column's first) from different columns.
     /// </summary>
     public async Task<Mpc.Runtime.Secret<UInt128>> Utility(BoltzmannFit fit, double[] synthetic, int maxSets = 200)
     {
         ArgumentNullException.ThrowIfNull(fit);
         ArgumentNullException.ThrowIfNull(synthetic);
-        CheckBinary(fit);
+        CheckEvaluable(fit);
         if (maxSets < 1 || maxSets > 100_000) throw new ArgumentException("The number of variable sets per order must be between 1 and 100000.");
         var rows = Unflatten(fit, synthetic);
-        var marginals = await SecureSyntheticEvaluation.MarginalsAsync(_session.Runtime, fit.TrainingRows, rows, Math.Min(4, fit.Model.Layers[0].Visible), maxSets).ConfigureAwait(false);
-        if (rows[0].Length < 2) return marginals;
+        int columns = fit.Encoding.Columns.Count;
+        int[]? groups = fit.Encoding.Kind == VisibleKind.Categorical ? fit.Encoding.Groups : null;
+        var marginals = await SecureSyntheticEvaluation.MarginalsAsync(_session.Runtime, fit.TrainingRows, rows, Math.Min(4, columns), maxSets, groups: groups).ConfigureAwait(false);
+        if (columns < 2) return marginals;
         // Without DP the pooled row count is public and exact: it bounds every cell count, so the logarithms compare against fewer powers of two.
-        var logOddsRatios = await SecureSyntheticEvaluation.LogOddsRatioErrorAsync(_session.Runtime, fit.TrainingRows, rows, (int)fit.Model.PooledRows).ConfigureAwait(false);
+        var logOddsRatios = await SecureSyntheticEvaluation.LogOddsRatioErrorAsync(_session.Runtime, fit.TrainingRows, rows, (int)fit.Model.PooledRows, groups).ConfigureAwait(false);
         return Mpc.Runtime.Secret<UInt128>.Concatenate([marginals, logOddsRatios]);
     }
 
@@ -131,30 +134,32 @@ public sealed class BoltzmannApi
     /// <summary>
     /// Secure privacy evaluation: quantiles (<see cref="PrivacyProbabilities"/>) of every synthetic row's distance to the
     /// closest record, then of its nearest / second-nearest distance ratio, each party against its own training rows (or
-    /// its holdout rows), pooled over the parties; only these quantiles can be output. Binary data only.
+    /// its holdout rows), pooled over the parties; only these quantiles can be output. Bernoulli or categorical columns; the
+    /// distance is Euclidean on the visible units, for categorical columns sqrt(2) times the root of the number of columns that differ.
     /// </summary>
     public Task<Mpc.Runtime.Secret<UInt128>> Privacy(BoltzmannFit fit, double[] synthetic, bool holdout = false)
     {
         ArgumentNullException.ThrowIfNull(fit);
         ArgumentNullException.ThrowIfNull(synthetic);
-        CheckBinary(fit);
+        CheckEvaluable(fit);
         var reference = holdout ? fit.HoldoutRows : fit.TrainingRows;
         if (reference.Count < 2)
             throw new ArgumentException($"The distance check needs at least two {(holdout ? "holdout" : "training")} rows at every party; {_context.Dataset.Source} has {reference.Count}.");
         return SecureSyntheticEvaluation.DistanceQuantilesAsync(_session.Runtime, reference, Unflatten(fit, synthetic), PrivacyProbabilities);
     }
 
-    private static void CheckBinary(BoltzmannFit fit)
+    private static void CheckEvaluable(BoltzmannFit fit)
     {
         if (fit.Epsilon > 0) throw new ArgumentException("The secure evaluation is for reveal=final runs: exact scores of the real rows would fall outside the DP run's (epsilon, delta).");
-        if (fit.Encoding.Kind != VisibleKind.Bernoulli) throw new ArgumentException($"The secure evaluation scores 0/1 columns; this model's visibles are {fit.Encoding.Kind.ToString().ToLowerInvariant()}.");
+        if (fit.Encoding.Kind == VisibleKind.Gaussian) throw new ArgumentException("The secure evaluation scores Bernoulli and categorical columns; this model's visibles are Gaussian, whose marginals have no cells.");
     }
 
+    // Synthetic rows as from Sample (one value per column), back on the visible units the training rows are in.
     private static List<double[]> Unflatten(BoltzmannFit fit, double[] synthetic)
     {
-        int width = fit.Model.Layers[0].Visible;
+        int width = fit.Encoding.Columns.Count;
         if (synthetic.Length == 0 || synthetic.Length % width != 0) throw new ArgumentException($"The synthetic values ({synthetic.Length}) are not whole rows of {width}.");
-        return Enumerable.Range(0, synthetic.Length / width).Select(r => synthetic.AsSpan(r * width, width).ToArray()).ToList();
+        return Enumerable.Range(0, synthetic.Length / width).Select(r => fit.Encoding.Encode(synthetic.AsSpan(r * width, width))).ToList();
     }
 
     // This party's rows split by a public seed: a share `holdout` kept out of training for the privacy evaluation.

@@ -143,6 +143,23 @@ public sealed class VisibleEncoding
         return values;
     }
 
+    /// <summary>A decoded row (one value per column, as from <see cref="Decode"/>) as visible units again: categorical levels one-hot.</summary>
+    public double[] Encode(ReadOnlySpan<double> values)
+    {
+        if (values.Length != Columns.Count) throw new ArgumentException($"A decoded row has {Columns.Count} values; {values.Length} were given.");
+        if (Kind != VisibleKind.Categorical) return values.ToArray();
+        var visible = new double[Width];
+        int start = 0;
+        for (int j = 0; j < Columns.Count; j++)
+        {
+            if (values[j] < 0 || values[j] >= Groups[j] || values[j] != Math.Floor(values[j]))
+                throw new ArgumentException($"Column '{Columns[j]}': {values[j]} is not the index of one of its {Groups[j]} levels.");
+            visible[start + (int)values[j]] = 1;
+            start += Groups[j];
+        }
+        return visible;
+    }
+
     /// <summary>A decoded value as it appears in a CSV file: the level for a categorical column, the number otherwise.</summary>
     public string Format(int column, double value) =>
         Kind == VisibleKind.Categorical && value >= 0 && value < Levels[column].Count && value == Math.Floor(value)

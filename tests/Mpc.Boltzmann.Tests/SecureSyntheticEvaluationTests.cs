@@ -12,6 +12,28 @@ public class SecureSyntheticEvaluationTests
 
     private static double[][] Part(int party, int parties) => Real[(party * Real.Length / parties)..((party + 1) * Real.Length / parties)];
 
+    // Categorical columns with 3, 2, 4, 3 and 2 levels, one-hot, tied together by a latent class.
+    private static readonly int[] Groups = [3, 2, 4, 3, 2];
+
+    private static readonly int[][] RealLevels = CategoricalLevels(80, new Random(5));
+
+    private static readonly int[][] SyntheticLevels = CategoricalLevels(50, new Random(6));
+
+    private static int[][] CategoricalLevels(int rows, Random random) => [.. Enumerable.Range(0, rows).Select(_ =>
+    {
+        int latent = random.Next(3);
+        return Groups.Select(levels => random.NextDouble() < 0.7 ? latent % levels : random.Next(levels)).ToArray();
+    })];
+
+    private static double[] OneHot(int[] levels, int[] groups)
+    {
+        var units = new double[groups.Sum()];
+        for (int j = 0, start = 0; j < groups.Length; start += groups[j], j++) units[start + levels[j]] = 1;
+        return units;
+    }
+
+    private static double[][] CategoricalRows(int[][] levels) => [.. levels.Select(l => OneHot(l, Groups))];
+
     [Theory]
     [InlineData(2)]
     [InlineData(3)]
@@ -70,6 +92,92 @@ public class SecureSyntheticEvaluationTests
             for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], party[i], 6);
         }
     }
+
+    [Fact]
+    public void CategoricalMarginalsEqualABruteForceCountOfLevelCombinations()
+    {
+        var real = CategoricalRows(RealLevels);
+        var synthetic = CategoricalRows(SyntheticLevels);
+        for (int k = 1; k <= 3; k++)
+        {
+            // Every k-set of the 5 columns (at most 10), each cell a tuple of levels, counted with a dictionary.
+            var sets = Subsets(Enumerable.Range(0, Groups.Length).ToArray(), k).ToList();
+            double sumL1 = 0, max = 0;
+            foreach (var set in sets)
+            {
+                string Key(int[] row) => string.Join(",", set.Select(j => row[j]));
+                var realCounts = RealLevels.GroupBy(Key).ToDictionary(g => g.Key, g => (double)g.Count() / RealLevels.Length);
+                var syntheticCounts = SyntheticLevels.GroupBy(Key).ToDictionary(g => g.Key, g => (double)g.Count() / SyntheticLevels.Length);
+                var deviations = realCounts.Keys.Union(syntheticCounts.Keys).Select(c => Math.Abs(realCounts.GetValueOrDefault(c) - syntheticCounts.GetValueOrDefault(c))).ToList();
+                sumL1 += deviations.Sum();
+                max = Math.Max(max, deviations.Max());
+            }
+            var (l1, maximum) = SyntheticDataEvaluation.Marginals(real, synthetic, k, groups: Groups);
+            Assert.Equal(sumL1 / sets.Count, l1, 12);
+            Assert.Equal(max, maximum, 12);
+        }
+    }
+
+    [Fact]
+    public void ZeroOneColumnsOneHotAsTwoLevelsScoreAsTheirZeroOneValues()
+    {
+        var twoLevels = Enumerable.Repeat(2, 12).ToArray();
+        double[][] Expand(double[][] rows) => [.. rows.Select(r => OneHot([.. r.Select(v => (int)v)], twoLevels))];
+        for (int k = 1; k <= 3; k++)
+        {
+            var binary = SyntheticDataEvaluation.Marginals(Real, Synthetic, k, maxSets: 30, seed: 2);
+            var oneHot = SyntheticDataEvaluation.Marginals(Expand(Real), Expand(Synthetic), k, maxSets: 30, seed: 2, groups: twoLevels);
+            Assert.Equal(binary.MeanL1, oneHot.MeanL1, 12);
+            Assert.Equal(binary.MaxDeviation, oneHot.MaxDeviation, 12);
+        }
+        // The dummy of a two-level column is its second unit, the 0/1 value itself.
+        Assert.Equal(SyntheticDataEvaluation.LogOddsRatioError(Real, Synthetic), SyntheticDataEvaluation.LogOddsRatioError(Expand(Real), Expand(Synthetic), twoLevels), 12);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task SecureCategoricalScoresEqualTheClearTextScoresOnThePooledRows(int parties)
+    {
+        var real = CategoricalRows(RealLevels);
+        var synthetic = CategoricalRows(SyntheticLevels);
+        var opened = await LocalHarness.RunAsync<UInt128, double[]>(parties, async rt =>
+        {
+            var mine = real[(rt.PartyIndex * real.Length / parties)..((rt.PartyIndex + 1) * real.Length / parties)];
+            var marginals = await SecureSyntheticEvaluation.MarginalsAsync(rt, mine, synthetic, maxOrder: 3, groups: Groups);
+            var error = await SecureSyntheticEvaluation.LogOddsRatioErrorAsync(rt, mine, synthetic, groups: Groups);
+            return await Opening.RevealRealAsync(rt, Mpc.Runtime.Secret<UInt128>.Concatenate([marginals, error]), "utility");
+        }, new LocalHarnessOptions { Preprocessing = "dealer" });
+        double expectedError = SyntheticDataEvaluation.LogOddsRatioError(real, synthetic, Groups);
+        Assert.True(expectedError > 0.05, $"the check needs a clearly non-zero error, got {expectedError}");
+        foreach (var party in opened)
+        {
+            for (int k = 1; k <= 3; k++)
+            {
+                var (l1, max) = SyntheticDataEvaluation.Marginals(real, synthetic, k, groups: Groups);
+                Assert.Equal(l1, party[2 * (k - 1)], 6);
+                Assert.Equal(max, party[2 * (k - 1) + 1], 6);
+            }
+            Assert.Equal(expectedError, party[6], 8);
+        }
+    }
+
+    [Fact]
+    public async Task SecureEvaluationRefusesARowThatIsNotOneHotNamingTheRowAndGroup()
+    {
+        var bad = CategoricalRows(RealLevels);
+        bad[6][3] = bad[6][4] = 1;
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => LocalHarness.RunAsync<UInt128, int>(2, async rt =>
+        {
+            await SecureSyntheticEvaluation.MarginalsAsync(rt, bad, CategoricalRows(SyntheticLevels), groups: Groups);
+            return 0;
+        }));
+        Assert.Contains("The real row 7 does not set exactly one unit of one-hot group 2 (units 4 to 5).", error.ToString(), StringComparison.Ordinal);
+    }
+
+    private static IEnumerable<int[]> Subsets(int[] items, int k) => k == 0
+        ? [[]]
+        : Enumerable.Range(0, items.Length - k + 1).SelectMany(i => Subsets(items[(i + 1)..], k - 1).Select(rest => (int[])[items[i], .. rest]));
 
     [Fact]
     public async Task SecureEvaluationRefusesRowsThatAreNotBinaryNamingTheRow()

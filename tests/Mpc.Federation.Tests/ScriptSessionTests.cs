@@ -348,9 +348,33 @@ public class ScriptSessionTests
         using (var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "result.json"))))
         {
             var outputs = document.RootElement.GetProperty("outputs");
-            // The visible layer: 2 + 3 + 4 + 3 one-hot units; the secure scores are for 0/1 columns and are not computed.
+            // The visible layer: 2 + 3 + 4 + 3 one-hot units.
             Assert.Equal(12 * 8 + 8 * 4 + 12 + 8 + 4, outputs.GetProperty("model").GetArrayLength());
-            Assert.False(outputs.TryGetProperty("utility", out _));
+            // The secure scores equal the clear-text scores over the levels: marginals of the columns, log odds ratios of their dummies.
+            string[][] levels = [["female", "male"], ["<60", "60-69", "70+"], ["0", "1", "2", "3"], ["alive", "dead", "censored"]];
+            int[] groups = [2, 3, 4, 3];
+            double[] OneHot(IReadOnlyList<int> codes)
+            {
+                var units = new double[12];
+                for (int j = 0, start = 0; j < 4; start += groups[j], j++) units[start + codes[j]] = 1;
+                return units;
+            }
+            var columns = new[] { "sex", "age_group", "ecog", "one_year" }.Select(c => real.Text(c).ToArray()).ToArray();
+            var realRows = Enumerable.Range(0, real.RowCount).Select(i => OneHot([.. Enumerable.Range(0, 4).Select(j => Array.IndexOf(levels[j], columns[j][i]))])).ToList();
+            var syntheticRows = Values(outputs.GetProperty("synthetic")).Chunk(4).Select(r => OneHot([.. r.Select(v => (int)v)])).ToList();
+            var utility = Values(outputs.GetProperty("utility"));
+            Assert.Equal(9, utility.Length);
+            for (int k = 1; k <= 4; k++)
+            {
+                var (l1, max) = Mpc.Boltzmann.SyntheticDataEvaluation.Marginals(realRows, syntheticRows, k, maxSets: 200, groups: groups);
+                Assert.Equal(l1, utility[2 * k - 2], 6);
+                Assert.Equal(max, utility[2 * k - 1], 6);
+            }
+            Assert.Equal(Mpc.Boltzmann.SyntheticDataEvaluation.LogOddsRatioError(realRows, syntheticRows, groups), utility[8], 6);
+            var privacy = Values(outputs.GetProperty("privacy"));
+            Assert.Equal(6, privacy.Length);
+            // On one-hot units a distance is sqrt(2) times the root of the number of columns that differ.
+            Assert.All(privacy[..3], d => Assert.Contains(Enumerable.Range(0, 5).Select(m => Math.Sqrt(2 * m)), v => Math.Abs(v - d) < 1e-6));
         }
 
         // A level the parameters do not list stops the session naming the party's file, row and column.
@@ -362,6 +386,14 @@ public class ScriptSessionTests
         Assert.Contains(bad.Output, l => l.Contains($"{site}, row {line}, column 'ecog': '3' is not one of the levels 0, 1, 2 (parameter levels).", StringComparison.Ordinal));
         Directory.Delete(folder, recursive: true);
     }
+
+    // An output of `mpc local --json`: a number, an array of numbers, or an object from each value's label to it.
+    private static double[] Values(JsonElement output) => output.ValueKind switch
+    {
+        JsonValueKind.Array => [.. output.EnumerateArray().Select(e => e.GetDouble())],
+        JsonValueKind.Object => [.. output.EnumerateObject().Select(p => p.Value.GetDouble())],
+        _ => [output.GetDouble()],
+    };
 
     private const string CountsScript = """
         Parameter("epsilon", ParameterType.Number, "1", "Budget.");
