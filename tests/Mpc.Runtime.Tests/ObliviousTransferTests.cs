@@ -59,8 +59,8 @@ public class ObliviousTransferTests
     public async Task ExtensionRowsDifferByDeltaExactlyWhereTheReceiverChose()
     {
         var network = new InMemoryNetwork(2, TimeSpan.FromSeconds(30));
-        var senderTask = IknpSender.SetupAsync(network.GetChannel(0), 1, 200, default);
-        var receiverTask = IknpReceiver.SetupAsync(network.GetChannel(1), 0, 200, default);
+        var senderTask = SoftSpokenSender.SetupAsync(network.GetChannel(0), 1, 200, default);
+        var receiverTask = SoftSpokenReceiver.SetupAsync(network.GetChannel(1), 0, 200, default);
         using var sender = await senderTask;
         using var receiver = await receiverTask;
         using var random = AesCtrRandom.CreateFromSystem();
@@ -80,13 +80,35 @@ public class ObliviousTransferTests
     }
 
     [Fact]
+    public async Task PuncturingLeavesTheSenderEverySeedButTheOneAtItsDeltaBlock()
+    {
+        var network = new InMemoryNetwork(2, TimeSpan.FromSeconds(30));
+        var senderTask = SoftSpokenSender.SetupAsync(network.GetChannel(0), 1, 200, default);
+        var receiverTask = SoftSpokenReceiver.SetupAsync(network.GetChannel(1), 0, 200, default);
+        using var sender = await senderTask;
+        using var receiver = await receiverTask;
+        for (int b = 0; b < 64; b++)
+        {
+            int punctured = (BitSlicing.Get(sender.Delta, 2 * b) ? 1 : 0) + (BitSlicing.Get(sender.Delta, 2 * b + 1) ? 2 : 0);
+            for (int x = 0; x < 4; x++)
+            {
+                Assert.Equal(16, receiver.Seed(b, x).Length);
+                if (x == punctured) Assert.Equal(0, sender.Seed(b, x).Length);
+                else Assert.Equal(receiver.Seed(b, x).ToArray(), sender.Seed(b, x).ToArray());
+            }
+            // The four seeds of a block are distinct, so the punctured one is not a copy of a known one.
+            Assert.Equal(4, Enumerable.Range(0, 4).Select(x => Convert.ToHexString(receiver.Seed(b, x))).Distinct().Count());
+        }
+    }
+
+    [Fact]
     public async Task ReceiverOutputsForUnchosenBitsDoNotDependOnTheSendersInput()
     {
         // Replay the same extension (same base keys, Delta and choices) with two different sender inputs.
         var keys0 = Enumerable.Range(0, 128).Select(_ => AesCtrRandom.NewSeed()).ToArray();
         var keys1 = Enumerable.Range(0, 128).Select(_ => AesCtrRandom.NewSeed()).ToArray();
         var delta = MemoryMarshal.Cast<byte, ulong>(AesCtrRandom.NewSeed()).ToArray();
-        var chosen = Enumerable.Range(0, 128).Select(i => BitSlicing.Get(delta, i) ? keys1[i] : keys0[i]).ToArray();
+        var (_, seeds, _) = SoftSpokenReceiver.FromBaseKeys(keys0, keys1, 7);
         using var random = AesCtrRandom.CreateFromSystem();
         var choices = random.NextRing<ulong>(4);
         // With 64 bits per entry, entry e's chosen value is simply word e of the choice bits.
@@ -95,8 +117,8 @@ public class ObliviousTransferTests
         async Task<(ulong[] Receiver, ulong[] Sender)> RunAsync(ulong[] x)
         {
             var network = new InMemoryNetwork(2, TimeSpan.FromSeconds(30));
-            using var senderSession = OtSession.FromInstances(network.GetChannel(0), [null, IknpSender.FromBaseKeys(delta, chosen, "party1")], [null, null]);
-            using var receiverSession = OtSession.FromInstances(network.GetChannel(1), [null, null], [IknpReceiver.FromBaseKeys(keys0, keys1), null]);
+            using var senderSession = OtSession.FromInstances(network.GetChannel(0), [null, SoftSpokenSender.FromSeeds(delta, seeds, "party1")], [null, null]);
+            using var receiverSession = OtSession.FromInstances(network.GetChannel(1), [null, null], [SoftSpokenReceiver.FromBaseKeys(keys0, keys1, 7).Receiver, null]);
             var send = ObliviousProducts.SendAsync(senderSession, 1, 10, x, 4, 64, 1, default);
             var receive = ObliviousProducts.ReceiveAsync<ulong>(receiverSession, 0, 10, choices, 4, 64, 1, default);
             var s = await send;
@@ -122,8 +144,8 @@ public class ObliviousTransferTests
         async Task<ulong[]> ZeroAsync(ulong[] x)
         {
             var network = new InMemoryNetwork(2, TimeSpan.FromSeconds(30));
-            using var senderSession = OtSession.FromInstances(network.GetChannel(0), [null, IknpSender.FromBaseKeys(delta, chosen, "party1")], [null, null]);
-            using var receiverSession = OtSession.FromInstances(network.GetChannel(1), [null, null], [IknpReceiver.FromBaseKeys(keys0, keys1), null]);
+            using var senderSession = OtSession.FromInstances(network.GetChannel(0), [null, SoftSpokenSender.FromSeeds(delta, seeds, "party1")], [null, null]);
+            using var receiverSession = OtSession.FromInstances(network.GetChannel(1), [null, null], [SoftSpokenReceiver.FromBaseKeys(keys0, keys1, 7).Receiver, null]);
             var send = ObliviousProducts.SendAsync(senderSession, 1, 10, x, 2, 64, 1, default);
             var r = await ObliviousProducts.ReceiveAsync<ulong>(receiverSession, 0, 10, zeroChoice, 2, 64, 1, default);
             await send;

@@ -17,6 +17,8 @@ public sealed class CorrelationRobustHash : IDisposable
     // Fixed and public by design: security rests on AES behaving as a random permutation, not on a secret key.
     private static readonly byte[] FixedKey = SHA256.HashData("mpc/ccr-hash/fixed-key/v1"u8)[..16];
     private readonly Aes _aes;
+    // Blocks per AES call: 64 KB stays in cache while it is built, encrypted and XORed back.
+    private const int Chunk = 4096;
     private ulong[] _scratch = [];
 
     public CorrelationRobustHash()
@@ -31,20 +33,26 @@ public sealed class CorrelationRobustHash : IDisposable
         if (input.Length != output.Length || (input.Length & 1) != 0 || offset.Length != 2)
             throw new ArgumentException("Hash blocks must be whole 128-bit blocks of equal count.");
         var off = Vector128.Create(offset[0], offset[1]);
-        var sigma = Scratch(input.Length);
         var source = MemoryMarshal.Cast<ulong, Vector128<ulong>>(input);
-        var target = MemoryMarshal.Cast<ulong, Vector128<ulong>>(sigma);
-        for (int i = 0; i < source.Length; i++)
+        var target = MemoryMarshal.Cast<ulong, Vector128<ulong>>(output);
+        var sigma = MemoryMarshal.Cast<ulong, Vector128<ulong>>(Scratch(2 * Chunk));
+        for (int start = 0; start < source.Length; start += Chunk)
         {
-            var x = source[i] ^ off;
-            // (lo, hi) -> (hi, hi XOR lo)
-            var high = Vector128.Shuffle(x, Vector128.Create(1UL, 1UL));
-            var low = Vector128.Shuffle(x, Vector128.Create(0UL, 0UL)) & Vector128.Create(0UL, ulong.MaxValue);
-            target[i] = high ^ low;
+            int n = Math.Min(Chunk, source.Length - start);
+            var chunk = sigma[..n];
+            var blocks = source.Slice(start, n);
+            for (int i = 0; i < n; i++)
+            {
+                var x = blocks[i] ^ off;
+                // (lo, hi) -> (hi, hi XOR lo)
+                var high = Vector128.Shuffle(x, Vector128.Create(1UL, 1UL));
+                var low = Vector128.Shuffle(x, Vector128.Create(0UL, 0UL)) & Vector128.Create(0UL, ulong.MaxValue);
+                chunk[i] = high ^ low;
+            }
+            var result = target.Slice(start, n);
+            _aes.EncryptEcb(MemoryMarshal.AsBytes(chunk), MemoryMarshal.AsBytes(result), PaddingMode.None);
+            for (int i = 0; i < n; i++) result[i] ^= chunk[i];
         }
-        _aes.EncryptEcb(MemoryMarshal.AsBytes(sigma), MemoryMarshal.AsBytes(output), PaddingMode.None);
-        var result = MemoryMarshal.Cast<ulong, Vector128<ulong>>(output);
-        for (int i = 0; i < result.Length; i++) result[i] ^= target[i];
     }
 
     // A buffer owned by this (thread-local) instance, so hashing allocates nothing per call.
@@ -62,18 +70,23 @@ public sealed class CorrelationRobustHash : IDisposable
     {
         int count = seeds.Length / 2;
         if (output.Length != checked(count * blocksPerSeed * 2)) throw new ArgumentException("Expansion output has the wrong size.");
-        var input = new ulong[output.Length];
-        for (int j = 0; j < count; j++)
+        var source = MemoryMarshal.Cast<ulong, Vector128<ulong>>(seeds);
+        var target = MemoryMarshal.Cast<ulong, Vector128<ulong>>(output);
+        var input = MemoryMarshal.Cast<ulong, Vector128<ulong>>(Scratch(2 * Chunk));
+        int total = target.Length, seed = 0, counter = 0;
+        for (int start = 0; start < total; start += Chunk)
         {
-            for (int u = 0; u < blocksPerSeed; u++)
+            int n = Math.Min(Chunk, total - start);
+            var chunk = input[..n];
+            for (int i = 0; i < n; i++)
             {
-                int at = (j * blocksPerSeed + u) * 2;
-                input[at] = seeds[2 * j] ^ (ulong)u;
-                input[at + 1] = seeds[2 * j + 1];
+                chunk[i] = source[seed] ^ Vector128.Create((ulong)counter, 0UL);
+                if (++counter == blocksPerSeed) { counter = 0; seed++; }
             }
+            var result = target.Slice(start, n);
+            _aes.EncryptEcb(MemoryMarshal.AsBytes(chunk), MemoryMarshal.AsBytes(result), PaddingMode.None);
+            for (int i = 0; i < n; i++) result[i] ^= chunk[i];
         }
-        _aes.EncryptEcb(MemoryMarshal.AsBytes(input.AsSpan()), MemoryMarshal.AsBytes(output), PaddingMode.None);
-        for (int i = 0; i < output.Length; i++) output[i] ^= input[i];
     }
 
     public void Dispose() => _aes.Dispose();

@@ -1,0 +1,111 @@
+using System.Runtime.InteropServices;
+using Mpc.Core;
+
+namespace Mpc.Runtime.Preprocessing.Ot;
+
+/// <summary>
+/// The receiver's half of one SoftSpoken (k = 2) extension instance (see <see cref="SoftSpokenSender"/>
+/// for the protocol and wire format). It was the sender of the 128 base OTs and knows all four
+/// seeds of each of the 64 blocks; each extension with choice bits c gives it rows t_j = q_j XOR c_j * Delta.
+/// </summary>
+/// <remarks>
+/// Puncturing (GGM tree of depth 2 per block b, base OTs 2b and 2b + 1 with keys K^0, K^1):
+/// leaves s_y, s_(y+2) = G(K_2b^y, tag) for y = 0, 1; the message at tag + 2 holds, for each block
+/// and y = 0, 1, G(K_2b+1^y, tag) XOR s_2y XOR s_(2y+1), 16 bytes each (2,048 bytes in all).
+/// </remarks>
+public sealed class SoftSpokenReceiver : IDisposable
+{
+    private const int Blocks = 64;
+    internal const int PuncturingBytes = Blocks * 2 * 16;
+    private readonly byte[][] _seeds;
+
+    private SoftSpokenReceiver(byte[][] seeds) => _seeds = seeds;
+
+    /// <summary>Runs the base OTs as their sender and sends the puncturing message.</summary>
+    public static async Task<SoftSpokenReceiver> SetupAsync(IPartyChannel channel, int peer, long tag, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        var (keys0, keys1) = await BaseObliviousTransfer.SendAsync(channel, peer, tag, 128, cancellationToken).ConfigureAwait(false);
+        var (seeds, message) = Tree(keys0, keys1, tag);
+        Array.ForEach(keys0, k => Array.Clear(k));
+        Array.ForEach(keys1, k => Array.Clear(k));
+        await channel.SendAsync(peer, tag + 2, message, cancellationToken).ConfigureAwait(false);
+        return new SoftSpokenReceiver(seeds);
+    }
+
+    /// <summary>An instance from known base-OT keys, with its seeds (tests replay an extension with the same randomness).</summary>
+    internal static (SoftSpokenReceiver Receiver, byte[][] Seeds, byte[] PuncturingMessage) FromBaseKeys(byte[][] keys0, byte[][] keys1, long tag)
+    {
+        var (seeds, message) = Tree(keys0, keys1, tag);
+        return (new SoftSpokenReceiver(seeds.Select(s => (byte[])s.Clone()).ToArray()), seeds, message);
+    }
+
+    /// <summary>Seed x of block b (tests).</summary>
+    internal ReadOnlySpan<byte> Seed(int block, int x) => _seeds[4 * block + x];
+
+    private static (byte[][] Seeds, byte[] Message) Tree(byte[][] keys0, byte[][] keys1, long tag)
+    {
+        var seeds = new byte[4 * Blocks][];
+        var message = new byte[PuncturingBytes];
+        var children = new ulong[4];
+        var pad = new ulong[2];
+        for (int b = 0; b < Blocks; b++)
+        {
+            for (int y = 0; y < 2; y++)
+            {
+                TaggedPrg.Fill(y == 0 ? keys0[2 * b] : keys1[2 * b], tag, children);
+                seeds[4 * b + y] = MemoryMarshal.AsBytes(children.AsSpan(0, 2)).ToArray();
+                seeds[4 * b + y + 2] = MemoryMarshal.AsBytes(children.AsSpan(2, 2)).ToArray();
+            }
+            for (int y = 0; y < 2; y++)
+            {
+                TaggedPrg.Fill(y == 0 ? keys0[2 * b + 1] : keys1[2 * b + 1], tag, pad);
+                var target = message.AsSpan((2 * b + y) * 16, 16);
+                var padBytes = MemoryMarshal.AsBytes(pad.AsSpan());
+                for (int i = 0; i < 16; i++) target[i] = (byte)(padBytes[i] ^ seeds[4 * b + 2 * y][i] ^ seeds[4 * b + 2 * y + 1][i]);
+            }
+        }
+        return (seeds, message);
+    }
+
+    /// <summary>Sends the corrections for the choice bits (m = 64 * choices.Length, a multiple of 128) and returns the rows t_j in a pooled array of at least 2m ulongs; return it to <see cref="OtBuffers"/>.</summary>
+    public async Task<ulong[]> ExtendAsync(IPartyChannel channel, int peer, long tag, ulong[] choices, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        ArgumentNullException.ThrowIfNull(choices);
+        int words = choices.Length;
+        if (words == 0 || (words & 1) != 0) throw new ArgumentException("OT extension runs in multiples of 128.", nameof(choices));
+        var t = OtBuffers.Rent(128 * words);
+        var r = OtBuffers.Rent(words);
+        var message = new byte[Blocks * words * 8];
+        var corrections = MemoryMarshal.Cast<byte, ulong>(message.AsSpan());
+        for (int b = 0; b < Blocks; b++)
+        {
+            var column0 = t.AsSpan(2 * b * words, words);
+            var column1 = t.AsSpan((2 * b + 1) * words, words);
+            var correction = corrections.Slice(b * words, words);
+            var stream = r.AsSpan(0, words);
+            // r_0 and r_1 go straight into d_b and column 0; r_2, r_3 are folded in.
+            TaggedPrg.Fill(_seeds[4 * b], tag, correction);
+            TaggedPrg.Fill(_seeds[4 * b + 1], tag, column0);
+            column1.Clear();
+            TaggedPrg.Fill(_seeds[4 * b + 2], tag, stream);
+            BitSlicing.Xor(column1, stream, column1);
+            BitSlicing.Xor(correction, stream, correction);
+            TaggedPrg.Fill(_seeds[4 * b + 3], tag, stream);
+            BitSlicing.Xor(column0, stream, column0);
+            BitSlicing.Xor(column1, stream, column1);
+            BitSlicing.Xor(correction, column0, correction);
+            BitSlicing.Xor(correction, choices, correction);
+        }
+        OtBuffers.Return(r);
+        var send = channel.SendAsync(peer, tag, message, cancellationToken);
+        var rows = OtBuffers.Rent(2 * 64 * words);
+        BitTranspose.ColumnsToRows(t.AsSpan(0, 128 * words), words, rows.AsSpan(0, 128 * words));
+        OtBuffers.Return(t);
+        await send.ConfigureAwait(false);
+        return rows;
+    }
+
+    public void Dispose() => Array.ForEach(_seeds, k => Array.Clear(k));
+}

@@ -1,0 +1,149 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using Mpc.Core;
+
+namespace Mpc.Runtime.Preprocessing.Ot;
+
+/// <summary>
+/// The sender's half of one OT extension instance: SoftSpoken OT (Roy, CRYPTO 2022) with k = 2,
+/// semi-honest, which gives the IKNP correlation (Ishai, Kilian, Nissim and Petrank, CRYPTO 2003)
+/// for half of IKNP's traffic. Delta is cut into 64 blocks of 2 bits. For each block the receiver
+/// holds four seeds s_0..s_3 and this party all but s_Delta_b (a punctured PRF made from 2 base OTs).
+/// Each extension gives it rows q_j = t_j XOR c_j * Delta, where t_j and the choice c_j are the
+/// receiver's; hashing q_j and q_j XOR Delta (<see cref="CorrelationRobustHash"/>) gives the two OT
+/// messages, of which the receiver can compute only the one it chose.
+/// </summary>
+/// <remarks>
+/// Extension of m OTs (m a multiple of 128), block b, r_x = G(s_x, tag) of m bits (<see cref="TaggedPrg"/>):
+/// the receiver sets t column 2b + i = XOR of r_x over x with bit i set, and sends
+/// d_b = r_0 XOR r_1 XOR r_2 XOR r_3 XOR c. This party sets q column 2b + i = XOR of r_x over x with
+/// bit i of x XOR Delta_b set, XOR d_b where bit i of Delta_b is set; the sum over x telescopes to
+/// t XOR Delta_b,i * c without s_Delta_b.
+/// Wire format: the receiver sends d_0 .. d_63, m bits each, ulongs little-endian (8 m bytes;
+/// IKNP sends 16 m). The malicious-receiver consistency check is not run: like the rest of the
+/// runtime this protects against passive adversaries only.
+/// </remarks>
+public sealed class SoftSpokenSender : IDisposable
+{
+    private const int Blocks = 64;
+    private readonly ulong[] _delta;
+    // Per block, the seeds s_x for x = 0..3 (the punctured one is empty).
+    private readonly byte[][] _seeds;
+    private readonly string _peerName;
+
+    private SoftSpokenSender(ulong[] delta, byte[][] seeds, string peerName)
+    {
+        _delta = delta;
+        _seeds = seeds;
+        _peerName = peerName;
+    }
+
+    /// <summary>Delta as two ulongs (low word first); secret to this party.</summary>
+    public ReadOnlySpan<ulong> Delta => _delta;
+
+    /// <summary>
+    /// Runs the 128 base OTs as their receiver, choosing the complement of each bit of a fresh random
+    /// Delta, then receives the puncturing message (at tag + 2) and keeps every seed but s_Delta_b.
+    /// </summary>
+    public static async Task<SoftSpokenSender> SetupAsync(IPartyChannel channel, int peer, long tag, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        var delta = MemoryMarshal.Cast<byte, ulong>(RandomNumberGenerator.GetBytes(16)).ToArray();
+        var choices = new bool[128];
+        for (int i = 0; i < 128; i++) choices[i] = !BitSlicing.Get(delta, i);
+        var keys = await BaseObliviousTransfer.ReceiveAsync(channel, peer, tag, choices, cancellationToken).ConfigureAwait(false);
+        var payload = await channel.ReceiveAsync(peer, tag + 2, cancellationToken).ConfigureAwait(false);
+        if (payload.Length != SoftSpokenReceiver.PuncturingBytes)
+            throw new ProtocolAbortedException(ErrorMessages.PayloadSize(peer, tag + 2, SoftSpokenReceiver.PuncturingBytes, payload.Length), channel.GetPartyName(peer));
+        var seeds = Puncture(delta, keys, payload, tag);
+        Array.ForEach(keys, k => Array.Clear(k));
+        return new SoftSpokenSender(delta, seeds, channel.GetPartyName(peer));
+    }
+
+    /// <summary>An instance from the receiver's seeds (tests replay an extension with the same randomness).</summary>
+    internal static SoftSpokenSender FromSeeds(ulong[] delta, byte[][] receiverSeeds, string peerName)
+    {
+        var seeds = new byte[4 * Blocks][];
+        for (int b = 0; b < Blocks; b++)
+            for (int x = 0; x < 4; x++)
+                seeds[4 * b + x] = x == BlockOf(delta, b) ? [] : (byte[])receiverSeeds[4 * b + x].Clone();
+        return new SoftSpokenSender((ulong[])delta.Clone(), seeds, peerName);
+    }
+
+    /// <summary>Seed x of block b, empty where punctured (tests).</summary>
+    internal ReadOnlySpan<byte> Seed(int block, int x) => _seeds[4 * block + x];
+
+    // Bits 2b and 2b + 1 of Delta as the block's index x = bit(2b) + 2 bit(2b + 1).
+    private static int BlockOf(ReadOnlySpan<ulong> delta, int b) => (int)((delta[b >> 5] >> (2 * (b & 31))) & 3);
+
+    // Level 1 of the tree is base OT 2b (this party holds the key on the side opposite Delta's bit),
+    // its two leaves come from the PRG; the sibling on the punctured side comes from the receiver's
+    // XOR of the leaves with bit 1 equal to the complement of Delta's bit 2b + 1.
+    private static byte[][] Puncture(ulong[] delta, byte[][] keys, byte[] payload, long tag)
+    {
+        var seeds = new byte[4 * Blocks][];
+        var children = new ulong[4];
+        var pad = new ulong[2];
+        for (int b = 0; b < Blocks; b++)
+        {
+            int d = BlockOf(delta, b), d0 = d & 1, d1 = d >> 1;
+            // Known subtree: the two leaves x = (1 - d0) + 2 * y.
+            TaggedPrg.Fill(keys[2 * b], tag, children);
+            var known0 = MemoryMarshal.AsBytes(children.AsSpan(0, 2)).ToArray();
+            var known1 = MemoryMarshal.AsBytes(children.AsSpan(2, 2)).ToArray();
+            // Sibling leaf x = d0 + 2 (1 - d1): the message for side 1 - d1, unmasked, minus the known leaf on that side.
+            TaggedPrg.Fill(keys[2 * b + 1], tag, pad);
+            var message = payload.AsSpan((2 * b + (1 - d1)) * 16, 16);
+            var sibling = new byte[16];
+            var known = d1 == 1 ? known0 : known1;
+            var padBytes = MemoryMarshal.AsBytes(pad.AsSpan());
+            for (int i = 0; i < 16; i++) sibling[i] = (byte)(message[i] ^ padBytes[i] ^ known[i]);
+            seeds[4 * b + (1 - d0)] = known0;
+            seeds[4 * b + (1 - d0) + 2] = known1;
+            seeds[4 * b + d0 + 2 * (1 - d1)] = sibling;
+            seeds[4 * b + d] = [];
+        }
+        return seeds;
+    }
+
+    /// <summary>Receives the corrections for m OTs and returns the rows q_j (two ulongs each) in a pooled array of at least 2m ulongs; return it to <see cref="OtBuffers"/>.</summary>
+    public async Task<ulong[]> ExtendAsync(IPartyChannel channel, int peer, long tag, int m, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        if (m <= 0 || (m & 127) != 0) throw new ArgumentOutOfRangeException(nameof(m), "OT extension runs in multiples of 128.");
+        var payload = await channel.ReceiveAsync(peer, tag, cancellationToken).ConfigureAwait(false);
+        int expected = checked(8 * m);
+        if (payload.Length != expected) throw new ProtocolAbortedException(ErrorMessages.PayloadSize(peer, tag, expected, payload.Length), _peerName);
+        int words = m / 64;
+        var corrections = MemoryMarshal.Cast<byte, ulong>(payload.AsSpan());
+        var q = OtBuffers.Rent(128 * words);
+        var r = OtBuffers.Rent(words);
+        for (int b = 0; b < Blocks; b++)
+        {
+            int d = BlockOf(_delta, b);
+            var column0 = q.AsSpan(2 * b * words, words);
+            var column1 = q.AsSpan((2 * b + 1) * words, words);
+            column0.Clear();
+            column1.Clear();
+            for (int x = 0; x < 4; x++)
+            {
+                if (x == d) continue;
+                var stream = r.AsSpan(0, words);
+                TaggedPrg.Fill(_seeds[4 * b + x], tag, stream);
+                int differs = x ^ d;
+                if ((differs & 1) != 0) BitSlicing.Xor(column0, stream, column0);
+                if ((differs & 2) != 0) BitSlicing.Xor(column1, stream, column1);
+            }
+            var correction = corrections.Slice(b * words, words);
+            if ((d & 1) != 0) BitSlicing.Xor(column0, correction, column0);
+            if ((d & 2) != 0) BitSlicing.Xor(column1, correction, column1);
+        }
+        OtBuffers.Return(r);
+        var rows = OtBuffers.Rent(2 * m);
+        BitTranspose.ColumnsToRows(q.AsSpan(0, 128 * words), words, rows.AsSpan(0, 2 * m));
+        OtBuffers.Return(q);
+        return rows;
+    }
+
+    public void Dispose() => Array.ForEach(_seeds, k => Array.Clear(k));
+}
