@@ -28,6 +28,44 @@ public class FramedConnectionTests
     }
 
     [Fact]
+    public async Task LargeFramesThatBypassThePipesArriveWholeAndInOrderWithSmallOnes()
+    {
+        var (a, b) = await PipePairAsync();
+        await using var sender = new FramedConnection(a, "a");
+        await using var receiver = new FramedConnection(b, "b");
+        var session = Guid.NewGuid();
+        var random = new Random(7);
+        int[] sizes = [300_000, 10, 70_000, 65_536, 0, 1_000_000];
+        var payloads = sizes.Select(n => { var p = new byte[n]; random.NextBytes(p); return p; }).ToArray();
+        var sending = Task.Run(async () =>
+        {
+            for (int i = 0; i < payloads.Length; i++) await sender.SendAsync(session, i, FrameKind.Data, payloads[i], default);
+        });
+        for (int i = 0; i < payloads.Length; i++)
+        {
+            var frame = await receiver.ReadAsync(default);
+            Assert.Equal((long)i, frame!.Tag);
+            Assert.Equal(payloads[i], frame.Payload);
+        }
+        await sending;
+        Assert.Equal(sender.BytesSent, receiver.BytesReceived);
+    }
+
+    [Fact]
+    public async Task ALargeFrameCutShortIsRejectedWithWhatArrived()
+    {
+        var (a, b) = await PipePairAsync();
+        await using var receiver = new FramedConnection(b, "mallory");
+        var partial = new byte[Frame.HeaderSize + 5000];
+        BinaryPrimitives.WriteUInt32LittleEndian(partial, 100_000);
+        partial[28] = (byte)FrameKind.Data;
+        await a.WriteAsync(partial);
+        await a.DisposeAsync();
+        var error = await Assert.ThrowsAsync<FrameFormatException>(async () => await receiver.ReadAsync(default));
+        Assert.Equal("mallory closed the connection in the middle of a frame (5029 bytes of it received).", error.Message);
+    }
+
+    [Fact]
     public async Task ConcurrentSendsAreLoggedInTheOrderTheyGoOnTheWire()
     {
         var (a, b) = await PipePairAsync();
