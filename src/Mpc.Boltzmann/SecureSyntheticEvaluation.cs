@@ -81,7 +81,8 @@ public static class SecureSyntheticEvaluation
         int width = CheckRows(localRows, synthetic, groups);
         var pairs = SyntheticDataEvaluation.DummyPairs(width, groups);
         if (pairs.Count == 0) throw new ArgumentException("Log odds ratios need at least two variables.", nameof(synthetic));
-        if (maxRows < 1 || 2.0 * maxRows + 1 >= Reciprocal.MaximumInput(runtime.Format)) throw new ArgumentOutOfRangeException(nameof(maxRows), $"The row bound must be between 1 and {(Reciprocal.MaximumInput(runtime.Format) - 1) / 2}.");
+        if (maxRows < 1 || ProductBound(maxRows) >= Reciprocal.MaximumInput(runtime.Format))
+            throw new ArgumentOutOfRangeException(nameof(maxRows), $"The row bound must be between 1 and {Math.Floor((Math.Sqrt(Reciprocal.MaximumInput(runtime.Format)) - 1) / 2)}.");
         return await LogOddsRatioErrorCoreAsync(runtime, localRows, synthetic, pairs, maxRows).ConfigureAwait(false);
     }
 
@@ -149,6 +150,9 @@ public static class SecureSyntheticEvaluation
         return await Multiplication.MultiplyPublicAsync(runtime, perRow, factors).ConfigureAwait(false);
     }
 
+    // The largest product of two odd cell counts 2n + 1 with n at most maxRows.
+    private static double ProductBound(int maxRows) => (2.0 * maxRows + 1) * (2.0 * maxRows + 1);
+
     private static async Task<Secret<T>> LogOddsRatioErrorCoreAsync<T>(MpcRuntime<T> runtime, IReadOnlyList<double[]> localRows, IReadOnlyList<double[]> synthetic,
         IReadOnlyList<(int A, int B)> unitPairs, int maxRows)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
@@ -164,10 +168,14 @@ public static class SecureSyntheticEvaluation
             syntheticLor[p] = SyntheticDataEvaluation.LogOddsRatio(synthetic, a, b);
         }
         var pooled = await Input.SumAcrossPartiesAsync(runtime, local, 1, 0).ConfigureAwait(false);
-        // ln(n + 0.5) - ln(m + 0.5) = ln(2n + 1) - ln(2m + 1): odd integers, exact in the ring, with the logarithm's range known.
-        var logs = await Logarithm.ComputeAsync(runtime, pooled * 2 + 1, 1, 2.0 * maxRows + 1).ConfigureAwait(false);
+        // ln(n + 0.5) - ln(m + 0.5) = ln(2n + 1) - ln(2m + 1): odd integers, exact in the ring. Their products
+        // (2 n11 + 1)(2 n00 + 1) and (2 n10 + 1)(2 n01 + 1) are exact too, so each pair needs two logarithms, not four.
+        var odd = pooled * 2 + 1;
         int[] Cell(int offset) => [.. Enumerable.Range(0, pairs).Select(q => 4 * q + offset)];
-        var realLor = logs.Gather(Cell(0)) + logs.Gather(Cell(3)) - logs.Gather(Cell(1)) - logs.Gather(Cell(2));
+        var products = await Multiplication.MultiplyAsync(runtime,
+            Secret<T>.Concatenate([odd.Gather(Cell(0)), odd.Gather(Cell(1))]), Secret<T>.Concatenate([odd.Gather(Cell(3)), odd.Gather(Cell(2))])).ConfigureAwait(false);
+        var logs = await Logarithm.ComputeAsync(runtime, products, 1, ProductBound(maxRows)).ConfigureAwait(false);
+        var realLor = logs.Slice(0, pairs) - logs.Slice(pairs, pairs);
         var difference = realLor.AddPublic(syntheticLor.Select(v => -v).ToArray());
         var squares = await Multiplication.DotAsync(runtime, difference, difference).ConfigureAwait(false);
         return await Multiplication.MultiplyPublicAsync(runtime, squares, new[] { 1.0 / pairs }).ConfigureAwait(false);
