@@ -44,14 +44,22 @@ public class ObliviousTransferTests
         // FIPS-197 appendix C.1 first, so the reference itself is pinned.
         Assert.Equal("69C4E0D86A7B0430D8CDB78070B4C55A", Convert.ToHexString(ReferenceAes(key, Convert.FromHexString("00112233445566778899aabbccddeeff"))));
         long tag = (1L << 62) | 12345;
-        var stream = new ulong[2 * 1500];
-        TaggedPrg.Fill(key, tag, stream);
-        foreach (int i in new[] { 0, 1, 1023, 1024, 1499 })
+        using var prg = new TaggedPrg(key);
+        // Small and large streams take different paths; each size is drawn twice, so kept ciphers are reused.
+        foreach (int blocks in new[] { 1, 64, 511, 512, 1500, 1, 1500 })
         {
-            var block = new byte[16];
-            BitConverter.TryWriteBytes(block.AsSpan(0, 8), (ulong)i);
-            BitConverter.TryWriteBytes(block.AsSpan(8, 8), tag);
-            Assert.Equal(ReferenceAes(key, block), MemoryMarshal.AsBytes(stream.AsSpan(2 * i, 2)).ToArray());
+            var stream = new ulong[2 * blocks];
+            prg.Fill(tag + blocks, stream);
+            var oneOff = new ulong[stream.Length];
+            TaggedPrg.Fill(key, tag + blocks, oneOff);
+            Assert.Equal(stream, oneOff);
+            foreach (int i in new[] { 0, blocks / 2, blocks - 1 })
+            {
+                var block = new byte[16];
+                BitConverter.TryWriteBytes(block.AsSpan(0, 8), (ulong)i);
+                BitConverter.TryWriteBytes(block.AsSpan(8, 8), tag + blocks);
+                Assert.Equal(ReferenceAes(key, block), MemoryMarshal.AsBytes(stream.AsSpan(2 * i, 2)).ToArray());
+            }
         }
     }
 

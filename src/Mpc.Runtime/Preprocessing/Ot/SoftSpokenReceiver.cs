@@ -18,8 +18,13 @@ public sealed class SoftSpokenReceiver : IDisposable
     private const int Blocks = 64;
     internal const int PuncturingBytes = Blocks * 2 * 16;
     private readonly byte[][] _seeds;
+    private readonly TaggedPrg[] _prgs;
 
-    private SoftSpokenReceiver(byte[][] seeds) => _seeds = seeds;
+    private SoftSpokenReceiver(byte[][] seeds)
+    {
+        _seeds = seeds;
+        _prgs = seeds.Select(s => new TaggedPrg(s)).ToArray();
+    }
 
     /// <summary>Runs the base OTs as their sender and sends the puncturing message.</summary>
     public static async Task<SoftSpokenReceiver> SetupAsync(IPartyChannel channel, int peer, long tag, CancellationToken cancellationToken)
@@ -86,13 +91,13 @@ public sealed class SoftSpokenReceiver : IDisposable
             var correction = corrections.Slice(b * words, words);
             var stream = r.AsSpan(0, words);
             // r_0 and r_1 go straight into d_b and column 0; r_2, r_3 are folded in.
-            TaggedPrg.Fill(_seeds[4 * b], tag, correction);
-            TaggedPrg.Fill(_seeds[4 * b + 1], tag, column0);
+            _prgs[4 * b].Fill(tag, correction);
+            _prgs[4 * b + 1].Fill(tag, column0);
             column1.Clear();
-            TaggedPrg.Fill(_seeds[4 * b + 2], tag, stream);
+            _prgs[4 * b + 2].Fill(tag, stream);
             BitSlicing.Xor(column1, stream, column1);
             BitSlicing.Xor(correction, stream, correction);
-            TaggedPrg.Fill(_seeds[4 * b + 3], tag, stream);
+            _prgs[4 * b + 3].Fill(tag, stream);
             BitSlicing.Xor(column0, stream, column0);
             BitSlicing.Xor(column1, stream, column1);
             BitSlicing.Xor(correction, column0, correction);
@@ -107,5 +112,9 @@ public sealed class SoftSpokenReceiver : IDisposable
         return rows;
     }
 
-    public void Dispose() => Array.ForEach(_seeds, k => Array.Clear(k));
+    public void Dispose()
+    {
+        foreach (var prg in _prgs) prg.Dispose();
+        Array.ForEach(_seeds, k => Array.Clear(k));
+    }
 }

@@ -29,12 +29,14 @@ public sealed class SoftSpokenSender : IDisposable
     private readonly ulong[] _delta;
     // Per block, the seeds s_x for x = 0..3 (the punctured one is empty).
     private readonly byte[][] _seeds;
+    private readonly TaggedPrg?[] _prgs;
     private readonly string _peerName;
 
     private SoftSpokenSender(ulong[] delta, byte[][] seeds, string peerName)
     {
         _delta = delta;
         _seeds = seeds;
+        _prgs = seeds.Select(s => s.Length == 0 ? null : new TaggedPrg(s)).ToArray();
         _peerName = peerName;
     }
 
@@ -129,7 +131,7 @@ public sealed class SoftSpokenSender : IDisposable
             {
                 if (x == d) continue;
                 var stream = r.AsSpan(0, words);
-                TaggedPrg.Fill(_seeds[4 * b + x], tag, stream);
+                _prgs[4 * b + x]!.Fill(tag, stream);
                 int differs = x ^ d;
                 if ((differs & 1) != 0) BitSlicing.Xor(column0, stream, column0);
                 if ((differs & 2) != 0) BitSlicing.Xor(column1, stream, column1);
@@ -145,5 +147,9 @@ public sealed class SoftSpokenSender : IDisposable
         return rows;
     }
 
-    public void Dispose() => Array.ForEach(_seeds, k => Array.Clear(k));
+    public void Dispose()
+    {
+        foreach (var prg in _prgs) prg?.Dispose();
+        Array.ForEach(_seeds, k => Array.Clear(k));
+    }
 }

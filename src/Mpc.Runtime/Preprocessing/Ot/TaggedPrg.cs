@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
@@ -5,22 +7,104 @@ using System.Security.Cryptography;
 namespace Mpc.Runtime.Preprocessing.Ot;
 
 /// <summary>
-/// The PRG G(k) of OT extension, addressed by the extension's tag: AES-128 keyed with a base-OT
-/// key in counter mode, with the tag as nonce (block = tag | counter). Each tag is used once, so
-/// concurrent batches draw disjoint, reproducible parts of the stream in any order.
+/// The PRG G(k) of OT extension, addressed by the extension's tag: AES-128 keyed with a seed in
+/// counter mode, with the tag as nonce (block = counter as the low 8 bytes | tag as the high 8,
+/// little-endian). Each tag is used once, so concurrent batches draw disjoint, reproducible parts of
+/// the stream in any order. An instance keeps its seed's AES objects between extensions: for the
+/// kilobyte columns of small extensions, keying a fresh cipher cost more than encrypting.
 /// </summary>
-public static class TaggedPrg
+public sealed class TaggedPrg : IDisposable
 {
+    // Below this many bytes a kept encryptor (one keyed native context) wins; above it the one-shot call is faster.
+    private const int SmallBytes = 8 << 10;
+    private readonly byte[] _key;
+    // AES objects are not thread-safe: each call borrows an engine and returns it.
+    private readonly ConcurrentBag<Engine> _idle = [];
+
+    public TaggedPrg(byte[] key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        _key = (byte[])key.Clone();
+    }
+
+    /// <summary>Fills <paramref name="destination"/> (whole 128-bit blocks) with the stream for <paramref name="tag"/>.</summary>
+    public void Fill(long tag, Span<ulong> destination)
+    {
+        if ((destination.Length & 1) != 0) throw new ArgumentException("The PRG fills whole 128-bit blocks.", nameof(destination));
+        if (!_idle.TryTake(out var engine)) engine = new Engine(_key);
+        try
+        {
+            engine.Fill(tag, destination);
+        }
+        finally
+        {
+            _idle.Add(engine);
+        }
+    }
+
+    /// <summary>One-off use of a key (setup): the same stream as an instance's.</summary>
     public static void Fill(byte[] key, long tag, Span<ulong> destination)
     {
         if ((destination.Length & 1) != 0) throw new ArgumentException("The PRG fills whole 128-bit blocks.", nameof(destination));
-        var blocks = MemoryMarshal.Cast<ulong, Vector128<ulong>>(destination);
-        var counter = Vector128.Create(0UL, (ulong)tag);
-        var one = Vector128.Create(1UL, 0UL);
-        for (int i = 0; i < blocks.Length; i++, counter += one) blocks[i] = counter;
-        using var aes = Aes.Create();
-        aes.Key = key;
-        var bytes = MemoryMarshal.AsBytes(destination);
-        aes.EncryptEcb(bytes, bytes, PaddingMode.None);
+        using var engine = new Engine(key);
+        engine.Fill(tag, destination);
+    }
+
+    public void Dispose()
+    {
+        while (_idle.TryTake(out var engine)) engine.Dispose();
+        Array.Clear(_key);
+    }
+
+    private sealed class Engine : IDisposable
+    {
+        private readonly Aes _aes;
+        private ICryptoTransform? _encryptor;
+
+        public Engine(byte[] key)
+        {
+            _aes = Aes.Create();
+            _aes.Key = key;
+            _aes.Mode = CipherMode.ECB;
+            _aes.Padding = PaddingMode.None;
+        }
+
+        public void Fill(long tag, Span<ulong> destination)
+        {
+            var bytes = MemoryMarshal.AsBytes(destination);
+            if (bytes.Length == 0) return;
+            if (bytes.Length >= SmallBytes)
+            {
+                Counters(tag, destination);
+                _aes.EncryptEcb(bytes, bytes, PaddingMode.None);
+                return;
+            }
+            _encryptor ??= _aes.CreateEncryptor();
+            var buffer = ArrayPool<byte>.Shared.Rent(bytes.Length);
+            try
+            {
+                Counters(tag, MemoryMarshal.Cast<byte, ulong>(buffer.AsSpan(0, bytes.Length)));
+                _encryptor.TransformBlock(buffer, 0, bytes.Length, buffer, 0);
+                buffer.AsSpan(0, bytes.Length).CopyTo(bytes);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+
+        private static void Counters(long tag, Span<ulong> target)
+        {
+            var blocks = MemoryMarshal.Cast<ulong, Vector128<ulong>>(target);
+            var counter = Vector128.Create(0UL, (ulong)tag);
+            var one = Vector128.Create(1UL, 0UL);
+            for (int i = 0; i < blocks.Length; i++, counter += one) blocks[i] = counter;
+        }
+
+        public void Dispose()
+        {
+            _encryptor?.Dispose();
+            _aes.Dispose();
+        }
     }
 }
