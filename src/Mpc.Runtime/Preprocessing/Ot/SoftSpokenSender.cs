@@ -17,8 +17,8 @@ namespace Mpc.Runtime.Preprocessing.Ot;
 /// Extension of m OTs (m a multiple of 128), block b, r_x = G(s_x, tag) of m bits (<see cref="TaggedPrg"/>):
 /// the receiver sets t column 2b + i = XOR of r_x over x with bit i set, and sends
 /// d_b = r_0 XOR r_1 XOR r_2 XOR r_3 XOR c. This party sets q column 2b + i = XOR of r_x over x with
-/// bit i of x XOR Delta_b set, XOR d_b where bit i of Delta_b is set; the sum over x telescopes to
-/// t XOR Delta_b,i * c without s_Delta_b.
+/// bit i of x XOR Delta_b set, XOR d_b where bit i of Delta_b is set; that equals
+/// t XOR Delta_b,i * c, and s_Delta_b drops out of the sum.
 /// Wire format: the receiver sends d_0 .. d_63, m bits each, ulongs little-endian (8 m bytes;
 /// IKNP sends 16 m). The malicious-receiver consistency check is not run: like the rest of the
 /// runtime this protects against passive adversaries only.
