@@ -56,13 +56,19 @@ public class FramedConnectionTests
     {
         var (a, b) = await PipePairAsync();
         await using var receiver = new FramedConnection(b, "mallory");
-        var partial = new byte[Frame.HeaderSize + 5000];
-        BinaryPrimitives.WriteUInt32LittleEndian(partial, 100_000);
-        partial[28] = (byte)FrameKind.Data;
-        await a.WriteAsync(partial);
+        await a.WriteAsync(CutShortFrame(100_000, 5000));
         await a.DisposeAsync();
         var error = await Assert.ThrowsAsync<FrameFormatException>(async () => await receiver.ReadAsync(default));
         Assert.Equal("mallory closed the connection in the middle of a frame (5029 bytes of it received).", error.Message);
+    }
+
+    // A data frame's header announcing `announced` payload bytes, followed by only `sent` of them.
+    private static byte[] CutShortFrame(uint announced, int sent)
+    {
+        var partial = new byte[Frame.HeaderSize + sent];
+        BinaryPrimitives.WriteUInt32LittleEndian(partial, announced);
+        partial[28] = (byte)FrameKind.Data;
+        return partial;
     }
 
     [Fact]
@@ -108,10 +114,7 @@ public class FramedConnectionTests
         }
         var (c, d) = await PipePairAsync();
         await using var truncated = new FramedConnection(d, "mallory");
-        var partial = new byte[Frame.HeaderSize + 3];
-        BinaryPrimitives.WriteUInt32LittleEndian(partial, 10);
-        partial[28] = (byte)FrameKind.Data;
-        await c.WriteAsync(partial);
+        await c.WriteAsync(CutShortFrame(10, 3));
         await c.DisposeAsync();
         var error = await Assert.ThrowsAsync<FrameFormatException>(async () => await truncated.ReadAsync(default));
         Assert.Equal("mallory closed the connection in the middle of a frame (32 bytes of it received).", error.Message);

@@ -116,14 +116,21 @@ public class ObliviousTransferTests
         Assert.Contains("invalid curve point", error.Message);
     }
 
+    // Party 0 sends, party 1 receives, over real base OTs and puncturing.
+    private static async Task<(SoftSpokenSender Sender, SoftSpokenReceiver Receiver)> SetUpExtensionAsync(InMemoryNetwork network)
+    {
+        var senderTask = SoftSpokenSender.SetupAsync(network.GetChannel(0), 1, 200, default);
+        var receiverTask = SoftSpokenReceiver.SetupAsync(network.GetChannel(1), 0, 200, default);
+        return (await senderTask, await receiverTask);
+    }
+
     [Fact]
     public async Task ExtensionRowsDifferByDeltaExactlyWhereTheReceiverChose()
     {
         var network = new InMemoryNetwork(2, TimeSpan.FromSeconds(30));
-        var senderTask = SoftSpokenSender.SetupAsync(network.GetChannel(0), 1, 200, default);
-        var receiverTask = SoftSpokenReceiver.SetupAsync(network.GetChannel(1), 0, 200, default);
-        using var sender = await senderTask;
-        using var receiver = await receiverTask;
+        var (senderInstance, receiverInstance) = await SetUpExtensionAsync(network);
+        using var sender = senderInstance;
+        using var receiver = receiverInstance;
         using var random = AesCtrRandom.CreateFromSystem();
         for (int round = 0; round < 2; round++)
         {
@@ -144,10 +151,9 @@ public class ObliviousTransferTests
     public async Task PuncturingLeavesTheSenderEverySeedButTheOneAtItsDeltaBlock()
     {
         var network = new InMemoryNetwork(2, TimeSpan.FromSeconds(30));
-        var senderTask = SoftSpokenSender.SetupAsync(network.GetChannel(0), 1, 200, default);
-        var receiverTask = SoftSpokenReceiver.SetupAsync(network.GetChannel(1), 0, 200, default);
-        using var sender = await senderTask;
-        using var receiver = await receiverTask;
+        var (senderInstance, receiverInstance) = await SetUpExtensionAsync(network);
+        using var sender = senderInstance;
+        using var receiver = receiverInstance;
         for (int b = 0; b < 64; b++)
         {
             int punctured = (BitSlicing.Get(sender.Delta, 2 * b) ? 1 : 0) + (BitSlicing.Get(sender.Delta, 2 * b + 1) ? 2 : 0);
