@@ -62,4 +62,50 @@ public static class BitSlicing
         if (a.Length != b.Length || a.Length != destination.Length) throw new ArgumentException(ErrorMessages.LengthMismatch(a.Length, b.Length, destination.Length));
         for (int i = 0; i < a.Length; i++) destination[i] = a[i] & b[i];
     }
+    /// <summary>
+    /// The first <paramref name="bits"/> bits of each of the segments of WordsFor(bits) words, packed densely: segment s at
+    /// bit s * bits. Bit-sliced vectors of few elements then fill words instead of using one bit of each.
+    /// </summary>
+    public static ulong[] PackSegments(ReadOnlySpan<ulong> source, int bits)
+    {
+        int w = WordsFor(bits), segments = SegmentCount(source.Length, w);
+        var dense = new ulong[WordsFor(checked(segments * bits))];
+        for (int s = 0; s < segments; s++)
+        {
+            var segment = source.Slice(s * w, w);
+            for (int i = 0; i < w; i++)
+            {
+                int valid = Math.Min(64, bits - i * 64), at = s * bits + i * 64;
+                ulong word = valid == 64 ? segment[i] : segment[i] & ((1UL << valid) - 1);
+                int index = at >> 6, shift = at & 63;
+                dense[index] |= word << shift;
+                if (shift != 0 && index + 1 < dense.Length) dense[index + 1] |= word >> (64 - shift);
+            }
+        }
+        return dense;
+    }
+
+    /// <summary>Inverse of <see cref="PackSegments"/>: segments of WordsFor(bits) words whose bits beyond the first <paramref name="bits"/> are 0.</summary>
+    public static ulong[] UnpackSegments(ReadOnlySpan<ulong> dense, int bits, int segments)
+    {
+        int w = WordsFor(bits);
+        if (dense.Length != WordsFor(checked(segments * bits))) throw new ArgumentException(ErrorMessages.LengthMismatch(dense.Length, WordsFor(segments * bits), dense.Length), nameof(dense));
+        var result = new ulong[checked(segments * w)];
+        for (int s = 0; s < segments; s++)
+            for (int i = 0; i < w; i++)
+            {
+                int valid = Math.Min(64, bits - i * 64), at = s * bits + i * 64;
+                int index = at >> 6, shift = at & 63;
+                ulong word = dense[index] >> shift;
+                if (shift != 0 && index + 1 < dense.Length) word |= dense[index + 1] << (64 - shift);
+                result[s * w + i] = valid == 64 ? word : word & ((1UL << valid) - 1);
+            }
+        return result;
+    }
+
+    private static int SegmentCount(int length, int segmentWords)
+    {
+        if (segmentWords == 0 || length % segmentWords != 0) throw new ArgumentException($"{length} words are not whole segments of {segmentWords} words.", nameof(length));
+        return length / segmentWords;
+    }
 }

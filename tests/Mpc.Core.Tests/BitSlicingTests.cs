@@ -17,6 +17,26 @@ public class BitSlicingTests
                 Assert.Equal(((values[i] >> j) & 1) == 1, BitSlicing.Get(sliced.AsSpan(j * words, words), i));
     }
 
+    [Theory]
+    [InlineData(1, 83)]
+    [InlineData(5, 40)]
+    [InlineData(64, 3)]
+    [InlineData(70, 9)]
+    [InlineData(130, 5)]
+    public void PackedSegmentsHoldEachSegmentsUsedBitsDenselyAndUnpackWithTheRestZero(int bits, int segments)
+    {
+        var random = new Random(bits * 1000 + segments);
+        int w = BitSlicing.WordsFor(bits);
+        var source = Enumerable.Range(0, segments * w).Select(_ => (ulong)random.NextInt64() ^ ((ulong)random.Next() << 63)).ToArray();
+        var dense = BitSlicing.PackSegments(source, bits);
+        Assert.Equal(BitSlicing.WordsFor(segments * bits), dense.Length);
+        for (int s = 0; s < segments; s++)
+            for (int b = 0; b < bits; b++) Assert.Equal(BitSlicing.Get(source, s * w * 64 + b), BitSlicing.Get(dense, s * bits + b));
+        var back = BitSlicing.UnpackSegments(dense, bits, segments);
+        for (int s = 0; s < segments; s++)
+            for (int b = 0; b < w * 64; b++) Assert.Equal(b < bits && BitSlicing.Get(source, s * w * 64 + b), BitSlicing.Get(back, s * w * 64 + b));
+    }
+
     [Fact]
     public void PackAndLastWordMaskAgree()
     {

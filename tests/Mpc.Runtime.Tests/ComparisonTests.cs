@@ -88,4 +88,14 @@ public class ComparisonTests
         var zero = Input.Share(rt, 0, rt.PartyIndex == 0 ? new double[values.Length] : null, values.Length, 1, 0);
         return zero.AddPublic(values.AsSpan());
     }
+
+    [Fact]
+    public async Task AComparisonOfOneElementDrawsBinaryTriplesForItsGatesNotWholeWords()
+    {
+        var x = new Int128[] { -5 };
+        var (results, counts) = await CountedRun.RunAsync<UInt128>(3, FixedPointFormat.Ring128, x, rt => Comparison.LessThanZeroRawAsync(rt, CountedRun.ToRing(rt, x)));
+        Assert.Equal(Int128.One, RingArithmetic<UInt128>.ToSignedInt128(results[0]));
+        // About 2 (k - 1) = 254 gates in 7 layers: their own 4 words and at most one partly used word a layer, not one word a gate.
+        Assert.InRange(counts.BinaryWords, 1, 254 / 64 + 7);
+    }
 }

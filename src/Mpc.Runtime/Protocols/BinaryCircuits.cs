@@ -36,6 +36,23 @@ public static class BinaryCircuits
         return z;
     }
 
+    /// <summary>
+    /// AND of bit-sliced vectors made of segments of WordsFor(elements) words, of which only the first
+    /// <paramref name="elements"/> bits are in use: those are packed densely for the gates, so a segment of one element
+    /// costs one binary triple bit and one opened bit, not 64. The unused bits of the result are 0.
+    /// </summary>
+    public static async Task<ulong[]> AndAsync<T>(MpcRuntime<T> runtime, ulong[] x, ulong[] y, int elements)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        if (elements < 1) throw new ArgumentOutOfRangeException(nameof(elements), "A segment holds at least one element.");
+        if ((elements & 63) == 0) return await AndAsync(runtime, x, y).ConfigureAwait(false);
+        int segments = x.Length / BitSlicing.WordsFor(elements);
+        var product = await AndAsync(runtime, BitSlicing.PackSegments(x, elements), BitSlicing.PackSegments(y, elements)).ConfigureAwait(false);
+        return BitSlicing.UnpackSegments(product, elements, segments);
+    }
+
     /// <summary>XOR with a public word vector: only party 0 applies it.</summary>
     public static ulong[] XorPublic<T>(MpcRuntime<T> runtime, ReadOnlySpan<ulong> shares, ReadOnlySpan<ulong> constants)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>

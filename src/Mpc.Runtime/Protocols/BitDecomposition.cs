@@ -42,7 +42,7 @@ internal static class BitDecomposition
                 e[j][i] = leader ? r ^ ~cb : r;
             }
         }
-        await PrefixAsync(runtime, g, e, w).ConfigureAwait(false);
+        await PrefixAsync(runtime, g, e, n).ConfigureAwait(false);
         var bits = new ulong[k * w];
         for (int j = 0; j < k; j++)
             for (int i = 0; i < w; i++)
@@ -72,7 +72,7 @@ internal static class BitDecomposition
         int length = k - 1 - low;
         var zero = new ulong[length][];
         for (int p = 0; p < length; p++) zero[p] = Not(bits.AsSpan((k - 2 - p) * w, w), leader);
-        await PrefixAndAsync(runtime, zero, w).ConfigureAwait(false);
+        await PrefixAndAsync(runtime, zero, n).ConfigureAwait(false);
         // step_j = NOT sign AND NOT (all of bits j..k-2 zero), for every j in one batch.
         var notSign = Not(bits.AsSpan((k - 1) * w, w), leader);
         var left = new ulong[count * w];
@@ -83,7 +83,7 @@ internal static class BitDecomposition
             notSign.CopyTo(left, q * w);
             Not(zero[k - 2 - j], leader).CopyTo(right, q * w);
         }
-        var steps = await BinaryCircuits.AndAsync(runtime, left, right).ConfigureAwait(false);
+        var steps = await BinaryCircuits.AndAsync(runtime, left, right, n).ConfigureAwait(false);
         return await ToArithmeticAsync(runtime, steps, n, count).ConfigureAwait(false);
     }
 
@@ -104,10 +104,10 @@ internal static class BitDecomposition
         // high = OR of the bits above the B counted ones (x >= 2^(shift + B)), as NOT of an AND tree of their negations.
         var above = new List<ulong[]>();
         for (int j = shift + levels; j < k - 1; j++) above.Add(Not(bits.AsSpan(j * w, w), leader));
-        var noneAbove = above.Count == 0 ? Not(new ulong[w], leader) : await AndTreeAsync(runtime, above, w).ConfigureAwait(false);
+        var noneAbove = above.Count == 0 ? Not(new ulong[w], leader) : await AndTreeAsync(runtime, above, n).ConfigureAwait(false);
         // saturated = NOT sign AND high passes every step; inRange = NOT sign AND NOT high keeps the one-hot code.
         var notSign = Not(bits.AsSpan((k - 1) * w, w), leader);
-        var flags = await BinaryCircuits.AndAsync(runtime, [.. notSign, .. notSign], [.. Not(noneAbove, leader), .. noneAbove]).ConfigureAwait(false);
+        var flags = await BinaryCircuits.AndAsync(runtime, [.. notSign, .. notSign], [.. Not(noneAbove, leader), .. noneAbove], n).ConfigureAwait(false);
         var saturated = flags.AsSpan(0, w).ToArray();
         // One-hot code of the B bits, gated by inRange: doubled one bit at a time.
         var oneHot = new List<ulong[]> { flags.AsSpan(w, w).ToArray() };
@@ -125,7 +125,7 @@ internal static class BitDecomposition
                 oneHot[v].CopyTo(left, (size + v) * w);
                 bit.CopyTo(right, (size + v) * w);
             }
-            var products = await BinaryCircuits.AndAsync(runtime, left, right).ConfigureAwait(false);
+            var products = await BinaryCircuits.AndAsync(runtime, left, right, n).ConfigureAwait(false);
             oneHot = Enumerable.Range(0, 2 * size).Select(v => products.AsSpan(v * w, w).ToArray()).ToList();
         }
         // [x >= q 2^shift] = saturated XOR (sum over values v >= q of the one-hot): the terms are exclusive.
@@ -140,9 +140,10 @@ internal static class BitDecomposition
     }
 
     // Sklansky prefix over (g, e) pairs in place: afterwards g[p] covers [0..p]. Rounds: ceil(log2 positions).
-    private static async Task PrefixAsync<T>(MpcRuntime<T> runtime, ulong[][] g, ulong[]?[] e, int w)
+    private static async Task PrefixAsync<T>(MpcRuntime<T> runtime, ulong[][] g, ulong[]?[] e, int n)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
+        int w = BitSlicing.WordsFor(n);
         int positions = g.Length;
         for (int span = 1; span < positions; span <<= 1)
         {
@@ -163,7 +164,7 @@ internal static class BitDecomposition
                 e[anchor]!.CopyTo(right, at);
                 at += w;
             }
-            var products = await BinaryCircuits.AndAsync(runtime, left, right).ConfigureAwait(false);
+            var products = await BinaryCircuits.AndAsync(runtime, left, right, n).ConfigureAwait(false);
             at = 0;
             foreach (var (p, _, needE) in combines)
             {
@@ -184,9 +185,10 @@ internal static class BitDecomposition
     }
 
     // Sklansky prefix AND in place: afterwards a[p] is the AND of a[0..p].
-    private static async Task PrefixAndAsync<T>(MpcRuntime<T> runtime, ulong[][] a, int w)
+    private static async Task PrefixAndAsync<T>(MpcRuntime<T> runtime, ulong[][] a, int n)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
+        int w = BitSlicing.WordsFor(n);
         int positions = a.Length;
         for (int span = 1; span < positions; span <<= 1)
         {
@@ -200,15 +202,16 @@ internal static class BitDecomposition
                 a[combines[c].P].CopyTo(left, c * w);
                 a[combines[c].Anchor].CopyTo(right, c * w);
             }
-            var products = await BinaryCircuits.AndAsync(runtime, left, right).ConfigureAwait(false);
+            var products = await BinaryCircuits.AndAsync(runtime, left, right, n).ConfigureAwait(false);
             for (int c = 0; c < combines.Count; c++) a[combines[c].P] = products.AsSpan(c * w, w).ToArray();
         }
     }
 
     // AND of all inputs by a balanced tree, one round a level.
-    internal static async Task<ulong[]> AndTreeAsync<T>(MpcRuntime<T> runtime, List<ulong[]> nodes, int w)
+    internal static async Task<ulong[]> AndTreeAsync<T>(MpcRuntime<T> runtime, List<ulong[]> nodes, int n)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
+        int w = BitSlicing.WordsFor(n);
         while (nodes.Count > 1)
         {
             int pairs = nodes.Count / 2;
@@ -219,7 +222,7 @@ internal static class BitDecomposition
                 nodes[2 * p].CopyTo(left, p * w);
                 nodes[2 * p + 1].CopyTo(right, p * w);
             }
-            var product = await BinaryCircuits.AndAsync(runtime, left, right).ConfigureAwait(false);
+            var product = await BinaryCircuits.AndAsync(runtime, left, right, n).ConfigureAwait(false);
             var next = Enumerable.Range(0, pairs).Select(p => product.AsSpan(p * w, w).ToArray()).ToList();
             if (nodes.Count % 2 == 1) next.Add(nodes[^1]);
             nodes = next;

@@ -128,7 +128,7 @@ public static class Comparison
             }
             nodes.Add((g, e));
         }
-        var below = await ReduceGreaterAsync(runtime, nodes, w).ConfigureAwait(false);
+        var below = await ReduceGreaterAsync(runtime, nodes, n).ConfigureAwait(false);
 
         var msb = new ulong[w];
         for (int i = 0; i < w; i++)
@@ -160,7 +160,7 @@ public static class Comparison
             }
             nodes.Add(equal);
         }
-        return await BitsToArithmeticAsync(runtime, await BitDecomposition.AndTreeAsync(runtime, nodes, w).ConfigureAwait(false), n).ConfigureAwait(false);
+        return await BitsToArithmeticAsync(runtime, await BitDecomposition.AndTreeAsync(runtime, nodes, n).ConfigureAwait(false), n).ConfigureAwait(false);
     }
 
     /// <summary>Converts XOR-shared packed bits to arithmetic shares of 0/1 with daBits: open d = b XOR r, then b = d + r - 2dr.</summary>
@@ -197,9 +197,10 @@ public static class Comparison
     }
 
     // Tree of (g, e) pairs: (g_hi XOR e_hi AND g_lo, e_hi AND e_lo); the root's g is [secret bits > public bits].
-    private static async Task<ulong[]> ReduceGreaterAsync<T>(MpcRuntime<T> runtime, List<(ulong[] G, ulong[]? E)> nodes, int w)
+    private static async Task<ulong[]> ReduceGreaterAsync<T>(MpcRuntime<T> runtime, List<(ulong[] G, ulong[]? E)> nodes, int n)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
+        int w = BitSlicing.WordsFor(n);
         while (nodes.Count > 1)
         {
             int pairs = nodes.Count / 2;
@@ -219,7 +220,7 @@ public static class Comparison
                     lo.E!.CopyTo(right, (p * per + 1) * w);
                 }
             }
-            var product = await BinaryCircuits.AndAsync(runtime, left, right).ConfigureAwait(false);
+            var product = await BinaryCircuits.AndAsync(runtime, left, right, n).ConfigureAwait(false);
             var next = new List<(ulong[] G, ulong[]? E)>(pairs + 1);
             for (int p = 0; p < pairs; p++)
             {

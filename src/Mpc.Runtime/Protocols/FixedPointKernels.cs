@@ -6,13 +6,22 @@ namespace Mpc.Runtime.Protocols;
 /// <summary>Raw-share building blocks shared by the non-linear functions; scales are tracked by the callers.</summary>
 internal static class FixedPointKernels
 {
-    /// <summary>Shares of (x * y) / 2^shift.</summary>
-    public static async Task<T[]> MultiplyTruncateAsync<T>(MpcRuntime<T> runtime, T[] x, T[] y, int shift)
+    /// <summary>
+    /// Shares of (x * y) / 2^shift; with <paramref name="productBits"/>, a bound |x y| &lt; 2^productBits (as ring integers)
+    /// that holds for every input, the truncation needs no preprocessing where the ring has room (<see cref="Truncation.TruncateBoundedRawAsync"/>).
+    /// </summary>
+    public static async Task<T[]> MultiplyTruncateAsync<T>(MpcRuntime<T> runtime, T[] x, T[] y, int shift, int? productBits = null)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         var product = await Multiplication.MultiplyRawAsync(runtime, x, y).ConfigureAwait(false);
-        return shift == 0 ? product : await Truncation.TruncateRawAsync(runtime, product, shift).ConfigureAwait(false);
+        if (shift == 0) return product;
+        return productBits is int bound
+            ? await Truncation.TruncateBoundedRawAsync(runtime, product, shift, bound).ConfigureAwait(false)
+            : await Truncation.TruncateRawAsync(runtime, product, shift).ConfigureAwait(false);
     }
+
+    /// <summary>Bits of a bound on raw values at the given scale whose magnitude is at most <paramref name="magnitude"/>, with a factor 2 to spare for rounding.</summary>
+    public static int BoundBits(double magnitude, int scale) => scale + Math.Max(1, (int)Math.Ceiling(Math.Log2(2 * magnitude)));
 
     /// <summary>Shares of constant - factor * x, with constant encoded at scale f; factor is a small integer.</summary>
     public static T[] AffinePublic<T>(MpcRuntime<T> runtime, T[] x, double constant, long factor)
@@ -35,12 +44,13 @@ internal static class FixedPointKernels
     /// Newton's. Not self-correcting: each step's truncation adds at most about 2^-f, so the relative error stays below
     /// (steps + 1) 2^-f beyond the iteration's own.
     /// </summary>
-    public static async Task<T[]> ReciprocalGoldschmidtAsync<T>(MpcRuntime<T> runtime, T[] y, T[] w, long yFactor)
+    /// <remarks><paramref name="productBits"/>: a bound on every product of the iteration (y w, w (1 + e), e^2) that holds for every input, or null.</remarks>
+    public static async Task<T[]> ReciprocalGoldschmidtAsync<T>(MpcRuntime<T> runtime, T[] y, T[] w, long yFactor, int? productBits = null)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         int f = runtime.Format.FractionalBits, n = w.Length;
         int iterations = NewtonIterations(f, 0.0858);
-        var yw = await MultiplyTruncateAsync(runtime, y, w, f).ConfigureAwait(false);
+        var yw = await MultiplyTruncateAsync(runtime, y, w, f, productBits).ConfigureAwait(false);
         var e = AffinePublic(runtime, yw, 1.0, yFactor);
         T one = FixedPointFormat.EncodeConstant<T>(1.0, f);
         for (int it = 0; it < iterations; it++)
@@ -53,22 +63,39 @@ internal static class FixedPointKernels
                     for (int i = 0; i < n; i++) onePlusE[i] += one;
                 }
             }
-            if (it == iterations - 1) return await MultiplyTruncateAsync(runtime, w, onePlusE, f).ConfigureAwait(false);
-            var products = await MultiplyTruncateAsync(runtime, [.. w, .. e], [.. onePlusE, .. e], f).ConfigureAwait(false);
+            if (it == iterations - 1) return await MultiplyTruncateAsync(runtime, w, onePlusE, f, productBits).ConfigureAwait(false);
+            var products = await MultiplyTruncateAsync(runtime, [.. w, .. e], [.. onePlusE, .. e], f, productBits).ConfigureAwait(false);
             w = products.AsSpan(0, n).ToArray();
             e = products.AsSpan(n, n).ToArray();
         }
         return w;
     }
 
-    /// <summary>Shares of sum_i c_i x^i at scale f for x at scale f, by Horner's rule (one multiplication per degree, in sequence).</summary>
-    public static async Task<T[]> PolynomialAsync<T>(MpcRuntime<T> runtime, T[] x, IReadOnlyList<double> coefficients)
+    /// <summary>
+    /// Shares of sum_i c_i x^i at scale f for x at scale f, by Horner's rule (one multiplication per degree, in sequence).
+    /// With <paramref name="inputBound"/>, a bound |x| &lt;= inputBound that holds for every input, every product is bounded
+    /// (by the partial sums of |c_i| inputBound^(i-j)) and its truncation needs no preprocessing where the ring has room.
+    /// </summary>
+    public static async Task<T[]> PolynomialAsync<T>(MpcRuntime<T> runtime, T[] x, IReadOnlyList<double> coefficients, double? inputBound = null)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         int f = runtime.Format.FractionalBits, degree = coefficients.Count - 1;
+        int? productBits = null;
+        if (inputBound is double bound)
+        {
+            double partial = Math.Abs(coefficients[degree]) * bound, largest = partial;
+            for (int i = degree - 1; i > 0; i--)
+            {
+                partial = (partial + Math.Abs(coefficients[i])) * bound;
+                largest = Math.Max(largest, partial);
+            }
+            productBits = BoundBits(largest, 2 * f);
+        }
         var accumulator = new T[x.Length];
         RingArithmetic<T>.Scale(x, FixedPointFormat.EncodeConstant<T>(coefficients[degree], f), accumulator);
-        accumulator = await Truncation.TruncateRawAsync(runtime, accumulator, f).ConfigureAwait(false);
+        accumulator = productBits is int bits
+            ? await Truncation.TruncateBoundedRawAsync(runtime, accumulator, f, bits).ConfigureAwait(false)
+            : await Truncation.TruncateRawAsync(runtime, accumulator, f).ConfigureAwait(false);
         for (int i = degree - 1; i >= 0; i--)
         {
             if (runtime.IsLeader)
@@ -79,7 +106,7 @@ internal static class FixedPointKernels
                     for (int j = 0; j < accumulator.Length; j++) accumulator[j] += c;
                 }
             }
-            if (i > 0) accumulator = await MultiplyTruncateAsync(runtime, accumulator, x, f).ConfigureAwait(false);
+            if (i > 0) accumulator = await MultiplyTruncateAsync(runtime, accumulator, x, f, productBits).ConfigureAwait(false);
         }
         return accumulator;
     }

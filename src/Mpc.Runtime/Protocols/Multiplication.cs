@@ -95,8 +95,7 @@ public static class Multiplication
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         CheckPrivateProduct(runtime, ownMatrix, rows, y);
-        const int StatisticalSecurity = 40;
-        int k = RingArithmetic<T>.Bits, maskBits = valueBits + StatisticalSecurity;
+        int k = RingArithmetic<T>.Bits, maskBits = valueBits + Truncation.StatisticalSecurity;
         if (valueBits < 1) throw new ArgumentOutOfRangeException(nameof(valueBits), "The values' bound must be at least one bit.");
         if (runtime.Preprocessing is not IPrivateProducts<T> products || maskBits >= k - 1) return await PrivateMatrixMultiplyEachAsync(runtime, ownMatrix, rows, y).ConfigureAwait(false);
         int parties = runtime.PartyCount, self = runtime.PartyIndex, columns = y[0].Columns, f = runtime.Format.FractionalBits;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Numerics;
 using Mpc.Core;
 
@@ -7,15 +8,24 @@ namespace Mpc.Runtime.Protocols;
 /// Secure logistic function 1 / (1 + e^-x).
 /// </summary>
 /// <remarks>
-/// Method: by symmetry, s = [x &lt; 0], a = |x|, u = 1 / (1 + e^-a) with e^-a in (0, 1] so the
-/// denominator lies in (1, 2] and the reciprocal's iteration needs no normalisation (start 1.4571 - d/2,
-/// the scaled Catrina-Saxena start); then sigma(x) = u + s (1 - 2u). Uses the exponential on
-/// non-positive inputs only, so it never overflows.
-/// Input range: every x the format can hold (|x| &lt; 2^(k-2-2f) so that |x| log2(e) fits).
-/// Accuracy: absolute error below 2^-(f-4).
+/// Method: with z = x log2(e), sigma(x) = 1 / (1 + 2^-z). One bit decomposition of z (as in <see cref="Exponential"/>)
+/// gives the one-hot code of its integer part i = floor(z) over [-(f+2), f+1], and the fraction t = z - i in [0, 1).
+/// For each i, h_i(t) = 1 / (1 + 2^-(i+t)) is smooth on [0, 1], and its Chebyshev interpolant in u = 2t - 1 of degree
+/// at most D (D = 9 for f = 40, 4 for f = 16) is within 2^-(f+1). The one-hot code selects that interpolant's
+/// coefficients locally (a public table times shared 0/1 values), and Horner's rule with these secret coefficients costs
+/// D multiplications. Below the range sigma is under 2^-(f+1) and the code selects 0; above it, 1, and u is set to 0
+/// there (one more multiplication). This replaces a comparison, an exponential and a reciprocal (20 multiplications in
+/// Z_2^128) by D + 1 multiplications and one bit decomposition. Every coefficient sum is at most 1 and |u| &lt;= 1 for
+/// every input, so in Z_2^128 the Horner products' truncations are statistically masked (<see cref="Truncation"/>) and
+/// draw no preprocessing.
+/// Input range: |x| &lt; 2^(k-2-2f) / log2(e), so that x log2(e) at scale 2f fits.
+/// Accuracy: absolute error below 2^-(f+1) (interpolation) plus about one unit 2^-f per truncation: below 2^-(f-4)
+/// for N &lt;= 3 parties, and (D + 1) (N/2 + 1) units in Z_2^128 in general (<see cref="Truncation.TruncateBoundedRawAsync"/>).
 /// </remarks>
 public static class Sigmoid
 {
+    private static readonly ConcurrentDictionary<int, (double[][] Coefficients, double Bound)> Tables = new();
+
     public static async Task<Secret<T>> ComputeAsync<T>(MpcRuntime<T> runtime, Secret<T> x)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
@@ -24,31 +34,74 @@ public static class Sigmoid
         int f = runtime.Format.FractionalBits;
         var value = x.Upscale(f).Share;
         int n = value.Length;
-        var negative = await Comparison.LessThanZeroRawAsync(runtime, value).ConfigureAwait(false);
-        var signedPart = await Multiplication.MultiplyRawAsync(runtime, negative, value).ConfigureAwait(false);
-        // -|x| = 2 s x - x
-        var minusAbs = new T[n];
-        unchecked
-        {
-            for (int i = 0; i < n; i++) minusAbs[i] = signedPart[i] + signedPart[i] - value[i];
-        }
-        var e = await Exponential.ComputeRawAsync(runtime, minusAbs, 0).ConfigureAwait(false);
-        var denominator = (T[])e.Clone();
+        var log2e = RingArithmetic<T>.FromInt128((Int128)Math.Round(Math.Pow(2, f) / Math.Log(2)));
+        var scaled = new T[n];
+        RingArithmetic<T>.Scale(value, log2e, scaled);
+        var z = await Truncation.TruncateRawAsync(runtime, scaled, f).ConfigureAwait(false);
+
+        // Position q: floor(z) = low + q, with q = 0 for z below low + 1 and the last for z at or above f + 1.
+        int low = -(f + 2), positions = 2 * f + 4;
+        var shifted = (T[])z.Clone();
         if (runtime.IsLeader)
         {
-            T one = FixedPointFormat.EncodeConstant<T>(1.0, f);
+            T offset = RingArithmetic<T>.FromInt64(low) << f;
             unchecked
             {
-                for (int i = 0; i < n; i++) denominator[i] += one;
+                for (int i = 0; i < n; i++) shifted[i] -= offset;
             }
         }
-        var half = await Truncation.TruncateRawAsync(runtime, denominator, 1).ConfigureAwait(false);
-        var u = FixedPointKernels.AffinePublic(runtime, half, 1.4571, 1);
-        u = await FixedPointKernels.ReciprocalGoldschmidtAsync(runtime, denominator, u, 1).ConfigureAwait(false);
-        // sigma = u + s (1 - 2u)
-        var flip = FixedPointKernels.AffinePublic(runtime, u, 1.0, 2);
-        var correction = await Multiplication.MultiplyRawAsync(runtime, negative, flip).ConfigureAwait(false);
-        RingArithmetic<T>.AddInPlace(u, correction);
-        return x.With(u, f);
+        var steps = await BitDecomposition.AtLeastMultiplesRawAsync(runtime, shifted, f, positions).ConfigureAwait(false);
+        var integerPart = new T[positions];
+        for (int q = 0; q < positions; q++) integerPart[q] = RingArithmetic<T>.FromInt64(low + q) << f;
+        var fraction = new T[n];
+        RingArithmetic<T>.Subtract(z, Comparison.StepSum(runtime, steps, n, integerPart), fraction);
+        // u = 2t - 1 in [-1, 1) inside the range and 0 at the outer positions, where t is unbounded and the truncations' small
+        // errors would otherwise grow with every power of u: in range = [z >= low + 1] - [z >= f + 1].
+        var u = FixedPointKernels.AffinePublic(runtime, fraction, -1.0, -2);
+        int thresholds = positions - 1;
+        var inRange = new T[n];
+        unchecked
+        {
+            for (int i = 0; i < n; i++) inRange[i] = steps[i * thresholds] - steps[i * thresholds + thresholds - 1];
+        }
+        u = await Multiplication.MultiplyRawAsync(runtime, inRange, u).ConfigureAwait(false);
+
+        var (table, bound) = Tables.GetOrAdd(f, Table);
+        int degree = table[0].Length - 1;
+        var column = new T[positions];
+        T[] Coefficient(int j)
+        {
+            for (int q = 0; q < positions; q++) column[q] = FixedPointFormat.EncodeConstant<T>(table[q][j], f);
+            return Comparison.StepSum(runtime, steps, n, column);
+        }
+        var accumulator = Coefficient(degree);
+        int productBits = FixedPointKernels.BoundBits(bound, 2 * f);
+        for (int j = degree - 1; j >= 0; j--)
+        {
+            accumulator = await FixedPointKernels.MultiplyTruncateAsync(runtime, accumulator, u, f, productBits).ConfigureAwait(false);
+            RingArithmetic<T>.AddInPlace(accumulator, Coefficient(j));
+        }
+        return x.With(accumulator, f);
+    }
+
+    /// <summary>
+    /// Per position q of <see cref="ComputeAsync"/>, the monomial coefficients in u (degree D, zero-padded) of h_(low+q), with 0
+    /// and 1 at the outer positions; and the largest sum of |coefficients| (a bound on every Horner partial sum for |u| &lt;= 1).
+    /// </summary>
+    internal static (double[][] Coefficients, double Bound) Table(int fractionalBits)
+    {
+        int f = fractionalBits, low = -(f + 2), positions = 2 * f + 4;
+        double target = Math.Pow(2, -(f + 1));
+        var polynomials = new double[positions][];
+        polynomials[0] = [0.0];
+        polynomials[positions - 1] = [1.0];
+        for (int q = 1; q < positions - 1; q++)
+        {
+            int i = low + q;
+            polynomials[q] = FixedPointKernels.ChebyshevPolynomial(u => 1 / (1 + Math.Pow(2, -(i + (u + 1) / 2))), target);
+        }
+        int degree = polynomials.Max(p => p.Length) - 1;
+        var table = polynomials.Select(p => p.Concat(new double[degree + 1 - p.Length]).ToArray()).ToArray();
+        return (table, table.Max(c => c.Sum(Math.Abs)));
     }
 }

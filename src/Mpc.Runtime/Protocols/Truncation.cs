@@ -21,6 +21,9 @@ namespace Mpc.Runtime.Protocols;
 /// </remarks>
 public static class Truncation
 {
+    /// <summary>Statistical security (bits) of the masks that hide values known to be small: statistical distance 2^-40.</summary>
+    public const int StatisticalSecurity = 40;
+
     /// <summary>Rescales a secret down to the given number of fractional bits (value / 2^(Scale - scale)).</summary>
     public static async Task<Secret<T>> RescaleAsync<T>(MpcRuntime<T> runtime, Secret<T> x, int scale)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
@@ -73,6 +76,47 @@ public static class Truncation
                 if (leader) value += (c[i] >>> shift) - biasShifted;
                 result[i] = value;
             }
+        }
+        return result;
+    }
+    /// <summary>
+    /// Shares of floor(x / 2^shift) + e for x known to satisfy |x| &lt; 2^boundBits, without preprocessing when the ring has
+    /// room for a statistical mask: every party draws its own r_i uniform below 2^(boundBits + 1 + 40) and the parties open
+    /// c = x + 2^boundBits + sum r_i, which cannot wrap (k &gt;= boundBits + 41 + bits of N) and hides x to 2^-40 from
+    /// any N-1 parties (the honest party's r_i alone does). Then floor(c / 2^shift) - sum floor(r_i / 2^shift) equals
+    /// floor((x + sum (r_i mod 2^shift)) / 2^shift): floor(x / 2^shift) plus a carry in [0, N], of which party 0 removes
+    /// floor((N-1)/2) so the error stays within about N/2 units, centred within half a unit.
+    /// Where the ring has no room (Z_2^64, or too many parties for the bound) it is <see cref="TruncateRawAsync"/>.
+    /// Callers pass only bounds that hold by construction for every input: a value beyond the bound is truncated wrongly
+    /// and is no longer hidden to 2^-40.
+    /// </summary>
+    internal static async Task<T[]> TruncateBoundedRawAsync<T>(MpcRuntime<T> runtime, T[] x, int shift, int boundBits)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        int k = RingArithmetic<T>.Bits, parties = runtime.PartyCount;
+        if (shift <= 0 || shift > k - 2) throw new ArgumentOutOfRangeException(nameof(shift), ErrorMessages.TruncationShiftOutOfRange(shift, k));
+        int bound = Math.Max(boundBits, shift), maskBits = bound + 1 + StatisticalSecurity;
+        if (maskBits + (32 - BitOperations.LeadingZeroCount((uint)parties)) > k) return await TruncateRawAsync(runtime, x, shift).ConfigureAwait(false);
+        int n = x.Length;
+        bool leader = runtime.IsLeader;
+        var masks = runtime.LocalRandom.NextRing<T>(n);
+        T low = (T.One << maskBits) - T.One;
+        T offset = RingArithmetic<T>.PowerOfTwo(bound);
+        var masked = new T[n];
+        unchecked
+        {
+            for (int i = 0; i < n; i++)
+            {
+                masks[i] &= low;
+                masked[i] = x[i] + masks[i] + (leader ? offset : T.Zero);
+            }
+        }
+        var c = await Opening.OpenAsync(runtime, masked).ConfigureAwait(false);
+        T correction = RingArithmetic<T>.PowerOfTwo(bound - shift) + RingArithmetic<T>.FromInt64((parties - 1) / 2);
+        var result = new T[n];
+        unchecked
+        {
+            for (int i = 0; i < n; i++) result[i] = (leader ? (c[i] >>> shift) - correction : T.Zero) - (masks[i] >>> shift);
         }
         return result;
     }
