@@ -88,6 +88,36 @@ public class StatisticalTruncationTests
         Parties.AssertWithin([ceiling, ceiling, ceiling, 0, 0, 0], values, e => e * Math.Pow(2, -36) + Math.Pow(2, -37), "exp outside its range");
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(5)]
+    public async Task ReciprocalAndLogarithmInRing128DrawTruncationPairsOnlyWhereTheValuesAreUnbounded(int parties)
+    {
+        var format = FixedPointFormat.Ring128;
+        double top = Reciprocal.MaximumInput(format);
+        var random = new Random(Property.BaseSeed + parties);
+        var x = Property.LogUniform(random, 40, 1e-9, 1e13).Concat([1, 2, 0.75, 1e-12]).ToArray();
+        var outside = new[] { 0, -3, top * 2, top * 1000 };
+        var encoded = format.Encode<UInt128>([.. x, .. outside]).Select(RingArithmetic<UInt128>.ToSignedInt128).ToArray();
+        // Expected values from the inputs as encoded: 2^-40 is a large part of the smallest.
+        var exact = FixedPointFormat.Decode<UInt128>([.. encoded.Take(x.Length).Select(RingArithmetic<UInt128>.FromInt128)], format.FractionalBits);
+        // The normalisation's product X V is below 2^85, which leaves room for a 40-bit mask only up to 3 parties.
+        int normalisations = parties <= 3 ? 0 : encoded.Length;
+
+        var (reciprocals, counts) = await CountedRun.RunAsync<UInt128>(parties, format, encoded, async rt =>
+            (await Reciprocal.ComputeAsync(rt, new Secret<UInt128>(rt, CountedRun.ToRing(rt, encoded), encoded.Length, 1, format.FractionalBits))).Share);
+        // Only the final W V (V up to 2^84) is unbounded.
+        Assert.Equal(normalisations + encoded.Length, counts.TruncationPairs);
+        var values = FixedPointFormat.Decode<UInt128>(reciprocals, format.FractionalBits);
+        Parties.AssertWithin([.. exact.Select(v => 1 / v), 0, 0, 0, 0], values, e => Math.Abs(e) * Math.Pow(2, -37) + Math.Pow(2, -39), "reciprocal Z_2^128");
+
+        var (logarithms, logCounts) = await CountedRun.RunAsync<UInt128>(parties, format, encoded, async rt =>
+            (await Logarithm.ComputeAsync(rt, new Secret<UInt128>(rt, CountedRun.ToRing(rt, encoded), encoded.Length, 1, format.FractionalBits))).Share);
+        Assert.Equal(normalisations, logCounts.TruncationPairs);
+        var logs = FixedPointFormat.Decode<UInt128>(logarithms, format.FractionalBits).Take(x.Length).ToArray();
+        Parties.AssertWithin([.. exact.Select(v => Math.Log(v))], logs, _ => 1e-10, "ln Z_2^128");
+    }
+
     // Uniform in (-2^bits, 2^bits), every bit in play.
     private static Int128 Below(Random random, int bits)
     {

@@ -14,8 +14,10 @@ namespace Mpc.Runtime.Protocols;
 /// degree whose error is below 2^-(f+1) (6 for f = 16, 15 for f = 40), evaluated by Horner's rule (as
 /// Aly and Smart, ACNS 2019, approximate ln on the normalised mantissa).
 /// Input range: 2^-f &lt;= x &lt; 2^(k-2f-3), as the reciprocal; the overload with a range compares only
-/// against the powers of two in it. Inputs outside the range (0 and negatives included) give wrong results.
-/// Accuracy: absolute error below (degree + 2) 2^-f.
+/// against the powers of two in it. Inputs outside the range (0 and negatives included) give wrong results, but the
+/// normalised mantissa stays in [0.5, 1) for every input, so in Z_2^128 the polynomial's truncations (and, for N &lt;= 3,
+/// the normalisation's) are statistically masked (<see cref="Truncation"/>) and draw no preprocessing.
+/// Accuracy: absolute error below (degree + 2) 2^-f, plus N/2 units a truncation where they are statistically masked.
 /// Cost: one bit decomposition, then 1 + degree multiplications in sequence.
 /// </remarks>
 public static class Logarithm
@@ -52,26 +54,31 @@ public static class Logarithm
     {
         int k = RingArithmetic<T>.Bits, f = runtime.Format.FractionalBits, n = x.Length;
         int m = k - f - 3;
-        // Threshold 2^low is passed by every input in range; comparing from low + 1 leaves position 0 for [2^low, 2^(low+1)).
-        int count = Math.Max(0, high - low - 1);
-        var steps = await BitDecomposition.AtLeastPowersOfTwoRawAsync(runtime, x, low + 1, high).ConfigureAwait(false);
-        // Position q: X in [2^(low+q), 2^(low+q+1)), so V = 2^(M-1-low-q) and the exponent is low + q + 1 - f.
-        var scales = new T[count + 1];
-        var exponents = new T[count + 1];
-        for (int q = 0; q <= count; q++)
+        // Thresholds 2^low .. 2^high: position 0 is X below 2^low, position p in 1..count is X in [2^(low+p-1), 2^(low+p)) with
+        // V = 2^(M-low-p) and exponent low + p - f, and the last is X at or above 2^high. Outside the range V = 0 and Y is set
+        // to 0.75, so that Y lies in [0.5, 1) for every input and the polynomial's truncations can be statistically masked.
+        int count = Math.Max(0, high - low);
+        var steps = await BitDecomposition.AtLeastPowersOfTwoRawAsync(runtime, x, low, high + 1).ConfigureAwait(false);
+        var scales = new T[count + 2];
+        var exponents = new T[count + 2];
+        var outside = new T[count + 2];
+        outside[0] = outside[count + 1] = FixedPointFormat.EncodeConstant<T>(0.75, f);
+        for (int p = 1; p <= count; p++)
         {
-            scales[q] = RingArithmetic<T>.PowerOfTwo(m - 1 - low - q);
-            exponents[q] = FixedPointFormat.EncodeConstant<T>((low + q + 1 - f) * Math.Log(2), f);
+            scales[p] = RingArithmetic<T>.PowerOfTwo(m - low - p);
+            exponents[p] = FixedPointFormat.EncodeConstant<T>((low + p - f) * Math.Log(2), f);
         }
         var v = Comparison.StepSum(runtime, steps, n, scales);
-        var y = await FixedPointKernels.MultiplyTruncateAsync(runtime, x, v, m - f).ConfigureAwait(false);
+        // X V is below 2^M in range and exactly 0 outside it.
+        var y = await FixedPointKernels.MultiplyTruncateAsync(runtime, x, v, m - f, m).ConfigureAwait(false);
+        RingArithmetic<T>.AddInPlace(y, Comparison.StepSum(runtime, steps, n, outside));
         // s = 4Y - 3 = -(3 - 4Y).
         var s = FixedPointKernels.AffinePublic(runtime, y, 3, 4);
         unchecked
         {
             for (int i = 0; i < n; i++) s[i] = T.Zero - s[i];
         }
-        var logMantissa = await FixedPointKernels.PolynomialAsync(runtime, s, MantissaPolynomial(f)).ConfigureAwait(false);
+        var logMantissa = await FixedPointKernels.PolynomialAsync(runtime, s, MantissaPolynomial(f), 1.0).ConfigureAwait(false);
         var result = Comparison.StepSum(runtime, steps, n, exponents);
         RingArithmetic<T>.Add(result, logMantissa, result);
         return result;

@@ -9,7 +9,7 @@ namespace Mpc.Runtime.Protocols;
 /// <remarks>
 /// Method: normalisation then a quadratically converging iteration (Catrina and Saxena, "Secure Computation with
 /// Fixed-Point Numbers", FC 2010). With X = x * 2^f and M = k - f - 3, the parties compute the
-/// step bits [X &gt;= 2^j] for j &lt; M from one bit decomposition (<see cref="BitDecomposition"/>); these give the one-hot position of
+/// step bits [X &gt;= 2^j] for j &lt;= M from one bit decomposition (<see cref="BitDecomposition"/>); these give the one-hot position of
 /// X's leading bit and hence V = 2^(M-1-j*) as a linear combination, so Y = X V / 2^M lies in
 /// [0.5, 1). Goldschmidt's iteration for 1/Y (one round of products a step, Newton's needs two) starts
 /// at 2.9142 - 2Y and runs until the relative error is below 2^-(f+2) (3 steps for f = 16, 4 for
@@ -17,7 +17,10 @@ namespace Mpc.Runtime.Protocols;
 /// Input range: 2^-f &lt;= x &lt; 2^(k-2f-3), i.e. up to 5.4e8 for Z_2^64 with f = 16 and 7.7e13
 /// for Z_2^128 with f = 40, which covers at-risk counts from 1 to 10^6 with room to spare.
 /// Accuracy: relative error below 2^-(f-3) plus an absolute error of at most 2^-f (from the last
-/// truncation). Non-positive inputs yield 0.
+/// truncation); in Z_2^128 the iteration's truncations are statistically masked and add up to N/2 units each.
+/// Non-positive inputs, and inputs above the range, yield 0: Y is then set to 0.75, so that it lies in [0.5, 1) for
+/// every input and the iteration's truncations (and the normalisation's, for N &lt;= 3) draw no preprocessing in Z_2^128
+/// (<see cref="Truncation"/>).
 /// Cost: one bit decomposition an element (one masked opening, about 1,000 AND gates for k = 128,
 /// about 17 rounds), then 2 + 2*iterations multiplications in 3 + iterations rounds of products.
 /// </remarks>
@@ -69,14 +72,21 @@ public static class Reciprocal
         int k = RingArithmetic<T>.Bits, f = runtime.Format.FractionalBits, n = x.Length;
         int m = k - f - 3;
         int count = Math.Max(0, high - low);
-        var steps = await BitDecomposition.AtLeastPowersOfTwoRawAsync(runtime, x, low, high).ConfigureAwait(false);
-        // Position 0 is X < 2^low (V = 0); position q+1 is X in [2^(low+q), 2^(low+q+1)) with V = 2^(M-1-low-q).
-        var coefficients = new T[count + 1];
+        // Position 0 is X < 2^low (V = 0); position q+1 is X in [2^(low+q), 2^(low+q+1)) with V = 2^(M-1-low-q); the last is X at
+        // or above 2^high (V = 0). Outside the range Y is set to 0.75, so that Y lies in [0.5, 1) for every input and the
+        // iteration's products stay small: their truncations (and, for N <= 3, the normalisation's) can be statistically masked.
+        var steps = await BitDecomposition.AtLeastPowersOfTwoRawAsync(runtime, x, low, high + 1).ConfigureAwait(false);
+        var coefficients = new T[count + 2];
+        var outside = new T[count + 2];
         for (int q = 0; q < count; q++) coefficients[q + 1] = RingArithmetic<T>.PowerOfTwo(m - 1 - low - q);
+        outside[0] = outside[count + 1] = FixedPointFormat.EncodeConstant<T>(0.75, f);
         var v = Comparison.StepSum(runtime, steps, n, coefficients);
-        var y = await FixedPointKernels.MultiplyTruncateAsync(runtime, x, v, m - f).ConfigureAwait(false);
+        // X V is below 2^M in range and exactly 0 outside it.
+        var y = await FixedPointKernels.MultiplyTruncateAsync(runtime, x, v, m - f, m).ConfigureAwait(false);
+        RingArithmetic<T>.AddInPlace(y, Comparison.StepSum(runtime, steps, n, outside));
         var w = FixedPointKernels.AffinePublic(runtime, y, 2.9142, 2);
-        w = await FixedPointKernels.ReciprocalGoldschmidtAsync(runtime, y, w, 1).ConfigureAwait(false);
+        // y in [0.5, 1) and w within 9% of 1/y: every product of the iteration is below 2.2.
+        w = await FixedPointKernels.ReciprocalGoldschmidtAsync(runtime, y, w, 1, FixedPointKernels.BoundBits(2.2, 2 * f)).ConfigureAwait(false);
         return await FixedPointKernels.MultiplyTruncateAsync(runtime, w, v, m - f).ConfigureAwait(false);
     }
 }
