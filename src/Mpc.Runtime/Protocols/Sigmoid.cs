@@ -19,8 +19,8 @@ namespace Mpc.Runtime.Protocols;
 /// every input, so in Z_2^128 the Horner products' truncations are statistically masked (<see cref="Truncation"/>) and
 /// draw no preprocessing.
 /// Input range: |x| &lt; 2^(k-2-2f) / log2(e), so that x log2(e) at scale 2f fits.
-/// Accuracy: absolute error below 2^-(f+1) (interpolation) plus about one unit 2^-f per truncation: below 2^-(f-4)
-/// for N &lt;= 3 parties, and (D + 1) (N/2 + 1) units in Z_2^128 in general (<see cref="Truncation.TruncateBoundedRawAsync"/>).
+/// Accuracy: absolute error below 2^-(f+1) (interpolation) plus the truncations': below 2^-(f-4) in Z_2^64 (one unit
+/// each), and (D + 1) (N/2 + 1) units in Z_2^128, whose truncations are statistically masked (<see cref="Truncation.TruncateBoundedRawAsync"/>).
 /// </remarks>
 public static class Sigmoid
 {
