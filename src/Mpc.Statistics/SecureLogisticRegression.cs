@@ -118,17 +118,19 @@ public static class SecureLogisticRegression
         var mu = options.Intercept ? Secret<T>.Concatenate([zero, mean]) : Input.Public(runtime, new double[columns], columns, 1, scale);
         var halfMu = await Multiplication.MultiplyPublicAsync(runtime, mu, new[] { 0.5 }).ConfigureAwait(false);
         var standardScale = Secret<T>.Concatenate([Input.Public(runtime, [1.0], 1, 1, scale), inverseSd]);
-        var rowOf = Enumerable.Range(0, columns * columns).Select(c => c / columns).ToArray();
-        var columnOf = Enumerable.Range(0, columns * columns).Select(c => c % columns).ToArray();
-        var transposeOf = Enumerable.Range(0, columns * columns).Select(c => (c % columns) * columns + c / columns).ToArray();
+        var (unique, full) = SymmetricIndex(columns);
+        // Every matrix below is symmetric: it is kept and multiplied as its upper triangle (k <= l), entry t at (rowOf[t], columnOf[t]).
+        var rowOf = new int[unique];
+        var columnOf = new int[unique];
+        for (int k = 0, t = 0; k < columns; k++)
+            for (int l = k; l < columns; l++, t++) (rowOf[t], columnOf[t]) = (k, l);
         var scaleOuter = await Multiplication.MultiplyAsync(runtime, standardScale.Gather(rowOf), standardScale.Gather(columnOf)).ConfigureAwait(false);
         var fitted = Enumerable.Range(options.Intercept ? 0 : 1, d).ToArray();
-        var fittedCells = fitted.SelectMany(r => fitted.Select(c => r * columns + c)).ToArray();
+        var fittedCells = fitted.SelectMany(r => fitted.Select(c => full[r * columns + c])).ToArray();
         // Penalty in the standardised space: lambda / s_j^2, none on the intercept.
         var squares = await Multiplication.MultiplyAsync(runtime, inverseSd, inverseSd).ConfigureAwait(false);
         var penalty = await Multiplication.MultiplyPublicAsync(runtime, squares, new[] { options.Lambda }).ConfigureAwait(false);
         if (options.Intercept) penalty = Secret<T>.Concatenate([zero, penalty]);
-        var (unique, full) = SymmetricIndex(columns);
 
         var b = Input.Public(runtime, new double[d], d, 1, scale);
         Secret<T> lowerFactor = null!, inverseBlocks = null!;
@@ -138,11 +140,12 @@ public static class SecureLogisticRegression
             var (g, m) = iteration == 0
                 ? await StartingDataTermsAsync(runtime, design, outcome, rows, columns, unique, scale).ConfigureAwait(false)
                 : await DataTermsAsync(runtime, b, inverseSd, mean, options.Intercept, design, y, rowCounts, columns, unique, zero).ConfigureAwait(false);
-            m = m.Gather(full);
-            var q = m.Gather(Enumerable.Range(0, columns).Select(r => r * columns).ToArray())
+            var q = m.Gather(Enumerable.Range(0, columns).Select(r => full[r * columns]).ToArray())
                 - await Multiplication.MultiplyAsync(runtime, m.Gather(new int[columns]), halfMu).ConfigureAwait(false);
-            var muQ = await Multiplication.MultiplyAsync(runtime, mu.Gather(rowOf), q.Gather(columnOf)).ConfigureAwait(false);
-            var centred = m - muQ - muQ.Gather(transposeOf);
+            // mu_k q_l and q_k mu_l for k <= l, in one batch.
+            var outer = await Multiplication.MultiplyAsync(runtime, Secret<T>.Concatenate([mu.Gather(rowOf), q.Gather(rowOf)]),
+                Secret<T>.Concatenate([q.Gather(columnOf), mu.Gather(columnOf)])).ConfigureAwait(false);
+            var centred = m - outer.Slice(0, unique) - outer.Slice(unique, unique);
             var hessian = (await Multiplication.MultiplyAsync(runtime, scaleOuter, centred).ConfigureAwait(false)).Gather(fittedCells).Reshape(d, d);
             var centredGradient = g - await Multiplication.MultiplyAsync(runtime, mu, g.Gather(new int[columns])).ConfigureAwait(false);
             var gradient = (await Multiplication.MultiplyAsync(runtime, standardScale, centredGradient).ConfigureAwait(false)).Gather(fitted);
@@ -213,7 +216,9 @@ public static class SecureLogisticRegression
         var p = await Sigmoid.ComputeAsync(runtime, eta).ConfigureAwait(false);
         var residual = y - p;
         var weights = await Multiplication.MultiplyAsync(runtime, p, 1.0 - p).ConfigureAwait(false);
-        var gradientParts = await Multiplication.PrivateMatrixMultiplyEachAsync(runtime, design.Transposed, Repeat(columns, everyParty), Slices(residual, rowCounts)).ConfigureAwait(false);
+        // r = y - p lies in [-1, 1] (plus the sigmoid's few units of error) for every input, below 2^(f+2) as ring integers: the
+        // gradient's private product chooses with f + 42 bits instead of k.
+        var gradientParts = await Multiplication.PrivateMatrixMultiplySmallEachAsync(runtime, design.Transposed, Repeat(columns, everyParty), Slices(residual, rowCounts), residual.Scale + 2).ConfigureAwait(false);
         // The Hessian only steers the steps (the gradient fixes the optimum), so w in [0, 1/4] enters with 16 fractional bits:
         // below 2^15 as integers, which lets the private product choose with 55 bits instead of k.
         var coarseWeights = await Truncation.RescaleAsync(runtime, weights, WeightBits).ConfigureAwait(false);
