@@ -215,13 +215,14 @@ public static class SecureLogisticRegression
         var eta = await Multiplication.PrivateMatrixMultiplyEachAsync(runtime, design.Rows, rowCounts, [.. everyParty.Select(_ => fullBeta)]).ConfigureAwait(false);
         var p = await Sigmoid.ComputeAsync(runtime, eta).ConfigureAwait(false);
         var residual = y - p;
-        var weights = await Multiplication.MultiplyAsync(runtime, p, 1.0 - p).ConfigureAwait(false);
+        // p lies in [0, 1] (within a few units) for every input, so w = p (1 - p) is below 1 and comes straight at 16 fractional
+        // bits from one statistically masked truncation.
+        var coarseWeights = await Multiplication.MultiplyBoundedAsync(runtime, p, 1.0 - p, 1.0, WeightBits).ConfigureAwait(false);
         // r = y - p lies in [-1, 1] (plus the sigmoid's few units of error) for every input, below 2^(f+2) as ring integers: the
         // gradient's private product chooses with f + 42 bits instead of k.
         var gradientParts = await Multiplication.PrivateMatrixMultiplySmallEachAsync(runtime, design.Transposed, Repeat(columns, everyParty), Slices(residual, rowCounts), residual.Scale + 2).ConfigureAwait(false);
         // The Hessian only steers the steps (the gradient fixes the optimum), so w in [0, 1/4] enters with 16 fractional bits:
         // below 2^15 as integers, which lets the private product choose with 55 bits instead of k.
-        var coarseWeights = await Truncation.RescaleAsync(runtime, weights, WeightBits).ConfigureAwait(false);
         var hessianParts = await Multiplication.PrivateMatrixMultiplySmallEachAsync(runtime, design.OuterProducts, Repeat(unique, everyParty), Slices(coarseWeights, rowCounts), WeightBits - 1).ConfigureAwait(false);
         return (SumOfParts(gradientParts, columns), SumOfParts(hessianParts, unique));
     }

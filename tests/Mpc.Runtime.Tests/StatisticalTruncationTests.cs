@@ -118,6 +118,22 @@ public class StatisticalTruncationTests
         Parties.AssertWithin([.. exact.Select(v => Math.Log(v))], logs, _ => 1e-10, "ln Z_2^128");
     }
 
+    [Fact]
+    public async Task BoundedProductsOfProbabilitiesComeAtTheAskedScaleWithoutTruncationPairs()
+    {
+        var format = FixedPointFormat.Ring128;
+        var p = Property.Uniform(new Random(Property.BaseSeed), 200, 0, 1).Concat([0.0, 1.0, 0.5]).ToArray();
+        var encoded = format.Encode<UInt128>(p).Select(RingArithmetic<UInt128>.ToSignedInt128).ToArray();
+        var (results, counts) = await CountedRun.RunAsync<UInt128>(3, format, encoded, async rt =>
+        {
+            var x = new Secret<UInt128>(rt, CountedRun.ToRing(rt, encoded), p.Length, 1, format.FractionalBits);
+            return (await Multiplication.MultiplyBoundedAsync(rt, x, 1.0 - x, 1.0, 16)).Share;
+        });
+        Assert.Equal(0, counts.TruncationPairs);
+        // One truncation from 80 to 16 bits: floor plus a carry in [-1, 2] units for 3 parties.
+        Parties.AssertWithin(p.Select(v => v * (1 - v)).ToArray(), FixedPointFormat.Decode<UInt128>(results, 16), _ => 2 * Math.Pow(2, -16), "p (1 - p)");
+    }
+
     // Uniform in (-2^bits, 2^bits), every bit in play.
     private static Int128 Below(Random random, int bits)
     {

@@ -24,6 +24,28 @@ public static class Multiplication
         return await Truncation.NormalizeAsync(runtime, raw, x.Scale + y.Scale, x.Rows, x.Columns).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Element-wise product at <paramref name="scale"/> fractional bits (at most the operands' together) for secrets whose
+    /// product is known to satisfy |x y| &lt;= <paramref name="magnitude"/> for every input, such as probabilities: the
+    /// truncation is statistically masked and draws no preprocessing where the ring has room (<see cref="Truncation"/>),
+    /// with an error of up to about N/2 units. A product beyond the bound is wrong and no longer hidden to 2^-40.
+    /// </summary>
+    public static async Task<Secret<T>> MultiplyBoundedAsync<T>(MpcRuntime<T> runtime, Secret<T> x, Secret<T> y, double magnitude, int scale)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        runtime.CheckOwns(x);
+        runtime.CheckOwns(y);
+        if (x.Rows != y.Rows || x.Columns != y.Columns) throw new ArgumentException(ErrorMessages.ShapeMismatch("Multiply", x.Rows, x.Columns, y.Rows, y.Columns));
+        if (!(magnitude > 0) || double.IsInfinity(magnitude)) throw new ArgumentOutOfRangeException(nameof(magnitude), "The bound on the product must be positive and finite.");
+        int productScale = x.Scale + y.Scale;
+        if (scale < 0 || scale > productScale) throw new ArgumentOutOfRangeException(nameof(scale), $"The scale must lie in [0, {productScale}].");
+        var raw = await MultiplyRawAsync(runtime, x.Share, y.Share).ConfigureAwait(false);
+        if (scale == productScale) return new Secret<T>(runtime, raw, x.Rows, x.Columns, scale);
+        var share = await Truncation.TruncateBoundedRawAsync(runtime, raw, productScale - scale, FixedPointKernels.BoundBits(magnitude, productScale)).ConfigureAwait(false);
+        return new Secret<T>(runtime, share, x.Rows, x.Columns, scale);
+    }
+
     /// <summary>Matrix product X (n x m) * Y (m x p) with one matrix triple: opens n*m + m*p elements.</summary>
     public static async Task<Secret<T>> MatrixMultiplyAsync<T>(MpcRuntime<T> runtime, Secret<T> x, Secret<T> y)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>

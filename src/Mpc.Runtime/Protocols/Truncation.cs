@@ -18,6 +18,8 @@ namespace Mpc.Runtime.Protocols;
 /// Failure probability: zero for |x| &lt; 2^(k-2); outside that range the result is wrong, so the
 /// fixed-point format keeps every product below 2^(k-2) (see <see cref="FixedPointFormat"/>).
 /// Cost: one round, n ring elements sent to each peer.
+/// Values small by construction (|x| &lt; 2^B for every input) are truncated without preprocessing where the ring has room
+/// for a statistical mask (<see cref="TruncateBoundedRawAsync"/>).
 /// </remarks>
 public static class Truncation
 {
@@ -79,6 +81,7 @@ public static class Truncation
         }
         return result;
     }
+
     /// <summary>
     /// Shares of floor(x / 2^shift) + e for x known to satisfy |x| &lt; 2^boundBits, without preprocessing when the ring has
     /// room for a statistical mask: every party draws its own r_i uniform below 2^(boundBits + 1 + 40) and the parties open
