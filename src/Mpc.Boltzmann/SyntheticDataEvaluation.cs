@@ -117,6 +117,33 @@ public static class SyntheticDataEvaluation
         return (dcr, nndr);
     }
 
+    /// <summary>
+    /// Cut points that score continuous columns as categorical ones: per column, the quantiles j / bins (j = 1 .. bins-1)
+    /// of the reference rows. The secure evaluation takes them from the synthetic rows, which are public, and codes the
+    /// real rows with the same cuts (<see cref="BinOneHot"/>).
+    /// </summary>
+    public static double[][] QuantileCuts(IReadOnlyList<double[]> reference, int bins)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        if (reference.Count == 0) throw new ArgumentException("Cut points need at least one reference row.", nameof(reference));
+        if (bins < 2) throw new ArgumentOutOfRangeException(nameof(bins), "Use at least two bins.");
+        int width = reference[0].Length;
+        var probabilities = Enumerable.Range(1, bins - 1).Select(j => (double)j / bins).ToArray();
+        return [.. Enumerable.Range(0, width).Select(c => Quantiles([.. reference.Select(r => r[c])], probabilities))];
+    }
+
+    /// <summary>A row as one-hot bin codes, cuts.Length + 1 units per column: bin b holds values in [cut b-1, cut b), the last everything from the last cut up.</summary>
+    public static double[] BinOneHot(IReadOnlyList<double> row, double[][] cuts)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(cuts);
+        if (row.Count != cuts.Length) throw new ArgumentException($"A row of {row.Count} values does not match cut points for {cuts.Length} columns.", nameof(row));
+        int bins = cuts.Length == 0 ? 0 : cuts[0].Length + 1;
+        var coded = new double[row.Count * bins];
+        for (int c = 0; c < row.Count; c++) coded[c * bins + cuts[c].Count(cut => row[c] >= cut)] = 1;
+        return coded;
+    }
+
     /// <summary>Quantiles (type 7, as R's default) of a sample.</summary>
     public static double[] Quantiles(IReadOnlyList<double> values, IReadOnlyList<double> probabilities)
     {

@@ -101,6 +101,9 @@ public sealed class BoltzmannApi
         return [.. GibbsSampling.Sample(fit.Model, count, burnIn, new Random(seed), clamp.Any(c => !double.IsNaN(c)) ? clamp : null).SelectMany(r => fit.Encoding.Decode(r))];
     }
 
+    /// <summary>Bins per Gaussian column in <see cref="Utility"/>: the synthetic rows' quartiles cut them.</summary>
+    public const int GaussianBins = 4;
+
     /// <summary>Quantile probabilities of the privacy evaluation (<see cref="Privacy"/>).</summary>
     public static IReadOnlyList<double> PrivacyProbabilities { get; } = [0.01, 0.05, 0.5];
 
@@ -109,7 +112,9 @@ public sealed class BoltzmannApi
     /// [mean L1, maximum deviation] of the 1- to 4-way marginals over at most <paramref name="maxSets"/> variable sets per
     /// order, then the mean squared difference of the pairwise log odds ratios; only these 9 numbers can be output (see
     /// <see cref="UtilityLabels"/>). Bernoulli columns, or categorical ones: marginals over their levels, log odds ratios of
-    /// their dummies (every level against the column's first) from different columns.
+    /// their dummies (every level against the column's first) from different columns. Gaussian columns are scored as
+    /// categorical ones with <see cref="GaussianBins"/> levels, their bins cut at the synthetic rows' quartiles (public, as
+    /// the synthetic rows are), which code the real rows at each party too.
     /// </summary>
     public async Task<Mpc.Runtime.Secret<UInt128>> Utility(BoltzmannFit fit, double[] synthetic, int maxSets = 200)
     {
@@ -118,12 +123,21 @@ public sealed class BoltzmannApi
         CheckEvaluable(fit);
         if (maxSets < 1 || maxSets > 100_000) throw new ArgumentException("The number of variable sets per order must be between 1 and 100000.");
         var rows = Unflatten(fit, synthetic);
+        IReadOnlyList<double[]> real = fit.TrainingRows;
         int columns = fit.Encoding.Columns.Count;
         int[]? groups = fit.Encoding.Kind == VisibleKind.Categorical ? fit.Encoding.Groups : null;
-        var marginals = await SecureSyntheticEvaluation.MarginalsAsync(_session.Runtime, fit.TrainingRows, rows, Math.Min(4, columns), maxSets, groups: groups).ConfigureAwait(false);
+        if (fit.Encoding.Kind == VisibleKind.Gaussian)
+        {
+            // Continuous columns are scored on their quartile bins, cut at the synthetic rows' quartiles (public) on both sides.
+            var cuts = SyntheticDataEvaluation.QuantileCuts(rows, GaussianBins);
+            rows = [.. rows.Select(r => SyntheticDataEvaluation.BinOneHot(r, cuts))];
+            real = [.. real.Select(r => SyntheticDataEvaluation.BinOneHot(r, cuts))];
+            groups = [.. Enumerable.Repeat(GaussianBins, columns)];
+        }
+        var marginals = await SecureSyntheticEvaluation.MarginalsAsync(_session.Runtime, real, rows, Math.Min(4, columns), maxSets, groups: groups).ConfigureAwait(false);
         if (columns < 2) return marginals;
         // Without DP the pooled row count is public and exact: it bounds every cell count, so the logarithms compare against fewer powers of two.
-        var logOddsRatios = await SecureSyntheticEvaluation.LogOddsRatioErrorAsync(_session.Runtime, fit.TrainingRows, rows, (int)fit.Model.PooledRows, groups).ConfigureAwait(false);
+        var logOddsRatios = await SecureSyntheticEvaluation.LogOddsRatioErrorAsync(_session.Runtime, real, rows, (int)fit.Model.PooledRows, groups).ConfigureAwait(false);
         return Mpc.Runtime.Secret<UInt128>.Concatenate([marginals, logOddsRatios]);
     }
 
@@ -142,6 +156,8 @@ public sealed class BoltzmannApi
         ArgumentNullException.ThrowIfNull(fit);
         ArgumentNullException.ThrowIfNull(synthetic);
         CheckEvaluable(fit);
+        if (fit.Encoding.Kind == VisibleKind.Gaussian)
+            throw new ArgumentException("The secure distance check scores 0/1 and one-hot units on their exact distances; this model's visibles are Gaussian (their utility is scored on quartile bins).");
         var reference = holdout ? fit.HoldoutRows : fit.TrainingRows;
         if (reference.Count < 2)
             throw new ArgumentException($"The distance check needs at least two {(holdout ? "holdout" : "training")} rows at every party; {_context.Dataset.Source} has {reference.Count}.");
@@ -151,7 +167,6 @@ public sealed class BoltzmannApi
     private static void CheckEvaluable(BoltzmannFit fit)
     {
         if (fit.Epsilon > 0) throw new ArgumentException("The secure evaluation is for reveal=final runs: exact scores of the real rows would fall outside the DP run's (epsilon, delta).");
-        if (fit.Encoding.Kind == VisibleKind.Gaussian) throw new ArgumentException("The secure evaluation scores Bernoulli and categorical columns; this model's visibles are Gaussian, whose marginals have no cells.");
     }
 
     // Synthetic rows as from Sample (one value per column), back on the visible units the training rows are in.

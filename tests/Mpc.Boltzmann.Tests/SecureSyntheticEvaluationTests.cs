@@ -203,4 +203,18 @@ public class SecureSyntheticEvaluationTests
         }));
         Assert.Contains("needs at least two real rows at every party; this party has 1", error.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void QuartileBinsSplitEightValuesTwoByTwoAndPutACutPointInTheUpperBin()
+    {
+        var reference = Enumerable.Range(1, 8).Select(v => new[] { (double)v, -v }).ToList();
+        var cuts = SyntheticDataEvaluation.QuantileCuts(reference, 4);
+        // Type-7 quartiles of 1..8: 2.75, 4.5, 6.25.
+        Assert.Equal([2.75, 4.5, 6.25], cuts[0]);
+        var codes = reference.Select(r => SyntheticDataEvaluation.BinOneHot(r, cuts)).ToList();
+        Assert.All(codes, c => Assert.Equal(2, c.Sum()));
+        for (int bin = 0; bin < 4; bin++) Assert.Equal(2, codes.Count(c => c[bin] == 1));
+        // 4.5 is a cut: the upper of its two bins; -9 is below every cut of the second column.
+        Assert.Equal([0, 0, 1, 0, 1, 0, 0, 0], SyntheticDataEvaluation.BinOneHot([4.5, -9], cuts));
+    }
 }

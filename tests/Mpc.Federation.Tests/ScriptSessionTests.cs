@@ -246,6 +246,39 @@ public class ScriptSessionTests
     }
 
     [Fact]
+    public async Task APooledGaussianBoltzmannMachineIsScoredOnQuartileBinsCutAtItsSyntheticRows()
+    {
+        var script = ScriptCompiler.Load(Path.Combine(TestFederation.RepositoryRoot(), "protocols", "boltzmann-machine.csx"));
+        await using var federation = TestFederation.Create(3);
+        federation.StartAll(approved: _ => [script.Id], catalog: Catalog);
+        var parameters = new Dictionary<string, string>
+        {
+            ["columns"] = "age,time", ["visible"] = "gaussian", ["model"] = "rbm", ["hidden"] = "4", ["epochs"] = "2", ["batch_size"] = "25",
+            ["learning_rate"] = "0.001", ["samples"] = "60", ["burn_in"] = "5",
+        };
+        var result = await federation.Client().RunAsync(script, script.Source, parameters, null, default);
+        var table = Mpc.Data.CsvTable.Load(Path.Combine(AppContext.BaseDirectory, "data", "lung.csv"));
+        var real = Enumerable.Range(0, table.RowCount).Select(i => new[] { table.Column("age")[i], table.Column("time")[i] }).ToList();
+        var synthetic = result.Outputs["synthetic"].Values.Chunk(2).ToList();
+        // The same coding in the clear: quartiles of the synthetic rows cut both sides into 4 levels per column.
+        var cuts = Mpc.Boltzmann.SyntheticDataEvaluation.QuantileCuts(synthetic, 4);
+        var realCodes = real.Select(r => Mpc.Boltzmann.SyntheticDataEvaluation.BinOneHot(r, cuts)).ToList();
+        var syntheticCodes = synthetic.Select(r => Mpc.Boltzmann.SyntheticDataEvaluation.BinOneHot(r, cuts)).ToList();
+        int[] groups = [4, 4];
+        var utility = result.Outputs["utility"].Values;
+        Assert.Equal(5, utility.Length);
+        for (int k = 1; k <= 2; k++)
+        {
+            var (l1, max) = Mpc.Boltzmann.SyntheticDataEvaluation.Marginals(realCodes, syntheticCodes, k, maxSets: 200, groups: groups);
+            Assert.Equal(l1, utility[2 * k - 2], 6);
+            Assert.Equal(max, utility[2 * k - 1], 6);
+        }
+        Assert.Equal(Mpc.Boltzmann.SyntheticDataEvaluation.LogOddsRatioError(realCodes, syntheticCodes, groups), utility[4], 6);
+        // The distance check is for 0/1 and one-hot units only.
+        Assert.DoesNotContain("privacy", result.Outputs.Keys);
+    }
+
+    [Fact]
     public async Task APooledBoltzmannMachineRevealsOnlyItsModelMonitoringAndSyntheticRowsToTheAnalyst()
     {
         var script = ScriptCompiler.Load(Path.Combine(TestFederation.RepositoryRoot(), "protocols", "boltzmann-machine.csx"));
