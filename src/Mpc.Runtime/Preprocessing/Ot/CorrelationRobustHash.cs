@@ -17,14 +17,21 @@ public sealed class CorrelationRobustHash : IDisposable
     // Fixed and public by design: security rests on AES behaving as a random permutation, not on a secret key.
     private static readonly byte[] FixedKey = SHA256.HashData("mpc/ccr-hash/fixed-key/v1"u8)[..16];
     private readonly Aes _aes;
+    // One keyed native context for the instance's life: the one-shot EncryptEcb keys a new one per call (9 vs 12 GB/s at 64 KB here).
+    private readonly ICryptoTransform _encryptor;
     // Blocks per AES call: 64 KB stays in cache while it is built, encrypted and XORed back.
     private const int Chunk = 4096;
-    private ulong[] _scratch = [];
+    // Owned by this (thread-local) instance, so hashing allocates nothing per call.
+    private readonly byte[] _plain = new byte[16 * Chunk];
+    private readonly byte[] _cipher = new byte[16 * Chunk];
 
     public CorrelationRobustHash()
     {
         _aes = Aes.Create();
         _aes.Key = FixedKey;
+        _aes.Mode = CipherMode.ECB;
+        _aes.Padding = PaddingMode.None;
+        _encryptor = _aes.CreateEncryptor();
     }
 
     /// <summary>output[j] = H(input[j] XOR offset) for each 128-bit block (offset is zero or Delta).</summary>
@@ -35,7 +42,8 @@ public sealed class CorrelationRobustHash : IDisposable
         var off = Vector128.Create(offset[0], offset[1]);
         var source = MemoryMarshal.Cast<ulong, Vector128<ulong>>(input);
         var target = MemoryMarshal.Cast<ulong, Vector128<ulong>>(output);
-        var sigma = MemoryMarshal.Cast<ulong, Vector128<ulong>>(Scratch(2 * Chunk));
+        var sigma = MemoryMarshal.Cast<byte, Vector128<ulong>>(_plain.AsSpan());
+        var encrypted = MemoryMarshal.Cast<byte, Vector128<ulong>>(_cipher.AsSpan());
         for (int start = 0; start < source.Length; start += Chunk)
         {
             int n = Math.Min(Chunk, source.Length - start);
@@ -49,17 +57,10 @@ public sealed class CorrelationRobustHash : IDisposable
                 var low = Vector128.Shuffle(x, Vector128.Create(0UL, 0UL)) & Vector128.Create(0UL, ulong.MaxValue);
                 chunk[i] = high ^ low;
             }
+            _encryptor.TransformBlock(_plain, 0, 16 * n, _cipher, 0);
             var result = target.Slice(start, n);
-            _aes.EncryptEcb(MemoryMarshal.AsBytes(chunk), MemoryMarshal.AsBytes(result), PaddingMode.None);
-            for (int i = 0; i < n; i++) result[i] ^= chunk[i];
+            for (int i = 0; i < n; i++) result[i] = encrypted[i] ^ chunk[i];
         }
-    }
-
-    // A buffer owned by this (thread-local) instance, so hashing allocates nothing per call.
-    private Span<ulong> Scratch(int length)
-    {
-        if (_scratch.Length < length) _scratch = new ulong[length];
-        return _scratch.AsSpan(0, length);
     }
 
     /// <summary>
@@ -72,7 +73,8 @@ public sealed class CorrelationRobustHash : IDisposable
         if (output.Length != checked(count * blocksPerSeed * 2)) throw new ArgumentException("Expansion output has the wrong size.");
         var source = MemoryMarshal.Cast<ulong, Vector128<ulong>>(seeds);
         var target = MemoryMarshal.Cast<ulong, Vector128<ulong>>(output);
-        var input = MemoryMarshal.Cast<ulong, Vector128<ulong>>(Scratch(2 * Chunk));
+        var input = MemoryMarshal.Cast<byte, Vector128<ulong>>(_plain.AsSpan());
+        var encrypted = MemoryMarshal.Cast<byte, Vector128<ulong>>(_cipher.AsSpan());
         int total = target.Length, seed = 0, counter = 0;
         for (int start = 0; start < total; start += Chunk)
         {
@@ -83,11 +85,15 @@ public sealed class CorrelationRobustHash : IDisposable
                 chunk[i] = source[seed] ^ Vector128.Create((ulong)counter, 0UL);
                 if (++counter == blocksPerSeed) { counter = 0; seed++; }
             }
+            _encryptor.TransformBlock(_plain, 0, 16 * n, _cipher, 0);
             var result = target.Slice(start, n);
-            _aes.EncryptEcb(MemoryMarshal.AsBytes(chunk), MemoryMarshal.AsBytes(result), PaddingMode.None);
-            for (int i = 0; i < n; i++) result[i] ^= chunk[i];
+            for (int i = 0; i < n; i++) result[i] = encrypted[i] ^ chunk[i];
         }
     }
 
-    public void Dispose() => _aes.Dispose();
+    public void Dispose()
+    {
+        _encryptor.Dispose();
+        _aes.Dispose();
+    }
 }
