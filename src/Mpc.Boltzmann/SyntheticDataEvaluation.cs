@@ -128,6 +128,13 @@ public static class SyntheticDataEvaluation
         if (reference.Count == 0) throw new ArgumentException("Cut points need at least one reference row.", nameof(reference));
         if (bins < 2) throw new ArgumentOutOfRangeException(nameof(bins), "Use at least two bins.");
         int width = reference[0].Length;
+        for (int r = 0; r < reference.Count; r++)
+        {
+            if (reference[r].Length != width) throw new ArgumentException($"Reference row {r + 1} has {reference[r].Length} values where the first has {width}.", nameof(reference));
+            int bad = Array.FindIndex(reference[r], v => !double.IsFinite(v));
+            // A NaN cut would put every value in the first bin and score nothing.
+            if (bad >= 0) throw new ArgumentException($"Reference row {r + 1}, column {bad + 1}: {reference[r][bad]} cannot cut bins; cut points need finite values.", nameof(reference));
+        }
         var probabilities = Enumerable.Range(1, bins - 1).Select(j => (double)j / bins).ToArray();
         return [.. Enumerable.Range(0, width).Select(c => Quantiles([.. reference.Select(r => r[c])], probabilities))];
     }

@@ -217,4 +217,11 @@ public class SecureSyntheticEvaluationTests
         // 4.5 is a cut: the upper of its two bins; -9 is below every cut of the second column.
         Assert.Equal([0, 0, 1, 0, 1, 0, 0, 0], SyntheticDataEvaluation.BinOneHot([4.5, -9], cuts));
     }
+
+    [Fact]
+    public void QuartileCutsRefuseANonFiniteReferenceValueNamingRowAndColumn()
+    {
+        var error = Assert.Throws<ArgumentException>(() => SyntheticDataEvaluation.QuantileCuts([[1, 2], [3, double.NaN]], 4));
+        Assert.Contains("Reference row 2, column 2: NaN cannot cut bins", error.Message, StringComparison.Ordinal);
+    }
 }
