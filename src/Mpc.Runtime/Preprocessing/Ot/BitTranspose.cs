@@ -1,4 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Mpc.Runtime.Preprocessing.Ot;
 
@@ -15,14 +18,17 @@ public static class BitTranspose
     public static void ColumnsToRows(ReadOnlySpan<ulong> columns, int words, Span<ulong> rows)
     {
         if (columns.Length != 128 * words || rows.Length != 128 * words) throw new ArgumentException("Bit matrix sizes do not match 128 columns.");
-        int start = 0;
-        if (Vector256.IsHardwareAccelerated && (words & 1) == 0)
+        int w = 0;
+        if (Avx512F.IsSupported && Vector512.IsHardwareAccelerated)
         {
-            ColumnsToRowsWide(columns, words, rows);
-            start = words;
+            for (; w + 8 <= words; w += 8) EightWords(columns, words, rows, w);
+        }
+        if (Avx2.IsSupported)
+        {
+            for (; w + 4 <= words; w += 4) FourWords(columns, words, rows, w);
         }
         Span<ulong> block = stackalloc ulong[64];
-        for (int w = start; w < words; w++)
+        for (; w < words; w++)
         {
             for (int half = 0; half < 2; half++)
             {
@@ -34,35 +40,88 @@ public static class BitTranspose
         }
     }
 
-    // Four 64 x 64 blocks at once, one per 64-bit lane: (w, low half), (w, high half), (w + 1, low), (w + 1, high).
-    private static void ColumnsToRowsWide(ReadOnlySpan<ulong> columns, int words, Span<ulong> rows)
+    // Words w..w+7 of every column: lane q of low[i] (high[i]) is word w + q of column i (64 + i), each load contiguous;
+    // the lanes transpose independently, and an unpack pairs each row's two halves into one 128-bit store.
+    private static void EightWords(ReadOnlySpan<ulong> columns, int words, Span<ulong> rows, int w)
     {
-        Span<Vector256<ulong>> a = stackalloc Vector256<ulong>[64];
-        for (int w = 0; w < words; w += 2)
+        Span<Vector512<ulong>> low = stackalloc Vector512<ulong>[64];
+        Span<Vector512<ulong>> high = stackalloc Vector512<ulong>[64];
+        ref ulong source = ref MemoryMarshal.GetReference(columns);
+        for (int i = 0; i < 64; i++)
         {
-            for (int i = 0; i < 64; i++)
+            low[i] = Vector512.LoadUnsafe(ref source, (nuint)(i * words + w));
+            high[i] = Vector512.LoadUnsafe(ref source, (nuint)((64 + i) * words + w));
+        }
+        Transpose(low);
+        Transpose(high);
+        ref ulong target = ref MemoryMarshal.GetReference(rows);
+        for (int j = 0; j < 64; j++)
+        {
+            // Per 128-bit lane t: even holds the rows of word w + 2t, odd those of word w + 2t + 1.
+            var even = Avx512F.UnpackLow(low[j], high[j]);
+            var odd = Avx512F.UnpackHigh(low[j], high[j]);
+            Store(even.GetLower(), odd.GetLower(), ref target, w, j);
+            Store(even.GetUpper(), odd.GetUpper(), ref target, w + 4, j);
+        }
+    }
+
+    // The same with four words per vector.
+    private static void FourWords(ReadOnlySpan<ulong> columns, int words, Span<ulong> rows, int w)
+    {
+        Span<Vector256<ulong>> low = stackalloc Vector256<ulong>[64];
+        Span<Vector256<ulong>> high = stackalloc Vector256<ulong>[64];
+        ref ulong source = ref MemoryMarshal.GetReference(columns);
+        for (int i = 0; i < 64; i++)
+        {
+            low[i] = Vector256.LoadUnsafe(ref source, (nuint)(i * words + w));
+            high[i] = Vector256.LoadUnsafe(ref source, (nuint)((64 + i) * words + w));
+        }
+        Transpose(low);
+        Transpose(high);
+        ref ulong target = ref MemoryMarshal.GetReference(rows);
+        for (int j = 0; j < 64; j++) Store(Avx2.UnpackLow(low[j], high[j]), Avx2.UnpackHigh(low[j], high[j]), ref target, w, j);
+    }
+
+    // Row j of words w..w+3: even holds those of words w and w + 2, odd those of w + 1 and w + 3, each as its two halves.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(Vector256<ulong> even, Vector256<ulong> odd, ref ulong target, int w, int j)
+    {
+        even.GetLower().StoreUnsafe(ref target, (nuint)(((w * 64) + j) * 2));
+        odd.GetLower().StoreUnsafe(ref target, (nuint)((((w + 1) * 64) + j) * 2));
+        even.GetUpper().StoreUnsafe(ref target, (nuint)((((w + 2) * 64) + j) * 2));
+        odd.GetUpper().StoreUnsafe(ref target, (nuint)((((w + 3) * 64) + j) * 2));
+    }
+
+    // 64 x 64 transposes, one per lane.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose(Span<Vector512<ulong>> a)
+    {
+        var mask = Vector512.Create(0x00000000FFFFFFFFUL);
+        for (int j = 32; j != 0; j >>= 1)
+        {
+            for (int k = 0; k < 64; k = ((k | j) + 1) & ~j)
             {
-                var low = columns.Slice(i * words + w, 2);
-                var high = columns.Slice((64 + i) * words + w, 2);
-                a[i] = Vector256.Create(low[0], high[0], low[1], high[1]);
+                var t = (Vector512.ShiftRightLogical(a[k], j) ^ a[k | j]) & mask;
+                a[k | j] ^= t;
+                a[k] ^= Vector512.ShiftLeft(t, j);
             }
-            var mask = Vector256.Create(0x00000000FFFFFFFFUL);
-            for (int j = 32; j != 0; j >>= 1)
+            mask ^= Vector512.ShiftLeft(mask, j >> 1);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose(Span<Vector256<ulong>> a)
+    {
+        var mask = Vector256.Create(0x00000000FFFFFFFFUL);
+        for (int j = 32; j != 0; j >>= 1)
+        {
+            for (int k = 0; k < 64; k = ((k | j) + 1) & ~j)
             {
-                for (int k = 0; k < 64; k = ((k | j) + 1) & ~j)
-                {
-                    var t = (Vector256.ShiftRightLogical(a[k], j) ^ a[k | j]) & mask;
-                    a[k | j] ^= t;
-                    a[k] ^= Vector256.ShiftLeft(t, j);
-                }
-                mask ^= Vector256.ShiftLeft(mask, j >> 1);
+                var t = (Vector256.ShiftRightLogical(a[k], j) ^ a[k | j]) & mask;
+                a[k | j] ^= t;
+                a[k] ^= Vector256.ShiftLeft(t, j);
             }
-            int row = w * 64;
-            for (int jj = 0; jj < 64; jj++)
-            {
-                a[jj].GetLower().CopyTo(rows.Slice((row + jj) * 2, 2));
-                a[jj].GetUpper().CopyTo(rows.Slice((row + 64 + jj) * 2, 2));
-            }
+            mask ^= Vector256.ShiftLeft(mask, j >> 1);
         }
     }
 
