@@ -15,7 +15,7 @@ public interface IPartyChannel
     /// <summary>The roster name of a party, for error messages and logs.</summary>
     string GetPartyName(int index);
 
-    /// <summary>Sends a payload to a peer; the channel may keep a reference until it is sent, so callers must not reuse it.</summary>
+    /// <summary>Sends a payload to a peer; the channel may keep a reference until the returned task completes, so callers must not reuse it before.</summary>
     ValueTask SendAsync(int peer, long tag, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);
 
     /// <summary>Receives the payload a peer sent with this tag; aborts with <see cref="ProtocolAbortedException"/> when the peer fails or times out.</summary>

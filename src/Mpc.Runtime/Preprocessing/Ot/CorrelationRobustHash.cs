@@ -58,8 +58,8 @@ public sealed class CorrelationRobustHash : IDisposable
                 chunk[i] = high ^ low;
             }
             _encryptor.TransformBlock(_plain, 0, 16 * n, _cipher, 0);
-            var result = target.Slice(start, n);
-            for (int i = 0; i < n; i++) result[i] = encrypted[i] ^ chunk[i];
+            Mpc.Core.BitSlicing.Xor(MemoryMarshal.Cast<Vector128<ulong>, ulong>(encrypted[..n]), MemoryMarshal.Cast<Vector128<ulong>, ulong>(chunk),
+                MemoryMarshal.Cast<Vector128<ulong>, ulong>(target.Slice(start, n)));
         }
     }
 
@@ -80,14 +80,18 @@ public sealed class CorrelationRobustHash : IDisposable
         {
             int n = Math.Min(Chunk, total - start);
             var chunk = input[..n];
-            for (int i = 0; i < n; i++)
+            for (int i = 0; i < n;)
             {
-                chunk[i] = source[seed] ^ Vector128.Create((ulong)counter, 0UL);
-                if (++counter == blocksPerSeed) { counter = 0; seed++; }
+                var h = source[seed];
+                int run = Math.Min(blocksPerSeed - counter, n - i);
+                for (int u = 0; u < run; u++) chunk[i + u] = h ^ Vector128.Create((ulong)(counter + u), 0UL);
+                i += run;
+                counter += run;
+                if (counter == blocksPerSeed) (counter, seed) = (0, seed + 1);
             }
             _encryptor.TransformBlock(_plain, 0, 16 * n, _cipher, 0);
-            var result = target.Slice(start, n);
-            for (int i = 0; i < n; i++) result[i] = encrypted[i] ^ chunk[i];
+            Mpc.Core.BitSlicing.Xor(MemoryMarshal.Cast<Vector128<ulong>, ulong>(encrypted[..n]), MemoryMarshal.Cast<Vector128<ulong>, ulong>(chunk),
+                MemoryMarshal.Cast<Vector128<ulong>, ulong>(target.Slice(start, n)));
         }
     }
 

@@ -45,17 +45,19 @@ public static class ObliviousProducts
         int m = checked(entries * bits);
         if (choices.Length * 64 != PaddedCount(m)) throw new ArgumentException("Choice bits must be padded to a multiple of 128.", nameof(choices));
         var rows = await session.ReceiverFrom(peer).ExtendAsync(session.Channel, peer, tag, choices, cancellationToken).ConfigureAwait(false);
-        var (hashes, stride) = HashRows<T>(session, rows, m, length, delta: false);
+        var hashes = HashRows(session, rows, m, delta: false);
         OtBuffers.Return(rows);
         var payload = await session.Channel.ReceiveAsync(peer, tag + 1, cancellationToken).ConfigureAwait(false);
         int expected = CorrectionBytes(k, entries, bits, length);
         if (payload.Length != expected) throw new ProtocolAbortedException(ErrorMessages.PayloadSize(peer, tag + 1, expected, payload.Length), session.Channel.GetPartyName(peer));
         // Reads take a whole T at each offset, so the buffer carries slack past the last field.
-        var corrections = new byte[payload.Length + 16];
+        var corrections = OtBuffers.RentBytes(payload.Length + 16);
         payload.CopyTo(corrections, 0);
         var result = new T[checked(entries * length)];
-        Combine(hashes, stride, corrections, choices, result, entries, bits, length);
+        if (length == 1) CombineScalars(hashes, 128 / k, corrections, choices, result, entries, bits);
+        else Combine(session.Hash, hashes, corrections, choices, result, entries, bits, length);
         OtBuffers.Return(hashes);
+        OtBuffers.ReturnBytes(corrections);
         return result;
     }
 
@@ -69,15 +71,19 @@ public static class ObliviousProducts
         int m = checked(entries * bits);
         if (x.Length != checked(entries * length)) throw new ArgumentException("Correlation vector has the wrong length.", nameof(x));
         var rows = await session.SenderTo(peer).ExtendAsync(session.Channel, peer, tag, PaddedCount(m), cancellationToken).ConfigureAwait(false);
-        var (h0, stride) = HashRows<T>(session, rows, m, length, delta: false);
-        var (h1, _) = HashRows<T>(session, rows, m, length, delta: true, peer);
+        var h0 = HashRows(session, rows, m, delta: false);
+        var h1 = HashRows(session, rows, m, delta: true, peer);
         OtBuffers.Return(rows);
-        var message = new byte[CorrectionBytes(k, entries, bits, length) + 16];
+        int bytes = CorrectionBytes(k, entries, bits, length);
+        // Writes take a whole T at each offset, so the buffer carries slack past the last field.
+        var message = OtBuffers.RentBytes(bytes + 16);
         var result = new T[x.Length];
-        Correct(h0, h1, stride, x, message, result, entries, bits, length);
+        if (length == 1) CorrectScalars(h0, h1, 128 / k, x, message, result, entries, bits);
+        else Correct(session.Hash, h0, h1, x, message, result, entries, bits, length);
         OtBuffers.Return(h0);
         OtBuffers.Return(h1);
-        await session.Channel.SendAsync(peer, tag + 1, message.AsMemory(0, message.Length - 16), cancellationToken).ConfigureAwait(false);
+        await session.Channel.SendAsync(peer, tag + 1, message.AsMemory(0, bytes), cancellationToken).ConfigureAwait(false);
+        OtBuffers.ReturnBytes(message);
         return result;
     }
 
@@ -131,45 +137,40 @@ public static class ObliviousProducts
         return result;
     }
 
-    // Hashes of the first m rows (XOR Delta when asked), stretched to `length` ring elements per OT when length > 1; pooled.
-    private static (ulong[] Blocks, int Stride) HashRows<T>(OtSession session, ulong[] rows, int m, int length, bool delta, int peer = -1)
-        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    // Hashes of the first m rows (XOR Delta when asked), one 128-bit block per OT; pooled.
+    private static ulong[] HashRows(OtSession session, ulong[] rows, int m, bool delta, int peer = -1)
     {
-        int k = RingArithmetic<T>.Bits;
-        var input = rows.AsSpan(0, 2 * m);
         var hashed = OtBuffers.Rent(2 * m);
-        session.Hash.Hash(input, delta ? session.SenderTo(peer).Delta : NoOffset, hashed.AsSpan(0, 2 * m));
-        if (length == 1) return (hashed, 128 / k);
-        int blocks = (length * k + 127) / 128;
-        var expanded = OtBuffers.Rent(checked(2 * m * blocks));
-        session.Hash.Expand(hashed.AsSpan(0, 2 * m), blocks, expanded.AsSpan(0, 2 * m * blocks));
-        OtBuffers.Return(hashed);
-        return (expanded, blocks * 128 / k);
+        session.Hash.Hash(rows.AsSpan(0, 2 * m), delta ? session.SenderTo(peer).Delta : NoOffset, hashed.AsSpan(0, 2 * m));
+        return hashed;
     }
 
-    private static void Combine<T>(ulong[] hashBlocks, int stride, byte[] corrections, ulong[] choices, T[] result, int entries, int bits, int length)
+    // Blocks stretched per call when an OT carries a vector: a few OTs' worth, so the stretched messages stay in cache
+    // from the AES call to their use instead of making a pass through memory of entries * bits * length elements.
+    private const int StretchBlocks = 2048;
+
+    private static void Combine<T>(CorrelationRobustHash hash, ulong[] seeds, byte[] corrections, ulong[] choices, T[] result, int entries, int bits, int length)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
-        int k = RingArithmetic<T>.Bits;
-        if (length == 1)
-        {
-            CombineScalars(hashBlocks, stride, corrections, choices, result, entries, bits);
-            return;
-        }
-        var h = MemoryMarshal.Cast<ulong, T>(hashBlocks.AsSpan());
+        int k = RingArithmetic<T>.Bits, blocks = (length * k + 127) / 128, stride = blocks * 128 / k, m = entries * bits;
+        int group = Math.Max(1, StretchBlocks / blocks);
+        var stretched = OtBuffers.Rent(2 * group * blocks);
+        var h = MemoryMarshal.Cast<ulong, T>(stretched.AsSpan());
         var buffer = corrections.AsSpan();
         int position = 0;
         unchecked
         {
-            for (int e = 0; e < entries; e++)
+            for (int first = 0; first < m; first += group)
             {
-                var output = result.AsSpan(e * length, length);
-                for (int l = 0; l < bits; l++)
+                int n = Math.Min(group, m - first);
+                hash.Expand(seeds.AsSpan(2 * first, 2 * n), blocks, stretched.AsSpan(0, 2 * n * blocks));
+                for (int g = 0; g < n; g++)
                 {
-                    int j = e * bits + l;
+                    int j = first + g, e = j / bits, l = j % bits;
                     T mask = ((choices[j >> 6] >> (j & 63)) & 1) != 0 ? T.AllBitsSet : T.Zero;
                     int width = (k - l + 7) / 8;
-                    var hj = h.Slice(j * stride, length);
+                    var hj = h.Slice(g * stride, length);
+                    var output = result.AsSpan(e * length, length);
                     for (int u = 0; u < length; u++)
                     {
                         T d = MemoryMarshal.Read<T>(buffer[position..]);
@@ -179,33 +180,35 @@ public static class ObliviousProducts
                 }
             }
         }
+        OtBuffers.Return(stretched);
     }
 
-    private static void Correct<T>(ulong[] h0Blocks, ulong[] h1Blocks, int stride, T[] x, byte[] message, T[] result, int entries, int bits, int length)
+    private static void Correct<T>(CorrelationRobustHash hash, ulong[] seeds0, ulong[] seeds1, T[] x, byte[] message, T[] result, int entries, int bits, int length)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
-        int k = RingArithmetic<T>.Bits;
-        if (length == 1)
-        {
-            CorrectScalars(h0Blocks, h1Blocks, stride, x, message, result, entries, bits);
-            return;
-        }
-        var h0 = MemoryMarshal.Cast<ulong, T>(h0Blocks.AsSpan());
-        var h1 = MemoryMarshal.Cast<ulong, T>(h1Blocks.AsSpan());
+        int k = RingArithmetic<T>.Bits, blocks = (length * k + 127) / 128, stride = blocks * 128 / k, m = entries * bits;
+        int group = Math.Max(1, StretchBlocks / blocks);
+        var stretched0 = OtBuffers.Rent(2 * group * blocks);
+        var stretched1 = OtBuffers.Rent(2 * group * blocks);
+        var h0 = MemoryMarshal.Cast<ulong, T>(stretched0.AsSpan());
+        var h1 = MemoryMarshal.Cast<ulong, T>(stretched1.AsSpan());
         var buffer = message.AsSpan();
         int position = 0;
         unchecked
         {
-            for (int e = 0; e < entries; e++)
+            for (int first = 0; first < m; first += group)
             {
-                var xe = x.AsSpan(e * length, length);
-                var output = result.AsSpan(e * length, length);
-                for (int l = 0; l < bits; l++)
+                int n = Math.Min(group, m - first);
+                hash.Expand(seeds0.AsSpan(2 * first, 2 * n), blocks, stretched0.AsSpan(0, 2 * n * blocks));
+                hash.Expand(seeds1.AsSpan(2 * first, 2 * n), blocks, stretched1.AsSpan(0, 2 * n * blocks));
+                for (int g = 0; g < n; g++)
                 {
-                    int j = e * bits + l;
+                    int j = first + g, e = j / bits, l = j % bits;
                     int width = (k - l + 7) / 8;
-                    var m0 = h0.Slice(j * stride, length);
-                    var m1 = h1.Slice(j * stride, length);
+                    var m0 = h0.Slice(g * stride, length);
+                    var m1 = h1.Slice(g * stride, length);
+                    var xe = x.AsSpan(e * length, length);
+                    var output = result.AsSpan(e * length, length);
                     for (int u = 0; u < length; u++)
                     {
                         T d = m0[u] - m1[u] + xe[u];
@@ -216,6 +219,8 @@ public static class ObliviousProducts
                 }
             }
         }
+        OtBuffers.Return(stretched0);
+        OtBuffers.Return(stretched1);
     }
 
     // The hot path (one ring element per OT), with bounds checks hoisted: the sizes were checked by the callers.

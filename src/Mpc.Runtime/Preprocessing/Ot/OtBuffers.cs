@@ -4,14 +4,21 @@ namespace Mpc.Runtime.Preprocessing.Ot;
 
 /// <summary>
 /// Pooled scratch arrays for OT extension: a batch needs several multi-megabyte arrays, and
-/// allocating them fresh each time churns the large-object heap into full collections.
-/// Rented arrays may be longer than asked and hold stale data; users write before they read.
+/// allocating them fresh each time churns the large-object heap into full collections (and the
+/// kernel into zeroing fresh pages). Rented arrays may be longer than asked and hold stale data;
+/// users write before they read.
 /// </summary>
 internal static class OtBuffers
 {
     private static readonly ArrayPool<ulong> Pool = ArrayPool<ulong>.Create(1 << 23, 16);
+    private static readonly ArrayPool<byte> BytePool = ArrayPool<byte>.Create(1 << 26, 16);
 
     public static ulong[] Rent(int length) => Pool.Rent(length);
 
     public static void Return(ulong[] array) => Pool.Return(array);
+
+    /// <summary>A message buffer: a channel is done with a payload once its send completed (<see cref="IPartyChannel.SendAsync"/>).</summary>
+    public static byte[] RentBytes(int length) => BytePool.Rent(length);
+
+    public static void ReturnBytes(byte[] array) => BytePool.Return(array);
 }

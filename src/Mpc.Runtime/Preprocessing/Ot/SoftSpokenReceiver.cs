@@ -82,8 +82,9 @@ public sealed class SoftSpokenReceiver : IDisposable
         if (words == 0 || (words & 1) != 0) throw new ArgumentException("OT extension runs in multiples of 128.", nameof(choices));
         var t = OtBuffers.Rent(128 * words);
         var r = OtBuffers.Rent(words);
-        var message = new byte[Blocks * words * 8];
-        var corrections = MemoryMarshal.Cast<byte, ulong>(message.AsSpan());
+        int bytes = Blocks * words * 8;
+        var message = OtBuffers.RentBytes(bytes);
+        var corrections = MemoryMarshal.Cast<byte, ulong>(message.AsSpan(0, bytes));
         for (int b = 0; b < Blocks; b++)
         {
             var column0 = t.AsSpan(2 * b * words, words);
@@ -104,11 +105,12 @@ public sealed class SoftSpokenReceiver : IDisposable
             BitSlicing.Xor(correction, choices, correction);
         }
         OtBuffers.Return(r);
-        var send = channel.SendAsync(peer, tag, message, cancellationToken);
+        var send = channel.SendAsync(peer, tag, message.AsMemory(0, bytes), cancellationToken);
         var rows = OtBuffers.Rent(2 * 64 * words);
         BitTranspose.ColumnsToRows(t.AsSpan(0, 128 * words), words, rows.AsSpan(0, 128 * words));
         OtBuffers.Return(t);
         await send.ConfigureAwait(false);
+        OtBuffers.ReturnBytes(message);
         return rows;
     }
 
