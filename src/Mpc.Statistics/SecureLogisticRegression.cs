@@ -25,6 +25,8 @@ public static class SecureLogisticRegression
 {
     // Fractional bits of the weights p (1 - p) in the Hessian's data part.
     private const int WeightBits = 16;
+    // Fractional bits of each party's outer products, relative to the largest of their row (k, l) at that party.
+    private const int OuterProductBits = 24;
 
     /// <summary>
     /// Which features take a single value over the rows of all parties (they cannot be estimated; the pooled
@@ -222,8 +224,11 @@ public static class SecureLogisticRegression
         // gradient's private product chooses with f + 42 bits instead of k.
         var gradientParts = await Multiplication.PrivateMatrixMultiplySmallEachAsync(runtime, design.Transposed, Repeat(columns, everyParty), Slices(residual, rowCounts), residual.Scale + 2).ConfigureAwait(false);
         // The Hessian only steers the steps (the gradient fixes the optimum), so w in [0, 1/4] enters with 16 fractional bits:
-        // below 2^15 as integers, which lets the private product choose with 55 bits instead of k.
-        var hessianParts = await Multiplication.PrivateMatrixMultiplySmallEachAsync(runtime, design.OuterProducts, Repeat(unique, everyParty), Slices(coarseWeights, rowCounts), WeightBits - 1).ConfigureAwait(false);
+        // below 2^15 as integers, which lets the private product choose with 55 bits instead of k. Each party's outer products
+        // are scaled row by row (privately) to at most 1 and kept to 24 bits of their row's largest value, so the product is
+        // small for every input and its oblivious transfers carry shorter corrections.
+        var hessianParts = await Multiplication.PrivateMatrixMultiplyRowScaledEachAsync(runtime, design.OuterProducts, Repeat(unique, everyParty), Slices(coarseWeights, rowCounts),
+            WeightBits - 1, OuterProductBits).ConfigureAwait(false);
         return (SumOfParts(gradientParts, columns), SumOfParts(hessianParts, unique));
     }
 

@@ -154,6 +154,62 @@ public class ArithmeticProtocolTests
             Parties.AssertWithin(expected, results[0], _ => 5e-3, "product of small values");
         });
 
+    [Theory]
+    [MemberData(nameof(PrivateProductCases))]
+    public async Task RowScaledPrivateProductIsAccurateForRowsOfEveryMagnitude(int parties, string mode) =>
+        await Property.CheckAsync(nameof(RowScaledPrivateProductIsAccurateForRowsOfEveryMagnitude), 1, async (random, _) =>
+        {
+            // Every party owns 4 rows of 6 columns, row t of magnitude about 10^(2t - 9) (outer products of raw features span
+            // such ranges); the weights are in [0, 1/4] at 16 fractional bits, exact, so only the method's own error shows.
+            int n = 4, m = 6;
+            var blocks = Enumerable.Range(0, parties).Select(_ =>
+                Enumerable.Range(0, n * m).Select(i => (random.NextDouble() * 2 - 1) * Math.Pow(10, 2 * (i / m) - 9 + 3 * random.NextDouble())).ToArray()).ToArray();
+            var weights = Enumerable.Range(0, parties).Select(_ =>
+                Enumerable.Range(0, m).Select(_ => random.Next(0, 1 << 14) / 65536.0).ToArray()).ToArray();
+            var results = await LocalHarness.RunAsync<UInt128, double[]>(parties, async rt =>
+            {
+                var y = Enumerable.Range(0, parties).Select(p => Input.Share(rt, p, rt.PartyIndex == p ? weights[p] : null, m, 1, 16)).ToArray();
+                var product = await Multiplication.PrivateMatrixMultiplyRowScaledEachAsync(rt, blocks[rt.PartyIndex], [.. Enumerable.Repeat(n, parties)], y, 15, 24);
+                return await Opening.RevealRealAsync(rt, product, "product");
+            }, new LocalHarnessOptions { Preprocessing = mode });
+            for (int p = 0; p < parties; p++)
+                for (int t = 0; t < n; t++)
+                {
+                    double expected = 0, largest = 0;
+                    for (int k = 0; k < m; k++)
+                    {
+                        expected += blocks[p][t * m + k] * weights[p][k];
+                        largest = Math.Max(largest, Math.Abs(blocks[p][t * m + k]));
+                    }
+                    // Each scaled entry is rounded to 2^-24 of its row's largest, times a weight below 1/4; then the result's own unit.
+                    double tolerance = m * largest * Math.Pow(2, -25) * 0.25 + Math.Pow(2, -38);
+                    Assert.True(Math.Abs(results[0][p * n + t] - expected) <= tolerance,
+                        $"party {p} row {t}: {results[0][p * n + t]} vs {expected} (tolerance {tolerance:E2})");
+                }
+        });
+
+    [Fact]
+    public async Task RowScaledPrivateProductSendsShorterCorrectionsThanTheSmallProduct()
+    {
+        // The regression's Hessian shape at 3 parties: 496 rows (upper triangle of 31 columns) over 150 data rows each.
+        int parties = 3, n = 496, m = 150;
+        var random = new Random(Property.BaseSeed);
+        var matrix = Property.Uniform(random, n * m, -1000, 1000);
+        var weights = Property.Uniform(random, m, 0, 0.25);
+        async Task<long> BytesAsync(bool rowScaled) => (await LocalHarness.RunAsync<UInt128, long>(parties, async rt =>
+        {
+            var y = Enumerable.Range(0, parties).Select(p => Input.Share(rt, p, rt.PartyIndex == p ? weights : null, m, 1, 16)).ToArray();
+            var rows = Enumerable.Repeat(n, parties).ToArray();
+            _ = rowScaled
+                ? await Multiplication.PrivateMatrixMultiplyRowScaledEachAsync(rt, matrix, rows, y, 15, 24)
+                : await Multiplication.PrivateMatrixMultiplySmallEachAsync(rt, matrix, rows, y, 15);
+            return ((Mpc.Runtime.Preprocessing.OtPreprocessing<UInt128>)rt.Preprocessing).BytesSent;
+        }, new LocalHarnessOptions { Preprocessing = "ot" }))[0];
+        long small = await BytesAsync(false), scaled = await BytesAsync(true);
+        // Corrections of 91 - l instead of 128 - l bits for l < 55 choice bits: about 0.63 of the bytes, plus the base OTs.
+        Assert.True(scaled < 0.7 * small, $"row-scaled product sent {scaled:N0} bytes, the small product {small:N0}");
+    }
+
     [Fact]
     public async Task PrivateMatrixProductRefusesAMatrixFromAPartyThatDoesNotOwnIt()
     {

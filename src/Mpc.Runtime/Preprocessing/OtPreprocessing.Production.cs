@@ -122,7 +122,7 @@ public sealed partial class OtPreprocessing<T>
             for (int u = 0; u < length; u++) vectors[e * length + u] = chooseB ? a[u * inner + l] : b[l * columns + u];
         }
         var chooserWords = MemoryMarshal.Cast<T, ulong>(chooser.AsSpan()).ToArray();
-        var products = await ChunkedProductsAsync(session, tag, chooserWords, K, vectors, entries, length, Peers(), Peers()).ConfigureAwait(false);
+        var products = await ChunkedProductsAsync(session, tag, chooserWords, K, vectors, entries, length, K, Peers(), Peers()).ConfigureAwait(false);
         unchecked
         {
             for (int e = 0; e < entries; e++)
@@ -136,22 +136,45 @@ public sealed partial class OtPreprocessing<T>
         return new MatrixTriple<T>(a, b, c, rows, inner, columns);
     }
 
-    public async ValueTask<T[]> PrivateProductAsync(int owner, T[]? matrix, T[] share, int rows, int inner, int columns, int choiceBits, CancellationToken cancellationToken)
+    public async ValueTask<T[]> PrivateProductAsync(int owner, T[]? matrix, T[] share, int rows, int inner, int columns, int choiceBits, int outputBits, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(share);
         if (owner < 0 || owner >= Parties) throw new ArgumentOutOfRangeException(nameof(owner), ErrorMessages.PartyIndexOutOfRange(owner, Parties));
         if ((matrix is null) == (owner == Self)) throw new ArgumentException(ErrorMessages.PrivateMatrixOwner(owner, Self), nameof(matrix));
         if (share.Length != checked(inner * columns) || (matrix is not null && matrix.Length != checked(rows * inner)))
             throw new ArgumentException(ErrorMessages.MatrixShapeMismatch(rows, inner, inner, columns));
-        if (choiceBits < 1 || choiceBits > K) throw new ArgumentOutOfRangeException(nameof(choiceBits), $"Choice bits must be in 1..{K}.");
+        CheckChoiceBits(choiceBits, outputBits);
         // Shapes are public, so every party skips an empty product alike.
         if (rows == 0 || inner == 0 || columns == 0) return new T[checked(rows * columns)];
+        return await RunPrivateAsync(index => ProducePrivateProductAsync(index, owner, matrix, share, rows, inner, columns, choiceBits, outputBits), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<T[]> PrivateScaleAsync(int owner, T[]? scalars, T[] share, int choiceBits, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(share);
+        if (owner < 0 || owner >= Parties) throw new ArgumentOutOfRangeException(nameof(owner), ErrorMessages.PartyIndexOutOfRange(owner, Parties));
+        if ((scalars is null) == (owner == Self)) throw new ArgumentException(ErrorMessages.PrivateMatrixOwner(owner, Self), nameof(scalars));
+        if (scalars is not null && scalars.Length != share.Length) throw new ArgumentException(ErrorMessages.LengthMismatch(scalars.Length, share.Length, share.Length), nameof(scalars));
+        CheckChoiceBits(choiceBits, K);
+        if (share.Length == 0) return [];
+        return await RunPrivateAsync(index => ProducePrivateScaleAsync(index, owner, scalars, share, choiceBits), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void CheckChoiceBits(int choiceBits, int outputBits)
+    {
+        if (choiceBits < 1 || choiceBits > K) throw new ArgumentOutOfRangeException(nameof(choiceBits), $"Choice bits must be in 1..{K}.");
+        if (outputBits < choiceBits || outputBits > K) throw new ArgumentOutOfRangeException(nameof(outputBits), $"Output bits must be in {choiceBits}..{K}.");
+    }
+
+    // Private products and scalings are numbered when they are asked for, in the same order at every party, so they can all run at once.
+    private async Task<T[]> RunPrivateAsync(Func<long, Task<T[]>> produce, CancellationToken cancellationToken)
+    {
         long index;
         lock (_matrixTasks)
         {
             index = _privateCount++;
         }
-        var task = Task.Run(() => ProducePrivateProductAsync(index, owner, matrix, share, rows, inner, columns, choiceBits));
+        var task = Task.Run(() => produce(index));
         lock (_matrixTasks)
         {
             _matrixTasks.RemoveAll(t => t.IsCompleted);
@@ -160,9 +183,25 @@ public sealed partial class OtPreprocessing<T>
         return await task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    // s * U = s * U_owner (local at the owner) + sum over the others i of s_e U_i[e], each a Gilboa product of one element.
+    private async Task<T[]> ProducePrivateScaleAsync(long batch, int owner, T[]? scalars, T[] share, int choiceBits)
+    {
+        var session = await SessionAsync().ConfigureAwait(false);
+        long tag = PreprocessingTags.Of(PreprocessingTags.PrivateProducts, K, batch, 0);
+        var result = new T[share.Length];
+        if (Self == owner)
+        {
+            RingArithmetic<T>.Multiply(scalars!, share, result);
+            var products = await ChunkedProductsAsync(session, tag, null, choiceBits, scalars, share.Length, 1, K, [], Peers()).ConfigureAwait(false);
+            RingArithmetic<T>.AddInPlace(result, products);
+            return result;
+        }
+        return await ChunkedProductsAsync(session, tag, LowBits(share, choiceBits), choiceBits, null, share.Length, 1, K, [owner], []).ConfigureAwait(false);
+    }
+
     // L U = L U_owner (local at the owner) + sum over the others i of L U_i, each a Gilboa product where i chooses with the
     // low choiceBits bits of its entry U_i[l, q] and the owner's vector is column l of L: i gets shares of U_i[l, q] L[:, l].
-    private async Task<T[]> ProducePrivateProductAsync(long batch, int owner, T[]? matrix, T[] share, int rows, int inner, int columns, int choiceBits)
+    private async Task<T[]> ProducePrivateProductAsync(long batch, int owner, T[]? matrix, T[] share, int rows, int inner, int columns, int choiceBits, int outputBits)
     {
         var session = await SessionAsync().ConfigureAwait(false);
         long tag = PreprocessingTags.Of(PreprocessingTags.PrivateProducts, K, batch, 0);
@@ -178,11 +217,11 @@ public sealed partial class OtPreprocessing<T>
                 int l = e / columns;
                 for (int u = 0; u < rows; u++) vectors[e * rows + u] = matrix![u * inner + l];
             }
-            products = await ChunkedProductsAsync(session, tag, null, choiceBits, vectors, entries, rows, [], Peers()).ConfigureAwait(false);
+            products = await ChunkedProductsAsync(session, tag, null, choiceBits, vectors, entries, rows, outputBits, [], Peers()).ConfigureAwait(false);
         }
         else
         {
-            products = await ChunkedProductsAsync(session, tag, LowBits(share, choiceBits), choiceBits, null, entries, rows, [owner], []).ConfigureAwait(false);
+            products = await ChunkedProductsAsync(session, tag, LowBits(share, choiceBits), choiceBits, null, entries, rows, outputBits, [owner], []).ConfigureAwait(false);
         }
         unchecked
         {
@@ -212,7 +251,7 @@ public sealed partial class OtPreprocessing<T>
     // Gilboa products of every entry's `bits` choice bits (chooserBits, as receiver from receiveFrom) and vectors of `length` elements
     // (as sender to sendTo), summed over the peers: entries * length elements. Entries go in chunks of about 16 MB of
     // hashes each, so a large product (X'WX) never holds gigabytes at once; chunk c uses tags tag + 2c and tag + 2c + 1.
-    private async Task<T[]> ChunkedProductsAsync(OtSession session, long tag, ulong[]? chooserBits, int bits, T[]? vectors, int entries, int length,
+    private async Task<T[]> ChunkedProductsAsync(OtSession session, long tag, ulong[]? chooserBits, int bits, T[]? vectors, int entries, int length, int outputBits,
         IReadOnlyCollection<int> receiveFrom, IReadOnlyCollection<int> sendTo)
     {
         int blocks = (length * K + 127) / 128;
@@ -230,12 +269,12 @@ public sealed partial class OtPreprocessing<T>
                 var choices = new ulong[ObliviousProducts.PaddedCount(checked(count * bits)) / 64];
                 if (bits % 64 == 0) Array.Copy(chooserBits!, first * (bits / 64), choices, 0, count * (bits / 64));
                 else CopyBits(chooserBits!, first * bits, choices, count * bits);
-                foreach (int peer in receiveFrom) parts.Add(Task.Run(() => ObliviousProducts.ReceiveAsync<T>(session, peer, chunkTag, choices, count, bits, length, _cancellation)));
+                foreach (int peer in receiveFrom) parts.Add(Task.Run(() => ObliviousProducts.ReceiveAsync<T>(session, peer, chunkTag, choices, count, bits, length, outputBits, _cancellation)));
             }
             if (sendTo.Count > 0)
             {
                 var slice = vectors.AsSpan(first * length, count * length).ToArray();
-                foreach (int peer in sendTo) parts.Add(Task.Run(() => ObliviousProducts.SendAsync(session, peer, chunkTag, slice, count, bits, length, _cancellation)));
+                foreach (int peer in sendTo) parts.Add(Task.Run(() => ObliviousProducts.SendAsync(session, peer, chunkTag, slice, count, bits, length, outputBits, _cancellation)));
             }
             foreach (var part in await Task.WhenAll(parts).ConfigureAwait(false)) RingArithmetic<T>.AddInPlace(sums.AsSpan(first * length, count * length), part);
         }

@@ -10,7 +10,7 @@ namespace Mpc.Runtime.Protocols;
 /// fractional bits than the format's are truncated back to it, so fixed x fixed stays fixed and
 /// integer x integer stays integer.
 /// </summary>
-public static class Multiplication
+public static partial class Multiplication
 {
     /// <summary>Element-wise product of two secrets of the same shape (one round, plus one for truncation when needed).</summary>
     public static async Task<Secret<T>> MultiplyAsync<T>(MpcRuntime<T> runtime, Secret<T> x, Secret<T> y)
@@ -91,7 +91,7 @@ public static class Multiplication
             var encoded = runtime.Format.Encode<T>(ownMatrix, f);
             // Every product is numbered when it is asked for, so they can all run at once.
             var tasks = Enumerable.Range(0, parties).Select(p =>
-                products.PrivateProductAsync(p, p == self ? encoded : null, y[p].Share, rows[p], y[p].Rows, columns, RingArithmetic<T>.Bits, runtime.Cancellation).AsTask()).ToArray();
+                products.PrivateProductAsync(p, p == self ? encoded : null, y[p].Share, rows[p], y[p].Rows, columns, RingArithmetic<T>.Bits, RingArithmetic<T>.Bits, runtime.Cancellation).AsTask()).ToArray();
             parts = await Task.WhenAll(tasks).ConfigureAwait(false);
         }
         else
@@ -121,21 +121,10 @@ public static class Multiplication
         if (valueBits < 1) throw new ArgumentOutOfRangeException(nameof(valueBits), "The values' bound must be at least one bit.");
         if (runtime.Preprocessing is not IPrivateProducts<T> products || maskBits >= k - 1) return await PrivateMatrixMultiplyEachAsync(runtime, ownMatrix, rows, y).ConfigureAwait(false);
         int parties = runtime.PartyCount, self = runtime.PartyIndex, columns = y[0].Columns, f = runtime.Format.FractionalBits;
-        T low = (T.One << maskBits) - T.One;
-        var masks = new T[parties][];
-        var masked = new List<T>();
-        for (int p = 0; p < parties; p++)
-        {
-            masks[p] = runtime.LocalRandom.NextRing<T>(y[p].Length);
-            for (int i = 0; i < masks[p].Length; i++) masks[p][i] &= low;
-            var sum = new T[y[p].Length];
-            RingArithmetic<T>.Add(y[p].Share, masks[p], sum);
-            masked.AddRange(sum);
-        }
-        var opened = await Opening.OpenAsync(runtime, masked.ToArray()).ConfigureAwait(false);
+        var (masks, opened) = await OpenMaskedAsync(runtime, y, maskBits).ConfigureAwait(false);
         var encoded = runtime.Format.Encode<T>(ownMatrix, f);
         var tasks = Enumerable.Range(0, parties).Select(p =>
-            products.PrivateProductAsync(p, p == self ? encoded : null, masks[p], rows[p], y[p].Rows, columns, maskBits, runtime.Cancellation).AsTask()).ToArray();
+            products.PrivateProductAsync(p, p == self ? encoded : null, masks[p], rows[p], y[p].Rows, columns, maskBits, k, runtime.Cancellation).AsTask()).ToArray();
         var parts = await Task.WhenAll(tasks).ConfigureAwait(false);
         int at = 0;
         for (int p = 0; p < parties; p++)

@@ -9,13 +9,15 @@ namespace Mpc.Runtime.Preprocessing.Ot;
 /// Secret-shared products from correlated OT, as in Gilboa (CRYPTO 1999) and MP-SPDZ's semi2k:
 /// the receiver holds a value b (its bits are the OT choices), the sender a vector x; afterwards
 /// receiver and sender hold additive shares of b * x in Z_2^k. For bit l of b the sender's two
-/// messages are m0 * 2^l and (m0 + x) * 2^l, so only the low k - l bits of each correction travel.
+/// messages are m0 * 2^l and (m0 + x) * 2^l, so only the low k - l bits of each correction travel
+/// (w - l bits where the shares are wanted modulo 2^w only, w &lt;= k).
 /// The bit variant does the same over GF(2) (x AND b, for AND triples).
 /// </summary>
 /// <remarks>
 /// Wire format, after the extension's u (tag): at tag + 1 the sender sends for each entry e, each
 /// bit l &lt; bits and each vector element the correction d = H(q) - H(q XOR Delta) + x mod
-/// 2^(k-l), little-endian in ceil((k-l)/8) bytes; the bit variant sends one packed bit per OT.
+/// 2^(w-l), little-endian in ceil((w-l)/8) bytes (w = k unless fewer output bits are asked); the bit
+/// variant sends one packed bit per OT.
 /// </remarks>
 public static class ObliviousProducts
 {
@@ -36,50 +38,65 @@ public static class ObliviousProducts
     /// Receiver: choice bit e * bits + l is bit l of this party's value for entry e (padded to a
     /// multiple of 128 bits). Returns shares of value_e * x_e (entries * length ring elements).
     /// </summary>
-    public static async Task<T[]> ReceiveAsync<T>(OtSession session, int peer, long tag, ulong[] choices, int entries, int bits, int length, CancellationToken cancellationToken)
+    public static Task<T[]> ReceiveAsync<T>(OtSession session, int peer, long tag, ulong[] choices, int entries, int bits, int length, CancellationToken cancellationToken)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> =>
+        ReceiveAsync<T>(session, peer, tag, choices, entries, bits, length, RingArithmetic<T>.Bits, cancellationToken);
+
+    /// <summary>
+    /// <see cref="ReceiveAsync{T}(OtSession, int, long, ulong[], int, int, int, CancellationToken)"/> with shares correct modulo
+    /// 2^<paramref name="outputBits"/> only (the bits above are arbitrary): each correction is k - outputBits bits shorter.
+    /// </summary>
+    public static async Task<T[]> ReceiveAsync<T>(OtSession session, int peer, long tag, ulong[] choices, int entries, int bits, int length, int outputBits, CancellationToken cancellationToken)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(choices);
-        int k = RingArithmetic<T>.Bits;
+        CheckOutputBits<T>(outputBits, bits);
+        int w = outputBits;
         int m = checked(entries * bits);
         if (choices.Length * 64 != PaddedCount(m)) throw new ArgumentException("Choice bits must be padded to a multiple of 128.", nameof(choices));
         var rows = await session.ReceiverFrom(peer).ExtendAsync(session.Channel, peer, tag, choices, cancellationToken).ConfigureAwait(false);
         var hashes = HashRows(session, rows, m, delta: false);
         OtBuffers.Return(rows);
         var payload = await session.Channel.ReceiveAsync(peer, tag + 1, cancellationToken).ConfigureAwait(false);
-        int expected = CorrectionBytes(k, entries, bits, length);
+        int expected = CorrectionBytes(w, entries, bits, length);
         if (payload.Length != expected) throw new ProtocolAbortedException(ErrorMessages.PayloadSize(peer, tag + 1, expected, payload.Length), session.Channel.GetPartyName(peer));
         // Reads take a whole T at each offset, so the buffer carries slack past the last field.
         var corrections = OtBuffers.RentBytes(payload.Length + 16);
         payload.CopyTo(corrections, 0);
         var result = new T[checked(entries * length)];
-        if (length == 1) CombineScalars(hashes, 128 / k, corrections, choices, result, entries, bits);
-        else Combine(session.Hash, hashes, corrections, choices, result, entries, bits, length);
+        if (length == 1) CombineScalars(hashes, 128 / RingArithmetic<T>.Bits, corrections, choices, result, entries, bits, w);
+        else Combine(session.Hash, hashes, corrections, choices, result, entries, bits, length, w);
         OtBuffers.Return(hashes);
         OtBuffers.ReturnBytes(corrections);
         return result;
     }
 
     /// <summary>Sender: x holds entries * length ring elements. Returns shares of value_e * x_e.</summary>
-    public static async Task<T[]> SendAsync<T>(OtSession session, int peer, long tag, T[] x, int entries, int bits, int length, CancellationToken cancellationToken)
+    public static Task<T[]> SendAsync<T>(OtSession session, int peer, long tag, T[] x, int entries, int bits, int length, CancellationToken cancellationToken)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> =>
+        SendAsync(session, peer, tag, x, entries, bits, length, RingArithmetic<T>.Bits, cancellationToken);
+
+    /// <summary>Sender with shares correct modulo 2^<paramref name="outputBits"/> only.</summary>
+    public static async Task<T[]> SendAsync<T>(OtSession session, int peer, long tag, T[] x, int entries, int bits, int length, int outputBits, CancellationToken cancellationToken)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(x);
-        int k = RingArithmetic<T>.Bits;
+        CheckOutputBits<T>(outputBits, bits);
+        int w = outputBits;
         int m = checked(entries * bits);
         if (x.Length != checked(entries * length)) throw new ArgumentException("Correlation vector has the wrong length.", nameof(x));
         var rows = await session.SenderTo(peer).ExtendAsync(session.Channel, peer, tag, PaddedCount(m), cancellationToken).ConfigureAwait(false);
         var h0 = HashRows(session, rows, m, delta: false);
         var h1 = HashRows(session, rows, m, delta: true, peer);
         OtBuffers.Return(rows);
-        int bytes = CorrectionBytes(k, entries, bits, length);
+        int bytes = CorrectionBytes(w, entries, bits, length);
         // Writes take a whole T at each offset, so the buffer carries slack past the last field.
         var message = OtBuffers.RentBytes(bytes + 16);
         var result = new T[x.Length];
-        if (length == 1) CorrectScalars(h0, h1, 128 / k, x, message, result, entries, bits);
-        else Correct(session.Hash, h0, h1, x, message, result, entries, bits, length);
+        if (length == 1) CorrectScalars(h0, h1, 128 / RingArithmetic<T>.Bits, x, message, result, entries, bits, w);
+        else Correct(session.Hash, h0, h1, x, message, result, entries, bits, length, w);
         OtBuffers.Return(h0);
         OtBuffers.Return(h1);
         await session.Channel.SendAsync(peer, tag + 1, message.AsMemory(0, bytes), cancellationToken).ConfigureAwait(false);
@@ -137,6 +154,14 @@ public static class ObliviousProducts
         return result;
     }
 
+    // Every choice bit l < bits needs a correction of outputBits - l > 0 bits.
+    private static void CheckOutputBits<T>(int outputBits, int bits)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        if (outputBits < bits || outputBits > RingArithmetic<T>.Bits)
+            throw new ArgumentOutOfRangeException(nameof(outputBits), $"Output bits must be in {bits}..{RingArithmetic<T>.Bits} for {bits} choice bits.");
+    }
+
     // Hashes of the first m rows (XOR Delta when asked), one 128-bit block per OT; pooled.
     private static ulong[] HashRows(OtSession session, ulong[] rows, int m, bool delta, int peer = -1)
     {
@@ -149,10 +174,10 @@ public static class ObliviousProducts
     // from the AES call to their use instead of making a pass through memory of entries * bits * length elements.
     private const int StretchBlocks = 2048;
 
-    private static void Combine<T>(CorrelationRobustHash hash, ulong[] seeds, byte[] corrections, ulong[] choices, T[] result, int entries, int bits, int length)
+    private static void Combine<T>(CorrelationRobustHash hash, ulong[] seeds, byte[] corrections, ulong[] choices, T[] result, int entries, int bits, int length, int outputBits)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
-        int k = RingArithmetic<T>.Bits, blocks = (length * k + 127) / 128, stride = blocks * 128 / k, m = entries * bits;
+        int k = RingArithmetic<T>.Bits, w = outputBits, blocks = (length * k + 127) / 128, stride = blocks * 128 / k, m = entries * bits;
         int group = Math.Max(1, StretchBlocks / blocks);
         var stretched = OtBuffers.Rent(2 * group * blocks);
         var h = MemoryMarshal.Cast<ulong, T>(stretched.AsSpan());
@@ -168,7 +193,7 @@ public static class ObliviousProducts
                 {
                     int j = first + g, e = j / bits, l = j % bits;
                     T mask = ((choices[j >> 6] >> (j & 63)) & 1) != 0 ? T.AllBitsSet : T.Zero;
-                    int width = (k - l + 7) / 8;
+                    int width = (w - l + 7) / 8;
                     var hj = h.Slice(g * stride, length);
                     var output = result.AsSpan(e * length, length);
                     for (int u = 0; u < length; u++)
@@ -183,10 +208,10 @@ public static class ObliviousProducts
         OtBuffers.Return(stretched);
     }
 
-    private static void Correct<T>(CorrelationRobustHash hash, ulong[] seeds0, ulong[] seeds1, T[] x, byte[] message, T[] result, int entries, int bits, int length)
+    private static void Correct<T>(CorrelationRobustHash hash, ulong[] seeds0, ulong[] seeds1, T[] x, byte[] message, T[] result, int entries, int bits, int length, int outputBits)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
-        int k = RingArithmetic<T>.Bits, blocks = (length * k + 127) / 128, stride = blocks * 128 / k, m = entries * bits;
+        int k = RingArithmetic<T>.Bits, w = outputBits, blocks = (length * k + 127) / 128, stride = blocks * 128 / k, m = entries * bits;
         int group = Math.Max(1, StretchBlocks / blocks);
         var stretched0 = OtBuffers.Rent(2 * group * blocks);
         var stretched1 = OtBuffers.Rent(2 * group * blocks);
@@ -204,7 +229,7 @@ public static class ObliviousProducts
                 for (int g = 0; g < n; g++)
                 {
                     int j = first + g, e = j / bits, l = j % bits;
-                    int width = (k - l + 7) / 8;
+                    int width = (w - l + 7) / 8;
                     var m0 = h0.Slice(g * stride, length);
                     var m1 = h1.Slice(g * stride, length);
                     var xe = x.AsSpan(e * length, length);
@@ -224,10 +249,10 @@ public static class ObliviousProducts
     }
 
     // The hot path (one ring element per OT), with bounds checks hoisted: the sizes were checked by the callers.
-    private static void CombineScalars<T>(ulong[] hashBlocks, int stride, byte[] corrections, ulong[] choices, T[] result, int entries, int bits)
+    private static void CombineScalars<T>(ulong[] hashBlocks, int stride, byte[] corrections, ulong[] choices, T[] result, int entries, int bits, int outputBits)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
-        int k = RingArithmetic<T>.Bits;
+        int w = outputBits;
         ref T h = ref Unsafe.As<ulong, T>(ref MemoryMarshal.GetArrayDataReference(hashBlocks));
         ref byte buffer = ref MemoryMarshal.GetArrayDataReference(corrections);
         ref ulong choice = ref MemoryMarshal.GetArrayDataReference(choices);
@@ -242,7 +267,7 @@ public static class ObliviousProducts
                     int j = e * bits + l;
                     T mask = T.Zero - T.CreateTruncating((Unsafe.Add(ref choice, j >> 6) >> (j & 63)) & 1UL);
                     T d = Unsafe.ReadUnaligned<T>(ref Unsafe.Add(ref buffer, position));
-                    position += (k - l + 7) >> 3;
+                    position += (w - l + 7) >> 3;
                     sum += (Unsafe.Add(ref h, j * stride) + (d & mask)) << l;
                 }
                 result[e] += sum;
@@ -250,10 +275,10 @@ public static class ObliviousProducts
         }
     }
 
-    private static void CorrectScalars<T>(ulong[] h0Blocks, ulong[] h1Blocks, int stride, T[] x, byte[] message, T[] result, int entries, int bits)
+    private static void CorrectScalars<T>(ulong[] h0Blocks, ulong[] h1Blocks, int stride, T[] x, byte[] message, T[] result, int entries, int bits, int outputBits)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
-        int k = RingArithmetic<T>.Bits;
+        int w = outputBits;
         ref T h0 = ref Unsafe.As<ulong, T>(ref MemoryMarshal.GetArrayDataReference(h0Blocks));
         ref T h1 = ref Unsafe.As<ulong, T>(ref MemoryMarshal.GetArrayDataReference(h1Blocks));
         ref byte buffer = ref MemoryMarshal.GetArrayDataReference(message);
@@ -269,7 +294,7 @@ public static class ObliviousProducts
                     int j = (e * bits + l) * stride;
                     T m0 = Unsafe.Add(ref h0, j);
                     Unsafe.WriteUnaligned(ref Unsafe.Add(ref buffer, position), m0 - Unsafe.Add(ref h1, j) + xe);
-                    position += (k - l + 7) >> 3;
+                    position += (w - l + 7) >> 3;
                     sum += m0 << l;
                 }
                 result[e] -= sum;
