@@ -159,11 +159,11 @@ public class ArithmeticProtocolTests
     public async Task RowScaledPrivateProductIsAccurateForRowsOfEveryMagnitude(int parties, string mode) =>
         await Property.CheckAsync(nameof(RowScaledPrivateProductIsAccurateForRowsOfEveryMagnitude), 1, async (random, _) =>
         {
-            // Every party owns 4 rows of 6 columns, row t of magnitude about 10^(2t - 9) (outer products of raw features span
-            // such ranges); the weights are in [0, 1/4] at 16 fractional bits, exact, so only the method's own error shows.
-            int n = 4, m = 6;
+            // Every party owns 5 rows of 6 columns, row t of magnitude 10^(4t - 9) to 10^(4t - 7) (outer products of raw features
+            // span such ranges); the weights are in [0, 1/4] at 16 fractional bits, exact, so only the method's own error shows.
+            int n = 5, m = 6;
             var blocks = Enumerable.Range(0, parties).Select(_ =>
-                Enumerable.Range(0, n * m).Select(i => (random.NextDouble() * 2 - 1) * Math.Pow(10, 2 * (i / m) - 9 + 3 * random.NextDouble())).ToArray()).ToArray();
+                Enumerable.Range(0, n * m).Select(i => (random.NextDouble() * 2 - 1) * Math.Pow(10, 4 * (i / m) - 9 + 2 * random.NextDouble())).ToArray()).ToArray();
             var weights = Enumerable.Range(0, parties).Select(_ =>
                 Enumerable.Range(0, m).Select(_ => random.Next(0, 1 << 14) / 65536.0).ToArray()).ToArray();
             var results = await LocalHarness.RunAsync<UInt128, double[]>(parties, async rt =>
@@ -181,8 +181,10 @@ public class ArithmeticProtocolTests
                         expected += blocks[p][t * m + k] * weights[p][k];
                         largest = Math.Max(largest, Math.Abs(blocks[p][t * m + k]));
                     }
-                    // Each scaled entry is rounded to 2^-24 of its row's largest, times a weight below 1/4; then the result's own unit.
-                    double tolerance = m * largest * Math.Pow(2, -25) * 0.25 + Math.Pow(2, -38);
+                    // Each scaled entry is rounded to 2^-24 of its row's largest 2^e (e at least -16), times a weight below 1/4; the
+                    // truncation in the lift adds up to one unit of 2^-24 per party, scaled back by 2^e.
+                    double scale = Math.Max(2 * largest, Math.Pow(2, -16));
+                    double tolerance = m * largest * Math.Pow(2, -25) * 0.25 + parties * scale * Math.Pow(2, -24) + Math.Pow(2, -38);
                     Assert.True(Math.Abs(results[0][p * n + t] - expected) <= tolerance,
                         $"party {p} row {t}: {results[0][p * n + t]} vs {expected} (tolerance {tolerance:E2})");
                 }

@@ -32,6 +32,32 @@ public class ObliviousTransferTests
             }
     }
 
+    // 70 words span three tiles (the last one partial); m below 64 * words leaves the tail rows out.
+    [Theory]
+    [InlineData(6, 384)]
+    [InlineData(70, 4480)]
+    [InlineData(70, 4400)]
+    public void HashedRowsEqualTheTransposeHashedAfterwards(int words, int m)
+    {
+        int seed = Property.BaseSeed;
+        var random = new Random(seed);
+        var columns = new ulong[128 * words];
+        for (int i = 0; i < columns.Length; i++) columns[i] = (ulong)random.NextInt64() ^ ((ulong)random.Next() << 40);
+        ulong[] delta = [(ulong)random.NextInt64(), (ulong)random.NextInt64()];
+        using var hash = new CorrelationRobustHash();
+        var rows = new ulong[128 * words];
+        BitTranspose.ColumnsToRows(columns, words, rows);
+        var expected0 = new ulong[2 * m];
+        var expected1 = new ulong[2 * m];
+        hash.Hash(rows.AsSpan(0, 2 * m), new ulong[2], expected0);
+        hash.Hash(rows.AsSpan(0, 2 * m), delta, expected1);
+        var actual0 = new ulong[2 * m];
+        var actual1 = new ulong[2 * m];
+        BitTranspose.ColumnsToHashedRows(columns, words, m, hash, new ulong[2], actual0, delta, actual1);
+        Assert.True(expected0.AsSpan().SequenceEqual(actual0), $"seed {seed}: hashes without offset differ");
+        Assert.True(expected1.AsSpan().SequenceEqual(actual1), $"seed {seed}: hashes with Delta differ");
+    }
+
     // An independent AES (BouncyCastle's) on one 16-byte block.
     private static byte[] ReferenceAes(byte[] key, byte[] block)
     {

@@ -7,9 +7,9 @@ namespace Mpc.Runtime.Protocols;
 // Private products of matrices with rows of very different magnitudes (X'WX on raw features).
 public static partial class Multiplication
 {
-    // Rows scale by at least 2^-RowScaleFloor; the result carries 2^RowScaleFloor more fractional bits, so every owner's
-    // scale-back factor 2^(e + RowScaleFloor) is a whole number.
-    private const int RowScaleFloor = 24;
+    // Rows scale by at least 2^-RowScaleFloor (rows smaller than that keep their absolute precision rather than gain); the
+    // scaled product carries 2^RowScaleFloor more fractional bits, so every owner's factor 2^(e + RowScaleFloor) is a whole number.
+    private const int RowScaleFloor = 16;
 
     /// <summary>
     /// <see cref="PrivateMatrixMultiplySmallEachAsync"/> for matrices whose rows differ widely in magnitude, such as the outer
@@ -17,8 +17,10 @@ public static partial class Multiplication
     /// row's largest entry is at most 1, and encodes it with <paramref name="matrixBits"/> fractional bits. The scaled product
     /// is then below 2^B, B = matrixBits + valueBits + bits(inner), for every input, so its oblivious products need only
     /// K' = B + 41 + bits(N) output bits instead of k (shorter corrections); it is lifted to Z_2^k by one opening masked by
-    /// every party's own value below 2^(B + 41) (hiding it to 2^-40), and each row is scaled back by the owner's 2^e in an
-    /// elementwise private product that chooses with those masks' bits. The owners' exponents never leave them. Falls back to
+    /// every party's own value below 2^(B + 41) (hiding it to 2^-40), truncated there to the format's scale (as
+    /// <see cref="Truncation"/>'s statistical truncation: floor plus a carry of at most N units, no truncation pairs), and each row
+    /// is scaled back by the owner's 2^e in an elementwise private product that chooses with those masks' bits. The owners'
+    /// exponents never leave them. Falls back to
     /// <see cref="PrivateMatrixMultiplySmallEachAsync"/> where the ring has no room or without OT preprocessing.
     /// </summary>
     public static async Task<Secret<T>> PrivateMatrixMultiplyRowScaledEachAsync<T>(MpcRuntime<T> runtime, double[] ownMatrix, IReadOnlyList<int> rows, IReadOnlyList<Secret<T>> y,
@@ -67,11 +69,18 @@ public static partial class Multiplication
             liftOpened.AddRange(share);
             at += y[p].Length;
         }
-        // S_p + 2^B + sum of the lift masks lies in [0, 2^K'): opened modulo 2^K' it is that integer, so S_p = z - 2^B - rho in Z_2^k.
+        // S_p + 2^B + sum of the lift masks lies in [0, 2^K'): opened modulo 2^K' it is that integer, so
+        // floor(S_p / 2^shift) = floor(z / 2^shift) - 2^(B - shift) - sum floor(rho / 2^shift) - a carry in [0, N - 1], centred at party 0.
+        int shift = Math.Max(0, matrixBits + y[0].Scale + RowScaleFloor - runtime.Format.FractionalBits);
         var z = await Opening.OpenAsync(runtime, liftOpened.ToArray()).ConfigureAwait(false);
         var scaleTasks = Enumerable.Range(0, parties).Select(p =>
-            products.PrivateScaleAsync(p, p == self ? factors : null, lift[p], liftBits, runtime.Cancellation).AsTask()).ToArray();
+        {
+            var ownShifted = new T[lift[p].Length];
+            for (int i = 0; i < ownShifted.Length; i++) ownShifted[i] = lift[p][i] >>> shift;
+            return products.PrivateScaleAsync(p, p == self ? factors : null, ownShifted, liftBits - shift, runtime.Cancellation).AsTask();
+        }).ToArray();
         var scaledMasks = await Task.WhenAll(scaleTasks).ConfigureAwait(false);
+        T correction = (offset >>> shift) + RingArithmetic<T>.FromInt64(shift == 0 ? 0 : (parties - 1) / 2);
         var raw = new T[z.Length];
         at = 0;
         unchecked
@@ -81,15 +90,16 @@ public static partial class Multiplication
                 int n = scaledMasks[p].Length;
                 for (int i = 0; i < n; i++)
                 {
-                    // This party's share of 2^(e + floor) S_p: the owner adds 2^(e + floor) (z - 2^B); everyone subtracts its share of 2^(e + floor) rho.
+                    // This party's share of 2^(e + floor) S_p / 2^shift: the owner adds its factor times the opened part; everyone
+                    // subtracts its share of the factor times the shifted masks.
                     T share = T.Zero - scaledMasks[p][i];
-                    if (p == self) share += factors[i] * ((z[at + i] & low) - offset);
+                    if (p == self) share += factors[i] * (((z[at + i] & low) >>> shift) - correction);
                     raw[at + i] = share;
                 }
                 at += n;
             }
         }
-        return await Truncation.NormalizeAsync(runtime, raw, matrixBits + RowScaleFloor + y[0].Scale, rows.Sum(), columns).ConfigureAwait(false);
+        return new Secret<T>(runtime, raw, rows.Sum(), columns, matrixBits + y[0].Scale + RowScaleFloor - shift);
     }
 
     // Each row divided by 2^e, e = ceil(log2 of its largest magnitude) but at least -RowScaleFloor, and per result element the

@@ -18,23 +18,56 @@ public static class BitTranspose
     public static void ColumnsToRows(ReadOnlySpan<ulong> columns, int words, Span<ulong> rows)
     {
         if (columns.Length != 128 * words || rows.Length != 128 * words) throw new ArgumentException("Bit matrix sizes do not match 128 columns.");
-        int w = 0;
+        Rows(columns, words, 0, words, rows);
+    }
+
+    /// <summary>
+    /// The first m rows hashed on the way out: outputs[o] receives H(row_j XOR offsets[o]) for j &lt; m (2m ulongs each). A tile
+    /// of rows at a time is transposed into cache and hashed there, so the rows never make a trip through memory.
+    /// </summary>
+    public static void ColumnsToHashedRows(ReadOnlySpan<ulong> columns, int words, int m, CorrelationRobustHash hash, ReadOnlySpan<ulong> offset0, Span<ulong> output0,
+        ReadOnlySpan<ulong> offset1, Span<ulong> output1)
+    {
+        ArgumentNullException.ThrowIfNull(hash);
+        if (columns.Length != 128 * words || m < 0 || m > 64 * words) throw new ArgumentException("Bit matrix sizes do not match 128 columns.");
+        bool second = !output1.IsEmpty;
+        if (output0.Length < 2 * m || (second && output1.Length < 2 * m)) throw new ArgumentException("Hash outputs are shorter than the rows.");
+        var tile = Tile ??= new ulong[TileWords * 128];
+        for (int w = 0; w * 64 < m; w += TileWords)
+        {
+            int end = Math.Min(words, w + TileWords), first = w * 64, count = Math.Min(m, end * 64) - first;
+            Rows(columns, words, w, end, tile);
+            hash.Hash(tile.AsSpan(0, 2 * count), offset0, output0.Slice(2 * first, 2 * count));
+            if (second) hash.Hash(tile.AsSpan(0, 2 * count), offset1, output1.Slice(2 * first, 2 * count));
+        }
+    }
+
+    // Words per tile of ColumnsToHashedRows: 2048 rows, 32 KB.
+    private const int TileWords = 32;
+
+    [ThreadStatic]
+    private static ulong[]? Tile;
+
+    // Rows of words [from, to) into rows, starting at row 0.
+    private static void Rows(ReadOnlySpan<ulong> columns, int words, int from, int to, Span<ulong> rows)
+    {
+        int w = from;
         if (Avx512F.IsSupported && Vector512.IsHardwareAccelerated)
         {
-            for (; w + 8 <= words; w += 8) EightWords(columns, words, rows, w);
+            for (; w + 8 <= to; w += 8) EightWords(columns, words, rows, w, from);
         }
         if (Avx2.IsSupported)
         {
-            for (; w + 4 <= words; w += 4) FourWords(columns, words, rows, w);
+            for (; w + 4 <= to; w += 4) FourWords(columns, words, rows, w, from);
         }
         Span<ulong> block = stackalloc ulong[64];
-        for (; w < words; w++)
+        for (; w < to; w++)
         {
             for (int half = 0; half < 2; half++)
             {
                 for (int i = 0; i < 64; i++) block[i] = columns[(half * 64 + i) * words + w];
                 Transpose64(block);
-                int row = w * 64;
+                int row = (w - from) * 64;
                 for (int j = 0; j < 64; j++) rows[(row + j) * 2 + half] = block[j];
             }
         }
@@ -42,7 +75,7 @@ public static class BitTranspose
 
     // Words w..w+7 of every column: lane q of low[i] (high[i]) is word w + q of column i (64 + i), each load contiguous;
     // the lanes transpose independently, and an unpack pairs each row's two halves into one 128-bit store.
-    private static void EightWords(ReadOnlySpan<ulong> columns, int words, Span<ulong> rows, int w)
+    private static void EightWords(ReadOnlySpan<ulong> columns, int words, Span<ulong> rows, int w, int from)
     {
         Span<Vector512<ulong>> low = stackalloc Vector512<ulong>[64];
         Span<Vector512<ulong>> high = stackalloc Vector512<ulong>[64];
@@ -60,13 +93,13 @@ public static class BitTranspose
             // Per 128-bit lane t: even holds the rows of word w + 2t, odd those of word w + 2t + 1.
             var even = Avx512F.UnpackLow(low[j], high[j]);
             var odd = Avx512F.UnpackHigh(low[j], high[j]);
-            Store(even.GetLower(), odd.GetLower(), ref target, w, j);
-            Store(even.GetUpper(), odd.GetUpper(), ref target, w + 4, j);
+            Store(even.GetLower(), odd.GetLower(), ref target, w - from, j);
+            Store(even.GetUpper(), odd.GetUpper(), ref target, w - from + 4, j);
         }
     }
 
     // The same with four words per vector.
-    private static void FourWords(ReadOnlySpan<ulong> columns, int words, Span<ulong> rows, int w)
+    private static void FourWords(ReadOnlySpan<ulong> columns, int words, Span<ulong> rows, int w, int from)
     {
         Span<Vector256<ulong>> low = stackalloc Vector256<ulong>[64];
         Span<Vector256<ulong>> high = stackalloc Vector256<ulong>[64];
@@ -79,7 +112,7 @@ public static class BitTranspose
         Transpose(low);
         Transpose(high);
         ref ulong target = ref MemoryMarshal.GetReference(rows);
-        for (int j = 0; j < 64; j++) Store(Avx2.UnpackLow(low[j], high[j]), Avx2.UnpackHigh(low[j], high[j]), ref target, w, j);
+        for (int j = 0; j < 64; j++) Store(Avx2.UnpackLow(low[j], high[j]), Avx2.UnpackHigh(low[j], high[j]), ref target, w - from, j);
     }
 
     // Row j of words w..w+3: even holds those of words w and w + 2, odd those of w + 1 and w + 3, each as its two halves.

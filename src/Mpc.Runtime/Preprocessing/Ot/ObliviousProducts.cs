@@ -55,9 +55,7 @@ public static class ObliviousProducts
         int w = outputBits;
         int m = checked(entries * bits);
         if (choices.Length * 64 != PaddedCount(m)) throw new ArgumentException("Choice bits must be padded to a multiple of 128.", nameof(choices));
-        var rows = await session.ReceiverFrom(peer).ExtendAsync(session.Channel, peer, tag, choices, cancellationToken).ConfigureAwait(false);
-        var hashes = HashRows(session, rows, m, delta: false);
-        OtBuffers.Return(rows);
+        var hashes = await ReceiveHashesAsync(session, peer, tag, choices, m, cancellationToken).ConfigureAwait(false);
         var payload = await session.Channel.ReceiveAsync(peer, tag + 1, cancellationToken).ConfigureAwait(false);
         int expected = CorrectionBytes(w, entries, bits, length);
         if (payload.Length != expected) throw new ProtocolAbortedException(ErrorMessages.PayloadSize(peer, tag + 1, expected, payload.Length), session.Channel.GetPartyName(peer));
@@ -87,10 +85,7 @@ public static class ObliviousProducts
         int w = outputBits;
         int m = checked(entries * bits);
         if (x.Length != checked(entries * length)) throw new ArgumentException("Correlation vector has the wrong length.", nameof(x));
-        var rows = await session.SenderTo(peer).ExtendAsync(session.Channel, peer, tag, PaddedCount(m), cancellationToken).ConfigureAwait(false);
-        var h0 = HashRows(session, rows, m, delta: false);
-        var h1 = HashRows(session, rows, m, delta: true, peer);
-        OtBuffers.Return(rows);
+        var (h0, h1) = await SendHashesAsync(session, peer, tag, PaddedCount(m), m, cancellationToken).ConfigureAwait(false);
         int bytes = CorrectionBytes(w, entries, bits, length);
         // Writes take a whole T at each offset, so the buffer carries slack past the last field.
         var message = OtBuffers.RentBytes(bytes + 16);
@@ -110,10 +105,7 @@ public static class ObliviousProducts
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(choices);
         int m = 64 * choices.Length;
-        var rows = await session.ReceiverFrom(peer).ExtendAsync(session.Channel, peer, tag, choices, cancellationToken).ConfigureAwait(false);
-        var h = OtBuffers.Rent(2 * m);
-        session.Hash.Hash(rows.AsSpan(0, 2 * m), NoOffset, h.AsSpan(0, 2 * m));
-        OtBuffers.Return(rows);
+        var h = await ReceiveHashesAsync(session, peer, tag, choices, m, cancellationToken).ConfigureAwait(false);
         var payload = await session.Channel.ReceiveAsync(peer, tag + 1, cancellationToken).ConfigureAwait(false);
         if (payload.Length != choices.Length * 8) throw new ProtocolAbortedException(ErrorMessages.PayloadSize(peer, tag + 1, choices.Length * 8, payload.Length), session.Channel.GetPartyName(peer));
         var d = MemoryMarshal.Cast<byte, ulong>(payload.AsSpan());
@@ -128,16 +120,12 @@ public static class ObliviousProducts
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(x);
-        var sender = session.SenderTo(peer);
         int m = 64 * x.Length;
-        var rows = await sender.ExtendAsync(session.Channel, peer, tag, m, cancellationToken).ConfigureAwait(false);
-        var h = OtBuffers.Rent(2 * m);
-        session.Hash.Hash(rows.AsSpan(0, 2 * m), NoOffset, h.AsSpan(0, 2 * m));
-        var s0 = LowBits(h.AsSpan(0, 2 * m));
-        session.Hash.Hash(rows.AsSpan(0, 2 * m), sender.Delta, h.AsSpan(0, 2 * m));
-        var s1 = LowBits(h.AsSpan(0, 2 * m));
-        OtBuffers.Return(h);
-        OtBuffers.Return(rows);
+        var (h0, h1) = await SendHashesAsync(session, peer, tag, m, m, cancellationToken).ConfigureAwait(false);
+        var s0 = LowBits(h0.AsSpan(0, 2 * m));
+        var s1 = LowBits(h1.AsSpan(0, 2 * m));
+        OtBuffers.Return(h0);
+        OtBuffers.Return(h1);
         var message = new byte[x.Length * 8];
         var d = MemoryMarshal.Cast<byte, ulong>(message.AsSpan());
         for (int w = 0; w < x.Length; w++) d[w] = s0[w] ^ s1[w] ^ x[w];
@@ -162,12 +150,25 @@ public static class ObliviousProducts
             throw new ArgumentOutOfRangeException(nameof(outputBits), $"Output bits must be in {bits}..{RingArithmetic<T>.Bits} for {bits} choice bits.");
     }
 
-    // Hashes of the first m rows (XOR Delta when asked), one 128-bit block per OT; pooled.
-    private static ulong[] HashRows(OtSession session, ulong[] rows, int m, bool delta, int peer = -1)
+    // The receiver's extension, hashed: H(t_j) for the first m rows, one 128-bit block per OT; pooled.
+    private static async Task<ulong[]> ReceiveHashesAsync(OtSession session, int peer, long tag, ulong[] choices, int m, CancellationToken cancellationToken)
     {
-        var hashed = OtBuffers.Rent(2 * m);
-        session.Hash.Hash(rows.AsSpan(0, 2 * m), delta ? session.SenderTo(peer).Delta : NoOffset, hashed.AsSpan(0, 2 * m));
-        return hashed;
+        var columns = await session.ReceiverFrom(peer).ExtendColumnsAsync(session.Channel, peer, tag, choices, cancellationToken).ConfigureAwait(false);
+        var hashes = OtBuffers.Rent(2 * m);
+        BitTranspose.ColumnsToHashedRows(columns.AsSpan(0, 128 * choices.Length), choices.Length, m, session.Hash, NoOffset, hashes.AsSpan(0, 2 * m), default, default);
+        OtBuffers.Return(columns);
+        return hashes;
+    }
+
+    // The sender's extension of `padded` OTs, hashed: H(q_j) and H(q_j XOR Delta) for the first m rows; pooled.
+    private static async Task<(ulong[] H0, ulong[] H1)> SendHashesAsync(OtSession session, int peer, long tag, int padded, int m, CancellationToken cancellationToken)
+    {
+        var sender = session.SenderTo(peer);
+        var columns = await sender.ExtendColumnsAsync(session.Channel, peer, tag, padded, cancellationToken).ConfigureAwait(false);
+        var (h0, h1) = (OtBuffers.Rent(2 * m), OtBuffers.Rent(2 * m));
+        BitTranspose.ColumnsToHashedRows(columns.AsSpan(0, 2 * padded), padded / 64, m, session.Hash, NoOffset, h0.AsSpan(0, 2 * m), sender.Delta, h1.AsSpan(0, 2 * m));
+        OtBuffers.Return(columns);
+        return (h0, h1);
     }
 
     // Blocks stretched per call when an OT carries a vector: a few OTs' worth, so the stretched messages stay in cache

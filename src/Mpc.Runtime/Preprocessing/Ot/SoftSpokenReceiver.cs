@@ -76,6 +76,20 @@ public sealed class SoftSpokenReceiver : IDisposable
     /// <summary>Sends the corrections for the choice bits (m = 64 * choices.Length, a multiple of 128) and returns the rows t_j in a pooled array of at least 2m ulongs; return it to <see cref="OtBuffers"/>.</summary>
     public async Task<ulong[]> ExtendAsync(IPartyChannel channel, int peer, long tag, ulong[] choices, CancellationToken cancellationToken)
     {
+        var t = await ExtendColumnsAsync(channel, peer, tag, choices, cancellationToken).ConfigureAwait(false);
+        int words = choices.Length;
+        var rows = OtBuffers.Rent(2 * 64 * words);
+        BitTranspose.ColumnsToRows(t.AsSpan(0, 128 * words), words, rows.AsSpan(0, 128 * words));
+        OtBuffers.Return(t);
+        return rows;
+    }
+
+    /// <summary>
+    /// <see cref="ExtendAsync"/> before the transpose: the 128 columns t_i of choices.Length ulongs each in a pooled array, for
+    /// <see cref="BitTranspose.ColumnsToHashedRows"/>; return it to <see cref="OtBuffers"/>.
+    /// </summary>
+    public async Task<ulong[]> ExtendColumnsAsync(IPartyChannel channel, int peer, long tag, ulong[] choices, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(channel);
         ArgumentNullException.ThrowIfNull(choices);
         int words = choices.Length;
@@ -105,13 +119,9 @@ public sealed class SoftSpokenReceiver : IDisposable
             BitSlicing.Xor(correction, choices, correction);
         }
         OtBuffers.Return(r);
-        var send = channel.SendAsync(peer, tag, message.AsMemory(0, bytes), cancellationToken);
-        var rows = OtBuffers.Rent(2 * 64 * words);
-        BitTranspose.ColumnsToRows(t.AsSpan(0, 128 * words), words, rows.AsSpan(0, 128 * words));
-        OtBuffers.Return(t);
-        await send.ConfigureAwait(false);
+        await channel.SendAsync(peer, tag, message.AsMemory(0, bytes), cancellationToken).ConfigureAwait(false);
         OtBuffers.ReturnBytes(message);
-        return rows;
+        return t;
     }
 
     public void Dispose()

@@ -111,6 +111,19 @@ public sealed class SoftSpokenSender : IDisposable
     /// <summary>Receives the corrections for m OTs and returns the rows q_j (two ulongs each) in a pooled array of at least 2m ulongs; return it to <see cref="OtBuffers"/>.</summary>
     public async Task<ulong[]> ExtendAsync(IPartyChannel channel, int peer, long tag, int m, CancellationToken cancellationToken)
     {
+        var q = await ExtendColumnsAsync(channel, peer, tag, m, cancellationToken).ConfigureAwait(false);
+        var rows = OtBuffers.Rent(2 * m);
+        BitTranspose.ColumnsToRows(q.AsSpan(0, 2 * m), m / 64, rows.AsSpan(0, 2 * m));
+        OtBuffers.Return(q);
+        return rows;
+    }
+
+    /// <summary>
+    /// <see cref="ExtendAsync"/> before the transpose: the 128 columns of m / 64 ulongs each (column i at [i * m / 64]) in a pooled
+    /// array of at least 2m ulongs, for <see cref="BitTranspose.ColumnsToHashedRows"/>; return it to <see cref="OtBuffers"/>.
+    /// </summary>
+    public async Task<ulong[]> ExtendColumnsAsync(IPartyChannel channel, int peer, long tag, int m, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(channel);
         if (m <= 0 || (m & 127) != 0) throw new ArgumentOutOfRangeException(nameof(m), "OT extension runs in multiples of 128.");
         var payload = await channel.ReceiveAsync(peer, tag, cancellationToken).ConfigureAwait(false);
@@ -141,10 +154,7 @@ public sealed class SoftSpokenSender : IDisposable
             if ((d & 2) != 0) BitSlicing.Xor(column1, correction, column1);
         }
         OtBuffers.Return(r);
-        var rows = OtBuffers.Rent(2 * m);
-        BitTranspose.ColumnsToRows(q.AsSpan(0, 128 * words), words, rows.AsSpan(0, 2 * m));
-        OtBuffers.Return(q);
-        return rows;
+        return q;
     }
 
     public void Dispose()
