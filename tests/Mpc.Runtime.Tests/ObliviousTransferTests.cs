@@ -252,6 +252,39 @@ public class ObliviousTransferTests
         Assert.Equal(await ZeroAsync(x1[..2]), await ZeroAsync(x2[..2]));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    public async Task ProductsWantedModuloFewerBitsAreRightModuloThoseBits(int length)
+    {
+        // Z_2^128 shares wanted modulo 2^70 only: 50 choice bits per entry, scalars and 7-element vectors (the vector path stretches hashes).
+        var keys0 = Enumerable.Range(0, 128).Select(_ => AesCtrRandom.NewSeed()).ToArray();
+        var keys1 = Enumerable.Range(0, 128).Select(_ => AesCtrRandom.NewSeed()).ToArray();
+        var delta = MemoryMarshal.Cast<byte, ulong>(AesCtrRandom.NewSeed()).ToArray();
+        var (_, seeds, _) = SoftSpokenReceiver.FromBaseKeys(keys0, keys1, 7);
+        using var random = AesCtrRandom.CreateFromSystem();
+        int entries = 5, bits = 50, outputBits = 70;
+        var values = random.NextRing<UInt128>(entries);
+        var choices = new ulong[ObliviousProducts.PaddedCount(entries * bits) / 64];
+        for (int e = 0; e < entries; e++)
+            for (int l = 0; l < bits; l++)
+                if (((values[e] >> l) & 1) != 0) choices[(e * bits + l) >> 6] |= 1UL << ((e * bits + l) & 63);
+        var x = random.NextRing<UInt128>(entries * length);
+        var network = new InMemoryNetwork(2, TimeSpan.FromSeconds(30));
+        using var senderSession = OtSession.FromInstances(network.GetChannel(0), [null, SoftSpokenSender.FromSeeds(delta, seeds, "party1")], [null, null]);
+        using var receiverSession = OtSession.FromInstances(network.GetChannel(1), [null, null], [SoftSpokenReceiver.FromBaseKeys(keys0, keys1, 7).Receiver, null]);
+        var send = ObliviousProducts.SendAsync(senderSession, 1, 10, x, entries, bits, length, outputBits, default);
+        var r = await ObliviousProducts.ReceiveAsync<UInt128>(receiverSession, 0, 10, choices, entries, bits, length, outputBits, default);
+        var s = await send;
+        var low = (UInt128.One << outputBits) - 1;
+        for (int e = 0; e < entries; e++)
+            for (int u = 0; u < length; u++)
+            {
+                var b = values[e] & ((UInt128.One << bits) - 1);
+                Assert.Equal(unchecked(b * x[e * length + u]) & low, unchecked(r[e * length + u] + s[e * length + u]) & low);
+            }
+    }
+
     [Fact]
     public async Task CorrectionsLookUniformEvenWhenTheSendersInputIsConstant()
     {
