@@ -25,8 +25,9 @@ public static class SecureLogisticRegression
 {
     // Fractional bits of the weights p (1 - p) in the Hessian's data part.
     private const int WeightBits = 16;
-    // Fractional bits of each party's outer products, relative to the largest of their row (k, l) at that party.
-    private const int OuterProductBits = 24;
+    // Fractional bits of each party's outer products, relative to the largest of their row (k, l) at that party where that
+    // exceeds 1: enough that centring a feature far from zero (a year, say) loses nothing that matters.
+    private const int OuterProductBits = 40;
 
     /// <summary>
     /// Which features take a single value over the rows of all parties (they cannot be estimated; the pooled
@@ -225,7 +226,7 @@ public static class SecureLogisticRegression
         var gradientParts = await Multiplication.PrivateMatrixMultiplySmallEachAsync(runtime, design.Transposed, Repeat(columns, everyParty), Slices(residual, rowCounts), residual.Scale + 2).ConfigureAwait(false);
         // The Hessian only steers the steps (the gradient fixes the optimum), so w in [0, 1/4] enters with 16 fractional bits:
         // below 2^15 as integers, which lets the private product choose with 55 bits instead of k. Each party's outer products
-        // are scaled row by row (privately) to at most 1 and kept to 24 bits of their row's largest value, so the product is
+        // are scaled row by row (privately) to at most 1 and kept to 40 bits of their row's largest value, so the product is
         // small for every input and its oblivious transfers carry shorter corrections.
         var hessianParts = await Multiplication.PrivateMatrixMultiplyRowScaledEachAsync(runtime, design.OuterProducts, Repeat(unique, everyParty), Slices(coarseWeights, rowCounts),
             WeightBits - 1, OuterProductBits).ConfigureAwait(false);

@@ -169,7 +169,7 @@ public class ArithmeticProtocolTests
             var results = await LocalHarness.RunAsync<UInt128, double[]>(parties, async rt =>
             {
                 var y = Enumerable.Range(0, parties).Select(p => Input.Share(rt, p, rt.PartyIndex == p ? weights[p] : null, m, 1, 16)).ToArray();
-                var product = await Multiplication.PrivateMatrixMultiplyRowScaledEachAsync(rt, blocks[rt.PartyIndex], [.. Enumerable.Repeat(n, parties)], y, 15, 24);
+                var product = await Multiplication.PrivateMatrixMultiplyRowScaledEachAsync(rt, blocks[rt.PartyIndex], [.. Enumerable.Repeat(n, parties)], y, 15, 40);
                 return await Opening.RevealRealAsync(rt, product, "product");
             }, new LocalHarnessOptions { Preprocessing = mode });
             for (int p = 0; p < parties; p++)
@@ -181,10 +181,10 @@ public class ArithmeticProtocolTests
                         expected += blocks[p][t * m + k] * weights[p][k];
                         largest = Math.Max(largest, Math.Abs(blocks[p][t * m + k]));
                     }
-                    // Each scaled entry is rounded to 2^-24 of its row's largest 2^e (e at least -16), times a weight below 1/4; the
-                    // truncation in the lift adds up to one unit of 2^-24 per party, scaled back by 2^e.
-                    double scale = Math.Max(2 * largest, Math.Pow(2, -16));
-                    double tolerance = m * largest * Math.Pow(2, -25) * 0.25 + parties * scale * Math.Pow(2, -24) + Math.Pow(2, -38);
+                    // Each scaled entry is rounded to 2^-40 of its row's 2^e (at least 1), times a weight below 1/4; the truncation in
+                    // the lift adds up to one unit of 2^-40 per party, scaled back by 2^e.
+                    double scale = Math.Max(2 * largest, 1);
+                    double tolerance = (m * 0.25 * 0.5 + parties) * scale * Math.Pow(2, -40) + Math.Pow(2, -38);
                     Assert.True(Math.Abs(results[0][p * n + t] - expected) <= tolerance,
                         $"party {p} row {t}: {results[0][p * n + t]} vs {expected} (tolerance {tolerance:E2})");
                 }
@@ -203,13 +203,13 @@ public class ArithmeticProtocolTests
             var y = Enumerable.Range(0, parties).Select(p => Input.Share(rt, p, rt.PartyIndex == p ? weights : null, m, 1, 16)).ToArray();
             var rows = Enumerable.Repeat(n, parties).ToArray();
             _ = rowScaled
-                ? await Multiplication.PrivateMatrixMultiplyRowScaledEachAsync(rt, matrix, rows, y, 15, 24)
+                ? await Multiplication.PrivateMatrixMultiplyRowScaledEachAsync(rt, matrix, rows, y, 15, 40)
                 : await Multiplication.PrivateMatrixMultiplySmallEachAsync(rt, matrix, rows, y, 15);
             return ((Mpc.Runtime.Preprocessing.OtPreprocessing<UInt128>)rt.Preprocessing).BytesSent;
         }, new LocalHarnessOptions { Preprocessing = "ot" }))[0];
         long small = await BytesAsync(false), scaled = await BytesAsync(true);
-        // Corrections of 91 - l instead of 128 - l bits for l < 55 choice bits: about 0.63 of the bytes, plus the base OTs.
-        Assert.True(scaled < 0.7 * small, $"row-scaled product sent {scaled:N0} bytes, the small product {small:N0}");
+        // Corrections of 107 - l instead of 128 - l bits for l < 55 choice bits: about 0.79 of the bytes, plus the base OTs.
+        Assert.True(scaled < 0.85 * small, $"row-scaled product sent {scaled:N0} bytes, the small product {small:N0}");
     }
 
     [Fact]

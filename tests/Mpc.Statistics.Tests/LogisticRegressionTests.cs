@@ -33,6 +33,23 @@ public class LogisticRegressionTests
     }
 
     [Fact]
+    public async Task StandardErrorsStayAccurateWhenAFeatureSitsFarFromZero()
+    {
+        // wt + 1000 (sd 1): the Hessian's raw outer products are a million times the centred ones, so precision lost in the
+        // parties' private products before centring would show in the standard errors.
+        var (x, y) = Load("mtcars", "am", ["hp", "wt"]);
+        for (int i = 0; i < y.Length; i++) x[i, 1] += 1000;
+        var clear = LogisticRegressionReference.Fit(x, y, intercept: true, lambda: 0);
+        var result = await FitAsync(3, x, y, new LogisticRegressionOptions(true, 0, 12, 1e-6, StandardErrors: true));
+        for (int j = 0; j < 3; j++)
+        {
+            Assert.True(Math.Abs(result.Coefficients[j] - clear.Coefficients[j]) <= 1e-3 * Math.Max(1, Math.Abs(clear.Coefficients[j])),
+                $"coefficient {j}: {result.Coefficients[j]:R} vs clear {clear.Coefficients[j]:R}");
+            Assert.Equal(clear.StandardErrors[j], result.StandardErrors![j], Math.Abs(clear.StandardErrors[j]) * 1e-3);
+        }
+    }
+
+    [Fact]
     public async Task WithoutAnInterceptTheSecureFitMatchesTheClearFitWithoutOne()
     {
         // Centring would add an intercept back: without one the features are only scaled.

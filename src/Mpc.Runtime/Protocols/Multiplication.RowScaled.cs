@@ -7,14 +7,12 @@ namespace Mpc.Runtime.Protocols;
 // Private products of matrices with rows of very different magnitudes (X'WX on raw features).
 public static partial class Multiplication
 {
-    // Rows scale by at least 2^-RowScaleFloor (rows smaller than that keep their absolute precision rather than gain); the
-    // scaled product carries 2^RowScaleFloor more fractional bits, so every owner's factor 2^(e + RowScaleFloor) is a whole number.
-    private const int RowScaleFloor = 16;
-
     /// <summary>
     /// <see cref="PrivateMatrixMultiplySmallEachAsync"/> for matrices whose rows differ widely in magnitude, such as the outer
-    /// products of raw features in X'WX. Every owner scales each row of its matrix by a private power of two 2^-e so that the
-    /// row's largest entry is at most 1, and encodes it with <paramref name="matrixBits"/> fractional bits. The scaled product
+    /// products of raw features in X'WX. Every owner divides each row of its matrix whose largest entry exceeds 1 by a private
+    /// power of two 2^e (e &gt;= 0) so that it is at most 1, and encodes it with <paramref name="matrixBits"/> fractional bits:
+    /// rows up to 1 keep that absolute precision, larger rows that precision relative to 2^e (rows are never scaled up, so the
+    /// result's precision never drops below 2^-matrixBits of the row's own size, which centring later relies on). The scaled product
     /// is then below 2^B, B = matrixBits + valueBits + bits(inner), for every input, so its oblivious products need only
     /// K' = B + 41 + bits(N) output bits instead of k (shorter corrections); it is lifted to Z_2^k by one opening masked by
     /// every party's own value below 2^(B + 41) (hiding it to 2^-40), truncated there to the format's scale (as
@@ -71,7 +69,7 @@ public static partial class Multiplication
         }
         // S_p + 2^B + sum of the lift masks lies in [0, 2^K'): opened modulo 2^K' it is that integer, so
         // floor(S_p / 2^shift) = floor(z / 2^shift) - 2^(B - shift) - sum floor(rho / 2^shift) - a carry in [0, N - 1], centred at party 0.
-        int shift = Math.Max(0, matrixBits + y[0].Scale + RowScaleFloor - runtime.Format.FractionalBits);
+        int shift = Math.Max(0, matrixBits + y[0].Scale - runtime.Format.FractionalBits);
         var z = await Opening.OpenAsync(runtime, liftOpened.ToArray()).ConfigureAwait(false);
         var scaleTasks = Enumerable.Range(0, parties).Select(p =>
         {
@@ -90,8 +88,8 @@ public static partial class Multiplication
                 int n = scaledMasks[p].Length;
                 for (int i = 0; i < n; i++)
                 {
-                    // This party's share of 2^(e + floor) S_p / 2^shift: the owner adds its factor times the opened part; everyone
-                    // subtracts its share of the factor times the shifted masks.
+                    // This party's share of 2^e S_p / 2^shift: the owner adds its factor times the opened part; everyone subtracts
+                    // its share of the factor times the shifted masks.
                     T share = T.Zero - scaledMasks[p][i];
                     if (p == self) share += factors[i] * (((z[at + i] & low) >>> shift) - correction);
                     raw[at + i] = share;
@@ -99,11 +97,11 @@ public static partial class Multiplication
                 at += n;
             }
         }
-        return new Secret<T>(runtime, raw, rows.Sum(), columns, matrixBits + y[0].Scale + RowScaleFloor - shift);
+        return new Secret<T>(runtime, raw, rows.Sum(), columns, matrixBits + y[0].Scale - shift);
     }
 
-    // Each row divided by 2^e, e = ceil(log2 of its largest magnitude) but at least -RowScaleFloor, and per result element the
-    // factor 2^(e + RowScaleFloor) that scales it back.
+    // Each row divided by 2^e, e = ceil(log2 of its largest magnitude) but at least 0, and per result element the factor 2^e
+    // that scales it back.
     private static (double[] Scaled, T[] Factors) ScaleRows<T>(double[] matrix, int rows, int inner, int columns, int k)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
@@ -114,12 +112,12 @@ public static partial class Multiplication
             var row = matrix.AsSpan(t * inner, inner);
             double largest = 0;
             foreach (double v in row) largest = Math.Max(largest, Math.Abs(v));
-            int e = largest == 0 ? -RowScaleFloor : Math.Max(-RowScaleFloor, (int)Math.Ceiling(Math.Log2(largest)));
+            int e = largest <= 1 ? 0 : (int)Math.Ceiling(Math.Log2(largest));
             // Guard against Log2 rounding: the scaled row must stay within [-1, 1].
             while (Math.ScaleB(largest, -e) > 1) e++;
-            if (e + RowScaleFloor >= k - 2) throw new ArgumentOutOfRangeException(nameof(matrix), $"Row {t} of the private matrix has an entry of magnitude {largest:G3}, too large for a {k}-bit ring.");
+            if (e >= k - 2) throw new ArgumentOutOfRangeException(nameof(matrix), $"Row {t} of the private matrix has an entry of magnitude {largest:G3}, too large for a {k}-bit ring.");
             for (int l = 0; l < inner; l++) scaled[t * inner + l] = Math.ScaleB(row[l], -e);
-            for (int c = 0; c < columns; c++) factors[t * columns + c] = RingArithmetic<T>.PowerOfTwo(e + RowScaleFloor);
+            for (int c = 0; c < columns; c++) factors[t * columns + c] = RingArithmetic<T>.PowerOfTwo(e);
         }
         return (scaled, factors);
     }
