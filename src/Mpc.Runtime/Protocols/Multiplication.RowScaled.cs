@@ -42,30 +42,20 @@ public static partial class Multiplication
         var (masks, opened) = await OpenMaskedAsync(runtime, y, maskBits).ConfigureAwait(false);
         var tasks = Enumerable.Range(0, parties).Select(p =>
             products.PrivateProductAsync(p, p == self ? encoded : null, masks[p], rows[p], y[p].Rows, columns, maskBits, outputBits, runtime.Cancellation).AsTask()).ToArray();
-        var parts = await Task.WhenAll(tasks).ConfigureAwait(false);
-
         // Shares modulo 2^K' of S_p = L'_p y_p = L'_p (y_p + R) - L'_p R, plus 2^B at party 0 and this party's lift mask rho.
+        var parts = UnmaskedShares(runtime, await Task.WhenAll(tasks).ConfigureAwait(false), encoded, opened, rows, y);
         T low = (T.One << outputBits) - T.One, offset = RingArithmetic<T>.PowerOfTwo(bound);
         var lift = new T[parties][];
         var liftOpened = new List<T>();
-        int at = 0;
         for (int p = 0; p < parties; p++)
         {
-            var share = new T[parts[p].Length];
-            RingArithmetic<T>.Subtract(share, parts[p], share);
-            if (p == self)
-            {
-                var known = new T[share.Length];
-                RingArithmetic<T>.MatrixMultiply(encoded, opened.AsSpan(at, y[p].Length), known, rows[p], y[p].Rows, columns);
-                RingArithmetic<T>.AddInPlace(share, known);
-            }
+            var share = parts[p];
             lift[p] = LowRandom(runtime, share.Length, liftBits);
             unchecked
             {
                 for (int i = 0; i < share.Length; i++) share[i] = (share[i] + lift[p][i] + (runtime.IsLeader ? offset : T.Zero)) & low;
             }
             liftOpened.AddRange(share);
-            at += y[p].Length;
         }
         // S_p + 2^B + sum of the lift masks lies in [0, 2^K'): opened modulo 2^K' it is that integer, so
         // floor(S_p / 2^shift) = floor(z / 2^shift) - 2^(B - shift) - sum floor(rho / 2^shift) - a carry in [0, N - 1], centred at party 0.
@@ -80,7 +70,7 @@ public static partial class Multiplication
         var scaledMasks = await Task.WhenAll(scaleTasks).ConfigureAwait(false);
         T correction = (offset >>> shift) + RingArithmetic<T>.FromInt64(shift == 0 ? 0 : (parties - 1) / 2);
         var raw = new T[z.Length];
-        at = 0;
+        int at = 0;
         unchecked
         {
             for (int p = 0; p < parties; p++)
@@ -120,6 +110,29 @@ public static partial class Multiplication
             for (int c = 0; c < columns; c++) factors[t * columns + c] = RingArithmetic<T>.PowerOfTwo(e);
         }
         return (scaled, factors);
+    }
+
+    // This party's shares of L_p y_p from its shares of the products L_p R (parts): -part, and at the owner also L_p (y_p + R),
+    // which it computes in the clear from the opened y_p + R.
+    private static T[][] UnmaskedShares<T>(MpcRuntime<T> runtime, T[][] parts, T[] encoded, T[] opened, IReadOnlyList<int> rows, IReadOnlyList<Secret<T>> y)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        int at = 0;
+        var shares = new T[parts.Length][];
+        for (int p = 0; p < parts.Length; p++)
+        {
+            var share = new T[parts[p].Length];
+            RingArithmetic<T>.Subtract(share, parts[p], share);
+            if (p == runtime.PartyIndex)
+            {
+                var known = new T[share.Length];
+                RingArithmetic<T>.MatrixMultiply(encoded, opened.AsSpan(at, y[p].Length), known, rows[p], y[p].Rows, y[p].Columns);
+                RingArithmetic<T>.AddInPlace(share, known);
+            }
+            shares[p] = share;
+            at += y[p].Length;
+        }
+        return shares;
     }
 
     // Every block y_p + R_p opened at once, where R_p is the sum of every party's own mask below 2^maskBits; returns this party's masks.

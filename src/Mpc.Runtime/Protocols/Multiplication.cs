@@ -125,22 +125,7 @@ public static partial class Multiplication
         var encoded = runtime.Format.Encode<T>(ownMatrix, f);
         var tasks = Enumerable.Range(0, parties).Select(p =>
             products.PrivateProductAsync(p, p == self ? encoded : null, masks[p], rows[p], y[p].Rows, columns, maskBits, k, runtime.Cancellation).AsTask()).ToArray();
-        var parts = await Task.WhenAll(tasks).ConfigureAwait(false);
-        int at = 0;
-        for (int p = 0; p < parties; p++)
-        {
-            // This party's share of -L_p R is -part; the owner adds L_p (y_p + R) in the clear.
-            var share = new T[parts[p].Length];
-            RingArithmetic<T>.Subtract(share, parts[p], share);
-            if (p == self)
-            {
-                var known = new T[share.Length];
-                RingArithmetic<T>.MatrixMultiply(encoded, opened.AsSpan(at, y[p].Length), known, rows[p], y[p].Rows, columns);
-                RingArithmetic<T>.AddInPlace(share, known);
-            }
-            parts[p] = share;
-            at += y[p].Length;
-        }
+        var parts = UnmaskedShares(runtime, await Task.WhenAll(tasks).ConfigureAwait(false), encoded, opened, rows, y);
         var raw = parts.SelectMany(part => part).ToArray();
         return await Truncation.NormalizeAsync(runtime, raw, f + y[0].Scale, rows.Sum(), columns).ConfigureAwait(false);
     }
