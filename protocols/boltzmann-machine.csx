@@ -9,8 +9,9 @@
 // - visible=categorical: each column is one-hot over its public levels; synthetic rows come back as level
 //   indices, and `mpc local --out` writes them as the levels (synthetic.csv).
 // - evaluate (reveal=final): the synthetic rows are scored against the real rows under MPC (marginal utility;
-//   distance-to-closest-record quantiles for bernoulli and categorical visibles; gaussian columns get the utility
-//   on quartile bins cut at the synthetic rows' quartiles); only the scores come out. A DP run skips it: exact
+//   distance-to-closest-record quantiles; gaussian columns get the utility on quartile bins cut at the synthetic rows'
+//   quartiles and the distances in units of the synthetic rows' standard deviations, on a public grid); only the
+//   scores come out. A DP run skips it: exact
 //   scores of the real rows would fall outside its (epsilon, delta).
 Describe("A Boltzmann machine (rbm, dbn or dbm) trained on the pooled rows of all parties, with its monitoring and synthetic rows sampled from it.");
 Parameter("columns", ParameterType.ColumnList, null, "Comma-separated visible columns (0/1 for bernoulli visibles; any text for categorical ones).");
@@ -36,7 +37,7 @@ Parameter("condition", ParameterType.Text, "", "Sample conditionally on fixed va
 Parameter("ais_runs", ParameterType.Integer, "32", "Annealed importance sampling runs per log Z estimate, for models too large for the exact sum (0: no estimate).");
 Parameter("seed", ParameterType.Integer, "1", "Public seed of the model-side chains, the holdout split and the sampling.");
 Parameter("holdout", ParameterType.Number, "0", "Share of each party's rows kept out of training, for the privacy evaluation against unseen rows.");
-Parameter("evaluate", ParameterType.Boolean, "true", "reveal=final: score the synthetic rows securely against the pooled real rows (gaussian visibles: utility only, on quartile bins); only the scores come out.");
+Parameter("evaluate", ParameterType.Boolean, "true", "reveal=final: score the synthetic rows securely against the pooled real rows (gaussian visibles: utility on quartile bins, distances in synthetic standard deviations); only the scores come out.");
 Output("model", "The model's parameters (per layer W row-major, visible bias, hidden bias; dbm: W_1..W_L, then biases b_0..b_L).");
 Output("monitoring", "Training curves as (part, epoch, metric, value) quadruples: part 1..L per layer, 0 for dbm fine-tuning; metric 0 reconstruction error, 1 log Z, 2 log-likelihood, 3 log-likelihood lower bound.");
 Output("synthetic", "Synthetic rows sampled from the final model, row by row in the order of columns (categorical: the level's index in levels, from 0).");
@@ -81,12 +82,8 @@ Run(async mpc =>
     {
         mpc.Progress("secure evaluation", 0);
         await mpc.Output("utility", await mpc.Boltzmann.Utility(fit, synthetic));
-        // The distance check is for 0/1 and one-hot units; Gaussian columns get the utility (on quartile bins) only.
-        if (mpc.Text("visible") != "gaussian")
-        {
-            await mpc.Output("privacy", await mpc.Boltzmann.Privacy(fit, synthetic));
-            if (mpc.Number("holdout") > 0) await mpc.Output("privacy_holdout", await mpc.Boltzmann.Privacy(fit, synthetic, holdout: true));
-        }
+        await mpc.Output("privacy", await mpc.Boltzmann.Privacy(fit, synthetic));
+        if (mpc.Number("holdout") > 0) await mpc.Output("privacy_holdout", await mpc.Boltzmann.Privacy(fit, synthetic, holdout: true));
     }
     if (dp)
     {

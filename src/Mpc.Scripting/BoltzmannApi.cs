@@ -148,20 +148,22 @@ public sealed class BoltzmannApi
     /// <summary>
     /// Secure privacy evaluation: quantiles (<see cref="PrivacyProbabilities"/>) of every synthetic row's distance to the
     /// closest record, then of its nearest / second-nearest distance ratio, each party against its own training rows (or
-    /// its holdout rows), pooled over the parties; only these quantiles can be output. Bernoulli or categorical columns; the
-    /// distance is Euclidean on the visible units, for categorical columns sqrt(2) times the root of the number of columns that differ.
+    /// its holdout rows), pooled over the parties; only these quantiles can be output. The distance is Euclidean on the visible
+    /// units (for categorical columns sqrt(2) times the root of the number of columns that differ); for Gaussian columns on
+    /// the columns divided by the synthetic rows' standard deviations, with DCR quantiles rounded up to a public grid
+    /// (<see cref="SecureSyntheticEvaluation.ContinuousDistanceQuantilesAsync"/>).
     /// </summary>
     public Task<Mpc.Runtime.Secret<UInt128>> Privacy(BoltzmannFit fit, double[] synthetic, bool holdout = false)
     {
         ArgumentNullException.ThrowIfNull(fit);
         ArgumentNullException.ThrowIfNull(synthetic);
         CheckEvaluable(fit);
-        if (fit.Encoding.Kind == VisibleKind.Gaussian)
-            throw new ArgumentException("The secure distance check scores 0/1 and one-hot units on their exact distances; this model's visibles are Gaussian (their utility is scored on quartile bins).");
         var reference = holdout ? fit.HoldoutRows : fit.TrainingRows;
         if (reference.Count < 2)
             throw new ArgumentException($"The distance check needs at least two {(holdout ? "holdout" : "training")} rows at every party; {_context.Dataset.Source} has {reference.Count}.");
-        return SecureSyntheticEvaluation.DistanceQuantilesAsync(_session.Runtime, reference, Unflatten(fit, synthetic), PrivacyProbabilities);
+        return fit.Encoding.Kind == VisibleKind.Gaussian
+            ? SecureSyntheticEvaluation.ContinuousDistanceQuantilesAsync(_session.Runtime, reference, Unflatten(fit, synthetic), PrivacyProbabilities)
+            : SecureSyntheticEvaluation.DistanceQuantilesAsync(_session.Runtime, reference, Unflatten(fit, synthetic), PrivacyProbabilities);
     }
 
     private static void CheckEvaluable(BoltzmannFit fit)

@@ -71,6 +71,52 @@ public class SecureSyntheticEvaluationTests
     }
 
     [Fact]
+    public async Task SecureContinuousDistanceQuantilesAreThePooledOnesRoundedUpToThePublicGrid()
+    {
+        // Two correlated continuous columns on very different scales (as age and days): distances count in synthetic sds.
+        var random = new Random(11);
+        double[] Row() { double a = random.NextDouble() * 2 - 1, b = a + 0.3 * (random.NextDouble() * 2 - 1); return [60 + 10 * a, 300 + 200 * b]; }
+        var real = Enumerable.Range(0, 60).Select(_ => Row()).ToArray();
+        var synthetic = Enumerable.Range(0, 40).Select(_ => Row()).Append(real[7]).ToArray();
+        double[] probabilities = [0.01, 0.5, 0.9];
+        const int parties = 3;
+        double[][] Slice(int p) => real[(p * real.Length / parties)..((p + 1) * real.Length / parties)];
+        var opened = await LocalHarness.RunAsync<UInt128, double[]>(parties, async rt =>
+        {
+            var quantiles = await SecureSyntheticEvaluation.ContinuousDistanceQuantilesAsync(rt, Slice(rt.PartyIndex), synthetic, probabilities);
+            return await Opening.RevealRealAsync(rt, quantiles, "privacy");
+        }, new LocalHarnessOptions { Preprocessing = "dealer" });
+        var expected = SecureSyntheticEvaluation.ContinuousDistanceQuantiles([.. Enumerable.Range(0, parties).Select(p => (IReadOnlyList<double[]>)Slice(p))], synthetic, probabilities);
+        // Independently: the order statistics of all parties' DCRs in synthetic standard deviations, rounded up to the grid.
+        var sd = Enumerable.Range(0, 2).Select(j => { double m = synthetic.Average(r => r[j]); return Math.Sqrt(synthetic.Average(r => (r[j] - m) * (r[j] - m))); }).ToArray();
+        double[][] Scale(IEnumerable<double[]> rows) => [.. rows.Select(r => new[] { r[0] / sd[0], r[1] / sd[1] })];
+        var pooled = Enumerable.Range(0, parties).SelectMany(p => SyntheticDataEvaluation.DistancesToClosestRecords(Scale(synthetic), Scale(Slice(p))).Dcr).Order().ToArray();
+        double step = SecureSyntheticEvaluation.ContinuousDcrTop(synthetic) / SecureSyntheticEvaluation.ContinuousDcrBins;
+        for (int q = 0; q < probabilities.Length; q++)
+        {
+            double value = pooled[(int)Math.Ceiling(probabilities[q] * pooled.Length) - 1];
+            Assert.Equal(Math.Ceiling(Math.Round(value / step, 9)) * step, expected[q], 9);
+        }
+        // The copied real row is at distance 0 from its own party's rows; the median is not.
+        Assert.Equal(0, pooled[0]);
+        Assert.True(expected[1] > 0);
+        foreach (var party in opened)
+            for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], party[i], 6);
+    }
+
+    [Fact]
+    public async Task ContinuousDistanceQuantilesRefuseANonFiniteValueNamingRowAndColumn()
+    {
+        var rows = new[] { new[] { 1.0, 2.0 }, new[] { 3.0, double.NaN } };
+        var error = await Assert.ThrowsAsync<Mpc.Runtime.ProtocolAbortedException>(() => LocalHarness.RunAsync<UInt128, int>(2, async rt =>
+        {
+            await SecureSyntheticEvaluation.ContinuousDistanceQuantilesAsync(rt, rows, [[0.0, 0.0], [1.0, 1.0]], [0.5]);
+            return 0;
+        }, new LocalHarnessOptions { Preprocessing = "dealer" }));
+        Assert.Contains("real row 2 has a non-finite value (NaN) in column 2", error.Message);
+    }
+
+    [Fact]
     public async Task SecureDistanceQuantilesEqualTheQuantilesOfEveryPartysDistancesPooled()
     {
         double[] probabilities = [0.05, 0.5, 0.9];

@@ -265,8 +265,14 @@ public class ScriptSessionTests
         var realCodes = real.Select(r => Mpc.Boltzmann.SyntheticDataEvaluation.BinOneHot(r, cuts)).ToList();
         var syntheticCodes = synthetic.Select(r => Mpc.Boltzmann.SyntheticDataEvaluation.BinOneHot(r, cuts)).ToList();
         AssertUtilityEqualsClear(result.Outputs["utility"].Values, realCodes, syntheticCodes, 2, [4, 4]);
-        // The distance check is for 0/1 and one-hot units only.
-        Assert.DoesNotContain("privacy", result.Outputs.Keys);
+        // The distance quantiles on the continuous grid equal the clear ones of every party's rows pooled (the federation
+        // splits lung.csv in row order, as TestFederation does).
+        var parts = TestFederation.SplitRows(real, 3);
+        var expected = Mpc.Boltzmann.SecureSyntheticEvaluation.ContinuousDistanceQuantiles(parts, synthetic, Mpc.Scripting.BoltzmannApi.PrivacyProbabilities);
+        var privacy = result.Outputs["privacy"].Values;
+        Assert.Equal(expected.Length, privacy.Length);
+        for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], privacy[i], 6);
+        Assert.True(expected[2] > 0, "the median DCR of continuous rows is not 0");
     }
 
     [Fact]

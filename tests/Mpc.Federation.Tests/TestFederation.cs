@@ -60,6 +60,10 @@ public sealed class TestFederation : IAsyncDisposable
         return new TestFederation(directory, names, credentials, analyst, roster, files);
     }
 
+    /// <summary>The rows each party holds after <see cref="Create"/>: consecutive slices, as the data file is split.</summary>
+    public static IReadOnlyList<IReadOnlyList<T>> SplitRows<T>(IReadOnlyList<T> rows, int parties) =>
+        [.. Enumerable.Range(0, parties).Select(p => (IReadOnlyList<T>)rows.Skip(p * rows.Count / parties).Take((p + 1) * rows.Count / parties - p * rows.Count / parties).ToList())];
+
     /// <summary>Starts in-process daemons; each approves the listed protocol ids (all built-ins by default).</summary>
     public void StartAll(Func<int, IReadOnlyCollection<string>>? approved = null, TimeSpan? peerTimeout = null, ProtocolCatalog? catalog = null, TimeSpan? scriptTimeLimit = null,
         double budget = 10, Func<int, bool>? allowDealer = null)
