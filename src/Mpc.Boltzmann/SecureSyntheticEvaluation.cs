@@ -328,7 +328,15 @@ public static class SecureSyntheticEvaluation
     }
 
     // Continuous rows: the synthetic rows' width everywhere, finite values.
-    private static void CheckContinuousRows(IReadOnlyList<double[]> localRows, IReadOnlyList<double[]> synthetic)
+    private static void CheckContinuousRows(IReadOnlyList<double[]> localRows, IReadOnlyList<double[]> synthetic) =>
+        CheckEveryRow(localRows, synthetic, (row, name, number) =>
+        {
+            int bad = Array.FindIndex(row, v => !double.IsFinite(v));
+            if (bad >= 0) throw new ArgumentException($"The {name} row {number} has a non-finite value ({row[bad]}) in column {bad + 1}.");
+        });
+
+    // Every real and synthetic row has the synthetic rows' width and passes the check (row, "real" or "synthetic", 1-based number); returns the width.
+    private static int CheckEveryRow(IReadOnlyList<double[]> localRows, IReadOnlyList<double[]> synthetic, Action<double[], string, int> check)
     {
         ArgumentNullException.ThrowIfNull(localRows);
         ArgumentNullException.ThrowIfNull(synthetic);
@@ -338,9 +346,9 @@ public static class SecureSyntheticEvaluation
             for (int i = 0; i < rows.Count; i++)
             {
                 if (rows[i].Length != width) throw new ArgumentException($"The {name} row {i + 1} has {rows[i].Length} values where the synthetic rows have {width}.");
-                int bad = Array.FindIndex(rows[i], v => !double.IsFinite(v));
-                if (bad >= 0) throw new ArgumentException($"The {name} row {i + 1} has a non-finite value ({rows[i][bad]}) in column {bad + 1}.");
+                check(rows[i], name, i + 1);
             }
+        return width;
     }
 
     private static long Share(double p) => (long)Math.Round(p * Resolution);
@@ -374,23 +382,14 @@ public static class SecureSyntheticEvaluation
     }
 
     // 0/1 rows of the synthetic rows' width; with one-hot groups, exactly one unit of every group set.
-    private static int CheckRows(IReadOnlyList<double[]> localRows, IReadOnlyList<double[]> synthetic, IReadOnlyList<int>? groups)
-    {
-        ArgumentNullException.ThrowIfNull(localRows);
-        ArgumentNullException.ThrowIfNull(synthetic);
-        if (synthetic.Count == 0) throw new ArgumentException("Give at least one synthetic row.", nameof(synthetic));
-        int width = synthetic[0].Length;
-        foreach (var (rows, name) in new[] { (localRows, "real"), (synthetic, "synthetic") })
-            for (int i = 0; i < rows.Count; i++)
-            {
-                if (rows[i].Length != width) throw new ArgumentException($"The {name} row {i + 1} has {rows[i].Length} values where the synthetic rows have {width}.");
-                if (rows[i].Any(v => v is not (0 or 1))) throw new ArgumentException($"The {name} row {i + 1} is not binary: the secure evaluation needs 0/1 values.");
-                if (groups is null) continue;
-                SyntheticDataEvaluation.Levels(width, groups);
-                for (int g = 0, start = 0; g < groups.Count; start += groups[g], g++)
-                    if (rows[i].AsSpan(start, groups[g]).Count(1.0) != 1)
-                        throw new ArgumentException($"The {name} row {i + 1} does not set exactly one unit of one-hot group {g + 1} (units {start + 1} to {start + groups[g]}).");
-            }
-        return width;
-    }
+    private static int CheckRows(IReadOnlyList<double[]> localRows, IReadOnlyList<double[]> synthetic, IReadOnlyList<int>? groups) =>
+        CheckEveryRow(localRows, synthetic, (row, name, number) =>
+        {
+            if (row.Any(v => v is not (0 or 1))) throw new ArgumentException($"The {name} row {number} is not binary: the secure evaluation needs 0/1 values.");
+            if (groups is null) return;
+            SyntheticDataEvaluation.Levels(row.Length, groups);
+            for (int g = 0, start = 0; g < groups.Count; start += groups[g], g++)
+                if (row.AsSpan(start, groups[g]).Count(1.0) != 1)
+                    throw new ArgumentException($"The {name} row {number} does not set exactly one unit of one-hot group {g + 1} (units {start + 1} to {start + groups[g]}).");
+        });
 }
