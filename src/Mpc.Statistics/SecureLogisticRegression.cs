@@ -23,8 +23,10 @@ namespace Mpc.Statistics;
 /// </remarks>
 public static class SecureLogisticRegression
 {
-    // Fractional bits of the weights p (1 - p) in the Hessian's data part.
+    // Fractional bits of the weights p (1 - p) in the Hessian's data part: 16 while the Hessian only steers the steps, more
+    // in the last step when its inverse gives the standard errors (at 16 bits they wander about 1e-3 on 32 rows).
     private const int WeightBits = 16;
+    private const int FinalWeightBits = 28;
     // Fractional bits of each party's outer products, relative to the largest of their row (k, l) at that party where that
     // exceeds 1: enough that centring a feature far from zero (a year, say) loses nothing that matters.
     private const int OuterProductBits = 40;
@@ -142,7 +144,8 @@ public static class SecureLogisticRegression
         {
             var (g, m) = iteration == 0
                 ? await StartingDataTermsAsync(runtime, design, outcome, rows, columns, unique, scale).ConfigureAwait(false)
-                : await DataTermsAsync(runtime, b, inverseSd, mean, options.Intercept, design, y, rowCounts, columns, unique, zero).ConfigureAwait(false);
+                : await DataTermsAsync(runtime, b, inverseSd, mean, options.Intercept, design, y, rowCounts, columns, unique, zero,
+                    options.StandardErrors && iteration == options.Iterations - 1 ? FinalWeightBits : WeightBits).ConfigureAwait(false);
             var q = m.Gather(Enumerable.Range(0, columns).Select(r => full[r * columns]).ToArray())
                 - await Multiplication.MultiplyAsync(runtime, m.Gather(new int[columns]), halfMu).ConfigureAwait(false);
             // mu_k q_l and q_k mu_l for k <= l, in one batch.
@@ -209,7 +212,7 @@ public static class SecureLogisticRegression
     // A'r and the upper triangle of A'WA summed over the parties at the current b: eta = A beta, p = sigmoid(eta), r = y - p,
     // w = p (1 - p), each party's part a private product of its rows.
     private static async Task<(Secret<T> Gradient, Secret<T> Hessian)> DataTermsAsync<T>(MpcRuntime<T> runtime, Secret<T> b, Secret<T> inverseSd, Secret<T> mean, bool intercept,
-        (double[] Rows, double[] Transposed, double[] OuterProducts) design, Secret<T> y, int[] rowCounts, int columns, int unique, Secret<T> zero)
+        (double[] Rows, double[] Transposed, double[] OuterProducts) design, Secret<T> y, int[] rowCounts, int columns, int unique, Secret<T> zero, int weightBits)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         var everyParty = Enumerable.Range(0, runtime.PartyCount).ToArray();
@@ -218,18 +221,19 @@ public static class SecureLogisticRegression
         var eta = await Multiplication.PrivateMatrixMultiplyEachAsync(runtime, design.Rows, rowCounts, [.. everyParty.Select(_ => fullBeta)]).ConfigureAwait(false);
         var p = await Sigmoid.ComputeAsync(runtime, eta).ConfigureAwait(false);
         var residual = y - p;
-        // p lies in [0, 1] (within a few units) for every input, so w = p (1 - p) is below 1 and comes straight at 16 fractional
-        // bits from one statistically masked truncation.
-        var coarseWeights = await Multiplication.MultiplyBoundedAsync(runtime, p, 1.0 - p, 1.0, WeightBits).ConfigureAwait(false);
+        // p lies in [0, 1] (within a few units) for every input, so w = p (1 - p) is below 1 and comes straight at weightBits
+        // fractional bits from one statistically masked truncation.
+        var coarseWeights = await Multiplication.MultiplyBoundedAsync(runtime, p, 1.0 - p, 1.0, weightBits).ConfigureAwait(false);
         // r = y - p lies in [-1, 1] (plus the sigmoid's few units of error) for every input, below 2^(f+2) as ring integers: the
         // gradient's private product chooses with f + 42 bits instead of k.
         var gradientParts = await Multiplication.PrivateMatrixMultiplySmallEachAsync(runtime, design.Transposed, Repeat(columns, everyParty), Slices(residual, rowCounts), residual.Scale + 2).ConfigureAwait(false);
-        // The Hessian only steers the steps (the gradient fixes the optimum), so w in [0, 1/4] enters with 16 fractional bits:
-        // below 2^15 as integers, which lets the private product choose with 55 bits instead of k. Each party's outer products
+        // The Hessian mostly steers the steps (the gradient fixes the optimum), so w in [0, 1/4] enters with 16 fractional bits:
+        // below 2^15 as integers, which lets the private product choose with 55 bits instead of k (67 with 28 bits for the
+        // standard errors' last step). Each party's outer products
         // are scaled row by row (privately) to at most 1 and kept to 40 bits of their row's largest value, so the product is
         // small for every input and its oblivious transfers carry shorter corrections.
         var hessianParts = await Multiplication.PrivateMatrixMultiplyRowScaledEachAsync(runtime, design.OuterProducts, Repeat(unique, everyParty), Slices(coarseWeights, rowCounts),
-            WeightBits - 1, OuterProductBits).ConfigureAwait(false);
+            weightBits - 1, OuterProductBits).ConfigureAwait(false);
         return (SumOfParts(gradientParts, columns), SumOfParts(hessianParts, unique));
     }
 
