@@ -64,13 +64,15 @@ public sealed class CorrelationRobustHash : IDisposable
     }
 
     /// <summary>
-    /// Stretches each 128-bit hash h_j into <paramref name="blocksPerSeed"/> blocks
-    /// AES_K(h_j XOR u) XOR h_j XOR u for u = 0, 1, ... (the same fixed-key construction with a counter).
+    /// Stretches each 128-bit hash h_j into <c>blocksPerSeed[j]</c> blocks AES_K(h_j XOR u) XOR h_j XOR u for u = 0, 1, ...
+    /// (the same fixed-key construction with a counter), the seeds' streams one after another in <paramref name="output"/>.
     /// </summary>
-    public void Expand(ReadOnlySpan<ulong> seeds, int blocksPerSeed, Span<ulong> output)
+    public void Expand(ReadOnlySpan<ulong> seeds, ReadOnlySpan<int> blocksPerSeed, Span<ulong> output)
     {
-        int count = seeds.Length / 2;
-        if (output.Length != checked(count * blocksPerSeed * 2)) throw new ArgumentException("Expansion output has the wrong size.");
+        int count = seeds.Length / 2, needed = 0;
+        if (blocksPerSeed.Length != count) throw new ArgumentException("Expansion needs one block count per seed.");
+        foreach (int blocks in blocksPerSeed) needed = checked(needed + blocks);
+        if (output.Length != checked(needed * 2)) throw new ArgumentException("Expansion output has the wrong size.");
         var source = MemoryMarshal.Cast<ulong, Vector128<ulong>>(seeds);
         var target = MemoryMarshal.Cast<ulong, Vector128<ulong>>(output);
         var input = MemoryMarshal.Cast<byte, Vector128<ulong>>(_plain.AsSpan());
@@ -82,12 +84,12 @@ public sealed class CorrelationRobustHash : IDisposable
             var chunk = input[..n];
             for (int i = 0; i < n;)
             {
+                while (counter == blocksPerSeed[seed]) (counter, seed) = (0, seed + 1);
                 var h = source[seed];
-                int run = Math.Min(blocksPerSeed - counter, n - i);
+                int run = Math.Min(blocksPerSeed[seed] - counter, n - i);
                 for (int u = 0; u < run; u++) chunk[i + u] = h ^ Vector128.Create((ulong)(counter + u), 0UL);
                 i += run;
                 counter += run;
-                if (counter == blocksPerSeed) (counter, seed) = (0, seed + 1);
             }
             _encryptor.TransformBlock(_plain, 0, 16 * n, _cipher, 0);
             Mpc.Core.BitSlicing.Xor(MemoryMarshal.Cast<Vector128<ulong>, ulong>(encrypted[..n]), MemoryMarshal.Cast<Vector128<ulong>, ulong>(chunk),

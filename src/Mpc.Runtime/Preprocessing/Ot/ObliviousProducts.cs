@@ -175,74 +175,114 @@ public static class ObliviousProducts
     // from the AES call to their use instead of making a pass through memory of entries * bits * length elements.
     private const int StretchBlocks = 2048;
 
+    // An OT that carries a vector stretches its hash into `length` packed fields of ceil((w - l)/8) bytes, the width of its
+    // corrections, rather than a whole T each: only the low w - l bits of a message matter once it is shifted by l modulo
+    // 2^w, and the bits above a field (the next field's) are shifted out alike. Every field is read as a whole T, so the
+    // stream covers (length - 1) * width + sizeof(T) bytes, in whole blocks: a third to a half fewer AES blocks than a T per element.
+    private static int[] StretchedBlocksPerBit<T>(int bits, int length, int outputBits)
+        where T : unmanaged
+    {
+        var blocks = new int[bits];
+        for (int l = 0; l < bits; l++) blocks[l] = ((length - 1) * FieldBytes(outputBits, l) + Unsafe.SizeOf<T>() + 15) / 16;
+        return blocks;
+    }
+
+    private static int FieldBytes(int outputBits, int l) => (outputBits - l + 7) / 8;
+
+    // The OTs from `first` whose streams fill up to StretchBlocks blocks (at least one OT), their block counts in `counts`.
+    private static (int Count, int Blocks) NextGroup(int first, int m, int bits, int[] blocksPerBit, int[] counts)
+    {
+        int n = 0, total = 0;
+        while (first + n < m)
+        {
+            int b = blocksPerBit[(first + n) % bits];
+            if (n > 0 && total + b > StretchBlocks) break;
+            counts[n++] = b;
+            total += b;
+        }
+        return (n, total);
+    }
+
+    // Receiver's shares from its hashes and the corrections; sizes were checked by the caller, so the loops use unchecked refs
+    // (corrections carry 16 bytes of slack past the last field, the streams their own, see StretchedBlocksPerBit).
     private static void Combine<T>(CorrelationRobustHash hash, ulong[] seeds, byte[] corrections, ulong[] choices, T[] result, int entries, int bits, int length, int outputBits)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
-        int k = RingArithmetic<T>.Bits, w = outputBits, blocks = (length * k + 127) / 128, stride = blocks * 128 / k, m = entries * bits;
-        int group = Math.Max(1, StretchBlocks / blocks);
-        var stretched = OtBuffers.Rent(2 * group * blocks);
-        var h = MemoryMarshal.Cast<ulong, T>(stretched.AsSpan());
-        var buffer = corrections.AsSpan();
+        int w = outputBits, m = entries * bits;
+        var blocksPerBit = StretchedBlocksPerBit<T>(bits, length, w);
+        var counts = new int[Math.Min(m, StretchBlocks)];
+        var stretched = OtBuffers.Rent(2 * Math.Max(StretchBlocks, blocksPerBit[0]));
+        ref byte stream = ref Unsafe.As<ulong, byte>(ref MemoryMarshal.GetArrayDataReference(stretched));
+        ref byte buffer = ref MemoryMarshal.GetArrayDataReference(corrections);
+        ref T results = ref MemoryMarshal.GetArrayDataReference(result);
         int position = 0;
         unchecked
         {
-            for (int first = 0; first < m; first += group)
+            for (int first = 0; first < m;)
             {
-                int n = Math.Min(group, m - first);
-                hash.Expand(seeds.AsSpan(2 * first, 2 * n), blocks, stretched.AsSpan(0, 2 * n * blocks));
+                var (n, total) = NextGroup(first, m, bits, blocksPerBit, counts);
+                hash.Expand(seeds.AsSpan(2 * first, 2 * n), counts.AsSpan(0, n), stretched.AsSpan(0, 2 * total));
+                int offset = 0;
                 for (int g = 0; g < n; g++)
                 {
-                    int j = first + g, e = j / bits, l = j % bits;
+                    int j = first + g, e = j / bits, l = j % bits, width = FieldBytes(w, l);
                     T mask = ((choices[j >> 6] >> (j & 63)) & 1) != 0 ? T.AllBitsSet : T.Zero;
-                    int width = (w - l + 7) / 8;
-                    var hj = h.Slice(g * stride, length);
-                    var output = result.AsSpan(e * length, length);
-                    for (int u = 0; u < length; u++)
-                    {
-                        T d = MemoryMarshal.Read<T>(buffer[position..]);
-                        position += width;
-                        output[u] += (hj[u] + (d & mask)) << l;
-                    }
+                    ref byte h = ref Unsafe.Add(ref stream, offset);
+                    ref byte d = ref Unsafe.Add(ref buffer, position);
+                    ref T output = ref Unsafe.Add(ref results, e * length);
+                    for (int u = 0, at = 0; u < length; u++, at += width)
+                        Unsafe.Add(ref output, u) += (Unsafe.ReadUnaligned<T>(ref Unsafe.Add(ref h, at)) + (Unsafe.ReadUnaligned<T>(ref Unsafe.Add(ref d, at)) & mask)) << l;
+                    position += length * width;
+                    offset += 16 * counts[g];
                 }
+                first += n;
             }
         }
         OtBuffers.Return(stretched);
     }
 
+    // Sender's corrections and shares; as Combine, sizes checked by the caller (the message carries 16 bytes of slack).
     private static void Correct<T>(CorrelationRobustHash hash, ulong[] seeds0, ulong[] seeds1, T[] x, byte[] message, T[] result, int entries, int bits, int length, int outputBits)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
-        int k = RingArithmetic<T>.Bits, w = outputBits, blocks = (length * k + 127) / 128, stride = blocks * 128 / k, m = entries * bits;
-        int group = Math.Max(1, StretchBlocks / blocks);
-        var stretched0 = OtBuffers.Rent(2 * group * blocks);
-        var stretched1 = OtBuffers.Rent(2 * group * blocks);
-        var h0 = MemoryMarshal.Cast<ulong, T>(stretched0.AsSpan());
-        var h1 = MemoryMarshal.Cast<ulong, T>(stretched1.AsSpan());
-        var buffer = message.AsSpan();
+        int w = outputBits, m = entries * bits;
+        var blocksPerBit = StretchedBlocksPerBit<T>(bits, length, w);
+        var counts = new int[Math.Min(m, StretchBlocks)];
+        var stretched0 = OtBuffers.Rent(2 * Math.Max(StretchBlocks, blocksPerBit[0]));
+        var stretched1 = OtBuffers.Rent(2 * Math.Max(StretchBlocks, blocksPerBit[0]));
+        ref byte stream0 = ref Unsafe.As<ulong, byte>(ref MemoryMarshal.GetArrayDataReference(stretched0));
+        ref byte stream1 = ref Unsafe.As<ulong, byte>(ref MemoryMarshal.GetArrayDataReference(stretched1));
+        ref byte buffer = ref MemoryMarshal.GetArrayDataReference(message);
+        ref T values = ref MemoryMarshal.GetArrayDataReference(x);
+        ref T results = ref MemoryMarshal.GetArrayDataReference(result);
         int position = 0;
         unchecked
         {
-            for (int first = 0; first < m; first += group)
+            for (int first = 0; first < m;)
             {
-                int n = Math.Min(group, m - first);
-                hash.Expand(seeds0.AsSpan(2 * first, 2 * n), blocks, stretched0.AsSpan(0, 2 * n * blocks));
-                hash.Expand(seeds1.AsSpan(2 * first, 2 * n), blocks, stretched1.AsSpan(0, 2 * n * blocks));
+                var (n, total) = NextGroup(first, m, bits, blocksPerBit, counts);
+                hash.Expand(seeds0.AsSpan(2 * first, 2 * n), counts.AsSpan(0, n), stretched0.AsSpan(0, 2 * total));
+                hash.Expand(seeds1.AsSpan(2 * first, 2 * n), counts.AsSpan(0, n), stretched1.AsSpan(0, 2 * total));
+                int offset = 0;
                 for (int g = 0; g < n; g++)
                 {
-                    int j = first + g, e = j / bits, l = j % bits;
-                    int width = (w - l + 7) / 8;
-                    var m0 = h0.Slice(g * stride, length);
-                    var m1 = h1.Slice(g * stride, length);
-                    var xe = x.AsSpan(e * length, length);
-                    var output = result.AsSpan(e * length, length);
-                    for (int u = 0; u < length; u++)
+                    int j = first + g, e = j / bits, l = j % bits, width = FieldBytes(w, l);
+                    ref byte m0 = ref Unsafe.Add(ref stream0, offset);
+                    ref byte m1 = ref Unsafe.Add(ref stream1, offset);
+                    ref byte d = ref Unsafe.Add(ref buffer, position);
+                    ref T xe = ref Unsafe.Add(ref values, e * length);
+                    ref T output = ref Unsafe.Add(ref results, e * length);
+                    // Fields are written in increasing order, each overwriting only the slack of the one before.
+                    for (int u = 0, at = 0; u < length; u++, at += width)
                     {
-                        T d = m0[u] - m1[u] + xe[u];
-                        MemoryMarshal.Write(buffer[position..], in d);
-                        position += width;
-                        output[u] -= m0[u] << l;
+                        T h0 = Unsafe.ReadUnaligned<T>(ref Unsafe.Add(ref m0, at));
+                        Unsafe.WriteUnaligned(ref Unsafe.Add(ref d, at), h0 - Unsafe.ReadUnaligned<T>(ref Unsafe.Add(ref m1, at)) + Unsafe.Add(ref xe, u));
+                        Unsafe.Add(ref output, u) -= h0 << l;
                     }
+                    position += length * width;
+                    offset += 16 * counts[g];
                 }
+                first += n;
             }
         }
         OtBuffers.Return(stretched0);
