@@ -30,7 +30,7 @@ public static class TlsConnector
             throw new IOException($"Cannot reach {target.Name} at {target.Endpoint}: {e.Message}", e);
         }
         string? refusal = null;
-        var ssl = new SslStream(client.GetStream(), leaveInnerStreamOpen: false);
+        var ssl = new SslStream(new BufferedSocketStream(client.GetStream()), leaveInnerStreamOpen: false);
         var options = new SslClientAuthenticationOptions
         {
             TargetHost = target.Name,
@@ -67,7 +67,7 @@ public static class TlsConnector
         string remote = client.Client.RemoteEndPoint?.ToString() ?? "unknown address";
         RosterMember? peer = null;
         string? refusal = null;
-        var ssl = new SslStream(client.GetStream(), leaveInnerStreamOpen: false);
+        var ssl = new SslStream(new BufferedSocketStream(client.GetStream()), leaveInnerStreamOpen: false);
         var options = new SslServerAuthenticationOptions
         {
             ServerCertificate = self.Certificate,

@@ -41,6 +41,42 @@ public sealed class TlsConnectorTests : IDisposable
     }
 
     [Fact]
+    public async Task FramesOfEverySizeCrossBothWaysAtOnceWhole()
+    {
+        // Under TLS the socket is a BufferedSocketStream: writes gather until a flush, reads take what the socket holds.
+        // Frames from empty to several buffers long, both directions at the same time, must arrive whole and in order.
+        var roster = Roster();
+        int[] sizes = [0, 1, 28, 16_384, 16_385, BufferedSocketStream.BufferSize - 29, BufferedSocketStream.BufferSize, 3 * BufferedSocketStream.BufferSize + 7, 5, 2_000_000, 3];
+        var random = new Random(11);
+        var payloads = sizes.Select(n => { var p = new byte[n]; random.NextBytes(p); return p; }).ToArray();
+        var session = Guid.NewGuid();
+        async Task Exchange(FramedConnection connection)
+        {
+            var sending = Task.Run(async () =>
+            {
+                for (int i = 0; i < payloads.Length; i++) await connection.SendAsync(session, i, FrameKind.Data, payloads[i], default);
+            });
+            for (int i = 0; i < payloads.Length; i++)
+            {
+                var frame = await connection.ReadAsync(default);
+                Assert.Equal((long)i, frame!.Tag);
+                Assert.Equal(payloads[i], frame.Payload);
+            }
+            await sending;
+        }
+        var accept = Task.Run(async () =>
+        {
+            var (stream, peer) = await TlsConnector.AcceptAsync(await _listener.AcceptTcpClientAsync(), roster, _server, NullLogger.Instance, TimeSpan.FromSeconds(10), default);
+            await using var connection = new FramedConnection(stream, peer.Name);
+            await Exchange(connection);
+        });
+        var client = await TlsConnector.ConnectAsync(roster.GetParty("hospital-a"), _client, NullLogger.Instance, TimeSpan.FromSeconds(10), default);
+        await using (var connection = new FramedConnection(client, "hospital-a"))
+            await Exchange(connection);
+        await accept;
+    }
+
+    [Fact]
     public async Task AClientWithAnUnknownKeyIsRefusedAndTheServerSaysWhy()
     {
         var roster = Roster();
