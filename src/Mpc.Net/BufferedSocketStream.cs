@@ -119,14 +119,32 @@ public sealed class BufferedSocketStream : Stream
         return n;
     }
 
+    // What was written and not flushed still goes out when the stream closes, as far as the socket takes it.
     protected override void Dispose(bool disposing)
     {
-        if (disposing) _inner.Dispose();
+        if (disposing)
+        {
+            try
+            {
+                Flush();
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException)
+            {
+            }
+            _inner.Dispose();
+        }
         base.Dispose(disposing);
     }
 
     public override async ValueTask DisposeAsync()
     {
+        try
+        {
+            await FlushAsync(default).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException)
+        {
+        }
         await _inner.DisposeAsync().ConfigureAwait(false);
         await base.DisposeAsync().ConfigureAwait(false);
     }

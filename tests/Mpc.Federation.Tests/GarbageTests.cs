@@ -42,6 +42,7 @@ public class GarbageTests
             BinaryPrimitives.WriteUInt32LittleEndian(header, uint.MaxValue);
             header[28] = (byte)FrameKind.Control;
             await connection.Stream.WriteAsync(header);
+            await connection.Stream.FlushAsync();
             await logger.WaitForAsync("over the cap of 268435456 bytes", TimeSpan.FromSeconds(10));
         }
 
@@ -52,6 +53,7 @@ public class GarbageTests
             BinaryPrimitives.WriteUInt32LittleEndian(partial, 100);
             partial[28] = (byte)FrameKind.Control;
             await connection.Stream.WriteAsync(partial);
+            await connection.Stream.FlushAsync();
         }
         await logger.WaitForAsync("closed the connection in the middle of a frame (39 bytes of it received)", TimeSpan.FromSeconds(10));
 
@@ -63,6 +65,7 @@ public class GarbageTests
             frame[28] = (byte)FrameKind.Control;
             frame[29] = 0xc1;
             await connection.Stream.WriteAsync(frame);
+            await connection.Stream.FlushAsync();
             await logger.WaitForAsync("sent a malformed control message", TimeSpan.FromSeconds(10));
         }
 
