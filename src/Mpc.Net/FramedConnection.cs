@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Pipelines;
 
@@ -15,7 +14,8 @@ public sealed class FramedConnection : IAsyncDisposable
     public const int DefaultMaxPayloadBytes = 256 << 20;
 
     private readonly Stream _stream;
-    private readonly PipeReader _reader;
+    // Only the (single) reader uses it.
+    private readonly byte[] _header = new byte[Frame.HeaderSize];
     private readonly PipeWriter _writer;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
@@ -25,7 +25,6 @@ public sealed class FramedConnection : IAsyncDisposable
         _stream = stream;
         PeerName = peerName;
         MaxPayloadBytes = maxPayloadBytes;
-        _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 1 << 16, minimumReadSize: 1 << 14, leaveOpen: true));
         _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 1 << 16, leaveOpen: true));
     }
 
@@ -64,52 +63,45 @@ public sealed class FramedConnection : IAsyncDisposable
     /// <summary>The next frame, or null when the peer closed the connection cleanly between frames.</summary>
     public async ValueTask<Frame?> ReadAsync(CancellationToken cancellationToken)
     {
-        while (true)
-        {
-            var result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            var buffer = result.Buffer;
-            if (TryParse(ref buffer, out var frame))
-            {
-                _reader.AdvanceTo(buffer.Start);
-                BytesReceived += Frame.HeaderSize + frame!.Payload.Length;
-                return frame;
-            }
-            if (result.IsCompleted)
-            {
-                long pending = buffer.Length;
-                _reader.AdvanceTo(buffer.End);
-                if (pending > 0) throw new FrameFormatException($"{PeerName} closed the connection in the middle of a frame ({pending} bytes of it received).");
-                return null;
-            }
-            _reader.AdvanceTo(buffer.Start, buffer.End);
-        }
+        // Header first, checked before anything else is read; then the payload straight from the stream into its own array
+        // (no pipe in between: frames of megabytes would otherwise be copied twice more after decryption).
+        int got = await FillAsync(_header, cancellationToken).ConfigureAwait(false);
+        if (got == 0) return null;
+        if (got < Frame.HeaderSize) throw MidFrame(got);
+        uint length = BinaryPrimitives.ReadUInt32LittleEndian(_header);
+        if (length > MaxPayloadBytes) throw new FrameFormatException($"{PeerName} announced a frame of {length} bytes, over the cap of {MaxPayloadBytes} bytes.");
+        var kind = (FrameKind)_header[28];
+        if (kind is not (FrameKind.Control or FrameKind.Data)) throw new FrameFormatException($"{PeerName} sent a frame of unknown kind {_header[28]}.");
+        var session = new Guid(_header.AsSpan(4, 16));
+        long tag = BinaryPrimitives.ReadInt64LittleEndian(_header.AsSpan(20, 8));
+        var payload = GC.AllocateUninitializedArray<byte>((int)length);
+        got = await FillAsync(payload, cancellationToken).ConfigureAwait(false);
+        if (got < payload.Length) throw MidFrame(Frame.HeaderSize + got);
+        BytesReceived += Frame.HeaderSize + length;
+        return new Frame(session, tag, kind, payload);
     }
 
-    private bool TryParse(ref ReadOnlySequence<byte> buffer, out Frame? frame)
+    // Reads until the buffer is full or the stream ends; returns the bytes read.
+    private async ValueTask<int> FillAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
-        frame = null;
-        if (buffer.Length < Frame.HeaderSize) return false;
-        Span<byte> header = stackalloc byte[Frame.HeaderSize];
-        buffer.Slice(0, Frame.HeaderSize).CopyTo(header);
-        uint length = BinaryPrimitives.ReadUInt32LittleEndian(header);
-        if (length > MaxPayloadBytes) throw new FrameFormatException($"{PeerName} announced a frame of {length} bytes, over the cap of {MaxPayloadBytes} bytes.");
-        var kind = (FrameKind)header[28];
-        if (kind is not (FrameKind.Control or FrameKind.Data)) throw new FrameFormatException($"{PeerName} sent a frame of unknown kind {header[28]}.");
-        if (buffer.Length < Frame.HeaderSize + length) return false;
-        var session = new Guid(header.Slice(4, 16));
-        long tag = BinaryPrimitives.ReadInt64LittleEndian(header.Slice(20, 8));
-        var payload = buffer.Slice(Frame.HeaderSize, length).ToArray();
-        buffer = buffer.Slice(Frame.HeaderSize + length);
-        frame = new Frame(session, tag, kind, payload);
-        return true;
+        int got = 0;
+        while (got < buffer.Length)
+        {
+            int n = await _stream.ReadAsync(buffer[got..], cancellationToken).ConfigureAwait(false);
+            if (n == 0) break;
+            got += n;
+        }
+        return got;
     }
+
+    private FrameFormatException MidFrame(int received) =>
+        new($"{PeerName} closed the connection in the middle of a frame ({received} bytes of it received).");
 
     public async ValueTask DisposeAsync()
     {
         // Closing a connection the peer already dropped must not throw: flush what can be flushed, then let go.
         try
         {
-            await _reader.CompleteAsync().ConfigureAwait(false);
             await _writer.CompleteAsync().ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
