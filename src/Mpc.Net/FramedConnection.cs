@@ -4,9 +4,9 @@ using System.IO.Pipelines;
 namespace Mpc.Net;
 
 /// <summary>
-/// Frames over an authenticated stream, read and written with System.IO.Pipelines. Every byte from
-/// the peer is untrusted: the payload length is checked against the cap before anything is
-/// buffered, and an unknown kind is rejected.
+/// Frames over an authenticated stream, written with System.IO.Pipelines and read header first, then
+/// the payload straight into its array. Every byte from the peer is untrusted: the payload length is
+/// checked against the cap before the payload is allocated or read, and an unknown kind is rejected.
 /// </summary>
 public sealed class FramedConnection : IAsyncDisposable
 {
