@@ -28,7 +28,7 @@ public class FramedConnectionTests
     }
 
     [Fact]
-    public async Task LargeFramesThatBypassThePipesArriveWholeAndInOrderWithSmallOnes()
+    public async Task LargeFramesArriveWholeAndInOrderWithSmallOnes()
     {
         var (a, b) = await PipePairAsync();
         await using var sender = new FramedConnection(a, "a");
