@@ -19,6 +19,8 @@ public sealed class BufferedSocketStream : Stream
     private int _written;
     private int _readStart;
     private int _readEnd;
+    // 1 while a write or flush runs: closing then skips its own flush.
+    private int _writing;
 
     public BufferedSocketStream(NetworkStream inner)
     {
@@ -68,13 +70,21 @@ public sealed class BufferedSocketStream : Stream
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        while (buffer.Length > 0)
+        Volatile.Write(ref _writing, 1);
+        try
         {
-            if (_written == BufferSize) Flush();
-            int n = Math.Min(buffer.Length, BufferSize - _written);
-            buffer[..n].CopyTo(_writeBuffer.AsSpan(_written));
-            _written += n;
-            buffer = buffer[n..];
+            while (buffer.Length > 0)
+            {
+                if (_written == BufferSize) FlushCore();
+                int n = Math.Min(buffer.Length, BufferSize - _written);
+                buffer[..n].CopyTo(_writeBuffer.AsSpan(_written));
+                _written += n;
+                buffer = buffer[n..];
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _writing, 0);
         }
     }
 
@@ -83,24 +93,58 @@ public sealed class BufferedSocketStream : Stream
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        while (buffer.Length > 0)
+        Volatile.Write(ref _writing, 1);
+        try
         {
-            if (_written == BufferSize) await FlushAsync(cancellationToken).ConfigureAwait(false);
-            int n = Math.Min(buffer.Length, BufferSize - _written);
-            buffer[..n].Span.CopyTo(_writeBuffer.AsSpan(_written));
-            _written += n;
-            buffer = buffer[n..];
+            while (buffer.Length > 0)
+            {
+                if (_written == BufferSize) await FlushCoreAsync(cancellationToken).ConfigureAwait(false);
+                int n = Math.Min(buffer.Length, BufferSize - _written);
+                buffer[..n].Span.CopyTo(_writeBuffer.AsSpan(_written));
+                _written += n;
+                buffer = buffer[n..];
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _writing, 0);
         }
     }
 
     public override void Flush()
+    {
+        Volatile.Write(ref _writing, 1);
+        try
+        {
+            FlushCore();
+        }
+        finally
+        {
+            Volatile.Write(ref _writing, 0);
+        }
+    }
+
+    public override async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        Volatile.Write(ref _writing, 1);
+        try
+        {
+            await FlushCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _writing, 0);
+        }
+    }
+
+    private void FlushCore()
     {
         if (_written == 0) return;
         _inner.Write(_writeBuffer, 0, _written);
         _written = 0;
     }
 
-    public override async Task FlushAsync(CancellationToken cancellationToken)
+    private async ValueTask FlushCoreAsync(CancellationToken cancellationToken)
     {
         if (_written == 0) return;
         await _inner.WriteAsync(_writeBuffer.AsMemory(0, _written), cancellationToken).ConfigureAwait(false);
@@ -119,17 +163,25 @@ public sealed class BufferedSocketStream : Stream
         return n;
     }
 
-    // What was written and not flushed still goes out when the stream closes, as far as the socket takes it.
+    // What was written and not flushed still goes out when the stream closes, unless a write is under way (an abort
+    // closing the connection under a sender: its half-written bytes must not follow) and only for as long as a stalled
+    // peer lets it: closing never waits more than a second on the socket.
+    private static readonly TimeSpan ClosingFlushLimit = TimeSpan.FromSeconds(1);
+
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
-            try
+            if (Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
             {
-                Flush();
-            }
-            catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException)
-            {
+                try
+                {
+                    _inner.Socket.SendTimeout = (int)ClosingFlushLimit.TotalMilliseconds;
+                    FlushCore();
+                }
+                catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException)
+                {
+                }
             }
             _inner.Dispose();
         }
@@ -138,14 +190,18 @@ public sealed class BufferedSocketStream : Stream
 
     public override async ValueTask DisposeAsync()
     {
-        try
+        if (Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
         {
-            await FlushAsync(default).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException)
-        {
+            using var limit = new CancellationTokenSource(ClosingFlushLimit);
+            try
+            {
+                await FlushCoreAsync(limit.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException or OperationCanceledException)
+            {
+            }
         }
         await _inner.DisposeAsync().ConfigureAwait(false);
-        await base.DisposeAsync().ConfigureAwait(false);
+        GC.SuppressFinalize(this);
     }
 }

@@ -10,7 +10,8 @@ namespace Mpc.Net;
 /// TLS 1.3 with mutual authentication and key pinning: no certificate authority is involved; each
 /// side accepts the other only if its public-key fingerprint is the one the roster lists. The TLS
 /// stream runs over a <see cref="BufferedSocketStream"/>: what is written leaves on a flush
-/// (<see cref="FramedConnection"/> flushes every frame) or when the stream closes.
+/// (<see cref="FramedConnection"/> flushes every frame) or, for at most a second and not under a running write,
+/// when the stream closes.
 /// </summary>
 public static class TlsConnector
 {
