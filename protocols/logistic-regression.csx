@@ -15,8 +15,8 @@ Parameter("iterations", ParameterType.Integer, "15", "reveal=final: Newton itera
 Parameter("tolerance", ParameterType.Number, "1e-6", "reveal=final: the fit counts as converged when the last Newton step is shorter than this.");
 Parameter("standard_errors", ParameterType.Boolean, "false", "reveal=final: also reveal the coefficients' standard errors (from the secure Hessian at the optimum).");
 Parameter("bounds", ParameterType.Text, "", "reveal=dp-intermediates: public range of every feature, name=lo:hi,... (domain knowledge, not the data); values outside are clipped.");
-Parameter("steps", ParameterType.Integer, "10", "reveal=dp-intermediates: gradient steps (each one a DP release).");
-Parameter("learning_rate", ParameterType.Number, "8", "reveal=dp-intermediates: step size on the mean gradient of features scaled to [-1, 1].");
+Parameter("steps", ParameterType.Integer, "3", "reveal=dp-intermediates: gradient steps (each one a DP release).");
+Parameter("learning_rate", ParameterType.Number, "20", "reveal=dp-intermediates: step size on the mean gradient of features scaled to [-1, 1].");
 Parameter("clip", ParameterType.Number, "1", "reveal=dp-intermediates: per-record L2 clipping norm of the gradient (the sensitivity).");
 Parameter("epsilon", ParameterType.Number, "1", "reveal=dp-intermediates: the session's privacy budget over all steps.");
 Parameter("delta", ParameterType.Number, "1e-5", "reveal=dp-intermediates: delta of the guarantee.");

@@ -40,28 +40,34 @@ public static class DistributedSkellam
     /// As <see cref="CalibrateSeries(double, double, IReadOnlyList{ValueTuple{double, double}})"/>, for releases on Poisson
     /// subsamples (rate q, RDP amplified by <see cref="RdpAccountant.SkellamRelease"/>) and after releases already made
     /// (<paramref name="spent"/>, an RDP curve on <see cref="RdpAccountant.DefaultOrders"/>), which count against epsilon.
+    /// With <paramref name="weights"/>, release r gets mu_r = kappa * L2_r^2 / w_r: a release that needs less precision
+    /// (a row count beside gradients) takes a smaller share of the budget.
     /// </summary>
-    public static double[] CalibrateSeries(double epsilon, double delta, IReadOnlyList<(double L1, double L2, double SamplingRate)> releases, double[]? spent)
+    public static double[] CalibrateSeries(double epsilon, double delta, IReadOnlyList<(double L1, double L2, double SamplingRate)> releases, double[]? spent,
+        IReadOnlyList<double>? weights = null)
     {
         ArgumentNullException.ThrowIfNull(releases);
         if (!(epsilon > 0)) throw new ArgumentOutOfRangeException(nameof(epsilon), "epsilon must be positive.");
         if (releases.Count == 0 || releases.Any(r => !(r.L1 > 0) || !(r.L2 > 0))) throw new ArgumentException("Every planned release needs positive L1 and L2 sensitivities.", nameof(releases));
+        if (weights is not null && (weights.Count != releases.Count || weights.Any(w => !(w > 0) || double.IsInfinity(w))))
+            throw new ArgumentException($"One positive weight is needed for each of the {releases.Count} planned releases.", nameof(weights));
         var orders = RdpAccountant.DefaultOrders;
         var before = spent ?? new double[orders.Count];
         if (RdpAccountant.ToEpsilon(before, orders, delta).Epsilon >= epsilon) throw new ArgumentException($"The releases already made spend the whole budget of epsilon {epsilon}.", nameof(spent));
         // Releases with the same sensitivities and rate share one curve (a training run plans thousands of identical steps).
-        var groups = releases.GroupBy(r => r).Select(g => (Release: g.Key, Count: g.Count())).ToList();
+        var weighted = releases.Select((r, i) => (r.L1, r.L2, r.SamplingRate, Weight: weights?[i] ?? 1)).ToList();
+        var groups = weighted.GroupBy(r => r).Select(g => (Release: g.Key, Count: g.Count())).ToList();
         double kappa = SmallestWithin(epsilon, 1e-9, k =>
         {
             var total = (double[])before.Clone();
             foreach (var (r, count) in groups)
             {
-                var curve = RdpAccountant.SkellamRelease(k * r.L2 * r.L2, r.L1, r.L2, r.SamplingRate, orders);
+                var curve = RdpAccountant.SkellamRelease(k * r.L2 * r.L2 / r.Weight, r.L1, r.L2, r.SamplingRate, orders);
                 for (int i = 0; i < total.Length; i++) total[i] += count * curve[i];
             }
             return RdpAccountant.ToEpsilon(total, orders, delta).Epsilon;
         });
-        return releases.Select(r => kappa * r.L2 * r.L2).ToArray();
+        return weighted.Select(r => kappa * r.L2 * r.L2 / r.Weight).ToArray();
     }
 
     // The smallest noise scale (to 0.1%, by bisection above `low`) whose epsilon, decreasing in the scale, is within the budget.

@@ -107,7 +107,7 @@ public class LogisticRegressionTests
     }
 
     [Fact]
-    public async Task TheTypicalDpFitOnBreastCancerAtEpsilonOneIsWithinFiveHundredthsOfTheNonPrivateTestAccuracy()
+    public async Task TheTypicalDpFitOnBreastCancerAtEpsilonOneIsWithinThreeHundredthsOfTheNonPrivateTestAccuracy()
     {
         var table = CsvTable.Load(Path.Combine(AppContext.BaseDirectory, "data", "breast_cancer_wisconsin.csv"));
         var features = table.ColumnNames.Where(c => c != "malignant").ToArray();
@@ -133,19 +133,20 @@ public class LogisticRegressionTests
         // The DP model was trained on features clipped to the public bounds, so it predicts on them clipped the same way.
         double Accuracy(double[] b, bool clip) => test.Count(i => (b[0] + Enumerable.Range(0, features.Length).Sum(j => b[j + 1] * (clip ? Math.Clamp(x[i, j], lower[j], upper[j]) : x[i, j])) > 0 ? 1 : 0) == y[i]) / (double)test.Length;
         double clearAccuracy = Accuracy(clear.Coefficients, clip: false);
-        var options = new PrivateLogisticRegressionOptions(true, lambda, lower, upper, Steps: 10, LearningRate: 8, ClipNorm: 1, Epsilon: 1, Delta: 1e-5, HonestParties: 1);
-        // The noise is fresh every run (the parties' CSPRNGs), so the claim is about the typical fit: the median of five.
-        // Measured over 40 fits: 75% are within 0.03 of the non-private accuracy (the issue's target) and 92.5% within 0.05,
-        // so the median of five misses 0.03 about one time in ten and 0.05 about one in two hundred; the test asserts 0.05.
+        // The script's defaults (3 steps, learning rate 20, clipping norm 1) and its dp.honest_parties default of 1.
+        var options = new PrivateLogisticRegressionOptions(true, lambda, lower, upper, Steps: 3, LearningRate: 20, ClipNorm: 1, Epsilon: 1, Delta: 1e-5, HonestParties: 1);
+        // The noise is fresh every run (the parties' CSPRNGs), so the claim is about the typical fit: the median of seven.
+        // Measured over 100 fits: 95% are within 0.03 of the non-private accuracy, so the median of seven misses about
+        // one time in five thousand.
         var accuracies = new List<double>();
-        for (int run = 0; run < 5; run++)
+        for (int run = 0; run < 7; run++)
         {
             var fit = await FitPrivateAsync(2, trainX, trainY, options);
             Assert.InRange(fit.Epsilon, 0.9, 1.0);
             accuracies.Add(Accuracy(fit.Coefficients, clip: true));
         }
-        double median = accuracies.Order().ElementAt(2);
-        Assert.True(median >= clearAccuracy - 0.05, $"median DP test accuracy {median:F4} (runs {string.Join(", ", accuracies.Select(a => a.ToString("F4")))}) vs non-private {clearAccuracy:F4}");
+        double median = accuracies.Order().ElementAt(3);
+        Assert.True(median >= clearAccuracy - 0.03, $"median DP test accuracy {median:F4} (runs {string.Join(", ", accuracies.Select(a => a.ToString("F4")))}) vs non-private {clearAccuracy:F4}");
     }
 
     [Fact]
