@@ -9,7 +9,8 @@ Describe("Logistic regression of a 0/1 outcome on features, over the rows of all
 Parameter("outcome", ParameterType.Column, null, "The 0/1 outcome column.");
 Parameter("features", ParameterType.ColumnList, null, "Comma-separated feature columns.");
 Parameter("intercept", ParameterType.Boolean, "true", "Fit an intercept.");
-Parameter("lambda", ParameterType.Number, "0", "L2 penalty lambda/2 |beta|^2 on the original scale (the intercept is not penalised).");
+Parameter("lambda", ParameterType.Number, "0", "L2 penalty lambda/2 |beta|^2 on the original scale, or on the standardised one with standardise=true (the intercept is not penalised).");
+Parameter("standardise", ParameterType.Boolean, "false", "Apply lambda to the coefficients of standardised features (as glmnet's standardize=TRUE): scaled by their pooled standard deviation, computed under MPC (final), or by half their public range (dp-intermediates). Coefficients are reported on the original scale either way.");
 Parameter("reveal", ParameterType.Text, "final", "What is revealed: final (the model only) or dp-intermediates (DP-noised gradient sums at every step).");
 Parameter("iterations", ParameterType.Integer, "15", "reveal=final: Newton iterations (public).");
 Parameter("tolerance", ParameterType.Number, "1e-6", "reveal=final: the fit counts as converged when the last Newton step is shorter than this.");
@@ -41,14 +42,14 @@ Run(async mpc =>
     {
         case "final":
             var fit = await mpc.Regression.Logistic(mpc.Text("outcome"), mpc.List("features"), mpc.Flag("intercept"), mpc.Number("lambda"),
-                mpc.Integer("iterations"), mpc.Number("tolerance"), mpc.Flag("standard_errors"));
+                mpc.Integer("iterations"), mpc.Number("tolerance"), mpc.Flag("standard_errors"), mpc.Flag("standardise"));
             await mpc.Output("coefficients", fit.Coefficients);
             if (fit.StandardErrors is not null) await mpc.Output("standard_errors", fit.StandardErrors);
             await mpc.Output("converged", fit.Converged);
             break;
         case "dp-intermediates":
             var dp = await mpc.Regression.LogisticPrivate(mpc.Text("outcome"), mpc.List("features"), mpc.Flag("intercept"), mpc.Number("lambda"), mpc.Text("bounds"),
-                mpc.Integer("steps"), mpc.Number("learning_rate"), mpc.Number("clip"), mpc.Number("epsilon"), mpc.Number("delta"), mpc.Integer("honest_parties"));
+                mpc.Integer("steps"), mpc.Number("learning_rate"), mpc.Number("clip"), mpc.Number("epsilon"), mpc.Number("delta"), mpc.Integer("honest_parties"), mpc.Flag("standardise"));
             // Everything below is public already (computed from the noised releases); the analyst gets the same values.
             await mpc.Output("coefficients", mpc.Public(dp.Coefficients));
             await mpc.Output("gradients", mpc.Public(dp.NoisedGradients.SelectMany(g => g).ToArray()));

@@ -23,7 +23,7 @@ public sealed class RegressionApi
     /// <paramref name="constantOutput"/> (an exact intermediate); a constant feature stops the session naming it.
     /// </summary>
     public async Task<SecureLogisticRegressionResult<UInt128>> Logistic(string outcome, IReadOnlyList<string> features, bool intercept, double lambda, int iterations, double tolerance,
-        bool standardErrors, string constantOutput = "constant_features")
+        bool standardErrors, bool standardise = false, string constantOutput = "constant_features")
     {
         if (lambda < 0 || iterations < 1 || iterations > 1000) throw new ArgumentException("lambda must be >= 0 and iterations between 1 and 1000.");
         var (x, y) = Rows(outcome, features);
@@ -32,7 +32,7 @@ public sealed class RegressionApi
         if (names.Count > 0)
             throw new InvalidDataException($"Feature{(names.Count > 1 ? "s" : "")} {string.Join(", ", names.Select(n => $"'{n}'"))} take{(names.Count > 1 ? "" : "s")} one value over all parties' rows: a constant feature cannot be estimated; leave it out.");
         return await SecureLogisticRegression.FitAsync(_session.Runtime, x, y, features.Count,
-            new LogisticRegressionOptions(intercept, lambda, iterations, tolerance, standardErrors), _session.Progress).ConfigureAwait(false);
+            new LogisticRegressionOptions(intercept, lambda, iterations, tolerance, standardErrors, standardise), _session.Progress).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -43,13 +43,13 @@ public sealed class RegressionApi
     /// as "name=lo:hi,..."; values outside are clipped to it.
     /// </summary>
     public Task<PrivateLogisticRegressionResult> LogisticPrivate(string outcome, IReadOnlyList<string> features, bool intercept, double lambda, string bounds,
-        int steps, double learningRate, double clip, double epsilon, double delta, int honestParties, string gradientOutput = "gradients", string rowsOutput = "rows")
+        int steps, double learningRate, double clip, double epsilon, double delta, int honestParties, bool standardise = false, string gradientOutput = "gradients", string rowsOutput = "rows")
     {
         if (lambda < 0 || steps < 1 || steps > 1000 || !(learningRate > 0) || !(clip > 0)) throw new ArgumentException("lambda must be >= 0, steps between 1 and 1000, and learning_rate and clip positive.");
         var (x, y) = Rows(outcome, features);
         var (lower, upper) = ParseBounds(bounds, features);
         return PrivateLogisticRegression.FitAsync(_session.Runtime, x, y, features.Count,
-            new PrivateLogisticRegressionOptions(intercept, lambda, lower, upper, steps, learningRate, clip, epsilon, delta, honestParties), gradientOutput, rowsOutput, _session.Progress);
+            new PrivateLogisticRegressionOptions(intercept, lambda, lower, upper, steps, learningRate, clip, epsilon, delta, honestParties, standardise), gradientOutput, rowsOutput, _session.Progress);
     }
 
     /// <summary>Parses "name=lo:hi,..." into bounds in feature order; a feature without bounds, or a malformed or empty range, is an error naming it.</summary>

@@ -1,4 +1,8 @@
 namespace Mpc.Statistics;
 
-/// <summary>Public settings of a logistic regression: intercept, L2 penalty (intercept not penalised), Newton iterations and tolerance.</summary>
-public sealed record LogisticRegressionOptions(bool Intercept, double Lambda, int Iterations, double Tolerance, bool StandardErrors);
+/// <summary>
+/// Public settings of a logistic regression: intercept, L2 penalty (intercept not penalised), Newton iterations and tolerance,
+/// standard errors, and whether lambda applies to the coefficients of the standardised features (glmnet's standardize = TRUE)
+/// rather than to those on the original scale.
+/// </summary>
+public sealed record LogisticRegressionOptions(bool Intercept, double Lambda, int Iterations, double Tolerance, bool StandardErrors, bool Standardise = false);

@@ -75,7 +75,7 @@ public static class PrivateLogisticRegression
                 z[i * d + offset + j] = (Math.Clamp(features[i * f + j], options.LowerBounds[j], options.UpperBounds[j]) - centre[j]) / half[j];
         }
         var penalty = new double[d];
-        for (int j = 0; j < f; j++) penalty[offset + j] = options.Lambda / (half[j] * half[j]);
+        for (int j = 0; j < f; j++) penalty[offset + j] = options.Standardise ? options.Lambda : options.Lambda / (half[j] * half[j]);
 
         double resolution = Math.ScaleB(1, ResolutionBits(d, options.ClipNorm));
         double l2 = resolution * options.ClipNorm + Math.Sqrt(d), l1 = Math.Sqrt(d) * resolution * options.ClipNorm + d;

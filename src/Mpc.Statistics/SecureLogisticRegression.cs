@@ -17,7 +17,7 @@ namespace Mpc.Statistics;
 /// with the pooled means and standard deviations (secret), which keeps fixed-point values well scaled, with the exact
 /// Hessian Z' diag(p(1-p)) Z + Lambda obtained from A'WA by the standardisation's d x d transform, factorised under MPC
 /// as L D L' with 2 x 2 pivot blocks (one secure reciprocal per block) and solved by substitution, where Lambda_j = lambda / s_j^2 makes the penalty the original-scale
-/// lambda/2 |beta|^2 (intercept unpenalised). Without an intercept the features are scaled, not centred.
+/// lambda/2 |beta|^2 (intercept unpenalised), or Lambda_j = lambda with <see cref="LogisticRegressionOptions.Standardise"/> (glmnet's standardize = TRUE). Without an intercept the features are scaled, not centred.
 /// The coefficients are mapped back to the original scale under MPC; standard errors
 /// come from the inverse Hessian at the last iterate, transformed the same way.
 /// </remarks>
@@ -132,9 +132,10 @@ public static class SecureLogisticRegression
         var scaleOuter = await Multiplication.MultiplyAsync(runtime, standardScale.Gather(rowOf), standardScale.Gather(columnOf)).ConfigureAwait(false);
         var fitted = Enumerable.Range(options.Intercept ? 0 : 1, d).ToArray();
         var fittedCells = fitted.SelectMany(r => fitted.Select(c => full[r * columns + c])).ToArray();
-        // Penalty in the standardised space: lambda / s_j^2, none on the intercept.
-        var squares = await Multiplication.MultiplyAsync(runtime, inverseSd, inverseSd).ConfigureAwait(false);
-        var penalty = await Multiplication.MultiplyPublicAsync(runtime, squares, new[] { options.Lambda }).ConfigureAwait(false);
+        // Penalty in the standardised space: lambda / s_j^2 (lambda on the original scale) or lambda, none on the intercept.
+        var penalty = options.Standardise
+            ? Input.Public(runtime, Enumerable.Repeat(options.Lambda, f).ToArray(), f, 1, scale)
+            : await Multiplication.MultiplyPublicAsync(runtime, await Multiplication.MultiplyAsync(runtime, inverseSd, inverseSd).ConfigureAwait(false), new[] { options.Lambda }).ConfigureAwait(false);
         if (options.Intercept) penalty = Secret<T>.Concatenate([zero, penalty]);
 
         var b = Input.Public(runtime, new double[d], d, 1, scale);

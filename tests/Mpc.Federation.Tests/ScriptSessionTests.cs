@@ -332,6 +332,35 @@ public class ScriptSessionTests
     }
 
     [Fact]
+    public async Task TheClientPrintsTheRegressionAsACoefficientTableWithGlmsWaldStatistics()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"mpc-coefficients-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "data", "mtcars.csv"));
+        var sites = new[] { lines[1..17], lines[17..] }.Select((part, i) =>
+        {
+            string path = Path.Combine(folder, $"site-{i}.csv");
+            File.WriteAllLines(path, part.Prepend(lines[0]));
+            return path;
+        }).ToArray();
+        string script = Path.Combine(TestFederation.RepositoryRoot(), "protocols", "logistic-regression.csx");
+        using var run = MpcProcess.Start("local", script, "-d", sites[0], "-d", sites[1], "-p", "outcome=am", "-p", "features=hp,wt", "-p", "standard_errors=true");
+        Assert.True(await run.WaitForExitAsync(TimeSpan.FromSeconds(120)) == 0, string.Join("\n", run.Output));
+        // R 4.2, summary(glm(am ~ hp + wt, family = binomial, data = mtcars)): estimate, std. error, z value, Pr(>|z|).
+        string[][] expected =
+        [
+            ["(Intercept)", "18.8663", "7.44356", "2.535", "0.0113"],
+            ["hp", "0.0362556", "0.0177342", "2.044", "0.0409"],
+            ["wt", "-8.08348", "3.06867", "-2.634", "0.00843"],
+        ];
+        var printed = run.Output.ToList();
+        Assert.Contains(printed, l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is ["Estimate", "Std.", "Error", "z", "value", "Pr(>|z|)"]);
+        foreach (var row in expected)
+            Assert.True(printed.Any(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).SequenceEqual(row)), $"no row {string.Join(" ", row)} in:\n{string.Join("\n", printed)}");
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
     public async Task ACategoricalBoltzmannMachineUnderMpcLocalWritesSyntheticRowsInTheirLevelsAndKeepsItsCondition()
     {
         string folder = Path.Combine(Path.GetTempPath(), $"mpc-categorical-{Guid.NewGuid():N}");

@@ -33,6 +33,42 @@ public class LogisticRegressionTests
     }
 
     [Fact]
+    public void TheStandardisedPenaltyIsLambdaOnTheCoefficientsOfTheStandardisedFeatures()
+    {
+        // Fit on explicitly standardised columns with lambda, map back (beta_j = b_j / s_j), and compare with the original-scale fit
+        // under the per-feature penalties lambda s_j^2.
+        var (x, y) = Load("mtcars", "am", ["hp", "wt"]);
+        int n = y.Length;
+        var z = new double[n, 2];
+        var (mean, sd) = (new double[2], new double[2]);
+        for (int j = 0; j < 2; j++)
+        {
+            mean[j] = Enumerable.Range(0, n).Average(i => x[i, j]);
+            sd[j] = Math.Sqrt(Enumerable.Range(0, n).Average(i => (x[i, j] - mean[j]) * (x[i, j] - mean[j])));
+            for (int i = 0; i < n; i++) z[i, j] = (x[i, j] - mean[j]) / sd[j];
+        }
+        var standardised = LogisticRegressionReference.Fit(z, y, true, 2.0).Coefficients;
+        var original = LogisticRegressionReference.Fit(x, y, true, LogisticRegressionReference.StandardisedPenalties(x, 2.0)).Coefficients;
+        for (int j = 0; j < 2; j++) Assert.Equal(standardised[j + 1] / sd[j], original[j + 1], 1e-9);
+        Assert.Equal(standardised[0] - standardised[1] * mean[0] / sd[0] - standardised[2] * mean[1] / sd[1], original[0], 1e-8);
+        // And it is not the original-scale penalty: hp's sd is 67, so lambda s^2 is thousands of times lambda.
+        Assert.True(Math.Abs(original[1] - LogisticRegressionReference.Fit(x, y, true, 2.0).Coefficients[1]) > 1e-3);
+    }
+
+    [Fact]
+    public async Task WithAStandardisedPenaltyTheSecureFitMatchesTheClearOptimum()
+    {
+        var (x, y) = Load("mtcars", "am", ["hp", "wt"]);
+        var clear = LogisticRegressionReference.Fit(x, y, true, LogisticRegressionReference.StandardisedPenalties(x, 2.0));
+        var result = await FitAsync(2, x, y, new LogisticRegressionOptions(true, 2.0, 12, 1e-6, StandardErrors: true, Standardise: true));
+        for (int j = 0; j < 3; j++)
+        {
+            Assert.True(Math.Abs(result.Coefficients[j] - clear.Coefficients[j]) <= 1e-3, $"coefficient {j}: {result.Coefficients[j]:R} vs clear {clear.Coefficients[j]:R}");
+            Assert.Equal(clear.StandardErrors[j], result.StandardErrors![j], Math.Abs(clear.StandardErrors[j]) * 1e-3);
+        }
+    }
+
+    [Fact]
     public async Task StandardErrorsStayAccurateWhenAFeatureSitsFarFromZero()
     {
         // wt + 1000 (sd 1): the Hessian's raw outer products are a million times the centred ones, so precision lost in the
@@ -149,14 +185,17 @@ public class LogisticRegressionTests
         Assert.True(median >= clearAccuracy - 0.03, $"median DP test accuracy {median:F4} (runs {string.Join(", ", accuracies.Select(a => a.ToString("F4")))}) vs non-private {clearAccuracy:F4}");
     }
 
-    [Fact]
-    public async Task WithoutNoiseAndClippingTheDpIterationReachesTheClearOptimum()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task WithoutNoiseAndClippingTheDpIterationReachesTheClearOptimum(bool standardise)
     {
-        // The same iteration with a huge epsilon and a clipping norm no record reaches: it must converge to the clear penalised optimum.
+        // The same iteration with a huge epsilon and a clipping norm no record reaches: it must converge to the clear penalised optimum,
+        // with lambda on the original scale or on the features scaled by half their range (hp 145, wt 2).
         var (x, y) = Load("mtcars", "am", ["hp", "wt"]);
-        var options = new PrivateLogisticRegressionOptions(true, 1, [50, 1.5], [340, 5.5], Steps: 2000, LearningRate: 4, ClipNorm: 100, Epsilon: 1e8, Delta: 1e-5, HonestParties: 2);
+        var options = new PrivateLogisticRegressionOptions(true, 1, [50, 1.5], [340, 5.5], Steps: 2000, LearningRate: 4, ClipNorm: 100, Epsilon: 1e8, Delta: 1e-5, HonestParties: 2, Standardise: standardise);
         var fit = await FitPrivateAsync(2, x, y, options);
-        var clear = LogisticRegressionReference.Fit(x, y, true, 1);
+        var clear = standardise ? LogisticRegressionReference.Fit(x, y, true, [145.0 * 145, 2.0 * 2]) : LogisticRegressionReference.Fit(x, y, true, 1);
         for (int j = 0; j < 3; j++) Assert.True(Math.Abs(fit.Coefficients[j] - clear.Coefficients[j]) <= 0.05 * Math.Abs(clear.Coefficients[j]) + 1e-3, $"coefficient {j}: {fit.Coefficients[j]:R} vs clear {clear.Coefficients[j]:R}");
     }
 

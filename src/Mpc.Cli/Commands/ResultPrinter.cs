@@ -13,8 +13,10 @@ internal static class ResultPrinter
         if (outputDirectory is not null && BoltzmannFiles.TryWrite(result, outputDirectory))
             output.WriteLine($"wrote {Path.Combine(outputDirectory, "synthetic.csv")}, monitoring.csv and monitoring.png");
         output.WriteLine($"{result.Protocol} on {result.Parties.Count} parties ({string.Join(", ", result.Parties)}), preprocessing: {Describe(result.Preprocessing)}");
+        var tabled = CoefficientTable.TryWrite(result, output);
         foreach (var (name, value) in result.Outputs)
         {
+            if (tabled.Contains(name)) continue;
             string text = value.Values.Length <= 12
                 ? string.Join(", ", value.Values.Select(v => v.ToString("G10", CultureInfo.InvariantCulture)))
                 : string.Join(", ", value.Values.Take(10).Select(v => v.ToString("G10", CultureInfo.InvariantCulture))) + $", ... ({value.Values.Length} values)";

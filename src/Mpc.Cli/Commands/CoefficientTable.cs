@@ -1,0 +1,40 @@
+using System.Globalization;
+using MathNet.Numerics.Distributions;
+using Mpc.Federation;
+
+namespace Mpc.Cli.Commands;
+
+/// <summary>
+/// A regression's named coefficients as a table, as R's summary(glm) prints it: estimate and, when the session
+/// revealed them, standard error, Wald z and two-sided p-value (computed here from the two revealed outputs).
+/// </summary>
+internal static class CoefficientTable
+{
+    /// <summary>Writes the table when the result has a labelled <c>coefficients</c> output; the names of the outputs it covered.</summary>
+    public static IReadOnlyList<string> TryWrite(SessionResult result, TextWriter output)
+    {
+        if (!result.Outputs.TryGetValue("coefficients", out var coefficients) || coefficients.Labels is not { } labels || labels.Count != coefficients.Values.Length)
+            return [];
+        var errors = result.Outputs.TryGetValue("standard_errors", out var se) && se.Values.Length == coefficients.Values.Length ? se.Values : null;
+        int width = Math.Max(12, labels.Max(l => l.Length) + 2);
+        output.WriteLine("  coefficients");
+        output.WriteLine(errors is null
+            ? $"    {"".PadRight(width)}{"Estimate",14}"
+            : $"    {"".PadRight(width)}{"Estimate",14}{"Std. Error",14}{"z value",10}{"Pr(>|z|)",12}");
+        for (int j = 0; j < labels.Count; j++)
+        {
+            string estimate = Format(coefficients.Values[j]);
+            if (errors is null)
+            {
+                output.WriteLine($"    {labels[j].PadRight(width)}{estimate,14}");
+                continue;
+            }
+            double z = coefficients.Values[j] / errors[j];
+            double p = 2 * Normal.CDF(0, 1, -Math.Abs(z));
+            output.WriteLine($"    {labels[j].PadRight(width)}{estimate,14}{Format(errors[j]),14}{z.ToString("F3", CultureInfo.InvariantCulture),10}{p.ToString("G3", CultureInfo.InvariantCulture),12}");
+        }
+        return errors is null ? ["coefficients"] : ["coefficients", "standard_errors"];
+    }
+
+    private static string Format(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
+}
