@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Mpc.Core;
 
 namespace Mpc.Runtime.Preprocessing.Ot;
@@ -105,23 +106,47 @@ public sealed class SoftSpokenReceiver : IDisposable
             var column1 = t.AsSpan((2 * b + 1) * words, words);
             var correction = corrections.Slice(b * words, words);
             var stream = r.AsSpan(0, words);
-            // r_0 and r_1 go straight into d_b and column 0; r_2, r_3 are folded in.
+            // r_0, r_1, r_2 go straight into d_b and the columns; r_3 is folded into all three in one pass.
             _prgs[4 * b].Fill(tag, correction);
             _prgs[4 * b + 1].Fill(tag, column0);
-            column1.Clear();
-            _prgs[4 * b + 2].Fill(tag, stream);
-            BitSlicing.Xor(column1, stream, column1);
-            BitSlicing.Xor(correction, stream, correction);
+            _prgs[4 * b + 2].Fill(tag, column1);
             _prgs[4 * b + 3].Fill(tag, stream);
-            BitSlicing.Xor(column0, stream, column0);
-            BitSlicing.Xor(column1, stream, column1);
-            BitSlicing.Xor(correction, column0, correction);
-            BitSlicing.Xor(correction, choices, correction);
+            FoldReceiverBlock(column0, column1, correction, stream, choices);
         }
         OtBuffers.Return(r);
         await channel.SendAsync(peer, tag, message.AsMemory(0, bytes), cancellationToken).ConfigureAwait(false);
         OtBuffers.ReturnBytes(message);
         return t;
+    }
+
+    // With c0 = r_1, c1 = r_2, d = r_0, s = r_3 on entry: c0 = r_1 ^ r_3, c1 = r_2 ^ r_3, d = r_0 ^ r_1 ^ r_2 ^ r_3 ^ choices (lengths equal).
+    private static void FoldReceiverBlock(Span<ulong> column0, Span<ulong> column1, Span<ulong> correction, ReadOnlySpan<ulong> stream, ReadOnlySpan<ulong> choices)
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            ref ulong c0 = ref MemoryMarshal.GetReference(column0);
+            ref ulong c1 = ref MemoryMarshal.GetReference(column1);
+            ref ulong d = ref MemoryMarshal.GetReference(correction);
+            ref ulong s = ref MemoryMarshal.GetReference(stream);
+            ref ulong c = ref MemoryMarshal.GetReference(choices);
+            for (; i + 8 <= column0.Length; i += 8)
+            {
+                var r3 = Vector512.LoadUnsafe(ref s, (nuint)i);
+                var r2 = Vector512.LoadUnsafe(ref c1, (nuint)i);
+                var t0 = Vector512.LoadUnsafe(ref c0, (nuint)i) ^ r3;
+                t0.StoreUnsafe(ref c0, (nuint)i);
+                (r2 ^ r3).StoreUnsafe(ref c1, (nuint)i);
+                (Vector512.LoadUnsafe(ref d, (nuint)i) ^ t0 ^ r2 ^ Vector512.LoadUnsafe(ref c, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
+            }
+        }
+        for (; i < column0.Length; i++)
+        {
+            ulong r2 = column1[i], t0 = column0[i] ^ stream[i];
+            column0[i] = t0;
+            column1[i] = r2 ^ stream[i];
+            correction[i] ^= t0 ^ r2 ^ choices[i];
+        }
     }
 
     public void Dispose()

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 using Mpc.Core;
 
@@ -138,23 +139,43 @@ public sealed class SoftSpokenSender : IDisposable
             int d = BlockOf(_delta, b);
             var column0 = q.AsSpan(2 * b * words, words);
             var column1 = q.AsSpan((2 * b + 1) * words, words);
-            column0.Clear();
-            column1.Clear();
-            for (int x = 0; x < 4; x++)
-            {
-                if (x == d) continue;
-                var stream = r.AsSpan(0, words);
-                _prgs[4 * b + x]!.Fill(tag, stream);
-                int differs = x ^ d;
-                if ((differs & 1) != 0) BitSlicing.Xor(column0, stream, column0);
-                if ((differs & 2) != 0) BitSlicing.Xor(column1, stream, column1);
-            }
-            var correction = corrections.Slice(b * words, words);
-            if ((d & 1) != 0) BitSlicing.Xor(column0, correction, column0);
-            if ((d & 2) != 0) BitSlicing.Xor(column1, correction, column1);
+            var stream = r.AsSpan(0, words);
+            // The seeds x = d ^ 1, d ^ 2 and d ^ 3 (x ^ d has bit i set where x counts in column i): the first two straight
+            // into their columns, the third folded into both with d_b where Delta's bits ask for it, in one pass.
+            _prgs[4 * b + (d ^ 1)]!.Fill(tag, column0);
+            _prgs[4 * b + (d ^ 2)]!.Fill(tag, column1);
+            _prgs[4 * b + (d ^ 3)]!.Fill(tag, stream);
+            FoldSenderBlock(column0, column1, stream, corrections.Slice(b * words, words), (d & 1) != 0 ? ~0UL : 0, (d & 2) != 0 ? ~0UL : 0);
         }
         OtBuffers.Return(r);
         return q;
+    }
+
+    // c0 ^= s ^ (d_b AND mask0), c1 ^= s ^ (d_b AND mask1), masks all ones where Delta's bit of that column is set (lengths equal).
+    private static void FoldSenderBlock(Span<ulong> column0, Span<ulong> column1, ReadOnlySpan<ulong> stream, ReadOnlySpan<ulong> correction, ulong mask0, ulong mask1)
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            ref ulong c0 = ref MemoryMarshal.GetReference(column0);
+            ref ulong c1 = ref MemoryMarshal.GetReference(column1);
+            ref ulong s = ref MemoryMarshal.GetReference(stream);
+            ref ulong d = ref MemoryMarshal.GetReference(correction);
+            var m0 = Vector512.Create(mask0);
+            var m1 = Vector512.Create(mask1);
+            for (; i + 8 <= column0.Length; i += 8)
+            {
+                var r = Vector512.LoadUnsafe(ref s, (nuint)i);
+                var u = Vector512.LoadUnsafe(ref d, (nuint)i);
+                (Vector512.LoadUnsafe(ref c0, (nuint)i) ^ r ^ (u & m0)).StoreUnsafe(ref c0, (nuint)i);
+                (Vector512.LoadUnsafe(ref c1, (nuint)i) ^ r ^ (u & m1)).StoreUnsafe(ref c1, (nuint)i);
+            }
+        }
+        for (; i < column0.Length; i++)
+        {
+            column0[i] ^= stream[i] ^ (correction[i] & mask0);
+            column1[i] ^= stream[i] ^ (correction[i] & mask1);
+        }
     }
 
     public void Dispose()
