@@ -18,25 +18,40 @@ public static class BitTranspose
     public static void ColumnsToRows(ReadOnlySpan<ulong> columns, int words, Span<ulong> rows)
     {
         if (columns.Length != 128 * words || rows.Length != 128 * words) throw new ArgumentException("Bit matrix sizes do not match 128 columns.");
-        Rows(columns, words, 0, words, rows);
+        Rows(columns, words, words, 0, words, rows);
+    }
+
+    /// <summary><see cref="ColumnsToRows(ReadOnlySpan{ulong}, int, Span{ulong})"/> for columns <see cref="ColumnStride"/> apart.</summary>
+    public static void StridedColumnsToRows(ReadOnlySpan<ulong> columns, int words, Span<ulong> rows)
+    {
+        if (columns.Length != 128 * ColumnStride(words) || rows.Length != 128 * words) throw new ArgumentException("Bit matrix sizes do not match 128 columns.");
+        Rows(columns, ColumnStride(words), words, 0, words, rows);
     }
 
     /// <summary>
-    /// The first m rows hashed on the way out: outputs[o] receives H(row_j XOR offsets[o]) for j &lt; m (2m ulongs each). A tile
+    /// The distance in ulongs between columns of <paramref name="words"/> words in the extensions' column arrays: one cache line
+    /// more than the column, so the 128 columns a transpose reads at once do not all fall into the same cache sets (with
+    /// batches of 2^k OTs the columns would lie a power of two apart).
+    /// </summary>
+    public static int ColumnStride(int words) => checked(words + 8);
+
+    /// <summary>
+    /// The first m rows of columns <see cref="ColumnStride"/> apart, hashed on the way out: outputs[o] receives H(row_j XOR offsets[o]) for j &lt; m (2m ulongs each). A tile
     /// of rows at a time is transposed into cache and hashed there, so the rows never make a trip through memory.
     /// </summary>
     public static void ColumnsToHashedRows(ReadOnlySpan<ulong> columns, int words, int m, CorrelationRobustHash hash, ReadOnlySpan<ulong> offset0, Span<ulong> output0,
         ReadOnlySpan<ulong> offset1, Span<ulong> output1)
     {
         ArgumentNullException.ThrowIfNull(hash);
-        if (columns.Length != 128 * words || m < 0 || m > 64 * words) throw new ArgumentException("Bit matrix sizes do not match 128 columns.");
+        int stride = ColumnStride(words);
+        if (columns.Length != 128 * stride || m < 0 || m > 64 * words) throw new ArgumentException("Bit matrix sizes do not match 128 columns.");
         bool second = !output1.IsEmpty;
         if (output0.Length < 2 * m || (second && output1.Length < 2 * m)) throw new ArgumentException("Hash outputs are shorter than the rows.");
         var tile = Tile ??= new ulong[TileWords * 128];
         for (int w = 0; w * 64 < m; w += TileWords)
         {
             int end = Math.Min(words, w + TileWords), first = w * 64, count = Math.Min(m, end * 64) - first;
-            Rows(columns, words, w, end, tile);
+            Rows(columns, stride, words, w, end, tile);
             hash.Hash(tile.AsSpan(0, 2 * count), offset0, output0.Slice(2 * first, 2 * count));
             if (second) hash.Hash(tile.AsSpan(0, 2 * count), offset1, output1.Slice(2 * first, 2 * count));
         }
@@ -48,24 +63,25 @@ public static class BitTranspose
     [ThreadStatic]
     private static ulong[]? Tile;
 
-    // Rows of words [from, to) into rows, starting at row 0.
-    private static void Rows(ReadOnlySpan<ulong> columns, int words, int from, int to, Span<ulong> rows)
+    // Rows of words [from, to) into rows, starting at row 0; column i starts at i * stride.
+    private static void Rows(ReadOnlySpan<ulong> columns, int stride, int words, int from, int to, Span<ulong> rows)
     {
+        if (stride < words || columns.Length < 127 * stride + words) throw new ArgumentException("Bit matrix sizes do not match 128 columns.");
         int w = from;
         if (Avx512F.IsSupported && Vector512.IsHardwareAccelerated)
         {
-            for (; w + 8 <= to; w += 8) EightWords(columns, words, rows, w, from);
+            for (; w + 8 <= to; w += 8) EightWords(columns, stride, rows, w, from);
         }
         if (Avx2.IsSupported)
         {
-            for (; w + 4 <= to; w += 4) FourWords(columns, words, rows, w, from);
+            for (; w + 4 <= to; w += 4) FourWords(columns, stride, rows, w, from);
         }
         Span<ulong> block = stackalloc ulong[64];
         for (; w < to; w++)
         {
             for (int half = 0; half < 2; half++)
             {
-                for (int i = 0; i < 64; i++) block[i] = columns[(half * 64 + i) * words + w];
+                for (int i = 0; i < 64; i++) block[i] = columns[(half * 64 + i) * stride + w];
                 Transpose64(block);
                 int row = (w - from) * 64;
                 for (int j = 0; j < 64; j++) rows[(row + j) * 2 + half] = block[j];
@@ -75,15 +91,15 @@ public static class BitTranspose
 
     // Words w..w+7 of every column: lane q of low[i] (high[i]) is word w + q of column i (64 + i), each load contiguous;
     // the lanes transpose independently, and an unpack pairs each row's two halves into one 128-bit store.
-    private static void EightWords(ReadOnlySpan<ulong> columns, int words, Span<ulong> rows, int w, int from)
+    private static void EightWords(ReadOnlySpan<ulong> columns, int stride, Span<ulong> rows, int w, int from)
     {
         Span<Vector512<ulong>> low = stackalloc Vector512<ulong>[64];
         Span<Vector512<ulong>> high = stackalloc Vector512<ulong>[64];
         ref ulong source = ref MemoryMarshal.GetReference(columns);
         for (int i = 0; i < 64; i++)
         {
-            low[i] = Vector512.LoadUnsafe(ref source, (nuint)(i * words + w));
-            high[i] = Vector512.LoadUnsafe(ref source, (nuint)((64 + i) * words + w));
+            low[i] = Vector512.LoadUnsafe(ref source, (nuint)(i * stride + w));
+            high[i] = Vector512.LoadUnsafe(ref source, (nuint)((64 + i) * stride + w));
         }
         Transpose(low);
         Transpose(high);
@@ -99,15 +115,15 @@ public static class BitTranspose
     }
 
     // The same with four words per vector.
-    private static void FourWords(ReadOnlySpan<ulong> columns, int words, Span<ulong> rows, int w, int from)
+    private static void FourWords(ReadOnlySpan<ulong> columns, int stride, Span<ulong> rows, int w, int from)
     {
         Span<Vector256<ulong>> low = stackalloc Vector256<ulong>[64];
         Span<Vector256<ulong>> high = stackalloc Vector256<ulong>[64];
         ref ulong source = ref MemoryMarshal.GetReference(columns);
         for (int i = 0; i < 64; i++)
         {
-            low[i] = Vector256.LoadUnsafe(ref source, (nuint)(i * words + w));
-            high[i] = Vector256.LoadUnsafe(ref source, (nuint)((64 + i) * words + w));
+            low[i] = Vector256.LoadUnsafe(ref source, (nuint)(i * stride + w));
+            high[i] = Vector256.LoadUnsafe(ref source, (nuint)((64 + i) * stride + w));
         }
         Transpose(low);
         Transpose(high);

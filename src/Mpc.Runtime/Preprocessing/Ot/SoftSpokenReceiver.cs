@@ -80,13 +80,13 @@ public sealed class SoftSpokenReceiver : IDisposable
         var t = await ExtendColumnsAsync(channel, peer, tag, choices, cancellationToken).ConfigureAwait(false);
         int words = choices.Length;
         var rows = OtBuffers.Rent(2 * 64 * words);
-        BitTranspose.ColumnsToRows(t.AsSpan(0, 128 * words), words, rows.AsSpan(0, 128 * words));
+        BitTranspose.StridedColumnsToRows(t.AsSpan(0, 128 * BitTranspose.ColumnStride(words)), words, rows.AsSpan(0, 128 * words));
         OtBuffers.Return(t);
         return rows;
     }
 
     /// <summary>
-    /// <see cref="ExtendAsync"/> before the transpose: the 128 columns t_i of choices.Length ulongs each in a pooled array, for
+    /// <see cref="ExtendAsync"/> before the transpose: the 128 columns t_i of choices.Length ulongs each, <see cref="BitTranspose.ColumnStride"/> apart, in a pooled array, for
     /// <see cref="BitTranspose.ColumnsToHashedRows"/>; return it to <see cref="OtBuffers"/>.
     /// </summary>
     public async Task<ulong[]> ExtendColumnsAsync(IPartyChannel channel, int peer, long tag, ulong[] choices, CancellationToken cancellationToken)
@@ -95,15 +95,16 @@ public sealed class SoftSpokenReceiver : IDisposable
         ArgumentNullException.ThrowIfNull(choices);
         int words = choices.Length;
         if (words == 0 || (words & 1) != 0) throw new ArgumentException("OT extension runs in multiples of 128.", nameof(choices));
-        var t = OtBuffers.Rent(128 * words);
+        int stride = BitTranspose.ColumnStride(words);
+        var t = OtBuffers.Rent(128 * stride);
         var r = OtBuffers.Rent(words);
         int bytes = Blocks * words * 8;
         var message = OtBuffers.RentBytes(bytes);
         var corrections = MemoryMarshal.Cast<byte, ulong>(message.AsSpan(0, bytes));
         for (int b = 0; b < Blocks; b++)
         {
-            var column0 = t.AsSpan(2 * b * words, words);
-            var column1 = t.AsSpan((2 * b + 1) * words, words);
+            var column0 = t.AsSpan(2 * b * stride, words);
+            var column1 = t.AsSpan((2 * b + 1) * stride, words);
             var correction = corrections.Slice(b * words, words);
             var stream = r.AsSpan(0, words);
             // r_0, r_1, r_2 go straight into d_b and the columns; r_3 is folded into all three in one pass.

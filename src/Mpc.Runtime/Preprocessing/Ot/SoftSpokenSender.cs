@@ -114,13 +114,14 @@ public sealed class SoftSpokenSender : IDisposable
     {
         var q = await ExtendColumnsAsync(channel, peer, tag, m, cancellationToken).ConfigureAwait(false);
         var rows = OtBuffers.Rent(2 * m);
-        BitTranspose.ColumnsToRows(q.AsSpan(0, 2 * m), m / 64, rows.AsSpan(0, 2 * m));
+        BitTranspose.StridedColumnsToRows(q.AsSpan(0, 128 * BitTranspose.ColumnStride(m / 64)), m / 64, rows.AsSpan(0, 2 * m));
         OtBuffers.Return(q);
         return rows;
     }
 
     /// <summary>
-    /// <see cref="ExtendAsync"/> before the transpose: the 128 columns of m / 64 ulongs each (column i at [i * m / 64]) in a pooled
+    /// <see cref="ExtendAsync"/> before the transpose: the 128 columns of m / 64 ulongs each (column i at [i * stride], stride
+    /// <see cref="BitTranspose.ColumnStride"/>(m / 64)) in a pooled
     /// array of at least 2m ulongs, for <see cref="BitTranspose.ColumnsToHashedRows"/>; return it to <see cref="OtBuffers"/>.
     /// </summary>
     public async Task<ulong[]> ExtendColumnsAsync(IPartyChannel channel, int peer, long tag, int m, CancellationToken cancellationToken)
@@ -132,13 +133,14 @@ public sealed class SoftSpokenSender : IDisposable
         if (payload.Length != expected) throw new ProtocolAbortedException(ErrorMessages.PayloadSize(peer, tag, expected, payload.Length), _peerName);
         int words = m / 64;
         var corrections = MemoryMarshal.Cast<byte, ulong>(payload.AsSpan());
-        var q = OtBuffers.Rent(128 * words);
+        int stride = BitTranspose.ColumnStride(words);
+        var q = OtBuffers.Rent(128 * stride);
         var r = OtBuffers.Rent(words);
         for (int b = 0; b < Blocks; b++)
         {
             int d = BlockOf(_delta, b);
-            var column0 = q.AsSpan(2 * b * words, words);
-            var column1 = q.AsSpan((2 * b + 1) * words, words);
+            var column0 = q.AsSpan(2 * b * stride, words);
+            var column1 = q.AsSpan((2 * b + 1) * stride, words);
             var stream = r.AsSpan(0, words);
             // The seeds x = d ^ 1, d ^ 2 and d ^ 3 (x ^ d has bit i set where x counts in column i): the first two straight
             // into their columns, the third folded into both with d_b where Delta's bits ask for it, in one pass.
