@@ -173,7 +173,7 @@ public class LogisticRegressionTests
         var options = new PrivateLogisticRegressionOptions(true, lambda, lower, upper, Steps: 3, LearningRate: 20, ClipNorm: 1, Epsilon: 1, Delta: 1e-5, HonestParties: 1);
         // The noise is fresh every run (the parties' CSPRNGs), so the claim is about the typical fit: the median of seven.
         // Measured: 95 of 100 and 188 of 200 fits (two runs) are within 0.03 of the non-private accuracy, so the median of
-        // seven misses about one time in three thousand.
+        // seven misses about one time in 2,500 (at 6% per fit).
         var accuracies = new List<double>();
         for (int run = 0; run < 7; run++)
         {
