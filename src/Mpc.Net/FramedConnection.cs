@@ -61,7 +61,10 @@ public sealed class FramedConnection : IAsyncDisposable
     }
 
     /// <summary>The next frame, or null when the peer closed the connection cleanly between frames.</summary>
-    public async ValueTask<Frame?> ReadAsync(CancellationToken cancellationToken)
+    public ValueTask<Frame?> ReadAsync(CancellationToken cancellationToken) => ReadAsync(null, cancellationToken);
+
+    /// <summary>As <see cref="ReadAsync(CancellationToken)"/>, the payload read into an array from <paramref name="pool"/> when it has one of that size.</summary>
+    public async ValueTask<Frame?> ReadAsync(ReceiveBufferPool? pool, CancellationToken cancellationToken)
     {
         // Header first, checked before anything else is read; then the payload straight from the stream into its own array
         // (no pipe in between: frames of megabytes would otherwise be copied twice more after decryption).
@@ -74,7 +77,7 @@ public sealed class FramedConnection : IAsyncDisposable
         if (kind is not (FrameKind.Control or FrameKind.Data)) throw new FrameFormatException($"{PeerName} sent a frame of unknown kind {_header[28]}.");
         var session = new Guid(_header.AsSpan(4, 16));
         long tag = BinaryPrimitives.ReadInt64LittleEndian(_header.AsSpan(20, 8));
-        var payload = GC.AllocateUninitializedArray<byte>((int)length);
+        var payload = pool?.Rent((int)length) ?? GC.AllocateUninitializedArray<byte>((int)length);
         got = await FillAsync(payload, cancellationToken).ConfigureAwait(false);
         if (got < payload.Length) throw MidFrame(Frame.HeaderSize + got);
         BytesReceived += Frame.HeaderSize + length;

@@ -24,6 +24,8 @@ public sealed class TlsPartyChannel : IPartyChannel, IAsyncDisposable
     private readonly ProtocolAbortedException?[] _closed;
 
     private readonly IFrameObserver? _observer;
+    // Payloads the protocol hands back (Release) are read into again; 64 MB holds the OT batches in flight with 4 peers.
+    private readonly ReceiveBufferPool _buffers = new(64 << 20);
 
     public TlsPartyChannel(Guid sessionId, int partyIndex, IReadOnlyList<string> partyNames, FramedConnection?[] connections, TimeSpan receiveTimeout, IFrameObserver? observer = null)
     {
@@ -88,6 +90,8 @@ public sealed class TlsPartyChannel : IPartyChannel, IAsyncDisposable
         }
     }
 
+    public void Release(byte[] payload) => _buffers.Return(payload);
+
     /// <summary>Tells every peer that this party aborts, best effort, so they name the real cause.</summary>
     public async Task NotifyAbortAsync(string reason, string? failedParty)
     {
@@ -117,7 +121,7 @@ public sealed class TlsPartyChannel : IPartyChannel, IAsyncDisposable
         {
             while (!_stop.IsCancellationRequested)
             {
-                var frame = await connection.ReadAsync(_stop.Token).ConfigureAwait(false);
+                var frame = await connection.ReadAsync(_buffers, _stop.Token).ConfigureAwait(false);
                 if (frame is null)
                 {
                     ClosePeer(peer, new ProtocolAbortedException(ErrorMessages.PartyFailed(name, "it closed the connection."), name));

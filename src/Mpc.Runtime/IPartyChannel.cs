@@ -20,4 +20,13 @@ public interface IPartyChannel
 
     /// <summary>Receives the payload a peer sent with this tag; aborts with <see cref="ProtocolAbortedException"/> when the peer fails or times out.</summary>
     ValueTask<byte[]> ReceiveAsync(int peer, long tag, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Hands back a received payload this party will not read again, so the channel may fill the array with a later
+    /// message of the same size (multi-megabyte OT messages recur batch after batch). Only for arrays nothing else
+    /// references any more; a channel without a pool ignores it.
+    /// </summary>
+    void Release(byte[] payload)
+    {
+    }
 }

@@ -52,6 +52,33 @@ public class FramedConnectionTests
     }
 
     [Fact]
+    public async Task AFrameIsReadWhollyIntoAnArrayHandedBackForItsSize()
+    {
+        var (a, b) = await PipePairAsync();
+        await using var sender = new FramedConnection(a, "a");
+        await using var receiver = new FramedConnection(b, "b");
+        var pool = new ReceiveBufferPool(1 << 22);
+        var session = Guid.NewGuid();
+        var random = new Random(11);
+        var payloads = new[] { 100_000, 100_000, 100_001 }.Select(n => { var p = new byte[n]; random.NextBytes(p); return p; }).ToArray();
+        var sending = Task.Run(async () =>
+        {
+            for (int i = 0; i < payloads.Length; i++) await sender.SendAsync(session, i, FrameKind.Data, payloads[i], default);
+        });
+        var first = await receiver.ReadAsync(pool, default);
+        Assert.Equal(payloads[0], first!.Payload);
+        pool.Return(first.Payload);
+        // The next frame of that size lands in the same array, every byte of it overwritten; another size gets its own.
+        var second = await receiver.ReadAsync(pool, default);
+        Assert.Same(first.Payload, second!.Payload);
+        Assert.Equal(payloads[1], second.Payload);
+        var third = await receiver.ReadAsync(pool, default);
+        Assert.NotSame(first.Payload, third!.Payload);
+        Assert.Equal(payloads[2], third.Payload);
+        await sending;
+    }
+
+    [Fact]
     public async Task ALargeFrameCutShortIsRejectedWithWhatArrived()
     {
         var (a, b) = await PipePairAsync();

@@ -200,6 +200,8 @@ public sealed partial class OtPreprocessing<T> : IPreprocessing<T>, IPrivateProd
         }
 
         public ValueTask<byte[]> ReceiveAsync(int peer, long tag, CancellationToken cancellationToken) => inner.ReceiveAsync(peer, tag, cancellationToken);
+
+        public void Release(byte[] payload) => inner.Release(payload);
     }
 
     private sealed record DaBitBatch(T[] Arithmetic, ulong[] Bits);

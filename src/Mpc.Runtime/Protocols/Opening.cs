@@ -48,7 +48,9 @@ public static class Opening
         for (int peer = 0; peer < runtime.PartyCount; peer++)
         {
             if (peer == recipient) continue;
-            RingCodec.AddInto<T>(await runtime.ReceiveAsync(peer, tag).ConfigureAwait(false), sum);
+            var received = await runtime.ReceiveAsync(peer, tag).ConfigureAwait(false);
+            RingCodec.AddInto<T>(received, sum);
+            runtime.Channel.Release(received);
         }
         return sum;
     }
@@ -81,7 +83,9 @@ public static class Opening
         for (int peer = 0; peer < runtime.PartyCount; peer++)
         {
             if (peer == runtime.PartyIndex) continue;
-            RingCodec.AddInto<T>(await runtime.ReceiveAsync(peer, tag).ConfigureAwait(false), sum);
+            var received = await runtime.ReceiveAsync(peer, tag).ConfigureAwait(false);
+            RingCodec.AddInto<T>(received, sum);
+            runtime.Channel.Release(received);
         }
         await send.ConfigureAwait(false);
         return sum;
@@ -97,7 +101,9 @@ public static class Opening
         for (int peer = 0; peer < runtime.PartyCount; peer++)
         {
             if (peer == runtime.PartyIndex) continue;
-            RingCodec.XorInto(await runtime.ReceiveAsync(peer, tag).ConfigureAwait(false), sum);
+            var received = await runtime.ReceiveAsync(peer, tag).ConfigureAwait(false);
+            RingCodec.XorInto(received, sum);
+            runtime.Channel.Release(received);
         }
         await send.ConfigureAwait(false);
         return sum;

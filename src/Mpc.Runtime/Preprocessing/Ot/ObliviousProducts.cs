@@ -62,6 +62,7 @@ public static class ObliviousProducts
         // Reads take a whole T at each offset, so the buffer carries slack past the last field.
         var corrections = OtBuffers.RentBytes(payload.Length + 16);
         payload.CopyTo(corrections, 0);
+        session.Channel.Release(payload);
         var result = new T[checked(entries * length)];
         if (length == 1) CombineScalars(hashes, 128 / RingArithmetic<T>.Bits, corrections, choices, result, entries, bits, w);
         else Combine(session.Hash, hashes, corrections, choices, result, entries, bits, length, w);
@@ -112,6 +113,7 @@ public static class ObliviousProducts
         var result = LowBits(h.AsSpan(0, 2 * m));
         OtBuffers.Return(h);
         for (int w = 0; w < result.Length; w++) result[w] ^= d[w] & choices[w];
+        session.Channel.Release(payload);
         return result;
     }
 

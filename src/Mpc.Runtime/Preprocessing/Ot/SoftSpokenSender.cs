@@ -150,6 +150,7 @@ public sealed class SoftSpokenSender : IDisposable
             FoldSenderBlock(column0, column1, stream, corrections.Slice(b * words, words), (d & 1) != 0 ? ~0UL : 0, (d & 2) != 0 ? ~0UL : 0);
         }
         OtBuffers.Return(r);
+        channel.Release(payload);
         return q;
     }
 
