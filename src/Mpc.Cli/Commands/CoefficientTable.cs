@@ -13,7 +13,7 @@ internal static class CoefficientTable
     /// <summary>Writes the table when the result has a labelled <c>coefficients</c> output; the names of the outputs it covered.</summary>
     public static IReadOnlyList<string> TryWrite(SessionResult result, TextWriter output)
     {
-        if (!result.Outputs.TryGetValue("coefficients", out var coefficients) || coefficients.Labels is not { } labels || labels.Count != coefficients.Values.Length)
+        if (!result.Outputs.TryGetValue("coefficients", out var coefficients) || coefficients.Labels is not { } labels || labels.Count == 0 || labels.Count != coefficients.Values.Length)
             return [];
         var errors = result.Outputs.TryGetValue("standard_errors", out var se) && se.Values.Length == coefficients.Values.Length ? se.Values : null;
         int width = Math.Max(12, labels.Max(l => l.Length) + 2);
