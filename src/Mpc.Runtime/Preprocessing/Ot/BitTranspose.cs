@@ -42,23 +42,53 @@ public static class BitTranspose
     public static void ColumnsToHashedRows(ReadOnlySpan<ulong> columns, int words, int m, CorrelationRobustHash hash, ReadOnlySpan<ulong> offset0, Span<ulong> output0,
         ReadOnlySpan<ulong> offset1, Span<ulong> output1)
     {
+        bool second = !output1.IsEmpty;
+        if (m < 0 || output0.Length < 2 * m || (second && output1.Length < 2 * m)) throw new ArgumentException("Hash outputs are shorter than the rows.");
+        var outputs = new WholeOutputs(output0, output1);
+        HashRows(columns, words, m, hash, offset0, second ? offset1 : default, ref outputs);
+    }
+
+    /// <summary>
+    /// The first m rows of columns <see cref="ColumnStride"/> apart, hashed a tile at a time: H(row_j XOR offset0) (and
+    /// H(row_j XOR offset1) when that offset is given) into the consumer's outputs, which then consumes them.
+    /// </summary>
+    internal static void HashRows<TConsumer>(ReadOnlySpan<ulong> columns, int words, int m, CorrelationRobustHash hash, ReadOnlySpan<ulong> offset0, ReadOnlySpan<ulong> offset1,
+        ref TConsumer consumer)
+        where TConsumer : IHashedRowsConsumer, allows ref struct
+    {
         ArgumentNullException.ThrowIfNull(hash);
         int stride = ColumnStride(words);
         if (columns.Length != 128 * stride || m < 0 || m > 64 * words) throw new ArgumentException("Bit matrix sizes do not match 128 columns.");
-        bool second = !output1.IsEmpty;
-        if (output0.Length < 2 * m || (second && output1.Length < 2 * m)) throw new ArgumentException("Hash outputs are shorter than the rows.");
+        bool second = !offset1.IsEmpty;
         var tile = Tile ??= new ulong[TileWords * 128];
         for (int w = 0; w * 64 < m; w += TileWords)
         {
             int end = Math.Min(words, w + TileWords), first = w * 64, count = Math.Min(m, end * 64) - first;
             Rows(columns, stride, words, w, end, tile);
-            hash.Hash(tile.AsSpan(0, 2 * count), offset0, output0.Slice(2 * first, 2 * count));
-            if (second) hash.Hash(tile.AsSpan(0, 2 * count), offset1, output1.Slice(2 * first, 2 * count));
+            hash.Hash(tile.AsSpan(0, 2 * count), offset0, consumer.Output(0, first, count));
+            if (second) hash.Hash(tile.AsSpan(0, 2 * count), offset1, consumer.Output(1, first, count));
+            consumer.Consume(first, count);
+        }
+    }
+
+    // ColumnsToHashedRows' consumer: the hashes go straight to their place in the caller's outputs.
+    private readonly ref struct WholeOutputs(Span<ulong> output0, Span<ulong> output1) : IHashedRowsConsumer
+    {
+        private readonly Span<ulong> _output0 = output0;
+        private readonly Span<ulong> _output1 = output1;
+
+        public Span<ulong> Output(int which, int first, int count) => (which == 0 ? _output0 : _output1).Slice(2 * first, 2 * count);
+
+        public void Consume(int first, int count)
+        {
         }
     }
 
     // Words per tile of ColumnsToHashedRows: 2048 rows, 32 KB.
     private const int TileWords = 32;
+
+    /// <summary>The most rows <see cref="HashRows{TConsumer}"/> hands a consumer at once.</summary>
+    internal const int TileRows = TileWords * 64;
 
     [ThreadStatic]
     private static ulong[]? Tile;
@@ -89,6 +119,10 @@ public static class BitTranspose
         }
     }
 
+    // Words ahead that EightWords asks the cache for: 128 column streams are more than the hardware prefetcher follows, and
+    // cold columns transposed at 5.2 GB/s without the hint, 7.0 GB/s with it (8 GB/s from cache).
+    private const int Ahead = 16;
+
     // Words w..w+7 of every column: lane q of low[i] (high[i]) is word w + q of column i (64 + i), each load contiguous;
     // the lanes transpose independently, and an unpack pairs each row's two halves into one 128-bit store.
     private static void EightWords(ReadOnlySpan<ulong> columns, int stride, Span<ulong> rows, int w, int from)
@@ -100,6 +134,14 @@ public static class BitTranspose
         {
             low[i] = Vector512.LoadUnsafe(ref source, (nuint)(i * stride + w));
             high[i] = Vector512.LoadUnsafe(ref source, (nuint)((64 + i) * stride + w));
+        }
+        // Prefetching never faults, but the address must stay inside the array: the last column has no stride's slack.
+        if (Sse.IsSupported && 127 * stride + w + Ahead < columns.Length)
+        {
+            unsafe
+            {
+                for (int i = 0; i < 128; i++) Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref source, i * stride + w + Ahead)));
+            }
         }
         Transpose(low);
         Transpose(high);

@@ -19,7 +19,7 @@ namespace Mpc.Runtime.Preprocessing.Ot;
 /// 2^(w-l), little-endian in ceil((w-l)/8) bytes (w = k unless fewer output bits are asked); the bit
 /// variant sends one packed bit per OT.
 /// </remarks>
-public static class ObliviousProducts
+public static partial class ObliviousProducts
 {
     private static readonly ulong[] NoOffset = new ulong[2];
 
@@ -55,6 +55,7 @@ public static class ObliviousProducts
         int w = outputBits;
         int m = checked(entries * bits);
         if (choices.Length * 64 != PaddedCount(m)) throw new ArgumentException("Choice bits must be padded to a multiple of 128.", nameof(choices));
+        if (length == 1) return await ReceiveScalarsAsync<T>(session, peer, tag, choices, entries, bits, w, cancellationToken).ConfigureAwait(false);
         var hashes = await ReceiveHashesAsync(session, peer, tag, choices, m, cancellationToken).ConfigureAwait(false);
         var payload = await session.Channel.ReceiveAsync(peer, tag + 1, cancellationToken).ConfigureAwait(false);
         int expected = CorrectionBytes(w, entries, bits, length);
@@ -64,8 +65,7 @@ public static class ObliviousProducts
         payload.CopyTo(corrections, 0);
         session.Channel.Release(payload);
         var result = new T[checked(entries * length)];
-        if (length == 1) CombineScalars(hashes, 128 / RingArithmetic<T>.Bits, corrections, choices, result, entries, bits, w);
-        else Combine(session.Hash, hashes, corrections, choices, result, entries, bits, length, w);
+        Combine(session.Hash, hashes, corrections, choices, result, entries, bits, length, w);
         OtBuffers.Return(hashes);
         OtBuffers.ReturnBytes(corrections);
         return result;
@@ -86,13 +86,13 @@ public static class ObliviousProducts
         int w = outputBits;
         int m = checked(entries * bits);
         if (x.Length != checked(entries * length)) throw new ArgumentException("Correlation vector has the wrong length.", nameof(x));
+        if (length == 1) return await SendScalarsAsync(session, peer, tag, x, entries, bits, w, cancellationToken).ConfigureAwait(false);
         var (h0, h1) = await SendHashesAsync(session, peer, tag, PaddedCount(m), m, cancellationToken).ConfigureAwait(false);
         int bytes = CorrectionBytes(w, entries, bits, length);
         // Writes take a whole T at each offset, so the buffer carries slack past the last field.
         var message = OtBuffers.RentBytes(bytes + 16);
         var result = new T[x.Length];
-        if (length == 1) CorrectScalars(h0, h1, 128 / RingArithmetic<T>.Bits, x, message, result, entries, bits, w);
-        else Correct(session.Hash, h0, h1, x, message, result, entries, bits, length, w);
+        Correct(session.Hash, h0, h1, x, message, result, entries, bits, length, w);
         OtBuffers.Return(h0);
         OtBuffers.Return(h1);
         await session.Channel.SendAsync(peer, tag + 1, message.AsMemory(0, bytes), cancellationToken).ConfigureAwait(false);
@@ -289,59 +289,5 @@ public static class ObliviousProducts
         }
         OtBuffers.Return(stretched0);
         OtBuffers.Return(stretched1);
-    }
-
-    // The hot path (one ring element per OT), with bounds checks hoisted: the sizes were checked by the callers.
-    private static void CombineScalars<T>(ulong[] hashBlocks, int stride, byte[] corrections, ulong[] choices, T[] result, int entries, int bits, int outputBits)
-        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
-    {
-        int w = outputBits;
-        ref T h = ref Unsafe.As<ulong, T>(ref MemoryMarshal.GetArrayDataReference(hashBlocks));
-        ref byte buffer = ref MemoryMarshal.GetArrayDataReference(corrections);
-        ref ulong choice = ref MemoryMarshal.GetArrayDataReference(choices);
-        int position = 0;
-        unchecked
-        {
-            for (int e = 0; e < entries; e++)
-            {
-                T sum = T.Zero;
-                for (int l = 0; l < bits; l++)
-                {
-                    int j = e * bits + l;
-                    T mask = T.Zero - T.CreateTruncating((Unsafe.Add(ref choice, j >> 6) >> (j & 63)) & 1UL);
-                    T d = Unsafe.ReadUnaligned<T>(ref Unsafe.Add(ref buffer, position));
-                    position += (w - l + 7) >> 3;
-                    sum += (Unsafe.Add(ref h, j * stride) + (d & mask)) << l;
-                }
-                result[e] += sum;
-            }
-        }
-    }
-
-    private static void CorrectScalars<T>(ulong[] h0Blocks, ulong[] h1Blocks, int stride, T[] x, byte[] message, T[] result, int entries, int bits, int outputBits)
-        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
-    {
-        int w = outputBits;
-        ref T h0 = ref Unsafe.As<ulong, T>(ref MemoryMarshal.GetArrayDataReference(h0Blocks));
-        ref T h1 = ref Unsafe.As<ulong, T>(ref MemoryMarshal.GetArrayDataReference(h1Blocks));
-        ref byte buffer = ref MemoryMarshal.GetArrayDataReference(message);
-        int position = 0;
-        unchecked
-        {
-            for (int e = 0; e < entries; e++)
-            {
-                T xe = x[e];
-                T sum = T.Zero;
-                for (int l = 0; l < bits; l++)
-                {
-                    int j = (e * bits + l) * stride;
-                    T m0 = Unsafe.Add(ref h0, j);
-                    Unsafe.WriteUnaligned(ref Unsafe.Add(ref buffer, position), m0 - Unsafe.Add(ref h1, j) + xe);
-                    position += (w - l + 7) >> 3;
-                    sum += m0 << l;
-                }
-                result[e] -= sum;
-            }
-        }
     }
 }
