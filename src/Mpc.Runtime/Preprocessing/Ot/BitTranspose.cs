@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -130,10 +131,13 @@ public static class BitTranspose
         Span<Vector512<ulong>> low = stackalloc Vector512<ulong>[64];
         Span<Vector512<ulong>> high = stackalloc Vector512<ulong>[64];
         ref ulong source = ref MemoryMarshal.GetReference(columns);
-        for (int i = 0; i < 64; i++)
+        ref ulong lows = ref Unsafe.As<Vector512<ulong>, ulong>(ref MemoryMarshal.GetReference(low));
+        ref ulong highs = ref Unsafe.As<Vector512<ulong>, ulong>(ref MemoryMarshal.GetReference(high));
+        // Levels 32, 16 and 8 pair vectors 32, 16 and 8 apart: groups k, k + 8, ..., k + 56, loaded straight from the columns.
+        for (int k = 0; k < 8; k++)
         {
-            low[i] = Vector512.LoadUnsafe(ref source, (nuint)(i * stride + w));
-            high[i] = Vector512.LoadUnsafe(ref source, (nuint)((64 + i) * stride + w));
+            ThreeLevels(ref Unsafe.Add(ref source, k * stride + w), 8 * stride, ref Unsafe.Add(ref lows, 8 * k), 64, 32, 16, 8);
+            ThreeLevels(ref Unsafe.Add(ref source, (64 + k) * stride + w), 8 * stride, ref Unsafe.Add(ref highs, 8 * k), 64, 32, 16, 8);
         }
         // Prefetching never faults, but the address must stay inside the array: the last column has no stride's slack.
         if (Sse.IsSupported && 127 * stride + w + Ahead < columns.Length)
@@ -143,16 +147,22 @@ public static class BitTranspose
                 for (int i = 0; i < 128; i++) Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref source, i * stride + w + Ahead)));
             }
         }
-        Transpose(low);
-        Transpose(high);
+        // Levels 4, 2 and 1 on groups of eight neighbours, each row's two halves then paired into the output.
         ref ulong target = ref MemoryMarshal.GetReference(rows);
-        for (int j = 0; j < 64; j++)
+        for (int k = 0; k < 64; k += 8)
         {
-            // Per 128-bit lane t: even holds the rows of word w + 2t, odd those of word w + 2t + 1.
-            var even = Avx512F.UnpackLow(low[j], high[j]);
-            var odd = Avx512F.UnpackHigh(low[j], high[j]);
-            Store(even.GetLower(), odd.GetLower(), ref target, w - from, j);
-            Store(even.GetUpper(), odd.GetUpper(), ref target, w - from + 4, j);
+            ThreeLevels(ref Unsafe.Add(ref lows, 8 * k), 8, ref Unsafe.Add(ref lows, 8 * k), 8, 4, 2, 1);
+            ThreeLevels(ref Unsafe.Add(ref highs, 8 * k), 8, ref Unsafe.Add(ref highs, 8 * k), 8, 4, 2, 1);
+            for (int j = k; j < k + 8; j++)
+            {
+                var l = Vector512.LoadUnsafe(ref lows, (nuint)(8 * j));
+                var h = Vector512.LoadUnsafe(ref highs, (nuint)(8 * j));
+                // Per 128-bit lane t: even holds the rows of word w + 2t, odd those of word w + 2t + 1.
+                var even = Avx512F.UnpackLow(l, h);
+                var odd = Avx512F.UnpackHigh(l, h);
+                Store(even.GetLower(), odd.GetLower(), ref target, w - from, j);
+                Store(even.GetUpper(), odd.GetUpper(), ref target, w - from + 4, j);
+            }
         }
     }
 
@@ -183,21 +193,66 @@ public static class BitTranspose
         odd.GetUpper().StoreUnsafe(ref target, (nuint)((((w + 3) * 64) + j) * 2));
     }
 
-    // 64 x 64 transposes, one per lane.
+    // Three levels of the 64 x 64 block swap (one transpose per lane) on eight vectors held in registers: v_i is loaded from
+    // source + i * sourceStep and stored to target + i * targetStep (in ulongs, no bounds checks: the callers' spans cover
+    // them); level j0 pairs v_i with v_(i + 4), j1 with v_(i + 2), j2 with v_(i + 1), so the vectors' positions in the
+    // 64-vector block must lie 4 j2, 2 j2 and j2 apart. One load and one store per vector for three levels instead of per level.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose(Span<Vector512<ulong>> a)
+    private static void ThreeLevels(ref ulong source, int sourceStep, ref ulong target, int targetStep, [ConstantExpected] byte j0, [ConstantExpected] byte j1,
+        [ConstantExpected] byte j2)
     {
-        var mask = Vector512.Create(0x00000000FFFFFFFFUL);
-        for (int j = 32; j != 0; j >>= 1)
-        {
-            for (int k = 0; k < 64; k = ((k | j) + 1) & ~j)
-            {
-                var t = (Vector512.ShiftRightLogical(a[k], j) ^ a[k | j]) & mask;
-                a[k | j] ^= t;
-                a[k] ^= Vector512.ShiftLeft(t, j);
-            }
-            mask ^= Vector512.ShiftLeft(mask, j >> 1);
-        }
+        var v0 = Vector512.LoadUnsafe(ref source, (nuint)(0 * sourceStep));
+        var v1 = Vector512.LoadUnsafe(ref source, (nuint)(1 * sourceStep));
+        var v2 = Vector512.LoadUnsafe(ref source, (nuint)(2 * sourceStep));
+        var v3 = Vector512.LoadUnsafe(ref source, (nuint)(3 * sourceStep));
+        var v4 = Vector512.LoadUnsafe(ref source, (nuint)(4 * sourceStep));
+        var v5 = Vector512.LoadUnsafe(ref source, (nuint)(5 * sourceStep));
+        var v6 = Vector512.LoadUnsafe(ref source, (nuint)(6 * sourceStep));
+        var v7 = Vector512.LoadUnsafe(ref source, (nuint)(7 * sourceStep));
+        var m0 = Mask(j0);
+        Swap(ref v0, ref v4, j0, m0);
+        Swap(ref v1, ref v5, j0, m0);
+        Swap(ref v2, ref v6, j0, m0);
+        Swap(ref v3, ref v7, j0, m0);
+        var m1 = Mask(j1);
+        Swap(ref v0, ref v2, j1, m1);
+        Swap(ref v1, ref v3, j1, m1);
+        Swap(ref v4, ref v6, j1, m1);
+        Swap(ref v5, ref v7, j1, m1);
+        var m2 = Mask(j2);
+        Swap(ref v0, ref v1, j2, m2);
+        Swap(ref v2, ref v3, j2, m2);
+        Swap(ref v4, ref v5, j2, m2);
+        Swap(ref v6, ref v7, j2, m2);
+        v0.StoreUnsafe(ref target, (nuint)(0 * targetStep));
+        v1.StoreUnsafe(ref target, (nuint)(1 * targetStep));
+        v2.StoreUnsafe(ref target, (nuint)(2 * targetStep));
+        v3.StoreUnsafe(ref target, (nuint)(3 * targetStep));
+        v4.StoreUnsafe(ref target, (nuint)(4 * targetStep));
+        v5.StoreUnsafe(ref target, (nuint)(5 * targetStep));
+        v6.StoreUnsafe(ref target, (nuint)(6 * targetStep));
+        v7.StoreUnsafe(ref target, (nuint)(7 * targetStep));
+    }
+
+    // The bits that level j moves: the low j of every 2j.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<ulong> Mask(byte j) => Vector512.Create(j switch
+    {
+        32 => 0x00000000FFFFFFFFUL,
+        16 => 0x0000FFFF0000FFFFUL,
+        8 => 0x00FF00FF00FF00FFUL,
+        4 => 0x0F0F0F0F0F0F0F0FUL,
+        2 => 0x3333333333333333UL,
+        _ => 0x5555555555555555UL,
+    });
+
+    // t = ((low >> j) XOR high) AND mask swapped between the two (0x28 is the truth table of (x XOR y) AND z).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Swap(ref Vector512<ulong> low, ref Vector512<ulong> high, [ConstantExpected] byte j, Vector512<ulong> mask)
+    {
+        var t = Avx512F.TernaryLogic(Avx512F.ShiftRightLogical(low, j), high, mask, 0x28);
+        high ^= t;
+        low ^= Avx512F.ShiftLeftLogical(t, j);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
