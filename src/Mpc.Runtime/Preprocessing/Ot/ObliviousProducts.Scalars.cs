@@ -30,40 +30,61 @@ public static partial class ObliviousProducts
         return result;
     }
 
-    // The receiver hashes once the corrections are in, so both meet in cache; the columns wait in their pooled array meanwhile.
+    // The receiver hashes as soon as its extension is sent, while the sender works: share_e = sum over l of
+    // (H(t_j) + (d_j AND choice_j)) << l splits into the hashes' part, summed tile by tile into the shares, and the
+    // corrections' part, added when they arrive (so no per-OT hash outlives its tile).
     private static async Task<T[]> ReceiveScalarsAsync<T>(OtSession session, int peer, long tag, ulong[] choices, int entries, int bits, int outputBits, CancellationToken cancellationToken)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         int m = checked(entries * bits);
         var columns = await session.ReceiverFrom(peer).ExtendColumnsAsync(session.Channel, peer, tag, choices, cancellationToken).ConfigureAwait(false);
-        byte[] payload;
-        try
-        {
-            payload = await session.Channel.ReceiveAsync(peer, tag + 1, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            OtBuffers.Return(columns);
-            throw;
-        }
-        int expected = CorrectionBytes(outputBits, entries, bits, 1);
-        if (payload.Length != expected)
-        {
-            OtBuffers.Return(columns);
-            throw new ProtocolAbortedException(ErrorMessages.PayloadSize(peer, tag + 1, expected, payload.Length), session.Channel.GetPartyName(peer));
-        }
-        // Reads take a whole T at each offset, so the buffer carries slack past the last field.
-        var buffer = OtBuffers.RentBytes(payload.Length + 16);
-        payload.CopyTo(buffer, 0);
-        session.Channel.Release(payload);
         var result = new T[entries];
         var tile = OtBuffers.Rent(2 * BitTranspose.TileRows);
-        var shares = new ScalarShares<T>(tile, buffer, choices, result, bits, outputBits);
+        var shares = new ScalarHashSums<T>(tile, result, bits);
         BitTranspose.HashRows(columns.AsSpan(0, 128 * BitTranspose.ColumnStride(choices.Length)), choices.Length, m, session.Hash, NoOffset, default, ref shares);
         OtBuffers.Return(columns);
         OtBuffers.Return(tile);
-        OtBuffers.ReturnBytes(buffer);
+        var payload = await session.Channel.ReceiveAsync(peer, tag + 1, cancellationToken).ConfigureAwait(false);
+        int expected = CorrectionBytes(outputBits, entries, bits, 1);
+        if (payload.Length != expected) throw new ProtocolAbortedException(ErrorMessages.PayloadSize(peer, tag + 1, expected, payload.Length), session.Channel.GetPartyName(peer));
+        AddChosenCorrections(payload, choices, result, bits, outputBits);
+        session.Channel.Release(payload);
         return result;
+    }
+
+    // share_e += sum over l of (d_j AND choice_j) << l, each correction d_j in ceil((w - l) / 8) bytes. A field is read as a
+    // whole T where the payload has room past it and byte by byte at its end, so the payload needs no slack.
+    private static void AddChosenCorrections<T>(byte[] corrections, ulong[] choices, T[] result, int bits, int outputBits)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        int w = outputBits, size = Unsafe.SizeOf<T>(), position = 0;
+        ref byte source = ref MemoryMarshal.GetArrayDataReference(corrections);
+        ref ulong choice = ref MemoryMarshal.GetArrayDataReference(choices);
+        Span<byte> field = stackalloc byte[16];
+        unchecked
+        {
+            for (int e = 0; e < result.Length; e++)
+            {
+                T sum = T.Zero;
+                for (int l = 0; l < bits; l++)
+                {
+                    int j = e * bits + l, width = (w - l + 7) >> 3;
+                    T mask = T.Zero - T.CreateTruncating((Unsafe.Add(ref choice, j >> 6) >> (j & 63)) & 1UL);
+                    T d;
+                    if (position + size <= corrections.Length) d = Unsafe.ReadUnaligned<T>(ref Unsafe.Add(ref source, position));
+                    else
+                    {
+                        // The last fields: only the bytes that are there (the ones above are shifted out or masked alike).
+                        field.Clear();
+                        corrections.AsSpan(position, width).CopyTo(field);
+                        d = Unsafe.ReadUnaligned<T>(ref MemoryMarshal.GetReference(field));
+                    }
+                    position += width;
+                    sum += (d & mask) << l;
+                }
+                result[e] += sum;
+            }
+        }
     }
 
     // Sender, row j = e * bits + l: correction H(q_j) - H(q_j XOR Delta) + x_e into the message, share -= H(q_j) << l.
@@ -105,30 +126,22 @@ public static partial class ObliviousProducts
         }
     }
 
-    // Receiver, row j = e * bits + l: share += (H(t_j) + (correction AND choice_j)) << l, the walk carried as the sender's.
-    private ref struct ScalarShares<T>(ulong[] tile, byte[] corrections, ulong[] choices, T[] result, int bits, int outputBits) : IHashedRowsConsumer
+    // Receiver, row j = e * bits + l: share_e += H(t_j) << l, the walk over (e, l) carried from tile to tile as the sender's.
+    private ref struct ScalarHashSums<T>(ulong[] tile, T[] result, int bits) : IHashedRowsConsumer
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
-        private int _position;
-
         public readonly Span<ulong> Output(int which, int first, int count) => tile.AsSpan(0, 2 * count);
 
-        public void Consume(int first, int count)
+        public readonly void Consume(int first, int count)
         {
-            int stride = 128 / RingArithmetic<T>.Bits, e = first / bits, l = first % bits, position = _position, w = outputBits;
+            int stride = 128 / RingArithmetic<T>.Bits, e = first / bits, l = first % bits;
             ref T h = ref Unsafe.As<ulong, T>(ref MemoryMarshal.GetArrayDataReference(tile));
-            ref byte source = ref MemoryMarshal.GetArrayDataReference(corrections);
-            ref ulong choice = ref MemoryMarshal.GetArrayDataReference(choices);
             unchecked
             {
                 T sum = T.Zero;
                 for (int g = 0; g < count; g++)
                 {
-                    int j = first + g;
-                    T mask = T.Zero - T.CreateTruncating((Unsafe.Add(ref choice, j >> 6) >> (j & 63)) & 1UL);
-                    T d = Unsafe.ReadUnaligned<T>(ref Unsafe.Add(ref source, position));
-                    position += (w - l + 7) >> 3;
-                    sum += (Unsafe.Add(ref h, g * stride) + (d & mask)) << l;
+                    sum += Unsafe.Add(ref h, g * stride) << l;
                     if (++l == bits)
                     {
                         result[e++] += sum;
@@ -137,7 +150,6 @@ public static partial class ObliviousProducts
                 }
                 if (l != 0) result[e] += sum;
             }
-            _position = position;
         }
     }
 }
