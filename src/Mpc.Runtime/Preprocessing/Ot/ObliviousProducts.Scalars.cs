@@ -61,9 +61,28 @@ public static partial class ObliviousProducts
         ref byte source = ref MemoryMarshal.GetArrayDataReference(corrections);
         ref ulong choice = ref MemoryMarshal.GetArrayDataReference(choices);
         Span<byte> field = stackalloc byte[16];
+        int e = 0;
         unchecked
         {
-            for (int e = 0; e < result.Length; e++)
+            if (bits == 64)
+            {
+                // Entry e's choices are word e: visit only the chosen bits, each field at its offset within the entry.
+                Span<int> offsets = stackalloc int[64];
+                int perEntry = 0;
+                for (int l = 0; l < 64; l++) (offsets[l], perEntry) = (perEntry, perEntry + ((w - l + 7) >> 3));
+                for (; e < result.Length && (e + 1) * perEntry + size <= corrections.Length; e++, position += perEntry)
+                {
+                    T sum = T.Zero;
+                    ref byte entry = ref Unsafe.Add(ref source, position);
+                    for (ulong chosen = Unsafe.Add(ref choice, e); chosen != 0; chosen &= chosen - 1)
+                    {
+                        int l = BitOperations.TrailingZeroCount(chosen);
+                        sum += Unsafe.ReadUnaligned<T>(ref Unsafe.Add(ref entry, offsets[l])) << l;
+                    }
+                    result[e] += sum;
+                }
+            }
+            for (; e < result.Length; e++)
             {
                 T sum = T.Zero;
                 for (int l = 0; l < bits; l++)
