@@ -292,6 +292,36 @@ public class ObliviousTransferTests
             }
     }
 
+    // Scalar products are made a tile of 2048 rows at a time: entries that straddle tiles, choice widths that do not divide
+    // the tile, the chosen-bits walk of 64-bit choices and the last fields at the payload's end.
+    [Theory]
+    [InlineData(13, 700, 40)]
+    [InlineData(64, 100, 64)]
+    [InlineData(64, 33, 64)]
+    [InlineData(3, 1500, 64)]
+    public async Task ScalarProductsAcrossHashTilesAreRightForEveryEntry(int bits, int entries, int outputBits)
+    {
+        var keys0 = Enumerable.Range(0, 128).Select(_ => AesCtrRandom.NewSeed()).ToArray();
+        var keys1 = Enumerable.Range(0, 128).Select(_ => AesCtrRandom.NewSeed()).ToArray();
+        var delta = MemoryMarshal.Cast<byte, ulong>(AesCtrRandom.NewSeed()).ToArray();
+        var (_, seeds, _) = SoftSpokenReceiver.FromBaseKeys(keys0, keys1, 7);
+        using var random = AesCtrRandom.CreateFromSystem();
+        var values = random.NextRing<ulong>(entries);
+        var choices = new ulong[ObliviousProducts.PaddedCount(entries * bits) / 64];
+        for (int e = 0; e < entries; e++)
+            for (int l = 0; l < bits; l++)
+                if (((values[e] >> l) & 1) != 0) choices[(e * bits + l) >> 6] |= 1UL << ((e * bits + l) & 63);
+        var x = random.NextRing<ulong>(entries);
+        var network = new InMemoryNetwork(2, TimeSpan.FromSeconds(30));
+        using var senderSession = OtSession.FromInstances(network.GetChannel(0), [null, SoftSpokenSender.FromSeeds(delta, seeds, "party1")], [null, null]);
+        using var receiverSession = OtSession.FromInstances(network.GetChannel(1), [null, null], [SoftSpokenReceiver.FromBaseKeys(keys0, keys1, 7).Receiver, null]);
+        var send = ObliviousProducts.SendAsync(senderSession, 1, 10, x, entries, bits, 1, outputBits, default);
+        var r = await ObliviousProducts.ReceiveAsync<ulong>(receiverSession, 0, 10, choices, entries, bits, 1, outputBits, default);
+        var s = await send;
+        ulong low = outputBits == 64 ? ulong.MaxValue : (1UL << outputBits) - 1, chosen = bits == 64 ? ulong.MaxValue : (1UL << bits) - 1;
+        for (int e = 0; e < entries; e++) Assert.Equal(unchecked((values[e] & chosen) * x[e]) & low, unchecked(r[e] + s[e]) & low);
+    }
+
     [Fact]
     public async Task CorrectionsLookUniformEvenWhenTheSendersInputIsConstant()
     {
