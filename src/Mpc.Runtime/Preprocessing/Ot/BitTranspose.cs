@@ -66,30 +66,27 @@ public static class BitTranspose
         {
             int end = Math.Min(words, w + TileWords), first = w * 64, count = Math.Min(m, end * 64) - first;
             Rows(columns, stride, words, w, end, tile);
-            hash.Hash(tile.AsSpan(0, 2 * count), offset0, consumer.Output(0, first, count));
-            if (second) hash.Hash(tile.AsSpan(0, 2 * count), offset1, consumer.Output(1, first, count));
-            consumer.Consume(first, count);
+            hash.EncryptSigma(tile.AsSpan(0, 2 * count), offset0, second ? offset1 : default, out var sigma, out var cipher);
+            consumer.Consume(first, count, sigma, cipher);
         }
     }
 
-    // ColumnsToHashedRows' consumer: the hashes go straight to their place in the caller's outputs.
+    // ColumnsToHashedRows' consumer: the hashes go whole to their place in the caller's outputs.
     private readonly ref struct WholeOutputs(Span<ulong> output0, Span<ulong> output1) : IHashedRowsConsumer
     {
         private readonly Span<ulong> _output0 = output0;
         private readonly Span<ulong> _output1 = output1;
 
-        public Span<ulong> Output(int which, int first, int count) => (which == 0 ? _output0 : _output1).Slice(2 * first, 2 * count);
-
-        public void Consume(int first, int count)
+        public void Consume(int first, int count, ReadOnlySpan<ulong> sigma, ReadOnlySpan<ulong> cipher)
         {
+            int n = 2 * count;
+            CorrelationRobustHash.Xor(cipher[..n], sigma[..n], _output0.Slice(2 * first, n));
+            if (!_output1.IsEmpty) CorrelationRobustHash.Xor(cipher.Slice(n, n), sigma.Slice(n, n), _output1.Slice(2 * first, n));
         }
     }
 
-    // Words per tile of ColumnsToHashedRows: 2048 rows, 32 KB.
-    private const int TileWords = 32;
-
-    /// <summary>The most rows <see cref="HashRows{TConsumer}"/> hands a consumer at once.</summary>
-    internal const int TileRows = TileWords * 64;
+    // Words per tile of ColumnsToHashedRows: 2048 rows, 32 KB (two offsets' worth fit one EncryptSigma call).
+    private const int TileWords = CorrelationRobustHash.MaxPairBlocks / 128;
 
     [ThreadStatic]
     private static ulong[]? Tile;

@@ -41,41 +41,66 @@ public sealed class CorrelationRobustHash : IDisposable
     {
         if (input.Length != output.Length || (input.Length & 1) != 0 || offset.Length != 2)
             throw new ArgumentException("Hash blocks must be whole 128-bit blocks of equal count.");
-        var off = Vector128.Create(offset[0], offset[1]);
-        var source = MemoryMarshal.Cast<ulong, Vector128<ulong>>(input);
-        var target = MemoryMarshal.Cast<ulong, Vector128<ulong>>(output);
-        var sigma = MemoryMarshal.Cast<byte, Vector128<ulong>>(_plain.AsSpan());
-        var encrypted = MemoryMarshal.Cast<byte, Vector128<ulong>>(_cipher.AsSpan());
-        for (int start = 0; start < source.Length; start += Chunk)
+        for (int start = 0; start < input.Length; start += 2 * Chunk)
         {
-            int n = Math.Min(Chunk, source.Length - start);
-            var chunk = sigma[..n];
-            var blocks = source.Slice(start, n);
-            int i = 0;
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // Four blocks at a time: (lo, hi) -> (hi, hi XOR lo) is UnpackHigh(x, x) XOR UnpackLow(0, x) per 128-bit lane.
-                var off4 = Vector512.Create(Vector256.Create(off, off), Vector256.Create(off, off));
-                ref var from = ref Unsafe.As<Vector128<ulong>, ulong>(ref MemoryMarshal.GetReference(blocks));
-                ref var to = ref Unsafe.As<Vector128<ulong>, ulong>(ref MemoryMarshal.GetReference(chunk));
-                for (; i + 4 <= n; i += 4)
-                {
-                    var x = Vector512.LoadUnsafe(ref from, (nuint)(2 * i)) ^ off4;
-                    (Avx512F.UnpackHigh(x, x) ^ Avx512F.UnpackLow(Vector512<ulong>.Zero, x)).StoreUnsafe(ref to, (nuint)(2 * i));
-                }
-            }
-            for (; i < n; i++)
-            {
-                var x = blocks[i] ^ off;
-                // (lo, hi) -> (hi, hi XOR lo)
-                var high = Vector128.Shuffle(x, Vector128.Create(1UL, 1UL));
-                var low = Vector128.Shuffle(x, Vector128.Create(0UL, 0UL)) & Vector128.Create(0UL, ulong.MaxValue);
-                chunk[i] = high ^ low;
-            }
-            _encryptor.TransformBlock(_plain, 0, 16 * n, _cipher, 0);
-            XorBlocks(encrypted[..n], chunk, target.Slice(start, n));
+            int n = Math.Min(2 * Chunk, input.Length - start);
+            EncryptSigma(input.Slice(start, n), offset, default, out var sigma, out var cipher);
+            Xor(cipher, sigma, output.Slice(start, n));
         }
     }
+
+    /// <summary>
+    /// The two halves of H for at most <see cref="MaxPairBlocks"/> blocks, in this instance's buffers until its next call:
+    /// sigma = sigma(input_j XOR offset_o) and cipher = AES_K(sigma) at block o * n + j for offset o (offset1 may be empty),
+    /// so H(input_j XOR offset_o) = cipher XOR sigma there. A caller that needs part of a hash XORs only that part.
+    /// </summary>
+    internal void EncryptSigma(ReadOnlySpan<ulong> input, ReadOnlySpan<ulong> offset0, ReadOnlySpan<ulong> offset1, out ReadOnlySpan<ulong> sigma, out ReadOnlySpan<ulong> cipher)
+    {
+        int n = input.Length / 2, offsets = offset1.IsEmpty ? 1 : 2;
+        if ((input.Length & 1) != 0 || n * offsets > Chunk || offset0.Length != 2 || (offsets == 2 && offset1.Length != 2))
+            throw new ArgumentException("Hash blocks must be whole 128-bit blocks, at most a chunk of them.");
+        var plain = MemoryMarshal.Cast<byte, ulong>(_plain.AsSpan(0, 16 * n * offsets));
+        Sigma(input, offset0, plain[..(2 * n)]);
+        if (offsets == 2) Sigma(input, offset1, plain[(2 * n)..]);
+        _encryptor.TransformBlock(_plain, 0, 16 * n * offsets, _cipher, 0);
+        sigma = plain;
+        cipher = MemoryMarshal.Cast<byte, ulong>(_cipher.AsSpan(0, 16 * n * offsets));
+    }
+
+    /// <summary>The most blocks times offsets that <see cref="EncryptSigma"/> takes at once.</summary>
+    internal const int MaxPairBlocks = Chunk;
+
+    // target_j = sigma(input_j XOR offset), (lo, hi) -> (hi, hi XOR lo).
+    private static void Sigma(ReadOnlySpan<ulong> input, ReadOnlySpan<ulong> offset, Span<ulong> target)
+    {
+        var off = Vector128.Create(offset[0], offset[1]);
+        var blocks = MemoryMarshal.Cast<ulong, Vector128<ulong>>(input);
+        var chunk = MemoryMarshal.Cast<ulong, Vector128<ulong>>(target);
+        int i = 0, n = blocks.Length;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            // Four blocks at a time: (lo, hi) -> (hi, hi XOR lo) is UnpackHigh(x, x) XOR UnpackLow(0, x) per 128-bit lane.
+            var off4 = Vector512.Create(Vector256.Create(off, off), Vector256.Create(off, off));
+            ref var from = ref MemoryMarshal.GetReference(input);
+            ref var to = ref MemoryMarshal.GetReference(target);
+            for (; i + 4 <= n; i += 4)
+            {
+                var x = Vector512.LoadUnsafe(ref from, (nuint)(2 * i)) ^ off4;
+                (Avx512F.UnpackHigh(x, x) ^ Avx512F.UnpackLow(Vector512<ulong>.Zero, x)).StoreUnsafe(ref to, (nuint)(2 * i));
+            }
+        }
+        for (; i < n; i++)
+        {
+            var x = blocks[i] ^ off;
+            var high = Vector128.Shuffle(x, Vector128.Create(1UL, 1UL));
+            var low = Vector128.Shuffle(x, Vector128.Create(0UL, 0UL)) & Vector128.Create(0UL, ulong.MaxValue);
+            chunk[i] = high ^ low;
+        }
+    }
+
+    /// <summary>destination = a XOR b (equal lengths), 64 bytes at a time where the hardware has it.</summary>
+    internal static void Xor(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> destination) =>
+        XorBlocks(MemoryMarshal.Cast<ulong, Vector128<ulong>>(a), MemoryMarshal.Cast<ulong, Vector128<ulong>>(b), MemoryMarshal.Cast<ulong, Vector128<ulong>>(destination));
 
     // destination = a XOR b, 64 bytes at a time where the hardware has it.
     private static void XorBlocks(ReadOnlySpan<Vector128<ulong>> a, ReadOnlySpan<Vector128<ulong>> b, Span<Vector128<ulong>> destination)

@@ -6,9 +6,9 @@ namespace Mpc.Runtime.Preprocessing.Ot;
 /// </summary>
 internal interface IHashedRowsConsumer
 {
-    /// <summary>Where the hashes of rows first .. first + count - 1 go (2 ulongs per row) for offset 0 (which = 0) or 1.</summary>
-    Span<ulong> Output(int which, int first, int count);
-
-    /// <summary>The hashes of rows first .. first + count - 1 are in the spans <see cref="Output"/> gave.</summary>
-    void Consume(int first, int count);
+    /// <summary>
+    /// Rows first .. first + count - 1: the hash of row first + g with offset o is cipher XOR sigma at block o * count + g
+    /// (2 ulongs per block; <see cref="CorrelationRobustHash.EncryptSigma"/>), so a consumer XORs only the part it uses.
+    /// </summary>
+    void Consume(int first, int count, ReadOnlySpan<ulong> sigma, ReadOnlySpan<ulong> cipher);
 }

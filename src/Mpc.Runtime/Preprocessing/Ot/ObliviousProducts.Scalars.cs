@@ -19,12 +19,9 @@ public static partial class ObliviousProducts
         // Writes take a whole T at each offset, so the buffer carries slack past the last field.
         var message = OtBuffers.RentBytes(bytes + 16);
         var result = new T[entries];
-        var (tile0, tile1) = (OtBuffers.Rent(2 * BitTranspose.TileRows), OtBuffers.Rent(2 * BitTranspose.TileRows));
-        var corrections = new ScalarCorrections<T>(tile0, tile1, x, message, result, bits, outputBits);
+        var corrections = new ScalarCorrections<T>(x, message, result, bits, outputBits);
         BitTranspose.HashRows(columns.AsSpan(0, 128 * BitTranspose.ColumnStride(padded / 64)), padded / 64, m, session.Hash, NoOffset, sender.Delta, ref corrections);
         OtBuffers.Return(columns);
-        OtBuffers.Return(tile0);
-        OtBuffers.Return(tile1);
         await session.Channel.SendAsync(peer, tag + 1, message.AsMemory(0, bytes), cancellationToken).ConfigureAwait(false);
         OtBuffers.ReturnBytes(message);
         return result;
@@ -39,11 +36,9 @@ public static partial class ObliviousProducts
         int m = checked(entries * bits);
         var columns = await session.ReceiverFrom(peer).ExtendColumnsAsync(session.Channel, peer, tag, choices, cancellationToken).ConfigureAwait(false);
         var result = new T[entries];
-        var tile = OtBuffers.Rent(2 * BitTranspose.TileRows);
-        var shares = new ScalarHashSums<T>(tile, result, bits);
+        var shares = new ScalarHashSums<T>(result, bits);
         BitTranspose.HashRows(columns.AsSpan(0, 128 * BitTranspose.ColumnStride(choices.Length)), choices.Length, m, session.Hash, NoOffset, default, ref shares);
         OtBuffers.Return(columns);
-        OtBuffers.Return(tile);
         var payload = await session.Channel.ReceiveAsync(peer, tag + 1, cancellationToken).ConfigureAwait(false);
         int expected = CorrectionBytes(outputBits, entries, bits, 1);
         if (payload.Length != expected) throw new ProtocolAbortedException(ErrorMessages.PayloadSize(peer, tag + 1, expected, payload.Length), session.Channel.GetPartyName(peer));
@@ -109,27 +104,28 @@ public static partial class ObliviousProducts
     // Sender, row j = e * bits + l: correction H(q_j) - H(q_j XOR Delta) + x_e into the message, share -= H(q_j) << l.
     // Rows arrive in order, so the walk over (e, l) and the message position carries from tile to tile. Sizes were checked
     // by the callers, so the loop uses unchecked refs (the message carries 16 bytes of slack).
-    private ref struct ScalarCorrections<T>(ulong[] tile0, ulong[] tile1, T[] x, byte[] message, T[] result, int bits, int outputBits) : IHashedRowsConsumer
+    private ref struct ScalarCorrections<T>(T[] x, byte[] message, T[] result, int bits, int outputBits) : IHashedRowsConsumer
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         private int _position;
 
-        public readonly Span<ulong> Output(int which, int first, int count) => (which == 0 ? tile0 : tile1).AsSpan(0, 2 * count);
-
-        public void Consume(int first, int count)
+        public void Consume(int first, int count, ReadOnlySpan<ulong> sigma, ReadOnlySpan<ulong> cipher)
         {
-            // A T is read from the low end of each 128-bit block.
+            // A T is the low end of each 128-bit block; only that part of each hash is formed.
             int stride = 128 / RingArithmetic<T>.Bits, e = first / bits, l = first % bits, position = _position, w = outputBits;
-            ref T h0 = ref Unsafe.As<ulong, T>(ref MemoryMarshal.GetArrayDataReference(tile0));
-            ref T h1 = ref Unsafe.As<ulong, T>(ref MemoryMarshal.GetArrayDataReference(tile1));
+            ref T s0 = ref Unsafe.As<ulong, T>(ref MemoryMarshal.GetReference(sigma));
+            ref T c0 = ref Unsafe.As<ulong, T>(ref MemoryMarshal.GetReference(cipher));
+            ref T s1 = ref Unsafe.Add(ref s0, count * stride);
+            ref T c1 = ref Unsafe.Add(ref c0, count * stride);
             ref byte target = ref MemoryMarshal.GetArrayDataReference(message);
             unchecked
             {
                 T xe = x[e], sum = T.Zero;
                 for (int g = 0; g < count; g++)
                 {
-                    T m0 = Unsafe.Add(ref h0, g * stride);
-                    Unsafe.WriteUnaligned(ref Unsafe.Add(ref target, position), m0 - Unsafe.Add(ref h1, g * stride) + xe);
+                    T m0 = Unsafe.Add(ref c0, g * stride) ^ Unsafe.Add(ref s0, g * stride);
+                    T m1 = Unsafe.Add(ref c1, g * stride) ^ Unsafe.Add(ref s1, g * stride);
+                    Unsafe.WriteUnaligned(ref Unsafe.Add(ref target, position), m0 - m1 + xe);
                     position += (w - l + 7) >> 3;
                     sum += m0 << l;
                     if (++l == bits)
@@ -146,21 +142,20 @@ public static partial class ObliviousProducts
     }
 
     // Receiver, row j = e * bits + l: share_e += H(t_j) << l, the walk over (e, l) carried from tile to tile as the sender's.
-    private ref struct ScalarHashSums<T>(ulong[] tile, T[] result, int bits) : IHashedRowsConsumer
+    private ref struct ScalarHashSums<T>(T[] result, int bits) : IHashedRowsConsumer
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
-        public readonly Span<ulong> Output(int which, int first, int count) => tile.AsSpan(0, 2 * count);
-
-        public readonly void Consume(int first, int count)
+        public readonly void Consume(int first, int count, ReadOnlySpan<ulong> sigma, ReadOnlySpan<ulong> cipher)
         {
             int stride = 128 / RingArithmetic<T>.Bits, e = first / bits, l = first % bits;
-            ref T h = ref Unsafe.As<ulong, T>(ref MemoryMarshal.GetArrayDataReference(tile));
+            ref T s = ref Unsafe.As<ulong, T>(ref MemoryMarshal.GetReference(sigma));
+            ref T c = ref Unsafe.As<ulong, T>(ref MemoryMarshal.GetReference(cipher));
             unchecked
             {
                 T sum = T.Zero;
                 for (int g = 0; g < count; g++)
                 {
-                    sum += Unsafe.Add(ref h, g * stride) << l;
+                    sum += (Unsafe.Add(ref c, g * stride) ^ Unsafe.Add(ref s, g * stride)) << l;
                     if (++l == bits)
                     {
                         result[e++] += sum;
