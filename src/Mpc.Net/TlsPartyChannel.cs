@@ -39,6 +39,7 @@ public sealed class TlsPartyChannel : IPartyChannel, IAsyncDisposable
         _receiveTimeout = receiveTimeout;
         _closed = new ProtocolAbortedException?[partyNames.Count];
         _mailboxes = Enumerable.Range(0, partyNames.Count).Select(_ => new ConcurrentDictionary<long, TaskCompletionSource<byte[]>>()).ToArray();
+        ThreadPoolFloor.Ensure();
         _readLoops = Enumerable.Range(0, partyNames.Count).Select(p => p == partyIndex ? Task.CompletedTask : Task.Run(() => ReadLoopAsync(p))).ToArray();
     }
 
