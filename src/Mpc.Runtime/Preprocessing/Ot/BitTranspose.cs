@@ -92,6 +92,7 @@ public static class BitTranspose
     private static ulong[]? Tile;
 
     // Rows of words [from, to) into rows, starting at row 0; column i starts at i * stride.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Rows(ReadOnlySpan<ulong> columns, int stride, int words, int from, int to, Span<ulong> rows)
     {
         if (stride < words || columns.Length < 127 * stride + words) throw new ArgumentException("Bit matrix sizes do not match 128 columns.");
@@ -123,6 +124,7 @@ public static class BitTranspose
 
     // Words w..w+7 of every column: lane q of low[i] (high[i]) is word w + q of column i (64 + i), each load contiguous;
     // the lanes transpose independently, and an unpack pairs each row's two halves into one 128-bit store.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void EightWords(ReadOnlySpan<ulong> columns, int stride, Span<ulong> rows, int w, int from)
     {
         Span<Vector512<ulong>> low = stackalloc Vector512<ulong>[64];

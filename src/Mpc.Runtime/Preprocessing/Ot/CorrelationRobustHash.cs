@@ -1,8 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using Avx512F = System.Runtime.Intrinsics.X86.Avx512F;
 using System.Security.Cryptography;
+using Avx512F = System.Runtime.Intrinsics.X86.Avx512F;
 
 namespace Mpc.Runtime.Preprocessing.Ot;
 
@@ -71,6 +71,7 @@ public sealed class CorrelationRobustHash : IDisposable
     internal const int MaxPairBlocks = Chunk;
 
     // target_j = sigma(input_j XOR offset), (lo, hi) -> (hi, hi XOR lo).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Sigma(ReadOnlySpan<ulong> input, ReadOnlySpan<ulong> offset, Span<ulong> target)
     {
         var off = Vector128.Create(offset[0], offset[1]);
@@ -103,6 +104,7 @@ public sealed class CorrelationRobustHash : IDisposable
         XorBlocks(MemoryMarshal.Cast<ulong, Vector128<ulong>>(a), MemoryMarshal.Cast<ulong, Vector128<ulong>>(b), MemoryMarshal.Cast<ulong, Vector128<ulong>>(destination));
 
     // destination = a XOR b, 64 bytes at a time where the hardware has it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void XorBlocks(ReadOnlySpan<Vector128<ulong>> a, ReadOnlySpan<Vector128<ulong>> b, Span<Vector128<ulong>> destination)
     {
         int i = 0;

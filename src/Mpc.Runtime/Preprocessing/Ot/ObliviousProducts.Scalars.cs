@@ -49,6 +49,7 @@ public static partial class ObliviousProducts
 
     // share_e += sum over l of (d_j AND choice_j) << l, each correction d_j in ceil((w - l) / 8) bytes. A field is read as a
     // whole T where the payload has room past it and byte by byte at its end, so the payload needs no slack.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddChosenCorrections<T>(byte[] corrections, ulong[] choices, T[] result, int bits, int outputBits)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
@@ -109,6 +110,7 @@ public static partial class ObliviousProducts
     {
         private int _position;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Consume(int first, int count, ReadOnlySpan<ulong> sigma, ReadOnlySpan<ulong> cipher)
         {
             // A T is the low end of each 128-bit block; only that part of each hash is formed.
@@ -145,6 +147,7 @@ public static partial class ObliviousProducts
     private ref struct ScalarHashSums<T>(T[] result, int bits) : IHashedRowsConsumer
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Consume(int first, int count, ReadOnlySpan<ulong> sigma, ReadOnlySpan<ulong> cipher)
         {
             int stride = 128 / RingArithmetic<T>.Bits, e = first / bits, l = first % bits;

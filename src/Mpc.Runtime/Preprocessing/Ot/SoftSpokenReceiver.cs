@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Mpc.Core;
@@ -121,6 +122,7 @@ public sealed class SoftSpokenReceiver : IDisposable
     }
 
     // With c0 = r_1, c1 = r_2, d = r_0, s = r_3 on entry: c0 = r_1 ^ r_3, c1 = r_2 ^ r_3, d = r_0 ^ r_1 ^ r_2 ^ r_3 ^ choices (lengths equal).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FoldReceiverBlock(Span<ulong> column0, Span<ulong> column1, Span<ulong> correction, ReadOnlySpan<ulong> stream, ReadOnlySpan<ulong> choices)
     {
         int i = 0;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
@@ -155,6 +156,7 @@ public sealed class SoftSpokenSender : IDisposable
     }
 
     // c0 ^= s ^ (d_b AND mask0), c1 ^= s ^ (d_b AND mask1), masks all ones where Delta's bit of that column is set (lengths equal).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FoldSenderBlock(Span<ulong> column0, Span<ulong> column1, ReadOnlySpan<ulong> stream, ReadOnlySpan<ulong> correction, ulong mask0, ulong mask1)
     {
         int i = 0;
