@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
@@ -44,6 +45,7 @@ public sealed class AesCtrRandom : IDisposable
         return output;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Fill(Span<byte> destination)
     {
         while (destination.Length > 0)
@@ -72,14 +74,23 @@ public sealed class AesCtrRandom : IDisposable
     /// <summary>Fills a span of unmanaged values (ring elements, words) with uniform random bits.</summary>
     public void Fill<T>(Span<T> destination) where T : unmanaged => Fill(MemoryMarshal.AsBytes(destination));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong NextUInt64()
     {
+        // Per-value callers (sampling loops) take eight buffered bytes without the general copy loop.
+        if (_buffer.Length - _bufferOffset >= sizeof(ulong))
+        {
+            ulong value = BinaryPrimitives.ReadUInt64LittleEndian(_buffer.AsSpan(_bufferOffset, sizeof(ulong)));
+            _bufferOffset += sizeof(ulong);
+            return value;
+        }
         Span<byte> bytes = stackalloc byte[8];
         Fill(bytes);
         return BinaryPrimitives.ReadUInt64LittleEndian(bytes);
     }
 
     /// <summary>Uniform integer in [0, bound) by rejection sampling (no modulo bias).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong NextBelow(ulong bound)
     {
         if (bound == 0) throw new ArgumentOutOfRangeException(nameof(bound));

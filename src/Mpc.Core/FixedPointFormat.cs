@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Mpc.Core;
 
@@ -50,6 +51,7 @@ public sealed record FixedPointFormat
     }
 
     /// <summary>Encodes reals at the given scale (fractional bits), rejecting values outside the range.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public T[] Encode<T>(ReadOnlySpan<double> values, int scale) where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         CheckRing<T>();
@@ -86,8 +88,10 @@ public sealed record FixedPointFormat
 
     private static T EncodeOne<T>(double scaled) where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
-        // Int128 holds every scaled value below 2^126, which covers both rings' ranges.
-        var rounded = (Int128)Math.Round(scaled, MidpointRounding.ToEven);
-        return RingArithmetic<T>.FromInt128(rounded);
+        double rounded = Math.Round(scaled, MidpointRounding.ToEven);
+        // Below 2^63 (all of Z_2^64's range) a long holds the value and converts in one instruction.
+        if (Math.Abs(rounded) < 9.223372036854775808e18) return unchecked(T.CreateTruncating((long)rounded));
+        // Int128 holds every scaled value below 2^126, which covers Z_2^128's range.
+        return RingArithmetic<T>.FromInt128((Int128)rounded);
     }
 }

@@ -28,6 +28,16 @@ public class FixedPointFormatTests
     }
 
     [Fact]
+    public void NegativeValuesAreTwosComplementInBothRingsOnEitherSideOfTwoToThe63()
+    {
+        // -1.5 * 2^40 fits a long; -2^30 * 2^40 = -2^70 does not: both must wrap modulo 2^128.
+        var encoded = FixedPointFormat.Ring128.Encode<UInt128>([-1.5, -0x40000000]);
+        Assert.Equal(UInt128.MaxValue - (UInt128)(3L << 39) + 1, encoded[0]);
+        Assert.Equal(UInt128.MaxValue - (UInt128.One << 70) + 1, encoded[1]);
+        Assert.Equal(ulong.MaxValue - (3UL << 15) + 1, FixedPointFormat.Ring64.Encode<ulong>([-1.5])[0]);
+    }
+
+    [Fact]
     public void ValuesBeyondTheRangeAreRejectedWithTheirIndex()
     {
         var format = FixedPointFormat.Ring64;

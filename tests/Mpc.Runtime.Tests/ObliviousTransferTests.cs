@@ -146,9 +146,9 @@ public class ObliviousTransferTests
     public async Task BaseTransferRejectsAnInvalidPoint()
     {
         var network = new InMemoryNetwork(2, TimeSpan.FromSeconds(30));
-        var bogus = new byte[33];
-        bogus[0] = 7;
-        bogus[32] = 5;
+        var bogus = new byte[65];
+        bogus[0] = 4;
+        bogus[64] = 5;
         await network.GetChannel(0).SendAsync(1, 100, bogus, default);
         var error = await Assert.ThrowsAsync<ProtocolAbortedException>(() => BaseObliviousTransfer.ReceiveAsync(network.GetChannel(1), 0, 100, new bool[128], default));
         Assert.Contains("invalid curve point", error.Message);
