@@ -74,24 +74,39 @@ public sealed class TaggedPrg : IDisposable
         {
             var bytes = MemoryMarshal.AsBytes(destination);
             if (bytes.Length == 0) return;
+            var counters = CountersFor(tag, bytes.Length);
             if (bytes.Length >= SmallBytes)
             {
-                Counters(tag, destination);
-                _aes.EncryptEcb(bytes, bytes, PaddingMode.None);
+                _aes.EncryptEcb(counters.AsSpan(0, bytes.Length), bytes, PaddingMode.None);
                 return;
             }
             _encryptor ??= _aes.CreateEncryptor();
             var buffer = ArrayPool<byte>.Shared.Rent(bytes.Length);
             try
             {
-                Counters(tag, MemoryMarshal.Cast<byte, ulong>(buffer.AsSpan(0, bytes.Length)));
-                _encryptor.TransformBlock(buffer, 0, bytes.Length, buffer, 0);
+                _encryptor.TransformBlock(counters, 0, bytes.Length, buffer, 0);
                 buffer.AsSpan(0, bytes.Length).CopyTo(bytes);
             }
             finally
             {
                 ArrayPool<byte>.Shared.Return(buffer);
             }
+        }
+
+        // Every seed's stream for a tag encrypts the same counter blocks: an extension's fills on one thread build them once
+        // and encrypt from cache, instead of writing counters over each destination first.
+        [ThreadStatic] private static byte[]? t_counters;
+        [ThreadStatic] private static long t_countersTag;
+        [ThreadStatic] private static int t_countersLength;
+
+        private static byte[] CountersFor(long tag, int length)
+        {
+            var counters = t_counters;
+            if (counters is not null && t_countersTag == tag && t_countersLength >= length) return counters;
+            if (counters is null || counters.Length < length) t_counters = counters = new byte[Math.Max(length, SmallBytes)];
+            Counters(tag, MemoryMarshal.Cast<byte, ulong>(counters.AsSpan(0, length)));
+            (t_countersTag, t_countersLength) = (tag, length);
+            return counters;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
