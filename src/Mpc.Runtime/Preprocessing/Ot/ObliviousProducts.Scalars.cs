@@ -20,8 +20,8 @@ public static partial class ObliviousProducts
         var message = OtBuffers.RentBytes(bytes + 16);
         var result = new T[entries];
         var corrections = new ScalarCorrections<T>(x, message, result, bits, outputBits);
-        BitTranspose.HashRows(columns.AsSpan(0, 128 * BitTranspose.ColumnStride(padded / 64)), padded / 64, m, session.Hash, NoOffset, sender.Delta, ref corrections);
-        OtBuffers.Return(columns);
+        BitTranspose.HashRows(OtBuffers.Words(columns, 128 * BitTranspose.ColumnStride(padded / 64)), padded / 64, m, session.Hash, NoOffset, sender.Delta, ref corrections);
+        OtBuffers.ReturnBytes(columns);
         await session.Channel.SendAsync(peer, tag + 1, message.AsMemory(0, bytes), cancellationToken).ConfigureAwait(false);
         OtBuffers.ReturnBytes(message);
         return result;
@@ -37,8 +37,8 @@ public static partial class ObliviousProducts
         var columns = await session.ReceiverFrom(peer).ExtendColumnsAsync(session.Channel, peer, tag, choices, cancellationToken).ConfigureAwait(false);
         var result = new T[entries];
         var shares = new ScalarHashSums<T>(result, bits);
-        BitTranspose.HashRows(columns.AsSpan(0, 128 * BitTranspose.ColumnStride(choices.Length)), choices.Length, m, session.Hash, NoOffset, default, ref shares);
-        OtBuffers.Return(columns);
+        BitTranspose.HashRows(OtBuffers.Words(columns, 128 * BitTranspose.ColumnStride(choices.Length)), choices.Length, m, session.Hash, NoOffset, default, ref shares);
+        OtBuffers.ReturnBytes(columns);
         var payload = await session.Channel.ReceiveAsync(peer, tag + 1, cancellationToken).ConfigureAwait(false);
         int expected = CorrectionBytes(outputBits, entries, bits, 1);
         if (payload.Length != expected) throw new ProtocolAbortedException(ErrorMessages.PayloadSize(peer, tag + 1, expected, payload.Length), session.Channel.GetPartyName(peer));

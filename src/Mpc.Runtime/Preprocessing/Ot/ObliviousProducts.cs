@@ -157,8 +157,8 @@ public static partial class ObliviousProducts
     {
         var columns = await session.ReceiverFrom(peer).ExtendColumnsAsync(session.Channel, peer, tag, choices, cancellationToken).ConfigureAwait(false);
         var hashes = OtBuffers.Rent(2 * m);
-        BitTranspose.ColumnsToHashedRows(columns.AsSpan(0, 128 * BitTranspose.ColumnStride(choices.Length)), choices.Length, m, session.Hash, NoOffset, hashes.AsSpan(0, 2 * m), default, default);
-        OtBuffers.Return(columns);
+        BitTranspose.ColumnsToHashedRows(OtBuffers.Words(columns, 128 * BitTranspose.ColumnStride(choices.Length)), choices.Length, m, session.Hash, NoOffset, hashes.AsSpan(0, 2 * m), default, default);
+        OtBuffers.ReturnBytes(columns);
         return hashes;
     }
 
@@ -168,8 +168,8 @@ public static partial class ObliviousProducts
         var sender = session.SenderTo(peer);
         var columns = await sender.ExtendColumnsAsync(session.Channel, peer, tag, padded, cancellationToken).ConfigureAwait(false);
         var (h0, h1) = (OtBuffers.Rent(2 * m), OtBuffers.Rent(2 * m));
-        BitTranspose.ColumnsToHashedRows(columns.AsSpan(0, 128 * BitTranspose.ColumnStride(padded / 64)), padded / 64, m, session.Hash, NoOffset, h0.AsSpan(0, 2 * m), sender.Delta, h1.AsSpan(0, 2 * m));
-        OtBuffers.Return(columns);
+        BitTranspose.ColumnsToHashedRows(OtBuffers.Words(columns, 128 * BitTranspose.ColumnStride(padded / 64)), padded / 64, m, session.Hash, NoOffset, h0.AsSpan(0, 2 * m), sender.Delta, h1.AsSpan(0, 2 * m));
+        OtBuffers.ReturnBytes(columns);
         return (h0, h1);
     }
 

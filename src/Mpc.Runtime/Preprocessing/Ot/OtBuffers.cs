@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 
 namespace Mpc.Runtime.Preprocessing.Ot;
 
@@ -21,4 +22,7 @@ internal static class OtBuffers
     public static byte[] RentBytes(int length) => BytePool.Rent(length);
 
     public static void ReturnBytes(byte[] array) => BytePool.Return(array);
+
+    /// <summary>The first <paramref name="count"/> ulongs of a rented byte array (OT columns live in byte arrays so the PRG can encrypt into them).</summary>
+    public static Span<ulong> Words(byte[] array, int count) => MemoryMarshal.Cast<byte, ulong>(array.AsSpan(0, checked(8 * count)));
 }

@@ -81,41 +81,40 @@ public sealed class SoftSpokenReceiver : IDisposable
         var t = await ExtendColumnsAsync(channel, peer, tag, choices, cancellationToken).ConfigureAwait(false);
         int words = choices.Length;
         var rows = OtBuffers.Rent(2 * 64 * words);
-        BitTranspose.StridedColumnsToRows(t.AsSpan(0, 128 * BitTranspose.ColumnStride(words)), words, rows.AsSpan(0, 128 * words));
-        OtBuffers.Return(t);
+        BitTranspose.StridedColumnsToRows(OtBuffers.Words(t, 128 * BitTranspose.ColumnStride(words)), words, rows.AsSpan(0, 128 * words));
+        OtBuffers.ReturnBytes(t);
         return rows;
     }
 
     /// <summary>
-    /// <see cref="ExtendAsync"/> before the transpose: the 128 columns t_i of choices.Length ulongs each, <see cref="BitTranspose.ColumnStride"/> apart, in a pooled array, for
-    /// <see cref="BitTranspose.ColumnsToHashedRows"/>; return it to <see cref="OtBuffers"/>.
+    /// <see cref="ExtendAsync"/> before the transpose: the 128 columns t_i of choices.Length ulongs each, <see cref="BitTranspose.ColumnStride"/> apart, in a pooled
+    /// byte array (read it through <see cref="OtBuffers.Words"/>), for <see cref="BitTranspose.ColumnsToHashedRows"/>; return it with <see cref="OtBuffers.ReturnBytes"/>.
     /// </summary>
-    public async Task<ulong[]> ExtendColumnsAsync(IPartyChannel channel, int peer, long tag, ulong[] choices, CancellationToken cancellationToken)
+    public async Task<byte[]> ExtendColumnsAsync(IPartyChannel channel, int peer, long tag, ulong[] choices, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channel);
         ArgumentNullException.ThrowIfNull(choices);
         int words = choices.Length;
         if (words == 0 || (words & 1) != 0) throw new ArgumentException("OT extension runs in multiples of 128.", nameof(choices));
         int stride = BitTranspose.ColumnStride(words);
-        var t = OtBuffers.Rent(128 * stride);
-        var r = OtBuffers.Rent(words);
-        int bytes = Blocks * words * 8;
+        int columnBytes = 8 * words;
+        var t = OtBuffers.RentBytes(8 * 128 * stride);
+        var r = OtBuffers.RentBytes(columnBytes);
+        int bytes = Blocks * columnBytes;
         var message = OtBuffers.RentBytes(bytes);
-        var corrections = MemoryMarshal.Cast<byte, ulong>(message.AsSpan(0, bytes));
+        var corrections = OtBuffers.Words(message, Blocks * words);
+        var columns = OtBuffers.Words(t, 128 * stride);
+        var stream = OtBuffers.Words(r, words);
         for (int b = 0; b < Blocks; b++)
         {
-            var column0 = t.AsSpan(2 * b * stride, words);
-            var column1 = t.AsSpan((2 * b + 1) * stride, words);
-            var correction = corrections.Slice(b * words, words);
-            var stream = r.AsSpan(0, words);
             // r_0, r_1, r_2 go straight into d_b and the columns; r_3 is folded into all three in one pass.
-            _prgs[4 * b].Fill(tag, correction);
-            _prgs[4 * b + 1].Fill(tag, column0);
-            _prgs[4 * b + 2].Fill(tag, column1);
-            _prgs[4 * b + 3].Fill(tag, stream);
-            FoldReceiverBlock(column0, column1, correction, stream, choices);
+            _prgs[4 * b].Fill(tag, message, b * columnBytes, columnBytes);
+            _prgs[4 * b + 1].Fill(tag, t, 8 * 2 * b * stride, columnBytes);
+            _prgs[4 * b + 2].Fill(tag, t, 8 * (2 * b + 1) * stride, columnBytes);
+            _prgs[4 * b + 3].Fill(tag, r, 0, columnBytes);
+            FoldReceiverBlock(columns.Slice(2 * b * stride, words), columns.Slice((2 * b + 1) * stride, words), corrections.Slice(b * words, words), stream, choices);
         }
-        OtBuffers.Return(r);
+        OtBuffers.ReturnBytes(r);
         await channel.SendAsync(peer, tag, message.AsMemory(0, bytes), cancellationToken).ConfigureAwait(false);
         OtBuffers.ReturnBytes(message);
         return t;

@@ -115,17 +115,17 @@ public sealed class SoftSpokenSender : IDisposable
     {
         var q = await ExtendColumnsAsync(channel, peer, tag, m, cancellationToken).ConfigureAwait(false);
         var rows = OtBuffers.Rent(2 * m);
-        BitTranspose.StridedColumnsToRows(q.AsSpan(0, 128 * BitTranspose.ColumnStride(m / 64)), m / 64, rows.AsSpan(0, 2 * m));
-        OtBuffers.Return(q);
+        BitTranspose.StridedColumnsToRows(OtBuffers.Words(q, 128 * BitTranspose.ColumnStride(m / 64)), m / 64, rows.AsSpan(0, 2 * m));
+        OtBuffers.ReturnBytes(q);
         return rows;
     }
 
     /// <summary>
     /// <see cref="ExtendAsync"/> before the transpose: the 128 columns of m / 64 ulongs each (column i at [i * stride], stride
-    /// <see cref="BitTranspose.ColumnStride"/>(m / 64)) in a pooled
-    /// array of at least 2m ulongs, for <see cref="BitTranspose.ColumnsToHashedRows"/>; return it to <see cref="OtBuffers"/>.
+    /// <see cref="BitTranspose.ColumnStride"/>(m / 64)) in a pooled byte array (read it through <see cref="OtBuffers.Words"/>), for
+    /// <see cref="BitTranspose.ColumnsToHashedRows"/>; return it with <see cref="OtBuffers.ReturnBytes"/>.
     /// </summary>
-    public async Task<ulong[]> ExtendColumnsAsync(IPartyChannel channel, int peer, long tag, int m, CancellationToken cancellationToken)
+    public async Task<byte[]> ExtendColumnsAsync(IPartyChannel channel, int peer, long tag, int m, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channel);
         if (m <= 0 || (m & 127) != 0) throw new ArgumentOutOfRangeException(nameof(m), "OT extension runs in multiples of 128.");
@@ -135,22 +135,23 @@ public sealed class SoftSpokenSender : IDisposable
         int words = m / 64;
         var corrections = MemoryMarshal.Cast<byte, ulong>(payload.AsSpan());
         int stride = BitTranspose.ColumnStride(words);
-        var q = OtBuffers.Rent(128 * stride);
-        var r = OtBuffers.Rent(words);
+        int columnBytes = 8 * words;
+        var q = OtBuffers.RentBytes(8 * 128 * stride);
+        var r = OtBuffers.RentBytes(columnBytes);
+        var columns = OtBuffers.Words(q, 128 * stride);
+        var stream = OtBuffers.Words(r, words);
         for (int b = 0; b < Blocks; b++)
         {
             int d = BlockOf(_delta, b);
-            var column0 = q.AsSpan(2 * b * stride, words);
-            var column1 = q.AsSpan((2 * b + 1) * stride, words);
-            var stream = r.AsSpan(0, words);
             // The seeds x = d ^ 1, d ^ 2 and d ^ 3 (x ^ d has bit i set where x counts in column i): the first two straight
             // into their columns, the third folded into both with d_b where Delta's bits ask for it, in one pass.
-            _prgs[4 * b + (d ^ 1)]!.Fill(tag, column0);
-            _prgs[4 * b + (d ^ 2)]!.Fill(tag, column1);
-            _prgs[4 * b + (d ^ 3)]!.Fill(tag, stream);
-            FoldSenderBlock(column0, column1, stream, corrections.Slice(b * words, words), (d & 1) != 0 ? ~0UL : 0, (d & 2) != 0 ? ~0UL : 0);
+            _prgs[4 * b + (d ^ 1)]!.Fill(tag, q, 8 * 2 * b * stride, columnBytes);
+            _prgs[4 * b + (d ^ 2)]!.Fill(tag, q, 8 * (2 * b + 1) * stride, columnBytes);
+            _prgs[4 * b + (d ^ 3)]!.Fill(tag, r, 0, columnBytes);
+            FoldSenderBlock(columns.Slice(2 * b * stride, words), columns.Slice((2 * b + 1) * stride, words), stream, corrections.Slice(b * words, words),
+                (d & 1) != 0 ? ~0UL : 0, (d & 2) != 0 ? ~0UL : 0);
         }
-        OtBuffers.Return(r);
+        OtBuffers.ReturnBytes(r);
         channel.Release(payload);
         return q;
     }

@@ -43,6 +43,26 @@ public sealed class TaggedPrg : IDisposable
         }
     }
 
+    /// <summary>
+    /// Fills <paramref name="count"/> bytes (whole 128-bit blocks) of <paramref name="destination"/> from <paramref name="offset"/> with the
+    /// stream for <paramref name="tag"/>: the hot path, encrypting the cached counters straight into the array with a kept cipher context.
+    /// </summary>
+    public void Fill(long tag, byte[] destination, int offset, int count)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        if ((count & 15) != 0) throw new ArgumentException("The PRG fills whole 128-bit blocks.", nameof(count));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan((long)offset + count, destination.Length, nameof(count));
+        if (!_idle.TryTake(out var engine)) engine = new Engine(_key);
+        try
+        {
+            engine.Fill(tag, destination, offset, count);
+        }
+        finally
+        {
+            _idle.Add(engine);
+        }
+    }
+
     /// <summary>One-off use of a key (setup): the same stream as an instance's.</summary>
     public static void Fill(byte[] key, long tag, Span<ulong> destination)
     {
@@ -91,6 +111,16 @@ public sealed class TaggedPrg : IDisposable
             {
                 ArrayPool<byte>.Shared.Return(buffer);
             }
+        }
+
+        // Span.EncryptEcb would copy the counters into the destination and encrypt there, and key a new native context per call;
+        // TransformBlock encrypts from the counters into the array in one pass.
+        public void Fill(long tag, byte[] destination, int offset, int count)
+        {
+            if (count == 0) return;
+            var counters = CountersFor(tag, count);
+            _encryptor ??= _aes.CreateEncryptor();
+            _encryptor.TransformBlock(counters, 0, count, destination, offset);
         }
 
         // Every seed's stream for a tag encrypts the same counter blocks: an extension's fills on one thread build them once
