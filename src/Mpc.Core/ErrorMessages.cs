@@ -83,4 +83,7 @@ public static class ErrorMessages
 
     public static string RevealRefused(string name, string reason) =>
         $"Opening of '{name}' refused: {reason}";
+
+    public static string EarlierTranscripts(string folder) =>
+        $"{folder} already holds the transcripts of an earlier local run, signed with that run's keys; each local run makes fresh keys, so give it an empty output folder (or remove {folder}).";
 }

@@ -13,6 +13,25 @@ namespace Mpc.Federation;
 /// </summary>
 public static class LocalFederation
 {
+    private const string TranscriptFolder = "transcripts";
+    private const string RosterFile = "parties.json";
+    private const string LedgerSuffix = ".privacy-ledger.db";
+
+    /// <summary>
+    /// Removes what an earlier local run wrote to <paramref name="outputDirectory"/> (its transcripts, roster and privacy
+    /// ledgers), for commands that own the folder and rerun into it; other files stay.
+    /// </summary>
+    public static void ClearEarlierRun(string outputDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(outputDirectory);
+        if (!Directory.Exists(outputDirectory)) return;
+        string transcripts = Path.Combine(outputDirectory, TranscriptFolder);
+        if (Directory.Exists(transcripts)) Directory.Delete(transcripts, recursive: true);
+        File.Delete(Path.Combine(outputDirectory, RosterFile));
+        // SQLite's journal files (-wal, -shm) go with their ledger.
+        foreach (var ledger in Directory.EnumerateFiles(outputDirectory, "*" + LedgerSuffix + "*")) File.Delete(ledger);
+    }
+
     public static Task<SessionResult> RunAsync(string protocolName, IReadOnlyList<string> dataFiles, IReadOnlyDictionary<string, string> parameters,
         ProtocolCatalog catalog, ILoggerFactory loggers, IProgress<string>? progress, TimeSpan peerTimeout, CancellationToken cancellationToken)
     {
@@ -32,6 +51,10 @@ public static class LocalFederation
         if (dataFiles.Count < 2) throw new ArgumentException($"A federation needs at least 2 parties; got {dataFiles.Count} --data file(s).", nameof(dataFiles));
         foreach (var file in dataFiles.Where(f => !File.Exists(f))) throw new FileNotFoundException($"Data file {file} does not exist.", file);
         ProtocolParameters.Bind(protocol.Parameters, parameters);
+        // Transcripts of two runs in one folder would be audited against the last run's roster only, and fail.
+        string? transcripts = outputDirectory is null ? null : Path.Combine(outputDirectory, TranscriptFolder);
+        if (transcripts is not null && Directory.Exists(transcripts) && Directory.EnumerateFileSystemEntries(transcripts).Any())
+            throw new ArgumentException(Mpc.Core.ErrorMessages.EarlierTranscripts(transcripts));
 
         var names = dataFiles.Select((_, i) => $"party{i + 1}").ToList();
         var credentials = names.Select(PartyCredentials.Generate).ToList();
@@ -44,17 +67,16 @@ public static class LocalFederation
             foreach (var listener in listeners) listener.Start();
             var members = names.Select((n, i) => (n, $"127.0.0.1:{((IPEndPoint)listeners[i].LocalEndpoint).Port}", credentials[i].Fingerprint)).ToList();
             var roster = Roster.Create("local", members, [("analyst", analyst.Fingerprint)]);
-            string? transcripts = outputDirectory is null ? null : Path.Combine(outputDirectory, "transcripts");
             if (outputDirectory is not null)
             {
                 // The run's roster goes beside the transcripts, so 'mpc audit' can check them.
                 Directory.CreateDirectory(outputDirectory);
-                await File.WriteAllTextAsync(Path.Combine(outputDirectory, "parties.json"), Roster.ToJson("local", members, [("analyst", analyst.Fingerprint)]), cancellationToken).ConfigureAwait(false);
+                await File.WriteAllTextAsync(Path.Combine(outputDirectory, RosterFile), Roster.ToJson("local", members, [("analyst", analyst.Fingerprint)]), cancellationToken).ConfigureAwait(false);
             }
             for (int i = 0; i < names.Count; i++)
             {
                 // A local run's ledger lives with its outputs, or in a temporary folder that goes with the run.
-                string ledger = Path.Combine(outputDirectory ?? scratch, $"{names[i]}.privacy-ledger.db");
+                string ledger = Path.Combine(outputDirectory ?? scratch, names[i] + LedgerSuffix);
                 var configuration = new PartyConfiguration(names[i], new Dictionary<string, string> { ["data"] = Path.GetFullPath(dataFiles[i]) }, [protocol.Id], peerTimeout,
                     transcriptDirectory: transcripts, ledgerPath: ledger, allowTrustedDealer: preprocessing == "dealer");
                 var daemon = new PartyDaemon(roster, credentials[i], configuration, catalog, loggers.CreateLogger($"Mpc.Party.{names[i]}"), listeners[i]);

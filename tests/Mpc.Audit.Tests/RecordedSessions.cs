@@ -13,6 +13,9 @@ public sealed class RecordedSessions : IAsyncLifetime
 
     public string Second => Path.Combine(Root, "second");
 
+    /// <summary>The three sites' data files the sessions ran on.</summary>
+    public IReadOnlyList<string> Sites => [.. Enumerable.Range(0, 3).Select(p => Path.Combine(Root, $"site{p}.csv"))];
+
     public async Task InitializeAsync()
     {
         var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "data", "aml.csv"));

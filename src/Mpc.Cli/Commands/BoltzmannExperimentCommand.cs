@@ -144,6 +144,8 @@ internal static class BoltzmannExperimentCommand
     {
         var reference = ProtocolReference.Resolve(Path.Combine(AppContext.BaseDirectory, "protocols", "boltzmann-machine.csx"));
         using var loggers = CliOptions.Loggers(false);
+        // The experiment owns its run folders: a rerun into the same output replaces the earlier run's transcripts and ledgers.
+        LocalFederation.ClearEarlierRun(directory);
         var watch = Stopwatch.StartNew();
         var result = await LocalFederation.RunAsync(reference.Protocol, reference.ScriptSource, files, parameters, ProtocolReference.Catalog, loggers, null,
             TimeSpan.FromMinutes(10), cancellationToken, directory).ConfigureAwait(false);

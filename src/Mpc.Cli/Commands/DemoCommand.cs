@@ -47,12 +47,22 @@ internal static class DemoCommand
         double worst = 0;
 
         string sessions = Path.Combine(outputDirectory, "sessions");
-        var statistics = await LocalFederation.RunAsync(ProtocolCatalog.BuiltIn.Get("pooled-statistics"), null, siteFiles, new Dictionary<string, string>(), ProtocolCatalog.BuiltIn, loggers, progress, TimeSpan.FromSeconds(30), cancellationToken, Path.Combine(sessions, "pooled-statistics")).ConfigureAwait(false);
+        // A rerun into the same --out replaces each session's transcripts, roster and ledgers: the older ones were signed with an
+        // earlier run's keys, and its ledgers would keep charging the privacy budget. The audit covers this run's sessions.
+        var sessionFolders = new List<string>();
+        string FreshSessionFolder(string root, string name)
+        {
+            string folder = Path.Combine(root, name);
+            LocalFederation.ClearEarlierRun(folder);
+            sessionFolders.Add(folder);
+            return folder;
+        }
+        var statistics = await LocalFederation.RunAsync(ProtocolCatalog.BuiltIn.Get("pooled-statistics"), null, siteFiles, new Dictionary<string, string>(), ProtocolCatalog.BuiltIn, loggers, progress, TimeSpan.FromSeconds(30), cancellationToken, FreshSessionFolder(sessions, "pooled-statistics")).ConfigureAwait(false);
         var clear = PooledStatisticsProtocol.ComputeInTheClear(sites);
         worst = Math.Max(worst, Compare(statistics, clear));
         summary["pooled-statistics"] = Summarise(statistics, clear);
 
-        var sum = await LocalFederation.RunAsync(ProtocolCatalog.BuiltIn.Get("secure-sum"), null, siteFiles, new Dictionary<string, string> { ["columns"] = "time,age" }, ProtocolCatalog.BuiltIn, loggers, progress, TimeSpan.FromSeconds(30), cancellationToken, Path.Combine(sessions, "secure-sum")).ConfigureAwait(false);
+        var sum = await LocalFederation.RunAsync(ProtocolCatalog.BuiltIn.Get("secure-sum"), null, siteFiles, new Dictionary<string, string> { ["columns"] = "time,age" }, ProtocolCatalog.BuiltIn, loggers, progress, TimeSpan.FromSeconds(30), cancellationToken, FreshSessionFolder(sessions, "secure-sum")).ConfigureAwait(false);
         var clearSum = new Dictionary<string, double[]> { ["sum"] = [table.Column("time").Sum(), table.Column("age").Sum()], ["count"] = [table.RowCount] };
         worst = Math.Max(worst, Compare(sum, clearSum));
         summary["secure-sum"] = Summarise(sum, clearSum);
@@ -74,7 +84,7 @@ internal static class DemoCommand
         {
             var reference = ProtocolReference.Resolve(Path.Combine(scripts, Path.GetFileNameWithoutExtension(script), script));
             var scriptResult = await LocalFederation.RunAsync(reference.Protocol, reference.ScriptSource, siteFiles, scriptParameters, ProtocolReference.Catalog, loggers, progress, TimeSpan.FromSeconds(30), cancellationToken,
-                Path.Combine(sessions, reference.Protocol.Name)).ConfigureAwait(false);
+                FreshSessionFolder(sessions, reference.Protocol.Name)).ConfigureAwait(false);
             worst = Math.Max(worst, Compare(scriptResult, scriptClear));
             summary[script] = Summarise(scriptResult, scriptClear);
         }
@@ -84,7 +94,7 @@ internal static class DemoCommand
         double horizon = table.Column("time").Max();
         var kmParameters = new Dictionary<string, string> { ["group"] = "sex", ["levels"] = "1,2", ["horizon"] = horizon.ToString(System.Globalization.CultureInfo.InvariantCulture), ["reveal_groups"] = "true" };
         var logrank = await LocalFederation.RunAsync(kaplanMeier.Protocol, kaplanMeier.ScriptSource, siteFiles, kmParameters, ProtocolReference.Catalog, loggers, progress, TimeSpan.FromSeconds(60), cancellationToken,
-            Path.Combine(sessions, "kaplan-meier")).ConfigureAwait(false);
+            FreshSessionFolder(sessions, "kaplan-meier")).ConfigureAwait(false);
         var design = new Mpc.Statistics.SurvivalDesign([1, 2], [], 1, horizon);
         var survdiff = Mpc.Statistics.LogrankReference.Compute(Mpc.Statistics.SurvivalCounts.Pool(sites.Select(t =>
             Mpc.Statistics.SurvivalCounts.Compute(design, t.Source, t.Column("time"), t.Column("status"), t.Column("sex"), null, ("time", "status", "sex", null))).ToList()));
@@ -120,7 +130,7 @@ internal static class DemoCommand
             ["model"] = "dbm", ["hidden"] = "12,6", ["epochs"] = "40", ["fine_tuning_epochs"] = "20", ["batch_size"] = "25", ["samples"] = "200", ["burn_in"] = "50", ["condition"] = "sex=female",
         };
         var synthetic = await LocalFederation.RunAsync(categorical.Protocol, categorical.ScriptSource, patientFiles, patientParameters, ProtocolReference.Catalog, loggers, progress, TimeSpan.FromSeconds(120), cancellationToken,
-            Path.Combine(sessions, "boltzmann-categorical")).ConfigureAwait(false);
+            FreshSessionFolder(sessions, "boltzmann-categorical")).ConfigureAwait(false);
         BoltzmannFiles.TryWrite(synthetic, patients);
         Console.WriteLine();
         Console.WriteLine($"Synthetic patients (categorical DBM pooled over {parties} parties, sampled given sex=female): {synthetic.Seconds:F1} s; {Path.Combine(patients, "synthetic.csv")}, monitoring.png");
@@ -128,7 +138,7 @@ internal static class DemoCommand
         await File.WriteAllTextAsync(json, JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }), cancellationToken).ConfigureAwait(false);
         // Every session left signed transcripts; audit each one against the roster it ran with.
         int audited = 0;
-        foreach (var folder in Directory.GetDirectories(sessions).Order(StringComparer.Ordinal))
+        foreach (var folder in sessionFolders)
         {
             var report = Mpc.Audit.TranscriptAuditor.Audit(folder, Mpc.Net.Roster.Load(Path.Combine(folder, "parties.json")));
             if (!report.Passed)
