@@ -76,6 +76,26 @@ public class ObliviousTransferTests
     }
 
     [Fact]
+    public void TaggedPrgStreamsOfOneTagAgreeWhateverTheLengthsDrawnBefore()
+    {
+        var key = Convert.FromHexString("0f0e0d0c0b0a09080706050403020100");
+        using var prg = new TaggedPrg(key);
+        // One thread's counter blocks are cached per tag: a longer draw after a shorter one, and the reverse, must not reuse stale ones.
+        foreach (var (tag, blocks) in new[] { (7L, 64), (7L, 1500), (7L, 64), (8L, 1500), (7L, 1500) })
+        {
+            var array = new byte[16 * blocks];
+            prg.Fill(tag, array, 0, array.Length);
+            for (int i = 0; i < blocks; i++)
+            {
+                var block = new byte[16];
+                BitConverter.TryWriteBytes(block.AsSpan(0, 8), (ulong)i);
+                BitConverter.TryWriteBytes(block.AsSpan(8, 8), tag);
+                Assert.Equal(ReferenceAes(key, block), array[(16 * i)..(16 * i + 16)]);
+            }
+        }
+    }
+
+    [Fact]
     public void TaggedPrgIsAesCounterModeWithTheTagAsNonce()
     {
         var key = Convert.FromHexString("000102030405060708090a0b0c0d0e0f");
@@ -91,6 +111,11 @@ public class ObliviousTransferTests
             var oneOff = new ulong[stream.Length];
             TaggedPrg.Fill(key, tag + blocks, oneOff);
             Assert.Equal(stream, oneOff);
+            // The hot path fills a byte array at an offset, and nothing around it.
+            var array = new byte[16 * blocks + 48];
+            prg.Fill(tag + blocks, array, 32, 16 * blocks);
+            Assert.Equal(MemoryMarshal.AsBytes(stream.AsSpan()).ToArray(), array[32..^16]);
+            Assert.All(array[..32].Concat(array[^16..]), b => Assert.Equal(0, b));
             foreach (int i in new[] { 0, blocks / 2, blocks - 1 })
             {
                 var block = new byte[16];
