@@ -13,7 +13,7 @@ internal static class LocalCommand
         var json = CliOptions.Json();
         var verbose = CliOptions.Verbose();
         var timeout = CliOptions.Timeout();
-        var output = new Option<string?>("--out") { Description = "Folder for the parties' signed transcripts (transcripts/), the run's roster (parties.json, for 'mpc audit') and plots such as km-curve.png." };
+        var output = new Option<string?>("--out") { Description = "Folder for the parties' signed transcripts (transcripts/), the run's roster (parties.json, for 'mpc audit') and plots such as km-curve.png; it must not already hold an earlier run's transcripts." };
         var command = new Command("local", "Run a protocol with one local party per data file: loopback, fresh keys, real TLS, plus the analyst.") { protocol, data, parameters, json, verbose, timeout, output };
         command.SetAction(async (parse, cancellationToken) =>
         {
