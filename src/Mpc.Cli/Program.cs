@@ -14,6 +14,7 @@ var root = new RootCommand("mpc: secure multi-party computation for federated he
     AuditCommand.Create(),
     BudgetCommand.Create(),
     BoltzmannExperimentCommand.Create(),
+    WorkerCommand.Create(),
 };
 
 try

@@ -86,4 +86,21 @@ public static class ErrorMessages
 
     public static string EarlierTranscripts(string folder) =>
         $"{folder} already holds the transcripts of an earlier local run, signed with that run's keys; each local run makes fresh keys, so give it an empty output folder (or remove {folder}).";
+
+    /// <summary>Why a party's script worker ended a session, as peers and the analyst read it: a kind and a script line, never the script's own text.</summary>
+    public static string ScriptWorkerFailed(string party, string kind, string? exceptionType, int line) => kind switch
+    {
+        "script" => $"Session aborted: the script failed at {party}{(line > 0 ? $" at line {line}" : "")} with {exceptionType ?? "an exception"} (the message is in {party}'s log).",
+        "data" => $"Session aborted: {party}'s data does not fit the script{(line > 0 ? $" (line {line})" : "")}; the details are in {party}'s log.",
+        "parameter" => $"Session aborted: the script's parameters do not fit {party}'s data{(line > 0 ? $" (line {line})" : "")}; the details are in {party}'s log.",
+        "time" => $"Session aborted: the script exceeded {party}'s time limit.",
+        "memory" => $"Session aborted: the script exceeded {party}'s memory limit.",
+        "cpu" => $"Session aborted: the script exceeded {party}'s processor-time limit.",
+        "stack" => $"Session aborted: the script overflowed its stack at {party} (unbounded recursion?).",
+        "relay" => $"Session aborted: the script's worker at {party} broke the relay protocol.",
+        _ => $"Session aborted: the script's worker at {party} crashed ({exceptionType ?? "no reason given"}).",
+    };
+
+    public static string ScriptWorkerUnavailable(string reason) =>
+        $"This party cannot start a script worker: {reason}";
 }

@@ -12,9 +12,11 @@ namespace Mpc.Data;
 public sealed class CsvTable
 {
     private readonly Dictionary<string, (string?[] Cells, Lazy<double[]> Numbers)> _columns;
+    private readonly int[] _lines;
 
     private CsvTable(string source, IReadOnlyList<string> names, List<List<string?>> cells, int[] lines)
     {
+        _lines = lines;
         Source = source;
         ColumnNames = names;
         RowCount = lines.Length;
@@ -88,6 +90,19 @@ public sealed class CsvTable
         if (names.Any(string.IsNullOrWhiteSpace)) throw new DataFormatException($"{source}: the header has an empty column name.");
         foreach (var _ in names) values.Add([]);
         return names;
+    }
+
+    /// <summary>The file line of each row (the header is line 1), for the party's own error detail.</summary>
+    public IReadOnlyList<int> Lines => _lines;
+
+    /// <summary>A table from cells already read (a script worker gets its party's dataset this way, without the file).</summary>
+    public static CsvTable FromCells(string source, IReadOnlyList<string> names, IReadOnlyList<string?[]> columns, int[] lines)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        ArgumentNullException.ThrowIfNull(columns);
+        ArgumentNullException.ThrowIfNull(lines);
+        if (columns.Count != names.Count || columns.Any(c => c.Length != lines.Length)) throw new ArgumentException("Every column needs one cell per row.", nameof(columns));
+        return new CsvTable(source, names, columns.Select(c => c.ToList()).ToList(), lines);
     }
 
     public bool HasColumn(string name) => _columns.ContainsKey(name);

@@ -13,6 +13,7 @@ namespace Mpc.Federation;
 ///   "protocols": [ "builtin:pooled-statistics", "sha256:&lt;script hash&gt;" ],
 ///   "peerTimeoutSeconds": 30,
 ///   "scriptTimeLimitSeconds": 1800,
+///   "scriptMemoryLimitMegabytes": 4096,   (a script's worker process is killed above it)
 ///   "transcripts": "transcripts",    (default: a "transcripts" folder beside this file)
 ///   "ledger": "privacy-ledger.db",   (default: beside this file)
 ///   "budgets": { "lung": { "epsilon": 5, "delta": 1e-5 } } }   (default per dataset: epsilon 10, delta 1e-5)
@@ -71,6 +72,9 @@ public sealed class PartyConfiguration
     /// <summary>How long a protocol script may run in one session before the session aborts.</summary>
     public TimeSpan ScriptTimeLimit { get; }
 
+    /// <summary>How much memory a protocol script's worker process may use before it is killed and its session aborted.</summary>
+    public long ScriptMemoryLimitBytes { get; init; } = Protocols.ProtocolContext.DefaultScriptMemoryLimitBytes;
+
     public static PartyConfiguration Load(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -110,6 +114,8 @@ public sealed class PartyConfiguration
         if (timeout is <= 0 or > 3600) problems.Add("peerTimeoutSeconds: must be between 0 and 3600.");
         double scriptLimit = root["scriptTimeLimitSeconds"]?.GetValue<double>() ?? 1800;
         if (scriptLimit is <= 0 or > 86400) problems.Add("scriptTimeLimitSeconds: must be between 0 and 86400.");
+        double memoryLimit = root["scriptMemoryLimitMegabytes"]?.GetValue<double>() ?? Protocols.ProtocolContext.DefaultScriptMemoryLimitBytes / (1 << 20);
+        if (memoryLimit is < 256 or > 1 << 20) problems.Add("scriptMemoryLimitMegabytes: must be between 256 and 1048576.");
         string transcripts = Path.GetFullPath(Path.Combine(baseDirectory, root["transcripts"]?.GetValue<string>() ?? "transcripts"));
         string ledger = Path.GetFullPath(Path.Combine(baseDirectory, root["ledger"]?.GetValue<string>() ?? "privacy-ledger.db"));
         var budgets = new Dictionary<string, (double, double)>(StringComparer.Ordinal);
@@ -125,10 +131,13 @@ public sealed class PartyConfiguration
             }
         }
         bool allowDealer = root["allowTrustedDealer"]?.GetValue<bool>() ?? false;
-        foreach (var key in root.Select(p => p.Key).Where(k => k is not ("name" or "datasets" or "protocols" or "peerTimeoutSeconds" or "scriptTimeLimitSeconds" or "transcripts" or "ledger" or "budgets" or "allowTrustedDealer")))
+        foreach (var key in root.Select(p => p.Key).Where(k => k is not ("name" or "datasets" or "protocols" or "peerTimeoutSeconds" or "scriptTimeLimitSeconds" or "scriptMemoryLimitMegabytes" or "transcripts" or "ledger" or "budgets" or "allowTrustedDealer")))
             problems.Add($"{key}: unknown field.");
         if (problems.Count > 0) throw new InvalidDataException($"{path} is not a valid party configuration:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", problems));
-        return new PartyConfiguration(name, datasets, protocols!.ToHashSet(StringComparer.Ordinal), TimeSpan.FromSeconds(timeout), TimeSpan.FromSeconds(scriptLimit), transcripts, ledger, budgets, allowDealer);
+        return new PartyConfiguration(name, datasets, protocols!.ToHashSet(StringComparer.Ordinal), TimeSpan.FromSeconds(timeout), TimeSpan.FromSeconds(scriptLimit), transcripts, ledger, budgets, allowDealer)
+        {
+            ScriptMemoryLimitBytes = (long)memoryLimit << 20,
+        };
     }
 
     /// <summary>The path of the named dataset, or of the only one when the name is empty.</summary>

@@ -18,22 +18,11 @@ public static class ScriptCompiler
     private static readonly string[] Imports =
         ["System", "System.Linq", "System.Collections.Generic", "System.Threading.Tasks", "Mpc.Scripting", "Mpc.Runtime", "Mpc.Federation.Protocols", "Mpc.Statistics", "Mpc.Boltzmann"];
 
-    private static readonly List<System.Reflection.Assembly> References =
+    private static readonly System.Reflection.Assembly[] References =
     [
         typeof(ScriptGlobals).Assembly, typeof(Mpc.Runtime.Secret<>).Assembly, typeof(Mpc.Federation.Protocols.ParameterType).Assembly,
         typeof(Enumerable).Assembly, typeof(List<>).Assembly, typeof(object).Assembly, typeof(Mpc.Statistics.SecureLogrank).Assembly, typeof(Mpc.Boltzmann.Rbm).Assembly,
     ];
-
-    /// <summary>Makes a protocol library's assembly visible to scripts (its namespace must also be allowed in the sandbox).</summary>
-    public static void AddLibrary(System.Reflection.Assembly assembly, string @namespace)
-    {
-        ArgumentNullException.ThrowIfNull(assembly);
-        lock (References)
-        {
-            if (!References.Contains(assembly)) References.Add(assembly);
-        }
-        ScriptSandbox.AllowNamespace(@namespace);
-    }
 
     /// <summary>Loads and compiles a script file; the protocol's name is the file name without extension.</summary>
     public static ScriptProtocol Load(string path)
@@ -64,9 +53,10 @@ public static class ScriptCompiler
     private static ScriptProtocol CompileUncached(string source, string name, string file, string hash)
     {
         var options = ScriptOptions.Default
-            .WithReferences(References.ToArray())
+            .WithReferences(References)
             .WithImports(Imports)
             .WithFilePath(file)
+            .WithFileEncoding(System.Text.Encoding.UTF8)
             .WithAllowUnsafe(false)
             .WithOptimizationLevel(OptimizationLevel.Release)
             .WithLanguageVersion(LanguageVersion.Latest);
@@ -83,7 +73,9 @@ public static class ScriptCompiler
         var script = CSharpScript.Create(guarded, options, typeof(ScriptGlobals));
         var runErrors = script.Compile().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => ToDiagnostic(d, file)).ToList();
         if (runErrors.Count > 0) throw new ScriptCompilationException(runErrors);
-        return new ScriptProtocol(name, hash, source, script.CreateDelegate());
+        // The daemon hands this image to each session's worker; only the analyst's client loads the script in its own process.
+        var image = Worker.ScriptImage.Emit(script.GetCompilation(), file);
+        return new ScriptProtocol(name, hash, source, file, image, () => script.CreateDelegate());
     }
 
     private static ScriptDiagnostic ToDiagnostic(Diagnostic diagnostic, string file)

@@ -15,15 +15,17 @@ public sealed class ScriptProtocol : IProtocolDefinition
 {
     // Runaway top-level code is stopped by the loop guard; the declarations themselves take milliseconds.
     private static readonly TimeSpan DeclarationLimit = TimeSpan.FromSeconds(60);
-    private readonly ScriptRunner<object> _runner;
+    private readonly Lazy<ScriptRunner<object>> _runner;
     private readonly ScriptGlobals _declarations;
 
-    internal ScriptProtocol(string name, string hash, string source, ScriptRunner<object> runner)
+    internal ScriptProtocol(string name, string hash, string source, string file, Worker.ScriptImage image, Func<ScriptRunner<object>> runner)
     {
         Name = name;
         Id = hash;
         Source = source;
-        _runner = runner;
+        File = file;
+        Image = image;
+        _runner = new Lazy<ScriptRunner<object>>(runner);
         _declarations = Declare();
         Format = new FixedPointFormat(128, _declarations.DeclaredFractionalBits);
         Parameters = _declarations.DeclaredParameters.Any(p => p.Name == ProtocolValidation.DatasetParameter.Name)
@@ -38,6 +40,15 @@ public sealed class ScriptProtocol : IProtocolDefinition
 
     public string Source { get; }
 
+    /// <summary>The file name the script was compiled under (its line numbers refer to it).</summary>
+    public string File { get; }
+
+    /// <summary>The compiled script, as each session's worker process loads it.</summary>
+    internal Worker.ScriptImage Image { get; }
+
+    /// <summary>Progress stage names a session may report: the script's declared stages and the script libraries' own.</summary>
+    internal IReadOnlySet<string> Stages { get; } = ScriptExecution.LibraryStages;
+
     public string Description => _declarations.DeclaredDescription;
 
     /// <summary>The declared parameters, plus the standard dataset parameter unless the script declares its own.</summary>
@@ -50,22 +61,15 @@ public sealed class ScriptProtocol : IProtocolDefinition
     public IReadOnlyList<string> Validate(ProtocolParameters parameters, CsvTable dataset) =>
         ProtocolValidation.CheckColumns(Parameters, parameters, dataset, _declarations.MissingValuesAllowed);
 
-    public async Task RunAsync(ProtocolContext context)
+    /// <summary>Runs the session's part of the script in a confined worker process (see <see cref="Worker.ScriptWorkerHost"/>).</summary>
+    public Task RunAsync(ProtocolContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var limit = context.TimeLimit;
-        var globals = await RunTopLevelAsync(limit, wallClock: true).ConfigureAwait(false);
-        using var runtime = context.CreateRuntime<UInt128>(Format);
-        var session = new ScriptSession(runtime, context);
-        try
-        {
-            await globals.Body!(session).WaitAsync(limit, context.Cancellation).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            throw new ScriptTimeoutException(limit);
-        }
+        return new Worker.ScriptWorkerHost(Image, Name, File, Format, Stages, context).RunAsync();
     }
+
+    /// <summary>Runs the script in this process: for the in-process harness only, never in a daemon.</summary>
+    internal Task RunInProcessAsync(ProtocolContext context) => ScriptExecution.RunAsync(globals => _runner.Value(globals), context, Format);
 
     // The declarations' lambdas tick the guard armed when the script was compiled; a cached script may run them much later, so each call gets its own limit.
     public IReadOnlyList<string>? Labels(string output, ProtocolParameters parameters)
@@ -102,7 +106,7 @@ public sealed class ScriptProtocol : IProtocolDefinition
         globals.Guard.Arm(limit);
         try
         {
-            var run = _runner(globals);
+            var run = _runner.Value(globals);
             await (wallClock ? run.WaitAsync(limit) : run).ConfigureAwait(false);
         }
         catch (TimeoutException)

@@ -95,7 +95,11 @@ public sealed class TestFederation : IAsyncDisposable
     }
 
     /// <summary>Writes the roster, each party's configuration and keys to disk, for daemon processes.</summary>
-    public (string Roster, List<string> Configs, List<string> Keys, string AnalystKey) WriteFiles(TimeSpan peerTimeout, params string[] extraApproved)
+    public (string Roster, List<string> Configs, List<string> Keys, string AnalystKey) WriteFiles(TimeSpan peerTimeout, params string[] extraApproved) =>
+        WriteFiles(peerTimeout, "", extraApproved);
+
+    /// <summary>As <see cref="WriteFiles(TimeSpan, string[])"/>, with more configuration fields (JSON members, comma-first).</summary>
+    public (string Roster, List<string> Configs, List<string> Keys, string AnalystKey) WriteFiles(TimeSpan peerTimeout, string extraSettings, params string[] extraApproved)
     {
         string rosterPath = Path.Combine(Directory, "parties.json");
         File.WriteAllText(rosterPath, Net.Roster.ToJson(Roster.Federation,
@@ -108,7 +112,7 @@ public sealed class TestFederation : IAsyncDisposable
             string config = Path.Combine(Directory, $"{Names[i]}.party.json");
             File.WriteAllText(config, $$"""
                 { "name": "{{Names[i]}}", "datasets": { "lung": "{{Path.GetFileName(DataFiles[i])}}" }, "protocols": [ {{ids}} ], "peerTimeoutSeconds": {{peerTimeout.TotalSeconds}},
-                  "ledger": "{{Names[i]}}.privacy-ledger.db", "budgets": { "lung": { "epsilon": 10, "delta": 1e-5 } } }
+                  "ledger": "{{Names[i]}}.privacy-ledger.db", "budgets": { "lung": { "epsilon": 10, "delta": 1e-5 } }{{extraSettings}} }
                 """);
             configs.Add(config);
             keys.Add(Credentials[i].Save(Path.Combine(Directory, "keys")).KeyPath);

@@ -1,4 +1,6 @@
 using System.Numerics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Mpc.Data;
 using Mpc.Runtime;
 using Mpc.Runtime.Preprocessing;
@@ -19,11 +21,16 @@ public sealed class ProtocolContext
     private readonly Action<string, double>? _progress;
     private RuntimeStatistics? _statistics;
     private object? _preprocessing;
+    private long _workerRounds;
+    private long _workerBytes;
 
     public ProtocolContext(IPartyChannel channel, ProtocolParameters parameters, Func<CsvTable> dataset, PairwiseSeeds seeds, string preprocessing, byte[] dealerMaterial,
-        IRevealPolicy revealPolicy, IOutputSink outputs, Action<string, double>? progress, CancellationToken cancellation, TimeSpan? timeLimit = null)
+        IRevealPolicy revealPolicy, IOutputSink outputs, Action<string, double>? progress, CancellationToken cancellation, TimeSpan? timeLimit = null,
+        ILogger? logger = null, long scriptMemoryLimitBytes = DefaultScriptMemoryLimitBytes)
     {
         TimeLimit = timeLimit ?? TimeSpan.FromMinutes(30);
+        Logger = logger ?? NullLogger.Instance;
+        ScriptMemoryLimitBytes = scriptMemoryLimitBytes;
         Channel = channel;
         Parameters = parameters;
         _dataset = dataset;
@@ -36,7 +43,24 @@ public sealed class ProtocolContext
         Cancellation = cancellation;
     }
 
+    /// <summary>A script worker's memory cap when the party configures none: 4 GiB.</summary>
+    public const long DefaultScriptMemoryLimitBytes = 4L << 30;
+
     public IPartyChannel Channel { get; }
+
+    /// <summary>The party's own log: full detail of failures goes here, never to peers or the analyst.</summary>
+    public ILogger Logger { get; }
+
+    /// <summary>How much memory the worker process of an analyst's script may use at this party.</summary>
+    public long ScriptMemoryLimitBytes { get; }
+
+    internal PairwiseSeeds Seeds => _seeds;
+
+    internal byte[] DealerMaterial => _dealerMaterial;
+
+    internal IRevealPolicy RevealPolicy => _revealPolicy;
+
+    internal IOutputSink Outputs => _outputs;
 
     public ProtocolParameters Parameters { get; }
 
@@ -60,8 +84,11 @@ public sealed class ProtocolContext
     /// <summary>Communication counters of the runtime's online phase, once created.</summary>
     public RuntimeStatistics? Statistics => _statistics;
 
+    /// <summary>Communication rounds of the online phase (of the runtime here, or of a script's worker).</summary>
+    public long Rounds => (_statistics?.Rounds ?? 0) + Interlocked.Read(ref _workerRounds);
+
     /// <summary>Bytes sent by the online phase and by dealer-free preprocessing together.</summary>
-    public long BytesSent => (_statistics?.BytesSent ?? 0) + _preprocessing switch
+    public long BytesSent => (_statistics?.BytesSent ?? 0) + Interlocked.Read(ref _workerBytes) + _preprocessing switch
     {
         OtPreprocessing<ulong> p => p.BytesSent,
         OtPreprocessing<UInt128> p => p.BytesSent,
@@ -84,6 +111,13 @@ public sealed class ProtocolContext
         var runtime = new MpcRuntime<T>(Channel, preprocessing, format, _seeds, _revealPolicy, Cancellation, _outputs);
         _statistics = runtime.Statistics;
         return runtime;
+    }
+
+    /// <summary>The counters a script's worker process reported for the runtime it ran.</summary>
+    internal void RecordWorkerStatistics(long rounds, long bytesSent)
+    {
+        Interlocked.Exchange(ref _workerRounds, rounds);
+        Interlocked.Exchange(ref _workerBytes, bytesSent);
     }
 
     public void ReportProgress(string stage, double fraction) => _progress?.Invoke(stage, fraction);

@@ -44,6 +44,9 @@ public sealed class ProtocolParameters
         return new ProtocolParameters(values);
     }
 
+    /// <summary>Values bound already by the daemon, handed to its script worker (which binds nothing itself).</summary>
+    internal static ProtocolParameters FromBound(IReadOnlyDictionary<string, string> values) => new(new Dictionary<string, string>(values, StringComparer.Ordinal));
+
     public string Text(string name) => _values[name];
 
     public int Integer(string name) => int.Parse(_values[name], NumberStyles.Integer, CultureInfo.InvariantCulture);

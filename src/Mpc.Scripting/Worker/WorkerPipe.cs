@@ -1,0 +1,96 @@
+using System.Buffers.Binary;
+
+namespace Mpc.Scripting.Worker;
+
+/// <summary>
+/// Framed messages between a daemon and its script worker over the worker's standard input and output.
+/// </summary>
+/// <remarks>
+/// Wire format, one frame: u32 little-endian length of what follows, u8 kind (<see cref="WorkerMessageKind"/>),
+/// u32 little-endian request id (0 when the kind expects no reply), then the body of <c>length - 5</c> bytes.
+/// Bodies as <see cref="BinaryWriter"/> writes them (integers little-endian, strings as 7-bit-encoded byte length + UTF-8):
+/// Send: i32 peer, i64 tag, payload. Receive: i32 peer, i64 tag (reply: the payload).
+/// CheckReveal: string output, i32 elements, i32 recipient (-2 for every party, -1 the analyst; reply empty).
+/// CheckNoisedRelease: string output, string mechanism, f64 L1, f64 L2, f64 mu, f64 epsilon, f64 delta, i32 honest parties, f64 sampling rate (reply empty).
+/// Output: string name, i32 rows, i32 columns, i32 scale, i32 ring bits, shares (reply empty).
+/// Progress: string stage, f64 fraction. Done: i64 rounds, i64 bytes sent.
+/// Failed: string exception type, i32 script line, i32 category, string column, string detail.
+/// Start: see <see cref="WorkerStart"/>. Reply: the requested payload.
+/// The daemon reads with a size cap; a frame over it, or of an unknown kind, ends the session.
+/// </remarks>
+internal sealed class WorkerPipe : IAsyncDisposable
+{
+    private readonly Stream _input;
+    private readonly Stream _output;
+    private readonly int _maxBodyBytes;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly byte[] _header = new byte[9];
+    private readonly byte[] _writeHeader = new byte[9];
+
+    public WorkerPipe(Stream input, Stream output, int maxBodyBytes)
+    {
+        _input = input;
+        _output = output;
+        _maxBodyBytes = maxBodyBytes;
+    }
+
+    /// <summary>Writes one frame; concurrent writers are serialised so frames never interleave.</summary>
+    public async ValueTask WriteAsync(WorkerMessageKind kind, uint id, ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        long length = 5L + head.Length + payload.Length;
+        if (length - 5 > _maxBodyBytes) throw new InvalidDataException($"A worker frame of {length - 5} bytes exceeds the cap of {_maxBodyBytes} bytes.");
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var header = _writeHeader;
+            BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)length);
+            header[4] = (byte)kind;
+            BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(5), id);
+            await _output.WriteAsync(header, cancellationToken).ConfigureAwait(false);
+            if (head.Length > 0) await _output.WriteAsync(head, cancellationToken).ConfigureAwait(false);
+            if (payload.Length > 0) await _output.WriteAsync(payload, cancellationToken).ConfigureAwait(false);
+            await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>Reads the next frame, or null at the end of the stream; only one reader at a time.</summary>
+    public async ValueTask<(WorkerMessageKind Kind, uint Id, byte[] Body)?> ReadAsync(CancellationToken cancellationToken)
+    {
+        if (!await FillAsync(_header, cancellationToken).ConfigureAwait(false)) return null;
+        uint length = BinaryPrimitives.ReadUInt32LittleEndian(_header);
+        if (length < 5 || length - 5 > (uint)_maxBodyBytes) throw new InvalidDataException($"The worker announced a frame of {length} bytes, outside 5..{_maxBodyBytes + 5L}.");
+        var kind = (WorkerMessageKind)_header[4];
+        if (!Enum.IsDefined(kind)) throw new InvalidDataException($"The worker sent a frame of unknown kind {_header[4]}.");
+        uint id = BinaryPrimitives.ReadUInt32LittleEndian(_header.AsSpan(5));
+        var body = length == 5 ? [] : new byte[length - 5];
+        if (!await FillAsync(body, cancellationToken).ConfigureAwait(false)) throw new EndOfStreamException("The worker's stream ended inside a frame.");
+        return (kind, id, body);
+    }
+
+    private async ValueTask<bool> FillAsync(byte[] buffer, CancellationToken cancellationToken)
+    {
+        int read = 0;
+        while (read < buffer.Length)
+        {
+            int n = await _input.ReadAsync(buffer.AsMemory(read), cancellationToken).ConfigureAwait(false);
+            if (n == 0)
+            {
+                if (read == 0) return false;
+                throw new EndOfStreamException("The worker's stream ended inside a frame.");
+            }
+            read += n;
+        }
+        return true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _input.DisposeAsync().ConfigureAwait(false);
+        await _output.DisposeAsync().ConfigureAwait(false);
+        _writeGate.Dispose();
+    }
+}

@@ -1,0 +1,137 @@
+namespace Mpc.Scripting.Worker;
+
+/// <summary>
+/// Everything a script worker gets from its daemon for one session, and nothing else: the compiled
+/// script, the session's parties, pairwise seeds and dealer material, the bound parameters and the
+/// cells of this party's dataset. No key, no path, no ledger.
+/// </summary>
+/// <remarks>
+/// Layout (BinaryWriter): script name, script file, i32+bytes assembly, i32+bytes symbols, entry type,
+/// entry method, i32 fractional bits, f64 time limit in seconds, i32 party index, i32 party count then the
+/// names, per party a bool and 16 seed bytes when present, preprocessing, i32+bytes dealer material,
+/// i32 parameter count then name/value pairs, bool dataset present, then its source, i32 columns, i32 rows,
+/// the column names, the row lines (i32 each), and per column per row a bool present and the cell text;
+/// when absent, the reason the dataset is missing.
+/// </remarks>
+internal sealed class WorkerStart
+{
+    public required string ScriptName { get; init; }
+
+    public required string ScriptFile { get; init; }
+
+    public required byte[] Assembly { get; init; }
+
+    public required byte[] Symbols { get; init; }
+
+    public required string EntryType { get; init; }
+
+    public required string EntryMethod { get; init; }
+
+    public required int FractionalBits { get; init; }
+
+    public required double TimeLimitSeconds { get; init; }
+
+    public required int PartyIndex { get; init; }
+
+    public required string[] PartyNames { get; init; }
+
+    public required byte[]?[] PairSeeds { get; init; }
+
+    public required string Preprocessing { get; init; }
+
+    public required byte[] DealerMaterial { get; init; }
+
+    public required IReadOnlyDictionary<string, string> Parameters { get; init; }
+
+    public WorkerDataset? Dataset { get; init; }
+
+    public string MissingDatasetReason { get; init; } = "";
+
+    public byte[] Encode()
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer))
+        {
+            writer.Write(ScriptName);
+            writer.Write(ScriptFile);
+            WriteBytes(writer, Assembly);
+            WriteBytes(writer, Symbols);
+            writer.Write(EntryType);
+            writer.Write(EntryMethod);
+            writer.Write(FractionalBits);
+            writer.Write(TimeLimitSeconds);
+            writer.Write(PartyIndex);
+            writer.Write(PartyNames.Length);
+            foreach (var name in PartyNames) writer.Write(name);
+            foreach (var seed in PairSeeds)
+            {
+                writer.Write(seed is not null);
+                if (seed is not null) WriteBytes(writer, seed);
+            }
+            writer.Write(Preprocessing);
+            WriteBytes(writer, DealerMaterial);
+            writer.Write(Parameters.Count);
+            foreach (var (name, value) in Parameters)
+            {
+                writer.Write(name);
+                writer.Write(value);
+            }
+            writer.Write(Dataset is not null);
+            if (Dataset is { } dataset) dataset.Write(writer);
+            else writer.Write(MissingDatasetReason);
+        }
+        return buffer.ToArray();
+    }
+
+    public static WorkerStart Decode(byte[] body)
+    {
+        using var reader = new BinaryReader(new MemoryStream(body));
+        string scriptName = reader.ReadString();
+        string scriptFile = reader.ReadString();
+        var assembly = ReadBytes(reader);
+        var symbols = ReadBytes(reader);
+        string entryType = reader.ReadString();
+        string entryMethod = reader.ReadString();
+        int fractionalBits = reader.ReadInt32();
+        double limit = reader.ReadDouble();
+        int index = reader.ReadInt32();
+        var names = new string[Count(reader, body.Length)];
+        for (int i = 0; i < names.Length; i++) names[i] = reader.ReadString();
+        var seeds = new byte[]?[names.Length];
+        for (int i = 0; i < seeds.Length; i++) seeds[i] = reader.ReadBoolean() ? ReadBytes(reader) : null;
+        string preprocessing = reader.ReadString();
+        var dealer = ReadBytes(reader);
+        int parameterCount = Count(reader, body.Length);
+        var parameters = new Dictionary<string, string>(parameterCount, StringComparer.Ordinal);
+        for (int i = 0; i < parameterCount; i++) parameters[reader.ReadString()] = reader.ReadString();
+        bool hasDataset = reader.ReadBoolean();
+        return new WorkerStart
+        {
+            ScriptName = scriptName, ScriptFile = scriptFile, Assembly = assembly, Symbols = symbols, EntryType = entryType, EntryMethod = entryMethod,
+            FractionalBits = fractionalBits, TimeLimitSeconds = limit, PartyIndex = index, PartyNames = names, PairSeeds = seeds, Preprocessing = preprocessing,
+            DealerMaterial = dealer, Parameters = parameters,
+            Dataset = hasDataset ? WorkerDataset.Read(reader, body.Length) : null,
+            MissingDatasetReason = hasDataset ? "" : reader.ReadString(),
+        };
+    }
+
+    internal static void WriteBytes(BinaryWriter writer, byte[] bytes)
+    {
+        writer.Write(bytes.Length);
+        writer.Write(bytes);
+    }
+
+    internal static byte[] ReadBytes(BinaryReader reader)
+    {
+        int length = Count(reader, (int)reader.BaseStream.Length);
+        return reader.ReadBytes(length);
+    }
+
+    // A count can never exceed the bytes that carry it.
+    internal static int Count(BinaryReader reader, int limit)
+    {
+        int count = reader.ReadInt32();
+        if (count < 0 || count > limit) throw new InvalidDataException($"A count of {count} in a worker message is out of range.");
+        return count;
+    }
+}
