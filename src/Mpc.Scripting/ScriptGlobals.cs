@@ -27,6 +27,8 @@ public sealed class ScriptGlobals
 
     internal Dictionary<string, Func<ScriptParameters, IReadOnlyList<string>>> OutputLabels { get; } = [];
 
+    internal List<string> DeclaredStages { get; } = [];
+
     /// <summary>Names for the elements of an output (such as coefficient names), from the parameters; shown as an object in results.</summary>
     public void Label(string output, Func<ScriptParameters, IReadOnlyList<string>> labels) => OutputLabels[output] = labels ?? throw new ArgumentNullException(nameof(labels));
 
@@ -51,8 +53,6 @@ public sealed class ScriptGlobals
         if (DeclaredOutputs.Any(o => o.Name == name)) throw new InvalidOperationException($"Output '{name}' is declared twice.");
         DeclaredOutputs.Add(new OutputDefinition(name, kind, description ?? ""));
     }
-
-    internal List<string> DeclaredStages { get; } = [];
 
     /// <summary>Declares a progress stage the body may report with mpc.Progress(stage, fraction); progress carries only declared names and a number.</summary>
     public void Stage(string name)

@@ -38,6 +38,8 @@ internal static class ScriptMessages
 
     public static string UndeclaredStage(string stage) => $"the progress stage '{stage}' is not declared; declare it on the top level with Stage(\"{stage}\").";
 
+    public static string TopLevelOutOfStep(string declaration) => $"the script's top level did not declare the {declaration} its text declares.";
+
     public static string TickOutsideRun => "script code ran outside a time-limited run (no ScriptGuard is armed).";
 
     public static string NotUtf8(string path) => $"Protocol script {path} is not valid UTF-8 text.";

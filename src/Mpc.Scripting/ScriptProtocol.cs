@@ -75,7 +75,7 @@ public sealed class ScriptProtocol : IProtocolDefinition
         ArgumentNullException.ThrowIfNull(context);
         var limit = context.TimeLimit;
         using var armed = ScriptGuard.Arm(limit);
-        var body = RunTopLevel().Body ?? throw new InvalidOperationException(ScriptMessages.MissingRun);
+        var body = RunTopLevel().Body ?? throw new InvalidOperationException(ScriptMessages.TopLevelOutOfStep("Run(...)"));
         using var runtime = context.CreateRuntime<UInt128>(Format);
         var session = new ScriptSession(runtime, context, Declarations.Stages);
         try
@@ -107,7 +107,7 @@ public sealed class ScriptProtocol : IProtocolDefinition
         ArgumentNullException.ThrowIfNull(parameters);
         if (!Declarations.HasDerivation) return new Dictionary<string, double[]>();
         using var armed = ScriptGuard.Arm(AnalystLimit);
-        var derivation = _analystGlobals.Value.Derivation ?? throw new InvalidOperationException(ScriptMessages.UndeclaredDerivation([]));
+        var derivation = _analystGlobals.Value.Derivation ?? throw new InvalidOperationException(ScriptMessages.TopLevelOutOfStep("Derive(...)"));
         return derivation(outputs, new ScriptParameters(parameters))?.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal) ?? new Dictionary<string, double[]>();
     }
 
