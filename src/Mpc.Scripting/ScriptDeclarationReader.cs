@@ -72,6 +72,10 @@ internal static class ScriptDeclarationReader
             // Finalizers would run on the runtime's finalizer thread, outside any run and its time limit.
             foreach (var finalizer in root.DescendantNodes().OfType<DestructorDeclarationSyntax>())
                 Error(finalizer, FinalizerCode, ScriptMessages.Finalizer);
+            // The sandbox refuses attributes too; a module initializer would run on load, so it is refused here as well.
+            foreach (var attribute in root.DescendantNodes().OfType<AttributeSyntax>())
+                if (model.GetSymbolInfo(attribute).Symbol?.ContainingType is { Name: "ModuleInitializerAttribute" } type && type.ContainingNamespace?.ToDisplayString() == "System.Runtime.CompilerServices")
+                    Error(attribute, FinalizerCode, ScriptMessages.ModuleInitializer);
         }
 
         public ScriptDeclarations Finish()

@@ -36,6 +36,8 @@ internal static class ScriptMessages
 
     public static string Finalizer => "a finalizer (~T) is not allowed: it would run outside the script's time limit, on the runtime's finalizer thread.";
 
+    public static string ModuleInitializer => "a module initializer is not allowed: it would run when the script is loaded, before any run and outside its time limit.";
+
     public static string UndeclaredStage(string stage) => $"the progress stage '{stage}' is not declared; declare it on the top level with Stage(\"{stage}\").";
 
     public static string TopLevelOutOfStep(string declaration) => $"the script's top level did not declare the {declaration} its text declares.";

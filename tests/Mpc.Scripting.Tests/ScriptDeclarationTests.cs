@@ -151,6 +151,13 @@ public class ScriptDeclarationTests
         Assert.Equal((5, "MPC006"), (diagnostic.Line, diagnostic.Code));
     }
 
+    [Fact]
+    public void AModuleInitializerIsRefusedBecauseItWouldRunWhenTheScriptIsLoaded()
+    {
+        var error = Rejected(ScriptHarness.Header + "Run(async mpc => { });\nclass Early { [System.Runtime.CompilerServices.ModuleInitializer] internal static void Init() { } }\n");
+        Assert.Contains(error.Diagnostics, d => d is { Line: 5, Code: "MPC006" });
+    }
+
     [Theory]
     [InlineData("protocols/kaplan-meier.csx")]
     [InlineData("protocols/logistic-regression.csx")]
