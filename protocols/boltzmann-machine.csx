@@ -51,6 +51,7 @@ Label("privacy_spent", p => new[] { "epsilon", "delta" });
 Label("utility", p => BoltzmannApi.UtilityLabels(p.List("columns").Count));
 Label("privacy", p => new[] { "DCR", "NNDR" }.SelectMany(m => BoltzmannApi.PrivacyProbabilities.Select(q => $"{m} q{q}")).ToList());
 Label("privacy_holdout", p => new[] { "DCR", "NNDR" }.SelectMany(m => BoltzmannApi.PrivacyProbabilities.Select(q => $"{m} q{q}")).ToList());
+Stage("secure evaluation");
 
 Run(async mpc =>
 {

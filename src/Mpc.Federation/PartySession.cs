@@ -112,8 +112,16 @@ internal sealed class PartySession : IAsyncDisposable
         if (_request.RosterHash != _daemon.Roster.Hash) return $"the analyst's roster differs from {Self.Name}'s (hash {Short(_request.RosterHash)} vs {Short(_daemon.Roster.Hash)})";
         if (_request.ScriptSource is { } script)
         {
-            // The policy is checked on the hash before a single line of the script is compiled.
-            string hash = ScriptIdentity.Hash(script);
+            // The policy is checked on the hash of exactly the text that is then compiled, before a single line of it is compiled.
+            string hash;
+            try
+            {
+                hash = ScriptIdentity.Hash(script);
+            }
+            catch (ArgumentException e)
+            {
+                return $"script {_request.Protocol} has no id: {e.Message}";
+            }
             if (!_daemon.Configuration.ApprovedProtocols.Contains(hash)) return $"script {_request.Protocol} ({hash}) is not approved by {Self.Name}'s policy";
             try
             {
@@ -123,6 +131,8 @@ internal sealed class PartySession : IAsyncDisposable
             {
                 return $"script {_request.Protocol} does not compile: {e.Message}";
             }
+            // A compiler that hashed or compiled another text than the one approved must not slip through.
+            if (_protocol.Id != hash) return $"script {_request.Protocol} compiled as {_protocol.Id}, not as the approved {hash}";
         }
         else
         {

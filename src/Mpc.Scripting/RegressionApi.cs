@@ -32,7 +32,7 @@ public sealed class RegressionApi
         if (names.Count > 0)
             throw new InvalidDataException($"Feature{(names.Count > 1 ? "s" : "")} {string.Join(", ", names.Select(n => $"'{n}'"))} take{(names.Count > 1 ? "" : "s")} one value over all parties' rows: a constant feature cannot be estimated; leave it out.");
         return await SecureLogisticRegression.FitAsync(_session.Runtime, x, y, features.Count,
-            new LogisticRegressionOptions(intercept, lambda, iterations, tolerance, standardErrors, standardise), _session.Progress).ConfigureAwait(false);
+            new LogisticRegressionOptions(intercept, lambda, iterations, tolerance, standardErrors, standardise), _session.LibraryProgress).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -49,7 +49,7 @@ public sealed class RegressionApi
         var (x, y) = Rows(outcome, features);
         var (lower, upper) = ParseBounds(bounds, features);
         return PrivateLogisticRegression.FitAsync(_session.Runtime, x, y, features.Count,
-            new PrivateLogisticRegressionOptions(intercept, lambda, lower, upper, steps, learningRate, clip, epsilon, delta, honestParties, standardise), gradientOutput, rowsOutput, _session.Progress);
+            new PrivateLogisticRegressionOptions(intercept, lambda, lower, upper, steps, learningRate, clip, epsilon, delta, honestParties, standardise), gradientOutput, rowsOutput, _session.LibraryProgress);
     }
 
     /// <summary>Parses "name=lo:hi,..." into bounds in feature order; a feature without bounds, or a malformed or empty range, is an error naming it.</summary>

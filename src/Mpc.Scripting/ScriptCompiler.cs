@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Scripting;
@@ -24,18 +25,25 @@ public static class ScriptCompiler
         typeof(Enumerable).Assembly, typeof(List<>).Assembly, typeof(object).Assembly, typeof(Mpc.Statistics.SecureLogrank).Assembly, typeof(Mpc.Boltzmann.Rbm).Assembly,
     ];
 
-    /// <summary>Loads and compiles a script file; the protocol's name is the file name without extension.</summary>
+    /// <summary>
+    /// Loads and compiles a script file; the protocol's name is the file name without extension. The
+    /// text compiled is exactly the file's UTF-8 text (a byte order mark stays in it), so the id is
+    /// the SHA-256 of the file's bytes.
+    /// </summary>
     public static ScriptProtocol Load(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"Protocol script {path} does not exist.", path);
-        return Compile(File.ReadAllText(path), Path.GetFileNameWithoutExtension(path), path);
+        return Compile(ReadText(path), Path.GetFileNameWithoutExtension(path), path);
     }
 
     /// <summary>Compiles script source (cached by hash); throws <see cref="ScriptCompilationException"/> with every error.</summary>
     public static ScriptProtocol Compile(string source, string name, string file)
     {
         ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(file);
+        // The hash is of this very string, which is also the one compiled: approval and behaviour cannot drift apart.
         string hash = ScriptIdentity.Hash(source);
         var lazy = Cache.GetOrAdd(hash + "\n" + name, _ => new Lazy<ScriptProtocol>(() => CompileUncached(source, name, file, hash)));
         try
@@ -50,32 +58,48 @@ public static class ScriptCompiler
         }
     }
 
+    private static string ReadText(string path)
+    {
+        try
+        {
+            // Strict and without BOM detection: the text is the bytes, so the id a reviewer recomputes with sha256sum matches.
+            return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(File.ReadAllBytes(path));
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new InvalidDataException(ScriptMessages.NotUtf8(path), e);
+        }
+    }
+
     private static ScriptProtocol CompileUncached(string source, string name, string file, string hash)
     {
         var options = ScriptOptions.Default
             .WithReferences(References)
             .WithImports(Imports)
             .WithFilePath(file)
-            .WithFileEncoding(System.Text.Encoding.UTF8)
+            .WithFileEncoding(Encoding.UTF8)
             .WithAllowUnsafe(false)
             .WithOptimizationLevel(OptimizationLevel.Release)
             .WithLanguageVersion(LanguageVersion.Latest);
         var checkedScript = CSharpScript.Create(source, options, typeof(ScriptGlobals));
         var compilation = checkedScript.GetCompilation();
-        var tree = compilation.SyntaxTrees.Last();
+        var tree = compilation.SyntaxTrees.Single();
         var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => ToDiagnostic(d, file)).ToList();
+        bool compiles = errors.Count == 0;
         // The sandbox explains what it rejects even when the compiler rejected it as well (unsafe code, for one).
         errors.AddRange(ScriptSandbox.Check(compilation, tree, file));
-        if (errors.Count > 0) throw new ScriptCompilationException(errors);
+        // Declarations are read from the syntax, never by running the script; only code that compiles has a meaning to read.
+        var declarations = compiles ? ScriptDeclarationReader.Read(compilation, tree, file, errors) : null;
+        if (errors.Count > 0 || declarations is null) throw new ScriptCompilationException(errors);
 
-        // The code that runs has time-limit checks in every loop and lambda; lines are unchanged.
-        var guarded = new LoopGuardRewriter().Visit(CSharpSyntaxTree.ParseText(source, CSharpParseOptions.Default.WithKind(SourceCodeKind.Script).WithLanguageVersion(LanguageVersion.Latest)).GetRoot())!.ToFullString();
+        // The code that runs has time-limit checks in every loop, label, lambda and member; lines are unchanged.
+        var guarded = LoopGuardRewriter.Rewrite(tree, compilation.GetSemanticModel(tree));
         var script = CSharpScript.Create(guarded, options, typeof(ScriptGlobals));
         var runErrors = script.Compile().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => ToDiagnostic(d, file)).ToList();
         if (runErrors.Count > 0) throw new ScriptCompilationException(runErrors);
         // The daemon hands this image to each session's worker; only the analyst's client loads the script in its own process.
         var image = Worker.ScriptImage.Emit(script.GetCompilation(), file);
-        return new ScriptProtocol(name, hash, source, file, image, () => script.CreateDelegate());
+        return new ScriptProtocol(name, hash, source, file, declarations, image, () => script.CreateDelegate());
     }
 
     private static ScriptDiagnostic ToDiagnostic(Diagnostic diagnostic, string file)

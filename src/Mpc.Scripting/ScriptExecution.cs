@@ -10,20 +10,24 @@ namespace Mpc.Scripting;
 /// </summary>
 internal static class ScriptExecution
 {
-    /// <summary>Stage names the script libraries report progress under.</summary>
-    public static IReadOnlySet<string> LibraryStages { get; } = new HashSet<string>(StringComparer.Ordinal) { "binned", "logrank", "secure evaluation" };
+    // Stage names the script libraries report progress under (regression, survival); a script's own come from Stage("...").
+    private static readonly string[] LibraryStages = ["standardised", "newton", "dp-gradient", "binned", "logrank"];
 
-    public static async Task RunAsync(Func<ScriptGlobals, Task> topLevel, ProtocolContext context, FixedPointFormat format)
+    /// <summary>The stage names a session may report: the script's declared ones and the libraries' own.</summary>
+    public static IReadOnlySet<string> ReportableStages(IEnumerable<string> declared) =>
+        new HashSet<string>(LibraryStages.Concat(declared), StringComparer.Ordinal);
+
+    public static async Task RunAsync(Func<ScriptGlobals, Task> topLevel, ProtocolContext context, FixedPointFormat format, IReadOnlyList<string> stages)
     {
         var limit = context.TimeLimit;
-        var globals = new ScriptGlobals();
-        globals.Guard.Arm(limit);
+        using var armed = ScriptGuard.Arm(limit);
         try
         {
+            var globals = new ScriptGlobals();
             await topLevel(globals).WaitAsync(limit, context.Cancellation).ConfigureAwait(false);
-            var body = globals.Body ?? throw new ScriptCompilationException([new ScriptDiagnostic("script", 1, 1, "MPC002", "the script never calls Run(async mpc => { ... }) with its protocol body.")]);
+            var body = globals.Body ?? throw new InvalidOperationException(ScriptMessages.TopLevelOutOfStep("Run(...)"));
             using var runtime = context.CreateRuntime<UInt128>(format);
-            var session = new ScriptSession(runtime, context);
+            var session = new ScriptSession(runtime, context, stages);
             await body(session).WaitAsync(limit, context.Cancellation).ConfigureAwait(false);
         }
         catch (TimeoutException)

@@ -5,8 +5,9 @@ namespace Mpc.Scripting;
 /// <summary>
 /// What a protocol script's top level sees: declarations only. A script declares its parameters
 /// and outputs, then hands its body to <see cref="Run"/>; the body receives the session API when a
-/// session runs it. Running the top level touches no data, which is what lets `mpc describe` and
-/// `mpc approve` read the declarations safely.
+/// session runs it. Reading a script never runs it: `mpc describe`, `mpc approve` and a party's
+/// admission read these calls from the syntax (<see cref="ScriptDeclarations"/>); only a run, or
+/// the analyst's own client for labels and derivations, executes the top level.
 /// </summary>
 public sealed class ScriptGlobals
 {
@@ -26,11 +27,10 @@ public sealed class ScriptGlobals
 
     internal Dictionary<string, Func<ScriptParameters, IReadOnlyList<string>>> OutputLabels { get; } = [];
 
+    internal List<string> DeclaredStages { get; } = [];
+
     /// <summary>Names for the elements of an output (such as coefficient names), from the parameters; shown as an object in results.</summary>
     public void Label(string output, Func<ScriptParameters, IReadOnlyList<string>> labels) => OutputLabels[output] = labels ?? throw new ArgumentNullException(nameof(labels));
-
-    /// <summary>Time-limit checks inserted by the compiler.</summary>
-    public ScriptGuard Guard { get; } = new();
 
     /// <summary>One sentence on what the protocol computes.</summary>
     public void Describe(string description) => DeclaredDescription = description ?? "";
@@ -52,6 +52,13 @@ public sealed class ScriptGlobals
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         if (DeclaredOutputs.Any(o => o.Name == name)) throw new InvalidOperationException($"Output '{name}' is declared twice.");
         DeclaredOutputs.Add(new OutputDefinition(name, kind, description ?? ""));
+    }
+
+    /// <summary>Declares a progress stage the body may report with mpc.Progress(stage, fraction); progress carries only declared names and a number.</summary>
+    public void Stage(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (!DeclaredStages.Contains(name)) DeclaredStages.Add(name);
     }
 
     /// <summary>Fixed-point precision of the script's secrets in Z_2^128 (default 40 fractional bits).</summary>

@@ -8,36 +8,41 @@ namespace Mpc.Scripting;
 
 /// <summary>
 /// A compiled protocol script as a protocol definition: its id is the content hash that parties
-/// approve, its declarations come from running the script's top level (which touches no data),
-/// and each session runs the declared body on the party's data under the script time limit.
+/// approve, its declarations are read from its syntax (<see cref="ScriptDeclarations"/>) without
+/// running any of it, and each session runs the declared body on the party's data under the
+/// script time limit. Only the analyst's own client runs the top level, lazily, for the label and
+/// derivation lambdas (<see cref="Labels"/>, <see cref="Derive"/>).
 /// </summary>
 public sealed class ScriptProtocol : IProtocolDefinition
 {
-    // Runaway top-level code is stopped by the loop guard; the declarations themselves take milliseconds.
-    private static readonly TimeSpan DeclarationLimit = TimeSpan.FromSeconds(60);
+    // Each label or derivation call at the analyst gets its own limit: a cached script may run them long after it was compiled.
+    private static readonly TimeSpan AnalystLimit = TimeSpan.FromSeconds(60);
+    // Loaded only where the script runs in this process (the analyst's client, the in-process harness), never in a daemon.
     private readonly Lazy<ScriptRunner<object>> _runner;
-    private readonly ScriptGlobals _declarations;
+    private readonly Lazy<ScriptGlobals> _analystGlobals;
 
-    internal ScriptProtocol(string name, string hash, string source, string file, Worker.ScriptImage image, Func<ScriptRunner<object>> runner)
+    internal ScriptProtocol(string name, string hash, string source, string file, ScriptDeclarations declarations, Worker.ScriptImage image, Func<ScriptRunner<object>> runner)
     {
         Name = name;
         Id = hash;
         Source = source;
         File = file;
         Image = image;
+        Declarations = declarations;
         _runner = new Lazy<ScriptRunner<object>>(runner);
-        _declarations = Declare();
-        Format = new FixedPointFormat(128, _declarations.DeclaredFractionalBits);
-        Parameters = _declarations.DeclaredParameters.Any(p => p.Name == ProtocolValidation.DatasetParameter.Name)
-            ? _declarations.DeclaredParameters
-            : [.. _declarations.DeclaredParameters, ProtocolValidation.DatasetParameter];
+        _analystGlobals = new Lazy<ScriptGlobals>(RunTopLevel, LazyThreadSafetyMode.ExecutionAndPublication);
+        Format = new FixedPointFormat(128, declarations.FractionalBits);
+        Parameters = declarations.Parameters.Any(p => p.Name == ProtocolValidation.DatasetParameter.Name)
+            ? declarations.Parameters
+            : [.. declarations.Parameters, ProtocolValidation.DatasetParameter];
     }
 
     public string Name { get; }
 
-    /// <summary>"sha256:" and the hex SHA-256 of the script text.</summary>
+    /// <summary>"sha256:" and the hex SHA-256 of the UTF-8 bytes of <see cref="Source"/>, exactly the text compiled.</summary>
     public string Id { get; }
 
+    /// <summary>The exact text that was compiled and hashed; a session request carries this string.</summary>
     public string Source { get; }
 
     /// <summary>The file name the script was compiled under (its line numbers refer to it).</summary>
@@ -46,73 +51,62 @@ public sealed class ScriptProtocol : IProtocolDefinition
     /// <summary>The compiled script, as each session's worker process loads it.</summary>
     internal Worker.ScriptImage Image { get; }
 
-    /// <summary>Progress stage names a session may report: the script's declared stages and the script libraries' own.</summary>
-    internal IReadOnlySet<string> Stages { get; } = ScriptExecution.LibraryStages;
+    /// <summary>What the script declares, read without running it.</summary>
+    public ScriptDeclarations Declarations { get; }
 
-    public string Description => _declarations.DeclaredDescription;
+    public string Description => Declarations.Description;
 
     /// <summary>The declared parameters, plus the standard dataset parameter unless the script declares its own.</summary>
-    public IReadOnlyList<ParameterDefinition> Parameters { get; private set; } = [];
+    public IReadOnlyList<ParameterDefinition> Parameters { get; }
 
-    public IReadOnlyList<OutputDefinition> Outputs => _declarations.DeclaredOutputs;
+    public IReadOnlyList<OutputDefinition> Outputs => Declarations.Outputs;
+
+    /// <summary>The progress stage names the body may report.</summary>
+    public IReadOnlyList<string> Stages => Declarations.Stages;
 
     public FixedPointFormat Format { get; }
 
     public IReadOnlyList<string> Validate(ProtocolParameters parameters, CsvTable dataset) =>
-        ProtocolValidation.CheckColumns(Parameters, parameters, dataset, _declarations.MissingValuesAllowed);
+        ProtocolValidation.CheckColumns(Parameters, parameters, dataset, Declarations.MissingValuesAllowed);
 
     /// <summary>Runs the session's part of the script in a confined worker process (see <see cref="Worker.ScriptWorkerHost"/>).</summary>
     public Task RunAsync(ProtocolContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return new Worker.ScriptWorkerHost(Image, Name, File, Format, Stages, context).RunAsync();
+        return new Worker.ScriptWorkerHost(Image, Name, File, Format, Declarations.Stages, context).RunAsync();
     }
 
     /// <summary>Runs the script in this process: for the in-process harness only, never in a daemon.</summary>
-    internal Task RunInProcessAsync(ProtocolContext context) => ScriptExecution.RunAsync(globals => _runner.Value(globals), context, Format);
+    internal Task RunInProcessAsync(ProtocolContext context) => ScriptExecution.RunAsync(globals => _runner.Value(globals), context, Format, Declarations.Stages);
 
-    // The declarations' lambdas tick the guard armed when the script was compiled; a cached script may run them much later, so each call gets its own limit.
+    /// <summary>The declared labels of an output, from the analyst's parameters; runs the script's Label lambda (analyst only).</summary>
     public IReadOnlyList<string>? Labels(string output, ProtocolParameters parameters)
     {
-        if (!_declarations.OutputLabels.TryGetValue(output, out var labels)) return null;
-        _declarations.Guard.Arm(DeclarationLimit);
-        return labels(new ScriptParameters(parameters));
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(parameters);
+        if (!Declarations.LabelledOutputs.Contains(output)) return null;
+        using var armed = ScriptGuard.Arm(AnalystLimit);
+        if (!_analystGlobals.Value.OutputLabels.TryGetValue(output, out var labels)) return null;
+        // Copied while armed: a script's own list type must not run code later, unguarded.
+        return labels(new ScriptParameters(parameters))?.ToList();
     }
 
+    /// <summary>The derived outputs, computed in the clear from the revealed ones; runs the script's Derive lambda (analyst only).</summary>
     public IReadOnlyDictionary<string, double[]> Derive(IReadOnlyDictionary<string, double[]> outputs, ProtocolParameters parameters)
     {
-        if (_declarations.Derivation is null) return new Dictionary<string, double[]>();
-        _declarations.Guard.Arm(DeclarationLimit);
-        return _declarations.Derivation(outputs, new ScriptParameters(parameters));
+        ArgumentNullException.ThrowIfNull(outputs);
+        ArgumentNullException.ThrowIfNull(parameters);
+        if (!Declarations.HasDerivation) return new Dictionary<string, double[]>();
+        using var armed = ScriptGuard.Arm(AnalystLimit);
+        var derivation = _analystGlobals.Value.Derivation ?? throw new InvalidOperationException(ScriptMessages.TopLevelOutOfStep("Derive(...)"));
+        return derivation(outputs, new ScriptParameters(parameters))?.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal) ?? new Dictionary<string, double[]>();
     }
 
-    /// <summary>The guard of the declarations' lambdas (labels, derivations), for tests.</summary>
-    internal ScriptGuard DeclarationGuard => _declarations.Guard;
-
-    private ScriptGlobals Declare()
-    {
-        var globals = RunTopLevelAsync(DeclarationLimit, wallClock: false).GetAwaiter().GetResult();
-        if (globals.Body is null)
-            throw new ScriptCompilationException([new ScriptDiagnostic(Name, 1, 1, "MPC002", "the script never calls Run(async mpc => { ... }) with its protocol body.")]);
-        var undeclaredDerived = globals.DeclaredOutputs.Where(o => o.Kind == OutputKind.Derived).ToList();
-        if (undeclaredDerived.Count > 0 && globals.Derivation is null)
-            throw new ScriptCompilationException([new ScriptDiagnostic(Name, 1, 1, "MPC003", $"derived outputs ({string.Join(", ", undeclaredDerived.Select(o => o.Name))}) need a Derive(...) declaration.")]);
-        return globals;
-    }
-
-    private async Task<ScriptGlobals> RunTopLevelAsync(TimeSpan limit, bool wallClock)
+    // The top level holds declarations only (the reader refuses anything else); it runs under the caller's armed guard.
+    private ScriptGlobals RunTopLevel()
     {
         var globals = new ScriptGlobals();
-        globals.Guard.Arm(limit);
-        try
-        {
-            var run = _runner.Value(globals);
-            await (wallClock ? run.WaitAsync(limit) : run).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            throw new ScriptTimeoutException(limit);
-        }
+        _runner.Value(globals).GetAwaiter().GetResult();
         return globals;
     }
 }

@@ -14,11 +14,13 @@ namespace Mpc.Scripting;
 public sealed class ScriptSession
 {
     private readonly ProtocolContext _context;
+    private readonly IReadOnlyList<string> _stages;
 
-    internal ScriptSession(MpcRuntime<UInt128> runtime, ProtocolContext context)
+    internal ScriptSession(MpcRuntime<UInt128> runtime, ProtocolContext context, IReadOnlyList<string> stages)
     {
         Runtime = runtime;
         _context = context;
+        _stages = stages;
         Parameters = new ScriptParameters(context.Parameters);
         Survival = new SurvivalApi(this, context);
         Regression = new RegressionApi(this, context);
@@ -150,5 +152,14 @@ public sealed class ScriptSession
     /// <summary>Releases a declared output to the analyst (only the analyst learns it).</summary>
     public Task Output(string name, Secret<UInt128> value) => Opening.OutputAsync(Runtime, value, name);
 
-    public void Progress(string stage, double fraction) => _context.ReportProgress(stage, fraction);
+    /// <summary>Reports progress to the analyst: a stage the script declared with Stage("...") and a fraction in [0, 1].</summary>
+    public void Progress(string stage, double fraction)
+    {
+        ArgumentNullException.ThrowIfNull(stage);
+        if (!_stages.Contains(stage)) throw new ArgumentException(ScriptMessages.UndeclaredStage(stage), nameof(stage));
+        LibraryProgress(stage, fraction);
+    }
+
+    // The script API's own stages are fixed names in this assembly, not analyst text, so they need no declaration.
+    internal void LibraryProgress(string stage, double fraction) => _context.ReportProgress(stage, double.IsNaN(fraction) ? 0 : Math.Clamp(fraction, 0, 1));
 }

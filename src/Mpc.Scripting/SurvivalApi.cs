@@ -47,9 +47,9 @@ public sealed class SurvivalApi
         var table = _context.Dataset;
         var counts = SurvivalCounts.Compute(design, table.Source, table.Column(time), table.Column(@event), table.Column(group), stratified ? table.Column(strata) : null,
             (time, @event, group, stratified ? strata : null));
-        _session.Progress("binned", 0.1);
+        _session.LibraryProgress("binned", 0.1);
         var result = await SecureLogrank.TestAsync(_session.Runtime, counts).ConfigureAwait(false);
-        _session.Progress("logrank", 0.9);
+        _session.LibraryProgress("logrank", 0.9);
         return result;
     }
 }

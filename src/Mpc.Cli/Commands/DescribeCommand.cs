@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Mpc.Federation.Protocols;
+using Mpc.Scripting;
 
 namespace Mpc.Cli.Commands;
 
@@ -35,6 +36,11 @@ internal static class DescribeCommand
             Console.WriteLine("The analyst chooses these parameters:");
             foreach (var p in definition.Parameters)
                 Console.WriteLine($"  {p.Name,-22} {p.Type.ToString().ToLowerInvariant(),-12} {(p.IsRequired ? "required" : $"default '{p.Default}'"),-24} {p.Description}");
+            if (definition is ScriptProtocol { Stages.Count: > 0 } script)
+            {
+                Console.WriteLine();
+                Console.WriteLine($"While it runs, it reports progress to the analyst as one of these stages and a fraction: {string.Join(", ", script.Stages)}.");
+            }
             Console.WriteLine();
             Console.WriteLine("To approve it, add this id to the \"protocols\" list of the party's configuration:");
             Console.WriteLine($"  \"{definition.Id}\"");
@@ -53,6 +59,7 @@ internal static class DescribeCommand
             output.WriteLine($"  --param {p.Name}=<{p.Type.ToString().ToLowerInvariant()}>{(p.IsRequired ? " (required)" : $" (default '{p.Default}')")}  {p.Description}");
         output.WriteLine("outputs:");
         foreach (var o in definition.Outputs) output.WriteLine($"  {o.Name} ({Kind(o.Kind)}): {o.Description}");
+        if (definition is ScriptProtocol { Stages.Count: > 0 } script) output.WriteLine($"progress stages: {string.Join(", ", script.Stages)}");
     }
 
     private static string Kind(OutputKind kind) => kind switch

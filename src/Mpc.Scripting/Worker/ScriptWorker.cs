@@ -66,7 +66,7 @@ public static partial class ScriptWorker
         try
         {
             var factory = new ScriptImage(start.Assembly, start.Symbols, start.EntryType, start.EntryMethod).LoadFactory();
-            await ScriptExecution.RunAsync(globals => factory([globals, null]), context, new FixedPointFormat(128, start.FractionalBits)).ConfigureAwait(false);
+            await ScriptExecution.RunAsync(globals => factory([globals, null]), context, new FixedPointFormat(128, start.FractionalBits), start.Stages).ConfigureAwait(false);
             var done = WorkerRelay.Encode(writer =>
             {
                 writer.Write(context.Rounds);

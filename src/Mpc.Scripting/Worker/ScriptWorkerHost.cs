@@ -32,6 +32,7 @@ internal sealed class ScriptWorkerHost
     private readonly string _scriptName;
     private readonly string _scriptFile;
     private readonly FixedPointFormat _format;
+    private readonly IReadOnlyList<string> _declaredStages;
     private readonly IReadOnlySet<string> _stages;
     private readonly ProtocolContext _context;
     private readonly ConcurrentDictionary<string, int> _granted = new(StringComparer.Ordinal);
@@ -44,13 +45,14 @@ internal sealed class ScriptWorkerHost
     private int _lastPercent = -1;
     private string _lastStage = "";
 
-    public ScriptWorkerHost(ScriptImage image, string scriptName, string scriptFile, FixedPointFormat format, IReadOnlySet<string> stages, ProtocolContext context)
+    public ScriptWorkerHost(ScriptImage image, string scriptName, string scriptFile, FixedPointFormat format, IReadOnlyList<string> declaredStages, ProtocolContext context)
     {
         _image = image;
         _scriptName = scriptName;
         _scriptFile = scriptFile;
         _format = format;
-        _stages = stages;
+        _declaredStages = declaredStages;
+        _stages = ScriptExecution.ReportableStages(declaredStages);
         _context = context;
         _stop = CancellationTokenSource.CreateLinkedTokenSource(context.Cancellation);
     }
@@ -122,7 +124,7 @@ internal sealed class ScriptWorkerHost
         return new WorkerStart
         {
             ScriptName = _scriptName, ScriptFile = _scriptFile, Assembly = _image.Assembly, Symbols = _image.Symbols, EntryType = _image.EntryType, EntryMethod = _image.EntryMethod,
-            FractionalBits = _format.FractionalBits, TimeLimitSeconds = _context.TimeLimit.TotalSeconds, PartyIndex = _context.PartyIndex,
+            FractionalBits = _format.FractionalBits, Stages = [.. _declaredStages], TimeLimitSeconds = _context.TimeLimit.TotalSeconds, PartyIndex = _context.PartyIndex,
             PartyNames = Enumerable.Range(0, _context.PartyCount).Select(_context.Channel.GetPartyName).ToArray(), PairSeeds = seeds,
             Preprocessing = _context.Preprocessing, DealerMaterial = _context.DealerMaterial, Parameters = _context.Parameters.Values,
             Dataset = dataset, MissingDatasetReason = missing,

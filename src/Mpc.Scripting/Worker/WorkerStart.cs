@@ -7,7 +7,7 @@ namespace Mpc.Scripting.Worker;
 /// </summary>
 /// <remarks>
 /// Layout (BinaryWriter): script name, script file, i32+bytes assembly, i32+bytes symbols, entry type,
-/// entry method, i32 fractional bits, f64 time limit in seconds, i32 party index, i32 party count then the
+/// entry method, i32 fractional bits, i32 declared stage count then the stage names, f64 time limit in seconds, i32 party index, i32 party count then the
 /// names, per party a bool and 16 seed bytes when present, preprocessing, i32+bytes dealer material,
 /// i32 parameter count then name/value pairs, bool dataset present, then its source, i32 columns, i32 rows,
 /// the column names, the row lines (i32 each), and per column per row a bool present and the cell text;
@@ -28,6 +28,8 @@ internal sealed class WorkerStart
     public required string EntryMethod { get; init; }
 
     public required int FractionalBits { get; init; }
+
+    public required string[] Stages { get; init; }
 
     public required double TimeLimitSeconds { get; init; }
 
@@ -59,6 +61,8 @@ internal sealed class WorkerStart
             writer.Write(EntryType);
             writer.Write(EntryMethod);
             writer.Write(FractionalBits);
+            writer.Write(Stages.Length);
+            foreach (var stage in Stages) writer.Write(stage);
             writer.Write(TimeLimitSeconds);
             writer.Write(PartyIndex);
             writer.Write(PartyNames.Length);
@@ -93,6 +97,8 @@ internal sealed class WorkerStart
         string entryType = reader.ReadString();
         string entryMethod = reader.ReadString();
         int fractionalBits = reader.ReadInt32();
+        var stages = new string[Count(reader, body.Length)];
+        for (int i = 0; i < stages.Length; i++) stages[i] = reader.ReadString();
         double limit = reader.ReadDouble();
         int index = reader.ReadInt32();
         var names = new string[Count(reader, body.Length)];
@@ -108,7 +114,7 @@ internal sealed class WorkerStart
         return new WorkerStart
         {
             ScriptName = scriptName, ScriptFile = scriptFile, Assembly = assembly, Symbols = symbols, EntryType = entryType, EntryMethod = entryMethod,
-            FractionalBits = fractionalBits, TimeLimitSeconds = limit, PartyIndex = index, PartyNames = names, PairSeeds = seeds, Preprocessing = preprocessing,
+            FractionalBits = fractionalBits, Stages = stages, TimeLimitSeconds = limit, PartyIndex = index, PartyNames = names, PairSeeds = seeds, Preprocessing = preprocessing,
             DealerMaterial = dealer, Parameters = parameters,
             Dataset = hasDataset ? WorkerDataset.Read(reader, body.Length) : null,
             MissingDatasetReason = hasDataset ? "" : reader.ReadString(),

@@ -1,0 +1,267 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using Mpc.Federation.Protocols;
+using OutputKind = Mpc.Federation.Protocols.OutputKind;
+
+namespace Mpc.Scripting;
+
+/// <summary>
+/// Reads a script's declarations from its syntax tree and semantic model, never by running it.
+/// The top level may hold only using directives, declaration calls (<see cref="ScriptGlobals"/>
+/// methods called by simple name, with compile-time constant arguments and lambdas written in
+/// place) and member declarations that run only when the body calls them; anything else is an
+/// error naming file and line.
+/// </summary>
+internal static class ScriptDeclarationReader
+{
+    private const string FinalizerCode = "MPC006";
+
+    /// <summary>The declarations of a compiled script (which has no compiler errors); problems are added to <paramref name="errors"/>.</summary>
+    public static ScriptDeclarations Read(Compilation compilation, SyntaxTree tree, string file, List<ScriptDiagnostic> errors)
+    {
+        ArgumentNullException.ThrowIfNull(compilation);
+        ArgumentNullException.ThrowIfNull(tree);
+        ArgumentNullException.ThrowIfNull(errors);
+        var reader = new Reader(compilation.GetSemanticModel(tree), file, errors);
+        reader.ReadTopLevel((CompilationUnitSyntax)tree.GetRoot());
+        return reader.Finish();
+    }
+
+    private sealed class Reader(SemanticModel model, string file, List<ScriptDiagnostic> errors)
+    {
+        private readonly List<ParameterDefinition> _parameters = [];
+        private readonly List<(OutputDefinition Output, SyntaxNode At)> _outputs = [];
+        private readonly List<string> _stages = [];
+        private readonly List<(string Output, SyntaxNode At)> _labels = [];
+        private readonly HashSet<string> _seen = [];
+        private string _description = "";
+        private int _fractionalBits = ScriptDeclarations.DefaultFractionalBits;
+        private bool _missingValuesAllowed;
+        private bool _derivation;
+        private bool _run;
+
+        public void ReadTopLevel(CompilationUnitSyntax root)
+        {
+            foreach (var member in root.Members)
+            {
+                switch (member)
+                {
+                    case GlobalStatementSyntax global:
+                        ReadStatement(global.Statement);
+                        break;
+                    case FieldDeclarationSyntax field when !field.Modifiers.Any(SyntaxKind.ConstKeyword):
+                        Error(field, ScriptMessages.TopLevelCode, ScriptMessages.TopLevelOnlyDeclares("a variable declaration"));
+                        break;
+                    case PropertyDeclarationSyntax { Initializer: not null } property:
+                        Error(property, ScriptMessages.TopLevelCode, ScriptMessages.TopLevelOnlyDeclares("a property initializer"));
+                        break;
+                    case EventFieldDeclarationSyntax events when events.Declaration.Variables.Any(v => v.Initializer is not null):
+                        Error(events, ScriptMessages.TopLevelCode, ScriptMessages.TopLevelOnlyDeclares("an event initializer"));
+                        break;
+                    case FieldDeclarationSyntax or PropertyDeclarationSyntax or EventFieldDeclarationSyntax or EventDeclarationSyntax
+                        or BaseMethodDeclarationSyntax or BaseTypeDeclarationSyntax or DelegateDeclarationSyntax or IndexerDeclarationSyntax:
+                        // Declared, not executed: runs only if the body calls it.
+                        break;
+                    default:
+                        Error(member, ScriptMessages.TopLevelCode, ScriptMessages.TopLevelOnlyDeclares("this declaration"));
+                        break;
+                }
+            }
+            // Finalizers would run on the runtime's finalizer thread, outside any run and its time limit.
+            foreach (var finalizer in root.DescendantNodes().OfType<DestructorDeclarationSyntax>())
+                Error(finalizer, FinalizerCode, ScriptMessages.Finalizer);
+            // The sandbox refuses attributes too; a module initializer would run on load, so it is refused here as well.
+            foreach (var attribute in root.DescendantNodes().OfType<AttributeSyntax>())
+                if (model.GetSymbolInfo(attribute).Symbol?.ContainingType is { Name: "ModuleInitializerAttribute" } type && type.ContainingNamespace?.ToDisplayString() == "System.Runtime.CompilerServices")
+                    Error(attribute, FinalizerCode, ScriptMessages.ModuleInitializer);
+        }
+
+        public ScriptDeclarations Finish()
+        {
+            if (!_run) errors.Add(new ScriptDiagnostic(file, 1, 1, ScriptMessages.MissingRunCode, ScriptMessages.MissingRun));
+            var derived = _outputs.Where(o => o.Output.Kind == OutputKind.Derived).ToList();
+            if (derived.Count > 0 && !_derivation)
+                Error(derived[0].At, ScriptMessages.UndeclaredDerivationCode, ScriptMessages.UndeclaredDerivation(derived.Select(o => o.Output.Name)));
+            foreach (var (output, at) in _labels.Where(l => _outputs.All(o => o.Output.Name != l.Output)))
+                Error(at, ScriptMessages.DeclarationCode, ScriptMessages.LabelOfUndeclaredOutput(output));
+            return new ScriptDeclarations(_description, _parameters, _outputs.Select(o => o.Output).ToList(), _fractionalBits, _missingValuesAllowed, _stages,
+                _labels.Select(l => l.Output).ToHashSet(StringComparer.Ordinal), _derivation);
+        }
+
+        private void ReadStatement(StatementSyntax statement)
+        {
+            switch (statement)
+            {
+                case ExpressionStatementSyntax { Expression: InvocationExpressionSyntax { Expression: IdentifierNameSyntax } invocation }
+                    when model.GetOperation(invocation) is IInvocationOperation { TargetMethod: var method } operation && IsDeclaration(method):
+                    ReadDeclaration(operation, invocation);
+                    break;
+                case EmptyStatementSyntax or LocalFunctionStatementSyntax:
+                    break;
+                default:
+                    Error(statement, ScriptMessages.TopLevelCode, ScriptMessages.TopLevelOnlyDeclares(What(statement)));
+                    break;
+            }
+        }
+
+        private void ReadDeclaration(IInvocationOperation operation, InvocationExpressionSyntax at)
+        {
+            string name = operation.TargetMethod.Name;
+            switch (name)
+            {
+                case nameof(ScriptGlobals.Describe):
+                    if (Once(name, at)) _description = Text(operation, "description", at) ?? "";
+                    break;
+                case nameof(ScriptGlobals.Parameter):
+                    ReadParameter(operation, at);
+                    break;
+                case nameof(ScriptGlobals.Output):
+                    ReadOutput(operation, at);
+                    break;
+                case nameof(ScriptGlobals.Precision):
+                    if (Once(name, at) && Constant(operation, "fractionalBits", at) is int bits)
+                    {
+                        if (bits is < 1 or > ScriptDeclarations.DefaultFractionalBits) Error(at, ScriptMessages.DeclarationCode, ScriptMessages.PrecisionOutOfRange(bits));
+                        else _fractionalBits = bits;
+                    }
+                    break;
+                case nameof(ScriptGlobals.AllowMissingValues):
+                    if (Once(name, at)) _missingValuesAllowed = true;
+                    break;
+                case nameof(ScriptGlobals.Stage):
+                    if (Name(operation, "name", at) is { } stage)
+                    {
+                        if (_stages.Contains(stage)) Error(at, ScriptMessages.DeclarationCode, ScriptMessages.DeclaredTwice($"stage '{stage}'"));
+                        else _stages.Add(stage);
+                    }
+                    break;
+                case nameof(ScriptGlobals.Label):
+                    if (Name(operation, "output", at) is { } output && Lambda(operation, "labels", at))
+                    {
+                        if (_labels.Any(l => l.Output == output)) Error(at, ScriptMessages.DeclarationCode, ScriptMessages.DeclaredTwice($"the label of output '{output}'"));
+                        else _labels.Add((output, at));
+                    }
+                    break;
+                case nameof(ScriptGlobals.Derive):
+                    // Present even when malformed, so one mistake is reported once.
+                    if (Once(name, at)) _derivation = Lambda(operation, "derivation", at) || true;
+                    break;
+                case nameof(ScriptGlobals.Run):
+                    if (Once(name, at)) _run = Lambda(operation, "body", at) || true;
+                    break;
+                default:
+                    Error(at, ScriptMessages.TopLevelCode, ScriptMessages.TopLevelOnlyDeclares($"a call to {name}"));
+                    break;
+            }
+        }
+
+        private void ReadParameter(IInvocationOperation operation, InvocationExpressionSyntax at)
+        {
+            var name = Name(operation, "name", at);
+            var type = Member<ParameterType>(operation, "type", at);
+            var defaultValue = Constant(operation, "defaultValue", at, out bool defaultIsConstant);
+            string? description = Text(operation, "description", at);
+            if (name is null || type is null || !defaultIsConstant || description is null) return;
+            if (_parameters.Any(p => p.Name == name))
+                Error(at, ScriptMessages.DeclarationCode, ScriptMessages.DeclaredTwice($"parameter '{name}'"));
+            else
+                _parameters.Add(new ParameterDefinition(name, type.Value, (string?)defaultValue, description));
+        }
+
+        private void ReadOutput(IInvocationOperation operation, InvocationExpressionSyntax at)
+        {
+            var name = Name(operation, "name", at);
+            var kind = operation.Arguments.Any(a => a.Parameter?.Name == "kind") ? Member<OutputKind>(operation, "kind", at) : OutputKind.Exact;
+            string? description = Text(operation, "description", at);
+            if (name is null || kind is null || description is null) return;
+            if (_outputs.Any(o => o.Output.Name == name))
+                Error(at, ScriptMessages.DeclarationCode, ScriptMessages.DeclaredTwice($"output '{name}'"));
+            else
+                _outputs.Add((new OutputDefinition(name, kind.Value, description), at));
+        }
+
+        // Describe, Precision, AllowMissingValues, Derive and Run are declared at most once.
+        private bool Once(string declaration, SyntaxNode at)
+        {
+            if (_seen.Add(declaration)) return true;
+            Error(at, ScriptMessages.DeclarationCode, ScriptMessages.DeclaredTwice($"{declaration}(...)"));
+            return false;
+        }
+
+        private string? Name(IInvocationOperation operation, string parameter, SyntaxNode at)
+        {
+            var value = Constant(operation, parameter, at, out bool ok);
+            if (!ok) return null;
+            if (value is string name && !string.IsNullOrWhiteSpace(name)) return name;
+            Error(at, ScriptMessages.DeclarationCode, ScriptMessages.Empty(operation.TargetMethod.Name, parameter));
+            return null;
+        }
+
+        // A null description reads as "", as ScriptGlobals treats it.
+        private string? Text(IInvocationOperation operation, string parameter, SyntaxNode at)
+        {
+            var value = Constant(operation, parameter, at, out bool ok);
+            return ok ? value as string ?? "" : null;
+        }
+
+        private TEnum? Member<TEnum>(IInvocationOperation operation, string parameter, SyntaxNode at) where TEnum : struct, Enum
+        {
+            var value = Constant(operation, parameter, at, out bool ok);
+            if (!ok || value is null) return null;
+            var member = (TEnum)Enum.ToObject(typeof(TEnum), value);
+            if (Enum.IsDefined(member)) return member;
+            Error(at, ScriptMessages.DeclarationCode, ScriptMessages.NotAMember(typeof(TEnum).Name, value));
+            return null;
+        }
+
+        private object? Constant(IInvocationOperation operation, string parameter, SyntaxNode at) => Constant(operation, parameter, at, out _);
+
+        private object? Constant(IInvocationOperation operation, string parameter, SyntaxNode at, out bool ok)
+        {
+            var argument = Argument(operation, parameter);
+            var constant = argument?.Value.ConstantValue ?? default;
+            ok = constant.HasValue;
+            if (!ok) Error(argument?.Syntax ?? at, ScriptMessages.DeclarationCode, ScriptMessages.NotConstant(operation.TargetMethod.Name, parameter));
+            return ok ? constant.Value : null;
+        }
+
+        private bool Lambda(IInvocationOperation operation, string parameter, SyntaxNode at)
+        {
+            var argument = Argument(operation, parameter);
+            var expression = (argument?.Syntax as ArgumentSyntax)?.Expression;
+            while (expression is ParenthesizedExpressionSyntax parenthesized) expression = parenthesized.Expression;
+            if (expression is AnonymousFunctionExpressionSyntax) return true;
+            Error(argument?.Syntax ?? at, ScriptMessages.DeclarationCode, ScriptMessages.NotALambda(operation.TargetMethod.Name));
+            return false;
+        }
+
+        private static IArgumentOperation? Argument(IInvocationOperation operation, string parameter) =>
+            operation.Arguments.FirstOrDefault(a => a.Parameter?.Name == parameter);
+
+        private static bool IsDeclaration(IMethodSymbol method) =>
+            method.ContainingType is { Name: nameof(ScriptGlobals), ContainingNamespace: var ns, ContainingAssembly: var assembly }
+            && ns.ToDisplayString() == typeof(ScriptGlobals).Namespace
+            && assembly.Name == typeof(ScriptGlobals).Assembly.GetName().Name;
+
+        private static string What(StatementSyntax statement) => statement switch
+        {
+            LocalDeclarationStatementSyntax => "a variable declaration",
+            WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or CommonForEachStatementSyntax => "a loop",
+            LabeledStatementSyntax or GotoStatementSyntax => "a label or goto",
+            ExpressionStatementSyntax { Expression: AwaitExpressionSyntax } => "an await",
+            ExpressionStatementSyntax { Expression: InvocationExpressionSyntax invocation } => $"a call to {Shorten(invocation.Expression.ToString())}",
+            ExpressionStatementSyntax => "an expression",
+            _ => "this statement",
+        };
+
+        private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "...";
+
+        private void Error(SyntaxNode at, string code, string message)
+        {
+            var position = at.GetLocation().GetLineSpan().StartLinePosition;
+            errors.Add(new ScriptDiagnostic(file, position.Line + 1, position.Character + 1, code, message));
+        }
+    }
+}

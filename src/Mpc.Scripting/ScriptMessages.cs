@@ -1,0 +1,48 @@
+namespace Mpc.Scripting;
+
+/// <summary>The error codes and messages of protocol scripts, in one place.</summary>
+internal static class ScriptMessages
+{
+    public const string MissingRunCode = "MPC002";
+    public const string UndeclaredDerivationCode = "MPC003";
+    public const string TopLevelCode = "MPC004";
+    public const string DeclarationCode = "MPC005";
+
+    private const string Declarations = "Describe, Parameter, Output, Precision, AllowMissingValues, Stage, Label, Derive and Run";
+
+    public static string MissingRun => "the script never calls Run(async mpc => { ... }) with its protocol body.";
+
+    public static string UndeclaredDerivation(IEnumerable<string> outputs) =>
+        $"derived outputs ({string.Join(", ", outputs)}) need a Derive(...) declaration.";
+
+    public static string TopLevelOnlyDeclares(string what) =>
+        $"{what} at the top level: the top level of a script only declares ({Declarations} calls, using directives, methods and types); move it into Run(...) or a method.";
+
+    public static string NotConstant(string declaration, string parameter) =>
+        $"the {parameter} of {declaration}(...) must be a compile-time constant: declarations are read without running the script.";
+
+    public static string NotALambda(string declaration) =>
+        $"{declaration}(...) takes a lambda written in place (such as mpc => ... or p => ...): declarations are read without running the script.";
+
+    public static string DeclaredTwice(string what) => $"{what} is declared twice.";
+
+    public static string Empty(string declaration, string parameter) => $"the {parameter} of {declaration}(...) must not be empty.";
+
+    public static string NotAMember(string enumName, object value) => $"{value} is not a member of {enumName}.";
+
+    public static string PrecisionOutOfRange(int bits) => $"Precision({bits}) is out of range: scripts compute in Z_2^128, which holds 1 to 40 fractional bits.";
+
+    public static string LabelOfUndeclaredOutput(string output) => $"Label(\"{output}\", ...) names an output that is not declared.";
+
+    public static string Finalizer => "a finalizer (~T) is not allowed: it would run outside the script's time limit, on the runtime's finalizer thread.";
+
+    public static string ModuleInitializer => "a module initializer is not allowed: it would run when the script is loaded, before any run and outside its time limit.";
+
+    public static string UndeclaredStage(string stage) => $"the progress stage '{stage}' is not declared; declare it on the top level with Stage(\"{stage}\").";
+
+    public static string TopLevelOutOfStep(string declaration) => $"the script's top level did not declare the {declaration} its text declares.";
+
+    public static string TickOutsideRun => "script code ran outside a time-limited run (no ScriptGuard is armed).";
+
+    public static string NotUtf8(string path) => $"Protocol script {path} is not valid UTF-8 text.";
+}
