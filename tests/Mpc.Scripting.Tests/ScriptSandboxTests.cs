@@ -9,8 +9,8 @@ public class ScriptSandboxTests
 
         """;
 
-    // The header takes three lines and a blank one; the body starts on line 5.
-    private const int FirstLine = 5;
+    // The header takes three lines; the body starts on line 4.
+    private const int FirstLine = 4;
 
     private static ScriptCompilationException Rejected(string body) =>
         Assert.Throws<ScriptCompilationException>(() => ScriptCompiler.Compile(Header + body, "test", "protocols/hostile.csx"));
@@ -60,4 +60,180 @@ public class ScriptSandboxTests
         string full = Path.Combine(RepositoryRoot(), path);
         AssertCompiles(File.ReadAllText(full), Path.GetFileNameWithoutExtension(full));
     }
+
+    // Usings come before the header, so the body's line numbers stay those of the file.
+    private static void AssertSourceRefused(string source, int line, string what)
+    {
+        var error = Assert.Throws<ScriptCompilationException>(() => ScriptCompiler.Compile(source, "test", "protocols/hostile.csx"));
+        Assert.True(error.Diagnostics.Any(d => d.Code == "MPC001" && d.File == "protocols/hostile.csx" && d.Line == line && d.Message.Contains(what, StringComparison.Ordinal)),
+            $"expected MPC001 on line {line} naming {what}; got:{Environment.NewLine}{error.Message}");
+    }
+
+    [Theory]
+    [InlineData("ScriptSandbox.AllowNamespace(\"System.IO\");", "'Mpc.Scripting.ScriptSandbox'")]
+    [InlineData("ScriptCompiler.AddLibrary(typeof(object).Assembly, \"System.IO\");", "'Mpc.Scripting.ScriptCompiler'")]
+    public void ASchemeThatWidensTheAllowListIsRefused(string line, string what) => AssertRefused(line + "\nRun(async mpc => { });", 1, what);
+
+    [Theory]
+    [InlineData("var inner = ScriptCompiler.Compile(\"Run(async mpc => { });\", \"x\", \"x.csx\");", "'Mpc.Scripting.ScriptCompiler'")]
+    [InlineData("var inner = ScriptCompiler.Load(\"/tmp/x.csx\");", "'Mpc.Scripting.ScriptCompiler'")]
+    [InlineData("var protocol = (ScriptProtocol)null!;", "'Mpc.Scripting.ScriptProtocol'")]
+    public void ANestedCompilationIsRefused(string line, string what) => AssertRefused(line + "\nRun(async mpc => { });", 1, what);
+
+    [Fact]
+    public void TheScriptingEngineIsOutOfReach()
+    {
+        var error = Rejected("var result = Microsoft.CodeAnalysis.CSharp.Scripting.CSharpScript.EvaluateAsync(\"1\");\nRun(async mpc => { });");
+        Assert.Contains(error.Diagnostics, d => d.Line == FirstLine);
+    }
+
+    [Theory]
+    [InlineData("var t = typeof(string);", "typeof (reflection)")]
+    [InlineData("var t = 1.GetType();", "'object.GetType'")]
+    [InlineData("var t = \"\".GetType().Assembly;", "'object.GetType'")]
+    [InlineData("var t = Type.GetType(\"System.IO.File\");", "'System.Type'")]
+    [InlineData("var o = Activator.CreateInstance<List<int>>();", "'System.Activator'")]
+    [InlineData("Func<int> f = () => 1; var m = f.Method;", "'System.Delegate.Method'")]
+    [InlineData("Func<int> f = () => 1; var m = f.Target;", "'System.Delegate.Target'")]
+    [InlineData("Func<int> f = () => 1; var m = f.DynamicInvoke();", "'System.Delegate.DynamicInvoke'")]
+    [InlineData("try { } catch (Exception e) { var site = e.TargetSite; }", "'System.Exception.TargetSite'")]
+    [InlineData("try { } catch (Exception e) { var trace = e.StackTrace; }", "'System.Exception.StackTrace'")]
+    [InlineData("var a = System.Reflection.Assembly.GetExecutingAssembly();", "'System.Reflection.Assembly'")]
+    [InlineData("var a = AppDomain.CurrentDomain.GetAssemblies();", "'System.AppDomain'")]
+    [InlineData("var e = System.Linq.Expressions.Expression.Constant(1);", "'System.Linq.Expressions.Expression'")]
+    [InlineData("var q = new[] { 1 }.AsQueryable();", "'System.Linq.Queryable'")]
+    public void ReflectionIsRefused(string line, string what) => AssertRefused(line + "\nRun(async mpc => { });", 1, what);
+
+    [Theory]
+    [InlineData("System.Diagnostics.Process.Start(\"sh\");", "'System.Diagnostics.Process'")]
+    [InlineData("var info = new System.Diagnostics.ProcessStartInfo(\"sh\");", "'System.Diagnostics.ProcessStartInfo'")]
+    public void StartingAProcessIsRefused(string line, string what) => AssertRefused(line + "\nRun(async mpc => { });", 1, what);
+
+    [Fact]
+    public void AFileReadInsideAnErrorMessageIsRefused() => AssertRefused("""
+        Run(async mpc =>
+        {
+            throw new Exception(System.IO.File.ReadAllText("/etc/mpc/party.key"));
+        });
+        """, 3, "'System.IO.File'");
+
+    [Theory]
+    [InlineData("var home = Environment.GetEnvironmentVariable(\"HOME\");", "'System.Environment'")]
+    [InlineData("Environment.Exit(0);", "'System.Environment'")]
+    [InlineData("Console.WriteLine(\"hello\");", "'System.Console'")]
+    [InlineData("var reader = Console.In;", "'System.Console'")]
+    [InlineData("GC.Collect();", "'System.GC'")]
+    public void TheEnvironmentAndTheConsoleAreRefused(string line, string what) => AssertRefused(line + "\nRun(async mpc => { });", 1, what);
+
+    [Theory]
+    [InlineData("new System.Threading.Thread(() => { }).Start();", "'System.Threading.Thread'")]
+    [InlineData("Task.Run(() => 1);", "'System.Threading.Tasks.Task.Run'")]
+    [InlineData("Task.Factory.StartNew(() => 1);", "'System.Threading.Tasks.Task.Factory'")]
+    [InlineData("new Task(() => { }).Start();", "'System.Threading.Tasks.Task..ctor'")]
+    [InlineData("Task.CompletedTask.ContinueWith(t => 1);", "'System.Threading.Tasks.Task.ContinueWith'")]
+    [InlineData("Task.CompletedTask.GetAwaiter().OnCompleted(() => { });", "'System.Runtime.CompilerServices.TaskAwaiter.OnCompleted'")]
+    [InlineData("System.Threading.Tasks.Parallel.For(0, 10, i => { });", "'System.Threading.Tasks.Parallel'")]
+    [InlineData("System.Threading.ThreadPool.QueueUserWorkItem(_ => { });", "'System.Threading.ThreadPool'")]
+    [InlineData("var timer = new System.Threading.Timer(_ => { });", "'System.Threading.Timer'")]
+    [InlineData("await Task.Delay(1000);", "'System.Threading.Tasks.Task.Delay'")]
+    [InlineData("await Task.Yield();", "'System.Threading.Tasks.Task.Yield'")]
+    public void ThreadsAndTheThreadPoolAreRefused(string line, string what) => AssertRefused(line + "\nRun(async mpc => { });", 1, what);
+
+    [Theory]
+    [InlineData("unsafe { int x = 1; int* p = &x; }", "unsafe code")]
+    [InlineData("unsafe int Peek(int* p) => *p;", "unsafe code")]
+    [InlineData("Span<int> s = stackalloc int[4];", "unsafe code")]
+    [InlineData("unsafe { delegate*<int> f = null; }", "unsafe code")]
+    [InlineData("class Buffer { public int[] Data = new int[1]; }", null)]
+    public void UnsafeCodeIsRefused(string line, string? what)
+    {
+        if (what is null) AssertCompiles(Header + line + "\nRun(async mpc => { });");
+        else AssertRefused(line + "\nRun(async mpc => { });", 1, what);
+    }
+
+    [Fact]
+    public void AFinalizerIsRefused() => AssertRefused("class Leaky { ~Leaky() { } }\nRun(async mpc => { });", 1, "a finalizer");
+
+    [Fact]
+    public void AStaticConstructorIsRefused() => AssertRefused("class Early { static Early() { } }\nRun(async mpc => { });", 1, "a static constructor");
+
+    [Theory]
+    [InlineData("async void Fire() { await Task.CompletedTask; }\nRun(async mpc => { });", 1)]
+    [InlineData("Run(async mpc =>\n{\n    async void Fire() { await Task.CompletedTask; }\n});", 3)]
+    [InlineData("Run(async mpc =>\n{\n    Action fire = async () => await Task.CompletedTask;\n});", 3)]
+    [InlineData("Run(async mpc =>\n{\n    Action<int> fire = async delegate (int x) { await Task.CompletedTask; };\n});", 3)]
+    [InlineData("Run(async mpc =>\n{\n    new List<int> { 1 }.ForEach(async x => await Task.CompletedTask);\n});", 3)]
+    public void AsyncVoidIsRefused(string body, int line) => AssertRefused(body, line, "async void");
+
+    [Theory]
+    [InlineData("[System.Runtime.InteropServices.DllImport(\"libc\")] static extern int getpid();", "an attribute (such as DllImport)")]
+    [InlineData("static extern int getpid();", "an extern declaration")]
+    [InlineData("class C { [Obsolete] public void F() { } }", "an attribute (such as DllImport)")]
+    public void PInvokeAndAttributesAreRefused(string line, string what) => AssertRefused(line + "\nRun(async mpc => { });", 1, what);
+
+    [Theory]
+    [InlineData("dynamic d = 1;", "dynamic")]
+    [InlineData("object o = 1; var n = ((dynamic)o).Length;", "dynamic")]
+    [InlineData("var r = __makeref(FirstLine);", "__makeref")]
+    [InlineData("object gate = new(); lock (gate) { }", "lock")]
+    public void DynamicAndOtherUnconfinableConstructsAreRefused(string line, string what) => AssertRefused(line + "\nRun(async mpc => { });", 1, what);
+
+    [Theory]
+    [InlineData("var runtime = mpc.Runtime;", "'Mpc.Scripting.ScriptSession.Runtime'")]
+    [InlineData("var runtime = mpc.Public(1).Runtime;", "'Mpc.Runtime.Secret<T>.Runtime'")]
+    [InlineData("var shares = mpc.Public(1).Share;", "'Mpc.Runtime.Secret<T>.Share'")]
+    [InlineData("MpcRuntime<UInt128>? runtime = null;", "'Mpc.Runtime.MpcRuntime<T>'")]
+    [InlineData("var opened = await Mpc.Runtime.Protocols.Opening.OpenAsync(null!, mpc.Public(1));", "'Mpc.Runtime.Protocols.Opening'")]
+    [InlineData("var fit = await mpc.Boltzmann.Train(\"rbm\", mpc.List(\"c\"), \"bernoulli\", \"2\", 1, 0.1, 1, \"final\", new TrainingSettings()); var layers = fit.Model.Layers;", "'Mpc.Boltzmann.TrainedModel.Layers'")]
+    [InlineData("var fit = await mpc.Boltzmann.Train(\"rbm\", mpc.List(\"c\"), \"bernoulli\", \"2\", 1, 0.1, 1, \"final\", new TrainingSettings()); var forged = fit with { Epsilon = 0 };", "'Mpc.Scripting.BoltzmannFit")]
+    [InlineData("var release = (NoisedRelease)null!; var other = release with { Epsilon = 100 };", "'Mpc.Runtime.NoisedRelease")]
+    public void TheScriptApiInternalsAreRefused(string line, string what) => AssertRefused("Run(async mpc =>\n{\n    " + line + "\n});", 3, what);
+
+    [Theory]
+    [InlineData("ProtocolParameters? parameters = null;", "'Mpc.Federation.Protocols.ProtocolParameters'")]
+    [InlineData("ProtocolContext? context = null;", "'Mpc.Federation.Protocols.ProtocolContext'")]
+    [InlineData("var ledger = typeof(Mpc.Privacy.PrivacyLedger);", "typeof")]
+    public void ProjectTypesOutsideTheListAreRefused(string line, string what) => AssertRefused(line + "\nRun(async mpc => { });", 1, what);
+
+    [Theory]
+    [InlineData("using static System.IO.File;", "var key = ReadAllText(\"/etc/mpc/party.key\");", "'System.IO.File'")]
+    [InlineData("using IO = System.IO;", "var key = IO.File.ReadAllText(\"/etc/mpc/party.key\");", "'System.IO.File'")]
+    [InlineData("using Reader = System.IO.File;", "var key = Reader.ReadAllText(\"/etc/mpc/party.key\");", "'System.IO.File'")]
+    [InlineData("using System.IO;", "var key = File.ReadAllText(\"/etc/mpc/party.key\");", "'System.IO.File'")]
+    public void UsingDirectivesDoNotOpenADoor(string usingLine, string line, string what)
+    {
+        AssertSourceRefused(usingLine + "\n" + Header + line + "\nRun(async mpc => { });", FirstLine + 1, what);
+        // A directive naming a type is refused by itself; a namespace is harmless until one of its types is used.
+        if (usingLine.StartsWith("using static", StringComparison.Ordinal) || usingLine.EndsWith("File;", StringComparison.Ordinal))
+            AssertSourceRefused(usingLine + "\n" + Header + "Run(async mpc => { });", 1, "'System.IO");
+    }
+
+    [Fact]
+    public void AFullyQualifiedGlobalNameIsRefused() =>
+        AssertRefused("var key = global::System.IO.File.ReadAllText(\"/etc/mpc/party.key\");\nRun(async mpc => { });", 1, "'System.IO.File'");
+
+    [Theory]
+    [InlineData("var span = \"abc\".AsSpan();", "'System.MemoryExtensions'")]
+    [InlineData("var d = new Dictionary<int, int>().AsReadOnly();", "'System.Collections.Generic.CollectionExtensions'")]
+    public void AnExtensionMethodOnAnAllowedTypeFromAClassOutsideTheListIsRefused(string line, string what) => AssertRefused(line + "\nRun(async mpc => { });", 1, what);
+
+    [Theory]
+    [InlineData("Memory<int> memory = new int[3];", "'System.Memory<T>'")]
+    [InlineData("ArraySegment<int> segment = new int[3];", "'System.ArraySegment<T>'")]
+    [InlineData("object o = (ArraySegment<int>)new int[3];", "'System.ArraySegment<T>'")]
+    [InlineData("var n = Enumerable.Count<ArraySegment<int>>(new[] { new int[1] });", "'System.ArraySegment<T>'")]
+    [InlineData("class Door { public static implicit operator System.IO.FileInfo(Door d) => null!; }", "'System.IO.FileInfo'")]
+    public void AnImplicitConversionToATypeOutsideTheListIsRefused(string line, string what) => AssertRefused(line + "\nRun(async mpc => { });", 1, what);
+
+    [Theory]
+    [InlineData("class Writer : System.IO.StringWriter { }", "'System.IO.StringWriter'")]
+    [InlineData("class Copy : ICloneable { public object Clone() => this; }", "'System.ICloneable'")]
+    [InlineData("class Provider : IFormatProvider { public object? GetFormat(Type? t) => null; }", "'System.Type'")]
+    [InlineData("class Holder { System.IO.Stream? stream; }", "'System.IO.Stream'")]
+    [InlineData("class Holder { public System.IO.Stream? Stream { get; set; } }", "'System.IO.Stream'")]
+    [InlineData("record Holder(System.IO.FileInfo File);", "'System.IO.FileInfo'")]
+    [InlineData("class Holder<T> where T : System.IO.Stream { }", "'System.IO.Stream'")]
+    [InlineData("class Holder { List<System.IO.FileInfo> files = new(); }", "'System.IO.FileInfo'")]
+    [InlineData("(System.IO.FileInfo, int) pair = default;", "'System.IO.FileInfo'")]
+    public void AScriptTypeMadeOfTypesOutsideTheListIsRefused(string line, string what) => AssertRefused(line + "\nRun(async mpc => { });", 1, what);
 }
