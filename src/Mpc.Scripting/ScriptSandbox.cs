@@ -44,6 +44,15 @@ public static class ScriptSandbox
     {
         private static readonly ConcurrentDictionary<Type, PropertyInfo[]> SymbolProperties = new();
 
+        // Generic types that never format their type arguments, so any allowed value may travel in them.
+        private static readonly HashSet<string> Carriers =
+        [
+            "System.Threading.Tasks.Task`1", "System.Threading.Tasks.ValueTask`1", "System.Runtime.CompilerServices.TaskAwaiter`1", "System.Runtime.CompilerServices.ValueTaskAwaiter`1",
+            "System.Runtime.CompilerServices.ConfiguredTaskAwaitable`1", "System.Runtime.CompilerServices.ConfiguredTaskAwaitable`1+ConfiguredTaskAwaiter",
+            "System.Runtime.CompilerServices.ConfiguredValueTaskAwaitable`1", "System.Runtime.CompilerServices.ConfiguredValueTaskAwaitable`1+ConfiguredValueTaskAwaiter",
+            "System.Func`1", "System.Func`2", "System.Func`3", "System.Func`4", "System.Func`5", "System.Action`1", "System.Action`2", "System.Action`3",
+        ];
+
         private readonly List<ScriptDiagnostic> _problems = [];
         private readonly Dictionary<ITypeSymbol, string?> _typeVerdicts = new(SymbolEqualityComparer.IncludeNullability);
 
@@ -194,6 +203,12 @@ public static class ScriptSandbox
                 }
                 switch (operation)
                 {
+                    case IConversionOperation { Operand.Type: { } from, Type: { } to } when IsTalkative(from) && !IsTalkative(to):
+                        Report(at, $"'{from.ToDisplayString()}' converted to '{to.ToDisplayString()}' (its ToString would show what the list withholds)");
+                        break;
+                    case IInterpolationOperation { Expression.Type: { } formatted } when IsTalkative(formatted):
+                        Report(at, $"'{formatted.ToDisplayString()}' in an interpolated string (its ToString would show what the list withholds)");
+                        break;
                     case IAssignmentOperation assignment:
                         CheckWritten(assignment.Target);
                         break;
@@ -242,7 +257,8 @@ public static class ScriptSandbox
             {
                 case INamedTypeSymbol type when IsScriptType(type):
                     CheckType(type.BaseType, node);
-                    foreach (var implemented in type.AllInterfaces) CheckType(implemented, node);
+                    // Interfaces inherited from an allowed base come with it (Exception's ISerializable); the script's own must be allowed.
+                    foreach (var implemented in type.Interfaces) CheckType(implemented, node);
                     break;
                 case IMethodSymbol method:
                     CheckSignature(method, node);
@@ -334,7 +350,12 @@ public static class ScriptSandbox
                 case IMethodSymbol method:
                     CheckType(method.ReturnType, at);
                     foreach (var parameter in method.Parameters) CheckType(parameter.Type, at);
-                    foreach (var argument in method.TypeArguments) CheckType(argument, at);
+                    foreach (var argument in method.TypeArguments)
+                    {
+                        CheckType(argument, at);
+                        // A generic method can call ToString on its T (string.Join, AppendFormatted).
+                        if (IsTalkative(argument)) Report(at, $"'{argument.ToDisplayString()}' as a type argument of '{method.Name}' (its ToString would show what the list withholds)");
+                    }
                     if (method.MethodKind == MethodKind.FunctionPointerSignature) Report(at, "unsafe code");
                     break;
                 case IPropertySymbol property:
@@ -377,7 +398,24 @@ public static class ScriptSandbox
         {
             if (!IsScriptType(named) && !ScriptApiAllowList.Types.ContainsKey(Metadata(named.OriginalDefinition))) return $"'{Display(named)}'";
             if (named.ContainingType is { } outer && Verdict(outer) is { } outerVerdict) return outerVerdict;
+            if (!Carriers.Contains(Metadata(named.OriginalDefinition)) && named.TypeArguments.FirstOrDefault(IsTalkative) is { } talkative)
+                return $"'{talkative.ToDisplayString()}' as a type argument of '{Display(named)}' (its ToString would show what the list withholds)";
             return named.TypeArguments.Select(Verdict).FirstOrDefault(v => v is not null);
+        }
+
+        // A value whose ToString is not allowed (records of the script API, exceptions with their stack trace) is kept to its own type:
+        // converted to object, an interface or a type parameter, its ToString would be called anyway.
+        private bool IsTalkative(ITypeSymbol type)
+        {
+            if (type is IArrayTypeSymbol array) return IsTalkative(array.ElementType);
+            for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
+            {
+                var toString = current.GetMembers(nameof(ToString)).OfType<IMethodSymbol>().FirstOrDefault(m => m.Parameters.IsEmpty && !m.IsStatic);
+                if (toString is null) continue;
+                if (IsScriptType(current) || current.SpecialType is SpecialType.System_Object or SpecialType.System_ValueType) return false;
+                return !(ScriptApiAllowList.Types.TryGetValue(Metadata(current.OriginalDefinition), out var members) && (members.Contains("*") || members.Contains("ToString")));
+            }
+            return false;
         }
 
         // Types the script declares itself live in its own submission assembly; their declarations are checked where they are written.
