@@ -206,6 +206,9 @@ public static class ScriptSandbox
                     case IConversionOperation { Operand.Type: { } from, Type: { } to } when IsTalkative(from) && !IsTalkative(to):
                         Report(at, $"'{from.ToDisplayString()}' converted to '{to.ToDisplayString()}' (its ToString would show what the list withholds)");
                         break;
+                    case IPatternOperation { InputType: { } input, NarrowedType: { } narrowed } when IsTalkative(input) && !IsTalkative(narrowed):
+                        Report(at, $"'{input.ToDisplayString()}' matched as '{narrowed.ToDisplayString()}' (its ToString would show what the list withholds)");
+                        break;
                     case IInterpolationOperation { Expression.Type: { } formatted } when IsTalkative(formatted):
                         Report(at, $"'{formatted.ToDisplayString()}' in an interpolated string (its ToString would show what the list withholds)");
                         break;
@@ -413,7 +416,20 @@ public static class ScriptSandbox
                 var toString = current.GetMembers(nameof(ToString)).OfType<IMethodSymbol>().FirstOrDefault(m => m.Parameters.IsEmpty && !m.IsStatic);
                 if (toString is null) continue;
                 if (IsScriptType(current) || current.SpecialType is SpecialType.System_Object or SpecialType.System_ValueType) return false;
+                // Other BCL types' ToString (a culture's name, a comparer's type) tells nothing the host keeps.
+                if (!IsProjectType(current) && !IsException(current)) return false;
                 return !(ScriptApiAllowList.Types.TryGetValue(Metadata(current.OriginalDefinition), out var members) && (members.Contains("*") || members.Contains("ToString")));
+            }
+            return false;
+        }
+
+        private static bool IsProjectType(INamedTypeSymbol type) => Metadata(type).StartsWith("Mpc.", StringComparison.Ordinal);
+
+        private static bool IsException(INamedTypeSymbol type)
+        {
+            for (var current = type; current is not null; current = current.BaseType)
+            {
+                if (Metadata(current) == "System.Exception") return true;
             }
             return false;
         }

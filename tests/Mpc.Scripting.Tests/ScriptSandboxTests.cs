@@ -236,4 +236,118 @@ public class ScriptSandboxTests
     [InlineData("class Holder { List<System.IO.FileInfo> files = new(); }", "'System.IO.FileInfo'")]
     [InlineData("(System.IO.FileInfo, int) pair = default;", "'System.IO.FileInfo'")]
     public void AScriptTypeMadeOfTypesOutsideTheListIsRefused(string line, string what) => AssertRefused(line + "\nRun(async mpc => { });", 1, what);
+
+    private const string Train = "var fit = await mpc.Boltzmann.Train(\"rbm\", mpc.List(\"c\"), \"bernoulli\", \"2\", 1, 0.1, 1, \"final\", new TrainingSettings());";
+
+    // Found attacking the check: a record's ToString prints every property, withheld ones included, and an exception's prints its stack trace.
+    [Theory]
+    [InlineData("throw new Exception($\"{fit}\");", "in an interpolated string")]
+    [InlineData("throw new Exception(\"\" + fit.Model);", "converted to 'object'")]
+    [InlineData("object o = fit; throw new Exception(o.ToString());", "converted to 'object'")]
+    [InlineData("throw new Exception(string.Join(\",\", new[] { fit }));", "converted to")]
+    [InlineData("var pair = (fit, 1); throw new Exception(pair.ToString());", "as a type argument")]
+    [InlineData("if (fit is object o) throw new Exception(o.ToString());", "matched as 'object'")]
+    [InlineData("var boxed = fit as object;", "converted to 'object'")]
+    [InlineData("var all = new List<BoltzmannFit> { fit };", "as a type argument")]
+    [InlineData("var same = fit.Equals(fit) || fit == fit;", "'Mpc.Scripting.BoltzmannFit.Equals'")]
+    public void AValueWhoseToStringIsWithheldCannotBeFormattedIndirectly(string line, string what) =>
+        AssertRefused("Run(async mpc =>\n{\n    " + Train + " " + line + "\n});", 3, what);
+
+    [Fact]
+    public void AGenericHelperCannotFormatAWithheldValue() => AssertRefused("""
+        string Show<T>(T value) => value!.ToString()!;
+        Run(async mpc =>
+        {
+            var fit = await mpc.Boltzmann.Train("rbm", mpc.List("c"), "bernoulli", "2", 1, 0.1, 1, "final", new TrainingSettings());
+            throw new Exception(Show(fit.Model));
+        });
+        """, 5, "as a type argument of 'Show'");
+
+    [Fact]
+    public void AGenericScriptTypeCannotHoldAWithheldValue() => AssertRefused("""
+        class Box<T> { public T? Value; public override string ToString() => Value!.ToString()!; }
+        Run(async mpc =>
+        {
+            var fit = await mpc.Boltzmann.Train("rbm", mpc.List("c"), "bernoulli", "2", 1, 0.1, 1, "final", new TrainingSettings());
+            var box = new Box<TrainedModel> { Value = fit.Model };
+        });
+        """, 5, "as a type argument of 'Box<T>'");
+
+    [Theory]
+    [InlineData("try { } catch (Exception e) { throw new Exception($\"{e}\"); }", "in an interpolated string")]
+    [InlineData("try { } catch (Exception e) { throw new Exception(\"\" + e); }", "converted to 'object'")]
+    [InlineData("try { } catch (Exception e) { var text = e.ToString(); }", "'System.Exception.ToString'")]
+    public void AnExceptionsStackTraceCannotBeFormatted(string line, string what) => AssertRefused("Run(async mpc =>\n{\n    " + line + "\n});", 3, what);
+
+    [Theory]
+    [InlineData("var forged = fit with { Epsilon = 0 };", "'Mpc.Scripting.BoltzmannFit.<Clone>$'")]
+    [InlineData("var rows = fit.Model.PooledRows;", "'Mpc.Boltzmann.TrainedModel.PooledRows'")]
+    [InlineData("var encoding = fit.Encoding;", "'Mpc.Scripting.BoltzmannFit.Encoding'")]
+    [InlineData("var (a, b, c, d, e, f, g) = fit;", "'Mpc.Scripting.BoltzmannFit.Deconstruct'")]
+    public void AResultOfTheScriptApiCannotBeForgedOrTakenApart(string line, string what) =>
+        AssertRefused("Run(async mpc =>\n{\n    " + Train + " " + line + "\n});", 3, what);
+
+    [Fact]
+    public void AllowedLanguageFeaturesStillCompile() => AssertCompiles(Header + """
+        record Point(double X, double Y) { public double Norm => Math.Sqrt(X * X + Y * Y); }
+        class NotFound : Exception { public NotFound(string message) : base(message) { } }
+        interface IScaled { double Scale(double v) => 2 * v; }
+        class Doubler : IScaled, IComparer<int> { public int Compare(int a, int b) => a.CompareTo(b); }
+        static double Twice(this double x) => 2 * x;
+        Run(async mpc =>
+        {
+            var points = new List<Point> { new(1, 2), new(3, 4) } ;
+            var moved = points[0] with { X = 5 };
+            var (x, y) = moved;
+            var norms = from point in points where point.Norm > 1 orderby point.Norm select point.Norm.Twice();
+            var text = $"{x:F2} {y} {string.Join(",", norms)}";
+            var sorted = new List<int> { 3, 1, 2 };
+            sorted.Sort(new Doubler());
+            var label = sorted switch { [1, .., var last] => last, _ => 0 };
+            try { throw new NotFound("x"); } catch (NotFound e) when (e.Message.Length > 0) { text += e.Message; }
+            var p = MathNet.Numerics.Distributions.ChiSquared.CDF(1, 3.84) + MathNet.Numerics.SpecialFunctions.Gamma(3);
+            var settings = new TrainingSettings { Seed = 2 } with { Epsilon = 1 };
+            var sums = await Task.WhenAll(mpc.Mul(mpc.Public(1), 2.0), mpc.Mul(mpc.Public(2), 3.0));
+            foreach (var (key, value) in new Dictionary<string, int> { ["a"] = 1 }) text += key + value;
+            var sb = new System.Text.StringBuilder().Append(text.ToUpperInvariant()).Append(1.5.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await mpc.Output("total", sums[0] + sums[1] - 1.0 + ((IScaled)new Doubler()).Scale(label) + p + sb.Length);
+        });
+        """);
+
+    // The scripts embedded in tests/Mpc.Federation.Tests (ScriptSessionTests, DaemonProcessTests), compiled here because those tests are slow.
+    [Theory]
+    [InlineData("""
+        Describe("Total of a column.");
+        Parameter("column", ParameterType.Column, "age", "A column.");
+        Output("total", "The pooled total.");
+        Run(async mpc => await mpc.Output("total", await mpc.SumAcrossParties(new[] { mpc.Column(mpc.Text("column")).Sum() })));
+        """)]
+    [InlineData("""
+        Output("total", "Never.");
+        Run(async mpc => { double x = 0; while (true) { x += 1; } });
+        """)]
+    [InlineData("""
+        Parameter("epsilon", ParameterType.Number, "1", "Budget.");
+        Output("counts", OutputKind.DifferentiallyPrivate, "Noised counts.");
+        Output("more", OutputKind.DifferentiallyPrivate, "More noised counts.");
+        Run(async mpc =>
+        {
+            var local = new double[] { mpc.Rows, 1 };
+            await mpc.Output("counts", await mpc.SumAcrossParties(local));
+            await mpc.ReleaseCounts("counts", local, 0.7, 1e-5, 1); await mpc.ReleaseCounts("more", local, 0.7, 1e-5, 1);
+            await mpc.ReleaseCounts("counts", local, 1, 1e-5, 1, 0, 0);
+            await mpc.ReleaseCounts("counts", local, mpc.Number("epsilon"), 1e-5, 1);
+        });
+        """)]
+    [InlineData("""
+        Parameter("epsilon", ParameterType.Number, "1", "Budget.");
+        Output("counts", OutputKind.DifferentiallyPrivate, "Noised counts.");
+        Run(async mpc =>
+        {
+            await mpc.ReleaseCounts("counts", new double[] { mpc.Rows }, 1, 1e-5, 1);
+            var x = mpc.Public(1);
+            for (int i = 0; i < 1000000; i++) x = await mpc.Mul(x, x);
+        });
+        """)]
+    public void TheScriptsOfTheFederationTestsStillCompile(string source) => AssertCompiles(source, "federation");
 }
