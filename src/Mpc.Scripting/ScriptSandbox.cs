@@ -224,6 +224,9 @@ public static class ScriptSandbox
                     case IDynamicInvocationOperation or IDynamicMemberReferenceOperation or IDynamicObjectCreationOperation or IDynamicIndexerAccessOperation:
                         Report(at, "dynamic");
                         break;
+                    case IMethodReferenceOperation { Method.ContainingType: { } declaring } when Metadata(declaring.OriginalDefinition) == "Mpc.Scripting.ScriptGlobals":
+                        Report(at, $"'{Display(declaring)}.{((IMethodReferenceOperation)operation).Method.Name}' as a delegate (declarations are called directly, at the top level)");
+                        break;
                     case IFunctionPointerInvocationOperation:
                         Report(at, "unsafe code");
                         break;
@@ -341,6 +344,9 @@ public static class ScriptSandbox
                 bool listed = ScriptApiAllowList.Types.TryGetValue(type, out var members) && (members.Contains("*") || members.Contains(write ? member.Name + "=" : member.Name));
                 if (!listed || ScriptApiAllowList.DeniedMembers.Contains(type + "." + member.Name))
                     Report(at, $"'{Display(containing)}.{member.Name}'{(write ? " (setting it)" : "")}");
+                // Declarations run once, at the top level, before approval; from a body, a label or a derivation they would change an approved protocol.
+                else if (type == "Mpc.Scripting.ScriptGlobals" && at.AncestorsAndSelf().Any(IsDeferred))
+                    Report(at, $"'{Display(containing)}.{member.Name}' outside the script's top-level statements");
             }
             CheckSignature(member, at);
         }
@@ -422,6 +428,9 @@ public static class ScriptSandbox
             }
             return false;
         }
+
+        private static bool IsDeferred(SyntaxNode node) =>
+            node is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or QueryExpressionSyntax || node is MemberDeclarationSyntax and not GlobalStatementSyntax;
 
         private static bool IsProjectType(INamedTypeSymbol type) => Metadata(type).StartsWith("Mpc.", StringComparison.Ordinal);
 

@@ -350,4 +350,17 @@ public class ScriptSandboxTests
         });
         """)]
     public void TheScriptsOfTheFederationTestsStillCompile(string source) => AssertCompiles(source, "federation");
+
+    // Found attacking the check: the body ran Output(...) at session time, declaring an exact output after approval.
+    [Theory]
+    [InlineData("Run(async mpc =>\n{\n    Output(\"late\", OutputKind.Exact, \"Declared after approval.\");\n});", 3, "'Mpc.Scripting.ScriptGlobals.Output' outside the script's top-level statements")]
+    [InlineData("Run(async mpc =>\n{\n    Run(async other => { });\n});", 3, "'Mpc.Scripting.ScriptGlobals.Run' outside the script's top-level statements")]
+    [InlineData("Label(\"total\", p => { Parameter(\"late\", ParameterType.Text, \"\", \"\"); return new string[0]; });\nRun(async mpc => { });", 1, "'Mpc.Scripting.ScriptGlobals.Parameter' outside")]
+    [InlineData("void Declare() { Output(\"late\", \"Later.\"); }\nRun(async mpc => Declare());", 1, "'Mpc.Scripting.ScriptGlobals.Output' outside")]
+    [InlineData("Action<string> describe = Describe;\nRun(async mpc => describe(\"Later.\"));", 1, "'Mpc.Scripting.ScriptGlobals.Describe' as a delegate")]
+    public void DeclarationsCannotBeMadeFromTheBody(string body, int line, string what) => AssertRefused(body, line, what);
+
+    [Fact]
+    public void DeclarationsAtTheTopLevelMayBeConditional() =>
+        AssertCompiles(Header + "if (true) { Output(\"extra\", \"An extra output.\"); }\nPrecision(30);\nAllowMissingValues();\nRun(async mpc => { });");
 }
