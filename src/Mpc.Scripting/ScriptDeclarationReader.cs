@@ -16,7 +16,7 @@ namespace Mpc.Scripting;
 /// </summary>
 internal static class ScriptDeclarationReader
 {
-    private const string FinalizerCode = "MPC006";
+    private const string LoadTimeCode = "MPC006";
 
     /// <summary>The declarations of a compiled script (which has no compiler errors); problems are added to <paramref name="errors"/>.</summary>
     public static ScriptDeclarations Read(Compilation compilation, SyntaxTree tree, string file, List<ScriptDiagnostic> errors)
@@ -69,13 +69,10 @@ internal static class ScriptDeclarationReader
                         break;
                 }
             }
-            // Finalizers would run on the runtime's finalizer thread, outside any run and its time limit.
-            foreach (var finalizer in root.DescendantNodes().OfType<DestructorDeclarationSyntax>())
-                Error(finalizer, FinalizerCode, ScriptMessages.Finalizer);
             // The sandbox refuses attributes too; a module initializer would run on load, so it is refused here as well.
             foreach (var attribute in root.DescendantNodes().OfType<AttributeSyntax>())
                 if (model.GetSymbolInfo(attribute).Symbol?.ContainingType is { Name: "ModuleInitializerAttribute" } type && type.ContainingNamespace?.ToDisplayString() == "System.Runtime.CompilerServices")
-                    Error(attribute, FinalizerCode, ScriptMessages.ModuleInitializer);
+                    Error(attribute, LoadTimeCode, ScriptMessages.ModuleInitializer);
         }
 
         public ScriptDeclarations Finish()

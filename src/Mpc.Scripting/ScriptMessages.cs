@@ -34,7 +34,6 @@ internal static class ScriptMessages
 
     public static string LabelOfUndeclaredOutput(string output) => $"Label(\"{output}\", ...) names an output that is not declared.";
 
-    public static string Finalizer => "a finalizer (~T) is not allowed: it would run outside the script's time limit, on the runtime's finalizer thread.";
 
     public static string ModuleInitializer => "a module initializer is not allowed: it would run when the script is loaded, before any run and outside its time limit.";
 
