@@ -355,7 +355,7 @@ internal sealed class PartySession : IAsyncDisposable
             case { } timeout when timeout.GetType().FullName == "Mpc.Scripting.ScriptTimeoutException":
                 return (ErrorMessages.DataFailed(Self.Name, ErrorMessages.ScriptTimedOut(_daemon.Configuration.ScriptTimeLimit)), Self.Name);
             default:
-                Logger.LogError(root, "Session {Session}: {Party} failed in protocol code", Id, Self.Name);
+                Logger.LogError(root, "Session {Session}: {Party} failed in protocol code: {Error}", Id, Self.Name, root.ToString());
                 return (ErrorMessages.InternalError(Self.Name), Self.Name);
         }
     }
