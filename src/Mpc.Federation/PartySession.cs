@@ -257,7 +257,7 @@ internal sealed class PartySession : IAsyncDisposable
                 policy, sink, sink.ReportProgress, _cancel.Token, _daemon.Configuration.ScriptTimeLimit);
             await _protocol.RunAsync(context).ConfigureAwait(false);
             _finished = true;
-            _transcript?.Close(completed: true, null, _daemon.Credentials.Certificate);
+            _transcript?.Close(completed: true, null, _daemon.Credentials.Certificate, TranscriptChain, Id);
             Logger.LogInformation("Session {Session}: completed in {Seconds:F2} s, {Rounds} rounds, {Bytes} bytes sent", Id, watch.Elapsed.TotalSeconds, context.Statistics?.Rounds, context.BytesSent);
             await ReplyAsync(new SessionEnd { Completed = true, Rounds = context.Statistics?.Rounds ?? 0, BytesSent = context.BytesSent, Preprocessing = Mode, ProtocolSeconds = watch.Elapsed.TotalSeconds,
                 PrivateReleases = policy.Releases.Select(r => FormattableString.Invariant($"{r.Mechanism}: mu {r.Mu:G6}, L1 {r.L1Sensitivity}, L2 {r.L2Sensitivity}, epsilon {r.Epsilon}, delta {r.Delta}, honest parties {r.HonestParties}{(r.SamplingRate < 1 ? $", sampling rate {r.SamplingRate}" : "")}")).ToList() }).ConfigureAwait(false);
@@ -266,7 +266,7 @@ internal sealed class PartySession : IAsyncDisposable
         {
             _finished = true;
             var (reason, failedParty) = Describe(e);
-            _transcript?.Close(completed: false, reason, _daemon.Credentials.Certificate);
+            _transcript?.Close(completed: false, reason, _daemon.Credentials.Certificate, TranscriptChain, Id);
             Logger.LogWarning("Session {Session}: aborted: {Reason}", Id, reason);
             if (_channel is not null) await _channel.NotifyAbortAsync(reason, failedParty).ConfigureAwait(false);
             await ReplyAsync(new SessionEnd { Completed = false, Reason = reason, FailedParty = failedParty, Preprocessing = Mode }).ConfigureAwait(false);
@@ -312,9 +312,13 @@ internal sealed class PartySession : IAsyncDisposable
         if (_daemon.Configuration.TranscriptDirectory is not { } directory) return null;
         var header = new Mpc.Audit.TranscriptHeader(Id, Self.Name, _daemon.Roster.Hash, _protocol!.Name, _protocol.Id, _parameters!.Values, _parametersHash,
             _protocol.Outputs.Where(o => o.Kind != OutputKind.Derived).Select(o => o.Name).ToList(), Mode, _protocol.Format.RingBits, _protocol.Format.FractionalBits,
-            "mpc " + typeof(PartySession).Assembly.GetName().Version, _daemon.Credentials.Certificate.ExportCertificatePem());
+            "mpc " + typeof(PartySession).Assembly.GetName().Version, _daemon.Credentials.Certificate.ExportCertificatePem(), _analyst.Name, _analyst.PublicKey, DateTimeOffset.UtcNow);
         return new Mpc.Audit.TranscriptWriter(Path.Combine(directory, $"{Id}.{Self.Name}.transcript.jsonl"), header);
     }
+
+    // This party's transcripts, linked across sessions in the order they end.
+    private Mpc.Audit.TranscriptChain? TranscriptChain =>
+        _daemon.Configuration.TranscriptDirectory is { } directory ? new Mpc.Audit.TranscriptChain(directory, Self.Name) : null;
 
     private sealed class TranscriptObserver(Mpc.Audit.TranscriptWriter transcript, IReadOnlyList<string> names) : IFrameObserver
     {
