@@ -337,6 +337,12 @@ internal sealed class PartySession : IAsyncDisposable
     {
         var root = _channel?.Failure ?? e;
         while (root is AggregateException { InnerExceptions.Count: 1 } aggregate) root = aggregate.InnerExceptions[0];
+        // A peer's abort may be named as the cause while this party also hit a data problem: its detail still belongs in this log, and it still counts.
+        if (e is DataProblemException local && !ReferenceEquals(local, root))
+        {
+            Logger.LogWarning("Session {Session}: {Detail}", Id, ErrorMessages.ParametersVsDataDetail(Self.Name, _analyst.Name, _dataSlot ?? "(none)", local.Detail));
+            _refusedForData |= local.DependsOnValues;
+        }
         switch (root)
         {
             case RevealRefusedException refused:
