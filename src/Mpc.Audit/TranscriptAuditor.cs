@@ -11,7 +11,9 @@ namespace Mpc.Audit;
 /// Checks the transcripts of sessions against the roster on its own: each chain's integrity and
 /// signature (the signer's key must be the roster's key for that party), agreement between parties
 /// on roster, protocol, parameters and preprocessing, that what each party logged as sent to a peer
-/// is what that peer logged as received (in order), and that only declared outputs were opened.
+/// is what that peer logged as received (in order), that only declared outputs were opened, that the
+/// analyst named in the headers is the roster's, and that each party's sessions form one chain (a
+/// missing session leaves a gap, a replayed one a fork; a party's chain state file names its last).
 /// </summary>
 public static class TranscriptAuditor
 {
@@ -25,12 +27,35 @@ public static class TranscriptAuditor
         var sessions = new List<SessionAudit>();
         foreach (var group in transcripts.GroupBy(t => t.Session))
             sessions.Add(CheckSession(group.Key, group.ToList(), roster, findings));
+        CheckChains(directory, transcripts, findings);
         return new AuditReport(sessions, findings);
     }
 
+    // Each party's transcripts, by the chain links in their end entries: one line from the genesis, ending where the party's state file says.
+    private static void CheckChains(string directory, List<Transcript> transcripts, List<AuditFinding> findings)
+    {
+        foreach (var party in transcripts.Where(t => t.EndHash is not null && t.ChainPrevious is not null).GroupBy(t => t.Party))
+        {
+            var byEnd = party.GroupBy(t => t.EndHash!).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+            foreach (var fork in party.GroupBy(t => t.ChainPrevious!).Where(g => g.Select(t => t.Session).Distinct().Count() > 1))
+                findings.Add(new AuditFinding(string.Join(", ", fork.Select(t => t.Session).Distinct()), party.Key, null,
+                    $"these sessions all follow the same previous session ({Short(fork.Key)}): the chain forks, so a session was replayed or the chain rewritten."));
+            foreach (var t in party.Where(t => t.ChainPrevious != TranscriptChain.Genesis && !byEnd.ContainsKey(t.ChainPrevious!)))
+                findings.Add(new AuditFinding(t.Session, party.Key, null, $"follows a session (end {Short(t.ChainPrevious!)}) whose transcript is missing: a session of {party.Key} was dropped."));
+            foreach (var state in Directory.EnumerateFiles(directory, $"{party.Key}.chain.json", SearchOption.AllDirectories))
+            {
+                string? last = TranscriptChain.LastEndHash(state);
+                if (last is not null && !byEnd.ContainsKey(last))
+                    findings.Add(new AuditFinding("?", party.Key, null, $"its chain state names a last session (end {Short(last)}) whose transcript is missing: later sessions were dropped, or an old set of transcripts was presented."));
+            }
+        }
+    }
+
+    private static string Short(string hash) => hash.Length > 16 ? hash[..16] + "..." : hash;
+
     private sealed record Entry(long Seq, string Type, JsonObject Fields);
 
-    private sealed record Transcript(string Path, string Session, string Party, JsonObject Header, List<Entry> Entries, string Status);
+    private sealed record Transcript(string Path, string Session, string Party, JsonObject Header, List<Entry> Entries, string Status, string? EndHash, string? ChainPrevious);
 
     private static Transcript? Read(string path, Roster roster, List<AuditFinding> findings)
     {
@@ -46,6 +71,7 @@ public static class TranscriptAuditor
         string previous = new('0', 64);
         JsonObject? header = null;
         JsonObject? signature = null;
+        string? endHash = null;
         // After the first break every later line disagrees too; the first one is the finding.
         bool broken = false;
         void Break(long entry, string problem)
@@ -100,6 +126,7 @@ public static class TranscriptAuditor
                 Break(i, $"its prev does not match the hash of entry {i - 1}: entry {i - 1} was changed, or an entry was removed, inserted or moved.");
             }
             previous = Hash(lines[i]);
+            if (type == "end") endHash = previous;
             entries.Add(new Entry(seq, type, line));
         }
         if (header is null) return null;
@@ -136,8 +163,9 @@ public static class TranscriptAuditor
                     Fail(signature["seq"]?.GetValue<long>(), "the signature does not verify with the party's key.");
             }
         }
-        string status = entries.LastOrDefault(e => e.Type == "end")?.Fields["status"]?.GetValue<string>() ?? "unfinished";
-        return new Transcript(path, session, party, header, entries, status);
+        var end = entries.LastOrDefault(e => e.Type == "end");
+        string status = end?.Fields["status"]?.GetValue<string>() ?? "unfinished";
+        return new Transcript(path, session, party, header, entries, status, endHash, end?.Fields["chainPrevious"]?.GetValue<string>());
     }
 
     private static SessionAudit CheckSession(string session, List<Transcript> transcripts, Roster roster, List<AuditFinding> findings)
@@ -152,6 +180,11 @@ public static class TranscriptAuditor
             foreach (var field in new[] { "protocolId", "parametersHash", "preprocessing" })
                 if (t.Header[field]?.ToJsonString() != first[field]?.ToJsonString()) Fail(t.Party, 0, $"disagrees with {transcripts[0].Party} on {field}.");
             if (t.Header["outputs"]?.ToJsonString() != first["outputs"]?.ToJsonString()) Fail(t.Party, 0, $"disagrees with {transcripts[0].Party} on the declared outputs.");
+            foreach (var field in new[] { "analyst", "analystKey" })
+                if (t.Header[field]?.ToJsonString() != first[field]?.ToJsonString()) Fail(t.Party, 0, $"disagrees with {transcripts[0].Party} on the {field}.");
+            string? analyst = t.Header["analyst"]?.GetValue<string>(), analystKey = t.Header["analystKey"]?.GetValue<string>();
+            if (analyst is not null && !roster.Analysts.Any(a => a.Name == analyst && a.PublicKey == analystKey))
+                Fail(t.Party, 0, $"ran for analyst '{analyst}' with key {analystKey}, who is not an analyst of the roster with that key.");
         }
 
         // What A logged as sent to B must be what B logged as received from A, in order.

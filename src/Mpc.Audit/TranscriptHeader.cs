@@ -2,11 +2,12 @@ using System.Text.Json.Nodes;
 
 namespace Mpc.Audit;
 
-/// <summary>What a transcript's header records about the session and the party.</summary>
+/// <summary>What a transcript's header records about the session, the party and the analyst who asked for it.</summary>
 public sealed record TranscriptHeader(
     Guid Session, string Party, string RosterHash, string Protocol, string ProtocolId,
     IReadOnlyDictionary<string, string> Parameters, string ParametersHash, IReadOnlyList<string> DeclaredOutputs,
-    string Preprocessing, int RingBits, int FractionalBits, string Software, string CertificatePem)
+    string Preprocessing, int RingBits, int FractionalBits, string Software, string CertificatePem,
+    string? Analyst = null, string? AnalystKey = null, DateTimeOffset? Started = null)
 {
     public JsonObject ToJson() => new()
     {
@@ -23,5 +24,8 @@ public sealed record TranscriptHeader(
         ["fractionalBits"] = FractionalBits,
         ["software"] = Software,
         ["certificate"] = CertificatePem,
+        ["analyst"] = Analyst,
+        ["analystKey"] = AnalystKey,
+        ["started"] = (Started ?? DateTimeOffset.UtcNow).UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
     };
 }

@@ -14,12 +14,14 @@ namespace Mpc.Audit;
 /// Format (UTF-8, one JSON object per line, documented for independent checkers):
 ///   line 0, "type": "header": session, party, rosterHash, protocol, protocolId, parameters,
 ///     parametersHash, outputs (the declared output names), preprocessing, ringBits,
-///     fractionalBits, software, certificate (the party's PEM certificate).
+///     fractionalBits, software, certificate (the party's PEM certificate), analyst (roster name),
+///     analystKey (its key fingerprint), started (UTC, ISO 8601).
 ///   then entries, "type" one of:
 ///     "send" / "receive": peer, tag, length, sha256 (of the payload; the payload itself is never stored);
 ///     "output": name, elements, sha256 (of the share block sent to the analyst);
 ///     "dp": name, mechanism, l1, l2, mu, epsilon, delta, honestParties, samplingRate (before the noised output);
-///     "end": status ("completed" or "aborted"), reason.
+///     "end": status ("completed" or "aborted"), reason, time (UTC, ISO 8601), and with a chain
+///       chainPrevious: the hash of the end line of the session this party closed before (see TranscriptChain).
 ///   every line has "seq" (0, 1, 2, ...) and "prev": the hex SHA-256 of the previous line's bytes
 ///   (64 zeros for the header). The last line, "type": "signature", holds "head" (the SHA-256 of
 ///   the line before it), "algorithm" ("ECDSA-P256-SHA256") and "signature" (base64, IEEE P1363)
@@ -47,7 +49,15 @@ public sealed class TranscriptWriter : IDisposable
 
     public string FilePath { get; }
 
-    public void Sent(string peer, long tag, ReadOnlySpan<byte> payload) => Frame("send", peer, tag, payload);
+    /// <summary>Logs a frame about to be sent; once the transcript is closed (the session ended) it throws, so that no frame leaves unlogged and the peer's log never holds a frame this one lacks.</summary>
+    public void Sent(string peer, long tag, ReadOnlySpan<byte> payload)
+    {
+        lock (_gate)
+        {
+            if (_closed) throw new InvalidOperationException($"The transcript of this session is closed: the frame to {peer} (tag {tag}) is not sent.");
+            Frame("send", peer, tag, payload);
+        }
+    }
 
     public void Received(string peer, long tag, ReadOnlySpan<byte> payload) => Frame("receive", peer, tag, payload);
 
@@ -58,19 +68,43 @@ public sealed class TranscriptWriter : IDisposable
     public void PrivateRelease(string name, string mechanism, double l1, double l2, double mu, double epsilon, double delta, int honestParties, double samplingRate = 1) =>
         Append("dp", new JsonObject { ["name"] = name, ["mechanism"] = mechanism, ["l1"] = l1, ["l2"] = l2, ["mu"] = mu, ["epsilon"] = epsilon, ["delta"] = delta, ["honestParties"] = honestParties, ["samplingRate"] = samplingRate });
 
-    /// <summary>Ends the transcript and signs its head; later calls do nothing.</summary>
-    public void Close(bool completed, string? reason, X509Certificate2 signer)
+    /// <summary>Whether the transcript is closed: a frame sent now could not be logged, so it must not be sent.</summary>
+    public bool IsClosed
+    {
+        get
+        {
+            lock (_gate) return _closed;
+        }
+    }
+
+    /// <summary>Ends the transcript and signs its head, linking it into <paramref name="chain"/> when given; later calls do nothing.</summary>
+    public void Close(bool completed, string? reason, X509Certificate2 signer, TranscriptChain? chain = null, Guid session = default)
     {
         ArgumentNullException.ThrowIfNull(signer);
+        if (chain is null)
+        {
+            Close(completed, reason, signer, (string?)null);
+            return;
+        }
+        chain.Advance(session, previous => Close(completed, reason, signer, previous) ?? previous);
+    }
+
+    // Returns the hash of the end line (null when already closed).
+    private string? Close(bool completed, string? reason, X509Certificate2 signer, string? chainPrevious)
+    {
         lock (_gate)
         {
-            if (_closed) return;
-            Append("end", new JsonObject { ["status"] = completed ? "completed" : "aborted", ["reason"] = reason });
+            if (_closed) return null;
+            var end = new JsonObject { ["status"] = completed ? "completed" : "aborted", ["reason"] = reason, ["time"] = DateTimeOffset.UtcNow.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture) };
+            if (chainPrevious is not null) end["chainPrevious"] = chainPrevious;
+            Append("end", end);
+            string endHash = _previous;
             using var key = signer.GetECDsaPrivateKey() ?? throw new CryptographicException("The signing certificate has no ECDSA private key.");
             var signature = key.SignData(Encoding.UTF8.GetBytes(_previous), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
             var line = new JsonObject { ["seq"] = _sequence, ["type"] = "signature", ["head"] = _previous, ["algorithm"] = Algorithm, ["signature"] = Convert.ToBase64String(signature) };
             _writer.WriteLine(line.ToJsonString());
             _closed = true;
+            return endHash;
         }
     }
 

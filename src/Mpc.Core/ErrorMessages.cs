@@ -87,20 +87,133 @@ public static class ErrorMessages
     public static string EarlierTranscripts(string folder) =>
         $"{folder} already holds the transcripts of an earlier local run, signed with that run's keys; each local run makes fresh keys, so give it an empty output folder (or remove {folder}).";
 
-    /// <summary>Why a party's script worker ended a session, as peers and the analyst read it: a kind and a script line, never the script's own text.</summary>
-    public static string ScriptWorkerFailed(string party, string kind, string? exceptionType, int line) => kind switch
+    /// <summary>
+    /// Why a party's script worker ended a session, as peers and the analyst read it after "{party} failed: ":
+    /// the kind of failure, and for an exception its type and script line: never its message, which may quote values.
+    /// </summary>
+    public static string ScriptWorkerFailed(string kind, string? exceptionType = null, int line = 0) => kind switch
     {
-        "script" => $"Session aborted: the script failed at {party}{(line > 0 ? $" at line {line}" : "")} with {exceptionType ?? "an exception"} (the message is in {party}'s log).",
-        "data" => $"Session aborted: {party}'s data does not fit the script{(line > 0 ? $" (line {line})" : "")}; the details are in {party}'s log.",
-        "parameter" => $"Session aborted: the script's parameters do not fit {party}'s data{(line > 0 ? $" (line {line})" : "")}; the details are in {party}'s log.",
-        "time" => $"Session aborted: the script exceeded {party}'s time limit.",
-        "memory" => $"Session aborted: the script exceeded {party}'s memory limit.",
-        "cpu" => $"Session aborted: the script exceeded {party}'s processor-time limit.",
-        "stack" => $"Session aborted: the script overflowed its stack at {party} (unbounded recursion?).",
-        "relay" => $"Session aborted: the script's worker at {party} broke the relay protocol.",
-        _ => $"Session aborted: the script's worker at {party} crashed ({exceptionType ?? "no reason given"}).",
+        "script" => $"the script threw {exceptionType ?? "an exception"}{(line > 0 ? $" at line {line}" : "")} (the message is in the party's log).",
+        "data" => "its data does not fit the script (the party's log has the details).",
+        "parameter" => "the script's parameters do not fit its data (the party's log has the details).",
+        "memory" => "the script exceeded the party's memory limit.",
+        "cpu" => "the script exceeded the party's processor-time limit.",
+        "stack" => "the script overflowed its stack (unbounded recursion?).",
+        "relay" => "the script's worker broke the relay protocol.",
+        _ => "the script's worker crashed (the party's log has the exit code).",
     };
 
     public static string ScriptWorkerUnavailable(string reason) =>
-        $"This party cannot start a script worker: {reason}";
+        $"the party cannot start a script worker: {reason}";
+
+    // Data errors come in pairs: the public text (kind of problem, column at most) may reach the analyst and the peers;
+    // the *Detail text (file, row, column, value) goes only to the party's own log.
+
+    public static string DataFileMissing(string dataset) =>
+        $"the data file of dataset '{dataset}' cannot be found.";
+
+    public static string DataFileMissingDetail(string path) =>
+        $"Data file {path} does not exist.";
+
+    public static string DataFileEmpty(string dataset) =>
+        $"dataset '{dataset}' is empty; a header row is needed.";
+
+    public static string DataFileEmptyDetail(string source) =>
+        $"{source}: the file is empty; a header row is needed.";
+
+    public static string DataMalformed(string dataset) =>
+        $"dataset '{dataset}' is not well-formed CSV.";
+
+    public static string DataMalformedDetail(string source, int row, string problem) =>
+        $"{source}, after row {row}: malformed CSV ({problem}).";
+
+    public static string DataFieldCount(string dataset) =>
+        $"dataset '{dataset}' has a row whose field count differs from the header's.";
+
+    public static string DataFieldCountDetail(string source, int row, int fields, int header) =>
+        $"{source}, row {row}: {fields} fields where the header has {header}.";
+
+    public static string DataDuplicateColumn(string dataset, string column) =>
+        $"dataset '{dataset}': column '{column}' appears twice in the header.";
+
+    public static string DataEmptyColumnName(string dataset) =>
+        $"dataset '{dataset}': the header has an empty column name.";
+
+    public static string DataNoColumn(string dataset, string column) =>
+        $"dataset '{dataset}' has no column '{column}'.";
+
+    public static string DataNoColumnForParameter(string dataset, string column, string parameter) =>
+        $"dataset '{dataset}' has no column '{column}' (parameter '{parameter}').";
+
+    public static string DataNoColumnDetail(string source, string column, IEnumerable<string> columns) =>
+        $"{source}: no column '{column}'; the columns are {string.Join(", ", columns.Select(n => $"'{n}'"))}.";
+
+    public static string DataNotANumber(string column) =>
+        $"column '{column}' has a cell that is not a number.";
+
+    public static string DataNotANumberDetail(string source, int row, string column, string cell) =>
+        $"{source}, row {row}, column '{column}': '{cell}' is not a number.";
+
+    public static string DataMissingValue(string column) =>
+        $"column '{column}' has missing values, which this protocol does not accept.";
+
+    public static string DataMissingValueDetail(string source, int row, string column) =>
+        $"{source}, row {row}, column '{column}': missing value.";
+
+    public static string DataOutsideLevels(string column, string parameter) =>
+        $"column '{column}' holds a value that is not one of the {parameter} given.";
+
+    public static string DataOutsideLevelsDetail(string source, int row, string column, string value, IEnumerable<string> levels) =>
+        $"{source}, row {row}, column '{column}': {value} is not one of the levels {string.Join(",", levels)}.";
+
+    public static string DataNotBinary(string column, string role) =>
+        $"column '{column}': {role} must be 0 or 1 in every row.";
+
+    public static string DataNotBinaryDetail(string source, int row, string column, string role, double value) =>
+        FormattableString.Invariant($"{source}, row {row}, column '{column}': {role} must be 0 or 1, got {value}.");
+
+    public static string DataNegative(string column, string what) =>
+        $"column '{column}' holds a negative {what}.";
+
+    public static string DataNegativeDetail(string source, int row, string column, string what, double value) =>
+        FormattableString.Invariant($"{source}, row {row}, column '{column}': negative {what} {value}.");
+
+    public static string DataNeedsValue(string column, string what) =>
+        $"column '{column}': {what} needs a value in every row.";
+
+    public static string DataNeedsValueDetail(string source, int row, string column, string what) =>
+        $"{source}, row {row}, column '{column}': {what} needs a value, got a missing one.";
+
+    public static string DataTooFewRows(string what) =>
+        $"too few rows for {what} at this party.";
+
+    public static string DataTooFewRowsDetail(string source, string what, int rows) =>
+        $"{source}: {rows} rows for {what}.";
+
+    public static string ShareOutOfRange() =>
+        "a value to be secret-shared is outside the range of the fixed-point ring (or not finite).";
+
+    public static string ShareOutOfRangeDetail(double value, int index, double bound) =>
+        FormattableString.Invariant($"Value {value} at index {index} is outside the representable range (|x| < {bound}) or not finite.");
+
+    public static string SumOutOfRange(string what, int parties) =>
+        $"a local total ({what}) is outside the range one of {parties} parties may contribute, so the pooled sum could wrap around the ring.";
+
+    public static string SumOutOfRangeDetail(string what, double value, double bound) =>
+        FormattableString.Invariant($"local total {what} = {value}, where each party's contribution must stay below {bound} in magnitude.");
+
+    public static string InternalError(string party) =>
+        $"{party} failed: internal error (see its log).";
+
+    public static string DataFailed(string party, string publicMessage) =>
+        $"{party} failed: {publicMessage}";
+
+    public static string DataRefusalsUsedUp(string party, string dataset, int perDay) =>
+        $"{party} has refused {perDay} requests on dataset '{dataset}' for problems in the data within 24 hours; it takes no more requests on it from this analyst until that window has passed (ask its operator).";
+
+    public static string ParametersVsDataDetail(string party, string analyst, string dataset, string detail) =>
+        $"{party}: a request of {analyst} on dataset '{dataset}' does not fit the data: {detail}";
+
+    public static string ScriptTimedOut(TimeSpan limit) =>
+        $"The protocol script exceeded its time limit of {limit.TotalSeconds:0.#} s.";
 }

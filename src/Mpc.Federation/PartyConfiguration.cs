@@ -16,7 +16,8 @@ namespace Mpc.Federation;
 ///   "scriptMemoryLimitMegabytes": 4096,   (a script's worker process is killed above it)
 ///   "transcripts": "transcripts",    (default: a "transcripts" folder beside this file)
 ///   "ledger": "privacy-ledger.db",   (default: beside this file)
-///   "budgets": { "lung": { "epsilon": 5, "delta": 1e-5 } } }   (default per dataset: epsilon 10, delta 1e-5)
+///   "budgets": { "lung": { "epsilon": 5, "delta": 1e-5 } },   (default per dataset: epsilon 10, delta 1e-5)
+///   "dataRefusalsPerDay": 5 }   (refusals for problems in the data, per analyst and dataset in 24 h; then the analyst is refused on that dataset)
 /// </remarks>
 public sealed class PartyConfiguration
 {
@@ -75,6 +76,14 @@ public sealed class PartyConfiguration
     /// <summary>How much memory a protocol script's worker process may use before it is killed and its session aborted.</summary>
     public long ScriptMemoryLimitBytes { get; init; } = Protocols.ProtocolContext.DefaultScriptMemoryLimitBytes;
 
+    /// <summary>
+    /// How many sessions one analyst may have refused or aborted for a problem in the data of one dataset
+    /// (a value outside the levels, a missing value, ...) within 24 hours. Each such refusal answers a
+    /// yes/no question about the values, so past this number the party refuses that analyst on that
+    /// dataset, without reading it, until the window has passed. Default 5.
+    /// </summary>
+    public int DataRefusalsPerDay { get; init; } = 5;
+
     public static PartyConfiguration Load(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -131,12 +140,15 @@ public sealed class PartyConfiguration
             }
         }
         bool allowDealer = root["allowTrustedDealer"]?.GetValue<bool>() ?? false;
-        foreach (var key in root.Select(p => p.Key).Where(k => k is not ("name" or "datasets" or "protocols" or "peerTimeoutSeconds" or "scriptTimeLimitSeconds" or "scriptMemoryLimitMegabytes" or "transcripts" or "ledger" or "budgets" or "allowTrustedDealer")))
+        int dataRefusals = root["dataRefusalsPerDay"]?.GetValue<int>() ?? 5;
+        if (dataRefusals is < 0 or > 1000) problems.Add("dataRefusalsPerDay: must be between 0 and 1000.");
+        foreach (var key in root.Select(p => p.Key).Where(k => k is not ("name" or "datasets" or "protocols" or "peerTimeoutSeconds" or "scriptTimeLimitSeconds" or "scriptMemoryLimitMegabytes" or "transcripts" or "ledger" or "budgets" or "allowTrustedDealer" or "dataRefusalsPerDay")))
             problems.Add($"{key}: unknown field.");
         if (problems.Count > 0) throw new InvalidDataException($"{path} is not a valid party configuration:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", problems));
         return new PartyConfiguration(name, datasets, protocols!.ToHashSet(StringComparer.Ordinal), TimeSpan.FromSeconds(timeout), TimeSpan.FromSeconds(scriptLimit), transcripts, ledger, budgets, allowDealer)
         {
             ScriptMemoryLimitBytes = (long)memoryLimit << 20,
+            DataRefusalsPerDay = dataRefusals,
         };
     }
 

@@ -12,6 +12,14 @@ namespace Mpc.Federation;
 /// by key, and runs the sessions analysts start. A bad connection (unknown key, garbage, a frame
 /// over the cap) is closed and logged; the daemon keeps serving.
 /// </summary>
+/// <remarks>
+/// Before a connection belongs to an admitted session its first frame may be at most
+/// <see cref="AnalystRequestBytes"/> (an analyst's SessionRequest, which carries a script's source)
+/// or <see cref="PeerHelloBytes"/> (a peer's PeerHello); only a peer connection attached to a running
+/// session may receive frames up to <see cref="FramedConnection.DefaultMaxPayloadBytes"/>. At most
+/// <see cref="MaxPendingConnections"/> connections may be open without an admitted session; more are
+/// closed at once.
+/// </remarks>
 public sealed class PartyDaemon : IAsyncDisposable
 {
     private readonly TcpListener _listener;
@@ -19,6 +27,7 @@ public sealed class PartyDaemon : IAsyncDisposable
     private readonly ConcurrentDictionary<Task, byte> _handlers = new();
     private readonly CancellationTokenSource _stop = new();
     private Task? _acceptLoop;
+    private int _pending;
 
     public PartyDaemon(Roster roster, PartyCredentials credentials, PartyConfiguration configuration, ProtocolCatalog catalog, ILogger logger, TcpListener? listener = null)
     {
@@ -36,7 +45,19 @@ public sealed class PartyDaemon : IAsyncDisposable
         if (credentials.Fingerprint != Self.PublicKey)
             throw new PeerAuthenticationException($"This party's key has fingerprint {credentials.Fingerprint}, but {roster.Source} lists {Self.PublicKey} for {Self.Name}; use the key that belongs to {Self.Name}, or update the roster ('mpc keygen --roster').");
         _listener = listener ?? new TcpListener(IPAddress.Parse(Self.Host is "localhost" ? "127.0.0.1" : Self.Host!), Self.Port);
+        DataRefusals = new DataRefusalLimiter(configuration.DataRefusalsPerDay);
     }
+
+    /// <summary>Cap on an analyst's first frame (a SessionRequest with a script's source): 4 MiB; scripts are a few KiB.</summary>
+    public int AnalystRequestBytes { get; init; } = 4 << 20;
+
+    /// <summary>Cap on a peer's first frame (PeerHello, a few hundred bytes) and on control frames outside a session: 64 KiB.</summary>
+    public int PeerHelloBytes { get; init; } = 64 << 10;
+
+    /// <summary>How many connections may be open at once without an admitted session (handshake and first frame): 64.</summary>
+    public int MaxPendingConnections { get; init; } = 64;
+
+    internal DataRefusalLimiter DataRefusals { get; }
 
     public Roster Roster { get; }
 
@@ -91,6 +112,13 @@ public sealed class PartyDaemon : IAsyncDisposable
                 continue;
             }
             client.NoDelay = true;
+            if (Interlocked.Increment(ref _pending) > MaxPendingConnections)
+            {
+                Interlocked.Decrement(ref _pending);
+                Logger.LogWarning("Closed connection from {Remote}: {Pending} connections are already waiting for admission", client.Client.RemoteEndPoint, MaxPendingConnections);
+                client.Dispose();
+                continue;
+            }
             var handler = Task.Run(() => HandleConnectionAsync(client));
             _handlers.TryAdd(handler, 0);
             _ = handler.ContinueWith(t => _handlers.TryRemove(t, out _), TaskScheduler.Default);
@@ -102,16 +130,20 @@ public sealed class PartyDaemon : IAsyncDisposable
         string remote = client.Client.RemoteEndPoint?.ToString() ?? "unknown";
         FramedConnection? connection = null;
         bool handedOver = false;
+        bool pending = true;
         try
         {
             var (stream, peer) = await TlsConnector.AcceptAsync(client, Roster, Credentials, Logger, HandshakeTimeout, _stop.Token).ConfigureAwait(false);
-            connection = new FramedConnection(stream, peer.Name);
+            // Nothing is admitted yet: a first frame larger than a request or a hello is refused before it is allocated.
+            connection = new FramedConnection(stream, peer.Name) { ReceiveLimit = peer.IsParty ? PeerHelloBytes : AnalystRequestBytes };
             Frame? first;
             using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
             {
                 timeout.CancelAfter(HandshakeTimeout);
                 first = await connection.ReadAsync(timeout.Token).ConfigureAwait(false);
             }
+            Interlocked.Decrement(ref _pending);
+            pending = false;
             if (first is null) return;
             if (peer.IsParty)
             {
@@ -129,6 +161,8 @@ public sealed class PartyDaemon : IAsyncDisposable
             else
             {
                 var request = ControlCodec.Expect<SessionRequest>(first, peer.Name);
+                // After its request an analyst only sends SessionStart or SessionCancel.
+                connection.ReceiveLimit = PeerHelloBytes;
                 handedOver = true;
                 await using var session = new PartySession(this, first.SessionId, peer, connection, request);
                 await session.RunAsync().ConfigureAwait(false);
@@ -147,6 +181,7 @@ public sealed class PartyDaemon : IAsyncDisposable
         }
         finally
         {
+            if (pending) Interlocked.Decrement(ref _pending);
             if (!handedOver)
             {
                 if (connection is not null) await connection.DisposeAsync().ConfigureAwait(false);

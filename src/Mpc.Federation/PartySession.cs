@@ -38,6 +38,9 @@ internal sealed class PartySession : IAsyncDisposable
     private CsvTable? _dataset;
     private readonly List<FramedConnection> _orphans = [];
     private volatile bool _finished;
+    // The data-refusal slot this session holds (dataset name), and whether it ends refused for a problem in the data.
+    private string? _dataSlot;
+    private bool _refusedForData;
 
     public PartySession(PartyDaemon daemon, Guid id, RosterMember analyst, FramedConnection analystConnection, SessionRequest request)
     {
@@ -59,28 +62,35 @@ internal sealed class PartySession : IAsyncDisposable
 
     public async Task RunAsync()
     {
-        string? refusal = Check(out var datasetPath);
-        if (refusal is not null)
-        {
-            Logger.LogWarning("Session {Session}: refused {Protocol} from {Analyst}: {Reason}", Id, _request.Protocol, _analyst.Name, refusal);
-            await ReplyAsync(new SessionReply { Accepted = false, Reason = refusal }).ConfigureAwait(false);
-            return;
-        }
-        for (int j = SelfIndex + 1; j < _daemon.Roster.Parties.Count; j++)
-            _incoming[j] = new TaskCompletionSource<(FramedConnection, PeerHello)>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_daemon.Register(this)) return;
         try
         {
-            await ReplyAsync(new SessionReply { Accepted = true, ProtocolId = _protocol!.Id }).ConfigureAwait(false);
-            var start = await WaitForStartAsync().ConfigureAwait(false);
-            if (start is null) return;
-            Logger.LogInformation("Session {Session}: running {Protocol} for {Analyst}", Id, _protocol.Id, _analyst.Name);
-            _ = WatchAnalystAsync();
-            await RunProtocolAsync(datasetPath!).ConfigureAwait(false);
+            string? refusal = Check(out var datasetPath);
+            if (refusal is not null)
+            {
+                Logger.LogWarning("Session {Session}: refused {Protocol} from {Analyst}: {Reason}", Id, _request.Protocol, _analyst.Name, refusal);
+                await ReplyAsync(new SessionReply { Accepted = false, Reason = refusal }).ConfigureAwait(false);
+                return;
+            }
+            for (int j = SelfIndex + 1; j < _daemon.Roster.Parties.Count; j++)
+                _incoming[j] = new TaskCompletionSource<(FramedConnection, PeerHello)>(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (!_daemon.Register(this)) return;
+            try
+            {
+                await ReplyAsync(new SessionReply { Accepted = true, ProtocolId = _protocol!.Id }).ConfigureAwait(false);
+                var start = await WaitForStartAsync().ConfigureAwait(false);
+                if (start is null) return;
+                Logger.LogInformation("Session {Session}: running {Protocol} for {Analyst}", Id, _protocol.Id, _analyst.Name);
+                _ = WatchAnalystAsync();
+                await RunProtocolAsync(datasetPath!).ConfigureAwait(false);
+            }
+            finally
+            {
+                _daemon.Unregister(this);
+            }
         }
         finally
         {
-            _daemon.Unregister(this);
+            if (_dataSlot is not null) _daemon.DataRefusals.End(_analyst.Name, _dataSlot, _refusedForData);
         }
     }
 
@@ -103,6 +113,8 @@ internal sealed class PartySession : IAsyncDisposable
             return false;
         }
         if (!_incoming[peer.Index].TrySetResult((connection, hello))) return false;
+        // Admitted: protocol frames may now be as large as the cap allows.
+        connection.ReceiveLimit = connection.MaxPayloadBytes;
         return true;
     }
 
@@ -159,11 +171,28 @@ internal sealed class PartySession : IAsyncDisposable
             }
             string? budgetProblem = CheckBudget();
             if (budgetProblem is not null) return budgetProblem;
+            if (datasetPath.Length > 0)
+            {
+                // Checked before the data is read: past its limit of data refusals the analyst learns nothing more about this dataset today.
+                string dataset = DatasetName;
+                if (!_daemon.DataRefusals.TryBegin(_analyst.Name, dataset))
+                    return ErrorMessages.DataRefusalsUsedUp(Self.Name, dataset, _daemon.DataRefusals.PerDay);
+                _dataSlot = dataset;
+            }
             if (usesColumns)
             {
-                _dataset = CsvTable.Load(datasetPath);
+                _dataset = CsvTable.Load(datasetPath, DatasetName);
                 var problems = _protocol.Validate(_parameters, _dataset);
-                if (problems.Count > 0) return string.Join("; ", problems);
+                if (problems.Count > 0)
+                {
+                    // The refusal carries public texts only; the log gets where exactly (file, row).
+                    foreach (var problem in ProtocolValidation.ColumnProblems(_protocol.Parameters, _parameters, _dataset, allowMissingValues: false).Where(p => problems.Contains(p.PublicMessage)))
+                    {
+                        Logger.LogWarning("Session {Session}: {Detail}", Id, ErrorMessages.ParametersVsDataDetail(Self.Name, _analyst.Name, DatasetName, problem.Detail));
+                        _refusedForData |= problem.DependsOnValues;
+                    }
+                    return string.Join("; ", problems);
+                }
             }
             else
             {
@@ -171,8 +200,15 @@ internal sealed class PartySession : IAsyncDisposable
                 if (problems.Count > 0) return string.Join("; ", problems);
             }
         }
-        catch (Exception e) when (e is ProtocolParameterException or InvalidDataException or DataFormatException)
+        catch (DataProblemException e)
         {
+            Logger.LogWarning("Session {Session}: {Detail}", Id, ErrorMessages.ParametersVsDataDetail(Self.Name, _analyst.Name, _dataSlot ?? "(none)", e.Detail));
+            _refusedForData |= e.DependsOnValues;
+            return e.PublicMessage;
+        }
+        catch (Exception e) when (e is ProtocolParameterException or ParameterProblemException or InvalidDataException)
+        {
+            // Made from the request and this party's configuration (dataset names), never from data.
             return e.Message;
         }
         return null;
@@ -227,11 +263,11 @@ internal sealed class PartySession : IAsyncDisposable
             var sink = new AnalystOutputSink(_analystConnection, Id, _transcript);
             var policy = new DeclaredOutputsPolicy(_protocol!.Outputs, EpsilonBudget(), RecordRelease);
             var context = new ProtocolContext(_channel, _parameters!,
-                () => _dataset ??= datasetPath.Length > 0 ? CsvTable.Load(datasetPath) : throw new InvalidDataException($"{Self.Name} has no dataset for this protocol; configure one or pass --param dataset=NAME."), seeds, Mode, dealerMaterial,
+                () => _dataset ??= datasetPath.Length > 0 ? CsvTable.Load(datasetPath, DatasetName) : throw new ParameterProblemException($"{Self.Name} has no dataset for this protocol; configure one or pass --param dataset=NAME."), seeds, Mode, dealerMaterial,
                 policy, sink, sink.ReportProgress, _cancel.Token, _daemon.Configuration.ScriptTimeLimit, Logger, _daemon.Configuration.ScriptMemoryLimitBytes);
             await _protocol.RunAsync(context).ConfigureAwait(false);
             _finished = true;
-            _transcript?.Close(completed: true, null, _daemon.Credentials.Certificate);
+            _transcript?.Close(completed: true, null, _daemon.Credentials.Certificate, TranscriptChain, Id);
             Logger.LogInformation("Session {Session}: completed in {Seconds:F2} s, {Rounds} rounds, {Bytes} bytes sent", Id, watch.Elapsed.TotalSeconds, context.Rounds, context.BytesSent);
             await ReplyAsync(new SessionEnd { Completed = true, Rounds = context.Rounds, BytesSent = context.BytesSent, Preprocessing = Mode, ProtocolSeconds = watch.Elapsed.TotalSeconds,
                 PrivateReleases = policy.Releases.Select(r => FormattableString.Invariant($"{r.Mechanism}: mu {r.Mu:G6}, L1 {r.L1Sensitivity}, L2 {r.L2Sensitivity}, epsilon {r.Epsilon}, delta {r.Delta}, honest parties {r.HonestParties}{(r.SamplingRate < 1 ? $", sampling rate {r.SamplingRate}" : "")}")).ToList() }).ConfigureAwait(false);
@@ -240,7 +276,7 @@ internal sealed class PartySession : IAsyncDisposable
         {
             _finished = true;
             var (reason, failedParty) = Describe(e);
-            _transcript?.Close(completed: false, reason, _daemon.Credentials.Certificate);
+            _transcript?.Close(completed: false, reason, _daemon.Credentials.Certificate, TranscriptChain, Id);
             Logger.LogWarning("Session {Session}: aborted: {Reason}", Id, reason);
             if (_channel is not null) await _channel.NotifyAbortAsync(reason, failedParty).ConfigureAwait(false);
             await ReplyAsync(new SessionEnd { Completed = false, Reason = reason, FailedParty = failedParty, Preprocessing = Mode }).ConfigureAwait(false);
@@ -286,9 +322,13 @@ internal sealed class PartySession : IAsyncDisposable
         if (_daemon.Configuration.TranscriptDirectory is not { } directory) return null;
         var header = new Mpc.Audit.TranscriptHeader(Id, Self.Name, _daemon.Roster.Hash, _protocol!.Name, _protocol.Id, _parameters!.Values, _parametersHash,
             _protocol.Outputs.Where(o => o.Kind != OutputKind.Derived).Select(o => o.Name).ToList(), Mode, _protocol.Format.RingBits, _protocol.Format.FractionalBits,
-            "mpc " + typeof(PartySession).Assembly.GetName().Version, _daemon.Credentials.Certificate.ExportCertificatePem());
+            "mpc " + typeof(PartySession).Assembly.GetName().Version, _daemon.Credentials.Certificate.ExportCertificatePem(), _analyst.Name, _analyst.PublicKey, DateTimeOffset.UtcNow);
         return new Mpc.Audit.TranscriptWriter(Path.Combine(directory, $"{Id}.{Self.Name}.transcript.jsonl"), header);
     }
+
+    // This party's transcripts, linked across sessions in the order they end.
+    private Mpc.Audit.TranscriptChain? TranscriptChain =>
+        _daemon.Configuration.TranscriptDirectory is { } directory ? new Mpc.Audit.TranscriptChain(directory, Self.Name) : null;
 
     private sealed class TranscriptObserver(Mpc.Audit.TranscriptWriter transcript, IReadOnlyList<string> names) : IFrameObserver
     {
@@ -297,18 +337,47 @@ internal sealed class PartySession : IAsyncDisposable
         public void OnReceived(int peer, long tag, ReadOnlySpan<byte> payload) => transcript.Received(names[peer], tag, payload);
     }
 
+    /// <summary>
+    /// The abort reason that goes to the peers, the analyst and the transcript: only texts made by the
+    /// framework from public facts. A data problem gives its public part (its detail goes to this
+    /// party's log); any other exception of protocol code gives only a category, as its message may
+    /// quote values.
+    /// </summary>
     private (string Reason, string? FailedParty) Describe(Exception e)
     {
         var root = _channel?.Failure ?? e;
-        return root switch
+        while (root is AggregateException { InnerExceptions.Count: 1 } aggregate) root = aggregate.InnerExceptions[0];
+        // A peer's abort may be named as the cause while this party also hit a data problem: its detail still belongs in this log, and it still counts.
+        if (e is DataProblemException local && !ReferenceEquals(local, root))
         {
-            RevealRefusedException refused => (refused.Message, null),
-            ProtocolAbortedException aborted => (aborted.Message, aborted.PartyName),
-            OperationCanceledException when _daemon.Stopping.IsCancellationRequested => ($"{Self.Name} is shutting down.", Self.Name),
-            OperationCanceledException => ("the analyst disconnected.", null),
-            PeerAuthenticationException auth => (auth.Message, null),
-            _ => ($"{Self.Name} failed: {root.Message}", Self.Name),
-        };
+            Logger.LogWarning("Session {Session}: {Detail}", Id, ErrorMessages.ParametersVsDataDetail(Self.Name, _analyst.Name, _dataSlot ?? "(none)", local.Detail));
+            _refusedForData |= local.DependsOnValues;
+        }
+        switch (root)
+        {
+            case RevealRefusedException refused:
+                return (refused.Message, null);
+            case ProtocolAbortedException aborted:
+                return (aborted.Message, aborted.PartyName);
+            case OperationCanceledException when _daemon.Stopping.IsCancellationRequested:
+                return ($"{Self.Name} is shutting down.", Self.Name);
+            case OperationCanceledException:
+                return ("the analyst disconnected.", null);
+            case PeerAuthenticationException auth:
+                return (auth.Message, null);
+            case DataProblemException data:
+                Logger.LogWarning("Session {Session}: {Detail}", Id, ErrorMessages.ParametersVsDataDetail(Self.Name, _analyst.Name, _dataSlot ?? "(none)", data.Detail));
+                _refusedForData |= data.DependsOnValues;
+                return (ErrorMessages.DataFailed(Self.Name, data.PublicMessage), Self.Name);
+            case ParameterProblemException or ProtocolParameterException:
+                return (ErrorMessages.DataFailed(Self.Name, root.Message), Self.Name);
+            // Scripts may construct this type, so its text is made again here rather than taken from it.
+            case { } timeout when timeout.GetType().FullName == "Mpc.Scripting.ScriptTimeoutException":
+                return (ErrorMessages.DataFailed(Self.Name, ErrorMessages.ScriptTimedOut(_daemon.Configuration.ScriptTimeLimit)), Self.Name);
+            default:
+                Logger.LogError(root, "Session {Session}: {Party} failed in protocol code: {Error}", Id, Self.Name, root.ToString());
+                return (ErrorMessages.InternalError(Self.Name), Self.Name);
+        }
     }
 
     private async Task<(FramedConnection?[] Connections, PairwiseSeeds Seeds)> ConnectPeersAsync()
@@ -324,7 +393,8 @@ internal sealed class PartySession : IAsyncDisposable
             {
                 var target = parties[peer];
                 var stream = await TlsConnector.ConnectAsync(target, _daemon.Credentials, Logger, _daemon.HandshakeTimeout, _cancel.Token).ConfigureAwait(false);
-                var connection = new FramedConnection(stream, target.Name);
+                // Until the peer accepts, only its small PeerReply is expected.
+                var connection = new FramedConnection(stream, target.Name) { ReceiveLimit = _daemon.PeerHelloBytes };
                 lock (_orphans) _orphans.Add(connection);
                 var seed = AesCtrRandom.NewSeed();
                 var hello = new PeerHello { PartyName = Self.Name, RosterHash = _daemon.Roster.Hash, ProtocolId = _protocol!.Id, ParametersHash = _parametersHash, PairSeed = seed };
@@ -333,6 +403,7 @@ internal sealed class PartySession : IAsyncDisposable
                 timeout.CancelAfter(_daemon.HandshakeTimeout);
                 var reply = ControlCodec.Expect<PeerReply>(await connection.ReadAsync(timeout.Token).ConfigureAwait(false), target.Name);
                 if (!reply.Accepted) throw new ProtocolAbortedException($"Session aborted: {target.Name} refused {Self.Name}: {reply.Reason}", target.Name);
+                connection.ReceiveLimit = connection.MaxPayloadBytes;
                 connections[peer] = connection;
                 seeds[peer] = seed;
             }));

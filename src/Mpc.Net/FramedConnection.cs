@@ -6,8 +6,15 @@ namespace Mpc.Net;
 /// <summary>
 /// Frames over an authenticated stream, written with System.IO.Pipelines and read header first, then
 /// the payload straight into its array. Every byte from the peer is untrusted: the payload length is
-/// checked against the cap before the payload is allocated or read, and an unknown kind is rejected.
+/// checked against the current receive limit before the payload is allocated or read, and an unknown
+/// kind is rejected.
 /// </summary>
+/// <remarks>
+/// Wire format of a frame: a 29-byte header (payload length, uint32 little-endian; session id, 16
+/// bytes; tag, int64 little-endian; kind, 1 byte) then the payload. The receive limit starts small on
+/// a daemon's connections (a few MiB at most, until the connection belongs to an admitted session)
+/// and is raised to <see cref="MaxPayloadBytes"/> only for admitted peer connections.
+/// </remarks>
 public sealed class FramedConnection : IAsyncDisposable
 {
     /// <summary>Default cap on a frame's payload: 256 MiB, enough for 8 million Z_2^128 elements in one round.</summary>
@@ -25,12 +32,23 @@ public sealed class FramedConnection : IAsyncDisposable
         _stream = stream;
         PeerName = peerName;
         MaxPayloadBytes = maxPayloadBytes;
+        _receiveLimit = maxPayloadBytes;
         _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 1 << 16, leaveOpen: true));
     }
 
     public string PeerName { get; }
 
+    /// <summary>The largest payload this side sends, and the most <see cref="ReceiveLimit"/> may be raised to.</summary>
     public int MaxPayloadBytes { get; }
+
+    private volatile int _receiveLimit;
+
+    /// <summary>The largest payload the next read accepts (checked before anything is allocated); at most <see cref="MaxPayloadBytes"/>.</summary>
+    public int ReceiveLimit
+    {
+        get => _receiveLimit;
+        set => _receiveLimit = value is > 0 && value <= MaxPayloadBytes ? value : throw new ArgumentOutOfRangeException(nameof(value), value, $"The receive limit must lie in 1..{MaxPayloadBytes}.");
+    }
 
     public long BytesSent { get; private set; }
 
@@ -72,7 +90,8 @@ public sealed class FramedConnection : IAsyncDisposable
         if (got == 0) return null;
         if (got < Frame.HeaderSize) throw MidFrame(got);
         uint length = BinaryPrimitives.ReadUInt32LittleEndian(_header);
-        if (length > MaxPayloadBytes) throw new FrameFormatException($"{PeerName} announced a frame of {length} bytes, over the cap of {MaxPayloadBytes} bytes.");
+        int limit = _receiveLimit;
+        if (length > (uint)limit) throw new FrameFormatException($"{PeerName} announced a frame of {length} bytes, over the cap of {limit} bytes.");
         var kind = (FrameKind)_header[28];
         if (kind is not (FrameKind.Control or FrameKind.Data)) throw new FrameFormatException($"{PeerName} sent a frame of unknown kind {_header[28]}.");
         var session = new Guid(_header.AsSpan(4, 16));

@@ -1,4 +1,5 @@
 using Mpc.Boltzmann;
+using Mpc.Core;
 using Mpc.Federation.Protocols;
 
 namespace Mpc.Scripting;
@@ -51,40 +52,40 @@ public sealed class BoltzmannApi
             "rbm" => ModelKind.Rbm,
             "dbn" => ModelKind.Dbn,
             "dbm" => ModelKind.Dbm,
-            _ => throw new ArgumentException($"model={model} is not a model: use rbm, dbn or dbm."),
+            _ => throw new ParameterProblemException($"model={model} is not a model: use rbm, dbn or dbm."),
         };
         var encoding = VisibleEncoding.Create(columns, visible, levels);
         var sizes = hidden.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(h => int.TryParse(h, out int n) && n > 0 ? n : throw new ArgumentException($"hidden: '{h}' is not a positive number of hidden units.")).ToList();
-        if (sizes.Count == 0) throw new ArgumentException("hidden: give at least one layer size.");
+            .Select(h => int.TryParse(h, out int n) && n > 0 ? n : throw new ParameterProblemException($"hidden: '{h}' is not a positive number of hidden units.")).ToList();
+        if (sizes.Count == 0) throw new ParameterProblemException("hidden: give at least one layer size.");
         double PerLayer(IReadOnlyList<double> values, string name, int layer) =>
             values.Count == 1 ? values[0] : values.Count == sizes.Count ? values[layer]
-            : throw new ArgumentException($"{name}: give one value, or one per hidden layer ({sizes.Count}); {values.Count} were given.");
+            : throw new ParameterProblemException($"{name}: give one value, or one per hidden layer ({sizes.Count}); {values.Count} were given.");
         var layers = new List<LayerSettings>();
         for (int l = 0; l < sizes.Count; l++)
         {
             double epochCount = PerLayer(epochs, "epochs", l), rate = PerLayer(learningRates, "learning_rate", l), batch = PerLayer(batchSizes, "batch_size", l);
-            if (!(epochCount is >= 0 and <= 10000) || epochCount != Math.Floor(epochCount)) throw new ArgumentException($"epochs of layer {l + 1}: {epochCount} is not a whole number between 0 and 10000.");
-            if (!(rate > 0)) throw new ArgumentException($"learning_rate of layer {l + 1}: {rate} is not positive.");
-            if (!(batch is >= 1 and <= int.MaxValue) || batch != Math.Floor(batch)) throw new ArgumentException($"batch_size of layer {l + 1}: {batch} is not a whole number of at least 1.");
+            if (!(epochCount is >= 0 and <= 10000) || epochCount != Math.Floor(epochCount)) throw new ParameterProblemException($"epochs of layer {l + 1}: {epochCount} is not a whole number between 0 and 10000.");
+            if (!(rate > 0)) throw new ParameterProblemException($"learning_rate of layer {l + 1}: {rate} is not positive.");
+            if (!(batch is >= 1 and <= int.MaxValue) || batch != Math.Floor(batch)) throw new ParameterProblemException($"batch_size of layer {l + 1}: {batch} is not a whole number of at least 1.");
             layers.Add(new LayerSettings(sizes[l], (int)epochCount, rate, (int)batch));
         }
-        if (!(holdout is >= 0 and < 1)) throw new ArgumentException($"holdout={holdout}: the share of each party's rows kept out of training must lie in [0, 1).");
+        if (!(holdout is >= 0 and < 1)) throw new ParameterProblemException($"holdout={holdout}: the share of each party's rows kept out of training must lie in [0, 1).");
         var (rows, held) = Split(encoding.Rows(_context.Dataset), holdout, settings.Seed);
-        if (rows.Count == 0) throw new ArgumentException($"holdout={holdout} leaves no rows to train on at {_context.Dataset.Source}.");
+        if (rows.Count == 0) throw new DataProblemException(ErrorMessages.DataTooFewRows($"training with holdout={holdout}"), ErrorMessages.DataTooFewRowsDetail(_context.Dataset.Source, $"training with holdout={holdout}", rows.Count), true);
         switch (reveal)
         {
             case "final":
-                if (settings.IsPrivate) throw new ArgumentException("reveal=final trains without DP; leave epsilon out or use reveal=dp-intermediates.");
+                if (settings.IsPrivate) throw new ParameterProblemException("reveal=final trains without DP; leave epsilon out or use reveal=dp-intermediates.");
                 var exact = await PooledTraining.TrainAsync(kind, rows, encoding.Kind, encoding.Groups, layers, settings, new MpcStatisticsPool<UInt128>(_session.Runtime, exactOutput)).ConfigureAwait(false);
                 return new BoltzmannFit(exact, encoding, 0, 0, [], rows, held);
             case "dp-intermediates":
-                if (!settings.IsPrivate) throw new ArgumentException("reveal=dp-intermediates needs an epsilon.");
+                if (!settings.IsPrivate) throw new ParameterProblemException("reveal=dp-intermediates needs an epsilon.");
                 var pool = new PrivateStatisticsPool<UInt128>(_session.Runtime, privateOutput, settings.Epsilon!.Value, settings.Delta, settings.HonestParties);
                 var noised = await PooledTraining.TrainAsync(kind, rows, encoding.Kind, encoding.Groups, layers, settings, pool).ConfigureAwait(false);
                 return new BoltzmannFit(noised, encoding, pool.SpentEpsilon, pool.Delta, pool.Series, rows, held);
             default:
-                throw new ArgumentException($"reveal={reveal} is not a mode: use final or dp-intermediates.");
+                throw new ParameterProblemException($"reveal={reveal} is not a mode: use final or dp-intermediates.");
         }
     }
 
@@ -96,7 +97,7 @@ public sealed class BoltzmannApi
     public double[] Sample(BoltzmannFit fit, int count, int burnIn, int seed, string condition = "")
     {
         ArgumentNullException.ThrowIfNull(fit);
-        if (count < 1 || count > 1_000_000 || burnIn < 1) throw new ArgumentException("samples must be between 1 and 10^6 and burn_in at least 1.");
+        if (count < 1 || count > 1_000_000 || burnIn < 1) throw new ParameterProblemException("samples must be between 1 and 10^6 and burn_in at least 1.");
         var clamp = fit.Encoding.Clamp(condition);
         return [.. GibbsSampling.Sample(fit.Model, count, burnIn, new Random(seed), clamp.Any(c => !double.IsNaN(c)) ? clamp : null).SelectMany(r => fit.Encoding.Decode(r))];
     }
@@ -121,7 +122,7 @@ public sealed class BoltzmannApi
         ArgumentNullException.ThrowIfNull(fit);
         ArgumentNullException.ThrowIfNull(synthetic);
         CheckEvaluable(fit);
-        if (maxSets < 1 || maxSets > 100_000) throw new ArgumentException("The number of variable sets per order must be between 1 and 100000.");
+        if (maxSets < 1 || maxSets > 100_000) throw new ParameterProblemException("The number of variable sets per order must be between 1 and 100000.");
         var rows = Unflatten(fit, synthetic);
         IReadOnlyList<double[]> real = fit.TrainingRows;
         int columns = fit.Encoding.Columns.Count;
@@ -160,7 +161,8 @@ public sealed class BoltzmannApi
         CheckEvaluable(fit);
         var reference = holdout ? fit.HoldoutRows : fit.TrainingRows;
         if (reference.Count < 2)
-            throw new ArgumentException($"The distance check needs at least two {(holdout ? "holdout" : "training")} rows at every party; {_context.Dataset.Source} has {reference.Count}.");
+            throw new DataProblemException(ErrorMessages.DataTooFewRows($"the distance check (at least two {(holdout ? "holdout" : "training")} rows)"),
+                ErrorMessages.DataTooFewRowsDetail(_context.Dataset.Source, $"the distance check ({(holdout ? "holdout" : "training")})", reference.Count), true);
         return fit.Encoding.Kind == VisibleKind.Gaussian
             ? SecureSyntheticEvaluation.ContinuousDistanceQuantilesAsync(_session.Runtime, reference, Unflatten(fit, synthetic), PrivacyProbabilities)
             : SecureSyntheticEvaluation.DistanceQuantilesAsync(_session.Runtime, reference, Unflatten(fit, synthetic), PrivacyProbabilities);
@@ -168,7 +170,7 @@ public sealed class BoltzmannApi
 
     private static void CheckEvaluable(BoltzmannFit fit)
     {
-        if (fit.Epsilon > 0) throw new ArgumentException("The secure evaluation is for reveal=final runs: exact scores of the real rows would fall outside the DP run's (epsilon, delta).");
+        if (fit.Epsilon > 0) throw new ParameterProblemException("The secure evaluation is for reveal=final runs: exact scores of the real rows would fall outside the DP run's (epsilon, delta).");
     }
 
     // Synthetic rows as from Sample (one value per column), back on the visible units the training rows are in.

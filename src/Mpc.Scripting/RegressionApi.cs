@@ -1,3 +1,4 @@
+using Mpc.Core;
 using Mpc.Federation.Protocols;
 using Mpc.Statistics;
 
@@ -18,19 +19,20 @@ public sealed class RegressionApi
     /// <summary>
     /// Logistic regression of <paramref name="outcome"/> (0/1) on <paramref name="features"/>, fitted by
     /// Newton's method under MPC with the model secret throughout (reveal = final).
-    /// An outcome other than 0/1 stops the session with file, row and column. Before fitting, one bit per
+    /// An outcome other than 0/1 stops the session naming the column (file, row and value go to the party's log). Before fitting, one bit per
     /// feature, whether it takes a single value over all parties' rows, is opened to the parties as
     /// <paramref name="constantOutput"/> (an exact intermediate); a constant feature stops the session naming it.
     /// </summary>
     public async Task<SecureLogisticRegressionResult<UInt128>> Logistic(string outcome, IReadOnlyList<string> features, bool intercept, double lambda, int iterations, double tolerance,
         bool standardErrors, bool standardise = false, string constantOutput = "constant_features")
     {
-        if (lambda < 0 || iterations < 1 || iterations > 1000) throw new ArgumentException("lambda must be >= 0 and iterations between 1 and 1000.");
+        if (lambda < 0 || iterations < 1 || iterations > 1000) throw new ParameterProblemException("lambda must be >= 0 and iterations between 1 and 1000.");
         var (x, y) = Rows(outcome, features);
         var constant = await SecureLogisticRegression.ConstantFeaturesAsync(_session.Runtime, x, y.Length, features.Count, constantOutput).ConfigureAwait(false);
         var names = features.Where((_, j) => constant[j]).ToList();
         if (names.Count > 0)
-            throw new InvalidDataException($"Feature{(names.Count > 1 ? "s" : "")} {string.Join(", ", names.Select(n => $"'{n}'"))} take{(names.Count > 1 ? "" : "s")} one value over all parties' rows: a constant feature cannot be estimated; leave it out.");
+            // The constant bits were opened to the parties as a declared intermediate, so naming the features leaks nothing more.
+            throw new DataProblemException($"Feature{(names.Count > 1 ? "s" : "")} {string.Join(", ", names.Select(n => $"'{n}'"))} take{(names.Count > 1 ? "" : "s")} one value over all parties' rows: a constant feature cannot be estimated; leave it out.", $"constant features: {string.Join(", ", names)}", false);
         return await SecureLogisticRegression.FitAsync(_session.Runtime, x, y, features.Count,
             new LogisticRegressionOptions(intercept, lambda, iterations, tolerance, standardErrors, standardise), _session.LibraryProgress).ConfigureAwait(false);
     }
@@ -45,7 +47,7 @@ public sealed class RegressionApi
     public Task<PrivateLogisticRegressionResult> LogisticPrivate(string outcome, IReadOnlyList<string> features, bool intercept, double lambda, string bounds,
         int steps, double learningRate, double clip, double epsilon, double delta, int honestParties, bool standardise = false, string gradientOutput = "gradients", string rowsOutput = "rows")
     {
-        if (lambda < 0 || steps < 1 || steps > 1000 || !(learningRate > 0) || !(clip > 0)) throw new ArgumentException("lambda must be >= 0, steps between 1 and 1000, and learning_rate and clip positive.");
+        if (lambda < 0 || steps < 1 || steps > 1000 || !(learningRate > 0) || !(clip > 0)) throw new ParameterProblemException("lambda must be >= 0, steps between 1 and 1000, and learning_rate and clip positive.");
         var (x, y) = Rows(outcome, features);
         var (lower, upper) = ParseBounds(bounds, features);
         return PrivateLogisticRegression.FitAsync(_session.Runtime, x, y, features.Count,
@@ -64,28 +66,29 @@ public sealed class RegressionApi
             var parts = equals < 0 ? [] : item[(equals + 1)..].Split(':');
             if (parts.Length != 2 || !double.TryParse(parts[0], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double lo)
                 || !double.TryParse(parts[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double hi))
-                throw new ArgumentException($"bounds: '{item}' is not of the form name=lo:hi.");
+                throw new ParameterProblemException($"bounds: '{item}' is not of the form name=lo:hi.");
             string name = item[..equals].Trim();
-            if (!features.Contains(name)) throw new ArgumentException($"bounds: '{name}' is not one of the features ({string.Join(", ", features)}).");
-            if (!(lo < hi)) throw new ArgumentException($"bounds: the range of '{name}' is empty ({lo} is not below {hi}).");
-            if (!ranges.TryAdd(name, (lo, hi))) throw new ArgumentException($"bounds: '{name}' is given twice.");
+            if (!features.Contains(name)) throw new ParameterProblemException($"bounds: '{name}' is not one of the features ({string.Join(", ", features)}).");
+            if (!(lo < hi)) throw new ParameterProblemException($"bounds: the range of '{name}' is empty ({lo} is not below {hi}).");
+            if (!ranges.TryAdd(name, (lo, hi))) throw new ParameterProblemException($"bounds: '{name}' is given twice.");
         }
         var missing = features.Where(f => !ranges.ContainsKey(f)).ToList();
         if (missing.Count > 0)
-            throw new ArgumentException($"bounds: reveal=dp-intermediates needs a public range for every feature, from domain knowledge and not from the data; missing: {string.Join(", ", missing)}.");
+            throw new ParameterProblemException($"bounds: reveal=dp-intermediates needs a public range for every feature, from domain knowledge and not from the data; missing: {string.Join(", ", missing)}.");
         return (features.Select(f => ranges[f].Item1).ToArray(), features.Select(f => ranges[f].Item2).ToArray());
     }
 
-    // This party's rows as a row-major feature matrix and 0/1 outcome; bad input stops the session naming file, row and column.
+    // This party's rows as a row-major feature matrix and 0/1 outcome; bad input stops the session naming the column.
     private (double[] X, double[] Y) Rows(string outcome, IReadOnlyList<string> features)
     {
         ArgumentNullException.ThrowIfNull(features);
         var table = _context.Dataset;
         var y = table.Column(outcome);
         for (int i = 0; i < y.Length; i++)
-            if (y[i] is not (0 or 1)) throw new InvalidDataException($"{table.Source}, row {i + 2}, column '{outcome}': the outcome must be 0 or 1, got {y[i]}.");
-        if (features.Count == 0) throw new InvalidDataException("Logistic regression needs at least one feature.");
-        if (features.Contains(outcome)) throw new InvalidDataException($"The outcome '{outcome}' is also listed as a feature.");
+            if (y[i] is not (0 or 1))
+                throw new DataProblemException(ErrorMessages.DataNotBinary(outcome, "the outcome"), ErrorMessages.DataNotBinaryDetail(table.Source, i + 2, outcome, "the outcome", y[i]), true);
+        if (features.Count == 0) throw new ParameterProblemException("Logistic regression needs at least one feature.");
+        if (features.Contains(outcome)) throw new ParameterProblemException($"The outcome '{outcome}' is also listed as a feature.");
         var columns = features.Select(table.Column).ToArray();
         var x = new double[y.Length * features.Count];
         for (int i = 0; i < y.Length; i++)

@@ -34,7 +34,7 @@ public sealed class SurvivalApi
     /// The logrank test (as survdiff) of the groups in column <paramref name="group"/> (values
     /// <paramref name="levels"/>), stratified by <paramref name="strata"/> when it is not empty, on
     /// time bins of width <paramref name="resolution"/> up to <paramref name="horizon"/>. Rows with a
-    /// missing value are dropped and counted; invalid values stop the session with file, row and column.
+    /// missing value are dropped and counted; invalid values stop the session naming the column (file, row and value go to the party's log).
     /// </summary>
     public async Task<SecureLogrankResult<UInt128>> Logrank(string time, string @event, string group, double[] levels,
         string strata, double[] strataLevels, double resolution, double horizon)
@@ -42,7 +42,7 @@ public sealed class SurvivalApi
         ArgumentNullException.ThrowIfNull(levels);
         ArgumentNullException.ThrowIfNull(strataLevels);
         bool stratified = !string.IsNullOrEmpty(strata);
-        if (stratified && strataLevels.Length == 0) throw new ArgumentException($"strata '{strata}' needs its levels (strata_levels).");
+        if (stratified && strataLevels.Length == 0) throw new Mpc.Core.ParameterProblemException($"strata '{strata}' needs its levels (strata_levels).");
         var design = new SurvivalDesign(levels, stratified ? strataLevels : [], resolution, horizon);
         var table = _context.Dataset;
         var counts = SurvivalCounts.Compute(design, table.Source, table.Column(time), table.Column(@event), table.Column(group), stratified ? table.Column(strata) : null,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Mpc.Boltzmann;
+using Mpc.Core;
 using Mpc.Data;
 
 namespace Mpc.Scripting;
@@ -44,22 +45,22 @@ public sealed class VisibleEncoding
     {
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentNullException.ThrowIfNull(levels);
-        if (columns.Count == 0) throw new ArgumentException("Give at least one column.");
+        if (columns.Count == 0) throw new ParameterProblemException("Give at least one column.");
         var kind = visible switch
         {
             "bernoulli" => VisibleKind.Bernoulli,
             "gaussian" => VisibleKind.Gaussian,
             "categorical" => VisibleKind.Categorical,
-            _ => throw new ArgumentException($"visible={visible} is not a visible type: use bernoulli, gaussian or categorical."),
+            _ => throw new ParameterProblemException($"visible={visible} is not a visible type: use bernoulli, gaussian or categorical."),
         };
         var listed = ParseLevels(levels);
         if (kind != VisibleKind.Categorical)
         {
-            if (listed.Count > 0) throw new ArgumentException($"levels are for visible=categorical; visible={visible} was given.");
+            if (listed.Count > 0) throw new ParameterProblemException($"levels are for visible=categorical; visible={visible} was given.");
             return new VisibleEncoding(columns, kind, [.. columns.Select(_ => (IReadOnlyList<string>)[])]);
         }
         var unknown = listed.Keys.FirstOrDefault(c => !columns.Contains(c));
-        if (unknown is not null) throw new ArgumentException($"levels: '{unknown}' is not one of the columns ({string.Join(", ", columns)}).");
+        if (unknown is not null) throw new ParameterProblemException($"levels: '{unknown}' is not one of the columns ({string.Join(", ", columns)}).");
         return new VisibleEncoding(columns, kind, [.. columns.Select(c => listed.TryGetValue(c, out var l) ? l : (IReadOnlyList<string>)["0", "1"])]);
     }
 
@@ -69,20 +70,20 @@ public sealed class VisibleEncoding
         foreach (var entry in text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             int equals = entry.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0) throw new ArgumentException($"levels: '{entry}' is not of the form column=level|level|...");
+            if (equals <= 0) throw new ParameterProblemException($"levels: '{entry}' is not of the form column=level|level|...");
             string column = entry[..equals].Trim();
             var values = entry[(equals + 1)..].Split('|', StringSplitOptions.TrimEntries);
-            if (values.Length < 2 || values.Any(v => v.Length == 0)) throw new ArgumentException($"levels: column '{column}' needs at least two non-empty levels, separated by '|'.");
+            if (values.Length < 2 || values.Any(v => v.Length == 0)) throw new ParameterProblemException($"levels: column '{column}' needs at least two non-empty levels, separated by '|'.");
             var duplicate = values.GroupBy(v => v, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
-            if (duplicate is not null) throw new ArgumentException($"levels: column '{column}' lists level '{duplicate.Key}' twice.");
-            if (!levels.TryAdd(column, values)) throw new ArgumentException($"levels: column '{column}' is listed twice.");
+            if (duplicate is not null) throw new ParameterProblemException($"levels: column '{column}' lists level '{duplicate.Key}' twice.");
+            if (!levels.TryAdd(column, values)) throw new ParameterProblemException($"levels: column '{column}' is listed twice.");
         }
         return levels;
     }
 
     /// <summary>
     /// The party's rows as visible vectors. A missing value, a Bernoulli value that is not 0/1, or a
-    /// cell that is not one of its column's levels stops the session naming file, row and column.
+    /// cell that is not one of its column's levels stops the session naming the column (the party's log has file, row and value).
     /// </summary>
     public List<double[]> Rows(CsvTable table)
     {
@@ -96,19 +97,22 @@ public sealed class VisibleEncoding
             int unit = 0;
             for (int j = 0; j < Columns.Count; j++)
             {
-                string where = $"{table.Source}, row {i + 2}, column '{Columns[j]}'";
+                string column = Columns[j];
+                int line = i + 2;
                 if (cells is not null)
                 {
-                    string cell = cells[j][i] ?? throw new InvalidDataException($"{where}: a categorical visible unit needs a value, got a missing one.");
+                    string cell = cells[j][i] ?? throw new DataProblemException(ErrorMessages.DataNeedsValue(column, "a categorical visible unit"), ErrorMessages.DataNeedsValueDetail(table.Source, line, column, "a categorical visible unit"), true);
                     int level = LevelIndex(j, cell);
-                    if (level < 0) throw new InvalidDataException($"{where}: '{cell}' is not one of the levels {string.Join(", ", Levels[j])} (parameter levels).");
+                    if (level < 0)
+                        throw new DataProblemException(ErrorMessages.DataOutsideLevels(column, "levels"), ErrorMessages.DataOutsideLevelsDetail(table.Source, line, column, $"'{cell}'", Levels[j]), true);
                     row[unit + level] = 1;
                     unit += Levels[j].Count;
                     continue;
                 }
                 double value = numbers![j][i];
-                if (!double.IsFinite(value)) throw new InvalidDataException($"{where}: a visible unit needs a value, got {value}.");
-                if (Kind == VisibleKind.Bernoulli && value is not (0 or 1)) throw new InvalidDataException($"{where}: a Bernoulli visible unit must be 0 or 1, got {value}.");
+                if (!double.IsFinite(value)) throw new DataProblemException(ErrorMessages.DataNeedsValue(column, "a visible unit"), ErrorMessages.DataNeedsValueDetail(table.Source, line, column, "a visible unit"), true);
+                if (Kind == VisibleKind.Bernoulli && value is not (0 or 1))
+                    throw new DataProblemException(ErrorMessages.DataNotBinary(column, "a Bernoulli visible unit"), ErrorMessages.DataNotBinaryDetail(table.Source, line, column, "a Bernoulli visible unit", value), true);
                 row[unit++] = value;
             }
             rows.Add(row);
@@ -178,22 +182,22 @@ public sealed class VisibleEncoding
         foreach (var entry in condition.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             int equals = entry.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0) throw new ArgumentException($"condition: '{entry}' is not of the form column=value.");
+            if (equals <= 0) throw new ParameterProblemException($"condition: '{entry}' is not of the form column=value.");
             string column = entry[..equals].Trim(), value = entry[(equals + 1)..].Trim();
             int j = Columns.ToList().IndexOf(column);
-            if (j < 0) throw new ArgumentException($"condition: '{column}' is not one of the columns ({string.Join(", ", Columns)}).");
-            if (!seen.Add(column)) throw new ArgumentException($"condition: column '{column}' is fixed twice.");
+            if (j < 0) throw new ParameterProblemException($"condition: '{column}' is not one of the columns ({string.Join(", ", Columns)}).");
+            if (!seen.Add(column)) throw new ParameterProblemException($"condition: column '{column}' is fixed twice.");
             if (Kind == VisibleKind.Categorical)
             {
                 int level = LevelIndex(j, value);
-                if (level < 0) throw new ArgumentException($"condition: '{value}' is not one of the levels of '{column}' ({string.Join(", ", Levels[j])}).");
+                if (level < 0) throw new ParameterProblemException($"condition: '{value}' is not one of the levels of '{column}' ({string.Join(", ", Levels[j])}).");
                 int start = Groups[..j].Sum();
                 for (int c = 0; c < Groups[j]; c++) clamp[start + c] = c == level ? 1 : 0;
                 continue;
             }
             if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double number) || !double.IsFinite(number))
-                throw new ArgumentException($"condition: '{value}' (column '{column}') is not a number.");
-            if (Kind == VisibleKind.Bernoulli && number is not (0 or 1)) throw new ArgumentException($"condition: column '{column}' is Bernoulli; fix it at 0 or 1, not {value}.");
+                throw new ParameterProblemException($"condition: '{value}' (column '{column}') is not a number.");
+            if (Kind == VisibleKind.Bernoulli && number is not (0 or 1)) throw new ParameterProblemException($"condition: column '{column}' is Bernoulli; fix it at 0 or 1, not {value}.");
             clamp[j] = number;
         }
         return clamp;

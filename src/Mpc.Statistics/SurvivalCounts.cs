@@ -1,3 +1,5 @@
+using Mpc.Core;
+
 namespace Mpc.Statistics;
 
 /// <summary>
@@ -42,7 +44,7 @@ public sealed class SurvivalCounts
         ArgumentNullException.ThrowIfNull(status);
         ArgumentNullException.ThrowIfNull(group);
         var problems = design.Check();
-        if (problems.Count > 0) throw new InvalidDataException(string.Join("; ", problems));
+        if (problems.Count > 0) throw new Mpc.Core.ParameterProblemException(string.Join("; ", problems));
         int groups = design.Groups, bins = design.Bins;
         var events = new double[design.Strata * groups * bins];
         var atBin = new double[events.Length];
@@ -56,15 +58,15 @@ public sealed class SurvivalCounts
                 dropped++;
                 continue;
             }
-            if (time[i] < 0) throw new InvalidDataException($"{source}, row {row}, column '{names.Time}': negative time {time[i]}.");
-            if (status[i] is not (0 or 1)) throw new InvalidDataException($"{source}, row {row}, column '{names.Event}': event must be 0 or 1, got {status[i]}.");
+            if (time[i] < 0) throw new DataProblemException(ErrorMessages.DataNegative(names.Time, "time"), ErrorMessages.DataNegativeDetail(source, row, names.Time, "time", time[i]), true);
+            if (status[i] is not (0 or 1)) throw new DataProblemException(ErrorMessages.DataNotBinary(names.Event, "the event"), ErrorMessages.DataNotBinaryDetail(source, row, names.Event, "the event", status[i]), true);
             int g = Array.IndexOf(design.Levels, group[i]);
-            if (g < 0) throw new InvalidDataException($"{source}, row {row}, column '{names.Group}': {group[i]} is not one of the levels {string.Join(",", design.Levels)}.");
+            if (g < 0) throw OutsideLevels(source, row, names.Group, "levels", group[i], design.Levels);
             int s = 0;
             if (strata is not null)
             {
                 s = Array.IndexOf(design.StrataLevels, strata[i]);
-                if (s < 0) throw new InvalidDataException($"{source}, row {row}, column '{names.Strata}': {strata[i]} is not one of the strata levels {string.Join(",", design.StrataLevels)}.");
+                if (s < 0) throw OutsideLevels(source, row, names.Strata!, "strata levels", strata[i], design.StrataLevels);
             }
             bool censoredByHorizon = time[i] > design.Horizon;
             int bin = censoredByHorizon ? bins - 1 : (int)Math.Ceiling(time[i] / design.Resolution);
@@ -86,6 +88,11 @@ public sealed class SurvivalCounts
             }
         return new SurvivalCounts(design, events, atRisk, sizes, dropped);
     }
+
+    // Which value, and where, goes to the party's log only: publicly a level problem names the column (one bit an analyst can probe, so it is rate-limited).
+    private static DataProblemException OutsideLevels(string source, int row, string column, string parameter, double value, double[] levels) =>
+        new(ErrorMessages.DataOutsideLevels(column, parameter),
+            ErrorMessages.DataOutsideLevelsDetail(source, row, column, value.ToString(System.Globalization.CultureInfo.InvariantCulture), levels.Select(l => l.ToString(System.Globalization.CultureInfo.InvariantCulture))), true);
 
     /// <summary>Element-wise sum of several parties' counts (the clear-text pooled view, for references and tests).</summary>
     public static SurvivalCounts Pool(IReadOnlyList<SurvivalCounts> parts)

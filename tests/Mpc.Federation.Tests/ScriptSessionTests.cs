@@ -158,7 +158,7 @@ public class ScriptSessionTests
     }
 
     [Fact]
-    public async Task KaplanMeierRefusesBadDataNamingThePartyFileRowAndColumn()
+    public async Task KaplanMeierRefusesBadDataNamingThePartyAndColumnButNotTheValueRowOrFile()
     {
         var script = ScriptCompiler.Load(Path.Combine(TestFederation.RepositoryRoot(), "protocols", "kaplan-meier.csx"));
         await using var federation = TestFederation.Create(2);
@@ -168,10 +168,12 @@ public class ScriptSessionTests
         Assert.Contains("no column 'arm' (parameter 'group')", missing.Message, StringComparison.Ordinal);
         var wrongLevels = await Assert.ThrowsAsync<ProtocolAbortedException>(() => federation.Client().RunAsync(script, script.Source,
             new Dictionary<string, string> { ["group"] = "sex", ["levels"] = "1,3", ["horizon"] = "1022" }, null, default));
-        // Both sites hold rows with sex = 2; whichever stops first is named, with its own file and row.
-        Assert.True(wrongLevels.Message.Contains($"hospital-a failed: {federation.DataFiles[0]}, row 8, column 'sex': 2 is not one of the levels 1,3.", StringComparison.Ordinal)
-            || wrongLevels.Message.Contains($"hospital-b failed: {federation.DataFiles[1]}, row 2, column 'sex': 2 is not one of the levels 1,3.", StringComparison.Ordinal), wrongLevels.Message);
+        // Both sites hold rows with sex = 2; whichever stops first is named, with the column only: its log has file, row and value.
+        Assert.Contains("failed: column 'sex' holds a value that is not one of the levels given.", wrongLevels.Message, StringComparison.Ordinal);
         Assert.Contains(wrongLevels.PartyName, new[] { "hospital-a", "hospital-b" });
+        foreach (var secret in new[] { "row ", "2 is not", federation.DataFiles[0], federation.DataFiles[1] }) Assert.DoesNotContain(secret, wrongLevels.Message, StringComparison.Ordinal);
+        Assert.Contains(federation.Logs.SelectMany(l => l.Lines), l => l.Contains("column 'sex': 2 is not one of the levels 1,3.", StringComparison.Ordinal)
+            && (l.Contains(federation.DataFiles[0], StringComparison.Ordinal) || l.Contains(federation.DataFiles[1], StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -207,15 +209,14 @@ public class ScriptSessionTests
     }
 
     [Fact]
-    public async Task LogisticRegressionRefusesANonBinaryOutcomeNamingThePartyAndRow()
+    public async Task LogisticRegressionRefusesANonBinaryOutcomeNamingThePartyAndColumn()
     {
         var script = ScriptCompiler.Load(Path.Combine(TestFederation.RepositoryRoot(), "protocols", "logistic-regression.csx"));
         await using var federation = TestFederation.Create(2, "mtcars.csv");
         federation.StartAll(approved: _ => [script.Id], catalog: Catalog);
         var error = await Assert.ThrowsAsync<ProtocolAbortedException>(() => federation.Client().RunAsync(script, script.Source,
             new Dictionary<string, string> { ["outcome"] = "hp", ["features"] = "wt" }, null, default));
-        Assert.True(error.Message.Contains($"{federation.DataFiles[0]}, row 2, column 'hp': the outcome must be 0 or 1, got 110.", StringComparison.Ordinal)
-            || error.Message.Contains($"{federation.DataFiles[1]}, row 2, column 'hp': the outcome must be 0 or 1", StringComparison.Ordinal), error.Message);
+        Assert.Contains("failed: column 'hp': the outcome must be 0 or 1 in every row.", error.Message, StringComparison.Ordinal);
         var missingColumn = await Assert.ThrowsAsync<SessionRefusedException>(() => federation.Client().RunAsync(script, script.Source,
             new Dictionary<string, string> { ["outcome"] = "am", ["features"] = "hp,cyl" }, null, default));
         Assert.Contains("no column 'cyl' (parameter 'features')", missingColumn.Message, StringComparison.Ordinal);
@@ -430,13 +431,15 @@ public class ScriptSessionTests
             Assert.All(privacy[..3], d => Assert.Contains(Enumerable.Range(0, 5).Select(m => Math.Sqrt(2 * m)), v => Math.Abs(v - d) < 1e-6));
         }
 
-        // A level the parameters do not list stops the session naming the party's file, row and column.
+        // A level the parameters do not list stops the session naming the column (the party's own log has file, row and value).
         using var bad = MpcProcess.Start(Arguments(Levels.Replace("|3", "", StringComparison.Ordinal), Path.Combine(folder, "bad")));
         Assert.NotEqual(0, await bad.WaitForExitAsync(TimeSpan.FromSeconds(180)));
         int index = Array.FindIndex(real.Text("ecog").ToArray(), e => e == "3");
         string site = index + 1 < half ? sites[0] : sites[1];
         int line = index + 1 < half ? index + 2 : index + 2 - (half - 1);
-        Assert.Contains(bad.Output, l => l.Contains($"{site}, row {line}, column 'ecog': '3' is not one of the levels 0, 1, 2 (parameter levels).", StringComparison.Ordinal));
+        Assert.Contains(bad.Output, l => l.StartsWith("error:", StringComparison.Ordinal) && l.Contains("column 'ecog' holds a value that is not one of the levels given.", StringComparison.Ordinal));
+        Assert.DoesNotContain(bad.Output, l => l.StartsWith("error:", StringComparison.Ordinal) && l.Contains($"row {line}", StringComparison.Ordinal));
+        _ = site;
         Directory.Delete(folder, recursive: true);
     }
 

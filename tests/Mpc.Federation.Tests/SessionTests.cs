@@ -86,16 +86,16 @@ public class SessionTests
         federation.StartAll();
         var error = await Assert.ThrowsAsync<SessionRefusedException>(() => federation.Client().RunAsync("secure-sum", new Dictionary<string, string> { ["columns"] = "weight" }, null, default));
         Assert.Equal(2, error.Refusals.Count);
-        Assert.Equal(("hospital-a", $"{federation.DataFiles[0]}: no column 'weight' (parameter 'columns'); the columns are time, status, sex, age, ph.ecog"), error.Refusals[0]);
+        Assert.Equal(("hospital-a", "dataset 'lung' has no column 'weight' (parameter 'columns')."), error.Refusals[0]);
     }
 
     [Fact]
-    public async Task MissingValuesInAColumnAreRefusedWithFileRowAndColumn()
+    public async Task MissingValuesInAColumnAreRefusedNamingTheColumn()
     {
         await using var federation = TestFederation.Create(2);
         federation.StartAll();
         var error = await Assert.ThrowsAsync<SessionRefusedException>(() => federation.Client().RunAsync("secure-sum", new Dictionary<string, string> { ["columns"] = "ph.ecog" }, null, default));
-        Assert.Contains("column 'ph.ecog': missing value", error.Message, StringComparison.Ordinal);
+        Assert.Contains("column 'ph.ecog' has missing values", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -38,6 +38,9 @@ public sealed class TestFederation : IAsyncDisposable
 
     public List<PartyDaemon> Daemons { get; } = [];
 
+    /// <summary>Each started daemon's log, in party order.</summary>
+    public List<ListLogger> Logs { get; } = [];
+
     /// <summary>Builds keys, a roster on free loopback ports, and split data files; starts no daemon yet.</summary>
     public static TestFederation Create(int parties, string dataFile = "lung.csv")
     {
@@ -66,15 +69,18 @@ public sealed class TestFederation : IAsyncDisposable
 
     /// <summary>Starts in-process daemons; each approves the listed protocol ids (all built-ins by default).</summary>
     public void StartAll(Func<int, IReadOnlyCollection<string>>? approved = null, TimeSpan? peerTimeout = null, ProtocolCatalog? catalog = null, TimeSpan? scriptTimeLimit = null,
-        double budget = 10, Func<int, bool>? allowDealer = null)
+        double budget = 10, Func<int, bool>? allowDealer = null, int dataRefusalsPerDay = 5, string? transcripts = null)
     {
         for (int i = 0; i < Names.Count; i++)
         {
             var ids = approved?.Invoke(i) ?? ProtocolCatalog.BuiltIn.All.Select(p => p.Id).ToList();
             var configuration = new PartyConfiguration(Names[i], new Dictionary<string, string> { ["lung"] = DataFiles[i] }, ids, peerTimeout ?? TimeSpan.FromSeconds(10), scriptTimeLimit,
                 ledgerPath: LedgerOf(i), budgets: new Dictionary<string, (double, double)> { ["lung"] = (budget, 1e-5) },
-                allowTrustedDealer: allowDealer?.Invoke(i) ?? false);
-            var daemon = new PartyDaemon(Roster, Credentials[i], configuration, catalog ?? ProtocolCatalog.BuiltIn, NullLogger.Instance);
+                allowTrustedDealer: allowDealer?.Invoke(i) ?? false, transcriptDirectory: transcripts)
+            { DataRefusalsPerDay = dataRefusalsPerDay };
+            var log = new ListLogger();
+            Logs.Add(log);
+            var daemon = new PartyDaemon(Roster, Credentials[i], configuration, catalog ?? ProtocolCatalog.BuiltIn, log);
             daemon.Start();
             Daemons.Add(daemon);
         }

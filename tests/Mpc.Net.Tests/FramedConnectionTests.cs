@@ -159,6 +159,37 @@ public class FramedConnectionTests
         Assert.Throws<FrameFormatException>(() => ControlCodec.Decode([0x92, 0x00, .. nested], "mallory"));
     }
 
+    [Fact]
+    public async Task AHeaderOverTheReceiveLimitIsRefusedBeforeItsPayloadIsAllocated()
+    {
+        // A hostile first frame: a header announcing 200 MiB, and nothing after it.
+        var header = new byte[Frame.HeaderSize];
+        BinaryPrimitives.WriteUInt32LittleEndian(header, 200u << 20);
+        header[28] = (byte)FrameKind.Control;
+        await using var receiver = new FramedConnection(new MemoryStream(header), "intruder") { ReceiveLimit = 4 << 20 };
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        var error = await Assert.ThrowsAsync<FrameFormatException>(async () => await receiver.ReadAsync(default));
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        Assert.Equal("intruder announced a frame of 209715200 bytes, over the cap of 4194304 bytes.", error.Message);
+        Assert.True(allocated < 1 << 20, $"{allocated} bytes allocated");
+    }
+
+    [Fact]
+    public async Task RaisingTheReceiveLimitAfterAdmissionLetsALargerFrameThroughUpToTheCap()
+    {
+        var (a, b) = await PipePairAsync();
+        await using var sender = new FramedConnection(a, "a");
+        await using var receiver = new FramedConnection(b, "b") { ReceiveLimit = 1024 };
+        var session = Guid.NewGuid();
+        var sending = sender.SendAsync(session, 1, FrameKind.Data, new byte[512], default).AsTask()
+            .ContinueWith(_ => sender.SendAsync(session, 2, FrameKind.Data, new byte[100_000], default).AsTask(), TaskScheduler.Default).Unwrap();
+        Assert.Equal(512, (await receiver.ReadAsync(default))!.Payload.Length);
+        receiver.ReceiveLimit = receiver.MaxPayloadBytes;
+        Assert.Equal(100_000, (await receiver.ReadAsync(default))!.Payload.Length);
+        await sending;
+        Assert.Throws<ArgumentOutOfRangeException>(() => receiver.ReceiveLimit = receiver.MaxPayloadBytes + 1);
+    }
+
     private static async Task<(Stream, Stream)> PipePairAsync()
     {
         var server = new AnonymousPipeServerStream(PipeDirection.Out);

@@ -23,16 +23,19 @@ public class VisibleEncodingTests
     }
 
     [Fact]
-    public void ACellOutsideItsLevelsStopsTheSessionNamingFileRowAndColumn()
+    public void ACellOutsideItsLevelsStopsTheSessionNamingTheColumnPubliclyAndFileRowAndValueInTheDetail()
     {
         var encoding = VisibleEncoding.Create(["sex", "ecog"], "categorical", "sex=female|male; ecog=0|1");
-        var error = Assert.Throws<InvalidDataException>(() => encoding.Rows(Patients));
-        Assert.Equal("site-a.csv, row 4, column 'ecog': '2' is not one of the levels 0, 1 (parameter levels).", error.Message);
+        var error = Assert.Throws<Mpc.Core.DataProblemException>(() => encoding.Rows(Patients));
+        Assert.Equal("column 'ecog' holds a value that is not one of the levels given.", error.Message);
+        Assert.Equal("site-a.csv, row 4, column 'ecog': '2' is not one of the levels 0,1.", error.Detail);
         var missing = CsvTable.Parse(new StringReader("sex\nmale\nNA\n"), "site-b.csv");
-        error = Assert.Throws<InvalidDataException>(() => VisibleEncoding.Create(["sex"], "categorical", "sex=female|male").Rows(missing));
-        Assert.Equal("site-b.csv, row 3, column 'sex': a categorical visible unit needs a value, got a missing one.", error.Message);
-        error = Assert.Throws<InvalidDataException>(() => VisibleEncoding.Create(["ecog"], "bernoulli", "").Rows(Patients));
-        Assert.Equal("site-a.csv, row 4, column 'ecog': a Bernoulli visible unit must be 0 or 1, got 2.", error.Message);
+        error = Assert.Throws<Mpc.Core.DataProblemException>(() => VisibleEncoding.Create(["sex"], "categorical", "sex=female|male").Rows(missing));
+        Assert.Equal("column 'sex': a categorical visible unit needs a value in every row.", error.Message);
+        Assert.Equal("site-b.csv, row 3, column 'sex': a categorical visible unit needs a value, got a missing one.", error.Detail);
+        error = Assert.Throws<Mpc.Core.DataProblemException>(() => VisibleEncoding.Create(["ecog"], "bernoulli", "").Rows(Patients));
+        Assert.Equal("column 'ecog': a Bernoulli visible unit must be 0 or 1 in every row.", error.Message);
+        Assert.Equal("site-a.csv, row 4, column 'ecog': a Bernoulli visible unit must be 0 or 1, got 2.", error.Detail);
     }
 
     [Theory]
@@ -44,7 +47,7 @@ public class VisibleEncodingTests
     [InlineData("softmax", "", "visible=softmax is not a visible type: use bernoulli, gaussian or categorical.")]
     public void BadLevelsAreRefusedSayingWhatIsWrong(string visible, string levels, string message)
     {
-        var error = Assert.Throws<ArgumentException>(() => VisibleEncoding.Create(["sex", "ecog"], visible, levels));
+        var error = Assert.Throws<Mpc.Core.ParameterProblemException>(() => VisibleEncoding.Create(["sex", "ecog"], visible, levels));
         Assert.Equal(message, error.Message);
     }
 
@@ -55,11 +58,11 @@ public class VisibleEncodingTests
         var clamp = categorical.Clamp("ecog=2");
         Assert.True(double.IsNaN(clamp[0]) && double.IsNaN(clamp[1]));
         Assert.Equal([0.0, 0, 1], clamp[2..]);
-        Assert.Equal("condition: '4' is not one of the levels of 'ecog' (0, 1, 2).", Assert.Throws<ArgumentException>(() => categorical.Clamp("ecog=4")).Message);
+        Assert.Equal("condition: '4' is not one of the levels of 'ecog' (0, 1, 2).", Assert.Throws<Mpc.Core.ParameterProblemException>(() => categorical.Clamp("ecog=4")).Message);
         var binary = VisibleEncoding.Create(["a", "b"], "bernoulli", "");
         Assert.Equal(1.0, binary.Clamp(" b = 1 ")[1]);
-        Assert.Equal("condition: column 'a' is Bernoulli; fix it at 0 or 1, not 0.5.", Assert.Throws<ArgumentException>(() => binary.Clamp("a=0.5")).Message);
-        Assert.Equal("condition: 'c' is not one of the columns (a, b).", Assert.Throws<ArgumentException>(() => binary.Clamp("c=1")).Message);
-        Assert.Equal("condition: column 'a' is fixed twice.", Assert.Throws<ArgumentException>(() => binary.Clamp("a=1;a=0")).Message);
+        Assert.Equal("condition: column 'a' is Bernoulli; fix it at 0 or 1, not 0.5.", Assert.Throws<Mpc.Core.ParameterProblemException>(() => binary.Clamp("a=0.5")).Message);
+        Assert.Equal("condition: 'c' is not one of the columns (a, b).", Assert.Throws<Mpc.Core.ParameterProblemException>(() => binary.Clamp("c=1")).Message);
+        Assert.Equal("condition: column 'a' is fixed twice.", Assert.Throws<Mpc.Core.ParameterProblemException>(() => binary.Clamp("a=1;a=0")).Message);
     }
 }

@@ -42,20 +42,21 @@ public class LogrankReferenceTests
     }
 
     [Theory]
-    [InlineData(new[] { -1.0, 5 }, new[] { 1.0, 0 }, new[] { 1.0, 2 }, "site.csv, row 2, column 'time': negative time -1.")]
-    [InlineData(new[] { 1.0, 5 }, new[] { 1.0, 2 }, new[] { 1.0, 2 }, "site.csv, row 3, column 'status': event must be 0 or 1, got 2.")]
-    [InlineData(new[] { 1.0, 5 }, new[] { 1.0, 0 }, new[] { 1.0, 3 }, "site.csv, row 3, column 'sex': 3 is not one of the levels 1,2.")]
-    public void InvalidRowsAreRejectedWithFileRowAndColumn(double[] time, double[] status, double[] group, string message)
+    [InlineData(new[] { -1.0, 5 }, new[] { 1.0, 0 }, new[] { 1.0, 2 }, "site.csv, row 2, column 'time': negative time -1.", "column 'time' holds a negative time.")]
+    [InlineData(new[] { 1.0, 5 }, new[] { 1.0, 2 }, new[] { 1.0, 2 }, "site.csv, row 3, column 'status': the event must be 0 or 1, got 2.", "column 'status': the event must be 0 or 1 in every row.")]
+    [InlineData(new[] { 1.0, 5 }, new[] { 1.0, 0 }, new[] { 1.0, 3 }, "site.csv, row 3, column 'sex': 3 is not one of the levels 1,2.", "column 'sex' holds a value that is not one of the levels given.")]
+    public void InvalidRowsAreRejectedPubliclyByColumnAndInDetailWithFileRowAndValue(double[] time, double[] status, double[] group, string detail, string message)
     {
-        var error = Assert.Throws<InvalidDataException>(() =>
+        var error = Assert.Throws<Mpc.Core.DataProblemException>(() =>
             SurvivalCounts.Compute(new SurvivalDesign([1, 2], [], 1, 10), "site.csv", time, status, group, null, ("time", "status", "sex", null)));
         Assert.Equal(message, error.Message);
+        Assert.Equal(detail, error.Detail);
     }
 
     [Fact]
     public void AGroupWithOneLevelIsRejected()
     {
-        var error = Assert.Throws<InvalidDataException>(() =>
+        var error = Assert.Throws<Mpc.Core.ParameterProblemException>(() =>
             SurvivalCounts.Compute(new SurvivalDesign([1], [], 1, 10), "site.csv", [1], [1], [1], null, ("time", "status", "sex", null)));
         Assert.Equal("the group needs at least 2 levels, got 1 (1)", error.Message);
     }

@@ -11,7 +11,7 @@ internal static class AuditCommand
         var directory = new Argument<string>("folder") { Description = "Folder with the sessions' transcripts (all parties' *.transcript.jsonl, searched recursively)." };
         var roster = new Option<string>("--roster") { Description = "The federation's roster, whose keys the transcripts must be signed with.", Required = true };
         var json = CliOptions.Json();
-        var command = new Command("audit", "Verify signed session transcripts: chains, signatures, cross-party consistency, declared outputs. Exits 1 on any failure.") { directory, roster, json };
+        var command = new Command("audit", "Verify signed session transcripts: chains, signatures, cross-party consistency, declared outputs, the analyst, and each party's chain of sessions (gaps, forks). Exits 1 on any failure.") { directory, roster, json };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var report = TranscriptAuditor.Audit(parse.GetValue(directory)!, Roster.Load(parse.GetValue(roster)!));

@@ -64,7 +64,9 @@ public sealed class PooledStatisticsProtocol : BuiltInProtocol<UInt128>
             local.Add(group.Count(g => g == level));
             local.Add(time.Where((_, i) => group[i] == level).Sum());
         }
-        var sums = await Input.SumAcrossPartiesAsync(runtime, local.ToArray(), 1, 0).ConfigureAwait(false);
+        var labels = new List<string> { "row count", $"total of column '{p.Text("value")}'", $"sum of squares of column '{p.Text("value")}'", $"event count of column '{p.Text("status")}'" };
+        foreach (var level in levels) labels.AddRange([$"row count per level of column '{p.Text("group")}'", $"total of column '{p.Text("time")}' per level"]);
+        var sums = await Input.SumAcrossPartiesAsync(runtime, local.ToArray(), 1, 0, labels).ConfigureAwait(false);
         var n = sums.Slice(0, 1);
         var mean = await Division.DivideAsync(runtime, sums.Slice(1, 1), n).ConfigureAwait(false);
         var meanSquare = await Division.DivideAsync(runtime, sums.Slice(2, 1), n).ConfigureAwait(false);

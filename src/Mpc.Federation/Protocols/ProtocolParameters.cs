@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -62,11 +63,32 @@ public sealed class ProtocolParameters
         List(name).Select(v => double.Parse(v, NumberStyles.Float, CultureInfo.InvariantCulture)).ToArray();
 
     /// <summary>Hex SHA-256 of the bound values, which every party compares at session start.</summary>
-    public string Hash()
+    /// <remarks>
+    /// Encoding (injective, so two different parameter sets never share a hash): the ASCII tag
+    /// "mpc-parameters-v1", then the count of parameters, then for each parameter in ordinal name order
+    /// its name and its value, each written as its UTF-8 byte length (uint32 big-endian) followed by
+    /// those bytes. Names and values may hold any character, '=' and newlines included.
+    /// </remarks>
+    public string Hash() => Convert.ToHexStringLower(SHA256.HashData(Canonical(_values)));
+
+    private static byte[] Canonical(IReadOnlyDictionary<string, string> values)
     {
-        var canonical = new StringBuilder();
-        foreach (var (name, value) in _values.OrderBy(p => p.Key, StringComparer.Ordinal)) canonical.Append(name).Append('=').Append(value).Append('\n');
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())));
+        using var buffer = new MemoryStream();
+        buffer.Write("mpc-parameters-v1"u8);
+        Span<byte> length = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(length, (uint)values.Count);
+        buffer.Write(length);
+        foreach (var (name, value) in values.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            foreach (var text in new[] { name, value })
+            {
+                var bytes = Encoding.UTF8.GetBytes(text);
+                BinaryPrimitives.WriteUInt32BigEndian(length, (uint)bytes.Length);
+                buffer.Write(length);
+                buffer.Write(bytes);
+            }
+        }
+        return buffer.ToArray();
     }
 
     private static string? Check(ParameterDefinition definition, string value) => definition.Type switch

@@ -30,7 +30,8 @@ public sealed class SecureSumProtocol : BuiltInProtocol<ulong>
         var table = context.Dataset;
         var columns = context.Parameters.List("columns");
         var local = columns.Select(c => table.Column(c).Sum()).Append(table.RowCount).ToArray();
-        var totals = await Input.SumAcrossPartiesAsync(runtime, local, 1, runtime.Format.FractionalBits).ConfigureAwait(false);
+        var labels = columns.Select(c => $"total of column '{c}'").Append("row count").ToList();
+        var totals = await Input.SumAcrossPartiesAsync(runtime, local, 1, runtime.Format.FractionalBits, labels).ConfigureAwait(false);
         await Opening.OutputAsync(runtime, totals.Slice(0, columns.Count), "sum").ConfigureAwait(false);
         await Opening.OutputAsync(runtime, totals.Slice(columns.Count, 1), "count").ConfigureAwait(false);
     }

@@ -27,7 +27,7 @@ public sealed class VectorSumProtocol : BuiltInProtocol<ulong>
     protected override async Task RunAsync(MpcRuntime<ulong> runtime, ProtocolContext context)
     {
         var column = context.Dataset.Column(context.Parameters.Text("column"));
-        var sum = await Input.SumAcrossPartiesAsync(runtime, column, 1, runtime.Format.FractionalBits).ConfigureAwait(false);
+        var sum = await Input.SumAcrossPartiesAsync(runtime, column, 1, runtime.Format.FractionalBits, [$"column '{context.Parameters.Text("column")}'"]).ConfigureAwait(false);
         context.ReportProgress("summed", 0.5);
         await Opening.OutputAsync(runtime, sum, "sum").ConfigureAwait(false);
     }

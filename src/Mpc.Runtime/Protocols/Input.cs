@@ -24,6 +24,7 @@ public static class Input
         if (runtime.PartyIndex == owner)
         {
             if (values!.Length != count) throw new ArgumentException(ErrorMessages.InputShapeInvalid(rows, columns, values.Length), nameof(values));
+            CheckRange(values, Math.Pow(2, runtime.Format.RingBits - 2 - scale), ErrorMessages.ShareOutOfRange, (v, i, bound) => ErrorMessages.ShareOutOfRangeDetail(v, i, bound));
             encoded = runtime.Format.Encode<T>(values, scale);
         }
         var share = runtime.NextZeroShares(count);
@@ -65,12 +66,27 @@ public static class Input
     /// Every party contributes a vector of the same length; the result is their element-wise sum,
     /// secret-shared. The lengths are compared first (one round) and a mismatch aborts naming the parties.
     /// </summary>
-    public static async Task<Secret<T>> SumAcrossPartiesAsync<T>(MpcRuntime<T> runtime, double[] localValues, int columns, int scale)
+    /// <remarks>
+    /// The ring holds |x| &lt; 2^(k-2-scale); a pooled sum outside that range would wrap around silently.
+    /// Without a range proof, each party checks its own contribution against that bound divided by the
+    /// number of parties, so that the honest parties' total cannot wrap; a contribution over it stops
+    /// the session with a <see cref="DataProblemException"/> naming what was summed (from
+    /// <paramref name="labels"/>, by element, or by column when it has one label per column) and never
+    /// the value. A party that lies about its range can still wrap the sum: it could as well lie about its data.
+    /// </remarks>
+    public static async Task<Secret<T>> SumAcrossPartiesAsync<T>(MpcRuntime<T> runtime, double[] localValues, int columns, int scale, IReadOnlyList<string>? labels = null)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(localValues);
         if (columns <= 0 || localValues.Length % columns != 0) throw new ArgumentException(ErrorMessages.InputShapeInvalid(localValues.Length / Math.Max(columns, 1), columns, localValues.Length), nameof(localValues));
+        double bound = Math.Pow(2, runtime.Format.RingBits - 2 - scale) / runtime.PartyCount;
+        string Label(int i) => labels is null || labels.Count == 0 ? $"element {i + 1}" : labels.Count == localValues.Length ? labels[i] : labels[i % columns % labels.Count];
+        for (int i = 0; i < localValues.Length; i++)
+        {
+            if (!double.IsFinite(localValues[i]) || Math.Abs(localValues[i]) >= bound)
+                throw new DataProblemException(ErrorMessages.SumOutOfRange(Label(i), runtime.PartyCount), ErrorMessages.SumOutOfRangeDetail(Label(i), localValues[i], bound), dependsOnValues: true);
+        }
         var encoded = runtime.Format.Encode<T>(localValues, scale);
         long tag = runtime.NextTag();
         var payload = new byte[4];
@@ -81,9 +97,10 @@ public static class Input
             if (peer == runtime.PartyIndex) continue;
             var received = await runtime.ReceiveAsync(peer, tag).ConfigureAwait(false);
             int length = received.Length == 4 ? BinaryPrimitives.ReadInt32LittleEndian(received) : -1;
+            // The lengths may be row counts: the message names the parties, not the lengths.
             if (length != localValues.Length)
                 throw new ProtocolAbortedException(
-                    $"Parties contribute vectors of different lengths: {runtime.PartyName} has {localValues.Length}, {runtime.Channel.GetPartyName(peer)} has {length}.",
+                    $"Parties contribute vectors of different lengths: {runtime.PartyName} and {runtime.Channel.GetPartyName(peer)} differ.",
                     runtime.Channel.GetPartyName(peer));
         }
         await send.ConfigureAwait(false);
@@ -101,6 +118,14 @@ public static class Input
         if (values.Length != checked(rows * columns)) throw new ArgumentException(ErrorMessages.InputShapeInvalid(rows, columns, values.Length), nameof(values));
         var share = runtime.IsLeader ? runtime.Format.Encode<T>(values, scale) : new T[values.Length];
         return new Secret<T>(runtime, share, rows, columns, scale);
+    }
+
+    // A value the ring cannot hold stops the session without quoting it (the detail, with the value, is for the party's log).
+    private static void CheckRange(double[] values, double bound, Func<string> publicMessage, Func<double, int, double, string> detail)
+    {
+        for (int i = 0; i < values.Length; i++)
+            if (!double.IsFinite(values[i]) || Math.Abs(values[i]) >= bound)
+                throw new DataProblemException(publicMessage(), detail(values[i], i, bound), dependsOnValues: true);
     }
 
     private static void CheckOwner<T>(MpcRuntime<T> runtime, int owner, double[]? values)

@@ -60,7 +60,7 @@ public static partial class ScriptWorker
         _ = relay.ReadRepliesAsync();
         var table = start.Dataset?.ToTable();
         var context = new ProtocolContext(relay, ProtocolParameters.FromBound(start.Parameters),
-            () => table ?? throw new InvalidDataException(start.MissingDatasetReason),
+            () => table ?? throw new DatasetUnavailableException(),
             new PairwiseSeeds(start.PartyIndex, start.PairSeeds), start.Preprocessing, start.DealerMaterial, relay, relay, relay.ReportProgress,
             CancellationToken.None, TimeSpan.FromSeconds(start.TimeLimitSeconds));
         try
@@ -83,8 +83,10 @@ public static partial class ScriptWorker
                 writer.Write(TypeName(root));
                 writer.Write(ScriptLine(root, start.ScriptFile));
                 writer.Write((int)Classify(root));
-                writer.Write("");
-                writer.Write(root.ToString());
+                // The public text of the framework's own problem types; the daemon checks it before it leaves.
+                writer.Write(root is DataProblemException or ParameterProblemException or ProtocolParameterException ? root.Message : "");
+                writer.Write(root is DataProblemException { DependsOnValues: true });
+                writer.Write(root is DataProblemException data ? data.Detail : root.ToString());
             });
             await log.WriteLineAsync($"the script failed: {root.GetType().Name}").ConfigureAwait(false);
             await pipe.WriteAsync(WorkerMessageKind.Failed, 0, failed, ReadOnlyMemory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
@@ -114,11 +116,15 @@ public static partial class ScriptWorker
     {
         ScriptTimeoutException => WorkerFailure.TimeLimit,
         OutOfMemoryException or InsufficientExecutionStackException => WorkerFailure.MemoryLimit,
-        DataFormatException or InvalidDataException => WorkerFailure.DataProblem,
-        ProtocolParameterException => WorkerFailure.ParameterProblem,
+        DatasetUnavailableException => WorkerFailure.DatasetUnavailable,
+        DataProblemException => WorkerFailure.DataProblem,
+        ParameterProblemException or ProtocolParameterException => WorkerFailure.ParameterProblem,
         ProtocolAbortedException => WorkerFailure.PeerAborted,
         _ => WorkerFailure.ScriptException,
     };
+
+    /// <summary>The daemon could not give this worker the dataset; it raises its own reason.</summary>
+    private sealed class DatasetUnavailableException() : InvalidOperationException("The dataset is not available to this session.");
 
     // Only the names of framework and Mpc types travel; a script's own exception type is just "a script exception".
     private static string TypeName(Exception e)

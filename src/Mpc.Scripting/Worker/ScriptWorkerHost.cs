@@ -17,7 +17,7 @@ namespace Mpc.Scripting.Worker;
 /// crash, overflow its stack, loop, allocate without bound — ends this session only: the daemon
 /// kills the worker, logs the detail, and aborts the session naming the cause.
 /// </summary>
-internal sealed class ScriptWorkerHost
+internal sealed partial class ScriptWorkerHost
 {
     // Past the script's own limit, the worker gets this long to report before it is killed.
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
@@ -37,8 +37,10 @@ internal sealed class ScriptWorkerHost
     private readonly ProtocolContext _context;
     private readonly ConcurrentDictionary<string, int> _granted = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _errorLines = new();
+    private volatile string? _runtimeAbort;
     private readonly CancellationTokenSource _stop;
     private Exception? _failure;
+    private Exception? _datasetFailure;
     private Process? _process;
     private bool _completed;
     private int _progressMessages;
@@ -57,8 +59,6 @@ internal sealed class ScriptWorkerHost
         _stop = CancellationTokenSource.CreateLinkedTokenSource(context.Cancellation);
     }
 
-    private string Self => _context.PartyName;
-
     private ILogger Logger => _context.Logger;
 
     public async Task RunAsync()
@@ -71,7 +71,7 @@ internal sealed class ScriptWorkerHost
         catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
         {
             Logger.LogError("Session script {Script}: the worker did not start: {Reason}", _scriptName, e.Message);
-            throw new ScriptWorkerException(ErrorMessages.ScriptWorkerUnavailable("see its log."), Self);
+            throw new ScriptWorkerException(ErrorMessages.ScriptWorkerUnavailable("see its log."), "the worker did not start", dependsOnValues: false);
         }
         Logger.LogInformation("Script {Script}: worker process {Pid} started", _scriptName, _process.Id);
         var errors = PumpErrorsAsync(_process);
@@ -109,16 +109,15 @@ internal sealed class ScriptWorkerHost
     private WorkerStart CreateStart()
     {
         WorkerDataset? dataset = null;
-        string missing = "";
         try
         {
-            // The worker gets the cells, named by the dataset's configured name: never the file's path.
-            string name = _context.Parameters.Values.GetValueOrDefault("dataset", "");
-            dataset = WorkerDataset.From(_context.Dataset, name.Length > 0 ? $"dataset '{name}'" : "the dataset");
+            // The worker gets the cells and the dataset's public name: never the file's path.
+            dataset = WorkerDataset.From(_context.Dataset);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is DataProblemException or ParameterProblemException or InvalidDataException or IOException)
         {
-            missing = e.Message;
+            // Raised here, as in-process, if and when the script asks for the dataset.
+            _datasetFailure = e;
         }
         var seeds = Enumerable.Range(0, _context.PartyCount).Select(j => j == _context.PartyIndex ? null : _context.Seeds.SeedWith(j).ToArray()).ToArray();
         return new WorkerStart
@@ -127,7 +126,7 @@ internal sealed class ScriptWorkerHost
             FractionalBits = _format.FractionalBits, Stages = [.. _declaredStages], TimeLimitSeconds = _context.TimeLimit.TotalSeconds, PartyIndex = _context.PartyIndex,
             PartyNames = Enumerable.Range(0, _context.PartyCount).Select(_context.Channel.GetPartyName).ToArray(), PairSeeds = seeds,
             Preprocessing = _context.Preprocessing, DealerMaterial = _context.DealerMaterial, Parameters = _context.Parameters.Values,
-            Dataset = dataset, MissingDatasetReason = missing,
+            Dataset = dataset,
         };
     }
 
@@ -243,7 +242,7 @@ internal sealed class ScriptWorkerHost
     private ScriptWorkerException Violation(string what)
     {
         Logger.LogWarning("Script {Script}: the worker sent {What}; the session stops", _scriptName, what);
-        return new ScriptWorkerException(ErrorMessages.ScriptWorkerFailed(Self, "relay", null, 0), Self);
+        return new ScriptWorkerException(ErrorMessages.ScriptWorkerFailed("relay"), $"the worker sent {what}");
     }
 
     private Exception Failed(BinaryReader reader)
@@ -251,22 +250,89 @@ internal sealed class ScriptWorkerHost
         string type = reader.ReadString();
         int line = reader.ReadInt32();
         var failure = (WorkerFailure)reader.ReadInt32();
-        _ = reader.ReadString();
+        string publicText = reader.ReadString();
+        bool dependsOnValues = reader.ReadBoolean();
         string detail = reader.ReadString();
-        // The full text may hold the party's values: it goes to this party's log only.
-        Logger.LogWarning("Script {Script} failed at line {Line}: {Detail}", _scriptName, line, detail);
+        if (failure == WorkerFailure.DatasetUnavailable && _datasetFailure is { } unavailable) return unavailable;
         if (!IsTypeName(type)) type = "ScriptException";
+        switch (failure)
+        {
+            case WorkerFailure.DataProblem when PublicText(publicText) is { } text:
+                // The session logs the detail with the rest of its data problems, naming the file where the worker named the dataset.
+                return new DataProblemException(text, _datasetFailure is null ? detail.Replace(WorkerDataset.SourceOf(_context.Dataset), _context.Dataset.Source, StringComparison.Ordinal) : detail, dependsOnValues);
+            case WorkerFailure.ParameterProblem when PublicText(publicText) is { } text:
+                Logger.LogWarning("Script {Script}: {Detail}", _scriptName, detail);
+                return new ParameterProblemException(text);
+        }
+        // The full text may hold the party's values: it goes to this party's log only (the session logs the detail).
+        string where = $"script {_scriptName}, line {line}, {type}: {detail}";
         return failure switch
         {
-            WorkerFailure.TimeLimit => new ScriptWorkerException(ErrorMessages.ScriptWorkerFailed(Self, "time", type, line), Self),
-            WorkerFailure.MemoryLimit => new ScriptWorkerException(ErrorMessages.ScriptWorkerFailed(Self, "memory", type, line), Self),
-            WorkerFailure.DataProblem => new ScriptWorkerException(ErrorMessages.ScriptWorkerFailed(Self, "data", type, line), Self),
-            WorkerFailure.ParameterProblem => new ScriptWorkerException(ErrorMessages.ScriptWorkerFailed(Self, "parameter", type, line), Self),
+            WorkerFailure.TimeLimit => new ScriptWorkerException(ErrorMessages.ScriptTimedOut(_context.TimeLimit), where),
+            WorkerFailure.MemoryLimit => new ScriptWorkerException(ErrorMessages.ScriptWorkerFailed("memory"), where),
+            WorkerFailure.DataProblem => new ScriptWorkerException(ErrorMessages.ScriptWorkerFailed("data"), where),
+            WorkerFailure.ParameterProblem => new ScriptWorkerException(ErrorMessages.ScriptWorkerFailed("parameter"), where),
             // The worker saw a peer fail: the daemon's channel holds the peer's own reason, which wins when it is known.
-            WorkerFailure.PeerAborted => (Exception?)(_context.Channel as TlsPartyChannel)?.Failure ?? new ScriptWorkerException(ErrorMessages.ScriptWorkerFailed(Self, "crash", type, line), Self),
-            _ => new ScriptWorkerException(ErrorMessages.ScriptWorkerFailed(Self, "script", type, line), Self),
+            WorkerFailure.PeerAborted => (Exception?)(_context.Channel as TlsPartyChannel)?.Failure ?? new ScriptWorkerException(ErrorMessages.ScriptWorkerFailed("crash"), where),
+            _ => new ScriptWorkerException(ErrorMessages.ScriptWorkerFailed("script", type, line), where),
         };
     }
+
+    /// <summary>
+    /// A data or parameter problem's public text as the worker reports it, if it could only have come
+    /// from the framework's message templates: one short line whose quoted words are names the analyst
+    /// already knows (columns, parameters and their values, the dataset), whose other words occur in
+    /// the framework's own string literals and whose numbers are among the parameters' or the party
+    /// count. Anything else is replaced by the kind of problem alone.
+    /// </summary>
+    internal string? PublicText(string text)
+    {
+        if (text.Length is 0 or > 400 || text.Any(char.IsControl)) return null;
+        var known = new HashSet<string>(StringComparer.Ordinal) { _context.PartyName };
+        foreach (var (name, value) in _context.Parameters.Values)
+        {
+            known.Add(name);
+            known.Add(value);
+            foreach (var part in value.Split(',', StringSplitOptions.TrimEntries)) known.Add(part);
+        }
+        if (_datasetFailure is null)
+        {
+            var table = _context.Dataset;
+            known.Add(table.Name);
+            known.UnionWith(table.ColumnNames);
+        }
+        var quoted = QuotedName().Matches(text);
+        if (quoted.Any(m => !known.Contains(m.Groups[1].Value))) return null;
+        string rest = QuotedName().Replace(text, " ");
+        var numbers = new HashSet<string>(known.SelectMany(k => NumberRun().Matches(k).Select(m => m.Value)), StringComparer.Ordinal)
+            { _context.PartyCount.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        if (NumberRun().Matches(rest).Any(m => !numbers.Contains(m.Value))) return null;
+        return Word().Matches(rest).All(m => FrameworkWords.Value.Contains(m.Value) || known.Contains(m.Value)) ? text : null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("(?<![A-Za-z0-9])'([^']*)'(?![A-Za-z0-9])")]
+    private static partial System.Text.RegularExpressions.Regex QuotedName();
+
+    [System.Text.RegularExpressions.GeneratedRegex("[0-9]+")]
+    private static partial System.Text.RegularExpressions.Regex NumberRun();
+
+    [System.Text.RegularExpressions.GeneratedRegex("[A-Za-z]+")]
+    private static partial System.Text.RegularExpressions.Regex Word();
+
+    // Every word of every string literal in the framework's assemblies: the vocabulary its messages are made of.
+    private static readonly Lazy<HashSet<string>> FrameworkWords = new(() =>
+    {
+        var words = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var assembly in new[] { typeof(ErrorMessages), typeof(CsvTable), typeof(ProtocolContext), typeof(ScriptWorkerHost), typeof(Mpc.Statistics.SecureLogrank), typeof(Mpc.Boltzmann.Rbm) }.Select(t => t.Assembly))
+        {
+            using var pe = new System.Reflection.PortableExecutable.PEReader(File.OpenRead(assembly.Location));
+            var metadata = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+            if (System.Reflection.Metadata.Ecma335.MetadataReaderExtensions.GetHeapSize(metadata, System.Reflection.Metadata.Ecma335.HeapIndex.UserString) <= 1) continue;
+            for (var handle = System.Reflection.Metadata.Ecma335.MetadataTokens.UserStringHandle(1); !handle.IsNil; handle = System.Reflection.Metadata.Ecma335.MetadataReaderExtensions.GetNextHandle(metadata, handle))
+                foreach (System.Text.RegularExpressions.Match word in Word().Matches(metadata.GetUserString(handle))) words.Add(word.Value);
+        }
+        return words;
+    });
 
     private static bool IsTypeName(string type) => type.Length is > 0 and <= 64 && type.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
@@ -276,10 +342,8 @@ internal sealed class ScriptWorkerHost
         string tail = string.Join(" | ", _errorLines.TakeLast(5));
         int code = process.HasExited ? process.ExitCode : -1;
         Logger.LogWarning("Script {Script}: the worker ended without a result (exit code {Code}): {Tail}", _scriptName, code, tail);
-        string kind = _errorLines.Any(l => l.Contains("Stack overflow", StringComparison.OrdinalIgnoreCase)) ? "stack"
-            : _errorLines.Any(l => l.Contains("OutOfMemoryException", StringComparison.Ordinal)) ? "memory"
-            : "crash";
-        return new ScriptWorkerException(ErrorMessages.ScriptWorkerFailed(Self, kind, $"exit code {code}", 0), Self);
+        string kind = _runtimeAbort ?? "crash";
+        return new ScriptWorkerException(ErrorMessages.ScriptWorkerFailed(kind), $"script {_scriptName}: the worker ended with exit code {code}");
     }
 
     private async Task WatchAsync(Process process, CancellationToken cancellationToken)
@@ -299,8 +363,8 @@ internal sealed class ScriptWorkerHost
                     : process.WorkingSet64 > _context.ScriptMemoryLimitBytes + (256L << 20) ? "memory"
                     : null;
                 if (kind is null) continue;
-                Logger.LogWarning("Script {Script}: the worker passed the {Limit} limit and is stopped", _scriptName, kind);
-                Fail(new ScriptWorkerException(ErrorMessages.ScriptWorkerFailed(Self, kind, null, 0), Self));
+                string detail = $"script {_scriptName}: the worker passed the {kind} limit and was stopped";
+                Fail(new ScriptWorkerException(kind == "time" ? ErrorMessages.ScriptTimedOut(_context.TimeLimit) : ErrorMessages.ScriptWorkerFailed(kind), detail));
                 return;
             }
             catch (InvalidOperationException)
@@ -315,6 +379,9 @@ internal sealed class ScriptWorkerHost
         while (await process.StandardError.ReadLineAsync().ConfigureAwait(false) is { } line)
         {
             Logger.LogDebug("Script {Script} worker: {Line}", _scriptName, line);
+            // The runtime's own last words come first, before a stack trace far longer than the lines kept.
+            _runtimeAbort ??= line.StartsWith("Stack overflow", StringComparison.Ordinal) ? "stack"
+                : line.Contains("OutOfMemoryException", StringComparison.Ordinal) ? "memory" : null;
             _errorLines.Enqueue(line.Length > 500 ? line[..500] : line);
             while (_errorLines.Count > 50) _errorLines.TryDequeue(out _);
             if (line.StartsWith("warning:", StringComparison.Ordinal)) Logger.LogWarning("Script {Script} worker: {Line}", _scriptName, line);

@@ -7,25 +7,32 @@ internal sealed class WorkerDataset
 {
     public required string Source { get; init; }
 
+    public required string Name { get; init; }
+
     public required string[] ColumnNames { get; init; }
 
     public required int[] Lines { get; init; }
 
     public required string?[][] Columns { get; init; }
 
-    public static WorkerDataset From(CsvTable table, string source) => new()
+    // The worker's own detail texts name the dataset by its public name; the daemon's log adds the path.
+    public static WorkerDataset From(CsvTable table) => new()
     {
-        Source = source,
+        Source = SourceOf(table),
+        Name = table.Name,
         ColumnNames = [.. table.ColumnNames],
         Lines = [.. table.Lines],
         Columns = table.ColumnNames.Select(name => table.Text(name).ToArray()).ToArray(),
     };
 
-    public CsvTable ToTable() => CsvTable.FromCells(Source, ColumnNames, Columns, Lines);
+    public static string SourceOf(CsvTable table) => $"dataset '{table.Name}'";
+
+    public CsvTable ToTable() => CsvTable.FromCells(Source, Name, ColumnNames, Columns, Lines);
 
     public void Write(BinaryWriter writer)
     {
         writer.Write(Source);
+        writer.Write(Name);
         writer.Write(ColumnNames.Length);
         writer.Write(Lines.Length);
         foreach (var name in ColumnNames) writer.Write(name);
@@ -43,6 +50,7 @@ internal sealed class WorkerDataset
     public static WorkerDataset Read(BinaryReader reader, int limit)
     {
         string source = reader.ReadString();
+        string name = reader.ReadString();
         int columns = WorkerStart.Count(reader, limit);
         int rows = WorkerStart.Count(reader, limit);
         var names = new string[columns];
@@ -55,6 +63,6 @@ internal sealed class WorkerDataset
             cells[c] = new string?[rows];
             for (int r = 0; r < rows; r++) cells[c][r] = reader.ReadBoolean() ? reader.ReadString() : null;
         }
-        return new WorkerDataset { Source = source, ColumnNames = names, Lines = lines, Columns = cells };
+        return new WorkerDataset { Source = source, Name = name, ColumnNames = names, Lines = lines, Columns = cells };
     }
 }

@@ -13,4 +13,5 @@ internal enum WorkerFailure
     StackOverflow = 7,
     Crashed = 8,
     RelayViolation = 9,
+    DatasetUnavailable = 10,
 }

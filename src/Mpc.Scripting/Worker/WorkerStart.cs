@@ -9,9 +9,8 @@ namespace Mpc.Scripting.Worker;
 /// Layout (BinaryWriter): script name, script file, i32+bytes assembly, i32+bytes symbols, entry type,
 /// entry method, i32 fractional bits, i32 declared stage count then the stage names, f64 time limit in seconds, i32 party index, i32 party count then the
 /// names, per party a bool and 16 seed bytes when present, preprocessing, i32+bytes dealer material,
-/// i32 parameter count then name/value pairs, bool dataset present, then its source, i32 columns, i32 rows,
-/// the column names, the row lines (i32 each), and per column per row a bool present and the cell text;
-/// when absent, the reason the dataset is missing.
+/// i32 parameter count then name/value pairs, bool dataset present, then its source, its name, i32 columns, i32 rows,
+/// the column names, the row lines (i32 each), and per column per row a bool present and the cell text.
 /// </remarks>
 internal sealed class WorkerStart
 {
@@ -47,8 +46,6 @@ internal sealed class WorkerStart
 
     public WorkerDataset? Dataset { get; init; }
 
-    public string MissingDatasetReason { get; init; } = "";
-
     public byte[] Encode()
     {
         using var buffer = new MemoryStream();
@@ -81,8 +78,7 @@ internal sealed class WorkerStart
                 writer.Write(value);
             }
             writer.Write(Dataset is not null);
-            if (Dataset is { } dataset) dataset.Write(writer);
-            else writer.Write(MissingDatasetReason);
+            Dataset?.Write(writer);
         }
         return buffer.ToArray();
     }
@@ -117,7 +113,6 @@ internal sealed class WorkerStart
             FractionalBits = fractionalBits, Stages = stages, TimeLimitSeconds = limit, PartyIndex = index, PartyNames = names, PairSeeds = seeds, Preprocessing = preprocessing,
             DealerMaterial = dealer, Parameters = parameters,
             Dataset = hasDataset ? WorkerDataset.Read(reader, body.Length) : null,
-            MissingDatasetReason = hasDataset ? "" : reader.ReadString(),
         };
     }
 
