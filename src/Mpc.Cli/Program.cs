@@ -21,7 +21,7 @@ try
     return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
 catch (Exception e) when (e is CliException or Mpc.Federation.Protocols.ProtocolParameterException or Mpc.Net.RosterException or Mpc.Data.DataFormatException
-    or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or Mpc.Scripting.ScriptCompilationException or UnauthorizedAccessException or Mpc.Net.PeerAuthenticationException or ArgumentException)
+    or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or Mpc.Scripting.ScriptCompilationException or UnauthorizedAccessException or Mpc.Net.PeerAuthenticationException or ArgumentException or Mpc.Privacy.LedgerIntegrityException)
 {
     Console.Error.WriteLine($"error: {e.Message}");
     return 2;

@@ -66,14 +66,14 @@ public sealed class TestFederation : IAsyncDisposable
 
     /// <summary>Starts in-process daemons; each approves the listed protocol ids (all built-ins by default).</summary>
     public void StartAll(Func<int, IReadOnlyCollection<string>>? approved = null, TimeSpan? peerTimeout = null, ProtocolCatalog? catalog = null, TimeSpan? scriptTimeLimit = null,
-        double budget = 10, Func<int, bool>? allowDealer = null)
+        double budget = 10, Func<int, bool>? allowDealer = null, DatasetPrivacy? privacy = null)
     {
         for (int i = 0; i < Names.Count; i++)
         {
             var ids = approved?.Invoke(i) ?? ProtocolCatalog.BuiltIn.All.Select(p => p.Id).ToList();
             var configuration = new PartyConfiguration(Names[i], new Dictionary<string, string> { ["lung"] = DataFiles[i] }, ids, peerTimeout ?? TimeSpan.FromSeconds(10), scriptTimeLimit,
                 ledgerPath: LedgerOf(i), budgets: new Dictionary<string, (double, double)> { ["lung"] = (budget, 1e-5) },
-                allowTrustedDealer: allowDealer?.Invoke(i) ?? false);
+                allowTrustedDealer: allowDealer?.Invoke(i) ?? false, privacy: privacy is null ? null : new Dictionary<string, DatasetPrivacy> { ["lung"] = privacy });
             var daemon = new PartyDaemon(Roster, Credentials[i], configuration, catalog ?? ProtocolCatalog.BuiltIn, NullLogger.Instance);
             daemon.Start();
             Daemons.Add(daemon);
