@@ -146,4 +146,7 @@ public static class ErrorMessages
 
     public static string LedgerUnreadable(string path, string reason) =>
         $"The privacy ledger {path} cannot be read ({reason}): it was deleted, replaced or damaged.";
+
+    public static string EpsilonUnreachable(double epsilon) =>
+        FormattableString.Invariant($"epsilon {epsilon:G4} is below what any amount of noise reaches at this delta (RDP orders up to 63); ask for a larger epsilon.");
 }

@@ -270,9 +270,11 @@ internal sealed class PartySession : IAsyncDisposable
             if (!double.TryParse(deltaText, NumberStyles.Float, CultureInfo.InvariantCulture, out double delta) || !(delta > 0)) return $"delta '{deltaText}' must be a positive number";
             if (delta > settings.Delta) return ErrorMessages.DeltaAboveParty(delta, Self.Name, settings.Delta);
         }
-        if (_parameters.Values.TryGetValue("honest_parties", out var honestText)
-            && (!int.TryParse(honestText, NumberStyles.Integer, CultureInfo.InvariantCulture, out int honest) || honest < 1 || honest > AssumedHonestParties))
-            return ErrorMessages.HonestPartiesAboveParty(int.TryParse(honestText, NumberStyles.Integer, CultureInfo.InvariantCulture, out int h) ? h : 0, Self.Name, AssumedHonestParties);
+        if (_parameters.Values.TryGetValue("honest_parties", out var honestText))
+        {
+            if (!int.TryParse(honestText, NumberStyles.Integer, CultureInfo.InvariantCulture, out int honest) || honest < 1) return $"honest_parties '{honestText}' must be a whole number of at least 1";
+            if (honest > AssumedHonestParties) return ErrorMessages.HonestPartiesAboveParty(honest, Self.Name, AssumedHonestParties);
+        }
         Mpc.Privacy.LedgerReservation reservation;
         try
         {

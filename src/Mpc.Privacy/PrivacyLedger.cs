@@ -264,7 +264,16 @@ public sealed class PrivacyLedger
             var committed = Committed(dataset, null, null);
             double left = Math.Max(0, budget - EpsilonOf(committed, delta));
             if (_sessions.Contains(session)) return new LedgerReservation(false, double.PositiveInfinity, left, ErrorMessages.SessionReservedBefore(session));
-            double after = EpsilonOf(RdpAccountant.Compose(committed, ReservationCurve(epsilon, delta)), delta);
+            double[] reserved;
+            try
+            {
+                reserved = ReservationCurve(epsilon, delta);
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                return new LedgerReservation(false, double.PositiveInfinity, left, ErrorMessages.EpsilonUnreachable(epsilon)));
+            }
+            double after = EpsilonOf(RdpAccountant.Compose(committed, reserved), delta);
             if (after > budget + 1e-9) return new LedgerReservation(false, after, left, null);
             Append(connection, transaction, "reserve", new JsonObject { ["dataset"] = dataset, ["session"] = session, ["epsilon"] = epsilon, ["delta"] = delta });
             transaction.Commit();
@@ -470,7 +479,14 @@ public sealed class PrivacyLedger
     // An edited entry may hold values no curve can be made of; it is reported and counts as the whole budget.
     private double[] SafeReservationCurve(double epsilon, double delta)
     {
-        if (epsilon > 0 && double.IsFinite(epsilon) && delta is > 0 and < 1) return ReservationCurve(epsilon, delta);
+        try
+        {
+            if (epsilon > 0 && double.IsFinite(epsilon) && delta is > 0 and < 1) return ReservationCurve(epsilon, delta);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            // Unreachable epsilons are refused at reservation, so such an entry was edited.
+        }
         AddProblem(ErrorMessages.LedgerEntryChanged(Path, _count));
         return Enumerable.Repeat(double.PositiveInfinity, RdpAccountant.DefaultOrders.Count).ToArray();
     }
