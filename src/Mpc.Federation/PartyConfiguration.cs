@@ -15,18 +15,29 @@ namespace Mpc.Federation;
 ///   "scriptTimeLimitSeconds": 1800,
 ///   "scriptMemoryLimitMegabytes": 4096,   (a script's worker process is killed above it)
 ///   "transcripts": "transcripts",    (default: a "transcripts" folder beside this file)
-///   "ledger": "privacy-ledger.db",   (default: beside this file)
-///   "budgets": { "lung": { "epsilon": 5, "delta": 1e-5 } },   (default per dataset: epsilon 10, delta 1e-5)
+///   "ledger": "hospital-a.privacy-ledger.db",   (default: NAME.privacy-ledger.db beside this file; one per party, bound to its key)
+///   "privacy": { "lung": { "budget": 5, "delta": 1e-5, "honestParties": 1, "sessionEpsilonCap": 2, "minCellCount": 5, "minGroupSize": 5 } },
 ///   "dataRefusalsPerDay": 5 }   (refusals for problems in the data, per analyst and dataset in 24 h; then the analyst is refused on that dataset)
+/// privacy, per dataset, all optional (defaults: budget 10, delta 1e-5, honestParties 1, sessionEpsilonCap = budget,
+/// minCellCount 3, minGroupSize 3): budget is the epsilon all sessions together may spend (RDP composition); every DP
+/// release is calibrated and charged at delta, and an analyst's larger delta is refused; noise is sized for at most
+/// honestParties honest parties, and the ledger charges what the noise guarantees under that assumption; one session
+/// reserves at most sessionEpsilonCap; minCellCount and minGroupSize are the disclosure limits of exact outputs that
+/// protocols read from <see cref="Protocols.ProtocolContext.Privacy"/>.
+/// The older form "budgets": { "lung": { "epsilon": 5, "delta": 1e-5 } } is still read (budget and delta only).
 /// </remarks>
 public sealed class PartyConfiguration
 {
     public PartyConfiguration(string name, IReadOnlyDictionary<string, string> datasets, IReadOnlyCollection<string> approvedProtocols, TimeSpan peerTimeout, TimeSpan? scriptTimeLimit = null, string? transcriptDirectory = null,
-        string? ledgerPath = null, IReadOnlyDictionary<string, (double Epsilon, double Delta)>? budgets = null, bool allowTrustedDealer = false)
+        string? ledgerPath = null, IReadOnlyDictionary<string, (double Epsilon, double Delta)>? budgets = null, bool allowTrustedDealer = false,
+        IReadOnlyDictionary<string, DatasetPrivacy>? privacy = null)
     {
         AllowTrustedDealer = allowTrustedDealer;
         LedgerPath = ledgerPath;
-        Budgets = budgets ?? new Dictionary<string, (double, double)>();
+        var settings = new Dictionary<string, DatasetPrivacy>(StringComparer.Ordinal);
+        foreach (var (dataset, (epsilon, delta)) in budgets ?? new Dictionary<string, (double, double)>()) settings[dataset] = new DatasetPrivacy(epsilon, delta);
+        foreach (var (dataset, value) in privacy ?? new Dictionary<string, DatasetPrivacy>()) settings[dataset] = value;
+        Privacy = settings;
         TranscriptDirectory = transcriptDirectory;
         Name = name;
         Datasets = datasets;
@@ -55,13 +66,15 @@ public sealed class PartyConfiguration
     /// <summary>The SQLite privacy-budget ledger (null: DP releases are not allowed).</summary>
     public string? LedgerPath { get; }
 
-    /// <summary>Privacy budget per dataset name; a dataset without one gets <see cref="DefaultBudget"/>.</summary>
-    public IReadOnlyDictionary<string, (double Epsilon, double Delta)> Budgets { get; }
+    /// <summary>Privacy settings per dataset name; a dataset without any gets <see cref="DatasetPrivacy.Default"/>.</summary>
+    public IReadOnlyDictionary<string, DatasetPrivacy> Privacy { get; }
 
     /// <summary>The budget of a dataset that has none configured: epsilon 10 at delta 1e-5.</summary>
-    public static (double Epsilon, double Delta) DefaultBudget => (10, 1e-5);
+    public static (double Epsilon, double Delta) DefaultBudget => (DatasetPrivacy.Default.Budget, DatasetPrivacy.Default.Delta);
 
-    public (double Epsilon, double Delta) BudgetOf(string dataset) => Budgets.TryGetValue(dataset, out var budget) ? budget : DefaultBudget;
+    public DatasetPrivacy PrivacyOf(string dataset) => Privacy.TryGetValue(dataset, out var settings) ? settings : DatasetPrivacy.Default;
+
+    public (double Epsilon, double Delta) BudgetOf(string dataset) => (PrivacyOf(dataset).Budget, PrivacyOf(dataset).Delta);
 
     /// <summary>The name of the dataset a session uses (the only one when the name is empty).</summary>
     public string ResolveDatasetName(string name) =>
@@ -126,30 +139,77 @@ public sealed class PartyConfiguration
         double memoryLimit = root["scriptMemoryLimitMegabytes"]?.GetValue<double>() ?? Protocols.ProtocolContext.DefaultScriptMemoryLimitBytes / (1 << 20);
         if (memoryLimit is < 256 or > 1 << 20) problems.Add("scriptMemoryLimitMegabytes: must be between 256 and 1048576.");
         string transcripts = Path.GetFullPath(Path.Combine(baseDirectory, root["transcripts"]?.GetValue<string>() ?? "transcripts"));
-        string ledger = Path.GetFullPath(Path.Combine(baseDirectory, root["ledger"]?.GetValue<string>() ?? "privacy-ledger.db"));
-        var budgets = new Dictionary<string, (double, double)>(StringComparer.Ordinal);
+        // Each party's ledger is its own file, named after it, so parties sharing a folder never share a ledger.
+        string ledger = Path.GetFullPath(Path.Combine(baseDirectory, root["ledger"]?.GetValue<string>() ?? name + ".privacy-ledger.db"));
+        var privacy = new Dictionary<string, DatasetPrivacy>(StringComparer.Ordinal);
         if (root["budgets"] is JsonObject budgetObject)
         {
             foreach (var (key, value) in budgetObject)
             {
-                double? epsilon = value?["epsilon"]?.GetValue<double>();
-                double delta = value?["delta"]?.GetValue<double>() ?? 1e-5;
-                if (epsilon is not > 0) problems.Add($"budgets.{key}.epsilon: must be a positive number.");
-                else if (!datasets.ContainsKey(key)) problems.Add($"budgets.{key}: no dataset of that name.");
-                else budgets[key] = (epsilon.Value, delta);
+                if (!datasets.ContainsKey(key)) problems.Add($"budgets.{key}: no dataset of that name.");
+                else if (ReadPrivacy($"budgets.{key}", value as JsonObject, "epsilon", problems) is { } settings) privacy[key] = settings;
             }
         }
+        if (root["privacy"] is JsonObject privacyObject)
+        {
+            foreach (var (key, value) in privacyObject)
+            {
+                if (!datasets.ContainsKey(key)) problems.Add($"privacy.{key}: no dataset of that name.");
+                else if (privacy.ContainsKey(key)) problems.Add($"privacy.{key}: also under budgets; give it in one place.");
+                else if (ReadPrivacy($"privacy.{key}", value as JsonObject, "budget", problems) is { } settings) privacy[key] = settings;
+            }
+        }
+        else if (root["privacy"] is not null) problems.Add("privacy: must be an object of dataset: settings.");
         bool allowDealer = root["allowTrustedDealer"]?.GetValue<bool>() ?? false;
         int dataRefusals = root["dataRefusalsPerDay"]?.GetValue<int>() ?? 5;
         if (dataRefusals is < 0 or > 1000) problems.Add("dataRefusalsPerDay: must be between 0 and 1000.");
-        foreach (var key in root.Select(p => p.Key).Where(k => k is not ("name" or "datasets" or "protocols" or "peerTimeoutSeconds" or "scriptTimeLimitSeconds" or "scriptMemoryLimitMegabytes" or "transcripts" or "ledger" or "budgets" or "allowTrustedDealer" or "dataRefusalsPerDay")))
+        foreach (var key in root.Select(p => p.Key).Where(k => k is not ("name" or "datasets" or "protocols" or "peerTimeoutSeconds" or "scriptTimeLimitSeconds" or "scriptMemoryLimitMegabytes" or "transcripts" or "ledger" or "budgets" or "privacy" or "allowTrustedDealer" or "dataRefusalsPerDay")))
             problems.Add($"{key}: unknown field.");
         if (problems.Count > 0) throw new InvalidDataException($"{path} is not a valid party configuration:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", problems));
-        return new PartyConfiguration(name, datasets, protocols!.ToHashSet(StringComparer.Ordinal), TimeSpan.FromSeconds(timeout), TimeSpan.FromSeconds(scriptLimit), transcripts, ledger, budgets, allowDealer)
+        return new PartyConfiguration(name, datasets, protocols!.ToHashSet(StringComparer.Ordinal), TimeSpan.FromSeconds(timeout), TimeSpan.FromSeconds(scriptLimit), transcripts, ledger, null, allowDealer, privacy)
         {
             ScriptMemoryLimitBytes = (long)memoryLimit << 20,
             DataRefusalsPerDay = dataRefusals,
         };
+    }
+
+    // One dataset's privacy settings; every field optional, each checked so a typo cannot widen what leaves.
+    private static DatasetPrivacy? ReadPrivacy(string where, JsonObject? value, string budgetField, List<string> problems)
+    {
+        if (value is null)
+        {
+            problems.Add($"{where}: must be an object.");
+            return null;
+        }
+        int before = problems.Count;
+        double? Number(string field)
+        {
+            if (value[field] is null) return null;
+            if (value[field] is JsonValue v && v.TryGetValue<double>(out var d) && double.IsFinite(d)) return d;
+            problems.Add($"{where}.{field}: must be a number.");
+            return null;
+        }
+        int? Integer(string field)
+        {
+            double? d = Number(field);
+            if (d is null) return null;
+            if (d != Math.Round(d.Value) || d < 0 || d > int.MaxValue) problems.Add($"{where}.{field}: must be a whole number, 0 or more.");
+            return (int)Math.Clamp(d.Value, 0, int.MaxValue);
+        }
+        var defaults = DatasetPrivacy.Default;
+        double budget = Number(budgetField) ?? defaults.Budget;
+        double delta = Number("delta") ?? defaults.Delta;
+        int honest = Integer("honestParties") ?? defaults.HonestParties;
+        double? cap = Number("sessionEpsilonCap");
+        int cells = Integer("minCellCount") ?? defaults.MinCellCount;
+        int groups = Integer("minGroupSize") ?? defaults.MinGroupSize;
+        foreach (var field in value.Select(p => p.Key).Where(k => k != budgetField && k is not ("delta" or "honestParties" or "sessionEpsilonCap" or "minCellCount" or "minGroupSize")))
+            problems.Add($"{where}.{field}: unknown field.");
+        if (!(budget > 0)) problems.Add($"{where}.{budgetField}: must be a positive number.");
+        if (!(delta > 0 && delta < 1)) problems.Add($"{where}.delta: must be between 0 and 1.");
+        if (honest < 1) problems.Add($"{where}.honestParties: must be at least 1.");
+        if (cap is { } c && !(c > 0)) problems.Add($"{where}.sessionEpsilonCap: must be a positive number.");
+        return problems.Count > before ? null : new DatasetPrivacy(budget, delta, honest, cap, cells, groups);
     }
 
     /// <summary>The path of the named dataset, or of the only one when the name is empty.</summary>

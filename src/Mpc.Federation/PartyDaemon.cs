@@ -44,6 +44,9 @@ public sealed class PartyDaemon : IAsyncDisposable
         Self = roster.GetParty(configuration.Name);
         if (credentials.Fingerprint != Self.PublicKey)
             throw new PeerAuthenticationException($"This party's key has fingerprint {credentials.Fingerprint}, but {roster.Source} lists {Self.PublicKey} for {Self.Name}; use the key that belongs to {Self.Name}, or update the roster ('mpc keygen --roster').");
+        // A ledger that fails its chain or lacks releases the transcripts hold stops the daemon before it serves anyone.
+        if (configuration.LedgerPath is { } ledger)
+            Ledger = Mpc.Audit.LedgerAudit.OpenForDaemon(ledger, configuration.TranscriptDirectory, Self.Name, credentials.Certificate);
         _listener = listener ?? new TcpListener(IPAddress.Parse(Self.Host is "localhost" ? "127.0.0.1" : Self.Host!), Self.Port);
         DataRefusals = new DataRefusalLimiter(configuration.DataRefusalsPerDay);
     }
@@ -68,6 +71,9 @@ public sealed class PartyDaemon : IAsyncDisposable
     public ProtocolCatalog Catalog { get; }
 
     public ILogger Logger { get; }
+
+    /// <summary>This party's privacy ledger, checked when the daemon was made (null: no DP releases).</summary>
+    public Mpc.Privacy.PrivacyLedger? Ledger { get; }
 
     public RosterMember Self { get; }
 

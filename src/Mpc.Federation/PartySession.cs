@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Mpc.Core;
@@ -41,6 +42,8 @@ internal sealed class PartySession : IAsyncDisposable
     // The data-refusal slot this session holds (dataset name), and whether it ends refused for a problem in the data.
     private string? _dataSlot;
     private bool _refusedForData;
+    private volatile bool _completed;
+    private bool _reserved;
 
     public PartySession(PartyDaemon daemon, Guid id, RosterMember analyst, FramedConnection analystConnection, SessionRequest request)
     {
@@ -169,8 +172,6 @@ internal sealed class PartySession : IAsyncDisposable
                 // A protocol without column parameters may need no dataset at all.
                 datasetPath = "";
             }
-            string? budgetProblem = CheckBudget();
-            if (budgetProblem is not null) return budgetProblem;
             if (datasetPath.Length > 0)
             {
                 // Checked before the data is read: past its limit of data refusals the analyst learns nothing more about this dataset today.
@@ -199,6 +200,9 @@ internal sealed class PartySession : IAsyncDisposable
                 var problems = _protocol.Validate(_parameters, CsvTable.Parse(new StringReader("none\n"), "(no dataset)"));
                 if (problems.Count > 0) return string.Join("; ", problems);
             }
+            // Last, once nothing else can refuse: admission reserves the session's epsilon, which DisposeAsync returns.
+            string? budgetProblem = CheckBudget();
+            if (budgetProblem is not null) return budgetProblem;
         }
         catch (DataProblemException e)
         {
@@ -261,11 +265,12 @@ internal sealed class PartySession : IAsyncDisposable
             var names = _daemon.Roster.Parties.Select(p => p.Name).ToList();
             _channel = new TlsPartyChannel(Id, SelfIndex, names, connections, timeout, _transcript is null ? null : new TranscriptObserver(_transcript, names));
             var sink = new AnalystOutputSink(_analystConnection, Id, _transcript);
-            var policy = new DeclaredOutputsPolicy(_protocol!.Outputs, EpsilonBudget(), RecordRelease);
+            var policy = new DeclaredOutputsPolicy(_protocol!.Outputs, EpsilonBudget(), RecordRelease, Privacy.Delta, AssumedHonestParties);
             var context = new ProtocolContext(_channel, _parameters!,
                 () => _dataset ??= datasetPath.Length > 0 ? CsvTable.Load(datasetPath, DatasetName) : throw new ParameterProblemException($"{Self.Name} has no dataset for this protocol; configure one or pass --param dataset=NAME."), seeds, Mode, dealerMaterial,
-                policy, sink, sink.ReportProgress, _cancel.Token, _daemon.Configuration.ScriptTimeLimit, Logger, _daemon.Configuration.ScriptMemoryLimitBytes);
+                policy, sink, sink.ReportProgress, _cancel.Token, _daemon.Configuration.ScriptTimeLimit, Logger, _daemon.Configuration.ScriptMemoryLimitBytes, Privacy);
             await _protocol.RunAsync(context).ConfigureAwait(false);
+            _completed = true;
             _finished = true;
             _transcript?.Close(completed: true, null, _daemon.Credentials.Certificate, TranscriptChain, Id);
             Logger.LogInformation("Session {Session}: completed in {Seconds:F2} s, {Rounds} rounds, {Bytes} bytes sent", Id, watch.Elapsed.TotalSeconds, context.Rounds, context.BytesSent);
@@ -290,32 +295,82 @@ internal sealed class PartySession : IAsyncDisposable
 
     private string DatasetName => _daemon.Configuration.Datasets.Count == 0 ? "(none)" : _daemon.Configuration.ResolveDatasetName(_parameters!.Values.GetValueOrDefault("dataset", ""));
 
-    // A session that may release with DP must fit the dataset's remaining budget, checked in RDP against the ledger.
+    // The party's privacy settings for the session's dataset; the analyst's parameters may only ask for less.
+    private DatasetPrivacy Privacy => _daemon.Configuration.PrivacyOf(DatasetName);
+
+    // Noise is sized for at most the party's assumed honest parties, and never more than the session has.
+    private int AssumedHonestParties => Math.Max(1, Math.Min(Privacy.HonestParties, _daemon.Roster.Parties.Count));
+
+    // A session that may release with DP must fit the party's limits and reserve its epsilon in the ledger, in RDP with every other open session.
     private string? CheckBudget()
     {
         if (!ReleasesPrivately) return null;
-        if (_daemon.Configuration.LedgerPath is not { } path) return $"{Self.Name} keeps no privacy ledger, so it makes no DP releases";
-        var (budget, delta) = _daemon.Configuration.BudgetOf(DatasetName);
+        if (_daemon.Ledger is not { } ledger) return $"{Self.Name} keeps no privacy ledger, so it makes no DP releases";
+        var settings = Privacy;
+        if (!_protocol!.Parameters.Any(p => p.Name == "epsilon")) return "a protocol with DP outputs must declare an epsilon parameter";
         double epsilon = EpsilonBudget();
-        if (double.IsInfinity(epsilon)) return "a protocol with DP outputs must declare an epsilon parameter";
-        var ledger = new Mpc.Privacy.PrivacyLedger(path);
-        double after = ledger.EpsilonAfter(DatasetName, epsilon, delta);
-        if (after > budget + 1e-9)
-            return FormattableString.Invariant($"the session's epsilon {epsilon} would bring dataset {DatasetName} to {after:G4} of its budget {budget} (delta {delta}); {Math.Max(0, budget - ledger.SpentEpsilon(DatasetName, delta)):G4} is left");
+        if (!(epsilon > 0) || !double.IsFinite(epsilon)) return ErrorMessages.EpsilonNotPositive(_parameters!.Values["epsilon"]);
+        if (epsilon > settings.SessionCap) return ErrorMessages.EpsilonAboveCap(epsilon, Self.Name, settings.SessionCap);
+        if (_parameters!.Values.TryGetValue("delta", out var deltaText))
+        {
+            if (!double.TryParse(deltaText, NumberStyles.Float, CultureInfo.InvariantCulture, out double delta) || !(delta > 0)) return $"delta '{deltaText}' must be a positive number";
+            if (delta > settings.Delta) return ErrorMessages.DeltaAboveParty(delta, Self.Name, settings.Delta);
+        }
+        if (_parameters.Values.TryGetValue("honest_parties", out var honestText))
+        {
+            if (!int.TryParse(honestText, NumberStyles.Integer, CultureInfo.InvariantCulture, out int honest) || honest < 1) return $"honest_parties '{honestText}' must be a whole number of at least 1";
+            if (honest > AssumedHonestParties) return ErrorMessages.HonestPartiesAboveParty(honest, Self.Name, AssumedHonestParties);
+        }
+        Mpc.Privacy.LedgerReservation reservation;
+        try
+        {
+            reservation = ledger.Reserve(DatasetName, Id.ToString(), epsilon, settings.Delta, settings.Budget);
+        }
+        catch (Mpc.Privacy.LedgerIntegrityException e)
+        {
+            return $"{Self.Name}'s privacy ledger cannot be trusted: {e.Message}";
+        }
+        if (reservation.Reason is { } reason) return reason;
+        if (!reservation.Admitted)
+            return FormattableString.Invariant($"the session's epsilon {epsilon} would bring dataset {DatasetName} to {reservation.EpsilonAfter:G4} of its budget {settings.Budget} (delta {settings.Delta}); {reservation.Left:G4} is left");
+        _reserved = true;
         return null;
     }
 
+    // Charges the release, as the policy accounted for it, against the session's reservation before the noised value can leave this party.
     private void RecordRelease(string output, NoisedRelease release)
     {
-        // Spend is committed to the ledger before the noised value can leave this party.
-        if (_daemon.Configuration.LedgerPath is { } path)
-            new Mpc.Privacy.PrivacyLedger(path).Record(DatasetName, Id.ToString(), output, release.Mu, release.L1Sensitivity, release.L2Sensitivity, release.Epsilon, release.Delta, release.SamplingRate);
+        if (_daemon.Ledger is not { } ledger) throw new RevealRefusedException(output, ErrorMessages.RevealRefused(output, $"{Self.Name} keeps no privacy ledger."));
+        try
+        {
+            ledger.Charge(DatasetName, Id.ToString(), output, release.Mu, release.L1Sensitivity, release.L2Sensitivity, release.SamplingRate, release.HonestParties, Privacy.Delta, Privacy.Budget);
+        }
+        catch (Exception e) when (e is Mpc.Privacy.PrivacyBudgetExceededException or Mpc.Privacy.LedgerIntegrityException)
+        {
+            throw new RevealRefusedException(output, ErrorMessages.RevealRefused(output, e.Message));
+        }
         _transcript?.PrivateRelease(output, release.Mechanism, release.L1Sensitivity, release.L2Sensitivity, release.Mu, release.Epsilon, release.Delta, release.HonestParties, release.SamplingRate);
     }
 
-    // A protocol that declares an "epsilon" parameter gives the session that privacy budget.
+    // The session's unused reservation returns to the dataset when it ends, completed or not; a crash leaves it charged.
+    private void CloseReservation()
+    {
+        if (!_reserved) return;
+        _reserved = false;
+        try
+        {
+            _daemon.Ledger?.Close(Id.ToString(), _completed);
+        }
+        catch (Exception e) when (e is Mpc.Privacy.LedgerIntegrityException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            Logger.LogWarning("Session {Session}: its reservation stays charged: {Reason}", Id, e.Message);
+        }
+    }
+
+    // A protocol that declares an "epsilon" parameter gives the session that privacy budget (NaN when it is not a number).
     private double EpsilonBudget() =>
-        _protocol!.Parameters.Any(p => p.Name == "epsilon") ? _parameters!.Number("epsilon") : double.PositiveInfinity;
+        !_protocol!.Parameters.Any(p => p.Name == "epsilon") ? double.PositiveInfinity
+        : double.TryParse(_parameters!.Values["epsilon"], NumberStyles.Float, CultureInfo.InvariantCulture, out double epsilon) ? epsilon : double.NaN;
 
     private Mpc.Audit.TranscriptWriter? OpenTranscript()
     {
@@ -476,6 +531,7 @@ internal sealed class PartySession : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        CloseReservation();
         await _cancel.CancelAsync().ConfigureAwait(false);
         if (_channel is not null) await _channel.DisposeAsync().ConfigureAwait(false);
         _transcript?.Dispose();

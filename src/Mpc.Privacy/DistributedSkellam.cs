@@ -74,7 +74,12 @@ public static class DistributedSkellam
     private static double SmallestWithin(double epsilon, double low, Func<double, double> epsilonOf)
     {
         double high = 1;
-        while (epsilonOf(high) > epsilon) high *= 2;
+        while (epsilonOf(high) > epsilon)
+        {
+            high *= 2;
+            // Below the RDP conversion's floor (about 0.1 at delta 1e-5) no amount of noise reaches epsilon; stop instead of looping forever.
+            if (high > 1e15) throw new ArgumentOutOfRangeException(nameof(epsilon), ErrorMessages.EpsilonUnreachable(epsilon));
+        }
         while (high - low > 1e-3 * high)
         {
             double middle = (low + high) / 2;

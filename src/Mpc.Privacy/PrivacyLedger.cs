@@ -1,114 +1,533 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
+using Mpc.Core;
 
 namespace Mpc.Privacy;
 
 /// <summary>
-/// A party's persistent privacy-budget ledger: per dataset, every DP release any session made,
-/// with its RDP curve, in a SQLite database. Spend is the RDP composition of all releases,
-/// converted to (epsilon, delta). A release is recorded (committed) before its noised value
-/// leaves the party, so a crash can only over-count, never under-count.
+/// A party's persistent privacy-budget ledger in a SQLite file: an append-only, hash-chained list of
+/// entries, each signed with the party's key. Per dataset, a session first reserves its whole epsilon
+/// (admission), its DP releases are charged against that reservation, and the session's end returns
+/// the unused part. Spend is the RDP composition of every release; an open reservation (a running
+/// session, or one whose daemon crashed) counts as spent. A release is committed before its noised
+/// value leaves the party, so a crash can only over-count, never under-count.
 /// </summary>
 /// <remarks>
-/// Schema: releases(id, dataset, session, output, mechanism, mu, l1, l2, epsilon, delta, rdp, recorded_utc),
-/// where rdp is the release's RDP curve on <see cref="RdpAccountant.DefaultOrders"/>, comma-separated.
+/// Schema: entries(seq INTEGER PRIMARY KEY, body TEXT, hash TEXT, signature TEXT). body is a JSON object
+/// with "seq", "prev" (the previous entry's hash; 64 zeros for entry 0), "kind", "time" and by kind:
+///   "genesis" (entry 0): party, certificate (the party's PEM certificate; null in an unsigned ledger);
+///   "reserve": dataset, session, epsilon, delta (the session's reservation, at the dataset's delta);
+///   "release": dataset, session, output, mechanism, mu, l1, l2, samplingRate, epsilon, delta, honestParties
+///     (mu is the Skellam parameter the party's own assumptions guarantee; epsilon is its cost at delta);
+///   "close": dataset, session, status ("completed" or "aborted").
+/// hash is the hex SHA-256 of body's UTF-8 bytes; signature is <see cref="ChainSignature"/> over hash.
+/// Admission and every charge run in one BEGIN IMMEDIATE transaction, so concurrent sessions (threads
+/// or processes) see each other's reservations. A reservation holds, order by order, the RDP curve of one
+/// Skellam release calibrated to its epsilon, less what the session has released so far.
 /// </remarks>
 public sealed class PrivacyLedger
 {
+    private static readonly string ZeroHash = new('0', 64);
     private readonly string _connectionString;
+    private readonly X509Certificate2? _signer;
+    private readonly Lock _gate = new();
+    private readonly List<string> _problems = [];
+    private readonly Dictionary<string, double[]> _released = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Reservation> _open = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _sessions = new(StringComparer.Ordinal);
+    private readonly List<LedgerEntry> _entries = [];
+    private X509Certificate2? _certificate;
+    private long _count;
+    private string _head = ZeroHash;
+    private bool _unsigned;
 
+    /// <summary>Opens (or creates, empty) a ledger to read; <see cref="Record"/> on it writes unsigned entries, which verification rejects.</summary>
     public PrivacyLedger(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         Path = path;
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString();
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            PRAGMA journal_mode = WAL;
-            PRAGMA synchronous = FULL;
-            CREATE TABLE IF NOT EXISTS releases (
-                id INTEGER PRIMARY KEY AUTOINCREMENT, dataset TEXT NOT NULL, session TEXT NOT NULL, output TEXT NOT NULL,
-                mechanism TEXT NOT NULL, mu REAL NOT NULL, l1 REAL NOT NULL, l2 REAL NOT NULL, epsilon REAL NOT NULL, delta REAL NOT NULL,
-                rdp TEXT NOT NULL, recorded_utc TEXT NOT NULL);
-            """;
-        command.ExecuteNonQuery();
+        _connectionString = Prepare(path);
+        lock (_gate) Read(null);
+    }
+
+    /// <summary>
+    /// Opens the ledger of <paramref name="party"/> to write, signing with its key; a new file gets its
+    /// genesis entry. Throws <see cref="LedgerIntegrityException"/> when the chain does not verify or the
+    /// ledger belongs to another party or key.
+    /// </summary>
+    public PrivacyLedger(string path, string party, X509Certificate2 signer)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentException.ThrowIfNullOrWhiteSpace(party);
+        ArgumentNullException.ThrowIfNull(signer);
+        if (!signer.HasPrivateKey) throw new ArgumentException("The ledger's signer needs its private key.", nameof(signer));
+        Path = path;
+        _signer = signer;
+        _connectionString = Prepare(path);
+        lock (_gate)
+        {
+            using var connection = Open();
+            using var transaction = connection.BeginTransaction(deferred: false);
+            Read(connection);
+            if (_count == 0 && _problems.Count == 0)
+            {
+                Append(connection, transaction, "genesis", new JsonObject { ["party"] = party, ["certificate"] = signer.ExportCertificatePem() });
+                transaction.Commit();
+            }
+            if (Party != party) _problems.Add(ErrorMessages.LedgerOfAnotherParty(path, Party, party));
+            else if (_certificate is null || !_certificate.GetPublicKey().AsSpan().SequenceEqual(signer.GetPublicKey())) _problems.Add(ErrorMessages.LedgerOfAnotherKey(path, party));
+            ThrowIfBroken();
+        }
     }
 
     public string Path { get; }
 
-    /// <summary>Records a Skellam release durably (the transaction is committed when this returns).</summary>
+    /// <summary>The party named in the ledger's genesis entry ("" for an empty ledger).</summary>
+    public string Party { get; private set; } = "";
+
+    /// <summary>The certificate in the ledger's genesis entry, which every entry must verify with (null: empty or unsigned).</summary>
+    public X509Certificate2? Certificate
+    {
+        get
+        {
+            lock (_gate)
+            {
+                Read(null);
+                return _certificate;
+            }
+        }
+    }
+
+    /// <summary>Entry count and the hex SHA-256 of the last entry: what transcripts and backups are cross-checked against.</summary>
+    public (long Entries, string Head) Head
+    {
+        get
+        {
+            lock (_gate)
+            {
+                Read(null);
+                return (_count, _head);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Admission: reserves <paramref name="epsilon"/> on <paramref name="dataset"/> for a session if the dataset's
+    /// releases, every open reservation and this one, composed in RDP at <paramref name="delta"/>, stay within <paramref name="budget"/>.
+    /// </summary>
+    public LedgerReservation Reserve(string dataset, string session, double epsilon, double delta, double budget)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(dataset);
+        ArgumentException.ThrowIfNullOrEmpty(session);
+        CheckEpsilon(epsilon, nameof(epsilon));
+        CheckDelta(delta);
+        CheckEpsilon(budget, nameof(budget));
+        return ReserveWorker(dataset, session, epsilon, delta, budget);
+    }
+
+    /// <summary>
+    /// Charges one Skellam release against the session's reservation, durably, if the dataset stays within
+    /// <paramref name="budget"/> at <paramref name="delta"/>; throws <see cref="PrivacyBudgetExceededException"/> otherwise.
+    /// </summary>
+    public void Charge(string dataset, string session, string output, double mu, double l1, double l2, double samplingRate, int honestParties, double delta, double budget)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(dataset);
+        ArgumentException.ThrowIfNullOrEmpty(session);
+        ArgumentNullException.ThrowIfNull(output);
+        if (!(mu > 0) || !double.IsFinite(mu)) throw new ArgumentOutOfRangeException(nameof(mu), "The Skellam parameter must be positive and finite.");
+        if (!(l1 > 0) || !(l2 > 0) || !double.IsFinite(l1) || !double.IsFinite(l2)) throw new ArgumentOutOfRangeException(nameof(l1), "Sensitivities must be positive and finite.");
+        if (!(samplingRate > 0 && samplingRate <= 1)) throw new ArgumentOutOfRangeException(nameof(samplingRate), "The sampling rate must be in (0, 1].");
+        ArgumentOutOfRangeException.ThrowIfLessThan(honestParties, 1);
+        CheckDelta(delta);
+        CheckEpsilon(budget, nameof(budget));
+        ChargeWorker(dataset, session, output, mu, l1, l2, samplingRate, honestParties, delta, budget);
+    }
+
+    /// <summary>Ends a session's reservation (its unused part returns to the dataset); does nothing if it holds none.</summary>
+    public void Close(string session, bool completed)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(session);
+        lock (_gate)
+        {
+            using var connection = Open();
+            using var transaction = connection.BeginTransaction(deferred: false);
+            Read(connection);
+            // A broken chain stays as found, for whoever investigates it.
+            if (_problems.Count > 0 || !_open.TryGetValue(session, out var reservation)) return;
+            Append(connection, transaction, "close", new JsonObject { ["dataset"] = reservation.Dataset, ["session"] = session, ["status"] = completed ? "completed" : "aborted" });
+            transaction.Commit();
+        }
+    }
+
+    /// <summary>Records a Skellam release without a reservation or budget check (tools and tests; a daemon uses <see cref="Charge"/>).</summary>
     public void Record(string dataset, string session, string output, double mu, double l1, double l2, double epsilon, double delta, double samplingRate = 1)
     {
-        var curve = RdpAccountant.SkellamRelease(mu, l1, l2, samplingRate, RdpAccountant.DefaultOrders);
-        using var connection = Open();
-        using var transaction = connection.BeginTransaction();
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "INSERT INTO releases (dataset, session, output, mechanism, mu, l1, l2, epsilon, delta, rdp, recorded_utc) VALUES ($d, $s, $o, 'distributed-skellam', $mu, $l1, $l2, $e, $delta, $rdp, $t)";
-        command.Parameters.AddWithValue("$d", dataset);
-        command.Parameters.AddWithValue("$s", session);
-        command.Parameters.AddWithValue("$o", output);
-        command.Parameters.AddWithValue("$mu", mu);
-        command.Parameters.AddWithValue("$l1", l1);
-        command.Parameters.AddWithValue("$l2", l2);
-        command.Parameters.AddWithValue("$e", epsilon);
-        command.Parameters.AddWithValue("$delta", delta);
-        command.Parameters.AddWithValue("$rdp", string.Join(",", curve.Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
-        command.Parameters.AddWithValue("$t", DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture));
-        command.ExecuteNonQuery();
-        transaction.Commit();
+        ArgumentException.ThrowIfNullOrEmpty(dataset);
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(output);
+        if (!(mu > 0) || !double.IsFinite(mu)) throw new ArgumentOutOfRangeException(nameof(mu), "The Skellam parameter must be positive and finite.");
+        CheckDelta(delta);
+        lock (_gate)
+        {
+            using var connection = Open();
+            using var transaction = connection.BeginTransaction(deferred: false);
+            Read(connection);
+            ThrowIfBroken();
+            if (_count == 0) Append(connection, transaction, "genesis", new JsonObject { ["party"] = "", ["certificate"] = null });
+            Append(connection, transaction, "release", ReleaseFields(dataset, session, output, mu, l1, l2, samplingRate, 1, epsilon, delta));
+            transaction.Commit();
+        }
     }
 
     /// <summary>The dataset's composed RDP curve over all recorded releases.</summary>
     public double[] SpentCurve(string dataset)
     {
-        var total = new double[RdpAccountant.DefaultOrders.Count];
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT rdp FROM releases WHERE dataset = $d";
-        command.Parameters.AddWithValue("$d", dataset);
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
+        lock (_gate)
         {
-            var values = reader.GetString(0).Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
-            for (int i = 0; i < total.Length; i++) total[i] += values[i];
+            Read(null);
+            return (double[])(_released.GetValueOrDefault(dataset) ?? new double[RdpAccountant.DefaultOrders.Count]).Clone();
+        }
+    }
+
+    /// <summary>Epsilon spent on a dataset at the given delta (RDP composition of every release); 0 when nothing was released.</summary>
+    public double SpentEpsilon(string dataset, double delta) => EpsilonOf(SpentCurve(dataset), delta);
+
+    /// <summary>Epsilon of the dataset's releases and open reservations together at the given delta: what admission counts as used.</summary>
+    public double CommittedEpsilon(string dataset, double delta)
+    {
+        lock (_gate)
+        {
+            Read(null);
+            return EpsilonOf(Committed(dataset, null, null), delta);
+        }
+    }
+
+    /// <summary>Epsilon the dataset would have spent after one more Skellam release calibrated to (epsilon, delta).</summary>
+    public double EpsilonAfter(string dataset, double epsilon, double delta) =>
+        RdpAccountant.ToEpsilon(RdpAccountant.Compose(SpentCurve(dataset), ReservationCurve(epsilon, delta)), RdpAccountant.DefaultOrders, delta).Epsilon;
+
+    /// <summary>Sessions holding an open reservation on the dataset, with the epsilon each reserved.</summary>
+    public IReadOnlyList<(string Session, double Epsilon)> OpenReservations(string dataset)
+    {
+        lock (_gate)
+        {
+            Read(null);
+            return _open.Where(p => p.Value.Dataset == dataset).Select(p => (p.Key, p.Value.Epsilon)).ToList();
+        }
+    }
+
+    /// <summary>Every release, newest last: dataset, session, output, epsilon, delta, mu, time.</summary>
+    public IReadOnlyList<(string Dataset, string Session, string Output, double Epsilon, double Delta, double Mu, string Recorded)> Releases() =>
+        Entries().Where(e => e.Kind == "release").Select(e => (e.Dataset, e.Session, e.Output, e.Epsilon, e.Delta, e.Mu, e.Recorded)).ToList();
+
+    /// <summary>Every entry, in order.</summary>
+    public IReadOnlyList<LedgerEntry> Entries()
+    {
+        lock (_gate)
+        {
+            Read(null);
+            return _entries.ToList();
+        }
+    }
+
+    /// <summary>
+    /// Checks the whole chain: each entry's hash, its link to the one before, its sequence number and its
+    /// signature with the genesis certificate; with <paramref name="expected"/>, that certificate must be
+    /// that key (for example the roster's key for the party).
+    /// </summary>
+    public LedgerVerification Verify(X509Certificate2? expected = null)
+    {
+        lock (_gate)
+        {
+            Read(null);
+            var problems = _problems.ToList();
+            if (_count == 0) problems.Add(ErrorMessages.LedgerEmpty(Path));
+            else if (_unsigned) problems.Add(ErrorMessages.LedgerUnsigned(Path));
+            if (expected is not null && _certificate is not null && !_certificate.GetPublicKey().AsSpan().SequenceEqual(expected.GetPublicKey()))
+                problems.Add(ErrorMessages.LedgerOfAnotherKey(Path, Party));
+            return new LedgerVerification(Party, _count, _head, problems);
+        }
+    }
+
+    private LedgerReservation ReserveWorker(string dataset, string session, double epsilon, double delta, double budget)
+    {
+        lock (_gate)
+        {
+            using var connection = Open();
+            using var transaction = connection.BeginTransaction(deferred: false);
+            Read(connection);
+            ThrowIfBroken();
+            var committed = Committed(dataset, null, null);
+            double left = Math.Max(0, budget - EpsilonOf(committed, delta));
+            if (_sessions.Contains(session)) return new LedgerReservation(false, double.PositiveInfinity, left, ErrorMessages.SessionReservedBefore(session));
+            double[] reserved;
+            try
+            {
+                reserved = ReservationCurve(epsilon, delta);
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                return new LedgerReservation(false, double.PositiveInfinity, left, ErrorMessages.EpsilonUnreachable(epsilon));
+            }
+            double after = EpsilonOf(RdpAccountant.Compose(committed, reserved), delta);
+            if (after > budget + 1e-9) return new LedgerReservation(false, after, left, null);
+            Append(connection, transaction, "reserve", new JsonObject { ["dataset"] = dataset, ["session"] = session, ["epsilon"] = epsilon, ["delta"] = delta });
+            transaction.Commit();
+            return new LedgerReservation(true, after, left, null);
+        }
+    }
+
+    private void ChargeWorker(string dataset, string session, string output, double mu, double l1, double l2, double samplingRate, int honestParties, double delta, double budget)
+    {
+        lock (_gate)
+        {
+            using var connection = Open();
+            using var transaction = connection.BeginTransaction(deferred: false);
+            Read(connection);
+            ThrowIfBroken();
+            if (!_open.TryGetValue(session, out var reservation) || reservation.Dataset != dataset)
+                throw new PrivacyBudgetExceededException(ErrorMessages.NoReservation(session, dataset));
+            var curve = RdpAccountant.SkellamRelease(mu, l1, l2, samplingRate, RdpAccountant.DefaultOrders);
+            double after = EpsilonOf(RdpAccountant.Compose(Committed(dataset, session, curve), curve), delta);
+            if (!(after <= budget + 1e-9)) throw new PrivacyBudgetExceededException(ErrorMessages.LedgerBudgetExceeded(dataset, after, budget, delta));
+            double epsilon = EpsilonOf(curve, delta);
+            Append(connection, transaction, "release", ReleaseFields(dataset, session, output, mu, l1, l2, samplingRate, honestParties, epsilon, delta));
+            transaction.Commit();
+        }
+    }
+
+    private static JsonObject ReleaseFields(string dataset, string session, string output, double mu, double l1, double l2, double samplingRate, int honestParties, double epsilon, double delta) => new()
+    {
+        ["dataset"] = dataset, ["session"] = session, ["output"] = output, ["mechanism"] = "distributed-skellam", ["mu"] = mu, ["l1"] = l1, ["l2"] = l2,
+        ["samplingRate"] = samplingRate, ["epsilon"] = epsilon, ["delta"] = delta, ["honestParties"] = honestParties,
+    };
+
+    // Releases plus, for each open reservation on the dataset, what it still holds order by order (a session's own charge included as `extra`).
+    private double[] Committed(string dataset, string? session, double[]? extra)
+    {
+        var total = (double[])(_released.GetValueOrDefault(dataset) ?? new double[RdpAccountant.DefaultOrders.Count]).Clone();
+        foreach (var (id, reservation) in _open)
+        {
+            if (reservation.Dataset != dataset) continue;
+            for (int i = 0; i < total.Length; i++)
+            {
+                double used = reservation.Released[i] + (id == session && extra is not null ? extra[i] : 0);
+                total[i] += Math.Max(0, reservation.Curve[i] - used);
+            }
         }
         return total;
     }
 
-    /// <summary>Epsilon spent on a dataset at the given delta (RDP composition of every release); 0 when nothing was released.</summary>
-    public double SpentEpsilon(string dataset, double delta)
+    private static double EpsilonOf(double[] curve, double delta) =>
+        curve.All(v => v == 0) ? 0 : RdpAccountant.ToEpsilon(curve, RdpAccountant.DefaultOrders, delta).Epsilon;
+
+    // A reservation of epsilon holds the curve of one unit-sensitivity Skellam release calibrated to it.
+    private static double[] ReservationCurve(double epsilon, double delta) =>
+        RdpAccountant.Skellam(DistributedSkellam.Calibrate(epsilon, delta, 1, 1), 1, 1, RdpAccountant.DefaultOrders);
+
+    private void ThrowIfBroken()
     {
-        var curve = SpentCurve(dataset);
-        return curve.All(v => v == 0) ? 0 : RdpAccountant.ToEpsilon(curve, RdpAccountant.DefaultOrders, delta).Epsilon;
+        if (_problems.Count > 0) throw new LedgerIntegrityException(_problems[0]);
     }
 
-    /// <summary>Epsilon the dataset would have spent after one more Skellam release calibrated to (epsilon, delta).</summary>
-    public double EpsilonAfter(string dataset, double epsilon, double delta)
+    private static void CheckEpsilon(double value, string name)
     {
-        double mu = DistributedSkellam.Calibrate(epsilon, delta, 1, 1);
-        var curve = RdpAccountant.Compose(SpentCurve(dataset), RdpAccountant.Skellam(mu, 1, 1, RdpAccountant.DefaultOrders));
-        return RdpAccountant.ToEpsilon(curve, RdpAccountant.DefaultOrders, delta).Epsilon;
+        if (!(value > 0) || !double.IsFinite(value)) throw new ArgumentOutOfRangeException(name, "must be a positive finite epsilon.");
     }
 
-    /// <summary>Every release, newest last: dataset, session, output, epsilon, delta, mu, time.</summary>
-    public IReadOnlyList<(string Dataset, string Session, string Output, double Epsilon, double Delta, double Mu, string Recorded)> Releases()
+    private static void CheckDelta(double delta)
     {
-        var result = new List<(string, string, string, double, double, double, string)>();
-        using var connection = Open();
+        if (!(delta > 0 && delta < 1)) throw new ArgumentOutOfRangeException(nameof(delta), "delta must be in (0, 1).");
+    }
+
+    private static string Prepare(string path)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
+        string connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false, DefaultTimeout = 60 }.ToString();
+        using var connection = new SqliteConnection(connectionString);
+        connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT dataset, session, output, epsilon, delta, mu, recorded_utc FROM releases ORDER BY id";
-        using var reader = command.ExecuteReader();
-        while (reader.Read()) result.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetDouble(5), reader.GetString(6)));
-        return result;
+        command.CommandText = """
+            PRAGMA journal_mode = WAL;
+            CREATE TABLE IF NOT EXISTS entries (seq INTEGER PRIMARY KEY, body TEXT NOT NULL, hash TEXT NOT NULL, signature TEXT NOT NULL);
+            """;
+        command.ExecuteNonQuery();
+        return connectionString;
     }
 
     private SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA synchronous = FULL;";
+        command.ExecuteNonQuery();
         return connection;
     }
+
+    // Brings the in-memory state up to the file: checks that what was read before is still there, then applies every newer entry.
+    private void Read(SqliteConnection? existing)
+    {
+        SqliteConnection? connection = null;
+        try
+        {
+            connection = existing ?? Open();
+            if (_count == 0) CheckLegacy(connection);
+            using var command = connection.CreateCommand();
+            if (_count > 0)
+            {
+                command.CommandText = "SELECT hash FROM entries WHERE seq = $s";
+                command.Parameters.AddWithValue("$s", _count - 1);
+                if (command.ExecuteScalar() as string != _head) AddProblem(ErrorMessages.LedgerRolledBack(Path, _count));
+                command.Parameters.Clear();
+            }
+            command.CommandText = "SELECT seq, body, hash, signature FROM entries WHERE seq >= $s ORDER BY seq";
+            command.Parameters.AddWithValue("$s", _count);
+            using var reader = command.ExecuteReader();
+            while (reader.Read()) Apply(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3));
+        }
+        catch (SqliteException e)
+        {
+            // A file deleted or replaced under a running daemon reads as a broken ledger, not as an empty one.
+            AddProblem(ErrorMessages.LedgerUnreadable(Path, e.Message));
+        }
+        finally
+        {
+            if (existing is null) connection?.Dispose();
+        }
+    }
+
+    private void CheckLegacy(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'releases'";
+        if (Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) > 0) AddProblem(ErrorMessages.LedgerLegacyFormat(Path));
+    }
+
+    private void AddProblem(string problem)
+    {
+        if (!_problems.Contains(problem)) _problems.Add(problem);
+    }
+
+    private void Apply(long seq, string body, string hash, string signature)
+    {
+        long expected = _count;
+        if (seq != expected) AddProblem(ErrorMessages.LedgerEntryMissing(Path, expected, seq));
+        if (ChainSignature.Hash(body) != hash) AddProblem(ErrorMessages.LedgerEntryChanged(Path, seq));
+        JsonObject fields;
+        try
+        {
+            fields = JsonNode.Parse(body) as JsonObject ?? throw new JsonException();
+        }
+        catch (JsonException)
+        {
+            AddProblem(ErrorMessages.LedgerEntryChanged(Path, seq));
+            _count = seq + 1;
+            _head = ChainSignature.Hash(body);
+            return;
+        }
+        if (Number(fields, "seq") != seq || Text(fields, "prev") != _head) AddProblem(ErrorMessages.LedgerEntryUnlinked(Path, seq));
+        string kind = Text(fields, "kind");
+        if ((seq == 0) != (kind == "genesis")) AddProblem(ErrorMessages.LedgerEntryUnlinked(Path, seq));
+        if (kind == "genesis" && seq == 0)
+        {
+            Party = Text(fields, "party");
+            string pem = Text(fields, "certificate");
+            _unsigned = pem.Length == 0;
+            try
+            {
+                _certificate = pem.Length == 0 ? null : X509Certificate2.CreateFromPem(pem);
+            }
+            catch (CryptographicException)
+            {
+                AddProblem(ErrorMessages.LedgerEntryChanged(Path, seq));
+            }
+        }
+        if (_certificate is not null && !ChainSignature.Verify(_certificate, hash, signature)) AddProblem(ErrorMessages.LedgerSignatureInvalid(Path, seq));
+        string dataset = Text(fields, "dataset"), session = Text(fields, "session");
+        double epsilon = Number(fields, "epsilon"), delta = Number(fields, "delta"), mu = Number(fields, "mu");
+        switch (kind)
+        {
+            case "reserve":
+                _sessions.Add(session);
+                _open[session] = new Reservation(dataset, epsilon, SafeReservationCurve(epsilon, delta), new double[RdpAccountant.DefaultOrders.Count]);
+                break;
+            case "release":
+                var curve = SafeReleaseCurve(mu, Number(fields, "l1"), Number(fields, "l2"), fields["samplingRate"] is null ? 1 : Number(fields, "samplingRate"));
+                _released[dataset] = RdpAccountant.Compose(_released.GetValueOrDefault(dataset) ?? new double[curve.Length], curve);
+                if (_open.TryGetValue(session, out var reservation) && reservation.Dataset == dataset)
+                    for (int i = 0; i < curve.Length; i++) reservation.Released[i] += curve[i];
+                break;
+            case "close":
+                _open.Remove(session);
+                break;
+            case "genesis":
+                break;
+            default:
+                AddProblem(ErrorMessages.LedgerEntryChanged(Path, seq));
+                break;
+        }
+        _entries.Add(new LedgerEntry(seq, kind, dataset, session, Text(fields, "output"), epsilon, delta, mu, Text(fields, "time")));
+        _count = seq + 1;
+        _head = ChainSignature.Hash(body);
+    }
+
+    // An edited entry may hold values no curve can be made of; it is reported and counts as the whole budget.
+    private double[] SafeReservationCurve(double epsilon, double delta)
+    {
+        try
+        {
+            if (epsilon > 0 && double.IsFinite(epsilon) && delta is > 0 and < 1) return ReservationCurve(epsilon, delta);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            // Unreachable epsilons are refused at reservation, so such an entry was edited.
+        }
+        AddProblem(ErrorMessages.LedgerEntryChanged(Path, _count));
+        return Enumerable.Repeat(double.PositiveInfinity, RdpAccountant.DefaultOrders.Count).ToArray();
+    }
+
+    private double[] SafeReleaseCurve(double mu, double l1, double l2, double rate)
+    {
+        if (mu > 0 && double.IsFinite(mu) && l1 > 0 && l2 > 0 && double.IsFinite(l1) && double.IsFinite(l2) && rate is > 0 and <= 1)
+            return RdpAccountant.SkellamRelease(mu, l1, l2, rate, RdpAccountant.DefaultOrders);
+        AddProblem(ErrorMessages.LedgerEntryChanged(Path, _count));
+        return Enumerable.Repeat(double.PositiveInfinity, RdpAccountant.DefaultOrders.Count).ToArray();
+    }
+
+    private void Append(SqliteConnection connection, SqliteTransaction transaction, string kind, JsonObject fields)
+    {
+        var body = new JsonObject { ["seq"] = _count, ["prev"] = _head, ["kind"] = kind, ["time"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture) };
+        foreach (var (key, value) in fields.ToList())
+        {
+            fields.Remove(key);
+            body[key] = value;
+        }
+        string text = body.ToJsonString();
+        string hash = ChainSignature.Hash(text);
+        // The genesis entry carries the certificate the rest is checked with, so it is signed like every other.
+        string signature = _signer is null ? "" : ChainSignature.Sign(_signer, hash);
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "INSERT INTO entries (seq, body, hash, signature) VALUES ($s, $b, $h, $g)";
+        command.Parameters.AddWithValue("$s", _count);
+        command.Parameters.AddWithValue("$b", text);
+        command.Parameters.AddWithValue("$h", hash);
+        command.Parameters.AddWithValue("$g", signature);
+        command.ExecuteNonQuery();
+        // Applied before the commit: a failed commit throws out of the one operation holding the lock, and the ledger is reopened.
+        Apply(_count, text, hash, signature);
+    }
+
+    private static string Text(JsonObject fields, string name) =>
+        fields[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : "";
+
+    private static double Number(JsonObject fields, string name) =>
+        fields[name] is JsonValue value && value.TryGetValue<double>(out var number) ? number : double.NaN;
+
+    private sealed record Reservation(string Dataset, double Epsilon, double[] Curve, double[] Released);
 }

@@ -91,7 +91,7 @@ public class ConfinedScriptTests
         var compiled = scripts.Select(s => (Protocol: Compile(s.Source, s.Name), s.Cause)).ToList();
         var total = Compile(Total, "total");
         await using var federation = TestFederation.Create(3);
-        var (roster, configs, keys, _) = federation.WriteFiles(TimeSpan.FromSeconds(30),
+        var (roster, configs, keys, _) = federation.WriteFilesWith(TimeSpan.FromSeconds(30),
             $", \"scriptTimeLimitSeconds\": {TimeLimitSeconds}, \"scriptMemoryLimitMegabytes\": 512, \"dataRefusalsPerDay\": 20",
             [.. compiled.Select(c => c.Protocol.Id), total.Id]);
         var daemons = Enumerable.Range(0, 3).Select(i => MpcProcess.Start("party", "--roster", roster, "--config", configs[i], "--key", keys[i])).ToList();

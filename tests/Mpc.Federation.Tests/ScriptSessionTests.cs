@@ -480,7 +480,8 @@ public class ScriptSessionTests
     {
         var script = Compile(CountsScript.Replace("MODE", "await mpc.ReleaseCounts(\"counts\", local, 1, 1e-5, 2);", StringComparison.Ordinal), "dp-ok");
         await using var federation = TestFederation.Create(2);
-        federation.StartAll(approved: _ => [script.Id], catalog: Catalog);
+        // The script sizes noise for 2 honest parties, so the parties must assume as many.
+        federation.StartAll(approved: _ => [script.Id], catalog: Catalog, privacy: new DatasetPrivacy(HonestParties: 2));
         var result = await federation.Client().RunAsync(script, script.Source, new Dictionary<string, string>(), null, default);
         var counts = result.Outputs["counts"].Values;
         // 228 rows and 2 ones, plus Skellam noise of variance about 2 mu (mu ~ 12 at epsilon 1): far within 60.

@@ -69,14 +69,14 @@ public sealed class TestFederation : IAsyncDisposable
 
     /// <summary>Starts in-process daemons; each approves the listed protocol ids (all built-ins by default).</summary>
     public void StartAll(Func<int, IReadOnlyCollection<string>>? approved = null, TimeSpan? peerTimeout = null, ProtocolCatalog? catalog = null, TimeSpan? scriptTimeLimit = null,
-        double budget = 10, Func<int, bool>? allowDealer = null, int dataRefusalsPerDay = 5, string? transcripts = null)
+        double budget = 10, Func<int, bool>? allowDealer = null, int dataRefusalsPerDay = 5, string? transcripts = null, DatasetPrivacy? privacy = null)
     {
         for (int i = 0; i < Names.Count; i++)
         {
             var ids = approved?.Invoke(i) ?? ProtocolCatalog.BuiltIn.All.Select(p => p.Id).ToList();
             var configuration = new PartyConfiguration(Names[i], new Dictionary<string, string> { ["lung"] = DataFiles[i] }, ids, peerTimeout ?? TimeSpan.FromSeconds(10), scriptTimeLimit,
                 ledgerPath: LedgerOf(i), budgets: new Dictionary<string, (double, double)> { ["lung"] = (budget, 1e-5) },
-                allowTrustedDealer: allowDealer?.Invoke(i) ?? false, transcriptDirectory: transcripts)
+                allowTrustedDealer: allowDealer?.Invoke(i) ?? false, transcriptDirectory: transcripts, privacy: privacy is null ? null : new Dictionary<string, DatasetPrivacy> { ["lung"] = privacy })
             { DataRefusalsPerDay = dataRefusalsPerDay };
             var log = new ListLogger();
             Logs.Add(log);
@@ -102,10 +102,10 @@ public sealed class TestFederation : IAsyncDisposable
 
     /// <summary>Writes the roster, each party's configuration and keys to disk, for daemon processes.</summary>
     public (string Roster, List<string> Configs, List<string> Keys, string AnalystKey) WriteFiles(TimeSpan peerTimeout, params string[] extraApproved) =>
-        WriteFiles(peerTimeout, "", extraApproved);
+        WriteFilesWith(peerTimeout, "", extraApproved);
 
     /// <summary>As <see cref="WriteFiles(TimeSpan, string[])"/>, with more configuration fields (JSON members, comma-first).</summary>
-    public (string Roster, List<string> Configs, List<string> Keys, string AnalystKey) WriteFiles(TimeSpan peerTimeout, string extraSettings, params string[] extraApproved)
+    public (string Roster, List<string> Configs, List<string> Keys, string AnalystKey) WriteFilesWith(TimeSpan peerTimeout, string extraSettings, params string[] extraApproved)
     {
         string rosterPath = Path.Combine(Directory, "parties.json");
         File.WriteAllText(rosterPath, Net.Roster.ToJson(Roster.Federation,

@@ -26,9 +26,11 @@ internal static class PartyCommand
             var federation = Roster.Load(parse.GetValue(roster)!);
             var credentials = PartyCredentials.Load(parse.GetValue(key)!);
             builder.Services.AddSingleton(credentials);
-            builder.Services.AddHostedService(services => new DaemonService(
-                new PartyDaemon(federation, credentials, configuration, ProtocolReference.Catalog, services.GetRequiredService<ILoggerFactory>().CreateLogger("Mpc.Party"))));
+            PartyDaemon? daemon = null;
+            builder.Services.AddHostedService(_ => new DaemonService(daemon!));
             using var host = builder.Build();
+            // Made before the host runs, so a ledger that fails its checks stops the party with one line and a non-zero exit.
+            daemon = new PartyDaemon(federation, credentials, configuration, ProtocolReference.Catalog, host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Mpc.Party"));
             await host.RunAsync(cancellationToken).ConfigureAwait(false);
             return 0;
         });

@@ -11,9 +11,13 @@ namespace Mpc.Federation.Protocols;
 /// often as the protocol computes it, never to the analyst; declared, so `mpc describe` shows it).
 /// </summary>
 /// <remarks>
-/// The session's DP releases compose in RDP (Skellam bound on each release's mu and sensitivities),
-/// converted to (epsilon, delta) at the releases' delta; a release that would take the composition
-/// over the session's epsilon budget is refused before its noise is drawn.
+/// DP releases are accounted by the party, never by the analyst's claims: a release's delta may not
+/// exceed the party's delta for the dataset, nor its honest-parties count the party's assumption; its
+/// cost is recomputed from its mu and sensitivities as the noise guarantees it under the party's
+/// assumption (each party adds mu / h, so with h' honest parties the noise is at least h' mu / h) and
+/// converted at the party's delta. The session's releases compose in RDP; a release that would take the
+/// composition over the session's epsilon budget, or that the ledger refuses, is refused before its
+/// noise is drawn.
 /// </remarks>
 public sealed class DeclaredOutputsPolicy : IRevealPolicy
 {
@@ -30,8 +34,18 @@ public sealed class DeclaredOutputsPolicy : IRevealPolicy
 
     private readonly Action<string, NoisedRelease>? _onRelease;
 
-    public DeclaredOutputsPolicy(IEnumerable<OutputDefinition> outputs, double epsilonBudget = double.PositiveInfinity, Action<string, NoisedRelease>? onRelease = null)
+    /// <param name="outputs">The protocol's declared outputs.</param>
+    /// <param name="epsilonBudget">The session's epsilon over all its DP releases.</param>
+    /// <param name="onRelease">Charges an allowed release, as the party accounts for it, before its noise is drawn; may throw <see cref="RevealRefusedException"/>.</param>
+    /// <param name="delta">The party's delta for the dataset: releases are charged at it, and one calibrated to a larger delta is refused.</param>
+    /// <param name="honestParties">How many honest parties the party assumes (at most the session's party count).</param>
+    public DeclaredOutputsPolicy(IEnumerable<OutputDefinition> outputs, double epsilonBudget = double.PositiveInfinity, Action<string, NoisedRelease>? onRelease = null,
+        double delta = 1e-5, int honestParties = 1)
     {
+        if (!(delta > 0 && delta < 1)) throw new ArgumentOutOfRangeException(nameof(delta), "delta must be in (0, 1).");
+        ArgumentOutOfRangeException.ThrowIfLessThan(honestParties, 1);
+        Delta = delta;
+        HonestParties = honestParties;
         _onRelease = onRelease;
         ArgumentNullException.ThrowIfNull(outputs);
         var list = outputs.ToList();
@@ -45,7 +59,13 @@ public sealed class DeclaredOutputsPolicy : IRevealPolicy
     /// <summary>The session's epsilon budget over all its DP releases, composed in RDP.</summary>
     public double EpsilonBudget { get; }
 
-    /// <summary>The DP releases made so far.</summary>
+    /// <summary>The party's delta: every release is charged at it.</summary>
+    public double Delta { get; }
+
+    /// <summary>The number of honest parties the party assumes when it accounts for a release's noise.</summary>
+    public int HonestParties { get; }
+
+    /// <summary>The DP releases made so far, as the party accounted for them.</summary>
     public IReadOnlyList<NoisedRelease> Releases
     {
         get
@@ -59,22 +79,37 @@ public sealed class DeclaredOutputsPolicy : IRevealPolicy
         ArgumentNullException.ThrowIfNull(release);
         if (!_private.Contains(outputName))
             throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, "it is not declared as a differentially private output."));
-        if (!(release.L1Sensitivity > 0) || !(release.L2Sensitivity > 0))
+        if (!(release.L1Sensitivity > 0) || !(release.L2Sensitivity > 0) || !double.IsFinite(release.L1Sensitivity) || !double.IsFinite(release.L2Sensitivity))
             throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, "a DP release must declare positive L1 and L2 sensitivities."));
+        if (!(release.Mu > 0) || !double.IsFinite(release.Mu))
+            throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, "a DP release needs a positive, finite noise parameter."));
+        if (!(release.SamplingRate > 0 && release.SamplingRate <= 1))
+            throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, "a DP release's sampling rate must be in (0, 1]."));
+        if (!(release.Delta > 0))
+            throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, "a DP release's delta must be positive."));
+        if (release.Delta > Delta)
+            throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, ErrorMessages.DeltaAboveParty(release.Delta, "this party", Delta)));
+        if (release.HonestParties < 1 || release.HonestParties > HonestParties)
+            throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, ErrorMessages.HonestPartiesAboveParty(release.HonestParties, "this party", HonestParties)));
+        var orders = Mpc.Privacy.RdpAccountant.DefaultOrders;
+        // Each party adds mu / h; under the party's assumption of h' honest parties at least h' mu / h of it is hidden from the rest.
+        double mu = release.Mu * HonestParties / release.HonestParties;
+        var curve = Mpc.Privacy.RdpAccountant.SkellamRelease(mu, release.L1Sensitivity, release.L2Sensitivity, release.SamplingRate, orders);
+        var accounted = release with { Mu = mu, Epsilon = Mpc.Privacy.RdpAccountant.ToEpsilon(curve, orders, Delta).Epsilon, Delta = Delta, HonestParties = HonestParties };
         lock (_gate)
         {
-            var orders = Mpc.Privacy.RdpAccountant.DefaultOrders;
-            var after = Mpc.Privacy.RdpAccountant.Compose(_spent, Mpc.Privacy.RdpAccountant.SkellamRelease(release.Mu, release.L1Sensitivity, release.L2Sensitivity, release.SamplingRate, orders));
-            double spent = _releases.Count == 0 ? 0 : Mpc.Privacy.RdpAccountant.ToEpsilon(_spent, orders, release.Delta).Epsilon;
-            double total = Mpc.Privacy.RdpAccountant.ToEpsilon(after, orders, release.Delta).Epsilon;
-            if (total > EpsilonBudget + 1e-9)
-                throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, $"it would bring the session's epsilon to {total:G4} (delta {release.Delta:G3}, composed in RDP) where its budget is {EpsilonBudget:G4} and {spent:G4} is spent."));
+            var after = Mpc.Privacy.RdpAccountant.Compose(_spent, curve);
+            double spent = _releases.Count == 0 ? 0 : Mpc.Privacy.RdpAccountant.ToEpsilon(_spent, orders, Delta).Epsilon;
+            double total = Mpc.Privacy.RdpAccountant.ToEpsilon(after, orders, Delta).Epsilon;
+            if (!(total <= EpsilonBudget + 1e-9))
+                throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, $"it would bring the session's epsilon to {total:G4} (delta {Delta:G3}, composed in RDP) where its budget is {EpsilonBudget:G4} and {spent:G4} is spent."));
+            // The ledger charges first: a release it refuses leaves the session's account as it was.
+            _onRelease?.Invoke(outputName, accounted);
             _spent = after;
-            _releases.Add(release);
+            _releases.Add(accounted);
             _noised.Add(outputName);
             if (_intermediate.Contains(outputName)) _unopened[outputName] = _unopened.GetValueOrDefault(outputName) + 1;
         }
-        _onRelease?.Invoke(outputName, release);
     }
 
     public void CheckReveal(string outputName, int elementCount, int? recipient)

@@ -1,0 +1,10 @@
+namespace Mpc.Privacy;
+
+/// <summary>
+/// The result of checking a ledger's chain: its party, entry count and head hash (hex SHA-256 of the
+/// last entry), and every problem found (empty: the chain is whole and every entry verifies).
+/// </summary>
+public sealed record LedgerVerification(string Party, long Entries, string Head, IReadOnlyList<string> Problems)
+{
+    public bool Passed => Problems.Count == 0;
+}
