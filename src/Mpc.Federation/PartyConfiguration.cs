@@ -16,14 +16,13 @@ namespace Mpc.Federation;
 ///   "scriptMemoryLimitMegabytes": 4096,   (a script's worker process is killed above it)
 ///   "transcripts": "transcripts",    (default: a "transcripts" folder beside this file)
 ///   "ledger": "hospital-a.privacy-ledger.db",   (default: NAME.privacy-ledger.db beside this file; one per party, bound to its key)
-///   "privacy": { "lung": { "budget": 5, "delta": 1e-5, "honestParties": 1, "sessionEpsilonCap": 2, "minCellCount": 5, "minGroupSize": 5 } },
+///   "privacy": { "lung": { "budget": 5, "delta": 1e-5, "honestParties": 1, "sessionEpsilonCap": 2 } },
 ///   "dataRefusalsPerDay": 5 }   (refusals for problems in the data, per analyst and dataset in 24 h; then the analyst is refused on that dataset)
-/// privacy, per dataset, all optional (defaults: budget 10, delta 1e-5, honestParties 1, sessionEpsilonCap = budget,
-/// minCellCount 3, minGroupSize 3): budget is the epsilon all sessions together may spend (RDP composition); every DP
+/// privacy, per dataset, all optional (defaults: budget 10, delta 1e-5, honestParties 1, sessionEpsilonCap = budget):
+/// budget is the epsilon all sessions together may spend (RDP composition); every DP
 /// release is calibrated and charged at delta, and an analyst's larger delta is refused; noise is sized for at most
 /// honestParties honest parties, and the ledger charges what the noise guarantees under that assumption; one session
-/// reserves at most sessionEpsilonCap; minCellCount and minGroupSize are the disclosure limits of exact outputs that
-/// protocols read from <see cref="Protocols.ProtocolContext.Privacy"/>.
+/// reserves at most sessionEpsilonCap.
 /// The older form "budgets": { "lung": { "epsilon": 5, "delta": 1e-5 } } is still read (budget and delta only).
 /// </remarks>
 public sealed class PartyConfiguration
@@ -201,15 +200,13 @@ public sealed class PartyConfiguration
         double delta = Number("delta") ?? defaults.Delta;
         int honest = Integer("honestParties") ?? defaults.HonestParties;
         double? cap = Number("sessionEpsilonCap");
-        int cells = Integer("minCellCount") ?? defaults.MinCellCount;
-        int groups = Integer("minGroupSize") ?? defaults.MinGroupSize;
-        foreach (var field in value.Select(p => p.Key).Where(k => k != budgetField && k is not ("delta" or "honestParties" or "sessionEpsilonCap" or "minCellCount" or "minGroupSize")))
+        foreach (var field in value.Select(p => p.Key).Where(k => k != budgetField && k is not ("delta" or "honestParties" or "sessionEpsilonCap")))
             problems.Add($"{where}.{field}: unknown field.");
         if (!(budget > 0)) problems.Add($"{where}.{budgetField}: must be a positive number.");
         if (!(delta > 0 && delta < 1)) problems.Add($"{where}.delta: must be between 0 and 1.");
         if (honest < 1) problems.Add($"{where}.honestParties: must be at least 1.");
         if (cap is { } c && !(c > 0)) problems.Add($"{where}.sessionEpsilonCap: must be a positive number.");
-        return problems.Count > before ? null : new DatasetPrivacy(budget, delta, honest, cap, cells, groups);
+        return problems.Count > before ? null : new DatasetPrivacy(budget, delta, honest, cap);
     }
 
     /// <summary>The path of the named dataset, or of the only one when the name is empty.</summary>

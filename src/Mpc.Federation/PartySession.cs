@@ -268,7 +268,7 @@ internal sealed class PartySession : IAsyncDisposable
             var policy = new DeclaredOutputsPolicy(_protocol!.Outputs, EpsilonBudget(), RecordRelease, Privacy.Delta, AssumedHonestParties);
             var context = new ProtocolContext(_channel, _parameters!,
                 () => _dataset ??= datasetPath.Length > 0 ? CsvTable.Load(datasetPath, DatasetName) : throw new ParameterProblemException($"{Self.Name} has no dataset for this protocol; configure one or pass --param dataset=NAME."), seeds, Mode, dealerMaterial,
-                policy, sink, sink.ReportProgress, _cancel.Token, _daemon.Configuration.ScriptTimeLimit, Logger, _daemon.Configuration.ScriptMemoryLimitBytes, Privacy);
+                policy, sink, sink.ReportProgress, _cancel.Token, _daemon.Configuration.ScriptTimeLimit, Logger, _daemon.Configuration.ScriptMemoryLimitBytes);
             await _protocol.RunAsync(context).ConfigureAwait(false);
             _completed = true;
             _finished = true;

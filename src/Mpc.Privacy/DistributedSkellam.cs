@@ -78,7 +78,7 @@ public static class DistributedSkellam
         {
             high *= 2;
             // Below the RDP conversion's floor (about 0.1 at delta 1e-5) no amount of noise reaches epsilon; stop instead of looping forever.
-            if (high > 1e15) throw new ArgumentOutOfRangeException(nameof(epsilon), ErrorMessages.EpsilonUnreachable(epsilon));
+            if (high > 1e15) throw new ParameterProblemException(ErrorMessages.EpsilonUnreachable(epsilon));
         }
         while (high - low > 1e-3 * high)
         {

@@ -269,7 +269,7 @@ public sealed class PrivacyLedger
             {
                 reserved = ReservationCurve(epsilon, delta);
             }
-            catch (ArgumentOutOfRangeException)
+            catch (ParameterProblemException)
             {
                 return new LedgerReservation(false, double.PositiveInfinity, left, ErrorMessages.EpsilonUnreachable(epsilon));
             }
@@ -483,7 +483,7 @@ public sealed class PrivacyLedger
         {
             if (epsilon > 0 && double.IsFinite(epsilon) && delta is > 0 and < 1) return ReservationCurve(epsilon, delta);
         }
-        catch (ArgumentOutOfRangeException)
+        catch (ArgumentException)
         {
             // Unreachable epsilons are refused at reservation, so such an entry was edited.
         }

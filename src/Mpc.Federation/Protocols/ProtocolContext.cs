@@ -26,9 +26,8 @@ public sealed class ProtocolContext
 
     public ProtocolContext(IPartyChannel channel, ProtocolParameters parameters, Func<CsvTable> dataset, PairwiseSeeds seeds, string preprocessing, byte[] dealerMaterial,
         IRevealPolicy revealPolicy, IOutputSink outputs, Action<string, double>? progress, CancellationToken cancellation, TimeSpan? timeLimit = null,
-        ILogger? logger = null, long scriptMemoryLimitBytes = DefaultScriptMemoryLimitBytes, DatasetPrivacy? privacy = null)
+        ILogger? logger = null, long scriptMemoryLimitBytes = DefaultScriptMemoryLimitBytes)
     {
-        Privacy = privacy ?? DatasetPrivacy.Default;
         TimeLimit = timeLimit ?? TimeSpan.FromMinutes(30);
         Logger = logger ?? NullLogger.Instance;
         ScriptMemoryLimitBytes = scriptMemoryLimitBytes;
@@ -69,13 +68,6 @@ public sealed class ProtocolContext
 
     /// <summary>"ot" (dealer-free) or "dealer".</summary>
     public string Preprocessing { get; }
-
-    /// <summary>
-    /// This party's privacy settings for the session's dataset: its delta and honest-parties assumption (the reveal
-    /// policy enforces them on DP releases) and the disclosure limits for exact outputs (smallest cell count and
-    /// group size) that statistical protocols should apply before they reveal.
-    /// </summary>
-    public DatasetPrivacy Privacy { get; }
 
     /// <summary>How long protocol code written by analysts (scripts) may run at this party.</summary>
     public TimeSpan TimeLimit { get; }

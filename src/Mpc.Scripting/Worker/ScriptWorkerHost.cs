@@ -282,8 +282,8 @@ internal sealed partial class ScriptWorkerHost
     /// A data or parameter problem's public text as the worker reports it, if it could only have come
     /// from the framework's message templates: one short line whose quoted words are names the analyst
     /// already knows (columns, parameters and their values, the dataset), whose other words occur in
-    /// the framework's own string literals and whose numbers are among the parameters' or the party
-    /// count. Anything else is replaced by the kind of problem alone.
+    /// the framework's own string literals and whose numbers are among the parameters', the party
+    /// count or the literals' constants. Anything else is replaced by the kind of problem alone.
     /// </summary>
     internal string? PublicText(string text)
     {
@@ -306,7 +306,7 @@ internal sealed partial class ScriptWorkerHost
         string rest = QuotedName().Replace(text, " ");
         var numbers = new HashSet<string>(known.SelectMany(k => NumberRun().Matches(k).Select(m => m.Value)), StringComparer.Ordinal)
             { _context.PartyCount.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-        if (NumberRun().Matches(rest).Any(m => !numbers.Contains(m.Value))) return null;
+        if (NumberRun().Matches(rest).Any(m => !numbers.Contains(m.Value) && !FrameworkWords.Value.Contains(m.Value))) return null;
         return Word().Matches(rest).All(m => FrameworkWords.Value.Contains(m.Value) || known.Contains(m.Value)) ? text : null;
     }
 
@@ -319,7 +319,10 @@ internal sealed partial class ScriptWorkerHost
     [System.Text.RegularExpressions.GeneratedRegex("[A-Za-z]+")]
     private static partial System.Text.RegularExpressions.Regex Word();
 
-    // Every word of every string literal in the framework's assemblies: the vocabulary its messages are made of.
+    [System.Text.RegularExpressions.GeneratedRegex("[A-Za-z]+|[0-9]+")]
+    private static partial System.Text.RegularExpressions.Regex Token();
+
+    // Every word and number of every string literal in the framework's assemblies: the vocabulary its messages are made of.
     private static readonly Lazy<HashSet<string>> FrameworkWords = new(() =>
     {
         var words = new HashSet<string>(StringComparer.Ordinal);
@@ -329,7 +332,7 @@ internal sealed partial class ScriptWorkerHost
             var metadata = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
             if (System.Reflection.Metadata.Ecma335.MetadataReaderExtensions.GetHeapSize(metadata, System.Reflection.Metadata.Ecma335.HeapIndex.UserString) <= 1) continue;
             for (var handle = System.Reflection.Metadata.Ecma335.MetadataTokens.UserStringHandle(1); !handle.IsNil; handle = System.Reflection.Metadata.Ecma335.MetadataReaderExtensions.GetNextHandle(metadata, handle))
-                foreach (System.Text.RegularExpressions.Match word in Word().Matches(metadata.GetUserString(handle))) words.Add(word.Value);
+                foreach (System.Text.RegularExpressions.Match word in Token().Matches(metadata.GetUserString(handle))) words.Add(word.Value);
         }
         return words;
     });
