@@ -60,6 +60,9 @@ public static class ErrorMessages
     public static string UnknownPreprocessing(string mode) =>
         $"Preprocessing '{mode}' is not available: use 'ot' (dealer-free oblivious transfer) or 'dealer' (trusted dealer, for tests).";
 
+    public static string TooMuchUnread(string party, long limit) =>
+        $"{party} sent more than {limit >> 20} MiB that this party has not asked for yet.";
+
     public static string DuplicateMessage(string from, long tag) =>
         $"{from} sent two messages with tag {tag}.";
 
@@ -89,11 +92,11 @@ public static class ErrorMessages
 
     /// <summary>
     /// Why a party's script worker ended a session, as peers and the analyst read it after "{party} failed: ":
-    /// the kind of failure, and for an exception its type and script line: never its message, which may quote values.
+    /// the kind of failure only. Not the exception's type or line either: a script can choose those by the data.
     /// </summary>
-    public static string ScriptWorkerFailed(string kind, string? exceptionType = null, int line = 0) => kind switch
+    public static string ScriptWorkerFailed(string kind) => kind switch
     {
-        "script" => $"the script threw {exceptionType ?? "an exception"}{(line > 0 ? $" at line {line}" : "")} (the message is in the party's log).",
+        "script" => "the script threw an exception (its type, line and message are in the party's log; run the script with 'mpc local -v' on test data to see them).",
         "data" => "its data does not fit the script (the party's log has the details).",
         "parameter" => "the script's parameters do not fit its data (the party's log has the details).",
         "memory" => "the script exceeded the party's memory limit.",

@@ -17,6 +17,9 @@ public sealed class TlsPartyChannel : IPartyChannel, IAsyncDisposable
     private readonly IReadOnlyList<string> _names;
     private readonly FramedConnection?[] _connections;
     private readonly ConcurrentDictionary<long, TaskCompletionSource<byte[]>>[] _mailboxes;
+    // Bytes a peer sent that this party has not read yet: a peer cannot make it hold more than the cap.
+    private readonly long[] _unread;
+    private const long MaxUnreadBytesPerPeer = 1L << 30;
     private readonly TimeSpan _receiveTimeout;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task[] _readLoops;
@@ -39,6 +42,7 @@ public sealed class TlsPartyChannel : IPartyChannel, IAsyncDisposable
         _receiveTimeout = receiveTimeout;
         _closed = new ProtocolAbortedException?[partyNames.Count];
         _mailboxes = Enumerable.Range(0, partyNames.Count).Select(_ => new ConcurrentDictionary<long, TaskCompletionSource<byte[]>>()).ToArray();
+        _unread = new long[partyNames.Count];
         ThreadPoolFloor.Ensure();
         _readLoops = Enumerable.Range(0, partyNames.Count).Select(p => p == partyIndex ? Task.CompletedTask : Task.Run(() => ReadLoopAsync(p))).ToArray();
     }
@@ -82,7 +86,7 @@ public sealed class TlsPartyChannel : IPartyChannel, IAsyncDisposable
         try
         {
             var payload = await slot.Task.WaitAsync(_receiveTimeout, cancellationToken).ConfigureAwait(false);
-            _mailboxes[peer].TryRemove(tag, out _);
+            if (_mailboxes[peer].TryRemove(tag, out _)) Interlocked.Add(ref _unread[peer], -payload.Length);
             return payload;
         }
         catch (TimeoutException)
@@ -140,6 +144,8 @@ public sealed class TlsPartyChannel : IPartyChannel, IAsyncDisposable
                     throw new FrameFormatException($"{name} sent an unexpected {message.GetType().Name} during the protocol.");
                 }
                 _observer?.OnReceived(peer, frame.Tag, frame.Payload);
+                if (Interlocked.Add(ref _unread[peer], frame.Payload.Length) > MaxUnreadBytesPerPeer)
+                    throw new FrameFormatException(ErrorMessages.TooMuchUnread(name, MaxUnreadBytesPerPeer));
                 if (!_mailboxes[peer].GetOrAdd(frame.Tag, NewSlot).TrySetResult(frame.Payload))
                     throw new FrameFormatException(ErrorMessages.DuplicateMessage(name, frame.Tag));
             }

@@ -145,7 +145,26 @@ public static partial class ScriptWorker
         return 0;
     }
 
-    // The first stage: confine this thread, then become a fresh process that inherits the confinement on every thread.
+    private static async Task ProbeAsync(TextWriter output, string what, Action attempt)
+    {
+        try
+        {
+            attempt();
+            await output.WriteLineAsync($"{what}: allowed").ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException or System.Net.Sockets.SocketException)
+        {
+            await output.WriteLineAsync($"{what}: denied").ConfigureAwait(false);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "getppid")]
+    private static partial int ParentProcess();
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int process, int signal);
+
+    // Tries each way out of the confinement and says which were denied (the confinement test reads this).
     private static async Task<int> RunProbeAsync(string file, int port, TextWriter output)
     {
         try
@@ -167,6 +186,22 @@ public static partial class ScriptWorker
         {
             await output.WriteLineAsync("connect: denied").ConfigureAwait(false);
         }
+        await ProbeAsync(output, "udp", () =>
+        {
+            using var udp = new System.Net.Sockets.UdpClient();
+            udp.Send([1], new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port));
+        }).ConfigureAwait(false);
+        await ProbeAsync(output, "unix", () =>
+        {
+            using var unix = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+            unix.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(file + ".sock"));
+        }).ConfigureAwait(false);
+        int parent = ParentProcess();
+        await ProbeAsync(output, "parent-environment", () => File.ReadAllBytes($"/proc/{parent}/environ")).ConfigureAwait(false);
+        await ProbeAsync(output, "signal", () =>
+        {
+            if (Kill(parent, 0) != 0) throw new IOException($"errno {Marshal.GetLastPInvokeError()}");
+        }).ConfigureAwait(false);
         try
         {
             using var started = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "true"]) { UseShellExecute = false });
@@ -180,6 +215,7 @@ public static partial class ScriptWorker
         return 0;
     }
 
+    // The first stage: confine this thread, then become a fresh process that inherits the confinement on every thread.
     private static string ConfineAndReexecute((string File, int Port)? probe)
     {
         string? host = Environment.ProcessPath;
@@ -188,7 +224,10 @@ public static partial class ScriptWorker
         _ = SHA256.HashData([1]);
         var readable = ReadablePaths(host).ToList();
         string? problem = Landlock.Confine(readable, AppContext.BaseDirectory.TrimEnd('/'), host);
-        if (problem is not null) return problem;
+        // The filter goes on whether or not Landlock could: it closes what Landlock leaves open (UDP, Unix sockets, old kernels).
+        string? filter = SyscallFilter.Install();
+        if (problem is not null) return filter is null ? $"{problem} (the system-call filter is on)" : $"{problem}; {filter}";
+        if (filter is not null) Console.Error.WriteLine($"warning: the script worker runs without its system-call filter: {filter}");
         var arguments = new List<string>();
         string entry = Environment.GetCommandLineArgs()[0];
         if (!string.Equals(Path.GetFullPath(entry), Path.GetFullPath(host), StringComparison.Ordinal)) arguments.Add(entry);
@@ -210,8 +249,12 @@ public static partial class ScriptWorker
         foreach (var file in Directory.EnumerateFiles(app).Where(f => f.EndsWith(".dll", StringComparison.Ordinal) || f.EndsWith(".json", StringComparison.Ordinal) || f.EndsWith(".so", StringComparison.Ordinal) || f.EndsWith(".pdb", StringComparison.Ordinal)))
             yield return file;
         if (Directory.Exists(Path.Combine(app, "runtimes"))) yield return Path.Combine(app, "runtimes");
-        foreach (var system in new[] { "/usr/lib", "/usr/lib64", "/lib", "/lib64", "/etc/ld.so.cache", "/etc/ssl", "/usr/lib/ssl", "/proc", "/sys", "/dev/urandom", "/dev/null" })
+        foreach (var system in new[] { "/usr/lib", "/usr/lib64", "/lib", "/lib64", "/etc/ld.so.cache", "/etc/ssl", "/usr/lib/ssl", "/sys", "/dev/urandom", "/dev/null" })
             yield return system;
+        // Of /proc only this process (the pid survives the re-execution) and the machine-wide figures the runtime sizes itself by: never the daemon's environment or descriptors.
+        yield return $"/proc/{Environment.ProcessId}";
+        foreach (var kernel in new[] { "/proc/cpuinfo", "/proc/meminfo", "/proc/stat", "/proc/loadavg", "/proc/sys/kernel", "/proc/sys/vm", "/proc/filesystems" })
+            yield return kernel;
     }
 
     [LibraryImport("libc", EntryPoint = "setrlimit")]

@@ -23,7 +23,7 @@ internal sealed partial class ScriptWorkerHost
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
     private const int MaxFrameBytes = FramedConnection.DefaultMaxPayloadBytes + (1 << 16);
-    private const int MaxProgressMessages = 10_000;
+    private const int MaxLibraryProgressMessages = 200;
     // Each waiting receive holds a mailbox in the daemon: a worker may not open them without bound.
     private const int MaxPendingReceives = 1 << 16;
     private int _pendingReceives;
@@ -37,14 +37,16 @@ internal sealed partial class ScriptWorkerHost
     private readonly ProtocolContext _context;
     private readonly ConcurrentDictionary<string, int> _granted = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _errorLines = new();
+    private readonly ConcurrentDictionary<(int Peer, long Tag), byte> _receiving = new();
     private volatile string? _runtimeAbort;
     private readonly CancellationTokenSource _stop;
     private Exception? _failure;
     private Exception? _datasetFailure;
     private Process? _process;
     private bool _completed;
-    private int _progressMessages;
-    private int _lastPercent = -1;
+    private int _lastDeclared = -1;
+    private int _libraryMessages;
+    private int _lastTenths = -1;
     private string _lastStage = "";
 
     public ScriptWorkerHost(ScriptImage image, string scriptName, string scriptFile, FixedPointFormat format, IReadOnlyList<string> declaredStages, ProtocolContext context)
@@ -149,6 +151,8 @@ internal sealed partial class ScriptWorkerHost
                     int peer = Peer(reader.ReadInt32());
                     long tag = reader.ReadInt64();
                     if (Interlocked.Increment(ref _pendingReceives) > MaxPendingReceives) throw Violation("too many receives at once");
+                    // A message is received once at a time: two receives of it would hand out, and return to the pool, the same buffer twice.
+                    if (!_receiving.TryAdd((peer, tag), 0)) throw Violation($"a second receive of message {tag} from party {peer}");
                     _ = RelayReceiveAsync(pipe, frame.Id, peer, tag, cancellationToken);
                     break;
                 }
@@ -199,6 +203,7 @@ internal sealed partial class ScriptWorkerHost
         try
         {
             var payload = await _context.Channel.ReceiveAsync(peer, tag, cancellationToken).ConfigureAwait(false);
+            _receiving.TryRemove((peer, tag), out _);
             await pipe.WriteAsync(WorkerMessageKind.Reply, id, payload, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
             _context.Channel.Release(payload);
             Interlocked.Decrement(ref _pendingReceives);
@@ -224,16 +229,34 @@ internal sealed partial class ScriptWorkerHost
         return new OutputShares(name, rows, columns, scale, ringBits, shares);
     }
 
-    // Progress carries a declared stage name and a whole percentage, each change once: no free text, no exact numbers.
+    /// <summary>
+    /// Progress the analyst sees. A number the script chose could carry its data, so a script's own
+    /// stage reports only that the stage was reached: stages go forward in the declared order, each
+    /// once (skipped ones are reported with it), and the fraction shown is the stage's place among
+    /// them. The libraries' stages (framework code counting iterations) show whole tenths, forward only.
+    /// </summary>
     private void Progress(string stage, double fraction)
     {
-        if (!_stages.Contains(stage)) stage = "";
-        int percent = double.IsFinite(fraction) ? (int)Math.Clamp(Math.Floor(fraction * 100), 0, 100) : 0;
-        if (stage == _lastStage && percent == _lastPercent) return;
-        if (Interlocked.Increment(ref _progressMessages) > MaxProgressMessages) return;
+        int declared = IndexOf(_declaredStages, stage);
+        if (declared >= 0)
+        {
+            for (int k = _lastDeclared + 1; k <= declared; k++) _context.ReportProgress(_declaredStages[k], (k + 1.0) / _declaredStages.Count);
+            _lastDeclared = Math.Max(_lastDeclared, declared);
+            return;
+        }
+        if (!_stages.Contains(stage)) return;
+        int tenths = double.IsFinite(fraction) ? (int)Math.Clamp(Math.Floor(fraction * 10), 0, 10) : 0;
+        if (stage == _lastStage && tenths <= _lastTenths) return;
+        if (++_libraryMessages > MaxLibraryProgressMessages) return;
         _lastStage = stage;
-        _lastPercent = percent;
-        _context.ReportProgress(stage, percent / 100.0);
+        _lastTenths = tenths;
+        _context.ReportProgress(stage, tenths / 10.0);
+    }
+
+    private static int IndexOf(IReadOnlyList<string> stages, string stage)
+    {
+        for (int k = 0; k < stages.Count; k++) if (string.Equals(stages[k], stage, StringComparison.Ordinal)) return k;
+        return -1;
     }
 
     private int Peer(int peer) =>
@@ -251,7 +274,7 @@ internal sealed partial class ScriptWorkerHost
         int line = reader.ReadInt32();
         var failure = (WorkerFailure)reader.ReadInt32();
         string publicText = reader.ReadString();
-        bool dependsOnValues = reader.ReadBoolean();
+        _ = reader.ReadBoolean(); // the worker's view of whether the problem depends on values; every worker failure counts
         string detail = reader.ReadString();
         if (failure == WorkerFailure.DatasetUnavailable && _datasetFailure is { } unavailable) return unavailable;
         if (!IsTypeName(type)) type = "ScriptException";
@@ -259,7 +282,8 @@ internal sealed partial class ScriptWorkerHost
         {
             case WorkerFailure.DataProblem when PublicText(publicText) is { } text:
                 // The session logs the detail with the rest of its data problems, naming the file where the worker named the dataset.
-                return new DataProblemException(text, _datasetFailure is null ? detail.Replace(WorkerDataset.SourceOf(_context.Dataset), _context.Dataset.Source, StringComparison.Ordinal) : detail, dependsOnValues);
+                // Counted against the analyst's data refusals whatever the worker says: its word is not trusted.
+                return new DataProblemException(text, _datasetFailure is null ? detail.Replace(WorkerDataset.SourceOf(_context.Dataset), _context.Dataset.Source, StringComparison.Ordinal) : detail, dependsOnValues: true);
             case WorkerFailure.ParameterProblem when PublicText(publicText) is { } text:
                 Logger.LogWarning("Script {Script}: {Detail}", _scriptName, detail);
                 return new ParameterProblemException(text);
@@ -274,7 +298,7 @@ internal sealed partial class ScriptWorkerHost
             WorkerFailure.ParameterProblem => new ScriptWorkerException(ErrorMessages.ScriptWorkerFailed("parameter"), where),
             // The worker saw a peer fail: the daemon's channel holds the peer's own reason, which wins when it is known.
             WorkerFailure.PeerAborted => (Exception?)(_context.Channel as TlsPartyChannel)?.Failure ?? new ScriptWorkerException(ErrorMessages.ScriptWorkerFailed("crash"), where),
-            _ => new ScriptWorkerException(ErrorMessages.ScriptWorkerFailed("script", type, line), where),
+            _ => new ScriptWorkerException(ErrorMessages.ScriptWorkerFailed("script"), where),
         };
     }
 
@@ -306,7 +330,8 @@ internal sealed partial class ScriptWorkerHost
         string rest = QuotedName().Replace(text, " ");
         var numbers = new HashSet<string>(known.SelectMany(k => NumberRun().Matches(k).Select(m => m.Value)), StringComparer.Ordinal)
             { _context.PartyCount.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-        if (NumberRun().Matches(rest).Any(m => !numbers.Contains(m.Value) && !FrameworkWords.Value.Contains(m.Value))) return null;
+        // A literal's single digits would let any number through digit by digit; its longer constants (such as 63) may stand.
+        if (NumberRun().Matches(rest).Any(m => !numbers.Contains(m.Value) && !(m.Value.Length > 1 && FrameworkWords.Value.Contains(m.Value)))) return null;
         return Word().Matches(rest).All(m => FrameworkWords.Value.Contains(m.Value) || known.Contains(m.Value)) ? text : null;
     }
 
