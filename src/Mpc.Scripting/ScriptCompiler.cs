@@ -78,6 +78,9 @@ public static class ScriptCompiler
             .WithImports(Imports)
             .WithFilePath(file)
             .WithFileEncoding(Encoding.UTF8)
+            // #load and #r name no file the compiler may open: the sandbox refuses them, but only after the compiler has read what they name.
+            .WithSourceResolver(NoFiles.Sources)
+            .WithMetadataResolver(NoFiles.Metadata)
             .WithAllowUnsafe(false)
             .WithOptimizationLevel(OptimizationLevel.Release)
             .WithLanguageVersion(LanguageVersion.Latest);
@@ -106,5 +109,43 @@ public static class ScriptCompiler
     {
         var position = diagnostic.Location.GetLineSpan().StartLinePosition;
         return new ScriptDiagnostic(file, position.Line + 1, position.Character + 1, diagnostic.Id, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Resolvers that resolve nothing: a script's directives can make the compiler open no file at all.</summary>
+    private static class NoFiles
+    {
+        public static readonly SourceReferenceResolver Sources = new NoSources();
+
+        public static readonly MetadataReferenceResolver Metadata = new NoMetadata();
+
+        private sealed class NoSources : SourceReferenceResolver
+        {
+            public override bool Equals(object? other) => other is NoSources;
+
+            public override int GetHashCode() => 1;
+
+            public override string? NormalizePath(string path, string? baseFilePath) => null;
+
+            public override string? ResolveReference(string path, string? baseFilePath) => null;
+
+            public override Stream OpenRead(string resolvedPath) => throw new UnauthorizedAccessException("Protocol scripts cannot load files.");
+        }
+
+        // No #r resolves; the framework's own assemblies (System.Runtime and the other facades) still do, by identity.
+        private sealed class NoMetadata : MetadataReferenceResolver
+        {
+            private readonly MetadataReferenceResolver _framework = ScriptOptions.Default.MetadataResolver;
+
+            public override bool Equals(object? other) => other is NoMetadata;
+
+            public override int GetHashCode() => 2;
+
+            public override bool ResolveMissingAssemblies => _framework.ResolveMissingAssemblies;
+
+            public override PortableExecutableReference? ResolveMissingAssembly(MetadataReference definition, AssemblyIdentity referenceIdentity) =>
+                _framework.ResolveMissingAssembly(definition, referenceIdentity);
+
+            public override System.Collections.Immutable.ImmutableArray<PortableExecutableReference> ResolveReference(string reference, string? baseFilePath, MetadataReferenceProperties properties) => [];
+        }
     }
 }

@@ -366,4 +366,25 @@ public class ScriptSandboxTests
         var error = Assert.Throws<ScriptCompilationException>(() => ScriptHarness.Compile(Header + "if (true) { Output(\"extra\", \"An extra output.\"); }\nRun(async mpc => { });"));
         Assert.Contains(error.Diagnostics, d => d.Code == "MPC004");
     }
+
+    [Theory]
+    [InlineData("#load")]
+    [InlineData("#r")]
+    public void ADirectiveNamingAFileIsRefusedWithoutTheCompilerOpeningIt(string directive)
+    {
+        string secret = Path.Combine(Path.GetTempPath(), $"mpc-secret-{Guid.NewGuid():N}.key");
+        File.WriteAllText(secret, "class Leak { string key = \"secret-4711\"; } @@");
+        try
+        {
+            var error = Assert.Throws<ScriptCompilationException>(() => ScriptCompiler.Compile($"{directive} \"{secret}\"\n" + Header + "Run(async mpc => { });", "test", "protocols/hostile.csx"));
+            Assert.Contains(error.Diagnostics, d => d.Code == "MPC001" && d.Line == 1);
+            // Nothing from inside the file: the compiler never read it.
+            Assert.DoesNotContain("4711", error.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("Leak", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(secret);
+        }
+    }
 }
