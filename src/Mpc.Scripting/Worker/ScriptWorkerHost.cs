@@ -280,13 +280,10 @@ internal sealed partial class ScriptWorkerHost
         if (!IsTypeName(type)) type = "ScriptException";
         switch (failure)
         {
-            case WorkerFailure.DataProblem when PublicText(publicText) is { } text:
+            case WorkerFailure.DataProblem or WorkerFailure.ParameterProblem when PublicText(publicText) is { } text:
                 // The session logs the detail with the rest of its data problems, naming the file where the worker named the dataset.
-                // Counted against the analyst's data refusals whatever the worker says: its word is not trusted.
+                // Both kinds count against the analyst's data refusals whatever the worker says: its word is not trusted.
                 return new DataProblemException(text, _datasetFailure is null ? detail.Replace(WorkerDataset.SourceOf(_context.Dataset), _context.Dataset.Source, StringComparison.Ordinal) : detail, dependsOnValues: true);
-            case WorkerFailure.ParameterProblem when PublicText(publicText) is { } text:
-                Logger.LogWarning("Script {Script}: {Detail}", _scriptName, detail);
-                return new ParameterProblemException(text);
         }
         // The full text may hold the party's values: it goes to this party's log only (the session logs the detail).
         string where = $"script {_scriptName}, line {line}, {type}: {detail}";
