@@ -13,6 +13,7 @@ Parameter("strata_levels", ParameterType.NumberList, "", "The stratum values, wh
 Parameter("resolution", ParameterType.Number, "1", "Width of a time bin: times in ((b-1) r, b r] are tied. 1 reproduces survdiff on integer times.");
 Parameter("horizon", ParameterType.Number, null, "Last time of the public grid; later times are censored there.");
 Parameter("reveal_groups", ParameterType.Boolean, "false", "Also reveal per-group N, observed and expected events, as survdiff prints them.");
+Parameter("reveal_dropped", ParameterType.Boolean, "true", "Reveal how many rows were dropped for a missing value (a count: a party that dropped 1 or 2 refuses it under its default minimum cell count).");
 Parameter("curve", ParameterType.Boolean, "true", "Also release the survival curves, as DP-noised event and censoring counts per group and interval.");
 Parameter("curve_resolution", ParameterType.Number, "30", "Interval width of the curves' grid (public).");
 Parameter("epsilon", ParameterType.Number, "1", "The session's privacy budget: epsilon of the curve release.");
@@ -22,10 +23,10 @@ AllowMissingValues();
 Output("chi2", "The logrank chi-square statistic.");
 Output("df", OutputKind.Derived, "Degrees of freedom: number of groups - 1.");
 Output("p_value", OutputKind.Derived, "Upper tail probability of chi2 on df degrees of freedom.");
-Output("n", "Rows per group (with reveal_groups=true).");
-Output("observed", "Events per group (with reveal_groups=true).");
+Output("n", OutputKind.Counts, "Rows per group (with reveal_groups=true).");
+Output("observed", OutputKind.Counts, "Events per group (with reveal_groups=true).");
 Output("expected", "Expected events per group under equal survival (with reveal_groups=true).");
-Output("dropped", "Rows dropped for a missing value in a used column, over all parties.");
+Output("dropped", OutputKind.Counts, "Rows dropped for a missing value in a used column, over all parties (with reveal_dropped=true).");
 Output("curve_counts", OutputKind.DifferentiallyPrivate, "Event then censoring counts per group and interval, with distributed Skellam noise (L1 = L2 = 1: a row adds 1 to one count).");
 Output("curve_time", OutputKind.Derived, "End of each interval of the curve grid.");
 Output("survival", OutputKind.Derived, "Kaplan-Meier survival per group and interval, from the noised counts.");
@@ -63,7 +64,7 @@ Run(async mpc =>
         await mpc.Output("observed", test.Observed);
         await mpc.Output("expected", test.Expected);
     }
-    await mpc.Output("dropped", test.Dropped);
+    if (mpc.Flag("reveal_dropped")) await mpc.Output("dropped", test.Dropped);
     if (mpc.Flag("curve"))
     {
         var counts = mpc.Survival.CurveCounts(mpc.Text("time"), mpc.Text("event"), mpc.Text("group"), mpc.Numbers("levels"), mpc.Number("curve_resolution"), mpc.Number("horizon"));

@@ -28,7 +28,7 @@ Output("converged", "reveal=final: 1 when the last Newton step was below the tol
 Output("gradients", OutputKind.DifferentiallyPrivateIntermediate, "reveal=dp-intermediates: the noised gradient sum of every step, in the scaled space, (Intercept) first.");
 Output("rows", OutputKind.DifferentiallyPrivateIntermediate, "reveal=dp-intermediates: the noised number of rows over all parties.");
 Output("privacy_spent", "reveal=dp-intermediates: epsilon and delta of the whole fit, composed in RDP.");
-Output("constant_features", OutputKind.ExactIntermediate, "reveal=final: before fitting, one bit per feature (does it take a single value over all parties' rows?) is opened to the parties; a constant feature stops the session naming it.");
+Output("constant_features", OutputKind.DataCheck, "reveal=final: before fitting, one bit per feature (does it take a single value over all parties' rows?) is opened to the parties; a constant feature stops the session naming it.");
 Output("iterations", OutputKind.Derived, "Newton iterations or gradient steps run.");
 
 Label("coefficients", p => (p.Flag("intercept") ? new[] { "(Intercept)" } : new string[0]).Concat(p.List("features")).ToList());

@@ -2,7 +2,7 @@
 // and the divisions and the square root happen under MPC, so no hospital's own moments are revealed.
 Describe("Pooled mean, sample variance and standard deviation of a numeric column.");
 Parameter("column", ParameterType.Column, null, "The numeric column.");
-Output("n", "Rows over all parties.");
+Output("n", OutputKind.Counts, "Rows over all parties.");
 Output("mean", "Pooled mean.");
 Output("variance", "Pooled sample variance (n - 1 in the denominator).");
 Output("sd", "Pooled sample standard deviation.");
@@ -15,7 +15,8 @@ Run(async mpc =>
     var mean = await mpc.Div(sum, n);
     // (sum of squares - mean * sum) / (n - 1)
     var variance = await mpc.Div(squares - await mpc.Mul(mean, sum), n - 1);
-    await mpc.Output("n", n);
+    // A count opens only with this party's own count behind it, checked against its minimum cell count.
+    await mpc.OutputCounts("n", n, new double[] { x.Length });
     await mpc.Output("mean", mean);
     await mpc.Output("variance", variance);
     await mpc.Output("sd", await mpc.Sqrt(variance));

@@ -2,7 +2,7 @@
 Describe("Pooled totals of numeric columns over every party's rows, and the pooled row count.");
 Parameter("columns", ParameterType.ColumnList, null, "Comma-separated numeric columns to total.");
 Output("totals", "Column totals over all parties, in the order given.");
-Output("rows", "Number of rows over all parties.");
+Output("rows", OutputKind.Counts, "Number of rows over all parties.");
 
 Run(async mpc =>
 {
@@ -11,5 +11,6 @@ Run(async mpc =>
     // Each party contributes its local totals; only their sum exists, and only as a secret.
     var pooled = await mpc.SumAcrossParties(local);
     await mpc.Output("totals", pooled.Slice(0, columns.Count));
-    await mpc.Output("rows", pooled[columns.Count]);
+    // A count opens only with this party's own count behind it, checked against its minimum cell count.
+    await mpc.OutputCounts("rows", pooled[columns.Count], new double[] { mpc.Rows });
 });

@@ -87,6 +87,29 @@ public static class ErrorMessages
     public static string RevealRefused(string name, string reason) =>
         $"Opening of '{name}' refused: {reason}";
 
+    /// <summary>A disclosure limit refused an exact output: the output, the column and the limit, never which cell or its size.</summary>
+    public static string DisclosureRefused(string output, bool cells, string column, int limit) =>
+        $"output '{output}' needs every {(cells ? "cell" : "group")} of {DisclosureSubject(column)} to hold 0 or at least {limit} of the party's rows (its {(cells ? "minimum cell count" : "minimum group size")}), and one holds fewer.";
+
+    /// <summary>The party's log: which cell or group was too small, and its size.</summary>
+    public static string DisclosureRefusedDetail(string output, bool cells, string column, int index, double size, int limit) =>
+        FormattableString.Invariant($"output '{output}': {(cells ? "cell" : "group")} {index} of {DisclosureSubject(column)} holds {size} rows, below the {(cells ? "minimum cell count" : "minimum group size")} of {limit}.");
+
+    private static string DisclosureSubject(string column) => column.Length == 0 ? "the dataset's rows" : $"column '{column}'";
+
+    /// <summary>The party's dataset as a whole is smaller than its minimum group size.</summary>
+    public static string DatasetBelowGroupSize(string dataset, int limit) =>
+        $"dataset '{dataset}' holds fewer rows than the party's minimum group size of {limit}.";
+
+    public static string DatasetBelowGroupSizeDetail(string dataset, int rows, int limit) =>
+        $"dataset '{dataset}' holds {rows} rows, below the minimum group size of {limit}.";
+
+    public static string ExactIntermediatesNotAllowed(string dataset) =>
+        $"exact intermediates open every step's exact pooled values to every party, and this party's policy does not allow them for dataset '{dataset}' (privacy.{dataset}.exactIntermediates); use the protocol's differentially private mode.";
+
+    public static string CountsNotChecked(string output) =>
+        $"output '{output}' is declared as counts, and counts open only after the party checked its own cells against its minimum cell count (release them through an API that checks them).";
+
     public static string EarlierTranscripts(string folder) =>
         $"{folder} already holds the transcripts of an earlier local run, signed with that run's keys; each local run makes fresh keys, so give it an empty output folder (or remove {folder}).";
 

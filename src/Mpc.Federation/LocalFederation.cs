@@ -39,10 +39,13 @@ public static class LocalFederation
         return RunAsync(catalog.Get(protocolName), null, dataFiles, parameters, catalog, loggers, progress, peerTimeout, cancellationToken);
     }
 
-    /// <summary>Runs a protocol (a script when <paramref name="scriptSource"/> is given; the local parties approve its hash).</summary>
+    /// <summary>
+    /// Runs a protocol (a script when <paramref name="scriptSource"/> is given; the local parties approve its hash).
+    /// Every local party applies <paramref name="privacy"/> to its data, the defaults a hospital gets when null.
+    /// </summary>
     public static async Task<SessionResult> RunAsync(IProtocolDefinition protocol, string? scriptSource, IReadOnlyList<string> dataFiles, IReadOnlyDictionary<string, string> parameters,
         ProtocolCatalog catalog, ILoggerFactory loggers, IProgress<string>? progress, TimeSpan peerTimeout, CancellationToken cancellationToken, string? outputDirectory = null,
-        string preprocessing = "ot")
+        string preprocessing = "ot", DatasetPrivacy? privacy = null)
     {
         ArgumentNullException.ThrowIfNull(protocol);
         ArgumentNullException.ThrowIfNull(dataFiles);
@@ -78,7 +81,8 @@ public static class LocalFederation
                 // A local run's ledger lives with its outputs, or in a temporary folder that goes with the run.
                 string ledger = Path.Combine(outputDirectory ?? scratch, names[i] + LedgerSuffix);
                 var configuration = new PartyConfiguration(names[i], new Dictionary<string, string> { ["data"] = Path.GetFullPath(dataFiles[i]) }, [protocol.Id], peerTimeout,
-                    transcriptDirectory: transcripts, ledgerPath: ledger, allowTrustedDealer: preprocessing == "dealer");
+                    transcriptDirectory: transcripts, ledgerPath: ledger, allowTrustedDealer: preprocessing == "dealer",
+                    privacy: new Dictionary<string, DatasetPrivacy> { ["data"] = privacy ?? DatasetPrivacy.Default });
                 var daemon = new PartyDaemon(roster, credentials[i], configuration, catalog, loggers.CreateLogger($"Mpc.Party.{names[i]}"), listeners[i]);
                 daemon.Start();
                 daemons.Add(daemon);

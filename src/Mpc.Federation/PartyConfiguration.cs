@@ -23,6 +23,10 @@ namespace Mpc.Federation;
 /// release is calibrated and charged at delta, and an analyst's larger delta is refused; noise is sized for at most
 /// honestParties honest parties, and the ledger charges what the noise guarantees under that assumption; one session
 /// reserves at most sessionEpsilonCap.
+/// Disclosure limits on exact outputs, per dataset in the same object (defaults: minCellCount 3, minGroupSize 3,
+/// exactIntermediates false): every cell of a count output and every group behind an exact statistic holds 0 or at
+/// least that many of the party's own rows, checked before it contributes; exactIntermediates lets a protocol open
+/// exact pooled intermediates to every party.
 /// The older form "budgets": { "lung": { "epsilon": 5, "delta": 1e-5 } } is still read (budget and delta only).
 /// </remarks>
 public sealed class PartyConfiguration
@@ -200,13 +204,23 @@ public sealed class PartyConfiguration
         double delta = Number("delta") ?? defaults.Delta;
         int honest = Integer("honestParties") ?? defaults.HonestParties;
         double? cap = Number("sessionEpsilonCap");
-        foreach (var field in value.Select(p => p.Key).Where(k => k != budgetField && k is not ("delta" or "honestParties" or "sessionEpsilonCap")))
+        int minCell = Integer("minCellCount") ?? defaults.MinCellCount;
+        int minGroup = Integer("minGroupSize") ?? defaults.MinGroupSize;
+        bool exactIntermediates = false;
+        if (value["exactIntermediates"] is { } flag)
+        {
+            if (flag is JsonValue f && f.TryGetValue<bool>(out var b)) exactIntermediates = b;
+            else problems.Add($"{where}.exactIntermediates: must be true or false.");
+        }
+        foreach (var field in value.Select(p => p.Key).Where(k => k != budgetField && k is not ("delta" or "honestParties" or "sessionEpsilonCap" or "minCellCount" or "minGroupSize" or "exactIntermediates")))
             problems.Add($"{where}.{field}: unknown field.");
+        if (minCell < 1) problems.Add($"{where}.minCellCount: must be at least 1 (1 turns the check off).");
+        if (minGroup < 1) problems.Add($"{where}.minGroupSize: must be at least 1 (1 turns the check off).");
         if (!(budget > 0)) problems.Add($"{where}.{budgetField}: must be a positive number.");
         if (!(delta > 0 && delta < 1)) problems.Add($"{where}.delta: must be between 0 and 1.");
         if (honest < 1) problems.Add($"{where}.honestParties: must be at least 1.");
         if (cap is { } c && !(c > 0)) problems.Add($"{where}.sessionEpsilonCap: must be a positive number.");
-        return problems.Count > before ? null : new DatasetPrivacy(budget, delta, honest, cap);
+        return problems.Count > before ? null : new DatasetPrivacy(budget, delta, honest, cap, minCell, minGroup, exactIntermediates);
     }
 
     /// <summary>The path of the named dataset, or of the only one when the name is empty.</summary>

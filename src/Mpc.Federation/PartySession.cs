@@ -194,6 +194,10 @@ internal sealed class PartySession : IAsyncDisposable
                     }
                     return string.Join("; ", problems);
                 }
+                // A statistic over fewer rows than the party's minimum group size would describe those rows.
+                if (_dataset.RowCount < Privacy.MinGroupSize)
+                    throw new DataProblemException(ErrorMessages.DatasetBelowGroupSize(DatasetName, Privacy.MinGroupSize),
+                        ErrorMessages.DatasetBelowGroupSizeDetail(DatasetName, _dataset.RowCount, Privacy.MinGroupSize), dependsOnValues: true);
             }
             else
             {
@@ -265,7 +269,7 @@ internal sealed class PartySession : IAsyncDisposable
             var names = _daemon.Roster.Parties.Select(p => p.Name).ToList();
             _channel = new TlsPartyChannel(Id, SelfIndex, names, connections, timeout, _transcript is null ? null : new TranscriptObserver(_transcript, names));
             var sink = new AnalystOutputSink(_analystConnection, Id, _transcript);
-            var policy = new DeclaredOutputsPolicy(_protocol!.Outputs, EpsilonBudget(), RecordRelease, Privacy.Delta, AssumedHonestParties);
+            var policy = new DeclaredOutputsPolicy(_protocol!.Outputs, EpsilonBudget(), RecordRelease, Privacy.Delta, AssumedHonestParties, Privacy.LimitsFor(DatasetName));
             var context = new ProtocolContext(_channel, _parameters!,
                 () => _dataset ??= datasetPath.Length > 0 ? CsvTable.Load(datasetPath, DatasetName) : throw new ParameterProblemException($"{Self.Name} has no dataset for this protocol; configure one or pass --param dataset=NAME."), seeds, Mode, dealerMaterial,
                 policy, sink, sink.ReportProgress, _cancel.Token, _daemon.Configuration.ScriptTimeLimit, Logger, _daemon.Configuration.ScriptMemoryLimitBytes);

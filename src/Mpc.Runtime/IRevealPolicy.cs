@@ -20,4 +20,11 @@ public interface IRevealPolicy
     /// value may be opened to the analyst once (a DP intermediate: to the parties once per release).
     /// </summary>
     void CheckNoisedRelease(string outputName, NoisedRelease release);
+
+    /// <summary>
+    /// Called by the party's own code before it contributes to an exact output, with the sizes of its
+    /// local cells or groups behind it (<paramref name="column"/> names the column they come from, "" for the whole dataset);
+    /// throws <see cref="DisclosureRefusedException"/> when a size is above 0 and below the party's limit.
+    /// </summary>
+    void CheckDisclosure(string outputName, DisclosureKind kind, string column, IReadOnlyList<double> localSizes);
 }

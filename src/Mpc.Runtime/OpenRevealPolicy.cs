@@ -16,4 +16,6 @@ public sealed class OpenRevealPolicy : IRevealPolicy
     }
 
     public void CheckNoisedRelease(string outputName, NoisedRelease release) => CheckReveal(outputName, 0, -1);
+
+    public void CheckDisclosure(string outputName, DisclosureKind kind, string column, IReadOnlyList<double> localSizes) => ArgumentNullException.ThrowIfNull(localSizes);
 }

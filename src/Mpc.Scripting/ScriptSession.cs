@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Mpc.Core;
 using Mpc.Federation.Protocols;
 using Mpc.Runtime;
@@ -15,6 +16,8 @@ public sealed class ScriptSession
 {
     private readonly ProtocolContext _context;
     private readonly IReadOnlyList<string> _stages;
+    // The local cells or groups behind a library result, checked against the party's disclosure limits when it is output.
+    private readonly ConditionalWeakTable<Secret<UInt128>, LocalSizes> _behind = new();
 
     internal ScriptSession(MpcRuntime<UInt128> runtime, ProtocolContext context, IReadOnlyList<string> stages)
     {
@@ -149,8 +152,45 @@ public sealed class ScriptSession
 
     // Outputs.
 
-    /// <summary>Releases a declared output to the analyst (only the analyst learns it).</summary>
-    public Task Output(string name, Secret<UInt128> value) => Opening.OutputAsync(Runtime, value, name);
+    /// <summary>
+    /// Releases a declared output to the analyst (only the analyst learns it). A result of the library
+    /// (a test's counts or statistic) first passes the party's disclosure limits on the rows behind it.
+    /// </summary>
+    public Task Output(string name, Secret<UInt128> value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (_behind.TryGetValue(value, out var sizes)) Runtime.RevealPolicy.CheckDisclosure(name, sizes.Kind, sizes.Column, sizes.Sizes);
+        return Opening.OutputAsync(Runtime, value, name);
+    }
+
+    /// <summary>
+    /// Releases exact counts to the analyst: this party's own counts behind every cell
+    /// (<paramref name="localCells"/>, from column <paramref name="column"/>) must each be 0 or at least its
+    /// minimum cell count. An output declared with OutputKind.Counts opens only this way.
+    /// </summary>
+    public Task OutputCounts(string name, Secret<UInt128> value, double[] localCells, string column = "")
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        ArgumentNullException.ThrowIfNull(localCells);
+        Runtime.RevealPolicy.CheckDisclosure(name, DisclosureKind.CellCounts, column ?? "", localCells);
+        return Opening.OutputAsync(Runtime, value, name);
+    }
+
+    /// <summary>
+    /// Checks the rows behind an exact statistic before it is output: this party's own group sizes
+    /// (<paramref name="localGroupSizes"/>, groups of column <paramref name="column"/>) must each be 0 or at
+    /// least its minimum group size.
+    /// </summary>
+    public void CheckGroups(string output, double[] localGroupSizes, string column = "")
+    {
+        ArgumentNullException.ThrowIfNull(localGroupSizes);
+        Runtime.RevealPolicy.CheckDisclosure(output, DisclosureKind.GroupSizes, column ?? "", localGroupSizes);
+    }
+
+    // The library says what lies behind its results; scripts cannot, so a script's own numbers never skip a check.
+    internal void Behind(Secret<UInt128> value, DisclosureKind kind, string column, double[] localSizes) => _behind.AddOrUpdate(value, new LocalSizes(kind, column, localSizes));
+
+    private sealed record LocalSizes(DisclosureKind Kind, string Column, double[] Sizes);
 
     /// <summary>Reports progress to the analyst: a stage the script declared with Stage("...") and a fraction in [0, 1].</summary>
     public void Progress(string stage, double fraction)

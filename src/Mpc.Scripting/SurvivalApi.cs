@@ -49,6 +49,17 @@ public sealed class SurvivalApi
             (time, @event, group, stratified ? strata : null));
         _session.LibraryProgress("binned", 0.1);
         var result = await SecureLogrank.TestAsync(_session.Runtime, counts).ConfigureAwait(false);
+        // What lies behind each result at this party, for its disclosure limits when a script outputs it.
+        var events = new double[design.Groups];
+        for (int s = 0; s < design.Strata; s++)
+            for (int g = 0; g < design.Groups; g++)
+                for (int b = 0; b < design.Bins; b++) events[g] += counts.Events[design.Index(s, g, b)];
+        var censored = events.Select((e, g) => counts.GroupSizes[g] - e);
+        _session.Behind(result.ChiSquare, DisclosureKind.GroupSizes, group, counts.GroupSizes);
+        _session.Behind(result.Expected, DisclosureKind.GroupSizes, group, counts.GroupSizes);
+        _session.Behind(result.N, DisclosureKind.CellCounts, group, counts.GroupSizes);
+        _session.Behind(result.Observed, DisclosureKind.CellCounts, @event, [.. events, .. censored]);
+        _session.Behind(result.Dropped, DisclosureKind.CellCounts, "", [counts.Dropped]);
         _session.LibraryProgress("logrank", 0.9);
         return result;
     }

@@ -76,5 +76,9 @@ public class SessionAbortTests
 
         public void CheckNoisedRelease(string outputName, NoisedRelease release) =>
             throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, "no DP outputs in this test."));
+
+        public void CheckDisclosure(string outputName, DisclosureKind kind, string column, IReadOnlyList<double> localSizes)
+        {
+        }
     }
 }

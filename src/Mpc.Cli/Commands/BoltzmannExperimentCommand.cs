@@ -147,8 +147,9 @@ internal static class BoltzmannExperimentCommand
         // The experiment owns its run folders: a rerun into the same output replaces the earlier run's transcripts and ledgers.
         LocalFederation.ClearEarlierRun(directory);
         var watch = Stopwatch.StartNew();
+        // The experiment's local parties allow exact intermediates: its exact runs are the baseline the DP runs are measured against.
         var result = await LocalFederation.RunAsync(reference.Protocol, reference.ScriptSource, files, parameters, ProtocolReference.Catalog, loggers, null,
-            TimeSpan.FromMinutes(10), cancellationToken, directory).ConfigureAwait(false);
+            TimeSpan.FromMinutes(10), cancellationToken, directory, privacy: DatasetPrivacy.Default with { ExactIntermediates = true }).ConfigureAwait(false);
         double seconds = watch.Elapsed.TotalSeconds;
         BoltzmannFiles.TryWrite(result, directory);
         int width = parameters["columns"].Split(',').Length;

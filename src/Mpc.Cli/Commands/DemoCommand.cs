@@ -72,13 +72,15 @@ internal static class DemoCommand
         var age = table.Column("age");
         double ageMean = age.Average();
         double ageVariance = age.Sum(v => (v - ageMean) * (v - ageMean)) / (age.Length - 1);
-        var ageCounts = new double[6];
-        foreach (var a in age) ageCounts[new[] { 40.0, 50, 60, 70, 80 }.Count(e => a >= e)]++;
+        // Bins every party holds 0 or at least 3 rows of, as its default minimum cell count asks.
+        double[] ageEdges = [50, 60, 70];
+        var ageCounts = new double[ageEdges.Length + 1];
+        foreach (var a in age) ageCounts[ageEdges.Count(e => a >= e)]++;
         var scriptRuns = new (string Script, Dictionary<string, string> Parameters, Dictionary<string, double[]> Clear)[]
         {
             ("sum.csx", new() { ["columns"] = "time,age" }, new() { ["totals"] = [table.Column("time").Sum(), age.Sum()], ["rows"] = [table.RowCount] }),
             ("mean-variance.csx", new() { ["column"] = "age" }, new() { ["n"] = [age.Length], ["mean"] = [ageMean], ["variance"] = [ageVariance], ["sd"] = [Math.Sqrt(ageVariance)] }),
-            ("histogram.csx", new() { ["column"] = "age" }, new() { ["counts"] = ageCounts }),
+            ("histogram.csx", new() { ["column"] = "age", ["edges"] = string.Join(",", ageEdges) }, new() { ["counts"] = ageCounts }),
         };
         foreach (var (script, scriptParameters, scriptClear) in scriptRuns)
         {
@@ -111,8 +113,8 @@ internal static class DemoCommand
         CurveFiles.TryWrite(logrank, outputDirectory, ["male (sex = 1)", "female (sex = 2)"]);
         Console.WriteLine($"  survival curves released with distributed Skellam noise (epsilon 1, delta 1e-5): {curveCsv}, {curvePng}");
 
-        var edges = new[] { 40, 50, 60, 70, 80 };
-        var labels = new List<string> { "<40" };
+        var edges = new[] { 50, 60, 70 };
+        var labels = new List<string> { "<50" };
         for (int b = 0; b < edges.Length; b++) labels.Add(b + 1 < edges.Length ? $"{edges[b]}-{edges[b + 1] - 1}" : $">={edges[b]}");
         string chart = Path.Combine(outputDirectory, "age-histogram.png");
         ComparisonChart.Write(chart, $"Age of {table.RowCount} patients pooled from {parties} parties", labels, statistics.Outputs["histogram"].Values, clear["histogram"], "patients");
@@ -129,8 +131,9 @@ internal static class DemoCommand
             ["columns"] = "sex,age_group,ecog,one_year", ["visible"] = "categorical", ["levels"] = "sex=female|male; age_group=<60|60-69|70+; ecog=0|1|2|3; one_year=alive|dead|censored",
             ["model"] = "dbm", ["hidden"] = "12,6", ["epochs"] = "40", ["fine_tuning_epochs"] = "20", ["batch_size"] = "25", ["samples"] = "200", ["burn_in"] = "50", ["condition"] = "sex=female",
         };
+        // This example trains with exact pooled intermediates, which a party opens only where its policy allows them.
         var synthetic = await LocalFederation.RunAsync(categorical.Protocol, categorical.ScriptSource, patientFiles, patientParameters, ProtocolReference.Catalog, loggers, progress, TimeSpan.FromSeconds(120), cancellationToken,
-            FreshSessionFolder(sessions, "boltzmann-categorical")).ConfigureAwait(false);
+            FreshSessionFolder(sessions, "boltzmann-categorical"), privacy: DatasetPrivacy.Default with { ExactIntermediates = true }).ConfigureAwait(false);
         BoltzmannFiles.TryWrite(synthetic, patients);
         Console.WriteLine();
         Console.WriteLine($"Synthetic patients (categorical DBM pooled over {parties} parties, sampled given sex=female): {synthetic.Seconds:F1} s; {Path.Combine(patients, "synthetic.csv")}, monitoring.png");
@@ -182,7 +185,8 @@ internal static class DemoCommand
         session = new { id = result.SessionId, parties = result.Parties, preprocessing = result.Preprocessing, seconds = result.Seconds, rounds = result.Rounds, bytes_sent = result.BytesSent },
     };
 
-    // Contiguous blocks of rows, one file per party, header kept.
+    // Rows dealt round-robin, one file per party, header kept: lung's rows are ordered by institution, and contiguous
+    // blocks would give one party only 2 censored women, below the parties' default minimum cell count.
     private static List<string> Split(string dataFile, int parties, string directory)
     {
         Directory.CreateDirectory(directory);
@@ -192,8 +196,7 @@ internal static class DemoCommand
         for (int p = 0; p < parties; p++)
         {
             string path = Path.Combine(directory, $"party{p + 1}.csv");
-            int start = p * rows.Count / parties, end = (p + 1) * rows.Count / parties;
-            File.WriteAllLines(path, rows.Skip(start).Take(end - start).Prepend(lines[0]));
+            File.WriteAllLines(path, rows.Where((_, i) => i % parties == p).Prepend(lines[0]));
             files.Add(path);
         }
         return files;

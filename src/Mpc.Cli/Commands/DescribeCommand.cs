@@ -67,7 +67,9 @@ internal static class DescribeCommand
         OutputKind.Exact => "exact",
         OutputKind.DifferentiallyPrivate => "differentially private",
         OutputKind.DifferentiallyPrivateIntermediate => "differentially private, released to the parties as computed",
-        OutputKind.ExactIntermediate => "EXACT, opened to every party as computed (trusted settings only)",
+        OutputKind.ExactIntermediate => "EXACT, opened to every party as computed (only where every party's policy allows exact intermediates)",
+        OutputKind.DataCheck => "data check, one bit per element opened to every party before the computation",
+        OutputKind.Counts => "exact counts, each party's cells 0 or at least its minimum cell count",
         _ => "derived in the clear",
     };
 }

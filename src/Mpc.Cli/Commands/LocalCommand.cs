@@ -14,13 +14,17 @@ internal static class LocalCommand
         var verbose = CliOptions.Verbose();
         var timeout = CliOptions.Timeout();
         var output = new Option<string?>("--out") { Description = "Folder for the parties' signed transcripts (transcripts/), the run's roster (parties.json, for 'mpc audit') and plots such as km-curve.png; it must not already hold an earlier run's transcripts." };
-        var command = new Command("local", "Run a protocol with one local party per data file: loopback, fresh keys, real TLS, plus the analyst.") { protocol, data, parameters, json, verbose, timeout, output };
+        var minCell = new Option<int>("--min-cell-count") { Description = "Each local party's minimum cell count for exact counts (as a hospital's privacy.minCellCount; 1 turns the check off).", DefaultValueFactory = _ => DatasetPrivacy.DefaultMinCellCount };
+        var minGroup = new Option<int>("--min-group-size") { Description = "Each local party's minimum group size behind exact statistics (as privacy.minGroupSize; 1 turns the check off).", DefaultValueFactory = _ => DatasetPrivacy.DefaultMinGroupSize };
+        var exactIntermediates = new Option<bool>("--allow-exact-intermediates") { Description = "Let the local parties open exact pooled intermediates to each other (as privacy.exactIntermediates; off at a hospital unless it says so)." };
+        var command = new Command("local", "Run a protocol with one local party per data file: loopback, fresh keys, real TLS, plus the analyst.") { protocol, data, parameters, json, verbose, timeout, output, minCell, minGroup, exactIntermediates };
         command.SetAction(async (parse, cancellationToken) =>
         {
             using var loggers = CliOptions.Loggers(parse.GetValue(verbose));
             var reference = ProtocolReference.Resolve(parse.GetValue(protocol)!);
             var result = await LocalFederation.RunAsync(reference.Protocol, reference.ScriptSource, parse.GetValue(data)!, CliOptions.ParseParameters(parse.GetValue(parameters)),
-                ProtocolReference.Catalog, loggers, CliOptions.Progress(Console.Error), TimeSpan.FromSeconds(parse.GetValue(timeout)), cancellationToken, parse.GetValue(output)).ConfigureAwait(false);
+                ProtocolReference.Catalog, loggers, CliOptions.Progress(Console.Error), TimeSpan.FromSeconds(parse.GetValue(timeout)), cancellationToken, parse.GetValue(output),
+                privacy: DatasetPrivacy.Default with { MinCellCount = parse.GetValue(minCell), MinGroupSize = parse.GetValue(minGroup), ExactIntermediates = parse.GetValue(exactIntermediates) }).ConfigureAwait(false);
             await ResultPrinter.WriteAsync(result, parse.GetValue(json), Console.Out, cancellationToken, parse.GetValue(output)).ConfigureAwait(false);
             return 0;
         });

@@ -8,7 +8,10 @@ namespace Mpc.Federation.Protocols;
 /// outputs, each once, and only to the analyst. Anything else aborts the session on every party.
 /// The exceptions: a DP intermediate (each of its noised releases may be opened once to every
 /// party, and the series once to the analyst) and an exact intermediate (opened to every party as
-/// often as the protocol computes it, never to the analyst; declared, so `mpc describe` shows it).
+/// often as the protocol computes it, never to the analyst; declared, so `mpc describe` shows it;
+/// only where the party's limits allow exact intermediates).
+/// Disclosure limits: every local cell or group size the party's code reports for an exact output
+/// must be 0 or at least the party's minimum, and a count output opens only after its cells were checked.
 /// </summary>
 /// <remarks>
 /// DP releases are accounted by the party, never by the analyst's claims: a release's delta may not
@@ -25,6 +28,9 @@ public sealed class DeclaredOutputsPolicy : IRevealPolicy
     private readonly HashSet<string> _private;
     private readonly HashSet<string> _intermediate;
     private readonly HashSet<string> _exactIntermediate;
+    private readonly HashSet<string> _dataChecks;
+    private readonly HashSet<string> _counts;
+    private readonly HashSet<string> _cellsChecked = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _unopened = new(StringComparer.Ordinal);
     private double[] _spent = new double[Mpc.Privacy.RdpAccountant.DefaultOrders.Count];
     private readonly HashSet<string> _noised = [];
@@ -39,9 +45,11 @@ public sealed class DeclaredOutputsPolicy : IRevealPolicy
     /// <param name="onRelease">Charges an allowed release, as the party accounts for it, before its noise is drawn; may throw <see cref="RevealRefusedException"/>.</param>
     /// <param name="delta">The party's delta for the dataset: releases are charged at it, and one calibrated to a larger delta is refused.</param>
     /// <param name="honestParties">How many honest parties the party assumes (at most the session's party count).</param>
+    /// <param name="limits">The party's disclosure limits for the dataset (none when null).</param>
     public DeclaredOutputsPolicy(IEnumerable<OutputDefinition> outputs, double epsilonBudget = double.PositiveInfinity, Action<string, NoisedRelease>? onRelease = null,
-        double delta = 1e-5, int honestParties = 1)
+        double delta = 1e-5, int honestParties = 1, DisclosureLimits? limits = null)
     {
+        Limits = limits ?? DisclosureLimits.None;
         if (!(delta > 0 && delta < 1)) throw new ArgumentOutOfRangeException(nameof(delta), "delta must be in (0, 1).");
         ArgumentOutOfRangeException.ThrowIfLessThan(honestParties, 1);
         Delta = delta;
@@ -52,12 +60,17 @@ public sealed class DeclaredOutputsPolicy : IRevealPolicy
         _declared = list.Where(o => o.Kind != OutputKind.Derived).Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
         _private = list.Where(o => o.Kind is OutputKind.DifferentiallyPrivate or OutputKind.DifferentiallyPrivateIntermediate).Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
         _intermediate = list.Where(o => o.Kind == OutputKind.DifferentiallyPrivateIntermediate).Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
-        _exactIntermediate = list.Where(o => o.Kind == OutputKind.ExactIntermediate).Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
+        _exactIntermediate = list.Where(o => o.Kind is OutputKind.ExactIntermediate or OutputKind.DataCheck).Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
+        _dataChecks = list.Where(o => o.Kind == OutputKind.DataCheck).Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
+        _counts = list.Where(o => o.Kind == OutputKind.Counts).Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
         EpsilonBudget = epsilonBudget;
     }
 
     /// <summary>The session's epsilon budget over all its DP releases, composed in RDP.</summary>
     public double EpsilonBudget { get; }
+
+    /// <summary>The party's disclosure limits on exact outputs.</summary>
+    public DisclosureLimits Limits { get; }
 
     /// <summary>The party's delta: every release is charged at it.</summary>
     public double Delta { get; }
@@ -115,9 +128,11 @@ public sealed class DeclaredOutputsPolicy : IRevealPolicy
     public void CheckReveal(string outputName, int elementCount, int? recipient)
     {
         if (!_declared.Contains(outputName))
-            throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, $"it is not a declared output (declared: {string.Join(", ", _declared.Order(StringComparer.Ordinal))})."));
+            throw NotDeclared(outputName);
         if (_exactIntermediate.Contains(outputName))
         {
+            if (!Limits.ExactIntermediates && !_dataChecks.Contains(outputName))
+                throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, ErrorMessages.ExactIntermediatesNotAllowed(Limits.Dataset)));
             if (recipient is not null)
                 throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, "an exact intermediate opens to every party together, never to one party or the analyst."));
             return;
@@ -144,7 +159,35 @@ public sealed class DeclaredOutputsPolicy : IRevealPolicy
             throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, "declared outputs go to the analyst only, not to the parties (only DP and exact intermediates go to the parties)."));
         lock (_gate)
         {
+            if (_counts.Contains(outputName) && !_cellsChecked.Contains(outputName))
+                throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, ErrorMessages.CountsNotChecked(outputName)));
             if (!_released.Add(outputName)) throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, "it was released already."));
         }
     }
+
+    public void CheckDisclosure(string outputName, DisclosureKind kind, string column, IReadOnlyList<double> localSizes)
+    {
+        ArgumentNullException.ThrowIfNull(localSizes);
+        ArgumentNullException.ThrowIfNull(column);
+        // The name goes into a refusal's public text: only a declared output's.
+        if (!_declared.Contains(outputName))
+            throw NotDeclared(outputName);
+        bool cells = kind == DisclosureKind.CellCounts;
+        int limit = cells ? Limits.MinCellCount : Limits.MinGroupSize;
+        for (int i = 0; i < localSizes.Count; i++)
+        {
+            double size = localSizes[i];
+            // NaN or negative sizes are the caller's bug; refusing them keeps the check from passing on garbage.
+            if (!(size >= 0) || (size > 0 && size < limit))
+                throw new DisclosureRefusedException(outputName, ErrorMessages.DisclosureRefused(outputName, cells, column, limit),
+                    ErrorMessages.DisclosureRefusedDetail(outputName, cells, column, i, size, limit));
+        }
+        if (cells)
+        {
+            lock (_gate) _cellsChecked.Add(outputName);
+        }
+    }
+
+    private RevealRefusedException NotDeclared(string outputName) =>
+        new(outputName, ErrorMessages.RevealRefused(outputName, $"it is not a declared output (declared: {string.Join(", ", _declared.Order(StringComparer.Ordinal))})."));
 }

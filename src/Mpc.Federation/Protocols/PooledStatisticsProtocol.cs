@@ -22,18 +22,18 @@ public sealed class PooledStatisticsProtocol : BuiltInProtocol<UInt128>
         new("status", ParameterType.Column, "status", "Event indicator column (1 = event)."),
         new("group", ParameterType.Column, "sex", "Group column for mean follow-up per group."),
         new("levels", ParameterType.NumberList, "1,2", "The group values, in output order."),
-        new("edges", ParameterType.NumberList, "40,50,60,70,80", "Public histogram bin edges, increasing."),
+        new("edges", ParameterType.NumberList, "50,60,70", "Public histogram bin edges, increasing (each party's rows in every bin must be 0 or at least its minimum cell count)."),
         DatasetParameter,
     ];
 
     public override IReadOnlyList<OutputDefinition> Outputs { get; } =
     [
-        new("patients", OutputKind.Exact, "Rows over all parties."),
-        new("events", OutputKind.Exact, "Rows with status 1."),
+        new("patients", OutputKind.Counts, "Rows over all parties."),
+        new("events", OutputKind.Counts, "Rows with status 1."),
         new("mean", OutputKind.Exact, "Mean of the value column."),
         new("sd", OutputKind.Exact, "Population standard deviation of the value column."),
         new("mean_time_by_group", OutputKind.Exact, "Mean follow-up time per group level."),
-        new("histogram", OutputKind.Exact, "Counts below the first edge, between edges, and from the last edge."),
+        new("histogram", OutputKind.Counts, "Counts below the first edge, between edges, and from the last edge."),
     ];
 
     public override FixedPointFormat Format => FixedPointFormat.Ring128;
@@ -56,6 +56,8 @@ public sealed class PooledStatisticsProtocol : BuiltInProtocol<UInt128>
         var group = table.Column(p.Text("group"));
         var levels = p.Numbers("levels");
         var edges = p.Numbers("edges");
+
+        CheckDisclosure(runtime.RevealPolicy, p, value, status, group, levels, edges);
 
         // Local sums, pooled by zero-communication input: n, sum, sum of squares, events, then (count, time) per level.
         var local = new List<double> { value.Length, value.Sum(), value.Sum(v => v * v), status.Count(s => s == 1) };
@@ -95,20 +97,38 @@ public sealed class PooledStatisticsProtocol : BuiltInProtocol<UInt128>
         await Opening.OutputAsync(runtime, histogram, "histogram").ConfigureAwait(false);
     }
 
+    // Disclosure limits, on this party's own rows before it contributes: every count's cells, every statistic's groups.
+    private static void CheckDisclosure(IRevealPolicy policy, ProtocolParameters p, double[] value, double[] status, double[] group, double[] levels, double[] edges)
+    {
+        double n = value.Length, events = status.Count(s => s == 1);
+        policy.CheckDisclosure("patients", DisclosureKind.CellCounts, "", [n]);
+        policy.CheckDisclosure("events", DisclosureKind.CellCounts, p.Text("status"), [events, n - events]);
+        policy.CheckDisclosure("mean", DisclosureKind.GroupSizes, p.Text("value"), [n]);
+        policy.CheckDisclosure("sd", DisclosureKind.GroupSizes, p.Text("value"), [n]);
+        policy.CheckDisclosure("mean_time_by_group", DisclosureKind.GroupSizes, p.Text("group"), levels.Select(l => (double)group.Count(g => g == l)).ToArray());
+        policy.CheckDisclosure("histogram", DisclosureKind.CellCounts, p.Text("value"), LocalHistogram(value, edges));
+    }
+
+    // Bin 0 is below the first edge, bin b+1 is [edge_b, edge_(b+1)), as the secure histogram counts.
+    private static double[] LocalHistogram(double[] value, double[] edges)
+    {
+        var bins = new double[edges.Length + 1];
+        foreach (var v in value) bins[edges.Count(edge => v >= edge)]++;
+        return bins;
+    }
+
     /// <summary>Clear-text reference of every output, for demos and tests.</summary>
     public static Dictionary<string, double[]> ComputeInTheClear(IReadOnlyList<Mpc.Data.CsvTable> tables, string valueColumn = "age", string timeColumn = "time",
         string statusColumn = "status", string groupColumn = "sex", double[]? levels = null, double[]? edges = null)
     {
         ArgumentNullException.ThrowIfNull(tables);
         levels ??= [1, 2];
-        edges ??= [40, 50, 60, 70, 80];
+        edges ??= [50, 60, 70];
         var value = tables.SelectMany(t => t.Column(valueColumn)).ToArray();
         var time = tables.SelectMany(t => t.Column(timeColumn)).ToArray();
         var status = tables.SelectMany(t => t.Column(statusColumn)).ToArray();
         var group = tables.SelectMany(t => t.Column(groupColumn)).ToArray();
         double mean = value.Average();
-        var histogram = new double[edges.Length + 1];
-        foreach (var v in value) histogram[edges.Count(edge => v >= edge)]++;
         return new Dictionary<string, double[]>
         {
             ["patients"] = [value.Length],
@@ -116,7 +136,7 @@ public sealed class PooledStatisticsProtocol : BuiltInProtocol<UInt128>
             ["mean"] = [mean],
             ["sd"] = [Math.Sqrt(value.Select(v => v * v).Average() - mean * mean)],
             ["mean_time_by_group"] = levels.Select(l => time.Where((_, i) => group[i] == l).Average()).ToArray(),
-            ["histogram"] = histogram,
+            ["histogram"] = LocalHistogram(value, edges),
         };
     }
 

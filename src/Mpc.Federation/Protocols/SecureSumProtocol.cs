@@ -20,7 +20,7 @@ public sealed class SecureSumProtocol : BuiltInProtocol<ulong>
     public override IReadOnlyList<OutputDefinition> Outputs { get; } =
     [
         new("sum", OutputKind.Exact, "Column totals over all parties, in the order given."),
-        new("count", OutputKind.Exact, "Number of rows over all parties."),
+        new("count", OutputKind.Counts, "Number of rows over all parties."),
     ];
 
     public override FixedPointFormat Format => FixedPointFormat.Ring64;
@@ -29,6 +29,9 @@ public sealed class SecureSumProtocol : BuiltInProtocol<ulong>
     {
         var table = context.Dataset;
         var columns = context.Parameters.List("columns");
+        // Disclosure limits, on this party's own rows before it contributes.
+        runtime.RevealPolicy.CheckDisclosure("sum", DisclosureKind.GroupSizes, "", [table.RowCount]);
+        runtime.RevealPolicy.CheckDisclosure("count", DisclosureKind.CellCounts, "", [table.RowCount]);
         var local = columns.Select(c => table.Column(c).Sum()).Append(table.RowCount).ToArray();
         var labels = columns.Select(c => $"total of column '{c}'").Append("row count").ToList();
         var totals = await Input.SumAcrossPartiesAsync(runtime, local, 1, runtime.Format.FractionalBits, labels).ConfigureAwait(false);

@@ -27,6 +27,8 @@ public sealed class VectorSumProtocol : BuiltInProtocol<ulong>
     protected override async Task RunAsync(MpcRuntime<ulong> runtime, ProtocolContext context)
     {
         var column = context.Dataset.Column(context.Parameters.Text("column"));
+        // Each element sums one row per party: a group of one row, refused wherever the minimum group size is above 1.
+        runtime.RevealPolicy.CheckDisclosure("sum", DisclosureKind.GroupSizes, context.Parameters.Text("column"), Enumerable.Repeat(1.0, column.Length).ToArray());
         var sum = await Input.SumAcrossPartiesAsync(runtime, column, 1, runtime.Format.FractionalBits, [$"column '{context.Parameters.Text("column")}'"]).ConfigureAwait(false);
         context.ReportProgress("summed", 0.5);
         await Opening.OutputAsync(runtime, sum, "sum").ConfigureAwait(false);

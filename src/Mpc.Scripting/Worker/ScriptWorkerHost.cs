@@ -175,6 +175,21 @@ internal sealed partial class ScriptWorkerHost
                     await pipe.WriteAsync(WorkerMessageKind.Reply, frame.Id, ReadOnlyMemory<byte>.Empty, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
                     break;
                 }
+                case WorkerMessageKind.CheckDisclosure:
+                {
+                    string output = reader.ReadString();
+                    byte kind = reader.ReadByte();
+                    string column = reader.ReadString();
+                    int count = reader.ReadInt32();
+                    if (kind > (byte)DisclosureKind.GroupSizes || count < 0 || count > (frame.Body.Length / sizeof(double))) throw Violation("a disclosure check out of range");
+                    // The column goes into a refusal's public text, so it must be one of the dataset's names, not the worker's words.
+                    if (column.Length > 0 && !_context.Dataset.ColumnNames.Contains(column, StringComparer.Ordinal)) throw Violation("a disclosure check of an unknown column");
+                    var sizes = new double[count];
+                    for (int i = 0; i < count; i++) sizes[i] = reader.ReadDouble();
+                    _context.RevealPolicy.CheckDisclosure(output, (DisclosureKind)kind, column, sizes);
+                    await pipe.WriteAsync(WorkerMessageKind.Reply, frame.Id, ReadOnlyMemory<byte>.Empty, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+                    break;
+                }
                 case WorkerMessageKind.Output:
                 {
                     var shares = ReadOutput(reader, frame.Body);

@@ -12,6 +12,7 @@ internal enum WorkerMessageKind : byte
     Progress = 6,
     Done = 7,
     Failed = 8,
+    CheckDisclosure = 9,
 
     // Daemon to worker.
     Start = 64,

@@ -81,6 +81,20 @@ internal sealed class WorkerRelay : IPartyChannel, IRevealPolicy, IOutputSink
         RequestAsync(WorkerMessageKind.CheckNoisedRelease, body, CancellationToken.None).AsTask().GetAwaiter().GetResult();
     }
 
+    public void CheckDisclosure(string outputName, DisclosureKind kind, string column, IReadOnlyList<double> localSizes)
+    {
+        ArgumentNullException.ThrowIfNull(localSizes);
+        var body = Encode(writer =>
+        {
+            writer.Write(outputName);
+            writer.Write((byte)kind);
+            writer.Write(column);
+            writer.Write(localSizes.Count);
+            foreach (var size in localSizes) writer.Write(size);
+        });
+        RequestAsync(WorkerMessageKind.CheckDisclosure, body, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+    }
+
     public async ValueTask DeliverAsync(OutputShares shares, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(shares);
