@@ -60,7 +60,8 @@ internal static class BoltzmannBenchmarks
             for (int r = 0; r <= repetitions; r++)
             {
                 var watch = Stopwatch.StartNew();
-                var result = await LocalFederation.RunAsync(script, script.Source, files, parameters, catalog, NullLoggerFactory.Instance, null, TimeSpan.FromMinutes(30), default);
+                var result = await LocalFederation.RunAsync(script, script.Source, files, parameters, catalog, NullLoggerFactory.Instance, null, TimeSpan.FromMinutes(30), default,
+                    privacy: DatasetPrivacy.Default with { ExactIntermediates = true });
                 if (r == 0) continue;
                 wall.Add(watch.Elapsed.TotalSeconds);
                 protocol.Add(result.ProtocolSeconds);

@@ -4,16 +4,18 @@ using Mpc.Runtime;
 using Mpc.Runtime.Harness;
 using Mpc.Runtime.Protocols;
 
-// Usage: dotnet run -c Release --project bench/Mpc.Bench [-- [--repetitions N] [--suite runtime|ot|tls|km|lr|bm|all] [--count N] [--parties 2,5,20]]
+// Usage: dotnet run -c Release --project bench/Mpc.Bench [-- [--repetitions N] [--suite runtime|ot|tls|km|lr|bm|wan|all] [--count N] [--parties 2,5,20] [--latencies 0,10,50]]
 int repetitions = 5;
 string suite = "all";
 int count = 1_000_000;
 int[] bmParties = [2, 5];
+double[] latencies = [0, 10, 50];
 for (int a = 0; a + 1 < args.Length; a += 2)
 {
     if (args[a] == "--repetitions") repetitions = int.Parse(args[a + 1], System.Globalization.CultureInfo.InvariantCulture);
     else if (args[a] == "--suite") suite = args[a + 1];
     else if (args[a] == "--count") count = int.Parse(args[a + 1], System.Globalization.CultureInfo.InvariantCulture);
+    else if (args[a] == "--latencies") latencies = [.. args[a + 1].Split(',').Select(p => double.Parse(p, System.Globalization.CultureInfo.InvariantCulture))];
     else if (args[a] == "--parties") bmParties = [.. args[a + 1].Split(',').Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture))];
 }
 var runner = new BenchmarkRunner(repetitions);
@@ -23,7 +25,8 @@ if (suite is "tls" or "all") await TlsBenchmarks.RunAsync(repetitions);
 if (suite is "km" or "all") await KaplanMeierBenchmarks.RunAsync(repetitions);
 if (suite is "lr" or "all") await LogisticRegressionBenchmarks.RunAsync(repetitions);
 if (suite is "bm" or "all") await BoltzmannBenchmarks.RunAsync(repetitions, bmParties);
-if (suite is "ot" or "tls" or "km" or "lr" or "bm") return;
+if (suite is "wan" or "all") await WanBenchmarks.RunAsync(repetitions, latencies);
+if (suite is "ot" or "tls" or "km" or "lr" or "bm" or "wan") return;
 // The runtime suite isolates the online phase: the dealer's material costs almost nothing to make.
 var dealer = new LocalHarnessOptions { Preprocessing = "dealer" };
 var random = new Random(1);

@@ -41,11 +41,12 @@ public static class LocalFederation
 
     /// <summary>
     /// Runs a protocol (a script when <paramref name="scriptSource"/> is given; the local parties approve its hash).
-    /// Every local party applies <paramref name="privacy"/> to its data, the defaults a hospital gets when null.
+    /// Every local party applies <paramref name="privacy"/> to its data, the defaults a hospital gets when null,
+    /// and sends to its peers over <paramref name="network"/> (the loopback as it is when null).
     /// </summary>
     public static async Task<SessionResult> RunAsync(IProtocolDefinition protocol, string? scriptSource, IReadOnlyList<string> dataFiles, IReadOnlyDictionary<string, string> parameters,
         ProtocolCatalog catalog, ILoggerFactory loggers, IProgress<string>? progress, TimeSpan peerTimeout, CancellationToken cancellationToken, string? outputDirectory = null,
-        string preprocessing = "ot", DatasetPrivacy? privacy = null)
+        string preprocessing = "ot", DatasetPrivacy? privacy = null, NetworkModel? network = null)
     {
         ArgumentNullException.ThrowIfNull(protocol);
         ArgumentNullException.ThrowIfNull(dataFiles);
@@ -83,7 +84,7 @@ public static class LocalFederation
                 var configuration = new PartyConfiguration(names[i], new Dictionary<string, string> { ["data"] = Path.GetFullPath(dataFiles[i]) }, [protocol.Id], peerTimeout,
                     transcriptDirectory: transcripts, ledgerPath: ledger, allowTrustedDealer: preprocessing == "dealer",
                     privacy: new Dictionary<string, DatasetPrivacy> { ["data"] = privacy ?? DatasetPrivacy.Default });
-                var daemon = new PartyDaemon(roster, credentials[i], configuration, catalog, loggers.CreateLogger($"Mpc.Party.{names[i]}"), listeners[i]);
+                var daemon = new PartyDaemon(roster, credentials[i], configuration, catalog, loggers.CreateLogger($"Mpc.Party.{names[i]}"), listeners[i]) { SimulatedNetwork = network };
                 daemon.Start();
                 daemons.Add(daemon);
             }

@@ -77,6 +77,12 @@ public sealed class PartyDaemon : IAsyncDisposable
 
     public RosterMember Self { get; }
 
+    /// <summary>A simulated link for what this party sends to its peers (local trials and benchmarks; null on real networks).</summary>
+    public NetworkModel? SimulatedNetwork { get; init; }
+
+    /// <summary>A peer connection's stream, shaped by <see cref="SimulatedNetwork"/> when one is set.</summary>
+    internal Stream PeerStream(Stream stream) => SimulatedNetwork is { IsUnlimited: false } model ? new SimulatedLinkStream(stream, model) : stream;
+
     /// <summary>Time allowed for a TLS handshake and a connection's first frame.</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -141,7 +147,7 @@ public sealed class PartyDaemon : IAsyncDisposable
         {
             var (stream, peer) = await TlsConnector.AcceptAsync(client, Roster, Credentials, Logger, HandshakeTimeout, _stop.Token).ConfigureAwait(false);
             // Nothing is admitted yet: a first frame larger than a request or a hello is refused before it is allocated.
-            connection = new FramedConnection(stream, peer.Name) { ReceiveLimit = peer.IsParty ? PeerHelloBytes : AnalystRequestBytes };
+            connection = new FramedConnection(peer.IsParty ? PeerStream(stream) : stream, peer.Name) { ReceiveLimit = peer.IsParty ? PeerHelloBytes : AnalystRequestBytes };
             Frame? first;
             using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
             {

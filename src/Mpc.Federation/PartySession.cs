@@ -453,7 +453,7 @@ internal sealed class PartySession : IAsyncDisposable
                 var target = parties[peer];
                 var stream = await TlsConnector.ConnectAsync(target, _daemon.Credentials, Logger, _daemon.HandshakeTimeout, _cancel.Token).ConfigureAwait(false);
                 // Until the peer accepts, only its small PeerReply is expected.
-                var connection = new FramedConnection(stream, target.Name) { ReceiveLimit = _daemon.PeerHelloBytes };
+                var connection = new FramedConnection(_daemon.PeerStream(stream), target.Name) { ReceiveLimit = _daemon.PeerHelloBytes };
                 lock (_orphans) _orphans.Add(connection);
                 var seed = AesCtrRandom.NewSeed();
                 var hello = new PeerHello { PartyName = Self.Name, RosterHash = _daemon.Roster.Hash, ProtocolId = _protocol!.Id, ParametersHash = _parametersHash, PairSeed = seed };
