@@ -48,7 +48,7 @@ public sealed class PartyDaemon : IAsyncDisposable
         if (configuration.LedgerPath is { } ledger)
             Ledger = Mpc.Audit.LedgerAudit.OpenForDaemon(ledger, configuration.TranscriptDirectory, Self.Name, credentials.Certificate);
         _listener = listener ?? new TcpListener(IPAddress.Parse(Self.Host is "localhost" ? "127.0.0.1" : Self.Host!), Self.Port);
-        DataRefusals = new DataRefusalLimiter(configuration.DataRefusalsPerDay);
+        DataRefusals = new DataRefusalLimiter(configuration.DataRefusalsPerDay, Ledger);
     }
 
     /// <summary>Cap on an analyst's first frame (a SessionRequest with a script's source): 4 MiB; scripts are a few KiB.</summary>

@@ -93,7 +93,8 @@ internal sealed class PartySession : IAsyncDisposable
         }
         finally
         {
-            if (_dataSlot is not null) _daemon.DataRefusals.End(_analyst.Name, _dataSlot, _refusedForData);
+            if (_dataSlot is not null && _daemon.DataRefusals.End(_analyst.Name, _dataSlot, _refusedForData) is { } failure)
+                Logger.LogError(failure, "Session {Session}: the data refusal could not be recorded in the ledger (it still counts until this daemon stops)", Id);
         }
     }
 

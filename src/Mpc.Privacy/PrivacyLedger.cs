@@ -23,7 +23,9 @@ namespace Mpc.Privacy;
 ///   "reserve": dataset, session, epsilon, delta (the session's reservation, at the dataset's delta);
 ///   "release": dataset, session, output, mechanism, mu, l1, l2, samplingRate, epsilon, delta, honestParties
 ///     (mu is the Skellam parameter the party's own assumptions guarantee; epsilon is its cost at delta);
-///   "close": dataset, session, status ("completed" or "aborted").
+///   "close": dataset, session, status ("completed" or "aborted");
+///   "refusal": dataset, analyst (a session refused or aborted for a problem in the data, which the daemon's
+///     daily limit counts; kept here so a restart does not forget it).
 /// hash is the hex SHA-256 of body's UTF-8 bytes; signature is <see cref="ChainSignature"/> over hash.
 /// Admission and every charge run in one BEGIN IMMEDIATE transaction, so concurrent sessions (threads
 /// or processes) see each other's reservations. A reservation holds, order by order, the RDP curve of one
@@ -182,6 +184,29 @@ public sealed class PrivacyLedger
             transaction.Commit();
         }
     }
+
+    /// <summary>Records that a session of <paramref name="analyst"/> on <paramref name="dataset"/> was refused for a problem in the data.</summary>
+    public void RecordDataRefusal(string analyst, string dataset)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(analyst);
+        ArgumentException.ThrowIfNullOrEmpty(dataset);
+        lock (_gate)
+        {
+            using var connection = Open();
+            using var transaction = connection.BeginTransaction(deferred: false);
+            Read(connection);
+            ThrowIfBroken();
+            if (_count == 0) Append(connection, transaction, "genesis", new JsonObject { ["party"] = "", ["certificate"] = null });
+            Append(connection, transaction, "refusal", new JsonObject { ["dataset"] = dataset, ["analyst"] = analyst });
+            transaction.Commit();
+        }
+    }
+
+    /// <summary>The data refusals recorded since <paramref name="since"/>: analyst, dataset and when.</summary>
+    public IReadOnlyList<(string Analyst, string Dataset, DateTimeOffset Time)> DataRefusalsSince(DateTimeOffset since) =>
+        [.. Entries().Where(e => e.Kind == "refusal")
+            .Select(e => (e.Output, e.Dataset, DateTimeOffset.Parse(e.Recorded, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal)))
+            .Where(r => r.Item3 >= since)];
 
     /// <summary>The dataset's composed RDP curve over all recorded releases.</summary>
     public double[] SpentCurve(string dataset)
@@ -465,13 +490,16 @@ public sealed class PrivacyLedger
             case "close":
                 _open.Remove(session);
                 break;
+            case "refusal":
+                break;
             case "genesis":
                 break;
             default:
                 AddProblem(ErrorMessages.LedgerEntryChanged(Path, seq));
                 break;
         }
-        _entries.Add(new LedgerEntry(seq, kind, dataset, session, Text(fields, "output"), epsilon, delta, mu, Text(fields, "time")));
+        // A refusal names its analyst where a release names its output.
+        _entries.Add(new LedgerEntry(seq, kind, dataset, session, Text(fields, kind == "refusal" ? "analyst" : "output"), epsilon, delta, mu, Text(fields, "time")));
         _count = seq + 1;
         _head = ChainSignature.Hash(body);
     }

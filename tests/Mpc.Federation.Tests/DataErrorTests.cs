@@ -137,6 +137,36 @@ public class DataErrorTests
     }
 
     [Fact]
+    public async Task ARestartedDaemonRemembersTheDaysDataRefusalsFromItsLedger()
+    {
+        await using var federation = TestFederation.Create(2);
+        federation.StartAll(dataRefusalsPerDay: 1);
+        var probe = new Dictionary<string, string> { ["columns"] = "ph.ecog" };
+        await Assert.ThrowsAsync<SessionRefusedException>(() => federation.Client().RunAsync("secure-sum", probe, null, default));
+        // The refusal is a signed entry of the party's ledger, so restarting the daemons does not reset the count.
+        var ledger = new Mpc.Privacy.PrivacyLedger(federation.LedgerOf(0));
+        await WaitUntilAsync(() => ledger.DataRefusalsSince(DateTimeOffset.UtcNow.AddHours(-1)).Count == 1);
+        Assert.Equal(("analyst", "lung"), (ledger.DataRefusalsSince(DateTimeOffset.UtcNow.AddHours(-1))[0].Analyst, ledger.DataRefusalsSince(DateTimeOffset.UtcNow.AddHours(-1))[0].Dataset));
+        Assert.True(ledger.Verify().Passed, string.Join("; ", ledger.Verify().Problems));
+        foreach (var daemon in federation.Daemons) await daemon.DisposeAsync();
+        federation.Daemons.Clear();
+        federation.Logs.Clear();
+        federation.StartAll(dataRefusalsPerDay: 1);
+        var limited = await Assert.ThrowsAsync<SessionRefusedException>(() => federation.Client().RunAsync("secure-sum", new Dictionary<string, string> { ["columns"] = "age" }, null, default));
+        Assert.Contains(limited.Refusals, r => r.Reason.StartsWith("hospital-a has refused 1 requests on dataset 'lung' for problems in the data within 24 hours", StringComparison.Ordinal));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold within 60 s");
+            await Task.Delay(20);
+        }
+    }
+
+    [Fact]
     public async Task SchemaRefusalsDoNotCountAgainstTheDataRefusalLimit()
     {
         await using var federation = TestFederation.Create(2);
