@@ -58,7 +58,7 @@ public static class ErrorMessages
         $"Preprocessing delivered {delivered} {kind} where {requested} were requested.";
 
     public static string UnknownPreprocessing(string mode) =>
-        $"Preprocessing '{mode}' is not available: use 'ot' (dealer-free oblivious transfer) or 'dealer' (trusted dealer, for tests).";
+        $"Preprocessing '{mode}' is not available: use 'ot' (dealer-free oblivious transfer), 'replicated' (3 parties, honest majority) or 'dealer' (trusted dealer, for tests).";
 
     public static string TooMuchUnread(string party, long limit) =>
         $"{party} sent more than {limit >> 20} MiB that this party has not asked for yet.";
@@ -109,6 +109,12 @@ public static class ErrorMessages
 
     public static string CountsNotChecked(string output) =>
         $"output '{output}' is declared as counts, and counts open only after the party checked its own cells against its minimum cell count (release them through an API that checks them).";
+
+    public static string ReplicatedNeedsThreeParties(int parties) =>
+        $"the honest-majority engine (replicated sharing) runs with exactly 3 parties; this session has {parties}.";
+
+    public static string HonestMajorityNotAllowed(string party) =>
+        $"{party} does not join sessions on the honest-majority engine ('replicated' is secure only if no two parties collude; its policy would set allowHonestMajority); use 'ot'.";
 
     public static string EarlierTranscripts(string folder) =>
         $"{folder} already holds the transcripts of an earlier local run, signed with that run's keys; each local run makes fresh keys, so give it an empty output folder (or remove {folder}).";

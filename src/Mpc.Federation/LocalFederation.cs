@@ -83,7 +83,8 @@ public static class LocalFederation
                 string ledger = Path.Combine(outputDirectory ?? scratch, names[i] + LedgerSuffix);
                 var configuration = new PartyConfiguration(names[i], new Dictionary<string, string> { ["data"] = Path.GetFullPath(dataFiles[i]) }, [protocol.Id], peerTimeout,
                     transcriptDirectory: transcripts, ledgerPath: ledger, allowTrustedDealer: preprocessing == "dealer",
-                    privacy: new Dictionary<string, DatasetPrivacy> { ["data"] = privacy ?? DatasetPrivacy.Default });
+                    privacy: new Dictionary<string, DatasetPrivacy> { ["data"] = privacy ?? DatasetPrivacy.Default })
+                { AllowHonestMajority = preprocessing == Mpc.Runtime.Preprocessing.PreprocessingModes.Replicated };
                 var daemon = new PartyDaemon(roster, credentials[i], configuration, catalog, loggers.CreateLogger($"Mpc.Party.{names[i]}"), listeners[i]) { SimulatedNetwork = network };
                 daemon.Start();
                 daemons.Add(daemon);

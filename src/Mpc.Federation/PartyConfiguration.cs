@@ -17,6 +17,7 @@ namespace Mpc.Federation;
 ///   "transcripts": "transcripts",    (default: a "transcripts" folder beside this file)
 ///   "ledger": "hospital-a.privacy-ledger.db",   (default: NAME.privacy-ledger.db beside this file; one per party, bound to its key)
 ///   "privacy": { "lung": { "budget": 5, "delta": 1e-5, "honestParties": 1, "sessionEpsilonCap": 2 } },
+///   "allowHonestMajority": false,   (join sessions on the 3-party honest-majority engine, "replicated")
 ///   "dataRefusalsPerDay": 5 }   (refusals for problems in the data, per analyst and dataset in 24 h; then the analyst is refused on that dataset)
 /// privacy, per dataset, all optional (defaults: budget 10, delta 1e-5, honestParties 1, sessionEpsilonCap = budget):
 /// budget is the epsilon all sessions together may spend (RDP composition); every DP
@@ -56,6 +57,12 @@ public sealed class PartyConfiguration
     /// mask. Off by default: a real federation runs the dealer-free "ot" mode; the dealer is for tests.
     /// </summary>
     public bool AllowTrustedDealer { get; }
+
+    /// <summary>
+    /// Whether this party joins sessions on the honest-majority engine ("replicated", three parties): secure
+    /// only if no two parties collude. Off by default: the "ot" engine holds against any number of colluders.
+    /// </summary>
+    public bool AllowHonestMajority { get; init; }
 
     /// <summary>Dataset name to absolute CSV path.</summary>
     public IReadOnlyDictionary<string, string> Datasets { get; }
@@ -164,15 +171,17 @@ public sealed class PartyConfiguration
         }
         else if (root["privacy"] is not null) problems.Add("privacy: must be an object of dataset: settings.");
         bool allowDealer = root["allowTrustedDealer"]?.GetValue<bool>() ?? false;
+        bool allowHonestMajority = root["allowHonestMajority"]?.GetValue<bool>() ?? false;
         int dataRefusals = root["dataRefusalsPerDay"]?.GetValue<int>() ?? 5;
         if (dataRefusals is < 0 or > 1000) problems.Add("dataRefusalsPerDay: must be between 0 and 1000.");
-        foreach (var key in root.Select(p => p.Key).Where(k => k is not ("name" or "datasets" or "protocols" or "peerTimeoutSeconds" or "scriptTimeLimitSeconds" or "scriptMemoryLimitMegabytes" or "transcripts" or "ledger" or "budgets" or "privacy" or "allowTrustedDealer" or "dataRefusalsPerDay")))
+        foreach (var key in root.Select(p => p.Key).Where(k => k is not ("name" or "datasets" or "protocols" or "peerTimeoutSeconds" or "scriptTimeLimitSeconds" or "scriptMemoryLimitMegabytes" or "transcripts" or "ledger" or "budgets" or "privacy" or "allowTrustedDealer" or "allowHonestMajority" or "dataRefusalsPerDay")))
             problems.Add($"{key}: unknown field.");
         if (problems.Count > 0) throw new InvalidDataException($"{path} is not a valid party configuration:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", problems));
         return new PartyConfiguration(name, datasets, protocols!.ToHashSet(StringComparer.Ordinal), TimeSpan.FromSeconds(timeout), TimeSpan.FromSeconds(scriptLimit), transcripts, ledger, null, allowDealer, privacy)
         {
             ScriptMemoryLimitBytes = (long)memoryLimit << 20,
             DataRefusalsPerDay = dataRefusals,
+            AllowHonestMajority = allowHonestMajority,
         };
     }
 

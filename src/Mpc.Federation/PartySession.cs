@@ -156,7 +156,11 @@ internal sealed class PartySession : IAsyncDisposable
             if (_protocol is null) return $"unknown protocol '{_request.Protocol}'";
         }
         if (!_daemon.Configuration.ApprovedProtocols.Contains(_protocol.Id)) return $"protocol {_protocol.Id} is not approved by {Self.Name}'s policy";
-        if (_request.Preprocessing is not ("ot" or "dealer")) return $"preprocessing '{_request.Preprocessing}' is not available (this version offers 'ot', and 'dealer' for tests)";
+        if (!PreprocessingModes.IsKnown(_request.Preprocessing)) return $"preprocessing '{_request.Preprocessing}' is not available (this version offers 'ot', 'replicated' for 3 parties with an honest majority, and 'dealer' for tests)";
+        if (_request.Preprocessing == PreprocessingModes.Replicated && !_daemon.Configuration.AllowHonestMajority)
+            return ErrorMessages.HonestMajorityNotAllowed(Self.Name);
+        if (_request.Preprocessing == PreprocessingModes.Replicated && _daemon.Roster.Parties.Count != 3)
+            return ErrorMessages.ReplicatedNeedsThreeParties(_daemon.Roster.Parties.Count);
         if (_request.Preprocessing == "dealer" && !_daemon.Configuration.AllowTrustedDealer)
             return $"{Self.Name} does not accept trusted-dealer preprocessing (party 1 would see every mask); use 'ot', or set allowTrustedDealer in a test configuration";
         try

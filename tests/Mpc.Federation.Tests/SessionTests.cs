@@ -43,6 +43,26 @@ public class SessionTests
     }
 
     [Fact]
+    public async Task TheHonestMajorityEngineRunsOnlyWhereEveryPartysPolicyAllowsItAndMatchesTheOtEngine()
+    {
+        await using var federation = TestFederation.Create(3);
+        federation.StartAll(allowHonestMajority: i => i != 1);
+        var refused = await Assert.ThrowsAsync<SessionRefusedException>(() => federation.Client(preprocessing: "replicated").RunAsync("pooled-statistics", new Dictionary<string, string>(), null, default));
+        Assert.Contains(Mpc.Core.ErrorMessages.HonestMajorityNotAllowed("hospital-b"), refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hospital-a does not", refused.Message, StringComparison.Ordinal);
+        foreach (var daemon in federation.Daemons) await daemon.DisposeAsync();
+        federation.Daemons.Clear();
+        federation.StartAll(allowHonestMajority: _ => true);
+        var ot = await federation.Client().RunAsync("pooled-statistics", new Dictionary<string, string>(), null, default);
+        var replicated = await federation.Client(preprocessing: "replicated").RunAsync("pooled-statistics", new Dictionary<string, string>(), null, default);
+        Assert.Equal("replicated", replicated.Preprocessing);
+        foreach (var (name, output) in ot.Outputs)
+            for (int i = 0; i < output.Values.Length; i++) Assert.Equal(output.Values[i], replicated.Outputs[name].Values[i], 1e-6);
+        // No oblivious transfer: the same session moves a small fraction of the bytes.
+        Assert.True(replicated.BytesSent * 20 < ot.BytesSent, $"replicated {replicated.BytesSent} bytes, ot {ot.BytesSent}");
+    }
+
+    [Fact]
     public async Task APartyRefusesTheTrustedDealerUnlessItsConfigurationAllowsIt()
     {
         await using var federation = TestFederation.Create(3);

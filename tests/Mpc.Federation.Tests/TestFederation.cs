@@ -69,7 +69,8 @@ public sealed class TestFederation : IAsyncDisposable
 
     /// <summary>Starts in-process daemons; each approves the listed protocol ids (all built-ins by default).</summary>
     public void StartAll(Func<int, IReadOnlyCollection<string>>? approved = null, TimeSpan? peerTimeout = null, ProtocolCatalog? catalog = null, TimeSpan? scriptTimeLimit = null,
-        double budget = 10, Func<int, bool>? allowDealer = null, int dataRefusalsPerDay = 5, string? transcripts = null, DatasetPrivacy? privacy = null)
+        double budget = 10, Func<int, bool>? allowDealer = null, int dataRefusalsPerDay = 5, string? transcripts = null, DatasetPrivacy? privacy = null,
+        Func<int, bool>? allowHonestMajority = null)
     {
         for (int i = 0; i < Names.Count; i++)
         {
@@ -77,7 +78,7 @@ public sealed class TestFederation : IAsyncDisposable
             var configuration = new PartyConfiguration(Names[i], new Dictionary<string, string> { ["lung"] = DataFiles[i] }, ids, peerTimeout ?? TimeSpan.FromSeconds(10), scriptTimeLimit,
                 ledgerPath: LedgerOf(i), budgets: new Dictionary<string, (double, double)> { ["lung"] = (budget, 1e-5) },
                 allowTrustedDealer: allowDealer?.Invoke(i) ?? false, transcriptDirectory: transcripts, privacy: privacy is null ? null : new Dictionary<string, DatasetPrivacy> { ["lung"] = privacy })
-            { DataRefusalsPerDay = dataRefusalsPerDay };
+            { DataRefusalsPerDay = dataRefusalsPerDay, AllowHonestMajority = allowHonestMajority?.Invoke(i) ?? false };
             var log = new ListLogger();
             Logs.Add(log);
             var daemon = new PartyDaemon(Roster, Credentials[i], configuration, catalog ?? ProtocolCatalog.BuiltIn, log);

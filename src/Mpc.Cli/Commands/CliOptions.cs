@@ -6,6 +6,18 @@ namespace Mpc.Cli.Commands;
 /// <summary>Options and helpers shared by several commands.</summary>
 internal static class CliOptions
 {
+    /// <summary>--engine: the preprocessing engine every party must accept for the session.</summary>
+    public static Option<string> Engine()
+    {
+        var option = new Option<string>("--engine")
+        {
+            Description = "ot (default: dealer-free oblivious transfer, secure against any number of colluding parties) or replicated (3 parties, honest majority: fewer bytes, secure only if no two parties collude; every party's policy must allow it).",
+            DefaultValueFactory = _ => Mpc.Runtime.Preprocessing.PreprocessingModes.Ot,
+        };
+        option.AcceptOnlyFromAmong(Mpc.Runtime.Preprocessing.PreprocessingModes.Ot, Mpc.Runtime.Preprocessing.PreprocessingModes.Replicated);
+        return option;
+    }
+
     public static Option<string[]> Parameters() => new("--param", "-p")
     {
         Description = "A protocol parameter as name=value; repeat for several.",

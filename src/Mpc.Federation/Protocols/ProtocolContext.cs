@@ -36,7 +36,7 @@ public sealed class ProtocolContext
         _dataset = dataset;
         _seeds = seeds;
         _dealerMaterial = dealerMaterial;
-        Preprocessing = preprocessing is "ot" or "dealer" ? preprocessing : throw new ArgumentException(Mpc.Core.ErrorMessages.UnknownPreprocessing(preprocessing), nameof(preprocessing));
+        Preprocessing = PreprocessingModes.IsKnown(preprocessing) ? preprocessing : throw new ArgumentException(Mpc.Core.ErrorMessages.UnknownPreprocessing(preprocessing), nameof(preprocessing));
         _revealPolicy = revealPolicy;
         _outputs = outputs;
         _progress = progress;
@@ -96,17 +96,13 @@ public sealed class ProtocolContext
     };
 
     /// <summary>
-    /// The runtime for this session, over ring T. Preprocessing is made by OT between the parties, or
-    /// (dealer mode) comes from the trusted dealer: party 0 holds the dealer secret, every other party
-    /// the seed the dealer sent it.
+    /// The runtime for this session, over ring T. Preprocessing is made by OT between the parties, from
+    /// replicated sharing (three parties, honest majority), or (dealer mode) comes from the trusted dealer:
+    /// party 0 holds the dealer secret, every other party the seed the dealer sent it.
     /// </summary>
     public MpcRuntime<T> CreateRuntime<T>(Mpc.Core.FixedPointFormat format) where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
-        IPreprocessing<T> preprocessing = Preprocessing == "ot"
-            ? new OtPreprocessing<T>(Channel, Cancellation)
-            : PartyIndex == 0
-                ? DealerPreprocessing<T>.ForDealer(PartyCount, _dealerMaterial)
-                : DealerPreprocessing<T>.ForParty(_dealerMaterial);
+        var preprocessing = PreprocessingModes.Create<T>(Preprocessing, Channel, _seeds, _dealerMaterial, Cancellation);
         _preprocessing = preprocessing;
         var runtime = new MpcRuntime<T>(Channel, preprocessing, format, _seeds, _revealPolicy, Cancellation, _outputs);
         _statistics = runtime.Statistics;

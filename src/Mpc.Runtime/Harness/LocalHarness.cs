@@ -21,17 +21,14 @@ public static class LocalHarness
         var format = options.Format ?? (RingArithmetic<T>.Bits == 64 ? FixedPointFormat.Ring64 : FixedPointFormat.Ring128);
         var network = new InMemoryNetwork(partyCount, options.ReceiveTimeout);
         var seeds = PairwiseSeeds.CreateForLocalParties(partyCount);
-        if (options.Preprocessing is not ("ot" or "dealer")) throw new ArgumentException(ErrorMessages.UnknownPreprocessing(options.Preprocessing), nameof(options));
+        if (!PreprocessingModes.IsKnown(options.Preprocessing)) throw new ArgumentException(ErrorMessages.UnknownPreprocessing(options.Preprocessing), nameof(options));
         var dealerSecret = options.DealerSecret ?? AesCtrRandom.NewSeed();
         using var abort = new CancellationTokenSource();
         var runtimes = new MpcRuntime<T>[partyCount];
         for (int i = 0; i < partyCount; i++)
         {
-            IPreprocessing<T> preprocessing = options.Preprocessing == "ot"
-                ? new OtPreprocessing<T>(network.GetChannel(i), abort.Token)
-                : i == 0
-                    ? DealerPreprocessing<T>.ForDealer(partyCount, dealerSecret)
-                    : DealerPreprocessing<T>.ForParty(DealerPreprocessing<T>.PartySeed(dealerSecret, i));
+            var preprocessing = PreprocessingModes.Create<T>(options.Preprocessing, network.GetChannel(i), seeds[i],
+                i == 0 ? dealerSecret : DealerPreprocessing<T>.PartySeed(dealerSecret, i), abort.Token);
             runtimes[i] = new MpcRuntime<T>(network.GetChannel(i), preprocessing, format, seeds[i], options.RevealPolicy, abort.Token);
         }
         try

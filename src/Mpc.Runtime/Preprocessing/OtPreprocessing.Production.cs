@@ -268,7 +268,7 @@ public sealed partial class OtPreprocessing<T>
             {
                 var choices = new ulong[ObliviousProducts.PaddedCount(checked(count * bits)) / 64];
                 if (bits % 64 == 0) Array.Copy(chooserBits!, first * (bits / 64), choices, 0, count * (bits / 64));
-                else CopyBits(chooserBits!, first * bits, choices, count * bits);
+                else DaBitComposition.CopyBits(chooserBits!, first * bits, choices, count * bits);
                 foreach (int peer in receiveFrom) parts.Add(Task.Run(() => ObliviousProducts.ReceiveAsync<T>(session, peer, chunkTag, choices, count, bits, length, outputBits, _cancellation)));
             }
             if (sendTo.Count > 0)

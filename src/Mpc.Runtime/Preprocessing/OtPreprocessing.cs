@@ -101,37 +101,14 @@ public sealed partial class OtPreprocessing<T> : IPreprocessing<T>, IPrivateProd
     public async ValueTask<MaskedBits<T>> GetMaskedBitsAsync(int count, CancellationToken cancellationToken)
     {
         var (arithmetic, bits) = await TakeDaBitsAsync(checked(K * count), cancellationToken).ConfigureAwait(false);
-        var r = ComposeBits(arithmetic, count, 0);
-        // Re-slice: daBit t * count + i is bit t of element i; slices are word-aligned per bit.
-        int words = BitSlicing.WordsFor(count);
-        var sliced = new ulong[checked(K * words)];
-        for (int t = 0; t < K; t++) CopyBits(bits, t * count, sliced.AsSpan(t * words, words), count);
-        return new MaskedBits<T>(r, sliced, count);
+        return DaBitComposition.MaskedBits(arithmetic, bits, count);
     }
 
     public async ValueTask<TruncationPairs<T>> GetTruncationPairsAsync(int count, int shift, CancellationToken cancellationToken)
     {
         if (shift <= 0 || shift > K - 2) throw new ArgumentOutOfRangeException(nameof(shift), ErrorMessages.TruncationShiftOutOfRange(shift, K));
         var (arithmetic, _) = await TakeDaBitsAsync(checked(K * count), cancellationToken).ConfigureAwait(false);
-        var r = ComposeBits(arithmetic, count, 0);
-        var high = ComposeBits(arithmetic, count, shift);
-        var top = arithmetic.AsSpan((K - 1) * count, count).ToArray();
-        return new TruncationPairs<T>(r, high, top, shift);
-    }
-
-    // Arithmetic shares of sum over t >= from of 2^(t - from) * bit t, where bit t of element i is daBit t * count + i.
-    private static T[] ComposeBits(T[] arithmetic, int count, int from)
-    {
-        var result = new T[count];
-        unchecked
-        {
-            for (int t = from; t < K; t++)
-            {
-                var bitShares = arithmetic.AsSpan(t * count, count);
-                for (int i = 0; i < count; i++) result[i] += bitShares[i] << (t - from);
-            }
-        }
-        return result;
+        return DaBitComposition.TruncationPairs(arithmetic, count, shift);
     }
 
     private async Task<(T[] Arithmetic, ulong[] Bits)> TakeDaBitsAsync(int count, CancellationToken cancellationToken)
@@ -152,15 +129,6 @@ public sealed partial class OtPreprocessing<T> : IPreprocessing<T>, IPrivateProd
             at += n;
         }
         return (arithmetic, bits);
-    }
-
-    private static void CopyBits(ulong[] source, int from, Span<ulong> destination, int count)
-    {
-        for (int i = 0; i < count; i++)
-        {
-            int s = from + i;
-            destination[i >> 6] |= ((source[s >> 6] >> (s & 63)) & 1UL) << (i & 63);
-        }
     }
 
     private Task<OtSession> SessionAsync()
