@@ -5,6 +5,7 @@ using Mpc.Data;
 using Mpc.Federation;
 using Mpc.Federation.Protocols;
 using Mpc.Net;
+using Mpc.Runtime.Preprocessing;
 using Mpc.Scripting;
 
 namespace Mpc.Bench;
@@ -12,7 +13,8 @@ namespace Mpc.Bench;
 /// <summary>
 /// What sessions cost between hospitals: each workload as `mpc local` runs it with 3 parties, on the
 /// loopback as it is and over simulated links of 10 and 50 ms (one way) at 100 Mbit/s, in the same
-/// run. Rounds and bytes are the session's own counts; the ratio is against the loopback.
+/// run, on the OT engine and the honest-majority engine. Rounds and bytes are the session's own
+/// counts; the ratio is against the OT engine on the loopback.
 /// </summary>
 internal static class WanBenchmarks
 {
@@ -32,11 +34,12 @@ internal static class WanBenchmarks
             ("logrank, lung by sex", kaplanMeier, kaplanMeier.Source, lungFiles, new() { ["group"] = "sex", ["levels"] = "1,2", ["horizon"] = lung.Column("time").Max().ToString(CultureInfo.InvariantCulture), ["curve"] = "false" }),
             ("logistic regression, mtcars am ~ hp + wt", regression, regression.Source, mtcarsFiles, new() { ["outcome"] = "am", ["features"] = "hp,wt", ["iterations"] = "8" }),
         };
-        Console.WriteLine("| workload (3 parties, OT) | link | rounds | MB sent | protocol s | vs loopback |");
-        Console.WriteLine("|---|---|---|---|---|---|");
+        Console.WriteLine("| workload (3 parties) | engine | link | rounds | MB sent | protocol s | vs OT on loopback |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
         foreach (var (label, protocol, source, files, parameters) in workloads)
         {
             double baseline = 0;
+            foreach (string engine in new[] { PreprocessingModes.Ot, PreprocessingModes.Replicated })
             foreach (double latency in latencies)
             {
                 var network = latency == 0 ? null : new NetworkModel(TimeSpan.FromMilliseconds(latency), 100e6);
@@ -44,13 +47,13 @@ internal static class WanBenchmarks
                 SessionResult? last = null;
                 for (int r = 0; r <= repetitions; r++)
                 {
-                    last = await LocalFederation.RunAsync(protocol, source, files, parameters, catalog, NullLoggerFactory.Instance, null, TimeSpan.FromMinutes(10), default, network: network);
+                    last = await LocalFederation.RunAsync(protocol, source, files, parameters, catalog, NullLoggerFactory.Instance, null, TimeSpan.FromMinutes(10), default, null, engine, network: network);
                     if (r > 0 || repetitions == 0) times.Add(last.ProtocolSeconds);
                 }
                 double median = BenchData.Median(times);
-                if (latency == 0) baseline = median;
+                if (latency == 0 && engine == PreprocessingModes.Ot) baseline = median;
                 string link = network is null ? "loopback" : $"{latency:G3} ms, 100 Mbit/s";
-                Console.WriteLine(FormattableString.Invariant($"| {label} | {link} | {last!.Rounds} | {last.BytesSent / 1e6:F1} | {median:F2} | {(baseline > 0 ? median / baseline : 1):F1}x |"));
+                Console.WriteLine(FormattableString.Invariant($"| {label} | {engine} | {link} | {last!.Rounds} | {last.BytesSent / 1e6:F1} | {median:F2} | {(baseline > 0 ? median / baseline : 1):F1}x |"));
             }
         }
         Console.WriteLine();
