@@ -28,6 +28,8 @@ public sealed class PartyDaemon : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task? _acceptLoop;
     private int _pending;
+    private volatile bool _draining;
+    private bool _bound;
 
     public PartyDaemon(Roster roster, PartyCredentials credentials, PartyConfiguration configuration, ProtocolCatalog catalog, ILogger logger, TcpListener? listener = null)
     {
@@ -47,7 +49,7 @@ public sealed class PartyDaemon : IAsyncDisposable
         // A ledger that fails its chain or lacks releases the transcripts hold stops the daemon before it serves anyone.
         if (configuration.LedgerPath is { } ledger)
             Ledger = Mpc.Audit.LedgerAudit.OpenForDaemon(ledger, configuration.TranscriptDirectory, Self.Name, credentials.Certificate);
-        _listener = listener ?? new TcpListener(IPAddress.Parse(Self.Host is "localhost" ? "127.0.0.1" : Self.Host!), Self.Port);
+        _listener = listener ?? new TcpListener(ListenAddress.Resolve(configuration, Self));
         DataRefusals = new DataRefusalLimiter(configuration.DataRefusalsPerDay);
     }
 
@@ -82,15 +84,26 @@ public sealed class PartyDaemon : IAsyncDisposable
 
     internal CancellationToken Stopping => _stop.Token;
 
+    /// <summary>Set once a shutdown began: new session requests are refused, running sessions may finish.</summary>
+    internal bool Draining => _draining;
+
     /// <summary>Sessions currently running.</summary>
     public int ActiveSessions => _sessions.Count;
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
+    /// <summary>Binds the listening socket (a port in use fails here, naming the port); <see cref="Start"/> then serves.</summary>
+    public void Bind()
+    {
+        if (_bound) return;
+        ListenAddress.Start(_listener, Self.Name);
+        _bound = true;
+    }
+
     public void Start()
     {
-        _listener.Start();
-        Logger.LogInformation("Party {Party} listening on {Endpoint} (roster {RosterHash}, {Protocols} approved protocols)",
+        Bind();
+        Logger.LogInformation(DaemonEvents.Listening, "Party {Party} listening on {Endpoint} (roster {RosterHash}, {Protocols} approved protocols)",
             Self.Name, _listener.LocalEndpoint, Roster.Hash[..16], Configuration.ApprovedProtocols.Count);
         _acceptLoop = Task.Run(AcceptLoopAsync);
     }
@@ -101,7 +114,7 @@ public sealed class PartyDaemon : IAsyncDisposable
 
     private async Task AcceptLoopAsync()
     {
-        while (!_stop.IsCancellationRequested)
+        while (!_stop.IsCancellationRequested && !_draining)
         {
             TcpClient client;
             try
@@ -112,16 +125,21 @@ public sealed class PartyDaemon : IAsyncDisposable
             {
                 return;
             }
+            // A drain stopped the listener under the pending accept.
+            catch (Exception e) when (_draining && e is SocketException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
             catch (SocketException e)
             {
-                Logger.LogWarning("Accept failed: {Reason}", e.Message);
+                Logger.LogWarning(DaemonEvents.ConnectionClosed, "Accept failed: {Reason}", e.Message);
                 continue;
             }
             client.NoDelay = true;
             if (Interlocked.Increment(ref _pending) > MaxPendingConnections)
             {
                 Interlocked.Decrement(ref _pending);
-                Logger.LogWarning("Closed connection from {Remote}: {Pending} connections are already waiting for admission", client.Client.RemoteEndPoint, MaxPendingConnections);
+                Logger.LogWarning(DaemonEvents.ConnectionClosed, "Closed connection from {Remote}: {Pending} connections are already waiting for admission", client.Client.RemoteEndPoint, MaxPendingConnections);
                 client.Dispose();
                 continue;
             }
@@ -160,7 +178,7 @@ public sealed class PartyDaemon : IAsyncDisposable
                 }
                 else
                 {
-                    Logger.LogWarning("Refused {Peer}: unknown session {Session}", peer.Name, first.SessionId);
+                    Logger.LogWarning(DaemonEvents.PeerRefused, "Refused {Peer}: unknown session {Session}", peer.Name, first.SessionId);
                     await connection.SendAsync(first.SessionId, 0, FrameKind.Control, ControlCodec.Encode(new PeerReply { Accepted = false, Reason = $"{Self.Name} has no session {first.SessionId}." }), _stop.Token).ConfigureAwait(false);
                 }
             }
@@ -183,7 +201,7 @@ public sealed class PartyDaemon : IAsyncDisposable
         }
         catch (Exception e) when (e is FrameFormatException or IOException or OperationCanceledException or ObjectDisposedException or Mpc.Runtime.ProtocolAbortedException)
         {
-            Logger.LogWarning("Closed connection from {Remote}: {Reason}", remote, e is OperationCanceledException ? "no frame within the handshake timeout" : e.Message);
+            Logger.LogWarning(DaemonEvents.ConnectionClosed, "Closed connection from {Remote}: {Reason}", remote, e is OperationCanceledException ? "no frame within the handshake timeout" : e.Message);
         }
         finally
         {
@@ -196,8 +214,27 @@ public sealed class PartyDaemon : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops accepting connections and lets running sessions finish for up to <paramref name="grace"/>; sessions still
+    /// running then are aborted, each closing its transcript with a signed end entry naming the shutdown.
+    /// </summary>
+    public async Task ShutdownAsync(TimeSpan grace)
+    {
+        if (_draining) return;
+        _draining = true;
+        _listener.Stop();
+        if (!_sessions.IsEmpty) Logger.LogInformation(DaemonEvents.Draining, "Party {Party} stops accepting sessions; {Sessions} running may finish within {Seconds:0.#} s", Self.Name, _sessions.Count, grace.TotalSeconds);
+        var deadline = DateTime.UtcNow + grace;
+        // Polled: sessions end on their own threads, and a drain is rare and measured in seconds.
+        while (!_sessions.IsEmpty && DateTime.UtcNow < deadline) await Task.Delay(100).ConfigureAwait(false);
+        if (!_sessions.IsEmpty) Logger.LogWarning(DaemonEvents.ShutdownAbort, "Party {Party} aborts {Sessions} session(s) still running after the grace period", Self.Name, _sessions.Count);
+        await DisposeAsync().ConfigureAwait(false);
+    }
+
     public async ValueTask DisposeAsync()
     {
+        if (_stop.IsCancellationRequested) return;
+        _draining = true;
         await _stop.CancelAsync().ConfigureAwait(false);
         _listener.Stop();
         if (_acceptLoop is not null) await _acceptLoop.ConfigureAwait(false);
@@ -207,9 +244,9 @@ public sealed class PartyDaemon : IAsyncDisposable
         }
         catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
-            Logger.LogWarning("Stopped with sessions still winding down: {Reason}", e.Message);
+            Logger.LogWarning(DaemonEvents.ShutdownAbort, "Stopped with sessions still winding down: {Reason}", e.Message);
         }
         _stop.Dispose();
-        Logger.LogInformation("Party {Party} stopped", Self.Name);
+        Logger.LogInformation(DaemonEvents.Stopped, "Party {Party} stopped", Self.Name);
     }
 }

@@ -70,7 +70,7 @@ internal sealed class PartySession : IAsyncDisposable
             string? refusal = Check(out var datasetPath);
             if (refusal is not null)
             {
-                Logger.LogWarning("Session {Session}: refused {Protocol} from {Analyst}: {Reason}", Id, _request.Protocol, _analyst.Name, refusal);
+                Logger.LogWarning(DaemonEvents.SessionRefused, "Session {Session}: refused {Protocol} from {Analyst}: {Reason}", Id, _request.Protocol, _analyst.Name, refusal);
                 await ReplyAsync(new SessionReply { Accepted = false, Reason = refusal }).ConfigureAwait(false);
                 return;
             }
@@ -82,7 +82,7 @@ internal sealed class PartySession : IAsyncDisposable
                 await ReplyAsync(new SessionReply { Accepted = true, ProtocolId = _protocol!.Id }).ConfigureAwait(false);
                 var start = await WaitForStartAsync().ConfigureAwait(false);
                 if (start is null) return;
-                Logger.LogInformation("Session {Session}: running {Protocol} for {Analyst}", Id, _protocol.Id, _analyst.Name);
+                Logger.LogInformation(DaemonEvents.SessionRunning, "Session {Session}: running {Protocol} for {Analyst}", Id, _protocol.Id, _analyst.Name);
                 _ = WatchAnalystAsync();
                 await RunProtocolAsync(datasetPath!).ConfigureAwait(false);
             }
@@ -110,7 +110,7 @@ internal sealed class PartySession : IAsyncDisposable
         await connection.SendAsync(Id, 0, FrameKind.Control, ControlCodec.Encode(new PeerReply { Accepted = problem is null, Reason = problem }), _cancel.Token).ConfigureAwait(false);
         if (problem is not null)
         {
-            Logger.LogWarning("Session {Session}: refused peer {Peer}: {Reason}", Id, peer.Name, problem);
+            Logger.LogWarning(DaemonEvents.PeerRefused, "Session {Session}: refused peer {Peer}: {Reason}", Id, peer.Name, problem);
             if (_incoming.TryGetValue(peer.Index, out var pending))
                 pending.TrySetException(new ProtocolAbortedException($"Session aborted: {problem}.", peer.Name));
             return false;
@@ -124,6 +124,7 @@ internal sealed class PartySession : IAsyncDisposable
     private string? Check(out string? datasetPath)
     {
         datasetPath = null;
+        if (_daemon.Draining) return ErrorMessages.PartyNotAccepting(Self.Name);
         if (_request.RosterHash != _daemon.Roster.Hash) return $"the analyst's roster differs from {Self.Name}'s (hash {Short(_request.RosterHash)} vs {Short(_daemon.Roster.Hash)})";
         if (_request.ScriptSource is { } script)
         {
@@ -189,7 +190,7 @@ internal sealed class PartySession : IAsyncDisposable
                     // The refusal carries public texts only; the log gets where exactly (file, row).
                     foreach (var problem in ProtocolValidation.ColumnProblems(_protocol.Parameters, _parameters, _dataset, allowMissingValues: false).Where(p => problems.Contains(p.PublicMessage)))
                     {
-                        Logger.LogWarning("Session {Session}: {Detail}", Id, ErrorMessages.ParametersVsDataDetail(Self.Name, _analyst.Name, DatasetName, problem.Detail));
+                        Logger.LogWarning(DaemonEvents.DataProblem, "Session {Session}: {Detail}", Id, ErrorMessages.ParametersVsDataDetail(Self.Name, _analyst.Name, DatasetName, problem.Detail));
                         _refusedForData |= problem.DependsOnValues;
                     }
                     return string.Join("; ", problems);
@@ -206,7 +207,7 @@ internal sealed class PartySession : IAsyncDisposable
         }
         catch (DataProblemException e)
         {
-            Logger.LogWarning("Session {Session}: {Detail}", Id, ErrorMessages.ParametersVsDataDetail(Self.Name, _analyst.Name, _dataSlot ?? "(none)", e.Detail));
+            Logger.LogWarning(DaemonEvents.DataProblem, "Session {Session}: {Detail}", Id, ErrorMessages.ParametersVsDataDetail(Self.Name, _analyst.Name, _dataSlot ?? "(none)", e.Detail));
             _refusedForData |= e.DependsOnValues;
             return e.PublicMessage;
         }
@@ -228,7 +229,7 @@ internal sealed class PartySession : IAsyncDisposable
         var message = ControlCodec.Decode(frame.Payload, _analyst.Name);
         if (message is SessionCancel cancel)
         {
-            Logger.LogInformation("Session {Session}: cancelled by {Analyst}: {Reason}", Id, _analyst.Name, cancel.Reason);
+            Logger.LogInformation(DaemonEvents.SessionCancelled, "Session {Session}: cancelled by {Analyst}: {Reason}", Id, _analyst.Name, cancel.Reason);
             return null;
         }
         return message as SessionStart ?? throw new FrameFormatException($"{_analyst.Name} sent {message.GetType().Name} where SessionStart was expected.");
@@ -248,7 +249,7 @@ internal sealed class PartySession : IAsyncDisposable
         }
         if (!_cancel.IsCancellationRequested && !_finished)
         {
-            Logger.LogWarning("Session {Session}: the analyst {Analyst} disconnected", Id, _analyst.Name);
+            Logger.LogWarning(DaemonEvents.AnalystDisconnected, "Session {Session}: the analyst {Analyst} disconnected", Id, _analyst.Name);
             await _cancel.CancelAsync().ConfigureAwait(false);
         }
     }
@@ -273,7 +274,7 @@ internal sealed class PartySession : IAsyncDisposable
             _completed = true;
             _finished = true;
             _transcript?.Close(completed: true, null, _daemon.Credentials.Certificate, TranscriptChain, Id);
-            Logger.LogInformation("Session {Session}: completed in {Seconds:F2} s, {Rounds} rounds, {Bytes} bytes sent", Id, watch.Elapsed.TotalSeconds, context.Rounds, context.BytesSent);
+            Logger.LogInformation(DaemonEvents.SessionCompleted, "Session {Session}: completed in {Seconds:F2} s, {Rounds} rounds, {Bytes} bytes sent", Id, watch.Elapsed.TotalSeconds, context.Rounds, context.BytesSent);
             await ReplyAsync(new SessionEnd { Completed = true, Rounds = context.Rounds, BytesSent = context.BytesSent, Preprocessing = Mode, ProtocolSeconds = watch.Elapsed.TotalSeconds,
                 PrivateReleases = policy.Releases.Select(r => FormattableString.Invariant($"{r.Mechanism}: mu {r.Mu:G6}, L1 {r.L1Sensitivity}, L2 {r.L2Sensitivity}, epsilon {r.Epsilon}, delta {r.Delta}, honest parties {r.HonestParties}{(r.SamplingRate < 1 ? $", sampling rate {r.SamplingRate}" : "")}")).ToList() }).ConfigureAwait(false);
         }
@@ -282,7 +283,7 @@ internal sealed class PartySession : IAsyncDisposable
             _finished = true;
             var (reason, failedParty) = Describe(e);
             _transcript?.Close(completed: false, reason, _daemon.Credentials.Certificate, TranscriptChain, Id);
-            Logger.LogWarning("Session {Session}: aborted: {Reason}", Id, reason);
+            Logger.LogWarning(DaemonEvents.SessionAborted, "Session {Session}: aborted: {Reason}", Id, reason);
             if (_channel is not null) await _channel.NotifyAbortAsync(reason, failedParty).ConfigureAwait(false);
             await ReplyAsync(new SessionEnd { Completed = false, Reason = reason, FailedParty = failedParty, Preprocessing = Mode }).ConfigureAwait(false);
         }
@@ -363,7 +364,7 @@ internal sealed class PartySession : IAsyncDisposable
         }
         catch (Exception e) when (e is Mpc.Privacy.LedgerIntegrityException or Microsoft.Data.Sqlite.SqliteException)
         {
-            Logger.LogWarning("Session {Session}: its reservation stays charged: {Reason}", Id, e.Message);
+            Logger.LogWarning(DaemonEvents.SessionAborted, "Session {Session}: its reservation stays charged: {Reason}", Id, e.Message);
         }
     }
 
@@ -405,23 +406,25 @@ internal sealed class PartySession : IAsyncDisposable
         // A peer's abort may be named as the cause while this party also hit a data problem: its detail still belongs in this log, and it still counts.
         if (e is DataProblemException local && !ReferenceEquals(local, root))
         {
-            Logger.LogWarning("Session {Session}: {Detail}", Id, ErrorMessages.ParametersVsDataDetail(Self.Name, _analyst.Name, _dataSlot ?? "(none)", local.Detail));
+            Logger.LogWarning(DaemonEvents.DataProblem, "Session {Session}: {Detail}", Id, ErrorMessages.ParametersVsDataDetail(Self.Name, _analyst.Name, _dataSlot ?? "(none)", local.Detail));
             _refusedForData |= local.DependsOnValues;
         }
         switch (root)
         {
+            // A daemon that stops aborts its sessions itself: a peer closing at the same moment is not the cause.
+            case Exception when _daemon.Stopping.IsCancellationRequested:
+                return (ErrorMessages.PartyShuttingDown(Self.Name), Self.Name);
             case RevealRefusedException refused:
                 return (refused.Message, null);
             case ProtocolAbortedException aborted:
                 return (aborted.Message, aborted.PartyName);
-            case OperationCanceledException when _daemon.Stopping.IsCancellationRequested:
-                return ($"{Self.Name} is shutting down.", Self.Name);
+            // Named as the analyst's, so no peer blames the party that noticed first.
             case OperationCanceledException:
-                return ("the analyst disconnected.", null);
+                return (ErrorMessages.AnalystDisconnected(_analyst.Name), _analyst.Name);
             case PeerAuthenticationException auth:
                 return (auth.Message, null);
             case DataProblemException data:
-                Logger.LogWarning("Session {Session}: {Detail}", Id, ErrorMessages.ParametersVsDataDetail(Self.Name, _analyst.Name, _dataSlot ?? "(none)", data.Detail));
+                Logger.LogWarning(DaemonEvents.DataProblem, "Session {Session}: {Detail}", Id, ErrorMessages.ParametersVsDataDetail(Self.Name, _analyst.Name, _dataSlot ?? "(none)", data.Detail));
                 _refusedForData |= data.DependsOnValues;
                 return (ErrorMessages.DataFailed(Self.Name, data.PublicMessage), Self.Name);
             case ParameterProblemException or ProtocolParameterException:
@@ -430,7 +433,7 @@ internal sealed class PartySession : IAsyncDisposable
             case { } timeout when timeout.GetType().FullName == "Mpc.Scripting.ScriptTimeoutException":
                 return (ErrorMessages.DataFailed(Self.Name, ErrorMessages.ScriptTimedOut(_daemon.Configuration.ScriptTimeLimit)), Self.Name);
             default:
-                Logger.LogError(root, "Session {Session}: {Party} failed in protocol code: {Error}", Id, Self.Name, root.ToString());
+                Logger.LogError(DaemonEvents.ProtocolError, root, "Session {Session}: {Party} failed in protocol code: {Error}", Id, Self.Name, root.ToString());
                 return (ErrorMessages.InternalError(Self.Name), Self.Name);
         }
     }
@@ -523,7 +526,7 @@ internal sealed class PartySession : IAsyncDisposable
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
         {
-            Logger.LogWarning("Session {Session}: could not reach the analyst: {Reason}", Id, e.Message);
+            Logger.LogWarning(DaemonEvents.AnalystDisconnected, "Session {Session}: could not reach the analyst: {Reason}", Id, e.Message);
         }
     }
 
