@@ -82,6 +82,9 @@ public sealed class PartyConfiguration
     /// <summary>The address (and optionally port) to listen on, when not the roster endpoint's host and port (null: the roster's).</summary>
     public string? Listen { get; init; }
 
+    /// <summary>The folder of the approved scripts whose "sha256:" ids the policy lists (null: none).</summary>
+    public string? ScriptDirectory { get; init; }
+
     /// <summary>Where this party writes its signed session transcripts (null: none).</summary>
     public string? TranscriptDirectory { get; }
 
@@ -167,9 +170,10 @@ public sealed class PartyConfiguration
         bool allowDealer = Read<bool>(root, "allowTrustedDealer", "true or false", problems) ?? false;
         int dataRefusals = Read<int>(root, "dataRefusalsPerDay", "a whole number", problems) ?? 5;
         string? listen = ReadText(root, "listen", "an address string", problems);
+        string scripts = Path.GetFullPath(Path.Combine(baseDirectory, ReadText(root, "scripts", "a folder path", problems) ?? "scripts"));
         if (listen is not null && !ListenAddress.TryParse(listen, out _, out _)) problems.Add(Mpc.Core.ErrorMessages.ListenMalformed(listen));
         if (dataRefusals is < 0 or > 1000) problems.Add("dataRefusalsPerDay: must be between 0 and 1000.");
-        foreach (var key in root.Select(p => p.Key).Where(k => k is not ("name" or "datasets" or "protocols" or "peerTimeoutSeconds" or "scriptTimeLimitSeconds" or "scriptMemoryLimitMegabytes" or "transcripts" or "ledger" or "budgets" or "privacy" or "allowTrustedDealer" or "dataRefusalsPerDay" or "listen")))
+        foreach (var key in root.Select(p => p.Key).Where(k => k is not ("name" or "datasets" or "protocols" or "peerTimeoutSeconds" or "scriptTimeLimitSeconds" or "scriptMemoryLimitMegabytes" or "transcripts" or "ledger" or "budgets" or "privacy" or "allowTrustedDealer" or "dataRefusalsPerDay" or "listen" or "scripts")))
             problems.Add($"{key}: unknown field.");
         if (problems.Count > 0) throw new PartyConfigurationException($"{path} is not a valid party configuration:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", problems));
         return new PartyConfiguration(name, datasets, protocols!.ToHashSet(StringComparer.Ordinal), TimeSpan.FromSeconds(timeout), TimeSpan.FromSeconds(scriptLimit), transcripts, ledger, null, allowDealer, privacy)
@@ -177,6 +181,7 @@ public sealed class PartyConfiguration
             ScriptMemoryLimitBytes = (long)memoryLimit << 20,
             DataRefusalsPerDay = dataRefusals,
             Listen = listen,
+            ScriptDirectory = scripts,
         };
 
         string Problem(string text)

@@ -16,6 +16,7 @@ public class LedgerDaemonProcessTests
             Run(async mpc => await mpc.ReleaseCounts("counts", new double[] { mpc.Rows }, 1, 1e-5, 1));
             """, "release-once", "release-once.csx");
         await using var federation = TestFederation.Create(3);
+        federation.WriteScripts((script.Name, script.Source));
         var (roster, configs, keys, _) = federation.WriteFiles(TimeSpan.FromSeconds(10), script.Id);
         var daemons = Enumerable.Range(0, 3).Select(i => MpcProcess.Start("party", "--roster", roster, "--config", configs[i], "--key", keys[i])).ToList();
         try
