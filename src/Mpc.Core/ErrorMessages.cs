@@ -114,6 +114,9 @@ public static class ErrorMessages
     public static string PartyNotAccepting(string party) =>
         $"{party} is shutting down and takes no new sessions.";
 
+    public static string ReloadNeedsRestart(string party, string field) =>
+        $"{party} kept its running settings: a change of {field} takes a restart, not a reload.";
+
     public static string UnknownPolicyId(string id, IEnumerable<string> builtIns) =>
         $"protocols: '{id}' matches no protocol: use 'builtin:NAME' of a built-in ({string.Join(", ", builtIns)}) or the 'sha256:...' id 'mpc approve' prints for a script.";
 

@@ -30,6 +30,7 @@ public sealed class PartyDaemon : IAsyncDisposable
     private int _pending;
     private volatile bool _draining;
     private bool _bound;
+    private readonly Lock _reload = new();
 
     public PartyDaemon(Roster roster, PartyCredentials credentials, PartyConfiguration configuration, ProtocolCatalog catalog, ILogger logger, TcpListener? listener = null)
     {
@@ -64,11 +65,13 @@ public sealed class PartyDaemon : IAsyncDisposable
 
     internal DataRefusalLimiter DataRefusals { get; }
 
-    public Roster Roster { get; }
+    /// <summary>The roster new sessions use; <see cref="Reload"/> replaces it, running sessions keep theirs.</summary>
+    public Roster Roster { get; private set; }
 
     public PartyCredentials Credentials { get; }
 
-    public PartyConfiguration Configuration { get; }
+    /// <summary>The configuration (policy) new sessions use; <see cref="Reload"/> replaces it, running sessions keep theirs.</summary>
+    public PartyConfiguration Configuration { get; private set; }
 
     public ProtocolCatalog Catalog { get; }
 
@@ -77,7 +80,16 @@ public sealed class PartyDaemon : IAsyncDisposable
     /// <summary>This party's privacy ledger, checked when the daemon was made (null: no DP releases).</summary>
     public Mpc.Privacy.PrivacyLedger? Ledger { get; }
 
-    public RosterMember Self { get; }
+    public RosterMember Self { get; private set; }
+
+    /// <summary>Roster, configuration and this party's entry, taken together so a reload cannot mix two versions.</summary>
+    internal (Roster Roster, PartyConfiguration Configuration, RosterMember Self) Snapshot
+    {
+        get
+        {
+            lock (_reload) return (Roster, Configuration, Self);
+        }
+    }
 
     /// <summary>Time allowed for a TLS handshake and a connection's first frame.</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
@@ -212,6 +224,36 @@ public sealed class PartyDaemon : IAsyncDisposable
                 else client.Dispose();
             }
         }
+    }
+
+    /// <summary>
+    /// Takes a re-read roster and configuration (SIGHUP) for the sessions that start from now on; running sessions
+    /// keep the ones they started with. What the daemon was built from (name, key, ledger, transcripts, listen address
+    /// and port, data-refusal limit) needs a restart: a change there is refused and the old settings stay.
+    /// </summary>
+    public void Reload(Roster roster, PartyConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(roster);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var self = roster.GetParty(Configuration.Name);
+        string? restart =
+            configuration.Name != Configuration.Name ? "name"
+            : self.PublicKey != Credentials.Fingerprint ? "the roster's key for this party"
+            : self.Endpoint != Self.Endpoint ? "the roster's endpoint for this party"
+            : configuration.Listen != Configuration.Listen ? "listen"
+            : configuration.LedgerPath != Configuration.LedgerPath ? "ledger"
+            : configuration.TranscriptDirectory != Configuration.TranscriptDirectory ? "transcripts"
+            : configuration.DataRefusalsPerDay != Configuration.DataRefusalsPerDay ? "dataRefusalsPerDay"
+            : null;
+        if (restart is not null) throw new PartyConfigurationException(Mpc.Core.ErrorMessages.ReloadNeedsRestart(Self.Name, restart));
+        lock (_reload)
+        {
+            Roster = roster;
+            Configuration = configuration;
+            Self = self;
+        }
+        Logger.LogInformation(DaemonEvents.Reloaded, "Party {Party} reloaded its policy and roster (roster {RosterHash}, {Protocols} approved protocols); {Sessions} running session(s) keep theirs",
+            Self.Name, roster.Hash[..16], configuration.ApprovedProtocols.Count, _sessions.Count);
     }
 
     /// <summary>

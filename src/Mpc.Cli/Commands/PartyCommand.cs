@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -19,7 +20,7 @@ internal static class PartyCommand
         var grace = new Option<double>("--grace-period") { Description = "Seconds running sessions may take to finish after SIGTERM before they are aborted.", DefaultValueFactory = _ => 30 };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log debug detail, and print the whole exception of an error." };
         var command = new Command("party", "Run this party's daemon: serve sessions until stopped (SIGTERM or Ctrl+C: running sessions get a grace period).")
-            { roster, config, key, jsonLogs, logFile, grace, verbose };
+            { roster, config, key, jsonLogs, logFile, grace, verbose, PartyCheckCommand.Create() };
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (!(parse.GetValue(grace) is >= 0 and <= 86400)) throw new CliException("--grace-period must be between 0 and 86400 seconds.");
@@ -34,8 +35,7 @@ internal static class PartyCommand
             var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Mpc.Party");
             try
             {
-                var configuration = PartyConfiguration.Load(parse.GetValue(config)!);
-                var federation = Roster.Load(parse.GetValue(roster)!);
+                var (configuration, federation) = LoadSettings();
                 var credentials = PartyCredentials.Load(parse.GetValue(key)!);
                 // Made and bound before the host runs, so a bad ledger or a port in use stops the party with one line and exit code 3.
                 daemon = new PartyDaemon(federation, credentials, configuration, ProtocolReference.Catalog, logger);
@@ -46,8 +46,34 @@ internal static class PartyCommand
                 logger.LogCritical(DaemonEvents.StartFailed, "The party did not start: {Reason}", e.Message);
                 throw;
             }
+            // SIGHUP re-reads policy and roster for the sessions that start from then on; running sessions keep theirs.
+            using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+            {
+                context.Cancel = true;
+                _ = Task.Run(Reload);
+            });
             await host.RunAsync(CancellationToken.None).ConfigureAwait(false);
             return 0;
+
+            (PartyConfiguration Configuration, Roster Roster) LoadSettings()
+            {
+                var configuration = PartyConfiguration.Load(parse.GetValue(config)!);
+                PartyPolicy.Resolve(configuration, ProtocolReference.Catalog);
+                return (configuration, Roster.Load(parse.GetValue(roster)!));
+            }
+
+            void Reload()
+            {
+                try
+                {
+                    var (configuration, federation) = LoadSettings();
+                    daemon!.Reload(federation, configuration);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    logger.LogError(DaemonEvents.ReloadFailed, "Reload refused; the party keeps its settings: {Reason}", e.Message.ReplaceLineEndings(" "));
+                }
+            }
         });
         return command;
     }
