@@ -13,6 +13,7 @@ var root = new RootCommand("mpc: secure multi-party computation for federated he
     DescribeCommand.CreateApprove(),
     AuditCommand.Create(),
     BudgetCommand.Create(),
+    StatusCommand.Create(),
     BoltzmannExperimentCommand.Create(),
     WorkerCommand.Create(),
 };
