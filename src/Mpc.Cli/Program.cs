@@ -17,6 +17,7 @@ var root = new RootCommand("mpc: secure multi-party computation for federated he
     BoltzmannExperimentCommand.Create(),
     WorkerCommand.Create(),
 };
+root.Options.Add(CliOptions.Verbose);
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
@@ -32,7 +33,7 @@ try
 }
 catch (Exception e)
 {
-    bool verbose = parse.CommandResult.Command.Options.FirstOrDefault(o => o.Name == "--verbose") is Option<bool> option && parse.GetValue(option);
+    bool verbose = parse.GetValue(CliOptions.Verbose);
     return ErrorReport.Write(e, verbose, Console.Error);
 }
 

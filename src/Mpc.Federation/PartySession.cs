@@ -46,6 +46,7 @@ internal sealed class PartySession : IAsyncDisposable
     private string? _dataSlot;
     private bool _refusedForData;
     private volatile bool _completed;
+    private volatile bool _analystGone;
     private bool _reserved;
 
     public PartySession(PartyDaemon daemon, Guid id, RosterMember analyst, FramedConnection analystConnection, SessionRequest request)
@@ -254,6 +255,7 @@ internal sealed class PartySession : IAsyncDisposable
         }
         if (!_cancel.IsCancellationRequested && !_finished)
         {
+            _analystGone = true;
             Logger.LogWarning(DaemonEvents.AnalystDisconnected, "Session {Session}: the analyst {Analyst} disconnected", Id, _analyst.Name);
             await _cancel.CancelAsync().ConfigureAwait(false);
         }
@@ -419,13 +421,13 @@ internal sealed class PartySession : IAsyncDisposable
             // A daemon that stops aborts its sessions itself: a peer closing at the same moment is not the cause.
             case Exception when _daemon.Stopping.IsCancellationRequested:
                 return (ErrorMessages.PartyShuttingDown(Self.Name), Self.Name);
+            // Named as the analyst's, so no peer blames the party that noticed first, or one that stalled in the abort.
+            case Exception when _analystGone || root is OperationCanceledException:
+                return (ErrorMessages.AnalystDisconnected(_analyst.Name), _analyst.Name);
             case RevealRefusedException refused:
                 return (refused.Message, null);
             case ProtocolAbortedException aborted:
                 return (aborted.Message, aborted.PartyName);
-            // Named as the analyst's, so no peer blames the party that noticed first.
-            case OperationCanceledException:
-                return (ErrorMessages.AnalystDisconnected(_analyst.Name), _analyst.Name);
             case PeerAuthenticationException auth:
                 return (auth.Message, null);
             case DataProblemException data:

@@ -85,6 +85,12 @@ public class CliErrorProcessTests
                 again.AssertOneErrorLine("exists already");
             }
             Assert.Equal(original, File.ReadAllText(key));
+            // --verbose, valid under every command, adds the exception after the one line.
+            using (var verbose = MpcProcess.Start("keygen", "--name", "hospital-a", "--out", directory, "--verbose"))
+            {
+                await verbose.AssertExitAsync(4, Startup);
+                await verbose.WaitForOutputAsync("CliException", TimeSpan.FromSeconds(1));
+            }
             using (var forced = MpcProcess.Start("keygen", "--name", "hospital-a", "--out", directory, "--force")) Assert.Equal(0, await forced.WaitForExitAsync(Startup));
             Assert.NotEqual(original, File.ReadAllText(key));
         }
@@ -120,7 +126,7 @@ public class CliErrorProcessTests
             {
                 await daemon.WaitForOutputAsync("aborted", Startup);
                 var aborted = daemon.Output.Where(l => l.Contains("aborted", StringComparison.Ordinal)).ToList();
-                Assert.All(aborted, line => Assert.Contains("the analyst analyst disconnected", line, StringComparison.Ordinal));
+                Assert.All(aborted, line => Assert.True(line.Contains("the analyst analyst disconnected", StringComparison.Ordinal), line));
                 Assert.DoesNotContain(daemon.Output, l => l.Contains("failed:", StringComparison.Ordinal));
             }
             Assert.All(daemons, d => Assert.False(d.HasExited));

@@ -18,15 +18,14 @@ internal static class PartyCommand
         var jsonLogs = new Option<bool>("--json-logs") { Description = "Log as JSON lines (UTC ISO-8601 timestamps, stable event ids) instead of text." };
         var logFile = new Option<string?>("--log-file") { Description = "Append the log to this file instead of standard output." };
         var grace = new Option<double>("--grace-period") { Description = "Seconds running sessions may take to finish after SIGTERM before they are aborted.", DefaultValueFactory = _ => 30 };
-        var verbose = new Option<bool>("--verbose", "-v") { Description = "Log debug detail, and print the whole exception of an error." };
         var command = new Command("party", "Run this party's daemon: serve sessions until stopped (SIGTERM or Ctrl+C: running sessions get a grace period).")
-            { roster, config, key, jsonLogs, logFile, grace, verbose, PartyCheckCommand.Create() };
+            { roster, config, key, jsonLogs, logFile, grace, PartyCheckCommand.Create() };
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (!(parse.GetValue(grace) is >= 0 and <= 86400)) throw new CliException("--grace-period must be between 0 and 86400 seconds.");
             var gracePeriod = TimeSpan.FromSeconds(parse.GetValue(grace));
             var builder = Host.CreateApplicationBuilder();
-            DaemonLogging.Configure(builder.Logging, parse.GetValue(jsonLogs), parse.GetValue(logFile), parse.GetValue(verbose));
+            DaemonLogging.Configure(builder.Logging, parse.GetValue(jsonLogs), parse.GetValue(logFile), parse.GetValue(CliOptions.Verbose));
             // The host must outlast the grace period, or it would cut the sessions' signed end entries short.
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = gracePeriod + TimeSpan.FromSeconds(30));
             PartyDaemon? daemon = null;

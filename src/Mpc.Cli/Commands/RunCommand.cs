@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using Mpc.Federation;
 using Mpc.Net;
 
@@ -14,28 +13,19 @@ internal static class RunCommand
         var key = new Option<string>("--key") { Description = "The analyst's private key (NAME.key, with NAME.crt beside it).", Required = true };
         var parameters = CliOptions.Parameters();
         var json = CliOptions.Json();
-        var verbose = CliOptions.Verbose();
         var output = new Option<string?>("--out") { Description = "Folder for plots and tables derived from the outputs (such as km-curve.csv and km-curve.png)." };
-        var command = new Command("run", "As the analyst, run a session on every party of a roster and receive its outputs; Ctrl+C cancels it (exit code 5).") { protocol, roster, key, parameters, json, verbose, output };
+        var command = new Command("run", "As the analyst, run a session on every party of a roster and receive its outputs; Ctrl+C cancels it (exit code 5).") { protocol, roster, key, parameters, json, output };
         command.SetAction(async (parse, cancellationToken) =>
         {
             // Ctrl+C (or SIGTERM) cancels the session: the connections close and every party aborts it, naming the analyst.
-            using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel);
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
-            using var loggers = CliOptions.Loggers(parse.GetValue(verbose));
+            using var interrupted = new Interruption(cancellationToken);
+            using var loggers = CliOptions.Loggers(parse.GetValue(CliOptions.Verbose));
             using var credentials = PartyCredentials.Load(parse.GetValue(key)!);
             var reference = ProtocolReference.Resolve(parse.GetValue(protocol)!);
             var client = new AnalystClient(Roster.Load(parse.GetValue(roster)!), credentials, ProtocolReference.Catalog, loggers.CreateLogger("Mpc.Analyst"));
             var result = await client.RunAsync(reference.Protocol, reference.ScriptSource, CliOptions.ParseParameters(parse.GetValue(parameters)), CliOptions.Progress(Console.Error), interrupted.Token).ConfigureAwait(false);
             await ResultPrinter.WriteAsync(result, parse.GetValue(json), Console.Out, interrupted.Token, parse.GetValue(output)).ConfigureAwait(false);
             return 0;
-
-            void Cancel(PosixSignalContext context)
-            {
-                context.Cancel = true;
-                interrupted.Cancel();
-            }
         });
         return command;
     }
