@@ -13,23 +13,29 @@ var root = new RootCommand("mpc: secure multi-party computation for federated he
     DescribeCommand.CreateApprove(),
     AuditCommand.Create(),
     BudgetCommand.Create(),
+    StatusCommand.Create(),
     BoltzmannExperimentCommand.Create(),
     WorkerCommand.Create(),
 };
+root.Options.Add(CliOptions.Verbose);
 
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
+{
+    Console.Error.WriteLine("error: " + CliMessages.Usage(string.Join("; ", parse.Errors.Select(e => e.Message)), CommandPath(parse.CommandResult)));
+    return ExitCode.Usage;
+}
+// Commands that must stop cleanly handle Ctrl+C and SIGTERM themselves (the daemon's grace period, run's cancel).
+var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
 try
 {
-    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    return await parse.InvokeAsync(invocation);
 }
-catch (Exception e) when (e is CliException or Mpc.Federation.Protocols.ProtocolParameterException or Mpc.Net.RosterException or Mpc.Core.DataProblemException
-    or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or Mpc.Scripting.ScriptCompilationException or UnauthorizedAccessException or Mpc.Net.PeerAuthenticationException or ArgumentException or Mpc.Privacy.LedgerIntegrityException)
+catch (Exception e)
 {
-    // The CLI runs at the data's owner: it prints the detail a data error keeps for the party's own eyes.
-    Console.Error.WriteLine($"error: {(e is Mpc.Core.DataProblemException data ? data.Detail : e.Message)}");
-    return 2;
+    bool verbose = parse.GetValue(CliOptions.Verbose);
+    return ErrorReport.Write(e, verbose, Console.Error);
 }
-catch (Exception e) when (e is Mpc.Federation.SessionRefusedException or Mpc.Runtime.ProtocolAbortedException)
-{
-    Console.Error.WriteLine($"error: {e.Message}");
-    return 1;
-}
+
+static string CommandPath(System.CommandLine.Parsing.CommandResult command) =>
+    command.Parent is System.CommandLine.Parsing.CommandResult parent ? CommandPath(parent) + " " + command.Command.Name : "mpc";

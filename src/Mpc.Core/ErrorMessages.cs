@@ -119,6 +119,39 @@ public static class ErrorMessages
     public static string EarlierTranscripts(string folder) =>
         $"{folder} already holds the transcripts of an earlier local run, signed with that run's keys; each local run makes fresh keys, so give it an empty output folder (or remove {folder}).";
 
+    public static string PortInUse(string party, string address, int port) =>
+        $"{party} cannot listen on port {port} ({address}): the port is in use by another program; stop it, or give this party another port in the roster or a 'listen' address in its configuration.";
+
+    public static string ListenAddressNotLocal(string party, string address, int port) =>
+        $"{party} cannot listen on {address}:{port}: it is not an address of this machine; set 'listen' in its configuration (for example \"0.0.0.0:{port}\").";
+
+    public static string ListenFailed(string party, string address, int port, string reason) =>
+        $"{party} cannot listen on {address}:{port}: {reason}";
+
+    public static string EndpointUnresolvable(string party, string host) =>
+        $"{party}'s roster endpoint host '{host}' does not resolve to an address; check the name, or set 'listen' in its configuration to the address to listen on.";
+
+    public static string ListenMalformed(string value) =>
+        $"listen: '{value}' must be an IP address, optionally with a port (\"0.0.0.0\", \"0.0.0.0:7101\", \"[::]:7101\").";
+
+    public static string AnalystDisconnected(string analyst) =>
+        $"the analyst {analyst} disconnected (cancelled, or its connection broke); no party failed.";
+
+    public static string PartyShuttingDown(string party) =>
+        $"{party} is shutting down (its operator stopped the daemon); the session was aborted after the grace period.";
+
+    public static string PartyNotAccepting(string party) =>
+        $"{party} is shutting down and takes no new sessions.";
+
+    public static string ReloadNeedsRestart(string party, string field) =>
+        $"{party} kept its running settings: a change of {field} takes a restart, not a reload.";
+
+    public static string UnknownPolicyId(string id, IEnumerable<string> builtIns) =>
+        $"protocols: '{id}' matches no protocol: use 'builtin:NAME' of a built-in ({string.Join(", ", builtIns)}) or the 'sha256:...' id 'mpc approve' prints for a script.";
+
+    public static string UnknownScriptHash(string id, string scripts) =>
+        $"protocols: '{id}' is the hash of no script in {scripts}; put the approved script there (or fix the hash 'mpc approve' printed).";
+
     /// <summary>
     /// Why a party's script worker ended a session, as peers and the analyst read it after "{party} failed: ":
     /// the kind of failure only. Not the exception's type or line either: a script can choose those by the data.

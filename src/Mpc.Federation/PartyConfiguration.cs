@@ -90,6 +90,12 @@ public sealed class PartyConfiguration
     public string ResolveDatasetName(string name) =>
         name.Length > 0 ? name : Datasets.Count == 1 ? Datasets.Keys.Single() : throw new InvalidDataException($"{Name} has {Datasets.Count} datasets ({string.Join(", ", Datasets.Keys)}); pass --param dataset=NAME.");
 
+    /// <summary>The address (and optionally port) to listen on, when not the roster endpoint's host and port (null: the roster's).</summary>
+    public string? Listen { get; init; }
+
+    /// <summary>The folder of the approved scripts whose "sha256:" ids the policy lists (null: none).</summary>
+    public string? ScriptDirectory { get; init; }
+
     /// <summary>Where this party writes its signed session transcripts (null: none).</summary>
     public string? TranscriptDirectory { get; }
 
@@ -110,19 +116,21 @@ public sealed class PartyConfiguration
     public static PartyConfiguration Load(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        if (!File.Exists(path)) throw new InvalidDataException($"Party configuration {path} does not exist.");
+        if (!File.Exists(path)) throw new PartyConfigurationException($"Party configuration {path} does not exist.");
         string baseDirectory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         JsonObject root;
         try
         {
-            root = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InvalidDataException($"{path}: the top level must be a JSON object.");
+            // Comments let an operator say which script a hash is; trailing commas are what hand edits leave.
+            root = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }) as JsonObject
+                ?? throw new PartyConfigurationException($"{path}: the top level must be a JSON object.");
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: not valid JSON ({e.Message})", e);
+            throw new PartyConfigurationException($"{path}: not valid JSON ({e.Message})", e);
         }
         var problems = new List<string>();
-        string name = root["name"]?.GetValue<string>() ?? "";
+        string name = ReadText(root, "name", "a string", problems) ?? "";
         if (name.Length == 0) problems.Add("name: missing.");
         var datasets = new Dictionary<string, string>(StringComparer.Ordinal);
         if (root["datasets"] is JsonObject sets)
@@ -140,17 +148,17 @@ public sealed class PartyConfiguration
             }
         }
         else problems.Add("datasets: missing, or not an object of name: path.");
-        var protocols = (root["protocols"] as JsonArray)?.Select(p => p?.GetValue<string>() ?? "").ToList();
+        var protocols = (root["protocols"] as JsonArray)?.Select((p, i) => p is JsonValue v && v.TryGetValue<string>(out var id) ? id : Problem($"protocols[{i}]: must be a protocol id string.")).ToList();
         if (protocols is null) problems.Add("protocols: missing; list the protocol ids this party runs ('mpc approve' prints them).");
-        double timeout = root["peerTimeoutSeconds"]?.GetValue<double>() ?? 30;
+        double timeout = Read<double>(root, "peerTimeoutSeconds", "a number", problems) ?? 30;
         if (timeout is <= 0 or > 3600) problems.Add("peerTimeoutSeconds: must be between 0 and 3600.");
-        double scriptLimit = root["scriptTimeLimitSeconds"]?.GetValue<double>() ?? 1800;
+        double scriptLimit = Read<double>(root, "scriptTimeLimitSeconds", "a number", problems) ?? 1800;
         if (scriptLimit is <= 0 or > 86400) problems.Add("scriptTimeLimitSeconds: must be between 0 and 86400.");
-        double memoryLimit = root["scriptMemoryLimitMegabytes"]?.GetValue<double>() ?? Protocols.ProtocolContext.DefaultScriptMemoryLimitBytes / (1 << 20);
+        double memoryLimit = Read<double>(root, "scriptMemoryLimitMegabytes", "a number", problems) ?? Protocols.ProtocolContext.DefaultScriptMemoryLimitBytes / (1 << 20);
         if (memoryLimit is < 256 or > 1 << 20) problems.Add("scriptMemoryLimitMegabytes: must be between 256 and 1048576.");
-        string transcripts = Path.GetFullPath(Path.Combine(baseDirectory, root["transcripts"]?.GetValue<string>() ?? "transcripts"));
+        string transcripts = Path.GetFullPath(Path.Combine(baseDirectory, ReadText(root, "transcripts", "a folder path", problems) ?? "transcripts"));
         // Each party's ledger is its own file, named after it, so parties sharing a folder never share a ledger.
-        string ledger = Path.GetFullPath(Path.Combine(baseDirectory, root["ledger"]?.GetValue<string>() ?? name + ".privacy-ledger.db"));
+        string ledger = Path.GetFullPath(Path.Combine(baseDirectory, ReadText(root, "ledger", "a file path", problems) ?? name + ".privacy-ledger.db"));
         var privacy = new Dictionary<string, DatasetPrivacy>(StringComparer.Ordinal);
         if (root["budgets"] is JsonObject budgetObject)
         {
@@ -170,19 +178,43 @@ public sealed class PartyConfiguration
             }
         }
         else if (root["privacy"] is not null) problems.Add("privacy: must be an object of dataset: settings.");
-        bool allowDealer = root["allowTrustedDealer"]?.GetValue<bool>() ?? false;
-        bool allowHonestMajority = root["allowHonestMajority"]?.GetValue<bool>() ?? false;
-        int dataRefusals = root["dataRefusalsPerDay"]?.GetValue<int>() ?? 5;
+        bool allowDealer = Read<bool>(root, "allowTrustedDealer", "true or false", problems) ?? false;
+        bool allowHonestMajority = Read<bool>(root, "allowHonestMajority", "true or false", problems) ?? false;
+        int dataRefusals = Read<int>(root, "dataRefusalsPerDay", "a whole number", problems) ?? 5;
+        string? listen = ReadText(root, "listen", "an address string", problems);
+        string scripts = Path.GetFullPath(Path.Combine(baseDirectory, ReadText(root, "scripts", "a folder path", problems) ?? "scripts"));
+        if (listen is not null && !ListenAddress.TryParse(listen, out _, out _)) problems.Add(Mpc.Core.ErrorMessages.ListenMalformed(listen));
         if (dataRefusals is < 0 or > 1000) problems.Add("dataRefusalsPerDay: must be between 0 and 1000.");
-        foreach (var key in root.Select(p => p.Key).Where(k => k is not ("name" or "datasets" or "protocols" or "peerTimeoutSeconds" or "scriptTimeLimitSeconds" or "scriptMemoryLimitMegabytes" or "transcripts" or "ledger" or "budgets" or "privacy" or "allowTrustedDealer" or "allowHonestMajority" or "dataRefusalsPerDay")))
+        foreach (var key in root.Select(p => p.Key).Where(k => k is not ("name" or "datasets" or "protocols" or "peerTimeoutSeconds" or "scriptTimeLimitSeconds" or "scriptMemoryLimitMegabytes" or "transcripts" or "ledger" or "budgets" or "privacy" or "allowTrustedDealer" or "allowHonestMajority" or "dataRefusalsPerDay" or "listen" or "scripts")))
             problems.Add($"{key}: unknown field.");
-        if (problems.Count > 0) throw new InvalidDataException($"{path} is not a valid party configuration:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", problems));
+        if (problems.Count > 0) throw new PartyConfigurationException($"{path} is not a valid party configuration:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", problems));
         return new PartyConfiguration(name, datasets, protocols!.ToHashSet(StringComparer.Ordinal), TimeSpan.FromSeconds(timeout), TimeSpan.FromSeconds(scriptLimit), transcripts, ledger, null, allowDealer, privacy)
         {
             ScriptMemoryLimitBytes = (long)memoryLimit << 20,
             DataRefusalsPerDay = dataRefusals,
             AllowHonestMajority = allowHonestMajority,
+            Listen = listen,
+            ScriptDirectory = scripts,
         };
+
+        string Problem(string text)
+        {
+            problems.Add(text);
+            return "";
+        }
+    }
+
+    // A field of the wrong JSON type (a number given as a string) is a problem naming the field, not an exception.
+    private static T? Read<T>(JsonObject root, string field, string expected, List<string> problems) where T : struct =>
+        root[field] is null ? null : root[field] is JsonValue v && v.TryGetValue<T>(out var value) ? value : Missing<T?>(problems, $"{field}: must be {expected}, not {root[field]!.ToJsonString()}.");
+
+    private static string? ReadText(JsonObject root, string field, string expected, List<string> problems) =>
+        root[field] is null ? null : root[field] is JsonValue v && v.TryGetValue<string>(out var value) ? value : Missing<string?>(problems, $"{field}: must be {expected}, not {root[field]!.ToJsonString()}.");
+
+    private static TResult Missing<TResult>(List<string> problems, string problem)
+    {
+        problems.Add(problem);
+        return default!;
     }
 
     // One dataset's privacy settings; every field optional, each checked so a typo cannot widen what leaves.

@@ -28,6 +28,9 @@ public sealed class PartyDaemon : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task? _acceptLoop;
     private int _pending;
+    private volatile bool _draining;
+    private bool _bound;
+    private readonly Lock _reload = new();
 
     public PartyDaemon(Roster roster, PartyCredentials credentials, PartyConfiguration configuration, ProtocolCatalog catalog, ILogger logger, TcpListener? listener = null)
     {
@@ -47,7 +50,7 @@ public sealed class PartyDaemon : IAsyncDisposable
         // A ledger that fails its chain or lacks releases the transcripts hold stops the daemon before it serves anyone.
         if (configuration.LedgerPath is { } ledger)
             Ledger = Mpc.Audit.LedgerAudit.OpenForDaemon(ledger, configuration.TranscriptDirectory, Self.Name, credentials.Certificate);
-        _listener = listener ?? new TcpListener(IPAddress.Parse(Self.Host is "localhost" ? "127.0.0.1" : Self.Host!), Self.Port);
+        _listener = listener ?? new TcpListener(ListenAddress.Resolve(configuration, Self));
         DataRefusals = new DataRefusalLimiter(configuration.DataRefusalsPerDay, Ledger);
     }
 
@@ -62,11 +65,13 @@ public sealed class PartyDaemon : IAsyncDisposable
 
     internal DataRefusalLimiter DataRefusals { get; }
 
-    public Roster Roster { get; }
+    /// <summary>The roster new sessions use; <see cref="Reload"/> replaces it, running sessions keep theirs.</summary>
+    public Roster Roster { get; private set; }
 
     public PartyCredentials Credentials { get; }
 
-    public PartyConfiguration Configuration { get; }
+    /// <summary>The configuration (policy) new sessions use; <see cref="Reload"/> replaces it, running sessions keep theirs.</summary>
+    public PartyConfiguration Configuration { get; private set; }
 
     public ProtocolCatalog Catalog { get; }
 
@@ -75,7 +80,16 @@ public sealed class PartyDaemon : IAsyncDisposable
     /// <summary>This party's privacy ledger, checked when the daemon was made (null: no DP releases).</summary>
     public Mpc.Privacy.PrivacyLedger? Ledger { get; }
 
-    public RosterMember Self { get; }
+    public RosterMember Self { get; private set; }
+
+    /// <summary>Roster, configuration and this party's entry, taken together so a reload cannot mix two versions.</summary>
+    internal (Roster Roster, PartyConfiguration Configuration, RosterMember Self) Snapshot
+    {
+        get
+        {
+            lock (_reload) return (Roster, Configuration, Self);
+        }
+    }
 
     /// <summary>A simulated link for what this party sends to its peers (local trials and benchmarks; null on real networks).</summary>
     public NetworkModel? SimulatedNetwork { get; init; }
@@ -88,15 +102,26 @@ public sealed class PartyDaemon : IAsyncDisposable
 
     internal CancellationToken Stopping => _stop.Token;
 
+    /// <summary>Set once a shutdown began: new session requests are refused, running sessions may finish.</summary>
+    internal bool Draining => _draining;
+
     /// <summary>Sessions currently running.</summary>
     public int ActiveSessions => _sessions.Count;
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
+    /// <summary>Binds the listening socket (a port in use fails here, naming the port); <see cref="Start"/> then serves.</summary>
+    public void Bind()
+    {
+        if (_bound) return;
+        ListenAddress.Start(_listener, Self.Name);
+        _bound = true;
+    }
+
     public void Start()
     {
-        _listener.Start();
-        Logger.LogInformation("Party {Party} listening on {Endpoint} (roster {RosterHash}, {Protocols} approved protocols)",
+        Bind();
+        Logger.LogInformation(DaemonEvents.Listening, "Party {Party} listening on {Endpoint} (roster {RosterHash}, {Protocols} approved protocols)",
             Self.Name, _listener.LocalEndpoint, Roster.Hash[..16], Configuration.ApprovedProtocols.Count);
         _acceptLoop = Task.Run(AcceptLoopAsync);
     }
@@ -107,7 +132,7 @@ public sealed class PartyDaemon : IAsyncDisposable
 
     private async Task AcceptLoopAsync()
     {
-        while (!_stop.IsCancellationRequested)
+        while (!_stop.IsCancellationRequested && !_draining)
         {
             TcpClient client;
             try
@@ -118,16 +143,21 @@ public sealed class PartyDaemon : IAsyncDisposable
             {
                 return;
             }
+            // A drain stopped the listener under the pending accept.
+            catch (Exception e) when (_draining && e is SocketException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
             catch (SocketException e)
             {
-                Logger.LogWarning("Accept failed: {Reason}", e.Message);
+                Logger.LogWarning(DaemonEvents.ConnectionClosed, "Accept failed: {Reason}", e.Message);
                 continue;
             }
             client.NoDelay = true;
             if (Interlocked.Increment(ref _pending) > MaxPendingConnections)
             {
                 Interlocked.Decrement(ref _pending);
-                Logger.LogWarning("Closed connection from {Remote}: {Pending} connections are already waiting for admission", client.Client.RemoteEndPoint, MaxPendingConnections);
+                Logger.LogWarning(DaemonEvents.ConnectionClosed, "Closed connection from {Remote}: {Pending} connections are already waiting for admission", client.Client.RemoteEndPoint, MaxPendingConnections);
                 client.Dispose();
                 continue;
             }
@@ -166,7 +196,7 @@ public sealed class PartyDaemon : IAsyncDisposable
                 }
                 else
                 {
-                    Logger.LogWarning("Refused {Peer}: unknown session {Session}", peer.Name, first.SessionId);
+                    Logger.LogWarning(DaemonEvents.PeerRefused, "Refused {Peer}: unknown session {Session}", peer.Name, first.SessionId);
                     await connection.SendAsync(first.SessionId, 0, FrameKind.Control, ControlCodec.Encode(new PeerReply { Accepted = false, Reason = $"{Self.Name} has no session {first.SessionId}." }), _stop.Token).ConfigureAwait(false);
                 }
             }
@@ -189,7 +219,7 @@ public sealed class PartyDaemon : IAsyncDisposable
         }
         catch (Exception e) when (e is FrameFormatException or IOException or OperationCanceledException or ObjectDisposedException or Mpc.Runtime.ProtocolAbortedException)
         {
-            Logger.LogWarning("Closed connection from {Remote}: {Reason}", remote, e is OperationCanceledException ? "no frame within the handshake timeout" : e.Message);
+            Logger.LogWarning(DaemonEvents.ConnectionClosed, "Closed connection from {Remote}: {Reason}", remote, e is OperationCanceledException ? "no frame within the handshake timeout" : e.Message);
         }
         finally
         {
@@ -202,8 +232,57 @@ public sealed class PartyDaemon : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Takes a re-read roster and configuration (SIGHUP) for the sessions that start from now on; running sessions
+    /// keep the ones they started with. What the daemon was built from (name, key, ledger, transcripts, listen address
+    /// and port, data-refusal limit) needs a restart: a change there is refused and the old settings stay.
+    /// </summary>
+    public void Reload(Roster roster, PartyConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(roster);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var self = roster.GetParty(Configuration.Name);
+        string? restart =
+            configuration.Name != Configuration.Name ? "name"
+            : self.PublicKey != Credentials.Fingerprint ? "the roster's key for this party"
+            : self.Endpoint != Self.Endpoint ? "the roster's endpoint for this party"
+            : configuration.Listen != Configuration.Listen ? "listen"
+            : configuration.LedgerPath != Configuration.LedgerPath ? "ledger"
+            : configuration.TranscriptDirectory != Configuration.TranscriptDirectory ? "transcripts"
+            : configuration.DataRefusalsPerDay != Configuration.DataRefusalsPerDay ? "dataRefusalsPerDay"
+            : null;
+        if (restart is not null) throw new PartyConfigurationException(Mpc.Core.ErrorMessages.ReloadNeedsRestart(Self.Name, restart));
+        lock (_reload)
+        {
+            Roster = roster;
+            Configuration = configuration;
+            Self = self;
+        }
+        Logger.LogInformation(DaemonEvents.Reloaded, "Party {Party} reloaded its policy and roster (roster {RosterHash}, {Protocols} approved protocols); {Sessions} running session(s) keep theirs",
+            Self.Name, roster.Hash[..16], configuration.ApprovedProtocols.Count, _sessions.Count);
+    }
+
+    /// <summary>
+    /// Stops accepting connections and lets running sessions finish for up to <paramref name="grace"/>; sessions still
+    /// running then are aborted, each closing its transcript with a signed end entry naming the shutdown.
+    /// </summary>
+    public async Task ShutdownAsync(TimeSpan grace)
+    {
+        if (_draining) return;
+        _draining = true;
+        _listener.Stop();
+        if (!_sessions.IsEmpty) Logger.LogInformation(DaemonEvents.Draining, "Party {Party} stops accepting sessions; {Sessions} running may finish within {Seconds:0.#} s", Self.Name, _sessions.Count, grace.TotalSeconds);
+        var deadline = DateTime.UtcNow + grace;
+        // Polled: sessions end on their own threads, and a drain is rare and measured in seconds.
+        while (!_sessions.IsEmpty && DateTime.UtcNow < deadline) await Task.Delay(100).ConfigureAwait(false);
+        if (!_sessions.IsEmpty) Logger.LogWarning(DaemonEvents.ShutdownAbort, "Party {Party} aborts {Sessions} session(s) still running after the grace period", Self.Name, _sessions.Count);
+        await DisposeAsync().ConfigureAwait(false);
+    }
+
     public async ValueTask DisposeAsync()
     {
+        if (_stop.IsCancellationRequested) return;
+        _draining = true;
         await _stop.CancelAsync().ConfigureAwait(false);
         _listener.Stop();
         if (_acceptLoop is not null) await _acceptLoop.ConfigureAwait(false);
@@ -213,9 +292,9 @@ public sealed class PartyDaemon : IAsyncDisposable
         }
         catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
-            Logger.LogWarning("Stopped with sessions still winding down: {Reason}", e.Message);
+            Logger.LogWarning(DaemonEvents.ShutdownAbort, "Stopped with sessions still winding down: {Reason}", e.Message);
         }
         _stop.Dispose();
-        Logger.LogInformation("Party {Party} stopped", Self.Name);
+        Logger.LogInformation(DaemonEvents.Stopped, "Party {Party} stopped", Self.Name);
     }
 }

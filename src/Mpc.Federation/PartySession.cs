@@ -31,6 +31,9 @@ internal sealed class PartySession : IAsyncDisposable
     private readonly SessionRequest _request;
     private readonly Dictionary<int, TaskCompletionSource<(FramedConnection Connection, PeerHello Hello)>> _incoming = [];
     private readonly CancellationTokenSource _cancel;
+    private readonly Roster _roster;
+    private readonly PartyConfiguration _configuration;
+    private readonly RosterMember _self;
     private IProtocolDefinition? _protocol;
     private ProtocolParameters? _parameters;
     private string _parametersHash = "";
@@ -43,6 +46,7 @@ internal sealed class PartySession : IAsyncDisposable
     private string? _dataSlot;
     private bool _refusedForData;
     private volatile bool _completed;
+    private volatile bool _analystGone;
     private bool _reserved;
 
     public PartySession(PartyDaemon daemon, Guid id, RosterMember analyst, FramedConnection analystConnection, SessionRequest request)
@@ -53,13 +57,15 @@ internal sealed class PartySession : IAsyncDisposable
         _analystConnection = analystConnection;
         _request = request;
         _cancel = CancellationTokenSource.CreateLinkedTokenSource(daemon.Stopping);
+        // A reload (SIGHUP) changes what later sessions see, never a running one's roster or policy.
+        (_roster, _configuration, _self) = daemon.Snapshot;
     }
 
     public Guid Id { get; }
 
     private ILogger Logger => _daemon.Logger;
 
-    private RosterMember Self => _daemon.Self;
+    private RosterMember Self => _self;
 
     private int SelfIndex => Self.Index;
 
@@ -70,11 +76,11 @@ internal sealed class PartySession : IAsyncDisposable
             string? refusal = Check(out var datasetPath);
             if (refusal is not null)
             {
-                Logger.LogWarning("Session {Session}: refused {Protocol} from {Analyst}: {Reason}", Id, _request.Protocol, _analyst.Name, refusal);
+                Logger.LogWarning(DaemonEvents.SessionRefused, "Session {Session}: refused {Protocol} from {Analyst}: {Reason}", Id, _request.Protocol, _analyst.Name, refusal);
                 await ReplyAsync(new SessionReply { Accepted = false, Reason = refusal }).ConfigureAwait(false);
                 return;
             }
-            for (int j = SelfIndex + 1; j < _daemon.Roster.Parties.Count; j++)
+            for (int j = SelfIndex + 1; j < _roster.Parties.Count; j++)
                 _incoming[j] = new TaskCompletionSource<(FramedConnection, PeerHello)>(TaskCreationOptions.RunContinuationsAsynchronously);
             if (!_daemon.Register(this)) return;
             try
@@ -82,7 +88,7 @@ internal sealed class PartySession : IAsyncDisposable
                 await ReplyAsync(new SessionReply { Accepted = true, ProtocolId = _protocol!.Id }).ConfigureAwait(false);
                 var start = await WaitForStartAsync().ConfigureAwait(false);
                 if (start is null) return;
-                Logger.LogInformation("Session {Session}: running {Protocol} for {Analyst}", Id, _protocol.Id, _analyst.Name);
+                Logger.LogInformation(DaemonEvents.SessionRunning, "Session {Session}: running {Protocol} for {Analyst}", Id, _protocol.Id, _analyst.Name);
                 _ = WatchAnalystAsync();
                 await RunProtocolAsync(datasetPath!).ConfigureAwait(false);
             }
@@ -104,14 +110,14 @@ internal sealed class PartySession : IAsyncDisposable
         string? problem = null;
         if (hello.PartyName != peer.Name) problem = $"party name mismatch: the key of {peer.Name} introduced itself as '{hello.PartyName}'";
         else if (!_incoming.ContainsKey(peer.Index)) problem = $"{peer.Name} is not expected to dial {Self.Name} (parties dial those before them in the roster)";
-        else if (hello.RosterHash != _daemon.Roster.Hash) problem = $"{peer.Name} has a different roster ({hello.RosterHash[..Math.Min(16, hello.RosterHash.Length)]} vs {_daemon.Roster.Hash[..16]})";
+        else if (hello.RosterHash != _roster.Hash) problem = $"{peer.Name} has a different roster ({hello.RosterHash[..Math.Min(16, hello.RosterHash.Length)]} vs {_roster.Hash[..16]})";
         else if (hello.ProtocolId != _protocol!.Id) problem = $"{peer.Name} runs protocol {hello.ProtocolId}, {Self.Name} runs {_protocol.Id}";
         else if (hello.ParametersHash != _parametersHash) problem = $"{peer.Name} runs with different parameters";
         else if (hello.PairSeed.Length != AesCtrRandom.SeedLength) problem = $"{peer.Name} sent a pair seed of {hello.PairSeed.Length} bytes";
         await connection.SendAsync(Id, 0, FrameKind.Control, ControlCodec.Encode(new PeerReply { Accepted = problem is null, Reason = problem }), _cancel.Token).ConfigureAwait(false);
         if (problem is not null)
         {
-            Logger.LogWarning("Session {Session}: refused peer {Peer}: {Reason}", Id, peer.Name, problem);
+            Logger.LogWarning(DaemonEvents.PeerRefused, "Session {Session}: refused peer {Peer}: {Reason}", Id, peer.Name, problem);
             if (_incoming.TryGetValue(peer.Index, out var pending))
                 pending.TrySetException(new ProtocolAbortedException($"Session aborted: {problem}.", peer.Name));
             return false;
@@ -125,7 +131,8 @@ internal sealed class PartySession : IAsyncDisposable
     private string? Check(out string? datasetPath)
     {
         datasetPath = null;
-        if (_request.RosterHash != _daemon.Roster.Hash) return $"the analyst's roster differs from {Self.Name}'s (hash {Short(_request.RosterHash)} vs {Short(_daemon.Roster.Hash)})";
+        if (_daemon.Draining) return ErrorMessages.PartyNotAccepting(Self.Name);
+        if (_request.RosterHash != _roster.Hash) return $"the analyst's roster differs from {Self.Name}'s (hash {Short(_request.RosterHash)} vs {Short(_roster.Hash)})";
         if (_request.ScriptSource is { } script)
         {
             // The policy is checked on the hash of exactly the text that is then compiled, before a single line of it is compiled.
@@ -138,7 +145,7 @@ internal sealed class PartySession : IAsyncDisposable
             {
                 return $"script {_request.Protocol} has no id: {e.Message}";
             }
-            if (!_daemon.Configuration.ApprovedProtocols.Contains(hash)) return $"script {_request.Protocol} ({hash}) is not approved by {Self.Name}'s policy";
+            if (!_configuration.ApprovedProtocols.Contains(hash)) return $"script {_request.Protocol} ({hash}) is not approved by {Self.Name}'s policy";
             try
             {
                 _protocol = _daemon.Catalog.CompileScript(script, _request.Protocol);
@@ -155,13 +162,13 @@ internal sealed class PartySession : IAsyncDisposable
             _protocol = _daemon.Catalog.Find(_request.Protocol);
             if (_protocol is null) return $"unknown protocol '{_request.Protocol}'";
         }
-        if (!_daemon.Configuration.ApprovedProtocols.Contains(_protocol.Id)) return $"protocol {_protocol.Id} is not approved by {Self.Name}'s policy";
+        if (!_configuration.ApprovedProtocols.Contains(_protocol.Id)) return $"protocol {_protocol.Id} is not approved by {Self.Name}'s policy";
         if (!PreprocessingModes.IsKnown(_request.Preprocessing)) return $"preprocessing '{_request.Preprocessing}' is not available (this version offers 'ot', 'replicated' for 3 parties with an honest majority, and 'dealer' for tests)";
-        if (_request.Preprocessing == PreprocessingModes.Replicated && !_daemon.Configuration.AllowHonestMajority)
+        if (_request.Preprocessing == PreprocessingModes.Replicated && !_configuration.AllowHonestMajority)
             return ErrorMessages.HonestMajorityNotAllowed(Self.Name);
-        if (_request.Preprocessing == PreprocessingModes.Replicated && _daemon.Roster.Parties.Count != 3)
-            return ErrorMessages.ReplicatedNeedsThreeParties(_daemon.Roster.Parties.Count);
-        if (_request.Preprocessing == "dealer" && !_daemon.Configuration.AllowTrustedDealer)
+        if (_request.Preprocessing == PreprocessingModes.Replicated && _roster.Parties.Count != 3)
+            return ErrorMessages.ReplicatedNeedsThreeParties(_roster.Parties.Count);
+        if (_request.Preprocessing == "dealer" && !_configuration.AllowTrustedDealer)
             return $"{Self.Name} does not accept trusted-dealer preprocessing (party 1 would see every mask); use 'ot', or set allowTrustedDealer in a test configuration";
         try
         {
@@ -170,7 +177,7 @@ internal sealed class PartySession : IAsyncDisposable
             bool usesColumns = _protocol.Parameters.Any(p => p.Type is ParameterType.Column or ParameterType.ColumnList);
             try
             {
-                datasetPath = _daemon.Configuration.ResolveDataset(_parameters.Values.GetValueOrDefault("dataset", ""));
+                datasetPath = _configuration.ResolveDataset(_parameters.Values.GetValueOrDefault("dataset", ""));
             }
             catch (InvalidDataException) when (!usesColumns)
             {
@@ -194,7 +201,7 @@ internal sealed class PartySession : IAsyncDisposable
                     // The refusal carries public texts only; the log gets where exactly (file, row).
                     foreach (var problem in ProtocolValidation.ColumnProblems(_protocol.Parameters, _parameters, _dataset, allowMissingValues: false).Where(p => problems.Contains(p.PublicMessage)))
                     {
-                        Logger.LogWarning("Session {Session}: {Detail}", Id, ErrorMessages.ParametersVsDataDetail(Self.Name, _analyst.Name, DatasetName, problem.Detail));
+                        Logger.LogWarning(DaemonEvents.DataProblem, "Session {Session}: {Detail}", Id, ErrorMessages.ParametersVsDataDetail(Self.Name, _analyst.Name, DatasetName, problem.Detail));
                         _refusedForData |= problem.DependsOnValues;
                     }
                     return string.Join("; ", problems);
@@ -215,7 +222,7 @@ internal sealed class PartySession : IAsyncDisposable
         }
         catch (DataProblemException e)
         {
-            Logger.LogWarning("Session {Session}: {Detail}", Id, ErrorMessages.ParametersVsDataDetail(Self.Name, _analyst.Name, _dataSlot ?? "(none)", e.Detail));
+            Logger.LogWarning(DaemonEvents.DataProblem, "Session {Session}: {Detail}", Id, ErrorMessages.ParametersVsDataDetail(Self.Name, _analyst.Name, _dataSlot ?? "(none)", e.Detail));
             _refusedForData |= e.DependsOnValues;
             return e.PublicMessage;
         }
@@ -237,7 +244,7 @@ internal sealed class PartySession : IAsyncDisposable
         var message = ControlCodec.Decode(frame.Payload, _analyst.Name);
         if (message is SessionCancel cancel)
         {
-            Logger.LogInformation("Session {Session}: cancelled by {Analyst}: {Reason}", Id, _analyst.Name, cancel.Reason);
+            Logger.LogInformation(DaemonEvents.SessionCancelled, "Session {Session}: cancelled by {Analyst}: {Reason}", Id, _analyst.Name, cancel.Reason);
             return null;
         }
         return message as SessionStart ?? throw new FrameFormatException($"{_analyst.Name} sent {message.GetType().Name} where SessionStart was expected.");
@@ -257,7 +264,8 @@ internal sealed class PartySession : IAsyncDisposable
         }
         if (!_cancel.IsCancellationRequested && !_finished)
         {
-            Logger.LogWarning("Session {Session}: the analyst {Analyst} disconnected", Id, _analyst.Name);
+            _analystGone = true;
+            Logger.LogWarning(DaemonEvents.AnalystDisconnected, "Session {Session}: the analyst {Analyst} disconnected", Id, _analyst.Name);
             await _cancel.CancelAsync().ConfigureAwait(false);
         }
     }
@@ -265,24 +273,24 @@ internal sealed class PartySession : IAsyncDisposable
     private async Task RunProtocolAsync(string datasetPath)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var timeout = _daemon.Configuration.PeerTimeout;
+        var timeout = _configuration.PeerTimeout;
         try
         {
             var (connections, seeds) = await ConnectPeersAsync().ConfigureAwait(false);
             var dealerMaterial = Mode == "dealer" ? await ExchangeDealerSeedsAsync(connections).ConfigureAwait(false) : [];
             _transcript = OpenTranscript();
-            var names = _daemon.Roster.Parties.Select(p => p.Name).ToList();
+            var names = _roster.Parties.Select(p => p.Name).ToList();
             _channel = new TlsPartyChannel(Id, SelfIndex, names, connections, timeout, _transcript is null ? null : new TranscriptObserver(_transcript, names));
             var sink = new AnalystOutputSink(_analystConnection, Id, _transcript);
             var policy = new DeclaredOutputsPolicy(_protocol!.Outputs, EpsilonBudget(), RecordRelease, Privacy.Delta, AssumedHonestParties, Privacy.LimitsFor(DatasetName));
             var context = new ProtocolContext(_channel, _parameters!,
                 () => _dataset ??= datasetPath.Length > 0 ? CsvTable.Load(datasetPath, DatasetName) : throw new ParameterProblemException($"{Self.Name} has no dataset for this protocol; configure one or pass --param dataset=NAME."), seeds, Mode, dealerMaterial,
-                policy, sink, sink.ReportProgress, _cancel.Token, _daemon.Configuration.ScriptTimeLimit, Logger, _daemon.Configuration.ScriptMemoryLimitBytes);
+                policy, sink, sink.ReportProgress, _cancel.Token, _configuration.ScriptTimeLimit, Logger, _configuration.ScriptMemoryLimitBytes);
             await _protocol.RunAsync(context).ConfigureAwait(false);
             _completed = true;
             _finished = true;
             _transcript?.Close(completed: true, null, _daemon.Credentials.Certificate, TranscriptChain, Id);
-            Logger.LogInformation("Session {Session}: completed in {Seconds:F2} s, {Rounds} rounds, {Bytes} bytes sent", Id, watch.Elapsed.TotalSeconds, context.Rounds, context.BytesSent);
+            Logger.LogInformation(DaemonEvents.SessionCompleted, "Session {Session}: completed in {Seconds:F2} s, {Rounds} rounds, {Bytes} bytes sent", Id, watch.Elapsed.TotalSeconds, context.Rounds, context.BytesSent);
             await ReplyAsync(new SessionEnd { Completed = true, Rounds = context.Rounds, BytesSent = context.BytesSent, Preprocessing = Mode, ProtocolSeconds = watch.Elapsed.TotalSeconds,
                 PrivateReleases = policy.Releases.Select(r => FormattableString.Invariant($"{r.Mechanism}: mu {r.Mu:G6}, L1 {r.L1Sensitivity}, L2 {r.L2Sensitivity}, epsilon {r.Epsilon}, delta {r.Delta}, honest parties {r.HonestParties}{(r.SamplingRate < 1 ? $", sampling rate {r.SamplingRate}" : "")}")).ToList() }).ConfigureAwait(false);
         }
@@ -291,7 +299,7 @@ internal sealed class PartySession : IAsyncDisposable
             _finished = true;
             var (reason, failedParty) = Describe(e);
             _transcript?.Close(completed: false, reason, _daemon.Credentials.Certificate, TranscriptChain, Id);
-            Logger.LogWarning("Session {Session}: aborted: {Reason}", Id, reason);
+            Logger.LogWarning(DaemonEvents.SessionAborted, "Session {Session}: aborted: {Reason}", Id, reason);
             if (_channel is not null) await _channel.NotifyAbortAsync(reason, failedParty).ConfigureAwait(false);
             await ReplyAsync(new SessionEnd { Completed = false, Reason = reason, FailedParty = failedParty, Preprocessing = Mode }).ConfigureAwait(false);
         }
@@ -302,13 +310,13 @@ internal sealed class PartySession : IAsyncDisposable
 
     private bool ReleasesPrivately => _protocol!.Outputs.Any(o => o.Kind is OutputKind.DifferentiallyPrivate or OutputKind.DifferentiallyPrivateIntermediate);
 
-    private string DatasetName => _daemon.Configuration.Datasets.Count == 0 ? "(none)" : _daemon.Configuration.ResolveDatasetName(_parameters!.Values.GetValueOrDefault("dataset", ""));
+    private string DatasetName => _configuration.Datasets.Count == 0 ? "(none)" : _configuration.ResolveDatasetName(_parameters!.Values.GetValueOrDefault("dataset", ""));
 
     // The party's privacy settings for the session's dataset; the analyst's parameters may only ask for less.
-    private DatasetPrivacy Privacy => _daemon.Configuration.PrivacyOf(DatasetName);
+    private DatasetPrivacy Privacy => _configuration.PrivacyOf(DatasetName);
 
     // Noise is sized for at most the party's assumed honest parties, and never more than the session has.
-    private int AssumedHonestParties => Math.Max(1, Math.Min(Privacy.HonestParties, _daemon.Roster.Parties.Count));
+    private int AssumedHonestParties => Math.Max(1, Math.Min(Privacy.HonestParties, _roster.Parties.Count));
 
     // A session that may release with DP must fit the party's limits and reserve its epsilon in the ledger, in RDP with every other open session.
     private string? CheckBudget()
@@ -372,7 +380,7 @@ internal sealed class PartySession : IAsyncDisposable
         }
         catch (Exception e) when (e is Mpc.Privacy.LedgerIntegrityException or Microsoft.Data.Sqlite.SqliteException)
         {
-            Logger.LogWarning("Session {Session}: its reservation stays charged: {Reason}", Id, e.Message);
+            Logger.LogWarning(DaemonEvents.SessionAborted, "Session {Session}: its reservation stays charged: {Reason}", Id, e.Message);
         }
     }
 
@@ -383,8 +391,8 @@ internal sealed class PartySession : IAsyncDisposable
 
     private Mpc.Audit.TranscriptWriter? OpenTranscript()
     {
-        if (_daemon.Configuration.TranscriptDirectory is not { } directory) return null;
-        var header = new Mpc.Audit.TranscriptHeader(Id, Self.Name, _daemon.Roster.Hash, _protocol!.Name, _protocol.Id, _parameters!.Values, _parametersHash,
+        if (_configuration.TranscriptDirectory is not { } directory) return null;
+        var header = new Mpc.Audit.TranscriptHeader(Id, Self.Name, _roster.Hash, _protocol!.Name, _protocol.Id, _parameters!.Values, _parametersHash,
             _protocol.Outputs.Where(o => o.Kind != OutputKind.Derived).Select(o => o.Name).ToList(), Mode, _protocol.Format.RingBits, _protocol.Format.FractionalBits,
             "mpc " + typeof(PartySession).Assembly.GetName().Version, _daemon.Credentials.Certificate.ExportCertificatePem(), _analyst.Name, _analyst.PublicKey, DateTimeOffset.UtcNow);
         return new Mpc.Audit.TranscriptWriter(Path.Combine(directory, $"{Id}.{Self.Name}.transcript.jsonl"), header);
@@ -392,7 +400,7 @@ internal sealed class PartySession : IAsyncDisposable
 
     // This party's transcripts, linked across sessions in the order they end.
     private Mpc.Audit.TranscriptChain? TranscriptChain =>
-        _daemon.Configuration.TranscriptDirectory is { } directory ? new Mpc.Audit.TranscriptChain(directory, Self.Name) : null;
+        _configuration.TranscriptDirectory is { } directory ? new Mpc.Audit.TranscriptChain(directory, Self.Name) : null;
 
     private sealed class TranscriptObserver(Mpc.Audit.TranscriptWriter transcript, IReadOnlyList<string> names) : IFrameObserver
     {
@@ -414,39 +422,41 @@ internal sealed class PartySession : IAsyncDisposable
         // A peer's abort may be named as the cause while this party also hit a data problem: its detail still belongs in this log, and it still counts.
         if (e is DataProblemException local && !ReferenceEquals(local, root))
         {
-            Logger.LogWarning("Session {Session}: {Detail}", Id, ErrorMessages.ParametersVsDataDetail(Self.Name, _analyst.Name, _dataSlot ?? "(none)", local.Detail));
+            Logger.LogWarning(DaemonEvents.DataProblem, "Session {Session}: {Detail}", Id, ErrorMessages.ParametersVsDataDetail(Self.Name, _analyst.Name, _dataSlot ?? "(none)", local.Detail));
             _refusedForData |= local.DependsOnValues;
         }
         switch (root)
         {
+            // A daemon that stops aborts its sessions itself: a peer closing at the same moment is not the cause.
+            case Exception when _daemon.Stopping.IsCancellationRequested:
+                return (ErrorMessages.PartyShuttingDown(Self.Name), Self.Name);
+            // Named as the analyst's, so no peer blames the party that noticed first, or one that stalled in the abort.
+            case Exception when _analystGone || root is OperationCanceledException:
+                return (ErrorMessages.AnalystDisconnected(_analyst.Name), _analyst.Name);
             case RevealRefusedException refused:
                 return (refused.Message, null);
             case ProtocolAbortedException aborted:
                 return (aborted.Message, aborted.PartyName);
-            case OperationCanceledException when _daemon.Stopping.IsCancellationRequested:
-                return ($"{Self.Name} is shutting down.", Self.Name);
-            case OperationCanceledException:
-                return ("the analyst disconnected.", null);
             case PeerAuthenticationException auth:
                 return (auth.Message, null);
             case DataProblemException data:
-                Logger.LogWarning("Session {Session}: {Detail}", Id, ErrorMessages.ParametersVsDataDetail(Self.Name, _analyst.Name, _dataSlot ?? "(none)", data.Detail));
+                Logger.LogWarning(DaemonEvents.DataProblem, "Session {Session}: {Detail}", Id, ErrorMessages.ParametersVsDataDetail(Self.Name, _analyst.Name, _dataSlot ?? "(none)", data.Detail));
                 _refusedForData |= data.DependsOnValues;
                 return (ErrorMessages.DataFailed(Self.Name, data.PublicMessage), Self.Name);
             case ParameterProblemException or ProtocolParameterException:
                 return (ErrorMessages.DataFailed(Self.Name, root.Message), Self.Name);
             // Scripts may construct this type, so its text is made again here rather than taken from it.
             case { } timeout when timeout.GetType().FullName == "Mpc.Scripting.ScriptTimeoutException":
-                return (ErrorMessages.DataFailed(Self.Name, ErrorMessages.ScriptTimedOut(_daemon.Configuration.ScriptTimeLimit)), Self.Name);
+                return (ErrorMessages.DataFailed(Self.Name, ErrorMessages.ScriptTimedOut(_configuration.ScriptTimeLimit)), Self.Name);
             default:
-                Logger.LogError(root, "Session {Session}: {Party} failed in protocol code: {Error}", Id, Self.Name, root.ToString());
+                Logger.LogError(DaemonEvents.ProtocolError, root, "Session {Session}: {Party} failed in protocol code: {Error}", Id, Self.Name, root.ToString());
                 return (ErrorMessages.InternalError(Self.Name), Self.Name);
         }
     }
 
     private async Task<(FramedConnection?[] Connections, PairwiseSeeds Seeds)> ConnectPeersAsync()
     {
-        var parties = _daemon.Roster.Parties;
+        var parties = _roster.Parties;
         var connections = new FramedConnection?[parties.Count];
         var seeds = new byte[]?[parties.Count];
         var dials = new List<Task>();
@@ -461,7 +471,7 @@ internal sealed class PartySession : IAsyncDisposable
                 var connection = new FramedConnection(_daemon.PeerStream(stream), target.Name) { ReceiveLimit = _daemon.PeerHelloBytes };
                 lock (_orphans) _orphans.Add(connection);
                 var seed = AesCtrRandom.NewSeed();
-                var hello = new PeerHello { PartyName = Self.Name, RosterHash = _daemon.Roster.Hash, ProtocolId = _protocol!.Id, ParametersHash = _parametersHash, PairSeed = seed };
+                var hello = new PeerHello { PartyName = Self.Name, RosterHash = _roster.Hash, ProtocolId = _protocol!.Id, ParametersHash = _parametersHash, PairSeed = seed };
                 await connection.SendAsync(Id, 0, FrameKind.Control, ControlCodec.Encode(hello), _cancel.Token).ConfigureAwait(false);
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_cancel.Token);
                 timeout.CancelAfter(_daemon.HandshakeTimeout);
@@ -518,7 +528,7 @@ internal sealed class PartySession : IAsyncDisposable
         }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_cancel.Token);
         timeout.CancelAfter(_daemon.HandshakeTimeout);
-        string dealer = _daemon.Roster.Parties[0].Name;
+        string dealer = _roster.Parties[0].Name;
         var message = ControlCodec.Expect<DealerSeedMessage>(await connections[0]!.ReadAsync(timeout.Token).ConfigureAwait(false), dealer);
         if (message.Seed.Length != AesCtrRandom.SeedLength) throw new ProtocolAbortedException($"Session aborted: {dealer} sent a dealer seed of {message.Seed.Length} bytes.", dealer);
         return message.Seed;
@@ -532,7 +542,7 @@ internal sealed class PartySession : IAsyncDisposable
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
         {
-            Logger.LogWarning("Session {Session}: could not reach the analyst: {Reason}", Id, e.Message);
+            Logger.LogWarning(DaemonEvents.AnalystDisconnected, "Session {Session}: could not reach the analyst: {Reason}", Id, e.Message);
         }
     }
 

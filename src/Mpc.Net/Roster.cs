@@ -53,7 +53,7 @@ public sealed partial class Roster
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = 16, CommentHandling = JsonCommentHandling.Skip });
+            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = 16, CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         }
         catch (JsonException e)
         {
@@ -104,7 +104,7 @@ public sealed partial class Roster
     /// <summary>Sets the public key of a party or analyst in a roster file, keeping the rest of the file.</summary>
     public static void SetPublicKey(string path, string name, string fingerprint)
     {
-        var root = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new RosterException(path, ["the top level must be a JSON object."]);
+        var root = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }) as JsonObject ?? throw new RosterException(path, ["the top level must be a JSON object."]);
         var member = new[] { "parties", "analysts" }
             .SelectMany(list => (root[list] as JsonArray)?.OfType<JsonObject>() ?? [])
             .FirstOrDefault(m => m["name"]?.GetValue<string>() == name)

@@ -15,6 +15,9 @@ namespace Mpc.Net;
 /// </summary>
 public static class TlsConnector
 {
+    // Stable id of this kind of event in a daemon's log (README, "Logs"), beside Mpc.Federation's DaemonEvents.
+    private static readonly EventId HandshakeRefused = new(1102, nameof(HandshakeRefused));
+
     /// <summary>Dials a roster member and checks that the server holds that member's key.</summary>
     public static async Task<SslStream> ConnectAsync(RosterMember target, PartyCredentials self, ILogger logger, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -54,7 +57,7 @@ public static class TlsConnector
         {
             await ssl.DisposeAsync().ConfigureAwait(false);
             string reason = refusal ?? $"TLS handshake with {target.Name} at {target.Endpoint} failed: {e.Message}";
-            logger.LogWarning("Refused {Peer} at {Endpoint}: {Reason}", target.Name, target.Endpoint, reason);
+            logger.LogWarning(HandshakeRefused, "Refused {Peer} at {Endpoint}: {Reason}", target.Name, target.Endpoint, reason);
             throw new PeerAuthenticationException(reason, e);
         }
         return ssl;
@@ -99,7 +102,7 @@ public static class TlsConnector
         {
             await ssl.DisposeAsync().ConfigureAwait(false);
             string reason = $"refused connection from {remote}: {refusal ?? e.Message}";
-            logger.LogWarning("Refused connection from {Remote}: {Reason}", remote, refusal ?? e.Message);
+            logger.LogWarning(HandshakeRefused, "Refused connection from {Remote}: {Reason}", remote, refusal ?? e.Message);
             throw new PeerAuthenticationException(reason, e);
         }
         return (ssl, peer!);

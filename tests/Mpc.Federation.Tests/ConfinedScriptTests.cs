@@ -91,6 +91,7 @@ public class ConfinedScriptTests
         var compiled = scripts.Select(s => (Protocol: Compile(s.Source, s.Name), s.Cause)).ToList();
         var total = Compile(Total, "total");
         await using var federation = TestFederation.Create(3);
+        federation.WriteScripts([.. compiled.Select(c => (c.Protocol.Name, c.Protocol.Source)), (total.Name, total.Source)]);
         var (roster, configs, keys, _) = federation.WriteFilesWith(TimeSpan.FromSeconds(30),
             $", \"scriptTimeLimitSeconds\": {TimeLimitSeconds}, \"scriptMemoryLimitMegabytes\": 512, \"dataRefusalsPerDay\": 20",
             [.. compiled.Select(c => c.Protocol.Id), total.Id]);

@@ -52,6 +52,25 @@ public sealed class MpcProcess : IDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Waits for the exit and asserts its code, showing the output when it differs.</summary>
+    public async Task AssertExitAsync(int expected, TimeSpan timeout)
+    {
+        int code = await WaitForExitAsync(timeout);
+        Assert.True(code == expected, $"Exit code {code}, expected {expected}. Output:\n{string.Join("\n", Output)}");
+    }
+
+    /// <summary>Asserts the process reported exactly one "error:" line containing the fragment, and no stack trace.</summary>
+    public void AssertOneErrorLine(string fragment)
+    {
+        var errors = Output.Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).ToList();
+        Assert.True(errors.Count == 1, "Expected one error line:\n" + string.Join("\n", Output));
+        Assert.True(errors[0].Contains(fragment, StringComparison.Ordinal), $"'{fragment}' is not in: {errors[0]}");
+        Assert.DoesNotContain(Output, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal) || l.Contains("Exception:", StringComparison.Ordinal));
+    }
+
+    /// <summary>Sends a signal by name (INT, TERM, HUP) to the process.</summary>
+    public void Signal(string name) => Process.Start("kill", ["-" + name, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+
     /// <summary>SIGTERM: the daemon should stop cleanly.</summary>
     public void Terminate() => Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
 

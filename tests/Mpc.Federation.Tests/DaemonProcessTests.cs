@@ -112,6 +112,7 @@ public class DaemonProcessTests
             });
             """, "release-then-work", "release-then-work.csx");
         await using var federation = TestFederation.Create(3);
+        federation.WriteScripts((script.Name, script.Source));
         var (roster, configs, keys, _) = federation.WriteFiles(TimeSpan.FromSeconds(5), script.Id);
         var daemons = Enumerable.Range(0, 3).Select(i => MpcProcess.Start("party", "--roster", roster, "--config", configs[i], "--key", keys[i])).ToList();
         try

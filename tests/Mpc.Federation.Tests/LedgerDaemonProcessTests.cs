@@ -16,6 +16,7 @@ public class LedgerDaemonProcessTests
             Run(async mpc => await mpc.ReleaseCounts("counts", new double[] { mpc.Rows }, 1, 1e-5, 1));
             """, "release-once", "release-once.csx");
         await using var federation = TestFederation.Create(3);
+        federation.WriteScripts((script.Name, script.Source));
         var (roster, configs, keys, _) = federation.WriteFiles(TimeSpan.FromSeconds(10), script.Id);
         var daemons = Enumerable.Range(0, 3).Select(i => MpcProcess.Start("party", "--roster", roster, "--config", configs[i], "--key", keys[i])).ToList();
         try
@@ -25,7 +26,7 @@ public class LedgerDaemonProcessTests
             var client = new AnalystClient(federation.Roster, federation.Analyst, catalog, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
             await client.RunAsync(script, script.Source, new Dictionary<string, string>(), null, default);
             foreach (var daemon in daemons) daemon.Terminate();
-            foreach (var daemon in daemons) Assert.Equal(0, await daemon.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+            foreach (var daemon in daemons) await daemon.AssertExitAsync(0, TimeSpan.FromSeconds(60));
         }
         finally
         {
@@ -35,7 +36,8 @@ public class LedgerDaemonProcessTests
         // Whole ledgers verify, bound to the roster's keys.
         using (var ok = MpcProcess.Start("budget", "--verify", "--config", configs[0], "--roster", roster))
         {
-            Assert.Equal(0, await ok.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+            int verified = await ok.WaitForExitAsync(TimeSpan.FromSeconds(30));
+            Assert.True(verified == 0, $"mpc budget --verify exited with {verified}:{Environment.NewLine}{string.Join(Environment.NewLine, ok.Output)}");
             await ok.WaitForOutputAsync("ledger verified", TimeSpan.FromSeconds(1));
         }
 
@@ -54,7 +56,7 @@ public class LedgerDaemonProcessTests
                 await verify.WaitForOutputAsync(expected[i], TimeSpan.FromSeconds(1));
             }
             using var party = MpcProcess.Start("party", "--roster", roster, "--config", configs[i], "--key", keys[i]);
-            Assert.Equal(2, await party.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Equal(3, await party.WaitForExitAsync(TimeSpan.FromSeconds(30)));
             await party.WaitForOutputAsync($"error: {federation.Names[i]} refuses to start:", TimeSpan.FromSeconds(1));
             await party.WaitForOutputAsync(expected[i], TimeSpan.FromSeconds(1));
         }

@@ -127,6 +127,14 @@ public sealed class TestFederation : IAsyncDisposable
         return (rosterPath, configs, keys, Analyst.Save(Path.Combine(Directory, "keys")).KeyPath);
     }
 
+    /// <summary>Puts scripts into the parties' script folder ("scripts" beside their configurations), so that their ids in a policy resolve.</summary>
+    public void WriteScripts(params (string Name, string Source)[] scripts)
+    {
+        string folder = Path.Combine(Directory, "scripts");
+        System.IO.Directory.CreateDirectory(folder);
+        foreach (var (name, source) in scripts) File.WriteAllText(Path.Combine(folder, name + ".csx"), source);
+    }
+
     public static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -27,21 +27,27 @@ internal static class BudgetCommand
             }
             var ledger = new PrivacyLedger(configuration.LedgerPath);
             Console.WriteLine($"{configuration.Name}, ledger {configuration.LedgerPath}");
-            foreach (var dataset in configuration.Datasets.Keys.Order(StringComparer.Ordinal))
-            {
-                var settings = configuration.PrivacyOf(dataset);
-                double spent = ledger.SpentEpsilon(dataset, settings.Delta);
-                double committed = ledger.CommittedEpsilon(dataset, settings.Delta);
-                var open = ledger.OpenReservations(dataset);
-                string held = open.Count == 0 ? "" : FormattableString.Invariant($"; {open.Count} open reservation(s) (running sessions, or sessions of a crashed daemon) bring it to {committed:G4}");
-                Console.WriteLine(FormattableString.Invariant($"  {dataset}: spent epsilon {spent:G4} of {settings.Budget:G4} at delta {settings.Delta:G3}{held}; {Math.Max(0, settings.Budget - committed):G4} left"));
-            }
+            foreach (var line in DatasetBudgets(configuration, ledger)) Console.WriteLine("  " + line);
             foreach (var release in ledger.Releases())
                 Console.WriteLine(FormattableString.Invariant($"    {release.Recorded}  {release.Dataset,-12} session {release.Session}  {release.Output}: epsilon {release.Epsilon:G4}, delta {release.Delta:G3}, mu {release.Mu:G6}"));
             if (!ledger.Verify().Passed) Console.WriteLine($"  warning: the ledger does not verify; run 'mpc budget --verify --config {parse.GetValue(config)}'.");
             return 0;
         });
         return command;
+    }
+
+    /// <summary>One line per dataset: epsilon spent, held by open reservations, and left.</summary>
+    public static IEnumerable<string> DatasetBudgets(PartyConfiguration configuration, PrivacyLedger ledger)
+    {
+        foreach (var dataset in configuration.Datasets.Keys.Order(StringComparer.Ordinal))
+        {
+            var settings = configuration.PrivacyOf(dataset);
+            double spent = ledger.SpentEpsilon(dataset, settings.Delta);
+            double committed = ledger.CommittedEpsilon(dataset, settings.Delta);
+            var open = ledger.OpenReservations(dataset);
+            string held = open.Count == 0 ? "" : FormattableString.Invariant($"; {open.Count} open reservation(s) (running sessions, or sessions of a crashed daemon) bring it to {committed:G4}");
+            yield return FormattableString.Invariant($"{dataset}: spent epsilon {spent:G4} of {settings.Budget:G4} at delta {settings.Delta:G3}{held}; {Math.Max(0, settings.Budget - committed):G4} left");
+        }
     }
 
     private static int Verify(PartyConfiguration configuration, string? transcripts, string? rosterPath)

@@ -1,4 +1,7 @@
 namespace Mpc.Cli.Commands;
 
-/// <summary>A usage error: printed as "error: message" with exit code 2.</summary>
-internal sealed class CliException(string message) : Exception(message);
+/// <summary>An error of the command itself: printed as "error: message" with its exit code (usage, 2, unless given).</summary>
+internal sealed class CliException(string message, int exitCode = ExitCode.Usage) : Exception(message)
+{
+    public int ExitCode { get; } = exitCode;
+}

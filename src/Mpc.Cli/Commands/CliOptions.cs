@@ -27,7 +27,8 @@ internal static class CliOptions
 
     public static Option<string?> Json() => new("--json") { Description = "Write the outputs and session details as JSON to this file." };
 
-    public static Option<bool> Verbose() => new("--verbose", "-v") { Description = "Log the parties' and analyst's activity (to standard error)." };
+    /// <summary>The root's --verbose, valid under every command: the detail of an error; run, local, demo and party also log more.</summary>
+    public static Option<bool> Verbose { get; } = new("--verbose", "-v") { Recursive = true, Description = "Print the whole exception of an error; run, local and demo log the parties' and analyst's activity, party logs debug detail." };
 
     public static Option<double> Timeout() => new("--timeout") { Description = "Seconds a party waits for a peer before aborting the session.", DefaultValueFactory = _ => 30 };
 

@@ -23,13 +23,13 @@ internal static class DemoCommand
             Description = "CSV with columns time, status, sex, age (the example lung cohort by default).",
             DefaultValueFactory = _ => Path.Combine(AppContext.BaseDirectory, "examples", "data", "lung.csv"),
         };
-        var verbose = CliOptions.Verbose();
-        var command = new Command("demo", "Run every protocol on the example data with local parties over TLS; write results and plots.") { output, parties, data, verbose };
+        var command = new Command("demo", "Run every protocol on the example data with local parties over TLS; write results and plots.") { output, parties, data };
         command.SetAction(async (parse, cancellationToken) =>
         {
             int count = parse.GetValue(parties);
             if (count is < 2 or > 20) throw new CliException($"--parties must be between 2 and 20, got {count}.");
-            return await RunAsync(parse.GetValue(data)!, count, parse.GetValue(output)!, parse.GetValue(verbose), cancellationToken).ConfigureAwait(false);
+            using var interrupted = new Interruption(cancellationToken);
+            return await RunAsync(parse.GetValue(data)!, count, parse.GetValue(output)!, parse.GetValue(CliOptions.Verbose), interrupted.Token).ConfigureAwait(false);
         });
         return command;
     }

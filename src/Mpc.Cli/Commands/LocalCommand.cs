@@ -12,7 +12,6 @@ internal static class LocalCommand
         var data = new Option<string[]>("--data", "-d") { Description = "One CSV file per party; repeat (at least twice).", Required = true, Arity = ArgumentArity.OneOrMore };
         var parameters = CliOptions.Parameters();
         var json = CliOptions.Json();
-        var verbose = CliOptions.Verbose();
         var timeout = CliOptions.Timeout();
         var output = new Option<string?>("--out") { Description = "Folder for the parties' signed transcripts (transcripts/), the run's roster (parties.json, for 'mpc audit') and plots such as km-curve.png; it must not already hold an earlier run's transcripts." };
         var minCell = new Option<int>("--min-cell-count") { Description = "Each local party's minimum cell count for exact counts (as a hospital's privacy.minCellCount; 1 turns the check off).", DefaultValueFactory = _ => DatasetPrivacy.DefaultMinCellCount };
@@ -21,10 +20,12 @@ internal static class LocalCommand
         var engine = CliOptions.Engine();
         var latency = new Option<string>("--latency") { Description = "Delay every message between parties by this much, one way (for example 25ms: a 50 ms round trip), to see what a session costs between real sites.", DefaultValueFactory = _ => "0" };
         var bandwidth = new Option<string>("--bandwidth") { Description = "Cap each direction of every link between parties (for example 100mbit or 1gbit).", DefaultValueFactory = _ => "unlimited" };
-        var command = new Command("local", "Run a protocol with one local party per data file: loopback, fresh keys, real TLS, plus the analyst.") { protocol, data, parameters, json, verbose, timeout, output, minCell, minGroup, exactIntermediates, latency, bandwidth, engine };
+        var command = new Command("local", "Run a protocol with one local party per data file: loopback, fresh keys, real TLS, plus the analyst.") { protocol, data, parameters, json, timeout, output, minCell, minGroup, exactIntermediates, latency, bandwidth, engine };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var loggers = CliOptions.Loggers(parse.GetValue(verbose));
+            using var interrupted = new Interruption(cancellationToken);
+            cancellationToken = interrupted.Token;
+            using var loggers = CliOptions.Loggers(parse.GetValue(CliOptions.Verbose));
             var reference = ProtocolReference.Resolve(parse.GetValue(protocol)!);
             NetworkModel network;
             try

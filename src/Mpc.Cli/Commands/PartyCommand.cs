@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -14,37 +15,77 @@ internal static class PartyCommand
         var roster = new Option<string>("--roster") { Description = "The federation's roster (parties.json).", Required = true };
         var config = new Option<string>("--config") { Description = "This party's configuration: name, datasets, approved protocols.", Required = true };
         var key = new Option<string>("--key") { Description = "This party's private key (NAME.key, with NAME.crt beside it).", Required = true };
-        var jsonLogs = new Option<bool>("--json-logs") { Description = "Log as JSON lines instead of text." };
-        var command = new Command("party", "Run this party's daemon: serve sessions until stopped (Ctrl+C or SIGTERM).") { roster, config, key, jsonLogs };
+        var jsonLogs = new Option<bool>("--json-logs") { Description = "Log as JSON lines (UTC ISO-8601 timestamps, stable event ids) instead of text." };
+        var logFile = new Option<string?>("--log-file") { Description = "Append the log to this file instead of standard output." };
+        var grace = new Option<double>("--grace-period") { Description = "Seconds running sessions may take to finish after SIGTERM before they are aborted.", DefaultValueFactory = _ => 30 };
+        var command = new Command("party", "Run this party's daemon: serve sessions until stopped (SIGTERM or Ctrl+C: running sessions get a grace period).")
+            { roster, config, key, jsonLogs, logFile, grace, PartyCheckCommand.Create() };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (!(parse.GetValue(grace) is >= 0 and <= 86400)) throw new CliException("--grace-period must be between 0 and 86400 seconds.");
+            var gracePeriod = TimeSpan.FromSeconds(parse.GetValue(grace));
             var builder = Host.CreateApplicationBuilder();
-            builder.Logging.ClearProviders();
-            if (parse.GetValue(jsonLogs)) builder.Logging.AddJsonConsole();
-            else builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff "; });
-            var configuration = PartyConfiguration.Load(parse.GetValue(config)!);
-            var federation = Roster.Load(parse.GetValue(roster)!);
-            var credentials = PartyCredentials.Load(parse.GetValue(key)!);
-            builder.Services.AddSingleton(credentials);
+            DaemonLogging.Configure(builder.Logging, parse.GetValue(jsonLogs), parse.GetValue(logFile), parse.GetValue(CliOptions.Verbose));
+            // The host must outlast the grace period, or it would cut the sessions' signed end entries short.
+            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = gracePeriod + TimeSpan.FromSeconds(30));
             PartyDaemon? daemon = null;
-            builder.Services.AddHostedService(_ => new DaemonService(daemon!));
+            builder.Services.AddHostedService(_ => new DaemonService(daemon!, gracePeriod));
             using var host = builder.Build();
-            // Made before the host runs, so a ledger that fails its checks stops the party with one line and a non-zero exit.
-            daemon = new PartyDaemon(federation, credentials, configuration, ProtocolReference.Catalog, host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Mpc.Party"));
-            await host.RunAsync(cancellationToken).ConfigureAwait(false);
+            var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Mpc.Party");
+            try
+            {
+                var (configuration, federation) = LoadSettings();
+                var credentials = PartyCredentials.Load(parse.GetValue(key)!);
+                // Made and bound before the host runs, so a bad ledger or a port in use stops the party with one line and exit code 3.
+                daemon = new PartyDaemon(federation, credentials, configuration, ProtocolReference.Catalog, logger);
+                daemon.Bind();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                logger.LogCritical(DaemonEvents.StartFailed, "The party did not start: {Reason}", e.Message);
+                throw;
+            }
+            // SIGHUP re-reads policy and roster for the sessions that start from then on; running sessions keep theirs.
+            using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+            {
+                context.Cancel = true;
+                _ = Task.Run(Reload);
+            });
+            await host.RunAsync(CancellationToken.None).ConfigureAwait(false);
             return 0;
+
+            (PartyConfiguration Configuration, Roster Roster) LoadSettings()
+            {
+                var configuration = PartyConfiguration.Load(parse.GetValue(config)!);
+                PartyPolicy.Resolve(configuration, ProtocolReference.Catalog);
+                return (configuration, Roster.Load(parse.GetValue(roster)!));
+            }
+
+            void Reload()
+            {
+                try
+                {
+                    var (configuration, federation) = LoadSettings();
+                    daemon!.Reload(federation, configuration);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    logger.LogError(DaemonEvents.ReloadFailed, "Reload refused; the party keeps its settings: {Reason}", e.Message.ReplaceLineEndings(" "));
+                }
+            }
         });
         return command;
     }
 
-    private sealed class DaemonService(PartyDaemon daemon) : IHostedService
+    private sealed class DaemonService(PartyDaemon daemon, TimeSpan grace) : IHostedService
     {
+        // Serving (and its "listening on" line) begins once the host handles SIGTERM, so a signal never finds it unhandled.
         public Task StartAsync(CancellationToken cancellationToken)
         {
             daemon.Start();
             return Task.CompletedTask;
         }
 
-        public async Task StopAsync(CancellationToken cancellationToken) => await daemon.DisposeAsync().ConfigureAwait(false);
+        public Task StopAsync(CancellationToken cancellationToken) => daemon.ShutdownAsync(grace);
     }
 }

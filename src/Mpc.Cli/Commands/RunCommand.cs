@@ -13,18 +13,19 @@ internal static class RunCommand
         var key = new Option<string>("--key") { Description = "The analyst's private key (NAME.key, with NAME.crt beside it).", Required = true };
         var parameters = CliOptions.Parameters();
         var json = CliOptions.Json();
-        var verbose = CliOptions.Verbose();
         var output = new Option<string?>("--out") { Description = "Folder for plots and tables derived from the outputs (such as km-curve.csv and km-curve.png)." };
         var engine = CliOptions.Engine();
-        var command = new Command("run", "As the analyst, run a session on every party of a roster and receive its outputs.") { protocol, roster, key, parameters, json, verbose, output, engine };
+        var command = new Command("run", "As the analyst, run a session on every party of a roster and receive its outputs; Ctrl+C cancels it (exit code 5).") { protocol, roster, key, parameters, json, output, engine };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var loggers = CliOptions.Loggers(parse.GetValue(verbose));
+            // Ctrl+C (or SIGTERM) cancels the session: the connections close and every party aborts it, naming the analyst.
+            using var interrupted = new Interruption(cancellationToken);
+            using var loggers = CliOptions.Loggers(parse.GetValue(CliOptions.Verbose));
             using var credentials = PartyCredentials.Load(parse.GetValue(key)!);
             var reference = ProtocolReference.Resolve(parse.GetValue(protocol)!);
             var client = new AnalystClient(Roster.Load(parse.GetValue(roster)!), credentials, ProtocolReference.Catalog, loggers.CreateLogger("Mpc.Analyst")) { Preprocessing = parse.GetValue(engine)! };
-            var result = await client.RunAsync(reference.Protocol, reference.ScriptSource, CliOptions.ParseParameters(parse.GetValue(parameters)), CliOptions.Progress(Console.Error), cancellationToken).ConfigureAwait(false);
-            await ResultPrinter.WriteAsync(result, parse.GetValue(json), Console.Out, cancellationToken, parse.GetValue(output)).ConfigureAwait(false);
+            var result = await client.RunAsync(reference.Protocol, reference.ScriptSource, CliOptions.ParseParameters(parse.GetValue(parameters)), CliOptions.Progress(Console.Error), interrupted.Token).ConfigureAwait(false);
+            await ResultPrinter.WriteAsync(result, parse.GetValue(json), Console.Out, interrupted.Token, parse.GetValue(output)).ConfigureAwait(false);
             return 0;
         });
         return command;
