@@ -1,14 +1,15 @@
 // One Boltzmann machine (RBM, DBN or DBM) trained on the pooled rows of all parties, then synthetic
 // rows sampled from it. Each gradient's data term is a secure sum over the parties; its model term
 // comes from persistent Gibbs chains on the public model, which need no data.
-// - reveal=final (trusted settings): the pooled sums are exact and opened to every party at every
-//   step (so each party learns the others' aggregate statistics; with two parties, the other's);
-//   the analyst gets only the final model, the monitoring and the synthetic rows.
-// - reveal=dp-intermediates: each step pools a Poisson subsample, clipped per record and noised with
-//   distributed Skellam; the run stays within (epsilon, delta), composed in RDP.
+// - reveal=dp-intermediates (the default): each step pools a Poisson subsample, each record's gradient
+//   clipped and the sum noised with distributed Skellam; the run stays within (epsilon, delta), composed in RDP.
+// - reveal=exact-intermediates: the pooled sums are exact and opened to every party at every step (so
+//   each party learns the others' aggregate statistics; with two parties, the other's), only where every
+//   party's policy allows exact intermediates; the analyst gets the final model, the monitoring and the
+//   synthetic rows.
 // - visible=categorical: each column is one-hot over its public levels; synthetic rows come back as level
 //   indices, and `mpc local --out` writes them as the levels (synthetic.csv).
-// - evaluate (reveal=final): the synthetic rows are scored against the real rows under MPC (marginal utility;
+// - evaluate (reveal=exact-intermediates): the synthetic rows are scored against the real rows under MPC (marginal utility;
 //   distance-to-closest-record quantiles; gaussian columns get the utility on quartile bins cut at the synthetic rows'
 //   quartiles and the distances in units of the synthetic rows' standard deviations, on a public grid); only the
 //   scores come out. A DP run skips it: exact
@@ -19,17 +20,17 @@ Parameter("model", ParameterType.Text, "dbm", "rbm, dbn or dbm.");
 Parameter("visible", ParameterType.Text, "bernoulli", "bernoulli (0/1 columns), categorical (one-hot groups over the levels) or gaussian (standardised columns, unit variance).");
 Parameter("levels", ParameterType.Text, "", "visible=categorical: public levels per column, 'column=level|level|...' separated by ';' (a column left out has levels 0|1).");
 Parameter("hidden", ParameterType.Text, "25,15", "Hidden layer sizes, comma-separated (one for an rbm).");
-Parameter("epochs", ParameterType.NumberList, "100", "Epochs of each layer's (pre-)training: one for all layers, or one per hidden layer.");
+Parameter("epochs", ParameterType.NumberList, "10", "Epochs of each layer's (pre-)training: one for all layers, or one per hidden layer.");
 Parameter("learning_rate", ParameterType.NumberList, "0.4", "Learning rate of each layer's (pre-)training (of the mean gradient over a batch): one for all layers, or one per hidden layer.");
-Parameter("fine_tuning_learning_rate", ParameterType.Number, "0.02", "dbm: learning rate of mean-field fine-tuning.");
+Parameter("fine_tuning_learning_rate", ParameterType.Number, "0.05", "dbm: learning rate of mean-field fine-tuning.");
 Parameter("learning_rate_decay", ParameterType.Number, "0.1", "Last epoch's learning rate as a share of the first (hyperbolic decay; 1: constant).");
 Parameter("batch_size", ParameterType.NumberList, "50", "Pooled (expected) batch size: one for all layers, or one per hidden layer; dbm fine-tuning uses the first.");
-Parameter("fine_tuning_epochs", ParameterType.Integer, "50", "dbm: epochs of mean-field fine-tuning.");
+Parameter("fine_tuning_epochs", ParameterType.Integer, "10", "dbm: epochs of mean-field fine-tuning.");
 Parameter("monitor_every", ParameterType.Integer, "5", "Monitor every this many epochs (0: never).");
-Parameter("reveal", ParameterType.Text, "final", "final (exact pooled sums to the parties; trusted settings) or dp-intermediates (Skellam-noised sums).");
+Parameter("reveal", ParameterType.Text, "dp-intermediates", "dp-intermediates (Skellam-noised sums of clipped per-record gradients) or exact-intermediates (every step's exact pooled sums to every party; only where the parties' policies allow it).");
 Parameter("epsilon", ParameterType.Number, "5", "reveal=dp-intermediates: privacy budget of the whole run.");
 Parameter("delta", ParameterType.Number, "1e-5", "reveal=dp-intermediates: delta.");
-Parameter("clip", ParameterType.Number, "4", "reveal=dp-intermediates: per-record L2 clipping norm of a gradient's data term.");
+Parameter("clip", ParameterType.Number, "10", "reveal=dp-intermediates: per-record L2 clipping norm of a record's gradient (its data term minus the public model term).");
 Parameter("honest_parties", ParameterType.Integer, "1", "reveal=dp-intermediates: the guarantee holds if at least this many parties are honest.");
 Parameter("samples", ParameterType.Integer, "500", "Synthetic rows to draw from the final model.");
 Parameter("burn_in", ParameterType.Integer, "200", "Gibbs sweeps before each synthetic row.");
@@ -37,14 +38,14 @@ Parameter("condition", ParameterType.Text, "", "Sample conditionally on fixed va
 Parameter("ais_runs", ParameterType.Integer, "32", "Annealed importance sampling runs per log Z estimate, for models too large for the exact sum (0: no estimate).");
 Parameter("seed", ParameterType.Integer, "1", "Public seed of the model-side chains, the holdout split and the sampling.");
 Parameter("holdout", ParameterType.Number, "0", "Share of each party's rows kept out of training, for the privacy evaluation against unseen rows.");
-Parameter("evaluate", ParameterType.Boolean, "true", "reveal=final: score the synthetic rows securely against the pooled real rows (gaussian visibles: utility on quartile bins, distances in synthetic standard deviations); only the scores come out.");
+Parameter("evaluate", ParameterType.Boolean, "true", "reveal=exact-intermediates: score the synthetic rows securely against the pooled real rows (gaussian visibles: utility on quartile bins, distances in synthetic standard deviations); only the scores come out.");
 Output("model", "The model's parameters (per layer W row-major, visible bias, hidden bias; dbm: W_1..W_L, then biases b_0..b_L).");
 Output("monitoring", "Training curves as (part, epoch, metric, value) quadruples: part 1..L per layer, 0 for dbm fine-tuning; metric 0 reconstruction error, 1 log Z, 2 log-likelihood, 3 log-likelihood lower bound.");
 Output("synthetic", "Synthetic rows sampled from the final model, row by row in the order of columns (categorical: the level's index in levels, from 0).");
 Output("utility", "Secure utility against the pooled training rows: mean L1 and maximum deviation of the 1- to 4-way marginals (at most 200 variable sets per order), then the mean squared difference of the pairwise log odds ratios.");
 Output("privacy", "Secure privacy check: quantiles (1%, 5%, 50%) of the distance to the closest training record, then of the nearest/second-nearest ratio, each party against its own rows, pooled.");
 Output("privacy_holdout", "As privacy, against each party's holdout rows (holdout > 0): synthetic rows much closer to training than to holdout rows suggest memorisation.");
-Output("pooled_sums", OutputKind.ExactIntermediate, "reveal=final: the exact pooled data terms, opened to every party at every step (trusted settings).");
+Output("pooled_sums", OutputKind.ExactIntermediate, "reveal=exact-intermediates: the exact pooled data terms, opened to every party at every step.");
 Output("noised_sums", OutputKind.DifferentiallyPrivateIntermediate, "reveal=dp-intermediates: the Skellam-noised pooled data terms of every step.");
 Output("privacy_spent", "reveal=dp-intermediates: epsilon and delta of the run, composed in RDP.");
 Label("privacy_spent", p => new[] { "epsilon", "delta" });

@@ -23,7 +23,7 @@ internal static class BoltzmannBenchmarks
         var table = CsvTable.Load(Path.Combine(AppContext.BaseDirectory, "data", "blocks-in-noise.csv"));
         var columns = table.ColumnNames.Where(c => c.StartsWith('x')).ToList();
         var real = Enumerable.Range(0, table.RowCount).Select(i => columns.Select(c => table.Column(c)[i]).ToArray()).ToList();
-        var parameters = new Dictionary<string, string> { ["columns"] = string.Join(",", columns), ["evaluate"] = "false" };
+        var parameters = new Dictionary<string, string> { ["columns"] = string.Join(",", columns), ["reveal"] = BoltzmannApi.ExactIntermediates, ["evaluate"] = "false" };
         var defaults = script.Parameters.ToDictionary(p => p.Name, p => p.Default ?? "");
         string Setting(string name) => parameters.GetValueOrDefault(name, defaults[name]);
         int Integer(string name) => int.Parse(Setting(name), CultureInfo.InvariantCulture);

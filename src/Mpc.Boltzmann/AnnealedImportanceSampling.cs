@@ -14,18 +14,19 @@ public static class AnnealedImportanceSampling
         ArgumentNullException.ThrowIfNull(rbm);
         ArgumentNullException.ThrowIfNull(random);
         CheckSettings(runs, temperatures);
-        var zero = new double[rbm.Visible];
-        double logZ0 = rbm.LogVisibleNormaliser(zero) + rbm.Hidden * Math.Log(2);
+        // The beta = 0 model has no weights: visibles see no hidden input, so both zeros are sized to their own layer.
+        var noInput = new double[rbm.Visible];
+        var noHidden = new double[rbm.Hidden];
+        double logZ0 = rbm.LogVisibleNormaliser(noInput) + rbm.Hidden * Math.Log(2);
         var logWeights = new double[runs];
         var v = new double[rbm.Visible];
         var means = new double[rbm.Visible];
         var p = new double[rbm.Hidden];
         var h = new double[rbm.Hidden];
-        var x = new double[rbm.Visible];
         for (int run = 0; run < runs; run++)
         {
             // Exact draw from the beta = 0 model.
-            rbm.VisibleMeans(zero, means);
+            rbm.VisibleMeans(noHidden, means);
             rbm.SampleVisible(means, v, random);
             double logWeight = 0;
             for (int k = 1; k <= temperatures; k++)

@@ -16,23 +16,27 @@ public static partial class PooledTraining
             var order = pool.IsPrivate ? null : Shuffle(rows.Count, settings.Seed, 1000 + epoch);
             for (int k = 0; k < steps; k++)
             {
-                var batch = Batch(pool, rows.Count, order, k, steps, rate);
-                var records = batch.Select(i =>
-                {
-                    var record = new double[parameters + (pool.IsPrivate ? 0 : 1)];
-                    dbm.AccumulateStatistics(dbm.MeanField(rows[i], settings.MeanFieldIterations), record);
-                    if (!pool.IsPrivate) record[^1] = 1;
-                    return record;
-                }).ToList();
-                var sum = await pool.SumAsync("dbm", records, pool.IsPrivate ? parameters : parameters + 1).ConfigureAwait(false);
-                double denominator = pool.IsPrivate ? rate * total : Math.Max(1, sum[parameters]);
                 var model = new double[parameters];
                 foreach (var chain in chains)
                 {
                     dbm.GibbsSweep(chain, publicRandom);
                     dbm.AccumulateStatistics(chain, model, 1.0 / chains.Count);
                 }
-                for (int p = 0; p < parameters; p++) step[p] = settings.FineTuningLearningRate * Decay(epoch, settings.FineTuningEpochs, settings.LearningRateDecay) * (sum[p] / denominator - model[p]);
+                var batch = Batch(pool, rows.Count, order, k, steps, rate);
+                // With DP each record carries its whole gradient (mean-field minus the public model term), clipped as DP-SGD does.
+                var records = batch.Select(i =>
+                {
+                    var record = new double[parameters + (pool.IsPrivate ? 0 : 1)];
+                    dbm.AccumulateStatistics(dbm.MeanField(rows[i], settings.MeanFieldIterations), record);
+                    if (pool.IsPrivate)
+                        for (int p = 0; p < parameters; p++) record[p] -= model[p];
+                    else record[^1] = 1;
+                    return record;
+                }).ToList();
+                var sum = await pool.SumAsync("dbm", records, pool.IsPrivate ? parameters : parameters + 1).ConfigureAwait(false);
+                double denominator = pool.IsPrivate ? rate * total : Math.Max(1, sum[parameters]);
+                double lr = settings.FineTuningLearningRate * Decay(epoch, settings.FineTuningEpochs, settings.LearningRateDecay);
+                for (int p = 0; p < parameters; p++) step[p] = lr * (sum[p] / denominator - (pool.IsPrivate ? 0 : model[p]));
                 dbm.AddToParameters(step);
             }
             if (IsMonitored(epoch, settings.FineTuningEpochs, settings.MonitorEvery))

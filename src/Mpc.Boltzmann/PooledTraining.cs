@@ -10,8 +10,9 @@ namespace Mpc.Boltzmann;
 /// <remarks>
 /// Batches: without DP, each epoch every party shuffles its rows (public seed) and cuts them into
 /// the same number of chunks, round(N / batch size); step k pools chunk k of every party. With DP,
-/// each step is a Poisson subsample at rate q = batch size / N (N the noised row count), and the
-/// data term is divided by q N, as DP-SGD does.
+/// each step is a Poisson subsample at rate q = batch size / N (N the noised row count), each record
+/// carries its whole gradient (data term minus the public model term) for clipping, and the sum is
+/// divided by q N, as DP-SGD does.
 /// </remarks>
 public static partial class PooledTraining
 {
@@ -132,8 +133,6 @@ public static partial class PooledTraining
         var chains = Enumerable.Range(0, s.Chains).Select(_ => new double[rbm.Visible]).ToList();
         var zero = new double[rbm.Hidden];
         var means = new double[rbm.Visible];
-        var hidden = new double[rbm.Hidden];
-        var sample = new double[rbm.Hidden];
         foreach (var chain in chains)
         {
             rbm.VisibleMeans(zero, means);
@@ -145,30 +144,16 @@ public static partial class PooledTraining
             var order = pool.IsPrivate ? null : Shuffle(data.Count, settings.Seed, epoch);
             for (int k = 0; k < steps; k++)
             {
+                var model = s.Persistent ? ModelTerm(rbm, chains, s.GibbsSteps, up, down, publicRandom) : null;
                 var batch = Batch(pool, data.Count, order, k, steps, rate);
-                var records = batch.Select(i => RbmRecord(rbm, data[i], s, up, down, pool)).ToList();
+                // DP-SGD clips each record's gradient (its data term minus the public model term): clipping the data term alone would shrink it against an unclipped model term.
+                var records = batch.Select(i => RbmRecord(rbm, data[i], s, up, down, pool, pool.IsPrivate ? model : null)).ToList();
                 var sum = await pool.SumAsync(name, records, pool.IsPrivate ? parameters : parameters + 1).ConfigureAwait(false);
                 double denominator = pool.IsPrivate ? rate * total : Math.Max(1, sum[parameters]);
                 double lr = s.LearningRate * Decay(epoch, s.Epochs, settings.LearningRateDecay);
                 for (int p = 0; p < parameters; p++) step[p] = lr * sum[p] / denominator;
-                if (s.Persistent)
-                {
-                    // Model term: Gibbs steps on the persistent chains, then the chains' mean statistics.
-                    var model = new double[parameters];
-                    foreach (var chain in chains)
-                    {
-                        for (int g = 0; g < s.GibbsSteps; g++)
-                        {
-                            rbm.HiddenProbabilities(chain, hidden, up);
-                            Rbm.SampleBernoulli(hidden, sample, publicRandom);
-                            rbm.VisibleMeans(sample, means, down);
-                            rbm.SampleVisible(means, chain, publicRandom);
-                        }
-                        rbm.HiddenProbabilities(chain, hidden, up);
-                        rbm.AccumulateStatistics(chain, hidden, model, 1.0 / chains.Count);
-                    }
+                if (model is not null && !pool.IsPrivate)
                     for (int p = 0; p < parameters; p++) step[p] -= lr * model[p];
-                }
                 rbm.AddToParameters(step);
             }
             if (IsMonitored(epoch, s.Epochs, settings.MonitorEvery))
@@ -177,8 +162,30 @@ public static partial class PooledTraining
         }
     }
 
-    // One record's data term: (v, p(h | v)) statistics; with CD-k minus those of the reconstruction after k Gibbs steps. Without DP a trailing 1 counts the record.
-    private static double[] RbmRecord(Rbm rbm, double[] v, LayerSettings s, double up, double down, IStatisticsPool pool)
+    // PCD's model term: Gibbs steps on the persistent chains, then the chains' mean statistics (public: no data).
+    private static double[] ModelTerm(Rbm rbm, List<double[]> chains, int gibbsSteps, double up, double down, Random publicRandom)
+    {
+        var model = new double[rbm.ParameterCount];
+        var hidden = new double[rbm.Hidden];
+        var sample = new double[rbm.Hidden];
+        var means = new double[rbm.Visible];
+        foreach (var chain in chains)
+        {
+            for (int g = 0; g < gibbsSteps; g++)
+            {
+                rbm.HiddenProbabilities(chain, hidden, up);
+                Rbm.SampleBernoulli(hidden, sample, publicRandom);
+                rbm.VisibleMeans(sample, means, down);
+                rbm.SampleVisible(means, chain, publicRandom);
+            }
+            rbm.HiddenProbabilities(chain, hidden, up);
+            rbm.AccumulateStatistics(chain, hidden, model, 1.0 / chains.Count);
+        }
+        return model;
+    }
+
+    // One record's data term: (v, p(h | v)) statistics; with CD-k minus those of the reconstruction after k Gibbs steps; with DP minus the model term. Without DP a trailing 1 counts the record.
+    private static double[] RbmRecord(Rbm rbm, double[] v, LayerSettings s, double up, double down, IStatisticsPool pool, double[]? modelTerm)
     {
         var record = new double[rbm.ParameterCount + (pool.IsPrivate ? 0 : 1)];
         var p = new double[rbm.Hidden];
@@ -199,6 +206,8 @@ public static partial class PooledTraining
             }
             rbm.AccumulateStatistics(negative, p, record, -1);
         }
+        if (modelTerm is not null)
+            for (int k = 0; k < modelTerm.Length; k++) record[k] -= modelTerm[k];
         if (!pool.IsPrivate) record[^1] = 1;
         return record;
     }

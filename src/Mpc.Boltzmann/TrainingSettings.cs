@@ -39,8 +39,8 @@ public sealed record TrainingSettings
 
     public int HonestParties { get; init; } = 1;
 
-    /// <summary>Per-record L2 clipping norm of a gradient's data term (the sensitivity before rounding).</summary>
-    public double ClipNorm { get; init; } = 4;
+    /// <summary>Per-record L2 clipping norm of a record's gradient, data term minus the public model term (the sensitivity before rounding).</summary>
+    public double ClipNorm { get; init; } = 10;
 
     public bool IsPrivate => Epsilon is not null;
 }

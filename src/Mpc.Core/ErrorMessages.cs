@@ -344,4 +344,18 @@ public static class ErrorMessages
 
     public static string EpsilonUnreachable(double epsilon) =>
         FormattableString.Invariant($"epsilon {epsilon:G4} is below what any amount of noise reaches at this delta (RDP orders up to 63); ask for a larger epsilon.");
+
+    public static string UnknownRevealMode(string reveal, IEnumerable<string> modes) =>
+        reveal == "final"
+            ? $"reveal=final was renamed reveal=exact-intermediates: it opens every step's exact pooled sums to every party, not only the final model; use {string.Join(" or ", modes)}."
+            : $"reveal={reveal} is not a mode: use {string.Join(" or ", modes)}.";
+
+    public static string ExactModeWithEpsilon(string exactMode, string dpMode) =>
+        $"reveal={exactMode} trains without DP; leave epsilon out or use reveal={dpMode}.";
+
+    public static string DpModeWithoutEpsilon(string dpMode) =>
+        $"reveal={dpMode} needs an epsilon.";
+
+    public static string EvaluationNeedsExactMode(string exactMode) =>
+        $"The secure evaluation is for reveal={exactMode} runs: exact scores of the real rows would fall outside the DP run's (epsilon, delta).";
 }

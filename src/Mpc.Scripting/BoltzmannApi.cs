@@ -6,8 +6,9 @@ namespace Mpc.Scripting;
 
 /// <summary>
 /// Boltzmann machines for scripts: one model trained on the rows of all parties (see
-/// <see cref="PooledTraining"/>), with pooled sums either exact and opened to the parties
-/// (reveal = final, trusted settings) or noised with distributed Skellam (reveal = dp-intermediates).
+/// <see cref="PooledTraining"/>), with pooled sums either noised with distributed Skellam
+/// (reveal = dp-intermediates, the default) or exact and opened to every party at every step
+/// (reveal = exact-intermediates, where the parties' policies allow exact intermediates).
 /// </summary>
 public sealed class BoltzmannApi
 {
@@ -19,6 +20,12 @@ public sealed class BoltzmannApi
         _session = session;
         _context = context;
     }
+
+    /// <summary>The DP mode (the script's default): every step's pooled sums carry distributed Skellam noise within the run's (epsilon, delta).</summary>
+    public const string DpIntermediates = "dp-intermediates";
+
+    /// <summary>The exact mode: every step's exact pooled sums are opened to every party (an ExactIntermediate output).</summary>
+    public const string ExactIntermediates = "exact-intermediates";
 
     /// <summary>Metric codes of <see cref="MonitoringSeries"/>.</summary>
     public static IReadOnlyList<string> Metrics { get; } = ["reconstruction error", "log Z", "log-likelihood", "log-likelihood lower bound"];
@@ -75,17 +82,17 @@ public sealed class BoltzmannApi
         if (rows.Count == 0) throw new DataProblemException(ErrorMessages.DataTooFewRows($"training with holdout={holdout}"), ErrorMessages.DataTooFewRowsDetail(_context.Dataset.Source, $"training with holdout={holdout}", rows.Count), true);
         switch (reveal)
         {
-            case "final":
-                if (settings.IsPrivate) throw new ParameterProblemException("reveal=final trains without DP; leave epsilon out or use reveal=dp-intermediates.");
+            case ExactIntermediates:
+                if (settings.IsPrivate) throw new ParameterProblemException(ErrorMessages.ExactModeWithEpsilon(ExactIntermediates, DpIntermediates));
                 var exact = await PooledTraining.TrainAsync(kind, rows, encoding.Kind, encoding.Groups, layers, settings, new MpcStatisticsPool<UInt128>(_session.Runtime, exactOutput)).ConfigureAwait(false);
                 return new BoltzmannFit(exact, encoding, 0, 0, [], rows, held);
-            case "dp-intermediates":
-                if (!settings.IsPrivate) throw new ParameterProblemException("reveal=dp-intermediates needs an epsilon.");
+            case DpIntermediates:
+                if (!settings.IsPrivate) throw new ParameterProblemException(ErrorMessages.DpModeWithoutEpsilon(DpIntermediates));
                 var pool = new PrivateStatisticsPool<UInt128>(_session.Runtime, privateOutput, settings.Epsilon!.Value, settings.Delta, settings.HonestParties);
                 var noised = await PooledTraining.TrainAsync(kind, rows, encoding.Kind, encoding.Groups, layers, settings, pool).ConfigureAwait(false);
                 return new BoltzmannFit(noised, encoding, pool.SpentEpsilon, pool.Delta, pool.Series, rows, held);
             default:
-                throw new ParameterProblemException($"reveal={reveal} is not a mode: use final or dp-intermediates.");
+                throw new ParameterProblemException(ErrorMessages.UnknownRevealMode(reveal, [DpIntermediates, ExactIntermediates]));
         }
     }
 
@@ -170,7 +177,7 @@ public sealed class BoltzmannApi
 
     private static void CheckEvaluable(BoltzmannFit fit)
     {
-        if (fit.Epsilon > 0) throw new ParameterProblemException("The secure evaluation is for reveal=final runs: exact scores of the real rows would fall outside the DP run's (epsilon, delta).");
+        if (fit.Epsilon > 0) throw new ParameterProblemException(ErrorMessages.EvaluationNeedsExactMode(ExactIntermediates));
     }
 
     // Synthetic rows as from Sample (one value per column), back on the visible units the training rows are in.

@@ -159,4 +159,28 @@ public class PooledTrainingTests
         Assert.True(SyntheticDataEvaluation.LogOddsRatioError(rows, synthetic) < 0.6 * SyntheticDataEvaluation.LogOddsRatioError(rows, independent),
             $"blocks {string.Join(",", perBlock)}");
     }
+
+    // Issue 29: the DP schedule (Poisson batches of 50, per-record gradients clipped) must learn what the clear-text training learns.
+    [Theory]
+    [InlineData(1e6)]
+    [InlineData(5.0)]
+    public async Task DpTrainingRecoversTheBlocksAsTheClearTextTrainingDoes(double epsilon)
+    {
+        // 2,000 rows of 16 variables with four blocks of three (250 rows each); epsilon 10^6 is the noise-free run of the same code.
+        var rows = BlocksInNoise.Generate(2000, 16, new Random(1), blockLength: 3, blocks: 4).Rows;
+        var layers = new[] { new LayerSettings(8, Epochs: 20, LearningRate: 0.4, BatchSize: 50) };
+        var settings = new TrainingSettings { MonitorEvery = 0, ClipNorm = 10 };
+        var clear = await PooledTraining.TrainAsync(ModelKind.Rbm, rows, VisibleKind.Bernoulli, null, layers, settings, new LocalStatisticsPool());
+        var dp = (await LocalHarness.RunAsync<UInt128, TrainedModel>(2, rt =>
+            PooledTraining.TrainAsync(ModelKind.Rbm, rows[(rt.PartyIndex * 1000)..((rt.PartyIndex + 1) * 1000)], VisibleKind.Bernoulli, null, layers,
+                settings with { Epsilon = epsilon }, new PrivateStatisticsPool<UInt128>(rt, "noised", epsilon, 1e-5, 1)),
+            new LocalHarnessOptions { Preprocessing = "dealer" }))[0];
+        int[] Blocks(double[][] synthetic) => [.. Enumerable.Range(0, 4).Select(b => synthetic.Count(r => r.Skip(3 * b).Take(3).All(v => v == 1)))];
+        var clearSynthetic = GibbsSampling.Sample(clear, 500, 100, new Random(2));
+        var dpSynthetic = GibbsSampling.Sample(dp, 500, 100, new Random(2));
+        double clearError = SyntheticDataEvaluation.LogOddsRatioError(rows, clearSynthetic), dpError = SyntheticDataEvaluation.LogOddsRatioError(rows, dpSynthetic);
+        string report = $"epsilon {epsilon}: DP blocks {string.Join(",", Blocks(dpSynthetic))}, log-odds-ratio error {dpError:F3}; clear text {string.Join(",", Blocks(clearSynthetic))}, {clearError:F3}";
+        Assert.All(Blocks(dpSynthetic), n => Assert.True(n >= 5, report));
+        Assert.True(dpError <= clearError + 0.05, report);
+    }
 }

@@ -79,6 +79,19 @@ public class RbmTests
         Assert.True(Math.Abs(estimate - exact) <= 0.02 * Math.Abs(exact), $"AIS {estimate} (se {error}) vs exact {exact}");
     }
 
+    // Issue 29: the beta = 0 draw read a visible-sized zero vector as the hidden state, out of range when hidden > visible.
+    [Theory]
+    [InlineData(VisibleKind.Bernoulli)]
+    [InlineData(VisibleKind.Categorical)]
+    public void AisHandlesMoreHiddenThanVisibleUnits(VisibleKind kind)
+    {
+        int[]? categories = kind == VisibleKind.Categorical ? [2, 3, 4, 3] : null;
+        var rbm = RandomRbm(12, 20, seed: 13, scale: 0.5, kind, categories);
+        double exact = rbm.ExactLogPartition();
+        var (estimate, error) = AnnealedImportanceSampling.LogPartition(rbm, 50, 500, new Random(2));
+        Assert.True(Math.Abs(estimate - exact) <= 0.02 * Math.Abs(exact), $"AIS {estimate} (se {error}) vs exact {exact}");
+    }
+
     private static Rbm CopyAs(Rbm source, VisibleKind kind)
     {
         var rbm = new Rbm(source.Visible, source.Hidden, kind);

@@ -255,7 +255,7 @@ public class ScriptSessionTests
         federation.StartAll(approved: _ => [script.Id], catalog: Catalog, privacy: DatasetPrivacy.Default with { ExactIntermediates = true });
         var parameters = new Dictionary<string, string>
         {
-            ["columns"] = "age,time", ["visible"] = "gaussian", ["model"] = "rbm", ["hidden"] = "4", ["epochs"] = "2", ["batch_size"] = "25",
+            ["columns"] = "age,time", ["reveal"] = "exact-intermediates", ["visible"] = "gaussian", ["model"] = "rbm", ["hidden"] = "4", ["epochs"] = "2", ["batch_size"] = "25",
             ["learning_rate"] = "0.001", ["samples"] = "60", ["burn_in"] = "5",
         };
         var result = await federation.Client().RunAsync(script, script.Source, parameters, null, default);
@@ -286,7 +286,7 @@ public class ScriptSessionTests
         var columns = string.Join(",", Enumerable.Range(1, 12).Select(j => $"x{j}"));
         var parameters = new Dictionary<string, string>
         {
-            ["columns"] = columns, ["model"] = "dbm", ["hidden"] = "6,4", ["epochs"] = "2", ["fine_tuning_epochs"] = "2", ["batch_size"] = "100",
+            ["columns"] = columns, ["reveal"] = "exact-intermediates", ["model"] = "dbm", ["hidden"] = "6,4", ["epochs"] = "2", ["fine_tuning_epochs"] = "2", ["batch_size"] = "100",
             ["monitor_every"] = "1", ["samples"] = "20", ["burn_in"] = "5",
         };
         var result = await federation.Client().RunAsync(script, script.Source, parameters, null, default);
@@ -389,7 +389,7 @@ public class ScriptSessionTests
         const string Levels = "sex=female|male; age_group=<60|60-69|70+; ecog=0|1|2|3; one_year=alive|dead|censored";
         string[] Arguments(string levels, string output) =>
         [
-            "local", script, "-d", sites[0], "-d", sites[1], "-p", "columns=sex,age_group,ecog,one_year", "-p", "visible=categorical", "-p", $"levels={levels}",
+            "local", script, "-d", sites[0], "-d", sites[1], "-p", "columns=sex,age_group,ecog,one_year", "-p", "reveal=exact-intermediates", "-p", "visible=categorical", "-p", $"levels={levels}",
             "-p", "hidden=8,4", "-p", "epochs=5,3", "-p", "learning_rate=0.4,0.2", "-p", "fine_tuning_epochs=3", "-p", "samples=40", "-p", "burn_in=10", "-p", "condition=sex=female", "-p", "monitor_every=0",
             "--json", Path.Combine(folder, "result.json"), "--out", output, "--allow-exact-intermediates",
         ];

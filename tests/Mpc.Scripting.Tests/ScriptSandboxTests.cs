@@ -258,7 +258,7 @@ public class ScriptSandboxTests
         string Show<T>(T value) => value!.ToString()!;
         Run(async mpc =>
         {
-            var fit = await mpc.Boltzmann.Train("rbm", mpc.List("c"), "bernoulli", "2", 1, 0.1, 1, "final", new TrainingSettings());
+            var fit = await mpc.Boltzmann.Train("rbm", mpc.List("c"), "bernoulli", "2", 1, 0.1, 1, "exact-intermediates", new TrainingSettings());
             throw new Exception(Show(fit.Model));
         });
         """, 5, "as a type argument of 'Show'");
@@ -268,7 +268,7 @@ public class ScriptSandboxTests
         class Box<T> { public T? Value; public override string ToString() => Value!.ToString()!; }
         Run(async mpc =>
         {
-            var fit = await mpc.Boltzmann.Train("rbm", mpc.List("c"), "bernoulli", "2", 1, 0.1, 1, "final", new TrainingSettings());
+            var fit = await mpc.Boltzmann.Train("rbm", mpc.List("c"), "bernoulli", "2", 1, 0.1, 1, "exact-intermediates", new TrainingSettings());
             var box = new Box<TrainedModel> { Value = fit.Model };
         });
         """, 5, "as a type argument of 'Box<T>'");

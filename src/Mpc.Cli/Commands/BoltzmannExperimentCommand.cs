@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using Mpc.Boltzmann;
 using Mpc.Federation;
 using Mpc.Reporting;
+using Mpc.Scripting;
 
 namespace Mpc.Cli.Commands;
 
@@ -47,16 +48,16 @@ internal static class BoltzmannExperimentCommand
     private static int[] Counts(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
         .Select(t => int.TryParse(t, out int n) && n >= 1 ? n : throw new ArgumentException($"'{t}' is not a party count.")).ToArray();
 
-    // Settings of the pooled runs: (pre-)training epochs, learning rate and batch; fine-tuning epochs and learning rate. The DP runs train a
-    // smaller model on full batches for few steps: the noise of a release grows with its dimension and the number of releases.
+    // Settings of the pooled runs: (pre-)training epochs, learning rate and batch; fine-tuning epochs and learning rate. The DP runs use the
+    // script's DP-SGD schedule (Poisson batches of 50, 10 epochs per phase): fewer steps than the exact runs, as each release costs budget.
     private sealed record Setup(int Variables, string Hidden, int Epochs, double LearningRate, int Batch, int FineTuning, double FineTuningRate,
         string DpHidden, int DpEpochs, double DpLearningRate, double DpFineTuningRate, int BurnIn);
 
     public static async Task RunAsync(string directory, bool quick, int[] partyCounts, int[] dpCounts, double epsilon, TextWriter log, CancellationToken cancellationToken,
         int evaluateUpTo = QuickEvaluationParties)
     {
-        var setup = quick ? new Setup(12, "8,4", 10, 0.4, 50, 10, 0.02, "6,3", 5, 1.0, 0.1, 50)
-            : new Setup(50, "50,25,15", 100, 0.4, 50, 50, 0.02, "10,5", 20, 1.0, 0.1, 200);
+        var setup = quick ? new Setup(12, "8,4", 10, 0.4, 50, 10, 0.02, "8,4", 5, 0.4, 0.05, 50)
+            : new Setup(50, "50,25,15", 100, 0.4, 50, 50, 0.02, "25,15", 10, 0.4, 0.05, 200);
         Directory.CreateDirectory(directory);
         var all = ReadCsv(Path.Combine(AppContext.BaseDirectory, "examples", "data", "blocks-in-noise.csv"), setup.Variables);
         var columns = Enumerable.Range(1, setup.Variables).Select(j => $"x{j}").ToList();
@@ -78,7 +79,7 @@ internal static class BoltzmannExperimentCommand
             var files = Split(all, columns, n, Path.Combine(directory, "data", $"{n}-parties"));
             var parameters = new Dictionary<string, string>
             {
-                ["columns"] = string.Join(",", columns), ["model"] = "dbm", ["hidden"] = setup.Hidden, ["epochs"] = $"{setup.Epochs}", ["fine_tuning_epochs"] = $"{setup.FineTuning}",
+                ["columns"] = string.Join(",", columns), ["reveal"] = BoltzmannApi.ExactIntermediates, ["model"] = "dbm", ["hidden"] = setup.Hidden, ["epochs"] = $"{setup.Epochs}", ["fine_tuning_epochs"] = $"{setup.FineTuning}",
                 ["learning_rate"] = Text(setup.LearningRate), ["fine_tuning_learning_rate"] = Text(setup.FineTuningRate),
                 ["batch_size"] = $"{setup.Batch}", ["monitor_every"] = "10", ["ais_runs"] = "0", ["samples"] = $"{all.Count}", ["burn_in"] = $"{setup.BurnIn}",
                 // All parties share this one process here: for 20 x 19 party pairs on 2 cores the secure evaluation takes minutes.
@@ -100,8 +101,8 @@ internal static class BoltzmannExperimentCommand
             {
                 var dp = new Dictionary<string, string>(parameters)
                 {
-                    ["reveal"] = "dp-intermediates", ["epsilon"] = epsilon.ToString(CultureInfo.InvariantCulture), ["hidden"] = setup.DpHidden, ["epochs"] = $"{setup.DpEpochs}",
-                    ["fine_tuning_epochs"] = $"{setup.DpEpochs}", ["batch_size"] = $"{all.Count}", ["learning_rate"] = Text(setup.DpLearningRate),
+                    ["reveal"] = BoltzmannApi.DpIntermediates, ["epsilon"] = epsilon.ToString(CultureInfo.InvariantCulture), ["hidden"] = setup.DpHidden, ["epochs"] = $"{setup.DpEpochs}",
+                    ["fine_tuning_epochs"] = $"{setup.DpEpochs}", ["batch_size"] = $"{setup.Batch}", ["learning_rate"] = Text(setup.DpLearningRate),
                     ["fine_tuning_learning_rate"] = Text(setup.DpFineTuningRate),
                 };
                 var (dpSynthetic, _, dpSeconds) = await RunScriptAsync(files, dp, Path.Combine(directory, $"pooled-dp-{n}"), cancellationToken).ConfigureAwait(false);

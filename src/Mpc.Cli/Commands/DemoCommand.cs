@@ -4,6 +4,7 @@ using Mpc.Data;
 using Mpc.Federation;
 using Mpc.Federation.Protocols;
 using Mpc.Reporting;
+using Mpc.Scripting;
 
 namespace Mpc.Cli.Commands;
 
@@ -128,7 +129,7 @@ internal static class DemoCommand
         var patientFiles = Split(Path.Combine(AppContext.BaseDirectory, "examples", "data", "lung-categorical.csv"), parties, Path.Combine(patients, "sites"));
         var patientParameters = new Dictionary<string, string>
         {
-            ["columns"] = "sex,age_group,ecog,one_year", ["visible"] = "categorical", ["levels"] = "sex=female|male; age_group=<60|60-69|70+; ecog=0|1|2|3; one_year=alive|dead|censored",
+            ["columns"] = "sex,age_group,ecog,one_year", ["reveal"] = BoltzmannApi.ExactIntermediates, ["visible"] = "categorical", ["levels"] = "sex=female|male; age_group=<60|60-69|70+; ecog=0|1|2|3; one_year=alive|dead|censored",
             ["model"] = "dbm", ["hidden"] = "12,6", ["epochs"] = "40", ["fine_tuning_epochs"] = "20", ["batch_size"] = "25", ["samples"] = "200", ["burn_in"] = "50", ["condition"] = "sex=female",
         };
         // This example trains with exact pooled intermediates, which a party opens only where its policy allows them.
