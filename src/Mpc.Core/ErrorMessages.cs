@@ -87,9 +87,12 @@ public static class ErrorMessages
     public static string RevealRefused(string name, string reason) =>
         $"Opening of '{name}' refused: {reason}";
 
-    /// <summary>A disclosure limit refused an exact output: the output, the column and the limit, never which cell or its size.</summary>
-    public static string DisclosureRefused(string output, bool cells, string column, int limit) =>
-        $"output '{output}' needs every {(cells ? "cell" : "group")} of {DisclosureSubject(column)} to hold 0 or at least {limit} of the party's rows (its {(cells ? "minimum cell count" : "minimum group size")}), and one holds fewer.";
+    /// <summary>
+    /// A disclosure limit refused an exact output. Which output, column or kind of limit stays in the party's log: a script
+    /// could choose them by the data, so the public text is the same for every refusal.
+    /// </summary>
+    public static string DisclosureRefused(int minCellCount, int minGroupSize) =>
+        $"a disclosure limit: an exact output would rest on too few of the party's rows (its cells must hold 0 or at least {minCellCount}, its groups 0 or at least {minGroupSize}); the party's log names the output and column.";
 
     /// <summary>The party's log: which cell or group was too small, and its size.</summary>
     public static string DisclosureRefusedDetail(string output, bool cells, string column, int index, double size, int limit) =>

@@ -84,6 +84,8 @@ public sealed class BoltzmannApi
         {
             case ExactIntermediates:
                 if (settings.IsPrivate) throw new ParameterProblemException(ErrorMessages.ExactModeWithEpsilon(ExactIntermediates, DpIntermediates));
+                // Every step's exact sums open to every party: only under a name the script declared as an exact intermediate, which a party's policy must allow.
+                _session.RequireKind(exactOutput, OutputKind.ExactIntermediate);
                 var exact = await PooledTraining.TrainAsync(kind, rows, encoding.Kind, encoding.Groups, layers, settings, new MpcStatisticsPool<UInt128>(_session.Runtime, exactOutput)).ConfigureAwait(false);
                 return new BoltzmannFit(exact, encoding, 0, 0, [], rows, held);
             case DpIntermediates:

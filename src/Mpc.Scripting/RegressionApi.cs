@@ -28,11 +28,12 @@ public sealed class RegressionApi
     {
         if (lambda < 0 || iterations < 1 || iterations > 1000) throw new ParameterProblemException("lambda must be >= 0 and iterations between 1 and 1000.");
         var (x, y) = Rows(outcome, features);
+        _session.RequireKind(constantOutput, OutputKind.DataCheck);
         var constant = await SecureLogisticRegression.ConstantFeaturesAsync(_session.Runtime, x, y.Length, features.Count, constantOutput).ConfigureAwait(false);
         var names = features.Where((_, j) => constant[j]).ToList();
         if (names.Count > 0)
             // The constant bits were opened to the parties as a declared intermediate, so naming the features leaks nothing more.
-            throw new DataProblemException($"Feature{(names.Count > 1 ? "s" : "")} {string.Join(", ", names.Select(n => $"'{n}'"))} take{(names.Count > 1 ? "" : "s")} one value over all parties' rows: a constant feature cannot be estimated; leave it out.", $"constant features: {string.Join(", ", names)}", false);
+            throw new DataProblemException($"Feature{(names.Count > 1 ? "s" : "")} {string.Join(", ", names.Select(n => $"'{n}'"))} take{(names.Count > 1 ? "" : "s")} one value over all parties' rows: a constant feature cannot be estimated; leave it out.", $"constant features: {string.Join(", ", names)}", true);
         return await SecureLogisticRegression.FitAsync(_session.Runtime, x, y, features.Count,
             new LogisticRegressionOptions(intercept, lambda, iterations, tolerance, standardErrors, standardise), _session.LibraryProgress).ConfigureAwait(false);
     }

@@ -44,4 +44,10 @@ internal static class ScriptMessages
     public static string TickOutsideRun => "script code ran outside a time-limited run (no ScriptGuard is armed).";
 
     public static string NotUtf8(string path) => $"Protocol script {path} is not valid UTF-8 text.";
+
+    public static string NoLocalCells(string output) =>
+        $"OutputCounts('{output}') needs this party's count behind every cell; an empty list checks nothing.";
+
+    public static string OutputKindRequired(string output, string kind) =>
+        $"The library opens '{output}' to the parties only if the script declares it as OutputKind.{kind}.";
 }

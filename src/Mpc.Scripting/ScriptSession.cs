@@ -16,14 +16,16 @@ public sealed class ScriptSession
 {
     private readonly ProtocolContext _context;
     private readonly IReadOnlyList<string> _stages;
+    private readonly Dictionary<string, OutputKind> _outputKinds;
     // The local cells or groups behind a library result, checked against the party's disclosure limits when it is output.
     private readonly ConditionalWeakTable<Secret<UInt128>, LocalSizes> _behind = new();
 
-    internal ScriptSession(MpcRuntime<UInt128> runtime, ProtocolContext context, IReadOnlyList<string> stages)
+    internal ScriptSession(MpcRuntime<UInt128> runtime, ProtocolContext context, IReadOnlyList<string> stages, IReadOnlyList<OutputDefinition>? outputs = null)
     {
         Runtime = runtime;
         _context = context;
         _stages = stages;
+        _outputKinds = (outputs ?? []).ToDictionary(o => o.Name, o => o.Kind, StringComparer.Ordinal);
         Parameters = new ScriptParameters(context.Parameters);
         Survival = new SurvivalApi(this, context);
         Regression = new RegressionApi(this, context);
@@ -172,6 +174,9 @@ public sealed class ScriptSession
     {
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(localCells);
+        if (localCells.Length == 0) throw new ArgumentException(ScriptMessages.NoLocalCells(name), nameof(localCells));
+        // A library result's own cells are checked too: the script's numbers may only add to them.
+        if (_behind.TryGetValue(value, out var sizes)) Runtime.RevealPolicy.CheckDisclosure(name, DisclosureKind.CellCounts, sizes.Column, sizes.Sizes);
         Runtime.RevealPolicy.CheckDisclosure(name, DisclosureKind.CellCounts, column ?? "", localCells);
         return Opening.OutputAsync(Runtime, value, name);
     }
@@ -185,6 +190,13 @@ public sealed class ScriptSession
     {
         ArgumentNullException.ThrowIfNull(localGroupSizes);
         Runtime.RevealPolicy.CheckDisclosure(output, DisclosureKind.GroupSizes, column ?? "", localGroupSizes);
+    }
+
+    /// <summary>Refuses a library call that would open <paramref name="output"/> to the parties unless the script declared it of <paramref name="kind"/>.</summary>
+    internal void RequireKind(string output, OutputKind kind)
+    {
+        if (!_outputKinds.TryGetValue(output, out var declared) || declared != kind)
+            throw new ArgumentException(ScriptMessages.OutputKindRequired(output, kind.ToString()), nameof(output));
     }
 
     // The library says what lies behind its results; scripts cannot, so a script's own numbers never skip a check.

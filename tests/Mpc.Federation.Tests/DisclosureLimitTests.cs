@@ -48,7 +48,9 @@ public class DisclosureLimitTests
         federation.StartAll();
         var error = await Assert.ThrowsAsync<ProtocolAbortedException>(() =>
             federation.Client().RunAsync("pooled-statistics", Parameters(("edges", "50,60,70,80")), null, default));
-        Assert.Contains("output 'histogram' needs every cell of column 'age' to hold 0 or at least 3 of the party's rows (its minimum cell count), and one holds fewer.", error.Message, StringComparison.Ordinal);
+        // The same words for every refusal: which output, column or limit stays in the party's log.
+        Assert.Contains(Mpc.Core.ErrorMessages.DisclosureRefused(3, 3), error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("histogram", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(" 1 ", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(" 2 ", error.Message, StringComparison.Ordinal);
         // Only the parties' own logs say which bin and how many rows.
@@ -77,7 +79,8 @@ public class DisclosureLimitTests
         federation.StartAll();
         var error = await Assert.ThrowsAsync<ProtocolAbortedException>(() =>
             federation.Client().RunAsync("pooled-statistics", Parameters(("group", "age"), ("levels", "81")), null, default));
-        Assert.Contains("hospital-a failed: output 'mean_time_by_group' needs every group of column 'age' to hold 0 or at least 3 of the party's rows (its minimum group size)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("hospital-a failed: " + Mpc.Core.ErrorMessages.DisclosureRefused(3, 3), error.Message, StringComparison.Ordinal);
+        await federation.Logs[0].WaitForAsync("output 'mean_time_by_group': group 0 of column 'age' holds 1 rows, below the minimum group size of 3.", TimeSpan.FromSeconds(30));
         Assert.DoesNotContain("hospital-b failed", error.Message, StringComparison.Ordinal);
     }
 
@@ -88,7 +91,8 @@ public class DisclosureLimitTests
         federation.StartAll();
         var error = await Assert.ThrowsAsync<ProtocolAbortedException>(() =>
             federation.Client().RunAsync("vector-sum", Parameters(("column", "age")), null, default));
-        Assert.Contains("output 'sum' needs every group of column 'age' to hold 0 or at least 3 of the party's rows (its minimum group size)", error.Message, StringComparison.Ordinal);
+        Assert.Contains(Mpc.Core.ErrorMessages.DisclosureRefused(3, 3), error.Message, StringComparison.Ordinal);
+        await federation.Logs[0].WaitForAsync("output 'sum': group 0 of column 'age' holds 1 rows, below the minimum group size of 3.", TimeSpan.FromSeconds(30));
     }
 
     [Fact]
@@ -119,7 +123,7 @@ public class DisclosureLimitTests
         {
             var error = await Assert.ThrowsAsync<ProtocolAbortedException>(() =>
                 federation.Client().RunAsync(script, script.Source, Parameters(("column", "age"), ("edges", (81 + probe).ToString(System.Globalization.CultureInfo.InvariantCulture))), null, default));
-            Assert.Contains("output 'counts' needs every cell of column 'age' to hold 0 or at least 3 of the party's rows (its minimum cell count)", error.Message, StringComparison.Ordinal);
+            Assert.Contains(Mpc.Core.ErrorMessages.DisclosureRefused(3, 3), error.Message, StringComparison.Ordinal);
         }
         var used = await Assert.ThrowsAsync<SessionRefusedException>(() =>
             federation.Client().RunAsync(script, script.Source, Parameters(("column", "age"), ("edges", "60")), null, default));
@@ -148,7 +152,8 @@ public class DisclosureLimitTests
         federation.StartAll(approved: _ => [script.Id], catalog: Catalog);
         var parameters = Parameters(("group", "sex"), ("levels", "1,2"), ("horizon", "1022"), ("reveal_groups", "true"), ("curve", "false"));
         var error = await Assert.ThrowsAsync<ProtocolAbortedException>(() => federation.Client().RunAsync(script, script.Source, parameters, null, default));
-        Assert.Contains("hospital-a failed: output 'observed' needs every cell of column 'status' to hold 0 or at least 3 of the party's rows (its minimum cell count)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("hospital-a failed: " + Mpc.Core.ErrorMessages.DisclosureRefused(3, 3), error.Message, StringComparison.Ordinal);
+        await federation.Logs[0].WaitForAsync("output 'observed': cell 3 of column 'status' holds 2 rows, below the minimum cell count of 3.", TimeSpan.FromSeconds(30));
         // The test alone describes groups of 48 and 28 rows at that party: it passes.
         parameters.Remove("reveal_groups");
         var test = await federation.Client().RunAsync(script, script.Source, parameters, null, default);
@@ -214,5 +219,73 @@ public class DisclosureLimitTests
         Assert.Contains("privacy.lung.minGroupSize: must be a whole number", error.Message, StringComparison.Ordinal);
         Assert.Contains("privacy.lung.exactIntermediates: must be true or false.", error.Message, StringComparison.Ordinal);
         Directory.Delete(directory, recursive: true);
+    }
+
+    // Fills party 0's one missing ph.ecog, so the column has four levels, one of which (3) holds a single patient at that party.
+    private static void FillMissingEcog(TestFederation federation)
+    {
+        var lines = File.ReadAllLines(federation.DataFiles[0]);
+        File.WriteAllLines(federation.DataFiles[0], lines.Select((l, i) => i > 0 && l.EndsWith(',') ? l + "1" : l));
+    }
+
+    [Fact]
+    public async Task ATotalOfACategoricalColumnIsCheckedAsTheCountsOfItsCategories()
+    {
+        // The total of ph.ecog with its histogram tells how many patients have ecog 3 (attack A of the review).
+        await using var federation = TestFederation.Create(2);
+        FillMissingEcog(federation);
+        federation.StartAll();
+        var error = await Assert.ThrowsAsync<ProtocolAbortedException>(() => federation.Client().RunAsync("secure-sum", Parameters(("columns", "ph.ecog")), null, default));
+        Assert.Contains("hospital-a failed: " + Mpc.Core.ErrorMessages.DisclosureRefused(3, 3), error.Message, StringComparison.Ordinal);
+        await federation.Logs[0].WaitForAsync("output 'sum': cell", TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task TheRowsOutsideTheChosenLevelsAreAGroupToo()
+    {
+        // Levels 0,1,2 leave the one ecog-3 patient as the complement, which the dataset's mean would reveal by difference.
+        await using var federation = TestFederation.Create(2);
+        FillMissingEcog(federation);
+        federation.StartAll();
+        var error = await Assert.ThrowsAsync<ProtocolAbortedException>(() =>
+            federation.Client().RunAsync("pooled-statistics", Parameters(("group", "ph.ecog"), ("levels", "0,1,2")), null, default));
+        Assert.Contains("hospital-a failed: " + Mpc.Core.ErrorMessages.DisclosureRefused(3, 3), error.Message, StringComparison.Ordinal);
+        await federation.Logs[0].WaitForAsync("output 'mean_time_by_group': group 3 of column 'ph.ecog' holds 1 rows", TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task AScriptCannotReplaceALibraryResultsCellsWithItsOwn()
+    {
+        // OutputCounts on the logrank's observed counts checks the library's cells as well as the script's (attack C).
+        var script = ScriptCompiler.Load(Path.Combine(TestFederation.RepositoryRoot(), "protocols", "kaplan-meier.csx"));
+        var forged = ScriptCompiler.Compile(script.Source.Replace("await mpc.Output(\"observed\", test.Observed);",
+            "await mpc.OutputCounts(\"observed\", test.Observed, new double[] { mpc.Rows }, mpc.Text(\"event\"));", StringComparison.Ordinal), "forged-km", "forged-km.csx");
+        Assert.NotEqual(script.Source, forged.Source);
+        await using var federation = TestFederation.Create(3);
+        federation.StartAll(approved: _ => [forged.Id], catalog: Catalog);
+        var parameters = Parameters(("group", "sex"), ("levels", "1,2"), ("horizon", "1022"), ("reveal_groups", "true"), ("curve", "false"));
+        var error = await Assert.ThrowsAsync<ProtocolAbortedException>(() => federation.Client().RunAsync(forged, forged.Source, parameters, null, default));
+        Assert.Contains("hospital-a failed: " + Mpc.Core.ErrorMessages.DisclosureRefused(3, 3), error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ALibraryOpensExactIntermediatesOnlyUnderANameDeclaredAsOne()
+    {
+        // A data check's name does not let the Boltzmann library open every step's exact sums (attack D).
+        var script = ScriptCompiler.Compile("""
+            Parameter("c", ParameterType.ColumnList, "status", "Columns.");
+            Output("constant_features", OutputKind.DataCheck, "One bit per feature.");
+            Output("model", "The model.");
+            Run(async mpc =>
+            {
+                var fit = await mpc.Boltzmann.Train("rbm", mpc.List("c"), "bernoulli", "2", 1, 0.1, 1, "exact-intermediates", new TrainingSettings(), exactOutput: "constant_features");
+                await mpc.Output("model", mpc.Public(fit.Model.Parameters()));
+            });
+            """, "datacheck-boltzmann", "datacheck-boltzmann.csx");
+        await using var federation = TestFederation.Create(2);
+        federation.StartAll(approved: _ => [script.Id], catalog: Catalog);
+        var error = await Assert.ThrowsAsync<ProtocolAbortedException>(() => federation.Client().RunAsync(script, script.Source, Parameters(), null, default));
+        Assert.Contains("the script threw an exception", error.Message, StringComparison.Ordinal);
+        await federation.Logs[0].WaitForAsync("OutputKind.ExactIntermediate", TimeSpan.FromSeconds(60));
     }
 }

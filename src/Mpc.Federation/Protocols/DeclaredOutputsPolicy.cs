@@ -29,6 +29,7 @@ public sealed class DeclaredOutputsPolicy : IRevealPolicy
     private readonly HashSet<string> _intermediate;
     private readonly HashSet<string> _exactIntermediate;
     private readonly HashSet<string> _dataChecks;
+    private readonly HashSet<string> _checksOpened = new(StringComparer.Ordinal);
     private readonly HashSet<string> _counts;
     private readonly HashSet<string> _cellsChecked = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _unopened = new(StringComparer.Ordinal);
@@ -133,6 +134,14 @@ public sealed class DeclaredOutputsPolicy : IRevealPolicy
         {
             if (!Limits.ExactIntermediates && !_dataChecks.Contains(outputName))
                 throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, ErrorMessages.ExactIntermediatesNotAllowed(Limits.Dataset)));
+            // A data check is asked once, before the computation: a second opening would make it a channel.
+            if (_dataChecks.Contains(outputName))
+            {
+                lock (_gate)
+                {
+                    if (!_checksOpened.Add(outputName)) throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, "a data check opens once per session."));
+                }
+            }
             if (recipient is not null)
                 throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, "an exact intermediate opens to every party together, never to one party or the analyst."));
             return;
@@ -174,12 +183,15 @@ public sealed class DeclaredOutputsPolicy : IRevealPolicy
             throw NotDeclared(outputName);
         bool cells = kind == DisclosureKind.CellCounts;
         int limit = cells ? Limits.MinCellCount : Limits.MinGroupSize;
+        // An empty list would mark the output checked while checking nothing.
+        if (localSizes.Count == 0)
+            throw new DisclosureRefusedException(outputName, ErrorMessages.DisclosureRefused(Limits.MinCellCount, Limits.MinGroupSize), ErrorMessages.DisclosureRefusedDetail(outputName, cells, column, -1, 0, limit));
         for (int i = 0; i < localSizes.Count; i++)
         {
             double size = localSizes[i];
             // NaN or negative sizes are the caller's bug; refusing them keeps the check from passing on garbage.
             if (!(size >= 0) || (size > 0 && size < limit))
-                throw new DisclosureRefusedException(outputName, ErrorMessages.DisclosureRefused(outputName, cells, column, limit),
+                throw new DisclosureRefusedException(outputName, ErrorMessages.DisclosureRefused(Limits.MinCellCount, Limits.MinGroupSize),
                     ErrorMessages.DisclosureRefusedDetail(outputName, cells, column, i, size, limit));
         }
         if (cells)

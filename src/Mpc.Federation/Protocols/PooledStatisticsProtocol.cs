@@ -57,7 +57,7 @@ public sealed class PooledStatisticsProtocol : BuiltInProtocol<UInt128>
         var levels = p.Numbers("levels");
         var edges = p.Numbers("edges");
 
-        CheckDisclosure(runtime.RevealPolicy, p, value, status, group, levels, edges);
+        CheckDisclosure(runtime.RevealPolicy, p, value, time, status, group, levels, edges);
 
         // Local sums, pooled by zero-communication input: n, sum, sum of squares, events, then (count, time) per level.
         var local = new List<double> { value.Length, value.Sum(), value.Sum(v => v * v), status.Count(s => s == 1) };
@@ -98,14 +98,16 @@ public sealed class PooledStatisticsProtocol : BuiltInProtocol<UInt128>
     }
 
     // Disclosure limits, on this party's own rows before it contributes: every count's cells, every statistic's groups.
-    private static void CheckDisclosure(IRevealPolicy policy, ProtocolParameters p, double[] value, double[] status, double[] group, double[] levels, double[] edges)
+    private static void CheckDisclosure(IRevealPolicy policy, ProtocolParameters p, double[] value, double[] time, double[] status, double[] group, double[] levels, double[] edges)
     {
         double n = value.Length, events = status.Count(s => s == 1);
         policy.CheckDisclosure("patients", DisclosureKind.CellCounts, "", [n]);
         policy.CheckDisclosure("events", DisclosureKind.CellCounts, p.Text("status"), [events, n - events]);
         policy.CheckDisclosure("mean", DisclosureKind.GroupSizes, p.Text("value"), [n]);
+        DisclosureChecks.CheckTotal(policy, "mean", p.Text("value"), value);
         policy.CheckDisclosure("sd", DisclosureKind.GroupSizes, p.Text("value"), [n]);
-        policy.CheckDisclosure("mean_time_by_group", DisclosureKind.GroupSizes, p.Text("group"), levels.Select(l => (double)group.Count(g => g == l)).ToArray());
+        DisclosureChecks.CheckLevels(policy, "mean_time_by_group", p.Text("group"), group, levels);
+        DisclosureChecks.CheckTotal(policy, "mean_time_by_group", p.Text("time"), time);
         policy.CheckDisclosure("histogram", DisclosureKind.CellCounts, p.Text("value"), LocalHistogram(value, edges));
     }
 

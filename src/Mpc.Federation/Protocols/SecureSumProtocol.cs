@@ -32,6 +32,7 @@ public sealed class SecureSumProtocol : BuiltInProtocol<ulong>
         // Disclosure limits, on this party's own rows before it contributes.
         runtime.RevealPolicy.CheckDisclosure("sum", DisclosureKind.GroupSizes, "", [table.RowCount]);
         runtime.RevealPolicy.CheckDisclosure("count", DisclosureKind.CellCounts, "", [table.RowCount]);
+        foreach (var column in columns) DisclosureChecks.CheckTotal(runtime.RevealPolicy, "sum", column, table.Column(column));
         var local = columns.Select(c => table.Column(c).Sum()).Append(table.RowCount).ToArray();
         var labels = columns.Select(c => $"total of column '{c}'").Append("row count").ToList();
         var totals = await Input.SumAcrossPartiesAsync(runtime, local, 1, runtime.Format.FractionalBits, labels).ConfigureAwait(false);
