@@ -13,7 +13,7 @@ internal static class CliOptions
         Arity = ArgumentArity.ZeroOrMore,
     };
 
-    public static Option<string?> Json() => new("--json") { Description = "Write the outputs and session details as JSON to this file." };
+    public static Option<string?> Json() => new("--json") { Description = "Write the outputs and session details as JSON to this file; - writes them to standard output (the printed table then goes to standard error)." };
 
     public static Option<bool> Verbose() => new("--verbose", "-v") { Description = "Log the parties' and analyst's activity (to standard error)." };
 
