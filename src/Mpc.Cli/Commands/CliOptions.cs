@@ -25,7 +25,7 @@ internal static class CliOptions
         Arity = ArgumentArity.ZeroOrMore,
     };
 
-    public static Option<string?> Json() => new("--json") { Description = "Write the outputs and session details as JSON to this file." };
+    public static Option<string?> Json() => new("--json") { Description = "Write the outputs and session details as JSON to this file; - writes them to standard output (the printed table then goes to standard error)." };
 
     /// <summary>The root's --verbose, valid under every command: the detail of an error; run, local, demo and party also log more.</summary>
     public static Option<bool> Verbose { get; } = new("--verbose", "-v") { Recursive = true, Description = "Print the whole exception of an error; run, local and demo log the parties' and analyst's activity, party logs debug detail." };

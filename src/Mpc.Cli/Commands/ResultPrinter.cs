@@ -6,8 +6,19 @@ namespace Mpc.Cli.Commands;
 /// <summary>Prints a session's outputs as a table and writes the JSON file when asked.</summary>
 internal static class ResultPrinter
 {
-    public static async Task WriteAsync(SessionResult result, string? jsonPath, TextWriter output, CancellationToken cancellationToken, string? outputDirectory = null)
+    /// <summary>The --json path that means standard output.</summary>
+    public const string StandardOutput = "-";
+
+    /// <summary>
+    /// Prints the outputs to <paramref name="output"/> and writes the JSON to <paramref name="jsonPath"/>; a path of "-"
+    /// writes the JSON to <paramref name="output"/> alone and sends the printed table to <paramref name="error"/>
+    /// (standard error by default), so that standard output can be piped to a JSON reader.
+    /// </summary>
+    public static async Task WriteAsync(SessionResult result, string? jsonPath, TextWriter output, CancellationToken cancellationToken, string? outputDirectory = null, TextWriter? error = null)
     {
+        bool jsonToOutput = jsonPath == StandardOutput;
+        var json = output;
+        if (jsonToOutput) output = error ?? Console.Error;
         if (outputDirectory is not null && CurveFiles.TryWrite(result, outputDirectory))
             output.WriteLine($"wrote {Path.Combine(outputDirectory, "km-curve.csv")} and {Path.Combine(outputDirectory, "km-curve.png")}");
         if (outputDirectory is not null && BoltzmannFiles.TryWrite(result, outputDirectory))
@@ -24,7 +35,12 @@ internal static class ResultPrinter
         }
         foreach (var release in result.PrivateReleases) output.WriteLine($"  DP release: {release}");
         output.WriteLine($"session {result.SessionId}: {result.Seconds:F2} s ({result.ProtocolSeconds:F2} s protocol), {result.Rounds} rounds, {result.BytesSent:N0} bytes sent by the parties");
-        if (jsonPath is not null)
+        if (jsonToOutput)
+        {
+            await json.WriteLineAsync(result.ToJson().AsMemory(), cancellationToken).ConfigureAwait(false);
+            await json.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else if (jsonPath is not null)
         {
             var directory = Path.GetDirectoryName(Path.GetFullPath(jsonPath));
             if (directory is not null) Directory.CreateDirectory(directory);

@@ -1,0 +1,21 @@
+# A small RBM on the local federation: the monitoring and synthetic rows come back in R's shapes.
+
+test_that("mpc_boltzmann returns monitoring and synthetic rows in the columns' levels", {
+  # reveal=final opens exact pooled sums to the parties, which a party allows only when its policy says so.
+  con <- mpc_connect(local = lung_files(), allow_exact_intermediates = TRUE)
+  fit <- mpc_boltzmann(con, c("status", "sex"), model = "rbm", visible = "categorical",
+                       levels = list(sex = c(1, 2)), hidden = 4, epochs = 10, samples = 20, monitor_every = 5,
+                       burn_in = 10, batch_size = 20, evaluate = FALSE, ais_runs = 0)
+  expect_equal(names(fit$synthetic), c("status", "sex"))
+  expect_equal(nrow(fit$synthetic), 20)
+  expect_true(all(fit$synthetic$sex %in% c(1, 2)) && all(fit$synthetic$status %in% c(0, 1)))
+  expect_equal(names(fit$monitoring), c("part", "epoch", "metric", "value"))
+  expect_equal(sort(unique(fit$monitoring$epoch)), c(5, 10))
+  expect_true("reconstruction error" %in% fit$monitoring$metric)
+  expect_output(print(fit), "Synthetic rows: 20")
+  png <- tempfile(fileext = ".png")
+  grDevices::png(png, width = 900)
+  plot(fit)
+  grDevices::dev.off()
+  expect_gt(file.size(png), 1000)
+})

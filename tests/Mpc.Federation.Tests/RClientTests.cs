@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Mpc.Federation.Tests;
+
+/// <summary>
+/// The R package in clients/r: its testthat tests, run by Rscript as a separate process against this build's
+/// mpc command. They run local federations on the example lung data and compare with R's own survdiff and
+/// glm on the pooled rows; a failing R test fails this test.
+/// </summary>
+public class RClientTests
+{
+    [RscriptFact]
+    public async Task RPackageTestsPass()
+    {
+        var root = RepositoryRoot();
+        var info = new ProcessStartInfo(RscriptFactAttribute.Rscript!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Path.Combine(root, "clients", "r", "tests", "run.R"));
+        info.Environment["MPC_COMMAND"] = Path.Combine(AppContext.BaseDirectory, "mpc.dll");
+        info.Environment["MPC_PROTOCOLS"] = Path.Combine(root, "protocols");
+        info.Environment["MPC_EXAMPLE_DATA"] = Path.Combine(root, "examples", "federation", "data");
+        var output = new StringBuilder();
+        using var process = new Process { StartInfo = info };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"The R tests did not finish in 10 minutes. Output:\n{output}");
+        }
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"The R tests failed (Rscript exit code {process.ExitCode}). Output:\n{output}");
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+            if (File.Exists(Path.Combine(directory.FullName, "clients", "r", "tests", "run.R"))) return directory.FullName;
+        throw new InvalidOperationException($"No clients/r/tests/run.R above {AppContext.BaseDirectory}.");
+    }
+}
+
+/// <summary>A fact that needs R: skipped, saying why, only when no Rscript is on the PATH.</summary>
+public sealed class RscriptFactAttribute : FactAttribute
+{
+    public static string? Rscript { get; } = (Environment.GetEnvironmentVariable("PATH") ?? "")
+        .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+        .Select(directory => Path.Combine(directory, OperatingSystem.IsWindows() ? "Rscript.exe" : "Rscript"))
+        .FirstOrDefault(File.Exists);
+
+    public RscriptFactAttribute()
+    {
+        if (Rscript is null) Skip = "Rscript is not on the PATH: install R (Debian: r-base-core r-cran-survival r-cran-jsonlite r-cran-testthat) to run the R client's tests.";
+    }
+}
