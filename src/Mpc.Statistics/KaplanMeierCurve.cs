@@ -37,14 +37,15 @@ public static class KaplanMeierCurve
         var upper = new double[groups * bins];
         for (int g = 0; g < groups; g++)
         {
+            // The number at risk comes from the unclamped noisy counts, whose noise has mean 0; clamping each count at 0
+            // first would add the noise's positive part per bin (on lung, 318 at risk at the start instead of 138).
             double total = 0;
-            for (int b = 0; b < bins; b++) total += Math.Max(0, counts[g * bins + b]) + Math.Max(0, counts[groups * bins + g * bins + b]);
-            double atRisk = total, s = 1, greenwood = 0;
+            for (int b = 0; b < bins; b++) total += counts[g * bins + b] + counts[groups * bins + g * bins + b];
+            double atRisk = Math.Max(0, total), s = 1, greenwood = 0;
             for (int b = 0; b < bins; b++)
             {
-                double d = Math.Max(0, counts[g * bins + b]);
-                double c = Math.Max(0, counts[groups * bins + g * bins + b]);
-                d = Math.Min(d, atRisk);
+                double rawEvents = counts[g * bins + b], rawCensored = counts[groups * bins + g * bins + b];
+                double d = Math.Min(Math.Max(0, rawEvents), atRisk);
                 if (atRisk > 0 && d > 0)
                 {
                     s *= 1 - d / atRisk;
@@ -54,7 +55,7 @@ public static class KaplanMeierCurve
                 survival[g * bins + b] = s;
                 lower[g * bins + b] = Math.Max(0, s - halfWidth);
                 upper[g * bins + b] = Math.Min(1, s + halfWidth);
-                atRisk = Math.Max(0, atRisk - d - c);
+                atRisk = Math.Max(0, atRisk - rawEvents - rawCensored);
             }
         }
         return (survival, lower, upper);
