@@ -117,6 +117,11 @@ public sealed class SimulatedLinkStream : Stream
         await Task.WhenAny(_pump, Task.Delay(_model.Latency + TimeSpan.FromSeconds(5))).ConfigureAwait(false);
         await _stop.CancelAsync().ConfigureAwait(false);
         await _inner.DisposeAsync().ConfigureAwait(false);
+        if (_pump.IsCompleted)
+        {
+            _stop.Dispose();
+            _writeGate.Dispose();
+        }
         GC.SuppressFinalize(this);
     }
 

@@ -173,16 +173,7 @@ public sealed class PrivacyLedger
         ArgumentNullException.ThrowIfNull(output);
         if (!(mu > 0) || !double.IsFinite(mu)) throw new ArgumentOutOfRangeException(nameof(mu), "The Skellam parameter must be positive and finite.");
         CheckDelta(delta);
-        lock (_gate)
-        {
-            using var connection = Open();
-            using var transaction = connection.BeginTransaction(deferred: false);
-            Read(connection);
-            ThrowIfBroken();
-            if (_count == 0) Append(connection, transaction, "genesis", new JsonObject { ["party"] = "", ["certificate"] = null });
-            Append(connection, transaction, "release", ReleaseFields(dataset, session, output, mu, l1, l2, samplingRate, 1, epsilon, delta));
-            transaction.Commit();
-        }
+        AppendOne("release", ReleaseFields(dataset, session, output, mu, l1, l2, samplingRate, 1, epsilon, delta));
     }
 
     /// <summary>Records that a session of <paramref name="analyst"/> on <paramref name="dataset"/> was refused for a problem in the data.</summary>
@@ -190,6 +181,12 @@ public sealed class PrivacyLedger
     {
         ArgumentException.ThrowIfNullOrEmpty(analyst);
         ArgumentException.ThrowIfNullOrEmpty(dataset);
+        AppendOne("refusal", new JsonObject { ["dataset"] = dataset, ["analyst"] = analyst });
+    }
+
+    // Appends one entry in its own transaction (an empty ledger gets an unsigned genesis first); a broken chain refuses.
+    private void AppendOne(string kind, JsonObject fields)
+    {
         lock (_gate)
         {
             using var connection = Open();
@@ -197,7 +194,7 @@ public sealed class PrivacyLedger
             Read(connection);
             ThrowIfBroken();
             if (_count == 0) Append(connection, transaction, "genesis", new JsonObject { ["party"] = "", ["certificate"] = null });
-            Append(connection, transaction, "refusal", new JsonObject { ["dataset"] = dataset, ["analyst"] = analyst });
+            Append(connection, transaction, kind, fields);
             transaction.Commit();
         }
     }

@@ -27,7 +27,6 @@ public sealed class ReplicatedPreprocessing<T> : IPreprocessing<T>, IDisposable 
     /// <summary>The preprocessing mode's name in requests, transcripts and results.</summary>
     public const string ModeName = "replicated";
 
-    private const int DaBitKind = 7;
     private static readonly int K = RingArithmetic<T>.Bits;
     private readonly IPartyChannel _channel;
     // Components: from the stream shared with the previous party (x_(i+1)) and with the next party (x_(i+2)).
@@ -138,7 +137,7 @@ public sealed class ReplicatedPreprocessing<T> : IPreprocessing<T>, IDisposable 
             triple = DrawTriples(count);
             batch = _daBitBatches++;
         }
-        var xy = await MultiplyAsync(x, y, triple, PreprocessingTags.Of(DaBitKind, K, batch, 0), cancellationToken).ConfigureAwait(false);
+        var xy = await MultiplyAsync(x, y, triple, PreprocessingTags.Of(PreprocessingTags.ReplicatedDaBits, K, batch, 0), cancellationToken).ConfigureAwait(false);
         var arithmetic = new T[count];
         unchecked
         {

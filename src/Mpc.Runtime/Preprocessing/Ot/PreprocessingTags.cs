@@ -12,6 +12,7 @@ public static class PreprocessingTags
     public const int DaBits = 4;
     public const int MatrixTriples = 5;
     public const int PrivateProducts = 6;
+    public const int ReplicatedDaBits = 7;
     private const int SetupKind = 1;
 
     /// <summary>Tag of a batch step; the ring width is part of the kind so two rings never collide.</summary>
