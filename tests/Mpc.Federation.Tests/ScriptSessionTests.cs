@@ -244,7 +244,7 @@ public class ScriptSessionTests
 
         var missing = await Assert.ThrowsAsync<ProtocolAbortedException>(() => federation.Client().RunAsync(script, script.Source,
             new Dictionary<string, string>(parameters) { ["bounds"] = "hp=50:340" }, null, default));
-        Assert.Contains("needs a public range for every feature, from domain knowledge and not from the data; missing: wt.", missing.Message, StringComparison.Ordinal);
+        Assert.True(missing.Message.Contains("needs a public range for every feature, from domain knowledge and not from the data; missing: wt.", StringComparison.Ordinal), missing.Message);
     }
 
     [Fact]
