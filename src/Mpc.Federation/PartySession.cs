@@ -431,8 +431,12 @@ internal sealed class PartySession : IAsyncDisposable
             case Exception when _daemon.Stopping.IsCancellationRequested:
                 return (ErrorMessages.PartyShuttingDown(Self.Name), Self.Name);
             // Named as the analyst's, so no peer blames the party that noticed first, or one that stalled in the abort.
-            case Exception when _analystGone || root is OperationCanceledException:
+            case Exception when _analystGone:
                 return (ErrorMessages.AnalystDisconnected(_analyst.Name), _analyst.Name);
+            // Cancelled without a cause of its own (a peer's abort reached it first): it blames no one, so the analyst
+            // hears the party that failed rather than a disconnect that did not happen.
+            case OperationCanceledException:
+                return (ErrorMessages.AnalystDisconnected(_analyst.Name), null);
             case RevealRefusedException refused:
                 return (refused.Message, null);
             case ProtocolAbortedException aborted:
