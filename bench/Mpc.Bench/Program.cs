@@ -5,6 +5,7 @@ using Mpc.Runtime.Harness;
 using Mpc.Runtime.Protocols;
 
 // Usage: dotnet run -c Release --project bench/Mpc.Bench [-- [--repetitions N] [--suite runtime|ot|tls|km|lr|bm|wan|all] [--count N] [--parties 2,5,20] [--latencies 0,10,50]]
+Mpc.Cli.HostThreadPool.Configure();
 int repetitions = 5;
 string suite = "all";
 int count = 1_000_000;
