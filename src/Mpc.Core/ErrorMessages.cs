@@ -171,6 +171,10 @@ public static class ErrorMessages
         _ => "the script's worker crashed (the party's log has the exit code).",
     };
 
+    // The line is where the exception left the script's code (a place in its text, never a value); type and message stay in the log.
+    public static string ScriptThrewAt(int line) =>
+        $"the script threw an exception at line {line} (its type and message are in the party's log; run the script with 'mpc local -v' on test data to see them).";
+
     public static string ScriptWorkerUnavailable(string reason) =>
         $"the party cannot start a script worker: {reason}";
 
