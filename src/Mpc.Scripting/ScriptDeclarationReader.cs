@@ -106,7 +106,7 @@ internal static class ScriptDeclarationReader
                     // Library defaults ("pooled_sums") name outputs only some modes open, so only names the script writes count.
                     if (argument.ArgumentKind != ArgumentKind.Explicit || !NamesOutput(argument.Parameter)) continue;
                     if (argument.Value.ConstantValue is { HasValue: true, Value: string output })
-                        _outputNames.Add(($"{method.ContainingType.Name}.{method.Name}", output, argument.Syntax));
+                        _outputNames.Add(($"{Receiver(method.ContainingType)}.{method.Name}", output, argument.Syntax));
                 }
             }
         }
@@ -115,6 +115,16 @@ internal static class ScriptDeclarationReader
         private static bool NamesOutput(IParameterSymbol? parameter) => parameter is { Type.SpecialType: SpecialType.System_String } p
             && (p.ContainingSymbol.Name is nameof(ScriptSession.Output) or nameof(ScriptSession.OutputCounts) or nameof(ScriptSession.ReleaseCounts) ? p.Name == "name"
                 : p.Name == "output" || p.Name.EndsWith("Output", StringComparison.Ordinal));
+
+        // As the analyst writes the call: mpc.Output, mpc.Regression.Logistic.
+        private static string Receiver(INamedTypeSymbol type) => type.Name switch
+        {
+            nameof(ScriptSession) => "mpc",
+            nameof(SurvivalApi) => "mpc.Survival",
+            nameof(RegressionApi) => "mpc.Regression",
+            nameof(BoltzmannApi) => "mpc.Boltzmann",
+            _ => type.Name,
+        };
 
         private static bool IsScriptApi(INamedTypeSymbol? type) =>
             type is { ContainingNamespace: var ns, ContainingAssembly: var assembly } && type.Name != nameof(ScriptGlobals)
