@@ -78,6 +78,10 @@ public static class ErrorMessages
     public static string WrongRuntime() =>
         "The secret value belongs to another runtime (another party or session).";
 
+    public static string EmptyOrderStatistic => "an order statistic (minimum, maximum, quantile) of no values is undefined.";
+
+    public static string ProbabilitiesOutOfRange => "quantile probabilities must be given and each lie in [0, 1].";
+
     public static string NotABit(string operation) =>
         $"{operation} needs a secret bit (an integer with scale 0).";
 

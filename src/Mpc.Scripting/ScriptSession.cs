@@ -195,6 +195,29 @@ public sealed class ScriptSession
     /// <example>var distance = await mpc.Abs(a - b);</example>
     public Task<Secret<UInt128>> Abs(Secret<UInt128> a) => Comparison.AbsoluteAsync(Runtime, a);
 
+    /// <summary>Element-wise minimum of two secrets.</summary>
+    /// <example>var capped = await mpc.Min(dose, mpc.Public(100));</example>
+    public Task<Secret<UInt128>> Min(Secret<UInt128> a, Secret<UInt128> b) => OrderStatistics.MinimumAsync(Runtime, a, b);
+
+    /// <summary>The smallest element of a secret vector (1x1): the value of one row, which the script reveals only if it declares so.</summary>
+    /// <example>var youngest = await mpc.Min(await mpc.Stack(mpc.Column("age")));</example>
+    public Task<Secret<UInt128>> Min(Secret<UInt128> values) => OrderStatistics.MinimumAsync(Runtime, values);
+
+    /// <summary>The largest element of a secret vector (1x1): the value of one row, which the script reveals only if it declares so.</summary>
+    /// <example>var oldest = await mpc.Max(await mpc.Stack(mpc.Column("age")));</example>
+    public Task<Secret<UInt128>> Max(Secret<UInt128> values) => OrderStatistics.MaximumAsync(Runtime, values);
+
+    /// <summary>The elements of a secret vector in ascending order (an oblivious sort: which row went where stays secret).</summary>
+    /// <example>var sorted = await mpc.Sort(await mpc.Stack(mpc.Column("age")));</example>
+    public Task<Secret<UInt128>> Sort(Secret<UInt128> values) => OrderStatistics.SortAsync(Runtime, values);
+
+    /// <summary>
+    /// Quantiles of a secret vector at public probabilities, as R's quantile(x, p) (type 7); each is the value of a
+    /// row or lies between two, so a script reveals it only if it declares so (the row count is public after Stack).
+    /// </summary>
+    /// <example>var quartiles = await mpc.Quantiles(await mpc.Stack(mpc.Column("age")), 0.25, 0.5, 0.75);</example>
+    public Task<Secret<UInt128>> Quantiles(Secret<UInt128> values, params double[] probabilities) => OrderStatistics.QuantilesAsync(Runtime, values, probabilities);
+
     /// <summary>For each public threshold t_j, how many elements are &gt;= t_j: one batch of comparisons, a vector of counts.</summary>
     /// <example>var histogram = await mpc.CountAtLeast(ages, new double[] { 40, 50, 60, 70 });</example>
     public async Task<Secret<UInt128>> CountAtLeast(Secret<UInt128> values, double[] thresholds)
