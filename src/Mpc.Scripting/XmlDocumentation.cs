@@ -120,6 +120,6 @@ internal sealed partial class XmlDocumentation
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();
 
-    [GeneratedRegex(@"`\d+")]
+    [GeneratedRegex(@"`+\d+")]
     private static partial Regex GenericArity();
 }
