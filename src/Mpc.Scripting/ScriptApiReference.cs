@@ -55,6 +55,14 @@ public static class ScriptApiReference
             .SelectMany(t => Members(t).Where(m => m is MethodInfo && (documentation.Summary(m).Length == 0 || documentation.Example(m).Length == 0)).Select(m => $"{t.Name}.{m.Name}"))];
     }
 
+    /// <summary>Every example of the script API's members, as "Type.Member" and its code.</summary>
+    internal static IReadOnlyList<(string Member, string Code)> Examples()
+    {
+        var documentation = new XmlDocumentation(Assemblies);
+        return [.. ScriptApiAllowList.Types.Keys.Where(IsProject).Select(Resolve)
+            .SelectMany(t => Members(t).Select(m => ($"{t.Name}.{m.Name}", documentation.Example(m))).Where(e => e.Item2.Length > 0))];
+    }
+
     private const string Introduction = """
         # Script API reference
 

@@ -14,6 +14,19 @@ public sealed class ScriptApiReferenceTests
     public void EveryScriptApiMethodHasASummaryAndAnExample() => Assert.Empty(ScriptApiReference.Undocumented());
 
     [Fact]
+    public void EveryExampleIsValidScriptSyntax()
+    {
+        var examples = ScriptApiReference.Examples();
+        Assert.True(examples.Count >= 60, $"only {examples.Count} examples");
+        var options = new Microsoft.CodeAnalysis.CSharp.CSharpParseOptions(kind: Microsoft.CodeAnalysis.SourceCodeKind.Script);
+        foreach (var (member, code) in examples)
+        {
+            var errors = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(code, options).GetDiagnostics().Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error).ToList();
+            Assert.True(errors.Count == 0, $"the example of {member} does not parse: {string.Join("; ", errors)}\n{code}");
+        }
+    }
+
+    [Fact]
     public void TheReferenceListsWhatScriptsMayUseAndNotWhatTheyMayNot()
     {
         string reference = ScriptApiReference.Markdown();
