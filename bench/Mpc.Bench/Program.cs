@@ -4,7 +4,7 @@ using Mpc.Runtime;
 using Mpc.Runtime.Harness;
 using Mpc.Runtime.Protocols;
 
-// Usage: dotnet run -c Release --project bench/Mpc.Bench [-- [--repetitions N] [--suite runtime|ot|tls|km|lr|bm|wan|sort|all] [--count N] [--parties 2,5,20] [--latencies 0,10,50]]
+// Usage: dotnet run -c Release --project bench/Mpc.Bench [-- [--repetitions N] [--suite runtime|ot|tls|km|lr|bm|wan|all] [--count N] [--parties 2,5,20] [--latencies 0,10,50]]
 int repetitions = 5;
 string suite = "all";
 int count = 1_000_000;
