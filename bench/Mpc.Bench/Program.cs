@@ -27,7 +27,8 @@ if (suite is "km" or "all") await KaplanMeierBenchmarks.RunAsync(repetitions);
 if (suite is "lr" or "all") await LogisticRegressionBenchmarks.RunAsync(repetitions);
 if (suite is "bm" or "all") await BoltzmannBenchmarks.RunAsync(repetitions, bmParties);
 if (suite is "wan" or "all") await WanBenchmarks.RunAsync(repetitions, latencies);
-if (suite is "ot" or "tls" or "km" or "lr" or "bm" or "wan") return;
+if (suite is "sort" or "all") await OrderStatisticsBenchmarks.RunAsync(repetitions);
+if (suite is "ot" or "tls" or "km" or "lr" or "bm" or "wan" or "sort") return;
 // The runtime suite isolates the online phase: the dealer's material costs almost nothing to make.
 var dealer = new LocalHarnessOptions { Preprocessing = "dealer" };
 var random = new Random(1);

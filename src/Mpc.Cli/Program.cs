@@ -14,6 +14,7 @@ var root = new RootCommand("mpc: secure multi-party computation for federated he
     ProtocolsCommand.Create(),
     DescribeCommand.CreateDescribe(),
     DescribeCommand.CreateApprove(),
+    ApiCommand.Create(),
     AuditCommand.Create(),
     BudgetCommand.Create(),
     StatusCommand.Create(),
