@@ -30,7 +30,7 @@ internal static class RegressionRoundsBenchmarks
         }
         var y = table.Column("malignant").ToArray();
         var clear = LogisticRegressionReference.Fit(x, y, true, 1.0).Coefficients;
-        Console.WriteLine("| solver (breast cancer, 3 parties, 10 iterations) | engine | rounds | MB sent (party 0) | protocol s | vs factorised | largest |coefficient - clear| | link floor at 50 ms, 100 Mbit/s |");
+        Console.WriteLine("| solver (breast cancer, 3 parties, 10 iterations) | engine | rounds | MB sent (party 0) | in-process s | vs factorised | largest |coefficient - clear| | link floor at 50 ms, 100 Mbit/s |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|");
         foreach (string engine in new[] { "dealer", "replicated" })
         {
