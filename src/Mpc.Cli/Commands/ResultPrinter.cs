@@ -23,6 +23,8 @@ internal static class ResultPrinter
             output.WriteLine($"wrote {Path.Combine(outputDirectory, "km-curve.csv")} and {Path.Combine(outputDirectory, "km-curve.png")}");
         if (outputDirectory is not null && BoltzmannFiles.TryWrite(result, outputDirectory))
             output.WriteLine($"wrote {Path.Combine(outputDirectory, "synthetic.csv")}, monitoring.csv and monitoring.png");
+        if (outputDirectory is not null && OutputTables.Write(result, outputDirectory) is { Count: > 0 } tables)
+            output.WriteLine($"wrote {string.Join(", ", tables)}");
         output.WriteLine($"{result.Protocol} on {result.Parties.Count} parties ({string.Join(", ", result.Parties)}), preprocessing: {Describe(result.Preprocessing)}");
         var tabled = CoefficientTable.TryWrite(result, output);
         foreach (var (name, value) in result.Outputs)
