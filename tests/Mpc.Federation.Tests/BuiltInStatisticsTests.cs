@@ -87,5 +87,18 @@ public class BuiltInStatisticsTests
             Parameters(("row", "ph.ecog"), ("row_levels", "0,1,2,3")), null, default));
         Assert.Contains(Mpc.Core.ErrorMessages.DisclosureRefused(3, 3), error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(" 1 ", error.Message, StringComparison.Ordinal);
+    
+    [Fact]
+    public async Task ALinearRegressionMatchesLeastSquaresOnThePooledCompleteRows()
+    {
+        await using var federation = TestFederation.Create(2);
+        federation.StartAll();
+        // ph.ecog has a missing value: that row is left out, as lm leaves it out.
+        var parameters = Parameters(("outcome", "time"), ("features", "age,sex,ph.ecog"));
+        var result = await federation.Client().RunAsync("linear-regression", parameters, null, default);
+        var clear = LinearRegressionProtocol.ComputeInTheClear(federation.DataFiles.Select(f => CsvTable.Load(f)).ToList(), parameters);
+        AssertClose(clear, result, 1e-6);
+        Assert.Equal(227, result.Outputs["n"].Values[0]);
+        Assert.Equal(["(Intercept)", "age", "sex", "ph.ecog"], result.Outputs["coefficients"].Labels);
     }
 }

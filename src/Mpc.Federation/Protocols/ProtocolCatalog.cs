@@ -29,6 +29,7 @@ public sealed class ProtocolCatalog
         new SummaryProtocol(),
         new ContingencyTableProtocol(),
         new TTestProtocol(),
+        new LinearRegressionProtocol(),
         new MultiplicationBenchmarkProtocol(),
     ]);
 
