@@ -23,19 +23,6 @@ public class BuiltInStatisticsTests
         }
     }
 
-    // Rewrites a numeric column of every party's file as text levels (sex 1, 2 as male, female), as a hospital's export would hold it.
-    private static void RecodeAsText(TestFederation federation, string column, IReadOnlyDictionary<string, string> names)
-    {
-        foreach (var file in federation.DataFiles)
-        {
-            var table = CsvTable.Load(file);
-            var lines = new List<string> { string.Join(",", table.ColumnNames) };
-            for (int row = 0; row < table.RowCount; row++)
-                lines.Add(string.Join(",", table.ColumnNames.Select(c => table.Text(c)[row] is not { } cell ? "NA" : c == column ? names[cell] : cell)));
-            File.WriteAllLines(file, lines);
-        }
-    }
-
     [Fact]
     public async Task ASummaryRevealsTheMeanSdAndTheQuantilesOfThePooledRows()
     {
@@ -52,7 +39,7 @@ public class BuiltInStatisticsTests
     public async Task AWelchTTestBetweenTextLevelsMatchesTheClearText()
     {
         await using var federation = TestFederation.Create(3);
-        RecodeAsText(federation, "sex", new Dictionary<string, string> { ["1"] = "male", ["2"] = "female" });
+        federation.RecodeAsText("sex", new Dictionary<string, string> { ["1"] = "male", ["2"] = "female" });
         federation.StartAll();
         var parameters = Parameters(("value", "age"), ("group", "sex"), ("levels", "female,male"));
         var result = await federation.Client().RunAsync("t-test", parameters, null, default);
