@@ -9,11 +9,11 @@ namespace Mpc.Cli.Commands;
 /// </summary>
 internal static class OutputTables
 {
-    /// <summary>The files written, in output order.</summary>
-    public static IReadOnlyList<string> Write(SessionResult result, string directory)
+    /// <summary>The files written, in output order; the outputs in <paramref name="except"/> are left to their own writers.</summary>
+    public static IReadOnlyList<string> Write(SessionResult result, string directory, IReadOnlyCollection<string> except)
     {
         var written = new List<string>();
-        foreach (var (name, output) in result.Outputs.Where(o => o.Value.Values.Length > 1))
+        foreach (var (name, output) in result.Outputs.Where(o => o.Value.Values.Length > 1 && !except.Contains(o.Key) && IsFileName(o.Key)))
         {
             Directory.CreateDirectory(directory);
             string path = Path.Combine(directory, name + ".csv");
@@ -33,6 +33,9 @@ internal static class OutputTables
                 .Prepend(string.Join(",", Enumerable.Range(1, output.Columns).Select(c => $"V{c}")));
         return values.Select((v, i) => $"{i + 1},{Format(v)}").Prepend("index,value");
     }
+
+    // A script names its outputs: only a plain name becomes a file, never a path.
+    private static bool IsFileName(string name) => name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.') && !name.StartsWith('.');
 
     // RFC 4180: a field in quotes, its quotes doubled.
     private static string Quote(string text) => "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
