@@ -7,9 +7,9 @@ Describe("Logrank test of survival between groups (as R's survdiff), optionally 
 Parameter("time", ParameterType.Column, "time", "Follow-up time (non-negative).");
 Parameter("event", ParameterType.Column, "status", "Event indicator: 1 = event, 0 = censored.");
 Parameter("group", ParameterType.Column, null, "The column whose groups are compared.");
-Parameter("levels", ParameterType.NumberList, null, "The group values, comma-separated (at least 2), in output order.");
+Parameter("levels", ParameterType.Text, null, "The group levels, comma-separated (at least 2), in output order: text (adeno,large) or numbers (1,2).");
 Parameter("strata", ParameterType.Column, "", "Optional stratum column.");
-Parameter("strata_levels", ParameterType.NumberList, "", "The stratum values, when strata is given.");
+Parameter("strata_levels", ParameterType.Text, "", "The stratum levels, text or numbers, when strata is given.");
 Parameter("resolution", ParameterType.Number, "1", "Width of a time bin: times in ((b-1) r, b r] are tied. 1 reproduces survdiff on integer times.");
 Parameter("horizon", ParameterType.Number, null, "Last time of the public grid; later times are censored there.");
 Parameter("reveal_groups", ParameterType.Boolean, "false", "Also reveal per-group N, observed and expected events, as survdiff prints them.");
@@ -35,7 +35,7 @@ Output("survival_upper", OutputKind.Derived, "Upper Greenwood 95% band.");
 
 Derive((outputs, p) =>
 {
-    int groups = p.Numbers("levels").Length;
+    int groups = p.List("levels").Count;
     var derived = new Dictionary<string, double[]>
     {
         ["df"] = new double[] { groups - 1 },
@@ -55,8 +55,8 @@ Derive((outputs, p) =>
 
 Run(async mpc =>
 {
-    var test = await mpc.Survival.Logrank(mpc.Text("time"), mpc.Text("event"), mpc.Text("group"), mpc.Numbers("levels"),
-        mpc.Text("strata"), mpc.Numbers("strata_levels"), mpc.Number("resolution"), mpc.Number("horizon"));
+    var test = await mpc.Survival.Logrank(mpc.Text("time"), mpc.Text("event"), mpc.Text("group"), mpc.List("levels"),
+        mpc.Text("strata"), mpc.List("strata_levels"), mpc.Number("resolution"), mpc.Number("horizon"));
     await mpc.Output("chi2", test.ChiSquare);
     if (mpc.Flag("reveal_groups"))
     {
@@ -67,7 +67,7 @@ Run(async mpc =>
     if (mpc.Flag("reveal_dropped")) await mpc.Output("dropped", test.Dropped);
     if (mpc.Flag("curve"))
     {
-        var counts = mpc.Survival.CurveCounts(mpc.Text("time"), mpc.Text("event"), mpc.Text("group"), mpc.Numbers("levels"), mpc.Number("curve_resolution"), mpc.Number("horizon"));
+        var counts = mpc.Survival.CurveCounts(mpc.Text("time"), mpc.Text("event"), mpc.Text("group"), mpc.List("levels"), mpc.Number("curve_resolution"), mpc.Number("horizon"));
         await mpc.ReleaseCounts("curve_counts", counts, mpc.Number("epsilon"), mpc.Number("delta"), mpc.Integer("honest_parties"));
     }
 });

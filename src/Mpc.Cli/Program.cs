@@ -9,6 +9,7 @@ var root = new RootCommand("mpc: secure multi-party computation for federated he
     DemoCommand.Create(),
     LocalCommand.Create(),
     RunCommand.Create(),
+    DatasetsCommand.Create(),
     PartyCommand.Create(),
     KeygenCommand.Create(),
     ProtocolsCommand.Create(),

@@ -35,8 +35,7 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
         ArgumentNullException.ThrowIfNull(protocol);
         ArgumentNullException.ThrowIfNull(parameters);
         var bound = ProtocolParameters.Bind(protocol.Parameters, parameters);
-        if (roster.Analysts.All(a => a.PublicKey != credentials.Fingerprint))
-            throw new PeerAuthenticationException($"The analyst key {credentials.Fingerprint} is not in {roster.Source}; the parties would refuse it.");
+        CheckAnalystKey();
         var sessionId = Guid.NewGuid();
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var parties = roster.Parties;
@@ -68,6 +67,29 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
             foreach (var connection in connections)
                 if (connection is not null) await connection.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Asks every party which datasets it holds (names and column types, never values), in roster order.</summary>
+    public async Task<IReadOnlyList<PartyDatasets>> ListDatasetsAsync(CancellationToken cancellationToken)
+    {
+        CheckAnalystKey();
+        var request = ControlCodec.Encode(new CatalogRequest());
+        return await Task.WhenAll(roster.Parties.Select(async party =>
+        {
+            var stream = await TlsConnector.ConnectAsync(party, credentials, logger, SetupTimeout, cancellationToken).ConfigureAwait(false);
+            await using var connection = new FramedConnection(stream, party.Name);
+            await connection.SendAsync(Guid.NewGuid(), 0, FrameKind.Control, request, cancellationToken).ConfigureAwait(false);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(SetupTimeout);
+            var reply = ControlCodec.Expect<CatalogReply>(await connection.ReadAsync(timeout.Token).ConfigureAwait(false), party.Name);
+            return new PartyDatasets(party.Name, reply.Datasets);
+        })).ConfigureAwait(false);
+    }
+
+    private void CheckAnalystKey()
+    {
+        if (roster.Analysts.All(a => a.PublicKey != credentials.Fingerprint))
+            throw new PeerAuthenticationException($"The analyst key {credentials.Fingerprint} is not in {roster.Source}; the parties would refuse it.");
     }
 
     private async Task ProposeAsync(Guid sessionId, IProtocolDefinition protocol, string? scriptSource, ProtocolParameters bound, FramedConnection?[] connections, IProgress<string>? progress, CancellationToken cancellationToken)

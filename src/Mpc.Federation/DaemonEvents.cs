@@ -25,4 +25,5 @@ public static class DaemonEvents
     public static readonly EventId AnalystDisconnected = new(1205, nameof(AnalystDisconnected));
     public static readonly EventId DataProblem = new(1206, nameof(DataProblem));
     public static readonly EventId ProtocolError = new(1207, nameof(ProtocolError));
+    public static readonly EventId CatalogListed = new(1300, nameof(CatalogListed));
 }

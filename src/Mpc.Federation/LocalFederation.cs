@@ -52,14 +52,37 @@ public static class LocalFederation
         ArgumentNullException.ThrowIfNull(dataFiles);
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(loggers);
-        if (dataFiles.Count < 2) throw new ArgumentException($"A federation needs at least 2 parties; got {dataFiles.Count} --data file(s).", nameof(dataFiles));
-        foreach (var file in dataFiles.Where(f => !File.Exists(f))) throw new FileNotFoundException($"Data file {file} does not exist.", file);
+        CheckDataFiles(dataFiles);
         ProtocolParameters.Bind(protocol.Parameters, parameters);
         // Transcripts of two runs in one folder would be audited against the last run's roster only, and fail.
         string? transcripts = outputDirectory is null ? null : Path.Combine(outputDirectory, TranscriptFolder);
         if (transcripts is not null && Directory.Exists(transcripts) && Directory.EnumerateFileSystemEntries(transcripts).Any())
             throw new ArgumentException(Mpc.Core.ErrorMessages.EarlierTranscripts(transcripts));
 
+        return await WithPartiesAsync(dataFiles, [protocol.Id], catalog, loggers, peerTimeout, outputDirectory, transcripts, preprocessing, privacy, network,
+            client => client.RunAsync(protocol, scriptSource, parameters, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Asks one local party per data file which datasets it holds, as <c>mpc datasets</c> asks a federation's parties.</summary>
+    public static Task<IReadOnlyList<PartyDatasets>> ListDatasetsAsync(IReadOnlyList<string> dataFiles, ProtocolCatalog catalog, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(dataFiles);
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(loggers);
+        CheckDataFiles(dataFiles);
+        return WithPartiesAsync(dataFiles, [], catalog, loggers, TimeSpan.FromSeconds(30), null, null, "ot", null, null, client => client.ListDatasetsAsync(cancellationToken), cancellationToken);
+    }
+
+    private static void CheckDataFiles(IReadOnlyList<string> dataFiles)
+    {
+        if (dataFiles.Count < 2) throw new ArgumentException($"A federation needs at least 2 parties; got {dataFiles.Count} --data file(s).", nameof(dataFiles));
+        foreach (var file in dataFiles.Where(f => !File.Exists(f))) throw new FileNotFoundException($"Data file {file} does not exist.", file);
+    }
+
+    // One daemon per data file (dataset "data"), approving the given protocols, for the length of the analyst's work.
+    private static async Task<TResult> WithPartiesAsync<TResult>(IReadOnlyList<string> dataFiles, string[] approved, ProtocolCatalog catalog, ILoggerFactory loggers, TimeSpan peerTimeout,
+        string? outputDirectory, string? transcripts, string preprocessing, DatasetPrivacy? privacy, NetworkModel? network, Func<AnalystClient, Task<TResult>> work, CancellationToken cancellationToken)
+    {
         var names = dataFiles.Select((_, i) => $"party{i + 1}").ToList();
         var credentials = names.Select(PartyCredentials.Generate).ToList();
         using var analyst = PartyCredentials.Generate("analyst");
@@ -81,7 +104,7 @@ public static class LocalFederation
             {
                 // A local run's ledger lives with its outputs, or in a temporary folder that goes with the run.
                 string ledger = Path.Combine(outputDirectory ?? scratch, names[i] + LedgerSuffix);
-                var configuration = new PartyConfiguration(names[i], new Dictionary<string, string> { ["data"] = Path.GetFullPath(dataFiles[i]) }, [protocol.Id], peerTimeout,
+                var configuration = new PartyConfiguration(names[i], new Dictionary<string, string> { ["data"] = Path.GetFullPath(dataFiles[i]) }, approved, peerTimeout,
                     transcriptDirectory: transcripts, ledgerPath: ledger, allowTrustedDealer: preprocessing == "dealer",
                     privacy: new Dictionary<string, DatasetPrivacy> { ["data"] = privacy ?? DatasetPrivacy.Default })
                 { AllowHonestMajority = preprocessing == Mpc.Runtime.Preprocessing.PreprocessingModes.Replicated };
@@ -90,7 +113,7 @@ public static class LocalFederation
                 daemons.Add(daemon);
             }
             var client = new AnalystClient(roster, analyst, catalog, loggers.CreateLogger("Mpc.Analyst")) { Preprocessing = preprocessing };
-            return await client.RunAsync(protocol, scriptSource, parameters, progress, cancellationToken).ConfigureAwait(false);
+            return await work(client).ConfigureAwait(false);
         }
         finally
         {

@@ -200,6 +200,13 @@ public sealed class PartyDaemon : IAsyncDisposable
                     await connection.SendAsync(first.SessionId, 0, FrameKind.Control, ControlCodec.Encode(new PeerReply { Accepted = false, Reason = $"{Self.Name} has no session {first.SessionId}." }), _stop.Token).ConfigureAwait(false);
                 }
             }
+            else if (first.Kind == FrameKind.Control && ControlCodec.Decode(first.Payload, peer.Name) is CatalogRequest)
+            {
+                // Names and types only; the same for every analyst the roster admits.
+                var reply = new CatalogReply { Datasets = DatasetCatalog.Describe(Snapshot.Configuration, Logger) };
+                await connection.SendAsync(first.SessionId, 0, FrameKind.Control, ControlCodec.Encode(reply), _stop.Token).ConfigureAwait(false);
+                Logger.LogInformation(DaemonEvents.CatalogListed, "Listed {Datasets} dataset(s) for {Analyst}", reply.Datasets.Count, peer.Name);
+            }
             else
             {
                 var request = ControlCodec.Expect<SessionRequest>(first, peer.Name);

@@ -17,6 +17,8 @@ namespace Mpc.Net;
 [Union(8, typeof(AbortNotice))]
 [Union(9, typeof(ProgressMessage))]
 [Union(10, typeof(DealerSeedMessage))]
+[Union(11, typeof(CatalogRequest))]
+[Union(12, typeof(CatalogReply))]
 public abstract class ControlMessage;
 
 /// <summary>Analyst to party: propose a session.</summary>
@@ -126,4 +128,21 @@ public sealed class ProgressMessage : ControlMessage
 public sealed class DealerSeedMessage : ControlMessage
 {
     [Key(0)] public byte[] Seed { get; set; } = [];
+}
+
+/// <summary>
+/// Analyst to party, as the first frame of a connection instead of a SessionRequest: which datasets do you
+/// hold? Wire: [11, []]. The party answers with one <see cref="CatalogReply"/> and closes the connection.
+/// </summary>
+[MessagePackObject]
+public sealed class CatalogRequest : ControlMessage;
+
+/// <summary>
+/// Party to analyst: its datasets' names and columns (names and types, never values or row counts).
+/// Wire: [12, [[[name, [column...], [type...]]...]]], a type being "numeric" or "text".
+/// </summary>
+[MessagePackObject]
+public sealed class CatalogReply : ControlMessage
+{
+    [Key(0)] public List<DatasetSchema> Datasets { get; set; } = [];
 }

@@ -28,11 +28,39 @@ public sealed class SurvivalApi
     public double[] CurveCounts(string time, string @event, string group, double[] levels, double resolution, double horizon)
     {
         ArgumentNullException.ThrowIfNull(levels);
+        return CurveCounts(time, @event, group, _context.Dataset.Column(group), levels, resolution, horizon);
+    }
+
+    /// <summary>As the other overload, with the groups' levels as text or numbers (<c>["adeno", "large"]</c>): a row belongs to the level its cell equals.</summary>
+    public double[] CurveCounts(string time, string @event, string group, IReadOnlyList<string> levels, double resolution, double horizon)
+    {
+        ArgumentNullException.ThrowIfNull(levels);
+        return CurveCounts(time, @event, group, Codes(group, levels, "levels"), Positions(levels), resolution, horizon);
+    }
+
+    private double[] CurveCounts(string time, string @event, string group, double[] groupValues, double[] levels, double resolution, double horizon)
+    {
         var design = new SurvivalDesign(levels, [], resolution, horizon);
         var table = _context.Dataset;
-        var counts = SurvivalCounts.Compute(design, table.Source, table.Column(time), table.Column(@event), table.Column(group), null, (time, @event, group, null));
+        var counts = SurvivalCounts.Compute(design, table.Source, table.Column(time), table.Column(@event), groupValues, null, (time, @event, group, null));
         return KaplanMeierCurve.LocalCounts(counts);
     }
+
+    // Each row's level position (0, 1, ...), NaN where the cell is missing (dropped and counted); a cell of no listed level
+    // stops the session as SurvivalCounts stops it, naming the column only (file, row and cell go to the party's log).
+    private double[] Codes(string column, IReadOnlyList<string> levels, string parameter)
+    {
+        var table = _context.Dataset;
+        var cells = table.Text(column);
+        var assigned = GroupLevels.Assign(table, column, levels);
+        int outside = Enumerable.Range(0, cells.Count).FirstOrDefault(i => cells[i] is not null && assigned[i] < 0, -1);
+        if (outside >= 0)
+            throw new Mpc.Core.DataProblemException(Mpc.Core.ErrorMessages.DataOutsideLevels(column, parameter),
+                Mpc.Core.ErrorMessages.DataOutsideLevelsDetail(table.Source, table.Lines[outside], column, cells[outside]!, levels), true);
+        return [.. assigned.Select((level, i) => cells[i] is null ? double.NaN : level)];
+    }
+
+    private static double[] Positions(IReadOnlyList<string> levels) => [.. Enumerable.Range(0, levels.Count).Select(l => (double)l)];
 
     /// <summary>
     /// The logrank test (as survdiff) of the groups in column <paramref name="group"/> (values
@@ -44,16 +72,36 @@ public sealed class SurvivalApi
     /// var test = await mpc.Survival.Logrank("time", "status", "sex", new double[] { 1, 2 }, "", [], 1, 1022);
     /// await mpc.Output("chi2", test.ChiSquare);
     /// </code></example>
-    public async Task<SecureLogrankResult<UInt128>> Logrank(string time, string @event, string group, double[] levels,
+    public Task<SecureLogrankResult<UInt128>> Logrank(string time, string @event, string group, double[] levels,
         string strata, double[] strataLevels, double resolution, double horizon)
     {
         ArgumentNullException.ThrowIfNull(levels);
         ArgumentNullException.ThrowIfNull(strataLevels);
         bool stratified = !string.IsNullOrEmpty(strata);
+        return LogrankAsync(time, @event, group, _context.Dataset.Column(group), levels, strata, stratified ? _context.Dataset.Column(strata) : null, strataLevels, resolution, horizon);
+    }
+
+    /// <summary>
+    /// As the other overload, with the groups' and strata's levels as text or numbers (<c>["adeno", "large"]</c>,
+    /// or <c>["1", "2"]</c>): a row belongs to the level its cell equals (as a number when both read as numbers).
+    /// </summary>
+    public Task<SecureLogrankResult<UInt128>> Logrank(string time, string @event, string group, IReadOnlyList<string> levels,
+        string strata, IReadOnlyList<string> strataLevels, double resolution, double horizon)
+    {
+        ArgumentNullException.ThrowIfNull(levels);
+        ArgumentNullException.ThrowIfNull(strataLevels);
+        bool stratified = !string.IsNullOrEmpty(strata);
+        return LogrankAsync(time, @event, group, Codes(group, levels, "levels"), Positions(levels), strata, stratified ? Codes(strata, strataLevels, "strata levels") : null, Positions(strataLevels), resolution, horizon);
+    }
+
+    private async Task<SecureLogrankResult<UInt128>> LogrankAsync(string time, string @event, string group, double[] groupValues, double[] levels,
+        string strata, double[]? strataValues, double[] strataLevels, double resolution, double horizon)
+    {
+        bool stratified = strataValues is not null;
         if (stratified && strataLevels.Length == 0) throw new Mpc.Core.ParameterProblemException($"strata '{strata}' needs its levels (strata_levels).");
         var design = new SurvivalDesign(levels, stratified ? strataLevels : [], resolution, horizon);
         var table = _context.Dataset;
-        var counts = SurvivalCounts.Compute(design, table.Source, table.Column(time), table.Column(@event), table.Column(group), stratified ? table.Column(strata) : null,
+        var counts = SurvivalCounts.Compute(design, table.Source, table.Column(time), table.Column(@event), groupValues, strataValues,
             (time, @event, group, stratified ? strata : null));
         _session.LibraryProgress("binned", 0.1);
         var result = await SecureLogrank.TestAsync(_session.Runtime, counts).ConfigureAwait(false);

@@ -189,6 +189,21 @@ public class ScriptSessionTests
     }
 
     [Fact]
+    public async Task TheKaplanMeierScriptTakesTextGroupLevelsAndGivesSurvdiffsAnswer()
+    {
+        var script = ScriptCompiler.Load(Path.Combine(TestFederation.RepositoryRoot(), "protocols", "kaplan-meier.csx"));
+        await using var federation = TestFederation.Create(3);
+        federation.RecodeAsText("sex", new Dictionary<string, string> { ["1"] = "male", ["2"] = "female" });
+        federation.StartAll(approved: _ => [script.Id], catalog: Catalog, privacy: DatasetPrivacy.Default with { MinCellCount = 1 });
+        var parameters = new Dictionary<string, string> { ["group"] = "sex", ["levels"] = "female,male", ["horizon"] = "1022", ["reveal_groups"] = "true", ["curve"] = "false" };
+        var result = await federation.Client().RunAsync(script, script.Source, parameters, null, default);
+        // survdiff(Surv(time, status) ~ sex, lung): Chisq 10.32674 whichever order the groups are in.
+        Assert.True(Math.Abs(result.Outputs["chi2"].Values[0] - 10.32674) <= 1e-6 * 10.32674, $"chi2 {result.Outputs["chi2"].Values[0]:R}");
+        Assert.Equal([90.0, 138.0], result.Outputs["n"].Values);
+        Assert.Equal([53.0, 112.0], result.Outputs["observed"].Values);
+    }
+
+    [Fact]
     public async Task KaplanMeierRefusesBadDataNamingThePartyAndColumnButNotTheValueRowOrFile()
     {
         var script = ScriptCompiler.Load(Path.Combine(TestFederation.RepositoryRoot(), "protocols", "kaplan-meier.csx"));

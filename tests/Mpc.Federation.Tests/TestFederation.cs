@@ -87,6 +87,19 @@ public sealed class TestFederation : IAsyncDisposable
         }
     }
 
+    // Rewrites a numeric column of every party's file as text levels (sex 1, 2 as male, female), as a hospital's export would hold it.
+    public void RecodeAsText(string column, IReadOnlyDictionary<string, string> names)
+    {
+        foreach (var file in DataFiles)
+        {
+            var table = Mpc.Data.CsvTable.Load(file);
+            var lines = new List<string> { string.Join(",", table.ColumnNames) };
+            for (int row = 0; row < table.RowCount; row++)
+                lines.Add(string.Join(",", table.ColumnNames.Select(c => table.Text(c)[row] is not { } cell ? "NA" : c == column ? names[cell] : cell)));
+            File.WriteAllLines(file, lines);
+        }
+    }
+
     /// <summary>Party i's SQLite privacy ledger.</summary>
     public string LedgerOf(int party) => Path.Combine(Directory, $"{Names[party]}.privacy-ledger.db");
 

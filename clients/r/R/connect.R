@@ -163,10 +163,6 @@ mpc_format_params <- function(params) {
 #' @export
 mpc_run <- function(con, protocol, params = list(), verbose = FALSE) {
   stopifnot(inherits(con, "mpc_connection"))
-  json <- tempfile("mpc-", fileext = ".json")
-  out <- tempfile("mpc-", fileext = ".out")
-  err <- tempfile("mpc-", fileext = ".err")
-  on.exit(unlink(c(json, out, err)), add = TRUE)
   args <- if (is.null(con$local)) {
     c("run", mpc_protocol_path(con, protocol), "--roster", con$roster, "--key", con$key)
   } else {
@@ -175,7 +171,19 @@ mpc_run <- function(con, protocol, params = list(), verbose = FALSE) {
       if (!is.null(con$min_group_size)) c("--min-group-size", con$min_group_size),
       if (con$allow_exact_intermediates) "--allow-exact-intermediates")
   }
-  args <- c(con$command[-1], args, as.vector(rbind("--param", mpc_format_params(params))), "--json", json)
+  result <- mpc_command_json(con, c(args, as.vector(rbind("--param", mpc_format_params(params)))), verbose)
+  result$outputs <- lapply(result$outputs, mpc_output_value)
+  structure(result, class = "mpc_result")
+}
+
+# Runs the mpc command with `args` plus --json FILE and returns the parsed JSON; the command's
+# one-line "error: ..." becomes an R error.
+mpc_command_json <- function(con, args, verbose = FALSE) {
+  json <- tempfile("mpc-", fileext = ".json")
+  out <- tempfile("mpc-", fileext = ".out")
+  err <- tempfile("mpc-", fileext = ".err")
+  on.exit(unlink(c(json, out, err)), add = TRUE)
+  args <- c(con$command[-1], args, "--json", json)
   status <- system2(con$command[1], shQuote(args), stdout = out, stderr = err, timeout = con$timeout)
   messages <- if (file.exists(err)) readLines(err, warn = FALSE) else character()
   if (verbose && length(messages)) message(paste(messages, collapse = "\n"))
@@ -187,9 +195,44 @@ mpc_run <- function(con, protocol, params = list(), verbose = FALSE) {
               else paste("exit status", status)
     stop("mpc: ", detail, call. = FALSE)
   }
-  result <- jsonlite::fromJSON(json, simplifyVector = TRUE)
-  result$outputs <- lapply(result$outputs, mpc_output_value)
-  structure(result, class = "mpc_result")
+  jsonlite::fromJSON(json, simplifyVector = TRUE)
+}
+
+#' The parties' datasets and their columns
+#'
+#' Asks every party which datasets it holds (`mpc datasets`): their names and
+#' their columns' names and types (`numeric` or `text`), never values or row
+#' counts. `mpc_datasets()` gives one row per party and dataset,
+#' `mpc_columns()` one row per column.
+#'
+#' @param con A connection from [mpc_connect()].
+#' @param dataset Only this dataset's columns (`NULL`: every dataset).
+#' @return A data frame: `party`, `dataset`, `columns` (how many), or `party`,
+#'   `dataset`, `column`, `type`.
+#' @examples
+#' \dontrun{
+#' mpc_datasets(con)
+#' mpc_columns(con)
+#' }
+#' @export
+mpc_datasets <- function(con) {
+  as.data.frame(mpc_catalog(con)$datasets, stringsAsFactors = FALSE)
+}
+
+#' @rdname mpc_datasets
+#' @export
+mpc_columns <- function(con, dataset = NULL) {
+  columns <- as.data.frame(mpc_catalog(con)$columns, stringsAsFactors = FALSE)
+  if (!is.null(dataset)) columns <- columns[columns$dataset %in% dataset, , drop = FALSE]
+  rownames(columns) <- NULL
+  columns
+}
+
+mpc_catalog <- function(con) {
+  stopifnot(inherits(con, "mpc_connection"))
+  args <- if (is.null(con$local)) c("datasets", "--roster", con$roster, "--key", con$key)
+          else c("datasets", as.vector(rbind("--data", con$local)))
+  mpc_command_json(con, args)
 }
 
 # A labelled output (a JSON object) as a named numeric vector; lists and tables as they are.

@@ -12,6 +12,9 @@ internal static class CliMessages
     public static string Internal(Exception e) =>
         $"internal error ({e.GetType().Name}): {e.Message} (run again with --verbose for the details)";
 
+    public static string DatasetsTarget =>
+        "give either --roster and --key (a federation) or --data a.csv --data b.csv (local parties)";
+
     public static string Usage(string errors, string command) =>
         $"{errors} (see '{command} --help')";
 }

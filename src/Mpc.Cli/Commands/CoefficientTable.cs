@@ -16,11 +16,14 @@ internal static class CoefficientTable
         if (!result.Outputs.TryGetValue("coefficients", out var coefficients) || coefficients.Labels is not { } labels || labels.Count == 0 || labels.Count != coefficients.Values.Length)
             return [];
         var errors = result.Outputs.TryGetValue("standard_errors", out var se) && se.Values.Length == coefficients.Values.Length ? se.Values : null;
+        // A linear regression's own t tests (on n - p df) replace the Wald z of a logistic one.
+        var tests = result.Outputs.TryGetValue("p_values", out var pv) && pv.Values.Length == coefficients.Values.Length ? pv.Values : null;
+        string statistic = tests is null ? "z" : "t";
         int width = Math.Max(12, labels.Max(l => l.Length) + 2);
         output.WriteLine("  coefficients");
         output.WriteLine(errors is null
             ? $"    {"".PadRight(width)}{"Estimate",14}"
-            : $"    {"".PadRight(width)}{"Estimate",14}{"Std. Error",14}{"z value",10}{"Pr(>|z|)",12}");
+            : $"    {"".PadRight(width)}{"Estimate",14}{"Std. Error",14}{statistic + " value",10}{$"Pr(>|{statistic}|)",12}");
         for (int j = 0; j < labels.Count; j++)
         {
             string estimate = Format(coefficients.Values[j]);
@@ -30,10 +33,10 @@ internal static class CoefficientTable
                 continue;
             }
             double z = coefficients.Values[j] / errors[j];
-            double p = 2 * Normal.CDF(0, 1, -Math.Abs(z));
+            double p = tests?[j] ?? 2 * Normal.CDF(0, 1, -Math.Abs(z));
             output.WriteLine($"    {labels[j].PadRight(width)}{estimate,14}{Format(errors[j]),14}{z.ToString("F3", CultureInfo.InvariantCulture),10}{p.ToString("G3", CultureInfo.InvariantCulture),12}");
         }
-        return errors is null ? ["coefficients"] : ["coefficients", "standard_errors"];
+        return errors is null ? ["coefficients"] : tests is null ? ["coefficients", "standard_errors"] : ["coefficients", "standard_errors", "t_values", "p_values"];
     }
 
     private static string Format(double value) => value.ToString("G6", CultureInfo.InvariantCulture);

@@ -13,7 +13,7 @@ internal static class LocalCommand
         var parameters = CliOptions.Parameters();
         var json = CliOptions.Json();
         var timeout = CliOptions.Timeout();
-        var output = new Option<string?>("--out") { Description = "Folder for the parties' signed transcripts (transcripts/), the run's roster (parties.json, for 'mpc audit') and plots such as km-curve.png; it must not already hold an earlier run's transcripts." };
+        var output = new Option<string?>("--out") { Description = "Folder for the parties' signed transcripts (transcripts/), the run's roster (parties.json, for 'mpc audit') plots such as km-curve.png and a CSV file per output of several values (NAME.csv); it must not already hold an earlier run's transcripts." };
         var minCell = new Option<int>("--min-cell-count") { Description = "Each local party's minimum cell count for exact counts (as a hospital's privacy.minCellCount; 1 turns the check off).", DefaultValueFactory = _ => DatasetPrivacy.DefaultMinCellCount };
         var minGroup = new Option<int>("--min-group-size") { Description = "Each local party's minimum group size behind exact statistics (as privacy.minGroupSize; 1 turns the check off).", DefaultValueFactory = _ => DatasetPrivacy.DefaultMinGroupSize };
         var exactIntermediates = new Option<bool>("--allow-exact-intermediates") { Description = "Let the local parties open exact pooled intermediates to each other (as privacy.exactIntermediates; off at a hospital unless it says so)." };

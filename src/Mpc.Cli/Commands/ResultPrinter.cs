@@ -21,8 +21,12 @@ internal static class ResultPrinter
         if (jsonToOutput) output = error ?? Console.Error;
         if (outputDirectory is not null && CurveFiles.TryWrite(result, outputDirectory))
             output.WriteLine($"wrote {Path.Combine(outputDirectory, "km-curve.csv")} and {Path.Combine(outputDirectory, "km-curve.png")}");
-        if (outputDirectory is not null && BoltzmannFiles.TryWrite(result, outputDirectory))
-            output.WriteLine($"wrote {Path.Combine(outputDirectory, "synthetic.csv")}, monitoring.csv and monitoring.png");
+        bool boltzmann = outputDirectory is not null && BoltzmannFiles.TryWrite(result, outputDirectory);
+        if (boltzmann)
+            output.WriteLine($"wrote {Path.Combine(outputDirectory!, "synthetic.csv")}, monitoring.csv and monitoring.png");
+        // synthetic.csv and monitoring.csv hold those outputs already, in the columns' own names.
+        if (outputDirectory is not null && OutputTables.Write(result, outputDirectory, boltzmann ? ["synthetic", "monitoring"] : []) is { Count: > 0 } tables)
+            output.WriteLine($"wrote {string.Join(", ", tables)}");
         output.WriteLine($"{result.Protocol} on {result.Parties.Count} parties ({string.Join(", ", result.Parties)}), preprocessing: {Describe(result.Preprocessing)}");
         var tabled = CoefficientTable.TryWrite(result, output);
         foreach (var (name, value) in result.Outputs)

@@ -13,7 +13,7 @@ internal static class RunCommand
         var key = new Option<string>("--key") { Description = "The analyst's private key (NAME.key, with NAME.crt beside it).", Required = true };
         var parameters = CliOptions.Parameters();
         var json = CliOptions.Json();
-        var output = new Option<string?>("--out") { Description = "Folder for plots and tables derived from the outputs (such as km-curve.csv and km-curve.png)." };
+        var output = new Option<string?>("--out") { Description = "Folder for plots and tables derived from the outputs (such as km-curve.csv and km-curve.png) and a CSV file per output of several values (NAME.csv)." };
         var engine = CliOptions.Engine();
         var command = new Command("run", "As the analyst, run a session on every party of a roster and receive its outputs; Ctrl+C cancels it (exit code 5).") { protocol, roster, key, parameters, json, output, engine };
         command.SetAction(async (parse, cancellationToken) =>

@@ -39,6 +39,9 @@ public abstract class BuiltInProtocol<T> : IProtocolDefinition where T : unmanag
 
     protected abstract Task RunAsync(MpcRuntime<T> runtime, ProtocolContext context);
 
+    /// <summary>Names of an output's elements (group levels, coefficient names), or null.</summary>
+    public virtual IReadOnlyList<string>? Labels(string output, ProtocolParameters parameters) => null;
+
     public virtual IReadOnlyDictionary<string, double[]> Derive(IReadOnlyDictionary<string, double[]> outputs, ProtocolParameters parameters) =>
         new Dictionary<string, double[]>();
 }

@@ -26,6 +26,10 @@ public sealed class ProtocolCatalog
         new SecureSumProtocol(),
         new VectorSumProtocol(),
         new PooledStatisticsProtocol(),
+        new SummaryProtocol(),
+        new ContingencyTableProtocol(),
+        new TTestProtocol(),
+        new LinearRegressionProtocol(),
         new MultiplicationBenchmarkProtocol(),
     ]);
 

@@ -1,0 +1,55 @@
+#' Linear regression on the pooled rows of all parties
+#'
+#' Fits `lm(outcome ~ features)` under MPC with the built-in
+#' `linear-regression`: only the coefficients, their standard errors, the
+#' residual standard error, R-squared and n are revealed; t values, p-values,
+#' adjusted R-squared and the F test follow from them, as `summary(lm)` has
+#' them. Rows with a missing value are left out, as `lm` leaves them out; no
+#' residuals are revealed.
+#'
+#' @param con A connection from [mpc_connect()].
+#' @param formula `outcome ~ x1 + x2` over column names (plain columns only;
+#'   `- 1` drops the intercept), or the outcome column's name with `features`.
+#' @param features The feature columns, when `formula` is a column name.
+#' @param ... Further parameters of the protocol (`dataset`).
+#' @return An object of class `mpc_lm`: `coefficients` (the table of
+#'   `summary(lm)`: Estimate, Std. Error, t value, Pr(>|t|)), `sigma`, `df`,
+#'   `r.squared`, `adj.r.squared`, `fstatistic`, `n`, `call`, `session`;
+#'   `coef` gives the estimates.
+#' @export
+mpc_lm <- function(con, formula, features = NULL, ...) {
+  model <- mpc_glm_terms(formula, features)
+  result <- mpc_run(con, "linear-regression", c(list(outcome = model$outcome, features = model$features,
+                                                     intercept = model$intercept), list(...)))
+  out <- result$outputs
+  table <- cbind(Estimate = out$coefficients, `Std. Error` = out$standard_errors, `t value` = out$t_values,
+                 `Pr(>|t|)` = out$p_values)
+  structure(list(
+    coefficients = table, sigma = out$sigma, df = c(length(out$coefficients), out$df), r.squared = out$r_squared,
+    adj.r.squared = out$adj_r_squared, fstatistic = stats::setNames(out$f_statistic, c("value", "numdf", "dendf")),
+    f.p.value = out$f_p_value, n = out$n, formula = model$formula, call = match.call(), session = result$session
+  ), class = "mpc_lm")
+}
+
+#' @export
+coef.mpc_lm <- function(object, ...) object$coefficients[, "Estimate"]
+
+#' @export
+print.mpc_lm <- function(x, digits = max(3L, getOption("digits") - 3L), signif.stars = getOption("show.signif.stars"), ...) {
+  cat("\nCall:\n")
+  dput(x$call)
+  cat("\nFormula: ", deparse(x$formula), ", on ", length(x$session$parties), " parties under MPC (n = ", x$n, ")\n", sep = "")
+  cat("\nCoefficients:\n")
+  stats::printCoefmat(x$coefficients, digits = digits, signif.stars = signif.stars, na.print = "NA", ...)
+  # As print.summary.lm words it.
+  cat("\nResidual standard error:", format(signif(x$sigma, digits)), "on", x$df[2], "degrees of freedom")
+  cat("\nMultiple R-squared: ", formatC(x$r.squared, digits = digits))
+  cat(",\tAdjusted R-squared: ", formatC(x$adj.r.squared, digits = digits),
+      "\nF-statistic:", formatC(x$fstatistic[1L], digits = digits), "on", x$fstatistic[2L], "and",
+      x$fstatistic[3L], "DF,  p-value:", format.pval(x$f.p.value, digits = digits))
+  cat("\n(residuals are not revealed)\n\n")
+  invisible(x)
+}
+
+#' @export
+summary.mpc_lm <- function(object, ...) object

@@ -1,0 +1,127 @@
+#' Summary of a numeric column on the pooled rows
+#'
+#' n, mean, standard deviation (as `sd`) and quantiles (as `quantile`, type 7)
+#' of a column over all parties, by the built-in `summary`: the quantiles are
+#' found by secret bisection over the public range `[lower, upper]` on a grid
+#' of step `resolution` (each order statistic comes out as the grid point at or
+#' above it: exact for whole numbers with `resolution = 1`).
+#'
+#' @param con A connection from [mpc_connect()].
+#' @param value The column's name.
+#' @param lower,upper A public range of the column (such as 0 and 120 for an
+#'   age); values outside it count at its ends.
+#' @param probs Probabilities strictly between 0 and 1.
+#' @param resolution The grid's step; 0 takes `(upper - lower) / 1024`.
+#' @param ... Further parameters of the protocol (`dataset`).
+#' @return An object of class `mpc_summary`: `n`, `mean`, `sd`, `quantiles`
+#'   (named as `quantile` names them), `resolution`, `session`.
+#' @export
+mpc_summary <- function(con, value, lower, upper, probs = c(0.25, 0.5, 0.75), resolution = 0, ...) {
+  if (missing(lower) || missing(upper)) stop("give the column's public range: lower = and upper =", call. = FALSE)
+  result <- mpc_run(con, "summary", c(list(value = value, lower = lower, upper = upper, probs = probs,
+                                           resolution = resolution), list(...)))
+  out <- result$outputs
+  structure(list(value = value, n = out$n, mean = out$mean, sd = out$sd, quantiles = out$quantiles,
+                 resolution = if (resolution > 0) resolution else (upper - lower) / 1024, session = result$session),
+            class = "mpc_summary")
+}
+
+#' @export
+print.mpc_summary <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
+  cat("Summary of", x$value, "on", length(x$session$parties), "parties under MPC\n")
+  print(c(n = x$n, Mean = x$mean, SD = x$sd, x$quantiles), digits = digits)
+  cat("(quantiles, type 7, to a grid of step ", format(x$resolution, digits = 4), ")\n", sep = "")
+  invisible(x)
+}
+
+#' Counts of one or two columns' levels on the pooled rows
+#'
+#' A one- or two-way table of counts over chosen levels (as `table`), by the
+#' built-in `table`, and the chi-square test of its counts (as `chisq.test`).
+#' Every party refuses when one of its own cells holds fewer rows than its
+#' minimum cell count (but not 0).
+#'
+#' @param con A connection from [mpc_connect()].
+#' @param row,column The columns (`column = NULL`: a one-way table).
+#' @param row_levels,column_levels Their levels, as text or numbers; rows of
+#'   other levels (or missing) are in no cell.
+#' @param correct Yates' continuity correction on a 2 x 2 table.
+#' @param ... Further parameters of the protocol (`dataset`).
+#' @return `mpc_table`: a `table` of the counts with attribute `session`.
+#'   `mpc_chisq_test`: an `htest` as `chisq.test` returns (`statistic`,
+#'   `parameter`, `p.value`, `observed`, `expected`, `residuals`).
+#' @export
+mpc_table <- function(con, row, row_levels, column = NULL, column_levels = NULL, correct = TRUE, ...) {
+  result <- mpc_run(con, "table", c(list(row = row, row_levels = row_levels, column = column,
+                                         column_levels = column_levels, correct = correct), list(...)))
+  out <- result$outputs
+  dims <- list(as.character(row_levels))
+  if (!is.null(column)) dims <- c(dims, list(as.character(column_levels)))
+  names(dims) <- c(row, column)
+  # A two-way table arrives as a matrix (a JSON list of rows), a one-way one as a vector named by level.
+  counts <- if (is.null(column)) array(unname(out$counts), dim = length(row_levels), dimnames = dims)
+            else matrix(unname(out$counts), nrow = length(row_levels), dimnames = dims)
+  counts <- as.table(counts)
+  attr(counts, "chisq") <- out[c("chi2", "df", "p_value", "expected")]
+  attr(counts, "session") <- result$session
+  counts
+}
+
+#' @rdname mpc_table
+#' @export
+mpc_chisq_test <- function(con, row, row_levels, column = NULL, column_levels = NULL, correct = TRUE, ...) {
+  observed <- mpc_table(con, row, row_levels, column, column_levels, correct, ...)
+  test <- attr(observed, "chisq")
+  session <- attr(observed, "session")
+  attr(observed, "chisq") <- NULL
+  attr(observed, "session") <- NULL
+  expected <- observed
+  expected[] <- if (is.null(column)) test$expected else matrix(test$expected, nrow = nrow(observed), byrow = TRUE)
+  two_by_two <- !is.null(column) && all(dim(observed) == 2)
+  method <- if (is.null(column)) "Chi-squared test for given probabilities"
+            else paste("Pearson's Chi-squared test", if (correct && two_by_two) "with Yates' continuity correction")
+  structure(list(
+    statistic = c(`X-squared` = test$chi2), parameter = c(df = test$df), p.value = test$p_value,
+    method = trimws(method), data.name = if (is.null(column)) row else paste(row, "and", column),
+    observed = observed, expected = expected, residuals = (observed - expected) / sqrt(expected), session = session
+  ), class = "htest")
+}
+
+#' Welch's two-sample t-test on the pooled rows
+#'
+#' `t.test(value ~ group)` over all parties, by the built-in `t-test`: each
+#' group's size, mean and variance are computed under MPC and revealed; t, df,
+#' p-value and the confidence interval follow from them.
+#'
+#' @param con A connection from [mpc_connect()].
+#' @param formula `value ~ group` over column names, or the value column's name
+#'   with `group`.
+#' @param levels The two groups' levels, as text or numbers (first minus
+#'   second).
+#' @param group The group column, when `formula` is a column name.
+#' @param conf.level Confidence level of the interval.
+#' @param ... Further parameters of the protocol (`dataset`).
+#' @return An `htest` as `t.test` returns, plus `n`, `variance` and `session`.
+#' @export
+mpc_t_test <- function(con, formula, levels, group = NULL, conf.level = 0.95, ...) {
+  if (inherits(formula, "formula")) {
+    if (length(formula) != 3 || length(all.vars(formula)) != 2) stop("the formula reads value ~ group", call. = FALSE)
+    value <- deparse(formula[[2]])
+    group <- deparse(formula[[3]])
+  } else {
+    value <- formula
+    if (is.null(group)) stop("give a formula (value ~ group), or the value column and group", call. = FALSE)
+  }
+  if (length(levels) != 2) stop("levels needs the two groups' levels", call. = FALSE)
+  result <- mpc_run(con, "t-test", c(list(value = value, group = group, levels = levels, conf_level = conf.level), list(...)))
+  out <- result$outputs
+  structure(list(
+    statistic = c(t = out$t), parameter = c(df = out$df), p.value = out$p_value,
+    conf.int = structure(out$conf_int, conf.level = conf.level),
+    estimate = stats::setNames(unname(out$mean), paste("mean in group", levels)),
+    null.value = stats::setNames(0, paste("difference in means between group", levels[1], "and group", levels[2])),
+    stderr = unname(sqrt(sum(out$variance / out$n))), alternative = "two.sided",
+    method = "Welch Two Sample t-test", data.name = paste(value, "by", group),
+    n = out$n, variance = out$variance, session = result$session
+  ), class = "htest")
+}

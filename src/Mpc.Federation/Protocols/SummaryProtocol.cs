@@ -1,0 +1,168 @@
+using System.Globalization;
+using Mpc.Core;
+using Mpc.Runtime;
+using Mpc.Runtime.Protocols;
+
+namespace Mpc.Federation.Protocols;
+
+/// <summary>
+/// A numeric column's summary over the pooled rows: n, mean, sample SD (R's sd) and quantiles (R's quantile, type 7)
+/// found by secret bisection: every search keeps its interval's lower end secret, and each step compares every
+/// row with the secret midpoint and the number of rows at or below it with the order statistic's rank, so that
+/// neither a midpoint nor a count is ever opened; only the quantile estimates reach the analyst. Z_2^128, f = 40.
+/// </summary>
+/// <remarks>
+/// The search runs on the public grid lower - resolution + k * resolution; each order statistic comes out as the
+/// grid point at or above it (exact when the values lie on the grid, such as whole numbers with resolution 1),
+/// values outside [lower, upper] count at its ends. The rows are secret-shared one by one, so, as in
+/// pooled-statistics' histogram, each party's row count is known to its peers, and with it the pooled n, from which
+/// each quantile's ranks follow (type 7: h = (n - 1) p + 1, interpolating between order statistics floor(h) and
+/// floor(h) + 1). Cost: ceil(log2((upper - lower) / resolution + 1)) steps, each two secure comparisons in
+/// sequence, of n per searched rank (one or two ranks per quantile) and then of the ranks.
+/// </remarks>
+public sealed class SummaryProtocol : BuiltInProtocol<UInt128>
+{
+    // More steps than this would need a resolution finer than the fixed point's grid over useful ranges.
+    private const int MaximumSteps = 40;
+
+    public override string Name => "summary";
+
+    public override string Description => "A numeric column's n, mean, SD and quantiles (by secure bisection over a public range), as R's summary and quantile.";
+
+    public override IReadOnlyList<ParameterDefinition> Parameters { get; } =
+    [
+        new("value", ParameterType.Column, null, "Numeric column to summarise."),
+        new("lower", ParameterType.Number, null, "Public lower end of the values' range (such as 0 for an age)."),
+        new("upper", ParameterType.Number, null, "Public upper end of the values' range (such as 120 for an age)."),
+        new("probs", ParameterType.NumberList, "0.25,0.5,0.75", "Quantile probabilities, strictly between 0 and 1 (the minimum and maximum are single rows)."),
+        new("resolution", ParameterType.Number, "0", "Spacing of the search grid (1 finds whole-number order statistics exactly); 0 takes (upper - lower) / 1024."),
+        DatasetParameter,
+    ];
+
+    public override IReadOnlyList<OutputDefinition> Outputs { get; } =
+    [
+        new("n", OutputKind.Counts, "Rows over all parties."),
+        new("mean", OutputKind.Exact, "Mean of the column."),
+        new("sd", OutputKind.Exact, "Sample standard deviation (n - 1 denominator), as R's sd."),
+        new("quantiles", OutputKind.Exact, "The quantiles (type 7), to the grid's resolution."),
+    ];
+
+    public override FixedPointFormat Format => FixedPointFormat.Ring128;
+
+    public override IReadOnlyList<string> Validate(ProtocolParameters parameters, Mpc.Data.CsvTable dataset)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var problems = base.Validate(parameters, dataset).ToList();
+        double lower = parameters.Number("lower"), upper = parameters.Number("upper");
+        if (!(upper > lower)) problems.Add("parameter 'upper' must be above 'lower'");
+        var probs = parameters.Numbers("probs");
+        if (probs.Length == 0 || probs.Any(p => !(p > 0 && p < 1))) problems.Add("parameter 'probs' needs probabilities strictly between 0 and 1");
+        double resolution = parameters.Number("resolution");
+        if (resolution < 0) problems.Add("parameter 'resolution' must not be negative");
+        else if (upper > lower && Steps(upper - lower, Resolution(parameters)) > MaximumSteps) problems.Add($"parameter 'resolution' is too fine for the range: at most {MaximumSteps} bisection steps");
+        return problems;
+    }
+
+    public override IReadOnlyList<string>? Labels(string output, ProtocolParameters parameters) =>
+        output == "quantiles" ? parameters.Numbers("probs").Select(p => (100 * p).ToString("0.###", CultureInfo.InvariantCulture) + "%").ToList() : null;
+
+    protected override async Task RunAsync(MpcRuntime<UInt128> runtime, ProtocolContext context)
+    {
+        var p = context.Parameters;
+        string column = p.Text("value");
+        var value = context.Dataset.Column(column);
+        // Disclosure limits, on this party's own rows before it contributes.
+        runtime.RevealPolicy.CheckDisclosure("n", DisclosureKind.CellCounts, column, [value.Length]);
+        foreach (var output in new[] { "mean", "sd", "quantiles" })
+        {
+            runtime.RevealPolicy.CheckDisclosure(output, DisclosureKind.GroupSizes, column, [value.Length]);
+            DisclosureChecks.CheckTotal(runtime.RevealPolicy, output, column, value);
+        }
+
+        double[] local = [value.Length, value.Sum(), value.Sum(v => v * v)];
+        var sums = await Input.SumAcrossPartiesAsync(runtime, local, 1, runtime.Format.FractionalBits, ["row count", $"total of column '{column}'", $"sum of squares of column '{column}'"]).ConfigureAwait(false);
+        var (n, mean, variance) = await PooledMoments.ComputeAsync(runtime, sums.Slice(0, 1), sums.Slice(1, 1), sums.Slice(2, 1)).ConfigureAwait(false);
+        var sd = await SquareRoot.ComputeAsync(runtime, variance).ConfigureAwait(false);
+        context.ReportProgress("moments", 0.1);
+
+        var quantiles = await QuantilesAsync(runtime, context, value).ConfigureAwait(false);
+        await Opening.OutputAsync(runtime, n, "n").ConfigureAwait(false);
+        await Opening.OutputAsync(runtime, mean, "mean").ConfigureAwait(false);
+        await Opening.OutputAsync(runtime, sd, "sd").ConfigureAwait(false);
+        await Opening.OutputAsync(runtime, quantiles, "quantiles").ConfigureAwait(false);
+    }
+
+    private static async Task<Secret<UInt128>> QuantilesAsync(MpcRuntime<UInt128> runtime, ProtocolContext context, double[] value)
+    {
+        var p = context.Parameters;
+        double lower = p.Number("lower"), upper = p.Number("upper"), resolution = Resolution(p);
+        int steps = Steps(upper - lower, resolution);
+        double origin = lower - resolution;
+        // In grid units every value lies in [1, 2^steps]: order statistic k is the grid point m with k values at or below m, fewer below m - 1.
+        var units = value.Select(v => (Math.Clamp(v, lower, upper) - origin) / resolution).ToArray();
+        var shared = new List<Secret<UInt128>>();
+        for (int owner = 0; owner < runtime.PartyCount; owner++)
+            shared.Add(await Input.ShareAsync(runtime, owner, runtime.PartyIndex == owner ? units : null, 1, runtime.Format.FractionalBits).ConfigureAwait(false));
+        var all = Secret<UInt128>.Concatenate(shared);
+        int rows = all.Length;
+
+        // Type 7: h = (n - 1) p + 1 between ranks floor(h) and floor(h) + 1; the ranks searched, without repeats.
+        var probs = p.Numbers("probs");
+        var h = probs.Select(q => (rows - 1) * q + 1).ToArray();
+        var ranks = h.SelectMany(x => x > Math.Floor(x) ? new[] { (long)Math.Floor(x), (long)Math.Floor(x) + 1 } : [(long)Math.Floor(x)]).Distinct().Order().ToArray();
+        int searches = ranks.Length;
+        var expanded = Secret<UInt128>.Concatenate(Enumerable.Repeat(all, searches).ToList());
+        var spread = Enumerable.Range(0, searches * rows).Select(i => i / rows).ToArray();
+        // lowEnd[s]: the secret lower end of search s's interval (lowEnd, lowEnd + 2^(steps - step)], in grid units, at scale 0.
+        var lowEnd = Input.Public(runtime, new double[searches], searches, 1, 0);
+        for (int step = 0; step < steps; step++)
+        {
+            long half = 1L << (steps - step - 1);
+            var middle = lowEnd + half;
+            var above = await Comparison.LessThanZeroAsync(runtime, middle.Gather(spread) - expanded).ConfigureAwait(false);
+            // Rows at or below the middle, minus the rank: negative means the order statistic lies above the middle.
+            var atOrBelow = Secret<UInt128>.Concatenate(Enumerable.Range(0, searches).Select(s => (above.Slice(s * rows, rows).Sum() * -1) + (rows - ranks[s])).ToList());
+            var fewer = await Comparison.LessThanZeroAsync(runtime, atOrBelow).ConfigureAwait(false);
+            lowEnd += fewer.MultiplyPublic(Enumerable.Repeat(half, searches).ToArray());
+            context.ReportProgress("quantiles", 0.1 + 0.8 * (step + 1) / steps);
+        }
+        // Each order statistic is its interval's upper grid point; a quantile interpolates between its two ranks.
+        var statistic = (lowEnd + 1.0).Upscale(runtime.Format.FractionalBits);
+        int Index(long rank) => Array.IndexOf(ranks, rank);
+        var below = statistic.Gather(h.Select(x => Index((long)Math.Floor(x))).ToArray());
+        var next = statistic.Gather(h.Select(x => x > Math.Floor(x) ? Index((long)Math.Floor(x) + 1) : Index((long)Math.Floor(x))).ToArray());
+        var fraction = h.Select(x => x - Math.Floor(x)).ToArray();
+        var grid = below + await Multiplication.MultiplyPublicAsync(runtime, next - below, fraction).ConfigureAwait(false);
+        return await Multiplication.MultiplyPublicAsync(runtime, grid, Enumerable.Repeat(resolution, probs.Length).ToArray()).ConfigureAwait(false) + origin;
+    }
+
+    private static double Resolution(ProtocolParameters p)
+    {
+        double resolution = p.Number("resolution");
+        return resolution > 0 ? resolution : (p.Number("upper") - p.Number("lower")) / 1024;
+    }
+
+    // Enough halvings of 2^steps grid points to cover [lower - resolution, upper].
+    private static int Steps(double range, double resolution) => (int)Math.Ceiling(Math.Log2(range / resolution + 1));
+
+    /// <summary>Clear-text reference on the pooled rows: n, mean, sd and R's type-7 quantiles (exact, not on the grid), for tests.</summary>
+    public static Dictionary<string, double[]> ComputeInTheClear(IReadOnlyList<Mpc.Data.CsvTable> tables, string value, IReadOnlyList<double> probs)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        ArgumentNullException.ThrowIfNull(probs);
+        var values = tables.SelectMany(t => t.Column(value)).Order().ToArray();
+        double Quantile(double q)
+        {
+            double h = (values.Length - 1) * q;
+            int j = (int)Math.Floor(h);
+            return j + 1 < values.Length ? values[j] + (h - j) * (values[j + 1] - values[j]) : values[j];
+        }
+        return new Dictionary<string, double[]>
+        {
+            ["n"] = [values.Length],
+            ["mean"] = [values.Average()],
+            ["sd"] = [Math.Sqrt(PooledMoments.Variance(values))],
+            ["quantiles"] = [.. probs.Select(Quantile)],
+        };
+    }
+}

@@ -1,0 +1,39 @@
+namespace Mpc.Federation.Tests;
+
+/// <summary>`mpc local --out DIR` writes every output of several values as DIR/NAME.csv, and `mpc datasets` lists columns.</summary>
+public class OutputTablesProcessTests
+{
+    private static readonly TimeSpan Session = TimeSpan.FromMinutes(5);
+
+    [Fact]
+    public async Task EveryTabularOutputIsWrittenAsACsvFileInTheOutputFolder()
+    {
+        var folder = Directory.CreateTempSubdirectory("mpc-out-tables-").FullName;
+        try
+        {
+            var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "data", "lung.csv"));
+            var sites = new[] { "a", "b" }.Select(s => Path.Combine(folder, $"site-{s}.csv")).ToArray();
+            File.WriteAllLines(sites[0], lines.Take(115));
+            File.WriteAllLines(sites[1], lines.Take(1).Concat(lines.Skip(115)));
+            string output = Path.Combine(folder, "out");
+            using (var run = MpcProcess.Start("local", "table", "-d", sites[0], "-d", sites[1], "-p", "row=sex", "-p", "row_levels=1,2", "-p", "column=status",
+                "-p", "column_levels=0,1", "--min-cell-count", "1", "--out", output))
+                Assert.True(await run.WaitForExitAsync(Session) == 0, string.Join("\n", run.Output));
+            // sex x status on the lung rows: R's table(lung$sex, lung$status) is 26 112 / 37 53.
+            Assert.Equal(["V1,V2", "26,112", "37,53"], File.ReadAllLines(Path.Combine(output, "counts.csv")));
+            Assert.Equal(4, File.ReadAllLines(Path.Combine(output, "expected.csv")).Length - 1);
+            Assert.False(File.Exists(Path.Combine(output, "chi2.csv")), "a single value got a table");
+
+            // A local run's folder holds one run's transcripts: the next run writes to another.
+            string second = Path.Combine(folder, "out2");
+            using (var run = MpcProcess.Start("local", "t-test", "-d", sites[0], "-d", sites[1], "-p", "value=age", "-p", "group=sex", "-p", "levels=1,2", "--out", second))
+                Assert.True(await run.WaitForExitAsync(Session) == 0, string.Join("\n", run.Output));
+            var n = File.ReadAllLines(Path.Combine(second, "n.csv"));
+            Assert.Equal(["name,value", "\"1\",138", "\"2\",90"], n);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
