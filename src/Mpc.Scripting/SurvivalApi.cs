@@ -32,6 +32,10 @@ public sealed class SurvivalApi
     }
 
     /// <summary>As the other overload, with the groups' levels as text or numbers (<c>["adeno", "large"]</c>): a row belongs to the level its cell equals.</summary>
+    /// <example><code>
+    /// var counts = mpc.Survival.CurveCounts("time", "status", "celltype", new[] { "squamous", "adeno" }, 30, 999);
+    /// await mpc.ReleaseCounts("curve_counts", counts, mpc.Number("epsilon"), 1e-5, 1);
+    /// </code></example>
     public double[] CurveCounts(string time, string @event, string group, IReadOnlyList<string> levels, double resolution, double horizon)
     {
         ArgumentNullException.ThrowIfNull(levels);
@@ -85,6 +89,10 @@ public sealed class SurvivalApi
     /// As the other overload, with the groups' and strata's levels as text or numbers (<c>["adeno", "large"]</c>,
     /// or <c>["1", "2"]</c>): a row belongs to the level its cell equals (as a number when both read as numbers).
     /// </summary>
+    /// <example><code>
+    /// var test = await mpc.Survival.Logrank("time", "status", "celltype", new[] { "squamous", "smallcell", "adeno", "large" }, "", new string[0], 1, 999);
+    /// await mpc.Output("chi2", test.ChiSquare);
+    /// </code></example>
     public Task<SecureLogrankResult<UInt128>> Logrank(string time, string @event, string group, IReadOnlyList<string> levels,
         string strata, IReadOnlyList<string> strataLevels, double resolution, double horizon)
     {
