@@ -236,8 +236,9 @@ public sealed class PartyDaemon : IAsyncDisposable
     /// Takes a re-read roster and configuration (SIGHUP) for the sessions that start from now on; running sessions
     /// keep the ones they started with. What the daemon was built from (name, key, ledger, transcripts, listen address
     /// and port, data-refusal limit) needs a restart: a change there is refused and the old settings stay.
+    /// Returns what was reloaded, as it is logged.
     /// </summary>
-    public void Reload(Roster roster, PartyConfiguration configuration)
+    public string Reload(Roster roster, PartyConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(roster);
         ArgumentNullException.ThrowIfNull(configuration);
@@ -258,8 +259,10 @@ public sealed class PartyDaemon : IAsyncDisposable
             Configuration = configuration;
             Self = self;
         }
+        int running = _sessions.Count;
         Logger.LogInformation(DaemonEvents.Reloaded, "Party {Party} reloaded its policy and roster (roster {RosterHash}, {Protocols} approved protocols); {Sessions} running session(s) keep theirs",
-            Self.Name, roster.Hash[..16], configuration.ApprovedProtocols.Count, _sessions.Count);
+            Self.Name, roster.Hash[..16], configuration.ApprovedProtocols.Count, running);
+        return $"{Self.Name} reloaded its policy and roster (roster {roster.Hash[..16]}, {configuration.ApprovedProtocols.Count} approved protocols); {running} running session(s) keep theirs.";
     }
 
     /// <summary>

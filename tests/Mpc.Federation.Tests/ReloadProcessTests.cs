@@ -55,4 +55,54 @@ public class ReloadProcessTests
             foreach (var daemon in daemons) daemon.Dispose();
         }
     }
+
+    [Fact]
+    public async Task PartyReloadAddsAnApprovedScriptWhileASessionRunsAndReportsARefusal()
+    {
+        await using var federation = TestFederation.Create(2);
+        var (roster, configs, keys, analystKey) = federation.WriteFiles(TimeSpan.FromSeconds(60));
+        string script = Path.Combine(federation.Directory, "column-total.csx");
+        File.WriteAllText(script, Script);
+        var daemons = Enumerable.Range(0, 2).Select(i => MpcProcess.Start("party", "--roster", roster, "--config", configs[i], "--key", keys[i])).ToList();
+        try
+        {
+            foreach (var daemon in daemons) await daemon.WaitForOutputAsync("listening on", Startup);
+            using var longSession = MpcProcess.Start("run", "multiplication-benchmark", "--roster", roster, "--key", analystKey, "--param", "size=2000", "--param", "rounds=100000");
+            await longSession.WaitForOutputAsync("multiplying", Startup);
+
+            federation.WriteScripts(("column-total", Script));
+            string id = ScriptIdentity.Hash(Script);
+            for (int i = 0; i < 2; i++)
+            {
+                File.WriteAllText(configs[i], File.ReadAllText(configs[i]).Replace("\"protocols\": [ ", $"\"protocols\": [ \"{id}\", ", StringComparison.Ordinal));
+                using var reload = MpcProcess.Start("party", "reload", "--config", configs[i]);
+                await reload.AssertExitAsync(0, Startup);
+                Assert.Contains(reload.Output, l => l.Contains($"{federation.Names[i]} reloaded its policy and roster", StringComparison.Ordinal) && l.Contains("1 running session(s) keep theirs", StringComparison.Ordinal));
+            }
+            using (var approved = MpcProcess.Start("run", script, "--roster", roster, "--key", analystKey, "--param", "column=age"))
+                await approved.AssertExitAsync(0, TimeSpan.FromMinutes(5));
+            Assert.False(longSession.HasExited, "The running session was dropped by the reload:\n" + string.Join("\n", longSession.Output));
+
+            // The daemon refuses a change that needs a restart; the command says so with exit code 3.
+            File.WriteAllText(configs[0], File.ReadAllText(configs[0]).Replace("\"ledger\": \"hospital-a.", "\"ledger\": \"moved-hospital-a.", StringComparison.Ordinal));
+            using (var refused = MpcProcess.Start("party", "reload", "--config", configs[0]))
+            {
+                await refused.AssertExitAsync(3, Startup);
+                refused.AssertOneErrorLine("a change of ledger takes a restart");
+            }
+            Assert.False(daemons[0].HasExited);
+
+            // A daemon that is not running is named as such.
+            longSession.Kill();
+            daemons[1].Terminate();
+            await daemons[1].AssertExitAsync(0, Startup);
+            using var gone = MpcProcess.Start("party", "reload", "--config", configs[1]);
+            await gone.AssertExitAsync(3, Startup);
+            gone.AssertOneErrorLine("no daemon of hospital-b runs here");
+        }
+        finally
+        {
+            foreach (var daemon in daemons) daemon.Dispose();
+        }
+    }
 }

@@ -12,6 +12,15 @@ internal static class CliMessages
     public static string Internal(Exception e) =>
         $"internal error ({e.GetType().Name}): {e.Message} (run again with --verbose for the details)";
 
+    public static string DaemonNotRunning(string party, string statePath) =>
+        $"no daemon of {party} runs here: {statePath} does not exist (a running daemon writes it beside its ledger); start it with 'mpc party'.";
+
+    public static string DaemonGone(string party, int pid, string statePath) =>
+        $"the daemon of {party} (process {pid}, from {statePath}) is not running; it stopped or crashed: start it with 'mpc party'.";
+
+    public static string ReloadUnanswered(string party, int pid, double seconds) =>
+        $"the daemon of {party} (process {pid}) got the reload signal but did not report back within {seconds:0.#} s; see its log (events 1004 and 1005).";
+
     public static string Usage(string errors, string command) =>
         $"{errors} (see '{command} --help')";
 }
