@@ -8,6 +8,7 @@ var root = new RootCommand("mpc: secure multi-party computation for federated he
     RunCommand.Create(),
     PartyCommand.Create(),
     KeygenCommand.Create(),
+    RosterCommand.Create(),
     ProtocolsCommand.Create(),
     DescribeCommand.CreateDescribe(),
     DescribeCommand.CreateApprove(),

@@ -79,6 +79,8 @@ public class ReloadProcessTests
                 await reload.AssertExitAsync(0, Startup);
                 Assert.Contains(reload.Output, l => l.Contains($"{federation.Names[i]} reloaded its policy and roster", StringComparison.Ordinal) && l.Contains("1 running session(s) keep theirs", StringComparison.Ordinal));
             }
+            // The newly approved script is compiled in the background, before a session asks for it.
+            foreach (var daemon in daemons) await daemon.WaitForOutputAsync("compiled 1 of 1 approved script(s)", Startup);
             using (var approved = MpcProcess.Start("run", script, "--roster", roster, "--key", analystKey, "--param", "column=age"))
                 await approved.AssertExitAsync(0, TimeSpan.FromMinutes(5));
             Assert.False(longSession.HasExited, "The running session was dropped by the reload:\n" + string.Join("\n", longSession.Output));
@@ -104,5 +106,18 @@ public class ReloadProcessTests
         {
             foreach (var daemon in daemons) daemon.Dispose();
         }
+    }
+
+    [Fact]
+    public async Task ApprovedScriptsAreCompiledAtStartAndOneThatDoesNotCompileIsLogged()
+    {
+        await using var federation = TestFederation.Create(2);
+        const string broken = "Output(\"total\", \"Pooled total.\")\nRun(async mpc => await mpc.Output(\"total\", nothing));";
+        federation.WriteScripts(("column-total", Script), ("broken", broken));
+        var (roster, configs, keys, _) = federation.WriteFiles(TimeSpan.FromSeconds(10), ScriptIdentity.Hash(Script), ScriptIdentity.Hash(broken));
+        using var daemon = MpcProcess.Start("party", "--roster", roster, "--config", configs[0], "--key", keys[0]);
+        await daemon.WaitForOutputAsync("compiled 1 of 2 approved script(s)", Startup);
+        Assert.Contains(daemon.Output, l => l.Contains("[1008]", StringComparison.Ordinal) && l.Contains("broken.csx", StringComparison.Ordinal) && l.Contains("does not compile", StringComparison.Ordinal));
+        Assert.Contains(daemon.Output, l => l.Contains("[1007]", StringComparison.Ordinal) && l.Contains("compiled 1 of 2", StringComparison.Ordinal));
     }
 }

@@ -17,9 +17,10 @@ internal static class PartyCommand
         var key = new Option<string>("--key") { Description = "This party's private key (NAME.key, with NAME.crt beside it).", Required = true };
         var jsonLogs = new Option<bool>("--json-logs") { Description = "Log as JSON lines (UTC ISO-8601 timestamps, stable event ids) instead of text." };
         var logFile = new Option<string?>("--log-file") { Description = "Append the log to this file instead of standard output." };
+        var onDemand = new Option<bool>("--compile-on-demand") { Description = "Compile an approved script when a session first asks for it, not in the background at start and reload (less memory and work at start; that first session waits for the compiler)." };
         var grace = new Option<double>("--grace-period") { Description = "Seconds running sessions may take to finish after SIGTERM before they are aborted.", DefaultValueFactory = _ => 30 };
         var command = new Command("party", "Run this party's daemon: serve sessions until stopped (SIGTERM or Ctrl+C: running sessions get a grace period).")
-            { roster, config, key, jsonLogs, logFile, grace, PartyCheckCommand.Create(), PartyReloadCommand.Create() };
+            { roster, config, key, jsonLogs, logFile, grace, onDemand, PartyCheckCommand.Create(), PartyReloadCommand.Create() };
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (!(parse.GetValue(grace) is >= 0 and <= 86400)) throw new CliException("--grace-period must be between 0 and 86400 seconds.");
@@ -40,7 +41,7 @@ internal static class PartyCommand
                 var (configuration, federation) = LoadSettings();
                 var credentials = PartyCredentials.Load(parse.GetValue(key)!);
                 // Made and bound before the host runs, so a bad ledger or a port in use stops the party with one line and exit code 3.
-                daemon = new PartyDaemon(federation, credentials, configuration, ProtocolReference.Catalog, logger);
+                daemon = new PartyDaemon(federation, credentials, configuration, ProtocolReference.Catalog, logger) { CompileScriptsAhead = !parse.GetValue(onDemand) };
                 daemon.Bind();
                 // Written once the port is ours: 'mpc party reload' finds this process here.
                 statePath = DaemonState.PathFor(configuration);
