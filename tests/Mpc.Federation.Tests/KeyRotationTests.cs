@@ -32,8 +32,8 @@ public class KeyRotationTests
         await Assert.ThrowsAnyAsync<Exception>(() => federation.Client(roster, clock: analystClock).RunAsync("secure-sum", Ages, null, default));
         await federation.Logs[0].WaitForAsync($"hospital-b presented its previous key {federation.Credentials[1].Fingerprint}, which the roster accepted only until 2027-01-31T00:00:00Z", TimeSpan.FromSeconds(60));
         // So does an analyst whose clock has passed the end too, and hospital-b's daemon cannot start again with the old key.
-        var error = await Assert.ThrowsAsync<PeerAuthenticationException>(() => federation.Client(roster, clock: clock).RunAsync("secure-sum", Ages, null, default));
-        Assert.Contains("previous key", error.Message, StringComparison.Ordinal);
+        var error = await Assert.ThrowsAsync<SessionRefusedException>(() => federation.Client(roster, clock: clock).RunAsync("secure-sum", Ages, null, default));
+        Assert.Contains("hospital-b presented its previous key", error.Message, StringComparison.Ordinal);
         Assert.Throws<PeerAuthenticationException>(() => new PartyDaemon(roster, federation.Credentials[1], federation.Daemons[1].Configuration, Protocols.ProtocolCatalog.BuiltIn, new ListLogger(), clock: clock));
     }
 
