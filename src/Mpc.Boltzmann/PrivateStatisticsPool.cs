@@ -15,7 +15,7 @@ namespace Mpc.Boltzmann;
 /// c = 2^s C, beta = e^-1/2 (AKL21, section 4), and L1 = min(sqrt(d) B, B^2) (integer vectors).
 /// s is the smallest with c &gt;= max(sqrt(d), 16), so rounding adds at most about 13% to B.
 /// Budget: the row count first, sized as one twentieth of the budget's RDP, then all planned
-/// releases together (<see cref="DistributedSkellam.CalibrateSeries(double, double, IReadOnlyList{ValueTuple{double, double, double}}, double[])"/>),
+/// releases together (<see cref="DistributedSkellam.CalibrateSeries(double, double, IReadOnlyList{ValueTuple{double, double, double}}, double[], IReadOnlyList{double})"/>),
 /// amplified by the Poisson sampling rate of each.
 /// </remarks>
 public sealed class PrivateStatisticsPool<T> : IStatisticsPool

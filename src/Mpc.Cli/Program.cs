@@ -1,5 +1,8 @@
 using System.CommandLine;
+using Mpc.Cli;
 using Mpc.Cli.Commands;
+
+HostThreadPool.Configure();
 
 var root = new RootCommand("mpc: secure multi-party computation for federated health data.")
 {
@@ -12,6 +15,7 @@ var root = new RootCommand("mpc: secure multi-party computation for federated he
     ProtocolsCommand.Create(),
     DescribeCommand.CreateDescribe(),
     DescribeCommand.CreateApprove(),
+    ApiCommand.Create(),
     AuditCommand.Create(),
     BudgetCommand.Create(),
     StatusCommand.Create(),

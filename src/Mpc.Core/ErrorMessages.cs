@@ -78,6 +78,10 @@ public static class ErrorMessages
     public static string WrongRuntime() =>
         "The secret value belongs to another runtime (another party or session).";
 
+    public static string EmptyOrderStatistic => "an order statistic (minimum, maximum, quantile) of no values is undefined.";
+
+    public static string ProbabilitiesOutOfRange => "quantile probabilities must be given and each lie in [0, 1].";
+
     public static string NotABit(string operation) =>
         $"{operation} needs a secret bit (an integer with scale 0).";
 
@@ -170,6 +174,10 @@ public static class ErrorMessages
         "relay" => "the script's worker broke the relay protocol.",
         _ => "the script's worker crashed (the party's log has the exit code).",
     };
+
+    // The line is where the exception left the script's code (a place in its text, never a value); type and message stay in the log.
+    public static string ScriptThrewAt(int line) =>
+        $"the script threw an exception at line {line} (its type and message are in the party's log; run the script with 'mpc local -v' on test data to see them).";
 
     public static string ScriptWorkerUnavailable(string reason) =>
         $"the party cannot start a script worker: {reason}";

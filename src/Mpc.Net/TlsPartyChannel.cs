@@ -43,7 +43,6 @@ public sealed class TlsPartyChannel : IPartyChannel, IAsyncDisposable
         _closed = new ProtocolAbortedException?[partyNames.Count];
         _mailboxes = Enumerable.Range(0, partyNames.Count).Select(_ => new ConcurrentDictionary<long, TaskCompletionSource<byte[]>>()).ToArray();
         _unread = new long[partyNames.Count];
-        ThreadPoolFloor.Ensure();
         _readLoops = Enumerable.Range(0, partyNames.Count).Select(p => p == partyIndex ? Task.CompletedTask : Task.Run(() => ReadLoopAsync(p))).ToArray();
     }
 

@@ -8,7 +8,7 @@ namespace Mpc.Runtime;
 /// Z_2^k, row-major, and the public shape and scale (fractional bits; 0 for integers). Local
 /// linear operations are operators; everything that communicates is a protocol method.
 /// </summary>
-public sealed class Secret<T> where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+public sealed partial class Secret<T> where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
 {
     internal Secret(MpcRuntime<T> runtime, T[] share, int rows, int columns, int scale)
     {

@@ -36,6 +36,7 @@ public sealed class BoltzmannApi
     /// should be standardised; categorical columns take their public <paramref name="levels"/> (see
     /// <see cref="VisibleEncoding"/>). A cell that does not fit stops the session naming file, row and column.
     /// </summary>
+    /// <example>var fit = await mpc.Boltzmann.Train("rbm", mpc.List("columns"), "bernoulli", "25", 10, 0.4, 50, BoltzmannApi.DpIntermediates, new TrainingSettings { Epsilon = 5 });</example>
     public Task<BoltzmannFit> Train(string model, IReadOnlyList<string> columns, string visible, string hidden, int epochs, double learningRate, int batchSize,
         string reveal, TrainingSettings settings, string exactOutput = "pooled_sums", string privateOutput = "noised_sums", double holdout = 0, string levels = "") =>
         Train(model, columns, visible, hidden, [epochs], [learningRate], [batchSize], reveal, settings, exactOutput, privateOutput, holdout, levels);
@@ -45,6 +46,7 @@ public sealed class BoltzmannApi
     /// <paramref name="learningRates"/> and <paramref name="batchSizes"/> each give one value for every layer or one per
     /// hidden layer, in the order of <paramref name="hidden"/>.
     /// </summary>
+    /// <example>var fit = await mpc.Boltzmann.Train("dbm", mpc.List("columns"), "bernoulli", "25,15", [10, 10], [0.4, 0.2], [50], BoltzmannApi.DpIntermediates, new TrainingSettings { Epsilon = 5 });</example>
     public async Task<BoltzmannFit> Train(string model, IReadOnlyList<string> columns, string visible, string hidden, IReadOnlyList<double> epochs,
         IReadOnlyList<double> learningRates, IReadOnlyList<double> batchSizes, string reveal, TrainingSettings settings, string exactOutput = "pooled_sums",
         string privateOutput = "noised_sums", double holdout = 0, string levels = "")
@@ -103,6 +105,10 @@ public sealed class BoltzmannApi
     /// the same at every party for the same seed. <paramref name="condition"/> ("column=value; ...") fixes columns, which
     /// every sample then has exactly (Gibbs sampling with those visible units clamped).
     /// </summary>
+    /// <example><code>
+    /// var synthetic = mpc.Boltzmann.Sample(fit, 500, burnIn: 200, seed: 1);
+    /// await mpc.Output("synthetic", mpc.Public(synthetic));
+    /// </code></example>
     public double[] Sample(BoltzmannFit fit, int count, int burnIn, int seed, string condition = "")
     {
         ArgumentNullException.ThrowIfNull(fit);
@@ -126,6 +132,7 @@ public sealed class BoltzmannApi
     /// categorical ones with <see cref="GaussianBins"/> levels, their bins cut at the synthetic rows' quartiles (public, as
     /// the synthetic rows are), which code the real rows at each party too.
     /// </summary>
+    /// <example>await mpc.Output("utility", await mpc.Boltzmann.Utility(fit, synthetic));</example>
     public async Task<Mpc.Runtime.Secret<UInt128>> Utility(BoltzmannFit fit, double[] synthetic, int maxSets = 200)
     {
         ArgumentNullException.ThrowIfNull(fit);
@@ -152,6 +159,7 @@ public sealed class BoltzmannApi
     }
 
     /// <summary>Names of the values of <see cref="Utility"/> for <paramref name="columns"/> visible columns.</summary>
+    /// <example>Label("utility", p =&gt; BoltzmannApi.UtilityLabels(p.List("columns").Count));</example>
     public static IReadOnlyList<string> UtilityLabels(int columns) =>
         [.. Enumerable.Range(1, Math.Min(4, columns)).SelectMany(k => new[] { $"L1 {k}-way", $"max deviation {k}-way" }), .. columns >= 2 ? new[] { "log odds ratio MSE" } : []];
 
@@ -163,6 +171,7 @@ public sealed class BoltzmannApi
     /// the columns divided by the synthetic rows' standard deviations, with DCR quantiles rounded up to a public grid
     /// (<see cref="SecureSyntheticEvaluation.ContinuousDistanceQuantilesAsync"/>).
     /// </summary>
+    /// <example>await mpc.Output("privacy", await mpc.Boltzmann.Privacy(fit, synthetic));</example>
     public Task<Mpc.Runtime.Secret<UInt128>> Privacy(BoltzmannFit fit, double[] synthetic, bool holdout = false)
     {
         ArgumentNullException.ThrowIfNull(fit);
@@ -201,6 +210,7 @@ public sealed class BoltzmannApi
     }
 
     /// <summary>The monitoring as (part, epoch, metric, value) quadruples: part 1..L for the pre-trained layers, 0 for DBM fine-tuning; metric an index into <see cref="Metrics"/>.</summary>
+    /// <example>await mpc.Output("monitoring", mpc.Public(BoltzmannApi.MonitoringSeries(fit.Model)));</example>
     public static double[] MonitoringSeries(TrainedModel model)
     {
         ArgumentNullException.ThrowIfNull(model);

@@ -23,6 +23,10 @@ public sealed class RegressionApi
     /// feature, whether it takes a single value over all parties' rows, is opened to the parties as
     /// <paramref name="constantOutput"/> (an exact intermediate); a constant feature stops the session naming it.
     /// </summary>
+    /// <example><code>
+    /// var fit = await mpc.Regression.Logistic("status", mpc.List("features"), intercept: true, lambda: 0, iterations: 15, tolerance: 1e-6, standardErrors: true);
+    /// await mpc.Output("coefficients", fit.Coefficients);
+    /// </code></example>
     public async Task<SecureLogisticRegressionResult<UInt128>> Logistic(string outcome, IReadOnlyList<string> features, bool intercept, double lambda, int iterations, double tolerance,
         bool standardErrors, bool standardise = false, string constantOutput = "constant_features")
     {
@@ -45,6 +49,10 @@ public sealed class RegressionApi
     /// <paramref name="rowsOutput"/>). <paramref name="bounds"/> gives every feature's public range
     /// as "name=lo:hi,..."; values outside are clipped to it.
     /// </summary>
+    /// <example><code>
+    /// var dp = await mpc.Regression.LogisticPrivate("status", mpc.List("features"), true, 0, "age=30:90,sex=1:2", 3, 20, 1, mpc.Number("epsilon"), 1e-5, 1);
+    /// await mpc.Output("coefficients", mpc.Public(dp.Coefficients));
+    /// </code></example>
     public Task<PrivateLogisticRegressionResult> LogisticPrivate(string outcome, IReadOnlyList<string> features, bool intercept, double lambda, string bounds,
         int steps, double learningRate, double clip, double epsilon, double delta, int honestParties, bool standardise = false, string gradientOutput = "gradients", string rowsOutput = "rows")
     {
@@ -56,6 +64,7 @@ public sealed class RegressionApi
     }
 
     /// <summary>Parses "name=lo:hi,..." into bounds in feature order; a feature without bounds, or a malformed or empty range, is an error naming it.</summary>
+    /// <example>var (lower, upper) = RegressionApi.ParseBounds("age=30:90,sex=1:2", mpc.List("features"));</example>
     public static (double[] Lower, double[] Upper) ParseBounds(string bounds, IReadOnlyList<string> features)
     {
         ArgumentNullException.ThrowIfNull(bounds);

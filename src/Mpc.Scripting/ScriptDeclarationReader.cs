@@ -26,6 +26,7 @@ internal static class ScriptDeclarationReader
         ArgumentNullException.ThrowIfNull(errors);
         var reader = new Reader(compilation.GetSemanticModel(tree), file, errors);
         reader.ReadTopLevel((CompilationUnitSyntax)tree.GetRoot());
+        reader.ReadOutputNames(tree.GetRoot());
         return reader.Finish();
     }
 
@@ -35,6 +36,7 @@ internal static class ScriptDeclarationReader
         private readonly List<(OutputDefinition Output, SyntaxNode At)> _outputs = [];
         private readonly List<string> _stages = [];
         private readonly List<(string Output, SyntaxNode At)> _labels = [];
+        private readonly List<(string Call, string Output, SyntaxNode At)> _outputNames = [];
         private readonly HashSet<string> _seen = [];
         private string _description = "";
         private int _fractionalBits = ScriptDeclarations.DefaultFractionalBits;
@@ -83,9 +85,50 @@ internal static class ScriptDeclarationReader
                 Error(derived[0].At, ScriptMessages.UndeclaredDerivationCode, ScriptMessages.UndeclaredDerivation(derived.Select(o => o.Output.Name)));
             foreach (var (output, at) in _labels.Where(l => _outputs.All(o => o.Output.Name != l.Output)))
                 Error(at, ScriptMessages.DeclarationCode, ScriptMessages.LabelOfUndeclaredOutput(output));
+            foreach (var (call, output, at) in _outputNames.Where(n => _outputs.All(o => o.Output.Name != n.Output)))
+                Error(at, ScriptMessages.UndeclaredOutputCode, ScriptMessages.UndeclaredOutput(call, output));
             return new ScriptDeclarations(_description, _parameters, _outputs.Select(o => o.Output).ToList(), _fractionalBits, _missingValuesAllowed, _stages,
                 _labels.Select(l => l.Output).ToHashSet(StringComparer.Ordinal), _derivation);
         }
+
+        /// <summary>
+        /// Notes every output a call of the script API names with a constant (mpc.Output("x", ...), a library's
+        /// constantOutput: "x"), wherever it is, for <see cref="Finish"/> to check against the declarations. A name
+        /// computed at run time cannot be read here: the party's reveal policy refuses it when the session opens it.
+        /// </summary>
+        public void ReadOutputNames(SyntaxNode root)
+        {
+            foreach (var invocation in root.DescendantNodes().OfType<InvocationExpressionSyntax>())
+            {
+                if (model.GetOperation(invocation) is not IInvocationOperation { TargetMethod: var method } operation || !IsScriptApi(method.ContainingType)) continue;
+                foreach (var argument in operation.Arguments)
+                {
+                    // Library defaults ("pooled_sums") name outputs only some modes open, so only names the script writes count.
+                    if (argument.ArgumentKind != ArgumentKind.Explicit || !NamesOutput(argument.Parameter)) continue;
+                    if (argument.Value.ConstantValue is { HasValue: true, Value: string output })
+                        _outputNames.Add(($"{Receiver(method.ContainingType)}.{method.Name}", output, argument.Syntax));
+                }
+            }
+        }
+
+        // Output(name), OutputCounts(name), ReleaseCounts(name), CheckGroups(output) and the libraries' *Output parameters.
+        private static bool NamesOutput(IParameterSymbol? parameter) => parameter is { Type.SpecialType: SpecialType.System_String } p
+            && (p.ContainingSymbol.Name is nameof(ScriptSession.Output) or nameof(ScriptSession.OutputCounts) or nameof(ScriptSession.ReleaseCounts) ? p.Name == "name"
+                : p.Name == "output" || p.Name.EndsWith("Output", StringComparison.Ordinal));
+
+        // As the analyst writes the call: mpc.Output, mpc.Regression.Logistic.
+        private static string Receiver(INamedTypeSymbol type) => type.Name switch
+        {
+            nameof(ScriptSession) => "mpc",
+            nameof(SurvivalApi) => "mpc.Survival",
+            nameof(RegressionApi) => "mpc.Regression",
+            nameof(BoltzmannApi) => "mpc.Boltzmann",
+            _ => type.Name,
+        };
+
+        private static bool IsScriptApi(INamedTypeSymbol? type) =>
+            type is { ContainingNamespace: var ns, ContainingAssembly: var assembly } && type.Name != nameof(ScriptGlobals)
+            && ns.ToDisplayString() == typeof(ScriptSession).Namespace && assembly.Name == typeof(ScriptSession).Assembly.GetName().Name;
 
         private void ReadStatement(StatementSyntax statement)
         {

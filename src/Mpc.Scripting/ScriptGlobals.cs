@@ -30,12 +30,15 @@ public sealed class ScriptGlobals
     internal List<string> DeclaredStages { get; } = [];
 
     /// <summary>Names for the elements of an output (such as coefficient names), from the parameters; shown as an object in results.</summary>
+    /// <example>Label("coefficients", p =&gt; p.List("features"));</example>
     public void Label(string output, Func<ScriptParameters, IReadOnlyList<string>> labels) => OutputLabels[output] = labels ?? throw new ArgumentNullException(nameof(labels));
 
     /// <summary>One sentence on what the protocol computes.</summary>
+    /// <example>Describe("Pooled mean of a numeric column.");</example>
     public void Describe(string description) => DeclaredDescription = description ?? "";
 
     /// <summary>Declares a parameter; a null default makes it required.</summary>
+    /// <example>Parameter("column", ParameterType.Column, null, "The numeric column.");</example>
     public void Parameter(string name, ParameterType type, string? defaultValue, string description)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -44,9 +47,11 @@ public sealed class ScriptGlobals
     }
 
     /// <summary>Declares an exact output, revealed to the analyst only.</summary>
+    /// <example>Output("mean", "Pooled mean.");</example>
     public void Output(string name, string description) => Output(name, OutputKind.Exact, description);
 
     /// <summary>Declares an output of the given kind.</summary>
+    /// <example>Output("n", OutputKind.Counts, "Rows over all parties.");</example>
     public void Output(string name, OutputKind kind, string description)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -55,6 +60,7 @@ public sealed class ScriptGlobals
     }
 
     /// <summary>Declares a progress stage the body may report with mpc.Progress(stage, fraction); progress carries only declared names and a number.</summary>
+    /// <example>Stage("fitting");</example>
     public void Stage(string name)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -62,15 +68,19 @@ public sealed class ScriptGlobals
     }
 
     /// <summary>Fixed-point precision of the script's secrets in Z_2^128 (default 40 fractional bits).</summary>
+    /// <example>Precision(32);</example>
     public void Precision(int fractionalBits) => DeclaredFractionalBits = fractionalBits;
 
     /// <summary>The script handles missing values (NaN) itself, for example by dropping and counting rows; otherwise they are refused up front.</summary>
+    /// <example>AllowMissingValues();</example>
     public void AllowMissingValues() => MissingValuesAllowed = true;
 
     /// <summary>The protocol body, which every party runs on its own data.</summary>
+    /// <example>Run(async mpc =&gt; await mpc.Output("total", await mpc.SumAcrossParties(new[] { mpc.Column("age").Sum() })));</example>
     public void Run(Func<ScriptSession, Task> body) => Body = body ?? throw new ArgumentNullException(nameof(body));
 
     /// <summary>Clear-text post-processing of the revealed outputs at the analyst (for Derived outputs such as p-values).</summary>
+    /// <example>Derive((o, p) =&gt; new Dictionary&lt;string, double[]&gt; { ["p_value"] = [1 - MathNet.Numerics.Distributions.ChiSquared.CDF(1, o["chi2"][0])] });</example>
     public void Derive(Func<IReadOnlyDictionary<string, double[]>, ScriptParameters, IReadOnlyDictionary<string, double[]>> derivation) =>
         Derivation = derivation ?? throw new ArgumentNullException(nameof(derivation));
 }

@@ -7,6 +7,7 @@ internal static class ScriptMessages
     public const string UndeclaredDerivationCode = "MPC003";
     public const string TopLevelCode = "MPC004";
     public const string DeclarationCode = "MPC005";
+    public const string UndeclaredOutputCode = "MPC007";
 
     private const string Declarations = "Describe, Parameter, Output, Precision, AllowMissingValues, Stage, Label, Derive and Run";
 
@@ -34,6 +35,9 @@ internal static class ScriptMessages
 
     public static string LabelOfUndeclaredOutput(string output) => $"Label(\"{output}\", ...) names an output that is not declared.";
 
+    public static string UndeclaredOutput(string call, string output) =>
+        $"{call} names the output \"{output}\", which the script does not declare: a session would abort when it opens it. Declare it on the top level with Output(\"{output}\", \"...\").";
+
 
     public static string ModuleInitializer => "a module initializer is not allowed: it would run when the script is loaded, before any run and outside its time limit.";
 
@@ -50,4 +54,8 @@ internal static class ScriptMessages
 
     public static string OutputKindRequired(string output, string kind) =>
         $"The library opens '{output}' to the parties only if the script declares it as OutputKind.{kind}.";
+
+    public static string ApiDocumentationMissing => "The script API's documentation (Mpc.Scripting.xml beside Mpc.Scripting.dll) is missing; build the project to produce it.";
+
+    public static string ApiTypeMissing(string type) => $"The script allow-list names {type}, which no script API assembly defines.";
 }

@@ -78,7 +78,7 @@ public sealed class ScriptProtocol : IProtocolDefinition
     public Task RunAsync(ProtocolContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return new Worker.ScriptWorkerHost(Image, Name, File, Format, Declarations.Stages, context).RunAsync();
+        return new Worker.ScriptWorkerHost(Image, Name, File, Source.Count(c => c == '\n') + 1, Format, Declarations.Stages, context).RunAsync();
     }
 
     /// <summary>Runs the script in this process: for the in-process harness only, never in a daemon.</summary>

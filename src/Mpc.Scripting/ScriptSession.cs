@@ -33,6 +33,7 @@ public sealed class ScriptSession
     }
 
     /// <summary>Releases with differential privacy: distributed Skellam noise on pooled integer counts.</summary>
+    /// <example>var release = await mpc.ReleaseCounts("counts", localCounts, mpc.Number("epsilon"), 1e-5, honestParties: 1);</example>
     public Task<Mpc.Runtime.NoisedRelease> ReleaseCounts(string name, double[] localCounts, double epsilon, double delta, int honestParties, double l1Sensitivity = 1, double l2Sensitivity = 1) =>
         Mpc.Privacy.DistributedSkellam.ReleaseSumAsync(Runtime, localCounts, name, epsilon, delta, l1Sensitivity, l2Sensitivity, honestParties);
 
@@ -48,28 +49,45 @@ public sealed class ScriptSession
     /// <summary>The runtime, for library code that implements heavier protocols.</summary>
     public MpcRuntime<UInt128> Runtime { get; }
 
+    /// <summary>The session's parameters, as Label and Derive see them.</summary>
     public ScriptParameters Parameters { get; }
 
+    /// <summary>This party's place in the roster, from 0 (the same script runs at every party).</summary>
     public int PartyIndex => Runtime.PartyIndex;
 
+    /// <summary>How many parties run the session.</summary>
     public int PartyCount => Runtime.PartyCount;
 
+    /// <summary>This party's name in the roster.</summary>
     public string PartyName => Runtime.PartyName;
 
+    /// <summary>Fractional bits of the session's secrets (Precision, 40 by default).</summary>
     public int FractionalBits => Runtime.Format.FractionalBits;
 
     // Parameters.
 
+    /// <summary>A text (or column) parameter of this session.</summary>
+    /// <example>var x = mpc.Column(mpc.Text("column"));</example>
     public string Text(string name) => Parameters.Text(name);
 
+    /// <summary>A number parameter of this session.</summary>
+    /// <example>double epsilon = mpc.Number("epsilon");</example>
     public double Number(string name) => Parameters.Number(name);
 
+    /// <summary>An integer parameter of this session.</summary>
+    /// <example>int steps = mpc.Integer("steps");</example>
     public int Integer(string name) => Parameters.Integer(name);
 
+    /// <summary>A boolean parameter of this session.</summary>
+    /// <example>if (mpc.Flag("intercept")) { /* ... */ }</example>
     public bool Flag(string name) => Parameters.Flag(name);
 
+    /// <summary>A comma-separated list parameter (such as a column list), as its items.</summary>
+    /// <example>var features = mpc.List("features");</example>
     public IReadOnlyList<string> List(string name) => Parameters.List(name);
 
+    /// <summary>A comma-separated list of numbers.</summary>
+    /// <example>double[] levels = mpc.Numbers("levels");</example>
     public double[] Numbers(string name) => Parameters.Numbers(name);
 
     // This party's data (never leaves the party).
@@ -81,15 +99,18 @@ public sealed class ScriptSession
     public int Rows => _context.Dataset.RowCount;
 
     /// <summary>A column of this party's dataset (NaN where missing).</summary>
+    /// <example>double[] age = mpc.Column("age");</example>
     public double[] Column(string name) => _context.Dataset.Column(name);
 
     // Making secrets.
 
     /// <summary>Element-wise sum of every party's vector (equal lengths), secret-shared; no communication but a length check.</summary>
+    /// <example>var s = await mpc.SumAcrossParties(new[] { x.Length, x.Sum() });   // s[0]: pooled n, s[1]: pooled sum</example>
     public Task<Secret<UInt128>> SumAcrossParties(double[] local, bool integer = false) =>
         Input.SumAcrossPartiesAsync(Runtime, local, 1, integer ? 0 : FractionalBits);
 
     /// <summary>Every party's rows stacked in party order, secret-shared (row counts become public).</summary>
+    /// <example>var rows = await mpc.Stack(mpc.Column("age"));   // every party's rows, as one secret vector</example>
     public async Task<Secret<UInt128>> Stack(double[] local, bool integer = false)
     {
         var parts = new List<Secret<UInt128>>();
@@ -99,48 +120,106 @@ public sealed class ScriptSession
     }
 
     /// <summary>Public values as a secret (every party knows them).</summary>
+    /// <example>var thresholds = mpc.Public(50, 60, 70);</example>
     public Secret<UInt128> Public(params double[] values) => Input.Public(Runtime, values, values.Length, 1, FractionalBits);
 
     /// <summary>Stacks secrets into one vector (local).</summary>
+    /// <example>var both = mpc.Concat(mean, sd);</example>
     public Secret<UInt128> Concat(params Secret<UInt128>[] parts) => Secret<UInt128>.Concatenate(parts);
 
     // Arithmetic.
 
+    /// <summary>Element-wise product of two secrets of equal length.</summary>
+    /// <example>var squares = await mpc.Mul(x, x);</example>
     public Task<Secret<UInt128>> Mul(Secret<UInt128> a, Secret<UInt128> b) => Multiplication.MultiplyAsync(Runtime, a, b);
 
+    /// <summary>Product with a public real (with rounding; use * long for an exact integer factor).</summary>
+    /// <example>var half = await mpc.Mul(total, 0.5);</example>
     public Task<Secret<UInt128>> Mul(Secret<UInt128> a, double constant) => Multiplication.MultiplyPublicAsync(Runtime, a, new[] { constant });
 
+    /// <summary>Inner product of two secret vectors, as a 1x1 secret.</summary>
+    /// <example>var sxy = await mpc.Dot(x, y);</example>
     public Task<Secret<UInt128>> Dot(Secret<UInt128> a, Secret<UInt128> b) => Multiplication.DotAsync(Runtime, a, b);
 
+    /// <summary>Matrix product (shapes from Reshape).</summary>
+    /// <example>var xtx = await mpc.MatMul(x.Transpose(), x);</example>
     public Task<Secret<UInt128>> MatMul(Secret<UInt128> a, Secret<UInt128> b) => Multiplication.MatrixMultiplyAsync(Runtime, a, b);
 
+    /// <summary>Element-wise quotient a / b of secrets (b positive).</summary>
+    /// <example>var mean = await mpc.Div(s[1], s[0]);</example>
     public Task<Secret<UInt128>> Div(Secret<UInt128> a, Secret<UInt128> b) => Division.DivideAsync(Runtime, a, b);
 
+    /// <summary>Element-wise 1 / a (a positive).</summary>
+    /// <example>var inverse = await mpc.Reciprocal(n);</example>
     public Task<Secret<UInt128>> Reciprocal(Secret<UInt128> a) => Mpc.Runtime.Protocols.Reciprocal.ComputeAsync(Runtime, a);
 
+    /// <summary>Element-wise square root (a non-negative).</summary>
+    /// <example>var sd = await mpc.Sqrt(variance);</example>
     public Task<Secret<UInt128>> Sqrt(Secret<UInt128> a) => SquareRoot.ComputeAsync(Runtime, a);
 
+    /// <summary>Element-wise e^a.</summary>
+    /// <example>var odds = await mpc.Exp(logOdds);</example>
     public Task<Secret<UInt128>> Exp(Secret<UInt128> a) => Exponential.ComputeAsync(Runtime, a);
 
+    /// <summary>Element-wise logistic function 1 / (1 + e^-a).</summary>
+    /// <example>var p = await mpc.Sigmoid(eta);</example>
     public Task<Secret<UInt128>> Sigmoid(Secret<UInt128> a) => Mpc.Runtime.Protocols.Sigmoid.ComputeAsync(Runtime, a);
 
     // Comparisons: results are secret bits (0 or 1).
 
+    /// <summary>Element-wise secret bit a &lt; b.</summary>
+    /// <example>var younger = await mpc.LessThan(ageA, ageB);</example>
     public Task<Secret<UInt128>> LessThan(Secret<UInt128> a, Secret<UInt128> b) => Comparison.LessThanAsync(Runtime, a, b);
 
+    /// <summary>Element-wise secret bit a &lt; b for a public threshold.</summary>
+    /// <example>var under50 = (await mpc.LessThan(ages, 50)).Sum();   // how many, still secret</example>
     public Task<Secret<UInt128>> LessThan(Secret<UInt128> a, double b) => Comparison.LessThanZeroAsync(Runtime, a - b);
 
+    /// <summary>Element-wise secret bit a &gt;= b.</summary>
+    /// <example>var atLeast = await mpc.GreaterOrEqual(a, b);</example>
     public Task<Secret<UInt128>> GreaterOrEqual(Secret<UInt128> a, Secret<UInt128> b) => Comparison.GreaterThanOrEqualAsync(Runtime, a, b);
 
+    /// <summary>Element-wise secret bit a == b.</summary>
+    /// <example>var same = await mpc.Equal(a, b);</example>
     public Task<Secret<UInt128>> Equal(Secret<UInt128> a, Secret<UInt128> b) => Comparison.EqualsAsync(Runtime, a, b);
 
+    /// <summary>Element-wise ifOne where bit is 1, else ifZero.</summary>
+    /// <example>var larger = await mpc.Select(await mpc.LessThan(a, b), b, a);</example>
     public Task<Secret<UInt128>> Select(Secret<UInt128> bit, Secret<UInt128> ifOne, Secret<UInt128> ifZero) => Comparison.SelectAsync(Runtime, bit, ifOne, ifZero);
 
+    /// <summary>Element-wise maximum of two secrets.</summary>
+    /// <example>var clipped = await mpc.Max(x, mpc.Public(0));</example>
     public Task<Secret<UInt128>> Max(Secret<UInt128> a, Secret<UInt128> b) => Comparison.MaximumAsync(Runtime, a, b);
 
+    /// <summary>Element-wise absolute value.</summary>
+    /// <example>var distance = await mpc.Abs(a - b);</example>
     public Task<Secret<UInt128>> Abs(Secret<UInt128> a) => Comparison.AbsoluteAsync(Runtime, a);
 
+    /// <summary>Element-wise minimum of two secrets.</summary>
+    /// <example>var capped = await mpc.Min(dose, mpc.Public(100));</example>
+    public Task<Secret<UInt128>> Min(Secret<UInt128> a, Secret<UInt128> b) => OrderStatistics.MinimumAsync(Runtime, a, b);
+
+    /// <summary>The smallest element of a secret vector (1x1): the value of one row, which the script reveals only if it declares so.</summary>
+    /// <example>var youngest = await mpc.Min(await mpc.Stack(mpc.Column("age")));</example>
+    public Task<Secret<UInt128>> Min(Secret<UInt128> values) => OrderStatistics.MinimumAsync(Runtime, values);
+
+    /// <summary>The largest element of a secret vector (1x1): the value of one row, which the script reveals only if it declares so.</summary>
+    /// <example>var oldest = await mpc.Max(await mpc.Stack(mpc.Column("age")));</example>
+    public Task<Secret<UInt128>> Max(Secret<UInt128> values) => OrderStatistics.MaximumAsync(Runtime, values);
+
+    /// <summary>The elements of a secret vector in ascending order (an oblivious sort: which row went where stays secret).</summary>
+    /// <example>var sorted = await mpc.Sort(await mpc.Stack(mpc.Column("age")));</example>
+    public Task<Secret<UInt128>> Sort(Secret<UInt128> values) => OrderStatistics.SortAsync(Runtime, values);
+
+    /// <summary>
+    /// Quantiles of a secret vector at public probabilities, as R's quantile(x, p) (type 7); each is the value of a
+    /// row or lies between two, so a script reveals it only if it declares so (the row count is public after Stack).
+    /// </summary>
+    /// <example>var quartiles = await mpc.Quantiles(await mpc.Stack(mpc.Column("age")), 0.25, 0.5, 0.75);</example>
+    public Task<Secret<UInt128>> Quantiles(Secret<UInt128> values, params double[] probabilities) => OrderStatistics.QuantilesAsync(Runtime, values, probabilities);
+
     /// <summary>For each public threshold t_j, how many elements are &gt;= t_j: one batch of comparisons, a vector of counts.</summary>
+    /// <example>var histogram = await mpc.CountAtLeast(ages, new double[] { 40, 50, 60, 70 });</example>
     public async Task<Secret<UInt128>> CountAtLeast(Secret<UInt128> values, double[] thresholds)
     {
         ArgumentNullException.ThrowIfNull(values);
@@ -158,6 +237,7 @@ public sealed class ScriptSession
     /// Releases a declared output to the analyst (only the analyst learns it). A result of the library
     /// (a test's counts or statistic) first passes the party's disclosure limits on the rows behind it.
     /// </summary>
+    /// <example>await mpc.Output("mean", mean);</example>
     public Task Output(string name, Secret<UInt128> value)
     {
         ArgumentNullException.ThrowIfNull(value);
@@ -170,6 +250,7 @@ public sealed class ScriptSession
     /// (<paramref name="localCells"/>, from column <paramref name="column"/>) must each be 0 or at least its
     /// minimum cell count. An output declared with OutputKind.Counts opens only this way.
     /// </summary>
+    /// <example>await mpc.OutputCounts("n", n, new double[] { x.Length }, "age");</example>
     public Task OutputCounts(string name, Secret<UInt128> value, double[] localCells, string column = "")
     {
         ArgumentNullException.ThrowIfNull(value);
@@ -186,6 +267,7 @@ public sealed class ScriptSession
     /// (<paramref name="localGroupSizes"/>, groups of column <paramref name="column"/>) must each be 0 or at
     /// least its minimum group size.
     /// </summary>
+    /// <example>mpc.CheckGroups("mean", new double[] { x.Length }, "age");</example>
     public void CheckGroups(string output, double[] localGroupSizes, string column = "")
     {
         ArgumentNullException.ThrowIfNull(localGroupSizes);
@@ -205,6 +287,7 @@ public sealed class ScriptSession
     private sealed record LocalSizes(DisclosureKind Kind, string Column, double[] Sizes);
 
     /// <summary>Reports progress to the analyst: a stage the script declared with Stage("...") and a fraction in [0, 1].</summary>
+    /// <example>mpc.Progress("fitting", (double)step / steps);</example>
     public void Progress(string stage, double fraction)
     {
         ArgumentNullException.ThrowIfNull(stage);

@@ -21,6 +21,10 @@ public sealed class SurvivalApi
     /// <paramref name="resolution"/> up to <paramref name="horizon"/>), pooled over strata, for a
     /// DP release of the survival curves. Invalid rows stop the session as for the test.
     /// </summary>
+    /// <example><code>
+    /// var counts = mpc.Survival.CurveCounts("time", "status", "sex", new double[] { 1, 2 }, 30, 1022);
+    /// await mpc.ReleaseCounts("curve_counts", counts, mpc.Number("epsilon"), 1e-5, 1);
+    /// </code></example>
     public double[] CurveCounts(string time, string @event, string group, double[] levels, double resolution, double horizon)
     {
         ArgumentNullException.ThrowIfNull(levels);
@@ -36,6 +40,10 @@ public sealed class SurvivalApi
     /// time bins of width <paramref name="resolution"/> up to <paramref name="horizon"/>. Rows with a
     /// missing value are dropped and counted; invalid values stop the session naming the column (file, row and value go to the party's log).
     /// </summary>
+    /// <example><code>
+    /// var test = await mpc.Survival.Logrank("time", "status", "sex", new double[] { 1, 2 }, "", [], 1, 1022);
+    /// await mpc.Output("chi2", test.ChiSquare);
+    /// </code></example>
     public async Task<SecureLogrankResult<UInt128>> Logrank(string time, string @event, string group, double[] levels,
         string strata, double[] strataLevels, double resolution, double horizon)
     {

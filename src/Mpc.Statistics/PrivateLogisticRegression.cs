@@ -24,7 +24,7 @@ namespace Mpc.Statistics;
 /// are L2 = 2^s C + sqrt(d) and L1 = sqrt(d) 2^s C + d (add/remove one record); s is the smallest
 /// with 2^s C &gt;= 16 sqrt(d), so rounding costs at most a sixteenth more noise while the Skellam
 /// parameter (and the exact sampler's work, linear in it) stays near 10^6. The count has L1 = L2 = 1.
-/// Budget: the count and the steps are calibrated together (<see cref="DistributedSkellam.CalibrateSeries"/>)
+/// Budget: the count and the steps are calibrated together (<see cref="DistributedSkellam.CalibrateSeries(double, double, IReadOnlyList{ValueTuple{double, double}})"/>)
 /// to (epsilon, delta) composed in RDP; the count, which only sets the step size, takes a fifth of a
 /// step's share (<see cref="CountWeight"/>).
 /// Steps: at epsilon 1 on a few hundred rows every extra step's noise costs more than it gains, so

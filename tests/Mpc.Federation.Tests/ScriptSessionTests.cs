@@ -97,9 +97,39 @@ public class ScriptSessionTests
     }
 
     [Fact]
+    public async Task AScriptsQuantilesRangeAndSecretComparisonsMatchTheClearTextOfThePooledRows()
+    {
+        var script = Compile("""
+            Describe("Quartiles and range of age.");
+            Output("quartiles", "Quartiles (R type 7).");
+            Output("range", "Minimum and maximum.");
+            Output("larger", "Sum of the larger of each pair of rows (first half against second).");
+            Run(async mpc =>
+            {
+                var ages = await mpc.Stack(mpc.Column("age"));
+                await mpc.Output("quartiles", await mpc.Quantiles(ages, 0.25, 0.5, 0.75));
+                await mpc.Output("range", mpc.Concat(await mpc.Min(ages), await mpc.Max(ages)));
+                int half = ages.Length / 2;
+                var (a, b) = (ages.Slice(0, half), ages.Slice(half, half));
+                await mpc.Output("larger", (await mpc.Select(await (a < b), b, a)).Sum());
+            });
+            """, "quartiles");
+        await using var federation = TestFederation.Create(3);
+        federation.StartAll(approved: _ => [script.Id], catalog: Catalog);
+        var result = await federation.Client().RunAsync(script, script.Source, new Dictionary<string, string>(), null, default);
+        // R: quantile(survival::lung$age, c(.25, .5, .75)) is 56, 63, 69; range(lung$age) is 39, 82.
+        Assert.Equal([56.0, 63, 69], result.Outputs["quartiles"].Values.Select(v => Math.Round(v, 9)));
+        Assert.Equal([39.0, 82], result.Outputs["range"].Values.Select(v => Math.Round(v, 9)));
+        var ages = federation.DataFiles.SelectMany(f => CsvTable.Load(f).Column("age")).ToArray();
+        int half = ages.Length / 2;
+        Assert.Equal(Enumerable.Range(0, half).Sum(i => Math.Max(ages[i], ages[half + i])), result.Outputs["larger"].Values[0], 1e-6);
+    }
+
+    [Fact]
     public async Task AnUndeclaredOpenAbortsTheSessionOnEveryPartyAndRevealsNothing()
     {
-        var script = Compile(Total.Replace("await mpc.Output(\"total\"", "await mpc.Output(\"ages\"", StringComparison.Ordinal), "leaky");
+        // A name computed at run time passes the compiler's check of declared names; the parties' reveal policy refuses it.
+        var script = Compile(Total.Replace("await mpc.Output(\"total\"", "await mpc.Output(string.Concat(\"ag\", \"es\")", StringComparison.Ordinal), "leaky");
         await using var federation = TestFederation.Create(3);
         federation.StartAll(approved: _ => [script.Id], catalog: Catalog);
         var error = await Assert.ThrowsAsync<ProtocolAbortedException>(() => federation.Client().RunAsync(script, script.Source, new Dictionary<string, string>(), null, default));

@@ -113,6 +113,43 @@ public class ScriptDeclarationTests
         Assert.StartsWith(message, diagnostic.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("await mpc.Output(\"mean\", x);", "mpc.Output", "mean", 7, 22)]
+    [InlineData("await mpc.OutputCounts(\"n\", x, new double[] { mpc.Rows });", "mpc.OutputCounts", "n", 7, 28)]
+    [InlineData("mpc.CheckGroups(output: \"means\", new double[] { mpc.Rows });", "mpc.CheckGroups", "means", 7, 21)]
+    [InlineData("await mpc.ReleaseCounts(\"counts\", new double[] { mpc.Rows }, 1, 1e-5, 1);", "mpc.ReleaseCounts", "counts", 7, 29)]
+    [InlineData("await mpc.Regression.Logistic(\"y\", new[] { \"x\" }, true, 0, 15, 1e-6, false, constantOutput: \"checks\");", "mpc.Regression.Logistic", "checks", 7, 81)]
+    public void AnOutputCallNamingAnUndeclaredOutputIsRefusedWithItsLine(string call, string method, string output, int line, int column)
+    {
+        var error = Rejected(ScriptHarness.Header + "Run(async mpc =>\n{\n    var x = mpc.Public(1);\n    " + call + "\n});\n");
+        var diagnostic = Assert.Single(error.Diagnostics);
+        Assert.Equal(("protocols/test.csx", line, column, "MPC007"), (diagnostic.File, diagnostic.Line, diagnostic.Column, diagnostic.Code));
+        Assert.StartsWith($"{method} names the output \"{output}\", which the script does not declare", diagnostic.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnOutputCallInAMethodTheBodyCallsIsCheckedAsWell()
+    {
+        var error = Rejected(ScriptHarness.Header + "Run(async mpc => await Send(mpc));\nstatic Task Send(ScriptSession mpc) => mpc.Output(\"totl\", mpc.Public(1));\n");
+        Assert.Equal((5, "MPC007"), (Assert.Single(error.Diagnostics).Line, error.Diagnostics[0].Code));
+    }
+
+    [Fact]
+    public void DeclaredNamesAndNamesComputedAtRunTimeCompile()
+    {
+        // A computed name cannot be read without running the script: the parties' reveal policy refuses it if it is not declared.
+        var script = ScriptHarness.Compile(ScriptHarness.Header + """
+            Output("n", OutputKind.Counts, "Rows.");
+            Run(async mpc =>
+            {
+                await mpc.Output("total", mpc.Public(1));
+                await mpc.OutputCounts(name: "n", value: mpc.Public(mpc.Rows), localCells: new double[] { mpc.Rows });
+                await mpc.Output(mpc.Text("column"), mpc.Public(2));
+            });
+            """);
+        Assert.Equal(["total", "n"], script.Outputs.Select(o => o.Name));
+    }
+
     [Fact]
     public void ARunBodyThatIsNotALambdaWrittenInPlaceIsRefused()
     {

@@ -35,7 +35,7 @@ public class ScriptSandboxTests
         }
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
@@ -286,6 +286,36 @@ public class ScriptSandboxTests
     [InlineData("var (a, b, c, d, e, f, g) = fit;", "'Mpc.Scripting.BoltzmannFit.Deconstruct'")]
     public void AResultOfTheScriptApiCannotBeForgedOrTakenApart(string line, string what) =>
         AssertRefused("Run(async mpc =>\n{\n    " + Train + " " + line + "\n});", 3, what);
+
+    // MathNet's distributions are allowed for their pure functions only: no instances, no sampling (a random source), no global settings (native libraries, threads).
+    [Theory]
+    [InlineData("var d = new MathNet.Numerics.Distributions.Normal(0, 1);", "MathNet.Numerics.Distributions.Normal")]
+    [InlineData("var s = MathNet.Numerics.Distributions.Normal.Sample(new Random(1), 0, 1);", "MathNet.Numerics.Distributions.Normal.Sample")]
+    [InlineData("var s = MathNet.Numerics.Distributions.StudentT.Samples(new Random(1), 0, 1, 3).First();", "MathNet.Numerics.Distributions.StudentT.Samples")]
+    [InlineData("MathNet.Numerics.Control.UseNativeMKL();", "MathNet.Numerics.Control")]
+    [InlineData("MathNet.Numerics.Control.MaxDegreeOfParallelism = 64;", "MathNet.Numerics.Control")]
+    [InlineData("var r = new MathNet.Numerics.Random.MersenneTwister(1).NextDouble();", "MathNet.Numerics.Random.MersenneTwister")]
+    [InlineData("var m = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(2, 2);", "MathNet.Numerics.LinearAlgebra")]
+    [InlineData("var t = typeof(MathNet.Numerics.Distributions.Normal).Assembly;", "typeof")]
+    public void MathNetsDistributionsGiveOnlyTheirPureFunctions(string line, string what) => AssertRefused("Run(async mpc =>\n{\n    " + line + "\n});", 3, what);
+
+    [Fact]
+    public void DistributionsComparisonOperatorsAndOrderStatisticsCompile() => AssertCompiles(Header + """
+        Output("p_value", OutputKind.Derived, "Two-sided p-value.");
+        Derive((o, p) => new Dictionary<string, double[]>
+        {
+            ["p_value"] = [2 * MathNet.Numerics.Distributions.StudentT.CDF(0, 1, p.Number("df"), -Math.Abs(o["total"][0]))
+                + 0 * MathNet.Numerics.Distributions.ChiSquared.InvCDF(1, 0.95) + 0 * MathNet.Numerics.Distributions.Normal.CDF(0, 1, 1.96)],
+        });
+        Run(async mpc =>
+        {
+            var x = await mpc.Stack(mpc.Column(mpc.Text("column")));
+            var y = mpc.Public(1, 2);
+            var bits = (await (x < y)).Sum() + (await (x >= 3.5)).Sum() + (await (y > x)).Sum() + (await (y <= 1)).Sum();
+            var q = await mpc.Quantiles(await mpc.Sort(x), 0.5);
+            await mpc.Output("total", bits + q + await mpc.Min(x) + await mpc.Max(x) + await mpc.Min(x, y));
+        });
+        """);
 
     [Fact]
     public void AllowedLanguageFeaturesStillCompile() => AssertCompiles(Header + """

@@ -27,7 +27,7 @@ internal static class ResultPrinter
         var tabled = CoefficientTable.TryWrite(result, output);
         foreach (var (name, value) in result.Outputs)
         {
-            if (tabled.Contains(name)) continue;
+            if (tabled.Contains(name) || LabelledVector.TryWrite(name, value.Labels, value.Values, output)) continue;
             string text = value.Values.Length <= 12
                 ? string.Join(", ", value.Values.Select(v => v.ToString("G10", CultureInfo.InvariantCulture)))
                 : string.Join(", ", value.Values.Take(10).Select(v => v.ToString("G10", CultureInfo.InvariantCulture))) + $", ... ({value.Values.Length} values)";

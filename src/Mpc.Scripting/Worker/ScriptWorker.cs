@@ -24,7 +24,7 @@ public static partial class ScriptWorker
 
     /// <summary>
     /// Confines itself as a worker does, then tries what a script that escaped the sandbox would
-    /// try (read <paramref name="probe"/>.File, connect to 127.0.0.1:<paramref name="probe"/>.Port),
+    /// try (read <paramref name="file"/>, connect to 127.0.0.1:<paramref name="port"/>),
     /// and prints what happened: the check of the confinement itself.
     /// </summary>
     public static async Task<int> ProbeAsync(bool confined, string file, int port, TextWriter output)

@@ -40,6 +40,7 @@ internal sealed partial class ScriptWorkerHost
     private readonly ConcurrentDictionary<(int Peer, long Tag), byte> _receiving = new();
     private volatile string? _runtimeAbort;
     private readonly CancellationTokenSource _stop;
+    private readonly int _scriptLines;
     private Exception? _failure;
     private Exception? _datasetFailure;
     private Process? _process;
@@ -49,8 +50,9 @@ internal sealed partial class ScriptWorkerHost
     private int _lastTenths = -1;
     private string _lastStage = "";
 
-    public ScriptWorkerHost(ScriptImage image, string scriptName, string scriptFile, FixedPointFormat format, IReadOnlyList<string> declaredStages, ProtocolContext context)
+    public ScriptWorkerHost(ScriptImage image, string scriptName, string scriptFile, int scriptLines, FixedPointFormat format, IReadOnlyList<string> declaredStages, ProtocolContext context)
     {
+        _scriptLines = scriptLines;
         _image = image;
         _scriptName = scriptName;
         _scriptFile = scriptFile;
@@ -310,7 +312,8 @@ internal sealed partial class ScriptWorkerHost
             WorkerFailure.ParameterProblem => new ScriptWorkerException(ErrorMessages.ScriptWorkerFailed("parameter"), where),
             // The worker saw a peer fail: the daemon's channel holds the peer's own reason, which wins when it is known.
             WorkerFailure.PeerAborted => (Exception?)(_context.Channel as TlsPartyChannel)?.Failure ?? new ScriptWorkerException(ErrorMessages.ScriptWorkerFailed("crash"), where),
-            _ => new ScriptWorkerException(ErrorMessages.ScriptWorkerFailed("script"), where),
+            // Only a line of the script's text is named: any other number would be the worker's own message.
+            _ => new ScriptWorkerException(line >= 1 && line <= _scriptLines ? ErrorMessages.ScriptThrewAt(line) : ErrorMessages.ScriptWorkerFailed("script"), where),
         };
     }
 
