@@ -15,6 +15,12 @@ public static class ErrorMessages
     public static string MatrixShapeMismatch(int rowsA, int colsA, int rowsB, int colsB) =>
         $"Matrix shapes do not fit: {rowsA}x{colsA} and {rowsB}x{colsB}.";
 
+    public static string NotSquare(int rows, int columns) =>
+        $"A {rows}x{columns} matrix is not square.";
+
+    public static string NegativeSteps(int steps) =>
+        $"The number of steps must be at least 0, not {steps}.";
+
     public static string ShapeMismatch(string operation, int rowsA, int colsA, int rowsB, int colsB) =>
         $"{operation}: shapes differ ({rowsA}x{colsA} and {rowsB}x{colsB}).";
 

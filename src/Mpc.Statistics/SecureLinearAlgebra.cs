@@ -6,7 +6,7 @@ using Mpc.Runtime.Protocols;
 namespace Mpc.Statistics;
 
 /// <summary>Linear algebra on secret matrices.</summary>
-public static class SecureLinearAlgebra
+public static partial class SecureLinearAlgebra
 {
     /// <summary>
     /// H = L D L' for a secret symmetric positive definite d x d matrix, with L unit lower triangular and D block diagonal

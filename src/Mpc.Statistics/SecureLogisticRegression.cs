@@ -15,11 +15,13 @@ namespace Mpc.Statistics;
 /// matrix product (<see cref="Multiplication.PrivateMatrixMultiplyEachAsync"/>), which with OT preprocessing costs
 /// one oblivious product per pair instead of triples for every cell. Newton's method runs in the space standardised
 /// with the pooled means and standard deviations (secret), which keeps fixed-point values well scaled, with the exact
-/// Hessian Z' diag(p(1-p)) Z + Lambda obtained from A'WA by the standardisation's d x d transform, factorised under MPC
-/// as L D L' with 2 x 2 pivot blocks (one secure reciprocal per block) and solved by substitution, where Lambda_j = lambda / s_j^2 makes the penalty the original-scale
+/// Hessian Z' diag(p(1-p)) Z + Lambda obtained from A'WA by the standardisation's d x d transform. Each step applies an inverse
+/// kept from the last iteration and refined by Newton-Schulz steps (<see cref="NewtonSolver.Refined"/>: rounds independent of d),
+/// or factorises the Hessian under MPC as L D L' with 2 x 2 pivot blocks (one secure reciprocal per block) and solves by
+/// substitution (<see cref="NewtonSolver.Factorised"/>), where Lambda_j = lambda / s_j^2 makes the penalty the original-scale
 /// lambda/2 |beta|^2 (intercept unpenalised), or Lambda_j = lambda with <see cref="LogisticRegressionOptions.Standardise"/> (glmnet's standardize = TRUE). Without an intercept the features are scaled, not centred.
 /// The coefficients are mapped back to the original scale under MPC; standard errors
-/// come from the inverse Hessian at the last iterate, transformed the same way.
+/// come from the inverse Hessian at the last iterate (the kept inverse, or the factors), transformed the same way.
 /// </remarks>
 public static class SecureLogisticRegression
 {
@@ -30,6 +32,10 @@ public static class SecureLogisticRegression
     // Fractional bits of each party's outer products, relative to the largest of their row (k, l) at that party where that
     // exceeds 1: enough that centring a feature far from zero (a year, say) loses nothing that matters.
     private const int OuterProductBits = 40;
+    // Newton-Schulz steps of the refined solver: from the Jacobi start to the first Hessian's inverse (2^16 covers a condition
+    // number of the unit-diagonal Hessian up to about 10^5 over 30 features), and from the last iteration's inverse to the next.
+    private const int StartSteps = 16;
+    private const int RefineSteps = 4;
 
     /// <summary>
     /// Which features take a single value over the rows of all parties (they cannot be estimated; the pooled
@@ -129,64 +135,87 @@ public static class SecureLogisticRegression
         var columnOf = new int[unique];
         for (int k = 0, t = 0; k < columns; k++)
             for (int l = k; l < columns; l++, t++) (rowOf[t], columnOf[t]) = (k, l);
-        var scaleOuter = await Multiplication.MultiplyAsync(runtime, standardScale.Gather(rowOf), standardScale.Gather(columnOf)).ConfigureAwait(false);
+        // The outer product of the scales and shift_j = m_j / s_j (the intercept's part of the original scale), in one batch.
+        var scaleProducts = await Multiplication.MultiplyAsync(runtime, Secret<T>.Concatenate([standardScale.Gather(rowOf), mean]),
+            Secret<T>.Concatenate([standardScale.Gather(columnOf), inverseSd])).ConfigureAwait(false);
+        var scaleOuter = scaleProducts.Slice(0, unique);
+        var shift = scaleProducts.Slice(unique, f);
         var fitted = Enumerable.Range(options.Intercept ? 0 : 1, d).ToArray();
         var fittedCells = fitted.SelectMany(r => fitted.Select(c => full[r * columns + c])).ToArray();
         // Penalty in the standardised space: lambda / s_j^2 (lambda on the original scale) or lambda, none on the intercept.
         var penalty = options.Standardise
             ? Input.Public(runtime, Enumerable.Repeat(options.Lambda, f).ToArray(), f, 1, scale)
-            : await Multiplication.MultiplyPublicAsync(runtime, await Multiplication.MultiplyAsync(runtime, inverseSd, inverseSd).ConfigureAwait(false), new[] { options.Lambda }).ConfigureAwait(false);
+            : await Multiplication.MultiplyPublicAsync(runtime, scaleOuter.Gather([.. Enumerable.Range(1, f).Select(j => full[j * columns + j])]), new[] { options.Lambda }).ConfigureAwait(false);
         if (options.Intercept) penalty = Secret<T>.Concatenate([zero, penalty]);
 
         var b = Input.Public(runtime, new double[d], d, 1, scale);
-        Secret<T> lowerFactor = null!, inverseBlocks = null!;
+        Secret<T> lowerFactor = null!, inverseBlocks = null!, inverse = null!, firstInverse = null!;
         Secret<T> step = b;
         for (int iteration = 0; iteration < options.Iterations; iteration++)
         {
             var (g, m) = iteration == 0
                 ? await StartingDataTermsAsync(runtime, design, outcome, rows, columns, unique, scale).ConfigureAwait(false)
-                : await DataTermsAsync(runtime, b, inverseSd, mean, options.Intercept, design, y, rowCounts, columns, unique, zero,
+                : await DataTermsAsync(runtime, b, inverseSd, shift, options.Intercept, design, y, rowCounts, columns, unique, zero,
                     options.StandardErrors && iteration == options.Iterations - 1 ? FinalWeightBits : WeightBits).ConfigureAwait(false);
-            var q = m.Gather(Enumerable.Range(0, columns).Select(r => full[r * columns]).ToArray())
-                - await Multiplication.MultiplyAsync(runtime, m.Gather(new int[columns]), halfMu).ConfigureAwait(false);
-            // mu_k q_l and q_k mu_l for k <= l, in one batch.
-            var outer = await Multiplication.MultiplyAsync(runtime, Secret<T>.Concatenate([mu.Gather(rowOf), q.Gather(rowOf)]),
-                Secret<T>.Concatenate([q.Gather(columnOf), mu.Gather(columnOf)])).ConfigureAwait(false);
-            var centred = m - outer.Slice(0, unique) - outer.Slice(unique, unique);
-            var hessian = (await Multiplication.MultiplyAsync(runtime, scaleOuter, centred).ConfigureAwait(false)).Gather(fittedCells).Reshape(d, d);
-            var centredGradient = g - await Multiplication.MultiplyAsync(runtime, mu, g.Gather(new int[columns])).ConfigureAwait(false);
-            var gradient = (await Multiplication.MultiplyAsync(runtime, standardScale, centredGradient).ConfigureAwait(false)).Gather(fitted);
-            hessian = hessian + ScatterDiagonal(runtime, penalty, d);
-            gradient = gradient - await Multiplication.MultiplyAsync(runtime, penalty, b).ConfigureAwait(false);
-            (lowerFactor, inverseBlocks) = await SecureLinearAlgebra.FactorAsync(runtime, hessian).ConfigureAwait(false);
-            step = await SecureLinearAlgebra.SolveAsync(runtime, lowerFactor, inverseBlocks, gradient.Reshape(d, 1)).ConfigureAwait(false);
+            // Three rounds of products, each a batch: q's correction, mu (1'r) and the penalty's pull; then mu_k q_l and q_k mu_l
+            // for k <= l and the gradient's scaling; then the Hessian's scaling.
+            var first = await Multiplication.MultiplyAsync(runtime, Secret<T>.Concatenate([m.Gather(new int[columns]), mu, penalty]),
+                Secret<T>.Concatenate([halfMu, g.Gather(new int[columns]), b])).ConfigureAwait(false);
+            var q = m.Gather(Enumerable.Range(0, columns).Select(r => full[r * columns]).ToArray()) - first.Slice(0, columns);
+            var centredGradient = g - first.Slice(columns, columns);
+            var second = await Multiplication.MultiplyAsync(runtime, Secret<T>.Concatenate([mu.Gather(rowOf), q.Gather(rowOf), standardScale]),
+                Secret<T>.Concatenate([q.Gather(columnOf), mu.Gather(columnOf), centredGradient])).ConfigureAwait(false);
+            var centred = m - second.Slice(0, unique) - second.Slice(unique, unique);
+            var gradient = second.Slice(2 * unique, columns).Gather(fitted) - first.Slice(2 * columns, d);
+            var hessian = (await Multiplication.MultiplyAsync(runtime, scaleOuter, centred).ConfigureAwait(false)).Gather(fittedCells).Reshape(d, d)
+                + ScatterDiagonal(runtime, penalty, d);
+            if (options.Solver == NewtonSolver.Factorised)
+            {
+                (lowerFactor, inverseBlocks) = await SecureLinearAlgebra.FactorAsync(runtime, hessian).ConfigureAwait(false);
+                step = await SecureLinearAlgebra.SolveAsync(runtime, lowerFactor, inverseBlocks, gradient.Reshape(d, 1)).ConfigureAwait(false);
+            }
+            else
+            {
+                // Every later Hessian is at most the first (weights p (1 - p) <= 1/4 = the first's): the first's inverse keeps every
+                // eigenvalue of H X in (0, 1], a safe (Bohning's bound) step when the refinement from the last inverse fails.
+                inverse = iteration == 0
+                    ? firstInverse = await SecureLinearAlgebra.InverseAsync(runtime, hessian, StartSteps).ConfigureAwait(false)
+                    : await SecureLinearAlgebra.RefineOrFallBackAsync(runtime, hessian, inverse, firstInverse, RefineSteps).ConfigureAwait(false);
+                step = await Multiplication.MatrixMultiplyAsync(runtime, inverse, gradient.Reshape(d, 1)).ConfigureAwait(false);
+            }
             b = b + step;
             progress?.Invoke("newton", 0.1 + 0.8 * (iteration + 1) / options.Iterations);
         }
         var stepSize = await Multiplication.DotAsync(runtime, step, step).ConfigureAwait(false);
         var converged = await Comparison.LessThanZeroAsync(runtime, stepSize - options.Tolerance * options.Tolerance).ConfigureAwait(false);
-        var coefficients = await OriginalScaleAsync(runtime, b, inverseSd, mean, options.Intercept).ConfigureAwait(false);
+        var coefficients = await OriginalScaleAsync(runtime, b, inverseSd, shift, options.Intercept).ConfigureAwait(false);
 
         Secret<T>? errors = null;
         if (options.StandardErrors)
         {
             // Cov(beta) = A Cov(b) A' with A = [[1, -m/s], [0, diag(1/s)]]; only the diagonal is needed. With H = L D L'
             // and W = L^-1, H^-1 = W' D^-1 W: (H^-1)_ii = sum_k W_ki (D^-1 W)_ki and c'H^-1 c = (W c)' D^-1 (W c).
+            // With the refined solver H^-1 is the kept inverse X: (H^-1)_ii = X_ii and c'H^-1 c = c'(X c).
             var identity = Input.Public(runtime, Enumerable.Range(0, d * d).Select(i => i / d == i % d ? 1.0 : 0.0).ToArray(), d, d, scale);
-            var w = await SecureLinearAlgebra.SolveLowerAsync(runtime, lowerFactor, identity, 2).ConfigureAwait(false);
-            var dw = await Multiplication.MatrixMultiplyAsync(runtime, inverseBlocks, w).ConfigureAwait(false);
-            var cellProducts = await Multiplication.MultiplyAsync(runtime, w, dw).ConfigureAwait(false);
-            var ones = Input.Public(runtime, Enumerable.Repeat(1.0, d).ToArray(), d, 1, scale);
-            var inverseHessianDiagonal = await Multiplication.MatrixMultiplyAsync(runtime, cellProducts.Reshape(d, d).Transpose(), ones).ConfigureAwait(false);
+            bool factorised = options.Solver == NewtonSolver.Factorised;
+            var w = factorised ? await SecureLinearAlgebra.SolveLowerAsync(runtime, lowerFactor, identity, 2).ConfigureAwait(false) : null;
+            Secret<T> inverseHessianDiagonal;
+            if (w is not null)
+            {
+                var dw = await Multiplication.MatrixMultiplyAsync(runtime, inverseBlocks, w).ConfigureAwait(false);
+                var cellProducts = await Multiplication.MultiplyAsync(runtime, w, dw).ConfigureAwait(false);
+                var ones = Input.Public(runtime, Enumerable.Repeat(1.0, d).ToArray(), d, 1, scale);
+                inverseHessianDiagonal = await Multiplication.MatrixMultiplyAsync(runtime, cellProducts.Reshape(d, d).Transpose(), ones).ConfigureAwait(false);
+            }
+            else inverseHessianDiagonal = inverse.Gather([.. Enumerable.Range(0, d).Select(i => i * d + i)]);
             var scaleVector = options.Intercept ? standardScale : inverseSd;
             var featureVariances = await Multiplication.MultiplyAsync(runtime, inverseHessianDiagonal, await Multiplication.MultiplyAsync(runtime, scaleVector, scaleVector).ConfigureAwait(false)).ConfigureAwait(false);
             var variances = featureVariances;
             if (options.Intercept)
             {
-                var shift = await Multiplication.MultiplyAsync(runtime, mean, inverseSd).ConfigureAwait(false);
                 var c = Secret<T>.Concatenate([Input.Public(runtime, [1.0], 1, 1, scale), -shift]);
-                var v = await Multiplication.MatrixMultiplyAsync(runtime, w.Reshape(d, d), c.Reshape(d, 1)).ConfigureAwait(false);
-                var dv = await Multiplication.MatrixMultiplyAsync(runtime, inverseBlocks, v).ConfigureAwait(false);
+                var v = await Multiplication.MatrixMultiplyAsync(runtime, w ?? inverse, c.Reshape(d, 1)).ConfigureAwait(false);
+                var dv = w is null ? c : await Multiplication.MatrixMultiplyAsync(runtime, inverseBlocks, v).ConfigureAwait(false);
                 var interceptVariance = await Multiplication.DotAsync(runtime, v, dv).ConfigureAwait(false);
                 variances = Secret<T>.Concatenate([interceptVariance, featureVariances.Slice(1, f)]);
             }
@@ -212,12 +241,12 @@ public static class SecureLogisticRegression
 
     // A'r and the upper triangle of A'WA summed over the parties at the current b: eta = A beta, p = sigmoid(eta), r = y - p,
     // w = p (1 - p), each party's part a private product of its rows.
-    private static async Task<(Secret<T> Gradient, Secret<T> Hessian)> DataTermsAsync<T>(MpcRuntime<T> runtime, Secret<T> b, Secret<T> inverseSd, Secret<T> mean, bool intercept,
+    private static async Task<(Secret<T> Gradient, Secret<T> Hessian)> DataTermsAsync<T>(MpcRuntime<T> runtime, Secret<T> b, Secret<T> inverseSd, Secret<T> shift, bool intercept,
         (double[] Rows, double[] Transposed, double[] OuterProducts) design, Secret<T> y, int[] rowCounts, int columns, int unique, Secret<T> zero, int weightBits)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         var everyParty = Enumerable.Range(0, runtime.PartyCount).ToArray();
-        var beta = await OriginalScaleAsync(runtime, b, inverseSd, mean, intercept).ConfigureAwait(false);
+        var beta = await OriginalScaleAsync(runtime, b, inverseSd, shift, intercept).ConfigureAwait(false);
         var fullBeta = (intercept ? beta : Secret<T>.Concatenate([zero, beta])).Reshape(columns, 1);
         var eta = await Multiplication.PrivateMatrixMultiplyEachAsync(runtime, design.Rows, rowCounts, [.. everyParty.Select(_ => fullBeta)]).ConfigureAwait(false);
         var p = await Sigmoid.ComputeAsync(runtime, eta).ConfigureAwait(false);
@@ -238,15 +267,16 @@ public static class SecureLogisticRegression
         return (SumOfParts(gradientParts, columns), SumOfParts(hessianParts, unique));
     }
 
-    // Coefficients on the original scale from the standardised b: beta_j = b_j / s_j, intercept b_0 - sum_j beta_j m_j.
-    private static async Task<Secret<T>> OriginalScaleAsync<T>(MpcRuntime<T> runtime, Secret<T> b, Secret<T> inverseSd, Secret<T> mean, bool intercept)
+    // Coefficients on the original scale from the standardised b: beta_j = b_j / s_j, intercept b_0 - sum_j b_j shift_j with
+    // shift_j = m_j / s_j, all products in one batch.
+    private static async Task<Secret<T>> OriginalScaleAsync<T>(MpcRuntime<T> runtime, Secret<T> b, Secret<T> inverseSd, Secret<T> shift, bool intercept)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         int f = inverseSd.Length;
-        var slopes = await Multiplication.MultiplyAsync(runtime, (intercept ? b.Slice(1, f) : b).Reshape(f, 1), inverseSd.Reshape(f, 1)).ConfigureAwait(false);
-        if (!intercept) return slopes;
-        var offset = await Multiplication.DotAsync(runtime, slopes, mean).ConfigureAwait(false);
-        return Secret<T>.Concatenate([b[0] - offset, slopes]);
+        var slopes = (intercept ? b.Slice(1, f) : b).Reshape(f, 1);
+        if (!intercept) return await Multiplication.MultiplyAsync(runtime, slopes, inverseSd.Reshape(f, 1)).ConfigureAwait(false);
+        var products = await Multiplication.MultiplyAsync(runtime, Secret<T>.Concatenate([slopes, slopes]), Secret<T>.Concatenate([inverseSd, shift])).ConfigureAwait(false);
+        return Secret<T>.Concatenate([b[0] - products.Slice(f, f).Sum(), products.Slice(0, f)]);
     }
 
     // This party's rows as A = [1 | X] (rows x (f+1)), A' ((f+1) x rows), and per row the upper triangle of its outer product

@@ -47,6 +47,43 @@ public class NonLinearTests
     }
 
     [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task DivisionIsAccurateToItsStatedErrorAtBothEndsOfItsRange(int parties)
+    {
+        // Z_2^128, f = 40: b in [2^-40, 2^45), |a| < 2^45, |a/b| < 2^40. The ends, a 2x2 chi-square's last division (over about
+        // 10^8, where the reciprocal at scale f kept four digits: 13.51061 for 13.51117), and log-uniform cases between.
+        double bMax = Reciprocal.MaximumInput(F128) * 0.999, bMin = 1.5 * F128.Resolution;
+        var ends = new (double A, double B)[] { (1.0, bMin), (-1e-3, bMin), (3e13, bMax), (-2.5e-6, bMax), (13.51117 * 98_765_432.0, 98_765_432.0), (1e12, 1.0), (3e13, 70.0) };
+        await Property.CheckAsync("division-range", 1, async (random, seed) =>
+        {
+            var between = Enumerable.Range(0, 40).Select(_ =>
+            {
+                double b = Property.LogUniform(random, 1, bMin, bMax)[0];
+                double q = Math.Min(Math.Pow(2, 39), 3e13 / b) * (2 * random.NextDouble() - 1);
+                return (A: q * b, B: b);
+            });
+            var cases = ends.Concat(between).ToArray();
+            var a = cases.Select(c => c.A).ToArray();
+            var b = cases.Select(c => c.B).ToArray();
+            var results = await Harness.LocalHarness.RunAsync<UInt128, double[]>(parties, async rt =>
+            {
+                var sa = Input.Share(rt, 0, rt.PartyIndex == 0 ? a : null, a.Length, 1, 40);
+                var sb = Input.Share(rt, 1, rt.PartyIndex == 1 ? b : null, b.Length, 1, 40);
+                return await Opening.RevealRealAsync(rt, await Division.DivideAsync(rt, sa, sb), "quotient");
+            }, new Harness.LocalHarnessOptions { Format = F128 });
+            // Documented: |a/b| 2^-(f-3) + 2^-f (1 + 1/b), with statistically masked truncations' N/2 units each; the inputs' own
+            // encoding (a and b rounded to 2^-40) adds |a/b| 2^-40 / b relative.
+            for (int i = 0; i < a.Length; i++)
+            {
+                double q = a[i] / b[i];
+                double bound = Math.Abs(q) * (Math.Pow(2, -37) + Math.Pow(2, -40) / b[i]) + (parties / 2 + 1) * Math.Pow(2, -40) * (1 + 1 / b[i]);
+                Assert.True(Math.Abs(results[0][i] - q) <= bound, $"seed {seed}, element {i}: {a[i]:R}/{b[i]:R} = {q:R}, got {results[0][i]:R}, bound {bound:E3}");
+            }
+        });
+    }
+
+    [Theory]
     [MemberData(nameof(Parties.CountData), MemberType = typeof(Parties))]
     public async Task DivisionMatchesClearText(int parties)
     {
@@ -59,11 +96,11 @@ public class NonLinearTests
             var sb = Input.Share(rt, 1, rt.PartyIndex == 1 ? b : null, 30, 1, 16);
             return await Opening.RevealRealAsync(rt, await Division.DivideAsync(rt, sa, sb), "quotient");
         });
-        // Documented: |a| 2^-f (the reciprocal's absolute error, scaled by a) + |a/b| 2^-(f-3) + 2^-f.
+        // Documented: |a/b| 2^-(f-3) + 2^-f (1 + 1/b).
         for (int i = 0; i < a.Length; i++)
         {
             double q = a[i] / b[i];
-            double bound = Math.Abs(a[i]) * Math.Pow(2, -16) + Math.Abs(q) * Math.Pow(2, -13) + Math.Pow(2, -16);
+            double bound = Math.Abs(q) * Math.Pow(2, -13) + Math.Pow(2, -16) * (1 + 1 / b[i]);
             Assert.True(Math.Abs(results[0][i] - q) <= bound, $"division element {i}: {a[i]}/{b[i]} = {q}, got {results[0][i]}, bound {bound:E3}");
         }
     }

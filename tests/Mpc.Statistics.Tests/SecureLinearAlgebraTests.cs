@@ -48,4 +48,39 @@ public class SecureLinearAlgebraTests
             var expectedForward = lMatrix.Solve(b);
         for (int c = 0; c < d * 2; c++) Assert.True(Math.Abs(expectedForward[c / 2, c % 2] - forward[c]) < 1e-7, $"z[{c / 2},{c % 2}] = {forward[c]:R}, expected {expectedForward[c / 2, c % 2]:R}");
     }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task TheNewtonSchulzInverseEqualsTheClearInverseAndFallsBackOnlyWhenTheRefinementDiverges(int parties)
+    {
+        // A random SPD matrix whose diagonal spans four orders of magnitude (as a penalised Hessian's does).
+        var random = new Random(20261206);
+        int d = 6;
+        var g = Matrix<double>.Build.Dense(d, d, (_, _) => random.NextDouble() - 0.5);
+        var h = g * g.Transpose() + Matrix<double>.Build.DenseDiagonal(d, d, i => Math.Pow(10, i % 4 - 1));
+        var inverse = h.Inverse();
+        var hValues = Enumerable.Range(0, d * d).Select(c => h[c / d, c % d]).ToArray();
+        // Starts for the refinement: 0.9 H^-1 (every eigenvalue of H X is 0.9: converges) and 2.5 H^-1 (1.5 away from 1: diverges).
+        var near = Enumerable.Range(0, d * d).Select(c => 0.9 * inverse[c / d, c % d]).ToArray();
+        var far = Enumerable.Range(0, d * d).Select(c => 2.5 * inverse[c / d, c % d]).ToArray();
+        var fallback = Enumerable.Range(0, d * d).Select(c => c / d == c % d ? 1.0 / h[c / d, c / d] : 0.0).ToArray();
+        var results = await LocalHarness.RunAsync<UInt128, (double[] Fresh, double[] Refined, double[] Diverged)>(parties, async rt =>
+        {
+            var secretH = Input.Share(rt, 0, rt.PartyIndex == 0 ? hValues : null, d, d, 40);
+            var fresh = await SecureLinearAlgebra.InverseAsync(rt, secretH, 16);
+            var fallbackSecret = Input.Public(rt, fallback, d, d, 40);
+            var refined = await SecureLinearAlgebra.RefineOrFallBackAsync(rt, secretH, Input.Share(rt, 1, rt.PartyIndex == 1 ? near : null, d, d, 40), fallbackSecret, 4);
+            var diverged = await SecureLinearAlgebra.RefineOrFallBackAsync(rt, secretH, Input.Share(rt, 1, rt.PartyIndex == 1 ? far : null, d, d, 40), fallbackSecret, 4);
+            return (await Opening.RevealRealAsync(rt, fresh, "fresh"), await Opening.RevealRealAsync(rt, refined, "refined"), await Opening.RevealRealAsync(rt, diverged, "diverged"));
+        });
+        var (freshValues, refinedValues, divergedValues) = results[0];
+        double largest = inverse.Enumerate().Max(Math.Abs);
+        for (int c = 0; c < d * d; c++)
+        {
+            Assert.True(Math.Abs(freshValues[c] - inverse[c / d, c % d]) < 1e-6 * largest, $"fresh X[{c / d},{c % d}] = {freshValues[c]:R}, expected {inverse[c / d, c % d]:R}");
+            Assert.True(Math.Abs(refinedValues[c] - inverse[c / d, c % d]) < 1e-9 * largest, $"refined X[{c / d},{c % d}] = {refinedValues[c]:R}, expected {inverse[c / d, c % d]:R}");
+            Assert.Equal(fallback[c], divergedValues[c], 1e-9);
+        }
+    }
 }

@@ -111,6 +111,31 @@ internal static class FixedPointKernels
         return accumulator;
     }
 
+    /// <summary>
+    /// Shares of x^1, ..., x^degree at scale f for x at scale f, x^j at [(j - 1) n, j n): each round of products multiplies the
+    /// highest power so far by every lower one, so ceil(log2(degree)) rounds instead of degree - 1. The truncation errors add up
+    /// along the products, to at most about j units for x^j when |x| &lt;= 1. <paramref name="productBits"/> as in
+    /// <see cref="MultiplyTruncateAsync"/> (<see cref="BoundBits"/>(1, 2f) when |x| &lt;= 1 for every input).
+    /// </summary>
+    public static async Task<T[]> PowersAsync<T>(MpcRuntime<T> runtime, T[] x, int degree, int? productBits = null)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        int f = runtime.Format.FractionalBits, n = x.Length;
+        var powers = new T[degree * n];
+        x.CopyTo(powers, 0);
+        for (int known = 1; known < degree;)
+        {
+            int count = Math.Min(known, degree - known);
+            var highest = powers.AsSpan((known - 1) * n, n);
+            var left = new T[count * n];
+            for (int i = 0; i < count; i++) highest.CopyTo(left.AsSpan(i * n, n));
+            var products = await MultiplyTruncateAsync(runtime, left, powers[..(count * n)], f, productBits).ConfigureAwait(false);
+            products.CopyTo(powers, known * n);
+            known += count;
+        }
+        return powers;
+    }
+
     /// <summary>Steps of a quadratically converging iteration from relative error e0 until below 2^-(f+2).</summary>
     public static int NewtonIterations(int fractionalBits, double initialError)
     {

@@ -69,8 +69,23 @@ public static class Reciprocal
     internal static async Task<T[]> ComputeRawAsync<T>(MpcRuntime<T> runtime, T[] x, int low, int high)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
-        int k = RingArithmetic<T>.Bits, f = runtime.Format.FractionalBits, n = x.Length;
-        int m = k - f - 3;
+        var (w, v) = await NormalisedRawAsync(runtime, x, low, high).ConfigureAwait(false);
+        return await FixedPointKernels.MultiplyTruncateAsync(runtime, w, v, NormalisationBits<T>(runtime.Format.FractionalBits) - runtime.Format.FractionalBits).ConfigureAwait(false);
+    }
+
+    /// <summary>M = k - f - 3: X V lies below 2^M, and 1/x = W V 2^(f-M).</summary>
+    internal static int NormalisationBits<T>(int fractionalBits)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> => RingArithmetic<T>.Bits - fractionalBits - 3;
+
+    /// <summary>
+    /// The factors of 1/x = W V 2^(f-M) for X = x 2^f with leading bit in [low, high): W (at scale f, in (1, 2]) and the power of
+    /// two V (an integer, 0 outside the range); see the class remarks.
+    /// </summary>
+    internal static async Task<(T[] W, T[] V)> NormalisedRawAsync<T>(MpcRuntime<T> runtime, T[] x, int low, int high)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        int f = runtime.Format.FractionalBits, n = x.Length;
+        int m = NormalisationBits<T>(f);
         int count = Math.Max(0, high - low);
         // Position 0 is X < 2^low (V = 0); position q+1 is X in [2^(low+q), 2^(low+q+1)) with V = 2^(M-1-low-q); the last is X at
         // or above 2^high (V = 0). Outside the range Y is set to 0.75, so that Y lies in [0.5, 1) for every input and the
@@ -87,6 +102,6 @@ public static class Reciprocal
         var w = FixedPointKernels.AffinePublic(runtime, y, 2.9142, 2);
         // y in [0.5, 1) and w within 9% of 1/y: every product of the iteration is below 2.2.
         w = await FixedPointKernels.ReciprocalGoldschmidtAsync(runtime, y, w, 1, FixedPointKernels.BoundBits(2.2, 2 * f)).ConfigureAwait(false);
-        return await FixedPointKernels.MultiplyTruncateAsync(runtime, w, v, m - f).ConfigureAwait(false);
+        return (w, v);
     }
 }

@@ -12,15 +12,16 @@ namespace Mpc.Runtime.Protocols;
 /// gives the one-hot code of its integer part i = floor(z) over [-(f+2), f+1], and the fraction t = z - i in [0, 1).
 /// For each i, h_i(t) = 1 / (1 + 2^-(i+t)) is smooth on [0, 1], and its Chebyshev interpolant in u = 2t - 1 of degree
 /// at most D (D = 9 for f = 40, 4 for f = 16) is within 2^-(f+1). The one-hot code selects that interpolant's
-/// coefficients locally (a public table times shared 0/1 values), and Horner's rule with these secret coefficients costs
-/// D multiplications. Below the range sigma is under 2^-(f+1) and the code selects 0; above it, 1, and u is set to 0
+/// coefficients locally (a public table times shared 0/1 values); the powers u^2..u^D take ceil(log2 D) rounds of products
+/// and the sum of the secret coefficients times the powers one more (5 rounds of products for D = 9 where Horner's rule takes 9). Below the range sigma is under 2^-(f+1) and the code selects 0; above it, 1, and u is set to 0
 /// there (one more multiplication). This replaces a comparison, an exponential and a reciprocal (20 multiplications in
-/// Z_2^128) by D + 1 multiplications and one bit decomposition. Every coefficient sum is at most 1 and |u| &lt;= 1 for
-/// every input, so in Z_2^128 the Horner products' truncations are statistically masked (<see cref="Truncation"/>) and
-/// draw no preprocessing.
+/// Z_2^128) by 2D multiplications and one bit decomposition. Every coefficient sum is at most 1 and |u| &lt;= 1 for
+/// every input, so in Z_2^128 the truncations of the powers and of the sum are statistically masked (<see cref="Truncation"/>)
+/// and draw no preprocessing.
 /// Input range: |x| &lt; 2^(k-2-2f) / log2(e), so that x log2(e) at scale 2f fits.
-/// Accuracy: absolute error below 2^-(f+1) (interpolation) plus the truncations': below 2^-(f-4) in Z_2^64 (one unit
-/// each), and (D + 1) (N/2 + 1) units in Z_2^128, whose truncations are statistically masked (<see cref="Truncation.TruncateBoundedRawAsync"/>).
+/// Accuracy: absolute error below 2^-(f+1) (interpolation) plus the truncations': u^j carries at most j of them and the
+/// coefficients' sum is at most 1, so below (D + 1) units in Z_2^64 and (D + 1) (N/2 + 1) units in Z_2^128, whose truncations
+/// are statistically masked (<see cref="Truncation.TruncateBoundedRawAsync"/>).
 /// </remarks>
 public static class Sigmoid
 {
@@ -74,19 +75,22 @@ public static class Sigmoid
             for (int q = 0; q < positions; q++) column[q] = FixedPointFormat.EncodeConstant<T>(table[q][j], f);
             return Comparison.StepSum(runtime, steps, n, column);
         }
-        var accumulator = Coefficient(degree);
-        int productBits = FixedPointKernels.BoundBits(bound, 2 * f);
-        for (int j = degree - 1; j >= 0; j--)
-        {
-            accumulator = await FixedPointKernels.MultiplyTruncateAsync(runtime, accumulator, u, f, productBits).ConfigureAwait(false);
-            RingArithmetic<T>.AddInPlace(accumulator, Coefficient(j));
-        }
+        // sum_j c_j u^j from the powers of u (log2(D) rounds of products instead of Horner's D): one batch of products with the
+        // secret coefficients, summed at scale 2f and truncated once; every partial sum is at most the table's bound.
+        var powers = await FixedPointKernels.PowersAsync(runtime, u, degree, FixedPointKernels.BoundBits(1.0, 2 * f)).ConfigureAwait(false);
+        var coefficients = new T[degree * n];
+        for (int j = 1; j <= degree; j++) Coefficient(j).CopyTo(coefficients, (j - 1) * n);
+        var products = await Multiplication.MultiplyRawAsync(runtime, coefficients, powers).ConfigureAwait(false);
+        var sum = new T[n];
+        for (int j = 0; j < degree; j++) RingArithmetic<T>.AddInPlace(sum, products.AsSpan(j * n, n));
+        var accumulator = await Truncation.TruncateBoundedRawAsync(runtime, sum, f, FixedPointKernels.BoundBits(bound, 2 * f)).ConfigureAwait(false);
+        RingArithmetic<T>.AddInPlace(accumulator, Coefficient(0));
         return x.With(accumulator, f);
     }
 
     /// <summary>
     /// Per position q of <see cref="ComputeAsync"/>, the monomial coefficients in u (degree D, zero-padded) of h_(low+q), with 0
-    /// and 1 at the outer positions; and the largest sum of |coefficients| (a bound on every Horner partial sum for |u| &lt;= 1).
+    /// and 1 at the outer positions; and the largest sum of |coefficients| (a bound on sum_j c_j u^j for |u| &lt;= 1).
     /// </summary>
     internal static (double[][] Coefficients, double Bound) Table(int fractionalBits)
     {
