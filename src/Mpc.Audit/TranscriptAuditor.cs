@@ -144,7 +144,9 @@ public static class TranscriptAuditor
         }
         using (certificate)
         {
-            if (certificate is not null && member is not null && KeyFingerprint.Of(certificate) != member.PublicKey)
+            // During a key rotation a transcript begun before the transition's end may carry the party's previous key.
+            var started = DateTimeOffset.TryParse(header["started"]?.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : DateTimeOffset.MaxValue;
+            if (certificate is not null && member is not null && !member.Holds(KeyFingerprint.Of(certificate), started))
                 Fail(0, $"the transcript is signed with key {KeyFingerprint.Of(certificate)}, not {party}'s roster key {member.PublicKey}.");
             if (signature is null) Fail(null, "has no signature: the party crashed, or the transcript was cut short.");
             else if (certificate is not null)

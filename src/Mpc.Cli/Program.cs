@@ -12,6 +12,7 @@ var root = new RootCommand("mpc: secure multi-party computation for federated he
     DatasetsCommand.Create(),
     PartyCommand.Create(),
     KeygenCommand.Create(),
+    RosterCommand.Create(),
     ProtocolsCommand.Create(),
     DescribeCommand.CreateDescribe(),
     DescribeCommand.CreateApprove(),

@@ -22,6 +22,9 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
     /// <summary>"ot" (dealer-free, the default) or "dealer" (trusted dealer; parties refuse it unless configured for tests).</summary>
     public string Preprocessing { get; init; } = "ot";
 
+    /// <summary>The clock a key rotation's end is read from (tests set it; the roster's previous keys count until their date).</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     /// <summary>Tests only: a dishonest analyst that sends party i another script than the others (and skips its own consistency check).</summary>
     internal Func<int, string?, string?>? ScriptForParty { get; init; }
 
@@ -76,7 +79,7 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
         var request = ControlCodec.Encode(new CatalogRequest());
         return await Task.WhenAll(roster.Parties.Select(async party =>
         {
-            var stream = await TlsConnector.ConnectAsync(party, credentials, logger, SetupTimeout, cancellationToken).ConfigureAwait(false);
+            var stream = await TlsConnector.ConnectAsync(party, credentials, logger, SetupTimeout, cancellationToken, Clock).ConfigureAwait(false);
             await using var connection = new FramedConnection(stream, party.Name);
             await connection.SendAsync(Guid.NewGuid(), 0, FrameKind.Control, request, cancellationToken).ConfigureAwait(false);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -88,7 +91,7 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
 
     private void CheckAnalystKey()
     {
-        if (roster.Analysts.All(a => a.PublicKey != credentials.Fingerprint))
+        if (!roster.Analysts.Any(a => a.Holds(credentials.Fingerprint, Clock.GetUtcNow())))
             throw new PeerAuthenticationException($"The analyst key {credentials.Fingerprint} is not in {roster.Source}; the parties would refuse it.");
     }
 
@@ -105,7 +108,7 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
         {
             try
             {
-                var stream = await TlsConnector.ConnectAsync(party, credentials, logger, SetupTimeout, cancellationToken).ConfigureAwait(false);
+                var stream = await TlsConnector.ConnectAsync(party, credentials, logger, SetupTimeout, cancellationToken, Clock).ConfigureAwait(false);
                 var connection = new FramedConnection(stream, party.Name);
                 connections[party.Index] = connection;
                 await connection.SendAsync(sessionId, 0, FrameKind.Control, Request(party.Index), cancellationToken).ConfigureAwait(false);

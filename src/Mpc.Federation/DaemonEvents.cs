@@ -15,6 +15,8 @@ public static class DaemonEvents
     public static readonly EventId Reloaded = new(1004, nameof(Reloaded));
     public static readonly EventId ReloadFailed = new(1005, nameof(ReloadFailed));
     public static readonly EventId StartFailed = new(1006, nameof(StartFailed));
+    public static readonly EventId ScriptsCompiled = new(1007, nameof(ScriptsCompiled));
+    public static readonly EventId ScriptCompileFailed = new(1008, nameof(ScriptCompileFailed));
     public static readonly EventId ConnectionClosed = new(1100, nameof(ConnectionClosed));
     public static readonly EventId PeerRefused = new(1101, nameof(PeerRefused));
     public static readonly EventId SessionRefused = new(1200, nameof(SessionRefused));

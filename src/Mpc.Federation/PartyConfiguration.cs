@@ -1,5 +1,7 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.EnvironmentVariables;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Mpc.Federation;
 
@@ -113,155 +115,92 @@ public sealed class PartyConfiguration
     /// </summary>
     public int DataRefusalsPerDay { get; init; } = 5;
 
+    /// <summary>The prefix of environment variables that override a party's configuration file, "__" between levels (MPC_PARTY__LISTEN).</summary>
+    public const string EnvironmentPrefix = "MPC_PARTY__";
+
+    /// <summary>
+    /// Reads a configuration file (JSON with comments and trailing commas) with the environment's overrides, binds it to
+    /// <see cref="PartyOptions"/> and validates it; throws <see cref="PartyConfigurationException"/> naming every bad key.
+    /// </summary>
     public static PartyConfiguration Load(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (!File.Exists(path)) throw new PartyConfigurationException($"Party configuration {path} does not exist.");
         string baseDirectory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        JsonObject root;
+        IConfigurationRoot root;
         try
         {
-            // Comments let an operator say which script a hash is; trailing commas are what hand edits leave.
-            root = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }) as JsonObject
-                ?? throw new PartyConfigurationException($"{path}: the top level must be a JSON object.");
+            // The JSON provider skips comments (a hash can say which script it is) and allows the trailing commas hand edits leave.
+            root = new ConfigurationBuilder().AddJsonStream(new MemoryStream(File.ReadAllBytes(path))).AddEnvironmentVariables(EnvironmentPrefix).Build();
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is InvalidDataException or FormatException)
         {
-            throw new PartyConfigurationException($"{path}: not valid JSON ({e.Message})", e);
+            throw new PartyConfigurationException($"{path}: not valid JSON ({(e.InnerException ?? e).Message})", e);
         }
         var problems = new List<string>();
-        string name = ReadText(root, "name", "a string", problems) ?? "";
-        if (name.Length == 0) problems.Add("name: missing.");
-        var datasets = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (root["datasets"] is JsonObject sets)
+        var malformed = ConfigurationShape.Check(root, typeof(PartyOptions), problems);
+        // The values that cannot bind are left out, so the rest is still validated and every problem reported at once.
+        var bindable = new ConfigurationBuilder().AddInMemoryCollection(root.AsEnumerable().Where(e => !malformed.Contains(e.Key))).Build();
+        PartyOptions? options = null;
         {
-            foreach (var (key, value) in sets)
+            var services = new ServiceCollection();
+            services.AddOptions<PartyOptions>().Bind(bindable);
+            services.AddSingleton<IValidateOptions<PartyOptions>>(new PartyOptionsValidator(baseDirectory, Given(root, "protocols")));
+            using var provider = services.BuildServiceProvider();
+            try
             {
-                string? file = value is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
-                if (file is null) problems.Add($"datasets.{key}: must be a file path.");
-                else
-                {
-                    string full = Path.GetFullPath(Path.Combine(baseDirectory, file));
-                    if (!File.Exists(full)) problems.Add($"datasets.{key}: {full} does not exist.");
-                    datasets[key] = full;
-                }
+                options = provider.GetRequiredService<IOptions<PartyOptions>>().Value;
+            }
+            catch (OptionsValidationException e)
+            {
+                problems.AddRange(e.Failures);
             }
         }
-        else problems.Add("datasets: missing, or not an object of name: path.");
-        var protocols = (root["protocols"] as JsonArray)?.Select((p, i) => p is JsonValue v && v.TryGetValue<string>(out var id) ? id : Problem($"protocols[{i}]: must be a protocol id string.")).ToList();
-        if (protocols is null) problems.Add("protocols: missing; list the protocol ids this party runs ('mpc approve' prints them).");
-        double timeout = Read<double>(root, "peerTimeoutSeconds", "a number", problems) ?? 30;
-        if (timeout is <= 0 or > 3600) problems.Add("peerTimeoutSeconds: must be between 0 and 3600.");
-        double scriptLimit = Read<double>(root, "scriptTimeLimitSeconds", "a number", problems) ?? 1800;
-        if (scriptLimit is <= 0 or > 86400) problems.Add("scriptTimeLimitSeconds: must be between 0 and 86400.");
-        double memoryLimit = Read<double>(root, "scriptMemoryLimitMegabytes", "a number", problems) ?? Protocols.ProtocolContext.DefaultScriptMemoryLimitBytes / (1 << 20);
-        if (memoryLimit is < 256 or > 1 << 20) problems.Add("scriptMemoryLimitMegabytes: must be between 256 and 1048576.");
-        string transcripts = Path.GetFullPath(Path.Combine(baseDirectory, ReadText(root, "transcripts", "a folder path", problems) ?? "transcripts"));
-        // Each party's ledger is its own file, named after it, so parties sharing a folder never share a ledger.
-        string ledger = Path.GetFullPath(Path.Combine(baseDirectory, ReadText(root, "ledger", "a file path", problems) ?? name + ".privacy-ledger.db"));
-        var privacy = new Dictionary<string, DatasetPrivacy>(StringComparer.Ordinal);
-        if (root["budgets"] is JsonObject budgetObject)
-        {
-            foreach (var (key, value) in budgetObject)
-            {
-                if (!datasets.ContainsKey(key)) problems.Add($"budgets.{key}: no dataset of that name.");
-                else if (ReadPrivacy($"budgets.{key}", value as JsonObject, "epsilon", problems) is { } settings) privacy[key] = settings;
-            }
-        }
-        if (root["privacy"] is JsonObject privacyObject)
-        {
-            foreach (var (key, value) in privacyObject)
-            {
-                if (!datasets.ContainsKey(key)) problems.Add($"privacy.{key}: no dataset of that name.");
-                else if (privacy.ContainsKey(key)) problems.Add($"privacy.{key}: also under budgets; give it in one place.");
-                else if (ReadPrivacy($"privacy.{key}", value as JsonObject, "budget", problems) is { } settings) privacy[key] = settings;
-            }
-        }
-        else if (root["privacy"] is not null) problems.Add("privacy: must be an object of dataset: settings.");
-        bool allowDealer = Read<bool>(root, "allowTrustedDealer", "true or false", problems) ?? false;
-        bool allowHonestMajority = Read<bool>(root, "allowHonestMajority", "true or false", problems) ?? false;
-        int dataRefusals = Read<int>(root, "dataRefusalsPerDay", "a whole number", problems) ?? 5;
-        string? listen = ReadText(root, "listen", "an address string", problems);
-        string scripts = Path.GetFullPath(Path.Combine(baseDirectory, ReadText(root, "scripts", "a folder path", problems) ?? "scripts"));
-        if (listen is not null && !ListenAddress.TryParse(listen, out _, out _)) problems.Add(Mpc.Core.ErrorMessages.ListenMalformed(listen));
-        if (dataRefusals is < 0 or > 1000) problems.Add("dataRefusalsPerDay: must be between 0 and 1000.");
-        foreach (var key in root.Select(p => p.Key).Where(k => k is not ("name" or "datasets" or "protocols" or "peerTimeoutSeconds" or "scriptTimeLimitSeconds" or "scriptMemoryLimitMegabytes" or "transcripts" or "ledger" or "budgets" or "privacy" or "allowTrustedDealer" or "allowHonestMajority" or "dataRefusalsPerDay" or "listen" or "scripts")))
-            problems.Add($"{key}: unknown field.");
-        if (problems.Count > 0) throw new PartyConfigurationException($"{path} is not a valid party configuration:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", problems));
-        return new PartyConfiguration(name, datasets, protocols!.ToHashSet(StringComparer.Ordinal), TimeSpan.FromSeconds(timeout), TimeSpan.FromSeconds(scriptLimit), transcripts, ledger, null, allowDealer, privacy)
-        {
-            ScriptMemoryLimitBytes = (long)memoryLimit << 20,
-            DataRefusalsPerDay = dataRefusals,
-            AllowHonestMajority = allowHonestMajority,
-            Listen = listen,
-            ScriptDirectory = scripts,
-        };
-
-        string Problem(string text)
-        {
-            problems.Add(text);
-            return "";
-        }
+        if (problems.Count > 0)
+            throw new PartyConfigurationException($"{path} is not a valid party configuration:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", problems.Select(p => WithOrigin(root, p))));
+        return FromOptions(options!, baseDirectory);
     }
 
-    // A field of the wrong JSON type (a number given as a string) is a problem naming the field, not an exception.
-    private static T? Read<T>(JsonObject root, string field, string expected, List<string> problems) where T : struct =>
-        root[field] is null ? null : root[field] is JsonValue v && v.TryGetValue<T>(out var value) ? value : Missing<T?>(problems, $"{field}: must be {expected}, not {root[field]!.ToJsonString()}.");
-
-    private static string? ReadText(JsonObject root, string field, string expected, List<string> problems) =>
-        root[field] is null ? null : root[field] is JsonValue v && v.TryGetValue<string>(out var value) ? value : Missing<string?>(problems, $"{field}: must be {expected}, not {root[field]!.ToJsonString()}.");
-
-    private static TResult Missing<TResult>(List<string> problems, string problem)
+    private static PartyConfiguration FromOptions(PartyOptions options, string baseDirectory)
     {
-        problems.Add(problem);
-        return default!;
-    }
-
-    // One dataset's privacy settings; every field optional, each checked so a typo cannot widen what leaves.
-    private static DatasetPrivacy? ReadPrivacy(string where, JsonObject? value, string budgetField, List<string> problems)
-    {
-        if (value is null)
-        {
-            problems.Add($"{where}: must be an object.");
-            return null;
-        }
-        int before = problems.Count;
-        double? Number(string field)
-        {
-            if (value[field] is null) return null;
-            if (value[field] is JsonValue v && v.TryGetValue<double>(out var d) && double.IsFinite(d)) return d;
-            problems.Add($"{where}.{field}: must be a number.");
-            return null;
-        }
-        int? Integer(string field)
-        {
-            double? d = Number(field);
-            if (d is null) return null;
-            if (d != Math.Round(d.Value) || d < 0 || d > int.MaxValue) problems.Add($"{where}.{field}: must be a whole number, 0 or more.");
-            return (int)Math.Clamp(d.Value, 0, int.MaxValue);
-        }
+        string Full(string file) => Path.GetFullPath(Path.Combine(baseDirectory, file));
+        string name = options.Name!;
         var defaults = DatasetPrivacy.Default;
-        double budget = Number(budgetField) ?? defaults.Budget;
-        double delta = Number("delta") ?? defaults.Delta;
-        int honest = Integer("honestParties") ?? defaults.HonestParties;
-        double? cap = Number("sessionEpsilonCap");
-        int minCell = Integer("minCellCount") ?? defaults.MinCellCount;
-        int minGroup = Integer("minGroupSize") ?? defaults.MinGroupSize;
-        bool exactIntermediates = false;
-        if (value["exactIntermediates"] is { } flag)
+        var privacy = new Dictionary<string, DatasetPrivacy>(StringComparer.Ordinal);
+        var datasets = options.Datasets.ToDictionary(d => d.Key, d => Full(d.Value), StringComparer.Ordinal);
+        // Privacy settings are filed under the dataset's name as the datasets spell it, whatever case an override used.
+        string Dataset(string key) => datasets.Keys.First(d => string.Equals(d, key, StringComparison.OrdinalIgnoreCase));
+        foreach (var (key, budget) in options.Budgets) privacy[Dataset(key)] = new DatasetPrivacy(budget.Epsilon ?? defaults.Budget, budget.Delta ?? defaults.Delta);
+        foreach (var (key, p) in options.Privacy)
         {
-            if (flag is JsonValue f && f.TryGetValue<bool>(out var b)) exactIntermediates = b;
-            else problems.Add($"{where}.exactIntermediates: must be true or false.");
+            privacy[Dataset(key)] = new DatasetPrivacy(p.Budget ?? defaults.Budget, p.Delta ?? defaults.Delta, (int?)p.HonestParties ?? defaults.HonestParties, p.SessionEpsilonCap,
+                (int?)p.MinCellCount ?? defaults.MinCellCount, (int?)p.MinGroupSize ?? defaults.MinGroupSize, p.ExactIntermediates ?? defaults.ExactIntermediates);
         }
-        foreach (var field in value.Select(p => p.Key).Where(k => k != budgetField && k is not ("delta" or "honestParties" or "sessionEpsilonCap" or "minCellCount" or "minGroupSize" or "exactIntermediates")))
-            problems.Add($"{where}.{field}: unknown field.");
-        if (minCell < 1) problems.Add($"{where}.minCellCount: must be at least 1 (1 turns the check off).");
-        if (minGroup < 1) problems.Add($"{where}.minGroupSize: must be at least 1 (1 turns the check off).");
-        if (!(budget > 0)) problems.Add($"{where}.{budgetField}: must be a positive number.");
-        if (!(delta > 0 && delta < 1)) problems.Add($"{where}.delta: must be between 0 and 1.");
-        if (honest < 1) problems.Add($"{where}.honestParties: must be at least 1.");
-        if (cap is { } c && !(c > 0)) problems.Add($"{where}.sessionEpsilonCap: must be a positive number.");
-        return problems.Count > before ? null : new DatasetPrivacy(budget, delta, honest, cap, minCell, minGroup, exactIntermediates);
+        // Each party's ledger is its own file, named after it, so parties sharing a folder never share a ledger.
+        return new PartyConfiguration(name, datasets, options.Protocols.ToHashSet(StringComparer.Ordinal), TimeSpan.FromSeconds(options.PeerTimeoutSeconds ?? 30),
+            TimeSpan.FromSeconds(options.ScriptTimeLimitSeconds ?? 1800), Full(options.Transcripts ?? "transcripts"), Full(options.Ledger ?? name + ".privacy-ledger.db"),
+            null, options.AllowTrustedDealer ?? false, privacy)
+        {
+            ScriptMemoryLimitBytes = options.ScriptMemoryLimitMegabytes is { } megabytes ? (long)megabytes << 20 : Protocols.ProtocolContext.DefaultScriptMemoryLimitBytes,
+            DataRefusalsPerDay = options.DataRefusalsPerDay ?? 5,
+            AllowHonestMajority = options.AllowHonestMajority ?? false,
+            Listen = options.Listen,
+            ScriptDirectory = Full(options.Scripts ?? "scripts"),
+        };
+    }
+
+    // An empty list binds as no list at all; whether the key was written tells "protocols": [] from a forgotten field.
+    private static bool Given(IConfigurationRoot root, string key) => root.Providers.Any(p => p.TryGet(key, out _) || p.GetChildKeys([], key).Any());
+
+    // A problem with a value the environment set names the variable, since the file does not show it.
+    private static string WithOrigin(IConfigurationRoot root, string problem)
+    {
+        int colon = problem.IndexOf(": ", StringComparison.Ordinal);
+        if (colon <= 0) return problem;
+        string key = ConfigurationShape.PathOf(problem[..colon]);
+        return root.Providers.LastOrDefault(p => p.TryGet(key, out _)) is EnvironmentVariablesConfigurationProvider
+            ? $"{problem.TrimEnd('.')} (set by {EnvironmentPrefix}{key.Replace(":", "__", StringComparison.Ordinal).ToUpperInvariant()})."
+            : problem;
     }
 
     /// <summary>The path of the named dataset, or of the only one when the name is empty.</summary>

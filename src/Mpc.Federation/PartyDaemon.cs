@@ -32,7 +32,8 @@ public sealed class PartyDaemon : IAsyncDisposable
     private bool _bound;
     private readonly Lock _reload = new();
 
-    public PartyDaemon(Roster roster, PartyCredentials credentials, PartyConfiguration configuration, ProtocolCatalog catalog, ILogger logger, TcpListener? listener = null)
+    public PartyDaemon(Roster roster, PartyCredentials credentials, PartyConfiguration configuration, ProtocolCatalog catalog, ILogger logger, TcpListener? listener = null,
+        TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(roster);
         ArgumentNullException.ThrowIfNull(credentials);
@@ -44,8 +45,11 @@ public sealed class PartyDaemon : IAsyncDisposable
         Configuration = configuration;
         Catalog = catalog;
         Logger = logger;
+        Clock = clock ?? TimeProvider.System;
         Self = roster.GetParty(configuration.Name);
-        if (credentials.Fingerprint != Self.PublicKey)
+        if (Self.PreviousKey == credentials.Fingerprint && !Self.Holds(credentials.Fingerprint, Clock.GetUtcNow()))
+            throw new PeerAuthenticationException(Self.KeyRefusal(credentials.Fingerprint) + " ('mpc keygen --rotate' made it).");
+        if (!Self.Holds(credentials.Fingerprint, Clock.GetUtcNow()))
             throw new PeerAuthenticationException($"This party's key has fingerprint {credentials.Fingerprint}, but {roster.Source} lists {Self.PublicKey} for {Self.Name}; use the key that belongs to {Self.Name}, or update the roster ('mpc keygen --roster').");
         // A ledger that fails its chain or lacks releases the transcripts hold stops the daemon before it serves anyone.
         if (configuration.LedgerPath is { } ledger)
@@ -76,6 +80,9 @@ public sealed class PartyDaemon : IAsyncDisposable
     public ProtocolCatalog Catalog { get; }
 
     public ILogger Logger { get; }
+
+    /// <summary>The clock a key rotation's end is read from: a roster member's previous key is accepted until its date.</summary>
+    public TimeProvider Clock { get; }
 
     /// <summary>This party's privacy ledger, checked when the daemon was made (null: no DP releases).</summary>
     public Mpc.Privacy.PrivacyLedger? Ledger { get; }
@@ -124,6 +131,46 @@ public sealed class PartyDaemon : IAsyncDisposable
         Logger.LogInformation(DaemonEvents.Listening, "Party {Party} listening on {Endpoint} (roster {RosterHash}, {Protocols} approved protocols)",
             Self.Name, _listener.LocalEndpoint, Roster.Hash[..16], Configuration.ApprovedProtocols.Count);
         _acceptLoop = Task.Run(AcceptLoopAsync);
+        CompileApprovedScripts(Configuration);
+    }
+
+    /// <summary>
+    /// Whether the approved scripts are compiled in the background at start and at each reload (default), so the first
+    /// session of each does not wait for the compiler; false compiles a script when a session first asks for it.
+    /// </summary>
+    public bool CompileScriptsAhead { get; init; } = true;
+
+    /// <summary>The background compiling of the approved scripts that the last start or reload began.</summary>
+    public Task ScriptsCompiled { get; private set; } = Task.CompletedTask;
+
+    // The compiler caches by the script's text, so the session that asks for an approved script finds it compiled (or joins the compiling).
+    private void CompileApprovedScripts(PartyConfiguration configuration)
+    {
+        if (!CompileScriptsAhead || !Catalog.CompilesScripts) return;
+        var scripts = PartyPolicy.Check(configuration, Catalog).Approved.Where(p => p.ScriptPath is not null).ToList();
+        if (scripts.Count == 0) return;
+        ScriptsCompiled = Task.Run(() =>
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            int compiled = 0;
+            foreach (var script in scripts)
+            {
+                try
+                {
+                    // The text exactly as its hash was taken: strict UTF-8, a byte order mark kept.
+                    string source = new System.Text.UTF8Encoding(false, true).GetString(File.ReadAllBytes(script.ScriptPath!));
+                    Catalog.CompileScript(source, script.Name);
+                    compiled++;
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    Logger.LogWarning(DaemonEvents.ScriptCompileFailed, "Approved script {Script} ({Id}) does not compile; sessions asking for it will be refused: {Reason}",
+                        script.ScriptPath, script.Id, e.Message.ReplaceLineEndings(" "));
+                }
+            }
+            Logger.LogInformation(DaemonEvents.ScriptsCompiled, "Party {Party} compiled {Compiled} of {Scripts} approved script(s) in {Seconds:0.0} s",
+                Self.Name, compiled, scripts.Count, watch.Elapsed.TotalSeconds);
+        });
     }
 
     internal bool Register(PartySession session) => _sessions.TryAdd(session.Id, session);
@@ -175,7 +222,7 @@ public sealed class PartyDaemon : IAsyncDisposable
         bool pending = true;
         try
         {
-            var (stream, peer) = await TlsConnector.AcceptAsync(client, Roster, Credentials, Logger, HandshakeTimeout, _stop.Token).ConfigureAwait(false);
+            var (stream, peer) = await TlsConnector.AcceptAsync(client, Roster, Credentials, Logger, HandshakeTimeout, _stop.Token, Clock).ConfigureAwait(false);
             // Nothing is admitted yet: a first frame larger than a request or a hello is refused before it is allocated.
             connection = new FramedConnection(peer.IsParty ? PeerStream(stream) : stream, peer.Name) { ReceiveLimit = peer.IsParty ? PeerHelloBytes : AnalystRequestBytes };
             Frame? first;
@@ -243,15 +290,16 @@ public sealed class PartyDaemon : IAsyncDisposable
     /// Takes a re-read roster and configuration (SIGHUP) for the sessions that start from now on; running sessions
     /// keep the ones they started with. What the daemon was built from (name, key, ledger, transcripts, listen address
     /// and port, data-refusal limit) needs a restart: a change there is refused and the old settings stay.
+    /// Returns what was reloaded, as it is logged.
     /// </summary>
-    public void Reload(Roster roster, PartyConfiguration configuration)
+    public string Reload(Roster roster, PartyConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(roster);
         ArgumentNullException.ThrowIfNull(configuration);
         var self = roster.GetParty(Configuration.Name);
         string? restart =
             configuration.Name != Configuration.Name ? "name"
-            : self.PublicKey != Credentials.Fingerprint ? "the roster's key for this party"
+            : !self.Holds(Credentials.Fingerprint, Clock.GetUtcNow()) ? "the roster's key for this party"
             : self.Endpoint != Self.Endpoint ? "the roster's endpoint for this party"
             : configuration.Listen != Configuration.Listen ? "listen"
             : configuration.LedgerPath != Configuration.LedgerPath ? "ledger"
@@ -265,8 +313,11 @@ public sealed class PartyDaemon : IAsyncDisposable
             Configuration = configuration;
             Self = self;
         }
+        CompileApprovedScripts(configuration);
+        int running = _sessions.Count;
         Logger.LogInformation(DaemonEvents.Reloaded, "Party {Party} reloaded its policy and roster (roster {RosterHash}, {Protocols} approved protocols); {Sessions} running session(s) keep theirs",
-            Self.Name, roster.Hash[..16], configuration.ApprovedProtocols.Count, _sessions.Count);
+            Self.Name, roster.Hash[..16], configuration.ApprovedProtocols.Count, running);
+        return $"{Self.Name} reloaded its policy and roster (roster {roster.Hash[..16]}, {configuration.ApprovedProtocols.Count} approved protocols); {running} running session(s) keep theirs.";
     }
 
     /// <summary>

@@ -470,7 +470,7 @@ internal sealed class PartySession : IAsyncDisposable
             dials.Add(Task.Run(async () =>
             {
                 var target = parties[peer];
-                var stream = await TlsConnector.ConnectAsync(target, _daemon.Credentials, Logger, _daemon.HandshakeTimeout, _cancel.Token).ConfigureAwait(false);
+                var stream = await TlsConnector.ConnectAsync(target, _daemon.Credentials, Logger, _daemon.HandshakeTimeout, _cancel.Token, _daemon.Clock).ConfigureAwait(false);
                 // Until the peer accepts, only its small PeerReply is expected.
                 var connection = new FramedConnection(_daemon.PeerStream(stream), target.Name) { ReceiveLimit = _daemon.PeerHelloBytes };
                 lock (_orphans) _orphans.Add(connection);

@@ -36,12 +36,15 @@ public sealed class PartyCredentials : IDisposable
         return new PartyCredentials(name, Reimport(certificate));
     }
 
-    /// <summary>Writes NAME.crt and NAME.key into a folder; the key file gets mode 0600 before any byte is written.</summary>
-    public (string CertificatePath, string KeyPath) Save(string directory)
+    /// <summary>
+    /// Writes NAME.crt and NAME.key (or FILE.crt and FILE.key) into a folder; the key file gets mode 0600 before any byte
+    /// is written, and an existing key is never overwritten.
+    /// </summary>
+    public (string CertificatePath, string KeyPath) Save(string directory, string? fileName = null)
     {
         Directory.CreateDirectory(directory);
-        string certificatePath = Path.Combine(directory, Name + ".crt");
-        string keyPath = Path.Combine(directory, Name + ".key");
+        string certificatePath = Path.Combine(directory, (fileName ?? Name) + ".crt");
+        string keyPath = Path.Combine(directory, (fileName ?? Name) + ".key");
         if (File.Exists(keyPath)) throw new IOException($"{keyPath} exists already; refusing to overwrite a private key.");
         File.WriteAllText(certificatePath, Certificate.ExportCertificatePem());
         using var key = Certificate.GetECDsaPrivateKey() ?? throw new CryptographicException("The certificate has no ECDSA private key.");

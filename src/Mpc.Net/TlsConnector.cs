@@ -19,8 +19,9 @@ public static class TlsConnector
     private static readonly EventId HandshakeRefused = new(1102, nameof(HandshakeRefused));
 
     /// <summary>Dials a roster member and checks that the server holds that member's key.</summary>
-    public static async Task<SslStream> ConnectAsync(RosterMember target, PartyCredentials self, ILogger logger, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<SslStream> ConnectAsync(RosterMember target, PartyCredentials self, ILogger logger, TimeSpan timeout, CancellationToken cancellationToken, TimeProvider? clock = null)
     {
+        clock ??= TimeProvider.System;
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(self);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -45,7 +46,7 @@ public static class TlsConnector
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             RemoteCertificateValidationCallback = (_, certificate, _, _) =>
             {
-                refusal = CheckPinned(certificate, target);
+                refusal = CheckPinned(certificate, target, clock.GetUtcNow());
                 return refusal is null;
             },
         };
@@ -64,8 +65,10 @@ public static class TlsConnector
     }
 
     /// <summary>Completes the server side of a handshake; the client must hold a key listed in the roster.</summary>
-    public static async Task<(SslStream Stream, RosterMember Peer)> AcceptAsync(TcpClient client, Roster roster, PartyCredentials self, ILogger logger, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<(SslStream Stream, RosterMember Peer)> AcceptAsync(TcpClient client, Roster roster, PartyCredentials self, ILogger logger, TimeSpan timeout, CancellationToken cancellationToken,
+        TimeProvider? clock = null)
     {
+        clock ??= TimeProvider.System;
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(roster);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -89,8 +92,8 @@ public static class TlsConnector
                 }
                 using var x509 = new X509Certificate2(certificate);
                 string fingerprint = KeyFingerprint.Of(x509);
-                peer = roster.FindByKey(fingerprint);
-                if (peer is null) refusal = $"its key {fingerprint} is not in the roster";
+                peer = roster.FindByKey(fingerprint, clock.GetUtcNow());
+                if (peer is null) refusal = roster.KeyRefusal(fingerprint);
                 return peer is not null;
             },
         };
@@ -108,11 +111,13 @@ public static class TlsConnector
         return (ssl, peer!);
     }
 
-    private static string? CheckPinned(X509Certificate? certificate, RosterMember expected)
+    private static string? CheckPinned(X509Certificate? certificate, RosterMember expected, DateTimeOffset now)
     {
         if (certificate is null) return $"{expected.Name} presented no certificate";
         using var x509 = new X509Certificate2(certificate);
         string fingerprint = KeyFingerprint.Of(x509);
-        return fingerprint == expected.PublicKey ? null : $"{expected.Name} at {expected.Endpoint} presented key {fingerprint}, but the roster lists {expected.PublicKey}";
+        return expected.Holds(fingerprint, now) ? null
+            : fingerprint == expected.PreviousKey ? expected.KeyRefusal(fingerprint)
+            : $"{expected.Name} at {expected.Endpoint} presented key {fingerprint}, but the roster lists {expected.PublicKey}";
     }
 }

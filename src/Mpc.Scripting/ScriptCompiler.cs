@@ -45,17 +45,21 @@ public static class ScriptCompiler
         ArgumentNullException.ThrowIfNull(file);
         // The hash is of this very string, which is also the one compiled: approval and behaviour cannot drift apart.
         string hash = ScriptIdentity.Hash(source);
-        var lazy = Cache.GetOrAdd(hash + "\n" + name, _ => new Lazy<ScriptProtocol>(() => CompileUncached(source, name, file, hash)));
+        // Cached by the text alone: a daemon compiles an approved script under its file's name at start, and a session's
+        // request under the analyst's name then finds it compiled.
+        var lazy = Cache.GetOrAdd(hash, _ => new Lazy<ScriptProtocol>(() => CompileUncached(source, name, file, hash)));
+        ScriptProtocol compiled;
         try
         {
-            return lazy.Value;
+            compiled = lazy.Value;
         }
         catch
         {
             // A failed compilation is not cached, so a fixed dependency or a retry sees fresh results.
-            Cache.TryRemove(hash + "\n" + name, out _);
+            Cache.TryRemove(hash, out _);
             throw;
         }
+        return compiled.Name == name && compiled.File == file ? compiled : compiled.Named(name, file);
     }
 
     private static string ReadText(string path)

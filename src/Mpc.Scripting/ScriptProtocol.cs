@@ -20,9 +20,11 @@ public sealed class ScriptProtocol : IProtocolDefinition
     // Loaded only where the script runs in this process (the analyst's client, the in-process harness), never in a daemon.
     private readonly Lazy<ScriptRunner<object>> _runner;
     private readonly Lazy<ScriptGlobals> _analystGlobals;
+    private readonly Func<ScriptRunner<object>> _runnerFactory;
 
     internal ScriptProtocol(string name, string hash, string source, string file, ScriptDeclarations declarations, Worker.ScriptImage image, Func<ScriptRunner<object>> runner)
     {
+        _runnerFactory = runner;
         Name = name;
         Id = hash;
         Source = source;
@@ -38,6 +40,9 @@ public sealed class ScriptProtocol : IProtocolDefinition
     }
 
     public string Name { get; }
+
+    /// <summary>The same compiled script under another name (the image's line numbers still refer to the file it was compiled from).</summary>
+    internal ScriptProtocol Named(string name, string file) => new(name, Id, Source, file, Declarations, Image, _runnerFactory);
 
     /// <summary>"sha256:" and the hex SHA-256 of the UTF-8 bytes of <see cref="Source"/>, exactly the text compiled.</summary>
     public string Id { get; }

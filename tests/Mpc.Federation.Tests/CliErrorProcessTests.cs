@@ -29,13 +29,13 @@ public class CliErrorProcessTests
     }
 
     [Fact]
-    public async Task ANumberGivenAsAStringIsAConfigurationErrorNamingTheField()
+    public async Task AWordWhereANumberBelongsIsAConfigurationErrorNamingTheField()
     {
         await using var federation = TestFederation.Create(2);
-        var (roster, configs, keys, _) = federation.WriteFilesWith(TimeSpan.FromSeconds(10), """, "scriptTimeLimitSeconds": "600" """);
+        var (roster, configs, keys, _) = federation.WriteFilesWith(TimeSpan.FromSeconds(10), """, "scriptTimeLimitSeconds": "ten minutes" """);
         using var party = MpcProcess.Start("party", "--roster", roster, "--config", configs[0], "--key", keys[0]);
         Assert.Equal(3, await party.WaitForExitAsync(Startup));
-        party.AssertOneErrorLine("scriptTimeLimitSeconds: must be a number, not \"600\"");
+        party.AssertOneErrorLine("scriptTimeLimitSeconds: must be a number. It is 'ten minutes'.");
     }
 
     [Fact]

@@ -18,9 +18,14 @@ public sealed class MpcProcess : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static MpcProcess Start(params string[] arguments)
+    public static MpcProcess Start(params string[] arguments) => StartWith(new Dictionary<string, string>(), arguments);
+
+    /// <summary>Starts 'mpc' with these environment variables added to the test's own.</summary>
+    public static MpcProcess StartWith(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
+        ArgumentNullException.ThrowIfNull(environment);
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment) info.Environment[name] = value;
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mpc.dll"));
         foreach (var argument in arguments) info.ArgumentList.Add(argument);
         var process = new Process { StartInfo = info };

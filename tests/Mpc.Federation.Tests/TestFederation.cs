@@ -70,21 +70,27 @@ public sealed class TestFederation : IAsyncDisposable
     /// <summary>Starts in-process daemons; each approves the listed protocol ids (all built-ins by default).</summary>
     public void StartAll(Func<int, IReadOnlyCollection<string>>? approved = null, TimeSpan? peerTimeout = null, ProtocolCatalog? catalog = null, TimeSpan? scriptTimeLimit = null,
         double budget = 10, Func<int, bool>? allowDealer = null, int dataRefusalsPerDay = 5, string? transcripts = null, DatasetPrivacy? privacy = null,
-        Func<int, bool>? allowHonestMajority = null)
+        Func<int, bool>? allowHonestMajority = null, Roster? roster = null, TimeProvider? clock = null)
     {
-        for (int i = 0; i < Names.Count; i++)
-        {
-            var ids = approved?.Invoke(i) ?? ProtocolCatalog.BuiltIn.All.Select(p => p.Id).ToList();
-            var configuration = new PartyConfiguration(Names[i], new Dictionary<string, string> { ["lung"] = DataFiles[i] }, ids, peerTimeout ?? TimeSpan.FromSeconds(10), scriptTimeLimit,
-                ledgerPath: LedgerOf(i), budgets: new Dictionary<string, (double, double)> { ["lung"] = (budget, 1e-5) },
-                allowTrustedDealer: allowDealer?.Invoke(i) ?? false, transcriptDirectory: transcripts, privacy: privacy is null ? null : new Dictionary<string, DatasetPrivacy> { ["lung"] = privacy })
-            { DataRefusalsPerDay = dataRefusalsPerDay, AllowHonestMajority = allowHonestMajority?.Invoke(i) ?? false };
-            var log = new ListLogger();
-            Logs.Add(log);
-            var daemon = new PartyDaemon(Roster, Credentials[i], configuration, catalog ?? ProtocolCatalog.BuiltIn, log);
-            daemon.Start();
-            Daemons.Add(daemon);
-        }
+        for (int i = 0; i < Names.Count; i++) Start(i, Credentials[i], approved?.Invoke(i), peerTimeout, catalog, scriptTimeLimit, budget, allowDealer, dataRefusalsPerDay, transcripts, privacy, allowHonestMajority, roster, clock);
+    }
+
+    /// <summary>Starts party i's in-process daemon with these credentials (a test may start one again with another key).</summary>
+    public PartyDaemon Start(int i, PartyCredentials credentials, IReadOnlyCollection<string>? approved = null, TimeSpan? peerTimeout = null, ProtocolCatalog? catalog = null, TimeSpan? scriptTimeLimit = null,
+        double budget = 10, Func<int, bool>? allowDealer = null, int dataRefusalsPerDay = 5, string? transcripts = null, DatasetPrivacy? privacy = null,
+        Func<int, bool>? allowHonestMajority = null, Roster? roster = null, TimeProvider? clock = null)
+    {
+        var ids = approved ?? ProtocolCatalog.BuiltIn.All.Select(p => p.Id).ToList();
+        var configuration = new PartyConfiguration(Names[i], new Dictionary<string, string> { ["lung"] = DataFiles[i] }, ids, peerTimeout ?? TimeSpan.FromSeconds(10), scriptTimeLimit,
+            ledgerPath: LedgerOf(i), budgets: new Dictionary<string, (double, double)> { ["lung"] = (budget, 1e-5) },
+            allowTrustedDealer: allowDealer?.Invoke(i) ?? false, transcriptDirectory: transcripts, privacy: privacy is null ? null : new Dictionary<string, DatasetPrivacy> { ["lung"] = privacy })
+        { DataRefusalsPerDay = dataRefusalsPerDay, AllowHonestMajority = allowHonestMajority?.Invoke(i) ?? false };
+        var log = new ListLogger();
+        Logs.Add(log);
+        var daemon = new PartyDaemon(roster ?? Roster, credentials, configuration, catalog ?? ProtocolCatalog.BuiltIn, log, clock: clock);
+        daemon.Start();
+        Daemons.Add(daemon);
+        return daemon;
     }
 
     // Rewrites a numeric column of every party's file as text levels (sex 1, 2 as male, female), as a hospital's export would hold it.
@@ -103,8 +109,9 @@ public sealed class TestFederation : IAsyncDisposable
     /// <summary>Party i's SQLite privacy ledger.</summary>
     public string LedgerOf(int party) => Path.Combine(Directory, $"{Names[party]}.privacy-ledger.db");
 
-    public AnalystClient Client(Roster? roster = null, PartyCredentials? analyst = null, Func<int, string?, string?>? scriptForParty = null, string preprocessing = "ot") =>
-        new(roster ?? Roster, analyst ?? Analyst, ProtocolCatalog.BuiltIn, NullLogger.Instance) { SetupTimeout = TimeSpan.FromSeconds(60), ScriptForParty = scriptForParty, Preprocessing = preprocessing };
+    public AnalystClient Client(Roster? roster = null, PartyCredentials? analyst = null, Func<int, string?, string?>? scriptForParty = null, string preprocessing = "ot", TimeProvider? clock = null) =>
+        new(roster ?? Roster, analyst ?? Analyst, ProtocolCatalog.BuiltIn, NullLogger.Instance)
+        { SetupTimeout = TimeSpan.FromSeconds(60), ScriptForParty = scriptForParty, Preprocessing = preprocessing, Clock = clock ?? TimeProvider.System };
 
     /// <summary>The repository's root (where Mpc.sln is), for the examples and protocols folders.</summary>
     public static string RepositoryRoot()

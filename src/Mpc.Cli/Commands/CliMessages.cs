@@ -15,6 +15,31 @@ internal static class CliMessages
     public static string DatasetsTarget =>
         "give either --roster and --key (a federation) or --data a.csv --data b.csv (local parties)";
 
+    public static string DaemonNotRunning(string party, string statePath) =>
+        $"no daemon of {party} runs here: {statePath} does not exist (a running daemon writes it beside its ledger); start it with 'mpc party'.";
+
+    public static string DaemonGone(string party, int pid, string statePath) =>
+        $"the daemon of {party} (process {pid}, from {statePath}) is not running; it stopped or crashed: start it with 'mpc party'.";
+
+    public static string ReloadUnanswered(string party, int pid, double seconds) =>
+        $"the daemon of {party} (process {pid}) got the reload signal but did not report back within {seconds:0.#} s; see its log (events 1004 and 1005).";
+
+    public static string NothingToRotate(string keyPath) =>
+        $"{keyPath} does not exist; --rotate makes the next key of an existing one (without --rotate keygen makes a first key).";
+
+    public static string RotationSteps(string name, string nextKey, string keyPath) =>
+        $"next: give every party and analyst the roster and have each party reload ('mpc party reload'); then, before the old key's date, " +
+        $"move {nextKey} (and its .crt) over {keyPath} and restart {name}'s daemon (or point the analyst's --key at it).";
+
+    public static string RosterEdited(string path, string what, Mpc.Net.Roster roster) =>
+        $"{path}: {what}; {roster.Parties.Count} parties, {roster.Analysts.Count} analysts, roster hash {roster.Hash[..16]}. Give this file to every party and analyst, and reload each party ('mpc party reload').";
+
+    public static string CertificateMissing(string path) =>
+        $"{path} is not a PEM certificate (NAME.crt, as 'mpc keygen' writes it).";
+
+    public static string PrivateKeyGiven(string path) =>
+        $"{path} holds a private key; a roster pins public keys only: give the certificate (NAME.crt) or the fingerprint (--public-key).";
+
     public static string Usage(string errors, string command) =>
         $"{errors} (see '{command} --help')";
 }

@@ -39,9 +39,9 @@ internal static class PartyCheckCommand
                 report.Try($"key {keyPath}", () =>
                 {
                     using var credentials = PartyCredentials.Load(keyPath);
-                    if (self is not null && credentials.Fingerprint != self.PublicKey)
-                        throw new CliException($"its fingerprint is {credentials.Fingerprint}, but the roster lists {self.PublicKey} for {self.Name}");
-                    return $"{credentials.Fingerprint}{(self is null ? " (not compared with a roster)" : ", as the roster lists")}";
+                    if (self is not null && !self.Holds(credentials.Fingerprint, DateTimeOffset.UtcNow))
+                        throw new CliException(self.KeyRefusal(credentials.Fingerprint));
+                    return $"{credentials.Fingerprint}{(self is null ? " (not compared with a roster)" : credentials.Fingerprint == self.PublicKey ? ", as the roster lists" : $", the roster's previous key for {self.Name}, accepted until {self.PreviousKeyUntil!.Value.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}: switch to the new key before then")}";
                 });
             }
             else report.Note("key not checked (pass --key)");

@@ -16,6 +16,9 @@ public sealed class ProtocolCatalog
     /// <summary>The same protocols, plus scripts compiled by the given function (source, name) on demand.</summary>
     public ProtocolCatalog WithScriptCompiler(Func<string, string, IProtocolDefinition> compiler) => new(_byName.Values, compiler);
 
+    /// <summary>Whether this catalog compiles scripts (a daemon's does; the built-in catalog alone does not).</summary>
+    public bool CompilesScripts => _scriptCompiler is not null;
+
     /// <summary>Compiles a script sent with a session request; throws when this catalog takes no scripts.</summary>
     public IProtocolDefinition CompileScript(string source, string name) =>
         (_scriptCompiler ?? throw new ProtocolParameterException(["this party does not run protocol scripts"]))(source, name);
