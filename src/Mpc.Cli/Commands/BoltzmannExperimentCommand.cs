@@ -91,7 +91,7 @@ internal static class BoltzmannExperimentCommand
             if (outputs.TryGetValue("utility", out var utility) && outputs.TryGetValue("privacy", out var privacy))
             {
                 entry["secure_utility"] = new JsonArray(utility.Select(v => (JsonNode)Math.Round(v, 5)).ToArray());
-                entry["secure_privacy_dcr_nndr_q01_q05_q50"] = new JsonArray(privacy.Select(v => (JsonNode)Math.Round(v, 4)).ToArray());
+                entry["secure_privacy_dcr_nndr_q01_q05_q50_copies"] = new JsonArray(privacy.Select(v => (JsonNode)Math.Round(v, 4)).ToArray());
             }
             results.Add(entry);
             log.WriteLine($"{n} parties, pooled under MPC: {seconds:F1} s");
