@@ -30,8 +30,13 @@ internal static class BoltzmannExperimentCommand
             Description = "Largest party count whose pooled run is also scored under MPC (every one by default; the secure evaluation grows with the party pairs, all of them on this one machine: about 2 minutes and 5 GB at 20).",
             DefaultValueFactory = _ => 20,
         };
+        var mpcUpTo = new Option<int>("--mpc-up-to")
+        {
+            Description = "Largest party count whose pooled model is trained under MPC (above it the table compares the per-party models with the clear-text pooled one only).",
+            DefaultValueFactory = _ => int.MaxValue,
+        };
         var command = new Command("boltzmann-experiment", "Pooled DBM under MPC (with and without DP) against per-party DBMs (DataSHIELD), on blocks-in-noise data over 1, 2, 5 and 20 parties.")
-            { output, quick, parties, dpParties, epsilon, evaluateUpTo };
+            { output, quick, parties, dpParties, epsilon, evaluateUpTo, mpcUpTo };
         command.SetAction(async (parse, cancellationToken) =>
         {
             bool small = parse.GetValue(quick);
@@ -39,7 +44,7 @@ internal static class BoltzmannExperimentCommand
             var dp = small && parse.GetResult(dpParties) is not { Implicit: false } ? "2" : parse.GetValue(dpParties)!;
             int upTo = small && parse.GetResult(evaluateUpTo) is not { Implicit: false } ? QuickEvaluationParties : parse.GetValue(evaluateUpTo);
             await RunAsync(parse.GetValue(output)!, small, Counts(parse.GetValue(parties)!), Counts(dp), parse.GetValue(epsilon), Console.Out, cancellationToken,
-                upTo).ConfigureAwait(false);
+                upTo, parse.GetValue(mpcUpTo)).ConfigureAwait(false);
             return 0;
         });
         return command;
@@ -54,7 +59,7 @@ internal static class BoltzmannExperimentCommand
         string DpHidden, int DpEpochs, double DpLearningRate, double DpFineTuningRate, int BurnIn);
 
     public static async Task RunAsync(string directory, bool quick, int[] partyCounts, int[] dpCounts, double epsilon, TextWriter log, CancellationToken cancellationToken,
-        int evaluateUpTo = QuickEvaluationParties)
+        int evaluateUpTo = QuickEvaluationParties, int mpcUpTo = int.MaxValue)
     {
         var setup = quick ? new Setup(12, "8,4", 10, 0.4, 50, 10, 0.02, "8,4", 5, 0.4, 0.05, 50)
             : new Setup(50, "50,25,15", 100, 0.4, 50, 50, 0.02, "25,15", 10, 0.4, 0.05, 200);
@@ -76,39 +81,42 @@ internal static class BoltzmannExperimentCommand
 
         foreach (int n in partyCounts.Where(n => n > 1))
         {
-            var files = Split(all, columns, n, Path.Combine(directory, "data", $"{n}-parties"));
-            var parameters = new Dictionary<string, string>
+            if (n <= mpcUpTo)
             {
-                ["columns"] = string.Join(",", columns), ["reveal"] = BoltzmannApi.ExactIntermediates, ["model"] = "dbm", ["hidden"] = setup.Hidden, ["epochs"] = $"{setup.Epochs}", ["fine_tuning_epochs"] = $"{setup.FineTuning}",
-                ["learning_rate"] = Text(setup.LearningRate), ["fine_tuning_learning_rate"] = Text(setup.FineTuningRate),
-                ["batch_size"] = $"{setup.Batch}", ["monitor_every"] = "10", ["ais_runs"] = "0", ["samples"] = $"{all.Count}", ["burn_in"] = $"{setup.BurnIn}",
-                // All parties share this one process here: for 20 x 19 party pairs on 2 cores the secure evaluation takes minutes.
-                ["evaluate"] = n <= evaluateUpTo ? "true" : "false",
-            };
-            var (synthetic, outputs, seconds) = await RunScriptAsync(files, parameters, Path.Combine(directory, $"pooled-{n}"), cancellationToken).ConfigureAwait(false);
-            var entry = Metrics(all, synthetic, n, "pooled (MPC)", null, seconds);
-            // What the analyst got from the secure evaluation (equal to the clear-text metrics above, which the simulation can compute).
-            if (outputs.TryGetValue("utility", out var utility) && outputs.TryGetValue("privacy", out var privacy))
-            {
-                entry["secure_utility"] = new JsonArray(utility.Select(v => (JsonNode)Math.Round(v, 5)).ToArray());
-                entry["secure_privacy_dcr_nndr_q01_q05_q50_copies"] = new JsonArray(privacy.Select(v => (JsonNode)Math.Round(v, 4)).ToArray());
-            }
-            results.Add(entry);
-            log.WriteLine($"{n} parties, pooled under MPC: {seconds:F1} s");
-            if (n == partyCounts.Max()) heatmaps.Add(($"pooled MPC, {n} parties", Order(synthetic)));
-
-            if (dpCounts.Contains(n))
-            {
-                var dp = new Dictionary<string, string>(parameters)
+                var files = Split(all, columns, n, Path.Combine(directory, "data", $"{n}-parties"));
+                var parameters = new Dictionary<string, string>
                 {
-                    ["reveal"] = BoltzmannApi.DpIntermediates, ["epsilon"] = epsilon.ToString(CultureInfo.InvariantCulture), ["hidden"] = setup.DpHidden, ["epochs"] = $"{setup.DpEpochs}",
-                    ["fine_tuning_epochs"] = $"{setup.DpEpochs}", ["batch_size"] = $"{setup.Batch}", ["learning_rate"] = Text(setup.DpLearningRate),
-                    ["fine_tuning_learning_rate"] = Text(setup.DpFineTuningRate),
+                    ["columns"] = string.Join(",", columns), ["reveal"] = BoltzmannApi.ExactIntermediates, ["model"] = "dbm", ["hidden"] = setup.Hidden, ["epochs"] = $"{setup.Epochs}", ["fine_tuning_epochs"] = $"{setup.FineTuning}",
+                    ["learning_rate"] = Text(setup.LearningRate), ["fine_tuning_learning_rate"] = Text(setup.FineTuningRate),
+                    ["batch_size"] = $"{setup.Batch}", ["monitor_every"] = "10", ["ais_runs"] = "0", ["samples"] = $"{all.Count}", ["burn_in"] = $"{setup.BurnIn}",
+                    // All parties share this one process here: for 20 x 19 party pairs on 2 cores the secure evaluation takes minutes.
+                    ["evaluate"] = n <= evaluateUpTo ? "true" : "false",
                 };
-                var (dpSynthetic, _, dpSeconds) = await RunScriptAsync(files, dp, Path.Combine(directory, $"pooled-dp-{n}"), cancellationToken).ConfigureAwait(false);
-                results.Add(Metrics(all, dpSynthetic, n, "pooled (MPC, DP)", epsilon, dpSeconds));
-                log.WriteLine($"{n} parties, pooled under MPC with DP (epsilon {epsilon}): {dpSeconds:F1} s");
-                if (n == dpCounts.Max()) heatmaps.Add(($"pooled MPC + DP, {n} parties", Order(dpSynthetic)));
+                var (synthetic, outputs, seconds) = await RunScriptAsync(files, parameters, Path.Combine(directory, $"pooled-{n}"), cancellationToken).ConfigureAwait(false);
+                var entry = Metrics(all, synthetic, n, "pooled (MPC)", null, seconds);
+                // What the analyst got from the secure evaluation (equal to the clear-text metrics above, which the simulation can compute).
+                if (outputs.TryGetValue("utility", out var utility) && outputs.TryGetValue("privacy", out var privacy))
+                {
+                    entry["secure_utility"] = new JsonArray(utility.Select(v => (JsonNode)Math.Round(v, 5)).ToArray());
+                    entry["secure_privacy_dcr_nndr_q01_q05_q50_copies"] = new JsonArray(privacy.Select(v => (JsonNode)Math.Round(v, 4)).ToArray());
+                }
+                results.Add(entry);
+                log.WriteLine($"{n} parties, pooled under MPC: {seconds:F1} s");
+                if (n == partyCounts.Max()) heatmaps.Add(($"pooled MPC, {n} parties", Order(synthetic)));
+
+                if (dpCounts.Contains(n))
+                {
+                    var dp = new Dictionary<string, string>(parameters)
+                    {
+                        ["reveal"] = BoltzmannApi.DpIntermediates, ["epsilon"] = epsilon.ToString(CultureInfo.InvariantCulture), ["hidden"] = setup.DpHidden, ["epochs"] = $"{setup.DpEpochs}",
+                        ["fine_tuning_epochs"] = $"{setup.DpEpochs}", ["batch_size"] = $"{setup.Batch}", ["learning_rate"] = Text(setup.DpLearningRate),
+                        ["fine_tuning_learning_rate"] = Text(setup.DpFineTuningRate),
+                    };
+                    var (dpSynthetic, _, dpSeconds) = await RunScriptAsync(files, dp, Path.Combine(directory, $"pooled-dp-{n}"), cancellationToken).ConfigureAwait(false);
+                    results.Add(Metrics(all, dpSynthetic, n, "pooled (MPC, DP)", epsilon, dpSeconds));
+                    log.WriteLine($"{n} parties, pooled under MPC with DP (epsilon {epsilon}): {dpSeconds:F1} s");
+                    if (n == dpCounts.Max()) heatmaps.Add(($"pooled MPC + DP, {n} parties", Order(dpSynthetic)));
+                }
             }
 
             // The DataSHIELD way: one DBM per party on its own rows, each sampling as many rows as it has; the samples pooled. Twice: with the
