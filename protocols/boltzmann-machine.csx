@@ -10,7 +10,7 @@
 // - visible=categorical: each column is one-hot over its public levels; synthetic rows come back as level
 //   indices, and `mpc local --out` writes them as the levels (synthetic.csv).
 // - evaluate (reveal=exact-intermediates): the synthetic rows are scored against the real rows under MPC (marginal utility;
-//   distance-to-closest-record quantiles; gaussian columns get the utility on quartile bins cut at the synthetic rows'
+//   distance-to-closest-record quantiles over all parties' rows by a secure minimum, and the share of exact copies; gaussian columns get the utility on quartile bins cut at the synthetic rows'
 //   quartiles and the distances in units of the synthetic rows' standard deviations, on a public grid); only the
 //   scores come out. A DP run skips it: exact
 //   scores of the real rows would fall outside its (epsilon, delta).
@@ -43,15 +43,15 @@ Output("model", "The model's parameters (per layer W row-major, visible bias, hi
 Output("monitoring", "Training curves as (part, epoch, metric, value) quadruples: part 1..L per layer, 0 for dbm fine-tuning; metric 0 reconstruction error, 1 log Z, 2 log-likelihood, 3 log-likelihood lower bound.");
 Output("synthetic", "Synthetic rows sampled from the final model, row by row in the order of columns (categorical: the level's index in levels, from 0).");
 Output("utility", "Secure utility against the pooled training rows: mean L1 and maximum deviation of the 1- to 4-way marginals (at most 200 variable sets per order), then the mean squared difference of the pairwise log odds ratios.");
-Output("privacy", "Secure privacy check: quantiles (1%, 5%, 50%) of the distance to the closest training record, then of the nearest/second-nearest ratio, each party against its own rows, pooled.");
-Output("privacy_holdout", "As privacy, against each party's holdout rows (holdout > 0): synthetic rows much closer to training than to holdout rows suggest memorisation.");
+Output("privacy", "Secure privacy check: quantiles (1%, 5%, 50%) of each synthetic row's distance to its closest training record over all parties, then of the nearest/second-nearest ratio, then the share of synthetic rows that copy a training row exactly.");
+Output("privacy_holdout", "holdout > 0: share of synthetic rows whose closest record over all parties is a training rather than a holdout row (ties half; about 0.5 with holdout=0.5 if the model does not memorise, in general about the training share).");
 Output("pooled_sums", OutputKind.ExactIntermediate, "reveal=exact-intermediates: the exact pooled data terms, opened to every party at every step.");
 Output("noised_sums", OutputKind.DifferentiallyPrivateIntermediate, "reveal=dp-intermediates: the Skellam-noised pooled data terms of every step.");
 Output("privacy_spent", "reveal=dp-intermediates: epsilon and delta of the run, composed in RDP.");
 Label("privacy_spent", p => new[] { "epsilon", "delta" });
 Label("utility", p => BoltzmannApi.UtilityLabels(p.List("columns").Count));
-Label("privacy", p => new[] { "DCR", "NNDR" }.SelectMany(m => BoltzmannApi.PrivacyProbabilities.Select(q => $"{m} q{q}")).ToList());
-Label("privacy_holdout", p => new[] { "DCR", "NNDR" }.SelectMany(m => BoltzmannApi.PrivacyProbabilities.Select(q => $"{m} q{q}")).ToList());
+Label("privacy", p => BoltzmannApi.PrivacyLabels);
+Label("privacy_holdout", p => new[] { "closer to training than holdout" });
 Stage("secure evaluation");
 
 Run(async mpc =>
@@ -85,7 +85,7 @@ Run(async mpc =>
         mpc.Progress("secure evaluation", 0);
         await mpc.Output("utility", await mpc.Boltzmann.Utility(fit, synthetic));
         await mpc.Output("privacy", await mpc.Boltzmann.Privacy(fit, synthetic));
-        if (mpc.Number("holdout") > 0) await mpc.Output("privacy_holdout", await mpc.Boltzmann.Privacy(fit, synthetic, holdout: true));
+        if (mpc.Number("holdout") > 0) await mpc.Output("privacy_holdout", await mpc.Boltzmann.HoldoutComparison(fit, synthetic));
     }
     if (dp)
     {

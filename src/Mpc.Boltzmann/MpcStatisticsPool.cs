@@ -1,5 +1,4 @@
 using System.Numerics;
-using Mpc.Core;
 using Mpc.Runtime;
 using Mpc.Runtime.Protocols;
 
@@ -36,8 +35,7 @@ public sealed class MpcStatisticsPool<T> : IStatisticsPool
 
     public async Task<double[]> SumAsync(string release, IReadOnlyList<double[]> records, int dimension)
     {
-        var local = StatisticsSum.Of(records, dimension);
-        var sum = await Input.SumAcrossPartiesAsync(_runtime, local, 1, _runtime.Format.FractionalBits).ConfigureAwait(false);
-        return await Opening.RevealRealAsync(_runtime, sum, _output).ConfigureAwait(false);
+        // Two message rounds through the leader, not a secure sum and a full-mesh opening (issue 29: 20 parties in one process).
+        return await Opening.RevealSumAcrossPartiesAsync(_runtime, StatisticsSum.Of(records, dimension), _runtime.Format.FractionalBits, _output).ConfigureAwait(false);
     }
 }

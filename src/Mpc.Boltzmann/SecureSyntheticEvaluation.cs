@@ -14,27 +14,12 @@ namespace Mpc.Boltzmann;
 /// row count N are summed as secrets. With M synthetic rows of which c fall in a cell, the cell's deviation
 /// is |count M - c N| / (N M): absolute values and the maximum by comparisons, 1/N by the reciprocal
 /// protocol; only the mean L1 and the maximum deviation of each order k are left as secrets to output.
-/// Distances: each party computes, for every synthetic row, the distance to its closest own record (DCR)
-/// and the nearest / second-nearest ratio (NNDR), as DataSHIELD would, and adds them to histograms on a
-/// public grid (DCR: the exact values sqrt(0..p) for 0/1 units, for continuous columns <c>ContinuousDcrBins</c> steps up to
-/// a top taken from the synthetic rows alone, rounded up; NNDR: steps of 1 / <c>NndrBins</c>, rounded up). The
-/// histograms are summed as secrets and each quantile is the grid value below which fewer than a share p
-/// of all values lie, found by comparisons on the secret cumulative counts: the lower (type 1) quantile
-/// of the pooled values, with nothing else opened.
+/// Distances: see the partial file of the distance checks (a secure minimum over the parties per synthetic row).
 /// </remarks>
-public static class SecureSyntheticEvaluation
+public static partial class SecureSyntheticEvaluation
 {
-    /// <summary>NNDR histogram bins on [0, 1]; NNDR quantiles are rounded up to a multiple of 1 / NndrBins.</summary>
-    public const int NndrBins = 100;
-
-    /// <summary>DCR histogram steps for continuous columns, up to <see cref="ContinuousDcrTop"/>; DCR quantiles are rounded up to a step.</summary>
-    public const int ContinuousDcrBins = 1000;
-
     // Cells of all orders' marginals together: each costs a comparison (its absolute deviation) and a share of the maxima.
     private const int MaximumCells = 1 << 20;
-
-    // A quantile's share p as the fraction P / Resolution, so the test count D < p N stays integer.
-    private const long Resolution = 1_000_000;
 
     /// <summary>
     /// [mean L1, maximum deviation] of the 1- to <paramref name="maxOrder"/>-way marginals (2 maxOrder secrets, at the
@@ -55,54 +40,6 @@ public static class SecureSyntheticEvaluation
     }
 
     /// <summary>
-    /// Lower quantiles of the pooled DCR values, then of the pooled NNDR values, at <paramref name="probabilities"/>
-    /// (2 q secrets at the runtime's fixed-point scale). Every party needs at least two rows (NNDR needs a second-nearest):
-    /// a party with fewer would add no values, and with none anywhere the quantiles would read 0, as if rows were copied.
-    /// </summary>
-    public static async Task<Secret<T>> DistanceQuantilesAsync<T>(MpcRuntime<T> runtime, IReadOnlyList<double[]> localRows, IReadOnlyList<double[]> synthetic,
-        IReadOnlyList<double> probabilities)
-        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
-    {
-        ArgumentNullException.ThrowIfNull(runtime);
-        ArgumentNullException.ThrowIfNull(probabilities);
-        int width = CheckRows(localRows, synthetic, null);
-        if (localRows.Count < 2) throw new ArgumentException($"The distance check needs at least two real rows at every party; this party has {localRows.Count}.", nameof(localRows));
-        if (probabilities.Count == 0 || probabilities.Any(p => !(p > 0 && p <= 1))) throw new ArgumentOutOfRangeException(nameof(probabilities), "Quantile probabilities must lie in (0, 1].");
-        return await DistanceQuantilesCoreAsync(runtime, localRows, synthetic, ExactGrid(width), probabilities).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// <see cref="DistanceQuantilesAsync"/> for continuous columns (Gaussian visibles): distances are Euclidean with every column
-    /// divided by the synthetic rows' standard deviation in it (public, as the synthetic rows are), and the DCR histogram has
-    /// <see cref="ContinuousDcrBins"/> equal steps up to <see cref="ContinuousDcrTop"/>, so DCR quantiles come rounded up to a
-    /// step, and a quantile above the top reads as the top.
-    /// </summary>
-    public static async Task<Secret<T>> ContinuousDistanceQuantilesAsync<T>(MpcRuntime<T> runtime, IReadOnlyList<double[]> localRows, IReadOnlyList<double[]> synthetic,
-        IReadOnlyList<double> probabilities)
-        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
-    {
-        ArgumentNullException.ThrowIfNull(runtime);
-        ArgumentNullException.ThrowIfNull(probabilities);
-        CheckContinuousRows(localRows, synthetic);
-        if (localRows.Count < 2) throw new ArgumentException($"The distance check needs at least two real rows at every party; this party has {localRows.Count}.", nameof(localRows));
-        if (probabilities.Count == 0 || probabilities.Any(p => !(p > 0 && p <= 1))) throw new ArgumentOutOfRangeException(nameof(probabilities), "Quantile probabilities must lie in (0, 1].");
-        var scaled = ScaleColumns(synthetic, synthetic);
-        return await DistanceQuantilesCoreAsync(runtime, ScaleColumns(localRows, synthetic), scaled, ContinuousGrid(scaled), probabilities).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// The top of the continuous DCR grid, in the units of <see cref="ContinuousDistanceQuantilesAsync"/>: twice the largest
-    /// distance from a synthetic row to its nearest other synthetic row (1 where all coincide). It depends on the public
-    /// synthetic rows only, so every party builds the same grid.
-    /// </summary>
-    public static double ContinuousDcrTop(IReadOnlyList<double[]> synthetic)
-    {
-        ArgumentNullException.ThrowIfNull(synthetic);
-        var scaled = ScaleColumns(synthetic, synthetic);
-        return Top(scaled);
-    }
-
-    /// <summary>
     /// Mean squared difference of the pairwise log odds ratios of the synthetic rows and of the real rows of all parties
     /// (0.5 added to every cell of every 2x2 table), as <see cref="SyntheticDataEvaluation.LogOddsRatioError"/> with the same
     /// <paramref name="groups"/>: one secret at the runtime's fixed-point scale. Every party passes its own rows (at most
@@ -119,46 +56,6 @@ public static class SecureSyntheticEvaluation
         if (maxRows < 1 || ProductBound(maxRows) >= Reciprocal.MaximumInput(runtime.Format))
             throw new ArgumentOutOfRangeException(nameof(maxRows), $"The row bound must be between 1 and {Math.Floor((Math.Sqrt(Reciprocal.MaximumInput(runtime.Format)) - 1) / 2)}.");
         return await LogOddsRatioErrorCoreAsync(runtime, localRows, synthetic, pairs, maxRows).ConfigureAwait(false);
-    }
-
-    /// <summary>The clear-text value of <see cref="DistanceQuantilesAsync"/> for the rows of every party (for checks and simulations).</summary>
-    public static double[] DistanceQuantiles(IReadOnlyList<IReadOnlyList<double[]>> parties, IReadOnlyList<double[]> synthetic, IReadOnlyList<double> probabilities)
-    {
-        ArgumentNullException.ThrowIfNull(parties);
-        ArgumentNullException.ThrowIfNull(probabilities);
-        ArgumentNullException.ThrowIfNull(synthetic);
-        if (synthetic.Count == 0) throw new ArgumentException("Give at least one synthetic row.", nameof(synthetic));
-        return PooledQuantiles(parties, synthetic, ExactGrid(synthetic[0].Length), probabilities);
-    }
-
-    /// <summary>The clear-text value of <see cref="ContinuousDistanceQuantilesAsync"/> for the rows of every party.</summary>
-    public static double[] ContinuousDistanceQuantiles(IReadOnlyList<IReadOnlyList<double[]>> parties, IReadOnlyList<double[]> synthetic, IReadOnlyList<double> probabilities)
-    {
-        ArgumentNullException.ThrowIfNull(parties);
-        ArgumentNullException.ThrowIfNull(probabilities);
-        CheckContinuousRows([.. parties.SelectMany(rows => rows)], synthetic);
-        var scaled = ScaleColumns(synthetic, synthetic);
-        return PooledQuantiles([.. parties.Select(rows => (IReadOnlyList<double[]>)ScaleColumns(rows, synthetic))], scaled, ContinuousGrid(scaled), probabilities);
-    }
-
-    private static double[] PooledQuantiles(IReadOnlyList<IReadOnlyList<double[]>> parties, IReadOnlyList<double[]> synthetic, DcrGrid dcr, IReadOnlyList<double> probabilities)
-    {
-        var histogram = new long[dcr.Values.Length + NndrBins + 1];
-        foreach (var rows in parties) AddHistogram(rows, synthetic, dcr, histogram);
-        var result = new List<double>();
-        foreach (var (offset, count, grid) in Grids(dcr))
-        {
-            var cumulative = new long[count];
-            long running = 0;
-            for (int t = 0; t < count; t++) cumulative[t] = running += histogram[offset + t];
-            foreach (double p in probabilities)
-            {
-                long share = Share(p);
-                int below = cumulative.Count(c => (BigInteger)c * Resolution < (BigInteger)share * running);
-                result.Add(grid[Math.Min(below, count - 1)]);
-            }
-        }
-        return [.. result];
     }
 
     private static async Task<Secret<T>> MarginalsCoreAsync<T>(MpcRuntime<T> runtime, IReadOnlyList<double[]> localRows, IReadOnlyList<double[]> synthetic,
@@ -230,103 +127,6 @@ public static class SecureSyntheticEvaluation
         return await Multiplication.MultiplyPublicAsync(runtime, squares, new[] { 1.0 / pairs }).ConfigureAwait(false);
     }
 
-    private static async Task<Secret<T>> DistanceQuantilesCoreAsync<T>(MpcRuntime<T> runtime, IReadOnlyList<double[]> localRows, IReadOnlyList<double[]> synthetic,
-        DcrGrid dcr, IReadOnlyList<double> probabilities)
-        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
-    {
-        var histogram = new long[dcr.Values.Length + NndrBins + 1];
-        AddHistogram(localRows, synthetic, dcr, histogram);
-        var pooled = await Input.SumAcrossPartiesAsync(runtime, histogram.Select(h => (double)h).ToArray(), 1, 0).ConfigureAwait(false);
-        // Per grid and probability p: below(t) = [Resolution cumulative(t) - share(p) total < 0], all in one batch of comparisons.
-        var tests = new List<Secret<T>>();
-        var layout = new List<(int Count, double[] Grid)>();
-        foreach (var (offset, count, grid) in Grids(dcr))
-        {
-            var cumulative = Secret<T>.Concatenate(Enumerable.Range(0, count).Select(t => pooled.Slice(offset, t + 1).Sum()).ToList());
-            var total = cumulative[count - 1];
-            foreach (double p in probabilities)
-            {
-                tests.Add(cumulative * Resolution - Repeat(total, count) * Share(p));
-                layout.Add((count, grid));
-            }
-        }
-        var below = await Comparison.LessThanZeroAsync(runtime, Secret<T>.Concatenate(tests)).ConfigureAwait(false);
-        // quantile = grid[0] + sum over t of below(t) (grid[t + 1] - grid[t]): the grid value at the first t not below.
-        var steps = layout.SelectMany(l => Enumerable.Range(0, l.Count).Select(t => t + 1 < l.Count ? l.Grid[t + 1] - l.Grid[t] : 0)).ToArray();
-        var weighted = await Multiplication.MultiplyPublicAsync(runtime, below, steps).ConfigureAwait(false);
-        var quantiles = new List<Secret<T>>();
-        int start = 0;
-        foreach (var (count, grid) in layout)
-        {
-            quantiles.Add(weighted.Slice(start, count).Sum() + grid[0]);
-            start += count;
-        }
-        return Secret<T>.Concatenate(quantiles);
-    }
-
-    // The public DCR grid and the bin of a distance on it.
-    private sealed record DcrGrid(double[] Values, Func<double, int> Bin);
-
-    // 0/1 and one-hot rows: squared distances are the whole numbers 0..width, so the grid is exact.
-    private static DcrGrid ExactGrid(int width) => new([.. Enumerable.Range(0, width + 1).Select(t => Math.Sqrt(t))], d => (int)Math.Round(d * d));
-
-    // Continuous rows: ContinuousDcrBins equal steps up to the top; bin j holds distances in ((j-1) step, j step], the last also all above.
-    private static DcrGrid ContinuousGrid(IReadOnlyList<double[]> scaledSynthetic)
-    {
-        double step = Top(scaledSynthetic) / ContinuousDcrBins;
-        return new([.. Enumerable.Range(0, ContinuousDcrBins + 1).Select(j => j * step)],
-            d => (int)Math.Min(ContinuousDcrBins, Math.Ceiling(Math.Round(d / step, 9))));
-    }
-
-    private static double Top(IReadOnlyList<double[]> scaledSynthetic)
-    {
-        if (scaledSynthetic.Count < 2) return 1;
-        double largest = 0;
-        for (int s = 0; s < scaledSynthetic.Count; s++)
-        {
-            double nearest = double.PositiveInfinity;
-            for (int o = 0; o < scaledSynthetic.Count; o++)
-            {
-                if (o == s) continue;
-                double d = 0;
-                for (int j = 0; j < scaledSynthetic[s].Length; j++) d += (scaledSynthetic[s][j] - scaledSynthetic[o][j]) * (scaledSynthetic[s][j] - scaledSynthetic[o][j]);
-                nearest = Math.Min(nearest, d);
-            }
-            largest = Math.Max(largest, nearest);
-        }
-        return largest == 0 ? 1 : 2 * Math.Sqrt(largest);
-    }
-
-    // Every column divided by the synthetic rows' standard deviation in it (1 where that is 0).
-    private static List<double[]> ScaleColumns(IReadOnlyList<double[]> rows, IReadOnlyList<double[]> synthetic)
-    {
-        int width = synthetic[0].Length;
-        var scale = new double[width];
-        for (int j = 0; j < width; j++)
-        {
-            double mean = synthetic.Average(r => r[j]);
-            double sd = Math.Sqrt(synthetic.Average(r => (r[j] - mean) * (r[j] - mean)));
-            scale[j] = sd > 0 ? sd : 1;
-        }
-        return [.. rows.Select(r => r.Select((v, j) => v / scale[j]).ToArray())];
-    }
-
-    // DCR counts on the grid, then NNDR counts in bins 0..NndrBins (bin j holds ratios in ((j-1)/B, j/B]).
-    private static void AddHistogram(IReadOnlyList<double[]> rows, IReadOnlyList<double[]> synthetic, DcrGrid grid, long[] histogram)
-    {
-        if (rows.Count < 2) return;
-        var (dcr, nndr) = SyntheticDataEvaluation.DistancesToClosestRecords(synthetic, rows);
-        foreach (double d in dcr) histogram[grid.Bin(d)]++;
-        foreach (double r in nndr) histogram[grid.Values.Length + (int)Math.Ceiling(Math.Round(r * NndrBins, 9))]++;
-    }
-
-    private static IEnumerable<(int Offset, int Count, double[] Grid)> Grids(DcrGrid dcr)
-    {
-        int count = dcr.Values.Length;
-        yield return (0, count, dcr.Values);
-        yield return (count, NndrBins + 1, Enumerable.Range(0, NndrBins + 1).Select(j => (double)j / NndrBins).ToArray());
-    }
-
     // Continuous rows: the synthetic rows' width everywhere, finite values.
     private static void CheckContinuousRows(IReadOnlyList<double[]> localRows, IReadOnlyList<double[]> synthetic) =>
         CheckEveryRow(localRows, synthetic, (row, name, number) =>
@@ -350,8 +150,6 @@ public static class SecureSyntheticEvaluation
             }
         return width;
     }
-
-    private static long Share(double p) => (long)Math.Round(p * Resolution);
 
     private static Secret<T> Repeat<T>(Secret<T> value, int count)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> => Secret<T>.Concatenate(Enumerable.Repeat(value, count).ToList());

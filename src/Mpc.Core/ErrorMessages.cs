@@ -72,6 +72,9 @@ public static class ErrorMessages
     public static string DuplicateMessage(string from, long tag) =>
         $"{from} sent two messages with tag {tag}.";
 
+    /// <summary>Two parties' contributions to a sum differ in length (the lengths may be row counts, so they stay out).</summary>
+    public static string ContributionLengthsDiffer(string party, string peer) => $"Parties contribute vectors of different lengths: {party} and {peer} differ.";
+
     public static string PayloadSize(int from, long tag, int expected, int actual) =>
         $"Party {from} sent {actual} bytes for tag {tag} where {expected} were expected.";
 

@@ -119,12 +119,19 @@ public static class DistributedSkellam
         if (!(mu > 0)) throw new ArgumentOutOfRangeException(nameof(mu), "The Skellam parameter must be positive.");
         var orders = RdpAccountant.DefaultOrders;
         double epsilon = RdpAccountant.ToEpsilon(RdpAccountant.SkellamRelease(mu, l1Sensitivity, l2Sensitivity, samplingRate, orders), orders, delta).Epsilon;
-        var (sum, release) = await NoisedSumAsync(runtime, contribution, outputName, new NoisedRelease("distributed-skellam", l1Sensitivity, l2Sensitivity, mu, epsilon, delta, honestParties, samplingRate)).ConfigureAwait(false);
-        return (FixedPointFormat.Decode<T>(await Opening.RevealAsync(runtime, sum, outputName).ConfigureAwait(false), 0), release);
+        var release = new NoisedRelease("distributed-skellam", l1Sensitivity, l2Sensitivity, mu, epsilon, delta, honestParties, samplingRate);
+        var noised = Noised(runtime, contribution, outputName, release);
+        // Every party learns the noised sum anyway: two message rounds through the leader, not a secure sum and a full-mesh opening.
+        return (await Opening.RevealSumAcrossPartiesAsync(runtime, noised, 0, outputName).ConfigureAwait(false), release);
     }
 
     // Checks the release with the policy, then each party adds its share of the noise and the noised contributions are summed (still secret).
     private static async Task<(Secret<T> Sum, NoisedRelease Release)> NoisedSumAsync<T>(MpcRuntime<T> runtime, double[] contribution, string outputName, NoisedRelease release)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> =>
+        (await Input.SumAcrossPartiesAsync(runtime, Noised(runtime, contribution, outputName, release), 1, 0).ConfigureAwait(false), release);
+
+    // Checks the release with the policy, then adds this party's share of the noise to its integer contribution.
+    private static double[] Noised<T>(MpcRuntime<T> runtime, double[] contribution, string outputName, NoisedRelease release)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         ArgumentNullException.ThrowIfNull(contribution);
@@ -132,7 +139,6 @@ public static class DistributedSkellam
         if (contribution.Any(v => v != Math.Round(v))) throw new ArgumentException("Skellam noise is added to integer contributions; scale and round them first.", nameof(contribution));
         runtime.RevealPolicy.CheckNoisedRelease(outputName, release);
         var sampler = new ExactNoiseSampler(runtime.LocalRandom);
-        var noised = contribution.Select(v => v + sampler.Skellam(release.Mu / release.HonestParties)).ToArray();
-        return (await Input.SumAcrossPartiesAsync(runtime, noised, 1, 0).ConfigureAwait(false), release);
+        return [.. contribution.Select(v => v + sampler.Skellam(release.Mu / release.HonestParties))];
     }
 }

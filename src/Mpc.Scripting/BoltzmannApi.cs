@@ -164,26 +164,65 @@ public sealed class BoltzmannApi
         [.. Enumerable.Range(1, Math.Min(4, columns)).SelectMany(k => new[] { $"L1 {k}-way", $"max deviation {k}-way" }), .. columns >= 2 ? new[] { "log odds ratio MSE" } : []];
 
     /// <summary>
-    /// Secure privacy evaluation: quantiles (<see cref="PrivacyProbabilities"/>) of every synthetic row's distance to the
-    /// closest record, then of its nearest / second-nearest distance ratio, each party against its own training rows (or
-    /// its holdout rows), pooled over the parties; only these quantiles can be output. The distance is Euclidean on the visible
-    /// units (for categorical columns sqrt(2) times the root of the number of columns that differ); for Gaussian columns on
-    /// the columns divided by the synthetic rows' standard deviations, with DCR quantiles rounded up to a public grid
-    /// (<see cref="SecureSyntheticEvaluation.ContinuousDistanceQuantilesAsync"/>).
+    /// Secure privacy evaluation: quantiles (<see cref="PrivacyProbabilities"/>) of every synthetic row's distance to its
+    /// closest record over the training rows of ALL parties (a secure minimum across the parties per synthetic row), then of
+    /// its nearest / second-nearest distance ratio, then the share of synthetic rows that are exact copies of a training row;
+    /// only these numbers can be output (see <see cref="PrivacyLabels"/>). The distance is Euclidean on the visible units (for
+    /// categorical columns sqrt(2) times the root of the number of columns that differ); for Gaussian columns on the columns
+    /// divided by the synthetic rows' standard deviations, with DCR quantiles rounded up to a public grid
+    /// (<see cref="SecureSyntheticEvaluation.ContinuousDistanceQuantilesAsync"/>). Disclosure limits: this party's training
+    /// rows are the group behind the quantiles, and the synthetic rows that copy one of its rows are its cell behind the share
+    /// of copies (0 or at least its minimum cell count).
     /// </summary>
     /// <example>await mpc.Output("privacy", await mpc.Boltzmann.Privacy(fit, synthetic));</example>
-    public Task<Mpc.Runtime.Secret<UInt128>> Privacy(BoltzmannFit fit, double[] synthetic, bool holdout = false)
+    public async Task<Mpc.Runtime.Secret<UInt128>> Privacy(BoltzmannFit fit, double[] synthetic)
     {
         ArgumentNullException.ThrowIfNull(fit);
         ArgumentNullException.ThrowIfNull(synthetic);
         CheckEvaluable(fit);
-        var reference = holdout ? fit.HoldoutRows : fit.TrainingRows;
+        CheckReference(fit.TrainingRows, "training");
+        var rows = Unflatten(fit, synthetic);
+        bool continuous = fit.Encoding.Kind == VisibleKind.Gaussian;
+        var result = continuous
+            ? await SecureSyntheticEvaluation.ContinuousDistanceQuantilesAsync(_session.Runtime, fit.TrainingRows, rows, PrivacyProbabilities).ConfigureAwait(false)
+            : await SecureSyntheticEvaluation.DistanceQuantilesAsync(_session.Runtime, fit.TrainingRows, rows, PrivacyProbabilities).ConfigureAwait(false);
+        _session.CheckGroups(PrivacyOutput, [fit.TrainingRows.Count]);
+        _session.Behind(result, Mpc.Runtime.DisclosureKind.CellCounts, "", [SecureSyntheticEvaluation.LocalExactCopies(fit.TrainingRows, rows, continuous)]);
+        return result;
+    }
+
+    /// <summary>
+    /// Virtual Data Lab's holdout comparison under MPC: the share of synthetic rows whose closest record over all parties is a
+    /// training row rather than a holdout row (ties count half); with <c>holdout=0.5</c> a generator that does not copy its
+    /// training rows scores about 0.5, in general about the training rows' share. One number; this party's training and
+    /// holdout rows are the groups behind it.
+    /// </summary>
+    /// <example>await mpc.Output("privacy_holdout", await mpc.Boltzmann.HoldoutComparison(fit, synthetic));</example>
+    public async Task<Mpc.Runtime.Secret<UInt128>> HoldoutComparison(BoltzmannFit fit, double[] synthetic)
+    {
+        ArgumentNullException.ThrowIfNull(fit);
+        ArgumentNullException.ThrowIfNull(synthetic);
+        CheckEvaluable(fit);
+        CheckReference(fit.TrainingRows, "training");
+        CheckReference(fit.HoldoutRows, "holdout");
+        var result = await SecureSyntheticEvaluation.HoldoutShareAsync(_session.Runtime, fit.TrainingRows, fit.HoldoutRows, Unflatten(fit, synthetic),
+            fit.Encoding.Kind == VisibleKind.Gaussian).ConfigureAwait(false);
+        _session.CheckGroups(HoldoutOutput, [fit.TrainingRows.Count, fit.HoldoutRows.Count]);
+        return result;
+    }
+
+    /// <summary>The declared outputs <see cref="Privacy"/> and <see cref="HoldoutComparison"/> are checked for.</summary>
+    public const string PrivacyOutput = "privacy", HoldoutOutput = "privacy_holdout";
+
+    /// <summary>Names of the values of <see cref="Privacy"/>.</summary>
+    public static IReadOnlyList<string> PrivacyLabels { get; } =
+        [.. new[] { "DCR", "NNDR" }.SelectMany(m => PrivacyProbabilities.Select(q => $"{m} q{q}")), "exact copies share"];
+
+    private void CheckReference(IReadOnlyList<double[]> reference, string name)
+    {
         if (reference.Count < 2)
-            throw new DataProblemException(ErrorMessages.DataTooFewRows($"the distance check (at least two {(holdout ? "holdout" : "training")} rows)"),
-                ErrorMessages.DataTooFewRowsDetail(_context.Dataset.Source, $"the distance check ({(holdout ? "holdout" : "training")})", reference.Count), true);
-        return fit.Encoding.Kind == VisibleKind.Gaussian
-            ? SecureSyntheticEvaluation.ContinuousDistanceQuantilesAsync(_session.Runtime, reference, Unflatten(fit, synthetic), PrivacyProbabilities)
-            : SecureSyntheticEvaluation.DistanceQuantilesAsync(_session.Runtime, reference, Unflatten(fit, synthetic), PrivacyProbabilities);
+            throw new DataProblemException(ErrorMessages.DataTooFewRows($"the distance check (at least two {name} rows)"),
+                ErrorMessages.DataTooFewRowsDetail(_context.Dataset.Source, $"the distance check ({name})", reference.Count), true);
     }
 
     private static void CheckEvaluable(BoltzmannFit fit)

@@ -90,16 +90,17 @@ public class SecureSyntheticEvaluationTests
         // Independently: the order statistics of all parties' DCRs in synthetic standard deviations, rounded up to the grid.
         var sd = Enumerable.Range(0, 2).Select(j => { double m = synthetic.Average(r => r[j]); return Math.Sqrt(synthetic.Average(r => (r[j] - m) * (r[j] - m))); }).ToArray();
         double[][] Scale(IEnumerable<double[]> rows) => [.. rows.Select(r => new[] { r[0] / sd[0], r[1] / sd[1] })];
-        var pooled = Enumerable.Range(0, parties).SelectMany(p => SyntheticDataEvaluation.DistancesToClosestRecords(Scale(synthetic), Scale(Slice(p))).Dcr).Order().ToArray();
+        var pooled = SyntheticDataEvaluation.DistancesToClosestRecords(Scale(synthetic), Scale(real)).Dcr.Order().ToArray();
         double step = SecureSyntheticEvaluation.ContinuousDcrTop(synthetic) / SecureSyntheticEvaluation.ContinuousDcrBins;
         for (int q = 0; q < probabilities.Length; q++)
         {
             double value = pooled[(int)Math.Ceiling(probabilities[q] * pooled.Length) - 1];
             Assert.Equal(Math.Ceiling(Math.Round(value / step, 9)) * step, expected[q], 9);
         }
-        // The copied real row is at distance 0 from its own party's rows; the median is not.
+        // The copied real row is at distance 0 and is the one exact copy of 41; the median is not 0.
         Assert.Equal(0, pooled[0]);
         Assert.True(expected[1] > 0);
+        Assert.Equal(1.0 / synthetic.Length, expected[^1], 12);
         foreach (var party in opened)
             for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], party[i], 6);
     }
@@ -117,7 +118,7 @@ public class SecureSyntheticEvaluationTests
     }
 
     [Fact]
-    public async Task SecureDistanceQuantilesEqualTheQuantilesOfEveryPartysDistancesPooled()
+    public async Task SecureDistanceQuantilesEqualTheQuantilesOfTheDistancesToThePooledRows()
     {
         double[] probabilities = [0.05, 0.5, 0.9];
         const int parties = 3;
@@ -127,16 +128,79 @@ public class SecureSyntheticEvaluationTests
             return await Opening.RevealRealAsync(rt, quantiles, "privacy");
         }, new LocalHarnessOptions { Preprocessing = "dealer" });
         var expected = SecureSyntheticEvaluation.DistanceQuantiles(Enumerable.Range(0, parties).Select(p => (IReadOnlyList<double[]>)Part(p, parties)).ToList(), Synthetic, probabilities);
-        // Independent check of the DCR quantiles: the order statistics of all parties' DCR values together.
-        var pooledDcr = Enumerable.Range(0, parties).SelectMany(p => SyntheticDataEvaluation.DistancesToClosestRecords(Synthetic, Part(p, parties)).Dcr).Order().ToArray();
+        // Independent check: order statistics of each synthetic row's DCR and NNDR against all real rows in one place.
+        var (dcr, nndr) = SyntheticDataEvaluation.DistancesToClosestRecords(Synthetic, Real);
+        var sortedDcr = dcr.Order().ToArray();
+        var sortedNndr = nndr.Order().ToArray();
         for (int q = 0; q < probabilities.Length; q++)
-            Assert.Equal(pooledDcr[(int)Math.Ceiling(probabilities[q] * pooledDcr.Length) - 1], expected[q], 9);
-        Assert.Equal(0, expected[0]);
+        {
+            int rank = (int)Math.Ceiling(probabilities[q] * Synthetic.Length) - 1;
+            Assert.Equal(sortedDcr[rank], expected[q], 9);
+            Assert.Equal(Math.Ceiling(Math.Round(sortedNndr[rank] * SecureSyntheticEvaluation.NndrBins, 9)) / SecureSyntheticEvaluation.NndrBins, expected[probabilities.Length + q], 9);
+        }
+        // The exact copies: at least the two planted ones (rows of parties 0 and 1).
+        Assert.Equal((double)dcr.Count(d => d == 0) / Synthetic.Length, expected[^1], 12);
+        Assert.True(expected[^1] >= 2.0 / Synthetic.Length);
         foreach (var party in opened)
         {
-            Assert.Equal(2 * probabilities.Length, party.Length);
+            Assert.Equal(2 * probabilities.Length + 1, party.Length);
             for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], party[i], 6);
         }
+    }
+
+    [Fact]
+    public async Task APlantedCopyOfOnePartysRowShowsInTheSecureCheckWhereThePerPartyHistogramsHidIt()
+    {
+        const int parties = 3;
+        // 40 noisy units, so fresh rows do not meet real ones by chance; 99 fresh rows and one copy of a row of party 2 (70 of 90 lies in its third).
+        var real = BlocksInNoise.Generate(90, 40, new Random(20), noise: 0.4, blockLength: 8, blocks: 5).Rows;
+        double[][] Part(int p, int count) => real[(p * real.Length / count)..((p + 1) * real.Length / count)];
+        double[][] synthetic = [.. BlocksInNoise.Generate(99, 40, new Random(21), noise: 0.4, blockLength: 8, blocks: 5).Rows, real[70]];
+        double[] probabilities = [0.01];
+        var opened = await LocalHarness.RunAsync<UInt128, double[]>(parties, async rt =>
+        {
+            var quantiles = await SecureSyntheticEvaluation.DistanceQuantilesAsync(rt, Part(rt.PartyIndex, parties), synthetic, probabilities);
+            return await Opening.RevealRealAsync(rt, quantiles, "privacy");
+        }, new LocalHarnessOptions { Preprocessing = "dealer" });
+        Assert.DoesNotContain(synthetic[..99], s => real.Any(r => r.SequenceEqual(s)));
+        // The old check: every party's own DCRs pooled (3 x 100 values); the copy is 1 zero among 300, below the 1% quantile's rank 3.
+        var perParty = Enumerable.Range(0, parties).SelectMany(p => SyntheticDataEvaluation.DistancesToClosestRecords(synthetic, Part(p, parties)).Dcr).Order().ToArray();
+        Assert.Equal(0, perParty[0]);
+        Assert.True(perParty[(int)Math.Ceiling(0.01 * perParty.Length) - 1] > 0, "the per-party pooled 1% quantile does not show the copy");
+        foreach (var party in opened)
+        {
+            // Against the pooled rows: the 1% quantile (rank 1 of 100) is 0 and exactly one row of 100 is a copy.
+            Assert.Equal(0, party[0], 9);
+            Assert.Equal(0.01, party[2], 9);
+        }
+        Assert.Equal(1, SecureSyntheticEvaluation.LocalExactCopies(Part(2, parties), synthetic));
+        Assert.Equal(0, SecureSyntheticEvaluation.LocalExactCopies(Part(0, parties), synthetic));
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(5)]
+    public async Task TheSecureHoldoutComparisonIsTheShareOfRowsCloserToTrainingThanToHoldoutOverThePooledRows(int parties)
+    {
+        // Training rows, holdout rows from the same distribution, and synthetic rows of which a third copy training rows.
+        var all = BlocksInNoise.Generate(200, 30, new Random(31), noise: 0.3, blockLength: 6, blocks: 5).Rows;
+        var training = all[..100];
+        var holdout = all[100..];
+        double[][] synthetic = [.. BlocksInNoise.Generate(40, 30, new Random(32), noise: 0.3, blockLength: 6, blocks: 5).Rows, .. training[..20]];
+        double[][] Slice(double[][] rows, int p) => rows[(p * rows.Length / parties)..((p + 1) * rows.Length / parties)];
+        var opened = await LocalHarness.RunAsync<UInt128, double[]>(parties, async rt =>
+        {
+            var share = await SecureSyntheticEvaluation.HoldoutShareAsync(rt, Slice(training, rt.PartyIndex), Slice(holdout, rt.PartyIndex), synthetic);
+            return await Opening.RevealRealAsync(rt, share, "privacy_holdout");
+        }, new LocalHarnessOptions { Preprocessing = "dealer" });
+        // Independently, in the clear: DCR to all training rows against DCR to all holdout rows, ties half.
+        var toTraining = SyntheticDataEvaluation.DistancesToClosestRecords(synthetic, training).Dcr;
+        var toHoldout = SyntheticDataEvaluation.DistancesToClosestRecords(synthetic, holdout).Dcr;
+        double expected = toTraining.Select((d, s) => d < toHoldout[s] ? 1 : d == toHoldout[s] ? 0.5 : 0).Average();
+        Assert.Equal(expected, SecureSyntheticEvaluation.HoldoutShare(training, holdout, synthetic), 12);
+        // The 20 copies are closer to training: well above the 0.5 of a model that does not memorise.
+        Assert.True(expected > 0.6, $"holdout comparison {expected}");
+        Assert.All(opened, party => Assert.Equal(expected, party[0], 9));
     }
 
     [Fact]

@@ -327,7 +327,8 @@ public class ScriptSessionTests
     {
         var script = ScriptCompiler.Load(Path.Combine(TestFederation.RepositoryRoot(), "protocols", "boltzmann-machine.csx"));
         await using var federation = TestFederation.Create(3, "blocks-in-noise.csv");
-        federation.StartAll(approved: _ => [script.Id], catalog: Catalog, privacy: DatasetPrivacy.Default with { ExactIntermediates = true });
+        // Minimum cell count 1: the share of exact copies opens whatever a party's copied rows (the next test checks the limit).
+        federation.StartAll(approved: _ => [script.Id], catalog: Catalog, privacy: DatasetPrivacy.Default with { ExactIntermediates = true, MinCellCount = 1 });
         var columns = string.Join(",", Enumerable.Range(1, 12).Select(j => $"x{j}"));
         var parameters = new Dictionary<string, string>
         {
@@ -340,10 +341,12 @@ public class ScriptSessionTests
             .Select(line => line.Split(',').Take(12).Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToList();
         var synthetic = result.Outputs["synthetic"].Values.Chunk(12).ToList();
         AssertUtilityEqualsClear(result.Outputs["utility"].Values, real, synthetic, 12);
+        // The distance check equals the clear one against the pooled rows (DCR and NNDR quantiles, share of exact copies).
+        var parts = TestFederation.SplitRows(real, 3);
         var privacy = result.Outputs["privacy"].Values;
-        Assert.Equal(6, privacy.Length);
-        Assert.All(privacy[..3], d => Assert.InRange(d, -1e-6, Math.Sqrt(12) + 1e-6));
-        Assert.All(privacy[3..], r => Assert.InRange(r, -1e-6, 1 + 1e-6));
+        var expectedPrivacy = Mpc.Boltzmann.SecureSyntheticEvaluation.DistanceQuantiles(parts, synthetic, Mpc.Scripting.BoltzmannApi.PrivacyProbabilities);
+        Assert.Equal(7, privacy.Length);
+        for (int i = 0; i < privacy.Length; i++) Assert.Equal(expectedPrivacy[i], privacy[i], 6);
         Assert.DoesNotContain("privacy_holdout", result.Outputs.Keys);
         // W1 12x6, W2 6x4, biases 12 + 6 + 4.
         Assert.Equal(12 * 6 + 6 * 4 + 22, result.Outputs["model"].Values.Length);
@@ -368,7 +371,8 @@ public class ScriptSessionTests
 
         var held = await federation.Client().RunAsync(script, script.Source,
             new Dictionary<string, string>(parameters) { ["model"] = "rbm", ["hidden"] = "6", ["holdout"] = "0.2" }, null, default);
-        Assert.Equal(6, held.Outputs["privacy_holdout"].Values.Length);
+        Assert.Single(held.Outputs["privacy_holdout"].Values);
+        Assert.InRange(held.Outputs["privacy_holdout"].Values[0], 0, 1);
 
         var bad = await Assert.ThrowsAsync<ProtocolAbortedException>(() => federation.Client().RunAsync(script, script.Source,
             new Dictionary<string, string>(parameters) { ["model"] = "rbm", ["hidden"] = "0" }, null, default));
@@ -376,6 +380,33 @@ public class ScriptSessionTests
         var layers = await Assert.ThrowsAsync<ProtocolAbortedException>(() => federation.Client().RunAsync(script, script.Source,
             new Dictionary<string, string>(parameters) { ["epochs"] = "1,2,3" }, null, default));
         Assert.Contains("epochs: give one value, or one per hidden layer (2); 3 were given.", layers.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheShareOfExactCopiesOpensOnlyWhereEveryPartysCopiedRowsMeetItsMinimumCellCount()
+    {
+        var script = ScriptCompiler.Load(Path.Combine(TestFederation.RepositoryRoot(), "protocols", "boltzmann-machine.csx"));
+        var columns = string.Join(",", Enumerable.Range(1, 12).Select(j => $"x{j}"));
+        var parameters = new Dictionary<string, string>
+        {
+            ["columns"] = columns, ["reveal"] = "exact-intermediates", ["model"] = "rbm", ["hidden"] = "6", ["epochs"] = "2", ["batch_size"] = "100",
+            ["monitor_every"] = "0", ["samples"] = "40", ["burn_in"] = "5",
+        };
+        var real = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "data", "blocks-in-noise.csv")).Skip(1)
+            .Select(line => line.Split(',').Take(12).Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToList();
+        double[] synthetic;
+        await using (var open = TestFederation.Create(3, "blocks-in-noise.csv"))
+        {
+            open.StartAll(approved: _ => [script.Id], catalog: Catalog, privacy: DatasetPrivacy.Default with { ExactIntermediates = true, MinCellCount = 1 });
+            synthetic = (await open.Client().RunAsync(script, script.Source, parameters, null, default)).Outputs["synthetic"].Values;
+        }
+        // The same training and sampling (public seeds) under a minimum cell count above every party's possible copies but 0.
+        var copies = TestFederation.SplitRows(real, 3).Select(rows => Mpc.Boltzmann.SecureSyntheticEvaluation.LocalExactCopies(rows, [.. synthetic.Chunk(12)])).ToList();
+        Assert.True(copies.Any(c => c > 0), "12 sparse units: some synthetic row copies a real one");
+        await using var strict = TestFederation.Create(3, "blocks-in-noise.csv");
+        strict.StartAll(approved: _ => [script.Id], catalog: Catalog, privacy: DatasetPrivacy.Default with { ExactIntermediates = true, MinCellCount = 41 });
+        var refused = await Assert.ThrowsAsync<ProtocolAbortedException>(() => strict.Client().RunAsync(script, script.Source, parameters, null, default));
+        Assert.Contains("its cells must hold 0 or at least 41", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -472,9 +503,12 @@ public class ScriptSessionTests
             var syntheticRows = Values(outputs.GetProperty("synthetic")).Chunk(4).Select(r => OneHot([.. r.Select(v => (int)v)])).ToList();
             AssertUtilityEqualsClear(Values(outputs.GetProperty("utility")), realRows, syntheticRows, 4, groups);
             var privacy = Values(outputs.GetProperty("privacy"));
-            Assert.Equal(6, privacy.Length);
+            Assert.Equal(7, privacy.Length);
             // On one-hot units a distance is sqrt(2) times the root of the number of columns that differ.
             Assert.All(privacy[..3], d => Assert.Contains(Enumerable.Range(0, 5).Select(m => Math.Sqrt(2 * m)), v => Math.Abs(v - d) < 1e-6));
+            // Against all rows in one place (the split does not matter): the same quantiles and share of exact copies.
+            var expectedPrivacy = Mpc.Boltzmann.SecureSyntheticEvaluation.DistanceQuantiles([realRows], syntheticRows, Mpc.Scripting.BoltzmannApi.PrivacyProbabilities);
+            for (int i = 0; i < privacy.Length; i++) Assert.Equal(expectedPrivacy[i], privacy[i], 6);
         }
 
         // A level the parameters do not list stops the session naming the column (the party's own log has file, row and value).

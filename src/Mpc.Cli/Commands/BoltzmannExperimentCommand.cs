@@ -30,8 +30,13 @@ internal static class BoltzmannExperimentCommand
             Description = "Largest party count whose pooled run is also scored under MPC (every one by default; the secure evaluation grows with the party pairs, all of them on this one machine: about 2 minutes and 5 GB at 20).",
             DefaultValueFactory = _ => 20,
         };
+        var mpcUpTo = new Option<int>("--mpc-up-to")
+        {
+            Description = "Largest party count whose pooled model is trained under MPC (above it the table compares the per-party models with the clear-text pooled one only).",
+            DefaultValueFactory = _ => int.MaxValue,
+        };
         var command = new Command("boltzmann-experiment", "Pooled DBM under MPC (with and without DP) against per-party DBMs (DataSHIELD), on blocks-in-noise data over 1, 2, 5 and 20 parties.")
-            { output, quick, parties, dpParties, epsilon, evaluateUpTo };
+            { output, quick, parties, dpParties, epsilon, evaluateUpTo, mpcUpTo };
         command.SetAction(async (parse, cancellationToken) =>
         {
             bool small = parse.GetValue(quick);
@@ -39,7 +44,7 @@ internal static class BoltzmannExperimentCommand
             var dp = small && parse.GetResult(dpParties) is not { Implicit: false } ? "2" : parse.GetValue(dpParties)!;
             int upTo = small && parse.GetResult(evaluateUpTo) is not { Implicit: false } ? QuickEvaluationParties : parse.GetValue(evaluateUpTo);
             await RunAsync(parse.GetValue(output)!, small, Counts(parse.GetValue(parties)!), Counts(dp), parse.GetValue(epsilon), Console.Out, cancellationToken,
-                upTo).ConfigureAwait(false);
+                upTo, parse.GetValue(mpcUpTo)).ConfigureAwait(false);
             return 0;
         });
         return command;
@@ -54,7 +59,7 @@ internal static class BoltzmannExperimentCommand
         string DpHidden, int DpEpochs, double DpLearningRate, double DpFineTuningRate, int BurnIn);
 
     public static async Task RunAsync(string directory, bool quick, int[] partyCounts, int[] dpCounts, double epsilon, TextWriter log, CancellationToken cancellationToken,
-        int evaluateUpTo = QuickEvaluationParties)
+        int evaluateUpTo = QuickEvaluationParties, int mpcUpTo = int.MaxValue)
     {
         var setup = quick ? new Setup(12, "8,4", 10, 0.4, 50, 10, 0.02, "8,4", 5, 0.4, 0.05, 50)
             : new Setup(50, "50,25,15", 100, 0.4, 50, 50, 0.02, "25,15", 10, 0.4, 0.05, 200);
@@ -76,55 +81,65 @@ internal static class BoltzmannExperimentCommand
 
         foreach (int n in partyCounts.Where(n => n > 1))
         {
-            var files = Split(all, columns, n, Path.Combine(directory, "data", $"{n}-parties"));
-            var parameters = new Dictionary<string, string>
+            if (n <= mpcUpTo)
             {
-                ["columns"] = string.Join(",", columns), ["reveal"] = BoltzmannApi.ExactIntermediates, ["model"] = "dbm", ["hidden"] = setup.Hidden, ["epochs"] = $"{setup.Epochs}", ["fine_tuning_epochs"] = $"{setup.FineTuning}",
-                ["learning_rate"] = Text(setup.LearningRate), ["fine_tuning_learning_rate"] = Text(setup.FineTuningRate),
-                ["batch_size"] = $"{setup.Batch}", ["monitor_every"] = "10", ["ais_runs"] = "0", ["samples"] = $"{all.Count}", ["burn_in"] = $"{setup.BurnIn}",
-                // All parties share this one process here: for 20 x 19 party pairs on 2 cores the secure evaluation takes minutes.
-                ["evaluate"] = n <= evaluateUpTo ? "true" : "false",
-            };
-            var (synthetic, outputs, seconds) = await RunScriptAsync(files, parameters, Path.Combine(directory, $"pooled-{n}"), cancellationToken).ConfigureAwait(false);
-            var entry = Metrics(all, synthetic, n, "pooled (MPC)", null, seconds);
-            // What the analyst got from the secure evaluation (equal to the clear-text metrics above, which the simulation can compute).
-            if (outputs.TryGetValue("utility", out var utility) && outputs.TryGetValue("privacy", out var privacy))
-            {
-                entry["secure_utility"] = new JsonArray(utility.Select(v => (JsonNode)Math.Round(v, 5)).ToArray());
-                entry["secure_privacy_dcr_nndr_q01_q05_q50"] = new JsonArray(privacy.Select(v => (JsonNode)Math.Round(v, 4)).ToArray());
-            }
-            results.Add(entry);
-            log.WriteLine($"{n} parties, pooled under MPC: {seconds:F1} s");
-            if (n == partyCounts.Max()) heatmaps.Add(($"pooled MPC, {n} parties", Order(synthetic)));
-
-            if (dpCounts.Contains(n))
-            {
-                var dp = new Dictionary<string, string>(parameters)
+                var files = Split(all, columns, n, Path.Combine(directory, "data", $"{n}-parties"));
+                var parameters = new Dictionary<string, string>
                 {
-                    ["reveal"] = BoltzmannApi.DpIntermediates, ["epsilon"] = epsilon.ToString(CultureInfo.InvariantCulture), ["hidden"] = setup.DpHidden, ["epochs"] = $"{setup.DpEpochs}",
-                    ["fine_tuning_epochs"] = $"{setup.DpEpochs}", ["batch_size"] = $"{setup.Batch}", ["learning_rate"] = Text(setup.DpLearningRate),
-                    ["fine_tuning_learning_rate"] = Text(setup.DpFineTuningRate),
+                    ["columns"] = string.Join(",", columns), ["reveal"] = BoltzmannApi.ExactIntermediates, ["model"] = "dbm", ["hidden"] = setup.Hidden, ["epochs"] = $"{setup.Epochs}", ["fine_tuning_epochs"] = $"{setup.FineTuning}",
+                    ["learning_rate"] = Text(setup.LearningRate), ["fine_tuning_learning_rate"] = Text(setup.FineTuningRate),
+                    ["batch_size"] = $"{setup.Batch}", ["monitor_every"] = "10", ["ais_runs"] = "0", ["samples"] = $"{all.Count}", ["burn_in"] = $"{setup.BurnIn}",
+                    // All parties share this one process here: for 20 x 19 party pairs on 2 cores the secure evaluation takes minutes.
+                    ["evaluate"] = n <= evaluateUpTo ? "true" : "false",
                 };
-                var (dpSynthetic, _, dpSeconds) = await RunScriptAsync(files, dp, Path.Combine(directory, $"pooled-dp-{n}"), cancellationToken).ConfigureAwait(false);
-                results.Add(Metrics(all, dpSynthetic, n, "pooled (MPC, DP)", epsilon, dpSeconds));
-                log.WriteLine($"{n} parties, pooled under MPC with DP (epsilon {epsilon}): {dpSeconds:F1} s");
-                if (n == dpCounts.Max()) heatmaps.Add(($"pooled MPC + DP, {n} parties", Order(dpSynthetic)));
+                var (synthetic, outputs, seconds) = await RunScriptAsync(files, parameters, Path.Combine(directory, $"pooled-{n}"), cancellationToken).ConfigureAwait(false);
+                var entry = Metrics(all, synthetic, n, "pooled (MPC)", null, seconds);
+                // What the analyst got from the secure evaluation (equal to the clear-text metrics above, which the simulation can compute).
+                if (outputs.TryGetValue("utility", out var utility) && outputs.TryGetValue("privacy", out var privacy))
+                {
+                    entry["secure_utility"] = new JsonArray(utility.Select(v => (JsonNode)Math.Round(v, 5)).ToArray());
+                    entry["secure_privacy_dcr_nndr_q01_q05_q50_copies"] = new JsonArray(privacy.Select(v => (JsonNode)Math.Round(v, 4)).ToArray());
+                }
+                results.Add(entry);
+                log.WriteLine($"{n} parties, pooled under MPC: {seconds:F1} s");
+                if (n == partyCounts.Max()) heatmaps.Add(($"pooled MPC, {n} parties", Order(synthetic)));
+
+                if (dpCounts.Contains(n))
+                {
+                    var dp = new Dictionary<string, string>(parameters)
+                    {
+                        ["reveal"] = BoltzmannApi.DpIntermediates, ["epsilon"] = epsilon.ToString(CultureInfo.InvariantCulture), ["hidden"] = setup.DpHidden, ["epochs"] = $"{setup.DpEpochs}",
+                        ["fine_tuning_epochs"] = $"{setup.DpEpochs}", ["batch_size"] = $"{setup.Batch}", ["learning_rate"] = Text(setup.DpLearningRate),
+                        ["fine_tuning_learning_rate"] = Text(setup.DpFineTuningRate),
+                    };
+                    var (dpSynthetic, _, dpSeconds) = await RunScriptAsync(files, dp, Path.Combine(directory, $"pooled-dp-{n}"), cancellationToken).ConfigureAwait(false);
+                    results.Add(Metrics(all, dpSynthetic, n, "pooled (MPC, DP)", epsilon, dpSeconds));
+                    log.WriteLine($"{n} parties, pooled under MPC with DP (epsilon {epsilon}): {dpSeconds:F1} s");
+                    if (n == dpCounts.Max()) heatmaps.Add(($"pooled MPC + DP, {n} parties", Order(dpSynthetic)));
+                }
             }
 
-            // The DataSHIELD way: one DBM per party on its own rows, each sampling as many rows as it has; the samples pooled.
-            watch.Restart();
-            var separate = new List<double[]>();
-            for (int p = 0; p < n; p++)
+            // The DataSHIELD way: one DBM per party on its own rows, each sampling as many rows as it has; the samples pooled. Twice: with the
+            // pooled model's epochs (at n parties about 1/n of its gradient steps), and with as many gradient steps per phase as the pooled model.
+            foreach (bool sameSteps in new[] { false, true })
             {
-                var part = all[(p * all.Count / n)..((p + 1) * all.Count / n)];
-                var local = layers.Select(l => l with { BatchSize = Math.Min(l.BatchSize, part.Count) }).ToList();
-                var model = await PooledTraining.TrainAsync(ModelKind.Dbm, part, VisibleKind.Bernoulli, null, local,
-                    settings with { Seed = p + 1, FineTuningBatchSize = Math.Min(setup.Batch, part.Count) }, new LocalStatisticsPool()).ConfigureAwait(false);
-                separate.AddRange(GibbsSampling.Sample(model, part.Count, setup.BurnIn, new Random(p + 1)));
+                watch.Restart();
+                var separate = new List<double[]>();
+                for (int p = 0; p < n; p++)
+                {
+                    var part = all[(p * all.Count / n)..((p + 1) * all.Count / n)];
+                    int Epochs(int epochs, int batch) => sameSteps ? epochs * StepsPerEpoch(all.Count, batch) / StepsPerEpoch(part.Count, Math.Min(batch, part.Count)) : epochs;
+                    var local = layers.Select(l => l with { BatchSize = Math.Min(l.BatchSize, part.Count), Epochs = Epochs(l.Epochs, l.BatchSize) }).ToList();
+                    var model = await PooledTraining.TrainAsync(ModelKind.Dbm, part, VisibleKind.Bernoulli, null, local,
+                        settings with { Seed = p + 1, FineTuningBatchSize = Math.Min(setup.Batch, part.Count), FineTuningEpochs = Epochs(setup.FineTuning, setup.Batch) },
+                        new LocalStatisticsPool()).ConfigureAwait(false);
+                    separate.AddRange(GibbsSampling.Sample(model, part.Count, setup.BurnIn, new Random(p + 1)));
+                }
+                string method = sameSteps ? "per party (DataSHIELD, same steps)" : "per party (DataSHIELD, same epochs)";
+                results.Add(Metrics(all, separate, n, method, null, watch.Elapsed.TotalSeconds));
+                log.WriteLine($"{n} parties, a DBM per party ({(sameSteps ? "as many gradient steps as the pooled model" : "the pooled model's epochs")}): {watch.Elapsed.TotalSeconds:F1} s");
+                if (n == partyCounts.Max() && sameSteps) heatmaps.Add(($"per-party DBMs, same steps, {n} parties", Order(separate)));
             }
-            results.Add(Metrics(all, separate, n, "per party (DataSHIELD)", null, watch.Elapsed.TotalSeconds));
-            log.WriteLine($"{n} parties, a DBM per party: {watch.Elapsed.TotalSeconds:F1} s");
-            if (n == partyCounts.Max()) heatmaps.Add(($"per-party DBMs, {n} parties", Order(separate)));
         }
         BinaryHeatmap.Write(Path.Combine(directory, "heatmaps.png"), heatmaps);
         var document = new JsonObject
@@ -135,6 +150,9 @@ internal static class BoltzmannExperimentCommand
         await File.WriteAllTextAsync(Path.Combine(directory, "results.json"), document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), cancellationToken).ConfigureAwait(false);
         log.WriteLine($"wrote {Path.Combine(directory, "results.json")} and heatmaps.png");
     }
+
+    // Gradient steps per epoch as PooledTraining takes them: the rows over the batch size, rounded, at least one.
+    private static int StepsPerEpoch(int rows, int batch) => Math.Max(1, (int)Math.Round((double)rows / batch));
 
     // The small version's (and the demo's) secure evaluation stops at 5 parties: at 20 it would take most of its time.
     private const int QuickEvaluationParties = 5;
@@ -170,6 +188,9 @@ internal static class BoltzmannExperimentCommand
         }
         entry["log_odds_ratio_mse"] = Math.Round(SyntheticDataEvaluation.LogOddsRatioError(real, synthetic), 5);
         entry["rows_per_block"] = RowsPerBlock(synthetic);
+        // Synthetic rows equal to some real row of any party (the pooled rows): the copies the per-party check hid.
+        var rows = real.Select(r => string.Concat(r.Select(v => v == 1 ? '1' : '0'))).ToHashSet(StringComparer.Ordinal);
+        entry["exact_copies"] = Math.Round((double)synthetic.Count(r => rows.Contains(string.Concat(r.Select(v => v == 1 ? '1' : '0')))) / synthetic.Count, 4);
         return entry;
     }
 

@@ -79,14 +79,7 @@ public static class Input
     {
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(localValues);
-        if (columns <= 0 || localValues.Length % columns != 0) throw new ArgumentException(ErrorMessages.InputShapeInvalid(localValues.Length / Math.Max(columns, 1), columns, localValues.Length), nameof(localValues));
-        double bound = Math.Pow(2, runtime.Format.RingBits - 2 - scale) / runtime.PartyCount;
-        string Label(int i) => labels is null || labels.Count == 0 ? $"element {i + 1}" : labels.Count == localValues.Length ? labels[i] : labels[i % columns % labels.Count];
-        for (int i = 0; i < localValues.Length; i++)
-        {
-            if (!double.IsFinite(localValues[i]) || Math.Abs(localValues[i]) >= bound)
-                throw new DataProblemException(ErrorMessages.SumOutOfRange(Label(i), runtime.PartyCount), ErrorMessages.SumOutOfRangeDetail(Label(i), localValues[i], bound), dependsOnValues: true);
-        }
+        CheckContribution(runtime, localValues, columns, scale, labels);
         var encoded = runtime.Format.Encode<T>(localValues, scale);
         long tag = runtime.NextTag();
         var payload = new byte[4];
@@ -99,14 +92,26 @@ public static class Input
             int length = received.Length == 4 ? BinaryPrimitives.ReadInt32LittleEndian(received) : -1;
             // The lengths may be row counts: the message names the parties, not the lengths.
             if (length != localValues.Length)
-                throw new ProtocolAbortedException(
-                    $"Parties contribute vectors of different lengths: {runtime.PartyName} and {runtime.Channel.GetPartyName(peer)} differ.",
-                    runtime.Channel.GetPartyName(peer));
+                throw new ProtocolAbortedException(ErrorMessages.ContributionLengthsDiffer(runtime.PartyName, runtime.Channel.GetPartyName(peer)), runtime.Channel.GetPartyName(peer));
         }
         await send.ConfigureAwait(false);
         var share = runtime.NextZeroShares(encoded.Length);
         RingArithmetic<T>.AddInPlace(share, encoded);
         return new Secret<T>(runtime, share, localValues.Length / columns, columns, scale);
+    }
+
+    // A contribution to a sum over the parties: whole rows of `columns`, each value below the ring's bound divided by the number of parties.
+    internal static void CheckContribution<T>(MpcRuntime<T> runtime, double[] localValues, int columns, int scale, IReadOnlyList<string>? labels)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        if (columns <= 0 || localValues.Length % columns != 0) throw new ArgumentException(ErrorMessages.InputShapeInvalid(localValues.Length / Math.Max(columns, 1), columns, localValues.Length), nameof(localValues));
+        double bound = Math.Pow(2, runtime.Format.RingBits - 2 - scale) / runtime.PartyCount;
+        string Label(int i) => labels is null || labels.Count == 0 ? $"element {i + 1}" : labels.Count == localValues.Length ? labels[i] : labels[i % columns % labels.Count];
+        for (int i = 0; i < localValues.Length; i++)
+        {
+            if (!double.IsFinite(localValues[i]) || Math.Abs(localValues[i]) >= bound)
+                throw new DataProblemException(ErrorMessages.SumOutOfRange(Label(i), runtime.PartyCount), ErrorMessages.SumOutOfRangeDetail(Label(i), localValues[i], bound), dependsOnValues: true);
+        }
     }
 
     /// <summary>A public matrix as a (trivial) sharing: party 0 holds the values, the others zeros.</summary>
