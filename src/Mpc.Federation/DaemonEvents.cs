@@ -4,7 +4,7 @@ namespace Mpc.Federation;
 
 /// <summary>
 /// Stable event ids of a party daemon's log, one per kind of event, so that log collectors can match on
-/// them; the numbers never change meaning (README, "Logs").
+/// them; the numbers never change meaning (docs/operating.md, "Logs").
 /// </summary>
 public static class DaemonEvents
 {

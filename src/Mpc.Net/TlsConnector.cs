@@ -15,7 +15,7 @@ namespace Mpc.Net;
 /// </summary>
 public static class TlsConnector
 {
-    // Stable id of this kind of event in a daemon's log (README, "Logs"), beside Mpc.Federation's DaemonEvents.
+    // Stable id of this kind of event in a daemon's log (docs/operating.md, "Logs"), beside Mpc.Federation's DaemonEvents.
     private static readonly EventId HandshakeRefused = new(1102, nameof(HandshakeRefused));
 
     /// <summary>Dials a roster member and checks that the server holds that member's key.</summary>

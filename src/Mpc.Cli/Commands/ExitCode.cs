@@ -1,6 +1,6 @@
 namespace Mpc.Cli.Commands;
 
-/// <summary>The documented exit codes of every command (README, "Exit codes").</summary>
+/// <summary>The documented exit codes of every command (docs/operating.md, "Exit codes").</summary>
 internal static class ExitCode
 {
     public const int Ok = 0;
