@@ -6,7 +6,7 @@ namespace Mpc.Federation.Tests;
 /// <summary>Ordinary mistakes of an operator or analyst, run as real 'mpc' processes: one error line, a documented exit code.</summary>
 public class CliErrorProcessTests
 {
-    private static readonly TimeSpan Startup = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Startup = TimeSpan.FromSeconds(180);
 
     [Fact]
     public async Task APortInUseIsNamedInOneLine()

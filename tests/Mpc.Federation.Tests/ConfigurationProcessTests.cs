@@ -3,7 +3,7 @@ namespace Mpc.Federation.Tests;
 /// <summary>A party's configuration file with the environment's overrides (MPC_PARTY__...), read by daemon processes.</summary>
 public class ConfigurationProcessTests
 {
-    private static readonly TimeSpan Startup = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Startup = TimeSpan.FromSeconds(180);
 
     [Fact]
     public async Task AnEnvironmentVariableOverridesAValueOfTheConfigurationFile()

@@ -23,7 +23,7 @@ public class DaemonProcessTests
             string json = Path.Combine(federation.Directory, "out", "sum.json");
             using (var run = MpcProcess.Start("run", "secure-sum", "--roster", roster, "--key", analystKey, "--param", "columns=time,age", "--json", json))
             {
-                Assert.Equal(0, await run.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+                Assert.Equal(0, await run.WaitForExitAsync(TimeSpan.FromSeconds(180)));
             }
             using var document = JsonDocument.Parse(File.ReadAllText(json));
             var lung = CsvTable.Load(Path.Combine(AppContext.BaseDirectory, "data", "lung.csv"));
@@ -46,7 +46,7 @@ public class DaemonProcessTests
 
             // Every daemon kept a signed transcript of both sessions; the auditor checks them alone, from the roster.
             using var audit = MpcProcess.Start("audit", Path.Combine(federation.Directory, "transcripts"), "--roster", roster);
-            int auditExit = await audit.WaitForExitAsync(TimeSpan.FromSeconds(60));
+            int auditExit = await audit.WaitForExitAsync(TimeSpan.FromSeconds(180));
             Assert.True(auditExit == 0, $"mpc audit exited with {auditExit}:{Environment.NewLine}{string.Join(Environment.NewLine, audit.Output)}");
             await audit.WaitForOutputAsync("audit passed", TimeSpan.FromSeconds(1));
             Assert.Equal(6, Directory.GetFiles(Path.Combine(federation.Directory, "transcripts"), "*.transcript.jsonl").Length);
@@ -70,10 +70,10 @@ public class DaemonProcessTests
             var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var progress = new Progress(message => { if (message.StartsWith("multiplying", StringComparison.Ordinal)) started.TrySetResult(); });
             var session = federation.Client().RunAsync("multiplication-benchmark", new Dictionary<string, string> { ["size"] = "2000", ["rounds"] = "100000" }, progress, default);
-            await started.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            await started.Task.WaitAsync(TimeSpan.FromSeconds(180));
             var killedAt = DateTime.UtcNow;
             daemons[2].Kill();
-            var error = await Assert.ThrowsAsync<ProtocolAbortedException>(() => session.WaitAsync(TimeSpan.FromSeconds(60)));
+            var error = await Assert.ThrowsAsync<ProtocolAbortedException>(() => session.WaitAsync(TimeSpan.FromSeconds(180)));
             Assert.Equal("hospital-c", error.PartyName);
             Assert.Contains("hospital-c", error.Message, StringComparison.Ordinal);
             Assert.True(DateTime.UtcNow - killedAt < timeout + TimeSpan.FromSeconds(5), $"The abort took {(DateTime.UtcNow - killedAt).TotalSeconds:F1} s.");
@@ -125,7 +125,7 @@ public class DaemonProcessTests
             var deadline = DateTime.UtcNow.AddSeconds(60);
             while (ReleasesIn(ledger) == 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
             daemons[2].Kill();
-            await Assert.ThrowsAsync<ProtocolAbortedException>(() => session.WaitAsync(TimeSpan.FromSeconds(60)));
+            await Assert.ThrowsAsync<ProtocolAbortedException>(() => session.WaitAsync(TimeSpan.FromSeconds(180)));
             // The spend was committed before the release left hospital-c, so the crash did not lose it.
             Assert.Equal(1, ReleasesIn(ledger));
             using var budget = MpcProcess.Start("budget", "--config", configs[2]);

@@ -286,6 +286,6 @@ public class DisclosureLimitTests
         federation.StartAll(approved: _ => [script.Id], catalog: Catalog);
         var error = await Assert.ThrowsAsync<ProtocolAbortedException>(() => federation.Client().RunAsync(script, script.Source, Parameters(), null, default));
         Assert.Contains("the script threw an exception", error.Message, StringComparison.Ordinal);
-        await federation.Logs[0].WaitForAsync("OutputKind.ExactIntermediate", TimeSpan.FromSeconds(60));
+        await federation.Logs[0].WaitForAsync("OutputKind.ExactIntermediate", TimeSpan.FromSeconds(180));
     }
 }

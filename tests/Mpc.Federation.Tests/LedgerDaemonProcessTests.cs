@@ -26,7 +26,7 @@ public class LedgerDaemonProcessTests
             var client = new AnalystClient(federation.Roster, federation.Analyst, catalog, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
             await client.RunAsync(script, script.Source, new Dictionary<string, string>(), null, default);
             foreach (var daemon in daemons) daemon.Terminate();
-            foreach (var daemon in daemons) await daemon.AssertExitAsync(0, TimeSpan.FromSeconds(60));
+            foreach (var daemon in daemons) await daemon.AssertExitAsync(0, TimeSpan.FromSeconds(180));
         }
         finally
         {

@@ -6,7 +6,7 @@ namespace Mpc.Federation.Tests;
 /// <summary>'mpc party check' and the policy checks of a start, as real processes.</summary>
 public class PartyCheckProcessTests
 {
-    private static readonly TimeSpan Startup = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Startup = TimeSpan.FromSeconds(180);
 
     private const string Script = """
         Parameter("column", ParameterType.Column, null, "A column.");

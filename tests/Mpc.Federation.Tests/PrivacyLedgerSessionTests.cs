@@ -60,7 +60,7 @@ public class PrivacyLedgerSessionTests
             var ledger = new Mpc.Privacy.PrivacyLedger(federation.LedgerOf(i));
             Assert.Empty(ledger.Releases());
             // The aborted session's reservation is returned once the party has closed the session (after the analyst hears of the abort).
-            await WaitUntilAsync(() => !ledger.OpenReservations("lung").Any(), TimeSpan.FromSeconds(60));
+            await WaitUntilAsync(() => !ledger.OpenReservations("lung").Any(), TimeSpan.FromSeconds(180));
         }
     }
 
@@ -115,7 +115,7 @@ public class PrivacyLedgerSessionTests
         {
             var ledger = new Mpc.Privacy.PrivacyLedger(federation.LedgerOf(i));
             Assert.Equal(completed, ledger.Releases().Count);
-            await WaitUntilAsync(() => !ledger.OpenReservations("lung").Any(), TimeSpan.FromSeconds(60));
+            await WaitUntilAsync(() => !ledger.OpenReservations("lung").Any(), TimeSpan.FromSeconds(180));
             Assert.True(ledger.SpentEpsilon("lung", 1e-5) <= 5 + 1e-9);
         }
     }

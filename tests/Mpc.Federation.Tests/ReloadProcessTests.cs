@@ -3,7 +3,7 @@ namespace Mpc.Federation.Tests;
 /// <summary>SIGHUP on daemon processes: policy and roster are re-read without dropping running sessions.</summary>
 public class ReloadProcessTests
 {
-    private static readonly TimeSpan Startup = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Startup = TimeSpan.FromSeconds(180);
 
     private const string Script = """
         Parameter("column", ParameterType.Column, null, "A column.");

@@ -5,7 +5,7 @@ namespace Mpc.Federation.Tests;
 /// <summary>'mpc roster add/remove' as real processes: the edited file loads as a roster, and every mistake is one line with exit code 2 or 3.</summary>
 public class RosterProcessTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(180);
 
     private static async Task<MpcProcess> RunAsync(int expectedExit, params string[] arguments)
     {

@@ -3,7 +3,7 @@ namespace Mpc.Federation.Tests;
 /// <summary>SIGTERM on daemon processes: running sessions finish within the grace period, or end with a signed entry naming the shutdown.</summary>
 public class ShutdownProcessTests
 {
-    private static readonly TimeSpan Startup = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Startup = TimeSpan.FromSeconds(180);
 
     [Fact]
     public async Task SigtermLetsARunningSessionFinishWithinTheGracePeriod()

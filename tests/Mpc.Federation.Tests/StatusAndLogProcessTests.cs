@@ -6,7 +6,7 @@ namespace Mpc.Federation.Tests;
 /// <summary>What an operator reads: the daemon's JSON log file and 'mpc status'.</summary>
 public class StatusAndLogProcessTests
 {
-    private static readonly TimeSpan Startup = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Startup = TimeSpan.FromSeconds(180);
 
     [Fact]
     public async Task TheLogFileHoldsJsonLinesWithUtcTimestampsAndStableEventIdsAndStatusListsPolicyBudgetsAndSessions()
