@@ -60,4 +60,29 @@ public static class KaplanMeierCurve
         }
         return (survival, lower, upper);
     }
+
+    /// <summary>
+    /// The number at risk at the start of each bin and the censored count of each bin, per group (row-major [group, bin]),
+    /// from pooled (possibly noisy) counts: at risk from the unclamped counts as in <see cref="Estimate"/>, both rounded
+    /// and never below 0 (post-processing of the release, for a plot's table and censoring marks).
+    /// </summary>
+    public static (double[] AtRisk, double[] Censored) RiskTable(double[] counts, int groups, int bins)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        if (counts.Length != 2 * groups * bins) throw new ArgumentException($"{counts.Length} counts do not fit {groups} groups and {bins} bins.", nameof(counts));
+        var atRisk = new double[groups * bins];
+        var censored = new double[groups * bins];
+        for (int g = 0; g < groups; g++)
+        {
+            double remaining = 0;
+            for (int b = 0; b < bins; b++) remaining += counts[g * bins + b] + counts[groups * bins + g * bins + b];
+            for (int b = 0; b < bins; b++)
+            {
+                atRisk[g * bins + b] = Math.Max(0, Math.Round(remaining));
+                censored[g * bins + b] = Math.Max(0, Math.Round(counts[groups * bins + g * bins + b]));
+                remaining -= counts[g * bins + b] + counts[groups * bins + g * bins + b];
+            }
+        }
+        return (atRisk, censored);
+    }
 }

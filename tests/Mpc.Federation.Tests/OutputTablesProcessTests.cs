@@ -36,4 +36,35 @@ public class OutputTablesProcessTests
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task TheSurvivalPlotAndItsTableCarryTheNumberAtRiskAndTheCensoredFromTheNoisedCounts()
+    {
+        var folder = Directory.CreateTempSubdirectory("mpc-out-km-").FullName;
+        try
+        {
+            var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "data", "lung.csv"));
+            var sites = new[] { "a", "b" }.Select(s => Path.Combine(folder, $"site-{s}.csv")).ToArray();
+            File.WriteAllLines(sites[0], lines.Where((_, i) => i == 0 || i % 2 == 1));
+            File.WriteAllLines(sites[1], lines.Where((_, i) => i == 0 || (i > 0 && i % 2 == 0)));
+            string output = Path.Combine(folder, "out");
+            string script = Path.Combine(TestFederation.RepositoryRoot(), "protocols", "kaplan-meier.csx");
+            using (var run = MpcProcess.Start("local", script, "-d", sites[0], "-d", sites[1], "-p", "group=sex", "-p", "levels=1,2", "-p", "horizon=1022", "--out", output))
+                Assert.True(await run.WaitForExitAsync(Session) == 0, string.Join("\n", run.Output));
+            var table = File.ReadAllLines(Path.Combine(output, "km-curve.csv"));
+            Assert.Equal("group,time,survival,lower,upper,n.risk,n.censor", table[0]);
+            // The first row of each group: at time 0, at risk the rounded noised total of that group's counts (what the curve starts from).
+            var counts = File.ReadAllLines(Path.Combine(output, "curve_counts.csv")).Skip(1).Select(l => double.Parse(l.Split(',')[^1], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            int bins = (table.Length - 1) / 2;
+            Assert.Equal(4 * bins, counts.Length);
+            double total = Enumerable.Range(0, bins).Sum(b => counts[b] + counts[2 * bins + b]);
+            var first = table[1].Split(',');
+            Assert.Equal(Math.Max(0, Math.Round(total)), double.Parse(first[5], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.True(new FileInfo(Path.Combine(output, "km-curve.png")).Length > 10_000);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

@@ -31,4 +31,15 @@ public class KaplanMeierCurveTests
         // Clamping every noisy count at 0 before summing would start from 220 at risk and give 0.955.
         Assert.Equal(0.9, survival[0], 12);
     }
+
+    [Fact]
+    public void TheRiskTableCountsThoseStillAtRiskAtTheStartOfEachBinAsSurvfitDoes()
+    {
+        // Two groups, 3 bins. Group 1: 10 rows (2 events + 1 censored, 1 event, 3 events + 3 censored);
+        // group 2: 5 rows (0, 2 events + 1 censored, 1 event + 1 censored), noise of -0.4 on its last censored count.
+        double[] counts = [2, 1, 3, 0, 2, 1, /* censored */ 1, 0, 3, 0, 1, 0.6];
+        var (atRisk, censored) = KaplanMeierCurve.RiskTable(counts, 2, 3);
+        Assert.Equal([10, 7, 6, 5, 5, 2], atRisk);
+        Assert.Equal([1, 0, 3, 0, 1, 1], censored);
+    }
 }
