@@ -58,8 +58,8 @@ public class SessionTests
         Assert.Equal("replicated", replicated.Preprocessing);
         foreach (var (name, output) in ot.Outputs)
             for (int i = 0; i < output.Values.Length; i++) Assert.Equal(output.Values[i], replicated.Outputs[name].Values[i], 1e-6);
-        // No oblivious transfer: the same session moves a small fraction of the bytes.
-        Assert.True(replicated.BytesSent * 20 < ot.BytesSent, $"replicated {replicated.BytesSent} bytes, ot {ot.BytesSent}");
+        // No oblivious transfer: the same session moves a fraction of the bytes (daBits for truncation and comparison are counted).
+        Assert.True(replicated.BytesSent * 5 < ot.BytesSent, $"replicated {replicated.BytesSent} bytes, ot {ot.BytesSent}");
     }
 
     [Fact]

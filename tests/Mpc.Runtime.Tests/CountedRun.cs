@@ -50,6 +50,8 @@ public static class CountedRun
 
         public string Mode => inner.Mode;
 
+        public long BytesSent => inner.BytesSent;
+
         public ValueTask<BeaverTriples<T>> GetTriplesAsync(int count, CancellationToken cancellationToken) => inner.GetTriplesAsync(count, cancellationToken);
 
         public ValueTask<MatrixTriple<T>> GetMatrixTripleAsync(int rows, int inner1, int columns, CancellationToken cancellationToken) =>

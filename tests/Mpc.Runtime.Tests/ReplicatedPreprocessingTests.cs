@@ -30,6 +30,18 @@ public class ReplicatedPreprocessingTests
     }
 
     [Fact]
+    public async Task TheBytesOfTheDaBitsBeaverOpeningsAreCountedAndTriplesCostNone()
+    {
+        var sources = ThreeParties<ulong>(new InMemoryNetwork(3, TimeSpan.FromMinutes(2)));
+        await Task.WhenAll(sources.Select(s => s.GetTriplesAsync(1000, default).AsTask()));
+        Assert.All(sources, s => Assert.Equal(0, s.BytesSent));
+        await Task.WhenAll(sources.Select(s => s.GetDaBitsAsync(100, default).AsTask()));
+        // One Beaver multiplication per daBit: d and e (two 8-byte elements) to each of two peers.
+        Assert.All(sources, s => Assert.Equal(100 * 2 * 8 * 2, s.BytesSent));
+        foreach (var s in sources) s.Dispose();
+    }
+
+    [Fact]
     public async Task EachPartysShareOfATripleIsMaskedBeyondTheComponentsItsNeighboursHold()
     {
         // Party i's share of a is a_(i+1) plus a zero share; the party before it also holds a_(i+1), so without the mask it would learn the share.

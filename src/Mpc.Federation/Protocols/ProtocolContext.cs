@@ -20,7 +20,7 @@ public sealed class ProtocolContext
     private readonly IOutputSink _outputs;
     private readonly Action<string, double>? _progress;
     private RuntimeStatistics? _statistics;
-    private object? _preprocessing;
+    private Func<long>? _preprocessingBytes;
     private long _workerRounds;
     private long _workerBytes;
 
@@ -88,12 +88,7 @@ public sealed class ProtocolContext
     public long Rounds => (_statistics?.Rounds ?? 0) + Interlocked.Read(ref _workerRounds);
 
     /// <summary>Bytes sent by the online phase and by dealer-free preprocessing together.</summary>
-    public long BytesSent => (_statistics?.BytesSent ?? 0) + Interlocked.Read(ref _workerBytes) + _preprocessing switch
-    {
-        OtPreprocessing<ulong> p => p.BytesSent,
-        OtPreprocessing<UInt128> p => p.BytesSent,
-        _ => 0,
-    };
+    public long BytesSent => (_statistics?.BytesSent ?? 0) + Interlocked.Read(ref _workerBytes) + (_preprocessingBytes?.Invoke() ?? 0);
 
     /// <summary>
     /// The runtime for this session, over ring T. Preprocessing is made by OT between the parties, from
@@ -103,7 +98,7 @@ public sealed class ProtocolContext
     public MpcRuntime<T> CreateRuntime<T>(Mpc.Core.FixedPointFormat format) where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         var preprocessing = PreprocessingModes.Create<T>(Preprocessing, Channel, _seeds, _dealerMaterial, Cancellation);
-        _preprocessing = preprocessing;
+        _preprocessingBytes = () => preprocessing.BytesSent;
         var runtime = new MpcRuntime<T>(Channel, preprocessing, format, _seeds, _revealPolicy, Cancellation, _outputs);
         _statistics = runtime.Statistics;
         return runtime;

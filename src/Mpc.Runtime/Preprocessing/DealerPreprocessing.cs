@@ -29,6 +29,8 @@ public sealed class DealerPreprocessing<T> : IPreprocessing<T>, IDisposable wher
 
     public string Mode => "dealer";
 
+    public long BytesSent => 0;
+
     /// <summary>Party 0's instance: it holds the dealer secret.</summary>
     public static DealerPreprocessing<T> ForDealer(int partyCount, ReadOnlySpan<byte> dealerSecret)
     {

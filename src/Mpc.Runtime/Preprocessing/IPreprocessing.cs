@@ -11,6 +11,9 @@ public interface IPreprocessing<T> where T : unmanaged, IBinaryInteger<T>, IUnsi
     /// <summary>"dealer" or "ot": recorded in session headers and results.</summary>
     string Mode { get; }
 
+    /// <summary>Bytes this party has sent to make preprocessing (0 where a dealer's seed makes it).</summary>
+    long BytesSent { get; }
+
     ValueTask<BeaverTriples<T>> GetTriplesAsync(int count, CancellationToken cancellationToken);
 
     ValueTask<MatrixTriple<T>> GetMatrixTripleAsync(int rows, int inner, int columns, CancellationToken cancellationToken);

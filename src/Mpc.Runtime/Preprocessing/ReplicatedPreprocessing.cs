@@ -28,7 +28,7 @@ public sealed class ReplicatedPreprocessing<T> : IPreprocessing<T>, IDisposable 
     public const string ModeName = "replicated";
 
     private static readonly int K = RingArithmetic<T>.Bits;
-    private readonly IPartyChannel _channel;
+    private readonly CountingChannel _channel;
     // Components: from the stream shared with the previous party (x_(i+1)) and with the next party (x_(i+2)).
     private readonly AesCtrRandom _withPrevious;
     private readonly AesCtrRandom _withNext;
@@ -42,7 +42,7 @@ public sealed class ReplicatedPreprocessing<T> : IPreprocessing<T>, IDisposable 
         ArgumentNullException.ThrowIfNull(channel);
         ArgumentNullException.ThrowIfNull(seeds);
         if (channel.PartyCount != 3 || seeds.PartyCount != 3) throw new ArgumentException(ErrorMessages.ReplicatedNeedsThreeParties(channel.PartyCount), nameof(channel));
-        _channel = channel;
+        _channel = new CountingChannel(channel);
         int self = channel.PartyIndex, next = (self + 1) % 3, previous = (self + 2) % 3;
         // Labels keep these streams apart from the zero sharing the runtime keys with the same seeds.
         string ring = typeof(T).Name;
@@ -53,6 +53,9 @@ public sealed class ReplicatedPreprocessing<T> : IPreprocessing<T>, IDisposable 
     }
 
     public string Mode => ModeName;
+
+    /// <summary>Bytes this party has sent for preprocessing (the daBits' Beaver openings).</summary>
+    public long BytesSent => _channel.BytesSent;
 
     public ValueTask<BeaverTriples<T>> GetTriplesAsync(int count, CancellationToken cancellationToken)
     {
