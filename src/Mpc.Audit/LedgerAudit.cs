@@ -90,11 +90,13 @@ public static class LedgerAudit
     }
 
     /// <summary>
-    /// Checks a party's ledger without changing it: the chain and every signature, that it is the party's
-    /// (with <paramref name="rosterFingerprint"/>: signed with the key the roster lists), and that it holds every
-    /// DP release of the party's transcripts. A missing ledger passes only if no transcript records a release.
+    /// Checks a party's ledger without changing it: the chain and every signature with the key in force at it (each
+    /// re-key entry signed by the key before it), that it is the party's (with <paramref name="rosterMember"/>: the key in
+    /// force at the end is one the roster holds for the party at <paramref name="at"/>, its key or its previous key during
+    /// a rotation), and that it holds every DP release of the party's transcripts. A missing ledger passes only if no
+    /// transcript records a release.
     /// </summary>
-    public static LedgerVerification Verify(string ledgerPath, string? transcriptDirectory, string party, string? rosterFingerprint)
+    public static LedgerVerification Verify(string ledgerPath, string? transcriptDirectory, string party, Mpc.Net.RosterMember? rosterMember, DateTimeOffset at)
     {
         ArgumentException.ThrowIfNullOrEmpty(ledgerPath);
         ArgumentException.ThrowIfNullOrEmpty(party);
@@ -108,8 +110,10 @@ public static class LedgerAudit
         var verification = ledger.Verify();
         var problems = verification.Problems.ToList();
         if (verification.Entries > 0 && ledger.Party != party) problems.Add(ErrorMessages.LedgerOfAnotherParty(ledgerPath, ledger.Party, party));
-        if (rosterFingerprint is not null && ledger.Certificate is { } certificate && Mpc.Net.KeyFingerprint.Of(certificate) != rosterFingerprint)
-            problems.Add(ErrorMessages.LedgerOfAnotherKey(ledgerPath, party));
+        if (rosterMember is not null && verification.Keys.Count > 0 && !rosterMember.Holds(verification.Keys[^1], at))
+            problems.Add(rosterMember.PreviousKey == verification.Keys[^1]
+                ? ErrorMessages.LedgerKeyNotRekeyed(ledgerPath, party, verification.Keys[^1], rosterMember.PublicKey)
+                : ErrorMessages.LedgerOfAnotherKey(ledgerPath, party));
         var missing = MissingFromLedger(ledger.Entries(), releases);
         if (missing.Count > 0) problems.Add(ErrorMessages.LedgerMissingReleases(party, ledgerPath, missing.Count, missing[0].Session, missing[0].Output));
         // An empty ledger with nothing released anywhere is simply new.

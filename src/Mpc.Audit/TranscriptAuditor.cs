@@ -55,7 +55,7 @@ public static class TranscriptAuditor
 
     private sealed record Entry(long Seq, string Type, JsonObject Fields);
 
-    private sealed record Transcript(string Path, string Session, string Party, JsonObject Header, List<Entry> Entries, string Status, string? EndHash, string? ChainPrevious);
+    private sealed record Transcript(string Path, string Session, string Party, JsonObject Header, List<Entry> Entries, string Status, string? EndHash, string? ChainPrevious, string? SignerKey);
 
     private static Transcript? Read(string path, Roster roster, List<AuditFinding> findings)
     {
@@ -145,7 +145,7 @@ public static class TranscriptAuditor
         using (certificate)
         {
             // During a key rotation a transcript begun before the transition's end may carry the party's previous key.
-            var started = DateTimeOffset.TryParse(header["started"]?.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : DateTimeOffset.MaxValue;
+            var started = Started(header);
             if (certificate is not null && member is not null && !member.Holds(KeyFingerprint.Of(certificate), started))
                 Fail(0, $"the transcript is signed with key {KeyFingerprint.Of(certificate)}, not {party}'s roster key {member.PublicKey}.");
             if (signature is null) Fail(null, "has no signature: the party crashed, or the transcript was cut short.");
@@ -167,8 +167,12 @@ public static class TranscriptAuditor
         }
         var end = entries.LastOrDefault(e => e.Type == "end");
         string status = end?.Fields["status"]?.GetValue<string>() ?? "unfinished";
-        return new Transcript(path, session, party, header, entries, status, endHash, end?.Fields["chainPrevious"]?.GetValue<string>());
+        return new Transcript(path, session, party, header, entries, status, endHash, end?.Fields["chainPrevious"]?.GetValue<string>(), certificate is null ? null : KeyFingerprint.Of(certificate));
     }
+
+    // When the session began, as its header says; an unreadable time accepts no previous key.
+    private static DateTimeOffset Started(JsonObject header) =>
+        DateTimeOffset.TryParse(header["started"]?.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : DateTimeOffset.MaxValue;
 
     private static SessionAudit CheckSession(string session, List<Transcript> transcripts, Roster roster, List<AuditFinding> findings)
     {
@@ -185,8 +189,13 @@ public static class TranscriptAuditor
             foreach (var field in new[] { "analyst", "analystKey" })
                 if (t.Header[field]?.ToJsonString() != first[field]?.ToJsonString()) Fail(t.Party, 0, $"disagrees with {transcripts[0].Party} on the {field}.");
             string? analyst = t.Header["analyst"]?.GetValue<string>(), analystKey = t.Header["analystKey"]?.GetValue<string>();
-            if (analyst is not null && !roster.Analysts.Any(a => a.Name == analyst && a.PublicKey == analystKey))
-                Fail(t.Party, 0, $"ran for analyst '{analyst}' with key {analystKey}, who is not an analyst of the roster with that key.");
+            var started = Started(t.Header);
+            // The key presented in the handshake: during a rotation the previous key counts until its transition ends.
+            if (analyst is not null && !roster.Analysts.Any(a => a.Name == analyst && analystKey is not null && a.Holds(analystKey, started)))
+                Fail(t.Party, 0, roster.Analysts.FirstOrDefault(a => a.Name == analyst && a.PreviousKey == analystKey) is { } rotated
+                    ? $"ran for analyst '{analyst}' with its previous key {analystKey} at {started.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}, after the roster stopped accepting it ({rotated.PreviousKeyUntil!.Value.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ})."
+                    : $"ran for analyst '{analyst}' with key {analystKey}, who is not an analyst of the roster with that key.");
+            CheckPeerKeys(t, transcripts, roster, started, Fail);
         }
 
         // What A logged as sent to B must be what B logged as received from A, in order.
@@ -268,6 +277,23 @@ public static class TranscriptAuditor
         string status = completed ? "completed" : string.Join(", ", transcripts.Select(t => $"{t.Party} {t.Status}"));
         return new SessionAudit(session, first["protocol"]?.GetValue<string>() ?? "?", first["protocolId"]?.GetValue<string>() ?? "?",
             transcripts.Select(t => t.Party).ToList(), status, outputs ?? [], transcripts.Sum(t => (long)t.Entries.Count), matched);
+    }
+
+    // Each peer's key as this party saw it in the handshake: one the roster held for that peer then, and the one the peer signed its own transcript with.
+    private static void CheckPeerKeys(Transcript t, List<Transcript> transcripts, Roster roster, DateTimeOffset started, Action<string?, long?, string> fail)
+    {
+        if (t.Header["peerKeys"] is not JsonObject keys) return;
+        foreach (var (peer, node) in keys)
+        {
+            string key = node is JsonValue value && value.TryGetValue<string>(out var text) ? text : "";
+            var member = roster.Parties.FirstOrDefault(p => p.Name == peer);
+            if (member is null || !member.Holds(key, started))
+                fail(t.Party, 0, member?.PreviousKey == key
+                    ? $"saw {peer} present its previous key {key} at {started.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}, after the roster stopped accepting it ({member.PreviousKeyUntil!.Value.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ})."
+                    : $"saw {peer} present key {key}, which the roster does not hold for {peer}.");
+            else if (transcripts.FirstOrDefault(o => o.Party == peer)?.SignerKey is { } signer && signer != key)
+                fail(t.Party, 0, $"saw {peer} present key {key}, but {peer} signed its transcript with {signer}.");
+        }
     }
 
     private static string Frame(Entry e) => $"(tag {e.Fields["tag"]}, {e.Fields["length"]} bytes, sha256 {e.Fields["sha256"]?.GetValue<string>()?[..12]}...)";

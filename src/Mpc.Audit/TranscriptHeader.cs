@@ -9,6 +9,9 @@ public sealed record TranscriptHeader(
     string Preprocessing, int RingBits, int FractionalBits, string Software, string CertificatePem,
     string? Analyst = null, string? AnalystKey = null, DateTimeOffset? Started = null)
 {
+    /// <summary>Each peer's key fingerprint as presented in this session's TLS handshake, by party name (empty: not recorded).</summary>
+    public IReadOnlyDictionary<string, string> PeerKeys { get; init; } = new Dictionary<string, string>();
+
     public JsonObject ToJson() => new()
     {
         ["session"] = Session.ToString(),
@@ -26,6 +29,7 @@ public sealed record TranscriptHeader(
         ["certificate"] = CertificatePem,
         ["analyst"] = Analyst,
         ["analystKey"] = AnalystKey,
+        ["peerKeys"] = new JsonObject(PeerKeys.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
         ["started"] = (Started ?? DateTimeOffset.UtcNow).UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
     };
 }

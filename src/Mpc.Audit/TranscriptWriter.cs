@@ -15,7 +15,8 @@ namespace Mpc.Audit;
 ///   line 0, "type": "header": session, party, rosterHash, protocol, protocolId, parameters,
 ///     parametersHash, outputs (the declared output names), preprocessing, ringBits,
 ///     fractionalBits, software, certificate (the party's PEM certificate), analyst (roster name),
-///     analystKey (its key fingerprint), started (UTC, ISO 8601).
+///     analystKey (the key fingerprint the analyst presented in the TLS handshake: during a rotation possibly its
+///     previous key), peerKeys (each peer's name and the key fingerprint it presented), started (UTC, ISO 8601).
 ///   then entries, "type" one of:
 ///     "send" / "receive": peer, tag, length, sha256 (of the payload; the payload itself is never stored);
 ///     "output": name, elements, sha256 (of the share block sent to the analyst);

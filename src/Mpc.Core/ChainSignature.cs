@@ -41,6 +41,13 @@ public static class ChainSignature
         return key.VerifyData(Encoding.UTF8.GetBytes(head), bytes, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
     }
 
+    /// <summary>A public key's identity, as rosters pin it: "sha256:" and the hex SHA-256 of its DER SubjectPublicKeyInfo.</summary>
+    public static string KeyFingerprint(X509Certificate2 certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(certificate.PublicKey.ExportSubjectPublicKeyInfo()));
+    }
+
     /// <summary>The hex SHA-256 of a line's UTF-8 bytes, as the chains link entries.</summary>
     public static string Hash(string line)
     {

@@ -308,6 +308,18 @@ public static class ErrorMessages
     public static string LedgerOfAnotherKey(string path, string party) =>
         $"The privacy ledger {path} is signed with another key than {party}'s: it was replaced, or the party's key changed.";
 
+    public static string LedgerKeyNotRekeyed(string path, string party, string inForce, string held) =>
+        $"The privacy ledger {path} is signed with key {inForce}, not with {party}'s key {held}: after a key rotation, stop the daemon and run 'mpc party rekey --config CONFIG --key OLD.key --new-key NEW.key' once (docs/operating.md, key rotation); otherwise the ledger was replaced.";
+
+    public static string LedgerRekeyedAway(string path, string party, string inForce, string held) =>
+        $"The privacy ledger {path} was re-keyed to {inForce}; {party}'s old key {held} signs no more entries: start the daemon with the new key.";
+
+    public static string LedgerRekeyInvalid(string path, long entry) =>
+        $"The privacy ledger {path} entry {entry} re-keys to a certificate that cannot be read, does not match its fingerprint, or in an unsigned ledger.";
+
+    public static string LedgerRekeySameKey(string path, string key) =>
+        $"The privacy ledger {path} is already signed with key {key}; there is nothing to re-key.";
+
     public static string LedgerEmpty(string path) =>
         $"The privacy ledger {path} is empty or missing.";
 
@@ -330,7 +342,7 @@ public static class ErrorMessages
         $"The privacy ledger {path} entry {entry} does not link to the entry before it: entries were removed, inserted or moved.";
 
     public static string LedgerSignatureInvalid(string path, long entry) =>
-        $"The privacy ledger {path} entry {entry} does not verify with the party's key.";
+        $"The privacy ledger {path} entry {entry} does not verify with the party's key (the key in force at that entry).";
 
     public static string LedgerMissingReleases(string party, string path, int missing, string session, string output) =>
         $"the transcripts of {party} record {missing} DP release(s) that its privacy ledger {path} does not hold (first: session {session}, output '{output}'); the ledger was deleted, truncated or rolled back; restore it before the party serves again.";

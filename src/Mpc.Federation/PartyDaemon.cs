@@ -224,7 +224,7 @@ public sealed class PartyDaemon : IAsyncDisposable
         {
             var (stream, peer) = await TlsConnector.AcceptAsync(client, Roster, Credentials, Logger, HandshakeTimeout, _stop.Token, Clock).ConfigureAwait(false);
             // Nothing is admitted yet: a first frame larger than a request or a hello is refused before it is allocated.
-            connection = new FramedConnection(peer.IsParty ? PeerStream(stream) : stream, peer.Name) { ReceiveLimit = peer.IsParty ? PeerHelloBytes : AnalystRequestBytes };
+            connection = new FramedConnection(peer.IsParty ? PeerStream(stream) : stream, peer.Name) { ReceiveLimit = peer.IsParty ? PeerHelloBytes : AnalystRequestBytes, PresentedKey = TlsConnector.PresentedKey(stream) };
             Frame? first;
             using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
             {

@@ -278,7 +278,7 @@ internal sealed class PartySession : IAsyncDisposable
         {
             var (connections, seeds) = await ConnectPeersAsync().ConfigureAwait(false);
             var dealerMaterial = Mode == "dealer" ? await ExchangeDealerSeedsAsync(connections).ConfigureAwait(false) : [];
-            _transcript = OpenTranscript();
+            _transcript = OpenTranscript(connections);
             var names = _roster.Parties.Select(p => p.Name).ToList();
             _channel = new TlsPartyChannel(Id, SelfIndex, names, connections, timeout, _transcript is null ? null : new TranscriptObserver(_transcript, names));
             var sink = new AnalystOutputSink(_analystConnection, Id, _transcript);
@@ -389,12 +389,17 @@ internal sealed class PartySession : IAsyncDisposable
         !_protocol!.Parameters.Any(p => p.Name == "epsilon") ? double.PositiveInfinity
         : double.TryParse(_parameters!.Values["epsilon"], NumberStyles.Float, CultureInfo.InvariantCulture, out double epsilon) ? epsilon : double.NaN;
 
-    private Mpc.Audit.TranscriptWriter? OpenTranscript()
+    private Mpc.Audit.TranscriptWriter? OpenTranscript(FramedConnection?[] connections)
     {
         if (_configuration.TranscriptDirectory is not { } directory) return null;
+        // The keys actually presented in the handshakes: during a rotation a member may still use its previous key.
+        var peerKeys = connections.Select((c, i) => (c, i)).Where(p => p.c?.PresentedKey is not null).ToDictionary(p => _roster.Parties[p.i].Name, p => p.c!.PresentedKey!, StringComparer.Ordinal);
         var header = new Mpc.Audit.TranscriptHeader(Id, Self.Name, _roster.Hash, _protocol!.Name, _protocol.Id, _parameters!.Values, _parametersHash,
             _protocol.Outputs.Where(o => o.Kind != OutputKind.Derived).Select(o => o.Name).ToList(), Mode, _protocol.Format.RingBits, _protocol.Format.FractionalBits,
-            "mpc " + typeof(PartySession).Assembly.GetName().Version, _daemon.Credentials.Certificate.ExportCertificatePem(), _analyst.Name, _analyst.PublicKey, DateTimeOffset.UtcNow);
+            "mpc " + typeof(PartySession).Assembly.GetName().Version, _daemon.Credentials.Certificate.ExportCertificatePem(), _analyst.Name, _analystConnection.PresentedKey ?? _analyst.PublicKey, _daemon.Clock.GetUtcNow())
+        {
+            PeerKeys = peerKeys,
+        };
         return new Mpc.Audit.TranscriptWriter(Path.Combine(directory, $"{Id}.{Self.Name}.transcript.jsonl"), header);
     }
 
@@ -472,7 +477,7 @@ internal sealed class PartySession : IAsyncDisposable
                 var target = parties[peer];
                 var stream = await TlsConnector.ConnectAsync(target, _daemon.Credentials, Logger, _daemon.HandshakeTimeout, _cancel.Token, _daemon.Clock).ConfigureAwait(false);
                 // Until the peer accepts, only its small PeerReply is expected.
-                var connection = new FramedConnection(_daemon.PeerStream(stream), target.Name) { ReceiveLimit = _daemon.PeerHelloBytes };
+                var connection = new FramedConnection(_daemon.PeerStream(stream), target.Name) { ReceiveLimit = _daemon.PeerHelloBytes, PresentedKey = TlsConnector.PresentedKey(stream) };
                 lock (_orphans) _orphans.Add(connection);
                 var seed = AesCtrRandom.NewSeed();
                 var hello = new PeerHello { PartyName = Self.Name, RosterHash = _roster.Hash, ProtocolId = _protocol!.Id, ParametersHash = _parametersHash, PairSeed = seed };

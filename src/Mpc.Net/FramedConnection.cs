@@ -38,6 +38,9 @@ public sealed class FramedConnection : IAsyncDisposable
 
     public string PeerName { get; }
 
+    /// <summary>The key fingerprint the other side presented in the TLS handshake (null: not over TLS); during a rotation it may be its previous key.</summary>
+    public string? PresentedKey { get; init; }
+
     /// <summary>The largest payload this side sends, and the most <see cref="ReceiveLimit"/> may be raised to.</summary>
     public int MaxPayloadBytes { get; }
 

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
 namespace Mpc.Net;
@@ -11,11 +10,7 @@ public static class KeyFingerprint
 {
     public const string Prefix = "sha256:";
 
-    public static string Of(X509Certificate2 certificate)
-    {
-        ArgumentNullException.ThrowIfNull(certificate);
-        return Prefix + Convert.ToHexStringLower(SHA256.HashData(certificate.PublicKey.ExportSubjectPublicKeyInfo()));
-    }
+    public static string Of(X509Certificate2 certificate) => Mpc.Core.ChainSignature.KeyFingerprint(certificate);
 
     public static bool IsWellFormed(string? value) =>
         value is not null && value.StartsWith(Prefix, StringComparison.Ordinal) && value.Length == Prefix.Length + 64

@@ -111,6 +111,14 @@ public static class TlsConnector
         return (ssl, peer!);
     }
 
+    /// <summary>The fingerprint of the key the other side of an authenticated stream presented.</summary>
+    public static string PresentedKey(SslStream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var certificate = new X509Certificate2(stream.RemoteCertificate ?? throw new InvalidOperationException("The stream is not authenticated."));
+        return KeyFingerprint.Of(certificate);
+    }
+
     private static string? CheckPinned(X509Certificate? certificate, RosterMember expected, DateTimeOffset now)
     {
         if (certificate is null) return $"{expected.Name} presented no certificate";

@@ -2,7 +2,8 @@ namespace Mpc.Privacy;
 
 /// <summary>
 /// One entry of a party's privacy ledger as recorded: sequence number, kind ("genesis", "reserve",
-/// "release", "close", "refusal"), dataset, session, output (releases; the analyst of a refusal), the
+/// "release", "close", "refusal", "rekey"), dataset, session, output (releases; the analyst of a refusal, the new key's
+/// fingerprint of a re-key), the
 /// epsilon it reserves or charges at its delta, the Skellam parameter the party accounted for (releases), and the time.
 /// </summary>
 public sealed record LedgerEntry(long Sequence, string Kind, string Dataset, string Session, string Output, double Epsilon, double Delta, double Mu, string Recorded);

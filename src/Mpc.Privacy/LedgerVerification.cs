@@ -7,4 +7,7 @@ namespace Mpc.Privacy;
 public sealed record LedgerVerification(string Party, long Entries, string Head, IReadOnlyList<string> Problems)
 {
     public bool Passed => Problems.Count == 0;
+
+    /// <summary>The fingerprints of the keys that signed the chain, in order (the last is the key in force); empty when none verified.</summary>
+    public IReadOnlyList<string> Keys { get; init; } = [];
 }

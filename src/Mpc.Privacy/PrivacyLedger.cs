@@ -25,8 +25,11 @@ namespace Mpc.Privacy;
 ///     (mu is the Skellam parameter the party's own assumptions guarantee; epsilon is its cost at delta);
 ///   "close": dataset, session, status ("completed" or "aborted");
 ///   "refusal": dataset, analyst (a session refused or aborted for a problem in the data, which the daemon's
-///     daily limit counts; kept here so a restart does not forget it).
-/// hash is the hex SHA-256 of body's UTF-8 bytes; signature is <see cref="ChainSignature"/> over hash.
+///     daily limit counts; kept here so a restart does not forget it);
+///   "rekey": fingerprint, certificate (the party's new key, "sha256:" fingerprint and PEM certificate): signed with
+///     the key in force before it, like every entry up to it; every later entry is signed with the new key.
+/// hash is the hex SHA-256 of body's UTF-8 bytes; signature is <see cref="ChainSignature"/> over hash, with the key in
+/// force at the entry (the genesis key until the first "rekey", and so on).
 /// Admission and every charge run in one BEGIN IMMEDIATE transaction, so concurrent sessions (threads
 /// or processes) see each other's reservations. A reservation holds, order by order, the RDP curve of one
 /// Skellam release calibrated to its epsilon, less what the session has released so far.
@@ -42,6 +45,7 @@ public sealed class PrivacyLedger
     private readonly Dictionary<string, Reservation> _open = new(StringComparer.Ordinal);
     private readonly HashSet<string> _sessions = new(StringComparer.Ordinal);
     private readonly List<LedgerEntry> _entries = [];
+    private readonly List<string> _keys = [];
     private X509Certificate2? _certificate;
     private long _count;
     private string _head = ZeroHash;
@@ -81,7 +85,7 @@ public sealed class PrivacyLedger
                 transaction.Commit();
             }
             if (Party != party) _problems.Add(ErrorMessages.LedgerOfAnotherParty(path, Party, party));
-            else if (_certificate is null || !_certificate.GetPublicKey().AsSpan().SequenceEqual(signer.GetPublicKey())) _problems.Add(ErrorMessages.LedgerOfAnotherKey(path, party));
+            else if (_certificate is null) _problems.Add(ErrorMessages.LedgerOfAnotherKey(path, party));
             ThrowIfBroken();
         }
     }
@@ -91,7 +95,7 @@ public sealed class PrivacyLedger
     /// <summary>The party named in the ledger's genesis entry ("" for an empty ledger).</summary>
     public string Party { get; private set; } = "";
 
-    /// <summary>The certificate in the ledger's genesis entry, which every entry must verify with (null: empty or unsigned).</summary>
+    /// <summary>The certificate of the key in force: the genesis entry's, or the last re-key entry's (null: empty or unsigned).</summary>
     public X509Certificate2? Certificate
     {
         get
@@ -100,6 +104,19 @@ public sealed class PrivacyLedger
             {
                 Read(null);
                 return _certificate;
+            }
+        }
+    }
+
+    /// <summary>The fingerprints of the keys that signed the ledger, in order: the genesis key, then each re-key entry's.</summary>
+    public IReadOnlyList<string> Keys
+    {
+        get
+        {
+            lock (_gate)
+            {
+                Read(null);
+                return _keys.ToList();
             }
         }
     }
@@ -159,7 +176,7 @@ public sealed class PrivacyLedger
             using var transaction = connection.BeginTransaction(deferred: false);
             Read(connection);
             // A broken chain stays as found, for whoever investigates it.
-            if (_problems.Count > 0 || !_open.TryGetValue(session, out var reservation)) return;
+            if (_problems.Count > 0 || SignerProblem() is not null || !_open.TryGetValue(session, out var reservation)) return;
             Append(connection, transaction, "close", new JsonObject { ["dataset"] = reservation.Dataset, ["session"] = session, ["status"] = completed ? "completed" : "aborted" });
             transaction.Commit();
         }
@@ -182,6 +199,32 @@ public sealed class PrivacyLedger
         ArgumentException.ThrowIfNullOrEmpty(analyst);
         ArgumentException.ThrowIfNullOrEmpty(dataset);
         AppendOne("refusal", new JsonObject { ["dataset"] = dataset, ["analyst"] = analyst });
+    }
+
+    /// <summary>
+    /// Hands the ledger to the party's new key: appends a "rekey" entry naming <paramref name="next"/>, signed with the key
+    /// in force (this ledger's signer); every later entry must be signed with <paramref name="next"/>. Budgets carry over.
+    /// </summary>
+    public void Rekey(X509Certificate2 next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        if (_signer is null) throw new InvalidOperationException("Only a ledger opened with the party's key in force can be re-keyed.");
+        RekeyWorker(next);
+    }
+
+    private void RekeyWorker(X509Certificate2 next)
+    {
+        lock (_gate)
+        {
+            using var connection = Open();
+            using var transaction = connection.BeginTransaction(deferred: false);
+            Read(connection);
+            ThrowIfBroken();
+            string fingerprint = ChainSignature.KeyFingerprint(next);
+            if (fingerprint == _keys[^1]) throw new LedgerIntegrityException(ErrorMessages.LedgerRekeySameKey(Path, fingerprint));
+            Append(connection, transaction, "rekey", new JsonObject { ["fingerprint"] = fingerprint, ["certificate"] = next.ExportCertificatePem() });
+            transaction.Commit();
+        }
     }
 
     // Appends one entry in its own transaction (an empty ledger gets an unsigned genesis first); a broken chain refuses.
@@ -258,8 +301,8 @@ public sealed class PrivacyLedger
 
     /// <summary>
     /// Checks the whole chain: each entry's hash, its link to the one before, its sequence number and its
-    /// signature with the genesis certificate; with <paramref name="expected"/>, that certificate must be
-    /// that key (for example the roster's key for the party).
+    /// signature with the key in force at it (the genesis certificate, then each re-key entry's); with
+    /// <paramref name="expected"/>, the key in force at the end must be that key (for example the roster's key for the party).
     /// </summary>
     public LedgerVerification Verify(X509Certificate2? expected = null)
     {
@@ -271,7 +314,7 @@ public sealed class PrivacyLedger
             else if (_unsigned) problems.Add(ErrorMessages.LedgerUnsigned(Path));
             if (expected is not null && _certificate is not null && !_certificate.GetPublicKey().AsSpan().SequenceEqual(expected.GetPublicKey()))
                 problems.Add(ErrorMessages.LedgerOfAnotherKey(Path, Party));
-            return new LedgerVerification(Party, _count, _head, problems);
+            return new LedgerVerification(Party, _count, _head, problems) { Keys = _keys.ToList() };
         }
     }
 
@@ -354,6 +397,16 @@ public sealed class PrivacyLedger
     private void ThrowIfBroken()
     {
         if (_problems.Count > 0) throw new LedgerIntegrityException(_problems[0]);
+        if (SignerProblem() is { } problem) throw new LedgerIntegrityException(problem);
+    }
+
+    // A writer must hold the key in force: entries it signed with any other would break the chain of keys.
+    private string? SignerProblem()
+    {
+        if (_signer is null || _keys.Count == 0) return null;
+        string held = ChainSignature.KeyFingerprint(_signer);
+        if (held == _keys[^1]) return null;
+        return _keys.Contains(held) ? ErrorMessages.LedgerRekeyedAway(Path, Party, _keys[^1], held) : ErrorMessages.LedgerKeyNotRekeyed(Path, Party, _keys[^1], held);
     }
 
     private static void CheckEpsilon(double value, string name)
@@ -463,6 +516,7 @@ public sealed class PrivacyLedger
             try
             {
                 _certificate = pem.Length == 0 ? null : X509Certificate2.CreateFromPem(pem);
+                if (_certificate is not null) _keys.Add(ChainSignature.KeyFingerprint(_certificate));
             }
             catch (CryptographicException)
             {
@@ -491,14 +545,38 @@ public sealed class PrivacyLedger
                 break;
             case "genesis":
                 break;
+            case "rekey":
+                // Checked with the key in force before it (above); the entries after it with the key it names.
+                HandOver(seq, fields);
+                break;
             default:
                 AddProblem(ErrorMessages.LedgerEntryChanged(Path, seq));
                 break;
         }
-        // A refusal names its analyst where a release names its output.
-        _entries.Add(new LedgerEntry(seq, kind, dataset, session, Text(fields, kind == "refusal" ? "analyst" : "output"), epsilon, delta, mu, Text(fields, "time")));
+        // A refusal names its analyst and a re-key its new key where a release names its output.
+        _entries.Add(new LedgerEntry(seq, kind, dataset, session, Text(fields, kind switch { "refusal" => "analyst", "rekey" => "fingerprint", _ => "output" }), epsilon, delta, mu, Text(fields, "time")));
         _count = seq + 1;
         _head = ChainSignature.Hash(body);
+    }
+
+    private void HandOver(long seq, JsonObject fields)
+    {
+        X509Certificate2? next = null;
+        try
+        {
+            next = X509Certificate2.CreateFromPem(Text(fields, "certificate"));
+        }
+        catch (CryptographicException)
+        {
+            // Reported below as an invalid re-key.
+        }
+        if (next is null || _certificate is null || ChainSignature.KeyFingerprint(next) != Text(fields, "fingerprint"))
+        {
+            AddProblem(ErrorMessages.LedgerRekeyInvalid(Path, seq));
+            return;
+        }
+        _certificate = next;
+        _keys.Add(Text(fields, "fingerprint"));
     }
 
     // An edited entry may hold values no curve can be made of; it is reported and counts as the whole budget.

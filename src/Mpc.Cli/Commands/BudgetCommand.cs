@@ -13,7 +13,7 @@ internal static class BudgetCommand
         var config = new Option<string>("--config") { Description = "The party's configuration (its ledger, datasets and privacy settings).", Required = true };
         var verify = new Option<bool>("--verify") { Description = "Check the ledger: hash chain, every entry's signature, and that it holds every DP release of the party's transcripts. Exits 1 on any problem." };
         var transcripts = new Option<string?>("--transcripts") { Description = "With --verify: the party's transcript folder (default: the one its configuration names)." };
-        var roster = new Option<string?>("--roster") { Description = "With --verify: the federation's roster; the ledger must be signed with the key it lists for the party." };
+        var roster = new Option<string?>("--roster") { Description = "With --verify: the federation's roster; the ledger's key in force must be one it lists for the party (its key, or its previous key during a rotation)." };
         var command = new Command("budget", "Show a party's privacy-budget ledger: per dataset, the budget, the epsilon spent (RDP composition), open reservations and every release; --verify checks it.")
             { config, verify, transcripts, roster };
         command.SetAction(parse =>
@@ -30,6 +30,8 @@ internal static class BudgetCommand
             foreach (var line in DatasetBudgets(configuration, ledger)) Console.WriteLine("  " + line);
             foreach (var release in ledger.Releases())
                 Console.WriteLine(FormattableString.Invariant($"    {release.Recorded}  {release.Dataset,-12} session {release.Session}  {release.Output}: epsilon {release.Epsilon:G4}, delta {release.Delta:G3}, mu {release.Mu:G6}"));
+            foreach (var rekey in ledger.Entries().Where(e => e.Kind == "rekey"))
+                Console.WriteLine($"  re-keyed {rekey.Recorded} to {rekey.Output}");
             if (!ledger.Verify().Passed) Console.WriteLine($"  warning: the ledger does not verify; run 'mpc budget --verify --config {parse.GetValue(config)}'.");
             return 0;
         });
@@ -53,13 +55,14 @@ internal static class BudgetCommand
     private static int Verify(PartyConfiguration configuration, string? transcripts, string? rosterPath)
     {
         if (configuration.LedgerPath is null) throw new CliException($"{configuration.Name} configures no privacy ledger.");
-        string? fingerprint = rosterPath is null ? null : Roster.Load(rosterPath).GetParty(configuration.Name).PublicKey;
-        var result = LedgerAudit.Verify(configuration.LedgerPath, transcripts, configuration.Name, fingerprint);
+        var member = rosterPath is null ? null : Roster.Load(rosterPath).GetParty(configuration.Name);
+        var result = LedgerAudit.Verify(configuration.LedgerPath, transcripts, configuration.Name, member, DateTimeOffset.UtcNow);
         int releases = LedgerAudit.TranscriptReleases(transcripts, configuration.Name).Count;
         if (result.Passed)
         {
             Console.WriteLine($"ledger verified: {configuration.LedgerPath}, {result.Entries} entries, head {result.Head[..16]}..., signed by {configuration.Name}"
-                + (fingerprint is null ? " (key not checked against a roster; pass --roster)" : $" with its roster key {fingerprint}")
+                + (result.Keys.Count > 1 ? $" with keys {string.Join(" then ", result.Keys)}" : "")
+                + (member is null ? " (key not checked against a roster; pass --roster)" : result.Keys.Count == 0 ? "" : $", its key in force {result.Keys[^1]} held in the roster")
                 + $"; it holds all {releases} DP release(s) of the transcripts in {transcripts ?? "(no transcript folder)"}.");
             return 0;
         }

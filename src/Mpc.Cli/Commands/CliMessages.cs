@@ -31,6 +31,21 @@ internal static class CliMessages
         $"next: give every party and analyst the roster and have each party reload ('mpc party reload'); then, before the old key's date, " +
         $"move {nextKey} (and its .crt) over {keyPath} and restart {name}'s daemon (or point the analyst's --key at it).";
 
+    public static string RekeyWhileRunning(string party, int pid) =>
+        $"the daemon of {party} runs (process {pid}); stop it first: entries it signed with the old key after the re-key would break its ledger.";
+
+    public static string RekeyNotRosterKey(string party, string next, string roster) =>
+        $"the new key {next} is not {party}'s key in {roster}; make it with 'mpc keygen --rotate --roster', give everyone the roster and reload the parties first.";
+
+    public static string NothingToRekey(string party, string? ledger) =>
+        $"{party} has no privacy ledger yet ({ledger ?? "none configured"}): nothing to re-key; start the daemon with the new key.";
+
+    public static string AlreadyRekeyed(string party, string ledger, string key) =>
+        $"{party}'s ledger {ledger} is already signed with {key}: start the daemon with that key.";
+
+    public static string Rekeyed(string party, string ledger, string from, string to, long entries, string nextKey) =>
+        $"{party}'s ledger {ledger}: entry {entries - 1} hands it from {from} to {to}; its budgets carry over. next: move {nextKey} (and its .crt) over the old key and start the daemon with it.";
+
     public static string RosterEdited(string path, string what, Mpc.Net.Roster roster) =>
         $"{path}: {what}; {roster.Parties.Count} parties, {roster.Analysts.Count} analysts, roster hash {roster.Hash[..16]}. Give this file to every party and analyst, and reload each party ('mpc party reload').";
 

@@ -31,6 +31,20 @@ internal sealed record DaemonState(int Pid, string Config, string Roster, int Re
         File.Move(temporary, path, overwrite: true);
     }
 
+    /// <summary>Whether the process a state file names still runs.</summary>
+    public static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The state in the file, or null when there is none (no daemon started, or it stopped).</summary>
     public static DaemonState? Read(string path)
     {

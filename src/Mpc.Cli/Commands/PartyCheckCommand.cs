@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net.Sockets;
 using Mpc.Audit;
+using Mpc.Core;
 using Mpc.Data;
 using Mpc.Federation;
 using Mpc.Net;
@@ -24,6 +25,7 @@ internal static class PartyCheckCommand
             report.Ok($"configuration {parse.GetValue(config)}: party {configuration.Name}");
             Roster? federation = null;
             RosterMember? self = null;
+            string? held = null;
             if (parse.GetValue(roster) is { } rosterPath)
             {
                 report.Try($"roster {rosterPath}", () =>
@@ -39,6 +41,7 @@ internal static class PartyCheckCommand
                 report.Try($"key {keyPath}", () =>
                 {
                     using var credentials = PartyCredentials.Load(keyPath);
+                    held = credentials.Fingerprint;
                     if (self is not null && !self.Holds(credentials.Fingerprint, DateTimeOffset.UtcNow))
                         throw new CliException(self.KeyRefusal(credentials.Fingerprint));
                     return $"{credentials.Fingerprint}{(self is null ? " (not compared with a roster)" : credentials.Fingerprint == self.PublicKey ? ", as the roster lists" : $", the roster's previous key for {self.Name}, accepted until {self.PreviousKeyUntil!.Value.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}: switch to the new key before then")}";
@@ -60,9 +63,12 @@ internal static class PartyCheckCommand
             {
                 report.Try($"ledger {ledger}", () =>
                 {
-                    var result = LedgerAudit.Verify(ledger, configuration.TranscriptDirectory, configuration.Name, self?.PublicKey);
+                    var result = LedgerAudit.Verify(ledger, configuration.TranscriptDirectory, configuration.Name, self, DateTimeOffset.UtcNow);
                     if (!result.Passed) throw new CliException(string.Join("; ", result.Problems));
-                    return File.Exists(ledger) ? $"{result.Entries} entries, verified" : "none yet (made at the first start)";
+                    // The daemon signs with the key it is given: a ledger still on another key refuses it at start.
+                    if (held is not null && result.Keys.Count > 0 && result.Keys[^1] != held)
+                        throw new CliException(result.Keys.Contains(held) ? ErrorMessages.LedgerRekeyedAway(ledger, configuration.Name, result.Keys[^1], held) : ErrorMessages.LedgerKeyNotRekeyed(ledger, configuration.Name, result.Keys[^1], held));
+                    return File.Exists(ledger) ? $"{result.Entries} entries, verified{(result.Keys.Count > 1 ? $", {result.Keys.Count - 1} re-key(s)" : "")}" : "none yet (made at the first start)";
                 });
             }
             if (self is not null)

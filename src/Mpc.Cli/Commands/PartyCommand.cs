@@ -20,7 +20,7 @@ internal static class PartyCommand
         var onDemand = new Option<bool>("--compile-on-demand") { Description = "Compile an approved script when a session first asks for it, not in the background at start and reload (less memory and work at start; that first session waits for the compiler)." };
         var grace = new Option<double>("--grace-period") { Description = "Seconds running sessions may take to finish after SIGTERM before they are aborted.", DefaultValueFactory = _ => 30 };
         var command = new Command("party", "Run this party's daemon: serve sessions until stopped (SIGTERM or Ctrl+C: running sessions get a grace period).")
-            { roster, config, key, jsonLogs, logFile, grace, onDemand, PartyCheckCommand.Create(), PartyReloadCommand.Create() };
+            { roster, config, key, jsonLogs, logFile, grace, onDemand, PartyCheckCommand.Create(), PartyReloadCommand.Create(), PartyRekeyCommand.Create() };
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (!(parse.GetValue(grace) is >= 0 and <= 86400)) throw new CliException("--grace-period must be between 0 and 86400 seconds.");

@@ -24,7 +24,7 @@ internal static class PartyReloadCommand
             PartyPolicy.Resolve(configuration, ProtocolReference.Catalog);
             string statePath = DaemonState.PathFor(configuration);
             var before = DaemonState.Read(statePath) ?? throw new CliException(CliMessages.DaemonNotRunning(configuration.Name, statePath), ExitCode.Configuration);
-            if (!IsRunning(before.Pid) || !PosixSignals.Send(before.Pid, PosixSignals.Hangup))
+            if (!DaemonState.IsRunning(before.Pid) || !PosixSignals.Send(before.Pid, PosixSignals.Hangup))
                 throw new CliException(CliMessages.DaemonGone(configuration.Name, before.Pid, statePath), ExitCode.Configuration);
             var deadline = Stopwatch.StartNew();
             while (deadline.Elapsed.TotalSeconds < parse.GetValue(timeout))
@@ -41,18 +41,5 @@ internal static class PartyReloadCommand
             throw new CliException(CliMessages.ReloadUnanswered(configuration.Name, before.Pid, parse.GetValue(timeout)), ExitCode.Configuration);
         });
         return command;
-    }
-
-    private static bool IsRunning(int pid)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
     }
 }
