@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+using Mpc.Core;
+
+namespace Mpc.Privacy.Tests;
+
+/// <summary>A ledger handed from a party's old key to its new one by a re-key entry, on real SQLite files.</summary>
+public sealed class LedgerRekeyTests : IDisposable
+{
+    private const double Delta = 1e-5;
+    private readonly string _path = Path.Combine(Path.GetTempPath(), $"ledger-rekey-{Guid.NewGuid():N}.db");
+    private readonly X509Certificate2 _old = NewKey("hospital-a");
+    private readonly X509Certificate2 _new = NewKey("hospital-a");
+    private readonly X509Certificate2 _stranger = NewKey("mallory");
+
+    private static X509Certificate2 NewKey(string name)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        return new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256).CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+    }
+
+    private static void Spend(PrivacyLedger ledger, string session, double mu)
+    {
+        Assert.True(ledger.Reserve("lung", session, 2, Delta, 10).Admitted);
+        ledger.Charge("lung", session, "counts", mu, 1, 1, 1, 1, Delta, 10);
+        ledger.Close(session, completed: true);
+    }
+
+    [Fact]
+    public void ALedgerReKeyedBetweenSpendsVerifiesAndCountsTheSpendOfBothKeys()
+    {
+        double muBefore = DistributedSkellam.Calibrate(1, Delta, 1, 1), muAfter = DistributedSkellam.Calibrate(0.5, Delta, 1, 1);
+        var before = new PrivacyLedger(_path, "hospital-a", _old);
+        Spend(before, "s1", muBefore);
+        before.Rekey(_new);
+        // The old key signs nothing after the re-key, in this process or another.
+        var stale = Assert.Throws<LedgerIntegrityException>(() => before.Reserve("lung", "s-late", 1, Delta, 10));
+        Assert.Contains("was re-keyed to " + ChainSignature.KeyFingerprint(_new), stale.Message, StringComparison.Ordinal);
+        Assert.Throws<LedgerIntegrityException>(() => new PrivacyLedger(_path, "hospital-a", _old));
+
+        var after = new PrivacyLedger(_path, "hospital-a", _new);
+        Spend(after, "s2", muAfter);
+        var verification = new PrivacyLedger(_path).Verify(_new);
+        Assert.True(verification.Passed, string.Join("; ", verification.Problems));
+        Assert.Equal([ChainSignature.KeyFingerprint(_old), ChainSignature.KeyFingerprint(_new)], verification.Keys);
+        // The reference: both releases composed in RDP by the accountant, as if no key had changed.
+        var orders = RdpAccountant.DefaultOrders;
+        var both = RdpAccountant.Compose(RdpAccountant.SkellamRelease(muBefore, 1, 1, 1, orders), RdpAccountant.SkellamRelease(muAfter, 1, 1, 1, orders));
+        double expected = RdpAccountant.ToEpsilon(both, orders, Delta).Epsilon;
+        Assert.Equal(expected, after.SpentEpsilon("lung", Delta), 9);
+        Assert.True(expected > RdpAccountant.ToEpsilon(RdpAccountant.SkellamRelease(muAfter, 1, 1, 1, orders), orders, Delta).Epsilon + 0.5);
+        Assert.Equal(["genesis", "reserve", "release", "close", "rekey", "reserve", "release", "close"], after.Entries().Select(e => e.Kind));
+    }
+
+    [Fact]
+    public void AReKeyEntrySignedByAKeyNotInForceIsAnIntegrityFailure()
+    {
+        Spend(new PrivacyLedger(_path, "hospital-a", _old), "s1", DistributedSkellam.Calibrate(1, Delta, 1, 1));
+        // Whoever holds only some other key names itself the party's new key.
+        AppendRaw(_stranger, "rekey", new JsonObject { ["fingerprint"] = ChainSignature.KeyFingerprint(_stranger), ["certificate"] = _stranger.ExportCertificatePem() });
+        var verification = new PrivacyLedger(_path).Verify();
+        Assert.Contains(verification.Problems, p => p.Contains("entry 4 does not verify with the party's key (the key in force at that entry)", StringComparison.Ordinal));
+        Assert.Throws<LedgerIntegrityException>(() => new PrivacyLedger(_path, "hospital-a", _stranger));
+        Assert.Throws<LedgerIntegrityException>(() => new PrivacyLedger(_path, "hospital-a", _old));
+    }
+
+    [Fact]
+    public void AnEntryAfterTheReKeySignedWithTheOldKeyIsAnIntegrityFailure()
+    {
+        var ledger = new PrivacyLedger(_path, "hospital-a", _old);
+        Spend(ledger, "s1", DistributedSkellam.Calibrate(1, Delta, 1, 1));
+        ledger.Rekey(_new);
+        // The old key, kept after the rotation, forges an entry (a refusal the daily limit would count).
+        AppendRaw(_old, "refusal", new JsonObject { ["dataset"] = "lung", ["analyst"] = "analyst" });
+        Assert.Contains(new PrivacyLedger(_path).Verify().Problems, p => p.Contains("entry 5 does not verify", StringComparison.Ordinal));
+        Assert.Throws<LedgerIntegrityException>(() => new PrivacyLedger(_path, "hospital-a", _new));
+    }
+
+    [Fact]
+    public void AReKeyEntryWhoseFingerprintIsNotItsCertificatesIsAnIntegrityFailure()
+    {
+        Spend(new PrivacyLedger(_path, "hospital-a", _old), "s1", DistributedSkellam.Calibrate(1, Delta, 1, 1));
+        AppendRaw(_old, "rekey", new JsonObject { ["fingerprint"] = ChainSignature.KeyFingerprint(_new), ["certificate"] = _stranger.ExportCertificatePem() });
+        Assert.Contains(new PrivacyLedger(_path).Verify().Problems, p => p.Contains("entry 4 re-keys to a certificate", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TheNewKeyOnALedgerThatWasNotReKeyedIsRefusedNamingTheCommand()
+    {
+        Spend(new PrivacyLedger(_path, "hospital-a", _old), "s1", DistributedSkellam.Calibrate(1, Delta, 1, 1));
+        var error = Assert.Throws<LedgerIntegrityException>(() => new PrivacyLedger(_path, "hospital-a", _new));
+        Assert.Contains($"is signed with key {ChainSignature.KeyFingerprint(_old)}, not with hospital-a's key {ChainSignature.KeyFingerprint(_new)}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'mpc party rekey", error.Message, StringComparison.Ordinal);
+        Assert.Throws<LedgerIntegrityException>(() => new PrivacyLedger(_path, "hospital-a", _old).Rekey(_old));
+        Assert.True(new PrivacyLedger(_path).Verify(_old).Passed);
+    }
+
+    // Appends a correctly hashed and linked entry signed with the given key, as someone with write access to the file could.
+    private void AppendRaw(X509Certificate2 signer, string kind, JsonObject fields)
+    {
+        var (count, head) = new PrivacyLedger(_path).Head;
+        var body = new JsonObject { ["seq"] = count, ["prev"] = head, ["kind"] = kind, ["time"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture) };
+        foreach (var (key, value) in fields.ToList())
+        {
+            fields.Remove(key);
+            body[key] = value;
+        }
+        string text = body.ToJsonString(), hash = ChainSignature.Hash(text);
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _path, Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO entries (seq, body, hash, signature) VALUES ($s, $b, $h, $g)";
+        command.Parameters.AddWithValue("$s", count);
+        command.Parameters.AddWithValue("$b", text);
+        command.Parameters.AddWithValue("$h", hash);
+        command.Parameters.AddWithValue("$g", ChainSignature.Sign(signer, hash));
+        command.ExecuteNonQuery();
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(_path)!, Path.GetFileName(_path) + "*")) File.Delete(file);
+        _old.Dispose();
+        _new.Dispose();
+        _stranger.Dispose();
+    }
+}
