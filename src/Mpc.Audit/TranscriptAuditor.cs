@@ -134,6 +134,7 @@ public static class TranscriptAuditor
         var member = roster.Parties.FirstOrDefault(p => p.Name == party);
         if (member is null) Fail(null, $"party '{party}' is not in the roster.");
         X509Certificate2? certificate = null;
+        string? signerKey = null;
         try
         {
             certificate = X509Certificate2.CreateFromPem(header["certificate"]?.GetValue<string>() ?? "");
@@ -146,8 +147,9 @@ public static class TranscriptAuditor
         {
             // During a key rotation a transcript begun before the transition's end may carry the party's previous key.
             var started = Started(header);
-            if (certificate is not null && member is not null && !member.Holds(KeyFingerprint.Of(certificate), started))
-                Fail(0, $"the transcript is signed with key {KeyFingerprint.Of(certificate)}, not {party}'s roster key {member.PublicKey}.");
+            signerKey = certificate is null ? null : KeyFingerprint.Of(certificate);
+            if (certificate is not null && member is not null && !member.Holds(signerKey!, started))
+                Fail(0, $"the transcript is signed with key {signerKey}, not {party}'s roster key {member.PublicKey}.");
             if (signature is null) Fail(null, "has no signature: the party crashed, or the transcript was cut short.");
             else if (certificate is not null)
             {
@@ -167,7 +169,7 @@ public static class TranscriptAuditor
         }
         var end = entries.LastOrDefault(e => e.Type == "end");
         string status = end?.Fields["status"]?.GetValue<string>() ?? "unfinished";
-        return new Transcript(path, session, party, header, entries, status, endHash, end?.Fields["chainPrevious"]?.GetValue<string>(), certificate is null ? null : KeyFingerprint.Of(certificate));
+        return new Transcript(path, session, party, header, entries, status, endHash, end?.Fields["chainPrevious"]?.GetValue<string>(), signerKey);
     }
 
     // When the session began, as its header says; an unreadable time accepts no previous key.

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
@@ -60,7 +59,7 @@ public sealed class LedgerRekeyTests : IDisposable
     {
         Spend(new PrivacyLedger(_path, "hospital-a", _old), "s1", DistributedSkellam.Calibrate(1, Delta, 1, 1));
         // Whoever holds only some other key names itself the party's new key.
-        AppendRaw(_stranger, "rekey", new JsonObject { ["fingerprint"] = ChainSignature.KeyFingerprint(_stranger), ["certificate"] = _stranger.ExportCertificatePem() });
+        LedgerForgery.AppendSigned(_path, _stranger, "rekey", new JsonObject { ["fingerprint"] = ChainSignature.KeyFingerprint(_stranger), ["certificate"] = _stranger.ExportCertificatePem() });
         var verification = new PrivacyLedger(_path).Verify();
         Assert.Contains(verification.Problems, p => p.Contains("entry 4 does not verify with the party's key (the key in force at that entry)", StringComparison.Ordinal));
         Assert.Throws<LedgerIntegrityException>(() => new PrivacyLedger(_path, "hospital-a", _stranger));
@@ -74,7 +73,7 @@ public sealed class LedgerRekeyTests : IDisposable
         Spend(ledger, "s1", DistributedSkellam.Calibrate(1, Delta, 1, 1));
         ledger.Rekey(_new);
         // The old key, kept after the rotation, forges an entry (a refusal the daily limit would count).
-        AppendRaw(_old, "refusal", new JsonObject { ["dataset"] = "lung", ["analyst"] = "analyst" });
+        LedgerForgery.AppendSigned(_path, _old, "refusal", new JsonObject { ["dataset"] = "lung", ["analyst"] = "analyst" });
         Assert.Contains(new PrivacyLedger(_path).Verify().Problems, p => p.Contains("entry 5 does not verify", StringComparison.Ordinal));
         Assert.Throws<LedgerIntegrityException>(() => new PrivacyLedger(_path, "hospital-a", _new));
     }
@@ -83,7 +82,7 @@ public sealed class LedgerRekeyTests : IDisposable
     public void AReKeyEntryWhoseFingerprintIsNotItsCertificatesIsAnIntegrityFailure()
     {
         Spend(new PrivacyLedger(_path, "hospital-a", _old), "s1", DistributedSkellam.Calibrate(1, Delta, 1, 1));
-        AppendRaw(_old, "rekey", new JsonObject { ["fingerprint"] = ChainSignature.KeyFingerprint(_new), ["certificate"] = _stranger.ExportCertificatePem() });
+        LedgerForgery.AppendSigned(_path, _old, "rekey", new JsonObject { ["fingerprint"] = ChainSignature.KeyFingerprint(_new), ["certificate"] = _stranger.ExportCertificatePem() });
         Assert.Contains(new PrivacyLedger(_path).Verify().Problems, p => p.Contains("entry 4 re-keys to a certificate", StringComparison.Ordinal));
     }
 
@@ -96,28 +95,6 @@ public sealed class LedgerRekeyTests : IDisposable
         Assert.Contains("'mpc party rekey", error.Message, StringComparison.Ordinal);
         Assert.Throws<LedgerIntegrityException>(() => new PrivacyLedger(_path, "hospital-a", _old).Rekey(_old));
         Assert.True(new PrivacyLedger(_path).Verify(_old).Passed);
-    }
-
-    // Appends a correctly hashed and linked entry signed with the given key, as someone with write access to the file could.
-    private void AppendRaw(X509Certificate2 signer, string kind, JsonObject fields)
-    {
-        var (count, head) = new PrivacyLedger(_path).Head;
-        var body = new JsonObject { ["seq"] = count, ["prev"] = head, ["kind"] = kind, ["time"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture) };
-        foreach (var (key, value) in fields.ToList())
-        {
-            fields.Remove(key);
-            body[key] = value;
-        }
-        string text = body.ToJsonString(), hash = ChainSignature.Hash(text);
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _path, Pooling = false }.ToString());
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO entries (seq, body, hash, signature) VALUES ($s, $b, $h, $g)";
-        command.Parameters.AddWithValue("$s", count);
-        command.Parameters.AddWithValue("$b", text);
-        command.Parameters.AddWithValue("$h", hash);
-        command.Parameters.AddWithValue("$g", ChainSignature.Sign(signer, hash));
-        command.ExecuteNonQuery();
     }
 
     public void Dispose()
