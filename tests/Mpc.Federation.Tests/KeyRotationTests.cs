@@ -1,3 +1,6 @@
+using System.Text.Json.Nodes;
+using Mpc.Audit;
+using Mpc.Core;
 using Mpc.Net;
 
 namespace Mpc.Federation.Tests;
@@ -35,6 +38,68 @@ public class KeyRotationTests
         var error = await Assert.ThrowsAsync<SessionRefusedException>(() => federation.Client(roster, clock: clock).RunAsync("secure-sum", Ages, null, default));
         Assert.Contains("hospital-b presented its previous key", error.Message, StringComparison.Ordinal);
         Assert.Throws<PeerAuthenticationException>(() => new PartyDaemon(roster, federation.Credentials[1], federation.Daemons[1].Configuration, Protocols.ProtocolCatalog.BuiltIn, new ListLogger(), clock: clock));
+    }
+
+    [Fact]
+    public async Task AnAnalystPresentingItsPreviousKeyIsRecordedWithThatKeyAndAuditsOnlyWhileTheRosterAcceptedIt()
+    {
+        await using var federation = TestFederation.Create(2);
+        var (rosterPath, _, _, _) = federation.WriteFiles(TimeSpan.FromSeconds(10));
+        using var next = PartyCredentials.Generate("analyst");
+        Roster.RotateKey(rosterPath, "analyst", next.Fingerprint, End);
+        var roster = Roster.Load(rosterPath);
+        string transcripts = Path.Combine(federation.Directory, "transcripts");
+        var clock = new ManualClock(End.AddDays(-1));
+        federation.StartAll(roster: roster, clock: clock, transcripts: transcripts);
+        // The analyst still uses its old key, which the roster now lists as its previous one.
+        await federation.Client(roster, clock: clock).RunAsync("secure-sum", Ages, null, default);
+
+        var files = Directory.GetFiles(transcripts, "*.transcript.jsonl").Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(2, files.Count);
+        foreach (var file in files)
+        {
+            var header = JsonNode.Parse(File.ReadLines(file).First())!;
+            Assert.Equal(federation.Analyst.Fingerprint, header["analystKey"]!.GetValue<string>());
+            Assert.NotEqual(roster.Analysts[0].PublicKey, header["analystKey"]!.GetValue<string>());
+            Assert.Equal(End.AddDays(-1), DateTimeOffset.Parse(header["started"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture));
+        }
+        var report = TranscriptAuditor.Audit(transcripts, roster);
+        Assert.True(report.Passed, report.ToText());
+
+        // The same transcripts, begun a second after the transition ended (re-chained and signed again by each party's key).
+        string late = Path.Combine(federation.Directory, "late");
+        Directory.CreateDirectory(late);
+        foreach (var file in files)
+        {
+            var signer = federation.Credentials[federation.Names.FindIndex(n => file.EndsWith($".{n}.transcript.jsonl", StringComparison.Ordinal))].Certificate;
+            File.WriteAllLines(Path.Combine(late, Path.GetFileName(file)), Redate(File.ReadAllLines(file), End.AddSeconds(1), signer));
+        }
+        var refused = TranscriptAuditor.Audit(late, roster);
+        Assert.False(refused.Passed);
+        Assert.Contains(refused.Findings, f => f.Problem.Contains($"ran for analyst 'analyst' with its previous key {federation.Analyst.Fingerprint} at 2027-01-31T00:00:01Z, after the roster stopped accepting it", StringComparison.Ordinal));
+        Assert.All(refused.Findings, f => Assert.Contains("previous key", f.Problem, StringComparison.Ordinal));
+    }
+
+    // A transcript whose header says it began at another time, its chain and signature made again as its party would have.
+    private static IEnumerable<string> Redate(string[] lines, DateTimeOffset started, System.Security.Cryptography.X509Certificates.X509Certificate2 signer)
+    {
+        string previous = new('0', 64);
+        foreach (var text in lines)
+        {
+            var line = JsonNode.Parse(text)!.AsObject();
+            if (line["type"]!.GetValue<string>() == "signature")
+            {
+                line["head"] = previous;
+                line["signature"] = ChainSignature.Sign(signer, previous);
+                yield return line.ToJsonString();
+                yield break;
+            }
+            if (line["type"]!.GetValue<string>() == "header") line["started"] = started.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+            line["prev"] = previous;
+            string rewritten = line.ToJsonString();
+            previous = ChainSignature.Hash(rewritten);
+            yield return rewritten;
+        }
     }
 
     private sealed class ManualClock(DateTimeOffset now) : TimeProvider
