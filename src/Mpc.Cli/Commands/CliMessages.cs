@@ -29,7 +29,8 @@ internal static class CliMessages
 
     public static string RotationSteps(string name, string nextKey, string keyPath) =>
         $"next: give every party and analyst the roster and have each party reload ('mpc party reload'); then, before the old key's date, " +
-        $"move {nextKey} (and its .crt) over {keyPath} and restart {name}'s daemon (or point the analyst's --key at it).";
+        $"stop {name}'s daemon, hand its privacy ledger to the new key ('mpc party rekey --config CONFIG --roster ROSTER --key {keyPath} --new-key {nextKey}'), " +
+        $"move {nextKey} (and its .crt) over {keyPath} and start the daemon (or point the analyst's --key at it).";
 
     public static string RekeyWhileRunning(string party, int pid) =>
         $"the daemon of {party} runs (process {pid}); stop it first: entries it signed with the old key after the re-key would break its ledger.";
