@@ -10,28 +10,11 @@ public class LedgerDaemonProcessTests
     [Fact]
     public async Task ADeletedEditedOrTruncatedLedgerIsDetectedByVerifyAndTheDaemonRefusesToStart()
     {
-        var script = Mpc.Scripting.ScriptCompiler.Compile("""
-            Parameter("epsilon", ParameterType.Number, "1", "Budget.");
-            Output("counts", OutputKind.DifferentiallyPrivate, "Noised counts.");
-            Run(async mpc => await mpc.ReleaseCounts("counts", new double[] { mpc.Rows }, 1, 1e-5, 1));
-            """, "release-once", "release-once.csx");
+        var script = ReleaseOnce();
         await using var federation = TestFederation.Create(3);
         federation.WriteScripts((script.Name, script.Source));
         var (roster, configs, keys, _) = federation.WriteFiles(TimeSpan.FromSeconds(10), script.Id);
-        var daemons = Enumerable.Range(0, 3).Select(i => MpcProcess.Start("party", "--roster", roster, "--config", configs[i], "--key", keys[i])).ToList();
-        try
-        {
-            foreach (var daemon in daemons) await daemon.WaitForOutputAsync("listening on", Startup);
-            var catalog = Mpc.Federation.Protocols.ProtocolCatalog.BuiltIn.WithScriptCompiler((source, name) => Mpc.Scripting.ScriptCompiler.Compile(source, name, name + ".csx"));
-            var client = new AnalystClient(federation.Roster, federation.Analyst, catalog, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
-            await client.RunAsync(script, script.Source, new Dictionary<string, string>(), null, default);
-            foreach (var daemon in daemons) daemon.Terminate();
-            foreach (var daemon in daemons) await daemon.AssertExitAsync(0, TimeSpan.FromSeconds(180));
-        }
-        finally
-        {
-            foreach (var daemon in daemons) daemon.Dispose();
-        }
+        await RunSessionAsync(federation, federation.Roster, script, roster, configs, keys);
 
         // Whole ledgers verify, bound to the roster's keys.
         using (var ok = MpcProcess.Start("budget", "--verify", "--config", configs[0], "--roster", roster))
@@ -59,6 +42,32 @@ public class LedgerDaemonProcessTests
             Assert.Equal(3, await party.WaitForExitAsync(TimeSpan.FromSeconds(30)));
             await party.WaitForOutputAsync($"error: {federation.Names[i]} refuses to start:", TimeSpan.FromSeconds(1));
             await party.WaitForOutputAsync(expected[i], TimeSpan.FromSeconds(1));
+        }
+    }
+
+    /// <summary>A script that makes one DP release of the party's row count at epsilon 1, delta 1e-5, sensitivity 1.</summary>
+    internal static Mpc.Scripting.ScriptProtocol ReleaseOnce() => Mpc.Scripting.ScriptCompiler.Compile("""
+        Parameter("epsilon", ParameterType.Number, "1", "Budget.");
+        Output("counts", OutputKind.DifferentiallyPrivate, "Noised counts.");
+        Run(async mpc => await mpc.ReleaseCounts("counts", new double[] { mpc.Rows }, 1, 1e-5, 1));
+        """, "release-once", "release-once.csx");
+
+    /// <summary>Starts one daemon process per key, runs the script once as the analyst, and stops them (SIGTERM, exit 0).</summary>
+    internal static async Task RunSessionAsync(TestFederation federation, Mpc.Net.Roster roster, Mpc.Scripting.ScriptProtocol script, string rosterPath, List<string> configs, IReadOnlyList<string> keys)
+    {
+        var daemons = keys.Select((key, i) => MpcProcess.Start("party", "--roster", rosterPath, "--config", configs[i], "--key", key)).ToList();
+        try
+        {
+            foreach (var daemon in daemons) await daemon.WaitForOutputAsync("listening on", TimeSpan.FromSeconds(180));
+            var catalog = Mpc.Federation.Protocols.ProtocolCatalog.BuiltIn.WithScriptCompiler((source, name) => Mpc.Scripting.ScriptCompiler.Compile(source, name, name + ".csx"));
+            var client = new AnalystClient(roster, federation.Analyst, catalog, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+            await client.RunAsync(script, script.Source, new Dictionary<string, string>(), null, default);
+            foreach (var daemon in daemons) daemon.Terminate();
+            foreach (var daemon in daemons) await daemon.AssertExitAsync(0, TimeSpan.FromSeconds(180));
+        }
+        finally
+        {
+            foreach (var daemon in daemons) daemon.Dispose();
         }
     }
 

@@ -15,11 +15,7 @@ public class LedgerRekeyProcessTests
     [Fact]
     public async Task ALedgerReKeyedBetweenSessionsVerifiesAuditsAndKeepsTheBudgetSpentWithBothKeys()
     {
-        var script = Mpc.Scripting.ScriptCompiler.Compile("""
-            Parameter("epsilon", ParameterType.Number, "1", "Budget.");
-            Output("counts", OutputKind.DifferentiallyPrivate, "Noised counts.");
-            Run(async mpc => await mpc.ReleaseCounts("counts", new double[] { mpc.Rows }, 1, 1e-5, 1));
-            """, "release-once", "release-once.csx");
+        var script = LedgerDaemonProcessTests.ReleaseOnce();
         await using var federation = TestFederation.Create(2);
         federation.WriteScripts((script.Name, script.Source));
         var (rosterPath, configs, keys, _) = federation.WriteFiles(TimeSpan.FromSeconds(30), script.Id);
@@ -30,13 +26,13 @@ public class LedgerRekeyProcessTests
         Roster.RotateKey(rosterPath, "hospital-a", next.Fingerprint, Until);
         var roster = Roster.Load(rosterPath);
 
-        await RunSessionAsync(federation, roster, script, rosterPath, configs, keys[0], keys[1]);
+        await LedgerDaemonProcessTests.RunSessionAsync(federation, roster, script, rosterPath, configs, [keys[0], keys[1]]);
         using (var rekey = MpcProcess.Start("party", "rekey", "--config", configs[0], "--roster", rosterPath, "--key", keys[0], "--new-key", nextKey))
         {
             await rekey.AssertExitAsync(0, Startup);
             await rekey.WaitForOutputAsync($"entry 4 hands it from {oldKey} to {next.Fingerprint}; its budgets carry over", TimeSpan.FromSeconds(1));
         }
-        await RunSessionAsync(federation, roster, script, rosterPath, configs, nextKey, keys[1]);
+        await LedgerDaemonProcessTests.RunSessionAsync(federation, roster, script, rosterPath, configs, [nextKey, keys[1]]);
 
         using (var verify = MpcProcess.Start("budget", "--verify", "--config", configs[0], "--roster", rosterPath))
         {
@@ -123,23 +119,5 @@ public class LedgerRekeyProcessTests
         Assert.Equal(1, await verify.WaitForExitAsync(Startup));
         await verify.WaitForOutputAsync(problem, TimeSpan.FromSeconds(1));
         Assert.False(Mpc.Audit.LedgerAudit.Verify(federation.LedgerOf(0), null, "hospital-a", Roster.Load(rosterPath).GetParty("hospital-a"), DateTimeOffset.UtcNow).Passed);
-    }
-
-    private static async Task RunSessionAsync(TestFederation federation, Roster roster, Mpc.Scripting.ScriptProtocol script, string rosterPath, List<string> configs, params string[] keys)
-    {
-        var daemons = keys.Select((key, i) => MpcProcess.Start("party", "--roster", rosterPath, "--config", configs[i], "--key", key)).ToList();
-        try
-        {
-            foreach (var daemon in daemons) await daemon.WaitForOutputAsync("listening on", Startup);
-            var catalog = Mpc.Federation.Protocols.ProtocolCatalog.BuiltIn.WithScriptCompiler((source, name) => Mpc.Scripting.ScriptCompiler.Compile(source, name, name + ".csx"));
-            var client = new AnalystClient(roster, federation.Analyst, catalog, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
-            await client.RunAsync(script, script.Source, new Dictionary<string, string>(), null, default);
-            foreach (var daemon in daemons) daemon.Terminate();
-            foreach (var daemon in daemons) await daemon.AssertExitAsync(0, Startup);
-        }
-        finally
-        {
-            foreach (var daemon in daemons) daemon.Dispose();
-        }
     }
 }
