@@ -25,9 +25,19 @@ public class KeyRotationTests
         Assert.NotEqual(federation.Roster.Hash, roster.Hash);
 
         var clock = new ManualClock(End.AddDays(-1));
-        federation.StartAll(roster: roster, clock: clock);
+        string transcripts = Path.Combine(federation.Directory, "transcripts");
+        federation.StartAll(roster: roster, clock: clock, transcripts: transcripts);
         var before = await federation.Client(roster, clock: clock).RunAsync("secure-sum", Ages, null, default);
         Assert.Equal(["hospital-a", "hospital-b"], before.Parties);
+        // hospital-a records the key hospital-b presented, its previous one; that audits for a session begun before the end, and not after.
+        string seenByA = Directory.GetFiles(transcripts, "*.hospital-a.transcript.jsonl").Single();
+        Assert.Equal(federation.Credentials[1].Fingerprint, JsonNode.Parse(File.ReadLines(seenByA).First())!["peerKeys"]!["hospital-b"]!.GetValue<string>());
+        var report = TranscriptAuditor.Audit(transcripts, roster);
+        Assert.True(report.Passed, report.ToText());
+        string late = Path.Combine(federation.Directory, "late");
+        Directory.CreateDirectory(late);
+        File.WriteAllLines(Path.Combine(late, Path.GetFileName(seenByA)), Redate(File.ReadAllLines(seenByA), End.AddSeconds(1), federation.Credentials[0].Certificate));
+        Assert.Contains(TranscriptAuditor.Audit(late, roster).Findings, f => f.Problem.Contains($"saw hospital-b present its previous key {federation.Credentials[1].Fingerprint} at 2027-01-31T00:00:01Z, after the roster stopped accepting it", StringComparison.Ordinal));
 
         // After the end hospital-a refuses hospital-b's old key in the handshake (the analyst's clock still accepts it).
         clock.Now = End.AddSeconds(1);

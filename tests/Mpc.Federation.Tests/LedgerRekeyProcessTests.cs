@@ -106,6 +106,34 @@ public class LedgerRekeyProcessTests
         await AssertRefusedAsync(federation, rosterPath, configs[0], keys[0], "entry 3 does not verify");
     }
 
+    [Fact]
+    public async Task TheReKeyIsRefusedWhileTheDaemonRunsAndForAKeyTheRosterDoesNotList()
+    {
+        await using var federation = TestFederation.Create(2);
+        var (rosterPath, configs, keys, _) = federation.WriteFiles(TimeSpan.FromSeconds(30));
+        using var next = PartyCredentials.Generate("hospital-a");
+        using var unlisted = PartyCredentials.Generate("hospital-a");
+        string nextKey = next.Save(Path.Combine(federation.Directory, "keys"), "hospital-a.next").KeyPath;
+        string unlistedKey = unlisted.Save(Path.Combine(federation.Directory, "keys"), "hospital-a.other").KeyPath;
+        Roster.RotateKey(rosterPath, "hospital-a", next.Fingerprint, Until);
+        using (var daemon = MpcProcess.Start("party", "--roster", rosterPath, "--config", configs[0], "--key", keys[0]))
+        {
+            await daemon.WaitForOutputAsync("listening on", Startup);
+            using var running = MpcProcess.Start("party", "rekey", "--config", configs[0], "--roster", rosterPath, "--key", keys[0], "--new-key", nextKey);
+            await running.AssertExitAsync(3, Startup);
+            running.AssertOneErrorLine($"the daemon of hospital-a runs (process {daemon.Id}); stop it first");
+            daemon.Terminate();
+            await daemon.AssertExitAsync(0, Startup);
+        }
+        using (var other = MpcProcess.Start("party", "rekey", "--config", configs[0], "--roster", rosterPath, "--key", keys[0], "--new-key", unlistedKey))
+        {
+            await other.AssertExitAsync(3, Startup);
+            other.AssertOneErrorLine($"the new key {unlisted.Fingerprint} is not hospital-a's key in {rosterPath}");
+        }
+        // Neither refusal touched the ledger: one entry, its genesis, under the old key.
+        Assert.Equal([federation.Credentials[0].Fingerprint], new PrivacyLedger(federation.LedgerOf(0)).Keys);
+    }
+
     private static async Task AssertRefusedAsync(TestFederation federation, string rosterPath, string config, string key, string problem)
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
