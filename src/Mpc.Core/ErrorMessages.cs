@@ -315,7 +315,7 @@ public static class ErrorMessages
         $"The privacy ledger {path} was re-keyed to {inForce}; {party}'s old key {held} signs no more entries: start the daemon with the new key.";
 
     public static string LedgerRekeyInvalid(string path, long entry) =>
-        $"The privacy ledger {path} entry {entry} re-keys to a certificate that cannot be read, does not match its fingerprint, or in an unsigned ledger.";
+        $"The privacy ledger {path} entry {entry} re-keys to a certificate that cannot be read, does not match its fingerprint or did not sign its acceptance, or re-keys an unsigned ledger.";
 
     public static string LedgerRekeySameKey(string path, string key) =>
         $"The privacy ledger {path} is already signed with key {key}; there is nothing to re-key.";

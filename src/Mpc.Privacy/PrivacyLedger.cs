@@ -26,8 +26,10 @@ namespace Mpc.Privacy;
 ///   "close": dataset, session, status ("completed" or "aborted");
 ///   "refusal": dataset, analyst (a session refused or aborted for a problem in the data, which the daemon's
 ///     daily limit counts; kept here so a restart does not forget it);
-///   "rekey": fingerprint, certificate (the party's new key, "sha256:" fingerprint and PEM certificate): signed with
-///     the key in force before it, like every entry up to it; every later entry is signed with the new key.
+///   "rekey": fingerprint, certificate (the party's new key, "sha256:" fingerprint and PEM certificate), acceptance (the
+///     new key's <see cref="ChainSignature"/> over <see cref="RekeyStatement"/>, so only the holder of the new private key
+///     can take a ledger over): signed with the key in force before it, like every entry up to it; every later entry is
+///     signed with the new key.
 /// hash is the hex SHA-256 of body's UTF-8 bytes; signature is <see cref="ChainSignature"/> over hash, with the key in
 /// force at the entry (the genesis key until the first "rekey", and so on).
 /// Admission and every charge run in one BEGIN IMMEDIATE transaction, so concurrent sessions (threads
@@ -209,6 +211,7 @@ public sealed class PrivacyLedger
     {
         ArgumentNullException.ThrowIfNull(next);
         if (_signer is null) throw new InvalidOperationException("Only a ledger opened with the party's key in force can be re-keyed.");
+        if (!next.HasPrivateKey) throw new ArgumentException("The new key's private key must sign its acceptance of the ledger.", nameof(next));
         RekeyWorker(next);
     }
 
@@ -222,7 +225,8 @@ public sealed class PrivacyLedger
             ThrowIfBroken();
             string fingerprint = ChainSignature.KeyFingerprint(next);
             if (fingerprint == _keys[^1]) throw new LedgerIntegrityException(ErrorMessages.LedgerRekeySameKey(Path, fingerprint));
-            Append(connection, transaction, "rekey", new JsonObject { ["fingerprint"] = fingerprint, ["certificate"] = next.ExportCertificatePem() });
+            string acceptance = ChainSignature.Sign(next, RekeyStatement(Party, _head, _count, _keys[^1], fingerprint));
+            Append(connection, transaction, "rekey", new JsonObject { ["fingerprint"] = fingerprint, ["certificate"] = next.ExportCertificatePem(), ["acceptance"] = acceptance });
             transaction.Commit();
         }
     }
@@ -570,14 +574,21 @@ public sealed class PrivacyLedger
         {
             // Reported below as an invalid re-key.
         }
-        if (next is null || _certificate is null || ChainSignature.KeyFingerprint(next) != Text(fields, "fingerprint"))
+        string fingerprint = Text(fields, "fingerprint");
+        // Without the new key's acceptance, anyone holding some key could hand a fresh ledger over to the party's key.
+        if (next is null || _certificate is null || _keys.Count == 0 || ChainSignature.KeyFingerprint(next) != fingerprint
+            || !ChainSignature.Verify(next, RekeyStatement(Party, _head, seq, _keys[^1], fingerprint), Text(fields, "acceptance")))
         {
             AddProblem(ErrorMessages.LedgerRekeyInvalid(Path, seq));
             return;
         }
         _certificate = next;
-        _keys.Add(Text(fields, "fingerprint"));
+        _keys.Add(fingerprint);
     }
+
+    /// <summary>What the new key signs to accept a ledger: the party, the chain's head before the re-key, its place and both keys.</summary>
+    public static string RekeyStatement(string party, string head, long seq, string oldKey, string newKey) =>
+        ChainSignature.Hash($"mpc-ledger-rekey\n{party}\n{head}\n{seq.ToString(CultureInfo.InvariantCulture)}\n{oldKey}\n{newKey}");
 
     // An edited entry may hold values no curve can be made of; it is reported and counts as the whole budget.
     private double[] SafeReservationCurve(double epsilon, double delta)

@@ -55,6 +55,28 @@ public sealed class LedgerRekeyTests : IDisposable
     }
 
     [Fact]
+    public void ALedgerBegunWithAStrangersKeyCannotBeHandedToThePartyWithoutThePartysPrivateKey()
+    {
+        // Mallory, holding her own key and the party's public certificate only, starts a ledger whose spend costs nothing.
+        var forged = new PrivacyLedger(_path, "hospital-a", _stranger);
+        Spend(forged, "s1", 1e15);
+        using var publicOnly = X509Certificate2.CreateFromPem(_new.ExportCertificatePem());
+        Assert.Throws<ArgumentException>(() => forged.Rekey(publicOnly));
+
+        // Written by hand, the re-key's acceptance can only be signed with a key she holds.
+        string fingerprint = ChainSignature.KeyFingerprint(_new);
+        var (count, head) = new PrivacyLedger(_path).Head;
+        string statement = PrivacyLedger.RekeyStatement("hospital-a", head, count, ChainSignature.KeyFingerprint(_stranger), fingerprint);
+        LedgerForgery.AppendSigned(_path, _stranger, "rekey", new JsonObject
+        {
+            ["fingerprint"] = fingerprint, ["certificate"] = _new.ExportCertificatePem(), ["acceptance"] = ChainSignature.Sign(_stranger, statement),
+        });
+
+        Assert.False(new PrivacyLedger(_path).Verify(_new).Passed);
+        Assert.Throws<LedgerIntegrityException>(() => new PrivacyLedger(_path, "hospital-a", _new));
+    }
+
+    [Fact]
     public void AReKeyEntrySignedByAKeyNotInForceIsAnIntegrityFailure()
     {
         Spend(new PrivacyLedger(_path, "hospital-a", _old), "s1", DistributedSkellam.Calibrate(1, Delta, 1, 1));
