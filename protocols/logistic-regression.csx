@@ -78,12 +78,7 @@ Run(async mpc =>
                 mpc.Integer("steps"), mpc.Number("learning_rate"), mpc.Number("clip"), mpc.Number("epsilon"), mpc.Number("delta"), mpc.Integer("honest_parties"), mpc.Flag("standardise"));
             // Everything below is public already (computed from the noised releases); the analyst gets the same values.
             await mpc.Output("coefficients", mpc.Public(dp.Coefficients));
-            await mpc.Output("deviance", "reveal=final with deviance=true: residual deviance -2 sum [y log p + (1-y) log(1-p)] at the fitted coefficients, p clipped to [2.2e-16, 1 - 2.2e-16] as glm's.");
-Output("counts", OutputKind.Counts, "reveal=final with deviance=true: rows n and events (outcome 1) over all parties.");
-Output("null_deviance", OutputKind.Derived, "reveal=final with deviance=true: deviance of the model with the intercept only (or eta = 0 without one), from n and events.");
-Output("aic", OutputKind.Derived, "reveal=final with deviance=true: AIC = deviance + 2 p (p coefficients), as glm's.");
-Output("degrees_of_freedom", OutputKind.Derived, "reveal=final with deviance=true: null and residual degrees of freedom, n - 1 (n without an intercept) and n - p.");
-Output("gradients", mpc.Public(dp.NoisedGradients.SelectMany(g => g).ToArray()));
+            await mpc.Output("gradients", mpc.Public(dp.NoisedGradients.SelectMany(g => g).ToArray()));
             await mpc.Output("rows", mpc.Public(dp.NoisedRows));
             await mpc.Output("privacy_spent", mpc.Public(dp.Epsilon, dp.Delta));
             break;

@@ -236,6 +236,34 @@ public class ScriptSessionTests
         Assert.Equal(1, result.Outputs["converged"].Values[0]);
         Assert.False(result.Outputs.ContainsKey("standard_errors"));
         Assert.Contains("\"(Intercept)\": 18.86", result.ToJson(), StringComparison.Ordinal);
+        // R 4.x: m <- glm(am ~ hp + wt, family = binomial, data = mtcars); c(m$deviance, m$null.deviance, m$aic, m$df.null, m$df.residual)
+        // = 10.0591104723, 43.2297332769, 16.0591104723, 31, 29; nrow(mtcars) = 32, sum(mtcars$am) = 13.
+        foreach (var (name, glmValue) in new[] { ("deviance", 10.0591104723), ("null_deviance", 43.2297332769), ("aic", 16.0591104723) })
+            Assert.True(Math.Abs(result.Outputs[name].Values[0] - glmValue) <= 1e-4 * glmValue, $"{name}: {result.Outputs[name].Values[0]:R} vs glm {glmValue}");
+        Assert.Equal(["n", "events"], result.Outputs["counts"].Labels);
+        Assert.Equal([32.0, 13.0], result.Outputs["counts"].Values.Select(v => Math.Round(v, 6)));
+        Assert.Equal([31.0, 29.0], result.Outputs["degrees_of_freedom"].Values.Select(v => Math.Round(v, 6)));
+    }
+
+    [Fact]
+    public async Task LogisticRegressionRefusesItsCountsWhenAPartysEventsFallBelowItsMinimumCellCount()
+    {
+        // mtcars over three parties: hospital-a holds 3 cars with am = 1 (and 7 without), below a minCellCount of 4.
+        var script = ScriptCompiler.Load(Path.Combine(TestFederation.RepositoryRoot(), "protocols", "logistic-regression.csx"));
+        await using var federation = TestFederation.Create(3, "mtcars.csv");
+        federation.StartAll(approved: _ => [script.Id], catalog: Catalog, privacy: DatasetPrivacy.Default with { MinCellCount = 4 });
+        var parameters = new Dictionary<string, string> { ["outcome"] = "am", ["features"] = "hp,wt" };
+        var error = await Assert.ThrowsAsync<ProtocolAbortedException>(() => federation.Client().RunAsync(script, script.Source, parameters, null, default));
+        Assert.Contains(Mpc.Core.ErrorMessages.DisclosureRefused(4, DatasetPrivacy.DefaultMinGroupSize), error.Message, StringComparison.Ordinal);
+        foreach (var secret in new[] { "holds 3", "'am'", federation.DataFiles[0] }) Assert.DoesNotContain(secret, error.Message, StringComparison.Ordinal);
+        // The party's own log has the detail; the refusal comes before the fit.
+        Assert.Contains(federation.Logs.SelectMany(l => l.Lines), l => l.Contains("output 'counts': cell 0 of column 'am' holds 3 rows, below the minimum cell count of 4.", StringComparison.Ordinal));
+        // Without the deviance nothing is counted, and the same parties fit the model.
+        parameters["deviance"] = "false";
+        var result = await federation.Client().RunAsync(script, script.Source, parameters, null, default);
+        Assert.False(result.Outputs.ContainsKey("counts"));
+        Assert.False(result.Outputs.ContainsKey("deviance"));
+        Assert.Equal(3, result.Outputs["coefficients"].Values.Length);
     }
 
     [Fact]
