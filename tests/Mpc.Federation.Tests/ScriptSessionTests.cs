@@ -473,6 +473,11 @@ public class ScriptSessionTests
             Assert.True(Math.Abs(numbers[2] - values[2]) <= 0.005, $"{term} z: {numbers[2]} vs R {values[2]}\n{all}");
             Assert.True(Math.Abs(numbers[3] - values[3]) <= 0.02 * values[3], $"{term} p: {numbers[3]} vs R {values[3]}\n{all}");
         }
+        // The same summary's last lines (R prints these three, with 3 decimals): the secure deviance is within 1e-4 of glm's.
+        Assert.Contains(printed, l => l.Trim() == "Null deviance: 43.230  on 31  degrees of freedom");
+        Assert.Contains(printed, l => l.Trim() == "Residual deviance: 10.059  on 29  degrees of freedom");
+        Assert.Contains(printed, l => l.Trim() == "AIC: 16.059");
+        Assert.Contains(printed, l => l.Trim() == "n = 32 (13 events)");
         Directory.Delete(folder, recursive: true);
     }
 
