@@ -63,7 +63,7 @@ Run(async mpc =>
     {
         case "final":
             var fit = await mpc.Regression.Logistic(mpc.Text("outcome"), mpc.List("features"), mpc.Flag("intercept"), mpc.Number("lambda"),
-                mpc.Integer("iterations"), mpc.Number("tolerance"), mpc.Flag("standard_errors"), mpc.Flag("standardise"), deviance: mpc.Flag("deviance"), countsOutput: "counts");
+                mpc.Integer("iterations"), mpc.Number("tolerance"), mpc.Flag("standard_errors"), mpc.Flag("standardise"), deviance: mpc.Flag("deviance"), countsOutput: "counts", devianceOutput: "deviance");
             await mpc.Output("coefficients", fit.Coefficients);
             if (fit.StandardErrors is not null) await mpc.Output("standard_errors", fit.StandardErrors);
             await mpc.Output("converged", fit.Converged);

@@ -25,7 +25,8 @@ public sealed class RegressionApi
     /// <paramref name="constantOutput"/> (an exact intermediate); a constant feature stops the session naming it.
     /// With <paramref name="deviance"/>, the fit also gives the residual deviance -2 log L at the coefficients (computed under MPC,
     /// absolute error below 1e-9 a row) and the counts [n, events] for <paramref name="countsOutput"/> (declared OutputKind.Counts):
-    /// this party's events and non-events must each be 0 or at least its minimum cell count, checked before fitting.
+    /// this party's events and non-events must each be 0 or at least its minimum cell count, and its rows 0 or at least its minimum
+    /// group size for the exact <paramref name="devianceOutput"/>, both checked before fitting.
     /// </summary>
     /// <example><code>
     /// var fit = await mpc.Regression.Logistic("status", mpc.List("features"), intercept: true, lambda: 0, iterations: 15, tolerance: 1e-6, standardErrors: true, deviance: true);
@@ -34,7 +35,8 @@ public sealed class RegressionApi
     /// await mpc.Output("counts", fit.Counts!);
     /// </code></example>
     public async Task<SecureLogisticRegressionResult<UInt128>> Logistic(string outcome, IReadOnlyList<string> features, bool intercept, double lambda, int iterations, double tolerance,
-        bool standardErrors, bool standardise = false, string constantOutput = "constant_features", bool deviance = false, string countsOutput = "counts")
+        bool standardErrors, bool standardise = false, string constantOutput = "constant_features", bool deviance = false, string countsOutput = "counts",
+        string devianceOutput = "deviance")
     {
         if (lambda < 0 || iterations < 1 || iterations > 1000) throw new ParameterProblemException("lambda must be >= 0 and iterations between 1 and 1000.");
         var (x, y) = Rows(outcome, features);
@@ -43,8 +45,10 @@ public sealed class RegressionApi
         if (deviance)
         {
             _session.RequireKind(countsOutput, OutputKind.Counts);
-            // Before the fit: a party that would refuse the counts should not spend the session's work first.
+            _session.RequireKind(devianceOutput, OutputKind.Exact);
+            // Before the fit: a party that would refuse the counts or the exact deviance should not spend the session's work first.
             _session.Runtime.RevealPolicy.CheckDisclosure(countsOutput, DisclosureKind.CellCounts, outcome, cells);
+            _session.Runtime.RevealPolicy.CheckDisclosure(devianceOutput, DisclosureKind.GroupSizes, "", [y.Length]);
         }
         var constant = await SecureLogisticRegression.ConstantFeaturesAsync(_session.Runtime, x, y.Length, features.Count, constantOutput).ConfigureAwait(false);
         var names = features.Where((_, j) => constant[j]).ToList();
@@ -54,6 +58,7 @@ public sealed class RegressionApi
         var fit = await SecureLogisticRegression.FitAsync(_session.Runtime, x, y, features.Count,
             new LogisticRegressionOptions(intercept, lambda, iterations, tolerance, standardErrors, standardise, Deviance: deviance), _session.LibraryProgress).ConfigureAwait(false);
         if (fit.Counts is not null) _session.Behind(fit.Counts, DisclosureKind.CellCounts, outcome, cells);
+        if (fit.Deviance is not null) _session.Behind(fit.Deviance, DisclosureKind.GroupSizes, "", [y.Length]);
         return fit;
     }
 
