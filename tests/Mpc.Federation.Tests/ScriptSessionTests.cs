@@ -441,14 +441,7 @@ public class ScriptSessionTests
     public async Task TheClientPrintsTheRegressionAsACoefficientTableWithGlmsWaldStatistics()
     {
         string folder = Path.Combine(Path.GetTempPath(), $"mpc-coefficients-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(folder);
-        var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "data", "mtcars.csv"));
-        var sites = new[] { lines[1..17], lines[17..] }.Select((part, i) =>
-        {
-            string path = Path.Combine(folder, $"site-{i}.csv");
-            File.WriteAllLines(path, part.Prepend(lines[0]));
-            return path;
-        }).ToArray();
+        var sites = MtcarsSites(folder);
         string script = Path.Combine(TestFederation.RepositoryRoot(), "protocols", "logistic-regression.csx");
         using var run = MpcProcess.Start("local", script, "-d", sites[0], "-d", sites[1], "-p", "outcome=am", "-p", "features=hp,wt", "-p", "standard_errors=true");
         Assert.True(await run.WaitForExitAsync(TimeSpan.FromSeconds(120)) == 0, string.Join("\n", run.Output));
@@ -479,6 +472,36 @@ public class ScriptSessionTests
         Assert.Contains(printed, l => l.Trim() == "AIC: 16.059");
         Assert.Contains(printed, l => l.Trim() == "n = 32 (13 events)");
         Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task TheClientSaysWhyADpLogisticRegressionRevealsNoDeviance()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"mpc-dp-deviance-{Guid.NewGuid():N}");
+        var sites = MtcarsSites(folder);
+        string script = Path.Combine(TestFederation.RepositoryRoot(), "protocols", "logistic-regression.csx");
+        using var run = MpcProcess.Start("local", script, "-d", sites[0], "-d", sites[1], "-p", "outcome=am", "-p", "features=hp,wt", "-p", "reveal=dp-intermediates",
+            "-p", "bounds=hp=50:340,wt=1.5:5.5", "--json", Path.Combine(folder, "result.json"));
+        Assert.True(await run.WaitForExitAsync(TimeSpan.FromSeconds(120)) == 0, string.Join("\n", run.Output));
+        Assert.Contains(run.Output, l => l.Trim() == "deviance, AIC: not revealed (reveal=dp-intermediates opens only noised gradients; an exact deviance would be an exact aggregate of the rows)");
+        Assert.DoesNotContain(run.Output, l => l.Contains("Residual deviance", StringComparison.Ordinal));
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "result.json")));
+        var outputs = json.RootElement.GetProperty("outputs");
+        foreach (var name in new[] { "deviance", "counts", "null_deviance", "aic" }) Assert.False(outputs.TryGetProperty(name, out _), name);
+        Directory.Delete(folder, recursive: true);
+    }
+
+    // mtcars as two sites' files in a new folder: the first 16 cars and the other 16.
+    private static string[] MtcarsSites(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "data", "mtcars.csv"));
+        return [.. new[] { lines[1..17], lines[17..] }.Select((part, i) =>
+        {
+            string path = Path.Combine(folder, $"site-{i}.csv");
+            File.WriteAllLines(path, part.Prepend(lines[0]));
+            return path;
+        })];
     }
 
     [Fact]
