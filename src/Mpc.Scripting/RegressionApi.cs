@@ -1,5 +1,6 @@
 using Mpc.Core;
 using Mpc.Federation.Protocols;
+using Mpc.Runtime;
 using Mpc.Statistics;
 
 namespace Mpc.Scripting;
@@ -22,24 +23,43 @@ public sealed class RegressionApi
     /// An outcome other than 0/1 stops the session naming the column (file, row and value go to the party's log). Before fitting, one bit per
     /// feature, whether it takes a single value over all parties' rows, is opened to the parties as
     /// <paramref name="constantOutput"/> (an exact intermediate); a constant feature stops the session naming it.
+    /// With <paramref name="deviance"/>, the fit also gives the residual deviance -2 log L at the coefficients (computed under MPC,
+    /// absolute error below 1e-9 a row) and the counts [n, events] for <paramref name="countsOutput"/> (declared OutputKind.Counts):
+    /// this party's events and non-events must each be 0 or at least its minimum cell count, and its rows 0 or at least its minimum
+    /// group size for the exact <paramref name="devianceOutput"/>, both checked before fitting.
     /// </summary>
     /// <example><code>
-    /// var fit = await mpc.Regression.Logistic("status", mpc.List("features"), intercept: true, lambda: 0, iterations: 15, tolerance: 1e-6, standardErrors: true);
+    /// var fit = await mpc.Regression.Logistic("status", mpc.List("features"), intercept: true, lambda: 0, iterations: 15, tolerance: 1e-6, standardErrors: true, deviance: true);
     /// await mpc.Output("coefficients", fit.Coefficients);
+    /// await mpc.Output("deviance", fit.Deviance!);
+    /// await mpc.Output("counts", fit.Counts!);
     /// </code></example>
     public async Task<SecureLogisticRegressionResult<UInt128>> Logistic(string outcome, IReadOnlyList<string> features, bool intercept, double lambda, int iterations, double tolerance,
-        bool standardErrors, bool standardise = false, string constantOutput = "constant_features")
+        bool standardErrors, bool standardise = false, string constantOutput = "constant_features", bool deviance = false, string countsOutput = "counts",
+        string devianceOutput = "deviance")
     {
         if (lambda < 0 || iterations < 1 || iterations > 1000) throw new ParameterProblemException("lambda must be >= 0 and iterations between 1 and 1000.");
         var (x, y) = Rows(outcome, features);
         _session.RequireKind(constantOutput, OutputKind.DataCheck);
+        double[] cells = [y.Count(v => v == 1), y.Count(v => v == 0)];
+        if (deviance)
+        {
+            _session.RequireKind(countsOutput, OutputKind.Counts);
+            _session.RequireKind(devianceOutput, OutputKind.Exact);
+            // Before the fit: a party that would refuse the counts or the exact deviance should not spend the session's work first.
+            _session.Runtime.RevealPolicy.CheckDisclosure(countsOutput, DisclosureKind.CellCounts, outcome, cells);
+            _session.Runtime.RevealPolicy.CheckDisclosure(devianceOutput, DisclosureKind.GroupSizes, "", [y.Length]);
+        }
         var constant = await SecureLogisticRegression.ConstantFeaturesAsync(_session.Runtime, x, y.Length, features.Count, constantOutput).ConfigureAwait(false);
         var names = features.Where((_, j) => constant[j]).ToList();
         if (names.Count > 0)
             // The constant bits were opened to the parties as a declared intermediate, so naming the features leaks nothing more.
             throw new DataProblemException($"Feature{(names.Count > 1 ? "s" : "")} {string.Join(", ", names.Select(n => $"'{n}'"))} take{(names.Count > 1 ? "" : "s")} one value over all parties' rows: a constant feature cannot be estimated; leave it out.", $"constant features: {string.Join(", ", names)}", true);
-        return await SecureLogisticRegression.FitAsync(_session.Runtime, x, y, features.Count,
-            new LogisticRegressionOptions(intercept, lambda, iterations, tolerance, standardErrors, standardise), _session.LibraryProgress).ConfigureAwait(false);
+        var fit = await SecureLogisticRegression.FitAsync(_session.Runtime, x, y, features.Count,
+            new LogisticRegressionOptions(intercept, lambda, iterations, tolerance, standardErrors, standardise, Deviance: deviance), _session.LibraryProgress).ConfigureAwait(false);
+        if (fit.Counts is not null) _session.Behind(fit.Counts, DisclosureKind.CellCounts, outcome, cells);
+        if (fit.Deviance is not null) _session.Behind(fit.Deviance, DisclosureKind.GroupSizes, "", [y.Length]);
+        return fit;
     }
 
     /// <summary>

@@ -27,7 +27,7 @@ internal static class ScriptApiAllowList
         "Mpc.Federation.Protocols.ParameterType: *",
         "Mpc.Federation.Protocols.OutputKind: *",
         "Mpc.Statistics.SecureLogrankResult`1: ChiSquare N Observed Expected Dropped",
-        "Mpc.Statistics.SecureLogisticRegressionResult`1: Coefficients StandardErrors Converged",
+        "Mpc.Statistics.SecureLogisticRegressionResult`1: Coefficients StandardErrors Converged Deviance Counts",
         "Mpc.Statistics.PrivateLogisticRegressionResult: Coefficients NoisedRows NoisedGradients Epsilon Delta",
         "Mpc.Statistics.LogrankReference: PValue",
         "Mpc.Statistics.KaplanMeierCurve: Estimate",

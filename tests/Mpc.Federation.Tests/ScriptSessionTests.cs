@@ -236,6 +236,34 @@ public class ScriptSessionTests
         Assert.Equal(1, result.Outputs["converged"].Values[0]);
         Assert.False(result.Outputs.ContainsKey("standard_errors"));
         Assert.Contains("\"(Intercept)\": 18.86", result.ToJson(), StringComparison.Ordinal);
+        // R 4.x: m <- glm(am ~ hp + wt, family = binomial, data = mtcars); c(m$deviance, m$null.deviance, m$aic, m$df.null, m$df.residual)
+        // = 10.0591104723, 43.2297332769, 16.0591104723, 31, 29; nrow(mtcars) = 32, sum(mtcars$am) = 13.
+        foreach (var (name, glmValue) in new[] { ("deviance", 10.0591104723), ("null_deviance", 43.2297332769), ("aic", 16.0591104723) })
+            Assert.True(Math.Abs(result.Outputs[name].Values[0] - glmValue) <= 1e-4 * glmValue, $"{name}: {result.Outputs[name].Values[0]:R} vs glm {glmValue}");
+        Assert.Equal(["n", "events"], result.Outputs["counts"].Labels);
+        Assert.Equal([32.0, 13.0], result.Outputs["counts"].Values.Select(v => Math.Round(v, 6)));
+        Assert.Equal([31.0, 29.0], result.Outputs["degrees_of_freedom"].Values.Select(v => Math.Round(v, 6)));
+    }
+
+    [Fact]
+    public async Task LogisticRegressionRefusesItsCountsWhenAPartysEventsFallBelowItsMinimumCellCount()
+    {
+        // mtcars over three parties: hospital-a holds 3 cars with am = 1 (and 7 without), below a minCellCount of 4.
+        var script = ScriptCompiler.Load(Path.Combine(TestFederation.RepositoryRoot(), "protocols", "logistic-regression.csx"));
+        await using var federation = TestFederation.Create(3, "mtcars.csv");
+        federation.StartAll(approved: _ => [script.Id], catalog: Catalog, privacy: DatasetPrivacy.Default with { MinCellCount = 4 });
+        var parameters = new Dictionary<string, string> { ["outcome"] = "am", ["features"] = "hp,wt" };
+        var error = await Assert.ThrowsAsync<ProtocolAbortedException>(() => federation.Client().RunAsync(script, script.Source, parameters, null, default));
+        Assert.Contains(Mpc.Core.ErrorMessages.DisclosureRefused(4, DatasetPrivacy.DefaultMinGroupSize), error.Message, StringComparison.Ordinal);
+        foreach (var secret in new[] { "holds 3", "'am'", federation.DataFiles[0] }) Assert.DoesNotContain(secret, error.Message, StringComparison.Ordinal);
+        // The party's own log has the detail; the refusal comes before the fit.
+        Assert.Contains(federation.Logs.SelectMany(l => l.Lines), l => l.Contains("output 'counts': cell 0 of column 'am' holds 3 rows, below the minimum cell count of 4.", StringComparison.Ordinal));
+        // Without the deviance nothing is counted, and the same parties fit the model.
+        parameters["deviance"] = "false";
+        var result = await federation.Client().RunAsync(script, script.Source, parameters, null, default);
+        Assert.False(result.Outputs.ContainsKey("counts"));
+        Assert.False(result.Outputs.ContainsKey("deviance"));
+        Assert.Equal(3, result.Outputs["coefficients"].Values.Length);
     }
 
     [Fact]
@@ -413,14 +441,7 @@ public class ScriptSessionTests
     public async Task TheClientPrintsTheRegressionAsACoefficientTableWithGlmsWaldStatistics()
     {
         string folder = Path.Combine(Path.GetTempPath(), $"mpc-coefficients-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(folder);
-        var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "data", "mtcars.csv"));
-        var sites = new[] { lines[1..17], lines[17..] }.Select((part, i) =>
-        {
-            string path = Path.Combine(folder, $"site-{i}.csv");
-            File.WriteAllLines(path, part.Prepend(lines[0]));
-            return path;
-        }).ToArray();
+        var sites = MtcarsSites(folder);
         string script = Path.Combine(TestFederation.RepositoryRoot(), "protocols", "logistic-regression.csx");
         using var run = MpcProcess.Start("local", script, "-d", sites[0], "-d", sites[1], "-p", "outcome=am", "-p", "features=hp,wt", "-p", "standard_errors=true");
         Assert.True(await run.WaitForExitAsync(TimeSpan.FromSeconds(120)) == 0, string.Join("\n", run.Output));
@@ -445,7 +466,42 @@ public class ScriptSessionTests
             Assert.True(Math.Abs(numbers[2] - values[2]) <= 0.005, $"{term} z: {numbers[2]} vs R {values[2]}\n{all}");
             Assert.True(Math.Abs(numbers[3] - values[3]) <= 0.02 * values[3], $"{term} p: {numbers[3]} vs R {values[3]}\n{all}");
         }
+        // The same summary's last lines (R prints these three, with 3 decimals): the secure deviance is within 1e-4 of glm's.
+        Assert.Contains(printed, l => l.Trim() == "Null deviance: 43.230  on 31  degrees of freedom");
+        Assert.Contains(printed, l => l.Trim() == "Residual deviance: 10.059  on 29  degrees of freedom");
+        Assert.Contains(printed, l => l.Trim() == "AIC: 16.059");
+        Assert.Contains(printed, l => l.Trim() == "n = 32 (13 events)");
         Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task TheClientSaysWhyADpLogisticRegressionRevealsNoDeviance()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"mpc-dp-deviance-{Guid.NewGuid():N}");
+        var sites = MtcarsSites(folder);
+        string script = Path.Combine(TestFederation.RepositoryRoot(), "protocols", "logistic-regression.csx");
+        using var run = MpcProcess.Start("local", script, "-d", sites[0], "-d", sites[1], "-p", "outcome=am", "-p", "features=hp,wt", "-p", "reveal=dp-intermediates",
+            "-p", "bounds=hp=50:340,wt=1.5:5.5", "--json", Path.Combine(folder, "result.json"));
+        Assert.True(await run.WaitForExitAsync(TimeSpan.FromSeconds(120)) == 0, string.Join("\n", run.Output));
+        Assert.Contains(run.Output, l => l.Trim() == "deviance, AIC: not revealed (reveal=dp-intermediates opens only noised gradients; an exact deviance would be an exact aggregate of the rows)");
+        Assert.DoesNotContain(run.Output, l => l.Contains("Residual deviance", StringComparison.Ordinal));
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "result.json")));
+        var outputs = json.RootElement.GetProperty("outputs");
+        foreach (var name in new[] { "deviance", "counts", "null_deviance", "aic" }) Assert.False(outputs.TryGetProperty(name, out _), name);
+        Directory.Delete(folder, recursive: true);
+    }
+
+    // mtcars as two sites' files in a new folder: the first 16 cars and the other 16.
+    private static string[] MtcarsSites(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "data", "mtcars.csv"));
+        return [.. new[] { lines[1..17], lines[17..] }.Select((part, i) =>
+        {
+            string path = Path.Combine(folder, $"site-{i}.csv");
+            File.WriteAllLines(path, part.Prepend(lines[0]));
+            return path;
+        })];
     }
 
     [Fact]

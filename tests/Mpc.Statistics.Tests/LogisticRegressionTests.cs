@@ -33,6 +33,39 @@ public class LogisticRegressionTests
         Assert.Equal(1, result.Converged);
     }
 
+    [Theory]
+    // R 4.x: m <- glm(am ~ hp + wt, family = binomial, data = mtcars); m$deviance = 10.0591104723
+    [InlineData(2, true, 10.0591104723)]
+    [InlineData(3, true, 10.0591104723)]
+    // R 4.x: glm(am ~ hp + wt - 1, family = binomial, data = mtcars)$deviance = 37.0397262627
+    [InlineData(3, false, 37.0397262627)]
+    public async Task TheSecureResidualDevianceMatchesGlmOnMtcarsToOneInTenThousand(int parties, bool intercept, double glmDeviance)
+    {
+        var (x, y) = Load("mtcars", "am", ["hp", "wt"]);
+        var result = await FitAsync(parties, x, y, new LogisticRegressionOptions(intercept, 0, 12, 1e-6, StandardErrors: false, Deviance: true));
+        Assert.True(Math.Abs(result.Deviance!.Value - glmDeviance) <= 1e-4 * glmDeviance, $"deviance {result.Deviance:R} vs glm {glmDeviance}");
+        Assert.Equal([32.0, 13.0], result.Counts!.Select(c => Math.Round(c)));
+        Assert.All(result.Counts!, c => Assert.Equal(Math.Round(c), c, 1e-9));
+    }
+
+    [Fact]
+    public async Task TheDevianceOfANearlySeparatedFitKeepsEveryRowsLikelihoodAboveGlmsFloor()
+    {
+        // A feature that separates all but one row: glm's fitted probabilities go down to 1.4e-10, where a logarithm of the
+        // sigmoid itself would lose every digit; the deviance must still match the clear one at the same coefficients.
+        var (x, y) = Load("mtcars", "am", ["hp", "wt"]);
+        for (int i = 0; i < y.Length; i++) x[i, 1] = y[i] == 1 ? x[i, 1] - 2 : x[i, 1];
+        var result = await FitAsync(2, x, y, new LogisticRegressionOptions(true, 0, 8, 1e-6, StandardErrors: false, Deviance: true));
+        double clear = 0;
+        for (int i = 0; i < y.Length; i++)
+        {
+            double eta = result.Coefficients[0] + result.Coefficients[1] * x[i, 0] + result.Coefficients[2] * x[i, 1];
+            double t = Math.Max((2 * y[i] - 1) * eta, Math.Log(2.220446049250313e-16));
+            clear += -2 * (Math.Min(t, 0) - Math.Log(1 + Math.Exp(-Math.Abs(t))));
+        }
+        Assert.True(Math.Abs(result.Deviance!.Value - clear) <= 1e-6 * Math.Max(1, clear), $"deviance {result.Deviance:R} vs clear {clear:R} at the same coefficients");
+    }
+
     [Fact]
     public void TheStandardisedPenaltyIsLambdaOnTheCoefficientsOfTheStandardisedFeatures()
     {
@@ -215,10 +248,10 @@ public class LogisticRegressionTests
         return (x, table.Column(outcome));
     }
 
-    private static async Task<(double[] Coefficients, double[]? StandardErrors, double Converged, long Rounds)> FitAsync(int parties, double[,] x, double[] y, LogisticRegressionOptions options, string preprocessing = "ot")
+    private static async Task<(double[] Coefficients, double[]? StandardErrors, double Converged, long Rounds, double? Deviance, double[]? Counts)> FitAsync(int parties, double[,] x, double[] y, LogisticRegressionOptions options, string preprocessing = "ot")
     {
         int n = y.Length, f = x.GetLength(1);
-        var results = await LocalHarness.RunAsync<UInt128, (double[], double[]?, double, long)>(parties, async rt =>
+        var results = await LocalHarness.RunAsync<UInt128, (double[], double[]?, double, long, double?, double[]?)>(parties, async rt =>
         {
             int start = rt.PartyIndex * n / parties, end = (rt.PartyIndex + 1) * n / parties;
             var features = new double[(end - start) * f];
@@ -230,7 +263,9 @@ public class LogisticRegressionTests
             var coefficients = await Opening.RevealRealAsync(rt, fit.Coefficients, "coefficients");
             var errors = fit.StandardErrors is null ? null : await Opening.RevealRealAsync(rt, fit.StandardErrors, "standard_errors");
             var converged = await Opening.RevealRealAsync(rt, fit.Converged, "converged");
-            return (coefficients, errors, converged[0], rounds);
+            double? deviance = fit.Deviance is null ? null : (await Opening.RevealRealAsync(rt, fit.Deviance, "deviance"))[0];
+            var counts = fit.Counts is null ? null : await Opening.RevealRealAsync(rt, fit.Counts, "counts");
+            return (coefficients, errors, converged[0], rounds, deviance, counts);
         }, new LocalHarnessOptions { Format = FixedPointFormat.Ring128, Preprocessing = preprocessing });
         return results[0];
     }

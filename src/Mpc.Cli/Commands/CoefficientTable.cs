@@ -6,7 +6,8 @@ namespace Mpc.Cli.Commands;
 
 /// <summary>
 /// A regression's named coefficients as a table, as R's summary(glm) prints it: estimate and, when the session
-/// revealed them, standard error, Wald z and two-sided p-value (computed here from the two revealed outputs).
+/// revealed them, standard error, Wald z and two-sided p-value (computed here from the two revealed outputs), then a
+/// logistic regression's null and residual deviance with their degrees of freedom, AIC and n.
 /// </summary>
 internal static class CoefficientTable
 {
@@ -36,8 +37,39 @@ internal static class CoefficientTable
             double p = tests?[j] ?? 2 * Normal.CDF(0, 1, -Math.Abs(z));
             output.WriteLine($"    {labels[j].PadRight(width)}{estimate,14}{Format(errors[j]),14}{z.ToString("F3", CultureInfo.InvariantCulture),10}{p.ToString("G3", CultureInfo.InvariantCulture),12}");
         }
-        return errors is null ? ["coefficients"] : tests is null ? ["coefficients", "standard_errors"] : ["coefficients", "standard_errors", "t_values", "p_values"];
+        List<string> covered = errors is null ? ["coefficients"] : tests is null ? ["coefficients", "standard_errors"] : ["coefficients", "standard_errors", "t_values", "p_values"];
+        covered.AddRange(WriteDeviance(result, output));
+        return covered;
     }
+
+    /// <summary>
+    /// A logistic regression's deviances, AIC and n, as summary(glm) prints them below its table; when they were not revealed,
+    /// why not. The names of the outputs it covered.
+    /// </summary>
+    private static IReadOnlyList<string> WriteDeviance(SessionResult result, TextWriter output)
+    {
+        var outputs = result.Outputs;
+        if (outputs.TryGetValue("deviance", out var deviance) && outputs.TryGetValue("null_deviance", out var nullDeviance) && outputs.TryGetValue("aic", out var aic)
+            && outputs.TryGetValue("degrees_of_freedom", out var df) && df.Values.Length == 2 && outputs.TryGetValue("counts", out var counts) && counts.Values.Length == 2)
+        {
+            output.WriteLine();
+            output.WriteLine($"        Null deviance: {Fixed(nullDeviance.Values[0])}  on {Count(df.Values[0])}  degrees of freedom");
+            output.WriteLine($"    Residual deviance: {Fixed(deviance.Values[0])}  on {Count(df.Values[1])}  degrees of freedom");
+            output.WriteLine($"    AIC: {Fixed(aic.Values[0])}");
+            output.WriteLine($"    n = {Count(counts.Values[0])} ({Count(counts.Values[1])} events)");
+            return ["deviance", "null_deviance", "aic", "degrees_of_freedom", "counts"];
+        }
+        // Only a logistic fit's own outputs say which mode ran: the DP mode opens gradients, the final mode its convergence.
+        if (outputs.ContainsKey("gradients"))
+            output.WriteLine("    deviance, AIC: not revealed (reveal=dp-intermediates opens only noised gradients; an exact deviance would be an exact aggregate of the rows)");
+        else if (outputs.ContainsKey("converged"))
+            output.WriteLine("    deviance, AIC: not revealed (deviance=false)");
+        return [];
+    }
+
+    private static string Fixed(double value) => value.ToString("F3", CultureInfo.InvariantCulture);
+
+    private static string Count(double value) => Math.Round(value).ToString("F0", CultureInfo.InvariantCulture);
 
     private static string Format(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
 }
