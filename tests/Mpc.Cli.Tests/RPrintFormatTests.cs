@@ -89,6 +89,13 @@ public class RPrintFormatTests
         Assert.Equal(["1.23e-05", "0.0123"], RFormat.PValues([1.2345e-5, 0.01234], 3));
     }
 
+    [Fact]
+    public void RoundingFollowsRsRoundOfTheDoubleNotOfItsDecimalText()
+    {
+        // R 4.2.2: round(c(0.15, 0.45, 0.125, 2.5, -0.45, 1.005), c(1, 1, 2, 0, 1, 2)) is 0.1 0.4 0.12 2 -0.4 1 (1.005 is 1.00499...).
+        Assert.Equal([0.1, 0.4, 0.12, 2, -0.4, 1], new[] { (0.15, 1), (0.45, 1), (0.125, 2), (2.5, 0), (-0.45, 1), (1.005, 2) }.Select(c => RFormat.Round(c.Item1, c.Item2)));
+    }
+
     private static List<string> Print(Func<Mpc.Federation.SessionResult, TextWriter, IReadOnlyList<string>> printer, ReferenceCase reference)
     {
         using var output = new StringWriter();

@@ -52,9 +52,22 @@ internal static class RFormat
         return result;
     }
 
-    /// <summary>R's <c>round(value, decimals)</c>: to the nearest, a tie away from zero.</summary>
-    public static double Round(double value, int decimals) =>
-        double.IsFinite(value) ? Math.Round(value, Math.Clamp(decimals, 0, 15), MidpointRounding.AwayFromZero) : value;
+    /// <summary>
+    /// R's <c>round(value, decimals)</c> (R 4's fround.c): the nearer of the two neighbours at that many decimals, as
+    /// doubles, and the even one when both are as near; so round(0.45, 1) is 0.4 and round(0.15, 1) is 0.1, as in R.
+    /// </summary>
+    public static double Round(double value, int decimals)
+    {
+        if (!double.IsFinite(value) || value == 0) return value;
+        if (decimals == 0) return Math.Round(value, MidpointRounding.ToEven);
+        if (value < 0) return -Round(-value, decimals);
+        // Beyond double's 15 digits there is nothing to round.
+        if (Math.Log10(2) * (0.5 + Math.ILogB(value)) + decimals > 15) return value;
+        double scale = Math.Pow(10, decimals), scaled = scale * value, below = Math.Floor(scaled);
+        double down = below / scale, up = Math.Ceiling(scaled) / scale;
+        double toUp = up - value, toDown = value - down;
+        return toUp < toDown || (toUp == toDown && below % 2 == 1) ? up : down;
+    }
 
     /// <summary>Right-aligns each cell to its column's width, a row name column left-aligned, one space between columns (R's print of a matrix).</summary>
     public static IEnumerable<string> Matrix(IReadOnlyList<string> rowNames, IReadOnlyList<string> header, IReadOnlyList<string[]> columns)
