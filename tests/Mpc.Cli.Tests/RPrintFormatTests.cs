@@ -80,6 +80,15 @@ public class RPrintFormatTests
         Assert.Equal(expected, printed);
     }
 
+    [Theory]
+    [InlineData("htest-chisq", "table-sex-status")]
+    [InlineData("htest-chisq-oneway", "table-celltype")]
+    public void TheTablesCountsPrintAsPrintTable(string input, string name)
+    {
+        var printed = Print(CountTable.TryWrite, ReferenceCase.Load(input, "table"));
+        Assert.Equal(ReferenceCase.Printed(name), printed);
+    }
+
     [Fact]
     public void PValuesFollowFormatPval()
     {

@@ -73,3 +73,7 @@ ct1 <- chisq.test(table(veteran$celltype))
 writeInput("htest-chisq-oneway", list(counts = as.vector(table(veteran$celltype)), chi2 = ct1$statistic, df = ct1$parameter, p_value = ct1$p.value,
                                       param.row = "celltype", param.row_levels = paste(levels(veteran$celltype), collapse = ",")))
 writePrint("htest-chisq-oneway", print(ct1))
+
+# Tables of counts as print.table shows them (the numbers are those of htest-chisq and htest-chisq-oneway).
+writePrint("table-sex-status", print(table(sex = lung$sex, status = lung$status)))
+writePrint("table-celltype", print(table(celltype = veteran$celltype)))
