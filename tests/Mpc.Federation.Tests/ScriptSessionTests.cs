@@ -458,9 +458,10 @@ public class ScriptSessionTests
         Assert.Contains(printed, l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is ["Estimate", "Std.", "Error", "z", "value", "Pr(>|z|)"]);
         foreach (var (term, values) in expected)
         {
-            var row = printed.Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).SingleOrDefault(t => t.Length == 5 && t[0] == term);
+            // A row is the term, four numbers and, as printCoefmat, its significance stars.
+            var row = printed.Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).SingleOrDefault(t => t.Length is 5 or 6 && t[0] == term);
             Assert.True(row is not null, $"no row for {term} in:\n{all}");
-            var numbers = row[1..].Select(t => double.Parse(t, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            var numbers = row[1..5].Select(t => double.Parse(t, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
             // Estimate and standard error within 1e-3 of R's (relative, the bound for the fit), so z within 0.005 and p within 2%.
             for (int k = 0; k < 2; k++) Assert.True(Math.Abs(numbers[k] - values[k]) <= 1e-3 * Math.Abs(values[k]), $"{term} column {k}: {numbers[k]} vs R {values[k]}\n{all}");
             Assert.True(Math.Abs(numbers[2] - values[2]) <= 0.005, $"{term} z: {numbers[2]} vs R {values[2]}\n{all}");

@@ -1,14 +1,12 @@
-using System.Globalization;
-
 namespace Mpc.Cli.Commands;
 
 /// <summary>
-/// A labelled output on the console as R prints a named vector: rows of names over their values,
-/// each column right-aligned to the wider of the two, wrapped to the line width.
+/// A labelled output on the console as R prints a named vector: the values formatted alike (7 significant digits),
+/// every column as wide as the widest name or value, names right-aligned over their values, wrapped at R's 80 columns.
 /// </summary>
 internal static class LabelledVector
 {
-    private const int LineWidth = 100;
+    private const int LineWidth = 80;
 
     /// <summary>Writes <paramref name="name"/> and its labelled values when there is one label per value; false (nothing written) otherwise.</summary>
     public static bool TryWrite(string name, IReadOnlyList<string>? labels, double[] values, TextWriter output)
@@ -17,20 +15,24 @@ internal static class LabelledVector
         ArgumentNullException.ThrowIfNull(output);
         if (labels is null || labels.Count == 0 || labels.Count != values.Length) return false;
         output.WriteLine($"  {name}");
-        var cells = values.Select((v, i) => (Label: labels[i], Value: v.ToString("G7", CultureInfo.InvariantCulture))).ToList();
-        int start = 0;
-        while (start < cells.Count)
-        {
-            // As many columns as fit the line; a single column wider than the line still gets its own.
-            int end = start, used = 4;
-            while (end < cells.Count && (end == start || used + Width(cells[end]) + 1 <= LineWidth)) used += Width(cells[end++]) + 1;
-            var chunk = cells.Skip(start).Take(end - start).ToList();
-            output.WriteLine("    " + string.Join(" ", chunk.Select(c => c.Label.PadLeft(Width(c)))));
-            output.WriteLine("    " + string.Join(" ", chunk.Select(c => c.Value.PadLeft(Width(c)))));
-            start = end;
-        }
+        // Deliberately unlike R: indented under the output's name, and without R's trailing space.
+        foreach (var line in Lines(labels, values)) output.WriteLine("    " + line.TrimEnd());
         return true;
     }
 
-    private static int Width((string Label, string Value) cell) => Math.Max(cell.Label.Length, cell.Value.Length);
+    /// <summary>R's print of a named vector, line by line, trailing spaces included.</summary>
+    internal static IEnumerable<string> Lines(IReadOnlyList<string> labels, IReadOnlyList<double> values, int digits = 7)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(values);
+        var cells = RFormat.Format(values, digits);
+        int width = Math.Max(cells.Max(c => c.Length), labels.Max(l => l.Length));
+        int perLine = Math.Max(1, LineWidth / (width + 1));
+        for (int start = 0; start < cells.Length; start += perLine)
+        {
+            var range = Enumerable.Range(start, Math.Min(perLine, cells.Length - start)).ToList();
+            yield return string.Concat(range.Select(i => labels[i].PadLeft(width) + " "));
+            yield return string.Concat(range.Select(i => cells[i].PadLeft(width) + " "));
+        }
+    }
 }

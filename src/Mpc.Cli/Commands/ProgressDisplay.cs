@@ -12,12 +12,18 @@ namespace Mpc.Cli.Commands;
 internal static partial class ProgressDisplay
 {
     /// <summary>Runs <paramref name="session"/> with a progress reporter suited to standard error.</summary>
-    public static async Task<T> RunAsync<T>(bool verbose, Func<IProgress<string>, Task<T>> session)
+    public static Task<T> RunAsync<T>(bool verbose, Func<IProgress<string>, Task<T>> session)
     {
         ArgumentNullException.ThrowIfNull(session);
-        if (verbose || Console.IsErrorRedirected) return await session(CliOptions.Progress(Console.Error)).ConfigureAwait(false);
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-        return await console.Progress()
+        var terminal = verbose || Console.IsErrorRedirected ? null : AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        return RunAsync(session, Console.Error, terminal);
+    }
+
+    /// <summary>Runs <paramref name="session"/> with a bar on <paramref name="terminal"/>, or with plain lines on <paramref name="plain"/> when there is none.</summary>
+    internal static async Task<T> RunAsync<T>(Func<IProgress<string>, Task<T>> session, TextWriter plain, IAnsiConsole? terminal)
+    {
+        if (terminal is null) return await session(CliOptions.Progress(plain)).ConfigureAwait(false);
+        return await terminal.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
             .StartAsync(async context =>

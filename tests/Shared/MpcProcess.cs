@@ -1,9 +1,12 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace Mpc.Federation.Tests;
+namespace Mpc.Tests.Support;
 
-/// <summary>The real 'mpc' program in a process of its own, with its output captured.</summary>
+/// <summary>
+/// The real 'mpc' program in a process of its own, with its output captured: both streams in order of arrival in
+/// <see cref="Output"/>, and each stream apart. Shared (linked) by the test projects that start 'mpc'.
+/// </summary>
 public sealed class MpcProcess : IDisposable
 {
     private readonly Process _process;
@@ -11,6 +14,12 @@ public sealed class MpcProcess : IDisposable
     private MpcProcess(Process process) => _process = process;
 
     public ConcurrentQueue<string> Output { get; } = new();
+
+    /// <summary>Standard output's lines alone.</summary>
+    public ConcurrentQueue<string> StandardOutput { get; } = new();
+
+    /// <summary>Standard error's lines alone.</summary>
+    public ConcurrentQueue<string> StandardError { get; } = new();
 
     public int Id => _process.Id;
 
@@ -30,8 +39,8 @@ public sealed class MpcProcess : IDisposable
         foreach (var argument in arguments) info.ArgumentList.Add(argument);
         var process = new Process { StartInfo = info };
         var wrapper = new MpcProcess(process);
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) wrapper.Output.Enqueue(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) wrapper.Output.Enqueue(e.Data); };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { wrapper.StandardOutput.Enqueue(e.Data); wrapper.Output.Enqueue(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { wrapper.StandardError.Enqueue(e.Data); wrapper.Output.Enqueue(e.Data); } };
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -54,6 +63,8 @@ public sealed class MpcProcess : IDisposable
     {
         using var cancel = new CancellationTokenSource(timeout);
         await _process.WaitForExitAsync(cancel.Token);
+        // The parameterless wait also waits for the redirected streams' last lines.
+        await _process.WaitForExitAsync();
         return _process.ExitCode;
     }
 
