@@ -28,7 +28,7 @@ internal static class ResultPrinter
         if (outputDirectory is not null && OutputTables.Write(result, outputDirectory, boltzmann ? ["synthetic", "monitoring"] : []) is { Count: > 0 } tables)
             output.WriteLine($"wrote {string.Join(", ", tables)}");
         output.WriteLine($"{result.Protocol} on {result.Parties.Count} parties ({string.Join(", ", result.Parties)}), preprocessing: {Describe(result.Preprocessing)}");
-        var tabled = CoefficientTable.TryWrite(result, output);
+        var tabled = CoefficientTable.TryWrite(result, output).Concat(GroupSummaryTable.TryWrite(result, output, outputDirectory)).ToList();
         foreach (var (name, value) in result.Outputs)
         {
             if (tabled.Contains(name) || LabelledVector.TryWrite(name, value.Labels, value.Values, output)) continue;
