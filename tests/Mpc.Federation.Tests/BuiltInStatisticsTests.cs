@@ -143,4 +143,25 @@ public class BuiltInStatisticsTests
         Assert.Equal(["(Intercept)", "age", "sexfemale", "ph.ecog1", "ph.ecog2"], result.Outputs["coefficients"].Labels);
         AssertClose(LinearRegressionProtocol.ComputeInTheClear(federation.DataFiles.Select(f => CsvTable.Load(f)).ToList(), parameters), result, 1e-6);
     }
+
+    [Fact]
+    public async Task ALinearRegressionWithInteractionsMatchesRsLmOfTheSameTerms()
+    {
+        await using var federation = TestFederation.Create(2);
+        federation.RecodeAsText("sex", new Dictionary<string, string> { ["1"] = "male", ["2"] = "female" });
+        federation.StartAll(privacy: DatasetPrivacy.Default with { MinCellCount = 1 });
+        var parameters = Parameters(("outcome", "time"), ("features", "age,sex,ph.ecog"), ("factors", "sex:male,female;ph.ecog:0,1,2"), ("interactions", "sex:ph.ecog;age:sex"));
+        var result = await federation.Client().RunAsync("linear-regression", parameters, null, default);
+        // R 4, the data as above: summary(lm(time ~ age + sex + ph.ecog + sex:ph.ecog + age:sex, data = d)).
+        var expected = new Dictionary<string, double[]>
+        {
+            ["n"] = [226],
+            ["coefficients"] = [522.72752677522340, -2.48421118338096, -397.37926593451721, -93.31043585251382, -144.04690330373589, 142.61189657031551, 36.18098402496044, 6.01707992615759],
+            ["standard_errors"] = [125.76538653210586, 1.92184481432323, 206.43451447024768, 41.76765527975106, 51.07961452318552, 65.43475526103146, 82.20167238547747, 3.31993975551974],
+            ["sigma"] = [204.1305994078827553],
+            ["r_squared"] = [0.0899377916635838],
+        };
+        AssertClose(expected, result, 1e-6);
+        Assert.Equal(["(Intercept)", "age", "sexfemale", "ph.ecog1", "ph.ecog2", "sexfemale:ph.ecog1", "sexfemale:ph.ecog2", "age:sexfemale"], result.Outputs["coefficients"].Labels);
+    }
 }

@@ -24,6 +24,7 @@ public sealed class LinearRegressionProtocol : BuiltInProtocol<UInt128>
         new("outcome", ParameterType.Column, null, "Numeric outcome column."),
         new("features", ParameterType.ColumnList, null, "Comma-separated feature columns, numeric or named in 'factors', in the formula's order."),
         new("factors", ParameterType.Text, "", "Features that are factors with their levels, as 'column:level1,level2,...' separated by ';' (first level the reference, as R's treatment contrasts); rows of no listed level are left out, as lm leaves out factor(x, levels)'s NA."),
+        new("interactions", ParameterType.Text, "", "Interaction terms after the features, as 'a:b' separated by ';', each of whose columns is also a feature (R's a * b); named and ordered as lm names them (sexfemale:age)."),
         new("intercept", ParameterType.Boolean, "true", "Fit an intercept, as R does unless the formula has - 1."),
         DatasetParameter,
     ];
@@ -49,13 +50,24 @@ public sealed class LinearRegressionProtocol : BuiltInProtocol<UInt128>
         output is "coefficients" or "standard_errors" or "t_values" or "p_values" ? Names(parameters) : null;
 
     // As R prints them: a factor's column per level but the first, named column and level run together (sexfemale).
+    // An interaction's columns are the products of its parts' columns, the first part's varying fastest (as model.matrix).
     private static List<string> Names(ProtocolParameters parameters)
     {
         var factors = Factors(parameters);
-        var names = parameters.List("features").SelectMany(f => factors.TryGetValue(f, out var levels) ? levels.Skip(1).Select(l => f + l) : [f]).ToList();
+        string[] Coded(string f) => factors.TryGetValue(f, out var levels) ? [.. levels.Skip(1).Select(l => f + l)] : [f];
+        var names = parameters.List("features").SelectMany(Coded).ToList();
+        names.AddRange(Interactions(parameters).SelectMany(term => term.Select(Coded).Aggregate((a, b) => Product(a, b, (x, y) => x + ":" + y))));
         if (parameters.Boolean("intercept")) names.Insert(0, "(Intercept)");
         return names;
     }
+
+    // 'a:b;c:d' as the interactions' parts.
+    private static List<string[]> Interactions(ProtocolParameters parameters) =>
+        [.. parameters.Text("interactions").Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(t => t.Split(':', StringSplitOptions.TrimEntries))];
+
+    // Every pair, the first's element varying fastest.
+    private static TResult[] Product<T, TResult>(T[] first, T[] second, Func<T, T, TResult> combine) =>
+        [.. second.SelectMany(b => first.Select(a => combine(a, b)))];
 
     // 'column:level,level;column:level,level' as a map from column to its levels, in order.
     private static Dictionary<string, IReadOnlyList<string>> Factors(ProtocolParameters parameters) =>
@@ -78,6 +90,10 @@ public sealed class LinearRegressionProtocol : BuiltInProtocol<UInt128>
             if (!features.Contains(column, StringComparer.Ordinal)) problems.Add($"parameter 'factors' names '{column}', which is not in 'features'");
             if (GroupLevels.Problem($"factors' levels of '{column}", levels, 2) is { } problem) problems.Add(problem);
         }
+        // With every part a main effect, R codes an interaction by the parts' own contrasts, as here.
+        foreach (var term in Interactions(parameters))
+            if (term.Length < 2 || term.Any(part => !features.Contains(part, StringComparer.Ordinal)) || term.Distinct(StringComparer.Ordinal).Count() != term.Length)
+                problems.Add($"parameter 'interactions' needs terms of two or more different columns of 'features', such as 'a:b' ('{string.Join(":", term)}' is not)");
         return problems;
     }
 
@@ -159,13 +175,16 @@ public sealed class LinearRegressionProtocol : BuiltInProtocol<UInt128>
     {
         var factors = Factors(p);
         // A feature's columns for each row, NaN where the row has no value (or no listed level).
-        var features = p.List("features").Select(name =>
+        double[][] Coded(string name)
         {
-            if (!factors.TryGetValue(name, out var levels)) return table.Column(name).Select(v => new[] { v }).ToArray();
-            return GroupLevels.Assign(table, name, levels).Select(level => level < 0
+            if (!factors.TryGetValue(name, out var levels)) return [.. table.Column(name).Select(v => new[] { v })];
+            return [.. GroupLevels.Assign(table, name, levels).Select(level => level < 0
                 ? Enumerable.Repeat(double.NaN, levels.Count - 1).ToArray()
-                : Enumerable.Range(1, levels.Count - 1).Select(l => l == level ? 1.0 : 0.0).ToArray()).ToArray();
-        }).ToList();
+                : Enumerable.Range(1, levels.Count - 1).Select(l => l == level ? 1.0 : 0.0).ToArray())];
+        }
+        var features = p.List("features").Select(Coded).ToList();
+        foreach (var term in Interactions(p))
+            features.Add(term.Select(Coded).Aggregate((a, b) => [.. a.Select((row, i) => Product(row, b[i], (u, v) => u * v))]));
         bool intercept = p.Boolean("intercept");
         var outcome = table.Column(p.Text("outcome"));
         var complete = Enumerable.Range(0, outcome.Length).Where(i => !double.IsNaN(outcome[i]) && features.All(f => !f[i].Any(double.IsNaN))).ToArray();
