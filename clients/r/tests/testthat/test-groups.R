@@ -38,4 +38,12 @@ test_that("mpc_lm with factors matches lm with factor(x, levels =) and treatment
   expect_equal(fit$df[2], reference$df[2])
   expect_relative(fit$fstatistic, reference$fstatistic, 1e-5)
   expect_error(mpc_lm(con, time ~ age, factors = list(sex = c("male", "female"))), "names features")
+
+  # Interactions, coded and named as lm codes them: sex * ph.ecog, and age:sex.
+  crossed <- summary(stats::lm(time ~ age + sex * ph.ecog + age:sex, data = lung))
+  ours <- mpc_lm(con, time ~ age + sex * ph.ecog + age:sex, factors = list(sex = c("male", "female"), ph.ecog = 0:2))
+  expect_equal(rownames(ours$coefficients), rownames(crossed$coefficients))
+  expect_relative(ours$coefficients[, "Estimate"], crossed$coefficients[, "Estimate"], 1e-6)
+  expect_relative(ours$coefficients[, "Std. Error"], crossed$coefficients[, "Std. Error"], 1e-6)
+  expect_relative(ours$r.squared, crossed$r.squared, 1e-6)
 })
