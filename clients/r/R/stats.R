@@ -1,10 +1,14 @@
-#' Summary of a numeric column on the pooled rows
+#' Summary of a numeric column on the pooled rows, overall or by group
 #'
 #' n, mean, standard deviation (as `sd`) and quantiles (as `quantile`, type 7)
 #' of a column over all parties, by the built-in `summary`: the quantiles are
 #' found by secret bisection over the public range `[lower, upper]` on a grid
 #' of step `resolution` (each order statistic comes out as the grid point at or
-#' above it: exact for whole numbers with `resolution = 1`).
+#' above it: exact for whole numbers with `resolution = 1`). With `by`, the
+#' same per level of a column, as `aggregate` or `tapply` give them: each party
+#' sums its own rows per level, and only the pooled values per level are
+#' revealed; every party refuses when one of its own levels holds fewer rows
+#' than its minimum group size (but not 0).
 #'
 #' @param con A connection from [mpc_connect()].
 #' @param value The column's name.
@@ -12,18 +16,39 @@
 #'   age); values outside it count at its ends.
 #' @param probs Probabilities strictly between 0 and 1.
 #' @param resolution The grid's step; 0 takes `(upper - lower) / 1024`.
+#' @param by A column whose levels form the groups, or `NULL` for all rows.
+#' @param levels With `by`: its levels, as text or numbers (the client cannot
+#'   see the data, so they are named); rows of other levels are left out.
 #' @param ... Further parameters of the protocol (`dataset`).
-#' @return An object of class `mpc_summary`: `n`, `mean`, `sd`, `quantiles`
-#'   (named as `quantile` names them), `resolution`, `session`.
+#' @return Without `by`, an object of class `mpc_summary`: `n`, `mean`, `sd`,
+#'   `quantiles` (named as `quantile` names them), `resolution`, `session`.
+#'   With `by`, a data frame with one row per level, as `aggregate` returns:
+#'   the `by` column, `n`, `mean`, `sd` and a column per quantile (`25%`, ...),
+#'   with attributes `resolution` and `session`.
 #' @export
-mpc_summary <- function(con, value, lower, upper, probs = c(0.25, 0.5, 0.75), resolution = 0, ...) {
+mpc_summary <- function(con, value, lower, upper, probs = c(0.25, 0.5, 0.75), resolution = 0, by = NULL, levels = NULL, ...) {
   if (missing(lower) || missing(upper)) stop("give the column's public range: lower = and upper =", call. = FALSE)
+  if (!is.null(by) && !length(levels)) stop("give the levels of '", by, "': levels = c(...)", call. = FALSE)
   result <- mpc_run(con, "summary", c(list(value = value, lower = lower, upper = upper, probs = probs,
-                                           resolution = resolution), list(...)))
+                                           resolution = resolution, group = by, levels = levels), list(...)))
   out <- result$outputs
+  step <- if (resolution > 0) resolution else (upper - lower) / 1024
+  if (!is.null(by)) return(mpc_summary_frame(out, by, levels, probs, step, result$session))
   structure(list(value = value, n = out$n, mean = out$mean, sd = out$sd, quantiles = out$quantiles,
-                 resolution = if (resolution > 0) resolution else (upper - lower) / 1024, session = result$session),
+                 resolution = step, session = result$session),
             class = "mpc_summary")
+}
+
+# One row per level: n, mean and sd arrive named by level, the quantiles as a levels x probs matrix (a vector for one of either).
+mpc_summary_frame <- function(out, by, levels, probs, resolution, session) {
+  quantiles <- if (is.matrix(out$quantiles)) unname(out$quantiles) else matrix(unlist(out$quantiles), nrow = length(levels), byrow = TRUE)
+  colnames(quantiles) <- names(stats::quantile(0, probs))
+  frame <- data.frame(levels, n = unname(unlist(out$n)), mean = unname(unlist(out$mean)), sd = unname(unlist(out$sd)),
+                      quantiles, check.names = FALSE, stringsAsFactors = FALSE)
+  names(frame)[1] <- by
+  attr(frame, "resolution") <- resolution
+  attr(frame, "session") <- session
+  frame
 }
 
 #' @export

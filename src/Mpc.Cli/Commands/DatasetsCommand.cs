@@ -42,7 +42,12 @@ internal static class DatasetsCommand
                     printed.WriteLine($"{party.Party,-12} {dataset.Name,-16} {(dataset.Columns.Count == 0 ? "(unreadable: see the party's log)" : string.Join(", ", dataset.Columns.Select((c, i) => $"{c} ({dataset.Types[i]})")))}");
             string text = ToJson(parties);
             if (jsonPath == ResultPrinter.StandardOutput) await Console.Out.WriteLineAsync(text.AsMemory(), cancellationToken).ConfigureAwait(false);
-            else if (jsonPath is not null) await File.WriteAllTextAsync(jsonPath, text, cancellationToken).ConfigureAwait(false);
+            else if (jsonPath is not null)
+            {
+                // As 'mpc run --json' does, the file's folder is made when missing.
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(jsonPath))!);
+                await File.WriteAllTextAsync(jsonPath, text, cancellationToken).ConfigureAwait(false);
+            }
             return ExitCode.Ok;
         });
         return command;

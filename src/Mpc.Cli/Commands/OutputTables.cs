@@ -5,7 +5,7 @@ namespace Mpc.Cli.Commands;
 
 /// <summary>
 /// Writes every output of more than one value as NAME.csv in the output folder, for a spreadsheet or R's read.csv:
-/// a labelled vector as (name, value) rows, a matrix as its rows (columns V1, V2, ... as R names them), a vector as (index, value).
+/// a labelled vector as (name, value) rows, a matrix as its rows (columns named by its labels, or V1, V2, ... as R names them), a vector as (index, value).
 /// </summary>
 internal static class OutputTables
 {
@@ -28,9 +28,10 @@ internal static class OutputTables
         var values = output.Values;
         if (output.Labels is { } labels && labels.Count == values.Length)
             return labels.Select((label, i) => $"{Quote(label)},{Format(values[i])}").Prepend("name,value");
+        // A matrix's columns take its labels when there is one per column (a summary by group's probabilities).
         if (output.Rows > 1 && output.Columns > 1)
             return Enumerable.Range(0, output.Rows).Select(r => string.Join(",", values.Skip(r * output.Columns).Take(output.Columns).Select(Format)))
-                .Prepend(string.Join(",", Enumerable.Range(1, output.Columns).Select(c => $"V{c}")));
+                .Prepend(output.Labels is { } names && names.Count == output.Columns ? string.Join(",", names.Select(Quote)) : string.Join(",", Enumerable.Range(1, output.Columns).Select(c => $"V{c}")));
         return values.Select((v, i) => $"{i + 1},{Format(v)}").Prepend("index,value");
     }
 
@@ -38,7 +39,7 @@ internal static class OutputTables
     private static bool IsFileName(string name) => name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.') && !name.StartsWith('.');
 
     // RFC 4180: a field in quotes, its quotes doubled.
-    private static string Quote(string text) => "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    internal static string Quote(string text) => "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

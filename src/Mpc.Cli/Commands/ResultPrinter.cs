@@ -28,9 +28,9 @@ internal static class ResultPrinter
         if (outputDirectory is not null && OutputTables.Write(result, outputDirectory, boltzmann ? ["synthetic", "monitoring"] : []) is { Count: > 0 } tables)
             output.WriteLine($"wrote {string.Join(", ", tables)}");
         output.WriteLine($"{result.Protocol} on {result.Parties.Count} parties ({string.Join(", ", result.Parties)}), preprocessing: {Describe(result.Preprocessing)}");
-        // Tables as R prints them (survdiff, table, htest, summary(glm) and summary(lm)); the rest as named vectors or lists.
+        // Tables as R prints them (survdiff, table, htest, summary(glm), summary(lm), a summary by group); the rest as named vectors or lists.
         var tabled = SurvdiffTable.TryWrite(result, output).Concat(CountTable.TryWrite(result, output)).Concat(HtestPrinter.TryWrite(result, output))
-            .Concat(CoefficientTable.TryWrite(result, output)).ToHashSet();
+            .Concat(CoefficientTable.TryWrite(result, output)).Concat(GroupSummaryTable.TryWrite(result, output, outputDirectory)).ToHashSet();
         foreach (var (name, value) in result.Outputs)
         {
             if (tabled.Contains(name) || LabelledVector.TryWrite(name, value.Labels, value.Values, output)) continue;

@@ -22,7 +22,9 @@ public sealed class LinearRegressionProtocol : BuiltInProtocol<UInt128>
     public override IReadOnlyList<ParameterDefinition> Parameters { get; } =
     [
         new("outcome", ParameterType.Column, null, "Numeric outcome column."),
-        new("features", ParameterType.ColumnList, null, "Comma-separated numeric feature columns."),
+        new("features", ParameterType.ColumnList, null, "Comma-separated feature columns, numeric or named in 'factors', in the formula's order."),
+        new("factors", ParameterType.Text, "", "Features that are factors with their levels, as 'column:level1,level2,...' separated by ';' (first level the reference, as R's treatment contrasts); rows of no listed level are left out, as lm leaves out factor(x, levels)'s NA."),
+        new("interactions", ParameterType.Text, "", "Interaction terms after the features, as 'a:b' separated by ';', each of whose columns is also a feature (R's a * b); named and ordered as lm names them (sexfemale:age)."),
         new("intercept", ParameterType.Boolean, "true", "Fit an intercept, as R does unless the formula has - 1."),
         DatasetParameter,
     ];
@@ -47,11 +49,52 @@ public sealed class LinearRegressionProtocol : BuiltInProtocol<UInt128>
     public override IReadOnlyList<string>? Labels(string output, ProtocolParameters parameters) =>
         output is "coefficients" or "standard_errors" or "t_values" or "p_values" ? Names(parameters) : null;
 
+    // As R prints them: a factor's column per level but the first, named column and level run together (sexfemale).
+    // An interaction's columns are the products of its parts' columns, the first part's varying fastest (as model.matrix).
     private static List<string> Names(ProtocolParameters parameters)
     {
-        var names = parameters.List("features").ToList();
+        var factors = Factors(parameters);
+        string[] Coded(string f) => factors.TryGetValue(f, out var levels) ? [.. levels.Skip(1).Select(l => f + l)] : [f];
+        var names = parameters.List("features").SelectMany(Coded).ToList();
+        names.AddRange(Interactions(parameters).SelectMany(term => term.Select(Coded).Aggregate((a, b) => Product(a, b, (x, y) => x + ":" + y))));
         if (parameters.Boolean("intercept")) names.Insert(0, "(Intercept)");
         return names;
+    }
+
+    // 'a:b;c:d' as the interactions' parts.
+    private static List<string[]> Interactions(ProtocolParameters parameters) =>
+        [.. parameters.Text("interactions").Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(t => t.Split(':', StringSplitOptions.TrimEntries))];
+
+    // Every pair, the first's element varying fastest.
+    private static TResult[] Product<T, TResult>(T[] first, T[] second, Func<T, T, TResult> combine) =>
+        [.. second.SelectMany(b => first.Select(a => combine(a, b)))];
+
+    // 'column:level,level;column:level,level' as a map from column to its levels, in order.
+    private static Dictionary<string, IReadOnlyList<string>> Factors(ProtocolParameters parameters) =>
+        parameters.Text("factors").Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(f => f.Split(':', 2, StringSplitOptions.TrimEntries))
+            .GroupBy(f => f[0], StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)(g.First().Length > 1 ? g.First()[1].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : []), StringComparer.Ordinal);
+
+    public override IReadOnlyList<string> Validate(ProtocolParameters parameters, Mpc.Data.CsvTable dataset)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var problems = base.Validate(parameters, dataset).ToList();
+        var features = parameters.List("features");
+        var entries = parameters.Text("factors").Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (entries.Any(e => !e.Contains(':', StringComparison.Ordinal))) problems.Add("parameter 'factors' needs 'column:level1,level2,...' entries separated by ';'");
+        var factors = Factors(parameters);
+        if (factors.Count != entries.Length) problems.Add("parameter 'factors' names a column twice");
+        foreach (var (column, levels) in factors)
+        {
+            if (!features.Contains(column, StringComparer.Ordinal)) problems.Add($"parameter 'factors' names '{column}', which is not in 'features'");
+            if (GroupLevels.Problem($"factors' levels of '{column}", levels, 2) is { } problem) problems.Add(problem);
+        }
+        // With every part a main effect, R codes an interaction by the parts' own contrasts, as here.
+        foreach (var term in Interactions(parameters))
+            if (term.Length < 2 || term.Any(part => !features.Contains(part, StringComparer.Ordinal)) || term.Distinct(StringComparer.Ordinal).Count() != term.Length)
+                problems.Add($"parameter 'interactions' needs terms of two or more different columns of 'features', such as 'a:b' ('{string.Join(":", term)}' is not)");
+        return problems;
     }
 
     protected override async Task RunAsync(MpcRuntime<UInt128> runtime, ProtocolContext context)
@@ -61,6 +104,9 @@ public sealed class LinearRegressionProtocol : BuiltInProtocol<UInt128>
         int d = Names(p).Count, rows = y.Length;
         // Disclosure limits, on this party's own rows before it contributes.
         runtime.RevealPolicy.CheckDisclosure("n", DisclosureKind.CellCounts, "", [rows]);
+        // Each factor's levels, and its rows of no level (left out, so n would tell their number), are cells.
+        foreach (var (column, levels) in Factors(p))
+            runtime.RevealPolicy.CheckDisclosure("n", DisclosureKind.CellCounts, column, GroupLevels.Sizes(GroupLevels.Assign(context.Dataset, column, levels), levels.Count));
         foreach (var output in new[] { "coefficients", "standard_errors", "sigma", "r_squared" })
         {
             runtime.RevealPolicy.CheckDisclosure(output, DisclosureKind.GroupSizes, "", [rows]);
@@ -124,14 +170,25 @@ public sealed class LinearRegressionProtocol : BuiltInProtocol<UInt128>
     // A row with a missing value is left out, as lm's na.omit leaves it out.
     protected override bool AllowsMissingValues => true;
 
-    // Each complete row's design (1 first with an intercept, then the features) and outcome.
+    // Each complete row's design (1 first with an intercept, then the features, a factor as its 0/1 columns) and outcome.
     private static (double[][] X, double[] Y) Design(Mpc.Data.CsvTable table, ProtocolParameters p)
     {
-        var features = p.List("features").Select(table.Column).ToList();
+        var factors = Factors(p);
+        // A feature's columns for each row, NaN where the row has no value (or no listed level).
+        double[][] Coded(string name)
+        {
+            if (!factors.TryGetValue(name, out var levels)) return [.. table.Column(name).Select(v => new[] { v })];
+            return [.. GroupLevels.Assign(table, name, levels).Select(level => level < 0
+                ? Enumerable.Repeat(double.NaN, levels.Count - 1).ToArray()
+                : Enumerable.Range(1, levels.Count - 1).Select(l => l == level ? 1.0 : 0.0).ToArray())];
+        }
+        var features = p.List("features").Select(Coded).ToList();
+        foreach (var term in Interactions(p))
+            features.Add(term.Select(Coded).Aggregate((a, b) => [.. a.Select((row, i) => Product(row, b[i], (u, v) => u * v))]));
         bool intercept = p.Boolean("intercept");
         var outcome = table.Column(p.Text("outcome"));
-        var complete = Enumerable.Range(0, outcome.Length).Where(i => !double.IsNaN(outcome[i]) && features.All(f => !double.IsNaN(f[i]))).ToArray();
-        var x = complete.Select(i => (intercept ? new[] { 1.0 } : []).Concat(features.Select(f => f[i])).ToArray()).ToArray();
+        var complete = Enumerable.Range(0, outcome.Length).Where(i => !double.IsNaN(outcome[i]) && features.All(f => !f[i].Any(double.IsNaN))).ToArray();
+        var x = complete.Select(i => (intercept ? new[] { 1.0 } : []).Concat(features.SelectMany(f => f[i])).ToArray()).ToArray();
         return (x, [.. complete.Select(i => outcome[i])]);
     }
 

@@ -20,7 +20,7 @@ namespace Mpc.Federation.Protocols;
 /// floor(h) + 1). Cost: ceil(log2((upper - lower) / resolution + 1)) steps, each two secure comparisons in
 /// sequence, of n per searched rank (one or two ranks per quantile) and then of the ranks.
 /// </remarks>
-public sealed class SummaryProtocol : BuiltInProtocol<UInt128>
+public sealed partial class SummaryProtocol : BuiltInProtocol<UInt128>
 {
     // More steps than this would need a resolution finer than the fixed point's grid over useful ranges.
     private const int MaximumSteps = 40;
@@ -36,15 +36,17 @@ public sealed class SummaryProtocol : BuiltInProtocol<UInt128>
         new("upper", ParameterType.Number, null, "Public upper end of the values' range (such as 120 for an age)."),
         new("probs", ParameterType.NumberList, "0.25,0.5,0.75", "Quantile probabilities, strictly between 0 and 1 (the minimum and maximum are single rows)."),
         new("resolution", ParameterType.Number, "0", "Spacing of the search grid (1 finds whole-number order statistics exactly); 0 takes (upper - lower) / 1024."),
+        new("group", ParameterType.Column, "", "Column whose levels form the groups (as R's tapply); empty summarises all rows together."),
+        new("levels", ParameterType.Text, "", "The group levels, comma-separated, as text or numbers; rows of no listed level are left out."),
         DatasetParameter,
     ];
 
     public override IReadOnlyList<OutputDefinition> Outputs { get; } =
     [
-        new("n", OutputKind.Counts, "Rows over all parties."),
-        new("mean", OutputKind.Exact, "Mean of the column."),
-        new("sd", OutputKind.Exact, "Sample standard deviation (n - 1 denominator), as R's sd."),
-        new("quantiles", OutputKind.Exact, "The quantiles (type 7), to the grid's resolution."),
+        new("n", OutputKind.Counts, "Rows over all parties (per group with a group)."),
+        new("mean", OutputKind.Exact, "Mean of the column (per group)."),
+        new("sd", OutputKind.Exact, "Sample standard deviation (n - 1 denominator), as R's sd (per group)."),
+        new("quantiles", OutputKind.Exact, "The quantiles (type 7), to the grid's resolution (with a group: one row per level, one column per probability)."),
     ];
 
     public override FixedPointFormat Format => FixedPointFormat.Ring128;
@@ -60,15 +62,28 @@ public sealed class SummaryProtocol : BuiltInProtocol<UInt128>
         double resolution = parameters.Number("resolution");
         if (resolution < 0) problems.Add("parameter 'resolution' must not be negative");
         else if (upper > lower && Steps(upper - lower, Resolution(parameters)) > MaximumSteps) problems.Add($"parameter 'resolution' is too fine for the range: at most {MaximumSteps} bisection steps");
+        bool grouped = parameters.Text("group").Length > 0;
+        if (grouped && GroupLevels.Problem("levels", parameters.List("levels"), 1) is { } levels) problems.Add(levels);
+        if (!grouped && parameters.List("levels").Count > 0) problems.Add("parameter 'levels' needs a 'group'");
         return problems;
     }
 
-    public override IReadOnlyList<string>? Labels(string output, ProtocolParameters parameters) =>
-        output == "quantiles" ? parameters.Numbers("probs").Select(p => (100 * p).ToString("0.###", CultureInfo.InvariantCulture) + "%").ToList() : null;
+    // With a group, n, mean and sd are labelled by level and the quantiles' columns by probability.
+    public override IReadOnlyList<string>? Labels(string output, ProtocolParameters parameters) => output switch
+    {
+        "quantiles" => parameters.Numbers("probs").Select(p => (100 * p).ToString("0.###", CultureInfo.InvariantCulture) + "%").ToList(),
+        "n" or "mean" or "sd" when parameters.Text("group").Length > 0 => parameters.List("levels"),
+        _ => null,
+    };
 
     protected override async Task RunAsync(MpcRuntime<UInt128> runtime, ProtocolContext context)
     {
         var p = context.Parameters;
+        if (p.Text("group").Length > 0)
+        {
+            await RunByGroupAsync(runtime, context).ConfigureAwait(false);
+            return;
+        }
         string column = p.Text("value");
         var value = context.Dataset.Column(column);
         // Disclosure limits, on this party's own rows before it contributes.
@@ -112,20 +127,7 @@ public sealed class SummaryProtocol : BuiltInProtocol<UInt128>
         var ranks = h.SelectMany(x => x > Math.Floor(x) ? new[] { (long)Math.Floor(x), (long)Math.Floor(x) + 1 } : [(long)Math.Floor(x)]).Distinct().Order().ToArray();
         int searches = ranks.Length;
         var expanded = Secret<UInt128>.Concatenate(Enumerable.Repeat(all, searches).ToList());
-        var spread = Enumerable.Range(0, searches * rows).Select(i => i / rows).ToArray();
-        // lowEnd[s]: the secret lower end of search s's interval (lowEnd, lowEnd + 2^(steps - step)], in grid units, at scale 0.
-        var lowEnd = Input.Public(runtime, new double[searches], searches, 1, 0);
-        for (int step = 0; step < steps; step++)
-        {
-            long half = 1L << (steps - step - 1);
-            var middle = lowEnd + half;
-            var above = await Comparison.LessThanZeroAsync(runtime, middle.Gather(spread) - expanded).ConfigureAwait(false);
-            // Rows at or below the middle, minus the rank: negative means the order statistic lies above the middle.
-            var atOrBelow = Secret<UInt128>.Concatenate(Enumerable.Range(0, searches).Select(s => (above.Slice(s * rows, rows).Sum() * -1) + (rows - ranks[s])).ToList());
-            var fewer = await Comparison.LessThanZeroAsync(runtime, atOrBelow).ConfigureAwait(false);
-            lowEnd += fewer.MultiplyPublic(Enumerable.Repeat(half, searches).ToArray());
-            context.ReportProgress("quantiles", 0.1 + 0.8 * (step + 1) / steps);
-        }
+        var lowEnd = await BisectAsync(runtime, context, expanded, Input.Public(runtime, [.. ranks.Select(r => (double)r)], searches, 1, 0), steps).ConfigureAwait(false);
         // Each order statistic is its interval's upper grid point; a quantile interpolates between its two ranks.
         var statistic = (lowEnd + 1.0).Upscale(runtime.Format.FractionalBits);
         int Index(long rank) => Array.IndexOf(ranks, rank);
@@ -134,6 +136,31 @@ public sealed class SummaryProtocol : BuiltInProtocol<UInt128>
         var fraction = h.Select(x => x - Math.Floor(x)).ToArray();
         var grid = below + await Multiplication.MultiplyPublicAsync(runtime, next - below, fraction).ConfigureAwait(false);
         return await Multiplication.MultiplyPublicAsync(runtime, grid, Enumerable.Repeat(resolution, probs.Length).ToArray()).ConfigureAwait(false) + origin;
+    }
+
+    /// <summary>
+    /// Order statistics by secret bisection: search s looks for the smallest grid point m (in grid units, 1 to
+    /// 2^steps) with at least rank[s] of its rows at or below m; <paramref name="rows"/> holds search s's rows at
+    /// s * (length / searches). Both the rows and the ranks may be secret. Returns each search's interval's secret
+    /// lower end at scale 0, one below the order statistic.
+    /// </summary>
+    private static async Task<Secret<UInt128>> BisectAsync(MpcRuntime<UInt128> runtime, ProtocolContext context, Secret<UInt128> rows, Secret<UInt128> ranks, int steps)
+    {
+        int searches = ranks.Length, count = rows.Length / searches;
+        var spread = Enumerable.Range(0, searches * count).Select(i => i / count).ToArray();
+        var lowEnd = Input.Public(runtime, new double[searches], searches, 1, 0);
+        for (int step = 0; step < steps; step++)
+        {
+            long half = 1L << (steps - step - 1);
+            var middle = lowEnd + half;
+            var above = await Comparison.LessThanZeroAsync(runtime, middle.Gather(spread) - rows).ConfigureAwait(false);
+            // Rows at or below the middle, minus the rank: negative means the order statistic lies above the middle.
+            var atOrBelow = Secret<UInt128>.Concatenate(Enumerable.Range(0, searches).Select(s => (above.Slice(s * count, count).Sum() * -1) + count).ToList()) - ranks;
+            var fewer = await Comparison.LessThanZeroAsync(runtime, atOrBelow).ConfigureAwait(false);
+            lowEnd += fewer.MultiplyPublic(Enumerable.Repeat(half, searches).ToArray());
+            context.ReportProgress("quantiles", 0.1 + 0.8 * (step + 1) / steps);
+        }
+        return lowEnd;
     }
 
     private static double Resolution(ProtocolParameters p)
@@ -149,8 +176,13 @@ public sealed class SummaryProtocol : BuiltInProtocol<UInt128>
     public static Dictionary<string, double[]> ComputeInTheClear(IReadOnlyList<Mpc.Data.CsvTable> tables, string value, IReadOnlyList<double> probs)
     {
         ArgumentNullException.ThrowIfNull(tables);
+        return InTheClear(tables.SelectMany(t => t.Column(value)), probs);
+    }
+
+    private static Dictionary<string, double[]> InTheClear(IEnumerable<double> rows, IReadOnlyList<double> probs)
+    {
         ArgumentNullException.ThrowIfNull(probs);
-        var values = tables.SelectMany(t => t.Column(value)).Order().ToArray();
+        var values = rows.Order().ToArray();
         double Quantile(double q)
         {
             double h = (values.Length - 1) * q;

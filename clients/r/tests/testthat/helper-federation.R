@@ -17,6 +17,13 @@ lung_pooled <- function() do.call(rbind, lapply(lung_files(), utils::read.csv))
 # so the local parties here check against 1 (a hospital sets its own).
 lung_federation <- function() mpc_connect(local = lung_files(), min_cell_count = 1)
 
+# The example hospitals' files, each passed through recode (a function of a data frame), written into dir.
+recoded_federation <- function(dir, recode) {
+  files <- file.path(dir, paste0("lung-", c("a", "b", "c"), ".csv"))
+  for (i in 1:3) utils::write.csv(recode(utils::read.csv(lung_files()[i])), files[i], row.names = FALSE, na = "")
+  mpc_connect(local = files, min_cell_count = 1)
+}
+
 # Every element within `tolerance` relative to R's value (absolute where R's value is 0).
 expect_relative <- function(actual, expected, tolerance) {
   actual <- unname(as.vector(actual))

@@ -1,15 +1,10 @@
 # Text (factor) levels: the example hospitals' files with sex and ph.ecog written as words, against R on the same rows.
 
-text_federation <- function(dir) {
-  files <- file.path(dir, paste0("lung-", c("a", "b", "c"), ".csv"))
-  for (i in 1:3) {
-    rows <- utils::read.csv(lung_files()[i])
-    rows$sex <- c("male", "female")[rows$sex]
-    rows$ph.ecog <- c("asymptomatic", "ambulatory", "in bed <50%", "in bed >50%")[rows$ph.ecog + 1]
-    utils::write.csv(rows, files[i], row.names = FALSE, na = "")
-  }
-  mpc_connect(local = files, min_cell_count = 1)
-}
+text_federation <- function(dir) recoded_federation(dir, function(rows) {
+  rows$sex <- c("male", "female")[rows$sex]
+  rows$ph.ecog <- c("asymptomatic", "ambulatory", "in bed <50%", "in bed >50%")[rows$ph.ecog + 1]
+  rows
+})
 
 test_that("logrank, t-test and tables take text levels as R takes factor levels", {
   dir <- tempfile("mpc-text-")
