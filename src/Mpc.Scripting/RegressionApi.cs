@@ -42,6 +42,12 @@ public sealed class RegressionApi
         var (x, y) = Rows(outcome, features);
         _session.RequireKind(constantOutput, OutputKind.DataCheck);
         double[] cells = [y.Count(v => v == 1), y.Count(v => v == 0)];
+        // A two-valued feature (a flag) that sets apart one or two rows would give their outcomes through its coefficient, so its values are cells.
+        for (int j = 0; j < features.Count; j++)
+        {
+            double[] column = [.. Enumerable.Range(0, y.Length).Select(i => x[i * features.Count + j])];
+            if (column.Distinct().Count() == 2) DisclosureChecks.CheckTotal(_session.Runtime.RevealPolicy, "coefficients", features[j], column);
+        }
         if (deviance)
         {
             _session.RequireKind(countsOutput, OutputKind.Counts);

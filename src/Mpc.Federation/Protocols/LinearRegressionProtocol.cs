@@ -106,7 +106,12 @@ public sealed class LinearRegressionProtocol : BuiltInProtocol<UInt128>
         runtime.RevealPolicy.CheckDisclosure("n", DisclosureKind.CellCounts, "", [rows]);
         // Each factor's levels, and its rows of no level (left out, so n would tell their number), are cells.
         foreach (var (column, levels) in Factors(p))
-            runtime.RevealPolicy.CheckDisclosure("n", DisclosureKind.CellCounts, column, GroupLevels.Sizes(GroupLevels.Assign(context.Dataset, column, levels), levels.Count));
+        {
+            var sizes = GroupLevels.Sizes(GroupLevels.Assign(context.Dataset, column, levels), levels.Count);
+            runtime.RevealPolicy.CheckDisclosure("n", DisclosureKind.CellCounts, column, sizes);
+            // A level's coefficient plus the intercept is that level's mean, so its rows are a group as in the summary by group.
+            runtime.RevealPolicy.CheckDisclosure("coefficients", DisclosureKind.GroupSizes, column, sizes[..levels.Count]);
+        }
         foreach (var output in new[] { "coefficients", "standard_errors", "sigma", "r_squared" })
         {
             runtime.RevealPolicy.CheckDisclosure(output, DisclosureKind.GroupSizes, "", [rows]);
