@@ -40,6 +40,32 @@ public class PooledTrainingTests
     }
 
     [Fact]
+    public async Task MonitoringRowsSplitOffAtEachPartyArePooledIntoTheMetricsOfTheFinalModelOnAllOfThem()
+    {
+        // Each party keeps its last fifth for monitoring; the reference is the clear-text metric of the final model on all those rows.
+        const int Parties = 2;
+        IReadOnlyList<double[]> Training(int party) { var rows = Part(party, Parties); return rows.Take(rows.Count * 4 / 5).ToList(); }
+        IReadOnlyList<double[]> Held(int party) { var rows = Part(party, Parties); return rows.Skip(rows.Count * 4 / 5).ToList(); }
+        var layers = new[] { new LayerSettings(6, Epochs: 6, LearningRate: 0.1, BatchSize: 10, Chains: 20) };
+        var settings = new TrainingSettings { Seed = 3, MonitorEvery = 3 };
+        var models = await LocalHarness.RunAsync<UInt128, TrainedModel>(Parties, rt =>
+            PooledTraining.TrainAsync(ModelKind.Rbm, Training(rt.PartyIndex), VisibleKind.Bernoulli, null, layers, settings, new MpcStatisticsPool<UInt128>(rt, "statistics"), Held(rt.PartyIndex)),
+            new LocalHarnessOptions { Preprocessing = "dealer" });
+        var rbm = models[0].Layers[0];
+        var held = Enumerable.Range(0, Parties).SelectMany(Held).ToList();
+        var training = Enumerable.Range(0, Parties).SelectMany(Training).ToList();
+        double logZ = rbm.ExactLogPartition();
+        MonitoringRecord Last(string metric, string dataset) => models[0].Monitoring.Last(m => m.Metric == metric && m.Dataset == dataset);
+        Assert.Equal(6, Last("log-likelihood", MonitoringRecord.Monitoring).Epoch);
+        Assert.Equal(rbm.LogLikelihood(held, logZ), Last("log-likelihood", MonitoringRecord.Monitoring).Value, 6);
+        Assert.Equal(held.Average(v => rbm.ReconstructionError(v)), Last("reconstruction error", MonitoringRecord.Monitoring).Value, 6);
+        Assert.Equal(rbm.LogLikelihood(training, logZ), Last("log-likelihood", MonitoringRecord.Training).Value, 6);
+        // Both curves at every monitored epoch (3 and 6), as plotMonitoring draws them.
+        Assert.Equal([3, 6], models[0].Monitoring.Where(m => m.Metric == "log-likelihood" && m.Dataset == MonitoringRecord.Monitoring).Select(m => m.Epoch));
+        Assert.Equal([3, 6], models[0].Monitoring.Where(m => m.Metric == "log-likelihood" && m.Dataset == MonitoringRecord.Training).Select(m => m.Epoch));
+    }
+
+    [Fact]
     public async Task TrainingLowersTheReconstructionErrorAndRaisesTheLogLikelihood()
     {
         var layers = new[] { new LayerSettings(8, Epochs: 30, LearningRate: 0.1, BatchSize: 10, Chains: 30) };
