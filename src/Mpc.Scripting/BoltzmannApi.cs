@@ -38,18 +38,21 @@ public sealed class BoltzmannApi
     /// </summary>
     /// <example>var fit = await mpc.Boltzmann.Train("rbm", mpc.List("columns"), "bernoulli", "25", 10, 0.4, 50, BoltzmannApi.DpIntermediates, new TrainingSettings { Epsilon = 5 });</example>
     public Task<BoltzmannFit> Train(string model, IReadOnlyList<string> columns, string visible, string hidden, int epochs, double learningRate, int batchSize,
-        string reveal, TrainingSettings settings, string exactOutput = "pooled_sums", string privateOutput = "noised_sums", double holdout = 0, string levels = "") =>
-        Train(model, columns, visible, hidden, [epochs], [learningRate], [batchSize], reveal, settings, exactOutput, privateOutput, holdout, levels);
+        string reveal, TrainingSettings settings, string exactOutput = "pooled_sums", string privateOutput = "noised_sums", double holdout = 0, string levels = "",
+        double monitoring = 0) =>
+        Train(model, columns, visible, hidden, [epochs], [learningRate], [batchSize], reveal, settings, exactOutput, privateOutput, holdout, levels, monitoring);
 
     /// <summary>
     /// As the other overload, with per-layer settings as DataSHIELD's <c>ds.bm.defineLayer</c>: <paramref name="epochs"/>,
     /// <paramref name="learningRates"/> and <paramref name="batchSizes"/> each give one value for every layer or one per
-    /// hidden layer, in the order of <paramref name="hidden"/>.
+    /// hidden layer, in the order of <paramref name="hidden"/>. <paramref name="monitoring"/> &gt; 0 splits that share of each party's
+    /// training rows off for monitoring (DataSHIELD's ds.splitdata with monitoringdata; each party by the seed and its own index),
+    /// whose pooled metrics <see cref="MonitoringSeries"/> gives for dataset "monitoring"; exact-intermediates only.
     /// </summary>
     /// <example>var fit = await mpc.Boltzmann.Train("dbm", mpc.List("columns"), "bernoulli", "25,15", [10, 10], [0.4, 0.2], [50], BoltzmannApi.DpIntermediates, new TrainingSettings { Epsilon = 5 });</example>
     public async Task<BoltzmannFit> Train(string model, IReadOnlyList<string> columns, string visible, string hidden, IReadOnlyList<double> epochs,
         IReadOnlyList<double> learningRates, IReadOnlyList<double> batchSizes, string reveal, TrainingSettings settings, string exactOutput = "pooled_sums",
-        string privateOutput = "noised_sums", double holdout = 0, string levels = "")
+        string privateOutput = "noised_sums", double holdout = 0, string levels = "", double monitoring = 0)
     {
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentNullException.ThrowIfNull(settings);
@@ -81,15 +84,21 @@ public sealed class BoltzmannApi
         }
         if (!(holdout is >= 0 and < 1)) throw new ParameterProblemException($"holdout={holdout}: the share of each party's rows kept out of training must lie in [0, 1).");
         var (rows, held) = Split(encoding.Rows(_context.Dataset), holdout, settings.Seed);
-        if (rows.Count == 0) throw new DataProblemException(ErrorMessages.DataTooFewRows($"training with holdout={holdout}"), ErrorMessages.DataTooFewRowsDetail(_context.Dataset.Source, $"training with holdout={holdout}", rows.Count), true);
+        if (!(monitoring is >= 0 and < 1)) throw new ParameterProblemException($"monitoring={monitoring}: the share of each party's training rows kept for monitoring must lie in [0, 1).");
+        if (monitoring > 0 && reveal != ExactIntermediates) throw new ParameterProblemException($"monitoring={monitoring}: monitoring rows need reveal={ExactIntermediates}; a DP run's budget covers its training releases only.");
+        // Each party its own split (DataSHIELD splits at each server): the seed and the party's index.
+        var (training, monitored) = Split(rows, monitoring, unchecked(settings.Seed * 1_000_003 + _session.Runtime.PartyIndex + 1));
+        if (training.Count == 0) throw new DataProblemException(ErrorMessages.DataTooFewRows($"training with holdout={holdout}"), ErrorMessages.DataTooFewRowsDetail(_context.Dataset.Source, $"training with holdout={holdout}", training.Count), true);
         switch (reveal)
         {
             case ExactIntermediates:
                 if (settings.IsPrivate) throw new ParameterProblemException(ErrorMessages.ExactModeWithEpsilon(ExactIntermediates, DpIntermediates));
                 // Every step's exact sums open to every party: only under a name the script declared as an exact intermediate, which a party's policy must allow.
                 _session.RequireKind(exactOutput, OutputKind.ExactIntermediate);
-                var exact = await PooledTraining.TrainAsync(kind, rows, encoding.Kind, encoding.Groups, layers, settings, new MpcStatisticsPool<UInt128>(_session.Runtime, exactOutput)).ConfigureAwait(false);
-                return new BoltzmannFit(exact, encoding, 0, 0, [], rows, held);
+                var exact = await PooledTraining.TrainAsync(kind, training, encoding.Kind, encoding.Groups, layers, settings, new MpcStatisticsPool<UInt128>(_session.Runtime, exactOutput),
+                    monitoring > 0 ? monitored : null).ConfigureAwait(false);
+                // The monitoring rows are not training rows: the secure evaluation scores against the rows the model saw.
+                return new BoltzmannFit(exact, encoding, 0, 0, [], training, held);
             case DpIntermediates:
                 if (!settings.IsPrivate) throw new ParameterProblemException(ErrorMessages.DpModeWithoutEpsilon(DpIntermediates));
                 var pool = new PrivateStatisticsPool<UInt128>(_session.Runtime, privateOutput, settings.Epsilon!.Value, settings.Delta, settings.HonestParties);
@@ -248,11 +257,14 @@ public sealed class BoltzmannApi
         return (order[held..].Order().Select(i => rows[i]).ToList(), order[..held].Order().Select(i => rows[i]).ToList());
     }
 
-    /// <summary>The monitoring as (part, epoch, metric, value) quadruples: part 1..L for the pre-trained layers, 0 for DBM fine-tuning; metric an index into <see cref="Metrics"/>.</summary>
+    /// <summary>
+    /// The monitoring as (part, epoch, metric, value) quadruples: part 1..L for the pre-trained layers, 0 for DBM fine-tuning;
+    /// metric an index into <see cref="Metrics"/>; of the training rows, or with <paramref name="dataset"/> "monitoring" of the rows split off for it.
+    /// </summary>
     /// <example>await mpc.Output("monitoring", mpc.Public(BoltzmannApi.MonitoringSeries(fit.Model)));</example>
-    public static double[] MonitoringSeries(TrainedModel model)
+    public static double[] MonitoringSeries(TrainedModel model, string dataset = MonitoringRecord.Training)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return [.. model.Monitoring.Where(m => double.IsFinite(m.Value)).SelectMany(m => new double[] { m.Part == "dbm" ? 0 : int.Parse(m.Part["layer ".Length..], System.Globalization.CultureInfo.InvariantCulture), m.Epoch, Metrics.ToList().IndexOf(m.Metric), m.Value })];
+        return [.. model.Monitoring.Where(m => m.Dataset == dataset && double.IsFinite(m.Value)).SelectMany(m => new double[] { m.Part == "dbm" ? 0 : int.Parse(m.Part["layer ".Length..], System.Globalization.CultureInfo.InvariantCulture), m.Epoch, Metrics.ToList().IndexOf(m.Metric), m.Value })];
     }
 }

@@ -383,6 +383,48 @@ public class ScriptSessionTests
     }
 
     [Fact]
+    public async Task MonitoringRowsEachPartySplitsOffGiveTheFinalModelsPooledLogLikelihoodOnThem()
+    {
+        var script = ScriptCompiler.Load(Path.Combine(TestFederation.RepositoryRoot(), "protocols", "boltzmann-machine.csx"));
+        await using var federation = TestFederation.Create(3, "blocks-in-noise.csv");
+        federation.StartAll(approved: _ => [script.Id], catalog: Catalog, privacy: DatasetPrivacy.Default with { ExactIntermediates = true, MinCellCount = 1 });
+        var parameters = new Dictionary<string, string>
+        {
+            ["columns"] = string.Join(",", Enumerable.Range(1, 12).Select(j => $"x{j}")), ["reveal"] = "exact-intermediates", ["model"] = "rbm", ["hidden"] = "6",
+            ["epochs"] = "4", ["batch_size"] = "50", ["monitor_every"] = "2", ["samples"] = "20", ["burn_in"] = "5", ["evaluate"] = "false", ["monitoring"] = "0.2", ["seed"] = "7",
+        };
+        var result = await federation.Client().RunAsync(script, script.Source, parameters, null, default);
+        var real = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "data", "blocks-in-noise.csv")).Skip(1)
+            .Select(line => line.Split(',').Take(12).Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToList();
+        // Each party's split as the script documents it: a shuffle seeded by seed * 1000003 + party index + 1, its first fifth kept for monitoring.
+        var parts = TestFederation.SplitRows(real, 3);
+        var held = parts.SelectMany((rows, p) =>
+        {
+            var order = Enumerable.Range(0, rows.Count).ToArray();
+            new Random(7 * 1_000_003 + p + 1).Shuffle(order);
+            return order[..(int)Math.Round(0.2 * rows.Count)].Select(i => rows[i]);
+        }).ToList();
+        var values = result.Outputs["model"].Values;
+        var rbm = new Mpc.Boltzmann.Rbm(12, 6);
+        values.AsSpan(0, 72).CopyTo(rbm.Weights);
+        values.AsSpan(72, 12).CopyTo(rbm.VisibleBias);
+        values.AsSpan(84, 6).CopyTo(rbm.HiddenBias);
+        var series = result.Outputs["monitoring_heldout"].Values.Chunk(4).ToList();
+        // Epochs 2 and 4, reconstruction error (0) and log-likelihood (2) each; log Z stays in monitoring.
+        Assert.Equal([2, 2, 4, 4], series.Select(q => q[1]));
+        Assert.Equal([0, 2, 0, 2], series.Select(q => q[2]));
+        Assert.Equal(rbm.LogLikelihood(held, rbm.ExactLogPartition()), series[3][3], 4);
+        Assert.Equal(held.Average(v => rbm.ReconstructionError(v)), series[2][3], 4);
+        // The training curve is there too, over the other rows: not the same values.
+        var training = result.Outputs["monitoring"].Values.Chunk(4).Last(q => q[2] == 2);
+        Assert.NotEqual(series[3][3], training[3]);
+
+        var dp = await Assert.ThrowsAsync<ProtocolAbortedException>(() => federation.Client().RunAsync(script, script.Source,
+            new Dictionary<string, string>(parameters) { ["reveal"] = "dp-intermediates" }, null, default));
+        Assert.Contains("monitoring rows need reveal=exact-intermediates", dp.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TheShareOfExactCopiesOpensOnlyWhereEveryPartysCopiedRowsMeetItsMinimumCellCount()
     {
         var script = ScriptCompiler.Load(Path.Combine(TestFederation.RepositoryRoot(), "protocols", "boltzmann-machine.csx"));
