@@ -39,6 +39,8 @@ Parameter("ais_runs", ParameterType.Integer, "32", "Annealed importance sampling
 Parameter("seed", ParameterType.Integer, "1", "Public seed of the model-side chains, the holdout split and the sampling.");
 Parameter("holdout", ParameterType.Number, "0", "Share of each party's rows kept out of training, for the privacy evaluation against unseen rows.");
 Parameter("monitoring", ParameterType.Number, "0", "reveal=exact-intermediates: share of each party's training rows split off (seeded per party) for monitoring, as DataSHIELD's ds.splitdata; their pooled metrics come out as monitoring_heldout.");
+Parameter("start_model", ParameterType.NumberList, "", "Continue training this model: the values of a previous run's model output (same columns, visible, model and hidden); rbm trains epochs more, dbm fine-tunes fine_tuning_epochs more.");
+Parameter("epochs_done", ParameterType.Integer, "0", "start_model: epochs the model has had; this run's are numbered after them (shuffles, monitoring).");
 Parameter("evaluate", ParameterType.Boolean, "true", "reveal=exact-intermediates: score the synthetic rows securely against the pooled real rows (gaussian visibles: utility on quartile bins, distances in synthetic standard deviations); only the scores come out.");
 Output("model", "The model's parameters (per layer W row-major, visible bias, hidden bias; dbm: W_1..W_L, then biases b_0..b_L).");
 Output("monitoring", "Training curves as (part, epoch, metric, value) quadruples: part 1..L per layer, 0 for dbm fine-tuning; metric 0 reconstruction error, 1 log Z, 2 log-likelihood, 3 log-likelihood lower bound.");
@@ -74,9 +76,10 @@ Run(async mpc =>
         Delta = mpc.Number("delta"),
         ClipNorm = mpc.Number("clip"),
         HonestParties = mpc.Integer("honest_parties"),
+        EpochsDone = mpc.Integer("epochs_done"),
     };
     var fit = await mpc.Boltzmann.Train(mpc.Text("model"), mpc.List("columns"), mpc.Text("visible"), mpc.Text("hidden"), mpc.Numbers("epochs"),
-        mpc.Numbers("learning_rate"), mpc.Numbers("batch_size"), mpc.Text("reveal"), settings, holdout: mpc.Number("holdout"), levels: mpc.Text("levels"), monitoring: mpc.Number("monitoring"));
+        mpc.Numbers("learning_rate"), mpc.Numbers("batch_size"), mpc.Text("reveal"), settings, holdout: mpc.Number("holdout"), levels: mpc.Text("levels"), monitoring: mpc.Number("monitoring"), start: mpc.Numbers("start_model"));
     // The model is public to the parties already (they computed it from the pooled sums); the analyst gets it here.
     await mpc.Output("model", mpc.Public(fit.Model.Parameters()));
     await mpc.Output("monitoring", mpc.Public(BoltzmannApi.MonitoringSeries(fit.Model)));

@@ -13,7 +13,8 @@ public static partial class PooledTraining
         var step = new double[parameters];
         for (int epoch = 1; epoch <= settings.FineTuningEpochs; epoch++)
         {
-            var order = pool.IsPrivate ? null : Shuffle(rows.Count, settings.Seed, 1000 + epoch);
+            int number = settings.EpochsDone + epoch;
+            var order = pool.IsPrivate ? null : Shuffle(rows.Count, settings.Seed, 1000 + number);
             for (int k = 0; k < steps; k++)
             {
                 var model = new double[parameters];
@@ -40,7 +41,7 @@ public static partial class PooledTraining
                 dbm.AddToParameters(step);
             }
             if (IsMonitored(epoch, settings.FineTuningEpochs, settings.MonitorEvery))
-                await MonitorAsync("dbm", epoch, rows, held, pool, total, rate, monitoring, v => ReconstructionError(dbm, v, settings.MeanFieldIterations),
+                await MonitorAsync("dbm", number, rows, held, pool, total, rate, monitoring, v => ReconstructionError(dbm, v, settings.MeanFieldIterations),
                     v => dbm.LowerBoundTerm(v, settings.MeanFieldIterations), () => LogPartition(dbm, settings, publicRandom), "log-likelihood lower bound").ConfigureAwait(false);
         }
     }

@@ -157,13 +157,16 @@ public static partial class PooledTraining
         var step = new double[parameters];
         for (int epoch = 1; epoch <= s.Epochs; epoch++)
         {
-            var order = pool.IsPrivate ? null : Shuffle(data.Count, settings.Seed, epoch);
+            int number = settings.EpochsDone + epoch;
+            var order = pool.IsPrivate ? null : Shuffle(data.Count, settings.Seed, number);
             for (int k = 0; k < steps; k++)
             {
                 var model = s.Persistent ? ModelTerm(rbm, chains, s.GibbsSteps, up, down, publicRandom) : null;
                 var batch = Batch(pool, data.Count, order, k, steps, rate);
+                // CD's negative phase from a public seed per step (DP refuses CD): a continued run draws what one run would.
+                var negative = s.Persistent ? null : new Random(unchecked((settings.Seed * 1_000_003 + number) * 65_537 + k));
                 // DP-SGD clips each record's gradient (its data term minus the public model term): clipping the data term alone would shrink it against an unclipped model term.
-                var records = batch.Select(i => RbmRecord(rbm, data[i], s, up, down, pool, pool.IsPrivate ? model : null)).ToList();
+                var records = batch.Select(i => RbmRecord(rbm, data[i], s, up, down, pool, pool.IsPrivate ? model : null, negative)).ToList();
                 var sum = await pool.SumAsync(name, records, pool.IsPrivate ? parameters : parameters + 1).ConfigureAwait(false);
                 double denominator = pool.IsPrivate ? rate * total : Math.Max(1, sum[parameters]);
                 double lr = s.LearningRate * Decay(epoch, s.Epochs, settings.LearningRateDecay);
@@ -173,7 +176,7 @@ public static partial class PooledTraining
                 rbm.AddToParameters(step);
             }
             if (IsMonitored(epoch, s.Epochs, settings.MonitorEvery))
-                await MonitorAsync(name, epoch, data, held, pool, total, rate, monitoring, v => rbm.ReconstructionError(v), v => rbm.LogUnnormalisedProbability(v),
+                await MonitorAsync(name, number, data, held, pool, total, rate, monitoring, v => rbm.ReconstructionError(v), v => rbm.LogUnnormalisedProbability(v),
                     () => LogPartition(rbm, settings, publicRandom), "log-likelihood").ConfigureAwait(false);
         }
     }
@@ -201,7 +204,7 @@ public static partial class PooledTraining
     }
 
     // One record's data term: (v, p(h | v)) statistics; with CD-k minus those of the reconstruction after k Gibbs steps; with DP minus the model term. Without DP a trailing 1 counts the record.
-    private static double[] RbmRecord(Rbm rbm, double[] v, LayerSettings s, double up, double down, IStatisticsPool pool, double[]? modelTerm)
+    private static double[] RbmRecord(Rbm rbm, double[] v, LayerSettings s, double up, double down, IStatisticsPool pool, double[]? modelTerm, Random? negativeRandom)
     {
         var record = new double[rbm.ParameterCount + (pool.IsPrivate ? 0 : 1)];
         var p = new double[rbm.Hidden];
@@ -212,13 +215,14 @@ public static partial class PooledTraining
             var h = new double[rbm.Hidden];
             var means = new double[rbm.Visible];
             var negative = (double[])v.Clone();
-            Rbm.SampleBernoulli(p, h, pool.SubsamplingRandom);
+            var random = negativeRandom ?? pool.SubsamplingRandom;
+            Rbm.SampleBernoulli(p, h, random);
             for (int g = 0; g < s.GibbsSteps; g++)
             {
                 rbm.VisibleMeans(h, means, down);
-                rbm.SampleVisible(means, negative, pool.SubsamplingRandom);
+                rbm.SampleVisible(means, negative, random);
                 rbm.HiddenProbabilities(negative, p, up);
-                if (g < s.GibbsSteps - 1) Rbm.SampleBernoulli(p, h, pool.SubsamplingRandom);
+                if (g < s.GibbsSteps - 1) Rbm.SampleBernoulli(p, h, random);
             }
             rbm.AccumulateStatistics(negative, p, record, -1);
         }

@@ -40,7 +40,7 @@ public sealed class BoltzmannApi
     public Task<BoltzmannFit> Train(string model, IReadOnlyList<string> columns, string visible, string hidden, int epochs, double learningRate, int batchSize,
         string reveal, TrainingSettings settings, string exactOutput = "pooled_sums", string privateOutput = "noised_sums", double holdout = 0, string levels = "",
         double monitoring = 0) =>
-        Train(model, columns, visible, hidden, [epochs], [learningRate], [batchSize], reveal, settings, exactOutput, privateOutput, holdout, levels, monitoring);
+        Train(model, columns, visible, hidden, [epochs], [learningRate], [batchSize], reveal, settings, exactOutput, privateOutput, holdout, levels, monitoring, null);
 
     /// <summary>
     /// As the other overload, with per-layer settings as DataSHIELD's <c>ds.bm.defineLayer</c>: <paramref name="epochs"/>,
@@ -48,11 +48,14 @@ public sealed class BoltzmannApi
     /// hidden layer, in the order of <paramref name="hidden"/>. <paramref name="monitoring"/> &gt; 0 splits that share of each party's
     /// training rows off for monitoring (DataSHIELD's ds.splitdata with monitoringdata; each party by the seed and its own index),
     /// whose pooled metrics <see cref="MonitoringSeries"/> gives for dataset "monitoring"; exact-intermediates only.
+    /// <paramref name="start"/>, a model's parameters as its <c>model</c> output revealed them, continues training that model
+    /// (rbm: the layer's epochs more; dbm: fine-tuning only, as BoltzmannMachines.jl's fitdbm with startdbm), its epochs numbered
+    /// after <see cref="TrainingSettings.EpochsDone"/>.
     /// </summary>
     /// <example>var fit = await mpc.Boltzmann.Train("dbm", mpc.List("columns"), "bernoulli", "25,15", [10, 10], [0.4, 0.2], [50], BoltzmannApi.DpIntermediates, new TrainingSettings { Epsilon = 5 });</example>
     public async Task<BoltzmannFit> Train(string model, IReadOnlyList<string> columns, string visible, string hidden, IReadOnlyList<double> epochs,
         IReadOnlyList<double> learningRates, IReadOnlyList<double> batchSizes, string reveal, TrainingSettings settings, string exactOutput = "pooled_sums",
-        string privateOutput = "noised_sums", double holdout = 0, string levels = "", double monitoring = 0)
+        string privateOutput = "noised_sums", double holdout = 0, string levels = "", double monitoring = 0, IReadOnlyList<double>? start = null)
     {
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentNullException.ThrowIfNull(settings);
@@ -82,6 +85,7 @@ public sealed class BoltzmannApi
             if (!(batch is >= 1 and <= int.MaxValue) || batch != Math.Floor(batch)) throw new ParameterProblemException($"batch_size of layer {l + 1}: {batch} is not a whole number of at least 1.");
             layers.Add(new LayerSettings(sizes[l], (int)epochCount, rate, (int)batch));
         }
+        var startModel = start is { Count: > 0 } ? StartModel(kind, encoding, sizes, start) : null;
         if (!(holdout is >= 0 and < 1)) throw new ParameterProblemException($"holdout={holdout}: the share of each party's rows kept out of training must lie in [0, 1).");
         var (rows, held) = Split(encoding.Rows(_context.Dataset), holdout, settings.Seed);
         if (!(monitoring is >= 0 and < 1)) throw new ParameterProblemException($"monitoring={monitoring}: the share of each party's training rows kept for monitoring must lie in [0, 1).");
@@ -95,14 +99,18 @@ public sealed class BoltzmannApi
                 if (settings.IsPrivate) throw new ParameterProblemException(ErrorMessages.ExactModeWithEpsilon(ExactIntermediates, DpIntermediates));
                 // Every step's exact sums open to every party: only under a name the script declared as an exact intermediate, which a party's policy must allow.
                 _session.RequireKind(exactOutput, OutputKind.ExactIntermediate);
-                var exact = await PooledTraining.TrainAsync(kind, training, encoding.Kind, encoding.Groups, layers, settings, new MpcStatisticsPool<UInt128>(_session.Runtime, exactOutput),
-                    monitoring > 0 ? monitored : null).ConfigureAwait(false);
+                var exactPool = new MpcStatisticsPool<UInt128>(_session.Runtime, exactOutput);
+                var exact = startModel is not null
+                    ? await PooledTraining.ContinueAsync(startModel, training, layers, settings, exactPool, monitoring > 0 ? monitored : null).ConfigureAwait(false)
+                    : await PooledTraining.TrainAsync(kind, training, encoding.Kind, encoding.Groups, layers, settings, exactPool, monitoring > 0 ? monitored : null).ConfigureAwait(false);
                 // The monitoring rows are not training rows: the secure evaluation scores against the rows the model saw.
                 return new BoltzmannFit(exact, encoding, 0, 0, [], training, held);
             case DpIntermediates:
                 if (!settings.IsPrivate) throw new ParameterProblemException(ErrorMessages.DpModeWithoutEpsilon(DpIntermediates));
                 var pool = new PrivateStatisticsPool<UInt128>(_session.Runtime, privateOutput, settings.Epsilon!.Value, settings.Delta, settings.HonestParties);
-                var noised = await PooledTraining.TrainAsync(kind, rows, encoding.Kind, encoding.Groups, layers, settings, pool).ConfigureAwait(false);
+                var noised = startModel is not null
+                    ? await PooledTraining.ContinueAsync(startModel, rows, layers, settings, pool).ConfigureAwait(false)
+                    : await PooledTraining.TrainAsync(kind, rows, encoding.Kind, encoding.Groups, layers, settings, pool).ConfigureAwait(false);
                 return new BoltzmannFit(noised, encoding, pool.SpentEpsilon, pool.Delta, pool.Series, rows, held);
             default:
                 throw new ParameterProblemException(ErrorMessages.UnknownRevealMode(reveal, [DpIntermediates, ExactIntermediates]));
@@ -245,6 +253,18 @@ public sealed class BoltzmannApi
         int width = fit.Encoding.Columns.Count;
         if (synthetic.Length == 0 || synthetic.Length % width != 0) throw new ArgumentException($"The synthetic values ({synthetic.Length}) are not whole rows of {width}.");
         return Enumerable.Range(0, synthetic.Length / width).Select(r => fit.Encoding.Encode(synthetic.AsSpan(r * width, width))).ToList();
+    }
+
+    // The model to continue from its revealed parameters: the same layers as this run's columns and hidden sizes.
+    private static TrainedModel StartModel(ModelKind kind, VisibleEncoding encoding, List<int> hidden, IReadOnlyList<double> start)
+    {
+        if (kind == ModelKind.Dbn) throw new ParameterProblemException("start_model: an rbm or a dbm continues; a dbn does not.");
+        if (kind == ModelKind.Rbm && hidden.Count != 1) throw new ParameterProblemException("start_model: an rbm has one hidden layer.");
+        int[] sizes = [encoding.Width, .. hidden];
+        int expected = Enumerable.Range(1, sizes.Length - 1).Sum(l => sizes[l - 1] * sizes[l]) + sizes.Sum();
+        if (start.Count != expected || start.Any(v => !double.IsFinite(v)))
+            throw new ParameterProblemException($"start_model: a {string.Join(",", sizes)} {kind.ToString().ToLowerInvariant()} has {expected} finite parameters; {start.Count} were given.");
+        return TrainedModel.FromParameters(kind, sizes, encoding.Kind, encoding.Kind == VisibleKind.Categorical ? encoding.Groups : null, start);
     }
 
     // This party's rows split by a public seed: a share `holdout` kept out of training for the privacy evaluation.

@@ -425,6 +425,42 @@ public class ScriptSessionTests
     }
 
     [Fact]
+    public async Task ARevealedModelGivenBackAsStartModelContinuesWithItsEpochsNumberedAfterTheFirstRun()
+    {
+        var script = ScriptCompiler.Load(Path.Combine(TestFederation.RepositoryRoot(), "protocols", "boltzmann-machine.csx"));
+        await using var federation = TestFederation.Create(3, "blocks-in-noise.csv");
+        federation.StartAll(approved: _ => [script.Id], catalog: Catalog, privacy: DatasetPrivacy.Default with { ExactIntermediates = true, MinCellCount = 1 });
+        var parameters = new Dictionary<string, string>
+        {
+            ["columns"] = string.Join(",", Enumerable.Range(1, 12).Select(j => $"x{j}")), ["reveal"] = "exact-intermediates", ["model"] = "rbm", ["hidden"] = "6",
+            ["epochs"] = "2", ["batch_size"] = "50", ["monitor_every"] = "1", ["samples"] = "10", ["burn_in"] = "5", ["evaluate"] = "false",
+        };
+        var first = await federation.Client().RunAsync(script, script.Source, parameters, null, default);
+        string model = string.Join(",", first.Outputs["model"].Values.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+        // No further epochs: the model comes back as it was given.
+        var same = await federation.Client().RunAsync(script, script.Source, new Dictionary<string, string>(parameters) { ["start_model"] = model, ["epochs"] = "0" }, null, default);
+        Assert.Equal(first.Outputs["model"].Values, same.Outputs["model"].Values);
+        var next = await federation.Client().RunAsync(script, script.Source,
+            new Dictionary<string, string>(parameters) { ["start_model"] = model, ["epochs_done"] = "2" }, null, default);
+        var series = next.Outputs["monitoring"].Values.Chunk(4).ToList();
+        Assert.Equal([3.0, 4.0], series.Select(q => q[1]).Distinct());
+        // Its last log-likelihood is the clear-text one of the continued model on the pooled rows.
+        var values = next.Outputs["model"].Values;
+        Assert.NotEqual(first.Outputs["model"].Values, values);
+        var rbm = new Mpc.Boltzmann.Rbm(12, 6);
+        values.AsSpan(0, 72).CopyTo(rbm.Weights);
+        values.AsSpan(72, 12).CopyTo(rbm.VisibleBias);
+        values.AsSpan(84, 6).CopyTo(rbm.HiddenBias);
+        var real = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "data", "blocks-in-noise.csv")).Skip(1)
+            .Select(line => line.Split(',').Take(12).Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToList();
+        Assert.Equal(rbm.LogLikelihood(real, rbm.ExactLogPartition()), series.Last(q => q[2] == 2)[3], 4);
+        var wrong = await Assert.ThrowsAsync<ProtocolAbortedException>(() => federation.Client().RunAsync(script, script.Source,
+            new Dictionary<string, string>(parameters) { ["start_model"] = model, ["hidden"] = "5" }, null, default));
+        // A parameter problem: its text (77 parameters expected, 90 given) stays in the party's log.
+        Assert.True(wrong.Message.Contains("the script's parameters do not fit", StringComparison.Ordinal), wrong.Message);
+    }
+
+    [Fact]
     public async Task TheShareOfExactCopiesOpensOnlyWhereEveryPartysCopiedRowsMeetItsMinimumCellCount()
     {
         var script = ScriptCompiler.Load(Path.Combine(TestFederation.RepositoryRoot(), "protocols", "boltzmann-machine.csx"));
