@@ -89,9 +89,10 @@ Run(async mpc =>
     if (mpc.Flag("evaluate") && !dp)
     {
         mpc.Progress("secure evaluation", 0);
-        await mpc.Output("utility", await mpc.Boltzmann.Utility(fit, synthetic));
-        await mpc.Output("privacy", await mpc.Boltzmann.Privacy(fit, synthetic));
-        if (mpc.Number("holdout") > 0) await mpc.Output("privacy_holdout", await mpc.Boltzmann.HoldoutComparison(fit, synthetic));
+        // Conditional samples are scored against the real rows that satisfy the same condition.
+        await mpc.Output("utility", await mpc.Boltzmann.Utility(fit, synthetic, condition: mpc.Text("condition")));
+        await mpc.Output("privacy", await mpc.Boltzmann.Privacy(fit, synthetic, mpc.Text("condition")));
+        if (mpc.Number("holdout") > 0) await mpc.Output("privacy_holdout", await mpc.Boltzmann.HoldoutComparison(fit, synthetic, mpc.Text("condition")));
     }
     if (dp)
     {

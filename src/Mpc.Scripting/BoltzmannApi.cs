@@ -141,7 +141,8 @@ public sealed class BoltzmannApi
     public static IReadOnlyList<double> PrivacyProbabilities { get; } = [0.01, 0.05, 0.5];
 
     /// <summary>
-    /// Secure utility of synthetic rows (flattened, as from <see cref="Sample"/>) against the training rows of all parties:
+    /// Secure utility of synthetic rows (flattened, as from <see cref="Sample"/>) against the training rows of all parties (those
+    /// satisfying <paramref name="condition"/>, the one the rows were sampled under):
     /// [mean L1, maximum deviation] of the 1- to 4-way marginals over at most <paramref name="maxSets"/> variable sets per
     /// order, then the mean squared difference of the pairwise log odds ratios; only these 9 numbers can be output (see
     /// <see cref="UtilityLabels"/>). Bernoulli columns, or categorical ones: marginals over their levels, log odds ratios of
@@ -150,14 +151,14 @@ public sealed class BoltzmannApi
     /// the synthetic rows are), which code the real rows at each party too.
     /// </summary>
     /// <example>await mpc.Output("utility", await mpc.Boltzmann.Utility(fit, synthetic));</example>
-    public async Task<Mpc.Runtime.Secret<UInt128>> Utility(BoltzmannFit fit, double[] synthetic, int maxSets = 200)
+    public async Task<Mpc.Runtime.Secret<UInt128>> Utility(BoltzmannFit fit, double[] synthetic, int maxSets = 200, string condition = "")
     {
         ArgumentNullException.ThrowIfNull(fit);
         ArgumentNullException.ThrowIfNull(synthetic);
         CheckEvaluable(fit);
         if (maxSets < 1 || maxSets > 100_000) throw new ParameterProblemException("The number of variable sets per order must be between 1 and 100000.");
         var rows = Unflatten(fit, synthetic);
-        IReadOnlyList<double[]> real = fit.TrainingRows;
+        IReadOnlyList<double[]> real = Satisfying(fit, fit.TrainingRows, condition);
         int columns = fit.Encoding.Columns.Count;
         int[]? groups = fit.Encoding.Kind == VisibleKind.Categorical ? fit.Encoding.Groups : null;
         if (fit.Encoding.Kind == VisibleKind.Gaussian)
@@ -182,7 +183,8 @@ public sealed class BoltzmannApi
 
     /// <summary>
     /// Secure privacy evaluation: quantiles (<see cref="PrivacyProbabilities"/>) of every synthetic row's distance to its
-    /// closest record over the training rows of ALL parties (a secure minimum across the parties per synthetic row), then of
+    /// closest record over the training rows of ALL parties (those satisfying <paramref name="condition"/>, the one the rows were
+    /// sampled under; a secure minimum across the parties per synthetic row), then of
     /// its nearest / second-nearest distance ratio, then the share of synthetic rows that are exact copies of a training row;
     /// only these numbers can be output (see <see cref="PrivacyLabels"/>). The distance is Euclidean on the visible units (for
     /// categorical columns sqrt(2) times the root of the number of columns that differ); for Gaussian columns on the columns
@@ -192,19 +194,20 @@ public sealed class BoltzmannApi
     /// of copies (0 or at least its minimum cell count).
     /// </summary>
     /// <example>await mpc.Output("privacy", await mpc.Boltzmann.Privacy(fit, synthetic));</example>
-    public async Task<Mpc.Runtime.Secret<UInt128>> Privacy(BoltzmannFit fit, double[] synthetic)
+    public async Task<Mpc.Runtime.Secret<UInt128>> Privacy(BoltzmannFit fit, double[] synthetic, string condition = "")
     {
         ArgumentNullException.ThrowIfNull(fit);
         ArgumentNullException.ThrowIfNull(synthetic);
         CheckEvaluable(fit);
-        CheckReference(fit.TrainingRows, "training");
+        var training = Satisfying(fit, fit.TrainingRows, condition);
+        CheckReference(training, "training");
         var rows = Unflatten(fit, synthetic);
         bool continuous = fit.Encoding.Kind == VisibleKind.Gaussian;
         var result = continuous
-            ? await SecureSyntheticEvaluation.ContinuousDistanceQuantilesAsync(_session.Runtime, fit.TrainingRows, rows, PrivacyProbabilities).ConfigureAwait(false)
-            : await SecureSyntheticEvaluation.DistanceQuantilesAsync(_session.Runtime, fit.TrainingRows, rows, PrivacyProbabilities).ConfigureAwait(false);
-        _session.CheckGroups(PrivacyOutput, [fit.TrainingRows.Count]);
-        _session.Behind(result, Mpc.Runtime.DisclosureKind.CellCounts, "", [SecureSyntheticEvaluation.LocalExactCopies(fit.TrainingRows, rows, continuous)]);
+            ? await SecureSyntheticEvaluation.ContinuousDistanceQuantilesAsync(_session.Runtime, training, rows, PrivacyProbabilities).ConfigureAwait(false)
+            : await SecureSyntheticEvaluation.DistanceQuantilesAsync(_session.Runtime, training, rows, PrivacyProbabilities).ConfigureAwait(false);
+        _session.CheckGroups(PrivacyOutput, [training.Count]);
+        _session.Behind(result, Mpc.Runtime.DisclosureKind.CellCounts, "", [SecureSyntheticEvaluation.LocalExactCopies(training, rows, continuous)]);
         return result;
     }
 
@@ -212,19 +215,21 @@ public sealed class BoltzmannApi
     /// Virtual Data Lab's holdout comparison under MPC: the share of synthetic rows whose closest record over all parties is a
     /// training row rather than a holdout row (ties count half); with <c>holdout=0.5</c> a generator that does not copy its
     /// training rows scores about 0.5, in general about the training rows' share. One number; this party's training and
-    /// holdout rows are the groups behind it.
+    /// holdout rows (those satisfying <paramref name="condition"/>, the one the rows were sampled under) are the groups behind it.
     /// </summary>
     /// <example>await mpc.Output("privacy_holdout", await mpc.Boltzmann.HoldoutComparison(fit, synthetic));</example>
-    public async Task<Mpc.Runtime.Secret<UInt128>> HoldoutComparison(BoltzmannFit fit, double[] synthetic)
+    public async Task<Mpc.Runtime.Secret<UInt128>> HoldoutComparison(BoltzmannFit fit, double[] synthetic, string condition = "")
     {
         ArgumentNullException.ThrowIfNull(fit);
         ArgumentNullException.ThrowIfNull(synthetic);
         CheckEvaluable(fit);
-        CheckReference(fit.TrainingRows, "training");
-        CheckReference(fit.HoldoutRows, "holdout");
-        var result = await SecureSyntheticEvaluation.HoldoutShareAsync(_session.Runtime, fit.TrainingRows, fit.HoldoutRows, Unflatten(fit, synthetic),
+        var training = Satisfying(fit, fit.TrainingRows, condition);
+        var holdout = Satisfying(fit, fit.HoldoutRows, condition);
+        CheckReference(training, "training");
+        CheckReference(holdout, "holdout");
+        var result = await SecureSyntheticEvaluation.HoldoutShareAsync(_session.Runtime, training, holdout, Unflatten(fit, synthetic),
             fit.Encoding.Kind == VisibleKind.Gaussian).ConfigureAwait(false);
-        _session.CheckGroups(HoldoutOutput, [fit.TrainingRows.Count, fit.HoldoutRows.Count]);
+        _session.CheckGroups(HoldoutOutput, [training.Count, holdout.Count]);
         return result;
     }
 
@@ -240,6 +245,17 @@ public sealed class BoltzmannApi
         if (reference.Count < 2)
             throw new DataProblemException(ErrorMessages.DataTooFewRows($"the distance check (at least two {name} rows)"),
                 ErrorMessages.DataTooFewRowsDetail(_context.Dataset.Source, $"the distance check ({name})", reference.Count), true);
+    }
+
+    // The rows a conditional sample is scored against: those with the condition's values (issue 29: all rows were used, whose marginals differ).
+    private static IReadOnlyList<double[]> Satisfying(BoltzmannFit fit, IReadOnlyList<double[]> rows, string condition)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        if (condition.Length == 0) return rows;
+        if (fit.Encoding.Kind == VisibleKind.Gaussian)
+            throw new ParameterProblemException("condition: a sample fixed at a gaussian value has no real rows at that exact value to be scored against; set evaluate=false.");
+        var clamp = fit.Encoding.Clamp(condition);
+        return [.. rows.Where(r => clamp.Select((c, i) => double.IsNaN(c) || r[i] == c).All(match => match))];
     }
 
     private static void CheckEvaluable(BoltzmannFit fit)

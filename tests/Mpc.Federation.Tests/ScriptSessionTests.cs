@@ -461,6 +461,34 @@ public class ScriptSessionTests
     }
 
     [Fact]
+    public async Task ConditionalSamplesAreScoredAgainstTheRowsThatSatisfyTheCondition()
+    {
+        var script = ScriptCompiler.Load(Path.Combine(TestFederation.RepositoryRoot(), "protocols", "boltzmann-machine.csx"));
+        await using var federation = TestFederation.Create(3, "blocks-in-noise.csv");
+        federation.StartAll(approved: _ => [script.Id], catalog: Catalog, privacy: DatasetPrivacy.Default with { ExactIntermediates = true, MinCellCount = 1 });
+        var parameters = new Dictionary<string, string>
+        {
+            ["columns"] = string.Join(",", Enumerable.Range(1, 8).Select(j => $"x{j}")), ["reveal"] = "exact-intermediates", ["model"] = "rbm", ["hidden"] = "6",
+            ["epochs"] = "5", ["batch_size"] = "50", ["monitor_every"] = "0", ["samples"] = "40", ["burn_in"] = "10", ["condition"] = "x1=1",
+        };
+        var result = await federation.Client().RunAsync(script, script.Source, parameters, null, default);
+        var real = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "data", "blocks-in-noise.csv")).Skip(1)
+            .Select(line => line.Split(',').Take(8).Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToList();
+        var synthetic = result.Outputs["synthetic"].Values.Chunk(8).ToList();
+        Assert.All(synthetic, r => Assert.Equal(1, r[0]));
+        // x1 = 1 marks block 1 (x1..x5 all ones) in most rows: its marginals are far from all rows' ones.
+        var satisfying = real.Where(r => r[0] == 1).ToList();
+        Assert.True(satisfying.Average(r => r[1]) > real.Average(r => r[1]) + 0.3, "the condition changes the marginals");
+        AssertUtilityEqualsClear(result.Outputs["utility"].Values, satisfying, synthetic, 8);
+        var (allRowsL1, _) = Mpc.Boltzmann.SyntheticDataEvaluation.Marginals(real, synthetic, 1, maxSets: 200);
+        Assert.NotEqual(allRowsL1, result.Outputs["utility"].Values[0], 3);
+        var parts = TestFederation.SplitRows(real, 3).Select(p => (IReadOnlyList<double[]>)p.Where(r => r[0] == 1).ToList()).ToList();
+        var expected = Mpc.Boltzmann.SecureSyntheticEvaluation.DistanceQuantiles(parts, synthetic, Mpc.Scripting.BoltzmannApi.PrivacyProbabilities);
+        var privacy = result.Outputs["privacy"].Values;
+        for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], privacy[i], 6);
+    }
+
+    [Fact]
     public async Task TheShareOfExactCopiesOpensOnlyWhereEveryPartysCopiedRowsMeetItsMinimumCellCount()
     {
         var script = ScriptCompiler.Load(Path.Combine(TestFederation.RepositoryRoot(), "protocols", "boltzmann-machine.csx"));
