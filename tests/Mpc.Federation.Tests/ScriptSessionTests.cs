@@ -394,8 +394,7 @@ public class ScriptSessionTests
             ["epochs"] = "4", ["batch_size"] = "50", ["monitor_every"] = "2", ["samples"] = "20", ["burn_in"] = "5", ["evaluate"] = "false", ["monitoring"] = "0.2", ["seed"] = "7",
         };
         var result = await federation.Client().RunAsync(script, script.Source, parameters, null, default);
-        var real = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "data", "blocks-in-noise.csv")).Skip(1)
-            .Select(line => line.Split(',').Take(12).Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToList();
+        var real = BlocksInNoiseRows(12);
         // Each party's split as the script documents it: a shuffle seeded by seed * 1000003 + party index + 1, its first fifth kept for monitoring.
         var parts = TestFederation.SplitRows(real, 3);
         var held = parts.SelectMany((rows, p) =>
@@ -405,10 +404,7 @@ public class ScriptSessionTests
             return order[..(int)Math.Round(0.2 * rows.Count)].Select(i => rows[i]);
         }).ToList();
         var values = result.Outputs["model"].Values;
-        var rbm = new Mpc.Boltzmann.Rbm(12, 6);
-        values.AsSpan(0, 72).CopyTo(rbm.Weights);
-        values.AsSpan(72, 12).CopyTo(rbm.VisibleBias);
-        values.AsSpan(84, 6).CopyTo(rbm.HiddenBias);
+        var rbm = Mpc.Boltzmann.TrainedModel.FromParameters(Mpc.Boltzmann.ModelKind.Rbm, [12, 6], Mpc.Boltzmann.VisibleKind.Bernoulli, null, values).Layers[0];
         var series = result.Outputs["monitoring_heldout"].Values.Chunk(4).ToList();
         // Epochs 2 and 4, reconstruction error (0) and log-likelihood (2) each; log Z stays in monitoring.
         Assert.Equal([2, 2, 4, 4], series.Select(q => q[1]));
@@ -447,12 +443,8 @@ public class ScriptSessionTests
         // Its last log-likelihood is the clear-text one of the continued model on the pooled rows.
         var values = next.Outputs["model"].Values;
         Assert.NotEqual(first.Outputs["model"].Values, values);
-        var rbm = new Mpc.Boltzmann.Rbm(12, 6);
-        values.AsSpan(0, 72).CopyTo(rbm.Weights);
-        values.AsSpan(72, 12).CopyTo(rbm.VisibleBias);
-        values.AsSpan(84, 6).CopyTo(rbm.HiddenBias);
-        var real = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "data", "blocks-in-noise.csv")).Skip(1)
-            .Select(line => line.Split(',').Take(12).Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToList();
+        var rbm = Mpc.Boltzmann.TrainedModel.FromParameters(Mpc.Boltzmann.ModelKind.Rbm, [12, 6], Mpc.Boltzmann.VisibleKind.Bernoulli, null, values).Layers[0];
+        var real = BlocksInNoiseRows(12);
         Assert.Equal(rbm.LogLikelihood(real, rbm.ExactLogPartition()), series.Last(q => q[2] == 2)[3], 4);
         var wrong = await Assert.ThrowsAsync<ProtocolAbortedException>(() => federation.Client().RunAsync(script, script.Source,
             new Dictionary<string, string>(parameters) { ["start_model"] = model, ["hidden"] = "5" }, null, default));
@@ -472,8 +464,7 @@ public class ScriptSessionTests
             ["epochs"] = "5", ["batch_size"] = "50", ["monitor_every"] = "0", ["samples"] = "40", ["burn_in"] = "10", ["condition"] = "x1=1",
         };
         var result = await federation.Client().RunAsync(script, script.Source, parameters, null, default);
-        var real = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "data", "blocks-in-noise.csv")).Skip(1)
-            .Select(line => line.Split(',').Take(8).Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToList();
+        var real = BlocksInNoiseRows(8);
         var synthetic = result.Outputs["synthetic"].Values.Chunk(8).ToList();
         Assert.All(synthetic, r => Assert.Equal(1, r[0]));
         // x1 = 1 marks block 1 (x1..x5 all ones) in most rows: its marginals are far from all rows' ones.
@@ -605,14 +596,16 @@ public class ScriptSessionTests
                 return units;
             }
             var columns = new[] { "sex", "age_group", "ecog", "one_year" }.Select(c => real.Text(c).ToArray()).ToArray();
-            var realRows = Enumerable.Range(0, real.RowCount).Select(i => OneHot([.. Enumerable.Range(0, 4).Select(j => Array.IndexOf(levels[j], columns[j][i]))])).ToList();
+            // Sampled given sex=female, so scored against the female rows only.
+            var realRows = Enumerable.Range(0, real.RowCount).Where(i => columns[0][i] == "female")
+                .Select(i => OneHot([.. Enumerable.Range(0, 4).Select(j => Array.IndexOf(levels[j], columns[j][i]))])).ToList();
             var syntheticRows = Values(outputs.GetProperty("synthetic")).Chunk(4).Select(r => OneHot([.. r.Select(v => (int)v)])).ToList();
             AssertUtilityEqualsClear(Values(outputs.GetProperty("utility")), realRows, syntheticRows, 4, groups);
             var privacy = Values(outputs.GetProperty("privacy"));
             Assert.Equal(7, privacy.Length);
             // On one-hot units a distance is sqrt(2) times the root of the number of columns that differ.
             Assert.All(privacy[..3], d => Assert.Contains(Enumerable.Range(0, 5).Select(m => Math.Sqrt(2 * m)), v => Math.Abs(v - d) < 1e-6));
-            // Against all rows in one place (the split does not matter): the same quantiles and share of exact copies.
+            // Against all female rows in one place (the split does not matter): the same quantiles and share of exact copies.
             var expectedPrivacy = Mpc.Boltzmann.SecureSyntheticEvaluation.DistanceQuantiles([realRows], syntheticRows, Mpc.Scripting.BoltzmannApi.PrivacyProbabilities);
             for (int i = 0; i < privacy.Length; i++) Assert.Equal(expectedPrivacy[i], privacy[i], 6);
         }
@@ -694,6 +687,11 @@ public class ScriptSessionTests
 
     // The script's secure utility equals the clear-text metrics of the same rows: mean L1 and maximum deviation of the 1- to
     // min(4, columns)-way marginals over the same 200 variable sets per order, then the log-odds-ratio error.
+    // The first columns of the example blocks-in-noise rows, pooled in file order.
+    private static List<double[]> BlocksInNoiseRows(int columns) =>
+        File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "data", "blocks-in-noise.csv")).Skip(1)
+            .Select(line => line.Split(',').Take(columns).Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToList();
+
     private static void AssertUtilityEqualsClear(double[] utility, IReadOnlyList<double[]> real, IReadOnlyList<double[]> synthetic, int columns, int[]? groups = null)
     {
         int orders = Math.Min(4, columns);
