@@ -38,9 +38,13 @@ Parameter("condition", ParameterType.Text, "", "Sample conditionally on fixed va
 Parameter("ais_runs", ParameterType.Integer, "32", "Annealed importance sampling runs per log Z estimate, for models too large for the exact sum (0: no estimate).");
 Parameter("seed", ParameterType.Integer, "1", "Public seed of the model-side chains, the holdout split and the sampling.");
 Parameter("holdout", ParameterType.Number, "0", "Share of each party's rows kept out of training, for the privacy evaluation against unseen rows.");
+Parameter("monitoring", ParameterType.Number, "0", "reveal=exact-intermediates: share of each party's training rows split off (seeded per party) for monitoring, as DataSHIELD's ds.splitdata; their pooled metrics come out as monitoring_heldout.");
+Parameter("start_model", ParameterType.NumberList, "", "Continue training this model: the values of a previous run's model output (same columns, visible, model and hidden); rbm trains epochs more, dbm fine-tunes fine_tuning_epochs more.");
+Parameter("epochs_done", ParameterType.Integer, "0", "start_model: epochs the model has had; this run's are numbered after them (shuffles, monitoring).");
 Parameter("evaluate", ParameterType.Boolean, "true", "reveal=exact-intermediates: score the synthetic rows securely against the pooled real rows (gaussian visibles: utility on quartile bins, distances in synthetic standard deviations); only the scores come out.");
 Output("model", "The model's parameters (per layer W row-major, visible bias, hidden bias; dbm: W_1..W_L, then biases b_0..b_L).");
 Output("monitoring", "Training curves as (part, epoch, metric, value) quadruples: part 1..L per layer, 0 for dbm fine-tuning; metric 0 reconstruction error, 1 log Z, 2 log-likelihood, 3 log-likelihood lower bound.");
+Output("monitoring_heldout", "monitoring > 0: the quadruples of monitoring over the rows each party split off for monitoring (reconstruction error, log-likelihood or its lower bound; log Z is in monitoring), pooled.");
 Output("synthetic", "Synthetic rows sampled from the final model, row by row in the order of columns (categorical: the level's index in levels, from 0).");
 Output("utility", "Secure utility against the pooled training rows: mean L1 and maximum deviation of the 1- to 4-way marginals (at most 200 variable sets per order), then the mean squared difference of the pairwise log odds ratios.");
 Output("privacy", "Secure privacy check: quantiles (1%, 5%, 50%) of each synthetic row's distance to its closest training record over all parties, then of the nearest/second-nearest ratio, then the share of synthetic rows that copy a training row exactly.");
@@ -72,20 +76,23 @@ Run(async mpc =>
         Delta = mpc.Number("delta"),
         ClipNorm = mpc.Number("clip"),
         HonestParties = mpc.Integer("honest_parties"),
+        EpochsDone = mpc.Integer("epochs_done"),
     };
     var fit = await mpc.Boltzmann.Train(mpc.Text("model"), mpc.List("columns"), mpc.Text("visible"), mpc.Text("hidden"), mpc.Numbers("epochs"),
-        mpc.Numbers("learning_rate"), mpc.Numbers("batch_size"), mpc.Text("reveal"), settings, holdout: mpc.Number("holdout"), levels: mpc.Text("levels"));
+        mpc.Numbers("learning_rate"), mpc.Numbers("batch_size"), mpc.Text("reveal"), settings, holdout: mpc.Number("holdout"), levels: mpc.Text("levels"), monitoring: mpc.Number("monitoring"), start: mpc.Numbers("start_model"));
     // The model is public to the parties already (they computed it from the pooled sums); the analyst gets it here.
     await mpc.Output("model", mpc.Public(fit.Model.Parameters()));
     await mpc.Output("monitoring", mpc.Public(BoltzmannApi.MonitoringSeries(fit.Model)));
+    if (mpc.Number("monitoring") > 0) await mpc.Output("monitoring_heldout", mpc.Public(BoltzmannApi.MonitoringSeries(fit.Model, "monitoring")));
     var synthetic = mpc.Boltzmann.Sample(fit, mpc.Integer("samples"), mpc.Integer("burn_in"), mpc.Integer("seed"), mpc.Text("condition"));
     await mpc.Output("synthetic", mpc.Public(synthetic));
     if (mpc.Flag("evaluate") && !dp)
     {
         mpc.Progress("secure evaluation", 0);
-        await mpc.Output("utility", await mpc.Boltzmann.Utility(fit, synthetic));
-        await mpc.Output("privacy", await mpc.Boltzmann.Privacy(fit, synthetic));
-        if (mpc.Number("holdout") > 0) await mpc.Output("privacy_holdout", await mpc.Boltzmann.HoldoutComparison(fit, synthetic));
+        // Conditional samples are scored against the real rows that satisfy the same condition.
+        await mpc.Output("utility", await mpc.Boltzmann.Utility(fit, synthetic, condition: mpc.Text("condition")));
+        await mpc.Output("privacy", await mpc.Boltzmann.Privacy(fit, synthetic, mpc.Text("condition")));
+        if (mpc.Number("holdout") > 0) await mpc.Output("privacy_holdout", await mpc.Boltzmann.HoldoutComparison(fit, synthetic, mpc.Text("condition")));
     }
     if (dp)
     {

@@ -74,6 +74,37 @@ public static class AnnealedImportanceSampling
         return Summarise(logZ0, logWeights);
     }
 
+    /// <summary>
+    /// Per-row log-likelihood log p(v) = log p*(v) - log Z of a DBM (BoltzmannMachines.jl's loglikelihood per sample): log p*(v)
+    /// by AIS on the hidden layers conditioned on v (exact in closed form for one hidden layer), minus the given log Z.
+    /// Returns each row's estimate and the standard error of its log p*(v) (delta method).
+    /// </summary>
+    public static (double[] LogLikelihoods, double[] StandardErrors) LogLikelihoods(Dbm dbm, IReadOnlyList<double[]> rows, double logPartition, int runs, int temperatures, Random random)
+    {
+        ArgumentNullException.ThrowIfNull(dbm);
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(random);
+        CheckSettings(runs, temperatures);
+        if (rows.Any(r => r.Length != dbm.LayerSizes[0])) throw new ArgumentException($"Every row needs {dbm.LayerSizes[0]} values, one per visible unit.", nameof(rows));
+        var estimates = new double[rows.Count];
+        var errors = new double[rows.Count];
+        for (int r = 0; r < rows.Count; r++)
+        {
+            double own = dbm.VisibleBiasTerm(rows[r]);
+            var conditioned = dbm.ConditionedOnVisible(rows[r]);
+            if (dbm.LayerCount == 2)
+            {
+                // One hidden layer: its units are independent given v, so log p*(v) is a sum of softplus terms.
+                estimates[r] = own + conditioned.LogVisibleBiasNormaliser() - logPartition;
+                continue;
+            }
+            var (logZv, error) = LogPartition(conditioned, runs, temperatures, random);
+            estimates[r] = own + logZv - logPartition;
+            errors[r] = error;
+        }
+        return (estimates, errors);
+    }
+
     private static void CheckSettings(int runs, int temperatures)
     {
         if (runs < 2 || temperatures < 2) throw new ArgumentOutOfRangeException(nameof(runs), "AIS needs at least 2 runs and 2 temperatures.");

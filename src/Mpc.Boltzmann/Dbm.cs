@@ -8,7 +8,7 @@ namespace Mpc.Boltzmann;
 /// within a group, as BoltzmannMachines.jl's categorical first layer), or Gaussian with unit variance
 /// (the bias term -b_0'v becomes |v - b_0|^2 / 2, as its Gaussian-Bernoulli first layer).
 /// </summary>
-public sealed class Dbm
+public sealed partial class Dbm
 {
     public Dbm(IReadOnlyList<int> layerSizes, VisibleKind visible = VisibleKind.Bernoulli, IReadOnlyList<int>? categories = null)
     {
@@ -134,7 +134,7 @@ public sealed class Dbm
     }
 
     // The visible units' own energy term: b_0'v, or -|v - b_0|^2 / 2 for Gaussian visibles.
-    private double VisibleBiasTerm(ReadOnlySpan<double> v)
+    internal double VisibleBiasTerm(ReadOnlySpan<double> v)
     {
         double value = 0;
         for (int i = 0; i < LayerSizes[0]; i++)

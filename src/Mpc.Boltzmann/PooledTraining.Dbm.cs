@@ -3,7 +3,7 @@ namespace Mpc.Boltzmann;
 public static partial class PooledTraining
 {
     // Mean-field fine-tuning of the DBM (Salakhutdinov and Hinton 2009): data term from the mean-field posterior of each record, model term from persistent Gibbs chains.
-    private static async Task FineTuneAsync(Dbm dbm, IReadOnlyList<double[]> rows, IReadOnlyList<LayerSettings> layers, TrainingSettings settings, IStatisticsPool pool,
+    private static async Task FineTuneAsync(Dbm dbm, IReadOnlyList<double[]> rows, IReadOnlyList<double[]>? held, IReadOnlyList<LayerSettings> layers, TrainingSettings settings, IStatisticsPool pool,
         double total, List<MonitoringRecord> monitoring, Random publicRandom)
     {
         int parameters = dbm.ParameterCount, steps = StepsPerEpoch(total, settings.FineTuningBatchSize);
@@ -13,7 +13,8 @@ public static partial class PooledTraining
         var step = new double[parameters];
         for (int epoch = 1; epoch <= settings.FineTuningEpochs; epoch++)
         {
-            var order = pool.IsPrivate ? null : Shuffle(rows.Count, settings.Seed, 1000 + epoch);
+            int number = settings.EpochsDone + epoch;
+            var order = pool.IsPrivate ? null : Shuffle(rows.Count, settings.Seed, 1000 + number);
             for (int k = 0; k < steps; k++)
             {
                 var model = new double[parameters];
@@ -40,7 +41,7 @@ public static partial class PooledTraining
                 dbm.AddToParameters(step);
             }
             if (IsMonitored(epoch, settings.FineTuningEpochs, settings.MonitorEvery))
-                await MonitorAsync("dbm", epoch, rows, pool, total, rate, monitoring, v => ReconstructionError(dbm, v, settings.MeanFieldIterations),
+                await MonitorAsync("dbm", number, rows, held, pool, total, rate, monitoring, v => ReconstructionError(dbm, v, settings.MeanFieldIterations),
                     v => dbm.LowerBoundTerm(v, settings.MeanFieldIterations), () => LogPartition(dbm, settings, publicRandom), "log-likelihood lower bound").ConfigureAwait(false);
         }
     }

@@ -16,8 +16,13 @@ namespace Mpc.Boltzmann;
 /// </remarks>
 public static partial class PooledTraining
 {
+    /// <summary>
+    /// Trains on this party's <paramref name="rows"/>. With <paramref name="monitoringRows"/> (this party's rows split off, as
+    /// DataSHIELD's ds.splitdata with monitoringdata; every party passes them or none does) each monitored epoch also pools the
+    /// metrics over them, as records of dataset "monitoring"; not with DP, whose budget covers the training releases only.
+    /// </summary>
     public static async Task<TrainedModel> TrainAsync(ModelKind kind, IReadOnlyList<double[]> rows, VisibleKind visibleKind, IReadOnlyList<int>? categories,
-        IReadOnlyList<LayerSettings> layers, TrainingSettings settings, IStatisticsPool pool)
+        IReadOnlyList<LayerSettings> layers, TrainingSettings settings, IStatisticsPool pool, IReadOnlyList<double[]>? monitoringRows = null)
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(layers);
@@ -31,12 +36,14 @@ public static partial class PooledTraining
             if (rows[i].Length != visible) throw new ArgumentException($"Row {i + 1} has {rows[i].Length} values where the first has {visible}.", nameof(rows));
         for (int l = 0; l < layers.Count; l++) layers[l].Check($"Layer {l + 1}");
         if (!(settings.LearningRateDecay is > 0 and <= 1)) throw new ArgumentException($"The learning rate decay is the last epoch's rate as a fraction of the first, in (0, 1]; {settings.LearningRateDecay} was given.", nameof(settings));
+        if (monitoringRows is not null && (pool.IsPrivate || monitoringRows.Any(r => r.Length != visible)))
+            throw new ArgumentException($"Monitoring rows need {visible} values each, and training without DP: a DP run's budget covers its training releases only.", nameof(monitoringRows));
         if (settings.IsPrivate && layers.Any(l => !l.Persistent)) throw new ArgumentException("DP training uses persistent chains (PCD): the model term of CD-k starts from the data and would need its own noise.", nameof(layers));
-        return await TrainCoreAsync(kind, rows, visibleKind, categories, layers, settings, pool).ConfigureAwait(false);
+        return await TrainCoreAsync(kind, rows, visibleKind, categories, layers, settings, pool, monitoringRows).ConfigureAwait(false);
     }
 
     private static async Task<TrainedModel> TrainCoreAsync(ModelKind kind, IReadOnlyList<double[]> rows, VisibleKind visibleKind, IReadOnlyList<int>? categories,
-        IReadOnlyList<LayerSettings> layers, TrainingSettings settings, IStatisticsPool pool)
+        IReadOnlyList<LayerSettings> layers, TrainingSettings settings, IStatisticsPool pool, IReadOnlyList<double[]>? monitoringRows)
     {
         double total = await pool.TotalRowsAsync(rows.Count).ConfigureAwait(false);
         var sizes = new List<int> { rows[0].Length };
@@ -47,23 +54,32 @@ public static partial class PooledTraining
         var publicRandom = new Random(settings.Seed);
         var trained = new List<Rbm>();
         IReadOnlyList<double[]> data = rows;
+        IReadOnlyList<double[]>? held = monitoringRows;
         for (int l = 0; l < layers.Count; l++)
         {
             var rbm = Rbm.CreateRandom(sizes[l], sizes[l + 1], publicRandom, l == 0 ? visibleKind : VisibleKind.Bernoulli, l == 0 ? categories : null);
             // DBM pre-training doubles the input a layer gets from a side it will have two of (Salakhutdinov and Hinton 2009).
             double up = kind == ModelKind.Dbm && l < layers.Count - 1 ? 2 : 1, down = kind == ModelKind.Dbm && l > 0 ? 2 : 1;
-            await TrainRbmAsync(rbm, data, layers[l], settings, pool, total, $"layer {l + 1}", up, down, monitoring, publicRandom).ConfigureAwait(false);
+            await TrainRbmAsync(rbm, data, held, layers[l], settings, pool, total, $"layer {l + 1}", up, down, monitoring, publicRandom).ConfigureAwait(false);
             trained.Add(rbm);
-            if (l < layers.Count - 1) data = data.Select(v => { var p = new double[rbm.Hidden]; rbm.HiddenProbabilities(v, p, up); return p; }).ToList();
+            if (l < layers.Count - 1)
+            {
+                data = Propagate(rbm, data, up);
+                if (held is not null) held = Propagate(rbm, held, up);
+            }
         }
         Dbm? dbm = null;
         if (kind == ModelKind.Dbm)
         {
             dbm = Dbm.FromPretrained(trained);
-            await FineTuneAsync(dbm, rows, layers, settings, pool, total, monitoring, publicRandom).ConfigureAwait(false);
+            await FineTuneAsync(dbm, rows, monitoringRows, layers, settings, pool, total, monitoring, publicRandom).ConfigureAwait(false);
         }
         return new TrainedModel(kind, trained, dbm, monitoring, total);
     }
+
+    // The next layer's input: each row's hidden probabilities.
+    private static List<double[]> Propagate(Rbm rbm, IReadOnlyList<double[]> rows, double up) =>
+        rows.Select(v => { var p = new double[rbm.Hidden]; rbm.HiddenProbabilities(v, p, up); return p; }).ToList();
 
     /// <summary>Every release a run makes, in order of groups; the same schedule the training loops follow.</summary>
     internal static List<StatisticsRelease> Plan(ModelKind kind, IReadOnlyList<int> sizes, IReadOnlyList<LayerSettings> layers, TrainingSettings settings, double total, bool isPrivate)
@@ -125,7 +141,7 @@ public static partial class PooledTraining
         return order;
     }
 
-    private static async Task TrainRbmAsync(Rbm rbm, IReadOnlyList<double[]> data, LayerSettings s, TrainingSettings settings, IStatisticsPool pool, double total,
+    private static async Task TrainRbmAsync(Rbm rbm, IReadOnlyList<double[]> data, IReadOnlyList<double[]>? held, LayerSettings s, TrainingSettings settings, IStatisticsPool pool, double total,
         string name, double up, double down, List<MonitoringRecord> monitoring, Random publicRandom)
     {
         int parameters = rbm.ParameterCount, steps = StepsPerEpoch(total, s.BatchSize);
@@ -141,13 +157,16 @@ public static partial class PooledTraining
         var step = new double[parameters];
         for (int epoch = 1; epoch <= s.Epochs; epoch++)
         {
-            var order = pool.IsPrivate ? null : Shuffle(data.Count, settings.Seed, epoch);
+            int number = settings.EpochsDone + epoch;
+            var order = pool.IsPrivate ? null : Shuffle(data.Count, settings.Seed, number);
             for (int k = 0; k < steps; k++)
             {
                 var model = s.Persistent ? ModelTerm(rbm, chains, s.GibbsSteps, up, down, publicRandom) : null;
                 var batch = Batch(pool, data.Count, order, k, steps, rate);
+                // CD's negative phase from a public seed per step (DP refuses CD): a continued run draws what one run would.
+                var negative = s.Persistent ? null : new Random(unchecked((settings.Seed * 1_000_003 + number) * 65_537 + k));
                 // DP-SGD clips each record's gradient (its data term minus the public model term): clipping the data term alone would shrink it against an unclipped model term.
-                var records = batch.Select(i => RbmRecord(rbm, data[i], s, up, down, pool, pool.IsPrivate ? model : null)).ToList();
+                var records = batch.Select(i => RbmRecord(rbm, data[i], s, up, down, pool, pool.IsPrivate ? model : null, negative)).ToList();
                 var sum = await pool.SumAsync(name, records, pool.IsPrivate ? parameters : parameters + 1).ConfigureAwait(false);
                 double denominator = pool.IsPrivate ? rate * total : Math.Max(1, sum[parameters]);
                 double lr = s.LearningRate * Decay(epoch, s.Epochs, settings.LearningRateDecay);
@@ -157,7 +176,7 @@ public static partial class PooledTraining
                 rbm.AddToParameters(step);
             }
             if (IsMonitored(epoch, s.Epochs, settings.MonitorEvery))
-                await MonitorAsync(name, epoch, data, pool, total, rate, monitoring, v => rbm.ReconstructionError(v), v => rbm.LogUnnormalisedProbability(v),
+                await MonitorAsync(name, number, data, held, pool, total, rate, monitoring, v => rbm.ReconstructionError(v), v => rbm.LogUnnormalisedProbability(v),
                     () => LogPartition(rbm, settings, publicRandom), "log-likelihood").ConfigureAwait(false);
         }
     }
@@ -185,7 +204,7 @@ public static partial class PooledTraining
     }
 
     // One record's data term: (v, p(h | v)) statistics; with CD-k minus those of the reconstruction after k Gibbs steps; with DP minus the model term. Without DP a trailing 1 counts the record.
-    private static double[] RbmRecord(Rbm rbm, double[] v, LayerSettings s, double up, double down, IStatisticsPool pool, double[]? modelTerm)
+    private static double[] RbmRecord(Rbm rbm, double[] v, LayerSettings s, double up, double down, IStatisticsPool pool, double[]? modelTerm, Random? negativeRandom)
     {
         var record = new double[rbm.ParameterCount + (pool.IsPrivate ? 0 : 1)];
         var p = new double[rbm.Hidden];
@@ -196,13 +215,14 @@ public static partial class PooledTraining
             var h = new double[rbm.Hidden];
             var means = new double[rbm.Visible];
             var negative = (double[])v.Clone();
-            Rbm.SampleBernoulli(p, h, pool.SubsamplingRandom);
+            var random = negativeRandom ?? pool.SubsamplingRandom;
+            Rbm.SampleBernoulli(p, h, random);
             for (int g = 0; g < s.GibbsSteps; g++)
             {
                 rbm.VisibleMeans(h, means, down);
-                rbm.SampleVisible(means, negative, pool.SubsamplingRandom);
+                rbm.SampleVisible(means, negative, random);
                 rbm.HiddenProbabilities(negative, p, up);
-                if (g < s.GibbsSteps - 1) Rbm.SampleBernoulli(p, h, pool.SubsamplingRandom);
+                if (g < s.GibbsSteps - 1) Rbm.SampleBernoulli(p, h, random);
             }
             rbm.AccumulateStatistics(negative, p, record, -1);
         }
@@ -216,8 +236,9 @@ public static partial class PooledTraining
         rbm.Hidden <= 16 ? rbm.ExactLogPartition()
         : settings.AisRuns >= 2 ? AnnealedImportanceSampling.LogPartition(rbm, settings.AisRuns, settings.AisTemperatures, publicRandom).LogPartition : double.NaN;
 
-    // Pooled monitoring: mean reconstruction error (DP: clipped at the visible count, noised); without DP also the mean log-likelihood term, minus log Z.
-    private static async Task MonitorAsync(string part, int epoch, IReadOnlyList<double[]> data, IStatisticsPool pool, double total, double rate,
+    // Pooled monitoring: mean reconstruction error (DP: clipped at the visible count, noised); without DP also the mean log-likelihood term, minus log Z;
+    // then the same over the monitoring rows when there are any (one more pooled sum; log Z is the model's, recorded once).
+    private static async Task MonitorAsync(string part, int epoch, IReadOnlyList<double[]> data, IReadOnlyList<double[]>? held, IStatisticsPool pool, double total, double rate,
         List<MonitoringRecord> monitoring, Func<double[], double> reconstructionError, Func<double[], double> logTerm, Func<double> logPartition, string likelihoodName)
     {
         int visible = data[0].Length;
@@ -234,5 +255,11 @@ public static partial class PooledTraining
         double logZ = logPartition();
         monitoring.Add(new(part, epoch, "log Z", logZ));
         if (!pool.IsPrivate && !double.IsNaN(logZ)) monitoring.Add(new(part, epoch, likelihoodName, sum[1] / count - logZ));
+        if (held is null) return;
+        var heldSum = await pool.SumAsync(part + " monitoring rows", held.Select(v => new[] { reconstructionError(v), logTerm(v), 1 }).ToList(), 3).ConfigureAwait(false);
+        // No party has monitoring rows (all too few to split): nothing to record.
+        if (heldSum[2] < 1) return;
+        monitoring.Add(new(part, epoch, "reconstruction error", heldSum[0] / heldSum[2], MonitoringRecord.Monitoring));
+        if (!double.IsNaN(logZ)) monitoring.Add(new(part, epoch, likelihoodName, heldSum[1] / heldSum[2] - logZ, MonitoringRecord.Monitoring));
     }
 }

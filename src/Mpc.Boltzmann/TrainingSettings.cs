@@ -10,6 +10,12 @@ public sealed record TrainingSettings
     /// <summary>Public seed of the model-side chains (persistent chains, AIS); every party uses the same.</summary>
     public int Seed { get; init; } = 1;
 
+    /// <summary>
+    /// Epochs a start model has had (continued training): this run's epochs are numbered after them, so its shuffles and CD
+    /// draws are those a single run would make next. Its learning rate schedule starts afresh.
+    /// </summary>
+    public int EpochsDone { get; init; }
+
     /// <summary>Monitor every this many epochs (and after the last); 0 turns monitoring off.</summary>
     public int MonitorEvery { get; init; } = 5;
 

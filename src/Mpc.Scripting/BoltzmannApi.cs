@@ -38,18 +38,24 @@ public sealed class BoltzmannApi
     /// </summary>
     /// <example>var fit = await mpc.Boltzmann.Train("rbm", mpc.List("columns"), "bernoulli", "25", 10, 0.4, 50, BoltzmannApi.DpIntermediates, new TrainingSettings { Epsilon = 5 });</example>
     public Task<BoltzmannFit> Train(string model, IReadOnlyList<string> columns, string visible, string hidden, int epochs, double learningRate, int batchSize,
-        string reveal, TrainingSettings settings, string exactOutput = "pooled_sums", string privateOutput = "noised_sums", double holdout = 0, string levels = "") =>
-        Train(model, columns, visible, hidden, [epochs], [learningRate], [batchSize], reveal, settings, exactOutput, privateOutput, holdout, levels);
+        string reveal, TrainingSettings settings, string exactOutput = "pooled_sums", string privateOutput = "noised_sums", double holdout = 0, string levels = "",
+        double monitoring = 0) =>
+        Train(model, columns, visible, hidden, [epochs], [learningRate], [batchSize], reveal, settings, exactOutput, privateOutput, holdout, levels, monitoring, null);
 
     /// <summary>
     /// As the other overload, with per-layer settings as DataSHIELD's <c>ds.bm.defineLayer</c>: <paramref name="epochs"/>,
     /// <paramref name="learningRates"/> and <paramref name="batchSizes"/> each give one value for every layer or one per
-    /// hidden layer, in the order of <paramref name="hidden"/>.
+    /// hidden layer, in the order of <paramref name="hidden"/>. <paramref name="monitoring"/> &gt; 0 splits that share of each party's
+    /// training rows off for monitoring (DataSHIELD's ds.splitdata with monitoringdata; each party by the seed and its own index),
+    /// whose pooled metrics <see cref="MonitoringSeries"/> gives for dataset "monitoring"; exact-intermediates only.
+    /// <paramref name="start"/>, a model's parameters as its <c>model</c> output revealed them, continues training that model
+    /// (rbm: the layer's epochs more; dbm: fine-tuning only, as BoltzmannMachines.jl's fitdbm with startdbm), its epochs numbered
+    /// after <see cref="TrainingSettings.EpochsDone"/>.
     /// </summary>
     /// <example>var fit = await mpc.Boltzmann.Train("dbm", mpc.List("columns"), "bernoulli", "25,15", [10, 10], [0.4, 0.2], [50], BoltzmannApi.DpIntermediates, new TrainingSettings { Epsilon = 5 });</example>
     public async Task<BoltzmannFit> Train(string model, IReadOnlyList<string> columns, string visible, string hidden, IReadOnlyList<double> epochs,
         IReadOnlyList<double> learningRates, IReadOnlyList<double> batchSizes, string reveal, TrainingSettings settings, string exactOutput = "pooled_sums",
-        string privateOutput = "noised_sums", double holdout = 0, string levels = "")
+        string privateOutput = "noised_sums", double holdout = 0, string levels = "", double monitoring = 0, IReadOnlyList<double>? start = null)
     {
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentNullException.ThrowIfNull(settings);
@@ -79,21 +85,32 @@ public sealed class BoltzmannApi
             if (!(batch is >= 1 and <= int.MaxValue) || batch != Math.Floor(batch)) throw new ParameterProblemException($"batch_size of layer {l + 1}: {batch} is not a whole number of at least 1.");
             layers.Add(new LayerSettings(sizes[l], (int)epochCount, rate, (int)batch));
         }
+        var startModel = start is { Count: > 0 } ? StartModel(kind, encoding, sizes, start) : null;
         if (!(holdout is >= 0 and < 1)) throw new ParameterProblemException($"holdout={holdout}: the share of each party's rows kept out of training must lie in [0, 1).");
         var (rows, held) = Split(encoding.Rows(_context.Dataset), holdout, settings.Seed);
-        if (rows.Count == 0) throw new DataProblemException(ErrorMessages.DataTooFewRows($"training with holdout={holdout}"), ErrorMessages.DataTooFewRowsDetail(_context.Dataset.Source, $"training with holdout={holdout}", rows.Count), true);
+        if (!(monitoring is >= 0 and < 1)) throw new ParameterProblemException($"monitoring={monitoring}: the share of each party's training rows kept for monitoring must lie in [0, 1).");
+        if (monitoring > 0 && reveal != ExactIntermediates) throw new ParameterProblemException($"monitoring={monitoring}: monitoring rows need reveal={ExactIntermediates}; a DP run's budget covers its training releases only.");
+        // Each party its own split (DataSHIELD splits at each server): the seed and the party's index.
+        var (training, monitored) = Split(rows, monitoring, unchecked(settings.Seed * 1_000_003 + _session.Runtime.PartyIndex + 1));
+        if (training.Count == 0) throw new DataProblemException(ErrorMessages.DataTooFewRows($"training with holdout={holdout}"), ErrorMessages.DataTooFewRowsDetail(_context.Dataset.Source, $"training with holdout={holdout}", training.Count), true);
         switch (reveal)
         {
             case ExactIntermediates:
                 if (settings.IsPrivate) throw new ParameterProblemException(ErrorMessages.ExactModeWithEpsilon(ExactIntermediates, DpIntermediates));
                 // Every step's exact sums open to every party: only under a name the script declared as an exact intermediate, which a party's policy must allow.
                 _session.RequireKind(exactOutput, OutputKind.ExactIntermediate);
-                var exact = await PooledTraining.TrainAsync(kind, rows, encoding.Kind, encoding.Groups, layers, settings, new MpcStatisticsPool<UInt128>(_session.Runtime, exactOutput)).ConfigureAwait(false);
-                return new BoltzmannFit(exact, encoding, 0, 0, [], rows, held);
+                var exactPool = new MpcStatisticsPool<UInt128>(_session.Runtime, exactOutput);
+                var exact = startModel is not null
+                    ? await PooledTraining.ContinueAsync(startModel, training, layers, settings, exactPool, monitoring > 0 ? monitored : null).ConfigureAwait(false)
+                    : await PooledTraining.TrainAsync(kind, training, encoding.Kind, encoding.Groups, layers, settings, exactPool, monitoring > 0 ? monitored : null).ConfigureAwait(false);
+                // The monitoring rows are not training rows: the secure evaluation scores against the rows the model saw.
+                return new BoltzmannFit(exact, encoding, 0, 0, [], training, held);
             case DpIntermediates:
                 if (!settings.IsPrivate) throw new ParameterProblemException(ErrorMessages.DpModeWithoutEpsilon(DpIntermediates));
                 var pool = new PrivateStatisticsPool<UInt128>(_session.Runtime, privateOutput, settings.Epsilon!.Value, settings.Delta, settings.HonestParties);
-                var noised = await PooledTraining.TrainAsync(kind, rows, encoding.Kind, encoding.Groups, layers, settings, pool).ConfigureAwait(false);
+                var noised = startModel is not null
+                    ? await PooledTraining.ContinueAsync(startModel, rows, layers, settings, pool).ConfigureAwait(false)
+                    : await PooledTraining.TrainAsync(kind, rows, encoding.Kind, encoding.Groups, layers, settings, pool).ConfigureAwait(false);
                 return new BoltzmannFit(noised, encoding, pool.SpentEpsilon, pool.Delta, pool.Series, rows, held);
             default:
                 throw new ParameterProblemException(ErrorMessages.UnknownRevealMode(reveal, [DpIntermediates, ExactIntermediates]));
@@ -124,7 +141,8 @@ public sealed class BoltzmannApi
     public static IReadOnlyList<double> PrivacyProbabilities { get; } = [0.01, 0.05, 0.5];
 
     /// <summary>
-    /// Secure utility of synthetic rows (flattened, as from <see cref="Sample"/>) against the training rows of all parties:
+    /// Secure utility of synthetic rows (flattened, as from <see cref="Sample"/>) against the training rows of all parties (those
+    /// satisfying <paramref name="condition"/>, the one the rows were sampled under):
     /// [mean L1, maximum deviation] of the 1- to 4-way marginals over at most <paramref name="maxSets"/> variable sets per
     /// order, then the mean squared difference of the pairwise log odds ratios; only these 9 numbers can be output (see
     /// <see cref="UtilityLabels"/>). Bernoulli columns, or categorical ones: marginals over their levels, log odds ratios of
@@ -133,14 +151,14 @@ public sealed class BoltzmannApi
     /// the synthetic rows are), which code the real rows at each party too.
     /// </summary>
     /// <example>await mpc.Output("utility", await mpc.Boltzmann.Utility(fit, synthetic));</example>
-    public async Task<Mpc.Runtime.Secret<UInt128>> Utility(BoltzmannFit fit, double[] synthetic, int maxSets = 200)
+    public async Task<Mpc.Runtime.Secret<UInt128>> Utility(BoltzmannFit fit, double[] synthetic, int maxSets = 200, string condition = "")
     {
         ArgumentNullException.ThrowIfNull(fit);
         ArgumentNullException.ThrowIfNull(synthetic);
         CheckEvaluable(fit);
         if (maxSets < 1 || maxSets > 100_000) throw new ParameterProblemException("The number of variable sets per order must be between 1 and 100000.");
         var rows = Unflatten(fit, synthetic);
-        IReadOnlyList<double[]> real = fit.TrainingRows;
+        IReadOnlyList<double[]> real = Satisfying(fit, fit.TrainingRows, condition);
         int columns = fit.Encoding.Columns.Count;
         int[]? groups = fit.Encoding.Kind == VisibleKind.Categorical ? fit.Encoding.Groups : null;
         if (fit.Encoding.Kind == VisibleKind.Gaussian)
@@ -165,7 +183,8 @@ public sealed class BoltzmannApi
 
     /// <summary>
     /// Secure privacy evaluation: quantiles (<see cref="PrivacyProbabilities"/>) of every synthetic row's distance to its
-    /// closest record over the training rows of ALL parties (a secure minimum across the parties per synthetic row), then of
+    /// closest record over the training rows of ALL parties (those satisfying <paramref name="condition"/>, the one the rows were
+    /// sampled under; a secure minimum across the parties per synthetic row), then of
     /// its nearest / second-nearest distance ratio, then the share of synthetic rows that are exact copies of a training row;
     /// only these numbers can be output (see <see cref="PrivacyLabels"/>). The distance is Euclidean on the visible units (for
     /// categorical columns sqrt(2) times the root of the number of columns that differ); for Gaussian columns on the columns
@@ -175,19 +194,20 @@ public sealed class BoltzmannApi
     /// of copies (0 or at least its minimum cell count).
     /// </summary>
     /// <example>await mpc.Output("privacy", await mpc.Boltzmann.Privacy(fit, synthetic));</example>
-    public async Task<Mpc.Runtime.Secret<UInt128>> Privacy(BoltzmannFit fit, double[] synthetic)
+    public async Task<Mpc.Runtime.Secret<UInt128>> Privacy(BoltzmannFit fit, double[] synthetic, string condition = "")
     {
         ArgumentNullException.ThrowIfNull(fit);
         ArgumentNullException.ThrowIfNull(synthetic);
         CheckEvaluable(fit);
-        CheckReference(fit.TrainingRows, "training");
+        var training = Satisfying(fit, fit.TrainingRows, condition);
+        CheckReference(training, "training");
         var rows = Unflatten(fit, synthetic);
         bool continuous = fit.Encoding.Kind == VisibleKind.Gaussian;
         var result = continuous
-            ? await SecureSyntheticEvaluation.ContinuousDistanceQuantilesAsync(_session.Runtime, fit.TrainingRows, rows, PrivacyProbabilities).ConfigureAwait(false)
-            : await SecureSyntheticEvaluation.DistanceQuantilesAsync(_session.Runtime, fit.TrainingRows, rows, PrivacyProbabilities).ConfigureAwait(false);
-        _session.CheckGroups(PrivacyOutput, [fit.TrainingRows.Count]);
-        _session.Behind(result, Mpc.Runtime.DisclosureKind.CellCounts, "", [SecureSyntheticEvaluation.LocalExactCopies(fit.TrainingRows, rows, continuous)]);
+            ? await SecureSyntheticEvaluation.ContinuousDistanceQuantilesAsync(_session.Runtime, training, rows, PrivacyProbabilities).ConfigureAwait(false)
+            : await SecureSyntheticEvaluation.DistanceQuantilesAsync(_session.Runtime, training, rows, PrivacyProbabilities).ConfigureAwait(false);
+        _session.CheckGroups(PrivacyOutput, [training.Count]);
+        _session.Behind(result, Mpc.Runtime.DisclosureKind.CellCounts, "", [SecureSyntheticEvaluation.LocalExactCopies(training, rows, continuous)]);
         return result;
     }
 
@@ -195,19 +215,21 @@ public sealed class BoltzmannApi
     /// Virtual Data Lab's holdout comparison under MPC: the share of synthetic rows whose closest record over all parties is a
     /// training row rather than a holdout row (ties count half); with <c>holdout=0.5</c> a generator that does not copy its
     /// training rows scores about 0.5, in general about the training rows' share. One number; this party's training and
-    /// holdout rows are the groups behind it.
+    /// holdout rows (those satisfying <paramref name="condition"/>, the one the rows were sampled under) are the groups behind it.
     /// </summary>
     /// <example>await mpc.Output("privacy_holdout", await mpc.Boltzmann.HoldoutComparison(fit, synthetic));</example>
-    public async Task<Mpc.Runtime.Secret<UInt128>> HoldoutComparison(BoltzmannFit fit, double[] synthetic)
+    public async Task<Mpc.Runtime.Secret<UInt128>> HoldoutComparison(BoltzmannFit fit, double[] synthetic, string condition = "")
     {
         ArgumentNullException.ThrowIfNull(fit);
         ArgumentNullException.ThrowIfNull(synthetic);
         CheckEvaluable(fit);
-        CheckReference(fit.TrainingRows, "training");
-        CheckReference(fit.HoldoutRows, "holdout");
-        var result = await SecureSyntheticEvaluation.HoldoutShareAsync(_session.Runtime, fit.TrainingRows, fit.HoldoutRows, Unflatten(fit, synthetic),
+        var training = Satisfying(fit, fit.TrainingRows, condition);
+        var holdout = Satisfying(fit, fit.HoldoutRows, condition);
+        CheckReference(training, "training");
+        CheckReference(holdout, "holdout");
+        var result = await SecureSyntheticEvaluation.HoldoutShareAsync(_session.Runtime, training, holdout, Unflatten(fit, synthetic),
             fit.Encoding.Kind == VisibleKind.Gaussian).ConfigureAwait(false);
-        _session.CheckGroups(HoldoutOutput, [fit.TrainingRows.Count, fit.HoldoutRows.Count]);
+        _session.CheckGroups(HoldoutOutput, [training.Count, holdout.Count]);
         return result;
     }
 
@@ -225,6 +247,17 @@ public sealed class BoltzmannApi
                 ErrorMessages.DataTooFewRowsDetail(_context.Dataset.Source, $"the distance check ({name})", reference.Count), true);
     }
 
+    // The rows a conditional sample is scored against: those with the condition's values (issue 29: all rows were used, whose marginals differ).
+    private static IReadOnlyList<double[]> Satisfying(BoltzmannFit fit, IReadOnlyList<double[]> rows, string condition)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        if (condition.Length == 0) return rows;
+        if (fit.Encoding.Kind == VisibleKind.Gaussian)
+            throw new ParameterProblemException("condition: a sample fixed at a gaussian value has no real rows at that exact value to be scored against; set evaluate=false.");
+        var clamp = fit.Encoding.Clamp(condition);
+        return [.. rows.Where(r => clamp.Select((c, i) => double.IsNaN(c) || r[i] == c).All(match => match))];
+    }
+
     private static void CheckEvaluable(BoltzmannFit fit)
     {
         if (fit.Epsilon > 0) throw new ParameterProblemException(ErrorMessages.EvaluationNeedsExactMode(ExactIntermediates));
@@ -238,6 +271,18 @@ public sealed class BoltzmannApi
         return Enumerable.Range(0, synthetic.Length / width).Select(r => fit.Encoding.Encode(synthetic.AsSpan(r * width, width))).ToList();
     }
 
+    // The model to continue from its revealed parameters: the same layers as this run's columns and hidden sizes.
+    private static TrainedModel StartModel(ModelKind kind, VisibleEncoding encoding, List<int> hidden, IReadOnlyList<double> start)
+    {
+        if (kind == ModelKind.Dbn) throw new ParameterProblemException("start_model: an rbm or a dbm continues; a dbn does not.");
+        if (kind == ModelKind.Rbm && hidden.Count != 1) throw new ParameterProblemException("start_model: an rbm has one hidden layer.");
+        int[] sizes = [encoding.Width, .. hidden];
+        int expected = Enumerable.Range(1, sizes.Length - 1).Sum(l => sizes[l - 1] * sizes[l]) + sizes.Sum();
+        if (start.Count != expected || start.Any(v => !double.IsFinite(v)))
+            throw new ParameterProblemException($"start_model: a {string.Join(",", sizes)} {kind.ToString().ToLowerInvariant()} has {expected} finite parameters; {start.Count} were given.");
+        return TrainedModel.FromParameters(kind, sizes, encoding.Kind, encoding.Kind == VisibleKind.Categorical ? encoding.Groups : null, start);
+    }
+
     // This party's rows split by a public seed: a share `holdout` kept out of training for the privacy evaluation.
     private static (List<double[]> Training, List<double[]> Holdout) Split(List<double[]> rows, double holdout, int seed)
     {
@@ -248,11 +293,14 @@ public sealed class BoltzmannApi
         return (order[held..].Order().Select(i => rows[i]).ToList(), order[..held].Order().Select(i => rows[i]).ToList());
     }
 
-    /// <summary>The monitoring as (part, epoch, metric, value) quadruples: part 1..L for the pre-trained layers, 0 for DBM fine-tuning; metric an index into <see cref="Metrics"/>.</summary>
+    /// <summary>
+    /// The monitoring as (part, epoch, metric, value) quadruples: part 1..L for the pre-trained layers, 0 for DBM fine-tuning;
+    /// metric an index into <see cref="Metrics"/>; of the training rows, or with <paramref name="dataset"/> "monitoring" of the rows split off for it.
+    /// </summary>
     /// <example>await mpc.Output("monitoring", mpc.Public(BoltzmannApi.MonitoringSeries(fit.Model)));</example>
-    public static double[] MonitoringSeries(TrainedModel model)
+    public static double[] MonitoringSeries(TrainedModel model, string dataset = MonitoringRecord.Training)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return [.. model.Monitoring.Where(m => double.IsFinite(m.Value)).SelectMany(m => new double[] { m.Part == "dbm" ? 0 : int.Parse(m.Part["layer ".Length..], System.Globalization.CultureInfo.InvariantCulture), m.Epoch, Metrics.ToList().IndexOf(m.Metric), m.Value })];
+        return [.. model.Monitoring.Where(m => m.Dataset == dataset && double.IsFinite(m.Value)).SelectMany(m => new double[] { m.Part == "dbm" ? 0 : int.Parse(m.Part["layer ".Length..], System.Globalization.CultureInfo.InvariantCulture), m.Epoch, Metrics.ToList().IndexOf(m.Metric), m.Value })];
     }
 }

@@ -2,7 +2,7 @@ namespace Mpc.Boltzmann.Tests;
 
 public class DbmTests
 {
-    private static Dbm RandomDbm(int[] sizes, int seed, double scale, int[]? categories = null, VisibleKind? visible = null)
+    internal static Dbm RandomDbm(int[] sizes, int seed, double scale, int[]? categories = null, VisibleKind? visible = null)
     {
         var random = new Random(seed);
         var dbm = new Dbm(sizes, visible ?? (categories is null ? VisibleKind.Bernoulli : VisibleKind.Categorical), categories);
@@ -14,7 +14,7 @@ public class DbmTests
     }
 
     // -E = sum_l b_l'h_l + sum_l h_{l-1}' W_l h_l, written out from the definition (the reference the enumerations use).
-    private static double NegativeEnergy(Dbm dbm, double[][] state)
+    internal static double NegativeEnergy(Dbm dbm, double[][] state)
     {
         double value = 0;
         for (int l = 0; l < dbm.LayerCount; l++)

@@ -40,6 +40,74 @@ public class PooledTrainingTests
     }
 
     [Fact]
+    public async Task MonitoringRowsSplitOffAtEachPartyArePooledIntoTheMetricsOfTheFinalModelOnAllOfThem()
+    {
+        // Each party keeps its last fifth for monitoring; the reference is the clear-text metric of the final model on all those rows.
+        const int Parties = 2;
+        IReadOnlyList<double[]> Training(int party) { var rows = Part(party, Parties); return rows.Take(rows.Count * 4 / 5).ToList(); }
+        IReadOnlyList<double[]> Held(int party) { var rows = Part(party, Parties); return rows.Skip(rows.Count * 4 / 5).ToList(); }
+        var layers = new[] { new LayerSettings(6, Epochs: 6, LearningRate: 0.1, BatchSize: 10, Chains: 20) };
+        var settings = new TrainingSettings { Seed = 3, MonitorEvery = 3 };
+        var models = await LocalHarness.RunAsync<UInt128, TrainedModel>(Parties, rt =>
+            PooledTraining.TrainAsync(ModelKind.Rbm, Training(rt.PartyIndex), VisibleKind.Bernoulli, null, layers, settings, new MpcStatisticsPool<UInt128>(rt, "statistics"), Held(rt.PartyIndex)),
+            new LocalHarnessOptions { Preprocessing = "dealer" });
+        var rbm = models[0].Layers[0];
+        var held = Enumerable.Range(0, Parties).SelectMany(Held).ToList();
+        var training = Enumerable.Range(0, Parties).SelectMany(Training).ToList();
+        double logZ = rbm.ExactLogPartition();
+        MonitoringRecord Last(string metric, string dataset) => models[0].Monitoring.Last(m => m.Metric == metric && m.Dataset == dataset);
+        Assert.Equal(6, Last("log-likelihood", MonitoringRecord.Monitoring).Epoch);
+        Assert.Equal(rbm.LogLikelihood(held, logZ), Last("log-likelihood", MonitoringRecord.Monitoring).Value, 6);
+        Assert.Equal(held.Average(v => rbm.ReconstructionError(v)), Last("reconstruction error", MonitoringRecord.Monitoring).Value, 6);
+        Assert.Equal(rbm.LogLikelihood(training, logZ), Last("log-likelihood", MonitoringRecord.Training).Value, 6);
+        // Both curves at every monitored epoch (3 and 6), as plotMonitoring draws them.
+        Assert.Equal([3, 6], models[0].Monitoring.Where(m => m.Metric == "log-likelihood" && m.Dataset == MonitoringRecord.Monitoring).Select(m => m.Epoch));
+        Assert.Equal([3, 6], models[0].Monitoring.Where(m => m.Metric == "log-likelihood" && m.Dataset == MonitoringRecord.Training).Select(m => m.Epoch));
+    }
+
+    [Fact]
+    public async Task ContinuingARevealedRbmForKEpochsEqualsTrainingKMoreEpochsInOneRun()
+    {
+        // CD-1 at a constant rate: its draws come from the public seed per epoch and step, so the continuation is step for step the longer run.
+        static LayerSettings Layer(int epochs) => new(6, Epochs: epochs, LearningRate: 0.1, BatchSize: 10, GibbsSteps: 1, Persistent: false);
+        var settings = new TrainingSettings { Seed = 17, MonitorEvery = 1, LearningRateDecay = 1 };
+        var once = await PooledTraining.TrainAsync(ModelKind.Rbm, Data, VisibleKind.Bernoulli, null, [Layer(5)], settings, new LocalStatisticsPool());
+        var first = await PooledTraining.TrainAsync(ModelKind.Rbm, Data, VisibleKind.Bernoulli, null, [Layer(3)], settings, new LocalStatisticsPool());
+        // The analyst holds only the revealed parameters.
+        var revealed = TrainedModel.FromParameters(ModelKind.Rbm, [16, 6], VisibleKind.Bernoulli, null, first.Parameters());
+        var continued = await PooledTraining.ContinueAsync(revealed, Data, [Layer(2)], settings with { EpochsDone = 3 }, new LocalStatisticsPool());
+        var expected = once.Parameters();
+        var actual = continued.Parameters();
+        Assert.Equal(expected.Length, actual.Length);
+        double worst = expected.Zip(actual, (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(worst < 1e-12, $"seed 17: largest parameter difference {worst}");
+        // Its monitoring carries on the epoch numbers: 4 and 5, with the values of the one run's.
+        var tail = once.Monitoring.Where(m => m.Epoch > 3).ToList();
+        Assert.Equal(tail.Select(m => (m.Epoch, m.Metric)), continued.Monitoring.Select(m => (m.Epoch, m.Metric)));
+        Assert.All(tail.Zip(continued.Monitoring), p => Assert.Equal(p.First.Value, p.Second.Value, 9));
+        // Without the epoch offset the shuffles and draws differ, so the check above can fail.
+        var unnumbered = await PooledTraining.ContinueAsync(revealed, Data, [Layer(2)], settings, new LocalStatisticsPool());
+        Assert.True(expected.Zip(unnumbered.Parameters(), (a, b) => Math.Abs(a - b)).Max() > 1e-6);
+    }
+
+    [Fact]
+    public async Task ARevealedDbmContinuesItsFineTuningAndItsLikelihoodDoesNotCollapse()
+    {
+        var layers = new[] { new LayerSettings(6, Epochs: 10, BatchSize: 10, Chains: 20), new LayerSettings(4, Epochs: 10, BatchSize: 10, Chains: 20) };
+        var settings = new TrainingSettings { Seed = 5, MonitorEvery = 0, FineTuningEpochs = 5 };
+        var first = await PooledTraining.TrainAsync(ModelKind.Dbm, Data, VisibleKind.Bernoulli, null, layers, settings, new LocalStatisticsPool());
+        var revealed = TrainedModel.FromParameters(ModelKind.Dbm, [16, 6, 4], VisibleKind.Bernoulli, null, first.Parameters());
+        Assert.Equal(first.Parameters(), revealed.Parameters());
+        var continued = await PooledTraining.ContinueAsync(revealed, Data, layers, settings with { EpochsDone = 5, MonitorEvery = 5 }, new LocalStatisticsPool());
+        // Fine-tuning only: the layer sizes stay, the parameters move, and the monitoring is numbered after the first 5 epochs.
+        Assert.Equal([16, 6, 4], continued.Dbm!.LayerSizes);
+        Assert.NotEqual(first.Parameters(), continued.Parameters());
+        Assert.All(continued.Monitoring, m => Assert.Equal(10, m.Epoch));
+        double before = first.Dbm!.ExactLogLikelihood(Data), after = continued.Dbm.ExactLogLikelihood(Data);
+        Assert.True(after > before - 0.5, $"seed 5: exact log-likelihood {before:F3} before, {after:F3} after 5 more epochs");
+    }
+
+    [Fact]
     public async Task TrainingLowersTheReconstructionErrorAndRaisesTheLogLikelihood()
     {
         var layers = new[] { new LayerSettings(8, Epochs: 30, LearningRate: 0.1, BatchSize: 10, Chains: 30) };

@@ -411,6 +411,103 @@ public class ScriptSessionTests
     }
 
     [Fact]
+    public async Task MonitoringRowsEachPartySplitsOffGiveTheFinalModelsPooledLogLikelihoodOnThem()
+    {
+        var script = ScriptCompiler.Load(Path.Combine(TestFederation.RepositoryRoot(), "protocols", "boltzmann-machine.csx"));
+        await using var federation = TestFederation.Create(3, "blocks-in-noise.csv");
+        federation.StartAll(approved: _ => [script.Id], catalog: Catalog, privacy: DatasetPrivacy.Default with { ExactIntermediates = true, MinCellCount = 1 });
+        var parameters = new Dictionary<string, string>
+        {
+            ["columns"] = string.Join(",", Enumerable.Range(1, 12).Select(j => $"x{j}")), ["reveal"] = "exact-intermediates", ["model"] = "rbm", ["hidden"] = "6",
+            ["epochs"] = "4", ["batch_size"] = "50", ["monitor_every"] = "2", ["samples"] = "20", ["burn_in"] = "5", ["evaluate"] = "false", ["monitoring"] = "0.2", ["seed"] = "7",
+        };
+        var result = await federation.Client().RunAsync(script, script.Source, parameters, null, default);
+        var real = BlocksInNoiseRows(12);
+        // Each party's split as the script documents it: a shuffle seeded by seed * 1000003 + party index + 1, its first fifth kept for monitoring.
+        var parts = TestFederation.SplitRows(real, 3);
+        var held = parts.SelectMany((rows, p) =>
+        {
+            var order = Enumerable.Range(0, rows.Count).ToArray();
+            new Random(7 * 1_000_003 + p + 1).Shuffle(order);
+            return order[..(int)Math.Round(0.2 * rows.Count)].Select(i => rows[i]);
+        }).ToList();
+        var values = result.Outputs["model"].Values;
+        var rbm = Mpc.Boltzmann.TrainedModel.FromParameters(Mpc.Boltzmann.ModelKind.Rbm, [12, 6], Mpc.Boltzmann.VisibleKind.Bernoulli, null, values).Layers[0];
+        var series = result.Outputs["monitoring_heldout"].Values.Chunk(4).ToList();
+        // Epochs 2 and 4, reconstruction error (0) and log-likelihood (2) each; log Z stays in monitoring.
+        Assert.Equal([2, 2, 4, 4], series.Select(q => q[1]));
+        Assert.Equal([0, 2, 0, 2], series.Select(q => q[2]));
+        Assert.Equal(rbm.LogLikelihood(held, rbm.ExactLogPartition()), series[3][3], 4);
+        Assert.Equal(held.Average(v => rbm.ReconstructionError(v)), series[2][3], 4);
+        // The training curve is there too, over the other rows: not the same values.
+        var training = result.Outputs["monitoring"].Values.Chunk(4).Last(q => q[2] == 2);
+        Assert.NotEqual(series[3][3], training[3]);
+
+        var dp = await Assert.ThrowsAsync<ProtocolAbortedException>(() => federation.Client().RunAsync(script, script.Source,
+            new Dictionary<string, string>(parameters) { ["reveal"] = "dp-intermediates" }, null, default));
+        Assert.Contains("monitoring rows need reveal=exact-intermediates", dp.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ARevealedModelGivenBackAsStartModelContinuesWithItsEpochsNumberedAfterTheFirstRun()
+    {
+        var script = ScriptCompiler.Load(Path.Combine(TestFederation.RepositoryRoot(), "protocols", "boltzmann-machine.csx"));
+        await using var federation = TestFederation.Create(3, "blocks-in-noise.csv");
+        federation.StartAll(approved: _ => [script.Id], catalog: Catalog, privacy: DatasetPrivacy.Default with { ExactIntermediates = true, MinCellCount = 1 });
+        var parameters = new Dictionary<string, string>
+        {
+            ["columns"] = string.Join(",", Enumerable.Range(1, 12).Select(j => $"x{j}")), ["reveal"] = "exact-intermediates", ["model"] = "rbm", ["hidden"] = "6",
+            ["epochs"] = "2", ["batch_size"] = "50", ["monitor_every"] = "1", ["samples"] = "10", ["burn_in"] = "5", ["evaluate"] = "false",
+        };
+        var first = await federation.Client().RunAsync(script, script.Source, parameters, null, default);
+        string model = string.Join(",", first.Outputs["model"].Values.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+        // No further epochs: the model comes back as it was given.
+        var same = await federation.Client().RunAsync(script, script.Source, new Dictionary<string, string>(parameters) { ["start_model"] = model, ["epochs"] = "0" }, null, default);
+        Assert.Equal(first.Outputs["model"].Values, same.Outputs["model"].Values);
+        var next = await federation.Client().RunAsync(script, script.Source,
+            new Dictionary<string, string>(parameters) { ["start_model"] = model, ["epochs_done"] = "2" }, null, default);
+        var series = next.Outputs["monitoring"].Values.Chunk(4).ToList();
+        Assert.Equal([3.0, 4.0], series.Select(q => q[1]).Distinct());
+        // Its last log-likelihood is the clear-text one of the continued model on the pooled rows.
+        var values = next.Outputs["model"].Values;
+        Assert.NotEqual(first.Outputs["model"].Values, values);
+        var rbm = Mpc.Boltzmann.TrainedModel.FromParameters(Mpc.Boltzmann.ModelKind.Rbm, [12, 6], Mpc.Boltzmann.VisibleKind.Bernoulli, null, values).Layers[0];
+        var real = BlocksInNoiseRows(12);
+        Assert.Equal(rbm.LogLikelihood(real, rbm.ExactLogPartition()), series.Last(q => q[2] == 2)[3], 4);
+        var wrong = await Assert.ThrowsAsync<ProtocolAbortedException>(() => federation.Client().RunAsync(script, script.Source,
+            new Dictionary<string, string>(parameters) { ["start_model"] = model, ["hidden"] = "5" }, null, default));
+        // A parameter problem: its text (77 parameters expected, 90 given) stays in the party's log.
+        Assert.True(wrong.Message.Contains("the script's parameters do not fit", StringComparison.Ordinal), wrong.Message);
+    }
+
+    [Fact]
+    public async Task ConditionalSamplesAreScoredAgainstTheRowsThatSatisfyTheCondition()
+    {
+        var script = ScriptCompiler.Load(Path.Combine(TestFederation.RepositoryRoot(), "protocols", "boltzmann-machine.csx"));
+        await using var federation = TestFederation.Create(3, "blocks-in-noise.csv");
+        federation.StartAll(approved: _ => [script.Id], catalog: Catalog, privacy: DatasetPrivacy.Default with { ExactIntermediates = true, MinCellCount = 1 });
+        var parameters = new Dictionary<string, string>
+        {
+            ["columns"] = string.Join(",", Enumerable.Range(1, 8).Select(j => $"x{j}")), ["reveal"] = "exact-intermediates", ["model"] = "rbm", ["hidden"] = "6",
+            ["epochs"] = "5", ["batch_size"] = "50", ["monitor_every"] = "0", ["samples"] = "40", ["burn_in"] = "10", ["condition"] = "x1=1",
+        };
+        var result = await federation.Client().RunAsync(script, script.Source, parameters, null, default);
+        var real = BlocksInNoiseRows(8);
+        var synthetic = result.Outputs["synthetic"].Values.Chunk(8).ToList();
+        Assert.All(synthetic, r => Assert.Equal(1, r[0]));
+        // x1 = 1 marks block 1 (x1..x5 all ones) in most rows: its marginals are far from all rows' ones.
+        var satisfying = real.Where(r => r[0] == 1).ToList();
+        Assert.True(satisfying.Average(r => r[1]) > real.Average(r => r[1]) + 0.3, "the condition changes the marginals");
+        AssertUtilityEqualsClear(result.Outputs["utility"].Values, satisfying, synthetic, 8);
+        var (allRowsL1, _) = Mpc.Boltzmann.SyntheticDataEvaluation.Marginals(real, synthetic, 1, maxSets: 200);
+        Assert.NotEqual(allRowsL1, result.Outputs["utility"].Values[0], 3);
+        var parts = TestFederation.SplitRows(real, 3).Select(p => (IReadOnlyList<double[]>)p.Where(r => r[0] == 1).ToList()).ToList();
+        var expected = Mpc.Boltzmann.SecureSyntheticEvaluation.DistanceQuantiles(parts, synthetic, Mpc.Scripting.BoltzmannApi.PrivacyProbabilities);
+        var privacy = result.Outputs["privacy"].Values;
+        for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], privacy[i], 6);
+    }
+
+    [Fact]
     public async Task TheShareOfExactCopiesOpensOnlyWhereEveryPartysCopiedRowsMeetItsMinimumCellCount()
     {
         var script = ScriptCompiler.Load(Path.Combine(TestFederation.RepositoryRoot(), "protocols", "boltzmann-machine.csx"));
@@ -556,14 +653,16 @@ public class ScriptSessionTests
                 return units;
             }
             var columns = new[] { "sex", "age_group", "ecog", "one_year" }.Select(c => real.Text(c).ToArray()).ToArray();
-            var realRows = Enumerable.Range(0, real.RowCount).Select(i => OneHot([.. Enumerable.Range(0, 4).Select(j => Array.IndexOf(levels[j], columns[j][i]))])).ToList();
+            // Sampled given sex=female, so scored against the female rows only.
+            var realRows = Enumerable.Range(0, real.RowCount).Where(i => columns[0][i] == "female")
+                .Select(i => OneHot([.. Enumerable.Range(0, 4).Select(j => Array.IndexOf(levels[j], columns[j][i]))])).ToList();
             var syntheticRows = Values(outputs.GetProperty("synthetic")).Chunk(4).Select(r => OneHot([.. r.Select(v => (int)v)])).ToList();
             AssertUtilityEqualsClear(Values(outputs.GetProperty("utility")), realRows, syntheticRows, 4, groups);
             var privacy = Values(outputs.GetProperty("privacy"));
             Assert.Equal(7, privacy.Length);
             // On one-hot units a distance is sqrt(2) times the root of the number of columns that differ.
             Assert.All(privacy[..3], d => Assert.Contains(Enumerable.Range(0, 5).Select(m => Math.Sqrt(2 * m)), v => Math.Abs(v - d) < 1e-6));
-            // Against all rows in one place (the split does not matter): the same quantiles and share of exact copies.
+            // Against all female rows in one place (the split does not matter): the same quantiles and share of exact copies.
             var expectedPrivacy = Mpc.Boltzmann.SecureSyntheticEvaluation.DistanceQuantiles([realRows], syntheticRows, Mpc.Scripting.BoltzmannApi.PrivacyProbabilities);
             for (int i = 0; i < privacy.Length; i++) Assert.Equal(expectedPrivacy[i], privacy[i], 6);
         }
@@ -645,6 +744,11 @@ public class ScriptSessionTests
 
     // The script's secure utility equals the clear-text metrics of the same rows: mean L1 and maximum deviation of the 1- to
     // min(4, columns)-way marginals over the same 200 variable sets per order, then the log-odds-ratio error.
+    // The first columns of the example blocks-in-noise rows, pooled in file order.
+    private static List<double[]> BlocksInNoiseRows(int columns) =>
+        File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "data", "blocks-in-noise.csv")).Skip(1)
+            .Select(line => line.Split(',').Take(columns).Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToList();
+
     private static void AssertUtilityEqualsClear(double[] utility, IReadOnlyList<double[]> real, IReadOnlyList<double[]> synthetic, int columns, int[]? groups = null)
     {
         int orders = Math.Min(4, columns);

@@ -18,7 +18,9 @@
 #'   `batch_size`, `reveal`, `epsilon`, `evaluate`, ...; see `mpc describe
 #'   protocols/boltzmann-machine.csx`).
 #' @return An object of class `mpc_boltzmann`: `monitoring` (a data frame of
-#'   part, epoch, metric, value; part 0 is DBM fine-tuning), `synthetic` (a data
+#'   part, epoch, metric, value, datasetname; part 0 is DBM fine-tuning;
+#'   datasetname "training", or "monitoring" for the rows each party splits off
+#'   with `monitoring = 0.2`, as DataSHIELD's `ds.splitdata`), `synthetic` (a data
 #'   frame with the visible columns), `model` (the parameters as revealed),
 #'   `outputs` (utility and privacy scores when evaluated) and `session`.
 #' @export
@@ -35,9 +37,13 @@ mpc_boltzmann <- function(con, columns, model = c("dbm", "rbm", "dbn"), visible 
     samples = samples), list(...)))
   out <- result$outputs
   metrics <- c("reconstruction error", "log Z", "log-likelihood", "log-likelihood lower bound")
-  series <- matrix(as.numeric(out$monitoring), ncol = 4, byrow = TRUE)
-  monitoring <- data.frame(part = series[, 1], epoch = series[, 2],
-                           metric = factor(metrics[series[, 3] + 1], levels = metrics), value = series[, 4])
+  frame <- function(values, datasetname) {
+    series <- matrix(as.numeric(values), ncol = 4, byrow = TRUE)
+    data.frame(part = series[, 1], epoch = series[, 2], metric = factor(metrics[series[, 3] + 1], levels = metrics),
+               value = series[, 4], datasetname = rep(datasetname, nrow(series)))
+  }
+  # As DataSHIELD's monitoring: datasetname "training", and "monitoring" for the rows each party split off (monitoring > 0).
+  monitoring <- rbind(frame(out$monitoring, "training"), frame(out$monitoring_heldout, "monitoring"))
   synthetic <- as.data.frame(matrix(as.numeric(out$synthetic), ncol = length(columns), byrow = TRUE,
                                     dimnames = list(NULL, columns)))
   if (visible == "categorical") {
@@ -58,8 +64,8 @@ print.mpc_boltzmann <- function(x, ...) {
   cat("\nMonitoring, last value per part and metric:\n")
   m <- x$monitoring
   if (nrow(m)) {
-    last <- m[!duplicated(m[c("part", "metric")], fromLast = TRUE), ]
-    print(last[order(last$part, last$metric), ], row.names = FALSE)
+    last <- m[!duplicated(m[c("part", "metric", "datasetname")], fromLast = TRUE), ]
+    print(last[order(last$part, last$metric, last$datasetname), ], row.names = FALSE)
   } else cat("  (none: monitor_every = 0)\n")
   cat("\nSynthetic rows:", nrow(x$synthetic), "\n")
   print(utils::head(x$synthetic))
@@ -73,7 +79,8 @@ print.mpc_boltzmann <- function(x, ...) {
 #' Plot a Boltzmann machine's training monitoring
 #'
 #' One panel per monitored metric, a line per part (layer 1..L; part 0 is DBM
-#' fine-tuning) over the epochs, as DataSHIELD's `plotMonitoring`.
+#' fine-tuning) over the epochs, solid for the training rows and dashed for the
+#' monitoring rows, as DataSHIELD's `plotMonitoring`.
 #'
 #' @param x An `mpc_boltzmann` from [mpc_boltzmann()].
 #' @param ... Passed to [graphics::plot()].
@@ -88,12 +95,16 @@ plot.mpc_boltzmann <- function(x, ...) {
   for (metric in metrics) {
     d <- m[m$metric == metric, ]
     graphics::plot(d$epoch, d$value, type = "n", xlab = "Epoch", ylab = metric, main = metric, ...)
-    for (i in seq_along(parts)) {
-      p <- d[d$part == parts[i], ]
-      graphics::lines(p$epoch, p$value, col = i, type = "b", pch = 20)
-    }
-    graphics::legend("topright", ifelse(parts == 0, "fine-tuning", paste("layer", parts)), col = seq_along(parts),
-                     lty = 1, bty = "n")
+    datasets <- intersect(c("training", "monitoring"), d$datasetname)
+    for (i in seq_along(parts))
+      for (k in seq_along(datasets)) {
+        p <- d[d$part == parts[i] & d$datasetname == datasets[k], ]
+        graphics::lines(p$epoch, p$value, col = i, lty = k, type = "b", pch = 20)
+      }
+    names <- ifelse(parts == 0, "fine-tuning", paste("layer", parts))
+    graphics::legend("topright", c(names, if (length(datasets) > 1) datasets),
+                     col = c(seq_along(parts), if (length(datasets) > 1) 1), lty = c(rep(1, length(parts)), if (length(datasets) > 1) seq_along(datasets)),
+                     bty = "n")
   }
   invisible(x)
 }

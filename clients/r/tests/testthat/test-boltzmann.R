@@ -9,10 +9,31 @@ test_that("mpc_boltzmann returns monitoring and synthetic rows in the columns' l
   expect_equal(names(fit$synthetic), c("status", "sex"))
   expect_equal(nrow(fit$synthetic), 20)
   expect_true(all(fit$synthetic$sex %in% c(1, 2)) && all(fit$synthetic$status %in% c(0, 1)))
-  expect_equal(names(fit$monitoring), c("part", "epoch", "metric", "value"))
+  expect_equal(names(fit$monitoring), c("part", "epoch", "metric", "value", "datasetname"))
+  expect_equal(unique(fit$monitoring$datasetname), "training")
   expect_equal(sort(unique(fit$monitoring$epoch)), c(5, 10))
   expect_true("reconstruction error" %in% fit$monitoring$metric)
   expect_output(print(fit), "Synthetic rows: 20")
+  png <- tempfile(fileext = ".png")
+  grDevices::png(png, width = 900)
+  plot(fit)
+  grDevices::dev.off()
+  expect_gt(file.size(png), 1000)
+})
+
+test_that("mpc_boltzmann with monitoring rows returns both curves, as DataSHIELD's monitoring", {
+  con <- mpc_connect(local = lung_files(), allow_exact_intermediates = TRUE)
+  fit <- mpc_boltzmann(con, c("status", "sex"), model = "rbm", visible = "categorical",
+                       levels = list(sex = c(1, 2)), hidden = 4, epochs = 10, samples = 20, monitor_every = 5,
+                       burn_in = 10, batch_size = 20, evaluate = FALSE, reveal = "exact-intermediates", monitoring = 0.25)
+  m <- fit$monitoring
+  expect_setequal(unique(m$datasetname), c("training", "monitoring"))
+  held <- m[m$datasetname == "monitoring", ]
+  expect_equal(sort(unique(held$epoch)), c(5, 10))
+  expect_setequal(as.character(unique(held$metric)), c("reconstruction error", "log-likelihood"))
+  # The monitoring rows are other rows than the training rows: their log-likelihood differs.
+  train <- m[m$datasetname == "training" & m$metric == "log-likelihood", ]
+  expect_false(isTRUE(all.equal(train$value, held$value[held$metric == "log-likelihood"])))
   png <- tempfile(fileext = ".png")
   grDevices::png(png, width = 900)
   plot(fit)
