@@ -182,6 +182,14 @@ public static class TranscriptAuditor
         var first = transcripts[0].Header;
         foreach (var duplicate in transcripts.GroupBy(t => t.Party).Where(g => g.Count() > 1)) Fail(duplicate.Key, null, "has more than one transcript of this session.");
         foreach (var missing in roster.Parties.Where(p => transcripts.All(t => t.Party != p.Name))) Fail(missing.Name, null, "has no transcript of this session.");
+        // Each party writes its own start time, so a previous key is judged at the latest of them: one party cannot backdate the session.
+        var latest = transcripts.Max(t => Started(t.Header));
+        foreach (var t in transcripts)
+        {
+            var member = roster.Parties.FirstOrDefault(p => p.Name == t.Party);
+            if (t.SignerKey is { } signer && member is not null && member.Holds(signer, Started(t.Header)) && !member.Holds(signer, latest))
+                Fail(t.Party, 0, $"signed with its previous key {signer}, but the session's transcripts began as late as {latest.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}, after the roster stopped accepting it.");
+        }
         foreach (var t in transcripts)
         {
             if (t.Header["rosterHash"]?.GetValue<string>() != roster.Hash) Fail(t.Party, 0, "ran with another roster than the one audited against.");
@@ -191,7 +199,7 @@ public static class TranscriptAuditor
             foreach (var field in new[] { "analyst", "analystKey" })
                 if (t.Header[field]?.ToJsonString() != first[field]?.ToJsonString()) Fail(t.Party, 0, $"disagrees with {transcripts[0].Party} on the {field}.");
             string? analyst = t.Header["analyst"]?.GetValue<string>(), analystKey = t.Header["analystKey"]?.GetValue<string>();
-            var started = Started(t.Header);
+            var started = latest;
             // The key presented in the handshake: during a rotation the previous key counts until its transition ends.
             if (analyst is not null && !roster.Analysts.Any(a => a.Name == analyst && analystKey is not null && a.Holds(analystKey, started)))
                 Fail(t.Party, 0, roster.Analysts.FirstOrDefault(a => a.Name == analyst && a.PreviousKey == analystKey) is { } rotated
