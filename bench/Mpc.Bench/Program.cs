@@ -14,7 +14,7 @@ double[] latencies = [0, 10, 50];
 int[] dpRows = [500, 5000, 20000];
 double[] dpEpsilons = [1, 3, 5, 10];
 var dp = new DpUtilityOptions(Mpc.Boltzmann.DpSchedule.Hidden, Mpc.Boltzmann.DpSchedule.BatchSize, Mpc.Boltzmann.DpSchedule.Epochs, Mpc.Boltzmann.DpSchedule.LearningRate,
-    Mpc.Boltzmann.DpSchedule.ClipNorm, Mpc.Boltzmann.DpSchedule.LearningRateDecay);
+    Mpc.Boltzmann.DpSchedule.ClipNorm, new Mpc.Boltzmann.TrainingSettings().LearningRateDecay);
 static double Number(string text) => double.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
 for (int a = 0; a + 1 < args.Length; a += 2)
 {
