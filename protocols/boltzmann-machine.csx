@@ -16,21 +16,21 @@
 //   scores of the real rows would fall outside its (epsilon, delta).
 Describe("A Boltzmann machine (rbm, dbn or dbm) trained on the pooled rows of all parties, with its monitoring and synthetic rows sampled from it.");
 Parameter("columns", ParameterType.ColumnList, null, "Comma-separated visible columns (0/1 for bernoulli visibles; any text for categorical ones).");
-Parameter("model", ParameterType.Text, "dbm", "rbm, dbn or dbm.");
+Parameter("model", ParameterType.Text, "", "rbm, dbn or dbm (empty: rbm with dp-intermediates, dbm with exact-intermediates).");
 Parameter("visible", ParameterType.Text, "bernoulli", "bernoulli (0/1 columns), categorical (one-hot groups over the levels) or gaussian (standardised columns, unit variance).");
 Parameter("levels", ParameterType.Text, "", "visible=categorical: public levels per column, 'column=level|level|...' separated by ';' (a column left out has levels 0|1).");
-Parameter("hidden", ParameterType.Text, "25,15", "Hidden layer sizes, comma-separated (one for an rbm).");
-Parameter("epochs", ParameterType.NumberList, "10", "Epochs of each layer's (pre-)training: one for all layers, or one per hidden layer.");
+Parameter("hidden", ParameterType.Text, "", "Hidden layer sizes, comma-separated (one for an rbm; empty: 10 with dp-intermediates, 25,15 with exact-intermediates).");
+Parameter("epochs", ParameterType.NumberList, "", "Epochs of each layer's (pre-)training: one for all layers, or one per hidden layer (empty: 40 with dp-intermediates, 10 with exact-intermediates).");
 Parameter("learning_rate", ParameterType.NumberList, "0.4", "Learning rate of each layer's (pre-)training (of the mean gradient over a batch): one for all layers, or one per hidden layer.");
 Parameter("fine_tuning_learning_rate", ParameterType.Number, "0.05", "dbm: learning rate of mean-field fine-tuning.");
 Parameter("learning_rate_decay", ParameterType.Number, "0.1", "Last epoch's learning rate as a share of the first (hyperbolic decay; 1: constant).");
-Parameter("batch_size", ParameterType.NumberList, "50", "Pooled (expected) batch size: one for all layers, or one per hidden layer; dbm fine-tuning uses the first.");
+Parameter("batch_size", ParameterType.NumberList, "", "Pooled (expected) batch size: one for all layers, or one per hidden layer; dbm fine-tuning uses the first (empty: 100 with dp-intermediates, a Poisson rate of 100 over the pooled rows; 50 with exact-intermediates).");
 Parameter("fine_tuning_epochs", ParameterType.Integer, "10", "dbm: epochs of mean-field fine-tuning.");
 Parameter("monitor_every", ParameterType.Integer, "5", "Monitor every this many epochs (0: never).");
 Parameter("reveal", ParameterType.Text, "dp-intermediates", "dp-intermediates (Skellam-noised sums of clipped per-record gradients) or exact-intermediates (every step's exact pooled sums to every party; only where the parties' policies allow it).");
 Parameter("epsilon", ParameterType.Number, "5", "reveal=dp-intermediates: privacy budget of the whole run.");
 Parameter("delta", ParameterType.Number, "1e-5", "reveal=dp-intermediates: delta.");
-Parameter("clip", ParameterType.Number, "10", "reveal=dp-intermediates: per-record L2 clipping norm of a record's gradient (its data term minus the public model term).");
+Parameter("clip", ParameterType.Number, "5", "reveal=dp-intermediates: per-record L2 clipping norm of a record's gradient (its data term minus the public model term).");
 Parameter("honest_parties", ParameterType.Integer, "1", "reveal=dp-intermediates: the guarantee holds if at least this many parties are honest.");
 Parameter("samples", ParameterType.Integer, "500", "Synthetic rows to draw from the final model.");
 Parameter("burn_in", ParameterType.Integer, "200", "Gibbs sweeps before each synthetic row.");
@@ -61,6 +61,11 @@ Stage("secure evaluation");
 Run(async mpc =>
 {
     bool dp = mpc.Text("reveal") == "dp-intermediates";
+    // An empty schedule parameter takes its mode's default: DP's is DpSchedule (DP-SGD style, found on blocks-in-noise), exact's the DataSHIELD experiment's DBM.
+    string model = mpc.Text("model") is { Length: > 0 } m ? m : dp ? "rbm" : "dbm";
+    string hidden = mpc.Text("hidden") is { Length: > 0 } h ? h : dp ? $"{DpSchedule.Hidden}" : "25,15";
+    double[] epochs = mpc.Numbers("epochs") is { Length: > 0 } e ? e : [dp ? DpSchedule.Epochs : 10];
+    double[] batchSizes = mpc.Numbers("batch_size") is { Length: > 0 } b ? b : [dp ? DpSchedule.BatchSize : 50];
     var settings = new TrainingSettings
     {
         Seed = mpc.Integer("seed"),
@@ -71,15 +76,15 @@ Run(async mpc =>
         FineTuningLearningRate = mpc.Number("fine_tuning_learning_rate"),
         LearningRateDecay = mpc.Number("learning_rate_decay"),
         // An empty list is refused by Train, naming batch_size.
-        FineTuningBatchSize = (int)mpc.Numbers("batch_size").DefaultIfEmpty(1).First(),
+        FineTuningBatchSize = (int)batchSizes[0],
         Epsilon = dp ? mpc.Number("epsilon") : null,
         Delta = mpc.Number("delta"),
         ClipNorm = mpc.Number("clip"),
         HonestParties = mpc.Integer("honest_parties"),
         EpochsDone = mpc.Integer("epochs_done"),
     };
-    var fit = await mpc.Boltzmann.Train(mpc.Text("model"), mpc.List("columns"), mpc.Text("visible"), mpc.Text("hidden"), mpc.Numbers("epochs"),
-        mpc.Numbers("learning_rate"), mpc.Numbers("batch_size"), mpc.Text("reveal"), settings, holdout: mpc.Number("holdout"), levels: mpc.Text("levels"), monitoring: mpc.Number("monitoring"), start: mpc.Numbers("start_model"));
+    var fit = await mpc.Boltzmann.Train(model, mpc.List("columns"), mpc.Text("visible"), hidden, epochs,
+        mpc.Numbers("learning_rate"), batchSizes, mpc.Text("reveal"), settings, holdout: mpc.Number("holdout"), levels: mpc.Text("levels"), monitoring: mpc.Number("monitoring"), start: mpc.Numbers("start_model"));
     // The model is public to the parties already (they computed it from the pooled sums); the analyst gets it here.
     await mpc.Output("model", mpc.Public(fit.Model.Parameters()));
     await mpc.Output("monitoring", mpc.Public(BoltzmannApi.MonitoringSeries(fit.Model)));

@@ -4,13 +4,18 @@ using Mpc.Runtime;
 using Mpc.Runtime.Harness;
 using Mpc.Runtime.Protocols;
 
-// Usage: dotnet run -c Release --project bench/Mpc.Bench [-- [--repetitions N] [--suite runtime|ot|tls|km|lr|bm|wan|lr-rounds|sort|stats|first|all] [--count N] [--parties 2,5,20] [--latencies 0,10,50]]
+// Usage: dotnet run -c Release --project bench/Mpc.Bench [-- [--repetitions N] [--suite runtime|ot|tls|km|lr|bm|wan|lr-rounds|sort|stats|first|all|dp-utility] [--count N] [--parties 2,5,20] [--latencies 0,10,50]]
 Mpc.Cli.HostThreadPool.Configure();
 int repetitions = 5;
 string suite = "all";
 int count = 1_000_000;
 int[] bmParties = [2, 5];
 double[] latencies = [0, 10, 50];
+int[] dpRows = [500, 5000, 20000];
+double[] dpEpsilons = [1, 3, 5, 10];
+var dp = new DpUtilityOptions(Mpc.Boltzmann.DpSchedule.Hidden, Mpc.Boltzmann.DpSchedule.BatchSize, Mpc.Boltzmann.DpSchedule.Epochs, Mpc.Boltzmann.DpSchedule.LearningRate,
+    Mpc.Boltzmann.DpSchedule.ClipNorm, new Mpc.Boltzmann.TrainingSettings().LearningRateDecay);
+static double Number(string text) => double.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
 for (int a = 0; a + 1 < args.Length; a += 2)
 {
     if (args[a] == "--repetitions") repetitions = int.Parse(args[a + 1], System.Globalization.CultureInfo.InvariantCulture);
@@ -18,6 +23,15 @@ for (int a = 0; a + 1 < args.Length; a += 2)
     else if (args[a] == "--count") count = int.Parse(args[a + 1], System.Globalization.CultureInfo.InvariantCulture);
     else if (args[a] == "--latencies") latencies = [.. args[a + 1].Split(',').Select(p => double.Parse(p, System.Globalization.CultureInfo.InvariantCulture))];
     else if (args[a] == "--parties") bmParties = [.. args[a + 1].Split(',').Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture))];
+    // dp-utility: the table's rows and epsilons, and the schedule (default: Mpc.Boltzmann.DpSchedule) for experiments.
+    else if (args[a] == "--rows") dpRows = [.. args[a + 1].Split(',').Select(p => (int)Number(p))];
+    else if (args[a] == "--epsilons") dpEpsilons = [.. args[a + 1].Split(',').Select(Number)];
+    else if (args[a] == "--hidden") dp = dp with { Hidden = (int)Number(args[a + 1]) };
+    else if (args[a] == "--batch") dp = dp with { BatchSize = (int)Number(args[a + 1]) };
+    else if (args[a] == "--epochs") dp = dp with { Epochs = (int)Number(args[a + 1]) };
+    else if (args[a] == "--lr") dp = dp with { LearningRate = Number(args[a + 1]) };
+    else if (args[a] == "--clip") dp = dp with { Clip = Number(args[a + 1]) };
+    else if (args[a] == "--decay") dp = dp with { Decay = Number(args[a + 1]) };
 }
 var runner = new BenchmarkRunner(repetitions);
 runner.PrintHeader();
@@ -31,7 +45,9 @@ if (suite is "wan" or "all") await WanBenchmarks.RunAsync(repetitions, latencies
 if (suite is "sort" or "all") await OrderStatisticsBenchmarks.RunAsync(repetitions);
 if (suite is "stats" or "all") await StatisticsBenchmarks.RunAsync(repetitions);
 if (suite is "first" or "all") await FirstSessionBenchmarks.RunAsync(repetitions);
-if (suite is "ot" or "tls" or "km" or "lr" or "lr-rounds" or "bm" or "wan" or "sort" or "stats" or "first") return;
+// Not in "all": the utility table is an experiment of minutes, not a timing.
+if (suite is "dp-utility") await DpUtilityBenchmarks.RunAsync(dpRows, dpEpsilons, dp);
+if (suite is "dp-utility" or "ot" or "tls" or "km" or "lr" or "lr-rounds" or "bm" or "wan" or "sort" or "stats" or "first") return;
 // The runtime suite isolates the online phase: the dealer's material costs almost nothing to make.
 var dealer = new LocalHarnessOptions { Preprocessing = "dealer" };
 var random = new Random(1);

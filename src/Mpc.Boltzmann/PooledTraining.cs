@@ -108,9 +108,9 @@ public static partial class PooledTraining
     internal static double Decay(int epoch, int epochs, double fraction) =>
         epochs <= 1 ? 1 : 1 / (1 + (1 / fraction - 1) * (epoch - 1) / (epochs - 1));
 
-    internal static int StepsPerEpoch(double total, int batchSize) => Math.Max(1, (int)Math.Round(total / batchSize));
+    public static int StepsPerEpoch(double total, int batchSize) => Math.Max(1, (int)Math.Round(total / batchSize));
 
-    internal static double SamplingRate(double total, int batchSize) => Math.Min(1, batchSize / total);
+    public static double SamplingRate(double total, int batchSize) => Math.Min(1, batchSize / total);
 
     internal static int MonitoredEpochs(int epochs, int every) => every <= 0 ? 0 : Enumerable.Range(1, epochs).Count(e => IsMonitored(e, epochs, every));
 

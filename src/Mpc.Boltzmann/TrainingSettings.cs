@@ -46,7 +46,7 @@ public sealed record TrainingSettings
     public int HonestParties { get; init; } = 1;
 
     /// <summary>Per-record L2 clipping norm of a record's gradient, data term minus the public model term (the sensitivity before rounding).</summary>
-    public double ClipNorm { get; init; } = 10;
+    public double ClipNorm { get; init; } = DpSchedule.ClipNorm;
 
     public bool IsPrivate => Epsilon is not null;
 }

@@ -138,7 +138,18 @@ public static class DistributedSkellam
         if (release.HonestParties < 1 || release.HonestParties > runtime.PartyCount) throw new ArgumentOutOfRangeException(nameof(release), $"dp.honest_parties must be between 1 and {runtime.PartyCount}.");
         if (contribution.Any(v => v != Math.Round(v))) throw new ArgumentException("Skellam noise is added to integer contributions; scale and round them first.", nameof(contribution));
         runtime.RevealPolicy.CheckNoisedRelease(outputName, release);
-        var sampler = new ExactNoiseSampler(runtime.LocalRandom);
-        return [.. contribution.Select(v => v + sampler.Skellam(release.Mu / release.HonestParties))];
+        return PartyNoised(new ExactNoiseSampler(runtime.LocalRandom), contribution, release.Mu, release.HonestParties);
+    }
+
+    /// <summary>
+    /// One party's integer contribution plus its share of the noise, Skellam(mu / h) per value: the noise every party adds
+    /// before the secure sum, and the clear-text simulation of the same mechanism (which calls this once per simulated party).
+    /// </summary>
+    public static double[] PartyNoised(ExactNoiseSampler sampler, double[] contribution, double mu, int honestParties)
+    {
+        ArgumentNullException.ThrowIfNull(sampler);
+        ArgumentNullException.ThrowIfNull(contribution);
+        if (!(mu > 0) || honestParties < 1) throw new ArgumentOutOfRangeException(nameof(mu), "Skellam noise needs mu > 0 and at least one honest party.");
+        return [.. contribution.Select(v => v + sampler.Skellam(mu / honestParties))];
     }
 }

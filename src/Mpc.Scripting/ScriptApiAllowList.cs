@@ -32,6 +32,7 @@ internal static class ScriptApiAllowList
         "Mpc.Statistics.LogrankReference: PValue",
         "Mpc.Statistics.KaplanMeierCurve: Estimate",
         "Mpc.Boltzmann.TrainingSettings: *",
+        "Mpc.Boltzmann.DpSchedule: *",
         "Mpc.Boltzmann.TrainedModel: Parameters",
 
         // Values, numbers and text.
