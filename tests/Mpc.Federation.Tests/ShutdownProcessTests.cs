@@ -45,8 +45,11 @@ public class ShutdownProcessTests
             run.AssertOneErrorLine("shutting down");
 
             string transcripts = Path.Combine(federation.Directory, "transcripts");
-            foreach (var file in Directory.GetFiles(transcripts, "*.transcript.jsonl"))
-                Assert.Contains(File.ReadLines(file), l => l.Contains("\"type\":\"end\"", StringComparison.Ordinal) && l.Contains("\"aborted\"", StringComparison.Ordinal) && l.Contains("shutting down", StringComparison.Ordinal));
+            var ends = Directory.GetFiles(transcripts, "*.transcript.jsonl").Select(file => File.ReadLines(file).Single(l => l.Contains("\"type\":\"end\"", StringComparison.Ordinal))).ToList();
+            Assert.Equal(3, ends.Count);
+            Assert.All(ends, end => Assert.Contains("\"aborted\"", end, StringComparison.Ordinal));
+            // On a busy machine a peer may see the first party's abort (or its closed connection) before its own signal, so one end at least names the shutdown.
+            Assert.Contains(ends, end => end.Contains("shutting down", StringComparison.Ordinal));
             using var audit = MpcProcess.Start("audit", transcripts, "--roster", roster);
             await audit.AssertExitAsync(0, Startup);
         }
