@@ -22,7 +22,7 @@ namespace Mpc.Runtime.Preprocessing;
 /// to each peer). Masked bits and truncation pairs are composed from daBits as by oblivious transfer.
 /// Every draw happens when a request is made, in request order (SPMD), as with the dealer.
 /// </remarks>
-public sealed class ReplicatedPreprocessing<T> : IPreprocessing<T>, IDisposable where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+public sealed partial class ReplicatedPreprocessing<T> : IPreprocessing<T>, IAssistedTruncation<T>, IDisposable where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
 {
     /// <summary>The preprocessing mode's name in requests, transcripts and results.</summary>
     public const string ModeName = "replicated";
@@ -34,8 +34,11 @@ public sealed class ReplicatedPreprocessing<T> : IPreprocessing<T>, IDisposable 
     private readonly AesCtrRandom _withNext;
     private readonly AesCtrRandom _zeroWithPrevious;
     private readonly AesCtrRandom _zeroWithNext;
+    private readonly AesCtrRandom _truncationWithPrevious;
+    private readonly AesCtrRandom _truncationWithNext;
     private readonly Lock _draw = new();
     private long _daBitBatches;
+    private long _truncationBatches;
 
     public ReplicatedPreprocessing(IPartyChannel channel, PairwiseSeeds seeds)
     {
@@ -50,11 +53,13 @@ public sealed class ReplicatedPreprocessing<T> : IPreprocessing<T>, IDisposable 
         _withNext = new AesCtrRandom(AesCtrRandom.DeriveSeed(seeds.SeedWith(next), "mpc/replicated/component/" + ring));
         _zeroWithPrevious = new AesCtrRandom(AesCtrRandom.DeriveSeed(seeds.SeedWith(previous), "mpc/replicated/zero/" + ring));
         _zeroWithNext = new AesCtrRandom(AesCtrRandom.DeriveSeed(seeds.SeedWith(next), "mpc/replicated/zero/" + ring));
+        _truncationWithPrevious = new AesCtrRandom(AesCtrRandom.DeriveSeed(seeds.SeedWith(previous), "mpc/replicated/truncation/" + ring));
+        _truncationWithNext = new AesCtrRandom(AesCtrRandom.DeriveSeed(seeds.SeedWith(next), "mpc/replicated/truncation/" + ring));
     }
 
     public string Mode => ModeName;
 
-    /// <summary>Bytes this party has sent for preprocessing (the daBits' Beaver openings).</summary>
+    /// <summary>Bytes this party has sent for preprocessing (the daBits' Beaver openings, the helper's truncation shares).</summary>
     public long BytesSent => _channel.BytesSent;
 
     public ValueTask<BeaverTriples<T>> GetTriplesAsync(int count, CancellationToken cancellationToken)
@@ -234,5 +239,7 @@ public sealed class ReplicatedPreprocessing<T> : IPreprocessing<T>, IDisposable 
         _withNext.Dispose();
         _zeroWithPrevious.Dispose();
         _zeroWithNext.Dispose();
+        _truncationWithPrevious.Dispose();
+        _truncationWithNext.Dispose();
     }
 }

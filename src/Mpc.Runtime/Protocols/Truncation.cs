@@ -1,5 +1,6 @@
 using System.Numerics;
 using Mpc.Core;
+using Mpc.Runtime.Preprocessing;
 
 namespace Mpc.Runtime.Protocols;
 
@@ -17,11 +18,12 @@ namespace Mpc.Runtime.Protocols;
 /// Error bound: at most one unit in the last place (2^-f), unbiased (stochastic rounding).
 /// Failure probability: zero for |x| &lt; 2^(k-2); outside that range the result is wrong, so the
 /// fixed-point format keeps every product below 2^(k-2) (see <see cref="FixedPointFormat"/>).
-/// Cost: one round, n ring elements sent to each peer.
+/// Cost: one round, n ring elements sent to each peer. On an engine that deals assisted pairs (the replicated one) the
+/// same opening runs between two parties only (<see cref="TruncateAssistedAsync"/>).
 /// Values small by construction (|x| &lt; 2^B for every input) are truncated without preprocessing where the ring has room
 /// for a statistical mask (<see cref="TruncateBoundedRawAsync"/>).
 /// </remarks>
-public static class Truncation
+public static partial class Truncation
 {
     /// <summary>Statistical security (bits) of the masks that hide values known to be small: statistical distance 2^-40.</summary>
     public const int StatisticalSecurity = 40;
@@ -54,6 +56,7 @@ public static class Truncation
     {
         int k = RingArithmetic<T>.Bits;
         if (shift <= 0 || shift > k - 2) throw new ArgumentOutOfRangeException(nameof(shift), ErrorMessages.TruncationShiftOutOfRange(shift, k));
+        if (runtime.Preprocessing is IAssistedTruncation<T> assisted) return await TruncateAssistedAsync(runtime, assisted, x, shift).ConfigureAwait(false);
         int n = x.Length;
         var pairs = await runtime.Preprocessing.GetTruncationPairsAsync(n, shift, runtime.Cancellation).ConfigureAwait(false);
         Multiplication.CheckDelivered("truncation pairs", n, pairs.R.Length);

@@ -1,0 +1,80 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using Mpc.Core;
+using Mpc.Runtime.Preprocessing.Ot;
+
+namespace Mpc.Runtime.Preprocessing;
+
+/// <remarks>
+/// Assisted truncation pairs (the helper-party pattern of Wagh, Gupta and Chandran, SecureNN, PoPETS 2019, applied to
+/// the pairs of Escudero et al., CRYPTO 2020): party 2, the helper, draws r_0, a_0, u_0, t_0 with party 0 and r_1, a_1
+/// with party 1 from their pairwise seeds' PRG, so r = r_0 + r_1 is uniform in Z_2^k and known to the helper alone, and
+/// sends party 1 u_1 = (r &gt;&gt; m) - u_0 and t_1 = msb(r) - t_0, each masked by a value party 1 never sees (u_0, t_0).
+/// Party 0 receives nothing; the helper receives nothing, and in the truncation protocol it receives nothing either, so
+/// the one party that knows r never sees a value r masks. The masks a_j carry the helper's share to the other computing
+/// party. Cost: 2 ring elements a pair, sent by the helper to party 1, instead of k daBits (a Beaver multiplication each).
+/// </remarks>
+public sealed partial class ReplicatedPreprocessing<T>
+{
+    /// <summary>The party that deals assisted truncation pairs and never sees a value they mask.</summary>
+    public const int TruncationHelper = 2;
+
+    public async ValueTask<AssistedTruncationPairs<T>> GetAssistedTruncationPairsAsync(int count, int shift, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (shift <= 0 || shift > K - 2) throw new ArgumentOutOfRangeException(nameof(shift), ErrorMessages.TruncationShiftOutOfRange(shift, K));
+        return await AssistedPairsAsync(count, shift, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<AssistedTruncationPairs<T>> AssistedPairsAsync(int count, int shift, CancellationToken cancellationToken)
+    {
+        int self = _channel.PartyIndex;
+        T[] r0 = [], a0 = [], u = [], t = [], r1 = [], a1 = [];
+        long tag;
+        lock (_draw)
+        {
+            tag = PreprocessingTags.Of(PreprocessingTags.ReplicatedTruncation, K, _truncationBatches++, 0);
+            // The helper is party 0's previous and party 1's next; party 0 is the helper's next, party 1 its previous.
+            if (self != 1)
+            {
+                var withFirst = self == 0 ? _truncationWithPrevious : _truncationWithNext;
+                (r0, a0, u, t) = (withFirst.NextRing<T>(count), withFirst.NextRing<T>(count), withFirst.NextRing<T>(count), withFirst.NextRing<T>(count));
+            }
+            if (self != 0)
+            {
+                var withSecond = self == 1 ? _truncationWithNext : _truncationWithPrevious;
+                (r1, a1) = (withSecond.NextRing<T>(count), withSecond.NextRing<T>(count));
+            }
+        }
+        if (self == 0) return new AssistedTruncationPairs<T>(r0, u, t, a0, [], TruncationHelper, shift);
+        // Wire format: party 1's shares of r >> m then of msb(r), little-endian ring elements (RingCodec), helper to party 1.
+        int bytes = checked(2 * count * Unsafe.SizeOf<T>());
+        if (self == TruncationHelper)
+        {
+            DealSecondShares(r0, r1, u, t, shift);
+            var payload = new T[2 * count];
+            u.CopyTo(payload, 0);
+            t.CopyTo(payload, count);
+            await _channel.SendAsync(1, tag, RingCodec.Encode<T>(payload), cancellationToken).ConfigureAwait(false);
+            return new AssistedTruncationPairs<T>([], [], [], a0, a1, TruncationHelper, shift);
+        }
+        var received = await _channel.ReceiveAsync(TruncationHelper, tag, cancellationToken).ConfigureAwait(false);
+        if (received.Length != bytes) throw new ProtocolAbortedException(ErrorMessages.PayloadSize(TruncationHelper, tag, bytes, received.Length), _channel.GetPartyName(TruncationHelper));
+        var shares = RingCodec.Decode<T>(received, 2 * count);
+        return new AssistedTruncationPairs<T>(r1, shares[..count], shares[count..], [], a1, TruncationHelper, shift);
+    }
+
+    // Overwrites u_0 and t_0 with party 1's shares: (r >> m) - u_0 and msb(r) - t_0, r = r_0 + r_1.
+    private static void DealSecondShares(T[] r0, T[] r1, T[] u, T[] t, int shift)
+    {
+        unchecked
+        {
+            for (int i = 0; i < u.Length; i++)
+            {
+                T r = r0[i] + r1[i];
+                u[i] = (r >>> shift) - u[i];
+                t[i] = (RingArithmetic<T>.IsNegative(r) ? T.One : T.Zero) - t[i];
+            }
+        }
+    }
+}
