@@ -148,7 +148,7 @@ public sealed class BoltzmannApi
     /// <see cref="UtilityLabels"/>). Bernoulli columns, or categorical ones: marginals over their levels, log odds ratios of
     /// their dummies (every level against the column's first) from different columns. Gaussian columns are scored as
     /// categorical ones with <see cref="GaussianBins"/> levels, their bins cut at the synthetic rows' quartiles (public, as
-    /// the synthetic rows are), which code the real rows at each party too.
+    /// the synthetic rows are), which code the real rows at each party too. This party's (satisfying) training rows are the group behind it.
     /// </summary>
     /// <example>await mpc.Output("utility", await mpc.Boltzmann.Utility(fit, synthetic));</example>
     public async Task<Mpc.Runtime.Secret<UInt128>> Utility(BoltzmannFit fit, double[] synthetic, int maxSets = 200, string condition = "")
@@ -159,6 +159,8 @@ public sealed class BoltzmannApi
         if (maxSets < 1 || maxSets > 100_000) throw new ParameterProblemException("The number of variable sets per order must be between 1 and 100000.");
         var rows = Unflatten(fit, synthetic);
         IReadOnlyList<double[]> real = Satisfying(fit, fit.TrainingRows, condition);
+        // A condition can select few rows, whose marginals the scores would describe: they are the group behind them.
+        _session.CheckGroups(UtilityOutput, [real.Count]);
         int columns = fit.Encoding.Columns.Count;
         int[]? groups = fit.Encoding.Kind == VisibleKind.Categorical ? fit.Encoding.Groups : null;
         if (fit.Encoding.Kind == VisibleKind.Gaussian)
@@ -233,8 +235,8 @@ public sealed class BoltzmannApi
         return result;
     }
 
-    /// <summary>The declared outputs <see cref="Privacy"/> and <see cref="HoldoutComparison"/> are checked for.</summary>
-    public const string PrivacyOutput = "privacy", HoldoutOutput = "privacy_holdout";
+    /// <summary>The declared outputs <see cref="Utility"/>, <see cref="Privacy"/> and <see cref="HoldoutComparison"/> are checked for.</summary>
+    public const string UtilityOutput = "utility", PrivacyOutput = "privacy", HoldoutOutput = "privacy_holdout";
 
     /// <summary>Names of the values of <see cref="Privacy"/>.</summary>
     public static IReadOnlyList<string> PrivacyLabels { get; } =

@@ -508,6 +508,29 @@ public class ScriptSessionTests
     }
 
     [Fact]
+    public async Task TheUtilityOfConditionalSamplesIsRefusedWhereAPartysRowsSatisfyingTheConditionAreTooFewAGroup()
+    {
+        // Only the utility is scored (the privacy check has its own group check), so the utility's own check is what refuses.
+        var script = ScriptCompiler.Load(Path.Combine(TestFederation.RepositoryRoot(), "protocols", "boltzmann-machine.csx"));
+        var utilityOnly = ScriptCompiler.Compile(script.Source.Replace("await mpc.Output(\"privacy\", await mpc.Boltzmann.Privacy(fit, synthetic, mpc.Text(\"condition\")));", "",
+            StringComparison.Ordinal), "utility-only", "utility-only.csx");
+        Assert.NotEqual(script.Source, utilityOnly.Source);
+        var parts = TestFederation.SplitRows(BlocksInNoiseRows(8), 3);
+        int fewest = parts.Min(p => p.Count(r => r[0] == 1));
+        Assert.True(fewest + 1 <= parts.Min(p => p.Count), "the limit must admit every party's dataset");
+        await using var federation = TestFederation.Create(3, "blocks-in-noise.csv");
+        federation.StartAll(approved: _ => [utilityOnly.Id], catalog: Catalog,
+            privacy: DatasetPrivacy.Default with { ExactIntermediates = true, MinCellCount = 1, MinGroupSize = fewest + 1 });
+        var parameters = new Dictionary<string, string>
+        {
+            ["columns"] = string.Join(",", Enumerable.Range(1, 8).Select(j => $"x{j}")), ["reveal"] = "exact-intermediates", ["model"] = "rbm", ["hidden"] = "6",
+            ["epochs"] = "2", ["batch_size"] = "50", ["monitor_every"] = "0", ["samples"] = "40", ["burn_in"] = "10", ["condition"] = "x1=1",
+        };
+        var error = await Assert.ThrowsAsync<ProtocolAbortedException>(() => federation.Client().RunAsync(utilityOnly, utilityOnly.Source, parameters, null, default));
+        Assert.Contains(Mpc.Core.ErrorMessages.DisclosureRefused(1, fewest + 1), error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TheShareOfExactCopiesOpensOnlyWhereEveryPartysCopiedRowsMeetItsMinimumCellCount()
     {
         var script = ScriptCompiler.Load(Path.Combine(TestFederation.RepositoryRoot(), "protocols", "boltzmann-machine.csx"));
