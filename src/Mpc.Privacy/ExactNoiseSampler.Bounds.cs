@@ -1,0 +1,142 @@
+using System.Numerics;
+
+namespace Mpc.Privacy;
+
+public sealed partial class ExactNoiseSampler
+{
+    // Fixed point: a BigInteger v stands for v / 2^Precision. Every lower bound is rounded down and every upper bound up.
+    private const int Precision = 96;
+    private static readonly BigInteger FixedOne = BigInteger.One << Precision;
+
+    // A series stops once its next term is below 2^-88; the rest is bounded and added to the upper bound.
+    private static readonly BigInteger NegligibleTerm = BigInteger.One << 8;
+
+    // exp(y) for y below -60 is under 2^-86: bounded by that without a series.
+    private static readonly BigInteger ExpFloorArgument = -60 * FixedOne;
+
+    /// <summary>
+    /// The fast test U &lt; alpha, alpha = f(k) exp(|x|/t - c), for U in [u, u+1) / 2^64: true or false when the bounds on alpha
+    /// decide it, null when U falls between them or the proposal is outside where the series below converge fast (then the exact test
+    /// decides with the same U).
+    /// </summary>
+    private static bool? FastAccept(PoissonEnvelope envelope, long x, long k, ulong u)
+    {
+        long m = envelope.M;
+        // ln(k/m) = 2 atanh(w), w = x / (k + m); the series is used for |w| <= 1/4 only, which also keeps k >= 0.6 m >= 4.
+        if (4 * Math.Abs(x) > k + m) return null;
+        // ln f(k) = x + x ln(lambda/m) - (k + 1/2) ln(k/m) - S(k) + S(m), from Stirling's formula for k! and m! (ln 2 pi cancels).
+        var (atanhLow, atanhHigh) = AtanhBounds(Math.Abs(x), k + m);
+        BigInteger twoX = 2 * (BigInteger)x, twoKPlusOne = 2 * (BigInteger)k + 1;
+        var (sKLow, sKHigh) = StirlingRemainderBounds(k);
+        var (qLow, qHigh) = FixedBounds(Math.Abs(x), envelope.T);
+        BigInteger low = (BigInteger)x << Precision, high = low;
+        if (x >= 0)
+        {
+            low += twoX * envelope.LogRatioLow - twoKPlusOne * atanhHigh;
+            high += twoX * envelope.LogRatioHigh - twoKPlusOne * atanhLow;
+        }
+        else
+        {
+            low += twoX * envelope.LogRatioHigh + twoKPlusOne * atanhLow;
+            high += twoX * envelope.LogRatioLow + twoKPlusOne * atanhHigh;
+        }
+        low += envelope.StirlingMLow - sKHigh + qLow - envelope.CHigh;
+        high += envelope.StirlingMHigh - sKLow + qHigh - envelope.CLow;
+        // U < alpha surely when U's upper end is below the lower bound; surely not when U's lower end is at or above the upper bound.
+        BigInteger uLow = (BigInteger)u << (Precision - 64), uHigh = ((BigInteger)u + 1) << (Precision - 64);
+        // Most tests are decided by exp(L) >= 1 + L + L^2/2 + L^3/6 (any L) and exp(L) <= that + L^4/24 (L <= 0), exactly.
+        if (uHigh * 6 << (2 * Precision) <= TaylorTimesFactorial(low, 3)) return true;
+        if (high.Sign <= 0 && uLow * 24 << (3 * Precision) >= TaylorTimesFactorial(high, 4)) return false;
+        if (uHigh <= ExpBound(low, upper: false)) return true;
+        if (uLow >= ExpBound(high, upper: true)) return false;
+        return null;
+    }
+
+    // n! 2^(n P) (1 + y + ... + y^n / n!) for the fixed-point y, exactly: the sum of (n!/j!) y^j 2^((n-j) P), by Horner.
+    private static BigInteger TaylorTimesFactorial(BigInteger y, int n)
+    {
+        BigInteger sum = BigInteger.One, coefficient = BigInteger.One;
+        for (int j = n - 1; j >= 0; j--)
+        {
+            coefficient *= j + 1;
+            sum = sum * y + (coefficient << (Precision * (n - j)));
+        }
+        return sum;
+    }
+
+    // floor and ceiling of (numerator / denominator) * 2^Precision, denominator > 0.
+    private static (BigInteger Low, BigInteger High) FixedBounds(BigInteger numerator, BigInteger denominator)
+    {
+        var quotient = BigInteger.DivRem(numerator << Precision, denominator, out var remainder);
+        if (remainder.IsZero) return (quotient, quotient);
+        // Division truncates toward zero: the quotient is the ceiling for a negative numerator and the floor for a positive one.
+        return remainder.Sign < 0 ? (quotient - 1, quotient) : (quotient, quotient + 1);
+    }
+
+    private static BigInteger CeilingShift(BigInteger value, int bits) => (value + (BigInteger.One << bits) - 1) >> bits;
+
+    private static BigInteger CeilingDivide(BigInteger value, BigInteger divisor) => (value + divisor - 1) / divisor;
+
+    /// <summary>Bounds on atanh(p/r) = sum of (p/r)^(2i+1) / (2i+1), for 0 &lt;= p/r &lt;= 1/4.</summary>
+    private static (BigInteger Low, BigInteger High) AtanhBounds(BigInteger p, BigInteger r)
+    {
+        if (p.IsZero) return (BigInteger.Zero, BigInteger.Zero);
+        var (powerLow, powerHigh) = FixedBounds(p, r);
+        BigInteger squareLow = (powerLow * powerLow) >> Precision, squareHigh = CeilingShift(powerHigh * powerHigh, Precision);
+        BigInteger sumLow = 0, sumHigh = 0;
+        for (int i = 0; ; i++)
+        {
+            sumLow += powerLow / (2 * i + 1);
+            sumHigh += CeilingDivide(powerHigh, 2 * i + 1);
+            powerLow = (powerLow * squareLow) >> Precision;
+            powerHigh = CeilingShift(powerHigh * squareHigh, Precision);
+            // The terms left are below power * (1 + w^2 + w^4 + ...) <= power * 16/15 < 2 power.
+            if (powerHigh < NegligibleTerm) return (sumLow, sumHigh + 2 * powerHigh);
+        }
+    }
+
+    /// <summary>
+    /// Bounds on S(n) = ln n! - ((n + 1/2) ln n - n + ln(2 pi)/2) for n &gt;= 1: Stirling's series 1/(12n) - 1/(360 n^3) plus a
+    /// remainder between 0 and 1/(1260 n^5) (the series for ln Gamma errs by less than the first omitted term, with its sign).
+    /// </summary>
+    private static (BigInteger Low, BigInteger High) StirlingRemainderBounds(long n)
+    {
+        BigInteger bn = n, cube = bn * bn * bn;
+        var (low, high) = FixedBounds(30 * bn * bn - 1, 360 * cube);
+        var (_, remainder) = FixedBounds(1, 1260 * cube * bn * bn);
+        return (low, high + remainder);
+    }
+
+    /// <summary>A lower (or upper) bound on exp(y) for the fixed-point y, by directed Taylor sums at |y| / 2^s &lt; 1/2 and s squarings.</summary>
+    private static BigInteger ExpBound(BigInteger y, bool upper)
+    {
+        if (y < ExpFloorArgument) return upper ? (FixedOne >> 86) + 1 : BigInteger.Zero;
+        // exp(y) = 1 / exp(-y) for y < 0: a lower bound then needs an upper bound of exp(-y), and the reverse.
+        if (y.Sign < 0)
+        {
+            var positive = ExpOfNonNegative(-y, !upper);
+            return upper ? CeilingDivide(FixedOne << Precision, positive) : (FixedOne << Precision) / positive;
+        }
+        return ExpOfNonNegative(y, upper);
+    }
+
+    private static BigInteger ExpOfNonNegative(BigInteger z, bool upper)
+    {
+        int halvings = Math.Max(0, (int)z.GetBitLength() - (Precision - 1));
+        int shift = Precision + halvings;
+        BigInteger term = FixedOne, sum = FixedOne;
+        for (int i = 1; ; i++)
+        {
+            term = upper ? CeilingDivide(term * z, (BigInteger)i << shift) : term * z / ((BigInteger)i << shift);
+            sum += term;
+            // With z / 2^s <= 1/2 every later term is at most half the one before, so the rest is below this term.
+            if (term < NegligibleTerm)
+            {
+                if (upper) sum += term + 1;
+                break;
+            }
+        }
+        for (int i = 0; i < halvings; i++) sum = upper ? CeilingShift(sum * sum, Precision) : (sum * sum) >> Precision;
+        return sum;
+    }
+}
