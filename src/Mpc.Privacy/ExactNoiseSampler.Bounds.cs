@@ -21,27 +21,10 @@ public sealed partial class ExactNoiseSampler
     /// </summary>
     private static bool? FastAccept(PoissonEnvelope envelope, long x, long k, ulong u)
     {
-        long m = envelope.M;
-        // ln(k/m) = 2 atanh(w), w = x / (k + m); the series is used for |w| <= 1/4 only, which also keeps k >= 0.6 m >= 4.
-        if (4 * Math.Abs(x) > k + m) return null;
-        // ln f(k) = x + x ln(lambda/m) - (k + 1/2) ln(k/m) - S(k) + S(m), from Stirling's formula for k! and m! (ln 2 pi cancels).
-        var (atanhLow, atanhHigh) = AtanhBounds(Math.Abs(x), k + m);
-        BigInteger twoX = 2 * (BigInteger)x, twoKPlusOne = 2 * (BigInteger)k + 1;
-        var (sKLow, sKHigh) = StirlingRemainderBounds(k);
-        var (qLow, qHigh) = FixedBounds(Math.Abs(x), envelope.T);
-        BigInteger low = (BigInteger)x << Precision, high = low;
-        if (x >= 0)
-        {
-            low += twoX * envelope.LogRatioLow - twoKPlusOne * atanhHigh;
-            high += twoX * envelope.LogRatioHigh - twoKPlusOne * atanhLow;
-        }
-        else
-        {
-            low += twoX * envelope.LogRatioHigh + twoKPlusOne * atanhLow;
-            high += twoX * envelope.LogRatioLow + twoKPlusOne * atanhHigh;
-        }
-        low += envelope.StirlingMLow - sKHigh + qLow - envelope.CHigh;
-        high += envelope.StirlingMHigh - sKLow + qHigh - envelope.CLow;
+        // The series converge fast for |w| = |x| / (k + m) <= 1/4, which also keeps k >= 0.6 m >= 4.
+        if (4 * Math.Abs(x) > k + envelope.M || Math.Abs(x) >= FastProposalLimit) return null;
+        var (low64, high64) = LogAcceptanceBounds(envelope, x, k);
+        BigInteger low = (BigInteger)low64 << (Precision - 64), high = (BigInteger)high64 << (Precision - 64);
         // U < alpha surely when U's upper end is below the lower bound; surely not when U's lower end is at or above the upper bound.
         BigInteger uLow = (BigInteger)u << (Precision - 64), uHigh = ((BigInteger)u + 1) << (Precision - 64);
         // Most tests are decided by exp(L) >= 1 + L + L^2/2 + L^3/6 (any L) and exp(L) <= that + L^4/24 (L <= 0), exactly.
@@ -93,18 +76,6 @@ public sealed partial class ExactNoiseSampler
             // The terms left are below power * (1 + w^2 + w^4 + ...) <= power * 16/15 < 2 power.
             if (powerHigh < NegligibleTerm) return (sumLow, sumHigh + 2 * powerHigh);
         }
-    }
-
-    /// <summary>
-    /// Bounds on S(n) = ln n! - ((n + 1/2) ln n - n + ln(2 pi)/2) for n &gt;= 1: Stirling's series 1/(12n) - 1/(360 n^3) plus a
-    /// remainder between 0 and 1/(1260 n^5) (the series for ln Gamma errs by less than the first omitted term, with its sign).
-    /// </summary>
-    private static (BigInteger Low, BigInteger High) StirlingRemainderBounds(long n)
-    {
-        BigInteger bn = n, cube = bn * bn * bn;
-        var (low, high) = FixedBounds(30 * bn * bn - 1, 360 * cube);
-        var (_, remainder) = FixedBounds(1, 1260 * cube * bn * bn);
-        return (low, high + remainder);
     }
 
     /// <summary>A lower (or upper) bound on exp(y) for the fixed-point y, by directed Taylor sums at |y| / 2^s &lt; 1/2 and s squarings.</summary>

@@ -22,7 +22,12 @@ public sealed partial class ExactNoiseSampler
             // ln(lambda / m) = 2 atanh((a - b m) / (a + b m)), and the argument is below 1/(2m+1).
             var bm = (BigInteger)b * M;
             (LogRatioLow, LogRatioHigh) = AtanhBounds(a - bm, a + bm);
-            (StirlingMLow, StirlingMHigh) = StirlingRemainderBounds(M);
+            (StirlingMLow64, StirlingMHigh64) = StirlingRemainderQ64(M);
+            // The same bounds in 64-bit fixed point for the 128-bit bounds of each draw: floor of the lower, ceiling of the upper.
+            LogRatioLow64 = (Int128)(LogRatioLow >> (Precision - 64));
+            LogRatioHigh64 = (Int128)CeilingShift(LogRatioHigh, Precision - 64);
+            CLow64 = (Int128)(CLow >> (Precision - 64));
+            CHigh64 = (Int128)CeilingShift(CHigh, Precision - 64);
         }
 
         public ulong A { get; }
@@ -47,10 +52,18 @@ public sealed partial class ExactNoiseSampler
 
         public BigInteger LogRatioHigh { get; }
 
-        /// <summary>Bounds on Stirling's remainder S(m) = ln m! - ((m + 1/2) ln m - m + ln(2 pi)/2), fixed point.</summary>
-        public BigInteger StirlingMLow { get; }
+        /// <summary>Bounds on Stirling's remainder S(m) = ln m! - ((m + 1/2) ln m - m + ln(2 pi)/2), 64-bit fixed point.</summary>
+        public Int128 StirlingMLow64 { get; }
 
-        public BigInteger StirlingMHigh { get; }
+        public Int128 StirlingMHigh64 { get; }
+
+        public Int128 LogRatioLow64 { get; }
+
+        public Int128 LogRatioHigh64 { get; }
+
+        public Int128 CLow64 { get; }
+
+        public Int128 CHigh64 { get; }
 
         public static PoissonEnvelope For(ulong a, ulong b)
         {
