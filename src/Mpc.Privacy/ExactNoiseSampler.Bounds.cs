@@ -24,27 +24,42 @@ public sealed partial class ExactNoiseSampler
         // The series converge fast for |w| = |x| / (k + m) <= 1/4, which also keeps k >= 0.6 m >= 4.
         if (4 * Math.Abs(x) > k + envelope.M || Math.Abs(x) >= FastProposalLimit) return null;
         var (low64, high64) = LogAcceptanceBounds(envelope, x, k);
+        if (SqueezeAccepts(low64, u)) return true;
+        if (SqueezeRejects(high64, u)) return false;
         BigInteger low = (BigInteger)low64 << (Precision - 64), high = (BigInteger)high64 << (Precision - 64);
         // U < alpha surely when U's upper end is below the lower bound; surely not when U's lower end is at or above the upper bound.
         BigInteger uLow = (BigInteger)u << (Precision - 64), uHigh = ((BigInteger)u + 1) << (Precision - 64);
-        // Most tests are decided by exp(L) >= 1 + L + L^2/2 + L^3/6 (any L) and exp(L) <= that + L^4/24 (L <= 0), exactly.
-        if (uHigh * 6 << (2 * Precision) <= TaylorTimesFactorial(low, 3)) return true;
-        if (high.Sign <= 0 && uLow * 24 << (3 * Precision) >= TaylorTimesFactorial(high, 4)) return false;
         if (uHigh <= ExpBound(low, upper: false)) return true;
         if (uLow >= ExpBound(high, upper: true)) return false;
         return null;
     }
 
-    // n! 2^(n P) (1 + y + ... + y^n / n!) for the fixed-point y, exactly: the sum of (n!/j!) y^j 2^((n-j) P), by Horner.
-    private static BigInteger TaylorTimesFactorial(BigInteger y, int n)
+    // The squeezes take |L| <= 1.5 (6 * 2^62 in 64-bit fixed point), where every product below stays inside Int128.
+    private static readonly Int128 SqueezeLimit = (Int128)6 << 62;
+
+    /// <summary>
+    /// U &lt; exp(L) surely, for L &gt;= the lower bound: exp(L) &gt;= p3(y) = 1 + y + y^2/2 + y^3/6 for y = floor(L/4) in 62-bit
+    /// fixed point, as p3 is increasing and below exp everywhere. p3(y) is computed within 2.5 units of 2^-62 (one rounding
+    /// per product and quotient, the products' inputs off by at most 1 and 2 units, |y| &lt;= 1.5), so 8 units cover it.
+    /// </summary>
+    private static bool SqueezeAccepts(Int128 low, ulong u)
     {
-        BigInteger sum = BigInteger.One, coefficient = BigInteger.One;
-        for (int j = n - 1; j >= 0; j--)
-        {
-            coefficient *= j + 1;
-            sum = sum * y + (coefficient << (Precision * (n - j)));
-        }
-        return sum;
+        if (low < -SqueezeLimit || low > SqueezeLimit) return false;
+        Int128 y = low >> 2, square = y * y >> 62, cube = square * y >> 62;
+        Int128 cubic = (Int128.One << 62) + y + (square >> 1) + cube / 6;
+        return (Int128)u + 1 <= 4 * (cubic - 8);
+    }
+
+    /// <summary>
+    /// U &gt;= exp(L) surely, for L &lt;= the upper bound &lt;= 0: exp(L) &lt;= exp(y) &lt;= p3(y) + y^4/24 for y = ceil(L/4) &lt;= 0 in
+    /// 62-bit fixed point (the Taylor remainder of order 5 is negative there), computed within 4 units; 8 units cover it.
+    /// </summary>
+    private static bool SqueezeRejects(Int128 high, ulong u)
+    {
+        if (high > 0 || high < -SqueezeLimit) return false;
+        Int128 y = -(-high >> 2), square = y * y >> 62, cube = square * y >> 62, fourth = cube * y >> 62;
+        Int128 quartic = (Int128.One << 62) + y + (square >> 1) + cube / 6 + fourth / 24;
+        return (Int128)u >= 4 * (quartic + 8);
     }
 
     // floor and ceiling of (numerator / denominator) * 2^Precision, denominator > 0.
