@@ -19,7 +19,7 @@ public sealed partial class ExactNoiseSampler
     /// decide it, null when U falls between them or the proposal is outside where the series below converge fast (then the exact test
     /// decides with the same U).
     /// </summary>
-    private static bool? FastAccept(PoissonEnvelope envelope, long x, long k, ulong u)
+    internal static bool? FastAccept(PoissonEnvelope envelope, long x, long k, ulong u)
     {
         // The series converge fast for |w| = |x| / (k + m) <= 1/4, which also keeps k >= 0.6 m >= 4.
         if (4 * Math.Abs(x) > k + envelope.M || Math.Abs(x) >= FastProposalLimit) return null;

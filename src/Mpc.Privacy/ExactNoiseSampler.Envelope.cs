@@ -7,7 +7,7 @@ public sealed partial class ExactNoiseSampler
 {
     // What one Poisson parameter a/b needs for every draw: the mode, the envelope's scale, the bound c and the bounds of the
     // parts of ln f(k) that depend on lambda only. Cached because callers draw many values at a few parameters.
-    private sealed class PoissonEnvelope
+    internal sealed class PoissonEnvelope
     {
         private static readonly ConcurrentDictionary<(ulong A, ulong B), PoissonEnvelope> Cache = new();
 

@@ -9,7 +9,7 @@ public sealed partial class ExactNoiseSampler
     /// f(k) is an exact ratio of integers, exp(q) lies between rational Taylor bounds, and U gains 64 bits and the bounds eight
     /// terms until U's interval is on one side of alpha's. Cost linear in |x|, paid about once in 10^7 attempts and in far tails.
     /// </summary>
-    private bool ExactAccept(PoissonEnvelope envelope, long x, long k, ulong firstBits)
+    internal bool ExactAccept(PoissonEnvelope envelope, long x, long k, ulong firstBits)
     {
         var (fNumerator, fDenominator) = TargetWeight(envelope, x, k);
         BigInteger t = envelope.T, magnitude = Math.Abs(x);
