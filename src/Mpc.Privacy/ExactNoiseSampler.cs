@@ -2,52 +2,66 @@ using Mpc.Core;
 
 namespace Mpc.Privacy;
 
+// Rejection from an exact discrete-Laplace envelope at the mode (Canonne, Kamath, Steinke 2020, "The Discrete Gaussian for
+// Differential Privacy", Algorithms 1-2), chosen over binomial/gamma recursions because its cost is O(1) expected at any mu
+// and every step is either integer arithmetic or an interval comparison that is resolved exactly (Mironov 2012).
+
 /// <summary>
-/// Exact samplers for integer noise from a CSPRNG, using integer arithmetic only (no floating
-/// point anywhere, following the advice of Mironov 2012 and Canonne, Kamath, Steinke 2020).
+/// Exact samplers for integer noise from a CSPRNG: Poisson(lambda) and Skellam(mu) for rational parameters, with no
+/// floating point in any step that decides a sample, and an expected cost that does not grow with the parameter.
 /// </summary>
 /// <remarks>
-/// Poisson(nu) for rational nu = a/b &lt;= 1/2: draw S by the chain of Canonne-Kamath-Steinke
-/// (continue while Bernoulli(nu / (k+1)) succeeds), so P(S &gt;= k) = nu^k / k!; accept S = k with
-/// probability (1 - nu)(k+1) / (k+1 - nu), which is rational. Then P(accept and S = k) is
-/// (1 - nu) nu^k / k!, so the accepted S is exactly Poisson(nu); each attempt succeeds with
-/// probability (1 - nu) e^nu &gt;= 0.82. Poisson(mu) for larger rational mu is the sum of ceil(2 mu)
-/// Poisson(mu / ceil(2 mu)) draws, and Skellam(mu) is Poisson(2 mu) events with fair signs.
-/// Every Bernoulli(p/q) is one uniform integer below q (rejection sampling, unbiased) compared with p.
-/// For large mu the pieces are floor(2 mu) of exactly nu = 1/2 plus one remainder below 1/2, and the
-/// nu = 1/2 runs of the same chain are counted by population for the first steps: each rational
-/// Bernoulli(p/q) of a step is a uniform value of ceil(log2 q) fair bits (redrawn at q or above)
-/// compared with p, 64 trials per word, bit-sliced and counted by popcount; so mu of 10^5 to 10^6,
-/// as DP gradients need, costs a few random words per 64 units.
+/// Poisson(lambda), lambda = a/b &gt;= 8, mode m = floor(lambda), target weight f(k) = lambda^(k-m) m! / k! &lt;= 1:
+/// <list type="number">
+/// <item>Propose x from the discrete Laplace P(x) ∝ exp(-|x|/t), t = floor(sqrt m) + 1, sampled exactly with Bernoulli(exp(-gamma))
+/// for rational gamma (Canonne-Kamath-Steinke Algorithms 1 and 2).</item>
+/// <item>Accept k = m + x with probability alpha = f(k) exp(|x|/t - c), where the rational c bounds ln f(m+x) + |x|/t above for
+/// every x: ln f(m+x) &lt;= -x(x-1) / (2(m+x)) for x &gt;= 0 (as ln(1+u) &gt;= u/(1+u) and m+1 &gt; lambda) and
+/// &lt;= -y(y-1) / (2m) for x = -y &lt; 0 (as ln(1-u) &lt;= -u and lambda &gt;= m); c is the largest of these concave bounds plus |x|/t,
+/// found exactly on the integers. The accepted k has exactly the Poisson law; an attempt succeeds with probability about 0.7.</item>
+/// <item>The test U &lt; alpha draws U as 64 random bits and first compares it with rigorous bounds on alpha at 2^-96:
+/// ln f from Stirling's series with its remainder bound and atanh series with tail bounds, exp by directed Taylor sums, every
+/// fixed-point step rounded outward. Only if U falls inside those bounds (about once in 10^7 attempts), or the proposal is far
+/// in a tail, is the same U extended bit by bit and compared with alpha in exact rational arithmetic (f(k) as a product of
+/// integers, exp(rational) between Taylor bounds). So every accept/reject is the exact one.</item>
+/// </list>
+/// Below lambda = 8, Poisson is a sum of at most 16 exact Poisson(nu &lt;= 1/2) chains: draw S while Bernoulli(nu / (k+1))
+/// succeeds, accept S = k with (1 - nu)(k+1) / (k+1 - nu). Skellam(mu) is the difference of two independent Poisson(mu).
 /// </remarks>
-public sealed class ExactNoiseSampler(AesCtrRandom random)
+public sealed partial class ExactNoiseSampler(AesCtrRandom random)
 {
     /// <summary>Denominator used to turn a real parameter into an exact rational one.</summary>
     public const ulong Denominator = 1UL << 20;
+
+    /// <summary>Largest Poisson parameter accepted (the proposal and f(k) stay in 64-bit integers well below it).</summary>
+    public const double MaxLambda = 1UL << 50;
+
+    // Below this mean the chain of Poisson(1/2) draws costs less than the envelope's setup and bounds.
+    private const ulong ChainBelow = 8;
 
     /// <summary>Poisson(numerator / denominator).</summary>
     public long Poisson(ulong numerator, ulong denominator)
     {
         if (denominator == 0) throw new ArgumentOutOfRangeException(nameof(denominator));
+        if ((double)numerator / denominator > MaxLambda) throw new ArgumentOutOfRangeException(nameof(numerator), $"The Poisson parameter must be at most 2^50.");
         if (numerator == 0) return 0;
-        // Poisson(a/b) = sum of floor(2a/b) Poisson(1/2) + Poisson(remainder < 1/2).
-        ulong halves = checked(2 * numerator) / denominator;
-        ulong remainder = checked(2 * numerator) - halves * denominator;
-        long total = SumOfPoissonHalves(halves);
-        if (remainder > 0) total += PoissonAtMostHalf(remainder, checked(2 * denominator));
-        return total;
+        if (numerator / denominator < ChainBelow) return PoissonByChains(numerator, denominator);
+        var envelope = PoissonEnvelope.For(numerator, denominator);
+        while (true)
+        {
+            long x = DiscreteLaplace(envelope.T);
+            long k = envelope.M + x;
+            if (k < 0) continue;
+            ulong u = random.NextUInt64();
+            if (FastAccept(envelope, x, k, u) ?? ExactAccept(envelope, x, k, u)) return k;
+        }
     }
 
     /// <summary>
     /// Skellam(mu, mu), the difference of two independent Poisson(mu), with mu = numerator / denominator: symmetric,
-    /// variance 2 mu. Drawn as N ~ Poisson(2 mu) events each given a fair sign: by Poisson splitting the plus and
-    /// minus counts are independent Poisson(mu), so 2 plus - N is exactly Skellam(mu) (one chain instead of two).
+    /// variance 2 mu.
     /// </summary>
-    public long Skellam(ulong numerator, ulong denominator)
-    {
-        long events = Poisson(checked(2 * numerator), denominator);
-        return 2 * FairCoinSuccesses(events) - events;
-    }
+    public long Skellam(ulong numerator, ulong denominator) => Poisson(numerator, denominator) - Poisson(numerator, denominator);
 
     /// <summary>Skellam with a real parameter rounded up to a multiple of 2^-20 (rounding up only adds noise).</summary>
     public long Skellam(double mu)
@@ -55,6 +69,17 @@ public sealed class ExactNoiseSampler(AesCtrRandom random)
         if (!(mu >= 0) || mu > 1e12) throw new ArgumentOutOfRangeException(nameof(mu));
         ulong numerator = (ulong)Math.Ceiling(mu * Denominator);
         return Skellam(numerator, Denominator);
+    }
+
+    // Poisson(a/b) for a/b < 8: the sum of floor(2a/b) Poisson(1/2) and one Poisson(remainder < 1/2).
+    private long PoissonByChains(ulong a, ulong b)
+    {
+        ulong halves = checked(2 * a) / b;
+        ulong remainder = checked(2 * a) - halves * b;
+        long total = 0;
+        for (ulong i = 0; i < halves; i++) total += PoissonAtMostHalf(1, 2);
+        if (remainder > 0) total += PoissonAtMostHalf(remainder, checked(2 * b));
+        return total;
     }
 
     private long PoissonAtMostHalf(ulong a, ulong b)
@@ -68,104 +93,29 @@ public sealed class ExactNoiseSampler(AesCtrRandom random)
         }
     }
 
-    // The sum of `count` independent runs of the PoissonAtMostHalf chain for nu = 1/2, counted by population:
-    // at step k a run continues with Bernoulli(1 / (2(k+1))), otherwise it stops at k and is accepted with
-    // (k+1) / (2k+1) or restarted as a fresh run. Steps k = 0 .. PopulationSteps go by population; the rare runs
-    // past them (probability 2^-7 / 7! each) one by one.
-    private const ulong PopulationSteps = 6;
-
-    private long SumOfPoissonHalves(ulong count)
+    // P(x) ∝ exp(-|x|/t) on the integers (Canonne-Kamath-Steinke Algorithm 2 with s = 1): x = u + t v with u uniform below t
+    // kept with Bernoulli(exp(-u/t)), v geometric of ratio exp(-1), a fair sign, and -0 redrawn.
+    private long DiscreteLaplace(ulong t)
     {
-        long total = 0;
-        ulong fresh = count;
-        while (fresh > 0)
+        while (true)
         {
-            ulong restarted = 0, running = fresh;
-            for (ulong k = 0; k <= PopulationSteps && running > 0; k++)
-            {
-                var (continuing, stopped) = CountUniformBelow(running, 2 * (k + 1), 1);
-                var (accepted, rejected) = CountUniformBelow(stopped, 2 * k + 1, k + 1);
-                total += (long)(accepted * k);
-                restarted += rejected;
-                running = continuing;
-            }
-            for (ulong i = 0; i < running; i++)
-            {
-                ulong k = PopulationSteps + 1;
-                while (Bernoulli(1, checked(2 * (k + 1)))) k++;
-                if (Bernoulli(k + 1, 2 * k + 1)) total += (long)k;
-                else restarted++;
-            }
-            fresh = restarted;
+            ulong u = random.NextBelow(t);
+            if (!BernoulliExpMinus(u, t)) continue;
+            ulong v = 0;
+            while (BernoulliExpMinus(1, 1)) v++;
+            long magnitude = checked((long)(u + t * v));
+            bool negative = (random.NextUInt64() & 1) != 0;
+            if (negative && magnitude == 0) continue;
+            return negative ? -magnitude : magnitude;
         }
-        return total;
     }
 
-    // n Bernoulli(threshold / range) trials at once, 64 per word: each trial is a uniform value of ceil(log2 range)
-    // fair bits, redrawn when at least range, a success below threshold (compared bit-sliced). (successes, failures).
-    private (ulong Successes, ulong Failures) CountUniformBelow(ulong n, ulong range, ulong threshold)
+    // Bernoulli(exp(-n/d)) for 0 <= n/d <= 1 (Canonne-Kamath-Steinke Algorithm 1): count k while Bernoulli(gamma / k) succeeds; odd k.
+    private bool BernoulliExpMinus(ulong n, ulong d)
     {
-        if (threshold >= range) return (n, 0);
-        int bits = 64 - System.Numerics.BitOperations.LeadingZeroCount(range - 1);
-        Span<ulong> slices = stackalloc ulong[bits];
-        ulong successes = 0, failures = 0;
-        while (n > 0)
-        {
-            ulong redraw = 0;
-            while (n > 0)
-            {
-                int take = (int)Math.Min(n, 64);
-                ulong mask = take < 64 ? (1UL << take) - 1 : ~0UL;
-                for (int b = 0; b < bits; b++) slices[b] = NextWord();
-                ulong below = BelowConstant(slices, threshold) & mask, valid = BelowConstant(slices, range) & mask;
-                successes += (ulong)System.Numerics.BitOperations.PopCount(below);
-                failures += (ulong)System.Numerics.BitOperations.PopCount(valid & ~below);
-                redraw += (ulong)System.Numerics.BitOperations.PopCount(mask & ~valid);
-                n -= (ulong)take;
-            }
-            n = redraw;
-        }
-        return (successes, failures);
-    }
-
-    // Lanes whose value (bit b of every lane in slices[b]) is below the constant c (c < 2^bits, or all lanes when c = 2^bits).
-    private static ulong BelowConstant(ReadOnlySpan<ulong> slices, ulong c)
-    {
-        if (c >> slices.Length != 0) return ~0UL;
-        ulong less = 0, equal = ~0UL;
-        for (int b = slices.Length - 1; b >= 0; b--)
-        {
-            bool one = ((c >> b) & 1) != 0;
-            if (one)
-            {
-                less |= equal & ~slices[b];
-                equal &= slices[b];
-            }
-            else equal &= ~slices[b];
-        }
-        return less;
-    }
-
-    private readonly ulong[] _words = new ulong[256];
-    private int _word = 256;
-
-    private ulong NextWord()
-    {
-        if (_word == _words.Length)
-        {
-            random.Fill<ulong>(_words);
-            _word = 0;
-        }
-        return _words[_word++];
-    }
-
-    // Binomial(n, 1/2): the ones among n fair bits, 64 per word.
-    private long FairCoinSuccesses(long n)
-    {
-        long ones = 0;
-        for (; n >= 64; n -= 64) ones += System.Numerics.BitOperations.PopCount(NextWord());
-        if (n > 0) ones += System.Numerics.BitOperations.PopCount(NextWord() & ((1UL << (int)n) - 1));
-        return ones;
+        ulong k = 1;
+        while (Bernoulli(n, checked(d * k))) k++;
+        return k % 2 == 1;
     }
 
     private bool Bernoulli(ulong numerator, ulong denominator) => random.NextBelow(denominator) < numerator;
