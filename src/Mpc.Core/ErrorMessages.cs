@@ -122,6 +122,10 @@ public static class ErrorMessages
     public static string QuantilesTooCloseDetail(string column, IEnumerable<double> probabilities, int minGroupSize, double neededRows, string found) =>
         FormattableString.Invariant($"quantiles of column '{column}' at {string.Join(", ", probabilities)}: with at least {minGroupSize} rows between any two and beyond the outer ones they need {neededRows} pooled rows per group; {found}.");
 
+    /// <summary>An analyst asked for suppression where the party's policy does not allow it.</summary>
+    public static string SuppressionNotAllowed(string dataset) =>
+        $"this party's policy does not show small cells as suppressed for dataset '{dataset}' (privacy.{dataset}.allowSuppression); without suppress=true a small cell refuses the table.";
+
     private static string DisclosureSubject(string column) => column.Length == 0 ? "the dataset's rows" : $"column '{column}'";
 
     /// <summary>The party's dataset as a whole is smaller than its minimum group size.</summary>
