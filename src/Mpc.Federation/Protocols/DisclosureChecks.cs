@@ -42,10 +42,10 @@ public static class DisclosureChecks
 
     /// <summary>
     /// The fewest pooled rows n for which type-7 quantiles at <paramref name="probabilities"/> keep at least
-    /// <paramref name="minGroupSize"/> rows below the first, above the last and between any two: their ranks
-    /// h = (n - 1) p + 1 lie at least minGroupSize + 1 apart, counting 0 and n + 1 as the ends. Without it, probabilities
-    /// k / (n - 1) give every row's value. Rows between quantiles are unused by any, so no row's value follows from
-    /// several of them. A minimum of 1 turns the check off, as it does for the other limits.
+    /// <paramref name="minGroupSize"/> m rows below the first and above the last, and their ranks h = (n - 1) p + 1 at
+    /// least m + 1 apart (m rows between two whole ranks; interpolated ones share no row, so no row's value follows
+    /// from several quantiles). Without it, probabilities k / (n - 1) give every row's value. A minimum of 1 turns the
+    /// check off, as it does for the other limits.
     /// </summary>
     public static double QuantileRows(IReadOnlyList<double> probabilities, int minGroupSize)
     {
