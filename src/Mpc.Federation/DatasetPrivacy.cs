@@ -8,7 +8,7 @@ namespace Mpc.Federation;
 /// An analyst may only ask for less: a smaller epsilon or delta, fewer honest parties.
 /// </summary>
 public sealed record DatasetPrivacy(double Budget = 10, double Delta = 1e-5, int HonestParties = 1, double? SessionEpsilonCap = null,
-    int MinCellCount = DatasetPrivacy.DefaultMinCellCount, int MinGroupSize = DatasetPrivacy.DefaultMinGroupSize, bool ExactIntermediates = false)
+    int MinCellCount = DatasetPrivacy.DefaultMinCellCount, int MinGroupSize = DatasetPrivacy.DefaultMinGroupSize, bool ExactIntermediates = false, bool AllowSuppression = false)
 {
     /// <summary>DataSHIELD's default nfilter.tab.</summary>
     public const int DefaultMinCellCount = 3;
@@ -16,11 +16,11 @@ public sealed record DatasetPrivacy(double Budget = 10, double Delta = 1e-5, int
     /// <summary>DataSHIELD's default nfilter.subset.</summary>
     public const int DefaultMinGroupSize = 3;
 
-    /// <summary>Epsilon 10, delta 1e-5, one honest party, sessions up to the whole budget, cells and groups of 0 or at least 3, no exact intermediates.</summary>
+    /// <summary>Epsilon 10, delta 1e-5, one honest party, sessions up to the whole budget, cells and groups of 0 or at least 3, no exact intermediates, no suppression.</summary>
     public static DatasetPrivacy Default { get; } = new();
 
     /// <summary>The disclosure limits on exact outputs about the named dataset.</summary>
-    public Protocols.DisclosureLimits LimitsFor(string dataset) => new(dataset, MinCellCount, MinGroupSize, ExactIntermediates);
+    public Protocols.DisclosureLimits LimitsFor(string dataset) => new(dataset, MinCellCount, MinGroupSize, ExactIntermediates, AllowSuppression);
 
     /// <summary>The most one session may reserve: the configured cap, or the whole budget.</summary>
     public double SessionCap => Math.Min(SessionEpsilonCap ?? Budget, Budget);

@@ -29,7 +29,8 @@ namespace Mpc.Federation;
 /// Disclosure limits on exact outputs, per dataset in the same object (defaults: minCellCount 3, minGroupSize 3,
 /// exactIntermediates false): every cell of a count output and every group behind an exact statistic holds 0 or at
 /// least that many of the party's own rows, checked before it contributes; exactIntermediates lets a protocol open
-/// exact pooled intermediates to every party.
+/// exact pooled intermediates to every party; allowSuppression (default false) lets an analyst ask for a table with
+/// its small cells suppressed instead of refused.
 /// The older form "budgets": { "lung": { "epsilon": 5, "delta": 1e-5 } } is still read (budget and delta only).
 /// </remarks>
 public sealed class PartyConfiguration
@@ -174,7 +175,8 @@ public sealed class PartyConfiguration
         foreach (var (key, p) in options.Privacy)
         {
             privacy[Dataset(key)] = new DatasetPrivacy(p.Budget ?? defaults.Budget, p.Delta ?? defaults.Delta, (int?)p.HonestParties ?? defaults.HonestParties, p.SessionEpsilonCap,
-                (int?)p.MinCellCount ?? defaults.MinCellCount, (int?)p.MinGroupSize ?? defaults.MinGroupSize, p.ExactIntermediates ?? defaults.ExactIntermediates);
+                (int?)p.MinCellCount ?? defaults.MinCellCount, (int?)p.MinGroupSize ?? defaults.MinGroupSize, p.ExactIntermediates ?? defaults.ExactIntermediates,
+                p.AllowSuppression ?? defaults.AllowSuppression);
         }
         // Each party's ledger is its own file, named after it, so parties sharing a folder never share a ledger.
         return new PartyConfiguration(name, datasets, options.Protocols.ToHashSet(StringComparer.Ordinal), TimeSpan.FromSeconds(options.PeerTimeoutSeconds ?? 30),

@@ -17,4 +17,6 @@ public sealed class PrivacyOptions
     public double? MinGroupSize { get; set; }
 
     public bool? ExactIntermediates { get; set; }
+
+    public bool? AllowSuppression { get; set; }
 }

@@ -36,7 +36,7 @@ public sealed class BoltzmannApi
     /// should be standardised; categorical columns take their public <paramref name="levels"/> (see
     /// <see cref="VisibleEncoding"/>). A cell that does not fit stops the session naming file, row and column.
     /// </summary>
-    /// <example>var fit = await mpc.Boltzmann.Train("rbm", mpc.List("columns"), "bernoulli", "25", 10, 0.4, 50, BoltzmannApi.DpIntermediates, new TrainingSettings { Epsilon = 5 });</example>
+    /// <example>var fit = await mpc.Boltzmann.Train("rbm", mpc.List("columns"), "bernoulli", "25", 10, 0.4, 50, "dp-intermediates", new TrainingSettings { Epsilon = 5 });</example>
     public Task<BoltzmannFit> Train(string model, IReadOnlyList<string> columns, string visible, string hidden, int epochs, double learningRate, int batchSize,
         string reveal, TrainingSettings settings, string exactOutput = "pooled_sums", string privateOutput = "noised_sums", double holdout = 0, string levels = "",
         double monitoring = 0) =>
@@ -52,7 +52,7 @@ public sealed class BoltzmannApi
     /// (rbm: the layer's epochs more; dbm: fine-tuning only, as BoltzmannMachines.jl's fitdbm with startdbm), its epochs numbered
     /// after <see cref="TrainingSettings.EpochsDone"/>.
     /// </summary>
-    /// <example>var fit = await mpc.Boltzmann.Train("dbm", mpc.List("columns"), "bernoulli", "25,15", [10, 10], [0.4, 0.2], [50], BoltzmannApi.DpIntermediates, new TrainingSettings { Epsilon = 5 });</example>
+    /// <example>var fit = await mpc.Boltzmann.Train("dbm", mpc.List("columns"), "bernoulli", "25,15", [10, 10], [0.4, 0.2], [50], "dp-intermediates", new TrainingSettings { Epsilon = 5 });</example>
     public async Task<BoltzmannFit> Train(string model, IReadOnlyList<string> columns, string visible, string hidden, IReadOnlyList<double> epochs,
         IReadOnlyList<double> learningRates, IReadOnlyList<double> batchSizes, string reveal, TrainingSettings settings, string exactOutput = "pooled_sums",
         string privateOutput = "noised_sums", double holdout = 0, string levels = "", double monitoring = 0, IReadOnlyList<double>? start = null)

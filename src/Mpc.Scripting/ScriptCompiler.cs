@@ -75,26 +75,21 @@ public static class ScriptCompiler
         }
     }
 
+    /// <summary>
+    /// The compiler's errors and the sandbox's refusals for script source, exactly as a daemon compiles it, without
+    /// reading its declarations or emitting it: for code that is not a whole protocol, such as the API reference's examples.
+    /// </summary>
+    internal static IReadOnlyList<ScriptDiagnostic> Diagnose(string source, string file)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(file);
+        return Check(source, file, Options(file)).Errors;
+    }
+
     private static ScriptProtocol CompileUncached(string source, string name, string file, string hash)
     {
-        var options = ScriptOptions.Default
-            .WithReferences(References)
-            .WithImports(Imports)
-            .WithFilePath(file)
-            .WithFileEncoding(Encoding.UTF8)
-            // #load and #r name no file the compiler may open: the sandbox refuses them, but only after the compiler has read what they name.
-            .WithSourceResolver(NoFiles.Sources)
-            .WithMetadataResolver(NoFiles.Metadata)
-            .WithAllowUnsafe(false)
-            .WithOptimizationLevel(OptimizationLevel.Release)
-            .WithLanguageVersion(LanguageVersion.Latest);
-        var checkedScript = CSharpScript.Create(source, options, typeof(ScriptGlobals));
-        var compilation = checkedScript.GetCompilation();
-        var tree = compilation.SyntaxTrees.Single();
-        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => ToDiagnostic(d, file)).ToList();
-        bool compiles = errors.Count == 0;
-        // The sandbox explains what it rejects even when the compiler rejected it as well (unsafe code, for one).
-        errors.AddRange(ScriptSandbox.Check(compilation, tree, file));
+        var options = Options(file);
+        var (compilation, tree, errors, compiles) = Check(source, file, options);
         // Declarations are read from the syntax, never by running the script; only code that compiles has a meaning to read.
         var declarations = compiles ? ScriptDeclarationReader.Read(compilation, tree, file, errors) : null;
         if (errors.Count > 0 || declarations is null) throw new ScriptCompilationException(errors);
@@ -108,6 +103,30 @@ public static class ScriptCompiler
         var image = Worker.ScriptImage.Emit(script.GetCompilation(), file);
         return new ScriptProtocol(name, hash, source, file, declarations, image, () => script.CreateDelegate());
     }
+
+    // The compiler's errors, then the sandbox's refusals; whether the compiler alone accepted the code.
+    private static (Compilation Compilation, SyntaxTree Tree, List<ScriptDiagnostic> Errors, bool Compiles) Check(string source, string file, ScriptOptions options)
+    {
+        var compilation = CSharpScript.Create(source, options, typeof(ScriptGlobals)).GetCompilation();
+        var tree = compilation.SyntaxTrees.Single();
+        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => ToDiagnostic(d, file)).ToList();
+        bool compiles = errors.Count == 0;
+        // The sandbox explains what it rejects even when the compiler rejected it as well (unsafe code, for one).
+        errors.AddRange(ScriptSandbox.Check(compilation, tree, file));
+        return (compilation, tree, errors, compiles);
+    }
+
+    private static ScriptOptions Options(string file) => ScriptOptions.Default
+        .WithReferences(References)
+        .WithImports(Imports)
+        .WithFilePath(file)
+        .WithFileEncoding(Encoding.UTF8)
+        // #load and #r name no file the compiler may open: the sandbox refuses them, but only after the compiler has read what they name.
+        .WithSourceResolver(NoFiles.Sources)
+        .WithMetadataResolver(NoFiles.Metadata)
+        .WithAllowUnsafe(false)
+        .WithOptimizationLevel(OptimizationLevel.Release)
+        .WithLanguageVersion(LanguageVersion.Latest);
 
     private static ScriptDiagnostic ToDiagnostic(Diagnostic diagnostic, string file)
     {

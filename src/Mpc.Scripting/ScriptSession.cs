@@ -105,7 +105,7 @@ public sealed class ScriptSession
     // Making secrets.
 
     /// <summary>Element-wise sum of every party's vector (equal lengths), secret-shared; no communication but a length check.</summary>
-    /// <example>var s = await mpc.SumAcrossParties(new[] { x.Length, x.Sum() });   // s[0]: pooled n, s[1]: pooled sum</example>
+    /// <example>var s = await mpc.SumAcrossParties(new[] { mpc.Rows, mpc.Column("age").Sum() });   // s[0]: pooled n, s[1]: pooled sum</example>
     public Task<Secret<UInt128>> SumAcrossParties(double[] local, bool integer = false) =>
         Input.SumAcrossPartiesAsync(Runtime, local, 1, integer ? 0 : FractionalBits);
 

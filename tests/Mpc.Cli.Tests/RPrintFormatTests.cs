@@ -89,6 +89,17 @@ public class RPrintFormatTests
         Assert.Equal(ReferenceCase.Printed(name), printed);
     }
 
+    [Theory]
+    [InlineData("table-suppressed-ward")]
+    [InlineData("table-suppressed-ecog")]
+    public void ATableWithSuppressedEntriesPrintsAsAddmarginsWithThemMarkedAndSaysWhy(string name)
+    {
+        var printed = Print(CountTable.TryWrite, ReferenceCase.Load(name, "table"));
+        var table = ReferenceCase.Printed(name);
+        Assert.Equal(table, printed.Take(table.Count));
+        Assert.Equal([CountTable.SuppressionNote], printed.Skip(table.Count));
+    }
+
     [Fact]
     public void PValuesFollowFormatPval()
     {

@@ -23,10 +23,11 @@
 #'   environment variable `MPC_PROTOCOLS`, then `protocols/` beside `mpc.dll`
 #'   (the build copies them there), then `protocols/` in the working directory
 #'   or one of its parents.
-#' @param min_cell_count,min_group_size,allow_exact_intermediates With `local`
-#'   only: the local parties' disclosure limits (`mpc local --min-cell-count`,
-#'   `--min-group-size`, `--allow-exact-intermediates`). `NULL` keeps the
-#'   command's defaults, the same as a hospital's.
+#' @param min_cell_count,min_group_size,allow_exact_intermediates,allow_suppression
+#'   With `local` only: the local parties' disclosure limits (`mpc local
+#'   --min-cell-count`, `--min-group-size`, `--allow-exact-intermediates`,
+#'   `--allow-suppression`). `NULL` keeps the command's defaults, the same as a
+#'   hospital's.
 #' @param timeout Seconds an `mpc` process may run before it is stopped
 #'   (0: no limit).
 #' @return An object of class `mpc_connection`.
@@ -38,7 +39,7 @@
 #' @export
 mpc_connect <- function(roster = NULL, key = NULL, local = NULL, command = NULL, protocols = NULL,
                         min_cell_count = NULL, min_group_size = NULL,
-                        allow_exact_intermediates = FALSE, timeout = 0) {
+                        allow_exact_intermediates = FALSE, allow_suppression = FALSE, timeout = 0) {
   if (is.null(local) == is.null(roster))
     stop("give either roster and key (a federation) or local (CSV files, one per party)", call. = FALSE)
   if (!is.null(local)) {
@@ -58,7 +59,8 @@ mpc_connect <- function(roster = NULL, key = NULL, local = NULL, command = NULL,
     roster = roster, key = key, local = local, command = command,
     protocols = mpc_resolve_protocols(protocols, command),
     min_cell_count = min_cell_count, min_group_size = min_group_size,
-    allow_exact_intermediates = isTRUE(allow_exact_intermediates), timeout = timeout
+    allow_exact_intermediates = isTRUE(allow_exact_intermediates),
+    allow_suppression = isTRUE(allow_suppression), timeout = timeout
   ), class = "mpc_connection")
 }
 
@@ -169,7 +171,8 @@ mpc_run <- function(con, protocol, params = list(), verbose = FALSE) {
     c("local", mpc_protocol_path(con, protocol), as.vector(rbind("--data", con$local)),
       if (!is.null(con$min_cell_count)) c("--min-cell-count", con$min_cell_count),
       if (!is.null(con$min_group_size)) c("--min-group-size", con$min_group_size),
-      if (con$allow_exact_intermediates) "--allow-exact-intermediates")
+      if (con$allow_exact_intermediates) "--allow-exact-intermediates",
+      if (isTRUE(con$allow_suppression)) "--allow-suppression")
   }
   result <- mpc_command_json(con, c(args, as.vector(rbind("--param", mpc_format_params(params)))), verbose)
   result$outputs <- lapply(result$outputs, mpc_output_value)

@@ -64,21 +64,27 @@ print.mpc_summary <- function(x, digits = max(3L, getOption("digits") - 3L), ...
 #' A one- or two-way table of counts over chosen levels (as `table`), by the
 #' built-in `table`, and the chi-square test of its counts (as `chisq.test`).
 #' Every party refuses when one of its own cells holds fewer rows than its
-#' minimum cell count (but not 0).
+#' minimum cell count (but not 0), unless `suppress = TRUE` and every party's
+#' policy allows suppression: such cells, and the cells and margins that would
+#' give them away, are then `NA`, and the table carries its margins.
 #'
 #' @param con A connection from [mpc_connect()].
 #' @param row,column The columns (`column = NULL`: a one-way table).
 #' @param row_levels,column_levels Their levels, as text or numbers; rows of
 #'   other levels (or missing) are in no cell.
 #' @param correct Yates' continuity correction on a 2 x 2 table.
+#' @param suppress Show small cells as suppressed (`NA`) instead of refusing.
 #' @param ... Further parameters of the protocol (`dataset`).
-#' @return `mpc_table`: a `table` of the counts with attribute `session`.
+#' @return `mpc_table`: a `table` of the counts with attribute `session`; with
+#'   `suppress = TRUE` the table with its margins, as `addmargins` gives it,
+#'   `NA` where suppressed.
 #'   `mpc_chisq_test`: an `htest` as `chisq.test` returns (`statistic`,
 #'   `parameter`, `p.value`, `observed`, `expected`, `residuals`).
 #' @export
-mpc_table <- function(con, row, row_levels, column = NULL, column_levels = NULL, correct = TRUE, ...) {
+mpc_table <- function(con, row, row_levels, column = NULL, column_levels = NULL, correct = TRUE, suppress = FALSE, ...) {
   result <- mpc_run(con, "table", c(list(row = row, row_levels = row_levels, column = column,
-                                         column_levels = column_levels, correct = correct), list(...)))
+                                         column_levels = column_levels, correct = correct),
+                                    if (isTRUE(suppress)) list(suppress = TRUE), list(...)))
   out <- result$outputs
   dims <- list(as.character(row_levels))
   if (!is.null(column)) dims <- c(dims, list(as.character(column_levels)))
@@ -86,10 +92,29 @@ mpc_table <- function(con, row, row_levels, column = NULL, column_levels = NULL,
   # A two-way table arrives as a matrix (a JSON list of rows), a one-way one as a vector named by level.
   counts <- if (is.null(column)) array(unname(out$counts), dim = length(row_levels), dimnames = dims)
             else matrix(unname(out$counts), nrow = length(row_levels), dimnames = dims)
+  if (!is.null(out$suppressed)) counts <- mpc_suppressed_table(counts, out, !is.null(column))
   counts <- as.table(counts)
   attr(counts, "chisq") <- out[c("chi2", "df", "p_value", "expected")]
   attr(counts, "session") <- result$session
   counts
+}
+
+# The counts with their margins (addmargins' "Sum"), NA where the parties suppressed an entry: the pattern is the table
+# extended by its margins, row by row, the row totals last in each row; a one-way table's row totals are its cells.
+mpc_suppressed_table <- function(counts, out, two_way) {
+  # jsonlite makes a list of rows a matrix already; a flat vector is read row by row.
+  hidden <- out$suppressed
+  if (!is.matrix(hidden)) hidden <- matrix(unlist(hidden), ncol = if (two_way) ncol(counts) + 1 else 2, byrow = TRUE)
+  if (two_way) {
+    shown <- rbind(cbind(counts, Sum = unname(out$row_totals)), Sum = c(unname(out$column_totals), out$total))
+    names(dimnames(shown)) <- names(dimnames(counts))
+    shown[hidden > 0.5] <- NA
+    return(shown)
+  }
+  shown <- array(c(counts, out$total), dim = length(counts) + 1,
+                 dimnames = stats::setNames(list(c(dimnames(counts)[[1]], "Sum")), names(dimnames(counts))))
+  shown[c(hidden[-nrow(hidden), 1], hidden[nrow(hidden), 2]) > 0.5] <- NA
+  shown
 }
 
 #' @rdname mpc_table
@@ -97,6 +122,7 @@ mpc_table <- function(con, row, row_levels, column = NULL, column_levels = NULL,
 mpc_chisq_test <- function(con, row, row_levels, column = NULL, column_levels = NULL, correct = TRUE, ...) {
   observed <- mpc_table(con, row, row_levels, column, column_levels, correct, ...)
   test <- attr(observed, "chisq")
+  if (anyNA(observed)) stop("the table has suppressed cells: no chi-square test of it", call. = FALSE)
   session <- attr(observed, "session")
   attr(observed, "chisq") <- NULL
   attr(observed, "session") <- NULL

@@ -23,9 +23,15 @@ internal static class LabelledVector
     /// <summary>R's print of a named vector, line by line, trailing spaces included.</summary>
     internal static IEnumerable<string> Lines(IReadOnlyList<string> labels, IReadOnlyList<double> values, int digits = 7)
     {
-        ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(values);
-        var cells = RFormat.Format(values, digits);
+        return Lines(labels, RFormat.Format(values, digits));
+    }
+
+    /// <summary>The lines of a named vector of cells already formatted (such as a table's with suppressed cells marked).</summary>
+    internal static IEnumerable<string> Lines(IReadOnlyList<string> labels, string[] cells)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(cells);
         int width = Math.Max(cells.Max(c => c.Length), labels.Max(l => l.Length));
         int perLine = Math.Max(1, LineWidth / (width + 1));
         for (int start = 0; start < cells.Length; start += perLine)

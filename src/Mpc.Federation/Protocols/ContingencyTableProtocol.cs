@@ -11,7 +11,7 @@ namespace Mpc.Federation.Protocols;
 /// proportions for one way) computed in the clear from the revealed counts. Every party's own count in every
 /// cell, and its rows outside the chosen levels, must be 0 or at least its minimum cell count, or it refuses.
 /// </summary>
-public sealed class ContingencyTableProtocol : BuiltInProtocol<ulong>
+public sealed partial class ContingencyTableProtocol : BuiltInProtocol<ulong>
 {
     public override string Name => "table";
 
@@ -24,12 +24,17 @@ public sealed class ContingencyTableProtocol : BuiltInProtocol<ulong>
         new("column", ParameterType.Column, "", "Column whose levels are the table's columns; empty for a one-way table."),
         new("column_levels", ParameterType.Text, "", "The column levels, comma-separated (with column)."),
         new("correct", ParameterType.Boolean, "true", "Yates' continuity correction on a 2 x 2 table, as chisq.test's correct."),
+        new("suppress", ParameterType.Boolean, "false", "Show cells below a party's minimum cell count as suppressed, with the cells and margins that would reveal them, instead of refusing (where every party's policy allows it); adds the margins."),
         DatasetParameter,
     ];
 
     public override IReadOnlyList<OutputDefinition> Outputs { get; } =
     [
-        new("counts", OutputKind.Counts, "Rows per cell: one row per row level, one column per column level (one column for a one-way table)."),
+        new("counts", OutputKind.Counts, "Rows per cell: one row per row level, one column per column level (one column for a one-way table); 0 where suppressed."),
+        new("row_totals", OutputKind.Counts, "With suppress and two ways: rows per row level (0 where suppressed)."),
+        new("column_totals", OutputKind.Counts, "With suppress and two ways: rows per column level (0 where suppressed)."),
+        new("total", OutputKind.Counts, "With suppress: rows in the table (0 where suppressed)."),
+        new("suppressed", OutputKind.Exact, "With suppress: 1 for each suppressed entry of the table extended by its margins, row by row: (rows + 1) x (columns + 1), the row totals last in each row, the column totals and the total last."),
         new("chi2", OutputKind.Derived, "Pearson's chi-square statistic (X-squared)."),
         new("df", OutputKind.Derived, "Its degrees of freedom."),
         new("p_value", OutputKind.Derived, "Its p-value."),
@@ -52,12 +57,22 @@ public sealed class ContingencyTableProtocol : BuiltInProtocol<ulong>
         return problems;
     }
 
-    public override IReadOnlyList<string>? Labels(string output, ProtocolParameters parameters) =>
-        output == "counts" && parameters.Text("column").Length == 0 ? parameters.List("row_levels") : null;
+    public override IReadOnlyList<string>? Labels(string output, ProtocolParameters parameters) => output switch
+    {
+        "counts" when parameters.Text("column").Length == 0 => parameters.List("row_levels"),
+        "row_totals" => parameters.List("row_levels"),
+        "column_totals" => parameters.List("column_levels"),
+        _ => null,
+    };
 
     protected override async Task RunAsync(MpcRuntime<ulong> runtime, ProtocolContext context)
     {
         var p = context.Parameters;
+        if (p.Boolean("suppress"))
+        {
+            await RunSuppressedAsync(runtime, context).ConfigureAwait(false);
+            return;
+        }
         var cells = LocalCells(context.Dataset, p, out int columns);
         // Disclosure limits, on this party's own rows before it contributes: every cell, and the rows outside them.
         runtime.RevealPolicy.CheckDisclosure("counts", DisclosureKind.CellCounts, p.Text("row"), cells);
@@ -84,6 +99,8 @@ public sealed class ContingencyTableProtocol : BuiltInProtocol<ulong>
         ArgumentNullException.ThrowIfNull(outputs);
         ArgumentNullException.ThrowIfNull(parameters);
         int columns = parameters.Text("column").Length > 0 ? parameters.List("column_levels").Count : 1;
+        // A suppressed cell's count is unknown, so is the test: none rather than one on a wrong table.
+        if (outputs.TryGetValue("suppressed", out var suppressed) && suppressed.Any(s => s > 0.5)) return new Dictionary<string, double[]>();
         return ChiSquare(outputs["counts"], columns, parameters.Boolean("correct"));
     }
 

@@ -10,7 +10,8 @@ namespace Mpc.Federation.Protocols;
 /// <param name="MinCellCount">The smallest non-zero count a cell of a count output may hold (DataSHIELD's nfilter.tab).</param>
 /// <param name="MinGroupSize">The fewest rows behind any exact statistic, and in the dataset (DataSHIELD's nfilter.subset).</param>
 /// <param name="ExactIntermediates">Whether exact pooled intermediates may be opened to every party.</param>
-public sealed record DisclosureLimits(string Dataset, int MinCellCount, int MinGroupSize, bool ExactIntermediates)
+/// <param name="AllowSuppression">Whether an analyst may ask for a table whose small cells are shown as suppressed (with the cells that would reveal them) instead of refused.</param>
+public sealed record DisclosureLimits(string Dataset, int MinCellCount, int MinGroupSize, bool ExactIntermediates, bool AllowSuppression = false)
 {
     /// <summary>No limits: for unit tests and trusted local runs.</summary>
     public static DisclosureLimits None { get; } = new("(any)", 1, 1, true);

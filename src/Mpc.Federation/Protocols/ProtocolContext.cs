@@ -48,6 +48,9 @@ public sealed class ProtocolContext
 
     public IPartyChannel Channel { get; }
 
+    /// <summary>The party's disclosure limits for the session's dataset (none when its policy has none).</summary>
+    public DisclosureLimits Limits => _revealPolicy is DeclaredOutputsPolicy declared ? declared.Limits : DisclosureLimits.None;
+
     /// <summary>The party's own log: full detail of failures goes here, never to peers or the analyst.</summary>
     public ILogger Logger { get; }
 

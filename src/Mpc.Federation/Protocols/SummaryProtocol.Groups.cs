@@ -57,6 +57,7 @@ public sealed partial class SummaryProtocol
         double lower = p.Number("lower"), upper = p.Number("upper"), resolution = Resolution(p);
         int steps = Steps(upper - lower, resolution), groups = n.Length;
         var probs = p.Numbers("probs");
+        await CheckGroupSpacingAsync(runtime, context, n).ConfigureAwait(false);
         double origin = lower - resolution;
         // Above every midpoint of the search (at most 2^steps - 1): a row of another level never counts at or below one.
         double outside = (1L << steps) + 1;
@@ -95,6 +96,33 @@ public sealed partial class SummaryProtocol
         var grid = below + await Multiplication.MultiplyAsync(runtime, statistic.Slice(cells, cells) - below, fraction).ConfigureAwait(false);
         var quantiles = await Multiplication.MultiplyPublicAsync(runtime, grid, Enumerable.Repeat(resolution, cells).ToArray()).ConfigureAwait(false) + origin;
         return quantiles.Reshape(groups, probs.Length);
+    }
+
+    /// <summary>
+    /// Each level's rows against every party's <see cref="DisclosureChecks.QuantileRows"/> for the requested probabilities,
+    /// with n secret: each party shares its own threshold, the bits "n below a party's threshold" and "no rows at all" (no
+    /// quantile to protect) stay secret, and only whether some level falls short of some party's threshold opens, one bit
+    /// to the parties (a declared data check). The analyst is given each level's n anyway; a refusal opens no output.
+    /// </summary>
+    private static async Task CheckGroupSpacingAsync(MpcRuntime<UInt128> runtime, ProtocolContext context, Secret<UInt128> n)
+    {
+        var probs = context.Parameters.Numbers("probs");
+        string column = context.Parameters.Text("value");
+        int minimum = context.Limits.MinGroupSize, groups = n.Length, pairs = groups * runtime.PartyCount, f = runtime.Format.FractionalBits;
+        double needed = DisclosureChecks.QuantileRows(probs, minimum);
+        var shared = new List<Secret<UInt128>>();
+        for (int owner = 0; owner < runtime.PartyCount; owner++)
+            shared.Add(await Input.ShareAsync(runtime, owner, runtime.PartyIndex == owner ? [needed] : null, 1, f).ConfigureAwait(false));
+        // Pair i is level i % groups against party i / groups's threshold.
+        var thresholds = Secret<UInt128>.Concatenate(shared).Gather(Enumerable.Range(0, pairs).Select(i => i / groups).ToArray());
+        var below = await Comparison.LessThanZeroAsync(runtime, Secret<UInt128>.Concatenate([n.Gather(Enumerable.Range(0, pairs).Select(i => i % groups).ToArray()) - thresholds, n - 0.5])).ConfigureAwait(false);
+        // An empty level is below every threshold: take it out once per party, leaving the count of short (level, party) pairs.
+        var shortPairs = below.Slice(0, pairs).Sum() - (below.Slice(pairs, groups).Sum() * runtime.PartyCount);
+        var refused = await Comparison.LessThanZeroAsync(runtime, shortPairs * -1).ConfigureAwait(false);
+        var opened = await Opening.RevealRealAsync(runtime, refused, "quantile_spacing").ConfigureAwait(false);
+        if (opened[0] > 0.5)
+            throw new DisclosureRefusedException("quantiles", Mpc.Core.ErrorMessages.QuantilesTooClose(column),
+                Mpc.Core.ErrorMessages.QuantilesTooCloseDetail(column, probs, minimum, needed, "some level with rows holds fewer than some party's such number (only that one bit was opened)"));
     }
 
     /// <summary>Clear-text reference per level on the pooled rows (rows of no listed level left out), for tests: n, mean, sd and type-7 quantiles, row by row.</summary>

@@ -34,7 +34,7 @@ public sealed partial class SummaryProtocol : BuiltInProtocol<UInt128>
         new("value", ParameterType.Column, null, "Numeric column to summarise."),
         new("lower", ParameterType.Number, null, "Public lower end of the values' range (such as 0 for an age)."),
         new("upper", ParameterType.Number, null, "Public upper end of the values' range (such as 120 for an age)."),
-        new("probs", ParameterType.NumberList, "0.25,0.5,0.75", "Quantile probabilities, strictly between 0 and 1 (the minimum and maximum are single rows)."),
+        new("probs", ParameterType.NumberList, "0.25,0.5,0.75", "Quantile probabilities, strictly between 0 and 1 (the minimum and maximum are single rows); each party refuses any that leave fewer than its minimum group size m of rows between two quantiles or beyond the outer ones (quartiles need 4 m + 5 rows per group)."),
         new("resolution", ParameterType.Number, "0", "Spacing of the search grid (1 finds whole-number order statistics exactly); 0 takes (upper - lower) / 1024."),
         new("group", ParameterType.Column, "", "Column whose levels form the groups (as R's tapply); empty summarises all rows together."),
         new("levels", ParameterType.Text, "", "The group levels, comma-separated, as text or numbers; rows of no listed level are left out."),
@@ -47,6 +47,7 @@ public sealed partial class SummaryProtocol : BuiltInProtocol<UInt128>
         new("mean", OutputKind.Exact, "Mean of the column (per group)."),
         new("sd", OutputKind.Exact, "Sample standard deviation (n - 1 denominator), as R's sd (per group)."),
         new("quantiles", OutputKind.Exact, "The quantiles (type 7), to the grid's resolution (with a group: one row per level, one column per probability)."),
+        new("quantile_spacing", OutputKind.DataCheck, "With a group: one bit, whether every level with rows has enough of them for every party's minimum group size to lie between the requested quantiles."),
     ];
 
     public override FixedPointFormat Format => FixedPointFormat.Ring128;
@@ -120,6 +121,8 @@ public sealed partial class SummaryProtocol : BuiltInProtocol<UInt128>
             shared.Add(await Input.ShareAsync(runtime, owner, runtime.PartyIndex == owner ? units : null, 1, runtime.Format.FractionalBits).ConfigureAwait(false));
         var all = Secret<UInt128>.Concatenate(shared);
         int rows = all.Length;
+        // Every party's row count is public once shared, so each checks the pooled n against its own limit in the clear.
+        CheckSpacing(context, rows);
 
         // Type 7: h = (n - 1) p + 1 between ranks floor(h) and floor(h) + 1; the ranks searched, without repeats.
         var probs = p.Numbers("probs");
@@ -161,6 +164,18 @@ public sealed partial class SummaryProtocol : BuiltInProtocol<UInt128>
             context.ReportProgress("quantiles", 0.1 + 0.8 * (step + 1) / steps);
         }
         return lowEnd;
+    }
+
+    // The analyst's probabilities must leave the party's minimum group size of rows between quantiles (DisclosureChecks.QuantileRows).
+    private static void CheckSpacing(ProtocolContext context, int rows)
+    {
+        var probs = context.Parameters.Numbers("probs");
+        string column = context.Parameters.Text("value");
+        int minimum = context.Limits.MinGroupSize;
+        double needed = DisclosureChecks.QuantileRows(probs, minimum);
+        if (rows < needed)
+            throw new DisclosureRefusedException("quantiles", ErrorMessages.QuantilesTooClose(column),
+                ErrorMessages.QuantilesTooCloseDetail(column, probs, minimum, needed, $"the pooled rows are {rows}"));
     }
 
     private static double Resolution(ProtocolParameters p)

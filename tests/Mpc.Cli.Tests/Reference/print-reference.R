@@ -77,3 +77,22 @@ writePrint("htest-chisq-oneway", print(ct1))
 # Tables of counts as print.table shows them (the numbers are those of htest-chisq and htest-chisq-oneway).
 writePrint("table-sex-status", print(table(sex = lung$sex, status = lung$status)))
 writePrint("table-celltype", print(table(celltype = veteran$celltype)))
+
+# Tables with suppressed entries (suppress=true): the revealed counts with 0 where suppressed, the margins and the
+# pattern of the table extended by them; R's addmargins with NA there, printed with na.print = "*" as the CLI marks them.
+ward <- as.table(matrix(c(15, 14, 2, 11, 14, 9), 2, byrow = TRUE, dimnames = list(ward = c("a", "b"), outcome = c("x", "y", "z"))))
+hidden <- rbind(c(FALSE, TRUE, TRUE, FALSE), c(FALSE, TRUE, TRUE, FALSE), c(FALSE, FALSE, FALSE, FALSE))
+shown <- addmargins(ward)
+shown[hidden] <- 0
+writeInput("table-suppressed-ward", list(counts = as.vector(t(shown[1:2, 1:3])), counts.shape = c(2, 3), row_totals = shown[1:2, 4],
+                                         column_totals = shown[3, 1:3], total = shown[3, 4], suppressed = as.numeric(t(hidden)),
+                                         suppressed.shape = c(3, 4), param.row = "ward", param.row_levels = "a,b", param.column = "outcome",
+                                         param.column_levels = "x,y,z", param.suppress = "true"))
+shown[hidden] <- NA
+writePrint("table-suppressed-ward", print(shown, na.print = "*"))
+ecog <- as.table(array(c(63, 113, 50, 1, 227), dim = 5, dimnames = list(ph.ecog = c("0", "1", "2", "3", "Sum"))))
+hidden <- rbind(c(FALSE, FALSE), c(FALSE, FALSE), c(TRUE, TRUE), c(TRUE, TRUE), c(TRUE, TRUE))
+writeInput("table-suppressed-ecog", list(counts = c(63, 113, 0, 0), total = 0, suppressed = as.numeric(t(hidden)), suppressed.shape = c(5, 2),
+                                         param.row = "ph.ecog", param.row_levels = "0,1,2,3", param.suppress = "true"))
+ecog[hidden[, 1]] <- NA
+writePrint("table-suppressed-ecog", print(ecog, na.print = "*"))

@@ -68,3 +68,20 @@ test_that("mpc_lm matches summary(lm) on the pooled rows, leaving out rows with 
   expect_true(any(grepl("^Residual standard error: 205.9 on 223 degrees of freedom", printed)))
   expect_true(any(grepl("^ph.ecog +-56.6", printed)))
 })
+
+test_that("mpc_table(suppress = TRUE) gives NA for a small cell and for what would give it away", {
+  lung <- lung_pooled()
+  # One patient has ph.ecog 3: below the hospitals' minimum cell count of 3, so shown as suppressed rather than refused.
+  con <- mpc_connect(local = lung_files(), allow_suppression = TRUE)
+  counts <- mpc_table(con, "sex", 1:2, "ph.ecog", 0:3, suppress = TRUE)
+  reference <- stats::addmargins(table(sex = lung$sex, ph.ecog = factor(lung$ph.ecog, levels = 0:3)))
+  expect_equal(dim(counts), dim(reference))
+  expect_equal(dimnames(counts), dimnames(reference))
+  small <- which(reference[1:2, "3"] == 1)
+  expect_true(is.na(counts[small, "3"]))
+  # Every shown entry is R's count; no line holds a single NA, which its margin would give away.
+  shown <- !is.na(counts)
+  expect_equal(unclass(counts)[shown], unclass(reference)[shown])
+  expect_false(any(rowSums(!shown) == 1) || any(colSums(!shown) == 1))
+  expect_error(mpc_chisq_test(con, "sex", 1:2, "ph.ecog", 0:3, suppress = TRUE), "suppressed")
+})
