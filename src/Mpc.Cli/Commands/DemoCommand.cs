@@ -121,8 +121,8 @@ internal static class DemoCommand
         ComparisonChart.Write(chart, $"Age of {table.RowCount} patients pooled from {parties} parties", labels, statistics.Outputs["histogram"].Values, clear["histogram"], "patients");
         // Boltzmann machines: a small version of the DataSHIELD experiment (pooled DBM under MPC, with and without DP, against a DBM per party).
         Console.WriteLine();
-        Console.WriteLine("Boltzmann machines (small version of 'mpc boltzmann-experiment'):");
-        await BoltzmannExperimentCommand.RunAsync(Path.Combine(outputDirectory, "boltzmann"), quick: true, [1, 2, 5], [2], 5, Console.Out, cancellationToken).ConfigureAwait(false);
+        Console.WriteLine("Boltzmann machines, a small DataSHIELD experiment (12 variables of blocks-in-noise; rows per block: synthetic rows holding a whole block of five ones):");
+        await BlocksExperiment.RunAsync(Path.Combine(outputDirectory, "boltzmann"), BlocksExperiment.Setup.Small, [1, 2, 5], [2], 5, Console.Out, cancellationToken).ConfigureAwait(false);
         // Synthetic patients with categorical columns: one DBM pooled over the parties, sampled conditionally on sex.
         var categorical = ProtocolReference.Resolve(Path.Combine(AppContext.BaseDirectory, "protocols", "boltzmann-machine.csx"));
         string patients = Path.Combine(outputDirectory, "synthetic-patients");
