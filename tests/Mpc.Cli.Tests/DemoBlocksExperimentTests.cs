@@ -25,6 +25,13 @@ public sealed class DemoBlocksExperimentTests : IDisposable
             // Of 500 synthetic rows, a block the model lost has about 500 * 0.1^5 rows; one it learned is within a fifth to twice the real 50.
             Assert.All(blocks, b => Assert.True(b is >= 10 and <= 100, $"{method}: rows per block {string.Join(", ", blocks)} against the real {string.Join(", ", real)}"));
         }
+        // The real correlations the heatmap shows come from examples/correlation's released sums: those of the rows in one place.
+        var rows = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "examples", "data", "blocks-in-noise.csv")).Skip(1)
+            .Select(l => l.Split(',').Take(12).Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToList();
+        var clear = Mpc.Reporting.CorrelationHeatmap.Of(rows);
+        var pooled = json.RootElement.GetProperty("real_correlations_pooled").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray();
+        for (int i = 0; i < 12; i++)
+            for (int j = 0; j < 12; j++) Assert.True(Math.Abs(pooled[i][j] - clear[i, j]) < 1e-6, $"r[{i + 1},{j + 1}]: pooled {pooled[i][j]}, clear {clear[i, j]}");
         Assert.True(new FileInfo(Path.Combine(_folder, "heatmaps.png")).Length > 0);
         Assert.True(new FileInfo(Path.Combine(_folder, "correlations.png")).Length > 0);
     }

@@ -135,6 +135,7 @@ internal static class BlocksExperiment
             ["data"] = $"blocksinnoise({all.Count}, {setup.Variables}; noise 0.1, blocklen 5, nblocks 5)", ["hidden"] = setup.Hidden,
             ["dp_schedule"] = $"rbm, hidden {DpSchedule.Hidden}, {DpSchedule.Epochs} epochs, expected batch {DpSchedule.BatchSize}, learning rate {Text(DpSchedule.LearningRate)}, clip {Text(DpSchedule.ClipNorm)}",
             ["real_rows_per_block"] = RowsPerBlock(all), ["configurations"] = results,
+            ["real_correlations_pooled"] = correlations.Count == 0 ? null : Rows(correlations[0].Item2),
         };
         await File.WriteAllTextAsync(Path.Combine(directory, "results.json"), document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), cancellationToken).ConfigureAwait(false);
         log.WriteLine($"wrote {Path.Combine(directory, "results.json")}, heatmaps.png{(correlations.Count > 0 ? " and correlations.png" : "")}");
@@ -148,6 +149,9 @@ internal static class BlocksExperiment
 
     // The exact runs' schedule, which a DP run leaves to the script's DP default.
     private static readonly HashSet<string> ScheduleKeys = ["model", "hidden", "epochs", "learning_rate", "learning_rate_decay", "batch_size", "fine_tuning_epochs", "fine_tuning_learning_rate"];
+
+    private static JsonArray Rows(double[,] matrix) => new([.. Enumerable.Range(0, matrix.GetLength(0)).Select(i =>
+        (JsonNode)new JsonArray([.. Enumerable.Range(0, matrix.GetLength(1)).Select(j => (JsonNode?)(double.IsFinite(matrix[i, j]) ? matrix[i, j] : null))]))]);
 
     private static string Blocks(IReadOnlyList<double[]> rows) => string.Join(", ", RowsPerBlock(rows).Select(n => n!.ToString()));
 
