@@ -60,6 +60,7 @@ public static partial class PooledTraining
             var rbm = Rbm.CreateRandom(sizes[l], sizes[l + 1], publicRandom, l == 0 ? visibleKind : VisibleKind.Bernoulli, l == 0 ? categories : null);
             // DBM pre-training doubles the input a layer gets from a side it will have two of (Salakhutdinov and Hinton 2009).
             double up = kind == ModelKind.Dbm && l < layers.Count - 1 ? 2 : 1, down = kind == ModelKind.Dbm && l > 0 ? 2 : 1;
+            if (!pool.IsPrivate) await InitialiseVisibleBiasAsync(rbm, data, pool, $"layer {l + 1} visible means", down).ConfigureAwait(false);
             await TrainRbmAsync(rbm, data, held, layers[l], settings, pool, total, $"layer {l + 1}", up, down, monitoring, publicRandom).ConfigureAwait(false);
             trained.Add(rbm);
             if (l < layers.Count - 1)
@@ -75,6 +76,29 @@ public static partial class PooledTraining
             await FineTuneAsync(dbm, rows, monitoringRows, layers, settings, pool, total, monitoring, publicRandom).ConfigureAwait(false);
         }
         return new TrainedModel(kind, trained, dbm, monitoring, total);
+    }
+
+    // Visible biases from the pooled means (BoltzmannMachines.jl's initvisiblebias): the weights then learn the interactions
+    // from the first step, where from zero biases a few hundred steps go to the marginals before any structure shows.
+    // Not with DP: the means would be one more release to account for; the noised gradient learns them instead.
+    private static async Task InitialiseVisibleBiasAsync(Rbm rbm, IReadOnlyList<double[]> data, IStatisticsPool pool, string release, double down)
+    {
+        int visible = rbm.Visible;
+        var sum = await pool.SumAsync(release, data.Select(v => (double[])[.. v, 1]).ToList(), visible + 1).ConfigureAwait(false);
+        if (sum[visible] < 1) return;
+        for (int i = 0; i < visible; i++)
+        {
+            double mean = sum[i] / sum[visible];
+            // A unit never (or always) on in the data gets a large finite bias, not an infinite one.
+            double p = Math.Clamp(mean, 1e-3, 1 - 1e-3);
+            rbm.VisibleBias[i] = rbm.Kind switch
+            {
+                VisibleKind.Gaussian => mean,
+                // Softmax is unchanged by a constant per group, so log p gives each group its marginal.
+                VisibleKind.Categorical => Math.Log(p),
+                _ => Math.Log(p / (1 - p)) / down,
+            };
+        }
     }
 
     // The next layer's input: each row's hidden probabilities.

@@ -42,7 +42,7 @@ public sealed class Rbm
     /// <summary>Parameters in the order of gradients and statistics: W (row-major), a, b.</summary>
     public int ParameterCount => Visible * Hidden + Visible + Hidden;
 
-    /// <summary>Small random weights (N(0, 0.01^2), as BoltzmannMachines.jl), zero hidden biases, visible biases from the data means when given.</summary>
+    /// <summary>Small random weights (N(0, 0.01^2), as BoltzmannMachines.jl) and zero biases; pooled training without DP then sets the visible biases from the pooled means.</summary>
     public static Rbm CreateRandom(int visible, int hidden, Random random, VisibleKind kind = VisibleKind.Bernoulli, IReadOnlyList<int>? categories = null)
     {
         ArgumentNullException.ThrowIfNull(random);

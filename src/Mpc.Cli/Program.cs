@@ -20,7 +20,6 @@ var root = new RootCommand("mpc: secure multi-party computation for federated he
     AuditCommand.Create(),
     BudgetCommand.Create(),
     StatusCommand.Create(),
-    BoltzmannExperimentCommand.Create(),
     WorkerCommand.Create(),
 };
 root.Options.Add(CliOptions.Verbose);

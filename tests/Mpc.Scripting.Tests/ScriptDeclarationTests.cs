@@ -194,6 +194,7 @@ public class ScriptDeclarationTests
     [InlineData("examples/sum/sum.csx")]
     [InlineData("examples/mean-variance/mean-variance.csx")]
     [InlineData("examples/histogram/histogram.csx")]
+    [InlineData("examples/correlation/correlation.csx")]
     public void TheShippedScriptsOnlyDeclareOnTheirTopLevel(string file)
     {
         var script = ScriptCompiler.Load(Path.Combine(RepositoryRoot(), file));

@@ -108,3 +108,39 @@ plot.mpc_boltzmann <- function(x, ...) {
   }
   invisible(x)
 }
+
+#' Heatmaps of real against synthetic correlations, clustered
+#'
+#' The pairwise correlations of the real data (pooled from released sums, such
+#' as `examples/correlation/correlation.csx` gives; never per-row data) beside
+#' those of synthetic rows, rows and columns of both in the order of
+#' average-linkage clustering of the real ones (`hclust(as.dist(1 - real),
+#' "average")`), as DataSHIELD's Boltzmann machine papers compare them.
+#'
+#' @param real The real correlation matrix, with the variables' names.
+#' @param synthetic Synthetic rows (a data frame or matrix with the same columns),
+#'   such as `mpc_boltzmann(...)$synthetic`.
+#' @param main Titles of the two panels.
+#' @return The clustered order of the variables (names), invisibly.
+#' @export
+mpc_correlation_heatmap <- function(real, synthetic, main = c("real (pooled)", "synthetic")) {
+  real <- as.matrix(real)
+  if (nrow(real) != ncol(real) || is.null(colnames(real))) stop("real: a square correlation matrix with column names", call. = FALSE)
+  synthetic <- as.matrix(synthetic)[, colnames(real), drop = FALSE]
+  fitted <- suppressWarnings(stats::cor(synthetic))
+  distance <- 1 - real
+  distance[!is.finite(distance)] <- 1
+  order <- stats::hclust(stats::as.dist(distance), method = "average")$order
+  saved <- graphics::par(mfrow = c(1, 2), mar = c(5, 5, 3, 1))
+  on.exit(graphics::par(saved))
+  n <- ncol(real)
+  colours <- grDevices::hcl.colors(41, "Blue-Red 3")
+  for (k in 1:2) {
+    m <- list(real, fitted)[[k]][order, order]
+    # image() draws column 1 of its matrix at the bottom: reversed, the first variable stands at the top.
+    graphics::image(1:n, 1:n, t(m)[, n:1], zlim = c(-1, 1), col = colours, axes = FALSE, xlab = "", ylab = "", main = main[k])
+    graphics::axis(1, 1:n, colnames(m), las = 2)
+    graphics::axis(2, 1:n, rev(colnames(m)), las = 1)
+  }
+  invisible(colnames(real)[order])
+}

@@ -40,3 +40,20 @@ test_that("mpc_boltzmann with monitoring rows returns both curves, as DataSHIELD
   grDevices::dev.off()
   expect_gt(file.size(png), 1000)
 })
+
+test_that("mpc_correlation_heatmap orders both panels by hclust of the real correlations", {
+  set.seed(3)
+  latent <- matrix(runif(180), ncol = 3)
+  real_rows <- latent[, rep(1:3, each = 3)] + matrix(runif(540, 0, 0.6), ncol = 9)
+  colnames(real_rows) <- paste0("x", 1:9)
+  real <- cor(real_rows)
+  synthetic <- as.data.frame(real_rows[sample(60), ] + matrix(runif(540, 0, 0.3), ncol = 9))
+  png <- tempfile(fileext = ".png")
+  grDevices::png(png, width = 1000, height = 500)
+  order <- mpc_correlation_heatmap(real, synthetic)
+  grDevices::dev.off()
+  expect_equal(order, colnames(real)[hclust(as.dist(1 - real), method = "average")$order])
+  # Each block's three variables stand together.
+  for (b in 0:2) expect_equal(diff(range(match(paste0("x", 3 * b + 1:3), order))), 2)
+  expect_gt(file.size(png), 1000)
+})
