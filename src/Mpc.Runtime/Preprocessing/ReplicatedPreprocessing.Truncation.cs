@@ -6,7 +6,7 @@ using Mpc.Runtime.Preprocessing.Ot;
 namespace Mpc.Runtime.Preprocessing;
 
 /// <remarks>
-/// Assisted truncation pairs (the helper-party pattern of Wagh, Gupta and Chandran, SecureNN, PoPETS 2019, applied to
+/// Three parties only. Assisted truncation pairs (the helper-party pattern of Wagh, Gupta and Chandran, SecureNN, PoPETS 2019, applied to
 /// the pairs of Escudero et al., CRYPTO 2020): party 2, the helper, draws r_0, a_0, u_0, t_0 with party 0 and r_1, a_1
 /// with party 1 from their pairwise seeds' PRG, so r = r_0 + r_1 is uniform in Z_2^k and known to the helper alone, and
 /// sends party 1 u_1 = (r &gt;&gt; m) - u_0 and t_1 = msb(r) - t_0, each masked by a value party 1 never sees (u_0, t_0).
@@ -22,6 +22,7 @@ public sealed partial class ReplicatedPreprocessing<T>
     public async ValueTask<AssistedTruncationPairs<T>> GetAssistedTruncationPairsAsync(int count, int shift, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (!OffersAssistedTruncation) throw new InvalidOperationException(ErrorMessages.AssistedTruncationNeedsThreeParties(_plan.Parties));
         if (shift <= 0 || shift > K - 2) throw new ArgumentOutOfRangeException(nameof(shift), ErrorMessages.TruncationShiftOutOfRange(shift, K));
         return await AssistedPairsAsync(count, shift, cancellationToken).ConfigureAwait(false);
     }
@@ -29,23 +30,23 @@ public sealed partial class ReplicatedPreprocessing<T>
     private async Task<AssistedTruncationPairs<T>> AssistedPairsAsync(int count, int shift, CancellationToken cancellationToken)
     {
         int self = _channel.PartyIndex;
-        T[] r0 = [], a0 = [], u = [], t = [], r1 = [], a1 = [];
-        long tag;
-        lock (_draw)
+        var (r0, a0, u, t, r1, a1, tag) = await InOrderAsync(() =>
         {
-            tag = PreprocessingTags.Of(PreprocessingTags.ReplicatedTruncation, K, _truncationBatches++, 0);
-            // The helper is party 0's previous and party 1's next; party 0 is the helper's next, party 1 its previous.
+            T[] r0 = [], a0 = [], u = [], t = [], r1 = [], a1 = [];
+            long tag = PreprocessingTags.Of(PreprocessingTags.ReplicatedTruncation, K, _truncationBatches++, 0);
+            // Party 0 and the helper share the first stream, party 1 and the helper the second.
             if (self != 1)
             {
-                var withFirst = self == 0 ? _truncationWithPrevious : _truncationWithNext;
+                var withFirst = _truncationWith[self == 0 ? TruncationHelper : 0]!;
                 (r0, a0, u, t) = (withFirst.NextRing<T>(count), withFirst.NextRing<T>(count), withFirst.NextRing<T>(count), withFirst.NextRing<T>(count));
             }
             if (self != 0)
             {
-                var withSecond = self == 1 ? _truncationWithNext : _truncationWithPrevious;
+                var withSecond = _truncationWith[self == 1 ? TruncationHelper : 1]!;
                 (r1, a1) = (withSecond.NextRing<T>(count), withSecond.NextRing<T>(count));
             }
-        }
+            return (r0, a0, u, t, r1, a1, tag);
+        }).ConfigureAwait(false);
         if (self == 0) return new AssistedTruncationPairs<T>(r0, u, t, a0, [], TruncationHelper, shift);
         // Wire format: party 1's shares of r >> m then of msb(r), little-endian ring elements (RingCodec), helper to party 1.
         int bytes = checked(2 * count * Unsafe.SizeOf<T>());

@@ -30,7 +30,7 @@ public static partial class Truncation
         var pairs = await source.GetAssistedTruncationPairsAsync(n, shift, runtime.Cancellation).ConfigureAwait(false);
         int helper = pairs.Helper;
         // The leader adds the public bias, so it must be a computing party.
-        if (runtime.PartyCount != 3 || helper == 0 || helper >= 3) throw new InvalidOperationException(ErrorMessages.ReplicatedNeedsThreeParties(runtime.PartyCount));
+        if (runtime.PartyCount != 3 || helper == 0 || helper >= 3) throw new InvalidOperationException(ErrorMessages.AssistedTruncationNeedsThreeParties(runtime.PartyCount));
         int first = 0, second = helper == 1 ? 2 : 1;
         long tag = runtime.NextTag();
         var result = runtime.NextZeroShares(n);
