@@ -63,6 +63,20 @@ public class SessionTests
     }
 
     [Fact]
+    public async Task TheHonestMajorityEngineWithFivePartiesOverTlsMatchesTheOtEngineInFewerBytes()
+    {
+        await using var federation = TestFederation.Create(5);
+        federation.StartAll(allowHonestMajority: _ => true);
+        var ot = await federation.Client().RunAsync("pooled-statistics", new Dictionary<string, string>(), null, default);
+        var replicated = await federation.Client(preprocessing: "replicated").RunAsync("pooled-statistics", new Dictionary<string, string>(), null, default);
+        Assert.Equal("replicated", replicated.Preprocessing);
+        Assert.Equal(5, replicated.Parties.Count);
+        foreach (var (name, output) in ot.Outputs)
+            for (int i = 0; i < output.Values.Length; i++) Assert.Equal(output.Values[i], replicated.Outputs[name].Values[i], 1e-6);
+        Assert.True(replicated.BytesSent < ot.BytesSent, $"replicated {replicated.BytesSent} bytes, ot {ot.BytesSent}");
+    }
+
+    [Fact]
     public async Task APartyRefusesTheTrustedDealerUnlessItsConfigurationAllowsIt()
     {
         await using var federation = TestFederation.Create(3);
