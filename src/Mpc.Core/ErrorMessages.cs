@@ -130,7 +130,7 @@ public static class ErrorMessages
         $"the honest-majority engine (replicated sharing) runs with 3 to {maximum} parties (every party's work per triple grows as C(N, (N-1)/2): 35 components at 7 parties, 126 at 9); this session has {parties}; use 'ot'.";
 
     public static string AssistedTruncationNeedsThreeParties(int parties) =>
-        $"truncation assisted by a helper party runs with exactly 3 parties (with more, the helper and one other party together could unmask a value); this session has {parties}.";
+        $"truncation assisted by a helper party runs with 3 or 4 parties (with more, two may collude, and the helper and one other party together could unmask a value); this session has {parties}.";
 
     public static string HonestMajorityNotAllowed(string party) =>
         $"{party} does not join sessions on the honest-majority engine ('replicated' is secure only if no two parties collude; its policy would set allowHonestMajority); use 'ot'.";

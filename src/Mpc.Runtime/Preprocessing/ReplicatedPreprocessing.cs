@@ -16,9 +16,9 @@ namespace Mpc.Runtime.Preprocessing;
 /// party's additive share is its cross terms (or, for a and b, the components it owns) plus a pseudo-random zero
 /// sharing from the pairwise seeds, sum over peers j of ±G(i, j), which the t others cannot complete, so shares look
 /// independent to any t parties. daBits are in ReplicatedPreprocessing.DaBits.cs; masked bits and truncation pairs are
-/// composed from them as by oblivious transfer; with three parties truncation pairs are dealt by a helper instead
-/// (ReplicatedPreprocessing.Truncation.cs), which with more parties a coalition of the helper and one computing party
-/// would defeat. Every draw happens in request order (SPMD), as with the dealer.
+/// composed from them as by oblivious transfer; with three or four parties (t = 1) truncation pairs are dealt by a helper
+/// instead (ReplicatedPreprocessing.Truncation.cs), which with more parties a coalition of the helper and one computing
+/// party would defeat. Every draw happens in request order (SPMD), as with the dealer.
 /// </remarks>
 public sealed partial class ReplicatedPreprocessing<T> : IPreprocessing<T>, IAssistedTruncation<T>, IDisposable where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
 {
@@ -78,8 +78,8 @@ public sealed partial class ReplicatedPreprocessing<T> : IPreprocessing<T>, IAss
     /// <summary>Bytes this party has sent for preprocessing (component keys, the daBits' Beaver openings, the helper's truncation shares).</summary>
     public long BytesSent => _channel.BytesSent;
 
-    /// <summary>Whether this engine deals truncation pairs through a helper: with three parties only (no two collude).</summary>
-    public bool OffersAssistedTruncation => _plan.Parties == 3;
+    /// <summary>Whether this engine deals truncation pairs through a helper: with three or four parties (no two collude).</summary>
+    public bool OffersAssistedTruncation => _plan.Threshold == 1;
 
     public ValueTask<BeaverTriples<T>> GetTriplesAsync(int count, CancellationToken cancellationToken) => InOrderAsync(() => DrawTriples(count));
 
