@@ -81,6 +81,16 @@ public class SessionTests
     }
 
     [Fact]
+    public async Task AnHonestMajoritySessionAmongEightPartiesIsRefusedAtAdmissionStatingTheLimit()
+    {
+        await using var federation = TestFederation.Create(8);
+        federation.StartAll(allowHonestMajority: _ => true);
+        var refused = await Assert.ThrowsAsync<SessionRefusedException>(() => federation.Client(preprocessing: "replicated").RunAsync("secure-sum", SumOfTimeAndAge, null, default));
+        Assert.Equal(8, refused.Refusals.Count);
+        Assert.All(refused.Refusals, r => Assert.Equal(Mpc.Core.ErrorMessages.HonestMajorityPartyCount(8, 7), r.Reason));
+    }
+
+    [Fact]
     public async Task APartyRefusesTheTrustedDealerUnlessItsConfigurationAllowsIt()
     {
         await using var federation = TestFederation.Create(3);

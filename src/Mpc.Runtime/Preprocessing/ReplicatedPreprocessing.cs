@@ -50,7 +50,7 @@ public sealed partial class ReplicatedPreprocessing<T> : IPreprocessing<T>, IAss
         if (channel.PartyCount < 3 || channel.PartyCount > ReplicatedSharingPlan.MaxParties)
             throw new ArgumentException(ErrorMessages.HonestMajorityPartyCount(channel.PartyCount, ReplicatedSharingPlan.MaxParties), nameof(channel));
         if (seeds.PartyCount != channel.PartyCount || seeds.PartyIndex != channel.PartyIndex)
-            throw new ArgumentException(ErrorMessages.HonestMajorityPartyCount(seeds.PartyCount, ReplicatedSharingPlan.MaxParties), nameof(seeds));
+            throw new ArgumentException(ErrorMessages.SeedsDoNotMatchChannel(seeds.PartyIndex, seeds.PartyCount, channel.PartyIndex, channel.PartyCount), nameof(seeds));
         _channel = new CountingChannel(channel);
         _seeds = seeds;
         _cancellation = cancellation;
