@@ -8,8 +8,8 @@ namespace Mpc.Runtime.Preprocessing;
 /// sharing. Parties 0..t each XOR the components given to them (<see cref="ReplicatedSharingPlan.Contributor"/>) into
 /// one bit b_j, whose arithmetic sharing is b_j at party j plus a zero sharing; the t + 1 shared bits are then XORed in
 /// a tree of Beaver multiplications, u XOR v = u + v - 2uv, one level per doubling (t multiplications a daBit, each 2
-/// ring elements to each peer; one level with three or four parties, two with five to seven). No t parties hold every
-/// b_j, since each component given to party j is missed by j.
+/// ring elements to each peer; one level with three or four parties, two with five to seven). Any t parties miss one bit
+/// component, so b is uniform to them; the b_j are only ever opened masked by a Beaver triple.
 /// </remarks>
 public sealed partial class ReplicatedPreprocessing<T>
 {
