@@ -94,12 +94,11 @@ internal static class FixedMultiplicationBenchmarks
         Directory.Delete(directory, true);
     }
 
-    private readonly record struct Run(double Seconds, long Rounds, long Bytes, double[] Products);
+    internal readonly record struct Run(double Seconds, long Rounds, long Bytes, double[] Products);
 
     // Party 0's wall time of the product alone (inputs shared before the clock starts), its rounds and bytes.
-    private static async Task<Run> RunOnceAsync(string mode, bool hideAssisted, double[] xs, double[] ys, int scale)
+    internal static async Task<Run> RunOnceAsync(string mode, bool hideAssisted, double[] xs, double[] ys, int scale, int Parties = 3)
     {
-        const int Parties = 3;
         int count = xs.Length;
         var network = new InMemoryNetwork(Parties, TimeSpan.FromMinutes(10));
         var seeds = PairwiseSeeds.CreateForLocalParties(Parties);

@@ -4,7 +4,7 @@ using Mpc.Runtime;
 using Mpc.Runtime.Harness;
 using Mpc.Runtime.Protocols;
 
-// Usage: dotnet run -c Release --project bench/Mpc.Bench [-- [--repetitions N] [--suite runtime|ot|tls|km|lr|bm|wan|lr-rounds|fixed-mult|sort|stats|first|all|dp-utility|boltzmann-experiment|sampler] [--count N] [--parties 2,5,20] [--latencies 0,10,50]]
+// Usage: dotnet run -c Release --project bench/Mpc.Bench [-- [--repetitions N] [--suite runtime|ot|tls|km|lr|bm|wan|lr-rounds|fixed-mult|hm-parties|sort|stats|first|all|dp-utility|boltzmann-experiment|sampler] [--count N] [--parties 2,5,20] [--latencies 0,10,50]]
 Mpc.Cli.HostThreadPool.Configure();
 int repetitions = 5;
 string suite = "all";
@@ -43,6 +43,7 @@ if (suite is "lr-rounds" or "all") await RegressionRoundsBenchmarks.RunAsync(rep
 if (suite is "bm" or "all") await BoltzmannBenchmarks.RunAsync(repetitions, bmParties);
 if (suite is "wan" or "all") await WanBenchmarks.RunAsync(repetitions, latencies);
 if (suite is "fixed-mult" or "all") await FixedMultiplicationBenchmarks.RunAsync(repetitions, count);
+if (suite is "hm-parties" or "all") await HonestMajorityPartiesBenchmarks.RunAsync(repetitions, count);
 if (suite is "sort" or "all") await OrderStatisticsBenchmarks.RunAsync(repetitions);
 if (suite is "stats" or "all") await StatisticsBenchmarks.RunAsync(repetitions);
 if (suite is "first" or "all") await FirstSessionBenchmarks.RunAsync(repetitions);
@@ -50,7 +51,7 @@ if (suite is "first" or "all") await FirstSessionBenchmarks.RunAsync(repetitions
 if (suite is "dp-utility") await DpUtilityBenchmarks.RunAsync(dpRows, dpEpsilons, dp);
 if (suite is "sampler") SamplerBenchmarks.Run(repetitions);
 if (suite is "boltzmann-experiment") await BoltzmannExperimentSuite.RunAsync(args);
-if (suite is "dp-utility" or "sampler" or "boltzmann-experiment" or "ot" or "tls" or "km" or "lr" or "lr-rounds" or "fixed-mult" or "bm" or "wan" or "sort" or "stats" or "first") return;
+if (suite is "dp-utility" or "sampler" or "boltzmann-experiment" or "ot" or "tls" or "km" or "lr" or "lr-rounds" or "fixed-mult" or "hm-parties" or "bm" or "wan" or "sort" or "stats" or "first") return;
 // The runtime suite isolates the online phase: the dealer's material costs almost nothing to make.
 var dealer = new LocalHarnessOptions { Preprocessing = "dealer" };
 var random = new Random(1);

@@ -42,6 +42,9 @@ public static class ErrorMessages
     public static string PartyIndexOutOfRange(int index, int count) =>
         $"Party index {index} is out of range for {count} parties.";
 
+    public static string SeedsDoNotMatchChannel(int seedsParty, int seedsCount, int party, int count) =>
+        $"the pairwise seeds are party {seedsParty}'s of {seedsCount}, the channel party {party}'s of {count}.";
+
     public static string SeedLength(int length) =>
         $"A PRG seed must be 16 bytes, got {length}.";
 
@@ -141,11 +144,14 @@ public static class ErrorMessages
     public static string CountsNotChecked(string output) =>
         $"output '{output}' is declared as counts, and counts open only after the party checked its own cells against its minimum cell count (release them through an API that checks them).";
 
-    public static string ReplicatedNeedsThreeParties(int parties) =>
-        $"the honest-majority engine (replicated sharing) runs with exactly 3 parties; this session has {parties}.";
+    public static string HonestMajorityPartyCount(int parties, int maximum) =>
+        $"the honest-majority engine (replicated sharing) runs with 3 to {maximum} parties (every party's work per triple grows as C(N, (N-1)/2): 35 components at 7 parties, 126 at 9); this session has {parties}; use 'ot'.";
+
+    public static string AssistedTruncationNeedsThreeParties(int parties) =>
+        $"truncation assisted by a helper party runs with 3 or 4 parties (with more, two may collude, and the helper and one other party together could unmask a value); this session has {parties}.";
 
     public static string HonestMajorityNotAllowed(string party) =>
-        $"{party} does not join sessions on the honest-majority engine ('replicated' is secure only if no two parties collude; its policy would set allowHonestMajority); use 'ot'.";
+        $"{party} does not join sessions on the honest-majority engine ('replicated' is secure only if fewer than half the parties collude; its policy would set allowHonestMajority); use 'ot'.";
 
     public static string EarlierTranscripts(string folder) =>
         $"{folder} already holds the transcripts of an earlier local run, signed with that run's keys; each local run makes fresh keys, so give it an empty output folder (or remove {folder}).";

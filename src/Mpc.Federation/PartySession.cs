@@ -163,11 +163,11 @@ internal sealed class PartySession : IAsyncDisposable
             if (_protocol is null) return $"unknown protocol '{_request.Protocol}'";
         }
         if (!_configuration.ApprovedProtocols.Contains(_protocol.Id)) return $"protocol {_protocol.Id} is not approved by {Self.Name}'s policy";
-        if (!PreprocessingModes.IsKnown(_request.Preprocessing)) return $"preprocessing '{_request.Preprocessing}' is not available (this version offers 'ot', 'replicated' for 3 parties with an honest majority, and 'dealer' for tests)";
+        if (!PreprocessingModes.IsKnown(_request.Preprocessing)) return $"preprocessing '{_request.Preprocessing}' is not available (this version offers 'ot', 'replicated' for 3 to 7 parties with an honest majority, and 'dealer' for tests)";
         if (_request.Preprocessing == PreprocessingModes.Replicated && !_configuration.AllowHonestMajority)
             return ErrorMessages.HonestMajorityNotAllowed(Self.Name);
-        if (_request.Preprocessing == PreprocessingModes.Replicated && _roster.Parties.Count != 3)
-            return ErrorMessages.ReplicatedNeedsThreeParties(_roster.Parties.Count);
+        if (_request.Preprocessing == PreprocessingModes.Replicated && (_roster.Parties.Count < 3 || _roster.Parties.Count > ReplicatedSharingPlan.MaxParties))
+            return ErrorMessages.HonestMajorityPartyCount(_roster.Parties.Count, ReplicatedSharingPlan.MaxParties);
         if (_request.Preprocessing == "dealer" && !_configuration.AllowTrustedDealer)
             return $"{Self.Name} does not accept trusted-dealer preprocessing (party 1 would see every mask); use 'ot', or set allowTrustedDealer in a test configuration";
         try

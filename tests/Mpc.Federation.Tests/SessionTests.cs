@@ -63,6 +63,34 @@ public class SessionTests
     }
 
     [Fact]
+    public async Task ALinearRegressionOnTheHonestMajorityEngineWithFivePartiesOverTlsMatchesTheClearTextInFewerBytesThanOt()
+    {
+        await using var federation = TestFederation.Create(5);
+        // sex is two-valued, so it is checked as cells; a fifth of lung holds fewer than 3 of some level's events.
+        federation.StartAll(allowHonestMajority: _ => true, privacy: DatasetPrivacy.Default with { MinCellCount = 1 });
+        var parameters = new Dictionary<string, string> { ["outcome"] = "time", ["features"] = "age,sex" };
+        var clear = LinearRegressionProtocol.ComputeInTheClear(federation.DataFiles.Select(f => CsvTable.Load(f)).ToList(), parameters);
+        var replicated = await federation.Client(preprocessing: "replicated").RunAsync("linear-regression", parameters, null, default);
+        var ot = await federation.Client().RunAsync("linear-regression", parameters, null, default);
+        Assert.Equal("replicated", replicated.Preprocessing);
+        Assert.Equal(5, replicated.Parties.Count);
+        foreach (var (name, values) in clear)
+            for (int i = 0; i < values.Length; i++)
+                Assert.True(Math.Abs(values[i] - replicated.Outputs[name].Values[i]) <= 1e-6 * Math.Max(1, Math.Abs(values[i])), $"{name}[{i}]: {replicated.Outputs[name].Values[i]} against {values[i]} in the clear");
+        Assert.True(replicated.BytesSent * 2 < ot.BytesSent, $"replicated {replicated.BytesSent} bytes, ot {ot.BytesSent}");
+    }
+
+    [Fact]
+    public async Task AnHonestMajoritySessionAmongEightPartiesIsRefusedAtAdmissionStatingTheLimit()
+    {
+        await using var federation = TestFederation.Create(8);
+        federation.StartAll(allowHonestMajority: _ => true);
+        var refused = await Assert.ThrowsAsync<SessionRefusedException>(() => federation.Client(preprocessing: "replicated").RunAsync("secure-sum", SumOfTimeAndAge, null, default));
+        Assert.Equal(8, refused.Refusals.Count);
+        Assert.All(refused.Refusals, r => Assert.Equal(Mpc.Core.ErrorMessages.HonestMajorityPartyCount(8, 7), r.Reason));
+    }
+
+    [Fact]
     public async Task APartyRefusesTheTrustedDealerUnlessItsConfigurationAllowsIt()
     {
         await using var federation = TestFederation.Create(3);

@@ -84,6 +84,37 @@ public class AssistedTruncationTests
         Assert.Equal([800L, 800L, 1600L], received);
     }
 
+    [Fact]
+    public async Task WithFourPartiesTheFourthSendsItsShareAsTheHelperDoesAndTheTruncationIsTheFloorOrOneAbove()
+    {
+        int seed = Property.BaseSeed + 4;
+        var random = new Random(seed);
+        long edge = (1L << 62) - 1;
+        var x = new Int128[] { edge, -edge, 0, -1, 1 }.Concat(Enumerable.Range(0, 5000).Select(_ => (Int128)random.NextInt64(-edge, edge))).ToArray();
+        var results = await LocalHarness.RunAsync<ulong, (ulong[] Opened, long Sent, long Preprocessing)>(4, async rt =>
+        {
+            Assert.True(rt.Preprocessing is IAssistedTruncation<ulong> { OffersAssistedTruncation: true });
+            var truncated = await Truncation.TruncateRawAsync(rt, CountedRun.ToRing(rt, x), 16);
+            long sent = rt.Statistics.BytesSent, preprocessing = rt.Preprocessing.BytesSent;
+            return (await Opening.OpenAsync(rt, truncated), sent, preprocessing);
+        }, Replicated);
+        CheckFloorOrOneAbove(x, results[0].Opened, 16, seed);
+        // Computing parties 0 and 1 send n elements to each other; the helper and the fourth party n to each of them.
+        int n = x.Length;
+        Assert.Equal([8L * n, 8L * n, 16L * n, 16L * n], results.Select(r => r.Sent));
+        // Only the helper deals, two elements a pair to party 1; the first draw agrees the components' keys, 16 bytes from
+        // each component's lowest holder to each of its two other holders (party 1 deals the key of {0}, party 0 the rest).
+        Assert.Equal([6L * 16, 2L * 16, 16L * n, 0L], results.Select(r => r.Preprocessing));
+    }
+
+    [Fact]
+    public async Task WithFiveOrMorePartiesNoHelperDealsTruncationPairs()
+    {
+        var offered = await LocalHarness.RunAsync<ulong, bool>(5, rt =>
+            Task.FromResult(rt.Preprocessing is IAssistedTruncation<ulong> { OffersAssistedTruncation: true }), Replicated);
+        Assert.All(offered, Assert.False);
+    }
+
     private static void CheckFloorOrOneAbove<T>(Int128[] x, T[] opened, int shift, int seed) where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         double meanError = 0;

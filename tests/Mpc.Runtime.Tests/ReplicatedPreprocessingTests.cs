@@ -6,33 +6,111 @@ using Mpc.Runtime.Protocols;
 namespace Mpc.Runtime.Tests;
 
 /// <summary>
-/// The honest-majority engine for three parties (replicated sharing): its material recombines to what
-/// it must be, the protocols on it equal the clear text, and it refuses any other number of parties.
+/// The honest-majority engine for 3 to 7 parties (replicated sharing): its material recombines to what
+/// it must be, the protocols on it equal the clear text, and it refuses fewer or more parties.
 /// </summary>
 public class ReplicatedPreprocessingTests
 {
-    private static ReplicatedPreprocessing<T>[] ThreeParties<T>(InMemoryNetwork network) where T : unmanaged, System.Numerics.IBinaryInteger<T>, System.Numerics.IUnsignedNumber<T>
+    private static ReplicatedPreprocessing<T>[] Parties<T>(InMemoryNetwork network, int parties) where T : unmanaged, System.Numerics.IBinaryInteger<T>, System.Numerics.IUnsignedNumber<T>
     {
-        var seeds = PairwiseSeeds.CreateForLocalParties(3);
-        return [.. Enumerable.Range(0, 3).Select(i => new ReplicatedPreprocessing<T>(network.GetChannel(i), seeds[i]))];
+        var seeds = PairwiseSeeds.CreateForLocalParties(parties);
+        return [.. Enumerable.Range(0, parties).Select(i => new ReplicatedPreprocessing<T>(network.GetChannel(i), seeds[i]))];
     }
 
-    [Fact]
-    public async Task ReplicatedMaterialIsCorrectWhenRecombined()
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
+    public async Task ReplicatedMaterialIsCorrectWhenRecombined(int parties)
     {
-        var network = new InMemoryNetwork(3, TimeSpan.FromMinutes(2));
-        var sources = ThreeParties<ulong>(network);
+        var sources = Parties<ulong>(new InMemoryNetwork(parties, TimeSpan.FromMinutes(2)), parties);
         await PreprocessingChecks.CheckAllAsync(sources);
         foreach (var s in sources) s.Dispose();
-        var wide = ThreeParties<UInt128>(new InMemoryNetwork(3, TimeSpan.FromMinutes(2)));
+        var wide = Parties<UInt128>(new InMemoryNetwork(parties, TimeSpan.FromMinutes(2)), parties);
         await PreprocessingChecks.CheckTriplesAsync(wide, 777);
         foreach (var s in wide) s.Dispose();
+    }
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
+    public async Task AnyThresholdOfPartiesTogetherMissTheKeyOfOneComponentWhichEveryOtherPartyHolds(int parties)
+    {
+        var sources = Parties<ulong>(new InMemoryNetwork(parties, TimeSpan.FromMinutes(2)), parties);
+        await Task.WhenAll(sources.Select(s => s.GetTriplesAsync(1, default).AsTask()));
+        var plan = new ReplicatedSharingPlan(parties);
+        var views = sources.Select(s => s.ComponentKeys).ToArray();
+        // The keys are fresh: one distinct key per component, and every holder has the same one.
+        var keyOf = Enumerable.Range(0, plan.ComponentCount).Select(c => Convert.ToHexString(views[plan.Holders(c)[0]][c]!)).ToArray();
+        Assert.Equal(plan.ComponentCount, keyOf.Distinct().Count());
+        for (int c = 0; c < plan.ComponentCount; c++)
+            for (int p = 0; p < parties; p++)
+                Assert.Equal(plan.Holds(p, c) ? keyOf[c] : null, views[p][c] is { } key ? Convert.ToHexString(key) : null);
+        int t = (parties - 1) / 2;
+        foreach (var coalition in Subsets(parties, t))
+        {
+            var known = coalition.SelectMany(p => views[p]).OfType<byte[]>().Select(Convert.ToHexString).ToHashSet();
+            var missed = Enumerable.Range(0, plan.ComponentCount).Where(c => !known.Contains(keyOf[c])).ToArray();
+            // Exactly the component of the coalition's own t-subset is missing, and the N - t others hold it.
+            Assert.Single(missed);
+            Assert.Equal(coalition.Sum(p => 1 << p), plan.Missing(missed[0]));
+            Assert.Equal(Enumerable.Range(0, parties).Except(coalition), plan.Holders(missed[0]));
+        }
+        foreach (var s in sources) s.Dispose();
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(5)]
+    [InlineData(7)]
+    public void EveryCrossTermOfAProductIsComputedOnceByAPartyHoldingBothFactors(int parties)
+    {
+        var plan = new ReplicatedSharingPlan(parties);
+        var seen = new int[plan.ComponentCount, plan.ComponentCount];
+        var load = new int[parties];
+        for (int p = 0; p < parties; p++)
+        {
+            var terms = plan.CrossTerms(p);
+            for (int a = 0; a < plan.ComponentCount; a++)
+                foreach (int b in terms[a])
+                {
+                    Assert.True(plan.Holds(p, a) && plan.Holds(p, b), $"party {p} computes x_{a} y_{b} without holding both");
+                    seen[a, b]++;
+                    load[p]++;
+                }
+        }
+        Assert.All(seen.Cast<int>(), count => Assert.Equal(1, count));
+        // The terms are spread evenly: no party computes more than a tenth above its share (C(N, t)^2 / N).
+        Assert.InRange(load.Max(), 0, 1.1 * plan.ComponentCount * plan.ComponentCount / parties);
+    }
+
+    private static IEnumerable<int[]> Subsets(int n, int size) =>
+        size == 0 ? [[]] : Enumerable.Range(0, n).SelectMany(last => Subsets(last, size - 1).Select(rest => rest.Append(last).ToArray()));
+
+    [Fact]
+    public async Task WithFivePartiesTriplesCostOnlyTheKeysOnceAndADaBitTwoBeaverOpenings()
+    {
+        var sources = Parties<ulong>(new InMemoryNetwork(5, TimeSpan.FromMinutes(2)), 5);
+        await Task.WhenAll(sources.Select(s => s.GetTriplesAsync(1000, default).AsTask()));
+        // C(5, 2) = 10 components with 3 holders each: the lowest holder sends 16 bytes to each of the other two.
+        var keys = sources.Select(s => s.BytesSent).ToArray();
+        Assert.Equal(10 * 2 * 16, keys.Sum());
+        await Task.WhenAll(sources.Select(s => s.GetTriplesAsync(100_000, default).AsTask()));
+        Assert.Equal(keys, sources.Select(s => s.BytesSent));
+        await Task.WhenAll(sources.Select(s => s.GetDaBitsAsync(100, default).AsTask()));
+        // Three contributed bits, XORed in two levels of one multiplication each: d and e (8 bytes each) to each of 4 peers.
+        Assert.Equal(keys.Select(k => k + 100 * 2 * (2 * 8) * 4), sources.Select(s => s.BytesSent));
+        foreach (var s in sources) s.Dispose();
     }
 
     [Fact]
     public async Task TheBytesOfTheDaBitsBeaverOpeningsAreCountedAndTriplesCostNone()
     {
-        var sources = ThreeParties<ulong>(new InMemoryNetwork(3, TimeSpan.FromMinutes(2)));
+        var sources = Parties<ulong>(new InMemoryNetwork(3, TimeSpan.FromMinutes(2)), 3);
         await Task.WhenAll(sources.Select(s => s.GetTriplesAsync(1000, default).AsTask()));
         Assert.All(sources, s => Assert.Equal(0, s.BytesSent));
         await Task.WhenAll(sources.Select(s => s.GetDaBitsAsync(100, default).AsTask()));
@@ -57,15 +135,18 @@ public class ReplicatedPreprocessingTests
         foreach (var s in sources) s.Dispose();
     }
 
-    [Fact]
-    public async Task ProtocolsOnTheHonestMajorityEngineMatchTheClearText()
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public async Task ProtocolsOnTheHonestMajorityEngineMatchTheClearText(int parties)
     {
         var options = new LocalHarnessOptions { Preprocessing = PreprocessingModes.Replicated };
-        await Property.CheckAsync("replicated-protocols", 3, async (random, seed) =>
+        await Property.CheckAsync("replicated-protocols-" + parties, parties == 3 ? 3 : 2, async (random, seed) =>
         {
             var x = Property.Uniform(random, 40, -50, 50);
             var y = Property.LogUniform(random, 40, 0.5, 40);
-            var results = await LocalHarness.RunAsync<UInt128, double[][]>(3, async rt =>
+            var results = await LocalHarness.RunAsync<UInt128, double[][]>(parties, async rt =>
             {
                 var sx = Input.Share(rt, 0, rt.PartyIndex == 0 ? x : null, x.Length, 1, rt.Format.FractionalBits);
                 var sy = Input.Share(rt, 1, rt.PartyIndex == 1 ? y : null, y.Length, 1, rt.Format.FractionalBits);
@@ -73,17 +154,20 @@ public class ReplicatedPreprocessingTests
                 var quotient = await Division.DivideAsync(rt, sx, sy);
                 var negative = await Comparison.LessThanZeroAsync(rt, sx);
                 var root = await SquareRoot.ComputeAsync(rt, sy);
+                var truncated = await Truncation.RescaleAsync(rt, sx, 20);
                 return
                 [
+                    await Opening.RevealRealAsync(rt, truncated, "truncated"),
                     await Opening.RevealRealAsync(rt, product, "product"),
                     await Opening.RevealRealAsync(rt, quotient, "quotient"),
                     await Opening.RevealRealAsync(rt, negative, "negative"),
                     await Opening.RevealRealAsync(rt, root, "root"),
                 ];
             }, options);
-            var r = results[0];
+            var r = results[0][1..];
             for (int i = 0; i < x.Length; i++)
             {
+                Assert.True(Math.Abs(results[0][0][i] - x[i]) <= Math.Pow(2, -19), $"seed {seed}: {x[i]} truncated to 20 bits = {results[0][0][i]}");
                 Assert.True(Math.Abs(r[0][i] - x[i] * y[i]) <= 1e-6 * Math.Max(1, Math.Abs(x[i] * y[i])), $"seed {seed}: {x[i]} * {y[i]} = {r[0][i]}");
                 Assert.True(Math.Abs(r[1][i] - x[i] / y[i]) <= 1e-5 * Math.Max(1, Math.Abs(x[i] / y[i])), $"seed {seed}: {x[i]} / {y[i]} = {r[1][i]}");
                 Assert.Equal(x[i] < 0 ? 1.0 : 0.0, r[2][i]);
@@ -94,10 +178,10 @@ public class ReplicatedPreprocessingTests
 
     [Theory]
     [InlineData(2)]
-    [InlineData(5)]
-    public async Task TheHonestMajorityEngineRunsWithExactlyThreeParties(int parties)
+    [InlineData(8)]
+    public async Task TheHonestMajorityEngineRefusesFewerThanThreeAndMoreThanSevenParties(int parties)
     {
         var error = await Assert.ThrowsAnyAsync<Exception>(() => LocalHarness.RunAsync<ulong, int>(parties, _ => Task.FromResult(0), new LocalHarnessOptions { Preprocessing = PreprocessingModes.Replicated }));
-        Assert.Contains(ErrorMessages.ReplicatedNeedsThreeParties(parties), error.Message, StringComparison.Ordinal);
+        Assert.Contains(ErrorMessages.HonestMajorityPartyCount(parties, ReplicatedSharingPlan.MaxParties), error.Message, StringComparison.Ordinal);
     }
 }

@@ -34,6 +34,19 @@ public class LogisticRegressionTests
     }
 
     [Theory]
+    [InlineData(4)]
+    [InlineData(5)]
+    public async Task TheSecureFitOnTheHonestMajorityEngineMatchesGlmOnMtcarsWithFourAndFiveParties(int parties)
+    {
+        var (x, y) = Load("mtcars", "am", ["hp", "wt"]);
+        var result = await FitAsync(parties, x, y, new LogisticRegressionOptions(true, 0, 12, 1e-6, StandardErrors: true), "replicated");
+        for (int j = 0; j < 3; j++) Assert.True(Math.Abs(result.Coefficients[j] - Glm[j]) <= 1e-3, $"coefficient {j}: {result.Coefficients[j]:R} vs glm {Glm[j]}");
+        var (_, errors, _) = LogisticRegressionReference.Fit(x, y, true, 0);
+        for (int j = 0; j < 3; j++) Assert.Equal(errors[j], result.StandardErrors![j], Math.Abs(errors[j]) * 1e-3);
+        Assert.Equal(1, result.Converged);
+    }
+
+    [Theory]
     // R 4.x: m <- glm(am ~ hp + wt, family = binomial, data = mtcars); m$deviance = 10.0591104723
     [InlineData(2, true, 10.0591104723)]
     [InlineData(3, true, 10.0591104723)]

@@ -29,6 +29,19 @@ public class SecureLogrankTests
     }
 
     [Theory]
+    [InlineData(4)]
+    [InlineData(5)]
+    public async Task TheSecureTestOnTheHonestMajorityEngineMatchesSurvdiffOnLungWithFourAndFiveParties(int parties)
+    {
+        var sites = SurvivalData.Split(SurvivalData.Load("lung"), LogrankReferenceTests.LungBySex, "sex", null, parties);
+        // R 4.2: survdiff(Surv(time, status) ~ sex, data = lung)$chisq
+        const double Survdiff = 10.32674;
+        var (chiSquare, observed, _) = await RunAsync(parties, sites, "replicated");
+        Assert.True(Math.Abs(chiSquare - Survdiff) <= 1e-6 * Survdiff, $"chi2 {chiSquare:R} vs survdiff {Survdiff}");
+        Assert.Equal(LogrankReference.Compute(SurvivalCounts.Pool(sites)).Observed, observed);
+    }
+
+    [Theory]
     [InlineData(3)]
     [InlineData(4)]
     public async Task KGroupsMatchTheClearTextReference(int groups)
@@ -73,7 +86,7 @@ public class SecureLogrankTests
 
     private static int Property(int seed) => 20261123 + seed;
 
-    private static async Task<(double ChiSquare, double[] Observed, double[] Expected)> RunAsync(int parties, List<SurvivalCounts> sites)
+    private static async Task<(double ChiSquare, double[] Observed, double[] Expected)> RunAsync(int parties, List<SurvivalCounts> sites, string preprocessing = "ot")
     {
         var results = await LocalHarness.RunAsync<UInt128, (double, double[], double[])>(parties, async rt =>
         {
@@ -82,7 +95,7 @@ public class SecureLogrankTests
             var observed = await Opening.RevealRealAsync(rt, test.Observed, "observed");
             var expected = await Opening.RevealRealAsync(rt, test.Expected, "expected");
             return (chi[0], observed, expected);
-        }, new LocalHarnessOptions { Format = FixedPointFormat.Ring128 });
+        }, new LocalHarnessOptions { Format = FixedPointFormat.Ring128, Preprocessing = preprocessing });
         return results[0];
     }
 }

@@ -59,7 +59,7 @@ internal static class ResultPrinter
     {
         "dealer" => "trusted dealer (party 1 sees the masks; tests only)",
         "ot" => "dealer-free (oblivious transfer between the parties)",
-        "replicated" => "honest majority (replicated sharing among 3 parties; secure if no two collude)",
+        "replicated" => "honest majority (replicated sharing among 3 to 7 parties; secure if fewer than half collude)",
         _ => preprocessing,
     };
 }

@@ -9,6 +9,9 @@ namespace Mpc.Runtime.Preprocessing;
 /// </summary>
 public interface IAssistedTruncation<T> where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
 {
+    /// <summary>Whether pairs are dealt for this session's number of parties (a single helper is safe only where no two parties collude).</summary>
+    bool OffersAssistedTruncation { get; }
+
     /// <summary>This party's part of <paramref name="count"/> pairs; every party calls it with the same sizes in the same order.</summary>
     ValueTask<AssistedTruncationPairs<T>> GetAssistedTruncationPairsAsync(int count, int shift, CancellationToken cancellationToken);
 }

@@ -12,7 +12,7 @@ public static class PreprocessingModes
     /// <summary>Trusted dealer co-located with party 0: tests and runs labelled as such only.</summary>
     public const string Dealer = "dealer";
 
-    /// <summary>Honest majority with three parties (replicated sharing): secure if at most one party is corrupted.</summary>
+    /// <summary>Honest majority, 3 to 7 parties (replicated sharing): secure if at most floor((N - 1) / 2) parties collude.</summary>
     public const string Replicated = ReplicatedPreprocessing<ulong>.ModeName;
 
     public static bool IsKnown(string mode) => mode is Ot or Dealer or Replicated;
@@ -28,7 +28,7 @@ public static class PreprocessingModes
         return mode switch
         {
             Ot => new OtPreprocessing<T>(channel, cancellation),
-            Replicated => new ReplicatedPreprocessing<T>(channel, seeds),
+            Replicated => new ReplicatedPreprocessing<T>(channel, seeds, cancellation),
             Dealer when channel.PartyIndex == 0 => DealerPreprocessing<T>.ForDealer(channel.PartyCount, dealerMaterial),
             Dealer => DealerPreprocessing<T>.ForParty(dealerMaterial),
             _ => throw new ArgumentException(ErrorMessages.UnknownPreprocessing(mode), nameof(mode)),

@@ -1,26 +1,24 @@
 using System.Numerics;
 using Mpc.Core;
-using Mpc.Runtime.Preprocessing.Ot;
 
 namespace Mpc.Runtime.Preprocessing;
 
 /// <summary>
-/// Honest-majority preprocessing for exactly three parties, from pseudo-random replicated sharing
-/// (as in Araki, Furukawa, Lindell, Nof and Ohara, CCS 2016): secure against a semi-honest adversary
-/// corrupting one party, not two. Triples, AND triples and matrix triples cost no communication;
-/// a daBit costs one Beaver multiplication.
+/// Honest-majority preprocessing for 3 to 7 parties from pseudo-random replicated sharing (Cramer, Damgard and Ishai,
+/// TCC 2005; Araki, Furukawa, Lindell, Nof and Ohara, CCS 2016 for three parties): secure against a semi-honest
+/// adversary corrupting t = floor((N - 1) / 2) parties, because any t parties miss one component of every value.
+/// Triples, AND triples and matrix triples cost no communication; a daBit costs t Beaver multiplications.
 /// </summary>
 /// <remarks>
-/// A random value is x = x_0 + x_1 + x_2 where component x_k is drawn by the two parties other than k
-/// from the PRG of their pairwise seed, so party i holds x_(i+1) and x_(i+2) and misses x_i. The product
-/// of two such values, sum over k, l of x_k y_l, splits into three local parts: party i takes
-/// x_(i+1) y_(i+1) + x_(i+1) y_(i+2) + x_(i+2) y_(i+1). Each party's additive share is one of its parts
-/// plus a pseudo-random zero sharing z_i = G_(i,i+1) - G_(i-1,i), which neither other party can compute
-/// alone, so shares look independent to any single party. daBit: b = b_0 XOR b_1 XOR b_2 (binary share:
-/// b_(i+1) XOR a zero sharing); party 0 holds x = b_1 XOR b_2 and party 1 holds b_0, and the arithmetic
-/// share is x + b_0 - 2 x b_0 with one Beaver multiplication (each party sends 2 ring elements per daBit
-/// to each peer). Masked bits and truncation pairs are composed from daBits as by oblivious transfer.
-/// Every draw happens when a request is made, in request order (SPMD), as with the dealer.
+/// A random value is the sum of one component per t-subset A of the parties (<see cref="ReplicatedSharingPlan"/>),
+/// drawn by the N - t parties outside A from the PRG of a key only they know (ReplicatedPreprocessing.Keys.cs). The
+/// product of two such values is the sum of the cross terms x_A y_B, each computed by one party holding both; a
+/// party's additive share is its cross terms (or, for a and b, the components it owns) plus a pseudo-random zero
+/// sharing from the pairwise seeds, sum over peers j of ±G(i, j), which the t others cannot complete, so shares look
+/// independent to any t parties. daBits are in ReplicatedPreprocessing.DaBits.cs; masked bits and truncation pairs are
+/// composed from them as by oblivious transfer; with three or four parties (t = 1) truncation pairs are dealt by a helper
+/// instead (ReplicatedPreprocessing.Truncation.cs), which with more parties a coalition of the helper and one computing
+/// party would defeat. Every draw happens in request order (SPMD), as with the dealer.
 /// </remarks>
 public sealed partial class ReplicatedPreprocessing<T> : IPreprocessing<T>, IAssistedTruncation<T>, IDisposable where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
 {
@@ -29,78 +27,81 @@ public sealed partial class ReplicatedPreprocessing<T> : IPreprocessing<T>, IAss
 
     private static readonly int K = RingArithmetic<T>.Bits;
     private readonly CountingChannel _channel;
-    // Components: from the stream shared with the previous party (x_(i+1)) and with the next party (x_(i+2)).
-    private readonly AesCtrRandom _withPrevious;
-    private readonly AesCtrRandom _withNext;
-    private readonly AesCtrRandom _zeroWithPrevious;
-    private readonly AesCtrRandom _zeroWithNext;
-    private readonly AesCtrRandom _truncationWithPrevious;
-    private readonly AesCtrRandom _truncationWithNext;
+    private readonly PairwiseSeeds _seeds;
+    private readonly ReplicatedSharingPlan _plan;
+    private readonly IReadOnlyList<int[]> _crossTerms;
+    private readonly int[] _held;
+    private readonly string _ring;
+    private readonly CancellationToken _cancellation;
+    // Per component this party holds, its PRG (set once the keys are agreed); per peer, the zero-sharing and truncation PRGs.
+    private readonly AesCtrRandom?[] _components;
+    private readonly AesCtrRandom?[] _zeroWith;
+    private readonly AesCtrRandom?[] _truncationWith;
     private readonly Lock _draw = new();
+    // Completes when every earlier request has drawn; null until the first request starts the key agreement.
+    private Task? _drawn;
     private long _daBitBatches;
     private long _truncationBatches;
 
-    public ReplicatedPreprocessing(IPartyChannel channel, PairwiseSeeds seeds)
+    public ReplicatedPreprocessing(IPartyChannel channel, PairwiseSeeds seeds, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(channel);
         ArgumentNullException.ThrowIfNull(seeds);
-        if (channel.PartyCount != 3 || seeds.PartyCount != 3) throw new ArgumentException(ErrorMessages.ReplicatedNeedsThreeParties(channel.PartyCount), nameof(channel));
+        if (channel.PartyCount < 3 || channel.PartyCount > ReplicatedSharingPlan.MaxParties)
+            throw new ArgumentException(ErrorMessages.HonestMajorityPartyCount(channel.PartyCount, ReplicatedSharingPlan.MaxParties), nameof(channel));
+        if (seeds.PartyCount != channel.PartyCount || seeds.PartyIndex != channel.PartyIndex)
+            throw new ArgumentException(ErrorMessages.SeedsDoNotMatchChannel(seeds.PartyIndex, seeds.PartyCount, channel.PartyIndex, channel.PartyCount), nameof(seeds));
         _channel = new CountingChannel(channel);
-        int self = channel.PartyIndex, next = (self + 1) % 3, previous = (self + 2) % 3;
+        _seeds = seeds;
+        _cancellation = cancellation;
+        int self = channel.PartyIndex, parties = channel.PartyCount;
+        _plan = new ReplicatedSharingPlan(parties);
+        _crossTerms = _plan.CrossTerms(self);
+        _held = _plan.HeldBy(self);
+        _components = new AesCtrRandom?[_plan.ComponentCount];
+        _zeroWith = new AesCtrRandom?[parties];
+        _truncationWith = new AesCtrRandom?[parties];
         // Labels keep these streams apart from the zero sharing the runtime keys with the same seeds.
-        string ring = typeof(T).Name;
-        _withPrevious = new AesCtrRandom(AesCtrRandom.DeriveSeed(seeds.SeedWith(previous), "mpc/replicated/component/" + ring));
-        _withNext = new AesCtrRandom(AesCtrRandom.DeriveSeed(seeds.SeedWith(next), "mpc/replicated/component/" + ring));
-        _zeroWithPrevious = new AesCtrRandom(AesCtrRandom.DeriveSeed(seeds.SeedWith(previous), "mpc/replicated/zero/" + ring));
-        _zeroWithNext = new AesCtrRandom(AesCtrRandom.DeriveSeed(seeds.SeedWith(next), "mpc/replicated/zero/" + ring));
-        _truncationWithPrevious = new AesCtrRandom(AesCtrRandom.DeriveSeed(seeds.SeedWith(previous), "mpc/replicated/truncation/" + ring));
-        _truncationWithNext = new AesCtrRandom(AesCtrRandom.DeriveSeed(seeds.SeedWith(next), "mpc/replicated/truncation/" + ring));
+        _ring = typeof(T).Name;
+        for (int peer = 0; peer < parties; peer++)
+        {
+            if (peer == self) continue;
+            _zeroWith[peer] = new AesCtrRandom(AesCtrRandom.DeriveSeed(seeds.SeedWith(peer), "mpc/replicated/zero/" + _ring));
+            _truncationWith[peer] = new AesCtrRandom(AesCtrRandom.DeriveSeed(seeds.SeedWith(peer), "mpc/replicated/truncation/" + _ring));
+        }
+        // With three parties every key is a pairwise seed: nothing to send, so the keys are ready now.
+        if (parties == 3) _drawn = AgreeKeysAsync();
     }
 
     public string Mode => ModeName;
 
-    /// <summary>Bytes this party has sent for preprocessing (the daBits' Beaver openings, the helper's truncation shares).</summary>
+    /// <summary>Bytes this party has sent for preprocessing (component keys, the daBits' Beaver openings, the helper's truncation shares).</summary>
     public long BytesSent => _channel.BytesSent;
 
-    public ValueTask<BeaverTriples<T>> GetTriplesAsync(int count, CancellationToken cancellationToken)
-    {
-        lock (_draw) return ValueTask.FromResult(DrawTriples(count));
-    }
+    /// <summary>Whether this engine deals truncation pairs through a helper: with three or four parties (no two collude).</summary>
+    public bool OffersAssistedTruncation => _plan.Threshold == 1;
+
+    public ValueTask<BeaverTriples<T>> GetTriplesAsync(int count, CancellationToken cancellationToken) => InOrderAsync(() => DrawTriples(count));
 
     public ValueTask<MatrixTriple<T>> GetMatrixTripleAsync(int rows, int inner, int columns, CancellationToken cancellationToken)
     {
         int na = checked(rows * inner), nb = checked(inner * columns), nc = checked(rows * columns);
-        lock (_draw)
+        return InOrderAsync(() =>
         {
-            var (aNext, aPrevious) = Components(na);
-            var (bNext, bPrevious) = Components(nb);
-            var c = new T[nc];
-            var part = new T[nc];
-            RingArithmetic<T>.MatrixMultiply(aNext, bNext, c, rows, inner, columns);
-            RingArithmetic<T>.MatrixMultiply(aNext, bPrevious, part, rows, inner, columns);
-            RingArithmetic<T>.AddInPlace(c, part);
-            RingArithmetic<T>.MatrixMultiply(aPrevious, bNext, part, rows, inner, columns);
-            RingArithmetic<T>.AddInPlace(c, part);
-            return ValueTask.FromResult(new MatrixTriple<T>(Rerandomise(aNext), Rerandomise(bNext), Rerandomise(c), rows, inner, columns));
-        }
+            var a = Components(na);
+            var b = Components(nb);
+            var c = CrossTerms(a, b, nc, AddInPlace, (x, y, into) => RingArithmetic<T>.MatrixMultiply(x, y, into, rows, inner, columns));
+            return new MatrixTriple<T>(Rerandomise(Owned(a, na)), Rerandomise(Owned(b, nb)), Rerandomise(c), rows, inner, columns);
+        });
     }
 
-    public ValueTask<BinaryTriples> GetBinaryTriplesAsync(int words, CancellationToken cancellationToken)
+    public ValueTask<BinaryTriples> GetBinaryTriplesAsync(int words, CancellationToken cancellationToken) => InOrderAsync(() =>
     {
-        lock (_draw)
-        {
-            var (aNext, aPrevious) = BitComponents(words);
-            var (bNext, bPrevious) = BitComponents(words);
-            var c = new ulong[words];
-            var part = new ulong[words];
-            BitSlicing.And(aNext, bNext, c);
-            BitSlicing.And(aNext, bPrevious, part);
-            BitSlicing.Xor(c, part, c);
-            BitSlicing.And(aPrevious, bNext, part);
-            BitSlicing.Xor(c, part, c);
-            return ValueTask.FromResult(new BinaryTriples(RerandomiseBits(aNext), RerandomiseBits(bNext), RerandomiseBits(c)));
-        }
-    }
+        var a = BitComponents(words);
+        var b = BitComponents(words);
+        var c = CrossTerms(a, b, words, XorInPlace, (x, y, into) => BitSlicing.And(x, y, into));
+        return new BinaryTriples(RerandomiseBits(OwnedBits(a, words)), RerandomiseBits(OwnedBits(b, words)), RerandomiseBits(c));
+    });
 
     public async ValueTask<DaBits<T>> GetDaBitsAsync(int count, CancellationToken cancellationToken)
     {
@@ -121,125 +122,120 @@ public sealed partial class ReplicatedPreprocessing<T> : IPreprocessing<T>, IAss
         return DaBitComposition.TruncationPairs(arithmetic, count, shift);
     }
 
-    // Draws, under the lock and in request order, everything the daBits need; then one Beaver multiplication.
-    private async Task<(T[] Arithmetic, ulong[] Binary)> DaBitsAsync(int count, CancellationToken cancellationToken)
+    // Runs the draw after every earlier request's (and the key agreement), so all parties draw in request order.
+    private ValueTask<TResult> InOrderAsync<TResult>(Func<TResult> draw)
     {
-        int words = BitSlicing.WordsFor(count);
-        int self = _channel.PartyIndex;
-        ulong[] binary;
-        T[] x, y;
-        BeaverTriples<T> triple;
-        long batch;
+        Task previous;
+        TaskCompletionSource mine;
         lock (_draw)
         {
-            var (bNext, bPrevious) = BitComponents(words);
-            ulong mask = BitSlicing.LastWordMask(count);
-            bNext[^1] &= mask;
-            bPrevious[^1] &= mask;
-            // Party 0 holds b_1 (next) and b_2 (previous); party 1 holds b_0 as its previous component.
-            x = Rerandomise(self == 0 ? ToRing(bNext, bPrevious, count) : new T[count]);
-            y = Rerandomise(self == 1 ? ToRing(bPrevious, null, count) : new T[count]);
-            // Masks bNext in place, so it comes after every use of the components.
-            binary = RerandomiseBits(bNext);
-            binary[^1] &= mask;
-            triple = DrawTriples(count);
-            batch = _daBitBatches++;
+            _drawn ??= Task.Run(AgreeKeysAsync);
+            if (_drawn.IsCompletedSuccessfully) return ValueTask.FromResult(draw());
+            previous = _drawn;
+            mine = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _drawn = mine.Task;
         }
-        var xy = await MultiplyAsync(x, y, triple, PreprocessingTags.Of(PreprocessingTags.ReplicatedDaBits, K, batch, 0), cancellationToken).ConfigureAwait(false);
-        var arithmetic = new T[count];
-        unchecked
-        {
-            for (int i = 0; i < count; i++) arithmetic[i] = x[i] + y[i] - (xy[i] << 1);
-        }
-        return (arithmetic, binary);
+        return new ValueTask<TResult>(DrawAfterAsync(previous, mine, draw));
     }
 
-    // Beaver: open d = x - a and e = y - b to every party; xy = c + d b + e a (+ d e at party 0).
-    private async Task<T[]> MultiplyAsync(T[] x, T[] y, BeaverTriples<T> triple, long tag, CancellationToken cancellationToken)
+    private async Task<TResult> DrawAfterAsync<TResult>(Task previous, TaskCompletionSource mine, Func<TResult> draw)
     {
-        int count = x.Length;
-        var opened = new T[2 * count];
-        RingArithmetic<T>.Subtract(x, triple.A, opened.AsSpan(0, count));
-        RingArithmetic<T>.Subtract(y, triple.B, opened.AsSpan(count, count));
-        // Wire format: this party's d shares then e shares, little-endian ring elements (RingCodec), one message per peer.
-        var payload = RingCodec.Encode<T>(opened);
-        int self = _channel.PartyIndex;
-        var peers = Enumerable.Range(0, 3).Where(p => p != self).ToArray();
-        await Task.WhenAll(peers.Select(p => _channel.SendAsync(p, tag, payload, cancellationToken).AsTask())).ConfigureAwait(false);
-        foreach (var peer in peers)
+        try
         {
-            var received = await _channel.ReceiveAsync(peer, tag, cancellationToken).ConfigureAwait(false);
-            if (received.Length != payload.Length) throw new ProtocolAbortedException(ErrorMessages.PayloadSize(peer, tag, payload.Length, received.Length), _channel.GetPartyName(peer));
-            RingCodec.AddInto<T>(received, opened);
+            await previous.ConfigureAwait(false);
+            TResult result;
+            lock (_draw) result = draw();
+            mine.SetResult();
+            return result;
         }
-        var result = new T[count];
-        unchecked
+        catch (Exception e)
         {
-            for (int i = 0; i < count; i++)
-            {
-                T d = opened[i], e = opened[count + i];
-                result[i] = triple.C[i] + d * triple.B[i] + e * triple.A[i] + (self == 0 ? d * e : T.Zero);
-            }
+            // Later requests fail with the same cause rather than wait for a draw that never comes.
+            mine.TrySetException(e);
+            throw;
         }
-        return result;
     }
 
     private BeaverTriples<T> DrawTriples(int count)
     {
-        var (aNext, aPrevious) = Components(count);
-        var (bNext, bPrevious) = Components(count);
-        var c = new T[count];
-        unchecked
-        {
-            for (int i = 0; i < count; i++) c[i] = aNext[i] * bNext[i] + aNext[i] * bPrevious[i] + aPrevious[i] * bNext[i];
-        }
-        return new BeaverTriples<T>(Rerandomise(aNext), Rerandomise(bNext), Rerandomise(c));
+        var a = Components(count);
+        var b = Components(count);
+        var c = CrossTerms(a, b, count, AddInPlace, (x, y, into) => RingArithmetic<T>.Multiply(x, y, into));
+        return new BeaverTriples<T>(Rerandomise(Owned(a, count)), Rerandomise(Owned(b, count)), Rerandomise(c));
     }
 
-    // x_(i+1) from the stream shared with the previous party, x_(i+2) from the one shared with the next.
-    private (T[] Next, T[] Previous) Components(int count) => (_withPrevious.NextRing<T>(count), _withNext.NextRing<T>(count));
+    // The held components of count fresh values (null where this party misses the component).
+    private T[]?[] Components(int count)
+    {
+        var result = new T[]?[_components.Length];
+        foreach (int c in _held) result[c] = _components[c]!.NextRing<T>(count);
+        return result;
+    }
 
-    private (ulong[] Next, ulong[] Previous) BitComponents(int words) => (_withPrevious.NextRing<ulong>(words), _withNext.NextRing<ulong>(words));
+    private ulong[]?[] BitComponents(int words)
+    {
+        var result = new ulong[]?[_components.Length];
+        foreach (int c in _held) result[c] = _components[c]!.NextRing<ulong>(words);
+        return result;
+    }
 
-    // Adds z_i = G(i, i+1) - G(i-1, i): the three parties' z sum to 0.
+    private T[] Owned(T[]?[] components, int length) => Sum(components, length, c => _plan.Owner(c) == _channel.PartyIndex, AddInPlace);
+
+    private ulong[] OwnedBits(ulong[]?[] components, int words) => Sum(components, words, c => _plan.Owner(c) == _channel.PartyIndex, XorInPlace);
+
+    private static void AddInPlace(T[] accumulator, T[] b) => RingArithmetic<T>.AddInPlace(accumulator, b);
+
+    private static void XorInPlace(ulong[] accumulator, ulong[] b) => BitSlicing.Xor(accumulator, b, accumulator);
+
+    private static TE[] Sum<TE>(TE[]?[] components, int length, Func<int, bool> include, Action<TE[], TE[]> add)
+    {
+        var result = new TE[length];
+        for (int c = 0; c < components.Length; c++)
+            if (components[c] is { } component && include(c)) add(result, component);
+        return result;
+    }
+
+    // Sum over this party's cross terms of a_A * b_B, grouped by A as a_A * (sum of its b_B).
+    private TE[] CrossTerms<TE>(TE[]?[] a, TE[]?[] b, int length, Action<TE[], TE[]> add, Action<TE[], TE[], TE[]> multiply)
+    {
+        var result = new TE[length];
+        var part = new TE[length];
+        for (int c = 0; c < _crossTerms.Count; c++)
+        {
+            var terms = _crossTerms[c];
+            if (terms.Length == 0) continue;
+            var sum = (TE[])b[terms[0]]!.Clone();
+            for (int j = 1; j < terms.Length; j++) add(sum, b[terms[j]]!);
+            multiply(a[c]!, sum, part);
+            add(result, part);
+        }
+        return result;
+    }
+
+    // Adds G(i, j) for each peer j above i and subtracts G(j, i) for each below: the parties' masks sum to 0.
     private T[] Rerandomise(T[] part)
     {
-        var up = _zeroWithNext.NextRing<T>(part.Length);
-        var down = _zeroWithPrevious.NextRing<T>(part.Length);
-        RingArithmetic<T>.AddInPlace(part, up);
-        RingArithmetic<T>.SubtractInPlace(part, down);
+        int self = _channel.PartyIndex;
+        for (int peer = 0; peer < _zeroWith.Length; peer++)
+        {
+            if (peer == self) continue;
+            var mask = _zeroWith[peer]!.NextRing<T>(part.Length);
+            if (peer > self) RingArithmetic<T>.AddInPlace(part, mask);
+            else RingArithmetic<T>.SubtractInPlace(part, mask);
+        }
         return part;
     }
 
     private ulong[] RerandomiseBits(ulong[] part)
     {
-        var up = _zeroWithNext.NextRing<ulong>(part.Length);
-        var down = _zeroWithPrevious.NextRing<ulong>(part.Length);
-        BitSlicing.Xor(part, up, part);
-        BitSlicing.Xor(part, down, part);
+        int self = _channel.PartyIndex;
+        for (int peer = 0; peer < _zeroWith.Length; peer++)
+            if (peer != self) XorInPlace(part, _zeroWith[peer]!.NextRing<ulong>(part.Length));
         return part;
-    }
-
-    // The bits of first XOR second (second may be absent) as ring elements 0 or 1.
-    private static T[] ToRing(ulong[] first, ulong[]? second, int count)
-    {
-        var result = new T[count];
-        for (int i = 0; i < count; i++)
-        {
-            ulong bit = (first[i >> 6] >> (i & 63)) & 1UL;
-            if (second is not null) bit ^= (second[i >> 6] >> (i & 63)) & 1UL;
-            result[i] = bit == 1 ? T.One : T.Zero;
-        }
-        return result;
     }
 
     public void Dispose()
     {
-        _withPrevious.Dispose();
-        _withNext.Dispose();
-        _zeroWithPrevious.Dispose();
-        _zeroWithNext.Dispose();
-        _truncationWithPrevious.Dispose();
-        _truncationWithNext.Dispose();
+        foreach (var random in _components.Concat(_zeroWith).Concat(_truncationWith)) random?.Dispose();
     }
 }

@@ -5,7 +5,9 @@ using Mpc.Runtime.Preprocessing;
 namespace Mpc.Runtime.Protocols;
 
 /// <remarks>
-/// Assisted truncation, for three parties with an honest majority (semi-honest, at most one corrupted).
+/// Assisted truncation, for three or four parties with an honest majority (semi-honest, at most one corrupted). A fourth
+/// party sends its share as the helper does, masked by m_a and m_b that it shares with P_a and P_b, and P_j sends
+/// z_j + r_j - a_j - m_j, so the masks cancel in each computing party's sum and every message it receives is uniform.
 /// Method: the known-MSB truncation above, run between the two computing parties P_a and P_b with a pair dealt by the
 /// helper H (<see cref="IAssistedTruncation{T}"/>): r = r_a + r_b uniform in Z_2^k, shares of r &gt;&gt; m and msb(r) at
 /// P_a and P_b only, masks a_a (drawn by P_a and H) and a_b (P_b and H). In one round H sends x_H + a_b to P_a and
@@ -30,11 +32,11 @@ public static partial class Truncation
         var pairs = await source.GetAssistedTruncationPairsAsync(n, shift, runtime.Cancellation).ConfigureAwait(false);
         int helper = pairs.Helper;
         // The leader adds the public bias, so it must be a computing party.
-        if (runtime.PartyCount != 3 || helper == 0 || helper >= 3) throw new InvalidOperationException(ErrorMessages.ReplicatedNeedsThreeParties(runtime.PartyCount));
-        int first = 0, second = helper == 1 ? 2 : 1;
+        if (runtime.PartyCount > 4 || helper < 2 || helper >= runtime.PartyCount) throw new InvalidOperationException(ErrorMessages.AssistedTruncationNeedsThreeParties(runtime.PartyCount));
+        int first = 0, second = 1;
         long tag = runtime.NextTag();
         var result = runtime.NextZeroShares(n);
-        if (self == helper)
+        if (self != first && self != second)
         {
             Multiplication.CheckDelivered("truncation masks", 2 * n, pairs.MaskOfFirst.Length + pairs.MaskOfSecond.Length);
             var toFirst = new T[n];
@@ -67,7 +69,7 @@ public static partial class Truncation
         }
         int other = isFirst ? second : first;
         var send = runtime.SendAsync(other, tag, RingCodec.Encode<T>(masked));
-        foreach (var peer in new[] { other, helper })
+        foreach (var peer in Enumerable.Range(0, runtime.PartyCount).Where(p => p != self))
         {
             var received = await runtime.ReceiveAsync(peer, tag).ConfigureAwait(false);
             RingCodec.AddInto<T>(received, c);

@@ -56,7 +56,7 @@ public static partial class Truncation
     {
         int k = RingArithmetic<T>.Bits;
         if (shift <= 0 || shift > k - 2) throw new ArgumentOutOfRangeException(nameof(shift), ErrorMessages.TruncationShiftOutOfRange(shift, k));
-        if (runtime.Preprocessing is IAssistedTruncation<T> assisted) return await TruncateAssistedAsync(runtime, assisted, x, shift).ConfigureAwait(false);
+        if (runtime.Preprocessing is IAssistedTruncation<T> { OffersAssistedTruncation: true } assisted) return await TruncateAssistedAsync(runtime, assisted, x, shift).ConfigureAwait(false);
         int n = x.Length;
         var pairs = await runtime.Preprocessing.GetTruncationPairsAsync(n, shift, runtime.Cancellation).ConfigureAwait(false);
         Multiplication.CheckDelivered("truncation pairs", n, pairs.R.Length);

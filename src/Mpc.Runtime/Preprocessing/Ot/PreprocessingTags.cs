@@ -14,6 +14,7 @@ public static class PreprocessingTags
     public const int PrivateProducts = 6;
     public const int ReplicatedDaBits = 7;
     public const int ReplicatedTruncation = 8;
+    public const int ReplicatedKeys = 9;
     private const int SetupKind = 1;
 
     /// <summary>Tag of a batch step; the ring width is part of the kind so two rings never collide.</summary>
