@@ -39,6 +39,7 @@ public static partial class PooledTraining
                 double lr = settings.FineTuningLearningRate * Decay(epoch, settings.FineTuningEpochs, settings.LearningRateDecay);
                 for (int p = 0; p < parameters; p++) step[p] = lr * (sum[p] / denominator - (pool.IsPrivate ? 0 : model[p]));
                 dbm.AddToParameters(step);
+                dbm.MaskPartitions();
             }
             if (IsMonitored(epoch, settings.FineTuningEpochs, settings.MonitorEvery))
                 await MonitorAsync("dbm", number, rows, held, pool, total, rate, monitoring, v => ReconstructionError(dbm, v, settings.MeanFieldIterations),
