@@ -2,7 +2,7 @@ namespace Mpc.Boltzmann;
 
 /// <summary>
 /// The pooled means and standard deviations (n - 1 denominator, as R's sd) that standardise Gaussian visible columns to the
-/// unit variance of the model (BoltzmannMachines.jl's GaussianBernoulliRBM is trained on standardised data). They come from
+/// model's scale (BoltzmannMachines.jl's GaussianBernoulliRBM is trained on standardised data; see <see cref="VisibleSd"/>). They come from
 /// one pooled sum of x, x^2 and the row count over all parties' rows, never from one party's rows alone.
 /// </summary>
 public sealed record Standardisation(IReadOnlyList<double> Means, IReadOnlyList<double> StandardDeviations)

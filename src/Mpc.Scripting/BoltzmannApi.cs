@@ -51,7 +51,8 @@ public sealed partial class BoltzmannApi
     /// <paramref name="start"/>, a model's parameters as its <c>model</c> output revealed them, continues training that model
     /// (rbm: the layer's epochs more; dbm: fine-tuning only, as BoltzmannMachines.jl's fitdbm with startdbm), its epochs numbered
     /// after <see cref="TrainingSettings.EpochsDone"/>. <paramref name="partitions"/> ("x1-x6,x7-x12", a group optionally
-    /// ":hidden units") makes the first hidden layer a partitioned layer (see <see cref="ParsePartitions"/>). Gaussian visibles
+    /// ":n" hidden units, the rest shared evenly; groups cover the columns in order) makes the first hidden layer a partitioned
+    /// layer (see <see cref="Partitioning"/>). Gaussian visibles
     /// (exact-intermediates only) are standardised by the pooled means and SDs of the training rows, one exact secure sum of
     /// x, x^2 and the count, with each party's rows checked as a group, and divided by <paramref name="gaussianSd"/>, the
     /// model's visible SD in units of the column's (see <see cref="Standardisation.VisibleSd"/>).

@@ -65,8 +65,6 @@ public sealed class VisibleEncoding
         return new VisibleEncoding(columns, kind, [.. columns.Select(c => listed.TryGetValue(c, out var l) ? l : (IReadOnlyList<string>)["0", "1"])]);
     }
 
-    private static readonly string[] BinomialLevels = ["0", "1", "2"];
-
     private static Dictionary<string, IReadOnlyList<string>> ParseLevels(string text)
     {
         var levels = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
@@ -117,7 +115,7 @@ public sealed class VisibleEncoding
                 if (Kind == VisibleKind.Bernoulli && value is not (0 or 1))
                     throw new DataProblemException(ErrorMessages.DataNotBinary(column, "a Bernoulli visible unit"), ErrorMessages.DataNotBinaryDetail(table.Source, line, column, "a Bernoulli visible unit", value), true);
                 if (Kind == VisibleKind.Binomial && value is not (0 or 1 or 2))
-                    throw new DataProblemException(ErrorMessages.DataOutsideLevels(column, "binomial values 0, 1, 2"), ErrorMessages.DataOutsideLevelsDetail(table.Source, line, column, value.ToString(CultureInfo.InvariantCulture), BinomialLevels), true);
+                    throw new DataProblemException(ErrorMessages.DataNotBinomial(column), ErrorMessages.DataNotBinomialDetail(table.Source, line, column, value), true);
                 row[unit++] = value;
             }
             rows.Add(row);
