@@ -12,4 +12,15 @@ public sealed partial class Dbm
     {
         for (int l = 0; l < Weights.Length; l++) Partitions[l]?.Mask(Weights[l]);
     }
+
+    /// <summary>Zeroes the entries between partitions of a record's statistics (layout of <see cref="AccumulateStatistics"/>).</summary>
+    public void MaskPartitions(Span<double> statistics)
+    {
+        int offset = 0;
+        for (int l = 0; l < Weights.Length; l++)
+        {
+            Partitions[l]?.Mask(statistics.Slice(offset, Weights[l].Length));
+            offset += Weights[l].Length;
+        }
+    }
 }

@@ -32,6 +32,7 @@ public static partial class PooledTraining
                     if (pool.IsPrivate)
                         for (int p = 0; p < parameters; p++) record[p] -= model[p];
                     else record[^1] = 1;
+                    dbm.MaskPartitions(record);
                     return record;
                 }).ToList();
                 var sum = await pool.SumAsync("dbm", records, pool.IsPrivate ? parameters : parameters + 1).ConfigureAwait(false);

@@ -235,6 +235,8 @@ public static partial class PooledTraining
         }
         if (modelTerm is not null)
             for (int k = 0; k < modelTerm.Length; k++) record[k] -= modelTerm[k];
+        // A partitioned layer never uses its statistics between partitions: not pooled, so neither opened nor counted against the clip.
+        rbm.Partitioning?.Mask(record);
         if (!pool.IsPrivate) record[^1] = 1;
         return record;
     }

@@ -53,6 +53,47 @@ public class PartitionedLayerTests
             Assert.Equal(parts[0].LogUnnormalisedProbability(v.AsSpan(0, 5)) + parts[1].LogUnnormalisedProbability(v.AsSpan(5, 7)), rbm.LogUnnormalisedProbability(v), 9);
     }
 
+    [Fact]
+    public async Task TheStatisticsBetweenPartitionsAreNeverPooled()
+    {
+        // What a pool sums is what the exact mode opens to the parties (and what DP clips): nothing between partitions.
+        var pool = new RecordingPool();
+        await PooledTraining.TrainAsync(ModelKind.Dbm, Data, VisibleKind.Bernoulli, null, Layers(2), new TrainingSettings { Seed = 5, MonitorEvery = 0, FineTuningEpochs = 2, FineTuningBatchSize = 1000 }, pool);
+        var partitions = new Partitioning([6, 6], [4, 4]);
+        var layer = pool.Sums.Where(s => s.Release == "layer 1").ToList();
+        var dbm = pool.Sums.Where(s => s.Release == "dbm").ToList();
+        Assert.NotEmpty(layer);
+        Assert.NotEmpty(dbm);
+        // Both layouts start with W_1 (12 x 8).
+        foreach (var (_, sum) in layer.Concat(dbm))
+            for (int i = 0; i < 12; i++)
+                for (int j = 0; j < 8; j++)
+                    Assert.True(partitions.Connects(i, j) || sum[i * 8 + j] == 0, $"W_1[{i}, {j}] was pooled");
+        Assert.Contains(layer, s => s.Sum[0] != 0);
+    }
+
+    private sealed class RecordingPool : IStatisticsPool
+    {
+        private readonly LocalStatisticsPool _inner = new();
+
+        public List<(string Release, double[] Sum)> Sums { get; } = [];
+
+        public bool IsPrivate => false;
+
+        public Random SubsamplingRandom => _inner.SubsamplingRandom;
+
+        public Task<double> TotalRowsAsync(int localRows) => _inner.TotalRowsAsync(localRows);
+
+        public void Plan(IReadOnlyList<StatisticsRelease> releases) => _inner.Plan(releases);
+
+        public async Task<double[]> SumAsync(string release, IReadOnlyList<double[]> records, int dimension)
+        {
+            var sum = await _inner.SumAsync(release, records, dimension);
+            Sums.Add((release, sum));
+            return sum;
+        }
+    }
+
     // The sub-RBM on visible units [v0, v0 + nv) and hidden units [h0, h0 + nh).
     private static Rbm Part(Rbm rbm, int v0, int nv, int h0, int nh)
     {
