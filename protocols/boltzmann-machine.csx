@@ -9,6 +9,11 @@
 //   synthetic rows.
 // - visible=categorical: each column is one-hot over its public levels; synthetic rows come back as level
 //   indices, and `mpc local --out` writes them as the levels (synthetic.csv).
+// - visible=binomial: 0/1/2 columns, each unit two Bernoulli units sharing weights (BoltzmannMachines.jl's Binomial2BernoulliRBM).
+// - visible=gaussian (exact-intermediates): columns standardised by their pooled means and SDs (one secure sum of x, x^2 and
+//   the count; each party's rows checked as a group), output as standardisation; synthetic rows come back on the columns' scale.
+// - partitions: the first hidden layer as independent RBMs on groups of columns (BoltzmannMachines.jl's PartitionedRBM),
+//   under the joint layers above.
 // - evaluate (reveal=exact-intermediates): the synthetic rows are scored against the real rows under MPC (marginal utility;
 //   distance-to-closest-record quantiles over all parties' rows by a secure minimum, and the share of exact copies; gaussian columns get the utility on quartile bins cut at the synthetic rows'
 //   quartiles and the distances in units of the synthetic rows' standard deviations, on a public grid); only the
@@ -17,7 +22,9 @@
 Describe("A Boltzmann machine (rbm, dbn or dbm) trained on the pooled rows of all parties, with its monitoring and synthetic rows sampled from it.");
 Parameter("columns", ParameterType.ColumnList, null, "Comma-separated visible columns (0/1 for bernoulli visibles; any text for categorical ones).");
 Parameter("model", ParameterType.Text, "", "rbm, dbn or dbm (empty: rbm with dp-intermediates, dbm with exact-intermediates).");
-Parameter("visible", ParameterType.Text, "bernoulli", "bernoulli (0/1 columns), categorical (one-hot groups over the levels) or gaussian (standardised columns, unit variance).");
+Parameter("visible", ParameterType.Text, "bernoulli", "bernoulli (0/1 columns), binomial (0/1/2 columns), categorical (one-hot groups over the levels) or gaussian (continuous columns standardised by their pooled means and SDs; exact-intermediates).");
+Parameter("gaussian_sd", ParameterType.Number, "0.5", "visible=gaussian: the model's SD of a visible unit in units of its column's pooled SD, in (0, 1] (1: unit variance after standardisation, which learns no correlation).");
+Parameter("partitions", ParameterType.Text, "", "Partition the first hidden layer into independent RBMs on groups of columns: 'x1-x6,x7-x12' (a column or a range first-last, in the order of columns, covering all), each optionally ':n' hidden units (otherwise the layer's units shared evenly).");
 Parameter("levels", ParameterType.Text, "", "visible=categorical: public levels per column, 'column=level|level|...' separated by ';' (a column left out has levels 0|1).");
 Parameter("hidden", ParameterType.Text, "", "Hidden layer sizes, comma-separated (one for an rbm; empty: 10 with dp-intermediates, 25,15 with exact-intermediates).");
 Parameter("epochs", ParameterType.NumberList, "", "Epochs of each layer's (pre-)training: one for all layers, or one per hidden layer (empty: 40 with dp-intermediates, 10 with exact-intermediates).");
@@ -45,7 +52,9 @@ Parameter("evaluate", ParameterType.Boolean, "true", "reveal=exact-intermediates
 Output("model", "The model's parameters (per layer W row-major, visible bias, hidden bias; dbm: W_1..W_L, then biases b_0..b_L).");
 Output("monitoring", "Training curves as (part, epoch, metric, value) quadruples: part 1..L per layer, 0 for dbm fine-tuning; metric 0 reconstruction error, 1 log Z, 2 log-likelihood, 3 log-likelihood lower bound.");
 Output("monitoring_heldout", "monitoring > 0: the quadruples of monitoring over the rows each party split off for monitoring (reconstruction error, log-likelihood or its lower bound; log Z is in monitoring), pooled.");
-Output("synthetic", "Synthetic rows sampled from the final model, row by row in the order of columns (categorical: the level's index in levels, from 0).");
+Output("synthetic", "Synthetic rows sampled from the final model, row by row in the order of columns (categorical: the level's index in levels, from 0; gaussian: on the columns' scale).");
+Output("standardisation", "visible=gaussian: the pooled means of the columns, then their SDs (n - 1), by which the model's visible units were standardised.");
+Output("latent", "The top-2 latent dimensions of the synthetic rows (BoltzmannMachines.jl's top2latentdims): (x, y) per synthetic row, in the order of synthetic.");
 Output("utility", "Secure utility against the pooled training rows: mean L1 and maximum deviation of the 1- to 4-way marginals (at most 200 variable sets per order), then the mean squared difference of the pairwise log odds ratios.");
 Output("privacy", "Secure privacy check: quantiles (1%, 5%, 50%) of each synthetic row's distance to its closest training record over all parties, then of the nearest/second-nearest ratio, then the share of synthetic rows that copy a training row exactly.");
 Output("privacy_holdout", "holdout > 0: share of synthetic rows whose closest record over all parties is a training rather than a holdout row (ties half; about 0.5 with holdout=0.5 if the model does not memorise, in general about the training share).");
@@ -56,6 +65,7 @@ Label("privacy_spent", p => new[] { "epsilon", "delta" });
 Label("utility", p => BoltzmannApi.UtilityLabels(p.List("columns").Count));
 Label("privacy", p => BoltzmannApi.PrivacyLabels);
 Label("privacy_holdout", p => new[] { "closer to training than holdout" });
+Label("standardisation", p => p.List("columns").Select(c => "mean " + c).Concat(p.List("columns").Select(c => "sd " + c)).ToArray());
 Stage("secure evaluation");
 
 Run(async mpc =>
@@ -84,13 +94,16 @@ Run(async mpc =>
         EpochsDone = mpc.Integer("epochs_done"),
     };
     var fit = await mpc.Boltzmann.Train(model, mpc.List("columns"), mpc.Text("visible"), hidden, epochs,
-        mpc.Numbers("learning_rate"), batchSizes, mpc.Text("reveal"), settings, holdout: mpc.Number("holdout"), levels: mpc.Text("levels"), monitoring: mpc.Number("monitoring"), start: mpc.Numbers("start_model"));
+        mpc.Numbers("learning_rate"), batchSizes, mpc.Text("reveal"), settings, holdout: mpc.Number("holdout"), levels: mpc.Text("levels"), monitoring: mpc.Number("monitoring"), start: mpc.Numbers("start_model"),
+        partitions: mpc.Text("partitions"), gaussianSd: mpc.Number("gaussian_sd"));
+    if (fit.Standardisation is not null) await mpc.Output("standardisation", mpc.Public(fit.Standardisation.Values()));
     // The model is public to the parties already (they computed it from the pooled sums); the analyst gets it here.
     await mpc.Output("model", mpc.Public(fit.Model.Parameters()));
     await mpc.Output("monitoring", mpc.Public(BoltzmannApi.MonitoringSeries(fit.Model)));
     if (mpc.Number("monitoring") > 0) await mpc.Output("monitoring_heldout", mpc.Public(BoltzmannApi.MonitoringSeries(fit.Model, "monitoring")));
     var synthetic = mpc.Boltzmann.Sample(fit, mpc.Integer("samples"), mpc.Integer("burn_in"), mpc.Integer("seed"), mpc.Text("condition"));
     await mpc.Output("synthetic", mpc.Public(synthetic));
+    if (mpc.Integer("samples") >= 2) await mpc.Output("latent", mpc.Public(mpc.Boltzmann.TopLatentDimensions(fit, synthetic)));
     if (mpc.Flag("evaluate") && !dp)
     {
         mpc.Progress("secure evaluation", 0);

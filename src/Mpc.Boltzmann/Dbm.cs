@@ -6,7 +6,7 @@ namespace Mpc.Boltzmann;
 /// sum_l h_{l-1}' W_l h_l (Salakhutdinov and Hinton 2009). Hidden units are Bernoulli; visible
 /// units (<see cref="Visible"/>) are Bernoulli, one-hot groups (one per categorical variable, softmax
 /// within a group, as BoltzmannMachines.jl's categorical first layer), or Gaussian with unit variance
-/// (the bias term -b_0'v becomes |v - b_0|^2 / 2, as its Gaussian-Bernoulli first layer).
+/// (the bias term -b_0'v becomes |v - b_0|^2 / 2, as its Gaussian-Bernoulli first layer), or binomial 0/1/2 (as its Binomial2BernoulliRBM).
 /// </summary>
 public sealed partial class Dbm
 {
@@ -52,6 +52,7 @@ public sealed partial class Dbm
                 throw new ArgumentException("DBM hidden layers are Bernoulli; only the visible layer may be categorical or Gaussian.", nameof(layers));
             if (l > 0 && layers[l].Visible != layers[l - 1].Hidden) throw new ArgumentException($"RBM {l + 1} has {layers[l].Visible} visible units where RBM {l} has {layers[l - 1].Hidden} hidden units.", nameof(layers));
             layers[l].Weights.CopyTo(dbm.Weights[l], 0);
+            dbm.Partitions[l] = layers[l].Partitioning;
         }
         layers[0].VisibleBias.CopyTo(dbm.Biases[0], 0);
         for (int l = 1; l <= layers.Count; l++)
@@ -65,6 +66,7 @@ public sealed partial class Dbm
         var copy = new Dbm(LayerSizes, Visible, Categories);
         for (int l = 0; l < Weights.Length; l++) Weights[l].CopyTo(copy.Weights[l], 0);
         for (int l = 0; l < Biases.Length; l++) Biases[l].CopyTo(copy.Biases[l], 0);
+        Partitions.CopyTo(copy.Partitions, 0);
         return copy;
     }
 
@@ -78,6 +80,11 @@ public sealed partial class Dbm
         var state = NewState();
         for (int l = 0; l < LayerCount; l++)
         {
+            if (l == 0 && Visible == VisibleKind.Binomial)
+            {
+                for (int i = 0; i < state[0].Length; i++) state[0][i] = random.Next(2) + random.Next(2);
+                continue;
+            }
             if (l == 0 && Visible == VisibleKind.Gaussian)
             {
                 for (int i = 0; i < state[0].Length; i++) state[0][i] = Activation.Gaussian(random);
@@ -109,6 +116,9 @@ public sealed partial class Dbm
             case VisibleKind.Bernoulli:
                 for (int i = 0; i < input.Length; i++) input[i] = Activation.Sigmoid(input[i]);
                 break;
+            case VisibleKind.Binomial:
+                for (int i = 0; i < input.Length; i++) input[i] = 2 * Activation.Sigmoid(input[i]);
+                break;
         }
     }
 
@@ -124,6 +134,9 @@ public sealed partial class Dbm
             case VisibleKind.Gaussian:
                 for (int i = 0; i < v.Length; i++) v[i] = input[i] + Activation.Gaussian(random);
                 break;
+            case VisibleKind.Binomial:
+                Rbm.SampleBinomial(input, v, random);
+                break;
             default:
                 for (int i = 0; i < v.Length; i++) v[i] = random.NextDouble() < input[i] ? 1 : 0;
                 break;
@@ -138,7 +151,7 @@ public sealed partial class Dbm
     {
         double value = 0;
         for (int i = 0; i < LayerSizes[0]; i++)
-            value += Visible == VisibleKind.Gaussian ? -0.5 * (v[i] - Biases[0][i]) * (v[i] - Biases[0][i]) : Biases[0][i] * v[i];
+            value += Visible == VisibleKind.Gaussian ? -0.5 * (v[i] - Biases[0][i]) * (v[i] - Biases[0][i]) : Biases[0][i] * v[i] + Rbm.BinomialMultiplicity(Visible, v[i]);
         return value;
     }
 
@@ -146,6 +159,7 @@ public sealed partial class Dbm
     internal double LogVisibleBiasNormaliser()
     {
         if (Visible == VisibleKind.Gaussian) return 0.5 * LayerSizes[0] * Math.Log(2 * Math.PI);
+        if (Visible == VisibleKind.Binomial) return 2 * Biases[0].Sum(Activation.Softplus);
         if (Categories.Length == 0) return Biases[0].Sum(Activation.Softplus);
         double value = 0;
         int start = 0;
@@ -273,7 +287,7 @@ public sealed partial class Dbm
     /// </summary>
     public double ExactStateCount => Visible == VisibleKind.Gaussian
         ? Math.Pow(2, Enumerable.Range(0, LayerCount).Where(l => l % 2 == 1).Sum(l => LayerSizes[l]))
-        : Enumerable.Range(0, LayerCount).Where(l => l % 2 == 0).Aggregate(1.0, (count, l) => count * (l == 0 && Categories.Length > 0 ? Categories.Aggregate(1.0, (c, k) => c * k) : Math.Pow(2, LayerSizes[l])));
+        : Enumerable.Range(0, LayerCount).Where(l => l % 2 == 0).Aggregate(1.0, (count, l) => count * (l == 0 && Categories.Length > 0 ? Categories.Aggregate(1.0, (c, k) => c * k) : Math.Pow(l == 0 && Visible == VisibleKind.Binomial ? 3 : 2, LayerSizes[l])));
 
     /// <summary>
     /// Exact log Z: enumerating the even layers (the visible layer included; each categorical group by its categories)
@@ -284,7 +298,7 @@ public sealed partial class Dbm
     {
         if (ExactStateCount > 1 << 24) throw new InvalidOperationException($"Exact log Z enumerates {ExactStateCount:G3} states; use annealed importance sampling.");
         if (Visible == VisibleKind.Gaussian) return ExactLogPartitionGaussian();
-        // Mixed-radix digits: one per visible group (its category) or per even-layer unit (a bit).
+        // Mixed-radix digits: one per visible group (its category) or per even-layer unit (a bit; a binomial visible unit 0, 1 or 2).
         var digits = new List<(int Layer, int Start, int Radix)>();
         for (int l = 0; l < LayerCount; l += 2)
         {
@@ -294,7 +308,7 @@ public sealed partial class Dbm
                 foreach (int size in Categories) { digits.Add((0, start, size)); start += size; }
             }
             else
-                for (int j = 0; j < LayerSizes[l]; j++) digits.Add((l, j, 2));
+                for (int j = 0; j < LayerSizes[l]; j++) digits.Add((l, j, l == 0 && Visible == VisibleKind.Binomial ? 3 : 2));
         }
         var state = NewState();
         double logZ = double.NegativeInfinity;
@@ -305,7 +319,7 @@ public sealed partial class Dbm
             {
                 int digit = (int)(rest % radix);
                 rest /= radix;
-                if (radix == 2 && !(layer == 0 && Categories.Length > 0)) state[layer][start] = digit;
+                if (!(layer == 0 && Categories.Length > 0)) state[layer][start] = digit;
                 else
                     for (int c = 0; c < radix; c++) state[0][start + c] = c == digit ? 1 : 0;
             }

@@ -8,6 +8,9 @@ namespace Mpc.Boltzmann;
 /// </summary>
 public sealed record LayerSettings(int Hidden, int Epochs = 30, double LearningRate = 0.05, int BatchSize = 10, int GibbsSteps = 1, bool Persistent = true, int Chains = 50)
 {
+    /// <summary>Makes this a partitioned layer (BoltzmannMachines.jl's PartitionedRBM); its sizes must cover the layer's visible and hidden units.</summary>
+    public Partitioning? Partitions { get; init; }
+
     internal void Check(string layer)
     {
         if (Hidden < 1 || Epochs < 0 || !(LearningRate > 0) || BatchSize < 1 || GibbsSteps < 1 || Chains < 1)

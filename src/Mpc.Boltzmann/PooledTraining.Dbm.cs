@@ -32,6 +32,7 @@ public static partial class PooledTraining
                     if (pool.IsPrivate)
                         for (int p = 0; p < parameters; p++) record[p] -= model[p];
                     else record[^1] = 1;
+                    dbm.MaskPartitions(record);
                     return record;
                 }).ToList();
                 var sum = await pool.SumAsync("dbm", records, pool.IsPrivate ? parameters : parameters + 1).ConfigureAwait(false);
@@ -39,6 +40,7 @@ public static partial class PooledTraining
                 double lr = settings.FineTuningLearningRate * Decay(epoch, settings.FineTuningEpochs, settings.LearningRateDecay);
                 for (int p = 0; p < parameters; p++) step[p] = lr * (sum[p] / denominator - (pool.IsPrivate ? 0 : model[p]));
                 dbm.AddToParameters(step);
+                dbm.MaskPartitions();
             }
             if (IsMonitored(epoch, settings.FineTuningEpochs, settings.MonitorEvery))
                 await MonitorAsync("dbm", number, rows, held, pool, total, rate, monitoring, v => ReconstructionError(dbm, v, settings.MeanFieldIterations),

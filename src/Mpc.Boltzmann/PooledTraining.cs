@@ -34,7 +34,11 @@ public static partial class PooledTraining
         int visible = rows[0].Length;
         for (int i = 0; i < rows.Count; i++)
             if (rows[i].Length != visible) throw new ArgumentException($"Row {i + 1} has {rows[i].Length} values where the first has {visible}.", nameof(rows));
-        for (int l = 0; l < layers.Count; l++) layers[l].Check($"Layer {l + 1}");
+        for (int l = 0; l < layers.Count; l++)
+        {
+            layers[l].Check($"Layer {l + 1}");
+            layers[l].Partitions?.Check(l == 0 ? visible : layers[l - 1].Hidden, layers[l].Hidden, $"Layer {l + 1}");
+        }
         if (!(settings.LearningRateDecay is > 0 and <= 1)) throw new ArgumentException($"The learning rate decay is the last epoch's rate as a fraction of the first, in (0, 1]; {settings.LearningRateDecay} was given.", nameof(settings));
         if (monitoringRows is not null && (pool.IsPrivate || monitoringRows.Any(r => r.Length != visible)))
             throw new ArgumentException($"Monitoring rows need {visible} values each, and training without DP: a DP run's budget covers its training releases only.", nameof(monitoringRows));
@@ -58,6 +62,7 @@ public static partial class PooledTraining
         for (int l = 0; l < layers.Count; l++)
         {
             var rbm = Rbm.CreateRandom(sizes[l], sizes[l + 1], publicRandom, l == 0 ? visibleKind : VisibleKind.Bernoulli, l == 0 ? categories : null);
+            rbm.Partitioning = layers[l].Partitions;
             // DBM pre-training doubles the input a layer gets from a side it will have two of (Salakhutdinov and Hinton 2009).
             double up = kind == ModelKind.Dbm && l < layers.Count - 1 ? 2 : 1, down = kind == ModelKind.Dbm && l > 0 ? 2 : 1;
             if (!pool.IsPrivate) await InitialiseVisibleBiasAsync(rbm, data, pool, $"layer {l + 1} visible means", down).ConfigureAwait(false);
@@ -197,6 +202,8 @@ public static partial class PooledTraining
                 for (int p = 0; p < parameters; p++) step[p] = lr * sum[p] / denominator;
                 if (model is not null && !pool.IsPrivate)
                     for (int p = 0; p < parameters; p++) step[p] -= lr * model[p];
+                // A partitioned layer's weights between partitions stay zero (the step's W block comes first).
+                rbm.Partitioning?.Mask(step);
                 rbm.AddToParameters(step);
             }
             if (IsMonitored(epoch, s.Epochs, settings.MonitorEvery))
@@ -252,6 +259,8 @@ public static partial class PooledTraining
         }
         if (modelTerm is not null)
             for (int k = 0; k < modelTerm.Length; k++) record[k] -= modelTerm[k];
+        // A partitioned layer never uses its statistics between partitions: not pooled, so neither opened nor counted against the clip.
+        rbm.Partitioning?.Mask(record);
         if (!pool.IsPrivate) record[^1] = 1;
         return record;
     }

@@ -5,7 +5,7 @@ namespace Mpc.Boltzmann;
 /// categorical groups), Bernoulli hidden units h, energy E(v, h) = -a'v - b'h - v'Wh (Gaussian
 /// visibles: + |v - a|^2 / 2 in place of -a'v). Weights are row-major, W[i * Hidden + j].
 /// </summary>
-public sealed class Rbm
+public sealed partial class Rbm
 {
     public Rbm(int visible, int hidden, VisibleKind kind = VisibleKind.Bernoulli, IReadOnlyList<int>? categories = null)
     {
@@ -57,6 +57,7 @@ public sealed class Rbm
         Weights.CopyTo(copy.Weights, 0);
         VisibleBias.CopyTo(copy.VisibleBias, 0);
         HiddenBias.CopyTo(copy.HiddenBias, 0);
+        copy.Partitioning = Partitioning;
         return copy;
     }
 
@@ -92,6 +93,9 @@ public sealed class Rbm
             case VisibleKind.Categorical:
                 GroupSoftmax(means, Categories);
                 break;
+            case VisibleKind.Binomial:
+                for (int i = 0; i < Visible; i++) means[i] = 2 * Activation.Sigmoid(means[i]);
+                break;
         }
     }
 
@@ -106,6 +110,9 @@ public sealed class Rbm
                 break;
             case VisibleKind.Gaussian:
                 for (int i = 0; i < Visible; i++) v[i] = means[i] + Activation.Gaussian(random);
+                break;
+            case VisibleKind.Binomial:
+                SampleBinomial(means, v, random);
                 break;
             default:
                 SampleGroups(means, v, Categories, random);
@@ -157,7 +164,7 @@ public sealed class Rbm
     {
         double value = 0;
         for (int i = 0; i < Visible; i++)
-            value += Kind == VisibleKind.Gaussian ? -0.5 * (v[i] - VisibleBias[i]) * (v[i] - VisibleBias[i]) : VisibleBias[i] * v[i];
+            value += Kind == VisibleKind.Gaussian ? -0.5 * (v[i] - VisibleBias[i]) * (v[i] - VisibleBias[i]) : VisibleBias[i] * v[i] + BinomialMultiplicity(Kind, v[i]);
         Span<double> input = Hidden <= 512 ? stackalloc double[Hidden] : new double[Hidden];
         for (int j = 0; j < Hidden; j++) input[j] = HiddenBias[j];
         for (int i = 0; i < Visible; i++)
@@ -182,6 +189,10 @@ public sealed class Rbm
             case VisibleKind.Gaussian:
                 // Integral of exp(-|v - a|^2 / 2 + v'x) = (2 pi)^(n/2) exp(a'x + |x|^2 / 2).
                 for (int i = 0; i < Visible; i++) value += 0.5 * Math.Log(2 * Math.PI) + VisibleBias[i] * weightedHidden[i] + 0.5 * weightedHidden[i] * weightedHidden[i];
+                break;
+            case VisibleKind.Binomial:
+                // sum over v in {0, 1, 2} of C(2, v) exp(v t) = (1 + e^t)^2.
+                for (int i = 0; i < Visible; i++) value += 2 * Activation.Softplus(VisibleBias[i] + weightedHidden[i]);
                 break;
             default:
                 int start = 0;

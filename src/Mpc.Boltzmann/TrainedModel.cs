@@ -37,6 +37,7 @@ public sealed record TrainedModel(ModelKind Kind, IReadOnlyList<Rbm> Layers, Dbm
             dbm.Weights[l - 1].CopyTo(rbm.Weights, 0);
             dbm.Biases[l - 1].CopyTo(rbm.VisibleBias, 0);
             dbm.Biases[l].CopyTo(rbm.HiddenBias, 0);
+            rbm.Partitioning = dbm.Partitions[l - 1];
             layers.Add(rbm);
         }
         return layers;

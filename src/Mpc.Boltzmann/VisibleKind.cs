@@ -11,4 +11,7 @@ public enum VisibleKind
 
     /// <summary>One-hot groups (one group per categorical variable), softmax within each group.</summary>
     Categorical,
+
+    /// <summary>0/1/2 units, each two Bernoulli units sharing weights (BoltzmannMachines.jl's Binomial2BernoulliRBM): v_i | h ~ Binomial(2, sigmoid(a_i + W_i h)).</summary>
+    Binomial,
 }

@@ -278,6 +278,11 @@ public static class ErrorMessages
     public static string DataNotBinaryDetail(string source, int row, string column, string role, double value) =>
         FormattableString.Invariant($"{source}, row {row}, column '{column}': {role} must be 0 or 1, got {value}.");
 
+    public static string DataNotBinomial(string column) => $"column '{column}': a binomial visible unit must be 0, 1 or 2 in every row.";
+
+    public static string DataNotBinomialDetail(string source, int row, string column, double value) =>
+        FormattableString.Invariant($"{source}, row {row}, column '{column}': a binomial visible unit must be 0, 1 or 2, got {value}.");
+
     public static string DataNegative(string column, string what) =>
         $"column '{column}' holds a negative {what}.";
 

@@ -10,7 +10,7 @@ namespace Mpc.Scripting;
 /// (reveal = dp-intermediates, the default) or exact and opened to every party at every step
 /// (reveal = exact-intermediates, where the parties' policies allow exact intermediates).
 /// </summary>
-public sealed class BoltzmannApi
+public sealed partial class BoltzmannApi
 {
     private readonly ScriptSession _session;
     private readonly ProtocolContext _context;
@@ -32,8 +32,8 @@ public sealed class BoltzmannApi
 
     /// <summary>
     /// Trains a model ("rbm", "dbn" or "dbm") on <paramref name="columns"/>; <paramref name="hidden"/>
-    /// lists the hidden layer sizes ("25,15"). Bernoulli visibles must be 0/1; Gaussian visibles
-    /// should be standardised; categorical columns take their public <paramref name="levels"/> (see
+    /// lists the hidden layer sizes ("25,15"). Bernoulli visibles must be 0/1, binomial ones 0/1/2; Gaussian visibles are
+    /// standardised by the pooled means and SDs (see the other overload); categorical columns take their public <paramref name="levels"/> (see
     /// <see cref="VisibleEncoding"/>). A cell that does not fit stops the session naming file, row and column.
     /// </summary>
     /// <example>var fit = await mpc.Boltzmann.Train("rbm", mpc.List("columns"), "bernoulli", "25", 10, 0.4, 50, "dp-intermediates", new TrainingSettings { Epsilon = 5 });</example>
@@ -50,13 +50,20 @@ public sealed class BoltzmannApi
     /// whose pooled metrics <see cref="MonitoringSeries"/> gives for dataset "monitoring"; exact-intermediates only.
     /// <paramref name="start"/>, a model's parameters as its <c>model</c> output revealed them, continues training that model
     /// (rbm: the layer's epochs more; dbm: fine-tuning only, as BoltzmannMachines.jl's fitdbm with startdbm), its epochs numbered
-    /// after <see cref="TrainingSettings.EpochsDone"/>.
+    /// after <see cref="TrainingSettings.EpochsDone"/>. <paramref name="partitions"/> ("x1-x6,x7-x12", a group optionally
+    /// ":n" hidden units, the rest shared evenly; groups cover the columns in order) makes the first hidden layer a partitioned
+    /// layer (see <see cref="Partitioning"/>). Gaussian visibles
+    /// (exact-intermediates only) are standardised by the pooled means and SDs of the training rows, one exact secure sum of
+    /// x, x^2 and the count, with each party's rows checked as a group, and divided by <paramref name="gaussianSd"/>, the
+    /// model's visible SD in units of the column's (see <see cref="Standardisation.VisibleSd"/>).
     /// </summary>
     /// <example>var fit = await mpc.Boltzmann.Train("dbm", mpc.List("columns"), "bernoulli", "25,15", [10, 10], [0.4, 0.2], [50], "dp-intermediates", new TrainingSettings { Epsilon = 5 });</example>
     public async Task<BoltzmannFit> Train(string model, IReadOnlyList<string> columns, string visible, string hidden, IReadOnlyList<double> epochs,
         IReadOnlyList<double> learningRates, IReadOnlyList<double> batchSizes, string reveal, TrainingSettings settings, string exactOutput = "pooled_sums",
-        string privateOutput = "noised_sums", double holdout = 0, string levels = "", double monitoring = 0, IReadOnlyList<double>? start = null)
+        string privateOutput = "noised_sums", double holdout = 0, string levels = "", double monitoring = 0, IReadOnlyList<double>? start = null,
+        string partitions = "", double gaussianSd = DefaultGaussianSd)
     {
+        ArgumentNullException.ThrowIfNull(partitions);
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(epochs);
@@ -85,7 +92,10 @@ public sealed class BoltzmannApi
             if (!(batch is >= 1 and <= int.MaxValue) || batch != Math.Floor(batch)) throw new ParameterProblemException($"batch_size of layer {l + 1}: {batch} is not a whole number of at least 1.");
             layers.Add(new LayerSettings(sizes[l], (int)epochCount, rate, (int)batch));
         }
+        if (partitions.Length > 0) layers[0] = layers[0] with { Partitions = ParsePartitions(encoding, partitions, sizes[0]) };
+        if (!(gaussianSd is > 0 and <= 1)) throw new ParameterProblemException($"gaussian_sd={gaussianSd}: the model's visible SD in units of the column's SD must lie in (0, 1].");
         var startModel = start is { Count: > 0 } ? StartModel(kind, encoding, sizes, start) : null;
+        if (startModel is not null) Partition(startModel, layers[0].Partitions);
         if (!(holdout is >= 0 and < 1)) throw new ParameterProblemException($"holdout={holdout}: the share of each party's rows kept out of training must lie in [0, 1).");
         var (rows, held) = Split(encoding.Rows(_context.Dataset), holdout, settings.Seed);
         if (!(monitoring is >= 0 and < 1)) throw new ParameterProblemException($"monitoring={monitoring}: the share of each party's training rows kept for monitoring must lie in [0, 1).");
@@ -100,13 +110,17 @@ public sealed class BoltzmannApi
                 // Every step's exact sums open to every party: only under a name the script declared as an exact intermediate, which a party's policy must allow.
                 _session.RequireKind(exactOutput, OutputKind.ExactIntermediate);
                 var exactPool = new MpcStatisticsPool<UInt128>(_session.Runtime, exactOutput);
+                var scale = encoding.Kind == VisibleKind.Gaussian ? await PoolStandardisationAsync(exactPool, exactOutput, training, gaussianSd).ConfigureAwait(false) : null;
+                var modelRows = Standardised(training, scale);
+                var modelMonitored = monitoring > 0 ? Standardised(monitored, scale) : null;
                 var exact = startModel is not null
-                    ? await PooledTraining.ContinueAsync(startModel, training, layers, settings, exactPool, monitoring > 0 ? monitored : null).ConfigureAwait(false)
-                    : await PooledTraining.TrainAsync(kind, training, encoding.Kind, encoding.Groups, layers, settings, exactPool, monitoring > 0 ? monitored : null).ConfigureAwait(false);
+                    ? await PooledTraining.ContinueAsync(startModel, modelRows, layers, settings, exactPool, modelMonitored).ConfigureAwait(false)
+                    : await PooledTraining.TrainAsync(kind, modelRows, encoding.Kind, encoding.Groups, layers, settings, exactPool, modelMonitored).ConfigureAwait(false);
                 // The monitoring rows are not training rows: the secure evaluation scores against the rows the model saw.
-                return new BoltzmannFit(exact, encoding, 0, 0, [], training, held);
+                return new BoltzmannFit(exact, encoding, 0, 0, [], training, held, scale);
             case DpIntermediates:
                 if (!settings.IsPrivate) throw new ParameterProblemException(ErrorMessages.DpModeWithoutEpsilon(DpIntermediates));
+                if (encoding.Kind == VisibleKind.Gaussian) throw new ParameterProblemException(GaussianNeedsExactMode);
                 var pool = new PrivateStatisticsPool<UInt128>(_session.Runtime, privateOutput, settings.Epsilon!.Value, settings.Delta, settings.HonestParties);
                 var noised = startModel is not null
                     ? await PooledTraining.ContinueAsync(startModel, rows, layers, settings, pool).ConfigureAwait(false)
@@ -118,7 +132,8 @@ public sealed class BoltzmannApi
     }
 
     /// <summary>
-    /// Synthetic rows from the (public) model, one value per column (categorical: the level's index), flattened row by row;
+    /// Synthetic rows from the (public) model, one value per column (categorical: the level's index; Gaussian: on the column's own
+    /// scale, a condition's value too), flattened row by row;
     /// the same at every party for the same seed. <paramref name="condition"/> ("column=value; ...") fixes columns, which
     /// every sample then has exactly (Gibbs sampling with those visible units clamped).
     /// </summary>
@@ -130,8 +145,9 @@ public sealed class BoltzmannApi
     {
         ArgumentNullException.ThrowIfNull(fit);
         if (count < 1 || count > 1_000_000 || burnIn < 1) throw new ParameterProblemException("samples must be between 1 and 10^6 and burn_in at least 1.");
-        var clamp = fit.Encoding.Clamp(condition);
-        return [.. GibbsSampling.Sample(fit.Model, count, burnIn, new Random(seed), clamp.Any(c => !double.IsNaN(c)) ? clamp : null).SelectMany(r => fit.Encoding.Decode(r))];
+        var clamp = fit.Standardisation is { } scale ? StandardiseClamp(fit.Encoding.Clamp(condition), scale) : fit.Encoding.Clamp(condition);
+        return [.. GibbsSampling.Sample(fit.Model, count, burnIn, new Random(seed), clamp.Any(c => !double.IsNaN(c)) ? clamp : null)
+            .SelectMany(r => fit.Standardisation is { } s ? s.Restore(fit.Encoding.Decode(r)) : fit.Encoding.Decode(r))];
     }
 
     /// <summary>Bins per Gaussian column in <see cref="Utility"/>: the synthetic rows' quartiles cut them.</summary>

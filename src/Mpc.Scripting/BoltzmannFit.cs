@@ -5,7 +5,8 @@ namespace Mpc.Scripting;
 /// <summary>
 /// A pooled Boltzmann machine, how its visible units encode the columns, and what its training released: the epsilon spent
 /// (0 without DP) and the series of noised sums the parties saw. <see cref="TrainingRows"/> and <see cref="HoldoutRows"/> are this party's own rows (never sent),
-/// split by a public seed, for the secure evaluation.
+/// split by a public seed, for the secure evaluation, on the columns' own scale. <see cref="Standardisation"/> (Gaussian visibles)
+/// holds the pooled means and SDs the model's visible units are in.
 /// </summary>
 public sealed record BoltzmannFit(TrainedModel Model, VisibleEncoding Encoding, double Epsilon, double Delta, IReadOnlyList<double> NoisedSeries,
-    IReadOnlyList<double[]> TrainingRows, IReadOnlyList<double[]> HoldoutRows);
+    IReadOnlyList<double[]> TrainingRows, IReadOnlyList<double[]> HoldoutRows, Standardisation? Standardisation = null);

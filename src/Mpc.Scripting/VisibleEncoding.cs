@@ -7,7 +7,7 @@ namespace Mpc.Scripting;
 
 /// <summary>
 /// How a Boltzmann machine's visible units encode a script's columns: one unit per column
-/// (Bernoulli 0/1 or Gaussian), or one one-hot group per categorical column over its public levels.
+/// (Bernoulli 0/1, binomial 0/1/2 or Gaussian), or one one-hot group per categorical column over its public levels.
 /// The encoding is the same at every party (it comes from the parameters, never from the data);
 /// it turns a party's cells into visible rows, synthetic rows back into one value per column, and a
 /// condition ("column=value; ...") into the clamp of conditional sampling.
@@ -51,7 +51,8 @@ public sealed class VisibleEncoding
             "bernoulli" => VisibleKind.Bernoulli,
             "gaussian" => VisibleKind.Gaussian,
             "categorical" => VisibleKind.Categorical,
-            _ => throw new ParameterProblemException($"visible={visible} is not a visible type: use bernoulli, gaussian or categorical."),
+            "binomial" => VisibleKind.Binomial,
+            _ => throw new ParameterProblemException($"visible={visible} is not a visible type: use bernoulli, binomial, gaussian or categorical."),
         };
         var listed = ParseLevels(levels);
         if (kind != VisibleKind.Categorical)
@@ -113,6 +114,8 @@ public sealed class VisibleEncoding
                 if (!double.IsFinite(value)) throw new DataProblemException(ErrorMessages.DataNeedsValue(column, "a visible unit"), ErrorMessages.DataNeedsValueDetail(table.Source, line, column, "a visible unit"), true);
                 if (Kind == VisibleKind.Bernoulli && value is not (0 or 1))
                     throw new DataProblemException(ErrorMessages.DataNotBinary(column, "a Bernoulli visible unit"), ErrorMessages.DataNotBinaryDetail(table.Source, line, column, "a Bernoulli visible unit", value), true);
+                if (Kind == VisibleKind.Binomial && value is not (0 or 1 or 2))
+                    throw new DataProblemException(ErrorMessages.DataNotBinomial(column), ErrorMessages.DataNotBinomialDetail(table.Source, line, column, value), true);
                 row[unit++] = value;
             }
             rows.Add(row);
@@ -172,7 +175,8 @@ public sealed class VisibleEncoding
 
     /// <summary>
     /// The clamp (NaN: free) of <paramref name="condition"/>, "column=value; ...": a Bernoulli column
-    /// 0 or 1, a Gaussian column a number (on the training scale), a categorical column one of its levels.
+    /// 0 or 1, a binomial one 0, 1 or 2, a Gaussian column a number (on the column's own scale: the caller standardises it),
+    /// a categorical column one of its levels.
     /// </summary>
     public double[] Clamp(string condition)
     {
@@ -198,6 +202,7 @@ public sealed class VisibleEncoding
             if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double number) || !double.IsFinite(number))
                 throw new ParameterProblemException($"condition: '{value}' (column '{column}') is not a number.");
             if (Kind == VisibleKind.Bernoulli && number is not (0 or 1)) throw new ParameterProblemException($"condition: column '{column}' is Bernoulli; fix it at 0 or 1, not {value}.");
+            if (Kind == VisibleKind.Binomial && number is not (0 or 1 or 2)) throw new ParameterProblemException($"condition: column '{column}' is binomial; fix it at 0, 1 or 2, not {value}.");
             clamp[j] = number;
         }
         return clamp;

@@ -651,6 +651,7 @@ public class ScriptSessionTests
             Assert.True(await run.WaitForExitAsync(TimeSpan.FromSeconds(180)) == 0, string.Join("\n", run.Output));
         }
         var csv = File.ReadAllLines(Path.Combine(folder, "out", "synthetic.csv"));
+        Assert.True(new FileInfo(Path.Combine(folder, "out", "latent.png")).Length > 1000, "latent.png, the top-2 latent dimensions, is drawn");
         Assert.Equal("sex,age_group,ecog,one_year", csv[0]);
         Assert.Equal(41, csv.Length);
         var real = CsvTable.Load(Path.Combine(AppContext.BaseDirectory, "data", "lung-categorical.csv"));

@@ -44,7 +44,7 @@ public class VisibleEncodingTests
     [InlineData("categorical", "sex=f", "levels: column 'sex' needs at least two non-empty levels, separated by '|'.")]
     [InlineData("categorical", "sex=f|f", "levels: column 'sex' lists level 'f' twice.")]
     [InlineData("categorical", "sex f|m", "levels: 'sex f|m' is not of the form column=level|level|...")]
-    [InlineData("softmax", "", "visible=softmax is not a visible type: use bernoulli, gaussian or categorical.")]
+    [InlineData("softmax", "", "visible=softmax is not a visible type: use bernoulli, binomial, gaussian or categorical.")]
     public void BadLevelsAreRefusedSayingWhatIsWrong(string visible, string levels, string message)
     {
         var error = Assert.Throws<Mpc.Core.ParameterProblemException>(() => VisibleEncoding.Create(["sex", "ecog"], visible, levels));

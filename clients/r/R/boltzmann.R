@@ -8,7 +8,9 @@
 #' @param con A connection from [mpc_connect()].
 #' @param columns The visible columns.
 #' @param model `"rbm"`, `"dbn"` or `"dbm"`.
-#' @param visible `"bernoulli"` (0/1 columns), `"categorical"` or `"gaussian"`.
+#' @param visible `"bernoulli"` (0/1 columns), `"categorical"`, `"gaussian"`
+#'   (continuous columns, standardised by their pooled means and SDs) or
+#'   `"binomial"` (0/1/2 columns).
 #' @param levels With `visible = "categorical"`: a named list of each column's
 #'   public levels, such as `list(sex = c(1, 2))` (a column left out has levels
 #'   0 and 1). Synthetic rows come back in these levels.
@@ -22,9 +24,12 @@
 #'   datasetname "training", or "monitoring" for the rows each party splits off
 #'   with `monitoring = 0.2`, as DataSHIELD's `ds.splitdata`), `synthetic` (a data
 #'   frame with the visible columns), `model` (the parameters as revealed),
-#'   `outputs` (utility and privacy scores when evaluated) and `session`.
+#'   `latent` (a data frame of x and y, the top-2 latent dimensions of the
+#'   synthetic rows, drawn by [plot_latent()]), `standardisation` (gaussian
+#'   visibles: a data frame of each column's pooled mean and SD), `outputs`
+#'   (utility and privacy scores when evaluated) and `session`.
 #' @export
-mpc_boltzmann <- function(con, columns, model = c("dbm", "rbm", "dbn"), visible = c("bernoulli", "categorical", "gaussian"),
+mpc_boltzmann <- function(con, columns, model = c("dbm", "rbm", "dbn"), visible = c("bernoulli", "categorical", "gaussian", "binomial"),
                           levels = NULL, hidden = c(25, 15), epochs = 100, samples = 500, ...) {
   model <- match.arg(model)
   visible <- match.arg(visible)
@@ -52,8 +57,17 @@ mpc_boltzmann <- function(con, columns, model = c("dbm", "rbm", "dbn"), visible 
       synthetic[[column]] <- values[synthetic[[column]] + 1]
     }
   }
-  structure(list(monitoring = monitoring, synthetic = synthetic, model = out$model,
-                 outputs = out[setdiff(names(out), c("monitoring", "synthetic", "model"))],
+  latent <- if (length(out$latent)) {
+    xy <- matrix(as.numeric(out$latent), ncol = 2, byrow = TRUE)
+    data.frame(x = xy[, 1], y = xy[, 2])
+  }
+  standardisation <- if (length(out$standardisation)) {
+    values <- as.numeric(out$standardisation)
+    data.frame(column = columns, mean = values[seq_along(columns)], sd = values[length(columns) + seq_along(columns)])
+  }
+  structure(list(monitoring = monitoring, synthetic = synthetic, model = out$model, latent = latent,
+                 standardisation = standardisation,
+                 outputs = out[setdiff(names(out), c("monitoring", "synthetic", "model", "latent", "standardisation"))],
                  call = match.call(), session = result$session), class = "mpc_boltzmann")
 }
 

@@ -55,5 +55,21 @@ test_that("mpc_correlation_heatmap orders both panels by hclust of the real corr
   expect_equal(order, colnames(real)[hclust(as.dist(1 - real), method = "average")$order])
   # Each block's three variables stand together.
   for (b in 0:2) expect_equal(diff(range(match(paste0("x", 3 * b + 1:3), order))), 2)
+})
+
+test_that("gaussian columns come back on their scale, with the pooled means and SDs and the latent dimensions", {
+  con <- mpc_connect(local = lung_files(), allow_exact_intermediates = TRUE)
+  fit <- mpc_boltzmann(con, c("age", "time"), model = "rbm", visible = "gaussian", hidden = 4, epochs = 10,
+                       samples = 50, monitor_every = 5, burn_in = 10, batch_size = 25, evaluate = FALSE,
+                       reveal = "exact-intermediates", ais_runs = 0)
+  lung <- lung_pooled()
+  expect_equal(fit$standardisation$mean, c(mean(lung$age), mean(lung$time)), tolerance = 1e-6)
+  expect_equal(fit$standardisation$sd, c(sd(lung$age), sd(lung$time)), tolerance = 1e-6)
+  expect_lt(abs(mean(fit$synthetic$age) - mean(lung$age)), sd(lung$age))
+  expect_equal(dim(fit$latent), c(50, 2))
+  png <- tempfile(fileext = ".png")
+  grDevices::png(png)
+  plot_latent(fit)
+  grDevices::dev.off()
   expect_gt(file.size(png), 1000)
 })

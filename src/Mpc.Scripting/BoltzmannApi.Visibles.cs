@@ -1,0 +1,104 @@
+using Mpc.Boltzmann;
+using Mpc.Core;
+using Mpc.Federation.Protocols;
+
+namespace Mpc.Scripting;
+
+public sealed partial class BoltzmannApi
+{
+    /// <summary>
+    /// The default model SD of a Gaussian visible unit in units of its column's pooled SD: below 1, so that the hidden units can
+    /// carry correlations (at 1 a Gaussian-Bernoulli RBM learns independent columns; see <see cref="Standardisation.VisibleSd"/>).
+    /// </summary>
+    public const double DefaultGaussianSd = 0.5;
+
+    private const string GaussianNeedsExactMode =
+        "visible=gaussian standardises by the pooled means and SDs, opened exactly to the parties; it needs reveal=exact-intermediates.";
+
+    /// <summary>
+    /// A partitioned first layer from "group,group,...": a group is one column, or a range "first-last" of consecutive columns
+    /// (in the order of the columns), optionally followed by ":n", its hidden units. The groups cover every column once, in
+    /// order; hidden units not given are shared evenly among the groups without ":n".
+    /// </summary>
+    internal static Partitioning ParsePartitions(VisibleEncoding encoding, string text, int hidden)
+    {
+        var columns = encoding.Columns.ToList();
+        var visibleSizes = new List<int>();
+        var hiddenSizes = new List<int?>();
+        int next = 0;
+        foreach (var entry in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var (range, units) = entry.LastIndexOf(':') is int colon and > 0 ? (entry[..colon].Trim(), entry[(colon + 1)..].Trim()) : (entry, "");
+            var (first, last) = RangeOf(columns, range);
+            if (first != next) throw new ParameterProblemException($"partitions: '{range}' does not start at column '{(next < columns.Count ? columns[next] : "(none left)")}'; groups cover the columns in order, each once.");
+            visibleSizes.Add(Enumerable.Range(first, last - first + 1).Sum(j => encoding.Kind == VisibleKind.Categorical ? encoding.Groups[j] : 1));
+            hiddenSizes.Add(units.Length == 0 ? null
+                : int.TryParse(units, out int n) && n > 0 ? n : throw new ParameterProblemException($"partitions: '{units}' in '{entry}' is not a positive number of hidden units."));
+            next = last + 1;
+        }
+        if (next != columns.Count || visibleSizes.Count < 2)
+            throw new ParameterProblemException($"partitions: give at least two groups that cover all {columns.Count} columns in order.");
+        int given = hiddenSizes.Sum(h => h ?? 0), open = hiddenSizes.Count(h => h is null);
+        if (given + open > hidden || (open == 0 && given != hidden))
+            throw new ParameterProblemException($"partitions: the groups' hidden units ({given}, and at least one for each of {open} without ':n') must add up to the first hidden layer's {hidden}.");
+        // The rest shared evenly among the groups without ':n', earlier ones taking one more.
+        int k = 0, rest = hidden - given;
+        return new Partitioning(visibleSizes, [.. hiddenSizes.Select(h => h ?? rest / open + (k++ < rest % open ? 1 : 0))]);
+    }
+
+    // A group: one column, or "first-last" (column names may hold '-': the split is the one with a column on both sides).
+    private static (int First, int Last) RangeOf(List<string> columns, string range)
+    {
+        int single = columns.IndexOf(range);
+        if (single >= 0) return (single, single);
+        for (int dash = range.IndexOf('-', StringComparison.Ordinal); dash > 0; dash = range.IndexOf('-', dash + 1))
+        {
+            int first = columns.IndexOf(range[..dash].Trim()), last = columns.IndexOf(range[(dash + 1)..].Trim());
+            if (first >= 0 && last >= first) return (first, last);
+        }
+        throw new ParameterProblemException($"partitions: '{range}' is neither one of the columns nor a range first-last of them in order.");
+    }
+
+    // A revealed model continues with the partitions it was trained with: its weights between them are zero and must stay so.
+    private static void Partition(TrainedModel model, Partitioning? partitions)
+    {
+        if (partitions is null) return;
+        model.Layers[0].Partitioning = partitions;
+        if (model.Dbm is not null) model.Dbm.Partitions[0] = partitions;
+    }
+
+    // Pooled means and SDs of the training rows; each party's rows are the group behind them, as for a summary.
+    private async Task<Standardisation> PoolStandardisationAsync(IStatisticsPool pool, string output, List<double[]> training, double visibleSd)
+    {
+        _session.CheckGroups(output, [training.Count]);
+        return await Standardisation.PoolAsync(pool, training).ConfigureAwait(false) with { VisibleSd = visibleSd };
+    }
+
+    private static List<double[]> Standardised(List<double[]> rows, Standardisation? scale) =>
+        scale is null ? rows : [.. rows.Select(r => scale.Standardise(r))];
+
+    // A condition's Gaussian values are on the columns' scale; the model's clamp is on its own.
+    private static double[] StandardiseClamp(double[] clamp, Standardisation scale)
+    {
+        var filled = clamp.Select(c => double.IsNaN(c) ? 0 : c).ToArray();
+        var standardised = scale.Standardise(filled);
+        return [.. clamp.Select((c, i) => double.IsNaN(c) ? double.NaN : standardised[i])];
+    }
+
+    /// <summary>
+    /// BoltzmannMachines.jl's <c>top2latentdims</c> for synthetic rows (flattened, as from <see cref="Sample"/>): each row's
+    /// mean activation of the model's top layer, logit-transformed, standardised and reduced to its first two principal
+    /// components (see <see cref="LatentDimensions"/>), flattened as (x, y) per row. The model and the synthetic rows are public,
+    /// so the result is too; a party's real rows are never projected here.
+    /// </summary>
+    /// <example>await mpc.Output("latent", mpc.Public(mpc.Boltzmann.TopLatentDimensions(fit, synthetic)));</example>
+    public double[] TopLatentDimensions(BoltzmannFit fit, double[] synthetic)
+    {
+        ArgumentNullException.ThrowIfNull(fit);
+        ArgumentNullException.ThrowIfNull(synthetic);
+        var rows = Unflatten(fit, synthetic);
+        if (fit.Standardisation is { } scale) rows = Standardised(rows, scale);
+        if (rows.Count < 2) throw new ParameterProblemException("The top latent dimensions need at least two synthetic rows.");
+        return [.. LatentDimensions.Top2(fit.Model, rows).SelectMany(xy => xy)];
+    }
+}
