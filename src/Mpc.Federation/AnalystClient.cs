@@ -113,7 +113,7 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
         var parties = roster.Parties;
         var shares = new Dictionary<string, Dictionary<int, OutputShares>>(StringComparer.Ordinal);
         var ends = new SessionEnd?[parties.Count];
-        var failures = new ConcurrentQueue<(string Party, string Reason, string? Blamed, AbortCause Cause)>();
+        var failures = new ConcurrentQueue<PartyFailure>();
         using var grace = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var loops = parties.Select(party => Task.Run(async () =>
         {
@@ -144,7 +144,7 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
                             ends[party.Index] = end;
                             if (!end.Completed)
                             {
-                                failures.Enqueue((party.Name, AbortCauses.Cap(end.Reason), AbortCauses.BlamedParty(end.FailedParty, party.Name), AbortCauses.FromWire(end.Cause)));
+                                failures.Enqueue(new PartyFailure(party.Name, AbortCauses.Cap(end.Reason), AbortCauses.BlamedParty(end.FailedParty, party.Name), AbortCauses.FromWire(end.Cause)));
                                 grace.CancelAfter(AbortGrace);
                             }
                             return;
@@ -155,26 +155,14 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
             }
             catch (Exception e) when (e is IOException or FrameFormatException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
-                failures.Enqueue((party.Name, e is OperationCanceledException ? "did not report within the grace period after the abort" : e.Message, party.Name,
+                failures.Enqueue(new PartyFailure(party.Name, e is OperationCanceledException ? "did not report within the grace period after the abort" : e.Message, party.Name,
                     e switch { OperationCanceledException => AbortCause.PeerTimedOut, FrameFormatException => AbortCause.ProtocolViolation, _ => AbortCause.PeerFailed }));
                 grace.CancelAfter(AbortGrace);
             }
         }, CancellationToken.None)).ToArray();
         await Task.WhenAll(loops).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
-        if (!failures.IsEmpty)
-        {
-            // Parties that failed on their own account (bad data, a refused reveal) are each a cause: report them all.
-            var list = failures.ToList();
-            var own = list.Where(f => f.Blamed == f.Party && AbortCauses.IsOwnFault(f.Cause)).GroupBy(f => f.Party).Select(g => g.First()).OrderBy(f => f.Party, StringComparer.Ordinal).ToList();
-            if (own.Count > 1)
-                throw new ProtocolAbortedException($"Session {sessionId} aborted, caused by {string.Join(", ", own.Select(f => f.Party))}: {string.Join("; ", own.Select(f => f.Reason))}", own[0].Party);
-            // Otherwise the party most reports blame is the cause; a report from a party about another party outranks a dropped connection.
-            var blamed = list.Where(f => f.Blamed is not null).GroupBy(f => f.Blamed).OrderByDescending(g => g.Count(f => f.Party != g.Key)).ThenByDescending(g => g.Count()).FirstOrDefault()?.Key;
-            var explanation = list.FirstOrDefault(f => f.Blamed == blamed && f.Party != blamed);
-            string reason = explanation.Reason ?? list.First().Reason;
-            throw new ProtocolAbortedException($"Session {sessionId} aborted{(blamed is null ? "" : $", caused by {blamed}")}: {reason}", blamed);
-        }
+        if (!failures.IsEmpty) throw AbortBlame.Decide(sessionId, failures.ToList());
         return (shares, ends.Select(e => e!).ToArray());
     }
 }
