@@ -20,8 +20,11 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
     /// <summary>After one party reports a failure, how long to wait for the others' reports.</summary>
     public TimeSpan AbortGrace { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>"ot" (dealer-free, the default) or "dealer" (trusted dealer; parties refuse it unless configured for tests).</summary>
-    public string Preprocessing { get; init; } = "ot";
+    /// <summary>The engine the parties are asked to run: OT (dealer-free, the default), replicated (honest majority), or the dealer (parties refuse it unless configured for tests).</summary>
+    public PreprocessingMode Preprocessing { get; init; } = PreprocessingMode.Ot;
+
+    /// <summary>Tests only: an analyst asking for an engine by a name this version may not know, instead of <see cref="Preprocessing"/>.</summary>
+    internal string? PreprocessingName { get; init; }
 
     /// <summary>The clock a key rotation's end is read from (tests set it; the roster's previous keys count until their date).</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
@@ -99,7 +102,7 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
     {
         SessionRequest Request(int party) => new()
         {
-            Protocol = protocol.Name, Parameters = bound.Values.ToDictionary(p => p.Key, p => p.Value), RosterHash = roster.Hash, Preprocessing = Preprocessing, RingBits = protocol.Format.RingBits,
+            Protocol = protocol.Name, Parameters = bound.Values.ToDictionary(p => p.Key, p => p.Value), RosterHash = roster.Hash, Preprocessing = PreprocessingName ?? PreprocessingEngines.Name(Preprocessing), RingBits = protocol.Format.RingBits,
             ScriptSource = ScriptForParty is null ? scriptSource : ScriptForParty(party, scriptSource),
         };
         async Task<FramedConnection> ConnectAsync(RosterMember party, CancellationToken cancellation) =>
