@@ -120,7 +120,7 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
         using var grace = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var loops = parties.Select(party => Task.Run(async () =>
         {
-            var connection = connections[party.Index]!;
+            var connection = connections[party.Index] ?? throw new InvalidOperationException($"No connection to {party.Name}.");
             try
             {
                 while (true)
@@ -166,6 +166,7 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
         await Task.WhenAll(loops).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         if (!failures.IsEmpty) throw AbortBlame.Decide(sessionId, failures.ToList());
-        return (shares, ends.Select(e => e!).ToArray());
+        // Without a failure every party ended its loop on its SessionEnd.
+        return (shares, ends.Select((e, i) => e ?? throw new FrameFormatException($"{parties[i].Name} sent no SessionEnd.")).ToArray());
     }
 }
