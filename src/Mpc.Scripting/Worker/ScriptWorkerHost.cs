@@ -414,6 +414,11 @@ internal sealed partial class ScriptWorkerHost
             {
                 return;
             }
+            catch (System.ComponentModel.Win32Exception) when (process.HasExited)
+            {
+                // The worker exited between the refresh and the read of its /proc entry.
+                return;
+            }
         }
     }
 
