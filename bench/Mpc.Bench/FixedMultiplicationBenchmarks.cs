@@ -84,7 +84,7 @@ internal static class FixedMultiplicationBenchmarks
                 for (int r = 0; r <= repetitions; r++)
                 {
                     last = await LocalFederation.RunAsync(ProtocolCatalog.BuiltIn.Get("multiplication-benchmark"), null, files, parameters, ProtocolCatalog.BuiltIn, loggers, null,
-                        TimeSpan.FromSeconds(300), default, null, mode);
+                        TimeSpan.FromSeconds(300), default, null, PreprocessingEngines.Parse(mode));
                     if (r > 0) times.Add(last.ProtocolSeconds);
                 }
                 Console.WriteLine($"| {mode} | {n:N0} | {(scale == 0 ? "integer" : "fixed, f = 16")} | {BenchData.Median(times):F3} | {last!.Rounds} | {last.BytesSent / 1e6:F1} |");

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Mpc.Data;
 using Mpc.Federation;
 using Mpc.Federation.Protocols;
+using Mpc.Runtime;
 using Mpc.Scripting;
 using Mpc.Statistics;
 
@@ -34,7 +35,7 @@ internal static class LogisticRegressionBenchmarks
         for (int r = 0; r <= repetitions; r++)
         {
             var watch = Stopwatch.StartNew();
-            last = await LocalFederation.RunAsync(script, script.Source, files, parameters, catalog, NullLoggerFactory.Instance, null, TimeSpan.FromSeconds(300), default, null, "ot");
+            last = await LocalFederation.RunAsync(script, script.Source, files, parameters, catalog, NullLoggerFactory.Instance, null, TimeSpan.FromSeconds(300), default, null, PreprocessingMode.Ot);
             if (r == 0) continue;
             wallTimes.Add(watch.Elapsed.TotalSeconds);
             protocolTimes.Add(last.ProtocolSeconds);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Mpc.Federation;
 using Mpc.Federation.Protocols;
+using Mpc.Runtime;
 using Mpc.Runtime.Harness;
 using Mpc.Runtime.Protocols;
 
@@ -67,7 +68,7 @@ internal static class OtBenchmarks
                 for (int r = 0; r <= repetitions; r++)
                 {
                     var result = await LocalFederation.RunAsync(ProtocolCatalog.BuiltIn.Get("multiplication-benchmark"), null, files, parameters, ProtocolCatalog.BuiltIn, loggers, null,
-                        TimeSpan.FromSeconds(120), default, null, mode);
+                        TimeSpan.FromSeconds(120), default, null, PreprocessingEngines.Parse(mode));
                     if (r == 0) continue;
                     protocol.Add(result.ProtocolSeconds);
                     session.Add(result.Seconds);

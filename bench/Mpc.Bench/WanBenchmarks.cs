@@ -5,6 +5,7 @@ using Mpc.Data;
 using Mpc.Federation;
 using Mpc.Federation.Protocols;
 using Mpc.Net;
+using Mpc.Runtime;
 using Mpc.Runtime.Preprocessing;
 using Mpc.Scripting;
 
@@ -48,7 +49,7 @@ internal static class WanBenchmarks
                 SessionResult? last = null;
                 for (int r = 0; r <= repetitions; r++)
                 {
-                    last = await LocalFederation.RunAsync(protocol, source, files, parameters, catalog, NullLoggerFactory.Instance, null, TimeSpan.FromMinutes(10), default, null, engine, network: network);
+                    last = await LocalFederation.RunAsync(protocol, source, files, parameters, catalog, NullLoggerFactory.Instance, null, TimeSpan.FromMinutes(10), default, null, PreprocessingEngines.Parse(engine), network: network);
                     if (r > 0 || repetitions == 0) times.Add(last.ProtocolSeconds);
                 }
                 double median = BenchData.Median(times);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Mpc.Federation.Protocols;
+using Mpc.Federation.Sessions;
 using Mpc.Net;
 using Mpc.Runtime;
 
@@ -19,8 +20,11 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
     /// <summary>After one party reports a failure, how long to wait for the others' reports.</summary>
     public TimeSpan AbortGrace { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>"ot" (dealer-free, the default) or "dealer" (trusted dealer; parties refuse it unless configured for tests).</summary>
-    public string Preprocessing { get; init; } = "ot";
+    /// <summary>The engine the parties are asked to run: OT (dealer-free, the default), replicated (honest majority), or the dealer (parties refuse it unless configured for tests).</summary>
+    public PreprocessingMode Preprocessing { get; init; } = PreprocessingMode.Ot;
+
+    /// <summary>Tests only: an analyst asking for an engine by a name this version may not know, instead of <see cref="Preprocessing"/>.</summary>
+    internal string? PreprocessingName { get; init; }
 
     /// <summary>The clock a key rotation's end is read from (tests set it; the roster's previous keys count until their date).</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
@@ -46,8 +50,7 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
         try
         {
             await ProposeAsync(sessionId, protocol, scriptSource, bound, connections, progress, cancellationToken).ConfigureAwait(false);
-            var start = ControlCodec.Encode(new SessionStart());
-            await Task.WhenAll(connections.Select(c => c!.SendAsync(sessionId, 0, FrameKind.Control, start, cancellationToken).AsTask())).ConfigureAwait(false);
+            await SessionHandshake.StartAsync(sessionId, connections.OfType<FramedConnection>(), cancellationToken).ConfigureAwait(false);
             progress?.Report($"session {sessionId} started on {parties.Count} parties");
             var (shares, ends) = await CollectAsync(sessionId, connections, progress, cancellationToken).ConfigureAwait(false);
             var outputs = new Dictionary<string, SessionOutput>(StringComparer.Ordinal);
@@ -97,46 +100,14 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
 
     private async Task ProposeAsync(Guid sessionId, IProtocolDefinition protocol, string? scriptSource, ProtocolParameters bound, FramedConnection?[] connections, IProgress<string>? progress, CancellationToken cancellationToken)
     {
-        var parties = roster.Parties;
-        byte[] Request(int party) => ControlCodec.Encode(new SessionRequest
+        SessionRequest Request(int party) => new()
         {
-            Protocol = protocol.Name, Parameters = bound.Values.ToDictionary(p => p.Key, p => p.Value), RosterHash = roster.Hash, Preprocessing = Preprocessing, RingBits = protocol.Format.RingBits,
+            Protocol = protocol.Name, Parameters = bound.Values.ToDictionary(p => p.Key, p => p.Value), RosterHash = roster.Hash, Preprocessing = PreprocessingName ?? PreprocessingEngines.Name(Preprocessing), RingBits = protocol.Format.RingBits,
             ScriptSource = ScriptForParty is null ? scriptSource : ScriptForParty(party, scriptSource),
-        });
-        var refusals = new ConcurrentBag<(int Index, string Party, string Reason)>();
-        await Task.WhenAll(parties.Select(party => Task.Run(async () =>
-        {
-            try
-            {
-                var stream = await TlsConnector.ConnectAsync(party, credentials, logger, SetupTimeout, cancellationToken, Clock).ConfigureAwait(false);
-                var connection = new FramedConnection(stream, party.Name);
-                connections[party.Index] = connection;
-                await connection.SendAsync(sessionId, 0, FrameKind.Control, Request(party.Index), cancellationToken).ConfigureAwait(false);
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(SetupTimeout);
-                var reply = ControlCodec.Expect<SessionReply>(await connection.ReadAsync(timeout.Token).ConfigureAwait(false), party.Name);
-                if (!reply.Accepted) refusals.Add((party.Index, party.Name, reply.Reason ?? "no reason given"));
-                else if (reply.ProtocolId != protocol.Id && ScriptForParty is null) refusals.Add((party.Index, party.Name, $"it would run {reply.ProtocolId}, not {protocol.Id}"));
-                else progress?.Report($"{party.Name} accepted");
-            }
-            catch (Exception e) when (e is IOException or PeerAuthenticationException or FrameFormatException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                refusals.Add((party.Index, party.Name, e is OperationCanceledException ? $"no answer within {SetupTimeout.TotalSeconds:0} s" : e.Message));
-            }
-        }, cancellationToken))).ConfigureAwait(false);
-        if (refusals.IsEmpty) return;
-        var cancel = ControlCodec.Encode(new SessionCancel { Reason = "refused by " + string.Join(", ", refusals.Select(r => r.Party)) });
-        foreach (var connection in connections)
-        {
-            try
-            {
-                if (connection is not null) await connection.SendAsync(sessionId, 0, FrameKind.Control, cancel, cancellationToken).ConfigureAwait(false);
-            }
-            catch (IOException)
-            {
-            }
-        }
-        throw new SessionRefusedException(refusals.OrderBy(r => r.Index).Select(r => (r.Party, r.Reason)).ToList());
+        };
+        async Task<FramedConnection> ConnectAsync(RosterMember party, CancellationToken cancellation) =>
+            new(await TlsConnector.ConnectAsync(party, credentials, logger, SetupTimeout, cancellation, Clock).ConfigureAwait(false), party.Name);
+        await SessionHandshake.ProposeAsync(sessionId, roster.Parties, ConnectAsync, Request, ScriptForParty is null ? protocol.Id : null, SetupTimeout, connections, progress, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<(Dictionary<string, Dictionary<int, OutputShares>> Shares, SessionEnd[] Ends)> CollectAsync(
@@ -145,11 +116,11 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
         var parties = roster.Parties;
         var shares = new Dictionary<string, Dictionary<int, OutputShares>>(StringComparer.Ordinal);
         var ends = new SessionEnd?[parties.Count];
-        var failures = new ConcurrentQueue<(string Party, string Reason, string? Blamed)>();
+        var failures = new ConcurrentQueue<PartyFailure>();
         using var grace = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var loops = parties.Select(party => Task.Run(async () =>
         {
-            var connection = connections[party.Index]!;
+            var connection = connections[party.Index] ?? throw new InvalidOperationException($"No connection to {party.Name}.");
             try
             {
                 while (true)
@@ -176,7 +147,7 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
                             ends[party.Index] = end;
                             if (!end.Completed)
                             {
-                                failures.Enqueue((party.Name, end.Reason ?? "no reason given", end.FailedParty));
+                                failures.Enqueue(new PartyFailure(party.Name, AbortCauses.Cap(end.Reason), AbortCauses.BlamedParty(end.FailedParty, party.Name), AbortCauses.FromWire(end.Cause)));
                                 grace.CancelAfter(AbortGrace);
                             }
                             return;
@@ -187,25 +158,15 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
             }
             catch (Exception e) when (e is IOException or FrameFormatException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
-                failures.Enqueue((party.Name, e is OperationCanceledException ? "did not report within the grace period after the abort" : e.Message, party.Name));
+                failures.Enqueue(new PartyFailure(party.Name, e is OperationCanceledException ? "did not report within the grace period after the abort" : e.Message, party.Name,
+                    e switch { OperationCanceledException => AbortCause.PeerTimedOut, FrameFormatException => AbortCause.ProtocolViolation, _ => AbortCause.PeerFailed }));
                 grace.CancelAfter(AbortGrace);
             }
         }, CancellationToken.None)).ToArray();
         await Task.WhenAll(loops).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
-        if (!failures.IsEmpty)
-        {
-            // Parties that failed on their own account (bad data, a refused reveal) are each a cause: report them all.
-            var list = failures.ToList();
-            var own = list.Where(f => f.Blamed == f.Party && !f.Reason.Contains("closed the connection", StringComparison.Ordinal)).GroupBy(f => f.Party).Select(g => g.First()).OrderBy(f => f.Party, StringComparer.Ordinal).ToList();
-            if (own.Count > 1)
-                throw new ProtocolAbortedException($"Session {sessionId} aborted, caused by {string.Join(", ", own.Select(f => f.Party))}: {string.Join("; ", own.Select(f => f.Reason))}", own[0].Party);
-            // Otherwise the party most reports blame is the cause; a report from a party about another party outranks a dropped connection.
-            var blamed = list.Where(f => f.Blamed is not null).GroupBy(f => f.Blamed).OrderByDescending(g => g.Count(f => f.Party != g.Key)).ThenByDescending(g => g.Count()).FirstOrDefault()?.Key;
-            var explanation = list.FirstOrDefault(f => f.Blamed == blamed && f.Party != blamed);
-            string reason = explanation.Reason ?? list.First().Reason;
-            throw new ProtocolAbortedException($"Session {sessionId} aborted{(blamed is null ? "" : $", caused by {blamed}")}: {reason}", blamed);
-        }
-        return (shares, ends.Select(e => e!).ToArray());
+        if (!failures.IsEmpty) throw AbortBlame.Decide(sessionId, failures.ToList());
+        // Without a failure every party ended its loop on its SessionEnd.
+        return (shares, ends.Select((e, i) => e ?? throw new FrameFormatException($"{parties[i].Name} sent no SessionEnd.")).ToArray());
     }
 }

@@ -1,8 +1,9 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Microsoft.Extensions.Logging;
 using Mpc.Federation.Protocols;
 using Mpc.Net;
+using Mpc.Runtime;
 
 namespace Mpc.Federation;
 
@@ -46,7 +47,7 @@ public static class LocalFederation
     /// </summary>
     public static async Task<SessionResult> RunAsync(IProtocolDefinition protocol, string? scriptSource, IReadOnlyList<string> dataFiles, IReadOnlyDictionary<string, string> parameters,
         ProtocolCatalog catalog, ILoggerFactory loggers, IProgress<string>? progress, TimeSpan peerTimeout, CancellationToken cancellationToken, string? outputDirectory = null,
-        string preprocessing = "ot", DatasetPrivacy? privacy = null, NetworkModel? network = null)
+        PreprocessingMode preprocessing = PreprocessingMode.Ot, DatasetPrivacy? privacy = null, NetworkModel? network = null)
     {
         ArgumentNullException.ThrowIfNull(protocol);
         ArgumentNullException.ThrowIfNull(dataFiles);
@@ -70,7 +71,7 @@ public static class LocalFederation
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(loggers);
         CheckDataFiles(dataFiles);
-        return WithPartiesAsync(dataFiles, [], catalog, loggers, TimeSpan.FromSeconds(30), null, null, "ot", null, null, client => client.ListDatasetsAsync(cancellationToken), cancellationToken);
+        return WithPartiesAsync(dataFiles, [], catalog, loggers, TimeSpan.FromSeconds(30), null, null, PreprocessingMode.Ot, null, null, client => client.ListDatasetsAsync(cancellationToken), cancellationToken);
     }
 
     private static void CheckDataFiles(IReadOnlyList<string> dataFiles)
@@ -81,9 +82,9 @@ public static class LocalFederation
 
     // One daemon per data file (dataset "data"), approving the given protocols, for the length of the analyst's work.
     private static async Task<TResult> WithPartiesAsync<TResult>(IReadOnlyList<string> dataFiles, string[] approved, ProtocolCatalog catalog, ILoggerFactory loggers, TimeSpan peerTimeout,
-        string? outputDirectory, string? transcripts, string preprocessing, DatasetPrivacy? privacy, NetworkModel? network, Func<AnalystClient, Task<TResult>> work, CancellationToken cancellationToken)
+        string? outputDirectory, string? transcripts, PreprocessingMode preprocessing, DatasetPrivacy? privacy, NetworkModel? network, Func<AnalystClient, Task<TResult>> work, CancellationToken cancellationToken)
     {
-        var names = dataFiles.Select((_, i) => $"party{i + 1}").ToList();
+        var names = LocalPartyNames.For(dataFiles.Count);
         var credentials = names.Select(PartyCredentials.Generate).ToList();
         using var analyst = PartyCredentials.Generate("analyst");
         var listeners = names.Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
@@ -105,9 +106,9 @@ public static class LocalFederation
                 // A local run's ledger lives with its outputs, or in a temporary folder that goes with the run.
                 string ledger = Path.Combine(outputDirectory ?? scratch, names[i] + LedgerSuffix);
                 var configuration = new PartyConfiguration(names[i], new Dictionary<string, string> { ["data"] = Path.GetFullPath(dataFiles[i]) }, approved, peerTimeout,
-                    transcriptDirectory: transcripts, ledgerPath: ledger, allowTrustedDealer: preprocessing == "dealer",
+                    transcriptDirectory: transcripts, ledgerPath: ledger, allowTrustedDealer: preprocessing == PreprocessingMode.Dealer,
                     privacy: new Dictionary<string, DatasetPrivacy> { ["data"] = privacy ?? DatasetPrivacy.Default })
-                { AllowHonestMajority = preprocessing == Mpc.Runtime.Preprocessing.PreprocessingModes.Replicated };
+                { AllowHonestMajority = preprocessing == PreprocessingMode.Replicated };
                 var daemon = new PartyDaemon(roster, credentials[i], configuration, catalog, loggers.CreateLogger($"Mpc.Party.{names[i]}"), listeners[i]) { SimulatedNetwork = network };
                 daemon.Start();
                 daemons.Add(daemon);

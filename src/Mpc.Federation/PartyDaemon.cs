@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Mpc.Federation.Protocols;
+using Mpc.Federation.Sessions;
 using Mpc.Net;
 
 namespace Mpc.Federation;
@@ -20,10 +21,10 @@ namespace Mpc.Federation;
 /// <see cref="MaxPendingConnections"/> connections may be open without an admitted session; more are
 /// closed at once.
 /// </remarks>
-public sealed class PartyDaemon : IAsyncDisposable
+public sealed partial class PartyDaemon : IAsyncDisposable
 {
     private readonly TcpListener _listener;
-    private readonly ConcurrentDictionary<Guid, PartySession> _sessions = new();
+    private readonly SessionRegistry _sessions = new();
     private readonly ConcurrentDictionary<Task, byte> _handlers = new();
     private readonly CancellationTokenSource _stop = new();
     private Task? _acceptLoop;
@@ -67,7 +68,7 @@ public sealed class PartyDaemon : IAsyncDisposable
     /// <summary>How many connections may be open at once without an admitted session (handshake and first frame): 64.</summary>
     public int MaxPendingConnections { get; init; } = 64;
 
-    internal DataRefusalLimiter DataRefusals { get; }
+    private DataRefusalLimiter DataRefusals { get; }
 
     /// <summary>The roster new sessions use; <see cref="Reload"/> replaces it, running sessions keep theirs.</summary>
     public Roster Roster { get; private set; }
@@ -90,27 +91,26 @@ public sealed class PartyDaemon : IAsyncDisposable
     public RosterMember Self { get; private set; }
 
     /// <summary>Roster, configuration and this party's entry, taken together so a reload cannot mix two versions.</summary>
-    internal (Roster Roster, PartyConfiguration Configuration, RosterMember Self) Snapshot
+    internal PartySettings Snapshot
     {
         get
         {
-            lock (_reload) return (Roster, Configuration, Self);
+            lock (_reload) return new PartySettings(Roster, Configuration, Self);
         }
     }
+
+    // What a session may use of this daemon, and nothing more.
+    private SessionServices SessionServices() =>
+        new(Catalog, Ledger, DataRefusals, _sessions, Credentials, Clock, Logger, HandshakeTimeout, PeerHelloBytes, PeerStream, _stop.Token, () => _draining);
 
     /// <summary>A simulated link for what this party sends to its peers (local trials and benchmarks; null on real networks).</summary>
     public NetworkModel? SimulatedNetwork { get; init; }
 
     /// <summary>A peer connection's stream, shaped by <see cref="SimulatedNetwork"/> when one is set.</summary>
-    internal Stream PeerStream(Stream stream) => SimulatedNetwork is { IsUnlimited: false } model ? new SimulatedLinkStream(stream, model) : stream;
+    private Stream PeerStream(Stream stream) => SimulatedNetwork is { IsUnlimited: false } model ? new SimulatedLinkStream(stream, model) : stream;
 
     /// <summary>Time allowed for a TLS handshake and a connection's first frame.</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
-
-    internal CancellationToken Stopping => _stop.Token;
-
-    /// <summary>Set once a shutdown began: new session requests are refused, running sessions may finish.</summary>
-    internal bool Draining => _draining;
 
     /// <summary>Sessions currently running.</summary>
     public int ActiveSessions => _sessions.Count;
@@ -171,188 +171,5 @@ public sealed class PartyDaemon : IAsyncDisposable
             Logger.LogInformation(DaemonEvents.ScriptsCompiled, "Party {Party} compiled {Compiled} of {Scripts} approved script(s) in {Seconds:0.0} s",
                 Self.Name, compiled, scripts.Count, watch.Elapsed.TotalSeconds);
         });
-    }
-
-    internal bool Register(PartySession session) => _sessions.TryAdd(session.Id, session);
-
-    internal void Unregister(PartySession session) => _sessions.TryRemove(session.Id, out _);
-
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stop.IsCancellationRequested && !_draining)
-        {
-            TcpClient client;
-            try
-            {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            // A drain stopped the listener under the pending accept.
-            catch (Exception e) when (_draining && e is SocketException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-            catch (SocketException e)
-            {
-                Logger.LogWarning(DaemonEvents.ConnectionClosed, "Accept failed: {Reason}", e.Message);
-                continue;
-            }
-            client.NoDelay = true;
-            if (Interlocked.Increment(ref _pending) > MaxPendingConnections)
-            {
-                Interlocked.Decrement(ref _pending);
-                Logger.LogWarning(DaemonEvents.ConnectionClosed, "Closed connection from {Remote}: {Pending} connections are already waiting for admission", client.Client.RemoteEndPoint, MaxPendingConnections);
-                client.Dispose();
-                continue;
-            }
-            var handler = Task.Run(() => HandleConnectionAsync(client));
-            _handlers.TryAdd(handler, 0);
-            _ = handler.ContinueWith(t => _handlers.TryRemove(t, out _), TaskScheduler.Default);
-        }
-    }
-
-    private async Task HandleConnectionAsync(TcpClient client)
-    {
-        string remote = client.Client.RemoteEndPoint?.ToString() ?? "unknown";
-        FramedConnection? connection = null;
-        bool handedOver = false;
-        bool pending = true;
-        try
-        {
-            var (stream, peer) = await TlsConnector.AcceptAsync(client, Roster, Credentials, Logger, HandshakeTimeout, _stop.Token, Clock).ConfigureAwait(false);
-            // Nothing is admitted yet: a first frame larger than a request or a hello is refused before it is allocated.
-            connection = new FramedConnection(peer.IsParty ? PeerStream(stream) : stream, peer.Name) { ReceiveLimit = peer.IsParty ? PeerHelloBytes : AnalystRequestBytes, PresentedKey = TlsConnector.PresentedKey(stream) };
-            Frame? first;
-            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
-            {
-                timeout.CancelAfter(HandshakeTimeout);
-                first = await connection.ReadAsync(timeout.Token).ConfigureAwait(false);
-            }
-            Interlocked.Decrement(ref _pending);
-            pending = false;
-            if (first is null) return;
-            if (peer.IsParty)
-            {
-                var hello = ControlCodec.Expect<PeerHello>(first, peer.Name);
-                if (_sessions.TryGetValue(first.SessionId, out var session))
-                {
-                    handedOver = await session.AttachPeerAsync(peer, connection, hello).ConfigureAwait(false);
-                }
-                else
-                {
-                    Logger.LogWarning(DaemonEvents.PeerRefused, "Refused {Peer}: unknown session {Session}", peer.Name, first.SessionId);
-                    await connection.SendAsync(first.SessionId, 0, FrameKind.Control, ControlCodec.Encode(new PeerReply { Accepted = false, Reason = $"{Self.Name} has no session {first.SessionId}." }), _stop.Token).ConfigureAwait(false);
-                }
-            }
-            else if (first.Kind == FrameKind.Control && ControlCodec.Decode(first.Payload, peer.Name) is CatalogRequest)
-            {
-                // Names and types only; the same for every analyst the roster admits.
-                var reply = new CatalogReply { Datasets = DatasetCatalog.Describe(Snapshot.Configuration, Logger) };
-                await connection.SendAsync(first.SessionId, 0, FrameKind.Control, ControlCodec.Encode(reply), _stop.Token).ConfigureAwait(false);
-                Logger.LogInformation(DaemonEvents.CatalogListed, "Listed {Datasets} dataset(s) for {Analyst}", reply.Datasets.Count, peer.Name);
-            }
-            else
-            {
-                var request = ControlCodec.Expect<SessionRequest>(first, peer.Name);
-                // After its request an analyst only sends SessionStart or SessionCancel.
-                connection.ReceiveLimit = PeerHelloBytes;
-                handedOver = true;
-                await using var session = new PartySession(this, first.SessionId, peer, connection, request);
-                await session.RunAsync().ConfigureAwait(false);
-            }
-        }
-        catch (PeerAuthenticationException)
-        {
-            // TlsConnector logged who was refused and why.
-        }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-        {
-        }
-        catch (Exception e) when (e is FrameFormatException or IOException or OperationCanceledException or ObjectDisposedException or Mpc.Runtime.ProtocolAbortedException)
-        {
-            Logger.LogWarning(DaemonEvents.ConnectionClosed, "Closed connection from {Remote}: {Reason}", remote, e is OperationCanceledException ? "no frame within the handshake timeout" : e.Message);
-        }
-        finally
-        {
-            if (pending) Interlocked.Decrement(ref _pending);
-            if (!handedOver)
-            {
-                if (connection is not null) await connection.DisposeAsync().ConfigureAwait(false);
-                else client.Dispose();
-            }
-        }
-    }
-
-    /// <summary>
-    /// Takes a re-read roster and configuration (SIGHUP) for the sessions that start from now on; running sessions
-    /// keep the ones they started with. What the daemon was built from (name, key, ledger, transcripts, listen address
-    /// and port, data-refusal limit) needs a restart: a change there is refused and the old settings stay.
-    /// Returns what was reloaded, as it is logged.
-    /// </summary>
-    public string Reload(Roster roster, PartyConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(roster);
-        ArgumentNullException.ThrowIfNull(configuration);
-        var self = roster.GetParty(Configuration.Name);
-        string? restart =
-            configuration.Name != Configuration.Name ? "name"
-            : !self.Holds(Credentials.Fingerprint, Clock.GetUtcNow()) ? "the roster's key for this party"
-            : self.Endpoint != Self.Endpoint ? "the roster's endpoint for this party"
-            : configuration.Listen != Configuration.Listen ? "listen"
-            : configuration.LedgerPath != Configuration.LedgerPath ? "ledger"
-            : configuration.TranscriptDirectory != Configuration.TranscriptDirectory ? "transcripts"
-            : configuration.DataRefusalsPerDay != Configuration.DataRefusalsPerDay ? "dataRefusalsPerDay"
-            : null;
-        if (restart is not null) throw new PartyConfigurationException(Mpc.Core.ErrorMessages.ReloadNeedsRestart(Self.Name, restart));
-        lock (_reload)
-        {
-            Roster = roster;
-            Configuration = configuration;
-            Self = self;
-        }
-        CompileApprovedScripts(configuration);
-        int running = _sessions.Count;
-        Logger.LogInformation(DaemonEvents.Reloaded, "Party {Party} reloaded its policy and roster (roster {RosterHash}, {Protocols} approved protocols); {Sessions} running session(s) keep theirs",
-            Self.Name, roster.Hash[..16], configuration.ApprovedProtocols.Count, running);
-        return $"{Self.Name} reloaded its policy and roster (roster {roster.Hash[..16]}, {configuration.ApprovedProtocols.Count} approved protocols); {running} running session(s) keep theirs.";
-    }
-
-    /// <summary>
-    /// Stops accepting connections and lets running sessions finish for up to <paramref name="grace"/>; sessions still
-    /// running then are aborted, each closing its transcript with a signed end entry naming the shutdown.
-    /// </summary>
-    public async Task ShutdownAsync(TimeSpan grace)
-    {
-        if (_draining) return;
-        _draining = true;
-        _listener.Stop();
-        if (!_sessions.IsEmpty) Logger.LogInformation(DaemonEvents.Draining, "Party {Party} stops accepting sessions; {Sessions} running may finish within {Seconds:0.#} s", Self.Name, _sessions.Count, grace.TotalSeconds);
-        var deadline = DateTime.UtcNow + grace;
-        // Polled: sessions end on their own threads, and a drain is rare and measured in seconds.
-        while (!_sessions.IsEmpty && DateTime.UtcNow < deadline) await Task.Delay(100).ConfigureAwait(false);
-        if (!_sessions.IsEmpty) Logger.LogWarning(DaemonEvents.ShutdownAbort, "Party {Party} aborts {Sessions} session(s) still running after the grace period", Self.Name, _sessions.Count);
-        await DisposeAsync().ConfigureAwait(false);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_stop.IsCancellationRequested) return;
-        _draining = true;
-        await _stop.CancelAsync().ConfigureAwait(false);
-        _listener.Stop();
-        if (_acceptLoop is not null) await _acceptLoop.ConfigureAwait(false);
-        try
-        {
-            await Task.WhenAll(_handlers.Keys).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
-        {
-            Logger.LogWarning(DaemonEvents.ShutdownAbort, "Stopped with sessions still winding down: {Reason}", e.Message);
-        }
-        _stop.Dispose();
-        Logger.LogInformation(DaemonEvents.Stopped, "Party {Party} stopped", Self.Name);
     }
 }

@@ -91,7 +91,11 @@ public sealed class OutputMessage : ControlMessage
     [Key(6)] public double[]? PublicValues { get; set; }
 }
 
-/// <summary>Party to analyst: the session ended.</summary>
+/// <summary>
+/// Party to analyst: the session ended. Wire: [7, [completed, reason, failedParty, rounds, bytesSent, preprocessing,
+/// protocolSeconds, [release...], cause]]; on an abort, cause is an <see cref="Mpc.Runtime.AbortCause"/> as an integer
+/// (0 when completed), read through <see cref="AbortCauses"/> (unknown values, long reasons and odd names are made safe).
+/// </summary>
 [MessagePackObject]
 public sealed class SessionEnd : ControlMessage
 {
@@ -105,14 +109,21 @@ public sealed class SessionEnd : ControlMessage
     [Key(6)] public double ProtocolSeconds { get; set; }
     /// <summary>The differentially private releases of the session: name, mechanism, mu, epsilon, delta, as text.</summary>
     [Key(7)] public List<string> PrivateReleases { get; set; } = [];
+    /// <summary>Why the session aborted: an <see cref="Mpc.Runtime.AbortCause"/>, untrusted until read by <see cref="AbortCauses.FromWire"/>.</summary>
+    [Key(8)] public int Cause { get; set; }
 }
 
-/// <summary>Party to party: I am aborting the session, and why.</summary>
+/// <summary>
+/// Party to party: I am aborting the session, and why. Wire: [8, [reason, failedParty, cause]], cause an
+/// <see cref="Mpc.Runtime.AbortCause"/> as an integer; read only through <see cref="AbortCauses.ToException"/>.
+/// </summary>
 [MessagePackObject]
 public sealed class AbortNotice : ControlMessage
 {
     [Key(0)] public string Reason { get; set; } = "";
     [Key(1)] public string? FailedParty { get; set; }
+    /// <summary>Why: an <see cref="Mpc.Runtime.AbortCause"/>, untrusted until read by <see cref="AbortCauses.FromWire"/>.</summary>
+    [Key(2)] public int Cause { get; set; }
 }
 
 /// <summary>Party to analyst: how far the protocol is.</summary>

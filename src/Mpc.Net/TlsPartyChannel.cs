@@ -90,16 +90,17 @@ public sealed class TlsPartyChannel : IPartyChannel, IAsyncDisposable
         }
         catch (TimeoutException)
         {
-            throw Fail(new ProtocolAbortedException(ErrorMessages.PartyTimedOut(_names[peer], _receiveTimeout), _names[peer]));
+            throw Fail(new ProtocolAbortedException(ErrorMessages.PartyTimedOut(_names[peer], _receiveTimeout), _names[peer], cause: AbortCause.PeerTimedOut));
         }
     }
 
     public void Release(byte[] payload) => _buffers.Return(payload);
 
     /// <summary>Tells every peer that this party aborts, best effort, so they name the real cause.</summary>
-    public async Task NotifyAbortAsync(string reason, string? failedParty)
+    public async Task NotifyAbortAsync(string reason, string? failedParty, AbortCause cause)
     {
-        var payload = ControlCodec.Encode(new AbortNotice { Reason = reason, FailedParty = failedParty });
+        // Wire: AbortNotice [8, [reason, failedParty, cause]] in a control frame of the session (tag 0).
+        var payload = ControlCodec.Encode(new AbortNotice { Reason = reason, FailedParty = failedParty, Cause = AbortCauses.ToWire(cause) });
         foreach (var connection in _connections)
         {
             if (connection is null) continue;
@@ -137,7 +138,7 @@ public sealed class TlsPartyChannel : IPartyChannel, IAsyncDisposable
                     var message = ControlCodec.Decode(frame.Payload, name);
                     if (message is AbortNotice abort)
                     {
-                        Fail(new ProtocolAbortedException($"Session aborted by {name}: {abort.Reason}", abort.FailedParty ?? name));
+                        Fail(AbortCauses.ToException(abort, name));
                         return;
                     }
                     throw new FrameFormatException($"{name} sent an unexpected {message.GetType().Name} during the protocol.");
@@ -158,7 +159,7 @@ public sealed class TlsPartyChannel : IPartyChannel, IAsyncDisposable
         }
         catch (FrameFormatException e)
         {
-            Fail(new ProtocolAbortedException(ErrorMessages.PartyFailed(name, e.Message), name, e));
+            Fail(new ProtocolAbortedException(ErrorMessages.PartyFailed(name, e.Message), name, e, AbortCause.ProtocolViolation));
         }
     }
 

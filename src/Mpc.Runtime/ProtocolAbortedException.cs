@@ -3,12 +3,16 @@ namespace Mpc.Runtime;
 /// <summary>A session was aborted: a party failed, timed out, or broke the protocol. Nothing is revealed after it.</summary>
 public class ProtocolAbortedException : Exception
 {
-    public ProtocolAbortedException(string message, string? partyName = null, Exception? innerException = null)
+    public ProtocolAbortedException(string message, string? partyName = null, Exception? innerException = null, AbortCause cause = AbortCause.PeerFailed)
         : base(message, innerException)
     {
         PartyName = partyName;
+        Cause = cause;
     }
 
     /// <summary>The party that caused the abort, when known.</summary>
     public string? PartyName { get; }
+
+    /// <summary>Why the session aborted, as it travels to the peers and the analyst.</summary>
+    public AbortCause Cause { get; }
 }

@@ -217,6 +217,7 @@ public class ScriptSessionTests
         // Both sites hold rows with sex = 2; whichever stops first is named, with the column only: its log has file, row and value.
         Assert.Contains("failed: column 'sex' holds a value that is not one of the levels given.", wrongLevels.Message, StringComparison.Ordinal);
         Assert.Contains(wrongLevels.PartyName, new[] { "hospital-a", "hospital-b" });
+        Assert.Equal(AbortCause.DataRefused, wrongLevels.Cause);
         foreach (var secret in new[] { "row ", "2 is not", federation.DataFiles[0], federation.DataFiles[1] }) Assert.DoesNotContain(secret, wrongLevels.Message, StringComparison.Ordinal);
         Assert.Contains(federation.Logs.SelectMany(l => l.Lines), l => l.Contains("column 'sex': 2 is not one of the levels 1,3.", StringComparison.Ordinal)
             && (l.Contains(federation.DataFiles[0], StringComparison.Ordinal) || l.Contains(federation.DataFiles[1], StringComparison.Ordinal)));

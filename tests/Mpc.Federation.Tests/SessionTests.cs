@@ -32,7 +32,7 @@ public class SessionTests
         federation.StartAll(allowDealer: _ => true);
         var parameters = new Dictionary<string, string> { ["size"] = "3000", ["rounds"] = "3" };
         var ot = await federation.Client().RunAsync("pooled-statistics", new Dictionary<string, string>(), null, default);
-        var dealer = await federation.Client(preprocessing: "dealer").RunAsync("pooled-statistics", new Dictionary<string, string>(), null, default);
+        var dealer = await federation.Client(preprocessing: PreprocessingMode.Dealer).RunAsync("pooled-statistics", new Dictionary<string, string>(), null, default);
         Assert.Equal("ot", ot.Preprocessing);
         Assert.Equal("dealer", dealer.Preprocessing);
         foreach (var (name, output) in ot.Outputs)
@@ -47,14 +47,14 @@ public class SessionTests
     {
         await using var federation = TestFederation.Create(3);
         federation.StartAll(allowHonestMajority: i => i != 1);
-        var refused = await Assert.ThrowsAsync<SessionRefusedException>(() => federation.Client(preprocessing: "replicated").RunAsync("pooled-statistics", new Dictionary<string, string>(), null, default));
+        var refused = await Assert.ThrowsAsync<SessionRefusedException>(() => federation.Client(preprocessing: PreprocessingMode.Replicated).RunAsync("pooled-statistics", new Dictionary<string, string>(), null, default));
         Assert.Contains(Mpc.Core.ErrorMessages.HonestMajorityNotAllowed("hospital-b"), refused.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("hospital-a does not", refused.Message, StringComparison.Ordinal);
         foreach (var daemon in federation.Daemons) await daemon.DisposeAsync();
         federation.Daemons.Clear();
         federation.StartAll(allowHonestMajority: _ => true);
         var ot = await federation.Client().RunAsync("pooled-statistics", new Dictionary<string, string>(), null, default);
-        var replicated = await federation.Client(preprocessing: "replicated").RunAsync("pooled-statistics", new Dictionary<string, string>(), null, default);
+        var replicated = await federation.Client(preprocessing: PreprocessingMode.Replicated).RunAsync("pooled-statistics", new Dictionary<string, string>(), null, default);
         Assert.Equal("replicated", replicated.Preprocessing);
         foreach (var (name, output) in ot.Outputs)
             for (int i = 0; i < output.Values.Length; i++) Assert.Equal(output.Values[i], replicated.Outputs[name].Values[i], 1e-6);
@@ -95,11 +95,11 @@ public class SessionTests
     {
         await using var federation = TestFederation.Create(3);
         federation.StartAll(allowDealer: i => i != 2);
-        var error = await Assert.ThrowsAsync<SessionRefusedException>(() => federation.Client(preprocessing: "dealer").RunAsync("secure-sum", SumOfTimeAndAge, null, default));
+        var error = await Assert.ThrowsAsync<SessionRefusedException>(() => federation.Client(preprocessing: PreprocessingMode.Dealer).RunAsync("secure-sum", SumOfTimeAndAge, null, default));
         Assert.Single(error.Refusals);
         Assert.Equal("hospital-c", error.Refusals[0].Party);
         Assert.Contains("does not accept trusted-dealer preprocessing", error.Refusals[0].Reason, StringComparison.Ordinal);
-        var unknown = await Assert.ThrowsAsync<SessionRefusedException>(() => federation.Client(preprocessing: "magic").RunAsync("secure-sum", SumOfTimeAndAge, null, default));
+        var unknown = await Assert.ThrowsAsync<SessionRefusedException>(() => federation.Client(preprocessingName: "magic").RunAsync("secure-sum", SumOfTimeAndAge, null, default));
         Assert.Contains("preprocessing 'magic' is not available", unknown.Refusals[0].Reason, StringComparison.Ordinal);
     }
 

@@ -1,8 +1,9 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using Mpc.Federation.Protocols;
 using Mpc.Net;
+using Mpc.Runtime;
 
 namespace Mpc.Federation.Tests;
 
@@ -109,9 +110,10 @@ public sealed class TestFederation : IAsyncDisposable
     /// <summary>Party i's SQLite privacy ledger.</summary>
     public string LedgerOf(int party) => Path.Combine(Directory, $"{Names[party]}.privacy-ledger.db");
 
-    public AnalystClient Client(Roster? roster = null, PartyCredentials? analyst = null, Func<int, string?, string?>? scriptForParty = null, string preprocessing = "ot", TimeProvider? clock = null) =>
+    public AnalystClient Client(Roster? roster = null, PartyCredentials? analyst = null, Func<int, string?, string?>? scriptForParty = null, PreprocessingMode preprocessing = PreprocessingMode.Ot, TimeProvider? clock = null,
+        string? preprocessingName = null) =>
         new(roster ?? Roster, analyst ?? Analyst, ProtocolCatalog.BuiltIn, NullLogger.Instance)
-        { SetupTimeout = TimeSpan.FromSeconds(60), ScriptForParty = scriptForParty, Preprocessing = preprocessing, Clock = clock ?? TimeProvider.System };
+        { SetupTimeout = TimeSpan.FromSeconds(60), ScriptForParty = scriptForParty, Preprocessing = preprocessing, PreprocessingName = preprocessingName, Clock = clock ?? TimeProvider.System };
 
     /// <summary>The repository's root (where Mpc.sln is), for the examples and protocols folders.</summary>
     public static string RepositoryRoot()

@@ -16,7 +16,7 @@ public class SessionAbortTests
             var y = await Multiplication.MultiplyAsync(rt, x, x);
             return await Opening.RevealRealAsync(rt, y, "square");
         }));
-        Assert.Equal("party2", error.PartyName);
+        Assert.Equal("party3", error.PartyName);
         Assert.Contains("bad row 7 in cohort.csv", error.Message, StringComparison.Ordinal);
     }
 
@@ -34,8 +34,8 @@ public class SessionAbortTests
             await Multiplication.MultiplyAsync(rt, x, x);
             return 0;
         }, options));
-        Assert.Equal("party1", error.PartyName);
-        Assert.Contains("party party1 sent nothing", error.Message, StringComparison.Ordinal);
+        Assert.Equal("party2", error.PartyName);
+        Assert.Contains("party party2 sent nothing", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public class SessionAbortTests
         // Peers learn the kind of problem, never the value or its position.
         Assert.Contains(ErrorMessages.ShareOutOfRange(), error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("1000000000000000", error.Message, StringComparison.Ordinal);
-        Assert.Equal("party0", error.PartyName);
+        Assert.Equal("party1", error.PartyName);
     }
 
     private sealed class NamedOutputsPolicy(params string[] allowed) : IRevealPolicy

@@ -25,7 +25,7 @@ internal static class ScriptHarness
         var network = new InMemoryNetwork(2, TimeSpan.FromSeconds(30));
         var parameters = ProtocolParameters.Bind(script.Parameters, values ?? new Dictionary<string, string> { ["column"] = "age" });
         var table = CsvTable.Parse(new StringReader("age\n1\n2\n"), "test.csv");
-        return new ProtocolContext(network.GetChannel(0), parameters, () => table, PairwiseSeeds.CreateForLocalParties(2)[0], "ot", [],
+        return new ProtocolContext(network.GetChannel(0), parameters, () => table, PairwiseSeeds.CreateForLocalParties(2)[0], PreprocessingMode.Ot, [],
             OpenRevealPolicy.Instance, new NoOutputs(), progress, CancellationToken.None, limit);
     }
 

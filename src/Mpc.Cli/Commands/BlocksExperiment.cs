@@ -226,7 +226,7 @@ internal static class BlocksExperiment
         var files = new List<string>();
         for (int p = 0; p < parties; p++)
         {
-            string path = Path.Combine(directory, $"party{p + 1}.csv");
+            string path = Path.Combine(directory, $"{Mpc.Runtime.LocalPartyNames.Of(p)}.csv");
             var lines = rows.Skip(p * rows.Count / parties).Take((p + 1) * rows.Count / parties - p * rows.Count / parties)
                 .Select(r => string.Join(",", r.Select(v => v.ToString(CultureInfo.InvariantCulture)))).Prepend(string.Join(",", columns));
             File.WriteAllLines(path, lines);

@@ -202,7 +202,7 @@ internal static class DemoCommand
         var files = new List<string>();
         for (int p = 0; p < parties; p++)
         {
-            string path = Path.Combine(directory, $"party{p + 1}.csv");
+            string path = Path.Combine(directory, $"{Mpc.Runtime.LocalPartyNames.Of(p)}.csv");
             File.WriteAllLines(path, rows.Where((_, i) => i % parties == p).Prepend(lines[0]));
             files.Add(path);
         }

@@ -38,7 +38,7 @@ internal static class LocalCommand
                 throw new CliException(e.Message);
             }
             var result = await ProgressDisplay.RunAsync(parse.GetValue(CliOptions.Verbose), progress => LocalFederation.RunAsync(reference.Protocol, reference.ScriptSource, parse.GetValue(data)!,
-                CliOptions.ParseParameters(parse.GetValue(parameters)), ProtocolReference.Catalog, loggers, progress, TimeSpan.FromSeconds(parse.GetValue(timeout)), cancellationToken, parse.GetValue(output), parse.GetValue(engine)!,
+                CliOptions.ParseParameters(parse.GetValue(parameters)), ProtocolReference.Catalog, loggers, progress, TimeSpan.FromSeconds(parse.GetValue(timeout)), cancellationToken, parse.GetValue(output), Mpc.Runtime.PreprocessingEngines.Parse(parse.GetValue(engine)!),
                 privacy: DatasetPrivacy.Default with { MinCellCount = parse.GetValue(minCell), MinGroupSize = parse.GetValue(minGroup), ExactIntermediates = parse.GetValue(exactIntermediates), AllowSuppression = parse.GetValue(suppression) }, network: network)).ConfigureAwait(false);
             await ResultPrinter.WriteAsync(result, parse.GetValue(json), Console.Out, cancellationToken, parse.GetValue(output)).ConfigureAwait(false);
             return 0;

@@ -55,11 +55,11 @@ internal static class ResultPrinter
         }
     }
 
-    public static string Describe(string preprocessing) => preprocessing switch
+    public static string Describe(string preprocessing) => !Mpc.Runtime.PreprocessingEngines.TryParse(preprocessing, out var mode) ? preprocessing : mode switch
     {
-        "dealer" => "trusted dealer (party 1 sees the masks; tests only)",
-        "ot" => "dealer-free (oblivious transfer between the parties)",
-        "replicated" => "honest majority (replicated sharing among 3 to 7 parties; secure if fewer than half collude)",
+        Mpc.Runtime.PreprocessingMode.Dealer => "trusted dealer (party 1 sees the masks; tests only)",
+        Mpc.Runtime.PreprocessingMode.Ot => "dealer-free (oblivious transfer between the parties)",
+        Mpc.Runtime.PreprocessingMode.Replicated => "honest majority (replicated sharing among 3 to 7 parties; secure if fewer than half collude)",
         _ => preprocessing,
     };
 }

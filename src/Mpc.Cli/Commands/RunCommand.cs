@@ -23,7 +23,7 @@ internal static class RunCommand
             using var loggers = CliOptions.Loggers(parse.GetValue(CliOptions.Verbose));
             using var credentials = PartyCredentials.Load(parse.GetValue(key)!);
             var reference = ProtocolReference.Resolve(parse.GetValue(protocol)!);
-            var client = new AnalystClient(Roster.Load(parse.GetValue(roster)!), credentials, ProtocolReference.Catalog, loggers.CreateLogger("Mpc.Analyst")) { Preprocessing = parse.GetValue(engine)! };
+            var client = new AnalystClient(Roster.Load(parse.GetValue(roster)!), credentials, ProtocolReference.Catalog, loggers.CreateLogger("Mpc.Analyst")) { Preprocessing = Mpc.Runtime.PreprocessingEngines.Parse(parse.GetValue(engine)!) };
             var result = await ProgressDisplay.RunAsync(parse.GetValue(CliOptions.Verbose), progress =>
                 client.RunAsync(reference.Protocol, reference.ScriptSource, CliOptions.ParseParameters(parse.GetValue(parameters)), progress, interrupted.Token)).ConfigureAwait(false);
             await ResultPrinter.WriteAsync(result, parse.GetValue(json), Console.Out, interrupted.Token, parse.GetValue(output)).ConfigureAwait(false);

@@ -128,6 +128,7 @@ public sealed class DeclaredOutputsPolicy : IRevealPolicy
 
     public void CheckReveal(string outputName, int elementCount, int? recipient)
     {
+        var to = RevealRecipient.FromRuntime(recipient);
         if (!_declared.Contains(outputName))
             throw NotDeclared(outputName);
         if (_exactIntermediate.Contains(outputName))
@@ -142,7 +143,7 @@ public sealed class DeclaredOutputsPolicy : IRevealPolicy
                     if (!_checksOpened.Add(outputName)) throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, "a data check opens once per session."));
                 }
             }
-            if (recipient is not null)
+            if (!to.IsEveryone)
                 throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, "an exact intermediate opens to every party together, never to one party or the analyst."));
             return;
         }
@@ -154,7 +155,7 @@ public sealed class DeclaredOutputsPolicy : IRevealPolicy
                     throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, "it is declared differentially private and must be released with its noise."));
             }
         }
-        if (recipient is null && _intermediate.Contains(outputName))
+        if (to.IsEveryone && _intermediate.Contains(outputName))
         {
             lock (_gate)
             {
@@ -164,7 +165,7 @@ public sealed class DeclaredOutputsPolicy : IRevealPolicy
             }
             return;
         }
-        if (recipient != -1)
+        if (!to.IsAnalyst)
             throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, "declared outputs go to the analyst only, not to the parties (only DP and exact intermediates go to the parties)."));
         lock (_gate)
         {

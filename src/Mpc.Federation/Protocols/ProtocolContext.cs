@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Mpc.Data;
 using Mpc.Runtime;
-using Mpc.Runtime.Preprocessing;
 
 namespace Mpc.Federation.Protocols;
 
@@ -24,7 +23,7 @@ public sealed class ProtocolContext
     private long _workerRounds;
     private long _workerBytes;
 
-    public ProtocolContext(IPartyChannel channel, ProtocolParameters parameters, Func<CsvTable> dataset, PairwiseSeeds seeds, string preprocessing, byte[] dealerMaterial,
+    public ProtocolContext(IPartyChannel channel, ProtocolParameters parameters, Func<CsvTable> dataset, PairwiseSeeds seeds, PreprocessingMode preprocessing, byte[] dealerMaterial,
         IRevealPolicy revealPolicy, IOutputSink outputs, Action<string, double>? progress, CancellationToken cancellation, TimeSpan? timeLimit = null,
         ILogger? logger = null, long scriptMemoryLimitBytes = DefaultScriptMemoryLimitBytes)
     {
@@ -36,7 +35,7 @@ public sealed class ProtocolContext
         _dataset = dataset;
         _seeds = seeds;
         _dealerMaterial = dealerMaterial;
-        Preprocessing = PreprocessingModes.IsKnown(preprocessing) ? preprocessing : throw new ArgumentException(Mpc.Core.ErrorMessages.UnknownPreprocessing(preprocessing), nameof(preprocessing));
+        Preprocessing = Enum.IsDefined(preprocessing) ? preprocessing : throw new ArgumentOutOfRangeException(nameof(preprocessing), preprocessing, null);
         _revealPolicy = revealPolicy;
         _outputs = outputs;
         _progress = progress;
@@ -69,8 +68,8 @@ public sealed class ProtocolContext
 
     public CancellationToken Cancellation { get; }
 
-    /// <summary>"ot" (dealer-free) or "dealer".</summary>
-    public string Preprocessing { get; }
+    /// <summary>The engine of the session's correlated randomness.</summary>
+    public PreprocessingMode Preprocessing { get; }
 
     /// <summary>How long protocol code written by analysts (scripts) may run at this party.</summary>
     public TimeSpan TimeLimit { get; }
@@ -100,7 +99,7 @@ public sealed class ProtocolContext
     /// </summary>
     public MpcRuntime<T> CreateRuntime<T>(Mpc.Core.FixedPointFormat format) where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
-        var preprocessing = PreprocessingModes.Create<T>(Preprocessing, Channel, _seeds, _dealerMaterial, Cancellation);
+        var preprocessing = PreprocessingEngines.Create<T>(Preprocessing, Channel, _seeds, _dealerMaterial, Cancellation);
         _preprocessingBytes = () => preprocessing.BytesSent;
         var runtime = new MpcRuntime<T>(Channel, preprocessing, format, _seeds, _revealPolicy, Cancellation, _outputs);
         _statistics = runtime.Statistics;

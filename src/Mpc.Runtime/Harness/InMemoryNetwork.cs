@@ -21,7 +21,7 @@ public sealed class InMemoryNetwork
         for (int to = 0; to < partyCount; to++)
             for (int from = 0; from < partyCount; from++)
                 _mailboxes[to, from] = new ConcurrentDictionary<long, TaskCompletionSource<byte[]>>();
-        _names = Enumerable.Range(0, partyCount).Select(i => $"party{i}").ToArray();
+        _names = LocalPartyNames.For(partyCount).ToArray();
     }
 
     public int PartyCount { get; }

@@ -21,13 +21,13 @@ public static class LocalHarness
         var format = options.Format ?? (RingArithmetic<T>.Bits == 64 ? FixedPointFormat.Ring64 : FixedPointFormat.Ring128);
         var network = new InMemoryNetwork(partyCount, options.ReceiveTimeout);
         var seeds = PairwiseSeeds.CreateForLocalParties(partyCount);
-        if (!PreprocessingModes.IsKnown(options.Preprocessing)) throw new ArgumentException(ErrorMessages.UnknownPreprocessing(options.Preprocessing), nameof(options));
+        if (!PreprocessingEngines.TryParse(options.Preprocessing, out var mode)) throw new ArgumentException(ErrorMessages.UnknownPreprocessing(options.Preprocessing), nameof(options));
         var dealerSecret = options.DealerSecret ?? AesCtrRandom.NewSeed();
         using var abort = new CancellationTokenSource();
         var runtimes = new MpcRuntime<T>[partyCount];
         for (int i = 0; i < partyCount; i++)
         {
-            var preprocessing = PreprocessingModes.Create<T>(options.Preprocessing, network.GetChannel(i), seeds[i],
+            var preprocessing = PreprocessingEngines.Create<T>(mode, network.GetChannel(i), seeds[i],
                 i == 0 ? dealerSecret : DealerPreprocessing<T>.PartySeed(dealerSecret, i), abort.Token);
             runtimes[i] = new MpcRuntime<T>(network.GetChannel(i), preprocessing, format, seeds[i], options.RevealPolicy, abort.Token);
         }
@@ -70,7 +70,7 @@ public static class LocalHarness
             if (error is null or OperationCanceledException) continue;
             // A refused reveal is the same decision on every party; other aborts already name their cause.
             if (error is RevealRefusedException || error is ProtocolAbortedException { PartyName: not null }) return error;
-            return new ProtocolAbortedException(ErrorMessages.PartyFailed($"party{i}", error.Message), $"party{i}", error);
+            return new ProtocolAbortedException(ErrorMessages.PartyFailed(LocalPartyNames.Of(i), error.Message), LocalPartyNames.Of(i), error);
         }
         return new ProtocolAbortedException("Session aborted: cancelled.");
     }

@@ -162,10 +162,9 @@ internal sealed partial class ScriptWorkerHost
                 {
                     string output = reader.ReadString();
                     int elements = reader.ReadInt32();
-                    int recipient = reader.ReadInt32();
-                    if (elements < 0 || recipient < -2 || recipient >= _context.PartyCount) throw Violation("a reveal check out of range");
-                    _context.RevealPolicy.CheckReveal(output, elements, recipient == -2 ? null : recipient);
-                    if (recipient == -1 && !_granted.TryAdd(output, elements)) throw Violation("a second analyst output of one name");
+                    if (!RevealRecipient.TryFromWire(reader.ReadInt32(), _context.PartyCount, out var recipient) || elements < 0) throw Violation("a reveal check out of range");
+                    _context.RevealPolicy.CheckReveal(output, elements, recipient.ToRuntime());
+                    if (recipient.IsAnalyst && !_granted.TryAdd(output, elements)) throw Violation("a second analyst output of one name");
                     await pipe.WriteAsync(WorkerMessageKind.Reply, frame.Id, ReadOnlyMemory<byte>.Empty, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
                     break;
                 }

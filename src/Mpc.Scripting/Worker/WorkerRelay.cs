@@ -57,7 +57,7 @@ internal sealed class WorkerRelay : IPartyChannel, IRevealPolicy, IOutputSink
         {
             writer.Write(outputName);
             writer.Write(elementCount);
-            writer.Write(recipient ?? -2);
+            writer.Write(RevealRecipient.FromRuntime(recipient).ToWire());
         });
         // The runtime asks synchronously; the answer arrives on the relay's read loop.
         RequestAsync(WorkerMessageKind.CheckReveal, body, CancellationToken.None).AsTask().GetAwaiter().GetResult();

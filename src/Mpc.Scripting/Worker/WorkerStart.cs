@@ -38,7 +38,7 @@ internal sealed class WorkerStart
 
     public required byte[]?[] PairSeeds { get; init; }
 
-    public required string Preprocessing { get; init; }
+    public required Mpc.Runtime.PreprocessingMode Preprocessing { get; init; }
 
     public required byte[] DealerMaterial { get; init; }
 
@@ -69,7 +69,7 @@ internal sealed class WorkerStart
                 writer.Write(seed is not null);
                 if (seed is not null) WriteBytes(writer, seed);
             }
-            writer.Write(Preprocessing);
+            writer.Write(Mpc.Runtime.PreprocessingEngines.Name(Preprocessing));
             WriteBytes(writer, DealerMaterial);
             writer.Write(Parameters.Count);
             foreach (var (name, value) in Parameters)
@@ -101,7 +101,8 @@ internal sealed class WorkerStart
         for (int i = 0; i < names.Length; i++) names[i] = reader.ReadString();
         var seeds = new byte[]?[names.Length];
         for (int i = 0; i < seeds.Length; i++) seeds[i] = reader.ReadBoolean() ? ReadBytes(reader) : null;
-        string preprocessing = reader.ReadString();
+        string preprocessingName = reader.ReadString();
+        if (!Mpc.Runtime.PreprocessingEngines.TryParse(preprocessingName, out var preprocessing)) throw new InvalidDataException("A worker message names an unknown preprocessing engine.");
         var dealer = ReadBytes(reader);
         int parameterCount = Count(reader, body.Length);
         var parameters = new Dictionary<string, string>(parameterCount, StringComparer.Ordinal);

@@ -1,0 +1,14 @@
+namespace Mpc.Runtime;
+
+/// <summary>Which engine makes a session's correlated randomness; on the wire and in files by its <see cref="PreprocessingEngines.Name"/>.</summary>
+public enum PreprocessingMode
+{
+    /// <summary>Dealer-free oblivious transfer: secure against N - 1 colluding parties (the default).</summary>
+    Ot,
+
+    /// <summary>Honest majority with three parties (replicated sharing): secure if at most one party is corrupted.</summary>
+    Replicated,
+
+    /// <summary>Trusted dealer co-located with party 0: tests and runs labelled as such only.</summary>
+    Dealer,
+}
