@@ -114,6 +114,7 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
         Guid sessionId, FramedConnection?[] connections, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         var parties = roster.Parties;
+        var rosterNames = parties.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
         var shares = new Dictionary<string, Dictionary<int, OutputShares>>(StringComparer.Ordinal);
         var ends = new SessionEnd?[parties.Count];
         var failures = new ConcurrentQueue<PartyFailure>();
@@ -147,7 +148,7 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
                             ends[party.Index] = end;
                             if (!end.Completed)
                             {
-                                failures.Enqueue(new PartyFailure(party.Name, AbortCauses.Cap(end.Reason), AbortCauses.BlamedParty(end.FailedParty, party.Name), AbortCauses.FromWire(end.Cause)));
+                                failures.Enqueue(new PartyFailure(party.Name, AbortCauses.Cap(end.Reason), AbortCauses.BlamedParty(end.FailedParty, party.Name, rosterNames), AbortCauses.FromWire(end.Cause)));
                                 grace.CancelAfter(AbortGrace);
                             }
                             return;

@@ -19,21 +19,44 @@ public static class AbortCauses
 
     public static AbortCause FromWire(int value) => Enum.IsDefined(typeof(AbortCause), value) ? (AbortCause)value : AbortCause.Unspecified;
 
-    /// <summary>A reason as received, cut to <see cref="MaxReasonChars"/>.</summary>
-    public static string Cap(string? reason) =>
-        reason is null ? "no reason given" : reason.Length <= MaxReasonChars ? reason : string.Concat(reason.AsSpan(0, MaxReasonChars), " (cut)");
+    /// <summary>
+    /// A reason as received, cut to <see cref="MaxReasonChars"/> (never inside a surrogate pair), with control and
+    /// bidirectional-formatting characters replaced, so a peer cannot rewrite the analyst's terminal or log lines.
+    /// </summary>
+    public static string Cap(string? reason)
+    {
+        if (reason is null) return "no reason given";
+        int length = Math.Min(reason.Length, MaxReasonChars);
+        if (length < reason.Length && length > 0 && char.IsHighSurrogate(reason[length - 1])) length--;
+        var text = new System.Text.StringBuilder(length + 6);
+        foreach (char c in reason.AsSpan(0, length)) text.Append(IsUnsafe(c) ? '\uFFFD' : c);
+        if (length < reason.Length) text.Append(" (cut)");
+        return text.ToString();
+    }
 
-    /// <summary>The blamed party as received, or <paramref name="sender"/> when it names nobody plausible.</summary>
-    public static string? BlamedParty(string? named, string? sender) =>
+    // C0/C1 controls (escape sequences, CR, LF, BEL) and the Unicode bidi overrides and isolates.
+    private static bool IsUnsafe(char c) => char.IsControl(c) || c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069' or '\u200E' or '\u200F';
+
+    /// <summary>
+    /// The blamed party as received, or <paramref name="sender"/> when it names nobody plausible or, given the
+    /// <paramref name="parties"/>, nobody among them.
+    /// </summary>
+    public static string? BlamedParty(string? named, string? sender, IReadOnlyCollection<string>? parties = null) =>
         named is null ? null
-        : named.Length is > 0 and <= MaxPartyNameChars && !named.Any(char.IsControl) ? named
+        : named.Length is > 0 and <= MaxPartyNameChars && !named.Any(char.IsControl) && (parties is null || parties.Contains(named)) ? named
         : sender;
 
-    /// <summary>A peer's abort notice as the exception it causes here.</summary>
-    public static ProtocolAbortedException ToException(AbortNotice notice, string sender)
+    /// <summary>
+    /// A peer's abort notice as the exception it causes here. A notice naming the receiver itself is the sender's
+    /// word against it, so the sender is blamed: otherwise a dishonest peer would make an honest party report an
+    /// own fault (its data, its code) that the analyst takes as decisive.
+    /// </summary>
+    public static ProtocolAbortedException ToException(AbortNotice notice, string sender, string? self = null, IReadOnlyCollection<string>? parties = null)
     {
         ArgumentNullException.ThrowIfNull(notice);
-        return new ProtocolAbortedException($"Session aborted by {sender}: {Cap(notice.Reason)}", BlamedParty(notice.FailedParty, sender) ?? sender, cause: FromWire(notice.Cause));
+        string blamed = BlamedParty(notice.FailedParty, sender, parties) ?? sender;
+        if (self is not null && blamed == self) blamed = sender;
+        return new ProtocolAbortedException($"Session aborted by {sender}: {Cap(notice.Reason)}", blamed, cause: FromWire(notice.Cause));
     }
 
     /// <summary>

@@ -138,7 +138,7 @@ public sealed class TlsPartyChannel : IPartyChannel, IAsyncDisposable
                     var message = ControlCodec.Decode(frame.Payload, name);
                     if (message is AbortNotice abort)
                     {
-                        Fail(AbortCauses.ToException(abort, name));
+                        Fail(AbortCauses.ToException(abort, name, _names[PartyIndex], _names));
                         return;
                     }
                     throw new FrameFormatException($"{name} sent an unexpected {message.GetType().Name} during the protocol.");

@@ -70,7 +70,7 @@ public class SessionTests
         federation.StartAll(allowHonestMajority: _ => true, privacy: DatasetPrivacy.Default with { MinCellCount = 1 });
         var parameters = new Dictionary<string, string> { ["outcome"] = "time", ["features"] = "age,sex" };
         var clear = LinearRegressionProtocol.ComputeInTheClear(federation.DataFiles.Select(f => CsvTable.Load(f)).ToList(), parameters);
-        var replicated = await federation.Client(preprocessing: "replicated").RunAsync("linear-regression", parameters, null, default);
+        var replicated = await federation.Client(preprocessing: PreprocessingMode.Replicated).RunAsync("linear-regression", parameters, null, default);
         var ot = await federation.Client().RunAsync("linear-regression", parameters, null, default);
         Assert.Equal("replicated", replicated.Preprocessing);
         Assert.Equal(5, replicated.Parties.Count);
@@ -85,7 +85,7 @@ public class SessionTests
     {
         await using var federation = TestFederation.Create(8);
         federation.StartAll(allowHonestMajority: _ => true);
-        var refused = await Assert.ThrowsAsync<SessionRefusedException>(() => federation.Client(preprocessing: "replicated").RunAsync("secure-sum", SumOfTimeAndAge, null, default));
+        var refused = await Assert.ThrowsAsync<SessionRefusedException>(() => federation.Client(preprocessing: PreprocessingMode.Replicated).RunAsync("secure-sum", SumOfTimeAndAge, null, default));
         Assert.Equal(8, refused.Refusals.Count);
         Assert.All(refused.Refusals, r => Assert.Equal(Mpc.Core.ErrorMessages.HonestMajorityPartyCount(8, 7), r.Reason));
     }

@@ -19,11 +19,14 @@ public class AbortCauseTests
     }
 
     [Fact]
-    public async Task APeersAbortNoticeFailsTheChannelWithItsCauseAndBlamedParty()
+    public async Task APeersAbortNoticeFailsTheChannelWithItsCauseAndBlamesTheSenderForANameOutsideTheSessionOrTheReceiver()
     {
         var session = Guid.NewGuid();
+        // The channel's parties are hospital-a (here) and hospital-b (the sender): hospital-c is nobody in this session.
         var error = await AbortThroughChannelAsync(session, new AbortNotice { Reason = "hospital-c failed: the column is missing.", FailedParty = "hospital-c", Cause = AbortCauses.ToWire(AbortCause.DataRefused) });
-        Assert.Equal((AbortCause.DataRefused, "hospital-c"), (error.Cause, error.PartyName));
+        Assert.Equal((AbortCause.DataRefused, "hospital-b"), (error.Cause, error.PartyName));
+        var againstReceiver = await AbortThroughChannelAsync(Guid.NewGuid(), new AbortNotice { Reason = "hospital-a failed.", FailedParty = "hospital-a", Cause = AbortCauses.ToWire(AbortCause.DataRefused) });
+        Assert.Equal("hospital-b", againstReceiver.PartyName);
         Assert.Equal("Session aborted by hospital-b: hospital-c failed: the column is missing.", error.Message);
     }
 

@@ -17,10 +17,15 @@ internal static class AbortBlame
             return new ProtocolAbortedException($"Session {sessionId} aborted, caused by {string.Join(", ", own.Select(f => f.Party))}: {string.Join("; ", own.Select(f => f.Reason))}",
                 own[0].Party, cause: own[0].Cause);
         // Otherwise the party most reports blame is the cause; a report from a party about another party outranks a dropped connection.
-        var blamed = failures.Where(f => f.Blamed is not null).GroupBy(f => f.Blamed).OrderByDescending(g => g.Count(f => f.Party != g.Key)).ThenByDescending(g => g.Count())
-            .FirstOrDefault()?.Key;
+        var ranked = failures.Where(f => f.Blamed is not null).GroupBy(f => f.Blamed!)
+            .Select(g => (Party: g.Key, ByOthers: g.Count(f => f.Party != g.Key), All: g.Count())).OrderByDescending(r => r.ByOthers).ThenByDescending(r => r.All)
+            .ThenBy(r => r.Party, StringComparer.Ordinal).ToList();
+        // Parties blaming each other equally is one's word against the other's: the analyst is told both names.
+        var tied = ranked.TakeWhile(r => ranked.Count > 0 && r.ByOthers == ranked[0].ByOthers && r.All == ranked[0].All).Select(r => r.Party).ToList();
+        string? blamed = tied.FirstOrDefault();
         var explanation = failures.Where(f => f.Blamed == blamed && f.Party != blamed).Select(f => (PartyFailure?)f).FirstOrDefault() ?? failures[0];
+        string named = tied.Count switch { 0 => "", 1 => $", caused by {blamed}", _ => $", caused by {string.Join(" or ", tied)} (their reports disagree)" };
         // The cause travels with the explanation the analyst reads.
-        return new ProtocolAbortedException($"Session {sessionId} aborted{(blamed is null ? "" : $", caused by {blamed}")}: {explanation.Reason}", blamed, cause: explanation.Cause);
+        return new ProtocolAbortedException($"Session {sessionId} aborted{named}: {explanation.Reason}", blamed, cause: explanation.Cause);
     }
 }
