@@ -292,7 +292,7 @@ internal sealed class PartySession : IAsyncDisposable
             _transcript?.Close(completed: true, null, _daemon.Credentials.Certificate, TranscriptChain, Id);
             Logger.LogInformation(DaemonEvents.SessionCompleted, "Session {Session}: completed in {Seconds:F2} s, {Rounds} rounds, {Bytes} bytes sent", Id, watch.Elapsed.TotalSeconds, context.Rounds, context.BytesSent);
             await ReplyAsync(new SessionEnd { Completed = true, Rounds = context.Rounds, BytesSent = context.BytesSent, Preprocessing = Mode, ProtocolSeconds = watch.Elapsed.TotalSeconds,
-                PrivateReleases = policy.Releases.Select(r => FormattableString.Invariant($"{r.Mechanism}: mu {r.Mu:G6}, L1 {r.L1Sensitivity}, L2 {r.L2Sensitivity}, epsilon {r.Epsilon}, delta {r.Delta}, honest parties {r.HonestParties}{(r.SamplingRate < 1 ? $", sampling rate {r.SamplingRate}" : "")}")).ToList() }).ConfigureAwait(false);
+                PrivateReleases = policy.Releases.Select(r => FormattableString.Invariant($"{r.Mechanism}: mu {r.Noise:G6}, L1 {r.L1Sensitivity}, L2 {r.L2Sensitivity}, epsilon {r.Epsilon}, delta {r.Delta}, honest parties {r.HonestParties}{(r.SamplingRate < 1 ? $", sampling rate {r.SamplingRate}" : "")}")).ToList() }).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -338,12 +338,12 @@ internal sealed class PartySession : IAsyncDisposable
             if (!int.TryParse(honestText, NumberStyles.Integer, CultureInfo.InvariantCulture, out int honest) || honest < 1) return $"honest_parties '{honestText}' must be a whole number of at least 1";
             if (honest > AssumedHonestParties) return ErrorMessages.HonestPartiesAboveParty(honest, Self.Name, AssumedHonestParties);
         }
-        Mpc.Privacy.LedgerReservation reservation;
+        Mpc.Ledger.LedgerReservation reservation;
         try
         {
             reservation = ledger.Reserve(DatasetName, Id.ToString(), epsilon, settings.Delta, settings.Budget);
         }
-        catch (Mpc.Privacy.LedgerIntegrityException e)
+        catch (Mpc.Ledger.LedgerIntegrityException e)
         {
             return $"{Self.Name}'s privacy ledger cannot be trusted: {e.Message}";
         }
@@ -360,13 +360,13 @@ internal sealed class PartySession : IAsyncDisposable
         if (_daemon.Ledger is not { } ledger) throw new RevealRefusedException(output, ErrorMessages.RevealRefused(output, $"{Self.Name} keeps no privacy ledger."));
         try
         {
-            ledger.Charge(DatasetName, Id.ToString(), output, release.Mu, release.L1Sensitivity, release.L2Sensitivity, release.SamplingRate, release.HonestParties, Privacy.Delta, Privacy.Budget);
+            ledger.Charge(DatasetName, Id.ToString(), output, release.Noise, release.L1Sensitivity, release.L2Sensitivity, release.SamplingRate, release.HonestParties, Privacy.Delta, Privacy.Budget);
         }
-        catch (Exception e) when (e is Mpc.Privacy.PrivacyBudgetExceededException or Mpc.Privacy.LedgerIntegrityException)
+        catch (Exception e) when (e is Mpc.Ledger.PrivacyBudgetExceededException or Mpc.Ledger.LedgerIntegrityException)
         {
             throw new RevealRefusedException(output, ErrorMessages.RevealRefused(output, e.Message));
         }
-        _transcript?.PrivateRelease(output, release.Mechanism, release.L1Sensitivity, release.L2Sensitivity, release.Mu, release.Epsilon, release.Delta, release.HonestParties, release.SamplingRate);
+        _transcript?.PrivateRelease(output, release.Mechanism, release.L1Sensitivity, release.L2Sensitivity, release.Noise, release.Epsilon, release.Delta, release.HonestParties, release.SamplingRate);
     }
 
     // The session's unused reservation returns to the dataset when it ends, completed or not; a crash leaves it charged.
@@ -378,7 +378,7 @@ internal sealed class PartySession : IAsyncDisposable
         {
             _daemon.Ledger?.Close(Id.ToString(), _completed);
         }
-        catch (Exception e) when (e is Mpc.Privacy.LedgerIntegrityException or Microsoft.Data.Sqlite.SqliteException)
+        catch (Exception e) when (e is Mpc.Ledger.LedgerIntegrityException or Microsoft.Data.Sqlite.SqliteException)
         {
             Logger.LogWarning(DaemonEvents.SessionAborted, "Session {Session}: its reservation stays charged: {Reason}", Id, e.Message);
         }
