@@ -1,8 +1,13 @@
 namespace Mpc.Core;
 
 /// <summary>
-/// Every user-facing error message of the framework, in one place, so wording stays consistent
-/// and tests can assert on it.
+/// The core's error messages, and those the layers without a source of their own still share (the
+/// runtime's preprocessing engines, data, statistics, federation, scripting), so wording stays
+/// consistent and tests can assert on it. Layers with their own source keep theirs there:
+/// <c>Mpc.Runtime.RuntimeErrors</c> (runtime and channels), <c>Mpc.Privacy.PrivacyErrors</c> (DP
+/// mathematics and the noise protocol), <c>Mpc.Ledger.LedgerErrors</c> (the privacy ledger). Not every
+/// throw above the runtime uses one yet: the network's roster and connector, federation, scripting and
+/// the CLI still build some messages inline.
 /// </summary>
 public static class ErrorMessages
 {
@@ -20,9 +25,6 @@ public static class ErrorMessages
 
     public static string NegativeSteps(int steps) =>
         $"The number of steps must be at least 0, not {steps}.";
-
-    public static string ShapeMismatch(string operation, int rowsA, int colsA, int rowsB, int colsB) =>
-        $"{operation}: shapes differ ({rowsA}x{colsA} and {rowsB}x{colsB}).";
 
     public static string FractionalBitsOutOfRange(int ringBits, int fractionalBits) =>
         $"Fractional bits {fractionalBits} do not fit a {ringBits}-bit ring: use 0 < f <= {(ringBits - 8) / 3}.";
@@ -45,57 +47,20 @@ public static class ErrorMessages
     public static string SeedLength(int length) =>
         $"A PRG seed must be 16 bytes, got {length}.";
 
-    public static string InputOnlyAtOwner(int owner, int self) =>
-        $"Party {self} passed values for an input owned by party {owner}; only the owner provides values.";
-
-    public static string InputMissingAtOwner(int owner) =>
-        $"Party {owner} owns this input but passed no values.";
-
-    public static string InputShapeInvalid(int rows, int columns, int length) =>
-        $"Input shape {rows}x{columns} does not match {length} values.";
-
     public static string ScaleTooLarge(int scale, int ringBits) =>
         $"Scale of {scale} fractional bits exceeds what a {ringBits}-bit ring can hold.";
 
     public static string TruncationShiftOutOfRange(int shift, int ringBits) =>
         $"Truncation by {shift} bits is not possible in a {ringBits}-bit ring: use 0 < shift <= {ringBits - 2}.";
 
-    public static string PreprocessingShortfall(string kind, int requested, int delivered) =>
-        $"Preprocessing delivered {delivered} {kind} where {requested} were requested.";
-
     public static string UnknownPreprocessing(string mode) =>
         $"Preprocessing '{mode}' is not available: use 'ot' (dealer-free oblivious transfer), 'replicated' (3 parties, honest majority) or 'dealer' (trusted dealer, for tests).";
-
-    public static string TooMuchUnread(string party, long limit) =>
-        $"{party} sent more than {limit >> 20} MiB that this party has not asked for yet.";
-
-    public static string DuplicateMessage(string from, long tag) =>
-        $"{from} sent two messages with tag {tag}.";
-
-    /// <summary>Two parties' contributions to a sum differ in length (the lengths may be row counts, so they stay out).</summary>
-    public static string ContributionLengthsDiffer(string party, string peer) => $"Parties contribute vectors of different lengths: {party} and {peer} differ.";
 
     public static string PayloadSize(int from, long tag, int expected, int actual) =>
         $"Party {from} sent {actual} bytes for tag {tag} where {expected} were expected.";
 
-    public static string PartyFailed(string party, string reason) =>
-        $"Session aborted: party {party} failed: {reason}";
-
     public static string PartyTimedOut(string party, TimeSpan timeout) =>
         $"Session aborted: party {party} sent nothing for {timeout.TotalSeconds:0.#} s.";
-
-    public static string WrongRuntime() =>
-        "The secret value belongs to another runtime (another party or session).";
-
-    public static string EmptyOrderStatistic => "an order statistic (minimum, maximum, quantile) of no values is undefined.";
-
-    public static string ProbabilitiesOutOfRange => "quantile probabilities must be given and each lie in [0, 1].";
-
-    public static string NotABit(string operation) =>
-        $"{operation} needs a secret bit (an integer with scale 0).";
-
-    public static string NoOutputSink(string name) =>
-        $"Output '{name}' has no recipient: this runtime was created without an output sink.";
 
     public static string RevealRefused(string name, string reason) =>
         $"Opening of '{name}' refused: {reason}";
@@ -274,18 +239,6 @@ public static class ErrorMessages
 
     public static string DataTooFewRowsDetail(string source, string what, int rows) =>
         $"{source}: {rows} rows for {what}.";
-
-    public static string ShareOutOfRange() =>
-        "a value to be secret-shared is outside the range of the fixed-point ring (or not finite).";
-
-    public static string ShareOutOfRangeDetail(double value, int index, double bound) =>
-        FormattableString.Invariant($"Value {value} at index {index} is outside the representable range (|x| < {bound}) or not finite.");
-
-    public static string SumOutOfRange(string what, int parties) =>
-        $"a local total ({what}) is outside the range one of {parties} parties may contribute, so the pooled sum could wrap around the ring.";
-
-    public static string SumOutOfRangeDetail(string what, double value, double bound) =>
-        FormattableString.Invariant($"local total {what} = {value}, where each party's contribution must stay below {bound} in magnitude.");
 
     public static string InternalError(string party) =>
         $"{party} failed: internal error (see its log).";

@@ -28,7 +28,7 @@ public static class ControlCodec
         if (frame is null) throw new IOException($"{peerName} closed the connection while {typeof(TMessage).Name} was expected.");
         if (frame.Kind != FrameKind.Control) throw new FrameFormatException($"{peerName} sent a data frame while {typeof(TMessage).Name} was expected.");
         var message = Decode(frame.Payload, peerName);
-        if (message is AbortNotice abort) throw new Mpc.Runtime.ProtocolAbortedException($"Session aborted by {peerName}: {abort.Reason}", abort.FailedParty ?? peerName);
+        if (message is AbortNotice abort) throw new Mpc.Runtime.ProtocolAbortedException(Mpc.Runtime.RuntimeErrors.AbortedBy(peerName, abort.Reason), abort.FailedParty ?? peerName);
         return message as TMessage ?? throw new FrameFormatException($"{peerName} sent {message.GetType().Name} while {typeof(TMessage).Name} was expected.");
     }
 }
