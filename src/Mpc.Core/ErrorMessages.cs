@@ -1,13 +1,13 @@
 namespace Mpc.Core;
 
 /// <summary>
-/// The core's error messages, and those the layers without a source of their own still share (the
-/// runtime's preprocessing engines, data, statistics, federation, scripting), so wording stays
-/// consistent and tests can assert on it. Layers with their own source keep theirs there:
+/// The core's error messages, and those of the layers that have no source of their own yet or share
+/// them (the runtime's preprocessing engines, data, statistics, federation, part of scripting), so
+/// wording stays consistent and tests can assert on it. Layers with their own source keep theirs there:
 /// <c>Mpc.Runtime.RuntimeErrors</c> (runtime and channels), <c>Mpc.Privacy.PrivacyErrors</c> (DP
-/// mathematics and the noise protocol), <c>Mpc.Ledger.LedgerErrors</c> (the privacy ledger). Not every
-/// throw above the runtime uses one yet: the network's roster and connector, federation, scripting and
-/// the CLI still build some messages inline.
+/// mathematics and the noise protocol), <c>Mpc.Ledger.LedgerErrors</c> (the privacy ledger),
+/// <c>ScriptMessages</c> (script diagnostics) and <c>CliMessages</c> (the CLI). Not every throw uses one
+/// yet: the network's roster and connector, federation and scripting still build some messages inline.
 /// </summary>
 public static class ErrorMessages
 {
