@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Mpc.Core;
-using Mpc.Privacy;
+using Mpc.Ledger;
 
 namespace Mpc.Audit;
 
@@ -74,7 +74,7 @@ public static class LedgerAudit
         ArgumentNullException.ThrowIfNull(signer);
         var releases = TranscriptReleases(transcriptDirectory, party);
         if (!File.Exists(ledgerPath) && releases.Count > 0)
-            throw new LedgerIntegrityException(ErrorMessages.LedgerBroken(party, ErrorMessages.LedgerMissingReleases(party, ledgerPath, releases.Count, releases[0].Session, releases[0].Output)));
+            throw new LedgerIntegrityException(LedgerErrors.LedgerBroken(party, LedgerErrors.LedgerMissingReleases(party, ledgerPath, releases.Count, releases[0].Session, releases[0].Output)));
         PrivacyLedger ledger;
         try
         {
@@ -82,10 +82,10 @@ public static class LedgerAudit
         }
         catch (LedgerIntegrityException e)
         {
-            throw new LedgerIntegrityException(ErrorMessages.LedgerBroken(party, e.Message));
+            throw new LedgerIntegrityException(LedgerErrors.LedgerBroken(party, e.Message));
         }
         var missing = MissingFromLedger(ledger.Entries(), releases);
-        if (missing.Count > 0) throw new LedgerIntegrityException(ErrorMessages.LedgerBroken(party, ErrorMessages.LedgerMissingReleases(party, ledgerPath, missing.Count, missing[0].Session, missing[0].Output)));
+        if (missing.Count > 0) throw new LedgerIntegrityException(LedgerErrors.LedgerBroken(party, LedgerErrors.LedgerMissingReleases(party, ledgerPath, missing.Count, missing[0].Session, missing[0].Output)));
         return ledger;
     }
 
@@ -103,21 +103,21 @@ public static class LedgerAudit
         var releases = TranscriptReleases(transcriptDirectory, party);
         if (!File.Exists(ledgerPath))
         {
-            var absent = releases.Count == 0 ? [] : new List<string> { ErrorMessages.LedgerMissingReleases(party, ledgerPath, releases.Count, releases[0].Session, releases[0].Output) };
+            var absent = releases.Count == 0 ? [] : new List<string> { LedgerErrors.LedgerMissingReleases(party, ledgerPath, releases.Count, releases[0].Session, releases[0].Output) };
             return new LedgerVerification(party, 0, new string('0', 64), absent);
         }
         var ledger = new PrivacyLedger(ledgerPath);
         var verification = ledger.Verify();
         var problems = verification.Problems.ToList();
-        if (verification.Entries > 0 && ledger.Party != party) problems.Add(ErrorMessages.LedgerOfAnotherParty(ledgerPath, ledger.Party, party));
+        if (verification.Entries > 0 && ledger.Party != party) problems.Add(LedgerErrors.LedgerOfAnotherParty(ledgerPath, ledger.Party, party));
         if (rosterMember is not null && verification.Keys.Count > 0 && !rosterMember.Holds(verification.Keys[^1], at))
             problems.Add(rosterMember.PreviousKey == verification.Keys[^1]
-                ? ErrorMessages.LedgerKeyNotRekeyed(ledgerPath, party, verification.Keys[^1], rosterMember.PublicKey)
-                : ErrorMessages.LedgerOfAnotherKey(ledgerPath, party));
+                ? LedgerErrors.LedgerKeyNotRekeyed(ledgerPath, party, verification.Keys[^1], rosterMember.PublicKey)
+                : LedgerErrors.LedgerOfAnotherKey(ledgerPath, party));
         var missing = MissingFromLedger(ledger.Entries(), releases);
-        if (missing.Count > 0) problems.Add(ErrorMessages.LedgerMissingReleases(party, ledgerPath, missing.Count, missing[0].Session, missing[0].Output));
+        if (missing.Count > 0) problems.Add(LedgerErrors.LedgerMissingReleases(party, ledgerPath, missing.Count, missing[0].Session, missing[0].Output));
         // An empty ledger with nothing released anywhere is simply new.
-        if (verification.Entries == 0 && releases.Count == 0) problems.Remove(ErrorMessages.LedgerEmpty(ledgerPath));
+        if (verification.Entries == 0 && releases.Count == 0) problems.Remove(LedgerErrors.LedgerEmpty(ledgerPath));
         return verification with { Problems = problems };
     }
 

@@ -1,5 +1,5 @@
 using System.Numerics;
-using Mpc.Privacy;
+using Mpc.Privacy.Protocols;
 using Mpc.Runtime;
 
 namespace Mpc.Boltzmann;

@@ -6,7 +6,7 @@ namespace Mpc.Boltzmann;
 /// <summary>
 /// The DP pool of <see cref="PrivateStatisticsPool{T}"/> computed in the clear, for experiments too large to run
 /// under MPC: the same mechanism (<see cref="SkellamSumMechanism"/>: calibration, clipping, rounding, accounting)
-/// and the same noise (<see cref="DistributedSkellam.PartyNoised"/> once per simulated party, each Skellam(mu / h)),
+/// and the same noise (<see cref="SkellamMechanism.PartyNoised"/> once per simulated party, each Skellam(mu / h)),
 /// so a release has the distribution the MPC pool's release has; only the secure sum is replaced by a plain one.
 /// </summary>
 public sealed class SimulatedPrivateStatisticsPool : IStatisticsPool
@@ -54,10 +54,10 @@ public sealed class SimulatedPrivateStatisticsPool : IStatisticsPool
     // The first simulated party holds all rows; every party adds its share of the noise.
     private double[] Noised(double[] contribution, double mu)
     {
-        var sum = DistributedSkellam.PartyNoised(_sampler, contribution, mu, _honestParties);
+        var sum = SkellamMechanism.PartyNoised(_sampler, contribution, mu, _honestParties);
         for (int p = 1; p < _parties; p++)
         {
-            var noise = DistributedSkellam.PartyNoised(_sampler, new double[contribution.Length], mu, _honestParties);
+            var noise = SkellamMechanism.PartyNoised(_sampler, new double[contribution.Length], mu, _honestParties);
             for (int k = 0; k < sum.Length; k++) sum[k] += noise[k];
         }
         return sum;

@@ -37,7 +37,7 @@ public sealed class SkellamSumMechanism
     public double SpentEpsilon => _spent is null ? 0 : RdpAccountant.ToEpsilon(_spent, RdpAccountant.DefaultOrders, _delta).Epsilon;
 
     /// <summary>The Skellam parameter of the row count (sensitivity 1), released once before the plan.</summary>
-    public double RowCountMu => DistributedSkellam.CalibrateSeries(_epsilon, _delta, Enumerable.Repeat((1.0, 1.0), 20).ToList())[0];
+    public double RowCountMu => SkellamMechanism.CalibrateSeries(_epsilon, _delta, Enumerable.Repeat((1.0, 1.0), 20).ToList())[0];
 
     /// <summary>Accounts the row count's release; call once, before <see cref="Plan"/>.</summary>
     public void AccountRowCount()
@@ -52,7 +52,7 @@ public sealed class SkellamSumMechanism
         if (_spent is null) throw new InvalidOperationException("Release the row count before planning.");
         var sized = releases.Where(r => r.Count > 0).Select(r => (Release: r, Sensitivity: Sensitivity(r.Dimension, r.ClipNorm))).ToList();
         var flat = sized.SelectMany(r => Enumerable.Repeat((r.Sensitivity.L1, r.Sensitivity.L2, r.Release.SamplingRate), r.Release.Count)).ToList();
-        var mu = DistributedSkellam.CalibrateSeries(_epsilon, _delta, flat, _spent);
+        var mu = SkellamMechanism.CalibrateSeries(_epsilon, _delta, flat, _spent);
         int index = 0;
         foreach (var (release, sensitivity) in sized)
         {

@@ -1,8 +1,13 @@
 namespace Mpc.Core;
 
 /// <summary>
-/// Every user-facing error message of the framework, in one place, so wording stays consistent
-/// and tests can assert on it.
+/// The core's error messages, and those of the layers that have no source of their own yet or share
+/// them (the runtime's preprocessing engines, data, statistics, federation, part of scripting), so
+/// wording stays consistent and tests can assert on it. Layers with their own source keep theirs there:
+/// <c>Mpc.Runtime.RuntimeErrors</c> (runtime and channels), <c>Mpc.Privacy.PrivacyErrors</c> (DP
+/// mathematics and the noise protocol), <c>Mpc.Ledger.LedgerErrors</c> (the privacy ledger),
+/// <c>ScriptMessages</c> (script diagnostics) and <c>CliMessages</c> (the CLI). Not every throw uses one
+/// yet: the network's roster and connector, federation and scripting still build some messages inline.
 /// </summary>
 public static class ErrorMessages
 {
@@ -20,9 +25,6 @@ public static class ErrorMessages
 
     public static string NegativeSteps(int steps) =>
         $"The number of steps must be at least 0, not {steps}.";
-
-    public static string ShapeMismatch(string operation, int rowsA, int colsA, int rowsB, int colsB) =>
-        $"{operation}: shapes differ ({rowsA}x{colsA} and {rowsB}x{colsB}).";
 
     public static string FractionalBitsOutOfRange(int ringBits, int fractionalBits) =>
         $"Fractional bits {fractionalBits} do not fit a {ringBits}-bit ring: use 0 < f <= {(ringBits - 8) / 3}.";
@@ -48,57 +50,20 @@ public static class ErrorMessages
     public static string SeedLength(int length) =>
         $"A PRG seed must be 16 bytes, got {length}.";
 
-    public static string InputOnlyAtOwner(int owner, int self) =>
-        $"Party {self} passed values for an input owned by party {owner}; only the owner provides values.";
-
-    public static string InputMissingAtOwner(int owner) =>
-        $"Party {owner} owns this input but passed no values.";
-
-    public static string InputShapeInvalid(int rows, int columns, int length) =>
-        $"Input shape {rows}x{columns} does not match {length} values.";
-
     public static string ScaleTooLarge(int scale, int ringBits) =>
         $"Scale of {scale} fractional bits exceeds what a {ringBits}-bit ring can hold.";
 
     public static string TruncationShiftOutOfRange(int shift, int ringBits) =>
         $"Truncation by {shift} bits is not possible in a {ringBits}-bit ring: use 0 < shift <= {ringBits - 2}.";
 
-    public static string PreprocessingShortfall(string kind, int requested, int delivered) =>
-        $"Preprocessing delivered {delivered} {kind} where {requested} were requested.";
-
     public static string UnknownPreprocessing(string mode) =>
         $"Preprocessing '{mode}' is not available: use 'ot' (dealer-free oblivious transfer), 'replicated' (3 parties, honest majority) or 'dealer' (trusted dealer, for tests).";
-
-    public static string TooMuchUnread(string party, long limit) =>
-        $"{party} sent more than {limit >> 20} MiB that this party has not asked for yet.";
-
-    public static string DuplicateMessage(string from, long tag) =>
-        $"{from} sent two messages with tag {tag}.";
-
-    /// <summary>Two parties' contributions to a sum differ in length (the lengths may be row counts, so they stay out).</summary>
-    public static string ContributionLengthsDiffer(string party, string peer) => $"Parties contribute vectors of different lengths: {party} and {peer} differ.";
 
     public static string PayloadSize(int from, long tag, int expected, int actual) =>
         $"Party {from} sent {actual} bytes for tag {tag} where {expected} were expected.";
 
-    public static string PartyFailed(string party, string reason) =>
-        $"Session aborted: party {party} failed: {reason}";
-
     public static string PartyTimedOut(string party, TimeSpan timeout) =>
         $"Session aborted: party {party} sent nothing for {timeout.TotalSeconds:0.#} s.";
-
-    public static string WrongRuntime() =>
-        "The secret value belongs to another runtime (another party or session).";
-
-    public static string EmptyOrderStatistic => "an order statistic (minimum, maximum, quantile) of no values is undefined.";
-
-    public static string ProbabilitiesOutOfRange => "quantile probabilities must be given and each lie in [0, 1].";
-
-    public static string NotABit(string operation) =>
-        $"{operation} needs a secret bit (an integer with scale 0).";
-
-    public static string NoOutputSink(string name) =>
-        $"Output '{name}' has no recipient: this runtime was created without an output sink.";
 
     public static string RevealRefused(string name, string reason) =>
         $"Opening of '{name}' refused: {reason}";
@@ -301,18 +266,6 @@ public static class ErrorMessages
     public static string DataTooFewRowsDetail(string source, string what, int rows) =>
         $"{source}: {rows} rows for {what}.";
 
-    public static string ShareOutOfRange() =>
-        "a value to be secret-shared is outside the range of the fixed-point ring (or not finite).";
-
-    public static string ShareOutOfRangeDetail(double value, int index, double bound) =>
-        FormattableString.Invariant($"Value {value} at index {index} is outside the representable range (|x| < {bound}) or not finite.");
-
-    public static string SumOutOfRange(string what, int parties) =>
-        $"a local total ({what}) is outside the range one of {parties} parties may contribute, so the pooled sum could wrap around the ring.";
-
-    public static string SumOutOfRangeDetail(string what, double value, double bound) =>
-        FormattableString.Invariant($"local total {what} = {value}, where each party's contribution must stay below {bound} in magnitude.");
-
     public static string InternalError(string party) =>
         $"{party} failed: internal error (see its log).";
 
@@ -328,63 +281,6 @@ public static class ErrorMessages
     public static string ScriptTimedOut(TimeSpan limit) =>
         $"The protocol script exceeded its time limit of {limit.TotalSeconds:0.#} s.";
 
-    public static string LedgerOfAnotherParty(string path, string owner, string party) =>
-        $"The privacy ledger {path} belongs to {(owner.Length == 0 ? "no party (it is unsigned)" : owner)}, not {party}: each party keeps its own ledger.";
-
-    public static string LedgerOfAnotherKey(string path, string party) =>
-        $"The privacy ledger {path} is signed with another key than {party}'s: it was replaced, or the party's key changed.";
-
-    public static string LedgerKeyNotRekeyed(string path, string party, string inForce, string held) =>
-        $"The privacy ledger {path} is signed with key {inForce}, not with {party}'s key {held}: after a key rotation, stop the daemon and run 'mpc party rekey --config CONFIG --key OLD.key --new-key NEW.key' once (docs/operating.md, key rotation); otherwise the ledger was replaced.";
-
-    public static string LedgerRekeyedAway(string path, string party, string inForce, string held) =>
-        $"The privacy ledger {path} was re-keyed to {inForce}; {party}'s old key {held} signs no more entries: start the daemon with the new key.";
-
-    public static string LedgerRekeyInvalid(string path, long entry) =>
-        $"The privacy ledger {path} entry {entry} re-keys to a certificate that cannot be read, does not match its fingerprint or did not sign its acceptance, or re-keys an unsigned ledger.";
-
-    public static string LedgerRekeySameKey(string path, string key) =>
-        $"The privacy ledger {path} is already signed with key {key}; there is nothing to re-key.";
-
-    public static string LedgerEmpty(string path) =>
-        $"The privacy ledger {path} is empty or missing.";
-
-    public static string LedgerUnsigned(string path) =>
-        $"The privacy ledger {path} is not signed by a party's key.";
-
-    public static string LedgerLegacyFormat(string path) =>
-        $"The privacy ledger {path} holds releases in the unsigned format of an earlier version; move it aside and re-enter its spend, the party will not trust it.";
-
-    public static string LedgerRolledBack(string path, long entries) =>
-        $"The privacy ledger {path} lost entries it had ({entries} were read before): it was truncated, rolled back or replaced.";
-
-    public static string LedgerEntryMissing(string path, long expected, long found) =>
-        $"The privacy ledger {path} has entry {found} where entry {expected} was expected: entries were removed.";
-
-    public static string LedgerEntryChanged(string path, long entry) =>
-        $"The privacy ledger {path} entry {entry} was changed (its hash does not match its content).";
-
-    public static string LedgerEntryUnlinked(string path, long entry) =>
-        $"The privacy ledger {path} entry {entry} does not link to the entry before it: entries were removed, inserted or moved.";
-
-    public static string LedgerSignatureInvalid(string path, long entry) =>
-        $"The privacy ledger {path} entry {entry} does not verify with the party's key (the key in force at that entry).";
-
-    public static string LedgerMissingReleases(string party, string path, int missing, string session, string output) =>
-        $"the transcripts of {party} record {missing} DP release(s) that its privacy ledger {path} does not hold (first: session {session}, output '{output}'); the ledger was deleted, truncated or rolled back; restore it before the party serves again.";
-
-    public static string LedgerBroken(string party, string problem) =>
-        $"{party} refuses to start: {problem}";
-
-    public static string SessionReservedBefore(string session) =>
-        $"session {session} already reserved budget once; a session id is used once";
-
-    public static string NoReservation(string session, string dataset) =>
-        $"session {session} holds no open reservation on dataset {dataset}";
-
-    public static string LedgerBudgetExceeded(string dataset, double after, double budget, double delta) =>
-        FormattableString.Invariant($"it would bring dataset {dataset} to epsilon {after:G4} (with the other sessions' reservations, delta {delta:G3}) where its budget is {budget:G4}.");
-
     public static string DeltaAboveParty(double delta, string party, double allowed) =>
         FormattableString.Invariant($"delta {delta:G3} is larger than the delta {allowed:G3} {party} allows for this dataset; ask for {allowed:G3} or less.");
 
@@ -396,12 +292,6 @@ public static class ErrorMessages
 
     public static string EpsilonNotPositive(string value) =>
         $"the session's epsilon '{value}' must be a positive finite number.";
-
-    public static string LedgerUnreadable(string path, string reason) =>
-        $"The privacy ledger {path} cannot be read ({reason}): it was deleted, replaced or damaged.";
-
-    public static string EpsilonUnreachable(double epsilon) =>
-        FormattableString.Invariant($"epsilon {epsilon:G4} is below what any amount of noise reaches at this delta (RDP orders up to 63); ask for a larger epsilon.");
 
     public static string UnknownRevealMode(string reveal, IEnumerable<string> modes) =>
         reveal == "final"

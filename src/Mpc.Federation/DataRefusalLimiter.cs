@@ -14,10 +14,10 @@ internal sealed class DataRefusalLimiter
 {
     private static readonly TimeSpan Window = TimeSpan.FromHours(24);
     private readonly TimeProvider _clock;
-    private readonly Mpc.Privacy.PrivacyLedger? _ledger;
+    private readonly Mpc.Ledger.PrivacyLedger? _ledger;
     private readonly ConcurrentDictionary<(string Analyst, string Dataset), Entry> _entries = new();
 
-    public DataRefusalLimiter(int perDay, Mpc.Privacy.PrivacyLedger? ledger = null, TimeProvider? clock = null)
+    public DataRefusalLimiter(int perDay, Mpc.Ledger.PrivacyLedger? ledger = null, TimeProvider? clock = null)
     {
         PerDay = perDay;
         _ledger = ledger;
@@ -59,7 +59,7 @@ internal sealed class DataRefusalLimiter
             _ledger.RecordDataRefusal(analyst, dataset);
             return null;
         }
-        catch (Exception e) when (e is Mpc.Privacy.LedgerIntegrityException or Microsoft.Data.Sqlite.SqliteException or IOException)
+        catch (Exception e) when (e is Mpc.Ledger.LedgerIntegrityException or Microsoft.Data.Sqlite.SqliteException or IOException)
         {
             return e;
         }

@@ -86,7 +86,7 @@ public sealed partial class PartyDaemon : IAsyncDisposable
     public TimeProvider Clock { get; }
 
     /// <summary>This party's privacy ledger, checked when the daemon was made (null: no DP releases).</summary>
-    public Mpc.Privacy.PrivacyLedger? Ledger { get; }
+    public Mpc.Ledger.PrivacyLedger? Ledger { get; }
 
     public RosterMember Self { get; private set; }
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Mpc.Core;
 using Mpc.Runtime;
 
@@ -6,7 +5,7 @@ namespace Mpc.Net;
 
 /// <summary>
 /// The runtime's channel over one TLS connection per peer. A read loop per connection files data
-/// frames by tag (so a message that arrives early waits for its receiver). A closed connection
+/// frames into the party's <see cref="TagMailbox"/> (so a message that arrives early waits for its receiver). A closed connection
 /// fails only the receives from that peer that are still waiting (a peer that finished first
 /// closes normally); an abort notice, a frame of another session or a repeated tag aborts every
 /// pending and future receive, naming the peer.
@@ -16,15 +15,11 @@ public sealed class TlsPartyChannel : IPartyChannel, IAsyncDisposable
     private readonly Guid _sessionId;
     private readonly IReadOnlyList<string> _names;
     private readonly FramedConnection?[] _connections;
-    private readonly ConcurrentDictionary<long, TaskCompletionSource<byte[]>>[] _mailboxes;
+    private readonly TagMailbox _mailbox;
     // Bytes a peer sent that this party has not read yet: a peer cannot make it hold more than the cap.
-    private readonly long[] _unread;
     private const long MaxUnreadBytesPerPeer = 1L << 30;
-    private readonly TimeSpan _receiveTimeout;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task[] _readLoops;
-    private volatile ProtocolAbortedException? _failure;
-    private readonly ProtocolAbortedException?[] _closed;
 
     private readonly IFrameObserver? _observer;
     // Payloads the protocol hands back (Release) are read into again; 64 MB holds the OT batches in flight with 4 peers.
@@ -39,10 +34,7 @@ public sealed class TlsPartyChannel : IPartyChannel, IAsyncDisposable
         PartyIndex = partyIndex;
         _names = partyNames;
         _connections = connections;
-        _receiveTimeout = receiveTimeout;
-        _closed = new ProtocolAbortedException?[partyNames.Count];
-        _mailboxes = Enumerable.Range(0, partyNames.Count).Select(_ => new ConcurrentDictionary<long, TaskCompletionSource<byte[]>>()).ToArray();
-        _unread = new long[partyNames.Count];
+        _mailbox = new TagMailbox(partyNames, receiveTimeout, MaxUnreadBytesPerPeer);
         _readLoops = Enumerable.Range(0, partyNames.Count).Select(p => p == partyIndex ? Task.CompletedTask : Task.Run(() => ReadLoopAsync(p))).ToArray();
     }
 
@@ -51,13 +43,13 @@ public sealed class TlsPartyChannel : IPartyChannel, IAsyncDisposable
     public int PartyCount => _names.Count;
 
     /// <summary>Set when the session failed: the first cause.</summary>
-    public ProtocolAbortedException? Failure => _failure;
+    public ProtocolAbortedException? Failure => _mailbox.Failure;
 
     public string GetPartyName(int index) => _names[index];
 
     public async ValueTask SendAsync(int peer, long tag, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
-        if (_failure is not null) throw _failure;
+        if (_mailbox.Failure is { } failure) throw failure;
         try
         {
             // Preprocessing sends concurrently: the transcript logs each frame in the order it goes on the wire.
@@ -74,25 +66,11 @@ public sealed class TlsPartyChannel : IPartyChannel, IAsyncDisposable
             catch (TimeoutException)
             {
             }
-            throw _failure ?? Fail(new ProtocolAbortedException(ErrorMessages.PartyFailed(_names[peer], $"the connection closed ({e.Message})"), _names[peer], e));
+            throw _mailbox.Failure ?? _mailbox.Fail(new ProtocolAbortedException(RuntimeErrors.PartyFailed(_names[peer], $"the connection closed ({e.Message})"), _names[peer], e));
         }
     }
 
-    public async ValueTask<byte[]> ReceiveAsync(int peer, long tag, CancellationToken cancellationToken)
-    {
-        var slot = _mailboxes[peer].GetOrAdd(tag, NewSlot);
-        if (!slot.Task.IsCompleted && (_failure ?? Volatile.Read(ref _closed[peer])) is { } failure) throw failure;
-        try
-        {
-            var payload = await slot.Task.WaitAsync(_receiveTimeout, cancellationToken).ConfigureAwait(false);
-            if (_mailboxes[peer].TryRemove(tag, out _)) Interlocked.Add(ref _unread[peer], -payload.Length);
-            return payload;
-        }
-        catch (TimeoutException)
-        {
-            throw Fail(new ProtocolAbortedException(ErrorMessages.PartyTimedOut(_names[peer], _receiveTimeout), _names[peer], cause: AbortCause.PeerTimedOut));
-        }
-    }
+    public ValueTask<byte[]> ReceiveAsync(int peer, long tag, CancellationToken cancellationToken) => _mailbox.ReceiveAsync(peer, tag, cancellationToken);
 
     public void Release(byte[] payload) => _buffers.Return(payload);
 
@@ -116,8 +94,6 @@ public sealed class TlsPartyChannel : IPartyChannel, IAsyncDisposable
         }
     }
 
-    private static TaskCompletionSource<byte[]> NewSlot(long _) => new(TaskCreationOptions.RunContinuationsAsynchronously);
-
     private async Task ReadLoopAsync(int peer)
     {
         var connection = _connections[peer]!;
@@ -129,25 +105,22 @@ public sealed class TlsPartyChannel : IPartyChannel, IAsyncDisposable
                 var frame = await connection.ReadAsync(_buffers, _stop.Token).ConfigureAwait(false);
                 if (frame is null)
                 {
-                    ClosePeer(peer, new ProtocolAbortedException(ErrorMessages.PartyFailed(name, "it closed the connection."), name));
+                    _mailbox.Close(peer, new ProtocolAbortedException(RuntimeErrors.PartyFailed(name, "it closed the connection."), name));
                     return;
                 }
-                if (frame.SessionId != _sessionId) throw new FrameFormatException($"{name} sent a frame of session {frame.SessionId} on the connection of session {_sessionId}.");
+                if (frame.SessionId != _sessionId) throw new FrameFormatException(RuntimeErrors.FrameOfAnotherSession(name, frame.SessionId, _sessionId));
                 if (frame.Kind == FrameKind.Control)
                 {
                     var message = ControlCodec.Decode(frame.Payload, name);
                     if (message is AbortNotice abort)
                     {
-                        Fail(AbortCauses.ToException(abort, name, _names[PartyIndex], _names));
+                        _mailbox.Fail(AbortCauses.ToException(abort, name, _names[PartyIndex], _names));
                         return;
                     }
-                    throw new FrameFormatException($"{name} sent an unexpected {message.GetType().Name} during the protocol.");
+                    throw new FrameFormatException(RuntimeErrors.UnexpectedControlMessage(name, message.GetType().Name));
                 }
                 _observer?.OnReceived(peer, frame.Tag, frame.Payload);
-                if (Interlocked.Add(ref _unread[peer], frame.Payload.Length) > MaxUnreadBytesPerPeer)
-                    throw new FrameFormatException(ErrorMessages.TooMuchUnread(name, MaxUnreadBytesPerPeer));
-                if (!_mailboxes[peer].GetOrAdd(frame.Tag, NewSlot).TrySetResult(frame.Payload))
-                    throw new FrameFormatException(ErrorMessages.DuplicateMessage(name, frame.Tag));
+                if (_mailbox.TryDeliver(peer, frame.Tag, frame.Payload) is { } problem) throw new FrameFormatException(problem);
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
@@ -155,28 +128,12 @@ public sealed class TlsPartyChannel : IPartyChannel, IAsyncDisposable
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
         {
-            ClosePeer(peer, new ProtocolAbortedException(ErrorMessages.PartyFailed(name, $"the connection broke ({e.Message})"), name, e));
+            _mailbox.Close(peer, new ProtocolAbortedException(RuntimeErrors.PartyFailed(name, $"the connection broke ({e.Message})"), name, e));
         }
         catch (FrameFormatException e)
         {
-            Fail(new ProtocolAbortedException(ErrorMessages.PartyFailed(name, e.Message), name, e, AbortCause.ProtocolViolation));
+            _mailbox.Fail(new ProtocolAbortedException(RuntimeErrors.PartyFailed(name, e.Message), name, e, AbortCause.ProtocolViolation));
         }
-    }
-
-    // A closed peer sends nothing more: what it sent stays readable, what is still awaited from it fails.
-    private void ClosePeer(int peer, ProtocolAbortedException reason)
-    {
-        Volatile.Write(ref _closed[peer], reason);
-        foreach (var slot in _mailboxes[peer].Values) slot.TrySetException(reason);
-    }
-
-    private ProtocolAbortedException Fail(ProtocolAbortedException failure)
-    {
-        var first = Interlocked.CompareExchange(ref _failure, failure, null) ?? failure;
-        foreach (var mailbox in _mailboxes)
-            foreach (var slot in mailbox.Values)
-                slot.TrySetException(first);
-        return first;
     }
 
     public async ValueTask DisposeAsync()

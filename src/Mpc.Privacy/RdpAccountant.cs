@@ -38,7 +38,7 @@ public static class RdpAccountant
     public static double[] Skellam(double mu, double l1Sensitivity, double l2Sensitivity, IReadOnlyList<double> orders)
     {
         ArgumentNullException.ThrowIfNull(orders);
-        if (!(mu > 0)) throw new ArgumentOutOfRangeException(nameof(mu), "The Skellam parameter must be positive.");
+        if (!(mu > 0)) throw new ArgumentOutOfRangeException(nameof(mu), PrivacyErrors.SkellamParameterNotPositive);
         double d2 = l2Sensitivity * l2Sensitivity;
         return orders.Select(a => a * d2 / (4 * mu) + Math.Min(((2 * a - 1) * d2 + 6 * l1Sensitivity) / (16 * mu * mu), 3 * l1Sensitivity / (4 * mu))).ToArray();
     }
@@ -51,7 +51,7 @@ public static class RdpAccountant
     public static double[] SkellamRelease(double mu, double l1Sensitivity, double l2Sensitivity, double samplingRate, IReadOnlyList<double> orders)
     {
         ArgumentNullException.ThrowIfNull(orders);
-        if (!(samplingRate > 0 && samplingRate <= 1)) throw new ArgumentOutOfRangeException(nameof(samplingRate), "The sampling rate must be in (0, 1].");
+        if (!(samplingRate > 0 && samplingRate <= 1)) throw new ArgumentOutOfRangeException(nameof(samplingRate), PrivacyErrors.SamplingRateOutOfRange);
         if (samplingRate == 1) return Skellam(mu, l1Sensitivity, l2Sensitivity, orders);
         return PoissonSubsampled(samplingRate, order => Skellam(mu, l1Sensitivity, l2Sensitivity, [order])[0], orders);
     }
@@ -77,7 +77,7 @@ public static class RdpAccountant
     {
         ArgumentNullException.ThrowIfNull(rdp);
         ArgumentNullException.ThrowIfNull(orders);
-        if (!(q > 0 && q <= 1)) throw new ArgumentOutOfRangeException(nameof(q), "The sampling rate must be in (0, 1].");
+        if (!(q > 0 && q <= 1)) throw new ArgumentOutOfRangeException(nameof(q), PrivacyErrors.SamplingRateOutOfRange);
         return orders.Select(a =>
         {
             if (a < 2 || Math.Abs(a - Math.Round(a)) > 1e-12) return double.PositiveInfinity;
@@ -96,7 +96,7 @@ public static class RdpAccountant
     {
         ArgumentNullException.ThrowIfNull(rdp);
         ArgumentNullException.ThrowIfNull(orders);
-        if (!(delta > 0 && delta < 1)) throw new ArgumentOutOfRangeException(nameof(delta));
+        if (!(delta > 0 && delta < 1)) throw new ArgumentOutOfRangeException(nameof(delta), PrivacyErrors.DeltaOutOfRange);
         double best = double.PositiveInfinity, order = double.NaN;
         for (int i = 0; i < orders.Count; i++)
         {

@@ -16,7 +16,8 @@ public interface IRevealPolicy
     /// <summary>
     /// Called before a differentially private release adds its noise; throws
     /// <see cref="RevealRefusedException"/> when the output may not be released this way (not
-    /// declared as DP, no sensitivity, or over the session's budget). Once allowed, the noised
+    /// declared as DP, no sensitivity, a mechanism the party cannot account for, or over the session's
+    /// budget). The release record names its mechanism; the cost is the policy's to compute. Once allowed, the noised
     /// value may be opened to the analyst once (a DP intermediate: to the parties once per release).
     /// </summary>
     void CheckNoisedRelease(string outputName, NoisedRelease release);

@@ -30,7 +30,7 @@ public sealed class MpcRuntime<T> : IDisposable where T : unmanaged, IBinaryInte
         format.CheckRing<T>();
         if (channel.PartyCount < 2) throw new ArgumentException(ErrorMessages.PartyCountOutOfRange(channel.PartyCount), nameof(channel));
         if (seeds.PartyIndex != channel.PartyIndex || seeds.PartyCount != channel.PartyCount)
-            throw new ArgumentException("Pairwise seeds belong to another party or roster.", nameof(seeds));
+            throw new ArgumentException(RuntimeErrors.SeedsOfAnotherParty, nameof(seeds));
         Channel = channel;
         Preprocessing = preprocessing;
         Format = format;
@@ -85,7 +85,7 @@ public sealed class MpcRuntime<T> : IDisposable where T : unmanaged, IBinaryInte
     public void CheckOwns(Secret<T> value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        if (!ReferenceEquals(value.Runtime, this)) throw new ArgumentException(ErrorMessages.WrongRuntime(), nameof(value));
+        if (!ReferenceEquals(value.Runtime, this)) throw new ArgumentException(RuntimeErrors.WrongRuntime(), nameof(value));
     }
 
     internal async Task SendAllAsync(long tag, byte[] payload)

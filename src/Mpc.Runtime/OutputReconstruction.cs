@@ -8,12 +8,12 @@ public static class OutputReconstruction
     public static double[] Reconstruct(IReadOnlyList<OutputShares> parts)
     {
         ArgumentNullException.ThrowIfNull(parts);
-        if (parts.Count == 0) throw new ArgumentException("No shares to reconstruct.", nameof(parts));
+        if (parts.Count == 0) throw new ArgumentException(RuntimeErrors.NoSharesToReconstruct, nameof(parts));
         var first = parts[0];
         foreach (var part in parts)
         {
             if (part.Name != first.Name || part.Rows != first.Rows || part.Columns != first.Columns || part.Scale != first.Scale || part.RingBits != first.RingBits)
-                throw new ProtocolAbortedException($"Parties disagree on the shape of output '{first.Name}'.");
+                throw new ProtocolAbortedException(RuntimeErrors.OutputShapesDisagree(first.Name));
         }
         int count = checked(first.Rows * first.Columns);
         return first.RingBits switch

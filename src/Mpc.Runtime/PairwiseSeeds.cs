@@ -17,7 +17,7 @@ public sealed class PairwiseSeeds
         for (int j = 0; j < seeds.Count; j++)
         {
             if (j == partyIndex) continue;
-            var seed = seeds[j] ?? throw new ArgumentException($"Missing seed for peer {j}.", nameof(seeds));
+            var seed = seeds[j] ?? throw new ArgumentException(RuntimeErrors.MissingSeed(j), nameof(seeds));
             if (seed.Length != AesCtrRandom.SeedLength) throw new ArgumentException(ErrorMessages.SeedLength(seed.Length), nameof(seeds));
         }
         PartyIndex = partyIndex;

@@ -12,7 +12,7 @@ public sealed partial class Secret<T> where T : unmanaged, IBinaryInteger<T>, IU
 {
     internal Secret(MpcRuntime<T> runtime, T[] share, int rows, int columns, int scale)
     {
-        if (share.Length != checked(rows * columns)) throw new ArgumentException(ErrorMessages.InputShapeInvalid(rows, columns, share.Length));
+        if (share.Length != checked(rows * columns)) throw new ArgumentException(RuntimeErrors.InputShapeInvalid(rows, columns, share.Length));
         Runtime = runtime;
         Share = share;
         Rows = rows;
@@ -146,7 +146,7 @@ public sealed partial class Secret<T> where T : unmanaged, IBinaryInteger<T>, IU
     /// <summary>Stacks secrets of equal scale into one column vector (local).</summary>
     public static Secret<T> Concatenate(IReadOnlyList<Secret<T>> parts)
     {
-        if (parts.Count == 0) throw new ArgumentException("Nothing to concatenate.", nameof(parts));
+        if (parts.Count == 0) throw new ArgumentException(RuntimeErrors.NothingToConcatenate, nameof(parts));
         var runtime = parts[0].Runtime;
         int scale = parts.Max(p => p.Scale);
         var aligned = parts.Select(p => { runtime.CheckOwns(p); return p.Upscale(scale); }).ToList();
@@ -168,7 +168,7 @@ public sealed partial class Secret<T> where T : unmanaged, IBinaryInteger<T>, IU
     {
         x.Runtime.CheckOwns(y);
         if (x.Rows != y.Rows || x.Columns != y.Columns)
-            throw new ArgumentException(ErrorMessages.ShapeMismatch(subtract ? "Subtract" : "Add", x.Rows, x.Columns, y.Rows, y.Columns));
+            throw new ArgumentException(RuntimeErrors.ShapeMismatch(subtract ? "Subtract" : "Add", x.Rows, x.Columns, y.Rows, y.Columns));
         int scale = Math.Max(x.Scale, y.Scale);
         var a = x.Upscale(scale);
         var b = y.Upscale(scale);

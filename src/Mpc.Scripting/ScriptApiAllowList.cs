@@ -24,7 +24,7 @@ internal static class ScriptApiAllowList
         "Mpc.Boltzmann.Standardisation: Values Means StandardDeviations VisibleSd",
         "Mpc.Scripting.BoltzmannFit: Model Epsilon Delta NoisedSeries Standardisation",
         "Mpc.Runtime.Secret`1: op_Addition op_Subtraction op_UnaryNegation op_Multiply op_LessThan op_GreaterThan op_LessThanOrEqual op_GreaterThanOrEqual this[] Length Rows Columns Scale Sum SumRows Transpose Reshape Slice Gather Concatenate MultiplyPublic AddPublic Upscale",
-        "Mpc.Runtime.NoisedRelease: Mechanism L1Sensitivity L2Sensitivity Mu Epsilon Delta HonestParties SamplingRate",
+        "Mpc.Runtime.NoisedRelease: Mechanism L1Sensitivity L2Sensitivity Noise Epsilon Delta HonestParties SamplingRate",
         "Mpc.Federation.Protocols.ParameterType: *",
         "Mpc.Federation.Protocols.OutputKind: *",
         "Mpc.Statistics.SecureLogrankResult`1: ChiSquare N Observed Expected Dropped",

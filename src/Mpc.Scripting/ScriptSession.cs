@@ -35,7 +35,7 @@ public sealed class ScriptSession
     /// <summary>Releases with differential privacy: distributed Skellam noise on pooled integer counts.</summary>
     /// <example>var release = await mpc.ReleaseCounts("counts", localCounts, mpc.Number("epsilon"), 1e-5, honestParties: 1);</example>
     public Task<Mpc.Runtime.NoisedRelease> ReleaseCounts(string name, double[] localCounts, double epsilon, double delta, int honestParties, double l1Sensitivity = 1, double l2Sensitivity = 1) =>
-        Mpc.Privacy.DistributedSkellam.ReleaseSumAsync(Runtime, localCounts, name, epsilon, delta, l1Sensitivity, l2Sensitivity, honestParties);
+        Mpc.Privacy.Protocols.DistributedSkellam.ReleaseSumAsync(Runtime, localCounts, name, epsilon, delta, l1Sensitivity, l2Sensitivity, honestParties);
 
     /// <summary>Regression models fitted on the pooled rows.</summary>
     public RegressionApi Regression { get; }

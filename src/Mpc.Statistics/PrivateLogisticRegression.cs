@@ -1,5 +1,6 @@
 using System.Numerics;
 using Mpc.Privacy;
+using Mpc.Privacy.Protocols;
 using Mpc.Runtime;
 
 namespace Mpc.Statistics;
@@ -24,7 +25,7 @@ namespace Mpc.Statistics;
 /// are L2 = 2^s C + sqrt(d) and L1 = sqrt(d) 2^s C + d (add/remove one record); s is the smallest
 /// with 2^s C &gt;= 16 sqrt(d), so rounding costs at most a sixteenth more noise while the Skellam
 /// parameter (and the exact sampler's work, linear in it) stays near 10^6. The count has L1 = L2 = 1.
-/// Budget: the count and the steps are calibrated together (<see cref="DistributedSkellam.CalibrateSeries(double, double, IReadOnlyList{ValueTuple{double, double}})"/>)
+/// Budget: the count and the steps are calibrated together (<see cref="SkellamMechanism.CalibrateSeries(double, double, IReadOnlyList{ValueTuple{double, double}})"/>)
 /// to (epsilon, delta) composed in RDP; the count, which only sets the step size, takes a fifth of a
 /// step's share (<see cref="CountWeight"/>).
 /// Steps: at epsilon 1 on a few hundred rows every extra step's noise costs more than it gains, so
@@ -81,7 +82,7 @@ public static class PrivateLogisticRegression
         double l2 = resolution * options.ClipNorm + Math.Sqrt(d), l1 = Math.Sqrt(d) * resolution * options.ClipNorm + d;
         var plan = new List<(double L1, double L2, double SamplingRate)> { (1, 1, 1) };
         plan.AddRange(Enumerable.Repeat((l1, l2, 1.0), options.Steps));
-        var mu = DistributedSkellam.CalibrateSeries(options.Epsilon, options.Delta, plan, null, [CountWeight, .. Enumerable.Repeat(1.0, options.Steps)]);
+        var mu = SkellamMechanism.CalibrateSeries(options.Epsilon, options.Delta, plan, null, [CountWeight, .. Enumerable.Repeat(1.0, options.Steps)]);
 
         var (count, _) = await DistributedSkellam.ReleaseSumToPartiesAsync(runtime, [rows], rowsOutput, mu[0], options.Delta, 1, 1, options.HonestParties).ConfigureAwait(false);
         double n = Math.Max(1, count[0]);

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Data.Sqlite;
 using Mpc.Core;
+using Mpc.Ledger;
 using Mpc.Net;
 using Mpc.Privacy;
 
@@ -27,7 +28,7 @@ public sealed class LedgerRekeyForgeryAuditTests : IDisposable
         // The honest history: session s1 spent the whole budget of 2; its transcript records the release (s1, counts).
         var real = new PrivacyLedger(_path, "hospital-a", _party);
         Assert.True(real.Reserve("lung", "s1", 2, Delta, 2).Admitted);
-        real.Charge("lung", "s1", "counts", DistributedSkellam.Calibrate(2, Delta, 1, 1), 1, 1, 1, 1, Delta, 2);
+        real.Charge("lung", "s1", "counts", SkellamMechanism.Calibrate(2, Delta, 1, 1), 1, 1, 1, 1, Delta, 2);
         real.Close("s1", completed: true);
         SqliteConnection.ClearAllPools();
         File.Delete(_path);

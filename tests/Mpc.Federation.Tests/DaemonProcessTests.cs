@@ -143,7 +143,7 @@ public class DaemonProcessTests
         if (!File.Exists(path)) return 0;
         try
         {
-            return new Mpc.Privacy.PrivacyLedger(path).Releases().Count;
+            return new Mpc.Ledger.PrivacyLedger(path).Releases().Count;
         }
         catch (Microsoft.Data.Sqlite.SqliteException)
         {

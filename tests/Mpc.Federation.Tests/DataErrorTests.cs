@@ -144,7 +144,7 @@ public class DataErrorTests
         var probe = new Dictionary<string, string> { ["columns"] = "ph.ecog" };
         await Assert.ThrowsAsync<SessionRefusedException>(() => federation.Client().RunAsync("secure-sum", probe, null, default));
         // The refusal is a signed entry of the party's ledger, so restarting the daemons does not reset the count.
-        var ledger = new Mpc.Privacy.PrivacyLedger(federation.LedgerOf(0));
+        var ledger = new Mpc.Ledger.PrivacyLedger(federation.LedgerOf(0));
         await WaitUntilAsync(() => ledger.DataRefusalsSince(DateTimeOffset.UtcNow.AddHours(-1)).Count == 1);
         Assert.Equal(("analyst", "lung"), (ledger.DataRefusalsSince(DateTimeOffset.UtcNow.AddHours(-1))[0].Analyst, ledger.DataRefusalsSince(DateTimeOffset.UtcNow.AddHours(-1))[0].Dataset));
         Assert.True(ledger.Verify().Passed, string.Join("; ", ledger.Verify().Problems));

@@ -29,4 +29,18 @@ public class DeclaredOutputsPolicyTests
         full.CheckNoisedRelease("noised_sums", new NoisedRelease("distributed-skellam", 40, 10, 200, 1.3, 1e-5, 1));
         Assert.Throws<RevealRefusedException>(() => full.CheckNoisedRelease("noised_sums", new NoisedRelease("distributed-skellam", 40, 10, 200, 1.3, 1e-5, 1)));
     }
+
+    [Fact]
+    public void AReleaseOfAMechanismThePartyCannotAccountForIsRefusedBeforeItsNoiseIsDrawn()
+    {
+        var charged = new List<string>();
+        var policy = new DeclaredOutputsPolicy([new OutputDefinition("counts", OutputKind.DifferentiallyPrivate, "")], epsilonBudget: 10, onRelease: (name, _) => charged.Add(name));
+        // A Gaussian release claiming a small epsilon: the party has no RDP curve for it, so the claim cannot be checked.
+        var refused = Assert.Throws<RevealRefusedException>(() => policy.CheckNoisedRelease("counts", new NoisedRelease("gaussian", 1, 1, 1e6, 0.01, 1e-5, 1)));
+        Assert.Contains("does not account for that release mechanism", refused.Message, StringComparison.Ordinal);
+        Assert.Empty(charged);
+        Assert.Empty(policy.Releases);
+        policy.CheckNoisedRelease("counts", new NoisedRelease("distributed-skellam", 1, 1, 1e6, 0.01, 1e-5, 1));
+        Assert.Equal(["counts"], charged);
+    }
 }

@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
 using Mpc.Net;
+using Mpc.Ledger;
 using Mpc.Privacy;
-using Mpc.Privacy.Tests;
+using Mpc.Ledger.Tests;
 
 namespace Mpc.Federation.Tests;
 
@@ -41,7 +42,7 @@ public class LedgerRekeyProcessTests
         }
         // Both releases count: the reference is two releases calibrated to epsilon 1, composed in RDP by the accountant.
         var orders = RdpAccountant.DefaultOrders;
-        var one = RdpAccountant.SkellamRelease(DistributedSkellam.Calibrate(1, 1e-5, 1, 1), 1, 1, 1, orders);
+        var one = RdpAccountant.SkellamRelease(SkellamMechanism.Calibrate(1, 1e-5, 1, 1), 1, 1, 1, orders);
         double expected = RdpAccountant.ToEpsilon(RdpAccountant.Compose(one, one), orders, 1e-5).Epsilon;
         var ledger = new PrivacyLedger(federation.LedgerOf(0));
         Assert.Equal(2, ledger.Releases().Count);

@@ -37,7 +37,7 @@ public class PrivacyLedgerSessionTests
         var error = await Record.ExceptionAsync(() => federation.Client().RunAsync(script, script.Source, new Dictionary<string, string> { [parameter] = value }, null, default));
         Assert.True(error is SessionRefusedException or ProtocolParameterException, $"{error?.GetType().Name}: {error?.Message}");
         Assert.Contains(message, error!.Message, StringComparison.Ordinal);
-        Assert.Empty(new Mpc.Privacy.PrivacyLedger(federation.LedgerOf(0)).Releases());
+        Assert.Empty(new Mpc.Ledger.PrivacyLedger(federation.LedgerOf(0)).Releases());
     }
 
     [Theory]
@@ -57,7 +57,7 @@ public class PrivacyLedgerSessionTests
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
         for (int i = 0; i < 2; i++)
         {
-            var ledger = new Mpc.Privacy.PrivacyLedger(federation.LedgerOf(i));
+            var ledger = new Mpc.Ledger.PrivacyLedger(federation.LedgerOf(i));
             Assert.Empty(ledger.Releases());
             // The aborted session's reservation is returned once the party has closed the session (after the analyst hears of the abort).
             await WaitUntilAsync(() => !ledger.OpenReservations("lung").Any(), TimeSpan.FromSeconds(180));
@@ -82,7 +82,7 @@ public class PrivacyLedgerSessionTests
         }
         for (int i = 0; i < 2; i++)
         {
-            var ledger = new Mpc.Privacy.PrivacyLedger(federation.LedgerOf(i));
+            var ledger = new Mpc.Ledger.PrivacyLedger(federation.LedgerOf(i));
             Assert.NotEmpty(ledger.Releases());
             Assert.All(ledger.Releases(), r => Assert.Equal(1e-5, r.Delta));
             Assert.True(ledger.SpentEpsilon("lung", 1e-5) <= 5 + 1e-9);
@@ -113,7 +113,7 @@ public class PrivacyLedgerSessionTests
         Assert.InRange(completed, 0, 1);
         for (int i = 0; i < 2; i++)
         {
-            var ledger = new Mpc.Privacy.PrivacyLedger(federation.LedgerOf(i));
+            var ledger = new Mpc.Ledger.PrivacyLedger(federation.LedgerOf(i));
             Assert.Equal(completed, ledger.Releases().Count);
             await WaitUntilAsync(() => !ledger.OpenReservations("lung").Any(), TimeSpan.FromSeconds(180));
             Assert.True(ledger.SpentEpsilon("lung", 1e-5) <= 5 + 1e-9);
@@ -137,11 +137,11 @@ public class PrivacyLedgerSessionTests
         await LocalFederation.RunAsync(script, script.Source, files, new Dictionary<string, string>(), Catalog, loggers, null, TimeSpan.FromSeconds(30), default, output);
         var ledgers = Directory.GetFiles(output, "*.privacy-ledger.db");
         Assert.Equal(3, ledgers.Length);
-        Assert.Equal(["party1", "party2", "party3"], ledgers.Select(l => new Mpc.Privacy.PrivacyLedger(l).Party).Order(StringComparer.Ordinal));
+        Assert.Equal(["party1", "party2", "party3"], ledgers.Select(l => new Mpc.Ledger.PrivacyLedger(l).Party).Order(StringComparer.Ordinal));
         foreach (var ledger in ledgers)
         {
-            Assert.Single(new Mpc.Privacy.PrivacyLedger(ledger).Releases());
-            Assert.True(new Mpc.Privacy.PrivacyLedger(ledger).Verify().Passed);
+            Assert.Single(new Mpc.Ledger.PrivacyLedger(ledger).Releases());
+            Assert.True(new Mpc.Ledger.PrivacyLedger(ledger).Verify().Passed);
         }
         // The example federation's parties, sharing one folder, no longer share a ledger file.
         string examples = Path.Combine(TestFederation.RepositoryRoot(), "examples", "federation");

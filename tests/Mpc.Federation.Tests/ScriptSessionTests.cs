@@ -764,7 +764,7 @@ public class ScriptSessionTests
         // A smaller session still fits.
         var small = await federation.Client().RunAsync(script, script.Source, new Dictionary<string, string> { ["epsilon"] = "0.2" }, null, default);
         Assert.Equal(2, small.Outputs["counts"].Values.Length);
-        Assert.Equal(2, new Mpc.Privacy.PrivacyLedger(federation.LedgerOf(0)).Releases().Count);
+        Assert.Equal(2, new Mpc.Ledger.PrivacyLedger(federation.LedgerOf(0)).Releases().Count);
     }
 
     // The script's secure utility equals the clear-text metrics of the same rows: mean L1 and maximum deviation of the 1- to

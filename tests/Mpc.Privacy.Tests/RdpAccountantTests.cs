@@ -65,7 +65,7 @@ public class RdpAccountantTests
         // Issue 29: q = 0.1, 2,500 steps, epsilon 5, delta 1e-5. The calibrated Skellam noise, as a Gaussian noise multiplier,
         // is within 2% of the sampled Gaussian's (bisection on Mironov, Talwar and Zhang's curve here).
         const double l2 = 1000;
-        double mu = DistributedSkellam.CalibrateSeries(5, 1e-5, Enumerable.Repeat((l2 * l2, l2, 0.1), 2500).ToList(), null)[0];
+        double mu = SkellamMechanism.CalibrateSeries(5, 1e-5, Enumerable.Repeat((l2 * l2, l2, 0.1), 2500).ToList(), null)[0];
         double skellamSigma = Math.Sqrt(2 * mu) / l2;
         double low = 0.5, high = 100;
         while (high - low > 1e-4)

@@ -62,7 +62,7 @@ public class SessionAbortTests
             return Task.FromResult(0);
         }));
         // Peers learn the kind of problem, never the value or its position.
-        Assert.Contains(ErrorMessages.ShareOutOfRange(), error.Message, StringComparison.Ordinal);
+        Assert.Contains(RuntimeErrors.ShareOutOfRange(), error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("1000000000000000", error.Message, StringComparison.Ordinal);
         Assert.Equal("party1", error.PartyName);
     }

@@ -192,7 +192,7 @@ public class ScriptSandboxTests
     [Theory]
     [InlineData("ProtocolParameters? parameters = null;", "'Mpc.Federation.Protocols.ProtocolParameters'")]
     [InlineData("ProtocolContext? context = null;", "'Mpc.Federation.Protocols.ProtocolContext'")]
-    [InlineData("var ledger = typeof(Mpc.Privacy.PrivacyLedger);", "typeof")]
+    [InlineData("var ledger = typeof(Mpc.Ledger.PrivacyLedger);", "typeof")]
     public void ProjectTypesOutsideTheListAreRefused(string line, string what) => AssertRefused(line + "\nRun(async mpc => { });", 1, what);
 
     [Theory]

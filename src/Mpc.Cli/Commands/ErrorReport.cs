@@ -3,7 +3,7 @@ using Mpc.Core;
 using Mpc.Federation;
 using Mpc.Federation.Protocols;
 using Mpc.Net;
-using Mpc.Privacy;
+using Mpc.Ledger;
 using Mpc.Runtime;
 using Mpc.Scripting;
 

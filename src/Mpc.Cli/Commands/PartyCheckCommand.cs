@@ -4,6 +4,7 @@ using Mpc.Audit;
 using Mpc.Core;
 using Mpc.Data;
 using Mpc.Federation;
+using Mpc.Ledger;
 using Mpc.Net;
 
 namespace Mpc.Cli.Commands;
@@ -67,7 +68,7 @@ internal static class PartyCheckCommand
                     if (!result.Passed) throw new CliException(string.Join("; ", result.Problems));
                     // The daemon signs with the key it is given: a ledger still on another key refuses it at start.
                     if (held is not null && result.Keys.Count > 0 && result.Keys[^1] != held)
-                        throw new CliException(result.Keys.Contains(held) ? ErrorMessages.LedgerRekeyedAway(ledger, configuration.Name, result.Keys[^1], held) : ErrorMessages.LedgerKeyNotRekeyed(ledger, configuration.Name, result.Keys[^1], held));
+                        throw new CliException(result.Keys.Contains(held) ? LedgerErrors.LedgerRekeyedAway(ledger, configuration.Name, result.Keys[^1], held) : LedgerErrors.LedgerKeyNotRekeyed(ledger, configuration.Name, result.Keys[^1], held));
                     return File.Exists(ledger) ? $"{result.Entries} entries, verified{(result.Keys.Count > 1 ? $", {result.Keys.Count - 1} re-key(s)" : "")}" : "none yet (made at the first start)";
                 });
             }

@@ -2,7 +2,7 @@ using System.CommandLine;
 using Mpc.Audit;
 using Mpc.Federation;
 using Mpc.Net;
-using Mpc.Privacy;
+using Mpc.Ledger;
 
 namespace Mpc.Cli.Commands;
 

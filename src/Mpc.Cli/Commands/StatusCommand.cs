@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Mpc.Federation;
-using Mpc.Privacy;
+using Mpc.Ledger;
 
 namespace Mpc.Cli.Commands;
 

@@ -95,7 +95,9 @@ public sealed class DeclaredOutputsPolicy : IRevealPolicy
             throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, "it is not declared as a differentially private output."));
         if (!(release.L1Sensitivity > 0) || !(release.L2Sensitivity > 0) || !double.IsFinite(release.L1Sensitivity) || !double.IsFinite(release.L2Sensitivity))
             throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, "a DP release must declare positive L1 and L2 sensitivities."));
-        if (!(release.Mu > 0) || !double.IsFinite(release.Mu))
+        if (!Mpc.Privacy.ReleaseMechanisms.IsKnown(release.Mechanism))
+            throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, "this party does not account for that release mechanism."));
+        if (!(release.Noise > 0) || !double.IsFinite(release.Noise))
             throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, "a DP release needs a positive, finite noise parameter."));
         if (!(release.SamplingRate > 0 && release.SamplingRate <= 1))
             throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, "a DP release's sampling rate must be in (0, 1]."));
@@ -107,9 +109,9 @@ public sealed class DeclaredOutputsPolicy : IRevealPolicy
             throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, ErrorMessages.HonestPartiesAboveParty(release.HonestParties, "this party", HonestParties)));
         var orders = Mpc.Privacy.RdpAccountant.DefaultOrders;
         // Each party adds mu / h; under the party's assumption of h' honest parties at least h' mu / h of it is hidden from the rest.
-        double mu = release.Mu * HonestParties / release.HonestParties;
-        var curve = Mpc.Privacy.RdpAccountant.SkellamRelease(mu, release.L1Sensitivity, release.L2Sensitivity, release.SamplingRate, orders);
-        var accounted = release with { Mu = mu, Epsilon = Mpc.Privacy.RdpAccountant.ToEpsilon(curve, orders, Delta).Epsilon, Delta = Delta, HonestParties = HonestParties };
+        double noise = release.Noise * HonestParties / release.HonestParties;
+        var curve = Mpc.Privacy.ReleaseMechanisms.Curve(release.Mechanism, noise, release.L1Sensitivity, release.L2Sensitivity, release.SamplingRate, orders);
+        var accounted = release with { Noise = noise, Epsilon = Mpc.Privacy.RdpAccountant.ToEpsilon(curve, orders, Delta).Epsilon, Delta = Delta, HonestParties = HonestParties };
         lock (_gate)
         {
             var after = Mpc.Privacy.RdpAccountant.Compose(_spent, curve);

@@ -10,7 +10,7 @@ namespace Mpc.Federation.Sessions;
 /// A session's privacy budget at this party: admission reserves its epsilon in the ledger (in RDP with every other open
 /// session), each release is charged against the reservation before it leaves, and what is unused returns when it ends.
 /// </summary>
-internal sealed class SessionBudget(Mpc.Privacy.PrivacyLedger? ledger, Guid session, string party, ILogger logger)
+internal sealed class SessionBudget(Mpc.Ledger.PrivacyLedger? ledger, Guid session, string party, ILogger logger)
 {
     private bool _reserved;
 
@@ -32,12 +32,12 @@ internal sealed class SessionBudget(Mpc.Privacy.PrivacyLedger? ledger, Guid sess
             if (!int.TryParse(honestText, NumberStyles.Integer, CultureInfo.InvariantCulture, out int honest) || honest < 1) return $"honest_parties '{honestText}' must be a whole number of at least 1";
             if (honest > assumedHonestParties) return ErrorMessages.HonestPartiesAboveParty(honest, party, assumedHonestParties);
         }
-        Mpc.Privacy.LedgerReservation reservation;
+        Mpc.Ledger.LedgerReservation reservation;
         try
         {
             reservation = ledger.Reserve(dataset, session.ToString(), epsilon, settings.Delta, settings.Budget);
         }
-        catch (Mpc.Privacy.LedgerIntegrityException e)
+        catch (Mpc.Ledger.LedgerIntegrityException e)
         {
             return $"{party}'s privacy ledger cannot be trusted: {e.Message}";
         }
@@ -54,10 +54,10 @@ internal sealed class SessionBudget(Mpc.Privacy.PrivacyLedger? ledger, Guid sess
         if (ledger is null) throw new RevealRefusedException(output, ErrorMessages.RevealRefused(output, $"{party} keeps no privacy ledger."));
         try
         {
-            ledger.Charge(admitted.DatasetName, session.ToString(), output, release.Mu, release.L1Sensitivity, release.L2Sensitivity, release.SamplingRate, release.HonestParties,
+            ledger.Charge(admitted.DatasetName, session.ToString(), output, release.Noise, release.L1Sensitivity, release.L2Sensitivity, release.SamplingRate, release.HonestParties,
                 admitted.Privacy.Delta, admitted.Privacy.Budget);
         }
-        catch (Exception e) when (e is Mpc.Privacy.PrivacyBudgetExceededException or Mpc.Privacy.LedgerIntegrityException)
+        catch (Exception e) when (e is Mpc.Ledger.PrivacyBudgetExceededException or Mpc.Ledger.LedgerIntegrityException)
         {
             throw new RevealRefusedException(output, ErrorMessages.RevealRefused(output, e.Message));
         }
@@ -72,7 +72,7 @@ internal sealed class SessionBudget(Mpc.Privacy.PrivacyLedger? ledger, Guid sess
         {
             ledger?.Close(session.ToString(), completed);
         }
-        catch (Exception e) when (e is Mpc.Privacy.LedgerIntegrityException or Microsoft.Data.Sqlite.SqliteException)
+        catch (Exception e) when (e is Mpc.Ledger.LedgerIntegrityException or Microsoft.Data.Sqlite.SqliteException)
         {
             logger.LogWarning(DaemonEvents.SessionAborted, "Session {Session}: its reservation stays charged: {Reason}", session, e.Message);
         }

@@ -43,7 +43,7 @@ internal sealed class SessionRunner(Guid session, PartySettings party, SessionSe
         {
             Completed = true, Rounds = context.Rounds, BytesSent = context.BytesSent, Preprocessing = PreprocessingEngines.Name(admitted.Preprocessing), ProtocolSeconds = watch.Elapsed.TotalSeconds,
             PrivateReleases = policy.Releases.Select(r => FormattableString.Invariant(
-                $"{r.Mechanism}: mu {r.Mu:G6}, L1 {r.L1Sensitivity}, L2 {r.L2Sensitivity}, epsilon {r.Epsilon}, delta {r.Delta}, honest parties {r.HonestParties}{(r.SamplingRate < 1 ? $", sampling rate {r.SamplingRate}" : "")}")).ToList(),
+                $"{r.Mechanism}: mu {r.Noise:G6}, L1 {r.L1Sensitivity}, L2 {r.L2Sensitivity}, epsilon {r.Epsilon}, delta {r.Delta}, honest parties {r.HonestParties}{(r.SamplingRate < 1 ? $", sampling rate {r.SamplingRate}" : "")}")).ToList(),
         };
     }
 
@@ -56,7 +56,7 @@ internal sealed class SessionRunner(Guid session, PartySettings party, SessionSe
     private void Release(TranscriptWriter? transcript, string output, NoisedRelease release)
     {
         budget.Charge(admitted, output, release);
-        transcript?.PrivateRelease(output, release.Mechanism, release.L1Sensitivity, release.L2Sensitivity, release.Mu, release.Epsilon, release.Delta, release.HonestParties, release.SamplingRate);
+        transcript?.PrivateRelease(output, release.Mechanism, release.L1Sensitivity, release.L2Sensitivity, release.Noise, release.Epsilon, release.Delta, release.HonestParties, release.SamplingRate);
     }
 
     /// <summary>Signs the transcript's end entry, naming the reason of an abort.</summary>

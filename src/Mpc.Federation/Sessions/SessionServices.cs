@@ -13,7 +13,7 @@ namespace Mpc.Federation.Sessions;
 /// </remarks>
 internal sealed record SessionServices(
     ProtocolCatalog Catalog,
-    Mpc.Privacy.PrivacyLedger? Ledger,
+    Mpc.Ledger.PrivacyLedger? Ledger,
     DataRefusalLimiter DataRefusals,
     SessionRegistry Registry,
     PartyCredentials Credentials,

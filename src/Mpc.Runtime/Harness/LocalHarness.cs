@@ -70,8 +70,8 @@ public static class LocalHarness
             if (error is null or OperationCanceledException) continue;
             // A refused reveal is the same decision on every party; other aborts already name their cause.
             if (error is RevealRefusedException || error is ProtocolAbortedException { PartyName: not null }) return error;
-            return new ProtocolAbortedException(ErrorMessages.PartyFailed(LocalPartyNames.Of(i), error.Message), LocalPartyNames.Of(i), error);
+            return new ProtocolAbortedException(RuntimeErrors.PartyFailed(LocalPartyNames.Of(i), error.Message), LocalPartyNames.Of(i), error);
         }
-        return new ProtocolAbortedException("Session aborted: cancelled.");
+        return new ProtocolAbortedException(RuntimeErrors.SessionCancelled);
     }
 }

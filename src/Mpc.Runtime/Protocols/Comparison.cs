@@ -57,7 +57,7 @@ public static class Comparison
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         ArgumentNullException.ThrowIfNull(bit);
-        if (bit.Scale != 0) throw new ArgumentException(ErrorMessages.NotABit(nameof(SelectAsync)), nameof(bit));
+        if (bit.Scale != 0) throw new ArgumentException(RuntimeErrors.NotABit(nameof(SelectAsync)), nameof(bit));
         var difference = ifOne - ifZero;
         return ifZero + await Multiplication.MultiplyAsync(runtime, bit, difference).ConfigureAwait(false);
     }

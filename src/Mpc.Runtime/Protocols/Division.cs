@@ -28,7 +28,7 @@ public static class Division
         runtime.CheckOwns(numerator);
         runtime.CheckOwns(denominator);
         if (numerator.Rows != denominator.Rows || numerator.Columns != denominator.Columns)
-            throw new ArgumentException(ErrorMessages.ShapeMismatch("Divide", numerator.Rows, numerator.Columns, denominator.Rows, denominator.Columns));
+            throw new ArgumentException(RuntimeErrors.ShapeMismatch("Divide", numerator.Rows, numerator.Columns, denominator.Rows, denominator.Columns));
         return await QuotientAsync(runtime, numerator, denominator).ConfigureAwait(false);
     }
 

@@ -23,8 +23,8 @@ public static class Input
         T[]? encoded = null;
         if (runtime.PartyIndex == owner)
         {
-            if (values!.Length != count) throw new ArgumentException(ErrorMessages.InputShapeInvalid(rows, columns, values.Length), nameof(values));
-            CheckRange(values, Math.Pow(2, runtime.Format.RingBits - 2 - scale), ErrorMessages.ShareOutOfRange, (v, i, bound) => ErrorMessages.ShareOutOfRangeDetail(v, i, bound));
+            if (values!.Length != count) throw new ArgumentException(RuntimeErrors.InputShapeInvalid(rows, columns, values.Length), nameof(values));
+            CheckRange(values, Math.Pow(2, runtime.Format.RingBits - 2 - scale), RuntimeErrors.ShareOutOfRange, (v, i, bound) => RuntimeErrors.ShareOutOfRangeDetail(v, i, bound));
             encoded = runtime.Format.Encode<T>(values, scale);
         }
         var share = runtime.NextZeroShares(count);
@@ -46,7 +46,7 @@ public static class Input
         int rows;
         if (runtime.PartyIndex == owner)
         {
-            if (values!.Length % columns != 0) throw new ArgumentException(ErrorMessages.InputShapeInvalid(values.Length / columns, columns, values.Length), nameof(values));
+            if (values!.Length % columns != 0) throw new ArgumentException(RuntimeErrors.InputShapeInvalid(values.Length / columns, columns, values.Length), nameof(values));
             rows = values.Length / columns;
             var payload = new byte[4];
             BinaryPrimitives.WriteInt32LittleEndian(payload, rows);
@@ -57,7 +57,7 @@ public static class Input
             var payload = await runtime.ReceiveAsync(owner, tag).ConfigureAwait(false);
             if (payload.Length != 4) throw new ProtocolAbortedException(ErrorMessages.PayloadSize(owner, tag, 4, payload.Length), runtime.Channel.GetPartyName(owner));
             rows = BinaryPrimitives.ReadInt32LittleEndian(payload);
-            if (rows < 0) throw new ProtocolAbortedException($"Party {runtime.Channel.GetPartyName(owner)} announced a negative row count.", runtime.Channel.GetPartyName(owner));
+            if (rows < 0) throw new ProtocolAbortedException(RuntimeErrors.NegativeRowCount(runtime.Channel.GetPartyName(owner)), runtime.Channel.GetPartyName(owner));
         }
         return Share(runtime, owner, values, rows, columns, scale);
     }
@@ -92,7 +92,7 @@ public static class Input
             int length = received.Length == 4 ? BinaryPrimitives.ReadInt32LittleEndian(received) : -1;
             // The lengths may be row counts: the message names the parties, not the lengths.
             if (length != localValues.Length)
-                throw new ProtocolAbortedException(ErrorMessages.ContributionLengthsDiffer(runtime.PartyName, runtime.Channel.GetPartyName(peer)), runtime.Channel.GetPartyName(peer));
+                throw new ProtocolAbortedException(RuntimeErrors.ContributionLengthsDiffer(runtime.PartyName, runtime.Channel.GetPartyName(peer)), runtime.Channel.GetPartyName(peer));
         }
         await send.ConfigureAwait(false);
         var share = runtime.NextZeroShares(encoded.Length);
@@ -104,13 +104,13 @@ public static class Input
     internal static void CheckContribution<T>(MpcRuntime<T> runtime, double[] localValues, int columns, int scale, IReadOnlyList<string>? labels)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
-        if (columns <= 0 || localValues.Length % columns != 0) throw new ArgumentException(ErrorMessages.InputShapeInvalid(localValues.Length / Math.Max(columns, 1), columns, localValues.Length), nameof(localValues));
+        if (columns <= 0 || localValues.Length % columns != 0) throw new ArgumentException(RuntimeErrors.InputShapeInvalid(localValues.Length / Math.Max(columns, 1), columns, localValues.Length), nameof(localValues));
         double bound = Math.Pow(2, runtime.Format.RingBits - 2 - scale) / runtime.PartyCount;
         string Label(int i) => labels is null || labels.Count == 0 ? $"element {i + 1}" : labels.Count == localValues.Length ? labels[i] : labels[i % columns % labels.Count];
         for (int i = 0; i < localValues.Length; i++)
         {
             if (!double.IsFinite(localValues[i]) || Math.Abs(localValues[i]) >= bound)
-                throw new DataProblemException(ErrorMessages.SumOutOfRange(Label(i), runtime.PartyCount), ErrorMessages.SumOutOfRangeDetail(Label(i), localValues[i], bound), dependsOnValues: true);
+                throw new DataProblemException(RuntimeErrors.SumOutOfRange(Label(i), runtime.PartyCount), RuntimeErrors.SumOutOfRangeDetail(Label(i), localValues[i], bound), dependsOnValues: true);
         }
     }
 
@@ -120,7 +120,7 @@ public static class Input
     {
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(values);
-        if (values.Length != checked(rows * columns)) throw new ArgumentException(ErrorMessages.InputShapeInvalid(rows, columns, values.Length), nameof(values));
+        if (values.Length != checked(rows * columns)) throw new ArgumentException(RuntimeErrors.InputShapeInvalid(rows, columns, values.Length), nameof(values));
         var share = runtime.IsLeader ? runtime.Format.Encode<T>(values, scale) : new T[values.Length];
         return new Secret<T>(runtime, share, rows, columns, scale);
     }
@@ -137,7 +137,7 @@ public static class Input
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         if (owner < 0 || owner >= runtime.PartyCount) throw new ArgumentOutOfRangeException(nameof(owner), ErrorMessages.PartyIndexOutOfRange(owner, runtime.PartyCount));
-        if (runtime.PartyIndex == owner && values is null) throw new ArgumentException(ErrorMessages.InputMissingAtOwner(owner), nameof(values));
-        if (runtime.PartyIndex != owner && values is not null) throw new ArgumentException(ErrorMessages.InputOnlyAtOwner(owner, runtime.PartyIndex), nameof(values));
+        if (runtime.PartyIndex == owner && values is null) throw new ArgumentException(RuntimeErrors.InputMissingAtOwner(owner), nameof(values));
+        if (runtime.PartyIndex != owner && values is not null) throw new ArgumentException(RuntimeErrors.InputOnlyAtOwner(owner, runtime.PartyIndex), nameof(values));
     }
 }

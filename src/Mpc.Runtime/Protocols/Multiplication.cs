@@ -19,7 +19,7 @@ public static partial class Multiplication
         ArgumentNullException.ThrowIfNull(runtime);
         runtime.CheckOwns(x);
         runtime.CheckOwns(y);
-        if (x.Rows != y.Rows || x.Columns != y.Columns) throw new ArgumentException(ErrorMessages.ShapeMismatch("Multiply", x.Rows, x.Columns, y.Rows, y.Columns));
+        if (x.Rows != y.Rows || x.Columns != y.Columns) throw new ArgumentException(RuntimeErrors.ShapeMismatch("Multiply", x.Rows, x.Columns, y.Rows, y.Columns));
         var raw = await MultiplyRawAsync(runtime, x.Share, y.Share).ConfigureAwait(false);
         return await Truncation.NormalizeAsync(runtime, raw, x.Scale + y.Scale, x.Rows, x.Columns).ConfigureAwait(false);
     }
@@ -36,7 +36,7 @@ public static partial class Multiplication
         ArgumentNullException.ThrowIfNull(runtime);
         runtime.CheckOwns(x);
         runtime.CheckOwns(y);
-        if (x.Rows != y.Rows || x.Columns != y.Columns) throw new ArgumentException(ErrorMessages.ShapeMismatch("Multiply", x.Rows, x.Columns, y.Rows, y.Columns));
+        if (x.Rows != y.Rows || x.Columns != y.Columns) throw new ArgumentException(RuntimeErrors.ShapeMismatch("Multiply", x.Rows, x.Columns, y.Rows, y.Columns));
         if (!(magnitude > 0) || double.IsInfinity(magnitude)) throw new ArgumentOutOfRangeException(nameof(magnitude), "The bound on the product must be positive and finite.");
         int productScale = x.Scale + y.Scale;
         if (scale < 0 || scale > productScale) throw new ArgumentOutOfRangeException(nameof(scale), $"The scale must lie in [0, {productScale}].");
@@ -229,6 +229,6 @@ public static partial class Multiplication
 
     internal static void CheckDelivered(string kind, int requested, int delivered)
     {
-        if (requested != delivered) throw new ProtocolAbortedException(ErrorMessages.PreprocessingShortfall(kind, requested, delivered));
+        if (requested != delivered) throw new ProtocolAbortedException(RuntimeErrors.PreprocessingShortfall(kind, requested, delivered));
     }
 }

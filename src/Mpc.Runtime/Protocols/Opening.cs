@@ -45,13 +45,7 @@ public static class Opening
             return null;
         }
         var sum = (T[])value.Share.Clone();
-        for (int peer = 0; peer < runtime.PartyCount; peer++)
-        {
-            if (peer == recipient) continue;
-            var received = await runtime.ReceiveAsync(peer, tag).ConfigureAwait(false);
-            RingCodec.AddInto<T>(received, sum);
-            runtime.Channel.Release(received);
-        }
+        await ExchangeAsync(runtime, tag, null, (_, received) => RingCodec.AddInto<T>(received, sum)).ConfigureAwait(false);
         return sum;
     }
 
@@ -65,7 +59,7 @@ public static class Opening
         ArgumentNullException.ThrowIfNull(runtime);
         runtime.CheckOwns(value);
         runtime.RevealPolicy.CheckReveal(outputName, value.Length, recipient: -1);
-        var sink = runtime.Outputs ?? throw new InvalidOperationException(ErrorMessages.NoOutputSink(outputName));
+        var sink = runtime.Outputs ?? throw new InvalidOperationException(RuntimeErrors.NoOutputSink(outputName));
         // Re-randomise with a fresh zero sharing so the analyst's view is the output and nothing else.
         var shares = runtime.NextZeroShares(value.Length);
         RingArithmetic<T>.AddInPlace(shares, value.Share);
@@ -102,20 +96,18 @@ public static class Opening
         if (runtime.IsLeader)
         {
             sum = masked;
-            for (int peer = 1; peer < runtime.PartyCount; peer++)
+            await ExchangeAsync(runtime, up, null, (peer, received) =>
             {
-                var received = await runtime.ReceiveAsync(peer, up).ConfigureAwait(false);
-                if (received.Length != bytes) throw new ProtocolAbortedException(ErrorMessages.ContributionLengthsDiffer(runtime.PartyName, runtime.Channel.GetPartyName(peer)), runtime.Channel.GetPartyName(peer));
-                RingCodec.AddInto<T>(received, sum);
-                runtime.Channel.Release(received);
-            }
+                if (received.Length != bytes) throw new ProtocolAbortedException(RuntimeErrors.ContributionLengthsDiffer(runtime.PartyName, runtime.Channel.GetPartyName(peer)), runtime.Channel.GetPartyName(peer));
+                RingCodec.AddInto<T>(received, masked);
+            }).ConfigureAwait(false);
             await runtime.SendAllAsync(down, RingCodec.Encode<T>(sum)).ConfigureAwait(false);
         }
         else
         {
             await runtime.SendAsync(0, up, RingCodec.Encode<T>(masked)).ConfigureAwait(false);
             var received = await runtime.ReceiveAsync(0, down).ConfigureAwait(false);
-            if (received.Length != bytes) throw new ProtocolAbortedException(ErrorMessages.ContributionLengthsDiffer(runtime.PartyName, runtime.Channel.GetPartyName(0)), runtime.Channel.GetPartyName(0));
+            if (received.Length != bytes) throw new ProtocolAbortedException(RuntimeErrors.ContributionLengthsDiffer(runtime.PartyName, runtime.Channel.GetPartyName(0)), runtime.Channel.GetPartyName(0));
             sum = RingCodec.Decode<T>(received, localValues.Length);
             runtime.Channel.Release(received);
         }
@@ -126,17 +118,8 @@ public static class Opening
     internal static async Task<T[]> OpenAsync<T>(MpcRuntime<T> runtime, T[] shares)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
-        long tag = runtime.NextTag();
-        var send = runtime.SendAllAsync(tag, RingCodec.Encode<T>(shares));
         var sum = (T[])shares.Clone();
-        for (int peer = 0; peer < runtime.PartyCount; peer++)
-        {
-            if (peer == runtime.PartyIndex) continue;
-            var received = await runtime.ReceiveAsync(peer, tag).ConfigureAwait(false);
-            RingCodec.AddInto<T>(received, sum);
-            runtime.Channel.Release(received);
-        }
-        await send.ConfigureAwait(false);
+        await ExchangeAsync(runtime, runtime.NextTag(), RingCodec.Encode<T>(shares), (_, received) => RingCodec.AddInto<T>(received, sum)).ConfigureAwait(false);
         return sum;
     }
 
@@ -144,17 +127,24 @@ public static class Opening
     internal static async Task<ulong[]> OpenBitsAsync<T>(MpcRuntime<T> runtime, ulong[] shares)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
-        long tag = runtime.NextTag();
-        var send = runtime.SendAllAsync(tag, RingCodec.Encode<ulong>(shares));
         var sum = (ulong[])shares.Clone();
+        await ExchangeAsync(runtime, runtime.NextTag(), RingCodec.Encode<ulong>(shares), (_, received) => RingCodec.XorInto(received, sum)).ConfigureAwait(false);
+        return sum;
+    }
+
+    // The one exchange loop of the openings: sends `payload` (if any) to every other party, folds in the block each other
+    // party sent under the tag as it arrives, in party order, and hands each buffer back; the send completes before it returns.
+    private static async Task ExchangeAsync<T>(MpcRuntime<T> runtime, long tag, byte[]? payload, Action<int, byte[]> fold)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        var send = payload is null ? Task.CompletedTask : runtime.SendAllAsync(tag, payload);
         for (int peer = 0; peer < runtime.PartyCount; peer++)
         {
             if (peer == runtime.PartyIndex) continue;
             var received = await runtime.ReceiveAsync(peer, tag).ConfigureAwait(false);
-            RingCodec.XorInto(received, sum);
+            fold(peer, received);
             runtime.Channel.Release(received);
         }
         await send.ConfigureAwait(false);
-        return sum;
     }
 }

@@ -72,8 +72,8 @@ public static class OrderStatistics
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(probabilities);
-        if (x.Length == 0) throw new ArgumentException(ErrorMessages.EmptyOrderStatistic, nameof(x));
-        if (probabilities.Count == 0 || probabilities.Any(p => !(p >= 0 && p <= 1))) throw new ArgumentOutOfRangeException(nameof(probabilities), ErrorMessages.ProbabilitiesOutOfRange);
+        if (x.Length == 0) throw new ArgumentException(RuntimeErrors.EmptyOrderStatistic, nameof(x));
+        if (probabilities.Count == 0 || probabilities.Any(p => !(p >= 0 && p <= 1))) throw new ArgumentOutOfRangeException(nameof(probabilities), RuntimeErrors.ProbabilitiesOutOfRange);
         var sorted = await SortAsync(runtime, x).ConfigureAwait(false);
         int n = x.Length;
         var below = new int[probabilities.Count];
@@ -97,7 +97,7 @@ public static class OrderStatistics
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(x);
         runtime.CheckOwns(x);
-        if (x.Length == 0) throw new ArgumentException(ErrorMessages.EmptyOrderStatistic, nameof(x));
+        if (x.Length == 0) throw new ArgumentException(RuntimeErrors.EmptyOrderStatistic, nameof(x));
         var values = x.Reshape(x.Length, 1);
         while (values.Length > 1)
         {

@@ -72,7 +72,7 @@ internal sealed class WorkerRelay : IPartyChannel, IRevealPolicy, IOutputSink
             writer.Write(release.Mechanism);
             writer.Write(release.L1Sensitivity);
             writer.Write(release.L2Sensitivity);
-            writer.Write(release.Mu);
+            writer.Write(release.Noise);
             writer.Write(release.Epsilon);
             writer.Write(release.Delta);
             writer.Write(release.HonestParties);

@@ -1,8 +1,9 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Data.Sqlite;
+using Mpc.Privacy;
 
-namespace Mpc.Privacy.Tests;
+namespace Mpc.Ledger.Tests;
 
 /// <summary>The signed, hash-chained ledger with reservations, on real SQLite files.</summary>
 public sealed class LedgerChainTests : IDisposable
@@ -76,7 +77,7 @@ public sealed class LedgerChainTests : IDisposable
         var ledger = Ledger();
         Assert.True(ledger.Reserve("lung", "s1", 4, 1e-5, 5).Admitted);
         Assert.False(ledger.Reserve("lung", "s2", 4, 1e-5, 5).Admitted);
-        double mu = DistributedSkellam.Calibrate(1, 1e-5, 1, 1);
+        double mu = SkellamMechanism.Calibrate(1, 1e-5, 1, 1);
         ledger.Charge("lung", "s1", "counts", mu, 1, 1, 1, 1, 1e-5, 5);
         ledger.Close("s1", completed: true);
         Assert.InRange(ledger.SpentEpsilon("lung", 1e-5), 0.99, 1.0);
@@ -102,7 +103,7 @@ public sealed class LedgerChainTests : IDisposable
     {
         var ledger = Ledger();
         Assert.True(ledger.Reserve("lung", "s1", 1, 1e-5, 2).Admitted);
-        double mu = DistributedSkellam.Calibrate(1, 1e-5, 1, 1);
+        double mu = SkellamMechanism.Calibrate(1, 1e-5, 1, 1);
         int charged = 0;
         // Each release costs epsilon 1; their RDP composition passes the budget of 2 within a few.
         var refused = Record.Exception(() =>
@@ -121,7 +122,7 @@ public sealed class LedgerChainTests : IDisposable
     {
         var ledger = Ledger();
         ledger.Reserve("lung", "s1", 1, 1e-5, 5);
-        ledger.Charge("lung", "s1", "counts", DistributedSkellam.Calibrate(1, 1e-5, 1, 1), 1, 1, 1, 1, 1e-5, 5);
+        ledger.Charge("lung", "s1", "counts", SkellamMechanism.Calibrate(1, 1e-5, 1, 1), 1, 1, 1, 1, 1e-5, 5);
         Assert.True(new PrivacyLedger(_path).Verify(_key).Passed);
         Execute("UPDATE entries SET body = replace(body, '\"mu\":', '\"mu\":1000') WHERE seq = 2");
         Assert.Contains(new PrivacyLedger(_path).Verify().Problems, p => p.Contains("entry 2 was changed", StringComparison.Ordinal));

@@ -1,4 +1,4 @@
-namespace Mpc.Privacy;
+namespace Mpc.Ledger;
 
 /// <summary>
 /// The outcome of reserving a session's epsilon: whether it was admitted, the dataset's epsilon with it

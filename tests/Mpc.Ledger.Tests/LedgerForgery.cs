@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Mpc.Core;
 
-namespace Mpc.Privacy.Tests;
+namespace Mpc.Ledger.Tests;
 
 /// <summary>What someone with write access to a ledger file and some key can do: append a correctly hashed and linked entry signed with that key.</summary>
 public static class LedgerForgery

@@ -1,4 +1,4 @@
-namespace Mpc.Privacy;
+namespace Mpc.Ledger;
 
 /// <summary>
 /// One entry of a party's privacy ledger as recorded: sequence number, kind ("genesis", "reserve",

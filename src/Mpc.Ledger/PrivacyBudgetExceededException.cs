@@ -1,4 +1,4 @@
-namespace Mpc.Privacy;
+namespace Mpc.Ledger;
 
 /// <summary>A DP release was refused by the ledger: it would take the dataset past its budget, or its session holds no reservation.</summary>
 public sealed class PrivacyBudgetExceededException(string message) : Exception(message);

@@ -3,8 +3,9 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Mpc.Core;
+using Mpc.Privacy;
 
-namespace Mpc.Privacy.Tests;
+namespace Mpc.Ledger.Tests;
 
 /// <summary>A ledger handed from a party's old key to its new one by a re-key entry, on real SQLite files.</summary>
 public sealed class LedgerRekeyTests : IDisposable
@@ -31,7 +32,7 @@ public sealed class LedgerRekeyTests : IDisposable
     [Fact]
     public void ALedgerReKeyedBetweenSpendsVerifiesAndCountsTheSpendOfBothKeys()
     {
-        double muBefore = DistributedSkellam.Calibrate(1, Delta, 1, 1), muAfter = DistributedSkellam.Calibrate(0.5, Delta, 1, 1);
+        double muBefore = SkellamMechanism.Calibrate(1, Delta, 1, 1), muAfter = SkellamMechanism.Calibrate(0.5, Delta, 1, 1);
         var before = new PrivacyLedger(_path, "hospital-a", _old);
         Spend(before, "s1", muBefore);
         before.Rekey(_new);
@@ -79,7 +80,7 @@ public sealed class LedgerRekeyTests : IDisposable
     [Fact]
     public void AReKeyEntrySignedByAKeyNotInForceIsAnIntegrityFailure()
     {
-        Spend(new PrivacyLedger(_path, "hospital-a", _old), "s1", DistributedSkellam.Calibrate(1, Delta, 1, 1));
+        Spend(new PrivacyLedger(_path, "hospital-a", _old), "s1", SkellamMechanism.Calibrate(1, Delta, 1, 1));
         // Whoever holds only some other key names itself the party's new key.
         LedgerForgery.AppendSigned(_path, _stranger, "rekey", new JsonObject { ["fingerprint"] = ChainSignature.KeyFingerprint(_stranger), ["certificate"] = _stranger.ExportCertificatePem() });
         var verification = new PrivacyLedger(_path).Verify();
@@ -92,7 +93,7 @@ public sealed class LedgerRekeyTests : IDisposable
     public void AnEntryAfterTheReKeySignedWithTheOldKeyIsAnIntegrityFailure()
     {
         var ledger = new PrivacyLedger(_path, "hospital-a", _old);
-        Spend(ledger, "s1", DistributedSkellam.Calibrate(1, Delta, 1, 1));
+        Spend(ledger, "s1", SkellamMechanism.Calibrate(1, Delta, 1, 1));
         ledger.Rekey(_new);
         // The old key, kept after the rotation, forges an entry (a refusal the daily limit would count).
         LedgerForgery.AppendSigned(_path, _old, "refusal", new JsonObject { ["dataset"] = "lung", ["analyst"] = "analyst" });
@@ -103,7 +104,7 @@ public sealed class LedgerRekeyTests : IDisposable
     [Fact]
     public void AReKeyEntryWhoseFingerprintIsNotItsCertificatesIsAnIntegrityFailure()
     {
-        Spend(new PrivacyLedger(_path, "hospital-a", _old), "s1", DistributedSkellam.Calibrate(1, Delta, 1, 1));
+        Spend(new PrivacyLedger(_path, "hospital-a", _old), "s1", SkellamMechanism.Calibrate(1, Delta, 1, 1));
         LedgerForgery.AppendSigned(_path, _old, "rekey", new JsonObject { ["fingerprint"] = ChainSignature.KeyFingerprint(_new), ["certificate"] = _stranger.ExportCertificatePem() });
         Assert.Contains(new PrivacyLedger(_path).Verify().Problems, p => p.Contains("entry 4 re-keys to a certificate", StringComparison.Ordinal));
     }
@@ -111,7 +112,7 @@ public sealed class LedgerRekeyTests : IDisposable
     [Fact]
     public void TheNewKeyOnALedgerThatWasNotReKeyedIsRefusedNamingTheCommand()
     {
-        Spend(new PrivacyLedger(_path, "hospital-a", _old), "s1", DistributedSkellam.Calibrate(1, Delta, 1, 1));
+        Spend(new PrivacyLedger(_path, "hospital-a", _old), "s1", SkellamMechanism.Calibrate(1, Delta, 1, 1));
         var error = Assert.Throws<LedgerIntegrityException>(() => new PrivacyLedger(_path, "hospital-a", _new));
         Assert.Contains($"is signed with key {ChainSignature.KeyFingerprint(_old)}, not with hospital-a's key {ChainSignature.KeyFingerprint(_new)}", error.Message, StringComparison.Ordinal);
         Assert.Contains("'mpc party rekey", error.Message, StringComparison.Ordinal);

@@ -1,4 +1,4 @@
-namespace Mpc.Privacy;
+namespace Mpc.Ledger;
 
 /// <summary>
 /// The result of checking a ledger's chain: its party, entry count and head hash (hex SHA-256 of the

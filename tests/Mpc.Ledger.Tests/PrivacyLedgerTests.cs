@@ -1,4 +1,6 @@
-namespace Mpc.Privacy.Tests;
+using Mpc.Privacy;
+
+namespace Mpc.Ledger.Tests;
 
 public sealed class PrivacyLedgerTests : IDisposable
 {
@@ -7,7 +9,7 @@ public sealed class PrivacyLedgerTests : IDisposable
     [Fact]
     public void ReleasesPersistAndComposeInRdp()
     {
-        double mu = DistributedSkellam.Calibrate(1, 1e-5, 1, 1);
+        double mu = SkellamMechanism.Calibrate(1, 1e-5, 1, 1);
         new PrivacyLedger(_path).Record("lung", "s1", "curve", mu, 1, 1, 1, 1e-5);
         new PrivacyLedger(_path).Record("lung", "s2", "curve", mu, 1, 1, 1, 1e-5);
         new PrivacyLedger(_path).Record("aml", "s3", "curve", mu, 1, 1, 1, 1e-5);
@@ -27,7 +29,7 @@ public sealed class PrivacyLedgerTests : IDisposable
     {
         foreach (var epsilon in new[] { 0.5, 1, 4 })
         {
-            double mu = DistributedSkellam.Calibrate(epsilon, 1e-5, 1, 1);
+            double mu = SkellamMechanism.Calibrate(epsilon, 1e-5, 1, 1);
             double achieved = RdpAccountant.ToEpsilon(RdpAccountant.Skellam(mu, 1, 1, RdpAccountant.DefaultOrders), RdpAccountant.DefaultOrders, 1e-5).Epsilon;
             Assert.InRange(achieved, epsilon * 0.99, epsilon);
         }
