@@ -51,7 +51,8 @@ public sealed partial class ContingencyTableProtocol
         // Flagged by some party: the number of flags is above 0.
         var primary = await Comparison.LessThanZeroAsync(runtime, sums.Slice(entries, entries) * -1).ConfigureAwait(false);
         context.ReportProgress("suppression", 0.2);
-        var suppressed = await CellSuppression.SuppressAsync(runtime, counts, primary, rows, columns).ConfigureAwait(false);
+        var minCellCount = await SharedLimits.LargestAsync(runtime, limits.MinCellCount).ConfigureAwait(false);
+        var suppressed = await CellSuppression.SuppressAsync(runtime, counts, primary, minCellCount, rows, columns).ConfigureAwait(false);
         var shown = await Multiplication.MultiplyAsync(runtime, counts, 1.0 - suppressed).ConfigureAwait(false);
 
         int[] Cells(Func<int, int, bool> keep) => [.. Enumerable.Range(0, entries).Where(e => keep(e / width, e % width))];

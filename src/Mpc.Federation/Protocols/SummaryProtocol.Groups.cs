@@ -66,7 +66,8 @@ public sealed partial class SummaryProtocol
         double lower = p.Number("lower"), upper = p.Number("upper"), resolution = Resolution(p);
         int steps = Steps(upper - lower, resolution), groups = n.Length;
         var probs = p.Numbers("probs");
-        var spacing = await RankSpacingAsync(runtime, context).ConfigureAwait(false);
+        // s = m + 1, m the parties' largest minimum group size (a minimum of 1, no limit, counts as 0).
+        var spacing = await SharedLimits.LargestAsync(runtime, context.Limits.MinGroupSize > 1 ? context.Limits.MinGroupSize : 0).ConfigureAwait(false) + 1.0;
         double origin = lower - resolution;
         // Above every midpoint of the search (at most 2^steps - 1): a row of another level never counts at or below one.
         double outside = (1L << steps) + 1;
@@ -113,23 +114,6 @@ public sealed partial class SummaryProtocol
         var withheld = flags.Slice(cells, groups);
         var shown = await Multiplication.MultiplyAsync(runtime, quantiles, 1.0 - withheld.Gather(Enumerable.Range(0, cells).Select(c => c / probs.Length).ToArray())).ConfigureAwait(false);
         return (shown, withheld);
-    }
-
-    /// <summary>
-    /// The grid's spacing s = m + 1 with m the largest of the parties' minimum group sizes (a minimum of 1, no limit, counts
-    /// as 0), each shared and their maximum taken under MPC, at scale 0: it stays secret, so no party learns a peer's limit.
-    /// </summary>
-    private static async Task<Secret<UInt128>> RankSpacingAsync(MpcRuntime<UInt128> runtime, ProtocolContext context)
-    {
-        int minimum = context.Limits.MinGroupSize;
-        double own = minimum > 1 ? minimum : 0;
-        Secret<UInt128>? largest = null;
-        for (int owner = 0; owner < runtime.PartyCount; owner++)
-        {
-            var limit = await Input.ShareAsync(runtime, owner, runtime.PartyIndex == owner ? [own] : null, 1, 0).ConfigureAwait(false);
-            largest = largest is null ? limit : await Comparison.MaximumAsync(runtime, largest, limit).ConfigureAwait(false);
-        }
-        return largest! + 1.0;
     }
 
     /// <summary>Clear-text reference per level on the pooled rows (rows of no listed level left out), for tests: n, mean, sd and grid quantiles, row by row.</summary>
