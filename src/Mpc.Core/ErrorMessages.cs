@@ -111,6 +111,10 @@ public static class ErrorMessages
     public static string DisclosureRefusedDetail(string output, bool cells, string column, int index, double size, int limit) =>
         FormattableString.Invariant($"output '{output}': {(cells ? "cell" : "group")} {index} of {DisclosureSubject(column)} holds {size} rows, below the {(cells ? "minimum cell count" : "minimum group size")} of {limit}.");
 
+    /// <summary>A suppressed table must list every level its rows hold (names no level and no count).</summary>
+    public static string SuppressionNeedsEveryLevel(string row, string column) =>
+        $"a suppressed table must list every level of '{row}'{(column.Length > 0 ? $" and '{column}'" : "")} that the rows hold (missing values aside): otherwise its total differs from a table of the remaining levels by exactly the rows left out, and a suppressed cell follows from the two tables.";
+
     /// <summary>An analyst asked for suppression where the party's policy does not allow it.</summary>
     public static string SuppressionNotAllowed(string dataset) =>
         $"this party's policy does not show small cells as suppressed for dataset '{dataset}' (privacy.{dataset}.allowSuppression); without suppress=true a small cell refuses the table.";
