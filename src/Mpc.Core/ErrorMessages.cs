@@ -79,16 +79,9 @@ public static class ErrorMessages
     public static string DisclosureRefusedDetail(string output, bool cells, string column, int index, double size, int limit) =>
         FormattableString.Invariant($"output '{output}': {(cells ? "cell" : "group")} {index} of {DisclosureSubject(column)} holds {size} rows, below the {(cells ? "minimum cell count" : "minimum group size")} of {limit}.");
 
-    /// <summary>
-    /// Quantiles asked too close together for a party's minimum group size (the probabilities are the analyst's own, the
-    /// column a parameter, so naming both tells nothing about the data; which level and its size stay in the log).
-    /// </summary>
-    public static string QuantilesTooClose(string column) =>
-        $"a disclosure limit: the quantiles of column '{column}' were asked too close together, or too close to the smallest or largest value, for a party's minimum group size of rows to lie between them (in some group); ask for fewer or wider-spaced probabilities, or use the default quartiles on larger groups.";
-
-    /// <summary>The party's log: how many pooled rows the probabilities need under its minimum group size.</summary>
-    public static string QuantilesTooCloseDetail(string column, IEnumerable<double> probabilities, int minGroupSize, double neededRows, string found) =>
-        FormattableString.Invariant($"quantiles of column '{column}' at {string.Join(", ", probabilities)}: with at least {minGroupSize} rows between any two and beyond the outer ones they need {neededRows} pooled rows per group; {found}.");
+    /// <summary>A suppressed table must list every level its rows hold (names no level and no count).</summary>
+    public static string SuppressionNeedsEveryLevel(string row, string column) =>
+        $"a suppressed table must list every level of '{row}'{(column.Length > 0 ? $" and '{column}'" : "")} that the rows hold (missing values aside): otherwise its total differs from a table of the remaining levels by exactly the rows left out, and a suppressed cell follows from the two tables.";
 
     /// <summary>An analyst asked for suppression where the party's policy does not allow it.</summary>
     public static string SuppressionNotAllowed(string dataset) =>

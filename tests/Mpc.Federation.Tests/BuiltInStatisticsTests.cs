@@ -29,8 +29,8 @@ public class BuiltInStatisticsTests
         await using var federation = TestFederation.Create(2);
         federation.StartAll();
         var result = await federation.Client().RunAsync("summary", Parameters(("value", "age"), ("lower", "0"), ("upper", "128"), ("resolution", "1"), ("probs", "0.1,0.5,0.75")), null, default);
-        var clear = SummaryProtocol.ComputeInTheClear(federation.DataFiles.Select(f => CsvTable.Load(f)).ToList(), "age", [0.1, 0.5, 0.75]);
-        // Whole-number ages on a grid of step 1: the order statistics are exact, so are the interpolated quantiles.
+        var clear = SummaryProtocol.ComputeInTheClear(federation.DataFiles.Select(f => CsvTable.Load(f)).ToList(), "age", [0.1, 0.5, 0.75], DatasetPrivacy.Default.MinGroupSize);
+        // Whole-number ages on a grid of step 1: the order statistics at the grid ranks are exact.
         AssertClose(clear, result, 1e-6);
         Assert.Equal(["10%", "50%", "75%"], result.Outputs["quantiles"].Labels);
     }
@@ -43,8 +43,8 @@ public class BuiltInStatisticsTests
         federation.StartAll();
         var result = await federation.Client().RunAsync("summary", Parameters(("value", "age"), ("group", "sex"), ("levels", "male,female"),
             ("lower", "0"), ("upper", "128"), ("resolution", "1"), ("probs", "0.1,0.5,0.75")), null, default);
-        var clear = SummaryProtocol.ComputeInTheClear(federation.DataFiles.Select(f => CsvTable.Load(f)).ToList(), "age", "sex", ["male", "female"], [0.1, 0.5, 0.75]);
-        // Whole-number ages on a grid of step 1: the order statistics are exact, the interpolation to the fixed point's precision.
+        var clear = SummaryProtocol.ComputeInTheClear(federation.DataFiles.Select(f => CsvTable.Load(f)).ToList(), "age", "sex", ["male", "female"], [0.1, 0.5, 0.75], DatasetPrivacy.Default.MinGroupSize);
+        // Whole-number ages on a grid of step 1: the order statistics at the grid ranks are exact.
         AssertClose(clear, result, 1e-6);
         Assert.Equal([138.0, 90.0], result.Outputs["n"].Values);
         Assert.Equal(["male", "female"], result.Outputs["mean"].Labels);

@@ -61,7 +61,7 @@ public class TableSuppressionTests
                 primary[e] |= local[e] > 0 && local[e] < minCellCount;
             }
         }
-        return (counts, primary, CellSuppression.InTheClear(counts, primary, rows, columns));
+        return (counts, primary, CellSuppression.InTheClear(counts, primary, rows, columns, minCellCount));
     }
 
     // Whether the line relations (each row and column of the extended table sums to its margin) fix entry k once the shown entries are known.

@@ -1,6 +1,9 @@
 #' Summary of a numeric column on the pooled rows, overall or by group
 #'
-#' n, mean, standard deviation (as `sd`) and quantiles (as `quantile`, type 7)
+#' n, mean, standard deviation (as `sd`) and quantiles (the order statistic at
+#' the rank nearest `quantile`'s type 7 on a fixed grid of ranks m + 1 apart, m
+#' the parties' largest minimum group size, so that no series of calls lists a
+#' group's rows; 0 for a group of fewer than 2 m + 1 rows)
 #' of a column over all parties, by the built-in `summary`: the quantiles are
 #' found by secret bisection over the public range `[lower, upper]` on a grid
 #' of step `resolution` (each order statistic comes out as the grid point at or

@@ -9,12 +9,15 @@ namespace Mpc.Federation.Protocols;
 /// column holding the row totals, the last row the column totals and the corner the grand total, so that every line
 /// (row or column of the extended table) is a sum relation. A line with exactly one suppressed entry would give that
 /// entry as the line's margin minus the rest, so its smallest non-zero unsuppressed entry (ties: all of them) is
-/// suppressed too, until no line has exactly one. Nothing is opened: the counts, the primary bits and every bit derived
+/// suppressed too, until no line has exactly one. Every suppressed entry is known to hold at least 1 row (a primary one
+/// is non-zero, a complement the smallest non-zero), so k suppressed entries of a line summing to S each lie in
+/// [1, S - k + 1]: a line whose suppressed entries sum to less than k + c (c the parties' largest minimum cell count)
+/// gets complements too (issue 30: two entries summing to 2 are both 1), until each has at least c values above 1. Nothing is opened: the counts, the primary bits and every bit derived
 /// from them stay secret; the caller opens the final pattern with the shown counts, to the analyst only.
 /// </summary>
 /// <remarks>
 /// Each pass compares every ordered pair of entries within a line (one batch) and counts, per entry, the smaller ones
-/// (a second batch), so a pass costs two comparison rounds and four multiplication rounds whatever the table's size. A
+/// (a second batch), so a pass costs two comparison rounds and five multiplication rounds whatever the table's size. A
 /// pass that changes nothing leaves the pattern as it is, and each pass that changes it suppresses at least one more
 /// entry, so as many passes as entries always reach the end; the number of passes is public and the same for every table
 /// of that shape, so it tells nothing about the counts.
@@ -24,12 +27,16 @@ internal static class CellSuppression
     // Far above any count (counts are row numbers of a dataset): an entry that may not serve as complement is never a line's smallest.
     private const long Excluded = 1L << 40;
 
-    /// <summary>The suppressed entries (secret bits, scale 0) of an extended table of secret counts at scale 0, from the primary suppression's bits.</summary>
-    public static async Task<Secret<T>> SuppressAsync<T>(MpcRuntime<T> runtime, Secret<T> counts, Secret<T> primary, int rows, int columns)
+    /// <summary>
+    /// The suppressed entries (secret bits, scale 0) of an extended table of secret counts at scale 0, from the primary
+    /// suppression's bits and the secret largest minimum cell count (scale 0).
+    /// </summary>
+    public static async Task<Secret<T>> SuppressAsync<T>(MpcRuntime<T> runtime, Secret<T> counts, Secret<T> primary, Secret<T> minCellCount, int rows, int columns)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         ArgumentNullException.ThrowIfNull(counts);
         ArgumentNullException.ThrowIfNull(primary);
+        ArgumentNullException.ThrowIfNull(minCellCount);
         var lines = Lines(rows, columns);
         int entries = (rows + 1) * (columns + 1);
         // Slots: (line, entry) in line order; pairs: (slot, other entry of the line), grouped by slot.
@@ -50,14 +57,19 @@ internal static class CellSuppression
         var suppressed = Flatten(primary);
         for (int pass = 0; pass < entries; pass++)
         {
-            var excluded = suppressed + zero - await Multiplication.MultiplyAsync(runtime, suppressed, zero).ConfigureAwait(false);
+            var products = await Multiplication.MultiplyAsync(runtime, Secret<T>.Concatenate([suppressed, suppressed]), Secret<T>.Concatenate([zero, plain])).ConfigureAwait(false);
+            var excluded = suppressed + zero - products.Slice(0, entries);
             var value = plain + (excluded * Excluded);
             var inLine = Secret<T>.Concatenate(lines.Select(line => suppressed.Gather(line).Sum()).ToList());
+            var hidden = Secret<T>.Concatenate(lines.Select(line => products.Slice(entries, entries).Gather(line).Sum()).ToList());
             var smaller = await Comparison.LessThanZeroAsync(runtime, Secret<T>.Concatenate(
-                [value.Gather(pairs.Select(p => p.Other).ToArray()) - value.Gather(pairs.Select(p => p.Entry).ToArray()), inLine - 2.0, inLine - 1.0])).ConfigureAwait(false);
-            // Exactly one suppressed entry in the line: fewer than two but not fewer than one.
-            var single = smaller.Slice(pairs.Length, lines.Length) - smaller.Slice(pairs.Length + lines.Length, lines.Length);
-            var wanted = await Multiplication.MultiplyAsync(runtime, single.Gather(slots.Select(s => s.Line).ToArray()),
+                [value.Gather(pairs.Select(p => p.Other).ToArray()) - value.Gather(pairs.Select(p => p.Entry).ToArray()), inLine - 2.0, inLine - 1.0,
+                 hidden - inLine - minCellCount.Gather(new int[lines.Length])])).ConfigureAwait(false);
+            // Exactly one suppressed entry (fewer than two, not fewer than one), or two or more summing to less than their number plus c.
+            var fewerThanTwo = smaller.Slice(pairs.Length, lines.Length);
+            var single = fewerThanTwo - smaller.Slice(pairs.Length + lines.Length, lines.Length);
+            var narrow = await Multiplication.MultiplyAsync(runtime, 1.0 - fewerThanTwo, smaller.Slice(pairs.Length + 2 * lines.Length, lines.Length)).ConfigureAwait(false);
+            var wanted = await Multiplication.MultiplyAsync(runtime, (single + narrow).Gather(slots.Select(s => s.Line).ToArray()),
                 1.0 - excluded.Gather(slots.Select(s => s.Entry).ToArray())).ConfigureAwait(false);
             // Per slot, how many of the line's other entries are smaller.
             var below = Secret<T>.Concatenate(Enumerable.Range(0, slots.Length).Select(s => smaller.Slice(start[s], start[s + 1] - start[s]).Sum()).ToList());
@@ -81,8 +93,8 @@ internal static class CellSuppression
         ];
     }
 
-    /// <summary>The same suppression in the clear, for tests: the pattern from the pooled extended counts and the primary pattern.</summary>
-    public static bool[] InTheClear(double[] counts, bool[] primary, int rows, int columns)
+    /// <summary>The same suppression in the clear, for tests: the pattern from the pooled extended counts, the primary pattern and the largest minimum cell count.</summary>
+    public static bool[] InTheClear(double[] counts, bool[] primary, int rows, int columns, int minCellCount)
     {
         ArgumentNullException.ThrowIfNull(counts);
         ArgumentNullException.ThrowIfNull(primary);
@@ -93,7 +105,12 @@ internal static class CellSuppression
         {
             changed = false;
             var next = (bool[])suppressed.Clone();
-            foreach (var line in lines.Where(line => line.Count(e => suppressed[e]) == 1))
+            bool Open(int[] line)
+            {
+                int k = line.Count(e => suppressed[e]);
+                return k == 1 || (k >= 2 && line.Where(e => suppressed[e]).Sum(e => counts[e]) < k + minCellCount);
+            }
+            foreach (var line in lines.Where(Open))
             {
                 var candidates = line.Where(e => !suppressed[e] && counts[e] > 0).ToArray();
                 if (candidates.Length == 0) continue;

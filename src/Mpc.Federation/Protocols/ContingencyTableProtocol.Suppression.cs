@@ -10,8 +10,8 @@ namespace Mpc.Federation.Protocols;
 /// </summary>
 /// <remarks>
 /// Each party flags the entries of its own table extended by its margins that hold between 1 and its minimum cell count
-/// less one of its rows (the total also when its rows outside the table are that few, as the dataset's size minus the
-/// total would show them). Flags and counts are summed as secrets; an entry some party flagged is suppressed, and
+/// less one of its rows (the total also when its rows outside the table, those with a missing value, are that few, as
+/// the dataset's size minus the total would show them). Every level the rows hold must be listed. Flags and counts are summed as secrets; an entry some party flagged is suppressed, and
 /// <see cref="CellSuppression"/> adds the complements under MPC. Opened, to the analyst only: the pattern and each
 /// entry's count times its "shown" bit (0 where suppressed). Nothing is opened to the parties, and no comparison of a
 /// count is opened to anyone. A shown entry holds 0 or at least the minimum of every party's own rows, as without
@@ -25,6 +25,10 @@ public sealed partial class ContingencyTableProtocol
         var limits = context.Limits;
         if (!limits.AllowSuppression)
             throw new RevealRefusedException("counts", ErrorMessages.RevealRefused("counts", ErrorMessages.SuppressionNotAllowed(limits.Dataset)));
+        // Rows of an unlisted level would make this total differ from a table of the other levels by them (issue 30).
+        string row = p.Text("row"), other = p.Text("column");
+        if (Unlisted(context.Dataset, row, p.List("row_levels")) || (other.Length > 0 && Unlisted(context.Dataset, other, p.List("column_levels"))))
+            throw new RevealRefusedException("counts", ErrorMessages.RevealRefused("counts", ErrorMessages.SuppressionNeedsEveryLevel(row, other)));
         var cells = LocalCells(context.Dataset, p, out int columns);
         int rows = (cells.Length - 1) / columns;
         bool Small(double count) => count > 0 && count < limits.MinCellCount;
@@ -51,7 +55,8 @@ public sealed partial class ContingencyTableProtocol
         // Flagged by some party: the number of flags is above 0.
         var primary = await Comparison.LessThanZeroAsync(runtime, sums.Slice(entries, entries) * -1).ConfigureAwait(false);
         context.ReportProgress("suppression", 0.2);
-        var suppressed = await CellSuppression.SuppressAsync(runtime, counts, primary, rows, columns).ConfigureAwait(false);
+        var minCellCount = await SharedLimits.LargestAsync(runtime, limits.MinCellCount).ConfigureAwait(false);
+        var suppressed = await CellSuppression.SuppressAsync(runtime, counts, primary, minCellCount, rows, columns).ConfigureAwait(false);
         var shown = await Multiplication.MultiplyAsync(runtime, counts, 1.0 - suppressed).ConfigureAwait(false);
 
         int[] Cells(Func<int, int, bool> keep) => [.. Enumerable.Range(0, entries).Where(e => keep(e / width, e % width))];
@@ -63,6 +68,13 @@ public sealed partial class ContingencyTableProtocol
         }
         await Opening.OutputAsync(runtime, shown.Slice(entries - 1, 1), "total").ConfigureAwait(false);
         await Opening.OutputAsync(runtime, suppressed.Reshape(rows + 1, width), "suppressed").ConfigureAwait(false);
+    }
+
+    // Whether a row holds a value (not missing) that is none of the levels.
+    private static bool Unlisted(Mpc.Data.CsvTable table, string column, IReadOnlyList<string> levels)
+    {
+        var assigned = GroupLevels.Assign(table, column, levels);
+        return table.Text(column).Where((cell, i) => cell is not null && assigned[i] < 0).Any();
     }
 
     /// <summary>A row-major table of counts extended by its margins: each row followed by its total, then the column totals and the total.</summary>

@@ -39,24 +39,4 @@ public static class DisclosureChecks
         sizes.Add(group.Count(g => !levels.Contains(g)));
         policy.CheckDisclosure(output, DisclosureKind.GroupSizes, column, sizes);
     }
-
-    /// <summary>
-    /// The fewest pooled rows n for which type-7 quantiles at <paramref name="probabilities"/> keep at least
-    /// <paramref name="minGroupSize"/> m rows below the first and above the last, and their ranks h = (n - 1) p + 1 at
-    /// least m + 1 apart (m rows between two whole ranks; interpolated ones share no row, so no row's value follows
-    /// from several quantiles). Without it, probabilities k / (n - 1) give every row's value. A minimum of 1 turns the
-    /// check off, as it does for the other limits.
-    /// </summary>
-    public static double QuantileRows(IReadOnlyList<double> probabilities, int minGroupSize)
-    {
-        ArgumentNullException.ThrowIfNull(probabilities);
-        if (probabilities.Any(p => !(p > 0 && p < 1))) throw new ArgumentOutOfRangeException(nameof(probabilities), "probabilities must lie strictly between 0 and 1");
-        if (minGroupSize <= 1) return 1;
-        var sorted = probabilities.Distinct().Order().ToArray();
-        // (n - 1) p_1 >= m below, (n - 1)(1 - p_k) >= m above, (n - 1)(p_i+1 - p_i) >= m + 1 between.
-        double needed = Math.Max(minGroupSize / sorted[0], minGroupSize / (1 - sorted[^1]));
-        for (int i = 1; i < sorted.Length; i++) needed = Math.Max(needed, (minGroupSize + 1) / (sorted[i] - sorted[i - 1]));
-        // Probabilities such as 0.3 - 0.1 are not exact in binary: a hair below a whole number is that number.
-        return Math.Max(minGroupSize, Math.Ceiling(1 + needed - 1e-9));
-    }
 }

@@ -7,8 +7,8 @@ namespace Mpc.Federation.Protocols;
 /// The summary by group (R's tapply or aggregate): each party sums its own rows per level in the clear and adds the
 /// sums under MPC, so only the pooled n, mean and SD per level open, to the analyst. For the quantiles each party
 /// shares, per level, all of its rows with those of other levels replaced by a value above the grid: a peer sees
-/// how many rows a party shares (as without a group) but not how many are in each level. The ranks h = (n - 1) p + 1
-/// come from the secret pooled n and stay secret: floor(h) is counted by comparisons with 1 .. rows.
+/// how many rows a party shares (as without a group) but not how many are in each level. The ranks come from the secret
+/// pooled n and stay secret (<see cref="GridQuantilesAsync"/>).
 /// </summary>
 public sealed partial class SummaryProtocol
 {
@@ -43,21 +43,31 @@ public sealed partial class SummaryProtocol
         var sd = await SquareRoot.ComputeAsync(runtime, variance).ConfigureAwait(false);
         context.ReportProgress("moments", 0.1);
 
-        var quantiles = await GroupQuantilesAsync(runtime, context, value, group, n).ConfigureAwait(false);
+        var (quantiles, withheld) = await GridQuantilesAsync(runtime, context, value, group, n).ConfigureAwait(false);
         await Opening.OutputAsync(runtime, n, "n").ConfigureAwait(false);
         await Opening.OutputAsync(runtime, mean, "mean").ConfigureAwait(false);
         await Opening.OutputAsync(runtime, sd, "sd").ConfigureAwait(false);
-        await Opening.OutputAsync(runtime, quantiles, "quantiles").ConfigureAwait(false);
+        await Opening.OutputAsync(runtime, quantiles.Reshape(groups, quantiles.Length / groups), "quantiles").ConfigureAwait(false);
+        await Opening.OutputAsync(runtime, withheld, "quantiles_withheld").ConfigureAwait(false);
     }
 
-    // Quantiles per level, row by row of a levels x probs matrix, from the secret pooled n per level.
-    private static async Task<Secret<UInt128>> GroupQuantilesAsync(MpcRuntime<UInt128> runtime, ProtocolContext context, double[] value, int[] group, Secret<UInt128> n)
+    /// <summary>
+    /// Quantiles per level (a levels x probs matrix) at ranks on a fixed grid, from the secret pooled n per level: the ranks
+    /// are multiples of s = m + 1, m the largest of the parties' minimum group sizes (shared, never opened), and at most
+    /// n - m, so at least m rows lie below, between and above any ranks ever opened, in one session or over many (issue 30:
+    /// one probability per session reached every rank the old per-session spacing rule refused). The requested rank
+    /// h = (n - 1) p + 1 goes to the nearest grid rank inside those bounds, without interpolation; a level with no grid rank
+    /// (n &lt; 2 m + 1) has its quantiles zeroed and flagged in quantiles_withheld, to the analyst only: no bit about n
+    /// reaches a party, whose own limit would otherwise let it probe a level's pooled size.
+    /// </summary>
+    private static async Task<(Secret<UInt128> Quantiles, Secret<UInt128> Withheld)> GridQuantilesAsync(MpcRuntime<UInt128> runtime, ProtocolContext context, double[] value, int[] group, Secret<UInt128> n)
     {
         var p = context.Parameters;
         double lower = p.Number("lower"), upper = p.Number("upper"), resolution = Resolution(p);
         int steps = Steps(upper - lower, resolution), groups = n.Length;
         var probs = p.Numbers("probs");
-        await CheckGroupSpacingAsync(runtime, context, n).ConfigureAwait(false);
+        // s = m + 1, m the parties' largest minimum group size (a minimum of 1, no limit, counts as 0).
+        var spacing = await SharedLimits.LargestAsync(runtime, context.Limits.MinGroupSize > 1 ? context.Limits.MinGroupSize : 0).ConfigureAwait(false) + 1.0;
         double origin = lower - resolution;
         // Above every midpoint of the search (at most 2^steps - 1): a row of another level never counts at or below one.
         double outside = (1L << steps) + 1;
@@ -78,55 +88,36 @@ public sealed partial class SummaryProtocol
         var all = Secret<UInt128>.Concatenate(shared);
         int[] Level(int g) => [.. offsets.SelectMany(o => Enumerable.Range(o.Start + g * o.Rows, o.Rows))];
 
-        // h = (n - 1) p + 1 per (level, probability), secret; floor(h) = the number of k in 1 .. rows with k <= h.
+        // h = (n - 1) p + 1 per (level, probability), secret; grid index k in 1 .. rows stands for rank k s.
         int cells = groups * probs.Length;
         var h = await Multiplication.MultiplyPublicAsync(runtime, (n - 1.0).Gather(Enumerable.Range(0, cells).Select(c => c / probs.Length).ToArray()),
             Enumerable.Range(0, cells).Select(c => probs[c % probs.Length]).ToArray()).ConfigureAwait(false) + 1.0;
-        var ks = Input.Public(runtime, Enumerable.Range(0, cells * rows).Select(i => (double)(i % rows + 1)).ToArray(), cells * rows, 1, 0);
-        var beyond = await Comparison.LessThanZeroAsync(runtime, h.Gather(Enumerable.Range(0, cells * rows).Select(i => i / rows).ToArray()) - ks).ConfigureAwait(false);
-        var floor = Secret<UInt128>.Concatenate(Enumerable.Range(0, cells).Select(c => (beyond.Slice(c * rows, rows).Sum() * -1) + rows).ToList());
-        var fraction = h - floor;
+        // Nearest index: the number of k with (2 k - 1) s <= 2 h; highest index: the number of k with (k + 1) s <= n + 1 (rank k s <= n - m).
+        var odd = spacing.Gather(new int[cells * rows]).MultiplyPublic(Enumerable.Range(0, cells * rows).Select(i => 2L * (i % rows) + 1).ToArray());
+        var next = spacing.Gather(new int[groups * rows]).MultiplyPublic(Enumerable.Range(0, groups * rows).Select(i => (long)(i % rows) + 2).ToArray());
+        var beyond = await Comparison.LessThanZeroAsync(runtime, Secret<UInt128>.Concatenate([
+            (h * 2 + 1e-6).Gather(Enumerable.Range(0, cells * rows).Select(i => i / rows).ToArray()) - odd,
+            (n + 1.0).Gather(Enumerable.Range(0, groups * rows).Select(i => i / rows).ToArray()) - next])).ConfigureAwait(false);
+        Secret<UInt128> Counted(int offset, int count) => Secret<UInt128>.Concatenate(Enumerable.Range(0, count).Select(c => (beyond.Slice(offset + c * rows, rows).Sum() * -1) + rows).ToList());
+        var nearest = Counted(0, cells);
+        var highest = Counted(cells * rows, groups);
+        // Index min(max(nearest, 1), highest); 0 only where a level has no grid rank. Counts are whole numbers at scale 0, so compare with 1, not 0.5.
+        var flags = await Comparison.LessThanZeroAsync(runtime, Secret<UInt128>.Concatenate([nearest - 1.0, highest - 1.0])).ConfigureAwait(false);
+        var inside = nearest + flags.Slice(0, cells);
+        var index = -await Comparison.MaximumAsync(runtime, -inside, -highest.Gather(Enumerable.Range(0, cells).Select(c => c / probs.Length).ToArray())).ConfigureAwait(false);
+        var ranks = await Multiplication.MultiplyAsync(runtime, index, spacing.Gather(new int[cells])).ConfigureAwait(false);
 
-        // Searches 0 .. cells - 1 find order statistic floor(h), cells .. 2 cells - 1 the next one.
-        var ranks = Secret<UInt128>.Concatenate([floor, floor + 1]);
-        var searched = all.Gather(Enumerable.Range(0, 2 * cells).SelectMany(s => Level(s % cells / probs.Length)).ToArray());
+        var searched = all.Gather(Enumerable.Range(0, cells).SelectMany(s => Level(s / probs.Length)).ToArray());
         var lowEnd = await BisectAsync(runtime, context, searched, ranks, steps).ConfigureAwait(false);
         var statistic = (lowEnd + 1.0).Upscale(runtime.Format.FractionalBits);
-        var below = statistic.Slice(0, cells);
-        var grid = below + await Multiplication.MultiplyAsync(runtime, statistic.Slice(cells, cells) - below, fraction).ConfigureAwait(false);
-        var quantiles = await Multiplication.MultiplyPublicAsync(runtime, grid, Enumerable.Repeat(resolution, cells).ToArray()).ConfigureAwait(false) + origin;
-        return quantiles.Reshape(groups, probs.Length);
+        var quantiles = await Multiplication.MultiplyPublicAsync(runtime, statistic, Enumerable.Repeat(resolution, cells).ToArray()).ConfigureAwait(false) + origin;
+        var withheld = flags.Slice(cells, groups);
+        var shown = await Multiplication.MultiplyAsync(runtime, quantiles, 1.0 - withheld.Gather(Enumerable.Range(0, cells).Select(c => c / probs.Length).ToArray())).ConfigureAwait(false);
+        return (shown, withheld);
     }
 
-    /// <summary>
-    /// Each level's rows against every party's <see cref="DisclosureChecks.QuantileRows"/> for the requested probabilities,
-    /// with n secret: each party shares its own threshold, the bits "n below a party's threshold" and "no rows at all" (no
-    /// quantile to protect) stay secret, and only whether some level falls short of some party's threshold opens, one bit
-    /// to the parties (a declared data check). The analyst is given each level's n anyway; a refusal opens no output.
-    /// </summary>
-    private static async Task CheckGroupSpacingAsync(MpcRuntime<UInt128> runtime, ProtocolContext context, Secret<UInt128> n)
-    {
-        var probs = context.Parameters.Numbers("probs");
-        string column = context.Parameters.Text("value");
-        int minimum = context.Limits.MinGroupSize, groups = n.Length, pairs = groups * runtime.PartyCount, f = runtime.Format.FractionalBits;
-        double needed = DisclosureChecks.QuantileRows(probs, minimum);
-        var shared = new List<Secret<UInt128>>();
-        for (int owner = 0; owner < runtime.PartyCount; owner++)
-            shared.Add(await Input.ShareAsync(runtime, owner, runtime.PartyIndex == owner ? [needed] : null, 1, f).ConfigureAwait(false));
-        // Pair i is level i % groups against party i / groups's threshold.
-        var thresholds = Secret<UInt128>.Concatenate(shared).Gather(Enumerable.Range(0, pairs).Select(i => i / groups).ToArray());
-        var below = await Comparison.LessThanZeroAsync(runtime, Secret<UInt128>.Concatenate([n.Gather(Enumerable.Range(0, pairs).Select(i => i % groups).ToArray()) - thresholds, n - 0.5])).ConfigureAwait(false);
-        // An empty level is below every threshold: take it out once per party, leaving the count of short (level, party) pairs.
-        var shortPairs = below.Slice(0, pairs).Sum() - (below.Slice(pairs, groups).Sum() * runtime.PartyCount);
-        var refused = await Comparison.LessThanZeroAsync(runtime, shortPairs * -1).ConfigureAwait(false);
-        var opened = await Opening.RevealRealAsync(runtime, refused, "quantile_spacing").ConfigureAwait(false);
-        if (opened[0] > 0.5)
-            throw new DisclosureRefusedException("quantiles", Mpc.Core.ErrorMessages.QuantilesTooClose(column),
-                Mpc.Core.ErrorMessages.QuantilesTooCloseDetail(column, probs, minimum, needed, "some level with rows holds fewer than some party's such number (only that one bit was opened)"));
-    }
-
-    /// <summary>Clear-text reference per level on the pooled rows (rows of no listed level left out), for tests: n, mean, sd and type-7 quantiles, row by row.</summary>
-    public static Dictionary<string, double[]> ComputeInTheClear(IReadOnlyList<Mpc.Data.CsvTable> tables, string value, string group, IReadOnlyList<string> levels, IReadOnlyList<double> probs)
+    /// <summary>Clear-text reference per level on the pooled rows (rows of no listed level left out), for tests: n, mean, sd and grid quantiles, row by row.</summary>
+    public static Dictionary<string, double[]> ComputeInTheClear(IReadOnlyList<Mpc.Data.CsvTable> tables, string value, string group, IReadOnlyList<string> levels, IReadOnlyList<double> probs, int minGroupSize)
     {
         ArgumentNullException.ThrowIfNull(tables);
         ArgumentNullException.ThrowIfNull(levels);
@@ -134,7 +125,7 @@ public sealed partial class SummaryProtocol
         {
             var assigned = GroupLevels.Assign(t, group, levels);
             return t.Column(value).Where((_, i) => assigned[i] == g);
-        }), probs)).ToList();
+        }), probs, minGroupSize)).ToList();
         return perLevel[0].Keys.ToDictionary(k => k, k => perLevel.SelectMany(r => r[k]).ToArray());
     }
 }

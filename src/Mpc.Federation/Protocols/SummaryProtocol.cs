@@ -6,19 +6,18 @@ using Mpc.Runtime.Protocols;
 namespace Mpc.Federation.Protocols;
 
 /// <summary>
-/// A numeric column's summary over the pooled rows: n, mean, sample SD (R's sd) and quantiles (R's quantile, type 7)
-/// found by secret bisection: every search keeps its interval's lower end secret, and each step compares every
+/// A numeric column's summary over the pooled rows: n, mean, sample SD (R's sd) and quantiles (order statistics at ranks on
+/// a fixed grid nearest R's type-7 rank, see <see cref="GridQuantilesAsync"/>) found by secret bisection: every search keeps its interval's lower end secret, and each step compares every
 /// row with the secret midpoint and the number of rows at or below it with the order statistic's rank, so that
 /// neither a midpoint nor a count is ever opened; only the quantile estimates reach the analyst. Z_2^128, f = 40.
 /// </summary>
 /// <remarks>
 /// The search runs on the public grid lower - resolution + k * resolution; each order statistic comes out as the
 /// grid point at or above it (exact when the values lie on the grid, such as whole numbers with resolution 1),
-/// values outside [lower, upper] count at its ends. The rows are secret-shared one by one, so, as in
-/// pooled-statistics' histogram, each party's row count is known to its peers, and with it the pooled n, from which
-/// each quantile's ranks follow (type 7: h = (n - 1) p + 1, interpolating between order statistics floor(h) and
-/// floor(h) + 1). Cost: ceil(log2((upper - lower) / resolution + 1)) steps, each two secure comparisons in
-/// sequence, of n per searched rank (one or two ranks per quantile) and then of the ranks.
+/// values outside [lower, upper] count at its ends. The rows are secret-shared one by one, so each party's row count
+/// is known to its peers; the ranks are computed from the secret pooled n and the secret largest minimum group size
+/// all the same, as by group. Cost: ceil(log2((upper - lower) / resolution + 1)) steps, each two secure comparisons
+/// in sequence, of n per quantile and then of the ranks, after one round of n comparisons per quantile for its rank.
 /// </remarks>
 public sealed partial class SummaryProtocol : BuiltInProtocol<UInt128>
 {
@@ -34,7 +33,7 @@ public sealed partial class SummaryProtocol : BuiltInProtocol<UInt128>
         new("value", ParameterType.Column, null, "Numeric column to summarise."),
         new("lower", ParameterType.Number, null, "Public lower end of the values' range (such as 0 for an age)."),
         new("upper", ParameterType.Number, null, "Public upper end of the values' range (such as 120 for an age)."),
-        new("probs", ParameterType.NumberList, "0.25,0.5,0.75", "Quantile probabilities, strictly between 0 and 1 (the minimum and maximum are single rows); each party refuses any that leave fewer than its minimum group size m of rows between two quantiles or beyond the outer ones (quartiles need 4 m + 5 rows per group)."),
+        new("probs", ParameterType.NumberList, "0.25,0.5,0.75", "Quantile probabilities, strictly between 0 and 1; each comes out as the order statistic at the multiple of m + 1 nearest R's type-7 rank (n - 1) p + 1 and at most n - m, m the largest of the parties' minimum group sizes, so no series of sessions reaches two ranks closer than m + 1 (a group of fewer than 2 m + 1 rows gets none)."),
         new("resolution", ParameterType.Number, "0", "Spacing of the search grid (1 finds whole-number order statistics exactly); 0 takes (upper - lower) / 1024."),
         new("group", ParameterType.Column, "", "Column whose levels form the groups (as R's tapply); empty summarises all rows together."),
         new("levels", ParameterType.Text, "", "The group levels, comma-separated, as text or numbers; rows of no listed level are left out."),
@@ -46,8 +45,8 @@ public sealed partial class SummaryProtocol : BuiltInProtocol<UInt128>
         new("n", OutputKind.Counts, "Rows over all parties (per group with a group)."),
         new("mean", OutputKind.Exact, "Mean of the column (per group)."),
         new("sd", OutputKind.Exact, "Sample standard deviation (n - 1 denominator), as R's sd (per group)."),
-        new("quantiles", OutputKind.Exact, "The quantiles (type 7), to the grid's resolution (with a group: one row per level, one column per probability)."),
-        new("quantile_spacing", OutputKind.DataCheck, "With a group: one bit, whether every level with rows has enough of them for every party's minimum group size to lie between the requested quantiles."),
+        new("quantiles", OutputKind.Exact, "The quantiles (grid ranks nearest type 7), to the search grid's resolution (with a group: one row per level, one column per probability); 0 where withheld."),
+        new("quantiles_withheld", OutputKind.Exact, "1 where a group (or all rows) holds fewer than 2 m + 1 rows, m the parties' largest minimum group size, so that its quantiles are withheld (shown as 0); to the analyst only."),
     ];
 
     public override FixedPointFormat Format => FixedPointFormat.Ring128;
@@ -73,7 +72,7 @@ public sealed partial class SummaryProtocol : BuiltInProtocol<UInt128>
     public override IReadOnlyList<string>? Labels(string output, ProtocolParameters parameters) => output switch
     {
         "quantiles" => parameters.Numbers("probs").Select(p => (100 * p).ToString("0.###", CultureInfo.InvariantCulture) + "%").ToList(),
-        "n" or "mean" or "sd" when parameters.Text("group").Length > 0 => parameters.List("levels"),
+        "n" or "mean" or "sd" or "quantiles_withheld" when parameters.Text("group").Length > 0 => parameters.List("levels"),
         _ => null,
     };
 
@@ -101,44 +100,13 @@ public sealed partial class SummaryProtocol : BuiltInProtocol<UInt128>
         var sd = await SquareRoot.ComputeAsync(runtime, variance).ConfigureAwait(false);
         context.ReportProgress("moments", 0.1);
 
-        var quantiles = await QuantilesAsync(runtime, context, value).ConfigureAwait(false);
+        // All rows as one level: the same grid of ranks as by group, so a summary with and without a group cannot be combined.
+        var (quantiles, withheld) = await GridQuantilesAsync(runtime, context, value, new int[value.Length], n).ConfigureAwait(false);
         await Opening.OutputAsync(runtime, n, "n").ConfigureAwait(false);
         await Opening.OutputAsync(runtime, mean, "mean").ConfigureAwait(false);
         await Opening.OutputAsync(runtime, sd, "sd").ConfigureAwait(false);
         await Opening.OutputAsync(runtime, quantiles, "quantiles").ConfigureAwait(false);
-    }
-
-    private static async Task<Secret<UInt128>> QuantilesAsync(MpcRuntime<UInt128> runtime, ProtocolContext context, double[] value)
-    {
-        var p = context.Parameters;
-        double lower = p.Number("lower"), upper = p.Number("upper"), resolution = Resolution(p);
-        int steps = Steps(upper - lower, resolution);
-        double origin = lower - resolution;
-        // In grid units every value lies in [1, 2^steps]: order statistic k is the grid point m with k values at or below m, fewer below m - 1.
-        var units = value.Select(v => (Math.Clamp(v, lower, upper) - origin) / resolution).ToArray();
-        var shared = new List<Secret<UInt128>>();
-        for (int owner = 0; owner < runtime.PartyCount; owner++)
-            shared.Add(await Input.ShareAsync(runtime, owner, runtime.PartyIndex == owner ? units : null, 1, runtime.Format.FractionalBits).ConfigureAwait(false));
-        var all = Secret<UInt128>.Concatenate(shared);
-        int rows = all.Length;
-        // Every party's row count is public once shared, so each checks the pooled n against its own limit in the clear.
-        CheckSpacing(context, rows);
-
-        // Type 7: h = (n - 1) p + 1 between ranks floor(h) and floor(h) + 1; the ranks searched, without repeats.
-        var probs = p.Numbers("probs");
-        var h = probs.Select(q => (rows - 1) * q + 1).ToArray();
-        var ranks = h.SelectMany(x => x > Math.Floor(x) ? new[] { (long)Math.Floor(x), (long)Math.Floor(x) + 1 } : [(long)Math.Floor(x)]).Distinct().Order().ToArray();
-        int searches = ranks.Length;
-        var expanded = Secret<UInt128>.Concatenate(Enumerable.Repeat(all, searches).ToList());
-        var lowEnd = await BisectAsync(runtime, context, expanded, Input.Public(runtime, [.. ranks.Select(r => (double)r)], searches, 1, 0), steps).ConfigureAwait(false);
-        // Each order statistic is its interval's upper grid point; a quantile interpolates between its two ranks.
-        var statistic = (lowEnd + 1.0).Upscale(runtime.Format.FractionalBits);
-        int Index(long rank) => Array.IndexOf(ranks, rank);
-        var below = statistic.Gather(h.Select(x => Index((long)Math.Floor(x))).ToArray());
-        var next = statistic.Gather(h.Select(x => x > Math.Floor(x) ? Index((long)Math.Floor(x) + 1) : Index((long)Math.Floor(x))).ToArray());
-        var fraction = h.Select(x => x - Math.Floor(x)).ToArray();
-        var grid = below + await Multiplication.MultiplyPublicAsync(runtime, next - below, fraction).ConfigureAwait(false);
-        return await Multiplication.MultiplyPublicAsync(runtime, grid, Enumerable.Repeat(resolution, probs.Length).ToArray()).ConfigureAwait(false) + origin;
+        await Opening.OutputAsync(runtime, withheld, "quantiles_withheld").ConfigureAwait(false);
     }
 
     /// <summary>
@@ -166,18 +134,6 @@ public sealed partial class SummaryProtocol : BuiltInProtocol<UInt128>
         return lowEnd;
     }
 
-    // The analyst's probabilities must leave the party's minimum group size of rows between quantiles (DisclosureChecks.QuantileRows).
-    private static void CheckSpacing(ProtocolContext context, int rows)
-    {
-        var probs = context.Parameters.Numbers("probs");
-        string column = context.Parameters.Text("value");
-        int minimum = context.Limits.MinGroupSize;
-        double needed = DisclosureChecks.QuantileRows(probs, minimum);
-        if (rows < needed)
-            throw new DisclosureRefusedException("quantiles", ErrorMessages.QuantilesTooClose(column),
-                ErrorMessages.QuantilesTooCloseDetail(column, probs, minimum, needed, $"the pooled rows are {rows}"));
-    }
-
     private static double Resolution(ProtocolParameters p)
     {
         double resolution = p.Number("resolution");
@@ -187,29 +143,39 @@ public sealed partial class SummaryProtocol : BuiltInProtocol<UInt128>
     // Enough halvings of 2^steps grid points to cover [lower - resolution, upper].
     private static int Steps(double range, double resolution) => (int)Math.Ceiling(Math.Log2(range / resolution + 1));
 
-    /// <summary>Clear-text reference on the pooled rows: n, mean, sd and R's type-7 quantiles (exact, not on the grid), for tests.</summary>
-    public static Dictionary<string, double[]> ComputeInTheClear(IReadOnlyList<Mpc.Data.CsvTable> tables, string value, IReadOnlyList<double> probs)
+    /// <summary>
+    /// Clear-text reference on the pooled rows, for tests: n, mean, sd, the quantiles at the grid ranks for minimum group size
+    /// <paramref name="minGroupSize"/> (the parties' largest; 1 for none) and whether they are withheld.
+    /// </summary>
+    public static Dictionary<string, double[]> ComputeInTheClear(IReadOnlyList<Mpc.Data.CsvTable> tables, string value, IReadOnlyList<double> probs, int minGroupSize)
     {
         ArgumentNullException.ThrowIfNull(tables);
-        return InTheClear(tables.SelectMany(t => t.Column(value)), probs);
+        return InTheClear(tables.SelectMany(t => t.Column(value)), probs, minGroupSize);
     }
 
-    private static Dictionary<string, double[]> InTheClear(IEnumerable<double> rows, IReadOnlyList<double> probs)
+    /// <summary>The rank of the grid quantile for probability <paramref name="probability"/> of <paramref name="rows"/> rows, 0 when withheld.</summary>
+    public static long GridRank(long rows, double probability, int minGroupSize)
+    {
+        long spacing = minGroupSize > 1 ? minGroupSize + 1 : 1;
+        double h = (rows - 1) * probability + 1;
+        // Ties go up, as under MPC (which adds 1e-6 to 2 h to keep fixed-point error off the tie).
+        long nearest = Math.Min(rows, (long)Math.Floor((2 * h + 1e-6 + spacing) / (2.0 * spacing)));
+        long highest = (rows + 1) / spacing - 1;
+        return highest < 1 ? 0 : spacing * Math.Min(Math.Max(nearest, 1), highest);
+    }
+
+    private static Dictionary<string, double[]> InTheClear(IEnumerable<double> rows, IReadOnlyList<double> probs, int minGroupSize)
     {
         ArgumentNullException.ThrowIfNull(probs);
         var values = rows.Order().ToArray();
-        double Quantile(double q)
-        {
-            double h = (values.Length - 1) * q;
-            int j = (int)Math.Floor(h);
-            return j + 1 < values.Length ? values[j] + (h - j) * (values[j + 1] - values[j]) : values[j];
-        }
+        var ranks = probs.Select(q => GridRank(values.Length, q, minGroupSize)).ToArray();
         return new Dictionary<string, double[]>
         {
             ["n"] = [values.Length],
-            ["mean"] = [values.Average()],
-            ["sd"] = [Math.Sqrt(PooledMoments.Variance(values))],
-            ["quantiles"] = [.. probs.Select(Quantile)],
+            ["mean"] = [values.Length == 0 ? 0 : values.Average()],
+            ["sd"] = [values.Length < 2 ? 0 : Math.Sqrt(PooledMoments.Variance(values))],
+            ["quantiles"] = [.. ranks.Select(r => r == 0 ? 0 : values[r - 1])],
+            ["quantiles_withheld"] = [ranks.Any(r => r == 0) ? 1 : 0],
         };
     }
 }

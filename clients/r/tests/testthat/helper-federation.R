@@ -34,3 +34,14 @@ expect_relative <- function(actual, expected, tolerance) {
   expect_true(all(error <= tolerance), label = sprintf("largest relative error %.3g (tolerance %g): %s against R's %s",
     max(error), tolerance, paste(signif(actual, 10), collapse = ", "), paste(signif(expected, 10), collapse = ", ")))
 }
+
+# The quantiles Mpc gives: the order statistic at the multiple of m + 1 nearest R's type-7 rank (n - 1) p + 1, within
+# m + 1 .. n - m (ties up), m the parties' largest minimum group size (3 by default); docs/analyses.md.
+grid_quantile <- function(x, probs, m = 3) {
+  x <- sort(x)
+  n <- length(x)
+  s <- m + 1
+  h <- (n - 1) * probs + 1
+  k <- pmin(pmax(floor((2 * h + 1e-6 + s) / (2 * s)), 1), floor((n + 1) / s) - 1)
+  x[k * s]
+}

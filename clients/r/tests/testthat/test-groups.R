@@ -1,6 +1,6 @@
 # Summaries by group and factors in lm, against R's own aggregate/tapply/quantile and lm on the pooled rows.
 
-test_that("mpc_summary(by =) matches tapply's n, mean, sd and type-7 quantiles per level", {
+test_that("mpc_summary(by =) matches tapply's n, mean, sd and the grid quantiles per level, near type 7", {
   lung <- lung_pooled()
   lung$sex <- ifelse(lung$sex == 1, "male", "female")
   probs <- c(0.1, 0.5, 0.75)
@@ -17,7 +17,9 @@ test_that("mpc_summary(by =) matches tapply's n, mean, sd and type-7 quantiles p
   expect_relative(s$sd, vapply(groups, stats::sd, numeric(1)), 1e-9)
   reference <- t(vapply(groups, stats::quantile, numeric(3), probs = probs, type = 7))
   expect_equal(names(s)[-(1:4)], colnames(reference))
-  expect_relative(as.matrix(s[, -(1:4)]), reference, 1e-9)
+  expect_relative(as.matrix(s[, -(1:4)]), t(vapply(groups, grid_quantile, numeric(3), probs = probs)), 1e-9)
+  # At most 2 ranks from R's type 7 away from the ends; whole-year ages are dense, so within 2 years.
+  expect_true(all(abs(as.matrix(s[, -(1:4)]) - reference) <= 2))
 })
 
 test_that("mpc_lm with factors matches lm with factor(x, levels =) and treatment contrasts", {
