@@ -283,7 +283,7 @@ public class ScriptSandboxTests
     [InlineData("var forged = fit with { Epsilon = 0 };", "'Mpc.Scripting.BoltzmannFit.<Clone>$'")]
     [InlineData("var rows = fit.Model.PooledRows;", "'Mpc.Boltzmann.TrainedModel.PooledRows'")]
     [InlineData("var encoding = fit.Encoding;", "'Mpc.Scripting.BoltzmannFit.Encoding'")]
-    [InlineData("var (a, b, c, d, e, f, g) = fit;", "'Mpc.Scripting.BoltzmannFit.Deconstruct'")]
+    [InlineData("var (a, b, c, d, e, f, g, h) = fit;", "'Mpc.Scripting.BoltzmannFit.Deconstruct'")]
     public void AResultOfTheScriptApiCannotBeForgedOrTakenApart(string line, string what) =>
         AssertRefused("Run(async mpc =>\n{\n    " + Train + " " + line + "\n});", 3, what);
 
