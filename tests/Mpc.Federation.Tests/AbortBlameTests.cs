@@ -35,6 +35,19 @@ public class AbortBlameTests
     }
 
     [Fact]
+    public void APartyShuttingDownIsTheCauseEvenWhenThePeersSawOnlyBrokenConnections()
+    {
+        var error = AbortBlame.Decide(Session,
+        [
+            new("hospital-b", "Session aborted: party hospital-c failed: the connection broke.", "hospital-c", AbortCause.PeerFailed),
+            new("hospital-a", "hospital-a is shutting down.", "hospital-a", AbortCause.Shutdown),
+            new("hospital-c", "Session aborted: party hospital-a failed: the connection broke.", "hospital-a", AbortCause.PeerFailed),
+        ]);
+        Assert.Equal(("hospital-a", AbortCause.Shutdown), (error.PartyName, error.Cause));
+        Assert.Equal($"Session {Session} aborted, caused by hospital-a: hospital-a is shutting down.", error.Message);
+    }
+
+    [Fact]
     public void WithoutAnOwnFaultThePartyOthersBlameIsTheCauseWithTheirExplanation()
     {
         var error = AbortBlame.Decide(Session,

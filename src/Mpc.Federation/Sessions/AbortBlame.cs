@@ -10,9 +10,16 @@ internal static class AbortBlame
     public static ProtocolAbortedException Decide(Guid sessionId, IReadOnlyList<PartyFailure> failures)
     {
         ArgumentOutOfRangeException.ThrowIfZero(failures.Count);
-        // Parties that failed on their own account (bad data, a refused reveal, their own code) are each a cause: report them all.
+        // Parties that failed on their own account (bad data, a refused reveal, their own code, their shutdown) are the cause: the others' reports are consequences.
         var own = failures.Where(f => f.Blamed == f.Party && AbortCauses.IsOwnFault(f.Cause)).GroupBy(f => f.Party).Select(g => g.First())
             .OrderBy(f => f.Party, StringComparer.Ordinal).ToList();
+        if (own.Count == 1)
+        {
+            // A peer's report of the same cause explains it as the analyst's peers saw it; else the party's own words.
+            var only = own[0];
+            var told = failures.Where(f => f.Party != only.Party && f.Blamed == only.Party && f.Cause == only.Cause).DefaultIfEmpty(only).First();
+            return new ProtocolAbortedException($"Session {sessionId} aborted, caused by {only.Party}: {told.Reason}", only.Party, cause: only.Cause);
+        }
         if (own.Count > 1)
             return new ProtocolAbortedException($"Session {sessionId} aborted, caused by {string.Join(", ", own.Select(f => f.Party))}: {string.Join("; ", own.Select(f => f.Reason))}",
                 own[0].Party, cause: own[0].Cause);
