@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Mpc.Federation.Tests;
+using Mpc.EndToEnd.Tests;
 using Mpc.Reporting;
 
 namespace Mpc.Cli.Tests;

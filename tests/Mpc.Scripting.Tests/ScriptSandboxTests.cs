@@ -344,7 +344,7 @@ public class ScriptSandboxTests
         });
         """);
 
-    // The scripts embedded in tests/Mpc.Federation.Tests (ScriptSessionTests, DaemonProcessTests), compiled here because those tests are slow.
+    // The scripts embedded in tests/Mpc.EndToEnd.Tests (ScriptSessionTests, DaemonProcessTests), compiled here because those tests are slow.
     [Theory]
     [InlineData("""
         Describe("Total of a column.");
