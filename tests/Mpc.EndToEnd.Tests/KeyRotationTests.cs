@@ -47,7 +47,7 @@ public class KeyRotationTests
         // So does an analyst whose clock has passed the end too, and hospital-b's daemon cannot start again with the old key.
         var error = await Assert.ThrowsAsync<SessionRefusedException>(() => federation.Client(roster, clock: clock).RunAsync("secure-sum", Ages, null, default));
         Assert.Contains("hospital-b presented its previous key", error.Message, StringComparison.Ordinal);
-        Assert.Throws<PeerAuthenticationException>(() => new PartyDaemon(roster, federation.Credentials[1], federation.Daemons[1].Configuration, Protocols.ProtocolCatalog.BuiltIn, new ListLogger(), clock: clock));
+        Assert.Throws<PeerAuthenticationException>(() => new PartyDaemon(roster, federation.Credentials[1], federation.Daemons[1].Configuration, Mpc.Federation.Protocols.ProtocolCatalog.BuiltIn, new ListLogger(), clock: clock));
     }
 
     [Fact]
