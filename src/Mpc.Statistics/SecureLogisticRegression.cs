@@ -23,7 +23,7 @@ namespace Mpc.Statistics;
 /// The coefficients are mapped back to the original scale under MPC; standard errors
 /// come from the inverse Hessian at the last iterate (the kept inverse, or the factors), transformed the same way.
 /// </remarks>
-public static class SecureLogisticRegression
+public static partial class SecureLogisticRegression
 {
     // Fractional bits of the weights p (1 - p) in the Hessian's data part: 16 while the Hessian only steers the steps, more
     // in the last step when its inverse gives the standard errors (at 16 bits they wander about 1e-3 on 32 rows).
@@ -316,76 +316,5 @@ public static class SecureLogisticRegression
         if (!intercept) return await Multiplication.MultiplyAsync(runtime, slopes, inverseSd.Reshape(f, 1)).ConfigureAwait(false);
         var products = await Multiplication.MultiplyAsync(runtime, Secret<T>.Concatenate([slopes, slopes]), Secret<T>.Concatenate([inverseSd, shift])).ConfigureAwait(false);
         return Secret<T>.Concatenate([b[0] - products.Slice(f, f).Sum(), products.Slice(0, f)]);
-    }
-
-    // This party's rows as A = [1 | X] (rows x (f+1)), A' ((f+1) x rows), and per row the upper triangle of its outer product
-    // (a row of the matrix per (k, l) with k <= l, a column per data row): the private maps of eta = A beta, A'r and A'WA.
-    private static (double[] Rows, double[] Transposed, double[] OuterProducts) LocalDesign(double[] features, int rows, int f)
-    {
-        int columns = f + 1;
-        var design = new double[rows * columns];
-        for (int i = 0; i < rows; i++)
-        {
-            design[i * columns] = 1;
-            Array.Copy(features, i * f, design, i * columns + 1, f);
-        }
-        var transposed = new double[columns * rows];
-        for (int i = 0; i < rows; i++)
-            for (int c = 0; c < columns; c++) transposed[c * rows + i] = design[i * columns + c];
-        var outer = new double[columns * (columns + 1) / 2 * rows];
-        int t = 0;
-        for (int k = 0; k < columns; k++)
-            for (int l = k; l < columns; l++, t++)
-                for (int i = 0; i < rows; i++) outer[t * rows + i] = design[i * columns + k] * design[i * columns + l];
-        return (design, transposed, outer);
-    }
-
-    // Upper-triangle storage of a symmetric matrix: the number of entries, and for each cell of the full matrix its entry.
-    private static (int Unique, int[] Full) SymmetricIndex(int columns)
-    {
-        var full = new int[columns * columns];
-        int t = 0;
-        for (int k = 0; k < columns; k++)
-            for (int l = k; l < columns; l++, t++)
-            {
-                full[k * columns + l] = t;
-                full[l * columns + k] = t;
-            }
-        return (t, full);
-    }
-
-    private static int[] Repeat(int value, int[] parties) => [.. parties.Select(_ => value)];
-
-    // The rows of a stacked secret that belong to each party, as column vectors.
-    private static Secret<T>[] Slices<T>(Secret<T> stacked, int[] rowCounts)
-        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
-    {
-        var slices = new Secret<T>[rowCounts.Length];
-        int at = 0;
-        for (int p = 0; p < rowCounts.Length; p++)
-        {
-            slices[p] = stacked.Slice(at, rowCounts[p]).Reshape(rowCounts[p], 1);
-            at += rowCounts[p];
-        }
-        return slices;
-    }
-
-    // Sum of the parties' stacked parts of equal length (local).
-    private static Secret<T> SumOfParts<T>(Secret<T> stacked, int length)
-        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
-    {
-        var sum = stacked.Slice(0, length);
-        for (int at = length; at < stacked.Length; at += length) sum = sum + stacked.Slice(at, length);
-        return sum;
-    }
-
-    // A d x d matrix with the vector on its diagonal (local).
-    private static Secret<T> ScatterDiagonal<T>(MpcRuntime<T> runtime, Secret<T> vector, int d)
-        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
-    {
-        var zero = Input.Public(runtime, [0.0], 1, 1, vector.Scale);
-        var combined = Secret<T>.Concatenate([vector, zero]);
-        var index = Enumerable.Range(0, d * d).Select(k => k / d == k % d ? k / d : d).ToArray();
-        return combined.Gather(index).Reshape(d, d);
     }
 }
