@@ -1,5 +1,5 @@
-// Pooled second moments of numeric columns (DataSHIELD's ds.cor works from the same): each hospital's own sums stay
-// secret; only the totals over all hospitals are revealed, from which the analyst computes the correlation matrix.
+// Pooled second moments of numeric columns (DataSHIELD's ds.cor works from the same): only the totals over all hospitals
+// are revealed, from which the analyst computes the correlation matrix; with two hospitals each can subtract its own.
 Describe("Pooled column sums and cross-product sums of numeric columns, and the pooled row count: the pooled correlation matrix without any row.");
 Parameter("columns", ParameterType.ColumnList, null, "Comma-separated numeric columns.");
 Output("sums", "Column totals over all parties, in the order given.");

@@ -45,7 +45,7 @@ public class CliErrorProcessTests
         var (roster, configs, keys, analystKey) = federation.WriteFiles(TimeSpan.FromSeconds(10));
         // Parties named by host name: the daemons resolve "localhost" to bind, the analyst and peers dial it.
         File.WriteAllText(roster, File.ReadAllText(roster).Replace("127.0.0.1:", "localhost:", StringComparison.Ordinal));
-        var daemons = Enumerable.Range(0, 2).Select(i => MpcProcess.Start("party", "--roster", roster, "--config", configs[i], "--key", keys[i])).ToList();
+        var daemons = TestFederation.StartDaemonProcesses(roster, configs, keys);
         try
         {
             foreach (var daemon in daemons) await daemon.WaitForOutputAsync("listening on", Startup);
@@ -113,7 +113,7 @@ public class CliErrorProcessTests
     {
         await using var federation = TestFederation.Create(3);
         var (roster, configs, keys, analystKey) = federation.WriteFiles(TimeSpan.FromSeconds(10));
-        var daemons = Enumerable.Range(0, 3).Select(i => MpcProcess.Start("party", "--roster", roster, "--config", configs[i], "--key", keys[i])).ToList();
+        var daemons = TestFederation.StartDaemonProcesses(roster, configs, keys);
         try
         {
             foreach (var daemon in daemons) await daemon.WaitForOutputAsync("listening on", Startup);

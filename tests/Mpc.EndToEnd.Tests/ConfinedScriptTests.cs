@@ -95,7 +95,7 @@ public class ConfinedScriptTests
         var (roster, configs, keys, _) = federation.WriteFilesWith(TimeSpan.FromSeconds(30),
             $", \"scriptTimeLimitSeconds\": {TimeLimitSeconds}, \"scriptMemoryLimitMegabytes\": 512, \"dataRefusalsPerDay\": 20",
             [.. compiled.Select(c => c.Protocol.Id), total.Id]);
-        var daemons = Enumerable.Range(0, 3).Select(i => MpcProcess.Start("party", "--roster", roster, "--config", configs[i], "--key", keys[i])).ToList();
+        var daemons = TestFederation.StartDaemonProcesses(roster, configs, keys);
         try
         {
             foreach (var daemon in daemons) await daemon.WaitForOutputAsync("listening on", Startup);

@@ -14,7 +14,7 @@ public class DaemonProcessTests
     {
         await using var federation = TestFederation.Create(3);
         var (roster, configs, keys, analystKey) = federation.WriteFiles(TimeSpan.FromSeconds(10));
-        var daemons = Enumerable.Range(0, 3).Select(i => MpcProcess.Start("party", "--roster", roster, "--config", configs[i], "--key", keys[i])).ToList();
+        var daemons = TestFederation.StartDaemonProcesses(roster, configs, keys);
         try
         {
             foreach (var daemon in daemons) await daemon.WaitForOutputAsync("listening on", Startup);
@@ -63,7 +63,7 @@ public class DaemonProcessTests
         await using var federation = TestFederation.Create(3);
         var timeout = TimeSpan.FromSeconds(5);
         var (roster, configs, keys, _) = federation.WriteFiles(timeout);
-        var daemons = Enumerable.Range(0, 3).Select(i => MpcProcess.Start("party", "--roster", roster, "--config", configs[i], "--key", keys[i])).ToList();
+        var daemons = TestFederation.StartDaemonProcesses(roster, configs, keys);
         try
         {
             foreach (var daemon in daemons) await daemon.WaitForOutputAsync("listening on", Startup);
@@ -114,7 +114,7 @@ public class DaemonProcessTests
         await using var federation = TestFederation.Create(3);
         federation.WriteScripts((script.Name, script.Source));
         var (roster, configs, keys, _) = federation.WriteFiles(TimeSpan.FromSeconds(5), script.Id);
-        var daemons = Enumerable.Range(0, 3).Select(i => MpcProcess.Start("party", "--roster", roster, "--config", configs[i], "--key", keys[i])).ToList();
+        var daemons = TestFederation.StartDaemonProcesses(roster, configs, keys);
         try
         {
             foreach (var daemon in daemons) await daemon.WaitForOutputAsync("listening on", Startup);

@@ -16,7 +16,7 @@ public class DatasetsProcessTests
         var lines = File.ReadAllLines(federation.DataFiles[1]);
         File.WriteAllLines(federation.DataFiles[1], lines.Select((line, i) => line + (i == 0 ? ",celltype" : i % 2 == 0 ? ",adeno" : ",large")));
         var (roster, configs, keys, analystKey) = federation.WriteFiles(TimeSpan.FromSeconds(10));
-        var daemons = Enumerable.Range(0, 2).Select(i => MpcProcess.Start("party", "--roster", roster, "--config", configs[i], "--key", keys[i])).ToList();
+        var daemons = TestFederation.StartDaemonProcesses(roster, configs, keys);
         try
         {
             foreach (var daemon in daemons) await daemon.WaitForOutputAsync("listening on", Startup);

@@ -18,7 +18,7 @@ public class ReloadProcessTests
         var (roster, configs, keys, analystKey) = federation.WriteFiles(TimeSpan.FromSeconds(60));
         string script = Path.Combine(federation.Directory, "column-total.csx");
         File.WriteAllText(script, Script);
-        var daemons = Enumerable.Range(0, 2).Select(i => MpcProcess.Start("party", "--roster", roster, "--config", configs[i], "--key", keys[i])).ToList();
+        var daemons = TestFederation.StartDaemonProcesses(roster, configs, keys);
         try
         {
             foreach (var daemon in daemons) await daemon.WaitForOutputAsync("listening on", Startup);
@@ -63,7 +63,7 @@ public class ReloadProcessTests
         var (roster, configs, keys, analystKey) = federation.WriteFiles(TimeSpan.FromSeconds(60));
         string script = Path.Combine(federation.Directory, "column-total.csx");
         File.WriteAllText(script, Script);
-        var daemons = Enumerable.Range(0, 2).Select(i => MpcProcess.Start("party", "--roster", roster, "--config", configs[i], "--key", keys[i])).ToList();
+        var daemons = TestFederation.StartDaemonProcesses(roster, configs, keys);
         try
         {
             foreach (var daemon in daemons) await daemon.WaitForOutputAsync("listening on", Startup);

@@ -10,7 +10,7 @@ public class ShutdownProcessTests
     {
         await using var federation = TestFederation.Create(2);
         var (roster, configs, keys, analystKey) = federation.WriteFiles(TimeSpan.FromSeconds(30));
-        var daemons = Enumerable.Range(0, 2).Select(i => MpcProcess.Start("party", "--roster", roster, "--config", configs[i], "--key", keys[i], "--grace-period", "600")).ToList();
+        var daemons = TestFederation.StartDaemonProcesses(roster, configs, keys, "--grace-period", "600");
         try
         {
             foreach (var daemon in daemons) await daemon.WaitForOutputAsync("listening on", Startup);
@@ -33,7 +33,7 @@ public class ShutdownProcessTests
     {
         await using var federation = TestFederation.Create(3);
         var (roster, configs, keys, analystKey) = federation.WriteFiles(TimeSpan.FromSeconds(30));
-        var daemons = Enumerable.Range(0, 3).Select(i => MpcProcess.Start("party", "--roster", roster, "--config", configs[i], "--key", keys[i], "--grace-period", "1")).ToList();
+        var daemons = TestFederation.StartDaemonProcesses(roster, configs, keys, "--grace-period", "1");
         try
         {
             foreach (var daemon in daemons) await daemon.WaitForOutputAsync("listening on", Startup);

@@ -123,6 +123,10 @@ public sealed class TestFederation : IAsyncDisposable
         throw new DirectoryNotFoundException("Mpc.sln not found above " + AppContext.BaseDirectory);
     }
 
+    /// <summary>One daemon process per party, from the files <see cref="WriteFiles"/> wrote, each with <paramref name="extraArguments"/>.</summary>
+    public static List<MpcProcess> StartDaemonProcesses(string roster, IReadOnlyList<string> configs, IReadOnlyList<string> keys, params string[] extraArguments) =>
+        Enumerable.Range(0, configs.Count).Select(i => MpcProcess.Start(["party", "--roster", roster, "--config", configs[i], "--key", keys[i], .. extraArguments])).ToList();
+
     /// <summary>Writes the roster, each party's configuration and keys to disk, for daemon processes.</summary>
     public (string Roster, List<string> Configs, List<string> Keys, string AnalystKey) WriteFiles(TimeSpan peerTimeout, params string[] extraApproved) =>
         WriteFilesWith(peerTimeout, "", extraApproved);
