@@ -61,7 +61,7 @@ public sealed partial class BoltzmannApi
     public async Task<BoltzmannFit> Train(string model, IReadOnlyList<string> columns, string visible, string hidden, IReadOnlyList<double> epochs,
         IReadOnlyList<double> learningRates, IReadOnlyList<double> batchSizes, string reveal, TrainingSettings settings, string exactOutput = "pooled_sums",
         string privateOutput = "noised_sums", double holdout = 0, string levels = "", double monitoring = 0, IReadOnlyList<double>? start = null,
-        string partitions = "", double gaussianSd = DefaultGaussianSd)
+        string partitions = "", double gaussianSd = DefaultGaussianSd, int latentBins = 0)
     {
         ArgumentNullException.ThrowIfNull(partitions);
         ArgumentNullException.ThrowIfNull(columns);
@@ -93,6 +93,7 @@ public sealed partial class BoltzmannApi
             layers.Add(new LayerSettings(sizes[l], (int)epochCount, rate, (int)batch));
         }
         if (partitions.Length > 0) layers[0] = layers[0] with { Partitions = ParsePartitions(encoding, partitions, sizes[0]) };
+        if (latentBins != 0 && latentBins is < 2 or > 100) throw new ParameterProblemException($"latent_bins={latentBins}: the latent density's grid takes 2 to 100 bins per axis (0: none).");
         if (!(gaussianSd is > 0 and <= 1)) throw new ParameterProblemException($"gaussian_sd={gaussianSd}: the model's visible SD in units of the column's SD must lie in (0, 1].");
         var startModel = start is { Count: > 0 } ? StartModel(kind, encoding, sizes, start) : null;
         if (startModel is not null) Partition(startModel, layers[0].Partitions);
@@ -117,15 +118,17 @@ public sealed partial class BoltzmannApi
                     ? await PooledTraining.ContinueAsync(startModel, modelRows, layers, settings, exactPool, modelMonitored).ConfigureAwait(false)
                     : await PooledTraining.TrainAsync(kind, modelRows, encoding.Kind, encoding.Groups, layers, settings, exactPool, modelMonitored).ConfigureAwait(false);
                 // The monitoring rows are not training rows: the secure evaluation scores against the rows the model saw.
-                return new BoltzmannFit(exact, encoding, 0, 0, [], training, held, scale);
+                return new BoltzmannFit(exact, encoding, 0, 0, [], training, held, scale) { LatentBins = latentBins };
             case DpIntermediates:
                 if (!settings.IsPrivate) throw new ParameterProblemException(ErrorMessages.DpModeWithoutEpsilon(DpIntermediates));
                 if (encoding.Kind == VisibleKind.Gaussian) throw new ParameterProblemException(GaussianNeedsExactMode);
                 var pool = new PrivateStatisticsPool<UInt128>(_session.Runtime, privateOutput, settings.Epsilon!.Value, settings.Delta, settings.HonestParties);
+                // The latent density comes after training; its share of the budget is set aside before the steps are calibrated.
+                if (latentBins > 0) pool.Reserve(new StatisticsRelease(LatentDensityRelease, 1, latentBins * latentBins, 1, 1), LatentDensityShares);
                 var noised = startModel is not null
                     ? await PooledTraining.ContinueAsync(startModel, rows, layers, settings, pool).ConfigureAwait(false)
                     : await PooledTraining.TrainAsync(kind, rows, encoding.Kind, encoding.Groups, layers, settings, pool).ConfigureAwait(false);
-                return new BoltzmannFit(noised, encoding, pool.SpentEpsilon, pool.Delta, pool.Series, rows, held);
+                return new BoltzmannFit(noised, encoding, pool.SpentEpsilon, pool.Delta, pool.Series, rows, held) { LatentBins = latentBins, PrivatePool = pool };
             default:
                 throw new ParameterProblemException(ErrorMessages.UnknownRevealMode(reveal, [DpIntermediates, ExactIntermediates]));
         }
