@@ -87,7 +87,7 @@ public class LatentDensityScriptTests
         var noised = result.Outputs["latent_density_noised"].Values;
         Assert.Equal(16, noised.Length);
         // The reserved release's noise: one of 20 equal releases spending the budget, on one-hot records of 16 cells.
-        var (_, l1, l2) = SkellamSumMechanism.Sensitivity(16, 1);
+        var (scale, l1, l2) = SkellamSumMechanism.Sensitivity(16, 1);
         double mu = Mpc.Privacy.SkellamMechanism.CalibrateSeries(5, 1e-5, Enumerable.Repeat((l1, l2, 1.0), BoltzmannApi.LatentDensityShares).ToList(), null)[0];
         double spent = result.Outputs["privacy_spent"].Values[0];
         Assert.InRange(spent, 4.5, 5 + 1e-6);
@@ -97,14 +97,14 @@ public class LatentDensityScriptTests
             Assert.Contains(ledger.Releases(), r => Math.Abs(r.Mu - mu) < 1e-6 * mu);
             Assert.True(ledger.SpentEpsilon("lung", 1e-5) <= 5 + 1e-9);
         }
-        // Against the clear text: the 500 rows projected with the synthetic rows' directions, each cell within 6 noise SDs (sqrt(2 mu) / 32, 32 the records' scale).
+        // Against the clear text: the 500 rows projected with the synthetic rows' directions, each cell within 6 noise SDs (sqrt(2 mu) over the records' scale).
         var model = TrainedModel.FromParameters(ModelKind.Rbm, [50, 4], VisibleKind.Bernoulli, null, result.Outputs["model"].Values);
         var projection = LatentProjection.Fit(model, [.. result.Outputs["synthetic"].Values.Chunk(50)]);
         var grid = LatentGrid.FromValues(result.Outputs["latent_grid"].Values);
         var table = Mpc.Data.CsvTable.Load(Path.Combine(AppContext.BaseDirectory, "data", "blocks-in-noise.csv"));
         var rows = Enumerable.Range(0, table.RowCount).Select(i => Enumerable.Range(1, 50).Select(j => table.Column($"x{j}")[i]).ToArray()).ToList();
         var clear = grid.Counts(projection.Project(rows));
-        double sd = Math.Sqrt(2 * mu) / 32;
+        double sd = Math.Sqrt(2 * mu) / scale;
         Assert.All(Enumerable.Range(0, 16), c => Assert.InRange(noised[c], clear[c] - 6 * sd, clear[c] + 6 * sd));
     }
 }
