@@ -22,6 +22,7 @@ public sealed class SkellamSumMechanism
     private readonly Dictionary<string, (StatisticsRelease Release, double Mu, double Scale, double L1, double L2)> _plan = new(StringComparer.Ordinal);
     private readonly Dictionary<string, double[]> _reserved = new(StringComparer.Ordinal);
     private double[]? _spent;
+    private bool _rowCounted;
 
     public SkellamSumMechanism(double epsilon, double delta, Random rounding)
     {
@@ -40,17 +41,19 @@ public sealed class SkellamSumMechanism
     /// <summary>The Skellam parameter of the row count (sensitivity 1), released once before the plan.</summary>
     public double RowCountMu => SkellamMechanism.CalibrateSeries(_epsilon, _delta, Enumerable.Repeat((1.0, 1.0), 20).ToList())[0];
 
-    /// <summary>Accounts the row count's release; call once, before <see cref="Plan"/>.</summary>
+    /// <summary>Accounts the row count's release; call once, before <see cref="Plan"/> (after a reserved release made before training, such as a DP standardisation).</summary>
     public void AccountRowCount()
     {
-        if (_spent is not null) throw new InvalidOperationException("The row count is released once, first.");
-        _spent = RdpAccountant.Skellam(RowCountMu, 1, 1, RdpAccountant.DefaultOrders);
+        if (_rowCounted) throw new InvalidOperationException("The row count is released once, before the plan.");
+        _rowCounted = true;
+        var curve = RdpAccountant.Skellam(RowCountMu, 1, 1, RdpAccountant.DefaultOrders);
+        _spent = _spent is null ? curve : RdpAccountant.Compose(_spent, curve);
     }
 
     public void Plan(IReadOnlyList<StatisticsRelease> releases)
     {
         ArgumentNullException.ThrowIfNull(releases);
-        if (_spent is null) throw new InvalidOperationException("Release the row count before planning.");
+        if (!_rowCounted || _spent is null) throw new InvalidOperationException("Release the row count before planning.");
         var sized = releases.Where(r => r.Count > 0).Select(r => (Release: r, Sensitivity: Sensitivity(r.Dimension, r.ClipNorm))).ToList();
         var flat = sized.SelectMany(r => Enumerable.Repeat((r.Sensitivity.L1, r.Sensitivity.L2, r.Release.SamplingRate), r.Release.Count)).ToList();
         // Reserved releases still to come count against the budget as if made already.

@@ -10,7 +10,7 @@ namespace Mpc.Scripting.Worker;
 /// entry method, i32 fractional bits, i32 declared stage count then the stage names, f64 time limit in seconds, i32 party index, i32 party count then the
 /// names, per party a bool and 16 seed bytes when present, preprocessing, i32+bytes dealer material,
 /// i32 parameter count then name/value pairs, the disclosure limits (dataset name, i32 minimum cell count, i32 minimum group size,
-/// bool exact intermediates, bool suppression), bool dataset present, then its source, its name, i32 columns, i32 rows,
+/// bool exact intermediates, bool suppression, i32 bounds count then per column its name and f64 lower and upper), bool dataset present, then its source, its name, i32 columns, i32 rows,
 /// the column names, the row lines (i32 each), and per column per row a bool present and the cell text.
 /// </remarks>
 internal sealed class WorkerStart
@@ -86,6 +86,14 @@ internal sealed class WorkerStart
             writer.Write(Limits.MinGroupSize);
             writer.Write(Limits.ExactIntermediates);
             writer.Write(Limits.AllowSuppression);
+            var bounds = Limits.Bounds ?? new Dictionary<string, Mpc.Federation.Protocols.ColumnRange>();
+            writer.Write(bounds.Count);
+            foreach (var (column, range) in bounds)
+            {
+                writer.Write(column);
+                writer.Write(range.Lower);
+                writer.Write(range.Upper);
+            }
             writer.Write(Dataset is not null);
             Dataset?.Write(writer);
         }
@@ -117,6 +125,10 @@ internal sealed class WorkerStart
         var parameters = new Dictionary<string, string>(parameterCount, StringComparer.Ordinal);
         for (int i = 0; i < parameterCount; i++) parameters[reader.ReadString()] = reader.ReadString();
         var limits = new Mpc.Federation.Protocols.DisclosureLimits(reader.ReadString(), reader.ReadInt32(), reader.ReadInt32(), reader.ReadBoolean(), reader.ReadBoolean());
+        int boundCount = Count(reader, body.Length);
+        var ranges = new Dictionary<string, Mpc.Federation.Protocols.ColumnRange>(boundCount, StringComparer.Ordinal);
+        for (int i = 0; i < boundCount; i++) ranges[reader.ReadString()] = new(reader.ReadDouble(), reader.ReadDouble());
+        limits = limits with { Bounds = ranges };
         if (limits.MinCellCount < 1 || limits.MinGroupSize < 1) throw new InvalidDataException("A worker message carries limits below 1.");
         bool hasDataset = reader.ReadBoolean();
         return new WorkerStart
