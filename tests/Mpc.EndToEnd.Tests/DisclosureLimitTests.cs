@@ -221,6 +221,27 @@ public class DisclosureLimitTests
         Directory.Delete(directory, recursive: true);
     }
 
+    [Fact]
+    public void ThePartyConfigurationReadsColumnBoundsAndRefusesEmptyOrMalformedOnes()
+    {
+        string directory = Directory.CreateTempSubdirectory("mpc-bounds-").FullName;
+        File.WriteAllText(Path.Combine(directory, "lung.csv"), "age\n70\n");
+        string Write(string privacy)
+        {
+            string path = Path.Combine(directory, "party.json");
+            File.WriteAllText(path, $$"""{ "name": "hospital-a", "datasets": { "lung": "lung.csv" }, "protocols": [], "privacy": { "lung": {{privacy}} } }""");
+            return path;
+        }
+        var privacy = PartyConfiguration.Load(Write("""{ "bounds": { "age": [18, 100] } }""")).PrivacyOf("lung");
+        Assert.Equal(new ColumnRange(18, 100), privacy.Bounds!["age"]);
+        Assert.Equal(new ColumnRange(18, 100), privacy.LimitsFor("lung").Bounds!["age"]);
+        Assert.Null(PartyConfiguration.Load(Write("{}")).PrivacyOf("lung").Bounds);
+        var error = Assert.ThrowsAny<Exception>(() => PartyConfiguration.Load(Write("""{ "bounds": { "age": [100, 18], "time": [5] } }""")));
+        Assert.Contains("privacy.lung.bounds.age: must be [lower, upper]", error.Message, StringComparison.Ordinal);
+        Assert.Contains("privacy.lung.bounds.time: must be [lower, upper]", error.Message, StringComparison.Ordinal);
+        Directory.Delete(directory, recursive: true);
+    }
+
     // Fills party 0's one missing ph.ecog, so the column has four levels, one of which (3) holds a single patient at that party.
     private static void FillMissingEcog(TestFederation federation)
     {
