@@ -8,10 +8,6 @@ namespace Mpc.EndToEnd.Tests;
 /// <summary>The parties' own rows in the latent space (DataSHIELD's top2LatentDims on real data) as pooled cell counts only.</summary>
 public class LatentDensityScriptTests
 {
-    private static readonly ProtocolCatalog Catalog = ProtocolCatalog.BuiltIn.WithScriptCompiler((source, name) => ScriptCompiler.Compile(source, name, name + ".csx"));
-
-    private static ScriptProtocol Script() => ScriptCompiler.Load(Path.Combine(TestFederation.RepositoryRoot(), "protocols", "boltzmann-machine.csx"));
-
     private static Dictionary<string, string> GaussianRun(int bins) => new()
     {
         ["columns"] = "age,time", ["reveal"] = "exact-intermediates", ["visible"] = "gaussian", ["model"] = "rbm", ["hidden"] = "6", ["epochs"] = "10",
@@ -35,9 +31,9 @@ public class LatentDensityScriptTests
     [Fact]
     public async Task TheLatentDensityIsThePooledHistogramOfTheProjectedRowsAndNoRowLeaves()
     {
-        var script = Script();
+        var script = BoltzmannScript.Load();
         await using var federation = TestFederation.Create(3);
-        federation.StartAll(approved: _ => [script.Id], catalog: Catalog, privacy: DatasetPrivacy.Default with { ExactIntermediates = true, MinCellCount = 1 });
+        federation.StartAll(approved: _ => [script.Id], catalog: BoltzmannScript.Catalog, privacy: DatasetPrivacy.Default with { ExactIntermediates = true, MinCellCount = 1 });
         var result = await federation.Client().RunAsync(script, script.Source, GaussianRun(20), null, default);
         var (grid, counts) = Reference(result, 3);
         Assert.Equal(grid.Values(), result.Outputs["latent_grid"].Values, (a, b) => Math.Abs(a - b) < 1e-9);
@@ -55,9 +51,9 @@ public class LatentDensityScriptTests
     [Fact]
     public async Task CellsWhereAPartyHoldsFewerThanItsMinimumCellCountAreShownAsZero()
     {
-        var script = Script();
+        var script = BoltzmannScript.Load();
         await using var federation = TestFederation.Create(3);
-        federation.StartAll(approved: _ => [script.Id], catalog: Catalog, privacy: DatasetPrivacy.Default with { ExactIntermediates = true, MinCellCount = 3 });
+        federation.StartAll(approved: _ => [script.Id], catalog: BoltzmannScript.Catalog, privacy: DatasetPrivacy.Default with { ExactIntermediates = true, MinCellCount = 3 });
         var result = await federation.Client().RunAsync(script, script.Source, GaussianRun(5), null, default);
         var (grid, counts) = Reference(result, 3);
         var pooled = Enumerable.Range(0, grid.Cells).Select(c => counts.Sum(p => p[c])).ToArray();
@@ -74,9 +70,9 @@ public class LatentDensityScriptTests
     [Fact]
     public async Task ADpRunReleasesTheLatentDensityNoisedFromAReservedShareOfItsBudgetAndTheLedgerChargesIt()
     {
-        var script = Script();
+        var script = BoltzmannScript.Load();
         await using var federation = TestFederation.Create(2, "blocks-in-noise.csv");
-        federation.StartAll(approved: _ => [script.Id], catalog: Catalog);
+        federation.StartAll(approved: _ => [script.Id], catalog: BoltzmannScript.Catalog);
         var columns = string.Join(",", Enumerable.Range(1, 50).Select(j => $"x{j}"));
         var parameters = new Dictionary<string, string>
         {
@@ -87,16 +83,9 @@ public class LatentDensityScriptTests
         var noised = result.Outputs["latent_density_noised"].Values;
         Assert.Equal(16, noised.Length);
         // The reserved release's noise: one of 20 equal releases spending the budget, on one-hot records of 16 cells.
-        var (scale, l1, l2) = SkellamSumMechanism.Sensitivity(16, 1);
-        double mu = Mpc.Privacy.SkellamMechanism.CalibrateSeries(5, 1e-5, Enumerable.Repeat((l1, l2, 1.0), BoltzmannApi.LatentDensityShares).ToList(), null)[0];
-        double spent = result.Outputs["privacy_spent"].Values[0];
-        Assert.InRange(spent, 4.5, 5 + 1e-6);
-        for (int i = 0; i < 2; i++)
-        {
-            var ledger = new Mpc.Ledger.PrivacyLedger(federation.LedgerOf(i));
-            Assert.Contains(ledger.Releases(), r => Math.Abs(r.Mu - mu) < 1e-6 * mu);
-            Assert.True(ledger.SpentEpsilon("lung", 1e-5) <= 5 + 1e-9);
-        }
+        double mu = BoltzmannScript.ReservedMu(16, 1, 5, BoltzmannApi.LatentDensityShares);
+        Assert.InRange(result.Outputs["privacy_spent"].Values[0], 4.5, 5 + 1e-6);
+        BoltzmannScript.AssertLedgersHold(federation, mu, 5);
         // Against the clear text: the 500 rows projected with the synthetic rows' directions, each cell within 6 noise SDs (sqrt(2 mu) over the records' scale).
         var model = TrainedModel.FromParameters(ModelKind.Rbm, [50, 4], VisibleKind.Bernoulli, null, result.Outputs["model"].Values);
         var projection = LatentProjection.Fit(model, [.. result.Outputs["synthetic"].Values.Chunk(50)]);
@@ -104,7 +93,7 @@ public class LatentDensityScriptTests
         var table = Mpc.Data.CsvTable.Load(Path.Combine(AppContext.BaseDirectory, "data", "blocks-in-noise.csv"));
         var rows = Enumerable.Range(0, table.RowCount).Select(i => Enumerable.Range(1, 50).Select(j => table.Column($"x{j}")[i]).ToArray()).ToList();
         var clear = grid.Counts(projection.Project(rows));
-        double sd = Math.Sqrt(2 * mu) / scale;
+        double sd = Math.Sqrt(2 * mu) / SkellamSumMechanism.Sensitivity(16, 1).Scale;
         Assert.All(Enumerable.Range(0, 16), c => Assert.InRange(noised[c], clear[c] - 6 * sd, clear[c] + 6 * sd));
     }
 }
