@@ -118,7 +118,7 @@ Run(async mpc =>
     {
         // The parties' own rows only as pooled counts on a grid the synthetic rows set; no row's coordinates leave.
         await mpc.Output("latent_grid", mpc.Public(mpc.Boltzmann.LatentDensityGrid(fit, synthetic)));
-        await mpc.Output(dp ? "latent_density_noised" : "latent_density", await mpc.Boltzmann.LatentDensity(fit, synthetic));
+        await mpc.Output(dp ? "latent_density_noised" : "latent_density", await mpc.Boltzmann.LatentDensity(fit, synthetic, mpc.Text("condition")));
     }
     if (mpc.Flag("evaluate") && !dp)
     {

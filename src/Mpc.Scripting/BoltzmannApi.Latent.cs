@@ -41,15 +41,19 @@ public sealed partial class BoltzmannApi
     /// declared <c>OutputKind.Counts</c>; the party's shown cells pass its disclosure limits.
     /// dp-intermediates: each row is a one-hot record of its cell, summed with distributed Skellam noise under the release
     /// reserved at training (<see cref="LatentDensityShares"/>), opened to the parties as one more DP intermediate; the noised
-    /// counts (real numbers, possibly negative) are public and go to the analyst as an exact output.
+    /// counts (real numbers, possibly negative) are public and go to the analyst as an exact output. With the
+    /// <paramref name="condition"/> the synthetic rows were sampled under, only the training rows that satisfy it are counted
+    /// (a condition on a Gaussian column has no such rows: all are counted).
     /// </summary>
     /// <example>await mpc.Output("latent_density", await mpc.Boltzmann.LatentDensity(fit, synthetic));</example>
-    public async Task<Secret<UInt128>> LatentDensity(BoltzmannFit fit, double[] synthetic)
+    public async Task<Secret<UInt128>> LatentDensity(BoltzmannFit fit, double[] synthetic, string condition = "")
     {
         ArgumentNullException.ThrowIfNull(fit);
         ArgumentNullException.ThrowIfNull(synthetic);
+        ArgumentNullException.ThrowIfNull(condition);
         var (projection, grid) = Latent(fit, synthetic);
-        var own = fit.Standardisation is { } scale ? Standardised([.. fit.TrainingRows], scale) : [.. fit.TrainingRows];
+        var rows = fit.Encoding.Kind == VisibleKind.Gaussian ? fit.TrainingRows : Satisfying(fit, fit.TrainingRows, condition);
+        var own = fit.Standardisation is { } scale ? Standardised([.. rows], scale) : [.. rows];
         var cells = own.Count == 0 ? [] : projection.Project(own).Select(xy => grid.CellOf(xy[0], xy[1])).ToArray();
         if (fit.PrivatePool is { } pool)
         {
