@@ -22,6 +22,7 @@ public static class LatentChart
         var y = Enumerable.Range(0, latent.Count / 2).Select(i => latent[2 * i + 1]).ToArray();
         var points = plot.Add.ScatterPoints(x, y);
         points.MarkerSize = 4;
+        points.Color = ScottPlot.Colors.OrangeRed;
         points.LegendText = "synthetic rows";
         plot.Title(title);
         plot.XLabel("latent dimension 1");
@@ -39,8 +40,16 @@ public static class LatentChart
         for (int iy = 0; iy < bins; iy++)
             for (int ix = 0; ix < bins; ix++) values[bins - 1 - iy, ix] = Math.Max(0, density[iy * bins + ix]);
         var heatmap = plot.Add.Heatmap(values);
-        heatmap.Colormap = new ScottPlot.Colormaps.Blues();
+        heatmap.Colormap = new LightToDark(new ScottPlot.Colormaps.Blues());
         heatmap.Rectangle = new ScottPlot.CoordinateRect(grid[0], grid[1], grid[2], grid[3]);
         plot.Add.ColorBar(heatmap).Label = "parties' rows per cell";
+    }
+
+    // Empty cells white and dense ones dark, so the synthetic points stay visible on the empty background.
+    private sealed class LightToDark(ScottPlot.IColormap inner) : ScottPlot.IColormap
+    {
+        public string Name => inner.Name + " (reversed)";
+
+        public ScottPlot.Color GetColor(double normalizedIntensity) => inner.GetColor(1 - normalizedIntensity);
     }
 }
