@@ -95,6 +95,25 @@ public sealed class DocumentationTests : IDisposable
         Assert.Equal(expected, File.ReadAllText(path));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("party")]
+    [InlineData("roster")]
+    public async Task EveryCommandTheHelpListsIsInTheCommandReference(string parent)
+    {
+        string reference = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "commands.md"));
+        using var help = parent.Length == 0 ? MpcProcess.Start("--help") : MpcProcess.Start(parent, "--help");
+        await help.AssertExitAsync(ExitCode.Ok, Patience);
+
+        var commands = help.StandardOutput.SkipWhile(l => l.Trim() != "Commands:").Skip(1)
+            .TakeWhile(l => l.StartsWith("  ", StringComparison.Ordinal)).Select(l => l.Trim().Split(' ')[0]).ToList();
+        Assert.NotEmpty(commands);
+
+        string prefix = parent.Length == 0 ? "`mpc " : $"`mpc {parent} ";
+        var missing = commands.Where(c => !reference.Contains(prefix + c, StringComparison.Ordinal)).ToList();
+        Assert.True(missing.Count == 0, $"docs/commands.md does not list: {string.Join(", ", missing.Select(c => prefix.Trim('`') + c))}");
+    }
+
     [Fact]
     public void EveryRelativeLinkOfTheDocumentationReachesAFileFolderOrHeading()
     {
