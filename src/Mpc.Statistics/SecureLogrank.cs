@@ -10,12 +10,15 @@ namespace Mpc.Statistics;
 /// <remarks>
 /// Each party bins its own rows on the public grid (<see cref="SurvivalCounts"/>); the counts are
 /// pooled by zero-communication input, so no party's counts exist anywhere but as secret shares.
-/// Then, for every stratum and time bin at once: 1/n and 1/(n-1) by a range-limited secure
-/// reciprocal (n = 0 and n = 1 give 0, which reproduces survdiff's handling of empty risk sets and
-/// of a single person at risk), p_g = n_g / n, E_g = sum d p_g, w = d (n - d) / (n - 1),
-/// V_gh = sum w p_g (delta_gh - p_h); finally chi2 = z' V^-1 z for z = O - E without the first
-/// group, by an LDL' factorisation with one secure reciprocal per pivot.
-/// Nothing is opened but what the caller outputs. Accurate for pooled at-risk counts up to 2^24.
+/// Then, for every stratum and time bin at once: 1/n and 1/(n-1) by the reciprocal of bounded counts
+/// (<see cref="Reciprocal.ComputeIntegerAsync"/>, 25 low bits; n = 0 and n = 1 give 0, which reproduces survdiff's handling
+/// of empty risk sets and of a single person at risk), p_g = n_g / n and a = (n - d) / (n - 1) (integers times fixed point,
+/// no truncation), E_g = sum d p_g for groups 1..K-1 (group 0's is the total less theirs), V_gh = sum d (a p_g (delta_gh - p_h))
+/// with both fixed-point products bounded by 1 (statistically masked truncations); finally chi2 = z' V^-1 z for z = O - E
+/// without the first group, by an LDL' factorisation with one secure reciprocal per pivot.
+/// Nothing is opened but what the caller outputs. Error: the reciprocals' relative error, 1e-8 plus n N 2^-41 from their last
+/// truncation (1.4e-7 at n = 2^16 with N = 3), moves chi2 by about 2 E_g / (O_g - E_g) + 1 times it (lung: 10x; measured
+/// within 1e-6 of survdiff on lung and aml); pooled at-risk counts must stay below 2^24.
 /// </remarks>
 public static class SecureLogrank
 {
