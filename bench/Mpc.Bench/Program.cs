@@ -4,12 +4,13 @@ using Mpc.Runtime;
 using Mpc.Runtime.Harness;
 using Mpc.Runtime.Protocols;
 
-// Usage: dotnet run -c Release --project bench/Mpc.Bench [-- [--repetitions N] [--suite runtime|ot|tls|km|lr|bm|wan|lr-rounds|fixed-mult|hm-parties|sort|stats|first|all|dp-utility|boltzmann-experiment|sampler] [--count N] [--parties 2,5,20] [--latencies 0,10,50]]
+// Usage: dotnet run -c Release --project bench/Mpc.Bench [-- [--repetitions N] [--suite runtime|ot|tls|km|lr|bm|wan|lr-rounds|fixed-mult|hm-parties|sort|stats|first|all|logrank|dp-utility|boltzmann-experiment|sampler] [--count N] [--parties 2,5,20] [--latencies 0,10,50]]
 Mpc.Cli.HostThreadPool.Configure();
 int repetitions = 5;
 string suite = "all";
 int count = 1_000_000;
 int[] bmParties = [2, 5];
+bool partiesGiven = false;
 double[] latencies = [0, 10, 50];
 int[] dpRows = [500, 5000, 20000];
 double[] dpEpsilons = [1, 3, 5, 10];
@@ -22,7 +23,11 @@ for (int a = 0; a + 1 < args.Length; a += 2)
     else if (args[a] == "--suite") suite = args[a + 1];
     else if (args[a] == "--count") count = int.Parse(args[a + 1], System.Globalization.CultureInfo.InvariantCulture);
     else if (args[a] == "--latencies") latencies = [.. args[a + 1].Split(',').Select(p => double.Parse(p, System.Globalization.CultureInfo.InvariantCulture))];
-    else if (args[a] == "--parties") bmParties = [.. args[a + 1].Split(',').Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture))];
+    else if (args[a] == "--parties")
+    {
+        bmParties = [.. args[a + 1].Split(',').Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture))];
+        partiesGiven = true;
+    }
     // dp-utility: the table's rows and epsilons, and the schedule (default: Mpc.Boltzmann.DpSchedule) for experiments.
     else if (args[a] == "--rows") dpRows = [.. args[a + 1].Split(',').Select(p => (int)Number(p))];
     else if (args[a] == "--epsilons") dpEpsilons = [.. args[a + 1].Split(',').Select(Number)];
@@ -42,6 +47,8 @@ if (suite is "lr" or "all") await LogisticRegressionBenchmarks.RunAsync(repetiti
 if (suite is "lr-rounds" or "all") await RegressionRoundsBenchmarks.RunAsync(repetitions);
 if (suite is "bm" or "all") await BoltzmannBenchmarks.RunAsync(repetitions, bmParties);
 if (suite is "wan" or "all") await WanBenchmarks.RunAsync(repetitions, latencies);
+// Not in "all": the logrank rows of the wan suite by party count (--parties, 3 unless given).
+if (suite is "logrank") await LogrankBenchmarks.RunAsync(repetitions, partiesGiven ? bmParties : [3], latencies);
 if (suite is "fixed-mult" or "all") await FixedMultiplicationBenchmarks.RunAsync(repetitions, count);
 if (suite is "hm-parties" or "all") await HonestMajorityPartiesBenchmarks.RunAsync(repetitions, count);
 if (suite is "sort" or "all") await OrderStatisticsBenchmarks.RunAsync(repetitions);
@@ -51,7 +58,7 @@ if (suite is "first" or "all") await FirstSessionBenchmarks.RunAsync(repetitions
 if (suite is "dp-utility") await DpUtilityBenchmarks.RunAsync(dpRows, dpEpsilons, dp);
 if (suite is "sampler") SamplerBenchmarks.Run(repetitions);
 if (suite is "boltzmann-experiment") await BoltzmannExperimentSuite.RunAsync(args);
-if (suite is "dp-utility" or "sampler" or "boltzmann-experiment" or "ot" or "tls" or "km" or "lr" or "lr-rounds" or "fixed-mult" or "hm-parties" or "bm" or "wan" or "sort" or "stats" or "first") return;
+if (suite is "logrank" or "dp-utility" or "sampler" or "boltzmann-experiment" or "ot" or "tls" or "km" or "lr" or "lr-rounds" or "fixed-mult" or "hm-parties" or "bm" or "wan" or "sort" or "stats" or "first") return;
 // The runtime suite isolates the online phase: the dealer's material costs almost nothing to make.
 var dealer = new LocalHarnessOptions { Preprocessing = "dealer" };
 var random = new Random(1);

@@ -56,6 +56,8 @@ public sealed class SkellamSumMechanism
         if (!_rowCounted || _spent is null) throw new InvalidOperationException("Release the row count before planning.");
         var sized = releases.Where(r => r.Count > 0).Select(r => (Release: r, Sensitivity: Sensitivity(r.Dimension, r.ClipNorm))).ToList();
         var flat = sized.SelectMany(r => Enumerable.Repeat((r.Sensitivity.L1, r.Sensitivity.L2, r.Release.SamplingRate), r.Release.Count)).ToList();
+        // A run with nothing to release (no epochs left) spends nothing beyond the row count and its reservations.
+        if (flat.Count == 0) return;
         // Reserved releases still to come count against the budget as if made already.
         var mu = SkellamMechanism.CalibrateSeries(_epsilon, _delta, flat, RdpAccountant.Compose([_spent, .. _reserved.Values]));
         int index = 0;

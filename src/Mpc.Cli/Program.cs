@@ -17,6 +17,7 @@ var root = new RootCommand("mpc: secure multi-party computation for federated he
     DescribeCommand.CreateDescribe(),
     DescribeCommand.CreateApprove(),
     ApiCommand.Create(),
+    DocsCommand.Create(),
     AuditCommand.Create(),
     BudgetCommand.Create(),
     StatusCommand.Create(),

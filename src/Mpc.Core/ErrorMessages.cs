@@ -294,6 +294,9 @@ public static class ErrorMessages
     public static string ExactModeWithEpsilon(string exactMode, string dpMode) =>
         $"reveal={exactMode} trains without DP; leave epsilon out or use reveal={dpMode}.";
 
+    public static string StartModelNeedsDpMode(string exactMode, string dpMode) =>
+        $"start_model needs reveal={dpMode}: under reveal={exactMode} a model the analyst chose would make every exactly opened statistic (and the monitoring) a query of the analyst's choosing.";
+
     public static string DpModeWithoutEpsilon(string dpMode) =>
         $"reveal={dpMode} needs an epsilon.";
 

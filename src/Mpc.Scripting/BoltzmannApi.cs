@@ -49,7 +49,7 @@ public sealed partial class BoltzmannApi
     /// training rows off for monitoring (DataSHIELD's ds.splitdata with monitoringdata; each party by the seed and its own index),
     /// whose pooled metrics <see cref="MonitoringSeries"/> gives for dataset "monitoring"; exact-intermediates only.
     /// <paramref name="start"/>, a model's parameters as its <c>model</c> output revealed them, continues training that model
-    /// (rbm: the layer's epochs more; dbm: fine-tuning only, as BoltzmannMachines.jl's fitdbm with startdbm), its epochs numbered
+    /// under dp-intermediates only (rbm: the layer's epochs more; dbm: fine-tuning only, as BoltzmannMachines.jl's fitdbm with startdbm), its epochs numbered
     /// after <see cref="TrainingSettings.EpochsDone"/>. <paramref name="partitions"/> ("x1-x6,x7-x12", a group optionally
     /// ":n" hidden units, the rest shared evenly; groups cover the columns in order) makes the first hidden layer a partitioned
     /// layer (see <see cref="Partitioning"/>). Gaussian visibles
@@ -113,6 +113,8 @@ public sealed partial class BoltzmannApi
         {
             case ExactIntermediates:
                 if (settings.IsPrivate) throw new ParameterProblemException(ErrorMessages.ExactModeWithEpsilon(ExactIntermediates, DpIntermediates));
+                // A chosen start model turns exact pooled sums into chosen queries (one record's presence from one session): DP mode only.
+                if (startModel is not null) throw new ParameterProblemException(ErrorMessages.StartModelNeedsDpMode(ExactIntermediates, DpIntermediates));
                 // Every step's exact sums open to every party: only under a name the script declared as an exact intermediate, which a party's policy must allow.
                 _session.RequireKind(exactOutput, OutputKind.ExactIntermediate);
                 var exactPool = new MpcStatisticsPool<UInt128>(_session.Runtime, exactOutput);

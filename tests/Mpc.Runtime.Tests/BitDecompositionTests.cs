@@ -71,6 +71,44 @@ public class BitDecompositionTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Parties.CountData), MemberType = typeof(Parties))]
+    public async Task LowBitsAndStepsOfSmallSecretsAreExactIncludingNegativesInBothRings(int parties) =>
+        await Property.CheckAsync(nameof(LowBitsAndStepsOfSmallSecretsAreExactIncludingNegativesInBothRings), 2, async (random, seed) =>
+        {
+            // |x| < 2^bits: random values of every size, both signs, and the ends; x mod 2^bits is what must come out.
+            foreach (var (bits, ring128) in new[] { (25, true), (40, true), (17, false), (2, false) })
+            {
+                var values = Enumerable.Range(0, 120).Select(_ => (long)Math.Floor(Math.Pow(2, bits * random.NextDouble())) * (random.Next(2) == 0 ? 1 : -1))
+                    .Concat([0L, 1L, -1L, (1L << bits) - 1, -((1L << bits) - 1), 1L << (bits - 1), -(1L << (bits - 1))]).ToArray();
+                if (ring128) await AssertLowBitsAsync(parties, values.Select(v => unchecked((UInt128)(Int128)v)).ToArray(), values, bits, seed);
+                else await AssertLowBitsAsync(parties, values.Select(v => unchecked((ulong)v)).ToArray(), values, bits, seed);
+            }
+        });
+
+    private static async Task AssertLowBitsAsync<T>(int parties, T[] raw, long[] values, int bits, int seed)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        int w = BitSlicing.WordsFor(raw.Length);
+        var results = await LocalHarness.RunAsync<T, (ulong[] Bits, T[] Steps)>(parties, async rt =>
+        {
+            var x = Shared(rt, raw);
+            var low = await BitDecomposition.DecomposeLowRawAsync(rt, x, bits);
+            var steps = await BitDecomposition.AtLeastPowersOfTwoLowRawAsync(rt, x, bits);
+            return (await Opening.OpenBitsAsync(rt, low), await Opening.OpenAsync(rt, steps));
+        });
+        var (opened, stepValues) = results[0];
+        for (int i = 0; i < values.Length; i++)
+        {
+            long unsigned = values[i] & ((1L << bits) - 1);
+            for (int j = 0; j < bits; j++)
+            {
+                Assert.True(((unsigned >> j) & 1) == 1 == BitSlicing.Get(opened.AsSpan(j * w, w), i), $"seed {seed}, {bits} bits, element {i} ({values[i]}), bit {j}");
+                Assert.True((unsigned >= 1L << j ? T.One : T.Zero) == stepValues[i * bits + j], $"seed {seed}, {bits} bits, element {i} ({values[i]}), step {j}");
+            }
+        }
+    }
+
     // Shares of raw ring elements: a zero sharing from party 0 plus the public values.
     private static T[] Shared<T>(MpcRuntime<T> rt, T[] values)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> =>

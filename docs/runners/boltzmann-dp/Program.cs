@@ -1,4 +1,4 @@
-// Utility of pooled Boltzmann machine training on blocks-in-noise, clear text or DP (two parties in the in-process harness); see docs/benchmarks.md.
+// Utility of pooled Boltzmann machine training on blocks-in-noise, clear text or DP (two parties in the in-process harness); see docs/experiments/boltzmann.md.
 using System.Diagnostics;
 using Mpc.Boltzmann;
 using Mpc.Runtime.Harness;

@@ -58,4 +58,16 @@ internal static class CliMessages
 
     public static string Usage(string errors, string command) =>
         $"{errors} (see '{command} --help')";
+
+    public static string NoProtocolFolder(string folder) =>
+        $"{folder} is not a folder; give --dir the folder of protocol scripts (.csx), such as protocols.";
+
+    public static string NoProtocolScripts(string folder) =>
+        $"{folder} holds no protocol script (.csx).";
+
+    public static string NoDocument(string path) =>
+        $"{path} does not exist; --out names a Markdown file that already holds the generated block's markers.";
+
+    public static string NoGeneratedBlock(string path, string begin, string end) =>
+        $"{path} needs exactly one generated block: a line '{begin}' and, after it, a line '{end}'; the text around them is kept.";
 }

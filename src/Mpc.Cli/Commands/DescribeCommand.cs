@@ -62,7 +62,8 @@ internal static class DescribeCommand
         if (definition is ScriptProtocol { Stages.Count: > 0 } script) output.WriteLine($"progress stages: {string.Join(", ", script.Stages)}");
     }
 
-    private static string Kind(OutputKind kind) => kind switch
+    /// <summary>What an output of this kind reveals and to whom, as describe, approve and the protocol tables say it.</summary>
+    internal static string Kind(OutputKind kind) => kind switch
     {
         OutputKind.Exact => "exact",
         OutputKind.DifferentiallyPrivate => "differentially private",

@@ -24,7 +24,7 @@ namespace Mpc.Runtime.Protocols;
 /// Cost: one bit decomposition an element (one masked opening, about 1,000 AND gates for k = 128,
 /// about 17 rounds), then 2 + 2*iterations multiplications in 3 + iterations rounds of products.
 /// </remarks>
-public static class Reciprocal
+public static partial class Reciprocal
 {
     public static async Task<Secret<T>> ComputeAsync<T>(MpcRuntime<T> runtime, Secret<T> x)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>

@@ -1,0 +1,39 @@
+using Mpc.Core;
+using Mpc.Runtime.Protocols;
+
+namespace Mpc.Runtime.Tests;
+
+/// <summary>Reciprocals of bounded integer counts (the logrank's 1/n and 1/(n - 1)) against the exact value.</summary>
+public class IntegerReciprocalTests
+{
+    private static readonly FixedPointFormat F128 = FixedPointFormat.Ring128;
+
+    [Theory]
+    [MemberData(nameof(Parties.CountData), MemberType = typeof(Parties))]
+    public async Task CountsBelowTwoToTheTwentyFourHaveTheirExactReciprocalWithinTheStatedError(int parties) =>
+        await Property.CheckAsync(nameof(CountsBelowTwoToTheTwentyFourHaveTheirExactReciprocalWithinTheStatedError), 2, async (random, seed) =>
+        {
+            const int bits = 25;
+            // Log-uniform counts, every power of two and its neighbours (where the normalisation switches), the ends, 0 and -1.
+            var counts = Enumerable.Range(0, 60).Select(_ => Math.Floor(Math.Exp(random.NextDouble() * Math.Log(1 << 24))))
+                .Concat(Enumerable.Range(0, 24).SelectMany(j => new[] { Math.Pow(2, j), Math.Pow(2, j) + 1, Math.Pow(2, j + 1) - 1 }))
+                .Concat([0.0, 1.0, 2.0, 3.0, 228.0, (1 << 24) - 1, -1.0]).ToArray();
+            var r = await Parties.EvaluateAsync<UInt128>(parties, counts, (rt, x) => Reciprocal.ComputeIntegerAsync(rt, x, bits, 1e-8), F128, scale: 0);
+            // Stated: relative 1e-8 plus (steps + 1) N/2 units of 2^-40 relative to 1/y (y in [0.5, 1)), absolute N/2 units.
+            double units = Math.Pow(2, -40) * (parties / 2 + 1);
+            for (int i = 0; i < counts.Length; i++)
+            {
+                double exact = counts[i] switch { 0 => 0, -1 => 1 / (Math.Pow(2, bits) - 1), var n => 1 / n };
+                double bound = exact * (1e-8 + 2 * (Reciprocal.GoldschmidtSteps(1e-8) + 1) * units) + units;
+                Assert.True(Math.Abs(r[i] - exact) <= bound, $"seed {seed}, 1/{counts[i]} = {exact:R}, got {r[i]:R}, error {Math.Abs(r[i] - exact):E3} above {bound:E3}");
+            }
+        });
+
+    [Fact]
+    public void ThreeGoldschmidtStepsReachOnePartInTenToTheEight()
+    {
+        Assert.Equal(3, Reciprocal.GoldschmidtSteps(1e-8));
+        Assert.Equal(4, Reciprocal.GoldschmidtSteps(1e-12));
+        Assert.Equal(1, Reciprocal.GoldschmidtSteps(0.008));
+    }
+}
