@@ -10,8 +10,12 @@
 // - visible=categorical: each column is one-hot over its public levels; synthetic rows come back as level
 //   indices, and `mpc local --out` writes them as the levels (synthetic.csv).
 // - visible=binomial: 0/1/2 columns, each unit two Bernoulli units sharing weights (BoltzmannMachines.jl's Binomial2BernoulliRBM).
-// - visible=gaussian (exact-intermediates): columns standardised by their pooled means and SDs (one secure sum of x, x^2 and
-//   the count; each party's rows checked as a group), output as standardisation; synthetic rows come back on the columns' scale.
+// - visible=gaussian: columns standardised by their pooled means and SDs (one secure sum of x, x^2 and the count; exact: each
+//   party's rows checked as a group; DP: clipped to the parties' configured ranges and noised under a tenth of the budget),
+//   output as standardisation; synthetic rows come back on the columns' scale.
+// - latent_density: each party projects its own training rows with the top-2 directions of the synthetic rows and counts them on a
+//   fixed grid set by the synthetic rows; only the pooled cell counts leave (exact mode: small cells shown as 0, decided under MPC;
+//   DP: Skellam-noised, a twentieth of the budget set aside before training). No row's coordinates leave a party.
 // - partitions: the first hidden layer as independent RBMs on groups of columns (BoltzmannMachines.jl's PartitionedRBM),
 //   under the joint layers above.
 // - evaluate (reveal=exact-intermediates): the synthetic rows are scored against the real rows under MPC (marginal utility;
@@ -22,7 +26,7 @@
 Describe("A Boltzmann machine (rbm, dbn or dbm) trained on the pooled rows of all parties, with its monitoring and synthetic rows sampled from it.");
 Parameter("columns", ParameterType.ColumnList, null, "Comma-separated visible columns (0/1 for bernoulli visibles; any text for categorical ones).");
 Parameter("model", ParameterType.Text, "", "rbm, dbn or dbm (empty: rbm with dp-intermediates, dbm with exact-intermediates).");
-Parameter("visible", ParameterType.Text, "bernoulli", "bernoulli (0/1 columns), binomial (0/1/2 columns), categorical (one-hot groups over the levels) or gaussian (continuous columns standardised by their pooled means and SDs; exact-intermediates).");
+Parameter("visible", ParameterType.Text, "bernoulli", "bernoulli (0/1 columns), binomial (0/1/2 columns), categorical (one-hot groups over the levels) or gaussian (continuous columns standardised by their pooled means and SDs; with dp-intermediates clipped to each party's configured bounds).");
 Parameter("gaussian_sd", ParameterType.Number, "0.5", "visible=gaussian: the model's SD of a visible unit in units of its column's pooled SD, in (0, 1] (1: unit variance after standardisation, which learns no correlation).");
 Parameter("partitions", ParameterType.Text, "", "Partition the first hidden layer into independent RBMs on groups of columns: 'x1-x6,x7-x12' (a column or a range first-last, in the order of columns, covering all), each optionally ':n' hidden units (otherwise the layer's units shared evenly).");
 Parameter("levels", ParameterType.Text, "", "visible=categorical: public levels per column, 'column=level|level|...' separated by ';' (a column left out has levels 0|1).");
@@ -48,13 +52,18 @@ Parameter("holdout", ParameterType.Number, "0", "Share of each party's rows kept
 Parameter("monitoring", ParameterType.Number, "0", "reveal=exact-intermediates: share of each party's training rows split off (seeded per party) for monitoring, as DataSHIELD's ds.splitdata; their pooled metrics come out as monitoring_heldout.");
 Parameter("start_model", ParameterType.NumberList, "", "Continue training this model: the values of a previous run's model output (same columns, visible, model and hidden); rbm trains epochs more, dbm fine-tunes fine_tuning_epochs more.");
 Parameter("epochs_done", ParameterType.Integer, "0", "start_model: epochs the model has had; this run's are numbered after them (shuffles, monitoring).");
+Parameter("bounds", ParameterType.Text, "", "visible=gaussian with dp-intermediates: ranges name=lo:hi,... within every party's configured bounds (empty: the parties' configured ones, which must then agree).");
+Parameter("latent_bins", ParameterType.Integer, "20", "Bins per axis of the latent density of the parties' training rows (2 to 100; 0: none): pooled counts on a grid over the synthetic rows' top-2 latent dimensions.");
 Parameter("evaluate", ParameterType.Boolean, "true", "reveal=exact-intermediates: score the synthetic rows securely against the pooled real rows (gaussian visibles: utility on quartile bins, distances in synthetic standard deviations); only the scores come out.");
 Output("model", "The model's parameters (per layer W row-major, visible bias, hidden bias; dbm: W_1..W_L, then biases b_0..b_L).");
 Output("monitoring", "Training curves as (part, epoch, metric, value) quadruples: part 1..L per layer, 0 for dbm fine-tuning; metric 0 reconstruction error, 1 log Z, 2 log-likelihood, 3 log-likelihood lower bound.");
 Output("monitoring_heldout", "monitoring > 0: the quadruples of monitoring over the rows each party split off for monitoring (reconstruction error, log-likelihood or its lower bound; log Z is in monitoring), pooled.");
 Output("synthetic", "Synthetic rows sampled from the final model, row by row in the order of columns (categorical: the level's index in levels, from 0; gaussian: on the columns' scale).");
-Output("standardisation", "visible=gaussian: the pooled means of the columns, then their SDs (n - 1), by which the model's visible units were standardised.");
+Output("standardisation", "visible=gaussian: the pooled means of the columns, then their SDs (n - 1), by which the model's visible units were standardised (DP: noised).");
 Output("latent", "The top-2 latent dimensions of the synthetic rows (BoltzmannMachines.jl's top2latentdims): (x, y) per synthetic row, in the order of synthetic.");
+Output("latent_grid", "The latent density's grid: x min, x max, y min, y max and bins per axis, set by the synthetic rows' latent dimensions (public).");
+Output("latent_density", OutputKind.Counts, "reveal=exact-intermediates: pooled counts of the parties' training rows in the latent grid's cells (row-major, y from the bottom), small cells shown as 0.");
+Output("latent_density_noised", "reveal=dp-intermediates: the same counts with distributed Skellam noise (a twentieth of the budget).");
 Output("utility", "Secure utility against the pooled training rows: mean L1 and maximum deviation of the 1- to 4-way marginals (at most 200 variable sets per order), then the mean squared difference of the pairwise log odds ratios.");
 Output("privacy", "Secure privacy check: quantiles (1%, 5%, 50%) of each synthetic row's distance to its closest training record over all parties, then of the nearest/second-nearest ratio, then the share of synthetic rows that copy a training row exactly.");
 Output("privacy_holdout", "holdout > 0: share of synthetic rows whose closest record over all parties is a training rather than a holdout row (ties half; about 0.5 with holdout=0.5 if the model does not memorise, in general about the training share).");
@@ -64,6 +73,7 @@ Output("privacy_spent", "reveal=dp-intermediates: epsilon and delta of the run, 
 Label("privacy_spent", p => new[] { "epsilon", "delta" });
 Label("utility", p => BoltzmannApi.UtilityLabels(p.List("columns").Count));
 Label("privacy", p => BoltzmannApi.PrivacyLabels);
+Label("latent_grid", p => new[] { "x min", "x max", "y min", "y max", "bins" });
 Label("privacy_holdout", p => new[] { "closer to training than holdout" });
 Label("standardisation", p => p.List("columns").Select(c => "mean " + c).Concat(p.List("columns").Select(c => "sd " + c)).ToArray());
 Stage("secure evaluation");
@@ -95,7 +105,7 @@ Run(async mpc =>
     };
     var fit = await mpc.Boltzmann.Train(model, mpc.List("columns"), mpc.Text("visible"), hidden, epochs,
         mpc.Numbers("learning_rate"), batchSizes, mpc.Text("reveal"), settings, holdout: mpc.Number("holdout"), levels: mpc.Text("levels"), monitoring: mpc.Number("monitoring"), start: mpc.Numbers("start_model"),
-        partitions: mpc.Text("partitions"), gaussianSd: mpc.Number("gaussian_sd"));
+        partitions: mpc.Text("partitions"), gaussianSd: mpc.Number("gaussian_sd"), bounds: mpc.Text("bounds"), latentBins: mpc.Integer("samples") >= 2 ? mpc.Integer("latent_bins") : 0);
     if (fit.Standardisation is not null) await mpc.Output("standardisation", mpc.Public(fit.Standardisation.Values()));
     // The model is public to the parties already (they computed it from the pooled sums); the analyst gets it here.
     await mpc.Output("model", mpc.Public(fit.Model.Parameters()));
@@ -104,6 +114,12 @@ Run(async mpc =>
     var synthetic = mpc.Boltzmann.Sample(fit, mpc.Integer("samples"), mpc.Integer("burn_in"), mpc.Integer("seed"), mpc.Text("condition"));
     await mpc.Output("synthetic", mpc.Public(synthetic));
     if (mpc.Integer("samples") >= 2) await mpc.Output("latent", mpc.Public(mpc.Boltzmann.TopLatentDimensions(fit, synthetic)));
+    if (fit.LatentBins > 0)
+    {
+        // The parties' own rows only as pooled counts on a grid the synthetic rows set; no row's coordinates leave.
+        await mpc.Output("latent_grid", mpc.Public(mpc.Boltzmann.LatentDensityGrid(fit, synthetic)));
+        await mpc.Output(dp ? "latent_density_noised" : "latent_density", await mpc.Boltzmann.LatentDensity(fit, synthetic, mpc.Text("condition")));
+    }
     if (mpc.Flag("evaluate") && !dp)
     {
         mpc.Progress("secure evaluation", 0);
@@ -115,6 +131,6 @@ Run(async mpc =>
     if (dp)
     {
         await mpc.Output("noised_sums", mpc.Public(fit.NoisedSeries.ToArray()));
-        await mpc.Output("privacy_spent", mpc.Public(fit.Epsilon, fit.Delta));
+        await mpc.Output("privacy_spent", mpc.Public(fit.EpsilonSpent, fit.Delta));
     }
 });

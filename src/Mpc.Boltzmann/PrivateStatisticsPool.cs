@@ -55,6 +55,9 @@ public sealed class PrivateStatisticsPool<T> : IStatisticsPool
 
     public void Plan(IReadOnlyList<StatisticsRelease> releases) => _mechanism.Plan(releases);
 
+    /// <summary>Reserves a release outside the training schedule at a fixed share of the budget (see <see cref="SkellamSumMechanism.Reserve"/>); before training.</summary>
+    public void Reserve(StatisticsRelease release, int shares) => _mechanism.Reserve(release, shares);
+
     public async Task<double[]> SumAsync(string release, IReadOnlyList<double[]> records, int dimension)
     {
         var local = _mechanism.Encode(release, records, dimension);

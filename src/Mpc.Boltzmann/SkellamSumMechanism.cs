@@ -20,7 +20,9 @@ public sealed class SkellamSumMechanism
     private readonly double _epsilon, _delta;
     private readonly Random _rounding;
     private readonly Dictionary<string, (StatisticsRelease Release, double Mu, double Scale, double L1, double L2)> _plan = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, double[]> _reserved = new(StringComparer.Ordinal);
     private double[]? _spent;
+    private bool _rowCounted;
 
     public SkellamSumMechanism(double epsilon, double delta, Random rounding)
     {
@@ -39,28 +41,49 @@ public sealed class SkellamSumMechanism
     /// <summary>The Skellam parameter of the row count (sensitivity 1), released once before the plan.</summary>
     public double RowCountMu => SkellamMechanism.CalibrateSeries(_epsilon, _delta, Enumerable.Repeat((1.0, 1.0), 20).ToList())[0];
 
-    /// <summary>Accounts the row count's release; call once, before <see cref="Plan"/>.</summary>
+    /// <summary>Accounts the row count's release; call once, before <see cref="Plan"/> (after a reserved release made before training, such as a DP standardisation).</summary>
     public void AccountRowCount()
     {
-        if (_spent is not null) throw new InvalidOperationException("The row count is released once, first.");
-        _spent = RdpAccountant.Skellam(RowCountMu, 1, 1, RdpAccountant.DefaultOrders);
+        if (_rowCounted) throw new InvalidOperationException("The row count is released once, before the plan.");
+        _rowCounted = true;
+        var curve = RdpAccountant.Skellam(RowCountMu, 1, 1, RdpAccountant.DefaultOrders);
+        _spent = _spent is null ? curve : RdpAccountant.Compose(_spent, curve);
     }
 
     public void Plan(IReadOnlyList<StatisticsRelease> releases)
     {
         ArgumentNullException.ThrowIfNull(releases);
-        if (_spent is null) throw new InvalidOperationException("Release the row count before planning.");
+        if (!_rowCounted || _spent is null) throw new InvalidOperationException("Release the row count before planning.");
         var sized = releases.Where(r => r.Count > 0).Select(r => (Release: r, Sensitivity: Sensitivity(r.Dimension, r.ClipNorm))).ToList();
         var flat = sized.SelectMany(r => Enumerable.Repeat((r.Sensitivity.L1, r.Sensitivity.L2, r.Release.SamplingRate), r.Release.Count)).ToList();
-        // A run with nothing to release (no epochs left) spends nothing beyond the row count.
+        // A run with nothing to release (no epochs left) spends nothing beyond the row count and its reservations.
         if (flat.Count == 0) return;
-        var mu = SkellamMechanism.CalibrateSeries(_epsilon, _delta, flat, _spent);
+        // Reserved releases still to come count against the budget as if made already.
+        var mu = SkellamMechanism.CalibrateSeries(_epsilon, _delta, flat, RdpAccountant.Compose([_spent, .. _reserved.Values]));
         int index = 0;
         foreach (var (release, sensitivity) in sized)
         {
             _plan[release.Name] = (release, mu[index], sensitivity.Scale, sensitivity.L1, sensitivity.L2);
             index += release.Count;
         }
+    }
+
+    /// <summary>
+    /// Reserves one release outside the training schedule (a histogram after training) at a fixed share of the budget: its
+    /// Skellam parameter is the one of <paramref name="shares"/> equal releases that together spend the whole budget, as the row
+    /// count's is (one twentieth). Call before <see cref="Plan"/>, whose releases are calibrated into what is left; it is accounted
+    /// when made, through <see cref="AccountAndDecode"/>.
+    /// </summary>
+    public void Reserve(StatisticsRelease release, int shares)
+    {
+        ArgumentNullException.ThrowIfNull(release);
+        if (release.Count != 1) throw new ArgumentException("A reserved release is made once.", nameof(release));
+        if (shares < 2) throw new ArgumentOutOfRangeException(nameof(shares), "A reserved release takes a share of the budget, at most half.");
+        if (_plan.ContainsKey(release.Name)) throw new InvalidOperationException($"The release '{release.Name}' is planned already.");
+        var (scale, l1, l2) = Sensitivity(release.Dimension, release.ClipNorm);
+        double mu = SkellamMechanism.CalibrateSeries(_epsilon, _delta, Enumerable.Repeat((l1, l2, release.SamplingRate), shares).ToList(), null)[0];
+        _plan[release.Name] = (release, mu, scale, l1, l2);
+        _reserved[release.Name] = RdpAccountant.SkellamRelease(mu, l1, l2, release.SamplingRate, RdpAccountant.DefaultOrders);
     }
 
     /// <summary>The planned release's Skellam parameter, scale 2^s, sensitivities and sampling rate.</summary>
@@ -102,6 +125,7 @@ public sealed class SkellamSumMechanism
     {
         ArgumentNullException.ThrowIfNull(noisedSum);
         var (mu, scale, l1, l2, q) = Planned(release);
+        if (_reserved.Remove(release) && _spent is null) _spent = new double[RdpAccountant.DefaultOrders.Count];
         _spent = RdpAccountant.Compose(_spent!, RdpAccountant.SkellamRelease(mu, l1, l2, q, RdpAccountant.DefaultOrders));
         return noisedSum.Select(v => v / scale).ToArray();
     }

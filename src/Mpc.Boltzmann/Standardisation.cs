@@ -3,7 +3,8 @@ namespace Mpc.Boltzmann;
 /// <summary>
 /// The pooled means and standard deviations (n - 1 denominator, as R's sd) that standardise Gaussian visible columns to the
 /// model's scale (BoltzmannMachines.jl's GaussianBernoulliRBM is trained on standardised data; see <see cref="VisibleSd"/>). They come from
-/// one pooled sum of x, x^2 and the row count over all parties' rows, never from one party's rows alone.
+/// one pooled sum of x, x^2 and the row count over all parties' rows, never from one party's rows alone: exact
+/// (<see cref="PoolAsync"/>) or, in a DP run, clipped to public ranges and noised (<see cref="PoolPrivateAsync"/>).
 /// </summary>
 public sealed record Standardisation(IReadOnlyList<double> Means, IReadOnlyList<double> StandardDeviations)
 {
@@ -30,6 +31,61 @@ public sealed record Standardisation(IReadOnlyList<double> Means, IReadOnlyList<
         var sum = await pool.SumAsync(Release, [.. rows.Select(r => Moments(r))], 2 * columns + 1).ConfigureAwait(false);
         return FromSums(sum, columns);
     }
+
+    /// <summary>Shares of a DP run's budget the standardisation takes: its noise is that of one of this many equal releases spending the whole budget.</summary>
+    public const int PrivateShares = 10;
+
+    /// <summary>The smallest SD a DP standardisation gives a column, as a share of its public range (noise can leave a variance at or below 0).</summary>
+    public const double MinimumSdShare = 0.01;
+
+    /// <summary>
+    /// DP means and SDs: each value is clipped to its column's public range [lower, upper] (from the parties' configuration, never
+    /// the data) and mapped to u in [-1, 1] (centred, so that the sum of u^2 stays close to the variance's scale); each record (u, u^2, 1) has L2 norm at most sqrt(2d + 1), so it needs no further
+    /// clipping, and the pooled sum is released with distributed Skellam noise under a release reserved at
+    /// <see cref="PrivateShares"/> of the run's budget, before training (whose steps are calibrated into what is left). Means
+    /// are kept within the range and SDs at least <see cref="MinimumSdShare"/> of it.
+    /// </summary>
+    public static async Task<Standardisation> PoolPrivateAsync<T>(PrivateStatisticsPool<T> pool, IReadOnlyList<double[]> rows, IReadOnlyList<double> lower, IReadOnlyList<double> upper)
+        where T : unmanaged, System.Numerics.IBinaryInteger<T>, System.Numerics.IUnsignedNumber<T>
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(lower);
+        ArgumentNullException.ThrowIfNull(upper);
+        int columns = lower.Count;
+        if (columns == 0 || upper.Count != columns || Enumerable.Range(0, columns).Any(j => !(lower[j] < upper[j])))
+            throw new ArgumentException("Give every column a range with its lower bound below its upper one.", nameof(upper));
+        if (rows.Any(r => r.Length != columns)) throw new ArgumentException($"Every row needs {columns} values.", nameof(rows));
+        int dimension = 2 * columns + 1;
+        pool.Reserve(new StatisticsRelease(Release, 1, dimension, Math.Sqrt(dimension), 1), PrivateShares);
+        var records = rows.Select(r => Moments([.. Unit(r, lower, upper)])).ToList();
+        var sum = await pool.SumAsync(Release, records, dimension).ConfigureAwait(false);
+        double n = Math.Max(2, sum[2 * columns]);
+        var means = new double[columns];
+        var sds = new double[columns];
+        for (int j = 0; j < columns; j++)
+        {
+            double half = (upper[j] - lower[j]) / 2;
+            double mean = Math.Clamp(sum[j] / n, -1, 1);
+            double variance = (sum[columns + j] - n * mean * mean) / (n - 1);
+            means[j] = lower[j] + half * (mean + 1);
+            sds[j] = half * Math.Sqrt(Math.Max(variance, 4 * MinimumSdShare * MinimumSdShare));
+        }
+        return new Standardisation(means, sds);
+    }
+
+    /// <summary>A row clipped to the ranges (the values a DP run trains on).</summary>
+    public static double[] Clip(double[] row, IReadOnlyList<double> lower, IReadOnlyList<double> upper)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(lower);
+        ArgumentNullException.ThrowIfNull(upper);
+        return [.. row.Select((x, j) => Math.Clamp(x, lower[j], upper[j]))];
+    }
+
+    // A row clipped to its ranges and mapped to [-1, 1].
+    private static IEnumerable<double> Unit(double[] row, IReadOnlyList<double> lower, IReadOnlyList<double> upper) =>
+        row.Select((x, j) => 2 * (Math.Clamp(x, lower[j], upper[j]) - lower[j]) / (upper[j] - lower[j]) - 1);
 
     /// <summary>The same from rows in one place: the clear-text reference.</summary>
     public static Standardisation Of(IReadOnlyList<double[]> rows)

@@ -176,7 +176,8 @@ public sealed class PartyConfiguration
         {
             privacy[Dataset(key)] = new DatasetPrivacy(p.Budget ?? defaults.Budget, p.Delta ?? defaults.Delta, (int?)p.HonestParties ?? defaults.HonestParties, p.SessionEpsilonCap,
                 (int?)p.MinCellCount ?? defaults.MinCellCount, (int?)p.MinGroupSize ?? defaults.MinGroupSize, p.ExactIntermediates ?? defaults.ExactIntermediates,
-                p.AllowSuppression ?? defaults.AllowSuppression);
+                p.AllowSuppression ?? defaults.AllowSuppression,
+                p.Bounds?.ToDictionary(b => b.Key, b => new Protocols.ColumnRange(b.Value[0], b.Value[1]), StringComparer.Ordinal));
         }
         // Each party's ledger is its own file, named after it, so parties sharing a folder never share a ledger.
         return new PartyConfiguration(name, datasets, options.Protocols.ToHashSet(StringComparer.Ordinal), TimeSpan.FromSeconds(options.PeerTimeoutSeconds ?? 30),

@@ -54,5 +54,10 @@ internal sealed class PartyOptionsValidator(string baseDirectory, bool protocols
         if (value.Delta is { } delta && !(delta > 0 && delta < 1)) problems.Add($"{where}.delta: must be between 0 and 1.");
         if (value.HonestParties is < 1) problems.Add($"{where}.honestParties: must be at least 1.");
         if (value.SessionEpsilonCap is <= 0) problems.Add($"{where}.sessionEpsilonCap: must be a positive number.");
+        foreach (var (column, range) in value.Bounds ?? [])
+        {
+            if (range is not { Count: 2 } || !double.IsFinite(range[0]) || !double.IsFinite(range[1]) || !(range[0] < range[1]))
+                problems.Add($"{where}.bounds.{column}: must be [lower, upper], two numbers with lower below upper.");
+        }
     }
 }

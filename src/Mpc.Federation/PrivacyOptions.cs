@@ -19,4 +19,7 @@ public sealed class PrivacyOptions
     public bool? ExactIntermediates { get; set; }
 
     public bool? AllowSuppression { get; set; }
+
+    // Per numeric column, [lower, upper]: the public range DP releases clip it to.
+    public Dictionary<string, List<double>>? Bounds { get; set; }
 }

@@ -12,8 +12,25 @@ public sealed partial class BoltzmannApi
     /// </summary>
     public const double DefaultGaussianSd = 0.5;
 
-    private const string GaussianNeedsExactMode =
-        "visible=gaussian standardises by the pooled means and SDs, opened exactly to the parties; it needs reveal=exact-intermediates.";
+    // The public ranges a DP run clips Gaussian columns to: the party's configured ones, or narrower ones the analyst asks for.
+    private (double[] Lower, double[] Upper) GaussianRanges(VisibleEncoding encoding, string bounds)
+    {
+        var configured = _context.Limits.Bounds ?? new Dictionary<string, ColumnRange>();
+        var missing = encoding.Columns.Where(c => !configured.ContainsKey(c)).ToList();
+        if (missing.Count > 0)
+            throw new ParameterProblemException($"visible=gaussian with reveal={DpIntermediates} clips each column to the public range in the party's configuration (privacy.<dataset>.bounds), and this party has none for: {string.Join(", ", missing)}.");
+        var lower = encoding.Columns.Select(c => configured[c].Lower).ToArray();
+        var upper = encoding.Columns.Select(c => configured[c].Upper).ToArray();
+        if (bounds.Trim().Length == 0) return (lower, upper);
+        // The analyst may only ask for less: a range within the party's own.
+        var (askedLower, askedUpper) = RegressionApi.ParseBounds(bounds, encoding.Columns);
+        for (int j = 0; j < lower.Length; j++)
+        {
+            if (!configured[encoding.Columns[j]].Contains(new ColumnRange(askedLower[j], askedUpper[j])))
+                throw new ParameterProblemException($"bounds: the range asked for '{encoding.Columns[j]}' is wider than this party's configured one; ask for one within it.");
+        }
+        return (askedLower, askedUpper);
+    }
 
     /// <summary>
     /// A partitioned first layer from "group,group,...": a group is one column, or a range "first-last" of consecutive columns

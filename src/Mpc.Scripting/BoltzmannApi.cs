@@ -53,16 +53,21 @@ public sealed partial class BoltzmannApi
     /// after <see cref="TrainingSettings.EpochsDone"/>. <paramref name="partitions"/> ("x1-x6,x7-x12", a group optionally
     /// ":n" hidden units, the rest shared evenly; groups cover the columns in order) makes the first hidden layer a partitioned
     /// layer (see <see cref="Partitioning"/>). Gaussian visibles
-    /// (exact-intermediates only) are standardised by the pooled means and SDs of the training rows, one exact secure sum of
-    /// x, x^2 and the count, with each party's rows checked as a group, and divided by <paramref name="gaussianSd"/>, the
-    /// model's visible SD in units of the column's (see <see cref="Standardisation.VisibleSd"/>).
+    /// are standardised by the pooled means and SDs of the training rows, and divided by <paramref name="gaussianSd"/>, the
+    /// model's visible SD in units of the column's (see <see cref="Standardisation.VisibleSd"/>): exact-intermediates, one exact
+    /// secure sum of x, x^2 and the count, with each party's rows checked as a group; dp-intermediates, the same sum clipped to
+    /// each column's public range in the party's configuration (or the narrower <paramref name="bounds"/>, "name=lo:hi,...",
+    /// the same at every party) and noised under a tenth of the budget (<see cref="Standardisation.PoolPrivateAsync"/>); a column
+    /// without a configured range is refused. <paramref name="latentBins"/> &gt; 0 sets the grid of <see cref="LatentDensity"/>
+    /// (a DP run reserves its release before training).
     /// </summary>
     /// <example>var fit = await mpc.Boltzmann.Train("dbm", mpc.List("columns"), "bernoulli", "25,15", [10, 10], [0.4, 0.2], [50], "dp-intermediates", new TrainingSettings { Epsilon = 5 });</example>
     public async Task<BoltzmannFit> Train(string model, IReadOnlyList<string> columns, string visible, string hidden, IReadOnlyList<double> epochs,
         IReadOnlyList<double> learningRates, IReadOnlyList<double> batchSizes, string reveal, TrainingSettings settings, string exactOutput = "pooled_sums",
         string privateOutput = "noised_sums", double holdout = 0, string levels = "", double monitoring = 0, IReadOnlyList<double>? start = null,
-        string partitions = "", double gaussianSd = DefaultGaussianSd)
+        string partitions = "", double gaussianSd = DefaultGaussianSd, int latentBins = 0, string bounds = "")
     {
+        ArgumentNullException.ThrowIfNull(bounds);
         ArgumentNullException.ThrowIfNull(partitions);
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentNullException.ThrowIfNull(settings);
@@ -93,6 +98,7 @@ public sealed partial class BoltzmannApi
             layers.Add(new LayerSettings(sizes[l], (int)epochCount, rate, (int)batch));
         }
         if (partitions.Length > 0) layers[0] = layers[0] with { Partitions = ParsePartitions(encoding, partitions, sizes[0]) };
+        if (latentBins != 0 && latentBins is < 2 or > 100) throw new ParameterProblemException($"latent_bins={latentBins}: the latent density's grid takes 2 to 100 bins per axis (0: none).");
         if (!(gaussianSd is > 0 and <= 1)) throw new ParameterProblemException($"gaussian_sd={gaussianSd}: the model's visible SD in units of the column's SD must lie in (0, 1].");
         var startModel = start is { Count: > 0 } ? StartModel(kind, encoding, sizes, start) : null;
         if (startModel is not null) Partition(startModel, layers[0].Partitions);
@@ -119,15 +125,25 @@ public sealed partial class BoltzmannApi
                     ? await PooledTraining.ContinueAsync(startModel, modelRows, layers, settings, exactPool, modelMonitored).ConfigureAwait(false)
                     : await PooledTraining.TrainAsync(kind, modelRows, encoding.Kind, encoding.Groups, layers, settings, exactPool, modelMonitored).ConfigureAwait(false);
                 // The monitoring rows are not training rows: the secure evaluation scores against the rows the model saw.
-                return new BoltzmannFit(exact, encoding, 0, 0, [], training, held, scale);
+                return new BoltzmannFit(exact, encoding, 0, 0, [], training, held, scale) { LatentBins = latentBins };
             case DpIntermediates:
                 if (!settings.IsPrivate) throw new ParameterProblemException(ErrorMessages.DpModeWithoutEpsilon(DpIntermediates));
-                if (encoding.Kind == VisibleKind.Gaussian) throw new ParameterProblemException(GaussianNeedsExactMode);
+                var ranges = encoding.Kind == VisibleKind.Gaussian ? GaussianRanges(encoding, bounds) : default;
                 var pool = new PrivateStatisticsPool<UInt128>(_session.Runtime, privateOutput, settings.Epsilon!.Value, settings.Delta, settings.HonestParties);
+                Standardisation? privateScale = null;
+                if (ranges.Lower is not null)
+                {
+                    // DP standardisation first, from a reserved share of the budget; the rows train clipped to the same ranges.
+                    rows = [.. rows.Select(r => Standardisation.Clip(r, ranges.Lower, ranges.Upper))];
+                    privateScale = await Standardisation.PoolPrivateAsync(pool, rows, ranges.Lower, ranges.Upper).ConfigureAwait(false) with { VisibleSd = gaussianSd };
+                }
+                var privateRows = Standardised(rows, privateScale);
+                // The latent density comes after training; its share of the budget is set aside before the steps are calibrated.
+                if (latentBins > 0) pool.Reserve(new StatisticsRelease(LatentDensityRelease, 1, latentBins * latentBins, 1, 1), LatentDensityShares);
                 var noised = startModel is not null
-                    ? await PooledTraining.ContinueAsync(startModel, rows, layers, settings, pool).ConfigureAwait(false)
-                    : await PooledTraining.TrainAsync(kind, rows, encoding.Kind, encoding.Groups, layers, settings, pool).ConfigureAwait(false);
-                return new BoltzmannFit(noised, encoding, pool.SpentEpsilon, pool.Delta, pool.Series, rows, held);
+                    ? await PooledTraining.ContinueAsync(startModel, privateRows, layers, settings, pool).ConfigureAwait(false)
+                    : await PooledTraining.TrainAsync(kind, privateRows, encoding.Kind, encoding.Groups, layers, settings, pool).ConfigureAwait(false);
+                return new BoltzmannFit(noised, encoding, pool.SpentEpsilon, pool.Delta, pool.Series, rows, held, privateScale) { LatentBins = latentBins, PrivatePool = pool };
             default:
                 throw new ParameterProblemException(ErrorMessages.UnknownRevealMode(reveal, [DpIntermediates, ExactIntermediates]));
         }

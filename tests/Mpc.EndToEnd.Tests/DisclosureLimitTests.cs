@@ -205,12 +205,7 @@ public class DisclosureLimitTests
     {
         string directory = Directory.CreateTempSubdirectory("mpc-limits-").FullName;
         File.WriteAllText(Path.Combine(directory, "lung.csv"), "age\n70\n");
-        string Write(string privacy)
-        {
-            string path = Path.Combine(directory, "party.json");
-            File.WriteAllText(path, $$"""{ "name": "hospital-a", "datasets": { "lung": "lung.csv" }, "protocols": [], "privacy": { "lung": {{privacy}} } }""");
-            return path;
-        }
+        string Write(string privacy) => WriteConfiguration(directory, privacy);
         var configuration = PartyConfiguration.Load(Write("""{ "minCellCount": 5, "minGroupSize": 10, "exactIntermediates": true }"""));
         Assert.Equal(DatasetPrivacy.Default with { MinCellCount = 5, MinGroupSize = 10, ExactIntermediates = true }, configuration.PrivacyOf("lung"));
         Assert.Equal(DatasetPrivacy.Default, PartyConfiguration.Load(Write("{}")).PrivacyOf("lung"));
@@ -219,6 +214,30 @@ public class DisclosureLimitTests
         Assert.Contains("privacy.lung.minGroupSize: must be a whole number", error.Message, StringComparison.Ordinal);
         Assert.Contains("privacy.lung.exactIntermediates: must be true or false.", error.Message, StringComparison.Ordinal);
         Directory.Delete(directory, recursive: true);
+    }
+
+    [Fact]
+    public void ThePartyConfigurationReadsColumnBoundsAndRefusesEmptyOrMalformedOnes()
+    {
+        string directory = Directory.CreateTempSubdirectory("mpc-bounds-").FullName;
+        File.WriteAllText(Path.Combine(directory, "lung.csv"), "age\n70\n");
+        string Write(string privacy) => WriteConfiguration(directory, privacy);
+        var privacy = PartyConfiguration.Load(Write("""{ "bounds": { "age": [18, 100] } }""")).PrivacyOf("lung");
+        Assert.Equal(new ColumnRange(18, 100), privacy.Bounds!["age"]);
+        Assert.Equal(new ColumnRange(18, 100), privacy.LimitsFor("lung").Bounds!["age"]);
+        Assert.Null(PartyConfiguration.Load(Write("{}")).PrivacyOf("lung").Bounds);
+        var error = Assert.ThrowsAny<Exception>(() => PartyConfiguration.Load(Write("""{ "bounds": { "age": [100, 18], "time": [5] } }""")));
+        Assert.Contains("privacy.lung.bounds.age: must be [lower, upper]", error.Message, StringComparison.Ordinal);
+        Assert.Contains("privacy.lung.bounds.time: must be [lower, upper]", error.Message, StringComparison.Ordinal);
+        Directory.Delete(directory, recursive: true);
+    }
+
+    // A party configuration over a one-row lung.csv in the directory, with the given privacy settings for it.
+    private static string WriteConfiguration(string directory, string privacy)
+    {
+        string path = Path.Combine(directory, "party.json");
+        File.WriteAllText(path, $$"""{ "name": "hospital-a", "datasets": { "lung": "lung.csv" }, "protocols": [], "privacy": { "lung": {{privacy}} } }""");
+        return path;
     }
 
     // Fills party 0's one missing ph.ecog, so the column has four levels, one of which (3) holds a single patient at that party.

@@ -25,7 +25,12 @@
 #'   with `monitoring = 0.2`, as DataSHIELD's `ds.splitdata`), `synthetic` (a data
 #'   frame with the visible columns), `model` (the parameters as revealed),
 #'   `latent` (a data frame of x and y, the top-2 latent dimensions of the
-#'   synthetic rows, drawn by [plot_latent()]), `standardisation` (gaussian
+#'   synthetic rows, drawn by [plot_latent()]), `latent_density` (the parties'
+#'   own training rows in the same two dimensions, as pooled counts on a grid set
+#'   by the synthetic rows: a list of the cell centres `x` and `y`, the counts `z`
+#'   as an x-by-y matrix for [graphics::image()], and `noised`, TRUE for a DP run's
+#'   Skellam-noised counts, FALSE for exact counts with small cells shown as 0;
+#'   no row's coordinates leave a party), `standardisation` (gaussian
 #'   visibles: a data frame of each column's pooled mean and SD), `outputs`
 #'   (utility and privacy scores when evaluated) and `session`.
 #' @export
@@ -61,13 +66,15 @@ mpc_boltzmann <- function(con, columns, model = c("dbm", "rbm", "dbn"), visible 
     xy <- matrix(as.numeric(out$latent), ncol = 2, byrow = TRUE)
     data.frame(x = xy[, 1], y = xy[, 2])
   }
+  density <- latent_density(out)
   standardisation <- if (length(out$standardisation)) {
     values <- as.numeric(out$standardisation)
     data.frame(column = columns, mean = values[seq_along(columns)], sd = values[length(columns) + seq_along(columns)])
   }
   structure(list(monitoring = monitoring, synthetic = synthetic, model = out$model, latent = latent,
-                 standardisation = standardisation,
-                 outputs = out[setdiff(names(out), c("monitoring", "synthetic", "model", "latent", "standardisation"))],
+                 latent_density = density, standardisation = standardisation,
+                 outputs = out[setdiff(names(out), c("monitoring", "synthetic", "model", "latent", "standardisation", "latent_grid",
+                                                     "latent_density", "latent_density_noised"))],
                  call = match.call(), session = result$session), class = "mpc_boltzmann")
 }
 
@@ -157,4 +164,15 @@ mpc_correlation_heatmap <- function(real, synthetic, main = c("real (pooled)", "
     graphics::axis(2, 1:n, rev(colnames(m)), las = 1)
   }
   invisible(colnames(real)[order])
+}
+
+# The parties' latent density: cell centres and an x-by-y matrix of counts (cells come row-major, y from the bottom).
+latent_density <- function(out) {
+  counts <- if (length(out$latent_density)) out$latent_density else out$latent_density_noised
+  if (!length(counts) || !length(out$latent_grid)) return(NULL)
+  grid <- as.numeric(unlist(out$latent_grid))
+  bins <- grid[5]
+  centre <- function(lo, hi) lo + (seq_len(bins) - 0.5) * (hi - lo) / bins
+  list(x = centre(grid[1], grid[2]), y = centre(grid[3], grid[4]),
+       z = matrix(as.numeric(counts), nrow = bins, ncol = bins), noised = !length(out$latent_density))
 }

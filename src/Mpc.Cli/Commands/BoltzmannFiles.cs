@@ -4,7 +4,7 @@ using Mpc.Scripting;
 
 namespace Mpc.Cli.Commands;
 
-/// <summary>Writes a Boltzmann machine session's synthetic rows (synthetic.csv, in the original column names), training curves (monitoring.csv, monitoring.png) and the synthetic rows' top-2 latent dimensions (latent.png).</summary>
+/// <summary>Writes a Boltzmann machine session's synthetic rows (synthetic.csv, in the original column names), training curves (monitoring.csv, monitoring.png) and the synthetic rows' top-2 latent dimensions over the parties' latent density (latent.png).</summary>
 internal static class BoltzmannFiles
 {
     public static bool TryWrite(SessionResult result, string directory)
@@ -24,7 +24,13 @@ internal static class BoltzmannFiles
             points.Select(p => FormattableString.Invariant($"\"{p.Part}\",{p.Epoch},\"{p.Metric}\",{p.Value:G8}")).Prepend("part,epoch,metric,value"));
         if (points.Count > 0) MonitoringChart.Write(Path.Combine(directory, "monitoring.png"), $"{result.Parameters.GetValueOrDefault("model", "model")} pooled over {result.Parties.Count} parties", points);
         if (result.Outputs.TryGetValue("latent", out var latent) && latent.Values.Length >= 2)
-            LatentChart.Write(Path.Combine(directory, "latent.png"), $"Top-2 latent dimensions of {latent.Values.Length / 2} synthetic rows", latent.Values);
+        {
+            // The parties' rows come only as pooled counts per cell (exact with small cells as 0, or DP-noised).
+            var density = result.Outputs.GetValueOrDefault("latent_density") ?? result.Outputs.GetValueOrDefault("latent_density_noised");
+            var grid = result.Outputs.GetValueOrDefault("latent_grid");
+            string title = $"Top-2 latent dimensions of {latent.Values.Length / 2} synthetic rows" + (density is null || grid is null ? "" : ", the parties' rows as density");
+            LatentChart.Write(Path.Combine(directory, "latent.png"), title, latent.Values, grid?.Values, density?.Values);
+        }
         return true;
     }
 

@@ -11,7 +11,9 @@ namespace Mpc.Federation.Protocols;
 /// <param name="MinGroupSize">The fewest rows behind any exact statistic, and in the dataset (DataSHIELD's nfilter.subset).</param>
 /// <param name="ExactIntermediates">Whether exact pooled intermediates may be opened to every party.</param>
 /// <param name="AllowSuppression">Whether an analyst may ask for a table whose small cells are shown as suppressed (with the cells that would reveal them) instead of refused.</param>
-public sealed record DisclosureLimits(string Dataset, int MinCellCount, int MinGroupSize, bool ExactIntermediates, bool AllowSuppression = false)
+/// <param name="Bounds">The party's public ranges of numeric columns, which DP releases of them clip to (none: such releases are refused).</param>
+public sealed record DisclosureLimits(string Dataset, int MinCellCount, int MinGroupSize, bool ExactIntermediates, bool AllowSuppression = false,
+    IReadOnlyDictionary<string, ColumnRange>? Bounds = null)
 {
     /// <summary>No limits: for unit tests and trusted local runs.</summary>
     public static DisclosureLimits None { get; } = new("(any)", 1, 1, true);

@@ -22,11 +22,13 @@ public sealed class ProtocolContext
     private Func<long>? _preprocessingBytes;
     private long _workerRounds;
     private long _workerBytes;
+    private readonly DisclosureLimits? _limits;
 
     public ProtocolContext(IPartyChannel channel, ProtocolParameters parameters, Func<CsvTable> dataset, PairwiseSeeds seeds, PreprocessingMode preprocessing, byte[] dealerMaterial,
         IRevealPolicy revealPolicy, IOutputSink outputs, Action<string, double>? progress, CancellationToken cancellation, TimeSpan? timeLimit = null,
-        ILogger? logger = null, long scriptMemoryLimitBytes = DefaultScriptMemoryLimitBytes)
+        ILogger? logger = null, long scriptMemoryLimitBytes = DefaultScriptMemoryLimitBytes, DisclosureLimits? limits = null)
     {
+        _limits = limits;
         TimeLimit = timeLimit ?? TimeSpan.FromMinutes(30);
         Logger = logger ?? NullLogger.Instance;
         ScriptMemoryLimitBytes = scriptMemoryLimitBytes;
@@ -47,8 +49,11 @@ public sealed class ProtocolContext
 
     public IPartyChannel Channel { get; }
 
-    /// <summary>The party's disclosure limits for the session's dataset (none when its policy has none).</summary>
-    public DisclosureLimits Limits => _revealPolicy is DeclaredOutputsPolicy declared ? declared.Limits : DisclosureLimits.None;
+    /// <summary>
+    /// The party's disclosure limits for the session's dataset (none when its policy has none); in a script worker, whose policy
+    /// is its daemon's, the limits the daemon handed over, so the script can decide what to suppress.
+    /// </summary>
+    public DisclosureLimits Limits => _limits ?? (_revealPolicy is DeclaredOutputsPolicy declared ? declared.Limits : DisclosureLimits.None);
 
     /// <summary>The party's own log: full detail of failures goes here, never to peers or the analyst.</summary>
     public ILogger Logger { get; }

@@ -62,7 +62,7 @@ public static partial class ScriptWorker
         var context = new ProtocolContext(relay, ProtocolParameters.FromBound(start.Parameters),
             () => table ?? throw new DatasetUnavailableException(),
             new PairwiseSeeds(start.PartyIndex, start.PairSeeds), start.Preprocessing, start.DealerMaterial, relay, relay, relay.ReportProgress,
-            CancellationToken.None, TimeSpan.FromSeconds(start.TimeLimitSeconds));
+            CancellationToken.None, TimeSpan.FromSeconds(start.TimeLimitSeconds), limits: start.Limits);
         try
         {
             var factory = new ScriptImage(start.Assembly, start.Symbols, start.EntryType, start.EntryMethod).LoadFactory();

@@ -130,7 +130,7 @@ internal sealed partial class ScriptWorkerHost
             FractionalBits = _format.FractionalBits, Stages = [.. _declaredStages], TimeLimitSeconds = _context.TimeLimit.TotalSeconds, PartyIndex = _context.PartyIndex,
             PartyNames = Enumerable.Range(0, _context.PartyCount).Select(_context.Channel.GetPartyName).ToArray(), PairSeeds = seeds,
             Preprocessing = _context.Preprocessing, DealerMaterial = _context.DealerMaterial, Parameters = _context.Parameters.Values,
-            Dataset = dataset,
+            Dataset = dataset, Limits = _context.Limits,
         };
     }
 

@@ -9,7 +9,8 @@ namespace Mpc.Scripting.Worker;
 /// Layout (BinaryWriter): script name, script file, i32+bytes assembly, i32+bytes symbols, entry type,
 /// entry method, i32 fractional bits, i32 declared stage count then the stage names, f64 time limit in seconds, i32 party index, i32 party count then the
 /// names, per party a bool and 16 seed bytes when present, preprocessing, i32+bytes dealer material,
-/// i32 parameter count then name/value pairs, bool dataset present, then its source, its name, i32 columns, i32 rows,
+/// i32 parameter count then name/value pairs, the disclosure limits (dataset name, i32 minimum cell count, i32 minimum group size,
+/// bool exact intermediates, bool suppression, i32 bounds count then per column its name and f64 lower and upper), bool dataset present, then its source, its name, i32 columns, i32 rows,
 /// the column names, the row lines (i32 each), and per column per row a bool present and the cell text.
 /// </remarks>
 internal sealed class WorkerStart
@@ -46,6 +47,9 @@ internal sealed class WorkerStart
 
     public WorkerDataset? Dataset { get; init; }
 
+    /// <summary>The party's disclosure limits for the dataset: the script suppresses by them, the daemon still checks every release.</summary>
+    public required Mpc.Federation.Protocols.DisclosureLimits Limits { get; init; }
+
     public byte[] Encode()
     {
         using var buffer = new MemoryStream();
@@ -77,6 +81,19 @@ internal sealed class WorkerStart
                 writer.Write(name);
                 writer.Write(value);
             }
+            writer.Write(Limits.Dataset);
+            writer.Write(Limits.MinCellCount);
+            writer.Write(Limits.MinGroupSize);
+            writer.Write(Limits.ExactIntermediates);
+            writer.Write(Limits.AllowSuppression);
+            var bounds = Limits.Bounds ?? new Dictionary<string, Mpc.Federation.Protocols.ColumnRange>();
+            writer.Write(bounds.Count);
+            foreach (var (column, range) in bounds)
+            {
+                writer.Write(column);
+                writer.Write(range.Lower);
+                writer.Write(range.Upper);
+            }
             writer.Write(Dataset is not null);
             Dataset?.Write(writer);
         }
@@ -107,12 +124,18 @@ internal sealed class WorkerStart
         int parameterCount = Count(reader, body.Length);
         var parameters = new Dictionary<string, string>(parameterCount, StringComparer.Ordinal);
         for (int i = 0; i < parameterCount; i++) parameters[reader.ReadString()] = reader.ReadString();
+        var limits = new Mpc.Federation.Protocols.DisclosureLimits(reader.ReadString(), reader.ReadInt32(), reader.ReadInt32(), reader.ReadBoolean(), reader.ReadBoolean());
+        int boundCount = Count(reader, body.Length);
+        var ranges = new Dictionary<string, Mpc.Federation.Protocols.ColumnRange>(boundCount, StringComparer.Ordinal);
+        for (int i = 0; i < boundCount; i++) ranges[reader.ReadString()] = new(reader.ReadDouble(), reader.ReadDouble());
+        limits = limits with { Bounds = ranges };
+        if (limits.MinCellCount < 1 || limits.MinGroupSize < 1) throw new InvalidDataException("A worker message carries limits below 1.");
         bool hasDataset = reader.ReadBoolean();
         return new WorkerStart
         {
             ScriptName = scriptName, ScriptFile = scriptFile, Assembly = assembly, Symbols = symbols, EntryType = entryType, EntryMethod = entryMethod,
             FractionalBits = fractionalBits, Stages = stages, TimeLimitSeconds = limit, PartyIndex = index, PartyNames = names, PairSeeds = seeds, Preprocessing = preprocessing,
-            DealerMaterial = dealer, Parameters = parameters,
+            DealerMaterial = dealer, Parameters = parameters, Limits = limits,
             Dataset = hasDataset ? WorkerDataset.Read(reader, body.Length) : null,
         };
     }
