@@ -92,7 +92,7 @@ public class ReplicatedPreprocessingTests
         size == 0 ? [[]] : Enumerable.Range(0, n).SelectMany(last => Subsets(last, size - 1).Select(rest => rest.Append(last).ToArray()));
 
     [Fact]
-    public async Task WithFivePartiesTriplesCostOnlyTheKeysOnceAndADaBitTwoBeaverOpenings()
+    public async Task WithFivePartiesTriplesCostOnlyTheKeysOnceAndADaBitTwoBeaverOpeningsThroughAKing()
     {
         var sources = Parties<ulong>(new InMemoryNetwork(5, TimeSpan.FromMinutes(2)), 5);
         await Task.WhenAll(sources.Select(s => s.GetTriplesAsync(1000, default).AsTask()));
@@ -102,8 +102,10 @@ public class ReplicatedPreprocessingTests
         await Task.WhenAll(sources.Select(s => s.GetTriplesAsync(100_000, default).AsTask()));
         Assert.Equal(keys, sources.Select(s => s.BytesSent));
         await Task.WhenAll(sources.Select(s => s.GetDaBitsAsync(100, default).AsTask()));
-        // Three contributed bits, XORed in two levels of one multiplication each: d and e (8 bytes each) to each of 4 peers.
-        Assert.Equal(keys.Select(k => k + 100 * 2 * (2 * 8) * 4), sources.Select(s => s.BytesSent));
+        // Three contributed bits, XORed in two levels of one multiplication each: d and e (8 bytes each) to the level's king
+        // (party 0, then party 1), which sends the sums to each of 4 peers; 4 (N - 1) = 16 elements a level, not N (N - 1) 2 = 40.
+        const int Block = 100 * 2 * 8;
+        Assert.Equal(keys.Zip(new[] { 4 * Block + Block, Block + 4 * Block, 2 * Block, 2 * Block, 2 * Block }, (k, d) => k + d), sources.Select(s => s.BytesSent));
         foreach (var s in sources) s.Dispose();
     }
 
@@ -114,8 +116,8 @@ public class ReplicatedPreprocessingTests
         await Task.WhenAll(sources.Select(s => s.GetTriplesAsync(1000, default).AsTask()));
         Assert.All(sources, s => Assert.Equal(0, s.BytesSent));
         await Task.WhenAll(sources.Select(s => s.GetDaBitsAsync(100, default).AsTask()));
-        // One Beaver multiplication per daBit: d and e (two 8-byte elements) to each of two peers.
-        Assert.All(sources, s => Assert.Equal(100 * 2 * 8 * 2, s.BytesSent));
+        // One Beaver multiplication per daBit: d and e (two 8-byte elements) to the king, party 0, which sends the sums to both peers.
+        Assert.Equal([100 * 2 * 8 * 2, 100 * 2 * 8, 100 * 2 * 8], sources.Select(s => s.BytesSent));
         foreach (var s in sources) s.Dispose();
     }
 
