@@ -9,9 +9,10 @@ namespace Mpc.Runtime.Preprocessing;
 /// sharing. Parties 0..t each XOR the components given to them (<see cref="ReplicatedSharingPlan.Contributor"/>) into
 /// one bit b_j, whose arithmetic sharing is b_j at party j plus a zero sharing; the t + 1 shared bits are then XORed in
 /// a tree of Beaver multiplications, u XOR v = u + v - 2uv, one level per doubling (t multiplications a daBit; one level
-/// with three or four parties, two with five to seven). The Beaver openings go through a king, rotating by batch and level:
-/// each party sends 2 ring elements a multiplication to the king, which sends the 2 sums back, 4 (N - 1) elements in all
-/// against 2 N (N - 1) for a full opening (2.5x fewer at five parties, 3.5x at seven), for one more message round. Any t parties miss one bit
+/// with three or four parties, two with five to seven). The Beaver openings go slice by slice through one party each:
+/// party p sums slice p of the parties' d and e shares and sends the sums back, 4 (N - 1) elements a multiplication in
+/// all against 2 N (N - 1) for a full opening (2.5x fewer at five parties, 3.5x at seven), evenly spread over the
+/// parties, for one more message round. Any t parties miss one bit
 /// component, so b is uniform to them; the b_j are only ever opened masked by a Beaver triple.
 /// </remarks>
 public sealed partial class ReplicatedPreprocessing<T>
@@ -65,15 +66,14 @@ public sealed partial class ReplicatedPreprocessing<T>
         return new DaBitMaterial(bits, binary, [.. triples], _daBitBatches++);
     }
 
-    // Beaver: open d = x - a and e = y - b through a king; xy = c + d b + e a (+ d e at party 0).
+    // Beaver: open d = x - a and e = y - b slice by slice, each slice through one party; xy = c + d b + e a (+ d e at party 0).
     private async Task<T[]> MultiplyAsync(T[] x, T[] y, BeaverTriples<T> triple, long batch, int step, CancellationToken cancellationToken)
     {
         int count = x.Length;
         var opened = new T[2 * count];
         RingArithmetic<T>.Subtract(x, triple.A, opened.AsSpan(0, count));
         RingArithmetic<T>.Subtract(y, triple.B, opened.AsSpan(count, count));
-        int king = (int)((batch + step) % _plan.Parties);
-        await OpenThroughKingAsync(opened, king, PreprocessingTags.Of(PreprocessingTags.ReplicatedDaBits, K, batch, 2 * step), PreprocessingTags.Of(PreprocessingTags.ReplicatedDaBits, K, batch, 2 * step + 1), cancellationToken).ConfigureAwait(false);
+        await OpenBySlicesAsync(opened, PreprocessingTags.Of(PreprocessingTags.ReplicatedDaBits, K, batch, 2 * step), PreprocessingTags.Of(PreprocessingTags.ReplicatedDaBits, K, batch, 2 * step + 1), cancellationToken).ConfigureAwait(false);
         var result = new T[count];
         int self = _channel.PartyIndex;
         unchecked
@@ -87,29 +87,39 @@ public sealed partial class ReplicatedPreprocessing<T>
         return result;
     }
 
-    // Every party sends its shares to the king, which sends the sum back to all: 2 (N - 1) blocks, not N (N - 1). The king
-    // sees each party's share of values every party would see in a full opening, so it learns nothing more than they would.
-    // Wire format: shares (tag toKing) then sums (tag fromKing), little-endian ring elements (RingCodec), one message each way per peer.
-    private async Task OpenThroughKingAsync(T[] values, int king, long toKing, long fromKing, CancellationToken cancellationToken)
+    // Party p sums slice p of everyone's shares and sends the sum back to all: 2 (N - 1) n elements in all, not N (N - 1) n,
+    // evenly spread. Party p sees each party's shares of slice p, which a full opening shows every party anyway.
+    // Wire format: round 1 (tag toSummer), slice p of the sender's shares to party p; round 2 (tag fromSummer), the sum of
+    // slice p from party p to every peer; little-endian ring elements (RingCodec); empty slices are not sent.
+    private async Task OpenBySlicesAsync(T[] values, long toSummer, long fromSummer, CancellationToken cancellationToken)
     {
-        int self = _channel.PartyIndex, bytes = checked(values.Length * Unsafe.SizeOf<T>());
-        if (self != king)
+        int self = _channel.PartyIndex, parties = _plan.Parties, n = values.Length;
+        int Start(int p) => (int)((long)n * p / parties);
+        var peers = Enumerable.Range(0, parties).Where(p => p != self).ToArray();
+        var shares = peers.Where(p => Start(p + 1) > Start(p))
+            .Select(p => _channel.SendAsync(p, toSummer, RingCodec.Encode<T>(values.AsSpan(Start(p), Start(p + 1) - Start(p))), cancellationToken).AsTask()).ToArray();
+        int myStart = Start(self), myLength = Start(self + 1) - myStart;
+        if (myLength > 0)
         {
-            await _channel.SendAsync(king, toKing, RingCodec.Encode<T>(values), cancellationToken).ConfigureAwait(false);
-            var sum = await _channel.ReceiveAsync(king, fromKing, cancellationToken).ConfigureAwait(false);
-            if (sum.Length != bytes) throw new ProtocolAbortedException(ErrorMessages.PayloadSize(king, fromKing, bytes, sum.Length), _channel.GetPartyName(king));
-            RingCodec.Decode<T>(sum, values.Length).CopyTo(values, 0);
-            return;
+            foreach (int peer in peers) RingCodec.AddInto<T>(await ReceiveSliceAsync(peer, toSummer, myLength, cancellationToken).ConfigureAwait(false), values.AsSpan(myStart, myLength));
         }
-        for (int peer = 0; peer < _plan.Parties; peer++)
+        var sums = myLength == 0 ? [] : peers.Select(p => _channel.SendAsync(p, fromSummer, RingCodec.Encode<T>(values.AsSpan(myStart, myLength)), cancellationToken).AsTask()).ToArray();
+        foreach (int peer in peers)
         {
-            if (peer == self) continue;
-            var received = await _channel.ReceiveAsync(peer, toKing, cancellationToken).ConfigureAwait(false);
-            if (received.Length != bytes) throw new ProtocolAbortedException(ErrorMessages.PayloadSize(peer, toKing, bytes, received.Length), _channel.GetPartyName(peer));
-            RingCodec.AddInto<T>(received, values);
+            int length = Start(peer + 1) - Start(peer);
+            if (length == 0) continue;
+            var sum = await ReceiveSliceAsync(peer, fromSummer, length, cancellationToken).ConfigureAwait(false);
+            RingCodec.Decode<T>(sum, length).CopyTo(values, Start(peer));
         }
-        var payload = RingCodec.Encode<T>(values);
-        await Task.WhenAll(Enumerable.Range(0, _plan.Parties).Where(p => p != self).Select(p => _channel.SendAsync(p, fromKing, payload, cancellationToken).AsTask())).ConfigureAwait(false);
+        await Task.WhenAll(shares.Concat(sums)).ConfigureAwait(false);
+    }
+
+    private async Task<byte[]> ReceiveSliceAsync(int peer, long tag, int length, CancellationToken cancellationToken)
+    {
+        var received = await _channel.ReceiveAsync(peer, tag, cancellationToken).ConfigureAwait(false);
+        int bytes = checked(length * Unsafe.SizeOf<T>());
+        if (received.Length != bytes) throw new ProtocolAbortedException(ErrorMessages.PayloadSize(peer, tag, bytes, received.Length), _channel.GetPartyName(peer));
+        return received;
     }
 
     // The bits as ring elements 0 or 1.
