@@ -109,6 +109,23 @@ public class ReplicatedPreprocessingTests
         foreach (var s in sources) s.Dispose();
     }
 
+    [Theory]
+    [InlineData(5, 1)]
+    [InlineData(7, 1)]
+    [InlineData(7, 3)]
+    public async Task DaBitsRecombineWhenMostPartiesSumAnEmptySliceOfTheOpenings(int parties, int count)
+    {
+        var sources = Parties<ulong>(new InMemoryNetwork(parties, TimeSpan.FromMinutes(2)), parties);
+        for (int batch = 0; batch < 20; batch++)
+        {
+            var da = await Task.WhenAll(sources.Select(s => s.GetDaBitsAsync(count, default).AsTask()));
+            var arithmetic = PreprocessingChecks.Sum(da.Select(d => d.Arithmetic));
+            var packed = PreprocessingChecks.Xor(da.Select(d => d.Binary));
+            for (int i = 0; i < count; i++) Assert.True((BitSlicing.Get(packed, i) ? 1UL : 0UL) == arithmetic[i], $"batch {batch}, daBit {i}: arithmetic {arithmetic[i]}");
+        }
+        foreach (var s in sources) s.Dispose();
+    }
+
     [Fact]
     public async Task TheBytesOfTheDaBitsBeaverOpeningsAreCountedAndTriplesCostNone()
     {
