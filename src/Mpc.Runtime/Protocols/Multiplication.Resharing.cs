@@ -12,7 +12,7 @@ namespace Mpc.Runtime.Protocols;
 /// (CCS 2016). Each party P_i adds a fresh pseudo-random zero share to its shares of x and y, x'_i = x_i + a_i, and sends
 /// (x'_i, y'_i) to P_(i-1), so P_i holds (x'_i, x'_(i+1)); then z_i = x'_i (y'_i + y'_(i+1)) + x'_(i+1) y'_i + b_i with a
 /// second zero share b_i. The three z_i sum to all nine cross terms x'_j y'_l, that is to x y.
-/// Security: a_i = G(i, i+1) - G(i-1, i) (indices mod 3; <see cref="ZeroSharing{T}"/>), and P_(i-1), the only party that
+/// Security: a_i = ±G(i, i+1) ± G(i-1, i) (indices mod 3; <see cref="ZeroSharing{T}"/>), and P_(i-1), the only party that
 /// sees x'_i, lacks the seed of P_i and P_(i+1), whose stream is used once; so every message is uniform and independent
 /// of the receiver's view. b_i masks z_i the same way, so the result shares are a fresh additive sharing of x y: any one
 /// party's view, openings included, is simulated from the values it is meant to learn.
