@@ -13,9 +13,10 @@ using Mpc.Runtime.Protocols;
 namespace Mpc.Bench;
 
 /// <summary>
-/// Fixed-point multiplications (Beaver product and truncation by 16 bits, Z_2^64) among 3 parties in process, the
-/// workload of MP-SPDZ's replicated-ring benchmark: the honest-majority engine with truncation pairs from daBits (before
-/// issue 31's assisted pairs), with assisted pairs, and the OT engine, in the same run; then the same count as integer
+/// Fixed-point multiplications (product and truncation by 16 bits, Z_2^64) among 3 parties in process, the workload of
+/// MP-SPDZ's replicated-ring benchmark: the honest-majority engine with resharing products and assisted truncation pairs,
+/// the same engine with Beaver products and truncation pairs from daBits (neither offered), and the OT engine, in the
+/// same run; then the same count as integer
 /// products, so the truncation's share of the time is the difference. Bytes are party 0's, online and preprocessing.
 /// </summary>
 internal static class FixedMultiplicationBenchmarks
@@ -26,15 +27,15 @@ internal static class FixedMultiplicationBenchmarks
         int small = Math.Max(1, count / 10);
         var configurations = new (string Label, string Mode, bool HideAssisted, int Count)[]
         {
-            ("replicated, assisted pairs", PreprocessingModes.Replicated, false, count),
-            ("replicated, assisted pairs", PreprocessingModes.Replicated, false, small),
-            ("replicated, daBit pairs (before)", PreprocessingModes.Replicated, true, small),
+            ("replicated (resharing, assisted pairs)", PreprocessingModes.Replicated, false, count),
+            ("replicated (resharing, assisted pairs)", PreprocessingModes.Replicated, false, small),
+            ("replicated, Beaver and daBit pairs", PreprocessingModes.Replicated, true, small),
             ("ot", PreprocessingModes.Ot, false, small),
         };
         var random = new Random(5);
         var xs = Enumerable.Range(0, count).Select(_ => random.NextDouble() * 200 - 100).ToArray();
         var ys = Enumerable.Range(0, count).Select(_ => random.NextDouble() * 200 - 100).ToArray();
-        Console.WriteLine($"| multiplications, 3 parties, in process | count | scale | s (median of {repetitions}) | vs assisted, same count | rounds | MB sent by party 0 (online + preprocessing) | largest error |");
+        Console.WriteLine($"| multiplications, 3 parties, in process | count | scale | s (median of {repetitions}) | vs replicated, same count | rounds | MB sent by party 0 (online + preprocessing) | largest error |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|");
         var assisted = new Dictionary<int, double>();
         foreach (var (label, mode, hideAssisted, n) in configurations)
@@ -130,7 +131,7 @@ internal static class FixedMultiplicationBenchmarks
         }
     }
 
-    // The engine without its assisted truncation, so the runtime truncates with daBit pairs as before issue 31.
+    // The engine without its assisted truncation and resharing, so the runtime uses Beaver products and daBit pairs.
     private sealed class WithoutAssistedTruncation<T>(IPreprocessing<T> inner) : IPreprocessing<T>, IDisposable
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {

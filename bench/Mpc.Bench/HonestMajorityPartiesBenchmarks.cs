@@ -8,7 +8,7 @@ namespace Mpc.Bench;
 /// <summary>
 /// The honest-majority engine against OT as the parties grow (3, 4, 5, 7; in process, Z_2^64): bytes and seconds per
 /// Beaver triple after the session's setup (base OTs, component keys), and per fixed-point multiplication (product and truncation by 16 bits, online and preprocessing),
-/// each engine in the same run, with the ratio OT / replicated. Bytes are the average party's.
+/// each engine in the same run, with the ratio OT / replicated. Triple bytes are the average party's, product bytes party 0's.
 /// </summary>
 internal static class HonestMajorityPartiesBenchmarks
 {

@@ -12,7 +12,7 @@ namespace Mpc.Runtime.Tests;
 public class PartyViewTests
 {
     // 255 degrees of freedom: the 1e-6 upper quantile is about 375; a leaking share scores in the thousands.
-    private const double ChiSquareLimit = 375;
+    internal const double ChiSquareLimit = 375;
 
     [Theory]
     [MemberData(nameof(Parties.CountData), MemberType = typeof(Parties))]
@@ -61,7 +61,7 @@ public class PartyViewTests
         });
     }
 
-    private static double ChiSquare(byte[] bytes)
+    internal static double ChiSquare(byte[] bytes)
     {
         var counts = new long[256];
         foreach (var b in bytes) counts[b]++;

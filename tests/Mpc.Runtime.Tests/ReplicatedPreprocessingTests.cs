@@ -92,7 +92,7 @@ public class ReplicatedPreprocessingTests
         size == 0 ? [[]] : Enumerable.Range(0, n).SelectMany(last => Subsets(last, size - 1).Select(rest => rest.Append(last).ToArray()));
 
     [Fact]
-    public async Task WithFivePartiesTriplesCostOnlyTheKeysOnceAndADaBitTwoBeaverOpenings()
+    public async Task WithFivePartiesTriplesCostOnlyTheKeysOnceAndADaBitTwoBeaverOpeningsSummedSliceBySlice()
     {
         var sources = Parties<ulong>(new InMemoryNetwork(5, TimeSpan.FromMinutes(2)), 5);
         await Task.WhenAll(sources.Select(s => s.GetTriplesAsync(1000, default).AsTask()));
@@ -102,8 +102,27 @@ public class ReplicatedPreprocessingTests
         await Task.WhenAll(sources.Select(s => s.GetTriplesAsync(100_000, default).AsTask()));
         Assert.Equal(keys, sources.Select(s => s.BytesSent));
         await Task.WhenAll(sources.Select(s => s.GetDaBitsAsync(100, default).AsTask()));
-        // Three contributed bits, XORed in two levels of one multiplication each: d and e (8 bytes each) to each of 4 peers.
-        Assert.Equal(keys.Select(k => k + 100 * 2 * (2 * 8) * 4), sources.Select(s => s.BytesSent));
+        // Three contributed bits, XORed in two levels of one multiplication each; each level opens 200 elements (d, e) in
+        // slices of 40, party p summing slice p: 4 slices of shares out and its slice's sum to 4 peers, 4 (N - 1) = 16
+        // elements a multiplication in all, not 2 N (N - 1) = 40.
+        Assert.All(sources.Select((s, p) => s.BytesSent - keys[p]), sent => Assert.Equal(2 * (4 * 40 + 4 * 40) * 8, sent));
+        foreach (var s in sources) s.Dispose();
+    }
+
+    [Theory]
+    [InlineData(5, 1)]
+    [InlineData(7, 1)]
+    [InlineData(7, 3)]
+    public async Task DaBitsRecombineWhenMostPartiesSumAnEmptySliceOfTheOpenings(int parties, int count)
+    {
+        var sources = Parties<ulong>(new InMemoryNetwork(parties, TimeSpan.FromMinutes(2)), parties);
+        for (int batch = 0; batch < 20; batch++)
+        {
+            var da = await Task.WhenAll(sources.Select(s => s.GetDaBitsAsync(count, default).AsTask()));
+            var arithmetic = PreprocessingChecks.Sum(da.Select(d => d.Arithmetic));
+            var packed = PreprocessingChecks.Xor(da.Select(d => d.Binary));
+            for (int i = 0; i < count; i++) Assert.True((BitSlicing.Get(packed, i) ? 1UL : 0UL) == arithmetic[i], $"batch {batch}, daBit {i}: arithmetic {arithmetic[i]}");
+        }
         foreach (var s in sources) s.Dispose();
     }
 
@@ -114,8 +133,10 @@ public class ReplicatedPreprocessingTests
         await Task.WhenAll(sources.Select(s => s.GetTriplesAsync(1000, default).AsTask()));
         Assert.All(sources, s => Assert.Equal(0, s.BytesSent));
         await Task.WhenAll(sources.Select(s => s.GetDaBitsAsync(100, default).AsTask()));
-        // One Beaver multiplication per daBit: d and e (two 8-byte elements) to each of two peers.
-        Assert.All(sources, s => Assert.Equal(100 * 2 * 8 * 2, s.BytesSent));
+        // One Beaver multiplication per daBit: 200 elements (d, e) in slices of 66, 67 and 67; each party sends the others'
+        // slices of its shares to them and its own slice's sum to both: 4 (N - 1) = 8 elements a daBit in all, not 12.
+        int[] slices = [66, 67, 67];
+        Assert.Equal(slices.Select(own => (200 - own + 2 * own) * 8L), sources.Select(s => s.BytesSent));
         foreach (var s in sources) s.Dispose();
     }
 

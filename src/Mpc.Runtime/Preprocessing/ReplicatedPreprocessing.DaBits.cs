@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Mpc.Core;
 using Mpc.Runtime.Preprocessing.Ot;
 
@@ -7,8 +8,11 @@ namespace Mpc.Runtime.Preprocessing;
 /// daBits: b = XOR of the bit components. Its binary share is the XOR of the components a party owns plus a binary zero
 /// sharing. Parties 0..t each XOR the components given to them (<see cref="ReplicatedSharingPlan.Contributor"/>) into
 /// one bit b_j, whose arithmetic sharing is b_j at party j plus a zero sharing; the t + 1 shared bits are then XORed in
-/// a tree of Beaver multiplications, u XOR v = u + v - 2uv, one level per doubling (t multiplications a daBit, each 2
-/// ring elements to each peer; one level with three or four parties, two with five to seven). Any t parties miss one bit
+/// a tree of Beaver multiplications, u XOR v = u + v - 2uv, one level per doubling (t multiplications a daBit; one level
+/// with three or four parties, two with five to seven). The Beaver openings go slice by slice through one party each:
+/// party p sums slice p of the parties' d and e shares and sends the sums back, 4 (N - 1) elements a multiplication in
+/// all against 2 N (N - 1) for a full opening (2.5x fewer at five parties, 3.5x at seven), evenly spread over the
+/// parties, for one more message round. Any t parties miss one bit
 /// component, so b is uniform to them; the b_j are only ever opened masked by a Beaver triple.
 /// </remarks>
 public sealed partial class ReplicatedPreprocessing<T>
@@ -30,8 +34,7 @@ public sealed partial class ReplicatedPreprocessing<T>
                 level[2 * p].CopyTo(x, p * count);
                 level[2 * p + 1].CopyTo(y, p * count);
             }
-            var tag = PreprocessingTags.Of(PreprocessingTags.ReplicatedDaBits, K, material.Batch, step);
-            var xy = await MultiplyAsync(x, y, material.Triples[step], tag, cancellationToken).ConfigureAwait(false);
+            var xy = await MultiplyAsync(x, y, material.Triples[step], material.Batch, step, cancellationToken).ConfigureAwait(false);
             var next = new T[pairs + level.Length % 2][];
             unchecked
             {
@@ -63,25 +66,16 @@ public sealed partial class ReplicatedPreprocessing<T>
         return new DaBitMaterial(bits, binary, [.. triples], _daBitBatches++);
     }
 
-    // Beaver: open d = x - a and e = y - b to every party; xy = c + d b + e a (+ d e at party 0).
-    private async Task<T[]> MultiplyAsync(T[] x, T[] y, BeaverTriples<T> triple, long tag, CancellationToken cancellationToken)
+    // Beaver: open d = x - a and e = y - b slice by slice, each slice through one party; xy = c + d b + e a (+ d e at party 0).
+    private async Task<T[]> MultiplyAsync(T[] x, T[] y, BeaverTriples<T> triple, long batch, int step, CancellationToken cancellationToken)
     {
         int count = x.Length;
         var opened = new T[2 * count];
         RingArithmetic<T>.Subtract(x, triple.A, opened.AsSpan(0, count));
         RingArithmetic<T>.Subtract(y, triple.B, opened.AsSpan(count, count));
-        // Wire format: this party's d shares then e shares, little-endian ring elements (RingCodec), one message per peer.
-        var payload = RingCodec.Encode<T>(opened);
-        int self = _channel.PartyIndex;
-        var peers = Enumerable.Range(0, _plan.Parties).Where(p => p != self).ToArray();
-        await Task.WhenAll(peers.Select(p => _channel.SendAsync(p, tag, payload, cancellationToken).AsTask())).ConfigureAwait(false);
-        foreach (var peer in peers)
-        {
-            var received = await _channel.ReceiveAsync(peer, tag, cancellationToken).ConfigureAwait(false);
-            if (received.Length != payload.Length) throw new ProtocolAbortedException(ErrorMessages.PayloadSize(peer, tag, payload.Length, received.Length), _channel.GetPartyName(peer));
-            RingCodec.AddInto<T>(received, opened);
-        }
+        await OpenBySlicesAsync(opened, PreprocessingTags.Of(PreprocessingTags.ReplicatedDaBits, K, batch, 2 * step), PreprocessingTags.Of(PreprocessingTags.ReplicatedDaBits, K, batch, 2 * step + 1), cancellationToken).ConfigureAwait(false);
         var result = new T[count];
+        int self = _channel.PartyIndex;
         unchecked
         {
             for (int i = 0; i < count; i++)
@@ -91,6 +85,41 @@ public sealed partial class ReplicatedPreprocessing<T>
             }
         }
         return result;
+    }
+
+    // Party p sums slice p of everyone's shares and sends the sum back to all: 2 (N - 1) n elements in all, not N (N - 1) n,
+    // evenly spread. Party p sees each party's shares of slice p, which a full opening shows every party anyway.
+    // Wire format: round 1 (tag toSummer), slice p of the sender's shares to party p; round 2 (tag fromSummer), the sum of
+    // slice p from party p to every peer; little-endian ring elements (RingCodec); empty slices are not sent.
+    private async Task OpenBySlicesAsync(T[] values, long toSummer, long fromSummer, CancellationToken cancellationToken)
+    {
+        int self = _channel.PartyIndex, parties = _plan.Parties, n = values.Length;
+        int Start(int p) => (int)((long)n * p / parties);
+        var peers = Enumerable.Range(0, parties).Where(p => p != self).ToArray();
+        var shares = peers.Where(p => Start(p + 1) > Start(p))
+            .Select(p => _channel.SendAsync(p, toSummer, RingCodec.Encode<T>(values.AsSpan(Start(p), Start(p + 1) - Start(p))), cancellationToken).AsTask()).ToArray();
+        int myStart = Start(self), myLength = Start(self + 1) - myStart;
+        if (myLength > 0)
+        {
+            foreach (int peer in peers) RingCodec.AddInto<T>(await ReceiveSliceAsync(peer, toSummer, myLength, cancellationToken).ConfigureAwait(false), values.AsSpan(myStart, myLength));
+        }
+        var sums = myLength == 0 ? [] : peers.Select(p => _channel.SendAsync(p, fromSummer, RingCodec.Encode<T>(values.AsSpan(myStart, myLength)), cancellationToken).AsTask()).ToArray();
+        foreach (int peer in peers)
+        {
+            int length = Start(peer + 1) - Start(peer);
+            if (length == 0) continue;
+            var sum = await ReceiveSliceAsync(peer, fromSummer, length, cancellationToken).ConfigureAwait(false);
+            RingCodec.Decode<T>(sum, length).CopyTo(values, Start(peer));
+        }
+        await Task.WhenAll(shares.Concat(sums)).ConfigureAwait(false);
+    }
+
+    private async Task<byte[]> ReceiveSliceAsync(int peer, long tag, int length, CancellationToken cancellationToken)
+    {
+        var received = await _channel.ReceiveAsync(peer, tag, cancellationToken).ConfigureAwait(false);
+        int bytes = checked(length * Unsafe.SizeOf<T>());
+        if (received.Length != bytes) throw new ProtocolAbortedException(ErrorMessages.PayloadSize(peer, tag, bytes, received.Length), _channel.GetPartyName(peer));
+        return received;
     }
 
     // The bits as ring elements 0 or 1.

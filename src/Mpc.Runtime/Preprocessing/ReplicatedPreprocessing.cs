@@ -20,7 +20,7 @@ namespace Mpc.Runtime.Preprocessing;
 /// instead (ReplicatedPreprocessing.Truncation.cs), which with more parties a coalition of the helper and one computing
 /// party would defeat. Every draw happens in request order (SPMD), as with the dealer.
 /// </remarks>
-public sealed partial class ReplicatedPreprocessing<T> : IPreprocessing<T>, IAssistedTruncation<T>, IDisposable where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+public sealed partial class ReplicatedPreprocessing<T> : IPreprocessing<T>, IAssistedTruncation<T>, IResharingMultiplication<T>, IDisposable where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
 {
     /// <summary>The preprocessing mode's name in requests, transcripts and results.</summary>
     public const string ModeName = "replicated";
@@ -80,6 +80,9 @@ public sealed partial class ReplicatedPreprocessing<T> : IPreprocessing<T>, IAss
 
     /// <summary>Whether this engine deals truncation pairs through a helper: with three or four parties (no two collude).</summary>
     public bool OffersAssistedTruncation => _plan.Threshold == 1;
+
+    /// <summary>Whether the runtime multiplies by resharing (Multiplication.Resharing.cs): with three parties, whose shares a peer can hold in pairs.</summary>
+    public bool OffersResharingMultiplication => _plan.Parties == 3;
 
     public ValueTask<BeaverTriples<T>> GetTriplesAsync(int count, CancellationToken cancellationToken) => InOrderAsync(() => DrawTriples(count));
 

@@ -173,10 +173,11 @@ public static partial class Multiplication
         return await Truncation.NormalizeAsync(runtime, raw, x.Scale + f, x.Rows, x.Columns).ConfigureAwait(false);
     }
 
-    /// <summary>Element-wise product of shares with no truncation: z = c + d*b + e*a (+ d*e at party 0).</summary>
+    /// <summary>Element-wise product of shares with no truncation: z = c + d*b + e*a (+ d*e at party 0), or by resharing where the engine offers it.</summary>
     internal static async Task<T[]> MultiplyRawAsync<T>(MpcRuntime<T> runtime, T[] x, T[] y)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
+        if (MultipliesByResharing(runtime)) return await MultiplyResharedAsync(runtime, x, y).ConfigureAwait(false);
         int n = x.Length;
         var triple = await runtime.Preprocessing.GetTriplesAsync(n, runtime.Cancellation).ConfigureAwait(false);
         CheckDelivered("triples", n, triple.A.Length);
@@ -200,10 +201,11 @@ public static partial class Multiplication
         return z;
     }
 
-    /// <summary>Matrix product of shares with no truncation: Z = C + D*B + A*E (+ D*E at party 0).</summary>
+    /// <summary>Matrix product of shares with no truncation: Z = C + D*B + A*E (+ D*E at party 0), or by resharing where the engine offers it.</summary>
     internal static async Task<T[]> MatrixMultiplyRawAsync<T>(MpcRuntime<T> runtime, T[] x, T[] y, int n, int m, int p)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
+        if (MultipliesByResharing(runtime)) return await MatrixMultiplyResharedAsync(runtime, x, y, n, m, p).ConfigureAwait(false);
         var triple = await runtime.Preprocessing.GetMatrixTripleAsync(n, m, p, runtime.Cancellation).ConfigureAwait(false);
         CheckDelivered("matrix triple elements", n * p, triple.C.Length);
         int nx = n * m, ny = m * p;

@@ -1,0 +1,83 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using Mpc.Core;
+using Mpc.Runtime.Preprocessing;
+
+namespace Mpc.Runtime.Protocols;
+
+/// <remarks>
+/// Multiplication by resharing, for three parties with an honest majority (semi-honest, at most one corrupted), on an
+/// engine that declares it (<see cref="IResharingMultiplication{T}"/>). Method: the additive shares x_i become
+/// replicated pairs and the product is computed locally from the pairs, as in Araki, Furukawa, Lindell, Nof and Ohara
+/// (CCS 2016). Each party P_i adds a fresh pseudo-random zero share to its shares of x and y, x'_i = x_i + a_i, and sends
+/// (x'_i, y'_i) to P_(i-1), so P_i holds (x'_i, x'_(i+1)); then z_i = x'_i (y'_i + y'_(i+1)) + x'_(i+1) y'_i + b_i with a
+/// second zero share b_i. The three z_i sum to all nine cross terms x'_j y'_l, that is to x y.
+/// Security: a_i = ±G(i, i+1) ± G(i-1, i) (indices mod 3; <see cref="ZeroSharing{T}"/>), and P_(i-1), the only party that
+/// sees x'_i, lacks the seed of P_i and P_(i+1), whose stream is used once; so every message is uniform and independent
+/// of the receiver's view. b_i masks z_i the same way, so the result shares are a fresh additive sharing of x y: any one
+/// party's view, openings included, is simulated from the values it is meant to learn.
+/// Cost: one round; each party sends 2 ring elements a product to one peer (6 in all), against 2 to each peer (12) for a
+/// Beaver product; no triples, and three zero shares a product (two AES-CTR streams each) instead of a triple's draws.
+/// Matrix products send both factors the same way (n m + m p elements to one peer) and compute two local products.
+/// </remarks>
+public static partial class Multiplication
+{
+    /// <summary>Whether this runtime multiplies by resharing: three parties on an engine that declares it.</summary>
+    internal static bool MultipliesByResharing<T>(MpcRuntime<T> runtime)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> =>
+        runtime.PartyCount == 3 && runtime.Preprocessing is IResharingMultiplication<T> { OffersResharingMultiplication: true };
+
+    private static async Task<T[]> MultiplyResharedAsync<T>(MpcRuntime<T> runtime, T[] x, T[] y)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        int n = x.Length;
+        var (mine, theirs, z) = await ExchangePairsAsync(runtime, x, y, n).ConfigureAwait(false);
+        unchecked
+        {
+            for (int i = 0; i < n; i++)
+            {
+                T xi = mine[i], yi = mine[n + i];
+                z[i] += xi * (yi + theirs[n + i]) + theirs[i] * yi;
+            }
+        }
+        return z;
+    }
+
+    private static async Task<T[]> MatrixMultiplyResharedAsync<T>(MpcRuntime<T> runtime, T[] x, T[] y, int n, int m, int p)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        int nx = n * m, ny = m * p;
+        var (mine, theirs, z) = await ExchangePairsAsync(runtime, x, y, n * p).ConfigureAwait(false);
+        var term = new T[n * p];
+        // Y'_i + Y'_(i+1) overwrites the received Y block, which is not needed again.
+        var ySum = theirs.AsSpan(nx, ny);
+        RingArithmetic<T>.AddInPlace(ySum, mine.AsSpan(nx, ny));
+        RingArithmetic<T>.MatrixMultiply(mine.AsSpan(0, nx), ySum, term, n, m, p);
+        RingArithmetic<T>.AddInPlace(z, term);
+        RingArithmetic<T>.MatrixMultiply(theirs.AsSpan(0, nx), mine.AsSpan(nx, ny), term, n, m, p);
+        RingArithmetic<T>.AddInPlace(z, term);
+        return z;
+    }
+
+    // Re-randomises this party's shares of x and y (one block) and swaps them for the next party's (sent to the previous);
+    // also draws the result's zero share. Tag and zero shares are drawn before the first await, in program order.
+    private static async Task<(T[] Mine, T[] Theirs, T[] ResultMask)> ExchangePairsAsync<T>(MpcRuntime<T> runtime, T[] x, T[] y, int resultLength)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        int self = runtime.PartyIndex, previous = (self + 2) % 3, next = (self + 1) % 3, length = x.Length + y.Length;
+        long tag = runtime.NextTag();
+        var mine = runtime.NextZeroShares(length);
+        var resultMask = runtime.NextZeroShares(resultLength);
+        RingArithmetic<T>.AddInPlace(mine.AsSpan(0, x.Length), x);
+        RingArithmetic<T>.AddInPlace(mine.AsSpan(x.Length), y);
+        // Wire format: the sender's re-randomised shares of x then of y, little-endian ring elements (RingCodec), to P_(i-1) only.
+        var send = runtime.SendAsync(previous, tag, RingCodec.Encode<T>(mine));
+        var received = await runtime.ReceiveAsync(next, tag).ConfigureAwait(false);
+        int expected = checked(length * Unsafe.SizeOf<T>());
+        if (received.Length != expected) throw new ProtocolAbortedException(ErrorMessages.PayloadSize(next, tag, expected, received.Length), runtime.Channel.GetPartyName(next));
+        var theirs = RingCodec.Decode<T>(received, length);
+        runtime.Channel.Release(received);
+        await send.ConfigureAwait(false);
+        return (mine, theirs, resultMask);
+    }
+}

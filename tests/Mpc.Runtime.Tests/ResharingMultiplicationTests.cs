@@ -1,0 +1,186 @@
+using System.Collections.Concurrent;
+using System.Numerics;
+using Mpc.Core;
+using Mpc.Runtime.Harness;
+using Mpc.Runtime.Preprocessing;
+using Mpc.Runtime.Protocols;
+
+namespace Mpc.Runtime.Tests;
+
+/// <summary>
+/// Multiplication by resharing on the honest-majority engine with three parties: products equal the clear ones in the
+/// ring, each party sends two ring elements a product to one peer and draws no triples, and what a party receives is
+/// masked by a stream it lacks even where it could otherwise complete the sharing.
+/// </summary>
+public class ResharingMultiplicationTests
+{
+    private static readonly LocalHarnessOptions Replicated = new() { Preprocessing = PreprocessingModes.Replicated };
+
+    [Fact]
+    public async Task ResharedProductsEqualTheClearProductsInZ64AndZ128()
+    {
+        await Property.CheckAsync(nameof(ResharedProductsEqualTheClearProductsInZ64AndZ128), 3, async (random, seed) =>
+        {
+            var x = RandomRing(random, 2000);
+            var y = RandomRing(random, 2000);
+            var narrow = await LocalHarness.RunAsync<ulong, ulong[]>(3, async rt =>
+            {
+                Assert.True(Multiplication.MultipliesByResharing(rt));
+                return await Opening.OpenAsync(rt, await Multiplication.MultiplyRawAsync(rt, SplitShares<ulong>(rt, x, 11), SplitShares<ulong>(rt, y, 13)));
+            }, Replicated);
+            var wide = await LocalHarness.RunAsync<UInt128, UInt128[]>(3, async rt =>
+                await Opening.OpenAsync(rt, await Multiplication.MultiplyRawAsync(rt, SplitShares<UInt128>(rt, x, 11), SplitShares<UInt128>(rt, y, 13))), Replicated);
+            for (int i = 0; i < x.Length; i++)
+            {
+                Assert.True(unchecked((ulong)x[i] * (ulong)y[i]) == narrow[0][i], $"seed {seed}, element {i}: Z_2^64 product");
+                Assert.True(unchecked(x[i] * y[i]) == wide[0][i], $"seed {seed}, element {i}: Z_2^128 product");
+            }
+        });
+    }
+
+    [Fact]
+    public async Task ResharedMatrixProductsEqualTheClearMatrixProduct()
+    {
+        await Property.CheckAsync(nameof(ResharedMatrixProductsEqualTheClearMatrixProduct), 3, async (random, seed) =>
+        {
+            int n = random.Next(1, 9), m = random.Next(1, 9), p = random.Next(1, 9);
+            var a = RandomRing(random, n * m);
+            var b = RandomRing(random, m * p);
+            var opened = await LocalHarness.RunAsync<UInt128, UInt128[]>(3, async rt =>
+                await Opening.OpenAsync(rt, await Multiplication.MatrixMultiplyRawAsync(rt, SplitShares<UInt128>(rt, a, 3), SplitShares<UInt128>(rt, b, 5), n, m, p)), Replicated);
+            for (int i = 0; i < n; i++)
+            {
+                for (int j = 0; j < p; j++)
+                {
+                    UInt128 expected = 0;
+                    for (int l = 0; l < m; l++) expected = unchecked(expected + a[i * m + l] * b[l * p + j]);
+                    Assert.True(expected == opened[0][i * p + j], $"seed {seed}, {n}x{m} * {m}x{p}, entry ({i}, {j})");
+                }
+            }
+        });
+    }
+
+    [Fact]
+    public async Task AResharedProductSendsTwoRingElementsToOnePeerAndDrawsNoTriples()
+    {
+        const int Count = 1000;
+        var received = ReceivedBytes(out var runtimes);
+        try
+        {
+            await Task.WhenAll(runtimes.Select(rt => Task.Run(async () =>
+            {
+                var product = await Multiplication.MultiplyRawAsync(rt, rt.NextZeroShares(Count), rt.NextZeroShares(Count));
+                Assert.Equal(Count, product.Length);
+            })));
+            // Party i sends to party i - 1 (mod 3) only, 2 elements of 8 bytes a product; preprocessing sends nothing at all.
+            Assert.All(runtimes, rt => Assert.Equal(2L * 8 * Count, rt.Statistics.BytesSent));
+            Assert.All(runtimes, rt => Assert.Equal(0L, rt.Preprocessing.BytesSent));
+            Assert.Equal(new long[] { 0, 2L * 8 * Count, 0 }, received[0]);
+            Assert.Equal(new long[] { 0, 0, 2L * 8 * Count }, received[1]);
+            Assert.Equal(new long[] { 2L * 8 * Count, 0, 0 }, received[2]);
+        }
+        finally
+        {
+            foreach (var rt in runtimes) rt.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task WhatAPartyReceivesIsUniformEvenWhereItKnowsTheThirdShare()
+    {
+        // Shares (0, v, 0) of a constant v: party 0 knows party 2's share, so an unmasked share from party 1 would give v away.
+        const int Count = 4096;
+        var constant = FixedPointFormat.Ring64.Encode<ulong>(Enumerable.Repeat(1.0, Count).ToArray());
+        var payloads = new ConcurrentQueue<byte[]>();
+        var network = new InMemoryNetwork(3, TimeSpan.FromMinutes(2));
+        var seeds = PairwiseSeeds.CreateForLocalParties(3);
+        var runtimes = Enumerable.Range(0, 3).Select(i =>
+        {
+            IPartyChannel channel = i == 0 ? new RecordingChannel(network.GetChannel(0), (_, payload) => payloads.Enqueue(payload)) : network.GetChannel(i);
+            return new MpcRuntime<ulong>(channel, new ReplicatedPreprocessing<ulong>(network.GetChannel(i), seeds[i]), FixedPointFormat.Ring64, seeds[i], OpenRevealPolicy.Instance);
+        }).ToArray();
+        try
+        {
+            await Task.WhenAll(runtimes.Select(rt => Task.Run(async () =>
+            {
+                var share = rt.PartyIndex == 1 ? (ulong[])constant.Clone() : new ulong[Count];
+                await Multiplication.MultiplyRawAsync(rt, share, share);
+            })));
+            var message = Assert.Single(payloads);
+            var shareOfX = RingCodec.Decode<ulong>(message, 2 * Count)[..Count];
+            Assert.InRange(PartyViewTests.ChiSquare(RingCodec.Encode<ulong>(shareOfX)), 0, PartyViewTests.ChiSquareLimit);
+            Assert.True(PartyViewTests.ChiSquare(RingCodec.Encode<ulong>(constant)) > 10 * PartyViewTests.ChiSquareLimit);
+        }
+        finally
+        {
+            foreach (var rt in runtimes) rt.Dispose();
+        }
+    }
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(5)]
+    public async Task WithMoreThanThreePartiesProductsUseBeaverTriples(int parties)
+    {
+        var results = await LocalHarness.RunAsync<ulong, (bool Reshares, ulong[] Product)>(parties, async rt =>
+        {
+            var x = CountedRun.ToRing(rt, [6, -7]);
+            return (Multiplication.MultipliesByResharing(rt), await Opening.OpenAsync(rt, await Multiplication.MultiplyRawAsync(rt, x, x)));
+        }, Replicated);
+        Assert.All(results, r => Assert.False(r.Reshares));
+        Assert.Equal(new ulong[] { 36, 49 }, results[0].Product);
+    }
+
+    private static UInt128[] RandomRing(Random random, int count) =>
+        [.. Enumerable.Range(0, count).Select(_ => new UInt128((ulong)random.NextInt64() ^ ((ulong)random.Next() << 33), (ulong)random.NextInt64() ^ ((ulong)random.Next() << 40)))];
+
+    // An additive sharing that differs by party: parties 1 and 2 hold pseudo-random s_p, party 0 holds v - s_1 - s_2.
+    private static T[] SplitShares<T>(MpcRuntime<T> runtime, UInt128[] values, int salt)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        var others = new T[runtime.PartyCount][];
+        for (int p = 1; p < runtime.PartyCount; p++)
+        {
+            var random = new Random(salt * 31 + p);
+            others[p] = [.. values.Select(_ => T.CreateTruncating(new UInt128((ulong)random.NextInt64(), (ulong)random.NextInt64())))];
+        }
+        if (runtime.PartyIndex != 0) return others[runtime.PartyIndex];
+        var shares = values.Select(T.CreateTruncating).ToArray();
+        for (int p = 1; p < runtime.PartyCount; p++) RingArithmetic<T>.SubtractInPlace(shares, others[p]);
+        return shares;
+    }
+
+    // Three runtimes on the replicated engine whose channels count the bytes each party receives from each peer.
+    private static long[][] ReceivedBytes(out MpcRuntime<ulong>[] runtimes)
+    {
+        var received = new long[3][];
+        var net = new InMemoryNetwork(3, TimeSpan.FromMinutes(2));
+        var seeds = PairwiseSeeds.CreateForLocalParties(3);
+        runtimes = [.. Enumerable.Range(0, 3).Select(i =>
+        {
+            var counts = received[i] = new long[3];
+            var channel = new RecordingChannel(net.GetChannel(i), (peer, payload) => Interlocked.Add(ref counts[peer], payload.Length));
+            return new MpcRuntime<ulong>(channel, new ReplicatedPreprocessing<ulong>(net.GetChannel(i), seeds[i]), FixedPointFormat.Ring64, seeds[i], OpenRevealPolicy.Instance);
+        })];
+        return received;
+    }
+
+    // Passes messages through and reports each received one with its sender.
+    private sealed class RecordingChannel(IPartyChannel inner, Action<int, byte[]> onReceived) : IPartyChannel
+    {
+        public int PartyIndex => inner.PartyIndex;
+
+        public int PartyCount => inner.PartyCount;
+
+        public string GetPartyName(int index) => inner.GetPartyName(index);
+
+        public ValueTask SendAsync(int peer, long tag, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) => inner.SendAsync(peer, tag, payload, cancellationToken);
+
+        public async ValueTask<byte[]> ReceiveAsync(int peer, long tag, CancellationToken cancellationToken)
+        {
+            var payload = await inner.ReceiveAsync(peer, tag, cancellationToken);
+            onReceived(peer, (byte[])payload.Clone());
+            return payload;
+        }
+    }
+}
