@@ -128,9 +128,8 @@ public sealed class DeclaredOutputsPolicy : IRevealPolicy
         }
     }
 
-    public void CheckReveal(string outputName, int elementCount, int? recipient)
+    public void CheckReveal(string outputName, int elementCount, RevealRecipient to)
     {
-        var to = RevealRecipient.FromRuntime(recipient);
         if (!_declared.Contains(outputName))
             throw NotDeclared(outputName);
         if (_exactIntermediate.Contains(outputName))

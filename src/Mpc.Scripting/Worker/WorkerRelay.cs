@@ -51,13 +51,13 @@ internal sealed class WorkerRelay : IPartyChannel, IRevealPolicy, IOutputSink
         return await RequestAsync(WorkerMessageKind.Receive, head, cancellationToken).ConfigureAwait(false);
     }
 
-    public void CheckReveal(string outputName, int elementCount, int? recipient)
+    public void CheckReveal(string outputName, int elementCount, RevealRecipient recipient)
     {
         var body = Encode(writer =>
         {
             writer.Write(outputName);
             writer.Write(elementCount);
-            writer.Write(RevealRecipient.FromRuntime(recipient).ToWire());
+            writer.Write(recipient.ToWire());
         });
         // The runtime asks synchronously; the answer arrives on the relay's read loop.
         RequestAsync(WorkerMessageKind.CheckReveal, body, CancellationToken.None).AsTask().GetAwaiter().GetResult();
