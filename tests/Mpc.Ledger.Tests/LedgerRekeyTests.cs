@@ -25,7 +25,7 @@ public sealed class LedgerRekeyTests : IDisposable
     private static void Spend(PrivacyLedger ledger, string session, double mu)
     {
         Assert.True(ledger.Reserve("lung", session, 2, Delta, 10).Admitted);
-        ledger.Charge("lung", session, "counts", mu, 1, 1, 1, 1, Delta, 10);
+        ledger.Charge("lung", session, "counts", SkellamMechanism.Name, mu, 1, 1, 1, 1, Delta, 10);
         ledger.Close(session, completed: true);
     }
 

@@ -54,7 +54,7 @@ internal sealed class SessionBudget(Mpc.Ledger.PrivacyLedger? ledger, Guid sessi
         if (ledger is null) throw new RevealRefusedException(output, ErrorMessages.RevealRefused(output, $"{party} keeps no privacy ledger."));
         try
         {
-            ledger.Charge(admitted.DatasetName, session.ToString(), output, release.Noise, release.L1Sensitivity, release.L2Sensitivity, release.SamplingRate, release.HonestParties,
+            ledger.Charge(admitted.DatasetName, session.ToString(), output, release.Mechanism, release.Noise, release.L1Sensitivity, release.L2Sensitivity, release.SamplingRate, release.HonestParties,
                 admitted.Privacy.Delta, admitted.Privacy.Budget);
         }
         catch (Exception e) when (e is Mpc.Ledger.PrivacyBudgetExceededException or Mpc.Ledger.LedgerIntegrityException)

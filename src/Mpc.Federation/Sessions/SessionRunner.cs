@@ -56,7 +56,7 @@ internal sealed class SessionRunner(Guid session, PartySettings party, SessionSe
     private void Release(TranscriptWriter? transcript, string output, NoisedRelease release)
     {
         budget.Charge(admitted, output, release);
-        transcript?.PrivateRelease(output, release.Mechanism, release.L1Sensitivity, release.L2Sensitivity, release.Noise, release.Epsilon, release.Delta, release.HonestParties, release.SamplingRate);
+        transcript?.PrivateRelease(output, release);
     }
 
     /// <summary>Signs the transcript's end entry, naming the reason of an abort.</summary>
