@@ -74,32 +74,32 @@ public sealed partial class BoltzmannApi
             "rbm" => ModelKind.Rbm,
             "dbn" => ModelKind.Dbn,
             "dbm" => ModelKind.Dbm,
-            _ => throw new ParameterProblemException($"model={model} is not a model: use rbm, dbn or dbm."),
+            _ => throw new ParameterProblemException(ScriptingErrors.UnknownModel(model)),
         };
         var encoding = VisibleEncoding.Create(columns, visible, levels);
         var sizes = hidden.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(h => int.TryParse(h, out int n) && n > 0 ? n : throw new ParameterProblemException($"hidden: '{h}' is not a positive number of hidden units.")).ToList();
-        if (sizes.Count == 0) throw new ParameterProblemException("hidden: give at least one layer size.");
+            .Select(h => int.TryParse(h, out int n) && n > 0 ? n : throw new ParameterProblemException(ScriptingErrors.HiddenUnitsInvalid(h))).ToList();
+        if (sizes.Count == 0) throw new ParameterProblemException(ScriptingErrors.HiddenLayersMissing);
         double PerLayer(IReadOnlyList<double> values, string name, int layer) =>
             values.Count == 1 ? values[0] : values.Count == sizes.Count ? values[layer]
-            : throw new ParameterProblemException($"{name}: give one value, or one per hidden layer ({sizes.Count}); {values.Count} were given.");
+            : throw new ParameterProblemException(ScriptingErrors.PerLayerCountMismatch(name, sizes.Count, values.Count));
         var layers = new List<LayerSettings>();
         for (int l = 0; l < sizes.Count; l++)
         {
             double epochCount = PerLayer(epochs, "epochs", l), rate = PerLayer(learningRates, "learning_rate", l), batch = PerLayer(batchSizes, "batch_size", l);
-            if (!(epochCount is >= 0 and <= 10000) || epochCount != Math.Floor(epochCount)) throw new ParameterProblemException($"epochs of layer {l + 1}: {epochCount} is not a whole number between 0 and 10000.");
-            if (!(rate > 0)) throw new ParameterProblemException($"learning_rate of layer {l + 1}: {rate} is not positive.");
-            if (!(batch is >= 1 and <= int.MaxValue) || batch != Math.Floor(batch)) throw new ParameterProblemException($"batch_size of layer {l + 1}: {batch} is not a whole number of at least 1.");
+            if (!(epochCount is >= 0 and <= 10000) || epochCount != Math.Floor(epochCount)) throw new ParameterProblemException(ScriptingErrors.EpochsInvalid(l + 1, epochCount));
+            if (!(rate > 0)) throw new ParameterProblemException(ScriptingErrors.LearningRateInvalid(l + 1, rate));
+            if (!(batch is >= 1 and <= int.MaxValue) || batch != Math.Floor(batch)) throw new ParameterProblemException(ScriptingErrors.BatchSizeInvalid(l + 1, batch));
             layers.Add(new LayerSettings(sizes[l], (int)epochCount, rate, (int)batch));
         }
         if (partitions.Length > 0) layers[0] = layers[0] with { Partitions = ParsePartitions(encoding, partitions, sizes[0]) };
-        if (!(gaussianSd is > 0 and <= 1)) throw new ParameterProblemException($"gaussian_sd={gaussianSd}: the model's visible SD in units of the column's SD must lie in (0, 1].");
+        if (!(gaussianSd is > 0 and <= 1)) throw new ParameterProblemException(ScriptingErrors.GaussianSdOutOfRange(gaussianSd));
         var startModel = start is { Count: > 0 } ? StartModel(kind, encoding, sizes, start) : null;
         if (startModel is not null) Partition(startModel, layers[0].Partitions);
-        if (!(holdout is >= 0 and < 1)) throw new ParameterProblemException($"holdout={holdout}: the share of each party's rows kept out of training must lie in [0, 1).");
+        if (!(holdout is >= 0 and < 1)) throw new ParameterProblemException(ScriptingErrors.HoldoutOutOfRange(holdout));
         var (rows, held) = Split(encoding.Rows(_context.Dataset), holdout, settings.Seed);
-        if (!(monitoring is >= 0 and < 1)) throw new ParameterProblemException($"monitoring={monitoring}: the share of each party's training rows kept for monitoring must lie in [0, 1).");
-        if (monitoring > 0 && reveal != ExactIntermediates) throw new ParameterProblemException($"monitoring={monitoring}: monitoring rows need reveal={ExactIntermediates}; a DP run's budget covers its training releases only.");
+        if (!(monitoring is >= 0 and < 1)) throw new ParameterProblemException(ScriptingErrors.MonitoringOutOfRange(monitoring));
+        if (monitoring > 0 && reveal != ExactIntermediates) throw new ParameterProblemException(ScriptingErrors.MonitoringNeedsExactMode(monitoring, ExactIntermediates));
         // Each party its own split (DataSHIELD splits at each server): the seed and the party's index.
         var (training, monitored) = Split(rows, monitoring, unchecked(settings.Seed * 1_000_003 + _session.Runtime.PartyIndex + 1));
         if (training.Count == 0) throw new DataProblemException(ErrorMessages.DataTooFewRows($"training with holdout={holdout}"), ErrorMessages.DataTooFewRowsDetail(_context.Dataset.Source, $"training with holdout={holdout}", training.Count), true);
@@ -144,7 +144,7 @@ public sealed partial class BoltzmannApi
     public double[] Sample(BoltzmannFit fit, int count, int burnIn, int seed, string condition = "")
     {
         ArgumentNullException.ThrowIfNull(fit);
-        if (count < 1 || count > 1_000_000 || burnIn < 1) throw new ParameterProblemException("samples must be between 1 and 10^6 and burn_in at least 1.");
+        if (count < 1 || count > 1_000_000 || burnIn < 1) throw new ParameterProblemException(ScriptingErrors.SamplingSettingsOutOfRange);
         var clamp = fit.Standardisation is { } scale ? StandardiseClamp(fit.Encoding.Clamp(condition), scale) : fit.Encoding.Clamp(condition);
         return [.. GibbsSampling.Sample(fit.Model, count, burnIn, new Random(seed), clamp.Any(c => !double.IsNaN(c)) ? clamp : null)
             .SelectMany(r => fit.Standardisation is { } s ? s.Restore(fit.Encoding.Decode(r)) : fit.Encoding.Decode(r))];
@@ -172,7 +172,7 @@ public sealed partial class BoltzmannApi
         ArgumentNullException.ThrowIfNull(fit);
         ArgumentNullException.ThrowIfNull(synthetic);
         CheckEvaluable(fit);
-        if (maxSets < 1 || maxSets > 100_000) throw new ParameterProblemException("The number of variable sets per order must be between 1 and 100000.");
+        if (maxSets < 1 || maxSets > 100_000) throw new ParameterProblemException(ScriptingErrors.VariableSetsOutOfRange);
         var rows = Unflatten(fit, synthetic);
         IReadOnlyList<double[]> real = Satisfying(fit, fit.TrainingRows, condition);
         // A condition can select few rows, whose marginals the scores would describe: they are the group behind them.
@@ -271,7 +271,7 @@ public sealed partial class BoltzmannApi
         ArgumentNullException.ThrowIfNull(condition);
         if (condition.Length == 0) return rows;
         if (fit.Encoding.Kind == VisibleKind.Gaussian)
-            throw new ParameterProblemException("condition: a sample fixed at a gaussian value has no real rows at that exact value to be scored against; set evaluate=false.");
+            throw new ParameterProblemException(ScriptingErrors.GaussianConditionNotScored);
         var clamp = fit.Encoding.Clamp(condition);
         return [.. rows.Where(r => clamp.Select((c, i) => double.IsNaN(c) || r[i] == c).All(match => match))];
     }
@@ -285,19 +285,19 @@ public sealed partial class BoltzmannApi
     private static List<double[]> Unflatten(BoltzmannFit fit, double[] synthetic)
     {
         int width = fit.Encoding.Columns.Count;
-        if (synthetic.Length == 0 || synthetic.Length % width != 0) throw new ArgumentException($"The synthetic values ({synthetic.Length}) are not whole rows of {width}.");
+        if (synthetic.Length == 0 || synthetic.Length % width != 0) throw new ArgumentException(ScriptingErrors.SyntheticNotWholeRows(synthetic.Length, width));
         return Enumerable.Range(0, synthetic.Length / width).Select(r => fit.Encoding.Encode(synthetic.AsSpan(r * width, width))).ToList();
     }
 
     // The model to continue from its revealed parameters: the same layers as this run's columns and hidden sizes.
     private static TrainedModel StartModel(ModelKind kind, VisibleEncoding encoding, List<int> hidden, IReadOnlyList<double> start)
     {
-        if (kind == ModelKind.Dbn) throw new ParameterProblemException("start_model: an rbm or a dbm continues; a dbn does not.");
-        if (kind == ModelKind.Rbm && hidden.Count != 1) throw new ParameterProblemException("start_model: an rbm has one hidden layer.");
+        if (kind == ModelKind.Dbn) throw new ParameterProblemException(ScriptingErrors.StartModelIsDbn);
+        if (kind == ModelKind.Rbm && hidden.Count != 1) throw new ParameterProblemException(ScriptingErrors.StartRbmLayers);
         int[] sizes = [encoding.Width, .. hidden];
         int expected = Enumerable.Range(1, sizes.Length - 1).Sum(l => sizes[l - 1] * sizes[l]) + sizes.Sum();
         if (start.Count != expected || start.Any(v => !double.IsFinite(v)))
-            throw new ParameterProblemException($"start_model: a {string.Join(",", sizes)} {kind.ToString().ToLowerInvariant()} has {expected} finite parameters; {start.Count} were given.");
+            throw new ParameterProblemException(ScriptingErrors.StartModelSize(string.Join(",", sizes), kind.ToString().ToLowerInvariant(), expected, start.Count));
         return TrainedModel.FromParameters(kind, sizes, encoding.Kind, encoding.Kind == VisibleKind.Categorical ? encoding.Groups : null, start);
     }
 

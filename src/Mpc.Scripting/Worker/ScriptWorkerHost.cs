@@ -75,7 +75,7 @@ internal sealed partial class ScriptWorkerHost
         catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
         {
             Logger.LogError("Session script {Script}: the worker did not start: {Reason}", _scriptName, e.Message);
-            throw new ScriptWorkerException(ErrorMessages.ScriptWorkerUnavailable("see its log."), "the worker did not start", dependsOnValues: false);
+            throw new ScriptWorkerException(ScriptingErrors.WorkerUnavailableSeeLog, ScriptingErrors.WorkerDidNotStart, dependsOnValues: false);
         }
         Logger.LogInformation("Script {Script}: worker process {Pid} started", _scriptName, _process.Id);
         var errors = PumpErrorsAsync(_process);

@@ -126,7 +126,7 @@ internal sealed class WorkerRelay : IPartyChannel, IRevealPolicy, IOutputSink
         {
             while (await _pipe.ReadAsync(CancellationToken.None).ConfigureAwait(false) is { } frame)
             {
-                if (frame.Kind != WorkerMessageKind.Reply) throw new InvalidDataException($"The daemon sent {frame.Kind} during the session.");
+                if (frame.Kind != WorkerMessageKind.Reply) throw new InvalidDataException(ScriptingErrors.DaemonSentDuringSession(frame.Kind));
                 if (_pending.TryRemove(frame.Id, out var pending)) pending.TrySetResult(frame.Body);
             }
         }
