@@ -14,7 +14,7 @@ namespace Mpc.Scripting;
 /// place) and member declarations that run only when the body calls them; anything else is an
 /// error naming file and line.
 /// </summary>
-internal static class ScriptDeclarationReader
+internal static partial class ScriptDeclarationReader
 {
     private const string LoadTimeCode = "MPC006";
 
@@ -30,7 +30,7 @@ internal static class ScriptDeclarationReader
         return reader.Finish();
     }
 
-    private sealed class Reader(SemanticModel model, string file, List<ScriptDiagnostic> errors)
+    private sealed partial class Reader(SemanticModel model, string file, List<ScriptDiagnostic> errors)
     {
         private readonly List<ParameterDefinition> _parameters = [];
         private readonly List<(OutputDefinition Output, SyntaxNode At)> _outputs = [];
@@ -229,56 +229,6 @@ internal static class ScriptDeclarationReader
             Error(at, ScriptingErrors.DeclarationCode, ScriptingErrors.DeclaredTwice($"{declaration}(...)"));
             return false;
         }
-
-        private string? Name(IInvocationOperation operation, string parameter, SyntaxNode at)
-        {
-            var value = Constant(operation, parameter, at, out bool ok);
-            if (!ok) return null;
-            if (value is string name && !string.IsNullOrWhiteSpace(name)) return name;
-            Error(at, ScriptingErrors.DeclarationCode, ScriptingErrors.Empty(operation.TargetMethod.Name, parameter));
-            return null;
-        }
-
-        // A null description reads as "", as ScriptGlobals treats it.
-        private string? Text(IInvocationOperation operation, string parameter, SyntaxNode at)
-        {
-            var value = Constant(operation, parameter, at, out bool ok);
-            return ok ? value as string ?? "" : null;
-        }
-
-        private TEnum? Member<TEnum>(IInvocationOperation operation, string parameter, SyntaxNode at) where TEnum : struct, Enum
-        {
-            var value = Constant(operation, parameter, at, out bool ok);
-            if (!ok || value is null) return null;
-            var member = (TEnum)Enum.ToObject(typeof(TEnum), value);
-            if (Enum.IsDefined(member)) return member;
-            Error(at, ScriptingErrors.DeclarationCode, ScriptingErrors.NotAMember(typeof(TEnum).Name, value));
-            return null;
-        }
-
-        private object? Constant(IInvocationOperation operation, string parameter, SyntaxNode at) => Constant(operation, parameter, at, out _);
-
-        private object? Constant(IInvocationOperation operation, string parameter, SyntaxNode at, out bool ok)
-        {
-            var argument = Argument(operation, parameter);
-            var constant = argument?.Value.ConstantValue ?? default;
-            ok = constant.HasValue;
-            if (!ok) Error(argument?.Syntax ?? at, ScriptingErrors.DeclarationCode, ScriptingErrors.NotConstant(operation.TargetMethod.Name, parameter));
-            return ok ? constant.Value : null;
-        }
-
-        private bool Lambda(IInvocationOperation operation, string parameter, SyntaxNode at)
-        {
-            var argument = Argument(operation, parameter);
-            var expression = (argument?.Syntax as ArgumentSyntax)?.Expression;
-            while (expression is ParenthesizedExpressionSyntax parenthesized) expression = parenthesized.Expression;
-            if (expression is AnonymousFunctionExpressionSyntax) return true;
-            Error(argument?.Syntax ?? at, ScriptingErrors.DeclarationCode, ScriptingErrors.NotALambda(operation.TargetMethod.Name));
-            return false;
-        }
-
-        private static IArgumentOperation? Argument(IInvocationOperation operation, string parameter) =>
-            operation.Arguments.FirstOrDefault(a => a.Parameter?.Name == parameter);
 
         private static bool IsDeclaration(IMethodSymbol method) =>
             method.ContainingType is { Name: nameof(ScriptGlobals), ContainingNamespace: var ns, ContainingAssembly: var assembly }
