@@ -9,14 +9,7 @@ namespace Mpc.Ledger.Tests;
 public sealed class LedgerChainTests : IDisposable
 {
     private readonly string _path = Path.Combine(Path.GetTempPath(), $"ledger-chain-{Guid.NewGuid():N}.db");
-    private readonly X509Certificate2 _key = NewKey("hospital-a");
-
-    private static X509Certificate2 NewKey(string name)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
-    }
+    private readonly X509Certificate2 _key = TestKeys.New("hospital-a");
 
     private PrivacyLedger Ledger() => new(_path, "hospital-a", _key);
 
@@ -171,7 +164,7 @@ public sealed class LedgerChainTests : IDisposable
     {
         Ledger();
         Assert.Throws<LedgerIntegrityException>(() => new PrivacyLedger(_path, "hospital-b", _key));
-        using var other = NewKey("hospital-a");
+        using var other = TestKeys.New("hospital-a");
         Assert.Throws<LedgerIntegrityException>(() => new PrivacyLedger(_path, "hospital-a", other));
         Assert.False(new PrivacyLedger(_path).Verify(other).Passed);
     }

@@ -16,20 +16,12 @@ public sealed class LedgerMigrationTests : IDisposable
 {
     private const double Delta = 1e-5;
     private readonly string _path = Path.Combine(Path.GetTempPath(), $"ledger-v0-{Guid.NewGuid():N}.db");
-    private readonly X509Certificate2 _key = NewKey("hospital-a");
-
-    private static X509Certificate2 NewKey(string name)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
-    }
+    private readonly X509Certificate2 _key = TestKeys.New("hospital-a");
 
     // The previous version's writer: its DDL, and each entry hashed, linked and signed as it did.
     private void WriteVersionZero(params (string Kind, JsonObject Fields)[] entries)
     {
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _path, Pooling = false }.ToString());
-        connection.Open();
+        using var connection = Connection();
         using var command = connection.CreateCommand();
         command.CommandText = """
             PRAGMA journal_mode = WAL;
@@ -63,10 +55,16 @@ public sealed class LedgerMigrationTests : IDisposable
         ["samplingRate"] = rate, ["epsilon"] = 0.5, ["delta"] = Delta, ["honestParties"] = 1,
     };
 
+    private SqliteConnection Connection()
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _path, Pooling = false }.ToString());
+        connection.Open();
+        return connection;
+    }
+
     private long UserVersion()
     {
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _path, Pooling = false }.ToString());
-        connection.Open();
+        using var connection = Connection();
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA user_version";
         return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
@@ -74,8 +72,7 @@ public sealed class LedgerMigrationTests : IDisposable
 
     private string LastBody()
     {
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _path, Pooling = false }.ToString());
-        connection.Open();
+        using var connection = Connection();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT body FROM entries ORDER BY seq DESC LIMIT 1";
         return (string)command.ExecuteScalar()!;
@@ -126,9 +123,8 @@ public sealed class LedgerMigrationTests : IDisposable
     public void ALedgerOfALaterFormatIsRefusedRatherThanMisread()
     {
         WriteVersionZero(("genesis", new JsonObject { ["party"] = "hospital-a", ["certificate"] = _key.ExportCertificatePem() }));
-        using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _path, Pooling = false }.ToString()))
+        using (var connection = Connection())
         {
-            connection.Open();
             using var command = connection.CreateCommand();
             command.CommandText = $"PRAGMA user_version = {PrivacyLedger.SchemaVersion + 1}";
             command.ExecuteNonQuery();
