@@ -60,7 +60,7 @@ if (suite is "sampler") SamplerBenchmarks.Run(repetitions);
 if (suite is "boltzmann-experiment") await BoltzmannExperimentSuite.RunAsync(args);
 if (suite is "logrank" or "dp-utility" or "sampler" or "boltzmann-experiment" or "ot" or "tls" or "km" or "lr" or "lr-rounds" or "fixed-mult" or "hm-parties" or "bm" or "wan" or "sort" or "stats" or "first") return;
 // The runtime suite isolates the online phase: the dealer's material costs almost nothing to make.
-var dealer = new LocalHarnessOptions { Preprocessing = "dealer" };
+var dealer = new LocalHarnessOptions { Preprocessing = PreprocessingMode.Dealer };
 var random = new Random(1);
 
 const int million = 1_000_000;

@@ -69,7 +69,7 @@ internal static class RegressionRoundsBenchmarks
             var fit = await SecureLogisticRegression.FitAsync(rt, features, y[start..end], f, options);
             var coefficients = await Opening.RevealRealAsync(rt, fit.Coefficients, "coefficients");
             return (coefficients, rt.Statistics.Rounds, rt.Statistics.BytesSent);
-        }, new LocalHarnessOptions { Format = FixedPointFormat.Ring128, Preprocessing = engine, ReceiveTimeout = TimeSpan.FromMinutes(10) });
+        }, new LocalHarnessOptions { Format = FixedPointFormat.Ring128, Preprocessing = Mpc.Runtime.PreprocessingEngines.Parse(engine), ReceiveTimeout = TimeSpan.FromMinutes(10) });
         return results[0];
     }
 }

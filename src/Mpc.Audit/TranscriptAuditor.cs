@@ -15,7 +15,7 @@ namespace Mpc.Audit;
 /// analyst named in the headers is the roster's, and that each party's sessions form one chain (a
 /// missing session leaves a gap, a replayed one a fork; a party's chain state file names its last).
 /// </summary>
-public static class TranscriptAuditor
+public static partial class TranscriptAuditor
 {
     public static AuditReport Audit(string directory, Roster roster)
     {
@@ -251,39 +251,7 @@ public static class TranscriptAuditor
             if (outputs is null) outputs = names;
             else if (!names.SequenceEqual(outputs)) Fail(t.Party, null, $"opened {string.Join(", ", names)}, where {transcripts[0].Party} opened {string.Join(", ", outputs)}.");
         }
-        // Differential privacy: the releases, recomputed from their mu and sensitivities and composed in RDP, stay within the session's budget (its "epsilon" parameter).
-        foreach (var t in transcripts)
-        {
-            var orders = Mpc.Privacy.RdpAccountant.DefaultOrders;
-            var spent = new double[orders.Count];
-            double delta = 0;
-            foreach (var release in t.Entries.Where(e => e.Type == "dp"))
-            {
-                double l1 = release.Fields["l1"]?.GetValue<double>() ?? 0, l2 = release.Fields["l2"]?.GetValue<double>() ?? 0, mu = release.Fields["mu"]?.GetValue<double>() ?? 0;
-                delta = release.Fields["delta"]?.GetValue<double>() ?? 0;
-                double rate = release.Fields["samplingRate"]?.GetValue<double>() ?? 1;
-                if (!(l1 > 0) || !(l2 > 0)) Fail(t.Party, release.Seq, "a DP release without positive sensitivities.");
-                else if (!(rate > 0 && rate <= 1)) Fail(t.Party, release.Seq, $"a DP release with sampling rate {rate}, outside (0, 1].");
-                else if (!(mu > 0) || !(delta > 0 && delta < 1)) Fail(t.Party, release.Seq, "a DP release without a positive noise parameter and a delta in (0, 1).");
-                else
-                {
-                    var curve = Mpc.Privacy.RdpAccountant.SkellamRelease(mu, l1, l2, rate, orders);
-                    double claimed = release.Fields["epsilon"]?.GetValue<double>() ?? 0, actual = Mpc.Privacy.RdpAccountant.ToEpsilon(curve, orders, delta).Epsilon;
-                    if (claimed < actual * (1 - 1e-9)) Fail(t.Party, release.Seq, $"claims epsilon {claimed:G6}, but its mu {mu:G6} and sensitivities give {actual:G6}.");
-                    spent = Mpc.Privacy.RdpAccountant.Compose(spent, curve);
-                }
-                string name = release.Fields["name"]?.GetValue<string>() ?? "";
-                if (!t.Entries.Any(e => e.Type == "output" && e.Seq > release.Seq && e.Fields["name"]?.GetValue<string>() == name))
-                    Fail(t.Party, release.Seq, $"a DP release of '{name}' that was never output.");
-            }
-            if (delta is > 0 and < 1)
-            {
-                string? budgetText = (t.Header["parameters"] as JsonObject)?["epsilon"]?.GetValue<string>();
-                double budget = budgetText is null ? double.PositiveInfinity : double.Parse(budgetText, System.Globalization.CultureInfo.InvariantCulture);
-                double epsilon = Mpc.Privacy.RdpAccountant.ToEpsilon(spent, orders, delta).Epsilon;
-                if (epsilon > budget + 1e-9) Fail(t.Party, null, $"spent epsilon {epsilon:G6} (composed in RDP at delta {delta:G3}), over the session's budget of {budget:G6}.");
-            }
-        }
+        foreach (var t in transcripts) CheckReleases(t, Fail);
         string status = completed ? "completed" : string.Join(", ", transcripts.Select(t => $"{t.Party} {t.Status}"));
         return new SessionAudit(session, first["protocol"]?.GetValue<string>() ?? "?", first["protocolId"]?.GetValue<string>() ?? "?",
             transcripts.Select(t => t.Party).ToList(), status, outputs ?? [], transcripts.Sum(t => (long)t.Entries.Count), matched);

@@ -15,7 +15,7 @@ public class EngineParityTests
     [InlineData(PreprocessingModes.Replicated)]
     public async Task EveryProtocolMatchesTheClearTextOnBothEnginesWithThreeParties(string engine)
     {
-        var options = new LocalHarnessOptions { Preprocessing = engine };
+        var options = new LocalHarnessOptions { Preprocessing = PreprocessingEngines.Parse(engine) };
         await Property.CheckAsync("engine-parity-" + engine, 2, async (random, seed) =>
         {
             var x = Property.Uniform(random, 12, -50, 50);

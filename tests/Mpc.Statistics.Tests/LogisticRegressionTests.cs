@@ -179,16 +179,16 @@ public class LogisticRegressionTests
         ];
         var results = await LocalHarness.RunAsync<UInt128, bool[]>(3, rt =>
             SecureLogisticRegression.ConstantFeaturesAsync(rt, parties[rt.PartyIndex], 2, 4, "constant_features"),
-            new LocalHarnessOptions { Format = FixedPointFormat.Ring128, Preprocessing = "dealer" });
+            new LocalHarnessOptions { Format = FixedPointFormat.Ring128, Preprocessing = Mpc.Runtime.PreprocessingMode.Dealer });
         Assert.All(results, r => Assert.Equal([true, false, false, false], r));
         // A party without rows changes nothing, with 2 and with 5 parties.
         var withEmpty = await LocalHarness.RunAsync<UInt128, bool[]>(2, rt =>
             SecureLogisticRegression.ConstantFeaturesAsync(rt, rt.PartyIndex == 0 ? [4.5, -1, 4.5, 0] : [], rt.PartyIndex == 0 ? 2 : 0, 2, "constant_features"),
-            new LocalHarnessOptions { Format = FixedPointFormat.Ring128, Preprocessing = "dealer" });
+            new LocalHarnessOptions { Format = FixedPointFormat.Ring128, Preprocessing = Mpc.Runtime.PreprocessingMode.Dealer });
         Assert.All(withEmpty, r => Assert.Equal([true, false], r));
         var five = await LocalHarness.RunAsync<UInt128, bool[]>(5, rt =>
             SecureLogisticRegression.ConstantFeaturesAsync(rt, [-3, rt.PartyIndex == 4 ? 1 : 0], 1, 2, "constant_features"),
-            new LocalHarnessOptions { Format = FixedPointFormat.Ring128, Preprocessing = "dealer" });
+            new LocalHarnessOptions { Format = FixedPointFormat.Ring128, Preprocessing = Mpc.Runtime.PreprocessingMode.Dealer });
         Assert.All(five, r => Assert.Equal([true, false], r));
     }
 
@@ -279,7 +279,7 @@ public class LogisticRegressionTests
             double? deviance = fit.Deviance is null ? null : (await Opening.RevealRealAsync(rt, fit.Deviance, "deviance"))[0];
             var counts = fit.Counts is null ? null : await Opening.RevealRealAsync(rt, fit.Counts, "counts");
             return (coefficients, errors, converged[0], rounds, deviance, counts);
-        }, new LocalHarnessOptions { Format = FixedPointFormat.Ring128, Preprocessing = preprocessing });
+        }, new LocalHarnessOptions { Format = FixedPointFormat.Ring128, Preprocessing = Mpc.Runtime.PreprocessingEngines.Parse(preprocessing) });
         return results[0];
     }
 
