@@ -68,23 +68,7 @@ public static class Sigmoid
         u = await Multiplication.MultiplyRawAsync(runtime, inRange, u).ConfigureAwait(false);
 
         var (table, bound) = Tables.GetOrAdd(f, Table);
-        int degree = table[0].Length - 1;
-        var column = new T[positions];
-        T[] Coefficient(int j)
-        {
-            for (int q = 0; q < positions; q++) column[q] = FixedPointFormat.EncodeConstant<T>(table[q][j], f);
-            return Comparison.StepSum(runtime, steps, n, column);
-        }
-        // sum_j c_j u^j from the powers of u (log2(D) rounds of products instead of Horner's D): one batch of products with the
-        // secret coefficients, summed at scale 2f and truncated once; every partial sum is at most the table's bound.
-        var powers = await FixedPointKernels.PowersAsync(runtime, u, degree, FixedPointKernels.BoundBits(1.0, 2 * f)).ConfigureAwait(false);
-        var coefficients = new T[degree * n];
-        for (int j = 1; j <= degree; j++) Coefficient(j).CopyTo(coefficients, (j - 1) * n);
-        var products = await Multiplication.MultiplyRawAsync(runtime, coefficients, powers).ConfigureAwait(false);
-        var sum = new T[n];
-        for (int j = 0; j < degree; j++) RingArithmetic<T>.AddInPlace(sum, products.AsSpan(j * n, n));
-        var accumulator = await Truncation.TruncateBoundedRawAsync(runtime, sum, f, FixedPointKernels.BoundBits(bound, 2 * f)).ConfigureAwait(false);
-        RingArithmetic<T>.AddInPlace(accumulator, Coefficient(0));
+        var accumulator = await FixedPointKernels.PiecewisePolynomialAsync(runtime, steps, u, table, bound).ConfigureAwait(false);
         return x.With(accumulator, f);
     }
 
@@ -104,8 +88,6 @@ public static class Sigmoid
             int i = low + q;
             polynomials[q] = FixedPointKernels.ChebyshevPolynomial(u => 1 / (1 + Math.Pow(2, -(i + (u + 1) / 2))), target);
         }
-        int degree = polynomials.Max(p => p.Length) - 1;
-        var table = polynomials.Select(p => p.Concat(new double[degree + 1 - p.Length]).ToArray()).ToArray();
-        return (table, table.Max(c => c.Sum(Math.Abs)));
+        return FixedPointKernels.PiecewiseTable(polynomials);
     }
 }
