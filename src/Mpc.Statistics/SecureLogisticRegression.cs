@@ -287,43 +287,25 @@ public static partial class SecureLogisticRegression
         var everyParty = Enumerable.Range(0, runtime.PartyCount).ToArray();
         var beta = await OriginalScaleAsync(runtime, b, inverseSd, shift, intercept).ConfigureAwait(false);
         var fullBeta = (intercept ? beta : Secret<T>.Concatenate([zero, beta])).Reshape(columns, 1);
-        var probe = new Probe<T>(runtime);
         var eta = await Multiplication.PrivateMatrixMultiplyEachAsync(runtime, design.Rows, rowCounts, [.. everyParty.Select(_ => fullBeta)]).ConfigureAwait(false);
-        probe.Mark("eta");
         // The Newton steps' probabilities within 3.3e-7 (PiecewiseSigmoid): the optimum moves by about that times the features'
         // scale, and the sigmoid costs a fifth of the exact one's bytes; the deviance keeps the exact sigmoid.
         var p = await PiecewiseSigmoid.ComputeAsync(runtime, eta).ConfigureAwait(false);
-        probe.Mark("sigmoid");
         var residual = y - p;
         // p lies in [0, 1] (within a few units) for every input, so w = p (1 - p) is below 1 and comes straight at weightBits
         // fractional bits from one statistically masked truncation.
         var coarseWeights = await Multiplication.MultiplyBoundedAsync(runtime, p, 1.0 - p, 1.0, weightBits).ConfigureAwait(false);
         // r = y - p lies in [-1, 1] (plus the sigmoid's few units of error) for every input, below 2^(f+2) as ring integers: the
         // gradient's private product chooses with f + 42 bits instead of k.
-        probe.Mark("weights");
         var gradientParts = await Multiplication.PrivateMatrixMultiplySmallEachAsync(runtime, design.Transposed, Repeat(columns, everyParty), Slices(residual, rowCounts), residual.Scale + 2).ConfigureAwait(false);
         // The Hessian mostly steers the steps (the gradient fixes the optimum), so w in [0, 1/4] enters with 16 fractional bits:
         // below 2^15 as integers, which lets the private product choose with 55 bits instead of k (67 with 28 bits for the
         // standard errors' last step). Each party's outer products
         // are scaled row by row (privately) to at most 1 and kept to 40 bits of their row's largest value, so the product is
         // small for every input and its oblivious transfers carry shorter corrections.
-        probe.Mark("gradient");
         var hessianParts = await Multiplication.PrivateMatrixMultiplyRowScaledEachAsync(runtime, design.OuterProducts, Repeat(unique, everyParty), Slices(coarseWeights, rowCounts),
             weightBits - 1, OuterProductBits).ConfigureAwait(false);
-        probe.Mark("hessian");
         return (SumOfParts(gradientParts, columns), SumOfParts(hessianParts, unique));
-    }
-
-    private sealed class Probe<T>(MpcRuntime<T> rt) where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
-    {
-        private long _bytes = rt.Statistics.BytesSent + rt.Preprocessing.BytesSent, _rounds = rt.Statistics.Rounds;
-        private readonly System.Diagnostics.Stopwatch _watch = System.Diagnostics.Stopwatch.StartNew();
-        public void Mark(string label)
-        {
-            long b = rt.Statistics.BytesSent + rt.Preprocessing.BytesSent, r = rt.Statistics.Rounds;
-            if (rt.PartyIndex == 0) Console.Error.WriteLine($"PROBE {label} rounds {r - _rounds} MB {(b - _bytes) / 1e6:F2} s {_watch.Elapsed.TotalSeconds:F2}");
-            _bytes = b; _rounds = r; _watch.Restart();
-        }
     }
 
     // Coefficients on the original scale from the standardised b: beta_j = b_j / s_j, intercept b_0 - sum_j b_j shift_j with
