@@ -1,15 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
-using Mpc.Core;
-using Mpc.Data;
 using Mpc.Federation;
 using Mpc.Federation.Protocols;
 using Mpc.Net;
 using Mpc.Runtime;
-using Mpc.Runtime.Harness;
 using Mpc.Runtime.Preprocessing;
-using Mpc.Runtime.Protocols;
 using Mpc.Scripting;
 using Mpc.Statistics;
 
@@ -19,19 +15,19 @@ namespace Mpc.Bench;
 /// The regression goals of issue 31 in one run: a generated cohort (10^5 rows x 10 features by default, seed 31) fitted by
 /// 3 parties in process on the honest-majority engine against R's glm on the same rows (Rscript, called from the run),
 /// with rounds, bytes (the protocol's and the engine's own), seconds and the process's peak working set; then the
-/// breast-cancer fit (569 x 30, lambda 1, 10 iterations, reveal = final) as `mpc local` runs it, on either engine, on the
-/// loopback and over a simulated 50 ms / 100 Mbit/s link, with the ratio to the same engine on the loopback.
+/// breast-cancer fit (569 x 30, lambda 1, 10 iterations, reveal = final) as `mpc local` runs it, on the given engines (default
+/// both), on the loopback and over simulated links (default 50 ms one way, 100 Mbit/s), with the ratio to the same engine's first link.
 /// </summary>
 internal static class RegressionScaleBenchmarks
 {
-    public static async Task RunAsync(int rows, int iterations)
+    public static async Task RunAsync(int rows, int iterations, IReadOnlyList<string> linkEngines, IReadOnlyList<double> latencies)
     {
         const int Features = 10;
         var (x, y) = Cohort(rows, Features, 31);
         var glm = GlmCoefficients(x, y);
         var options = new LogisticRegressionOptions(true, 0, iterations, 1e-6, StandardErrors: false);
         var watch = Stopwatch.StartNew();
-        var (coefficients, rounds, bytes) = await FitAsync(x, y, options);
+        var (coefficients, rounds, _, bytes) = await RegressionRoundsBenchmarks.FitAsync(PreprocessingModes.Replicated, x, y, options);
         double seconds = watch.Elapsed.TotalSeconds;
         long peak = Process.GetCurrentProcess().PeakWorkingSet64;
         double difference = coefficients.Zip(glm, (a, b) => Math.Abs(a - b)).Max();
@@ -40,7 +36,7 @@ internal static class RegressionScaleBenchmarks
         Console.WriteLine(FormattableString.Invariant(
             $"| generated, {Features} features, seed 31 | {rows} | {rounds} | {bytes / 1e9:F3} | {seconds:F1} | {peak / 1e9:F2} | {difference:E2} |"));
         Console.WriteLine();
-        await BreastCancerOverLinksAsync();
+        if (linkEngines.Count > 0) await BreastCancerOverLinksAsync(linkEngines, latencies);
     }
 
     /// <summary>Standard normal features and outcomes drawn from the logistic model with coefficients of mixed signs.</summary>
@@ -90,23 +86,7 @@ internal static class RegressionScaleBenchmarks
         }
     }
 
-    private static async Task<(double[] Coefficients, long Rounds, long Bytes)> FitAsync(double[,] x, double[] y, LogisticRegressionOptions options)
-    {
-        int n = y.Length, f = x.GetLength(1);
-        var results = await LocalHarness.RunAsync<UInt128, (double[], long, long)>(3, async rt =>
-        {
-            int start = rt.PartyIndex * n / 3, end = (rt.PartyIndex + 1) * n / 3;
-            var features = new double[(end - start) * f];
-            for (int i = start; i < end; i++)
-                for (int j = 0; j < f; j++) features[(i - start) * f + j] = x[i, j];
-            var fit = await SecureLogisticRegression.FitAsync(rt, features, y[start..end], f, options);
-            var coefficients = await Opening.RevealRealAsync(rt, fit.Coefficients, "coefficients");
-            return (coefficients, rt.Statistics.Rounds, rt.Statistics.BytesSent + rt.Preprocessing.BytesSent);
-        }, new LocalHarnessOptions { Format = FixedPointFormat.Ring128, Preprocessing = PreprocessingModes.Replicated, ReceiveTimeout = TimeSpan.FromMinutes(10) });
-        return (results[0].Item1, results[0].Item2, results.Sum(r => r.Item3));
-    }
-
-    private static async Task BreastCancerOverLinksAsync()
+    private static async Task BreastCancerOverLinksAsync(IReadOnlyList<string> engines, IReadOnlyList<double> latencies)
     {
         var catalog = ProtocolCatalog.BuiltIn.WithScriptCompiler((source, name) => ScriptCompiler.Compile(source, name, name + ".csx"));
         var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "data", "breast_cancer_wisconsin.csv"));
@@ -117,17 +97,17 @@ internal static class RegressionScaleBenchmarks
         {
             ["outcome"] = "malignant", ["features"] = string.Join(",", features), ["lambda"] = "1", ["iterations"] = "10", ["deviance"] = "false",
         };
-        Console.WriteLine("| breast cancer (569 x 30, 3 parties, reveal=final) | engine | link | rounds | MB sent | protocol s | vs loopback |");
+        Console.WriteLine("| breast cancer (569 x 30, 3 parties, reveal=final) | engine | link | rounds | MB sent | protocol s | vs the first link |");
         Console.WriteLine("|---|---|---|---|---|---|---|");
-        foreach (string engine in new[] { PreprocessingModes.Replicated, PreprocessingModes.Ot })
+        foreach (string engine in engines)
         {
             double baseline = 0;
-            foreach (double latency in new[] { 0.0, 50.0 })
+            foreach (double latency in latencies)
             {
                 var network = latency == 0 ? null : new NetworkModel(TimeSpan.FromMilliseconds(latency), 100e6);
                 var result = await LocalFederation.RunAsync(regression, regression.Source, files, parameters, catalog, NullLoggerFactory.Instance, null, TimeSpan.FromMinutes(10), default, null,
                     PreprocessingEngines.Parse(engine), network: network);
-                if (latency == 0) baseline = result.ProtocolSeconds;
+                if (baseline == 0) baseline = result.ProtocolSeconds;
                 string link = network is null ? "loopback" : $"{latency:G3} ms, 100 Mbit/s";
                 Console.WriteLine(FormattableString.Invariant(
                     $"| logistic regression | {engine} | {link} | {result.Rounds} | {result.BytesSent / 1e6:F1} | {result.ProtocolSeconds:F1} | {result.ProtocolSeconds / baseline:F1}x |"));

@@ -139,14 +139,22 @@ internal static class FixedPointKernels
     /// <summary>
     /// sum_j c_j(q) u^j at scale f for every element, where the step bits (as <see cref="BitDecomposition.AtLeastMultiplesRawAsync"/>
     /// gives them: one-hot position q, table row q) select the monomial coefficients locally and |u| &lt;= 1 at scale f for every
-    /// input. The powers take log2(D) rounds of products instead of Horner's D; one batch of products with the secret
+    /// input inside the range; u is zeroed at the outer two positions. The powers take log2(D) rounds of products instead of Horner's D; one batch of products with the secret
     /// coefficients is summed at scale 2f and truncated once; every partial sum is at most <paramref name="bound"/> (the table's
     /// largest sum of |coefficients|), so all truncations are statistically masked where the ring has room.
     /// </summary>
     internal static async Task<T[]> PiecewisePolynomialAsync<T>(MpcRuntime<T> runtime, T[] steps, T[] u, double[][] table, double bound)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
-        int f = runtime.Format.FractionalBits, n = u.Length, positions = table.Length, degree = table[0].Length - 1;
+        int f = runtime.Format.FractionalBits, n = u.Length, positions = table.Length, degree = table[0].Length - 1, thresholds = positions - 1;
+        // u is set to 0 at the outer positions (in range = first step - last step), where it is unbounded and every power of it
+        // would grow the truncations' small errors; the table holds constants there.
+        var inRange = new T[n];
+        unchecked
+        {
+            for (int i = 0; i < n; i++) inRange[i] = steps[i * thresholds] - steps[i * thresholds + thresholds - 1];
+        }
+        u = await Multiplication.MultiplyRawAsync(runtime, inRange, u).ConfigureAwait(false);
         var column = new T[positions];
         T[] Coefficient(int j)
         {

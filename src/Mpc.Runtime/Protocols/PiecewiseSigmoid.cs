@@ -38,7 +38,7 @@ public static class PiecewiseSigmoid
         runtime.CheckOwns(x);
         int f = runtime.Format.FractionalBits;
         var value = x.Upscale(f).Share;
-        int n = value.Length, positions = Pieces + 2, thresholds = positions - 1;
+        int n = value.Length, positions = Pieces + 2;
         // Position q = floor((x - Low) / 2) + 1: 0 below the range, 1..Pieces inside, Pieces + 1 at or above its end.
         var shifted = FixedPointKernels.AffinePublic(runtime, value, Width - Low, -1);
         var steps = await BitDecomposition.AtLeastMultiplesRawAsync(runtime, shifted, f + 1, positions).ConfigureAwait(false);
@@ -46,13 +46,6 @@ public static class PiecewiseSigmoid
         for (int q = 0; q < positions; q++) centres[q] = FixedPointFormat.EncodeConstant<T>(Centre(q), f);
         var u = new T[n];
         RingArithmetic<T>.Subtract(value, Comparison.StepSum(runtime, steps, n, centres), u);
-        // u is 0 outside the range, where it is unbounded and every power of it would grow the truncations' small errors.
-        var inRange = new T[n];
-        unchecked
-        {
-            for (int i = 0; i < n; i++) inRange[i] = steps[i * thresholds] - steps[i * thresholds + thresholds - 1];
-        }
-        u = await Multiplication.MultiplyRawAsync(runtime, inRange, u).ConfigureAwait(false);
         var (table, bound) = Tables.GetOrAdd(f, Table);
         var accumulator = await FixedPointKernels.PiecewisePolynomialAsync(runtime, steps, u, table, bound).ConfigureAwait(false);
         return x.With(accumulator, f);

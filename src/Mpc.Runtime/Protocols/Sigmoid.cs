@@ -56,17 +56,8 @@ public static class Sigmoid
         for (int q = 0; q < positions; q++) integerPart[q] = RingArithmetic<T>.FromInt64(low + q) << f;
         var fraction = new T[n];
         RingArithmetic<T>.Subtract(z, Comparison.StepSum(runtime, steps, n, integerPart), fraction);
-        // u = 2t - 1 in [-1, 1) inside the range and 0 at the outer positions, where t is unbounded and the truncations' small
-        // errors would otherwise grow with every power of u: in range = [z >= low + 1] - [z >= f + 1].
+        // u = 2t - 1 in [-1, 1) inside the range (set to 0 at the outer positions by the evaluation).
         var u = FixedPointKernels.AffinePublic(runtime, fraction, -1.0, -2);
-        int thresholds = positions - 1;
-        var inRange = new T[n];
-        unchecked
-        {
-            for (int i = 0; i < n; i++) inRange[i] = steps[i * thresholds] - steps[i * thresholds + thresholds - 1];
-        }
-        u = await Multiplication.MultiplyRawAsync(runtime, inRange, u).ConfigureAwait(false);
-
         var (table, bound) = Tables.GetOrAdd(f, Table);
         var accumulator = await FixedPointKernels.PiecewisePolynomialAsync(runtime, steps, u, table, bound).ConfigureAwait(false);
         return x.With(accumulator, f);
