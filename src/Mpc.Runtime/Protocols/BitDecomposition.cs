@@ -17,12 +17,18 @@ namespace Mpc.Runtime.Protocols;
 /// [x &gt;= 2^j] is NOT sign AND (OR of bits j..k-2) (a suffix scan), and [x &gt;= q 2^s] for q &lt; 2^B
 /// comes from the one-hot code of bits s..s+B-1. Exact for every x in Z_2^k.
 /// </remarks>
-internal static class BitDecomposition
+internal static partial class BitDecomposition
 {
-    /// <summary>XOR-shared bits of every x, bit-sliced: bit j of the n elements in words [j w, (j + 1) w), w = ceil(n / 64).</summary>
+    /// <summary>
+    /// XOR-shared bits of every x, bit-sliced: bit j of the n elements in words [j w, (j + 1) w), w = ceil(n / 64); with at most
+    /// three parties by summing the shares (<see cref="DecomposeBySharesSumRawAsync"/>), else by a masked opening.
+    /// </summary>
     internal static async Task<ulong[]> DecomposeRawAsync<T>(MpcRuntime<T> runtime, T[] x)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
+        // Up to three parties one carry-save level suffices: summing the shares costs a round more than the masked opening
+        // but no masked bits (k daBits an element: most of a sigmoid's bytes on the honest-majority engine).
+        if (runtime.PartyCount <= 3) return await DecomposeBySharesSumRawAsync(runtime, x).ConfigureAwait(false);
         int k = RingArithmetic<T>.Bits;
         var (c, mask) = await Comparison.MaskAndOpenAsync(runtime, x).ConfigureAwait(false);
         return await SubtractMaskAsync(runtime, BitSlicing.Slice<T>(c, k), mask.Bits, x.Length, k).ConfigureAwait(false);
