@@ -103,9 +103,66 @@ public sealed class TranscriptReleaseFormatTests : IDisposable
         WriteVersionZero(_b, 10, 0.923835);
         WriteCurrent(_a, new NoisedRelease("laplace", 1, 1, 10, 0.01, Delta, 1));
         var report = TranscriptAuditor.Audit(_folder, _roster);
-        var finding = Assert.Single(report.Findings);
-        Assert.Equal("hospital-a", finding.Party);
-        Assert.Equal("a DP release of mechanism 'laplace', which the auditor cannot account for.", finding.Problem);
+        // Besides the unknown mechanism, the two parties' records of the release disagree.
+        Assert.Equal(2, report.Findings.Count);
+        Assert.Contains(report.Findings, f => f.Party == "hospital-a" && f.Problem == "a DP release of mechanism 'laplace', which the auditor cannot account for.");
+        Assert.Contains(report.Findings, f => f.Party == "hospital-b" && f.Problem.EndsWith("where hospital-a recorded laplace noise 10 l1 1 l2 1 sampling 1 honest 1.", StringComparison.Ordinal));
+    }
+
+    // attack3: a party's signed transcript that simply leaves out the "dp" entry its peers recorded for the same DP output.
+    private void WriteWithoutRelease(PartyCredentials credentials)
+    {
+        using var writer = new TranscriptWriter(PathOf(credentials), Header(credentials));
+        writer.Output("counts", 2, [1, 2]);
+        writer.Close(true, null, credentials.Certificate);
+    }
+
+    [Fact]
+    public void ATranscriptThatOmitsTheDpReleaseItsPeersRecordedIsAFinding()
+    {
+        // Party a recorded (and its ledger charged) the release of "counts"; party b's transcript opens the same output with no
+        // release at all: nothing was charged or noised there as far as the auditor can tell.
+        WriteCurrent(_a, new NoisedRelease("distributed-skellam", 1, 1, 10, 0.923835, Delta, 1));
+        WriteWithoutRelease(_b);
+        var report = TranscriptAuditor.Audit(_folder, _roster);
+        Assert.False(report.Passed, "the auditor accepted a transcript without the DP release its peer recorded:\n" + report.ToText());
+    }
+
+    [Fact]
+    public void AReleaseWhoseMechanismIsNotTextIsAFindingNotACrash()
+    {
+        WriteVersionZero(_b, 10, 0.923835);
+        var lines = new List<string>();
+        string previous = new('0', 64);
+        void Add(string type, JsonObject fields)
+        {
+            var line = new JsonObject { ["seq"] = lines.Count, ["type"] = type, ["prev"] = previous };
+            foreach (var (key, value) in fields.ToList())
+            {
+                fields.Remove(key);
+                line[key] = value;
+            }
+            lines.Add(line.ToJsonString());
+            previous = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(lines[^1])));
+        }
+        Add("header", Header(_a).ToJson());
+        Add("dp", new JsonObject
+        {
+            ["name"] = "counts", ["mechanism"] = 7, ["parameters"] = new JsonObject { ["noise"] = 10.0, ["l1"] = 1.0, ["l2"] = 1.0, ["samplingRate"] = 1.0, ["honestParties"] = 1 },
+            ["epsilon"] = 0.923835, ["delta"] = Delta,
+        });
+        Add("output", new JsonObject { ["name"] = "counts", ["elements"] = 2, ["sha256"] = Convert.ToHexStringLower(SHA256.HashData([1, 2])) });
+        Add("end", new JsonObject { ["status"] = "completed", ["reason"] = null, ["time"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture) });
+        using (var key = _a.Certificate.GetECDsaPrivateKey() ?? throw new CryptographicException("no key"))
+        {
+            var signature = key.SignData(Encoding.UTF8.GetBytes(previous), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+            lines.Add(new JsonObject { ["seq"] = lines.Count, ["type"] = "signature", ["head"] = previous, ["algorithm"] = TranscriptWriter.Algorithm, ["signature"] = Convert.ToBase64String(signature) }.ToJsonString());
+        }
+        File.WriteAllText(PathOf(_a), string.Join("\n", lines) + "\n", new UTF8Encoding(false));
+        AuditReport? report = null;
+        var error = Record.Exception(() => report = TranscriptAuditor.Audit(_folder, _roster));
+        Assert.True(error is null, $"a party's transcript crashed the auditor: {error?.GetType().Name}: {error?.Message}");
+        Assert.False(report!.Passed);
     }
 
     public void Dispose()
