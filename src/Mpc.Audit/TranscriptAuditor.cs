@@ -204,8 +204,8 @@ public static partial class TranscriptAuditor
             var started = latest;
             // The key presented in the handshake: during a rotation the previous key counts until its transition ends.
             if (analyst is not null && !roster.Analysts.Any(a => a.Name == analyst && analystKey is not null && a.Holds(analystKey, started)))
-                Fail(t.Party, 0, roster.Analysts.FirstOrDefault(a => a.Name == analyst && a.PreviousKey == analystKey) is { } rotated
-                    ? $"ran for analyst '{analyst}' with its previous key {analystKey} at {started.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}, after the roster stopped accepting it ({rotated.PreviousKeyUntil!.Value.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ})."
+                Fail(t.Party, 0, roster.Analysts.FirstOrDefault(a => a.Name == analyst && analystKey is not null && a.PreviousKey == analystKey)?.PreviousKeyUntil is { } until
+                    ? $"ran for analyst '{analyst}' with its previous key {analystKey} at {started.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}, after the roster stopped accepting it ({until.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ})."
                     : $"ran for analyst '{analyst}' with key {analystKey}, who is not an analyst of the roster with that key.");
             CheckPeerKeys(t, transcripts, roster, started, Fail);
         }
@@ -266,11 +266,11 @@ public static partial class TranscriptAuditor
         if (t.Header["peerKeys"] is not JsonObject keys) return;
         foreach (var (peer, node) in keys)
         {
-            string key = node is JsonValue value && value.TryGetValue<string>(out var text) ? text : "";
+            string key = Text(node) ?? "";
             var member = roster.Parties.FirstOrDefault(p => p.Name == peer);
             if (member is null || !member.Holds(key, started))
-                fail(t.Party, 0, member?.PreviousKey == key
-                    ? $"saw {peer} present its previous key {key} at {started.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}, after the roster stopped accepting it ({member.PreviousKeyUntil!.Value.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ})."
+                fail(t.Party, 0, member?.PreviousKey == key && member.PreviousKeyUntil is { } until
+                    ? $"saw {peer} present its previous key {key} at {started.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}, after the roster stopped accepting it ({until.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ})."
                     : $"saw {peer} present key {key}, which the roster does not hold for {peer}.");
             else if (transcripts.FirstOrDefault(o => o.Party == peer)?.SignerKey is { } signer && signer != key)
                 fail(t.Party, 0, $"saw {peer} present key {key}, but {peer} signed its transcript with {signer}.");

@@ -165,6 +165,34 @@ public sealed class TranscriptReleaseFormatTests : IDisposable
         Assert.False(report!.Passed);
     }
 
+    [Fact]
+    public void ADpOutputOpenedWithoutAnyReleaseIsAFindingWhenTheHeaderNamesItsKind()
+    {
+        // Neither party recorded a release: only the kinds in the header tell the auditor that "counts" had to be noised.
+        foreach (var credentials in new[] { _a, _b })
+        {
+            using var writer = new TranscriptWriter(PathOf(credentials), Header(credentials) with { OutputKinds = new Dictionary<string, string> { ["counts"] = "DifferentiallyPrivate" } });
+            writer.Output("counts", 2, [1, 2]);
+            writer.Close(true, null, credentials.Certificate);
+        }
+        var report = TranscriptAuditor.Audit(_folder, _roster);
+        Assert.Equal(2, report.Findings.Count);
+        Assert.All(report.Findings, f => Assert.Equal("opened the DP output 'counts' without recording its DP release.", f.Problem));
+    }
+
+    [Fact]
+    public void ReleasesWithinBudgetThatDifferBetweenPartiesAreAFinding()
+    {
+        // Noise 10 and 12 both cost less than the budget of 1: each transcript alone passes, the two disagree.
+        WriteCurrent(_a, new NoisedRelease("distributed-skellam", 1, 1, 10, 0.923835, Delta, 1));
+        WriteCurrent(_b, new NoisedRelease("distributed-skellam", 1, 1, 12, 0.923835, Delta, 1));
+        var report = TranscriptAuditor.Audit(_folder, _roster);
+        var finding = Assert.Single(report.Findings);
+        Assert.Equal("hospital-b", finding.Party);
+        Assert.Equal("recorded the DP release of 'counts' as distributed-skellam noise 12 l1 1 l2 1 sampling 1 honest 1, "
+            + "where hospital-a recorded distributed-skellam noise 10 l1 1 l2 1 sampling 1 honest 1.", finding.Problem);
+    }
+
     public void Dispose()
     {
         _a.Dispose();
