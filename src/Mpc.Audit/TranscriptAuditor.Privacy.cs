@@ -85,6 +85,9 @@ public static partial class TranscriptAuditor
         }
     }
 
+    // What every party's record of one release shares: each party scales the noise to the honest parties it assumes (its own
+    // configuration), so the noise per assumed honest party, the noise each party adds, is compared rather than the total.
     private static string Record((string Mechanism, double Noise, double L1, double L2, double SamplingRate, double HonestParties) release) =>
-        FormattableString.Invariant($"{release.Mechanism} noise {release.Noise:R} l1 {release.L1:R} l2 {release.L2:R} sampling {release.SamplingRate:R} honest {release.HonestParties:R}");
+        FormattableString.Invariant(
+            $"{release.Mechanism} with noise {release.Noise / Math.Max(1, release.HonestParties):G6} per honest party, sensitivities {release.L1:G6} and {release.L2:G6}, sampling rate {release.SamplingRate:G6}");
 }

@@ -12,8 +12,8 @@ namespace Mpc.Audit;
 /// signature (the signer's key must be the roster's key for that party), agreement between parties
 /// on roster, protocol, parameters and preprocessing, that what each party logged as sent to a peer
 /// is what that peer logged as received (in order), that only declared outputs were opened, that the
-/// analyst named in the headers is the roster's, and that each party's sessions form one chain (a
-/// missing session leaves a gap, a replayed one a fork; a party's chain state file names its last).
+/// analyst named in the headers is the roster's, that every party recorded the same DP releases of each DP output, and that
+/// each party's sessions form one chain (a missing session leaves a gap, a replayed one a fork; a party's chain state file names its last).
 /// </summary>
 public static partial class TranscriptAuditor
 {
