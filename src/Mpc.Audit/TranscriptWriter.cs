@@ -14,7 +14,8 @@ namespace Mpc.Audit;
 /// <remarks>
 /// Format (UTF-8, one JSON object per line, documented for independent checkers):
 ///   line 0, "type": "header": session, party, rosterHash, protocol, protocolId, parameters,
-///     parametersHash, outputs (the declared output names), preprocessing, ringBits,
+///     parametersHash, outputs (the declared output names), outputKinds (each declared output's kind by name, for
+///     example "DifferentiallyPrivate"; absent in earlier versions), preprocessing, ringBits,
 ///     fractionalBits, software, certificate (the party's PEM certificate), analyst (roster name),
 ///     analystKey (the key fingerprint the analyst presented in the TLS handshake: during a rotation possibly its
 ///     previous key), peerKeys (each peer's name and the key fingerprint it presented), started (UTC, ISO 8601).

@@ -40,12 +40,12 @@ public sealed class TranscriptReleaseFormatTests : IDisposable
         writer.Close(true, null, credentials.Certificate);
     }
 
-    // An earlier version's transcript: the same chain and signature, its "dp" entry with Skellam's fields flat.
-    private void WriteVersionZero(PartyCredentials credentials, double mu, double claimedEpsilon)
+    // A transcript written line by line, as an earlier version or a tampering party would: the same chain and signature.
+    private void WriteByHand(PartyCredentials credentials, params (string Type, JsonObject Fields)[] entries)
     {
         var lines = new List<string>();
         string previous = new('0', 64);
-        void Add(string type, JsonObject fields)
+        foreach (var (type, fields) in entries.Prepend(("header", Header(credentials).ToJson())))
         {
             var line = new JsonObject { ["seq"] = lines.Count, ["type"] = type, ["prev"] = previous };
             foreach (var (key, value) in fields.ToList())
@@ -56,19 +56,23 @@ public sealed class TranscriptReleaseFormatTests : IDisposable
             lines.Add(line.ToJsonString());
             previous = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(lines[^1])));
         }
-        Add("header", Header(credentials).ToJson());
-        Add("dp", new JsonObject
-        {
-            ["name"] = "counts", ["mechanism"] = "distributed-skellam", ["l1"] = 1.0, ["l2"] = 1.0, ["mu"] = mu, ["epsilon"] = claimedEpsilon, ["delta"] = Delta,
-            ["honestParties"] = 1, ["samplingRate"] = 1.0,
-        });
-        Add("output", new JsonObject { ["name"] = "counts", ["elements"] = 2, ["sha256"] = Convert.ToHexStringLower(SHA256.HashData([1, 2])) });
-        Add("end", new JsonObject { ["status"] = "completed", ["reason"] = null, ["time"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture) });
-        using var key = credentials.Certificate.GetECDsaPrivateKey() ?? throw new CryptographicException("no key");
-        var signature = key.SignData(Encoding.UTF8.GetBytes(previous), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        using var signer = credentials.Certificate.GetECDsaPrivateKey() ?? throw new CryptographicException("no key");
+        var signature = signer.SignData(Encoding.UTF8.GetBytes(previous), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         lines.Add(new JsonObject { ["seq"] = lines.Count, ["type"] = "signature", ["head"] = previous, ["algorithm"] = TranscriptWriter.Algorithm, ["signature"] = Convert.ToBase64String(signature) }.ToJsonString());
         File.WriteAllText(PathOf(credentials), string.Join("\n", lines) + "\n", new UTF8Encoding(false));
     }
+
+    private static (string, JsonObject) OutputEntry() => ("output", new JsonObject { ["name"] = "counts", ["elements"] = 2, ["sha256"] = Convert.ToHexStringLower(SHA256.HashData([1, 2])) });
+
+    private static (string, JsonObject) EndEntry() => ("end", new JsonObject { ["status"] = "completed", ["reason"] = null, ["time"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture) });
+
+    // An earlier version's transcript: the same chain and signature, its "dp" entry with Skellam's fields flat.
+    private void WriteVersionZero(PartyCredentials credentials, double mu, double claimedEpsilon) =>
+        WriteByHand(credentials, ("dp", new JsonObject
+        {
+            ["name"] = "counts", ["mechanism"] = "distributed-skellam", ["l1"] = 1.0, ["l2"] = 1.0, ["mu"] = mu, ["epsilon"] = claimedEpsilon, ["delta"] = Delta,
+            ["honestParties"] = 1, ["samplingRate"] = 1.0,
+        }), OutputEntry(), EndEntry());
 
     [Fact]
     public void AnOldTranscriptAndACurrentOneOfTheSameHonestReleaseBothPass()
@@ -103,9 +107,82 @@ public sealed class TranscriptReleaseFormatTests : IDisposable
         WriteVersionZero(_b, 10, 0.923835);
         WriteCurrent(_a, new NoisedRelease("laplace", 1, 1, 10, 0.01, Delta, 1));
         var report = TranscriptAuditor.Audit(_folder, _roster);
+        // Besides the unknown mechanism, the two parties' records of the release disagree.
+        Assert.Equal(2, report.Findings.Count);
+        Assert.Contains(report.Findings, f => f.Party == "hospital-a" && f.Problem == "a DP release of mechanism 'laplace', which the auditor cannot account for.");
+        Assert.Contains(report.Findings, f => f.Party == "hospital-b" && f.Problem.EndsWith("where hospital-a recorded laplace with noise 10 per honest party, sensitivities 1 and 1, sampling rate 1.", StringComparison.Ordinal));
+    }
+
+    // attack3: a party's signed transcript that simply leaves out the "dp" entry its peers recorded for the same DP output.
+    private void WriteWithoutRelease(PartyCredentials credentials)
+    {
+        using var writer = new TranscriptWriter(PathOf(credentials), Header(credentials));
+        writer.Output("counts", 2, [1, 2]);
+        writer.Close(true, null, credentials.Certificate);
+    }
+
+    [Fact]
+    public void ATranscriptThatOmitsTheDpReleaseItsPeersRecordedIsAFinding()
+    {
+        // Party a recorded (and its ledger charged) the release of "counts"; party b's transcript opens the same output with no
+        // release at all: nothing was charged or noised there as far as the auditor can tell.
+        WriteCurrent(_a, new NoisedRelease("distributed-skellam", 1, 1, 10, 0.923835, Delta, 1));
+        WriteWithoutRelease(_b);
+        var report = TranscriptAuditor.Audit(_folder, _roster);
+        Assert.False(report.Passed, "the auditor accepted a transcript without the DP release its peer recorded:\n" + report.ToText());
+    }
+
+    [Fact]
+    public void AReleaseWhoseMechanismIsNotTextIsAFindingNotACrash()
+    {
+        WriteVersionZero(_b, 10, 0.923835);
+        WriteByHand(_a, ("dp", new JsonObject
+        {
+            ["name"] = "counts", ["mechanism"] = 7, ["parameters"] = new JsonObject { ["noise"] = 10.0, ["l1"] = 1.0, ["l2"] = 1.0, ["samplingRate"] = 1.0, ["honestParties"] = 1 },
+            ["epsilon"] = 0.923835, ["delta"] = Delta,
+        }), OutputEntry(), EndEntry());
+        AuditReport? report = null;
+        var error = Record.Exception(() => report = TranscriptAuditor.Audit(_folder, _roster));
+        Assert.True(error is null, $"a party's transcript crashed the auditor: {error?.GetType().Name}: {error?.Message}");
+        Assert.False(report!.Passed);
+    }
+
+    [Fact]
+    public void ADpOutputOpenedWithoutAnyReleaseIsAFindingWhenTheHeaderNamesItsKind()
+    {
+        // Neither party recorded a release: only the kinds in the header tell the auditor that "counts" had to be noised.
+        foreach (var credentials in new[] { _a, _b })
+        {
+            using var writer = new TranscriptWriter(PathOf(credentials), Header(credentials) with { OutputKinds = new Dictionary<string, string> { ["counts"] = "DifferentiallyPrivate" } });
+            writer.Output("counts", 2, [1, 2]);
+            writer.Close(true, null, credentials.Certificate);
+        }
+        var report = TranscriptAuditor.Audit(_folder, _roster);
+        Assert.Equal(2, report.Findings.Count);
+        Assert.All(report.Findings, f => Assert.Equal("opened the DP output 'counts' without recording its DP release.", f.Problem));
+    }
+
+    [Fact]
+    public void ReleasesWithinBudgetThatDifferBetweenPartiesAreAFinding()
+    {
+        // Noise 10 and 12 both cost less than the budget of 1: each transcript alone passes, the two disagree.
+        WriteCurrent(_a, new NoisedRelease("distributed-skellam", 1, 1, 10, 0.923835, Delta, 1));
+        WriteCurrent(_b, new NoisedRelease("distributed-skellam", 1, 1, 12, 0.923835, Delta, 1));
+        var report = TranscriptAuditor.Audit(_folder, _roster);
         var finding = Assert.Single(report.Findings);
-        Assert.Equal("hospital-a", finding.Party);
-        Assert.Equal("a DP release of mechanism 'laplace', which the auditor cannot account for.", finding.Problem);
+        Assert.Equal("hospital-b", finding.Party);
+        Assert.Equal("recorded the DP release of 'counts' as distributed-skellam with noise 12 per honest party, sensitivities 1 and 1, sampling rate 1, "
+            + "where hospital-a recorded distributed-skellam with noise 10 per honest party, sensitivities 1 and 1, sampling rate 1.", finding.Problem);
+    }
+
+    [Fact]
+    public void PartiesAssumingDifferentNumbersOfHonestPartiesRecordOneReleaseAndPass()
+    {
+        // Each party scales the analyst's noise to the honest parties its own configuration assumes: 10 for one, 20 for two.
+        WriteCurrent(_a, new NoisedRelease("distributed-skellam", 1, 1, 10, 0.923835, Delta, 1));
+        WriteCurrent(_b, new NoisedRelease("distributed-skellam", 1, 1, 20, 0.923835, Delta, 2));
+        var report = TranscriptAuditor.Audit(_folder, _roster);
+        Assert.True(report.Passed, report.ToText());
     }
 
     public void Dispose()
