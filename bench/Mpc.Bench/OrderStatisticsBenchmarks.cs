@@ -11,7 +11,7 @@ internal static class OrderStatisticsBenchmarks
 {
     public static async Task RunAsync(int repetitions)
     {
-        var dealer = new LocalHarnessOptions { Preprocessing = "dealer" };
+        var dealer = new LocalHarnessOptions { Preprocessing = Mpc.Runtime.PreprocessingMode.Dealer };
         var random = new Random(7);
         foreach (int n in new[] { 228, 1000 })
         {

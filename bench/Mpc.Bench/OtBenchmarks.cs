@@ -36,7 +36,7 @@ internal static class OtBenchmarks
                         var b = Input.Share(rt, 1, rt.PartyIndex == 1 ? ys : null, count, 1, 0);
                         await Multiplication.MultiplyAsync(rt, a, b);
                         return rt.Statistics.BytesSent;
-                    }, new LocalHarnessOptions { Preprocessing = mode });
+                    }, new LocalHarnessOptions { Preprocessing = PreprocessingEngines.Parse(mode) });
                     if (r > 0) times.Add(watch.Elapsed.TotalSeconds);
                     bytes = sent[0];
                 }

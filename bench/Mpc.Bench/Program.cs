@@ -4,7 +4,7 @@ using Mpc.Runtime;
 using Mpc.Runtime.Harness;
 using Mpc.Runtime.Protocols;
 
-// Usage: dotnet run -c Release --project bench/Mpc.Bench [-- [--repetitions N] [--suite runtime|ot|tls|km|lr|bm|wan|lr-rounds|fixed-mult|hm-parties|sort|stats|first|all|logrank|dp-utility|boltzmann-experiment|sampler] [--count N] [--parties 2,5,20] [--latencies 0,10,50]]
+// Usage: dotnet run -c Release --project bench/Mpc.Bench [-- [--repetitions N] [--suite runtime|ot|tls|km|lr|bm|wan|lr-rounds|lr-scale|fixed-mult|hm-parties|sort|stats|first|all|logrank|dp-utility|boltzmann-experiment|sampler] [--count N] [--parties 2,5,20] [--latencies 0,10,50] [--fit-rows 100000] [--iterations 6] [--engines replicated,ot|none]]
 Mpc.Cli.HostThreadPool.Configure();
 int repetitions = 5;
 string suite = "all";
@@ -12,6 +12,10 @@ int count = 1_000_000;
 int[] bmParties = [2, 5];
 bool partiesGiven = false;
 double[] latencies = [0, 10, 50];
+int fitRows = 100_000;
+int fitIterations = 6;
+string[] linkEngines = ["replicated", "ot"];
+double[]? fitLatencies = null;
 int[] dpRows = [500, 5000, 20000];
 double[] dpEpsilons = [1, 3, 5, 10];
 var dp = new DpUtilityOptions(Mpc.Boltzmann.DpSchedule.Hidden, Mpc.Boltzmann.DpSchedule.BatchSize, Mpc.Boltzmann.DpSchedule.Epochs, Mpc.Boltzmann.DpSchedule.LearningRate,
@@ -22,7 +26,11 @@ for (int a = 0; a + 1 < args.Length; a += 2)
     if (args[a] == "--repetitions") repetitions = int.Parse(args[a + 1], System.Globalization.CultureInfo.InvariantCulture);
     else if (args[a] == "--suite") suite = args[a + 1];
     else if (args[a] == "--count") count = int.Parse(args[a + 1], System.Globalization.CultureInfo.InvariantCulture);
-    else if (args[a] == "--latencies") latencies = [.. args[a + 1].Split(',').Select(p => double.Parse(p, System.Globalization.CultureInfo.InvariantCulture))];
+    else if (args[a] == "--latencies") fitLatencies = latencies = [.. args[a + 1].Split(',').Select(p => double.Parse(p, System.Globalization.CultureInfo.InvariantCulture))];
+    // lr-scale: the generated cohort's rows and the Newton iterations of its fit.
+    else if (args[a] == "--fit-rows") fitRows = (int)Number(args[a + 1]);
+    else if (args[a] == "--iterations") fitIterations = (int)Number(args[a + 1]);
+    else if (args[a] == "--engines") linkEngines = [.. args[a + 1].Split(',', StringSplitOptions.RemoveEmptyEntries).Where(e => e != "none")];
     else if (args[a] == "--parties")
     {
         bmParties = [.. args[a + 1].Split(',').Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture))];
@@ -45,6 +53,8 @@ if (suite is "tls" or "all") await TlsBenchmarks.RunAsync(repetitions);
 if (suite is "km" or "all") await KaplanMeierBenchmarks.RunAsync(repetitions);
 if (suite is "lr" or "all") await LogisticRegressionBenchmarks.RunAsync(repetitions);
 if (suite is "lr-rounds" or "all") await RegressionRoundsBenchmarks.RunAsync(repetitions);
+// Not in "all" either: the 10^5-row fit and the OT fit over a 50 ms link take minutes.
+if (suite is "lr-scale") await RegressionScaleBenchmarks.RunAsync(fitRows, fitIterations, linkEngines, fitLatencies ?? [0, 50]);
 if (suite is "bm" or "all") await BoltzmannBenchmarks.RunAsync(repetitions, bmParties);
 if (suite is "wan" or "all") await WanBenchmarks.RunAsync(repetitions, latencies);
 // Not in "all": the logrank rows of the wan suite by party count (--parties, 3 unless given).
@@ -58,9 +68,9 @@ if (suite is "first" or "all") await FirstSessionBenchmarks.RunAsync(repetitions
 if (suite is "dp-utility") await DpUtilityBenchmarks.RunAsync(dpRows, dpEpsilons, dp);
 if (suite is "sampler") SamplerBenchmarks.Run(repetitions);
 if (suite is "boltzmann-experiment") await BoltzmannExperimentSuite.RunAsync(args);
-if (suite is "logrank" or "dp-utility" or "sampler" or "boltzmann-experiment" or "ot" or "tls" or "km" or "lr" or "lr-rounds" or "fixed-mult" or "hm-parties" or "bm" or "wan" or "sort" or "stats" or "first") return;
+if (suite is "logrank" or "dp-utility" or "sampler" or "boltzmann-experiment" or "ot" or "tls" or "km" or "lr" or "lr-rounds" or "lr-scale" or "fixed-mult" or "hm-parties" or "bm" or "wan" or "sort" or "stats" or "first") return;
 // The runtime suite isolates the online phase: the dealer's material costs almost nothing to make.
-var dealer = new LocalHarnessOptions { Preprocessing = "dealer" };
+var dealer = new LocalHarnessOptions { Preprocessing = PreprocessingMode.Dealer };
 var random = new Random(1);
 
 const int million = 1_000_000;

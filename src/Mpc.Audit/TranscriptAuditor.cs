@@ -12,10 +12,10 @@ namespace Mpc.Audit;
 /// signature (the signer's key must be the roster's key for that party), agreement between parties
 /// on roster, protocol, parameters and preprocessing, that what each party logged as sent to a peer
 /// is what that peer logged as received (in order), that only declared outputs were opened, that the
-/// analyst named in the headers is the roster's, and that each party's sessions form one chain (a
-/// missing session leaves a gap, a replayed one a fork; a party's chain state file names its last).
+/// analyst named in the headers is the roster's, that every party recorded the same DP releases of each DP output, and that
+/// each party's sessions form one chain (a missing session leaves a gap, a replayed one a fork; a party's chain state file names its last).
 /// </summary>
-public static class TranscriptAuditor
+public static partial class TranscriptAuditor
 {
     public static AuditReport Audit(string directory, Roster roster)
     {
@@ -98,15 +98,16 @@ public static class TranscriptAuditor
                 previous = Hash(lines[i]);
                 continue;
             }
-            string type = line["type"]?.GetValue<string>() ?? "";
-            long seq = line["seq"]?.GetValue<long>() ?? -1;
+            string type = Text(line["type"]) ?? "";
+            long seq = Integer(line["seq"]) ?? -1;
             if (i == 0)
             {
                 header = line;
-                session = line["session"]?.GetValue<string>() ?? "?";
-                party = line["party"]?.GetValue<string>() ?? party;
+                session = Text(line["session"]) ?? "?";
+                party = Text(line["party"]) ?? party;
                 if (type != "header") Fail(0, "the first entry is not the header.");
             }
+            foreach (var problem in Malformed(line)) Fail(i, problem);
             if (seq != i)
             {
                 Break(i, $"has sequence number {seq} at position {i}: an entry was removed, inserted or moved.");
@@ -115,13 +116,13 @@ public static class TranscriptAuditor
             {
                 if (i != lines.Length - 1) Fail(i, "a signature entry that is not the last line.");
                 signature = line;
-                if (line["head"]?.GetValue<string>() != previous)
+                if (Text(line["head"]) != previous)
                 {
                     Fail(i, "the signed head is not the hash of the last entry: the transcript was changed after signing, or the signature belongs to another transcript.");
                 }
                 break;
             }
-            if (line["prev"]?.GetValue<string>() != previous)
+            if (Text(line["prev"]) != previous)
             {
                 Break(i, $"its prev does not match the hash of entry {i - 1}: entry {i - 1} was changed, or an entry was removed, inserted or moved.");
             }
@@ -137,7 +138,7 @@ public static class TranscriptAuditor
         string? signerKey = null;
         try
         {
-            certificate = X509Certificate2.CreateFromPem(header["certificate"]?.GetValue<string>() ?? "");
+            certificate = X509Certificate2.CreateFromPem(Text(header["certificate"]) ?? "");
         }
         catch (CryptographicException)
         {
@@ -157,24 +158,24 @@ public static class TranscriptAuditor
                 byte[] signed;
                 try
                 {
-                    signed = Convert.FromBase64String(signature["signature"]?.GetValue<string>() ?? "");
+                    signed = Convert.FromBase64String(Text(signature["signature"]) ?? "");
                 }
                 catch (FormatException)
                 {
                     signed = [];
                 }
-                if (key is null || !key.VerifyData(Encoding.UTF8.GetBytes(signature["head"]?.GetValue<string>() ?? ""), signed, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
-                    Fail(signature["seq"]?.GetValue<long>(), "the signature does not verify with the party's key.");
+                if (key is null || !key.VerifyData(Encoding.UTF8.GetBytes(Text(signature["head"]) ?? ""), signed, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
+                    Fail(Integer(signature["seq"]), "the signature does not verify with the party's key.");
             }
         }
         var end = entries.LastOrDefault(e => e.Type == "end");
-        string status = end?.Fields["status"]?.GetValue<string>() ?? "unfinished";
-        return new Transcript(path, session, party, header, entries, status, endHash, end?.Fields["chainPrevious"]?.GetValue<string>(), signerKey);
+        string status = Text(end?.Fields["status"]) ?? "unfinished";
+        return new Transcript(path, session, party, header, entries, status, endHash, Text(end?.Fields["chainPrevious"]), signerKey);
     }
 
     // When the session began, as its header says; an unreadable time accepts no previous key.
     private static DateTimeOffset Started(JsonObject header) =>
-        DateTimeOffset.TryParse(header["started"]?.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : DateTimeOffset.MaxValue;
+        DateTimeOffset.TryParse(Text(header["started"]), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : DateTimeOffset.MaxValue;
 
     private static SessionAudit CheckSession(string session, List<Transcript> transcripts, Roster roster, List<AuditFinding> findings)
     {
@@ -192,18 +193,19 @@ public static class TranscriptAuditor
         }
         foreach (var t in transcripts)
         {
-            if (t.Header["rosterHash"]?.GetValue<string>() != roster.Hash) Fail(t.Party, 0, "ran with another roster than the one audited against.");
+            if (Text(t.Header["rosterHash"]) != roster.Hash) Fail(t.Party, 0, "ran with another roster than the one audited against.");
             foreach (var field in new[] { "protocolId", "parametersHash", "preprocessing" })
                 if (t.Header[field]?.ToJsonString() != first[field]?.ToJsonString()) Fail(t.Party, 0, $"disagrees with {transcripts[0].Party} on {field}.");
-            if (t.Header["outputs"]?.ToJsonString() != first["outputs"]?.ToJsonString()) Fail(t.Party, 0, $"disagrees with {transcripts[0].Party} on the declared outputs.");
+            foreach (var (field, what) in new[] { ("outputs", "declared outputs"), ("outputKinds", "kinds of the declared outputs") })
+                if (t.Header[field]?.ToJsonString() != first[field]?.ToJsonString()) Fail(t.Party, 0, $"disagrees with {transcripts[0].Party} on the {what}.");
             foreach (var field in new[] { "analyst", "analystKey" })
                 if (t.Header[field]?.ToJsonString() != first[field]?.ToJsonString()) Fail(t.Party, 0, $"disagrees with {transcripts[0].Party} on the {field}.");
-            string? analyst = t.Header["analyst"]?.GetValue<string>(), analystKey = t.Header["analystKey"]?.GetValue<string>();
+            string? analyst = Text(t.Header["analyst"]), analystKey = Text(t.Header["analystKey"]);
             var started = latest;
             // The key presented in the handshake: during a rotation the previous key counts until its transition ends.
             if (analyst is not null && !roster.Analysts.Any(a => a.Name == analyst && analystKey is not null && a.Holds(analystKey, started)))
-                Fail(t.Party, 0, roster.Analysts.FirstOrDefault(a => a.Name == analyst && a.PreviousKey == analystKey) is { } rotated
-                    ? $"ran for analyst '{analyst}' with its previous key {analystKey} at {started.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}, after the roster stopped accepting it ({rotated.PreviousKeyUntil!.Value.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ})."
+                Fail(t.Party, 0, roster.Analysts.FirstOrDefault(a => a.Name == analyst && analystKey is not null && a.PreviousKey == analystKey)?.PreviousKeyUntil is { } until
+                    ? $"ran for analyst '{analyst}' with its previous key {analystKey} at {started.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}, after the roster stopped accepting it ({until.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ})."
                     : $"ran for analyst '{analyst}' with key {analystKey}, who is not an analyst of the roster with that key.");
             CheckPeerKeys(t, transcripts, roster, started, Fail);
         }
@@ -214,8 +216,8 @@ public static class TranscriptAuditor
         foreach (var sender in transcripts)
             foreach (var receiver in transcripts.Where(r => r.Party != sender.Party))
             {
-                var sent = sender.Entries.Where(e => e.Type == "send" && e.Fields["peer"]?.GetValue<string>() == receiver.Party).ToList();
-                var received = receiver.Entries.Where(e => e.Type == "receive" && e.Fields["peer"]?.GetValue<string>() == sender.Party).ToList();
+                var sent = sender.Entries.Where(e => e.Type == "send" && Text(e.Fields["peer"]) == receiver.Party).ToList();
+                var received = receiver.Entries.Where(e => e.Type == "receive" && Text(e.Fields["peer"]) == sender.Party).ToList();
                 for (int i = 0; i < received.Count; i++)
                 {
                     if (i >= sent.Count)
@@ -236,14 +238,14 @@ public static class TranscriptAuditor
             }
 
         // Only declared outputs, each at most once, the same at every party.
-        var declared = (first["outputs"] as JsonArray)?.Select(n => n?.GetValue<string>() ?? "").ToHashSet(StringComparer.Ordinal) ?? [];
+        var declared = (first["outputs"] as JsonArray)?.Select(n => Text(n) ?? "").ToHashSet(StringComparer.Ordinal) ?? [];
         List<string>? outputs = null;
         foreach (var t in transcripts)
         {
             var names = new List<string>();
             foreach (var output in t.Entries.Where(e => e.Type == "output"))
             {
-                string name = output.Fields["name"]?.GetValue<string>() ?? "";
+                string name = Text(output.Fields["name"]) ?? "";
                 if (!declared.Contains(name)) Fail(t.Party, output.Seq, $"opened '{name}', which is not a declared output.");
                 if (names.Contains(name)) Fail(t.Party, output.Seq, $"opened '{name}' twice.");
                 names.Add(name);
@@ -251,41 +253,10 @@ public static class TranscriptAuditor
             if (outputs is null) outputs = names;
             else if (!names.SequenceEqual(outputs)) Fail(t.Party, null, $"opened {string.Join(", ", names)}, where {transcripts[0].Party} opened {string.Join(", ", outputs)}.");
         }
-        // Differential privacy: the releases, recomputed from their mu and sensitivities and composed in RDP, stay within the session's budget (its "epsilon" parameter).
-        foreach (var t in transcripts)
-        {
-            var orders = Mpc.Privacy.RdpAccountant.DefaultOrders;
-            var spent = new double[orders.Count];
-            double delta = 0;
-            foreach (var release in t.Entries.Where(e => e.Type == "dp"))
-            {
-                double l1 = release.Fields["l1"]?.GetValue<double>() ?? 0, l2 = release.Fields["l2"]?.GetValue<double>() ?? 0, mu = release.Fields["mu"]?.GetValue<double>() ?? 0;
-                delta = release.Fields["delta"]?.GetValue<double>() ?? 0;
-                double rate = release.Fields["samplingRate"]?.GetValue<double>() ?? 1;
-                if (!(l1 > 0) || !(l2 > 0)) Fail(t.Party, release.Seq, "a DP release without positive sensitivities.");
-                else if (!(rate > 0 && rate <= 1)) Fail(t.Party, release.Seq, $"a DP release with sampling rate {rate}, outside (0, 1].");
-                else if (!(mu > 0) || !(delta > 0 && delta < 1)) Fail(t.Party, release.Seq, "a DP release without a positive noise parameter and a delta in (0, 1).");
-                else
-                {
-                    var curve = Mpc.Privacy.RdpAccountant.SkellamRelease(mu, l1, l2, rate, orders);
-                    double claimed = release.Fields["epsilon"]?.GetValue<double>() ?? 0, actual = Mpc.Privacy.RdpAccountant.ToEpsilon(curve, orders, delta).Epsilon;
-                    if (claimed < actual * (1 - 1e-9)) Fail(t.Party, release.Seq, $"claims epsilon {claimed:G6}, but its mu {mu:G6} and sensitivities give {actual:G6}.");
-                    spent = Mpc.Privacy.RdpAccountant.Compose(spent, curve);
-                }
-                string name = release.Fields["name"]?.GetValue<string>() ?? "";
-                if (!t.Entries.Any(e => e.Type == "output" && e.Seq > release.Seq && e.Fields["name"]?.GetValue<string>() == name))
-                    Fail(t.Party, release.Seq, $"a DP release of '{name}' that was never output.");
-            }
-            if (delta is > 0 and < 1)
-            {
-                string? budgetText = (t.Header["parameters"] as JsonObject)?["epsilon"]?.GetValue<string>();
-                double budget = budgetText is null ? double.PositiveInfinity : double.Parse(budgetText, System.Globalization.CultureInfo.InvariantCulture);
-                double epsilon = Mpc.Privacy.RdpAccountant.ToEpsilon(spent, orders, delta).Epsilon;
-                if (epsilon > budget + 1e-9) Fail(t.Party, null, $"spent epsilon {epsilon:G6} (composed in RDP at delta {delta:G3}), over the session's budget of {budget:G6}.");
-            }
-        }
+        foreach (var t in transcripts) CheckReleases(t, Fail);
+        CompareReleases(transcripts, Fail);
         string status = completed ? "completed" : string.Join(", ", transcripts.Select(t => $"{t.Party} {t.Status}"));
-        return new SessionAudit(session, first["protocol"]?.GetValue<string>() ?? "?", first["protocolId"]?.GetValue<string>() ?? "?",
+        return new SessionAudit(session, Text(first["protocol"]) ?? "?", Text(first["protocolId"]) ?? "?",
             transcripts.Select(t => t.Party).ToList(), status, outputs ?? [], transcripts.Sum(t => (long)t.Entries.Count), matched);
     }
 
@@ -295,18 +266,18 @@ public static class TranscriptAuditor
         if (t.Header["peerKeys"] is not JsonObject keys) return;
         foreach (var (peer, node) in keys)
         {
-            string key = node is JsonValue value && value.TryGetValue<string>(out var text) ? text : "";
+            string key = Text(node) ?? "";
             var member = roster.Parties.FirstOrDefault(p => p.Name == peer);
             if (member is null || !member.Holds(key, started))
-                fail(t.Party, 0, member?.PreviousKey == key
-                    ? $"saw {peer} present its previous key {key} at {started.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}, after the roster stopped accepting it ({member.PreviousKeyUntil!.Value.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ})."
+                fail(t.Party, 0, member?.PreviousKey == key && member.PreviousKeyUntil is { } until
+                    ? $"saw {peer} present its previous key {key} at {started.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}, after the roster stopped accepting it ({until.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ})."
                     : $"saw {peer} present key {key}, which the roster does not hold for {peer}.");
             else if (transcripts.FirstOrDefault(o => o.Party == peer)?.SignerKey is { } signer && signer != key)
                 fail(t.Party, 0, $"saw {peer} present key {key}, but {peer} signed its transcript with {signer}.");
         }
     }
 
-    private static string Frame(Entry e) => $"(tag {e.Fields["tag"]}, {e.Fields["length"]} bytes, sha256 {e.Fields["sha256"]?.GetValue<string>()?[..12]}...)";
+    private static string Frame(Entry e) => $"(tag {e.Fields["tag"]?.ToJsonString()}, {e.Fields["length"]?.ToJsonString()} bytes, sha256 {Short(Text(e.Fields["sha256"]) ?? "")})";
 
     private static string Hash(string line) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(line)));
 }

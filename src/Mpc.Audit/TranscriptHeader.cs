@@ -12,6 +12,9 @@ public sealed record TranscriptHeader(
     /// <summary>Each peer's key fingerprint as presented in this session's TLS handshake, by party name (empty: not recorded).</summary>
     public IReadOnlyDictionary<string, string> PeerKeys { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Each declared output's kind by name (for example "DifferentiallyPrivate"), so the auditor knows which outputs need a DP release.</summary>
+    public IReadOnlyDictionary<string, string> OutputKinds { get; init; } = new Dictionary<string, string>();
+
     public JsonObject ToJson() => new()
     {
         ["session"] = Session.ToString(),
@@ -22,6 +25,7 @@ public sealed record TranscriptHeader(
         ["parameters"] = new JsonObject(Parameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
         ["parametersHash"] = ParametersHash,
         ["outputs"] = new JsonArray(DeclaredOutputs.Select(o => (JsonNode?)o).ToArray()),
+        ["outputKinds"] = new JsonObject(OutputKinds.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
         ["preprocessing"] = Preprocessing,
         ["ringBits"] = RingBits,
         ["fractionalBits"] = FractionalBits,

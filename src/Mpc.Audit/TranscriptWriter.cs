@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Mpc.Runtime;
 
 namespace Mpc.Audit;
 
@@ -13,14 +14,17 @@ namespace Mpc.Audit;
 /// <remarks>
 /// Format (UTF-8, one JSON object per line, documented for independent checkers):
 ///   line 0, "type": "header": session, party, rosterHash, protocol, protocolId, parameters,
-///     parametersHash, outputs (the declared output names), preprocessing, ringBits,
+///     parametersHash, outputs (the declared output names), outputKinds (each declared output's kind by name, for
+///     example "DifferentiallyPrivate"; absent in earlier versions), preprocessing, ringBits,
 ///     fractionalBits, software, certificate (the party's PEM certificate), analyst (roster name),
 ///     analystKey (the key fingerprint the analyst presented in the TLS handshake: during a rotation possibly its
 ///     previous key), peerKeys (each peer's name and the key fingerprint it presented), started (UTC, ISO 8601).
 ///   then entries, "type" one of:
 ///     "send" / "receive": peer, tag, length, sha256 (of the payload; the payload itself is never stored);
 ///     "output": name, elements, sha256 (of the share block sent to the analyst);
-///     "dp": name, mechanism, l1, l2, mu, epsilon, delta, honestParties, samplingRate (before the noised output);
+///     "dp": name, mechanism, parameters (the mechanism's: noise, l1, l2, samplingRate, honestParties), epsilon, delta
+///       (the cost the party's accountant charged), before the noised output; transcripts of earlier versions hold the
+///       parameters flat in the entry with the noise as "mu" (distributed Skellam), and the auditor reads both;
 ///     "end": status ("completed" or "aborted"), reason, time (UTC, ISO 8601), and with a chain
 ///       chainPrevious: the hash of the end line of the session this party closed before (see TranscriptChain).
 ///   every line has "seq" (0, 1, 2, ...) and "prev": the hex SHA-256 of the previous line's bytes
@@ -65,9 +69,16 @@ public sealed class TranscriptWriter : IDisposable
     public void Output(string name, int elements, ReadOnlySpan<byte> shares) =>
         Append("output", new JsonObject { ["name"] = name, ["elements"] = elements, ["sha256"] = Convert.ToHexStringLower(SHA256.HashData(shares)) });
 
-    /// <summary>A differentially private release: mechanism, sensitivities, noise parameter and the (epsilon, delta) it spends.</summary>
-    public void PrivateRelease(string name, string mechanism, double l1, double l2, double mu, double epsilon, double delta, int honestParties, double samplingRate = 1) =>
-        Append("dp", new JsonObject { ["name"] = name, ["mechanism"] = mechanism, ["l1"] = l1, ["l2"] = l2, ["mu"] = mu, ["epsilon"] = epsilon, ["delta"] = delta, ["honestParties"] = honestParties, ["samplingRate"] = samplingRate });
+    /// <summary>A differentially private release as the party accounted for it: its mechanism and parameters, and the (epsilon, delta) it spends.</summary>
+    public void PrivateRelease(string name, NoisedRelease release)
+    {
+        ArgumentNullException.ThrowIfNull(release);
+        var parameters = new JsonObject
+        {
+            ["noise"] = release.Noise, ["l1"] = release.L1Sensitivity, ["l2"] = release.L2Sensitivity, ["samplingRate"] = release.SamplingRate, ["honestParties"] = release.HonestParties,
+        };
+        Append("dp", new JsonObject { ["name"] = name, ["mechanism"] = release.Mechanism, ["parameters"] = parameters, ["epsilon"] = release.Epsilon, ["delta"] = release.Delta });
+    }
 
     /// <summary>Whether the transcript is closed: a frame sent now could not be logged, so it must not be sent.</summary>
     public bool IsClosed

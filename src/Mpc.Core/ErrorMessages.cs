@@ -6,8 +6,9 @@ namespace Mpc.Core;
 /// wording stays consistent and tests can assert on it. Layers with their own source keep theirs there:
 /// <c>Mpc.Runtime.RuntimeErrors</c> (runtime and channels), <c>Mpc.Privacy.PrivacyErrors</c> (DP
 /// mathematics and the noise protocol), <c>Mpc.Ledger.LedgerErrors</c> (the privacy ledger),
-/// <c>ScriptMessages</c> (script diagnostics) and <c>CliMessages</c> (the CLI). Not every throw uses one
-/// yet: the network's roster and connector, federation and scripting still build some messages inline.
+/// <c>Mpc.Net.NetErrors</c> (roster, keys, frames), <c>Mpc.Federation.FederationErrors</c> (configuration, daemon,
+/// sessions, the declared-outputs policy, the analyst client), <c>ScriptingErrors</c> (scripts, their API and worker)
+/// and <c>CliMessages</c> (the CLI).
 /// </summary>
 public static class ErrorMessages
 {

@@ -59,7 +59,7 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
                 // A protocol may leave an optional output out; one that some parties sent and others did not is an error.
                 if (!shares.TryGetValue(definition.Name, out var parts)) continue;
                 if (parts.Count != parties.Count)
-                    throw new ProtocolAbortedException($"Output '{definition.Name}' arrived from {parts.Count} of {parties.Count} parties.");
+                    throw new ProtocolAbortedException(FederationErrors.OutputIncomplete(definition.Name, parts.Count, parties.Count));
                 var ordered = parts.OrderBy(p => p.Key).Select(p => p.Value).ToList();
                 outputs[definition.Name] = new SessionOutput(OutputReconstruction.Reconstruct(ordered), ordered[0].Rows, ordered[0].Columns, protocol.Labels(definition.Name, bound));
             }
@@ -95,7 +95,7 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
     private void CheckAnalystKey()
     {
         if (!roster.Analysts.Any(a => a.Holds(credentials.Fingerprint, Clock.GetUtcNow())))
-            throw new PeerAuthenticationException($"The analyst key {credentials.Fingerprint} is not in {roster.Source}; the parties would refuse it.");
+            throw new PeerAuthenticationException(FederationErrors.AnalystKeyNotInRoster(credentials.Fingerprint, roster.Source));
     }
 
     private async Task ProposeAsync(Guid sessionId, IProtocolDefinition protocol, string? scriptSource, ProtocolParameters bound, FramedConnection?[] connections, IProgress<string>? progress, CancellationToken cancellationToken)
@@ -121,14 +121,14 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
         using var grace = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var loops = parties.Select(party => Task.Run(async () =>
         {
-            var connection = connections[party.Index] ?? throw new InvalidOperationException($"No connection to {party.Name}.");
+            var connection = connections[party.Index] ?? throw new InvalidOperationException(FederationErrors.NoConnectionTo(party.Name));
             try
             {
                 while (true)
                 {
                     var frame = await connection.ReadAsync(grace.Token).ConfigureAwait(false)
-                        ?? throw new IOException($"{party.Name} closed the connection before the session ended.");
-                    if (frame.SessionId != sessionId) throw new FrameFormatException($"{party.Name} sent a frame of another session.");
+                        ?? throw new IOException(FederationErrors.ClosedBeforeSessionEnd(party.Name));
+                    if (frame.SessionId != sessionId) throw new FrameFormatException(FederationErrors.FrameOfAnotherSession(party.Name));
                     switch (ControlCodec.Decode(frame.Payload, party.Name))
                     {
                         case OutputMessage output:
@@ -136,7 +136,7 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
                             {
                                 if (!shares.TryGetValue(output.Name, out var parts)) shares[output.Name] = parts = [];
                                 if (!parts.TryAdd(party.Index, new OutputShares(output.Name, output.Rows, output.Columns, output.Scale, output.RingBits, output.Shares)))
-                                    throw new FrameFormatException($"{party.Name} sent output '{output.Name}' twice.");
+                                    throw new FrameFormatException(FederationErrors.OutputSentTwice(party.Name, output.Name));
                             }
                             break;
                         case ProgressMessage p when party.Index == 0:
@@ -153,7 +153,7 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
                             }
                             return;
                         case var other:
-                            throw new FrameFormatException($"{party.Name} sent an unexpected {other.GetType().Name}.");
+                            throw new FrameFormatException(FederationErrors.UnexpectedMessage(party.Name, other.GetType().Name));
                     }
                 }
             }
@@ -168,6 +168,6 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
         cancellationToken.ThrowIfCancellationRequested();
         if (!failures.IsEmpty) throw AbortBlame.Decide(sessionId, failures.ToList());
         // Without a failure every party ended its loop on its SessionEnd.
-        return (shares, ends.Select((e, i) => e ?? throw new FrameFormatException($"{parties[i].Name} sent no SessionEnd.")).ToArray());
+        return (shares, ends.Select((e, i) => e ?? throw new FrameFormatException(FederationErrors.NoSessionEnd(parties[i].Name))).ToArray());
     }
 }

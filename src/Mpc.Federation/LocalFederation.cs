@@ -76,8 +76,8 @@ public static class LocalFederation
 
     private static void CheckDataFiles(IReadOnlyList<string> dataFiles)
     {
-        if (dataFiles.Count < 2) throw new ArgumentException($"A federation needs at least 2 parties; got {dataFiles.Count} --data file(s).", nameof(dataFiles));
-        foreach (var file in dataFiles.Where(f => !File.Exists(f))) throw new FileNotFoundException($"Data file {file} does not exist.", file);
+        if (dataFiles.Count < 2) throw new ArgumentException(FederationErrors.FederationTooSmall(dataFiles.Count), nameof(dataFiles));
+        foreach (var file in dataFiles.Where(f => !File.Exists(f))) throw new FileNotFoundException(FederationErrors.DataFileMissing(file), file);
     }
 
     // One daemon per data file (dataset "data"), approving the given protocols, for the length of the analyst's work.

@@ -91,7 +91,7 @@ public sealed class PartyConfiguration
 
     /// <summary>The name of the dataset a session uses (the only one when the name is empty).</summary>
     public string ResolveDatasetName(string name) =>
-        name.Length > 0 ? name : Datasets.Count == 1 ? Datasets.Keys.Single() : throw new InvalidDataException($"{Name} has {Datasets.Count} datasets ({string.Join(", ", Datasets.Keys)}); pass --param dataset=NAME.");
+        name.Length > 0 ? name : Datasets.Count == 1 ? Datasets.Keys.Single() : throw new InvalidDataException(FederationErrors.DatasetNotChosen(Name, Datasets.Count, Datasets.Keys));
 
     /// <summary>The address (and optionally port) to listen on, when not the roster endpoint's host and port (null: the roster's).</summary>
     public string? Listen { get; init; }
@@ -126,7 +126,7 @@ public sealed class PartyConfiguration
     public static PartyConfiguration Load(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        if (!File.Exists(path)) throw new PartyConfigurationException($"Party configuration {path} does not exist.");
+        if (!File.Exists(path)) throw new PartyConfigurationException(FederationErrors.ConfigurationMissing(path));
         string baseDirectory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         IConfigurationRoot root;
         try
@@ -136,7 +136,7 @@ public sealed class PartyConfiguration
         }
         catch (Exception e) when (e is InvalidDataException or FormatException)
         {
-            throw new PartyConfigurationException($"{path}: not valid JSON ({(e.InnerException ?? e).Message})", e);
+            throw new PartyConfigurationException(FederationErrors.ConfigurationNotJson(path, (e.InnerException ?? e).Message), e);
         }
         var problems = new List<string>();
         var malformed = ConfigurationShape.Check(root, typeof(PartyOptions), problems);
@@ -158,7 +158,7 @@ public sealed class PartyConfiguration
             }
         }
         if (problems.Count > 0)
-            throw new PartyConfigurationException($"{path} is not a valid party configuration:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", problems.Select(p => WithOrigin(root, p))));
+            throw new PartyConfigurationException(FederationErrors.ConfigurationInvalid(path, problems.Select(p => WithOrigin(root, p))));
         return FromOptions(options!, baseDirectory);
     }
 
@@ -212,8 +212,8 @@ public sealed class PartyConfiguration
         if (name.Length == 0)
         {
             if (Datasets.Count == 1) return Datasets.Values.Single();
-            throw new InvalidDataException($"{Name} has {Datasets.Count} datasets ({string.Join(", ", Datasets.Keys)}); pass --param dataset=NAME.");
+            throw new InvalidDataException(FederationErrors.DatasetNotChosen(Name, Datasets.Count, Datasets.Keys));
         }
-        return Datasets.TryGetValue(name, out var path) ? path : throw new InvalidDataException($"{Name} has no dataset '{name}'; it has {string.Join(", ", Datasets.Keys)}.");
+        return Datasets.TryGetValue(name, out var path) ? path : throw new InvalidDataException(FederationErrors.NoSuchDataset(Name, name, Datasets.Keys));
     }
 }

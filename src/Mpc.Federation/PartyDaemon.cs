@@ -49,9 +49,9 @@ public sealed partial class PartyDaemon : IAsyncDisposable
         Clock = clock ?? TimeProvider.System;
         Self = roster.GetParty(configuration.Name);
         if (Self.PreviousKey == credentials.Fingerprint && !Self.Holds(credentials.Fingerprint, Clock.GetUtcNow()))
-            throw new PeerAuthenticationException(Self.KeyRefusal(credentials.Fingerprint) + " ('mpc keygen --rotate' made it).");
+            throw new PeerAuthenticationException(FederationErrors.KeyRotatedAway(Self.KeyRefusal(credentials.Fingerprint)));
         if (!Self.Holds(credentials.Fingerprint, Clock.GetUtcNow()))
-            throw new PeerAuthenticationException($"This party's key has fingerprint {credentials.Fingerprint}, but {roster.Source} lists {Self.PublicKey} for {Self.Name}; use the key that belongs to {Self.Name}, or update the roster ('mpc keygen --roster').");
+            throw new PeerAuthenticationException(FederationErrors.KeyNotInRoster(credentials.Fingerprint, roster.Source, Self.PublicKey, Self.Name));
         // A ledger that fails its chain or lacks releases the transcripts hold stops the daemon before it serves anyone.
         if (configuration.LedgerPath is { } ledger)
             Ledger = Mpc.Audit.LedgerAudit.OpenForDaemon(ledger, configuration.TranscriptDirectory, Self.Name, credentials.Certificate);

@@ -14,7 +14,7 @@ public static class PartyPolicy
     public static IReadOnlyList<ApprovedProtocol> Resolve(PartyConfiguration configuration, ProtocolCatalog catalog)
     {
         var (approved, problems) = Check(configuration, catalog);
-        if (problems.Count > 0) throw new PartyConfigurationException($"{configuration.Name}'s policy names protocols that do not exist:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", problems));
+        if (problems.Count > 0) throw new PartyConfigurationException(FederationErrors.PolicyNamesUnknownProtocols(configuration.Name, problems));
         return approved;
     }
 

@@ -24,7 +24,7 @@ public static class ScriptIdentity
         }
         catch (EncoderFallbackException e)
         {
-            throw new ArgumentException("The script text is not valid Unicode: it holds a lone surrogate.", nameof(source), e);
+            throw new ArgumentException(FederationErrors.ScriptLoneSurrogate, nameof(source), e);
         }
         return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes));
     }

@@ -34,6 +34,9 @@ public static class LedgerErrors
     public static string LedgerLegacyFormat(string path) =>
         $"The privacy ledger {path} holds releases in the unsigned format of an earlier version; move it aside and re-enter its spend, the party will not trust it.";
 
+    public static string LedgerNewerFormat(string path, long version, int known) =>
+        $"The privacy ledger {path} is in format {version}, written by a later version of mpc (this one reads up to {known}); it cannot account for what it records.";
+
     public static string LedgerRolledBack(string path, long entries) =>
         $"The privacy ledger {path} lost entries it had ({entries} were read before): it was truncated, rolled back or replaced.";
 

@@ -35,7 +35,7 @@ public sealed partial class PrivacyLedger
         }
     }
 
-    private void ChargeWorker(string dataset, string session, string output, double mu, double l1, double l2, double samplingRate, int honestParties, double delta, double budget)
+    private void ChargeWorker(string dataset, string session, string output, ReleaseParameters release, double delta, double budget)
     {
         lock (_gate)
         {
@@ -45,20 +45,34 @@ public sealed partial class PrivacyLedger
             ThrowIfBroken();
             if (!_open.TryGetValue(session, out var reservation) || reservation.Dataset != dataset)
                 throw new PrivacyBudgetExceededException(LedgerErrors.NoReservation(session, dataset));
-            var curve = RdpAccountant.SkellamRelease(mu, l1, l2, samplingRate, RdpAccountant.DefaultOrders);
+            var curve = release.Curve();
             double after = EpsilonOf(RdpAccountant.Compose(Committed(dataset, session, curve), curve), delta);
             if (!(after <= budget + 1e-9)) throw new PrivacyBudgetExceededException(LedgerErrors.LedgerBudgetExceeded(dataset, after, budget, delta));
             double epsilon = EpsilonOf(curve, delta);
-            Append(connection, transaction, "release", ReleaseFields(dataset, session, output, mu, l1, l2, samplingRate, honestParties, epsilon, delta));
+            Append(connection, transaction, "release", ReleaseFields(dataset, session, output, release, epsilon, delta));
             transaction.Commit();
         }
     }
 
-    private static JsonObject ReleaseFields(string dataset, string session, string output, double mu, double l1, double l2, double samplingRate, int honestParties, double epsilon, double delta) => new()
+    private static JsonObject ReleaseFields(string dataset, string session, string output, ReleaseParameters release, double epsilon, double delta) => new()
     {
-        ["dataset"] = dataset, ["session"] = session, ["output"] = output, ["mechanism"] = SkellamMechanism.Name, ["mu"] = mu, ["l1"] = l1, ["l2"] = l2,
-        ["samplingRate"] = samplingRate, ["epsilon"] = epsilon, ["delta"] = delta, ["honestParties"] = honestParties,
+        ["dataset"] = dataset, ["session"] = session, ["output"] = output, ["mechanism"] = release.Mechanism,
+        ["parameters"] = new JsonObject
+        {
+            ["noise"] = release.Noise, ["l1"] = release.L1, ["l2"] = release.L2, ["samplingRate"] = release.SamplingRate, ["honestParties"] = release.HonestParties,
+        },
+        ["epsilon"] = epsilon, ["delta"] = delta,
     };
+
+    // A release entry's mechanism and parameters: the current form, or a version-0 body's flat Skellam fields ("mu").
+    private static ReleaseParameters ReadRelease(JsonObject fields)
+    {
+        string mechanism = Text(fields, "mechanism") is { Length: > 0 } named ? named : SkellamMechanism.Name;
+        if (fields["parameters"] is JsonObject parameters)
+            return new ReleaseParameters(mechanism, Number(parameters, "noise"), Number(parameters, "l1"), Number(parameters, "l2"), Number(parameters, "samplingRate"), (int)Number(parameters, "honestParties"));
+        double rate = fields["samplingRate"] is null ? 1 : Number(fields, "samplingRate");
+        return new ReleaseParameters(mechanism, Number(fields, "mu"), Number(fields, "l1"), Number(fields, "l2"), rate, fields["honestParties"] is null ? 1 : (int)Number(fields, "honestParties"));
+    }
 
     // Releases plus, for each open reservation on the dataset, what it still holds order by order (a session's own charge included as `extra`).
     private double[] Committed(string dataset, string? session, double[]? extra)
@@ -98,13 +112,22 @@ public sealed partial class PrivacyLedger
         return Enumerable.Repeat(double.PositiveInfinity, RdpAccountant.DefaultOrders.Count).ToArray();
     }
 
-    private double[] SafeReleaseCurve(double mu, double l1, double l2, double rate)
+    private double[] SafeReleaseCurve(ReleaseParameters release)
     {
-        if (mu > 0 && double.IsFinite(mu) && l1 > 0 && l2 > 0 && double.IsFinite(l1) && double.IsFinite(l2) && rate is > 0 and <= 1)
-            return RdpAccountant.SkellamRelease(mu, l1, l2, rate, RdpAccountant.DefaultOrders);
+        if (release.IsValid) return release.Curve();
         AddProblem(LedgerErrors.LedgerEntryChanged(Path, _count));
         return Enumerable.Repeat(double.PositiveInfinity, RdpAccountant.DefaultOrders.Count).ToArray();
     }
 
     private sealed record Reservation(string Dataset, double Epsilon, double[] Curve, double[] Released);
+
+    // One release as the ledger records it: the mechanism and the parameters its RDP curve is a function of.
+    private sealed record ReleaseParameters(string Mechanism, double Noise, double L1, double L2, double SamplingRate, int HonestParties)
+    {
+        // An edited entry may name a mechanism this party cannot account for, or values no curve can be made of.
+        public bool IsValid => ReleaseMechanisms.IsKnown(Mechanism) && Noise > 0 && double.IsFinite(Noise) && L1 > 0 && L2 > 0 && double.IsFinite(L1) && double.IsFinite(L2)
+            && SamplingRate is > 0 and <= 1;
+
+        public double[] Curve() => ReleaseMechanisms.Curve(Mechanism, Noise, L1, L2, SamplingRate, RdpAccountant.DefaultOrders);
+    }
 }

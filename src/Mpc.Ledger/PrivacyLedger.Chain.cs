@@ -100,15 +100,16 @@ public sealed partial class PrivacyLedger
         }
         if (_certificate is not null && !ChainSignature.Verify(_certificate, hash, signature)) AddProblem(LedgerErrors.LedgerSignatureInvalid(Path, seq));
         string dataset = Text(fields, "dataset"), session = Text(fields, "session");
-        double epsilon = Number(fields, "epsilon"), delta = Number(fields, "delta"), mu = Number(fields, "mu");
+        double epsilon = Number(fields, "epsilon"), delta = Number(fields, "delta");
+        var release = kind == "release" ? ReadRelease(fields) : null;
         switch (kind)
         {
             case "reserve":
                 _sessions.Add(session);
                 _open[session] = new Reservation(dataset, epsilon, SafeReservationCurve(epsilon, delta), new double[RdpAccountant.DefaultOrders.Count]);
                 break;
-            case "release":
-                var curve = SafeReleaseCurve(mu, Number(fields, "l1"), Number(fields, "l2"), fields["samplingRate"] is null ? 1 : Number(fields, "samplingRate"));
+            case "release" when release is not null:
+                var curve = SafeReleaseCurve(release);
                 _released[dataset] = RdpAccountant.Compose(_released.GetValueOrDefault(dataset) ?? new double[curve.Length], curve);
                 if (_open.TryGetValue(session, out var reservation) && reservation.Dataset == dataset)
                     for (int i = 0; i < curve.Length; i++) reservation.Released[i] += curve[i];
@@ -129,7 +130,8 @@ public sealed partial class PrivacyLedger
                 break;
         }
         // A refusal names its analyst and a re-key its new key where a release names its output.
-        _entries.Add(new LedgerEntry(seq, kind, dataset, session, Text(fields, kind switch { "refusal" => "analyst", "rekey" => "fingerprint", _ => "output" }), epsilon, delta, mu, Text(fields, "time")));
+        _entries.Add(new LedgerEntry(seq, kind, dataset, session, Text(fields, kind switch { "refusal" => "analyst", "rekey" => "fingerprint", _ => "output" }), epsilon, delta,
+            release?.Mechanism ?? "", release?.Noise ?? double.NaN, Text(fields, "time")));
         _count = seq + 1;
         _head = ChainSignature.Hash(body);
     }

@@ -4,9 +4,16 @@ using Microsoft.Data.Sqlite;
 
 namespace Mpc.Ledger;
 
-// The ledger's SQLite file: its schema, connections, and reading newer entries into memory.
+// The ledger's SQLite file: its schema and its migration, connections, and reading newer entries into memory.
 public sealed partial class PrivacyLedger
 {
+    /// <summary>
+    /// The file format this version writes (SQLite's user_version): 1, release entries with a mechanism and its parameters.
+    /// Version 0 (the same table, release entries with Skellam's flat "mu") is read as it is and raised to 1 on opening;
+    /// a later version is refused, since this one could not account for what it records.
+    /// </summary>
+    public const int SchemaVersion = 1;
+
     private static string Prepare(string path)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
@@ -19,6 +26,13 @@ public sealed partial class PrivacyLedger
             CREATE TABLE IF NOT EXISTS entries (seq INTEGER PRIMARY KEY, body TEXT NOT NULL, hash TEXT NOT NULL, signature TEXT NOT NULL);
             """;
         command.ExecuteNonQuery();
+        // Signed entries are never rewritten: the migration only marks that entries from now on take the current form.
+        command.CommandText = "PRAGMA user_version";
+        if (Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) < SchemaVersion)
+        {
+            command.CommandText = $"PRAGMA user_version = {SchemaVersion.ToString(CultureInfo.InvariantCulture)}";
+            command.ExecuteNonQuery();
+        }
         return connectionString;
     }
 
@@ -69,6 +83,9 @@ public sealed partial class PrivacyLedger
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'releases'";
         if (Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) > 0) AddProblem(LedgerErrors.LedgerLegacyFormat(Path));
+        command.CommandText = "PRAGMA user_version";
+        long version = Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+        if (version > SchemaVersion) AddProblem(LedgerErrors.LedgerNewerFormat(Path, version, SchemaVersion));
     }
 
     private static string Text(JsonObject fields, string name) =>

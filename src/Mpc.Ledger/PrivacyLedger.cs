@@ -15,12 +15,15 @@ namespace Mpc.Ledger;
 /// value leaves the party, so a crash can only over-count, never under-count.
 /// </summary>
 /// <remarks>
-/// Schema: entries(seq INTEGER PRIMARY KEY, body TEXT, hash TEXT, signature TEXT). body is a JSON object
+/// Schema (SQLite user_version <see cref="SchemaVersion"/>): entries(seq INTEGER PRIMARY KEY, body TEXT, hash TEXT, signature TEXT). body is a JSON object
 /// with "seq", "prev" (the previous entry's hash; 64 zeros for entry 0), "kind", "time" and by kind:
 ///   "genesis" (entry 0): party, certificate (the party's PEM certificate; null in an unsigned ledger);
 ///   "reserve": dataset, session, epsilon, delta (the session's reservation, at the dataset's delta);
-///   "release": dataset, session, output, mechanism, mu, l1, l2, samplingRate, epsilon, delta, honestParties
-///     (mu is the Skellam parameter the party's own assumptions guarantee; epsilon is its cost at delta);
+///   "release": dataset, session, output, mechanism (a <see cref="ReleaseMechanisms"/> name), parameters (the mechanism's:
+///     noise, l1, l2, samplingRate, honestParties; noise is what the party's own assumptions guarantee), epsilon and delta
+///     (what the party's accountant charged: the release's RDP curve converted at delta). Version 0 files, of earlier
+///     versions, hold the same parameters flat in the body with the noise as "mu" (always distributed Skellam); they are
+///     read as they are, since their entries are signed, and new entries follow them in the current form;
 ///   "close": dataset, session, status ("completed" or "aborted");
 ///   "refusal": dataset, analyst (a session refused or aborted for a problem in the data, which the daemon's
 ///     daily limit counts; kept here so a restart does not forget it);
@@ -32,7 +35,8 @@ namespace Mpc.Ledger;
 /// force at the entry (the genesis key until the first "rekey", and so on).
 /// Admission and every charge run in one BEGIN IMMEDIATE transaction, so concurrent sessions (threads
 /// or processes) see each other's reservations. A reservation holds, order by order, the RDP curve of one
-/// Skellam release calibrated to its epsilon, less what the session has released so far.
+/// unit-sensitivity Skellam release calibrated to its epsilon (the yardstick for an epsilon, whatever mechanism then
+/// releases), less what the session has released so far.
 /// </remarks>
 public sealed partial class PrivacyLedger
 {
@@ -149,21 +153,23 @@ public sealed partial class PrivacyLedger
     }
 
     /// <summary>
-    /// Charges one Skellam release against the session's reservation, durably, if the dataset stays within
+    /// Charges one release of <paramref name="mechanism"/> with total noise parameter <paramref name="noise"/> (as the party's
+    /// own assumptions guarantee it) against the session's reservation, durably, if the dataset stays within
     /// <paramref name="budget"/> at <paramref name="delta"/>; throws <see cref="PrivacyBudgetExceededException"/> otherwise.
     /// </summary>
-    public void Charge(string dataset, string session, string output, double mu, double l1, double l2, double samplingRate, int honestParties, double delta, double budget)
+    public void Charge(string dataset, string session, string output, string mechanism, double noise, double l1, double l2, double samplingRate, int honestParties, double delta, double budget)
     {
         ArgumentException.ThrowIfNullOrEmpty(dataset);
         ArgumentException.ThrowIfNullOrEmpty(session);
         ArgumentNullException.ThrowIfNull(output);
-        if (!(mu > 0) || !double.IsFinite(mu)) throw new ArgumentOutOfRangeException(nameof(mu), LedgerErrors.NoiseNotPositive);
+        CheckMechanism(mechanism);
+        if (!(noise > 0) || !double.IsFinite(noise)) throw new ArgumentOutOfRangeException(nameof(noise), LedgerErrors.NoiseNotPositive);
         if (!(l1 > 0) || !(l2 > 0) || !double.IsFinite(l1) || !double.IsFinite(l2)) throw new ArgumentOutOfRangeException(nameof(l1), LedgerErrors.SensitivitiesNotPositive);
         if (!(samplingRate > 0 && samplingRate <= 1)) throw new ArgumentOutOfRangeException(nameof(samplingRate), PrivacyErrors.SamplingRateOutOfRange);
         ArgumentOutOfRangeException.ThrowIfLessThan(honestParties, 1);
         CheckDelta(delta);
         CheckEpsilon(budget, nameof(budget));
-        ChargeWorker(dataset, session, output, mu, l1, l2, samplingRate, honestParties, delta, budget);
+        ChargeWorker(dataset, session, output, new ReleaseParameters(mechanism, noise, l1, l2, samplingRate, honestParties), delta, budget);
     }
 
     /// <summary>Ends a session's reservation (its unused part returns to the dataset); does nothing if it holds none.</summary>
@@ -182,15 +188,16 @@ public sealed partial class PrivacyLedger
         }
     }
 
-    /// <summary>Records a Skellam release without a reservation or budget check (tools and tests; a daemon uses <see cref="Charge"/>).</summary>
-    public void Record(string dataset, string session, string output, double mu, double l1, double l2, double epsilon, double delta, double samplingRate = 1)
+    /// <summary>Records a release without a reservation or budget check (tools and tests; a daemon uses <see cref="Charge"/>).</summary>
+    public void Record(string dataset, string session, string output, string mechanism, double noise, double l1, double l2, double epsilon, double delta, double samplingRate = 1)
     {
         ArgumentException.ThrowIfNullOrEmpty(dataset);
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(output);
-        if (!(mu > 0) || !double.IsFinite(mu)) throw new ArgumentOutOfRangeException(nameof(mu), LedgerErrors.NoiseNotPositive);
+        CheckMechanism(mechanism);
+        if (!(noise > 0) || !double.IsFinite(noise)) throw new ArgumentOutOfRangeException(nameof(noise), LedgerErrors.NoiseNotPositive);
         CheckDelta(delta);
-        AppendOne("release", ReleaseFields(dataset, session, output, mu, l1, l2, samplingRate, 1, epsilon, delta));
+        AppendOne("release", ReleaseFields(dataset, session, output, new ReleaseParameters(mechanism, noise, l1, l2, samplingRate, 1), epsilon, delta));
     }
 
     /// <summary>Records that a session of <paramref name="analyst"/> on <paramref name="dataset"/> was refused for a problem in the data.</summary>
@@ -211,63 +218,6 @@ public sealed partial class PrivacyLedger
         if (_signer is null) throw new InvalidOperationException(LedgerErrors.RekeyWithoutKeyInForce);
         if (!next.HasPrivateKey) throw new ArgumentException(LedgerErrors.RekeyWithoutNewPrivateKey, nameof(next));
         RekeyWorker(next);
-    }
-
-    /// <summary>The data refusals recorded since <paramref name="since"/>: analyst, dataset and when.</summary>
-    public IReadOnlyList<(string Analyst, string Dataset, DateTimeOffset Time)> DataRefusalsSince(DateTimeOffset since) =>
-        [.. Entries().Where(e => e.Kind == "refusal")
-            .Select(e => (e.Output, e.Dataset, DateTimeOffset.Parse(e.Recorded, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal)))
-            .Where(r => r.Item3 >= since)];
-
-    /// <summary>The dataset's composed RDP curve over all recorded releases.</summary>
-    public double[] SpentCurve(string dataset)
-    {
-        lock (_gate)
-        {
-            Read(null);
-            return (double[])(_released.GetValueOrDefault(dataset) ?? new double[RdpAccountant.DefaultOrders.Count]).Clone();
-        }
-    }
-
-    /// <summary>Epsilon spent on a dataset at the given delta (RDP composition of every release); 0 when nothing was released.</summary>
-    public double SpentEpsilon(string dataset, double delta) => EpsilonOf(SpentCurve(dataset), delta);
-
-    /// <summary>Epsilon of the dataset's releases and open reservations together at the given delta: what admission counts as used.</summary>
-    public double CommittedEpsilon(string dataset, double delta)
-    {
-        lock (_gate)
-        {
-            Read(null);
-            return EpsilonOf(Committed(dataset, null, null), delta);
-        }
-    }
-
-    /// <summary>Epsilon the dataset would have spent after one more Skellam release calibrated to (epsilon, delta).</summary>
-    public double EpsilonAfter(string dataset, double epsilon, double delta) =>
-        RdpAccountant.ToEpsilon(RdpAccountant.Compose(SpentCurve(dataset), ReservationCurve(epsilon, delta)), RdpAccountant.DefaultOrders, delta).Epsilon;
-
-    /// <summary>Sessions holding an open reservation on the dataset, with the epsilon each reserved.</summary>
-    public IReadOnlyList<(string Session, double Epsilon)> OpenReservations(string dataset)
-    {
-        lock (_gate)
-        {
-            Read(null);
-            return _open.Where(p => p.Value.Dataset == dataset).Select(p => (p.Key, p.Value.Epsilon)).ToList();
-        }
-    }
-
-    /// <summary>Every release, newest last: dataset, session, output, epsilon, delta, mu, time.</summary>
-    public IReadOnlyList<(string Dataset, string Session, string Output, double Epsilon, double Delta, double Mu, string Recorded)> Releases() =>
-        Entries().Where(e => e.Kind == "release").Select(e => (e.Dataset, e.Session, e.Output, e.Epsilon, e.Delta, e.Mu, e.Recorded)).ToList();
-
-    /// <summary>Every entry, in order.</summary>
-    public IReadOnlyList<LedgerEntry> Entries()
-    {
-        lock (_gate)
-        {
-            Read(null);
-            return _entries.ToList();
-        }
     }
 
     /// <summary>
@@ -292,6 +242,12 @@ public sealed partial class PrivacyLedger
     private static void CheckEpsilon(double value, string name)
     {
         if (!(value > 0) || !double.IsFinite(value)) throw new ArgumentOutOfRangeException(name, LedgerErrors.EpsilonNotPositive);
+    }
+
+    private static void CheckMechanism(string mechanism)
+    {
+        ArgumentNullException.ThrowIfNull(mechanism);
+        if (!ReleaseMechanisms.IsKnown(mechanism)) throw new ArgumentException(PrivacyErrors.UnknownMechanism(mechanism), nameof(mechanism));
     }
 
     private static void CheckDelta(double delta)

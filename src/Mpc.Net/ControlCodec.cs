@@ -14,21 +14,21 @@ public static class ControlCodec
     {
         try
         {
-            return MessagePackSerializer.Deserialize<ControlMessage>(payload, Options) ?? throw new FrameFormatException($"{peerName} sent an empty control message.");
+            return MessagePackSerializer.Deserialize<ControlMessage>(payload, Options) ?? throw new FrameFormatException(NetErrors.ControlMessageEmpty(peerName));
         }
         catch (MessagePackSerializationException e)
         {
-            throw new FrameFormatException($"{peerName} sent a malformed control message: {e.Message}", e);
+            throw new FrameFormatException(NetErrors.ControlMessageMalformed(peerName, e.Message), e);
         }
     }
 
     /// <summary>Decodes and checks the expected type, naming what arrived instead.</summary>
     public static TMessage Expect<TMessage>(Frame? frame, string peerName) where TMessage : ControlMessage
     {
-        if (frame is null) throw new IOException($"{peerName} closed the connection while {typeof(TMessage).Name} was expected.");
-        if (frame.Kind != FrameKind.Control) throw new FrameFormatException($"{peerName} sent a data frame while {typeof(TMessage).Name} was expected.");
+        if (frame is null) throw new IOException(NetErrors.ClosedWhileExpecting(peerName, typeof(TMessage).Name));
+        if (frame.Kind != FrameKind.Control) throw new FrameFormatException(NetErrors.DataFrameWhileExpecting(peerName, typeof(TMessage).Name));
         var message = Decode(frame.Payload, peerName);
         if (message is AbortNotice abort) throw AbortCauses.ToException(abort, peerName);
-        return message as TMessage ?? throw new FrameFormatException($"{peerName} sent {message.GetType().Name} while {typeof(TMessage).Name} was expected.");
+        return message as TMessage ?? throw new FrameFormatException(NetErrors.UnexpectedControlMessage(peerName, message.GetType().Name, typeof(TMessage).Name));
     }
 }

@@ -50,7 +50,7 @@ public sealed class FramedConnection : IAsyncDisposable
     public int ReceiveLimit
     {
         get => _receiveLimit;
-        set => _receiveLimit = value is > 0 && value <= MaxPayloadBytes ? value : throw new ArgumentOutOfRangeException(nameof(value), value, $"The receive limit must lie in 1..{MaxPayloadBytes}.");
+        set => _receiveLimit = value is > 0 && value <= MaxPayloadBytes ? value : throw new ArgumentOutOfRangeException(nameof(value), value, NetErrors.ReceiveLimitOutOfRange(MaxPayloadBytes));
     }
 
     public long BytesSent { get; private set; }
@@ -60,7 +60,7 @@ public sealed class FramedConnection : IAsyncDisposable
     /// <summary>Writes one frame; <paramref name="onWrite"/> runs under the write lock, so what it logs is in wire order even when sends are concurrent.</summary>
     public async ValueTask SendAsync(Guid sessionId, long tag, FrameKind kind, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken, Action? onWrite = null)
     {
-        if (payload.Length > MaxPayloadBytes) throw new FrameFormatException($"A frame of {payload.Length} bytes exceeds the cap of {MaxPayloadBytes} bytes.");
+        if (payload.Length > MaxPayloadBytes) throw new FrameFormatException(NetErrors.FrameOverCap(payload.Length, MaxPayloadBytes));
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -72,7 +72,7 @@ public sealed class FramedConnection : IAsyncDisposable
             header[28] = (byte)kind;
             _writer.Advance(Frame.HeaderSize);
             var result = await _writer.WriteAsync(payload, cancellationToken).ConfigureAwait(false);
-            if (result.IsCompleted) throw new IOException($"The connection to {PeerName} is closed.");
+            if (result.IsCompleted) throw new IOException(NetErrors.ConnectionClosed(PeerName));
             BytesSent += Frame.HeaderSize + payload.Length;
         }
         finally
@@ -94,9 +94,9 @@ public sealed class FramedConnection : IAsyncDisposable
         if (got < Frame.HeaderSize) throw MidFrame(got);
         uint length = BinaryPrimitives.ReadUInt32LittleEndian(_header);
         int limit = _receiveLimit;
-        if (length > (uint)limit) throw new FrameFormatException($"{PeerName} announced a frame of {length} bytes, over the cap of {limit} bytes.");
+        if (length > (uint)limit) throw new FrameFormatException(NetErrors.AnnouncedFrameOverCap(PeerName, length, limit));
         var kind = (FrameKind)_header[28];
-        if (kind is not (FrameKind.Control or FrameKind.Data)) throw new FrameFormatException($"{PeerName} sent a frame of unknown kind {_header[28]}.");
+        if (kind is not (FrameKind.Control or FrameKind.Data)) throw new FrameFormatException(NetErrors.UnknownFrameKind(PeerName, _header[28]));
         var session = new Guid(_header.AsSpan(4, 16));
         long tag = BinaryPrimitives.ReadInt64LittleEndian(_header.AsSpan(20, 8));
         var payload = pool?.Rent((int)length) ?? GC.AllocateUninitializedArray<byte>((int)length);

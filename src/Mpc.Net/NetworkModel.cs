@@ -25,9 +25,9 @@ public sealed record NetworkModel(TimeSpan Latency, double BitsPerSecond)
             "" or "ms" => number,
             "s" => number * 1000,
             "us" => number / 1000,
-            _ => throw new FormatException($"latency '{text}': use a number with ms, s or us (for example 25ms)."),
+            _ => throw new FormatException(NetErrors.LatencyUnitMissing(text)),
         };
-        if (!(milliseconds >= 0) || milliseconds > 60_000) throw new FormatException($"latency '{text}' must lie between 0 and 60 s.");
+        if (!(milliseconds >= 0) || milliseconds > 60_000) throw new FormatException(NetErrors.LatencyOutOfRange(text));
         return TimeSpan.FromMilliseconds(milliseconds);
     }
 
@@ -43,9 +43,9 @@ public sealed record NetworkModel(TimeSpan Latency, double BitsPerSecond)
             "kbit" => number * 1e3,
             "mbit" => number * 1e6,
             "gbit" => number * 1e9,
-            _ => throw new FormatException($"bandwidth '{text}': use a number with kbit, mbit or gbit (for example 100mbit)."),
+            _ => throw new FormatException(NetErrors.BandwidthUnitMissing(text)),
         };
-        if (!(bits >= 1000) || double.IsInfinity(bits)) throw new FormatException($"bandwidth '{text}' must be at least 1kbit.");
+        if (!(bits >= 1000) || double.IsInfinity(bits)) throw new FormatException(NetErrors.BandwidthTooLow(text));
         return bits;
     }
 
@@ -54,7 +54,7 @@ public sealed record NetworkModel(TimeSpan Latency, double BitsPerSecond)
         string trimmed = text.Trim().ToLowerInvariant();
         int end = 0;
         while (end < trimmed.Length && (char.IsDigit(trimmed[end]) || trimmed[end] is '.' or 'e' or '+' or '-') && !(trimmed[end] == 'e' && end + 1 < trimmed.Length && char.IsLetter(trimmed[end + 1]))) end++;
-        if (!double.TryParse(trimmed[..end], NumberStyles.Float, CultureInfo.InvariantCulture, out double number)) throw new FormatException($"'{text}' does not start with a number.");
+        if (!double.TryParse(trimmed[..end], NumberStyles.Float, CultureInfo.InvariantCulture, out double number)) throw new FormatException(NetErrors.NotANumber(text));
         return (number, trimmed[end..].Trim());
     }
 

@@ -45,9 +45,9 @@ public sealed class PartyCredentials : IDisposable
         Directory.CreateDirectory(directory);
         string certificatePath = Path.Combine(directory, (fileName ?? Name) + ".crt");
         string keyPath = Path.Combine(directory, (fileName ?? Name) + ".key");
-        if (File.Exists(keyPath)) throw new IOException($"{keyPath} exists already; refusing to overwrite a private key.");
+        if (File.Exists(keyPath)) throw new IOException(NetErrors.PrivateKeyExists(keyPath));
         File.WriteAllText(certificatePath, Certificate.ExportCertificatePem());
-        using var key = Certificate.GetECDsaPrivateKey() ?? throw new CryptographicException("The certificate has no ECDSA private key.");
+        using var key = Certificate.GetECDsaPrivateKey() ?? throw new CryptographicException(NetErrors.CertificateWithoutPrivateKey);
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         using (var stream = new FileStream(keyPath, options))
@@ -63,10 +63,10 @@ public sealed class PartyCredentials : IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(keyPath);
         certificatePath ??= Path.ChangeExtension(keyPath, ".crt");
-        if (!File.Exists(keyPath)) throw new FileNotFoundException($"Private key {keyPath} does not exist.", keyPath);
-        if (!File.Exists(certificatePath)) throw new FileNotFoundException($"Certificate {certificatePath} does not exist (expected beside the key).", certificatePath);
+        if (!File.Exists(keyPath)) throw new FileNotFoundException(NetErrors.PrivateKeyMissing(keyPath), keyPath);
+        if (!File.Exists(certificatePath)) throw new FileNotFoundException(NetErrors.CertificateMissing(certificatePath), certificatePath);
         if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(keyPath) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
-            throw new UnauthorizedAccessException($"Private key {keyPath} is readable by others; run 'chmod 600 {keyPath}'.");
+            throw new UnauthorizedAccessException(NetErrors.PrivateKeyReadableByOthers(keyPath));
         using var certificate = X509Certificate2.CreateFromPemFile(certificatePath, keyPath);
         string name = certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false);
         return new PartyCredentials(name, Reimport(certificate));

@@ -47,7 +47,7 @@ public sealed partial class Roster
     public static Roster Load(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        if (!File.Exists(path)) throw new RosterException(path, ["the file does not exist."]);
+        if (!File.Exists(path)) throw new RosterException(path, [NetErrors.RosterFileMissing]);
         return Parse(File.ReadAllText(path), path);
     }
 
@@ -60,10 +60,10 @@ public sealed partial class Roster
         }
         catch (JsonException e)
         {
-            throw new RosterException(source, [$"line {e.LineNumber + 1}: not valid JSON ({e.Message.Split('.')[0]})."]);
+            throw new RosterException(source, [NetErrors.RosterNotJson(e.LineNumber + 1, e.Message.Split('.')[0])]);
         }
         var problems = new List<string>();
-        if (root is not JsonObject obj) throw new RosterException(source, ["the top level must be a JSON object."]);
+        if (root is not JsonObject obj) throw new RosterException(source, [NetErrors.RosterNotAnObject]);
         string federation = ReadString(obj, "federation", "federation", problems) ?? "";
         var parties = ReadMembers(obj, "parties", isParty: true, problems);
         var analysts = ReadMembers(obj, "analysts", isParty: false, problems);
@@ -84,7 +84,7 @@ public sealed partial class Roster
     }
 
     public RosterMember GetParty(string name) =>
-        Parties.FirstOrDefault(p => p.Name == name) ?? throw new RosterException(Source, [$"no party named '{name}'; the parties are {string.Join(", ", Parties.Select(p => p.Name))}."]);
+        Parties.FirstOrDefault(p => p.Name == name) ?? throw new RosterException(Source, [NetErrors.NoSuchParty(name, Parties.Select(p => p.Name))]);
 
     /// <summary>The member (party or analyst) whose current key this is, or null.</summary>
     public RosterMember? FindByKey(string fingerprint) =>
@@ -132,7 +132,7 @@ public sealed partial class Roster
         var root = ReadForEdit(path);
         var member = FindForEdit(root, path, name);
         string? current = member["publicKey"]?.GetValue<string>();
-        if (current == fingerprint) throw new RosterException(path, [$"{name} already has the key {fingerprint}."]);
+        if (current == fingerprint) throw new RosterException(path, [NetErrors.KeyAlreadyHeld(name, fingerprint)]);
         member["publicKey"] = fingerprint;
         member["previousKey"] = current;
         member["previousKeyUntil"] = until.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
@@ -146,7 +146,8 @@ public sealed partial class Roster
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentException.ThrowIfNullOrWhiteSpace(fingerprint);
         var root = ReadForEdit(path);
-        if (root[endpoint is null ? "analysts" : "parties"] is not JsonArray list) throw new RosterException(path, [$"{(endpoint is null ? "analysts" : "parties")}: missing, or not a list."]);
+        string key = endpoint is null ? "analysts" : "parties";
+        if (root[key] is not JsonArray list) throw new RosterException(path, [NetErrors.RosterListMissing(key)]);
         var member = new JsonObject { ["name"] = name };
         if (endpoint is not null) member["endpoint"] = endpoint;
         member["publicKey"] = fingerprint;
@@ -175,15 +176,15 @@ public sealed partial class Roster
 
     private static JsonObject ReadForEdit(string path)
     {
-        if (!File.Exists(path)) throw new RosterException(path, ["the file does not exist."]);
+        if (!File.Exists(path)) throw new RosterException(path, [NetErrors.RosterFileMissing]);
         try
         {
             return JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }) as JsonObject
-                ?? throw new RosterException(path, ["the top level must be a JSON object."]);
+                ?? throw new RosterException(path, [NetErrors.RosterNotAnObject]);
         }
         catch (JsonException e)
         {
-            throw new RosterException(path, [$"line {e.LineNumber + 1}: not valid JSON ({e.Message.Split('.')[0]})."]);
+            throw new RosterException(path, [NetErrors.RosterNotJson(e.LineNumber + 1, e.Message.Split('.')[0])]);
         }
     }
 
@@ -191,7 +192,7 @@ public sealed partial class Roster
         new[] { "parties", "analysts" }
             .SelectMany(list => (root[list] as JsonArray)?.OfType<JsonObject>() ?? [])
             .FirstOrDefault(m => m["name"]?.GetValue<string>() == name)
-        ?? throw new RosterException(path, [$"no party or analyst named '{name}'."]);
+        ?? throw new RosterException(path, [NetErrors.NoSuchMember(name)]);
 
     private string ComputeHash()
     {

@@ -44,7 +44,7 @@ public sealed class SimulatedLinkStream : Stream
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (_failure is not null) throw new IOException("The simulated link failed.", _failure);
+        if (_failure is not null) throw new IOException(NetErrors.SimulatedLinkFailed, _failure);
         if (buffer.Length == 0) return;
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try

@@ -34,7 +34,7 @@ public static class TlsConnector
         catch (Exception e) when (e is SocketException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             client.Dispose();
-            throw new IOException($"Cannot reach {target.Name} at {target.Endpoint}: {e.Message}", e);
+            throw new IOException(NetErrors.PeerUnreachable(target.Name, target.Endpoint, e.Message), e);
         }
         string? refusal = null;
         var ssl = new SslStream(new BufferedSocketStream(client.GetStream()), leaveInnerStreamOpen: false);
@@ -115,7 +115,7 @@ public static class TlsConnector
     public static string PresentedKey(SslStream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        using var certificate = new X509Certificate2(stream.RemoteCertificate ?? throw new InvalidOperationException("The stream is not authenticated."));
+        using var certificate = new X509Certificate2(stream.RemoteCertificate ?? throw new InvalidOperationException(NetErrors.StreamNotAuthenticated));
         return KeyFingerprint.Of(certificate);
     }
 

@@ -8,10 +8,10 @@ namespace Mpc.Runtime;
 public interface IRevealPolicy
 {
     /// <summary>
-    /// Throws <see cref="RevealRefusedException"/> when the output may not be opened. The recipient
-    /// is null for all parties, a party index for one party, and -1 for the analyst.
+    /// Throws <see cref="RevealRefusedException"/> when the output may not be opened to
+    /// <paramref name="recipient"/> (every party together, the analyst, or one party).
     /// </summary>
-    void CheckReveal(string outputName, int elementCount, int? recipient);
+    void CheckReveal(string outputName, int elementCount, RevealRecipient recipient);
 
     /// <summary>
     /// Called before a differentially private release adds its noise; throws

@@ -1,9 +1,8 @@
 namespace Mpc.Runtime;
 
 /// <summary>
-/// To whom an opening reveals: every party together, the analyst alone, or one party. The runtime's reveal policy still
-/// takes the nullable index (null everyone, -1 the analyst); this type reads it once, and is the worker pipe's 32-bit
-/// code (-2 everyone, -1 the analyst, i party i).
+/// To whom an opening reveals: every party together, the analyst alone, or one party, as the reveal policy is asked
+/// (<see cref="IRevealPolicy.CheckReveal"/>); on the worker pipe it is a 32-bit code (-2 everyone, -1 the analyst, i party i).
 /// </summary>
 public readonly record struct RevealRecipient
 {
@@ -29,18 +28,6 @@ public readonly record struct RevealRecipient
     public bool IsEveryone => Code == EveryoneCode;
 
     public bool IsAnalyst => Code == AnalystCode;
-
-    /// <summary>The runtime's form, as <see cref="IRevealPolicy.CheckReveal"/> takes it: null every party, -1 the analyst, i party i.</summary>
-    public int? ToRuntime() => IsEveryone ? null : Code;
-
-    /// <summary>Reads the runtime's form; any other negative index is not a recipient.</summary>
-    public static RevealRecipient FromRuntime(int? recipient) => recipient switch
-    {
-        null => Everyone,
-        AnalystCode => Analyst,
-        >= 0 and int index => Party(index),
-        _ => throw new ArgumentOutOfRangeException(nameof(recipient), recipient, "A recipient is null (every party), -1 (the analyst) or a party index."),
-    };
 
     /// <summary>The worker pipe's code: -2 every party, -1 the analyst, i party i.</summary>
     public int ToWire() => Code;

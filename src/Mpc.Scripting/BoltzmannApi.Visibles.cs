@@ -61,17 +61,17 @@ public sealed partial class BoltzmannApi
         {
             var (range, units) = entry.LastIndexOf(':') is int colon and > 0 ? (entry[..colon].Trim(), entry[(colon + 1)..].Trim()) : (entry, "");
             var (first, last) = RangeOf(columns, range);
-            if (first != next) throw new ParameterProblemException($"partitions: '{range}' does not start at column '{(next < columns.Count ? columns[next] : "(none left)")}'; groups cover the columns in order, each once.");
+            if (first != next) throw new ParameterProblemException(ScriptingErrors.PartitionOutOfOrder(range, next < columns.Count ? columns[next] : null));
             visibleSizes.Add(Enumerable.Range(first, last - first + 1).Sum(j => encoding.Kind == VisibleKind.Categorical ? encoding.Groups[j] : 1));
             hiddenSizes.Add(units.Length == 0 ? null
-                : int.TryParse(units, out int n) && n > 0 ? n : throw new ParameterProblemException($"partitions: '{units}' in '{entry}' is not a positive number of hidden units."));
+                : int.TryParse(units, out int n) && n > 0 ? n : throw new ParameterProblemException(ScriptingErrors.PartitionUnitsInvalid(units, entry)));
             next = last + 1;
         }
         if (next != columns.Count || visibleSizes.Count < 2)
-            throw new ParameterProblemException($"partitions: give at least two groups that cover all {columns.Count} columns in order.");
+            throw new ParameterProblemException(ScriptingErrors.PartitionsTooFew(columns.Count));
         int given = hiddenSizes.Sum(h => h ?? 0), open = hiddenSizes.Count(h => h is null);
         if (given + open > hidden || (open == 0 && given != hidden))
-            throw new ParameterProblemException($"partitions: the groups' hidden units ({given}, and at least one for each of {open} without ':n') must add up to the first hidden layer's {hidden}.");
+            throw new ParameterProblemException(ScriptingErrors.PartitionUnitsMismatch(given, open, hidden));
         // The rest shared evenly among the groups without ':n', earlier ones taking one more.
         int k = 0, rest = hidden - given;
         return new Partitioning(visibleSizes, [.. hiddenSizes.Select(h => h ?? rest / open + (k++ < rest % open ? 1 : 0))]);
@@ -87,7 +87,7 @@ public sealed partial class BoltzmannApi
             int first = columns.IndexOf(range[..dash].Trim()), last = columns.IndexOf(range[(dash + 1)..].Trim());
             if (first >= 0 && last >= first) return (first, last);
         }
-        throw new ParameterProblemException($"partitions: '{range}' is neither one of the columns nor a range first-last of them in order.");
+        throw new ParameterProblemException(ScriptingErrors.PartitionRangeInvalid(range));
     }
 
     // A revealed model continues with the partitions it was trained with: its weights between them are zero and must stay so.
@@ -129,7 +129,7 @@ public sealed partial class BoltzmannApi
         ArgumentNullException.ThrowIfNull(synthetic);
         var rows = Unflatten(fit, synthetic);
         if (fit.Standardisation is { } scale) rows = Standardised(rows, scale);
-        if (rows.Count < 2) throw new ParameterProblemException("The top latent dimensions need at least two synthetic rows.");
+        if (rows.Count < 2) throw new ParameterProblemException(ScriptingErrors.LatentNeedsTwoRows);
         return [.. LatentDimensions.Top2(fit.Model, rows).SelectMany(xy => xy)];
     }
 }

@@ -26,7 +26,7 @@ internal sealed class LoopGuardRewriter(SemanticModel model) : CSharpSyntaxRewri
         ArgumentNullException.ThrowIfNull(model);
         string guarded = new LoopGuardRewriter(model).Visit(tree.GetRoot())!.ToFullString();
         // Diagnostics and stack traces name the script's lines, so the guard must never move one.
-        if (SourceText.From(guarded).Lines.Count != tree.GetText().Lines.Count) throw new InvalidOperationException("The time-limit guard changed the script's line count.");
+        if (SourceText.From(guarded).Lines.Count != tree.GetText().Lines.Count) throw new InvalidOperationException(ScriptingErrors.GuardChangedLines);
         return guarded;
     }
 

@@ -38,7 +38,7 @@ public sealed class RegressionApi
         bool standardErrors, bool standardise = false, string constantOutput = "constant_features", bool deviance = false, string countsOutput = "counts",
         string devianceOutput = "deviance")
     {
-        if (lambda < 0 || iterations < 1 || iterations > 1000) throw new ParameterProblemException("lambda must be >= 0 and iterations between 1 and 1000.");
+        if (lambda < 0 || iterations < 1 || iterations > 1000) throw new ParameterProblemException(ScriptingErrors.RegressionSettingsOutOfRange);
         var (x, y) = Rows(outcome, features);
         _session.RequireKind(constantOutput, OutputKind.DataCheck);
         double[] cells = [y.Count(v => v == 1), y.Count(v => v == 0)];
@@ -60,7 +60,7 @@ public sealed class RegressionApi
         var names = features.Where((_, j) => constant[j]).ToList();
         if (names.Count > 0)
             // The constant bits were opened to the parties as a declared intermediate, so naming the features leaks nothing more.
-            throw new DataProblemException($"Feature{(names.Count > 1 ? "s" : "")} {string.Join(", ", names.Select(n => $"'{n}'"))} take{(names.Count > 1 ? "" : "s")} one value over all parties' rows: a constant feature cannot be estimated; leave it out.", $"constant features: {string.Join(", ", names)}", true);
+            throw new DataProblemException(ScriptingErrors.ConstantFeatures(names), ScriptingErrors.ConstantFeaturesDetail(names), true);
         var fit = await SecureLogisticRegression.FitAsync(_session.Runtime, x, y, features.Count,
             new LogisticRegressionOptions(intercept, lambda, iterations, tolerance, standardErrors, standardise, Deviance: deviance), _session.LibraryProgress).ConfigureAwait(false);
         if (fit.Counts is not null) _session.Behind(fit.Counts, DisclosureKind.CellCounts, outcome, cells);
@@ -82,7 +82,7 @@ public sealed class RegressionApi
     public Task<PrivateLogisticRegressionResult> LogisticPrivate(string outcome, IReadOnlyList<string> features, bool intercept, double lambda, string bounds,
         int steps, double learningRate, double clip, double epsilon, double delta, int honestParties, bool standardise = false, string gradientOutput = "gradients", string rowsOutput = "rows")
     {
-        if (lambda < 0 || steps < 1 || steps > 1000 || !(learningRate > 0) || !(clip > 0)) throw new ParameterProblemException("lambda must be >= 0, steps between 1 and 1000, and learning_rate and clip positive.");
+        if (lambda < 0 || steps < 1 || steps > 1000 || !(learningRate > 0) || !(clip > 0)) throw new ParameterProblemException(ScriptingErrors.DpRegressionSettingsOutOfRange);
         var (x, y) = Rows(outcome, features);
         var (lower, upper) = ParseBounds(bounds, features);
         return PrivateLogisticRegression.FitAsync(_session.Runtime, x, y, features.Count,
@@ -102,15 +102,15 @@ public sealed class RegressionApi
             var parts = equals < 0 ? [] : item[(equals + 1)..].Split(':');
             if (parts.Length != 2 || !double.TryParse(parts[0], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double lo)
                 || !double.TryParse(parts[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double hi))
-                throw new ParameterProblemException($"bounds: '{item}' is not of the form name=lo:hi.");
+                throw new ParameterProblemException(ScriptingErrors.BoundsMalformed(item));
             string name = item[..equals].Trim();
-            if (!features.Contains(name)) throw new ParameterProblemException($"bounds: '{name}' is not one of the features ({string.Join(", ", features)}).");
-            if (!(lo < hi)) throw new ParameterProblemException($"bounds: the range of '{name}' is empty ({lo} is not below {hi}).");
-            if (!ranges.TryAdd(name, (lo, hi))) throw new ParameterProblemException($"bounds: '{name}' is given twice.");
+            if (!features.Contains(name)) throw new ParameterProblemException(ScriptingErrors.BoundsNotAFeature(name, features));
+            if (!(lo < hi)) throw new ParameterProblemException(ScriptingErrors.BoundsEmpty(name, lo, hi));
+            if (!ranges.TryAdd(name, (lo, hi))) throw new ParameterProblemException(ScriptingErrors.BoundsTwice(name));
         }
         var missing = features.Where(f => !ranges.ContainsKey(f)).ToList();
         if (missing.Count > 0)
-            throw new ParameterProblemException($"bounds: reveal=dp-intermediates needs a public range for every feature, from domain knowledge and not from the data; missing: {string.Join(", ", missing)}.");
+            throw new ParameterProblemException(ScriptingErrors.BoundsMissing(missing));
         return (features.Select(f => ranges[f].Item1).ToArray(), features.Select(f => ranges[f].Item2).ToArray());
     }
 
@@ -123,8 +123,8 @@ public sealed class RegressionApi
         for (int i = 0; i < y.Length; i++)
             if (y[i] is not (0 or 1))
                 throw new DataProblemException(ErrorMessages.DataNotBinary(outcome, "the outcome"), ErrorMessages.DataNotBinaryDetail(table.Source, i + 2, outcome, "the outcome", y[i]), true);
-        if (features.Count == 0) throw new ParameterProblemException("Logistic regression needs at least one feature.");
-        if (features.Contains(outcome)) throw new ParameterProblemException($"The outcome '{outcome}' is also listed as a feature.");
+        if (features.Count == 0) throw new ParameterProblemException(ScriptingErrors.NoFeatures);
+        if (features.Contains(outcome)) throw new ParameterProblemException(ScriptingErrors.OutcomeIsFeature(outcome));
         var columns = features.Select(table.Column).ToArray();
         var x = new double[y.Length * features.Count];
         for (int i = 0; i < y.Length; i++)

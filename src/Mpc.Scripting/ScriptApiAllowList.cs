@@ -149,7 +149,7 @@ internal static class ScriptApiAllowList
             int colon = entry.IndexOf(':', StringComparison.Ordinal);
             string type = entry[..colon];
             if (!types.TryAdd(type, entry[(colon + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries).ToFrozenSet(StringComparer.Ordinal)))
-                throw new InvalidOperationException($"The script allow-list names {type} twice.");
+                throw new InvalidOperationException(ScriptingErrors.AllowListDuplicate(type));
         }
         return types.ToFrozenDictionary(StringComparer.Ordinal);
     }

@@ -36,7 +36,7 @@ public static class ScriptApiReference
     public static string Markdown()
     {
         var documentation = new XmlDocumentation(Assemblies);
-        if (!documentation.Found) throw new FileNotFoundException(ScriptMessages.ApiDocumentationMissing);
+        if (!documentation.Found) throw new FileNotFoundException(ScriptingErrors.ApiDocumentationMissing);
         var text = new StringBuilder();
         text.Append(Introduction);
         // Frozen collections keep no order: sorted by name, the text is the same on every run.
@@ -82,7 +82,7 @@ public static class ScriptApiReference
     private static bool IsProject(string name) => name.StartsWith("Mpc.", StringComparison.Ordinal) && name != "Mpc.Scripting.ScriptGuard";
 
     private static Type Resolve(string name) =>
-        Assemblies.Select(a => a.GetType(name)).FirstOrDefault(t => t is not null) ?? throw new InvalidOperationException(ScriptMessages.ApiTypeMissing(name));
+        Assemblies.Select(a => a.GetType(name)).FirstOrDefault(t => t is not null) ?? throw new InvalidOperationException(ScriptingErrors.ApiTypeMissing(name));
 
     private static void AppendType(StringBuilder text, XmlDocumentation documentation, string name, string? heading)
     {

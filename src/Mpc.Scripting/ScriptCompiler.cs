@@ -33,7 +33,7 @@ public static class ScriptCompiler
     public static ScriptProtocol Load(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        if (!File.Exists(path)) throw new FileNotFoundException($"Protocol script {path} does not exist.", path);
+        if (!File.Exists(path)) throw new FileNotFoundException(ScriptingErrors.ScriptMissing(path), path);
         return Compile(ReadText(path), Path.GetFileNameWithoutExtension(path), path);
     }
 
@@ -71,7 +71,7 @@ public static class ScriptCompiler
         }
         catch (DecoderFallbackException e)
         {
-            throw new InvalidDataException(ScriptMessages.NotUtf8(path), e);
+            throw new InvalidDataException(ScriptingErrors.NotUtf8(path), e);
         }
     }
 
@@ -151,7 +151,7 @@ public static class ScriptCompiler
 
             public override string? ResolveReference(string path, string? baseFilePath) => null;
 
-            public override Stream OpenRead(string resolvedPath) => throw new UnauthorizedAccessException("Protocol scripts cannot load files.");
+            public override Stream OpenRead(string resolvedPath) => throw new UnauthorizedAccessException(ScriptingErrors.ScriptLoadsFiles);
         }
 
         // No #r resolves; the framework's own assemblies (System.Runtime and the other facades) still do, by identity.

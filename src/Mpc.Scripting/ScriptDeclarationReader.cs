@@ -14,7 +14,7 @@ namespace Mpc.Scripting;
 /// place) and member declarations that run only when the body calls them; anything else is an
 /// error naming file and line.
 /// </summary>
-internal static class ScriptDeclarationReader
+internal static partial class ScriptDeclarationReader
 {
     private const string LoadTimeCode = "MPC006";
 
@@ -30,7 +30,7 @@ internal static class ScriptDeclarationReader
         return reader.Finish();
     }
 
-    private sealed class Reader(SemanticModel model, string file, List<ScriptDiagnostic> errors)
+    private sealed partial class Reader(SemanticModel model, string file, List<ScriptDiagnostic> errors)
     {
         private readonly List<ParameterDefinition> _parameters = [];
         private readonly List<(OutputDefinition Output, SyntaxNode At)> _outputs = [];
@@ -54,39 +54,39 @@ internal static class ScriptDeclarationReader
                         ReadStatement(global.Statement);
                         break;
                     case FieldDeclarationSyntax field when !field.Modifiers.Any(SyntaxKind.ConstKeyword):
-                        Error(field, ScriptMessages.TopLevelCode, ScriptMessages.TopLevelOnlyDeclares("a variable declaration"));
+                        Error(field, ScriptingErrors.TopLevelCode, ScriptingErrors.TopLevelOnlyDeclares("a variable declaration"));
                         break;
                     case PropertyDeclarationSyntax { Initializer: not null } property:
-                        Error(property, ScriptMessages.TopLevelCode, ScriptMessages.TopLevelOnlyDeclares("a property initializer"));
+                        Error(property, ScriptingErrors.TopLevelCode, ScriptingErrors.TopLevelOnlyDeclares("a property initializer"));
                         break;
                     case EventFieldDeclarationSyntax events when events.Declaration.Variables.Any(v => v.Initializer is not null):
-                        Error(events, ScriptMessages.TopLevelCode, ScriptMessages.TopLevelOnlyDeclares("an event initializer"));
+                        Error(events, ScriptingErrors.TopLevelCode, ScriptingErrors.TopLevelOnlyDeclares("an event initializer"));
                         break;
                     case FieldDeclarationSyntax or PropertyDeclarationSyntax or EventFieldDeclarationSyntax or EventDeclarationSyntax
                         or BaseMethodDeclarationSyntax or BaseTypeDeclarationSyntax or DelegateDeclarationSyntax or IndexerDeclarationSyntax:
                         // Declared, not executed: runs only if the body calls it.
                         break;
                     default:
-                        Error(member, ScriptMessages.TopLevelCode, ScriptMessages.TopLevelOnlyDeclares("this declaration"));
+                        Error(member, ScriptingErrors.TopLevelCode, ScriptingErrors.TopLevelOnlyDeclares("this declaration"));
                         break;
                 }
             }
             // The sandbox refuses attributes too; a module initializer would run on load, so it is refused here as well.
             foreach (var attribute in root.DescendantNodes().OfType<AttributeSyntax>())
                 if (model.GetSymbolInfo(attribute).Symbol?.ContainingType is { Name: "ModuleInitializerAttribute" } type && type.ContainingNamespace?.ToDisplayString() == "System.Runtime.CompilerServices")
-                    Error(attribute, LoadTimeCode, ScriptMessages.ModuleInitializer);
+                    Error(attribute, LoadTimeCode, ScriptingErrors.ModuleInitializer);
         }
 
         public ScriptDeclarations Finish()
         {
-            if (!_run) errors.Add(new ScriptDiagnostic(file, 1, 1, ScriptMessages.MissingRunCode, ScriptMessages.MissingRun));
+            if (!_run) errors.Add(new ScriptDiagnostic(file, 1, 1, ScriptingErrors.MissingRunCode, ScriptingErrors.MissingRun));
             var derived = _outputs.Where(o => o.Output.Kind == OutputKind.Derived).ToList();
             if (derived.Count > 0 && !_derivation)
-                Error(derived[0].At, ScriptMessages.UndeclaredDerivationCode, ScriptMessages.UndeclaredDerivation(derived.Select(o => o.Output.Name)));
+                Error(derived[0].At, ScriptingErrors.UndeclaredDerivationCode, ScriptingErrors.UndeclaredDerivation(derived.Select(o => o.Output.Name)));
             foreach (var (output, at) in _labels.Where(l => _outputs.All(o => o.Output.Name != l.Output)))
-                Error(at, ScriptMessages.DeclarationCode, ScriptMessages.LabelOfUndeclaredOutput(output));
+                Error(at, ScriptingErrors.DeclarationCode, ScriptingErrors.LabelOfUndeclaredOutput(output));
             foreach (var (call, output, at) in _outputNames.Where(n => _outputs.All(o => o.Output.Name != n.Output)))
-                Error(at, ScriptMessages.UndeclaredOutputCode, ScriptMessages.UndeclaredOutput(call, output));
+                Error(at, ScriptingErrors.UndeclaredOutputCode, ScriptingErrors.UndeclaredOutput(call, output));
             return new ScriptDeclarations(_description, _parameters, _outputs.Select(o => o.Output).ToList(), _fractionalBits, _missingValuesAllowed, _stages,
                 _labels.Select(l => l.Output).ToHashSet(StringComparer.Ordinal), _derivation);
         }
@@ -141,7 +141,7 @@ internal static class ScriptDeclarationReader
                 case EmptyStatementSyntax or LocalFunctionStatementSyntax:
                     break;
                 default:
-                    Error(statement, ScriptMessages.TopLevelCode, ScriptMessages.TopLevelOnlyDeclares(What(statement)));
+                    Error(statement, ScriptingErrors.TopLevelCode, ScriptingErrors.TopLevelOnlyDeclares(What(statement)));
                     break;
             }
         }
@@ -163,7 +163,7 @@ internal static class ScriptDeclarationReader
                 case nameof(ScriptGlobals.Precision):
                     if (Once(name, at) && Constant(operation, "fractionalBits", at) is int bits)
                     {
-                        if (bits is < 1 or > ScriptDeclarations.DefaultFractionalBits) Error(at, ScriptMessages.DeclarationCode, ScriptMessages.PrecisionOutOfRange(bits));
+                        if (bits is < 1 or > ScriptDeclarations.DefaultFractionalBits) Error(at, ScriptingErrors.DeclarationCode, ScriptingErrors.PrecisionOutOfRange(bits));
                         else _fractionalBits = bits;
                     }
                     break;
@@ -173,14 +173,14 @@ internal static class ScriptDeclarationReader
                 case nameof(ScriptGlobals.Stage):
                     if (Name(operation, "name", at) is { } stage)
                     {
-                        if (_stages.Contains(stage)) Error(at, ScriptMessages.DeclarationCode, ScriptMessages.DeclaredTwice($"stage '{stage}'"));
+                        if (_stages.Contains(stage)) Error(at, ScriptingErrors.DeclarationCode, ScriptingErrors.DeclaredTwice($"stage '{stage}'"));
                         else _stages.Add(stage);
                     }
                     break;
                 case nameof(ScriptGlobals.Label):
                     if (Name(operation, "output", at) is { } output && Lambda(operation, "labels", at))
                     {
-                        if (_labels.Any(l => l.Output == output)) Error(at, ScriptMessages.DeclarationCode, ScriptMessages.DeclaredTwice($"the label of output '{output}'"));
+                        if (_labels.Any(l => l.Output == output)) Error(at, ScriptingErrors.DeclarationCode, ScriptingErrors.DeclaredTwice($"the label of output '{output}'"));
                         else _labels.Add((output, at));
                     }
                     break;
@@ -192,7 +192,7 @@ internal static class ScriptDeclarationReader
                     if (Once(name, at)) _run = Lambda(operation, "body", at) || true;
                     break;
                 default:
-                    Error(at, ScriptMessages.TopLevelCode, ScriptMessages.TopLevelOnlyDeclares($"a call to {name}"));
+                    Error(at, ScriptingErrors.TopLevelCode, ScriptingErrors.TopLevelOnlyDeclares($"a call to {name}"));
                     break;
             }
         }
@@ -205,7 +205,7 @@ internal static class ScriptDeclarationReader
             string? description = Text(operation, "description", at);
             if (name is null || type is null || !defaultIsConstant || description is null) return;
             if (_parameters.Any(p => p.Name == name))
-                Error(at, ScriptMessages.DeclarationCode, ScriptMessages.DeclaredTwice($"parameter '{name}'"));
+                Error(at, ScriptingErrors.DeclarationCode, ScriptingErrors.DeclaredTwice($"parameter '{name}'"));
             else
                 _parameters.Add(new ParameterDefinition(name, type.Value, (string?)defaultValue, description));
         }
@@ -217,7 +217,7 @@ internal static class ScriptDeclarationReader
             string? description = Text(operation, "description", at);
             if (name is null || kind is null || description is null) return;
             if (_outputs.Any(o => o.Output.Name == name))
-                Error(at, ScriptMessages.DeclarationCode, ScriptMessages.DeclaredTwice($"output '{name}'"));
+                Error(at, ScriptingErrors.DeclarationCode, ScriptingErrors.DeclaredTwice($"output '{name}'"));
             else
                 _outputs.Add((new OutputDefinition(name, kind.Value, description), at));
         }
@@ -226,59 +226,9 @@ internal static class ScriptDeclarationReader
         private bool Once(string declaration, SyntaxNode at)
         {
             if (_seen.Add(declaration)) return true;
-            Error(at, ScriptMessages.DeclarationCode, ScriptMessages.DeclaredTwice($"{declaration}(...)"));
+            Error(at, ScriptingErrors.DeclarationCode, ScriptingErrors.DeclaredTwice($"{declaration}(...)"));
             return false;
         }
-
-        private string? Name(IInvocationOperation operation, string parameter, SyntaxNode at)
-        {
-            var value = Constant(operation, parameter, at, out bool ok);
-            if (!ok) return null;
-            if (value is string name && !string.IsNullOrWhiteSpace(name)) return name;
-            Error(at, ScriptMessages.DeclarationCode, ScriptMessages.Empty(operation.TargetMethod.Name, parameter));
-            return null;
-        }
-
-        // A null description reads as "", as ScriptGlobals treats it.
-        private string? Text(IInvocationOperation operation, string parameter, SyntaxNode at)
-        {
-            var value = Constant(operation, parameter, at, out bool ok);
-            return ok ? value as string ?? "" : null;
-        }
-
-        private TEnum? Member<TEnum>(IInvocationOperation operation, string parameter, SyntaxNode at) where TEnum : struct, Enum
-        {
-            var value = Constant(operation, parameter, at, out bool ok);
-            if (!ok || value is null) return null;
-            var member = (TEnum)Enum.ToObject(typeof(TEnum), value);
-            if (Enum.IsDefined(member)) return member;
-            Error(at, ScriptMessages.DeclarationCode, ScriptMessages.NotAMember(typeof(TEnum).Name, value));
-            return null;
-        }
-
-        private object? Constant(IInvocationOperation operation, string parameter, SyntaxNode at) => Constant(operation, parameter, at, out _);
-
-        private object? Constant(IInvocationOperation operation, string parameter, SyntaxNode at, out bool ok)
-        {
-            var argument = Argument(operation, parameter);
-            var constant = argument?.Value.ConstantValue ?? default;
-            ok = constant.HasValue;
-            if (!ok) Error(argument?.Syntax ?? at, ScriptMessages.DeclarationCode, ScriptMessages.NotConstant(operation.TargetMethod.Name, parameter));
-            return ok ? constant.Value : null;
-        }
-
-        private bool Lambda(IInvocationOperation operation, string parameter, SyntaxNode at)
-        {
-            var argument = Argument(operation, parameter);
-            var expression = (argument?.Syntax as ArgumentSyntax)?.Expression;
-            while (expression is ParenthesizedExpressionSyntax parenthesized) expression = parenthesized.Expression;
-            if (expression is AnonymousFunctionExpressionSyntax) return true;
-            Error(argument?.Syntax ?? at, ScriptMessages.DeclarationCode, ScriptMessages.NotALambda(operation.TargetMethod.Name));
-            return false;
-        }
-
-        private static IArgumentOperation? Argument(IInvocationOperation operation, string parameter) =>
-            operation.Arguments.FirstOrDefault(a => a.Parameter?.Name == parameter);
 
         private static bool IsDeclaration(IMethodSymbol method) =>
             method.ContainingType is { Name: nameof(ScriptGlobals), ContainingNamespace: var ns, ContainingAssembly: var assembly }

@@ -25,7 +25,7 @@ internal static class ScriptExecution
         {
             var globals = new ScriptGlobals();
             await topLevel(globals).WaitAsync(limit, context.Cancellation).ConfigureAwait(false);
-            var body = globals.Body ?? throw new InvalidOperationException(ScriptMessages.TopLevelOutOfStep("Run(...)"));
+            var body = globals.Body ?? throw new InvalidOperationException(ScriptingErrors.TopLevelOutOfStep("Run(...)"));
             using var runtime = context.CreateRuntime<UInt128>(format);
             var session = new ScriptSession(runtime, context, stages, globals.DeclaredOutputs);
             await body(session).WaitAsync(limit, context.Cancellation).ConfigureAwait(false);

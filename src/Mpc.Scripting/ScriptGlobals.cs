@@ -42,7 +42,7 @@ public sealed class ScriptGlobals
     public void Parameter(string name, ParameterType type, string? defaultValue, string description)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        if (DeclaredParameters.Any(p => p.Name == name)) throw new InvalidOperationException($"Parameter '{name}' is declared twice.");
+        if (DeclaredParameters.Any(p => p.Name == name)) throw new InvalidOperationException(ScriptingErrors.ParameterDeclaredTwice(name));
         DeclaredParameters.Add(new ParameterDefinition(name, type, defaultValue, description ?? ""));
     }
 
@@ -55,7 +55,7 @@ public sealed class ScriptGlobals
     public void Output(string name, OutputKind kind, string description)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        if (DeclaredOutputs.Any(o => o.Name == name)) throw new InvalidOperationException($"Output '{name}' is declared twice.");
+        if (DeclaredOutputs.Any(o => o.Name == name)) throw new InvalidOperationException(ScriptingErrors.OutputDeclaredTwice(name));
         DeclaredOutputs.Add(new OutputDefinition(name, kind, description ?? ""));
     }
 

@@ -16,7 +16,7 @@ public static class ScriptGuard
     public static void Tick()
     {
         // Script code with no armed run (a finalizer, a leaked delegate) must not run unbounded.
-        var deadline = Current.Value ?? throw new InvalidOperationException(ScriptMessages.TickOutsideRun);
+        var deadline = Current.Value ?? throw new InvalidOperationException(ScriptingErrors.TickOutsideRun);
         if (Environment.TickCount64 > deadline.Ticks) throw new ScriptTimeoutException(deadline.Limit);
     }
 

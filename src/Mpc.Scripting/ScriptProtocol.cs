@@ -103,7 +103,7 @@ public sealed class ScriptProtocol : IProtocolDefinition
         ArgumentNullException.ThrowIfNull(parameters);
         if (!Declarations.HasDerivation) return new Dictionary<string, double[]>();
         using var armed = ScriptGuard.Arm(AnalystLimit);
-        var derivation = _analystGlobals.Value.Derivation ?? throw new InvalidOperationException(ScriptMessages.TopLevelOutOfStep("Derive(...)"));
+        var derivation = _analystGlobals.Value.Derivation ?? throw new InvalidOperationException(ScriptingErrors.TopLevelOutOfStep("Derive(...)"));
         return derivation(outputs, new ScriptParameters(parameters))?.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal) ?? new Dictionary<string, double[]>();
     }
 

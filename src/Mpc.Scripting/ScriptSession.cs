@@ -255,7 +255,7 @@ public sealed class ScriptSession
     {
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(localCells);
-        if (localCells.Length == 0) throw new ArgumentException(ScriptMessages.NoLocalCells(name), nameof(localCells));
+        if (localCells.Length == 0) throw new ArgumentException(ScriptingErrors.NoLocalCells(name), nameof(localCells));
         // A library result's own cells are checked too: the script's numbers may only add to them.
         if (_behind.TryGetValue(value, out var sizes)) Runtime.RevealPolicy.CheckDisclosure(name, DisclosureKind.CellCounts, sizes.Column, sizes.Sizes);
         Runtime.RevealPolicy.CheckDisclosure(name, DisclosureKind.CellCounts, column ?? "", localCells);
@@ -278,7 +278,7 @@ public sealed class ScriptSession
     internal void RequireKind(string output, OutputKind kind)
     {
         if (!_outputKinds.TryGetValue(output, out var declared) || declared != kind)
-            throw new ArgumentException(ScriptMessages.OutputKindRequired(output, kind.ToString()), nameof(output));
+            throw new ArgumentException(ScriptingErrors.OutputKindRequired(output, kind.ToString()), nameof(output));
     }
 
     // The library says what lies behind its results; scripts cannot, so a script's own numbers never skip a check.
@@ -291,7 +291,7 @@ public sealed class ScriptSession
     public void Progress(string stage, double fraction)
     {
         ArgumentNullException.ThrowIfNull(stage);
-        if (!_stages.Contains(stage)) throw new ArgumentException(ScriptMessages.UndeclaredStage(stage), nameof(stage));
+        if (!_stages.Contains(stage)) throw new ArgumentException(ScriptingErrors.UndeclaredStage(stage), nameof(stage));
         LibraryProgress(stage, fraction);
     }
 

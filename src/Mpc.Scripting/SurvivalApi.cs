@@ -106,7 +106,7 @@ public sealed class SurvivalApi
         string strata, double[]? strataValues, double[] strataLevels, double resolution, double horizon)
     {
         bool stratified = strataValues is not null;
-        if (stratified && strataLevels.Length == 0) throw new Mpc.Core.ParameterProblemException($"strata '{strata}' needs its levels (strata_levels).");
+        if (stratified && strataLevels.Length == 0) throw new Mpc.Core.ParameterProblemException(ScriptingErrors.StrataWithoutLevels(strata));
         var design = new SurvivalDesign(levels, stratified ? strataLevels : [], resolution, horizon);
         var table = _context.Dataset;
         var counts = SurvivalCounts.Compute(design, table.Source, table.Column(time), table.Column(@event), groupValues, strataValues,

@@ -45,23 +45,23 @@ public sealed class VisibleEncoding
     {
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentNullException.ThrowIfNull(levels);
-        if (columns.Count == 0) throw new ParameterProblemException("Give at least one column.");
+        if (columns.Count == 0) throw new ParameterProblemException(ScriptingErrors.NoColumns);
         var kind = visible switch
         {
             "bernoulli" => VisibleKind.Bernoulli,
             "gaussian" => VisibleKind.Gaussian,
             "categorical" => VisibleKind.Categorical,
             "binomial" => VisibleKind.Binomial,
-            _ => throw new ParameterProblemException($"visible={visible} is not a visible type: use bernoulli, binomial, gaussian or categorical."),
+            _ => throw new ParameterProblemException(ScriptingErrors.UnknownVisibleType(visible)),
         };
         var listed = ParseLevels(levels);
         if (kind != VisibleKind.Categorical)
         {
-            if (listed.Count > 0) throw new ParameterProblemException($"levels are for visible=categorical; visible={visible} was given.");
+            if (listed.Count > 0) throw new ParameterProblemException(ScriptingErrors.LevelsNeedCategorical(visible));
             return new VisibleEncoding(columns, kind, [.. columns.Select(_ => (IReadOnlyList<string>)[])]);
         }
         var unknown = listed.Keys.FirstOrDefault(c => !columns.Contains(c));
-        if (unknown is not null) throw new ParameterProblemException($"levels: '{unknown}' is not one of the columns ({string.Join(", ", columns)}).");
+        if (unknown is not null) throw new ParameterProblemException(ScriptingErrors.LevelsColumnUnknown(unknown, columns));
         return new VisibleEncoding(columns, kind, [.. columns.Select(c => listed.TryGetValue(c, out var l) ? l : (IReadOnlyList<string>)["0", "1"])]);
     }
 
@@ -71,13 +71,13 @@ public sealed class VisibleEncoding
         foreach (var entry in text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             int equals = entry.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0) throw new ParameterProblemException($"levels: '{entry}' is not of the form column=level|level|...");
+            if (equals <= 0) throw new ParameterProblemException(ScriptingErrors.LevelsEntryMalformed(entry));
             string column = entry[..equals].Trim();
             var values = entry[(equals + 1)..].Split('|', StringSplitOptions.TrimEntries);
-            if (values.Length < 2 || values.Any(v => v.Length == 0)) throw new ParameterProblemException($"levels: column '{column}' needs at least two non-empty levels, separated by '|'.");
+            if (values.Length < 2 || values.Any(v => v.Length == 0)) throw new ParameterProblemException(ScriptingErrors.LevelsTooFew(column));
             var duplicate = values.GroupBy(v => v, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
-            if (duplicate is not null) throw new ParameterProblemException($"levels: column '{column}' lists level '{duplicate.Key}' twice.");
-            if (!levels.TryAdd(column, values)) throw new ParameterProblemException($"levels: column '{column}' is listed twice.");
+            if (duplicate is not null) throw new ParameterProblemException(ScriptingErrors.LevelListedTwice(column, duplicate.Key));
+            if (!levels.TryAdd(column, values)) throw new ParameterProblemException(ScriptingErrors.LevelsColumnTwice(column));
         }
         return levels;
     }
@@ -138,7 +138,7 @@ public sealed class VisibleEncoding
     /// <summary>One value per column of a visible row: the unit's value, or the index of the chosen level.</summary>
     public double[] Decode(ReadOnlySpan<double> visible)
     {
-        if (visible.Length != Width) throw new ArgumentException($"A visible row has {Width} units; {visible.Length} were given.");
+        if (visible.Length != Width) throw new ArgumentException(ScriptingErrors.VisibleRowWidth(Width, visible.Length));
         if (Kind != VisibleKind.Categorical) return visible.ToArray();
         var values = new double[Columns.Count];
         int start = 0;
@@ -153,14 +153,14 @@ public sealed class VisibleEncoding
     /// <summary>A decoded row (one value per column, as from <see cref="Decode"/>) as visible units again: categorical levels one-hot.</summary>
     public double[] Encode(ReadOnlySpan<double> values)
     {
-        if (values.Length != Columns.Count) throw new ArgumentException($"A decoded row has {Columns.Count} values; {values.Length} were given.");
+        if (values.Length != Columns.Count) throw new ArgumentException(ScriptingErrors.DecodedRowWidth(Columns.Count, values.Length));
         if (Kind != VisibleKind.Categorical) return values.ToArray();
         var visible = new double[Width];
         int start = 0;
         for (int j = 0; j < Columns.Count; j++)
         {
             if (values[j] < 0 || values[j] >= Groups[j] || values[j] != Math.Floor(values[j]))
-                throw new ArgumentException($"Column '{Columns[j]}': {values[j]} is not the index of one of its {Groups[j]} levels.");
+                throw new ArgumentException(ScriptingErrors.LevelIndexInvalid(Columns[j], values[j], Groups[j]));
             visible[start + (int)values[j]] = 1;
             start += Groups[j];
         }
@@ -186,23 +186,23 @@ public sealed class VisibleEncoding
         foreach (var entry in condition.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             int equals = entry.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0) throw new ParameterProblemException($"condition: '{entry}' is not of the form column=value.");
+            if (equals <= 0) throw new ParameterProblemException(ScriptingErrors.ConditionMalformed(entry));
             string column = entry[..equals].Trim(), value = entry[(equals + 1)..].Trim();
             int j = Columns.ToList().IndexOf(column);
-            if (j < 0) throw new ParameterProblemException($"condition: '{column}' is not one of the columns ({string.Join(", ", Columns)}).");
-            if (!seen.Add(column)) throw new ParameterProblemException($"condition: column '{column}' is fixed twice.");
+            if (j < 0) throw new ParameterProblemException(ScriptingErrors.ConditionColumnUnknown(column, Columns));
+            if (!seen.Add(column)) throw new ParameterProblemException(ScriptingErrors.ConditionColumnTwice(column));
             if (Kind == VisibleKind.Categorical)
             {
                 int level = LevelIndex(j, value);
-                if (level < 0) throw new ParameterProblemException($"condition: '{value}' is not one of the levels of '{column}' ({string.Join(", ", Levels[j])}).");
+                if (level < 0) throw new ParameterProblemException(ScriptingErrors.ConditionLevelUnknown(value, column, Levels[j]));
                 int start = Groups[..j].Sum();
                 for (int c = 0; c < Groups[j]; c++) clamp[start + c] = c == level ? 1 : 0;
                 continue;
             }
             if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double number) || !double.IsFinite(number))
-                throw new ParameterProblemException($"condition: '{value}' (column '{column}') is not a number.");
-            if (Kind == VisibleKind.Bernoulli && number is not (0 or 1)) throw new ParameterProblemException($"condition: column '{column}' is Bernoulli; fix it at 0 or 1, not {value}.");
-            if (Kind == VisibleKind.Binomial && number is not (0 or 1 or 2)) throw new ParameterProblemException($"condition: column '{column}' is binomial; fix it at 0, 1 or 2, not {value}.");
+                throw new ParameterProblemException(ScriptingErrors.ConditionNotANumber(value, column));
+            if (Kind == VisibleKind.Bernoulli && number is not (0 or 1)) throw new ParameterProblemException(ScriptingErrors.ConditionNotBernoulli(column, value));
+            if (Kind == VisibleKind.Binomial && number is not (0 or 1 or 2)) throw new ParameterProblemException(ScriptingErrors.ConditionNotBinomial(column, value));
             clamp[j] = number;
         }
         return clamp;

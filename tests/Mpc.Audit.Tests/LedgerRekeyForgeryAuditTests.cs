@@ -28,7 +28,7 @@ public sealed class LedgerRekeyForgeryAuditTests : IDisposable
         // The honest history: session s1 spent the whole budget of 2; its transcript records the release (s1, counts).
         var real = new PrivacyLedger(_path, "hospital-a", _party);
         Assert.True(real.Reserve("lung", "s1", 2, Delta, 2).Admitted);
-        real.Charge("lung", "s1", "counts", SkellamMechanism.Calibrate(2, Delta, 1, 1), 1, 1, 1, 1, Delta, 2);
+        real.Charge("lung", "s1", "counts", SkellamMechanism.Name, SkellamMechanism.Calibrate(2, Delta, 1, 1), 1, 1, 1, 1, Delta, 2);
         real.Close("s1", completed: true);
         SqliteConnection.ClearAllPools();
         File.Delete(_path);
@@ -36,7 +36,7 @@ public sealed class LedgerRekeyForgeryAuditTests : IDisposable
         // Mallory rewrites it with her own key: the same release names, at a mu that costs nothing, then a re-key to the party.
         var forged = new PrivacyLedger(_path, "hospital-a", _stranger);
         Assert.True(forged.Reserve("lung", "s1", 2, Delta, 2).Admitted);
-        forged.Charge("lung", "s1", "counts", 1e15, 1, 1, 1, 1, Delta, 2);
+        forged.Charge("lung", "s1", "counts", SkellamMechanism.Name, 1e15, 1, 1, 1, 1, Delta, 2);
         forged.Close("s1", completed: true);
         // Without the party's private key she cannot sign the re-key's acceptance (the test's copy of the certificate has none).
         using var partyPublic = X509Certificate2.CreateFromPem(_party.ExportCertificatePem());

@@ -1,4 +1,5 @@
 using Mpc.Net;
+using Mpc.Runtime;
 
 namespace Mpc.Audit.Tests;
 
@@ -158,14 +159,16 @@ public class TranscriptAuditTests(RecordedSessions sessions) : IClassFixture<Rec
             var header = new TranscriptHeader(session, credentials.Name, roster.Hash, "p", "builtin:p", new Dictionary<string, string> { ["epsilon"] = "1" }, "h", ["counts"], "dealer", 64, 16, "test", credentials.Certificate.ExportCertificatePem());
             using var writer = new TranscriptWriter(Path.Combine(folder, $"{session}.{credentials.Name}.transcript.jsonl"), header);
             // Mu 10 gives epsilon 0.924 at delta 1e-5; mu 5 gives 1.391, which hospital-b's transcript does not hide by claiming less.
-            writer.PrivateRelease("counts", "distributed-skellam", 1, 1, credentials == b ? 5 : 10, credentials == b ? 0.9 : 0.923835, 1e-5, 1);
+            writer.PrivateRelease("counts", new NoisedRelease("distributed-skellam", 1, 1, credentials == b ? 5 : 10, credentials == b ? 0.9 : 0.923835, 1e-5, 1));
             writer.Output("counts", 2, [1, 2]);
             writer.Close(true, null, credentials.Certificate);
         }
         var report = TranscriptAuditor.Audit(folder, roster);
-        Assert.Equal(2, report.Findings.Count);
+        // hospital-b also noised the release differently from hospital-a, so the two records disagree.
+        Assert.Equal(3, report.Findings.Count);
         Assert.All(report.Findings, f => Assert.Equal("hospital-b", f.Party));
-        Assert.Contains(report.Findings, f => f.Problem == "claims epsilon 0.9, but its mu 5 and sensitivities give 1.391.");
+        Assert.Contains(report.Findings, f => f.Problem.StartsWith("recorded the DP release of 'counts' as distributed-skellam with noise 5 per honest party", StringComparison.Ordinal));
+        Assert.Contains(report.Findings, f => f.Problem == "claims epsilon 0.9, but its distributed-skellam noise 5 and sensitivities give 1.391.");
         Assert.Contains(report.Findings, f => f.Problem == "spent epsilon 1.391 (composed in RDP at delta 1E-05), over the session's budget of 1.");
     }
 }

@@ -34,7 +34,7 @@ public class BarsAndStripesTests
         var models = await LocalHarness.RunAsync<UInt128, TrainedModel>(2, rt =>
             PooledTraining.TrainAsync(ModelKind.Dbm, data[(rt.PartyIndex * 200)..((rt.PartyIndex + 1) * 200)], VisibleKind.Bernoulli, null, layers, settings,
                 new MpcStatisticsPool<UInt128>(rt, "statistics")),
-            new LocalHarnessOptions { Preprocessing = "dealer" });
+            new LocalHarnessOptions { Preprocessing = Mpc.Runtime.PreprocessingMode.Dealer });
         double learned = models[0].Dbm!.ExactLogLikelihood(data);
         // Exact: even layers 2^(9 + 8) states for log Z. The independence model: each pixel Bernoulli with its pooled mean.
         var means = Enumerable.Range(0, 9).Select(j => data.Average(r => r[j])).ToArray();

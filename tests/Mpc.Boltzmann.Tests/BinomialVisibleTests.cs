@@ -110,7 +110,7 @@ public class BinomialVisibleTests(ITestOutputHelper output)
         var settings = new TrainingSettings { Seed = 6, MonitorEvery = 10 };
         var models = await LocalHarness.RunAsync<UInt128, TrainedModel>(2, rt =>
             PooledTraining.TrainAsync(ModelKind.Rbm, rows[(rt.PartyIndex * 300)..((rt.PartyIndex + 1) * 300)], VisibleKind.Binomial, null, layers, settings, new MpcStatisticsPool<UInt128>(rt, "statistics")),
-            new LocalHarnessOptions { Preprocessing = "dealer" });
+            new LocalHarnessOptions { Preprocessing = Mpc.Runtime.PreprocessingMode.Dealer });
         var samples = GibbsSampling.Sample(models[0], 3000, 50, new Random(4));
         Assert.All(samples, s => Assert.All(s, x => Assert.Contains(x, new double[] { 0, 1, 2 })));
         for (int c = 0; c < 3; c++)

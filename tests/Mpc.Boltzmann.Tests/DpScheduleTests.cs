@@ -69,7 +69,7 @@ public class DpScheduleTests
         {
             var pool = new PrivateStatisticsPool<UInt128>(rt, "noised", 3, 1e-5, 1);
             return Release(pool, pool.Mechanism);
-        }, new LocalHarnessOptions { Preprocessing = "dealer" });
+        }, new LocalHarnessOptions { Preprocessing = Mpc.Runtime.PreprocessingMode.Dealer });
         using var random = Seeded("simulation scale");
         var simulated = new SimulatedPrivateStatisticsPool(3, 1e-5, parties, 1, random);
         var clear = await Release(simulated, simulated.Mechanism);

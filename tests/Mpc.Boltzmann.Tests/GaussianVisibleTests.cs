@@ -31,7 +31,7 @@ public class GaussianVisibleTests(ITestOutputHelper output)
     {
         var (rows, parts) = Data(seed: 3, n: 400);
         var pooled = await LocalHarness.RunAsync<UInt128, Standardisation>(2, rt => Standardisation.PoolAsync(new MpcStatisticsPool<UInt128>(rt, "statistics"), parts[rt.PartyIndex]),
-            new LocalHarnessOptions { Preprocessing = "dealer" });
+            new LocalHarnessOptions { Preprocessing = Mpc.Runtime.PreprocessingMode.Dealer });
         var (m1, m2, s1, s2, _) = Moments(rows);
         foreach (var s in pooled)
         {
@@ -58,7 +58,7 @@ public class GaussianVisibleTests(ITestOutputHelper output)
             var scale = await Standardisation.PoolAsync(pool, parts[rt.PartyIndex]) with { VisibleSd = 0.5 };
             var model = await PooledTraining.TrainAsync(ModelKind.Rbm, [.. parts[rt.PartyIndex].Select(r => scale.Standardise(r))], VisibleKind.Gaussian, null, layers, settings, pool);
             return (scale, model);
-        }, new LocalHarnessOptions { Preprocessing = "dealer" });
+        }, new LocalHarnessOptions { Preprocessing = Mpc.Runtime.PreprocessingMode.Dealer });
         var (standardisation, trained) = models[0];
         // The clear-text reference: the same training on the pooled rows in one place, standardised by their own moments.
         var reference = Standardisation.Of(rows) with { VisibleSd = 0.5 };

@@ -23,7 +23,7 @@ public class PartitionedLayerTests
         var reference = await PooledTraining.TrainAsync(kind, Data, VisibleKind.Bernoulli, null, Layers(8), settings, new LocalStatisticsPool());
         var pooled = await LocalHarness.RunAsync<UInt128, TrainedModel>(3, rt =>
             PooledTraining.TrainAsync(kind, Data[(rt.PartyIndex * 40)..((rt.PartyIndex + 1) * 40)], VisibleKind.Bernoulli, null, Layers(8), settings, new MpcStatisticsPool<UInt128>(rt, "statistics")),
-            new LocalHarnessOptions { Preprocessing = "dealer" });
+            new LocalHarnessOptions { Preprocessing = Mpc.Runtime.PreprocessingMode.Dealer });
         var expected = reference.Parameters();
         foreach (var model in pooled)
         {

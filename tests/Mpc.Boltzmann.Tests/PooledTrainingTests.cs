@@ -21,7 +21,7 @@ public class PooledTrainingTests
         var reference = await PooledTraining.TrainAsync(kind, Data, VisibleKind.Bernoulli, null, layers, settings, new LocalStatisticsPool());
         var pooled = await LocalHarness.RunAsync<UInt128, TrainedModel>(parties, rt =>
             PooledTraining.TrainAsync(kind, Part(rt.PartyIndex, parties), VisibleKind.Bernoulli, null, layers, settings, new MpcStatisticsPool<UInt128>(rt, "statistics")),
-            new LocalHarnessOptions { Preprocessing = "dealer" });
+            new LocalHarnessOptions { Preprocessing = Mpc.Runtime.PreprocessingMode.Dealer });
         var expected = reference.Parameters();
         foreach (var model in pooled)
         {
@@ -50,7 +50,7 @@ public class PooledTrainingTests
         var settings = new TrainingSettings { Seed = 3, MonitorEvery = 3 };
         var models = await LocalHarness.RunAsync<UInt128, TrainedModel>(Parties, rt =>
             PooledTraining.TrainAsync(ModelKind.Rbm, Training(rt.PartyIndex), VisibleKind.Bernoulli, null, layers, settings, new MpcStatisticsPool<UInt128>(rt, "statistics"), Held(rt.PartyIndex)),
-            new LocalHarnessOptions { Preprocessing = "dealer" });
+            new LocalHarnessOptions { Preprocessing = Mpc.Runtime.PreprocessingMode.Dealer });
         var rbm = models[0].Layers[0];
         var held = Enumerable.Range(0, Parties).SelectMany(Held).ToList();
         var training = Enumerable.Range(0, Parties).SelectMany(Training).ToList();
@@ -161,7 +161,7 @@ public class PooledTrainingTests
         var reference = await PooledTraining.TrainAsync(ModelKind.Dbm, rows, VisibleKind.Gaussian, null, layers, settings, new LocalStatisticsPool());
         var pooled = await LocalHarness.RunAsync<UInt128, TrainedModel>(2, rt =>
             PooledTraining.TrainAsync(ModelKind.Dbm, rows[(rt.PartyIndex * 100)..((rt.PartyIndex + 1) * 100)], VisibleKind.Gaussian, null, layers, settings, new MpcStatisticsPool<UInt128>(rt, "statistics")),
-            new LocalHarnessOptions { Preprocessing = "dealer" });
+            new LocalHarnessOptions { Preprocessing = Mpc.Runtime.PreprocessingMode.Dealer });
         double worst = reference.Parameters().Zip(pooled[0].Parameters(), (a, b) => Math.Abs(a - b)).Max();
         Assert.True(worst < 1e-6, $"largest parameter difference {worst}");
         Assert.Equal(VisibleKind.Gaussian, pooled[0].Dbm!.Visible);
@@ -196,7 +196,7 @@ public class PooledTrainingTests
         var settings = new TrainingSettings { Seed = 3, MonitorEvery = 20, FineTuningEpochs = 50, FineTuningBatchSize = 30, FineTuningLearningRate = 0.02 };
         var pooled = await LocalHarness.RunAsync<UInt128, TrainedModel>(2, rt =>
             PooledTraining.TrainAsync(ModelKind.Dbm, rows[(rt.PartyIndex * 150)..((rt.PartyIndex + 1) * 150)], VisibleKind.Categorical, groups, layers, settings, new MpcStatisticsPool<UInt128>(rt, "statistics")),
-            new LocalHarnessOptions { Preprocessing = "dealer" });
+            new LocalHarnessOptions { Preprocessing = Mpc.Runtime.PreprocessingMode.Dealer });
         var model = pooled[0];
         Assert.Equal(groups, model.Dbm!.Categories);
         Assert.Contains(model.Monitoring, m => m.Metric == "log-likelihood lower bound" && double.IsFinite(m.Value));
@@ -250,7 +250,7 @@ public class PooledTrainingTests
         var dp = (await LocalHarness.RunAsync<UInt128, TrainedModel>(2, rt =>
             PooledTraining.TrainAsync(ModelKind.Rbm, rows[(rt.PartyIndex * 1000)..((rt.PartyIndex + 1) * 1000)], VisibleKind.Bernoulli, null, layers,
                 settings with { Epsilon = epsilon }, new PrivateStatisticsPool<UInt128>(rt, "noised", epsilon, 1e-5, 1)),
-            new LocalHarnessOptions { Preprocessing = "dealer" }))[0];
+            new LocalHarnessOptions { Preprocessing = Mpc.Runtime.PreprocessingMode.Dealer }))[0];
         int[] Blocks(double[][] synthetic) => [.. Enumerable.Range(0, 4).Select(b => synthetic.Count(r => r.Skip(3 * b).Take(3).All(v => v == 1)))];
         var clearSynthetic = GibbsSampling.Sample(clear, 500, 100, new Random(2));
         var dpSynthetic = GibbsSampling.Sample(dp, 500, 100, new Random(2));

@@ -43,7 +43,7 @@ public class SecureSyntheticEvaluationTests
         {
             var metrics = await SecureSyntheticEvaluation.MarginalsAsync(rt, Part(rt.PartyIndex, parties), Synthetic, maxOrder: 3, maxSets: 30, seed: 2);
             return await Opening.RevealRealAsync(rt, metrics, "utility");
-        }, new LocalHarnessOptions { Preprocessing = "dealer" });
+        }, new LocalHarnessOptions { Preprocessing = Mpc.Runtime.PreprocessingMode.Dealer });
         for (int k = 1; k <= 3; k++)
         {
             var (l1, max) = SyntheticDataEvaluation.Marginals(Real, Synthetic, k, maxSets: 30, seed: 2);
@@ -64,7 +64,7 @@ public class SecureSyntheticEvaluationTests
         {
             var error = await SecureSyntheticEvaluation.LogOddsRatioErrorAsync(rt, Part(rt.PartyIndex, parties), Synthetic);
             return await Opening.RevealRealAsync(rt, error, "log_odds_ratio_error");
-        }, new LocalHarnessOptions { Preprocessing = "dealer" });
+        }, new LocalHarnessOptions { Preprocessing = Mpc.Runtime.PreprocessingMode.Dealer });
         double expected = SyntheticDataEvaluation.LogOddsRatioError(Real, Synthetic);
         Assert.True(expected > 0.05, $"the check needs a clearly non-zero error, got {expected}");
         Assert.All(opened, party => Assert.Equal(expected, party[0], 8));
@@ -85,7 +85,7 @@ public class SecureSyntheticEvaluationTests
         {
             var quantiles = await SecureSyntheticEvaluation.ContinuousDistanceQuantilesAsync(rt, Slice(rt.PartyIndex), synthetic, probabilities);
             return await Opening.RevealRealAsync(rt, quantiles, "privacy");
-        }, new LocalHarnessOptions { Preprocessing = "dealer" });
+        }, new LocalHarnessOptions { Preprocessing = Mpc.Runtime.PreprocessingMode.Dealer });
         var expected = SecureSyntheticEvaluation.ContinuousDistanceQuantiles([.. Enumerable.Range(0, parties).Select(p => (IReadOnlyList<double[]>)Slice(p))], synthetic, probabilities);
         // Independently: the order statistics of all parties' DCRs in synthetic standard deviations, rounded up to the grid.
         var sd = Enumerable.Range(0, 2).Select(j => { double m = synthetic.Average(r => r[j]); return Math.Sqrt(synthetic.Average(r => (r[j] - m) * (r[j] - m))); }).ToArray();
@@ -113,7 +113,7 @@ public class SecureSyntheticEvaluationTests
         {
             await SecureSyntheticEvaluation.ContinuousDistanceQuantilesAsync(rt, rows, [[0.0, 0.0], [1.0, 1.0]], [0.5]);
             return 0;
-        }, new LocalHarnessOptions { Preprocessing = "dealer" }));
+        }, new LocalHarnessOptions { Preprocessing = Mpc.Runtime.PreprocessingMode.Dealer }));
         Assert.Contains("real row 2 has a non-finite value (NaN) in column 2", error.Message);
     }
 
@@ -126,7 +126,7 @@ public class SecureSyntheticEvaluationTests
         {
             var quantiles = await SecureSyntheticEvaluation.DistanceQuantilesAsync(rt, Part(rt.PartyIndex, parties), Synthetic, probabilities);
             return await Opening.RevealRealAsync(rt, quantiles, "privacy");
-        }, new LocalHarnessOptions { Preprocessing = "dealer" });
+        }, new LocalHarnessOptions { Preprocessing = Mpc.Runtime.PreprocessingMode.Dealer });
         var expected = SecureSyntheticEvaluation.DistanceQuantiles(Enumerable.Range(0, parties).Select(p => (IReadOnlyList<double[]>)Part(p, parties)).ToList(), Synthetic, probabilities);
         // Independent check: order statistics of each synthetic row's DCR and NNDR against all real rows in one place.
         var (dcr, nndr) = SyntheticDataEvaluation.DistancesToClosestRecords(Synthetic, Real);
@@ -161,7 +161,7 @@ public class SecureSyntheticEvaluationTests
         {
             var quantiles = await SecureSyntheticEvaluation.DistanceQuantilesAsync(rt, Part(rt.PartyIndex, parties), synthetic, probabilities);
             return await Opening.RevealRealAsync(rt, quantiles, "privacy");
-        }, new LocalHarnessOptions { Preprocessing = "dealer" });
+        }, new LocalHarnessOptions { Preprocessing = Mpc.Runtime.PreprocessingMode.Dealer });
         Assert.DoesNotContain(synthetic[..99], s => real.Any(r => r.SequenceEqual(s)));
         // The old check: every party's own DCRs pooled (3 x 100 values); the copy is 1 zero among 300, below the 1% quantile's rank 3.
         var perParty = Enumerable.Range(0, parties).SelectMany(p => SyntheticDataEvaluation.DistancesToClosestRecords(synthetic, Part(p, parties)).Dcr).Order().ToArray();
@@ -192,7 +192,7 @@ public class SecureSyntheticEvaluationTests
         {
             var share = await SecureSyntheticEvaluation.HoldoutShareAsync(rt, Slice(training, rt.PartyIndex), Slice(holdout, rt.PartyIndex), synthetic);
             return await Opening.RevealRealAsync(rt, share, "privacy_holdout");
-        }, new LocalHarnessOptions { Preprocessing = "dealer" });
+        }, new LocalHarnessOptions { Preprocessing = Mpc.Runtime.PreprocessingMode.Dealer });
         // Independently, in the clear: DCR to all training rows against DCR to all holdout rows, ties half.
         var toTraining = SyntheticDataEvaluation.DistancesToClosestRecords(synthetic, training).Dcr;
         var toHoldout = SyntheticDataEvaluation.DistancesToClosestRecords(synthetic, holdout).Dcr;
@@ -257,7 +257,7 @@ public class SecureSyntheticEvaluationTests
             var marginals = await SecureSyntheticEvaluation.MarginalsAsync(rt, mine, synthetic, maxOrder: 3, groups: Groups);
             var error = await SecureSyntheticEvaluation.LogOddsRatioErrorAsync(rt, mine, synthetic, groups: Groups);
             return await Opening.RevealRealAsync(rt, Mpc.Runtime.Secret<UInt128>.Concatenate([marginals, error]), "utility");
-        }, new LocalHarnessOptions { Preprocessing = "dealer" });
+        }, new LocalHarnessOptions { Preprocessing = Mpc.Runtime.PreprocessingMode.Dealer });
         double expectedError = SyntheticDataEvaluation.LogOddsRatioError(real, synthetic, Groups);
         Assert.True(expectedError > 0.05, $"the check needs a clearly non-zero error, got {expectedError}");
         foreach (var party in opened)

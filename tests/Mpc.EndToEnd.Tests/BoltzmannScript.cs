@@ -24,7 +24,7 @@ internal static class BoltzmannScript
         for (int i = 0; i < federation.Names.Count; i++)
         {
             var ledger = new Mpc.Ledger.PrivacyLedger(federation.LedgerOf(i));
-            Assert.Contains(ledger.Releases(), r => Math.Abs(r.Mu - mu) < 1e-6 * mu);
+            Assert.Contains(ledger.Releases(), r => Math.Abs(r.Noise - mu) < 1e-6 * mu);
             Assert.True(ledger.SpentEpsilon("lung", 1e-5) <= epsilon + 1e-9);
         }
     }

@@ -9,13 +9,13 @@ public class DeclaredOutputsPolicyTests
     public void AnExactIntermediateOpensToEveryPartyButNeverToTheAnalystOrToOneParty()
     {
         var policy = new DeclaredOutputsPolicy([new OutputDefinition("pooled_sums", OutputKind.ExactIntermediate, ""), new OutputDefinition("model", OutputKind.Exact, "")]);
-        for (int step = 0; step < 3; step++) policy.CheckReveal("pooled_sums", 10, recipient: null);
-        var toAnalyst = Assert.Throws<RevealRefusedException>(() => policy.CheckReveal("pooled_sums", 10, recipient: -1));
+        for (int step = 0; step < 3; step++) policy.CheckReveal("pooled_sums", 10, RevealRecipient.Everyone);
+        var toAnalyst = Assert.Throws<RevealRefusedException>(() => policy.CheckReveal("pooled_sums", 10, RevealRecipient.Analyst));
         Assert.Contains("never to one party or the analyst", toAnalyst.Message, StringComparison.Ordinal);
-        Assert.Throws<RevealRefusedException>(() => policy.CheckReveal("pooled_sums", 10, recipient: 1));
+        Assert.Throws<RevealRefusedException>(() => policy.CheckReveal("pooled_sums", 10, RevealRecipient.Party(1)));
         // An exact output still goes to the analyst only.
-        Assert.Throws<RevealRefusedException>(() => policy.CheckReveal("model", 10, recipient: null));
-        policy.CheckReveal("model", 10, recipient: -1);
+        Assert.Throws<RevealRefusedException>(() => policy.CheckReveal("model", 10, RevealRecipient.Everyone));
+        policy.CheckReveal("model", 10, RevealRecipient.Analyst);
     }
 
     [Fact]

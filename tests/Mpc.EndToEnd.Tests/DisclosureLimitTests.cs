@@ -165,12 +165,12 @@ public class DisclosureLimitTests
     {
         OutputDefinition[] outputs = [new("pooled_sums", OutputKind.ExactIntermediate, ""), new("constant_features", OutputKind.DataCheck, "")];
         var strict = new DeclaredOutputsPolicy(outputs, limits: DatasetPrivacy.Default.LimitsFor("lung"));
-        var error = Assert.Throws<RevealRefusedException>(() => strict.CheckReveal("pooled_sums", 4, null));
+        var error = Assert.Throws<RevealRefusedException>(() => strict.CheckReveal("pooled_sums", 4, RevealRecipient.Everyone));
         Assert.Contains("privacy.lung.exactIntermediates", error.Message, StringComparison.Ordinal);
-        strict.CheckReveal("constant_features", 2, null);
-        Assert.Throws<RevealRefusedException>(() => strict.CheckReveal("constant_features", 2, -1));
+        strict.CheckReveal("constant_features", 2, RevealRecipient.Everyone);
+        Assert.Throws<RevealRefusedException>(() => strict.CheckReveal("constant_features", 2, RevealRecipient.Analyst));
         var allowing = new DeclaredOutputsPolicy(outputs, limits: (DatasetPrivacy.Default with { ExactIntermediates = true }).LimitsFor("lung"));
-        allowing.CheckReveal("pooled_sums", 4, null);
+        allowing.CheckReveal("pooled_sums", 4, RevealRecipient.Everyone);
     }
 
     [Theory]
@@ -189,12 +189,12 @@ public class DisclosureLimitTests
             var error = Assert.Throws<DisclosureRefusedException>(check);
             Assert.DoesNotContain(first, error.PublicMessage, StringComparison.Ordinal);
             Assert.Contains($"holds {first} rows", error.Detail, StringComparison.Ordinal);
-            Assert.Throws<RevealRefusedException>(() => policy.CheckReveal("counts", 3, -1));
+            Assert.Throws<RevealRefusedException>(() => policy.CheckReveal("counts", 3, RevealRecipient.Analyst));
         }
         else
         {
             check();
-            policy.CheckReveal("counts", 3, -1);
+            policy.CheckReveal("counts", 3, RevealRecipient.Analyst);
         }
         // A check under a name the protocol did not declare is refused: its name would go into public text.
         Assert.Throws<RevealRefusedException>(() => policy.CheckDisclosure("undeclared", DisclosureKind.CellCounts, "age", [5]));

@@ -27,7 +27,7 @@ public class LedgerDaemonProcessTests
         // hospital-a's ledger deleted, hospital-b's release entry edited, hospital-c's last entries cut off.
         SqliteConnection.ClearAllPools();
         foreach (var file in Directory.GetFiles(federation.Directory, "hospital-a.privacy-ledger.db*")) File.Delete(file);
-        Execute(federation.LedgerOf(1), "UPDATE entries SET body = replace(body, '\"mu\":', '\"mu\":9') WHERE body LIKE '%\"kind\":\"release\"%'");
+        Execute(federation.LedgerOf(1), "UPDATE entries SET body = replace(body, '\"noise\":', '\"noise\":9') WHERE body LIKE '%\"kind\":\"release\"%'");
         Execute(federation.LedgerOf(2), "DELETE FROM entries WHERE seq >= 2");
         var expected = new[] { "does not hold", "was changed", "does not hold" };
         for (int i = 0; i < 3; i++)

@@ -9,14 +9,7 @@ namespace Mpc.Ledger.Tests;
 public sealed class LedgerChainTests : IDisposable
 {
     private readonly string _path = Path.Combine(Path.GetTempPath(), $"ledger-chain-{Guid.NewGuid():N}.db");
-    private readonly X509Certificate2 _key = NewKey("hospital-a");
-
-    private static X509Certificate2 NewKey(string name)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
-    }
+    private readonly X509Certificate2 _key = TestKeys.New("hospital-a");
 
     private PrivacyLedger Ledger() => new(_path, "hospital-a", _key);
 
@@ -78,7 +71,7 @@ public sealed class LedgerChainTests : IDisposable
         Assert.True(ledger.Reserve("lung", "s1", 4, 1e-5, 5).Admitted);
         Assert.False(ledger.Reserve("lung", "s2", 4, 1e-5, 5).Admitted);
         double mu = SkellamMechanism.Calibrate(1, 1e-5, 1, 1);
-        ledger.Charge("lung", "s1", "counts", mu, 1, 1, 1, 1, 1e-5, 5);
+        ledger.Charge("lung", "s1", "counts", SkellamMechanism.Name, mu, 1, 1, 1, 1, 1e-5, 5);
         ledger.Close("s1", completed: true);
         Assert.InRange(ledger.SpentEpsilon("lung", 1e-5), 0.99, 1.0);
         Assert.Equal(ledger.SpentEpsilon("lung", 1e-5), ledger.CommittedEpsilon("lung", 1e-5), 9);
@@ -108,11 +101,11 @@ public sealed class LedgerChainTests : IDisposable
         // Each release costs epsilon 1; their RDP composition passes the budget of 2 within a few.
         var refused = Record.Exception(() =>
         {
-            for (; charged < 20; charged++) ledger.Charge("lung", "s1", $"r{charged}", mu, 1, 1, 1, 1, 1e-5, 2);
+            for (; charged < 20; charged++) ledger.Charge("lung", "s1", $"r{charged}", SkellamMechanism.Name, mu, 1, 1, 1, 1, 1e-5, 2);
         });
         Assert.IsType<PrivacyBudgetExceededException>(refused);
         Assert.InRange(charged, 2, 10);
-        Assert.Throws<PrivacyBudgetExceededException>(() => ledger.Charge("lung", "nobody", "d", mu * 100, 1, 1, 1, 1, 1e-5, 2));
+        Assert.Throws<PrivacyBudgetExceededException>(() => ledger.Charge("lung", "nobody", "d", SkellamMechanism.Name, mu * 100, 1, 1, 1, 1, 1e-5, 2));
         Assert.True(ledger.SpentEpsilon("lung", 1e-5) <= 2 + 1e-9);
         Assert.Equal(charged, ledger.Releases().Count);
     }
@@ -122,9 +115,9 @@ public sealed class LedgerChainTests : IDisposable
     {
         var ledger = Ledger();
         ledger.Reserve("lung", "s1", 1, 1e-5, 5);
-        ledger.Charge("lung", "s1", "counts", SkellamMechanism.Calibrate(1, 1e-5, 1, 1), 1, 1, 1, 1, 1e-5, 5);
+        ledger.Charge("lung", "s1", "counts", SkellamMechanism.Name, SkellamMechanism.Calibrate(1, 1e-5, 1, 1), 1, 1, 1, 1, 1e-5, 5);
         Assert.True(new PrivacyLedger(_path).Verify(_key).Passed);
-        Execute("UPDATE entries SET body = replace(body, '\"mu\":', '\"mu\":1000') WHERE seq = 2");
+        Execute("UPDATE entries SET body = replace(body, '\"noise\":', '\"noise\":1000') WHERE seq = 2");
         Assert.Contains(new PrivacyLedger(_path).Verify().Problems, p => p.Contains("entry 2 was changed", StringComparison.Ordinal));
         Assert.Throws<LedgerIntegrityException>(Ledger);
     }
@@ -171,7 +164,7 @@ public sealed class LedgerChainTests : IDisposable
     {
         Ledger();
         Assert.Throws<LedgerIntegrityException>(() => new PrivacyLedger(_path, "hospital-b", _key));
-        using var other = NewKey("hospital-a");
+        using var other = TestKeys.New("hospital-a");
         Assert.Throws<LedgerIntegrityException>(() => new PrivacyLedger(_path, "hospital-a", other));
         Assert.False(new PrivacyLedger(_path).Verify(other).Passed);
     }

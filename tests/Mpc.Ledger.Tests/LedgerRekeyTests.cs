@@ -12,20 +12,14 @@ public sealed class LedgerRekeyTests : IDisposable
 {
     private const double Delta = 1e-5;
     private readonly string _path = Path.Combine(Path.GetTempPath(), $"ledger-rekey-{Guid.NewGuid():N}.db");
-    private readonly X509Certificate2 _old = NewKey("hospital-a");
-    private readonly X509Certificate2 _new = NewKey("hospital-a");
-    private readonly X509Certificate2 _stranger = NewKey("mallory");
-
-    private static X509Certificate2 NewKey(string name)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        return new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256).CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
-    }
+    private readonly X509Certificate2 _old = TestKeys.New("hospital-a");
+    private readonly X509Certificate2 _new = TestKeys.New("hospital-a");
+    private readonly X509Certificate2 _stranger = TestKeys.New("mallory");
 
     private static void Spend(PrivacyLedger ledger, string session, double mu)
     {
         Assert.True(ledger.Reserve("lung", session, 2, Delta, 10).Admitted);
-        ledger.Charge("lung", session, "counts", mu, 1, 1, 1, 1, Delta, 10);
+        ledger.Charge("lung", session, "counts", SkellamMechanism.Name, mu, 1, 1, 1, 1, Delta, 10);
         ledger.Close(session, completed: true);
     }
 

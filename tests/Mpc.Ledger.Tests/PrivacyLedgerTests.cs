@@ -10,9 +10,9 @@ public sealed class PrivacyLedgerTests : IDisposable
     public void ReleasesPersistAndComposeInRdp()
     {
         double mu = SkellamMechanism.Calibrate(1, 1e-5, 1, 1);
-        new PrivacyLedger(_path).Record("lung", "s1", "curve", mu, 1, 1, 1, 1e-5);
-        new PrivacyLedger(_path).Record("lung", "s2", "curve", mu, 1, 1, 1, 1e-5);
-        new PrivacyLedger(_path).Record("aml", "s3", "curve", mu, 1, 1, 1, 1e-5);
+        new PrivacyLedger(_path).Record("lung", "s1", "curve", SkellamMechanism.Name, mu, 1, 1, 1, 1e-5);
+        new PrivacyLedger(_path).Record("lung", "s2", "curve", SkellamMechanism.Name, mu, 1, 1, 1, 1e-5);
+        new PrivacyLedger(_path).Record("aml", "s3", "curve", SkellamMechanism.Name, mu, 1, 1, 1, 1e-5);
         var ledger = new PrivacyLedger(_path);
         Assert.Equal(3, ledger.Releases().Count);
         double one = RdpAccountant.ToEpsilon(RdpAccountant.Skellam(mu, 1, 1, RdpAccountant.DefaultOrders), RdpAccountant.DefaultOrders, 1e-5).Epsilon;

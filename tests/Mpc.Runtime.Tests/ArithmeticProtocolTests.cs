@@ -111,7 +111,7 @@ public class ArithmeticProtocolTests
                 for (int j = 0; j < p; j++)
                     for (int k = 0; k < m; k++)
                         expected[i * p + j] += l[i * m + k] * y[k * p + j];
-            var options = new LocalHarnessOptions { Preprocessing = mode };
+            var options = new LocalHarnessOptions { Preprocessing = PreprocessingEngines.Parse(mode) };
             var small = await LocalHarness.RunAsync<ulong, double[]>(parties, async rt =>
             {
                 var secret = Input.Share(rt, 0, rt.PartyIndex == 0 ? y : null, m, p, 16);
@@ -150,7 +150,7 @@ public class ArithmeticProtocolTests
                 var rows = Enumerable.Range(0, parties).Select(p => p == owner ? n : 0).ToArray();
                 var product = await Multiplication.PrivateMatrixMultiplySmallEachAsync(rt, rt.PartyIndex == owner ? l : [], rows, [.. Enumerable.Repeat(secret, parties)], 15);
                 return await Opening.RevealRealAsync(rt, product, "product");
-            }, new LocalHarnessOptions { Preprocessing = mode });
+            }, new LocalHarnessOptions { Preprocessing = PreprocessingEngines.Parse(mode) });
             Parties.AssertWithin(expected, results[0], _ => 5e-3, "product of small values");
         });
 
@@ -171,7 +171,7 @@ public class ArithmeticProtocolTests
                 var y = Enumerable.Range(0, parties).Select(p => Input.Share(rt, p, rt.PartyIndex == p ? weights[p] : null, m, 1, 16)).ToArray();
                 var product = await Multiplication.PrivateMatrixMultiplyRowScaledEachAsync(rt, blocks[rt.PartyIndex], [.. Enumerable.Repeat(n, parties)], y, 15, 40);
                 return await Opening.RevealRealAsync(rt, product, "product");
-            }, new LocalHarnessOptions { Preprocessing = mode });
+            }, new LocalHarnessOptions { Preprocessing = PreprocessingEngines.Parse(mode) });
             for (int p = 0; p < parties; p++)
                 for (int t = 0; t < n; t++)
                 {
@@ -206,7 +206,7 @@ public class ArithmeticProtocolTests
                 ? await Multiplication.PrivateMatrixMultiplyRowScaledEachAsync(rt, matrix, rows, y, 15, 40)
                 : await Multiplication.PrivateMatrixMultiplySmallEachAsync(rt, matrix, rows, y, 15);
             return ((Mpc.Runtime.Preprocessing.OtPreprocessing<UInt128>)rt.Preprocessing).BytesSent;
-        }, new LocalHarnessOptions { Preprocessing = "ot" }))[0];
+        }, new LocalHarnessOptions { Preprocessing = Mpc.Runtime.PreprocessingMode.Ot }))[0];
         long small = await BytesAsync(false), scaled = await BytesAsync(true);
         // Corrections of 107 - l instead of 128 - l bits for l < 55 choice bits: about 0.79 of the bytes, plus the base OTs.
         Assert.True(scaled < 0.85 * small, $"row-scaled product sent {scaled:N0} bytes, the small product {small:N0}");

@@ -12,7 +12,7 @@ namespace Mpc.Runtime.Tests;
 /// </summary>
 public class AssistedTruncationTests
 {
-    private static readonly LocalHarnessOptions Replicated = new() { Preprocessing = PreprocessingModes.Replicated };
+    private static readonly LocalHarnessOptions Replicated = new() { Preprocessing = PreprocessingMode.Replicated };
 
     [Theory]
     [InlineData(16)]

@@ -19,6 +19,20 @@ public class BitDecompositionTests
         });
 
     [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(7)]
+    public async Task SummingTheSharesInABinaryCircuitRecoversEveryBitWithAnyNumberOfParties(int parties) =>
+        await Property.CheckAsync(nameof(SummingTheSharesInABinaryCircuitRecoversEveryBitWithAnyNumberOfParties) + parties, 1, async (random, _) =>
+        {
+            var small = Enumerable.Range(0, 100).Select(_ => (ulong)random.NextInt64() ^ ((ulong)random.Next(2) << 63)).Concat([0UL, 1UL, ulong.MaxValue, 1UL << 63]).ToArray();
+            await AssertBitsAsync(parties, small, BitDecomposition.DecomposeBySharesSumRawAsync);
+            var large = small.Select(v => ((UInt128)(ulong)random.NextInt64() << 64) | v).Concat([UInt128.MaxValue, UInt128.One << 127]).ToArray();
+            await AssertBitsAsync(parties, large, BitDecomposition.DecomposeBySharesSumRawAsync);
+        });
+
+    [Theory]
     [MemberData(nameof(Parties.CountData), MemberType = typeof(Parties))]
     public async Task PowerOfTwoStepsEqualSignedComparisonsWithEveryThreshold(int parties)
     {
@@ -114,13 +128,14 @@ public class BitDecompositionTests
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> =>
         Input.Share(rt, 0, rt.PartyIndex == 0 ? new double[values.Length] : null, values.Length, 1, 0).AddPublic(values.AsSpan()).Share;
 
-    private static async Task AssertBitsAsync<T>(int parties, T[] values)
+    private static async Task AssertBitsAsync<T>(int parties, T[] values, Func<MpcRuntime<T>, T[], Task<ulong[]>>? decompose = null)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
+        decompose ??= BitDecomposition.DecomposeRawAsync;
         int k = RingArithmetic<T>.Bits, w = BitSlicing.WordsFor(values.Length);
         var results = await LocalHarness.RunAsync<T, ulong[]>(parties, async rt =>
         {
-            var bits = await BitDecomposition.DecomposeRawAsync(rt, Shared(rt, values));
+            var bits = await decompose(rt, Shared(rt, values));
             return await Opening.OpenBitsAsync(rt, bits);
         });
         for (int i = 0; i < values.Length; i++)

@@ -15,7 +15,7 @@ public class EngineParityTests
     [InlineData(PreprocessingModes.Replicated)]
     public async Task EveryProtocolMatchesTheClearTextOnBothEnginesWithThreeParties(string engine)
     {
-        var options = new LocalHarnessOptions { Preprocessing = engine };
+        var options = new LocalHarnessOptions { Preprocessing = PreprocessingEngines.Parse(engine) };
         await Property.CheckAsync("engine-parity-" + engine, 2, async (random, seed) =>
         {
             var x = Property.Uniform(random, 12, -50, 50);
@@ -37,6 +37,7 @@ public class EngineParityTests
                     await Exponential.ComputeAsync(rt, se),
                     await Logarithm.ComputeAsync(rt, sy),
                     await SquareRoot.ComputeAsync(rt, sy),
+                    await PiecewiseSigmoid.ComputeAsync(rt, se),
                 };
                 var opened = new double[outputs.Length][];
                 for (int o = 0; o < outputs.Length; o++) opened[o] = await Opening.RevealRealAsync(rt, outputs[o], "output");
@@ -53,6 +54,7 @@ public class EngineParityTests
                 Check("exp", Math.Exp(e[i]), r[5][i], 1e-9);
                 Check("log", Math.Log(y[i]), r[6][i], 1e-9);
                 Check("sqrt", Math.Sqrt(y[i]), r[7][i], 1e-9);
+                Check("piecewise sigmoid", 1 / (1 + Math.Exp(-e[i])), r[8][i], PiecewiseSigmoid.ErrorBound);
             }
 
             void Check(string what, double expected, double actual, double relative) =>

@@ -161,6 +161,33 @@ public class NonLinearTests
 
     [Theory]
     [MemberData(nameof(Parties.CountData), MemberType = typeof(Parties))]
+    public async Task ThePiecewiseSigmoidStaysWithinItsStatedBoundOfTheExactOneEverywhere(int parties) =>
+        await Property.CheckAsync(nameof(ThePiecewiseSigmoidStaysWithinItsStatedBoundOfTheExactOneEverywhere) + parties, 2, async (random, _) =>
+        {
+            // Uniform inside and around the range, every piece's two ends (and just inside them), and far outside it.
+            var ends = Enumerable.Range(0, PiecewiseSigmoid.Pieces + 1).Select(q => -15.0 + 2 * q).SelectMany(b => new[] { b, b - 1e-9, b + 1e-9 });
+            var x = Property.Uniform(random, 80, -20, 20).Concat(ends).Concat([0, 40, -40, 1e6, -1e6, 1e12, -1e12]).ToArray();
+            var r = await Parties.EvaluateAsync<UInt128>(parties, x, PiecewiseSigmoid.ComputeAsync, F128);
+            Parties.AssertWithin(x.Select(v => 1 / (1 + Math.Exp(-v))).ToArray(), r, _ => PiecewiseSigmoid.ErrorBound, "piecewise sigmoid");
+        });
+
+    [Fact]
+    public void ThePiecewiseSigmoidsInterpolantsMeetTheirTargetBetweenTheNodes()
+    {
+        var (table, bound) = PiecewiseSigmoid.Table(40);
+        Assert.Equal(PiecewiseSigmoid.Pieces + 2, table.Length);
+        Assert.True(bound < 2, $"bound {bound}");
+        for (int q = 1; q <= PiecewiseSigmoid.Pieces; q++)
+            for (int g = 0; g <= 1000; g++)
+            {
+                double u = -1 + g / 500.0, centre = -14 + 2 * (q - 1), value = 0;
+                for (int j = table[q].Length - 1; j >= 0; j--) value = value * u + table[q][j];
+                Assert.True(Math.Abs(value - 1 / (1 + Math.Exp(-(centre + u)))) < Math.Pow(2, -26), $"piece {q} at u = {u}");
+            }
+    }
+
+    [Theory]
+    [MemberData(nameof(Parties.CountData), MemberType = typeof(Parties))]
     public async Task SquareRootIsAccurateOverItsRange(int parties)
     {
         double max = Reciprocal.MaximumInput(F64);

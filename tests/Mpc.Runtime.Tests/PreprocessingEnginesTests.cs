@@ -38,7 +38,7 @@ public class PreprocessingEnginesTests
                 var x = Input.Share(rt, 0, rt.PartyIndex == 0 ? [1.5] : null, 1, 1, f);
                 var y = Input.Share(rt, 1, rt.PartyIndex == 1 ? [-2.0] : null, 1, 1, f);
                 return (await Opening.RevealRealAsync(rt, await Multiplication.MultiplyAsync(rt, x, y), "product"))[0];
-            }, new LocalHarnessOptions { Preprocessing = PreprocessingEngines.Name(mode) });
+            }, new LocalHarnessOptions { Preprocessing = mode });
             // 1.5 * -2 in the clear, to the fixed-point truncation's last bit.
             Assert.All(results, r => Assert.Equal(-3.0, r, 4));
         }

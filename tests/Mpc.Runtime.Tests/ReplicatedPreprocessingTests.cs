@@ -162,7 +162,7 @@ public class ReplicatedPreprocessingTests
     [InlineData(5)]
     public async Task ProtocolsOnTheHonestMajorityEngineMatchTheClearText(int parties)
     {
-        var options = new LocalHarnessOptions { Preprocessing = PreprocessingModes.Replicated };
+        var options = new LocalHarnessOptions { Preprocessing = PreprocessingMode.Replicated };
         await Property.CheckAsync("replicated-protocols-" + parties, parties == 3 ? 3 : 2, async (random, seed) =>
         {
             var x = Property.Uniform(random, 40, -50, 50);
@@ -202,7 +202,7 @@ public class ReplicatedPreprocessingTests
     [InlineData(8)]
     public async Task TheHonestMajorityEngineRefusesFewerThanThreeAndMoreThanSevenParties(int parties)
     {
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => LocalHarness.RunAsync<ulong, int>(parties, _ => Task.FromResult(0), new LocalHarnessOptions { Preprocessing = PreprocessingModes.Replicated }));
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => LocalHarness.RunAsync<ulong, int>(parties, _ => Task.FromResult(0), new LocalHarnessOptions { Preprocessing = PreprocessingMode.Replicated }));
         Assert.Contains(ErrorMessages.HonestMajorityPartyCount(parties, ReplicatedSharingPlan.MaxParties), error.Message, StringComparison.Ordinal);
     }
 }

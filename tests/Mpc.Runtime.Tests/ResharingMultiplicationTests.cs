@@ -14,7 +14,7 @@ namespace Mpc.Runtime.Tests;
 /// </summary>
 public class ResharingMultiplicationTests
 {
-    private static readonly LocalHarnessOptions Replicated = new() { Preprocessing = PreprocessingModes.Replicated };
+    private static readonly LocalHarnessOptions Replicated = new() { Preprocessing = PreprocessingMode.Replicated };
 
     [Fact]
     public async Task ResharedProductsEqualTheClearProductsInZ64AndZ128()

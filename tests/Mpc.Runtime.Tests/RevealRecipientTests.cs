@@ -3,16 +3,14 @@ namespace Mpc.Runtime.Tests;
 public class RevealRecipientTests
 {
     [Fact]
-    public void TheRuntimesFormAndThePipesCodeReadBackToTheSameRecipient()
+    public void ThePipesCodeReadsBackToTheSameRecipient()
     {
-        var cases = new (int? Runtime, int Wire, RevealRecipient Recipient)[]
+        var cases = new (int Wire, RevealRecipient Recipient)[]
         {
-            (null, -2, RevealRecipient.Everyone), (-1, -1, RevealRecipient.Analyst), (0, 0, RevealRecipient.Party(0)), (2, 2, RevealRecipient.Party(2)),
+            (-2, RevealRecipient.Everyone), (-1, RevealRecipient.Analyst), (0, RevealRecipient.Party(0)), (2, RevealRecipient.Party(2)),
         };
-        foreach (var (runtime, wire, recipient) in cases)
+        foreach (var (wire, recipient) in cases)
         {
-            Assert.Equal(recipient, RevealRecipient.FromRuntime(runtime));
-            Assert.Equal(runtime, recipient.ToRuntime());
             Assert.Equal(wire, recipient.ToWire());
             Assert.True(RevealRecipient.TryFromWire(wire, 3, out var read));
             Assert.Equal(recipient, read);
@@ -29,6 +27,6 @@ public class RevealRecipientTests
     public void ACodeFromTheWorkerThatNamesNoRecipientIsRefused(int code) => Assert.False(RevealRecipient.TryFromWire(code, 3, out _));
 
     [Fact]
-    public void ANegativeIndexOtherThanTheAnalystsIsNoRecipient() =>
-        Assert.Throws<ArgumentOutOfRangeException>(() => RevealRecipient.FromRuntime(-2));
+    public void ANegativePartyIndexIsNoRecipient() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => RevealRecipient.Party(-1));
 }

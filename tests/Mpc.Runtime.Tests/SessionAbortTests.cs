@@ -24,7 +24,7 @@ public class SessionAbortTests
     public async Task ASilentPartyTimesOutWithItsName()
     {
         // The dealer keeps this about the online phase: with a 300 ms timeout, base OTs under load could time out first.
-        var options = new LocalHarnessOptions { ReceiveTimeout = TimeSpan.FromMilliseconds(300), Preprocessing = "dealer" };
+        var options = new LocalHarnessOptions { ReceiveTimeout = TimeSpan.FromMilliseconds(300), Preprocessing = Mpc.Runtime.PreprocessingMode.Dealer };
         using var release = new SemaphoreSlim(0);
         var error = await Assert.ThrowsAsync<ProtocolAbortedException>(() => LocalHarness.RunAsync<ulong, int>(3, async rt =>
         {
@@ -69,7 +69,7 @@ public class SessionAbortTests
 
     private sealed class NamedOutputsPolicy(params string[] allowed) : IRevealPolicy
     {
-        public void CheckReveal(string outputName, int elementCount, int? recipient)
+        public void CheckReveal(string outputName, int elementCount, RevealRecipient recipient)
         {
             if (!allowed.Contains(outputName)) throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, "not a declared output."));
         }

@@ -95,7 +95,7 @@ public class SecureLogrankTests
             var observed = await Opening.RevealRealAsync(rt, test.Observed, "observed");
             var expected = await Opening.RevealRealAsync(rt, test.Expected, "expected");
             return (chi[0], observed, expected);
-        }, new LocalHarnessOptions { Format = FixedPointFormat.Ring128, Preprocessing = preprocessing });
+        }, new LocalHarnessOptions { Format = FixedPointFormat.Ring128, Preprocessing = Mpc.Runtime.PreprocessingEngines.Parse(preprocessing) });
         return results[0];
     }
 }

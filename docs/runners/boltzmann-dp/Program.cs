@@ -16,7 +16,7 @@ TrainedModel m;
 if (eps > 0)
 {
     var res = await LocalHarness.RunAsync<UInt128, TrainedModel>(2, rt => PooledTraining.TrainAsync(kind, rt.PartyIndex == 0 ? rows[..(n/2)] : rows[(n/2)..], VisibleKind.Bernoulli, null, layers, settings,
-        new PrivateStatisticsPool<UInt128>(rt, "s", eps, 1e-5, 1)), new LocalHarnessOptions { Preprocessing = "dealer" });
+        new PrivateStatisticsPool<UInt128>(rt, "s", eps, 1e-5, 1)), new LocalHarnessOptions { Preprocessing = Mpc.Runtime.PreprocessingMode.Dealer });
     m = res[0];
 }
 else m = await PooledTraining.TrainAsync(kind, rows, VisibleKind.Bernoulli, null, layers, settings, new LocalStatisticsPool());

@@ -29,7 +29,7 @@ internal static class BudgetCommand
             Console.WriteLine($"{configuration.Name}, ledger {configuration.LedgerPath}");
             foreach (var line in DatasetBudgets(configuration, ledger)) Console.WriteLine("  " + line);
             foreach (var release in ledger.Releases())
-                Console.WriteLine(FormattableString.Invariant($"    {release.Recorded}  {release.Dataset,-12} session {release.Session}  {release.Output}: epsilon {release.Epsilon:G4}, delta {release.Delta:G3}, mu {release.Mu:G6}"));
+                Console.WriteLine(FormattableString.Invariant($"    {release.Recorded}  {release.Dataset,-12} session {release.Session}  {release.Output}: epsilon {release.Epsilon:G4}, delta {release.Delta:G3}, {release.Mechanism} noise {release.Noise:G6}"));
             foreach (var rekey in ledger.Entries().Where(e => e.Kind == "rekey"))
                 Console.WriteLine($"  re-keyed {rekey.Recorded} to {rekey.Output}");
             if (!ledger.Verify().Passed) Console.WriteLine($"  warning: the ledger does not verify; run 'mpc budget --verify --config {parse.GetValue(config)}'.");

@@ -51,7 +51,7 @@ public sealed class DeclaredOutputsPolicy : IRevealPolicy
         double delta = 1e-5, int honestParties = 1, DisclosureLimits? limits = null)
     {
         Limits = limits ?? DisclosureLimits.None;
-        if (!(delta > 0 && delta < 1)) throw new ArgumentOutOfRangeException(nameof(delta), "delta must be in (0, 1).");
+        if (!(delta > 0 && delta < 1)) throw new ArgumentOutOfRangeException(nameof(delta), FederationErrors.DeltaOutOfRange);
         ArgumentOutOfRangeException.ThrowIfLessThan(honestParties, 1);
         Delta = delta;
         HonestParties = honestParties;
@@ -92,17 +92,17 @@ public sealed class DeclaredOutputsPolicy : IRevealPolicy
     {
         ArgumentNullException.ThrowIfNull(release);
         if (!_private.Contains(outputName))
-            throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, "it is not declared as a differentially private output."));
+            throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, FederationErrors.NotDeclaredPrivate));
         if (!(release.L1Sensitivity > 0) || !(release.L2Sensitivity > 0) || !double.IsFinite(release.L1Sensitivity) || !double.IsFinite(release.L2Sensitivity))
-            throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, "a DP release must declare positive L1 and L2 sensitivities."));
+            throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, FederationErrors.SensitivitiesNotPositive));
         if (!Mpc.Privacy.ReleaseMechanisms.IsKnown(release.Mechanism))
-            throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, "this party does not account for that release mechanism."));
+            throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, FederationErrors.MechanismNotAccounted));
         if (!(release.Noise > 0) || !double.IsFinite(release.Noise))
-            throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, "a DP release needs a positive, finite noise parameter."));
+            throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, FederationErrors.NoiseNotPositive));
         if (!(release.SamplingRate > 0 && release.SamplingRate <= 1))
-            throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, "a DP release's sampling rate must be in (0, 1]."));
+            throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, FederationErrors.SamplingRateOutOfRange));
         if (!(release.Delta > 0))
-            throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, "a DP release's delta must be positive."));
+            throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, FederationErrors.ReleaseDeltaNotPositive));
         if (release.Delta > Delta)
             throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, ErrorMessages.DeltaAboveParty(release.Delta, "this party", Delta)));
         if (release.HonestParties < 1 || release.HonestParties > HonestParties)
@@ -118,7 +118,7 @@ public sealed class DeclaredOutputsPolicy : IRevealPolicy
             double spent = _releases.Count == 0 ? 0 : Mpc.Privacy.RdpAccountant.ToEpsilon(_spent, orders, Delta).Epsilon;
             double total = Mpc.Privacy.RdpAccountant.ToEpsilon(after, orders, Delta).Epsilon;
             if (!(total <= EpsilonBudget + 1e-9))
-                throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, $"it would bring the session's epsilon to {total:G4} (delta {Delta:G3}, composed in RDP) where its budget is {EpsilonBudget:G4} and {spent:G4} is spent."));
+                throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, FederationErrors.SessionBudgetExceeded(total, Delta, EpsilonBudget, spent)));
             // The ledger charges first: a release it refuses leaves the session's account as it was.
             _onRelease?.Invoke(outputName, accounted);
             _spent = after;
@@ -128,9 +128,8 @@ public sealed class DeclaredOutputsPolicy : IRevealPolicy
         }
     }
 
-    public void CheckReveal(string outputName, int elementCount, int? recipient)
+    public void CheckReveal(string outputName, int elementCount, RevealRecipient to)
     {
-        var to = RevealRecipient.FromRuntime(recipient);
         if (!_declared.Contains(outputName))
             throw NotDeclared(outputName);
         if (_exactIntermediate.Contains(outputName))
@@ -142,11 +141,11 @@ public sealed class DeclaredOutputsPolicy : IRevealPolicy
             {
                 lock (_gate)
                 {
-                    if (!_checksOpened.Add(outputName)) throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, "a data check opens once per session."));
+                    if (!_checksOpened.Add(outputName)) throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, FederationErrors.DataCheckOpened));
                 }
             }
             if (!to.IsEveryone)
-                throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, "an exact intermediate opens to every party together, never to one party or the analyst."));
+                throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, FederationErrors.ExactIntermediateToOne));
             return;
         }
         if (_private.Contains(outputName))
@@ -154,7 +153,7 @@ public sealed class DeclaredOutputsPolicy : IRevealPolicy
             lock (_gate)
             {
                 if (!_noised.Contains(outputName))
-                    throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, "it is declared differentially private and must be released with its noise."));
+                    throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, FederationErrors.PrivateWithoutNoise));
             }
         }
         if (to.IsEveryone && _intermediate.Contains(outputName))
@@ -162,18 +161,18 @@ public sealed class DeclaredOutputsPolicy : IRevealPolicy
             lock (_gate)
             {
                 if (_unopened.GetValueOrDefault(outputName) == 0)
-                    throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, "each noised release of a DP intermediate opens to the parties once, and this one has no unopened release."));
+                    throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, FederationErrors.IntermediateOpened));
                 _unopened[outputName]--;
             }
             return;
         }
         if (!to.IsAnalyst)
-            throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, "declared outputs go to the analyst only, not to the parties (only DP and exact intermediates go to the parties)."));
+            throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, FederationErrors.OutputToParties));
         lock (_gate)
         {
             if (_counts.Contains(outputName) && !_cellsChecked.Contains(outputName))
                 throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, ErrorMessages.CountsNotChecked(outputName)));
-            if (!_released.Add(outputName)) throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, "it was released already."));
+            if (!_released.Add(outputName)) throw new RevealRefusedException(outputName, ErrorMessages.RevealRefused(outputName, FederationErrors.ReleasedAlready));
         }
     }
 

@@ -21,7 +21,7 @@ public sealed class ProtocolCatalog
 
     /// <summary>Compiles a script sent with a session request; throws when this catalog takes no scripts.</summary>
     public IProtocolDefinition CompileScript(string source, string name) =>
-        (_scriptCompiler ?? throw new ProtocolParameterException(["this party does not run protocol scripts"]))(source, name);
+        (_scriptCompiler ?? throw new ProtocolParameterException([FederationErrors.ScriptsNotRun]))(source, name);
 
     /// <summary>The protocols that ship with Mpc.</summary>
     public static ProtocolCatalog BuiltIn { get; } = new(
@@ -41,5 +41,5 @@ public sealed class ProtocolCatalog
     public IProtocolDefinition? Find(string name) => _byName.GetValueOrDefault(name);
 
     public IProtocolDefinition Get(string name) =>
-        Find(name) ?? throw new ProtocolParameterException([$"unknown protocol '{name}'; known protocols: {string.Join(", ", _byName.Keys.Order(StringComparer.Ordinal))}"]);
+        Find(name) ?? throw new ProtocolParameterException([FederationErrors.UnknownProtocol(name, _byName.Keys.Order(StringComparer.Ordinal))]);
 }

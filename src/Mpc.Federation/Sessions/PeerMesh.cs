@@ -122,7 +122,7 @@ internal sealed class PeerMesh : IAsyncDisposable
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_cancel);
         timeout.CancelAfter(_services.HandshakeTimeout);
         var reply = ControlCodec.Expect<PeerReply>(await connection.ReadAsync(timeout.Token).ConfigureAwait(false), target.Name);
-        if (!reply.Accepted) throw new ProtocolAbortedException($"Session aborted: {target.Name} refused {Self.Name}: {AbortCauses.Cap(reply.Reason)}", target.Name, cause: AbortCause.PeerRefused);
+        if (!reply.Accepted) throw new ProtocolAbortedException(FederationErrors.PeerRefused(target.Name, Self.Name, AbortCauses.Cap(reply.Reason)), target.Name, cause: AbortCause.PeerRefused);
         connection.ReceiveLimit = connection.MaxPayloadBytes;
         return (connection, seed);
     }
@@ -145,12 +145,12 @@ internal sealed class PeerMesh : IAsyncDisposable
         string dealer = _party.Roster.Parties[0].Name;
         var message = ControlCodec.Expect<DealerSeedMessage>(await Connection(connections, 0).ReadAsync(timeout.Token).ConfigureAwait(false), dealer);
         if (message.Seed.Length != AesCtrRandom.SeedLength)
-            throw new ProtocolAbortedException($"Session aborted: {dealer} sent a dealer seed of {message.Seed.Length} bytes.", dealer, cause: AbortCause.ProtocolViolation);
+            throw new ProtocolAbortedException(FederationErrors.DealerSeedLength(dealer, message.Seed.Length), dealer, cause: AbortCause.ProtocolViolation);
         return message.Seed;
     }
 
     private static FramedConnection Connection(FramedConnection?[] connections, int peer) =>
-        connections[peer] ?? throw new InvalidOperationException($"No connection to party {peer}.");
+        connections[peer] ?? throw new InvalidOperationException(FederationErrors.NoConnectionToParty(peer));
 
     public async ValueTask DisposeAsync()
     {

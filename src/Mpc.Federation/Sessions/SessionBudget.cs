@@ -39,7 +39,9 @@ internal sealed class SessionBudget(Mpc.Ledger.PrivacyLedger? ledger, Guid sessi
         }
         catch (Mpc.Ledger.LedgerIntegrityException e)
         {
-            return $"{party}'s privacy ledger cannot be trusted: {e.Message}";
+            // The ledger's problem names its local path: the analyst learns only that it failed, the party's log why.
+            logger.LogError("Session {Session}: the privacy ledger cannot be trusted: {Problem}", session, e.Message);
+            return FederationErrors.LedgerUntrusted(party);
         }
         if (reservation.Reason is { } reason) return reason;
         if (!reservation.Admitted)
@@ -51,15 +53,21 @@ internal sealed class SessionBudget(Mpc.Ledger.PrivacyLedger? ledger, Guid sessi
     /// <summary>Charges a release, as the policy accounted for it, against the reservation before the noised value can leave this party.</summary>
     public void Charge(AdmittedSession admitted, string output, NoisedRelease release)
     {
-        if (ledger is null) throw new RevealRefusedException(output, ErrorMessages.RevealRefused(output, $"{party} keeps no privacy ledger."));
+        if (ledger is null) throw new RevealRefusedException(output, ErrorMessages.RevealRefused(output, FederationErrors.NoLedger(party)));
         try
         {
-            ledger.Charge(admitted.DatasetName, session.ToString(), output, release.Noise, release.L1Sensitivity, release.L2Sensitivity, release.SamplingRate, release.HonestParties,
+            ledger.Charge(admitted.DatasetName, session.ToString(), output, release.Mechanism, release.Noise, release.L1Sensitivity, release.L2Sensitivity, release.SamplingRate, release.HonestParties,
                 admitted.Privacy.Delta, admitted.Privacy.Budget);
         }
-        catch (Exception e) when (e is Mpc.Ledger.PrivacyBudgetExceededException or Mpc.Ledger.LedgerIntegrityException)
+        catch (Mpc.Ledger.PrivacyBudgetExceededException e)
         {
             throw new RevealRefusedException(output, ErrorMessages.RevealRefused(output, e.Message));
+        }
+        catch (Mpc.Ledger.LedgerIntegrityException e)
+        {
+            // As at admission: the reason travels to every peer and the analyst, so the path stays in this party's log.
+            logger.LogError("Session {Session}: the privacy ledger cannot be trusted: {Problem}", session, e.Message);
+            throw new RevealRefusedException(output, ErrorMessages.RevealRefused(output, FederationErrors.LedgerUntrusted(party)));
         }
     }
 

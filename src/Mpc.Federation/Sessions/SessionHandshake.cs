@@ -102,7 +102,7 @@ internal static class SessionHandshake
             case SessionStart:
                 return true;
             case var other:
-                throw new FrameFormatException($"{analystName} sent {other.GetType().Name} where SessionStart was expected.");
+                throw new FrameFormatException(FederationErrors.ExpectedSessionStart(analystName, other.GetType().Name));
         }
     }
 }

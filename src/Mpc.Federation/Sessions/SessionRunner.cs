@@ -50,13 +50,13 @@ internal sealed class SessionRunner(Guid session, PartySettings party, SessionSe
     // A protocol may read its dataset only once it runs; admission may have read it already to check the parameters.
     private CsvTable LoadDataset() =>
         _dataset ??= admitted.DatasetPath.Length > 0 ? CsvTable.Load(admitted.DatasetPath, admitted.DatasetName)
-            : throw new ParameterProblemException($"{party.Self.Name} has no dataset for this protocol; configure one or pass --param dataset=NAME.");
+            : throw new ParameterProblemException(FederationErrors.NoDatasetForProtocol(party.Self.Name));
 
     // Charged in the ledger before the noised value leaves this party, then recorded in the transcript.
     private void Release(TranscriptWriter? transcript, string output, NoisedRelease release)
     {
         budget.Charge(admitted, output, release);
-        transcript?.PrivateRelease(output, release.Mechanism, release.L1Sensitivity, release.L2Sensitivity, release.Noise, release.Epsilon, release.Delta, release.HonestParties, release.SamplingRate);
+        transcript?.PrivateRelease(output, release);
     }
 
     /// <summary>Signs the transcript's end entry, naming the reason of an abort.</summary>

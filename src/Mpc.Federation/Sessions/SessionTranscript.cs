@@ -23,6 +23,7 @@ internal static class SessionTranscript
             analyst.Name, analystConnection.PresentedKey ?? analyst.PublicKey, started)
         {
             PeerKeys = peerKeys,
+            OutputKinds = protocol.Outputs.Where(o => o.Kind != OutputKind.Derived).ToDictionary(o => o.Name, o => o.Kind.ToString(), StringComparer.Ordinal),
         };
         return new TranscriptWriter(Path.Combine(directory, $"{session}.{party.Self.Name}.transcript.jsonl"), header);
     }

@@ -21,7 +21,8 @@ public static class LocalHarness
         var format = options.Format ?? (RingArithmetic<T>.Bits == 64 ? FixedPointFormat.Ring64 : FixedPointFormat.Ring128);
         var network = new InMemoryNetwork(partyCount, options.ReceiveTimeout);
         var seeds = PairwiseSeeds.CreateForLocalParties(partyCount);
-        if (!PreprocessingEngines.TryParse(options.Preprocessing, out var mode)) throw new ArgumentException(ErrorMessages.UnknownPreprocessing(options.Preprocessing), nameof(options));
+        var mode = options.Preprocessing;
+        if (!Enum.IsDefined(mode)) throw new ArgumentOutOfRangeException(nameof(options), mode, null);
         var dealerSecret = options.DealerSecret ?? AesCtrRandom.NewSeed();
         using var abort = new CancellationTokenSource();
         var runtimes = new MpcRuntime<T>[partyCount];

@@ -12,8 +12,8 @@ public sealed record LocalHarnessOptions
 
     public IRevealPolicy RevealPolicy { get; init; } = OpenRevealPolicy.Instance;
 
-    /// <summary>An engine's name (<see cref="PreprocessingEngines.Name"/>): "ot" (dealer-free, the default), "replicated", or "dealer" (trusted dealer, for tests that isolate the online phase).</summary>
-    public string Preprocessing { get; init; } = PreprocessingEngines.Name(PreprocessingMode.Ot);
+    /// <summary>The engine: OT (dealer-free, the default), replicated, or the trusted dealer (for tests that isolate the online phase).</summary>
+    public PreprocessingMode Preprocessing { get; init; } = PreprocessingMode.Ot;
 
     /// <summary>The dealer's secret in dealer mode; fresh from the OS RNG when null.</summary>
     public byte[]? DealerSecret { get; init; }

@@ -140,6 +140,50 @@ internal static class FixedPointKernels
         return powers;
     }
 
+    /// <summary>
+    /// sum_j c_j(q) u^j at scale f for every element, where the step bits (as <see cref="BitDecomposition.AtLeastMultiplesRawAsync"/>
+    /// gives them: one-hot position q, table row q) select the monomial coefficients locally and |u| &lt;= 1 at scale f for every
+    /// input inside the range; u is zeroed at the outer two positions. The powers take log2(D) rounds of products instead of Horner's D; one batch of products with the secret
+    /// coefficients is summed at scale 2f and truncated once; every partial sum is at most <paramref name="bound"/> (the table's
+    /// largest sum of |coefficients|), so all truncations are statistically masked where the ring has room.
+    /// </summary>
+    internal static async Task<T[]> PiecewisePolynomialAsync<T>(MpcRuntime<T> runtime, T[] steps, T[] u, double[][] table, double bound)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        int f = runtime.Format.FractionalBits, n = u.Length, positions = table.Length, degree = table[0].Length - 1, thresholds = positions - 1;
+        // u is set to 0 at the outer positions (in range = first step - last step), where it is unbounded and every power of it
+        // would grow the truncations' small errors; the table holds constants there.
+        var inRange = new T[n];
+        unchecked
+        {
+            for (int i = 0; i < n; i++) inRange[i] = steps[i * thresholds] - steps[i * thresholds + thresholds - 1];
+        }
+        u = await Multiplication.MultiplyRawAsync(runtime, inRange, u).ConfigureAwait(false);
+        var column = new T[positions];
+        T[] Coefficient(int j)
+        {
+            for (int q = 0; q < positions; q++) column[q] = FixedPointFormat.EncodeConstant<T>(table[q][j], f);
+            return Comparison.StepSum(runtime, steps, n, column);
+        }
+        var powers = await PowersAsync(runtime, u, degree, BoundBits(1.0, 2 * f)).ConfigureAwait(false);
+        var coefficients = new T[degree * n];
+        for (int j = 1; j <= degree; j++) Coefficient(j).CopyTo(coefficients, (j - 1) * n);
+        var products = await Multiplication.MultiplyRawAsync(runtime, coefficients, powers).ConfigureAwait(false);
+        var sum = new T[n];
+        for (int j = 0; j < degree; j++) RingArithmetic<T>.AddInPlace(sum, products.AsSpan(j * n, n));
+        var accumulator = await Truncation.TruncateBoundedRawAsync(runtime, sum, f, BoundBits(bound, 2 * f)).ConfigureAwait(false);
+        RingArithmetic<T>.AddInPlace(accumulator, Coefficient(0));
+        return accumulator;
+    }
+
+    /// <summary>Polynomials zero-padded to the highest degree, and the largest sum of |coefficients| (a bound on the value for |u| &lt;= 1).</summary>
+    internal static (double[][] Coefficients, double Bound) PiecewiseTable(double[][] polynomials)
+    {
+        int degree = polynomials.Max(p => p.Length) - 1;
+        var table = polynomials.Select(p => p.Concat(new double[degree + 1 - p.Length]).ToArray()).ToArray();
+        return (table, table.Max(c => c.Sum(Math.Abs)));
+    }
+
     /// <summary>Steps of a quadratically converging iteration from relative error e0 until below 2^-(f+2).</summary>
     public static int NewtonIterations(int fractionalBits, double initialError)
     {

@@ -21,7 +21,7 @@ public static class Opening
     {
         ArgumentNullException.ThrowIfNull(runtime);
         runtime.CheckOwns(value);
-        runtime.RevealPolicy.CheckReveal(outputName, value.Length, recipient: null);
+        runtime.RevealPolicy.CheckReveal(outputName, value.Length, RevealRecipient.Everyone);
         return await OpenAsync(runtime, value.Share).ConfigureAwait(false);
     }
 
@@ -37,7 +37,7 @@ public static class Opening
         ArgumentNullException.ThrowIfNull(runtime);
         runtime.CheckOwns(value);
         if (recipient < 0 || recipient >= runtime.PartyCount) throw new ArgumentOutOfRangeException(nameof(recipient), ErrorMessages.PartyIndexOutOfRange(recipient, runtime.PartyCount));
-        runtime.RevealPolicy.CheckReveal(outputName, value.Length, recipient);
+        runtime.RevealPolicy.CheckReveal(outputName, value.Length, RevealRecipient.Party(recipient));
         long tag = runtime.NextTag();
         if (runtime.PartyIndex != recipient)
         {
@@ -58,7 +58,7 @@ public static class Opening
     {
         ArgumentNullException.ThrowIfNull(runtime);
         runtime.CheckOwns(value);
-        runtime.RevealPolicy.CheckReveal(outputName, value.Length, recipient: -1);
+        runtime.RevealPolicy.CheckReveal(outputName, value.Length, RevealRecipient.Analyst);
         var sink = runtime.Outputs ?? throw new InvalidOperationException(RuntimeErrors.NoOutputSink(outputName));
         // Re-randomise with a fresh zero sharing so the analyst's view is the output and nothing else.
         var shares = runtime.NextZeroShares(value.Length);
@@ -87,7 +87,7 @@ public static class Opening
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(localValues);
         Input.CheckContribution(runtime, localValues, 1, scale, null);
-        runtime.RevealPolicy.CheckReveal(outputName, localValues.Length, recipient: null);
+        runtime.RevealPolicy.CheckReveal(outputName, localValues.Length, RevealRecipient.Everyone);
         var masked = runtime.NextZeroShares(localValues.Length);
         RingArithmetic<T>.AddInPlace(masked, runtime.Format.Encode<T>(localValues, scale));
         long up = runtime.NextTag(), down = runtime.NextTag();

@@ -56,35 +56,10 @@ public static class Sigmoid
         for (int q = 0; q < positions; q++) integerPart[q] = RingArithmetic<T>.FromInt64(low + q) << f;
         var fraction = new T[n];
         RingArithmetic<T>.Subtract(z, Comparison.StepSum(runtime, steps, n, integerPart), fraction);
-        // u = 2t - 1 in [-1, 1) inside the range and 0 at the outer positions, where t is unbounded and the truncations' small
-        // errors would otherwise grow with every power of u: in range = [z >= low + 1] - [z >= f + 1].
+        // u = 2t - 1 in [-1, 1) inside the range (set to 0 at the outer positions by the evaluation).
         var u = FixedPointKernels.AffinePublic(runtime, fraction, -1.0, -2);
-        int thresholds = positions - 1;
-        var inRange = new T[n];
-        unchecked
-        {
-            for (int i = 0; i < n; i++) inRange[i] = steps[i * thresholds] - steps[i * thresholds + thresholds - 1];
-        }
-        u = await Multiplication.MultiplyRawAsync(runtime, inRange, u).ConfigureAwait(false);
-
         var (table, bound) = Tables.GetOrAdd(f, Table);
-        int degree = table[0].Length - 1;
-        var column = new T[positions];
-        T[] Coefficient(int j)
-        {
-            for (int q = 0; q < positions; q++) column[q] = FixedPointFormat.EncodeConstant<T>(table[q][j], f);
-            return Comparison.StepSum(runtime, steps, n, column);
-        }
-        // sum_j c_j u^j from the powers of u (log2(D) rounds of products instead of Horner's D): one batch of products with the
-        // secret coefficients, summed at scale 2f and truncated once; every partial sum is at most the table's bound.
-        var powers = await FixedPointKernels.PowersAsync(runtime, u, degree, FixedPointKernels.BoundBits(1.0, 2 * f)).ConfigureAwait(false);
-        var coefficients = new T[degree * n];
-        for (int j = 1; j <= degree; j++) Coefficient(j).CopyTo(coefficients, (j - 1) * n);
-        var products = await Multiplication.MultiplyRawAsync(runtime, coefficients, powers).ConfigureAwait(false);
-        var sum = new T[n];
-        for (int j = 0; j < degree; j++) RingArithmetic<T>.AddInPlace(sum, products.AsSpan(j * n, n));
-        var accumulator = await Truncation.TruncateBoundedRawAsync(runtime, sum, f, FixedPointKernels.BoundBits(bound, 2 * f)).ConfigureAwait(false);
-        RingArithmetic<T>.AddInPlace(accumulator, Coefficient(0));
+        var accumulator = await FixedPointKernels.PiecewisePolynomialAsync(runtime, steps, u, table, bound).ConfigureAwait(false);
         return x.With(accumulator, f);
     }
 
@@ -104,8 +79,6 @@ public static class Sigmoid
             int i = low + q;
             polynomials[q] = FixedPointKernels.ChebyshevPolynomial(u => 1 / (1 + Math.Pow(2, -(i + (u + 1) / 2))), target);
         }
-        int degree = polynomials.Max(p => p.Length) - 1;
-        var table = polynomials.Select(p => p.Concat(new double[degree + 1 - p.Length]).ToArray()).ToArray();
-        return (table, table.Max(c => c.Sum(Math.Abs)));
+        return FixedPointKernels.PiecewiseTable(polynomials);
     }
 }

@@ -26,7 +26,7 @@ internal sealed record ScriptImage(byte[] Assembly, byte[] Symbols, string Entry
                 return new ScriptDiagnostic(file, position.Line + 1, position.Character + 1, d.Id, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
             }).ToList());
         }
-        var entry = compilation.GetEntryPoint(CancellationToken.None) ?? throw new InvalidOperationException("A script compilation has no entry point.");
+        var entry = compilation.GetEntryPoint(CancellationToken.None) ?? throw new InvalidOperationException(ScriptingErrors.NoEntryPoint);
         return new ScriptImage(assembly.ToArray(), symbols.ToArray(), entry.ContainingType.MetadataName, entry.MetadataName);
     }
 
@@ -36,7 +36,7 @@ internal sealed record ScriptImage(byte[] Assembly, byte[] Symbols, string Entry
         var loaded = AssemblyLoadContext.Default.LoadFromStream(new MemoryStream(Assembly), new MemoryStream(Symbols));
         var type = loaded.GetType(EntryType, throwOnError: true)!;
         var method = type.GetMethod(EntryMethod, BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic)
-            ?? throw new InvalidOperationException($"The script image has no {EntryType}.{EntryMethod}.");
+            ?? throw new InvalidOperationException(ScriptingErrors.ImageLacksEntry(EntryType, EntryMethod));
         return method.CreateDelegate<Func<object?[], Task<object>>>();
     }
 }

@@ -200,7 +200,7 @@ public static partial class ScriptWorker
         await ProbeAsync(output, "parent-environment", () => File.ReadAllBytes($"/proc/{parent}/environ")).ConfigureAwait(false);
         await ProbeAsync(output, "signal", () =>
         {
-            if (Kill(parent, 0) != 0) throw new IOException($"errno {Marshal.GetLastPInvokeError()}");
+            if (Kill(parent, 0) != 0) throw new IOException(ScriptingErrors.Errno(Marshal.GetLastPInvokeError()));
         }).ConfigureAwait(false);
         try
         {

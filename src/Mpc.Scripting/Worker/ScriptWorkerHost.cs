@@ -75,7 +75,7 @@ internal sealed partial class ScriptWorkerHost
         catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
         {
             Logger.LogError("Session script {Script}: the worker did not start: {Reason}", _scriptName, e.Message);
-            throw new ScriptWorkerException(ErrorMessages.ScriptWorkerUnavailable("see its log."), "the worker did not start", dependsOnValues: false);
+            throw new ScriptWorkerException(ScriptingErrors.WorkerUnavailableSeeLog, ScriptingErrors.WorkerDidNotStart, dependsOnValues: false);
         }
         Logger.LogInformation("Script {Script}: worker process {Pid} started", _scriptName, _process.Id);
         var errors = PumpErrorsAsync(_process);
@@ -163,7 +163,7 @@ internal sealed partial class ScriptWorkerHost
                     string output = reader.ReadString();
                     int elements = reader.ReadInt32();
                     if (!RevealRecipient.TryFromWire(reader.ReadInt32(), _context.PartyCount, out var recipient) || elements < 0) throw Violation("a reveal check out of range");
-                    _context.RevealPolicy.CheckReveal(output, elements, recipient.ToRuntime());
+                    _context.RevealPolicy.CheckReveal(output, elements, recipient);
                     if (recipient.IsAnalyst && !_granted.TryAdd(output, elements)) throw Violation("a second analyst output of one name");
                     await pipe.WriteAsync(WorkerMessageKind.Reply, frame.Id, ReadOnlyMemory<byte>.Empty, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
                     break;

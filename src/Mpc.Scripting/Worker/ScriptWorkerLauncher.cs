@@ -26,14 +26,14 @@ internal static class ScriptWorkerLauncher
         info.Environment["DOTNET_GCHeapHardLimit"] = memoryLimitBytes.ToString("X", CultureInfo.InvariantCulture);
         info.Environment["DOTNET_EnableDiagnostics"] = "0";
         info.Environment["DOTNET_TieredPGO"] = "0";
-        return Process.Start(info) ?? throw new InvalidOperationException(ErrorMessages.ScriptWorkerUnavailable("the process did not start."));
+        return Process.Start(info) ?? throw new InvalidOperationException(ScriptingErrors.WorkerProcessNotStarted);
     }
 
     private static ProcessStartInfo CreateStartInfo()
     {
         string folder = AppContext.BaseDirectory;
         string library = Path.Combine(folder, "mpc.dll");
-        if (!File.Exists(library)) throw new InvalidOperationException(ErrorMessages.ScriptWorkerUnavailable($"the mpc program (mpc.dll) is not installed in {folder}."));
+        if (!File.Exists(library)) throw new InvalidOperationException(ScriptingErrors.MpcNotInstalled(folder));
         string? current = Environment.ProcessPath;
         string host = current is not null && Path.GetFileNameWithoutExtension(current) == "dotnet"
             ? current

@@ -39,7 +39,7 @@ internal sealed class WorkerPipe : IAsyncDisposable
     public async ValueTask WriteAsync(WorkerMessageKind kind, uint id, ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         long length = 5L + head.Length + payload.Length;
-        if (length - 5 > _maxBodyBytes) throw new InvalidDataException($"A worker frame of {length - 5} bytes exceeds the cap of {_maxBodyBytes} bytes.");
+        if (length - 5 > _maxBodyBytes) throw new InvalidDataException(ScriptingErrors.WorkerFrameOverCap(length - 5, _maxBodyBytes));
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -63,12 +63,12 @@ internal sealed class WorkerPipe : IAsyncDisposable
     {
         if (!await FillAsync(_header, cancellationToken).ConfigureAwait(false)) return null;
         uint length = BinaryPrimitives.ReadUInt32LittleEndian(_header);
-        if (length < 5 || length - 5 > (uint)_maxBodyBytes) throw new InvalidDataException($"The worker announced a frame of {length} bytes, outside 5..{_maxBodyBytes + 5L}.");
+        if (length < 5 || length - 5 > (uint)_maxBodyBytes) throw new InvalidDataException(ScriptingErrors.WorkerFrameLengthInvalid(length, _maxBodyBytes + 5L));
         var kind = (WorkerMessageKind)_header[4];
-        if (!Enum.IsDefined(kind)) throw new InvalidDataException($"The worker sent a frame of unknown kind {_header[4]}.");
+        if (!Enum.IsDefined(kind)) throw new InvalidDataException(ScriptingErrors.WorkerFrameKindUnknown(_header[4]));
         uint id = BinaryPrimitives.ReadUInt32LittleEndian(_header.AsSpan(5));
         var body = length == 5 ? [] : new byte[length - 5];
-        if (!await FillAsync(body, cancellationToken).ConfigureAwait(false)) throw new EndOfStreamException("The worker's stream ended inside a frame.");
+        if (!await FillAsync(body, cancellationToken).ConfigureAwait(false)) throw new EndOfStreamException(ScriptingErrors.WorkerStreamEnded);
         return (kind, id, body);
     }
 
@@ -81,7 +81,7 @@ internal sealed class WorkerPipe : IAsyncDisposable
             if (n == 0)
             {
                 if (read == 0) return false;
-                throw new EndOfStreamException("The worker's stream ended inside a frame.");
+                throw new EndOfStreamException(ScriptingErrors.WorkerStreamEnded);
             }
             read += n;
         }

@@ -51,13 +51,13 @@ internal sealed class WorkerRelay : IPartyChannel, IRevealPolicy, IOutputSink
         return await RequestAsync(WorkerMessageKind.Receive, head, cancellationToken).ConfigureAwait(false);
     }
 
-    public void CheckReveal(string outputName, int elementCount, int? recipient)
+    public void CheckReveal(string outputName, int elementCount, RevealRecipient recipient)
     {
         var body = Encode(writer =>
         {
             writer.Write(outputName);
             writer.Write(elementCount);
-            writer.Write(RevealRecipient.FromRuntime(recipient).ToWire());
+            writer.Write(recipient.ToWire());
         });
         // The runtime asks synchronously; the answer arrives on the relay's read loop.
         RequestAsync(WorkerMessageKind.CheckReveal, body, CancellationToken.None).AsTask().GetAwaiter().GetResult();
@@ -126,7 +126,7 @@ internal sealed class WorkerRelay : IPartyChannel, IRevealPolicy, IOutputSink
         {
             while (await _pipe.ReadAsync(CancellationToken.None).ConfigureAwait(false) is { } frame)
             {
-                if (frame.Kind != WorkerMessageKind.Reply) throw new InvalidDataException($"The daemon sent {frame.Kind} during the session.");
+                if (frame.Kind != WorkerMessageKind.Reply) throw new InvalidDataException(ScriptingErrors.DaemonSentDuringSession(frame.Kind));
                 if (_pending.TryRemove(frame.Id, out var pending)) pending.TrySetResult(frame.Body);
             }
         }

@@ -119,7 +119,7 @@ internal sealed class WorkerStart
         var seeds = new byte[]?[names.Length];
         for (int i = 0; i < seeds.Length; i++) seeds[i] = reader.ReadBoolean() ? ReadBytes(reader) : null;
         string preprocessingName = reader.ReadString();
-        if (!Mpc.Runtime.PreprocessingEngines.TryParse(preprocessingName, out var preprocessing)) throw new InvalidDataException("A worker message names an unknown preprocessing engine.");
+        if (!Mpc.Runtime.PreprocessingEngines.TryParse(preprocessingName, out var preprocessing)) throw new InvalidDataException(ScriptingErrors.UnknownEngineInMessage);
         var dealer = ReadBytes(reader);
         int parameterCount = Count(reader, body.Length);
         var parameters = new Dictionary<string, string>(parameterCount, StringComparer.Ordinal);
@@ -156,7 +156,7 @@ internal sealed class WorkerStart
     internal static int Count(BinaryReader reader, int limit)
     {
         int count = reader.ReadInt32();
-        if (count < 0 || count > limit) throw new InvalidDataException($"A count of {count} in a worker message is out of range.");
+        if (count < 0 || count > limit) throw new InvalidDataException(ScriptingErrors.CountOutOfRange(count));
         return count;
     }
 }

@@ -1,7 +1,7 @@
 namespace Mpc.Scripting;
 
-/// <summary>The error codes and messages of protocol scripts, in one place.</summary>
-internal static class ScriptMessages
+// The diagnostics of protocol scripts (compile, declarations, top level) and their codes.
+internal static partial class ScriptingErrors
 {
     public const string MissingRunCode = "MPC002";
     public const string UndeclaredDerivationCode = "MPC003";

@@ -1,0 +1,91 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Mpc.Audit;
+
+// Every field of a transcript is read as untrusted: each entry's fields are checked against the documented format (a field of
+// the wrong type is a finding), and every read goes through the helpers below, which yield null rather than throw.
+public static partial class TranscriptAuditor
+{
+    private enum Shape
+    {
+        Text,
+        TextOrNull,
+        Integer,
+        Number,
+        TextMap,
+        NumberMap,
+        TextList,
+    }
+
+    private static readonly Dictionary<string, Shape> EveryEntry = new(StringComparer.Ordinal) { ["seq"] = Shape.Integer, ["type"] = Shape.Text, ["prev"] = Shape.Text };
+
+    private static readonly Dictionary<string, Shape> Frames = new(StringComparer.Ordinal)
+    {
+        ["peer"] = Shape.Text, ["tag"] = Shape.Integer, ["length"] = Shape.Integer, ["sha256"] = Shape.Text,
+    };
+
+    // The format TranscriptWriter documents, by entry type; "dp" includes the earlier versions' flat Skellam fields.
+    private static readonly Dictionary<string, Dictionary<string, Shape>> Shapes = new(StringComparer.Ordinal)
+    {
+        ["header"] = new(StringComparer.Ordinal)
+        {
+            ["session"] = Shape.Text, ["party"] = Shape.Text, ["rosterHash"] = Shape.Text, ["protocol"] = Shape.Text, ["protocolId"] = Shape.Text,
+            ["parameters"] = Shape.TextMap, ["parametersHash"] = Shape.Text, ["outputs"] = Shape.TextList, ["outputKinds"] = Shape.TextMap,
+            ["preprocessing"] = Shape.Text, ["ringBits"] = Shape.Integer, ["fractionalBits"] = Shape.Integer, ["software"] = Shape.Text,
+            ["certificate"] = Shape.Text, ["analyst"] = Shape.TextOrNull, ["analystKey"] = Shape.TextOrNull, ["peerKeys"] = Shape.TextMap, ["started"] = Shape.Text,
+        },
+        ["send"] = Frames,
+        ["receive"] = Frames,
+        ["output"] = new(StringComparer.Ordinal) { ["name"] = Shape.Text, ["elements"] = Shape.Integer, ["sha256"] = Shape.Text },
+        ["dp"] = new(StringComparer.Ordinal)
+        {
+            ["name"] = Shape.Text, ["mechanism"] = Shape.Text, ["parameters"] = Shape.NumberMap, ["epsilon"] = Shape.Number, ["delta"] = Shape.Number,
+            ["mu"] = Shape.Number, ["l1"] = Shape.Number, ["l2"] = Shape.Number, ["samplingRate"] = Shape.Number, ["honestParties"] = Shape.Integer,
+        },
+        ["end"] = new(StringComparer.Ordinal) { ["status"] = Shape.Text, ["reason"] = Shape.TextOrNull, ["time"] = Shape.Text, ["chainPrevious"] = Shape.Text },
+        ["signature"] = new(StringComparer.Ordinal) { ["head"] = Shape.Text, ["algorithm"] = Shape.Text, ["signature"] = Shape.Text },
+    };
+
+    // The fields of one line that do not have the documented type, each with what it should be.
+    private static IEnumerable<string> Malformed(JsonObject line)
+    {
+        var shapes = Shapes.GetValueOrDefault(Text(line["type"]) ?? "");
+        foreach (var (name, node) in line)
+        {
+            if (!EveryEntry.TryGetValue(name, out var shape) && (shapes is null || !shapes.TryGetValue(name, out shape))) continue;
+            if (!Fits(node, shape)) yield return $"its field '{name}' is not {Describe(shape)}: the entry is malformed.";
+        }
+    }
+
+    private static bool Fits(JsonNode? node, Shape shape) => shape switch
+    {
+        Shape.Text => Text(node) is not null,
+        Shape.TextOrNull => node is null || Text(node) is not null,
+        Shape.Integer => Integer(node) is not null,
+        Shape.Number => node is JsonValue value && value.GetValueKind() == JsonValueKind.Number && value.TryGetValue<double>(out _),
+        Shape.TextMap => node is JsonObject map && map.All(p => Fits(p.Value, Shape.Text)),
+        Shape.NumberMap => node is JsonObject map && map.All(p => Fits(p.Value, Shape.Number)),
+        Shape.TextList => node is JsonArray list && list.All(n => Fits(n, Shape.Text)),
+        _ => false,
+    };
+
+    private static string Describe(Shape shape) => shape switch
+    {
+        Shape.Text => "text",
+        Shape.TextOrNull => "text or null",
+        Shape.Integer => "an integer",
+        Shape.Number => "a number",
+        Shape.TextMap => "an object of texts",
+        Shape.NumberMap => "an object of numbers",
+        _ => "a list of texts",
+    };
+
+    private static string? Text(JsonNode? node) => node is JsonValue value && value.GetValueKind() == JsonValueKind.String && value.TryGetValue<string>(out var text) ? text : null;
+
+    private static long? Integer(JsonNode? node) =>
+        node is JsonValue value && value.GetValueKind() == JsonValueKind.Number && value.TryGetValue<long>(out var number) ? number : null;
+
+    private static double Number(JsonObject fields, string name, double absent) =>
+        fields[name] is JsonValue value && value.GetValueKind() == JsonValueKind.Number && value.TryGetValue<double>(out var number) ? number : absent;
+}
