@@ -11,10 +11,11 @@
 //   indices, and `mpc local --out` writes them as the levels (synthetic.csv).
 // - visible=binomial: 0/1/2 columns, each unit two Bernoulli units sharing weights (BoltzmannMachines.jl's Binomial2BernoulliRBM).
 // - visible=gaussian: columns standardised by their pooled means and SDs (one secure sum of x, x^2 and the count; exact: each
-//   party's rows checked as a group; DP: clipped to the parties' configured ranges and noised under a tenth of the budget),
+//   party's rows checked as a group; DP: clipped to the parties' configured ranges, checked equal under MPC, and noised under a tenth of the budget),
 //   output as standardisation; synthetic rows come back on the columns' scale.
 // - latent_density: each party projects its own training rows with the top-2 directions of the synthetic rows and counts them on a
-//   fixed grid set by the synthetic rows; only the pooled cell counts leave (exact mode: small cells shown as 0, decided under MPC;
+//   fixed grid set by the synthetic rows; only the pooled cell counts leave (exact mode, asked for and only where every party allows
+//   suppression, with at least 3 top units: small cells shown as 0, decided under MPC;
 //   DP: Skellam-noised, a twentieth of the budget set aside before training). No row's coordinates leave a party.
 // - partitions: the first hidden layer as independent RBMs on groups of columns (BoltzmannMachines.jl's PartitionedRBM),
 //   under the joint layers above.
@@ -53,7 +54,7 @@ Parameter("monitoring", ParameterType.Number, "0", "reveal=exact-intermediates: 
 Parameter("start_model", ParameterType.NumberList, "", "Continue training this model: the values of a previous run's model output (same columns, visible, model and hidden); rbm trains epochs more, dbm fine-tunes fine_tuning_epochs more.");
 Parameter("epochs_done", ParameterType.Integer, "0", "start_model: epochs the model has had; this run's are numbered after them (shuffles, monitoring).");
 Parameter("bounds", ParameterType.Text, "", "visible=gaussian with dp-intermediates: ranges name=lo:hi,... within every party's configured bounds (empty: the parties' configured ones, which must then agree).");
-Parameter("latent_bins", ParameterType.Integer, "20", "Bins per axis of the latent density of the parties' training rows (2 to 100; 0: none): pooled counts on a grid over the synthetic rows' top-2 latent dimensions.");
+Parameter("latent_bins", ParameterType.NumberList, "", "Bins per axis of the latent density of the parties' training rows (2 to 100; 0: none): pooled counts on a grid over the synthetic rows' top-2 latent dimensions (empty: 20 with dp-intermediates; 0 with exact-intermediates, whose density needs every party's allowSuppression and a top layer of at least 3 units).");
 Parameter("evaluate", ParameterType.Boolean, "true", "reveal=exact-intermediates: score the synthetic rows securely against the pooled real rows (gaussian visibles: utility on quartile bins, distances in synthetic standard deviations); only the scores come out.");
 Output("model", "The model's parameters (per layer W row-major, visible bias, hidden bias; dbm: W_1..W_L, then biases b_0..b_L).");
 Output("monitoring", "Training curves as (part, epoch, metric, value) quadruples: part 1..L per layer, 0 for dbm fine-tuning; metric 0 reconstruction error, 1 log Z, 2 log-likelihood, 3 log-likelihood lower bound.");
@@ -67,6 +68,7 @@ Output("latent_density_noised", "reveal=dp-intermediates: the same counts with d
 Output("utility", "Secure utility against the pooled training rows: mean L1 and maximum deviation of the 1- to 4-way marginals (at most 200 variable sets per order), then the mean squared difference of the pairwise log odds ratios.");
 Output("privacy", "Secure privacy check: quantiles (1%, 5%, 50%) of each synthetic row's distance to its closest training record over all parties, then of the nearest/second-nearest ratio, then the share of synthetic rows that copy a training row exactly.");
 Output("privacy_holdout", "holdout > 0: share of synthetic rows whose closest record over all parties is a training rather than a holdout row (ties half; about 0.5 with holdout=0.5 if the model does not memorise, in general about the training share).");
+Output("bounds_agree", OutputKind.DataCheck, "visible=gaussian with dp-intermediates: before the standardisation, one bit per column (do all parties clip it to the same range?) is opened to the parties; a range that differs stops the session naming the column.");
 Output("pooled_sums", OutputKind.ExactIntermediate, "reveal=exact-intermediates: the exact pooled data terms, opened to every party at every step.");
 Output("noised_sums", OutputKind.DifferentiallyPrivateIntermediate, "reveal=dp-intermediates: the Skellam-noised pooled data terms of every step.");
 Output("privacy_spent", "reveal=dp-intermediates: epsilon and delta of the run, composed in RDP.");
@@ -86,6 +88,8 @@ Run(async mpc =>
     string hidden = mpc.Text("hidden") is { Length: > 0 } h ? h : dp ? $"{DpSchedule.Hidden}" : "25,15";
     double[] epochs = mpc.Numbers("epochs") is { Length: > 0 } e ? e : [dp ? DpSchedule.Epochs : 10];
     double[] batchSizes = mpc.Numbers("batch_size") is { Length: > 0 } b ? b : [dp ? DpSchedule.BatchSize : 50];
+    // The exact density needs every party's allowSuppression, so an exact run asks for it explicitly.
+    int latentBins = mpc.Numbers("latent_bins") is { Length: > 0 } l ? (int)l[0] : dp ? 20 : 0;
     var settings = new TrainingSettings
     {
         Seed = mpc.Integer("seed"),
@@ -105,7 +109,7 @@ Run(async mpc =>
     };
     var fit = await mpc.Boltzmann.Train(model, mpc.List("columns"), mpc.Text("visible"), hidden, epochs,
         mpc.Numbers("learning_rate"), batchSizes, mpc.Text("reveal"), settings, holdout: mpc.Number("holdout"), levels: mpc.Text("levels"), monitoring: mpc.Number("monitoring"), start: mpc.Numbers("start_model"),
-        partitions: mpc.Text("partitions"), gaussianSd: mpc.Number("gaussian_sd"), bounds: mpc.Text("bounds"), latentBins: mpc.Integer("samples") >= 2 ? mpc.Integer("latent_bins") : 0);
+        partitions: mpc.Text("partitions"), gaussianSd: mpc.Number("gaussian_sd"), bounds: mpc.Text("bounds"), latentBins: mpc.Integer("samples") >= 2 ? latentBins : 0);
     if (fit.Standardisation is not null) await mpc.Output("standardisation", mpc.Public(fit.Standardisation.Values()));
     // The model is public to the parties already (they computed it from the pooled sums); the analyst gets it here.
     await mpc.Output("model", mpc.Public(fit.Model.Parameters()));

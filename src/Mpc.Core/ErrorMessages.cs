@@ -295,6 +295,15 @@ public static class ErrorMessages
     public static string ExactModeWithEpsilon(string exactMode, string dpMode) =>
         $"reveal={exactMode} trains without DP; leave epsilon out or use reveal={dpMode}.";
 
+    public static string BoundsDisagree(string dataset, IEnumerable<string> columns) =>
+        $"The parties' configured ranges (privacy.{dataset}.bounds) differ for {string.Join(", ", columns.Select(c => $"'{c}'"))}: each party would standardise with its own; the parties must configure the same ranges, or the analyst ask for narrower ones with bounds.";
+
+    public static string ExactLatentDensityNeedsSuppression(string dataset) =>
+        $"The exact latent density shows small cells as 0, and this party's policy does not show small cells as suppressed for dataset '{dataset}' (privacy.{dataset}.allowSuppression); use reveal=dp-intermediates for a noised density, or latent_bins=0.";
+
+    public static string ExactLatentDensityNeedsTopUnits(int units) =>
+        $"The exact latent density needs a top layer of at least 3 hidden units ({units} given): fewer would let the model place chosen records on their own axis; use reveal=dp-intermediates for a noised density, or latent_bins=0.";
+
     public static string StartModelNeedsDpMode(string exactMode, string dpMode) =>
         $"start_model needs reveal={dpMode}: under reveal={exactMode} a model the analyst chose would make every exactly opened statistic (and the monitoring) a query of the analyst's choosing.";
 

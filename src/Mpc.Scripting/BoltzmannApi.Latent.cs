@@ -35,7 +35,7 @@ public sealed partial class BoltzmannApi
     /// the top-2 directions fitted on the synthetic rows (public) and counts them on the fixed grid of
     /// <see cref="LatentDensityGrid"/> (fit.LatentBins per axis, set at training; cells row-major, y from the bottom; rows
     /// outside the grid count nowhere). Only the pooled cell counts can leave, summed under MPC, never a party's own:
-    /// exact-intermediates: a cell where any party holds between 1 and its minimum cell count less one of its rows, or where the
+    /// exact-intermediates (only where every party's policy allows suppression, and with at least 3 top hidden units): a cell where any party holds between 1 and its minimum cell count less one of its rows, or where the
     /// pooled count lies below the parties' largest minimum cell count (taken under MPC), is shown as 0, as DataSHIELD's
     /// histogram does its small cells; the pattern is not shown, so a suppressed cell reads as an empty one. Output it with a
     /// declared <c>OutputKind.Counts</c>; the party's shown cells pass its disclosure limits.
@@ -62,9 +62,21 @@ public sealed partial class BoltzmannApi
             return Input.Public(_session.Runtime, noised, noised.Length, 1, _session.Runtime.Format.FractionalBits);
         }
         CheckEvaluable(fit);
+        CheckExactLatentDensity(fit.Model.Layers[^1].Hidden);
         var local = new double[grid.Cells];
         foreach (int cell in cells.Where(c => c >= 0)) local[cell]++;
         return await SuppressedCountsAsync(local).ConfigureAwait(false);
+    }
+
+    // The exact density shows small cells as 0, as a table's suppression does, so it needs the party's allowSuppression; and with one
+    // or two top units the analyst's model (its seed, epochs=0, the grid from synthetic rows) is close to a chosen axis through a record.
+    private void CheckExactLatentDensity(int topUnits)
+    {
+        var limits = _context.Limits;
+        if (!limits.AllowSuppression)
+            throw new ParameterProblemException(ErrorMessages.ExactLatentDensityNeedsSuppression(limits.Dataset));
+        if (topUnits < 3)
+            throw new ParameterProblemException(ErrorMessages.ExactLatentDensityNeedsTopUnits(topUnits));
     }
 
     // The pooled counts with every small cell shown as 0: flagged by a party holding 1..minCellCount-1 of its rows there, or

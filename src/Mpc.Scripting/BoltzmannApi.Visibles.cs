@@ -32,6 +32,20 @@ public sealed partial class BoltzmannApi
         return (askedLower, askedUpper);
     }
 
+    // The ranges every party clips to, which must be the same at all: each party standardises and decodes the one pooled sum with its own.
+    private async Task<(double[] Lower, double[] Upper)> AgreedGaussianRangesAsync(VisibleEncoding encoding, string bounds, string checkOutput)
+    {
+        var ranges = GaussianRanges(encoding, bounds);
+        _session.RequireKind(checkOutput, OutputKind.DataCheck);
+        var agree = await SharedLimits.AgreeAsync(_session.Runtime, [.. ranges.Lower, .. ranges.Upper], encoding.Columns.Count, checkOutput).ConfigureAwait(false);
+        var differing = encoding.Columns.Where((_, j) => !agree[j]).ToList();
+        if (differing.Count > 0)
+            // Only the agreement bits were opened (to the parties); the ranges themselves stay in each party's own log.
+            throw new DataProblemException(ErrorMessages.BoundsDisagree(_context.Limits.Dataset, differing),
+                $"bounds differ between parties for {string.Join(", ", differing)}; this party's: {string.Join(", ", differing.Select(c => { int j = encoding.Columns.ToList().IndexOf(c); return $"{c}={ranges.Lower[j]}:{ranges.Upper[j]}"; }))}", false);
+        return ranges;
+    }
+
     /// <summary>
     /// A partitioned first layer from "group,group,...": a group is one column, or a range "first-last" of consecutive columns
     /// (in the order of the columns), optionally followed by ":n", its hidden units. The groups cover every column once, in

@@ -58,15 +58,17 @@ public sealed partial class BoltzmannApi
     /// secure sum of x, x^2 and the count, with each party's rows checked as a group; dp-intermediates, the same sum clipped to
     /// each column's public range in the party's configuration (or the narrower <paramref name="bounds"/>, "name=lo:hi,...",
     /// the same at every party) and noised under a tenth of the budget (<see cref="Standardisation.PoolPrivateAsync"/>); a column
-    /// without a configured range is refused. <paramref name="latentBins"/> &gt; 0 sets the grid of <see cref="LatentDensity"/>
+    /// without a configured range is refused, and so is a column whose range differs between parties (checked under MPC first,
+    /// one bit per column opened to the parties as <paramref name="boundsCheckOutput"/>, a declared <c>OutputKind.DataCheck</c>). <paramref name="latentBins"/> &gt; 0 sets the grid of <see cref="LatentDensity"/>
     /// (a DP run reserves its release before training).
     /// </summary>
     /// <example>var fit = await mpc.Boltzmann.Train("dbm", mpc.List("columns"), "bernoulli", "25,15", [10, 10], [0.4, 0.2], [50], "dp-intermediates", new TrainingSettings { Epsilon = 5 });</example>
     public async Task<BoltzmannFit> Train(string model, IReadOnlyList<string> columns, string visible, string hidden, IReadOnlyList<double> epochs,
         IReadOnlyList<double> learningRates, IReadOnlyList<double> batchSizes, string reveal, TrainingSettings settings, string exactOutput = "pooled_sums",
         string privateOutput = "noised_sums", double holdout = 0, string levels = "", double monitoring = 0, IReadOnlyList<double>? start = null,
-        string partitions = "", double gaussianSd = DefaultGaussianSd, int latentBins = 0, string bounds = "")
+        string partitions = "", double gaussianSd = DefaultGaussianSd, int latentBins = 0, string bounds = "", string boundsCheckOutput = "bounds_agree")
     {
+        ArgumentNullException.ThrowIfNull(boundsCheckOutput);
         ArgumentNullException.ThrowIfNull(bounds);
         ArgumentNullException.ThrowIfNull(partitions);
         ArgumentNullException.ThrowIfNull(columns);
@@ -115,6 +117,8 @@ public sealed partial class BoltzmannApi
                 if (settings.IsPrivate) throw new ParameterProblemException(ErrorMessages.ExactModeWithEpsilon(ExactIntermediates, DpIntermediates));
                 // A chosen start model turns exact pooled sums into chosen queries (one record's presence from one session): DP mode only.
                 if (startModel is not null) throw new ParameterProblemException(ErrorMessages.StartModelNeedsDpMode(ExactIntermediates, DpIntermediates));
+                // Refused before any sum opens: a run that would end refusing its latent density should not spend the session's work first.
+                if (latentBins > 0) CheckExactLatentDensity(sizes[^1]);
                 // Every step's exact sums open to every party: only under a name the script declared as an exact intermediate, which a party's policy must allow.
                 _session.RequireKind(exactOutput, OutputKind.ExactIntermediate);
                 var exactPool = new MpcStatisticsPool<UInt128>(_session.Runtime, exactOutput);
@@ -128,7 +132,7 @@ public sealed partial class BoltzmannApi
                 return new BoltzmannFit(exact, encoding, 0, 0, [], training, held, scale) { LatentBins = latentBins };
             case DpIntermediates:
                 if (!settings.IsPrivate) throw new ParameterProblemException(ErrorMessages.DpModeWithoutEpsilon(DpIntermediates));
-                var ranges = encoding.Kind == VisibleKind.Gaussian ? GaussianRanges(encoding, bounds) : default;
+                var ranges = encoding.Kind == VisibleKind.Gaussian ? await AgreedGaussianRangesAsync(encoding, bounds, boundsCheckOutput).ConfigureAwait(false) : default;
                 var pool = new PrivateStatisticsPool<UInt128>(_session.Runtime, privateOutput, settings.Epsilon!.Value, settings.Delta, settings.HonestParties);
                 Standardisation? privateScale = null;
                 if (ranges.Lower is not null)

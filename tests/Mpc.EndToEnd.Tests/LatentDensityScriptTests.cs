@@ -33,7 +33,7 @@ public class LatentDensityScriptTests
     {
         var script = BoltzmannScript.Load();
         await using var federation = TestFederation.Create(3);
-        federation.StartAll(approved: _ => [script.Id], catalog: BoltzmannScript.Catalog, privacy: DatasetPrivacy.Default with { ExactIntermediates = true, MinCellCount = 1 });
+        federation.StartAll(approved: _ => [script.Id], catalog: BoltzmannScript.Catalog, privacy: DatasetPrivacy.Default with { ExactIntermediates = true, MinCellCount = 1, AllowSuppression = true });
         var result = await federation.Client().RunAsync(script, script.Source, GaussianRun(20), null, default);
         var (grid, counts) = Reference(result, 3);
         Assert.Equal(grid.Values(), result.Outputs["latent_grid"].Values, (a, b) => Math.Abs(a - b) < 1e-9);
@@ -53,7 +53,7 @@ public class LatentDensityScriptTests
     {
         var script = BoltzmannScript.Load();
         await using var federation = TestFederation.Create(3);
-        federation.StartAll(approved: _ => [script.Id], catalog: BoltzmannScript.Catalog, privacy: DatasetPrivacy.Default with { ExactIntermediates = true, MinCellCount = 3 });
+        federation.StartAll(approved: _ => [script.Id], catalog: BoltzmannScript.Catalog, privacy: DatasetPrivacy.Default with { ExactIntermediates = true, MinCellCount = 3, AllowSuppression = true });
         var result = await federation.Client().RunAsync(script, script.Source, GaussianRun(5), null, default);
         var (grid, counts) = Reference(result, 3);
         var pooled = Enumerable.Range(0, grid.Cells).Select(c => counts.Sum(p => p[c])).ToArray();

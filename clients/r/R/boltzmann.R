@@ -29,7 +29,8 @@
 #'   own training rows in the same two dimensions, as pooled counts on a grid set
 #'   by the synthetic rows: a list of the cell centres `x` and `y`, the counts `z`
 #'   as an x-by-y matrix for [graphics::image()], and `noised`, TRUE for a DP run's
-#'   Skellam-noised counts, FALSE for exact counts with small cells shown as 0;
+#'   Skellam-noised counts, FALSE for exact counts with small cells shown as 0
+#'   (exact mode: only with latent_bins given, where every party allows suppression);
 #'   no row's coordinates leave a party), `standardisation` (gaussian
 #'   visibles: a data frame of each column's pooled mean and SD), `outputs`
 #'   (utility and privacy scores when evaluated) and `session`.

@@ -23,4 +23,30 @@ internal static class SharedLimits
         }
         return largest!;
     }
+
+    /// <summary>
+    /// Whether every party holds the same value at each position of <paramref name="own"/> (configuration, such as a column's
+    /// range), one bit per column when <paramref name="own"/> holds rows of <paramref name="columns"/> values, opened to every party
+    /// as <paramref name="outputName"/>: each party shares its values, the differences from party 0's are tested for 0 under MPC,
+    /// and only whether all are 0 opens; neither a party's values nor which party differs.
+    /// </summary>
+    public static async Task<bool[]> AgreeAsync<T>(MpcRuntime<T> runtime, double[] own, int columns, string outputName)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        ArgumentNullException.ThrowIfNull(own);
+        if (columns < 1 || own.Length % columns != 0) throw new ArgumentException($"{own.Length} values do not fill rows of {columns}.", nameof(own));
+        int n = own.Length, scale = runtime.Format.FractionalBits;
+        var shared = new List<Secret<T>>();
+        for (int owner = 0; owner < runtime.PartyCount; owner++)
+            shared.Add(await Input.ShareAsync(runtime, owner, runtime.PartyIndex == owner ? own : null, n, scale).ConfigureAwait(false));
+        if (shared.Count == 1) return [.. Enumerable.Repeat(true, columns)];
+        // Values closer than one unit 2^-scale encode alike and count as equal.
+        var equal = await Comparison.EqualsZeroAsync(runtime, Secret<T>.Concatenate([.. shared.Skip(1).Select(s => s - shared[0])])).ConfigureAwait(false);
+        Secret<T>? differing = null;
+        for (int start = 0; start < equal.Length; start += columns)
+            differing = differing is null ? 1.0 - equal.Slice(start, columns) : differing + (1.0 - equal.Slice(start, columns));
+        var agree = await Comparison.EqualsZeroAsync(runtime, differing!).ConfigureAwait(false);
+        return [.. (await Opening.RevealRealAsync(runtime, agree, outputName).ConfigureAwait(false)).Select(b => b > 0.5)];
+    }
 }
