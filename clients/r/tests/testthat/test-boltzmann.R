@@ -58,7 +58,7 @@ test_that("mpc_correlation_heatmap orders both panels by hclust of the real corr
 })
 
 test_that("gaussian columns come back on their scale, with the pooled means and SDs, the latent dimensions and the parties' latent density", {
-  con <- mpc_connect(local = lung_files(), allow_exact_intermediates = TRUE)
+  con <- mpc_connect(local = lung_files(), allow_exact_intermediates = TRUE, allow_suppression = TRUE)
   fit <- mpc_boltzmann(con, c("age", "time"), model = "rbm", visible = "gaussian", hidden = 4, epochs = 10,
                        samples = 50, monitor_every = 5, burn_in = 10, batch_size = 25, evaluate = FALSE,
                        reveal = "exact-intermediates", ais_runs = 0, latent_bins = 5)
@@ -67,7 +67,7 @@ test_that("gaussian columns come back on their scale, with the pooled means and 
   expect_equal(fit$standardisation$sd, c(sd(lung$age), sd(lung$time)), tolerance = 1e-6)
   expect_lt(abs(mean(fit$synthetic$age) - mean(lung$age)), sd(lung$age))
   expect_equal(dim(fit$latent), c(50, 2))
-  # The parties' rows only as pooled counts on a 5 x 5 grid, small cells shown as 0.
+  # The parties' rows only as pooled counts on a 5 x 5 grid, small cells shown as 0 (the parties allow suppression).
   density <- fit$latent_density
   expect_false(density$noised)
   expect_equal(dim(density$z), c(5, 5))
