@@ -66,6 +66,9 @@ public static class FederationErrors
 
     public const string ScriptsNotRun = "this party does not run protocol scripts";
 
+    public static string ScriptDoesNotCompileHere(string script, string party) =>
+        $"script {script} does not compile at {party}; {party}'s log says why";
+
     public static string UnknownProtocol(string name, IEnumerable<string> known) =>
         $"unknown protocol '{name}'; known protocols: {string.Join(", ", known)}";
 

@@ -84,6 +84,20 @@ public class ScriptSessionTests
     }
 
     [Fact]
+    public async Task AnApprovedScriptThatFailsToCompileAtAPartyIsRefusedWithoutThePartysText()
+    {
+        var script = Compile(Total);
+        // The party's side fails (a cache it cannot write): its message names a local path, which stays in its log.
+        var broken = ProtocolCatalog.BuiltIn.WithScriptCompiler((_, _) => throw new IOException("cannot write /var/lib/mpc/hospital-b/cache/total.dll"));
+        await using var federation = TestFederation.Create(3);
+        federation.StartAll(approved: _ => [script.Id], catalog: broken);
+        var error = await Assert.ThrowsAsync<SessionRefusedException>(() => federation.Client().RunAsync(script, script.Source, new Dictionary<string, string>(), null, default));
+        Assert.Contains("script total does not compile at hospital-", error.Message, StringComparison.Ordinal);
+        Assert.Contains("log says why", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("/var/lib", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AMismatchedScriptBetweenPartiesIsRefused()
     {
         var honest = Compile(Total);

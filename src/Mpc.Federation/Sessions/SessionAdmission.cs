@@ -80,9 +80,16 @@ internal sealed class SessionAdmission(PartySettings party, SessionServices serv
         {
             compiled = services.Catalog.CompileScript(script, request.Protocol);
         }
+        catch (ProtocolParameterException e)
+        {
+            refusal = e.Message;
+            return false;
+        }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            refusal = $"script {request.Protocol} does not compile: {e.Message}";
+            // The analyst compiled the same approved bytes: what fails here is this party's side, whose text may name its paths.
+            services.Logger.LogWarning(DaemonEvents.ScriptCompileFailed, e, "Script {Script} ({Id}) does not compile at this party", request.Protocol, hash);
+            refusal = FederationErrors.ScriptDoesNotCompileHere(request.Protocol, _self);
             return false;
         }
         // A compiler that hashed or compiled another text than the one approved must not slip through.
