@@ -161,13 +161,32 @@ public sealed class TestFederation : IAsyncDisposable
         foreach (var (name, source) in scripts) File.WriteAllText(Path.Combine(folder, name + ".csx"), source);
     }
 
+    private static readonly HashSet<int> HandedOutPorts = [];
+
+    /// <summary>
+    /// A loopback port nobody listens on, never handed out before in this process, and below the
+    /// kernel's ephemeral range so an outgoing connection cannot take it before the daemon binds.
+    /// </summary>
     public static int FreePort()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
+        lock (HandedOutPorts)
+        {
+            while (true)
+            {
+                int port = Random.Shared.Next(20000, 32000);
+                if (!HandedOutPorts.Add(port)) continue;
+                try
+                {
+                    var listener = new TcpListener(IPAddress.Loopback, port);
+                    listener.Start();
+                    listener.Stop();
+                    return port;
+                }
+                catch (SocketException)
+                {
+                }
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()
