@@ -4,7 +4,7 @@ using Mpc.Runtime;
 using Mpc.Runtime.Harness;
 using Mpc.Runtime.Protocols;
 
-// Usage: dotnet run -c Release --project bench/Mpc.Bench [-- [--repetitions N] [--suite runtime|ot|tls|km|lr|bm|wan|lr-rounds|lr-scale|fixed-mult|hm-parties|sort|stats|first|all|logrank|dp-utility|boltzmann-experiment|sampler] [--count N] [--parties 2,5,20] [--latencies 0,10,50] [--fit-rows 100000] [--iterations 6] [--engines replicated,ot|none]]
+// Usage: dotnet run -c Release --project bench/Mpc.Bench [-- [--repetitions N] [--suite runtime|ot|tls|km|lr|bm|bm-paper|wan|lr-rounds|lr-scale|fixed-mult|hm-parties|sort|stats|first|all|logrank|dp-utility|boltzmann-experiment|sampler] [--count N] [--parties 2,5,20] [--latencies 0,10,50] [--fit-rows 100000] [--iterations 6] [--engines replicated,ot|none]]
 Mpc.Cli.HostThreadPool.Configure();
 int repetitions = 5;
 string suite = "all";
@@ -56,6 +56,8 @@ if (suite is "lr-rounds" or "all") await RegressionRoundsBenchmarks.RunAsync(rep
 // Not in "all" either: the 10^5-row fit and the OT fit over a 50 ms link take minutes.
 if (suite is "lr-scale") await RegressionScaleBenchmarks.RunAsync(fitRows, fitIterations, linkEngines, fitLatencies ?? [0, 50]);
 if (suite is "bm" or "all") await BoltzmannBenchmarks.RunAsync(repetitions, bmParties);
+// Not in "all": the paper-size pooled DBM of boltzmann-experiment alone (--parties 20 for issue 29's goal).
+if (suite is "bm-paper") await BoltzmannBenchmarks.RunAsync(repetitions, bmParties, paper: true);
 if (suite is "wan" or "all") await WanBenchmarks.RunAsync(repetitions, latencies);
 // Not in "all": the logrank rows of the wan suite by party count (--parties, 3 unless given).
 if (suite is "logrank") await LogrankBenchmarks.RunAsync(repetitions, partiesGiven ? bmParties : [3], latencies);
@@ -68,7 +70,7 @@ if (suite is "first" or "all") await FirstSessionBenchmarks.RunAsync(repetitions
 if (suite is "dp-utility") await DpUtilityBenchmarks.RunAsync(dpRows, dpEpsilons, dp);
 if (suite is "sampler") SamplerBenchmarks.Run(repetitions);
 if (suite is "boltzmann-experiment") await BoltzmannExperimentSuite.RunAsync(args);
-if (suite is "logrank" or "dp-utility" or "sampler" or "boltzmann-experiment" or "ot" or "tls" or "km" or "lr" or "lr-rounds" or "lr-scale" or "fixed-mult" or "hm-parties" or "bm" or "wan" or "sort" or "stats" or "first") return;
+if (suite is "logrank" or "dp-utility" or "sampler" or "boltzmann-experiment" or "bm-paper" or "ot" or "tls" or "km" or "lr" or "lr-rounds" or "lr-scale" or "fixed-mult" or "hm-parties" or "bm" or "wan" or "sort" or "stats" or "first") return;
 // The runtime suite isolates the online phase: the dealer's material costs almost nothing to make.
 var dealer = new LocalHarnessOptions { Preprocessing = PreprocessingMode.Dealer };
 var random = new Random(1);

@@ -19,6 +19,10 @@ public interface IStatisticsPool
     /// <summary>Declares every release the run will make, before the first one (DP: calibrates their noise together).</summary>
     void Plan(IReadOnlyList<StatisticsRelease> releases);
 
-    /// <summary>The sum over all parties of their records' statistics (every record of length <paramref name="dimension"/>).</summary>
-    Task<double[]> SumAsync(string release, IReadOnlyList<double[]> records, int dimension);
+    /// <summary>
+    /// The sum over all parties of their records' statistics (every record of length <paramref name="dimension"/>). With a finite
+    /// <paramref name="recordBound"/> (public, the same at every party) every element of every record lies within it and the records
+    /// are training rows' (at most the pooled row count of them), so a pool may send the sum in fewer bytes.
+    /// </summary>
+    Task<double[]> SumAsync(string release, IReadOnlyList<double[]> records, int dimension, double recordBound = double.PositiveInfinity);
 }

@@ -13,5 +13,5 @@ public sealed class LocalStatisticsPool : IStatisticsPool
     {
     }
 
-    public Task<double[]> SumAsync(string release, IReadOnlyList<double[]> records, int dimension) => Task.FromResult(StatisticsSum.Of(records, dimension));
+    public Task<double[]> SumAsync(string release, IReadOnlyList<double[]> records, int dimension, double recordBound = double.PositiveInfinity) => Task.FromResult(StatisticsSum.Of(records, dimension));
 }

@@ -35,7 +35,7 @@ public static partial class PooledTraining
                     dbm.MaskPartitions(record);
                     return record;
                 }).ToList();
-                var sum = await pool.SumAsync("dbm", records, pool.IsPrivate ? parameters : parameters + 1).ConfigureAwait(false);
+                var sum = await pool.SumAsync("dbm", records, pool.IsPrivate ? parameters : parameters + 1, RecordBound(dbm.Visible)).ConfigureAwait(false);
                 double denominator = pool.IsPrivate ? rate * total : Math.Max(1, sum[parameters]);
                 double lr = settings.FineTuningLearningRate * Decay(epoch, settings.FineTuningEpochs, settings.LearningRateDecay);
                 for (int p = 0; p < parameters; p++) step[p] = lr * (sum[p] / denominator - (pool.IsPrivate ? 0 : model[p]));

@@ -89,7 +89,7 @@ public static partial class PooledTraining
     private static async Task InitialiseVisibleBiasAsync(Rbm rbm, IReadOnlyList<double[]> data, IStatisticsPool pool, string release, double down)
     {
         int visible = rbm.Visible;
-        var sum = await pool.SumAsync(release, data.Select(v => (double[])[.. v, 1]).ToList(), visible + 1).ConfigureAwait(false);
+        var sum = await pool.SumAsync(release, data.Select(v => (double[])[.. v, 1]).ToList(), visible + 1, RecordBound(rbm.Kind)).ConfigureAwait(false);
         if (sum[visible] < 1) return;
         for (int i = 0; i < visible; i++)
         {
@@ -105,6 +105,15 @@ public static partial class PooledTraining
             };
         }
     }
+
+    // What bounds every statistic of a record (v h', v, h, their CD-k differences, the count 1): binomial visibles reach 2,
+    // Gaussian ones are not bounded; a layer above the first sees probabilities (Bernoulli).
+    internal static double RecordBound(VisibleKind kind) => kind switch
+    {
+        VisibleKind.Gaussian => double.PositiveInfinity,
+        VisibleKind.Binomial => 2,
+        _ => 1,
+    };
 
     // The next layer's input: each row's hidden probabilities.
     private static List<double[]> Propagate(Rbm rbm, IReadOnlyList<double[]> rows, double up) =>
@@ -196,7 +205,7 @@ public static partial class PooledTraining
                 var negative = s.Persistent ? null : new Random(unchecked((settings.Seed * 1_000_003 + number) * 65_537 + k));
                 // DP-SGD clips each record's gradient (its data term minus the public model term): clipping the data term alone would shrink it against an unclipped model term.
                 var records = batch.Select(i => RbmRecord(rbm, data[i], s, up, down, pool, pool.IsPrivate ? model : null, negative)).ToList();
-                var sum = await pool.SumAsync(name, records, pool.IsPrivate ? parameters : parameters + 1).ConfigureAwait(false);
+                var sum = await pool.SumAsync(name, records, pool.IsPrivate ? parameters : parameters + 1, RecordBound(rbm.Kind)).ConfigureAwait(false);
                 double denominator = pool.IsPrivate ? rate * total : Math.Max(1, sum[parameters]);
                 double lr = s.LearningRate * Decay(epoch, s.Epochs, settings.LearningRateDecay);
                 for (int p = 0; p < parameters; p++) step[p] = lr * sum[p] / denominator;

@@ -58,7 +58,7 @@ public sealed class PrivateStatisticsPool<T> : IStatisticsPool
     /// <summary>Reserves a release outside the training schedule at a fixed share of the budget (see <see cref="SkellamSumMechanism.Reserve"/>); before training.</summary>
     public void Reserve(StatisticsRelease release, int shares) => _mechanism.Reserve(release, shares);
 
-    public async Task<double[]> SumAsync(string release, IReadOnlyList<double[]> records, int dimension)
+    public async Task<double[]> SumAsync(string release, IReadOnlyList<double[]> records, int dimension, double recordBound = double.PositiveInfinity)
     {
         var local = _mechanism.Encode(release, records, dimension);
         var plan = _mechanism.Planned(release);

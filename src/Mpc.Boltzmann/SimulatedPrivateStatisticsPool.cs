@@ -44,7 +44,7 @@ public sealed class SimulatedPrivateStatisticsPool : IStatisticsPool
 
     public void Plan(IReadOnlyList<StatisticsRelease> releases) => Mechanism.Plan(releases);
 
-    public Task<double[]> SumAsync(string release, IReadOnlyList<double[]> records, int dimension)
+    public Task<double[]> SumAsync(string release, IReadOnlyList<double[]> records, int dimension, double recordBound = double.PositiveInfinity)
     {
         var sum = Noised(Mechanism.Encode(release, records, dimension), Mechanism.Planned(release).Mu);
         Series.AddRange(sum);

@@ -17,6 +17,7 @@ namespace Mpc.Runtime;
 public sealed class MpcRuntime<T> : IDisposable where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
 {
     private readonly ZeroSharing<T> _zeroSharing;
+    private readonly Lazy<ZeroSharing<ulong>> _wordZeroSharing;
     private long _tag;
 
     public MpcRuntime(IPartyChannel channel, IPreprocessing<T> preprocessing, FixedPointFormat format, PairwiseSeeds seeds,
@@ -38,6 +39,8 @@ public sealed class MpcRuntime<T> : IDisposable where T : unmanaged, IBinaryInte
         Cancellation = cancellation;
         Outputs = outputs;
         _zeroSharing = new ZeroSharing<T>(seeds);
+        // Its own streams, whatever T is: a 64-bit runtime's ring sharing must not hand out the same masks again.
+        _wordZeroSharing = new(() => new ZeroSharing<ulong>(seeds, "mpc/zero-sharing/words"));
         LocalRandom = AesCtrRandom.CreateFromSystem();
     }
 
@@ -81,6 +84,9 @@ public sealed class MpcRuntime<T> : IDisposable where T : unmanaged, IBinaryInte
     /// <summary>This party's share of a fresh pseudo-random sharing of zeros.</summary>
     public T[] NextZeroShares(int count) => _zeroSharing.Next(count);
 
+    /// <summary>This party's share of a fresh pseudo-random sharing of zeros in Z_2^64, whatever the runtime's ring (sums known to fit 64 bits).</summary>
+    public ulong[] NextWordZeroShares(int count) => _wordZeroSharing.Value.Next(count);
+
     /// <summary>Throws when the secret belongs to another runtime.</summary>
     public void CheckOwns(Secret<T> value)
     {
@@ -111,6 +117,7 @@ public sealed class MpcRuntime<T> : IDisposable where T : unmanaged, IBinaryInte
     public void Dispose()
     {
         _zeroSharing.Dispose();
+        if (_wordZeroSharing.IsValueCreated) _wordZeroSharing.Value.Dispose();
         LocalRandom.Dispose();
         (Preprocessing as IDisposable)?.Dispose();
     }

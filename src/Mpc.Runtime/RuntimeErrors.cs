@@ -23,6 +23,9 @@ public static class RuntimeErrors
     public static string PreprocessingShortfall(string kind, int requested, int delivered) =>
         $"Preprocessing delivered {delivered} {kind} where {requested} were requested.";
 
+    /// <summary>A value beyond the public bound its caller declared for a sum (a bug of the caller; the value stays out).</summary>
+    public static string ValueBeyondDeclaredBound(int element) => $"Element {element} of this party's values lies beyond the bound declared for the sum.";
+
     /// <summary>Two parties' contributions to a sum differ in length (the lengths may be row counts, so they stay out).</summary>
     public static string ContributionLengthsDiffer(string party, string peer) => $"Parties contribute vectors of different lengths: {party} and {peer} differ.";
 

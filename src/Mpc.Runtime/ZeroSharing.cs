@@ -15,12 +15,19 @@ public sealed class ZeroSharing<T> : IDisposable where T : unmanaged, IBinaryInt
     private readonly AesCtrRandom?[] _prgs;
 
     public ZeroSharing(PairwiseSeeds seeds)
+        : this(seeds, "mpc/zero-sharing/" + typeof(T).Name)
+    {
+    }
+
+    /// <summary>Zero sharing from streams of their own: <paramref name="purpose"/> labels the seeds, so two sharings of different purposes never reuse a mask.</summary>
+    public ZeroSharing(PairwiseSeeds seeds, string purpose)
     {
         ArgumentNullException.ThrowIfNull(seeds);
+        ArgumentException.ThrowIfNullOrWhiteSpace(purpose);
         _self = seeds.PartyIndex;
         _prgs = new AesCtrRandom?[seeds.PartyCount];
         for (int j = 0; j < seeds.PartyCount; j++)
-            if (j != _self) _prgs[j] = new AesCtrRandom(AesCtrRandom.DeriveSeed(seeds.SeedWith(j), "mpc/zero-sharing/" + typeof(T).Name));
+            if (j != _self) _prgs[j] = new AesCtrRandom(AesCtrRandom.DeriveSeed(seeds.SeedWith(j), purpose));
     }
 
     /// <summary>This party's share of a vector of zeros.</summary>

@@ -86,9 +86,9 @@ public class PartitionedLayerTests
 
         public void Plan(IReadOnlyList<StatisticsRelease> releases) => _inner.Plan(releases);
 
-        public async Task<double[]> SumAsync(string release, IReadOnlyList<double[]> records, int dimension)
+        public async Task<double[]> SumAsync(string release, IReadOnlyList<double[]> records, int dimension, double recordBound = double.PositiveInfinity)
         {
-            var sum = await _inner.SumAsync(release, records, dimension);
+            var sum = await _inner.SumAsync(release, records, dimension, recordBound);
             Sums.Add((release, sum));
             return sum;
         }

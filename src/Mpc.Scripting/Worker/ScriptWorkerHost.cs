@@ -165,7 +165,8 @@ internal sealed partial class ScriptWorkerHost
                     if (!RevealRecipient.TryFromWire(reader.ReadInt32(), _context.PartyCount, out var recipient) || elements < 0) throw Violation("a reveal check out of range");
                     _context.RevealPolicy.CheckReveal(output, elements, recipient);
                     if (recipient.IsAnalyst && !_granted.TryAdd(output, elements)) throw Violation("a second analyst output of one name");
-                    await pipe.WriteAsync(WorkerMessageKind.Reply, frame.Id, ReadOnlyMemory<byte>.Empty, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+                    // The worker does not wait for a granted reveal (id 0): it sent the opening's frames behind this one.
+                    if (frame.Id != 0) await pipe.WriteAsync(WorkerMessageKind.Reply, frame.Id, ReadOnlyMemory<byte>.Empty, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
                     break;
                 }
                 case WorkerMessageKind.CheckNoisedRelease:

@@ -10,7 +10,8 @@ namespace Mpc.Scripting.Worker;
 /// u32 little-endian request id (0 when the kind expects no reply), then the body of <c>length - 5</c> bytes.
 /// Bodies as <see cref="BinaryWriter"/> writes them (integers little-endian, strings as 7-bit-encoded byte length + UTF-8):
 /// Send: i32 peer, i64 tag, payload. Receive: i32 peer, i64 tag (reply: the payload).
-/// CheckReveal: string output, i32 elements, i32 recipient (RevealRecipient.ToWire: -2 for every party, -1 the analyst, i party i; reply empty).
+/// CheckReveal: string output, i32 elements, i32 recipient (RevealRecipient.ToWire: -2 for every party, -1 the analyst, i party i; reply empty,
+/// none for id 0, which the worker sends: the daemon handles frames in order, so a refusal ends the session before the frames behind it).
 /// CheckNoisedRelease: string output, string mechanism, f64 L1, f64 L2, f64 noise, f64 epsilon, f64 delta, i32 honest parties, f64 sampling rate (reply empty).
 /// CheckDisclosure: string output, u8 kind (<see cref="Mpc.Runtime.DisclosureKind"/>), string column, i32 count, count f64 local sizes (reply empty).
 /// Output: string name, i32 rows, i32 columns, i32 scale, i32 ring bits, shares (reply empty).

@@ -59,8 +59,9 @@ internal sealed class WorkerRelay : IPartyChannel, IRevealPolicy, IOutputSink
             writer.Write(elementCount);
             writer.Write(recipient.ToWire());
         });
-        // The runtime asks synchronously; the answer arrives on the relay's read loop.
-        RequestAsync(WorkerMessageKind.CheckReveal, body, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        // Not waited for (request id 0): the daemon handles this pipe's frames in order, so a refused reveal ends the session before
+        // any later frame (the opening's sends, receives, outputs) is relayed; a reply cost every opening a round trip (issue 29).
+        _pipe.WriteAsync(WorkerMessageKind.CheckReveal, 0, body, ReadOnlyMemory<byte>.Empty, CancellationToken.None).AsTask().GetAwaiter().GetResult();
     }
 
     public void CheckNoisedRelease(string outputName, NoisedRelease release)
