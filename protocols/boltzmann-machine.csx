@@ -115,7 +115,7 @@ Run(async mpc =>
     await mpc.Output("model", mpc.Public(fit.Model.Parameters()));
     await mpc.Output("monitoring", mpc.Public(BoltzmannApi.MonitoringSeries(fit.Model)));
     if (mpc.Number("monitoring") > 0) await mpc.Output("monitoring_heldout", mpc.Public(BoltzmannApi.MonitoringSeries(fit.Model, "monitoring")));
-    var synthetic = mpc.Boltzmann.Sample(fit, mpc.Integer("samples"), mpc.Integer("burn_in"), mpc.Integer("seed"), mpc.Text("condition"));
+    var synthetic = await mpc.Boltzmann.Sample(fit, mpc.Integer("samples"), mpc.Integer("burn_in"), mpc.Integer("seed"), mpc.Text("condition"));
     await mpc.Output("synthetic", mpc.Public(synthetic));
     if (mpc.Integer("samples") >= 2) await mpc.Output("latent", mpc.Public(mpc.Boltzmann.TopLatentDimensions(fit, synthetic)));
     if (fit.LatentBins > 0)

@@ -14,19 +14,48 @@ public static class GibbsSampling
 {
     public static double[][] Sample(TrainedModel model, int count, int burnIn, Random random, double[]? clamp = null)
     {
-        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(random);
+        CheckArguments(model, count, burnIn, clamp);
+        return Enumerable.Range(0, count).Select(_ => Chain(model, burnIn, random, clamp)).ToArray();
+    }
+
+    /// <summary>
+    /// Row <paramref name="row"/> of a sample in which every row is its own chain seeded by (<paramref name="seed"/>, row) only: the
+    /// same values wherever and in whatever order it is drawn, so parties can draw disjoint rows of one sample and pool them.
+    /// </summary>
+    public static double[] SampleRow(TrainedModel model, int row, int burnIn, int seed, double[]? clamp = null)
+    {
+        CheckArguments(model, row, burnIn, clamp);
+        return Chain(model, burnIn, new Random(RowSeed(seed, row)), clamp);
+    }
+
+    // A row's chain seed: SplitMix64 of (seed, row), so neighbouring rows' generators start far apart; the same in every process.
+    private static int RowSeed(int seed, int row)
+    {
+        unchecked
+        {
+            ulong z = ((ulong)(uint)seed << 32 | (uint)row) + 0x9E3779B97F4A7C15UL;
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+            return (int)((z ^ (z >> 31)) & int.MaxValue);
+        }
+    }
+
+    private static void CheckArguments(TrainedModel model, int count, int burnIn, double[]? clamp)
+    {
+        ArgumentNullException.ThrowIfNull(model);
         if (count < 0 || burnIn < 1) throw new ArgumentOutOfRangeException(nameof(count), "The count must be non-negative and the burn-in positive.");
         int visible = model.Layers[0].Visible;
         if (clamp is not null && clamp.Length != visible) throw new ArgumentException($"The clamp has {clamp.Length} values where the model has {visible} visible units.", nameof(clamp));
         if (clamp is not null) CheckGroups(clamp, model.Layers[0].Categories);
-        return Enumerable.Range(0, count).Select(_ => model.Kind switch
-        {
-            ModelKind.Dbm when model.Dbm is not null => SampleDbm(model.Dbm, burnIn, random, clamp),
-            ModelKind.Rbm => SampleRbm(model.Layers[0], burnIn, random, clamp),
-            _ => SampleStack(model.Layers, burnIn, random, clamp),
-        }).ToArray();
     }
+
+    private static double[] Chain(TrainedModel model, int burnIn, Random random, double[]? clamp) => model.Kind switch
+    {
+        ModelKind.Dbm when model.Dbm is not null => SampleDbm(model.Dbm, burnIn, random, clamp),
+        ModelKind.Rbm => SampleRbm(model.Layers[0], burnIn, random, clamp),
+        _ => SampleStack(model.Layers, burnIn, random, clamp),
+    };
 
     // A categorical variable is fixed as a whole: its group is all free (NaN) or one-hot.
     private static void CheckGroups(double[] clamp, int[] groups)

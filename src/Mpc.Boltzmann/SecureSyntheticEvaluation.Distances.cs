@@ -74,10 +74,13 @@ public static partial class SecureSyntheticEvaluation
         CheckDistanceArguments(holdoutRows, synthetic, [0.5], continuous);
         var space = continuous ? DistanceSpace.Continuous(synthetic) : DistanceSpace.Exact(synthetic);
         int scale = continuous ? runtime.Format.FractionalBits : 0;
-        var (training, _) = await ClosestOverPartiesAsync(runtime, space.Local(trainingRows), scale).ConfigureAwait(false);
-        var (holdout, _) = await ClosestOverPartiesAsync(runtime, space.Local(holdoutRows), scale).ConfigureAwait(false);
         int m = synthetic.Count;
-        var less = await Comparison.LessThanZeroAsync(runtime, Secret<T>.Concatenate([training - holdout, holdout - training])).ConfigureAwait(false);
+        // One tournament for both sets: the training rows' closest in the first M elements, the holdout rows' in the last M.
+        var (toTraining, toHoldout) = (space.Local(trainingRows), space.Local(holdoutRows));
+        var (closest, _) = await ClosestOverPartiesAsync(runtime, new LocalClosest([.. toTraining.First, .. toHoldout.First], [.. toTraining.Second, .. toHoldout.Second]),
+            scale, space.Largest).ConfigureAwait(false);
+        var (training, holdout) = (closest.Slice(0, m), closest.Slice(m, m));
+        var less = await SignsAsync(runtime, Secret<T>.Concatenate([training - holdout, holdout - training]), space.Largest).ConfigureAwait(false);
         // closer + ties / 2 = 1/2 + (closer - farther) / 2 over the M rows.
         var difference = less.Slice(0, m).Sum() - less.Slice(m, m).Sum();
         return await Multiplication.MultiplyPublicAsync(runtime, difference, new[] { 0.5 / m }).ConfigureAwait(false) + 0.5;
@@ -146,16 +149,21 @@ public static partial class SecureSyntheticEvaluation
         IReadOnlyList<double> probabilities, int scale)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
-        var (first, second) = await ClosestOverPartiesAsync(runtime, local, scale).ConfigureAwait(false);
+        var (first, second) = await ClosestOverPartiesAsync(runtime, local, scale, space.Largest).ConfigureAwait(false);
         int m = first.Length;
         double unit = Math.ScaleB(1, -scale);
         // [d1 <= g^2] per DCR grid value g, [B^2 d1 <= j^2 d2] per NNDR step j, and [d2 == 0] (NNDR 1 there): x < 0 tests, x <= 0 as x - unit < 0.
-        var tests = new List<Secret<T>>();
-        foreach (double g in space.Grid) tests.Add(first - (g * g + unit));
-        for (int j = 0; j <= NndrBins; j++) tests.Add(first * ((long)NndrBins * NndrBins) - second * ((long)j * j) - unit);
-        tests.Add(second - unit);
-        var bits = await Comparison.LessThanZeroAsync(runtime, Secret<T>.Concatenate(tests)).ConfigureAwait(false);
+        // 0/1 rows: the DCR tests lie within the largest squared distance plus one, the NNDR tests within B^2 times it plus one.
+        var distanceTests = new List<Secret<T>>();
+        foreach (double g in space.Grid) distanceTests.Add(first - (g * g + unit));
+        var ratioTests = new List<Secret<T>>();
+        for (int j = 0; j <= NndrBins; j++) ratioTests.Add(first * ((long)NndrBins * NndrBins) - second * ((long)j * j) - unit);
+        distanceTests.Add(second - unit);
+        var distanceBits = await SignsAsync(runtime, Secret<T>.Concatenate(distanceTests), space.Largest + 1).ConfigureAwait(false);
+        var ratioBits = await SignsAsync(runtime, Secret<T>.Concatenate(ratioTests), space.Largest * NndrBins * NndrBins + 1).ConfigureAwait(false);
         int grid = space.Grid.Length;
+        // In the layout of the tests: the grid, the NNDR steps, then [d2 == 0].
+        var bits = Secret<T>.Concatenate([distanceBits.Slice(0, grid * m), ratioBits, distanceBits.Slice(grid * m, m)]);
         var bothZero = bits.Slice((grid + NndrBins + 1) * m, m).Sum();
         var cumulative = Enumerable.Range(0, grid + NndrBins + 1).Select(t => bits.Slice(t * m, m).Sum()).ToList();
         // Rows with d1 = d2 = 0 pass every NNDR test; their ratio is 1, so they count at the last step only.
@@ -169,7 +177,8 @@ public static partial class SecureSyntheticEvaluation
                 quantileTests.Add(Secret<T>.Concatenate(cumulative.GetRange(offset, values.Length)) * Resolution - (double)Share(p) * m);
                 layout.Add(values);
             }
-        var below = await Comparison.LessThanZeroAsync(runtime, Secret<T>.Concatenate(quantileTests)).ConfigureAwait(false);
+        // Resolution cumulative(t) - share(p) M lies within Resolution M: counts, whatever the distances.
+        var below = await SignsAsync(runtime, Secret<T>.Concatenate(quantileTests), (double)Resolution * m).ConfigureAwait(false);
         var steps = layout.SelectMany(values => values.Select((v, t) => t + 1 < values.Length ? values[t + 1] - v : 0)).Append(1.0 / m).ToArray();
         var weighted = await Multiplication.MultiplyPublicAsync(runtime, Secret<T>.Concatenate([below, cumulative[0]]), steps).ConfigureAwait(false);
         var result = new List<Secret<T>>();
@@ -183,8 +192,9 @@ public static partial class SecureSyntheticEvaluation
         return Secret<T>.Concatenate(result);
     }
 
-    // Per synthetic row, the smallest and second-smallest squared distance over every party's two closest (secrets at `scale`).
-    private static async Task<(Secret<T> First, Secret<T> Second)> ClosestOverPartiesAsync<T>(MpcRuntime<T> runtime, LocalClosest local, int scale)
+    // Per synthetic row, the smallest and second-smallest squared distance over every party's two closest (secrets at `scale`), all rows at
+    // once in ceil(log2 N) levels; `largest` (null: none) bounds every squared distance, so the comparisons of their differences take its bits.
+    private static async Task<(Secret<T> First, Secret<T> Second)> ClosestOverPartiesAsync<T>(MpcRuntime<T> runtime, LocalClosest local, int scale, double? largest)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         int m = local.First.Length;
@@ -202,13 +212,13 @@ public static partial class SecureSyntheticEvaluation
             Secret<T> Take(List<Secret<T>> list, int parity) => Secret<T>.Concatenate([.. Enumerable.Range(0, pairs).Select(i => list[2 * i + parity])]);
             var (a1, b1, a2, b2) = (Take(firsts, 0), Take(firsts, 1), Take(seconds, 0), Take(seconds, 1));
             // first = min(a1, b1); second = min(max(a1, b1), min(a2, b2)).
-            var less = await Comparison.LessThanZeroAsync(runtime, Secret<T>.Concatenate([a1 - b1, a2 - b2])).ConfigureAwait(false);
+            var less = await SignsAsync(runtime, Secret<T>.Concatenate([a1 - b1, a2 - b2]), largest).ConfigureAwait(false);
             var chosen = await Multiplication.MultiplyAsync(runtime, less, Secret<T>.Concatenate([a1 - b1, a2 - b2])).ConfigureAwait(false);
             int n = pairs * m;
             var first = b1 + chosen.Slice(0, n);
             var other = a1 + b1 - first;
             var smallerSecond = b2 + chosen.Slice(n, n);
-            var lastLess = await Comparison.LessThanZeroAsync(runtime, other - smallerSecond).ConfigureAwait(false);
+            var lastLess = await SignsAsync(runtime, other - smallerSecond, largest).ConfigureAwait(false);
             var second = smallerSecond + await Multiplication.MultiplyAsync(runtime, lastLess, other - smallerSecond).ConfigureAwait(false);
             var nextFirsts = Enumerable.Range(0, pairs).Select(i => first.Slice(i * m, m)).ToList();
             var nextSeconds = Enumerable.Range(0, pairs).Select(i => second.Slice(i * m, m)).ToList();
@@ -220,6 +230,14 @@ public static partial class SecureSyntheticEvaluation
             (firsts, seconds) = (nextFirsts, nextSeconds);
         }
         return (firsts[0], seconds[0]);
+    }
+
+    // [x < 0] for secrets within `magnitude` ring units (null: unbounded): compared in the bound's bits where the ring has room for its mask.
+    private static Task<Secret<T>> SignsAsync<T>(MpcRuntime<T> runtime, Secret<T> x, double? magnitude)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        if (magnitude is not { } bound || Comparison.BoundBits(bound) > Comparison.MaximumBoundBits(runtime)) return Comparison.LessThanZeroAsync(runtime, x);
+        return Comparison.LessThanZeroBoundedAsync(runtime, x, Comparison.BoundBits(bound));
     }
 
     private static double[] PooledQuantiles(DistanceSpace space, LocalClosest pooled, IReadOnlyList<double> probabilities)
@@ -252,6 +270,9 @@ public static partial class SecureSyntheticEvaluation
         // 0/1 and one-hot rows: squared distances are the whole numbers 0..width, so the grid sqrt(0..width) is exact.
         public static DistanceSpace Exact(IReadOnlyList<double[]> synthetic) =>
             new([.. Enumerable.Range(0, synthetic[0].Length + 1).Select(t => Math.Sqrt(t))], synthetic, null);
+
+        // The largest squared distance in ring units: the width for 0/1 rows (checked by CheckRows); none for continuous rows, whose real values are unbounded.
+        public double? Largest => ScaleFrom is null ? Synthetic[0].Length : null;
 
         // Continuous rows in synthetic standard deviations: ContinuousDcrBins equal steps up to the top.
         public static DistanceSpace Continuous(IReadOnlyList<double[]> synthetic)

@@ -25,7 +25,7 @@ public static partial class SecureSyntheticEvaluation
     /// [mean L1, maximum deviation] of the 1- to <paramref name="maxOrder"/>-way marginals (2 maxOrder secrets, at the
     /// runtime's fixed-point scale), over the same variable sets as <see cref="SyntheticDataEvaluation.Marginals"/> with
     /// <paramref name="maxSets"/>, <paramref name="seed"/> and one-hot <paramref name="groups"/> (null: every unit a 0/1 variable).
-    /// Every party passes its own rows and the same synthetic rows.
+    /// Every party passes its own rows (at most <paramref name="maxRows"/> in all, which also bounds the comparisons) and the same synthetic rows.
     /// </summary>
     public static async Task<Secret<T>> MarginalsAsync<T>(MpcRuntime<T> runtime, IReadOnlyList<double[]> localRows, IReadOnlyList<double[]> synthetic,
         int maxOrder = 4, int maxSets = 200, int seed = 1, int maxRows = 10_000_000, IReadOnlyList<int>? groups = null)
@@ -36,6 +36,7 @@ public static partial class SecureSyntheticEvaluation
         int variables = groups?.Count ?? width;
         if (maxOrder < 1 || maxOrder > Math.Min(variables, 8)) throw new ArgumentOutOfRangeException(nameof(maxOrder), $"The marginal order must be between 1 and {Math.Min(variables, 8)}.");
         if (maxSets < 1) throw new ArgumentOutOfRangeException(nameof(maxSets), "Use at least one variable set.");
+        if (maxRows < 1) throw new ArgumentOutOfRangeException(nameof(maxRows), "The row bound must be at least 1.");
         return await MarginalsCoreAsync(runtime, localRows, synthetic, width, maxOrder, maxSets, seed, maxRows, groups).ConfigureAwait(false);
     }
 
@@ -87,8 +88,11 @@ public static partial class SecureSyntheticEvaluation
         var rows = pooled[cells];
         // count M - c N for every cell: integers, exact in the ring.
         var deviation = pooled.Slice(0, cells) * synthetic.Count - Repeat(rows, cells).MultiplyPublic([.. syntheticCounts]);
-        var absolute = await Comparison.AbsoluteAsync(runtime, deviation).ConfigureAwait(false);
-        var maxima = await GroupMaximaAsync(runtime, absolute, groups.Select(g => (g.Start, g.Cells)).ToList()).ConfigureAwait(false);
+        // |count M - c N| <= maxRows M for every cell (count <= N <= maxRows, c <= M): the signs of deviations and of differences of them take its bits.
+        double bound = (double)maxRows * synthetic.Count;
+        var negative = await SignsAsync(runtime, deviation, bound).ConfigureAwait(false);
+        var absolute = deviation - 2 * await Multiplication.MultiplyAsync(runtime, negative, deviation).ConfigureAwait(false);
+        var maxima = await GroupMaximaAsync(runtime, absolute, groups.Select(g => (g.Start, g.Cells)).ToList(), bound).ConfigureAwait(false);
         var numerators = Secret<T>.Concatenate(groups.SelectMany((g, k) => new[] { absolute.Slice(g.Start, g.Cells).Sum(), maxima[k] }).ToList());
         var reciprocal = await Reciprocal.ComputeAsync(runtime, rows, 1, maxRows).ConfigureAwait(false);
         var perRow = await Multiplication.MultiplyAsync(runtime, numerators, Repeat(reciprocal, numerators.Length)).ConfigureAwait(false);
@@ -154,8 +158,8 @@ public static partial class SecureSyntheticEvaluation
     private static Secret<T> Repeat<T>(Secret<T> value, int count)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> => Secret<T>.Concatenate(Enumerable.Repeat(value, count).ToList());
 
-    // The maximum of each group, all groups halved together per round (ceil(log2 size) comparison batches).
-    private static async Task<List<Secret<T>>> GroupMaximaAsync<T>(MpcRuntime<T> runtime, Secret<T> values, IReadOnlyList<(int Start, int Count)> groups)
+    // The maximum of each group of values in [0, bound], all groups halved together per round (ceil(log2 size) comparison batches).
+    private static async Task<List<Secret<T>>> GroupMaximaAsync<T>(MpcRuntime<T> runtime, Secret<T> values, IReadOnlyList<(int Start, int Count)> groups, double bound)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         var current = groups.Select(g => values.Slice(g.Start, g.Count)).ToList();
@@ -164,7 +168,8 @@ public static partial class SecureSyntheticEvaluation
             var halves = current.Select(c => c.Length / 2).ToList();
             var left = Secret<T>.Concatenate(current.Where(c => c.Length > 1).Select(c => c.Slice(0, c.Length / 2)).ToList());
             var right = Secret<T>.Concatenate(current.Where(c => c.Length > 1).Select(c => c.Slice(c.Length / 2, c.Length / 2)).ToList());
-            var maxima = await Comparison.MaximumAsync(runtime, left, right).ConfigureAwait(false);
+            var less = await SignsAsync(runtime, left - right, bound).ConfigureAwait(false);
+            var maxima = await Comparison.SelectAsync(runtime, less, right, left).ConfigureAwait(false);
             int offset = 0;
             for (int g = 0; g < current.Count; g++)
             {

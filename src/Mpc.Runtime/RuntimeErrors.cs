@@ -29,6 +29,10 @@ public static class RuntimeErrors
     /// <summary>Two parties' contributions to a sum differ in length (the lengths may be row counts, so they stay out).</summary>
     public static string ContributionLengthsDiffer(string party, string peer) => $"Parties contribute vectors of different lengths: {party} and {peer} differ.";
 
+    public static string SharedWorkLength(string peer) => $"{peer} sent shared public work of the wrong length.";
+
+    public static string SharedWorkNotFinite(string peer) => $"{peer} sent shared public work with a value that is not finite.";
+
     public static string WrongRuntime() =>
         "The secret value belongs to another runtime (another party or session).";
 

@@ -38,10 +38,12 @@ public sealed partial class BoltzmannApi
             real = [.. real.Select(r => SyntheticDataEvaluation.BinOneHot(r, cuts))];
             groups = [.. Enumerable.Repeat(GaussianBins, columns)];
         }
-        var marginals = await SecureSyntheticEvaluation.MarginalsAsync(_session.Runtime, real, rows, Math.Min(4, columns), maxSets, groups: groups).ConfigureAwait(false);
+        // Without DP the pooled row count is public and exact: it bounds every cell count, so the comparisons take its bits and the logarithms
+        // compare against fewer powers of two.
+        int pooledRows = Math.Max(1, (int)fit.Model.PooledRows);
+        var marginals = await SecureSyntheticEvaluation.MarginalsAsync(_session.Runtime, real, rows, Math.Min(4, columns), maxSets, maxRows: pooledRows, groups: groups).ConfigureAwait(false);
         if (columns < 2) return marginals;
-        // Without DP the pooled row count is public and exact: it bounds every cell count, so the logarithms compare against fewer powers of two.
-        var logOddsRatios = await SecureSyntheticEvaluation.LogOddsRatioErrorAsync(_session.Runtime, real, rows, (int)fit.Model.PooledRows, groups).ConfigureAwait(false);
+        var logOddsRatios = await SecureSyntheticEvaluation.LogOddsRatioErrorAsync(_session.Runtime, real, rows, pooledRows, groups).ConfigureAwait(false);
         return Mpc.Runtime.Secret<UInt128>.Concatenate([marginals, logOddsRatios]);
     }
 

@@ -1,3 +1,4 @@
+using Mpc.Runtime;
 using Mpc.Runtime.Harness;
 using Mpc.Runtime.Protocols;
 
@@ -115,6 +116,48 @@ public class SecureSyntheticEvaluationTests
             return 0;
         }, new LocalHarnessOptions { Preprocessing = Mpc.Runtime.PreprocessingMode.Dealer }));
         Assert.Contains("real row 2 has a non-finite value (NaN) in column 2", error.Message);
+    }
+
+    // The bounded comparisons (distances within the row width, marginal deviations within the pooled rows times M) against the clear
+    // computation on random rows: several seeds, copies, ties and near-empty parties, the bound met at its edge (all-ones against all-zeros rows).
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(5)]
+    public async Task SecureScoresWithBoundedComparisonsEqualTheClearScoresOnRandomRows(int parties)
+    {
+        foreach (int seed in new[] { 101, 202 })
+        {
+            var random = new Random(seed + parties);
+            int width = random.Next(4, 16), rows = random.Next(2 * parties + 4, 60);
+            double[] Row() => [.. Enumerable.Range(0, width).Select(_ => random.NextDouble() < 0.3 ? 1.0 : 0)];
+            var real = Enumerable.Range(0, rows).Select(_ => Row()).ToList();
+            real[0] = new double[width];
+            var holdout = Enumerable.Range(0, 2 * parties + random.Next(10)).Select(_ => Row()).ToList();
+            // Fresh rows, copies of real and holdout rows, and the all-ones row at the largest distance from the all-zeros one.
+            var synthetic = Enumerable.Range(0, random.Next(5, 30)).Select(_ => Row()).Concat([real[random.Next(rows)], holdout[0], Enumerable.Repeat(1.0, width).ToArray()]).ToList();
+            double[] probabilities = [0.05, 0.5, 0.9];
+            // Uneven parts of at least two rows each.
+            var cuts = new[] { 0 }.Concat(Enumerable.Range(1, parties - 1).Select(p => 2 * p + random.Next(rows - 2 * parties) ).Order()).Append(rows).ToArray();
+            for (int p = 1; p < cuts.Length; p++) cuts[p] = Math.Max(cuts[p], cuts[p - 1] + 2);
+            cuts[^1] = rows;
+            List<double[]> Own(List<double[]> all, int[] at, int p) => all[at[p]..at[p + 1]];
+            var holdoutCuts = Enumerable.Range(0, parties + 1).Select(p => p * holdout.Count / parties).ToArray();
+            var opened = await LocalHarness.RunAsync<UInt128, double[]>(parties, async rt =>
+            {
+                var own = Own(real, cuts, rt.PartyIndex);
+                var privacy = await SecureSyntheticEvaluation.DistanceQuantilesAsync(rt, own, synthetic, probabilities);
+                var share = await SecureSyntheticEvaluation.HoldoutShareAsync(rt, own, Own(holdout, holdoutCuts, rt.PartyIndex), synthetic);
+                var marginals = await SecureSyntheticEvaluation.MarginalsAsync(rt, own, synthetic, maxOrder: 2, maxSets: 20, seed: seed, maxRows: rows);
+                return await Opening.RevealRealAsync(rt, Secret<UInt128>.Concatenate([privacy, share, marginals]), "scores");
+            }, new LocalHarnessOptions { Preprocessing = Mpc.Runtime.PreprocessingMode.Dealer });
+            var expected = SecureSyntheticEvaluation.DistanceQuantiles(Enumerable.Range(0, parties).Select(p => (IReadOnlyList<double[]>)Own(real, cuts, p)).ToList(), synthetic, probabilities)
+                .Append(SecureSyntheticEvaluation.HoldoutShare(real, holdout, synthetic))
+                .Concat(Enumerable.Range(1, 2).SelectMany(k => { var (l1, max) = SyntheticDataEvaluation.Marginals(real, synthetic, k, maxSets: 20, seed: seed); return new[] { l1, max }; }))
+                .ToArray();
+            foreach (var party in opened)
+                for (int i = 0; i < expected.Length; i++) Assert.True(Math.Abs(expected[i] - party[i]) < 1e-6, $"seed {seed}, {parties} parties: score {i} is {party[i]} where the clear one is {expected[i]}");
+        }
     }
 
     [Fact]

@@ -81,6 +81,42 @@ public class ComparisonTests
             Assert.Equal(x.Select(Math.Abs), r[4]);
         });
 
+    [Theory]
+    [MemberData(nameof(Parties.CountData), MemberType = typeof(Parties))]
+    public async Task BoundedSignsAreExactForEveryValueWithinTheStatedBoundInBothRings(int parties) =>
+        await Property.CheckAsync(nameof(BoundedSignsAreExactForEveryValueWithinTheStatedBoundInBothRings), 2, async (random, _) =>
+        {
+            // 18 bits fit the 64-bit ring's mask at 5 parties; 40 only the 128-bit ring's.
+            foreach (int bits in new[] { 1, 6, 18, 40 })
+            {
+                long limit = (1L << bits) - 1;
+                // The edges of the bound, zero and -1, then uniform values inside it.
+                var values = new long[] { limit, -limit, 0, -1, 1 }.Concat(Enumerable.Range(0, 60).Select(_ => random.NextInt64(-limit, limit + 1))).ToArray();
+                var expected = values.Select(v => v < 0 ? 1UL : 0UL).ToArray();
+                var small = bits > 18 ? null : await LocalHarness.RunAsync<ulong, ulong[]>(parties, async rt =>
+                    await Opening.RevealAsync(rt, await Comparison.LessThanZeroBoundedAsync(rt, RawInput(rt, values.Select(v => unchecked((ulong)v)).ToArray()), bits), "sign"));
+                var large = await LocalHarness.RunAsync<UInt128, UInt128[]>(parties, async rt =>
+                    await Opening.RevealAsync(rt, await Comparison.LessThanZeroBoundedAsync(rt, RawInput(rt, values.Select(v => unchecked((UInt128)(Int128)v)).ToArray()), bits), "sign"));
+                if (small is not null) Assert.All(small, r => Assert.Equal(expected, r));
+                Assert.All(large, r => Assert.Equal(expected.Select(e => (UInt128)e).ToArray(), r));
+            }
+        });
+
+    [Fact]
+    public async Task ABoundedComparisonRefusesABoundWithoutRoomForItsMask()
+    {
+        await LocalHarness.RunAsync<ulong, int>(2, async rt =>
+        {
+            int largest = Comparison.MaximumBoundBits(rt);
+            // 64 - 2 - 40 - 2 bits of party count, less the sign bit.
+            Assert.Equal(19, largest);
+            var x = RawInput(rt, new ulong[] { 1 });
+            await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Comparison.LessThanZeroBoundedAsync(rt, x, largest + 1));
+            await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Comparison.LessThanZeroBoundedAsync(rt, x, 0));
+            return largest;
+        });
+    }
+
     private static Secret<T> RawInput<T>(MpcRuntime<T> rt, T[] values)
         where T : unmanaged, System.Numerics.IBinaryInteger<T>, System.Numerics.IUnsignedNumber<T>
     {

@@ -110,8 +110,8 @@ internal static class BlocksExperiment
             foreach (bool sameSteps in new[] { false, true })
             {
                 watch.Restart();
-                var separate = new List<double[]>();
-                for (int p = 0; p < n; p++)
+                // The sites train apart, as the parties of a real federation would, each with its own seeds: all cores at once, pooled in party order.
+                var perParty = await Task.WhenAll(Enumerable.Range(0, n).Select(p => Task.Run(async () =>
                 {
                     var part = all[(p * all.Count / n)..((p + 1) * all.Count / n)];
                     int Epochs(int epochs, int batch) => sameSteps ? epochs * StepsPerEpoch(all.Count, batch) / StepsPerEpoch(part.Count, Math.Min(batch, part.Count)) : epochs;
@@ -119,8 +119,9 @@ internal static class BlocksExperiment
                     var model = await PooledTraining.TrainAsync(ModelKind.Dbm, part, VisibleKind.Bernoulli, null, local,
                         settings with { Seed = p + 1, FineTuningBatchSize = Math.Min(setup.Batch, part.Count), FineTuningEpochs = Epochs(setup.FineTuning, setup.Batch) },
                         new LocalStatisticsPool()).ConfigureAwait(false);
-                    separate.AddRange(GibbsSampling.Sample(model, part.Count, setup.BurnIn, new Random(p + 1)));
-                }
+                    return GibbsSampling.Sample(model, part.Count, setup.BurnIn, new Random(p + 1));
+                }, cancellationToken))).ConfigureAwait(false);
+                var separate = perParty.SelectMany(rows => rows).ToList();
                 string method = sameSteps ? "per party (DataSHIELD, same steps)" : "per party (DataSHIELD, same epochs)";
                 results.Add(Metrics(all, separate, n, method, null, watch.Elapsed.TotalSeconds));
                 log.WriteLine($"{n} parties, a DBM per party ({(sameSteps ? "as many gradient steps as the pooled model" : "the pooled model's epochs")}): {watch.Elapsed.TotalSeconds:F1} s; rows per block {Blocks(separate)}");

@@ -16,8 +16,19 @@ internal static partial class BitDecomposition
     internal static async Task<ulong[]> DecomposeLowRawAsync<T>(MpcRuntime<T> runtime, T[] x, int bits)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
+        var (c, maskBits) = await MaskLowAndOpenAsync(runtime, x, bits).ConfigureAwait(false);
+        return await SubtractMaskAsync(runtime, c, maskBits, x.Length, bits).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The masked opening of <see cref="DecomposeLowRawAsync"/>: the public c = x + 2^bits + r and the XOR-shared bits of r's low
+    /// <paramref name="bits"/> (both bit-sliced, bits rows), so that x mod 2^bits = (c - r) mod 2^bits, for |x| &lt; 2^bits.
+    /// </summary>
+    internal static async Task<(ulong[] Opened, ulong[] MaskBits)> MaskLowAndOpenAsync<T>(MpcRuntime<T> runtime, T[] x, int bits)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
         int k = RingArithmetic<T>.Bits, n = x.Length, w = BitSlicing.WordsFor(n);
-        if (bits < 1 || bits + 2 + Truncation.StatisticalSecurity + PartyBits(runtime.PartyCount) > k)
+        if (bits < 1 || bits > MaximumLowBits(k, runtime.PartyCount))
             throw new ArgumentOutOfRangeException(nameof(bits), $"{bits} low bits leave no room for a statistical mask in a {k}-bit ring.");
         var daBits = await runtime.Preprocessing.GetDaBitsAsync(checked(n * bits), runtime.Cancellation).ConfigureAwait(false);
         Multiplication.CheckDelivered("daBits", n * bits, daBits.Arithmetic.Length);
@@ -38,8 +49,11 @@ internal static partial class BitDecomposition
         var c = await Opening.OpenAsync(runtime, masked).ConfigureAwait(false);
         var maskBits = new ulong[bits * w];
         for (int t = 0; t < bits; t++) Preprocessing.DaBitComposition.CopyBits(daBits.Binary, t * n, maskBits.AsSpan(t * w, w), n);
-        return await SubtractMaskAsync(runtime, BitSlicing.Slice<T>(c, bits), maskBits, n, bits).ConfigureAwait(false);
+        return (BitSlicing.Slice<T>(c, bits), maskBits);
     }
+
+    /// <summary>The largest bound in bits that <see cref="MaskLowAndOpenAsync"/> takes among <paramref name="parties"/> parties in a ring of <paramref name="ringBits"/>.</summary>
+    internal static int MaximumLowBits(int ringBits, int parties) => ringBits - 2 - Truncation.StatisticalSecurity - PartyBits(parties);
 
     /// <summary>
     /// Step bits t[i * bits + j] = [(x_i mod 2^bits) &gt;= 2^j] for j in [0, bits), as arithmetic 0/1 shares, for |x| &lt; 2^bits

@@ -18,7 +18,7 @@ namespace Mpc.Runtime.Protocols;
 /// A binary result becomes arithmetic with one daBit (Rotaru and Wood, INDOCRYPT 2019).
 /// Exact for every x in Z_2^k (no error, no failure probability). Rounds: 8 (k = 64), 9 (k = 128).
 /// </remarks>
-public static class Comparison
+public static partial class Comparison
 {
     /// <summary>[x &lt; 0] for every element, reading x in two's complement.</summary>
     public static async Task<Secret<T>> LessThanZeroAsync<T>(MpcRuntime<T> runtime, Secret<T> x)
@@ -109,32 +109,39 @@ public static class Comparison
         int k = RingArithmetic<T>.Bits;
         int n = x.Length;
         if (n == 0) return [];
-        int w = BitSlicing.WordsFor(n);
         var (c, mask) = await MaskAndOpenAsync(runtime, x).ConfigureAwait(false);
-        var cBits = BitSlicing.Slice<T>(c, k);
+        return await SignAsync(runtime, BitSlicing.Slice<T>(c, k), mask.Bits, n, k).ConfigureAwait(false);
+    }
+
+    // The top bit of (c - r) mod 2^width from public c and XOR-shared r (bit-sliced, at least width rows), as arithmetic 0/1 shares:
+    // c_top XOR r_top XOR [c' < r'] over the low width - 1 bits.
+    private static async Task<T[]> SignAsync<T>(MpcRuntime<T> runtime, ulong[] cBits, ulong[] rBits, int n, int width)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        int w = BitSlicing.WordsFor(n);
         bool leader = runtime.IsLeader;
 
-        // Leaves from least to most significant of the low k-1 bits: generate g = r AND NOT c, equal e = NOT(r XOR c).
-        var nodes = new List<(ulong[] G, ulong[]? E)>(k - 1);
-        for (int j = 0; j < k - 1; j++)
+        // Leaves from least to most significant of the low width-1 bits: generate g = r AND NOT c, equal e = NOT(r XOR c).
+        var nodes = new List<(ulong[] G, ulong[]? E)>(width - 1);
+        for (int j = 0; j < width - 1; j++)
         {
             var g = new ulong[w];
             var e = new ulong[w];
             for (int i = 0; i < w; i++)
             {
-                ulong r = mask.Bits[j * w + i], cb = cBits[j * w + i];
+                ulong r = rBits[j * w + i], cb = cBits[j * w + i];
                 g[i] = r & ~cb;
                 e[i] = leader ? r ^ ~cb : r;
             }
             nodes.Add((g, e));
         }
-        var below = await ReduceGreaterAsync(runtime, nodes, n).ConfigureAwait(false);
+        var below = nodes.Count > 0 ? await ReduceGreaterAsync(runtime, nodes, n).ConfigureAwait(false) : new ulong[w];
 
         var msb = new ulong[w];
         for (int i = 0; i < w; i++)
         {
-            ulong value = below[i] ^ mask.Bits[(k - 1) * w + i];
-            if (leader) value ^= cBits[(k - 1) * w + i];
+            ulong value = below[i] ^ rBits[(width - 1) * w + i];
+            if (leader) value ^= cBits[(width - 1) * w + i];
             msb[i] = value;
         }
         return await BitsToArithmeticAsync(runtime, msb, n).ConfigureAwait(false);
