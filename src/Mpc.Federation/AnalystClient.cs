@@ -148,7 +148,7 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
                             ends[party.Index] = end;
                             if (!end.Completed)
                             {
-                                failures.Enqueue(new PartyFailure(party.Name, AbortCauses.Cap(end.Reason), AbortCauses.BlamedParty(end.FailedParty, party.Name, rosterNames), AbortCauses.FromWire(end.Cause)));
+                                failures.Enqueue(PartyFailure.Reported(party.Name, end, rosterNames));
                                 grace.CancelAfter(AbortGrace);
                             }
                             return;
@@ -159,14 +159,14 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
             }
             catch (Exception e) when (e is IOException or FrameFormatException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
-                failures.Enqueue(new PartyFailure(party.Name, e is OperationCanceledException ? "did not report within the grace period after the abort" : e.Message, party.Name,
+                failures.Enqueue(PartyFailure.Seen(party.Name, e is OperationCanceledException ? FederationErrors.NoReportWithinGrace : e.Message,
                     e switch { OperationCanceledException => AbortCause.PeerTimedOut, FrameFormatException => AbortCause.ProtocolViolation, _ => AbortCause.PeerFailed }));
                 grace.CancelAfter(AbortGrace);
             }
         }, CancellationToken.None)).ToArray();
         await Task.WhenAll(loops).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
-        if (!failures.IsEmpty) throw AbortBlame.Decide(sessionId, failures.ToList());
+        if (!failures.IsEmpty) throw AbortBlame.Decide(sessionId, failures.ToList(), parties.Count);
         // Without a failure every party ended its loop on its SessionEnd.
         return (shares, ends.Select((e, i) => e ?? throw new FrameFormatException(FederationErrors.NoSessionEnd(parties[i].Name))).ToArray());
     }

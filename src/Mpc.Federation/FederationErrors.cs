@@ -29,6 +29,17 @@ public static class FederationErrors
     public static string UnexpectedMessage(string party, string message) =>
         $"{party} sent an unexpected {message}.";
 
+    public static string SessionAborted(Guid session, string reason) =>
+        $"Session {session} aborted: {reason}";
+
+    public static string SessionAbortedBy(Guid session, string causedBy, string reason) =>
+        $"Session {session} aborted, caused by {causedBy}: {reason}";
+
+    public static string ReportsDisagree(IEnumerable<string> parties) =>
+        $"{string.Join(" or ", parties)} (their reports disagree)";
+
+    public const string NoReportWithinGrace = "did not report within the grace period after the abort";
+
     public static string NoSessionEnd(string party) =>
         $"{party} sent no SessionEnd.";
 

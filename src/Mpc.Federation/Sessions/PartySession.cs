@@ -98,9 +98,11 @@ internal sealed partial class PartySession : IAsyncDisposable
             var abort = Describe(e, runner.Channel?.Failure);
             runner.CloseTranscript(completed: false, abort.Reason);
             Logger.LogWarning(DaemonEvents.SessionAborted, "Session {Session}: aborted: {Reason}", Id, abort.Reason);
-            if (runner.Channel is { } channel) await channel.NotifyAbortAsync(abort.Reason, abort.FailedParty, abort.Cause).ConfigureAwait(false);
-            await SessionHandshake.ReplyAsync(_analystConnection, Id,
-                new SessionEnd { Completed = false, Reason = abort.Reason, FailedParty = abort.FailedParty, Cause = AbortCauses.ToWire(abort.Cause), Preprocessing = mode }, Logger).ConfigureAwait(false);
+            if (runner.Channel is { } channel) await channel.NotifyAbortAsync(abort.Reason, abort.FailedParty, abort.Cause, abort.RelayedFrom).ConfigureAwait(false);
+            await SessionHandshake.ReplyAsync(_analystConnection, Id, new SessionEnd
+            {
+                Completed = false, Reason = abort.Reason, FailedParty = abort.FailedParty, Cause = AbortCauses.ToWire(abort.Cause), Origin = abort.RelayedFrom ?? _party.Self.Name, Preprocessing = mode,
+            }, Logger).ConfigureAwait(false);
         }
     }
 
