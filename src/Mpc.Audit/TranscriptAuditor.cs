@@ -25,8 +25,9 @@ public static partial class TranscriptAuditor
         var transcripts = Directory.EnumerateFiles(directory, "*.transcript.jsonl", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
             .Select(path => Read(path, roster, findings)).Where(t => t is not null).Select(t => t!).ToList();
         var sessions = new List<SessionAudit>();
+        var privateKinds = PrivateKinds(transcripts);
         foreach (var group in transcripts.GroupBy(t => t.Session))
-            sessions.Add(CheckSession(group.Key, group.ToList(), roster, findings));
+            sessions.Add(CheckSession(group.Key, group.ToList(), roster, privateKinds, findings));
         CheckChains(directory, transcripts, findings);
         return new AuditReport(sessions, findings);
     }
@@ -34,6 +35,11 @@ public static partial class TranscriptAuditor
     // Each party's transcripts, by the chain links in their end entries: one line from the genesis, ending where the party's state file says.
     private static void CheckChains(string directory, List<Transcript> transcripts, List<AuditFinding> findings)
     {
+        // Where a party's chain state is kept, each of its transcripts of a version that links (one recording its start) carries the link.
+        foreach (var t in transcripts.Where(t => t.ChainPrevious is null && t.Header.ContainsKey("started")
+            && Directory.EnumerateFiles(directory, $"{t.Party}.chain.json", SearchOption.AllDirectories).Any()))
+            if (t.Entries.LastOrDefault(e => e.Type == "end") is { } end && !end.Fields.ContainsKey("chainPrevious"))
+                findings.Add(new AuditFinding(t.Session, t.Party, end.Seq, AuditErrors.ChainLinkMissing(t.Party)));
         foreach (var party in transcripts.Where(t => t.EndHash is not null && t.ChainPrevious is not null).GroupBy(t => t.Party))
         {
             var byEnd = party.GroupBy(t => t.EndHash!).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
@@ -71,6 +77,7 @@ public static partial class TranscriptAuditor
         string previous = new('0', 64);
         JsonObject? header = null;
         JsonObject? signature = null;
+        int version = 0;
         string? endHash = null;
         // After the first break every later line disagrees too; the first one is the finding.
         bool broken = false;
@@ -106,8 +113,9 @@ public static partial class TranscriptAuditor
                 session = Text(line["session"]) ?? "?";
                 party = Text(line["party"]) ?? party;
                 if (type != "header") Fail(0, "the first entry is not the header.");
+                version = VersionOf(line);
             }
-            foreach (var problem in Malformed(line)) Fail(i, problem);
+            foreach (var problem in Malformed(line).Concat(Missing(line, version))) Fail(i, problem);
             if (seq != i)
             {
                 Break(i, $"has sequence number {seq} at position {i}: an entry was removed, inserted or moved.");
@@ -177,7 +185,7 @@ public static partial class TranscriptAuditor
     private static DateTimeOffset Started(JsonObject header) =>
         DateTimeOffset.TryParse(Text(header["started"]), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : DateTimeOffset.MaxValue;
 
-    private static SessionAudit CheckSession(string session, List<Transcript> transcripts, Roster roster, List<AuditFinding> findings)
+    private static SessionAudit CheckSession(string session, List<Transcript> transcripts, Roster roster, IReadOnlySet<string> privateKinds, List<AuditFinding> findings)
     {
         void Fail(string? party, long? entry, string problem) => findings.Add(new AuditFinding(session, party, entry, problem));
         var first = transcripts[0].Header;
@@ -194,7 +202,7 @@ public static partial class TranscriptAuditor
         foreach (var t in transcripts)
         {
             if (Text(t.Header["rosterHash"]) != roster.Hash) Fail(t.Party, 0, "ran with another roster than the one audited against.");
-            foreach (var field in new[] { "protocolId", "parametersHash", "preprocessing" })
+            foreach (var field in new[] { "protocolId", "parameters", "parametersHash", "preprocessing", "ringBits", "fractionalBits" })
                 if (t.Header[field]?.ToJsonString() != first[field]?.ToJsonString()) Fail(t.Party, 0, $"disagrees with {transcripts[0].Party} on {field}.");
             foreach (var (field, what) in new[] { ("outputs", "declared outputs"), ("outputKinds", "kinds of the declared outputs") })
                 if (t.Header[field]?.ToJsonString() != first[field]?.ToJsonString()) Fail(t.Party, 0, $"disagrees with {transcripts[0].Party} on the {what}.");
@@ -209,6 +217,8 @@ public static partial class TranscriptAuditor
                     : $"ran for analyst '{analyst}' with key {analystKey}, who is not an analyst of the roster with that key.");
             CheckPeerKeys(t, transcripts, roster, started, Fail);
         }
+
+        CheckHeaderVersions(transcripts, Fail);
 
         // What A logged as sent to B must be what B logged as received from A, in order.
         long matched = 0;
@@ -254,10 +264,24 @@ public static partial class TranscriptAuditor
             else if (!names.SequenceEqual(outputs)) Fail(t.Party, null, $"opened {string.Join(", ", names)}, where {transcripts[0].Party} opened {string.Join(", ", outputs)}.");
         }
         foreach (var t in transcripts) CheckReleases(t, Fail);
-        CompareReleases(transcripts, Fail);
+        CompareReleases(transcripts, privateKinds, Fail);
         string status = completed ? "completed" : string.Join(", ", transcripts.Select(t => $"{t.Party} {t.Status}"));
         return new SessionAudit(session, Text(first["protocol"]) ?? "?", Text(first["protocolId"]) ?? "?",
             transcripts.Select(t => t.Party).ToList(), status, outputs ?? [], transcripts.Sum(t => (long)t.Entries.Count), matched);
+    }
+
+    // The parties of one session ran one version: a header field a peer records is missing from a header that lacks it (each
+    // transcript's own version is checked as it is read). Peer keys, once recorded, name every other party of the session.
+    private static void CheckHeaderVersions(List<Transcript> transcripts, Action<string?, long?, string> fail)
+    {
+        var latest = transcripts.MaxBy(t => VersionOf(t.Header))!;
+        foreach (var t in transcripts)
+            foreach (var (field, _) in HeaderFieldsUpTo(VersionOf(latest.Header)).Where(f => f.Version > VersionOf(t.Header)))
+                fail(t.Party, 0, AuditErrors.HeaderFieldMissingAsPeerRecords(field, latest.Party));
+        if (!transcripts.Any(t => t.Header["peerKeys"] is JsonObject { Count: > 0 })) return;
+        foreach (var t in transcripts.Where(t => t.Header["peerKeys"] is JsonObject))
+            foreach (var peer in transcripts.Select(o => o.Party).Distinct().Where(p => p != t.Party && !((JsonObject)t.Header["peerKeys"]!).ContainsKey(p)))
+                fail(t.Party, 0, AuditErrors.PeerKeyMissing(peer));
     }
 
     // Each peer's key as this party saw it in the handshake: one the roster held for that peer then, and the one the peer signed its own transcript with.

@@ -41,11 +41,13 @@ public sealed class TranscriptReleaseFormatTests : IDisposable
     }
 
     // A transcript written line by line, as an earlier version or a tampering party would: the same chain and signature.
-    private void WriteByHand(PartyCredentials credentials, params (string Type, JsonObject Fields)[] entries)
+    private void WriteByHand(PartyCredentials credentials, params (string Type, JsonObject Fields)[] entries) => WriteByHand(credentials, header => header, entries);
+
+    private void WriteByHand(PartyCredentials credentials, Func<JsonObject, JsonObject> header, params (string Type, JsonObject Fields)[] entries)
     {
         var lines = new List<string>();
         string previous = new('0', 64);
-        foreach (var (type, fields) in entries.Prepend(("header", Header(credentials).ToJson())))
+        foreach (var (type, fields) in entries.Prepend(("header", header(Header(credentials).ToJson()))))
         {
             var line = new JsonObject { ["seq"] = lines.Count, ["type"] = type, ["prev"] = previous };
             foreach (var (key, value) in fields.ToList())
@@ -153,7 +155,10 @@ public sealed class TranscriptReleaseFormatTests : IDisposable
         // Neither party recorded a release: only the kinds in the header tell the auditor that "counts" had to be noised.
         foreach (var credentials in new[] { _a, _b })
         {
-            using var writer = new TranscriptWriter(PathOf(credentials), Header(credentials) with { OutputKinds = new Dictionary<string, string> { ["counts"] = "DifferentiallyPrivate" } });
+            using var writer = new TranscriptWriter(PathOf(credentials), Header(credentials) with
+            {
+                OutputKinds = new Dictionary<string, string> { ["counts"] = "DifferentiallyPrivate" }, PrivateKinds = ["DifferentiallyPrivate"],
+            });
             writer.Output("counts", 2, [1, 2]);
             writer.Close(true, null, credentials.Certificate);
         }
@@ -184,6 +189,68 @@ public sealed class TranscriptReleaseFormatTests : IDisposable
         var report = TranscriptAuditor.Audit(_folder, _roster);
         Assert.True(report.Passed, report.ToText());
     }
+
+    [Fact]
+    public void AnOutputOfAKindTheAuditorHasNeverSeenNeedsItsReleaseWhenTheHeaderNamesTheKindAsNoised()
+    {
+        foreach (var credentials in new[] { _a, _b })
+        {
+            using var writer = new TranscriptWriter(PathOf(credentials), Header(credentials) with
+            {
+                OutputKinds = new Dictionary<string, string> { ["counts"] = "DifferentiallyPrivateSketch" }, PrivateKinds = ["DifferentiallyPrivateSketch"],
+            });
+            writer.Output("counts", 2, [1, 2]);
+            writer.Close(true, null, credentials.Certificate);
+        }
+        var report = TranscriptAuditor.Audit(_folder, _roster);
+        Assert.Equal(2, report.Findings.Count);
+        Assert.All(report.Findings, f => Assert.Equal("opened the DP output 'counts' without recording its DP release.", f.Problem));
+    }
+
+    [Fact]
+    public void AKindIsKnownAsNoisedFromAReleaseOfAnotherOutputOfThatKind()
+    {
+        // Headers of the version before privateKinds: "sketch" is of the same new kind as "counts", whose release both parties recorded.
+        static JsonObject Kinds(JsonObject header)
+        {
+            header.Remove("privateKinds");
+            header["outputs"] = new JsonArray("counts", "sketch");
+            header["outputKinds"] = new JsonObject { ["counts"] = "DifferentiallyPrivateSketch", ["sketch"] = "DifferentiallyPrivateSketch" };
+            return header;
+        }
+        foreach (var credentials in new[] { _a, _b })
+            WriteByHand(credentials, Kinds, CurrentRelease(), OutputEntry(), ("output", new JsonObject { ["name"] = "sketch", ["elements"] = 1, ["sha256"] = Convert.ToHexStringLower(SHA256.HashData([3])) }),
+                EndEntry());
+        var report = TranscriptAuditor.Audit(_folder, _roster);
+        Assert.Equal(2, report.Findings.Count);
+        Assert.All(report.Findings, f => Assert.Equal("opened the DP output 'sketch' without recording its DP release.", f.Problem));
+    }
+
+    [Fact]
+    public void TranscriptsWrittenBeforeOutputKindsKeepTheirReadingByTheReleasesAlone()
+    {
+        static JsonObject WithoutKinds(JsonObject header)
+        {
+            header.Remove("privateKinds");
+            header.Remove("outputKinds");
+            return header;
+        }
+        // No party recorded a release: without kinds nothing tells the auditor that "counts" was a DP output.
+        foreach (var credentials in new[] { _a, _b }) WriteByHand(credentials, WithoutKinds, OutputEntry(), EndEntry());
+        var report = TranscriptAuditor.Audit(_folder, _roster);
+        Assert.True(report.Passed, report.ToText());
+        // One party recorded it: the other opened a DP output without its release.
+        WriteByHand(_a, WithoutKinds, CurrentRelease(), OutputEntry(), EndEntry());
+        report = TranscriptAuditor.Audit(_folder, _roster);
+        var finding = Assert.Single(report.Findings);
+        Assert.Equal(("hospital-b", "opened the DP output 'counts' without recording its DP release."), (finding.Party, finding.Problem));
+    }
+
+    private static (string, JsonObject) CurrentRelease() => ("dp", new JsonObject
+    {
+        ["name"] = "counts", ["mechanism"] = "distributed-skellam", ["parameters"] = new JsonObject { ["noise"] = 10.0, ["l1"] = 1.0, ["l2"] = 1.0, ["samplingRate"] = 1.0, ["honestParties"] = 1 },
+        ["epsilon"] = 0.923835, ["delta"] = Delta,
+    });
 
     public void Dispose()
     {
