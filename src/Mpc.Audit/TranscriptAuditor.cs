@@ -32,31 +32,6 @@ public static partial class TranscriptAuditor
         return new AuditReport(sessions, findings);
     }
 
-    // Each party's transcripts, by the chain links in their end entries: one line from the genesis, ending where the party's state file says.
-    private static void CheckChains(string directory, List<Transcript> transcripts, List<AuditFinding> findings)
-    {
-        // Where a party's chain state is kept, each of its transcripts of a version that links (one recording its start) carries the link.
-        foreach (var t in transcripts.Where(t => t.ChainPrevious is null && t.Header.ContainsKey("started")
-            && Directory.EnumerateFiles(directory, $"{t.Party}.chain.json", SearchOption.AllDirectories).Any()))
-            if (t.Entries.LastOrDefault(e => e.Type == "end") is { } end && !end.Fields.ContainsKey("chainPrevious"))
-                findings.Add(new AuditFinding(t.Session, t.Party, end.Seq, AuditErrors.ChainLinkMissing(t.Party)));
-        foreach (var party in transcripts.Where(t => t.EndHash is not null && t.ChainPrevious is not null).GroupBy(t => t.Party))
-        {
-            var byEnd = party.GroupBy(t => t.EndHash!).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-            foreach (var fork in party.GroupBy(t => t.ChainPrevious!).Where(g => g.Select(t => t.Session).Distinct().Count() > 1))
-                findings.Add(new AuditFinding(string.Join(", ", fork.Select(t => t.Session).Distinct()), party.Key, null,
-                    $"these sessions all follow the same previous session ({Short(fork.Key)}): the chain forks, so a session was replayed or the chain rewritten."));
-            foreach (var t in party.Where(t => t.ChainPrevious != TranscriptChain.Genesis && !byEnd.ContainsKey(t.ChainPrevious!)))
-                findings.Add(new AuditFinding(t.Session, party.Key, null, $"follows a session (end {Short(t.ChainPrevious!)}) whose transcript is missing: a session of {party.Key} was dropped."));
-            foreach (var state in Directory.EnumerateFiles(directory, $"{party.Key}.chain.json", SearchOption.AllDirectories))
-            {
-                string? last = TranscriptChain.LastEndHash(state);
-                if (last is not null && !byEnd.ContainsKey(last))
-                    findings.Add(new AuditFinding("?", party.Key, null, $"its chain state names a last session (end {Short(last)}) whose transcript is missing: later sessions were dropped, or an old set of transcripts was presented."));
-            }
-        }
-    }
-
     private static string Short(string hash) => hash.Length > 16 ? hash[..16] + "..." : hash;
 
     private sealed record Entry(long Seq, string Type, JsonObject Fields);
@@ -268,20 +243,6 @@ public static partial class TranscriptAuditor
         string status = completed ? "completed" : string.Join(", ", transcripts.Select(t => $"{t.Party} {t.Status}"));
         return new SessionAudit(session, Text(first["protocol"]) ?? "?", Text(first["protocolId"]) ?? "?",
             transcripts.Select(t => t.Party).ToList(), status, outputs ?? [], transcripts.Sum(t => (long)t.Entries.Count), matched);
-    }
-
-    // The parties of one session ran one version: a header field a peer records is missing from a header that lacks it (each
-    // transcript's own version is checked as it is read). Peer keys, once recorded, name every other party of the session.
-    private static void CheckHeaderVersions(List<Transcript> transcripts, Action<string?, long?, string> fail)
-    {
-        var latest = transcripts.MaxBy(t => VersionOf(t.Header))!;
-        foreach (var t in transcripts)
-            foreach (var (field, _) in HeaderFieldsUpTo(VersionOf(latest.Header)).Where(f => f.Version > VersionOf(t.Header)))
-                fail(t.Party, 0, AuditErrors.HeaderFieldMissingAsPeerRecords(field, latest.Party));
-        if (!transcripts.Any(t => t.Header["peerKeys"] is JsonObject { Count: > 0 })) return;
-        foreach (var t in transcripts.Where(t => t.Header["peerKeys"] is JsonObject))
-            foreach (var peer in transcripts.Select(o => o.Party).Distinct().Where(p => p != t.Party && !((JsonObject)t.Header["peerKeys"]!).ContainsKey(p)))
-                fail(t.Party, 0, AuditErrors.PeerKeyMissing(peer));
     }
 
     // Each peer's key as this party saw it in the handshake: one the roster held for that peer then, and the one the peer signed its own transcript with.
