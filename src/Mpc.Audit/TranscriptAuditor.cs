@@ -179,7 +179,7 @@ public static partial class TranscriptAuditor
             if (Text(t.Header["rosterHash"]) != roster.Hash) Fail(t.Party, 0, "ran with another roster than the one audited against.");
             foreach (var field in new[] { "protocolId", "parameters", "parametersHash", "preprocessing", "ringBits", "fractionalBits" })
                 if (t.Header[field]?.ToJsonString() != first[field]?.ToJsonString()) Fail(t.Party, 0, $"disagrees with {transcripts[0].Party} on {field}.");
-            foreach (var (field, what) in new[] { ("outputs", "declared outputs"), ("outputKinds", "kinds of the declared outputs") })
+            foreach (var (field, what) in new[] { ("outputs", "declared outputs"), ("outputKinds", "kinds of the declared outputs"), ("privateKinds", "kinds noised before release") })
                 if (t.Header[field]?.ToJsonString() != first[field]?.ToJsonString()) Fail(t.Party, 0, $"disagrees with {transcripts[0].Party} on the {what}.");
             foreach (var field in new[] { "analyst", "analystKey" })
                 if (t.Header[field]?.ToJsonString() != first[field]?.ToJsonString()) Fail(t.Party, 0, $"disagrees with {transcripts[0].Party} on the {field}.");
