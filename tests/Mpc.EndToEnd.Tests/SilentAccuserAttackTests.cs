@@ -1,0 +1,41 @@
+using Mpc.Federation.Sessions;
+using Mpc.Net;
+using Mpc.Runtime;
+
+namespace Mpc.EndToEnd.Tests;
+
+/// <summary>
+/// Attack on blame (attack4): one dishonest party tells the analyst an honest party failed, then stops sending while keeping
+/// its connections open. The honest parties wait on it for their peer timeout (30 s by default), longer than the analyst's
+/// grace after the first report (10 s by default), so the analyst records each of them as "seen" silent (AnalystClient).
+/// </summary>
+public class SilentAccuserAttackTests
+{
+    [Theory]
+    [InlineData(4, true)]
+    [InlineData(5, true)]
+    [InlineData(7, true)]
+    [InlineData(4, false)]
+    public void OneSilentAccuserCannotMakeTheAnalystBlameAnHonestPartyThatIsStillWaitingOnIt(int parties, bool accuses)
+    {
+        var roster = Enumerable.Range(0, parties).Select(i => $"hospital-{(char)('a' + i)}").ToArray();
+        string dishonest = roster[^1], framed = roster[0];
+        var failures = new List<PartyFailure>
+        {
+            // The accuser's SessionEnd, claimed as its own observation.
+            PartyFailure.Reported(dishonest, AbortFlow.RoundTrip(new SessionEnd
+            {
+                // Or no accusation at all: "the analyst cancelled", which is no fault of its own either.
+                Reason = accuses ? $"{framed} stopped responding." : "The analyst disconnected.", FailedParty = accuses ? framed : null,
+                Cause = (int)(accuses ? AbortCause.PeerTimedOut : AbortCause.Cancelled), Origin = dishonest,
+            }), roster),
+        };
+        // Every honest party is still blocked on the accuser's next message when the grace runs out: AnalystClient's Seen entry.
+        failures.AddRange(roster[..^1].Select(p => PartyFailure.Seen(p, Mpc.Federation.FederationErrors.NoReportWithinGrace, AbortCause.PeerTimedOut)));
+        var error = AbortBlame.Decide(Guid.NewGuid(), failures, parties);
+        // Observed: every honest party is blamed as its own fault (a silence past the grace counts as PeerTimedOut against itself),
+        // and the one dishonest party is not named.
+        Assert.True(error.PartyName is null || error.PartyName == dishonest, $"{parties} parties, one dishonest ({dishonest}): {error.Message}");
+        Assert.DoesNotContain($"caused by {framed}", error.Message, StringComparison.Ordinal);
+    }
+}
