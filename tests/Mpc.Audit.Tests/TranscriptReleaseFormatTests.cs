@@ -239,6 +239,25 @@ public sealed class TranscriptReleaseFormatTests : IDisposable
         Assert.Equal(("hospital-b", "opened the DP output 'counts' without recording its DP release."), (finding.Party, finding.Problem));
     }
 
+    [Fact]
+    public void AHeaderThatListsNoNoisedKindsCannotHideAnUnreleasedDifferentiallyPrivateOutput()
+    {
+        // Attack (attack4): the parties' headers say "counts" is DifferentiallyPrivate but list no noised kinds; neither recorded a
+        // release. The kind names a DP output whatever the header claims about which kinds are noised.
+        foreach (var credentials in new[] { _a, _b })
+        {
+            using var writer = new TranscriptWriter(PathOf(credentials), Header(credentials) with
+            {
+                OutputKinds = new Dictionary<string, string> { ["counts"] = "DifferentiallyPrivate" }, PrivateKinds = [],
+            });
+            writer.Output("counts", 2, [1, 2]);
+            writer.Close(true, null, credentials.Certificate);
+        }
+        var report = TranscriptAuditor.Audit(_folder, _roster);
+        Assert.Equal(2, report.Findings.Count);
+        Assert.All(report.Findings, f => Assert.Equal("opened the DP output 'counts' without recording its DP release.", f.Problem));
+    }
+
     private static (string, JsonObject) CurrentRelease() => ("dp", new JsonObject
     {
         ["name"] = "counts", ["mechanism"] = "distributed-skellam", ["parameters"] = new JsonObject { ["noise"] = 10.0, ["l1"] = 1.0, ["l2"] = 1.0, ["samplingRate"] = 1.0, ["honestParties"] = 1 },
