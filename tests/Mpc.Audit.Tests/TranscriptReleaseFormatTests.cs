@@ -258,6 +258,21 @@ public sealed class TranscriptReleaseFormatTests : IDisposable
         Assert.All(report.Findings, f => Assert.Equal("opened the DP output 'counts' without recording its DP release.", f.Problem));
     }
 
+    [Fact]
+    public void APeersNewerHeaderDoesNotMakeAnHonestPartysOlderTranscriptAFinding()
+    {
+        // Attack (attack4): hospital-a runs the version before privateKinds (its transcript is complete for that version);
+        // hospital-b, dishonest or merely upgraded, adds the later field. The finding should not fall on hospital-a.
+        WriteByHand(_a, header =>
+        {
+            header.Remove("privateKinds");
+            return header;
+        }, OutputEntry(), EndEntry());
+        WriteByHand(_b, OutputEntry(), EndEntry());
+        var report = TranscriptAuditor.Audit(_folder, _roster);
+        Assert.DoesNotContain(report.Findings, f => f.Party == "hospital-a");
+    }
+
     private static (string, JsonObject) CurrentRelease() => ("dp", new JsonObject
     {
         ["name"] = "counts", ["mechanism"] = "distributed-skellam", ["parameters"] = new JsonObject { ["noise"] = 10.0, ["l1"] = 1.0, ["l2"] = 1.0, ["samplingRate"] = 1.0, ["honestParties"] = 1 },
