@@ -35,6 +35,10 @@ public static class FederationErrors
     public static string SessionAbortedBy(Guid session, string causedBy, string reason) =>
         $"Session {session} aborted, caused by {causedBy}: {reason}";
 
+    // No "caused by": a disputed cause blames none of the parties listed.
+    public static string SessionAbortedDisputed(Guid session, string parties, string reason) =>
+        $"Session {session} aborted, cause unsettled: {parties}: {reason}";
+
     public static string ReportsDisagree(IEnumerable<string> parties) =>
         $"{string.Join(" or ", parties)} (their reports disagree)";
 

@@ -41,6 +41,9 @@ public sealed class SessionReply : ControlMessage
     [Key(0)] public bool Accepted { get; set; }
     [Key(1)] public string? Reason { get; set; }
     [Key(2)] public string ProtocolId { get; set; } = "";
+
+    /// <summary>How long the party waits on a silent peer before it aborts (0: not stated, an earlier version); the analyst waits longer for its report.</summary>
+    [Key(3)] public long PeerTimeoutMilliseconds { get; set; }
 }
 
 /// <summary>Analyst to party: every party accepted; connect to the peers and run.</summary>

@@ -76,7 +76,7 @@ public class RelayedAccusationTests
         Assert.Equal([null, "hospital-a", "hospital-a", "hospital-c"], failures.Select(f => f.RelayedFrom));
         var error = AbortBlame.Decide(Session, failures, roster.Length);
         Assert.Null(error.PartyName);
-        Assert.Contains("caused by hospital-b or hospital-a (their reports disagree)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("cause unsettled: hospital-b or hospital-a (their reports disagree)", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -96,13 +96,12 @@ public class RelayedAccusationTests
         Assert.Contains("caused by hospital-e: Session aborted: party hospital-e failed", error.Message, StringComparison.Ordinal);
     }
 
-    // The parties after "caused by", one or several (a disagreement), or none.
+    // The parties after "caused by", or several after "cause unsettled" (a disagreement), or none.
     private static List<string> NamedParties(ProtocolAbortedException error)
     {
-        const string marker = ", caused by ";
-        int start = error.Message.IndexOf(marker, StringComparison.Ordinal);
-        if (start < 0) return [];
-        start += marker.Length;
+        var marker = new[] { ", caused by ", ", cause unsettled: " }.FirstOrDefault(m => error.Message.Contains(m, StringComparison.Ordinal));
+        if (marker is null) return [];
+        int start = error.Message.IndexOf(marker, StringComparison.Ordinal) + marker.Length;
         string names = error.Message[start..error.Message.IndexOf(": ", start, StringComparison.Ordinal)].Replace(" (their reports disagree)", "", StringComparison.Ordinal);
         return [.. names.Split(" or ")];
     }

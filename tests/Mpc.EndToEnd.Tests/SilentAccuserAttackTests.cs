@@ -30,11 +30,10 @@ public class SilentAccuserAttackTests
                 Cause = (int)(accuses ? AbortCause.PeerTimedOut : AbortCause.Cancelled), Origin = dishonest,
             }), roster),
         };
-        // Every honest party is still blocked on the accuser's next message when the grace runs out: AnalystClient's Seen entry.
-        failures.AddRange(roster[..^1].Select(p => PartyFailure.Seen(p, Mpc.Federation.FederationErrors.NoReportWithinGrace, AbortCause.PeerTimedOut)));
+        // Every honest party is still blocked on the accuser's next message when the analyst's wait runs out: AnalystClient's Silent entry.
+        failures.AddRange(roster[..^1].Select(PartyFailure.Silent));
         var error = AbortBlame.Decide(Guid.NewGuid(), failures, parties);
-        // Observed: every honest party is blamed as its own fault (a silence past the grace counts as PeerTimedOut against itself),
-        // and the one dishonest party is not named.
+        // Before the fix every honest party was blamed as its own fault (a silence past the grace counted as PeerTimedOut against itself).
         Assert.True(error.PartyName is null || error.PartyName == dishonest, $"{parties} parties, one dishonest ({dishonest}): {error.Message}");
         Assert.DoesNotContain($"caused by {framed}", error.Message, StringComparison.Ordinal);
     }

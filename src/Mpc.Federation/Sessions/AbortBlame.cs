@@ -6,7 +6,8 @@ namespace Mpc.Federation.Sessions;
 /// <summary>
 /// Whom the analyst blames for an aborted session, from the causes the parties report (never from their texts). Only
 /// first-hand observations count, each reporter's once: a party passing on a peer's notice adds no voice, so one party's
-/// word is not multiplied by the honest parties that relay it (docs/security-model.md, "Aborts and blame").
+/// word is not multiplied by the honest parties that relay it, and a party silent past the analyst's wait is no voice and
+/// no fault (docs/security-model.md, "Aborts and blame").
 /// </summary>
 internal static class AbortBlame
 {
@@ -61,6 +62,6 @@ internal static class AbortBlame
         // The cause travels with the explanation the analyst reads; an ambiguous result blames no single party.
         return named.Count == 1
             ? new ProtocolAbortedException(FederationErrors.SessionAbortedBy(sessionId, named[0], explanation.Reason), named[0], cause: explanation.Cause)
-            : new ProtocolAbortedException(FederationErrors.SessionAbortedBy(sessionId, FederationErrors.ReportsDisagree(named), explanation.Reason), cause: explanation.Cause);
+            : new ProtocolAbortedException(FederationErrors.SessionAbortedDisputed(sessionId, FederationErrors.ReportsDisagree(named), explanation.Reason), cause: explanation.Cause);
     }
 }

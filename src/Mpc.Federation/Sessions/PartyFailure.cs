@@ -7,7 +7,8 @@ namespace Mpc.Federation.Sessions;
 /// <remarks>
 /// <see cref="Blamed"/> is the party the report names as the cause (null: none); <see cref="Cause"/> why;
 /// <see cref="RelayedFrom"/> the peer whose notice the party passes on (null: what it saw itself); <see cref="SeenByAnalyst"/>
-/// marks the analyst's own view of a party that sent no report (its connection failed, or it stayed silent past the grace).
+/// marks the analyst's own view of a party whose connection failed (closed, reset or malformed) before it reported. A party
+/// that stayed silent past the analyst's wait names nobody, itself included.
 /// </remarks>
 internal readonly record struct PartyFailure(string Party, string Reason, string? Blamed, AbortCause Cause, string? RelayedFrom = null, bool SeenByAnalyst = false)
 {
@@ -21,6 +22,9 @@ internal readonly record struct PartyFailure(string Party, string Reason, string
 
     /// <summary>The analyst's own view of a party whose connection failed before it reported.</summary>
     public static PartyFailure Seen(string party, string reason, AbortCause cause) => new(party, reason, party, cause, SeenByAnalyst: true);
+
+    /// <summary>A party that sent no report within the analyst's wait while its connection stayed open: no fault and no voice.</summary>
+    public static PartyFailure Silent(string party) => new(party, FederationErrors.NoReportWithinGrace, null, AbortCause.Unspecified);
 
     /// <summary>The other party this report accuses first-hand (one voice), or null: a relayed copy is no voice of its own.</summary>
     public string? Accuses => RelayedFrom is null && !SeenByAnalyst && Blamed is not null && Blamed != Party ? Blamed : null;

@@ -61,7 +61,7 @@ internal sealed partial class PartySession : IAsyncDisposable
             if (!_services.Registry.TryAdd(mesh)) return;
             try
             {
-                await SessionHandshake.ReplyAsync(_analystConnection, Id, new SessionReply { Accepted = true, ProtocolId = admitted.Protocol.Id }, Logger).ConfigureAwait(false);
+                await SessionHandshake.ReplyAsync(_analystConnection, Id, new SessionReply { Accepted = true, ProtocolId = admitted.Protocol.Id, PeerTimeoutMilliseconds = (long)_party.Configuration.PeerTimeout.TotalMilliseconds }, Logger).ConfigureAwait(false);
                 if (!await SessionHandshake.WaitForStartAsync(_analystConnection, _analyst.Name, Id, Logger, _cancel.Token).ConfigureAwait(false)) return;
                 Logger.LogInformation(DaemonEvents.SessionRunning, "Session {Session}: running {Protocol} for {Analyst}", Id, admitted.Protocol.Id, _analyst.Name);
                 _ = WatchAnalystAsync();
