@@ -15,8 +15,8 @@ internal static class AuditErrors
     public static string UnknownEntry(string type) =>
         $"is an entry of unknown type '{type}': the entry is malformed.";
 
-    public static string HeaderFieldMissingAsPeerRecords(string field, string peer) =>
-        $"its field '{field}' is missing, which {peer}'s header of the same session records: the entry is malformed.";
+    public static string FormatVersionsDiffer(string party, string field, string peer) =>
+        $"{party}'s header has no field '{field}', which {peer}'s header of the same session records: the parties wrote different format versions; each transcript is checked against its own version and neither is blamed for the difference.";
 
     public static string ChainLinkMissing(string party) =>
         $"its field 'chainPrevious' is missing, though {party}'s chain state is kept with its transcripts: the entry is malformed.";

@@ -97,14 +97,15 @@ public static partial class TranscriptAuditor
             foreach (var field in ReleaseParameters.Where(f => !parameters.ContainsKey(f))) yield return AuditErrors.FieldMissing("parameters." + field);
     }
 
-    // The parties of one session ran one version: a header field a peer records is missing from a header that lacks it (each
-    // transcript's own version is checked as it is read). Peer keys, once recorded, name every other party of the session.
+    // The parties of one session should run one version, but each transcript is checked against its own header's version (as it
+    // is read): a mismatch is the session's finding, blaming no party, as a peer's newer (or older) header is no fault of another's.
+    // Peer keys, once recorded, name every other party of the session.
     private static void CheckHeaderVersions(List<Transcript> transcripts, Action<string?, long?, string> fail)
     {
         var latest = transcripts.MaxBy(t => VersionOf(t.Header))!;
         foreach (var t in transcripts)
             foreach (var (field, _) in HeaderFieldsUpTo(VersionOf(latest.Header)).Where(f => f.Version > VersionOf(t.Header)))
-                fail(t.Party, 0, AuditErrors.HeaderFieldMissingAsPeerRecords(field, latest.Party));
+                fail(null, 0, AuditErrors.FormatVersionsDiffer(t.Party, field, latest.Party));
         if (!transcripts.Any(t => t.Header["peerKeys"] is JsonObject { Count: > 0 })) return;
         foreach (var t in transcripts.Where(t => t.Header["peerKeys"] is JsonObject))
             foreach (var peer in transcripts.Select(o => o.Party).Distinct().Where(p => p != t.Party && !((JsonObject)t.Header["peerKeys"]!).ContainsKey(p)))

@@ -57,11 +57,15 @@ public static partial class TranscriptAuditor
         return (mechanism, Number(fields, "mu", 0), Number(fields, "l1", 0), Number(fields, "l2", 0), Number(fields, "samplingRate", 1), Number(fields, "honestParties", 0));
     }
 
-    // The output kinds noised before release, from the transcripts alone: those a header names as noised, and the kind (in its
-    // header) of every output any party recorded a release of. A new DP kind thus needs no change here.
+    // The kinds this version knows are noised (OutputKind in Mpc.Federation, by name): a header may add kinds, never remove these.
+    private static readonly string[] BuiltInPrivateKinds = ["DifferentiallyPrivate", "DifferentiallyPrivateIntermediate"];
+
+    // The output kinds noised before release: the built-in ones, those a header names as noised, and the kind (in its header) of
+    // every output any party recorded a release of. A new DP kind thus needs no change here.
     private static HashSet<string> PrivateKinds(List<Transcript> transcripts)
     {
-        var kinds = transcripts.SelectMany(t => t.Header["privateKinds"] is JsonArray named ? named.Select(Text).OfType<string>() : []).ToHashSet(StringComparer.Ordinal);
+        var kinds = transcripts.SelectMany(t => t.Header["privateKinds"] is JsonArray named ? named.Select(Text).OfType<string>() : [])
+            .Concat(BuiltInPrivateKinds).ToHashSet(StringComparer.Ordinal);
         foreach (var t in transcripts.Where(t => t.Header["outputKinds"] is JsonObject))
             foreach (var release in t.Entries.Where(e => e.Type == "dp"))
                 if (Text(((JsonObject)t.Header["outputKinds"]!)[Text(release.Fields["name"]) ?? ""]) is { } kind) kinds.Add(kind);
