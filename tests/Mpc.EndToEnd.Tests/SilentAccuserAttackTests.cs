@@ -37,4 +37,27 @@ public class SilentAccuserAttackTests
         Assert.True(error.PartyName is null || error.PartyName == dishonest, $"{parties} parties, one dishonest ({dishonest}): {error.Message}");
         Assert.DoesNotContain($"caused by {framed}", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(7)]
+    public void OnceTheHonestPartiesTimeOutTheirFirstHandReportsNameTheSilentAccuser(int parties)
+    {
+        // What the analyst hears when it waits past the parties' peer timeout: each honest party's own timeout on the accuser.
+        var roster = Enumerable.Range(0, parties).Select(i => $"hospital-{(char)('a' + i)}").ToArray();
+        string dishonest = roster[^1];
+        var failures = new List<PartyFailure>
+        {
+            PartyFailure.Reported(dishonest, AbortFlow.RoundTrip(new SessionEnd
+            {
+                Reason = $"{roster[0]} stopped responding.", FailedParty = roster[0], Cause = (int)AbortCause.PeerTimedOut, Origin = dishonest,
+            }), roster),
+        };
+        failures.AddRange(roster[..^1].Select(p => PartyFailure.Reported(p, AbortFlow.RoundTrip(new SessionEnd
+        {
+            Reason = $"{dishonest} did not answer within 30 s.", FailedParty = dishonest, Cause = (int)AbortCause.PeerTimedOut, Origin = p,
+        }), roster)));
+        var error = AbortBlame.Decide(Guid.NewGuid(), failures, parties);
+        Assert.Equal(dishonest, error.PartyName);
+    }
 }
