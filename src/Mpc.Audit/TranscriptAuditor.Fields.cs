@@ -4,7 +4,8 @@ using System.Text.Json.Nodes;
 namespace Mpc.Audit;
 
 // Every field of a transcript is read as untrusted: each entry's fields are checked against the documented format (a field of
-// the wrong type is a finding), and every read goes through the helpers below, which yield null rather than throw.
+// the wrong type, or one the entry's format has that is missing, is a finding), and every read goes through the helpers below,
+// which yield null rather than throw.
 public static partial class TranscriptAuditor
 {
     private enum Shape
@@ -34,6 +35,7 @@ public static partial class TranscriptAuditor
             ["parameters"] = Shape.TextMap, ["parametersHash"] = Shape.Text, ["outputs"] = Shape.TextList, ["outputKinds"] = Shape.TextMap,
             ["preprocessing"] = Shape.Text, ["ringBits"] = Shape.Integer, ["fractionalBits"] = Shape.Integer, ["software"] = Shape.Text,
             ["certificate"] = Shape.Text, ["analyst"] = Shape.TextOrNull, ["analystKey"] = Shape.TextOrNull, ["peerKeys"] = Shape.TextMap, ["started"] = Shape.Text,
+            ["privateKinds"] = Shape.TextList,
         },
         ["send"] = Frames,
         ["receive"] = Frames,
@@ -47,6 +49,69 @@ public static partial class TranscriptAuditor
         ["signature"] = new(StringComparer.Ordinal) { ["head"] = Shape.Text, ["algorithm"] = Shape.Text, ["signature"] = Shape.Text },
     };
 
+    // The fields every version of the format wrote, by entry type ("dp" has two forms, checked in Missing).
+    private static readonly Dictionary<string, string[]> Required = new(StringComparer.Ordinal)
+    {
+        ["header"] = ["session", "party", "rosterHash", "protocol", "protocolId", "parameters", "parametersHash", "outputs", "preprocessing", "ringBits", "fractionalBits", "software", "certificate"],
+        ["send"] = ["peer", "tag", "length", "sha256"],
+        ["receive"] = ["peer", "tag", "length", "sha256"],
+        ["output"] = ["name", "elements", "sha256"],
+        ["dp"] = ["name", "epsilon", "delta"],
+        ["end"] = ["status", "reason"],
+        ["signature"] = ["head", "algorithm", "signature"],
+    };
+
+    // Fields added to the format later, oldest version first: a header holding a field of one version must hold all of every
+    // earlier one, and its transcript's entries theirs. A header with none of them is of the first version.
+    private static readonly (string Entry, string Field)[][] Versions =
+    [
+        [("header", "started"), ("header", "analyst"), ("header", "analystKey"), ("end", "time")],
+        [("header", "peerKeys")],
+        [("header", "outputKinds")],
+        [("header", "privateKinds")],
+    ];
+
+    // The "dp" entry's current form (mechanism and a parameters object) and an earlier version's flat Skellam fields (with "mu").
+    private static readonly string[] ReleaseParameters = ["noise", "l1", "l2", "samplingRate", "honestParties"];
+    private static readonly string[] FlatRelease = ["mu", "l1", "l2"];
+
+    // The latest version whose fields the header holds any of (0: the first).
+    private static int VersionOf(JsonObject? header) =>
+        header is null ? 0 : Versions.Select((fields, i) => fields.Any(f => f.Entry == "header" && header.ContainsKey(f.Field)) ? i + 1 : 0).Max();
+
+    // The header fields of the given version and every earlier one.
+    private static IEnumerable<(string Field, int Version)> HeaderFieldsUpTo(int version) =>
+        Versions.Take(version).SelectMany((fields, i) => fields.Where(f => f.Entry == "header").Select(f => (f.Field, i + 1)));
+
+    // The fields one line of a transcript of this version lacks, each as a finding naming it.
+    private static IEnumerable<string> Missing(JsonObject line, int version)
+    {
+        string type = Text(line["type"]) ?? "";
+        IEnumerable<string> fields = type == "signature" ? ["seq", "type"] : ["seq", "type", "prev"];
+        if (Required.TryGetValue(type, out var required)) fields = fields.Concat(required);
+        else if (line["type"] is not null && Text(line["type"]) is { } unknown) yield return AuditErrors.UnknownEntry(unknown);
+        fields = fields.Concat(Versions.Take(version).SelectMany(v => v).Where(f => f.Entry == type).Select(f => f.Field));
+        if (type == "dp") fields = fields.Concat(line.ContainsKey("mu") ? FlatRelease : ["mechanism", "parameters"]);
+        foreach (var field in fields.Where(f => !line.ContainsKey(f))) yield return AuditErrors.FieldMissing(field);
+        if (type == "dp" && line["parameters"] is JsonObject parameters)
+            foreach (var field in ReleaseParameters.Where(f => !parameters.ContainsKey(f))) yield return AuditErrors.FieldMissing("parameters." + field);
+    }
+
+    // The parties of one session should run one version, but each transcript is checked against its own header's version (as it
+    // is read): a mismatch is the session's finding, blaming no party, as a peer's newer (or older) header is no fault of another's.
+    // Peer keys, once recorded, name every other party of the session.
+    private static void CheckHeaderVersions(List<Transcript> transcripts, Action<string?, long?, string> fail)
+    {
+        var latest = transcripts.MaxBy(t => VersionOf(t.Header))!;
+        foreach (var t in transcripts)
+            foreach (var (field, _) in HeaderFieldsUpTo(VersionOf(latest.Header)).Where(f => f.Version > VersionOf(t.Header)))
+                fail(null, 0, AuditErrors.FormatVersionsDiffer(t.Party, field, latest.Party));
+        if (!transcripts.Any(t => t.Header["peerKeys"] is JsonObject { Count: > 0 })) return;
+        foreach (var t in transcripts.Where(t => t.Header["peerKeys"] is JsonObject))
+            foreach (var peer in transcripts.Select(o => o.Party).Distinct().Where(p => p != t.Party && !((JsonObject)t.Header["peerKeys"]!).ContainsKey(p)))
+                fail(t.Party, 0, AuditErrors.PeerKeyMissing(peer));
+    }
+
     // The fields of one line that do not have the documented type, each with what it should be.
     private static IEnumerable<string> Malformed(JsonObject line)
     {
@@ -54,7 +119,7 @@ public static partial class TranscriptAuditor
         foreach (var (name, node) in line)
         {
             if (!EveryEntry.TryGetValue(name, out var shape) && (shapes is null || !shapes.TryGetValue(name, out shape))) continue;
-            if (!Fits(node, shape)) yield return $"its field '{name}' is not {Describe(shape)}: the entry is malformed.";
+            if (!Fits(node, shape)) yield return AuditErrors.FieldOfWrongType(name, Describe(shape));
         }
     }
 

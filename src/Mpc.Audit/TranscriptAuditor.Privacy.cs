@@ -57,20 +57,32 @@ public static partial class TranscriptAuditor
         return (mechanism, Number(fields, "mu", 0), Number(fields, "l1", 0), Number(fields, "l2", 0), Number(fields, "samplingRate", 1), Number(fields, "honestParties", 0));
     }
 
-    // The kinds of output that are noised before release (OutputKind in Mpc.Federation, by name).
-    private static readonly HashSet<string> PrivateKinds = new(StringComparer.Ordinal) { "DifferentiallyPrivate", "DifferentiallyPrivateIntermediate" };
+    // The kinds this version knows are noised (OutputKind in Mpc.Federation, by name): a header may add kinds, never remove these.
+    private static readonly string[] BuiltInPrivateKinds = ["DifferentiallyPrivate", "DifferentiallyPrivateIntermediate"];
+
+    // The output kinds noised before release: the built-in ones, those a header names as noised, and the kind (in its header) of
+    // every output any party recorded a release of. A new DP kind thus needs no change here.
+    private static HashSet<string> PrivateKinds(List<Transcript> transcripts)
+    {
+        var kinds = transcripts.SelectMany(t => t.Header["privateKinds"] is JsonArray named ? named.Select(Text).OfType<string>() : [])
+            .Concat(BuiltInPrivateKinds).ToHashSet(StringComparer.Ordinal);
+        foreach (var t in transcripts.Where(t => t.Header["outputKinds"] is JsonObject))
+            foreach (var release in t.Entries.Where(e => e.Type == "dp"))
+                if (Text(((JsonObject)t.Header["outputKinds"]!)[Text(release.Fields["name"]) ?? ""]) is { } kind) kinds.Add(kind);
+        return kinds;
+    }
 
     // Every party records the same DP releases of each DP output: one that opened it without a release, or recorded another mechanism
-    // or other parameters, noised (and charged) differently from its peers. The DP outputs are those the headers' kinds name, and
-    // (for earlier transcripts without kinds) those any party recorded a release of.
-    private static void CompareReleases(List<Transcript> transcripts, Action<string?, long?, string> fail)
+    // or other parameters, noised (and charged) differently from its peers. The DP outputs are those of a noised kind (by the headers'
+    // kinds) and, for transcripts written before kinds were recorded, those any party recorded a release of.
+    private static void CompareReleases(List<Transcript> transcripts, IReadOnlySet<string> privateKinds, Action<string?, long?, string> fail)
     {
         var releases = transcripts.ToDictionary(t => t, t => t.Entries.Where(e => e.Type == "dp")
             .GroupBy(e => Text(e.Fields["name"]) ?? "", StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Select(e => Record(ReleaseOf(e.Fields))).ToList(), StringComparer.Ordinal));
-        var kinds = transcripts[0].Header["outputKinds"] as JsonObject;
         var names = releases.Values.SelectMany(r => r.Keys).ToHashSet(StringComparer.Ordinal);
-        if (kinds is not null) names.UnionWith(kinds.Where(k => Text(k.Value) is { } kind && PrivateKinds.Contains(kind)).Select(k => k.Key));
+        foreach (var t in transcripts.Where(t => t.Header["outputKinds"] is JsonObject))
+            names.UnionWith(((JsonObject)t.Header["outputKinds"]!).Where(k => Text(k.Value) is { } kind && privateKinds.Contains(kind)).Select(k => k.Key));
         foreach (var name in names.Order(StringComparer.Ordinal))
         {
             Transcript? reference = null;

@@ -25,30 +25,11 @@ public static partial class TranscriptAuditor
         var transcripts = Directory.EnumerateFiles(directory, "*.transcript.jsonl", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
             .Select(path => Read(path, roster, findings)).Where(t => t is not null).Select(t => t!).ToList();
         var sessions = new List<SessionAudit>();
+        var privateKinds = PrivateKinds(transcripts);
         foreach (var group in transcripts.GroupBy(t => t.Session))
-            sessions.Add(CheckSession(group.Key, group.ToList(), roster, findings));
+            sessions.Add(CheckSession(group.Key, group.ToList(), roster, privateKinds, findings));
         CheckChains(directory, transcripts, findings);
         return new AuditReport(sessions, findings);
-    }
-
-    // Each party's transcripts, by the chain links in their end entries: one line from the genesis, ending where the party's state file says.
-    private static void CheckChains(string directory, List<Transcript> transcripts, List<AuditFinding> findings)
-    {
-        foreach (var party in transcripts.Where(t => t.EndHash is not null && t.ChainPrevious is not null).GroupBy(t => t.Party))
-        {
-            var byEnd = party.GroupBy(t => t.EndHash!).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-            foreach (var fork in party.GroupBy(t => t.ChainPrevious!).Where(g => g.Select(t => t.Session).Distinct().Count() > 1))
-                findings.Add(new AuditFinding(string.Join(", ", fork.Select(t => t.Session).Distinct()), party.Key, null,
-                    $"these sessions all follow the same previous session ({Short(fork.Key)}): the chain forks, so a session was replayed or the chain rewritten."));
-            foreach (var t in party.Where(t => t.ChainPrevious != TranscriptChain.Genesis && !byEnd.ContainsKey(t.ChainPrevious!)))
-                findings.Add(new AuditFinding(t.Session, party.Key, null, $"follows a session (end {Short(t.ChainPrevious!)}) whose transcript is missing: a session of {party.Key} was dropped."));
-            foreach (var state in Directory.EnumerateFiles(directory, $"{party.Key}.chain.json", SearchOption.AllDirectories))
-            {
-                string? last = TranscriptChain.LastEndHash(state);
-                if (last is not null && !byEnd.ContainsKey(last))
-                    findings.Add(new AuditFinding("?", party.Key, null, $"its chain state names a last session (end {Short(last)}) whose transcript is missing: later sessions were dropped, or an old set of transcripts was presented."));
-            }
-        }
     }
 
     private static string Short(string hash) => hash.Length > 16 ? hash[..16] + "..." : hash;
@@ -71,6 +52,7 @@ public static partial class TranscriptAuditor
         string previous = new('0', 64);
         JsonObject? header = null;
         JsonObject? signature = null;
+        int version = 0;
         string? endHash = null;
         // After the first break every later line disagrees too; the first one is the finding.
         bool broken = false;
@@ -106,8 +88,9 @@ public static partial class TranscriptAuditor
                 session = Text(line["session"]) ?? "?";
                 party = Text(line["party"]) ?? party;
                 if (type != "header") Fail(0, "the first entry is not the header.");
+                version = VersionOf(line);
             }
-            foreach (var problem in Malformed(line)) Fail(i, problem);
+            foreach (var problem in Malformed(line).Concat(Missing(line, version))) Fail(i, problem);
             if (seq != i)
             {
                 Break(i, $"has sequence number {seq} at position {i}: an entry was removed, inserted or moved.");
@@ -177,7 +160,7 @@ public static partial class TranscriptAuditor
     private static DateTimeOffset Started(JsonObject header) =>
         DateTimeOffset.TryParse(Text(header["started"]), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : DateTimeOffset.MaxValue;
 
-    private static SessionAudit CheckSession(string session, List<Transcript> transcripts, Roster roster, List<AuditFinding> findings)
+    private static SessionAudit CheckSession(string session, List<Transcript> transcripts, Roster roster, IReadOnlySet<string> privateKinds, List<AuditFinding> findings)
     {
         void Fail(string? party, long? entry, string problem) => findings.Add(new AuditFinding(session, party, entry, problem));
         var first = transcripts[0].Header;
@@ -194,12 +177,11 @@ public static partial class TranscriptAuditor
         foreach (var t in transcripts)
         {
             if (Text(t.Header["rosterHash"]) != roster.Hash) Fail(t.Party, 0, "ran with another roster than the one audited against.");
-            foreach (var field in new[] { "protocolId", "parametersHash", "preprocessing" })
+            foreach (var field in new[] { "protocolId", "parameters", "parametersHash", "preprocessing", "ringBits", "fractionalBits" })
                 if (t.Header[field]?.ToJsonString() != first[field]?.ToJsonString()) Fail(t.Party, 0, $"disagrees with {transcripts[0].Party} on {field}.");
-            foreach (var (field, what) in new[] { ("outputs", "declared outputs"), ("outputKinds", "kinds of the declared outputs") })
-                if (t.Header[field]?.ToJsonString() != first[field]?.ToJsonString()) Fail(t.Party, 0, $"disagrees with {transcripts[0].Party} on the {what}.");
-            foreach (var field in new[] { "analyst", "analystKey" })
-                if (t.Header[field]?.ToJsonString() != first[field]?.ToJsonString()) Fail(t.Party, 0, $"disagrees with {transcripts[0].Party} on the {field}.");
+            // A field only one of the two holds is of a later version than the other's: CheckHeaderVersions reports that, blaming neither.
+            foreach (var (field, what) in new[] { ("outputs", "declared outputs"), ("outputKinds", "kinds of the declared outputs"), ("privateKinds", "kinds noised before release"), ("analyst", "analyst"), ("analystKey", "analystKey") })
+                if (t.Header.ContainsKey(field) == first.ContainsKey(field) && t.Header[field]?.ToJsonString() != first[field]?.ToJsonString()) Fail(t.Party, 0, $"disagrees with {transcripts[0].Party} on the {what}.");
             string? analyst = Text(t.Header["analyst"]), analystKey = Text(t.Header["analystKey"]);
             var started = latest;
             // The key presented in the handshake: during a rotation the previous key counts until its transition ends.
@@ -209,6 +191,8 @@ public static partial class TranscriptAuditor
                     : $"ran for analyst '{analyst}' with key {analystKey}, who is not an analyst of the roster with that key.");
             CheckPeerKeys(t, transcripts, roster, started, Fail);
         }
+
+        CheckHeaderVersions(transcripts, Fail);
 
         // What A logged as sent to B must be what B logged as received from A, in order.
         long matched = 0;
@@ -254,7 +238,7 @@ public static partial class TranscriptAuditor
             else if (!names.SequenceEqual(outputs)) Fail(t.Party, null, $"opened {string.Join(", ", names)}, where {transcripts[0].Party} opened {string.Join(", ", outputs)}.");
         }
         foreach (var t in transcripts) CheckReleases(t, Fail);
-        CompareReleases(transcripts, Fail);
+        CompareReleases(transcripts, privateKinds, Fail);
         string status = completed ? "completed" : string.Join(", ", transcripts.Select(t => $"{t.Party} {t.Status}"));
         return new SessionAudit(session, Text(first["protocol"]) ?? "?", Text(first["protocolId"]) ?? "?",
             transcripts.Select(t => t.Party).ToList(), status, outputs ?? [], transcripts.Sum(t => (long)t.Entries.Count), matched);

@@ -15,6 +15,9 @@ public sealed record TranscriptHeader(
     /// <summary>Each declared output's kind by name (for example "DifferentiallyPrivate"), so the auditor knows which outputs need a DP release.</summary>
     public IReadOnlyDictionary<string, string> OutputKinds { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The output kinds this party noises before release (for example "DifferentiallyPrivate"), so the auditor needs no list of its own.</summary>
+    public IReadOnlyCollection<string> PrivateKinds { get; init; } = [];
+
     public JsonObject ToJson() => new()
     {
         ["session"] = Session.ToString(),
@@ -26,6 +29,7 @@ public sealed record TranscriptHeader(
         ["parametersHash"] = ParametersHash,
         ["outputs"] = new JsonArray(DeclaredOutputs.Select(o => (JsonNode?)o).ToArray()),
         ["outputKinds"] = new JsonObject(OutputKinds.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
+        ["privateKinds"] = new JsonArray(PrivateKinds.Order(StringComparer.Ordinal).Select(k => (JsonNode?)k).ToArray()),
         ["preprocessing"] = Preprocessing,
         ["ringBits"] = RingBits,
         ["fractionalBits"] = FractionalBits,

@@ -15,7 +15,8 @@ namespace Mpc.Audit;
 /// Format (UTF-8, one JSON object per line, documented for independent checkers):
 ///   line 0, "type": "header": session, party, rosterHash, protocol, protocolId, parameters,
 ///     parametersHash, outputs (the declared output names), outputKinds (each declared output's kind by name, for
-///     example "DifferentiallyPrivate"; absent in earlier versions), preprocessing, ringBits,
+///     example "DifferentiallyPrivate"; absent in earlier versions), privateKinds (the kinds the party noises before
+///     release; absent in earlier versions), preprocessing, ringBits,
 ///     fractionalBits, software, certificate (the party's PEM certificate), analyst (roster name),
 ///     analystKey (the key fingerprint the analyst presented in the TLS handshake: during a rotation possibly its
 ///     previous key), peerKeys (each peer's name and the key fingerprint it presented), started (UTC, ISO 8601).
@@ -27,6 +28,9 @@ namespace Mpc.Audit;
 ///       parameters flat in the entry with the noise as "mu" (distributed Skellam), and the auditor reads both;
 ///     "end": status ("completed" or "aborted"), reason, time (UTC, ISO 8601), and with a chain
 ///       chainPrevious: the hash of the end line of the session this party closed before (see TranscriptChain).
+///   Fields came in versions: started, analyst, analystKey (header) and time (end) together, then peerKeys, then
+///   outputKinds, then privateKinds; a header holding a field of one version holds those of every earlier one, and the
+///   auditor reports any field of an entry's format that is missing, naming the entry and the field.
 ///   every line has "seq" (0, 1, 2, ...) and "prev": the hex SHA-256 of the previous line's bytes
 ///   (64 zeros for the header). The last line, "type": "signature", holds "head" (the SHA-256 of
 ///   the line before it), "algorithm" ("ECDSA-P256-SHA256") and "signature" (base64, IEEE P1363)

@@ -17,7 +17,10 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
     /// <summary>Time to connect, hand-shake and hear back from every party.</summary>
     public TimeSpan SetupTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>After one party reports a failure, how long to wait for the others' reports.</summary>
+    /// <summary>
+    /// After one party reports a failure, how long to wait for the others' reports beyond the longest peer timeout a party
+    /// stated: an honest party still waiting on a silent peer reports when its own timeout ends.
+    /// </summary>
     public TimeSpan AbortGrace { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The engine the parties are asked to run: OT (dealer-free, the default), replicated (honest majority), or the dealer (parties refuse it unless configured for tests).</summary>
@@ -49,10 +52,10 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
         var connections = new FramedConnection?[parties.Count];
         try
         {
-            await ProposeAsync(sessionId, protocol, scriptSource, bound, connections, progress, cancellationToken).ConfigureAwait(false);
+            var peerTimeout = await ProposeAsync(sessionId, protocol, scriptSource, bound, connections, progress, cancellationToken).ConfigureAwait(false);
             await SessionHandshake.StartAsync(sessionId, connections.OfType<FramedConnection>(), cancellationToken).ConfigureAwait(false);
             progress?.Report($"session {sessionId} started on {parties.Count} parties");
-            var (shares, ends) = await CollectAsync(sessionId, connections, progress, cancellationToken).ConfigureAwait(false);
+            var (shares, ends) = await CollectAsync(sessionId, connections, peerTimeout + AbortGrace, progress, cancellationToken).ConfigureAwait(false);
             var outputs = new Dictionary<string, SessionOutput>(StringComparer.Ordinal);
             foreach (var definition in protocol.Outputs.Where(o => o.Kind != OutputKind.Derived))
             {
@@ -98,7 +101,7 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
             throw new PeerAuthenticationException(FederationErrors.AnalystKeyNotInRoster(credentials.Fingerprint, roster.Source));
     }
 
-    private async Task ProposeAsync(Guid sessionId, IProtocolDefinition protocol, string? scriptSource, ProtocolParameters bound, FramedConnection?[] connections, IProgress<string>? progress, CancellationToken cancellationToken)
+    private async Task<TimeSpan> ProposeAsync(Guid sessionId, IProtocolDefinition protocol, string? scriptSource, ProtocolParameters bound, FramedConnection?[] connections, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         SessionRequest Request(int party) => new()
         {
@@ -107,11 +110,11 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
         };
         async Task<FramedConnection> ConnectAsync(RosterMember party, CancellationToken cancellation) =>
             new(await TlsConnector.ConnectAsync(party, credentials, logger, SetupTimeout, cancellation, Clock).ConfigureAwait(false), party.Name);
-        await SessionHandshake.ProposeAsync(sessionId, roster.Parties, ConnectAsync, Request, ScriptForParty is null ? protocol.Id : null, SetupTimeout, connections, progress, cancellationToken).ConfigureAwait(false);
+        return await SessionHandshake.ProposeAsync(sessionId, roster.Parties, ConnectAsync, Request, ScriptForParty is null ? protocol.Id : null, SetupTimeout, connections, progress, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<(Dictionary<string, Dictionary<int, OutputShares>> Shares, SessionEnd[] Ends)> CollectAsync(
-        Guid sessionId, FramedConnection?[] connections, IProgress<string>? progress, CancellationToken cancellationToken)
+        Guid sessionId, FramedConnection?[] connections, TimeSpan reportWait, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         var parties = roster.Parties;
         var rosterNames = parties.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
@@ -148,8 +151,8 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
                             ends[party.Index] = end;
                             if (!end.Completed)
                             {
-                                failures.Enqueue(new PartyFailure(party.Name, AbortCauses.Cap(end.Reason), AbortCauses.BlamedParty(end.FailedParty, party.Name, rosterNames), AbortCauses.FromWire(end.Cause)));
-                                grace.CancelAfter(AbortGrace);
+                                failures.Enqueue(PartyFailure.Reported(party.Name, end, rosterNames));
+                                grace.CancelAfter(reportWait);
                             }
                             return;
                         case var other:
@@ -157,16 +160,20 @@ public sealed class AnalystClient(Roster roster, PartyCredentials credentials, P
                     }
                 }
             }
-            catch (Exception e) when (e is IOException or FrameFormatException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                failures.Enqueue(new PartyFailure(party.Name, e is OperationCanceledException ? "did not report within the grace period after the abort" : e.Message, party.Name,
-                    e switch { OperationCanceledException => AbortCause.PeerTimedOut, FrameFormatException => AbortCause.ProtocolViolation, _ => AbortCause.PeerFailed }));
-                grace.CancelAfter(AbortGrace);
+                // Silence after the wait blames nobody: the analyst cannot tell a hung party from one a dishonest peer keeps waiting.
+                failures.Enqueue(PartyFailure.Silent(party.Name));
+            }
+            catch (Exception e) when (e is IOException or FrameFormatException)
+            {
+                failures.Enqueue(PartyFailure.Seen(party.Name, e.Message, e is FrameFormatException ? AbortCause.ProtocolViolation : AbortCause.PeerFailed));
+                grace.CancelAfter(reportWait);
             }
         }, CancellationToken.None)).ToArray();
         await Task.WhenAll(loops).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
-        if (!failures.IsEmpty) throw AbortBlame.Decide(sessionId, failures.ToList());
+        if (!failures.IsEmpty) throw AbortBlame.Decide(sessionId, failures.ToList(), parties.Count);
         // Without a failure every party ended its loop on its SessionEnd.
         return (shares, ends.Select((e, i) => e ?? throw new FrameFormatException(FederationErrors.NoSessionEnd(parties[i].Name))).ToArray());
     }

@@ -29,6 +29,21 @@ public static class FederationErrors
     public static string UnexpectedMessage(string party, string message) =>
         $"{party} sent an unexpected {message}.";
 
+    public static string SessionAborted(Guid session, string reason) =>
+        $"Session {session} aborted: {reason}";
+
+    public static string SessionAbortedBy(Guid session, string causedBy, string reason) =>
+        $"Session {session} aborted, caused by {causedBy}: {reason}";
+
+    // No "caused by": a disputed cause blames none of the parties listed.
+    public static string SessionAbortedDisputed(Guid session, string parties, string reason) =>
+        $"Session {session} aborted, cause unsettled: {parties}: {reason}";
+
+    public static string ReportsDisagree(IEnumerable<string> parties) =>
+        $"{string.Join(" or ", parties)} (their reports disagree)";
+
+    public const string NoReportWithinGrace = "did not report within the grace period after the abort";
+
     public static string NoSessionEnd(string party) =>
         $"{party} sent no SessionEnd.";
 

@@ -49,15 +49,31 @@ public static class AbortCauses
     /// <summary>
     /// A peer's abort notice as the exception it causes here. A notice naming the receiver itself is the sender's
     /// word against it, so the sender is blamed: otherwise a dishonest peer would make an honest party report an
-    /// own fault (its data, its code) that the analyst takes as decisive.
+    /// own fault (its data, its code) that the analyst takes as decisive. Such a notice, when the sender claims it as its
+    /// own observation, is what the receiver saw itself; every other notice the receiver only passes on, marked as
+    /// relayed from the sender (the connection it came over, never the origin the notice claims).
     /// </summary>
     public static ProtocolAbortedException ToException(AbortNotice notice, string sender, string? self = null, IReadOnlyCollection<string>? parties = null)
     {
         ArgumentNullException.ThrowIfNull(notice);
+        ArgumentNullException.ThrowIfNull(sender);
         string blamed = BlamedParty(notice.FailedParty, sender, parties) ?? sender;
-        if (self is not null && blamed == self) blamed = sender;
-        return new ProtocolAbortedException($"Session aborted by {sender}: {Cap(notice.Reason)}", blamed, cause: FromWire(notice.Cause));
+        bool againstSelf = self is not null && blamed == self;
+        if (againstSelf) blamed = sender;
+        bool sendersOwn = notice.Origin is null || notice.Origin == sender;
+        return new ProtocolAbortedException(NetErrors.AbortedBy(sender, Cap(notice.Reason)), blamed, cause: FromWire(notice.Cause), relayedFrom: againstSelf && sendersOwn ? null : sender);
     }
+
+    /// <summary>Stands for an origin that names no party of the session: the report is still a relay.</summary>
+    public const string UnknownOrigin = "an unnamed peer";
+
+    /// <summary>
+    /// The peer a report (<see cref="SessionEnd.Origin"/>) says it passes on, or null for the reporter's own observation (no
+    /// origin, as earlier versions send, or the reporter itself). An origin that is no party is <see cref="UnknownOrigin"/>.
+    /// </summary>
+    public static string? RelayedFrom(string? origin, string sender, IReadOnlyCollection<string>? parties = null) =>
+        origin is null || origin == sender ? null
+        : BlamedParty(origin, sender, parties) is { } named && named != sender ? named : UnknownOrigin;
 
     /// <summary>
     /// Whether a party that reports this cause against itself caused the abort (its data, its script, its code, its

@@ -41,6 +41,9 @@ public sealed class SessionReply : ControlMessage
     [Key(0)] public bool Accepted { get; set; }
     [Key(1)] public string? Reason { get; set; }
     [Key(2)] public string ProtocolId { get; set; } = "";
+
+    /// <summary>How long the party waits on a silent peer before it aborts (0: not stated, an earlier version); the analyst waits longer for its report.</summary>
+    [Key(3)] public long PeerTimeoutMilliseconds { get; set; }
 }
 
 /// <summary>Analyst to party: every party accepted; connect to the peers and run.</summary>
@@ -93,7 +96,7 @@ public sealed class OutputMessage : ControlMessage
 
 /// <summary>
 /// Party to analyst: the session ended. Wire: [7, [completed, reason, failedParty, rounds, bytesSent, preprocessing,
-/// protocolSeconds, [release...], cause]]; on an abort, cause is an <see cref="Mpc.Runtime.AbortCause"/> as an integer
+/// protocolSeconds, [release...], cause, origin]]; on an abort, cause is an <see cref="Mpc.Runtime.AbortCause"/> as an integer
 /// (0 when completed), read through <see cref="AbortCauses"/> (unknown values, long reasons and odd names are made safe).
 /// </summary>
 [MessagePackObject]
@@ -111,11 +114,17 @@ public sealed class SessionEnd : ControlMessage
     [Key(7)] public List<string> PrivateReleases { get; set; } = [];
     /// <summary>Why the session aborted: an <see cref="Mpc.Runtime.AbortCause"/>, untrusted until read by <see cref="AbortCauses.FromWire"/>.</summary>
     [Key(8)] public int Cause { get; set; }
+    /// <summary>
+    /// Who observed the abort's fault: the sender itself (or null, as earlier versions send) for its own observation, else
+    /// the peer whose abort notice reached the sender first and which it passes on; read by <see cref="AbortCauses.RelayedFrom"/>.
+    /// </summary>
+    [Key(9)] public string? Origin { get; set; }
 }
 
 /// <summary>
-/// Party to party: I am aborting the session, and why. Wire: [8, [reason, failedParty, cause]], cause an
-/// <see cref="Mpc.Runtime.AbortCause"/> as an integer; read only through <see cref="AbortCauses.ToException"/>.
+/// Party to party: I am aborting the session, and why. Wire: [8, [reason, failedParty, cause, origin]], cause an
+/// <see cref="Mpc.Runtime.AbortCause"/> as an integer, origin as in <see cref="SessionEnd.Origin"/> (a claim: the receiver
+/// binds what it passes on to the connection the notice came over); read only through <see cref="AbortCauses.ToException"/>.
 /// </summary>
 [MessagePackObject]
 public sealed class AbortNotice : ControlMessage
@@ -124,6 +133,8 @@ public sealed class AbortNotice : ControlMessage
     [Key(1)] public string? FailedParty { get; set; }
     /// <summary>Why: an <see cref="Mpc.Runtime.AbortCause"/>, untrusted until read by <see cref="AbortCauses.FromWire"/>.</summary>
     [Key(2)] public int Cause { get; set; }
+    /// <summary>Who observed the fault, as in <see cref="SessionEnd.Origin"/>: null or the sender when its own.</summary>
+    [Key(3)] public string? Origin { get; set; }
 }
 
 /// <summary>Party to analyst: how far the protocol is.</summary>

@@ -7,6 +7,9 @@ namespace Mpc.Net;
 /// </summary>
 public static class NetErrors
 {
+    public static string AbortedBy(string sender, string reason) =>
+        $"Session aborted by {sender}: {reason}";
+
     public static string PeerUnreachable(string peer, string endpoint, string reason) =>
         $"Cannot reach {peer} at {endpoint}: {reason}";
 

@@ -75,10 +75,11 @@ public sealed class TlsPartyChannel : IPartyChannel, IAsyncDisposable
     public void Release(byte[] payload) => _buffers.Return(payload);
 
     /// <summary>Tells every peer that this party aborts, best effort, so they name the real cause.</summary>
-    public async Task NotifyAbortAsync(string reason, string? failedParty, AbortCause cause)
+    /// <param name="relayedFrom">The peer whose notice this abort passes on; null when this party observed the fault itself.</param>
+    public async Task NotifyAbortAsync(string reason, string? failedParty, AbortCause cause, string? relayedFrom = null)
     {
-        // Wire: AbortNotice [8, [reason, failedParty, cause]] in a control frame of the session (tag 0).
-        var payload = ControlCodec.Encode(new AbortNotice { Reason = reason, FailedParty = failedParty, Cause = AbortCauses.ToWire(cause) });
+        // Wire: AbortNotice [8, [reason, failedParty, cause, origin]] in a control frame of the session (tag 0).
+        var payload = ControlCodec.Encode(new AbortNotice { Reason = reason, FailedParty = failedParty, Cause = AbortCauses.ToWire(cause), Origin = relayedFrom ?? _names[PartyIndex] });
         foreach (var connection in _connections)
         {
             if (connection is null) continue;

@@ -8,8 +8,9 @@ using Mpc.Runtime;
 namespace Mpc.Audit.Tests;
 
 /// <summary>
-/// A transcript is untrusted input to the auditor: any field of any entry, replaced by a value of another JSON type and
-/// re-chained and re-signed with the party's own key (so that only the type is wrong), must give a finding, never an exception.
+/// A transcript is untrusted input to the auditor: any field of any entry, replaced by a value of another JSON type or deleted,
+/// and re-chained and re-signed with the party's own key (so that only that field is wrong), must give a finding, never an
+/// exception; a deleted field of an entry is a finding naming that entry and field.
 /// </summary>
 public sealed class TranscriptFieldFuzzTests : IDisposable
 {
@@ -49,19 +50,37 @@ public sealed class TranscriptFieldFuzzTests : IDisposable
         {
             writer.PrivateRelease("counts", new NoisedRelease("distributed-skellam", 1, 1, 10, 0.923835, 1e-5, 1));
             writer.Output("counts", 2, [1, 2]);
-            writer.Close(true, null, credentials.Certificate, new TranscriptChain(Path.Combine(_folder, "chain"), credentials.Name), _session);
+            // The chain state beside the transcripts, as a daemon keeps it.
+            writer.Close(true, null, credentials.Certificate, new TranscriptChain(Path.Combine(_folder, "audit"), credentials.Name), _session);
             writer.Dispose();
         }
     }
 
     [Fact]
-    public void ATranscriptWithAFieldOfTheWrongTypeIsAFindingNeverACrash()
+    public void ATranscriptWithAFieldOfTheWrongTypeIsAFindingNeverACrash() => Fuzz(Seed, (random, target) =>
+    {
+        var replacement = Replacements().Where(r => Kind(r) != Kind(target.Value)).ElementAt(random.Next(5));
+        if (target.Key is { } key) target.Parent.AsObject()[key] = replacement;
+        else target.Parent.AsArray()[target.Index] = replacement;
+        return $"{target.Value.ToJsonString()} -> {replacement?.ToJsonString() ?? "null"}";
+    });
+
+    [Fact]
+    public void ATranscriptWithAFieldDeletedIsAFindingNamingTheEntryAndTheFieldNeverACrash() => Fuzz(Seed + 1, (_, target) =>
+    {
+        if (target.Key is { } key) target.Parent.AsObject().Remove(key);
+        else target.Parent.AsArray().RemoveAt(target.Index);
+        return $"{target.Value.ToJsonString()} deleted";
+    });
+
+    // Rounds of one mutation of one value (any line, nested ones included) of a party's valid transcript, each audited alone.
+    private void Fuzz(int seed, Func<Random, (int Line, JsonNode Parent, string? Key, int Index, JsonNode Value), string> mutate)
     {
         WriteValid();
         var clean = TranscriptAuditor.Audit(Path.Combine(_folder, "audit"), _roster);
         Assert.True(clean.Passed, clean.ToText());
         var originals = new[] { _a, _b }.ToDictionary(c => c, c => File.ReadAllLines(PathOf(c)));
-        var random = new Random(Seed);
+        var random = new Random(seed);
         for (int round = 0; round < Rounds; round++)
         {
             var credentials = random.Next(2) == 0 ? _a : _b;
@@ -69,17 +88,18 @@ public sealed class TranscriptFieldFuzzTests : IDisposable
             var targets = new List<(int Line, JsonNode Parent, string? Key, int Index, JsonNode Value)>();
             for (int i = 0; i < lines.Count; i++) Collect(i, lines[i], targets);
             var target = targets[random.Next(targets.Count)];
-            var replacement = Replacements().Where(r => Kind(r) != Kind(target.Value)).ElementAt(random.Next(5));
-            if (target.Key is { } key) target.Parent.AsObject()[key] = replacement;
-            else target.Parent.AsArray()[target.Index] = replacement;
-            string what = $"seed {Seed}, round {round}: {credentials.Name} line {target.Line}, {target.Key ?? target.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)} "
-                + $"{target.Value.ToJsonString()} -> {replacement?.ToJsonString() ?? "null"}";
-            Rewrite(credentials, lines, target.Line, target.Parent == lines[target.Line] ? target.Key : null);
+            bool topLevel = target.Parent == lines[target.Line];
+            string change = mutate(random, target);
+            string what = $"seed {seed}, round {round}: {credentials.Name} line {target.Line}, {target.Key ?? target.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)} {change}";
+            Rewrite(credentials, lines, target.Line, topLevel ? target.Key : null);
 
             AuditReport? report = null;
             var error = Record.Exception(() => report = TranscriptAuditor.Audit(Path.Combine(_folder, "audit"), _roster));
             Assert.True(error is null, $"{what} crashed the auditor: {error}");
             Assert.False(report!.Passed, $"{what} passed the audit.");
+            // A field of an entry that is gone is named with its entry.
+            if (topLevel && !lines[target.Line].ContainsKey(target.Key!))
+                Assert.True(report.Findings.Any(f => f.Entry == target.Line && f.Problem.Contains($"'{target.Key}'", StringComparison.Ordinal)), $"{what}: no finding names the entry and field:\n{report.ToText()}");
             File.WriteAllLines(PathOf(credentials), originals[credentials]);
         }
     }

@@ -41,11 +41,13 @@ public sealed class TranscriptReleaseFormatTests : IDisposable
     }
 
     // A transcript written line by line, as an earlier version or a tampering party would: the same chain and signature.
-    private void WriteByHand(PartyCredentials credentials, params (string Type, JsonObject Fields)[] entries)
+    private void WriteByHand(PartyCredentials credentials, params (string Type, JsonObject Fields)[] entries) => WriteByHand(credentials, header => header, entries);
+
+    private void WriteByHand(PartyCredentials credentials, Func<JsonObject, JsonObject> header, params (string Type, JsonObject Fields)[] entries)
     {
         var lines = new List<string>();
         string previous = new('0', 64);
-        foreach (var (type, fields) in entries.Prepend(("header", Header(credentials).ToJson())))
+        foreach (var (type, fields) in entries.Prepend(("header", header(Header(credentials).ToJson()))))
         {
             var line = new JsonObject { ["seq"] = lines.Count, ["type"] = type, ["prev"] = previous };
             foreach (var (key, value) in fields.ToList())
@@ -151,9 +153,19 @@ public sealed class TranscriptReleaseFormatTests : IDisposable
     public void ADpOutputOpenedWithoutAnyReleaseIsAFindingWhenTheHeaderNamesItsKind()
     {
         // Neither party recorded a release: only the kinds in the header tell the auditor that "counts" had to be noised.
+        AssertBothOpenedWithoutRelease("DifferentiallyPrivate");
+    }
+
+    // Both parties open "counts" of this kind, which their headers name as noised, without recording a release.
+    // The headers list the noised kinds as given, by default the output's own kind.
+    private void AssertBothOpenedWithoutRelease(string kind, IReadOnlyCollection<string>? noised = null)
+    {
         foreach (var credentials in new[] { _a, _b })
         {
-            using var writer = new TranscriptWriter(PathOf(credentials), Header(credentials) with { OutputKinds = new Dictionary<string, string> { ["counts"] = "DifferentiallyPrivate" } });
+            using var writer = new TranscriptWriter(PathOf(credentials), Header(credentials) with
+            {
+                OutputKinds = new Dictionary<string, string> { ["counts"] = kind }, PrivateKinds = noised ?? [kind],
+            });
             writer.Output("counts", 2, [1, 2]);
             writer.Close(true, null, credentials.Certificate);
         }
@@ -184,6 +196,80 @@ public sealed class TranscriptReleaseFormatTests : IDisposable
         var report = TranscriptAuditor.Audit(_folder, _roster);
         Assert.True(report.Passed, report.ToText());
     }
+
+    [Fact]
+    public void AnOutputOfAKindTheAuditorHasNeverSeenNeedsItsReleaseWhenTheHeaderNamesTheKindAsNoised() =>
+        AssertBothOpenedWithoutRelease("DifferentiallyPrivateSketch");
+
+    [Fact]
+    public void AKindIsKnownAsNoisedFromAReleaseOfAnotherOutputOfThatKind()
+    {
+        // Headers of the version before privateKinds: "sketch" is of the same new kind as "counts", whose release both parties recorded.
+        static JsonObject Kinds(JsonObject header)
+        {
+            header.Remove("privateKinds");
+            header["outputs"] = new JsonArray("counts", "sketch");
+            header["outputKinds"] = new JsonObject { ["counts"] = "DifferentiallyPrivateSketch", ["sketch"] = "DifferentiallyPrivateSketch" };
+            return header;
+        }
+        foreach (var credentials in new[] { _a, _b })
+            WriteByHand(credentials, Kinds, CurrentRelease(), OutputEntry(), ("output", new JsonObject { ["name"] = "sketch", ["elements"] = 1, ["sha256"] = Convert.ToHexStringLower(SHA256.HashData([3])) }),
+                EndEntry());
+        var report = TranscriptAuditor.Audit(_folder, _roster);
+        Assert.Equal(2, report.Findings.Count);
+        Assert.All(report.Findings, f => Assert.Equal("opened the DP output 'sketch' without recording its DP release.", f.Problem));
+    }
+
+    [Fact]
+    public void TranscriptsWrittenBeforeOutputKindsKeepTheirReadingByTheReleasesAlone()
+    {
+        static JsonObject WithoutKinds(JsonObject header)
+        {
+            header.Remove("privateKinds");
+            header.Remove("outputKinds");
+            return header;
+        }
+        // No party recorded a release: without kinds nothing tells the auditor that "counts" was a DP output.
+        foreach (var credentials in new[] { _a, _b }) WriteByHand(credentials, WithoutKinds, OutputEntry(), EndEntry());
+        var report = TranscriptAuditor.Audit(_folder, _roster);
+        Assert.True(report.Passed, report.ToText());
+        // One party recorded it: the other opened a DP output without its release.
+        WriteByHand(_a, WithoutKinds, CurrentRelease(), OutputEntry(), EndEntry());
+        report = TranscriptAuditor.Audit(_folder, _roster);
+        var finding = Assert.Single(report.Findings);
+        Assert.Equal(("hospital-b", "opened the DP output 'counts' without recording its DP release."), (finding.Party, finding.Problem));
+    }
+
+    [Fact]
+    public void AHeaderThatListsNoNoisedKindsCannotHideAnUnreleasedDifferentiallyPrivateOutput()
+    {
+        // Attack (attack4): the parties' headers say "counts" is DifferentiallyPrivate but list no noised kinds; neither recorded a
+        // release. The kind names a DP output whatever the header claims about which kinds are noised.
+        AssertBothOpenedWithoutRelease("DifferentiallyPrivate", noised: []);
+    }
+
+    [Fact]
+    public void APeersNewerHeaderDoesNotMakeAnHonestPartysOlderTranscriptAFinding()
+    {
+        // Attack (attack4): hospital-a runs the version before privateKinds (its transcript is complete for that version);
+        // hospital-b, dishonest or merely upgraded, adds the later field. The finding should not fall on hospital-a.
+        WriteByHand(_a, header =>
+        {
+            header.Remove("privateKinds");
+            return header;
+        }, OutputEntry(), EndEntry());
+        WriteByHand(_b, OutputEntry(), EndEntry());
+        var report = TranscriptAuditor.Audit(_folder, _roster);
+        Assert.DoesNotContain(report.Findings, f => f.Party == "hospital-a");
+        // The mismatch itself is the session's finding, naming the field and blaming no party.
+        Assert.Contains(report.Findings, f => f.Party is null && f.Problem.Contains("'privateKinds'", StringComparison.Ordinal));
+    }
+
+    private static (string, JsonObject) CurrentRelease() => ("dp", new JsonObject
+    {
+        ["name"] = "counts", ["mechanism"] = "distributed-skellam", ["parameters"] = new JsonObject { ["noise"] = 10.0, ["l1"] = 1.0, ["l2"] = 1.0, ["samplingRate"] = 1.0, ["honestParties"] = 1 },
+        ["epsilon"] = 0.923835, ["delta"] = Delta,
+    });
 
     public void Dispose()
     {

@@ -16,7 +16,7 @@ public class AbortBlameTests
             new("hospital-b", "hospital-b closed the connection before the session ended.", "hospital-b", AbortCause.PeerFailed),
             // The text names a closed connection, the cause says the data: the cause decides.
             new("hospital-c", "hospital-c failed: no column 'closed the connection'.", "hospital-c", AbortCause.DataRefused),
-        ]);
+        ], 3);
         Assert.Equal($"Session {Session} aborted, caused by hospital-a, hospital-c: hospital-a failed: column 'age' is missing.; hospital-c failed: no column 'closed the connection'.", error.Message);
         Assert.Equal(("hospital-a", AbortCause.DataRefused), (error.PartyName, error.Cause));
     }
@@ -27,9 +27,9 @@ public class AbortBlameTests
         var error = AbortBlame.Decide(Session,
         [
             new("hospital-a", "hospital-a failed: internal error (see its log).", "hospital-a", AbortCause.InternalError),
-            new("hospital-b", "the connection broke", "hospital-b", AbortCause.PeerFailed),
-            new("hospital-c", "Session aborted by hospital-a: hospital-a failed: internal error (see its log).", "hospital-a", AbortCause.InternalError),
-        ]);
+            PartyFailure.Seen("hospital-b", "the connection broke", AbortCause.PeerFailed),
+            new("hospital-c", "Session aborted by hospital-a: hospital-a failed: internal error (see its log).", "hospital-a", AbortCause.InternalError, RelayedFrom: "hospital-a"),
+        ], 3);
         Assert.Equal(("hospital-a", AbortCause.InternalError), (error.PartyName, error.Cause));
         Assert.Equal($"Session {Session} aborted, caused by hospital-a: Session aborted by hospital-a: hospital-a failed: internal error (see its log).", error.Message);
     }
@@ -42,7 +42,7 @@ public class AbortBlameTests
             new("hospital-b", "Session aborted: party hospital-c failed: the connection broke.", "hospital-c", AbortCause.PeerFailed),
             new("hospital-a", "hospital-a is shutting down.", "hospital-a", AbortCause.Shutdown),
             new("hospital-c", "Session aborted: party hospital-a failed: the connection broke.", "hospital-a", AbortCause.PeerFailed),
-        ]);
+        ], 3);
         Assert.Equal(("hospital-a", AbortCause.Shutdown), (error.PartyName, error.Cause));
         Assert.Equal($"Session {Session} aborted, caused by hospital-a: hospital-a is shutting down.", error.Message);
     }
@@ -54,8 +54,8 @@ public class AbortBlameTests
         [
             new("hospital-a", "hospital-a: its peer is gone", "hospital-a", AbortCause.Unspecified),
             new("hospital-b", "hospital-c failed: it did not answer within 30 s.", "hospital-c", AbortCause.PeerTimedOut),
-            new("hospital-c", "hospital-c closed the connection before the session ended.", "hospital-c", AbortCause.PeerFailed),
-        ]);
+            PartyFailure.Seen("hospital-c", "hospital-c closed the connection before the session ended.", AbortCause.PeerFailed),
+        ], 3);
         Assert.Equal(("hospital-c", AbortCause.PeerTimedOut), (error.PartyName, error.Cause));
         Assert.EndsWith("caused by hospital-c: hospital-c failed: it did not answer within 30 s.", error.Message, StringComparison.Ordinal);
     }
@@ -63,7 +63,7 @@ public class AbortBlameTests
     [Fact]
     public void AnAbortBlamingNoOneNamesNoParty()
     {
-        var error = AbortBlame.Decide(Session, [new("hospital-a", "hospital-a: a reveal was refused.", null, AbortCause.RevealRefused)]);
+        var error = AbortBlame.Decide(Session, [new("hospital-a", "hospital-a: a reveal was refused.", null, AbortCause.RevealRefused)], 3);
         Assert.Null(error.PartyName);
         Assert.Equal($"Session {Session} aborted: hospital-a: a reveal was refused.", error.Message);
     }

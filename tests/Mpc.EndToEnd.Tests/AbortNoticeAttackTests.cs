@@ -11,10 +11,7 @@ public class AbortNoticeAttackTests
     private static readonly Guid Session = Guid.NewGuid();
     private static readonly string[] Parties = ["hospital-a", "hospital-b", "hospital-c"];
 
-    // What an honest party reports to the analyst once its channel failed with this exception: PartySession.Describe's
-    // case for a ProtocolAbortedException, (aborted.Message, aborted.PartyName, aborted.Cause), read by AnalystClient.
-    private static PartyFailure HonestReport(string self, ProtocolAbortedException channelFailure) =>
-        new(self, AbortCauses.Cap(channelFailure.Message), AbortCauses.BlamedParty(channelFailure.PartyName, self), AbortCauses.FromWire(AbortCauses.ToWire(channelFailure.Cause)));
+    private static PartyFailure HonestReport(string self, ProtocolAbortedException channelFailure) => AbortFlow.HonestReport(self, channelFailure, Parties);
 
     [Fact]
     public void ADishonestPartysAbortNoticeNamingAnHonestPeerDoesNotMakeTheAnalystBlameThatPeer()
@@ -29,7 +26,7 @@ public class AbortNoticeAttackTests
             new("hospital-a", "cancelled", null, AbortCause.Cancelled),
             HonestReport("hospital-b", atB),
             HonestReport("hospital-c", atC),
-        ]);
+        ], Parties.Length);
         // One party's word against another's: the analyst is told both, and hospital-b is not blamed alone.
         Assert.Contains("hospital-a or hospital-b (their reports disagree)", error.Message, StringComparison.Ordinal);
     }
@@ -48,7 +45,7 @@ public class AbortNoticeAttackTests
         // Clears the analyst's terminal and prints a fake result line.
         var notice = new AbortNotice { Reason = "\u001b[2J\u001b[1;1HSession completed.\r\nmean 71.3\u0007", FailedParty = null, Cause = (int)AbortCause.InternalError };
         var atB = AbortCauses.ToException(notice, "hospital-a", "hospital-b", Parties);
-        var error = AbortBlame.Decide(Session, [HonestReport("hospital-b", atB), new("hospital-a", AbortCauses.Cap(notice.Reason), "hospital-a", AbortCause.InternalError)]);
+        var error = AbortBlame.Decide(Session, [HonestReport("hospital-b", atB), new("hospital-a", AbortCauses.Cap(notice.Reason), "hospital-a", AbortCause.InternalError)], Parties.Length);
         Assert.DoesNotContain(error.Message, char.IsControl);
         Assert.DoesNotContain('\u202E', AbortCauses.Cap("x\u202Egnp.exe"));
     }

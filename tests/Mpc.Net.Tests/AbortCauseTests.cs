@@ -43,6 +43,34 @@ public class AbortCauseTests
     }
 
     [Fact]
+    public async Task ANoticeIsPassedOnAsRelayedFromTheConnectionItCameOverUnlessItAccusedTheReceiverFirstHand()
+    {
+        // hospital-b accuses hospital-a (the receiver) as its own observation: what hospital-a reports is what it saw itself.
+        var accused = await AbortThroughChannelAsync(Guid.NewGuid(), new AbortNotice { Reason = "r", FailedParty = "hospital-a", Cause = AbortCauses.ToWire(AbortCause.ProtocolViolation), Origin = "hospital-b" });
+        Assert.Equal(("hospital-b", (string?)null), (accused.PartyName, accused.RelayedFrom));
+        // The same accusation claimed as another's is passed on as the sender's: a claimed origin is never believed.
+        var claimed = await AbortThroughChannelAsync(Guid.NewGuid(), new AbortNotice { Reason = "r", FailedParty = "hospital-a", Cause = AbortCauses.ToWire(AbortCause.ProtocolViolation), Origin = "hospital-c" });
+        Assert.Equal("hospital-b", claimed.RelayedFrom);
+        // A notice about anyone else, even the sender's own fault, is passed on.
+        var own = await AbortThroughChannelAsync(Guid.NewGuid(), new AbortNotice { Reason = "r", FailedParty = "hospital-b", Cause = AbortCauses.ToWire(AbortCause.DataRefused) });
+        Assert.Equal("hospital-b", own.RelayedFrom);
+    }
+
+    [Fact]
+    public void AReportsOriginIsItsOwnObservationWhenAbsentOrItselfAndARelayOtherwise()
+    {
+        string[] parties = ["hospital-a", "hospital-b", "hospital-c"];
+        Assert.Null(AbortCauses.RelayedFrom(null, "hospital-a", parties));
+        Assert.Null(AbortCauses.RelayedFrom("hospital-a", "hospital-a", parties));
+        Assert.Equal("hospital-c", AbortCauses.RelayedFrom("hospital-c", "hospital-a", parties));
+        Assert.Equal(AbortCauses.UnknownOrigin, AbortCauses.RelayedFrom("hospital-z", "hospital-a", parties));
+        Assert.Equal(AbortCauses.UnknownOrigin, AbortCauses.RelayedFrom("hospital-c\n", "hospital-a"));
+        var end = Assert.IsType<SessionEnd>(ControlCodec.Decode(ControlCodec.Encode(new SessionEnd { Origin = "hospital-c" }), "hospital-a"));
+        var notice = Assert.IsType<AbortNotice>(ControlCodec.Decode(ControlCodec.Encode(new AbortNotice { Origin = "hospital-c" }), "hospital-a"));
+        Assert.Equal(("hospital-c", "hospital-c"), (end.Origin, notice.Origin));
+    }
+
+    [Fact]
     public void ACauseBelowOrAboveTheKnownOnesIsUnspecified()
     {
         Assert.Equal(AbortCause.Unspecified, AbortCauses.FromWire(-1));

@@ -59,13 +59,16 @@ public sealed class DeclaredOutputsPolicy : IRevealPolicy
         ArgumentNullException.ThrowIfNull(outputs);
         var list = outputs.ToList();
         _declared = list.Where(o => o.Kind != OutputKind.Derived).Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
-        _private = list.Where(o => o.Kind is OutputKind.DifferentiallyPrivate or OutputKind.DifferentiallyPrivateIntermediate).Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
+        _private = list.Where(o => Noises(o.Kind)).Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
         _intermediate = list.Where(o => o.Kind == OutputKind.DifferentiallyPrivateIntermediate).Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
         _exactIntermediate = list.Where(o => o.Kind is OutputKind.ExactIntermediate or OutputKind.DataCheck).Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
         _dataChecks = list.Where(o => o.Kind == OutputKind.DataCheck).Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
         _counts = list.Where(o => o.Kind == OutputKind.Counts).Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
         EpsilonBudget = epsilonBudget;
     }
+
+    /// <summary>Whether outputs of this kind are released only with DP noise, each release recorded and charged.</summary>
+    public static bool Noises(OutputKind kind) => kind is OutputKind.DifferentiallyPrivate or OutputKind.DifferentiallyPrivateIntermediate;
 
     /// <summary>The session's epsilon budget over all its DP releases, composed in RDP.</summary>
     public double EpsilonBudget { get; }

@@ -26,7 +26,7 @@ internal sealed record AdmittedSession(
     int AssumedHonestParties)
 {
     /// <summary>Whether any output may be released with DP noise, so the session needs a ledger and an epsilon.</summary>
-    public bool ReleasesPrivately => Protocol.Outputs.Any(o => o.Kind is OutputKind.DifferentiallyPrivate or OutputKind.DifferentiallyPrivateIntermediate);
+    public bool ReleasesPrivately => Protocol.Outputs.Any(o => DeclaredOutputsPolicy.Noises(o.Kind));
 
     /// <summary>The session's privacy budget: its "epsilon" parameter (NaN when not a number), unlimited for a protocol without one.</summary>
     public double Epsilon => EpsilonOf(Protocol, Parameters);

@@ -7,8 +7,8 @@ namespace Mpc.Federation.Sessions;
 
 internal sealed partial class PartySession
 {
-    /// <summary>An abort as it goes to the peers, the analyst and the transcript.</summary>
-    private readonly record struct SessionAbort(string Reason, string? FailedParty, AbortCause Cause);
+    /// <summary>An abort as it goes to the peers, the analyst and the transcript; <see cref="RelayedFrom"/> is the peer whose notice it passes on.</summary>
+    private readonly record struct SessionAbort(string Reason, string? FailedParty, AbortCause Cause, string? RelayedFrom = null);
 
     /// <summary>
     /// The abort that goes out: only texts made by the framework from public facts. A data problem gives its public part
@@ -36,8 +36,9 @@ internal sealed partial class PartySession
                 return new(ErrorMessages.AnalystDisconnected(_analyst.Name), null, AbortCause.Cancelled);
             case RevealRefusedException refused:
                 return new(refused.Message, null, AbortCause.RevealRefused);
+            // A peer's notice is passed on as that peer's (unless it accused this party first-hand), so the analyst counts it once.
             case ProtocolAbortedException aborted:
-                return new(aborted.Message, aborted.PartyName, aborted.Cause);
+                return new(aborted.Message, aborted.PartyName, aborted.Cause, aborted.RelayedFrom);
             case PeerAuthenticationException auth:
                 return new(auth.Message, null, AbortCause.PeerRefused);
             case DataProblemException data:

@@ -61,7 +61,7 @@ internal sealed partial class PartySession : IAsyncDisposable
             if (!_services.Registry.TryAdd(mesh)) return;
             try
             {
-                await SessionHandshake.ReplyAsync(_analystConnection, Id, new SessionReply { Accepted = true, ProtocolId = admitted.Protocol.Id }, Logger).ConfigureAwait(false);
+                await SessionHandshake.ReplyAsync(_analystConnection, Id, new SessionReply { Accepted = true, ProtocolId = admitted.Protocol.Id, PeerTimeoutMilliseconds = (long)_party.Configuration.PeerTimeout.TotalMilliseconds }, Logger).ConfigureAwait(false);
                 if (!await SessionHandshake.WaitForStartAsync(_analystConnection, _analyst.Name, Id, Logger, _cancel.Token).ConfigureAwait(false)) return;
                 Logger.LogInformation(DaemonEvents.SessionRunning, "Session {Session}: running {Protocol} for {Analyst}", Id, admitted.Protocol.Id, _analyst.Name);
                 _ = WatchAnalystAsync();
@@ -98,9 +98,11 @@ internal sealed partial class PartySession : IAsyncDisposable
             var abort = Describe(e, runner.Channel?.Failure);
             runner.CloseTranscript(completed: false, abort.Reason);
             Logger.LogWarning(DaemonEvents.SessionAborted, "Session {Session}: aborted: {Reason}", Id, abort.Reason);
-            if (runner.Channel is { } channel) await channel.NotifyAbortAsync(abort.Reason, abort.FailedParty, abort.Cause).ConfigureAwait(false);
-            await SessionHandshake.ReplyAsync(_analystConnection, Id,
-                new SessionEnd { Completed = false, Reason = abort.Reason, FailedParty = abort.FailedParty, Cause = AbortCauses.ToWire(abort.Cause), Preprocessing = mode }, Logger).ConfigureAwait(false);
+            if (runner.Channel is { } channel) await channel.NotifyAbortAsync(abort.Reason, abort.FailedParty, abort.Cause, abort.RelayedFrom).ConfigureAwait(false);
+            await SessionHandshake.ReplyAsync(_analystConnection, Id, new SessionEnd
+            {
+                Completed = false, Reason = abort.Reason, FailedParty = abort.FailedParty, Cause = AbortCauses.ToWire(abort.Cause), Origin = abort.RelayedFrom ?? _party.Self.Name, Preprocessing = mode,
+            }, Logger).ConfigureAwait(false);
         }
     }
 

@@ -10,7 +10,8 @@ namespace Mpc.Federation.Sessions;
 /// <list type="number">
 /// <item>analyst to party: <c>SessionRequest [0, [protocol, {parameters}, rosterHash, preprocessing, ringBits, scriptSource]]</c>,
 /// capped at the daemon's request size;</item>
-/// <item>party to analyst: <c>SessionReply [1, [accepted, reason, protocolId]]</c>;</item>
+/// <item>party to analyst: <c>SessionReply [1, [accepted, reason, protocolId, peerTimeoutMs]]</c> (the
+/// party's wait on a silent peer; absent from earlier versions);</item>
 /// <item>analyst to every party once all accepted: <c>SessionStart [2, [timeoutMs]]</c>, or <c>SessionCancel [3, [reason]]</c>
 /// when any refused; after its request an analyst may send only these, capped at the daemon's hello size.</item>
 /// </list>
@@ -21,16 +22,21 @@ internal static class SessionHandshake
     /// <summary>Other parties may be compiling a script before they answer the analyst.</summary>
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
+    /// <summary>The longest peer timeout a party may configure (PartyOptionsValidator): a larger stated one is a hostile party's.</summary>
+    public static readonly TimeSpan MaxPeerTimeout = TimeSpan.FromHours(1);
+
     // ---- The analyst's side ----
 
     /// <summary>
     /// Proposes the session to every party (connections filled by party index); when any refuses, cancels it at all and
-    /// throws <see cref="SessionRefusedException"/> naming each refusal in roster order.
+    /// throws <see cref="SessionRefusedException"/> naming each refusal in roster order. Returns the longest peer timeout a
+    /// party stated (capped at <see cref="MaxPeerTimeout"/>; zero when none stated one).
     /// </summary>
-    public static async Task ProposeAsync(Guid sessionId, IReadOnlyList<RosterMember> parties, Func<RosterMember, CancellationToken, Task<FramedConnection>> connect,
+    public static async Task<TimeSpan> ProposeAsync(Guid sessionId, IReadOnlyList<RosterMember> parties, Func<RosterMember, CancellationToken, Task<FramedConnection>> connect,
         Func<int, SessionRequest> request, string? expectedProtocolId, TimeSpan setupTimeout, FramedConnection?[] connections, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         var refusals = new ConcurrentBag<(int Index, string Party, string Reason)>();
+        var peerTimeouts = new ConcurrentBag<long>();
         await Task.WhenAll(parties.Select(party => Task.Run(async () =>
         {
             try
@@ -43,14 +49,18 @@ internal static class SessionHandshake
                 var reply = ControlCodec.Expect<SessionReply>(await connection.ReadAsync(timeout.Token).ConfigureAwait(false), party.Name);
                 if (!reply.Accepted) refusals.Add((party.Index, party.Name, AbortCauses.Cap(reply.Reason)));
                 else if (expectedProtocolId is not null && reply.ProtocolId != expectedProtocolId) refusals.Add((party.Index, party.Name, $"it would run {reply.ProtocolId}, not {expectedProtocolId}"));
-                else progress?.Report($"{party.Name} accepted");
+                else
+                {
+                    peerTimeouts.Add(Math.Clamp(reply.PeerTimeoutMilliseconds, 0, (long)MaxPeerTimeout.TotalMilliseconds));
+                    progress?.Report($"{party.Name} accepted");
+                }
             }
             catch (Exception e) when (e is IOException or PeerAuthenticationException or FrameFormatException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
                 refusals.Add((party.Index, party.Name, e is OperationCanceledException ? $"no answer within {setupTimeout.TotalSeconds:0} s" : e.Message));
             }
         }, cancellationToken))).ConfigureAwait(false);
-        if (refusals.IsEmpty) return;
+        if (refusals.IsEmpty) return TimeSpan.FromMilliseconds(peerTimeouts.DefaultIfEmpty(0).Max());
         var cancel = ControlCodec.Encode(new SessionCancel { Reason = "refused by " + string.Join(", ", refusals.Select(r => r.Party)) });
         foreach (var connection in connections)
         {

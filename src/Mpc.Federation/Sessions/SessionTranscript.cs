@@ -24,6 +24,7 @@ internal static class SessionTranscript
         {
             PeerKeys = peerKeys,
             OutputKinds = protocol.Outputs.Where(o => o.Kind != OutputKind.Derived).ToDictionary(o => o.Name, o => o.Kind.ToString(), StringComparer.Ordinal),
+            PrivateKinds = [.. Enum.GetValues<OutputKind>().Where(DeclaredOutputsPolicy.Noises).Select(k => k.ToString())],
         };
         return new TranscriptWriter(Path.Combine(directory, $"{session}.{party.Self.Name}.transcript.jsonl"), header);
     }
