@@ -29,13 +29,19 @@ public sealed class ShamirPreprocessing<T> : IPreprocessing<T>, IDisposable wher
     /// <summary>The most parties: points for them all in GR(2^k, 6).</summary>
     public const int MaxParties = (1 << GaloisRing<ulong>.MaxDegree) - 1;
 
+    // Values per batch of products: a dealing then carries at most 3 d 2^14 ring elements (4.7 MB at d = 6 in Z_2^128).
+    private const int ChunkValues = 1 << 14;
     private static readonly int K = RingArithmetic<T>.Bits;
     private readonly CountingChannel _channel;
     private readonly ShamirProducts<T> _products;
     private readonly ShamirProducts<byte> _bits;
+    // Only its zero sharings, for the daBits: drawn at request time while queued batches draw from the others' streams.
+    private readonly ShamirProducts<T> _daBitMasks;
     private readonly AesCtrRandom _ownBits;
     private readonly Lock _draw = new();
     private long _daBitBatches;
+    // Completes when every batch of products queued so far has finished.
+    private Task _queue = Task.CompletedTask;
 
     public ShamirPreprocessing(IPartyChannel channel, PairwiseSeeds seeds)
     {
@@ -48,6 +54,7 @@ public sealed class ShamirPreprocessing<T> : IPreprocessing<T>, IDisposable wher
         _channel = new CountingChannel(channel);
         _products = new ShamirProducts<T>(_channel, seeds, PreprocessingTags.ShamirProducts);
         _bits = new ShamirProducts<byte>(_channel, seeds, PreprocessingTags.ShamirBinaryProducts);
+        _daBitMasks = new ShamirProducts<T>(_channel, seeds, PreprocessingTags.ShamirDaBits);
         _ownBits = AesCtrRandom.CreateFromSystem();
     }
 
@@ -73,7 +80,7 @@ public sealed class ShamirPreprocessing<T> : IPreprocessing<T>, IDisposable wher
         int na = checked(rows * inner), nb = checked(inner * columns), nc = checked(rows * columns);
         var ring = _products.Sharing.Ring;
         Task<(T[] A, T[] B, T[] C)> products;
-        lock (_draw) products = _products.ProductsAsync(na, nb, nc, (a, b, into) => ring.MultiplyMatrices(a, b, into, rows, inner, columns), cancellationToken);
+        lock (_draw) products = Queued(() => _products.ProductsAsync(na, nb, nc, (a, b, into) => ring.MultiplyMatrices(a, b, into, rows, inner, columns), cancellationToken));
         var (pa, pb, pc) = await products.ConfigureAwait(false);
         return new MatrixTriple<T>(pa, pb, pc, rows, inner, columns);
     }
@@ -81,10 +88,8 @@ public sealed class ShamirPreprocessing<T> : IPreprocessing<T>, IDisposable wher
     public async ValueTask<BinaryTriples> GetBinaryTriplesAsync(int words, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(words);
-        int n = checked(words * 64);
-        var ring = _bits.Sharing.Ring;
         Task<(byte[] A, byte[] B, byte[] C)> products;
-        lock (_draw) products = _bits.ProductsAsync(n, n, n, (a, b, into) => ring.MultiplyVectors(a, b, into, n), cancellationToken);
+        lock (_draw) products = Chunked(_bits, checked(words * 64), cancellationToken);
         var (a, b, c) = await products.ConfigureAwait(false);
         return new BinaryTriples(LowBits(a, words), LowBits(b, words), LowBits(c, words));
     }
@@ -119,9 +124,45 @@ public sealed class ShamirPreprocessing<T> : IPreprocessing<T>, IDisposable wher
     // Draws now (the caller holds the draw lock); the returned task communicates.
     private async Task<BeaverTriples<T>> StartTriples(int count, CancellationToken cancellationToken)
     {
-        var ring = _products.Sharing.Ring;
-        var (a, b, c) = await _products.ProductsAsync(count, count, count, (a, b, into) => ring.MultiplyVectors(a, b, into, count), cancellationToken).ConfigureAwait(false);
+        var (a, b, c) = await Chunked(_products, count, cancellationToken).ConfigureAwait(false);
         return new BeaverTriples<T>(a, b, c);
+    }
+
+    // Element-wise products in batches of at most ChunkValues, queued now (request order), so no party holds more than
+    // one batch's dealings (tens of MB) at a time.
+    private Task<(TR[] A, TR[] B, TR[] C)> Chunked<TR>(ShamirProducts<TR> products, int count, CancellationToken cancellationToken)
+        where TR : unmanaged, IBinaryInteger<TR>, IUnsignedNumber<TR>
+    {
+        var ring = products.Sharing.Ring;
+        var chunks = new List<Task<(TR[] A, TR[] B, TR[] C)>>();
+        for (int start = 0; start < count || chunks.Count == 0; start += ChunkValues)
+        {
+            int n = Math.Min(ChunkValues, count - start);
+            chunks.Add(Queued(() => products.ProductsAsync(n, n, n, (a, b, into) => ring.MultiplyVectors(a, b, into, n), cancellationToken)));
+        }
+        return Joined(chunks);
+    }
+
+    // Runs a batch once every batch queued before it has finished: every party draws its batches in the same order.
+    private Task<TResult> Queued<TResult>(Func<Task<TResult>> batch)
+    {
+        var previous = _queue;
+        var task = AfterAsync(previous, batch);
+        _queue = task;
+        return task;
+    }
+
+    private static async Task<TResult> AfterAsync<TResult>(Task previous, Func<Task<TResult>> batch)
+    {
+        await previous.ConfigureAwait(false);
+        return await batch().ConfigureAwait(false);
+    }
+
+    private static async Task<(TR[] A, TR[] B, TR[] C)> Joined<TR>(List<Task<(TR[] A, TR[] B, TR[] C)>> chunks)
+    {
+        if (chunks.Count == 1) return await chunks[0].ConfigureAwait(false);
+        var parts = await Task.WhenAll(chunks).ConfigureAwait(false);
+        return ([.. parts.SelectMany(p => p.A)], [.. parts.SelectMany(p => p.B)], [.. parts.SelectMany(p => p.C)]);
     }
 
     // Draws the contributors' bits, their zero sharings and the tree's triples now (request order), then XORs.
@@ -139,10 +180,10 @@ public sealed class ShamirPreprocessing<T> : IPreprocessing<T>, IDisposable wher
             bits = new T[contributors][];
             for (int j = 0; j < contributors; j++)
             {
-                bits[j] = _products.ZeroShare(count);
+                bits[j] = _daBitMasks.ZeroShare(count);
                 if (j == self) RingArithmetic<T>.AddInPlace(bits[j], SlicedBeaver.ToRing<T>(own, count));
             }
-            binary = _products.XorZeroShare(words);
+            binary = _daBitMasks.XorZeroShare(words);
             BitSlicing.Xor(binary, own, binary);
             if (words > 0) binary[^1] &= BitSlicing.LastWordMask(count);
             triples = [.. SlicedBeaver.LevelSizes(contributors, count).Select(size => StartTriples(size, cancellationToken))];
@@ -164,6 +205,7 @@ public sealed class ShamirPreprocessing<T> : IPreprocessing<T>, IDisposable wher
     {
         _products.Dispose();
         _bits.Dispose();
+        _daBitMasks.Dispose();
         _ownBits.Dispose();
     }
 }

@@ -156,9 +156,16 @@ internal sealed class ShamirProducts<TR> : IDisposable where TR : unmanaged, IBi
         for (int peer = 0; peer < _parties; peer++)
         {
             if (peer == _self) continue;
-            var parts = draw.Outgoing[peer].Where(part => part is not null).ToArray();
+            var parts = draw.Outgoing[peer].OfType<TR[]>().ToArray();
             if (parts.Length == 0) continue;
-            sends.Add(_channel.SendAsync(peer, dealTag, RingCodec.Encode<TR>(parts.SelectMany(part => part!).ToArray()), cancellationToken).AsTask());
+            var payload = new byte[checked(parts.Sum(part => part.Length) * Unsafe.SizeOf<TR>())];
+            int at = 0;
+            foreach (var part in parts)
+            {
+                System.Runtime.InteropServices.MemoryMarshal.AsBytes(part.AsSpan()).CopyTo(payload.AsSpan(at));
+                at += part.Length * Unsafe.SizeOf<TR>();
+            }
+            sends.Add(_channel.SendAsync(peer, dealTag, payload, cancellationToken).AsTask());
         }
         for (int dealer = 0; dealer < _parties; dealer++)
         {
