@@ -12,7 +12,7 @@ namespace Mpc.Bench;
 
 /// <summary>
 /// The logrank test on lung by sex (protocols/kaplan-meier.csx, 1,023 time points) as `mpc local` runs it, for each party
-/// count, engine (replicated only for 3 to 7 parties) and link (one-way latency, 100 Mbit/s per direction): rounds, bytes,
+/// count (and --engines, all unless given), engine (replicated only for 3 to 7 parties, shamir for 8 or more) and link (one-way latency, 100 Mbit/s per direction): rounds, bytes,
 /// protocol seconds and chi2 against survdiff's. The lung rows are dealt round-robin, as the demo deals them; at 20 parties
 /// a party's 11 rows hold fewer than the default 3 of a sex, so the parties' group and cell limits are 1 here (they check a
 /// party's own counts locally and cost nothing measurable).
@@ -22,7 +22,7 @@ internal static class LogrankBenchmarks
     // R 4.2: survdiff(Surv(time, status) ~ sex, data = lung)$chisq
     private const double Survdiff = 10.32674;
 
-    public static async Task RunAsync(int repetitions, IReadOnlyList<int> parties, IReadOnlyList<double> latencies)
+    public static async Task RunAsync(int repetitions, IReadOnlyList<int> parties, IReadOnlyList<double> latencies, IReadOnlyList<string>? engines = null)
     {
         var catalog = ProtocolCatalog.BuiltIn.WithScriptCompiler((source, name) => ScriptCompiler.Compile(source, name, name + ".csx"));
         var lung = CsvTable.Load(Path.Combine(AppContext.BaseDirectory, "data", "lung.csv"));
@@ -35,9 +35,11 @@ internal static class LogrankBenchmarks
         foreach (int count in parties)
         {
             var files = Deal(lines, count);
-            foreach (string engine in new[] { PreprocessingModes.Ot, PreprocessingModes.Replicated })
+            foreach (string engine in new[] { PreprocessingModes.Ot, PreprocessingModes.Replicated, PreprocessingModes.Shamir })
             {
                 if (engine == PreprocessingModes.Replicated && count is < 3 or > 7) continue;
+                if (engine == PreprocessingModes.Shamir && count < ShamirPreprocessing<ulong>.MinParties) continue;
+                if (engines is not null && !engines.Contains(engine)) continue;
                 foreach (double latency in latencies)
                 {
                     var network = latency == 0 ? null : new NetworkModel(TimeSpan.FromMilliseconds(latency), 100e6);

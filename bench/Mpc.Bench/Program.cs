@@ -4,7 +4,7 @@ using Mpc.Runtime;
 using Mpc.Runtime.Harness;
 using Mpc.Runtime.Protocols;
 
-// Usage: dotnet run -c Release --project bench/Mpc.Bench [-- [--repetitions N] [--suite runtime|ot|tls|km|lr|bm|bm-paper|wan|lr-rounds|lr-scale|fixed-mult|hm-parties|sort|stats|first|all|logrank|dp-utility|boltzmann-experiment|sampler] [--count N] [--parties 2,5,20] [--latencies 0,10,50] [--fit-rows 100000] [--iterations 6] [--engines replicated,ot|none]]
+// Usage: dotnet run -c Release --project bench/Mpc.Bench [-- [--repetitions N] [--suite runtime|ot|tls|km|lr|bm|bm-paper|wan|lr-rounds|lr-scale|fixed-mult|hm-parties|triples|sort|stats|first|all|logrank|dp-utility|boltzmann-experiment|sampler] [--count N] [--parties 2,5,20] [--latencies 0,10,50] [--fit-rows 100000] [--iterations 6] [--engines replicated,ot|none]]
 Mpc.Cli.HostThreadPool.Configure();
 int repetitions = 5;
 string suite = "all";
@@ -15,6 +15,7 @@ double[] latencies = [0, 10, 50];
 int fitRows = 100_000;
 int fitIterations = 6;
 string[] linkEngines = ["replicated", "ot"];
+bool enginesGiven = false;
 double[]? fitLatencies = null;
 int[] dpRows = [500, 5000, 20000];
 double[] dpEpsilons = [1, 3, 5, 10];
@@ -30,7 +31,7 @@ for (int a = 0; a + 1 < args.Length; a += 2)
     // lr-scale: the generated cohort's rows and the Newton iterations of its fit.
     else if (args[a] == "--fit-rows") fitRows = (int)Number(args[a + 1]);
     else if (args[a] == "--iterations") fitIterations = (int)Number(args[a + 1]);
-    else if (args[a] == "--engines") linkEngines = [.. args[a + 1].Split(',', StringSplitOptions.RemoveEmptyEntries).Where(e => e != "none")];
+    else if (args[a] == "--engines") (enginesGiven, linkEngines) = (true, [.. args[a + 1].Split(',', StringSplitOptions.RemoveEmptyEntries).Where(e => e != "none")]);
     else if (args[a] == "--parties")
     {
         bmParties = [.. args[a + 1].Split(',').Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture))];
@@ -60,9 +61,11 @@ if (suite is "bm" or "all") await BoltzmannBenchmarks.RunAsync(repetitions, bmPa
 if (suite is "bm-paper") await BoltzmannBenchmarks.RunAsync(repetitions, bmParties, paper: true);
 if (suite is "wan" or "all") await WanBenchmarks.RunAsync(repetitions, latencies);
 // Not in "all": the logrank rows of the wan suite by party count (--parties, 3 unless given).
-if (suite is "logrank") await LogrankBenchmarks.RunAsync(repetitions, partiesGiven ? bmParties : [3], latencies);
+if (suite is "logrank") await LogrankBenchmarks.RunAsync(repetitions, partiesGiven ? bmParties : [3], latencies, enginesGiven ? linkEngines : null);
 if (suite is "fixed-mult" or "all") await FixedMultiplicationBenchmarks.RunAsync(repetitions, count);
 if (suite is "hm-parties" or "all") await HonestMajorityPartiesBenchmarks.RunAsync(repetitions, count);
+// Not in "all": triple generation by party count (--parties, 8 and 20 unless given; --count, 10^5 unless given).
+if (suite is "triples") await TripleGenerationBenchmarks.RunAsync(repetitions, count == 1_000_000 ? 100_000 : count, partiesGiven ? bmParties : [8, 20]);
 if (suite is "sort" or "all") await OrderStatisticsBenchmarks.RunAsync(repetitions);
 if (suite is "stats" or "all") await StatisticsBenchmarks.RunAsync(repetitions);
 if (suite is "first" or "all") await FirstSessionBenchmarks.RunAsync(repetitions);
@@ -70,7 +73,7 @@ if (suite is "first" or "all") await FirstSessionBenchmarks.RunAsync(repetitions
 if (suite is "dp-utility") await DpUtilityBenchmarks.RunAsync(dpRows, dpEpsilons, dp);
 if (suite is "sampler") SamplerBenchmarks.Run(repetitions);
 if (suite is "boltzmann-experiment") await BoltzmannExperimentSuite.RunAsync(args);
-if (suite is "logrank" or "dp-utility" or "sampler" or "boltzmann-experiment" or "bm-paper" or "ot" or "tls" or "km" or "lr" or "lr-rounds" or "lr-scale" or "fixed-mult" or "hm-parties" or "bm" or "wan" or "sort" or "stats" or "first") return;
+if (suite is "triples" or "logrank" or "dp-utility" or "sampler" or "boltzmann-experiment" or "bm-paper" or "ot" or "tls" or "km" or "lr" or "lr-rounds" or "lr-scale" or "fixed-mult" or "hm-parties" or "bm" or "wan" or "sort" or "stats" or "first") return;
 // The runtime suite isolates the online phase: the dealer's material costs almost nothing to make.
 var dealer = new LocalHarnessOptions { Preprocessing = PreprocessingMode.Dealer };
 var random = new Random(1);

@@ -104,13 +104,16 @@ public static class ErrorMessages
         $"output '{output}' is declared as counts, and counts open only after the party checked its own cells against its minimum cell count (release them through an API that checks them).";
 
     public static string HonestMajorityPartyCount(int parties, int maximum) =>
-        $"the honest-majority engine (replicated sharing) runs with 3 to {maximum} parties (every party's work per triple grows as C(N, (N-1)/2): 35 components at 7 parties, 126 at 9); this session has {parties}; use 'ot'.";
+        $"the honest-majority engine (replicated sharing) runs with 3 to {maximum} parties (every party's work per triple grows as C(N, (N-1)/2): 35 components at 7 parties, 126 at 9); this session has {parties}; use 'shamir' (8 or more parties) or 'ot'.";
+
+    public static string ShamirPartyCount(int parties, int minimum, int maximum) =>
+        $"the honest-majority engine for many parties (Shamir sharing over a Galois ring) runs with {minimum} to {maximum} parties; this session has {parties}; use 'replicated' (3 to 7 parties) or 'ot'.";
 
     public static string AssistedTruncationNeedsThreeParties(int parties) =>
         $"truncation assisted by a helper party runs with 3 or 4 parties (with more, two may collude, and the helper and one other party together could unmask a value); this session has {parties}.";
 
     public static string HonestMajorityNotAllowed(string party) =>
-        $"{party} does not join sessions on the honest-majority engine ('replicated' is secure only if fewer than half the parties collude; its policy would set allowHonestMajority); use 'ot'.";
+        $"{party} does not join sessions on the honest-majority engine ('replicated' and 'shamir' are secure only if fewer than half the parties collude; its policy would set allowHonestMajority); use 'ot'.";
 
     public static string EarlierTranscripts(string folder) =>
         $"{folder} already holds the transcripts of an earlier local run, signed with that run's keys; each local run makes fresh keys, so give it an empty output folder (or remove {folder}).";

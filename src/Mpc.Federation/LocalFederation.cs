@@ -108,7 +108,7 @@ public static class LocalFederation
                 var configuration = new PartyConfiguration(names[i], new Dictionary<string, string> { ["data"] = Path.GetFullPath(dataFiles[i]) }, approved, peerTimeout,
                     transcriptDirectory: transcripts, ledgerPath: ledger, allowTrustedDealer: preprocessing == PreprocessingMode.Dealer,
                     privacy: new Dictionary<string, DatasetPrivacy> { ["data"] = privacy ?? DatasetPrivacy.Default })
-                { AllowHonestMajority = preprocessing == PreprocessingMode.Replicated };
+                { AllowHonestMajority = preprocessing is PreprocessingMode.Replicated or PreprocessingMode.Shamir };
                 var daemon = new PartyDaemon(roster, credentials[i], configuration, catalog, loggers.CreateLogger($"Mpc.Party.{names[i]}"), listeners[i]) { SimulatedNetwork = network };
                 daemon.Start();
                 daemons.Add(daemon);

@@ -19,7 +19,7 @@ namespace Mpc.Federation;
 ///   "transcripts": "transcripts",    (default: a "transcripts" folder beside this file)
 ///   "ledger": "hospital-a.privacy-ledger.db",   (default: NAME.privacy-ledger.db beside this file; one per party, bound to its key)
 ///   "privacy": { "lung": { "budget": 5, "delta": 1e-5, "honestParties": 1, "sessionEpsilonCap": 2 } },
-///   "allowHonestMajority": false,   (join sessions on the honest-majority engine, "replicated", 3 to 7 parties)
+///   "allowHonestMajority": false,   (join sessions on the honest-majority engines, "replicated", 3 to 7 parties, and "shamir", 8 or more)
 ///   "dataRefusalsPerDay": 5 }   (refusals for problems in the data, per analyst and dataset in 24 h; then the analyst is refused on that dataset)
 /// privacy, per dataset, all optional (defaults: budget 10, delta 1e-5, honestParties 1, sessionEpsilonCap = budget):
 /// budget is the epsilon all sessions together may spend (RDP composition); every DP
@@ -62,8 +62,8 @@ public sealed class PartyConfiguration
     public bool AllowTrustedDealer { get; }
 
     /// <summary>
-    /// Whether this party joins sessions on the honest-majority engine ("replicated", 3 to 7 parties): secure
-    /// only if at most floor((N - 1) / 2) parties collude (one of 3 or 4, two of 5 or 6, three of 7). Off by default: the "ot" engine holds against any number of colluders.
+    /// Whether this party joins sessions on the honest-majority engines ("replicated", 3 to 7 parties; "shamir", 8 to 63):
+    /// secure only if at most floor((N - 1) / 2) parties collude (one of 3 or 4, two of 5 or 6, three of 7, nine of 20). Off by default: the "ot" engine holds against any number of colluders.
     /// </summary>
     public bool AllowHonestMajority { get; init; }
 

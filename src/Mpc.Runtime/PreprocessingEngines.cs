@@ -9,12 +9,13 @@ namespace Mpc.Runtime;
 /// <summary>The one place a <see cref="PreprocessingMode"/> becomes a name on the wire, and a name or mode becomes an engine.</summary>
 public static class PreprocessingEngines
 {
-    /// <summary>The mode's name in requests, transcripts and results: "ot", "replicated" or "dealer".</summary>
+    /// <summary>The mode's name in requests, transcripts and results: "ot", "replicated", "shamir" or "dealer".</summary>
     public static string Name(PreprocessingMode mode) => mode switch
     {
         PreprocessingMode.Ot => PreprocessingModes.Ot,
         PreprocessingMode.Replicated => PreprocessingModes.Replicated,
         PreprocessingMode.Dealer => PreprocessingModes.Dealer,
+        PreprocessingMode.Shamir => PreprocessingModes.Shamir,
         _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, null),
     };
 

@@ -6,9 +6,12 @@ public enum PreprocessingMode
     /// <summary>Dealer-free oblivious transfer: secure against N - 1 colluding parties (the default).</summary>
     Ot,
 
-    /// <summary>Honest majority with three parties (replicated sharing): secure if at most one party is corrupted.</summary>
+    /// <summary>Honest majority with 3 to 7 parties (replicated sharing): secure if at most floor((N - 1) / 2) parties collude.</summary>
     Replicated,
 
     /// <summary>Trusted dealer co-located with party 0: tests and runs labelled as such only.</summary>
     Dealer,
+
+    /// <summary>Honest majority with 8 or more parties (Shamir sharing over a Galois ring): secure if at most floor((N - 1) / 2) parties collude.</summary>
+    Shamir,
 }

@@ -92,4 +92,14 @@ public static class RuntimeErrors
 
     public static string UnexpectedControlMessage(string party, string message) =>
         $"{party} sent an unexpected {message} during the protocol.";
+
+    public static string GaloisRingDegree(int degree, int minimum, int maximum) =>
+        $"Galois ring extensions of degree {minimum} to {maximum} are tabulated; degree {degree} was asked for.";
+
+    public const string GaloisRingNotAUnit = "The Galois ring element is not a unit (its reduction mod 2 is zero), so it has no inverse.";
+
+    public static string ShamirPartyCount(int parties, int minimum, int maximum) =>
+        $"Shamir sharing over a Galois ring runs with {minimum} to {maximum} parties; this session has {parties}.";
+
+    public const string ShamirPointsRepeat = "Lagrange interpolation needs distinct evaluation points.";
 }

@@ -91,6 +91,36 @@ public class SessionTests
     }
 
     [Fact]
+    public async Task TheShamirEngineAmongEightPartiesRunsOnlyWhereEveryPartysPolicyAllowsItAndMatchesTheDealer()
+    {
+        await using var federation = TestFederation.Create(8);
+        federation.StartAll(allowHonestMajority: i => i != 3, allowDealer: _ => true);
+        var refused = await Assert.ThrowsAsync<SessionRefusedException>(() => federation.Client(preprocessing: PreprocessingMode.Shamir).RunAsync("secure-sum", SumOfTimeAndAge, null, default));
+        Assert.Equal("hospital-d", Assert.Single(refused.Refusals).Party);
+        Assert.Equal(Mpc.Core.ErrorMessages.HonestMajorityNotAllowed("hospital-d"), refused.Refusals[0].Reason);
+        foreach (var daemon in federation.Daemons) await daemon.DisposeAsync();
+        federation.Daemons.Clear();
+        // An eighth of lung holds fewer than 3 rows of some cells.
+        federation.StartAll(allowHonestMajority: _ => true, allowDealer: _ => true, privacy: DatasetPrivacy.Default with { MinCellCount = 1, MinGroupSize = 1 });
+        var shamir = await federation.Client(preprocessing: PreprocessingMode.Shamir).RunAsync("pooled-statistics", new Dictionary<string, string>(), null, default);
+        var dealer = await federation.Client(preprocessing: PreprocessingMode.Dealer).RunAsync("pooled-statistics", new Dictionary<string, string>(), null, default);
+        Assert.Equal("shamir", shamir.Preprocessing);
+        Assert.Equal(8, shamir.Parties.Count);
+        foreach (var (name, output) in dealer.Outputs)
+            for (int i = 0; i < output.Values.Length; i++) Assert.Equal(output.Values[i], shamir.Outputs[name].Values[i], 1e-6);
+    }
+
+    [Fact]
+    public async Task TheShamirEngineIsRefusedAtAdmissionBelowEightPartiesStatingTheLimit()
+    {
+        await using var federation = TestFederation.Create(5);
+        federation.StartAll(allowHonestMajority: _ => true);
+        var refused = await Assert.ThrowsAsync<SessionRefusedException>(() => federation.Client(preprocessing: PreprocessingMode.Shamir).RunAsync("secure-sum", SumOfTimeAndAge, null, default));
+        Assert.Equal(5, refused.Refusals.Count);
+        Assert.All(refused.Refusals, r => Assert.Equal(Mpc.Core.ErrorMessages.ShamirPartyCount(5, 8, 63), r.Reason));
+    }
+
+    [Fact]
     public async Task APartyRefusesTheTrustedDealerUnlessItsConfigurationAllowsIt()
     {
         await using var federation = TestFederation.Create(3);

@@ -41,6 +41,17 @@ public class SecureLogrankTests
         Assert.Equal(LogrankReference.Compute(SurvivalCounts.Pool(sites)).Observed, observed);
     }
 
+    [Fact]
+    public async Task TheSecureTestOnTheShamirEngineMatchesSurvdiffOnLungWithEightParties()
+    {
+        var sites = SurvivalData.Split(SurvivalData.Load("lung"), LogrankReferenceTests.LungBySex, "sex", null, 8);
+        // R 4.2: survdiff(Surv(time, status) ~ sex, data = lung)$chisq
+        const double Survdiff = 10.32674;
+        var (chiSquare, observed, _) = await RunAsync(8, sites, "shamir");
+        Assert.True(Math.Abs(chiSquare - Survdiff) <= 1e-6 * Survdiff, $"chi2 {chiSquare:R} vs survdiff {Survdiff}");
+        Assert.Equal(LogrankReference.Compute(SurvivalCounts.Pool(sites)).Observed, observed);
+    }
+
     [Theory]
     [InlineData(3)]
     [InlineData(4)]

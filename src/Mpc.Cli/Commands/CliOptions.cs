@@ -11,10 +11,10 @@ internal static class CliOptions
     {
         var option = new Option<string>("--engine")
         {
-            Description = "ot (default: dealer-free oblivious transfer, secure against any number of colluding parties) or replicated (3 to 7 parties, honest majority: fewer bytes, secure only if fewer than half the parties collude; every party's policy must allow it).",
+            Description = "ot (default: dealer-free oblivious transfer, secure against any number of colluding parties), replicated (3 to 7 parties) or shamir (8 or more parties): honest majority, fewer bytes, secure only if fewer than half the parties collude; every party's policy must allow it.",
             DefaultValueFactory = _ => Mpc.Runtime.Preprocessing.PreprocessingModes.Ot,
         };
-        option.AcceptOnlyFromAmong(Mpc.Runtime.Preprocessing.PreprocessingModes.Ot, Mpc.Runtime.Preprocessing.PreprocessingModes.Replicated);
+        option.AcceptOnlyFromAmong(Mpc.Runtime.Preprocessing.PreprocessingModes.Ot, Mpc.Runtime.Preprocessing.PreprocessingModes.Replicated, Mpc.Runtime.Preprocessing.PreprocessingModes.Shamir);
         return option;
     }
 

@@ -60,6 +60,7 @@ internal static class ResultPrinter
         Mpc.Runtime.PreprocessingMode.Dealer => "trusted dealer (party 1 sees the masks; tests only)",
         Mpc.Runtime.PreprocessingMode.Ot => "dealer-free (oblivious transfer between the parties)",
         Mpc.Runtime.PreprocessingMode.Replicated => "honest majority (replicated sharing among 3 to 7 parties; secure if fewer than half collude)",
+        Mpc.Runtime.PreprocessingMode.Shamir => "honest majority (Shamir sharing over a Galois ring among 8 or more parties; secure if fewer than half collude)",
         _ => preprocessing,
     };
 }

@@ -99,7 +99,7 @@ public sealed class ProtocolContext
 
     /// <summary>
     /// The runtime for this session, over ring T. Preprocessing is made by OT between the parties, from
-    /// replicated sharing (3 to 7 parties, honest majority), or (dealer mode) comes from the trusted dealer:
+    /// replicated sharing (3 to 7 parties, honest majority), from Shamir sharing (8 or more, honest majority), or (dealer mode) comes from the trusted dealer:
     /// party 0 holds the dealer secret, every other party the seed the dealer sent it.
     /// </summary>
     public MpcRuntime<T> CreateRuntime<T>(Mpc.Core.FixedPointFormat format) where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>

@@ -11,12 +11,15 @@ internal static class PreprocessingPolicy
     public static string? Refusal(string requested, PartyConfiguration configuration, int partyCount, string self, out PreprocessingMode mode)
     {
         if (!PreprocessingEngines.TryParse(requested, out mode))
-            return $"preprocessing '{requested}' is not available (this version offers 'ot', 'replicated' for 3 to 7 parties with an honest majority, and 'dealer' for tests)";
+            return $"preprocessing '{requested}' is not available (this version offers 'ot', 'replicated' for 3 to 7 parties and 'shamir' for 8 or more with an honest majority, and 'dealer' for tests)";
         return mode switch
         {
             PreprocessingMode.Replicated when !configuration.AllowHonestMajority => ErrorMessages.HonestMajorityNotAllowed(self),
             PreprocessingMode.Replicated when partyCount < 3 || partyCount > ReplicatedSharingPlan.MaxParties =>
                 ErrorMessages.HonestMajorityPartyCount(partyCount, ReplicatedSharingPlan.MaxParties),
+            PreprocessingMode.Shamir when !configuration.AllowHonestMajority => ErrorMessages.HonestMajorityNotAllowed(self),
+            PreprocessingMode.Shamir when partyCount < ShamirPreprocessing<ulong>.MinParties || partyCount > ShamirPreprocessing<ulong>.MaxParties =>
+                ErrorMessages.ShamirPartyCount(partyCount, ShamirPreprocessing<ulong>.MinParties, ShamirPreprocessing<ulong>.MaxParties),
             PreprocessingMode.Dealer when !configuration.AllowTrustedDealer =>
                 $"{self} does not accept trusted-dealer preprocessing (party 1 would see every mask); use 'ot', or set allowTrustedDealer in a test configuration",
             _ => null,

@@ -15,7 +15,10 @@ public static class PreprocessingModes
     /// <summary>Honest majority, 3 to 7 parties (replicated sharing): secure if at most floor((N - 1) / 2) parties collude.</summary>
     public const string Replicated = ReplicatedPreprocessing<ulong>.ModeName;
 
-    public static bool IsKnown(string mode) => mode is Ot or Dealer or Replicated;
+    /// <summary>Honest majority, 8 or more parties (Shamir sharing over a Galois ring): secure if at most floor((N - 1) / 2) parties collude.</summary>
+    public const string Shamir = ShamirPreprocessing<ulong>.ModeName;
+
+    public static bool IsKnown(string mode) => mode is Ot or Dealer or Replicated or Shamir;
 
     /// <summary>
     /// This party's preprocessing for a session. <paramref name="dealerMaterial"/> is the dealer secret at party 0
@@ -29,6 +32,7 @@ public static class PreprocessingModes
         {
             Ot => new OtPreprocessing<T>(channel, cancellation),
             Replicated => new ReplicatedPreprocessing<T>(channel, seeds, cancellation),
+            Shamir => new ShamirPreprocessing<T>(channel, seeds),
             Dealer when channel.PartyIndex == 0 => DealerPreprocessing<T>.ForDealer(channel.PartyCount, dealerMaterial),
             Dealer => DealerPreprocessing<T>.ForParty(dealerMaterial),
             _ => throw new ArgumentException(ErrorMessages.UnknownPreprocessing(mode), nameof(mode)),

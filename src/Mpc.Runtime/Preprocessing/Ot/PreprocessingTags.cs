@@ -15,6 +15,9 @@ public static class PreprocessingTags
     public const int ReplicatedDaBits = 7;
     public const int ReplicatedTruncation = 8;
     public const int ReplicatedKeys = 9;
+    public const int ShamirProducts = 10;
+    public const int ShamirBinaryProducts = 11;
+    public const int ShamirDaBits = 12;
     private const int SetupKind = 1;
 
     /// <summary>Tag of a batch step; the ring width is part of the kind so two rings never collide.</summary>
