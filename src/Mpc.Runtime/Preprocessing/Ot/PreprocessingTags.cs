@@ -15,7 +15,7 @@ public static class PreprocessingTags
     public const int ReplicatedDaBits = 7;
     public const int ReplicatedTruncation = 8;
     public const int ReplicatedKeys = 9;
-    private const int SetupKind = 1;
+    internal const int SetupKind = 1;
 
     /// <summary>Tag of a batch step; the ring width is part of the kind so two rings never collide.</summary>
     public static long Of(int kind, int ringBits, long batch, int step)
