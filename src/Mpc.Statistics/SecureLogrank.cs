@@ -50,9 +50,10 @@ public static class SecureLogrank
         // Groups 1..K-1 only: group 0's expected events are the total events less the others' (the p_g sum to 1).
         int m = K - 1, pairCount = m * (m + 1) / 2;
         // Every triple of the steps below (the reciprocals', then m + 1, 2 x pairs and m + pairs products a slice) and the
-        // reciprocals' daBits are made from here on, while the first steps run.
+        // reciprocals' AND triples and daBits are made from here on, while the first steps run.
         (runtime.Preprocessing as IPreprocessingForecast)?.Forecast(
-            Reciprocal.IntegerTriples(2 * slices, ReciprocalError) + checked(slices * (2 * m + 3 * pairCount + 1)), 0, Reciprocal.IntegerDaBits(2 * slices, AtRiskBits));
+            Reciprocal.IntegerTriples(2 * slices, ReciprocalError) + checked(slices * (2 * m + 3 * pairCount + 1)),
+            Reciprocal.IntegerBinaryWords(2 * slices, AtRiskBits), Reciprocal.IntegerDaBits(2 * slices, AtRiskBits));
 
         // Totals over groups per (stratum, bin), and their broadcast back over groups.
         var n = SumOverGroups(atRisk, design);
