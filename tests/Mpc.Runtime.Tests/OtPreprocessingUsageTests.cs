@@ -33,7 +33,8 @@ public class OtPreprocessingUsageTests
             // An odd request leaves one triple, which the next request takes: never more than one ahead.
             Assert.InRange(tripleUsage.Produced - triples, 0, 1);
             // Per triple and peer: the extension of 64 OTs as receiver and the corrections of 64 Gilboa OTs as sender.
-            long perTriple = SoftSpokenTree.ExtensionBytes(128) / 2 + ObliviousProducts.CorrectionBytes(64, 2, 64, 1) / 2;
+            // SoftSpoken with k = 2 sends 128 / 2 bits an OT.
+            long perTriple = 64 * 128 / 2 / 8 + ObliviousProducts.CorrectionBytes(64, 2, 64, 1) / 2;
             Assert.Equal(tripleUsage.Produced * (parties - 1) * perTriple, tripleUsage.BytesSent);
             var daBitUsage = usage["daBits, Z_2^64"];
             Assert.Equal(daBits, daBitUsage.Taken);

@@ -7,7 +7,7 @@ namespace Mpc.Runtime.Preprocessing;
 
 /// <summary>
 /// Dealer-free preprocessing from oblivious transfer between every pair of parties, in the style
-/// of MP-SPDZ's semi2k (Keller, CCS 2020): base OTs (Chou-Orlandi), SoftSpoken OT extension (k = 4), and
+/// of MP-SPDZ's semi2k (Keller, CCS 2020): base OTs (Chou-Orlandi), SoftSpoken OT extension (k = 2), and
 /// Gilboa products. Secure against a semi-honest adversary corrupting up to N-1 parties, like the
 /// rest of the runtime: each party's contributions are fresh local randomness, and each pairwise
 /// product reveals nothing to either side beyond its own share.

@@ -2,7 +2,7 @@ namespace Mpc.Runtime.Preprocessing.Ot;
 
 /// <summary>
 /// This party's OT extension instances with every peer: one as sender (this party holds Delta)
-/// and one as receiver (SoftSpoken, k = 4), set up by 2 x 128 base OTs per pair. Instance "s to r" uses the base-OT
+/// and one as receiver (SoftSpoken, k = 2), set up by 2 x 128 base OTs per pair. Instance "s to r" uses the base-OT
 /// tag <see cref="PreprocessingTags.Setup"/>(s, r).
 /// </summary>
 public sealed class OtSession : IDisposable

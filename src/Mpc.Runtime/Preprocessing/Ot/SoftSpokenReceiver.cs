@@ -6,15 +6,19 @@ using Mpc.Core;
 namespace Mpc.Runtime.Preprocessing.Ot;
 
 /// <summary>
-/// The receiver's half of one SoftSpoken (k = <see cref="SoftSpokenTree.BlockBits"/>) extension instance (see <see cref="SoftSpokenSender"/>
-/// for the protocol and wire format). It was the sender of the 128 base OTs and knows all 2^k
-/// seeds of each of the 128 / k blocks; each extension with choice bits c gives it rows t_j = q_j XOR c_j * Delta.
-/// The puncturing message and the trees are described in <see cref="SoftSpokenTree"/>.
+/// The receiver's half of one SoftSpoken (k = 2) extension instance (see <see cref="SoftSpokenSender"/>
+/// for the protocol and wire format). It was the sender of the 128 base OTs and knows all four
+/// seeds of each of the 64 blocks; each extension with choice bits c gives it rows t_j = q_j XOR c_j * Delta.
 /// </summary>
+/// <remarks>
+/// Puncturing (GGM tree of depth 2 per block b, base OTs 2b and 2b + 1 with keys K^0, K^1):
+/// leaves s_y, s_(y+2) = G(K_2b^y, tag) for y = 0, 1; the message at tag + 2 holds, for each block
+/// and y = 0, 1, G(K_2b+1^y, tag) XOR s_2y XOR s_(2y+1), 16 bytes each (2,048 bytes in all).
+/// </remarks>
 public sealed class SoftSpokenReceiver : IDisposable
 {
-    private const int Blocks = SoftSpokenTree.Blocks;
-    private const int Leaves = SoftSpokenTree.Leaves;
+    private const int Blocks = 64;
+    internal const int PuncturingBytes = Blocks * 2 * 16;
     private readonly byte[][] _seeds;
     private readonly TaggedPrg[] _prgs;
 
@@ -29,7 +33,7 @@ public sealed class SoftSpokenReceiver : IDisposable
     {
         ArgumentNullException.ThrowIfNull(channel);
         var (keys0, keys1) = await BaseObliviousTransfer.SendAsync(channel, peer, tag, 128, cancellationToken).ConfigureAwait(false);
-        var (seeds, message) = SoftSpokenTree.Grow(keys0, keys1, tag);
+        var (seeds, message) = Tree(keys0, keys1, tag);
         Array.ForEach(keys0, k => Array.Clear(k));
         Array.ForEach(keys1, k => Array.Clear(k));
         await channel.SendAsync(peer, tag + 2, message, cancellationToken).ConfigureAwait(false);
@@ -39,12 +43,37 @@ public sealed class SoftSpokenReceiver : IDisposable
     /// <summary>An instance from known base-OT keys, with its seeds (tests replay an extension with the same randomness).</summary>
     internal static (SoftSpokenReceiver Receiver, byte[][] Seeds, byte[] PuncturingMessage) FromBaseKeys(byte[][] keys0, byte[][] keys1, long tag)
     {
-        var (seeds, message) = SoftSpokenTree.Grow(keys0, keys1, tag);
+        var (seeds, message) = Tree(keys0, keys1, tag);
         return (new SoftSpokenReceiver(seeds.Select(s => (byte[])s.Clone()).ToArray()), seeds, message);
     }
 
     /// <summary>Seed x of block b (tests).</summary>
-    internal ReadOnlySpan<byte> Seed(int block, int x) => _seeds[Leaves * block + x];
+    internal ReadOnlySpan<byte> Seed(int block, int x) => _seeds[4 * block + x];
+
+    private static (byte[][] Seeds, byte[] Message) Tree(byte[][] keys0, byte[][] keys1, long tag)
+    {
+        var seeds = new byte[4 * Blocks][];
+        var message = new byte[PuncturingBytes];
+        var children = new ulong[4];
+        var pad = new ulong[2];
+        for (int b = 0; b < Blocks; b++)
+        {
+            for (int y = 0; y < 2; y++)
+            {
+                TaggedPrg.Fill(y == 0 ? keys0[2 * b] : keys1[2 * b], tag, children);
+                seeds[4 * b + y] = MemoryMarshal.AsBytes(children.AsSpan(0, 2)).ToArray();
+                seeds[4 * b + y + 2] = MemoryMarshal.AsBytes(children.AsSpan(2, 2)).ToArray();
+            }
+            for (int y = 0; y < 2; y++)
+            {
+                TaggedPrg.Fill(y == 0 ? keys0[2 * b + 1] : keys1[2 * b + 1], tag, pad);
+                var target = message.AsSpan((2 * b + y) * 16, 16);
+                var padBytes = MemoryMarshal.AsBytes(pad.AsSpan());
+                for (int i = 0; i < 16; i++) target[i] = (byte)(padBytes[i] ^ seeds[4 * b + 2 * y][i] ^ seeds[4 * b + 2 * y + 1][i]);
+            }
+        }
+        return (seeds, message);
+    }
 
     /// <summary>Sends the corrections for the choice bits (m = 64 * choices.Length, a multiple of 128) and returns the rows t_j in a pooled array of at least 2m ulongs; return it to <see cref="OtBuffers"/>.</summary>
     public async Task<ulong[]> ExtendAsync(IPartyChannel channel, int peer, long tag, ulong[] choices, CancellationToken cancellationToken)
@@ -71,36 +100,55 @@ public sealed class SoftSpokenReceiver : IDisposable
         int columnBytes = 8 * words;
         var t = OtBuffers.RentBytes(8 * 128 * stride);
         var r = OtBuffers.RentBytes(columnBytes);
-        int bytes = SoftSpokenTree.ExtensionBytes(64 * words);
+        int bytes = Blocks * columnBytes;
         var message = OtBuffers.RentBytes(bytes);
         var corrections = OtBuffers.Words(message, Blocks * words);
         var columns = OtBuffers.Words(t, 128 * stride);
         var stream = OtBuffers.Words(r, words);
-        const int k = SoftSpokenTree.BlockBits;
         for (int b = 0; b < Blocks; b++)
         {
-            // d_b = c XOR every r_x; column i = XOR of r_x over x with bit i set (the single-bit x fill their column first).
-            var d = corrections.Slice(b * words, words);
-            choices.CopyTo(d);
-            for (int i = 0; i < k; i++)
-            {
-                var column = columns.Slice((k * b + i) * stride, words);
-                _prgs[Leaves * b + (1 << i)].Fill(tag, t, 8 * (k * b + i) * stride, columnBytes);
-                SoftSpokenTree.XorInto(d, column);
-            }
-            for (int x = 0; x < Leaves; x++)
-            {
-                if ((x & (x - 1)) == 0 && x != 0) continue;
-                _prgs[Leaves * b + x].Fill(tag, r, 0, columnBytes);
-                SoftSpokenTree.XorInto(d, stream);
-                for (int i = 0; i < k; i++)
-                    if (((x >> i) & 1) != 0) SoftSpokenTree.XorInto(columns.Slice((k * b + i) * stride, words), stream);
-            }
+            // r_0, r_1, r_2 go straight into d_b and the columns; r_3 is folded into all three in one pass.
+            _prgs[4 * b].Fill(tag, message, b * columnBytes, columnBytes);
+            _prgs[4 * b + 1].Fill(tag, t, 8 * 2 * b * stride, columnBytes);
+            _prgs[4 * b + 2].Fill(tag, t, 8 * (2 * b + 1) * stride, columnBytes);
+            _prgs[4 * b + 3].Fill(tag, r, 0, columnBytes);
+            FoldReceiverBlock(columns.Slice(2 * b * stride, words), columns.Slice((2 * b + 1) * stride, words), corrections.Slice(b * words, words), stream, choices);
         }
         OtBuffers.ReturnBytes(r);
         await channel.SendAsync(peer, tag, message.AsMemory(0, bytes), cancellationToken).ConfigureAwait(false);
         OtBuffers.ReturnBytes(message);
         return t;
+    }
+
+    // With c0 = r_1, c1 = r_2, d = r_0, s = r_3 on entry: c0 = r_1 ^ r_3, c1 = r_2 ^ r_3, d = r_0 ^ r_1 ^ r_2 ^ r_3 ^ choices (lengths equal).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void FoldReceiverBlock(Span<ulong> column0, Span<ulong> column1, Span<ulong> correction, ReadOnlySpan<ulong> stream, ReadOnlySpan<ulong> choices)
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            ref ulong c0 = ref MemoryMarshal.GetReference(column0);
+            ref ulong c1 = ref MemoryMarshal.GetReference(column1);
+            ref ulong d = ref MemoryMarshal.GetReference(correction);
+            ref ulong s = ref MemoryMarshal.GetReference(stream);
+            ref ulong c = ref MemoryMarshal.GetReference(choices);
+            for (; i + 8 <= column0.Length; i += 8)
+            {
+                var r3 = Vector512.LoadUnsafe(ref s, (nuint)i);
+                var r2 = Vector512.LoadUnsafe(ref c1, (nuint)i);
+                var t0 = Vector512.LoadUnsafe(ref c0, (nuint)i) ^ r3;
+                t0.StoreUnsafe(ref c0, (nuint)i);
+                (r2 ^ r3).StoreUnsafe(ref c1, (nuint)i);
+                (Vector512.LoadUnsafe(ref d, (nuint)i) ^ t0 ^ r2 ^ Vector512.LoadUnsafe(ref c, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
+            }
+        }
+        for (; i < column0.Length; i++)
+        {
+            ulong r2 = column1[i], t0 = column0[i] ^ stream[i];
+            column0[i] = t0;
+            column1[i] = r2 ^ stream[i];
+            correction[i] ^= t0 ^ r2 ^ choices[i];
+        }
     }
 
     public void Dispose()
