@@ -5,7 +5,11 @@ using Mpc.Federation;
 using Mpc.Federation.Protocols;
 using Mpc.Net;
 using Mpc.Runtime;
+using Mpc.Core;
+using Mpc.Runtime.Harness;
 using Mpc.Runtime.Preprocessing;
+using Mpc.Runtime.Protocols;
+using Mpc.Statistics;
 using Mpc.Scripting;
 
 namespace Mpc.Bench;
@@ -57,6 +61,30 @@ internal static class LogrankBenchmarks
             }
             foreach (var file in files) File.Delete(file);
         }
+        Console.WriteLine();
+        await BreakdownAsync(lung, parties[0]);
+    }
+
+    // The same test in process on the OT engine (Z_2^128, f = 40, rows dealt round-robin): what party 0's engine made, handed out and
+    // sent, per kind of item, so the bytes can be traced to the steps that spend them.
+    private static async Task BreakdownAsync(CsvTable lung, int count)
+    {
+        var design = new SurvivalDesign([1, 2], [], 1, lung.Column("time").Max());
+        var rows = Enumerable.Range(0, count).Select(p => Enumerable.Range(0, lung.RowCount).Where(i => i % count == p).ToArray()).ToList();
+        var sites = rows.Select(r => SurvivalCounts.Compute(design, lung.Source, [.. r.Select(i => lung.Column("time")[i])], [.. r.Select(i => lung.Column("status")[i])],
+            [.. r.Select(i => lung.Column("sex")[i])], null, ("time", "status", "sex", null))).ToList();
+        var usage = await LocalHarness.RunAsync<UInt128, (IReadOnlyList<PreprocessingUsage> Usage, long Online, long Rounds)>(count, async rt =>
+        {
+            var test = await SecureLogrank.TestAsync(rt, sites[rt.PartyIndex]);
+            await Opening.RevealRealAsync(rt, test.ChiSquare, "chi2");
+            return (((OtPreprocessing<UInt128>)rt.Preprocessing).Usage, rt.Statistics.BytesSent, rt.Statistics.Rounds);
+        }, new LocalHarnessOptions { Format = FixedPointFormat.Ring128, Preprocessing = PreprocessingMode.Ot });
+        var (items, online, rounds) = usage[0];
+        Console.WriteLine(FormattableString.Invariant($"| logrank in process, {count} parties, OT, party 0 | produced | taken | MB sent |"));
+        Console.WriteLine("|---|---|---|---|");
+        foreach (var item in items.Where(u => u.Produced > 0 || u.Taken > 0 || u.BytesSent > 0))
+            Console.WriteLine(FormattableString.Invariant($"| {item.Item} | {item.Produced:N0} | {item.Taken:N0} | {item.BytesSent / 1e6:F2} |"));
+        Console.WriteLine(FormattableString.Invariant($"| online ({rounds} rounds) | | | {online / 1e6:F2} |"));
         Console.WriteLine();
     }
 

@@ -1,5 +1,6 @@
 using System.Numerics;
 using Mpc.Runtime;
+using Mpc.Runtime.Preprocessing;
 using Mpc.Runtime.Protocols;
 
 namespace Mpc.Statistics;
@@ -46,6 +47,14 @@ public static class SecureLogrank
         var groupSizes = pooled.Slice(2 * cells, K);
         var dropped = pooled.Slice(2 * cells + K, 1);
 
+        // Groups 1..K-1 only: group 0's expected events are the total events less the others' (the p_g sum to 1).
+        int m = K - 1, pairCount = m * (m + 1) / 2;
+        // Every triple of the steps below (the reciprocals', then m + 1, 2 x pairs and m + pairs products a slice) and the
+        // reciprocals' AND triples and daBits are made from here on, while the first steps run.
+        (runtime.Preprocessing as IPreprocessingForecast)?.Forecast(
+            Reciprocal.IntegerTriples(2 * slices, ReciprocalError) + checked(slices * (2 * m + 3 * pairCount + 1)),
+            Reciprocal.IntegerBinaryWords(2 * slices, AtRiskBits), Reciprocal.IntegerDaBits(2 * slices, AtRiskBits));
+
         // Totals over groups per (stratum, bin), and their broadcast back over groups.
         var n = SumOverGroups(atRisk, design);
         var d = SumOverGroups(events, design);
@@ -55,8 +64,6 @@ public static class SecureLogrank
         var inverseN = reciprocals.Slice(0, slices);
         var inverseNMinusOne = reciprocals.Slice(slices, slices);
 
-        // Groups 1..K-1 only: group 0's expected events are the total events less the others' (the p_g sum to 1).
-        int m = K - 1;
         var rest = Enumerable.Range(1, m).ToArray();
         var restCells = Secret<T>.Concatenate(rest.Select(g => atRisk.Gather(Cells(design, g))).ToList());
         var dRest = Secret<T>.Concatenate(rest.Select(_ => d).ToList());

@@ -1,4 +1,6 @@
 using Mpc.Core;
+using Mpc.Runtime.Harness;
+using Mpc.Runtime.Preprocessing;
 using Mpc.Runtime.Protocols;
 
 namespace Mpc.Runtime.Tests;
@@ -28,6 +30,31 @@ public class IntegerReciprocalTests
                 Assert.True(Math.Abs(r[i] - exact) <= bound, $"seed {seed}, 1/{counts[i]} = {exact:R}, got {r[i]:R}, error {Math.Abs(r[i] - exact):E3} above {bound:E3}");
             }
         });
+
+    [Theory]
+    [InlineData(3, 100)]
+    [InlineData(3, 2046)]
+    [InlineData(2, 128)]
+    public async Task TheReciprocalForecastsExactlyThePreprocessingItTakesOnTheOtEngine(int parties, int count)
+    {
+        const int bits = 25;
+        var counts = Enumerable.Range(0, count).Select(i => (double)(i * 7919 % 300)).ToArray();
+        var usage = await LocalHarness.RunAsync<UInt128, IReadOnlyList<PreprocessingUsage>>(parties, async rt =>
+        {
+            var x = Input.Share(rt, 0, rt.PartyIndex == 0 ? counts : null, count, 1, 0);
+            var r = await Reciprocal.ComputeIntegerAsync(rt, x, bits, 1e-8);
+            await Opening.RevealRealAsync(rt, r, "result");
+            return ((OtPreprocessing<UInt128>)rt.Preprocessing).Usage;
+        }, new LocalHarnessOptions { Format = F128, Preprocessing = PreprocessingMode.Ot });
+        var items = usage[0].ToDictionary(u => u.Item);
+        Assert.Equal(Reciprocal.IntegerTriples(count, 1e-8), items["triples, Z_2^128"].Taken);
+        Assert.Equal(Reciprocal.IntegerBinaryWords(count, bits), items["AND triples (64-bit words)"].Taken);
+        Assert.Equal(Reciprocal.IntegerDaBits(count, bits), items["daBits, Z_2^128"].Taken);
+        // What was forecast is what was taken: nothing made in vain (daBits come in 128s).
+        Assert.Equal(items["triples, Z_2^128"].Taken, items["triples, Z_2^128"].Produced);
+        Assert.Equal(items["AND triples (64-bit words)"].Taken, items["AND triples (64-bit words)"].Produced);
+        Assert.InRange(items["daBits, Z_2^128"].Produced - items["daBits, Z_2^128"].Taken, 0, 127);
+    }
 
     [Fact]
     public void ThreeGoldschmidtStepsReachOnePartInTenToTheEight()

@@ -22,9 +22,10 @@ namespace Mpc.Runtime.Preprocessing;
 /// m * min(n, p) * k OTs with vector corrections of max(n, p) elements. Private product L U with L (n x m) known to
 /// one party: with every other party, m * p * k OTs chosen by that party's share of U, with vector corrections of n
 /// elements (the columns of L); no triple and no sharing of L.
-/// Triples, AND triples and daBits are made in batches ahead of demand (<see cref="BatchPool{TBatch}"/>).
+/// Triples, AND triples and daBits are made in batches for exactly what is asked for, or ahead of the requests where a
+/// protocol forecasts them (<see cref="BatchPool{TBatch}"/>, <see cref="IPreprocessingForecast"/>): none is made and left unused.
 /// </remarks>
-public sealed partial class OtPreprocessing<T> : IPreprocessing<T>, IPrivateProducts<T>, IDisposable where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+public sealed partial class OtPreprocessing<T> : IPreprocessing<T>, IPrivateProducts<T>, IPreprocessingForecast, IDisposable where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
 {
     private static readonly int K = RingArithmetic<T>.Bits;
     private readonly CountingChannel _channel;
@@ -38,6 +39,8 @@ public sealed partial class OtPreprocessing<T> : IPreprocessing<T>, IPrivateProd
     private Task<OtSession>? _session;
     private long _matrixCount;
     private long _privateCount;
+    private long _maskedBitDaBits;
+    private long _truncationDaBits;
 
     public OtPreprocessing(IPartyChannel channel, CancellationToken cancellation = default)
     {
@@ -59,9 +62,41 @@ public sealed partial class OtPreprocessing<T> : IPreprocessing<T>, IPrivateProd
     /// <summary>Bytes this party has sent for preprocessing (base OTs, extensions, corrections).</summary>
     public long BytesSent => _channel.BytesSent;
 
+    /// <summary>
+    /// What this party's engine made, handed out and sent, per kind of item (daBits also by what they were taken for: a masked
+    /// bit or a truncation pair takes k daBits).
+    /// </summary>
+    public IReadOnlyList<PreprocessingUsage> Usage
+    {
+        get
+        {
+            int ring = K == 128 ? 32 : 0;
+            long Bytes(int kind) => _channel.BytesSentOfKind(kind | ring);
+            long masked = Interlocked.Read(ref _maskedBitDaBits), truncation = Interlocked.Read(ref _truncationDaBits);
+            return
+            [
+                new($"base OTs, Z_2^{K}", 0, 0, Bytes(PreprocessingTags.SetupKind)),
+                new($"triples, Z_2^{K}", _triples.Produced, _triples.Reserved, Bytes(PreprocessingTags.Triples)),
+                new("AND triples (64-bit words)", _binary.Produced, _binary.Reserved, Bytes(PreprocessingTags.BinaryTriples)),
+                new($"daBits, Z_2^{K}", _daBits.Produced, _daBits.Reserved, Bytes(PreprocessingTags.DaBits)),
+                new("  of which for masked bits", 0, masked, 0),
+                new("  of which for truncation pairs", 0, truncation, 0),
+                new($"matrix triples, Z_2^{K}", Interlocked.Read(ref _matrixCount), Interlocked.Read(ref _matrixCount), Bytes(PreprocessingTags.MatrixTriples)),
+                new($"private products, Z_2^{K}", Interlocked.Read(ref _privateCount), Interlocked.Read(ref _privateCount), Bytes(PreprocessingTags.PrivateProducts)),
+            ];
+        }
+    }
+
     private int Self => _channel.PartyIndex;
 
     private int Parties => _channel.PartyCount;
+
+    public void Forecast(int triples, int binaryWords, int daBits)
+    {
+        _triples.Forecast(triples);
+        _binary.Forecast(binaryWords);
+        _daBits.Forecast(daBits);
+    }
 
     public async ValueTask<BeaverTriples<T>> GetTriplesAsync(int count, CancellationToken cancellationToken)
     {
@@ -100,6 +135,7 @@ public sealed partial class OtPreprocessing<T> : IPreprocessing<T>, IPrivateProd
 
     public async ValueTask<MaskedBits<T>> GetMaskedBitsAsync(int count, CancellationToken cancellationToken)
     {
+        Interlocked.Add(ref _maskedBitDaBits, (long)K * count);
         var (arithmetic, bits) = await TakeDaBitsAsync(checked(K * count), cancellationToken).ConfigureAwait(false);
         return DaBitComposition.MaskedBits(arithmetic, bits, count);
     }
@@ -107,6 +143,7 @@ public sealed partial class OtPreprocessing<T> : IPreprocessing<T>, IPrivateProd
     public async ValueTask<TruncationPairs<T>> GetTruncationPairsAsync(int count, int shift, CancellationToken cancellationToken)
     {
         if (shift <= 0 || shift > K - 2) throw new ArgumentOutOfRangeException(nameof(shift), ErrorMessages.TruncationShiftOutOfRange(shift, K));
+        Interlocked.Add(ref _truncationDaBits, (long)K * count);
         var (arithmetic, _) = await TakeDaBitsAsync(checked(K * count), cancellationToken).ConfigureAwait(false);
         return DaBitComposition.TruncationPairs(arithmetic, count, shift);
     }

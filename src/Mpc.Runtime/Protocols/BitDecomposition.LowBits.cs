@@ -75,5 +75,31 @@ internal static partial class BitDecomposition
         return await ToArithmeticAsync(runtime, steps, n, bits).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Words of AND triples <see cref="AtLeastPowersOfTwoLowRawAsync"/> draws for n elements: the borrow scan's Sklansky rounds
+    /// over bits - 1 positions (two gates where a propagate bit is still needed) and the prefix AND's over bits positions.
+    /// </summary>
+    internal static int LowStepsBinaryWords(int n, int bits)
+    {
+        if (n == 0) return 0;
+        int Words(int segments) => (n & 63) == 0 ? segments * (n / 64) : BitSlicing.WordsFor(checked(segments * n));
+        int total = 0;
+        for (int span = 1; span < bits - 1; span <<= 1)
+        {
+            int segments = 0;
+            for (int p = 0; p < bits - 1; p++)
+                if (((p / span) & 1) == 1) segments += (p / (2 * span)) * 2 * span > 0 ? 2 : 1;
+            total += Words(segments);
+        }
+        for (int span = 1; span < bits; span <<= 1)
+        {
+            int segments = 0;
+            for (int p = 0; p < bits; p++)
+                if (((p / span) & 1) == 1) segments++;
+            total += Words(segments);
+        }
+        return total;
+    }
+
     private static int PartyBits(int parties) => 32 - BitOperations.LeadingZeroCount((uint)parties);
 }

@@ -48,10 +48,22 @@ public static partial class Reciprocal
         return steps;
     }
 
+    /// <summary>Beaver triples <see cref="ComputeIntegerAsync"/> multiplies with for <paramref name="count"/> elements (where products use triples).</summary>
+    public static int IntegerTriples(int count, double relativeError) => checked(count * (2 * GoldschmidtSteps(relativeError) + 2));
+
+    /// <summary>Words of AND triples <see cref="ComputeIntegerAsync"/> takes for <paramref name="count"/> elements of <paramref name="bits"/> bits.</summary>
+    public static int IntegerBinaryWords(int count, int bits) => BitDecomposition.LowStepsBinaryWords(count, bits);
+
+    /// <summary>daBits <see cref="ComputeIntegerAsync"/> takes for <paramref name="count"/> elements of <paramref name="bits"/> bits: the mask's and the step bits'.</summary>
+    public static int IntegerDaBits(int count, int bits) => checked(2 * count * bits);
+
     private static async Task<T[]> ComputeIntegerRawAsync<T>(MpcRuntime<T> runtime, T[] x, int bits, int steps)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         int f = runtime.Format.FractionalBits, n = x.Length;
+        // The triples of the products are made while the bits are found (2 + 2 steps products an element), the AND triples
+        // and the step bits' daBits while the mask opens.
+        (runtime.Preprocessing as Preprocessing.IPreprocessingForecast)?.Forecast(checked(n * (2 * steps + 2)), IntegerBinaryWords(n, bits), IntegerDaBits(n, bits));
         var stepBits = await BitDecomposition.AtLeastPowersOfTwoLowRawAsync(runtime, x, bits).ConfigureAwait(false);
         // Position 0 is x = 0 (V = 0, y set to 0.75 so the iteration stays bounded); position q+1 is leading bit q, V = 2^(f-1-q).
         var coefficients = new T[bits + 1];

@@ -1,10 +1,11 @@
 namespace Mpc.Runtime.Preprocessing.Ot;
 
 /// <summary>
-/// A stream of preprocessing batches of one kind, produced ahead of demand. Batch i has a size
-/// that depends on i only, and a batch starts when the items started but not yet taken fall below
-/// the next batch's size, so every party starts the same batches at the same point of its program
-/// (tags stay in step) however fast it runs. At most two batches are produced at once.
+/// A stream of preprocessing batches of one kind, produced on demand: a reservation or a forecast that finds too few items
+/// available starts batches for exactly the shortfall (rounded up to the granularity), so nothing is made that no protocol
+/// asked or declared it would ask for. Batch i is at most a size that depends on i only and every party makes the same
+/// requests in the same order, so every party starts the same batches at the same point of its program (tags stay in step)
+/// however fast it runs. At most two batches are produced at once.
 /// </summary>
 internal sealed class BatchPool<TBatch> where TBatch : class
 {
@@ -18,6 +19,8 @@ internal sealed class BatchPool<TBatch> where TBatch : class
     private int _cursorOffset;
     private long _available;
     private long _next;
+    private long _produced;
+    private long _reserved;
     private Task? _previous;
     private Task? _beforePrevious;
 
@@ -32,6 +35,12 @@ internal sealed class BatchPool<TBatch> where TBatch : class
     /// <summary>Every batch started so far, to wait for at the end of the session.</summary>
     public IReadOnlyList<Task> Started => _started;
 
+    /// <summary>Items of every batch started so far.</summary>
+    public long Produced => Interlocked.Read(ref _produced);
+
+    /// <summary>Items reserved so far.</summary>
+    public long Reserved => Interlocked.Read(ref _reserved);
+
     /// <summary>
     /// Reserves <paramref name="count"/> items now (the order of calls is the order of reservation)
     /// and returns the pieces, each to be awaited.
@@ -41,7 +50,7 @@ internal sealed class BatchPool<TBatch> where TBatch : class
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         lock (_batches)
         {
-            while (_available < count) Start();
+            while (_available < count) Start(count - _available);
             var pieces = new List<(Task<TBatch>, int, int)>();
             int need = count;
             while (need > 0)
@@ -58,26 +67,41 @@ internal sealed class BatchPool<TBatch> where TBatch : class
                 }
             }
             _available -= count;
+            _reserved += count;
             // Drop fully reserved batches so their memory goes once the caller has copied them.
             if (_cursorBatch > 0)
             {
                 _batches.RemoveRange(0, _cursorBatch);
                 _cursorBatch = 0;
             }
-            if (_available < NextSize()) Start();
             return pieces;
         }
     }
 
-    private int NextSize()
+    /// <summary>
+    /// Starts batches now so that <paramref name="count"/> items not yet reserved exist: a protocol declares what it will
+    /// reserve next, so the batches are made while it still works on what it has (every party forecasts at the same point).
+    /// </summary>
+    public void Forecast(int count)
     {
-        long size = (long)_first << (int)Math.Min(_next, 24);
-        return (int)Math.Min(_max, size) / _granularity * _granularity;
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        lock (_batches)
+        {
+            while (_available < count) Start(count - _available);
+        }
     }
 
-    private void Start()
+    // The shortfall rounded up to the granularity, at most the growing cap of batch _next.
+    private int NextSize(long shortfall)
     {
-        int size = NextSize();
+        long cap = Math.Min(_max, (long)_first << (int)Math.Min(_next, 24)) / _granularity * _granularity;
+        long needed = (shortfall + _granularity - 1) / _granularity * _granularity;
+        return (int)Math.Min(cap, needed);
+    }
+
+    private void Start(long shortfall)
+    {
+        int size = NextSize(shortfall);
         long index = _next++;
         var gate = _beforePrevious;
         var task = Task.Run(async () =>
@@ -92,5 +116,6 @@ internal sealed class BatchPool<TBatch> where TBatch : class
         _started.RemoveAll(t => t.IsCompleted);
         _started.Add(task);
         _available += size;
+        _produced += size;
     }
 }

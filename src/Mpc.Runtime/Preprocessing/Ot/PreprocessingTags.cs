@@ -18,7 +18,7 @@ public static class PreprocessingTags
     public const int ShamirProducts = 10;
     public const int ShamirBinaryProducts = 11;
     public const int ShamirDaBits = 12;
-    private const int SetupKind = 1;
+    internal const int SetupKind = 1;
 
     /// <summary>Tag of a batch step; the ring width is part of the kind so two rings never collide.</summary>
     public static long Of(int kind, int ringBits, long batch, int step)
