@@ -35,7 +35,7 @@ public static partial class SecureLogisticRegression
     // Newton-Schulz steps of the refined solver: from the Jacobi start to the first Hessian's inverse (2^16 covers a condition
     // number of the unit-diagonal Hessian up to about 10^5 over 30 features), and from the last iteration's inverse to the next.
     private const int StartSteps = 16;
-    private const int RefineSteps = 4;
+    private const int RefineSteps = 8;
     // R's DBL_EPSILON: glm's binomial link keeps every fitted probability at least this far from 0 and 1.
     private const double DoubleEpsilon = 2.220446049250313e-16;
 
@@ -153,14 +153,10 @@ public static partial class SecureLogisticRegression
         var b = Input.Public(runtime, new double[d], d, 1, scale);
         Secret<T> lowerFactor = null!, inverseBlocks = null!, inverse = null!, firstInverse = null!;
         Secret<T> step = b;
-        for (int iteration = 0; iteration < options.Iterations; iteration++)
+        // The data terms in the standardised space: three rounds of products, each a batch: q's correction, mu (1'r) and the
+        // penalty's pull; then mu_k q_l and q_k mu_l for k <= l and the gradient's scaling; then the Hessian's scaling.
+        async Task<(Secret<T> Gradient, Secret<T> Hessian)> StandardisedAsync(Secret<T> g, Secret<T> m)
         {
-            var (g, m) = iteration == 0
-                ? await StartingDataTermsAsync(runtime, design, outcome, rows, columns, unique, scale).ConfigureAwait(false)
-                : await DataTermsAsync(runtime, b, inverseSd, shift, options.Intercept, design, y, rowCounts, columns, unique, zero,
-                    options.StandardErrors && iteration == options.Iterations - 1 ? FinalWeightBits : WeightBits).ConfigureAwait(false);
-            // Three rounds of products, each a batch: q's correction, mu (1'r) and the penalty's pull; then mu_k q_l and q_k mu_l
-            // for k <= l and the gradient's scaling; then the Hessian's scaling.
             var first = await Multiplication.MultiplyAsync(runtime, Secret<T>.Concatenate([m.Gather(new int[columns]), mu, penalty]),
                 Secret<T>.Concatenate([halfMu, g.Gather(new int[columns]), b])).ConfigureAwait(false);
             var q = m.Gather(Enumerable.Range(0, columns).Select(r => full[r * columns]).ToArray()) - first.Slice(0, columns);
@@ -171,6 +167,23 @@ public static partial class SecureLogisticRegression
             var gradient = second.Slice(2 * unique, columns).Gather(fitted) - first.Slice(2 * columns, d);
             var hessian = (await Multiplication.MultiplyAsync(runtime, scaleOuter, centred).ConfigureAwait(false)).Gather(fittedCells).Reshape(d, d)
                 + ScatterDiagonal(runtime, penalty, d);
+            return (gradient, hessian);
+        }
+        for (int iteration = 0; iteration < options.Iterations; iteration++)
+        {
+            Secret<T> gradient, hessian, boundingHessian = null!;
+            if (iteration == 0)
+            {
+                var (g, m, bound) = await StartingDataTermsAsync(runtime, design, outcome, FitLocally(features, outcome, f, options, runtime.PartyCount), rows, columns, unique, scale).ConfigureAwait(false);
+                (gradient, hessian) = await StandardisedAsync(g, m).ConfigureAwait(false);
+                if (options.Solver == NewtonSolver.Refined) boundingHessian = (await StandardisedAsync(g, bound).ConfigureAwait(false)).Hessian;
+            }
+            else
+            {
+                var (g, m) = await DataTermsAsync(runtime, b, inverseSd, shift, options.Intercept, design, y, rowCounts, columns, unique, zero,
+                    options.StandardErrors && iteration == options.Iterations - 1 ? FinalWeightBits : WeightBits).ConfigureAwait(false);
+                (gradient, hessian) = await StandardisedAsync(g, m).ConfigureAwait(false);
+            }
             if (options.Solver == NewtonSolver.Factorised)
             {
                 (lowerFactor, inverseBlocks) = await SecureLinearAlgebra.FactorAsync(runtime, hessian).ConfigureAwait(false);
@@ -178,11 +191,10 @@ public static partial class SecureLogisticRegression
             }
             else
             {
-                // Every later Hessian is at most the first (weights p (1 - p) <= 1/4 = the first's): the first's inverse keeps every
-                // eigenvalue of H X in (0, 1], a safe (Bohning's bound) step when the refinement from the last inverse fails.
-                inverse = iteration == 0
-                    ? firstInverse = await SecureLinearAlgebra.InverseAsync(runtime, hessian, StartSteps).ConfigureAwait(false)
-                    : await SecureLinearAlgebra.RefineOrFallBackAsync(runtime, hessian, inverse, firstInverse, RefineSteps).ConfigureAwait(false);
+                // The start's Hessian (the parties' own at their local fits) and Bohning's bound (weights 1/4, at least every Hessian)
+                // are inverted together; refinement from the bound's inverse is a safe step whenever the one from the last fails.
+                if (iteration == 0) (inverse, firstInverse) = await InversesAsync(runtime, hessian, boundingHessian).ConfigureAwait(false);
+                else inverse = await RefineOrDampAsync(runtime, hessian, inverse, firstInverse, RefineSteps).ConfigureAwait(false);
                 step = await Multiplication.MatrixMultiplyAsync(runtime, inverse, gradient.Reshape(d, 1)).ConfigureAwait(false);
             }
             b = b + step;
@@ -261,21 +273,6 @@ public static partial class SecureLogisticRegression
         var likelihood = await Sigmoid.ComputeAsync(runtime, magnitude).ConfigureAwait(false);
         var logLikelihood = negativePart + await Logarithm.ComputeAsync(runtime, likelihood, 0.25, 2.0).ConfigureAwait(false);
         return logLikelihood.Sum() * -2L;
-    }
-
-    // A'r and the upper triangle of A'WA summed over the parties at b = 0, where p = 1/2 and w = 1/4 are public: every party
-    // adds its own A'(y - 1/2) and A'A / 4, computed in the clear, so the first Newton step needs no sigmoid and no private product.
-    private static async Task<(Secret<T> Gradient, Secret<T> Hessian)> StartingDataTermsAsync<T>(MpcRuntime<T> runtime, (double[] Rows, double[] Transposed, double[] OuterProducts) design,
-        double[] outcome, int rows, int columns, int unique, int scale)
-        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
-    {
-        var local = new double[columns + unique];
-        for (int c = 0; c < columns; c++)
-            for (int i = 0; i < rows; i++) local[c] += design.Transposed[c * rows + i] * (outcome[i] - 0.5);
-        for (int t = 0; t < unique; t++)
-            for (int i = 0; i < rows; i++) local[columns + t] += design.OuterProducts[t * rows + i] * 0.25;
-        var sums = await Input.SumAcrossPartiesAsync(runtime, local, 1, scale).ConfigureAwait(false);
-        return (sums.Slice(0, columns), sums.Slice(columns, unique));
     }
 
     // A'r and the upper triangle of A'WA summed over the parties at the current b: eta = A beta, p = sigmoid(eta), r = y - p,

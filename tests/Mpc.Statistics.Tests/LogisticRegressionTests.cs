@@ -150,17 +150,18 @@ public class LogisticRegressionTests
     [Theory]
     [InlineData("dealer")]
     [InlineData("replicated")]
-    public async Task TheSecurePenalisedFitOnAllThirtyBreastCancerFeaturesMatchesTheClearOptimumInAtMostOneThousandRounds(string engine)
+    public async Task FromThePartiesOwnFitsTheSecurePenalisedFitOnAllThirtyBreastCancerFeaturesMatchesTheClearOptimumInFiveIterationsAndSixHundredRounds(string engine)
     {
         var table = CsvTable.Load(Path.Combine(AppContext.BaseDirectory, "data", "breast_cancer_wisconsin.csv"));
         var features = table.ColumnNames.Where(c => c != "malignant").ToArray();
         var (x, y) = Load("breast_cancer_wisconsin", "malignant", features);
-        var options = new LogisticRegressionOptions(true, 1.0, 10, 1e-6, StandardErrors: false);
+        // The start and four Newton iterations (from zero: ten).
+        var options = new LogisticRegressionOptions(true, 1.0, 5, 1e-6, StandardErrors: false);
         var clear = LogisticRegressionReference.Fit(x, y, true, 1.0);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         // The dealer and the honest-majority engine: with OT preprocessing the exact Hessian's 31x569x31 matrix triples take minutes (see the issue note).
         var result = await FitAsync(3, x, y, options, engine);
-        Assert.True(result.Rounds <= 1000, $"{result.Rounds} rounds");
+        Assert.True(result.Rounds <= 600, $"{result.Rounds} rounds");
         for (int j = 0; j < clear.Coefficients.Length; j++)
             Assert.True(Math.Abs(result.Coefficients[j] - clear.Coefficients[j]) <= 1e-3, $"coefficient {j} ({(j == 0 ? "(Intercept)" : features[j - 1])}): {result.Coefficients[j]:R} vs clear {clear.Coefficients[j]:R}; {watch.Elapsed.TotalSeconds:F1} s");
     }
@@ -174,19 +175,120 @@ public class LogisticRegressionTests
     [InlineData("replicated")]
     public async Task TheSecureFitOnSimulatedRowsMatchesTheStoredGlmCoefficientsWithinOneThousandthInSixIterations(string engine)
     {
-        var table = CsvTable.Load(Path.Combine(AppContext.BaseDirectory, "ReferenceValues", "simulated_logistic.csv"));
-        var features = Enumerable.Range(1, 10).Select(j => $"x{j}").ToArray();
-        var x = new double[table.RowCount, features.Length];
-        for (int j = 0; j < features.Length; j++)
-        {
-            var column = table.Column(features[j]);
-            for (int i = 0; i < table.RowCount; i++) x[i, j] = column[i];
-        }
+        var (x, y) = Simulated();
         // Six Newton iterations, each with the piecewise sigmoid (within 3.3e-7 of the exact one), reach glm's optimum.
-        var result = await FitAsync(3, x, table.Column("y"), new LogisticRegressionOptions(true, 0, 6, 1e-6, StandardErrors: false), engine);
+        var result = await FitAsync(3, x, y, new LogisticRegressionOptions(true, 0, 6, 1e-6, StandardErrors: false), engine);
         for (int j = 0; j < SimulatedGlm.Length; j++)
             Assert.True(Math.Abs(result.Coefficients[j] - SimulatedGlm[j]) <= 1e-3, $"coefficient {j}: {result.Coefficients[j]:R} vs glm {SimulatedGlm[j]}");
         Assert.Equal(1, result.Converged);
+    }
+
+    [Theory]
+    [InlineData("dealer")]
+    [InlineData("replicated")]
+    public async Task FromThePartiesOwnFitsTheSecureFitOnSimulatedRowsMatchesTheStoredGlmCoefficientsWithinOneThousandthInThreeIterations(string engine)
+    {
+        var (x, y) = Simulated();
+        // The start (the parties' own fits combined) and two Newton iterations: half the six the start from zero needs.
+        var result = await FitAsync(3, x, y, new LogisticRegressionOptions(true, 0, 3, 1e-6, StandardErrors: false), engine);
+        for (int j = 0; j < SimulatedGlm.Length; j++)
+            Assert.True(Math.Abs(result.Coefficients[j] - SimulatedGlm[j]) <= 1e-3, $"coefficient {j}: {result.Coefficients[j]:R} vs glm {SimulatedGlm[j]}");
+    }
+
+    [Fact]
+    public async Task APartyWhoseOwnFitFailsStillGetsThePooledOptimum()
+    {
+        // Party 0 holds one row; party 1's 120 rows are separated by x1 (its own Newton iteration diverges); party 2 holds the rest.
+        var (x, y) = Simulated();
+        for (int i = 1; i <= 120; i++) y[i] = x[i, 0] > 0 ? 1 : 0;
+        int[] bounds = [0, 1, 121, y.Length];
+        var options = new LogisticRegressionOptions(true, 0, 6, 1e-6, StandardErrors: false);
+        var points = Enumerable.Range(0, 3).Select(p => SecureLogisticRegression.LocalExpansionPoint(Rows(x, bounds[p], bounds[p + 1]), y[bounds[p]..bounds[p + 1]], 10, options, 3)).ToArray();
+        Assert.All(points[..2], point => Assert.All(point, c => Assert.Equal(0.0, c)));
+        Assert.Contains(points[2], c => c != 0);
+        var clear = LogisticRegressionReference.Fit(x, y, true, 0);
+        var result = await FitAsync(3, x, y, options, "replicated", bounds);
+        for (int j = 0; j < clear.Coefficients.Length; j++)
+            Assert.True(Math.Abs(result.Coefficients[j] - clear.Coefficients[j]) <= 1e-3, $"coefficient {j}: {result.Coefficients[j]:R} vs clear {clear.Coefficients[j]:R}");
+    }
+
+    [Theory]
+    [InlineData(2, 0.0, "dealer")]
+    [InlineData(3, 0.5, "replicated")]
+    [InlineData(3, 0.0, "ot")]
+    public async Task TheStartIsTheOneStepEstimatorOfThePartiesOwnFitsCombinedInTheClear(int parties, double lambda, string engine)
+    {
+        for (int seed = 1; seed <= 3; seed++)
+        {
+            // Uneven parties of generated rows with features on different scales; one Newton "iteration" is the start alone.
+            var random = new Random(seed);
+            int n = 240 + 40 * seed, f = 3;
+            var x = new double[n, f];
+            var y = new double[n];
+            for (int i = 0; i < n; i++)
+            {
+                double eta = 0.3;
+                for (int j = 0; j < f; j++)
+                {
+                    x[i, j] = Math.Round((random.NextDouble() * 4 - 2) * (j + 1) + j, 4);
+                    eta += x[i, j] * (j % 2 == 0 ? 0.6 : -0.4) / (j + 1);
+                }
+                y[i] = random.NextDouble() < 1 / (1 + Math.Exp(-eta)) ? 1 : 0;
+            }
+            int[] bounds = [.. Enumerable.Range(0, parties + 1).Select(p => p == parties ? n : p * n / (parties + 1))];
+            var options = new LogisticRegressionOptions(true, lambda, 1, 1e-6, StandardErrors: false);
+            // In the clear: (sum_i M_i + Lambda) beta = sum_i (M_i c_i + A_i'(y_i - p_i)) at each party's own fit c_i (penalty lambda / N).
+            var hessian = new double[f + 1, f + 1];
+            var right = new double[f + 1];
+            for (int p = 0; p < parties; p++)
+            {
+                var local = LogisticRegressionReference.Fit(Slice(x, bounds[p], bounds[p + 1]), y[bounds[p]..bounds[p + 1]], true, lambda / parties, 25, 1e-8).Coefficients;
+                for (int i = bounds[p]; i < bounds[p + 1]; i++)
+                {
+                    double[] a = [1, .. Enumerable.Range(0, f).Select(j => x[i, j])];
+                    double eta = a.Zip(local, (u, v) => u * v).Sum(), q = 1 / (1 + Math.Exp(-eta)), w = q * (1 - q);
+                    for (int k = 0; k <= f; k++)
+                    {
+                        right[k] += a[k] * (y[i] - q) + a[k] * w * eta;
+                        for (int l = 0; l <= f; l++) hessian[k, l] += w * a[k] * a[l];
+                    }
+                }
+            }
+            for (int j = 1; j <= f; j++) hessian[j, j] += lambda;
+            var expected = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseOfArray(hessian).Solve(MathNet.Numerics.LinearAlgebra.Vector<double>.Build.DenseOfArray(right));
+            var result = await FitAsync(parties, x, y, options, engine, bounds);
+            for (int j = 0; j <= f; j++)
+                Assert.True(Math.Abs(result.Coefficients[j] - expected[j]) <= 1e-6 * Math.Max(1, Math.Abs(expected[j])), $"seed {seed}, coefficient {j}: {result.Coefficients[j]:R} vs clear {expected[j]:R}");
+        }
+    }
+
+    private static (double[,] X, double[] Y) Simulated()
+    {
+        var table = CsvTable.Load(Path.Combine(AppContext.BaseDirectory, "ReferenceValues", "simulated_logistic.csv"));
+        var x = new double[table.RowCount, 10];
+        for (int j = 0; j < 10; j++)
+        {
+            var column = table.Column($"x{j + 1}");
+            for (int i = 0; i < table.RowCount; i++) x[i, j] = column[i];
+        }
+        return (x, table.Column("y"));
+    }
+
+    private static double[,] Slice(double[,] x, int start, int end)
+    {
+        var slice = new double[end - start, x.GetLength(1)];
+        for (int i = start; i < end; i++)
+            for (int j = 0; j < x.GetLength(1); j++) slice[i - start, j] = x[i, j];
+        return slice;
+    }
+
+    private static double[] Rows(double[,] x, int start, int end)
+    {
+        int f = x.GetLength(1);
+        var rows = new double[(end - start) * f];
+        for (int i = start; i < end; i++)
+            for (int j = 0; j < f; j++) rows[(i - start) * f + j] = x[i, j];
+        return rows;
     }
 
     [Fact]
@@ -285,16 +387,14 @@ public class LogisticRegressionTests
         return (x, table.Column(outcome));
     }
 
-    private static async Task<(double[] Coefficients, double[]? StandardErrors, double Converged, long Rounds, double? Deviance, double[]? Counts)> FitAsync(int parties, double[,] x, double[] y, LogisticRegressionOptions options, string preprocessing = "ot")
+    // bounds: party p holds rows [bounds[p], bounds[p + 1]); by default equal parts.
+    private static async Task<(double[] Coefficients, double[]? StandardErrors, double Converged, long Rounds, double? Deviance, double[]? Counts)> FitAsync(int parties, double[,] x, double[] y, LogisticRegressionOptions options, string preprocessing = "ot", int[]? bounds = null)
     {
         int n = y.Length, f = x.GetLength(1);
         var results = await LocalHarness.RunAsync<UInt128, (double[], double[]?, double, long, double?, double[]?)>(parties, async rt =>
         {
-            int start = rt.PartyIndex * n / parties, end = (rt.PartyIndex + 1) * n / parties;
-            var features = new double[(end - start) * f];
-            for (int i = start; i < end; i++)
-                for (int j = 0; j < f; j++)
-                    features[(i - start) * f + j] = x[i, j];
+            int start = bounds?[rt.PartyIndex] ?? rt.PartyIndex * n / parties, end = bounds?[rt.PartyIndex + 1] ?? (rt.PartyIndex + 1) * n / parties;
+            var features = Rows(x, start, end);
             var fit = await SecureLogisticRegression.FitAsync(rt, features, y[start..end], f, options);
             long rounds = rt.Statistics.Rounds;
             var coefficients = await Opening.RevealRealAsync(rt, fit.Coefficients, "coefficients");
