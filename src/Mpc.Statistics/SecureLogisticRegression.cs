@@ -36,6 +36,8 @@ public static partial class SecureLogisticRegression
     // number of the unit-diagonal Hessian up to about 10^5 over 30 features), and from the last iteration's inverse to the next.
     private const int StartSteps = 16;
     private const int RefineSteps = 8;
+    // Rows per coefficient from which the last Newton step reuses the last inverse instead of a new Hessian.
+    private const int ReuseRowsPerCoefficient = 1000;
     // R's DBL_EPSILON: glm's binomial link keeps every fitted probability at least this far from 0 and 1.
     private const double DoubleEpsilon = 2.220446049250313e-16;
 
@@ -169,6 +171,10 @@ public static partial class SecureLogisticRegression
                 + ScatterDiagonal(runtime, penalty, d);
             return (gradient, hessian);
         }
+        // Where the rows are many per coefficient (n and d are public) the parties' own fits are close to the optimum, and so is
+        // the start: the last step then reuses the last inverse (a quasi-Newton step) and skips the per-row Hessian, unless the
+        // standard errors need the Hessian at the optimum.
+        bool reuse = options.Solver == NewtonSolver.Refined && !options.StandardErrors && n >= ReuseRowsPerCoefficient * d;
         for (int iteration = 0; iteration < options.Iterations; iteration++)
         {
             Secret<T> gradient, hessian, boundingHessian = null!;
@@ -181,7 +187,7 @@ public static partial class SecureLogisticRegression
             else
             {
                 var (g, m) = await DataTermsAsync(runtime, b, inverseSd, shift, options.Intercept, design, y, rowCounts, columns, unique, zero,
-                    options.StandardErrors && iteration == options.Iterations - 1 ? FinalWeightBits : WeightBits).ConfigureAwait(false);
+                    reuse && iteration == options.Iterations - 1 ? null : options.StandardErrors && iteration == options.Iterations - 1 ? FinalWeightBits : WeightBits).ConfigureAwait(false);
                 (gradient, hessian) = await StandardisedAsync(g, m).ConfigureAwait(false);
             }
             if (options.Solver == NewtonSolver.Factorised)
@@ -194,7 +200,7 @@ public static partial class SecureLogisticRegression
                 // The start's Hessian (the parties' own at their local fits) and Bohning's bound (weights 1/4, at least every Hessian)
                 // are inverted together; refinement from the bound's inverse is a safe step whenever the one from the last fails.
                 if (iteration == 0) (inverse, firstInverse) = await InversesAsync(runtime, hessian, boundingHessian).ConfigureAwait(false);
-                else inverse = await RefineOrDampAsync(runtime, hessian, inverse, firstInverse, RefineSteps).ConfigureAwait(false);
+                else if (!reuse || iteration < options.Iterations - 1) inverse = await RefineOrDampAsync(runtime, hessian, inverse, firstInverse, RefineSteps).ConfigureAwait(false);
                 step = await Multiplication.MatrixMultiplyAsync(runtime, inverse, gradient.Reshape(d, 1)).ConfigureAwait(false);
             }
             b = b + step;
@@ -277,8 +283,9 @@ public static partial class SecureLogisticRegression
 
     // A'r and the upper triangle of A'WA summed over the parties at the current b: eta = A beta, p = sigmoid(eta), r = y - p,
     // w = p (1 - p), each party's part a private product of its rows.
+    // Without weightBits (null) only the gradient is computed, and the Hessian's part is a public zero.
     private static async Task<(Secret<T> Gradient, Secret<T> Hessian)> DataTermsAsync<T>(MpcRuntime<T> runtime, Secret<T> b, Secret<T> inverseSd, Secret<T> shift, bool intercept,
-        (double[] Rows, double[] Transposed, double[] OuterProducts) design, Secret<T> y, int[] rowCounts, int columns, int unique, Secret<T> zero, int weightBits)
+        (double[] Rows, double[] Transposed, double[] OuterProducts) design, Secret<T> y, int[] rowCounts, int columns, int unique, Secret<T> zero, int? weightBits)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         var everyParty = Enumerable.Range(0, runtime.PartyCount).ToArray();
@@ -289,19 +296,20 @@ public static partial class SecureLogisticRegression
         // scale, and the sigmoid costs a fifth of the exact one's bytes; the deviance keeps the exact sigmoid.
         var p = await PiecewiseSigmoid.ComputeAsync(runtime, eta).ConfigureAwait(false);
         var residual = y - p;
-        // p lies in [0, 1] (within a few units) for every input, so w = p (1 - p) is below 1 and comes straight at weightBits
-        // fractional bits from one statistically masked truncation.
-        var coarseWeights = await Multiplication.MultiplyBoundedAsync(runtime, p, 1.0 - p, 1.0, weightBits).ConfigureAwait(false);
         // r = y - p lies in [-1, 1] (plus the sigmoid's few units of error) for every input, below 2^(f+2) as ring integers: the
         // gradient's private product chooses with f + 42 bits instead of k.
         var gradientParts = await Multiplication.PrivateMatrixMultiplySmallEachAsync(runtime, design.Transposed, Repeat(columns, everyParty), Slices(residual, rowCounts), residual.Scale + 2).ConfigureAwait(false);
+        if (weightBits is not int bits) return (SumOfParts(gradientParts, columns), Input.Public(runtime, new double[unique], unique, 1, runtime.Format.FractionalBits));
+        // p lies in [0, 1] (within a few units) for every input, so w = p (1 - p) is below 1 and comes straight at weightBits
+        // fractional bits from one statistically masked truncation.
+        var coarseWeights = await Multiplication.MultiplyBoundedAsync(runtime, p, 1.0 - p, 1.0, bits).ConfigureAwait(false);
         // The Hessian mostly steers the steps (the gradient fixes the optimum), so w in [0, 1/4] enters with 16 fractional bits:
         // below 2^15 as integers, which lets the private product choose with 55 bits instead of k (67 with 28 bits for the
         // standard errors' last step). Each party's outer products
         // are scaled row by row (privately) to at most 1 and kept to 40 bits of their row's largest value, so the product is
         // small for every input and its oblivious transfers carry shorter corrections.
         var hessianParts = await Multiplication.PrivateMatrixMultiplyRowScaledEachAsync(runtime, design.OuterProducts, Repeat(unique, everyParty), Slices(coarseWeights, rowCounts),
-            weightBits - 1, OuterProductBits).ConfigureAwait(false);
+            bits - 1, OuterProductBits).ConfigureAwait(false);
         return (SumOfParts(gradientParts, columns), SumOfParts(hessianParts, unique));
     }
 

@@ -196,6 +196,30 @@ public class LogisticRegressionTests
     }
 
     [Fact]
+    public async Task WithAThousandRowsACoefficientTheStartAndOneStepOnTheStartsInverseReachTheClearOptimum()
+    {
+        // 4,500 generated rows over 4 coefficients: the last (here the only) Newton step reuses the start's inverse, no per-row Hessian.
+        var random = new Random(7);
+        int n = 4500, f = 3;
+        var x = new double[n, f];
+        var y = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            double eta = -0.4;
+            for (int j = 0; j < f; j++)
+            {
+                x[i, j] = Math.Round(random.NextDouble() * 6 - 3 + 2 * j, 4);
+                eta += (x[i, j] - 2 * j) * (j % 2 == 0 ? 0.7 : -0.5);
+            }
+            y[i] = random.NextDouble() < 1 / (1 + Math.Exp(-eta)) ? 1 : 0;
+        }
+        var clear = LogisticRegressionReference.Fit(x, y, true, 0);
+        var result = await FitAsync(3, x, y, new LogisticRegressionOptions(true, 0, 2, 1e-6, StandardErrors: false), "replicated");
+        for (int j = 0; j <= f; j++)
+            Assert.True(Math.Abs(result.Coefficients[j] - clear.Coefficients[j]) <= 1e-3, $"seed 7, coefficient {j}: {result.Coefficients[j]:R} vs clear {clear.Coefficients[j]:R}");
+    }
+
+    [Fact]
     public async Task APartyWhoseOwnFitFailsStillGetsThePooledOptimum()
     {
         // Party 0 holds one row; party 1's 120 rows are separated by x1 (its own Newton iteration diverges); party 2 holds the rest.
