@@ -15,7 +15,8 @@ namespace Mpc.Statistics;
 /// matrix product (<see cref="Multiplication.PrivateMatrixMultiplyEachAsync"/>), which with OT preprocessing costs
 /// one oblivious product per pair instead of triples for every cell. Newton's method runs in the space standardised
 /// with the pooled means and standard deviations (secret), which keeps fixed-point values well scaled, with the exact
-/// Hessian Z' diag(p(1-p)) Z + Lambda obtained from A'WA by the standardisation's d x d transform. Each step applies an inverse
+/// Hessian Z' diag(p(1-p)) Z + Lambda obtained from A'WA by the standardisation's d x d transform. The first step combines the
+/// parties' own clear-text fits into the one-step estimator (<see cref="LocalExpansionPoint"/>; no per-row secure work). Each step applies an inverse
 /// kept from the last iteration and refined by Newton-Schulz steps (<see cref="NewtonSolver.Refined"/>: rounds independent of d),
 /// or factorises the Hessian under MPC as L D L' with 2 x 2 pivot blocks (one secure reciprocal per block) and solves by
 /// substitution (<see cref="NewtonSolver.Factorised"/>), where Lambda_j = lambda / s_j^2 makes the penalty the original-scale
