@@ -306,6 +306,34 @@ public class LogisticRegressionTests
             Assert.True(Math.Abs(first.Coefficients[j] - second.Coefficients[j]) <= 1e-3, $"coefficient {j}: {first.Coefficients[j]:R} (interleaved) vs {second.Coefficients[j]:R} (sorted by {sortedBy})");
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(6)]
+    [InlineData(15)]
+    public async Task AnHonestPartyWhoseOwnRowsAlmostSeparateStillGetsThePooledOptimumWhenItReportsConvergence(int iterations)
+    {
+        // Adversarial data near the start's bounds: party 1's own rows separate by x1 but for the closest row on each side of 0,
+        // so its own Newton fit converges to large coefficients and flat weights; the pooled fit is ordinary.
+        var (all, y) = Simulated();
+        int n = y.Length;
+        var x = new double[n, 1];
+        for (int i = 0; i < n; i++) x[i, 0] = all[i, 0];
+        int[] bounds = [0, n / 3, 2 * n / 3, n];
+        var inner = Enumerable.Range(bounds[1], bounds[2] - bounds[1]).ToList();
+        foreach (int i in inner) y[i] = x[i, 0] > 0 ? 1 : 0;
+        // The closest row on each side flips: the two overlap, so the fit exists, with a steep slope.
+        foreach (int i in new[] { inner.Where(i => x[i, 0] > 0).MinBy(i => x[i, 0]), inner.Where(i => x[i, 0] <= 0).MaxBy(i => x[i, 0]) }) y[i] = 1 - y[i];
+        var options = new LogisticRegressionOptions(true, 0, iterations, 1e-6, StandardErrors: false);
+        var point = SecureLogisticRegression.LocalExpansionPoint(Rows(x, bounds[1], bounds[2]), y[bounds[1]..bounds[2]], 1, options, 3);
+        Assert.True(point.Max(Math.Abs) > 5, $"party 1's own fit fell back or stayed small: {string.Join(", ", point.Select(c => c.ToString("G4")))}");
+        var clear = LogisticRegressionReference.Fit(x, y, true, 0);
+        var result = await FitAsync(3, x, y, options, "dealer", bounds);
+        // A fit that reports convergence is at the optimum (one that did not may be anywhere).
+        for (int j = 0; j < clear.Coefficients.Length; j++)
+            Assert.True(result.Converged == 0 || Math.Abs(result.Coefficients[j] - clear.Coefficients[j]) <= 1e-3,
+                $"coefficient {j}: {result.Coefficients[j]:R} vs clear {clear.Coefficients[j]:R}, converged {result.Converged}; party 1's own fit {string.Join(", ", point.Select(c => c.ToString("G4")))}");
+    }
+
     private static double[,] Permute(double[,] x, int[] order)
     {
         var permuted = new double[order.Length, x.GetLength(1)];
