@@ -5,108 +5,26 @@ using Mpc.Runtime.Protocols;
 namespace Mpc.Statistics;
 
 /// <summary>
-/// The start of the Newton iteration: every party fits its own rows in the clear and the fits are combined under MPC by one
-/// Newton step from zero on the sum of the parties' quadratic approximations (the one-step estimator), which is never opened.
+/// The start of the Newton iteration and the later inverses: the first step is the pooled Newton step from zero (a function of
+/// the pooled rows only), and each later inverse is refined from the last one or, when that fails, from the first.
 /// </summary>
 public static partial class SecureLogisticRegression
 {
-    // The local fit's guards: Newton steps before it counts as failed, the step length at which it has converged, and the rows
-    // per coefficient below which a party does not fit at all (its fit would follow its noise).
-    private const int LocalIterations = 25;
-    private const double LocalTolerance = 1e-8;
-    private const int LocalRowsPerCoefficient = 2;
-
-    /// <summary>
-    /// This party's expansion point c for the start: its own penalised fit (penalty lambda / N per feature, or lambda s_j^2 / N with
-    /// this party's own s_j under <see cref="LogisticRegressionOptions.Standardise"/>), or zero when it has fewer than two rows a
-    /// coefficient, when Newton's method does not converge within 25 steps (separation) or fails. The choice is local and only
-    /// enters the start as part of a secret input: which parties fell back is never opened, and the start is right either way.
-    /// Returned in the design's columns (intercept slot first, 0 without an intercept).
-    /// </summary>
-    public static double[] LocalExpansionPoint(double[] features, double[] outcome, int featureCount, LogisticRegressionOptions options, int parties)
-    {
-        ArgumentNullException.ThrowIfNull(features);
-        ArgumentNullException.ThrowIfNull(outcome);
-        ArgumentNullException.ThrowIfNull(options);
-        if (features.Length != outcome.Length * featureCount) throw new ArgumentException($"{features.Length} feature values do not fill {outcome.Length} rows of {featureCount} features.", nameof(features));
-        ArgumentOutOfRangeException.ThrowIfLessThan(parties, 1);
-        return FitLocally(features, outcome, featureCount, options, parties);
-    }
-
-    private static double[] FitLocally(double[] features, double[] outcome, int featureCount, LogisticRegressionOptions options, int parties)
-    {
-        int f = featureCount, rows = outcome.Length, d = f + (options.Intercept ? 1 : 0);
-        var point = new double[f + 1];
-        if (rows < LocalRowsPerCoefficient * d) return point;
-        var x = new double[rows, f];
-        for (int i = 0; i < rows; i++)
-            for (int j = 0; j < f; j++) x[i, j] = features[i * f + j];
-        var penalties = options.Standardise ? LogisticRegressionReference.StandardisedPenalties(x, options.Lambda) : Enumerable.Repeat(options.Lambda, f).ToArray();
-        for (int j = 0; j < f; j++) penalties[j] /= parties;
-        try
-        {
-            var (coefficients, _, iterations) = LogisticRegressionReference.Fit(x, outcome, options.Intercept, penalties, LocalIterations, LocalTolerance);
-            if (iterations > LocalIterations || coefficients.Any(c => !double.IsFinite(c))) return point;
-            Array.Copy(coefficients, 0, point, options.Intercept ? 0 : 1, d);
-            return point;
-        }
-        catch (Exception e) when (e is ArithmeticException or ArgumentException)
-        {
-            // A singular local Hessian (MathNet's solve): this party starts from zero like one that separates.
-            return point;
-        }
-    }
-
-    // Each party's A'(y - p) + M c and the upper triangle of M = A' diag(p (1 - p)) A at its expansion point c (p = sigmoid(A c)),
-    // summed over the parties, and Bohning's bound A'A / 4 (the Hessian's data part at p = 1/2, at least every other). With b = 0
-    // the first Newton step then solves (sum_i M_i + Lambda) beta = sum_i (M_i c_i + g_i(c_i)), the optimum of the parties'
-    // quadratic expansions around their own points plus the exact penalty: the one-step estimator, exact for any c_i, and at
-    // c_i = 0 the Newton step from zero.
-    private static async Task<(Secret<T> Gradient, Secret<T> Hessian, Secret<T> Bound)> StartingDataTermsAsync<T>(MpcRuntime<T> runtime,
-        (double[] Rows, double[] Transposed, double[] OuterProducts) design, double[] outcome, double[] point, int rows, int columns, int unique, int scale)
+    // A'r and the upper triangle of A'WA summed over the parties at b = 0, where p = 1/2 and w = 1/4 are public: every party
+    // adds its own A'(y - 1/2) and A'A / 4, computed in the clear, so the first Newton step needs no sigmoid and no private
+    // product. A'A / 4 is also Bohning's bound (at least every later Hessian), whose inverse makes a safe damped step.
+    // The start must depend on the pooled rows only: the analyst chooses the iterations and sees the coefficients after them.
+    private static async Task<(Secret<T> Gradient, Secret<T> Hessian)> StartingDataTermsAsync<T>(MpcRuntime<T> runtime, (double[] Rows, double[] Transposed, double[] OuterProducts) design,
+        double[] outcome, int rows, int columns, int unique, int scale)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
-        var weights = new double[rows];
-        var residuals = new double[rows];
-        for (int i = 0; i < rows; i++)
-        {
-            double eta = 0;
-            for (int c = 0; c < columns; c++) eta += design.Rows[i * columns + c] * point[c];
-            double p = 1 / (1 + Math.Exp(-eta));
-            (weights[i], residuals[i]) = (p * (1 - p), outcome[i] - p);
-        }
-        var local = new double[columns + 2 * unique];
-        var hessian = new double[columns * columns];
-        for (int k = 0, t = 0; k < columns; k++)
-            for (int l = k; l < columns; l++, t++)
-            {
-                double sum = 0, bound = 0;
-                for (int i = 0; i < rows; i++)
-                {
-                    sum += design.OuterProducts[t * rows + i] * weights[i];
-                    bound += design.OuterProducts[t * rows + i] * 0.25;
-                }
-                (local[columns + t], local[columns + unique + t]) = (sum, bound);
-                hessian[k * columns + l] = hessian[l * columns + k] = sum;
-            }
+        var local = new double[columns + unique];
         for (int c = 0; c < columns; c++)
-        {
-            double sum = 0;
-            for (int i = 0; i < rows; i++) sum += design.Transposed[c * rows + i] * residuals[i];
-            for (int l = 0; l < columns; l++) sum += hessian[c * columns + l] * point[l];
-            local[c] = sum;
-        }
+            for (int i = 0; i < rows; i++) local[c] += design.Transposed[c * rows + i] * (outcome[i] - 0.5);
+        for (int t = 0; t < unique; t++)
+            for (int i = 0; i < rows; i++) local[columns + t] += design.OuterProducts[t * rows + i] * 0.25;
         var sums = await Input.SumAcrossPartiesAsync(runtime, local, 1, scale).ConfigureAwait(false);
-        return (sums.Slice(0, columns), sums.Slice(columns, unique), sums.Slice(columns + unique, unique));
-    }
-
-    // Approximate inverses of two d x d matrices in one run of Newton-Schulz steps, as the blocks of their block-diagonal matrix
-    // (the same rounds as one; the Jacobi start scales by 2d instead of d).
-    private static async Task<(Secret<T> First, Secret<T> Second)> InversesAsync<T>(MpcRuntime<T> runtime, Secret<T> first, Secret<T> second)
-        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
-    {
-        var inverse = await SecureLinearAlgebra.InverseAsync(runtime, BlockDiagonal(runtime, first, second), StartSteps).ConfigureAwait(false);
-        return (Block(inverse, 0), Block(inverse, 1));
+        return (sums.Slice(0, columns), sums.Slice(columns, unique));
     }
 
     /// <summary>

@@ -15,8 +15,8 @@ namespace Mpc.Statistics;
 /// matrix product (<see cref="Multiplication.PrivateMatrixMultiplyEachAsync"/>), which with OT preprocessing costs
 /// one oblivious product per pair instead of triples for every cell. Newton's method runs in the space standardised
 /// with the pooled means and standard deviations (secret), which keeps fixed-point values well scaled, with the exact
-/// Hessian Z' diag(p(1-p)) Z + Lambda obtained from A'WA by the standardisation's d x d transform. The first step combines the
-/// parties' own clear-text fits into the one-step estimator (<see cref="LocalExpansionPoint"/>; no per-row secure work). Each step applies an inverse
+/// Hessian Z' diag(p(1-p)) Z + Lambda obtained from A'WA by the standardisation's d x d transform. The first step, from zero, needs
+/// no per-row secure work (p = 1/2 is public). Each step applies an inverse
 /// kept from the last iteration and refined by Newton-Schulz steps (<see cref="NewtonSolver.Refined"/>: rounds independent of d),
 /// or factorises the Hessian under MPC as L D L' with 2 x 2 pivot blocks (one secure reciprocal per block) and solves by
 /// substitution (<see cref="NewtonSolver.Factorised"/>), where Lambda_j = lambda / s_j^2 makes the penalty the original-scale
@@ -172,25 +172,17 @@ public static partial class SecureLogisticRegression
                 + ScatterDiagonal(runtime, penalty, d);
             return (gradient, hessian);
         }
-        // Where the rows are many per coefficient (n and d are public) the parties' own fits are close to the optimum, and so is
-        // the start: the last step then reuses the last inverse (a quasi-Newton step) and skips the per-row Hessian, unless the
-        // standard errors need the Hessian at the optimum.
+        // Where the rows are many per coefficient (n and d are public) the Hessian moves little between the last two iterates: the
+        // last step then reuses the last inverse (a quasi-Newton step) and skips the per-row Hessian, unless the standard errors
+        // need the Hessian at the optimum.
         bool reuse = options.Solver == NewtonSolver.Refined && !options.StandardErrors && n >= ReuseRowsPerCoefficient * d;
         for (int iteration = 0; iteration < options.Iterations; iteration++)
         {
-            Secret<T> gradient, hessian, boundingHessian = null!;
-            if (iteration == 0)
-            {
-                var (g, m, bound) = await StartingDataTermsAsync(runtime, design, outcome, FitLocally(features, outcome, f, options, runtime.PartyCount), rows, columns, unique, scale).ConfigureAwait(false);
-                (gradient, hessian) = await StandardisedAsync(g, m).ConfigureAwait(false);
-                if (options.Solver == NewtonSolver.Refined) boundingHessian = (await StandardisedAsync(g, bound).ConfigureAwait(false)).Hessian;
-            }
-            else
-            {
-                var (g, m) = await DataTermsAsync(runtime, b, inverseSd, shift, options.Intercept, design, y, rowCounts, columns, unique, zero,
+            var (g, m) = iteration == 0
+                ? await StartingDataTermsAsync(runtime, design, outcome, rows, columns, unique, scale).ConfigureAwait(false)
+                : await DataTermsAsync(runtime, b, inverseSd, shift, options.Intercept, design, y, rowCounts, columns, unique, zero,
                     reuse && iteration == options.Iterations - 1 ? null : options.StandardErrors && iteration == options.Iterations - 1 ? FinalWeightBits : WeightBits).ConfigureAwait(false);
-                (gradient, hessian) = await StandardisedAsync(g, m).ConfigureAwait(false);
-            }
+            var (gradient, hessian) = await StandardisedAsync(g, m).ConfigureAwait(false);
             if (options.Solver == NewtonSolver.Factorised)
             {
                 (lowerFactor, inverseBlocks) = await SecureLinearAlgebra.FactorAsync(runtime, hessian).ConfigureAwait(false);
@@ -198,9 +190,9 @@ public static partial class SecureLogisticRegression
             }
             else
             {
-                // The start's Hessian (the parties' own at their local fits) and Bohning's bound (weights 1/4, at least every Hessian)
-                // are inverted together; refinement from the bound's inverse is a safe step whenever the one from the last fails.
-                if (iteration == 0) (inverse, firstInverse) = await InversesAsync(runtime, hessian, boundingHessian).ConfigureAwait(false);
+                // The first Hessian is Bohning's bound (weights 1/4, at least every later one): refinement from its inverse is a safe
+                // step whenever the one from the last inverse fails.
+                if (iteration == 0) inverse = firstInverse = await SecureLinearAlgebra.InverseAsync(runtime, hessian, StartSteps).ConfigureAwait(false);
                 else if (!reuse || iteration < options.Iterations - 1) inverse = await RefineOrDampAsync(runtime, hessian, inverse, firstInverse, RefineSteps).ConfigureAwait(false);
                 step = await Multiplication.MatrixMultiplyAsync(runtime, inverse, gradient.Reshape(d, 1)).ConfigureAwait(false);
             }

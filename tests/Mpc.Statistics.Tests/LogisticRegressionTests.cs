@@ -150,18 +150,18 @@ public class LogisticRegressionTests
     [Theory]
     [InlineData("dealer")]
     [InlineData("replicated")]
-    public async Task FromThePartiesOwnFitsTheSecurePenalisedFitOnAllThirtyBreastCancerFeaturesMatchesTheClearOptimumInFiveIterationsAndSixHundredRounds(string engine)
+    public async Task TheSecurePenalisedFitOnAllThirtyBreastCancerFeaturesMatchesTheClearOptimumInEightIterations(string engine)
     {
         var table = CsvTable.Load(Path.Combine(AppContext.BaseDirectory, "data", "breast_cancer_wisconsin.csv"));
         var features = table.ColumnNames.Where(c => c != "malignant").ToArray();
         var (x, y) = Load("breast_cancer_wisconsin", "malignant", features);
-        // The start and four Newton iterations (from zero: ten).
-        var options = new LogisticRegressionOptions(true, 1.0, 5, 1e-6, StandardErrors: false);
+        // Eight Newton iterations from zero, as R's clear Newton needs for 1e-3 (the first costs no per-row work).
+        var options = new LogisticRegressionOptions(true, 1.0, 8, 1e-6, StandardErrors: false);
         var clear = LogisticRegressionReference.Fit(x, y, true, 1.0);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         // The dealer and the honest-majority engine: with OT preprocessing the exact Hessian's 31x569x31 matrix triples take minutes (see the issue note).
         var result = await FitAsync(3, x, y, options, engine);
-        Assert.True(result.Rounds <= 600, $"{result.Rounds} rounds");
+        Assert.True(result.Rounds <= 1000, $"{result.Rounds} rounds");
         for (int j = 0; j < clear.Coefficients.Length; j++)
             Assert.True(Math.Abs(result.Coefficients[j] - clear.Coefficients[j]) <= 1e-3, $"coefficient {j} ({(j == 0 ? "(Intercept)" : features[j - 1])}): {result.Coefficients[j]:R} vs clear {clear.Coefficients[j]:R}; {watch.Elapsed.TotalSeconds:F1} s");
     }
@@ -186,19 +186,19 @@ public class LogisticRegressionTests
     [Theory]
     [InlineData("dealer")]
     [InlineData("replicated")]
-    public async Task FromThePartiesOwnFitsTheSecureFitOnSimulatedRowsMatchesTheStoredGlmCoefficientsWithinOneThousandthInThreeIterations(string engine)
+    public async Task TheSecureFitOnSimulatedRowsMatchesTheStoredGlmCoefficientsWithinOneThousandthInFourIterations(string engine)
     {
         var (x, y) = Simulated();
-        // The start (the parties' own fits combined) and two Newton iterations: half the six the start from zero needs.
-        var result = await FitAsync(3, x, y, new LogisticRegressionOptions(true, 0, 3, 1e-6, StandardErrors: false), engine);
+        // Four Newton iterations from zero, as R's clear Newton needs for 1e-3; the first costs no per-row work.
+        var result = await FitAsync(3, x, y, new LogisticRegressionOptions(true, 0, 4, 1e-6, StandardErrors: false), engine);
         for (int j = 0; j < SimulatedGlm.Length; j++)
             Assert.True(Math.Abs(result.Coefficients[j] - SimulatedGlm[j]) <= 1e-3, $"coefficient {j}: {result.Coefficients[j]:R} vs glm {SimulatedGlm[j]}");
     }
 
     [Fact]
-    public async Task WithAThousandRowsACoefficientTheStartAndOneStepOnTheStartsInverseReachTheClearOptimum()
+    public async Task WithAThousandRowsACoefficientTheLastStepOnTheLastInverseReachesTheClearOptimum()
     {
-        // 4,500 generated rows over 4 coefficients: the last (here the only) Newton step reuses the start's inverse, no per-row Hessian.
+        // 4,500 generated rows over 4 coefficients: the last Newton step reuses the last inverse, no per-row Hessian.
         var random = new Random(7);
         int n = 4500, f = 3;
         var x = new double[n, f];
@@ -214,22 +214,19 @@ public class LogisticRegressionTests
             y[i] = random.NextDouble() < 1 / (1 + Math.Exp(-eta)) ? 1 : 0;
         }
         var clear = LogisticRegressionReference.Fit(x, y, true, 0);
-        var result = await FitAsync(3, x, y, new LogisticRegressionOptions(true, 0, 2, 1e-6, StandardErrors: false), "replicated");
+        var result = await FitAsync(3, x, y, new LogisticRegressionOptions(true, 0, 5, 1e-6, StandardErrors: false), "replicated");
         for (int j = 0; j <= f; j++)
             Assert.True(Math.Abs(result.Coefficients[j] - clear.Coefficients[j]) <= 1e-3, $"seed 7, coefficient {j}: {result.Coefficients[j]:R} vs clear {clear.Coefficients[j]:R}");
     }
 
     [Fact]
-    public async Task APartyWhoseOwnFitFailsStillGetsThePooledOptimum()
+    public async Task APartyWithOneRowAndAPartyWhoseOwnRowsSeparateStillGetThePooledOptimum()
     {
-        // Party 0 holds one row; party 1's 120 rows are separated by x1 (its own Newton iteration diverges); party 2 holds the rest.
+        // Party 0 holds one row; party 1's 120 rows are separated by x1 (its own fit would diverge); party 2 holds the rest.
         var (x, y) = Simulated();
         for (int i = 1; i <= 120; i++) y[i] = x[i, 0] > 0 ? 1 : 0;
         int[] bounds = [0, 1, 121, y.Length];
         var options = new LogisticRegressionOptions(true, 0, 6, 1e-6, StandardErrors: false);
-        var points = Enumerable.Range(0, 3).Select(p => SecureLogisticRegression.LocalExpansionPoint(Rows(x, bounds[p], bounds[p + 1]), y[bounds[p]..bounds[p + 1]], 10, options, 3)).ToArray();
-        Assert.All(points[..2], point => Assert.All(point, c => Assert.Equal(0.0, c)));
-        Assert.Contains(points[2], c => c != 0);
         var clear = LogisticRegressionReference.Fit(x, y, true, 0);
         var result = await FitAsync(3, x, y, options, "replicated", bounds);
         for (int j = 0; j < clear.Coefficients.Length; j++)
@@ -240,7 +237,7 @@ public class LogisticRegressionTests
     [InlineData(2, 0.0, "dealer")]
     [InlineData(3, 0.5, "replicated")]
     [InlineData(3, 0.0, "ot")]
-    public async Task TheStartIsTheOneStepEstimatorOfThePartiesOwnFitsCombinedInTheClear(int parties, double lambda, string engine)
+    public async Task TheFirstIterationIsThePooledNewtonStepFromZeroWhateverTheSplit(int parties, double lambda, string engine)
     {
         for (int seed = 1; seed <= 3; seed++)
         {
@@ -261,21 +258,16 @@ public class LogisticRegressionTests
             }
             int[] bounds = [.. Enumerable.Range(0, parties + 1).Select(p => p == parties ? n : p * n / (parties + 1))];
             var options = new LogisticRegressionOptions(true, lambda, 1, 1e-6, StandardErrors: false);
-            // In the clear: (sum_i M_i + Lambda) beta = sum_i (M_i c_i + A_i'(y_i - p_i)) at each party's own fit c_i (penalty lambda / N).
+            // In the clear, over the pooled rows: (A'A / 4 + Lambda) beta = A'(y - 1/2).
             var hessian = new double[f + 1, f + 1];
             var right = new double[f + 1];
-            for (int p = 0; p < parties; p++)
+            for (int i = 0; i < n; i++)
             {
-                var local = LogisticRegressionReference.Fit(Slice(x, bounds[p], bounds[p + 1]), y[bounds[p]..bounds[p + 1]], true, lambda / parties, 25, 1e-8).Coefficients;
-                for (int i = bounds[p]; i < bounds[p + 1]; i++)
+                double[] a = [1, .. Enumerable.Range(0, f).Select(j => x[i, j])];
+                for (int k = 0; k <= f; k++)
                 {
-                    double[] a = [1, .. Enumerable.Range(0, f).Select(j => x[i, j])];
-                    double eta = a.Zip(local, (u, v) => u * v).Sum(), q = 1 / (1 + Math.Exp(-eta)), w = q * (1 - q);
-                    for (int k = 0; k <= f; k++)
-                    {
-                        right[k] += a[k] * (y[i] - q) + a[k] * w * eta;
-                        for (int l = 0; l <= f; l++) hessian[k, l] += w * a[k] * a[l];
-                    }
+                    right[k] += a[k] * (y[i] - 0.5);
+                    for (int l = 0; l <= f; l++) hessian[k, l] += 0.25 * a[k] * a[l];
                 }
             }
             for (int j = 1; j <= f; j++) hessian[j, j] += lambda;
@@ -308,34 +300,6 @@ public class LogisticRegressionTests
             Assert.True(Math.Abs(first.Coefficients[j] - second.Coefficients[j]) <= 1e-3, $"coefficient {j}: {first.Coefficients[j]:R} (interleaved) vs {second.Coefficients[j]:R} (sorted by {sortedBy}); converged {first.Converged} vs {second.Converged}");
     }
 
-    [Theory]
-    [InlineData(3)]
-    [InlineData(6)]
-    [InlineData(15)]
-    public async Task AnHonestPartyWhoseOwnRowsAlmostSeparateStillGetsThePooledOptimumWhenItReportsConvergence(int iterations)
-    {
-        // Adversarial data near the start's bounds: party 1's own rows separate by x1 but for the closest row on each side of 0,
-        // so its own Newton fit converges to large coefficients and flat weights; the pooled fit is ordinary.
-        var (all, y) = Simulated();
-        int n = y.Length;
-        var x = new double[n, 1];
-        for (int i = 0; i < n; i++) x[i, 0] = all[i, 0];
-        int[] bounds = [0, n / 3, 2 * n / 3, n];
-        var inner = Enumerable.Range(bounds[1], bounds[2] - bounds[1]).ToList();
-        foreach (int i in inner) y[i] = x[i, 0] > 0 ? 1 : 0;
-        // The closest row on each side flips: the two overlap, so the fit exists, with a steep slope.
-        foreach (int i in new[] { inner.Where(i => x[i, 0] > 0).MinBy(i => x[i, 0]), inner.Where(i => x[i, 0] <= 0).MaxBy(i => x[i, 0]) }) y[i] = 1 - y[i];
-        var options = new LogisticRegressionOptions(true, 0, iterations, 1e-6, StandardErrors: false);
-        var point = SecureLogisticRegression.LocalExpansionPoint(Rows(x, bounds[1], bounds[2]), y[bounds[1]..bounds[2]], 1, options, 3);
-        Assert.True(point.Max(Math.Abs) > 5, $"party 1's own fit fell back or stayed small: {string.Join(", ", point.Select(c => c.ToString("G4")))}");
-        var clear = LogisticRegressionReference.Fit(x, y, true, 0);
-        var result = await FitAsync(3, x, y, options, "dealer", bounds);
-        // A fit that reports convergence is at the optimum (one that did not may be anywhere).
-        for (int j = 0; j < clear.Coefficients.Length; j++)
-            Assert.True(result.Converged == 0 || Math.Abs(result.Coefficients[j] - clear.Coefficients[j]) <= 1e-3,
-                $"coefficient {j}: {result.Coefficients[j]:R} vs clear {clear.Coefficients[j]:R}, converged {result.Converged}; party 1's own fit {string.Join(", ", point.Select(c => c.ToString("G4")))}");
-    }
-
     private static double[,] Permute(double[,] x, int[] order)
     {
         var permuted = new double[order.Length, x.GetLength(1)];
@@ -354,14 +318,6 @@ public class LogisticRegressionTests
             for (int i = 0; i < table.RowCount; i++) x[i, j] = column[i];
         }
         return (x, table.Column("y"));
-    }
-
-    private static double[,] Slice(double[,] x, int start, int end)
-    {
-        var slice = new double[end - start, x.GetLength(1)];
-        for (int i = start; i < end; i++)
-            for (int j = 0; j < x.GetLength(1); j++) slice[i - start, j] = x[i, j];
-        return slice;
     }
 
     private static double[] Rows(double[,] x, int start, int end)
