@@ -15,7 +15,7 @@ namespace Mpc.Bench;
 /// The regression goals of issue 31 in one run: a generated cohort (10^5 rows x 10 features by default, seed 31) fitted by
 /// 3 parties in process on the honest-majority engine against R's glm on the same rows (Rscript, called from the run),
 /// with rounds, bytes (the protocol's and the engine's own), seconds and the process's peak working set; then the
-/// breast-cancer fit (569 x 30, lambda 1, 5 iterations by default, reveal = final) as `mpc local` runs it, on the given engines (default
+/// breast-cancer fit (569 x 30, lambda 1, 8 iterations by default, reveal = final) as `mpc local` runs it, on the given engines (default
 /// both), on the loopback and over simulated links (default 50 ms one way, 100 Mbit/s), with the ratio to the same engine's first link.
 /// </summary>
 internal static class RegressionScaleBenchmarks
