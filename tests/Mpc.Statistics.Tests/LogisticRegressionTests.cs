@@ -171,28 +171,18 @@ public class LogisticRegressionTests
         -0.2478158767, 0.2561040338, -0.4754146723, 0.3592110175, -0.5370123615];
 
     [Theory]
-    [InlineData("dealer")]
-    [InlineData("replicated")]
-    public async Task TheSecureFitOnSimulatedRowsMatchesTheStoredGlmCoefficientsWithinOneThousandthInSixIterations(string engine)
+    [InlineData("dealer", 4)]
+    [InlineData("replicated", 4)]
+    [InlineData("replicated", 6)]
+    public async Task TheSecureFitOnSimulatedRowsMatchesTheStoredGlmCoefficientsWithinOneThousandthFromFourIterations(string engine, int iterations)
     {
         var (x, y) = Simulated();
-        // Six Newton iterations, each with the piecewise sigmoid (within 3.3e-7 of the exact one), reach glm's optimum.
-        var result = await FitAsync(3, x, y, new LogisticRegressionOptions(true, 0, 6, 1e-6, StandardErrors: false), engine);
+        // Four Newton iterations from zero reach 1e-3, as R's clear Newton does (the first costs no per-row work); by six the
+        // step is below the tolerance, which the opened convergence flag reports.
+        var result = await FitAsync(3, x, y, new LogisticRegressionOptions(true, 0, iterations, 1e-6, StandardErrors: false), engine);
         for (int j = 0; j < SimulatedGlm.Length; j++)
             Assert.True(Math.Abs(result.Coefficients[j] - SimulatedGlm[j]) <= 1e-3, $"coefficient {j}: {result.Coefficients[j]:R} vs glm {SimulatedGlm[j]}");
-        Assert.Equal(1, result.Converged);
-    }
-
-    [Theory]
-    [InlineData("dealer")]
-    [InlineData("replicated")]
-    public async Task TheSecureFitOnSimulatedRowsMatchesTheStoredGlmCoefficientsWithinOneThousandthInFourIterations(string engine)
-    {
-        var (x, y) = Simulated();
-        // Four Newton iterations from zero, as R's clear Newton needs for 1e-3; the first costs no per-row work.
-        var result = await FitAsync(3, x, y, new LogisticRegressionOptions(true, 0, 4, 1e-6, StandardErrors: false), engine);
-        for (int j = 0; j < SimulatedGlm.Length; j++)
-            Assert.True(Math.Abs(result.Coefficients[j] - SimulatedGlm[j]) <= 1e-3, $"coefficient {j}: {result.Coefficients[j]:R} vs glm {SimulatedGlm[j]}");
+        if (iterations >= 6) Assert.Equal(1, result.Converged);
     }
 
     [Fact]
