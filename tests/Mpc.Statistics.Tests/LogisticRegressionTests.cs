@@ -277,7 +277,7 @@ public class LogisticRegressionTests
     {
         // Attack (analyst with party 2): iterations = 1 opens the start. Parties 0 and 1 hold the same pooled rows in both runs,
         // interleaved or sorted by a column; party 2's rows are the same. Sorted by outcome, each honest party's own rows separate,
-        // so its local fit falls back to zero: the opened coefficients must not tell the two runs apart.
+        // (a start from each party's own fit fell back to zero there): the opened coefficients must not tell the two runs apart.
         var (x, y) = Simulated();
         int n = y.Length, honest = 2 * n / 3;
         int[] bounds = [0, honest / 2, honest, n];
