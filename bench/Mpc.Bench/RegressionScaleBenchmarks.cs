@@ -15,12 +15,12 @@ namespace Mpc.Bench;
 /// The regression goals of issue 31 in one run: a generated cohort (10^5 rows x 10 features by default, seed 31) fitted by
 /// 3 parties in process on the honest-majority engine against R's glm on the same rows (Rscript, called from the run),
 /// with rounds, bytes (the protocol's and the engine's own), seconds and the process's peak working set; then the
-/// breast-cancer fit (569 x 30, lambda 1, 10 iterations, reveal = final) as `mpc local` runs it, on the given engines (default
+/// breast-cancer fit (569 x 30, lambda 1, 8 iterations by default, reveal = final) as `mpc local` runs it, on the given engines (default
 /// both), on the loopback and over simulated links (default 50 ms one way, 100 Mbit/s), with the ratio to the same engine's first link.
 /// </summary>
 internal static class RegressionScaleBenchmarks
 {
-    public static async Task RunAsync(int rows, int iterations, IReadOnlyList<string> linkEngines, IReadOnlyList<double> latencies)
+    public static async Task RunAsync(int rows, int iterations, int linkIterations, IReadOnlyList<string> linkEngines, IReadOnlyList<double> latencies)
     {
         const int Features = 10;
         var (x, y) = Cohort(rows, Features, 31);
@@ -36,7 +36,7 @@ internal static class RegressionScaleBenchmarks
         Console.WriteLine(FormattableString.Invariant(
             $"| generated, {Features} features, seed 31 | {rows} | {rounds} | {bytes / 1e9:F3} | {seconds:F1} | {peak / 1e9:F2} | {difference:E2} |"));
         Console.WriteLine();
-        if (linkEngines.Count > 0) await BreastCancerOverLinksAsync(linkEngines, latencies);
+        if (linkEngines.Count > 0) await BreastCancerOverLinksAsync(linkEngines, linkIterations, latencies);
     }
 
     /// <summary>Standard normal features and outcomes drawn from the logistic model with coefficients of mixed signs.</summary>
@@ -86,7 +86,7 @@ internal static class RegressionScaleBenchmarks
         }
     }
 
-    private static async Task BreastCancerOverLinksAsync(IReadOnlyList<string> engines, IReadOnlyList<double> latencies)
+    private static async Task BreastCancerOverLinksAsync(IReadOnlyList<string> engines, int iterations, IReadOnlyList<double> latencies)
     {
         var catalog = ProtocolCatalog.BuiltIn.WithScriptCompiler((source, name) => ScriptCompiler.Compile(source, name, name + ".csx"));
         var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "data", "breast_cancer_wisconsin.csv"));
@@ -95,9 +95,9 @@ internal static class RegressionScaleBenchmarks
         var features = lines[0].Split(',').Where(c => c != "malignant");
         var parameters = new Dictionary<string, string>
         {
-            ["outcome"] = "malignant", ["features"] = string.Join(",", features), ["lambda"] = "1", ["iterations"] = "10", ["deviance"] = "false",
+            ["outcome"] = "malignant", ["features"] = string.Join(",", features), ["lambda"] = "1", ["iterations"] = iterations.ToString(CultureInfo.InvariantCulture), ["deviance"] = "false",
         };
-        Console.WriteLine("| breast cancer (569 x 30, 3 parties, reveal=final) | engine | link | rounds | MB sent | protocol s | vs the first link |");
+        Console.WriteLine($"| breast cancer (569 x 30, 3 parties, reveal=final, {iterations} iterations) | engine | link | rounds | MB sent | protocol s | vs the first link |");
         Console.WriteLine("|---|---|---|---|---|---|---|");
         foreach (string engine in engines)
         {

@@ -15,7 +15,8 @@ namespace Mpc.Statistics;
 /// matrix product (<see cref="Multiplication.PrivateMatrixMultiplyEachAsync"/>), which with OT preprocessing costs
 /// one oblivious product per pair instead of triples for every cell. Newton's method runs in the space standardised
 /// with the pooled means and standard deviations (secret), which keeps fixed-point values well scaled, with the exact
-/// Hessian Z' diag(p(1-p)) Z + Lambda obtained from A'WA by the standardisation's d x d transform. Each step applies an inverse
+/// Hessian Z' diag(p(1-p)) Z + Lambda obtained from A'WA by the standardisation's d x d transform. The first step, from zero, needs
+/// no per-row secure work (p = 1/2 is public). Each step applies an inverse
 /// kept from the last iteration and refined by Newton-Schulz steps (<see cref="NewtonSolver.Refined"/>: rounds independent of d),
 /// or factorises the Hessian under MPC as L D L' with 2 x 2 pivot blocks (one secure reciprocal per block) and solves by
 /// substitution (<see cref="NewtonSolver.Factorised"/>), where Lambda_j = lambda / s_j^2 makes the penalty the original-scale
@@ -35,7 +36,9 @@ public static partial class SecureLogisticRegression
     // Newton-Schulz steps of the refined solver: from the Jacobi start to the first Hessian's inverse (2^16 covers a condition
     // number of the unit-diagonal Hessian up to about 10^5 over 30 features), and from the last iteration's inverse to the next.
     private const int StartSteps = 16;
-    private const int RefineSteps = 4;
+    private const int RefineSteps = 8;
+    // Rows per coefficient from which the last Newton step reuses the last inverse instead of a new Hessian.
+    private const int ReuseRowsPerCoefficient = 1000;
     // R's DBL_EPSILON: glm's binomial link keeps every fitted probability at least this far from 0 and 1.
     private const double DoubleEpsilon = 2.220446049250313e-16;
 
@@ -153,14 +156,10 @@ public static partial class SecureLogisticRegression
         var b = Input.Public(runtime, new double[d], d, 1, scale);
         Secret<T> lowerFactor = null!, inverseBlocks = null!, inverse = null!, firstInverse = null!;
         Secret<T> step = b;
-        for (int iteration = 0; iteration < options.Iterations; iteration++)
+        // The data terms in the standardised space: three rounds of products, each a batch: q's correction, mu (1'r) and the
+        // penalty's pull; then mu_k q_l and q_k mu_l for k <= l and the gradient's scaling; then the Hessian's scaling.
+        async Task<(Secret<T> Gradient, Secret<T> Hessian)> StandardisedAsync(Secret<T> g, Secret<T> m)
         {
-            var (g, m) = iteration == 0
-                ? await StartingDataTermsAsync(runtime, design, outcome, rows, columns, unique, scale).ConfigureAwait(false)
-                : await DataTermsAsync(runtime, b, inverseSd, shift, options.Intercept, design, y, rowCounts, columns, unique, zero,
-                    options.StandardErrors && iteration == options.Iterations - 1 ? FinalWeightBits : WeightBits).ConfigureAwait(false);
-            // Three rounds of products, each a batch: q's correction, mu (1'r) and the penalty's pull; then mu_k q_l and q_k mu_l
-            // for k <= l and the gradient's scaling; then the Hessian's scaling.
             var first = await Multiplication.MultiplyAsync(runtime, Secret<T>.Concatenate([m.Gather(new int[columns]), mu, penalty]),
                 Secret<T>.Concatenate([halfMu, g.Gather(new int[columns]), b])).ConfigureAwait(false);
             var q = m.Gather(Enumerable.Range(0, columns).Select(r => full[r * columns]).ToArray()) - first.Slice(0, columns);
@@ -171,6 +170,19 @@ public static partial class SecureLogisticRegression
             var gradient = second.Slice(2 * unique, columns).Gather(fitted) - first.Slice(2 * columns, d);
             var hessian = (await Multiplication.MultiplyAsync(runtime, scaleOuter, centred).ConfigureAwait(false)).Gather(fittedCells).Reshape(d, d)
                 + ScatterDiagonal(runtime, penalty, d);
+            return (gradient, hessian);
+        }
+        // Where the rows are many per coefficient (n and d are public) the Hessian moves little between the last two iterates: the
+        // last step then reuses the last inverse (a quasi-Newton step) and skips the per-row Hessian, unless the standard errors
+        // need the Hessian at the optimum.
+        bool reuse = options.Solver == NewtonSolver.Refined && !options.StandardErrors && n >= ReuseRowsPerCoefficient * d;
+        for (int iteration = 0; iteration < options.Iterations; iteration++)
+        {
+            var (g, m) = iteration == 0
+                ? await StartingDataTermsAsync(runtime, design, outcome, rows, columns, unique, scale).ConfigureAwait(false)
+                : await DataTermsAsync(runtime, b, inverseSd, shift, options.Intercept, design, y, rowCounts, columns, unique, zero,
+                    reuse && iteration == options.Iterations - 1 ? null : options.StandardErrors && iteration == options.Iterations - 1 ? FinalWeightBits : WeightBits).ConfigureAwait(false);
+            var (gradient, hessian) = await StandardisedAsync(g, m).ConfigureAwait(false);
             if (options.Solver == NewtonSolver.Factorised)
             {
                 (lowerFactor, inverseBlocks) = await SecureLinearAlgebra.FactorAsync(runtime, hessian).ConfigureAwait(false);
@@ -178,11 +190,10 @@ public static partial class SecureLogisticRegression
             }
             else
             {
-                // Every later Hessian is at most the first (weights p (1 - p) <= 1/4 = the first's): the first's inverse keeps every
-                // eigenvalue of H X in (0, 1], a safe (Bohning's bound) step when the refinement from the last inverse fails.
-                inverse = iteration == 0
-                    ? firstInverse = await SecureLinearAlgebra.InverseAsync(runtime, hessian, StartSteps).ConfigureAwait(false)
-                    : await SecureLinearAlgebra.RefineOrFallBackAsync(runtime, hessian, inverse, firstInverse, RefineSteps).ConfigureAwait(false);
+                // The first Hessian is Bohning's bound (weights 1/4, at least every later one): refinement from its inverse is a safe
+                // step whenever the one from the last inverse fails.
+                if (iteration == 0) inverse = firstInverse = await SecureLinearAlgebra.InverseAsync(runtime, hessian, StartSteps).ConfigureAwait(false);
+                else if (!reuse || iteration < options.Iterations - 1) inverse = await RefineOrDampAsync(runtime, hessian, inverse, firstInverse, RefineSteps).ConfigureAwait(false);
                 step = await Multiplication.MatrixMultiplyAsync(runtime, inverse, gradient.Reshape(d, 1)).ConfigureAwait(false);
             }
             b = b + step;
@@ -263,25 +274,11 @@ public static partial class SecureLogisticRegression
         return logLikelihood.Sum() * -2L;
     }
 
-    // A'r and the upper triangle of A'WA summed over the parties at b = 0, where p = 1/2 and w = 1/4 are public: every party
-    // adds its own A'(y - 1/2) and A'A / 4, computed in the clear, so the first Newton step needs no sigmoid and no private product.
-    private static async Task<(Secret<T> Gradient, Secret<T> Hessian)> StartingDataTermsAsync<T>(MpcRuntime<T> runtime, (double[] Rows, double[] Transposed, double[] OuterProducts) design,
-        double[] outcome, int rows, int columns, int unique, int scale)
-        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
-    {
-        var local = new double[columns + unique];
-        for (int c = 0; c < columns; c++)
-            for (int i = 0; i < rows; i++) local[c] += design.Transposed[c * rows + i] * (outcome[i] - 0.5);
-        for (int t = 0; t < unique; t++)
-            for (int i = 0; i < rows; i++) local[columns + t] += design.OuterProducts[t * rows + i] * 0.25;
-        var sums = await Input.SumAcrossPartiesAsync(runtime, local, 1, scale).ConfigureAwait(false);
-        return (sums.Slice(0, columns), sums.Slice(columns, unique));
-    }
-
     // A'r and the upper triangle of A'WA summed over the parties at the current b: eta = A beta, p = sigmoid(eta), r = y - p,
     // w = p (1 - p), each party's part a private product of its rows.
+    // Without weightBits (null) only the gradient is computed, and the Hessian's part is a public zero.
     private static async Task<(Secret<T> Gradient, Secret<T> Hessian)> DataTermsAsync<T>(MpcRuntime<T> runtime, Secret<T> b, Secret<T> inverseSd, Secret<T> shift, bool intercept,
-        (double[] Rows, double[] Transposed, double[] OuterProducts) design, Secret<T> y, int[] rowCounts, int columns, int unique, Secret<T> zero, int weightBits)
+        (double[] Rows, double[] Transposed, double[] OuterProducts) design, Secret<T> y, int[] rowCounts, int columns, int unique, Secret<T> zero, int? weightBits)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         var everyParty = Enumerable.Range(0, runtime.PartyCount).ToArray();
@@ -292,19 +289,20 @@ public static partial class SecureLogisticRegression
         // scale, and the sigmoid costs a fifth of the exact one's bytes; the deviance keeps the exact sigmoid.
         var p = await PiecewiseSigmoid.ComputeAsync(runtime, eta).ConfigureAwait(false);
         var residual = y - p;
-        // p lies in [0, 1] (within a few units) for every input, so w = p (1 - p) is below 1 and comes straight at weightBits
-        // fractional bits from one statistically masked truncation.
-        var coarseWeights = await Multiplication.MultiplyBoundedAsync(runtime, p, 1.0 - p, 1.0, weightBits).ConfigureAwait(false);
         // r = y - p lies in [-1, 1] (plus the sigmoid's few units of error) for every input, below 2^(f+2) as ring integers: the
         // gradient's private product chooses with f + 42 bits instead of k.
         var gradientParts = await Multiplication.PrivateMatrixMultiplySmallEachAsync(runtime, design.Transposed, Repeat(columns, everyParty), Slices(residual, rowCounts), residual.Scale + 2).ConfigureAwait(false);
+        if (weightBits is not int bits) return (SumOfParts(gradientParts, columns), Input.Public(runtime, new double[unique], unique, 1, runtime.Format.FractionalBits));
+        // p lies in [0, 1] (within a few units) for every input, so w = p (1 - p) is below 1 and comes straight at weightBits
+        // fractional bits from one statistically masked truncation.
+        var coarseWeights = await Multiplication.MultiplyBoundedAsync(runtime, p, 1.0 - p, 1.0, bits).ConfigureAwait(false);
         // The Hessian mostly steers the steps (the gradient fixes the optimum), so w in [0, 1/4] enters with 16 fractional bits:
         // below 2^15 as integers, which lets the private product choose with 55 bits instead of k (67 with 28 bits for the
         // standard errors' last step). Each party's outer products
         // are scaled row by row (privately) to at most 1 and kept to 40 bits of their row's largest value, so the product is
         // small for every input and its oblivious transfers carry shorter corrections.
         var hessianParts = await Multiplication.PrivateMatrixMultiplyRowScaledEachAsync(runtime, design.OuterProducts, Repeat(unique, everyParty), Slices(coarseWeights, rowCounts),
-            weightBits - 1, OuterProductBits).ConfigureAwait(false);
+            bits - 1, OuterProductBits).ConfigureAwait(false);
         return (SumOfParts(gradientParts, columns), SumOfParts(hessianParts, unique));
     }
 

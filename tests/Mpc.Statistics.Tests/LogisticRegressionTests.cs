@@ -150,12 +150,13 @@ public class LogisticRegressionTests
     [Theory]
     [InlineData("dealer")]
     [InlineData("replicated")]
-    public async Task TheSecurePenalisedFitOnAllThirtyBreastCancerFeaturesMatchesTheClearOptimumInAtMostOneThousandRounds(string engine)
+    public async Task TheSecurePenalisedFitOnAllThirtyBreastCancerFeaturesMatchesTheClearOptimumInEightIterations(string engine)
     {
         var table = CsvTable.Load(Path.Combine(AppContext.BaseDirectory, "data", "breast_cancer_wisconsin.csv"));
         var features = table.ColumnNames.Where(c => c != "malignant").ToArray();
         var (x, y) = Load("breast_cancer_wisconsin", "malignant", features);
-        var options = new LogisticRegressionOptions(true, 1.0, 10, 1e-6, StandardErrors: false);
+        // Eight Newton iterations from zero, as R's clear Newton needs for 1e-3 (the first costs no per-row work).
+        var options = new LogisticRegressionOptions(true, 1.0, 8, 1e-6, StandardErrors: false);
         var clear = LogisticRegressionReference.Fit(x, y, true, 1.0);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         // The dealer and the honest-majority engine: with OT preprocessing the exact Hessian's 31x569x31 matrix triples take minutes (see the issue note).
@@ -170,23 +171,152 @@ public class LogisticRegressionTests
         -0.2478158767, 0.2561040338, -0.4754146723, 0.3592110175, -0.5370123615];
 
     [Theory]
-    [InlineData("dealer")]
-    [InlineData("replicated")]
-    public async Task TheSecureFitOnSimulatedRowsMatchesTheStoredGlmCoefficientsWithinOneThousandthInSixIterations(string engine)
+    [InlineData("dealer", 4)]
+    [InlineData("replicated", 4)]
+    [InlineData("replicated", 6)]
+    public async Task TheSecureFitOnSimulatedRowsMatchesTheStoredGlmCoefficientsWithinOneThousandthFromFourIterations(string engine, int iterations)
     {
-        var table = CsvTable.Load(Path.Combine(AppContext.BaseDirectory, "ReferenceValues", "simulated_logistic.csv"));
-        var features = Enumerable.Range(1, 10).Select(j => $"x{j}").ToArray();
-        var x = new double[table.RowCount, features.Length];
-        for (int j = 0; j < features.Length; j++)
-        {
-            var column = table.Column(features[j]);
-            for (int i = 0; i < table.RowCount; i++) x[i, j] = column[i];
-        }
-        // Six Newton iterations, each with the piecewise sigmoid (within 3.3e-7 of the exact one), reach glm's optimum.
-        var result = await FitAsync(3, x, table.Column("y"), new LogisticRegressionOptions(true, 0, 6, 1e-6, StandardErrors: false), engine);
+        var (x, y) = Simulated();
+        // Four Newton iterations from zero reach 1e-3, as R's clear Newton does (the first costs no per-row work); by six the
+        // step is below the tolerance, which the opened convergence flag reports.
+        var result = await FitAsync(3, x, y, new LogisticRegressionOptions(true, 0, iterations, 1e-6, StandardErrors: false), engine);
         for (int j = 0; j < SimulatedGlm.Length; j++)
             Assert.True(Math.Abs(result.Coefficients[j] - SimulatedGlm[j]) <= 1e-3, $"coefficient {j}: {result.Coefficients[j]:R} vs glm {SimulatedGlm[j]}");
-        Assert.Equal(1, result.Converged);
+        if (iterations >= 6) Assert.Equal(1, result.Converged);
+    }
+
+    [Fact]
+    public async Task WithAThousandRowsACoefficientTheLastStepOnTheLastInverseReachesTheClearOptimum()
+    {
+        // 4,500 generated rows over 4 coefficients: the last Newton step reuses the last inverse, no per-row Hessian.
+        var random = new Random(7);
+        int n = 4500, f = 3;
+        var x = new double[n, f];
+        var y = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            double eta = -0.4;
+            for (int j = 0; j < f; j++)
+            {
+                x[i, j] = Math.Round(random.NextDouble() * 6 - 3 + 2 * j, 4);
+                eta += (x[i, j] - 2 * j) * (j % 2 == 0 ? 0.7 : -0.5);
+            }
+            y[i] = random.NextDouble() < 1 / (1 + Math.Exp(-eta)) ? 1 : 0;
+        }
+        var clear = LogisticRegressionReference.Fit(x, y, true, 0);
+        var result = await FitAsync(3, x, y, new LogisticRegressionOptions(true, 0, 5, 1e-6, StandardErrors: false), "replicated");
+        for (int j = 0; j <= f; j++)
+            Assert.True(Math.Abs(result.Coefficients[j] - clear.Coefficients[j]) <= 1e-3, $"seed 7, coefficient {j}: {result.Coefficients[j]:R} vs clear {clear.Coefficients[j]:R}");
+    }
+
+    [Fact]
+    public async Task APartyWithOneRowAndAPartyWhoseOwnRowsSeparateStillGetThePooledOptimum()
+    {
+        // Party 0 holds one row; party 1's 120 rows are separated by x1 (its own fit would diverge); party 2 holds the rest.
+        var (x, y) = Simulated();
+        for (int i = 1; i <= 120; i++) y[i] = x[i, 0] > 0 ? 1 : 0;
+        int[] bounds = [0, 1, 121, y.Length];
+        var options = new LogisticRegressionOptions(true, 0, 6, 1e-6, StandardErrors: false);
+        var clear = LogisticRegressionReference.Fit(x, y, true, 0);
+        var result = await FitAsync(3, x, y, options, "replicated", bounds);
+        for (int j = 0; j < clear.Coefficients.Length; j++)
+            Assert.True(Math.Abs(result.Coefficients[j] - clear.Coefficients[j]) <= 1e-3, $"coefficient {j}: {result.Coefficients[j]:R} vs clear {clear.Coefficients[j]:R}");
+    }
+
+    [Theory]
+    [InlineData(2, 0.0, "dealer")]
+    [InlineData(3, 0.5, "replicated")]
+    [InlineData(3, 0.0, "ot")]
+    public async Task TheFirstIterationIsThePooledNewtonStepFromZeroWhateverTheSplit(int parties, double lambda, string engine)
+    {
+        for (int seed = 1; seed <= 3; seed++)
+        {
+            // Uneven parties of generated rows with features on different scales; one Newton "iteration" is the start alone.
+            var random = new Random(seed);
+            int n = 240 + 40 * seed, f = 3;
+            var x = new double[n, f];
+            var y = new double[n];
+            for (int i = 0; i < n; i++)
+            {
+                double eta = 0.3;
+                for (int j = 0; j < f; j++)
+                {
+                    x[i, j] = Math.Round((random.NextDouble() * 4 - 2) * (j + 1) + j, 4);
+                    eta += x[i, j] * (j % 2 == 0 ? 0.6 : -0.4) / (j + 1);
+                }
+                y[i] = random.NextDouble() < 1 / (1 + Math.Exp(-eta)) ? 1 : 0;
+            }
+            int[] bounds = [.. Enumerable.Range(0, parties + 1).Select(p => p == parties ? n : p * n / (parties + 1))];
+            var options = new LogisticRegressionOptions(true, lambda, 1, 1e-6, StandardErrors: false);
+            // In the clear, over the pooled rows: (A'A / 4 + Lambda) beta = A'(y - 1/2).
+            var hessian = new double[f + 1, f + 1];
+            var right = new double[f + 1];
+            for (int i = 0; i < n; i++)
+            {
+                double[] a = [1, .. Enumerable.Range(0, f).Select(j => x[i, j])];
+                for (int k = 0; k <= f; k++)
+                {
+                    right[k] += a[k] * (y[i] - 0.5);
+                    for (int l = 0; l <= f; l++) hessian[k, l] += 0.25 * a[k] * a[l];
+                }
+            }
+            for (int j = 1; j <= f; j++) hessian[j, j] += lambda;
+            var expected = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseOfArray(hessian).Solve(MathNet.Numerics.LinearAlgebra.Vector<double>.Build.DenseOfArray(right));
+            var result = await FitAsync(parties, x, y, options, engine, bounds);
+            for (int j = 0; j <= f; j++)
+                Assert.True(Math.Abs(result.Coefficients[j] - expected[j]) <= 1e-6 * Math.Max(1, Math.Abs(expected[j])), $"seed {seed}, coefficient {j}: {result.Coefficients[j]:R} vs clear {expected[j]:R}");
+        }
+    }
+
+    [Theory]
+    [InlineData("outcome", 1)]
+    [InlineData("first feature", 1)]
+    [InlineData("outcome", 2)]
+    [InlineData("outcome", 3)]
+    public async Task TheOpenedCoefficientsDependOnlyOnThePooledRowsNotOnHowTheHonestPartiesSplitThem(string sortedBy, int iterations)
+    {
+        // Attack (analyst with party 2): iterations = 1 opens the start. Parties 0 and 1 hold the same pooled rows in both runs,
+        // interleaved or sorted by a column; party 2's rows are the same. Sorted by outcome, each honest party's own rows separate,
+        // (a start from each party's own fit fell back to zero there): the opened coefficients must not tell the two runs apart.
+        var (x, y) = Simulated();
+        int n = y.Length, honest = 2 * n / 3;
+        int[] bounds = [0, honest / 2, honest, n];
+        var options = new LogisticRegressionOptions(true, 0, iterations, 1e-6, StandardErrors: false);
+        var interleaved = Enumerable.Range(0, honest).OrderBy(i => i % 2).ThenBy(i => i).Concat(Enumerable.Range(honest, n - honest)).ToArray();
+        var sorted = Enumerable.Range(0, honest).OrderBy(i => sortedBy == "outcome" ? -y[i] : x[i, 0]).ThenBy(i => i).Concat(Enumerable.Range(honest, n - honest)).ToArray();
+        var first = await FitAsync(3, Permute(x, interleaved), interleaved.Select(i => y[i]).ToArray(), options, "dealer", bounds);
+        var second = await FitAsync(3, Permute(x, sorted), sorted.Select(i => y[i]).ToArray(), options, "dealer", bounds);
+        for (int j = 0; j < first.Coefficients.Length; j++)
+            Assert.True(Math.Abs(first.Coefficients[j] - second.Coefficients[j]) <= 1e-3, $"coefficient {j}: {first.Coefficients[j]:R} (interleaved) vs {second.Coefficients[j]:R} (sorted by {sortedBy}); converged {first.Converged} vs {second.Converged}");
+    }
+
+    private static double[,] Permute(double[,] x, int[] order)
+    {
+        var permuted = new double[order.Length, x.GetLength(1)];
+        for (int i = 0; i < order.Length; i++)
+            for (int j = 0; j < x.GetLength(1); j++) permuted[i, j] = x[order[i], j];
+        return permuted;
+    }
+
+    private static (double[,] X, double[] Y) Simulated()
+    {
+        var table = CsvTable.Load(Path.Combine(AppContext.BaseDirectory, "ReferenceValues", "simulated_logistic.csv"));
+        var x = new double[table.RowCount, 10];
+        for (int j = 0; j < 10; j++)
+        {
+            var column = table.Column($"x{j + 1}");
+            for (int i = 0; i < table.RowCount; i++) x[i, j] = column[i];
+        }
+        return (x, table.Column("y"));
+    }
+
+    private static double[] Rows(double[,] x, int start, int end)
+    {
+        int f = x.GetLength(1);
+        var rows = new double[(end - start) * f];
+        for (int i = start; i < end; i++)
+            for (int j = 0; j < f; j++) rows[(i - start) * f + j] = x[i, j];
+        return rows;
     }
 
     [Fact]
@@ -285,16 +415,14 @@ public class LogisticRegressionTests
         return (x, table.Column(outcome));
     }
 
-    private static async Task<(double[] Coefficients, double[]? StandardErrors, double Converged, long Rounds, double? Deviance, double[]? Counts)> FitAsync(int parties, double[,] x, double[] y, LogisticRegressionOptions options, string preprocessing = "ot")
+    // bounds: party p holds rows [bounds[p], bounds[p + 1]); by default equal parts.
+    private static async Task<(double[] Coefficients, double[]? StandardErrors, double Converged, long Rounds, double? Deviance, double[]? Counts)> FitAsync(int parties, double[,] x, double[] y, LogisticRegressionOptions options, string preprocessing = "ot", int[]? bounds = null)
     {
         int n = y.Length, f = x.GetLength(1);
         var results = await LocalHarness.RunAsync<UInt128, (double[], double[]?, double, long, double?, double[]?)>(parties, async rt =>
         {
-            int start = rt.PartyIndex * n / parties, end = (rt.PartyIndex + 1) * n / parties;
-            var features = new double[(end - start) * f];
-            for (int i = start; i < end; i++)
-                for (int j = 0; j < f; j++)
-                    features[(i - start) * f + j] = x[i, j];
+            int start = bounds?[rt.PartyIndex] ?? rt.PartyIndex * n / parties, end = bounds?[rt.PartyIndex + 1] ?? (rt.PartyIndex + 1) * n / parties;
+            var features = Rows(x, start, end);
             var fit = await SecureLogisticRegression.FitAsync(rt, features, y[start..end], f, options);
             long rounds = rt.Statistics.Rounds;
             var coefficients = await Opening.RevealRealAsync(rt, fit.Coefficients, "coefficients");
