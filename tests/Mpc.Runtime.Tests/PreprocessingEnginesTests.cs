@@ -8,7 +8,7 @@ public class PreprocessingEnginesTests
     [Fact]
     public void EachModeHasTheNameRequestsAndTranscriptsUseAndReadsBackFromIt()
     {
-        Assert.Equal(["ot", "replicated", "dealer"], Enum.GetValues<PreprocessingMode>().Select(PreprocessingEngines.Name));
+        Assert.Equal(["ot", "replicated", "dealer", "shamir"], Enum.GetValues<PreprocessingMode>().Select(PreprocessingEngines.Name));
         foreach (var mode in Enum.GetValues<PreprocessingMode>())
         {
             Assert.True(PreprocessingEngines.TryParse(PreprocessingEngines.Name(mode), out var read));
