@@ -4,7 +4,7 @@ using Mpc.Runtime;
 using Mpc.Runtime.Harness;
 using Mpc.Runtime.Protocols;
 
-// Usage: dotnet run -c Release --project bench/Mpc.Bench [-- [--repetitions N] [--suite runtime|ot|tls|km|lr|bm|bm-paper|wan|lr-rounds|lr-scale|fixed-mult|hm-parties|triples|sort|stats|first|all|logrank|dp-utility|boltzmann-experiment|sampler] [--count N] [--parties 2,5,20] [--latencies 0,10,50] [--fit-rows 100000] [--iterations 4] [--link-iterations 8] [--engines replicated,ot|none]]
+// Usage: dotnet run -c Release --project bench/Mpc.Bench [-- [--repetitions N] [--suite runtime|ot|tls|km|lr|bm|bm-paper|wan|lr-rounds|lr-scale|fixed-mult|hm-parties|triples|sort|stats|first|all|logrank|dp-utility|boltzmann-experiment|sampler] [--count N] [--parties 2,5,20] [--latencies 0,10,50] [--fit-rows 100000] [--iterations 4] [--link-iterations 9] [--engines replicated,ot|none]]
 Mpc.Cli.HostThreadPool.Configure();
 int repetitions = 5;
 string suite = "all";
@@ -14,7 +14,7 @@ bool partiesGiven = false;
 double[] latencies = [0, 10, 50];
 int fitRows = 100_000;
 int fitIterations = 4;
-int linkIterations = 8;
+int linkIterations = 9;
 string[] linkEngines = ["replicated", "ot"];
 bool enginesGiven = false;
 double[]? fitLatencies = null;

@@ -150,20 +150,20 @@ public class LogisticRegressionTests
     [Theory]
     [InlineData("dealer")]
     [InlineData("replicated")]
-    public async Task TheSecurePenalisedFitOnAllThirtyBreastCancerFeaturesMatchesTheClearOptimumInEightIterations(string engine)
+    public async Task TheSecurePenalisedFitOnAllThirtyBreastCancerFeaturesMatchesTheClearOptimumInNineIterations(string engine)
     {
         var table = CsvTable.Load(Path.Combine(AppContext.BaseDirectory, "data", "breast_cancer_wisconsin.csv"));
         var features = table.ColumnNames.Where(c => c != "malignant").ToArray();
         var (x, y) = Load("breast_cancer_wisconsin", "malignant", features);
-        // Eight Newton iterations from zero, as R's clear Newton needs for 1e-3 (the first costs no per-row work).
-        var options = new LogisticRegressionOptions(true, 1.0, 8, 1e-6, StandardErrors: false);
+        // Nine Newton iterations from zero: R's clear Newton needs eight for 1e-3, and the fixed-point steps one more (the first costs no per-row work).
+        var options = new LogisticRegressionOptions(true, 1.0, 9, 1e-6, StandardErrors: false);
         var clear = LogisticRegressionReference.Fit(x, y, true, 1.0);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         // The dealer and the honest-majority engine: with OT preprocessing the exact Hessian's 31x569x31 matrix triples take minutes (see the issue note).
         var result = await FitAsync(3, x, y, options, engine);
         Assert.True(result.Rounds <= 1000, $"{result.Rounds} rounds");
         for (int j = 0; j < clear.Coefficients.Length; j++)
-            Assert.True(Math.Abs(result.Coefficients[j] - clear.Coefficients[j]) <= 1e-3, $"coefficient {j} ({(j == 0 ? "(Intercept)" : features[j - 1])}): {result.Coefficients[j]:R} vs clear {clear.Coefficients[j]:R}; {watch.Elapsed.TotalSeconds:F1} s");
+            Assert.True(Math.Abs(result.Coefficients[j] - clear.Coefficients[j]) <= 1e-3, $"coefficient {j} ({(j == 0 ? "(Intercept)" : features[j - 1])}): {result.Coefficients[j]:R} vs clear {clear.Coefficients[j]:R}; {result.Rounds} rounds, {watch.Elapsed.TotalSeconds:F1} s");
     }
 
     // ReferenceValues/simulated_logistic.md: R 4.2.2, glm(y ~ ., binomial) on the 600 simulated rows of simulated_logistic.csv.
