@@ -98,6 +98,8 @@ public static class RuntimeErrors
 
     public const string GaloisRingNotAUnit = "The Galois ring element is not a unit (its reduction mod 2 is zero), so it has no inverse.";
 
+    public const string GaloisRingVectorLength = "A Galois ring vector or coefficient table is shorter than the element count and degree require.";
+
     public static string ShamirPartyCount(int parties, int minimum, int maximum) =>
         $"Shamir sharing over a Galois ring runs with {minimum} to {maximum} parties; this session has {parties}.";
 

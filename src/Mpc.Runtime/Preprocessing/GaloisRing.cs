@@ -11,7 +11,7 @@ namespace Mpc.Runtime.Preprocessing;
 /// coefficient of X^l at index l; Z_2^k is the subring of constants. Vectors of n elements are stored coefficient-major
 /// (coefficient l of element e at l * n + e), so each step is a loop over plain ring arrays.
 /// </summary>
-public sealed class GaloisRing<T> where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+public sealed partial class GaloisRing<T> where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
 {
     /// <summary>The smallest and largest extension degrees with a modulus in the table.</summary>
     public const int MinDegree = 2, MaxDegree = 6;

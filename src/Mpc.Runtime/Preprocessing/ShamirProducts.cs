@@ -93,31 +93,54 @@ internal sealed class ShamirProducts<TR> : IDisposable where TR : unmanaged, IBi
         return FinishAsync(draw, na, nb, nc, product, cancellationToken);
     }
 
-    private sealed record Draw(TR[][] Mine, TR[][][] Outgoing, TR[][] Zeros, long Batch);
+    private sealed record Draw(TR[][] Mine, List<TR[]>[] Outgoing, TR[][] Zeros, long Batch);
+
+    // Slice p of a section's values (the kings' slices) is dealt by parties p .. p + t (mod N): t + 1 dealers, one of them
+    // honest, make the summed secret uniform, and every party deals t + 1 slices of N.
+    private int SliceStart(int n, int p) => (int)((long)n * p / _parties);
+
+    private bool Deals(int dealer, int slice) => (dealer - slice + _parties) % _parties <= _sharing.Threshold;
 
     private Draw Dealt((int Count, DealingPlan Plan)[] sections)
     {
         int d = _ring.Degree;
         var mine = new TR[sections.Length][];
-        var outgoing = new TR[_parties][][];
-        for (int p = 0; p < _parties; p++) outgoing[p] = new TR[sections.Length][];
+        var outgoing = new List<TR[]>[_parties];
+        for (int p = 0; p < _parties; p++) outgoing[p] = [];
         for (int s = 0; s < sections.Length; s++)
         {
             var (n, plan) = sections[s];
-            var secret = _secrets.NextRing<TR>(n);
-            var drawn = plan.PrgReceivers.Select(m => _dealTo[m]!.NextRing<TR>(d * n)).ToArray();
-            for (int j = 0; j < plan.Interpolated.Length; j++)
+            mine[s] = new TR[d * n];
+            for (int p = 0; p < _parties; p++)
             {
-                var share = new TR[d * n];
-                _ring.MultiplySubringAdd(plan.FromSecret[j], secret, share, n);
-                for (int m = 0; m < drawn.Length; m++) _ring.MultiplyAdd(plan.FromDrawn[j][m], drawn[m], share, n);
-                if (plan.Interpolated[j] == _self) mine[s] = share;
-                else outgoing[plan.Interpolated[j]][s] = share;
+                int start = SliceStart(n, p), length = SliceStart(n, p + 1) - start;
+                if (length == 0 || !Deals(_self, p)) continue;
+                var secret = _secrets.NextRing<TR>(length);
+                var drawn = plan.PrgReceivers.Select(m => _dealTo[m]!.NextRing<TR>(d * length)).ToArray();
+                var shares = plan.Interpolated.Select(_ => new TR[d * length]).ToArray();
+                _ring.Combine(secret, drawn, plan.Matrices, shares, length);
+                for (int j = 0; j < shares.Length; j++)
+                {
+                    if (plan.Interpolated[j] == _self) AddSlice(mine[s], shares[j], start, length, n);
+                    else outgoing[plan.Interpolated[j]].Add(shares[j]);
+                }
             }
-            foreach (int dealer in plan.DealersDrawingForMe) RingArithmetic<TR>.AddInPlace(mine[s], _dealFrom[dealer]!.NextRing<TR>(d * n));
+            for (int p = 0; p < _parties; p++)
+            {
+                int start = SliceStart(n, p), length = SliceStart(n, p + 1) - start;
+                if (length == 0) continue;
+                foreach (int dealer in plan.DealersDrawingForMe)
+                    if (Deals(dealer, p)) AddSlice(mine[s], _dealFrom[dealer]!.NextRing<TR>(d * length), start, length, n);
+            }
         }
         var zeros = sections.Select(section => ZeroShare(section.Count)).ToArray();
         return new Draw(mine, outgoing, zeros, _batches++);
+    }
+
+    // Adds a slice's d x length shares (coefficient-major) into a section's d x n shares at element start.
+    private void AddSlice(TR[] section, TR[] slice, int start, int length, int n)
+    {
+        for (int l = 0; l < _ring.Degree; l++) RingArithmetic<TR>.AddInPlace(section.AsSpan(l * n + start, length), slice.AsSpan(l * length, length));
     }
 
     /// <summary>This party's share of count zeros: G(i, j) added for each peer j above i and G(j, i) subtracted for each below.</summary>
@@ -149,15 +172,14 @@ internal sealed class ShamirProducts<TR> : IDisposable where TR : unmanaged, IBi
         int[] counts = [na, nb, nc];
         DealingPlan[] plans = [_low, _low, _high];
         long dealTag = PreprocessingTags.Of(_kind, Bits, draw.Batch, DealStep);
-        // Wire format (dealer to receiver): the receiver's shares of sections a, b, r in that order, each section left
-        // out where the receiver draws its share from the PRG; a section is n GR elements, coefficient-major, each
-        // coefficient a little-endian ring element (RingCodec).
+        // Wire format (dealer to receiver): for sections a, b, r in that order, and in each for the slices the dealer deals
+        // in increasing order, the receiver's shares of that slice, left out where the receiver draws its share from the
+        // PRG; a slice of length L is L GR elements, coefficient-major, each coefficient a little-endian ring element (RingCodec).
         var sends = new List<Task>();
         for (int peer = 0; peer < _parties; peer++)
         {
-            if (peer == _self) continue;
-            var parts = draw.Outgoing[peer].OfType<TR[]>().ToArray();
-            if (parts.Length == 0) continue;
+            var parts = draw.Outgoing[peer];
+            if (peer == _self || parts.Count == 0) continue;
             var payload = new byte[checked(parts.Sum(part => part.Length) * Unsafe.SizeOf<TR>())];
             int at = 0;
             foreach (var part in parts)
@@ -170,16 +192,22 @@ internal sealed class ShamirProducts<TR> : IDisposable where TR : unmanaged, IBi
         for (int dealer = 0; dealer < _parties; dealer++)
         {
             if (dealer == _self) continue;
-            var expected = Enumerable.Range(0, 3).Where(s => !plans[s].DrawsFor(dealer, _self)).ToArray();
-            if (expected.Length == 0) continue;
-            int elements = expected.Sum(s => d * counts[s]);
-            var received = await ReceiveAsync(dealer, dealTag, elements, cancellationToken).ConfigureAwait(false);
-            int offset = 0;
-            foreach (int s in expected)
+            var expected = new List<(int Section, int Start, int Length)>();
+            for (int s = 0; s < 3; s++)
             {
-                RingCodec.AddInto<TR>(received.AsSpan(offset, d * counts[s] * Unsafe.SizeOf<TR>()), draw.Mine[s]);
-                offset += d * counts[s] * Unsafe.SizeOf<TR>();
+                if (plans[s].DrawsFor(dealer, _self)) continue;
+                for (int p = 0; p < _parties; p++)
+                {
+                    int start = SliceStart(counts[s], p), length = SliceStart(counts[s], p + 1) - start;
+                    if (length > 0 && Deals(dealer, p)) expected.Add((s, start, length));
+                }
             }
+            if (expected.Count == 0) continue;
+            var received = await ReceiveAsync(dealer, dealTag, expected.Sum(part => d * part.Length), cancellationToken).ConfigureAwait(false);
+            int offset = 0, size = Unsafe.SizeOf<TR>();
+            foreach (var (s, start, length) in expected)
+                for (int l = 0; l < d; l++, offset += length * size)
+                    RingCodec.AddInto<TR>(received.AsSpan(offset, length * size), draw.Mine[s].AsSpan(l * counts[s] + start, length));
             _channel.Release(received);
         }
         var masked = new TR[d * nc];
@@ -274,14 +302,8 @@ internal sealed class ShamirProducts<TR> : IDisposable where TR : unmanaged, IBi
             DealersDrawingForMe = [.. Enumerable.Range(1, degree).Select(j => (self - j + _parties) % _parties)];
             int[] from = [-1, .. PrgReceivers];
             var ring = sharing.Ring;
-            FromSecret = new TR[Interpolated.Length][];
-            FromDrawn = new TR[Interpolated.Length][][];
-            for (int j = 0; j < Interpolated.Length; j++)
-            {
-                var lagrange = sharing.Lagrange(from, Interpolated[j]);
-                FromSecret[j] = ring.MultiplicationMatrix(lagrange[0]);
-                FromDrawn[j] = [.. lagrange.Skip(1).Select(c => ring.MultiplicationMatrix(c))];
-            }
+            Matrices = new TR[Interpolated.Length][][];
+            for (int j = 0; j < Interpolated.Length; j++) Matrices[j] = [.. sharing.Lagrange(from, Interpolated[j]).Select(c => ring.MultiplicationMatrix(c))];
         }
 
         /// <summary>The parties that draw their share of this party's dealing from the PRG they share with it.</summary>
@@ -292,9 +314,8 @@ internal sealed class ShamirProducts<TR> : IDisposable where TR : unmanaged, IBi
 
         public int[] DealersDrawingForMe { get; }
 
-        public TR[][] FromSecret { get; }
-
-        public TR[][][] FromDrawn { get; }
+        /// <summary>Per interpolated party, the multiplication matrices of its share's Lagrange coefficients: on the secret, then on each drawn share.</summary>
+        public TR[][][] Matrices { get; }
 
         /// <summary>Whether <paramref name="receiver"/> draws its share of <paramref name="dealer"/>'s dealing from their PRG.</summary>
         public bool DrawsFor(int dealer, int receiver) => ((receiver - dealer + _parties) % _parties) is var gap && gap >= 1 && gap <= _degree;
