@@ -60,18 +60,33 @@ public sealed partial class GaloisRing<T>
 
     private static void ScaleTile(ref T x, T factor, ref T destination, int length)
     {
+        int i = 0;
+        if (Vector<T>.IsSupported && Vector.IsHardwareAccelerated)
+        {
+            var broadcast = new Vector<T>(factor);
+            for (; i <= length - Vector<T>.Count; i += Vector<T>.Count)
+                Vector.StoreUnsafe(Vector.LoadUnsafe(ref x, (nuint)i) * broadcast, ref destination, (nuint)i);
+        }
         unchecked
         {
-            for (int i = 0; i < length; i++) Unsafe.Add(ref destination, i) = Unsafe.Add(ref x, i) * factor;
+            for (; i < length; i++) Unsafe.Add(ref destination, i) = Unsafe.Add(ref x, i) * factor;
         }
     }
 
+    // Vector lanes where the ring is a primitive integer (Z_2^64, Z_2^8; lane products wrap as the ring does), scalar for Z_2^128.
     private static void ScaleAddTile(ref T x, T factor, ref T accumulator, int length)
     {
         if (factor == T.Zero) return;
+        int i = 0;
+        if (Vector<T>.IsSupported && Vector.IsHardwareAccelerated)
+        {
+            var broadcast = new Vector<T>(factor);
+            for (; i <= length - Vector<T>.Count; i += Vector<T>.Count)
+                Vector.StoreUnsafe(Vector.LoadUnsafe(ref accumulator, (nuint)i) + Vector.LoadUnsafe(ref x, (nuint)i) * broadcast, ref accumulator, (nuint)i);
+        }
         unchecked
         {
-            for (int i = 0; i < length; i++) Unsafe.Add(ref accumulator, i) += Unsafe.Add(ref x, i) * factor;
+            for (; i < length; i++) Unsafe.Add(ref accumulator, i) += Unsafe.Add(ref x, i) * factor;
         }
     }
 }
