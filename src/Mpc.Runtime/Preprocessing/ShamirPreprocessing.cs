@@ -13,9 +13,9 @@ namespace Mpc.Runtime.Preprocessing;
 /// <remarks>
 /// Beaver and matrix triples come from <see cref="ShamirProducts{TR}"/> over Z_2^k. AND triples are the low bits of
 /// triples over Z_2^8 (the low bit of a sum is the XOR of the low bits, and that of a product the AND), 8 times the bits
-/// of a dedicated GF(2^d) construction but the same code. daBits: parties 0..t each draw a bit, shared arithmetically
-/// (the bit at its owner plus a zero sharing) and in XOR shares; the t + 1 bits are XORed arithmetically by a tree of
-/// Beaver multiplications (t a daBit, opened slice by slice: <see cref="SlicedBeaver"/>), so no t parties know the
+/// of a dedicated GF(2^d) construction but the same code. daBits: parties 0..t each deal their own random bits as degree-t
+/// sharings, XORed by a tree of Damgard-Nielsen multiplications (t a daBit, one double sharing each:
+/// <see cref="ShamirProducts{TR}.DaBitsAsync"/>), and in XOR shares (the bit at its owner plus a zero sharing), so no t parties know the
 /// daBit. Masked bits and truncation pairs are composed from daBits (<see cref="DaBitComposition"/>).
 /// </remarks>
 public sealed class ShamirPreprocessing<T> : IPreprocessing<T>, IDisposable where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
@@ -31,15 +31,15 @@ public sealed class ShamirPreprocessing<T> : IPreprocessing<T>, IDisposable wher
 
     // Values per batch of products: a dealing then carries at most 3 d 2^14 ring elements (4.7 MB at d = 6 in Z_2^128).
     private const int ChunkValues = 1 << 14;
+    // daBits per batch, a multiple of 64: t of them a daBit, the double sharings hold at most 31 x 2^12 values at 63 parties.
+    private const int DaBitChunk = 1 << 12;
     private static readonly int K = RingArithmetic<T>.Bits;
     private readonly CountingChannel _channel;
     private readonly ShamirProducts<T> _products;
     private readonly ShamirProducts<byte> _bits;
-    // Only its zero sharings, for the daBits: drawn at request time while queued batches draw from the others' streams.
-    private readonly ShamirProducts<T> _daBitMasks;
+    private readonly ShamirProducts<T> _daBits;
     private readonly AesCtrRandom _ownBits;
     private readonly Lock _draw = new();
-    private long _daBitBatches;
     // Completes when every batch of products queued so far has finished.
     private Task _queue = Task.CompletedTask;
 
@@ -54,7 +54,7 @@ public sealed class ShamirPreprocessing<T> : IPreprocessing<T>, IDisposable wher
         _channel = new CountingChannel(channel);
         _products = new ShamirProducts<T>(_channel, seeds, PreprocessingTags.ShamirProducts);
         _bits = new ShamirProducts<byte>(_channel, seeds, PreprocessingTags.ShamirBinaryProducts);
-        _daBitMasks = new ShamirProducts<T>(_channel, seeds, PreprocessingTags.ShamirDaBits);
+        _daBits = new ShamirProducts<T>(_channel, seeds, PreprocessingTags.ShamirDaBits);
         _ownBits = AesCtrRandom.CreateFromSystem();
     }
 
@@ -165,33 +165,27 @@ public sealed class ShamirPreprocessing<T> : IPreprocessing<T>, IDisposable wher
         return ([.. parts.SelectMany(p => p.A)], [.. parts.SelectMany(p => p.B)], [.. parts.SelectMany(p => p.C)]);
     }
 
-    // Draws the contributors' bits, their zero sharings and the tree's triples now (request order), then XORs.
-    private async Task<(T[] Arithmetic, ulong[] Binary)> DaBitsAsync(int count, CancellationToken cancellationToken)
+    // daBits in queued batches of at most DaBitChunk (request order; each batch's dealings stay a few MB).
+    private Task<(T[] Arithmetic, ulong[] Binary)> DaBitsAsync(int count, CancellationToken cancellationToken)
     {
-        int self = _channel.PartyIndex, contributors = _products.Sharing.Threshold + 1, words = BitSlicing.WordsFor(count);
-        T[][] bits;
-        ulong[] binary;
-        Task<BeaverTriples<T>>[] triples;
-        long batch;
+        var chunks = new List<Task<(T[] Arithmetic, ulong[] Binary)>>();
         lock (_draw)
         {
-            var own = self < contributors ? _ownBits.NextRing<ulong>(words) : new ulong[words];
-            if (words > 0) own[^1] &= BitSlicing.LastWordMask(count);
-            bits = new T[contributors][];
-            for (int j = 0; j < contributors; j++)
+            for (int start = 0; start < count || chunks.Count == 0; start += DaBitChunk)
             {
-                bits[j] = _daBitMasks.ZeroShare(count);
-                if (j == self) RingArithmetic<T>.AddInPlace(bits[j], SlicedBeaver.ToRing<T>(own, count));
+                int n = Math.Min(DaBitChunk, count - start);
+                chunks.Add(Queued(() => _daBits.DaBitsAsync(n, cancellationToken)));
             }
-            binary = _daBitMasks.XorZeroShare(words);
-            BitSlicing.Xor(binary, own, binary);
-            if (words > 0) binary[^1] &= BitSlicing.LastWordMask(count);
-            triples = [.. SlicedBeaver.LevelSizes(contributors, count).Select(size => StartTriples(size, cancellationToken))];
-            batch = _daBitBatches++;
         }
-        var arithmetic = await SlicedBeaver.XorAsync(_channel, bits, count, triples,
-            step => PreprocessingTags.Of(PreprocessingTags.ShamirDaBits, K, batch, step), cancellationToken).ConfigureAwait(false);
-        return (arithmetic, binary);
+        return JoinedDaBits(chunks);
+    }
+
+    private static async Task<(T[] Arithmetic, ulong[] Binary)> JoinedDaBits(List<Task<(T[] Arithmetic, ulong[] Binary)>> chunks)
+    {
+        if (chunks.Count == 1) return await chunks[0].ConfigureAwait(false);
+        var parts = await Task.WhenAll(chunks).ConfigureAwait(false);
+        // Every chunk but the last holds a whole number of 64-bit words.
+        return ([.. parts.SelectMany(p => p.Arithmetic)], [.. parts.SelectMany(p => p.Binary)]);
     }
 
     private static ulong[] LowBits(byte[] shares, int words)
@@ -205,7 +199,7 @@ public sealed class ShamirPreprocessing<T> : IPreprocessing<T>, IDisposable wher
     {
         _products.Dispose();
         _bits.Dispose();
-        _daBitMasks.Dispose();
+        _daBits.Dispose();
         _ownBits.Dispose();
     }
 }

@@ -27,7 +27,7 @@ namespace Mpc.Runtime.Preprocessing;
 /// <para>Request order: every PRG draw of a request happens when it is made (SPMD: all parties make the same requests
 /// in the same order); its messages then carry the request's batch number in their tags and may overlap other requests'.</para>
 /// </remarks>
-internal sealed class ShamirProducts<TR> : IDisposable where TR : unmanaged, IBinaryInteger<TR>, IUnsignedNumber<TR>
+internal sealed partial class ShamirProducts<TR> : IDisposable where TR : unmanaged, IBinaryInteger<TR>, IUnsignedNumber<TR>
 {
     // Dealings of the three sections a, b, r then, per slice, the shares to the king and the king's opening.
     private const int DealStep = 0, ToKingStep = 1, FromKingStep = 2;
@@ -89,58 +89,13 @@ internal sealed class ShamirProducts<TR> : IDisposable where TR : unmanaged, IBi
     public Task<(TR[] A, TR[] B, TR[] C)> ProductsAsync(int na, int nb, int nc, Action<TR[], TR[], TR[]> product, CancellationToken cancellationToken)
     {
         Draw draw;
-        lock (_draw) draw = Dealt([(na, _low), (nb, _low), (nc, _high)]);
-        return FinishAsync(draw, na, nb, nc, product, cancellationToken);
-    }
-
-    private sealed record Draw(TR[][] Mine, List<TR[]>[] Outgoing, TR[][] Zeros, long Batch);
-
-    // Slice p of a section's values (the kings' slices) is dealt by parties p .. p + t (mod N): t + 1 dealers, one of them
-    // honest, make the summed secret uniform, and every party deals t + 1 slices of N.
-    private int SliceStart(int n, int p) => (int)((long)n * p / _parties);
-
-    private bool Deals(int dealer, int slice) => (dealer - slice + _parties) % _parties <= _sharing.Threshold;
-
-    private Draw Dealt((int Count, DealingPlan Plan)[] sections)
-    {
-        int d = _ring.Degree;
-        var mine = new TR[sections.Length][];
-        var outgoing = new List<TR[]>[_parties];
-        for (int p = 0; p < _parties; p++) outgoing[p] = [];
-        for (int s = 0; s < sections.Length; s++)
+        TR[][] zeros;
+        lock (_draw)
         {
-            var (n, plan) = sections[s];
-            mine[s] = new TR[d * n];
-            for (int p = 0; p < _parties; p++)
-            {
-                int start = SliceStart(n, p), length = SliceStart(n, p + 1) - start;
-                if (length == 0 || !Deals(_self, p)) continue;
-                var secret = _secrets.NextRing<TR>(length);
-                var drawn = plan.PrgReceivers.Select(m => _dealTo[m]!.NextRing<TR>(d * length)).ToArray();
-                var shares = plan.Interpolated.Select(_ => new TR[d * length]).ToArray();
-                _ring.Combine(secret, drawn, plan.Matrices, shares, length);
-                for (int j = 0; j < shares.Length; j++)
-                {
-                    if (plan.Interpolated[j] == _self) AddSlice(mine[s], shares[j], start, length, n);
-                    else outgoing[plan.Interpolated[j]].Add(shares[j]);
-                }
-            }
-            for (int p = 0; p < _parties; p++)
-            {
-                int start = SliceStart(n, p), length = SliceStart(n, p + 1) - start;
-                if (length == 0) continue;
-                foreach (int dealer in plan.DealersDrawingForMe)
-                    if (Deals(dealer, p)) AddSlice(mine[s], _dealFrom[dealer]!.NextRing<TR>(d * length), start, length, n);
-            }
+            draw = Dealt([new Section(na, _low), new Section(nb, _low), new Section(nc, _high)]);
+            zeros = [ZeroShare(na), ZeroShare(nb), ZeroShare(nc)];
         }
-        var zeros = sections.Select(section => ZeroShare(section.Count)).ToArray();
-        return new Draw(mine, outgoing, zeros, _batches++);
-    }
-
-    // Adds a slice's d x length shares (coefficient-major) into a section's d x n shares at element start.
-    private void AddSlice(TR[] section, TR[] slice, int start, int length, int n)
-    {
-        for (int l = 0; l < _ring.Degree; l++) RingArithmetic<TR>.AddInPlace(section.AsSpan(l * n + start, length), slice.AsSpan(l * length, length));
+        return FinishAsync(draw, zeros, na, nb, nc, product, cancellationToken);
     }
 
     /// <summary>This party's share of count zeros: G(i, j) added for each peer j above i and G(j, i) subtracted for each below.</summary>
@@ -166,57 +121,15 @@ internal sealed class ShamirProducts<TR> : IDisposable where TR : unmanaged, IBi
         return result;
     }
 
-    private async Task<(TR[] A, TR[] B, TR[] C)> FinishAsync(Draw draw, int na, int nb, int nc, Action<TR[], TR[], TR[]> product, CancellationToken cancellationToken)
+    private async Task<(TR[] A, TR[] B, TR[] C)> FinishAsync(Draw draw, TR[][] zeros, int na, int nb, int nc, Action<TR[], TR[], TR[]> product, CancellationToken cancellationToken)
     {
         int d = _ring.Degree;
-        int[] counts = [na, nb, nc];
-        DealingPlan[] plans = [_low, _low, _high];
-        long dealTag = PreprocessingTags.Of(_kind, Bits, draw.Batch, DealStep);
-        // Wire format (dealer to receiver): for sections a, b, r in that order, and in each for the slices the dealer deals
-        // in increasing order, the receiver's shares of that slice, left out where the receiver draws its share from the
-        // PRG; a slice of length L is L GR elements, coefficient-major, each coefficient a little-endian ring element (RingCodec).
-        var sends = new List<Task>();
-        for (int peer = 0; peer < _parties; peer++)
-        {
-            var parts = draw.Outgoing[peer];
-            if (peer == _self || parts.Count == 0) continue;
-            var payload = new byte[checked(parts.Sum(part => part.Length) * Unsafe.SizeOf<TR>())];
-            int at = 0;
-            foreach (var part in parts)
-            {
-                System.Runtime.InteropServices.MemoryMarshal.AsBytes(part.AsSpan()).CopyTo(payload.AsSpan(at));
-                at += part.Length * Unsafe.SizeOf<TR>();
-            }
-            sends.Add(_channel.SendAsync(peer, dealTag, payload, cancellationToken).AsTask());
-        }
-        for (int dealer = 0; dealer < _parties; dealer++)
-        {
-            if (dealer == _self) continue;
-            var expected = new List<(int Section, int Start, int Length)>();
-            for (int s = 0; s < 3; s++)
-            {
-                if (plans[s].DrawsFor(dealer, _self)) continue;
-                for (int p = 0; p < _parties; p++)
-                {
-                    int start = SliceStart(counts[s], p), length = SliceStart(counts[s], p + 1) - start;
-                    if (length > 0 && Deals(dealer, p)) expected.Add((s, start, length));
-                }
-            }
-            if (expected.Count == 0) continue;
-            var received = await ReceiveAsync(dealer, dealTag, expected.Sum(part => d * part.Length), cancellationToken).ConfigureAwait(false);
-            int offset = 0, size = Unsafe.SizeOf<TR>();
-            foreach (var (s, start, length) in expected)
-                for (int l = 0; l < d; l++, offset += length * size)
-                    RingCodec.AddInto<TR>(received.AsSpan(offset, length * size), draw.Mine[s].AsSpan(l * counts[s] + start, length));
-            _channel.Release(received);
-        }
+        var sends = await ExchangeAsync(draw, cancellationToken).ConfigureAwait(false);
         var masked = new TR[d * nc];
         product(draw.Mine[0], draw.Mine[1], masked);
         RingArithmetic<TR>.AddInPlace(masked, draw.Mine[2]);
         var opened = await OpenAtKingsAsync(masked, nc, draw.Batch, cancellationToken).ConfigureAwait(false);
-        var a = draw.Zeros[0];
-        var b = draw.Zeros[1];
-        var c = draw.Zeros[2];
+        var (a, b, c) = (zeros[0], zeros[1], zeros[2]);
         _ring.ConstantOfProductAdd(_toAdditive, draw.Mine[0], na, a);
         _ring.ConstantOfProductAdd(_toAdditive, draw.Mine[1], nb, b);
         // c = (ab + r_0) - r_0: the opened value at party 0, minus every party's additive share of r_0.
@@ -224,7 +137,7 @@ internal sealed class ShamirProducts<TR> : IDisposable where TR : unmanaged, IBi
         _ring.ConstantOfProductAdd(_toAdditive, draw.Mine[2], nc, r);
         RingArithmetic<TR>.SubtractInPlace(c, r);
         if (_self == 0) RingArithmetic<TR>.AddInPlace(c, opened);
-        await Task.WhenAll(sends).ConfigureAwait(false);
+        await sends.ConfigureAwait(false);
         return (a, b, c);
     }
 
