@@ -1,4 +1,5 @@
 using System.Numerics;
+using Mpc.Core;
 using Mpc.Runtime.Harness;
 using Mpc.Runtime.Preprocessing;
 
@@ -28,5 +29,24 @@ public class ShamirPreprocessingTests
         var wide = Parties<UInt128>(new InMemoryNetwork(parties, TimeSpan.FromMinutes(5)), parties);
         await PreprocessingChecks.CheckTriplesAsync(wide, 777);
         foreach (var s in wide) s.Dispose();
+    }
+
+    [Theory]
+    [InlineData(8)]
+    [InlineData(11)]
+    public async Task WideDaBitsOverSeveralBatchesAreTheSameBitInBothDomainsAndBothValuesOccur(int parties)
+    {
+        // 4,166 daBits: one whole batch of 4,096 and a last one of 70 that ends inside a 64-bit word.
+        const int count = 4096 + 70;
+        var sources = Parties<UInt128>(new InMemoryNetwork(parties, TimeSpan.FromMinutes(5)), parties);
+        var da = await Task.WhenAll(sources.Select(s => s.GetDaBitsAsync(count, default).AsTask()));
+        var arithmetic = PreprocessingChecks.Sum(da.Select(d => d.Arithmetic));
+        var packed = new ulong[da[0].Binary.Length];
+        foreach (var d in da) BitSlicing.Xor(packed, d.Binary, packed);
+        for (int i = 0; i < count; i++) Assert.Equal(BitSlicing.Get(packed, i) ? UInt128.One : UInt128.Zero, arithmetic[i]);
+        Assert.Equal(0UL, packed[^1] >> (count % 64));
+        int ones = arithmetic.Count(v => v == UInt128.One);
+        Assert.InRange(ones, count / 2 - 300, count / 2 + 300);
+        foreach (var s in sources) s.Dispose();
     }
 }
