@@ -68,7 +68,7 @@ if (suite is "logrank") await LogrankBenchmarks.RunAsync(repetitions, partiesGiv
 if (suite is "fixed-mult" or "all") await FixedMultiplicationBenchmarks.RunAsync(repetitions, count);
 if (suite is "hm-parties" or "all") await HonestMajorityPartiesBenchmarks.RunAsync(repetitions, count);
 // Not in "all": triple generation by party count (--parties, 8 and 20 unless given; --count, 10^5 unless given).
-if (suite is "triples") await TripleGenerationBenchmarks.RunAsync(repetitions, count == 1_000_000 ? 100_000 : count, partiesGiven ? bmParties : [8, 20]);
+if (suite is "triples") await TripleGenerationBenchmarks.RunAsync(repetitions, count == 1_000_000 ? 100_000 : count, partiesGiven ? bmParties : [8, 20], enginesGiven ? linkEngines : null);
 if (suite is "sort" or "all") await OrderStatisticsBenchmarks.RunAsync(repetitions);
 if (suite is "stats" or "all") await StatisticsBenchmarks.RunAsync(repetitions);
 if (suite is "first" or "all") await FirstSessionBenchmarks.RunAsync(repetitions);

@@ -8,11 +8,11 @@ namespace Mpc.Bench;
 /// <summary>
 /// Beaver triples in Z_2^64 made by each engine among N parties in one process (in-memory channels, no TLS): seconds
 /// for all parties together and bytes sent per triple per party (mean over parties), Shamir and OT in the same run.
-/// OT makes a tenth of the triples at 8 or more parties (its cost per triple does not fall with the count).
+/// OT makes a tenth of the triples at 8 or more parties (its cost per triple does not fall with the count); --engines picks engines.
 /// </summary>
 internal static class TripleGenerationBenchmarks
 {
-    public static async Task RunAsync(int repetitions, int count, IReadOnlyList<int> parties)
+    public static async Task RunAsync(int repetitions, int count, IReadOnlyList<int> parties, IReadOnlyList<string>? engines = null)
     {
         Console.WriteLine("| triples in Z_2^64, in process | engine | triples | s (all parties) | bytes a triple a party |");
         Console.WriteLine("|---|---|---|---|---|");
@@ -20,6 +20,7 @@ internal static class TripleGenerationBenchmarks
         {
             foreach (string engine in new[] { PreprocessingModes.Shamir, PreprocessingModes.Ot })
             {
+                if (engines is not null && !engines.Contains(engine)) continue;
                 int triples = engine == PreprocessingModes.Ot && n >= 8 ? Math.Max(1, count / 10) : count;
                 var times = new List<double>();
                 double perTriple = 0;

@@ -11,12 +11,14 @@ namespace Mpc.Runtime.Preprocessing;
 /// with a degree-2t mask [r], and every sharing turned into additive Z_2^k shares for the runtime.
 /// </summary>
 /// <remarks>
-/// <para>A random sharing is the sum of one sharing dealt by every party, each of a subring secret the dealer draws.
-/// Dealer i's polynomial is fixed by its secret at 0 and by the shares of its first δ successors (i + 1 .. i + δ mod N,
-/// δ = t or 2t), which it and each of them draw from the PRG of their pairwise seed; the dealer interpolates the other
-/// N - δ shares (its own included) and sends them, so a dealing costs N - 1 - δ ring elements per coefficient, not N - 1.
-/// Any t shares of a degree-t polynomial with a fixed secret are uniform (δ + 1 points fix the polynomial, δ &gt;= t of
-/// them uniform), and one honest dealer makes the sum's secret uniform.</para>
+/// <para>A random sharing is the sum of t + 1 dealings, each of a subring secret its dealer draws: slice p of a batch's
+/// values (the kings' slices) is dealt by parties p .. p + t (mod N), so one of them is honest and every party deals t + 1
+/// slices of N. Dealer i's polynomial is fixed by its secret at 0 and by the shares of its first δ successors
+/// (i + 1 .. i + δ mod N, δ = t or 2t), which it and each of them draw from the PRG of their pairwise seed; the dealer
+/// interpolates the other N - δ shares (its own included; <see cref="GaloisRing{T}.Combine"/>) and sends them, so a
+/// dealing costs N - 1 - δ ring elements per coefficient, not N - 1. Any t shares of a degree-t polynomial with a fixed
+/// secret are uniform (δ + 1 points fix the polynomial, δ &gt;= t of them uniform), and one honest dealer makes the sum's
+/// secret uniform.</para>
 /// <para>The product: each party's a_i b_i + r_i is a degree-2t share of ab + r. The values are split into N slices;
 /// slice p's king is party p, and the 2t + 1 parties S_p = p .. p + 2t (mod N) send it coefficient 0 of
 /// lambda_i (a_i b_i + r_i), lambda the Lagrange coefficients at 0 over S_p: an additive sharing of ab + r_0, one ring
