@@ -6,7 +6,7 @@ namespace Mpc.Runtime.Preprocessing;
 
 /// <summary>
 /// The honest-majority engines' daBit step: XOR of shared bits by a tree of Beaver multiplications whose openings go
-/// slice by slice through one party each (shared by the replicated and Shamir engines).
+/// slice by slice through one party each (the replicated engine's; the Shamir engine uses its bit helpers).
 /// </summary>
 internal static class SlicedBeaver
 {
