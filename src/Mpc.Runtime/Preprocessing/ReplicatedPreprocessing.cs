@@ -37,6 +37,9 @@ public sealed partial class ReplicatedPreprocessing<T> : IPreprocessing<T>, IAss
     private readonly AesCtrRandom?[] _components;
     private readonly AesCtrRandom?[] _zeroWith;
     private readonly AesCtrRandom?[] _truncationWith;
+    // This party's own values as a dealer of truncation pairs, and per peer the PRG of the shares a dealer gives it.
+    private readonly AesCtrRandom _own = AesCtrRandom.CreateFromSystem();
+    private readonly AesCtrRandom?[] _dealingWith;
     private readonly Lock _draw = new();
     // Completes when every earlier request has drawn; null until the first request starts the key agreement.
     private Task? _drawn;
@@ -61,6 +64,7 @@ public sealed partial class ReplicatedPreprocessing<T> : IPreprocessing<T>, IAss
         _components = new AesCtrRandom?[_plan.ComponentCount];
         _zeroWith = new AesCtrRandom?[parties];
         _truncationWith = new AesCtrRandom?[parties];
+        _dealingWith = new AesCtrRandom?[parties];
         // Labels keep these streams apart from the zero sharing the runtime keys with the same seeds.
         _ring = typeof(T).Name;
         for (int peer = 0; peer < parties; peer++)
@@ -68,6 +72,7 @@ public sealed partial class ReplicatedPreprocessing<T> : IPreprocessing<T>, IAss
             if (peer == self) continue;
             _zeroWith[peer] = new AesCtrRandom(AesCtrRandom.DeriveSeed(seeds.SeedWith(peer), "mpc/replicated/zero/" + _ring));
             _truncationWith[peer] = new AesCtrRandom(AesCtrRandom.DeriveSeed(seeds.SeedWith(peer), "mpc/replicated/truncation/" + _ring));
+            _dealingWith[peer] = new AesCtrRandom(AesCtrRandom.DeriveSeed(seeds.SeedWith(peer), "mpc/replicated/dealing/" + _ring));
         }
         // With three parties every key is a pairwise seed: nothing to send, so the keys are ready now.
         if (parties == 3) _drawn = AgreeKeysAsync();
@@ -98,13 +103,7 @@ public sealed partial class ReplicatedPreprocessing<T> : IPreprocessing<T>, IAss
         });
     }
 
-    public ValueTask<BinaryTriples> GetBinaryTriplesAsync(int words, CancellationToken cancellationToken) => InOrderAsync(() =>
-    {
-        var a = BitComponents(words);
-        var b = BitComponents(words);
-        var c = CrossTerms(a, b, words, XorInPlace, (x, y, into) => BitSlicing.And(x, y, into));
-        return new BinaryTriples(RerandomiseBits(OwnedBits(a, words)), RerandomiseBits(OwnedBits(b, words)), RerandomiseBits(c));
-    });
+    public ValueTask<BinaryTriples> GetBinaryTriplesAsync(int words, CancellationToken cancellationToken) => InOrderAsync(() => DrawBinaryTriples(words));
 
     public async ValueTask<DaBits<T>> GetDaBitsAsync(int count, CancellationToken cancellationToken)
     {
@@ -121,8 +120,7 @@ public sealed partial class ReplicatedPreprocessing<T> : IPreprocessing<T>, IAss
     public async ValueTask<TruncationPairs<T>> GetTruncationPairsAsync(int count, int shift, CancellationToken cancellationToken)
     {
         if (shift <= 0 || shift > K - 2) throw new ArgumentOutOfRangeException(nameof(shift), ErrorMessages.TruncationShiftOutOfRange(shift, K));
-        var (arithmetic, _) = await DaBitsAsync(checked(K * count), cancellationToken).ConfigureAwait(false);
-        return DaBitComposition.TruncationPairs(arithmetic, count, shift);
+        return await DealtPairsAsync(count, shift, cancellationToken).ConfigureAwait(false);
     }
 
     // Runs the draw after every earlier request's (and the key agreement), so all parties draw in request order.
@@ -239,6 +237,7 @@ public sealed partial class ReplicatedPreprocessing<T> : IPreprocessing<T>, IAss
 
     public void Dispose()
     {
-        foreach (var random in _components.Concat(_zeroWith).Concat(_truncationWith)) random?.Dispose();
+        foreach (var random in _components.Concat(_zeroWith).Concat(_truncationWith).Concat(_dealingWith)) random?.Dispose();
+        _own.Dispose();
     }
 }
