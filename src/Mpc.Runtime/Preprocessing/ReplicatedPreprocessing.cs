@@ -29,7 +29,6 @@ public sealed partial class ReplicatedPreprocessing<T> : IPreprocessing<T>, IAss
     private readonly CountingChannel _channel;
     private readonly PairwiseSeeds _seeds;
     private readonly ReplicatedSharingPlan _plan;
-    private readonly IReadOnlyList<int[]> _crossTerms;
     private readonly int[] _held;
     private readonly string _ring;
     private readonly CancellationToken _cancellation;
@@ -38,7 +37,7 @@ public sealed partial class ReplicatedPreprocessing<T> : IPreprocessing<T>, IAss
     private readonly AesCtrRandom?[] _zeroWith;
     private readonly AesCtrRandom?[] _truncationWith;
     // This party's own values as a dealer of truncation pairs, and per peer the PRG of the shares a dealer gives it.
-    private readonly AesCtrRandom _own = AesCtrRandom.CreateFromSystem();
+    private readonly AesCtrRandom _own;
     private readonly AesCtrRandom?[] _dealingWith;
     private readonly Lock _draw = new();
     // Completes when every earlier request has drawn; null until the first request starts the key agreement.
@@ -47,6 +46,12 @@ public sealed partial class ReplicatedPreprocessing<T> : IPreprocessing<T>, IAss
     private long _truncationBatches;
 
     public ReplicatedPreprocessing(IPartyChannel channel, PairwiseSeeds seeds, CancellationToken cancellation = default)
+        : this(channel, seeds, AesCtrRandom.NewSeed(), cancellation)
+    {
+    }
+
+    /// <summary>With the seed of this party's own values as a dealer given: for tests of what a coalition sees.</summary>
+    internal ReplicatedPreprocessing(IPartyChannel channel, PairwiseSeeds seeds, byte[] ownSeed, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(channel);
         ArgumentNullException.ThrowIfNull(seeds);
@@ -57,9 +62,9 @@ public sealed partial class ReplicatedPreprocessing<T> : IPreprocessing<T>, IAss
         _channel = new CountingChannel(channel);
         _seeds = seeds;
         _cancellation = cancellation;
+        _own = new AesCtrRandom(ownSeed);
         int self = channel.PartyIndex, parties = channel.PartyCount;
         _plan = new ReplicatedSharingPlan(parties);
-        _crossTerms = _plan.CrossTerms(self);
         _held = _plan.HeldBy(self);
         _components = new AesCtrRandom?[_plan.ComponentCount];
         _zeroWith = new AesCtrRandom?[parties];
@@ -86,8 +91,16 @@ public sealed partial class ReplicatedPreprocessing<T> : IPreprocessing<T>, IAss
     /// <summary>Whether this engine deals truncation pairs through a helper: with three or four parties (no two collude).</summary>
     public bool OffersAssistedTruncation => _plan.Threshold == 1;
 
-    /// <summary>Whether the runtime multiplies by resharing (Multiplication.Resharing.cs): with three parties, whose shares a peer can hold in pairs.</summary>
-    public bool OffersResharingMultiplication => _plan.Parties == 3;
+    /// <summary>Whether the runtime multiplies by resharing (Multiplication.Resharing*.cs): always, with 3 to 7 parties.</summary>
+    public bool OffersResharingMultiplication => true;
+
+    public ReplicatedSharingPlan Plan => _plan;
+
+    public ValueTask<ResharingComponents<T>> GetResharingComponentsAsync(int length, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        return InOrderAsync(() => new ResharingComponents<T>(Components(length)));
+    }
 
     public ValueTask<BeaverTriples<T>> GetTriplesAsync(int count, CancellationToken cancellationToken) => InOrderAsync(() => DrawTriples(count));
 
@@ -196,22 +209,8 @@ public sealed partial class ReplicatedPreprocessing<T> : IPreprocessing<T>, IAss
         return result;
     }
 
-    // Sum over this party's cross terms of a_A * b_B, grouped by A as a_A * (sum of its b_B).
-    private TE[] CrossTerms<TE>(TE[]?[] a, TE[]?[] b, int length, Action<TE[], TE[]> add, Action<TE[], TE[], TE[]> multiply)
-    {
-        var result = new TE[length];
-        var part = new TE[length];
-        for (int c = 0; c < _crossTerms.Count; c++)
-        {
-            var terms = _crossTerms[c];
-            if (terms.Length == 0) continue;
-            var sum = (TE[])b[terms[0]]!.Clone();
-            for (int j = 1; j < terms.Length; j++) add(sum, b[terms[j]]!);
-            multiply(a[c]!, sum, part);
-            add(result, part);
-        }
-        return result;
-    }
+    private TE[] CrossTerms<TE>(TE[]?[] a, TE[]?[] b, int length, Action<TE[], TE[]> add, Action<TE[], TE[], TE[]> multiply) =>
+        _plan.SumCrossTerms(_channel.PartyIndex, a, b, length, add, multiply);
 
     // Adds G(i, j) for each peer j above i and subtracts G(j, i) for each below: the parties' masks sum to 0.
     private T[] Rerandomise(T[] part)
