@@ -7,7 +7,8 @@ namespace Mpc.Runtime.Preprocessing;
 /// Honest-majority preprocessing for 3 to 7 parties from pseudo-random replicated sharing (Cramer, Damgard and Ishai,
 /// TCC 2005; Araki, Furukawa, Lindell, Nof and Ohara, CCS 2016 for three parties): secure against a semi-honest
 /// adversary corrupting t = floor((N - 1) / 2) parties, because any t parties miss one component of every value.
-/// Triples, AND triples and matrix triples cost no communication; a daBit costs t Beaver multiplications.
+/// Triples, AND triples and matrix triples cost no communication; a daBit costs t Beaver multiplications; a truncation
+/// pair 3 to 5 daBits and a binary adder.
 /// </summary>
 /// <remarks>
 /// A random value is the sum of one component per t-subset A of the parties (<see cref="ReplicatedSharingPlan"/>),
@@ -15,10 +16,13 @@ namespace Mpc.Runtime.Preprocessing;
 /// product of two such values is the sum of the cross terms x_A y_B, each computed by one party holding both; a
 /// party's additive share is its cross terms (or, for a and b, the components it owns) plus a pseudo-random zero
 /// sharing from the pairwise seeds, sum over peers j of ±G(i, j), which the t others cannot complete, so shares look
-/// independent to any t parties. daBits are in ReplicatedPreprocessing.DaBits.cs; masked bits and truncation pairs are
-/// composed from them as by oblivious transfer; with three or four parties (t = 1) truncation pairs are dealt by a helper
-/// instead (ReplicatedPreprocessing.Truncation.cs), which with more parties a coalition of the helper and one computing
-/// party would defeat. Every draw happens in request order (SPMD), as with the dealer.
+/// independent to any t parties. daBits are in ReplicatedPreprocessing.DaBits.cs; masked bits are composed from them as
+/// by oblivious transfer; truncation pairs are dealt by t + 1 parties and fixed by a carry adder
+/// (ReplicatedPreprocessing.DealtTruncation.cs), and with three or four parties (t = 1) the runtime uses pairs dealt by a
+/// helper instead (ReplicatedPreprocessing.Truncation.cs), which with more parties a coalition of the helper and one
+/// computing party would defeat. Products are made by resharing (<see cref="IResharingMultiplication{T}"/>), with the
+/// components' values from <see cref="GetResharingComponentsAsync"/>. Every draw happens in request order (SPMD), as
+/// with the dealer.
 /// </remarks>
 public sealed partial class ReplicatedPreprocessing<T> : IPreprocessing<T>, IAssistedTruncation<T>, IResharingMultiplication<T>, IDisposable where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
 {
@@ -85,7 +89,7 @@ public sealed partial class ReplicatedPreprocessing<T> : IPreprocessing<T>, IAss
 
     public string Mode => ModeName;
 
-    /// <summary>Bytes this party has sent for preprocessing (component keys, the daBits' Beaver openings, the helper's truncation shares).</summary>
+    /// <summary>Bytes this party has sent for preprocessing (component keys, the daBits' Beaver openings, the truncation pairs' adders, the helper's truncation shares).</summary>
     public long BytesSent => _channel.BytesSent;
 
     /// <summary>Whether this engine deals truncation pairs through a helper: with three or four parties (no two collude).</summary>
