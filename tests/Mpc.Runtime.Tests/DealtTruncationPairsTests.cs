@@ -37,6 +37,7 @@ public class DealtTruncationPairsTests
             Assert.True(wide.R[i] >> 40 == wide.Shifted[i], $"{parties} parties, Z_2^128, pair {i}: r >> 40");
             Assert.True(wide.R[i] >> 127 == wide.Top[i], $"{parties} parties, Z_2^128, pair {i}: msb");
         }
+        Assert.Empty((await PairsAsync<ulong>(parties, 0, 16, PairwiseSeeds.CreateForLocalParties(parties), [])).R);
         // r is uniform: both halves of the ring occur.
         Assert.Contains(wide.R, r => r >> 127 == 1);
         Assert.Contains(wide.R, r => r >> 127 == 0);

@@ -136,7 +136,10 @@ public sealed partial class ReplicatedPreprocessing<T> : IPreprocessing<T>, IAss
 
     public async ValueTask<TruncationPairs<T>> GetTruncationPairsAsync(int count, int shift, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
         if (shift <= 0 || shift > K - 2) throw new ArgumentOutOfRangeException(nameof(shift), ErrorMessages.TruncationShiftOutOfRange(shift, K));
+        // No pairs, no draws: every party asks for the same sizes, so all skip alike.
+        if (count == 0) return new TruncationPairs<T>([], [], [], shift);
         return await DealtPairsAsync(count, shift, cancellationToken).ConfigureAwait(false);
     }
 
