@@ -29,7 +29,7 @@ internal static class FixedMultiplicationBenchmarks
         {
             ("replicated (resharing, assisted pairs)", PreprocessingModes.Replicated, false, count),
             ("replicated (resharing, assisted pairs)", PreprocessingModes.Replicated, false, small),
-            ("replicated, Beaver and daBit pairs", PreprocessingModes.Replicated, true, small),
+            ("replicated, Beaver and dealt pairs", PreprocessingModes.Replicated, true, small),
             ("ot", PreprocessingModes.Ot, false, small),
         };
         var random = new Random(5);
@@ -131,7 +131,7 @@ internal static class FixedMultiplicationBenchmarks
         }
     }
 
-    // The engine without its assisted truncation and resharing, so the runtime uses Beaver products and daBit pairs.
+    // The engine without its assisted truncation and resharing, so the runtime uses Beaver products and dealt pairs.
     private sealed class WithoutAssistedTruncation<T>(IPreprocessing<T> inner) : IPreprocessing<T>, IDisposable
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {

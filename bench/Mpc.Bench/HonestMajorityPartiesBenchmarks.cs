@@ -12,8 +12,10 @@ namespace Mpc.Bench;
 /// </summary>
 internal static class HonestMajorityPartiesBenchmarks
 {
-    public static async Task RunAsync(int repetitions, int count)
+    public static async Task RunAsync(int repetitions, int count, IReadOnlyList<string>? engines = null)
     {
+        // OT's rows do not change with the replicated engine, so a comparison of builds may leave them out (--engines replicated).
+        var modes = engines ?? [PreprocessingModes.Replicated, PreprocessingModes.Ot];
         int triples = Math.Min(count, 100_000), products = Math.Max(1, triples / 10);
         var random = new Random(5);
         var xs = Enumerable.Range(0, products).Select(_ => random.NextDouble() * 200 - 100).ToArray();
@@ -23,7 +25,7 @@ internal static class HonestMajorityPartiesBenchmarks
         foreach (int parties in new[] { 3, 4, 5, 7 })
         {
             var rows = new Dictionary<string, (double Setup, double TripleBytes, double TripleSeconds, double ProductBytes, double ProductSeconds)>();
-            foreach (string mode in new[] { PreprocessingModes.Replicated, PreprocessingModes.Ot })
+            foreach (string mode in modes)
             {
                 var tripleTimes = new List<double>();
                 var productTimes = new List<double>();
@@ -41,12 +43,13 @@ internal static class HonestMajorityPartiesBenchmarks
                 }
                 rows[mode] = (setup, tripleBytes, BenchData.Median(tripleTimes), productBytes, BenchData.Median(productTimes));
             }
-            var (hm, ot) = (rows[PreprocessingModes.Replicated], rows[PreprocessingModes.Ot]);
+            var hm = rows.GetValueOrDefault(PreprocessingModes.Replicated);
+            var ot = rows.GetValueOrDefault(PreprocessingModes.Ot);
             foreach (var (mode, row) in rows)
             {
                 bool replicated = mode == PreprocessingModes.Replicated;
                 Console.WriteLine($"| {parties} | {(replicated ? (parties - 1) / 2 : parties - 1)} | {mode} | {row.Setup:F0} | {row.TripleBytes:F2} | {row.TripleSeconds:F3} | {row.ProductBytes:F0} | {row.ProductSeconds:F3} | "
-                    + (replicated ? $"{Ratio(ot.TripleBytes, hm.TripleBytes)} | {Ratio(ot.ProductBytes, hm.ProductBytes)} |" : " | |"));
+                    + (replicated && rows.ContainsKey(PreprocessingModes.Ot) ? $"{Ratio(ot.TripleBytes, hm.TripleBytes)} | {Ratio(ot.ProductBytes, hm.ProductBytes)} |" : " | |"));
             }
         }
         Console.WriteLine();

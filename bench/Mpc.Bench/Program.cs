@@ -66,7 +66,7 @@ if (suite is "wan" or "all") await WanBenchmarks.RunAsync(repetitions, latencies
 // Not in "all": the logrank rows of the wan suite by party count (--parties, 3 unless given).
 if (suite is "logrank") await LogrankBenchmarks.RunAsync(repetitions, partiesGiven ? bmParties : [3], latencies, enginesGiven ? linkEngines : null);
 if (suite is "fixed-mult" or "all") await FixedMultiplicationBenchmarks.RunAsync(repetitions, count);
-if (suite is "hm-parties" or "all") await HonestMajorityPartiesBenchmarks.RunAsync(repetitions, count);
+if (suite is "hm-parties" or "all") await HonestMajorityPartiesBenchmarks.RunAsync(repetitions, count, enginesGiven ? linkEngines : null);
 // Not in "all": triple generation by party count (--parties, 8 and 20 unless given; --count, 10^5 unless given).
 if (suite is "triples") await TripleGenerationBenchmarks.RunAsync(repetitions, count == 1_000_000 ? 100_000 : count, partiesGiven ? bmParties : [8, 20], enginesGiven ? linkEngines : null);
 if (suite is "sort" or "all") await OrderStatisticsBenchmarks.RunAsync(repetitions);

@@ -160,6 +160,8 @@ public class ReplicatedPreprocessingTests
     [InlineData(3)]
     [InlineData(4)]
     [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
     public async Task ProtocolsOnTheHonestMajorityEngineMatchTheClearText(int parties)
     {
         var options = new LocalHarnessOptions { Preprocessing = PreprocessingMode.Replicated };

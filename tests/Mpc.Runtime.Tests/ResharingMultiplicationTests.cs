@@ -8,9 +8,10 @@ using Mpc.Runtime.Protocols;
 namespace Mpc.Runtime.Tests;
 
 /// <summary>
-/// Multiplication by resharing on the honest-majority engine with three parties: products equal the clear ones in the
-/// ring, each party sends two ring elements a product to one peer and draws no triples, and what a party receives is
-/// masked by a stream it lacks even where it could otherwise complete the sharing.
+/// Multiplication by resharing on the honest-majority engine with three to seven parties: products equal the clear ones
+/// in the ring, each party sends two ring elements a product to one peer (three parties) or to N - t - 1 peers, draws no
+/// triples, and what a party or coalition receives is masked by a stream it lacks even where it could otherwise complete
+/// the sharing.
 /// </summary>
 public class ResharingMultiplicationTests
 {
@@ -64,7 +65,7 @@ public class ResharingMultiplicationTests
     public async Task AResharedProductSendsTwoRingElementsToOnePeerAndDrawsNoTriples()
     {
         const int Count = 1000;
-        var received = ReceivedBytes(out var runtimes);
+        var received = ReceivedBytes(3, out var runtimes);
         try
         {
             await Task.WhenAll(runtimes.Select(rt => Task.Run(async () =>
@@ -120,15 +121,111 @@ public class ResharingMultiplicationTests
     [Theory]
     [InlineData(4)]
     [InlineData(5)]
-    public async Task WithMoreThanThreePartiesProductsUseBeaverTriples(int parties)
+    [InlineData(6)]
+    [InlineData(7)]
+    public async Task ResharedProductsAtFourToSevenPartiesEqualTheClearProducts(int parties)
     {
-        var results = await LocalHarness.RunAsync<ulong, (bool Reshares, ulong[] Product)>(parties, async rt =>
+        await Property.CheckAsync("reshared-products-" + parties, 2, async (random, seed) =>
         {
-            var x = CountedRun.ToRing(rt, [6, -7]);
-            return (Multiplication.MultipliesByResharing(rt), await Opening.OpenAsync(rt, await Multiplication.MultiplyRawAsync(rt, x, x)));
-        }, Replicated);
-        Assert.All(results, r => Assert.False(r.Reshares));
-        Assert.Equal(new ulong[] { 36, 49 }, results[0].Product);
+            var x = RandomRing(random, 500);
+            var y = RandomRing(random, 500);
+            int n = random.Next(1, 7), m = random.Next(1, 7), p = random.Next(1, 7);
+            var a = RandomRing(random, n * m);
+            var b = RandomRing(random, m * p);
+            var narrow = await LocalHarness.RunAsync<ulong, ulong[]>(parties, async rt =>
+            {
+                Assert.True(Multiplication.MultipliesByResharing(rt));
+                return await Opening.OpenAsync(rt, await Multiplication.MultiplyRawAsync(rt, SplitShares<ulong>(rt, x, 11), SplitShares<ulong>(rt, y, 13)));
+            }, Replicated);
+            var wide = await LocalHarness.RunAsync<UInt128, UInt128[][]>(parties, async rt =>
+            [
+                await Opening.OpenAsync(rt, await Multiplication.MultiplyRawAsync(rt, SplitShares<UInt128>(rt, x, 11), SplitShares<UInt128>(rt, y, 13))),
+                await Opening.OpenAsync(rt, await Multiplication.MatrixMultiplyRawAsync(rt, SplitShares<UInt128>(rt, a, 3), SplitShares<UInt128>(rt, b, 5), n, m, p)),
+            ], Replicated);
+            for (int i = 0; i < x.Length; i++)
+            {
+                Assert.True(unchecked((ulong)x[i] * (ulong)y[i]) == narrow[0][i], $"seed {seed}, {parties} parties, element {i}: Z_2^64 product");
+                Assert.True(unchecked(x[i] * y[i]) == wide[0][0][i], $"seed {seed}, {parties} parties, element {i}: Z_2^128 product");
+            }
+            for (int i = 0; i < n; i++)
+            {
+                for (int j = 0; j < p; j++)
+                {
+                    UInt128 expected = 0;
+                    for (int l = 0; l < m; l++) expected = unchecked(expected + a[i * m + l] * b[l * p + j]);
+                    Assert.True(expected == wide[0][1][i * p + j], $"seed {seed}, {parties} parties, {n}x{m} * {m}x{p}, entry ({i}, {j})");
+                }
+            }
+        });
+    }
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(7)]
+    public async Task AResharedProductSendsTwoRingElementsToTheOtherHoldersOfTheSendersSinkOnly(int parties)
+    {
+        const int Count = 1000;
+        int t = (parties - 1) / 2;
+        var received = ReceivedBytes(parties, out var runtimes);
+        try
+        {
+            // The first product agrees the component keys; the counts are taken over the second.
+            await Task.WhenAll(runtimes.Select(rt => Task.Run(async () => await Multiplication.MultiplyRawAsync(rt, rt.NextZeroShares(1), rt.NextZeroShares(1)))));
+            var before = runtimes.Select(rt => (rt.Statistics.BytesSent, rt.Preprocessing.BytesSent)).ToArray();
+            var receivedBefore = received.Select(r => (long[])r.Clone()).ToArray();
+            await Task.WhenAll(runtimes.Select(rt => Task.Run(async () => Assert.Equal(Count, (await Multiplication.MultiplyRawAsync(rt, rt.NextZeroShares(Count), rt.NextZeroShares(Count))).Length))));
+            var plan = new ReplicatedSharingPlan(parties);
+            for (int i = 0; i < parties; i++)
+            {
+                Assert.Equal(2L * 8 * (Count + 1) * (parties - t - 1), runtimes[i].Statistics.BytesSent);
+                Assert.Equal(before[i].Item2, runtimes[i].Preprocessing.BytesSent);
+                for (int j = 0; j < parties; j++)
+                {
+                    bool sends = j != i && plan.Holds(i, plan.Sink(j));
+                    Assert.Equal(sends ? 2L * 8 * Count : 0, received[i][j] - receivedBefore[i][j]);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var rt in runtimes) rt.Dispose();
+        }
+    }
+
+    [Theory]
+    [InlineData(5)]
+    [InlineData(7)]
+    public async Task WhatACoalitionReceivesIsUniformEvenWhereItKnowsEveryOtherShare(int parties)
+    {
+        // Shares of a constant v at party t only: the coalition 0..t-1 knows the other honest parties' shares are 0.
+        const int Count = 4096;
+        int t = (parties - 1) / 2;
+        var constant = FixedPointFormat.Ring64.Encode<ulong>(Enumerable.Repeat(1.0, Count).ToArray());
+        var payloads = new System.Collections.Concurrent.ConcurrentQueue<byte[]>();
+        var network = new InMemoryNetwork(parties, TimeSpan.FromMinutes(2));
+        var seeds = PairwiseSeeds.CreateForLocalParties(parties);
+        var runtimes = Enumerable.Range(0, parties).Select(i =>
+        {
+            IPartyChannel channel = i < t ? new RecordingChannel(network.GetChannel(i), (peer, payload) => { if (peer >= t) payloads.Enqueue(payload); }) : network.GetChannel(i);
+            return new MpcRuntime<ulong>(channel, new ReplicatedPreprocessing<ulong>(network.GetChannel(i), seeds[i]), FixedPointFormat.Ring64, seeds[i], OpenRevealPolicy.Instance);
+        }).ToArray();
+        try
+        {
+            await Task.WhenAll(runtimes.Select(rt => Task.Run(async () =>
+            {
+                var share = rt.PartyIndex == t ? (ulong[])constant.Clone() : new ulong[Count];
+                await Multiplication.MultiplyRawAsync(rt, share, share);
+            })));
+            Assert.NotEmpty(payloads);
+            foreach (var message in payloads)
+                Assert.InRange(PartyViewTests.ChiSquare(RingCodec.Encode<ulong>(RingCodec.Decode<ulong>(message, 2 * Count)[..Count])), 0, PartyViewTests.ChiSquareLimit);
+            Assert.True(PartyViewTests.ChiSquare(RingCodec.Encode<ulong>(constant)) > 10 * PartyViewTests.ChiSquareLimit);
+        }
+        finally
+        {
+            foreach (var rt in runtimes) rt.Dispose();
+        }
     }
 
     private static UInt128[] RandomRing(Random random, int count) =>
@@ -150,15 +247,15 @@ public class ResharingMultiplicationTests
         return shares;
     }
 
-    // Three runtimes on the replicated engine whose channels count the bytes each party receives from each peer.
-    private static long[][] ReceivedBytes(out MpcRuntime<ulong>[] runtimes)
+    // Runtimes on the replicated engine whose channels count the bytes each party receives from each peer.
+    private static long[][] ReceivedBytes(int parties, out MpcRuntime<ulong>[] runtimes)
     {
-        var received = new long[3][];
-        var net = new InMemoryNetwork(3, TimeSpan.FromMinutes(2));
-        var seeds = PairwiseSeeds.CreateForLocalParties(3);
-        runtimes = [.. Enumerable.Range(0, 3).Select(i =>
+        var received = new long[parties][];
+        var net = new InMemoryNetwork(parties, TimeSpan.FromMinutes(2));
+        var seeds = PairwiseSeeds.CreateForLocalParties(parties);
+        runtimes = [.. Enumerable.Range(0, parties).Select(i =>
         {
-            var counts = received[i] = new long[3];
+            var counts = received[i] = new long[parties];
             var channel = new RecordingChannel(net.GetChannel(i), (peer, payload) => Interlocked.Add(ref counts[peer], payload.Length));
             return new MpcRuntime<ulong>(channel, new ReplicatedPreprocessing<ulong>(net.GetChannel(i), seeds[i]), FixedPointFormat.Ring64, seeds[i], OpenRevealPolicy.Instance);
         })];

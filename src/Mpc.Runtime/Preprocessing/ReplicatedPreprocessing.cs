@@ -7,7 +7,8 @@ namespace Mpc.Runtime.Preprocessing;
 /// Honest-majority preprocessing for 3 to 7 parties from pseudo-random replicated sharing (Cramer, Damgard and Ishai,
 /// TCC 2005; Araki, Furukawa, Lindell, Nof and Ohara, CCS 2016 for three parties): secure against a semi-honest
 /// adversary corrupting t = floor((N - 1) / 2) parties, because any t parties miss one component of every value.
-/// Triples, AND triples and matrix triples cost no communication; a daBit costs t Beaver multiplications.
+/// Triples, AND triples and matrix triples cost no communication; a daBit costs t Beaver multiplications; a truncation
+/// pair 3 to 5 daBits and a binary adder.
 /// </summary>
 /// <remarks>
 /// A random value is the sum of one component per t-subset A of the parties (<see cref="ReplicatedSharingPlan"/>),
@@ -15,10 +16,13 @@ namespace Mpc.Runtime.Preprocessing;
 /// product of two such values is the sum of the cross terms x_A y_B, each computed by one party holding both; a
 /// party's additive share is its cross terms (or, for a and b, the components it owns) plus a pseudo-random zero
 /// sharing from the pairwise seeds, sum over peers j of ±G(i, j), which the t others cannot complete, so shares look
-/// independent to any t parties. daBits are in ReplicatedPreprocessing.DaBits.cs; masked bits and truncation pairs are
-/// composed from them as by oblivious transfer; with three or four parties (t = 1) truncation pairs are dealt by a helper
-/// instead (ReplicatedPreprocessing.Truncation.cs), which with more parties a coalition of the helper and one computing
-/// party would defeat. Every draw happens in request order (SPMD), as with the dealer.
+/// independent to any t parties. daBits are in ReplicatedPreprocessing.DaBits.cs; masked bits are composed from them as
+/// by oblivious transfer; truncation pairs are dealt by t + 1 parties and fixed by a carry adder
+/// (ReplicatedPreprocessing.DealtTruncation.cs), and with three or four parties (t = 1) the runtime uses pairs dealt by a
+/// helper instead (ReplicatedPreprocessing.Truncation.cs), which with more parties a coalition of the helper and one
+/// computing party would defeat. Products are made by resharing (<see cref="IResharingMultiplication{T}"/>), with the
+/// components' values from <see cref="GetResharingComponentsAsync"/>. Every draw happens in request order (SPMD), as
+/// with the dealer.
 /// </remarks>
 public sealed partial class ReplicatedPreprocessing<T> : IPreprocessing<T>, IAssistedTruncation<T>, IResharingMultiplication<T>, IDisposable where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
 {
@@ -29,7 +33,6 @@ public sealed partial class ReplicatedPreprocessing<T> : IPreprocessing<T>, IAss
     private readonly CountingChannel _channel;
     private readonly PairwiseSeeds _seeds;
     private readonly ReplicatedSharingPlan _plan;
-    private readonly IReadOnlyList<int[]> _crossTerms;
     private readonly int[] _held;
     private readonly string _ring;
     private readonly CancellationToken _cancellation;
@@ -37,6 +40,9 @@ public sealed partial class ReplicatedPreprocessing<T> : IPreprocessing<T>, IAss
     private readonly AesCtrRandom?[] _components;
     private readonly AesCtrRandom?[] _zeroWith;
     private readonly AesCtrRandom?[] _truncationWith;
+    // This party's own values as a dealer of truncation pairs, and per peer the PRG of the shares a dealer gives it.
+    private readonly AesCtrRandom _own;
+    private readonly AesCtrRandom?[] _dealingWith;
     private readonly Lock _draw = new();
     // Completes when every earlier request has drawn; null until the first request starts the key agreement.
     private Task? _drawn;
@@ -44,6 +50,12 @@ public sealed partial class ReplicatedPreprocessing<T> : IPreprocessing<T>, IAss
     private long _truncationBatches;
 
     public ReplicatedPreprocessing(IPartyChannel channel, PairwiseSeeds seeds, CancellationToken cancellation = default)
+        : this(channel, seeds, AesCtrRandom.NewSeed(), cancellation)
+    {
+    }
+
+    /// <summary>With the seed of this party's own values as a dealer given: for tests of what a coalition sees.</summary>
+    internal ReplicatedPreprocessing(IPartyChannel channel, PairwiseSeeds seeds, byte[] ownSeed, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(channel);
         ArgumentNullException.ThrowIfNull(seeds);
@@ -54,13 +66,14 @@ public sealed partial class ReplicatedPreprocessing<T> : IPreprocessing<T>, IAss
         _channel = new CountingChannel(channel);
         _seeds = seeds;
         _cancellation = cancellation;
+        _own = new AesCtrRandom(ownSeed);
         int self = channel.PartyIndex, parties = channel.PartyCount;
         _plan = new ReplicatedSharingPlan(parties);
-        _crossTerms = _plan.CrossTerms(self);
         _held = _plan.HeldBy(self);
         _components = new AesCtrRandom?[_plan.ComponentCount];
         _zeroWith = new AesCtrRandom?[parties];
         _truncationWith = new AesCtrRandom?[parties];
+        _dealingWith = new AesCtrRandom?[parties];
         // Labels keep these streams apart from the zero sharing the runtime keys with the same seeds.
         _ring = typeof(T).Name;
         for (int peer = 0; peer < parties; peer++)
@@ -68,6 +81,7 @@ public sealed partial class ReplicatedPreprocessing<T> : IPreprocessing<T>, IAss
             if (peer == self) continue;
             _zeroWith[peer] = new AesCtrRandom(AesCtrRandom.DeriveSeed(seeds.SeedWith(peer), "mpc/replicated/zero/" + _ring));
             _truncationWith[peer] = new AesCtrRandom(AesCtrRandom.DeriveSeed(seeds.SeedWith(peer), "mpc/replicated/truncation/" + _ring));
+            _dealingWith[peer] = new AesCtrRandom(AesCtrRandom.DeriveSeed(seeds.SeedWith(peer), "mpc/replicated/dealing/" + _ring));
         }
         // With three parties every key is a pairwise seed: nothing to send, so the keys are ready now.
         if (parties == 3) _drawn = AgreeKeysAsync();
@@ -75,14 +89,22 @@ public sealed partial class ReplicatedPreprocessing<T> : IPreprocessing<T>, IAss
 
     public string Mode => ModeName;
 
-    /// <summary>Bytes this party has sent for preprocessing (component keys, the daBits' Beaver openings, the helper's truncation shares).</summary>
+    /// <summary>Bytes this party has sent for preprocessing (component keys, the daBits' Beaver openings, the truncation pairs' adders, the helper's truncation shares).</summary>
     public long BytesSent => _channel.BytesSent;
 
     /// <summary>Whether this engine deals truncation pairs through a helper: with three or four parties (no two collude).</summary>
     public bool OffersAssistedTruncation => _plan.Threshold == 1;
 
-    /// <summary>Whether the runtime multiplies by resharing (Multiplication.Resharing.cs): with three parties, whose shares a peer can hold in pairs.</summary>
-    public bool OffersResharingMultiplication => _plan.Parties == 3;
+    /// <summary>Whether the runtime multiplies by resharing (Multiplication.Resharing*.cs): always, with 3 to 7 parties.</summary>
+    public bool OffersResharingMultiplication => true;
+
+    public ReplicatedSharingPlan Plan => _plan;
+
+    public ValueTask<ResharingComponents<T>> GetResharingComponentsAsync(int length, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        return InOrderAsync(() => new ResharingComponents<T>(Components(length)));
+    }
 
     public ValueTask<BeaverTriples<T>> GetTriplesAsync(int count, CancellationToken cancellationToken) => InOrderAsync(() => DrawTriples(count));
 
@@ -98,13 +120,7 @@ public sealed partial class ReplicatedPreprocessing<T> : IPreprocessing<T>, IAss
         });
     }
 
-    public ValueTask<BinaryTriples> GetBinaryTriplesAsync(int words, CancellationToken cancellationToken) => InOrderAsync(() =>
-    {
-        var a = BitComponents(words);
-        var b = BitComponents(words);
-        var c = CrossTerms(a, b, words, XorInPlace, (x, y, into) => BitSlicing.And(x, y, into));
-        return new BinaryTriples(RerandomiseBits(OwnedBits(a, words)), RerandomiseBits(OwnedBits(b, words)), RerandomiseBits(c));
-    });
+    public ValueTask<BinaryTriples> GetBinaryTriplesAsync(int words, CancellationToken cancellationToken) => InOrderAsync(() => DrawBinaryTriples(words));
 
     public async ValueTask<DaBits<T>> GetDaBitsAsync(int count, CancellationToken cancellationToken)
     {
@@ -120,9 +136,11 @@ public sealed partial class ReplicatedPreprocessing<T> : IPreprocessing<T>, IAss
 
     public async ValueTask<TruncationPairs<T>> GetTruncationPairsAsync(int count, int shift, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
         if (shift <= 0 || shift > K - 2) throw new ArgumentOutOfRangeException(nameof(shift), ErrorMessages.TruncationShiftOutOfRange(shift, K));
-        var (arithmetic, _) = await DaBitsAsync(checked(K * count), cancellationToken).ConfigureAwait(false);
-        return DaBitComposition.TruncationPairs(arithmetic, count, shift);
+        // No pairs, no draws: every party asks for the same sizes, so all skip alike.
+        if (count == 0) return new TruncationPairs<T>([], [], [], shift);
+        return await DealtPairsAsync(count, shift, cancellationToken).ConfigureAwait(false);
     }
 
     // Runs the draw after every earlier request's (and the key agreement), so all parties draw in request order.
@@ -198,22 +216,8 @@ public sealed partial class ReplicatedPreprocessing<T> : IPreprocessing<T>, IAss
         return result;
     }
 
-    // Sum over this party's cross terms of a_A * b_B, grouped by A as a_A * (sum of its b_B).
-    private TE[] CrossTerms<TE>(TE[]?[] a, TE[]?[] b, int length, Action<TE[], TE[]> add, Action<TE[], TE[], TE[]> multiply)
-    {
-        var result = new TE[length];
-        var part = new TE[length];
-        for (int c = 0; c < _crossTerms.Count; c++)
-        {
-            var terms = _crossTerms[c];
-            if (terms.Length == 0) continue;
-            var sum = (TE[])b[terms[0]]!.Clone();
-            for (int j = 1; j < terms.Length; j++) add(sum, b[terms[j]]!);
-            multiply(a[c]!, sum, part);
-            add(result, part);
-        }
-        return result;
-    }
+    private TE[] CrossTerms<TE>(TE[]?[] a, TE[]?[] b, int length, Action<TE[], TE[]> add, Action<TE[], TE[], TE[]> multiply) =>
+        _plan.SumCrossTerms(_channel.PartyIndex, a, b, length, add, multiply);
 
     // Adds G(i, j) for each peer j above i and subtracts G(j, i) for each below: the parties' masks sum to 0.
     private T[] Rerandomise(T[] part)
@@ -239,6 +243,7 @@ public sealed partial class ReplicatedPreprocessing<T> : IPreprocessing<T>, IAss
 
     public void Dispose()
     {
-        foreach (var random in _components.Concat(_zeroWith).Concat(_truncationWith)) random?.Dispose();
+        foreach (var random in _components.Concat(_zeroWith).Concat(_truncationWith).Concat(_dealingWith)) random?.Dispose();
+        _own.Dispose();
     }
 }

@@ -68,6 +68,34 @@ public sealed class ReplicatedSharingPlan
     /// <summary>For party <paramref name="party"/>: per component A (index), the components B whose term x_A y_B it computes.</summary>
     public IReadOnlyList<int[]> CrossTerms(int party) => _crossTerms[party];
 
+    /// <summary>
+    /// The component into which party <paramref name="party"/> reshares its additive share: the one missing the t parties
+    /// after it (mod N), so it holds it and each party receives from N - t - 1 others.
+    /// </summary>
+    public int Sink(int party)
+    {
+        int missing = 0;
+        for (int j = 1; j <= Threshold; j++) missing |= 1 << ((party + j) % Parties);
+        return Array.IndexOf(_components, missing);
+    }
+
+    /// <summary>Party <paramref name="party"/>'s cross terms: sum of a_A * b_B over its terms, grouped by A as a_A * (sum of its b_B).</summary>
+    internal TE[] SumCrossTerms<TE>(int party, TE[]?[] a, TE[]?[] b, int length, Action<TE[], TE[]> add, Action<TE[], TE[], TE[]> multiply)
+    {
+        var result = new TE[length];
+        var part = new TE[length];
+        var terms = _crossTerms[party];
+        for (int c = 0; c < terms.Length; c++)
+        {
+            if (terms[c].Length == 0) continue;
+            var sum = (TE[])b[terms[c][0]]!.Clone();
+            for (int j = 1; j < terms[c].Length; j++) add(sum, b[terms[c][j]]!);
+            multiply(a[c]!, sum, part);
+            add(result, part);
+        }
+        return result;
+    }
+
     private int[] AssignOwners()
     {
         var load = new int[Parties];

@@ -6,7 +6,7 @@ using Mpc.Runtime.Preprocessing;
 namespace Mpc.Runtime.Protocols;
 
 /// <remarks>
-/// Multiplication by resharing, for three parties with an honest majority (semi-honest, at most one corrupted), on an
+/// Multiplication by resharing, for three parties (four to seven: Multiplication.ResharingReplicated.cs) with an honest majority (semi-honest, at most one corrupted), on an
 /// engine that declares it (<see cref="IResharingMultiplication{T}"/>). Method: the additive shares x_i become
 /// replicated pairs and the product is computed locally from the pairs, as in Araki, Furukawa, Lindell, Nof and Ohara
 /// (CCS 2016). Each party P_i adds a fresh pseudo-random zero share to its shares of x and y, x'_i = x_i + a_i, and sends
@@ -22,14 +22,15 @@ namespace Mpc.Runtime.Protocols;
 /// </remarks>
 public static partial class Multiplication
 {
-    /// <summary>Whether this runtime multiplies by resharing: three parties on an engine that declares it.</summary>
+    /// <summary>Whether this runtime multiplies by resharing: on an engine that declares it (three to seven parties).</summary>
     internal static bool MultipliesByResharing<T>(MpcRuntime<T> runtime)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> =>
-        runtime.PartyCount == 3 && runtime.Preprocessing is IResharingMultiplication<T> { OffersResharingMultiplication: true };
+        runtime.Preprocessing is IResharingMultiplication<T> { OffersResharingMultiplication: true };
 
     private static async Task<T[]> MultiplyResharedAsync<T>(MpcRuntime<T> runtime, T[] x, T[] y)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
+        if (runtime.PartyCount > 3) return await MultiplyReplicatedAsync(runtime, x, y, (a, b, into) => RingArithmetic<T>.Multiply(a, b, into), x.Length).ConfigureAwait(false);
         int n = x.Length;
         var (mine, theirs, z) = await ExchangePairsAsync(runtime, x, y, n).ConfigureAwait(false);
         unchecked
@@ -46,6 +47,7 @@ public static partial class Multiplication
     private static async Task<T[]> MatrixMultiplyResharedAsync<T>(MpcRuntime<T> runtime, T[] x, T[] y, int n, int m, int p)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
+        if (runtime.PartyCount > 3) return await MultiplyReplicatedAsync(runtime, x, y, (a, b, into) => RingArithmetic<T>.MatrixMultiply(a, b, into, n, m, p), n * p).ConfigureAwait(false);
         int nx = n * m, ny = m * p;
         var (mine, theirs, z) = await ExchangePairsAsync(runtime, x, y, n * p).ConfigureAwait(false);
         var term = new T[n * p];
