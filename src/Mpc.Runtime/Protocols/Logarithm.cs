@@ -14,7 +14,8 @@ namespace Mpc.Runtime.Protocols;
 /// degree whose error is below 2^-(f+1) (6 for f = 16, 15 for f = 40), evaluated by Horner's rule (as
 /// Aly and Smart, ACNS 2019, approximate ln on the normalised mantissa).
 /// Input range: 2^-f &lt;= x &lt; 2^(k-2f-3), as the reciprocal; the overload with a range compares only
-/// against the powers of two in it. Inputs outside the range (0 and negatives included) give wrong results, but the
+/// against the powers of two in it, and where the range bounds x's ring integers below 2^b (counts at scale 0, b up to
+/// k - 42 - log2 N) it decomposes those b bits alone behind a statistical mask (b daBits an element instead of k). Inputs outside the range (0 and negatives included) give wrong results, but the
 /// normalised mantissa stays in [0.5, 1) for every input, so in Z_2^128 the polynomial's truncations (and, for N &lt;= 3,
 /// the normalisation's) are statistically masked (<see cref="Truncation"/>) and draw no preprocessing.
 /// Accuracy: absolute error below (degree + 2) 2^-f, plus N/2 units a truncation where they are statistically masked.
@@ -40,16 +41,36 @@ public static class Logarithm
         runtime.CheckOwns(x);
         if (!(minimum >= Math.Pow(2, -runtime.Format.FractionalBits)) || maximum < minimum || maximum >= Reciprocal.MaximumInput(runtime.Format))
             throw new ArgumentOutOfRangeException(nameof(maximum), $"The range [{minimum}, {maximum}] must lie in [2^-f, {Reciprocal.MaximumInput(runtime.Format)}).");
-        int f = runtime.Format.FractionalBits;
+        int f = runtime.Format.FractionalBits, scale = x.Scale;
         // Leading bits from that of minimum's lower power of two up to that of maximum.
         int low = (int)Math.Floor(Math.Log2(minimum)) + f;
         int high = Math.Min(RingArithmetic<T>.Bits - f - 3, (int)Math.Floor(Math.Log2(maximum)) + f + 1);
-        var share = await ComputeRawAsync(runtime, x.Upscale(f).Share, low, high).ConfigureAwait(false);
+        var upscaled = x.Upscale(f).Share;
+        // A secret whose ring integers stay below 2^bits by the stated range (counts at scale 0): the step bits come from a
+        // decomposition of those bits alone (BitDecomposition.AtLeastPowersOfTwoLowRawAsync) instead of all k of x 2^f.
+        int bits = Comparison.BoundBits(Math.Floor(Math.ScaleB(maximum, scale)));
+        T[] steps = scale <= f && minimum >= Math.ScaleB(1, -scale) && bits <= BitDecomposition.MaximumLowBits(RingArithmetic<T>.Bits, runtime.PartyCount)
+            ? await BoundedStepsAsync(runtime, x.Share, bits, low - f + scale, high - low + 1).ConfigureAwait(false)
+            : await BitDecomposition.AtLeastPowersOfTwoRawAsync(runtime, upscaled, low, high + 1).ConfigureAwait(false);
+        var share = await ComputeRawAsync(runtime, upscaled, low, high, steps).ConfigureAwait(false);
         return x.With(share, f);
     }
 
+    // Steps [x >= 2^(first + q)] for q in [0, thresholds) of ring integers 0 <= x < 2^bits, first >= 0, in the layout of
+    // BitDecomposition.AtLeastPowersOfTwoRawAsync (element-major); powers at or above 2^bits are passed by none.
+    private static async Task<T[]> BoundedStepsAsync<T>(MpcRuntime<T> runtime, T[] x, int bits, int first, int thresholds)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        int n = x.Length;
+        var low = await BitDecomposition.AtLeastPowersOfTwoLowRawAsync(runtime, x, bits).ConfigureAwait(false);
+        var steps = new T[n * thresholds];
+        for (int i = 0; i < n; i++)
+            for (int q = 0; q < thresholds && first + q < bits; q++) steps[i * thresholds + q] = low[i * bits + first + q];
+        return steps;
+    }
+
     /// <summary>ln x at scale f for X = x 2^f with leading bit in [low, high).</summary>
-    private static async Task<T[]> ComputeRawAsync<T>(MpcRuntime<T> runtime, T[] x, int low, int high)
+    private static async Task<T[]> ComputeRawAsync<T>(MpcRuntime<T> runtime, T[] x, int low, int high, T[]? steps = null)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         int k = RingArithmetic<T>.Bits, f = runtime.Format.FractionalBits, n = x.Length;
@@ -58,7 +79,7 @@ public static class Logarithm
         // V = 2^(M-low-p) and exponent low + p - f, and the last is X at or above 2^high. Outside the range V = 0 and Y is set
         // to 0.75, so that Y lies in [0.5, 1) for every input and the polynomial's truncations can be statistically masked.
         int count = Math.Max(0, high - low);
-        var steps = await BitDecomposition.AtLeastPowersOfTwoRawAsync(runtime, x, low, high + 1).ConfigureAwait(false);
+        steps ??= await BitDecomposition.AtLeastPowersOfTwoRawAsync(runtime, x, low, high + 1).ConfigureAwait(false);
         var scales = new T[count + 2];
         var exponents = new T[count + 2];
         var outside = new T[count + 2];
