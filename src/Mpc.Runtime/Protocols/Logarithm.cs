@@ -14,8 +14,9 @@ namespace Mpc.Runtime.Protocols;
 /// degree whose error is below 2^-(f+1) (6 for f = 16, 15 for f = 40), evaluated by Horner's rule (as
 /// Aly and Smart, ACNS 2019, approximate ln on the normalised mantissa).
 /// Input range: 2^-f &lt;= x &lt; 2^(k-2f-3), as the reciprocal; the overload with a range compares only
-/// against the powers of two in it, and where the range bounds x's ring integers below 2^b (counts at scale 0, b up to
-/// k - 42 - log2 N) it decomposes those b bits alone behind a statistical mask (b daBits an element instead of k). Inputs outside the range (0 and negatives included) give wrong results, but the
+/// against the powers of two in it. Where the range bounds x's ring integers below 2^b with b &lt;= f (counts at scale 0), that
+/// overload decomposes only those b bits behind a statistical mask (b daBits an element instead of k) and forms the mantissa
+/// by one exact product with a selected power of two, without the normalisation's truncation (k more daBits for N &gt; 3). Inputs outside the range (0 and negatives included) give wrong results, but the
 /// normalised mantissa stays in [0.5, 1) for every input, so in Z_2^128 the polynomial's truncations (and, for N &lt;= 3,
 /// the normalisation's) are statistically masked (<see cref="Truncation"/>) and draw no preprocessing.
 /// Accuracy: absolute error below (degree + 2) 2^-f, plus N/2 units a truncation where they are statistically masked.
@@ -41,36 +42,20 @@ public static class Logarithm
         runtime.CheckOwns(x);
         if (!(minimum >= Math.Pow(2, -runtime.Format.FractionalBits)) || maximum < minimum || maximum >= Reciprocal.MaximumInput(runtime.Format))
             throw new ArgumentOutOfRangeException(nameof(maximum), $"The range [{minimum}, {maximum}] must lie in [2^-f, {Reciprocal.MaximumInput(runtime.Format)}).");
-        int f = runtime.Format.FractionalBits, scale = x.Scale;
+        int f = runtime.Format.FractionalBits;
+        // Ring integers bounded by the range below 2^f (counts at scale 0): their own bits only, and no truncation.
+        int bits = Comparison.BoundBits(Math.Floor(Math.ScaleB(maximum, x.Scale)));
+        if (x.Scale <= f && minimum >= Math.ScaleB(1, -x.Scale) && bits <= f && bits <= BitDecomposition.MaximumLowBits(RingArithmetic<T>.Bits, runtime.PartyCount))
+            return x.With(await ComputeBoundedRawAsync(runtime, x.Share, x.Scale, bits).ConfigureAwait(false), f);
         // Leading bits from that of minimum's lower power of two up to that of maximum.
         int low = (int)Math.Floor(Math.Log2(minimum)) + f;
         int high = Math.Min(RingArithmetic<T>.Bits - f - 3, (int)Math.Floor(Math.Log2(maximum)) + f + 1);
-        var upscaled = x.Upscale(f).Share;
-        // A secret whose ring integers stay below 2^bits by the stated range (counts at scale 0): the step bits come from a
-        // decomposition of those bits alone (BitDecomposition.AtLeastPowersOfTwoLowRawAsync) instead of all k of x 2^f.
-        int bits = Comparison.BoundBits(Math.Floor(Math.ScaleB(maximum, scale)));
-        T[] steps = scale <= f && minimum >= Math.ScaleB(1, -scale) && bits <= BitDecomposition.MaximumLowBits(RingArithmetic<T>.Bits, runtime.PartyCount)
-            ? await BoundedStepsAsync(runtime, x.Share, bits, low - f + scale, high - low + 1).ConfigureAwait(false)
-            : await BitDecomposition.AtLeastPowersOfTwoRawAsync(runtime, upscaled, low, high + 1).ConfigureAwait(false);
-        var share = await ComputeRawAsync(runtime, upscaled, low, high, steps).ConfigureAwait(false);
+        var share = await ComputeRawAsync(runtime, x.Upscale(f).Share, low, high).ConfigureAwait(false);
         return x.With(share, f);
     }
 
-    // Steps [x >= 2^(first + q)] for q in [0, thresholds) of ring integers 0 <= x < 2^bits, first >= 0, in the layout of
-    // BitDecomposition.AtLeastPowersOfTwoRawAsync (element-major); powers at or above 2^bits are passed by none.
-    private static async Task<T[]> BoundedStepsAsync<T>(MpcRuntime<T> runtime, T[] x, int bits, int first, int thresholds)
-        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
-    {
-        int n = x.Length;
-        var low = await BitDecomposition.AtLeastPowersOfTwoLowRawAsync(runtime, x, bits).ConfigureAwait(false);
-        var steps = new T[n * thresholds];
-        for (int i = 0; i < n; i++)
-            for (int q = 0; q < thresholds && first + q < bits; q++) steps[i * thresholds + q] = low[i * bits + first + q];
-        return steps;
-    }
-
     /// <summary>ln x at scale f for X = x 2^f with leading bit in [low, high).</summary>
-    private static async Task<T[]> ComputeRawAsync<T>(MpcRuntime<T> runtime, T[] x, int low, int high, T[]? steps = null)
+    private static async Task<T[]> ComputeRawAsync<T>(MpcRuntime<T> runtime, T[] x, int low, int high)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         int k = RingArithmetic<T>.Bits, f = runtime.Format.FractionalBits, n = x.Length;
@@ -79,7 +64,7 @@ public static class Logarithm
         // V = 2^(M-low-p) and exponent low + p - f, and the last is X at or above 2^high. Outside the range V = 0 and Y is set
         // to 0.75, so that Y lies in [0.5, 1) for every input and the polynomial's truncations can be statistically masked.
         int count = Math.Max(0, high - low);
-        steps ??= await BitDecomposition.AtLeastPowersOfTwoRawAsync(runtime, x, low, high + 1).ConfigureAwait(false);
+        var steps = await BitDecomposition.AtLeastPowersOfTwoRawAsync(runtime, x, low, high + 1).ConfigureAwait(false);
         var scales = new T[count + 2];
         var exponents = new T[count + 2];
         var outside = new T[count + 2];
@@ -93,16 +78,48 @@ public static class Logarithm
         // X V is below 2^M in range and exactly 0 outside it.
         var y = await FixedPointKernels.MultiplyTruncateAsync(runtime, x, v, m - f, m).ConfigureAwait(false);
         RingArithmetic<T>.AddInPlace(y, Comparison.StepSum(runtime, steps, n, outside));
+        return await LogOfMantissaPlusAsync(runtime, y, Comparison.StepSum(runtime, steps, n, exponents)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// ln x at scale f for ring integers 1 &lt;= X &lt; 2^bits at scale <paramref name="scale"/>, bits &lt;= f: the step bits
+    /// [X &gt;= 2^j] from a statistically masked decomposition of the low bits (BitDecomposition.AtLeastPowersOfTwoLowRawAsync),
+    /// so that for X in [2^(p-1), 2^p) the mantissa X 2^(f-p) in [0.5, 1) at scale f is one product with the public power 2^(f-p)
+    /// selected by the steps, exact and without truncation; then ln x = ln Y + (p - scale) ln 2 as in <see cref="ComputeRawAsync"/>.
+    /// </summary>
+    private static async Task<T[]> ComputeBoundedRawAsync<T>(MpcRuntime<T> runtime, T[] x, int scale, int bits)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        int f = runtime.Format.FractionalBits, n = x.Length;
+        var steps = await BitDecomposition.AtLeastPowersOfTwoLowRawAsync(runtime, x, bits).ConfigureAwait(false);
+        // Position p in 0..bits: p steps passed, X in [2^(p-1), 2^p); p = 0 (X = 0, outside the range) gets V = 0 and Y = 0.75.
+        var powers = new T[bits + 1];
+        var exponents = new T[bits + 1];
+        var outside = new T[bits + 1];
+        outside[0] = FixedPointFormat.EncodeConstant<T>(0.75, f);
+        for (int p = 1; p <= bits; p++)
+        {
+            powers[p] = RingArithmetic<T>.PowerOfTwo(f - p);
+            exponents[p] = FixedPointFormat.EncodeConstant<T>((p - scale) * Math.Log(2), f);
+        }
+        var y = await Multiplication.MultiplyRawAsync(runtime, x, Comparison.StepSum(runtime, steps, n, powers)).ConfigureAwait(false);
+        RingArithmetic<T>.AddInPlace(y, Comparison.StepSum(runtime, steps, n, outside));
+        return await LogOfMantissaPlusAsync(runtime, y, Comparison.StepSum(runtime, steps, n, exponents)).ConfigureAwait(false);
+    }
+
+    // ln Y + exponent for Y in [0.5, 1) at scale f: the polynomial in s = 4Y - 3, whose truncations are statistically masked.
+    private static async Task<T[]> LogOfMantissaPlusAsync<T>(MpcRuntime<T> runtime, T[] y, T[] exponent)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
         // s = 4Y - 3 = -(3 - 4Y).
         var s = FixedPointKernels.AffinePublic(runtime, y, 3, 4);
         unchecked
         {
-            for (int i = 0; i < n; i++) s[i] = T.Zero - s[i];
+            for (int i = 0; i < s.Length; i++) s[i] = T.Zero - s[i];
         }
-        var logMantissa = await FixedPointKernels.PolynomialAsync(runtime, s, MantissaPolynomial(f), 1.0).ConfigureAwait(false);
-        var result = Comparison.StepSum(runtime, steps, n, exponents);
-        RingArithmetic<T>.Add(result, logMantissa, result);
-        return result;
+        var logMantissa = await FixedPointKernels.PolynomialAsync(runtime, s, MantissaPolynomial(runtime.Format.FractionalBits), 1.0).ConfigureAwait(false);
+        RingArithmetic<T>.Add(exponent, logMantissa, exponent);
+        return exponent;
     }
 
     /// <summary>Monomial coefficients in s of the Chebyshev interpolant of ln(0.75 (1 + s/3)) on [-1, 1], of the lowest degree within 2^-(f+1).</summary>
