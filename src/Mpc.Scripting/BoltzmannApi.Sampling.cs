@@ -33,14 +33,9 @@ public sealed partial class BoltzmannApi
         _session.RequireKind(checkOutput, OutputKind.DataCheck);
         // A script could compute the seed (or any argument) from its party's rows; the rows it would then send are checked out first.
         var digest = GibbsSampling.ArgumentsDigest(fit.Model, count, burnIn, seed, fixedUnits);
-        var agree = await SharedLimits.AgreeAsync(_session.Runtime, DigestWords(digest), 1, checkOutput).ConfigureAwait(false);
-        if (!agree[0]) throw new ParameterProblemException(ScriptingErrors.SamplingArgumentsDisagree);
+        if (!await SharedLimits.AgreeOnDigestAsync(_session.Runtime, digest, checkOutput).ConfigureAwait(false)) throw new ParameterProblemException(ScriptingErrors.SamplingArgumentsDisagree);
         var rows = await SharedPublicWork.ComputeAsync(_session.Runtime, count, fit.Model.Layers[0].Visible,
             row => GibbsSampling.SampleRow(fit.Model, row, burnIn, seed, fixedUnits)).ConfigureAwait(false);
         return [.. rows.SelectMany(r => fit.Standardisation is { } s ? s.Restore(fit.Encoding.Decode(r)) : fit.Encoding.Decode(r))];
     }
-
-    // A digest as 32-bit words, integers that the fixed-point encoding holds exactly.
-    private static double[] DigestWords(byte[] digest) =>
-        [.. Enumerable.Range(0, digest.Length / sizeof(uint)).Select(i => (double)BitConverter.ToUInt32(digest, i * sizeof(uint)))];
 }
