@@ -69,6 +69,7 @@ Output("utility", "Secure utility against the pooled training rows: mean L1 and 
 Output("privacy", "Secure privacy check: quantiles (1%, 5%, 50%) of each synthetic row's distance to its closest training record over all parties, then of the nearest/second-nearest ratio, then the share of synthetic rows that copy a training row exactly.");
 Output("privacy_holdout", "holdout > 0: share of synthetic rows whose closest record over all parties is a training rather than a holdout row (ties half; about 0.5 with holdout=0.5 if the model does not memorise, in general about the training share).");
 Output("bounds_agree", OutputKind.DataCheck, "visible=gaussian with dp-intermediates: before the standardisation, one bit per column (do all parties clip it to the same range?) is opened to the parties; a range that differs stops the session naming the column.");
+Output("sampling_agree", OutputKind.DataCheck, "Before any synthetic row is drawn, one bit (do all parties hold the same samples, burn_in, seed, condition and model?) is opened to the parties; a difference stops the session.");
 Output("pooled_sums", OutputKind.ExactIntermediate, "reveal=exact-intermediates: the exact pooled data terms, opened to every party at every step.");
 Output("noised_sums", OutputKind.DifferentiallyPrivateIntermediate, "reveal=dp-intermediates: the Skellam-noised pooled data terms of every step.");
 Output("privacy_spent", "reveal=dp-intermediates: epsilon and delta of the run, composed in RDP.");

@@ -29,6 +29,58 @@ public static class GibbsSampling
         return Chain(model, burnIn, new Random(RowSeed(seed, row)), clamp);
     }
 
+    /// <summary>
+    /// SHA-256 of everything that decides rows 0..count-1 of <see cref="SampleRow"/>: the count, burn-in, seed, clamp and the model
+    /// (kind, layer sizes, visible kind, categories, partitions and every parameter's bits). Parties that must draw rows of one
+    /// sample compare these digests before any row leaves (two equal digests mean the same rows, bit for bit).
+    /// </summary>
+    public static byte[] ArgumentsDigest(TrainedModel model, int count, int burnIn, int seed, double[]? clamp = null)
+    {
+        CheckArguments(model, count, burnIn, clamp);
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var word = new byte[sizeof(long)];
+        void Add(long value)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(word, value);
+            hash.AppendData(word);
+        }
+        // Lengths precede every list, so that no two different argument sets write the same bytes.
+        void AddAll(IEnumerable<double> values)
+        {
+            var list = values as IReadOnlyCollection<double> ?? [.. values];
+            Add(list.Count);
+            // Every NaN (a free unit of the clamp) as one value, whatever its payload bits.
+            foreach (double v in list) Add(double.IsNaN(v) ? long.MinValue : BitConverter.DoubleToInt64Bits(v));
+        }
+        void AddSizes(IReadOnlyList<int>? sizes) => AddAll(sizes?.Select(n => (double)n) ?? [-1.0]);
+        Add(count);
+        Add(burnIn);
+        Add(seed);
+        AddAll(clamp ?? []);
+        Add((long)model.Kind);
+        Add(model.Layers.Count);
+        foreach (var layer in model.Layers)
+        {
+            AddSizes([layer.Visible, layer.Hidden, (int)layer.Kind]);
+            AddSizes(layer.Categories);
+            AddSizes(layer.Partitioning?.VisibleSizes);
+            AddSizes(layer.Partitioning?.HiddenSizes);
+            AddAll([.. layer.Weights, .. layer.VisibleBias, .. layer.HiddenBias]);
+        }
+        if (model.Dbm is { } dbm)
+        {
+            AddSizes([.. dbm.LayerSizes, (int)dbm.Visible]);
+            AddSizes(dbm.Categories);
+            foreach (var partition in dbm.Partitions)
+            {
+                AddSizes(partition?.VisibleSizes);
+                AddSizes(partition?.HiddenSizes);
+            }
+            AddAll(model.Parameters());
+        }
+        return hash.GetHashAndReset();
+    }
+
     // A row's chain seed: SplitMix64 of (seed, row), so neighbouring rows' generators start far apart; the same in every process.
     private static int RowSeed(int seed, int row)
     {

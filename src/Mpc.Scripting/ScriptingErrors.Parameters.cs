@@ -38,6 +38,8 @@ internal static partial class ScriptingErrors
     public static string MonitoringNeedsExactMode(double monitoring, string exactIntermediates) =>
         $"monitoring={monitoring}: monitoring rows need reveal={exactIntermediates}; a DP run's budget covers its training releases only.";
 
+    public const string SamplingArgumentsDisagree = "The parties' sampling arguments (samples, burn_in, seed, condition or the model) differ, so the script computed them differently at some party; only that they differ was opened, and no synthetic row was drawn or sent.";
+
     public const string SamplingSettingsOutOfRange = "samples must be between 1 and 10^6 and burn_in at least 1.";
 
     public const string VariableSetsOutOfRange = "The number of variable sets per order must be between 1 and 100000.";

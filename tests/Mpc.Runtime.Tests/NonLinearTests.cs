@@ -151,6 +151,21 @@ public class NonLinearTests
 
     [Theory]
     [MemberData(nameof(Parties.CountData), MemberType = typeof(Parties))]
+    public async Task LogarithmOfIntegersWithinAStatedBoundDecomposesOnlyTheirBitsAndIsAccurate(int parties)
+    {
+        // Products of odd cell counts (2n + 1)(2m + 1) at scale 0, as the log odds ratios take them: up to 1001^2 here, so 20 bits
+        // are decomposed; the ends, powers of two and their neighbours (where the leading bit moves), and log-uniform values between.
+        const double maximum = 1001.0 * 1001.0;
+        int seed = Property.BaseSeed + parties;
+        var random = new Random(seed);
+        var x = Enumerable.Range(0, 40).Select(_ => Math.Floor(Math.Pow(maximum, random.NextDouble())))
+            .Concat([1, 2, 3, 1023, 1024, 1025, (1 << 19) - 1, 1 << 19, maximum - 1, maximum]).ToArray();
+        var r = await Parties.EvaluateAsync<UInt128>(parties, x, (rt, s) => Logarithm.ComputeAsync(rt, s, 1, maximum), F128, scale: 0);
+        Parties.AssertWithin(x.Select(v => Math.Log(v)).ToArray(), r, _ => 1e-10, $"ln of integers at scale 0, seed {seed}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Parties.CountData), MemberType = typeof(Parties))]
     public async Task SigmoidIsAccurateEverywhere(int parties)
     {
         var random = new Random(Property.BaseSeed + parties);

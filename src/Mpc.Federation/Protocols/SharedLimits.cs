@@ -25,6 +25,34 @@ internal static class SharedLimits
     }
 
     /// <summary>
+    /// Whether every party holds the same <paramref name="digest"/> (a hash of arguments that must agree), opened to every party
+    /// as one bit, <paramref name="outputName"/>: each party shares the digest's first 156 bits as three 52-bit integers (exact in
+    /// a double), folded locally into one ring element (its first 128 bits in Z_2^128); the differences from party 0's are tested
+    /// for 0 under MPC and only whether all are 0 opens. One equality test a party, not one a word as <see cref="AgreeAsync"/>.
+    /// </summary>
+    public static async Task<bool> AgreeOnDigestAsync<T>(MpcRuntime<T> runtime, byte[] digest, string outputName)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        ArgumentNullException.ThrowIfNull(digest);
+        if (digest.Length < 20) throw new ArgumentException($"A digest of {digest.Length} bytes is shorter than the 20 folded.", nameof(digest));
+        const int wordBits = 52;
+        var bits = new System.Collections.BitArray(digest);
+        double[] words = [.. Enumerable.Range(0, 3).Select(w => (double)Enumerable.Range(0, wordBits).Sum(b => bits[w * wordBits + b] ? 1L << b : 0))];
+        var folded = new List<Secret<T>>();
+        for (int owner = 0; owner < runtime.PartyCount; owner++)
+        {
+            // The shape is public, so sharing takes no round; the fold is local and wraps in the ring.
+            var shared = Input.Share(runtime, owner, runtime.PartyIndex == owner ? words : null, 3, 1, 0);
+            folded.Add((shared.Slice(2, 1) * (1L << wordBits) + shared.Slice(1, 1)) * (1L << wordBits) + shared.Slice(0, 1));
+        }
+        if (folded.Count == 1) return true;
+        var equal = await Comparison.EqualsZeroAsync(runtime, Secret<T>.Concatenate([.. folded.Skip(1).Select(s => s - folded[0])])).ConfigureAwait(false);
+        var agree = await Comparison.EqualsZeroAsync(runtime, (1.0 - equal).Sum()).ConfigureAwait(false);
+        return (await Opening.RevealRealAsync(runtime, agree, outputName).ConfigureAwait(false))[0] > 0.5;
+    }
+
+    /// <summary>
     /// Whether every party holds the same value at each position of <paramref name="own"/> (configuration, such as a column's
     /// range), one bit per column when <paramref name="own"/> holds rows of <paramref name="columns"/> values, opened to every party
     /// as <paramref name="outputName"/>: each party shares its values, the differences from party 0's are tested for 0 under MPC,

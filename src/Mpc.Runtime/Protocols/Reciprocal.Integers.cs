@@ -57,13 +57,15 @@ public static partial class Reciprocal
     /// <summary>daBits <see cref="ComputeIntegerAsync"/> takes for <paramref name="count"/> elements of <paramref name="bits"/> bits: the mask's and the step bits'.</summary>
     public static int IntegerDaBits(int count, int bits) => checked(2 * count * bits);
 
-    private static async Task<T[]> ComputeIntegerRawAsync<T>(MpcRuntime<T> runtime, T[] x, int bits, int steps)
+    /// <summary>
+    /// The normalisation of integers x in [0, 2^(bits-1)) (scale 0), bits &lt;= f: the step bits [x &gt;= 2^j] for j &lt; bits
+    /// (element-major, from <see cref="BitDecomposition.AtLeastPowersOfTwoLowRawAsync"/>), V = 2^(f-1-j*) of x's leading bit j*
+    /// (0 for x = 0), and y = x V in [0.5, 1) at scale f, exact (0.75 for x = 0, so that what follows stays bounded).
+    /// </summary>
+    internal static async Task<(T[] Steps, T[] V, T[] Y)> NormaliseIntegersRawAsync<T>(MpcRuntime<T> runtime, T[] x, int bits)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         int f = runtime.Format.FractionalBits, n = x.Length;
-        // The triples of the products are made while the bits are found (2 + 2 steps products an element), the AND triples
-        // and the step bits' daBits while the mask opens.
-        (runtime.Preprocessing as Preprocessing.IPreprocessingForecast)?.Forecast(checked(n * (2 * steps + 2)), IntegerBinaryWords(n, bits), IntegerDaBits(n, bits));
         var stepBits = await BitDecomposition.AtLeastPowersOfTwoLowRawAsync(runtime, x, bits).ConfigureAwait(false);
         // Position 0 is x = 0 (V = 0, y set to 0.75 so the iteration stays bounded); position q+1 is leading bit q, V = 2^(f-1-q).
         var coefficients = new T[bits + 1];
@@ -75,6 +77,17 @@ public static partial class Reciprocal
         var v = Comparison.StepSum(runtime, stepBits, n, coefficients);
         var y = await FixedPointKernels.MultiplyTruncateAsync(runtime, x, v, 0).ConfigureAwait(false);
         RingArithmetic<T>.AddInPlace(y, Comparison.StepSum(runtime, stepBits, n, outside));
+        return (stepBits, v, y);
+    }
+
+    private static async Task<T[]> ComputeIntegerRawAsync<T>(MpcRuntime<T> runtime, T[] x, int bits, int steps)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        int f = runtime.Format.FractionalBits, n = x.Length;
+        // The triples of the products are made while the bits are found (2 + 2 steps products an element), the AND triples
+        // and the step bits' daBits while the mask opens.
+        (runtime.Preprocessing as Preprocessing.IPreprocessingForecast)?.Forecast(checked(n * (2 * steps + 2)), IntegerBinaryWords(n, bits), IntegerDaBits(n, bits));
+        var (_, v, y) = await NormaliseIntegersRawAsync(runtime, x, bits).ConfigureAwait(false);
         var w = FixedPointKernels.AffinePublic(runtime, y, 2.9142, 2);
         // y in [0.5, 1) and w within 9% of 1/y: every product of the iteration is below 2.2.
         w = await FixedPointKernels.ReciprocalGoldschmidtAsync(runtime, y, w, 1, FixedPointKernels.BoundBits(2.2, 2 * f), steps).ConfigureAwait(false);
