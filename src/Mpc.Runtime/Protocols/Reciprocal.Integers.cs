@@ -33,11 +33,43 @@ public static partial class Reciprocal
         ArgumentNullException.ThrowIfNull(runtime);
         runtime.CheckOwns(x);
         int f = runtime.Format.FractionalBits;
+        CheckInteger(x, bits, f, relativeError);
+        var (w, v, _) = await NormalisedIntegerRawAsync(runtime, x.Share, bits, GoldschmidtSteps(relativeError)).ConfigureAwait(false);
+        // W V below 1.1 * 2^(2f): 1/x = W V / 2^f.
+        var share = await FixedPointKernels.MultiplyTruncateAsync(runtime, w, v, f, FixedPointKernels.BoundBits(1.1, 2 * f)).ConfigureAwait(false);
+        return x.With(share, f);
+    }
+
+    /// <summary>
+    /// <see cref="ComputeIntegerAsync"/> without its last truncation: 1/x at scale 2f, so a small 1/x keeps its relative precision
+    /// (1/x of x near 2^(bits-1) has 2^(2f-bits+1) units, not 2^(f-bits+1)); and [x &gt;= 1] (integer 0/1 shares), the lowest step bit
+    /// of the normalisation, at no further cost.
+    /// </summary>
+    /// <remarks>
+    /// The caller truncates what it multiplies the reciprocal by (a product below M at scale 2f + s is statistically masked where
+    /// 2f + s + log2(2M) + 41 + log2(N) fits the ring). Accuracy: relative error at most <paramref name="relativeError"/> plus about
+    /// (s + 1) N/2 units of 2^-f; no absolute error beyond 2^-2f. Cost: that of <see cref="ComputeIntegerAsync"/>, one opening fewer.
+    /// </remarks>
+    public static async Task<(Secret<T> Reciprocal, Secret<T> Positive)> ComputeIntegerWideAsync<T>(MpcRuntime<T> runtime, Secret<T> x, int bits, double relativeError)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        runtime.CheckOwns(x);
+        int f = runtime.Format.FractionalBits;
+        CheckInteger(x, bits, f, relativeError);
+        var (w, v, steps) = await NormalisedIntegerRawAsync(runtime, x.Share, bits, GoldschmidtSteps(relativeError)).ConfigureAwait(false);
+        var reciprocal = await Multiplication.MultiplyRawAsync(runtime, w, v).ConfigureAwait(false);
+        var positive = new T[x.Length];
+        for (int i = 0; i < positive.Length; i++) positive[i] = steps[i * bits];
+        return (x.With(reciprocal, 2 * f), x.With(positive, 0));
+    }
+
+    private static void CheckInteger<T>(Secret<T> x, int bits, int f, double relativeError)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
         if (x.Scale != 0) throw new ArgumentException($"The integer reciprocal takes integers (scale 0); got scale {x.Scale}.", nameof(x));
         if (bits < 2 || bits > f) throw new ArgumentOutOfRangeException(nameof(bits), $"bits must lie in [2, {f}] (the format's fractional bits).");
         if (!(relativeError > 0 && relativeError < LinearStartError)) throw new ArgumentOutOfRangeException(nameof(relativeError), $"The relative error must lie in (0, {LinearStartError}).");
-        var share = await ComputeIntegerRawAsync(runtime, x.Share, bits, GoldschmidtSteps(relativeError)).ConfigureAwait(false);
-        return x.With(share, f);
     }
 
     /// <summary>Fewest Goldschmidt steps s from the linear start with 0.0858^(2^s) at most <paramref name="relativeError"/>.</summary>
@@ -57,7 +89,8 @@ public static partial class Reciprocal
     /// <summary>daBits <see cref="ComputeIntegerAsync"/> takes for <paramref name="count"/> elements of <paramref name="bits"/> bits: the mask's and the step bits'.</summary>
     public static int IntegerDaBits(int count, int bits) => checked(2 * count * bits);
 
-    private static async Task<T[]> ComputeIntegerRawAsync<T>(MpcRuntime<T> runtime, T[] x, int bits, int steps)
+    // W (1/y at scale f), the power of two V (1/x = W V / 2^(2f)) and the step bits [x >= 2^j] at [i * bits + j].
+    private static async Task<(T[] W, T[] V, T[] Steps)> NormalisedIntegerRawAsync<T>(MpcRuntime<T> runtime, T[] x, int bits, int steps)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         int f = runtime.Format.FractionalBits, n = x.Length;
@@ -78,7 +111,6 @@ public static partial class Reciprocal
         var w = FixedPointKernels.AffinePublic(runtime, y, 2.9142, 2);
         // y in [0.5, 1) and w within 9% of 1/y: every product of the iteration is below 2.2.
         w = await FixedPointKernels.ReciprocalGoldschmidtAsync(runtime, y, w, 1, FixedPointKernels.BoundBits(2.2, 2 * f), steps).ConfigureAwait(false);
-        // W V below 1.1 * 2^(2f): 1/x = W V / 2^f.
-        return await FixedPointKernels.MultiplyTruncateAsync(runtime, w, v, f, FixedPointKernels.BoundBits(1.1, 2 * f)).ConfigureAwait(false);
+        return (w, v, stepBits);
     }
 }
