@@ -5,7 +5,7 @@ using Mpc.Runtime.Protocols;
 
 namespace Mpc.Runtime.Tests;
 
-/// <summary>Reciprocals of bounded integer counts (the logrank's 1/n and 1/(n - 1)) against the exact value.</summary>
+/// <summary>Reciprocals of bounded integer counts (the logrank's 1/(n(n - 1))) against the exact value.</summary>
 public class IntegerReciprocalTests
 {
     private static readonly FixedPointFormat F128 = FixedPointFormat.Ring128;
@@ -28,6 +28,33 @@ public class IntegerReciprocalTests
                 double exact = counts[i] switch { 0 => 0, -1 => 1 / (Math.Pow(2, bits) - 1), var n => 1 / n };
                 double bound = exact * (1e-8 + 2 * (Reciprocal.GoldschmidtSteps(1e-8) + 1) * units) + units;
                 Assert.True(Math.Abs(r[i] - exact) <= bound, $"seed {seed}, 1/{counts[i]} = {exact:R}, got {r[i]:R}, error {Math.Abs(r[i] - exact):E3} above {bound:E3}");
+            }
+        });
+
+    [Theory]
+    [MemberData(nameof(Parties.CountData), MemberType = typeof(Parties))]
+    public async Task TheWideReciprocalOfIntegersBelowTwoToTheThirtyEightKeepsItsRelativeErrorAndMarksThePositiveOnes(int parties) =>
+        await Property.CheckAsync(nameof(TheWideReciprocalOfIntegersBelowTwoToTheThirtyEightKeepsItsRelativeErrorAndMarksThePositiveOnes), 2, async (random, seed) =>
+        {
+            const int bits = 39;
+            // Log-uniform values up to 2^38 (n(n - 1) of at-risk counts below 2^19), powers of two and their neighbours, 0 and 1.
+            var values = Enumerable.Range(0, 60).Select(_ => Math.Floor(Math.Exp(random.NextDouble() * Math.Log(Math.Pow(2, 38)))))
+                .Concat(Enumerable.Range(0, 38).SelectMany(j => new[] { Math.Pow(2, j), Math.Pow(2, j) + 1, Math.Pow(2, j + 1) - 1 }))
+                .Concat([0.0, 1.0, 2.0, 228.0 * 227.0, 524287.0 * 524286.0]).ToArray();
+            var opened = await Parties.EvaluateAsync<UInt128>(parties, values, async (rt, x) =>
+            {
+                var (r, positive) = await Reciprocal.ComputeIntegerWideAsync(rt, x, bits, 1e-8);
+                Assert.Equal(2 * rt.Format.FractionalBits, r.Scale);
+                return Secret<UInt128>.Concatenate([r, positive]);
+            }, F128, scale: 0);
+            // Relative 1e-8 plus (steps + 1) N/2 units of 2^-40 relative to 1/y; no truncation after the last product (2^-80 units).
+            double units = Math.Pow(2, -40) * (parties / 2 + 1);
+            for (int i = 0; i < values.Length; i++)
+            {
+                double exact = values[i] == 0 ? 0 : 1 / values[i];
+                double bound = exact * (1e-8 + 2 * (Reciprocal.GoldschmidtSteps(1e-8) + 1) * units) + Math.Pow(2, -78);
+                Assert.True(Math.Abs(opened[i] - exact) <= bound, $"seed {seed}, 1/{values[i]} = {exact:R}, got {opened[i]:R}, error {Math.Abs(opened[i] - exact):E3} above {bound:E3}");
+                Assert.Equal(values[i] >= 1 ? 1.0 : 0.0, opened[values.Length + i]);
             }
         });
 
