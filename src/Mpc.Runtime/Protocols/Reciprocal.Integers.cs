@@ -89,24 +89,68 @@ public static partial class Reciprocal
     /// <summary>daBits <see cref="ComputeIntegerAsync"/> takes for <paramref name="count"/> elements of <paramref name="bits"/> bits: the mask's and the step bits'.</summary>
     public static int IntegerDaBits(int count, int bits) => checked(2 * count * bits);
 
-    // W (1/y at scale f), the power of two V (1/x = W V / 2^(2f)) and the step bits [x >= 2^j] at [i * bits + j].
+    /// <summary>
+    /// 1/x at the format's scale for a secret 0 &lt;= x &lt; <paramref name="maximum"/> at any scale s (such as a variance), with every
+    /// step's preprocessing forecast: its raw shares are read as an integer below 2^(bits-1), bits = s + ceil(log2 maximum) + 1,
+    /// and normalised as <see cref="ComputeIntegerAsync"/> does (here bits may exceed f), so 1/x keeps the relative error of a
+    /// count's reciprocal wherever x is at least 2^-s. x = 0 yields 0.
+    /// </summary>
+    /// <remarks>
+    /// Against <see cref="ComputeAsync{T}(MpcRuntime{T}, Secret{T})"/> (a 128-bit decomposition): about half the rounds, and no
+    /// request waits for preprocessing made on demand. Cost per element: that of <see cref="ComputeIntegerAsync"/> for bits bits,
+    /// plus one truncation pair (<see cref="BoundedTruncationPairs"/>).
+    /// </remarks>
+    public static async Task<Secret<T>> ComputeBoundedAsync<T>(MpcRuntime<T> runtime, Secret<T> x, double maximum, double relativeError)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        runtime.CheckOwns(x);
+        int f = runtime.Format.FractionalBits;
+        int bits = BoundedBits(x.Scale, maximum);
+        if (bits > BitDecomposition.MaximumLowBits(RingArithmetic<T>.Bits, runtime.PartyCount))
+            throw new ArgumentOutOfRangeException(nameof(maximum), $"A value below {maximum} at scale {x.Scale} needs {bits} bits, more than the ring holds behind a statistical mask.");
+        if (!(relativeError > 0 && relativeError < LinearStartError)) throw new ArgumentOutOfRangeException(nameof(relativeError), $"The relative error must lie in (0, {LinearStartError}).");
+        int n = x.Length, steps = GoldschmidtSteps(relativeError);
+        // The last truncation's pair (k daBits on the OT engine) is made with the rest.
+        (runtime.Preprocessing as Preprocessing.IPreprocessingForecast)?.Forecast(IntegerTriples(n, relativeError), IntegerBinaryWords(n, bits),
+            checked(IntegerDaBits(n, bits) + BoundedTruncationPairs(n) * RingArithmetic<T>.Bits));
+        var (w, v, _) = await NormalisedIntegerRawAsync(runtime, x.Share, bits, steps).ConfigureAwait(false);
+        // W V = 2^(f+F)/X for X = x 2^s and F = max(f, bits): 1/x = W V / 2^(F-s) at scale f, below 2^(f+F+1) (a pair: no room for a mask).
+        var product = await Multiplication.MultiplyRawAsync(runtime, w, v).ConfigureAwait(false);
+        var share = await Truncation.TruncateRawAsync(runtime, product, Math.Max(f, bits) - x.Scale).ConfigureAwait(false);
+        return x.With(share, f);
+    }
+
+    /// <summary>Bits <see cref="ComputeBoundedAsync"/> decomposes for values below <paramref name="maximum"/> at scale <paramref name="scale"/>.</summary>
+    public static int BoundedBits(int scale, double maximum)
+    {
+        if (!(maximum >= 1) || double.IsInfinity(maximum)) throw new ArgumentOutOfRangeException(nameof(maximum), "The bound must be finite and at least 1.");
+        return checked(scale + (int)Math.Ceiling(Math.Log2(maximum)) + 1);
+    }
+
+    /// <summary>Truncation pairs <see cref="ComputeBoundedAsync"/> takes for <paramref name="count"/> elements.</summary>
+    public static int BoundedTruncationPairs(int count) => count;
+
+    // W (1/y at scale f), the power of two V and the step bits [x >= 2^j] at [i * bits + j]: with F = max(f, bits), Y = x V lies in
+    // [2^(F-1), 2^F), y = Y / 2^F, and 1/x = W V / 2^(f+F).
     private static async Task<(T[] W, T[] V, T[] Steps)> NormalisedIntegerRawAsync<T>(MpcRuntime<T> runtime, T[] x, int bits, int steps)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
-        int f = runtime.Format.FractionalBits, n = x.Length;
+        int f = runtime.Format.FractionalBits, n = x.Length, scale = Math.Max(f, bits);
         // The triples of the products are made while the bits are found (2 + 2 steps products an element), the AND triples
         // and the step bits' daBits while the mask opens.
         (runtime.Preprocessing as Preprocessing.IPreprocessingForecast)?.Forecast(checked(n * (2 * steps + 2)), IntegerBinaryWords(n, bits), IntegerDaBits(n, bits));
         var stepBits = await BitDecomposition.AtLeastPowersOfTwoLowRawAsync(runtime, x, bits).ConfigureAwait(false);
-        // Position 0 is x = 0 (V = 0, y set to 0.75 so the iteration stays bounded); position q+1 is leading bit q, V = 2^(f-1-q).
+        // Position 0 is x = 0 (V = 0, y set to 0.75 so the iteration stays bounded); position q+1 is leading bit q, V = 2^(F-1-q).
         var coefficients = new T[bits + 1];
-        for (int q = 0; q < bits; q++) coefficients[q + 1] = RingArithmetic<T>.PowerOfTwo(f - 1 - q);
+        for (int q = 0; q < bits; q++) coefficients[q + 1] = RingArithmetic<T>.PowerOfTwo(scale - 1 - q);
         var outside = new T[bits + 1];
         outside[0] = FixedPointFormat.EncodeConstant<T>(0.75, f);
-        // A negative x (read as x + 2^bits) has its top step set and V = 2^(f-bits): x V + 2^f is then (x + 2^bits) V.
+        // A negative x (read as x + 2^bits) has its top step set and V = 2^(F-bits): x V / 2^(F-f) + 2^f is then (x + 2^bits) V / 2^(F-f).
         outside[bits] = RingArithmetic<T>.PowerOfTwo(f);
         var v = Comparison.StepSum(runtime, stepBits, n, coefficients);
-        var y = await FixedPointKernels.MultiplyTruncateAsync(runtime, x, v, 0).ConfigureAwait(false);
+        // x V lies in [-2^F, 2^F): its truncation to scale f is statistically masked (bits stays below the mask's limit).
+        var y = await FixedPointKernels.MultiplyTruncateAsync(runtime, x, v, scale - f, scale + 1).ConfigureAwait(false);
         RingArithmetic<T>.AddInPlace(y, Comparison.StepSum(runtime, stepBits, n, outside));
         var w = FixedPointKernels.AffinePublic(runtime, y, 2.9142, 2);
         // y in [0.5, 1) and w within 9% of 1/y: every product of the iteration is below 2.2.
