@@ -30,11 +30,8 @@ public static partial class Reciprocal
     public static async Task<Secret<T>> ComputeIntegerAsync<T>(MpcRuntime<T> runtime, Secret<T> x, int bits, double relativeError)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
-        ArgumentNullException.ThrowIfNull(runtime);
-        runtime.CheckOwns(x);
+        var (w, v, _) = await CheckedIntegerAsync(runtime, x, bits, relativeError).ConfigureAwait(false);
         int f = runtime.Format.FractionalBits;
-        CheckInteger(x, bits, f, relativeError);
-        var (w, v, _) = await NormalisedIntegerRawAsync(runtime, x.Share, bits, GoldschmidtSteps(relativeError)).ConfigureAwait(false);
         // W V below 1.1 * 2^(2f): 1/x = W V / 2^f.
         var share = await FixedPointKernels.MultiplyTruncateAsync(runtime, w, v, f, FixedPointKernels.BoundBits(1.1, 2 * f)).ConfigureAwait(false);
         return x.With(share, f);
@@ -53,23 +50,25 @@ public static partial class Reciprocal
     public static async Task<(Secret<T> Reciprocal, Secret<T> Positive)> ComputeIntegerWideAsync<T>(MpcRuntime<T> runtime, Secret<T> x, int bits, double relativeError)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
-        ArgumentNullException.ThrowIfNull(runtime);
-        runtime.CheckOwns(x);
+        var (w, v, steps) = await CheckedIntegerAsync(runtime, x, bits, relativeError).ConfigureAwait(false);
         int f = runtime.Format.FractionalBits;
-        CheckInteger(x, bits, f, relativeError);
-        var (w, v, steps) = await NormalisedIntegerRawAsync(runtime, x.Share, bits, GoldschmidtSteps(relativeError)).ConfigureAwait(false);
         var reciprocal = await Multiplication.MultiplyRawAsync(runtime, w, v).ConfigureAwait(false);
         var positive = new T[x.Length];
         for (int i = 0; i < positive.Length; i++) positive[i] = steps[i * bits];
         return (x.With(reciprocal, 2 * f), x.With(positive, 0));
     }
 
-    private static void CheckInteger<T>(Secret<T> x, int bits, int f, double relativeError)
+    // The integer reciprocals' argument checks, then their normalisation and iteration.
+    private static Task<(T[] W, T[] V, T[] Steps)> CheckedIntegerAsync<T>(MpcRuntime<T> runtime, Secret<T> x, int bits, double relativeError)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
+        ArgumentNullException.ThrowIfNull(runtime);
+        runtime.CheckOwns(x);
+        int f = runtime.Format.FractionalBits;
         if (x.Scale != 0) throw new ArgumentException($"The integer reciprocal takes integers (scale 0); got scale {x.Scale}.", nameof(x));
         if (bits < 2 || bits > f) throw new ArgumentOutOfRangeException(nameof(bits), $"bits must lie in [2, {f}] (the format's fractional bits).");
         if (!(relativeError > 0 && relativeError < LinearStartError)) throw new ArgumentOutOfRangeException(nameof(relativeError), $"The relative error must lie in (0, {LinearStartError}).");
+        return NormalisedIntegerRawAsync(runtime, x.Share, bits, GoldschmidtSteps(relativeError));
     }
 
     /// <summary>Fewest Goldschmidt steps s from the linear start with 0.0858^(2^s) at most <paramref name="relativeError"/>.</summary>
