@@ -1,4 +1,5 @@
 using System.Numerics;
+using Mpc.Core;
 using Mpc.Runtime;
 using Mpc.Runtime.Preprocessing;
 using Mpc.Runtime.Protocols;
@@ -11,25 +12,27 @@ namespace Mpc.Statistics;
 /// <remarks>
 /// Each party bins its own rows on the public grid (<see cref="SurvivalCounts"/>); the counts are
 /// pooled by zero-communication input, so no party's counts exist anywhere but as secret shares.
-/// Then, for every stratum and time bin at once: 1/n and 1/(n-1) by the reciprocal of bounded counts
-/// (<see cref="Reciprocal.ComputeIntegerAsync"/>, 25 low bits; n = 0 and n = 1 give 0, which reproduces survdiff's handling
-/// of empty risk sets and of a single person at risk), p_g = n_g / n and a = (n - d) / (n - 1) (integers times fixed point,
-/// no truncation), E_g = sum d p_g for groups 1..K-1 (group 0's is the total less theirs), V_gh = sum d (a p_g (delta_gh - p_h))
-/// with both fixed-point products bounded by 1 (statistically masked truncations); finally chi2 = z' V^-1 z for z = O - E
-/// without the first group, by an LDL' factorisation with one secure reciprocal per pivot.
-/// Nothing is opened but what the caller outputs. Error: the reciprocals' relative error, 1e-8 plus n N 2^-41 from their last
-/// truncation (1.4e-7 at n = 2^16 with N = 3), moves chi2 by about 2 E_g / (O_g - E_g) + 1 times it (lung: 10x; measured
-/// within 1e-6 of survdiff on lung and aml); pooled at-risk counts must stay below 2^24.
+/// Then, for every stratum and time bin at once: one reciprocal r = 1/(n(n-1)) of the integer n(n-1) at scale 2f
+/// (<see cref="Reciprocal.ComputeIntegerWideAsync"/>, 39 low bits; n = 0 and n = 1 give 0, and its lowest step bit is [n &gt;= 2]),
+/// from which p_g = n_g (n-1) r and a p_g = (n - d) n_g r, with the integer factors multiplied beforehand (one round). Then
+/// E_g = sum d p_g for groups 1..K-1 (group 0's is the total less theirs) and V_gh = sum d (a p_g (delta_gh - p_h)) with that
+/// product bounded by 2 (a statistically masked truncation). A bin with one person at risk has p_g = 0 here where survdiff's
+/// is n_g: there its O_g - E_g and its variance are 0, so z = O - E sums only the bins with n &gt;= 2 (d_g [n &gt;= 2], exact),
+/// and E_g is reported as O_g - z_g. Finally chi2 = z' V^-1 z for z without the first group, by an LDL' factorisation with one
+/// secure reciprocal per pivot (<see cref="Reciprocal.ComputeBoundedAsync"/>: the pivot is below a fourth of the events).
+/// Nothing is opened but what the caller outputs. Error: the reciprocal's relative error, 1e-8 plus about 4 N 2^-41 from its
+/// truncations, moves chi2 by about 2 E_g / (O_g - E_g) + 1 times it (lung: 10x; measured within 1e-6 of survdiff on lung and
+/// aml); the truncations to p_g add N/2 units of 2^-40 each. Pooled at-risk counts must stay below 2^19 (n(n-1) below 2^38).
 /// </remarks>
 public static class SecureLogrank
 {
-    /// <summary>Largest pooled at-risk count the reciprocal is set up for.</summary>
-    public const double MaximumAtRisk = 1 << 24;
+    /// <summary>Largest pooled at-risk count (exclusive) the reciprocal is set up for.</summary>
+    public const double MaximumAtRisk = 1 << 19;
 
-    // n and n - 1 lie in [-1, 2^24): 25 bits read in two's complement.
-    private const int AtRiskBits = 25;
+    // n(n - 1) lies in [0, 2^38): 39 bits read in two's complement.
+    private const int ProductBits = 39;
 
-    // Relative error of the reciprocals (3 Goldschmidt steps give 2.9e-9): chi2 moves by about 2 E/(O - E) times it.
+    // Relative error of the reciprocal (3 Goldschmidt steps give 2.9e-9): chi2 moves by about 2 E/(O - E) times it.
     private const double ReciprocalError = 1e-8;
 
     public static async Task<SecureLogrankResult<T>> TestAsync<T>(MpcRuntime<T> runtime, SurvivalCounts local)
@@ -49,34 +52,34 @@ public static class SecureLogrank
 
         // Groups 1..K-1 only: group 0's expected events are the total events less the others' (the p_g sum to 1).
         int m = K - 1, pairCount = m * (m + 1) / 2;
-        // Every triple of the steps below (the reciprocals', then m + 1, 2 x pairs and m + pairs products a slice) and the
-        // reciprocals' AND triples and daBits are made from here on, while the first steps run.
+        // Every triple of the steps below (1 + 2m integer products a slice, the reciprocal's, then 2m, pairs and 2m + pairs) and
+        // the reciprocal's AND triples and daBits are made from here on, while the first steps run.
         (runtime.Preprocessing as IPreprocessingForecast)?.Forecast(
-            Reciprocal.IntegerTriples(2 * slices, ReciprocalError) + checked(slices * (2 * m + 3 * pairCount + 1)),
-            Reciprocal.IntegerBinaryWords(2 * slices, AtRiskBits), Reciprocal.IntegerDaBits(2 * slices, AtRiskBits));
+            Reciprocal.IntegerTriples(slices, ReciprocalError) + checked(slices * (1 + 6 * m + 2 * pairCount)),
+            Reciprocal.IntegerBinaryWords(slices, ProductBits), Reciprocal.IntegerDaBits(slices, ProductBits));
 
         // Totals over groups per (stratum, bin), and their broadcast back over groups.
         var n = SumOverGroups(atRisk, design);
         var d = SumOverGroups(events, design);
-        // 1/n and 1/(n - 1) from one batch of integer reciprocals (n = 0 and n = 1 give 1/n = 0 and 1/(n - 1) = 0; n - 1 = -1 gives
-        // a tiny value): only products by n_g, d and n - d follow, which are 0 wherever these differ from survdiff's conventions.
-        var reciprocals = await Reciprocal.ComputeIntegerAsync(runtime, Secret<T>.Concatenate([n, n - 1.0]), AtRiskBits, ReciprocalError).ConfigureAwait(false);
-        var inverseN = reciprocals.Slice(0, slices);
-        var inverseNMinusOne = reciprocals.Slice(slices, slices);
-
         var rest = Enumerable.Range(1, m).ToArray();
         var restCells = Secret<T>.Concatenate(rest.Select(g => atRisk.Gather(Cells(design, g))).ToList());
-        var dRest = Secret<T>.Concatenate(rest.Select(_ => d).ToList());
+        var restEvents = Secret<T>.Concatenate(rest.Select(g => events.Gather(Cells(design, g))).ToList());
+        Secret<T> Repeat(Secret<T> slice, int times) => Secret<T>.Concatenate(Enumerable.Repeat(slice, times).ToList());
 
-        // Integer times fixed point needs no truncation: p_g = n_g / n and a = (n - d) / (n - 1), in one round.
-        var first = await Multiplication.MultiplyAsync(runtime,
-            Secret<T>.Concatenate([restCells, n - d]),
-            Secret<T>.Concatenate([Secret<T>.Concatenate(rest.Select(_ => inverseN).ToList()), inverseNMinusOne])).ConfigureAwait(false);
-        var share = first.Slice(0, m * slices);
-        var survivorsRatio = first.Slice(m * slices, slices);
+        // The integers n(n - 1), n_g (n - 1) and (n - d) n_g, exact, in one round.
+        var integers = await Multiplication.MultiplyAsync(runtime,
+            Secret<T>.Concatenate([n, restCells, Repeat(n - d, m)]),
+            Secret<T>.Concatenate([n - 1.0, Repeat(n - 1.0, m), restCells])).ConfigureAwait(false);
+        // r = 1/(n(n - 1)) at scale 2f (0 for n = 0 and n = 1) and [n >= 2].
+        var (r, several) = await Reciprocal.ComputeIntegerWideAsync(runtime, integers.Slice(0, slices), ProductBits, ReciprocalError).ConfigureAwait(false);
 
-        // V_gh over groups 1..K-1 (upper triangle): d a p_g (delta_gh - p_h), with p_g (delta_gh - p_h) and then a times it bounded
-        // by 1, so their truncations are statistically masked; d times the result is exact.
+        // p_g = n_g (n - 1) r in [0, 1] and a p_g = (n - d) n_g r in [0, 2] (n / (n - 1) at most where d = 0), back to scale f.
+        int f = runtime.Format.FractionalBits;
+        var ratios = await Multiplication.MultiplyBoundedAsync(runtime, integers.Slice(slices, 2 * m * slices), Repeat(r, 2 * m), 2, f).ConfigureAwait(false);
+        var share = ratios.Slice(0, m * slices);
+        var scaledShare = ratios.Slice(m * slices, m * slices);
+
+        // V_gh over groups 1..K-1 (upper triangle): d (a p_g (delta_gh - p_h)), the product in brackets bounded by 2.
         var pairs = new List<(int G, int H)>();
         for (int g = 1; g < K; g++)
             for (int h = g; h < K; h++)
@@ -85,22 +88,19 @@ public static class SecureLogrank
         var right = new List<Secret<T>>();
         foreach (var (g, h) in pairs)
         {
-            var pg = share.Slice((g - 1) * slices, slices);
             var ph = share.Slice((h - 1) * slices, slices);
-            left.Add(pg);
+            left.Add(scaledShare.Slice((g - 1) * slices, slices));
             right.Add(g == h ? 1.0 - ph : -ph);
         }
-        int f = runtime.Format.FractionalBits;
-        var covarianceTerms = await Multiplication.MultiplyBoundedAsync(runtime, Secret<T>.Concatenate(left), Secret<T>.Concatenate(right), 1, f).ConfigureAwait(false);
-        var ratios = Secret<T>.Concatenate(pairs.Select(_ => survivorsRatio).ToList());
-        var scaledTerms = await Multiplication.MultiplyBoundedAsync(runtime, covarianceTerms, ratios, 1, f).ConfigureAwait(false);
+        var covarianceTerms = await Multiplication.MultiplyBoundedAsync(runtime, Secret<T>.Concatenate(left), Secret<T>.Concatenate(right), 2, f).ConfigureAwait(false);
 
-        // E contributions d p_g and the variance terms d (a p_g (delta_gh - p_h)), in one round.
+        // E contributions d p_g, the variance terms d (a p_g (delta_gh - p_h)) and the events d_g [n >= 2] of bins with variance, in one round.
         var last = await Multiplication.MultiplyAsync(runtime,
-            Secret<T>.Concatenate([dRest, Secret<T>.Concatenate(pairs.Select(_ => d).ToList())]),
-            Secret<T>.Concatenate([share, scaledTerms])).ConfigureAwait(false);
+            Secret<T>.Concatenate([Repeat(d, m), Repeat(d, pairs.Count), restEvents]),
+            Secret<T>.Concatenate([share, covarianceTerms, Repeat(several.Upscale(f), m)])).ConfigureAwait(false);
         var expectedCells = last.Slice(0, m * slices);
         var weighted = last.Slice(m * slices, pairs.Count * slices);
+        var countedEvents = last.Slice((m + pairs.Count) * slices, m * slices);
         var variance = new Secret<T>[m, m];
         for (int p = 0; p < pairs.Count; p++)
         {
@@ -109,16 +109,23 @@ public static class SecureLogrank
         }
 
         var observed = Secret<T>.Concatenate(Enumerable.Range(0, K).Select(g => events.Gather(Cells(design, g)).Sum()).ToList());
-        var expectedRest = Enumerable.Range(0, m).Select(g => expectedCells.Slice(g * slices, slices).Sum()).ToList();
+        // z_g = sum over bins with n >= 2 of d_g - d p_g; survdiff's E_g = O_g - z_g (a bin with n = 1 adds d_g to both).
+        var z = Enumerable.Range(0, m).Select(g => countedEvents.Slice(g * slices, slices).Sum() - expectedCells.Slice(g * slices, slices).Sum()).ToArray();
+        var expectedRest = Enumerable.Range(0, m).Select(g => observed[g + 1].Upscale(f) - z[g]).ToList();
         var totalEvents = d.Sum().Upscale(f);
         var expected = Secret<T>.Concatenate([expectedRest.Aggregate(totalEvents, (left, e) => left - e), .. expectedRest]);
-        var z = Enumerable.Range(1, m).Select(g => observed[g] - expected[g]).ToArray();
-        var chiSquare = await QuadraticFormAsync(runtime, variance, z).ConfigureAwait(false);
+        // The pivots' reciprocals forecast their own items; the two products a group after them (y_j^2, then times 1/D_j, each
+        // truncated by a pair) are made with them.
+        (runtime.Preprocessing as IPreprocessingForecast)?.Forecast(2 * m, 0, checked(2 * m * RingArithmetic<T>.Bits));
+        var chiSquare = await QuadraticFormAsync(runtime, variance, z, S * MaximumAtRisk / 4).ConfigureAwait(false);
         return new SecureLogrankResult<T>(chiSquare, groupSizes, observed, expected, dropped);
     }
 
-    /// <summary>z' V^-1 z for symmetric positive definite V, by V = L D L': chi2 = sum y_j^2 / D_j with L y = z.</summary>
-    private static async Task<Secret<T>> QuadraticFormAsync<T>(MpcRuntime<T> runtime, Secret<T>[,] v, Secret<T>[] z)
+    /// <summary>
+    /// z' V^-1 z for symmetric positive definite V, by V = L D L': chi2 = sum y_j^2 / D_j with L y = z. Every pivot D_j is at most
+    /// V_jj, below <paramref name="maximumVariance"/> (a fourth of the events: each bin adds d a p (1 - p) &lt;= d / 4).
+    /// </summary>
+    private static async Task<Secret<T>> QuadraticFormAsync<T>(MpcRuntime<T> runtime, Secret<T>[,] v, Secret<T>[] z, double maximumVariance)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         int m = z.Length;
@@ -139,7 +146,7 @@ public static class SecureLogrank
             }
             pivots[j] = pivot;
             y[j] = yj;
-            inverses[j] = await Reciprocal.ComputeAsync(runtime, pivot).ConfigureAwait(false);
+            inverses[j] = await Reciprocal.ComputeBoundedAsync(runtime, pivot, maximumVariance, ReciprocalError).ConfigureAwait(false);
             for (int i = j + 1; i < m; i++)
             {
                 // L_ij = (V_ij - sum_l L_il L_jl D_l) / D_j

@@ -41,6 +41,48 @@ public class SecureLogrankTests
         Assert.Equal(LogrankReference.Compute(SurvivalCounts.Pool(sites)).Observed, observed);
     }
 
+    [Theory]
+    [InlineData("dealer")]
+    [InlineData("ot")]
+    [InlineData("replicated")]
+    public async Task TheSecureTestMatchesSurvdiffOnLungWithThreePartiesOnEveryEngine(string engine)
+    {
+        var sites = SurvivalData.Split(SurvivalData.Load("lung"), LogrankReferenceTests.LungBySex, "sex", null, 3);
+        // R 4.2: survdiff(Surv(time, status) ~ sex, data = lung)$chisq
+        const double Survdiff = 10.32674;
+        var (chiSquare, observed, expected) = await RunAsync(3, sites, engine);
+        Assert.True(Math.Abs(chiSquare - Survdiff) <= 1e-6 * Survdiff, $"{engine}: chi2 {chiSquare:R} vs survdiff {Survdiff}");
+        var clear = LogrankReference.Compute(SurvivalCounts.Pool(sites));
+        Assert.Equal(clear.Observed, observed);
+        for (int g = 0; g < expected.Length; g++) Assert.Equal(clear.Expected[g], expected[g], 1e-6);
+    }
+
+    [Fact]
+    public async Task RiskSetsJustBelowTheMaximumKeepChiSquareWithinOnePartInAMillionOfTheClearTest()
+    {
+        // 524,000 rows (the maximum at risk is 2^19 = 524,288) in two groups of different hazards over ten days, seeded.
+        var random = new Random(Property(19));
+        int rows = 524_000;
+        var time = new double[rows];
+        var status = new double[rows];
+        var group = new double[rows];
+        for (int i = 0; i < rows; i++)
+        {
+            group[i] = i % 2;
+            time[i] = 1 + random.Next(10);
+            status[i] = random.NextDouble() < 0.02 * (1 + group[i]) ? 1 : 0;
+        }
+        var design = new SurvivalDesign([0, 1], [], 1, 10);
+        int third = rows / 3;
+        var sites = Enumerable.Range(0, 3).Select(p => (p * third, p == 2 ? rows : (p + 1) * third)).Select(r => SurvivalCounts.Compute(design, "site",
+            time[r.Item1..r.Item2], status[r.Item1..r.Item2], group[r.Item1..r.Item2], null, ("time", "status", "group", null))).ToList();
+        var clear = LogrankReference.Compute(SurvivalCounts.Pool(sites));
+        Assert.True(SurvivalCounts.Pool(sites).AtRisk.Max() >= rows / 2, "the risk sets are near the maximum");
+        var (chiSquare, _, expected) = await RunAsync(3, sites);
+        Assert.True(Math.Abs(chiSquare - clear.ChiSquare) <= 1e-6 * clear.ChiSquare, $"seed {Property(19)}: chi2 {chiSquare:R} vs clear {clear.ChiSquare:R}");
+        for (int g = 0; g < expected.Length; g++) Assert.True(Math.Abs(clear.Expected[g] - expected[g]) <= 1e-6 * clear.Expected[g], $"E_{g} {expected[g]:R} vs clear {clear.Expected[g]:R}");
+    }
+
     [Fact]
     public async Task TheSecureTestOnTheShamirEngineMatchesSurvdiffOnLungWithEightParties()
     {
