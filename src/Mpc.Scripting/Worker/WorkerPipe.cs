@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 
 namespace Mpc.Scripting.Worker;
@@ -27,11 +28,11 @@ internal sealed class WorkerPipe : IAsyncDisposable
     private readonly int _maxBodyBytes;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly byte[] _header = new byte[9];
-    private readonly byte[] _writeHeader = new byte[9];
 
     public WorkerPipe(Stream input, Stream output, int maxBodyBytes)
     {
-        _input = input;
+        // Buffered: a frame's header and a small body come in one read instead of two.
+        _input = new BufferedStream(input, 1 << 16);
         _output = output;
         _maxBodyBytes = maxBodyBytes;
     }
@@ -41,21 +42,30 @@ internal sealed class WorkerPipe : IAsyncDisposable
     {
         long length = 5L + head.Length + payload.Length;
         if (length - 5 > _maxBodyBytes) throw new InvalidDataException(ScriptingErrors.WorkerFrameOverCap(length - 5, _maxBodyBytes));
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // The frame in one buffer and one write: a write is a system call (and on the worker's console stream a thread-pool hop), three a frame cost more than the copy (issue 29).
+        int total = (int)length + 4;
+        var frame = ArrayPool<byte>.Shared.Rent(total);
         try
         {
-            var header = _writeHeader;
-            BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)length);
-            header[4] = (byte)kind;
-            BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(5), id);
-            await _output.WriteAsync(header, cancellationToken).ConfigureAwait(false);
-            if (head.Length > 0) await _output.WriteAsync(head, cancellationToken).ConfigureAwait(false);
-            if (payload.Length > 0) await _output.WriteAsync(payload, cancellationToken).ConfigureAwait(false);
-            await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            BinaryPrimitives.WriteUInt32LittleEndian(frame, (uint)length);
+            frame[4] = (byte)kind;
+            BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(5), id);
+            head.Span.CopyTo(frame.AsSpan(9));
+            payload.Span.CopyTo(frame.AsSpan(9 + head.Length));
+            await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _output.WriteAsync(frame.AsMemory(0, total), cancellationToken).ConfigureAwait(false);
+                await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _writeGate.Release();
+            }
         }
         finally
         {
-            _writeGate.Release();
+            ArrayPool<byte>.Shared.Return(frame);
         }
     }
 
