@@ -28,8 +28,6 @@ internal static class ScriptWorkerLauncher
         info.Environment["DOTNET_TieredPGO"] = "0";
         // A worker waits on its pipe most of a step: idle pool threads sleep at once instead of spinning a core that 20 parties' workers share (issue 29).
         info.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0";
-        // The runtime's default tiering (the CLI's 1000 calls suits a daemon's short sessions): a worker's per-step relay code runs optimised after 30 steps, not 1000.
-        info.Environment["DOTNET_TC_CallCountThreshold"] = "30";
         return Process.Start(info) ?? throw new InvalidOperationException(ScriptingErrors.WorkerProcessNotStarted);
     }
 

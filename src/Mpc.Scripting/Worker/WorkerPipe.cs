@@ -10,7 +10,8 @@ namespace Mpc.Scripting.Worker;
 /// Wire format, one frame: u32 little-endian length of what follows, u8 kind (<see cref="WorkerMessageKind"/>),
 /// u32 little-endian request id (0 when the kind expects no reply), then the body of <c>length - 5</c> bytes.
 /// Bodies as <see cref="BinaryWriter"/> writes them (integers little-endian, strings as 7-bit-encoded byte length + UTF-8):
-/// Send: i32 peer, i64 tag, payload. Receive: i32 peer, i64 tag (reply: the payload).
+/// Send: i32 peer, i64 tag, payload. SendAll: i64 tag, payload (to every other party, each sent and logged as a Send would be).
+/// Receive: i32 peer, i64 tag (reply: the payload).
 /// CheckReveal: string output, i32 elements, i32 recipient (RevealRecipient.ToWire: -2 for every party, -1 the analyst, i party i; reply empty,
 /// none for id 0, which the worker sends: the daemon handles frames in order, so a refusal ends the session before the frames behind it).
 /// CheckNoisedRelease: string output, string mechanism, f64 L1, f64 L2, f64 noise, f64 epsilon, f64 delta, i32 honest parties, f64 sampling rate (reply empty).
