@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -10,8 +11,8 @@ namespace Mpc.Boltzmann;
 /// </summary>
 /// <remarks>
 /// <see cref="AddScaled"/> computes every element as the scalar loop does (one multiply, one add, no fused multiply-add),
-/// so its results are bit for bit the scalar ones; <see cref="Dot"/> adds in another order, so its last bits may differ.
-/// Every party runs the same code, so all parties still hold the same model after every step.
+/// so its results are bit for bit the scalar ones on any vector width; <see cref="Dot"/> adds in a fixed order of its own, the same on
+/// every processor. So parties on different hardware hold the same model after every step and draw the same shared samples.
 /// </remarks>
 internal static class VectorKernels
 {
@@ -32,21 +33,25 @@ internal static class VectorKernels
         for (; j < n; j++) into[j] += a * x[j];
     }
 
-    /// <summary>The sum of x[j] * y[j].</summary>
+    /// <summary>
+    /// The sum of x[j] * y[j] in one fixed order on every processor: four running sums over j mod 4 (one 256-bit vector, emulated
+    /// where the hardware lacks it), combined as (s0 + s1) + (s2 + s3), then the tail in order.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
     {
         if (x.Length != y.Length) throw new ArgumentException("The spans differ in length.", nameof(y));
         int n = x.Length, j = 0;
         double sum = 0;
-        if (Vector.IsHardwareAccelerated && n >= Vector<double>.Count)
+        if (n >= Vector256<double>.Count)
         {
-            var left = MemoryMarshal.Cast<double, Vector<double>>(x);
-            var right = MemoryMarshal.Cast<double, Vector<double>>(y);
-            var accumulator = Vector<double>.Zero;
+            var left = MemoryMarshal.Cast<double, Vector256<double>>(x);
+            var right = MemoryMarshal.Cast<double, Vector256<double>>(y);
+            var accumulator = Vector256<double>.Zero;
+            // Multiply then add, never fused: the association and rounding must not depend on the machine (every party samples the same rows).
             for (int v = 0; v < left.Length; v++) accumulator += left[v] * right[v];
-            sum = Vector.Sum(accumulator);
-            j = left.Length * Vector<double>.Count;
+            sum = (accumulator.GetElement(0) + accumulator.GetElement(1)) + (accumulator.GetElement(2) + accumulator.GetElement(3));
+            j = left.Length * Vector256<double>.Count;
         }
         for (; j < n; j++) sum += x[j] * y[j];
         return sum;
