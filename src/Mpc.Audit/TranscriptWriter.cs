@@ -41,6 +41,8 @@ namespace Mpc.Audit;
 public sealed class TranscriptWriter : IDisposable
 {
     public const string Algorithm = "ECDSA-P256-SHA256";
+    // One instance for every line: options built per line cost each of a session's frames an allocation and a lookup (issue 29).
+    private static readonly JsonSerializerOptions LineOptions = new() { WriteIndented = false };
     private readonly StreamWriter _writer;
     private readonly Lock _gate = new();
     private string _previous = new('0', 64);
@@ -138,7 +140,7 @@ public sealed class TranscriptWriter : IDisposable
                 fields.Remove(key);
                 line[key] = value;
             }
-            string text = line.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
+            string text = line.ToJsonString(LineOptions);
             _writer.WriteLine(text);
             _previous = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
         }

@@ -184,8 +184,7 @@ public sealed partial class Dbm
             {
                 double x = below[i] * beta;
                 if (x == 0) continue;
-                var row = w.AsSpan(i * n, n);
-                for (int j = 0; j < n; j++) input[j] += x * row[j];
+                VectorKernels.AddScaled(input[..n], w.AsSpan(i * n, n), x);
             }
         }
         if (l < LayerCount - 1)
@@ -196,10 +195,7 @@ public sealed partial class Dbm
             int m = LayerSizes[l + 1];
             for (int j = 0; j < n; j++)
             {
-                var row = w.AsSpan(j * m, m);
-                double s = 0;
-                for (int k = 0; k < m; k++) s += row[k] * above[k];
-                input[j] += beta * s;
+                input[j] += beta * VectorKernels.Dot(w.AsSpan(j * m, m), above);
             }
         }
     }
@@ -222,7 +218,7 @@ public sealed partial class Dbm
             {
                 double x = state[l - 1][i];
                 if (x == 0) continue;
-                for (int j = 0; j < n; j++) input[j] += x * w[i * n + j];
+                VectorKernels.AddScaled(input[..n], w.AsSpan(i * n, n), x);
             }
             double factor = l < LayerCount - 1 ? 2 : 1;
             for (int j = 0; j < n; j++) state[l][j] = Activation.Sigmoid(factor * input[j]);
@@ -294,8 +290,7 @@ public sealed partial class Dbm
                 double x = state[l - 1][i] * weight;
                 if (x != 0)
                 {
-                    var row = into.Slice(offset + i * n, n);
-                    for (int j = 0; j < n; j++) row[j] += x * state[l][j];
+                    VectorKernels.AddScaled(into.Slice(offset + i * n, n), state[l], x);
                 }
             }
             offset += LayerSizes[l - 1] * n;
@@ -309,7 +304,10 @@ public sealed partial class Dbm
     {
         int offset = 0;
         foreach (var w in Weights)
-            for (int k = 0; k < w.Length; k++) w[k] += step[offset++];
+        {
+            VectorKernels.AddScaled(w, step.Slice(offset, w.Length), 1);
+            offset += w.Length;
+        }
         foreach (var b in Biases)
             for (int k = 0; k < b.Length; k++) b[k] += step[offset++];
     }

@@ -69,8 +69,7 @@ public sealed partial class Rbm
         {
             double vi = v[i];
             if (vi == 0) continue;
-            var row = Weights.AsSpan(i * Hidden, Hidden);
-            for (int j = 0; j < Hidden; j++) p[j] += vi * row[j];
+            VectorKernels.AddScaled(p[..Hidden], Weights.AsSpan(i * Hidden, Hidden), vi);
         }
         for (int j = 0; j < Hidden; j++) p[j] = Activation.Sigmoid(factor * p[j]);
     }
@@ -80,10 +79,7 @@ public sealed partial class Rbm
     {
         for (int i = 0; i < Visible; i++)
         {
-            var row = Weights.AsSpan(i * Hidden, Hidden);
-            double input = VisibleBias[i];
-            for (int j = 0; j < Hidden; j++) input += row[j] * h[j];
-            means[i] = factor * input;
+            means[i] = factor * (VisibleBias[i] + VectorKernels.Dot(Weights.AsSpan(i * Hidden, Hidden), h[..Hidden]));
         }
         switch (Kind)
         {
@@ -170,8 +166,7 @@ public sealed partial class Rbm
         for (int i = 0; i < Visible; i++)
         {
             if (v[i] == 0) continue;
-            var row = Weights.AsSpan(i * Hidden, Hidden);
-            for (int j = 0; j < Hidden; j++) input[j] += v[i] * row[j];
+            VectorKernels.AddScaled(input, Weights.AsSpan(i * Hidden, Hidden), v[i]);
         }
         for (int j = 0; j < Hidden; j++) value += Activation.Softplus(beta * input[j]);
         return value;
@@ -262,8 +257,7 @@ public sealed partial class Rbm
             double vi = v[i] * weight;
             into[Visible * Hidden + i] += vi;
             if (vi == 0) continue;
-            var row = into.Slice(i * Hidden, Hidden);
-            for (int j = 0; j < Hidden; j++) row[j] += vi * h[j];
+            VectorKernels.AddScaled(into.Slice(i * Hidden, Hidden), h[..Hidden], vi);
         }
         for (int j = 0; j < Hidden; j++) into[Visible * Hidden + Visible + j] += weight * h[j];
     }
@@ -272,7 +266,7 @@ public sealed partial class Rbm
     public void AddToParameters(ReadOnlySpan<double> step)
     {
         int w = Visible * Hidden;
-        for (int k = 0; k < w; k++) Weights[k] += step[k];
+        VectorKernels.AddScaled(Weights, step[..w], 1);
         for (int i = 0; i < Visible; i++) VisibleBias[i] += step[w + i];
         for (int j = 0; j < Hidden; j++) HiddenBias[j] += step[w + Visible + j];
     }

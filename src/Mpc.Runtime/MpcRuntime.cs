@@ -96,14 +96,9 @@ public sealed class MpcRuntime<T> : IDisposable where T : unmanaged, IBinaryInte
 
     internal async Task SendAllAsync(long tag, byte[] payload)
     {
-        var sends = new List<Task>(PartyCount - 1);
         for (int peer = 0; peer < PartyCount; peer++)
-        {
-            if (peer == PartyIndex) continue;
-            Statistics.RecordSend(payload.Length);
-            sends.Add(Channel.SendAsync(peer, tag, payload, Cancellation).AsTask());
-        }
-        await Task.WhenAll(sends).ConfigureAwait(false);
+            if (peer != PartyIndex) Statistics.RecordSend(payload.Length);
+        await Channel.SendToAllAsync(tag, payload, Cancellation).ConfigureAwait(false);
     }
 
     internal async Task SendAsync(int peer, long tag, byte[] payload)

@@ -148,6 +148,16 @@ internal sealed partial class ScriptWorkerHost
                     await _context.Channel.SendAsync(peer, tag, frame.Body.AsMemory(12), cancellationToken).ConfigureAwait(false);
                     break;
                 }
+                case WorkerMessageKind.SendAll:
+                {
+                    long tag = reader.ReadInt64();
+                    var payload = frame.Body.AsMemory(8);
+                    var sends = new List<Task>(_context.PartyCount - 1);
+                    for (int peer = 0; peer < _context.PartyCount; peer++)
+                        if (peer != _context.PartyIndex) sends.Add(_context.Channel.SendAsync(peer, tag, payload, cancellationToken).AsTask());
+                    await Task.WhenAll(sends).ConfigureAwait(false);
+                    break;
+                }
                 case WorkerMessageKind.Receive:
                 {
                     int peer = Peer(reader.ReadInt32());

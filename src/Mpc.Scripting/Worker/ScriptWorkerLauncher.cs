@@ -26,6 +26,8 @@ internal static class ScriptWorkerLauncher
         info.Environment["DOTNET_GCHeapHardLimit"] = memoryLimitBytes.ToString("X", CultureInfo.InvariantCulture);
         info.Environment["DOTNET_EnableDiagnostics"] = "0";
         info.Environment["DOTNET_TieredPGO"] = "0";
+        // A worker waits on its pipe most of a step: idle pool threads sleep at once instead of spinning a core that 20 parties' workers share (issue 29).
+        info.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0";
         return Process.Start(info) ?? throw new InvalidOperationException(ScriptingErrors.WorkerProcessNotStarted);
     }
 

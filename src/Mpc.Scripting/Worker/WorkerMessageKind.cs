@@ -13,6 +13,7 @@ internal enum WorkerMessageKind : byte
     Done = 7,
     Failed = 8,
     CheckDisclosure = 9,
+    SendAll = 10,
 
     // Daemon to worker.
     Start = 64,

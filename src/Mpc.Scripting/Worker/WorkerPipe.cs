@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 
 namespace Mpc.Scripting.Worker;
@@ -9,7 +10,8 @@ namespace Mpc.Scripting.Worker;
 /// Wire format, one frame: u32 little-endian length of what follows, u8 kind (<see cref="WorkerMessageKind"/>),
 /// u32 little-endian request id (0 when the kind expects no reply), then the body of <c>length - 5</c> bytes.
 /// Bodies as <see cref="BinaryWriter"/> writes them (integers little-endian, strings as 7-bit-encoded byte length + UTF-8):
-/// Send: i32 peer, i64 tag, payload. Receive: i32 peer, i64 tag (reply: the payload).
+/// Send: i32 peer, i64 tag, payload. SendAll: i64 tag, payload (to every other party, each sent and logged as a Send would be).
+/// Receive: i32 peer, i64 tag (reply: the payload).
 /// CheckReveal: string output, i32 elements, i32 recipient (RevealRecipient.ToWire: -2 for every party, -1 the analyst, i party i; reply empty,
 /// none for id 0, which the worker sends: the daemon handles frames in order, so a refusal ends the session before the frames behind it).
 /// CheckNoisedRelease: string output, string mechanism, f64 L1, f64 L2, f64 noise, f64 epsilon, f64 delta, i32 honest parties, f64 sampling rate (reply empty).
@@ -27,11 +29,11 @@ internal sealed class WorkerPipe : IAsyncDisposable
     private readonly int _maxBodyBytes;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly byte[] _header = new byte[9];
-    private readonly byte[] _writeHeader = new byte[9];
 
     public WorkerPipe(Stream input, Stream output, int maxBodyBytes)
     {
-        _input = input;
+        // Buffered: a frame's header and a small body come in one read instead of two.
+        _input = new BufferedStream(input, 1 << 16);
         _output = output;
         _maxBodyBytes = maxBodyBytes;
     }
@@ -41,21 +43,30 @@ internal sealed class WorkerPipe : IAsyncDisposable
     {
         long length = 5L + head.Length + payload.Length;
         if (length - 5 > _maxBodyBytes) throw new InvalidDataException(ScriptingErrors.WorkerFrameOverCap(length - 5, _maxBodyBytes));
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // The frame in one buffer and one write: a write is a system call (and on the worker's console stream a thread-pool hop), three a frame cost more than the copy (issue 29).
+        int total = (int)length + 4;
+        var frame = ArrayPool<byte>.Shared.Rent(total);
         try
         {
-            var header = _writeHeader;
-            BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)length);
-            header[4] = (byte)kind;
-            BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(5), id);
-            await _output.WriteAsync(header, cancellationToken).ConfigureAwait(false);
-            if (head.Length > 0) await _output.WriteAsync(head, cancellationToken).ConfigureAwait(false);
-            if (payload.Length > 0) await _output.WriteAsync(payload, cancellationToken).ConfigureAwait(false);
-            await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            BinaryPrimitives.WriteUInt32LittleEndian(frame, (uint)length);
+            frame[4] = (byte)kind;
+            BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(5), id);
+            head.Span.CopyTo(frame.AsSpan(9));
+            payload.Span.CopyTo(frame.AsSpan(9 + head.Length));
+            await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _output.WriteAsync(frame.AsMemory(0, total), cancellationToken).ConfigureAwait(false);
+                await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _writeGate.Release();
+            }
         }
         finally
         {
-            _writeGate.Release();
+            ArrayPool<byte>.Shared.Return(frame);
         }
     }
 

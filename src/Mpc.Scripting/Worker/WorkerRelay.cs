@@ -43,6 +43,15 @@ internal sealed class WorkerRelay : IPartyChannel, IRevealPolicy, IOutputSink
         await _pipe.WriteAsync(WorkerMessageKind.Send, 0, head, payload, cancellationToken).ConfigureAwait(false);
     }
 
+    // One frame for every peer (the leader's sum goes to 19 peers a step at 20 parties): the daemon sends it to each.
+    public async ValueTask SendToAllAsync(long tag, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        var head = new byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(head, tag);
+        Interlocked.Add(ref _bytesSent, (long)payload.Length * (PartyCount - 1));
+        await _pipe.WriteAsync(WorkerMessageKind.SendAll, 0, head, payload, cancellationToken).ConfigureAwait(false);
+    }
+
     public async ValueTask<byte[]> ReceiveAsync(int peer, long tag, CancellationToken cancellationToken)
     {
         var head = new byte[12];

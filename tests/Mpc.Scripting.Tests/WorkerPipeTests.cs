@@ -1,0 +1,117 @@
+using System.Buffers.Binary;
+using System.IO.Pipes;
+using Mpc.Scripting.Worker;
+
+namespace Mpc.Scripting.Tests;
+
+public class WorkerPipeTests
+{
+    [Fact]
+    public async Task EachFrameIsWrittenInOneWriteWithTheDocumentedLayoutAndReadsBackWhole()
+    {
+        var output = new CountingStream();
+        await using (var pipe = new WorkerPipe(new MemoryStream(), output, 1 << 20))
+        {
+            byte[] head = [1, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0];
+            var payload = Enumerable.Range(0, 70_000).Select(i => unchecked((byte)(i * 31))).ToArray();
+            await pipe.WriteAsync(WorkerMessageKind.Send, 0, head, payload, CancellationToken.None);
+            await pipe.WriteAsync(WorkerMessageKind.Reply, 9, ReadOnlyMemory<byte>.Empty, ReadOnlyMemory<byte>.Empty, CancellationToken.None);
+            Assert.Equal(2, output.Writes);
+            var bytes = output.ToArray();
+            // u32 length of what follows, u8 kind, u32 id, body.
+            Assert.Equal(5u + 12 + 70_000, BinaryPrimitives.ReadUInt32LittleEndian(bytes));
+            Assert.Equal((byte)WorkerMessageKind.Send, bytes[4]);
+            Assert.Equal(0u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(5)));
+            Assert.Equal(head, bytes[9..21]);
+            Assert.Equal(payload, bytes[21..(21 + 70_000)]);
+            Assert.Equal(9 + 12 + 70_000 + 9, bytes.Length);
+
+            await using var reader = new WorkerPipe(new MemoryStream(bytes), Stream.Null, 1 << 20);
+            var first = await reader.ReadAsync(CancellationToken.None);
+            Assert.NotNull(first);
+            Assert.Equal(WorkerMessageKind.Send, first.Value.Kind);
+            Assert.Equal([.. head, .. payload], first.Value.Body);
+            var second = await reader.ReadAsync(CancellationToken.None);
+            Assert.Equal((WorkerMessageKind.Reply, 9u, 0), (second!.Value.Kind, second.Value.Id, second.Value.Body.Length));
+            Assert.Null(await reader.ReadAsync(CancellationToken.None));
+        }
+    }
+
+    [Fact]
+    public async Task FramesFromConcurrentWritersArriveWholeOverARealPipe()
+    {
+        using var server = new AnonymousPipeServerStream(PipeDirection.In);
+        using var client = new AnonymousPipeClientStream(PipeDirection.Out, server.ClientSafePipeHandle);
+        await using var writer = new WorkerPipe(Stream.Null, client, 1 << 20);
+        await using var reader = new WorkerPipe(server, Stream.Null, 1 << 20);
+        const int Writers = 4, Frames = 50;
+        var writes = Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
+        {
+            for (int f = 0; f < Frames; f++)
+                await writer.WriteAsync(WorkerMessageKind.Progress, (uint)(w * Frames + f), new byte[] { (byte)w }, Enumerable.Repeat((byte)f, 1000 * (f % 7) + 1).ToArray(), CancellationToken.None);
+        })).ToList();
+        var seen = new HashSet<uint>();
+        for (int n = 0; n < Writers * Frames; n++)
+        {
+            var frame = await reader.ReadAsync(CancellationToken.None);
+            Assert.NotNull(frame);
+            int w = frame.Value.Body[0], f = (int)frame.Value.Id - w * Frames;
+            Assert.Equal(1 + 1000 * (f % 7) + 1, frame.Value.Body.Length);
+            Assert.All(frame.Value.Body.Skip(1), b => Assert.Equal((byte)f, b));
+            Assert.True(seen.Add(frame.Value.Id));
+        }
+        await Task.WhenAll(writes);
+    }
+
+    [Fact]
+    public async Task AFrameOverTheCapIsRefusedBeforeAnythingIsWrittenAndAnAnnouncedOneBeforeItsBodyIsRead()
+    {
+        var output = new CountingStream();
+        await using var pipe = new WorkerPipe(new MemoryStream(), output, 100);
+        await Assert.ThrowsAsync<InvalidDataException>(() => pipe.WriteAsync(WorkerMessageKind.Send, 0, new byte[12], new byte[89], CancellationToken.None).AsTask());
+        Assert.Equal(0, output.Writes);
+
+        var announced = new byte[9];
+        BinaryPrimitives.WriteUInt32LittleEndian(announced, 5 + 101);
+        announced[4] = (byte)WorkerMessageKind.Send;
+        await using var reader = new WorkerPipe(new MemoryStream(announced), Stream.Null, 100);
+        await Assert.ThrowsAsync<InvalidDataException>(() => reader.ReadAsync(CancellationToken.None).AsTask());
+    }
+
+    // Counts the writes callers make (MemoryStream's own async write calls its synchronous one: not counted twice).
+    private sealed class CountingStream : MemoryStream
+    {
+        private bool _inside;
+
+        public int Writes { get; private set; }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Writes++;
+            _inside = true;
+            try
+            {
+                return base.WriteAsync(buffer, cancellationToken);
+            }
+            finally
+            {
+                _inside = false;
+            }
+        }
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            if (!_inside) Writes++;
+            base.Write(buffer, offset, count);
+        }
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            if (!_inside) Writes++;
+            base.Write(buffer);
+        }
+    }
+}
