@@ -84,6 +84,40 @@ public class SecureLogrankTests
     }
 
     [Fact]
+    public async Task RiskSetsAboveTheMaximumAreRefusedOrExactNeverSilentlyWrong()
+    {
+        // Attack (otlog2): three sites of 200,000 rows each, every one below the maximum alone; pooled 600,000 at risk exceeds 2^19
+        // (n(n - 1) above the reciprocal's 39 bits). Nothing checks the pooled count, so the test must refuse or still be right.
+        var random = new Random(Property(20));
+        int perSite = 200_000, rows = 3 * perSite;
+        var time = new double[rows];
+        var status = new double[rows];
+        var group = new double[rows];
+        for (int i = 0; i < rows; i++)
+        {
+            group[i] = i % 2;
+            time[i] = 1 + random.Next(10);
+            status[i] = random.NextDouble() < 0.02 * (1 + group[i]) ? 1 : 0;
+        }
+        var design = new SurvivalDesign([0, 1], [], 1, 10);
+        var sites = Enumerable.Range(0, 3).Select(p => SurvivalCounts.Compute(design, "site", time[(p * perSite)..((p + 1) * perSite)],
+            status[(p * perSite)..((p + 1) * perSite)], group[(p * perSite)..((p + 1) * perSite)], null, ("time", "status", "group", null))).ToList();
+        var clear = LogrankReference.Compute(SurvivalCounts.Pool(sites));
+        Assert.True(rows > SecureLogrank.MaximumAtRisk, "every row is at risk in the first bin: the pooled risk set exceeds the maximum");
+        (double ChiSquare, double[] Observed, double[] Expected) result;
+        try
+        {
+            result = await RunAsync(3, sites);
+        }
+        catch (Exception e) when (e is not Xunit.Sdk.XunitException)
+        {
+            return;
+        }
+        Assert.True(Math.Abs(result.ChiSquare - clear.ChiSquare) <= 1e-6 * clear.ChiSquare,
+            $"seed {Property(20)}: chi2 {result.ChiSquare:R} vs clear {clear.ChiSquare:R}, silently wrong above the maximum at risk");
+    }
+
+    [Fact]
     public async Task TheSecureTestOnTheShamirEngineMatchesSurvdiffOnLungWithEightParties()
     {
         var sites = SurvivalData.Split(SurvivalData.Load("lung"), LogrankReferenceTests.LungBySex, "sex", null, 8);
