@@ -234,6 +234,12 @@ public static class ErrorMessages
     public static string DataOutsideLevelsDetail(string source, int row, string column, string value, IEnumerable<string> levels) =>
         $"{source}, row {row}, column '{column}': {value} is not one of the levels {string.Join(",", levels)}.";
 
+    public static string RiskSetAboveMaximum(int bits) =>
+        FormattableString.Invariant($"the logrank test takes fewer than 2^{bits} ({1 << bits:N0}) people at risk in one stratum, pooled over all parties, and a stratum has more: split it by a stratum column.");
+
+    public static string RiskSetAboveMaximumDetail(IEnumerable<int> strata, int count) =>
+        $"pooled risk set at or above the logrank maximum in stratum {string.Join(", ", strata)} of {count}.";
+
     public static string DataNotBinary(string column, string role) =>
         $"column '{column}': {role} must be 0 or 1 in every row.";
 

@@ -1,4 +1,5 @@
 using Mpc.Core;
+using Mpc.Runtime;
 using Mpc.Runtime.Harness;
 using Mpc.Runtime.Protocols;
 
@@ -104,17 +105,49 @@ public class SecureLogrankTests
             status[(p * perSite)..((p + 1) * perSite)], group[(p * perSite)..((p + 1) * perSite)], null, ("time", "status", "group", null))).ToList();
         var clear = LogrankReference.Compute(SurvivalCounts.Pool(sites));
         Assert.True(rows > SecureLogrank.MaximumAtRisk, "every row is at risk in the first bin: the pooled risk set exceeds the maximum");
-        (double ChiSquare, double[] Observed, double[] Expected) result;
-        try
+        // The opened check bit stops every party before the bounded steps, naming the limit and no count.
+        var aborted = await Assert.ThrowsAsync<ProtocolAbortedException>(() => RunAsync(3, sites));
+        var error = Assert.IsType<DataProblemException>(aborted.InnerException);
+        Assert.Equal(ErrorMessages.RiskSetAboveMaximum(19), error.PublicMessage);
+        Assert.Contains("2^19 (524,288) people at risk in one stratum", error.PublicMessage, StringComparison.Ordinal);
+        Assert.DoesNotContain(rows.ToString(System.Globalization.CultureInfo.InvariantCulture), error.PublicMessage, StringComparison.Ordinal);
+        Assert.True(clear.ChiSquare > 2000, $"seed {Property(20)}: the clear chi2 {clear.ChiSquare:R} is the one a silent wrong answer would miss");
+    }
+
+    [Theory]
+    [InlineData(524_287)]
+    [InlineData(524_288)]
+    public async Task AStratumOfTwoToTheNineteenAtRiskIsRefusedAndOneFewerIsExact(int second)
+    {
+        // Two strata over two parties: the first has 2^19 - 1 people, the second 2^19 - 1 (exact) or 2^19 (the first refused).
+        var random = new Random(Property(21));
+        int first = 524_287, rows = first + second;
+        var time = new double[rows];
+        var status = new double[rows];
+        var group = new double[rows];
+        var stratum = new double[rows];
+        for (int i = 0; i < rows; i++)
         {
-            result = await RunAsync(3, sites);
+            group[i] = i % 2;
+            stratum[i] = i < first ? 0 : 1;
+            time[i] = 1 + random.Next(10);
+            status[i] = random.NextDouble() < 0.02 * (1 + group[i] + stratum[i]) ? 1 : 0;
         }
-        catch (Exception e) when (e is not Xunit.Sdk.XunitException)
+        var design = new SurvivalDesign([0, 1], [0, 1], 1, 10);
+        int half = rows / 2;
+        var sites = new[] { (0, half), (half, rows) }.Select(r => SurvivalCounts.Compute(design, "site", time[r.Item1..r.Item2], status[r.Item1..r.Item2],
+            group[r.Item1..r.Item2], stratum[r.Item1..r.Item2], ("time", "status", "group", "stratum"))).ToList();
+        var clear = LogrankReference.Compute(SurvivalCounts.Pool(sites));
+        if (second < SecureLogrank.MaximumAtRisk)
         {
+            var (chiSquare, _, _) = await RunAsync(2, sites);
+            Assert.True(Math.Abs(chiSquare - clear.ChiSquare) <= 1e-6 * clear.ChiSquare, $"seed {Property(21)}: chi2 {chiSquare:R} vs clear {clear.ChiSquare:R}");
             return;
         }
-        Assert.True(Math.Abs(result.ChiSquare - clear.ChiSquare) <= 1e-6 * clear.ChiSquare,
-            $"seed {Property(20)}: chi2 {result.ChiSquare:R} vs clear {clear.ChiSquare:R}, silently wrong above the maximum at risk");
+        var aborted = await Assert.ThrowsAsync<ProtocolAbortedException>(() => RunAsync(2, sites));
+        var error = Assert.IsType<DataProblemException>(aborted.InnerException);
+        Assert.Equal(ErrorMessages.RiskSetAboveMaximum(19), error.PublicMessage);
+        Assert.Equal(ErrorMessages.RiskSetAboveMaximumDetail([2], 2), error.Detail);
     }
 
     [Fact]
@@ -177,7 +210,7 @@ public class SecureLogrankTests
     {
         var results = await LocalHarness.RunAsync<UInt128, (double, double[], double[])>(parties, async rt =>
         {
-            var test = await SecureLogrank.TestAsync(rt, sites[rt.PartyIndex]);
+            var test = await SecureLogrank.TestAsync(rt, sites[rt.PartyIndex], "risk_sets");
             var chi = await Opening.RevealRealAsync(rt, test.ChiSquare, "chi2");
             var observed = await Opening.RevealRealAsync(rt, test.Observed, "observed");
             var expected = await Opening.RevealRealAsync(rt, test.Expected, "expected");
