@@ -29,9 +29,7 @@ namespace Mpc.Statistics;
 public static class SecureLogrank
 {
     /// <summary>Largest pooled at-risk count (exclusive) the reciprocal is set up for.</summary>
-    public const double MaximumAtRisk = 1 << AtRiskBits;
-
-    private const int AtRiskBits = 19;
+    public const double MaximumAtRisk = 1 << 19;
 
     // n(n - 1) lies in [0, 2^38): 39 bits read in two's complement.
     private const int ProductBits = 39;
@@ -145,7 +143,7 @@ public static class SecureLogrank
         var above = Enumerable.Range(0, bits.Length).Where(s => bits[s] < 0.5).Select(s => s + 1).ToList();
         // The bits were opened to the parties as a declared data check, so the stratum numbers in the party's log add nothing.
         if (above.Count > 0)
-            throw new DataProblemException(ErrorMessages.RiskSetAboveMaximum(AtRiskBits), ErrorMessages.RiskSetAboveMaximumDetail(above, design.Strata), true);
+            throw new DataProblemException(ErrorMessages.RiskSetAboveMaximum, ErrorMessages.RiskSetAboveMaximumDetail(above, design.Strata), true);
     }
 
     /// <summary>
