@@ -62,17 +62,8 @@ public class SecureLogrankTests
     public async Task RiskSetsJustBelowTheMaximumKeepChiSquareWithinOnePartInAMillionOfTheClearTest()
     {
         // 524,000 rows (the maximum at risk is 2^19 = 524,288) in two groups of different hazards over ten days, seeded.
-        var random = new Random(Property(19));
         int rows = 524_000;
-        var time = new double[rows];
-        var status = new double[rows];
-        var group = new double[rows];
-        for (int i = 0; i < rows; i++)
-        {
-            group[i] = i % 2;
-            time[i] = 1 + random.Next(10);
-            status[i] = random.NextDouble() < 0.02 * (1 + group[i]) ? 1 : 0;
-        }
+        var (time, status, group) = TenDays(rows, Property(19));
         var design = new SurvivalDesign([0, 1], [], 1, 10);
         int third = rows / 3;
         var sites = Enumerable.Range(0, 3).Select(p => (p * third, p == 2 ? rows : (p + 1) * third)).Select(r => SurvivalCounts.Compute(design, "site",
@@ -89,17 +80,8 @@ public class SecureLogrankTests
     {
         // Attack (otlog2): three sites of 200,000 rows each, every one below the maximum alone; pooled 600,000 at risk exceeds 2^19
         // (n(n - 1) above the reciprocal's 39 bits). Nothing checks the pooled count, so the test must refuse or still be right.
-        var random = new Random(Property(20));
         int perSite = 200_000, rows = 3 * perSite;
-        var time = new double[rows];
-        var status = new double[rows];
-        var group = new double[rows];
-        for (int i = 0; i < rows; i++)
-        {
-            group[i] = i % 2;
-            time[i] = 1 + random.Next(10);
-            status[i] = random.NextDouble() < 0.02 * (1 + group[i]) ? 1 : 0;
-        }
+        var (time, status, group) = TenDays(rows, Property(20));
         var design = new SurvivalDesign([0, 1], [], 1, 10);
         var sites = Enumerable.Range(0, 3).Select(p => SurvivalCounts.Compute(design, "site", time[(p * perSite)..((p + 1) * perSite)],
             status[(p * perSite)..((p + 1) * perSite)], group[(p * perSite)..((p + 1) * perSite)], null, ("time", "status", "group", null))).ToList();
@@ -120,19 +102,9 @@ public class SecureLogrankTests
     public async Task AStratumOfTwoToTheNineteenAtRiskIsRefusedAndOneFewerIsExact(int second)
     {
         // Two strata over two parties: the first has 2^19 - 1 people, the second 2^19 - 1 (exact) or 2^19 (the first refused).
-        var random = new Random(Property(21));
         int first = 524_287, rows = first + second;
-        var time = new double[rows];
-        var status = new double[rows];
-        var group = new double[rows];
-        var stratum = new double[rows];
-        for (int i = 0; i < rows; i++)
-        {
-            group[i] = i % 2;
-            stratum[i] = i < first ? 0 : 1;
-            time[i] = 1 + random.Next(10);
-            status[i] = random.NextDouble() < 0.02 * (1 + group[i] + stratum[i]) ? 1 : 0;
-        }
+        var (time, status, group) = TenDays(rows, Property(21));
+        var stratum = Enumerable.Range(0, rows).Select(i => i < first ? 0.0 : 1.0).ToArray();
         var design = new SurvivalDesign([0, 1], [0, 1], 1, 10);
         int half = rows / 2;
         var sites = new[] { (0, half), (half, rows) }.Select(r => SurvivalCounts.Compute(design, "site", time[r.Item1..r.Item2], status[r.Item1..r.Item2],
@@ -205,6 +177,22 @@ public class SecureLogrankTests
     }
 
     private static int Property(int seed) => 20261123 + seed;
+
+    // Rows over ten days in two alternating groups, the second with twice the first's daily event rate (2%), seeded.
+    private static (double[] Time, double[] Status, double[] Group) TenDays(int rows, int seed)
+    {
+        var random = new Random(seed);
+        var time = new double[rows];
+        var status = new double[rows];
+        var group = new double[rows];
+        for (int i = 0; i < rows; i++)
+        {
+            group[i] = i % 2;
+            time[i] = 1 + random.Next(10);
+            status[i] = random.NextDouble() < 0.02 * (1 + group[i]) ? 1 : 0;
+        }
+        return (time, status, group);
+    }
 
     private static async Task<(double ChiSquare, double[] Observed, double[] Expected)> RunAsync(int parties, List<SurvivalCounts> sites, string preprocessing = "ot")
     {
