@@ -21,6 +21,7 @@ Parameter("delta", ParameterType.Number, "1e-5", "Delta of the curve release.");
 Parameter("honest_parties", ParameterType.Integer, "1", "dp.honest_parties: the curve's guarantee holds if at least this many parties are honest (more noise for fewer).");
 AllowMissingValues();
 Output("chi2", "The logrank chi-square statistic.");
+Output("risk_sets", OutputKind.DataCheck, "One bit per stratum, opened to the parties before the test: is its pooled number at risk below 2^19 (the test's limit)?");
 Output("df", OutputKind.Derived, "Degrees of freedom: number of groups - 1.");
 Output("p_value", OutputKind.Derived, "Upper tail probability of chi2 on df degrees of freedom.");
 Output("n", OutputKind.Counts, "Rows per group (with reveal_groups=true).");

@@ -75,7 +75,7 @@ internal static class LogrankBenchmarks
             [.. r.Select(i => lung.Column("sex")[i])], null, ("time", "status", "sex", null))).ToList();
         var usage = await LocalHarness.RunAsync<UInt128, (IReadOnlyList<PreprocessingUsage> Usage, long Online, long Rounds)>(count, async rt =>
         {
-            var test = await SecureLogrank.TestAsync(rt, sites[rt.PartyIndex]);
+            var test = await SecureLogrank.TestAsync(rt, sites[rt.PartyIndex], "risk_sets");
             await Opening.RevealRealAsync(rt, test.ChiSquare, "chi2");
             return (((OtPreprocessing<UInt128>)rt.Preprocessing).Usage, rt.Statistics.BytesSent, rt.Statistics.Rounds);
         }, new LocalHarnessOptions { Format = FixedPointFormat.Ring128, Preprocessing = PreprocessingMode.Ot });

@@ -234,6 +234,13 @@ public static class ErrorMessages
     public static string DataOutsideLevelsDetail(string source, int row, string column, string value, IEnumerable<string> levels) =>
         $"{source}, row {row}, column '{column}': {value} is not one of the levels {string.Join(",", levels)}.";
 
+    // A literal with no single digit: a script worker relays only texts made of the framework's words and longer constants.
+    public const string RiskSetAboveMaximum =
+        "the logrank test takes fewer than 524,288 people at risk in one stratum, pooled over all parties, and a stratum has more: split it by a stratum column.";
+
+    public static string RiskSetAboveMaximumDetail(IEnumerable<int> strata, int count) =>
+        $"pooled risk set at or above the logrank maximum in stratum {string.Join(", ", strata)} of {count}.";
+
     public static string DataNotBinary(string column, string role) =>
         $"column '{column}': {role} must be 0 or 1 in every row.";
 

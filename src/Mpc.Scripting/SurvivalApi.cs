@@ -71,18 +71,20 @@ public sealed class SurvivalApi
     /// <paramref name="levels"/>), stratified by <paramref name="strata"/> when it is not empty, on
     /// time bins of width <paramref name="resolution"/> up to <paramref name="horizon"/>. Rows with a
     /// missing value are dropped and counted; invalid values stop the session naming the column (file, row and value go to the party's log).
+    /// Before the test, one bit per stratum, whether its pooled number at risk is below 2^19 (<see cref="SecureLogrank.MaximumAtRisk"/>), is
+    /// opened to the parties as <paramref name="checkOutput"/> (a declared <c>OutputKind.DataCheck</c>); a stratum above stops the session naming the limit.
     /// </summary>
     /// <example><code>
     /// var test = await mpc.Survival.Logrank("time", "status", "sex", new double[] { 1, 2 }, "", [], 1, 1022);
     /// await mpc.Output("chi2", test.ChiSquare);
     /// </code></example>
     public Task<SecureLogrankResult<UInt128>> Logrank(string time, string @event, string group, double[] levels,
-        string strata, double[] strataLevels, double resolution, double horizon)
+        string strata, double[] strataLevels, double resolution, double horizon, string checkOutput = "risk_sets")
     {
         ArgumentNullException.ThrowIfNull(levels);
         ArgumentNullException.ThrowIfNull(strataLevels);
         bool stratified = !string.IsNullOrEmpty(strata);
-        return LogrankAsync(time, @event, group, _context.Dataset.Column(group), levels, strata, stratified ? _context.Dataset.Column(strata) : null, strataLevels, resolution, horizon);
+        return LogrankAsync(time, @event, group, _context.Dataset.Column(group), levels, strata, stratified ? _context.Dataset.Column(strata) : null, strataLevels, resolution, horizon, checkOutput);
     }
 
     /// <summary>
@@ -94,17 +96,18 @@ public sealed class SurvivalApi
     /// await mpc.Output("chi2", test.ChiSquare);
     /// </code></example>
     public Task<SecureLogrankResult<UInt128>> Logrank(string time, string @event, string group, IReadOnlyList<string> levels,
-        string strata, IReadOnlyList<string> strataLevels, double resolution, double horizon)
+        string strata, IReadOnlyList<string> strataLevels, double resolution, double horizon, string checkOutput = "risk_sets")
     {
         ArgumentNullException.ThrowIfNull(levels);
         ArgumentNullException.ThrowIfNull(strataLevels);
         bool stratified = !string.IsNullOrEmpty(strata);
-        return LogrankAsync(time, @event, group, Codes(group, levels, "levels"), Positions(levels), strata, stratified ? Codes(strata, strataLevels, "strata levels") : null, Positions(strataLevels), resolution, horizon);
+        return LogrankAsync(time, @event, group, Codes(group, levels, "levels"), Positions(levels), strata, stratified ? Codes(strata, strataLevels, "strata levels") : null, Positions(strataLevels), resolution, horizon, checkOutput);
     }
 
     private async Task<SecureLogrankResult<UInt128>> LogrankAsync(string time, string @event, string group, double[] groupValues, double[] levels,
-        string strata, double[]? strataValues, double[] strataLevels, double resolution, double horizon)
+        string strata, double[]? strataValues, double[] strataLevels, double resolution, double horizon, string checkOutput)
     {
+        _session.RequireKind(checkOutput, OutputKind.DataCheck);
         bool stratified = strataValues is not null;
         if (stratified && strataLevels.Length == 0) throw new Mpc.Core.ParameterProblemException(ScriptingErrors.StrataWithoutLevels(strata));
         var design = new SurvivalDesign(levels, stratified ? strataLevels : [], resolution, horizon);
@@ -112,7 +115,7 @@ public sealed class SurvivalApi
         var counts = SurvivalCounts.Compute(design, table.Source, table.Column(time), table.Column(@event), groupValues, strataValues,
             (time, @event, group, stratified ? strata : null));
         _session.LibraryProgress("binned", 0.1);
-        var result = await SecureLogrank.TestAsync(_session.Runtime, counts).ConfigureAwait(false);
+        var result = await SecureLogrank.TestAsync(_session.Runtime, counts, checkOutput).ConfigureAwait(false);
         // What lies behind each result at this party, for its disclosure limits when a script outputs it.
         var events = new double[design.Groups];
         for (int s = 0; s < design.Strata; s++)

@@ -22,7 +22,9 @@ namespace Mpc.Statistics;
 /// secure reciprocal per pivot (<see cref="Reciprocal.ComputeBoundedAsync"/>: the pivot is below a fourth of the events).
 /// Nothing is opened but what the caller outputs. Error: the reciprocal's relative error, 1e-8 plus about 4 N 2^-41 from its
 /// truncations, moves chi2 by about 2 E_g / (O_g - E_g) + 1 times it (lung: 10x; measured within 1e-6 of survdiff on lung and
-/// aml); the truncations to p_g add N/2 units of 2^-40 each. Pooled at-risk counts must stay below 2^19 (n(n-1) below 2^38).
+/// aml); the truncations to p_g add N/2 units of 2^-40 each. Pooled at-risk counts must stay below 2^19 (n(n-1) below 2^38):
+/// before any bounded step, one bit per stratum, [n &lt; 2^19] in its first bin (where n is largest), opens to the parties as a
+/// data check, and a stratum above stops the test with a <see cref="DataProblemException"/> naming the limit.
 /// </remarks>
 public static class SecureLogrank
 {
@@ -35,11 +37,15 @@ public static class SecureLogrank
     // Relative error of the reciprocal (3 Goldschmidt steps give 2.9e-9): chi2 moves by about 2 E/(O - E) times it.
     private const double ReciprocalError = 1e-8;
 
-    public static async Task<SecureLogrankResult<T>> TestAsync<T>(MpcRuntime<T> runtime, SurvivalCounts local)
+    /// <param name="runtime">The session's runtime.</param>
+    /// <param name="local">This party's binned counts.</param>
+    /// <param name="checkOutput">The declared data check under which one bit per stratum (is its pooled risk set below <see cref="MaximumAtRisk"/>?) opens to the parties.</param>
+    public static async Task<SecureLogrankResult<T>> TestAsync<T>(MpcRuntime<T> runtime, SurvivalCounts local, string checkOutput)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(local);
+        ArgumentException.ThrowIfNullOrEmpty(checkOutput);
         var design = local.Design;
         int S = design.Strata, K = design.Groups, B = design.Bins, cells = S * K * B, slices = S * B;
 
@@ -49,6 +55,9 @@ public static class SecureLogrank
         var atRisk = pooled.Slice(cells, cells);
         var groupSizes = pooled.Slice(2 * cells, K);
         var dropped = pooled.Slice(2 * cells + K, 1);
+        var n = SumOverGroups(atRisk, design);
+        // Before the forecast, so that the check's daBits are not taken from the items forecast for the steps below.
+        await CheckRiskSetsAsync(runtime, n, design, checkOutput).ConfigureAwait(false);
 
         // Groups 1..K-1 only: group 0's expected events are the total events less the others' (the p_g sum to 1).
         int m = K - 1, pairCount = m * (m + 1) / 2;
@@ -59,7 +68,6 @@ public static class SecureLogrank
             Reciprocal.IntegerBinaryWords(slices, ProductBits), Reciprocal.IntegerDaBits(slices, ProductBits));
 
         // Totals over groups per (stratum, bin), and their broadcast back over groups.
-        var n = SumOverGroups(atRisk, design);
         var d = SumOverGroups(events, design);
         var rest = Enumerable.Range(1, m).ToArray();
         var restCells = Secret<T>.Concatenate(rest.Select(g => atRisk.Gather(Cells(design, g))).ToList());
@@ -119,6 +127,23 @@ public static class SecureLogrank
         (runtime.Preprocessing as IPreprocessingForecast)?.Forecast(2 * m, 0, checked(2 * m * RingArithmetic<T>.Bits));
         var chiSquare = await QuadraticFormAsync(runtime, variance, z, S * MaximumAtRisk / 4).ConfigureAwait(false);
         return new SecureLogrankResult<T>(chiSquare, groupSizes, observed, expected, dropped);
+    }
+
+    /// <summary>
+    /// Opens [n &lt; <see cref="MaximumAtRisk"/>] for every stratum's first bin (the at-risk count only falls after it) as
+    /// <paramref name="checkOutput"/>, by an exact comparison over the whole ring (a party's count cannot push it past any bound),
+    /// and stops when a stratum is above: the reciprocal's 39 bits would wrap and give a wrong chi2 without an error.
+    /// </summary>
+    private static async Task CheckRiskSetsAsync<T>(MpcRuntime<T> runtime, Secret<T> n, SurvivalDesign design, string checkOutput)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        var first = n.Gather([.. Enumerable.Range(0, design.Strata).Select(s => s * design.Bins)]);
+        var below = await Comparison.LessThanZeroAsync(runtime, first - MaximumAtRisk).ConfigureAwait(false);
+        var bits = await Opening.RevealRealAsync(runtime, below, checkOutput).ConfigureAwait(false);
+        var above = Enumerable.Range(0, bits.Length).Where(s => bits[s] < 0.5).Select(s => s + 1).ToList();
+        // The bits were opened to the parties as a declared data check, so the stratum numbers in the party's log add nothing.
+        if (above.Count > 0)
+            throw new DataProblemException(ErrorMessages.RiskSetAboveMaximum, ErrorMessages.RiskSetAboveMaximumDetail(above, design.Strata), true);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Mpc.Core;
 using Mpc.Data;
 using Mpc.Federation.Protocols;
 using Mpc.Runtime;
@@ -235,6 +236,26 @@ public class ScriptSessionTests
         foreach (var secret in new[] { "row ", "2 is not", federation.DataFiles[0], federation.DataFiles[1] }) Assert.DoesNotContain(secret, wrongLevels.Message, StringComparison.Ordinal);
         Assert.Contains(federation.Logs.SelectMany(l => l.Lines), l => l.Contains("column 'sex': 2 is not one of the levels 1,3.", StringComparison.Ordinal)
             && (l.Contains(federation.DataFiles[0], StringComparison.Ordinal) || l.Contains(federation.DataFiles[1], StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task KaplanMeierRefusesAPooledRiskSetAboveTwoToTheNineteenNamingTheLimitButNoCount()
+    {
+        // Two sites of 300,000 rows, each below the limit alone, pooled 600,000 at risk in one stratum (seed 20261145).
+        var script = ScriptCompiler.Load(Path.Combine(TestFederation.RepositoryRoot(), "protocols", "kaplan-meier.csx"));
+        await using var federation = TestFederation.Create(2);
+        var random = new Random(20261145);
+        foreach (var file in federation.DataFiles)
+            File.WriteAllLines(file, ["\"time\",\"status\",\"sex\",\"age\",\"ph.ecog\"", .. Enumerable.Range(0, 300_000).Select(i =>
+                FormattableString.Invariant($"{1 + random.Next(100)},{(random.NextDouble() < 0.05 ? 1 : 0)},{1 + i % 2},60,1"))]);
+        federation.StartAll(approved: _ => [script.Id], catalog: Catalog);
+        var refused = await Assert.ThrowsAsync<ProtocolAbortedException>(() => federation.Client().RunAsync(script, script.Source,
+            new Dictionary<string, string> { ["group"] = "sex", ["levels"] = "1,2", ["horizon"] = "100", ["curve"] = "false" }, null, default));
+        Assert.True(refused.Message.Contains("hospital-", StringComparison.Ordinal) && refused.Message.Contains("failed: " + ErrorMessages.RiskSetAboveMaximum, StringComparison.Ordinal), refused.Message);
+        Assert.Equal(AbortCause.DataRefused, refused.Cause);
+        foreach (var count in new[] { "600000", "600,000", "300000", "300,000" }) Assert.DoesNotContain(count, refused.Message, StringComparison.Ordinal);
+        // Each party opened the declared check bit and logs which stratum is over the limit.
+        await federation.Logs[1].WaitForAsync("pooled risk set at or above the logrank maximum in stratum 1 of 1.", TimeSpan.FromMinutes(2));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Mpc.Core;
+using Mpc.Runtime;
 using Mpc.Runtime.Harness;
 using Mpc.Runtime.Protocols;
 
@@ -61,17 +62,8 @@ public class SecureLogrankTests
     public async Task RiskSetsJustBelowTheMaximumKeepChiSquareWithinOnePartInAMillionOfTheClearTest()
     {
         // 524,000 rows (the maximum at risk is 2^19 = 524,288) in two groups of different hazards over ten days, seeded.
-        var random = new Random(Property(19));
         int rows = 524_000;
-        var time = new double[rows];
-        var status = new double[rows];
-        var group = new double[rows];
-        for (int i = 0; i < rows; i++)
-        {
-            group[i] = i % 2;
-            time[i] = 1 + random.Next(10);
-            status[i] = random.NextDouble() < 0.02 * (1 + group[i]) ? 1 : 0;
-        }
+        var (time, status, group) = TenDays(rows, Property(19));
         var design = new SurvivalDesign([0, 1], [], 1, 10);
         int third = rows / 3;
         var sites = Enumerable.Range(0, 3).Select(p => (p * third, p == 2 ? rows : (p + 1) * third)).Select(r => SurvivalCounts.Compute(design, "site",
@@ -81,6 +73,53 @@ public class SecureLogrankTests
         var (chiSquare, _, expected) = await RunAsync(3, sites);
         Assert.True(Math.Abs(chiSquare - clear.ChiSquare) <= 1e-6 * clear.ChiSquare, $"seed {Property(19)}: chi2 {chiSquare:R} vs clear {clear.ChiSquare:R}");
         for (int g = 0; g < expected.Length; g++) Assert.True(Math.Abs(clear.Expected[g] - expected[g]) <= 1e-6 * clear.Expected[g], $"E_{g} {expected[g]:R} vs clear {clear.Expected[g]:R}");
+    }
+
+    [Fact]
+    public async Task RiskSetsAboveTheMaximumAreRefusedOrExactNeverSilentlyWrong()
+    {
+        // Attack (otlog2): three sites of 200,000 rows each, every one below the maximum alone; pooled 600,000 at risk exceeds 2^19
+        // (n(n - 1) above the reciprocal's 39 bits). Nothing checks the pooled count, so the test must refuse or still be right.
+        int perSite = 200_000, rows = 3 * perSite;
+        var (time, status, group) = TenDays(rows, Property(20));
+        var design = new SurvivalDesign([0, 1], [], 1, 10);
+        var sites = Enumerable.Range(0, 3).Select(p => SurvivalCounts.Compute(design, "site", time[(p * perSite)..((p + 1) * perSite)],
+            status[(p * perSite)..((p + 1) * perSite)], group[(p * perSite)..((p + 1) * perSite)], null, ("time", "status", "group", null))).ToList();
+        var clear = LogrankReference.Compute(SurvivalCounts.Pool(sites));
+        Assert.True(rows > SecureLogrank.MaximumAtRisk, "every row is at risk in the first bin: the pooled risk set exceeds the maximum");
+        // The opened check bit stops every party before the bounded steps, naming the limit and no count.
+        var aborted = await Assert.ThrowsAsync<ProtocolAbortedException>(() => RunAsync(3, sites));
+        var error = Assert.IsType<DataProblemException>(aborted.InnerException);
+        Assert.Equal(ErrorMessages.RiskSetAboveMaximum, error.PublicMessage);
+        Assert.Contains($"fewer than {SecureLogrank.MaximumAtRisk.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} people at risk in one stratum", error.PublicMessage, StringComparison.Ordinal);
+        Assert.DoesNotContain(rows.ToString(System.Globalization.CultureInfo.InvariantCulture), error.PublicMessage, StringComparison.Ordinal);
+        Assert.True(clear.ChiSquare > 2000, $"seed {Property(20)}: the clear chi2 {clear.ChiSquare:R} is the one a silent wrong answer would miss");
+    }
+
+    [Theory]
+    [InlineData(524_287)]
+    [InlineData(524_288)]
+    public async Task AStratumOfTwoToTheNineteenAtRiskIsRefusedAndOneFewerIsExact(int second)
+    {
+        // Two strata over two parties: the first has 2^19 - 1 people, the second 2^19 - 1 (exact) or 2^19 (the first refused).
+        int first = 524_287, rows = first + second;
+        var (time, status, group) = TenDays(rows, Property(21));
+        var stratum = Enumerable.Range(0, rows).Select(i => i < first ? 0.0 : 1.0).ToArray();
+        var design = new SurvivalDesign([0, 1], [0, 1], 1, 10);
+        int half = rows / 2;
+        var sites = new[] { (0, half), (half, rows) }.Select(r => SurvivalCounts.Compute(design, "site", time[r.Item1..r.Item2], status[r.Item1..r.Item2],
+            group[r.Item1..r.Item2], stratum[r.Item1..r.Item2], ("time", "status", "group", "stratum"))).ToList();
+        var clear = LogrankReference.Compute(SurvivalCounts.Pool(sites));
+        if (second < SecureLogrank.MaximumAtRisk)
+        {
+            var (chiSquare, _, _) = await RunAsync(2, sites);
+            Assert.True(Math.Abs(chiSquare - clear.ChiSquare) <= 1e-6 * clear.ChiSquare, $"seed {Property(21)}: chi2 {chiSquare:R} vs clear {clear.ChiSquare:R}");
+            return;
+        }
+        var aborted = await Assert.ThrowsAsync<ProtocolAbortedException>(() => RunAsync(2, sites));
+        var error = Assert.IsType<DataProblemException>(aborted.InnerException);
+        Assert.Equal(ErrorMessages.RiskSetAboveMaximum, error.PublicMessage);
+        Assert.Equal(ErrorMessages.RiskSetAboveMaximumDetail([2], 2), error.Detail);
     }
 
     [Fact]
@@ -139,11 +178,27 @@ public class SecureLogrankTests
 
     private static int Property(int seed) => 20261123 + seed;
 
+    // Rows over ten days in two alternating groups, the second with twice the first's daily event rate (2%), seeded.
+    private static (double[] Time, double[] Status, double[] Group) TenDays(int rows, int seed)
+    {
+        var random = new Random(seed);
+        var time = new double[rows];
+        var status = new double[rows];
+        var group = new double[rows];
+        for (int i = 0; i < rows; i++)
+        {
+            group[i] = i % 2;
+            time[i] = 1 + random.Next(10);
+            status[i] = random.NextDouble() < 0.02 * (1 + group[i]) ? 1 : 0;
+        }
+        return (time, status, group);
+    }
+
     private static async Task<(double ChiSquare, double[] Observed, double[] Expected)> RunAsync(int parties, List<SurvivalCounts> sites, string preprocessing = "ot")
     {
         var results = await LocalHarness.RunAsync<UInt128, (double, double[], double[])>(parties, async rt =>
         {
-            var test = await SecureLogrank.TestAsync(rt, sites[rt.PartyIndex]);
+            var test = await SecureLogrank.TestAsync(rt, sites[rt.PartyIndex], "risk_sets");
             var chi = await Opening.RevealRealAsync(rt, test.ChiSquare, "chi2");
             var observed = await Opening.RevealRealAsync(rt, test.Observed, "observed");
             var expected = await Opening.RevealRealAsync(rt, test.Expected, "expected");
