@@ -118,7 +118,8 @@ public static partial class SecureLogisticRegression
         var inverseSd = await Reciprocal.ComputeAsync(runtime, await SquareRoot.ComputeAsync(runtime, variance).ConfigureAwait(false)).ConfigureAwait(false);
         progress?.Invoke("standardised", 0.05);
 
-        // The outcomes are shared (row counts become public); the features never are: they enter only private products.
+        // The outcomes are shared (row counts become public); the features enter only private products, or, on engines without
+        // them, are shared once by their owners (PrepareDesignAsync).
         var yParts = new List<Secret<T>>();
         for (int owner = 0; owner < runtime.PartyCount; owner++)
             yParts.Add(await Input.ShareAsync(runtime, owner, owner == runtime.PartyIndex ? outcome : null, 1, scale).ConfigureAwait(false));
@@ -175,12 +176,13 @@ public static partial class SecureLogisticRegression
         // Where the rows are many per coefficient (n and d are public) the Hessian moves little between the last two iterates: the
         // last step then reuses the last inverse (a quasi-Newton step) and skips the per-row Hessian, unless the standard errors
         // need the Hessian at the optimum.
+        var prepared = options.Iterations > 1 ? await PrepareDesignAsync(runtime, design, rowCounts, columns, unique).ConfigureAwait(false) : null;
         bool reuse = options.Solver == NewtonSolver.Refined && !options.StandardErrors && n >= ReuseRowsPerCoefficient * d;
         for (int iteration = 0; iteration < options.Iterations; iteration++)
         {
             var (g, m) = iteration == 0
                 ? await StartingDataTermsAsync(runtime, design, outcome, rows, columns, unique, scale).ConfigureAwait(false)
-                : await DataTermsAsync(runtime, b, inverseSd, shift, options.Intercept, design, y, rowCounts, columns, unique, zero,
+                : await DataTermsAsync(runtime, b, inverseSd, shift, options.Intercept, design, prepared, y, rowCounts, columns, unique, zero,
                     reuse && iteration == options.Iterations - 1 ? null : options.StandardErrors && iteration == options.Iterations - 1 ? FinalWeightBits : WeightBits).ConfigureAwait(false);
             var (gradient, hessian) = await StandardisedAsync(g, m).ConfigureAwait(false);
             if (options.Solver == NewtonSolver.Factorised)
@@ -278,21 +280,26 @@ public static partial class SecureLogisticRegression
     // w = p (1 - p), each party's part a private product of its rows.
     // Without weightBits (null) only the gradient is computed, and the Hessian's part is a public zero.
     private static async Task<(Secret<T> Gradient, Secret<T> Hessian)> DataTermsAsync<T>(MpcRuntime<T> runtime, Secret<T> b, Secret<T> inverseSd, Secret<T> shift, bool intercept,
-        (double[] Rows, double[] Transposed, double[] OuterProducts) design, Secret<T> y, int[] rowCounts, int columns, int unique, Secret<T> zero, int? weightBits)
+        (double[] Rows, double[] Transposed, double[] OuterProducts) design, (PreparedMatrix<T> Rows, PreparedMatrix<T> Transposed, PreparedMatrix<T> OuterProducts)? prepared,
+        Secret<T> y, int[] rowCounts, int columns, int unique, Secret<T> zero, int? weightBits)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         var everyParty = Enumerable.Range(0, runtime.PartyCount).ToArray();
         var beta = await OriginalScaleAsync(runtime, b, inverseSd, shift, intercept).ConfigureAwait(false);
         var fullBeta = (intercept ? beta : Secret<T>.Concatenate([zero, beta])).Reshape(columns, 1);
-        var eta = await Multiplication.PrivateMatrixMultiplyEachAsync(runtime, design.Rows, rowCounts, [.. everyParty.Select(_ => fullBeta)]).ConfigureAwait(false);
+        var eta = prepared is { } shared
+            ? await Multiplication.MatrixMultiplyPreparedAsync(runtime, shared.Rows, fullBeta).ConfigureAwait(false)
+            : await Multiplication.PrivateMatrixMultiplyEachAsync(runtime, design.Rows, rowCounts, [.. everyParty.Select(_ => fullBeta)]).ConfigureAwait(false);
         // The Newton steps' probabilities within 3.3e-7 (PiecewiseSigmoid): the optimum moves by about that times the features'
         // scale, and the sigmoid costs a fifth of the exact one's bytes; the deviance keeps the exact sigmoid.
         var p = await PiecewiseSigmoid.ComputeAsync(runtime, eta).ConfigureAwait(false);
         var residual = y - p;
         // r = y - p lies in [-1, 1] (plus the sigmoid's few units of error) for every input, below 2^(f+2) as ring integers: the
-        // gradient's private product chooses with f + 42 bits instead of k.
-        var gradientParts = await Multiplication.PrivateMatrixMultiplySmallEachAsync(runtime, design.Transposed, Repeat(columns, everyParty), Slices(residual, rowCounts), residual.Scale + 2).ConfigureAwait(false);
-        if (weightBits is not int bits) return (SumOfParts(gradientParts, columns), Input.Public(runtime, new double[unique], unique, 1, runtime.Format.FractionalBits));
+        // gradient's private product chooses with f + 42 bits instead of k. On a prepared design only r travels.
+        var gradient = prepared is { } sharedDesign
+            ? await Multiplication.MatrixMultiplyPreparedAsync(runtime, sharedDesign.Transposed, residual.Reshape(residual.Length, 1)).ConfigureAwait(false)
+            : SumOfParts(await Multiplication.PrivateMatrixMultiplySmallEachAsync(runtime, design.Transposed, Repeat(columns, everyParty), Slices(residual, rowCounts), residual.Scale + 2).ConfigureAwait(false), columns);
+        if (weightBits is not int bits) return (gradient, Input.Public(runtime, new double[unique], unique, 1, runtime.Format.FractionalBits));
         // p lies in [0, 1] (within a few units) for every input, so w = p (1 - p) is below 1 and comes straight at weightBits
         // fractional bits from one statistically masked truncation.
         var coarseWeights = await Multiplication.MultiplyBoundedAsync(runtime, p, 1.0 - p, 1.0, bits).ConfigureAwait(false);
@@ -300,10 +307,11 @@ public static partial class SecureLogisticRegression
         // below 2^15 as integers, which lets the private product choose with 55 bits instead of k (67 with 28 bits for the
         // standard errors' last step). Each party's outer products
         // are scaled row by row (privately) to at most 1 and kept to 40 bits of their row's largest value, so the product is
-        // small for every input and its oblivious transfers carry shorter corrections.
+        // small for every input and its oblivious transfers carry shorter corrections. On a prepared design only w travels.
+        if (prepared is { } sharedOuter) return (gradient, await Multiplication.MatrixMultiplyPreparedAsync(runtime, sharedOuter.OuterProducts, coarseWeights.Reshape(coarseWeights.Length, 1)).ConfigureAwait(false));
         var hessianParts = await Multiplication.PrivateMatrixMultiplyRowScaledEachAsync(runtime, design.OuterProducts, Repeat(unique, everyParty), Slices(coarseWeights, rowCounts),
             bits - 1, OuterProductBits).ConfigureAwait(false);
-        return (SumOfParts(gradientParts, columns), SumOfParts(hessianParts, unique));
+        return (gradient, SumOfParts(hessianParts, unique));
     }
 
     // Coefficients on the original scale from the standardised b: beta_j = b_j / s_j, intercept b_0 - sum_j b_j shift_j with

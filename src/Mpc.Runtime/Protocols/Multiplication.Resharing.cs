@@ -27,6 +27,51 @@ public static partial class Multiplication
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> =>
         runtime.PartyCount == 3 && runtime.Preprocessing is IResharingMultiplication<T> { OffersResharingMultiplication: true };
 
+    /// <summary>
+    /// <paramref name="x"/> kept for repeated products on the left (<see cref="MatrixMultiplyPreparedAsync"/>): with resharing its
+    /// re-randomised shares are exchanged once here (one round, x's elements to one peer), as the first half of a product would.
+    /// A replicated sharing may serve any number of products: each draws a fresh zero share for its result.
+    /// </summary>
+    public static async Task<PreparedMatrix<T>> PrepareAsync<T>(MpcRuntime<T> runtime, Secret<T> x)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        runtime.CheckOwns(x);
+        if (!MultipliesByResharing(runtime)) return new PreparedMatrix<T>(runtime, x.Rows, x.Columns, x.Scale, x.Share, null);
+        var (mine, next, _) = await ExchangePairsAsync(runtime, x.Share, [], 0).ConfigureAwait(false);
+        return new PreparedMatrix<T>(runtime, x.Rows, x.Columns, x.Scale, mine, next);
+    }
+
+    /// <summary>
+    /// x y for a prepared x (<see cref="PrepareAsync"/>), truncated to the format's scale: with resharing only y's shares travel
+    /// (m p elements to one peer), z_i = x'_i (y'_i + y'_(i+1)) + x'_(i+1) y'_i + b_i; otherwise an ordinary matrix product.
+    /// </summary>
+    public static async Task<Secret<T>> MatrixMultiplyPreparedAsync<T>(MpcRuntime<T> runtime, PreparedMatrix<T> x, Secret<T> y)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        ArgumentNullException.ThrowIfNull(x);
+        runtime.CheckOwns(y);
+        if (!ReferenceEquals(x.Runtime, runtime)) throw new ArgumentException(RuntimeErrors.WrongRuntime(), nameof(x));
+        if (x.Columns != y.Rows) throw new ArgumentException(ErrorMessages.MatrixShapeMismatch(x.Rows, x.Columns, y.Rows, y.Columns));
+        int n = x.Rows, m = x.Columns, p = y.Columns;
+        T[] raw;
+        if (x.Next is null) raw = await MatrixMultiplyRawAsync(runtime, x.Mine, y.Share, n, m, p).ConfigureAwait(false);
+        else
+        {
+            var (mine, next, z) = await ExchangePairsAsync(runtime, [], y.Share, n * p).ConfigureAwait(false);
+            var term = new T[n * p];
+            // y'_i + y'_(i+1) overwrites the received block, which is not needed again.
+            RingArithmetic<T>.AddInPlace(next, mine);
+            RingArithmetic<T>.MatrixMultiply(x.Mine, next, term, n, m, p);
+            RingArithmetic<T>.AddInPlace(z, term);
+            RingArithmetic<T>.MatrixMultiply(x.Next, mine, term, n, m, p);
+            RingArithmetic<T>.AddInPlace(z, term);
+            raw = z;
+        }
+        return await Truncation.NormalizeAsync(runtime, raw, x.Scale + y.Scale, n, p).ConfigureAwait(false);
+    }
+
     private static async Task<T[]> MultiplyResharedAsync<T>(MpcRuntime<T> runtime, T[] x, T[] y)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
