@@ -130,10 +130,9 @@ public static partial class SecureLogisticRegression
         var design = LocalDesign(features, rows, f);
 
         // Z = (A - 1 mu') S with A = [1 | X], S = diag(1, 1/s), mu = (0, m) with an intercept and 0 without (centring
-        // would add one). Then Z'r = S (A'r - mu (1'r)) and Z'WZ = S (M - mu q' - q mu') S with M = A'WA, q = M e_0 - M_00 mu / 2.
+        // would add one). Then Z'r = S (A'r - mu (1'r)) and Z'WZ = S (M - mu q' - q mu') S with M = A'WA, q = M e_0 - M_00 mu / 2
+        // (expanded below into one round of products).
         var zero = Input.Public(runtime, [0.0], 1, 1, scale);
-        var mu = options.Intercept ? Secret<T>.Concatenate([zero, mean]) : Input.Public(runtime, new double[columns], columns, 1, scale);
-        var halfMu = await Multiplication.MultiplyPublicAsync(runtime, mu, new[] { 0.5 }).ConfigureAwait(false);
         var standardScale = Secret<T>.Concatenate([Input.Public(runtime, [1.0], 1, 1, scale), inverseSd]);
         var (unique, full) = SymmetricIndex(columns);
         // Every matrix below is symmetric: it is kept and multiplied as its upper triangle (k <= l), entry t at (rowOf[t], columnOf[t]).
@@ -146,6 +145,7 @@ public static partial class SecureLogisticRegression
             Secret<T>.Concatenate([standardScale.Gather(columnOf), inverseSd])).ConfigureAwait(false);
         var scaleOuter = scaleProducts.Slice(0, unique);
         var shift = scaleProducts.Slice(unique, f);
+        var shiftVector = Secret<T>.Concatenate([zero, shift]);
         var fitted = Enumerable.Range(options.Intercept ? 0 : 1, d).ToArray();
         var fittedCells = fitted.SelectMany(r => fitted.Select(c => full[r * columns + c])).ToArray();
         // Penalty in the standardised space: lambda / s_j^2 (lambda on the original scale) or lambda, none on the intercept.
@@ -157,21 +157,34 @@ public static partial class SecureLogisticRegression
         var b = Input.Public(runtime, new double[d], d, 1, scale);
         Secret<T> lowerFactor = null!, inverseBlocks = null!, inverse = null!, firstInverse = null!;
         Secret<T> step = b;
-        // The data terms in the standardised space: three rounds of products, each a batch: q's correction, mu (1'r) and the
-        // penalty's pull; then mu_k q_l and q_k mu_l for k <= l and the gradient's scaling; then the Hessian's scaling.
+        // The data terms in the standardised space in one round of products, as fixed secret multiples of M's entries and of g:
+        // with sh = (0, m/s) (S mu) and k <= l, (Z'WZ)_kl = s_k s_l M_kl - sh_k s_l M_l0 - s_k sh_l M_k0 + sh_k sh_l M_00 and
+        // (Z'r)_k = s_k g_k - sh_k g_0; the multiples are computed once, here (all zero without an intercept).
+        var shifted = options.Intercept ? await Multiplication.MultiplyAsync(runtime,
+            Secret<T>.Concatenate([shiftVector.Gather(rowOf), standardScale.Gather(rowOf), shiftVector.Gather(rowOf)]),
+            Secret<T>.Concatenate([standardScale.Gather(columnOf), shiftVector.Gather(columnOf), shiftVector.Gather(columnOf)])).ConfigureAwait(false) : null;
+        var firstColumn = Enumerable.Range(0, columns).Select(k => full[k * columns]).ToArray();
         async Task<(Secret<T> Gradient, Secret<T> Hessian)> StandardisedAsync(Secret<T> g, Secret<T> m)
         {
-            var first = await Multiplication.MultiplyAsync(runtime, Secret<T>.Concatenate([m.Gather(new int[columns]), mu, penalty]),
-                Secret<T>.Concatenate([halfMu, g.Gather(new int[columns]), b])).ConfigureAwait(false);
-            var q = m.Gather(Enumerable.Range(0, columns).Select(r => full[r * columns]).ToArray()) - first.Slice(0, columns);
-            var centredGradient = g - first.Slice(columns, columns);
-            var second = await Multiplication.MultiplyAsync(runtime, Secret<T>.Concatenate([mu.Gather(rowOf), q.Gather(rowOf), standardScale]),
-                Secret<T>.Concatenate([q.Gather(columnOf), mu.Gather(columnOf), centredGradient])).ConfigureAwait(false);
-            var centred = m - second.Slice(0, unique) - second.Slice(unique, unique);
-            var gradient = second.Slice(2 * unique, columns).Gather(fitted) - first.Slice(2 * columns, d);
-            var hessian = (await Multiplication.MultiplyAsync(runtime, scaleOuter, centred).ConfigureAwait(false)).Gather(fittedCells).Reshape(d, d)
-                + ScatterDiagonal(runtime, penalty, d);
-            return (gradient, hessian);
+            var left = new List<Secret<T>> { scaleOuter, standardScale, penalty };
+            var right = new List<Secret<T>> { m, g, b };
+            if (shifted is not null)
+            {
+                left.AddRange([shifted, shiftVector]);
+                right.AddRange([m.Gather(columnOf.Select(l => firstColumn[l]).ToArray()), m.Gather(rowOf.Select(k => firstColumn[k]).ToArray()), m.Gather(new int[unique]),
+                    g.Gather(new int[columns])]);
+            }
+            var products = await Multiplication.MultiplyAsync(runtime, Secret<T>.Concatenate(left), Secret<T>.Concatenate(right)).ConfigureAwait(false);
+            var centred = products.Slice(0, unique);
+            var gradient = products.Slice(unique, columns);
+            int at = unique + columns + d;
+            if (shifted is not null)
+            {
+                centred = centred - products.Slice(at, unique) - products.Slice(at + unique, unique) + products.Slice(at + 2 * unique, unique);
+                gradient = gradient - products.Slice(at + 3 * unique, columns);
+            }
+            var hessian = centred.Gather(fittedCells).Reshape(d, d) + ScatterDiagonal(runtime, penalty, d);
+            return (gradient.Gather(fitted) - products.Slice(unique + columns, d), hessian);
         }
         // Where the rows are many per coefficient (n and d are public) the Hessian moves little between the last two iterates: the
         // last step then reuses the last inverse (a quasi-Newton step) and skips the per-row Hessian, unless the standard errors
