@@ -34,9 +34,10 @@ public static partial class SecureLogisticRegression
     // exceeds 1: enough that centring a feature far from zero (a year, say) loses nothing that matters.
     private const int OuterProductBits = 40;
     // Newton-Schulz steps of the refined solver: from the Jacobi start to the first Hessian's inverse (2^16 covers a condition
-    // number of the unit-diagonal Hessian up to about 10^5 over 30 features), and from the last iteration's inverse to the next.
+    // number of the unit-diagonal Hessian up to about 10^5 over 30 features), and from the last iteration's inverse to the next
+    // (residual^32; on breast cancer 4 steps still reach 1.6e-6 of the optimum and 3 fall back to the damped inverse).
     private const int StartSteps = 16;
-    private const int RefineSteps = 8;
+    private const int RefineSteps = 5;
     // Rows per coefficient from which the last Newton step reuses the last inverse instead of a new Hessian.
     private const int ReuseRowsPerCoefficient = 1000;
     // R's DBL_EPSILON: glm's binomial link keeps every fitted probability at least this far from 0 and 1.
@@ -207,9 +208,13 @@ public static partial class SecureLogisticRegression
             {
                 // The first Hessian is Bohning's bound (weights 1/4, at least every later one): refinement from its inverse is a safe
                 // step whenever the one from the last inverse fails.
-                if (iteration == 0) inverse = firstInverse = await SecureLinearAlgebra.InverseAsync(runtime, hessian, StartSteps).ConfigureAwait(false);
-                else if (!reuse || iteration < options.Iterations - 1) inverse = await RefineOrDampAsync(runtime, hessian, inverse, firstInverse, RefineSteps).ConfigureAwait(false);
-                step = await Multiplication.MatrixMultiplyAsync(runtime, inverse, gradient.Reshape(d, 1)).ConfigureAwait(false);
+                if (iteration > 0 && (!reuse || iteration < options.Iterations - 1))
+                    (inverse, step) = await RefineOrDampAsync(runtime, hessian, inverse, firstInverse, gradient.Reshape(d, 1), RefineSteps).ConfigureAwait(false);
+                else
+                {
+                    if (iteration == 0) inverse = firstInverse = await SecureLinearAlgebra.InverseAsync(runtime, hessian, StartSteps).ConfigureAwait(false);
+                    step = await Multiplication.MatrixMultiplyAsync(runtime, inverse, gradient.Reshape(d, 1)).ConfigureAwait(false);
+                }
             }
             b = b + step;
             progress?.Invoke("newton", 0.1 + 0.8 * (iteration + 1) / options.Iterations);
