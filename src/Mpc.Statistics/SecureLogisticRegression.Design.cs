@@ -31,7 +31,7 @@ public static partial class SecureLogisticRegression
     }
 
     // Where the engine has no private products (resharing, dealer, Shamir), the owners' rows would be shared anew for every product:
-    // instead every owner shares A and its outer products once (locally, additive shares) and they are prepared once, so each
+    // instead every owner shares A and its outer products once (Multiplication.PrepareOwnedAsync: each owner's rows sent once), so each
     // iteration sends only the secret factor (n values) instead of the matrices (n (f + 1) (f + 4) / 2 values).
     // Null with private products, whose owners' rows never become shares.
     private static async Task<(PreparedMatrix<T> Rows, PreparedMatrix<T> Transposed, PreparedMatrix<T> OuterProducts)?> PrepareDesignAsync<T>(MpcRuntime<T> runtime,
@@ -39,16 +39,13 @@ public static partial class SecureLogisticRegression
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         if (runtime.Preprocessing is IPrivateProducts<T>) return null;
-        int self = runtime.PartyIndex, scale = runtime.Format.FractionalBits, rows = rowCounts[self];
+        int rows = rowCounts[runtime.PartyIndex];
         // Each row's outer products as a row (rows x unique), so that the parties' blocks stack by rows.
         var outer = new double[rows * unique];
         for (int t = 0; t < unique; t++)
             for (int i = 0; i < rows; i++) outer[i * unique + t] = design.OuterProducts[t * rows + i];
-        var owners = Enumerable.Range(0, runtime.PartyCount).ToArray();
-        var a = Secret<T>.Concatenate([.. owners.Select(p => Input.Share(runtime, p, p == self ? design.Rows : null, rowCounts[p], columns, scale))]).Reshape(rowCounts.Sum(), columns);
-        var products = Secret<T>.Concatenate([.. owners.Select(p => Input.Share(runtime, p, p == self ? outer : null, rowCounts[p], unique, scale))]).Reshape(rowCounts.Sum(), unique);
-        var preparedRows = await Multiplication.PrepareAsync(runtime, a).ConfigureAwait(false);
-        var preparedOuter = await Multiplication.PrepareAsync(runtime, products.Transpose()).ConfigureAwait(false);
+        var preparedRows = await Multiplication.PrepareOwnedAsync(runtime, design.Rows, rowCounts, columns).ConfigureAwait(false);
+        var preparedOuter = (await Multiplication.PrepareOwnedAsync(runtime, outer, rowCounts, unique).ConfigureAwait(false)).Transpose();
         return (preparedRows, preparedRows.Transpose(), preparedOuter);
     }
 

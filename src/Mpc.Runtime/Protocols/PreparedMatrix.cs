@@ -5,7 +5,7 @@ namespace Mpc.Runtime.Protocols;
 
 /// <summary>
 /// A secret matrix kept for many products on the left (<see cref="Multiplication.MatrixMultiplyPreparedAsync"/>): on an engine
-/// that multiplies by resharing it holds this party's replicated pair (x'_i, x'_(i+1)), exchanged once, so each later product
+/// that multiplies by resharing it holds this party's replicated pair (x'_i, x'_(i+1)), sent once by the owners, so each later product
 /// sends only the right factor; on any other engine it holds the additive shares and each product is an ordinary one.
 /// </summary>
 public sealed class PreparedMatrix<T>
@@ -29,7 +29,7 @@ public sealed class PreparedMatrix<T>
 
     public int Scale { get; }
 
-    // This party's additive share (re-randomised when Next is set) and, after the exchange, the next party's.
+    // This party's additive share and, with resharing, the next party's.
     internal T[] Mine { get; }
 
     internal T[]? Next { get; }
