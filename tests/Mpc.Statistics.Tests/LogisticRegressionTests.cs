@@ -415,6 +415,40 @@ public class LogisticRegressionTests
         return (x, table.Column(outcome));
     }
 
+    [Theory]
+    [InlineData("dealer", 1.0)]
+    [InlineData("dealer", 1e6)]
+    [InlineData("dealer", 3e9)]
+    [InlineData("replicated", 3e9)]
+    public async Task AFeatureOfLargeMagnitudeFitsAsInTheClearOnEveryEngine(string engine, double magnitude)
+    {
+        // Attack (attack5 on lrwan): raw values of order 1e9 (seconds since 1970, amounts in cents). Without private products the
+        // owners' outer products are shared unscaled, so sum_i w_i x_i^2 at scale f + weight bits can exceed Z_2^128.
+        const int Seed = 31, Rows = 3000;
+        var random = new Random(Seed);
+        var x = new double[Rows, 2];
+        var y = new double[Rows];
+        for (int i = 0; i < Rows; i++)
+        {
+            double u = Gaussian(random), v = Gaussian(random);
+            x[i, 0] = magnitude * u;
+            x[i, 1] = v;
+            y[i] = random.NextDouble() < 1 / (1 + Math.Exp(-(-0.3 + 0.8 * u + 0.5 * v))) ? 1 : 0;
+        }
+        // The clear fit on the feature in units of its spread (the same maximum, well conditioned), back on the raw scale.
+        var unit = (double[,])x.Clone();
+        for (int i = 0; i < Rows; i++) unit[i, 0] /= magnitude;
+        var (clear, _, _) = LogisticRegressionReference.Fit(unit, y, true, 0);
+        clear[1] /= magnitude;
+        var result = await FitAsync(3, x, y, new LogisticRegressionOptions(true, 0, 8, 1e-6, StandardErrors: false), engine);
+        double[] spread = [1, magnitude, 1];
+        for (int j = 0; j < 3; j++)
+            Assert.True(Math.Abs(result.Coefficients[j] - clear[j]) * spread[j] <= 2e-2,
+                $"seed {Seed}, {engine}, magnitude {magnitude}: coefficient {j} is {result.Coefficients[j]:R}, in the clear {clear[j]:R} (per SD of its feature)");
+    }
+
+    private static double Gaussian(Random random) => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+
     // bounds: party p holds rows [bounds[p], bounds[p + 1]); by default equal parts.
     private static async Task<(double[] Coefficients, double[]? StandardErrors, double Converged, long Rounds, double? Deviance, double[]? Counts)> FitAsync(int parties, double[,] x, double[] y, LogisticRegressionOptions options, string preprocessing = "ot", int[]? bounds = null)
     {
