@@ -131,6 +131,11 @@ internal static partial class ScriptingErrors
 
     public static string ConstantFeaturesDetail(IEnumerable<string> names) => $"constant features: {string.Join(", ", names)}";
 
+    public static string LargeFeatures(IReadOnlyList<string> names, double bound) =>
+        $"Feature{(names.Count > 1 ? "s" : "")} {string.Join(", ", names.Select(n => $"'{n}'"))} ha{(names.Count > 1 ? "ve" : "s")} values of magnitude {bound:G2} or more over all parties' rows, beyond what the regression's standardisation handles; rescale or recentre it (thousands, days since 2000).";
+
+    public static string LargeFeaturesDetail(IEnumerable<string> names) => $"features of too large magnitude: {string.Join(", ", names)}";
+
     public const string DpRegressionSettingsOutOfRange = "lambda must be >= 0, steps between 1 and 1000, and learning_rate and clip positive.";
 
     public static string BoundsMalformed(string item) =>

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Mpc.Core;
 using Mpc.Runtime;
 using Mpc.Runtime.Protocols;
 
@@ -44,12 +45,13 @@ public static partial class SecureLogisticRegression
     private const double DoubleEpsilon = 2.220446049250313e-16;
 
     /// <summary>
-    /// Which features take a single value over the rows of all parties (they cannot be estimated; the pooled
-    /// variance is 0), opened to every party as <paramref name="outputName"/> (one bit per feature) and nothing
-    /// else: every party shares its local minimum and maximum per feature, and the pooled range max - min is
-    /// compared with 0 under MPC. A party with no rows adds nothing.
+    /// The data checks before a fit, opened to every party as <paramref name="outputName"/> (two bits per feature) and nothing
+    /// else: which features take a single value over the rows of all parties (they cannot be estimated; the pooled variance is
+    /// 0), and which have a value of magnitude <see cref="MaximumFeatureMagnitude"/> or more (beyond what the standardisation
+    /// handles). Every party shares its local minimum and maximum per feature, and the pooled ones are compared under MPC.
+    /// A party with no rows adds nothing.
     /// </summary>
-    public static async Task<bool[]> ConstantFeaturesAsync<T>(MpcRuntime<T> runtime, double[] features, int rows, int featureCount, string outputName)
+    public static async Task<FeatureChecks> CheckFeaturesAsync<T>(MpcRuntime<T> runtime, double[] features, int rows, int featureCount, string outputName)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         ArgumentNullException.ThrowIfNull(runtime);
@@ -83,11 +85,25 @@ public static partial class SecureLogisticRegression
             if (parts.Count % 2 == 1) next.Add(parts[^1]);
             parts = next;
         }
-        // range = max - min is a whole number of units 2^-f: constant exactly when it is below one unit.
+        // range = max - min is a whole number of units 2^-f: constant exactly when it is below one unit. In range when both
+        // max and -min are below the bound; the three comparisons in one batch, their AND in one product.
         var range = parts[0].Slice(0, f) + parts[0].Slice(f, f);
-        var constant = await Comparison.LessThanZeroAsync(runtime, range - Math.Pow(2, -runtime.Format.FractionalBits)).ConfigureAwait(false);
-        var bits = await Opening.RevealRealAsync(runtime, constant, outputName).ConfigureAwait(false);
-        return [.. bits.Select(b => b > 0.5)];
+        double bound = MaximumFeatureMagnitude(runtime.Format);
+        var below = await Comparison.LessThanZeroAsync(runtime, Secret<T>.Concatenate([range - Math.Pow(2, -runtime.Format.FractionalBits), parts[0] - bound])).ConfigureAwait(false);
+        var inRange = await Multiplication.MultiplyAsync(runtime, below.Slice(f, f), below.Slice(2 * f, f)).ConfigureAwait(false);
+        var one = Input.Public(runtime, Enumerable.Repeat(1.0, f).ToArray(), f, 1, inRange.Scale);
+        var bits = await Opening.RevealRealAsync(runtime, Secret<T>.Concatenate([below.Slice(0, f), one - inRange]), outputName).ConfigureAwait(false);
+        return new FeatureChecks([.. bits.Take(f).Select(b => b > 0.5)], [.. bits.Skip(f).Select(b => b > 0.5)]);
+    }
+
+    /// <summary>
+    /// The magnitude below which every feature value must lie: sqrt(2^(k-2f-3)) (5.9e6 at Ring128), so that the pooled mean
+    /// square, and so the variance, stays within <see cref="SquareRoot"/>'s input range and the squared mean within a product's.
+    /// </summary>
+    public static double MaximumFeatureMagnitude(FixedPointFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(format);
+        return Math.Pow(2, (format.RingBits - 2 * format.FractionalBits - 3) / 2.0);
     }
 
     public static async Task<SecureLogisticRegressionResult<T>> FitAsync<T>(MpcRuntime<T> runtime, double[] features, double[] outcome, int featureCount,
