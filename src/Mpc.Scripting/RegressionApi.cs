@@ -64,10 +64,7 @@ public sealed class RegressionApi
             throw new DataProblemException(ScriptingErrors.ConstantFeatures(names), ScriptingErrors.ConstantFeaturesDetail(names), true);
         var large = features.Where((_, j) => checks.TooLarge[j]).ToList();
         if (large.Count > 0)
-        {
-            double bound = SecureLogisticRegression.MaximumFeatureMagnitude(_session.Runtime.Format);
-            throw new DataProblemException(ScriptingErrors.LargeFeatures(large, bound), ScriptingErrors.LargeFeaturesDetail(large), true);
-        }
+            throw new DataProblemException(ScriptingErrors.LargeFeatures(large), ScriptingErrors.LargeFeaturesDetail(large), true);
         var fit = await SecureLogisticRegression.FitAsync(_session.Runtime, x, y, features.Count,
             new LogisticRegressionOptions(intercept, lambda, iterations, tolerance, standardErrors, standardise, Deviance: deviance), _session.LibraryProgress).ConfigureAwait(false);
         if (fit.Counts is not null) _session.Behind(fit.Counts, DisclosureKind.CellCounts, outcome, cells);
