@@ -23,7 +23,7 @@ public sealed class RegressionApi
     /// An outcome other than 0/1 stops the session naming the column (file, row and value go to the party's log). Before fitting, one bit per
     /// feature, whether it takes a single value over all parties' rows, is opened to the parties as
     /// <paramref name="constantOutput"/> (an exact intermediate), with a second bit per feature, whether a value's magnitude reaches
-    /// <see cref="SecureLogisticRegression.MaximumFeatureMagnitude"/> (5.9e6); either stops the session naming the feature.
+    /// <see cref="SecureLogisticRegression.MaximumFeatureMagnitude"/> (65,536); either stops the session naming the feature.
     /// With <paramref name="deviance"/>, the fit also gives the residual deviance -2 log L at the coefficients (computed under MPC,
     /// absolute error below 1e-9 a row) and the counts [n, events] for <paramref name="countsOutput"/> (declared OutputKind.Counts):
     /// this party's events and non-events must each be 0 or at least its minimum cell count, and its rows 0 or at least its minimum

@@ -97,13 +97,14 @@ public static partial class SecureLogisticRegression
     }
 
     /// <summary>
-    /// The magnitude below which every feature value must lie: sqrt(2^(k-2f-3)) (5.9e6 at Ring128), so that the pooled mean
-    /// square, and so the variance, stays within <see cref="SquareRoot"/>'s input range and the squared mean within a product's.
+    /// The magnitude below which every feature value must lie: 2^((f-8)/2) (65,536 at Ring128), so that 1/s^2, which scales the
+    /// standardised Hessian, keeps at least 2^8 units 2^-f (at s = 1e6 it was one unit, and the fit ignored the feature at
+    /// random), and at most sqrt(2^(k-2f-3)) so that the variance stays within <see cref="SquareRoot"/>'s input range.
     /// </summary>
     public static double MaximumFeatureMagnitude(FixedPointFormat format)
     {
         ArgumentNullException.ThrowIfNull(format);
-        return Math.Pow(2, (format.RingBits - 2 * format.FractionalBits - 3) / 2.0);
+        return Math.Min(Math.Pow(2, (format.FractionalBits - 8) / 2.0), Math.Pow(2, (format.RingBits - 2 * format.FractionalBits - 3) / 2.0));
     }
 
     public static async Task<SecureLogisticRegressionResult<T>> FitAsync<T>(MpcRuntime<T> runtime, double[] features, double[] outcome, int featureCount,
