@@ -348,6 +348,25 @@ public class LogisticRegressionTests
     }
 
     [Fact]
+    public async Task AFeatureIsReportedTooLargeExactlyFromTheBoundOnEitherSide()
+    {
+        // Four features over two parties: 2^-30 below the bound on both sides (2^-40 below rounds to the bound as a double), the
+        // bound itself at the second party, minus the bound, and a small feature.
+        double bound = SecureLogisticRegression.MaximumFeatureMagnitude(FixedPointFormat.Ring128), below = bound - Math.Pow(2, -30);
+        double[][] parties =
+        [
+            [below, 1, 0, 2],
+            [-below, bound, -bound, 3],
+        ];
+        Assert.Equal(65536, bound);
+        var results = await LocalHarness.RunAsync<UInt128, FeatureChecks>(2, rt =>
+            SecureLogisticRegression.CheckFeaturesAsync(rt, parties[rt.PartyIndex], 1, 4, "constant_features"),
+            new LocalHarnessOptions { Format = FixedPointFormat.Ring128, Preprocessing = Mpc.Runtime.PreprocessingMode.Dealer });
+        Assert.All(results, r => Assert.True(r.TooLarge.SequenceEqual([false, true, true, false]), string.Join(",", r.TooLarge) + " / " + string.Join(",", r.Constant)));
+        Assert.All(results, r => Assert.DoesNotContain(true, r.Constant));
+    }
+
+    [Fact]
     public async Task TheTypicalDpFitOnBreastCancerAtEpsilonOneIsWithinThreeHundredthsOfTheNonPrivateTestAccuracy()
     {
         var table = CsvTable.Load(Path.Combine(AppContext.BaseDirectory, "data", "breast_cancer_wisconsin.csv"));
