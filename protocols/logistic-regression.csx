@@ -36,7 +36,7 @@ Output("degrees_of_freedom", OutputKind.Derived, "reveal=final with deviance=tru
 Output("gradients", OutputKind.DifferentiallyPrivateIntermediate, "reveal=dp-intermediates: the noised gradient sum of every step, in the scaled space, (Intercept) first.");
 Output("rows", OutputKind.DifferentiallyPrivateIntermediate, "reveal=dp-intermediates: the noised number of rows over all parties.");
 Output("privacy_spent", "reveal=dp-intermediates: epsilon and delta of the whole fit, composed in RDP.");
-Output("constant_features", OutputKind.DataCheck, "reveal=final: before fitting, one bit per feature (does it take a single value over all parties' rows?) is opened to the parties; a constant feature stops the session naming it.");
+Output("constant_features", OutputKind.DataCheck, "reveal=final: before fitting, two bits per feature (does it take a single value over all parties' rows? does a value's magnitude reach 65,536?) are opened to the parties; either stops the session naming the feature.");
 Output("iterations", OutputKind.Derived, "Newton iterations or gradient steps run.");
 
 Label("coefficients", p => (p.Flag("intercept") ? new[] { "(Intercept)" } : new string[0]).Concat(p.List("features")).ToList());

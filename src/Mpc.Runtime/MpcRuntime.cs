@@ -18,6 +18,8 @@ public sealed class MpcRuntime<T> : IDisposable where T : unmanaged, IBinaryInte
 {
     private readonly ZeroSharing<T> _zeroSharing;
     private readonly Lazy<ZeroSharing<ulong>> _wordZeroSharing;
+    private readonly PairwiseSeeds _seeds;
+    private readonly Dictionary<int, AesCtrRandom> _inputStreams = [];
     private long _tag;
 
     public MpcRuntime(IPartyChannel channel, IPreprocessing<T> preprocessing, FixedPointFormat format, PairwiseSeeds seeds,
@@ -39,6 +41,7 @@ public sealed class MpcRuntime<T> : IDisposable where T : unmanaged, IBinaryInte
         Cancellation = cancellation;
         Outputs = outputs;
         _zeroSharing = new ZeroSharing<T>(seeds);
+        _seeds = seeds;
         // Its own streams, whatever T is: a 64-bit runtime's ring sharing must not hand out the same masks again.
         _wordZeroSharing = new(() => new ZeroSharing<ulong>(seeds, "mpc/zero-sharing/words"));
         LocalRandom = AesCtrRandom.CreateFromSystem();
@@ -84,6 +87,19 @@ public sealed class MpcRuntime<T> : IDisposable where T : unmanaged, IBinaryInte
     /// <summary>This party's share of a fresh pseudo-random sharing of zeros.</summary>
     public T[] NextZeroShares(int count) => _zeroSharing.Next(count);
 
+    /// <summary>
+    /// count ring elements from the stream this party shares with <paramref name="peer"/> for replicated inputs (its own label, so
+    /// it never repeats a zero share's mask); both parties draw the same values when they call in the same order.
+    /// </summary>
+    internal T[] NextPairwiseInputMask(int peer, int count)
+    {
+        if (!_inputStreams.TryGetValue(peer, out var stream))
+            _inputStreams[peer] = stream = new AesCtrRandom(AesCtrRandom.DeriveSeed(_seeds.SeedWith(peer), "mpc/replicated-input/" + typeof(T).Name));
+        var values = new T[count];
+        stream.Fill<T>(values);
+        return values;
+    }
+
     /// <summary>This party's share of a fresh pseudo-random sharing of zeros in Z_2^64, whatever the runtime's ring (sums known to fit 64 bits).</summary>
     public ulong[] NextWordZeroShares(int count) => _wordZeroSharing.Value.Next(count);
 
@@ -114,6 +130,7 @@ public sealed class MpcRuntime<T> : IDisposable where T : unmanaged, IBinaryInte
         _zeroSharing.Dispose();
         if (_wordZeroSharing.IsValueCreated) _wordZeroSharing.Value.Dispose();
         LocalRandom.Dispose();
+        foreach (var stream in _inputStreams.Values) stream.Dispose();
         (Preprocessing as IDisposable)?.Dispose();
     }
 }

@@ -22,7 +22,8 @@ public sealed class RegressionApi
     /// Newton's method under MPC with the model secret throughout (reveal = final).
     /// An outcome other than 0/1 stops the session naming the column (file, row and value go to the party's log). Before fitting, one bit per
     /// feature, whether it takes a single value over all parties' rows, is opened to the parties as
-    /// <paramref name="constantOutput"/> (an exact intermediate); a constant feature stops the session naming it.
+    /// <paramref name="constantOutput"/> (an exact intermediate), with a second bit per feature, whether a value's magnitude reaches
+    /// <see cref="SecureLogisticRegression.MaximumFeatureMagnitude"/> (65,536); either stops the session naming the feature.
     /// With <paramref name="deviance"/>, the fit also gives the residual deviance -2 log L at the coefficients (computed under MPC,
     /// absolute error below 1e-9 a row) and the counts [n, events] for <paramref name="countsOutput"/> (declared OutputKind.Counts):
     /// this party's events and non-events must each be 0 or at least its minimum cell count, and its rows 0 or at least its minimum
@@ -56,11 +57,14 @@ public sealed class RegressionApi
             _session.Runtime.RevealPolicy.CheckDisclosure(countsOutput, DisclosureKind.CellCounts, outcome, cells);
             _session.Runtime.RevealPolicy.CheckDisclosure(devianceOutput, DisclosureKind.GroupSizes, "", [y.Length]);
         }
-        var constant = await SecureLogisticRegression.ConstantFeaturesAsync(_session.Runtime, x, y.Length, features.Count, constantOutput).ConfigureAwait(false);
-        var names = features.Where((_, j) => constant[j]).ToList();
+        var checks = await SecureLogisticRegression.CheckFeaturesAsync(_session.Runtime, x, y.Length, features.Count, constantOutput).ConfigureAwait(false);
+        // The check bits were opened to the parties as a declared intermediate, so naming the features leaks nothing more.
+        var names = features.Where((_, j) => checks.Constant[j]).ToList();
         if (names.Count > 0)
-            // The constant bits were opened to the parties as a declared intermediate, so naming the features leaks nothing more.
             throw new DataProblemException(ScriptingErrors.ConstantFeatures(names), ScriptingErrors.ConstantFeaturesDetail(names), true);
+        var large = features.Where((_, j) => checks.TooLarge[j]).ToList();
+        if (large.Count > 0)
+            throw new DataProblemException(ScriptingErrors.LargeFeatures(large), ScriptingErrors.LargeFeaturesDetail(large), true);
         var fit = await SecureLogisticRegression.FitAsync(_session.Runtime, x, y, features.Count,
             new LogisticRegressionOptions(intercept, lambda, iterations, tolerance, standardErrors, standardise, Deviance: deviance), _session.LibraryProgress).ConfigureAwait(false);
         if (fit.Counts is not null) _session.Behind(fit.Counts, DisclosureKind.CellCounts, outcome, cells);

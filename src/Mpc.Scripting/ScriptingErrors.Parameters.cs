@@ -133,6 +133,12 @@ internal static partial class ScriptingErrors
 
     public static string ConstantFeaturesDetail(IEnumerable<string> names) => $"constant features: {string.Join(", ", names)}";
 
+    // No number in the text: the worker's public text may hold only numbers the analyst gave (the bound is in docs/analyses.md).
+    public static string LargeFeatures(IReadOnlyList<string> names) =>
+        $"Feature{(names.Count > 1 ? "s" : "")} {string.Join(", ", names.Select(n => $"'{n}'"))} ha{(names.Count > 1 ? "ve" : "s")} values too large in magnitude over all parties' rows for the regression's standardisation: rescale or recentre {(names.Count > 1 ? "them" : "it")} (thousands of a currency, days instead of seconds).";
+
+    public static string LargeFeaturesDetail(IEnumerable<string> names) => $"features of too large magnitude: {string.Join(", ", names)}";
+
     public const string DpRegressionSettingsOutOfRange = "lambda must be >= 0, steps between 1 and 1000, and learning_rate and clip positive.";
 
     public static string BoundsMalformed(string item) =>

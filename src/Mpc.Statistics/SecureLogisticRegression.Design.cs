@@ -1,5 +1,6 @@
 using System.Numerics;
 using Mpc.Runtime;
+using Mpc.Runtime.Preprocessing;
 using Mpc.Runtime.Protocols;
 
 namespace Mpc.Statistics;
@@ -27,6 +28,25 @@ public static partial class SecureLogisticRegression
             for (int l = k; l < columns; l++, t++)
                 for (int i = 0; i < rows; i++) outer[t * rows + i] = design[i * columns + k] * design[i * columns + l];
         return (design, transposed, outer);
+    }
+
+    // Where the engine has no private products (resharing, dealer, Shamir), the owners' rows would be shared anew for every product:
+    // instead every owner shares A and its outer products once (Multiplication.PrepareOwnedAsync: each owner's rows sent once), so each
+    // iteration sends only the secret factor (n values) instead of the matrices (n (f + 1) (f + 4) / 2 values).
+    // Null with private products, whose owners' rows never become shares.
+    private static async Task<(PreparedMatrix<T> Rows, PreparedMatrix<T> Transposed, PreparedMatrix<T> OuterProducts)?> PrepareDesignAsync<T>(MpcRuntime<T> runtime,
+        (double[] Rows, double[] Transposed, double[] OuterProducts) design, int[] rowCounts, int columns, int unique)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        if (runtime.Preprocessing is IPrivateProducts<T>) return null;
+        int rows = rowCounts[runtime.PartyIndex];
+        // Each row's outer products as a row (rows x unique), so that the parties' blocks stack by rows.
+        var outer = new double[rows * unique];
+        for (int t = 0; t < unique; t++)
+            for (int i = 0; i < rows; i++) outer[i * unique + t] = design.OuterProducts[t * rows + i];
+        var preparedRows = await Multiplication.PrepareOwnedAsync(runtime, design.Rows, rowCounts, columns).ConfigureAwait(false);
+        var preparedOuter = (await Multiplication.PrepareOwnedAsync(runtime, outer, rowCounts, unique).ConfigureAwait(false)).Transpose();
+        return (preparedRows, preparedRows.Transpose(), preparedOuter);
     }
 
     // Upper-triangle storage of a symmetric matrix: the number of entries, and for each cell of the full matrix its entry.

@@ -28,24 +28,34 @@ public static partial class SecureLogisticRegression
     }
 
     /// <summary>
-    /// The next iteration's inverse of <paramref name="hessian"/>: Newton-Schulz steps from the last inverse and, in the same
-    /// products, from Bohning's bound's inverse (H X_B has every eigenvalue in (0, 1], so every step keeps them there: a damped but
-    /// safe inverse even unconverged). The first is kept when its residual's squared Frobenius norm lies in [0, 1/4), else the
-    /// second; the second keeps converging from there in the next iteration when the Hessian moved little.
+    /// The next iteration's inverse of <paramref name="hessian"/> and the step it gives for <paramref name="gradient"/>: Newton-Schulz
+    /// steps from the last inverse and, in the same products, from Bohning's bound's inverse (H X_B has every eigenvalue in (0, 1],
+    /// so every step keeps them there: a damped but safe inverse even unconverged). The first is kept when its residual's squared
+    /// Frobenius norm lies in [0, 1/4), else the second; the second keeps converging from there in the next iteration when the
+    /// Hessian moved little. Both candidates' steps are computed in the products that compute the norm, and the kept inverse and
+    /// step are selected together, so the step costs no round of its own.
     /// </summary>
-    private static async Task<Secret<T>> RefineOrDampAsync<T>(MpcRuntime<T> runtime, Secret<T> hessian, Secret<T> last, Secret<T> bound, int steps)
+    private static async Task<(Secret<T> Inverse, Secret<T> Step)> RefineOrDampAsync<T>(MpcRuntime<T> runtime, Secret<T> hessian, Secret<T> last, Secret<T> bound,
+        Secret<T> gradient, int steps)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
-        int d = hessian.Rows;
+        int d = hessian.Rows, cells = d * d;
         var (refined, residual) = await SecureLinearAlgebra.RefineInverseAsync(runtime, BlockDiagonal(runtime, hessian, hessian),
             BlockDiagonal(runtime, last, bound.Upscale(last.Scale)), steps).ConfigureAwait(false);
-        var lastResidual = Block(residual, 0).Reshape(d * d, 1);
-        var norm = await Multiplication.DotAsync(runtime, lastResidual, lastResidual).ConfigureAwait(false);
+        var (kept, damped, lastResidual) = (Block(refined, 0), Block(refined, 1), Block(residual, 0).Reshape(cells, 1));
+        // X_r g, X_b g and |R|^2 from one batch of elementwise products, summed locally (d units of truncation error a sum).
+        var tiled = gradient.Gather([.. Enumerable.Range(0, cells).Select(cell => cell % d)]);
+        var products = await Multiplication.MultiplyAsync(runtime, Secret<T>.Concatenate([kept, damped, lastResidual]),
+            Secret<T>.Concatenate([tiled, tiled, lastResidual])).ConfigureAwait(false);
+        var candidates = products.Slice(0, 2 * cells).Reshape(2 * d, d).Transpose().SumRows();
+        var norm = products.Slice(2 * cells, cells).Sum();
         // [norm - 1/4 < 0] and [norm < 0] in one comparison: kept = first (1 - second).
         var signs = await Comparison.LessThanZeroAsync(runtime, Secret<T>.Concatenate([norm - 0.25, norm])).ConfigureAwait(false);
-        var kept = signs[0] - await Multiplication.MultiplyAsync(runtime, signs[0], signs[1]).ConfigureAwait(false);
-        var bits = Secret<T>.Concatenate(Enumerable.Repeat(kept, d * d).ToList()).Reshape(d, d);
-        return await Comparison.SelectAsync(runtime, bits, Block(refined, 0), Block(refined, 1)).ConfigureAwait(false);
+        var keep = signs[0] - await Multiplication.MultiplyAsync(runtime, signs[0], signs[1]).ConfigureAwait(false);
+        var bits = Secret<T>.Concatenate(Enumerable.Repeat(keep, cells + d).ToList());
+        var chosen = await Comparison.SelectAsync(runtime, bits, Secret<T>.Concatenate([kept, candidates.Slice(0, d)]),
+            Secret<T>.Concatenate([damped, candidates.Slice(d, d)])).ConfigureAwait(false);
+        return (chosen.Slice(0, cells).Reshape(d, d), chosen.Slice(cells, d).Reshape(d, 1));
     }
 
     // The 2d x 2d block-diagonal matrix of two d x d secrets (local).

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Mpc.Core;
 using Mpc.Runtime;
 using Mpc.Runtime.Protocols;
 
@@ -34,21 +35,23 @@ public static partial class SecureLogisticRegression
     // exceeds 1: enough that centring a feature far from zero (a year, say) loses nothing that matters.
     private const int OuterProductBits = 40;
     // Newton-Schulz steps of the refined solver: from the Jacobi start to the first Hessian's inverse (2^16 covers a condition
-    // number of the unit-diagonal Hessian up to about 10^5 over 30 features), and from the last iteration's inverse to the next.
+    // number of the unit-diagonal Hessian up to about 10^5 over 30 features), and from the last iteration's inverse to the next
+    // (residual^32; on breast cancer 4 steps still reach 1.6e-6 of the optimum and 3 fall back to the damped inverse).
     private const int StartSteps = 16;
-    private const int RefineSteps = 8;
+    private const int RefineSteps = 5;
     // Rows per coefficient from which the last Newton step reuses the last inverse instead of a new Hessian.
     private const int ReuseRowsPerCoefficient = 1000;
     // R's DBL_EPSILON: glm's binomial link keeps every fitted probability at least this far from 0 and 1.
     private const double DoubleEpsilon = 2.220446049250313e-16;
 
     /// <summary>
-    /// Which features take a single value over the rows of all parties (they cannot be estimated; the pooled
-    /// variance is 0), opened to every party as <paramref name="outputName"/> (one bit per feature) and nothing
-    /// else: every party shares its local minimum and maximum per feature, and the pooled range max - min is
-    /// compared with 0 under MPC. A party with no rows adds nothing.
+    /// The data checks before a fit, opened to every party as <paramref name="outputName"/> (two bits per feature) and nothing
+    /// else: which features take a single value over the rows of all parties (they cannot be estimated; the pooled variance is
+    /// 0), and which have a value of magnitude <see cref="MaximumFeatureMagnitude"/> or more (beyond what the standardisation
+    /// handles). Every party shares its local minimum and maximum per feature, and the pooled ones are compared under MPC.
+    /// A party with no rows adds nothing.
     /// </summary>
-    public static async Task<bool[]> ConstantFeaturesAsync<T>(MpcRuntime<T> runtime, double[] features, int rows, int featureCount, string outputName)
+    public static async Task<FeatureChecks> CheckFeaturesAsync<T>(MpcRuntime<T> runtime, double[] features, int rows, int featureCount, string outputName)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         ArgumentNullException.ThrowIfNull(runtime);
@@ -82,11 +85,26 @@ public static partial class SecureLogisticRegression
             if (parts.Count % 2 == 1) next.Add(parts[^1]);
             parts = next;
         }
-        // range = max - min is a whole number of units 2^-f: constant exactly when it is below one unit.
+        // range = max - min is a whole number of units 2^-f: constant exactly when it is below one unit. In range when both
+        // max and -min are below the bound; the three comparisons in one batch, their AND in one product.
         var range = parts[0].Slice(0, f) + parts[0].Slice(f, f);
-        var constant = await Comparison.LessThanZeroAsync(runtime, range - Math.Pow(2, -runtime.Format.FractionalBits)).ConfigureAwait(false);
-        var bits = await Opening.RevealRealAsync(runtime, constant, outputName).ConfigureAwait(false);
-        return [.. bits.Select(b => b > 0.5)];
+        double bound = MaximumFeatureMagnitude(runtime.Format);
+        var below = await Comparison.LessThanZeroAsync(runtime, Secret<T>.Concatenate([range - Math.Pow(2, -runtime.Format.FractionalBits), parts[0] - bound])).ConfigureAwait(false);
+        var inRange = await Multiplication.MultiplyAsync(runtime, below.Slice(f, f), below.Slice(2 * f, f)).ConfigureAwait(false);
+        var one = Input.Public(runtime, Enumerable.Repeat(1.0, f).ToArray(), f, 1, inRange.Scale);
+        var bits = await Opening.RevealRealAsync(runtime, Secret<T>.Concatenate([below.Slice(0, f), one - inRange]), outputName).ConfigureAwait(false);
+        return new FeatureChecks([.. bits.Take(f).Select(b => b > 0.5)], [.. bits.Skip(f).Select(b => b > 0.5)]);
+    }
+
+    /// <summary>
+    /// The magnitude below which every feature value must lie: 2^((f-8)/2) (65,536 at Ring128), so that 1/s^2, which scales the
+    /// standardised Hessian, keeps at least 2^8 units 2^-f (at s = 1e6 it was one unit, and the fit ignored the feature at
+    /// random), and at most sqrt(2^(k-2f-3)) so that the variance stays within <see cref="SquareRoot"/>'s input range.
+    /// </summary>
+    public static double MaximumFeatureMagnitude(FixedPointFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(format);
+        return Math.Min(Math.Pow(2, (format.FractionalBits - 8) / 2.0), Math.Pow(2, (format.RingBits - 2 * format.FractionalBits - 3) / 2.0));
     }
 
     public static async Task<SecureLogisticRegressionResult<T>> FitAsync<T>(MpcRuntime<T> runtime, double[] features, double[] outcome, int featureCount,
@@ -118,7 +136,8 @@ public static partial class SecureLogisticRegression
         var inverseSd = await Reciprocal.ComputeAsync(runtime, await SquareRoot.ComputeAsync(runtime, variance).ConfigureAwait(false)).ConfigureAwait(false);
         progress?.Invoke("standardised", 0.05);
 
-        // The outcomes are shared (row counts become public); the features never are: they enter only private products.
+        // The outcomes are shared (row counts become public); the features enter only private products, or, on engines without
+        // them, are shared once by their owners (PrepareDesignAsync).
         var yParts = new List<Secret<T>>();
         for (int owner = 0; owner < runtime.PartyCount; owner++)
             yParts.Add(await Input.ShareAsync(runtime, owner, owner == runtime.PartyIndex ? outcome : null, 1, scale).ConfigureAwait(false));
@@ -129,10 +148,9 @@ public static partial class SecureLogisticRegression
         var design = LocalDesign(features, rows, f);
 
         // Z = (A - 1 mu') S with A = [1 | X], S = diag(1, 1/s), mu = (0, m) with an intercept and 0 without (centring
-        // would add one). Then Z'r = S (A'r - mu (1'r)) and Z'WZ = S (M - mu q' - q mu') S with M = A'WA, q = M e_0 - M_00 mu / 2.
+        // would add one). Then Z'r = S (A'r - mu (1'r)) and Z'WZ = S (M - mu q' - q mu') S with M = A'WA, q = M e_0 - M_00 mu / 2
+        // (expanded below into one round of products).
         var zero = Input.Public(runtime, [0.0], 1, 1, scale);
-        var mu = options.Intercept ? Secret<T>.Concatenate([zero, mean]) : Input.Public(runtime, new double[columns], columns, 1, scale);
-        var halfMu = await Multiplication.MultiplyPublicAsync(runtime, mu, new[] { 0.5 }).ConfigureAwait(false);
         var standardScale = Secret<T>.Concatenate([Input.Public(runtime, [1.0], 1, 1, scale), inverseSd]);
         var (unique, full) = SymmetricIndex(columns);
         // Every matrix below is symmetric: it is kept and multiplied as its upper triangle (k <= l), entry t at (rowOf[t], columnOf[t]).
@@ -145,6 +163,7 @@ public static partial class SecureLogisticRegression
             Secret<T>.Concatenate([standardScale.Gather(columnOf), inverseSd])).ConfigureAwait(false);
         var scaleOuter = scaleProducts.Slice(0, unique);
         var shift = scaleProducts.Slice(unique, f);
+        var shiftVector = Secret<T>.Concatenate([zero, shift]);
         var fitted = Enumerable.Range(options.Intercept ? 0 : 1, d).ToArray();
         var fittedCells = fitted.SelectMany(r => fitted.Select(c => full[r * columns + c])).ToArray();
         // Penalty in the standardised space: lambda / s_j^2 (lambda on the original scale) or lambda, none on the intercept.
@@ -156,31 +175,45 @@ public static partial class SecureLogisticRegression
         var b = Input.Public(runtime, new double[d], d, 1, scale);
         Secret<T> lowerFactor = null!, inverseBlocks = null!, inverse = null!, firstInverse = null!;
         Secret<T> step = b;
-        // The data terms in the standardised space: three rounds of products, each a batch: q's correction, mu (1'r) and the
-        // penalty's pull; then mu_k q_l and q_k mu_l for k <= l and the gradient's scaling; then the Hessian's scaling.
+        // The data terms in the standardised space in one round of products, as fixed secret multiples of M's entries and of g:
+        // with sh = (0, m/s) (S mu) and k <= l, (Z'WZ)_kl = s_k s_l M_kl - sh_k s_l M_l0 - s_k sh_l M_k0 + sh_k sh_l M_00 and
+        // (Z'r)_k = s_k g_k - sh_k g_0; the multiples are computed once, here (all zero without an intercept).
+        var shifted = options.Intercept ? await Multiplication.MultiplyAsync(runtime,
+            Secret<T>.Concatenate([shiftVector.Gather(rowOf), standardScale.Gather(rowOf), shiftVector.Gather(rowOf)]),
+            Secret<T>.Concatenate([standardScale.Gather(columnOf), shiftVector.Gather(columnOf), shiftVector.Gather(columnOf)])).ConfigureAwait(false) : null;
+        var firstColumn = Enumerable.Range(0, columns).Select(k => full[k * columns]).ToArray();
         async Task<(Secret<T> Gradient, Secret<T> Hessian)> StandardisedAsync(Secret<T> g, Secret<T> m)
         {
-            var first = await Multiplication.MultiplyAsync(runtime, Secret<T>.Concatenate([m.Gather(new int[columns]), mu, penalty]),
-                Secret<T>.Concatenate([halfMu, g.Gather(new int[columns]), b])).ConfigureAwait(false);
-            var q = m.Gather(Enumerable.Range(0, columns).Select(r => full[r * columns]).ToArray()) - first.Slice(0, columns);
-            var centredGradient = g - first.Slice(columns, columns);
-            var second = await Multiplication.MultiplyAsync(runtime, Secret<T>.Concatenate([mu.Gather(rowOf), q.Gather(rowOf), standardScale]),
-                Secret<T>.Concatenate([q.Gather(columnOf), mu.Gather(columnOf), centredGradient])).ConfigureAwait(false);
-            var centred = m - second.Slice(0, unique) - second.Slice(unique, unique);
-            var gradient = second.Slice(2 * unique, columns).Gather(fitted) - first.Slice(2 * columns, d);
-            var hessian = (await Multiplication.MultiplyAsync(runtime, scaleOuter, centred).ConfigureAwait(false)).Gather(fittedCells).Reshape(d, d)
-                + ScatterDiagonal(runtime, penalty, d);
-            return (gradient, hessian);
+            var left = new List<Secret<T>> { scaleOuter, standardScale, penalty };
+            var right = new List<Secret<T>> { m, g, b };
+            if (shifted is not null)
+            {
+                left.AddRange([shifted, shiftVector]);
+                right.AddRange([m.Gather(columnOf.Select(l => firstColumn[l]).ToArray()), m.Gather(rowOf.Select(k => firstColumn[k]).ToArray()), m.Gather(new int[unique]),
+                    g.Gather(new int[columns])]);
+            }
+            var products = await Multiplication.MultiplyAsync(runtime, Secret<T>.Concatenate(left), Secret<T>.Concatenate(right)).ConfigureAwait(false);
+            var centred = products.Slice(0, unique);
+            var gradient = products.Slice(unique, columns);
+            int at = unique + columns + d;
+            if (shifted is not null)
+            {
+                centred = centred - products.Slice(at, unique) - products.Slice(at + unique, unique) + products.Slice(at + 2 * unique, unique);
+                gradient = gradient - products.Slice(at + 3 * unique, columns);
+            }
+            var hessian = centred.Gather(fittedCells).Reshape(d, d) + ScatterDiagonal(runtime, penalty, d);
+            return (gradient.Gather(fitted) - products.Slice(unique + columns, d), hessian);
         }
         // Where the rows are many per coefficient (n and d are public) the Hessian moves little between the last two iterates: the
         // last step then reuses the last inverse (a quasi-Newton step) and skips the per-row Hessian, unless the standard errors
         // need the Hessian at the optimum.
+        var prepared = options.Iterations > 1 ? await PrepareDesignAsync(runtime, design, rowCounts, columns, unique).ConfigureAwait(false) : null;
         bool reuse = options.Solver == NewtonSolver.Refined && !options.StandardErrors && n >= ReuseRowsPerCoefficient * d;
         for (int iteration = 0; iteration < options.Iterations; iteration++)
         {
             var (g, m) = iteration == 0
                 ? await StartingDataTermsAsync(runtime, design, outcome, rows, columns, unique, scale).ConfigureAwait(false)
-                : await DataTermsAsync(runtime, b, inverseSd, shift, options.Intercept, design, y, rowCounts, columns, unique, zero,
+                : await DataTermsAsync(runtime, b, inverseSd, shift, options.Intercept, design, prepared, y, rowCounts, columns, unique, zero,
                     reuse && iteration == options.Iterations - 1 ? null : options.StandardErrors && iteration == options.Iterations - 1 ? FinalWeightBits : WeightBits).ConfigureAwait(false);
             var (gradient, hessian) = await StandardisedAsync(g, m).ConfigureAwait(false);
             if (options.Solver == NewtonSolver.Factorised)
@@ -192,9 +225,13 @@ public static partial class SecureLogisticRegression
             {
                 // The first Hessian is Bohning's bound (weights 1/4, at least every later one): refinement from its inverse is a safe
                 // step whenever the one from the last inverse fails.
-                if (iteration == 0) inverse = firstInverse = await SecureLinearAlgebra.InverseAsync(runtime, hessian, StartSteps).ConfigureAwait(false);
-                else if (!reuse || iteration < options.Iterations - 1) inverse = await RefineOrDampAsync(runtime, hessian, inverse, firstInverse, RefineSteps).ConfigureAwait(false);
-                step = await Multiplication.MatrixMultiplyAsync(runtime, inverse, gradient.Reshape(d, 1)).ConfigureAwait(false);
+                if (iteration > 0 && (!reuse || iteration < options.Iterations - 1))
+                    (inverse, step) = await RefineOrDampAsync(runtime, hessian, inverse, firstInverse, gradient.Reshape(d, 1), RefineSteps).ConfigureAwait(false);
+                else
+                {
+                    if (iteration == 0) inverse = firstInverse = await SecureLinearAlgebra.InverseAsync(runtime, hessian, StartSteps).ConfigureAwait(false);
+                    step = await Multiplication.MatrixMultiplyAsync(runtime, inverse, gradient.Reshape(d, 1)).ConfigureAwait(false);
+                }
             }
             b = b + step;
             progress?.Invoke("newton", 0.1 + 0.8 * (iteration + 1) / options.Iterations);
@@ -278,21 +315,26 @@ public static partial class SecureLogisticRegression
     // w = p (1 - p), each party's part a private product of its rows.
     // Without weightBits (null) only the gradient is computed, and the Hessian's part is a public zero.
     private static async Task<(Secret<T> Gradient, Secret<T> Hessian)> DataTermsAsync<T>(MpcRuntime<T> runtime, Secret<T> b, Secret<T> inverseSd, Secret<T> shift, bool intercept,
-        (double[] Rows, double[] Transposed, double[] OuterProducts) design, Secret<T> y, int[] rowCounts, int columns, int unique, Secret<T> zero, int? weightBits)
+        (double[] Rows, double[] Transposed, double[] OuterProducts) design, (PreparedMatrix<T> Rows, PreparedMatrix<T> Transposed, PreparedMatrix<T> OuterProducts)? prepared,
+        Secret<T> y, int[] rowCounts, int columns, int unique, Secret<T> zero, int? weightBits)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         var everyParty = Enumerable.Range(0, runtime.PartyCount).ToArray();
         var beta = await OriginalScaleAsync(runtime, b, inverseSd, shift, intercept).ConfigureAwait(false);
         var fullBeta = (intercept ? beta : Secret<T>.Concatenate([zero, beta])).Reshape(columns, 1);
-        var eta = await Multiplication.PrivateMatrixMultiplyEachAsync(runtime, design.Rows, rowCounts, [.. everyParty.Select(_ => fullBeta)]).ConfigureAwait(false);
+        var eta = prepared is { } shared
+            ? await Multiplication.MatrixMultiplyPreparedAsync(runtime, shared.Rows, fullBeta).ConfigureAwait(false)
+            : await Multiplication.PrivateMatrixMultiplyEachAsync(runtime, design.Rows, rowCounts, [.. everyParty.Select(_ => fullBeta)]).ConfigureAwait(false);
         // The Newton steps' probabilities within 3.3e-7 (PiecewiseSigmoid): the optimum moves by about that times the features'
         // scale, and the sigmoid costs a fifth of the exact one's bytes; the deviance keeps the exact sigmoid.
         var p = await PiecewiseSigmoid.ComputeAsync(runtime, eta).ConfigureAwait(false);
         var residual = y - p;
         // r = y - p lies in [-1, 1] (plus the sigmoid's few units of error) for every input, below 2^(f+2) as ring integers: the
-        // gradient's private product chooses with f + 42 bits instead of k.
-        var gradientParts = await Multiplication.PrivateMatrixMultiplySmallEachAsync(runtime, design.Transposed, Repeat(columns, everyParty), Slices(residual, rowCounts), residual.Scale + 2).ConfigureAwait(false);
-        if (weightBits is not int bits) return (SumOfParts(gradientParts, columns), Input.Public(runtime, new double[unique], unique, 1, runtime.Format.FractionalBits));
+        // gradient's private product chooses with f + 42 bits instead of k. On a prepared design only r travels.
+        var gradient = prepared is { } sharedDesign
+            ? await Multiplication.MatrixMultiplyPreparedAsync(runtime, sharedDesign.Transposed, residual.Reshape(residual.Length, 1)).ConfigureAwait(false)
+            : SumOfParts(await Multiplication.PrivateMatrixMultiplySmallEachAsync(runtime, design.Transposed, Repeat(columns, everyParty), Slices(residual, rowCounts), residual.Scale + 2).ConfigureAwait(false), columns);
+        if (weightBits is not int bits) return (gradient, Input.Public(runtime, new double[unique], unique, 1, runtime.Format.FractionalBits));
         // p lies in [0, 1] (within a few units) for every input, so w = p (1 - p) is below 1 and comes straight at weightBits
         // fractional bits from one statistically masked truncation.
         var coarseWeights = await Multiplication.MultiplyBoundedAsync(runtime, p, 1.0 - p, 1.0, bits).ConfigureAwait(false);
@@ -300,10 +342,11 @@ public static partial class SecureLogisticRegression
         // below 2^15 as integers, which lets the private product choose with 55 bits instead of k (67 with 28 bits for the
         // standard errors' last step). Each party's outer products
         // are scaled row by row (privately) to at most 1 and kept to 40 bits of their row's largest value, so the product is
-        // small for every input and its oblivious transfers carry shorter corrections.
+        // small for every input and its oblivious transfers carry shorter corrections. On a prepared design only w travels.
+        if (prepared is { } sharedOuter) return (gradient, await Multiplication.MatrixMultiplyPreparedAsync(runtime, sharedOuter.OuterProducts, coarseWeights.Reshape(coarseWeights.Length, 1)).ConfigureAwait(false));
         var hessianParts = await Multiplication.PrivateMatrixMultiplyRowScaledEachAsync(runtime, design.OuterProducts, Repeat(unique, everyParty), Slices(coarseWeights, rowCounts),
             bits - 1, OuterProductBits).ConfigureAwait(false);
-        return (SumOfParts(gradientParts, columns), SumOfParts(hessianParts, unique));
+        return (gradient, SumOfParts(hessianParts, unique));
     }
 
     // Coefficients on the original scale from the standardised b: beta_j = b_j / s_j, intercept b_0 - sum_j b_j shift_j with

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Mpc.Core;
 using Mpc.Data;
@@ -306,16 +307,33 @@ public class ScriptSessionTests
     public async Task LogisticRegressionStopsOnAFeatureThatIsConstantOverAllPartiesNamingIt()
     {
         // mtcars with a column 'cyl_code' that is 4 at every party: no party sees a problem alone.
-        string data = Path.Combine(Path.GetTempPath(), $"mtcars-constant-{Guid.NewGuid():N}.csv");
+        var error = await LogisticRegressionRefusalAsync("cyl_code", _ => "4", "hp,cyl_code,wt");
+        Assert.Contains("Feature 'cyl_code' takes one value over all parties' rows: a constant feature cannot be estimated; leave it out.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LogisticRegressionStopsOnAFeatureBeyondTheStandardisationsRangeNamingItWithoutValues()
+    {
+        // mtcars with 'hp_ns' = hp times 1e7 (5.2e8 to 3.4e9, like seconds since 1970): its pooled variance is beyond SquareRoot's range.
+        var error = await LogisticRegressionRefusalAsync("hp_ns", hp => (double.Parse(hp, CultureInfo.InvariantCulture) * 1e7).ToString("R", CultureInfo.InvariantCulture), "hp_ns,wt");
+        Assert.Contains("Feature 'hp_ns' has values too large in magnitude over all parties' rows for the regression's standardisation: rescale or recentre it", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("e+09", error.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("335", error.Message, StringComparison.Ordinal);
+    }
+
+    // logistic-regression.csx on mtcars with one more column (its value from the row's hp) at three parties: the session's refusal.
+    private static async Task<ProtocolAbortedException> LogisticRegressionRefusalAsync(string column, Func<string, string> valueOfHp, string features)
+    {
+        string data = Path.Combine(Path.GetTempPath(), $"mtcars-{column}-{Guid.NewGuid():N}.csv");
         var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "data", "mtcars.csv"));
-        File.WriteAllLines(data, lines.Select((l, i) => l + (i == 0 ? ",cyl_code" : ",4")));
+        int hp = Array.IndexOf([.. lines[0].Split(',').Select(c => c.Trim('"'))], "hp");
+        File.WriteAllLines(data, lines.Select((l, i) => l + "," + (i == 0 ? column : valueOfHp(l.Split(',')[hp]))));
         var script = ScriptCompiler.Load(Path.Combine(TestFederation.RepositoryRoot(), "protocols", "logistic-regression.csx"));
         await using var federation = TestFederation.Create(3, data);
         File.Delete(data);
         federation.StartAll(approved: _ => [script.Id], catalog: Catalog);
-        var error = await Assert.ThrowsAsync<ProtocolAbortedException>(() =>
-            federation.Client().RunAsync(script, script.Source, new Dictionary<string, string> { ["outcome"] = "am", ["features"] = "hp,cyl_code,wt" }, null, default));
-        Assert.Contains("Feature 'cyl_code' takes one value over all parties' rows: a constant feature cannot be estimated; leave it out.", error.Message, StringComparison.Ordinal);
+        return await Assert.ThrowsAsync<ProtocolAbortedException>(() =>
+            federation.Client().RunAsync(script, script.Source, new Dictionary<string, string> { ["outcome"] = "am", ["features"] = features }, null, default));
     }
 
     [Fact]

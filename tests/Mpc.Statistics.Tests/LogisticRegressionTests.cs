@@ -331,19 +331,39 @@ public class LogisticRegressionTests
             [7, 2, 5, 3, 7, 2, 5, 3 + unit],
             [7, 2, 5, 3, 7, 2, 6, 3],
         ];
-        var results = await LocalHarness.RunAsync<UInt128, bool[]>(3, rt =>
-            SecureLogisticRegression.ConstantFeaturesAsync(rt, parties[rt.PartyIndex], 2, 4, "constant_features"),
+        var results = await LocalHarness.RunAsync<UInt128, FeatureChecks>(3, rt =>
+            SecureLogisticRegression.CheckFeaturesAsync(rt, parties[rt.PartyIndex], 2, 4, "constant_features"),
             new LocalHarnessOptions { Format = FixedPointFormat.Ring128, Preprocessing = Mpc.Runtime.PreprocessingMode.Dealer });
-        Assert.All(results, r => Assert.Equal([true, false, false, false], r));
+        Assert.All(results, r => Assert.Equal([true, false, false, false], r.Constant));
         // A party without rows changes nothing, with 2 and with 5 parties.
-        var withEmpty = await LocalHarness.RunAsync<UInt128, bool[]>(2, rt =>
-            SecureLogisticRegression.ConstantFeaturesAsync(rt, rt.PartyIndex == 0 ? [4.5, -1, 4.5, 0] : [], rt.PartyIndex == 0 ? 2 : 0, 2, "constant_features"),
+        var withEmpty = await LocalHarness.RunAsync<UInt128, FeatureChecks>(2, rt =>
+            SecureLogisticRegression.CheckFeaturesAsync(rt, rt.PartyIndex == 0 ? [4.5, -1, 4.5, 0] : [], rt.PartyIndex == 0 ? 2 : 0, 2, "constant_features"),
             new LocalHarnessOptions { Format = FixedPointFormat.Ring128, Preprocessing = Mpc.Runtime.PreprocessingMode.Dealer });
-        Assert.All(withEmpty, r => Assert.Equal([true, false], r));
-        var five = await LocalHarness.RunAsync<UInt128, bool[]>(5, rt =>
-            SecureLogisticRegression.ConstantFeaturesAsync(rt, [-3, rt.PartyIndex == 4 ? 1 : 0], 1, 2, "constant_features"),
+        Assert.All(withEmpty, r => Assert.Equal([true, false], r.Constant));
+        var five = await LocalHarness.RunAsync<UInt128, FeatureChecks>(5, rt =>
+            SecureLogisticRegression.CheckFeaturesAsync(rt, [-3, rt.PartyIndex == 4 ? 1 : 0], 1, 2, "constant_features"),
             new LocalHarnessOptions { Format = FixedPointFormat.Ring128, Preprocessing = Mpc.Runtime.PreprocessingMode.Dealer });
-        Assert.All(five, r => Assert.Equal([true, false], r));
+        Assert.All(five, r => Assert.Equal([true, false], r.Constant));
+        Assert.All(results.Concat(withEmpty).Concat(five), r => Assert.DoesNotContain(true, r.TooLarge));
+    }
+
+    [Fact]
+    public async Task AFeatureIsReportedTooLargeExactlyFromTheBoundOnEitherSide()
+    {
+        // Four features over two parties: 2^-30 below the bound on both sides (2^-40 below rounds to the bound as a double), the
+        // bound itself at the second party, minus the bound, and a small feature.
+        double bound = SecureLogisticRegression.MaximumFeatureMagnitude(FixedPointFormat.Ring128), below = bound - Math.Pow(2, -30);
+        double[][] parties =
+        [
+            [below, 1, 0, 2],
+            [-below, bound, -bound, 3],
+        ];
+        Assert.Equal(65536, bound);
+        var results = await LocalHarness.RunAsync<UInt128, FeatureChecks>(2, rt =>
+            SecureLogisticRegression.CheckFeaturesAsync(rt, parties[rt.PartyIndex], 1, 4, "constant_features"),
+            new LocalHarnessOptions { Format = FixedPointFormat.Ring128, Preprocessing = Mpc.Runtime.PreprocessingMode.Dealer });
+        Assert.All(results, r => Assert.True(r.TooLarge.SequenceEqual([false, true, true, false]), string.Join(",", r.TooLarge) + " / " + string.Join(",", r.Constant)));
+        Assert.All(results, r => Assert.DoesNotContain(true, r.Constant));
     }
 
     [Fact]
@@ -414,6 +434,63 @@ public class LogisticRegressionTests
         }
         return (x, table.Column(outcome));
     }
+
+    [Theory]
+    [InlineData("dealer", 1.0)]
+    [InlineData("dealer", 1e4)]
+    [InlineData("replicated", 1.5e4)]
+    [InlineData("dealer", 1e6)]
+    [InlineData("dealer", 3e9)]
+    [InlineData("replicated", 3e9)]
+    public async Task AFeatureOfLargeMagnitudeFitsAsInTheClearOrIsRefusedOnEveryEngine(string engine, double magnitude, double offset = 0)
+    {
+        // Attack (attack5 on lrwan): raw values of order 1e9 (seconds since 1970, amounts in cents) overflowed the standardisation
+        // (the pooled variance beyond SquareRoot's range) and the fit was silently wrong; such a feature is now refused by the
+        // opened data check (as is one of spread 1e6, which was ignored at random), and one below the bound fits as in the clear.
+        const int Seed = 31, Rows = 3000;
+        var random = new Random(Seed);
+        var x = new double[Rows, 2];
+        var y = new double[Rows];
+        for (int i = 0; i < Rows; i++)
+        {
+            double u = Gaussian(random), v = Gaussian(random);
+            x[i, 0] = offset + magnitude * u;
+            x[i, 1] = v;
+            y[i] = random.NextDouble() < 1 / (1 + Math.Exp(-(-0.3 + 0.8 * u + 0.5 * v))) ? 1 : 0;
+        }
+        double largest = Enumerable.Range(0, Rows).Max(i => Math.Abs(x[i, 0]));
+        bool beyond = largest >= SecureLogisticRegression.MaximumFeatureMagnitude(FixedPointFormat.Ring128);
+        var checks = await CheckFeaturesAsync(3, x, engine);
+        Assert.Equal([false, false], checks.Constant);
+        Assert.Equal([beyond, false], checks.TooLarge);
+        Assert.Equal(offset + magnitude > 1e5, beyond);
+        if (beyond) return;
+        // The clear fit on the feature in units of its spread (the same maximum, well conditioned), back on the raw scale.
+        var unit = (double[,])x.Clone();
+        for (int i = 0; i < Rows; i++) unit[i, 0] = (unit[i, 0] - offset) / magnitude;
+        var (clear, _, _) = LogisticRegressionReference.Fit(unit, y, true, 0);
+        clear[1] /= magnitude;
+        var result = await FitAsync(3, x, y, new LogisticRegressionOptions(true, 0, 8, 1e-6, StandardErrors: false), engine);
+        // The intercept compared at the offset (where the clear fit has it), the slopes per SD of their feature.
+        result.Coefficients[0] += result.Coefficients[1] * offset;
+        double[] spread = [1, magnitude, 1];
+        for (int j = 0; j < 3; j++)
+            Assert.True(Math.Abs(result.Coefficients[j] - clear[j]) * spread[j] <= 2e-2,
+                $"seed {Seed}, {engine}, magnitude {magnitude}, offset {offset}: coefficient {j} is {result.Coefficients[j]:R}, in the clear {clear[j]:R} (per SD of its feature)");
+    }
+
+    private static async Task<FeatureChecks> CheckFeaturesAsync(int parties, double[,] x, string preprocessing)
+    {
+        int n = x.GetLength(0), f = x.GetLength(1);
+        var results = await LocalHarness.RunAsync<UInt128, FeatureChecks>(parties, rt =>
+        {
+            int start = rt.PartyIndex * n / parties, end = (rt.PartyIndex + 1) * n / parties;
+            return SecureLogisticRegression.CheckFeaturesAsync(rt, Rows(x, start, end), end - start, f, "constant_features");
+        }, new LocalHarnessOptions { Format = FixedPointFormat.Ring128, Preprocessing = Mpc.Runtime.PreprocessingEngines.Parse(preprocessing) });
+        return results[0];
+    }
+
+    private static double Gaussian(Random random) => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
     // bounds: party p holds rows [bounds[p], bounds[p + 1]); by default equal parts.
     private static async Task<(double[] Coefficients, double[]? StandardErrors, double Converged, long Rounds, double? Deviance, double[]? Counts)> FitAsync(int parties, double[,] x, double[] y, LogisticRegressionOptions options, string preprocessing = "ot", int[]? bounds = null)

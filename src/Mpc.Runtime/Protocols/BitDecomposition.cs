@@ -115,33 +115,54 @@ internal static partial class BitDecomposition
         if (n == 0 || steps == 0) return new T[n * steps];
         var bits = await DecomposeRawAsync(runtime, x).ConfigureAwait(false);
         bool leader = runtime.IsLeader;
-        // high = OR of the bits above the B counted ones (x >= 2^(shift + B)), as NOT of an AND tree of their negations.
-        var above = new List<ulong[]>();
-        for (int j = shift + levels; j < k - 1; j++) above.Add(Not(bits.AsSpan(j * w, w), leader));
-        var noneAbove = above.Count == 0 ? Not(new ulong[w], leader) : await AndTreeAsync(runtime, above, n).ConfigureAwait(false);
-        // saturated = NOT sign AND high passes every step; inRange = NOT sign AND NOT high keeps the one-hot code.
-        var notSign = Not(bits.AsSpan((k - 1) * w, w), leader);
-        var flags = await BinaryCircuits.AndAsync(runtime, [.. notSign, .. notSign], [.. Not(noneAbove, leader), .. noneAbove], n).ConfigureAwait(false);
-        var saturated = flags.AsSpan(0, w).ToArray();
-        // One-hot code of the B bits, gated by inRange: doubled one bit at a time.
-        var oneHot = new List<ulong[]> { flags.AsSpan(w, w).ToArray() };
-        for (int b = 0; b < levels; b++)
+        // inRange = NOT sign AND no bit above the B counted ones, as an AND tree; saturated = NOT sign AND some bit above,
+        // that is NOT sign XOR inRange. The one-hot code of the B bits doubles one bit at a time from the public 1, in the
+        // same AND batches as the tree's levels, and is gated by inRange at the end: max(tree, B - 1) + 1 rounds, not tree + B + 1.
+        var tree = new List<ulong[]>();
+        for (int j = shift + levels; j < k; j++) tree.Add(Not(bits.AsSpan(j * w, w), leader));
+        var notSign = tree[^1];
+        var first = bits.AsSpan(shift * w, w).ToArray();
+        var oneHot = new List<ulong[]> { Not(first, leader), first };
+        for (int b = 1; tree.Count > 1 || b < levels; b++)
         {
-            var bit = bits.AsSpan((shift + b) * w, w).ToArray();
-            var notBit = Not(bit, leader);
-            int size = oneHot.Count;
-            var left = new ulong[2 * size * w];
-            var right = new ulong[2 * size * w];
-            for (int v = 0; v < size; v++)
+            var bit = b < levels ? bits.AsSpan((shift + b) * w, w).ToArray() : null;
+            int pairs = tree.Count / 2, size = bit is null ? 0 : oneHot.Count;
+            var left = new ulong[(pairs + 2 * size) * w];
+            var right = new ulong[(pairs + 2 * size) * w];
+            for (int p = 0; p < pairs; p++)
             {
-                oneHot[v].CopyTo(left, v * w);
-                notBit.CopyTo(right, v * w);
-                oneHot[v].CopyTo(left, (size + v) * w);
-                bit.CopyTo(right, (size + v) * w);
+                tree[2 * p].CopyTo(left, p * w);
+                tree[2 * p + 1].CopyTo(right, p * w);
+            }
+            if (bit is not null)
+            {
+                var notBit = Not(bit, leader);
+                for (int v = 0; v < size; v++)
+                {
+                    oneHot[v].CopyTo(left, (pairs + v) * w);
+                    notBit.CopyTo(right, (pairs + v) * w);
+                    oneHot[v].CopyTo(left, (pairs + size + v) * w);
+                    bit.CopyTo(right, (pairs + size + v) * w);
+                }
             }
             var products = await BinaryCircuits.AndAsync(runtime, left, right, n).ConfigureAwait(false);
-            oneHot = Enumerable.Range(0, 2 * size).Select(v => products.AsSpan(v * w, w).ToArray()).ToList();
+            var next = Enumerable.Range(0, pairs).Select(p => products.AsSpan(p * w, w).ToArray()).ToList();
+            if (tree.Count % 2 == 1) next.Add(tree[^1]);
+            tree = next;
+            if (bit is not null) oneHot = Enumerable.Range(0, 2 * size).Select(v => products.AsSpan((pairs + v) * w, w).ToArray()).ToList();
         }
+        var inRange = tree[0];
+        var saturated = new ulong[w];
+        BitSlicing.Xor(notSign, inRange, saturated);
+        var gateLeft = new ulong[oneHot.Count * w];
+        var gateRight = new ulong[oneHot.Count * w];
+        for (int v = 0; v < oneHot.Count; v++)
+        {
+            oneHot[v].CopyTo(gateLeft, v * w);
+            inRange.CopyTo(gateRight, v * w);
+        }
+        var gated = await BinaryCircuits.AndAsync(runtime, gateLeft, gateRight, n).ConfigureAwait(false);
+        oneHot = Enumerable.Range(0, oneHot.Count).Select(v => gated.AsSpan(v * w, w).ToArray()).ToList();
         // [x >= q 2^shift] = saturated XOR (sum over values v >= q of the one-hot): the terms are exclusive.
         var result = new ulong[steps * w];
         var suffix = new ulong[w];
