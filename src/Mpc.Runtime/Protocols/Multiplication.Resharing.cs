@@ -27,13 +27,18 @@ public static partial class Multiplication
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> =>
         runtime.Preprocessing is IResharingMultiplication<T> { OffersResharingMultiplication: true };
 
+    // The pairwise (mod 3) replicated layout of prepared matrices holds for three parties only; four to seven share additively.
+    private static bool PreparesReplicatedPairs<T>(MpcRuntime<T> runtime)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> =>
+        runtime.PartyCount == 3 && MultipliesByResharing(runtime);
+
     /// <summary>
     /// The owners' matrices stacked in party order ([L_0; L_1; L_2], L_p with rows[p] rows, this party's given as
     /// <paramref name="ownMatrix"/>), prepared for products (<see cref="MatrixMultiplyPreparedAsync"/>) at the format's scale. With
     /// resharing, owner p's block is the replicated sharing c_(p+1) = G(p, p+1), c_p = L_p - c_(p+1), c_(p+2) = 0 (party i holds
     /// c_i and c_(i+1)): p sends only c_p, to p + 2, which lacks the seed of G(p, p+1) and so sees a uniform block; p + 1 sees
     /// G and 0. Each owner sends its rows once, n columns elements in all, against 3 n columns for preparing shares. Without
-    /// resharing the owners share additively (locally).
+    /// resharing, or with more than three parties, the owners share additively (locally).
     /// </summary>
     public static async Task<PreparedMatrix<T>> PrepareOwnedAsync<T>(MpcRuntime<T> runtime, double[] ownMatrix, IReadOnlyList<int> rows, int columns)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
@@ -44,7 +49,7 @@ public static partial class Multiplication
         int parties = runtime.PartyCount, self = runtime.PartyIndex, f = runtime.Format.FractionalBits, n = rows.Sum();
         if (rows.Count != parties) throw new ArgumentException(ErrorMessages.LengthMismatch(rows.Count, parties, parties), nameof(rows));
         if (ownMatrix.Length != checked(rows[self] * columns)) throw new ArgumentException(ErrorMessages.MatrixShapeMismatch(rows[self], columns, ownMatrix.Length, 1), nameof(ownMatrix));
-        if (!MultipliesByResharing(runtime))
+        if (!PreparesReplicatedPairs(runtime))
         {
             var stacked = Secret<T>.Concatenate([.. Enumerable.Range(0, parties).Select(p => Input.Share(runtime, p, p == self ? ownMatrix : null, rows[p], columns, f))]);
             return new PreparedMatrix<T>(runtime, n, columns, f, stacked.Share, null);

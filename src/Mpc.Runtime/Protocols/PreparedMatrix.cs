@@ -4,8 +4,8 @@ using Mpc.Core;
 namespace Mpc.Runtime.Protocols;
 
 /// <summary>
-/// A secret matrix kept for many products on the left (<see cref="Multiplication.MatrixMultiplyPreparedAsync"/>): on an engine
-/// that multiplies by resharing it holds this party's replicated pair (x'_i, x'_(i+1)), sent once by the owners, so each later product
+/// A secret matrix kept for many products on the left (<see cref="Multiplication.MatrixMultiplyPreparedAsync"/>): with three parties
+/// on an engine that multiplies by resharing it holds this party's replicated pair (x'_i, x'_(i+1)), sent once by the owners, so each later product
 /// sends only the right factor; on any other engine it holds the additive shares and each product is an ordinary one.
 /// </summary>
 public sealed class PreparedMatrix<T>
