@@ -57,12 +57,13 @@ public class AssistedTruncationTests
         // Before: k = 64 daBits a pair, each 2 elements of 8 bytes to each of 2 peers, from every party.
         Assert.Equal([0L, 0L, Count * 2 * 8], sources.Select(s => s.BytesSent));
         var (first, second, helper) = (pairs[0], pairs[1], pairs[2]);
+        var ((firstShifted, firstTop), (secondShifted, secondTop)) = (await first.Dealt, await second.Dealt);
         Assert.Empty(helper.R);
         for (int i = 0; i < Count; i++)
         {
             ulong r = unchecked(first.R[i] + second.R[i]);
-            Assert.Equal(r >> Shift, unchecked(first.RShifted[i] + second.RShifted[i]));
-            Assert.Equal(r >> 63, unchecked(first.RTopBit[i] + second.RTopBit[i]));
+            Assert.Equal(r >> Shift, unchecked(firstShifted[i] + secondShifted[i]));
+            Assert.Equal(r >> 63, unchecked(firstTop[i] + secondTop[i]));
             Assert.Equal(first.MaskOfFirst[i], helper.MaskOfFirst[i]);
             Assert.Equal(second.MaskOfSecond[i], helper.MaskOfSecond[i]);
         }

@@ -54,23 +54,31 @@ public sealed partial class ReplicatedPreprocessing<T>
                 RingArithmetic<T>.AddInPlace(self == 0 ? a0 : a1, _truncationWith[extra]!.NextRing<T>(count));
             return (r0, a0, u, t, r1, a1, tag);
         }).ConfigureAwait(false);
-        if (self > TruncationHelper) return new AssistedTruncationPairs<T>([], [], [], a0, a1, TruncationHelper, shift);
-        if (self == 0) return new AssistedTruncationPairs<T>(r0, u, t, a0, [], TruncationHelper, shift);
-        // Wire format: party 1's shares of r >> m then of msb(r), little-endian ring elements (RingCodec), helper to party 1.
-        int bytes = checked(2 * count * Unsafe.SizeOf<T>());
+        var none = Task.FromResult<(T[], T[])>(([], []));
+        if (self > TruncationHelper) return new AssistedTruncationPairs<T>([], none, a0, a1, TruncationHelper, shift);
+        if (self == 0) return new AssistedTruncationPairs<T>(r0, Task.FromResult((u, t)), a0, [], TruncationHelper, shift);
         if (self == TruncationHelper)
         {
             DealSecondShares(r0, r1, u, t, shift);
             var payload = new T[2 * count];
             u.CopyTo(payload, 0);
             t.CopyTo(payload, count);
+            // Wire format: party 1's shares of r >> m then of msb(r), little-endian ring elements (RingCodec), helper to party 1.
             await _channel.SendAsync(1, tag, RingCodec.Encode<T>(payload), cancellationToken).ConfigureAwait(false);
-            return new AssistedTruncationPairs<T>([], [], [], a0, a1, TruncationHelper, shift);
+            return new AssistedTruncationPairs<T>([], none, a0, a1, TruncationHelper, shift);
         }
+        return new AssistedTruncationPairs<T>(r1, ReceiveDealtSharesAsync(tag, count, cancellationToken), [], a1, TruncationHelper, shift);
+    }
+
+    // Party 1's shares of r >> m and msb(r), from the helper; received by tag, so awaiting them late keeps the order of the streams.
+    private async Task<(T[] RShifted, T[] RTopBit)> ReceiveDealtSharesAsync(long tag, int count, CancellationToken cancellationToken)
+    {
+        int bytes = checked(2 * count * Unsafe.SizeOf<T>());
         var received = await _channel.ReceiveAsync(TruncationHelper, tag, cancellationToken).ConfigureAwait(false);
         if (received.Length != bytes) throw new ProtocolAbortedException(ErrorMessages.PayloadSize(TruncationHelper, tag, bytes, received.Length), _channel.GetPartyName(TruncationHelper));
         var shares = RingCodec.Decode<T>(received, 2 * count);
-        return new AssistedTruncationPairs<T>(r1, shares[..count], shares[count..], [], a1, TruncationHelper, shift);
+        _channel.Release(received);
+        return (shares[..count], shares[count..]);
     }
 
     // Overwrites u_0 and t_0 with party 1's shares: (r >> m) - u_0 and msb(r) - t_0, r = r_0 + r_1.

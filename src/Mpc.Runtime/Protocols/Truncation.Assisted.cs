@@ -76,14 +76,16 @@ public static partial class Truncation
             runtime.Channel.Release(received);
         }
         await send.ConfigureAwait(false);
+        var (rShifted, rTopBit) = await pairs.Dealt.ConfigureAwait(false);
+        Multiplication.CheckDelivered("truncation pairs", n, Math.Min(rShifted.Length, rTopBit.Length));
         T wrapWeight = RingArithmetic<T>.PowerOfTwo(k - shift);
         T biasShifted = RingArithmetic<T>.PowerOfTwo(k - 2 - shift);
         unchecked
         {
             for (int i = 0; i < n; i++)
             {
-                T value = result[i] - pairs.RShifted[i];
-                if (!RingArithmetic<T>.IsNegative(c[i])) value += pairs.RTopBit[i] * wrapWeight;
+                T value = result[i] - rShifted[i];
+                if (!RingArithmetic<T>.IsNegative(c[i])) value += rTopBit[i] * wrapWeight;
                 if (leader) value += (c[i] >>> shift) - biasShifted;
                 result[i] = value;
             }
