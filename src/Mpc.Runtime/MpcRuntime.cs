@@ -18,6 +18,7 @@ public sealed class MpcRuntime<T> : IDisposable where T : unmanaged, IBinaryInte
 {
     private readonly ZeroSharing<T> _zeroSharing;
     private readonly Lazy<ZeroSharing<ulong>> _wordZeroSharing;
+    private readonly Lazy<ZeroSharing<ulong>> _bitZeroSharing;
     private readonly PairwiseSeeds _seeds;
     private readonly Dictionary<int, AesCtrRandom> _inputStreams = [];
     private long _tag;
@@ -44,6 +45,7 @@ public sealed class MpcRuntime<T> : IDisposable where T : unmanaged, IBinaryInte
         _seeds = seeds;
         // Its own streams, whatever T is: a 64-bit runtime's ring sharing must not hand out the same masks again.
         _wordZeroSharing = new(() => new ZeroSharing<ulong>(seeds, "mpc/zero-sharing/words"));
+        _bitZeroSharing = new(() => new ZeroSharing<ulong>(seeds, "mpc/zero-sharing/bits"));
         LocalRandom = AesCtrRandom.CreateFromSystem();
     }
 
@@ -103,6 +105,9 @@ public sealed class MpcRuntime<T> : IDisposable where T : unmanaged, IBinaryInte
     /// <summary>This party's share of a fresh pseudo-random sharing of zeros in Z_2^64, whatever the runtime's ring (sums known to fit 64 bits).</summary>
     public ulong[] NextWordZeroShares(int count) => _wordZeroSharing.Value.Next(count);
 
+    /// <summary>This party's XOR share of fresh pseudo-random zero words (bit-sliced gates; streams of their own).</summary>
+    internal ulong[] NextBitZeroShares(int words) => _bitZeroSharing.Value.NextXor(words);
+
     /// <summary>Throws when the secret belongs to another runtime.</summary>
     public void CheckOwns(Secret<T> value)
     {
@@ -129,6 +134,7 @@ public sealed class MpcRuntime<T> : IDisposable where T : unmanaged, IBinaryInte
     {
         _zeroSharing.Dispose();
         if (_wordZeroSharing.IsValueCreated) _wordZeroSharing.Value.Dispose();
+        if (_bitZeroSharing.IsValueCreated) _bitZeroSharing.Value.Dispose();
         LocalRandom.Dispose();
         foreach (var stream in _inputStreams.Values) stream.Dispose();
         (Preprocessing as IDisposable)?.Dispose();

@@ -45,6 +45,20 @@ public sealed class ZeroSharing<T> : IDisposable where T : unmanaged, IBinaryInt
         return result;
     }
 
+    /// <summary>This party's XOR share of a vector of zero words: every pairwise stream enters two parties' shares, so they XOR to zero.</summary>
+    public T[] NextXor(int count)
+    {
+        var result = new T[count];
+        var stream = new T[count];
+        for (int j = 0; j < _prgs.Length; j++)
+        {
+            if (j == _self) continue;
+            _prgs[j]!.Fill<T>(stream);
+            for (int i = 0; i < count; i++) result[i] ^= stream[i];
+        }
+        return result;
+    }
+
     public void Dispose()
     {
         foreach (var prg in _prgs) prg?.Dispose();

@@ -5,9 +5,10 @@ namespace Mpc.Runtime.Protocols;
 
 /// <summary>
 /// Gates on XOR-shared, bit-sliced words: XOR and NOT are local, AND uses one binary Beaver
-/// triple per word (64 gates) and one round.
+/// triple per word (64 gates) and one round; with three parties on a resharing engine, one round of resharing
+/// (BinaryCircuits.Resharing.cs).
 /// </summary>
-public static class BinaryCircuits
+public static partial class BinaryCircuits
 {
     /// <summary>Word-wise AND of two XOR-shared bit vectors of equal length.</summary>
     public static async Task<ulong[]> AndAsync<T>(MpcRuntime<T> runtime, ulong[] x, ulong[] y)
@@ -17,6 +18,7 @@ public static class BinaryCircuits
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
         if (x.Length != y.Length) throw new ArgumentException(ErrorMessages.LengthMismatch(x.Length, y.Length, x.Length));
+        if (Multiplication.ResharesInPairs(runtime)) return await AndByResharingAsync(runtime, x, y).ConfigureAwait(false);
         int w = x.Length;
         var triple = await runtime.Preprocessing.GetBinaryTriplesAsync(w, runtime.Cancellation).ConfigureAwait(false);
         Multiplication.CheckDelivered("binary triples", w, triple.A.Length);

@@ -27,8 +27,8 @@ public static partial class Multiplication
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> =>
         runtime.Preprocessing is IResharingMultiplication<T> { OffersResharingMultiplication: true };
 
-    // The pairwise (mod 3) replicated layout of prepared matrices holds for three parties only; four to seven share additively.
-    private static bool PreparesReplicatedPairs<T>(MpcRuntime<T> runtime)
+    // The pairwise (mod 3) replicated layout (prepared matrices, binary gates) holds for three parties only; four to seven share additively.
+    internal static bool ResharesInPairs<T>(MpcRuntime<T> runtime)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> =>
         runtime.PartyCount == 3 && MultipliesByResharing(runtime);
 
@@ -49,7 +49,7 @@ public static partial class Multiplication
         int parties = runtime.PartyCount, self = runtime.PartyIndex, f = runtime.Format.FractionalBits, n = rows.Sum();
         if (rows.Count != parties) throw new ArgumentException(ErrorMessages.LengthMismatch(rows.Count, parties, parties), nameof(rows));
         if (ownMatrix.Length != checked(rows[self] * columns)) throw new ArgumentException(ErrorMessages.MatrixShapeMismatch(rows[self], columns, ownMatrix.Length, 1), nameof(ownMatrix));
-        if (!PreparesReplicatedPairs(runtime))
+        if (!ResharesInPairs(runtime))
         {
             var stacked = Secret<T>.Concatenate([.. Enumerable.Range(0, parties).Select(p => Input.Share(runtime, p, p == self ? ownMatrix : null, rows[p], columns, f))]);
             return new PreparedMatrix<T>(runtime, n, columns, f, stacked.Share, null);
