@@ -22,8 +22,9 @@ namespace Mpc.Runtime.Preprocessing;
 /// m * min(n, p) * k OTs with vector corrections of max(n, p) elements. Private product L U with L (n x m) known to
 /// one party: with every other party, m * p * k OTs chosen by that party's share of U, with vector corrections of n
 /// elements (the columns of L); no triple and no sharing of L.
-/// Triples, AND triples and daBits are made in batches for exactly what is asked for, or ahead of the requests where a
-/// protocol forecasts them (<see cref="BatchPool{TBatch}"/>, <see cref="IPreprocessingForecast"/>): none is made and left unused.
+/// Triples, AND triples and daBits are made in batches for what is asked for (at least a small minimum batch), or ahead of the
+/// requests where a protocol forecasts them (<see cref="BatchPool{TBatch}"/>, <see cref="IPreprocessingForecast"/>): less than one
+/// minimum batch is made and left unused.
 /// </remarks>
 public sealed partial class OtPreprocessing<T> : IPreprocessing<T>, IPrivateProducts<T>, IPreprocessingForecast, IDisposable where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
 {
@@ -52,9 +53,10 @@ public sealed partial class OtPreprocessing<T> : IPreprocessing<T>, IPrivateProd
         // peer at once, so beyond 5 parties the caps shrink with the peers: a party's batch memory stays that of 5 parties.
         int peers = channel.PartyCount - 1;
         int Cap(int cap, int granularity) => Math.Max(granularity, (int)((long)cap * Math.Min(peers, 4) / peers) / granularity * granularity);
-        _triples = new BatchPool<TripleBatch<T>>(ProduceTriplesAsync, 1024, Cap(K == 64 ? 1 << 13 : 1 << 12, 2), 2);
-        _binary = new BatchPool<TripleBatch<ulong>>(ProduceBinaryAsync, 256, Cap(1 << 13, 2), 2);
-        _daBits = new BatchPool<DaBitBatch>(ProduceDaBitsAsync, 8192, Cap(1 << 18, 128), 128);
+        // A request that finds too few starts at least a small batch, so a run of small requests pays one production's round trips.
+        _triples = new BatchPool<TripleBatch<T>>(ProduceTriplesAsync, 1024, Cap(K == 64 ? 1 << 13 : 1 << 12, 2), 2, 64);
+        _binary = new BatchPool<TripleBatch<ulong>>(ProduceBinaryAsync, 256, Cap(1 << 13, 2), 2, 16);
+        _daBits = new BatchPool<DaBitBatch>(ProduceDaBitsAsync, 8192, Cap(1 << 18, 128), 128, 512);
     }
 
     public string Mode => "ot";

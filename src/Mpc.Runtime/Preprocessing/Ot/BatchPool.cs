@@ -1,9 +1,10 @@
 namespace Mpc.Runtime.Preprocessing.Ot;
 
 /// <summary>
-/// A stream of preprocessing batches of one kind, produced on demand: a reservation or a forecast that finds too few items
-/// available starts batches for exactly the shortfall (rounded up to the granularity), so nothing is made that no protocol
-/// asked or declared it would ask for. Batch i is at most a size that depends on i only and every party makes the same
+/// A stream of preprocessing batches of one kind, produced on demand: a forecast that finds too few items available starts
+/// batches for exactly the shortfall (rounded up to the granularity), a reservation for the shortfall but at least
+/// <see cref="Minimum"/> items, so a run of small requests (a comparison's few triples each) pays one production's round
+/// trips, not one each; what is made and never used is less than one minimum batch. Batch i is at most a size that depends on i only and every party makes the same
 /// requests in the same order, so every party starts the same batches at the same point of its program (tags stay in step)
 /// however fast it runs. At most two batches are produced at once.
 /// </summary>
@@ -13,6 +14,7 @@ internal sealed class BatchPool<TBatch> where TBatch : class
     private readonly int _first;
     private readonly int _max;
     private readonly int _granularity;
+    private readonly int _minimum;
     private readonly List<(Task<TBatch> Task, int Size)> _batches = [];
     private readonly List<Task> _started = [];
     private int _cursorBatch;
@@ -24,13 +26,17 @@ internal sealed class BatchPool<TBatch> where TBatch : class
     private Task? _previous;
     private Task? _beforePrevious;
 
-    public BatchPool(Func<long, int, Task<TBatch>> produce, int first, int max, int granularity)
+    public BatchPool(Func<long, int, Task<TBatch>> produce, int first, int max, int granularity, int minimum)
     {
         _produce = produce;
         _first = first;
         _max = max;
         _granularity = granularity;
+        _minimum = minimum;
     }
+
+    /// <summary>The fewest items a reservation that finds too few starts (a forecast starts exactly its shortfall).</summary>
+    public int Minimum => _minimum;
 
     /// <summary>Every batch started so far, to wait for at the end of the session.</summary>
     public IReadOnlyList<Task> Started => _started;
@@ -50,7 +56,7 @@ internal sealed class BatchPool<TBatch> where TBatch : class
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         lock (_batches)
         {
-            while (_available < count) Start(count - _available);
+            while (_available < count) Start(Math.Max(count - _available, _minimum));
             var pieces = new List<(Task<TBatch>, int, int)>();
             int need = count;
             while (need > 0)
