@@ -92,14 +92,7 @@ public class ResharingMultiplicationTests
         // Shares (0, v, 0) of a constant v: party 0 knows party 2's share, so an unmasked share from party 1 would give v away.
         const int Count = 4096;
         var constant = FixedPointFormat.Ring64.Encode<ulong>(Enumerable.Repeat(1.0, Count).ToArray());
-        var payloads = new ConcurrentQueue<byte[]>();
-        var network = new InMemoryNetwork(3, TimeSpan.FromMinutes(2));
-        var seeds = PairwiseSeeds.CreateForLocalParties(3);
-        var runtimes = Enumerable.Range(0, 3).Select(i =>
-        {
-            IPartyChannel channel = i == 0 ? new RecordingChannel(network.GetChannel(0), (_, payload) => payloads.Enqueue(payload)) : network.GetChannel(i);
-            return new MpcRuntime<ulong>(channel, new ReplicatedPreprocessing<ulong>(network.GetChannel(i), seeds[i]), FixedPointFormat.Ring64, seeds[i], OpenRevealPolicy.Instance);
-        }).ToArray();
+        var runtimes = PartyZeroRecording(out var payloads);
         try
         {
             await Task.WhenAll(runtimes.Select(rt => Task.Run(async () =>
@@ -286,14 +279,7 @@ public class ResharingMultiplicationTests
         // XOR shares (0, v, 0) of constant words: party 0 knows party 2's share, so an unmasked share from either neighbour would give v away.
         const int Words = 4096;
         var constant = Enumerable.Repeat(0x5555_5555_5555_5555UL, Words).ToArray();
-        var payloads = new ConcurrentQueue<byte[]>();
-        var network = new InMemoryNetwork(3, TimeSpan.FromMinutes(2));
-        var seeds = PairwiseSeeds.CreateForLocalParties(3);
-        var runtimes = Enumerable.Range(0, 3).Select(i =>
-        {
-            IPartyChannel channel = i == 0 ? new RecordingChannel(network.GetChannel(0), (_, payload) => payloads.Enqueue(payload)) : network.GetChannel(i);
-            return new MpcRuntime<ulong>(channel, new ReplicatedPreprocessing<ulong>(network.GetChannel(i), seeds[i]), FixedPointFormat.Ring64, seeds[i], OpenRevealPolicy.Instance);
-        }).ToArray();
+        var runtimes = PartyZeroRecording(out var payloads);
         try
         {
             await Task.WhenAll(runtimes.Select(rt => Task.Run(async () =>
@@ -347,6 +333,19 @@ public class ResharingMultiplicationTests
         var shares = values.Select(T.CreateTruncating).ToArray();
         for (int p = 1; p < runtime.PartyCount; p++) RingArithmetic<T>.SubtractInPlace(shares, others[p]);
         return shares;
+    }
+
+    // Three runtimes on the replicated engine; every message party 0 receives is kept.
+    private static MpcRuntime<ulong>[] PartyZeroRecording(out ConcurrentQueue<byte[]> payloads)
+    {
+        var received = payloads = new ConcurrentQueue<byte[]>();
+        var network = new InMemoryNetwork(3, TimeSpan.FromMinutes(2));
+        var seeds = PairwiseSeeds.CreateForLocalParties(3);
+        return [.. Enumerable.Range(0, 3).Select(i =>
+        {
+            IPartyChannel channel = i == 0 ? new RecordingChannel(network.GetChannel(0), (_, payload) => received.Enqueue(payload)) : network.GetChannel(i);
+            return new MpcRuntime<ulong>(channel, new ReplicatedPreprocessing<ulong>(network.GetChannel(i), seeds[i]), FixedPointFormat.Ring64, seeds[i], OpenRevealPolicy.Instance);
+        })];
     }
 
     // Runtimes on the replicated engine whose channels count the bytes each party receives from each peer.
