@@ -17,6 +17,9 @@ public static class RingCodec
 
     public static byte[] Encode<T>(ReadOnlySpan<T> values) where T : unmanaged => MemoryMarshal.AsBytes(values).ToArray();
 
+    /// <summary>Bytes of a block of <paramref name="count"/> elements.</summary>
+    public static int ByteLength<T>(int count) where T : unmanaged => checked(count * System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
+
     /// <summary>Decodes a block that must hold exactly <paramref name="count"/> elements.</summary>
     public static T[] Decode<T>(ReadOnlySpan<byte> bytes, int count) where T : unmanaged
     {

@@ -53,10 +53,15 @@ public static partial class BinaryCircuits
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         var received = await runtime.ReceiveAsync(peer, tag).ConfigureAwait(false);
-        int expected = checked(2 * count * sizeof(ulong));
-        if (received.Length != expected) throw new ProtocolAbortedException(ErrorMessages.PayloadSize(peer, tag, expected, received.Length), runtime.Channel.GetPartyName(peer));
-        var words = RingCodec.Decode<ulong>(received, 2 * count);
-        runtime.Channel.Release(received);
-        return words;
+        try
+        {
+            int expected = RingCodec.ByteLength<ulong>(2 * count);
+            if (received.Length != expected) throw new ProtocolAbortedException(ErrorMessages.PayloadSize(peer, tag, expected, received.Length), runtime.Channel.GetPartyName(peer));
+            return RingCodec.Decode<ulong>(received, 2 * count);
+        }
+        finally
+        {
+            runtime.Channel.Release(received);
+        }
     }
 }

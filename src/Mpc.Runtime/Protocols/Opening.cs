@@ -45,7 +45,7 @@ public static class Opening
             return null;
         }
         var sum = (T[])value.Share.Clone();
-        await ExchangeAsync(runtime, tag, null, (_, received) => RingCodec.AddInto<T>(received, sum)).ConfigureAwait(false);
+        await ExchangeAsync(runtime, tag, null, RingCodec.ByteLength<T>(sum.Length), (_, received) => RingCodec.AddInto<T>(received, sum)).ConfigureAwait(false);
         return sum;
     }
 
@@ -133,7 +133,7 @@ public static class Opening
         int bytes = masked.Length * System.Runtime.CompilerServices.Unsafe.SizeOf<TWire>();
         if (runtime.IsLeader)
         {
-            await ExchangeAsync(runtime, up, null, (peer, received) =>
+            await ExchangeAsync(runtime, up, null, null, (peer, received) =>
             {
                 if (received.Length != bytes) throw new ProtocolAbortedException(RuntimeErrors.ContributionLengthsDiffer(runtime.PartyName, runtime.Channel.GetPartyName(peer)), runtime.Channel.GetPartyName(peer));
                 RingCodec.AddInto<TWire>(received, masked);
@@ -154,7 +154,7 @@ public static class Opening
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         var sum = (T[])shares.Clone();
-        await ExchangeAsync(runtime, runtime.NextTag(), RingCodec.Encode<T>(shares), (_, received) => RingCodec.AddInto<T>(received, sum)).ConfigureAwait(false);
+        await ExchangeAsync(runtime, runtime.NextTag(), RingCodec.Encode<T>(shares), RingCodec.ByteLength<T>(shares.Length), (_, received) => RingCodec.AddInto<T>(received, sum)).ConfigureAwait(false);
         return sum;
     }
 
@@ -163,13 +163,14 @@ public static class Opening
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         var sum = (ulong[])shares.Clone();
-        await ExchangeAsync(runtime, runtime.NextTag(), RingCodec.Encode<ulong>(shares), (_, received) => RingCodec.XorInto(received, sum)).ConfigureAwait(false);
+        await ExchangeAsync(runtime, runtime.NextTag(), RingCodec.Encode<ulong>(shares), RingCodec.ByteLength<ulong>(shares.Length), (_, received) => RingCodec.XorInto(received, sum)).ConfigureAwait(false);
         return sum;
     }
 
     // The one exchange loop of the openings: sends `payload` (if any) to every other party, folds in the block each other
     // party sent under the tag as it arrives, in party order, and hands each buffer back; the send completes before it returns.
-    private static async Task ExchangeAsync<T>(MpcRuntime<T> runtime, long tag, byte[]? payload, Action<int, byte[]> fold)
+    // A block of other than `expectedBytes` (where given; otherwise the fold checks) aborts, naming its sender.
+    private static async Task ExchangeAsync<T>(MpcRuntime<T> runtime, long tag, byte[]? payload, int? expectedBytes, Action<int, byte[]> fold)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         var send = payload is null ? Task.CompletedTask : runtime.SendAllAsync(tag, payload);
@@ -177,8 +178,16 @@ public static class Opening
         {
             if (peer == runtime.PartyIndex) continue;
             var received = await runtime.ReceiveAsync(peer, tag).ConfigureAwait(false);
-            fold(peer, received);
-            runtime.Channel.Release(received);
+            try
+            {
+                if (expectedBytes is int expected && received.Length != expected)
+                    throw new ProtocolAbortedException(ErrorMessages.PayloadSize(peer, tag, expected, received.Length), runtime.Channel.GetPartyName(peer));
+                fold(peer, received);
+            }
+            finally
+            {
+                runtime.Channel.Release(received);
+            }
         }
         await send.ConfigureAwait(false);
     }

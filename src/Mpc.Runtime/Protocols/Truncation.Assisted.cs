@@ -28,7 +28,7 @@ public static partial class Truncation
     private static async Task<T[]> TruncateAssistedAsync<T>(MpcRuntime<T> runtime, IAssistedTruncation<T> source, T[] x, int shift)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
-        int n = x.Length, k = RingArithmetic<T>.Bits, self = runtime.PartyIndex;
+        int n = x.Length, self = runtime.PartyIndex;
         var pairs = await source.GetAssistedTruncationPairsAsync(n, shift, runtime.Cancellation).ConfigureAwait(false);
         int helper = pairs.Helper;
         // The leader adds the public bias, so it must be a computing party.
@@ -53,7 +53,23 @@ public static partial class Truncation
             await Task.WhenAll(runtime.SendAsync(first, tag, RingCodec.Encode<T>(toFirst)), runtime.SendAsync(second, tag, RingCodec.Encode<T>(toSecond))).ConfigureAwait(false);
             return result;
         }
-        bool isFirst = self == first, leader = runtime.IsLeader;
+        try
+        {
+            return await TruncateAtComputingPartyAsync(runtime, pairs, x, shift, tag, result, self == first).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The helper's dealt shares may have failed too: observed here, so that only the first failure ends the session.
+            _ = pairs.Dealt.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
+        }
+    }
+
+    private static async Task<T[]> TruncateAtComputingPartyAsync<T>(MpcRuntime<T> runtime, AssistedTruncationPairs<T> pairs, T[] x, int shift, long tag, T[] result, bool isFirst)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        int n = x.Length, k = RingArithmetic<T>.Bits, self = runtime.PartyIndex, first = 0, second = 1;
+        bool leader = runtime.IsLeader;
         var mask = isFirst ? pairs.MaskOfFirst : pairs.MaskOfSecond;
         Multiplication.CheckDelivered("truncation pairs", n, Math.Min(pairs.R.Length, mask.Length));
         T bias = RingArithmetic<T>.PowerOfTwo(k - 2);
@@ -72,8 +88,16 @@ public static partial class Truncation
         foreach (var peer in Enumerable.Range(0, runtime.PartyCount).Where(p => p != self))
         {
             var received = await runtime.ReceiveAsync(peer, tag).ConfigureAwait(false);
-            RingCodec.AddInto<T>(received, c);
-            runtime.Channel.Release(received);
+            try
+            {
+                int expected = RingCodec.ByteLength<T>(n);
+                if (received.Length != expected) throw new ProtocolAbortedException(ErrorMessages.PayloadSize(peer, tag, expected, received.Length), runtime.Channel.GetPartyName(peer));
+                RingCodec.AddInto<T>(received, c);
+            }
+            finally
+            {
+                runtime.Channel.Release(received);
+            }
         }
         await send.ConfigureAwait(false);
         var (rShifted, rTopBit) = await pairs.Dealt.ConfigureAwait(false);
