@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
 using Mpc.Core;
 using Mpc.Runtime.Preprocessing;
 
@@ -69,11 +68,17 @@ public static partial class Multiplication
         // Wire format: c_self of this party's rows, little-endian ring elements (RingCodec), to P_(i-1) only.
         var send = runtime.SendAsync(previous, tag, RingCodec.Encode<T>(mine.AsSpan(offsets[self], own.Length).ToArray()));
         var received = await runtime.ReceiveAsync(next, tag).ConfigureAwait(false);
-        int expected = checked(rows[next] * columns * Unsafe.SizeOf<T>());
-        if (received.Length != expected) throw new ProtocolAbortedException(ErrorMessages.PayloadSize(next, tag, expected, received.Length), runtime.Channel.GetPartyName(next));
-        // The next owner's block: c_self = 0 and c_next = c_(next), received.
-        RingCodec.Decode<T>(received, rows[next] * columns).CopyTo(following, offsets[next]);
-        runtime.Channel.Release(received);
+        try
+        {
+            int expected = RingCodec.ByteLength<T>(checked(rows[next] * columns));
+            if (received.Length != expected) throw new ProtocolAbortedException(ErrorMessages.PayloadSize(next, tag, expected, received.Length), runtime.Channel.GetPartyName(next));
+            // The next owner's block: c_self = 0 and c_next = c_(next), received.
+            RingCodec.Decode<T>(received, rows[next] * columns).CopyTo(following, offsets[next]);
+        }
+        finally
+        {
+            runtime.Channel.Release(received);
+        }
         await send.ConfigureAwait(false);
         return new PreparedMatrix<T>(runtime, n, columns, f, mine, following);
     }
@@ -156,10 +161,17 @@ public static partial class Multiplication
         // Wire format: the sender's re-randomised shares of x then of y, little-endian ring elements (RingCodec), to P_(i-1) only.
         var send = runtime.SendAsync(previous, tag, RingCodec.Encode<T>(mine));
         var received = await runtime.ReceiveAsync(next, tag).ConfigureAwait(false);
-        int expected = checked(length * Unsafe.SizeOf<T>());
-        if (received.Length != expected) throw new ProtocolAbortedException(ErrorMessages.PayloadSize(next, tag, expected, received.Length), runtime.Channel.GetPartyName(next));
-        var theirs = RingCodec.Decode<T>(received, length);
-        runtime.Channel.Release(received);
+        T[] theirs;
+        try
+        {
+            int expected = RingCodec.ByteLength<T>(length);
+            if (received.Length != expected) throw new ProtocolAbortedException(ErrorMessages.PayloadSize(next, tag, expected, received.Length), runtime.Channel.GetPartyName(next));
+            theirs = RingCodec.Decode<T>(received, length);
+        }
+        finally
+        {
+            runtime.Channel.Release(received);
+        }
         await send.ConfigureAwait(false);
         return (mine, theirs, resultMask);
     }
