@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Mpc.Core;
 using Mpc.Runtime.Preprocessing.Ot;
 
@@ -190,13 +189,10 @@ public sealed partial class ReplicatedPreprocessing<T>
         int self = _channel.PartyIndex;
         var payload = RingCodec.Encode<ulong>(shares);
         var sends = Enumerable.Range(0, _plan.Parties).Where(p => p != self).Select(p => _channel.SendAsync(p, tag, payload, cancellationToken).AsTask()).ToArray();
-        int bytes = checked(shares.Length * Unsafe.SizeOf<ulong>());
         for (int peer = 0; peer < _plan.Parties; peer++)
         {
             if (peer == self) continue;
-            var received = await _channel.ReceiveAsync(peer, tag, cancellationToken).ConfigureAwait(false);
-            if (received.Length != bytes) throw new ProtocolAbortedException(ErrorMessages.PayloadSize(peer, tag, bytes, received.Length), _channel.GetPartyName(peer));
-            XorInPlace(shares, RingCodec.Decode<ulong>(received, shares.Length));
+            XorInPlace(shares, await CheckedReceive.ElementsAsync<ulong>(_channel, peer, tag, shares.Length, cancellationToken).ConfigureAwait(false));
         }
         await Task.WhenAll(sends).ConfigureAwait(false);
     }

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
 using Mpc.Core;
 using Mpc.Runtime.Preprocessing.Ot;
 
@@ -73,18 +72,8 @@ public sealed partial class ReplicatedPreprocessing<T>
     // Party 1's shares of r >> m and msb(r), from the helper; received by tag, so awaiting them late keeps the order of the streams.
     private async Task<(T[] RShifted, T[] RTopBit)> ReceiveDealtSharesAsync(long tag, int count, CancellationToken cancellationToken)
     {
-        int bytes = RingCodec.ByteLength<T>(2 * count);
-        var received = await _channel.ReceiveAsync(TruncationHelper, tag, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (received.Length != bytes) throw new ProtocolAbortedException(ErrorMessages.PayloadSize(TruncationHelper, tag, bytes, received.Length), _channel.GetPartyName(TruncationHelper));
-            var shares = RingCodec.Decode<T>(received, 2 * count);
-            return (shares[..count], shares[count..]);
-        }
-        finally
-        {
-            _channel.Release(received);
-        }
+        var shares = await CheckedReceive.ElementsAsync<T>(_channel, TruncationHelper, tag, 2 * count, cancellationToken).ConfigureAwait(false);
+        return (shares[..count], shares[count..]);
     }
 
     // Overwrites u_0 and t_0 with party 1's shares: (r >> m) - u_0 and msb(r) - t_0, r = r_0 + r_1.

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
 using Mpc.Core;
 using Mpc.Runtime.Preprocessing.Ot;
 
@@ -191,10 +190,7 @@ internal sealed partial class ShamirProducts<TR> : IDisposable where TR : unmana
 
     private async Task<byte[]> ReceiveAsync(int peer, long tag, int elements, CancellationToken cancellationToken)
     {
-        var received = await _channel.ReceiveAsync(peer, tag, cancellationToken).ConfigureAwait(false);
-        int bytes = checked(elements * Unsafe.SizeOf<TR>());
-        if (received.Length != bytes) throw new ProtocolAbortedException(ErrorMessages.PayloadSize(peer, tag, bytes, received.Length), _channel.GetPartyName(peer));
-        return received;
+        return await CheckedReceive.BlockAsync<TR>(_channel, peer, tag, elements, cancellationToken).ConfigureAwait(false);
     }
 
     public void Dispose()

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
 using Mpc.Core;
 
 namespace Mpc.Runtime.Preprocessing;
@@ -100,10 +99,7 @@ internal static class SlicedBeaver
 
     private static async Task<byte[]> ReceiveSliceAsync<T>(IPartyChannel channel, int peer, long tag, int length, CancellationToken cancellationToken) where T : unmanaged
     {
-        var received = await channel.ReceiveAsync(peer, tag, cancellationToken).ConfigureAwait(false);
-        int bytes = checked(length * Unsafe.SizeOf<T>());
-        if (received.Length != bytes) throw new ProtocolAbortedException(ErrorMessages.PayloadSize(peer, tag, bytes, received.Length), channel.GetPartyName(peer));
-        return received;
+        return await CheckedReceive.BlockAsync<T>(channel, peer, tag, length, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The bits as ring elements 0 or 1.</summary>

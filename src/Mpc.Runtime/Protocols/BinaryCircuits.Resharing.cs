@@ -32,8 +32,9 @@ public static partial class BinaryCircuits
         var sends = new List<Task>(2);
         if (half > 0) sends.Add(runtime.SendAsync(previous, tag, RingCodec.Encode<ulong>([.. mineX.AsSpan(0, half), .. mineY.AsSpan(0, half)])));
         sends.Add(runtime.SendAsync(next, tag, RingCodec.Encode<ulong>([.. mineX.AsSpan(half), .. mineY.AsSpan(half)])));
-        if (half > 0) Combine(await ReceivePairAsync(runtime, next, tag, half).ConfigureAwait(false), 0, half);
-        Combine(await ReceivePairAsync(runtime, previous, tag, rest).ConfigureAwait(false), half, rest);
+        // The neighbour's x' then y' of the half it sent this party.
+        if (half > 0) Combine(await CheckedReceive.ElementsAsync<ulong>(runtime.Channel, next, tag, 2 * half, runtime.Cancellation).ConfigureAwait(false), 0, half);
+        Combine(await CheckedReceive.ElementsAsync<ulong>(runtime.Channel, previous, tag, 2 * rest, runtime.Cancellation).ConfigureAwait(false), half, rest);
         await Task.WhenAll(sends).ConfigureAwait(false);
         return z;
 
@@ -45,23 +46,6 @@ public static partial class BinaryCircuits
                 ulong xi = mineX[at], yi = mineY[at];
                 z[at] ^= (xi & (yi ^ theirs[count + i])) ^ (theirs[i] & yi);
             }
-        }
-    }
-
-    // The neighbour's x' then y' of count words, checked for size.
-    private static async Task<ulong[]> ReceivePairAsync<T>(MpcRuntime<T> runtime, int peer, long tag, int count)
-        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
-    {
-        var received = await runtime.ReceiveAsync(peer, tag).ConfigureAwait(false);
-        try
-        {
-            int expected = RingCodec.ByteLength<ulong>(2 * count);
-            if (received.Length != expected) throw new ProtocolAbortedException(ErrorMessages.PayloadSize(peer, tag, expected, received.Length), runtime.Channel.GetPartyName(peer));
-            return RingCodec.Decode<ulong>(received, 2 * count);
-        }
-        finally
-        {
-            runtime.Channel.Release(received);
         }
     }
 }

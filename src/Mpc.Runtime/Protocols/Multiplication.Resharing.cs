@@ -67,18 +67,8 @@ public static partial class Multiplication
         runtime.NextPairwiseInputMask(previous, rows[previous] * columns).CopyTo(mine, offsets[previous]);
         // Wire format: c_self of this party's rows, little-endian ring elements (RingCodec), to P_(i-1) only.
         var send = runtime.SendAsync(previous, tag, RingCodec.Encode<T>(mine.AsSpan(offsets[self], own.Length).ToArray()));
-        var received = await runtime.ReceiveAsync(next, tag).ConfigureAwait(false);
-        try
-        {
-            int expected = RingCodec.ByteLength<T>(checked(rows[next] * columns));
-            if (received.Length != expected) throw new ProtocolAbortedException(ErrorMessages.PayloadSize(next, tag, expected, received.Length), runtime.Channel.GetPartyName(next));
-            // The next owner's block: c_self = 0 and c_next = c_(next), received.
-            RingCodec.Decode<T>(received, rows[next] * columns).CopyTo(following, offsets[next]);
-        }
-        finally
-        {
-            runtime.Channel.Release(received);
-        }
+        // The next owner's block: c_self = 0 and c_next = c_(next), received.
+        (await CheckedReceive.ElementsAsync<T>(runtime.Channel, next, tag, checked(rows[next] * columns), runtime.Cancellation).ConfigureAwait(false)).CopyTo(following, offsets[next]);
         await send.ConfigureAwait(false);
         return new PreparedMatrix<T>(runtime, n, columns, f, mine, following);
     }
@@ -160,18 +150,7 @@ public static partial class Multiplication
         RingArithmetic<T>.AddInPlace(mine.AsSpan(x.Length), y);
         // Wire format: the sender's re-randomised shares of x then of y, little-endian ring elements (RingCodec), to P_(i-1) only.
         var send = runtime.SendAsync(previous, tag, RingCodec.Encode<T>(mine));
-        var received = await runtime.ReceiveAsync(next, tag).ConfigureAwait(false);
-        T[] theirs;
-        try
-        {
-            int expected = RingCodec.ByteLength<T>(length);
-            if (received.Length != expected) throw new ProtocolAbortedException(ErrorMessages.PayloadSize(next, tag, expected, received.Length), runtime.Channel.GetPartyName(next));
-            theirs = RingCodec.Decode<T>(received, length);
-        }
-        finally
-        {
-            runtime.Channel.Release(received);
-        }
+        var theirs = await CheckedReceive.ElementsAsync<T>(runtime.Channel, next, tag, length, runtime.Cancellation).ConfigureAwait(false);
         await send.ConfigureAwait(false);
         return (mine, theirs, resultMask);
     }

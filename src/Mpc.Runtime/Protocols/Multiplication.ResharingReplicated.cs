@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
 using Mpc.Core;
 using Mpc.Runtime.Preprocessing;
 
@@ -43,12 +42,10 @@ public static partial class Multiplication
         var payload = RingCodec.Encode<T>(shares);
         var sends = receivers.Select(p => runtime.SendAsync(p, tag, payload)).ToArray();
         RingArithmetic<T>.AddInPlace(components[sink]!, shares);
-        int bytes = checked(length * Unsafe.SizeOf<T>());
         for (int peer = 0; peer < runtime.PartyCount; peer++)
         {
             if (peer == self || !plan.Holds(self, plan.Sink(peer))) continue;
-            var received = await runtime.ReceiveAsync(peer, tag).ConfigureAwait(false);
-            if (received.Length != bytes) throw new ProtocolAbortedException(ErrorMessages.PayloadSize(peer, tag, bytes, received.Length), runtime.Channel.GetPartyName(peer));
+            var received = await CheckedReceive.BlockAsync<T>(runtime.Channel, peer, tag, length, runtime.Cancellation).ConfigureAwait(false);
             RingCodec.AddInto<T>(received, components[plan.Sink(peer)]);
             runtime.Channel.Release(received);
         }

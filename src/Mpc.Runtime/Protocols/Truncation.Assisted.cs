@@ -87,17 +87,9 @@ public static partial class Truncation
         var send = runtime.SendAsync(other, tag, RingCodec.Encode<T>(masked));
         foreach (var peer in Enumerable.Range(0, runtime.PartyCount).Where(p => p != self))
         {
-            var received = await runtime.ReceiveAsync(peer, tag).ConfigureAwait(false);
-            try
-            {
-                int expected = RingCodec.ByteLength<T>(n);
-                if (received.Length != expected) throw new ProtocolAbortedException(ErrorMessages.PayloadSize(peer, tag, expected, received.Length), runtime.Channel.GetPartyName(peer));
-                RingCodec.AddInto<T>(received, c);
-            }
-            finally
-            {
-                runtime.Channel.Release(received);
-            }
+            var received = await CheckedReceive.BlockAsync<T>(runtime.Channel, peer, tag, n, runtime.Cancellation).ConfigureAwait(false);
+            RingCodec.AddInto<T>(received, c);
+            runtime.Channel.Release(received);
         }
         await send.ConfigureAwait(false);
         var (rShifted, rTopBit) = await pairs.Dealt.ConfigureAwait(false);

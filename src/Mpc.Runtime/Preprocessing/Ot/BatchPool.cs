@@ -4,9 +4,9 @@ namespace Mpc.Runtime.Preprocessing.Ot;
 /// A stream of preprocessing batches of one kind, produced on demand: a forecast that finds too few items available starts
 /// batches for exactly the shortfall (rounded up to the granularity), a reservation for the shortfall but at least
 /// <see cref="Minimum"/> items, so a run of small requests (a comparison's few triples each) pays one production's round
-/// trips, not one each; what is made and never used is less than one minimum batch. Batch i is at most a size that depends on i only and every party makes the same
-/// requests in the same order, so every party starts the same batches at the same point of its program (tags stay in step)
-/// however fast it runs. At most two batches are produced at once.
+/// trips, not one each; what is made and never used is less than one minimum batch. Batch i is at most a size that depends
+/// on i only and every party makes the same requests in the same order, so every party starts the same batches at the same
+/// point of its program (tags stay in step) however fast it runs. At most two batches are produced at once.
 /// </summary>
 internal sealed class BatchPool<TBatch> where TBatch : class
 {
