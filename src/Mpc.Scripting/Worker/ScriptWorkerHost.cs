@@ -145,17 +145,19 @@ internal sealed partial class ScriptWorkerHost
                 {
                     int peer = Peer(reader.ReadInt32());
                     long tag = reader.ReadInt64();
-                    await _context.Channel.SendAsync(peer, tag, frame.Body.AsMemory(12), cancellationToken).ConfigureAwait(false);
+                    var body = frame.Body;
+                    await StartSendAsync(() => _context.Channel.SendAsync(peer, tag, body.AsMemory(12), cancellationToken).AsTask(), body.Length).ConfigureAwait(false);
                     break;
                 }
                 case WorkerMessageKind.SendAll:
                 {
                     long tag = reader.ReadInt64();
                     var payload = frame.Body.AsMemory(8);
-                    var sends = new List<Task>(_context.PartyCount - 1);
                     for (int peer = 0; peer < _context.PartyCount; peer++)
-                        if (peer != _context.PartyIndex) sends.Add(_context.Channel.SendAsync(peer, tag, payload, cancellationToken).AsTask());
-                    await Task.WhenAll(sends).ConfigureAwait(false);
+                    {
+                        int to = peer;
+                        if (to != _context.PartyIndex) await StartSendAsync(() => _context.Channel.SendAsync(to, tag, payload, cancellationToken).AsTask(), payload.Length).ConfigureAwait(false);
+                    }
                     break;
                 }
                 case WorkerMessageKind.Receive:
@@ -213,6 +215,7 @@ internal sealed partial class ScriptWorkerHost
                     Progress(reader.ReadString(), reader.ReadDouble());
                     break;
                 case WorkerMessageKind.Done:
+                    await SendsFinishedAsync().ConfigureAwait(false);
                     _context.RecordWorkerStatistics(reader.ReadInt64(), reader.ReadInt64());
                     _completed = true;
                     Logger.LogInformation("Script {Script}: the worker finished", _scriptName);
