@@ -14,6 +14,10 @@ namespace Mpc.Net;
 /// bytes; tag, int64 little-endian; kind, 1 byte) then the payload. The receive limit starts small on
 /// a daemon's connections (a few MiB at most, until the connection belongs to an admitted session)
 /// and is raised to <see cref="MaxPayloadBytes"/> only for admitted peer connections.
+/// A background data message (preprocessing made ahead) longer than <see cref="PieceBytes"/> goes as pieces: frames of kind
+/// DataPart with its tag, in order, then a Data frame with the rest; urgent frames (a protocol round's) are written between
+/// the pieces, so a round waits for one piece at most. The reader joins the pieces: at most <see cref="MaxPartialMessages"/>
+/// messages in pieces at once, whose pieces together stay within the receive limit.
 /// </remarks>
 public sealed class FramedConnection : IAsyncDisposable
 {
@@ -24,7 +28,16 @@ public sealed class FramedConnection : IAsyncDisposable
     // Only the (single) reader uses it.
     private readonly byte[] _header = new byte[Frame.HeaderSize];
     private readonly PipeWriter _writer;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly PriorityWriteGate _writeGate = new();
+    // Only the (single) reader uses them: the pieces of each message not yet complete, and their bytes.
+    private readonly Dictionary<long, List<byte[]>> _pieces = [];
+    private long _pieceBytes;
+
+    /// <summary>The largest piece of a background message: at 100 Mbit/s it holds a link for about 21 ms.</summary>
+    public const int PieceBytes = 256 << 10;
+
+    /// <summary>The most messages whose pieces a reader holds at once.</summary>
+    public const int MaxPartialMessages = 64;
 
     public FramedConnection(Stream stream, string peerName, int maxPayloadBytes = DefaultMaxPayloadBytes)
     {
@@ -57,11 +70,28 @@ public sealed class FramedConnection : IAsyncDisposable
 
     public long BytesReceived { get; private set; }
 
-    /// <summary>Writes one frame; <paramref name="onWrite"/> runs under the write lock, so what it logs is in wire order even when sends are concurrent.</summary>
-    public async ValueTask SendAsync(Guid sessionId, long tag, FrameKind kind, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken, Action? onWrite = null)
+    /// <summary>
+    /// Writes one message; <paramref name="onWrite"/> runs under the write lock of its last frame, so what it logs is in wire order even
+    /// when sends are concurrent. A <paramref name="background"/> data message longer than <see cref="PieceBytes"/> goes in pieces, and any
+    /// urgent frame waiting is written before its next piece.
+    /// </summary>
+    public async ValueTask SendAsync(Guid sessionId, long tag, FrameKind kind, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken, Action? onWrite = null,
+        bool background = false)
     {
         if (payload.Length > MaxPayloadBytes) throw new FrameFormatException(NetErrors.FrameOverCap(payload.Length, MaxPayloadBytes));
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (kind == FrameKind.DataPart) throw new ArgumentOutOfRangeException(nameof(kind), kind, NetErrors.PiecesAreTheConnectionsOwn);
+        bool split = background && kind == FrameKind.Data;
+        while (split && payload.Length > PieceBytes)
+        {
+            await WriteFrameAsync(sessionId, tag, FrameKind.DataPart, payload[..PieceBytes], false, null, cancellationToken).ConfigureAwait(false);
+            payload = payload[PieceBytes..];
+        }
+        await WriteFrameAsync(sessionId, tag, kind, payload, !background, onWrite, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask WriteFrameAsync(Guid sessionId, long tag, FrameKind kind, ReadOnlyMemory<byte> payload, bool urgent, Action? onWrite, CancellationToken cancellationToken)
+    {
+        await _writeGate.EnterAsync(urgent, cancellationToken).ConfigureAwait(false);
         try
         {
             onWrite?.Invoke();
@@ -77,7 +107,7 @@ public sealed class FramedConnection : IAsyncDisposable
         }
         finally
         {
-            _writeLock.Release();
+            _writeGate.Exit();
         }
     }
 
@@ -86,6 +116,50 @@ public sealed class FramedConnection : IAsyncDisposable
 
     /// <summary>As <see cref="ReadAsync(CancellationToken)"/>, the payload read into an array from <paramref name="pool"/> when it has one of that size.</summary>
     public async ValueTask<Frame?> ReadAsync(ReceiveBufferPool? pool, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var frame = await ReadFrameAsync(pool, cancellationToken).ConfigureAwait(false);
+            if (frame is null || frame.Kind == FrameKind.Control) return frame;
+            if (frame.Kind == FrameKind.DataPart)
+            {
+                KeepPiece(frame);
+                continue;
+            }
+            if (!_pieces.Remove(frame.Tag, out var pieces)) return frame;
+            // The last frame of a message in pieces: joined into one payload, the pieces' buffers handed back.
+            long total = pieces.Sum(piece => (long)piece.Length) + frame.Payload.Length;
+            _pieceBytes -= total - frame.Payload.Length + (long)pieces.Count * Frame.HeaderSize;
+            var payload = pool?.Rent((int)total) ?? GC.AllocateUninitializedArray<byte>((int)total);
+            int at = 0;
+            foreach (var piece in pieces)
+            {
+                piece.CopyTo(payload, at);
+                at += piece.Length;
+                pool?.Return(piece);
+            }
+            frame.Payload.CopyTo(payload, at);
+            pool?.Return(frame.Payload);
+            return frame with { Payload = payload };
+        }
+    }
+
+    // A peer cannot make this side hold more than the receive limit in pieces, nor more than MaxPartialMessages messages in pieces.
+    private void KeepPiece(Frame frame)
+    {
+        if (!_pieces.TryGetValue(frame.Tag, out var pieces))
+        {
+            if (_pieces.Count >= MaxPartialMessages) throw new FrameFormatException(NetErrors.TooManyMessagesInPieces(PeerName, MaxPartialMessages));
+            _pieces[frame.Tag] = pieces = [];
+        }
+        // Each piece is charged a header's worth more, so that tiny pieces cannot hold more objects than bytes.
+        long charge = (long)frame.Payload.Length + Frame.HeaderSize;
+        if (_pieceBytes + charge > _receiveLimit) throw new FrameFormatException(NetErrors.PiecesOverCap(PeerName, _receiveLimit));
+        pieces.Add(frame.Payload);
+        _pieceBytes += charge;
+    }
+
+    private async ValueTask<Frame?> ReadFrameAsync(ReceiveBufferPool? pool, CancellationToken cancellationToken)
     {
         // Header first, checked before anything else is read; then the payload straight from the stream into its own array
         // (no pipe in between: frames of megabytes would otherwise be copied twice more after decryption).
@@ -96,7 +170,7 @@ public sealed class FramedConnection : IAsyncDisposable
         int limit = _receiveLimit;
         if (length > (uint)limit) throw new FrameFormatException(NetErrors.AnnouncedFrameOverCap(PeerName, length, limit));
         var kind = (FrameKind)_header[28];
-        if (kind is not (FrameKind.Control or FrameKind.Data)) throw new FrameFormatException(NetErrors.UnknownFrameKind(PeerName, _header[28]));
+        if (kind is not (FrameKind.Control or FrameKind.Data or FrameKind.DataPart)) throw new FrameFormatException(NetErrors.UnknownFrameKind(PeerName, _header[28]));
         var session = new Guid(_header.AsSpan(4, 16));
         long tag = BinaryPrimitives.ReadInt64LittleEndian(_header.AsSpan(20, 8));
         var payload = pool?.Rent((int)length) ?? GC.AllocateUninitializedArray<byte>((int)length);

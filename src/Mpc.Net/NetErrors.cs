@@ -81,6 +81,14 @@ public static class NetErrors
     public static string UnknownFrameKind(string peerName, byte kind) =>
         $"{peerName} sent a frame of unknown kind {kind}.";
 
+    public static string TooManyMessagesInPieces(string peerName, int most) =>
+        $"{peerName} left more than {most} messages in pieces at once.";
+
+    public static string PiecesOverCap(string peerName, int limit) =>
+        $"{peerName} sent pieces of messages totalling more than the cap of {limit} bytes.";
+
+    public const string PiecesAreTheConnectionsOwn = "A message is cut into pieces by the connection itself (background data messages); send it as Data.";
+
     public static string PrivateKeyExists(string keyPath) =>
         $"{keyPath} exists already; refusing to overwrite a private key.";
 

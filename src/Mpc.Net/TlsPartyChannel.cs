@@ -1,5 +1,6 @@
 using Mpc.Core;
 using Mpc.Runtime;
+using Mpc.Runtime.Preprocessing.Ot;
 
 namespace Mpc.Net;
 
@@ -54,7 +55,7 @@ public sealed class TlsPartyChannel : IPartyChannel, IAsyncDisposable
         {
             // Preprocessing sends concurrently: the transcript logs each frame in the order it goes on the wire.
             Action? log = _observer is null ? null : () => _observer.OnSent(peer, tag, payload.Span);
-            await _connections[peer]!.SendAsync(_sessionId, tag, FrameKind.Data, payload, cancellationToken, log).ConfigureAwait(false);
+            await _connections[peer]!.SendAsync(_sessionId, tag, FrameKind.Data, payload, cancellationToken, log, PreprocessingTags.IsBackground(tag)).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
         {

@@ -29,6 +29,12 @@ public static class PreprocessingTags
         return (1L << 62) | (k << 54) | (batch << 16) | (long)step;
     }
 
+    /// <summary>
+    /// Whether a message with this tag is preprocessing that a protocol may have started ahead of its use (every kind but private
+    /// products, which carry a round's data): a connection lets a protocol round's messages overtake its pieces.
+    /// </summary>
+    public static bool IsBackground(long tag) => (tag & (1L << 62)) != 0 && ((tag >> 54) & 31) != PrivateProducts;
+
     /// <summary>Tag of the base OTs of the extension instance where <paramref name="sender"/> sends to <paramref name="receiver"/>.</summary>
     public static long Setup(int ringBits, int sender, int receiver) => Of(SetupKind, ringBits, sender * 4096L + receiver, 0);
 }

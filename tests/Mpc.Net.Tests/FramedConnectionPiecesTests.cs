@@ -1,0 +1,146 @@
+using System.Buffers.Binary;
+using System.IO.Pipes;
+
+namespace Mpc.Net.Tests;
+
+/// <summary>Background data messages go in pieces that a protocol round's frames overtake (issue 31); the reader's joining is capped.</summary>
+public class FramedConnectionPiecesTests
+{
+    [Fact]
+    public async Task AnUrgentFrameOvertakesTheQueuedPiecesOfBackgroundMessagesWhichArriveWhole()
+    {
+        var (a, b) = PipePair();
+        await using var sender = new FramedConnection(a, "a");
+        await using var receiver = new FramedConnection(b, "b");
+        var session = Guid.NewGuid();
+        var random = new Random(5);
+        var first = new byte[8 * FramedConnection.PieceBytes + 123];
+        var second = new byte[3 * FramedConnection.PieceBytes];
+        random.NextBytes(first);
+        random.NextBytes(second);
+        var logged = new System.Collections.Concurrent.ConcurrentQueue<long>();
+        // The pipe holds far less than a piece and nothing reads yet: the first background message holds the connection on its first
+        // piece, the second waits with its first piece, then the urgent frame is sent.
+        var one = sender.SendAsync(session, 1, FrameKind.Data, first, default, () => logged.Enqueue(1), background: true).AsTask();
+        var two = sender.SendAsync(session, 2, FrameKind.Data, second, default, () => logged.Enqueue(2), background: true).AsTask();
+        var urgent = sender.SendAsync(session, 3, FrameKind.Data, new byte[] { 7, 7, 7 }, default, () => logged.Enqueue(3)).AsTask();
+        Assert.False(one.IsCompleted || two.IsCompleted || urgent.IsCompleted);
+
+        var messages = new List<Frame>();
+        var received = new List<long>();
+        for (int i = 0; i < 3; i++)
+        {
+            messages.Add((await receiver.ReadAsync(default))!);
+            received.Add(receiver.BytesReceived);
+        }
+        await Task.WhenAll(one, two, urgent);
+        // The urgent frame came right after the piece on the wire, before the second message's waiting piece.
+        Assert.Equal(FramedConnection.PieceBytes + 3 + 2L * Frame.HeaderSize, received[0]);
+        // Then the background pieces take turns, so the shorter message completes first.
+        Assert.Equal([3L, 2L, 1L], messages.Select(m => m.Tag));
+        Assert.Equal(3, messages[0].Payload.Length);
+        Assert.Equal(first, messages.Single(m => m.Tag == 1).Payload);
+        Assert.Equal(second, messages.Single(m => m.Tag == 2).Payload);
+        // Logged in the order the messages complete on the wire, as the reader sees them.
+        Assert.Equal(messages.Select(m => m.Tag), logged);
+        Assert.Equal(sender.BytesSent, receiver.BytesReceived);
+        Assert.Equal(first.Length + second.Length + 3 + 13L * Frame.HeaderSize, sender.BytesSent);
+    }
+
+    [Fact]
+    public async Task UrgentAndSmallMessagesAreNeverCutAndPiecesAreTheConnectionsOwn()
+    {
+        var (a, b) = PipePair();
+        await using var sender = new FramedConnection(a, "a");
+        await using var receiver = new FramedConnection(b, "b");
+        var session = Guid.NewGuid();
+        var large = new byte[3 * FramedConnection.PieceBytes];
+        var sending = Task.Run(async () =>
+        {
+            await sender.SendAsync(session, 1, FrameKind.Data, large, default);
+            await sender.SendAsync(session, 2, FrameKind.Data, new byte[FramedConnection.PieceBytes], default, background: true);
+        });
+        Assert.Equal(large.Length, (await receiver.ReadAsync(default))!.Payload.Length);
+        Assert.Equal(FramedConnection.PieceBytes, (await receiver.ReadAsync(default))!.Payload.Length);
+        await sending;
+        Assert.Equal(large.Length + FramedConnection.PieceBytes + 2L * Frame.HeaderSize, receiver.BytesReceived);
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await sender.SendAsync(session, 3, FrameKind.DataPart, new byte[1], default));
+    }
+
+    [Fact]
+    public async Task APeerCannotMakeTheReaderHoldMorePiecesThanTheLimitsAllow()
+    {
+        // Pieces of 65 different messages, none finished.
+        var many = Frames(Enumerable.Range(0, FramedConnection.MaxPartialMessages + 1).Select(tag => ((long)tag, FrameKind.DataPart, 1)));
+        await using (var receiver = new FramedConnection(new MemoryStream(many), "mallory"))
+        {
+            var error = await Assert.ThrowsAsync<FrameFormatException>(async () => await receiver.ReadAsync(default));
+            Assert.Equal($"mallory left more than {FramedConnection.MaxPartialMessages} messages in pieces at once.", error.Message);
+        }
+        // Pieces of one message past the receive limit, each within it.
+        var oneLong = Frames(Enumerable.Repeat((5L, FrameKind.DataPart, 600), 2));
+        await using (var receiver = new FramedConnection(new MemoryStream(oneLong), "mallory") { ReceiveLimit = 1000 })
+        {
+            var error = await Assert.ThrowsAsync<FrameFormatException>(async () => await receiver.ReadAsync(default));
+            Assert.Equal("mallory sent pieces of messages totalling more than the cap of 1000 bytes.", error.Message);
+        }
+        // Empty pieces count a header each: 35 of them pass a limit of 1,000 bytes.
+        var empty = Frames(Enumerable.Repeat((6L, FrameKind.DataPart, 0), 35));
+        await using (var receiver = new FramedConnection(new MemoryStream(empty), "mallory") { ReceiveLimit = 1000 })
+        {
+            var error = await Assert.ThrowsAsync<FrameFormatException>(async () => await receiver.ReadAsync(default));
+            Assert.Equal("mallory sent pieces of messages totalling more than the cap of 1000 bytes.", error.Message);
+        }
+        // Pieces then their last frame: one message, the pieces' bytes released for the next.
+        var joined = Frames([(9L, FrameKind.DataPart, 600), (9L, FrameKind.Data, 300), (10L, FrameKind.DataPart, 900), (10L, FrameKind.Data, 0)]);
+        await using (var receiver = new FramedConnection(new MemoryStream(joined), "mallory") { ReceiveLimit = 1000 })
+        {
+            var first = await receiver.ReadAsync(default);
+            var second = await receiver.ReadAsync(default);
+            Assert.Equal((9L, FrameKind.Data, 900), (first!.Tag, first.Kind, first.Payload.Length));
+            Assert.Equal((10L, FrameKind.Data, 900), (second!.Tag, second.Kind, second.Payload.Length));
+        }
+    }
+
+    [Fact]
+    public async Task AWriterCancelledWhileWaitingLeavesTheGateToTheNext()
+    {
+        var gate = new PriorityWriteGate();
+        await gate.EnterAsync(urgent: false, default);
+        using var cancel = new CancellationTokenSource();
+        var cancelled = gate.EnterAsync(urgent: true, cancel.Token).AsTask();
+        var background = gate.EnterAsync(urgent: false, default).AsTask();
+        var urgent = gate.EnterAsync(urgent: true, default).AsTask();
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+        gate.Exit();
+        await urgent;
+        Assert.False(background.IsCompleted);
+        gate.Exit();
+        await background;
+        gate.Exit();
+        await gate.EnterAsync(urgent: false, default);
+    }
+
+    private static byte[] Frames(IEnumerable<(long Tag, FrameKind Kind, int Length)> frames)
+    {
+        var stream = new MemoryStream();
+        foreach (var (tag, kind, length) in frames)
+        {
+            var header = new byte[Frame.HeaderSize];
+            BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)length);
+            BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(20), tag);
+            header[28] = (byte)kind;
+            stream.Write(header);
+            stream.Write(new byte[length]);
+        }
+        return stream.ToArray();
+    }
+
+    private static (Stream, Stream) PipePair()
+    {
+        var server = new AnonymousPipeServerStream(PipeDirection.Out);
+        var client = new AnonymousPipeClientStream(PipeDirection.In, server.ClientSafePipeHandle);
+        return (server, client);
+    }
+}
