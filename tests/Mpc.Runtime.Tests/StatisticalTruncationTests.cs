@@ -119,6 +119,30 @@ public class StatisticalTruncationTests
     }
 
     [Fact]
+    public async Task TheLogranksWideReciprocalAtTwentyPartiesKeepsItsErrorWithoutTruncationPairs()
+    {
+        // Goldschmidt's products carry w / 2 (below 1.1 at scale 2f, 82 bits): with a 40-bit mask per party, 20 parties' masks
+        // still fit Z_2^128, where the products of w itself (83 bits) took a truncation pair (128 daBits) each.
+        const int parties = 20, bits = 39;
+        var format = FixedPointFormat.Ring128;
+        var random = new Random(Property.BaseSeed);
+        double[] values = [.. Enumerable.Range(0, 20).Select(_ => Math.Floor(Math.Exp(random.NextDouble() * Math.Log(Math.Pow(2, 38))))),
+            0, 1, 2, 3, 228.0 * 227.0, 524287.0 * 524286.0, Math.Pow(2, 38) - 1];
+        Int128[] encoded = [.. values.Select(v => (Int128)v)];
+        var (results, counts) = await CountedRun.RunAsync<UInt128>(parties, format, encoded, async rt =>
+        {
+            var x = new Secret<UInt128>(rt, CountedRun.ToRing(rt, encoded), encoded.Length, 1, 0);
+            return (await Reciprocal.ComputeIntegerWideAsync(rt, x, bits, 1e-8)).Reciprocal.Share;
+        });
+        Assert.Equal(0, counts.TruncationPairs);
+        // Relative 1e-8 plus (steps + 1) truncations of N/2 units of 2^-40 each on w / 2, doubled; the result is at scale 2f.
+        double units = Math.Pow(2, -40) * (parties / 2 + 1);
+        var reciprocals = FixedPointFormat.Decode<UInt128>(results, 2 * format.FractionalBits);
+        Parties.AssertWithin([.. values.Select(v => v == 0 ? 0 : 1 / v)], reciprocals,
+            e => e * (1e-8 + 2 * (Reciprocal.GoldschmidtSteps(1e-8) + 1) * units) + Math.Pow(2, -78), $"1/x at {parties} parties, seed {Property.BaseSeed}");
+    }
+
+    [Fact]
     public async Task BoundedProductsOfProbabilitiesComeAtTheAskedScaleWithoutTruncationPairs()
     {
         var format = FixedPointFormat.Ring128;

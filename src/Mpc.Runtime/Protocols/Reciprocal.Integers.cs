@@ -140,9 +140,9 @@ public static partial class Reciprocal
         // and the step bits' daBits while the mask opens.
         (runtime.Preprocessing as Preprocessing.IPreprocessingForecast)?.Forecast(checked(n * (2 * steps + 2)), IntegerBinaryWords(n, bits), IntegerDaBits(n, bits));
         var (stepBits, v, y) = await NormaliseIntegersRawAsync(runtime, x, bits).ConfigureAwait(false);
-        var w = FixedPointKernels.AffinePublic(runtime, y, 2.9142, 2);
-        // y in [0.5, 1) and w within 9% of 1/y: every product of the iteration is below 2.2.
-        w = await FixedPointKernels.ReciprocalGoldschmidtAsync(runtime, y, w, 1, FixedPointKernels.BoundBits(2.2, 2 * runtime.Format.FractionalBits), steps).ConfigureAwait(false);
+        // y in [0.5, 1) and w0 within 9% of 1/y: every product of the iteration (which carries w / 2) is below 1.1.
+        var w = await FixedPointKernels.ReciprocalGoldschmidtAsync(runtime, y, FixedPointKernels.GoldschmidtHalfStart(runtime, y), 1,
+            FixedPointKernels.GoldschmidtProductBits(runtime.Format), steps).ConfigureAwait(false);
         return (w, v, stepBits);
     }
 
