@@ -130,6 +130,8 @@ public sealed class FramedConnection : IAsyncDisposable
             // The last frame of a message in pieces: joined into one payload, the pieces' buffers handed back.
             long total = pieces.Sum(piece => (long)piece.Length) + frame.Payload.Length;
             _pieceBytes -= total - frame.Payload.Length + (long)pieces.Count * Frame.HeaderSize;
+            // A message is capped as a frame is: no sender makes a longer one, and joining it would hold pieces, last frame and copy.
+            if (total > _receiveLimit) throw new FrameFormatException(NetErrors.MessageInPiecesOverCap(PeerName, total, _receiveLimit));
             var payload = pool?.Rent((int)total) ?? GC.AllocateUninitializedArray<byte>((int)total);
             int at = 0;
             foreach (var piece in pieces)

@@ -103,6 +103,26 @@ public class FramedConnectionPiecesTests
     }
 
     [Fact]
+    public async Task APeerCannotJoinPiecesIntoAMessageLongerThanTheReceiveLimit()
+    {
+        // Pieces within the limit, and a last frame within it, but together twice the limit: no sender makes such a message (a
+        // message is at most MaxPayloadBytes), and a reader that joined it would hold the pieces, the last frame and the joined
+        // copy (four times the limit) and hand the protocol a message over the cap.
+        var joined = Frames([(11L, FrameKind.DataPart, 900), (11L, FrameKind.Data, 1000)]);
+        await using var receiver = new FramedConnection(new MemoryStream(joined), "mallory") { ReceiveLimit = 1000 };
+        var error = await Assert.ThrowsAsync<FrameFormatException>(async () => await receiver.ReadAsync(new ReceiveBufferPool(1 << 20), default));
+        Assert.Equal("mallory sent a message in pieces of 1900 bytes, over the cap of 1000 bytes.", error.Message);
+    }
+
+    [Fact]
+    public async Task AMessageInPiecesAsLongAsTheReceiveLimitIsJoined()
+    {
+        var joined = Frames([(12L, FrameKind.DataPart, 600), (12L, FrameKind.Data, 400)]);
+        await using var receiver = new FramedConnection(new MemoryStream(joined), "b") { ReceiveLimit = 1000 };
+        Assert.Equal(1000, (await receiver.ReadAsync(default))!.Payload.Length);
+    }
+
+    [Fact]
     public async Task AWriterCancelledWhileWaitingLeavesTheGateToTheNext()
     {
         var gate = new PriorityWriteGate();
