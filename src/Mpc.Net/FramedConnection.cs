@@ -32,6 +32,12 @@ public sealed class FramedConnection : IAsyncDisposable
     // Only the (single) reader uses them: the pieces of each message not yet complete, and their bytes.
     private readonly Dictionary<long, List<byte[]>> _pieces = [];
     private long _pieceBytes;
+    // The sender's side of the same caps: its messages in pieces (first piece written, last frame not yet), and their pieces' bytes.
+    private readonly SemaphoreSlim _piecesTurn = new(1, 1);
+    private readonly Lock _piecesLock = new();
+    private int _messagesInPieces;
+    private long _bytesInPieces;
+    private TaskCompletionSource? _piecesEnded;
 
     /// <summary>The largest piece of a background message: at 100 Mbit/s it holds a link for about 21 ms.</summary>
     public const int PieceBytes = 256 << 10;
@@ -80,13 +86,69 @@ public sealed class FramedConnection : IAsyncDisposable
     {
         if (payload.Length > MaxPayloadBytes) throw new FrameFormatException(NetErrors.FrameOverCap(payload.Length, MaxPayloadBytes));
         if (kind == FrameKind.DataPart) throw new ArgumentOutOfRangeException(nameof(kind), kind, NetErrors.PiecesAreTheConnectionsOwn);
-        bool split = background && kind == FrameKind.Data;
-        while (split && payload.Length > PieceBytes)
+        if (!(background && kind == FrameKind.Data && payload.Length > PieceBytes))
         {
-            await WriteFrameAsync(sessionId, tag, FrameKind.DataPart, payload[..PieceBytes], false, null, cancellationToken).ConfigureAwait(false);
-            payload = payload[PieceBytes..];
+            await WriteFrameAsync(sessionId, tag, kind, payload, !background, onWrite, cancellationToken).ConfigureAwait(false);
+            return;
         }
-        await WriteFrameAsync(sessionId, tag, kind, payload, !background, onWrite, cancellationToken).ConfigureAwait(false);
+        // The pieces of concurrent messages take turns: the messages this side has in pieces at once stay within the reader's caps.
+        long held = (payload.Length - 1L) / PieceBytes * (PieceBytes + Frame.HeaderSize);
+        await StartPiecesAsync(held, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            while (payload.Length > PieceBytes)
+            {
+                await WriteFrameAsync(sessionId, tag, FrameKind.DataPart, payload[..PieceBytes], false, null, cancellationToken).ConfigureAwait(false);
+                payload = payload[PieceBytes..];
+            }
+            await WriteFrameAsync(sessionId, tag, kind, payload, false, onWrite, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            EndPieces(held);
+        }
+    }
+
+    // Waits (first come, first served) until one more message in pieces, holding the reader to `held` bytes of pieces, keeps this
+    // side's messages in pieces within MaxPartialMessages and the reader's limit (that of an admitted peer: MaxPayloadBytes); one alone always may.
+    private async ValueTask StartPiecesAsync(long held, CancellationToken cancellationToken)
+    {
+        await _piecesTurn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            while (true)
+            {
+                Task ended;
+                lock (_piecesLock)
+                {
+                    if (_messagesInPieces == 0 || (_messagesInPieces < MaxPartialMessages && _bytesInPieces + held <= MaxPayloadBytes))
+                    {
+                        _messagesInPieces++;
+                        _bytesInPieces += held;
+                        return;
+                    }
+                    ended = (_piecesEnded ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+                }
+                await ended.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _piecesTurn.Release();
+        }
+    }
+
+    private void EndPieces(long held)
+    {
+        TaskCompletionSource? ended;
+        lock (_piecesLock)
+        {
+            _messagesInPieces--;
+            _bytesInPieces -= held;
+            ended = _piecesEnded;
+            _piecesEnded = null;
+        }
+        ended?.TrySetResult();
     }
 
     private async ValueTask WriteFrameAsync(Guid sessionId, long tag, FrameKind kind, ReadOnlyMemory<byte> payload, bool urgent, Action? onWrite, CancellationToken cancellationToken)
@@ -130,6 +192,8 @@ public sealed class FramedConnection : IAsyncDisposable
             // The last frame of a message in pieces: joined into one payload, the pieces' buffers handed back.
             long total = pieces.Sum(piece => (long)piece.Length) + frame.Payload.Length;
             _pieceBytes -= total - frame.Payload.Length + (long)pieces.Count * Frame.HeaderSize;
+            // A message is capped as a frame is: no sender makes a longer one, and joining it would hold pieces, last frame and copy.
+            if (total > _receiveLimit) throw new FrameFormatException(NetErrors.MessageInPiecesOverCap(PeerName, total, _receiveLimit));
             var payload = pool?.Rent((int)total) ?? GC.AllocateUninitializedArray<byte>((int)total);
             int at = 0;
             foreach (var piece in pieces)

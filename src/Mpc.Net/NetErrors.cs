@@ -87,6 +87,9 @@ public static class NetErrors
     public static string PiecesOverCap(string peerName, int limit) =>
         $"{peerName} sent pieces of messages totalling more than the cap of {limit} bytes.";
 
+    public static string MessageInPiecesOverCap(string peerName, long length, int limit) =>
+        $"{peerName} sent a message in pieces of {length} bytes, over the cap of {limit} bytes.";
+
     public const string PiecesAreTheConnectionsOwn = "A message is cut into pieces by the connection itself (background data messages); send it as Data.";
 
     public static string PrivateKeyExists(string keyPath) =>

@@ -103,6 +103,54 @@ public class FramedConnectionPiecesTests
     }
 
     [Fact]
+    public async Task APeerCannotJoinPiecesIntoAMessageLongerThanTheReceiveLimit()
+    {
+        // Pieces within the limit, and a last frame within it, but together twice the limit: no sender makes such a message (a
+        // message is at most MaxPayloadBytes), and a reader that joined it would hold the pieces, the last frame and the joined
+        // copy (four times the limit) and hand the protocol a message over the cap.
+        var joined = Frames([(11L, FrameKind.DataPart, 900), (11L, FrameKind.Data, 1000)]);
+        await using var receiver = new FramedConnection(new MemoryStream(joined), "mallory") { ReceiveLimit = 1000 };
+        var error = await Assert.ThrowsAsync<FrameFormatException>(async () => await receiver.ReadAsync(new ReceiveBufferPool(1 << 20), default));
+        Assert.Equal("mallory sent a message in pieces of 1900 bytes, over the cap of 1000 bytes.", error.Message);
+    }
+
+    [Fact]
+    public async Task AMessageInPiecesAsLongAsTheReceiveLimitIsJoined()
+    {
+        var joined = Frames([(12L, FrameKind.DataPart, 600), (12L, FrameKind.Data, 400)]);
+        await using var receiver = new FramedConnection(new MemoryStream(joined), "b") { ReceiveLimit = 1000 };
+        Assert.Equal(1000, (await receiver.ReadAsync(default))!.Payload.Length);
+    }
+
+    [Fact]
+    public async Task AnHonestSenderOfManyBackgroundMessagesAtOnceStaysWithinTheReadersCaps()
+    {
+        // Preprocessing (or a script worker's relayed sends, started without awaiting each) sends many background messages to a
+        // peer at once; their pieces take turns on the wire, so the reader would see them all in pieces at once and close the
+        // connection of an honest peer.
+        var (a, b) = PipePair();
+        await using var sender = new FramedConnection(a, "a");
+        await using var receiver = new FramedConnection(b, "b");
+        var session = Guid.NewGuid();
+        const int Messages = FramedConnection.MaxPartialMessages + 8;
+        var sends = Enumerable.Range(0, Messages)
+            .Select(tag => sender.SendAsync(session, tag, FrameKind.Data, new byte[2 * FramedConnection.PieceBytes + 1], default, background: true).AsTask()).ToList();
+        var tags = new List<long>();
+        for (int i = 0; i < Messages; i++) tags.Add((await receiver.ReadAsync(default))!.Tag);
+        await Task.WhenAll(sends);
+        Assert.Equal(Enumerable.Range(0, Messages).Select(t => (long)t), tags.Order());
+
+        // Bytes too: four messages of 3 MB in pieces at once pass a cap of 8 MB.
+        var (c, d) = PipePair();
+        await using var bigSender = new FramedConnection(c, "c", 8 << 20);
+        await using var bigReceiver = new FramedConnection(d, "d", 8 << 20);
+        var large = new byte[3 << 20];
+        var bigSends = Enumerable.Range(0, 4).Select(tag => bigSender.SendAsync(session, tag, FrameKind.Data, large, default, background: true).AsTask()).ToList();
+        for (int i = 0; i < 4; i++) Assert.Equal(large.Length, (await bigReceiver.ReadAsync(default))!.Payload.Length);
+        await Task.WhenAll(bigSends);
+    }
+
+    [Fact]
     public async Task AWriterCancelledWhileWaitingLeavesTheGateToTheNext()
     {
         var gate = new PriorityWriteGate();

@@ -9,24 +9,44 @@ internal sealed partial class ScriptWorkerHost
     // What the daemon holds for the worker's sends still under way: past it, the relay waits for some to finish, so a worker
     // cannot make the daemon buffer without bound (one frame may exceed it, as one frame may be that large).
     private const long MaxBytesInFlight = 256L << 20;
-    // Touched by the relay loop only.
-    private readonly List<Task> _sends = [];
+    // A send under way holds the daemon's own objects whatever its length (its tasks, its place in a connection's queue, about
+    // a kilobyte): each is counted this much more, so a worker's empty sends cannot make the daemon hold millions of them
+    // (at most 65,536 sends at once).
+    private const long SendChargeBytes = 4 << 10;
+    private readonly Lock _sendsLock = new();
     private long _bytesInFlight;
+    private int _sendsInFlight;
+    // Completed (and cleared) when a send ends; the relay loop waits on it for room, or on Done for the last send.
+    private TaskCompletionSource? _sendEnded;
 
     /// <summary>Starts a relayed send (its bytes counted until it ends); a failed send fails the session as a failed receive does.</summary>
     private async ValueTask StartSendAsync(Func<Task> send, long bytes)
     {
-        _sends.RemoveAll(task => task.IsCompleted);
-        while (Interlocked.Read(ref _bytesInFlight) > MaxBytesInFlight && _sends.Count > 0)
-        {
-            await Task.WhenAny(_sends).ConfigureAwait(false);
-            _sends.RemoveAll(task => task.IsCompleted);
-        }
-        Interlocked.Add(ref _bytesInFlight, bytes);
-        _sends.Add(RelaySendAsync(send, bytes));
+        long charge = bytes + SendChargeBytes;
+        while (SendEnded(admit: charge) is { } ended) await ended.ConfigureAwait(false);
+        _ = RelaySendAsync(send, charge);
     }
 
-    private async Task RelaySendAsync(Func<Task> send, long bytes)
+    // Null when there is room (and then the send is counted), or when no send is under way for Done; else a task that ends with the next send.
+    private Task? SendEnded(long admit)
+    {
+        lock (_sendsLock)
+        {
+            bool room = admit > 0 ? _bytesInFlight <= MaxBytesInFlight || _sendsInFlight == 0 : _sendsInFlight == 0;
+            if (room)
+            {
+                if (admit > 0)
+                {
+                    _bytesInFlight += admit;
+                    _sendsInFlight++;
+                }
+                return null;
+            }
+            return (_sendEnded ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        }
+    }
+
+    private async Task RelaySendAsync(Func<Task> send, long charge)
     {
         try
         {
@@ -38,10 +58,21 @@ internal sealed partial class ScriptWorkerHost
         }
         finally
         {
-            Interlocked.Add(ref _bytesInFlight, -bytes);
+            TaskCompletionSource? ended;
+            lock (_sendsLock)
+            {
+                _bytesInFlight -= charge;
+                _sendsInFlight--;
+                ended = _sendEnded;
+                _sendEnded = null;
+            }
+            ended?.TrySetResult();
         }
     }
 
     /// <summary>Waits for every relayed send: the worker's last messages must have left before the session ends.</summary>
-    private Task SendsFinishedAsync() => Task.WhenAll(_sends);
+    private async Task SendsFinishedAsync()
+    {
+        while (SendEnded(admit: 0) is { } ended) await ended.ConfigureAwait(false);
+    }
 }
