@@ -41,8 +41,8 @@ internal static class FixedPointKernels
     /// 1/y for y (times the public yFactor) in [0.5, 1] at scale f from the start w0 = 2.9142 - 2y (relative error at most
     /// 0.0858, Catrina and Saxena, FC 2010), by Goldschmidt's iteration: e = 1 - y w0, then w = w (1 + e) and e = e^2
     /// together, one round of products a step where Newton's w (2 - y w) needs two; the error squares each step as in
-    /// Newton's. Not self-correcting: each step's truncation adds at most about 2^-f (N/2 units when statistically masked), so the relative error stays below
-    /// (steps + 1) 2^-f beyond the iteration's own.
+    /// Newton's. Not self-correcting: each step's truncation adds at most about 2^-f to w / 2 (N/2 units when statistically masked), and the final
+    /// doubling doubles it, so the relative error stays below 2 (steps + 1) 2^-f (N (steps + 1) 2^-f masked) beyond the iteration's own.
     /// </summary>
     /// <remarks>
     /// The iteration carries h = w / 2 (the caller passes h0 = 1.4571 - y, <see cref="GoldschmidtHalfStart"/>) and doubles it at the
