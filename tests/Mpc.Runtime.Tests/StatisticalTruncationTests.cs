@@ -121,8 +121,8 @@ public class StatisticalTruncationTests
     [Fact]
     public async Task TheLogranksWideReciprocalAtTwentyPartiesKeepsItsErrorWithoutTruncationPairs()
     {
-        // Goldschmidt's products carry w / 2 (below 1.1 at scale 2f, 82 bits): with a 40-bit mask per party, 20 parties' masks
-        // still fit Z_2^128, where the products of w itself (83 bits) took a truncation pair (128 daBits) each.
+        // Goldschmidt's w (1 + e) taken as w + w e keeps every product below 1.1 at scale 2f (82 bits): with a 40-bit mask per party,
+        // 20 parties' masks still fit Z_2^128, where the products w (1 + e) (83 bits) took a truncation pair (128 daBits) each.
         const int parties = 20, bits = 39;
         var format = FixedPointFormat.Ring128;
         var random = new Random(Property.BaseSeed);
@@ -135,7 +135,7 @@ public class StatisticalTruncationTests
             return (await Reciprocal.ComputeIntegerWideAsync(rt, x, bits, 1e-8)).Reciprocal.Share;
         });
         Assert.Equal(0, counts.TruncationPairs);
-        // Relative 1e-8 plus (steps + 1) truncations of N/2 units of 2^-40 each on w / 2, doubled; the result is at scale 2f.
+        // Relative 1e-8 plus (steps + 1) N/2 units of 2^-40 relative to 1/y (with the factor 2 the other tests allow); the result is at scale 2f.
         double units = Math.Pow(2, -40) * (parties / 2 + 1);
         var reciprocals = FixedPointFormat.Decode<UInt128>(results, 2 * format.FractionalBits);
         Parties.AssertWithin([.. values.Select(v => v == 0 ? 0 : 1 / v)], reciprocals,

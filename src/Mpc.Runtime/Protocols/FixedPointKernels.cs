@@ -41,59 +41,40 @@ internal static class FixedPointKernels
     /// 1/y for y (times the public yFactor) in [0.5, 1] at scale f from the start w0 = 2.9142 - 2y (relative error at most
     /// 0.0858, Catrina and Saxena, FC 2010), by Goldschmidt's iteration: e = 1 - y w0, then w = w (1 + e) and e = e^2
     /// together, one round of products a step where Newton's w (2 - y w) needs two; the error squares each step as in
-    /// Newton's. Not self-correcting: each step's truncation adds at most about 2^-f to w / 2 (N/2 units when statistically masked), and the final
-    /// doubling doubles it, so the relative error stays below 2 (steps + 1) 2^-f (N (steps + 1) 2^-f masked) beyond the iteration's own.
+    /// Newton's. Not self-correcting: each step's truncation adds at most about 2^-f (N/2 units when statistically masked), so the relative error stays below
+    /// (steps + 1) 2^-f beyond the iteration's own.
     /// </summary>
     /// <remarks>
-    /// The iteration carries h = w / 2 (the caller passes h0 = 1.4571 - y, <see cref="GoldschmidtHalfStart"/>) and doubles it at the
-    /// end, so that every product (y h, h (1 + e), e^2) stays below 1.1 rather than 2.2: one bit less, which keeps the statistically
-    /// masked truncation (no preprocessing) within Z_2^128 at f = 40 for up to 31 parties instead of 15.
+    /// w (1 + e) is computed as w + w e, so every product (y w0 at most 1.062, w e at most 0.18, e^2) stays below 1.1 rather than
+    /// 2.2: one bit less, which keeps the statistically masked truncation (no preprocessing) within Z_2^128 at f = 40 for up to 31
+    /// parties instead of 15, at the same precision.
     /// <paramref name="productBits"/>: a bound on every product of the iteration that holds for every input (<see cref="GoldschmidtProductBits"/>), or null.
     /// <paramref name="iterations"/>: steps to run, or null for enough to reach 2^-(f+2) (<see cref="NewtonIterations"/>); s steps leave a
     /// relative error of 0.0858^(2^s) (2.9e-9 for 3).
     /// </remarks>
-    public static async Task<T[]> ReciprocalGoldschmidtAsync<T>(MpcRuntime<T> runtime, T[] y, T[] halfStart, long yFactor, int? productBits = null, int? iterations = null)
+    public static async Task<T[]> ReciprocalGoldschmidtAsync<T>(MpcRuntime<T> runtime, T[] y, T[] w, long yFactor, int? productBits = null, int? iterations = null)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
-        int f = runtime.Format.FractionalBits, n = halfStart.Length;
+        int f = runtime.Format.FractionalBits, n = w.Length;
         int steps = iterations ?? NewtonIterations(f, 0.0858);
-        var yh = await MultiplyTruncateAsync(runtime, y, halfStart, f, productBits).ConfigureAwait(false);
-        // e = 1 - y w = 1 - 2 y h.
-        var e = AffinePublic(runtime, yh, 1.0, checked(2 * yFactor));
-        var h = halfStart;
-        T one = FixedPointFormat.EncodeConstant<T>(1.0, f);
+        var yw = await MultiplyTruncateAsync(runtime, y, w, f, productBits).ConfigureAwait(false);
+        var e = AffinePublic(runtime, yw, 1.0, yFactor);
         for (int it = 0; it < steps; it++)
         {
-            var onePlusE = (T[])e.Clone();
-            if (runtime.IsLeader)
+            bool last = it == steps - 1;
+            var products = await MultiplyTruncateAsync(runtime, last ? w : [.. w, .. e], last ? e : [.. e, .. e], f, productBits).ConfigureAwait(false);
+            var next = new T[n];
+            unchecked
             {
-                unchecked
-                {
-                    for (int i = 0; i < n; i++) onePlusE[i] += one;
-                }
+                for (int i = 0; i < n; i++) next[i] = w[i] + products[i];
             }
-            if (it == steps - 1)
-            {
-                h = await MultiplyTruncateAsync(runtime, h, onePlusE, f, productBits).ConfigureAwait(false);
-                break;
-            }
-            var products = await MultiplyTruncateAsync(runtime, [.. h, .. e], [.. onePlusE, .. e], f, productBits).ConfigureAwait(false);
-            h = products.AsSpan(0, n).ToArray();
-            e = products.AsSpan(n, n).ToArray();
-        }
-        var w = new T[n];
-        unchecked
-        {
-            for (int i = 0; i < n; i++) w[i] = h[i] + h[i];
+            w = next;
+            if (!last) e = products.AsSpan(n, n).ToArray();
         }
         return w;
     }
 
-    /// <summary>h0 = w0 / 2 = 1.4571 - y, the start <see cref="ReciprocalGoldschmidtAsync"/> takes for y in [0.5, 1] (exact, local).</summary>
-    public static T[] GoldschmidtHalfStart<T>(MpcRuntime<T> runtime, T[] y)
-        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> => AffinePublic(runtime, y, 1.4571, 1);
-
-    /// <summary>Bits of the bound on every product of <see cref="ReciprocalGoldschmidtAsync"/> from the half start (1.1 at scale 2f).</summary>
+    /// <summary>Bits of the bound on every product of <see cref="ReciprocalGoldschmidtAsync"/> (1.1 at scale 2f).</summary>
     public static int GoldschmidtProductBits(FixedPointFormat format) => BoundBits(1.1, 2 * format.FractionalBits);
 
     /// <summary>

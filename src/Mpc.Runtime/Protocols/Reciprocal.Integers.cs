@@ -20,9 +20,9 @@ public static partial class Reciprocal
     /// power of two V = 2^(f-1-j*) of x's leading bit j*: Y = x V lies in [2^(f-1), 2^f), so y = Y / 2^f in [0.5, 1) needs no
     /// truncation. Goldschmidt's iteration from 2.9142 - 2y runs the fewest steps s with 0.0858^(2^s) at most
     /// <paramref name="relativeError"/> (3 steps for 1e-8), and 1/x = W V / 2^f, whose product is below 2^(2f+2), so every
-    /// truncation is statistically masked and draws no preprocessing in Z_2^128 (up to 31 parties: the iteration carries w / 2, whose
-    /// products are bounded by 2^82; beyond, they leave no room for the mask and draw truncation pairs).
-    /// Accuracy: relative error at most <paramref name="relativeError"/> plus about (s + 1) N units of 2^-f relative
+    /// truncation is statistically masked and draws no preprocessing in Z_2^128 (up to 31 parties: the iteration's products, w (1 + e)
+    /// taken as w + w e, are bounded by 2^82; beyond, they leave no room for the mask and draw truncation pairs).
+    /// Accuracy: relative error at most <paramref name="relativeError"/> plus about (s + 1) N/2 units of 2^-f relative
     /// to 1/y, and an absolute error of about N/2 units of 2^-f from the last truncation.
     /// Cost per element: bits daBits for the mask and bits for the step bits, about bits (log2(bits) + 2) AND gates,
     /// then 2 + 2s products (s + 2 rounds of products, each with its truncation's opening but the first).
@@ -140,8 +140,8 @@ public static partial class Reciprocal
         // and the step bits' daBits while the mask opens.
         (runtime.Preprocessing as Preprocessing.IPreprocessingForecast)?.Forecast(checked(n * (2 * steps + 2)), IntegerBinaryWords(n, bits), IntegerDaBits(n, bits));
         var (stepBits, v, y) = await NormaliseIntegersRawAsync(runtime, x, bits).ConfigureAwait(false);
-        // y in [0.5, 1) and w0 within 9% of 1/y: every product of the iteration (which carries w / 2) is below 1.1.
-        var w = await FixedPointKernels.ReciprocalGoldschmidtAsync(runtime, y, FixedPointKernels.GoldschmidtHalfStart(runtime, y), 1,
+        // y in [0.5, 1) and w0 within 9% of 1/y: every product of the iteration is below 1.1.
+        var w = await FixedPointKernels.ReciprocalGoldschmidtAsync(runtime, y, FixedPointKernels.AffinePublic(runtime, y, 2.9142, 2), 1,
             FixedPointKernels.GoldschmidtProductBits(runtime.Format), steps).ConfigureAwait(false);
         return (w, v, stepBits);
     }

@@ -99,8 +99,8 @@ public static partial class Reciprocal
         // X V is below 2^M in range and exactly 0 outside it.
         var y = await FixedPointKernels.MultiplyTruncateAsync(runtime, x, v, m - f, m).ConfigureAwait(false);
         RingArithmetic<T>.AddInPlace(y, Comparison.StepSum(runtime, steps, n, outside));
-        // y in [0.5, 1) and w0 within 9% of 1/y: every product of the iteration (which carries w / 2) is below 1.1.
-        var w = await FixedPointKernels.ReciprocalGoldschmidtAsync(runtime, y, FixedPointKernels.GoldschmidtHalfStart(runtime, y), 1,
+        // y in [0.5, 1) and w0 within 9% of 1/y: every product of the iteration is below 1.1.
+        var w = await FixedPointKernels.ReciprocalGoldschmidtAsync(runtime, y, FixedPointKernels.AffinePublic(runtime, y, 2.9142, 2), 1,
             FixedPointKernels.GoldschmidtProductBits(runtime.Format)).ConfigureAwait(false);
         return (w, v);
     }
