@@ -32,7 +32,7 @@ public static class PreprocessingModes
         {
             Ot => new OtPreprocessing<T>(channel, cancellation),
             Replicated => new ReplicatedPreprocessing<T>(channel, seeds, cancellation),
-            Shamir => new ShamirPreprocessing<T>(channel, seeds),
+            Shamir => new ShamirPreprocessing<T>(channel, seeds, cancellation),
             Dealer when channel.PartyIndex == 0 => DealerPreprocessing<T>.ForDealer(channel.PartyCount, dealerMaterial),
             Dealer => DealerPreprocessing<T>.ForParty(dealerMaterial),
             _ => throw new ArgumentException(ErrorMessages.UnknownPreprocessing(mode), nameof(mode)),

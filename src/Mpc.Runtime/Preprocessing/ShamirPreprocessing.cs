@@ -13,12 +13,13 @@ namespace Mpc.Runtime.Preprocessing;
 /// <remarks>
 /// Beaver and matrix triples come from <see cref="ShamirProducts{TR}"/> over Z_2^k. AND triples are the low bits of
 /// triples over Z_2^8 (the low bit of a sum is the XOR of the low bits, and that of a product the AND), 8 times the bits
-/// of a dedicated GF(2^d) construction but the same code. daBits: parties 0..t each deal their own random bits as degree-t
-/// sharings, XORed by a tree of Damgard-Nielsen multiplications (t a daBit, one double sharing each:
-/// <see cref="ShamirProducts{TR}.DaBitsAsync"/>), and in XOR shares (the bit at its owner plus a zero sharing), so no t parties know the
-/// daBit. Masked bits and truncation pairs are composed from daBits (<see cref="DaBitComposition"/>).
+/// of a dedicated GF(2^d) construction but the same code. daBits, and the masked bits and truncation pairs composed from
+/// them, come from the OT engine on the same connections (<see cref="OtPreprocessing{T}"/>: every party's bit folded in by
+/// one oblivious transfer a pair), which is secure against any number of colluders and sends a few hundred bytes a daBit
+/// at 20 parties, where XORing t + 1 dealt bits by t Damgard-Nielsen products sent 4.6 KB; its tags (kinds 1-6) are
+/// apart from this engine's.
 /// </remarks>
-public sealed class ShamirPreprocessing<T> : IPreprocessing<T>, IDisposable where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+public sealed class ShamirPreprocessing<T> : IPreprocessing<T>, IPreprocessingForecast, IDisposable where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
 {
     /// <summary>The preprocessing mode's name in requests, transcripts and results.</summary>
     public const string ModeName = "shamir";
@@ -31,19 +32,17 @@ public sealed class ShamirPreprocessing<T> : IPreprocessing<T>, IDisposable wher
 
     // Values per batch of products: a dealing then carries at most 3 d 2^14 ring elements (4.7 MB at d = 6 in Z_2^128).
     private const int ChunkValues = 1 << 14;
-    // daBits per batch, a multiple of 64: t of them a daBit, the double sharings hold at most 31 x 2^12 values at 63 parties.
-    private const int DaBitChunk = 1 << 12;
     private static readonly int K = RingArithmetic<T>.Bits;
     private readonly CountingChannel _channel;
     private readonly ShamirProducts<T> _products;
     private readonly ShamirProducts<byte> _bits;
-    private readonly ShamirProducts<T> _daBits;
-    private readonly AesCtrRandom _ownBits;
+    // daBits by oblivious transfer: a few hundred bytes a party against t Damgard-Nielsen products (4.6 KB at 20 parties).
+    private readonly OtPreprocessing<T> _daBits;
     private readonly Lock _draw = new();
     // Completes when every batch of products queued so far has finished.
     private Task _queue = Task.CompletedTask;
 
-    public ShamirPreprocessing(IPartyChannel channel, PairwiseSeeds seeds)
+    public ShamirPreprocessing(IPartyChannel channel, PairwiseSeeds seeds, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(channel);
         ArgumentNullException.ThrowIfNull(seeds);
@@ -54,14 +53,16 @@ public sealed class ShamirPreprocessing<T> : IPreprocessing<T>, IDisposable wher
         _channel = new CountingChannel(channel);
         _products = new ShamirProducts<T>(_channel, seeds, PreprocessingTags.ShamirProducts);
         _bits = new ShamirProducts<byte>(_channel, seeds, PreprocessingTags.ShamirBinaryProducts);
-        _daBits = new ShamirProducts<T>(_channel, seeds, PreprocessingTags.ShamirDaBits);
-        _ownBits = AesCtrRandom.CreateFromSystem();
+        _daBits = new OtPreprocessing<T>(channel, cancellation);
     }
 
     public string Mode => ModeName;
 
-    /// <summary>Bytes this party has sent for preprocessing (dealings, shares to the kings, the kings' openings, the daBits' Beaver openings).</summary>
-    public long BytesSent => _channel.BytesSent;
+    /// <summary>Starts the daBits ahead (the OT engine's rounds); triples are made on request, a few rounds each.</summary>
+    public void Forecast(int triples, int binaryWords, int daBits) => _daBits.Forecast(0, 0, daBits);
+
+    /// <summary>Bytes this party has sent for preprocessing (dealings, shares to the kings, the kings' openings, and the daBits' oblivious transfers).</summary>
+    public long BytesSent => _channel.BytesSent + _daBits.BytesSent;
 
     /// <summary>The Shamir sharing the engine uses (ring, threshold, points).</summary>
     public ShamirSharing<T> Sharing => _products.Sharing;
@@ -97,23 +98,20 @@ public sealed class ShamirPreprocessing<T> : IPreprocessing<T>, IDisposable wher
     public async ValueTask<DaBits<T>> GetDaBitsAsync(int count, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        var (arithmetic, binary) = await DaBitsAsync(count, cancellationToken).ConfigureAwait(false);
-        return new DaBits<T>(arithmetic, binary, count);
+        return await _daBits.GetDaBitsAsync(count, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<MaskedBits<T>> GetMaskedBitsAsync(int count, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        var (arithmetic, bits) = await DaBitsAsync(checked(K * count), cancellationToken).ConfigureAwait(false);
-        return DaBitComposition.MaskedBits(arithmetic, bits, count);
+        return await _daBits.GetMaskedBitsAsync(count, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<TruncationPairs<T>> GetTruncationPairsAsync(int count, int shift, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         if (shift <= 0 || shift > K - 2) throw new ArgumentOutOfRangeException(nameof(shift), ErrorMessages.TruncationShiftOutOfRange(shift, K));
-        var (arithmetic, _) = await DaBitsAsync(checked(K * count), cancellationToken).ConfigureAwait(false);
-        return DaBitComposition.TruncationPairs(arithmetic, count, shift);
+        return await _daBits.GetTruncationPairsAsync(count, shift, cancellationToken).ConfigureAwait(false);
     }
 
     private Task<BeaverTriples<T>> Triples(int count, CancellationToken cancellationToken)
@@ -165,29 +163,6 @@ public sealed class ShamirPreprocessing<T> : IPreprocessing<T>, IDisposable wher
         return ([.. parts.SelectMany(p => p.A)], [.. parts.SelectMany(p => p.B)], [.. parts.SelectMany(p => p.C)]);
     }
 
-    // daBits in queued batches of at most DaBitChunk (request order; each batch's dealings stay a few MB).
-    private Task<(T[] Arithmetic, ulong[] Binary)> DaBitsAsync(int count, CancellationToken cancellationToken)
-    {
-        var chunks = new List<Task<(T[] Arithmetic, ulong[] Binary)>>();
-        lock (_draw)
-        {
-            for (int start = 0; start < count || chunks.Count == 0; start += DaBitChunk)
-            {
-                int n = Math.Min(DaBitChunk, count - start);
-                chunks.Add(Queued(() => _daBits.DaBitsAsync(n, cancellationToken)));
-            }
-        }
-        return JoinedDaBits(chunks);
-    }
-
-    private static async Task<(T[] Arithmetic, ulong[] Binary)> JoinedDaBits(List<Task<(T[] Arithmetic, ulong[] Binary)>> chunks)
-    {
-        if (chunks.Count == 1) return await chunks[0].ConfigureAwait(false);
-        var parts = await Task.WhenAll(chunks).ConfigureAwait(false);
-        // Every chunk but the last holds a whole number of 64-bit words.
-        return ([.. parts.SelectMany(p => p.Arithmetic)], [.. parts.SelectMany(p => p.Binary)]);
-    }
-
     private static ulong[] LowBits(byte[] shares, int words)
     {
         var packed = new ulong[words];
@@ -200,6 +175,5 @@ public sealed class ShamirPreprocessing<T> : IPreprocessing<T>, IDisposable wher
         _products.Dispose();
         _bits.Dispose();
         _daBits.Dispose();
-        _ownBits.Dispose();
     }
 }

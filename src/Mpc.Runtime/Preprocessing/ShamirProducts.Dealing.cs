@@ -9,12 +9,8 @@ namespace Mpc.Runtime.Preprocessing;
 /// <summary>Random sharings: who deals which values, the dealers' interpolation, and the exchange of the shares they send.</summary>
 internal sealed partial class ShamirProducts<TR>
 {
-    /// <summary>
-    /// Count values shared with degree Plan.Degree: by one dealer (<paramref name="Dealer"/>, whose values are
-    /// <paramref name="Secret"/> where it is this party), or summed over t + 1 dealers a slice, with fresh secrets or the same
-    /// secrets as section <paramref name="SameSecretAs"/> (a double sharing: degree t and 2t of one random value).
-    /// </summary>
-    private sealed record Section(int Count, DealingPlan Plan, int Dealer = -1, TR[]? Secret = null, int SameSecretAs = -1);
+    /// <summary>Count values shared with degree Plan.Degree, each summed over the t + 1 dealers of its slice with fresh secrets.</summary>
+    private sealed record Section(int Count, DealingPlan Plan);
 
     private sealed record Draw(Section[] Sections, TR[][] Mine, List<TR[]>[] Outgoing, long Batch);
 
@@ -27,11 +23,6 @@ internal sealed partial class ShamirProducts<TR>
     // The slices of a section that a dealer deals, in increasing order: the order of its PRG draws and of its message.
     private IEnumerable<(int Start, int Length)> SlicesDealtBy(Section section, int dealer)
     {
-        if (section.Dealer >= 0)
-        {
-            if (dealer == section.Dealer && section.Count > 0) yield return (0, section.Count);
-            yield break;
-        }
         for (int p = 0; p < _parties; p++)
         {
             int start = SliceStart(section.Count, p), length = SliceStart(section.Count, p + 1) - start;
@@ -44,7 +35,6 @@ internal sealed partial class ShamirProducts<TR>
     {
         int d = _ring.Degree;
         var mine = new TR[sections.Length][];
-        var secrets = new List<TR[]>[sections.Length];
         var outgoing = new List<TR[]>[_parties];
         for (int p = 0; p < _parties; p++) outgoing[p] = [];
         for (int s = 0; s < sections.Length; s++)
@@ -53,13 +43,9 @@ internal sealed partial class ShamirProducts<TR>
             var plan = section.Plan;
             int n = section.Count;
             mine[s] = new TR[d * n];
-            secrets[s] = [];
-            int slice = 0;
             foreach (var (start, length) in SlicesDealtBy(section, _self))
             {
-                var secret = section.SameSecretAs >= 0 ? secrets[section.SameSecretAs][slice++]
-                    : section.Secret is { } own ? own.AsSpan(start, length).ToArray() : _secrets.NextRing<TR>(length);
-                secrets[s].Add(secret);
+                var secret = _secrets.NextRing<TR>(length);
                 var drawn = plan.PrgReceivers.Select(m => _dealTo[m]!.NextRing<TR>(d * length)).ToArray();
                 var shares = plan.Interpolated.Select(_ => new TR[d * length]).ToArray();
                 _ring.Combine(secret, drawn, plan.Matrices, shares, length);

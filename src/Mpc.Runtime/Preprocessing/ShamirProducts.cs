@@ -113,15 +113,6 @@ internal sealed partial class ShamirProducts<TR> : IDisposable where TR : unmana
         return result;
     }
 
-    /// <summary>This party's XOR share of words * 64 zero bits: the XOR of one stream per peer.</summary>
-    public ulong[] XorZeroShare(int words)
-    {
-        var result = new ulong[words];
-        for (int peer = 0; peer < _parties; peer++)
-            if (peer != _self) BitSlicing.Xor(result, _zeroWith[peer]!.NextRing<ulong>(words), result);
-        return result;
-    }
-
     private async Task<(TR[] A, TR[] B, TR[] C)> FinishAsync(Draw draw, TR[][] zeros, int na, int nb, int nc, Action<TR[], TR[], TR[]> product, CancellationToken cancellationToken)
     {
         int d = _ring.Degree;

@@ -17,7 +17,6 @@ public static class PreprocessingTags
     public const int ReplicatedKeys = 9;
     public const int ShamirProducts = 10;
     public const int ShamirBinaryProducts = 11;
-    public const int ShamirDaBits = 12;
     internal const int SetupKind = 1;
 
     /// <summary>Tag of a batch step; the ring width is part of the kind so two rings never collide.</summary>
