@@ -16,8 +16,8 @@ namespace Mpc.Runtime.Preprocessing;
 /// of a dedicated GF(2^d) construction but the same code. daBits, and the masked bits and truncation pairs composed from
 /// them, come from the OT engine on the same connections (<see cref="OtPreprocessing{T}"/>: every party's bit folded in by
 /// one oblivious transfer a pair), which is secure against any number of colluders and sends a few hundred bytes a daBit
-/// at 20 parties, where XORing t + 1 dealt bits by t Damgard-Nielsen products sent 4.6 KB; its tags (kinds 1-6) are
-/// apart from this engine's.
+/// at 20 parties, where XORing t + 1 dealt bits by t Damgard-Nielsen products sent 4.6 KB; its tags (setup and daBit kinds)
+/// are apart from this engine's.
 /// </remarks>
 public sealed class ShamirPreprocessing<T> : IPreprocessing<T>, IPreprocessingForecast, IDisposable where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
 {

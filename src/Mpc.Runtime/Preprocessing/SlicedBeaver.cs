@@ -4,8 +4,8 @@ using Mpc.Core;
 namespace Mpc.Runtime.Preprocessing;
 
 /// <summary>
-/// The honest-majority engines' daBit step: XOR of shared bits by a tree of Beaver multiplications whose openings go
-/// slice by slice through one party each (the replicated engine's; the Shamir engine uses its bit helpers).
+/// The replicated engine's daBit step: XOR of shared bits by a tree of Beaver multiplications whose openings go slice by
+/// slice through one party each.
 /// </summary>
 internal static class SlicedBeaver
 {
