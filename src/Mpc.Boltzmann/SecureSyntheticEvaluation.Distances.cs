@@ -10,7 +10,8 @@ namespace Mpc.Boltzmann;
 /// share is its values plus a pseudo-random zero share). A tournament over the parties (ceil(log2 N) rounds of
 /// comparisons) keeps per synthetic row the smallest and the second-smallest of all of them: the distance to the
 /// closest record over the pooled rows (DCR) and the one to the second-closest, whose ratio is the NNDR. Then per
-/// synthetic row and public grid value a comparison [DCR &lt;= grid] (NNDR: B^2 d1 &lt;= j^2 d2), summed into secret
+/// synthetic row and public grid value a comparison [DCR &lt;= grid] (NNDR: B^2 d1 &lt;= j^2 d2, for whole squared distances up
+/// to L taken as d1 &lt;= floor(j^2 d2 / B^2), a public step function of d2 from L tests [d2 &gt;= b]), summed into secret
 /// cumulative counts; each quantile is the first grid value whose count reaches a share p of the M synthetic rows
 /// (the lower, type 1, quantile), and the count at distance 0 gives the share of exact copies. The holdout comparison
 /// (Virtual Data Lab) compares each synthetic row's DCR to the training rows with its DCR to the holdout rows. Only
@@ -153,14 +154,22 @@ public static partial class SecureSyntheticEvaluation
         int m = first.Length;
         double unit = Math.ScaleB(1, -scale);
         // [d1 <= g^2] per DCR grid value g, [B^2 d1 <= j^2 d2] per NNDR step j, and [d2 == 0] (NNDR 1 there): x < 0 tests, x <= 0 as x - unit < 0.
-        // 0/1 rows: the DCR tests lie within the largest squared distance plus one, the NNDR tests within B^2 times it plus one.
+        // 0/1 rows: the DCR tests lie within the largest squared distance plus one, the NNDR tests within B^2 times it plus one (or see below).
         var distanceTests = new List<Secret<T>>();
         foreach (double g in space.Grid) distanceTests.Add(first - (g * g + unit));
-        var ratioTests = new List<Secret<T>>();
-        for (int j = 0; j <= NndrBins; j++) ratioTests.Add(first * ((long)NndrBins * NndrBins) - second * ((long)j * j) - unit);
         distanceTests.Add(second - unit);
+        // Whole squared distances up to L: B^2 d1 <= j^2 d2 iff d1 <= T_j(d2) = floor(j^2 d2 / B^2), a public step function of d2 made
+        // from the steps [d2 >= b] (in the batch of the DCR tests), so the NNDR tests compare numbers below L + 2, not B^2 L.
+        int largest = scale == 0 && space.Largest is { } bound ? (int)bound : -1;
+        bool stepped = largest > 0 && (largest + NndrBins + 1) * Comparison.BoundBits(largest + 1) < (NndrBins + 1) * Comparison.BoundBits((double)largest * NndrBins * NndrBins + 1);
+        if (stepped)
+            for (int b = 1; b <= largest; b++) distanceTests.Add((b - 1.0) - second);
         var distanceBits = await SignsAsync(runtime, Secret<T>.Concatenate(distanceTests), space.Largest + 1).ConfigureAwait(false);
-        var ratioBits = await SignsAsync(runtime, Secret<T>.Concatenate(ratioTests), space.Largest * NndrBins * NndrBins + 1).ConfigureAwait(false);
+        var ratioTests = new List<Secret<T>>();
+        for (int j = 0; j <= NndrBins; j++)
+            ratioTests.Add(stepped ? first - StepThreshold(distanceBits, (space.Grid.Length + 1) * m, m, largest, j) - unit
+                : first * ((long)NndrBins * NndrBins) - second * ((long)j * j) - unit);
+        var ratioBits = await SignsAsync(runtime, Secret<T>.Concatenate(ratioTests), stepped ? largest + 2 : space.Largest * NndrBins * NndrBins + 1).ConfigureAwait(false);
         int grid = space.Grid.Length;
         // In the layout of the tests: the grid, the NNDR steps, then [d2 == 0].
         var bits = Secret<T>.Concatenate([distanceBits.Slice(0, grid * m), ratioBits, distanceBits.Slice(grid * m, m)]);
@@ -233,6 +242,20 @@ public static partial class SecureSyntheticEvaluation
     }
 
     // [x < 0] for secrets within `magnitude` ring units (null: unbounded): compared in the bound's bits where the ring has room for its mask.
+    // T_j(d2) = floor(j^2 d2 / B^2) as the sum over b of [d2 >= b] (T_j(b) - T_j(b - 1)); the steps start at `offset` of `bits`, m each.
+    private static Secret<T> StepThreshold<T>(Secret<T> bits, int offset, int m, int largest, int j)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        long Threshold(int d2) => (long)j * j * d2 / ((long)NndrBins * NndrBins);
+        var sum = bits.Slice(offset, m) * Threshold(1);
+        for (int b = 2; b <= largest; b++)
+        {
+            long increase = Threshold(b) - Threshold(b - 1);
+            if (increase != 0) sum += bits.Slice(offset + (b - 1) * m, m) * increase;
+        }
+        return sum;
+    }
+
     private static Task<Secret<T>> SignsAsync<T>(MpcRuntime<T> runtime, Secret<T> x, double? magnitude)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {

@@ -164,6 +164,36 @@ public class SecureSyntheticEvaluationTests
         }
     }
 
+    // The NNDR tests on whole squared distances go through thresholds floor(j^2 d2 / B^2): every rank's quantile against the clear one,
+    // on rows whose ratios d1 / d2 meet grid points exactly (1/4 at j = 50, 1 at j = B), where an off-by-one in a threshold shows.
+    [Fact]
+    public async Task NndrQuantilesAtEveryRankEqualTheClearOnesWhereRatiosMeetTheGridExactly()
+    {
+        const int parties = 3, width = 16;
+        var random = new Random(31);
+        double[] Row(double p) => [.. Enumerable.Range(0, width).Select(_ => random.NextDouble() < p ? 1.0 : 0)];
+        var real = Enumerable.Range(0, 45).Select(i => Row(i % 3 == 0 ? 0.1 : 0.3)).ToList();
+        var synthetic = Enumerable.Range(0, 40).Select(i => Row(i % 2 == 0 ? 0.1 : 0.3)).ToList();
+        // The all-ones row with real rows at squared distances 1 and 4 (the others have at most 9 ones): NNDR 1/2 exactly, j = 50.
+        synthetic[0] = Enumerable.Repeat(1.0, width).ToArray();
+        real[1] = [.. synthetic[0].Select((v, j) => j < 1 ? 0.0 : v)];
+        real[20] = [.. synthetic[0].Select((v, j) => j < 4 ? 0.0 : v)];
+        Assert.All(real.Where((_, i) => i != 1 && i != 20), r => Assert.True(r.Sum() <= 9));
+        double[] probabilities = [.. Enumerable.Range(1, synthetic.Count).Select(k => (double)k / synthetic.Count)];
+        List<double[]> Own(int p) => real[(p * real.Count / parties)..((p + 1) * real.Count / parties)];
+        var (_, nndr) = SyntheticDataEvaluation.DistancesToClosestRecords(synthetic, real);
+        Assert.Contains(nndr, r => r > 0 && r < 1 && Math.Abs(r * SecureSyntheticEvaluation.NndrBins - Math.Round(r * SecureSyntheticEvaluation.NndrBins)) < 1e-9);
+        var opened = await LocalHarness.RunAsync<UInt128, double[]>(parties, async rt =>
+            await Opening.RevealRealAsync(rt, await SecureSyntheticEvaluation.DistanceQuantilesAsync(rt, Own(rt.PartyIndex), synthetic, probabilities), "privacy"),
+            new LocalHarnessOptions { Preprocessing = Mpc.Runtime.PreprocessingMode.Dealer });
+        var expected = SecureSyntheticEvaluation.DistanceQuantiles([.. Enumerable.Range(0, parties).Select(p => (IReadOnlyList<double[]>)Own(p))], synthetic, probabilities);
+        var sorted = nndr.Order().ToArray();
+        for (int k = 0; k < synthetic.Count; k++)
+            Assert.Equal(Math.Ceiling(Math.Round(sorted[k] * SecureSyntheticEvaluation.NndrBins, 9)) / SecureSyntheticEvaluation.NndrBins, expected[synthetic.Count + k], 9);
+        foreach (var party in opened)
+            for (int i = 0; i < expected.Length; i++) Assert.True(Math.Abs(expected[i] - party[i]) < 1e-6, $"score {i} is {party[i]} where the clear one is {expected[i]}");
+    }
+
     [Fact]
     public async Task SecureDistanceQuantilesEqualTheQuantilesOfTheDistancesToThePooledRows()
     {
