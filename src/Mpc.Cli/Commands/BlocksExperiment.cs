@@ -5,6 +5,8 @@ using System.Text.Json.Nodes;
 using Mpc.Boltzmann;
 using Mpc.Federation;
 using Mpc.Reporting;
+using Mpc.Runtime;
+using Mpc.Runtime.Preprocessing;
 using Mpc.Scripting;
 
 namespace Mpc.Cli.Commands;
@@ -35,7 +37,7 @@ internal static class BlocksExperiment
     }
 
     public static async Task RunAsync(string directory, Setup setup, int[] partyCounts, int[] dpCounts, double epsilon, TextWriter log, CancellationToken cancellationToken,
-        int evaluateUpTo = SmallEvaluationParties, int mpcUpTo = int.MaxValue)
+        int evaluateUpTo = SmallEvaluationParties, int mpcUpTo = int.MaxValue, bool honestMajority = false)
     {
         Directory.CreateDirectory(directory);
         var all = ReadCsv(Path.Combine(AppContext.BaseDirectory, "examples", "data", "blocks-in-noise.csv"), setup.Variables);
@@ -70,8 +72,10 @@ internal static class BlocksExperiment
                     // All parties share this one process here: for 20 x 19 party pairs on 2 cores the secure evaluation takes minutes.
                     ["evaluate"] = n <= evaluateUpTo ? "true" : "false",
                 };
-                var (synthetic, outputs, seconds) = await RunScriptAsync(files, parameters, Path.Combine(directory, $"pooled-{n}"), cancellationToken).ConfigureAwait(false);
+                var engine = EngineFor(n, honestMajority);
+                var (synthetic, outputs, seconds) = await RunScriptAsync(files, parameters, Path.Combine(directory, $"pooled-{n}"), engine, cancellationToken).ConfigureAwait(false);
                 var entry = Metrics(all, synthetic, n, "pooled (MPC)", null, seconds);
+                entry["engine"] = PreprocessingEngines.Name(engine);
                 // What the analyst got from the secure evaluation (equal to the clear-text metrics above, which the simulation can compute).
                 if (outputs.TryGetValue("utility", out var utility) && outputs.TryGetValue("privacy", out var privacy))
                 {
@@ -79,7 +83,7 @@ internal static class BlocksExperiment
                     entry["secure_privacy_dcr_nndr_q01_q05_q50_copies"] = new JsonArray(privacy.Select(v => (JsonNode)Math.Round(v, 4)).ToArray());
                 }
                 results.Add(entry);
-                log.WriteLine($"{n} parties, pooled under MPC: {seconds:F1} s; rows per block {Blocks(synthetic)}");
+                log.WriteLine($"{n} parties, pooled under MPC ({PreprocessingEngines.Name(engine)}): {seconds:F1} s; rows per block {Blocks(synthetic)}");
                 if (n == shown)
                 {
                     heatmaps.Add(($"pooled MPC, {n} parties", Order(synthetic)));
@@ -92,11 +96,13 @@ internal static class BlocksExperiment
                     var dp = parameters.Where(p => !ScheduleKeys.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value);
                     dp["reveal"] = BoltzmannApi.DpIntermediates;
                     dp["epsilon"] = Text(epsilon);
-                    var (dpSynthetic, _, dpSeconds) = await RunScriptAsync(files, dp, Path.Combine(directory, $"pooled-dp-{n}"), cancellationToken).ConfigureAwait(false);
-                    results.Add(Metrics(all, dpSynthetic, n, "pooled (MPC, DP)", epsilon, dpSeconds));
+                    var (dpSynthetic, _, dpSeconds) = await RunScriptAsync(files, dp, Path.Combine(directory, $"pooled-dp-{n}"), engine, cancellationToken).ConfigureAwait(false);
+                    var dpEntry = Metrics(all, dpSynthetic, n, "pooled (MPC, DP)", epsilon, dpSeconds);
+                    dpEntry["engine"] = PreprocessingEngines.Name(engine);
+                    results.Add(dpEntry);
                     // The DP default is tuned at 5,000 rows; at 500 of the 50-variable data it learns no block even without noise (docs/experiments/boltzmann.md).
                     string note = all.Count < 5000 ? $" (the DP default, tuned at 5,000 rows, takes {PooledTraining.StepsPerEpoch(all.Count, DpSchedule.BatchSize) * DpSchedule.Epochs} steps here)" : "";
-                    log.WriteLine($"{n} parties, pooled under MPC with DP (epsilon {epsilon}, the DP default): {dpSeconds:F1} s; rows per block {Blocks(dpSynthetic)}{note}");
+                    log.WriteLine($"{n} parties, pooled under MPC ({PreprocessingEngines.Name(engine)}) with DP (epsilon {epsilon}, the DP default): {dpSeconds:F1} s; rows per block {Blocks(dpSynthetic)}{note}");
                     if (n == shown)
                     {
                         heatmaps.Add(($"pooled MPC + DP, {n} parties", Order(dpSynthetic)));
@@ -174,7 +180,14 @@ internal static class BlocksExperiment
 
     private static string Text(double value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static async Task<(List<double[]> Synthetic, Dictionary<string, double[]> Outputs, double Seconds)> RunScriptAsync(IReadOnlyList<string> files, Dictionary<string, string> parameters, string directory, CancellationToken cancellationToken)
+    /// <summary>
+    /// The engine of a pooled run: OT (any number of colluders) unless the experiment is run as an honest-majority consortium,
+    /// whose federations of 3 to 7 sites run the replicated engine and of 8 or more the Shamir engine (2 sites: OT).
+    /// </summary>
+    internal static PreprocessingMode EngineFor(int parties, bool honestMajority) =>
+        !honestMajority || parties < 3 ? PreprocessingMode.Ot : parties < ShamirPreprocessing<ulong>.MinParties ? PreprocessingMode.Replicated : PreprocessingMode.Shamir;
+
+    private static async Task<(List<double[]> Synthetic, Dictionary<string, double[]> Outputs, double Seconds)> RunScriptAsync(IReadOnlyList<string> files, Dictionary<string, string> parameters, string directory, PreprocessingMode engine, CancellationToken cancellationToken)
     {
         var reference = ProtocolReference.Resolve(Path.Combine(AppContext.BaseDirectory, "protocols", "boltzmann-machine.csx"));
         using var loggers = CliOptions.Loggers(false);
@@ -185,7 +198,7 @@ internal static class BlocksExperiment
         // They also accept 1 or 2 exact copies behind the privacy output, which a hospital's default (3) refuses: reporting that
         // share on public synthetic data is the experiment's purpose, and its default run stopped on it (issue 29).
         var result = await LocalFederation.RunAsync(reference.Protocol, reference.ScriptSource, files, parameters, ProtocolReference.Catalog, loggers, null,
-            TimeSpan.FromMinutes(10), cancellationToken, directory, privacy: DatasetPrivacy.Default with { ExactIntermediates = true, MinCellCount = 1 }).ConfigureAwait(false);
+            TimeSpan.FromMinutes(10), cancellationToken, directory, engine, DatasetPrivacy.Default with { ExactIntermediates = true, MinCellCount = 1 }).ConfigureAwait(false);
         double seconds = watch.Elapsed.TotalSeconds;
         BoltzmannFiles.TryWrite(result, directory);
         int width = parameters["columns"].Split(',').Length;
