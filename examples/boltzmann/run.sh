@@ -3,7 +3,8 @@
 # one pooled DBM under MPC (protocols/boltzmann-machine.csx, real TLS between the parties) with DP and
 # without, scored under MPC, against a DBM per party whose samples are pooled. Writes results.json,
 # heatmaps.png, correlations.png and each run's monitoring plot to the folder given (default results/boltzmann);
-# about 7-8 minutes on 2 cores. Add --small for the small version the demo runs.
+# about 6 minutes on 2 cores. The 5 and 20 parties run the honest-majority engines (replicated, shamir); add
+# --engine ot for OT at every party count (about 12 minutes), --small for the small version the demo runs.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out="${1:-results/boltzmann}"
