@@ -122,8 +122,9 @@ internal static class BlocksExperiment
                     var part = all[(p * all.Count / n)..((p + 1) * all.Count / n)];
                     int Epochs(int epochs, int batch) => sameSteps ? epochs * StepsPerEpoch(all.Count, batch) / StepsPerEpoch(part.Count, Math.Min(batch, part.Count)) : epochs;
                     var local = layers.Select(l => l with { BatchSize = Math.Min(l.BatchSize, part.Count), Epochs = Epochs(l.Epochs, l.BatchSize) }).ToList();
+                    // No monitoring: the comparison uses the samples only, and the top layer's exact log Z each monitored epoch dominated its time (the draws are the same without it).
                     var model = await PooledTraining.TrainAsync(ModelKind.Dbm, part, VisibleKind.Bernoulli, null, local,
-                        settings with { Seed = p + 1, FineTuningBatchSize = Math.Min(setup.Batch, part.Count), FineTuningEpochs = Epochs(setup.FineTuning, setup.Batch) },
+                        settings with { Seed = p + 1, MonitorEvery = 0, FineTuningBatchSize = Math.Min(setup.Batch, part.Count), FineTuningEpochs = Epochs(setup.FineTuning, setup.Batch) },
                         new LocalStatisticsPool()).ConfigureAwait(false);
                     return GibbsSampling.Sample(model, part.Count, setup.BurnIn, new Random(p + 1));
                 }, cancellationToken))).ConfigureAwait(false);
