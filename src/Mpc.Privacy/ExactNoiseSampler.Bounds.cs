@@ -37,29 +37,45 @@ public sealed partial class ExactNoiseSampler
     // The squeezes take |L| <= 1.5 (6 * 2^62 in 64-bit fixed point), where every product below stays inside Int128.
     private static readonly Int128 SqueezeLimit = (Int128)6 << 62;
 
+    // Below that, exp(L) = exp(L / 2^j)^(2^j) for j up to this: |L| <= 96, beyond which exp(L) < 2^-138 and the BigInteger bound decides.
+    private const int MaxHalvings = 6;
+
     /// <summary>
-    /// U &lt; exp(L) surely, for L &gt;= the lower bound: exp(L) &gt;= p3(y) = 1 + y + y^2/2 + y^3/6 for y = floor(L/4) in 62-bit
-    /// fixed point, as p3 is increasing and below exp everywhere. p3(y) is computed within 2.5 units of 2^-62 (one rounding
-    /// per product and quotient, the products' inputs off by at most 1 and 2 units, |y| &lt;= 1.5), so 8 units cover it.
+    /// U &lt; exp(L) surely, for L &gt;= the lower bound: exp(y) &gt;= p3(y) = 1 + y + y^2/2 + y^3/6 for y = floor(L / 2^j) in 62-bit
+    /// fixed point, as p3 is increasing and below exp everywhere, then squared j times rounding down (the values are in [0, 1]).
+    /// p3(y) is computed within 2.5 units of 2^-62 (one rounding per product and quotient, the products' inputs off by at most 1
+    /// and 2 units, |y| &lt;= 1.5), so 8 units cover it.
     /// </summary>
     private static bool SqueezeAccepts(Int128 low, ulong u)
     {
-        if (low < -SqueezeLimit || low > SqueezeLimit) return false;
-        Int128 y = low >> 2, square = y * y >> 62, cube = square * y >> 62;
-        Int128 cubic = (Int128.One << 62) + y + (square >> 1) + cube / 6;
-        return (Int128)u + 1 <= 4 * (cubic - 8);
+        if (low > SqueezeLimit || !Halvings(low, out int halvings)) return false;
+        Int128 y = low >> (2 + halvings), square = y * y >> 62, cube = square * y >> 62;
+        Int128 bound = (Int128.One << 62) + y + (square >> 1) + cube / 6 - 8;
+        if (bound <= 0) return false;
+        for (int i = 0; i < halvings; i++) bound = bound * bound >> 62;
+        return (Int128)u + 1 <= 4 * bound;
     }
 
     /// <summary>
-    /// U &gt;= exp(L) surely, for L &lt;= the upper bound &lt;= 0: exp(L) &lt;= exp(y) &lt;= p3(y) + y^4/24 for y = ceil(L/4) &lt;= 0 in
-    /// 62-bit fixed point (the Taylor remainder of order 5 is negative there), computed within 4 units; 8 units cover it.
+    /// U &gt;= exp(L) surely, for L &lt;= the upper bound &lt;= 0: exp(L / 2^j) &lt;= exp(y) &lt;= p4(y) = p3(y) + y^4/24 for
+    /// y = ceil(L / 2^j) &lt;= 0 in 62-bit fixed point (the Taylor remainder of order 5 is negative there), computed within 4 units,
+    /// plus 8 units, then squared j times rounding up.
     /// </summary>
     private static bool SqueezeRejects(Int128 high, ulong u)
     {
-        if (high > 0 || high < -SqueezeLimit) return false;
-        Int128 y = -(-high >> 2), square = y * y >> 62, cube = square * y >> 62, fourth = cube * y >> 62;
-        Int128 quartic = (Int128.One << 62) + y + (square >> 1) + cube / 6 + fourth / 24;
-        return (Int128)u >= 4 * (quartic + 8);
+        if (high > 0 || !Halvings(high, out int halvings)) return false;
+        Int128 y = -(-high >> (2 + halvings)), square = y * y >> 62, cube = square * y >> 62, fourth = cube * y >> 62;
+        Int128 bound = (Int128.One << 62) + y + (square >> 1) + cube / 6 + fourth / 24 + 8;
+        for (int i = 0; i < halvings; i++) bound = (bound * bound + (Int128.One << 62) - 1) >> 62;
+        return (Int128)u >= 4 * bound;
+    }
+
+    // The fewest halvings j that bring a bound L (64-bit fixed point) within [-1.5, 1.5]: none for L > -1.5; false past MaxHalvings.
+    private static bool Halvings(Int128 bound, out int halvings)
+    {
+        for (halvings = 0; halvings <= MaxHalvings; halvings++)
+            if (bound >= -(SqueezeLimit << halvings)) return true;
+        return false;
     }
 
     // floor and ceiling of (numerator / denominator) * 2^Precision, denominator > 0.

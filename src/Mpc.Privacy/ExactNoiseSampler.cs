@@ -36,6 +36,9 @@ public sealed partial class ExactNoiseSampler(AesCtrRandom random)
     /// <summary>Largest Poisson parameter accepted (the proposal and f(k) stay in 64-bit integers well below it).</summary>
     public const double MaxLambda = 1UL << 50;
 
+    // The last parameter's envelope: callers draw many values at one parameter, and the shared cache's lookup locks all its buckets.
+    private PoissonEnvelope? _envelope;
+
     // Below this mean the chain of Poisson(1/2) draws costs less than the envelope's setup and bounds.
     private const ulong ChainBelow = 8;
 
@@ -46,7 +49,7 @@ public sealed partial class ExactNoiseSampler(AesCtrRandom random)
         if ((double)numerator / denominator > MaxLambda) throw new ArgumentOutOfRangeException(nameof(numerator), $"The Poisson parameter must be at most 2^50.");
         if (numerator == 0) return 0;
         if (numerator / denominator < ChainBelow) return PoissonByChains(numerator, denominator);
-        var envelope = PoissonEnvelope.For(numerator, denominator);
+        var envelope = _envelope is { } last && last.A == numerator && last.B == denominator ? last : _envelope = PoissonEnvelope.For(numerator, denominator);
         while (true)
         {
             long x = DiscreteLaplace(envelope.T);

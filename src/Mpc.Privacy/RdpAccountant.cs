@@ -78,16 +78,26 @@ public static class RdpAccountant
         ArgumentNullException.ThrowIfNull(rdp);
         ArgumentNullException.ThrowIfNull(orders);
         if (!(q > 0 && q <= 1)) throw new ArgumentOutOfRangeException(nameof(q), PrivacyErrors.SamplingRateOutOfRange);
+        static bool IsInteger(double a) => a >= 2 && Math.Abs(a - Math.Round(a)) <= 1e-12;
+        if (q == 1) return orders.Select(a => IsInteger(a) ? rdp(a) : double.PositiveInfinity).ToArray();
+        // The inner curve at each integer order and ln l! once, not once per term: every release of a DP run is accounted at each party.
+        int largest = orders.Where(IsInteger).Select(a => (int)Math.Round(a)).DefaultIfEmpty(1).Max();
+        var inner = new double[largest + 1];
+        var logFactorial = new double[largest + 1];
+        for (int l = 1; l <= largest; l++)
+        {
+            logFactorial[l] = logFactorial[l - 1] + Math.Log(l);
+            if (l >= 2) inner[l] = rdp(l);
+        }
+        double logQ = Math.Log(q), log1Q = Math.Log(1 - q);
         return orders.Select(a =>
         {
-            if (a < 2 || Math.Abs(a - Math.Round(a)) > 1e-12) return double.PositiveInfinity;
-            if (q == 1) return rdp(a);
+            if (!IsInteger(a)) return double.PositiveInfinity;
             int alpha = (int)Math.Round(a);
-            double logQ = Math.Log(q), log1Q = Math.Log(1 - q);
             double sum = (alpha - 1) * log1Q + Math.Log(1 + (alpha - 1) * q);
             for (int l = 2; l <= alpha; l++)
-                sum = LogAdd(sum, SpecialFunctions.BinomialLn(alpha, l) + l * logQ + (alpha - l) * log1Q + (l - 1) * rdp(l));
-            return Math.Min(sum / (alpha - 1), rdp(a));
+                sum = LogAdd(sum, logFactorial[alpha] - logFactorial[l] - logFactorial[alpha - l] + l * logQ + (alpha - l) * log1Q + (l - 1) * inner[l]);
+            return Math.Min(sum / (alpha - 1), inner[alpha]);
         }).ToArray();
     }
 
