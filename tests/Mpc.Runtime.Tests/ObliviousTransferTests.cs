@@ -389,6 +389,39 @@ public class ObliviousTransferTests
         foreach (var source in wide) source.Dispose();
     }
 
+    [Fact]
+    public async Task ADaBitsOnlyEngineSetsUpHalfTheBaseTransfersOnlyInTheDirectionItsDaBitsUse()
+    {
+        const int parties = 4;
+        async Task<(CountingChannel[] Channels, OtSession[] Sessions)> SetUp(bool ascendingOnly)
+        {
+            var network = new InMemoryNetwork(parties, TimeSpan.FromSeconds(60));
+            var channels = Enumerable.Range(0, parties).Select(i => new CountingChannel(network.GetChannel(i))).ToArray();
+            return (channels, await Task.WhenAll(channels.Select(c => OtSession.SetupAsync(c, 64, default, ascendingOnly))));
+        }
+        var (full, fullSessions) = await SetUp(false);
+        var (half, halfSessions) = await SetUp(true);
+        Assert.Equal(full.Sum(c => c.BytesSent), 2 * half.Sum(c => c.BytesSent));
+        for (int self = 0; self < parties; self++)
+            for (int peer = 0; peer < parties; peer++)
+            {
+                if (peer == self) continue;
+                var session = halfSessions[self];
+                if (self < peer) Assert.NotNull(session.SenderTo(peer));
+                else Assert.Throws<InvalidOperationException>(() => session.SenderTo(peer));
+                if (peer < self) Assert.NotNull(session.ReceiverFrom(peer));
+                else Assert.Throws<InvalidOperationException>(() => session.ReceiverFrom(peer));
+            }
+        foreach (var session in fullSessions.Concat(halfSessions)) session.Dispose();
+
+        // The engine built on such a session makes daBits (and what is made of them) as the full one does, and nothing else.
+        var engines = new InMemoryNetwork(parties, TimeSpan.FromSeconds(60));
+        var sources = Enumerable.Range(0, parties).Select(i => new OtPreprocessing<ulong>(engines.GetChannel(i), daBitsOnly: true)).ToArray();
+        await PreprocessingChecks.CheckDaBitsAsync(sources);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => sources[0].GetTriplesAsync(10, default).AsTask());
+        foreach (var source in sources) source.Dispose();
+    }
+
     [Theory]
     // Batches grow from 1024 triples to a cap of 8192 (fewer beyond 5 parties): these counts take every size and several full batches.
     [InlineData(2, 1 << 16)]

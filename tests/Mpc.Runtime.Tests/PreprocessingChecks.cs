@@ -21,6 +21,12 @@ public static class PreprocessingChecks
         var bb = Xor(binary.Select(t => t.B));
         Assert.Equal(ba.Zip(bb, (x, y) => x & y), Xor(binary.Select(t => t.C)));
 
+        await CheckDaBitsAsync(sources);
+    }
+
+    /// <summary>daBits, and the truncation pairs and masked bits made of them.</summary>
+    public static async Task CheckDaBitsAsync(IReadOnlyList<IPreprocessing<ulong>> sources)
+    {
         var pairs = await Task.WhenAll(sources.Select(s => s.GetTruncationPairsAsync(500, 16, default).AsTask()));
         var r = Sum(pairs.Select(p => p.R));
         Assert.Equal(r.Select(v => v >> 16), Sum(pairs.Select(p => p.RShifted)));

@@ -45,7 +45,8 @@ public sealed partial class OtPreprocessing<T>
         return new TripleBatch<ulong>(a, b, c);
     }
 
-    // Party m folds its bit s_m into the arithmetic sharing of s_0 XOR ... XOR s_(m-1): x XOR s = x + s - 2 x s.
+    // Party m folds its bit s_m into the arithmetic sharing of s_0 XOR ... XOR s_(m-1): x XOR s = x + s - 2 x s. Only the
+    // instances from each j < m to m are used, so a daBits-only engine sets up no others.
     private async Task<DaBitBatch> ProduceDaBitsAsync(long batch, int count)
     {
         var session = await SessionAsync().ConfigureAwait(false);

@@ -37,18 +37,26 @@ public sealed partial class OtPreprocessing<T> : IPreprocessing<T>, IPrivateProd
     private readonly BatchPool<TripleBatch<ulong>> _binary;
     private readonly BatchPool<DaBitBatch> _daBits;
     private readonly List<Task> _matrixTasks = [];
+    private readonly bool _daBitsOnly;
     private Task<OtSession>? _session;
     private long _matrixCount;
     private long _privateCount;
     private long _maskedBitDaBits;
     private long _truncationDaBits;
 
-    public OtPreprocessing(IPartyChannel channel, CancellationToken cancellation = default)
+    /// <param name="channel">The connections to every peer.</param>
+    /// <param name="cancellation">Ends the engine's productions.</param>
+    /// <param name="daBitsOnly">
+    /// An engine asked for daBits (and the masked bits and truncation pairs made of them) only, as the Shamir engine's: it sets up
+    /// the OT extension instances from lower to higher party indices alone, half the base OTs; any other item then fails.
+    /// </param>
+    public OtPreprocessing(IPartyChannel channel, CancellationToken cancellation = default, bool daBitsOnly = false)
     {
         ArgumentNullException.ThrowIfNull(channel);
         if (channel.PartyCount < 2) throw new ArgumentException(ErrorMessages.PartyCountOutOfRange(channel.PartyCount), nameof(channel));
         _channel = new CountingChannel(channel);
         _cancellation = cancellation;
+        _daBitsOnly = daBitsOnly;
         // Batch sizes grow from small (a short session pays little) to a cap that bounds memory. A batch runs OT with every
         // peer at once, so beyond 5 parties the caps shrink with the peers: a party's batch memory stays that of 5 parties.
         int peers = channel.PartyCount - 1;
@@ -172,7 +180,7 @@ public sealed partial class OtPreprocessing<T> : IPreprocessing<T>, IPrivateProd
 
     private Task<OtSession> SessionAsync()
     {
-        lock (_randomLock) return _session ??= OtSession.SetupAsync(_channel, K, _cancellation);
+        lock (_randomLock) return _session ??= OtSession.SetupAsync(_channel, K, _cancellation, ascendingOnly: _daBitsOnly);
     }
 
     private T[] RandomRing(int count)

@@ -2,7 +2,8 @@ namespace Mpc.Runtime.Preprocessing.Ot;
 
 /// <summary>
 /// This party's OT extension instances with every peer: one as sender (this party holds Delta)
-/// and one as receiver (SoftSpoken, k = 2), set up by 2 x 128 base OTs per pair. Instance "s to r" uses the base-OT
+/// and one as receiver (SoftSpoken, k = 2), set up by 2 x 128 base OTs per pair; or, for an engine that only makes daBits,
+/// only the instances from the lower party index to the higher (128 base OTs per pair). Instance "s to r" uses the base-OT
 /// tag <see cref="PreprocessingTags.Setup"/>(s, r).
 /// </summary>
 public sealed class OtSession : IDisposable
@@ -26,12 +27,21 @@ public sealed class OtSession : IDisposable
     /// <summary>The fixed-key hash for the calling thread (AES objects are not shared between threads).</summary>
     public CorrelationRobustHash Hash => _hash.Value!;
 
-    public SoftSpokenSender SenderTo(int peer) => _senders[peer] ?? throw new ArgumentOutOfRangeException(nameof(peer));
+    public SoftSpokenSender SenderTo(int peer) => Instance(_senders, peer, Channel.PartyIndex, peer);
 
-    public SoftSpokenReceiver ReceiverFrom(int peer) => _receivers[peer] ?? throw new ArgumentOutOfRangeException(nameof(peer));
+    public SoftSpokenReceiver ReceiverFrom(int peer) => Instance(_receivers, peer, peer, Channel.PartyIndex);
 
-    /// <summary>Runs the base OTs with all peers at once.</summary>
-    public static async Task<OtSession> SetupAsync(IPartyChannel channel, int ringBits, CancellationToken cancellationToken)
+    private TInstance Instance<TInstance>(TInstance?[] instances, int peer, int sender, int receiver) where TInstance : class
+    {
+        if (peer < 0 || peer >= instances.Length || peer == Channel.PartyIndex) throw new ArgumentOutOfRangeException(nameof(peer));
+        return instances[peer] ?? throw new InvalidOperationException(RuntimeErrors.ObliviousTransferInstanceNotSetUp(sender, receiver));
+    }
+
+    /// <summary>
+    /// Runs the base OTs with all peers at once: for both instances with every peer, or with <paramref name="ascendingOnly"/> for
+    /// the instances from a lower party index to a higher one only (all that daBits use: half the base OTs).
+    /// </summary>
+    public static async Task<OtSession> SetupAsync(IPartyChannel channel, int ringBits, CancellationToken cancellationToken, bool ascendingOnly = false)
     {
         ArgumentNullException.ThrowIfNull(channel);
         int n = channel.PartyCount, self = channel.PartyIndex;
@@ -41,8 +51,10 @@ public sealed class OtSession : IDisposable
         {
             if (peer == self) continue;
             int p = peer;
-            senders[p] = Task.Run(() => SoftSpokenSender.SetupAsync(channel, p, PreprocessingTags.Setup(ringBits, self, p), cancellationToken), cancellationToken);
-            receivers[p] = Task.Run(() => SoftSpokenReceiver.SetupAsync(channel, p, PreprocessingTags.Setup(ringBits, p, self), cancellationToken), cancellationToken);
+            if (!ascendingOnly || self < p)
+                senders[p] = Task.Run(() => SoftSpokenSender.SetupAsync(channel, p, PreprocessingTags.Setup(ringBits, self, p), cancellationToken), cancellationToken);
+            if (!ascendingOnly || p < self)
+                receivers[p] = Task.Run(() => SoftSpokenReceiver.SetupAsync(channel, p, PreprocessingTags.Setup(ringBits, p, self), cancellationToken), cancellationToken);
         }
         var all = senders.Where(t => t is not null).Cast<Task>().Concat(receivers.Where(t => t is not null).Cast<Task>()).ToArray();
         try
