@@ -37,16 +37,18 @@ public sealed partial class ExactNoiseSampler
     // The squeezes take |L| <= 1.5 (6 * 2^62 in 64-bit fixed point), where every product below stays inside Int128.
     private static readonly Int128 SqueezeLimit = (Int128)6 << 62;
 
-    // Below that, exp(L) = exp(L / 2^j)^(2^j) for j up to this: |L| <= 96, beyond which exp(L) < 2^-138 and the BigInteger bound decides.
-    private const int MaxHalvings = 6;
+    // Below -1/4 (2^62), exp(L) = exp(L / 2^j)^(2^j) with L / 2^j in [-1/4, 0], where the polynomials are tight, for j up to
+    // this: L >= -128, beyond which exp(L) < 2^-184 and the BigInteger bound decides.
+    private static readonly Int128 HalvingLimit = Int128.One << 62;
+    private const int MaxHalvings = 9;
 
     /// <summary>
     /// U &lt; exp(L) surely, for L &gt;= the lower bound: exp(y) &gt;= p3(y) = 1 + y + y^2/2 + y^3/6 for y = floor(L / 2^j) in 62-bit
-    /// fixed point, as p3 is increasing and below exp everywhere, then squared j times rounding down (the values are in [0, 1]).
-    /// p3(y) is computed within 2.5 units of 2^-62 (one rounding per product and quotient, the products' inputs off by at most 1
-    /// and 2 units, |y| &lt;= 1.5), so 8 units cover it.
+    /// fixed point (y in [-1/4, 1.5]), as p3 is increasing and below exp everywhere, then squared j times rounding down (the values
+    /// are in [0, 1]). p3(y) is computed within 2.5 units of 2^-62 (one rounding per product and quotient, the products' inputs off
+    /// by at most 1 and 2 units, |y| &lt;= 1.5), so 8 units cover it.
     /// </summary>
-    private static bool SqueezeAccepts(Int128 low, ulong u)
+    internal static bool SqueezeAccepts(Int128 low, ulong u)
     {
         if (low > SqueezeLimit || !Halvings(low, out int halvings)) return false;
         Int128 y = low >> (2 + halvings), square = y * y >> 62, cube = square * y >> 62;
@@ -58,10 +60,10 @@ public sealed partial class ExactNoiseSampler
 
     /// <summary>
     /// U &gt;= exp(L) surely, for L &lt;= the upper bound &lt;= 0: exp(L / 2^j) &lt;= exp(y) &lt;= p4(y) = p3(y) + y^4/24 for
-    /// y = ceil(L / 2^j) &lt;= 0 in 62-bit fixed point (the Taylor remainder of order 5 is negative there), computed within 4 units,
-    /// plus 8 units, then squared j times rounding up.
+    /// y = ceil(L / 2^j) in [-1/4, 0] in 62-bit fixed point (the Taylor remainder of order 5 is negative there), computed within
+    /// 4 units, plus 8 units, then squared j times rounding up.
     /// </summary>
-    private static bool SqueezeRejects(Int128 high, ulong u)
+    internal static bool SqueezeRejects(Int128 high, ulong u)
     {
         if (high > 0 || !Halvings(high, out int halvings)) return false;
         Int128 y = -(-high >> (2 + halvings)), square = y * y >> 62, cube = square * y >> 62, fourth = cube * y >> 62;
@@ -70,11 +72,11 @@ public sealed partial class ExactNoiseSampler
         return (Int128)u >= 4 * bound;
     }
 
-    // The fewest halvings j that bring a bound L (64-bit fixed point) within [-1.5, 1.5]: none for L > -1.5; false past MaxHalvings.
+    // The fewest halvings j that bring a bound L (64-bit fixed point) to at least -1/4: none for L >= -1/4; false past MaxHalvings.
     private static bool Halvings(Int128 bound, out int halvings)
     {
         for (halvings = 0; halvings <= MaxHalvings; halvings++)
-            if (bound >= -(SqueezeLimit << halvings)) return true;
+            if (bound >= -(HalvingLimit << halvings)) return true;
         return false;
     }
 
@@ -110,7 +112,7 @@ public sealed partial class ExactNoiseSampler
     }
 
     /// <summary>A lower (or upper) bound on exp(y) for the fixed-point y, by directed Taylor sums at |y| / 2^s &lt; 1/2 and s squarings.</summary>
-    private static BigInteger ExpBound(BigInteger y, bool upper)
+    internal static BigInteger ExpBound(BigInteger y, bool upper)
     {
         if (y < ExpFloorArgument) return upper ? (FixedOne >> 86) + 1 : BigInteger.Zero;
         // exp(y) = 1 / exp(-y) for y < 0: a lower bound then needs an upper bound of exp(-y), and the reverse.

@@ -20,6 +20,9 @@ public static class RuntimeErrors
     public static string InputShapeInvalid(int rows, int columns, int length) =>
         $"Input shape {rows}x{columns} does not match {length} values.";
 
+    public static string DaBitsOnlyEngine(string item) =>
+        $"This OT engine makes daBits only (it set up the OT extension instances from lower to higher party indices alone); it makes no {item}.";
+
     public static string ObliviousTransferInstanceNotSetUp(int sender, int receiver) =>
         $"This session set up no OT extension instance from party {sender + 1} to party {receiver + 1} (an engine that makes only daBits sets up those from lower to higher indices).";
 

@@ -1,3 +1,4 @@
+using System.Numerics;
 using MathNet.Numerics;
 using Mpc.Core;
 
@@ -38,5 +39,54 @@ public class ExactNoiseSamplerBoundsTests
         }
         // At small lambda the fast bounds leave the far tails (4|x| > k + m) to the exact test.
         Assert.True(decided > 600 && nearBoundary > 100 && (lambda < 100 || farTail > 20), $"seed {seed}: only {decided} decisions ({nearBoundary} near the boundary, {farTail} aimed below alpha = e^-6) were compared");
+    }
+
+    [Theory]
+    [InlineData(71)]
+    [InlineData(72)]
+    public void TheSqueezesAcceptOnlyBelowAndRejectOnlyAboveExpOfLAtEveryHalving(int seed)
+    {
+        // Exact L = l / 2^64 at and around the edge of every range of halvings (L >= -2^j / 4, j = 0..9, and beyond), at random
+        // inside each, and up to the positive limit 1.5: the largest u a squeeze accepts and the smallest it rejects (both monotone
+        // in u, found by bisection) against the 96-bit directed bounds on exp(L): an accepted U in [u, u+1) / 2^64 must lie below
+        // exp(L), a rejected one above.
+        var random = new Random(seed);
+        Int128 limit = (Int128)6 << 62, quarter = Int128.One << 62;
+        var values = new List<Int128> { 0, 1, -1, limit, limit - 1, limit / 2 };
+        for (int j = 0; j <= 10; j++)
+        {
+            Int128 edge = -(quarter << j);
+            foreach (Int128 delta in new Int128[] { -1, 0, 1, -(Int128.One << 40), Int128.One << 40 }) values.Add(edge + delta);
+            for (int i = 0; i < 40; i++) values.Add(-(Int128)(random.NextDouble() * Math.Pow(2, j + 62)));
+        }
+        foreach (var l in values)
+        {
+            double exponent = (double)l / Math.Pow(2, 64);
+            BigInteger lower = ExactNoiseSampler.ExpBound((BigInteger)l << 32, upper: false), upper = ExactNoiseSampler.ExpBound((BigInteger)l << 32, upper: true);
+            ulong? accepted = Bisect(u => ExactNoiseSampler.SqueezeAccepts(l, u), largest: true);
+            ulong? rejected = Bisect(u => ExactNoiseSampler.SqueezeRejects(l, u), largest: false);
+            if (accepted is { } a) Assert.True(((BigInteger)a + 1) << 32 <= lower, $"seed {seed}: L = {exponent}: accepts u = {a}, above exp(L)");
+            if (rejected is { } r) Assert.True((BigInteger)r << 32 >= upper, $"seed {seed}: L = {exponent}: rejects u = {r}, below exp(L)");
+            // Where the squeezes reach, they decide, and within a small factor of exp(L): rejects down to L = -128, accepts while
+            // exp(L) 2^64 is well above a unit.
+            if (exponent is > -127.999 and <= -1e-6) Assert.True(rejected is { } rr && (BigInteger)rr << 32 <= upper + (upper >> 3) + ((BigInteger)16 << 32), $"seed {seed}: L = {exponent}: rejects only from {rejected}");
+            if (exponent is > -40 and <= 0) Assert.True(accepted is { } aa && ((BigInteger)aa + 1) << 32 >= lower - (lower >> 3), $"seed {seed}: L = {exponent}: accepts only up to {accepted}");
+            if (exponent < -128.001) Assert.True(accepted is null && rejected is null, $"seed {seed}: L = {exponent}: decided beyond the squeezes' range");
+        }
+    }
+
+    // The largest u with decide(u) (decide true for small u) or the smallest (decide true for large u); null if none.
+    private static ulong? Bisect(Func<ulong, bool> decide, bool largest)
+    {
+        if (largest ? !decide(0) : !decide(ulong.MaxValue)) return null;
+        ulong low = 0, high = ulong.MaxValue;
+        while (low < high)
+        {
+            ulong middle = low + (high - low) / 2 + (largest ? 1UL : 0UL);
+            bool decided = decide(middle);
+            if (largest) (low, high) = decided ? (middle, high) : (low, middle - 1);
+            else (low, high) = decided ? (low, middle) : (middle + 1, high);
+        }
+        return low;
     }
 }

@@ -418,7 +418,10 @@ public class ObliviousTransferTests
         var engines = new InMemoryNetwork(parties, TimeSpan.FromSeconds(60));
         var sources = Enumerable.Range(0, parties).Select(i => new OtPreprocessing<ulong>(engines.GetChannel(i), daBitsOnly: true)).ToArray();
         await PreprocessingChecks.CheckDaBitsAsync(sources);
+        // Refused at once, before any production (a peer would otherwise wait on the directions never set up).
         await Assert.ThrowsAsync<InvalidOperationException>(() => sources[0].GetTriplesAsync(10, default).AsTask());
+        await Assert.ThrowsAsync<InvalidOperationException>(() => sources[1].GetMatrixTripleAsync(2, 2, 2, default).AsTask());
+        Assert.Throws<InvalidOperationException>(() => sources[2].Forecast(10, 0, 0));
         foreach (var source in sources) source.Dispose();
     }
 

@@ -87,6 +87,7 @@ public sealed partial class OtPreprocessing<T>
 
     public async ValueTask<MatrixTriple<T>> GetMatrixTripleAsync(int rows, int inner, int columns, CancellationToken cancellationToken)
     {
+        RequireBothDirections("matrix triples");
         long index;
         lock (_matrixTasks)
         {
@@ -139,6 +140,7 @@ public sealed partial class OtPreprocessing<T>
 
     public async ValueTask<T[]> PrivateProductAsync(int owner, T[]? matrix, T[] share, int rows, int inner, int columns, int choiceBits, int outputBits, CancellationToken cancellationToken)
     {
+        RequireBothDirections("private products");
         ArgumentNullException.ThrowIfNull(share);
         if (owner < 0 || owner >= Parties) throw new ArgumentOutOfRangeException(nameof(owner), ErrorMessages.PartyIndexOutOfRange(owner, Parties));
         if ((matrix is null) == (owner == Self)) throw new ArgumentException(ErrorMessages.PrivateMatrixOwner(owner, Self), nameof(matrix));
@@ -152,6 +154,7 @@ public sealed partial class OtPreprocessing<T>
 
     public async ValueTask<T[]> PrivateScaleAsync(int owner, T[]? scalars, T[] share, int choiceBits, CancellationToken cancellationToken)
     {
+        RequireBothDirections("private products");
         ArgumentNullException.ThrowIfNull(share);
         if (owner < 0 || owner >= Parties) throw new ArgumentOutOfRangeException(nameof(owner), ErrorMessages.PartyIndexOutOfRange(owner, Parties));
         if ((scalars is null) == (owner == Self)) throw new ArgumentException(ErrorMessages.PrivateMatrixOwner(owner, Self), nameof(scalars));

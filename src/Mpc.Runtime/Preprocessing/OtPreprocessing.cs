@@ -103,6 +103,7 @@ public sealed partial class OtPreprocessing<T> : IPreprocessing<T>, IPrivateProd
 
     public void Forecast(int triples, int binaryWords, int daBits)
     {
+        if (triples > 0 || binaryWords > 0) RequireBothDirections("triples");
         _triples.Forecast(triples);
         _binary.Forecast(binaryWords);
         _daBits.Forecast(daBits);
@@ -110,14 +111,23 @@ public sealed partial class OtPreprocessing<T> : IPreprocessing<T>, IPrivateProd
 
     public async ValueTask<BeaverTriples<T>> GetTriplesAsync(int count, CancellationToken cancellationToken)
     {
+        RequireBothDirections("triples");
         var (a, b, c) = await GatherAsync(_triples, count, cancellationToken).ConfigureAwait(false);
         return new BeaverTriples<T>(a, b, c);
     }
 
     public async ValueTask<BinaryTriples> GetBinaryTriplesAsync(int words, CancellationToken cancellationToken)
     {
+        RequireBothDirections("AND triples");
         var (a, b, c) = await GatherAsync(_binary, words, cancellationToken).ConfigureAwait(false);
         return new BinaryTriples(a, b, c);
+    }
+
+    // A daBits-only engine refuses other items here, before any production starts: its peers would otherwise wait on OTs in the
+    // directions it never set up.
+    private void RequireBothDirections(string item)
+    {
+        if (_daBitsOnly) throw new InvalidOperationException(RuntimeErrors.DaBitsOnlyEngine(item));
     }
 
     // Copies the reserved pieces of (ring or word) triples into one contiguous triple.
