@@ -34,7 +34,7 @@ public sealed partial class ExactNoiseSampler
         return null;
     }
 
-    // The squeezes take |L| <= 1.5 (6 * 2^62 in 64-bit fixed point), where every product below stays inside Int128.
+    // The squeezes take L up to 1.5 (6 * 2^62 in 64-bit fixed point), and y within [-1.5, 1.5], where every product below stays inside Int128.
     private static readonly Int128 SqueezeLimit = (Int128)6 << 62;
 
     // Below -1/4 (2^62), exp(L) = exp(L / 2^j)^(2^j) with L / 2^j in [-1/4, 0], where the polynomials are tight, for j up to
