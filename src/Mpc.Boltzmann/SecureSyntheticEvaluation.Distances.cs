@@ -241,7 +241,6 @@ public static partial class SecureSyntheticEvaluation
         return (firsts[0], seconds[0]);
     }
 
-    // [x < 0] for secrets within `magnitude` ring units (null: unbounded): compared in the bound's bits where the ring has room for its mask.
     // T_j(d2) = floor(j^2 d2 / B^2) as the sum over b of [d2 >= b] (T_j(b) - T_j(b - 1)); the steps start at `offset` of `bits`, m each.
     private static Secret<T> StepThreshold<T>(Secret<T> bits, int offset, int m, int largest, int j)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
@@ -256,6 +255,7 @@ public static partial class SecureSyntheticEvaluation
         return sum;
     }
 
+    // [x < 0] for secrets within `magnitude` ring units (null: unbounded): compared in the bound's bits where the ring has room for its mask.
     private static Task<Secret<T>> SignsAsync<T>(MpcRuntime<T> runtime, Secret<T> x, double? magnitude)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
