@@ -179,19 +179,32 @@ public class ObliviousTransferTests
         Assert.Contains("invalid curve point", error.Message);
     }
 
-    // Party 0 sends, party 1 receives, over real base OTs and puncturing.
-    private static async Task<(SoftSpokenSender Sender, SoftSpokenReceiver Receiver)> SetUpExtensionAsync(InMemoryNetwork network)
+    // Party 0 sends, party 1 receives, over real base OTs and puncturing; or, derived, over 128 OTs extended on an instance in which
+    // party 1 sends to party 0 (itself set up by base OTs), as OtSession sets up the second direction of a pair.
+    private static async Task<(SoftSpokenSender Sender, SoftSpokenReceiver Receiver)> SetUpExtensionAsync(InMemoryNetwork network, bool derived = false)
     {
+        if (derived)
+        {
+            var reverseSender = SoftSpokenSender.SetupAsync(network.GetChannel(1), 0, 100, default);
+            var reverseReceiver = SoftSpokenReceiver.SetupAsync(network.GetChannel(0), 1, 100, default);
+            using var reverseS = await reverseSender;
+            using var reverseR = await reverseReceiver;
+            var derivedSender = SoftSpokenSender.SetupFromReverseAsync(network.GetChannel(0), 1, 200, reverseR, default);
+            var derivedReceiver = SoftSpokenReceiver.SetupFromReverseAsync(network.GetChannel(1), 0, 200, reverseS, default);
+            return (await derivedSender, await derivedReceiver);
+        }
         var senderTask = SoftSpokenSender.SetupAsync(network.GetChannel(0), 1, 200, default);
         var receiverTask = SoftSpokenReceiver.SetupAsync(network.GetChannel(1), 0, 200, default);
         return (await senderTask, await receiverTask);
     }
 
-    [Fact]
-    public async Task ExtensionRowsDifferByDeltaExactlyWhereTheReceiverChose()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ExtensionRowsDifferByDeltaExactlyWhereTheReceiverChose(bool derived)
     {
         var network = new InMemoryNetwork(2, TimeSpan.FromSeconds(30));
-        var (senderInstance, receiverInstance) = await SetUpExtensionAsync(network);
+        var (senderInstance, receiverInstance) = await SetUpExtensionAsync(network, derived);
         using var sender = senderInstance;
         using var receiver = receiverInstance;
         using var random = AesCtrRandom.CreateFromSystem();
@@ -210,11 +223,13 @@ public class ObliviousTransferTests
         }
     }
 
-    [Fact]
-    public async Task PuncturingLeavesTheSenderEverySeedButTheOneAtItsDeltaBlock()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task PuncturingLeavesTheSenderEverySeedButTheOneAtItsDeltaBlock(bool derived)
     {
         var network = new InMemoryNetwork(2, TimeSpan.FromSeconds(30));
-        var (senderInstance, receiverInstance) = await SetUpExtensionAsync(network);
+        var (senderInstance, receiverInstance) = await SetUpExtensionAsync(network, derived);
         using var sender = senderInstance;
         using var receiver = receiverInstance;
         for (int b = 0; b < 64; b++)
@@ -390,7 +405,7 @@ public class ObliviousTransferTests
     }
 
     [Fact]
-    public async Task ADaBitsOnlyEngineSetsUpHalfTheBaseTransfersOnlyInTheDirectionItsDaBitsUse()
+    public async Task AFullSessionDerivesTheDescendingDirectionsWithoutBaseTransfersAndADaBitsOnlyOneSkipsThem()
     {
         const int parties = 4;
         async Task<(CountingChannel[] Channels, OtSession[] Sessions)> SetUp(bool ascendingOnly)
@@ -401,11 +416,17 @@ public class ObliviousTransferTests
         }
         var (full, fullSessions) = await SetUp(false);
         var (half, halfSessions) = await SetUp(true);
-        Assert.Equal(full.Sum(c => c.BytesSent), 2 * half.Sum(c => c.BytesSent));
+        // Both run the same base transfers (an A point, 128 B points of 65 bytes and the puncturing message per pair); a descending
+        // instance costs only 128 extended OTs' corrections and its puncturing message.
+        const int pairs = parties * (parties - 1) / 2;
+        Assert.Equal(pairs * (65 + 128 * 65 + 2048), half.Sum(c => c.BytesSent));
+        Assert.Equal(pairs * (128 * 8 + 2048), full.Sum(c => c.BytesSent) - half.Sum(c => c.BytesSent));
         for (int self = 0; self < parties; self++)
             for (int peer = 0; peer < parties; peer++)
             {
                 if (peer == self) continue;
+                Assert.NotNull(fullSessions[self].SenderTo(peer));
+                Assert.NotNull(fullSessions[self].ReceiverFrom(peer));
                 var session = halfSessions[self];
                 if (self < peer) Assert.NotNull(session.SenderTo(peer));
                 else Assert.Throws<InvalidOperationException>(() => session.SenderTo(peer));

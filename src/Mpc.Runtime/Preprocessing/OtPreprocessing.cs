@@ -48,7 +48,7 @@ public sealed partial class OtPreprocessing<T> : IPreprocessing<T>, IPrivateProd
     /// <param name="cancellation">Ends the engine's productions.</param>
     /// <param name="daBitsOnly">
     /// An engine asked for daBits (and the masked bits and truncation pairs made of them) only, as the Shamir engine's: it sets up
-    /// the OT extension instances from lower to higher party indices alone, half the base OTs; any other item then fails.
+    /// the OT extension instances from lower to higher party indices alone (not the other direction's, derived from them); any other item then fails.
     /// </param>
     public OtPreprocessing(IPartyChannel channel, CancellationToken cancellation = default, bool daBitsOnly = false)
     {

@@ -17,8 +17,8 @@ namespace Mpc.Runtime.Preprocessing;
 /// them, come from the OT engine on the same connections (<see cref="OtPreprocessing{T}"/>: every party's bit folded in by
 /// one oblivious transfer a pair), which is secure against any number of colluders and sends a few hundred bytes a daBit
 /// at 20 parties, where XORing t + 1 dealt bits by t Damgard-Nielsen products sent 4.6 KB; its tags (setup and daBit kinds)
-/// are apart from this engine's. It sets up only the OT extension instances daBits use (lower to higher party index): half
-/// the base OTs of an OT session.
+/// are apart from this engine's. It sets up only the OT extension instances daBits use (lower to higher party index), not
+/// the other direction's that an OT session derives from them.
 /// </remarks>
 public sealed class ShamirPreprocessing<T> : IPreprocessing<T>, IPreprocessingForecast, IDisposable where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
 {

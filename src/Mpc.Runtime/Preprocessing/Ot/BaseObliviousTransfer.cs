@@ -124,6 +124,27 @@ public static class BaseObliviousTransfer
         }
     }
 
+    /// <summary>
+    /// The key of OT j when 128 extended OTs stand in for the base OTs of the instance in the other direction (as libOTe sets up one
+    /// direction from the other): SHA-256("mpc/base-ot-from-extension/v1" | tag (i64 LE) | j (u32 LE) | row (two u64 LE))[0..16],
+    /// a random oracle of the row, so the receiver learns the key it chose and nothing of the other (it lacks Delta).
+    /// </summary>
+    public static byte[] KeyFromExtensionRow(long tag, int index, ulong low, ulong high)
+    {
+        Span<byte> input = stackalloc byte[29 + 8 + 4 + 16];
+        "mpc/base-ot-from-extension/v1"u8.CopyTo(input);
+        BinaryPrimitives.WriteInt64LittleEndian(input[29..], tag);
+        BinaryPrimitives.WriteInt32LittleEndian(input[37..], index);
+        BinaryPrimitives.WriteUInt64LittleEndian(input[41..], low);
+        BinaryPrimitives.WriteUInt64LittleEndian(input[49..], high);
+        Span<byte> digest = stackalloc byte[32];
+        SHA256.HashData(input, digest);
+        var key = digest[..KeyLength].ToArray();
+        CryptographicOperations.ZeroMemory(input);
+        CryptographicOperations.ZeroMemory(digest);
+        return key;
+    }
+
     private static byte[] DeriveKey(int index, byte[] encodedA, byte[] encodedB, byte[] sharedX)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);

@@ -2,9 +2,9 @@ namespace Mpc.Runtime.Preprocessing.Ot;
 
 /// <summary>
 /// This party's OT extension instances with every peer: one as sender (this party holds Delta)
-/// and one as receiver (SoftSpoken, k = 2), set up by 2 x 128 base OTs per pair; or, for an engine that only makes daBits,
-/// only the instances from the lower party index to the higher (128 base OTs per pair). Instance "s to r" uses the base-OT
-/// tag <see cref="PreprocessingTags.Setup"/>(s, r).
+/// and one as receiver (SoftSpoken, k = 2). The instance from the lower party index to the higher is set up by 128 base OTs,
+/// the other from 128 OTs extended on it (no base OTs), or, for an engine that only makes daBits, not at all. Instance
+/// "s to r" uses the tag <see cref="PreprocessingTags.Setup"/>(s, r).
 /// </summary>
 public sealed class OtSession : IDisposable
 {
@@ -38,8 +38,8 @@ public sealed class OtSession : IDisposable
     }
 
     /// <summary>
-    /// Runs the base OTs with all peers at once: for both instances with every peer, or with <paramref name="ascendingOnly"/> for
-    /// the instances from a lower party index to a higher one only (all that daBits use: half the base OTs).
+    /// Runs the base OTs with all peers at once and derives the other direction of each pair from them, or with
+    /// <paramref name="ascendingOnly"/> sets up the instances from a lower party index to a higher one only (all that daBits use).
     /// </summary>
     public static async Task<OtSession> SetupAsync(IPartyChannel channel, int ringBits, CancellationToken cancellationToken, bool ascendingOnly = false)
     {
@@ -51,10 +51,21 @@ public sealed class OtSession : IDisposable
         {
             if (peer == self) continue;
             int p = peer;
-            if (!ascendingOnly || self < p)
-                senders[p] = Task.Run(() => SoftSpokenSender.SetupAsync(channel, p, PreprocessingTags.Setup(ringBits, self, p), cancellationToken), cancellationToken);
-            if (!ascendingOnly || p < self)
-                receivers[p] = Task.Run(() => SoftSpokenReceiver.SetupAsync(channel, p, PreprocessingTags.Setup(ringBits, p, self), cancellationToken), cancellationToken);
+            long up = PreprocessingTags.Setup(ringBits, self, p), down = PreprocessingTags.Setup(ringBits, p, self);
+            if (self < p)
+            {
+                var sender = Task.Run(() => SoftSpokenSender.SetupAsync(channel, p, up, cancellationToken), cancellationToken);
+                senders[p] = sender;
+                if (!ascendingOnly)
+                    receivers[p] = Task.Run(async () => await SoftSpokenReceiver.SetupFromReverseAsync(channel, p, down, await sender.ConfigureAwait(false), cancellationToken).ConfigureAwait(false), cancellationToken);
+            }
+            else
+            {
+                var receiver = Task.Run(() => SoftSpokenReceiver.SetupAsync(channel, p, down, cancellationToken), cancellationToken);
+                receivers[p] = receiver;
+                if (!ascendingOnly)
+                    senders[p] = Task.Run(async () => await SoftSpokenSender.SetupFromReverseAsync(channel, p, up, await receiver.ConfigureAwait(false), cancellationToken).ConfigureAwait(false), cancellationToken);
+            }
         }
         var all = senders.Where(t => t is not null).Cast<Task>().Concat(receivers.Where(t => t is not null).Cast<Task>()).ToArray();
         try

@@ -33,6 +33,34 @@ public sealed class SoftSpokenReceiver : IDisposable
     {
         ArgumentNullException.ThrowIfNull(channel);
         var (keys0, keys1) = await BaseObliviousTransfer.SendAsync(channel, peer, tag, 128, cancellationToken).ConfigureAwait(false);
+        return await SendPuncturingAsync(channel, peer, tag, keys0, keys1, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sets up the instance from <paramref name="peer"/> without base OTs, from the instance <paramref name="reverse"/> in which this
+    /// party sends to the peer: 128 OTs extended on it (at <paramref name="tag"/>) serve as the base OTs, key 0 and key 1 of OT j
+    /// coming from the rows q_j and q_j XOR Delta; then the puncturing message goes out at tag + 2 as after <see cref="SetupAsync"/>.
+    /// </summary>
+    public static async Task<SoftSpokenReceiver> SetupFromReverseAsync(IPartyChannel channel, int peer, long tag, SoftSpokenSender reverse, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        ArgumentNullException.ThrowIfNull(reverse);
+        var rows = await reverse.ExtendAsync(channel, peer, tag, 128, cancellationToken).ConfigureAwait(false);
+        var keys0 = new byte[128][];
+        var keys1 = new byte[128][];
+        ulong delta0 = reverse.Delta[0], delta1 = reverse.Delta[1];
+        for (int j = 0; j < 128; j++)
+        {
+            keys0[j] = BaseObliviousTransfer.KeyFromExtensionRow(tag, j, rows[2 * j], rows[2 * j + 1]);
+            keys1[j] = BaseObliviousTransfer.KeyFromExtensionRow(tag, j, rows[2 * j] ^ delta0, rows[2 * j + 1] ^ delta1);
+        }
+        Array.Clear(rows, 0, 256);
+        OtBuffers.Return(rows);
+        return await SendPuncturingAsync(channel, peer, tag, keys0, keys1, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<SoftSpokenReceiver> SendPuncturingAsync(IPartyChannel channel, int peer, long tag, byte[][] keys0, byte[][] keys1, CancellationToken cancellationToken)
+    {
         var (seeds, message) = Tree(keys0, keys1, tag);
         Array.ForEach(keys0, k => Array.Clear(k));
         Array.ForEach(keys1, k => Array.Clear(k));

@@ -56,6 +56,34 @@ public sealed class SoftSpokenSender : IDisposable
         var choices = new bool[128];
         for (int i = 0; i < 128; i++) choices[i] = !BitSlicing.Get(delta, i);
         var keys = await BaseObliviousTransfer.ReceiveAsync(channel, peer, tag, choices, cancellationToken).ConfigureAwait(false);
+        return await PunctureAsync(channel, peer, tag, delta, keys, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sets up the instance to <paramref name="peer"/> without base OTs, from the instance <paramref name="reverse"/> in which the peer
+    /// sends to this party: 128 OTs extended on it (at <paramref name="tag"/>, choosing the complement of each bit of a fresh Delta)
+    /// serve as the base OTs, then the puncturing message arrives at tag + 2 as after <see cref="SetupAsync"/>.
+    /// </summary>
+    /// <remarks>
+    /// Wire format: the extension's corrections (1,024 bytes, <see cref="SoftSpokenReceiver.ExtendAsync"/>) to the peer at tag; the
+    /// keys are <see cref="BaseObliviousTransfer.KeyFromExtensionRow"/> of the rows t_j.
+    /// </remarks>
+    public static async Task<SoftSpokenSender> SetupFromReverseAsync(IPartyChannel channel, int peer, long tag, SoftSpokenReceiver reverse, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        ArgumentNullException.ThrowIfNull(reverse);
+        var delta = MemoryMarshal.Cast<byte, ulong>(RandomNumberGenerator.GetBytes(16)).ToArray();
+        var rows = await reverse.ExtendAsync(channel, peer, tag, [~delta[0], ~delta[1]], cancellationToken).ConfigureAwait(false);
+        var keys = new byte[128][];
+        for (int j = 0; j < 128; j++) keys[j] = BaseObliviousTransfer.KeyFromExtensionRow(tag, j, rows[2 * j], rows[2 * j + 1]);
+        Array.Clear(rows, 0, 256);
+        OtBuffers.Return(rows);
+        return await PunctureAsync(channel, peer, tag, delta, keys, cancellationToken).ConfigureAwait(false);
+    }
+
+    // The base OTs' (or their stand-ins') keys, chosen by the complement of Delta's bits, and the peer's puncturing message give every seed but s_Delta_b.
+    private static async Task<SoftSpokenSender> PunctureAsync(IPartyChannel channel, int peer, long tag, ulong[] delta, byte[][] keys, CancellationToken cancellationToken)
+    {
         var payload = await channel.ReceiveAsync(peer, tag + 2, cancellationToken).ConfigureAwait(false);
         if (payload.Length != SoftSpokenReceiver.PuncturingBytes)
             throw new ProtocolAbortedException(ErrorMessages.PayloadSize(peer, tag + 2, SoftSpokenReceiver.PuncturingBytes, payload.Length), channel.GetPartyName(peer));
