@@ -168,6 +168,17 @@ public class ObliviousTransferTests
     }
 
     [Fact]
+    public void KeysFromExtensionRowsAreSha256OfTheDomainTagIndexAndWholeRow()
+    {
+        // Python: hashlib.sha256(b"mpc/base-ot-from-extension/v1" + struct.pack("<qiQQ", tag, 5, low, high)).hexdigest()[:32]
+        long tag = PreprocessingTags.Setup(128, 3, 1);
+        Assert.Equal(0x4840000030010000, tag);
+        Assert.Equal("e85b04e8f39e83bf40ab402aa39525ec", Convert.ToHexStringLower(BaseObliviousTransfer.KeyFromExtensionRow(tag, 5, 0x0123456789abcdef, 0xfedcba9876543210)));
+        // The row's high word counts as much as its low one.
+        Assert.Equal("fffdf9e512b255d91d8485410d154676", Convert.ToHexStringLower(BaseObliviousTransfer.KeyFromExtensionRow(tag, 5, 0x0123456789abcdef, 0xfedcba9876543211)));
+    }
+
+    [Fact]
     public async Task BaseTransferRejectsAnInvalidPoint()
     {
         var network = new InMemoryNetwork(2, TimeSpan.FromSeconds(30));

@@ -18,7 +18,9 @@ public class WorkerRelaySendBoundTests
     [Fact]
     public async Task AWorkerCannotMakeTheDaemonHoldSendsWithoutBoundBySendingEmptyOnes()
     {
-        const int Sends = 70_000;
+        // A cap of 4 MB (the daemon's is 256 MB) is reached by 1,025 empty sends as the real one is by 65,537.
+        const long Cap = 4L << 20;
+        const int Sends = 3_000;
         var input = new MemoryStream();
         var frame = new byte[4 + 1 + 4 + 12];
         BinaryPrimitives.WriteUInt32LittleEndian(frame, 5 + 12);
@@ -36,11 +38,17 @@ public class WorkerRelaySendBoundTests
         var table = CsvTable.Parse(new StringReader("age\n1\n"), "test.csv");
         var context = new ProtocolContext(channel, ProtocolParameters.Bind([], new Dictionary<string, string>()), () => table, PairwiseSeeds.CreateForLocalParties(2)[0],
             PreprocessingMode.Ot, [], OpenRevealPolicy.Instance, new NoOutputs(), null, cancel.Token);
-        var host = new ScriptWorkerHost(new ScriptImage([], [], "", ""), "flood", "flood.csx", 1, new FixedPointFormat(64, 16), [], context);
+        var host = new ScriptWorkerHost(new ScriptImage([], [], "", ""), "flood", "flood.csx", 1, new FixedPointFormat(64, 16), [], context) { MaxBytesInFlight = Cap };
         await using var pipe = new WorkerPipe(input, Stream.Null, 1 << 20);
         var relay = (Task)typeof(ScriptWorkerHost).GetMethod("RelayAsync", BindingFlags.Instance | BindingFlags.NonPublic)!.Invoke(host, [pipe, cancel.Token])!;
 
-        // The link takes nothing: either the relay waits for sends to end, or it has started every one of them.
+        // The link takes nothing: the relay must come near the cap (waited for as a condition; the deadline only guards a hang;
+        // the session's own bytes share the cap), then either wait for sends to end or start every one of them.
+        const long Near = Cap / ScriptWorkerHost.SendChargeBytes / 2;
+        var deadline = DateTime.UtcNow.AddMinutes(5);
+        while (channel.Started < Near && !relay.IsCompleted && DateTime.UtcNow < deadline)
+            await Task.WhenAny(relay, Task.Delay(20));
+        Assert.True(channel.Started >= Near, $"the relay started only {channel.Started} sends");
         int started = -1;
         for (int i = 0; i < 300 && !relay.IsCompleted && channel.Started != started; i++)
         {
@@ -56,8 +64,8 @@ public class WorkerRelaySendBoundTests
         catch (OperationCanceledException)
         {
         }
-        // 256 MB in flight, each send counted 4 KB more than its bytes.
-        Assert.True(started <= (256 << 20) / (4 << 10) + 1, $"the daemon held {started} empty sends of the worker at once");
+        // The cap in flight, each send counted 4 KB more than its bytes.
+        Assert.True(started <= Cap / ScriptWorkerHost.SendChargeBytes + 1, $"the daemon held {started} empty sends of the worker at once");
     }
 
     // Party 0 of two; a send never leaves until the session is cancelled.

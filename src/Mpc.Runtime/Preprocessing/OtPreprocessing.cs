@@ -85,7 +85,7 @@ public sealed partial class OtPreprocessing<T> : IPreprocessing<T>, IPrivateProd
             long masked = Interlocked.Read(ref _maskedBitDaBits), truncation = Interlocked.Read(ref _truncationDaBits);
             return
             [
-                new($"base OTs, Z_2^{K}", 0, 0, Bytes(PreprocessingTags.SetupKind)),
+                new($"OT setup (base OTs, derived directions), Z_2^{K}", 0, 0, Bytes(PreprocessingTags.SetupKind)),
                 new($"triples, Z_2^{K}", _triples.Produced, _triples.Reserved, Bytes(PreprocessingTags.Triples)),
                 new("AND triples (64-bit words)", _binary.Produced, _binary.Reserved, Bytes(PreprocessingTags.BinaryTriples)),
                 new($"daBits, Z_2^{K}", _daBits.Produced, _daBits.Reserved, Bytes(PreprocessingTags.DaBits)),

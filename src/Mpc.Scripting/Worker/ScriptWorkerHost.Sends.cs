@@ -8,11 +8,14 @@ internal sealed partial class ScriptWorkerHost
 {
     // What the daemon holds for the worker's sends still under way: past it, the relay waits for some to finish, so a worker
     // cannot make the daemon buffer without bound (one frame may exceed it, as one frame may be that large).
-    private const long MaxBytesInFlight = 256L << 20;
+    internal const long DefaultMaxBytesInFlight = 256L << 20;
     // A send under way holds the daemon's own objects whatever its length (its tasks, its place in a connection's queue, about
     // a kilobyte): each is counted this much more, so a worker's empty sends cannot make the daemon hold millions of them
     // (at most 65,536 sends at once).
-    private const long SendChargeBytes = 4 << 10;
+    internal const long SendChargeBytes = 4 << 10;
+
+    /// <summary>The cap on the relayed sends' bytes in flight (tests lower it to reach it with fewer sends).</summary>
+    internal long MaxBytesInFlight { get; init; } = DefaultMaxBytesInFlight;
     private readonly Lock _sendsLock = new();
     private long _bytesInFlight;
     private int _sendsInFlight;

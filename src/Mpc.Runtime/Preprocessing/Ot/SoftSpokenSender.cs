@@ -73,7 +73,9 @@ public sealed class SoftSpokenSender : IDisposable
         ArgumentNullException.ThrowIfNull(channel);
         ArgumentNullException.ThrowIfNull(reverse);
         var delta = MemoryMarshal.Cast<byte, ulong>(RandomNumberGenerator.GetBytes(16)).ToArray();
-        var rows = await reverse.ExtendAsync(channel, peer, tag, [~delta[0], ~delta[1]], cancellationToken).ConfigureAwait(false);
+        ulong[] choices = [~delta[0], ~delta[1]];
+        var rows = await reverse.ExtendAsync(channel, peer, tag, choices, cancellationToken).ConfigureAwait(false);
+        Array.Clear(choices);
         var keys = new byte[128][];
         for (int j = 0; j < 128; j++) keys[j] = BaseObliviousTransfer.KeyFromExtensionRow(tag, j, rows[2 * j], rows[2 * j + 1]);
         Array.Clear(rows, 0, 256);
