@@ -7,34 +7,74 @@ namespace Mpc.Scripting.Tests;
 public class WorkerPipeTests
 {
     [Fact]
-    public async Task EachFrameIsWrittenInOneWriteWithTheDocumentedLayoutAndReadsBackWhole()
+    public async Task ASmallFrameIsOneWriteALargeOneIsWrittenFromWhereItLiesAndBothReadBackWholeInTheDocumentedLayout()
     {
         var output = new CountingStream();
+        byte[] head = [1, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0];
+        var small = Enumerable.Range(0, 1_000).Select(i => unchecked((byte)(i * 7))).ToArray();
+        var payload = Enumerable.Range(0, 70_000).Select(i => unchecked((byte)(i * 31))).ToArray();
         await using (var pipe = new WorkerPipe(new MemoryStream(), output, 1 << 20))
         {
-            byte[] head = [1, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0];
-            var payload = Enumerable.Range(0, 70_000).Select(i => unchecked((byte)(i * 31))).ToArray();
+            await pipe.WriteAsync(WorkerMessageKind.Send, 0, head, small, CancellationToken.None);
+            Assert.Equal(1, output.Writes);
+            // Above 16 KB: the header, then the head and the payload from the caller's arrays (no copy into one buffer).
             await pipe.WriteAsync(WorkerMessageKind.Send, 0, head, payload, CancellationToken.None);
+            Assert.Equal(4, output.Writes);
             await pipe.WriteAsync(WorkerMessageKind.Reply, 9, ReadOnlyMemory<byte>.Empty, ReadOnlyMemory<byte>.Empty, CancellationToken.None);
-            Assert.Equal(2, output.Writes);
-            var bytes = output.ToArray();
-            // u32 length of what follows, u8 kind, u32 id, body.
-            Assert.Equal(5u + 12 + 70_000, BinaryPrimitives.ReadUInt32LittleEndian(bytes));
-            Assert.Equal((byte)WorkerMessageKind.Send, bytes[4]);
-            Assert.Equal(0u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(5)));
-            Assert.Equal(head, bytes[9..21]);
-            Assert.Equal(payload, bytes[21..(21 + 70_000)]);
-            Assert.Equal(9 + 12 + 70_000 + 9, bytes.Length);
-
-            await using var reader = new WorkerPipe(new MemoryStream(bytes), Stream.Null, 1 << 20);
-            var first = await reader.ReadAsync(CancellationToken.None);
-            Assert.NotNull(first);
-            Assert.Equal(WorkerMessageKind.Send, first.Value.Kind);
-            Assert.Equal([.. head, .. payload], first.Value.Body);
-            var second = await reader.ReadAsync(CancellationToken.None);
-            Assert.Equal((WorkerMessageKind.Reply, 9u, 0), (second!.Value.Kind, second.Value.Id, second.Value.Body.Length));
-            Assert.Null(await reader.ReadAsync(CancellationToken.None));
+            Assert.Equal(5, output.Writes);
         }
+        var bytes = output.ToArray();
+        // u32 length of what follows, u8 kind, u32 id, body.
+        int second = 9 + 12 + 1_000;
+        Assert.Equal(5u + 12 + 1_000, BinaryPrimitives.ReadUInt32LittleEndian(bytes));
+        Assert.Equal(5u + 12 + 70_000, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(second)));
+        Assert.Equal((byte)WorkerMessageKind.Send, bytes[second + 4]);
+        Assert.Equal(0u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(second + 5)));
+        Assert.Equal(head, bytes[(second + 9)..(second + 21)]);
+        Assert.Equal(payload, bytes[(second + 21)..(second + 21 + 70_000)]);
+        Assert.Equal(second + 9 + 12 + 70_000 + 9, bytes.Length);
+
+        await using var reader = new WorkerPipe(new MemoryStream(bytes), Stream.Null, 1 << 20);
+        var first = await reader.ReadAsync(CancellationToken.None);
+        Assert.Equal([.. head, .. small], first!.Value.Body);
+        var large = await reader.ReadAsync(CancellationToken.None);
+        Assert.Equal(WorkerMessageKind.Send, large!.Value.Kind);
+        Assert.Equal([.. head, .. payload], large.Value.Body);
+        var last = await reader.ReadAsync(CancellationToken.None);
+        Assert.Equal((WorkerMessageKind.Reply, 9u, 0), (last!.Value.Kind, last.Value.Id, last.Value.Body.Length));
+        Assert.Null(await reader.ReadAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AReturnedBodyIsFilledAgainByTheNextFrameOfItsSizeAndNeverHandedOutTwice()
+    {
+        var frames = new MemoryStream();
+        await using (var writer = new WorkerPipe(new MemoryStream(), frames, 1 << 20))
+        {
+            foreach (byte fill in new byte[] { 1, 2, 3 })
+                await writer.WriteAsync(WorkerMessageKind.Reply, fill, Enumerable.Repeat(fill, 100_000).ToArray(), ReadOnlyMemory<byte>.Empty, CancellationToken.None);
+        }
+        await using var reader = new WorkerPipe(new MemoryStream(frames.ToArray()), Stream.Null, 1 << 20, new Mpc.Net.ReceiveBufferPool(1 << 20));
+        var first = (await reader.ReadAsync(CancellationToken.None))!.Value.Body;
+        reader.ReturnBody(first);
+        reader.ReturnBody(first);
+        var second = (await reader.ReadAsync(CancellationToken.None))!.Value.Body;
+        var third = (await reader.ReadAsync(CancellationToken.None))!.Value.Body;
+        Assert.Same(first, second);
+        Assert.NotSame(second, third);
+        Assert.All(second, b => Assert.Equal(2, b));
+        Assert.All(third, b => Assert.Equal(3, b));
+    }
+
+    [Fact]
+    public void TheDaemonAsksForAMegabytePipeSoThatAPieceOfPreprocessingFitsWithoutBlockingTheWriter()
+    {
+        using var server = new AnonymousPipeServerStream(PipeDirection.In);
+        using var client = new AnonymousPipeClientStream(PipeDirection.Out, server.ClientSafePipeHandle);
+        Assert.Equal(64 << 10, WorkerPipeStreams.Capacity(client));
+        WorkerPipeStreams.Enlarge(client);
+        Assert.Equal(1 << 20, WorkerPipeStreams.Capacity(server));
+        Assert.Equal(-1, WorkerPipeStreams.Capacity(new MemoryStream()));
     }
 
     [Fact]

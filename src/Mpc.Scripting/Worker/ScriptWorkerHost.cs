@@ -23,6 +23,8 @@ internal sealed partial class ScriptWorkerHost
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
     private const int MaxFrameBytes = FramedConnection.DefaultMaxPayloadBytes + (1 << 16);
+    // The most the daemon keeps of a worker's relayed send bodies for reuse, as a TLS channel keeps received ones.
+    private const long BodyPoolBytes = 64 << 20;
     private const int MaxLibraryProgressMessages = 200;
     // Each waiting receive holds a mailbox in the daemon: a worker may not open them without bound.
     private const int MaxPendingReceives = 1 << 16;
@@ -79,7 +81,9 @@ internal sealed partial class ScriptWorkerHost
         }
         Logger.LogInformation("Script {Script}: worker process {Pid} started", _scriptName, _process.Id);
         var errors = PumpErrorsAsync(_process);
-        var pipe = new WorkerPipe(_process.StandardOutput.BaseStream, _process.StandardInput.BaseStream, MaxFrameBytes);
+        WorkerPipeStreams.Enlarge(_process.StandardOutput.BaseStream);
+        WorkerPipeStreams.Enlarge(_process.StandardInput.BaseStream);
+        var pipe = new WorkerPipe(_process.StandardOutput.BaseStream, _process.StandardInput.BaseStream, MaxFrameBytes, new ReceiveBufferPool(BodyPoolBytes));
         var watch = WatchAsync(_process, _stop.Token);
         try
         {
@@ -146,7 +150,12 @@ internal sealed partial class ScriptWorkerHost
                     int peer = Peer(reader.ReadInt32());
                     long tag = reader.ReadInt64();
                     var body = frame.Body;
-                    await StartSendAsync(() => _context.Channel.SendAsync(peer, tag, body.AsMemory(12), cancellationToken).AsTask(), body.Length).ConfigureAwait(false);
+                    await StartSendAsync(async () =>
+                    {
+                        await _context.Channel.SendAsync(peer, tag, body.AsMemory(12), cancellationToken).ConfigureAwait(false);
+                        // Sent: the channel holds no reference, and the next relayed piece of this size is read into it.
+                        pipe.ReturnBody(body);
+                    }, body.Length).ConfigureAwait(false);
                     break;
                 }
                 case WorkerMessageKind.SendAll:

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using Mpc.Net;
 
 namespace Mpc.Scripting.Worker;
 
@@ -29,34 +30,50 @@ internal sealed class WorkerPipe : IAsyncDisposable
     private readonly int _maxBodyBytes;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly byte[] _header = new byte[9];
+    private readonly ReceiveBufferPool? _bodies;
 
-    public WorkerPipe(Stream input, Stream output, int maxBodyBytes)
+    // bodies: where frame bodies are rented (their readers hand them back through ReturnBody), or null for fresh arrays.
+    public WorkerPipe(Stream input, Stream output, int maxBodyBytes, ReceiveBufferPool? bodies = null)
     {
+        _bodies = bodies;
         // Buffered: a frame's header and a small body come in one read instead of two.
         _input = new BufferedStream(input, 1 << 16);
         _output = output;
         _maxBodyBytes = maxBodyBytes;
     }
 
+    // Above this many body bytes a frame goes out as its header, then the body where it lies: the copy into one buffer cost
+    // more than the extra write (a relayed piece of preprocessing is 256 KB); below it one buffer and one write win.
+    private const int DirectBodyBytes = 16 << 10;
+
     /// <summary>Writes one frame; concurrent writers are serialised so frames never interleave.</summary>
     public async ValueTask WriteAsync(WorkerMessageKind kind, uint id, ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         long length = 5L + head.Length + payload.Length;
         if (length - 5 > _maxBodyBytes) throw new InvalidDataException(ScriptingErrors.WorkerFrameOverCap(length - 5, _maxBodyBytes));
-        // The frame in one buffer and one write: a write is a system call (and on the worker's console stream a thread-pool hop), three a frame cost more than the copy (issue 29).
-        int total = (int)length + 4;
-        var frame = ArrayPool<byte>.Shared.Rent(total);
+        bool direct = length - 5 > DirectBodyBytes;
+        // A small frame in one buffer and one write: a write is a system call, and three for a small frame cost more than the copy (issue 29).
+        int buffered = direct ? 9 : (int)length + 4;
+        var frame = ArrayPool<byte>.Shared.Rent(buffered);
         try
         {
             BinaryPrimitives.WriteUInt32LittleEndian(frame, (uint)length);
             frame[4] = (byte)kind;
             BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(5), id);
-            head.Span.CopyTo(frame.AsSpan(9));
-            payload.Span.CopyTo(frame.AsSpan(9 + head.Length));
+            if (!direct)
+            {
+                head.Span.CopyTo(frame.AsSpan(9));
+                payload.Span.CopyTo(frame.AsSpan(9 + head.Length));
+            }
             await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                await _output.WriteAsync(frame.AsMemory(0, total), cancellationToken).ConfigureAwait(false);
+                await _output.WriteAsync(frame.AsMemory(0, buffered), cancellationToken).ConfigureAwait(false);
+                if (direct)
+                {
+                    if (!head.IsEmpty) await _output.WriteAsync(head, cancellationToken).ConfigureAwait(false);
+                    if (!payload.IsEmpty) await _output.WriteAsync(payload, cancellationToken).ConfigureAwait(false);
+                }
                 await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
             finally
@@ -70,6 +87,9 @@ internal sealed class WorkerPipe : IAsyncDisposable
         }
     }
 
+    /// <summary>Hands back a frame body read from this pipe that nothing reads or writes any more, for a later frame of its size.</summary>
+    public void ReturnBody(byte[] body) => _bodies?.Return(body);
+
     /// <summary>Reads the next frame, or null at the end of the stream; only one reader at a time.</summary>
     public async ValueTask<(WorkerMessageKind Kind, uint Id, byte[] Body)?> ReadAsync(CancellationToken cancellationToken)
     {
@@ -79,7 +99,9 @@ internal sealed class WorkerPipe : IAsyncDisposable
         var kind = (WorkerMessageKind)_header[4];
         if (!Enum.IsDefined(kind)) throw new InvalidDataException(ScriptingErrors.WorkerFrameKindUnknown(_header[4]));
         uint id = BinaryPrimitives.ReadUInt32LittleEndian(_header.AsSpan(5));
-        var body = length == 5 ? [] : new byte[length - 5];
+        // Not zeroed: the read fills it whole or fails (zeroing a relayed piece was a pass over every byte).
+        int size = (int)(length - 5);
+        var body = size == 0 ? [] : _bodies?.Rent(size) ?? GC.AllocateUninitializedArray<byte>(size);
         if (!await FillAsync(body, cancellationToken).ConfigureAwait(false)) throw new EndOfStreamException(ScriptingErrors.WorkerStreamEnded);
         return (kind, id, body);
     }

@@ -60,6 +60,8 @@ internal sealed class WorkerRelay : IPartyChannel, IRevealPolicy, IOutputSink
         return await RequestAsync(WorkerMessageKind.Receive, head, cancellationToken).ConfigureAwait(false);
     }
 
+    public void Release(byte[] payload) => _pipe.ReturnBody(payload);
+
     public void CheckReveal(string outputName, int elementCount, RevealRecipient recipient)
     {
         var body = Encode(writer =>
