@@ -54,6 +54,8 @@ internal static partial class ScriptingErrors
 
     public const string WorkerStreamEnded = "The worker's stream ended inside a frame.";
 
+    public const string WorkerPipeBroken = "An earlier write to the worker pipe failed part-way: no further frame can be written.";
+
     public static string WorkerProcessNotStarted => Mpc.Core.ErrorMessages.ScriptWorkerUnavailable("the process did not start.");
 
     /// <summary>Names the daemon's install folder: for its own log (the session learns <see cref="WorkerUnavailableSeeLog"/>).</summary>

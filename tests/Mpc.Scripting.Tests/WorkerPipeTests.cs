@@ -71,10 +71,26 @@ public class WorkerPipeTests
     {
         using var server = new AnonymousPipeServerStream(PipeDirection.In);
         using var client = new AnonymousPipeClientStream(PipeDirection.Out, server.ClientSafePipeHandle);
-        Assert.Equal(64 << 10, WorkerPipeStreams.Capacity(client));
-        WorkerPipeStreams.Enlarge(client);
-        Assert.Equal(1 << 20, WorkerPipeStreams.Capacity(server));
+        int before = WorkerPipeStreams.Capacity(client);
+        Assert.True(before > 0);
+        // Granted, both ends see the new size; refused (a user over the pipe quota), the pipe stays as it was.
+        if (WorkerPipeStreams.Enlarge(client)) Assert.Equal(1 << 20, WorkerPipeStreams.Capacity(server));
+        else Assert.Equal(before, WorkerPipeStreams.Capacity(server));
+        Assert.False(WorkerPipeStreams.Enlarge(new MemoryStream()));
         Assert.Equal(-1, WorkerPipeStreams.Capacity(new MemoryStream()));
+    }
+
+    [Fact]
+    public async Task AWriteCancelledPartWayBreaksThePipeForEveryLaterFrame()
+    {
+        using var cancel = new CancellationTokenSource();
+        var output = new CancellingStream(cancel);
+        await using var pipe = new WorkerPipe(new MemoryStream(), output, 1 << 20);
+        // The header goes out, then the body's write is cancelled: half a frame is on the pipe.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pipe.WriteAsync(WorkerMessageKind.Send, 0, new byte[12], new byte[70_000], cancel.Token).AsTask());
+        Assert.Equal(9, output.Length);
+        await Assert.ThrowsAsync<IOException>(() => pipe.WriteAsync(WorkerMessageKind.Progress, 0, new byte[1], ReadOnlyMemory<byte>.Empty, CancellationToken.None).AsTask());
+        Assert.Equal(9, output.Length);
     }
 
     [Fact]
@@ -116,6 +132,20 @@ public class WorkerPipeTests
         announced[4] = (byte)WorkerMessageKind.Send;
         await using var reader = new WorkerPipe(new MemoryStream(announced), Stream.Null, 100);
         await Assert.ThrowsAsync<InvalidDataException>(() => reader.ReadAsync(CancellationToken.None).AsTask());
+    }
+
+    // Takes the first write, then cancels its token and refuses the next one as a cancelled stream write would.
+    private sealed class CancellingStream(CancellationTokenSource cancel) : MemoryStream
+    {
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (Length > 0)
+            {
+                await cancel.CancelAsync();
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+            await base.WriteAsync(buffer, cancellationToken);
+        }
     }
 
     // Counts the writes callers make (MemoryStream's own async write calls its synchronous one: not counted twice).

@@ -95,7 +95,15 @@ public static partial class ScriptWorker
                 writer.Write(root is DataProblemException data ? data.Detail : root.ToString());
             });
             await log.WriteLineAsync($"the script failed: {root.GetType().Name}").ConfigureAwait(false);
-            await pipe.WriteAsync(WorkerMessageKind.Failed, 0, failed, ReadOnlyMemory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await pipe.WriteAsync(WorkerMessageKind.Failed, 0, failed, ReadOnlyMemory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                // The daemon's end is gone (it ended the session): nobody is left to tell.
+                return 3;
+            }
             return 1;
         }
     }

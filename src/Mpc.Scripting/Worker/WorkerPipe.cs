@@ -31,6 +31,8 @@ internal sealed class WorkerPipe : IAsyncDisposable
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly byte[] _header = new byte[9];
     private readonly ReceiveBufferPool? _bodies;
+    // Set when a write failed or was cancelled part-way: a frame may lie half on the pipe, and any later one would be misread.
+    private bool _broken;
 
     // bodies: where frame bodies are rented (their readers hand them back through ReturnBody), or null for fresh arrays.
     public WorkerPipe(Stream input, Stream output, int maxBodyBytes, ReceiveBufferPool? bodies = null)
@@ -68,6 +70,8 @@ internal sealed class WorkerPipe : IAsyncDisposable
             await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
+                if (_broken) throw new IOException(ScriptingErrors.WorkerPipeBroken);
+                _broken = true;
                 await _output.WriteAsync(frame.AsMemory(0, buffered), cancellationToken).ConfigureAwait(false);
                 if (direct)
                 {
@@ -75,6 +79,7 @@ internal sealed class WorkerPipe : IAsyncDisposable
                     if (!payload.IsEmpty) await _output.WriteAsync(payload, cancellationToken).ConfigureAwait(false);
                 }
                 await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                _broken = false;
             }
             finally
             {

@@ -12,7 +12,8 @@ internal static partial class WorkerPipeStreams
 {
     private const int SetPipeSize = 1031; // F_SETPIPE_SZ
     private const int GetPipeSize = 1032; // F_GETPIPE_SZ
-    // The default /proc/sys/fs/pipe-max-size: an unprivileged process may ask for this much.
+    // The most an unprivileged process may ask for (pipe-max-size). A user's pipes share a quota (pipe-user-pages-soft, 64 MB):
+    // past 32 workers of one user at once the kernel refuses, and that user's new pipes get 8 KB until some close.
     private const int PipeBytes = 1 << 20;
 
     [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
@@ -29,17 +30,20 @@ internal static partial class WorkerPipeStreams
             return (new AnonymousPipeClientStream(PipeDirection.In, new SafePipeHandle(0, ownsHandle: false)),
                 new AnonymousPipeClientStream(PipeDirection.Out, new SafePipeHandle(1, ownsHandle: false)));
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or ArgumentException)
         {
             return (Console.OpenStandardInput(), Console.OpenStandardOutput());
         }
     }
 
-    /// <summary>Asks the kernel for a 1 MB buffer behind <paramref name="stream"/> where it is a pipe; a refusal (over the user's pipe quota) keeps the default.</summary>
-    public static void Enlarge(Stream stream)
+    /// <summary>
+    /// Asks the kernel for a 1 MB buffer behind <paramref name="stream"/> where it is a pipe; false where it is not one or the
+    /// kernel refused (the user's pipes over their quota): the pipe then works as it was, only with more writes.
+    /// </summary>
+    public static bool Enlarge(Stream stream)
     {
-        if (!OperatingSystem.IsLinux() || stream is not PipeStream pipe) return;
-        _ = Control((int)pipe.SafePipeHandle.DangerousGetHandle(), SetPipeSize, PipeBytes);
+        if (!OperatingSystem.IsLinux() || stream is not PipeStream pipe) return false;
+        return Control((int)pipe.SafePipeHandle.DangerousGetHandle(), SetPipeSize, PipeBytes) >= PipeBytes;
     }
 
     /// <summary>The kernel's buffer behind <paramref name="stream"/> in bytes, or -1 where it is not a pipe on Linux.</summary>
