@@ -9,6 +9,9 @@ namespace Mpc.Net;
 /// </summary>
 public sealed class ReceiveBufferPool
 {
+    /// <summary>What a channel or a worker's pipe keeps for reuse, unless it has reason to keep another amount.</summary>
+    public const long DefaultCapacityBytes = 64 << 20;
+
     /// <summary>Smaller payloads are allocated afresh and never kept.</summary>
     public const int MinimumBytes = 64 << 10;
 

@@ -24,7 +24,7 @@ public sealed class TlsPartyChannel : IPartyChannel, IAsyncDisposable
 
     private readonly IFrameObserver? _observer;
     // Payloads the protocol hands back (Release) are read into again; 64 MB holds the OT batches in flight with 4 peers.
-    private readonly ReceiveBufferPool _buffers = new(64 << 20);
+    private readonly ReceiveBufferPool _buffers = new(ReceiveBufferPool.DefaultCapacityBytes);
 
     public TlsPartyChannel(Guid sessionId, int partyIndex, IReadOnlyList<string> partyNames, FramedConnection?[] connections, TimeSpan receiveTimeout, IFrameObserver? observer = null)
     {

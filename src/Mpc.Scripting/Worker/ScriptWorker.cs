@@ -17,9 +17,6 @@ namespace Mpc.Scripting.Worker;
 /// </summary>
 public static partial class ScriptWorker
 {
-    // The most a worker keeps of received bodies for reuse, as a TLS channel does.
-    private const long BodyPoolBytes = 64 << 20;
-
     /// <summary>The argument of the second, confined stage (the first stage confines itself and re-executes with it).</summary>
     public const string ConfinedArgument = "--confined";
 
@@ -54,7 +51,7 @@ public static partial class ScriptWorker
         if (probe is { } target) return await RunProbeAsync(target.File, target.Port, log).ConfigureAwait(false);
         var (input, output) = WorkerPipeStreams.OpenStandard();
         // Replies' bodies are pooled: the runtime hands its received OT messages back (IPartyChannel.Release).
-        await using var pipe = new WorkerPipe(input, output, int.MaxValue - 64, new ReceiveBufferPool(BodyPoolBytes));
+        await using var pipe = new WorkerPipe(input, output, int.MaxValue - 64, new ReceiveBufferPool(ReceiveBufferPool.DefaultCapacityBytes));
         var first = await pipe.ReadAsync(CancellationToken.None).ConfigureAwait(false);
         if (first is not { Kind: WorkerMessageKind.Start } start) return 2;
         return await RunSessionAsync(pipe, WorkerStart.Decode(start.Body), log).ConfigureAwait(false);

@@ -23,8 +23,6 @@ internal sealed partial class ScriptWorkerHost
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
     private const int MaxFrameBytes = FramedConnection.DefaultMaxPayloadBytes + (1 << 16);
-    // The most the daemon keeps of a worker's relayed send bodies for reuse, as a TLS channel keeps received ones.
-    private const long BodyPoolBytes = 64 << 20;
     private const int MaxLibraryProgressMessages = 200;
     // Each waiting receive holds a mailbox in the daemon: a worker may not open them without bound.
     private const int MaxPendingReceives = 1 << 16;
@@ -81,9 +79,10 @@ internal sealed partial class ScriptWorkerHost
         }
         Logger.LogInformation("Script {Script}: worker process {Pid} started", _scriptName, _process.Id);
         var errors = PumpErrorsAsync(_process);
-        WorkerPipeStreams.Enlarge(_process.StandardOutput.BaseStream);
-        WorkerPipeStreams.Enlarge(_process.StandardInput.BaseStream);
-        var pipe = new WorkerPipe(_process.StandardOutput.BaseStream, _process.StandardInput.BaseStream, MaxFrameBytes, new ReceiveBufferPool(BodyPoolBytes));
+        // Only slower where refused (this Unix user's pipes over their kernel quota), so the party's own log says why.
+        if (!(WorkerPipeStreams.Enlarge(_process.StandardOutput.BaseStream) & WorkerPipeStreams.Enlarge(_process.StandardInput.BaseStream)))
+            Logger.LogInformation("Script {Script}: the kernel kept the worker's pipes at their default size (pipe-user-pages-soft reached?); the relay is slower, not wrong", _scriptName);
+        var pipe = new WorkerPipe(_process.StandardOutput.BaseStream, _process.StandardInput.BaseStream, MaxFrameBytes, new ReceiveBufferPool(ReceiveBufferPool.DefaultCapacityBytes));
         var watch = WatchAsync(_process, _stop.Token);
         try
         {
